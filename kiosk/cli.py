@@ -1,0 +1,55 @@
+"""The `slvie-kiosk` command line: each command group lives with the feature it drives."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from kiosk.errors import KioskError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="slvie-kiosk", description="Borne SLVie / SLVie kiosk")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="start the kiosk")
+    add_common_options(run)
+    run.add_argument("--demo", action="store_true", help="seed an empty database from the demo catalog")
+    run.add_argument("--windowed", action="store_true", help="a normal window instead of full screen")
+    run.set_defaults(handler=_run)
+
+    shots = commands.add_parser("screenshots", help="render every screen to PNG files")
+    shots.add_argument("outdir", type=Path)
+    shots.add_argument("--lang", choices=("fr", "en"), default="fr")
+    shots.set_defaults(handler=_screenshots)
+    return parser
+
+
+def add_common_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-dir", type=Path, help="where the database lives (default: per-user data dir)")
+    parser.add_argument("--config", type=Path, help="site configuration file (TOML)")
+
+
+def _run(args: argparse.Namespace) -> int:
+    from kiosk.ui.app import run_kiosk
+
+    return run_kiosk(data_dir=args.data_dir, config_path=args.config, demo=args.demo, windowed=args.windowed)
+
+
+def _screenshots(args: argparse.Namespace) -> int:
+    from kiosk.ui.screenshots import render_all_screens
+
+    written = render_all_screens(args.outdir, args.lang)
+    for path in written:
+        print(path)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except KioskError as error:
+        print(error.bilingual(), file=sys.stderr)
+        return 2

@@ -1,0 +1,322 @@
+"""The offer as the kiosk knows it, and validation of catalog documents (docs/catalog-format.md).
+
+A catalog document comes from outside (the demo file today, the centre tomorrow):
+it is checked whole before anything is written, and every problem is reported
+with the place it was found.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from kiosk.errors import CatalogError
+
+CATALOG_FORMAT = "slvie-catalog/1"
+MAX_SESSIONS_PER_OFFER = 50
+_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,40}$")
+_SLUG = re.compile(r"^[a-z_]{1,40}$")
+
+
+class Level(StrEnum):
+    CCAS = "ccas"
+    CMCAS = "cmcas"
+    SLVIE = "slvie"
+
+
+class BookingMode(StrEnum):
+    DIRECT = "direct"
+    REQUEST = "request"
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    name_fr: str
+    name_en: str
+    pictogram: str
+
+    def name(self, language: str) -> str:
+        return self.name_fr if language == "fr" else self.name_en
+
+
+@dataclass(frozen=True)
+class Session:
+    id: str
+    start: datetime
+    end: datetime
+    place: str
+    capacity: int
+    taken: int
+    site_allocation: int
+    site_taken: int
+    places_as_of: datetime | None = None  # when `taken` was last known from the centre
+
+    @property
+    def remaining(self) -> int:
+        return max(self.capacity - self.taken, 0)
+
+    @property
+    def site_remaining(self) -> int:
+        return max(self.site_allocation - self.site_taken, 0)
+
+    def has_started(self, now: datetime) -> bool:
+        return self.start <= now
+
+
+@dataclass(frozen=True)
+class Offer:
+    id: str
+    level: Level
+    category: str
+    title: str
+    summary: str
+    description: str
+    organiser: str
+    location: str
+    booking_mode: BookingMode
+    bon_plan: bool
+    discount_percent: int | None
+    trans_slvie: bool
+    age_min: int | None
+    age_max: int | None
+    cancel_days_before: int
+    prices: tuple[int, ...]  # cents, index 0 is tier 1
+    sessions: tuple[Session, ...]
+
+    @property
+    def price_from(self) -> int:
+        return min(self.prices)
+
+    def price_for_tier(self, tier: int) -> int:
+        return self.prices[tier - 1]
+
+
+@dataclass(frozen=True)
+class ConciergeService:
+    id: str
+    name_fr: str
+    name_en: str
+    description_fr: str
+    description_en: str
+    price_cents: int | None
+    price_unit_fr: str
+    price_unit_en: str
+    hours_fr: str
+    hours_en: str
+    pictogram: str
+
+
+@dataclass(frozen=True)
+class Catalog:
+    reference_date: date
+    price_tiers: int
+    categories: tuple[Category, ...]
+    offers: tuple[Offer, ...]
+    concierge_services: tuple[ConciergeService, ...]
+
+
+def shift_catalog(catalog: Catalog, days: int) -> Catalog:
+    """Move every session by `days` (the demo keeps its offer in the coming months)."""
+    delta = timedelta(days=days)
+    offers = tuple(
+        replace(
+            offer,
+            sessions=tuple(replace(s, start=s.start + delta, end=s.end + delta) for s in offer.sessions),
+        )
+        for offer in catalog.offers
+    )
+    return replace(catalog, reference_date=catalog.reference_date + delta, offers=offers)
+
+
+def parse_catalog(document: object) -> Catalog:
+    """Turn a decoded JSON document into a Catalog, or raise CatalogError naming the first problem."""
+    doc = _Reader(document, "catalogue")
+    if doc.text("format") != CATALOG_FORMAT:
+        raise doc.fail("format", f"doit valoir {CATALOG_FORMAT}", f"must be {CATALOG_FORMAT}")
+    reference = doc.day("reference_date")
+    tiers = doc.integer("price_tiers", 1, 20)
+    categories = tuple(_category(r) for r in doc.items("categories", 1, 100))
+    category_ids = {c.id for c in categories}
+    _unique([c.id for c in categories], "categories")
+    offers = tuple(_offer(r, tiers, category_ids) for r in doc.items("offers", 0, 1_000_000))
+    _unique([o.id for o in offers], "offers")
+    _unique([s.id for o in offers for s in o.sessions], "sessions")
+    services = tuple(_service(r) for r in doc.items("concierge_services", 0, 200))
+    _unique([s.id for s in services], "concierge_services")
+    return Catalog(reference, tiers, categories, offers, services)
+
+
+def _category(r: _Reader) -> Category:
+    return Category(r.slug("id"), r.text("name_fr", 1, 60), r.text("name_en", 1, 60), r.text("pictogram", 1, 80))
+
+
+def _offer(r: _Reader, tiers: int, category_ids: set[str]) -> Offer:
+    category = r.slug("category")
+    if category not in category_ids:
+        raise r.fail("category", "catégorie inconnue", "unknown category")
+    prices = {}
+    for p in r.items("prices", tiers, tiers):
+        prices[p.integer("tier", 1, tiers)] = p.integer("cents", 0, 10_000_000)
+    if sorted(prices) != list(range(1, tiers + 1)):
+        raise r.fail("prices", "un prix par tranche est attendu", "one price per tier is expected")
+    age_min = r.optional_integer("age_min", 0, 120)
+    age_max = r.optional_integer("age_max", 0, 120)
+    if age_min is not None and age_max is not None and age_min > age_max:
+        raise r.fail("age_max", "plus petit que age_min", "smaller than age_min")
+    return Offer(
+        id=r.identifier("id"),
+        level=Level(r.choice("level", [m.value for m in Level])),
+        category=category,
+        title=r.text("title", 1, 120),
+        summary=r.text("summary", 0, 200),
+        description=r.text("description", 0, 4000),
+        organiser=r.text("organiser", 1, 80),
+        location=r.text("location", 0, 80),
+        booking_mode=BookingMode(r.choice("booking_mode", [m.value for m in BookingMode])),
+        bon_plan=r.boolean("bon_plan"),
+        discount_percent=r.optional_integer("discount_percent", 0, 90),
+        trans_slvie=r.boolean("trans_slvie"),
+        age_min=age_min,
+        age_max=age_max,
+        cancel_days_before=r.integer("cancel_days_before", 0, 365),
+        prices=tuple(prices[t] for t in range(1, tiers + 1)),
+        sessions=tuple(_session(s) for s in r.items("sessions", 1, MAX_SESSIONS_PER_OFFER)),
+    )
+
+
+def _session(r: _Reader) -> Session:
+    start, end = r.moment("start"), r.moment("end")
+    if end < start:
+        raise r.fail("end", "avant le début", "before the start")
+    capacity = r.integer("capacity", 0, 100_000)
+    allocation = r.integer("site_allocation", 0, 100_000)
+    return Session(
+        id=r.identifier("id"),
+        start=start,
+        end=end,
+        place=r.text("place", 0, 120),
+        capacity=capacity,
+        taken=r.integer("taken", 0, capacity),
+        site_allocation=allocation,
+        site_taken=r.integer("site_taken", 0, allocation),
+    )
+
+
+def _service(r: _Reader) -> ConciergeService:
+    return ConciergeService(
+        id=r.slug("id"),
+        name_fr=r.text("name_fr", 1, 60),
+        name_en=r.text("name_en", 1, 60),
+        description_fr=r.text("description_fr", 0, 400),
+        description_en=r.text("description_en", 0, 400),
+        price_cents=r.optional_integer("price_cents", 0, 10_000_000),
+        price_unit_fr=r.text("price_unit_fr", 0, 40),
+        price_unit_en=r.text("price_unit_en", 0, 40),
+        hours_fr=r.text("hours_fr", 0, 120),
+        hours_en=r.text("hours_en", 0, 120),
+        pictogram=r.text("pictogram", 1, 80),
+    )
+
+
+def _unique(ids: list[str], where: str) -> None:
+    seen: set[str] = set()
+    for identifier in ids:
+        if identifier in seen:
+            raise CatalogError(
+                f"Catalogue refusé : l'identifiant « {identifier} » apparaît deux fois dans {where}.",
+                f"Catalog refused: the id '{identifier}' appears twice in {where}.",
+            )
+        seen.add(identifier)
+
+
+class _Reader:
+    """Typed access to one JSON object, failing with the path of the offending field."""
+
+    def __init__(self, value: object, path: str):
+        if not isinstance(value, dict):
+            raise CatalogError(
+                f"Catalogue refusé : {path} doit être un objet JSON.",
+                f"Catalog refused: {path} must be a JSON object.",
+            )
+        self.value = value
+        self.path = path
+
+    def fail(self, key: str, fr: str, en: str) -> CatalogError:
+        return CatalogError(
+            f"Catalogue refusé : {self.path}.{key} {fr}.",
+            f"Catalog refused: {self.path}.{key} {en}.",
+        )
+
+    def _get(self, key: str) -> object:
+        if key not in self.value:
+            raise self.fail(key, "manque", "is missing")
+        return self.value[key]
+
+    def text(self, key: str, min_len: int = 0, max_len: int = 10_000) -> str:
+        value = self._get(key)
+        if not isinstance(value, str):
+            raise self.fail(key, "doit être un texte", "must be a string")
+        if not min_len <= len(value) <= max_len:
+            raise self.fail(key, f"doit faire de {min_len} à {max_len} caractères",
+                            f"must be {min_len} to {max_len} characters long")
+        return value
+
+    def identifier(self, key: str) -> str:
+        value = self.text(key)
+        if not _ID.match(value):
+            raise self.fail(key, "n'est pas un identifiant valable", "is not a valid identifier")
+        return value
+
+    def slug(self, key: str) -> str:
+        value = self.text(key)
+        if not _SLUG.match(value):
+            raise self.fail(key, "n'est pas un code valable", "is not a valid code")
+        return value
+
+    def choice(self, key: str, allowed: list[str]) -> str:
+        value = self.text(key)
+        if value not in allowed:
+            raise self.fail(key, f"doit être parmi {', '.join(allowed)}", f"must be one of {', '.join(allowed)}")
+        return value
+
+    def integer(self, key: str, low: int, high: int) -> int:
+        value = self._get(key)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(key, "doit être un nombre entier", "must be a whole number")
+        if not low <= value <= high:
+            raise self.fail(key, f"doit être entre {low} et {high}", f"must be between {low} and {high}")
+        return value
+
+    def optional_integer(self, key: str, low: int, high: int) -> int | None:
+        return None if self._get(key) is None else self.integer(key, low, high)
+
+    def boolean(self, key: str) -> bool:
+        value = self._get(key)
+        if not isinstance(value, bool):
+            raise self.fail(key, "doit valoir true ou false", "must be true or false")
+        return value
+
+    def day(self, key: str) -> date:
+        try:
+            return date.fromisoformat(self.text(key, 10, 10))
+        except ValueError:
+            raise self.fail(key, "doit être une date AAAA-MM-JJ", "must be a YYYY-MM-DD date") from None
+
+    def moment(self, key: str) -> datetime:
+        try:
+            return datetime.strptime(self.text(key, 16, 16), "%Y-%m-%dT%H:%M")
+        except ValueError:
+            raise self.fail(key, "doit être une date AAAA-MM-JJTHH:MM",
+                            "must be a YYYY-MM-DDTHH:MM date and time") from None
+
+    def items(self, key: str, min_count: int, max_count: int) -> list[_Reader]:
+        value = self._get(key)
+        if not isinstance(value, list):
+            raise self.fail(key, "doit être une liste", "must be a list")
+        if not min_count <= len(value) <= max_count:
+            raise self.fail(key, f"doit compter de {min_count} à {max_count} éléments",
+                            f"must hold {min_count} to {max_count} items")
+        return [_Reader(item, f"{self.path}.{key}[{i}]") for i, item in enumerate(value)]

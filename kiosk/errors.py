@@ -1,0 +1,32 @@
+"""Errors meant for people: each carries the same message in French and English."""
+
+
+class KioskError(Exception):
+    """A failure a person must read: what happened and what to do next, in plain words."""
+
+    def __init__(self, fr: str, en: str):
+        super().__init__(en)
+        self.fr = fr
+        self.en = en
+
+    def message(self, language: str) -> str:
+        return self.fr if language == "fr" else self.en
+
+    def bilingual(self) -> str:
+        return f"{self.fr}\n{self.en}"
+
+
+class ConfigError(KioskError):
+    """The site configuration file cannot be used."""
+
+
+class DataDirError(KioskError):
+    """The data directory cannot be created, read or written."""
+
+
+class CatalogError(KioskError):
+    """A catalog document is malformed; nothing from it was written."""
+
+
+class SchemaTooNewError(KioskError):
+    """The database was written by a newer version of the kiosk; it was left untouched."""

@@ -1,0 +1,213 @@
+"""Every word the kiosk shows, in French first and English, and how dates and prices read.
+
+One catalog for the whole interface: a screen asks `texts("key")` and never
+holds a literal string, so switching language is one call and a test can check
+that no text is missing in either language.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+LANGUAGES = ("fr", "en")
+
+TEXTS: dict[str, tuple[str, str]] = {
+    # Top bar
+    "bar.language": ("English", "Français"),
+    "bar.language.name": ("Changer de langue : English", "Change language: Français"),
+    "bar.staff": ("Espace correspondant", "Staff access"),
+    "bar.offline": ("Hors ligne", "Offline"),
+    "bar.online": ("En ligne", "Online"),
+    "bar.offer_as_of": ("Offre mise à jour {when}", "Offer updated {when}"),
+    "bar.offer_never": ("Offre pas encore chargée", "Offer not loaded yet"),
+    # Navigation
+    "nav.back": ("◀  Retour", "◀  Back"),
+    "nav.home": ("Accueil", "Home"),
+    "nav.up": ("▲", "▲"),
+    "nav.down": ("▼", "▼"),
+    "nav.up.name": ("Faire défiler vers le haut", "Scroll up"),
+    "nav.down.name": ("Faire défiler vers le bas", "Scroll down"),
+    # Home
+    "home.greeting": ("Bonjour ! Que voulez-vous faire ?", "Hello! What would you like to do?"),
+    "home.offer": ("L'offre", "Activities"),
+    "home.offer.hint": ("Séjours, sorties, spectacles, sport…", "Holidays, outings, shows, sport…"),
+    "home.bons_plans": ("Bons plans", "Last-minute deals"),
+    "home.bons_plans.hint": ("Places de dernière minute à prix réduit", "Last-minute places at a lower price"),
+    "home.concierge": ("Conciergerie", "Concierge"),
+    "home.concierge.hint": ("Pressing, cordonnerie, colis…", "Dry cleaning, shoe repair, parcels…"),
+    "home.bookings": ("Mes réservations", "My bookings"),
+    "home.bookings.hint": ("Voir, annuler, imprimer un bon", "See, cancel, print a voucher"),
+    # Offer list
+    "list.title.all": ("L'offre", "Activities"),
+    "list.title.bons_plans": ("Bons plans", "Last-minute deals"),
+    "list.search.placeholder": ("Chercher : théâtre, ski, piscine…", "Search: theatre, ski, pool…"),
+    "list.search.name": ("Chercher une activité", "Search for an activity"),
+    "list.search.clear": ("Effacer", "Clear"),
+    "list.category.all": ("Tout", "All"),
+    "list.filters": ("Filtres", "Filters"),
+    "list.filters.active": ("Filtres ({count})", "Filters ({count})"),
+    "list.count.none": ("Aucune activité ne correspond.", "No activity matches."),
+    "list.count.one": ("1 activité", "1 activity"),
+    "list.count.many": ("{count} activités", "{count} activities"),
+    "list.count.more": ("{count} activités, voici les {shown} premières", "{count} activities, here are the first {shown}"),
+    "list.empty.hint": (
+        "Essayez un autre mot, ou enlevez des filtres.",
+        "Try another word, or remove some filters.",
+    ),
+    "list.from_price": ("à partir de {price}", "from {price}"),
+    "list.next_date": ("Prochaine date : {date}", "Next date: {date}"),
+    "list.discount": ("−{percent} %", "−{percent}%"),
+    "filters.level": ("Qui organise", "Organised by"),
+    "filters.level.any": ("Tous", "All"),
+    "filters.level.ccas": ("National (CCAS)", "National (CCAS)"),
+    "filters.level.cmcas": ("Région (CMCAS)", "Region (CMCAS)"),
+    "filters.level.slvie": ("Près d'ici (SLVie)", "Nearby (SLVie)"),
+    "filters.dates": ("Quand", "When"),
+    "filters.dates.any": ("Toutes les dates", "Any date"),
+    "filters.dates.week": ("7 prochains jours", "Next 7 days"),
+    "filters.dates.month": ("Ce mois-ci", "Within a month"),
+    "filters.dates.three_months": ("3 prochains mois", "Next 3 months"),
+    "filters.places": ("Places", "Places"),
+    "filters.places.any": ("Toutes", "All"),
+    "filters.places.only": ("Avec des places libres", "With free places"),
+    "filters.price": ("Prix maximum", "Maximum price"),
+    "filters.price.any": ("Tous les prix", "Any price"),
+    "filters.price.free": ("Gratuit", "Free"),
+    "filters.price.max": ("{price} au plus", "{price} at most"),
+    "filters.reset": ("Enlever les filtres", "Remove filters"),
+    "filters.close": ("Voir les résultats", "See results"),
+    # Levels and badges
+    "level.ccas": ("National — CCAS", "National — CCAS"),
+    "level.cmcas": ("Région — {cmcas}", "Region — {cmcas}"),
+    "level.cmcas.generic": ("Région — CMCAS", "Region — CMCAS"),
+    "level.slvie": ("Près d'ici — SLVie", "Nearby — SLVie"),
+    "badge.bon_plan": ("Bon plan", "Deal"),
+    "badge.trans_slvie": ("Ouvert à tous", "Open to all"),
+    "badge.ages": ("De {min} à {max} ans", "Ages {min} to {max}"),
+    "badge.age_min": ("À partir de {min} ans", "From age {min}"),
+    "badge.request": ("Sur demande", "On request"),
+    # Offer detail
+    "detail.organiser": ("Organisé par {organiser}", "Organised by {organiser}"),
+    "detail.sessions": ("Dates et places", "Dates and places"),
+    "detail.prices": ("Prix selon votre tranche", "Price by income bracket"),
+    "detail.prices.explain": (
+        "Votre tranche dépend de vos revenus (coefficient social). Sans avis d'impôt, c'est la tranche {top}.",
+        "Your bracket depends on your household income. Without a tax notice, bracket {top} applies.",
+    ),
+    "detail.tier": ("Tranche {tier}", "Bracket {tier}"),
+    "detail.free": ("Gratuit", "Free"),
+    "detail.places.left": ("{count} places libres", "{count} places left"),
+    "detail.places.one": ("1 place libre", "1 place left"),
+    "detail.places.full": ("Complet", "Full"),
+    "detail.places.as_of": ("(chiffre connu {when})", "(as known {when})"),
+    "detail.book": ("Réserver", "Book"),
+    "detail.request": ("Faire une demande", "Send a request"),
+    "detail.past": ("Date passée", "Date passed"),
+    "detail.cancel_rule": (
+        "Annulation possible jusqu'à {days} jours avant.",
+        "You can cancel up to {days} days before.",
+    ),
+    "detail.cancel_rule.none": ("Annulation possible jusqu'au jour même.", "You can cancel up to the day itself."),
+    "detail.request_rule": (
+        "Les places sont attribuées par la CCAS après les demandes. Vous aurez la réponse ici.",
+        "Places are allocated by the CCAS after all requests. You will get the answer here.",
+    ),
+    "detail.missing": ("Cette activité n'est plus proposée.", "This activity is no longer offered."),
+    # Concierge
+    "concierge.title": ("Conciergerie", "Concierge"),
+    "concierge.intro": (
+        "Pour déposer une demande, adressez-vous au correspondant SLVie au comptoir.",
+        "To make a request, ask the SLVie correspondent at the desk.",
+    ),
+    "concierge.quote": ("Prix sur devis", "Price on quotation"),
+    "concierge.price": ("{price} {unit}", "{price} {unit}"),
+    # Notices for what this kiosk does not do yet
+    "soon.title": ("Bientôt sur cette borne", "Coming soon to this kiosk"),
+    "soon.booking": (
+        "La réservation arrive bientôt sur cette borne. En attendant, le correspondant SLVie peut réserver pour vous.",
+        "Booking is coming soon to this kiosk. Meanwhile, the SLVie correspondent can book for you.",
+    ),
+    "soon.bookings": (
+        "Vos réservations seront bientôt visibles ici. En attendant, demandez au correspondant SLVie.",
+        "Your bookings will soon be shown here. Meanwhile, ask the SLVie correspondent.",
+    ),
+    "soon.staff": (
+        "L'espace correspondant arrive bientôt sur cette borne.",
+        "Staff access is coming soon to this kiosk.",
+    ),
+    "notice.ok": ("J'ai compris", "OK"),
+    # Inactivity
+    "idle.title": ("Êtes-vous encore là ?", "Are you still there?"),
+    "idle.message": (
+        "Sans action de votre part, l'écran revient à l'accueil dans {seconds} secondes.",
+        "Without any action, the screen goes back to the start in {seconds} seconds.",
+    ),
+    "idle.stay": ("Je suis encore là", "I'm still here"),
+    # Errors
+    "error.title": ("Un problème est survenu", "Something went wrong"),
+}
+
+_MONTHS = {
+    "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+           "octobre", "novembre", "décembre"],
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December"],
+}
+_WEEKDAYS = {
+    "fr": ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"],
+    "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+}
+
+
+class Texts:
+    """The interface's words in one language."""
+
+    def __init__(self, language: str):
+        if language not in LANGUAGES:
+            raise ValueError(f"unknown language {language!r}")
+        self.language = language
+        self._index = LANGUAGES.index(language)
+
+    def __call__(self, key: str, **values: object) -> str:
+        text = TEXTS[key][self._index]
+        return text.format(**values) if values else text
+
+    def money(self, cents: int) -> str:
+        euros, rest = divmod(cents, 100)
+        if self.language == "fr":
+            whole = f"{euros:,}".replace(",", "\u202f")
+            return f"{whole} €" if rest == 0 else f"{whole},{rest:02d} €"
+        return f"€{euros:,}" if rest == 0 else f"€{euros:,}.{rest:02d}"
+
+    def time(self, moment: datetime) -> str:
+        return moment.strftime("%H h %M") if self.language == "fr" else moment.strftime("%H:%M")
+
+    def day(self, moment: datetime, weekday: bool = True) -> str:
+        month = _MONTHS[self.language][moment.month - 1]
+        name = _WEEKDAYS[self.language][moment.weekday()]
+        if self.language == "fr":
+            number = "1er" if moment.day == 1 else str(moment.day)
+            text = f"{number} {month} {moment.year}"
+        else:
+            text = f"{moment.day} {month} {moment.year}"
+        return f"{name} {text}" if weekday else text
+
+    def moment(self, moment: datetime) -> str:
+        joiner = " à " if self.language == "fr" else " at "
+        return self.day(moment) + joiner + self.time(moment)
+
+    def span(self, start: datetime, end: datetime) -> str:
+        """A session's dates: one day with its hours, or a first and last day."""
+        if start.date() == end.date():
+            dash = " – "
+            return f"{self.day(start)}, {self.time(start)}{dash}{self.time(end)}"
+        if self.language == "fr":
+            return f"Du {self.day(start)} au {self.day(end)}"
+        return f"From {self.day(start)} to {self.day(end)}"
+
+    def freshness(self, moment: datetime, now: datetime) -> str:
+        """"à 10 h 42" today, with the day otherwise, so a person knows how old a figure is."""
+        fr = self.language == "fr"
+        if moment.date() == now.date():
+            return ("à " if fr else "at ") + self.time(moment)
+        return ("le " if fr else "on ") + self.day(moment, weekday=False) + (" à " if fr else " at ") + self.time(moment)

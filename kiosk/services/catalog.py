@@ -1,0 +1,86 @@
+"""Browsing the offer: what the offer screens ask for."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from kiosk.domain.catalog import Catalog, Category, ConciergeService, Offer, parse_catalog, shift_catalog
+from kiosk.domain.search import MAX_QUERY_CHARS, OfferQuery, SearchResult
+from kiosk.errors import CatalogError
+from kiosk.store import catalog as catalog_store
+from kiosk.store.state import read_state
+
+# A document larger than this is refused before it is parsed (the 50,000-offer benchmark catalog is ~60 MB).
+MAX_CATALOG_BYTES = 256 * 1024 * 1024
+
+
+class CatalogService:
+    def __init__(self, db: sqlite_utils.Database, clock: Callable[[], datetime] = datetime.now):
+        self._db = db
+        self._clock = clock
+
+    def categories(self) -> list[Category]:
+        return catalog_store.list_categories(self._db)
+
+    def search(self, query: OfferQuery, limit: int = 100) -> SearchResult:
+        if len(query.text) > MAX_QUERY_CHARS:
+            query = OfferQuery(**{**query.__dict__, "text": query.text[:MAX_QUERY_CHARS]})
+        return catalog_store.search_offers(self._db, query, self._clock(), limit)
+
+    def offer(self, offer_id: str) -> Offer | None:
+        return catalog_store.load_offer(self._db, offer_id)
+
+    def concierge_services(self) -> list[ConciergeService]:
+        return catalog_store.list_concierge_services(self._db)
+
+    def offer_count(self) -> int:
+        return catalog_store.count_offers(self._db)
+
+    def catalog_as_of(self) -> datetime | None:
+        stamp = read_state(self._db, "catalog_as_of")
+        return datetime.strptime(stamp, "%Y-%m-%dT%H:%M") if stamp else None
+
+    def now(self) -> datetime:
+        return self._clock()
+
+
+def read_catalog_file(path: Path) -> Catalog:
+    """Read and validate a catalog document; any problem raises CatalogError and writes nothing."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_CATALOG_BYTES:
+            raise CatalogError(
+                f"Le fichier catalogue {path} est trop gros ({size // 1_000_000} Mo).",
+                f"The catalog file {path} is too large ({size // 1_000_000} MB).",
+            )
+        document = json.loads(path.read_bytes())
+    except FileNotFoundError:
+        raise CatalogError(
+            f"Le fichier catalogue {path} est introuvable.",
+            f"The catalog file {path} does not exist.",
+        ) from None
+    except OSError as error:
+        raise CatalogError(
+            f"Le fichier catalogue {path} ne peut pas être lu ({error.strerror or error}).",
+            f"The catalog file {path} cannot be read ({error.strerror or error}).",
+        ) from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise CatalogError(
+            f"Le fichier catalogue {path} est abîmé ou incomplet ({error}). Rien n'a été chargé.",
+            f"The catalog file {path} is damaged or truncated ({error}). Nothing was loaded.",
+        ) from None
+    return parse_catalog(document)
+
+
+def seed_demo_catalog(db: sqlite_utils.Database, path: Path, now: datetime) -> int:
+    """Load the demo catalog, its dates moved so that its offer lies in the coming months."""
+    catalog = read_catalog_file(path)
+    catalog = shift_catalog(catalog, (now.date() - catalog.reference_date).days)
+    catalog_store.replace_catalog(db, catalog, as_of=now)
+    return len(catalog.offers)
+

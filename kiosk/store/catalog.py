@@ -1,0 +1,214 @@
+"""The offer in the local store: writing a whole catalog, searching it, reading one offer."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+import sqlite_utils
+
+from kiosk.domain.catalog import (
+    BookingMode,
+    Catalog,
+    Category,
+    ConciergeService,
+    Level,
+    Offer,
+    Session,
+)
+from kiosk.domain.search import OfferQuery, OfferSummary, SearchResult, date_window_bounds, search_terms
+from kiosk.store.database import transaction
+from kiosk.store.state import write_state
+
+_MOMENT = "%Y-%m-%dT%H:%M"
+
+
+def _moment(value: datetime) -> str:
+    return value.strftime(_MOMENT)
+
+
+def replace_catalog(db: sqlite_utils.Database, catalog: Catalog, as_of: datetime) -> None:
+    """Swap the whole offer for `catalog` in one transaction (seeding a kiosk)."""
+    with transaction(db):
+        for table in ("sessions", "prices", "offers_fts", "offers", "categories", "concierge_services"):
+            db.execute(f"DELETE FROM {table}")
+        db.conn.executemany(
+            "INSERT INTO categories VALUES (?, ?, ?, ?, ?)",
+            [(c.id, i, c.name_fr, c.name_en, c.pictogram) for i, c in enumerate(catalog.categories)],
+        )
+        category_names = {c.id: f"{c.name_fr} {c.name_en}" for c in catalog.categories}
+        offers = list(enumerate(catalog.offers, start=1))
+        db.conn.executemany(
+            "INSERT INTO offers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    num, o.id, o.level.value, o.category, o.title, o.summary, o.description, o.organiser,
+                    o.location, o.booking_mode.value, o.bon_plan, o.discount_percent, o.trans_slvie,
+                    o.age_min, o.age_max, o.cancel_days_before, o.price_from,
+                    _moment(max(s.start for s in o.sessions)),
+                )
+                for num, o in offers
+            ],
+        )
+        db.conn.executemany(
+            "INSERT INTO offers_fts (rowid, title, summary, location, organiser, category_name)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [(num, o.title, o.summary, o.location, o.organiser, category_names[o.category]) for num, o in offers],
+        )
+        db.conn.executemany(
+            "INSERT INTO prices VALUES (?, ?, ?)",
+            [(num, tier, cents) for num, o in offers for tier, cents in enumerate(o.prices, start=1)],
+        )
+        stamp = _moment(as_of)
+        db.conn.executemany(
+            "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    s.id, num, _moment(s.start), _moment(s.end), s.place, s.capacity, s.taken,
+                    s.site_allocation, s.site_taken, stamp,
+                )
+                for num, o in offers
+                for s in o.sessions
+            ],
+        )
+        db.conn.executemany(
+            "INSERT INTO concierge_services VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    s.id, i, s.name_fr, s.name_en, s.description_fr, s.description_en, s.price_cents,
+                    s.price_unit_fr, s.price_unit_en, s.hours_fr, s.hours_en, s.pictogram,
+                )
+                for i, s in enumerate(catalog.concierge_services)
+            ],
+        )
+        write_state(db, "catalog_as_of", stamp)
+
+
+def count_offers(db: sqlite_utils.Database) -> int:
+    return db.execute("SELECT count(*) FROM offers").fetchone()[0]
+
+
+def list_categories(db: sqlite_utils.Database) -> list[Category]:
+    return [
+        Category(r["id"], r["name_fr"], r["name_en"], r["pictogram"])
+        for r in db.query("SELECT * FROM categories ORDER BY position")
+    ]
+
+
+def list_concierge_services(db: sqlite_utils.Database) -> list[ConciergeService]:
+    return [
+        ConciergeService(**{k: v for k, v in r.items() if k != "position"})
+        for r in db.query("SELECT * FROM concierge_services ORDER BY position")
+    ]
+
+
+def search_offers(db: sqlite_utils.Database, query: OfferQuery, now: datetime, limit: int = 100) -> SearchResult:
+    """Offers that still have a session to come and match the query.
+
+    With words typed, the best matches come first (titles weigh most); without,
+    the soonest sessions come first.
+    """
+    terms = search_terms(query.text)
+    params: dict[str, object] = {"now": _moment(now), "limit": limit}
+    where = ["o.last_start >= :now"]
+    source = "offers o"
+    order = "next_start, o.title"
+    if terms:
+        # Each term is letters and digits only (see search_terms), so quoting it is safe.
+        params["match"] = " ".join(f'"{t}"*' for t in terms)
+        source = (
+            "(SELECT rowid AS num, bm25(offers_fts, 10.0, 3.0, 2.0, 1.0, 2.0) AS score"
+            " FROM offers_fts WHERE offers_fts MATCH :match) m JOIN offers o ON o.num = m.num"
+        )
+        order = "m.score, o.title"
+    if query.category:
+        where.append("o.category = :category")
+        params["category"] = query.category
+    if query.bons_plans:
+        where.append("o.bon_plan = 1")
+    if query.level:
+        where.append("o.level = :level")
+        params["level"] = query.level.value
+    if query.max_price_cents is not None:
+        where.append("o.price_from_cents <= :max_price")
+        params["max_price"] = query.max_price_cents
+    session_match = ["s.offer_num = o.num", "s.start >= :now"]
+    first_day, last_day = date_window_bounds(query.window, now.date())
+    if first_day is not None and last_day is not None:
+        session_match.append("s.start >= :window_from AND s.start < :window_to")
+        params["window_from"] = _moment(datetime.combine(first_day, time.min))
+        params["window_to"] = _moment(datetime.combine(last_day, time.max))
+    if query.with_places:
+        session_match.append("s.taken < s.capacity")
+    session_condition = " AND ".join(session_match)
+    if len(session_match) > 2:
+        where.append(f"EXISTS (SELECT 1 FROM sessions s WHERE {session_condition})")
+    sql = f"""
+        SELECT o.id, o.title, o.summary, o.category, o.level, o.location, o.price_from_cents,
+               o.bon_plan, o.discount_percent,
+               (SELECT min(s.start) FROM sessions s WHERE {session_condition}) AS next_start,
+               count(*) OVER () AS total
+        FROM {source}
+        WHERE {" AND ".join(where)}
+        ORDER BY {order}
+        LIMIT :limit
+    """
+    rows = list(db.query(sql, params))
+    offers = tuple(
+        OfferSummary(
+            id=r["id"],
+            title=r["title"],
+            summary=r["summary"],
+            category=r["category"],
+            level=Level(r["level"]),
+            location=r["location"],
+            price_from_cents=r["price_from_cents"],
+            bon_plan=bool(r["bon_plan"]),
+            discount_percent=r["discount_percent"],
+            next_start=datetime.strptime(r["next_start"], _MOMENT) if r["next_start"] else None,
+        )
+        for r in rows
+    )
+    return SearchResult(offers, rows[0]["total"] if rows else 0)
+
+
+def load_offer(db: sqlite_utils.Database, offer_id: str) -> Offer | None:
+    rows = list(db.query("SELECT * FROM offers WHERE id = ?", [offer_id]))
+    if not rows:
+        return None
+    r = rows[0]
+    prices = tuple(
+        row["cents"] for row in db.query("SELECT cents FROM prices WHERE offer_num = ? ORDER BY tier", [r["num"]])
+    )
+    sessions = tuple(
+        Session(
+            id=s["id"],
+            start=datetime.strptime(s["start"], _MOMENT),
+            end=datetime.strptime(s["end"], _MOMENT),
+            place=s["place"],
+            capacity=s["capacity"],
+            taken=s["taken"],
+            site_allocation=s["site_allocation"],
+            site_taken=s["site_taken"],
+            places_as_of=datetime.strptime(s["places_as_of"], _MOMENT),
+        )
+        for s in db.query("SELECT * FROM sessions WHERE offer_num = ? ORDER BY start", [r["num"]])
+    )
+    return Offer(
+        id=r["id"],
+        level=Level(r["level"]),
+        category=r["category"],
+        title=r["title"],
+        summary=r["summary"],
+        description=r["description"],
+        organiser=r["organiser"],
+        location=r["location"],
+        booking_mode=BookingMode(r["booking_mode"]),
+        bon_plan=bool(r["bon_plan"]),
+        discount_percent=r["discount_percent"],
+        trans_slvie=bool(r["trans_slvie"]),
+        age_min=r["age_min"],
+        age_max=r["age_max"],
+        cancel_days_before=r["cancel_days_before"],
+        prices=prices,
+        sessions=sessions,
+    )

@@ -1,0 +1,82 @@
+"""Opening the local SQLite database: WAL, numbered migrations, explicit transactions.
+
+Writes go through `transaction()` (BEGIN IMMEDIATE … COMMIT, rolled back on any
+error). sqlite-utils' own write helpers commit on their own, so inside a
+transaction rows are written with plain `execute`/`executemany`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+
+from kiosk.errors import KioskError, SchemaTooNewError
+from kiosk.store.migrations import MIGRATIONS
+
+DATABASE_FILE = "kiosk.sqlite3"
+
+
+class DatabaseError(KioskError):
+    """The database file cannot be opened or is not a kiosk database."""
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def latest_schema_version() -> int:
+    return len(MIGRATIONS)
+
+
+def open_database(path: Path) -> sqlite_utils.Database:
+    """Open (or create) the kiosk database and bring its schema up to date."""
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, timeout=10, check_same_thread=False)
+        db = sqlite_utils.Database(conn)
+        version = schema_version(db)
+    except sqlite3.DatabaseError as error:
+        raise DatabaseError(
+            f"La base de données {path} est illisible ({error}). Prévenez le support informatique.",
+            f"The database {path} cannot be read ({error}). Tell IT support.",
+        ) from None
+    if version > latest_schema_version():
+        conn.close()
+        raise SchemaTooNewError(
+            f"La base de données {path} vient d'une version plus récente du kiosque "
+            f"(schéma {version}, ce programme connaît {latest_schema_version()}). "
+            "Elle n'a pas été modifiée. Installez la version à jour du kiosque.",
+            f"The database {path} was written by a newer kiosk version (schema {version}, "
+            f"this program knows {latest_schema_version()}). It was left untouched. "
+            "Install the up-to-date kiosk.",
+        )
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    migrate(db)
+    return db
+
+
+def migrate(db: sqlite_utils.Database) -> None:
+    for version, script in enumerate(MIGRATIONS, start=1):
+        if version <= schema_version(db):
+            continue
+        with transaction(db):
+            for statement in script:
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {version}")
+
+
+@contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """All of it or none of it: the unit of every write to the store."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")

@@ -1,0 +1,105 @@
+"""Numbered schema migrations. Never edit a released one: append a new one.
+
+Migration N brings the database to `PRAGMA user_version = N`, in one transaction.
+"""
+
+MIGRATION_1_CATALOG_AND_OUTBOX = [
+    """
+    CREATE TABLE categories (
+        id TEXT PRIMARY KEY,
+        position INTEGER NOT NULL,
+        name_fr TEXT NOT NULL,
+        name_en TEXT NOT NULL,
+        pictogram TEXT NOT NULL
+    )
+    """,
+    # `num` is the stable integer key the full-text index points at.
+    """
+    CREATE TABLE offers (
+        num INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        level TEXT NOT NULL CHECK (level IN ('ccas', 'cmcas', 'slvie')),
+        category TEXT NOT NULL REFERENCES categories(id),
+        title TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        description TEXT NOT NULL,
+        organiser TEXT NOT NULL,
+        location TEXT NOT NULL,
+        booking_mode TEXT NOT NULL CHECK (booking_mode IN ('direct', 'request')),
+        bon_plan INTEGER NOT NULL,
+        discount_percent INTEGER,
+        trans_slvie INTEGER NOT NULL,
+        age_min INTEGER,
+        age_max INTEGER,
+        cancel_days_before INTEGER NOT NULL,
+        price_from_cents INTEGER NOT NULL,
+        last_start TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX offers_by_category ON offers(category, last_start)",
+    "CREATE INDEX offers_bons_plans ON offers(bon_plan, last_start)",
+    """
+    CREATE TABLE prices (
+        offer_num INTEGER NOT NULL REFERENCES offers(num) ON DELETE CASCADE,
+        tier INTEGER NOT NULL,
+        cents INTEGER NOT NULL CHECK (cents >= 0),
+        PRIMARY KEY (offer_num, tier)
+    ) WITHOUT ROWID
+    """,
+    """
+    CREATE TABLE sessions (
+        id TEXT PRIMARY KEY,
+        offer_num INTEGER NOT NULL REFERENCES offers(num) ON DELETE CASCADE,
+        start TEXT NOT NULL,
+        end TEXT NOT NULL,
+        place TEXT NOT NULL,
+        capacity INTEGER NOT NULL CHECK (capacity >= 0),
+        taken INTEGER NOT NULL CHECK (taken >= 0),
+        site_allocation INTEGER NOT NULL CHECK (site_allocation >= 0),
+        site_taken INTEGER NOT NULL CHECK (site_taken >= 0 AND site_taken <= site_allocation),
+        places_as_of TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX sessions_by_offer ON sessions(offer_num, start)",
+    # Accents and case folded by the tokenizer; prefix indexes keep type-as-you-go fast.
+    """
+    CREATE VIRTUAL TABLE offers_fts USING fts5(
+        title, summary, location, organiser, category_name,
+        tokenize = 'unicode61 remove_diacritics 2',
+        prefix = '1 2 3'
+    )
+    """,
+    """
+    CREATE TABLE concierge_services (
+        id TEXT PRIMARY KEY,
+        position INTEGER NOT NULL,
+        name_fr TEXT NOT NULL,
+        name_en TEXT NOT NULL,
+        description_fr TEXT NOT NULL,
+        description_en TEXT NOT NULL,
+        price_cents INTEGER,
+        price_unit_fr TEXT NOT NULL,
+        price_unit_en TEXT NOT NULL,
+        hours_fr TEXT NOT NULL,
+        hours_en TEXT NOT NULL,
+        pictogram TEXT NOT NULL
+    )
+    """,
+    # Every change that must reach the centre, written in the same transaction as
+    # the change itself; `seq` keeps the order they were made in.
+    """
+    CREATE TABLE outbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        op_id TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'parked')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT
+    )
+    """,
+    "CREATE TABLE kiosk_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+]
+
+MIGRATIONS: list[list[str]] = [MIGRATION_1_CATALOG_AND_OUTBOX]

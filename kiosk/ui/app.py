@@ -1,0 +1,56 @@
+"""Starting the kiosk: configuration, data, the Qt application and the window."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtQuick import QQuickWindow, QSGRendererInterface
+from PySide6.QtWidgets import QApplication
+
+from kiosk.config import KioskConfig, default_data_dir, load_config
+from kiosk.services.context import KioskServices, open_services
+from kiosk.ui.keyboard import KeyboardDock, select_input_method
+from kiosk.ui.main_window import MainWindow
+from kiosk.ui.theme import BODY_PX, style_sheet
+
+
+def create_application(config: KioskConfig, argv: list[str] | None = None) -> tuple[QApplication, bool]:
+    """The QApplication, once per process; returns it and whether the on-screen keyboard is on."""
+    keyboard = select_input_method(config.display.keyboard)
+    # The keyboard's Qt Quick scene needs no GPU: kiosk terminals often have none worth the name.
+    QQuickWindow.setGraphicsApi(QSGRendererInterface.GraphicsApi.Software)
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName("slvie-kiosk")
+    font = app.font()
+    font.setPixelSize(BODY_PX)
+    app.setFont(font)
+    app.setStyleSheet(style_sheet())
+    return app, keyboard
+
+
+def build_window(services: KioskServices, keyboard: bool) -> MainWindow:
+    window = MainWindow(services)
+    if keyboard:
+        window.keyboard_area.addWidget(KeyboardDock(window))
+    return window
+
+
+def run_kiosk(data_dir: Path | None, config_path: Path | None, demo: bool, windowed: bool) -> int:
+    config = load_config(config_path)
+    services = open_services(data_dir or default_data_dir(), config, demo=demo)
+    app, keyboard = create_application(config)
+    window = build_window(services, keyboard)
+    if windowed:
+        window.resize(1280, 800)
+        window.show()
+    else:
+        # Frameless full screen: no title bar to close, nothing behind it to reach.
+        window.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
+        window.showFullScreen()
+    window.start()
+    try:
+        return app.exec()
+    finally:
+        services.close()

@@ -1,0 +1,81 @@
+"""The concierge services of this site: what, how much, when."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from kiosk.domain.catalog import ConciergeService
+from kiosk.i18n import Texts
+from kiosk.services.catalog import CatalogService
+from kiosk.ui.widgets import ScrollButtons, empty_layout, enable_kinetic_scrolling, label, pictogram
+
+
+class ConciergeScreen(QWidget):
+    def __init__(self, catalog: CatalogService, texts: Texts, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("screen")
+        self.services = catalog.concierge_services()
+        self.texts = texts
+        self.title = label(object_name="title")
+        self.intro = label()
+        self.content = QWidget()
+        self.content.setObjectName("screen")
+        self.body = QVBoxLayout(self.content)
+        self.body.setSpacing(12)
+        area = QScrollArea()
+        area.setWidgetResizable(True)
+        area.setWidget(self.content)
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        enable_kinetic_scrolling(area)
+        self.scroll_buttons = ScrollButtons(area)
+        rows = QHBoxLayout()
+        rows.addWidget(area, 1)
+        rows.addWidget(self.scroll_buttons)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 16, 32, 16)
+        layout.setSpacing(14)
+        layout.addWidget(self.title)
+        layout.addWidget(self.intro)
+        layout.addLayout(rows, 1)
+
+    def retranslate(self, texts: Texts) -> None:
+        self.texts = texts
+        self.title.setText(texts("concierge.title"))
+        self.intro.setText(texts("concierge.intro"))
+        self.scroll_buttons.set_names(texts("nav.up.name"), texts("nav.down.name"))
+        empty_layout(self.body)
+        for service in self.services:
+            self.body.addWidget(self._card(service))
+        self.body.addStretch(1)
+
+    def reset(self) -> None:
+        """The list is the same for everyone."""
+
+    def _card(self, service: ConciergeService) -> QFrame:
+        texts = self.texts
+        fr = texts.language == "fr"
+        card = QFrame()
+        card.setObjectName("card")
+        row = QHBoxLayout(card)
+        row.setContentsMargins(20, 12, 20, 12)
+        row.setSpacing(20)
+        picture = QLabel()
+        picture.setPixmap(pictogram(service.pictogram).pixmap(72, 72))
+        row.addWidget(picture, 0, Qt.AlignmentFlag.AlignTop)
+        words = QVBoxLayout()
+        name = label(service.name_fr if fr else service.name_en, "heading")
+        words.addWidget(name)
+        words.addWidget(label(service.description_fr if fr else service.description_en))
+        words.addWidget(label(service.hours_fr if fr else service.hours_en, "muted"))
+        row.addLayout(words, 1)
+        if service.price_cents is None:
+            price = texts("concierge.quote")
+        else:
+            price = texts("concierge.price", price=texts.money(service.price_cents),
+                          unit=service.price_unit_fr if fr else service.price_unit_en).strip()
+        price_label = label(price)
+        price_label.setStyleSheet("font-size: 22px; font-weight: 700;")
+        price_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        row.addWidget(price_label)
+        return card

@@ -1,0 +1,244 @@
+"""The kiosk window: top bar, the current screen, navigation, inactivity and notices.
+
+Screens other than home are built the first time they are shown, and every
+visible word is set in their `retranslate()`, so a language switch is one call.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+
+from kiosk.i18n import Texts
+from kiosk.services.context import KioskServices
+from kiosk.ui.concierge import ConciergeScreen
+from kiosk.ui.home import HomeScreen
+from kiosk.ui.idle import IdleWatcher
+from kiosk.ui.offer_detail import OfferDetailScreen
+from kiosk.ui.offer_list import OfferListScreen
+from kiosk.ui.widgets import Overlay, button, label
+
+CLOCK_REFRESH_MS = 15_000
+
+
+class TopBar(QFrame):
+    language_clicked = Signal()
+    staff_clicked = Signal()
+
+    def __init__(self, site_name: str, slvie: str):
+        super().__init__()
+        self.setObjectName("topBar")
+        self.site = label(site_name, "siteName", wrap=False)
+        self.slvie = label(slvie, "muted", wrap=False)
+        self.clock = label(object_name="clock", wrap=False)
+        self.clock.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.status = label(object_name="status", wrap=False)
+        self.status.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.language = button()
+        self.staff = button()
+        names = QVBoxLayout()
+        names.setSpacing(0)
+        names.addWidget(self.site)
+        names.addWidget(self.slvie)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(24, 10, 24, 10)
+        layout.setSpacing(20)
+        layout.addLayout(names, 3)
+        layout.addWidget(self.clock, 2)
+        layout.addWidget(self.status, 3)
+        layout.addWidget(self.language)
+        layout.addWidget(self.staff)
+        self.language.clicked.connect(self.language_clicked)
+        self.staff.clicked.connect(self.staff_clicked)
+
+
+class MainWindow(QMainWindow):
+    screen_shown = Signal(str)
+
+    def __init__(self, services: KioskServices, monotonic: Callable[[], float] = time.monotonic):
+        super().__init__()
+        self.services = services
+        self.site = services.config.site
+        self.texts = Texts(self.site.language)
+        self.history: list[tuple[str, tuple]] = []
+        self._current: tuple[str, tuple] = ("home", ())
+        self.screens: dict[str, QWidget] = {}
+
+        self.top_bar = TopBar(self.site.name, self.site.slvie)
+        self.back_button = button()
+        self.home_button = button()
+        self.nav = QWidget()
+        nav_layout = QHBoxLayout(self.nav)
+        nav_layout.setContentsMargins(32, 12, 32, 0)
+        nav_layout.addWidget(self.back_button)
+        nav_layout.addWidget(self.home_button)
+        nav_layout.addStretch(1)
+        self.stack = QStackedWidget()
+        self.keyboard_area = QVBoxLayout()
+        self.keyboard_area.setContentsMargins(0, 0, 0, 0)
+        central = QWidget()
+        central.setObjectName("screen")
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.top_bar)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        layout.addLayout(self.keyboard_area)
+        self.setCentralWidget(central)
+        self.notice = Overlay(central)
+        self.idle_overlay = Overlay(central)
+
+        home = HomeScreen()
+        home.chosen.connect(self._home_choice)
+        self._add_screen("home", home)
+        self.stack.setCurrentWidget(home)
+        self.nav.hide()
+
+        self.back_button.clicked.connect(self.go_back)
+        self.home_button.clicked.connect(self.go_home)
+        self.top_bar.language_clicked.connect(self.toggle_language)
+        self.top_bar.staff_clicked.connect(lambda: self.show_notice("soon.staff"))
+
+        idle = services.config.idle
+        self.idle = IdleWatcher(idle.warning_after_seconds, idle.warning_duration_seconds, monotonic, self)
+        self.idle.warning.connect(self.show_idle_warning)
+        self.idle.resumed.connect(self.idle_overlay.hide)
+        self.idle.expired.connect(self.reset_session)
+        self._clock_timer = QTimer(self)
+        self._clock_timer.setInterval(CLOCK_REFRESH_MS)
+        self._clock_timer.timeout.connect(self._refresh_bar)
+        self.retranslate()
+
+    # -- screens -------------------------------------------------------------------------
+
+    def screen(self, name: str) -> QWidget:
+        """The screen called `name`, built on first use."""
+        if name not in self.screens:
+            catalog = self.services.catalog
+            if name == "offers":
+                widget = OfferListScreen(catalog, self.texts)
+                widget.offer_chosen.connect(lambda offer_id: self.show_screen("detail", offer_id))
+            elif name == "detail":
+                widget = OfferDetailScreen(catalog, self.texts, self.site.cmcas)
+                widget.book_requested.connect(lambda *_ids: self.show_notice("soon.booking"))
+            elif name == "concierge":
+                widget = ConciergeScreen(catalog, self.texts)
+            else:
+                raise KeyError(name)
+            self._add_screen(name, widget)
+        return self.screens[name]
+
+    def _add_screen(self, name: str, widget: QWidget) -> None:
+        self.screens[name] = widget
+        self.stack.addWidget(widget)
+        widget.retranslate(self.texts)
+
+    def show_screen(self, name: str, *params: object, remember: bool = True) -> None:
+        if remember:
+            self.history.append(self._current)
+        widget = self.screen(name)
+        if name == "offers":
+            widget.show_offer(bons_plans=bool(params and params[0]))
+        elif name == "detail":
+            widget.show_offer(params[0])
+        self._current = (name, params)
+        self.stack.setCurrentWidget(widget)
+        self.nav.setVisible(name != "home")
+        self.screen_shown.emit(name)
+
+    def go_back(self) -> None:
+        if not self.history:
+            self.go_home()
+            return
+        name, params = self.history.pop()
+        if name == "home":
+            self.go_home()
+        elif name == "offers":
+            # Coming back to the list keeps what the person had typed and chosen.
+            self._current = (name, params)
+            self.stack.setCurrentWidget(self.screens[name])
+            self.nav.show()
+            self.screen_shown.emit(name)
+        else:
+            self.show_screen(name, *params, remember=False)
+
+    def go_home(self) -> None:
+        self.history.clear()
+        self._current = ("home", ())
+        self.stack.setCurrentWidget(self.screens["home"])
+        self.nav.hide()
+        self.screen_shown.emit("home")
+
+    def current_screen(self) -> str:
+        return self._current[0]
+
+    def _home_choice(self, destination: str) -> None:
+        if destination == "offers":
+            self.show_screen("offers", False)
+        elif destination == "bons_plans":
+            self.show_screen("offers", True)
+        elif destination == "concierge":
+            self.show_screen("concierge")
+        else:
+            self.show_notice("soon.bookings")
+
+    # -- session -------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._refresh_bar()
+        self._clock_timer.start()
+        self.idle.start()
+
+    def reset_session(self) -> None:
+        """The person has gone: clear everything they did and see, back to home in the site language."""
+        self.notice.hide()
+        self.idle_overlay.hide()
+        for widget in self.screens.values():
+            widget.reset()
+        if self.texts.language != self.site.language:
+            self.set_language(self.site.language)
+        self.go_home()
+
+    def show_idle_warning(self, seconds_left: int) -> None:
+        if self.current_screen() == "home" and self.texts.language == self.site.language:
+            return  # nothing to clear: no need to interrupt anyone
+        texts = self.texts
+        self.idle_overlay.open(texts("idle.title"), texts("idle.message", seconds=seconds_left),
+                               texts("idle.stay"), on_close=self.idle.activity)
+
+    def show_notice(self, message_key: str) -> None:
+        texts = self.texts
+        self.notice.open(texts("soon.title"), texts(message_key), texts("notice.ok"))
+
+    # -- language and top bar ------------------------------------------------------------
+
+    def toggle_language(self) -> None:
+        self.set_language("en" if self.texts.language == "fr" else "fr")
+
+    def set_language(self, language: str) -> None:
+        self.texts = Texts(language)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        texts = self.texts
+        self.back_button.setText(texts("nav.back"))
+        self.home_button.setText(texts("nav.home"))
+        self.top_bar.language.setText(texts("bar.language"))
+        self.top_bar.language.setAccessibleName(texts("bar.language.name"))
+        self.top_bar.staff.setText(texts("bar.staff"))
+        for widget in self.screens.values():
+            widget.retranslate(texts)
+        self._refresh_bar()
+
+    def _refresh_bar(self) -> None:
+        texts = self.texts
+        now = datetime.now()
+        self.top_bar.clock.setText(f"{texts.day(now)}\n{texts.time(now)}")
+        as_of = self.services.catalog.catalog_as_of()
+        offer = texts("bar.offer_as_of", when=texts.freshness(as_of, now)) if as_of else texts("bar.offer_never")
+        self.top_bar.status.setText(f"● {texts('bar.offline')}\n{offer}")

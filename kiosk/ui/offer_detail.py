@@ -1,0 +1,168 @@
+"""One offer: what it is, its dates with the places left (and how fresh that figure is), its prices."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from kiosk.domain.catalog import BookingMode, Level, Offer, Session
+from kiosk.i18n import Texts
+from kiosk.services.catalog import CatalogService
+from kiosk.ui.widgets import ScrollButtons, button, empty_layout, enable_kinetic_scrolling, label, pictogram
+
+
+class OfferDetailScreen(QWidget):
+    book_requested = Signal(str, str)  # offer id, session id
+
+    def __init__(self, catalog: CatalogService, texts: Texts, cmcas: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("screen")
+        self.catalog = catalog
+        self.texts = texts
+        self.cmcas = cmcas
+        self.offer: Offer | None = None
+        self.pictograms = {c.id: c.pictogram for c in catalog.categories()}
+
+        self.content = QWidget()
+        self.content.setObjectName("screen")
+        self.body = QVBoxLayout(self.content)
+        self.body.setContentsMargins(8, 8, 24, 24)
+        self.body.setSpacing(18)
+        self.area = QScrollArea()
+        self.area.setWidgetResizable(True)
+        self.area.setWidget(self.content)
+        self.area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        enable_kinetic_scrolling(self.area)
+        self.scroll_buttons = ScrollButtons(self.area)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(32, 16, 32, 16)
+        layout.addWidget(self.area, 1)
+        layout.addWidget(self.scroll_buttons)
+
+    def show_offer(self, offer_id: str) -> None:
+        self.offer = self.catalog.offer(offer_id)
+        self._build()
+
+    def retranslate(self, texts: Texts) -> None:
+        self.texts = texts
+        self.scroll_buttons.set_names(texts("nav.up.name"), texts("nav.down.name"))
+        self._build()
+
+    def reset(self) -> None:
+        self.offer = None
+        self._build()
+
+    def _build(self) -> None:
+        empty_layout(self.body)
+        texts, offer = self.texts, self.offer
+        if offer is None:
+            self.body.addWidget(label(texts("detail.missing"), "title"))
+            self.body.addStretch(1)
+            return
+        header = QHBoxLayout()
+        picture = QLabel()
+        picture.setPixmap(pictogram(self.pictograms.get(offer.category, "")).pixmap(112, 112))
+        header.addWidget(picture, 0, Qt.AlignmentFlag.AlignTop)
+        words = QVBoxLayout()
+        words.addWidget(label(offer.title, "title"))
+        words.addWidget(label(texts("detail.organiser", organiser=offer.organiser) + " · " + offer.location, "muted"))
+        badges = QHBoxLayout()
+        for text, accent in self._badges(offer):
+            badges.addWidget(label(text, "badgeAccent" if accent else "badge", wrap=False))
+        badges.addStretch(1)
+        words.addLayout(badges)
+        header.addLayout(words, 1)
+        self.body.addLayout(header)
+
+        for paragraph in offer.description.split("\n\n"):
+            if paragraph.strip():
+                self.body.addWidget(label(paragraph.strip()))
+
+        self.body.addWidget(label(texts("detail.sessions"), "heading"))
+        now = self.catalog.now()
+        for session in offer.sessions:
+            self.body.addWidget(self._session_card(offer, session, now))
+        if offer.booking_mode == BookingMode.REQUEST:
+            self.body.addWidget(label(texts("detail.request_rule"), "muted"))
+        self.body.addWidget(label(
+            texts("detail.cancel_rule", days=offer.cancel_days_before) if offer.cancel_days_before
+            else texts("detail.cancel_rule.none"), "muted"))
+
+        self.body.addWidget(label(texts("detail.prices"), "heading"))
+        self.body.addWidget(label(texts("detail.prices.explain", top=len(offer.prices)), "muted"))
+        prices = QGridLayout()
+        prices.setHorizontalSpacing(24)
+        columns = 4
+        for index, cents in enumerate(offer.prices):
+            cell = QFrame()
+            cell.setObjectName("card")
+            cell_layout = QVBoxLayout(cell)
+            cell_layout.addWidget(label(texts("detail.tier", tier=index + 1), "muted"))
+            price = label(texts("detail.free") if cents == 0 else texts.money(cents))
+            price.setStyleSheet("font-size: 24px; font-weight: 700;")
+            cell_layout.addWidget(price)
+            prices.addWidget(cell, index // columns, index % columns)
+        self.body.addLayout(prices)
+        self.body.addStretch(1)
+        self.area.verticalScrollBar().setValue(0)
+
+    def _badges(self, offer: Offer) -> list[tuple[str, bool]]:
+        texts = self.texts
+        level = {
+            Level.CCAS: texts("level.ccas"),
+            Level.CMCAS: texts("level.cmcas", cmcas=self.cmcas) if self.cmcas else texts("level.cmcas.generic"),
+            Level.SLVIE: texts("level.slvie"),
+        }[offer.level]
+        badges = [(level, False)]
+        if offer.bon_plan:
+            text = texts("badge.bon_plan")
+            if offer.discount_percent:
+                text += "  " + texts("list.discount", percent=offer.discount_percent)
+            badges.append((text, True))
+        if offer.trans_slvie:
+            badges.append((texts("badge.trans_slvie"), False))
+        if offer.age_min is not None and offer.age_max is not None:
+            badges.append((texts("badge.ages", min=offer.age_min, max=offer.age_max), False))
+        elif offer.age_min is not None:
+            badges.append((texts("badge.age_min", min=offer.age_min), False))
+        if offer.booking_mode == BookingMode.REQUEST:
+            badges.append((texts("badge.request"), False))
+        return badges
+
+    def _session_card(self, offer: Offer, session: Session, now) -> QFrame:
+        texts = self.texts
+        card = QFrame()
+        card.setObjectName("card")
+        row = QHBoxLayout(card)
+        row.setContentsMargins(20, 14, 20, 14)
+        words = QVBoxLayout()
+        when = label(texts.span(session.start, session.end))
+        when.setStyleSheet("font-weight: 600;")
+        words.addWidget(when)
+        words.addWidget(label(session.place, "muted"))
+        if session.remaining == 0:
+            places = label(texts("detail.places.full"), "full")
+        else:
+            count = texts("detail.places.one") if session.remaining == 1 else texts(
+                "detail.places.left", count=session.remaining)
+            places = label(count, "places")
+        if session.places_as_of:
+            places.setText(places.text() + "  " + texts(
+                "detail.places.as_of", when=texts.freshness(session.places_as_of, now)))
+        words.addWidget(places)
+        row.addLayout(words, 1)
+        action = button(object_name="primary")
+        action.setMinimumWidth(240)
+        if session.has_started(now):
+            action.setText(texts("detail.past"))
+            action.setEnabled(False)
+        elif session.remaining == 0 and offer.booking_mode == BookingMode.DIRECT:
+            action.setText(texts("detail.places.full"))
+            action.setEnabled(False)
+        else:
+            action.setText(texts("detail.request" if offer.booking_mode == BookingMode.REQUEST else "detail.book"))
+            action.clicked.connect(lambda: self.book_requested.emit(offer.id, session.id))
+        action.setAccessibleDescription(texts.span(session.start, session.end))
+        row.addWidget(action, 0, Qt.AlignmentFlag.AlignVCenter)
+        return card
+

@@ -1,0 +1,343 @@
+"""The offer list: categories, filters, search as you type, and a list to scroll by finger or button."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.domain.catalog import Category, Level
+from kiosk.domain.search import DateWindow, OfferQuery, OfferSummary, SearchResult
+from kiosk.i18n import Texts
+from kiosk.services.catalog import CatalogService
+from kiosk.ui.theme import PALETTE
+from kiosk.ui.widgets import ChoiceRow, ScrollButtons, button, enable_kinetic_scrolling, label, pictogram
+
+ROW_HEIGHT = 132
+SEARCH_DELAY_MS = 120
+PRICE_STEPS = (None, 0, 2000, 5000, 10000, 30000)
+LEVELS = (None, Level.CCAS, Level.CMCAS, Level.SLVIE)
+WINDOWS = (DateWindow.ANY, DateWindow.WEEK, DateWindow.MONTH, DateWindow.THREE_MONTHS)
+SummaryRole = Qt.ItemDataRole.UserRole + 1
+
+
+class OfferListModel(QAbstractListModel):
+    def __init__(self, texts: Texts):
+        super().__init__()
+        self.offers: tuple[OfferSummary, ...] = ()
+        self.texts = texts
+
+    def set_offers(self, offers: tuple[OfferSummary, ...]) -> None:
+        self.beginResetModel()
+        self.offers = offers
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802 (Qt API)
+        return 0 if parent.isValid() else len(self.offers)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        offer = self.offers[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return f"{offer.title}. {offer.summary}. {self._price(offer)}"
+        if role == SummaryRole:
+            return offer
+        return None
+
+    def _price(self, offer: OfferSummary) -> str:
+        if offer.price_from_cents == 0:
+            return self.texts("filters.price.free")
+        return self.texts("list.from_price", price=self.texts.money(offer.price_from_cents))
+
+
+class OfferDelegate(QStyledItemDelegate):
+    """Paints one offer as a card: pictogram, title, summary, place and date, price."""
+
+    def __init__(self, model: OfferListModel, pictograms: dict[str, str]):
+        super().__init__()
+        self.model = model
+        self.pictograms = pictograms
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802 (Qt API)
+        return QSize(option.rect.width(), ROW_HEIGHT)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        offer: OfferSummary = index.data(SummaryRole)
+        texts = self.model.texts
+        painter.save()
+        card = option.rect.adjusted(8, 6, -8, -6)
+        pressed = bool(option.state & QStyle.StateFlag.State_Selected)
+        painter.setPen(QPen(QColor("#c5ccd4"), 2))
+        painter.setBrush(QColor(PALETTE.selected if pressed else PALETTE.surface))
+        painter.drawRoundedRect(card, 12, 12)
+        icon = pictogram(self.pictograms.get(offer.category, ""))
+        icon.paint(painter, QRect(card.left() + 16, card.top() + 18, 84, 84))
+        left = card.left() + 120
+        right = card.right() - 20
+        price_width = 260
+        base = QFont(painter.font())
+
+        title_font = QFont(base)
+        title_font.setPixelSize(24)
+        title_font.setBold(True)
+        painter.setFont(title_font)
+        painter.setPen(QColor(PALETTE.text))
+        title_rect = QRect(left, card.top() + 12, right - left - price_width, 34)
+        painter.drawText(title_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         painter.fontMetrics().elidedText(offer.title, Qt.TextElideMode.ElideRight, title_rect.width()))
+
+        body_font = QFont(base)
+        body_font.setPixelSize(19)
+        painter.setFont(body_font)
+        painter.setPen(QColor(PALETTE.muted))
+        summary_rect = QRect(left, card.top() + 48, right - left - price_width, 28)
+        painter.drawText(summary_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         painter.fontMetrics().elidedText(offer.summary, Qt.TextElideMode.ElideRight,
+                                                          summary_rect.width()))
+        where_when = offer.location
+        if offer.next_start:
+            where_when = f"{offer.location} · {texts('list.next_date', date=texts.day(offer.next_start))}"
+        painter.setPen(QColor(PALETTE.text))
+        detail_rect = QRect(left, card.top() + 80, right - left - price_width, 28)
+        painter.drawText(detail_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         painter.fontMetrics().elidedText(where_when, Qt.TextElideMode.ElideRight,
+                                                          detail_rect.width()))
+
+        price_font = QFont(base)
+        price_font.setPixelSize(22)
+        price_font.setBold(True)
+        painter.setFont(price_font)
+        painter.setPen(QColor(PALETTE.primary))
+        price = texts("filters.price.free") if offer.price_from_cents == 0 else texts(
+            "list.from_price", price=texts.money(offer.price_from_cents))
+        painter.drawText(QRect(right - price_width, card.top() + 12, price_width, 34),
+                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, price)
+        if offer.bon_plan:
+            badge = texts("badge.bon_plan")
+            if offer.discount_percent:
+                badge += "  " + texts("list.discount", percent=offer.discount_percent)
+            painter.setFont(body_font)
+            width = painter.fontMetrics().horizontalAdvance(badge) + 24
+            badge_rect = QRect(right - width, card.top() + 56, width, 34)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(PALETTE.accent))
+            painter.drawRoundedRect(badge_rect, 8, 8)
+            painter.setPen(QColor("white"))
+            painter.drawText(badge_rect, Qt.AlignmentFlag.AlignCenter, badge)
+        painter.restore()
+
+
+class FilterPanel(QFrame):
+    """Filters as rows of big choices; no date picker, no slider."""
+
+    changed = Signal()
+    closed = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("card")
+        self.level = ChoiceRow(LEVELS)
+        self.window = ChoiceRow(WINDOWS)
+        self.places = ChoiceRow((False, True))
+        self.price = ChoiceRow(PRICE_STEPS)
+        self.level_title = label(object_name="heading")
+        self.window_title = label(object_name="heading")
+        self.places_title = label(object_name="heading")
+        self.price_title = label(object_name="heading")
+        self.reset_button = button()
+        self.close_button = button(object_name="primary")
+        grid = QGridLayout(self)
+        grid.setContentsMargins(24, 20, 24, 20)
+        grid.setHorizontalSpacing(20)
+        grid.setVerticalSpacing(14)
+        rows = ((self.level_title, self.level), (self.window_title, self.window),
+                (self.places_title, self.places), (self.price_title, self.price))
+        for row, (title, choices) in enumerate(rows):
+            grid.addWidget(title, row, 0)
+            grid.addWidget(choices, row, 1)
+            choices.changed.connect(lambda _value: self.changed.emit())
+        actions = QHBoxLayout()
+        actions.addStretch(1)
+        actions.addWidget(self.reset_button)
+        actions.addWidget(self.close_button)
+        grid.addLayout(actions, len(rows), 0, 1, 2)
+        self.reset_button.clicked.connect(self.clear)
+        self.close_button.clicked.connect(self.closed)
+
+    def retranslate(self, texts: Texts) -> None:
+        self.level_title.setText(texts("filters.level"))
+        self.level.set_labels([texts(f"filters.level.{v.value if v else 'any'}") for v in LEVELS])
+        self.window_title.setText(texts("filters.dates"))
+        self.window.set_labels([texts(f"filters.dates.{w.value}") for w in WINDOWS])
+        self.places_title.setText(texts("filters.places"))
+        self.places.set_labels([texts("filters.places.any"), texts("filters.places.only")])
+        self.price_title.setText(texts("filters.price"))
+        self.price.set_labels([
+            texts("filters.price.any") if p is None else texts("filters.price.free") if p == 0
+            else texts("filters.price.max", price=texts.money(p))
+            for p in PRICE_STEPS
+        ])
+        self.reset_button.setText(texts("filters.reset"))
+        self.close_button.setText(texts("filters.close"))
+
+    def apply_to(self, query: OfferQuery) -> OfferQuery:
+        return replace(query, level=self.level.value(), window=self.window.value(),
+                       with_places=self.places.value(), max_price_cents=self.price.value())
+
+    def clear(self) -> None:
+        for row, default in ((self.level, None), (self.window, DateWindow.ANY),
+                             (self.places, False), (self.price, None)):
+            row.set_value(default)
+        self.changed.emit()
+
+
+class OfferListScreen(QWidget):
+    offer_chosen = Signal(str)
+
+    def __init__(self, catalog: CatalogService, texts: Texts, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("screen")
+        self.catalog = catalog
+        self.texts = texts
+        self.bons_plans = False
+        self.categories: list[Category] = catalog.categories()
+        self.result = SearchResult((), 0)
+
+        self.title = label(object_name="title")
+        self.count = label(object_name="muted")
+        self.search = QLineEdit()
+        self.search.setMaxLength(100)
+        self.search.setClearButtonEnabled(False)
+        self.clear_button = button()
+        self.filters_button = button()
+        self.filters_button.setCheckable(True)
+        self.category_row = ChoiceRow([None] + [c.id for c in self.categories])
+        self.filters = FilterPanel()
+        self.filters.hide()
+
+        self.model = OfferListModel(texts)
+        self.list = QListView()
+        self.list.setModel(self.model)
+        self.list.setItemDelegate(OfferDelegate(self.model, {c.id: c.pictogram for c in self.categories}))
+        self.list.setUniformItemSizes(True)
+        self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        enable_kinetic_scrolling(self.list)
+        self.scroll_buttons = ScrollButtons(self.list)
+        self.empty_hint = label(object_name="muted")
+        self.empty_hint.hide()
+
+        top = QHBoxLayout()
+        top.addWidget(self.title)
+        top.addStretch(1)
+        top.addWidget(self.count)
+        search_row = QHBoxLayout()
+        search_row.addWidget(self.search, 1)
+        search_row.addWidget(self.clear_button)
+        search_row.addWidget(self.filters_button)
+        results = QHBoxLayout()
+        results.addWidget(self.list, 1)
+        results.addWidget(self.scroll_buttons)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 16, 32, 16)
+        layout.setSpacing(14)
+        layout.addLayout(top)
+        layout.addLayout(search_row)
+        layout.addWidget(self.category_row)
+        layout.addWidget(self.filters)
+        layout.addWidget(self.empty_hint)
+        layout.addLayout(results, 1)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.refresh)
+        self.search.textChanged.connect(lambda _text: self._search_timer.start())
+        self.clear_button.clicked.connect(self.search.clear)
+        self.filters_button.toggled.connect(self.filters.setVisible)
+        self.filters.closed.connect(lambda: self.filters_button.setChecked(False))
+        self.filters.changed.connect(self.refresh)
+        self.category_row.changed.connect(lambda _value: self.refresh())
+        self.list.clicked.connect(lambda index: self.offer_chosen.emit(self.model.offers[index.row()].id))
+
+    def show_offer(self, bons_plans: bool) -> None:
+        """Open the list on the whole offer or on the bons plans, from a clean state."""
+        self.reset()
+        self.bons_plans = bons_plans
+        self._retitle()
+        self.refresh()
+
+    def query(self) -> OfferQuery:
+        base = OfferQuery(text=self.search.text(), category=self.category_row.value(), bons_plans=self.bons_plans)
+        return self.filters.apply_to(base)
+
+    def refresh(self) -> None:
+        self._search_timer.stop()
+        self.result = self.catalog.search(self.query())
+        self.model.set_offers(self.result.offers)
+        self.list.scrollToTop()
+        self._update_count()
+
+    def _update_count(self) -> None:
+        texts = self.texts
+        total, shown = self.result.total, len(self.result.offers)
+        if total == 0:
+            self.count.setText(texts("list.count.none"))
+        elif total == 1:
+            self.count.setText(texts("list.count.one"))
+        elif total > shown:
+            self.count.setText(texts("list.count.more", count=total, shown=shown))
+        else:
+            self.count.setText(texts("list.count.many", count=total))
+        self.empty_hint.setVisible(total == 0)
+        active = sum((self.filters.level.value() is not None, self.filters.window.value() != DateWindow.ANY,
+                      bool(self.filters.places.value()), self.filters.price.value() is not None))
+        self.filters_button.setText(texts("list.filters.active", count=active) if active else texts("list.filters"))
+
+    def _retitle(self) -> None:
+        self.title.setText(self.texts("list.title.bons_plans" if self.bons_plans else "list.title.all"))
+
+    def retranslate(self, texts: Texts) -> None:
+        self.texts = texts
+        self.model.texts = texts
+        self._retitle()
+        self.search.setPlaceholderText(texts("list.search.placeholder"))
+        self.search.setAccessibleName(texts("list.search.name"))
+        self.clear_button.setText(texts("list.search.clear"))
+        self.category_row.set_labels([texts("list.category.all")] + [c.name(texts.language) for c in self.categories])
+        self.filters.retranslate(texts)
+        self.empty_hint.setText(texts("list.empty.hint"))
+        self.scroll_buttons.set_names(texts("nav.up.name"), texts("nav.down.name"))
+        self.list.setAccessibleName(texts("list.title.all"))
+        self._update_count()
+        self.list.viewport().update()
+
+    def reset(self) -> None:
+        """Back to a blank search: nothing typed by the last person stays."""
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.category_row.set_value(None)
+        self.filters.blockSignals(True)
+        self.filters.clear()
+        self.filters.blockSignals(False)
+        self.filters_button.setChecked(False)
+        self.model.set_offers(())
+        self.result = SearchResult((), 0)

@@ -1,0 +1,205 @@
+"""Touch-first building blocks shared by the screens."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QButtonGroup,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QPushButton,
+    QScroller,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.config import ASSETS_DIR
+from kiosk.ui.theme import MIN_TOUCH
+
+
+@lru_cache(maxsize=None)
+def pictogram(name: str) -> QIcon:
+    """An icon from assets/pictograms (an empty icon if the file is missing, never an error)."""
+    return QIcon(str(ASSETS_DIR / "pictograms" / name))
+
+
+def button(text: str = "", object_name: str | None = None, accessible_name: str | None = None) -> QPushButton:
+    widget = QPushButton(text)
+    widget.setMinimumSize(MIN_TOUCH, MIN_TOUCH)
+    widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    if object_name:
+        widget.setObjectName(object_name)
+    if accessible_name:
+        widget.setAccessibleName(accessible_name)
+    return widget
+
+
+def plain_button_text(text: str) -> str:
+    """Button text shown as written: a single "&" would otherwise become a keyboard shortcut mark."""
+    return text.replace("&", "&&")
+
+
+def label(text: str = "", object_name: str | None = None, wrap: bool = True) -> QLabel:
+    widget = QLabel(text)
+    widget.setWordWrap(wrap)
+    widget.setTextFormat(Qt.TextFormat.PlainText)
+    if object_name:
+        widget.setObjectName(object_name)
+    return widget
+
+
+def empty_layout(layout: QLayout) -> None:
+    """Remove and delete everything a layout holds (a screen rebuilt for new content)."""
+    while layout.count():
+        item = layout.takeAt(0)
+        if item.widget():
+            # Off the window now: a deferred delete alone would leave it painted until the loop runs.
+            item.widget().setParent(None)
+            item.widget().deleteLater()
+        elif item.layout():
+            empty_layout(item.layout())
+            item.layout().deleteLater()
+
+
+def enable_kinetic_scrolling(area: QAbstractScrollArea) -> None:
+    """Drag to scroll with a finger or the mouse; taps still reach the items."""
+    QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+
+
+class ChoiceRow(QWidget):
+    """A row of big buttons of which exactly one is chosen (a touch-friendly radio group)."""
+
+    changed = Signal(object)
+
+    def __init__(self, values: Sequence[object], parent: QWidget | None = None):
+        super().__init__(parent)
+        self._values = list(values)
+        self._group = QButtonGroup(self)
+        self._group.setExclusive(True)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(10)
+        for index, _ in enumerate(self._values):
+            choice = button()
+            choice.setCheckable(True)
+            self._group.addButton(choice, index)
+            layout.addWidget(choice)
+        layout.addStretch(1)
+        self._group.button(0).setChecked(True)
+        self._group.idClicked.connect(lambda index: self.changed.emit(self._values[index]))
+
+    def value(self) -> object:
+        return self._values[self._group.checkedId()]
+
+    def set_value(self, value: object) -> None:
+        self._group.button(self._values.index(value)).setChecked(True)
+
+    def set_labels(self, labels: Sequence[str]) -> None:
+        for index, text in enumerate(labels):
+            self._group.button(index).setText(plain_button_text(text))
+            self._group.button(index).setAccessibleName(text)
+
+    def buttons(self) -> list[QPushButton]:
+        return [self._group.button(i) for i in range(len(self._values))]
+
+
+class ScrollButtons(QWidget):
+    """Large ▲ / ▼ buttons that move a list by most of a page: no gesture required."""
+
+    def __init__(self, area: QAbstractScrollArea, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._area = area
+        self.up = button("▲")
+        self.down = button("▼")
+        for arrow in (self.up, self.down):
+            arrow.setFixedSize(QSize(72, 72))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.up)
+        layout.addStretch(1)
+        layout.addWidget(self.down)
+        self.up.clicked.connect(lambda: self._move(-1))
+        self.down.clicked.connect(lambda: self._move(1))
+        bar = area.verticalScrollBar()
+        bar.valueChanged.connect(self._refresh)
+        bar.rangeChanged.connect(self._refresh)
+        self._refresh()
+
+    def set_names(self, up: str, down: str) -> None:
+        self.up.setAccessibleName(up)
+        self.down.setAccessibleName(down)
+
+    def _move(self, direction: int) -> None:
+        bar = self._area.verticalScrollBar()
+        step = max(int(self._area.viewport().height() * 0.8), 1)
+        if bar.maximum() > 0 and self._area.verticalScrollMode() == QAbstractScrollArea.ScrollMode.ScrollPerItem:
+            step = max(bar.pageStep() - 1, 1)
+        bar.setValue(bar.value() + direction * step)
+
+    def _refresh(self) -> None:
+        bar = self._area.verticalScrollBar()
+        self.up.setEnabled(bar.value() > bar.minimum())
+        self.down.setEnabled(bar.value() < bar.maximum())
+
+
+class Overlay(QWidget):
+    """A message over the whole window, with one big button (no separate window on a kiosk)."""
+
+    def __init__(self, parent: QWidget):
+        super().__init__(parent)
+        self.setObjectName("overlay")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self._on_close: Callable[[], None] | None = None
+        dialog = QFrame()
+        dialog.setObjectName("dialog")
+        dialog.setMaximumWidth(900)
+        inner = QVBoxLayout(dialog)
+        inner.setContentsMargins(40, 36, 40, 36)
+        inner.setSpacing(24)
+        self.title = label(object_name="title")
+        self.message = label()
+        self.message.setStyleSheet("font-size: 24px;")
+        self.action = button(object_name="primary")
+        self.action.setMinimumHeight(88)
+        self.action.setStyleSheet("font-size: 28px;")
+        inner.addWidget(self.title)
+        inner.addWidget(self.message)
+        inner.addWidget(self.action)
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(dialog, 4)
+        row.addStretch(1)
+        outer.addLayout(row)
+        outer.addStretch(1)
+        self.action.clicked.connect(self._close)
+        parent.installEventFilter(self)
+        self.hide()
+
+    def open(self, title: str, message: str, action: str, on_close: Callable[[], None] | None = None) -> None:
+        self.title.setText(title)
+        self.message.setText(message)
+        self.action.setText(action)
+        self._on_close = on_close
+        self.setGeometry(self.parentWidget().rect())
+        self.show()
+        self.raise_()
+
+    def _close(self) -> None:
+        self.hide()
+        if self._on_close:
+            callback, self._on_close = self._on_close, None
+            callback()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
+            self.setGeometry(self.parentWidget().rect())
+        return False

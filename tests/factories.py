@@ -1,0 +1,76 @@
+"""Small catalog documents built in code, so each test states the offer it relies on."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+CATEGORIES = [
+    {"id": "sejours", "name_fr": "Séjours & vacances", "name_en": "Holidays", "pictogram": "sejours.svg"},
+    {"id": "culture", "name_fr": "Culture & spectacles", "name_en": "Culture & shows", "pictogram": "culture.svg"},
+    {"id": "sport", "name_fr": "Sport", "name_en": "Sport", "pictogram": "sport.svg"},
+]
+
+NOW = datetime(2026, 11, 23, 10, 42)
+
+
+def moment(value: datetime) -> str:
+    return value.strftime("%Y-%m-%dT%H:%M")
+
+
+def session(sid: str, days: float = 10, hours: float = 3, capacity: int = 40, taken: int = 0,
+            allocation: int = 10, site_taken: int = 0) -> dict:
+    start = NOW + timedelta(days=days)
+    return {
+        "id": sid, "start": moment(start), "end": moment(start + timedelta(hours=hours)),
+        "place": "Salle des fêtes", "capacity": capacity, "taken": taken,
+        "site_allocation": allocation, "site_taken": site_taken,
+    }
+
+
+def offer(oid: str, title: str, category: str = "culture", level: str = "slvie", sessions: list | None = None,
+          prices: list[int] | None = None, **extra) -> dict:
+    prices = prices or [500, 800, 1100, 1400, 1700, 2000, 2300]
+    document = {
+        "id": oid, "level": level, "category": category, "title": title,
+        "summary": f"{title} : une sortie près de chez vous", "description": "Premier paragraphe.\n\nSecond.",
+        "organiser": "SLVie Lyon Part-Dieu", "location": "Lyon (69)", "booking_mode": "direct",
+        "bon_plan": False, "discount_percent": None, "trans_slvie": False, "age_min": None, "age_max": None,
+        "cancel_days_before": 2,
+        "prices": [{"tier": i + 1, "cents": c} for i, c in enumerate(prices)],
+        "sessions": sessions if sessions is not None else [session(f"{oid}-S1")],
+    }
+    document.update(extra)
+    return document
+
+
+def catalog(offers: list[dict], reference_date: str = "2026-11-23") -> dict:
+    return {
+        "format": "slvie-catalog/1",
+        "reference_date": reference_date,
+        "price_tiers": 7,
+        "categories": CATEGORIES,
+        "offers": offers,
+        "concierge_services": [
+            {
+                "id": "pressing", "name_fr": "Pressing", "name_en": "Dry cleaning",
+                "description_fr": "Nettoyage à sec de vos vêtements.", "description_en": "Dry cleaning of your clothes.",
+                "price_cents": 850, "price_unit_fr": "la pièce", "price_unit_en": "per item",
+                "hours_fr": "Du lundi au vendredi, 8 h – 18 h", "hours_en": "Monday to Friday, 8 am – 6 pm",
+                "pictogram": "pressing.svg",
+            }
+        ],
+    }
+
+
+def sample_catalog() -> dict:
+    return catalog([
+        offer("T1", "Théâtre : Le Malade imaginaire", sessions=[session("T1-S1", days=5)]),
+        offer("T2", "Soirée théâtre d'improvisation", sessions=[session("T2-S1", days=40, capacity=20, taken=20)]),
+        offer("S1", "Séjour ski à Valloire", category="sejours", level="ccas",
+              sessions=[session("S1-S1", days=60, hours=24 * 7)], booking_mode="request"),
+        offer("E1", "Été à Évian : croisière sur le Léman", category="sejours", level="cmcas",
+              sessions=[session("E1-S1", days=200)], prices=[0] * 7),
+        offer("P1", "Piscine et aquagym", category="sport", sessions=[session("P1-S1", days=2)],
+              bon_plan=True, discount_percent=40),
+        offer("OLD", "Concert passé", sessions=[session("OLD-S1", days=-3)]),
+    ])

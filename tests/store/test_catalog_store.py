@@ -1,0 +1,92 @@
+import dataclasses
+import sqlite3
+from datetime import timedelta
+
+import pytest
+
+from kiosk.domain.catalog import Level, parse_catalog
+from kiosk.domain.search import DateWindow, OfferQuery
+from kiosk.store.catalog import count_offers, load_offer, replace_catalog, search_offers
+from kiosk.store.database import open_database
+from tests.factories import NOW, sample_catalog
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = open_database(tmp_path / "k.sqlite3")
+    replace_catalog(database, parse_catalog(sample_catalog()), as_of=NOW)
+    yield database
+    database.close()
+
+
+def titles(db, **query):
+    return sorted(o.title for o in search_offers(db, OfferQuery(**query), NOW).offers)
+
+
+def test_search_ignores_accents_and_case_and_matches_word_starts(db):
+    assert titles(db, text="theat") == ["Soirée théâtre d'improvisation", "Théâtre : Le Malade imaginaire"]
+    assert titles(db, text="THÉÂ") == titles(db, text="theat")
+    assert titles(db, text="ete") == ["Été à Évian : croisière sur le Léman"]
+    assert titles(db, text="ski vall") == ["Séjour ski à Valloire"]
+    assert titles(db, text="atre") == []  # the middle of a word is not a word start
+
+
+def test_offers_whose_dates_have_all_passed_are_not_shown(db):
+    assert "Concert passé" not in titles(db)
+    assert titles(db, text="concert") == []
+
+
+def test_hostile_or_odd_queries_are_just_text(db):
+    everything = titles(db)
+    assert titles(db, text="") == everything
+    assert titles(db, text="🎭🎿") == everything
+    assert titles(db, text="'; DROP TABLE offers; --") == []
+    assert titles(db, text='"théâtre" OR ski NEAR(') == []
+    assert titles(db, text="é" * 10_000) == []
+    assert count_offers(db) == 6
+
+
+def test_filters(db):
+    assert titles(db, category="sport") == ["Piscine et aquagym"]
+    assert titles(db, level=Level.CCAS) == ["Séjour ski à Valloire"]
+    assert titles(db, bons_plans=True) == ["Piscine et aquagym"]
+    assert titles(db, max_price_cents=0) == ["Été à Évian : croisière sur le Léman"]
+    assert "Soirée théâtre d'improvisation" not in titles(db, with_places=True)
+    assert titles(db, window=DateWindow.WEEK) == ["Piscine et aquagym", "Théâtre : Le Malade imaginaire"]
+    assert titles(db, text="theatre", with_places=True) == ["Théâtre : Le Malade imaginaire"]
+
+
+def test_without_words_the_soonest_come_first(db):
+    result = search_offers(db, OfferQuery(), NOW)
+    starts = [o.next_start for o in result.offers]
+    assert starts == sorted(starts)
+    assert result.total == 5
+
+
+def test_total_counts_beyond_the_page(db):
+    result = search_offers(db, OfferQuery(), NOW, limit=2)
+    assert len(result.offers) == 2 and result.total == 5
+
+
+def test_an_offer_reads_back_whole_with_the_freshness_of_its_places(db):
+    offer = load_offer(db, "T2")
+    assert offer.title == "Soirée théâtre d'improvisation"
+    assert offer.prices == (500, 800, 1100, 1400, 1700, 2000, 2300)
+    (session,) = offer.sessions
+    assert session.remaining == 0
+    assert session.places_as_of == NOW
+    assert load_offer(db, "nope") is None
+
+
+def test_a_catalog_that_fails_mid_write_leaves_the_previous_one(db):
+    catalog = parse_catalog(sample_catalog())
+    offer = catalog.offers[-1]
+    # A session breaking a table constraint, written after all the offers: the whole swap must roll back.
+    bad_session = dataclasses.replace(offer.sessions[0], id="BAD", site_taken=99, site_allocation=1)
+    broken = dataclasses.replace(catalog, offers=catalog.offers[:-1] + (
+        dataclasses.replace(offer, id="NEW", sessions=(bad_session,)),))
+    with pytest.raises(sqlite3.IntegrityError):
+        replace_catalog(db, broken, as_of=NOW + timedelta(days=1))
+    assert count_offers(db) == 6
+    assert load_offer(db, "NEW") is None
+    assert titles(db, text="theat") == ["Soirée théâtre d'improvisation", "Théâtre : Le Malade imaginaire"]

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.i18n import Texts
@@ -193,6 +194,12 @@ class MainWindow(QMainWindow):
         self._refresh_bar()
         self._clock_timer.start()
         self.idle.start()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        self.idle.stop()
+        self._clock_timer.stop()
+        self.reset_session()
+        super().closeEvent(event)
 
     def reset_session(self) -> None:
         """The person has gone: clear everything they did and see, back to home in the site language."""

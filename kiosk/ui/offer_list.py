@@ -331,6 +331,7 @@ class OfferListScreen(QWidget):
 
     def reset(self) -> None:
         """Back to a blank search: nothing typed by the last person stays."""
+        self._search_timer.stop()
         self.search.blockSignals(True)
         self.search.clear()
         self.search.blockSignals(False)

@@ -59,10 +59,11 @@ def empty_layout(layout: QLayout) -> None:
     """Remove and delete everything a layout holds (a screen rebuilt for new content)."""
     while layout.count():
         item = layout.takeAt(0)
-        if item.widget():
+        widget = item.widget()
+        if widget:
             # Off the window now: a deferred delete alone would leave it painted until the loop runs.
-            item.widget().setParent(None)
-            item.widget().deleteLater()
+            widget.setParent(None)
+            widget.deleteLater()
         elif item.layout():
             empty_layout(item.layout())
             item.layout().deleteLater()

@@ -1,0 +1,211 @@
+"""A person at the kiosk: taps through home, the list, search, filters and an offer, in both languages."""
+
+import pytest
+from PySide6.QtCore import Qt
+
+from kiosk.ui.app import create_application
+from kiosk.ui.main_window import MainWindow
+
+
+class FakeMonotonic:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def clock():
+    return FakeMonotonic()
+
+
+@pytest.fixture
+def window(qtbot, services, clock):
+    create_application(services.config)
+    win = MainWindow(services, monotonic=clock)
+    qtbot.addWidget(win)
+    win.resize(1920, 1080)
+    win.show()
+    win.start()
+    yield win
+    win.close()
+
+
+def tap(qtbot, widget):
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def tap_row(qtbot, offers_screen, row):
+    view = offers_screen.list
+    rect = view.visualRect(offers_screen.model.index(row))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def shown_titles(offers_screen):
+    return [o.title for o in offers_screen.model.offers]
+
+
+def test_home_offers_four_large_tiles(window):
+    home = window.screens["home"]
+    assert [t.title.text() for t in home.tiles.values()] == ["L'offre", "Bons plans", "Conciergerie", "Mes réservations"]
+    assert all(t.height() >= 200 for t in home.tiles.values())
+    assert window.top_bar.site.text() == "Point conciergerie SLVie — Lyon Part-Dieu"
+    assert "Hors ligne" in window.top_bar.status.text()
+
+
+def test_home_to_list_to_search_to_detail_and_back(qtbot, window):
+    tap(qtbot, window.screens["home"].tiles["offers"])
+    offers = window.screens["offers"]
+    assert window.current_screen() == "offers"
+    assert offers.count.text() == "5 activités"
+
+    qtbot.keyClicks(offers.search, "theat")
+    qtbot.waitUntil(lambda: len(offers.model.offers) == 2)
+    assert set(shown_titles(offers)) == {"Théâtre : Le Malade imaginaire", "Soirée théâtre d'improvisation"}
+    assert offers.count.text() == "2 activités"
+
+    row = shown_titles(offers).index("Théâtre : Le Malade imaginaire")
+    tap_row(qtbot, offers, row)
+    detail = window.screens["detail"]
+    assert window.current_screen() == "detail"
+    texts = [w.text() for w in detail.content.findChildren(type(window.top_bar.site)) if w.isVisibleTo(detail)]
+    assert "Théâtre : Le Malade imaginaire" in texts
+    assert any(t.startswith("40 places libres") and "chiffre connu à 10 h 42" in t for t in texts)
+    assert "Tranche 7" in texts and "23 €" in texts
+
+    tap(qtbot, window.back_button)
+    assert window.current_screen() == "offers"
+    assert offers.search.text() == "theat"  # back keeps what the person typed
+    tap(qtbot, window.home_button)
+    assert window.current_screen() == "home"
+
+
+def test_nothing_matches_says_so_and_suggests_what_to_do(qtbot, window):
+    window.show_screen("offers", False)
+    offers = window.screens["offers"]
+    qtbot.keyClicks(offers.search, "zzzz")
+    qtbot.waitUntil(lambda: offers.count.text() == "Aucune activité ne correspond.")
+    assert offers.empty_hint.isVisible()
+    assert "autre mot" in offers.empty_hint.text()
+
+
+def test_odd_input_in_the_search_field(qtbot, window):
+    window.show_screen("offers", False)
+    offers = window.screens["offers"]
+    offers.search.setText("x" * 10_000)
+    assert len(offers.search.text()) == 100
+    offers.refresh()
+    assert offers.model.offers == ()
+    offers.search.setText("🎭🎭 🎿")
+    offers.refresh()
+    assert len(offers.model.offers) == 5  # emoji carry no words: the whole offer shows
+    offers.search.setText("'; DROP TABLE offers; --")
+    offers.refresh()
+    assert offers.count.text() == "Aucune activité ne correspond."
+    tap(qtbot, offers.clear_button)
+    qtbot.waitUntil(lambda: len(offers.model.offers) == 5)
+
+
+def test_categories_and_filters(qtbot, window):
+    window.show_screen("offers", False)
+    offers = window.screens["offers"]
+    sport = offers.category_row.buttons()[[c.id for c in offers.categories].index("sport") + 1]
+    tap(qtbot, sport)
+    assert shown_titles(offers) == ["Piscine et aquagym"]
+    tap(qtbot, offers.category_row.buttons()[0])
+    assert len(shown_titles(offers)) == 5
+
+    tap(qtbot, offers.filters_button)
+    assert offers.filters.isVisible()
+    tap(qtbot, offers.filters.places.buttons()[1])
+    assert "Soirée théâtre d'improvisation" not in shown_titles(offers)
+    tap(qtbot, offers.filters.price.buttons()[1])  # free
+    assert shown_titles(offers) == ["Été à Évian : croisière sur le Léman"]
+    assert offers.filters_button.text() == "Filtres (2)"
+    tap(qtbot, offers.filters.reset_button)
+    assert len(shown_titles(offers)) == 5
+    tap(qtbot, offers.filters.close_button)
+    assert not offers.filters.isVisible()
+    assert offers.filters_button.text() == "Filtres"
+
+
+def test_bons_plans_tile_shows_only_last_minute_deals(qtbot, window):
+    tap(qtbot, window.screens["home"].tiles["bons_plans"])
+    offers = window.screens["offers"]
+    assert offers.title.text() == "Bons plans"
+    assert shown_titles(offers) == ["Piscine et aquagym"]
+
+
+def test_concierge_lists_the_site_services(qtbot, window):
+    tap(qtbot, window.screens["home"].tiles["concierge"])
+    concierge = window.screens["concierge"]
+    texts = [w.text() for w in concierge.content.findChildren(type(window.top_bar.site))]
+    assert "Pressing" in texts and "8,50 € la pièce" in texts
+
+
+def test_booking_and_staff_entries_say_plainly_they_are_not_here_yet(qtbot, window):
+    window.show_screen("detail", "T1")
+    detail = window.screens["detail"]
+    book = next(b for b in detail.content.findChildren(type(window.back_button)) if b.text() == "Réserver")
+    tap(qtbot, book)
+    assert window.notice.isVisible()
+    assert "correspondant" in window.notice.message.text()
+    tap(qtbot, window.notice.action)
+    assert not window.notice.isVisible()
+
+
+def test_a_full_or_past_session_cannot_be_booked(qtbot, window):
+    window.show_screen("detail", "T2")
+    detail = window.screens["detail"]
+    buttons = [b for b in detail.content.findChildren(type(window.back_button))]
+    assert [(b.text(), b.isEnabled()) for b in buttons] == [("Complet", False)]
+
+
+def test_language_switch_changes_every_visible_word(qtbot, window):
+    tap(qtbot, window.top_bar.language)
+    home = window.screens["home"]
+    assert home.tiles["offers"].title.text() == "Activities"
+    assert window.top_bar.language.text() == "Français"
+    assert "Offline" in window.top_bar.status.text()
+    tap(qtbot, home.tiles["offers"])
+    offers = window.screens["offers"]
+    assert offers.count.text() == "5 activities"
+    assert offers.search.placeholderText().startswith("Search")
+    assert offers.category_row.buttons()[0].text() == "All"
+    tap(qtbot, window.top_bar.language)
+    assert offers.count.text() == "5 activités"
+
+
+def test_inactivity_warns_then_clears_everything(qtbot, window, clock):
+    window.show_screen("offers", False)
+    offers = window.screens["offers"]
+    qtbot.keyClicks(offers.search, "ski")
+    tap(qtbot, window.top_bar.language)
+
+    clock.now += 89
+    window.idle.check()
+    assert not window.idle_overlay.isVisible()
+    clock.now += 2
+    window.idle.check()
+    assert window.idle_overlay.isVisible()
+    assert window.idle_overlay.title.text() == "Are you still there?"
+    assert "29 seconds" in window.idle_overlay.message.text()
+
+    tap(qtbot, window.idle_overlay.action)  # "I'm still here"
+    assert not window.idle_overlay.isVisible()
+    assert window.current_screen() == "offers" and offers.search.text() == "ski"
+
+    clock.now += 200  # a long silence, checked late: still one clean reset
+    window.idle.check()
+    assert window.current_screen() == "home"
+    assert offers.search.text() == ""
+    assert window.texts.language == "fr"
+    assert window.screens["home"].tiles["offers"].title.text() == "L'offre"
+    assert not window.idle_overlay.isVisible()
+
+
+def test_home_in_the_site_language_is_never_interrupted(qtbot, window, clock):
+    clock.now += 95
+    window.idle.check()
+    assert not window.idle_overlay.isVisible()

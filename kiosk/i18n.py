@@ -50,6 +50,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "list.count.one": ("1 activité", "1 activity"),
     "list.count.many": ("{count} activités", "{count} activities"),
     "list.count.more": ("{count} activités, voici les {shown} premières", "{count} activities, here are the first {shown}"),
+    "list.count.capped": (
+        "Plus de {count} activités : ajoutez un mot pour trouver plus vite",
+        "More than {count} activities: add a word to narrow the list",
+    ),
     "list.empty.hint": (
         "Essayez un autre mot, ou enlevez des filtres.",
         "Try another word, or remove some filters.",
@@ -172,12 +176,16 @@ class Texts:
         text = TEXTS[key][self._index]
         return text.format(**values) if values else text
 
+    def number(self, value: int) -> str:
+        """Thousands grouped the way each language writes them: 1 000 / 1,000."""
+        return f"{value:,}".replace(",", "\u202f") if self.language == "fr" else f"{value:,}"
+
     def money(self, cents: int) -> str:
         euros, rest = divmod(cents, 100)
+        whole = self.number(euros)
         if self.language == "fr":
-            whole = f"{euros:,}".replace(",", "\u202f")
             return f"{whole} €" if rest == 0 else f"{whole},{rest:02d} €"
-        return f"€{euros:,}" if rest == 0 else f"€{euros:,}.{rest:02d}"
+        return f"€{whole}" if rest == 0 else f"€{whole}.{rest:02d}"
 
     def time(self, moment: datetime) -> str:
         return moment.strftime("%H h %M") if self.language == "fr" else moment.strftime("%H:%M")

@@ -82,3 +82,4 @@ class OfferSummary:
 class SearchResult:
     offers: tuple[OfferSummary, ...]
     total: int
+    capped: bool = False  # there are more than `total` matches

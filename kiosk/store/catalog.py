@@ -20,6 +20,7 @@ from kiosk.store.database import transaction
 from kiosk.store.state import write_state
 
 _MOMENT = "%Y-%m-%dT%H:%M"
+COUNT_CAP = 1000
 
 
 def _moment(value: datetime) -> str:
@@ -44,7 +45,7 @@ def replace_catalog(db: sqlite_utils.Database, catalog: Catalog, as_of: datetime
                     num, o.id, o.level.value, o.category, o.title, o.summary, o.description, o.organiser,
                     o.location, o.booking_mode.value, o.bon_plan, o.discount_percent, o.trans_slvie,
                     o.age_min, o.age_max, o.cancel_days_before, o.price_from,
-                    _moment(max(s.start for s in o.sessions)),
+                    min((_moment(s.start) for s in o.sessions if s.start >= as_of), default=None),
                 )
                 for num, o in offers
             ],
@@ -101,25 +102,37 @@ def list_concierge_services(db: sqlite_utils.Database) -> list[ConciergeService]
     ]
 
 
-def search_offers(db: sqlite_utils.Database, query: OfferQuery, now: datetime, limit: int = 100) -> SearchResult:
-    """Offers that still have a session to come and match the query.
+def refresh_next_starts(db: sqlite_utils.Database, now: datetime) -> None:
+    """Move `next_start` on for offers whose first session to come has now started.
 
-    With words typed, the best matches come first (titles weigh most); without,
-    the soonest sessions come first.
+    Cheap when nothing has passed (one index lookup), which is nearly always.
+    """
+    stamp = _moment(now)
+    earliest = db.execute("SELECT min(next_start) FROM offers").fetchone()[0]
+    if earliest is None or earliest >= stamp:
+        return
+    with transaction(db):
+        db.execute(
+            "UPDATE offers SET next_start = (SELECT min(s.start) FROM sessions s"
+            " WHERE s.offer_num = offers.num AND s.start >= :now) WHERE next_start < :now",
+            {"now": stamp},
+        )
+
+
+def search_offers(db: sqlite_utils.Database, query: OfferQuery, now: datetime, limit: int = 100) -> SearchResult:
+    """Offers that still have a session to come and match the query, soonest first.
+
+    Results are counted up to COUNT_CAP only: past that a person needs more
+    words, not an exact figure, and counting every match of a first letter typed
+    would make each keystroke wait.
     """
     terms = search_terms(query.text)
+    refresh_next_starts(db, now)
     params: dict[str, object] = {"now": _moment(now), "limit": limit}
-    where = ["o.last_start >= :now"]
-    source = "offers o"
-    order = "next_start, o.title"
+    where = ["o.next_start IS NOT NULL"]
     if terms:
         # Each term is letters and digits only (see search_terms), so quoting it is safe.
         params["match"] = " ".join(f'"{t}"*' for t in terms)
-        source = (
-            "(SELECT rowid AS num, bm25(offers_fts, 10.0, 3.0, 2.0, 1.0, 2.0) AS score"
-            " FROM offers_fts WHERE offers_fts MATCH :match) m JOIN offers o ON o.num = m.num"
-        )
-        order = "m.score, o.title"
     if query.category:
         where.append("o.category = :category")
         params["category"] = query.category
@@ -142,17 +155,31 @@ def search_offers(db: sqlite_utils.Database, query: OfferQuery, now: datetime, l
     session_condition = " AND ".join(session_match)
     if len(session_match) > 2:
         where.append(f"EXISTS (SELECT 1 FROM sessions s WHERE {session_condition})")
-    sql = f"""
+    conditions = " AND ".join(where)
+
+    # Few matches: start from the full-text hits and sort them. Many: walk the offers in
+    # date order and stop at the page's end. CROSS JOIN and INDEXED BY fix each plan.
+    matches = "(SELECT rowid AS num FROM offers_fts WHERE offers_fts MATCH :match) m CROSS JOIN offers o ON o.num = m.num"
+    source = matches if terms else "offers o"
+    total = db.execute(
+        f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {conditions} LIMIT {COUNT_CAP + 1})", params
+    ).fetchone()[0]
+    if total > COUNT_CAP:
+        source = "offers o INDEXED BY offers_by_next_start"
+        if terms:
+            conditions += " AND o.num IN (SELECT rowid FROM offers_fts WHERE offers_fts MATCH :match)"
+    rows = list(db.query(
+        f"""
         SELECT o.id, o.title, o.summary, o.category, o.level, o.location, o.price_from_cents,
                o.bon_plan, o.discount_percent,
-               (SELECT min(s.start) FROM sessions s WHERE {session_condition}) AS next_start,
-               count(*) OVER () AS total
+               (SELECT min(s.start) FROM sessions s WHERE {session_condition}) AS next_start
         FROM {source}
-        WHERE {" AND ".join(where)}
-        ORDER BY {order}
+        WHERE {conditions}
+        ORDER BY o.next_start, o.num
         LIMIT :limit
-    """
-    rows = list(db.query(sql, params))
+        """,
+        params,
+    ))
     offers = tuple(
         OfferSummary(
             id=r["id"],
@@ -168,7 +195,7 @@ def search_offers(db: sqlite_utils.Database, query: OfferQuery, now: datetime, l
         )
         for r in rows
     )
-    return SearchResult(offers, rows[0]["total"] if rows else 0)
+    return SearchResult(offers, min(total, COUNT_CAP), capped=total > COUNT_CAP)
 
 
 def load_offer(db: sqlite_utils.Database, offer_id: str) -> Offer | None:

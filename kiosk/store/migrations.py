@@ -33,11 +33,14 @@ MIGRATION_1_CATALOG_AND_OUTBOX = [
         age_max INTEGER,
         cancel_days_before INTEGER NOT NULL,
         price_from_cents INTEGER NOT NULL,
-        last_start TEXT NOT NULL
+        -- The first session still to come (NULL once all have started); kept current by
+        -- kiosk.store.catalog so that browsing sorts by date without reading every session.
+        next_start TEXT
     )
     """,
-    "CREATE INDEX offers_by_category ON offers(category, last_start)",
-    "CREATE INDEX offers_bons_plans ON offers(bon_plan, last_start)",
+    "CREATE INDEX offers_by_next_start ON offers(next_start)",
+    "CREATE INDEX offers_by_category ON offers(category, next_start)",
+    "CREATE INDEX offers_bons_plans ON offers(bon_plan, next_start)",
     """
     CREATE TABLE prices (
         offer_num INTEGER NOT NULL REFERENCES offers(num) ON DELETE CASCADE,

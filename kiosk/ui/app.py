@@ -37,7 +37,10 @@ def build_window(services: KioskServices, keyboard: bool) -> MainWindow:
     return window
 
 
-def run_kiosk(data_dir: Path | None, config_path: Path | None, demo: bool, windowed: bool) -> int:
+def start_kiosk(
+    data_dir: Path | None, config_path: Path | None, demo: bool, windowed: bool
+) -> tuple[QApplication, MainWindow, KioskServices]:
+    """Everything up to the first screen on display; the caller runs the event loop."""
     config = load_config(config_path)
     services = open_services(data_dir or default_data_dir(), config, demo=demo)
     app, keyboard = create_application(config)
@@ -50,6 +53,11 @@ def run_kiosk(data_dir: Path | None, config_path: Path | None, demo: bool, windo
         window.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
         window.showFullScreen()
     window.start()
+    return app, window, services
+
+
+def run_kiosk(data_dir: Path | None, config_path: Path | None, demo: bool, windowed: bool) -> int:
+    app, _window, services = start_kiosk(data_dir, config_path, demo, windowed)
     try:
         return app.exec()
     finally:

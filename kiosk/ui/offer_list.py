@@ -298,14 +298,16 @@ class OfferListScreen(QWidget):
     def _update_count(self) -> None:
         texts = self.texts
         total, shown = self.result.total, len(self.result.offers)
-        if total == 0:
+        if self.result.capped:
+            self.count.setText(texts("list.count.capped", count=texts.number(total)))
+        elif total == 0:
             self.count.setText(texts("list.count.none"))
         elif total == 1:
             self.count.setText(texts("list.count.one"))
         elif total > shown:
-            self.count.setText(texts("list.count.more", count=total, shown=shown))
+            self.count.setText(texts("list.count.more", count=texts.number(total), shown=shown))
         else:
-            self.count.setText(texts("list.count.many", count=total))
+            self.count.setText(texts("list.count.many", count=texts.number(total)))
         self.empty_hint.setVisible(total == 0)
         active = sum((self.filters.level.value() is not None, self.filters.window.value() != DateWindow.ANY,
                       bool(self.filters.places.value()), self.filters.price.value() is not None))

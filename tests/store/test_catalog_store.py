@@ -90,3 +90,29 @@ def test_a_catalog_that_fails_mid_write_leaves_the_previous_one(db):
     assert count_offers(db) == 6
     assert load_offer(db, "NEW") is None
     assert titles(db, text="theat") == ["Soirée théâtre d'improvisation", "Théâtre : Le Malade imaginaire"]
+
+
+def test_many_matches_are_capped_and_both_plans_agree(tmp_path, monkeypatch):
+    from kiosk.store import catalog as store
+    from tests.factories import catalog, offer, session
+
+    offers = [offer(f"O{i}", f"Sortie {'théâtre' if i % 2 else 'cinéma'} {i}",
+                    sessions=[session(f"O{i}-S", days=1 + (i * 7) % 23)]) for i in range(40)]
+    database = open_database(tmp_path / "many.sqlite3")
+    replace_catalog(database, parse_catalog(catalog(offers)), as_of=NOW)
+
+    def page(text):
+        result = search_offers(database, OfferQuery(text=text), NOW, limit=5)
+        return result, [o.id for o in result.offers]
+
+    uncapped, expected = page("sortie")
+    assert uncapped.total == 40 and not uncapped.capped
+    monkeypatch.setattr(store, "COUNT_CAP", 10)
+    capped, ids = page("sortie")
+    assert capped.capped and capped.total == 10
+    assert ids == expected  # the date-ordered walk finds the same first page
+    starts = [o.next_start for o in capped.offers]
+    assert starts == sorted(starts)
+    theatre, theatre_ids = page("theatre")
+    soonest = sorted((i for i in range(40) if i % 2), key=lambda i: ((i * 7) % 23, i))
+    assert theatre.capped and theatre_ids == [f"O{i}" for i in soonest[:5]]

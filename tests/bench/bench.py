@@ -1,0 +1,138 @@
+"""Benchmarks: `python tests/bench/bench.py --json` prints one JSON object of named figures.
+
+Targets (DESIGN.md and the issues): search p95 <= 20 ms on 50,000 offers, cold start
+to the painted home screen <= 1.0 s, screen switch p95 <= 50 ms, peak RSS <= 250 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from kiosk.config import KioskConfig  # noqa: E402
+from kiosk.demo_catalog import generate_catalog  # noqa: E402
+from kiosk.domain.catalog import Level, parse_catalog  # noqa: E402
+from kiosk.domain.search import OfferQuery  # noqa: E402
+from kiosk.store.catalog import replace_catalog, search_offers  # noqa: E402
+from kiosk.store.database import DATABASE_FILE, open_database  # noqa: E402
+
+WORDS = [
+    "théâtre", "ski", "piscine", "concert", "randonnée", "colo", "séjour", "cinéma", "musée", "atelier",
+    "vélo", "montagne", "mer", "opéra", "football", "yoga", "bretagne", "lyon", "marseille", "noël",
+    "été", "enfants", "découverte", "croisière", "spectacle", "danse", "cuisine", "escalade", "don", "sang",
+]
+PHRASES = ["ski val", "colo mer", "sortie opé", "séjour mon", "atelier cui", "concert jaz", "théâtre lyo"]
+
+
+def realistic_queries() -> list[OfferQuery]:
+    """What people type, one keystroke at a time, sometimes within a category or with a filter."""
+    queries = []
+    for i, word in enumerate(WORDS + PHRASES):
+        for end in range(1, len(word) + 1):
+            text = word[:end]
+            if i % 4 == 1:
+                queries.append(OfferQuery(text=text, category="culture"))
+            elif i % 4 == 2:
+                queries.append(OfferQuery(text=text, with_places=True))
+            elif i % 4 == 3:
+                queries.append(OfferQuery(text=text, level=Level.SLVIE, max_price_cents=5000))
+            else:
+                queries.append(OfferQuery(text=text))
+    return queries
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[max(int(round(len(ordered) * fraction)) - 1, 0)]
+
+
+def search_figures(db, now: datetime) -> dict:
+    queries = realistic_queries()
+    fts = []
+    for query in queries:
+        start = time.perf_counter()
+        search_offers(db, query, now)
+        fts.append((time.perf_counter() - start) * 1000)
+    naive = []
+    for query in queries:
+        start = time.perf_counter()
+        naive_like_search(db, query.text, now)
+        naive.append((time.perf_counter() - start) * 1000)
+    return {
+        "search_queries": len(queries),
+        "search_p50_ms": round(statistics.median(fts), 2),
+        "search_p95_ms": round(percentile(fts, 0.95), 2),
+        "search_like_p50_ms": round(statistics.median(naive), 2),
+        "search_like_p95_ms": round(percentile(naive, 0.95), 2),
+        "search_like_to_fts_p50_ratio": round(statistics.median(naive) / statistics.median(fts), 1),
+    }
+
+
+def naive_like_search(db, text: str, now: datetime) -> list:
+    """The baseline: a LIKE '%…%' scan (which, unlike the index, does not even fold accents)."""
+    pattern = f"%{text}%"
+    return list(db.query(
+        "SELECT id, title, count(*) OVER () AS total FROM offers"
+        " WHERE last_start >= :now AND (title LIKE :p OR summary LIKE :p OR location LIKE :p)"
+        " ORDER BY title LIMIT 100",
+        {"now": now.strftime("%Y-%m-%dT%H:%M"), "p": pattern},
+    ))
+
+
+def startup_figures(data_dir: Path) -> dict:
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    env["PYTHONPATH"] = str(ROOT)
+    config = data_dir / "site.toml"
+    config.write_text("[display]\nkeyboard = \"off\"\n")
+    env["XDG_CONFIG_HOME"] = str(data_dir / "xdg")
+    start = time.perf_counter()
+    child = subprocess.Popen([sys.executable, str(ROOT / "tests/bench/startup_probe.py"), str(data_dir)],
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    first_line = child.stdout.readline().strip()
+    cold_start = time.perf_counter() - start
+    figures_line = child.stdout.readline()
+    child.wait(timeout=120)
+    if first_line != "PAINTED":
+        raise RuntimeError(f"startup probe failed: {first_line!r}")
+    figures = json.loads(figures_line)
+    figures["cold_start_to_home_painted_s"] = round(cold_start, 3)
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--json", action="store_true", help="print one JSON object (the only output)")
+    parser.add_argument("--offers", type=int, default=50_000)
+    args = parser.parse_args()
+
+    figures: dict[str, object] = {"offers": args.offers}
+    now = datetime.now().replace(second=0, microsecond=0)
+    with tempfile.TemporaryDirectory(prefix="slvie-bench-") as tmp:
+        data_dir = Path(tmp)
+        start = time.perf_counter()
+        catalog = parse_catalog(generate_catalog(args.offers, reference_date=now.date()))
+        figures["catalog_generate_and_validate_s"] = round(time.perf_counter() - start, 2)
+        db = open_database(data_dir / DATABASE_FILE)
+        start = time.perf_counter()
+        replace_catalog(db, catalog, as_of=now)
+        figures["catalog_store_s"] = round(time.perf_counter() - start, 2)
+        del catalog
+        figures.update(search_figures(db, now))
+        db.close()
+        figures.update(startup_figures(data_dir))
+    print(json.dumps(figures, indent=None if args.json else 2))
+
+
+if __name__ == "__main__":
+    main()

@@ -82,8 +82,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "filters.close": ("Voir les résultats", "See results"),
     # Levels and badges
     "level.ccas": ("National — CCAS", "National — CCAS"),
-    "level.cmcas": ("Région — {cmcas}", "Region — {cmcas}"),
-    "level.cmcas.generic": ("Région — CMCAS", "Region — CMCAS"),
+    "level.cmcas": ("Région — CMCAS", "Region — CMCAS"),
     "level.slvie": ("Près d'ici — SLVie", "Nearby — SLVie"),
     "badge.bon_plan": ("Bon plan", "Deal"),
     "badge.trans_slvie": ("Ouvert à tous", "Open to all"),
@@ -124,6 +123,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "To make a request, ask the SLVie correspondent at the desk.",
     ),
     "concierge.quote": ("Prix sur devis", "Price on quotation"),
+    "concierge.free": ("Gratuit", "Free"),
     "concierge.price": ("{price} {unit}", "{price} {unit}"),
     # Notices for what this kiosk does not do yet
     "soon.title": ("Bientôt sur cette borne", "Coming soon to this kiosk"),

@@ -21,6 +21,7 @@ from kiosk.store.state import write_state
 
 _MOMENT = "%Y-%m-%dT%H:%M"
 COUNT_CAP = 1000
+TEXT_COLUMNS = "title summary location organiser category_name"
 
 
 def _moment(value: datetime) -> str:
@@ -51,9 +52,12 @@ def replace_catalog(db: sqlite_utils.Database, catalog: Catalog, as_of: datetime
             ],
         )
         db.conn.executemany(
-            "INSERT INTO offers_fts (rowid, title, summary, location, organiser, category_name)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            [(num, o.title, o.summary, o.location, o.organiser, category_names[o.category]) for num, o in offers],
+            "INSERT INTO offers_fts (rowid, title, summary, location, organiser, category_name, tags)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (num, o.title, o.summary, o.location, o.organiser, category_names[o.category], _tags(o))
+                for num, o in offers
+            ],
         )
         db.conn.executemany(
             "INSERT INTO prices VALUES (?, ?, ?)",
@@ -82,6 +86,18 @@ def replace_catalog(db: sqlite_utils.Database, catalog: Catalog, as_of: datetime
             ],
         )
         write_state(db, "catalog_as_of", stamp)
+
+
+def _tag(kind: str, value: str) -> str:
+    """One index token per filter value, letters only so the tokenizer keeps it whole."""
+    return kind + "".join(c for c in value if c.isalnum())
+
+
+def _tags(offer: Offer) -> str:
+    tags = [_tag("category", offer.category), _tag("level", offer.level.value)]
+    if offer.bon_plan:
+        tags.append("bonplan")
+    return " ".join(tags)
 
 
 def count_offers(db: sqlite_utils.Database) -> int:
@@ -130,9 +146,6 @@ def search_offers(db: sqlite_utils.Database, query: OfferQuery, now: datetime, l
     refresh_next_starts(db, now)
     params: dict[str, object] = {"now": _moment(now), "limit": limit}
     where = ["o.next_start IS NOT NULL"]
-    if terms:
-        # Each term is letters and digits only (see search_terms), so quoting it is safe.
-        params["match"] = " ".join(f'"{t}"*' for t in terms)
     if query.category:
         where.append("o.category = :category")
         params["category"] = query.category
@@ -141,6 +154,13 @@ def search_offers(db: sqlite_utils.Database, query: OfferQuery, now: datetime, l
     if query.level:
         where.append("o.level = :level")
         params["level"] = query.level.value
+    if terms:
+        # Each term is letters and digits only (see search_terms), so quoting it is safe.
+        words = " ".join(f'"{t}"*' for t in terms)
+        tags = [_tag("category", query.category)] if query.category else []
+        tags += [_tag("level", query.level.value)] if query.level else []
+        tags += ["bonplan"] if query.bons_plans else []
+        params["match"] = f"{{{TEXT_COLUMNS}}} : ({words})" + "".join(f" AND tags : {t}" for t in tags)
     if query.max_price_cents is not None:
         where.append("o.price_from_cents <= :max_price")
         params["max_price"] = query.max_price_cents

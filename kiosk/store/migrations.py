@@ -65,9 +65,11 @@ MIGRATION_1_CATALOG_AND_OUTBOX = [
     """,
     "CREATE INDEX sessions_by_offer ON sessions(offer_num, start)",
     # Accents and case folded by the tokenizer; prefix indexes keep type-as-you-go fast.
+    # `tags` holds filter tokens (category, level, bon plan) so that words and filters
+    # are intersected inside the index rather than offer by offer.
     """
     CREATE VIRTUAL TABLE offers_fts USING fts5(
-        title, summary, location, organiser, category_name,
+        title, summary, location, organiser, category_name, tags,
         tokenize = 'unicode61 remove_diacritics 2',
         prefix = '1 2 3'
     )

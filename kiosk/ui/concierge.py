@@ -71,6 +71,8 @@ class ConciergeScreen(QWidget):
         row.addLayout(words, 1)
         if service.price_cents is None:
             price = texts("concierge.quote")
+        elif service.price_cents == 0:
+            price = texts("concierge.free")
         else:
             price = texts("concierge.price", price=texts.money(service.price_cents),
                           unit=service.price_unit_fr if fr else service.price_unit_en).strip()

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 from PySide6.QtCore import QUrl
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtQuickWidgets import QQuickWidget
 from PySide6.QtWidgets import QWidget
 
@@ -19,6 +19,7 @@ from kiosk.config import ASSETS_DIR
 
 KEYBOARD_QML = ASSETS_DIR / "qml" / "keyboard.qml"
 ABS_MT_POSITION_X = 0x35
+HEIGHT_SHARE = 0.36
 
 
 def has_touchscreen(devices: Path = Path("/proc/bus/input/devices")) -> bool:
@@ -57,7 +58,11 @@ class KeyboardDock(QQuickWidget):
         super().__init__(parent)
         self.setResizeMode(QQuickWidget.ResizeMode.SizeRootObjectToView)
         self.setSource(QUrl.fromLocalFile(str(KEYBOARD_QML)))
-        self.setMinimumHeight(360)
         self.hide()
         method = QGuiApplication.inputMethod()
         method.visibleChanged.connect(lambda: self.setVisible(method.isVisible()))
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt API)
+        # A fixed share of the window: the screen above keeps the rest, the window never grows.
+        self.setFixedHeight(int(self.window().height() * HEIGHT_SHARE))
+        super().showEvent(event)

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
@@ -24,6 +24,19 @@ from kiosk.ui.offer_list import OfferListScreen
 from kiosk.ui.widgets import Overlay, button, label
 
 CLOCK_REFRESH_MS = 15_000
+
+
+class ScreenStack(QStackedWidget):
+    """Sized by the screen on display only, so a tall screen elsewhere in the stack cannot
+    push the window past the display when the on-screen keyboard takes its share."""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        current = self.currentWidget()
+        return current.minimumSizeHint() if current else super().minimumSizeHint()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        current = self.currentWidget()
+        return current.sizeHint() if current else super().sizeHint()
 
 
 class TopBar(QFrame):
@@ -78,7 +91,8 @@ class MainWindow(QMainWindow):
         nav_layout.addWidget(self.back_button)
         nav_layout.addWidget(self.home_button)
         nav_layout.addStretch(1)
-        self.stack = QStackedWidget()
+        self.stack = ScreenStack()
+        self.stack.currentChanged.connect(lambda _index: self.stack.updateGeometry())
         self.keyboard_area = QVBoxLayout()
         self.keyboard_area.setContentsMargins(0, 0, 0, 0)
         central = QWidget()
@@ -125,7 +139,7 @@ class MainWindow(QMainWindow):
                 widget = OfferListScreen(catalog, self.texts)
                 widget.offer_chosen.connect(lambda offer_id: self.show_screen("detail", offer_id))
             elif name == "detail":
-                widget = OfferDetailScreen(catalog, self.texts, self.site.cmcas)
+                widget = OfferDetailScreen(catalog, self.texts)
                 widget.book_requested.connect(lambda *_ids: self.show_notice("soon.booking"))
             elif name == "concierge":
                 widget = ConciergeScreen(catalog, self.texts)

@@ -14,12 +14,11 @@ from kiosk.ui.widgets import ScrollButtons, button, empty_layout, enable_kinetic
 class OfferDetailScreen(QWidget):
     book_requested = Signal(str, str)  # offer id, session id
 
-    def __init__(self, catalog: CatalogService, texts: Texts, cmcas: str, parent: QWidget | None = None):
+    def __init__(self, catalog: CatalogService, texts: Texts, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("screen")
         self.catalog = catalog
         self.texts = texts
-        self.cmcas = cmcas
         self.offer: Offer | None = None
         self.pictograms = {c.id: c.pictogram for c in catalog.categories()}
 
@@ -110,7 +109,7 @@ class OfferDetailScreen(QWidget):
         texts = self.texts
         level = {
             Level.CCAS: texts("level.ccas"),
-            Level.CMCAS: texts("level.cmcas", cmcas=self.cmcas) if self.cmcas else texts("level.cmcas.generic"),
+            Level.CMCAS: texts("level.cmcas"),
             Level.SLVIE: texts("level.slvie"),
         }[offer.level]
         badges = [(level, False)]

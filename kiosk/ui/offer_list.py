@@ -219,7 +219,7 @@ class OfferListScreen(QWidget):
         self.result = SearchResult((), 0)
 
         self.title = label(object_name="title")
-        self.count = label(object_name="muted")
+        self.count = label(object_name="muted", wrap=False)
         self.search = QLineEdit()
         self.search.setMaxLength(100)
         self.search.setClearButtonEnabled(False)

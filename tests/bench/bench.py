@@ -84,7 +84,7 @@ def naive_like_search(db, text: str, now: datetime) -> list:
     pattern = f"%{text}%"
     return list(db.query(
         "SELECT id, title, count(*) OVER () AS total FROM offers"
-        " WHERE last_start >= :now AND (title LIKE :p OR summary LIKE :p OR location LIKE :p)"
+        " WHERE next_start >= :now AND (title LIKE :p OR summary LIKE :p OR location LIKE :p)"
         " ORDER BY title LIMIT 100",
         {"now": now.strftime("%Y-%m-%dT%H:%M"), "p": pattern},
     ))

@@ -209,3 +209,35 @@ def test_home_in_the_site_language_is_never_interrupted(qtbot, window, clock):
     clock.now += 95
     window.idle.check()
     assert not window.idle_overlay.isVisible()
+
+
+def test_a_long_list_moves_with_the_big_buttons(qtbot, tmp_path):
+    import json
+
+    from kiosk.config import KioskConfig
+    from kiosk.services.context import open_services
+    from tests.factories import NOW, catalog, offer, session
+
+    path = tmp_path / "many.json"
+    path.write_text(json.dumps(catalog([offer(f"O{i}", f"Sortie numéro {i}", sessions=[session(f"O{i}-S", days=i + 1)])
+                                        for i in range(30)])))
+    services = open_services(tmp_path / "many", KioskConfig(), demo=True, clock=lambda: NOW, demo_catalog=path)
+    create_application(services.config)
+    win = MainWindow(services)
+    qtbot.addWidget(win)
+    win.resize(1920, 1080)
+    win.show()
+    win.show_screen("offers", False)
+    offers = win.screens["offers"]
+    bar = offers.list.verticalScrollBar()
+    buttons = offers.scroll_buttons
+    assert bar.value() == 0 and not buttons.up.isEnabled() and buttons.down.isEnabled()
+    tap(qtbot, buttons.down)
+    assert bar.value() > offers.list.viewport().height() // 2
+    while buttons.down.isEnabled():
+        tap(qtbot, buttons.down)
+    assert bar.value() == bar.maximum()
+    tap(qtbot, buttons.up)
+    assert buttons.up.isEnabled() and bar.value() < bar.maximum()
+    win.close()
+    services.close()

@@ -1,0 +1,66 @@
+"""Checks that need their own process: the input method is chosen before Qt starts."""
+
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+KEYBOARD_SCRIPT = """
+import os, sys, tempfile
+from pathlib import Path
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+from kiosk.config import DisplaySettings, KioskConfig
+from kiosk.services.context import open_services
+from kiosk.ui.app import build_window, create_application
+from kiosk.ui.keyboard import KeyboardDock
+
+config = KioskConfig(display=DisplaySettings(keyboard="on"))
+services = open_services(Path(tempfile.mkdtemp()), config, demo=True)
+app, keyboard = create_application(config)
+window = build_window(services, keyboard)
+window.resize(1920, 1080)
+window.show()
+window.show_screen("offers", False)
+offers = window.screens["offers"]
+dock = window.findChild(KeyboardDock)
+assert keyboard and dock is not None and not dock.isVisible()
+QTest.mouseClick(offers.search, Qt.MouseButton.LeftButton, pos=QPoint(40, 20))
+for _ in range(20):
+    app.processEvents()
+assert dock.isVisible(), "the keyboard did not open for the search field"
+field_bottom = offers.search.mapTo(window, QPoint(0, offers.search.height())).y()
+dock_top = dock.mapTo(window, QPoint(0, 0)).y()
+assert field_bottom <= dock_top, (field_bottom, dock_top)
+assert window.height() == 1080, window.height()
+print("OK", field_bottom, dock_top)
+"""
+
+
+def run(script: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, cwd=ROOT,
+                          env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "HOME": str(ROOT)},
+                          timeout=120)
+
+
+def test_the_on_screen_keyboard_opens_below_the_field_without_hiding_it():
+    result = run(KEYBOARD_SCRIPT)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.startswith("OK")
+
+
+def test_screenshots_renders_every_screen_in_english(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "kiosk", "screenshots", str(tmp_path), "--lang", "en"],
+                            capture_output=True, text=True, cwd=ROOT, timeout=120,
+                            env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    assert result.returncode == 0, result.stderr[-2000:]
+    names = sorted(p.stem for p in tmp_path.glob("*.png"))
+    assert names == sorted([
+        "home", "offer_list", "offer_list_search", "offer_list_filters", "offer_list_keyboard", "bons_plans",
+        "offer_detail", "concierge", "notice", "idle_warning",
+    ])
+    for path in tmp_path.glob("*.png"):
+        width, height = struct.unpack(">II", path.read_bytes()[16:24])
+        assert (width, height) == (1920, 1080), path.name

@@ -139,9 +139,8 @@ class ScrollButtons(QWidget):
 
     def _move(self, direction: int) -> None:
         bar = self._area.verticalScrollBar()
+        # Lists scroll by pixel (see OfferListScreen), so a step is most of the visible height.
         step = max(int(self._area.viewport().height() * 0.8), 1)
-        if bar.maximum() > 0 and self._area.verticalScrollMode() == QAbstractScrollArea.ScrollMode.ScrollPerItem:
-            step = max(bar.pageStep() - 1, 1)
         bar.setValue(bar.value() + direction * step)
 
     def _refresh(self) -> None:

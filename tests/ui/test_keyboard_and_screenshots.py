@@ -39,14 +39,10 @@ print("OK", field_bottom, dock_top)
 """
 
 
-def run(script: str, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, cwd=ROOT,
-                          env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "HOME": str(ROOT)},
-                          timeout=120)
-
-
-def test_the_on_screen_keyboard_opens_below_the_field_without_hiding_it():
-    result = run(KEYBOARD_SCRIPT)
+def test_the_on_screen_keyboard_opens_below_the_field_without_hiding_it(tmp_path):
+    result = subprocess.run([sys.executable, "-c", KEYBOARD_SCRIPT], capture_output=True, text=True, cwd=ROOT,
+                            env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+                            timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.startswith("OK")
 

@@ -8,7 +8,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from kiosk.config import KioskConfig  # noqa: E402
 from kiosk.services.context import open_services  # noqa: E402
-from tests.factories import NOW, sample_catalog  # noqa: E402
+from tests.factories import NOW, households_document, sample_catalog  # noqa: E402
 
 
 @pytest.fixture
@@ -19,8 +19,30 @@ def catalog_file(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def services(tmp_path: Path, catalog_file: Path):
-    opened = open_services(tmp_path / "data", KioskConfig(), demo=True, clock=lambda: NOW,
-                           demo_catalog=catalog_file)
+def households_file(tmp_path: Path) -> Path:
+    path = tmp_path / "households.json"
+    path.write_text(json.dumps(households_document(), ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+class Clock:
+    """A settable wall clock for the services."""
+
+    def __init__(self, now):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(NOW)
+
+
+@pytest.fixture
+def services(tmp_path: Path, catalog_file: Path, households_file: Path, clock: Clock):
+    opened = open_services(tmp_path / "data", KioskConfig(), demo=True, clock=clock,
+                           demo_catalog=catalog_file, demo_households=households_file)
     yield opened
     opened.close()

@@ -74,3 +74,37 @@ def sample_catalog() -> dict:
               bon_plan=True, discount_percent=40),
         offer("OLD", "Concert passé", sessions=[session("OLD-S1", days=-3)]),
     ])
+
+
+# Demo PIN hashes are slow on purpose (scrypt); tests hash once.
+_PIN_HASHES: dict[str, str] = {}
+
+
+def pin_hash(pin: str = "1234") -> str:
+    from kiosk.domain.household import hash_pin
+
+    if pin not in _PIN_HASHES:
+        _PIN_HASHES[pin] = hash_pin(pin)
+    return _PIN_HASHES[pin]
+
+
+CLAIRE_CARD = "1000000000017"
+JULIEN_CARD = "1000000000025"
+KARIM_CARD = "1000000000033"
+
+
+def households_document() -> dict:
+    return {"format": "slvie-households/1", "households": [
+        {"household_id": "H1", "tier": 3, "cmcas": "CMCAS Lyon", "slvie": "SLVie Lyon Part-Dieu", "members": [
+            {"person_id": "P1", "first_name": "Claire", "last_name": "Martin", "birth_date": "1978-04-02",
+             "role": "ouvrant_droit", "card_number": CLAIRE_CARD, "pin_hash": pin_hash()},
+            {"person_id": "P2", "first_name": "Julien", "last_name": "Martin", "birth_date": "1976-11-15",
+             "role": "conjoint", "card_number": JULIEN_CARD, "pin_hash": pin_hash()},
+            {"person_id": "P3", "first_name": "Léa", "last_name": "Martin", "birth_date": "2016-06-21",
+             "role": "enfant", "card_number": None, "pin_hash": None},
+        ]},
+        {"household_id": "H2", "tier": 7, "cmcas": "CMCAS Lyon", "slvie": "SLVie Lyon Part-Dieu", "members": [
+            {"person_id": "P4", "first_name": "Karim", "last_name": "Benali", "birth_date": "1985-09-30",
+             "role": "ouvrant_droit", "card_number": KARIM_CARD, "pin_hash": pin_hash()},
+        ]},
+    ]}

@@ -7,17 +7,15 @@ with the place it was found.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from kiosk.domain.document import DocumentReader
 from kiosk.errors import CatalogError
 
 CATALOG_FORMAT = "slvie-catalog/1"
 MAX_SESSIONS_PER_OFFER = 50
-_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,40}$")
-_SLUG = re.compile(r"^[a-z_]{1,40}$")
 
 
 class Level(StrEnum):
@@ -133,7 +131,7 @@ def shift_catalog(catalog: Catalog, days: int) -> Catalog:
 
 def parse_catalog(document: object) -> Catalog:
     """Turn a decoded JSON document into a Catalog, or raise CatalogError naming the first problem."""
-    doc = _Reader(document, "catalogue")
+    doc = DocumentReader(document, "catalogue", CatalogError, "Catalogue refusé", "Catalog refused")
     if doc.text("format") != CATALOG_FORMAT:
         raise doc.fail("format", f"doit valoir {CATALOG_FORMAT}", f"must be {CATALOG_FORMAT}")
     reference = doc.day("reference_date")
@@ -149,11 +147,11 @@ def parse_catalog(document: object) -> Catalog:
     return Catalog(reference, tiers, categories, offers, services)
 
 
-def _category(r: _Reader) -> Category:
+def _category(r: DocumentReader) -> Category:
     return Category(r.slug("id"), r.text("name_fr", 1, 60), r.text("name_en", 1, 60), r.text("pictogram", 1, 80))
 
 
-def _offer(r: _Reader, tiers: int, category_ids: set[str]) -> Offer:
+def _offer(r: DocumentReader, tiers: int, category_ids: set[str]) -> Offer:
     category = r.slug("category")
     if category not in category_ids:
         raise r.fail("category", "catégorie inconnue", "unknown category")
@@ -187,7 +185,7 @@ def _offer(r: _Reader, tiers: int, category_ids: set[str]) -> Offer:
     )
 
 
-def _session(r: _Reader) -> Session:
+def _session(r: DocumentReader) -> Session:
     start, end = r.moment("start"), r.moment("end")
     if end < start:
         raise r.fail("end", "avant le début", "before the start")
@@ -205,7 +203,7 @@ def _session(r: _Reader) -> Session:
     )
 
 
-def _service(r: _Reader) -> ConciergeService:
+def _service(r: DocumentReader) -> ConciergeService:
     return ConciergeService(
         id=r.slug("id"),
         name_fr=r.text("name_fr", 1, 60),
@@ -230,93 +228,3 @@ def _unique(ids: list[str], where: str) -> None:
                 f"Catalog refused: the id '{identifier}' appears twice in {where}.",
             )
         seen.add(identifier)
-
-
-class _Reader:
-    """Typed access to one JSON object, failing with the path of the offending field."""
-
-    def __init__(self, value: object, path: str):
-        if not isinstance(value, dict):
-            raise CatalogError(
-                f"Catalogue refusé : {path} doit être un objet JSON.",
-                f"Catalog refused: {path} must be a JSON object.",
-            )
-        self.value = value
-        self.path = path
-
-    def fail(self, key: str, fr: str, en: str) -> CatalogError:
-        return CatalogError(
-            f"Catalogue refusé : {self.path}.{key} {fr}.",
-            f"Catalog refused: {self.path}.{key} {en}.",
-        )
-
-    def _get(self, key: str) -> object:
-        if key not in self.value:
-            raise self.fail(key, "manque", "is missing")
-        return self.value[key]
-
-    def text(self, key: str, min_len: int = 0, max_len: int = 10_000) -> str:
-        value = self._get(key)
-        if not isinstance(value, str):
-            raise self.fail(key, "doit être un texte", "must be a string")
-        if not min_len <= len(value) <= max_len:
-            raise self.fail(key, f"doit faire de {min_len} à {max_len} caractères",
-                            f"must be {min_len} to {max_len} characters long")
-        return value
-
-    def identifier(self, key: str) -> str:
-        value = self.text(key)
-        if not _ID.match(value):
-            raise self.fail(key, "n'est pas un identifiant valable", "is not a valid identifier")
-        return value
-
-    def slug(self, key: str) -> str:
-        value = self.text(key)
-        if not _SLUG.match(value):
-            raise self.fail(key, "n'est pas un code valable", "is not a valid code")
-        return value
-
-    def choice(self, key: str, allowed: list[str]) -> str:
-        value = self.text(key)
-        if value not in allowed:
-            raise self.fail(key, f"doit être parmi {', '.join(allowed)}", f"must be one of {', '.join(allowed)}")
-        return value
-
-    def integer(self, key: str, low: int, high: int) -> int:
-        value = self._get(key)
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(key, "doit être un nombre entier", "must be a whole number")
-        if not low <= value <= high:
-            raise self.fail(key, f"doit être entre {low} et {high}", f"must be between {low} and {high}")
-        return value
-
-    def optional_integer(self, key: str, low: int, high: int) -> int | None:
-        return None if self._get(key) is None else self.integer(key, low, high)
-
-    def boolean(self, key: str) -> bool:
-        value = self._get(key)
-        if not isinstance(value, bool):
-            raise self.fail(key, "doit valoir true ou false", "must be true or false")
-        return value
-
-    def day(self, key: str) -> date:
-        try:
-            return date.fromisoformat(self.text(key, 10, 10))
-        except ValueError:
-            raise self.fail(key, "doit être une date AAAA-MM-JJ", "must be a YYYY-MM-DD date") from None
-
-    def moment(self, key: str) -> datetime:
-        try:
-            return datetime.strptime(self.text(key, 16, 16), "%Y-%m-%dT%H:%M")
-        except ValueError:
-            raise self.fail(key, "doit être une date AAAA-MM-JJTHH:MM",
-                            "must be a YYYY-MM-DDTHH:MM date and time") from None
-
-    def items(self, key: str, min_count: int, max_count: int) -> list[_Reader]:
-        value = self._get(key)
-        if not isinstance(value, list):
-            raise self.fail(key, "doit être une liste", "must be a list")
-        if not min_count <= len(value) <= max_count:
-            raise self.fail(key, f"doit compter de {min_count} à {max_count} éléments",
-                            f"must hold {min_count} to {max_count} items")
-        return [_Reader(item, f"{self.path}.{key}[{i}]") for i, item in enumerate(value)]

@@ -11,12 +11,14 @@ import sqlite_utils
 
 from kiosk.domain.catalog import Catalog, Category, ConciergeService, Offer, parse_catalog, shift_catalog
 from kiosk.domain.search import MAX_QUERY_CHARS, OfferQuery, SearchResult
-from kiosk.errors import CatalogError
+from kiosk.domain.household import HouseholdDataError, parse_households
+from kiosk.errors import CatalogError, KioskError
 from kiosk.store import catalog as catalog_store
+from kiosk.store.households import replace_households
 from kiosk.store.state import read_state
 
-# A document larger than this is refused before it is parsed (the 50,000-offer benchmark catalog is ~60 MB).
-MAX_CATALOG_BYTES = 256 * 1024 * 1024
+# A document larger than this is refused before it is parsed (the 50,000-offer benchmark catalog is ~85 MB).
+MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
 
 
 class CatalogService:
@@ -49,32 +51,36 @@ class CatalogService:
         return self._clock()
 
 
-def read_catalog_file(path: Path) -> Catalog:
-    """Read and validate a catalog document; any problem raises CatalogError and writes nothing."""
+def read_json_file(path: Path, error: type[KioskError], what_fr: str, what_en: str) -> object:
+    """A JSON document from disk, or `error` saying plainly what is wrong with the file."""
     try:
         size = path.stat().st_size
-        if size > MAX_CATALOG_BYTES:
-            raise CatalogError(
-                f"Le fichier catalogue {path} est trop gros ({size // 1_000_000} Mo).",
-                f"The catalog file {path} is too large ({size // 1_000_000} MB).",
+        if size > MAX_DOCUMENT_BYTES:
+            raise error(
+                f"Le fichier {what_fr} {path} est trop gros ({size // 1_000_000} Mo).",
+                f"The {what_en} file {path} is too large ({size // 1_000_000} MB).",
             )
-        document = json.loads(path.read_bytes())
+        return json.loads(path.read_bytes())
     except FileNotFoundError:
-        raise CatalogError(
-            f"Le fichier catalogue {path} est introuvable.",
-            f"The catalog file {path} does not exist.",
+        raise error(
+            f"Le fichier {what_fr} {path} est introuvable.",
+            f"The {what_en} file {path} does not exist.",
         ) from None
-    except OSError as error:
-        raise CatalogError(
-            f"Le fichier catalogue {path} ne peut pas être lu ({error.strerror or error}).",
-            f"The catalog file {path} cannot be read ({error.strerror or error}).",
+    except OSError as problem:
+        raise error(
+            f"Le fichier {what_fr} {path} ne peut pas être lu ({problem.strerror or problem}).",
+            f"The {what_en} file {path} cannot be read ({problem.strerror or problem}).",
         ) from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise CatalogError(
-            f"Le fichier catalogue {path} est abîmé ou incomplet ({error}). Rien n'a été chargé.",
-            f"The catalog file {path} is damaged or truncated ({error}). Nothing was loaded.",
+    except (json.JSONDecodeError, UnicodeDecodeError) as problem:
+        raise error(
+            f"Le fichier {what_fr} {path} est abîmé ou incomplet ({problem}). Rien n'a été chargé.",
+            f"The {what_en} file {path} is damaged or truncated ({problem}). Nothing was loaded.",
         ) from None
-    return parse_catalog(document)
+
+
+def read_catalog_file(path: Path) -> Catalog:
+    """Read and validate a catalog document; any problem raises CatalogError and writes nothing."""
+    return parse_catalog(read_json_file(path, CatalogError, "catalogue", "catalog"))
 
 
 def seed_demo_catalog(db: sqlite_utils.Database, path: Path, now: datetime) -> int:
@@ -84,3 +90,9 @@ def seed_demo_catalog(db: sqlite_utils.Database, path: Path, now: datetime) -> i
     catalog_store.replace_catalog(db, catalog, as_of=now)
     return len(catalog.offers)
 
+
+
+def seed_demo_households(db: sqlite_utils.Database, path: Path) -> int:
+    households = parse_households(read_json_file(path, HouseholdDataError, "des foyers", "households"))
+    replace_households(db, households)
+    return len(households)

@@ -107,4 +107,55 @@ MIGRATION_1_CATALOG_AND_OUTBOX = [
     "CREATE TABLE kiosk_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
 ]
 
-MIGRATIONS: list[list[str]] = [MIGRATION_1_CATALOG_AND_OUTBOX]
+MIGRATION_2_HOUSEHOLDS_AND_BOOKINGS = [
+    """
+    CREATE TABLE households (
+        household_id TEXT PRIMARY KEY,
+        tier INTEGER NOT NULL CHECK (tier >= 1),
+        cmcas TEXT NOT NULL,
+        slvie TEXT NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE persons (
+        person_id TEXT PRIMARY KEY,
+        household_id TEXT NOT NULL REFERENCES households(household_id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        first_name TEXT NOT NULL,
+        last_name TEXT NOT NULL,
+        birth_date TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('ouvrant_droit', 'conjoint', 'enfant')),
+        card_number TEXT UNIQUE,
+        pin_hash TEXT
+    )
+    """,
+    "CREATE INDEX persons_by_household ON persons(household_id, position)",
+    # Wrong PINs per card at this kiosk (no name, no PIN: only the count and the lock).
+    """
+    CREATE TABLE pin_failures (
+        card_number TEXT PRIMARY KEY,
+        failures INTEGER NOT NULL,
+        locked_until TEXT
+    )
+    """,
+    """
+    CREATE TABLE bookings (
+        booking_id TEXT PRIMARY KEY,
+        offer_id TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        household_id TEXT NOT NULL,
+        participants TEXT NOT NULL,
+        tier INTEGER NOT NULL,
+        total_cents INTEGER NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('confirmed', 'requested', 'waitlisted', 'refused', 'cancelled')),
+        holds_site_seats INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        reason_fr TEXT NOT NULL DEFAULT '',
+        reason_en TEXT NOT NULL DEFAULT ''
+    )
+    """,
+    "CREATE INDEX bookings_by_household ON bookings(household_id, created_at)",
+    "CREATE INDEX bookings_by_session ON bookings(session_id)",
+]
+
+MIGRATIONS: list[list[str]] = [MIGRATION_1_CATALOG_AND_OUTBOX, MIGRATION_2_HOUSEHOLDS_AND_BOOKINGS]

@@ -16,14 +16,14 @@ class FakeMonotonic:
 
 
 @pytest.fixture
-def clock():
+def monotonic():
     return FakeMonotonic()
 
 
 @pytest.fixture
-def window(qtbot, services, clock):
+def window(qtbot, services, monotonic):
     create_application(services.config)
-    win = MainWindow(services, monotonic=clock)
+    win = MainWindow(services, monotonic=monotonic)
     qtbot.addWidget(win)
     win.resize(1920, 1080)
     win.show()
@@ -177,16 +177,16 @@ def test_language_switch_changes_every_visible_word(qtbot, window):
     assert offers.count.text() == "5 activités"
 
 
-def test_inactivity_warns_then_clears_everything(qtbot, window, clock):
+def test_inactivity_warns_then_clears_everything(qtbot, window, monotonic):
     window.show_screen("offers", False)
     offers = window.screens["offers"]
     qtbot.keyClicks(offers.search, "ski")
     tap(qtbot, window.top_bar.language)
 
-    clock.now += 89
+    monotonic.now += 89
     window.idle.check()
     assert not window.idle_overlay.isVisible()
-    clock.now += 2
+    monotonic.now += 2
     window.idle.check()
     assert window.idle_overlay.isVisible()
     assert window.idle_overlay.title.text() == "Are you still there?"
@@ -196,7 +196,7 @@ def test_inactivity_warns_then_clears_everything(qtbot, window, clock):
     assert not window.idle_overlay.isVisible()
     assert window.current_screen() == "offers" and offers.search.text() == "ski"
 
-    clock.now += 200  # a long silence, checked late: still one clean reset
+    monotonic.now += 200  # a long silence, checked late: still one clean reset
     window.idle.check()
     assert window.current_screen() == "home"
     assert offers.search.text() == ""
@@ -205,8 +205,8 @@ def test_inactivity_warns_then_clears_everything(qtbot, window, clock):
     assert not window.idle_overlay.isVisible()
 
 
-def test_home_in_the_site_language_is_never_interrupted(qtbot, window, clock):
-    clock.now += 95
+def test_home_in_the_site_language_is_never_interrupted(qtbot, window, monotonic):
+    monotonic.now += 95
     window.idle.check()
     assert not window.idle_overlay.isVisible()
 

@@ -1,0 +1,192 @@
+"""Beneficiaries as the centre describes them: households, their members, cards and PINs.
+
+Only what booking needs is kept: names to choose participants, birth dates for age
+limits, the household's coefficient-social tier, and the card number with a PIN hash
+for the card holders.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from kiosk.domain.document import DocumentReader
+from kiosk.errors import KioskError
+
+CARD_DIGITS = 13
+# A card's QR code holds "ACTIV:" and the number; a scanner types it and presses Enter.
+CARD_QR_PREFIX = "ACTIV:"
+MAX_SCAN_CHARS = 64
+PIN_PATTERN = re.compile(r"^[0-9]{4,6}$")
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+
+
+class Role(StrEnum):
+    OUVRANT_DROIT = "ouvrant_droit"
+    CONJOINT = "conjoint"
+    ENFANT = "enfant"
+
+
+@dataclass(frozen=True)
+class Person:
+    person_id: str
+    first_name: str
+    last_name: str
+    birth_date: date
+    role: Role
+    card_number: str | None
+    pin_hash: str | None
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def age_on(self, day: date) -> int:
+        before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
+        return day.year - self.birth_date.year - before_birthday
+
+
+@dataclass(frozen=True)
+class Household:
+    household_id: str
+    tier: int
+    cmcas: str
+    slvie: str
+    members: tuple[Person, ...]
+
+    def member(self, person_id: str) -> Person | None:
+        return next((p for p in self.members if p.person_id == person_id), None)
+
+
+class CardError(KioskError):
+    """What was typed or scanned is not a beneficiary card number."""
+
+
+def luhn_check_digit(digits: str) -> str:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char)
+        if index % 2 == 0:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return str((10 - total % 10) % 10)
+
+
+def parse_card_input(text: str) -> str:
+    """The card number in a typed number or a scanned card QR code, or CardError saying why not."""
+    if len(text) > MAX_SCAN_CHARS:
+        raise CardError(
+            "Ce code est trop long pour être une carte. Scannez à nouveau la carte, ou tapez son numéro.",
+            "This code is too long to be a card. Scan the card again, or type its number.",
+        )
+    cleaned = text.strip()
+    if cleaned.upper().startswith(CARD_QR_PREFIX):
+        cleaned = cleaned[len(CARD_QR_PREFIX):]
+    cleaned = cleaned.replace(" ", "")
+    if not cleaned:
+        raise CardError(
+            f"Tapez les {CARD_DIGITS} chiffres du numéro de votre carte, ou scannez-la.",
+            f"Type the {CARD_DIGITS} digits of your card number, or scan the card.",
+        )
+    if not cleaned.isdigit() or not cleaned.isascii():
+        raise CardError(
+            "Le numéro de carte ne contient que des chiffres. Vérifiez-le, ou scannez la carte.",
+            "A card number has digits only. Check it, or scan the card.",
+        )
+    if len(cleaned) != CARD_DIGITS:
+        raise CardError(
+            f"Le numéro de carte compte {CARD_DIGITS} chiffres ; vous en avez tapé {len(cleaned)}.",
+            f"A card number has {CARD_DIGITS} digits; you typed {len(cleaned)}.",
+        )
+    if luhn_check_digit(cleaned[:-1]) != cleaned[-1]:
+        raise CardError(
+            "Ce numéro de carte n'est pas valable : un chiffre est sans doute mal tapé ou mal lu.",
+            "This card number is not valid: a digit was probably mistyped or misread.",
+        )
+    return cleaned
+
+
+def is_pin_well_formed(pin: str) -> bool:
+    return bool(PIN_PATTERN.match(pin))
+
+
+def hash_pin(pin: str, salt: bytes | None = None) -> str:
+    salt = salt or secrets.token_bytes(16)
+    digest = hashlib.scrypt(pin.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32)
+    encode = base64.b64encode
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${encode(salt).decode()}${encode(digest).decode()}"
+
+
+def verify_pin(pin: str, stored: str) -> bool:
+    """Constant-time check of a PIN against its scrypt hash; a malformed hash never matches."""
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        expected = base64.b64decode(digest, validate=True)
+        actual = hashlib.scrypt(pin.encode(), salt=base64.b64decode(salt, validate=True),
+                                n=int(n), r=int(r), p=int(p), dklen=len(expected))
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(actual, expected)
+
+
+HOUSEHOLDS_FORMAT = "slvie-households/1"
+
+
+class HouseholdDataError(KioskError):
+    """A households document from outside is malformed; nothing from it was written."""
+
+
+def parse_households(document: object) -> list[Household]:
+    doc = DocumentReader(document, "foyers", HouseholdDataError, "Foyers refusés", "Households refused")
+    if doc.text("format") != HOUSEHOLDS_FORMAT:
+        raise doc.fail("format", f"doit valoir {HOUSEHOLDS_FORMAT}", f"must be {HOUSEHOLDS_FORMAT}")
+    households = [parse_household(r) for r in doc.items("households", 0, 500_000)]
+    cards = [p.card_number for h in households for p in h.members if p.card_number]
+    people = [p.person_id for h in households for p in h.members]
+    ids = [h.household_id for h in households]
+    for values, what in ((cards, "card_number"), (people, "person_id"), (ids, "household_id")):
+        if len(set(values)) != len(values):
+            raise doc.fail("households", f"répètent un {what}", f"repeat a {what}")
+    return households
+
+
+def parse_household(r: DocumentReader) -> Household:
+    members = []
+    for m in r.items("members", 1, 30):
+        card = m.value.get("card_number")
+        if card is not None:
+            try:
+                card = parse_card_input(m.text("card_number", 1, MAX_SCAN_CHARS))
+            except CardError:
+                raise m.fail("card_number", "n'est pas un numéro de carte valable", "is not a valid card number") from None
+        pin_hash = m.value.get("pin_hash")
+        if pin_hash is not None:
+            pin_hash = m.text("pin_hash", 20, 200)
+        if (card is None) != (pin_hash is None):
+            raise m.fail("pin_hash", "va avec un numéro de carte", "goes with a card number")
+        members.append(Person(
+            person_id=m.identifier("person_id"),
+            first_name=m.text("first_name", 1, 60),
+            last_name=m.text("last_name", 1, 60),
+            birth_date=m.day("birth_date"),
+            role=Role(m.choice("role", [x.value for x in Role])),
+            card_number=card,
+            pin_hash=pin_hash,
+        ))
+    return Household(
+        household_id=r.identifier("household_id"),
+        tier=r.integer("tier", 1, 20),
+        cmcas=r.text("cmcas", 0, 80),
+        slvie=r.text("slvie", 0, 80),
+        members=tuple(members),
+    )

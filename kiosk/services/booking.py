@@ -1,0 +1,41 @@
+"""Booking use cases: what it would cost, book, cancel, list a household's bookings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+import sqlite_utils
+
+from kiosk.domain.booking import Booking, BookingRefused, Quote, quote_booking
+from kiosk.domain.household import Household
+from kiosk.store import bookings as booking_store
+from kiosk.store.catalog import load_offer
+
+
+class BookingService:
+    def __init__(self, db: sqlite_utils.Database, clock: Callable[[], datetime] = datetime.now):
+        self._db = db
+        self._clock = clock
+
+    def quote(self, offer_id: str, session_id: str, household: Household, participant_ids: list[str]) -> Quote:
+        offer = load_offer(self._db, offer_id)
+        session = next((s for s in offer.sessions if s.id == session_id), None) if offer else None
+        if offer is None or session is None:
+            raise BookingRefused("Cette date n'est plus proposée.", "This date is no longer offered.")
+        participants = [household.member(pid) for pid in participant_ids]
+        return quote_booking(offer, session, household, [p for p in participants if p],
+                             booking_store.booked_person_ids(self._db, session_id), self._clock())
+
+    def book(self, offer_id: str, session_id: str, household: Household, participant_ids: list[str]) -> Booking:
+        return booking_store.create_booking(self._db, offer_id, session_id, household, participant_ids,
+                                            self._clock())
+
+    def cancel(self, booking_id: str, household: Household) -> Booking:
+        return booking_store.cancel_booking(self._db, booking_id, household.household_id, self._clock())
+
+    def bookings(self, household: Household) -> list[Booking]:
+        return booking_store.household_bookings(self._db, household.household_id)
+
+    def booking(self, booking_id: str) -> Booking | None:
+        return booking_store.load_booking(self._db, booking_id)

@@ -1,0 +1,65 @@
+"""Identifying a beneficiary at the kiosk: card number or card scan, then PIN."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from math import ceil
+
+import sqlite_utils
+
+from kiosk.domain.household import Household, Person, is_pin_well_formed, parse_card_input, verify_pin
+from kiosk.domain.lockout import FailureRecord
+from kiosk.errors import KioskError
+from kiosk.store import households as household_store
+
+
+class IdentificationError(KioskError):
+    """The person could not be identified; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Identified:
+    household: Household
+    person: Person
+
+
+class IdentityService:
+    def __init__(self, db: sqlite_utils.Database, clock: Callable[[], datetime] = datetime.now):
+        self._db = db
+        self._clock = clock
+
+    def identify(self, card_input: str, pin: str) -> Identified:
+        card = parse_card_input(card_input)
+        found = household_store.find_card_holder(self._db, card)
+        now = self._clock()
+        failures = household_store.read_failures(self._db, card)
+        if failures.is_locked(now):
+            minutes = max(ceil((failures.locked_until - now).total_seconds() / 60), 1)
+            raise IdentificationError(
+                f"Trop d'essais avec cette carte. Réessayez dans {minutes} minutes, "
+                "ou demandez au correspondant SLVie.",
+                f"Too many tries with this card. Try again in {minutes} minutes, or ask the SLVie correspondent.",
+            )
+        if found is None:
+            raise IdentificationError(
+                "Cette carte n'est pas connue de cette borne. Demandez au correspondant SLVie.",
+                "This card is not known at this kiosk. Ask the SLVie correspondent.",
+            )
+        household, person = found
+        if not is_pin_well_formed(pin) or not verify_pin(pin, person.pin_hash or ""):
+            failures = failures.after_failure(now)
+            household_store.write_failures(self._db, card, failures)
+            if failures.is_locked(now):
+                raise IdentificationError(
+                    "Code faux pour la cinquième fois : cette carte est bloquée 15 minutes sur cette borne.",
+                    "Wrong code for the fifth time: this card is locked for 15 minutes at this kiosk.",
+                )
+            left = failures.attempts_left()
+            raise IdentificationError(
+                f"Code faux. Il vous reste {left} essai{'s' if left > 1 else ''}.",
+                f"Wrong code. You have {left} {'tries' if left > 1 else 'try'} left.",
+            )
+        household_store.write_failures(self._db, card, FailureRecord())
+        return Identified(household, person)

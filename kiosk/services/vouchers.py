@@ -1,0 +1,94 @@
+"""Vouchers for bookings: made once, kept as a PDF in the data directory, printed on demand.
+
+A voucher is written to disk before it is printed, so a printer that is missing,
+off or out of paper never loses it: "Mes réservations" can print it again.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from kiosk.config import KioskConfig
+from kiosk.domain.booking import Booking, BookingState
+from kiosk.domain.catalog import BookingMode
+from kiosk.domain.voucher import Voucher, VoucherKind, VoucherState, encode_payload
+from kiosk.errors import KioskError
+from kiosk.printing.printer import PrintJob, print_pdf
+from kiosk.printing.voucher_pdf import render_voucher_pdf
+from kiosk.signing_key import load_or_create_signing_key
+from kiosk.store.catalog import load_offer
+from kiosk.store.households import load_household
+
+VOUCHER_DIR = "vouchers"
+
+
+class NoVoucher(KioskError):
+    """This booking has no voucher to print (refused or cancelled)."""
+
+
+def voucher_state(booking: Booking, booking_mode: BookingMode) -> VoucherState | None:
+    if booking.state == BookingState.CONFIRMED:
+        return VoucherState.CONFIRMED
+    if booking.state == BookingState.WAITLISTED:
+        return VoucherState.WAITLISTED
+    if booking.state == BookingState.REQUESTED:
+        return VoucherState.REQUEST if booking_mode == BookingMode.REQUEST else VoucherState.PROVISIONAL
+    return None
+
+
+class VoucherService:
+    def __init__(self, db: sqlite_utils.Database, config: KioskConfig, data_dir: Path,
+                 clock: Callable[[], datetime] = datetime.now):
+        self._db = db
+        self._config = config
+        self._dir = data_dir / VOUCHER_DIR
+        self._data_dir = data_dir
+        self._clock = clock
+
+    def voucher(self, booking: Booking) -> Voucher:
+        offer = load_offer(self._db, booking.offer_id)
+        session = next(s for s in offer.sessions if s.id == booking.session_id)
+        state = voucher_state(booking, offer.booking_mode)
+        if state is None:
+            raise NoVoucher(
+                "Cette réservation est refusée ou annulée : il n'y a pas de bon à imprimer.",
+                "This booking was refused or cancelled: there is no voucher to print.",
+            )
+        household = load_household(self._db, booking.household_id)
+        names = tuple(household.member(pid).display_name for pid in booking.participants if household.member(pid))
+        return Voucher(
+            kind=VoucherKind.BOOKING,
+            reference=booking.booking_id,
+            site_id=self._config.site.id,
+            title=offer.title,
+            start=session.start,
+            end=session.end,
+            place=session.place or offer.location,
+            participants=names,
+            total_cents=booking.total_cents,
+            state=state,
+            issued_at=self._clock().replace(microsecond=0),
+        )
+
+    def write_pdf(self, booking: Booking, language: str) -> Path:
+        """Render and keep the voucher as it stands now (its state may have changed since)."""
+        voucher = self.voucher(booking)
+        payload = encode_payload(voucher, load_or_create_signing_key(self._data_dir))
+        pdf = render_voucher_pdf(voucher, payload, self._config.printer.layout, language,
+                                 site_name=self._config.site.name)
+        self._dir.mkdir(parents=True, exist_ok=True)
+        path = self._dir / f"{booking.booking_id}.pdf"
+        partial = path.with_suffix(".part")
+        partial.write_bytes(pdf)
+        os.replace(partial, path)
+        return path
+
+    def print(self, booking: Booking, language: str) -> PrintJob:
+        """Slow and may block on the printer: call it from a worker thread, never the GUI thread."""
+        path = self.write_pdf(booking, language)
+        return print_pdf(path, self._config.printer.queue, title=f"SLVie {booking.booking_id[:8]}")

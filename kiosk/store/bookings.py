@@ -1,0 +1,157 @@
+"""Bookings in the local store: taking seats, cancelling, listing — each with its outbox operation.
+
+Every write happens inside one BEGIN IMMEDIATE transaction that re-reads the session
+first, so two taps on the last allocated seat, even from two connections at the same
+instant, are serialised: the second sees the seat gone.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+
+import sqlite_utils
+
+from kiosk.domain.booking import (
+    ACTIVE_STATES,
+    Booking,
+    BookingRefused,
+    BookingState,
+    check_cancellation,
+    quote_booking,
+)
+from kiosk.domain.household import Household
+from kiosk.store.catalog import load_offer
+from kiosk.store.database import transaction
+from kiosk.store.outbox import enqueue
+
+
+class UnknownSession(BookingRefused):
+    """The session is no longer in the offer."""
+
+
+def _row_to_booking(r: dict) -> Booking:
+    return Booking(
+        booking_id=r["booking_id"],
+        offer_id=r["offer_id"],
+        session_id=r["session_id"],
+        household_id=r["household_id"],
+        participants=tuple(json.loads(r["participants"])),
+        tier=r["tier"],
+        total_cents=r["total_cents"],
+        state=BookingState(r["state"]),
+        holds_site_seats=bool(r["holds_site_seats"]),
+        created_at=datetime.fromisoformat(r["created_at"]),
+        reason_fr=r["reason_fr"],
+        reason_en=r["reason_en"],
+    )
+
+
+def _offer_and_session(db: sqlite_utils.Database, offer_id: str, session_id: str):
+    offer = load_offer(db, offer_id)
+    session = next((s for s in offer.sessions if s.id == session_id), None) if offer else None
+    if offer is None or session is None:
+        raise UnknownSession(
+            "Cette date n'est plus proposée. Revenez à l'offre pour en choisir une autre.",
+            "This date is no longer offered. Go back to the offer to choose another one.",
+        )
+    return offer, session
+
+
+def booked_person_ids(db: sqlite_utils.Database, session_id: str) -> set[str]:
+    booked: set[str] = set()
+    for row in db.query(
+        "SELECT participants FROM bookings WHERE session_id = ? AND state IN (?, ?, ?)",
+        [session_id, *sorted(ACTIVE_STATES)],
+    ):
+        booked.update(json.loads(row["participants"]))
+    return booked
+
+
+def create_booking(
+    db: sqlite_utils.Database,
+    offer_id: str,
+    session_id: str,
+    household: Household,
+    participant_ids: list[str],
+    now: datetime,
+) -> Booking:
+    """Check the rules against the session as it stands and write the booking with its operation."""
+    with transaction(db):
+        offer, session = _offer_and_session(db, offer_id, session_id)
+        participants = [household.member(pid) for pid in participant_ids]
+        if any(p is None for p in participants):
+            raise BookingRefused("Une personne choisie ne fait pas partie du foyer.",
+                                 "A chosen person is not a member of the household.")
+        quote = quote_booking(offer, session, household, participants, booked_person_ids(db, session_id), now)
+        seats = len(participants)
+        if quote.holds_site_seats:
+            taken = db.execute(
+                "UPDATE sessions SET site_taken = site_taken + :n, taken = taken + :n"
+                " WHERE id = :id AND site_taken + :n <= site_allocation AND taken + :n <= capacity",
+                {"n": seats, "id": session_id},
+            ).rowcount
+            if taken != 1:  # cannot happen under the write lock; never overbook if it somehow does
+                raise BookingRefused("Ces places viennent d'être prises.", "These places have just been taken.")
+        booking = Booking(
+            booking_id=str(uuid.uuid4()),
+            offer_id=offer_id,
+            session_id=session_id,
+            household_id=household.household_id,
+            participants=tuple(participant_ids),
+            tier=household.tier,
+            total_cents=quote.total_cents,
+            state=quote.state,
+            holds_site_seats=quote.holds_site_seats,
+            created_at=now,
+        )
+        db.execute(
+            "INSERT INTO bookings (booking_id, offer_id, session_id, household_id, participants, tier,"
+            " total_cents, state, holds_site_seats, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [booking.booking_id, offer_id, session_id, household.household_id, json.dumps(participant_ids),
+             household.tier, quote.total_cents, quote.state.value, quote.holds_site_seats,
+             now.isoformat(timespec="seconds")],
+        )
+        enqueue(db, "booking.create", {
+            "booking_id": booking.booking_id,
+            "session_id": session_id,
+            "household_id": household.household_id,
+            "participants": participant_ids,
+            "tier": household.tier,
+            "total_cents": quote.total_cents,
+            "kiosk_state": "confirmed" if quote.state == BookingState.CONFIRMED else "requested",
+        }, now)
+    return booking
+
+
+def cancel_booking(db: sqlite_utils.Database, booking_id: str, household_id: str, now: datetime) -> Booking:
+    with transaction(db):
+        booking = load_booking(db, booking_id)
+        if booking is None or booking.household_id != household_id:
+            raise BookingRefused("Cette réservation est introuvable.", "This booking cannot be found.")
+        offer, session = _offer_and_session(db, booking.offer_id, booking.session_id)
+        check_cancellation(booking, offer, session, now)
+        if booking.holds_site_seats:
+            seats = len(booking.participants)
+            db.execute(
+                "UPDATE sessions SET site_taken = max(site_taken - :n, 0), taken = max(taken - :n, 0)"
+                " WHERE id = :id",
+                {"n": seats, "id": booking.session_id},
+            )
+        db.execute("UPDATE bookings SET state = 'cancelled', holds_site_seats = 0 WHERE booking_id = ?",
+                   [booking_id])
+        enqueue(db, "booking.cancel", {"booking_id": booking_id}, now)
+    return load_booking(db, booking_id)
+
+
+def load_booking(db: sqlite_utils.Database, booking_id: str) -> Booking | None:
+    rows = list(db.query("SELECT * FROM bookings WHERE booking_id = ?", [booking_id]))
+    return _row_to_booking(rows[0]) if rows else None
+
+
+def household_bookings(db: sqlite_utils.Database, household_id: str) -> list[Booking]:
+    return [
+        _row_to_booking(r)
+        for r in db.query("SELECT * FROM bookings WHERE household_id = ? ORDER BY created_at DESC", [household_id])
+    ]

@@ -1,0 +1,81 @@
+"""Households and card holders of this site, and wrong-PIN counts per card."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlite_utils
+
+from kiosk.domain.household import Household, Person, Role
+from kiosk.domain.lockout import FailureRecord
+from kiosk.store.database import transaction
+
+
+def replace_households(db: sqlite_utils.Database, households: list[Household]) -> None:
+    with transaction(db):
+        db.execute("DELETE FROM persons")
+        db.execute("DELETE FROM households")
+        for household in households:
+            _insert(db, household)
+
+
+def _insert(db: sqlite_utils.Database, household: Household) -> None:
+    db.execute("INSERT INTO households VALUES (?, ?, ?, ?)",
+               [household.household_id, household.tier, household.cmcas, household.slvie])
+    db.conn.executemany(
+        "INSERT INTO persons VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (p.person_id, household.household_id, i, p.first_name, p.last_name, p.birth_date.isoformat(),
+             p.role.value, p.card_number, p.pin_hash)
+            for i, p in enumerate(household.members)
+        ],
+    )
+
+
+def load_household(db: sqlite_utils.Database, household_id: str) -> Household | None:
+    rows = list(db.query("SELECT * FROM households WHERE household_id = ?", [household_id]))
+    if not rows:
+        return None
+    members = tuple(
+        Person(
+            person_id=r["person_id"],
+            first_name=r["first_name"],
+            last_name=r["last_name"],
+            birth_date=date.fromisoformat(r["birth_date"]),
+            role=Role(r["role"]),
+            card_number=r["card_number"],
+            pin_hash=r["pin_hash"],
+        )
+        for r in db.query("SELECT * FROM persons WHERE household_id = ? ORDER BY position", [household_id])
+    )
+    h = rows[0]
+    return Household(h["household_id"], h["tier"], h["cmcas"], h["slvie"], members)
+
+
+def find_card_holder(db: sqlite_utils.Database, card_number: str) -> tuple[Household, Person] | None:
+    row = db.execute("SELECT household_id, person_id FROM persons WHERE card_number = ?", [card_number]).fetchone()
+    if row is None:
+        return None
+    household = load_household(db, row[0])
+    return household, household.member(row[1])
+
+
+def read_failures(db: sqlite_utils.Database, card_number: str) -> FailureRecord:
+    row = db.execute("SELECT failures, locked_until FROM pin_failures WHERE card_number = ?",
+                     [card_number]).fetchone()
+    if row is None:
+        return FailureRecord()
+    return FailureRecord(row[0], datetime.fromisoformat(row[1]) if row[1] else None)
+
+
+def write_failures(db: sqlite_utils.Database, card_number: str, record: FailureRecord) -> None:
+    with transaction(db):
+        if record.failures == 0 and record.locked_until is None:
+            db.execute("DELETE FROM pin_failures WHERE card_number = ?", [card_number])
+        else:
+            db.execute(
+                "INSERT INTO pin_failures VALUES (?, ?, ?) ON CONFLICT(card_number) DO UPDATE"
+                " SET failures = excluded.failures, locked_until = excluded.locked_until",
+                [card_number, record.failures,
+                 record.locked_until.isoformat(timespec="seconds") if record.locked_until else None],
+            )

@@ -1,0 +1,156 @@
+"""Booking against the local store: offline confirmation inside the site allocation, requests
+beyond it, the rules people expect, and one transaction for each booking and its operation."""
+
+import json
+import threading
+from datetime import timedelta
+
+import pytest
+
+from kiosk.config import KioskConfig
+from kiosk.domain.booking import BookingRefused, BookingState
+from kiosk.services.context import open_services
+from kiosk.store.database import DATABASE_FILE, open_database
+from kiosk.store.outbox import pending_operations
+from tests.factories import NOW, catalog, offer, session
+
+
+@pytest.fixture
+def claire(services):
+    return services.identity.identify("1000000000017", "1234").household
+
+
+def site_seats(services, session_id):
+    row = services.db.execute("SELECT site_taken, taken FROM sessions WHERE id = ?", [session_id]).fetchone()
+    return row[0], row[1]
+
+
+def test_a_booking_inside_the_allocation_is_confirmed_at_once_offline(services, claire):
+    quote = services.bookings.quote("T1", "T1-S1", claire, ["P1", "P2"])
+    assert quote.state == BookingState.CONFIRMED and quote.unit_cents == 1100 and quote.total_cents == 2200
+    booking = services.bookings.book("T1", "T1-S1", claire, ["P1", "P2"])
+    assert booking.state == BookingState.CONFIRMED and booking.holds_site_seats
+    assert site_seats(services, "T1-S1") == (2, 2)
+    (operation,) = pending_operations(services.db)
+    assert operation["kind"] == "booking.create"
+    assert operation["payload"]["booking_id"] == booking.booking_id
+    assert operation["payload"]["kiosk_state"] == "confirmed"
+    assert operation["payload"]["participants"] == ["P1", "P2"]
+
+
+def test_beyond_the_allocation_it_becomes_a_request_for_the_centre(tmp_path, clock, households_file):
+    path = tmp_path / "small.json"
+    path.write_text(json.dumps(catalog([offer("X", "Atelier cuisine",
+                                               sessions=[session("X-S", allocation=1, capacity=10)])])))
+    services = open_services(tmp_path / "d", KioskConfig(), demo=True, clock=clock, demo_catalog=path,
+                             demo_households=households_file)
+    household = services.identity.identify("1000000000017", "1234").household
+    first = services.bookings.book("X", "X-S", household, ["P1"])
+    second = services.bookings.book("X", "X-S", household, ["P2"])
+    assert first.state == BookingState.CONFIRMED
+    assert second.state == BookingState.REQUESTED and not second.holds_site_seats
+    assert [op["payload"]["kiosk_state"] for op in pending_operations(services.db)] == ["confirmed", "requested"]
+    assert site_seats(services, "X-S") == (1, 1)
+
+
+def test_offers_booked_by_request_are_never_confirmed_by_the_kiosk(services, claire):
+    assert services.bookings.book("S1", "S1-S1", claire, ["P1"]).state == BookingState.REQUESTED
+
+
+@pytest.mark.parametrize("offer_id, session_id, people, words", [
+    ("T2", "T2-S1", ["P1"], "complète"),
+    ("OLD", "OLD-S1", ["P1"], "passée"),
+    ("T1", "T1-S1", [], "au moins une personne"),
+    ("T1", "T1-S1", ["P4"], "ne fait pas partie"),
+    ("T1", "NOPE", ["P1"], "n'est plus proposée"),
+])
+def test_rules_people_expect(services, claire, offer_id, session_id, people, words):
+    with pytest.raises(BookingRefused) as caught:
+        services.bookings.book(offer_id, session_id, claire, people)
+    assert words in caught.value.fr
+    assert pending_operations(services.db) == []
+
+
+def test_nobody_is_booked_twice_on_the_same_session(services, claire):
+    services.bookings.book("T1", "T1-S1", claire, ["P1"])
+    with pytest.raises(BookingRefused) as caught:
+        services.bookings.book("T1", "T1-S1", claire, ["P2", "P1"])
+    assert "Claire a déjà une place" in caught.value.fr
+    assert len(pending_operations(services.db)) == 1
+
+
+def test_age_limits(tmp_path, clock, households_file):
+    path = tmp_path / "colo.json"
+    path.write_text(json.dumps(catalog([offer("C", "Colo mer et voile", category="sejours", level="ccas",
+                                               age_min=6, age_max=11, sessions=[session("C-S", days=30)])])))
+    services = open_services(tmp_path / "d", KioskConfig(), demo=True, clock=clock, demo_catalog=path,
+                             demo_households=households_file)
+    household = services.identity.identify("1000000000017", "1234").household
+    assert services.bookings.book("C", "C-S", household, ["P3"]).state == BookingState.CONFIRMED  # Léa, 10
+    with pytest.raises(BookingRefused) as caught:
+        services.bookings.book("C", "C-S", household, ["P1"])
+    assert "Claire aura 48 ans" in caught.value.fr and "jusqu'à 11 ans" in caught.value.fr
+
+
+def test_cancel_until_the_deadline_gives_the_seats_back(services, claire, clock):
+    booking = services.bookings.book("T1", "T1-S1", claire, ["P1"])
+    cancelled = services.bookings.cancel(booking.booking_id, claire)
+    assert cancelled.state == BookingState.CANCELLED
+    assert site_seats(services, "T1-S1") == (0, 0)
+    assert [op["kind"] for op in pending_operations(services.db)] == ["booking.create", "booking.cancel"]
+    again = services.bookings.book("T1", "T1-S1", claire, ["P1"])  # a cancelled place can be booked again
+    clock.now = NOW + timedelta(days=4)  # T1 starts in 5 days and cancels up to 2 days before
+    with pytest.raises(BookingRefused) as caught:
+        services.bookings.cancel(again.booking_id, claire)
+    assert "délai d'annulation est passé" in caught.value.fr
+
+
+def test_a_booking_and_its_operation_are_one_write(services, claire, monkeypatch):
+    from kiosk.store import bookings as store
+
+    def broken_enqueue(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(store, "enqueue", broken_enqueue)
+    with pytest.raises(OSError):
+        services.bookings.book("T1", "T1-S1", claire, ["P1"])
+    assert services.bookings.bookings(claire) == []
+    assert site_seats(services, "T1-S1") == (0, 0)
+
+
+def test_two_taps_at_the_same_instant_never_share_the_last_allocated_seat(tmp_path, clock, households_file):
+    from kiosk.config import KioskConfig
+    from kiosk.services.booking import BookingService
+    from kiosk.store.households import load_household
+
+    path = tmp_path / "last.json"
+    path.write_text(json.dumps(catalog([offer("L", "Concert", sessions=[session("L-S", allocation=1)])])))
+    open_services(tmp_path / "d", KioskConfig(), demo=True, clock=clock, demo_catalog=path,
+                  demo_households=households_file).close()
+    start = threading.Barrier(8)
+    results, errors = [], []
+
+    def tap(person_household):
+        db = open_database(tmp_path / "d" / DATABASE_FILE)  # each tap on its own connection
+        household = load_household(db, person_household[1])
+        start.wait()
+        try:
+            results.append(BookingService(db, clock).book("L", "L-S", household, [person_household[0]]).state)
+        except Exception as error:  # noqa: BLE001 - collected and asserted below
+            errors.append(error)
+        finally:
+            db.close()
+
+    people = [("P1", "H1"), ("P2", "H1"), ("P4", "H2")] * 3
+    threads = [threading.Thread(target=tap, args=(p,)) for p in people[:8]]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    confirmed = results.count(BookingState.CONFIRMED)
+    assert confirmed == 1
+    db = open_database(tmp_path / "d" / DATABASE_FILE)
+    assert db.execute("SELECT site_taken FROM sessions WHERE id = 'L-S'").fetchone()[0] == 1
+    assert db.execute("SELECT count(*) FROM bookings WHERE state = 'confirmed'").fetchone()[0] == 1
+    # The others are requests or refusals for people already booked, never a second confirmation.
+    assert all(isinstance(e, BookingRefused) and "déjà une place" in e.fr for e in errors)

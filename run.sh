@@ -13,7 +13,7 @@ SYSTEM_PACKAGES=(
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-randr0 libxcb-render-util0
   libxcb-image0 libxcb-xinerama0 libxcb-xkb1 libpulse0 fonts-dejavu-core
   # tests: a virtual screen, a real print queue, an independent QR decoder, PDF rendering
-  xvfb cups printer-driver-cups-pdf zbar-tools poppler-utils
+  xvfb cups cups-ipp-utils printer-driver-cups-pdf zbar-tools poppler-utils
 )
 VENV=.venv
 

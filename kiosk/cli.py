@@ -23,6 +23,8 @@ def build_parser() -> argparse.ArgumentParser:
     shots.add_argument("outdir", type=Path)
     shots.add_argument("--lang", choices=("fr", "en"), default="fr")
     shots.set_defaults(handler=_screenshots)
+    from kiosk.printing.cli import add_voucher_commands
+    add_voucher_commands(commands)
     return parser
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -21,6 +22,8 @@ PRINTER_LAYOUTS = ("thermal80", "a4")
 KEYBOARD_MODES = ("auto", "on", "off")
 # DESIGN.md section 4: the warning before an inactivity reset leaves at least 20 seconds.
 MIN_WARNING_SECONDS = 20
+# The site id is printed in every voucher's signed payload.
+SITE_ID = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
 
 
 @dataclass(frozen=True)
@@ -127,8 +130,9 @@ def parse_config(raw: dict, source: str = "configuration") -> KioskConfig:
 def _check_values(config: KioskConfig, source: str) -> None:
     if config.site.language not in LANGUAGES:
         raise _bad(source, "site.language", "doit valoir \"fr\" ou \"en\"", 'must be "fr" or "en"')
-    if not config.site.id.strip():
-        raise _bad(source, "site.id", "ne doit pas être vide", "must not be empty")
+    if not SITE_ID.match(config.site.id):
+        raise _bad(source, "site.id", "doit faire 1 à 40 lettres, chiffres, « - », « _ » ou « . »",
+                   "must be 1 to 40 letters, digits, '-', '_' or '.'")
     if config.idle.warning_after_seconds < 10:
         raise _bad(source, "idle.warning_after_seconds", "doit valoir au moins 10", "must be at least 10")
     if config.idle.warning_duration_seconds < MIN_WARNING_SECONDS:

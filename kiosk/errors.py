@@ -30,3 +30,7 @@ class CatalogError(KioskError):
 
 class SchemaTooNewError(KioskError):
     """The database was written by a newer version of the kiosk; it was left untouched."""
+
+
+class PrinterError(KioskError):
+    """A voucher could not be printed (no printer, printer off or out of paper, job stuck); the PDF is kept."""

@@ -51,6 +51,7 @@ class VoucherService:
         self._clock = clock
 
     def voucher(self, booking: Booking) -> Voucher:
+        """What the voucher says, read from the store (on the thread that owns it)."""
         offer = load_offer(self._db, booking.offer_id)
         session = next(s for s in offer.sessions if s.id == booking.session_id)
         state = voucher_state(booking, offer.booking_mode)
@@ -75,20 +76,19 @@ class VoucherService:
             issued_at=self._clock().replace(microsecond=0),
         )
 
-    def write_pdf(self, booking: Booking, language: str) -> Path:
-        """Render and keep the voucher as it stands now (its state may have changed since)."""
-        voucher = self.voucher(booking)
+    def write_pdf(self, voucher: Voucher, language: str) -> Path:
+        """Sign, render and keep the voucher. No store access: safe to run in a worker."""
         payload = encode_payload(voucher, load_or_create_signing_key(self._data_dir))
         pdf = render_voucher_pdf(voucher, payload, self._config.printer.layout, language,
                                  site_name=self._config.site.name)
         self._dir.mkdir(parents=True, exist_ok=True)
-        path = self._dir / f"{booking.booking_id}.pdf"
+        path = self._dir / f"{voucher.reference}.pdf"
         partial = path.with_suffix(".part")
         partial.write_bytes(pdf)
         os.replace(partial, path)
         return path
 
-    def print(self, booking: Booking, language: str) -> PrintJob:
+    def print(self, voucher: Voucher, language: str) -> PrintJob:
         """Slow and may block on the printer: call it from a worker thread, never the GUI thread."""
-        path = self.write_pdf(booking, language)
-        return print_pdf(path, self._config.printer.queue, title=f"SLVie {booking.booking_id[:8]}")
+        path = self.write_pdf(voucher, language)
+        return print_pdf(path, self._config.printer.queue, title=f"SLVie {voucher.short_code}")

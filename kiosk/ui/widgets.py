@@ -150,13 +150,15 @@ class ScrollButtons(QWidget):
 
 
 class Overlay(QWidget):
-    """A message over the whole window, with one big button (no separate window on a kiosk)."""
+    """A message over the whole window with one big button, and a second one when a choice is
+    asked ("Oui, annuler" / "Non, garder"): no separate window on a kiosk."""
 
     def __init__(self, parent: QWidget):
         super().__init__(parent)
         self.setObjectName("overlay")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self._on_close: Callable[[], None] | None = None
+        self._on_secondary: Callable[[], None] | None = None
         dialog = QFrame()
         dialog.setObjectName("dialog")
         dialog.setMaximumWidth(900)
@@ -169,9 +171,13 @@ class Overlay(QWidget):
         self.action = button(object_name="primary")
         self.action.setMinimumHeight(88)
         self.action.setStyleSheet("font-size: 28px;")
+        self.secondary = button()
+        self.secondary.setMinimumHeight(88)
+        self.secondary.setStyleSheet("font-size: 28px;")
         inner.addWidget(self.title)
         inner.addWidget(self.message)
         inner.addWidget(self.action)
+        inner.addWidget(self.secondary)
         outer = QVBoxLayout(self)
         outer.addStretch(1)
         row = QHBoxLayout()
@@ -181,22 +187,33 @@ class Overlay(QWidget):
         outer.addLayout(row)
         outer.addStretch(1)
         self.action.clicked.connect(self._close)
+        self.secondary.clicked.connect(self._choose_secondary)
         parent.installEventFilter(self)
         self.hide()
 
-    def open(self, title: str, message: str, action: str, on_close: Callable[[], None] | None = None) -> None:
+    def open(self, title: str, message: str, action: str, on_close: Callable[[], None] | None = None,
+             secondary: str | None = None, on_secondary: Callable[[], None] | None = None) -> None:
         self.title.setText(title)
         self.message.setText(message)
         self.action.setText(action)
         self._on_close = on_close
+        self.secondary.setVisible(secondary is not None)
+        self.secondary.setText(secondary or "")
+        self._on_secondary = on_secondary
         self.setGeometry(self.parentWidget().rect())
         self.show()
         self.raise_()
 
     def _close(self) -> None:
         self.hide()
-        if self._on_close:
-            callback, self._on_close = self._on_close, None
+        callback, self._on_close, self._on_secondary = self._on_close, None, None
+        if callback:
+            callback()
+
+    def _choose_secondary(self) -> None:
+        self.hide()
+        callback, self._on_close, self._on_secondary = self._on_secondary, None, None
+        if callback:
             callback()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)

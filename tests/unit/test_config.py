@@ -52,3 +52,9 @@ def test_a_data_dir_that_cannot_exist_is_reported(tmp_path):
     with pytest.raises(DataDirError) as caught:
         prepare_data_dir(blocker / "data")
     assert "dossier de données" in caught.value.fr
+
+
+def test_a_site_id_that_cannot_go_into_a_voucher_is_refused(tmp_path):
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, '[site]\nid = "' + "x" * 41 + '"\n'))
+    assert "site.id" in caught.value.en

@@ -1,0 +1,335 @@
+"""Send a voucher PDF to the site's printer (a CUPS queue) and wait until it is printed.
+
+Everything goes through the CUPS command-line tools (`lpstat`, `lp`, `cancel`,
+and `ipptool` when present to read a finished job's final state), each call
+bounded by a timeout, so a hung printer or scheduler is an error and never a
+hang. Call `print_pdf` from a worker thread: it blocks until the job is done,
+up to `timeout` seconds.
+
+Every failure is a PrinterError with a French and an English message saying
+what to do next. The PDF file is never touched: it stays where it is to be
+printed again. A job that does not finish in time, or whose printer stops or
+runs out of paper meanwhile, is cancelled, so that a reprint never comes out
+twice once the printer is fixed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk.errors import PrinterError
+
+DEFAULT_TIMEOUT = 60.0  # seconds for the whole job, from submission to "printed"
+COMMAND_TIMEOUT = 10.0  # seconds for one CUPS command
+POLL_INTERVAL = 0.25
+# Seconds a paper/jam/offline report may last while our job waits before we give up on it: long
+# enough for a receipt to print past a report CUPS kept from before the printer was fixed.
+DEVICE_PROBLEM_GRACE = 8.0
+
+# printer-state-reasons (RFC 8011 §5.4.12) that stop a receipt from coming out.
+_PAPER_REASONS = ("media-empty", "media-needed")
+_JAM_REASONS = ("media-jam",)
+_OPEN_REASONS = ("cover-open", "door-open", "interlock-open")
+_OFFLINE_REASONS = ("offline", "shutdown", "stopped")
+
+
+@dataclass(frozen=True)
+class PrinterStatus:
+    queue: str
+    exists: bool
+    enabled: bool = False
+    accepting: bool = False
+    reasons: tuple[str, ...] = ()  # printer-state-reasons, without "none"
+    message: str = ""  # why it is disabled or rejecting jobs, as CUPS says it
+
+
+@dataclass(frozen=True)
+class PrintJob:
+    queue: str
+    job_id: str  # CUPS request id, e.g. "thermique-12"
+    path: Path
+    final_state: str  # "completed", or "done" when CUPS could not tell more than "no longer pending"
+
+
+def print_pdf(
+    path: Path,
+    queue: str,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    title: str | None = None,
+    device_problem_grace: float = DEVICE_PROBLEM_GRACE,
+) -> PrintJob:
+    """Print a PDF on a CUPS queue and wait until the job has left the queue printed.
+
+    Raises PrinterError, with the PDF left in place, when the queue is not set or
+    missing, disabled or rejecting jobs, when the printer reports being out of
+    paper, jammed, open or offline while the job waits, or when the job is not
+    printed within `timeout` seconds. A device problem counts once it has lasted
+    `device_problem_grace` seconds with the job still waiting.
+    """
+    path = Path(path)
+    deadline = time.monotonic() + timeout
+    if not queue or not queue.strip():
+        raise PrinterError(
+            f"Aucune imprimante n'est configurée sur cette borne. Le bon est conservé ({path}) : "
+            "demandez à un correspondant de l'imprimer.",
+            f"No printer is configured on this kiosk. The voucher is kept ({path}): "
+            "ask a correspondent to print it.",
+        )
+    if not path.is_file():
+        raise PrinterError(
+            f"Le bon à imprimer est introuvable ({path}). Recommencez l'impression depuis la réservation.",
+            f"The voucher to print cannot be found ({path}). Print it again from the booking.",
+        )
+    _require_cups(path)
+    status = printer_status(queue, deadline=deadline, path=path)
+    # Paper, jam or offline reasons are not judged here: CUPS may still show them from an
+    # earlier job after the printer was fixed, and only a new job lets the driver clear them.
+    problem = _queue_problem(status, path)
+    if problem is not None:
+        raise problem
+
+    command = ["lp", "-d", queue, "-t", title or path.name, "--", str(path)]
+    result = _run(command, deadline, path)
+    match = re.search(r"request id is (\S+)", result.stdout)
+    if result.returncode != 0 or match is None:
+        detail = (result.stderr or result.stdout).strip() or f"code {result.returncode}"
+        raise PrinterError(
+            f"L'impression n'a pas pu être lancée sur « {queue} » ({detail}). "
+            f"Le bon est conservé ({path}) pour être réimprimé.",
+            f"Printing could not be started on '{queue}' ({detail}). The voucher is kept ({path}) to print again.",
+        )
+    job_id = match.group(1)
+
+    device_problem_since: float | None = None
+    while True:
+        pending = _pending_jobs(queue, deadline, path, job_id)
+        if job_id not in pending:
+            final = _final_job_state(job_id, deadline)
+            if final in ("canceled", "aborted"):
+                raise PrinterError(
+                    f"L'impression du bon sur « {queue} » a été annulée ou a échoué ({final}). "
+                    f"Le bon est conservé ({path}) : vérifiez l'imprimante, puis réimprimez-le.",
+                    f"Printing the voucher on '{queue}' was cancelled or failed ({final}). "
+                    f"The voucher is kept ({path}): check the printer, then print it again.",
+                )
+            return PrintJob(queue, job_id, path, final or "done")
+        status = printer_status(queue, deadline=deadline, path=path, job_id=job_id)
+        problem = _queue_problem(status, path, accepting_matters=False)
+        if problem is None:
+            problem = _device_problem(status, path)
+            if problem is None:
+                device_problem_since = None
+            else:
+                # Out of paper, jammed, open or offline while our job waits: give the driver
+                # a moment to clear a reason left from before, then stop waiting.
+                now = time.monotonic()
+                device_problem_since = device_problem_since or now
+                if now - device_problem_since < device_problem_grace:
+                    problem = None
+        if problem is not None:
+            _cancel(job_id)
+            raise problem
+        if time.monotonic() >= deadline:
+            _cancel(job_id)
+            raise PrinterError(
+                f"L'imprimante « {queue} » n'a pas imprimé le bon en {timeout:g} secondes ; "
+                f"la demande a été annulée. Le bon est conservé ({path}) : vérifiez l'imprimante "
+                "(allumée, papier, câble), puis réimprimez-le.",
+                f"The printer '{queue}' did not print the voucher within {timeout:g} seconds; "
+                f"the job was cancelled. The voucher is kept ({path}): check the printer "
+                "(power, paper, cable), then print it again.",
+            )
+        time.sleep(min(POLL_INTERVAL, max(deadline - time.monotonic(), 0.01)))
+
+
+def printer_status(
+    queue: str, *, deadline: float | None = None, path: Path | None = None, job_id: str | None = None
+) -> PrinterStatus:
+    """What CUPS says about a queue: does it exist, is it enabled and accepting jobs, and why not."""
+    deadline = time.monotonic() + COMMAND_TIMEOUT if deadline is None else deadline
+    _require_cups(path)
+    printer = _run(["lpstat", "-l", "-p", queue], deadline, path, job_id)
+    if printer.returncode != 0 or not printer.stdout.startswith("printer "):
+        return PrinterStatus(queue, exists=False, message=(printer.stderr or printer.stdout).strip())
+    lines = printer.stdout.splitlines()
+    first = lines[0]
+    enabled = " disabled since " not in first
+    message = ""
+    if not enabled and len(lines) > 1 and not lines[1].strip().startswith(("Form mounted", "Alerts")):
+        message = lines[1].strip()
+    reasons: tuple[str, ...] = ()
+    for line in lines[1:]:
+        stripped = line.strip()
+        if stripped.startswith("Alerts:"):
+            reasons = tuple(r for r in stripped[len("Alerts:"):].split() if r != "none")
+    accepting_run = _run(["lpstat", "-a", queue], deadline, path, job_id)
+    accepting = accepting_run.returncode == 0 and re.match(r"\S+ accepting requests", accepting_run.stdout) is not None
+    if not accepting and not message:
+        rest = accepting_run.stdout.splitlines()[1:]
+        message = rest[0].strip() if rest else ""
+    return PrinterStatus(queue, True, enabled, accepting, reasons, message)
+
+
+def _queue_problem(status: PrinterStatus, path: Path, accepting_matters: bool = True) -> PrinterError | None:
+    """What stops CUPS from taking or running a job: the queue is missing, disabled or rejecting jobs."""
+    queue = status.queue
+    kept_fr, kept_en = _kept(path)
+    why = f" ({status.message})" if status.message else ""
+    if not status.exists:
+        return PrinterError(
+            f"L'imprimante « {queue} » n'existe pas sur cette borne. {kept_fr} "
+            "Appelez le support informatique pour vérifier la configuration.",
+            f"The printer '{queue}' does not exist on this kiosk. {kept_en} "
+            "Call IT support to check the configuration.",
+        )
+    if not status.enabled:
+        return PrinterError(
+            f"L'imprimante « {queue} » est arrêtée ou hors ligne{why}. Vérifiez qu'elle est allumée "
+            f"et branchée ; un correspondant peut la relancer. {kept_fr}",
+            f"The printer '{queue}' is stopped or offline{why}. Check that it is on and connected; "
+            f"a correspondent can restart it. {kept_en}",
+        )
+    if accepting_matters and not status.accepting:
+        return PrinterError(
+            f"L'imprimante « {queue} » refuse les impressions pour le moment{why}. "
+            f"Un correspondant peut la remettre en service. {kept_fr}",
+            f"The printer '{queue}' is not accepting jobs at the moment{why}. "
+            f"A correspondent can put it back in service. {kept_en}",
+        )
+    return None
+
+
+def _device_problem(status: PrinterStatus, path: Path) -> PrinterError | None:
+    """What the printer itself reports: out of paper, jammed, open or offline."""
+    queue = status.queue
+    kept_fr, kept_en = _kept(path)
+    if _has_reason(status, _PAPER_REASONS):
+        return PrinterError(
+            f"L'imprimante « {queue} » n'a plus de papier. Remettez un rouleau, puis réimprimez. {kept_fr}",
+            f"The printer '{queue}' is out of paper. Load a new roll, then print again. {kept_en}",
+        )
+    if _has_reason(status, _JAM_REASONS):
+        return PrinterError(
+            f"Le papier est coincé dans l'imprimante « {queue} ». Dégagez-le, puis réimprimez. {kept_fr}",
+            f"Paper is jammed in the printer '{queue}'. Clear it, then print again. {kept_en}",
+        )
+    if _has_reason(status, _OPEN_REASONS):
+        return PrinterError(
+            f"L'imprimante « {queue} » est ouverte. Refermez son capot, puis réimprimez. {kept_fr}",
+            f"The printer '{queue}' is open. Close its cover, then print again. {kept_en}",
+        )
+    if _has_reason(status, _OFFLINE_REASONS):
+        return PrinterError(
+            f"L'imprimante « {queue} » ne répond pas (hors ligne). Vérifiez qu'elle est allumée "
+            f"et branchée, puis réimprimez. {kept_fr}",
+            f"The printer '{queue}' is not answering (offline). Check that it is on and connected, "
+            f"then print again. {kept_en}",
+        )
+    return None
+
+
+def _kept(path: Path) -> tuple[str, str]:
+    return f"Le bon est conservé ({path}) pour être réimprimé.", f"The voucher is kept ({path}) to print again."
+
+
+def _has_reason(status: PrinterStatus, names: tuple[str, ...]) -> bool:
+    """A reason counts with no suffix or with "-error"/"-report"; a "-warning" (paper low) does not stop us."""
+    for reason in status.reasons:
+        base = re.sub(r"-(error|report)$", "", reason)
+        if base in names:
+            return True
+    return False
+
+
+def _pending_jobs(queue: str, deadline: float, path: Path, job_id: str) -> set[str]:
+    result = _run(["lpstat", "-W", "not-completed", "-o", queue], deadline, path, job_id)
+    if result.returncode != 0:
+        detail = (result.stderr or result.stdout).strip()
+        _cancel(job_id)
+        raise PrinterError(
+            f"Le service d'impression ne répond pas correctement ({detail}). "
+            f"Le bon est conservé ({path}) pour être réimprimé.",
+            f"The print service is not answering properly ({detail}). The voucher is kept ({path}) to print again.",
+        )
+    return {line.split()[0] for line in result.stdout.splitlines() if line and not line[0].isspace()}
+
+
+def _final_job_state(job_id: str, deadline: float) -> str:
+    """"completed", "canceled" or "aborted" as CUPS recorded it; "" when that cannot be asked."""
+    number = job_id.rsplit("-", 1)[-1]
+    if not number.isdigit() or shutil.which("ipptool") is None:
+        return ""
+    server = os.environ.get("CUPS_SERVER", "localhost")
+    if server.startswith("/"):
+        server = "localhost"
+    try:
+        result = subprocess.run(
+            ["ipptool", "-T", "5", "-t", "-v", f"ipp://{server}/jobs/{number}", "get-job-attributes.test"],
+            capture_output=True,
+            text=True,
+            timeout=max(min(COMMAND_TIMEOUT, deadline - time.monotonic()), 2.0),
+            env=_c_locale(),
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    match = re.search(r"job-state \(enum\) = (\S+)", result.stdout)
+    return match.group(1) if match else ""
+
+
+def _cancel(job_id: str) -> None:
+    try:
+        subprocess.run(["cancel", job_id], capture_output=True, timeout=COMMAND_TIMEOUT, env=_c_locale())
+    except (OSError, subprocess.TimeoutExpired):
+        pass
+
+
+def _require_cups(path: Path | None) -> None:
+    if shutil.which("lp") is None or shutil.which("lpstat") is None:
+        kept_fr = f" Le bon est conservé ({path})." if path else ""
+        kept_en = f" The voucher is kept ({path})." if path else ""
+        raise PrinterError(
+            "Le système d'impression (CUPS) n'est pas installé sur cette borne : "
+            f"appelez le support informatique.{kept_fr}",
+            f"The print system (CUPS) is not installed on this kiosk: call IT support.{kept_en}",
+        )
+
+
+def _run(command: list[str], deadline: float, path: Path | None, job_id: str | None = None):
+    remaining = deadline - time.monotonic()
+    try:
+        return subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            timeout=max(min(COMMAND_TIMEOUT, remaining), 1.0),
+            env=_c_locale(),
+        )
+    except subprocess.TimeoutExpired:
+        if job_id:
+            _cancel(job_id)
+        kept_fr = f" Le bon est conservé ({path}) pour être réimprimé." if path else ""
+        kept_en = f" The voucher is kept ({path}) to print again." if path else ""
+        raise PrinterError(
+            f"Le service d'impression ne répond pas.{kept_fr} Réessayez dans un moment, "
+            "ou appelez le support informatique.",
+            f"The print service is not responding.{kept_en} Try again in a moment, or call IT support.",
+        ) from None
+    except OSError as error:
+        raise PrinterError(
+            f"Le service d'impression n'a pas pu être appelé ({error.strerror or error}).",
+            f"The print service could not be called ({error.strerror or error}).",
+        ) from None
+
+
+def _c_locale() -> dict[str, str]:
+    """CUPS tools answer in English with the C locale: their output is parsed, never shown."""
+    env = dict(os.environ)
+    env.update({"LC_ALL": "C", "LANG": "C", "LANGUAGE": "C"})
+    return env

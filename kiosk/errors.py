@@ -1,5 +1,7 @@
 """Errors meant for people: each carries the same message in French and English."""
 
+from pathlib import Path
+
 
 class KioskError(Exception):
     """A failure a person must read: what happened and what to do next, in plain words."""
@@ -34,3 +36,7 @@ class SchemaTooNewError(KioskError):
 
 class PrinterError(KioskError):
     """A voucher could not be printed (no printer, printer off or out of paper, job stuck); the PDF is kept."""
+
+    def __init__(self, fr: str, en: str, kept: Path | None = None):
+        super().__init__(fr, en)
+        self.kept = kept  # where the PDF waits to be printed again, for logs and IT

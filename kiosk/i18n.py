@@ -127,19 +127,67 @@ TEXTS: dict[str, tuple[str, str]] = {
     "concierge.price": ("{price} {unit}", "{price} {unit}"),
     # Notices for what this kiosk does not do yet
     "soon.title": ("Bientôt sur cette borne", "Coming soon to this kiosk"),
-    "soon.booking": (
-        "La réservation arrive bientôt sur cette borne. En attendant, le correspondant SLVie peut réserver pour vous.",
-        "Booking is coming soon to this kiosk. Meanwhile, the SLVie correspondent can book for you.",
-    ),
-    "soon.bookings": (
-        "Vos réservations seront bientôt visibles ici. En attendant, demandez au correspondant SLVie.",
-        "Your bookings will soon be shown here. Meanwhile, ask the SLVie correspondent.",
-    ),
     "soon.staff": (
         "L'espace correspondant arrive bientôt sur cette borne.",
         "Staff access is coming soon to this kiosk.",
     ),
     "notice.ok": ("J'ai compris", "OK"),
+    # Identification
+    "identify.title": ("Identifiez-vous", "Identify yourself"),
+    "identify.intro": (
+        "Scannez votre carte Activ' ou tapez son numéro, puis votre code secret.",
+        "Scan your Activ' card or type its number, then your secret code.",
+    ),
+    "identify.card": ("Numéro de carte", "Card number"),
+    "identify.pin": ("Code secret", "Secret code"),
+    "identify.submit": ("Valider", "Continue"),
+    "session.hello": ("Bonjour {name}", "Hello {name}"),
+    "session.end": ("Terminer", "Finish"),
+    # Booking
+    "book.title": ("Réserver", "Book"),
+    "book.who": ("Qui participe ?", "Who is taking part?"),
+    "book.age": ("{age} ans", "age {age}"),
+    "book.unit": ("Prix par personne : {price} (tranche {tier})", "Price per person: {price} (bracket {tier})"),
+    "book.total": ("Total : {price}", "Total: {price}"),
+    "book.free": ("C'est gratuit.", "It is free."),
+    "book.will_confirm": ("Votre place est confirmée tout de suite.", "Your place is confirmed at once."),
+    "book.will_request": (
+        "Votre demande sera envoyée. La CCAS ou la CMCAS vous répondra : vous verrez la réponse dans « Mes réservations ».",
+        "Your request will be sent. The CCAS or CMCAS will answer: you will see the answer in \"My bookings\".",
+    ),
+    "book.confirm": ("Confirmer la réservation", "Confirm the booking"),
+    "book.confirm_request": ("Envoyer ma demande", "Send my request"),
+    "done.confirmed": ("C'est réservé !", "It's booked!"),
+    "done.requested": ("Votre demande est enregistrée", "Your request is recorded"),
+    "done.code": ("Votre code : {code}", "Your code: {code}"),
+    "done.code_hint": (
+        "Donnez ce code ou montrez votre bon le jour de l'activité.",
+        "Give this code or show your voucher on the day of the activity.",
+    ),
+    "print.again": ("Imprimer mon bon", "Print my voucher"),
+    "print.running": ("Impression de votre bon…", "Printing your voucher…"),
+    "print.done": ("Votre bon est imprimé. Prenez-le.", "Your voucher is printed. Please take it."),
+    "print.kept": (
+        "Votre réservation est bien enregistrée. Vous pourrez imprimer le bon plus tard dans « Mes réservations ».",
+        "Your booking is saved. You can print the voucher later from \"My bookings\".",
+    ),
+    # My bookings
+    "mine.title": ("Mes réservations", "My bookings"),
+    "mine.none": ("Vous n'avez pas encore de réservation.", "You have no booking yet."),
+    "mine.state.confirmed": ("Confirmée", "Confirmed"),
+    "mine.state.requested": ("En attente de confirmation", "Waiting for confirmation"),
+    "mine.state.waitlisted": ("Liste d'attente", "Waiting list"),
+    "mine.state.refused": ("Refusée", "Refused"),
+    "mine.state.cancelled": ("Annulée", "Cancelled"),
+    "mine.withdrawn": ("Activité retirée de l'offre", "Activity withdrawn from the offer"),
+    "mine.cancel": ("Annuler", "Cancel"),
+    "mine.print": ("Imprimer le bon", "Print the voucher"),
+    "mine.cancel.title": ("Annuler cette réservation ?", "Cancel this booking?"),
+    "mine.cancel.message": ("{title}, {when}. Les places seront rendues.", "{title}, {when}. The places will be given back."),
+    "mine.cancel.yes": ("Oui, annuler", "Yes, cancel"),
+    "mine.cancel.no": ("Non, garder", "No, keep it"),
+    "mine.cancelled": ("La réservation est annulée.", "The booking is cancelled."),
+    "error.action": ("Impossible", "Not possible"),
     # Inactivity
     "idle.title": ("Êtes-vous encore là ?", "Are you still there?"),
     "idle.message": (
@@ -190,14 +238,11 @@ class Texts:
     def time(self, moment: datetime) -> str:
         return moment.strftime("%H h %M") if self.language == "fr" else moment.strftime("%H:%M")
 
-    def day(self, moment: datetime, weekday: bool = True) -> str:
+    def day(self, moment: datetime, weekday: bool = True, year: bool = True) -> str:
         month = _MONTHS[self.language][moment.month - 1]
         name = _WEEKDAYS[self.language][moment.weekday()]
-        if self.language == "fr":
-            number = "1er" if moment.day == 1 else str(moment.day)
-            text = f"{number} {month} {moment.year}"
-        else:
-            text = f"{moment.day} {month} {moment.year}"
+        number = "1er" if self.language == "fr" and moment.day == 1 else str(moment.day)
+        text = f"{number} {month} {moment.year}" if year else f"{number} {month}"
         return f"{name} {text}" if weekday else text
 
     def moment(self, moment: datetime) -> str:

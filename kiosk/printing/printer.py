@@ -57,7 +57,17 @@ class PrintJob:
     final_state: str  # "completed", or "done" when CUPS could not tell more than "no longer pending"
 
 
-def print_pdf(
+def print_pdf(path: Path, queue: str, **options) -> PrintJob:
+    """Print a PDF on a CUPS queue (see _print_pdf); a PrinterError names the kept file in `kept`,
+    outside its messages, which are for the person at the screen."""
+    try:
+        return _print_pdf(Path(path), queue, **options)
+    except PrinterError as error:
+        error.kept = Path(path)
+        raise
+
+
+def _print_pdf(
     path: Path,
     queue: str,
     *,
@@ -77,15 +87,15 @@ def print_pdf(
     deadline = time.monotonic() + timeout
     if not queue or not queue.strip():
         raise PrinterError(
-            f"Aucune imprimante n'est configurée sur cette borne. Le bon est conservé ({path}) : "
+            f"Aucune imprimante n'est configurée sur cette borne. Le bon est conservé : "
             "demandez à un correspondant de l'imprimer.",
-            f"No printer is configured on this kiosk. The voucher is kept ({path}): "
+            f"No printer is configured on this kiosk. The voucher is kept: "
             "ask a correspondent to print it.",
         )
     if not path.is_file():
         raise PrinterError(
-            f"Le bon à imprimer est introuvable ({path}). Recommencez l'impression depuis la réservation.",
-            f"The voucher to print cannot be found ({path}). Print it again from the booking.",
+            f"Le bon à imprimer est introuvable. Recommencez l'impression depuis la réservation.",
+            f"The voucher to print cannot be found. Print it again from the booking.",
         )
     _require_cups(path)
     status = printer_status(queue, deadline=deadline, path=path)
@@ -102,8 +112,8 @@ def print_pdf(
         detail = (result.stderr or result.stdout).strip() or f"code {result.returncode}"
         raise PrinterError(
             f"L'impression n'a pas pu être lancée sur « {queue} » ({detail}). "
-            f"Le bon est conservé ({path}) pour être réimprimé.",
-            f"Printing could not be started on '{queue}' ({detail}). The voucher is kept ({path}) to print again.",
+            f"Le bon est conservé pour être réimprimé.",
+            f"Printing could not be started on '{queue}' ({detail}). The voucher is kept to print again.",
         )
     job_id = match.group(1)
 
@@ -115,9 +125,9 @@ def print_pdf(
             if final in ("canceled", "aborted"):
                 raise PrinterError(
                     f"L'impression du bon sur « {queue} » a été annulée ou a échoué ({final}). "
-                    f"Le bon est conservé ({path}) : vérifiez l'imprimante, puis réimprimez-le.",
+                    f"Le bon est conservé : vérifiez l'imprimante, puis réimprimez-le.",
                     f"Printing the voucher on '{queue}' was cancelled or failed ({final}). "
-                    f"The voucher is kept ({path}): check the printer, then print it again.",
+                    f"The voucher is kept: check the printer, then print it again.",
                 )
             return PrintJob(queue, job_id, path, final or "done")
         status = printer_status(queue, deadline=deadline, path=path, job_id=job_id)
@@ -140,10 +150,10 @@ def print_pdf(
             _cancel(job_id)
             raise PrinterError(
                 f"L'imprimante « {queue} » n'a pas imprimé le bon en {timeout:g} secondes ; "
-                f"la demande a été annulée. Le bon est conservé ({path}) : vérifiez l'imprimante "
+                f"la demande a été annulée. Le bon est conservé : vérifiez l'imprimante "
                 "(allumée, papier, câble), puis réimprimez-le.",
                 f"The printer '{queue}' did not print the voucher within {timeout:g} seconds; "
-                f"the job was cancelled. The voucher is kept ({path}): check the printer "
+                f"the job was cancelled. The voucher is kept: check the printer "
                 "(power, paper, cable), then print it again.",
             )
         time.sleep(min(POLL_INTERVAL, max(deadline - time.monotonic(), 0.01)))
@@ -236,7 +246,7 @@ def _device_problem(status: PrinterStatus, path: Path) -> PrinterError | None:
 
 
 def _kept(path: Path) -> tuple[str, str]:
-    return f"Le bon est conservé ({path}) pour être réimprimé.", f"The voucher is kept ({path}) to print again."
+    return f"Le bon est conservé pour être réimprimé.", f"The voucher is kept to print again."
 
 
 def _has_reason(status: PrinterStatus, names: tuple[str, ...]) -> bool:
@@ -255,8 +265,8 @@ def _pending_jobs(queue: str, deadline: float, path: Path, job_id: str) -> set[s
         _cancel(job_id)
         raise PrinterError(
             f"Le service d'impression ne répond pas correctement ({detail}). "
-            f"Le bon est conservé ({path}) pour être réimprimé.",
-            f"The print service is not answering properly ({detail}). The voucher is kept ({path}) to print again.",
+            f"Le bon est conservé pour être réimprimé.",
+            f"The print service is not answering properly ({detail}). The voucher is kept to print again.",
         )
     return {line.split()[0] for line in result.stdout.splitlines() if line and not line[0].isspace()}
 
@@ -292,8 +302,8 @@ def _cancel(job_id: str) -> None:
 
 def _require_cups(path: Path | None) -> None:
     if shutil.which("lp") is None or shutil.which("lpstat") is None:
-        kept_fr = f" Le bon est conservé ({path})." if path else ""
-        kept_en = f" The voucher is kept ({path})." if path else ""
+        kept_fr = f" Le bon est conservé." if path else ""
+        kept_en = f" The voucher is kept." if path else ""
         raise PrinterError(
             "Le système d'impression (CUPS) n'est pas installé sur cette borne : "
             f"appelez le support informatique.{kept_fr}",
@@ -314,8 +324,8 @@ def _run(command: list[str], deadline: float, path: Path | None, job_id: str | N
     except subprocess.TimeoutExpired:
         if job_id:
             _cancel(job_id)
-        kept_fr = f" Le bon est conservé ({path}) pour être réimprimé." if path else ""
-        kept_en = f" The voucher is kept ({path}) to print again." if path else ""
+        kept_fr = f" Le bon est conservé pour être réimprimé." if path else ""
+        kept_en = f" The voucher is kept to print again." if path else ""
         raise PrinterError(
             f"Le service d'impression ne répond pas.{kept_fr} Réessayez dans un moment, "
             "ou appelez le support informatique.",

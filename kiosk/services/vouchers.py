@@ -91,4 +91,4 @@ class VoucherService:
     def print(self, voucher: Voucher, language: str) -> PrintJob:
         """Slow and may block on the printer: call it from a worker thread, never the GUI thread."""
         path = self.write_pdf(voucher, language)
-        return print_pdf(path, self._config.printer.queue, title=f"SLVie {voucher.short_code}")
+        return print_pdf(path, self._config.printer.queue, title=f"SLVie-{voucher.short_code}")

@@ -12,15 +12,21 @@ from datetime import datetime
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QMainWindow, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
+from kiosk.errors import KioskError
 from kiosk.i18n import Texts
 from kiosk.services.context import KioskServices
+from kiosk.services.identity import Identified
+from kiosk.ui.booking import BookingDoneScreen, BookingScreen
 from kiosk.ui.concierge import ConciergeScreen
 from kiosk.ui.home import HomeScreen
+from kiosk.ui.identify import IdentifyScreen
 from kiosk.ui.idle import IdleWatcher
+from kiosk.ui.my_bookings import MyBookingsScreen
 from kiosk.ui.offer_detail import OfferDetailScreen
 from kiosk.ui.offer_list import OfferListScreen
+from kiosk.ui.printing import print_booking_voucher
 from kiosk.ui.widgets import Overlay, button, label
 
 CLOCK_REFRESH_MS = 15_000
@@ -54,6 +60,10 @@ class TopBar(QFrame):
         self.status.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.language = button()
         self.staff = button()
+        self.hello = label(object_name="heading", wrap=False)
+        self.end_session = button(object_name="primary")
+        self.hello.hide()
+        self.end_session.hide()
         names = QVBoxLayout()
         names.setSpacing(0)
         names.addWidget(self.site)
@@ -61,11 +71,18 @@ class TopBar(QFrame):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(24, 10, 24, 10)
         layout.setSpacing(20)
-        layout.addLayout(names, 3)
-        layout.addWidget(self.clock, 2)
+        layout.addLayout(names, 4)
+        layout.addWidget(self.clock, 3)
         layout.addWidget(self.status, 3)
+        layout.addWidget(self.hello)
+        layout.addWidget(self.end_session)
         layout.addWidget(self.language)
         layout.addWidget(self.staff)
+        for control in (self.end_session, self.language, self.staff):
+            # Buttons keep their full text; the labels give way if the bar is short of room.
+            control.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+        for text in (self.site, self.slvie, self.clock, self.status):
+            text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.language.clicked.connect(self.language_clicked)
         self.staff.clicked.connect(self.staff_clicked)
 
@@ -80,6 +97,8 @@ class MainWindow(QMainWindow):
         self.texts = Texts(self.site.language)
         self.history: list[tuple[str, tuple]] = []
         self._current: tuple[str, tuple] = ("home", ())
+        self.identified: Identified | None = None
+        self.after_identify: tuple | None = None  # what the person asked for before identifying
         self.screens: dict[str, QWidget] = {}
 
         self.top_bar = TopBar(self.site.name, self.site.slvie)
@@ -118,6 +137,7 @@ class MainWindow(QMainWindow):
         self.home_button.clicked.connect(self.go_home)
         self.top_bar.language_clicked.connect(self.toggle_language)
         self.top_bar.staff_clicked.connect(lambda: self.show_notice("soon.staff"))
+        self.top_bar.end_session.clicked.connect(self.reset_session)
 
         idle = services.config.idle
         self.idle = IdleWatcher(idle.warning_after_seconds, idle.warning_duration_seconds, monotonic, self)
@@ -140,9 +160,22 @@ class MainWindow(QMainWindow):
                 widget.offer_chosen.connect(lambda offer_id: self.show_screen("detail", offer_id))
             elif name == "detail":
                 widget = OfferDetailScreen(catalog, self.texts)
-                widget.book_requested.connect(lambda *_ids: self.show_notice("soon.booking"))
+                widget.book_requested.connect(lambda offer_id, session_id: self.with_identity(
+                    ("booking", offer_id, session_id)))
             elif name == "concierge":
                 widget = ConciergeScreen(catalog, self.texts)
+            elif name == "identify":
+                widget = IdentifyScreen(self.services.identity, self.texts)
+                widget.identified.connect(self._identified)
+            elif name == "booking":
+                widget = BookingScreen(self.services, self.texts)
+                widget.booked.connect(lambda booking: self.show_screen("booking_done", booking, remember=False))
+            elif name == "booking_done":
+                widget = BookingDoneScreen(self.services, self.texts)
+            elif name == "my_bookings":
+                widget = MyBookingsScreen(self.services, self.texts)
+                widget.cancel_requested.connect(self._confirm_cancel)
+                widget.print_requested.connect(self._reprint)
             else:
                 raise KeyError(name)
             self._add_screen(name, widget)
@@ -161,6 +194,14 @@ class MainWindow(QMainWindow):
             widget.show_offer(bons_plans=bool(params and params[0]))
         elif name == "detail":
             widget.show_offer(params[0])
+        elif name == "identify":
+            widget.start()
+        elif name == "booking":
+            widget.start(params[0], params[1], self.identified)
+        elif name == "booking_done":
+            widget.show_booking(params[0])
+        elif name == "my_bookings":
+            widget.show_household(self.identified.household)
         self._current = (name, params)
         self.stack.setCurrentWidget(widget)
         self.nav.setVisible(name != "home")
@@ -200,7 +241,56 @@ class MainWindow(QMainWindow):
         elif destination == "concierge":
             self.show_screen("concierge")
         else:
-            self.show_notice("soon.bookings")
+            self.with_identity(("my_bookings",))
+
+    # -- identity --------------------------------------------------------------------------
+
+    def with_identity(self, action: tuple) -> None:
+        """Do `action` (a screen and its parameters) once the person is identified."""
+        if self.identified is not None:
+            self.show_screen(*action)
+            return
+        self.after_identify = action
+        self.show_screen("identify")
+
+    def _identified(self, who: Identified) -> None:
+        self.identified = who
+        self.top_bar.hello.show()
+        self.top_bar.end_session.show()
+        self.retranslate()
+        action, self.after_identify = self.after_identify or ("home",), None
+        # The identification screen takes no place in the way back.
+        self.show_screen(*action, remember=False)
+
+    def _confirm_cancel(self, booking_id: str) -> None:
+        booking = self.services.bookings.booking(booking_id)
+        offer = self.services.catalog.offer(booking.offer_id) if booking else None
+        session = next((s for s in offer.sessions if s.id == booking.session_id), None) if offer else None
+        if booking is None or session is None:
+            return
+        texts = self.texts
+        self.notice.open(
+            texts("mine.cancel.title"),
+            texts("mine.cancel.message", title=offer.title, when=texts.span(session.start, session.end)),
+            texts("mine.cancel.no"),
+            secondary=texts("mine.cancel.yes"),
+            on_secondary=lambda: self._cancel(booking_id),
+        )
+
+    def _cancel(self, booking_id: str) -> None:
+        screen = self.screens["my_bookings"]
+        try:
+            self.services.bookings.cancel(booking_id, self.identified.household)
+        except KioskError as problem:
+            screen.set_status(booking_id, problem.message(self.texts.language))
+            return
+        screen.set_status(booking_id, self.texts("mine.cancelled"))
+
+    def _reprint(self, booking_id: str) -> None:
+        screen = self.screens["my_bookings"]
+        booking = self.services.bookings.booking(booking_id)
+        screen.set_status(booking_id, self.texts("print.running"))
+        print_booking_voucher(self.services.vouchers, booking, self.texts, screen.set_status)
 
     # -- session -------------------------------------------------------------------------
 
@@ -219,6 +309,10 @@ class MainWindow(QMainWindow):
         """The person has gone: clear everything they did and see, back to home in the site language."""
         self.notice.hide()
         self.idle_overlay.hide()
+        self.identified = None
+        self.after_identify = None
+        self.top_bar.hello.hide()
+        self.top_bar.end_session.hide()
         for widget in self.screens.values():
             widget.reset()
         if self.texts.language != self.site.language:
@@ -226,7 +320,7 @@ class MainWindow(QMainWindow):
         self.go_home()
 
     def show_idle_warning(self, seconds_left: int) -> None:
-        if self.current_screen() == "home" and self.texts.language == self.site.language:
+        if self.current_screen() == "home" and self.texts.language == self.site.language and not self.identified:
             return  # nothing to clear: no need to interrupt anyone
         texts = self.texts
         self.idle_overlay.open(texts("idle.title"), texts("idle.message", seconds=seconds_left),
@@ -252,6 +346,9 @@ class MainWindow(QMainWindow):
         self.top_bar.language.setText(texts("bar.language"))
         self.top_bar.language.setAccessibleName(texts("bar.language.name"))
         self.top_bar.staff.setText(texts("bar.staff"))
+        self.top_bar.end_session.setText(texts("session.end"))
+        if self.identified is not None:
+            self.top_bar.hello.setText(texts("session.hello", name=self.identified.person.first_name))
         for widget in self.screens.values():
             widget.retranslate(texts)
         self._refresh_bar()
@@ -259,7 +356,7 @@ class MainWindow(QMainWindow):
     def _refresh_bar(self) -> None:
         texts = self.texts
         now = datetime.now()
-        self.top_bar.clock.setText(f"{texts.day(now)}\n{texts.time(now)}")
+        self.top_bar.clock.setText(f"{texts.day(now, year=False)}\n{texts.time(now)}")
         as_of = self.services.catalog.catalog_as_of()
         offer = texts("bar.offer_as_of", when=texts.freshness(as_of, now)) if as_of else texts("bar.offer_never")
         self.top_bar.status.setText(f"● {texts('bar.offline')}\n{offer}")

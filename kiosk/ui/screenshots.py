@@ -7,10 +7,24 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from kiosk.config import DisplaySettings, KioskConfig, SiteSettings
+from kiosk.config import DisplaySettings, KioskConfig, PrinterSettings, SiteSettings
+from kiosk.demo_households import DEMO_PIN
+from kiosk.domain.search import OfferQuery
 from kiosk.errors import DataDirError
 
 SCREEN_SIZE = (1920, 1080)
+DEMO_CARD = "1000000000017"  # Claire Martin in assets/demo/households.json
+
+
+def bookable_session(services) -> tuple[str, str]:
+    """An offer with a session the demo card holder can book at once (seats left for this site)."""
+    for summary in services.catalog.search(OfferQuery(with_places=True), limit=200).offers:
+        offer = services.catalog.offer(summary.id)
+        for session in offer.sessions:
+            if (session.site_remaining >= 2 and offer.age_min is None
+                    and not session.has_started(services.catalog.now())):
+                return offer.id, session.id
+    raise LookupError("the demo catalog has no session left to book")
 
 
 def render_all_screens(outdir: Path, language: str) -> list[Path]:
@@ -22,14 +36,16 @@ def render_all_screens(outdir: Path, language: str) -> list[Path]:
             f"Le dossier {outdir} ne peut pas être créé ({error.strerror or error}).",
             f"The folder {outdir} cannot be created ({error.strerror or error}).",
         ) from None
-    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtCore import QPoint, Qt, QThreadPool
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
     from kiosk.services.context import open_services
     from kiosk.ui.app import build_window, create_application
 
-    config = KioskConfig(site=SiteSettings(language=language), display=DisplaySettings(keyboard="on"))
+    # No printer: the screens show what a person sees when the voucher cannot be printed.
+    config = KioskConfig(site=SiteSettings(language=language), display=DisplaySettings(keyboard="on"),
+                         printer=PrinterSettings(queue=""))
     with tempfile.TemporaryDirectory(prefix="slvie-screens-") as data_dir:
         services = open_services(Path(data_dir), config, demo=True)
         app, keyboard = create_application(config)
@@ -40,6 +56,7 @@ def render_all_screens(outdir: Path, language: str) -> list[Path]:
 
         def shot(name: str, action: Callable[[], None]) -> None:
             action()
+            QThreadPool.globalInstance().waitForDone(10_000)  # a voucher being printed, for instance
             for _ in range(5):
                 app.processEvents()
             path = outdir / f"{name}.png"
@@ -57,12 +74,20 @@ def render_all_screens(outdir: Path, language: str) -> list[Path]:
         ))
         window.go_home()
         shot("bons_plans", lambda: window.show_screen("offers", True))
-        first = offers.model.offers[0].id if offers.model.offers else None
-        if first:
-            shot("offer_detail", lambda: window.show_screen("detail", first))
+        offer_id, session_id = bookable_session(services)
+        shot("offer_detail", lambda: window.show_screen("detail", offer_id))
         shot("concierge", lambda: (window.go_home(), window.show_screen("concierge")))
-        shot("notice", lambda: window.show_notice("soon.booking"))
+        shot("notice", lambda: window.show_notice("soon.staff"))
         shot("idle_warning", lambda: (window.notice.hide(), window.show_idle_warning(25)))
+        window.idle_overlay.hide()
+        identify = window.screen("identify")
+        shot("identify", lambda: (window.go_home(), window.with_identity(("booking", offer_id, session_id))))
+        shot("identify_error", lambda: (identify.card.setText("1000000000018"), identify.try_identify()))
+        shot("booking", lambda: (identify.card.setText(DEMO_CARD), identify.pin.setText(DEMO_PIN),
+                                 identify.try_identify()))
+        booking = window.screen("booking")
+        shot("booking_done", lambda: booking.confirm.click())
+        shot("my_bookings", lambda: window.show_screen("my_bookings"))
         window.close()
         services.close()
     return written

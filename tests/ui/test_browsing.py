@@ -1,39 +1,10 @@
 """A person at the kiosk: taps through home, the list, search, filters and an offer, in both languages."""
 
-import pytest
 from PySide6.QtCore import Qt
 
 from kiosk.ui.app import create_application
 from kiosk.ui.main_window import MainWindow
-
-
-class FakeMonotonic:
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self):
-        return self.now
-
-
-@pytest.fixture
-def monotonic():
-    return FakeMonotonic()
-
-
-@pytest.fixture
-def window(qtbot, services, monotonic):
-    create_application(services.config)
-    win = MainWindow(services, monotonic=monotonic)
-    qtbot.addWidget(win)
-    win.resize(1920, 1080)
-    win.show()
-    win.start()
-    yield win
-    win.close()
-
-
-def tap(qtbot, widget):
-    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+from tests.ui.conftest import tap
 
 
 def tap_row(qtbot, offers_screen, row):
@@ -144,11 +115,8 @@ def test_concierge_lists_the_site_services(qtbot, window):
     assert "Pressing" in texts and "8,50 € la pièce" in texts
 
 
-def test_booking_and_staff_entries_say_plainly_they_are_not_here_yet(qtbot, window):
-    window.show_screen("detail", "T1")
-    detail = window.screens["detail"]
-    book = next(b for b in detail.content.findChildren(type(window.back_button)) if b.text() == "Réserver")
-    tap(qtbot, book)
+def test_the_staff_entry_says_plainly_it_is_not_here_yet(qtbot, window):
+    tap(qtbot, window.top_bar.staff)
     assert window.notice.isVisible()
     assert "correspondant" in window.notice.message.text()
     tap(qtbot, window.notice.action)

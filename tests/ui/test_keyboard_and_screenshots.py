@@ -55,7 +55,8 @@ def test_screenshots_renders_every_screen_in_english(tmp_path):
     names = sorted(p.stem for p in tmp_path.glob("*.png"))
     assert names == sorted([
         "home", "offer_list", "offer_list_search", "offer_list_filters", "offer_list_keyboard", "bons_plans",
-        "offer_detail", "concierge", "notice", "idle_warning",
+        "offer_detail", "concierge", "notice", "idle_warning", "identify", "identify_error", "booking",
+        "booking_done", "my_bookings",
     ])
     for path in tmp_path.glob("*.png"):
         width, height = struct.unpack(">II", path.read_bytes()[16:24])

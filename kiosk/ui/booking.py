@@ -1,0 +1,206 @@
+"""Booking a session: choose who takes part, see the price, confirm; then the code and the voucher."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFrame, QGridLayout, QVBoxLayout, QWidget
+
+from kiosk.domain.booking import Booking, BookingState
+from kiosk.domain.catalog import Offer, Session
+from kiosk.domain.voucher import short_code
+from kiosk.errors import KioskError
+from kiosk.i18n import Texts
+from kiosk.services.context import KioskServices
+from kiosk.services.identity import Identified
+from kiosk.ui.printing import print_booking_voucher
+from kiosk.ui.widgets import button, empty_layout, label
+
+
+class BookingScreen(QWidget):
+    booked = Signal(object)  # Booking
+
+    def __init__(self, services: KioskServices, texts: Texts, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("screen")
+        self.services = services
+        self.texts = texts
+        self.offer: Offer | None = None
+        self.session: Session | None = None
+        self.who: Identified | None = None
+        self.title = label(object_name="title")
+        self.when = label(object_name="heading")
+        self.place = label(object_name="muted")
+        self.who_title = label(object_name="heading")
+        self.people = QGridLayout()
+        self.people.setSpacing(14)
+        self.people_buttons: dict[str, object] = {}
+        self.price = label()
+        self.price.setStyleSheet("font-size: 24px;")
+        self.total = label()
+        self.total.setStyleSheet("font-size: 30px; font-weight: 700;")
+        self.outcome = label()
+        self.outcome.setStyleSheet("font-size: 22px;")
+        self.confirm = button(object_name="primary")
+        self.confirm.setMinimumHeight(88)
+        self.confirm.setStyleSheet("font-size: 28px;")
+        card = QFrame()
+        card.setObjectName("card")
+        summary = QVBoxLayout(card)
+        summary.setContentsMargins(28, 20, 28, 20)
+        summary.addWidget(self.price)
+        summary.addWidget(self.total)
+        summary.addWidget(self.outcome)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(60, 16, 60, 24)
+        layout.setSpacing(16)
+        layout.addWidget(self.title)
+        layout.addWidget(self.when)
+        layout.addWidget(self.place)
+        layout.addWidget(self.who_title)
+        layout.addLayout(self.people)
+        layout.addWidget(card)
+        layout.addWidget(self.confirm)
+        layout.addStretch(1)
+        self.confirm.clicked.connect(self._book)
+
+    def start(self, offer_id: str, session_id: str, who: Identified) -> None:
+        self.offer = self.services.catalog.offer(offer_id)
+        self.session = next((s for s in self.offer.sessions if s.id == session_id), None) if self.offer else None
+        self.who = who
+        empty_layout(self.people)
+        self.people_buttons = {}
+        for index, person in enumerate(who.household.members):
+            choice = button()
+            choice.setCheckable(True)
+            choice.setChecked(person.person_id == who.person.person_id)
+            choice.setMinimumHeight(72)
+            choice.toggled.connect(lambda _checked: self._refresh())
+            self.people_buttons[person.person_id] = choice
+            self.people.addWidget(choice, index // 3, index % 3)
+        self.retranslate(self.texts)
+
+    def chosen(self) -> list[str]:
+        return [pid for pid, choice in self.people_buttons.items() if choice.isChecked()]
+
+    def _refresh(self) -> None:
+        texts = self.texts
+        if self.offer is None or self.session is None or self.who is None:
+            self.confirm.setEnabled(False)
+            return
+        try:
+            quote = self.services.bookings.quote(self.offer.id, self.session.id, self.who.household, self.chosen())
+        except KioskError as problem:
+            self.price.setText("")
+            self.total.setText("")
+            self.outcome.setText(problem.message(texts.language))
+            self.outcome.setObjectName("full")
+            self.confirm.setEnabled(False)
+        else:
+            if quote.unit_cents == 0:
+                self.price.setText(texts("book.free"))
+            else:
+                self.price.setText(texts("book.unit", price=texts.money(quote.unit_cents),
+                                         tier=self.who.household.tier))
+            self.total.setText(texts("book.total", price=texts.money(quote.total_cents)))
+            confirmed = quote.state == BookingState.CONFIRMED
+            self.outcome.setText(texts("book.will_confirm" if confirmed else "book.will_request"))
+            self.outcome.setObjectName("places" if confirmed else "")
+            self.confirm.setText(texts("book.confirm" if confirmed else "book.confirm_request"))
+            self.confirm.setEnabled(True)
+        self.outcome.style().polish(self.outcome)
+
+    def _book(self) -> None:
+        try:
+            booking = self.services.bookings.book(self.offer.id, self.session.id, self.who.household, self.chosen())
+        except KioskError as problem:
+            self.outcome.setText(problem.message(self.texts.language))
+            self.outcome.setObjectName("full")
+            self.outcome.style().polish(self.outcome)
+            self.confirm.setEnabled(False)
+            return
+        self.booked.emit(booking)
+
+    def retranslate(self, texts: Texts) -> None:
+        self.texts = texts
+        self.who_title.setText(texts("book.who"))
+        if self.offer is None or self.session is None or self.who is None:
+            self.title.setText(texts("detail.missing"))
+            self.when.clear()
+            self.place.clear()
+            self.confirm.setEnabled(False)
+            return
+        self.title.setText(self.offer.title)
+        self.when.setText(texts.span(self.session.start, self.session.end))
+        self.place.setText(self.session.place or self.offer.location)
+        for person in self.who.household.members:
+            age = person.age_on(self.session.start.date())
+            text = f"{person.first_name}  ·  {texts('book.age', age=age)}"
+            self.people_buttons[person.person_id].setText(text)
+            self.people_buttons[person.person_id].setAccessibleName(f"{person.display_name}, {texts('book.age', age=age)}")
+        self._refresh()
+
+    def reset(self) -> None:
+        self.offer = self.session = self.who = None
+        empty_layout(self.people)
+        self.people_buttons = {}
+        self.retranslate(self.texts)
+
+
+class BookingDoneScreen(QWidget):
+    """The booking is recorded: say so plainly, give the code, print the voucher straight away."""
+
+    def __init__(self, services: KioskServices, texts: Texts, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("screen")
+        self.services = services
+        self.texts = texts
+        self.booking: Booking | None = None
+        self.headline = label(object_name="greeting")
+        self.code = label()
+        self.code.setStyleSheet("font-size: 44px; font-weight: 700; letter-spacing: 4px;")
+        self.code_hint = label()
+        self.status = label()
+        self.status.setStyleSheet("font-size: 24px;")
+        self.print_button = button(object_name="primary")
+        self.print_button.setMinimumHeight(80)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(120, 40, 120, 40)
+        layout.setSpacing(24)
+        for widget in (self.headline, self.code, self.code_hint, self.status, self.print_button):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        self.print_button.clicked.connect(self.print_voucher)
+
+    def show_booking(self, booking: Booking) -> None:
+        self.booking = booking
+        self.retranslate(self.texts)
+        self.print_voucher()
+
+    def print_voucher(self) -> None:
+        if self.booking is None:
+            return
+        self.print_button.setEnabled(False)
+        self.status.setText(self.texts("print.running"))
+        print_booking_voucher(self.services.vouchers, self.booking, self.texts, self._printed)
+
+    def _printed(self, booking_id: str, message: str) -> None:
+        if self.booking is None or booking_id != self.booking.booking_id:
+            return  # the person has gone: nothing of theirs is shown again
+        self.status.setText(message)
+        self.print_button.setEnabled(True)
+
+    def retranslate(self, texts: Texts) -> None:
+        self.texts = texts
+        self.print_button.setText(texts("print.again"))
+        if self.booking is None:
+            for widget in (self.headline, self.code, self.code_hint, self.status):
+                widget.clear()
+            return
+        confirmed = self.booking.state == BookingState.CONFIRMED
+        self.headline.setText(texts("done.confirmed" if confirmed else "done.requested"))
+        self.code.setText(texts("done.code", code=short_code(self.booking.booking_id)))
+        self.code_hint.setText(texts("done.code_hint") if confirmed else texts("book.will_request"))
+
+    def reset(self) -> None:
+        self.booking = None
+        self.retranslate(self.texts)

@@ -1,0 +1,90 @@
+"""Identification: scan the card or type its number, then the PIN.
+
+A card scanner types like a keyboard and presses Enter, so the card field has the
+focus when the screen opens and Enter moves on to the PIN.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFormLayout, QLineEdit, QVBoxLayout, QWidget
+
+from kiosk.domain.household import MAX_SCAN_CHARS
+from kiosk.errors import KioskError
+from kiosk.i18n import Texts
+from kiosk.services.identity import Identified, IdentityService
+from kiosk.ui.widgets import button, label
+
+
+class IdentifyScreen(QWidget):
+    identified = Signal(object)  # Identified
+
+    def __init__(self, identity: IdentityService, texts: Texts, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("screen")
+        self.identity = identity
+        self.texts = texts
+        self.title = label(object_name="title")
+        self.intro = label()
+        self.card = QLineEdit()
+        self.card.setMaxLength(MAX_SCAN_CHARS + 1)  # one more than a card: too long is reported, not cut
+        self.card.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly | Qt.InputMethodHint.ImhNoPredictiveText)
+        self.pin = QLineEdit()
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setMaxLength(6)
+        self.pin.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly | Qt.InputMethodHint.ImhSensitiveData
+                                     | Qt.InputMethodHint.ImhNoPredictiveText)
+        self.card_label = label(object_name="heading")
+        self.pin_label = label(object_name="heading")
+        self.error = label(object_name="full")
+        self.error.setStyleSheet("font-size: 22px;")
+        self.submit = button(object_name="primary")
+        self.submit.setMinimumHeight(80)
+        form = QFormLayout()
+        form.setVerticalSpacing(18)
+        form.setHorizontalSpacing(24)
+        form.addRow(self.card_label, self.card)
+        form.addRow(self.pin_label, self.pin)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(120, 24, 120, 24)
+        layout.setSpacing(20)
+        layout.addWidget(self.title)
+        layout.addWidget(self.intro)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.submit)
+        layout.addStretch(1)
+        self.card.returnPressed.connect(self.pin.setFocus)
+        self.pin.returnPressed.connect(self.try_identify)
+        self.submit.clicked.connect(self.try_identify)
+
+    def start(self) -> None:
+        self.reset()
+        self.card.setFocus()
+
+    def try_identify(self) -> None:
+        try:
+            found: Identified = self.identity.identify(self.card.text(), self.pin.text())
+        except KioskError as problem:
+            self.error.setText(problem.message(self.texts.language))
+            self.pin.clear()
+            return
+        self.reset()
+        self.identified.emit(found)
+
+    def retranslate(self, texts: Texts) -> None:
+        self.texts = texts
+        self.title.setText(texts("identify.title"))
+        self.intro.setText(texts("identify.intro"))
+        self.card_label.setText(texts("identify.card"))
+        self.pin_label.setText(texts("identify.pin"))
+        self.card.setAccessibleName(texts("identify.card"))
+        self.pin.setAccessibleName(texts("identify.pin"))
+        self.submit.setText(texts("identify.submit"))
+        self.error.clear()
+
+    def reset(self) -> None:
+        """Nothing of the last person stays: card number, PIN and message are wiped."""
+        self.card.clear()
+        self.pin.clear()
+        self.error.clear()

@@ -1,0 +1,111 @@
+"""A household's bookings with their state, to cancel or print again."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+
+from kiosk.domain.booking import ACTIVE_STATES, Booking, BookingState
+from kiosk.domain.household import Household
+from kiosk.i18n import Texts
+from kiosk.services.context import KioskServices
+from kiosk.ui.widgets import ScrollButtons, button, empty_layout, enable_kinetic_scrolling, label
+
+STATE_STYLE = {
+    BookingState.CONFIRMED: "places",
+    BookingState.REFUSED: "full",
+}
+
+
+class MyBookingsScreen(QWidget):
+    cancel_requested = Signal(str)  # booking id
+    print_requested = Signal(str)
+
+    def __init__(self, services: KioskServices, texts: Texts, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("screen")
+        self.services = services
+        self.texts = texts
+        self.household: Household | None = None
+        self.status: dict[str, str] = {}  # booking id -> last message (printing, cancelling)
+        self.title = label(object_name="title")
+        self.content = QWidget()
+        self.content.setObjectName("screen")
+        self.body = QVBoxLayout(self.content)
+        self.body.setSpacing(12)
+        area = QScrollArea()
+        area.setWidgetResizable(True)
+        area.setWidget(self.content)
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        enable_kinetic_scrolling(area)
+        self.scroll_buttons = ScrollButtons(area)
+        rows = QHBoxLayout()
+        rows.addWidget(area, 1)
+        rows.addWidget(self.scroll_buttons)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 16, 32, 16)
+        layout.addWidget(self.title)
+        layout.addLayout(rows, 1)
+
+    def show_household(self, household: Household) -> None:
+        self.household = household
+        self.status = {}
+        self.refresh()
+
+    def set_status(self, booking_id: str, message: str) -> None:
+        self.status[booking_id] = message
+        self.refresh()
+
+    def refresh(self) -> None:
+        empty_layout(self.body)
+        if self.household is None:
+            return
+        bookings = self.services.bookings.bookings(self.household)
+        if not bookings:
+            self.body.addWidget(label(self.texts("mine.none"), "heading"))
+        for booking in bookings:
+            self.body.addWidget(self._card(booking))
+        self.body.addStretch(1)
+
+    def _card(self, booking: Booking) -> QFrame:
+        texts = self.texts
+        offer = self.services.catalog.offer(booking.offer_id)
+        session = next((s for s in offer.sessions if s.id == booking.session_id), None) if offer else None
+        card = QFrame()
+        card.setObjectName("card")
+        row = QHBoxLayout(card)
+        row.setContentsMargins(20, 14, 20, 14)
+        words = QVBoxLayout()
+        words.addWidget(label(offer.title if offer else texts("mine.withdrawn"), "heading"))
+        if session:
+            words.addWidget(label(texts.span(session.start, session.end)))
+        names = [self.household.member(pid).first_name for pid in booking.participants
+                 if self.household.member(pid)]
+        words.addWidget(label(", ".join(names) + " · " + texts.money(booking.total_cents), "muted"))
+        state = texts(f"mine.state.{booking.state.value}")
+        reason = booking.reason_fr if texts.language == "fr" else booking.reason_en
+        words.addWidget(label(f"{state} — {reason}" if reason else state, STATE_STYLE.get(booking.state, "heading")))
+        if booking.booking_id in self.status:
+            words.addWidget(label(self.status[booking.booking_id]))
+        row.addLayout(words, 1)
+        actions = QVBoxLayout()
+        if booking.state in ACTIVE_STATES and session is not None:
+            printing = button(texts("mine.print"), object_name="primary")
+            printing.clicked.connect(lambda: self.print_requested.emit(booking.booking_id))
+            cancelling = button(texts("mine.cancel"))
+            cancelling.clicked.connect(lambda: self.cancel_requested.emit(booking.booking_id))
+            actions.addWidget(printing)
+            actions.addWidget(cancelling)
+        row.addLayout(actions)
+        return card
+
+    def retranslate(self, texts: Texts) -> None:
+        self.texts = texts
+        self.title.setText(texts("mine.title"))
+        self.scroll_buttons.set_names(texts("nav.up.name"), texts("nav.down.name"))
+        self.refresh()
+
+    def reset(self) -> None:
+        self.household = None
+        self.status = {}
+        empty_layout(self.body)

@@ -1,0 +1,130 @@
+"""A beneficiary identifies, books for the family and leaves with a voucher; then cancels it."""
+
+from PySide6.QtCore import Qt
+
+from kiosk.domain.voucher import short_code
+from kiosk.services.vouchers import VOUCHER_DIR
+from tests.factories import CLAIRE_CARD
+from tests.ui.conftest import tap
+
+
+def button_named(widget, text):
+    from PySide6.QtWidgets import QPushButton
+
+    return next(b for b in widget.findChildren(QPushButton) if b.text() == text and not b.isHidden())
+
+
+def identify(qtbot, window, card=f"ACTIV:{CLAIRE_CARD}", pin="1234"):
+    screen = window.screens["identify"]
+    qtbot.keyClicks(screen.card, card)
+    qtbot.keyClick(screen.card, Qt.Key.Key_Return)  # what a card scanner sends at the end
+    assert screen.pin.hasFocus() or not window.isActiveWindow()
+    qtbot.keyClicks(screen.pin, pin)
+    qtbot.keyClick(screen.pin, Qt.Key.Key_Return)
+
+
+def test_identify_book_for_two_and_get_the_voucher(qtbot, window, services):
+    window.show_screen("offers", False)
+    window.show_screen("detail", "T1")
+    tap(qtbot, button_named(window.screens["detail"].content, "Réserver"))
+    assert window.current_screen() == "identify"
+
+    identify(qtbot, window)
+    assert window.current_screen() == "booking"
+    assert window.top_bar.hello.text() == "Bonjour Claire" and window.top_bar.end_session.isVisible()
+    booking_screen = window.screens["booking"]
+    assert booking_screen.chosen() == ["P1"]
+    assert booking_screen.price.text() == "Prix par personne : 11 € (tranche 3)"
+    tap(qtbot, booking_screen.people_buttons["P2"])
+    assert booking_screen.total.text() == "Total : 22 €"
+    assert booking_screen.outcome.text() == "Votre place est confirmée tout de suite."
+
+    tap(qtbot, booking_screen.confirm)
+    done = window.screens["booking_done"]
+    assert window.current_screen() == "booking_done"
+    assert done.headline.text() == "C'est réservé !"
+    (booking,) = services.bookings.bookings(window.identified.household)
+    assert done.code.text() == f"Votre code : {short_code(booking.booking_id)}"
+    # No printer is configured here: the person is told, and the voucher waits to be printed again.
+    qtbot.waitUntil(lambda: "Aucune imprimante" in done.status.text(), timeout=10_000)
+    assert "Mes réservations" in done.status.text()
+    assert "/" not in done.status.text()  # no file path for the person at the screen
+    assert (services.data_dir / VOUCHER_DIR / f"{booking.booking_id}.pdf").stat().st_size > 1000
+
+    tap(qtbot, window.back_button)
+    assert window.current_screen() == "detail"
+    texts = [w.text() for w in window.screens["detail"].content.findChildren(type(window.top_bar.site))]
+    assert any(t.startswith("38 places libres") for t in texts)  # the two places are taken at once
+
+
+def test_a_request_is_labelled_as_such(qtbot, window):
+    window.with_identity(("booking", "S1", "S1-S1"))
+    identify(qtbot, window)
+    booking_screen = window.screens["booking"]
+    assert "Votre demande sera envoyée" in booking_screen.outcome.text()
+    assert booking_screen.confirm.text() == "Envoyer ma demande"
+    tap(qtbot, booking_screen.confirm)
+    assert window.screens["booking_done"].headline.text() == "Votre demande est enregistrée"
+
+
+def test_a_rule_broken_is_explained_and_blocks_the_button(qtbot, window):
+    window.with_identity(("booking", "T1", "T1-S1"))
+    identify(qtbot, window)
+    booking_screen = window.screens["booking"]
+    tap(qtbot, booking_screen.people_buttons["P1"])  # nobody chosen any more
+    assert booking_screen.outcome.text() == "Choisissez au moins une personne."
+    assert not booking_screen.confirm.isEnabled()
+
+
+def test_wrong_pin_and_bad_scans_are_explained(qtbot, window):
+    window.with_identity(("my_bookings",))
+    screen = window.screens["identify"]
+    identify(qtbot, window, pin="0000")
+    assert window.current_screen() == "identify"
+    assert screen.error.text() == "Code faux. Il vous reste 4 essais."
+    assert screen.pin.text() == ""
+    screen.card.clear()
+    screen.card.setText("x" * 5000)
+    assert len(screen.card.text()) <= 65
+    tap(qtbot, screen.submit)
+    assert "trop long" in screen.error.text()
+    screen.card.setText("10000000000")
+    tap(qtbot, screen.submit)
+    assert "13 chiffres" in screen.error.text()
+
+
+def test_my_bookings_cancel_with_confirmation(qtbot, window, services):
+    tap(qtbot, window.screens["home"].tiles["bookings"])
+    identify(qtbot, window)
+    mine = window.screens["my_bookings"]
+    assert window.current_screen() == "my_bookings"
+    assert "pas encore de réservation" in [w.text() for w in mine.content.findChildren(type(window.top_bar.site))][0]
+    services.bookings.book("T1", "T1-S1", window.identified.household, ["P1"])
+    mine.refresh()
+    texts = [w.text() for w in mine.content.findChildren(type(window.top_bar.site))]
+    assert "Théâtre : Le Malade imaginaire" in texts and "Confirmée" in texts
+
+    tap(qtbot, button_named(mine.content, "Annuler"))
+    assert window.notice.isVisible() and window.notice.title.text() == "Annuler cette réservation ?"
+    tap(qtbot, window.notice.action)  # "Non, garder"
+    assert services.bookings.bookings(window.identified.household)[0].state.value == "confirmed"
+    tap(qtbot, button_named(mine.content, "Annuler"))
+    tap(qtbot, window.notice.secondary)  # "Oui, annuler"
+    texts = [w.text() for w in mine.content.findChildren(type(window.top_bar.site))]
+    assert "Annulée" in texts and "La réservation est annulée." in texts
+
+
+def test_finishing_or_walking_away_forgets_the_person(qtbot, window, monotonic):
+    window.with_identity(("my_bookings",))
+    identify(qtbot, window)
+    assert window.identified is not None
+    monotonic.now += 10_000
+    window.idle.check()
+    assert window.identified is None and window.current_screen() == "home"
+    assert not window.top_bar.hello.isVisible()
+    assert window.screens["my_bookings"].household is None
+    window.with_identity(("my_bookings",))
+    assert window.current_screen() == "identify"  # identification is asked again
+    identify(qtbot, window)
+    tap(qtbot, window.top_bar.end_session)
+    assert window.identified is None and window.current_screen() == "home"

@@ -1,7 +1,9 @@
 """Benchmarks: `python tests/bench/bench.py --json` prints one JSON object of named figures.
 
 Targets (DESIGN.md and the issues): search p95 <= 20 ms on 50,000 offers, cold start
-to the painted home screen <= 1.0 s, screen switch p95 <= 50 ms, peak RSS <= 250 MB.
+to the painted home screen <= 1.0 s, screen switch p95 <= 50 ms, peak RSS <= 250 MB,
+booking commit (with its outbox operation) median <= 10 ms, voucher render (PDF + QR +
+signature) median <= 50 ms.
 """
 
 from __future__ import annotations
@@ -20,12 +22,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from kiosk.config import KioskConfig  # noqa: E402
+from kiosk.config import DEMO_HOUSEHOLDS  # noqa: E402
 from kiosk.demo_catalog import generate_catalog  # noqa: E402
 from kiosk.domain.catalog import Level, parse_catalog  # noqa: E402
+from kiosk.domain.household import parse_households  # noqa: E402
 from kiosk.domain.search import OfferQuery  # noqa: E402
+from kiosk.store.bookings import create_booking  # noqa: E402
 from kiosk.store.catalog import replace_catalog, search_offers  # noqa: E402
 from kiosk.store.database import DATABASE_FILE, open_database  # noqa: E402
+from kiosk.store.households import load_household, replace_households  # noqa: E402
+from tests.bench.bench_vouchers import voucher_figures  # noqa: E402
 
 WORDS = [
     "théâtre", "ski", "piscine", "concert", "randonnée", "colo", "séjour", "cinéma", "musée", "atelier",
@@ -90,6 +96,28 @@ def naive_like_search(db, text: str, now: datetime) -> list:
     ))
 
 
+def booking_figures(db, now: datetime) -> dict:
+    """Booking commit with its outbox operation, one transaction each, on sessions with seats for this site."""
+    replace_households(db, parse_households(json.loads(DEMO_HOUSEHOLDS.read_text(encoding="utf-8"))))
+    household = load_household(db, "H-0001")
+    rows = db.execute(
+        "SELECT o.id, s.id FROM sessions s JOIN offers o ON o.num = s.offer_num"
+        " WHERE s.site_allocation > s.site_taken AND s.taken < s.capacity AND s.start > ?"
+        " AND o.age_min IS NULL AND o.age_max IS NULL AND o.booking_mode = 'direct' LIMIT 300",
+        [now.strftime("%Y-%m-%dT%H:%M")],
+    ).fetchall()
+    samples = []
+    for offer_id, session_id in rows:
+        start = time.perf_counter()
+        create_booking(db, offer_id, session_id, household, ["P-0001-1"], now)
+        samples.append((time.perf_counter() - start) * 1000)
+    return {
+        "booking_commits": len(samples),
+        "booking_commit_median_ms": round(statistics.median(samples), 2),
+        "booking_commit_p95_ms": round(percentile(samples, 0.95), 2),
+    }
+
+
 def startup_figures(data_dir: Path) -> dict:
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     env["PYTHONPATH"] = str(ROOT)
@@ -129,8 +157,10 @@ def main() -> None:
         figures["catalog_store_s"] = round(time.perf_counter() - start, 2)
         del catalog
         figures.update(search_figures(db, now))
+        figures.update(booking_figures(db, now))
         db.close()
         figures.update(startup_figures(data_dir))
+    figures.update(voucher_figures())
     print(json.dumps(figures, indent=None if args.json else 2))
 
 

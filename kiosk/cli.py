@@ -24,7 +24,10 @@ def build_parser() -> argparse.ArgumentParser:
     shots.add_argument("--lang", choices=("fr", "en"), default="fr")
     shots.set_defaults(handler=_screenshots)
     from kiosk.printing.cli import add_voucher_commands
+    from sync.cli import add_sync_commands
+
     add_voucher_commands(commands)
+    add_sync_commands(commands, add_common_options)
     return parser
 
 

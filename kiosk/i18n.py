@@ -18,6 +18,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "bar.staff": ("Espace correspondant", "Staff access"),
     "bar.offline": ("Hors ligne", "Offline"),
     "bar.online": ("En ligne", "Online"),
+    "bar.synced": ("synchronisé {when}", "synced {when}"),
+    "bar.waiting": ("{count} en attente d'envoi", "{count} waiting to be sent"),
     "bar.offer_as_of": ("Offre mise à jour {when}", "Offer updated {when}"),
     "bar.offer_never": ("Offre pas encore chargée", "Offer not loaded yet"),
     # Navigation

@@ -136,22 +136,22 @@ def parse_catalog(document: object) -> Catalog:
         raise doc.fail("format", f"doit valoir {CATALOG_FORMAT}", f"must be {CATALOG_FORMAT}")
     reference = doc.day("reference_date")
     tiers = doc.integer("price_tiers", 1, 20)
-    categories = tuple(_category(r) for r in doc.items("categories", 1, 100))
+    categories = tuple(parse_category(r) for r in doc.items("categories", 1, 100))
     category_ids = {c.id for c in categories}
     _unique([c.id for c in categories], "categories")
-    offers = tuple(_offer(r, tiers, category_ids) for r in doc.items("offers", 0, 1_000_000))
+    offers = tuple(parse_offer(r, tiers, category_ids) for r in doc.items("offers", 0, 1_000_000))
     _unique([o.id for o in offers], "offers")
     _unique([s.id for o in offers for s in o.sessions], "sessions")
-    services = tuple(_service(r) for r in doc.items("concierge_services", 0, 200))
+    services = tuple(parse_service(r) for r in doc.items("concierge_services", 0, 200))
     _unique([s.id for s in services], "concierge_services")
     return Catalog(reference, tiers, categories, offers, services)
 
 
-def _category(r: DocumentReader) -> Category:
+def parse_category(r: DocumentReader) -> Category:
     return Category(r.slug("id"), r.text("name_fr", 1, 60), r.text("name_en", 1, 60), r.text("pictogram", 1, 80))
 
 
-def _offer(r: DocumentReader, tiers: int, category_ids: set[str]) -> Offer:
+def parse_offer(r: DocumentReader, tiers: int, category_ids: set[str]) -> Offer:
     category = r.slug("category")
     if category not in category_ids:
         raise r.fail("category", "catégorie inconnue", "unknown category")
@@ -203,7 +203,7 @@ def _session(r: DocumentReader) -> Session:
     )
 
 
-def _service(r: DocumentReader) -> ConciergeService:
+def parse_service(r: DocumentReader) -> ConciergeService:
     return ConciergeService(
         id=r.slug("id"),
         name_fr=r.text("name_fr", 1, 60),

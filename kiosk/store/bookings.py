@@ -155,3 +155,62 @@ def household_bookings(db: sqlite_utils.Database, household_id: str) -> list[Boo
         _row_to_booking(r)
         for r in db.query("SELECT * FROM bookings WHERE household_id = ? ORDER BY created_at DESC", [household_id])
     ]
+
+
+def unacknowledged_seats(db: sqlite_utils.Database) -> dict[str, int]:
+    """Seats this kiosk holds in bookings whose creation the centre has not yet acknowledged."""
+    held: dict[str, int] = {}
+    for session_id, participants in db.execute(
+        "SELECT b.session_id, b.participants FROM bookings b JOIN outbox o"
+        " ON o.kind = 'booking.create' AND json_extract(o.payload, '$.booking_id') = b.booking_id"
+        " WHERE b.holds_site_seats = 1 AND b.state = 'confirmed'"
+    ):
+        held[session_id] = held.get(session_id, 0) + len(json.loads(participants))
+    return held
+
+
+def set_booking_state(db: sqlite_utils.Database, booking_id: str, state: BookingState,
+                      reason_fr: str = "", reason_en: str = "") -> None:
+    """The centre's word on a booking, inside the caller's transaction.
+
+    A booking confirmed here that the centre refuses or waitlists gives its seats back.
+    """
+    booking = load_booking(db, booking_id)
+    if booking is None:
+        return
+    holds = booking.holds_site_seats and state == BookingState.CONFIRMED
+    if booking.holds_site_seats and not holds:
+        db.execute(
+            "UPDATE sessions SET site_taken = max(site_taken - :n, 0), taken = max(taken - :n, 0) WHERE id = :id",
+            {"n": len(booking.participants), "id": booking.session_id},
+        )
+    db.execute(
+        "UPDATE bookings SET state = ?, reason_fr = ?, reason_en = ?, holds_site_seats = ? WHERE booking_id = ?",
+        [state.value, reason_fr, reason_en, holds, booking_id],
+    )
+
+
+def has_pending_operation(db: sqlite_utils.Database, booking_id: str) -> bool:
+    return db.execute(
+        "SELECT 1 FROM outbox WHERE json_extract(payload, '$.booking_id') = ? LIMIT 1", [booking_id]
+    ).fetchone() is not None
+
+
+def record_pulled_booking(db: sqlite_utils.Database, data: dict, offer_id: str | None, now: datetime) -> None:
+    """A booking as the centre has it. A local change still in the outbox wins until answered."""
+    booking_id = data["booking_id"]
+    if has_pending_operation(db, booking_id):
+        return
+    state = BookingState(data["state"])
+    reason = data.get("reason") or {}
+    if load_booking(db, booking_id) is not None:
+        set_booking_state(db, booking_id, state, reason.get("fr", ""), reason.get("en", ""))
+    elif offer_id is not None:
+        db.execute(
+            "INSERT INTO bookings (booking_id, offer_id, session_id, household_id, participants, tier,"
+            " total_cents, state, holds_site_seats, created_at, reason_fr, reason_en)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)",
+            [booking_id, offer_id, data["session_id"], data["household_id"], json.dumps(data["participants"]),
+             data.get("tier", 0), data["total_cents"], state.value, now.isoformat(timespec="seconds"),
+             reason.get("fr", ""), reason.get("en", "")],
+        )

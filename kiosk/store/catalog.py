@@ -33,59 +33,131 @@ def replace_catalog(db: sqlite_utils.Database, catalog: Catalog, as_of: datetime
     with transaction(db):
         for table in ("sessions", "prices", "offers_fts", "offers", "categories", "concierge_services"):
             db.execute(f"DELETE FROM {table}")
-        db.conn.executemany(
-            "INSERT INTO categories VALUES (?, ?, ?, ?, ?)",
-            [(c.id, i, c.name_fr, c.name_en, c.pictogram) for i, c in enumerate(catalog.categories)],
-        )
-        category_names = {c.id: f"{c.name_fr} {c.name_en}" for c in catalog.categories}
-        offers = list(enumerate(catalog.offers, start=1))
-        db.conn.executemany(
-            "INSERT INTO offers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    num, o.id, o.level.value, o.category, o.title, o.summary, o.description, o.organiser,
-                    o.location, o.booking_mode.value, o.bon_plan, o.discount_percent, o.trans_slvie,
-                    o.age_min, o.age_max, o.cancel_days_before, o.price_from,
-                    min((_moment(s.start) for s in o.sessions if s.start >= as_of), default=None),
-                )
-                for num, o in offers
-            ],
-        )
-        db.conn.executemany(
-            "INSERT INTO offers_fts (rowid, title, summary, location, organiser, category_name, tags)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (num, o.title, o.summary, o.location, o.organiser, category_names[o.category], _tags(o))
-                for num, o in offers
-            ],
-        )
-        db.conn.executemany(
-            "INSERT INTO prices VALUES (?, ?, ?)",
-            [(num, tier, cents) for num, o in offers for tier, cents in enumerate(o.prices, start=1)],
-        )
-        stamp = _moment(as_of)
-        db.conn.executemany(
-            "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    s.id, num, _moment(s.start), _moment(s.end), s.place, s.capacity, s.taken,
-                    s.site_allocation, s.site_taken, stamp,
-                )
-                for num, o in offers
-                for s in o.sessions
-            ],
-        )
-        db.conn.executemany(
-            "INSERT INTO concierge_services VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    s.id, i, s.name_fr, s.name_en, s.description_fr, s.description_en, s.price_cents,
-                    s.price_unit_fr, s.price_unit_en, s.hours_fr, s.hours_en, s.pictogram,
-                )
-                for i, s in enumerate(catalog.concierge_services)
-            ],
-        )
-        write_state(db, "catalog_as_of", stamp)
+        _write_categories(db, catalog.categories)
+        _write_offers(db, list(enumerate(catalog.offers, start=1)), as_of)
+        _write_services(db, catalog.concierge_services)
+        write_state(db, "catalog_as_of", _moment(as_of))
+
+
+def upsert_categories(db: sqlite_utils.Database, categories: list[Category]) -> None:
+    """Inside the caller's transaction (a pulled page)."""
+    _write_categories(db, categories)
+
+
+def upsert_services(db: sqlite_utils.Database, services: list[ConciergeService]) -> None:
+    """Inside the caller's transaction (a pulled page)."""
+    _write_services(db, services)
+
+
+def upsert_offers(db: sqlite_utils.Database, offers: list[Offer], as_of: datetime,
+                  held_seats: dict[str, int] | None = None) -> None:
+    """Write offers as the centre now sees them, inside the caller's transaction.
+
+    `held_seats` adds, per session, seats this kiosk has taken in bookings the centre
+    has not heard of yet: pulled figures must not hand those seats out again.
+    """
+    if not offers:
+        return
+    known = dict(db.execute(
+        f"SELECT id, num FROM offers WHERE id IN ({','.join('?' * len(offers))})", [o.id for o in offers]
+    ).fetchall())
+    _delete_offer_rows(db, list(known.values()))
+    next_num = (db.execute("SELECT max(num) FROM offers").fetchone()[0] or 0) + 1
+    numbered = []
+    for offer in offers:
+        if offer.id in known:
+            numbered.append((known[offer.id], offer))
+        else:
+            numbered.append((next_num, offer))
+            next_num += 1
+    _write_offers(db, numbered, as_of, held_seats or {})
+    write_state(db, "catalog_as_of", _moment(as_of))
+
+
+def withdraw_offers(db: sqlite_utils.Database, offer_ids: list[str]) -> None:
+    """Tombstones from the centre, inside the caller's transaction; bookings keep their record."""
+    if offer_ids:
+        nums = [r[0] for r in db.execute(
+            f"SELECT num FROM offers WHERE id IN ({','.join('?' * len(offer_ids))})", offer_ids)]
+        _delete_offer_rows(db, nums)
+
+
+def _delete_offer_rows(db: sqlite_utils.Database, nums: list[int]) -> None:
+    if not nums:
+        return
+    marks = ",".join("?" * len(nums))
+    for table, column in (("sessions", "offer_num"), ("prices", "offer_num"), ("offers_fts", "rowid"),
+                          ("offers", "num")):
+        db.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", nums)
+
+
+def _write_categories(db: sqlite_utils.Database, categories) -> None:
+    start = db.execute("SELECT count(*) FROM categories").fetchone()[0]
+    db.conn.executemany(
+        "INSERT INTO categories VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
+        " name_fr = excluded.name_fr, name_en = excluded.name_en, pictogram = excluded.pictogram",
+        [(c.id, start + i, c.name_fr, c.name_en, c.pictogram) for i, c in enumerate(categories)],
+    )
+
+
+def _write_services(db: sqlite_utils.Database, services) -> None:
+    start = db.execute("SELECT count(*) FROM concierge_services").fetchone()[0]
+    db.conn.executemany(
+        "INSERT OR REPLACE INTO concierge_services VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                s.id, start + i, s.name_fr, s.name_en, s.description_fr, s.description_en, s.price_cents,
+                s.price_unit_fr, s.price_unit_en, s.hours_fr, s.hours_en, s.pictogram,
+            )
+            for i, s in enumerate(services)
+        ],
+    )
+
+
+def _write_offers(db: sqlite_utils.Database, offers: list[tuple[int, Offer]], as_of: datetime,
+                  held_seats: dict[str, int] | None = None) -> None:
+    held_seats = held_seats or {}
+    category_names = {
+        row[0]: f"{row[1]} {row[2]}" for row in db.execute("SELECT id, name_fr, name_en FROM categories")
+    }
+    db.conn.executemany(
+        "INSERT INTO offers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                num, o.id, o.level.value, o.category, o.title, o.summary, o.description, o.organiser,
+                o.location, o.booking_mode.value, o.bon_plan, o.discount_percent, o.trans_slvie,
+                o.age_min, o.age_max, o.cancel_days_before, o.price_from,
+                min((_moment(s.start) for s in o.sessions if s.start >= as_of), default=None),
+            )
+            for num, o in offers
+        ],
+    )
+    db.conn.executemany(
+        "INSERT INTO offers_fts (rowid, title, summary, location, organiser, category_name, tags)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (num, o.title, o.summary, o.location, o.organiser, category_names.get(o.category, ""), _tags(o))
+            for num, o in offers
+        ],
+    )
+    db.conn.executemany(
+        "INSERT INTO prices VALUES (?, ?, ?)",
+        [(num, tier, cents) for num, o in offers for tier, cents in enumerate(o.prices, start=1)],
+    )
+    stamp = _moment(as_of)
+    db.conn.executemany(
+        "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                s.id, num, _moment(s.start), _moment(s.end), s.place, s.capacity,
+                s.taken + min(held_seats.get(s.id, 0), max(s.capacity - s.taken, 0)),
+                s.site_allocation,
+                s.site_taken + min(held_seats.get(s.id, 0), max(s.site_allocation - s.site_taken, 0)), stamp,
+            )
+            for num, o in offers
+            for s in o.sessions
+        ],
+    )
 
 
 def _tag(kind: str, value: str) -> str:

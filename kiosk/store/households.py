@@ -79,3 +79,14 @@ def write_failures(db: sqlite_utils.Database, card_number: str, record: FailureR
                 [card_number, record.failures,
                  record.locked_until.isoformat(timespec="seconds") if record.locked_until else None],
             )
+
+
+def upsert_household(db: sqlite_utils.Database, household: Household) -> None:
+    """Inside the caller's transaction (a pulled page)."""
+    remove_household(db, household.household_id)
+    _insert(db, household)
+
+
+def remove_household(db: sqlite_utils.Database, household_id: str) -> None:
+    db.execute("DELETE FROM persons WHERE household_id = ?", [household_id])
+    db.execute("DELETE FROM households WHERE household_id = ?", [household_id])

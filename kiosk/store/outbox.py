@@ -26,3 +26,39 @@ def pending_operations(db: sqlite_utils.Database) -> list[dict]:
         {**row, "payload": json.loads(row["payload"])}
         for row in db.query("SELECT * FROM outbox WHERE state = 'pending' ORDER BY seq")
     ]
+
+
+def next_batch(db: sqlite_utils.Database, limit: int) -> list[dict]:
+    """The oldest operations still to send; parked ones stay aside and never block these."""
+    return [
+        {**row, "payload": json.loads(row["payload"])}
+        for row in db.query("SELECT * FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?", [limit])
+    ]
+
+
+def remove(db: sqlite_utils.Database, op_id: str) -> None:
+    """The centre has applied it: call inside the transaction that applies its result."""
+    db.execute("DELETE FROM outbox WHERE op_id = ?", [op_id])
+
+
+def park(db: sqlite_utils.Database, op_id: str, reason: dict) -> None:
+    """The centre can never apply it: kept, with its reason, for a correspondent to see."""
+    db.execute("UPDATE outbox SET state = 'parked', last_error = ? WHERE op_id = ?",
+               [json.dumps(reason, ensure_ascii=False), op_id])
+
+
+def record_failed_attempt(db: sqlite_utils.Database, op_ids: list[str], error: str) -> None:
+    db.conn.executemany("UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE op_id = ?",
+                        [(error, op_id) for op_id in op_ids])
+
+
+def counts(db: sqlite_utils.Database) -> dict[str, int]:
+    found = dict(db.execute("SELECT state, count(*) FROM outbox GROUP BY state").fetchall())
+    return {"pending": found.get("pending", 0), "parked": found.get("parked", 0)}
+
+
+def parked_operations(db: sqlite_utils.Database) -> list[dict]:
+    return [
+        {**row, "payload": json.loads(row["payload"]), "reason": json.loads(row["last_error"] or "{}")}
+        for row in db.query("SELECT * FROM outbox WHERE state = 'parked' ORDER BY seq")
+    ]

@@ -14,6 +14,8 @@ from kiosk.services.context import KioskServices, open_services
 from kiosk.ui.keyboard import KeyboardDock, select_input_method
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.theme import BODY_PX, style_sheet
+from sync.credential import load_credential
+from sync.worker import SyncWorker
 
 
 def create_application(config: KioskConfig, argv: list[str] | None = None) -> tuple[QApplication, bool]:
@@ -56,9 +58,23 @@ def start_kiosk(
     return app, window, services
 
 
+def start_sync(services: KioskServices, window: MainWindow) -> SyncWorker | None:
+    """Sync in the background when this kiosk is enrolled; the kiosk works the same without it."""
+    credential = load_credential(services.data_dir)
+    if credential is None:
+        return None
+    worker = SyncWorker(services.data_dir, services.config, credential)
+    worker.status_changed.connect(window.set_sync_status)
+    worker.start()
+    return worker
+
+
 def run_kiosk(data_dir: Path | None, config_path: Path | None, demo: bool, windowed: bool) -> int:
-    app, _window, services = start_kiosk(data_dir, config_path, demo, windowed)
+    app, window, services = start_kiosk(data_dir, config_path, demo, windowed)
+    worker = start_sync(services, window)
     try:
         return app.exec()
     finally:
+        if worker:
+            worker.stop()
         services.close()

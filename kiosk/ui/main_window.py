@@ -99,6 +99,7 @@ class MainWindow(QMainWindow):
         self._current: tuple[str, tuple] = ("home", ())
         self.identified: Identified | None = None
         self.after_identify: tuple | None = None  # what the person asked for before identifying
+        self.sync_status: dict = {"online": False, "last_success": None, "pending": 0, "parked": 0}
         self.screens: dict[str, QWidget] = {}
 
         self.top_bar = TopBar(self.site.name, self.site.slvie)
@@ -359,4 +360,15 @@ class MainWindow(QMainWindow):
         self.top_bar.clock.setText(f"{texts.day(now, year=False)}\n{texts.time(now)}")
         as_of = self.services.catalog.catalog_as_of()
         offer = texts("bar.offer_as_of", when=texts.freshness(as_of, now)) if as_of else texts("bar.offer_never")
-        self.top_bar.status.setText(f"● {texts('bar.offline')}\n{offer}")
+        sync = self.sync_status
+        state = [texts("bar.online" if sync["online"] else "bar.offline")]
+        if sync["online"] and sync["last_success"]:
+            state.append(texts("bar.synced", when=texts.freshness(sync["last_success"], now)))
+        if sync["pending"]:
+            state.append(texts("bar.waiting", count=sync["pending"]))
+        self.top_bar.status.setText(f"● {' · '.join(state)}\n{offer}")
+
+    def set_sync_status(self, status: dict) -> None:
+        """What the sync worker last found (called on the GUI thread through its signal)."""
+        self.sync_status = status
+        self._refresh_bar()

@@ -1,0 +1,75 @@
+"""`slvie-kiosk enroll` and `slvie-kiosk sync --once`: what IT runs to join a kiosk to the centre."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import socket
+
+from kiosk.config import default_data_dir, load_config, prepare_data_dir
+from kiosk.errors import KioskError
+from kiosk.store.database import DATABASE_FILE, open_database
+from kiosk.store.outbox import counts
+from sync.client import CentralClient, CentralError
+from sync.credential import Credential, load_credential, save_credential
+from sync.engine import SyncEngine
+
+log = logging.getLogger(__name__)
+
+
+class SyncCommandError(KioskError):
+    """A sync command could not do its work; the message says why."""
+
+
+def add_sync_commands(commands, add_common_options) -> None:
+    enroll = commands.add_parser("enroll", help="join this kiosk to the central server with a one-time code")
+    add_common_options(enroll)
+    enroll.add_argument("--server", required=True, help="central API address, e.g. https://central.example")
+    enroll.add_argument("--code", required=True, help="one-time enrolment code from slvie-central enroll-code")
+    enroll.add_argument("--name", default=socket.gethostname(), help="a name for this kiosk")
+    enroll.set_defaults(handler=_enroll)
+
+    sync = commands.add_parser("sync", help="exchange with the central server")
+    add_common_options(sync)
+    sync.add_argument("--once", action="store_true", required=True, help="run one cycle and say what it did")
+    sync.set_defaults(handler=_sync_once)
+
+
+def _enroll(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    data_dir = prepare_data_dir(args.data_dir or default_data_dir())
+    client = CentralClient(args.server, ca_bundle=config.central.ca_bundle or None)
+    try:
+        enrolment = client.enroll(args.code.strip(), args.name)
+    except CentralError as error:
+        raise SyncCommandError(f"Inscription refusée : {error.fr}", f"Enrolment refused: {error.en}") from None
+    finally:
+        client.close()
+    save_credential(data_dir, Credential(args.server, enrolment.kiosk_id, enrolment.site_id, enrolment.token))
+    print(f"Borne inscrite : {enrolment.kiosk_id} (site {enrolment.site_id}).")
+    print(f"Kiosk enrolled: {enrolment.kiosk_id} (site {enrolment.site_id}).")
+    return 0
+
+
+def _sync_once(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    data_dir = prepare_data_dir(args.data_dir or default_data_dir())
+    credential = load_credential(data_dir)
+    if credential is None:
+        raise SyncCommandError(
+            "Cette borne n'est pas inscrite : lancez d'abord « slvie-kiosk enroll ».",
+            "This kiosk is not enrolled: run 'slvie-kiosk enroll' first.",
+        )
+    db = open_database(data_dir / DATABASE_FILE)
+    client = CentralClient(credential.server, credential.token, ca_bundle=config.central.ca_bundle or None)
+    try:
+        report = SyncEngine(db, client).run_cycle()
+    except CentralError as error:
+        raise SyncCommandError(f"Synchronisation impossible : {error.fr}", f"Sync failed: {error.en}") from None
+    finally:
+        client.close()
+    waiting = counts(db)
+    db.close()
+    print(report.summary())
+    print(f"outbox: {waiting['pending']} waiting, {waiting['parked']} parked")
+    return 0

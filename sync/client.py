@@ -1,0 +1,139 @@
+"""The kiosk's HTTP client for the central API (`docs/sync-protocol.md`).
+
+Failures come in three kinds the sync engine treats differently: a transient one
+(no network, timeout, 5xx) is retried later; a credential the centre refuses stops
+sync until IT enrols the kiosk again; a request the centre refuses as malformed
+is reported with the centre's own words. The token never appears in an error or a log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import requests
+
+API_PREFIX = "/v1"
+CONNECT_TIMEOUT = 5
+READ_TIMEOUT = 30
+MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+
+
+class CentralError(Exception):
+    def __init__(self, message: str, fr: str = "", en: str = ""):
+        super().__init__(message)
+        self.fr = fr or message
+        self.en = en or message
+
+
+class TransientError(CentralError):
+    """Try again later: the network or the centre is not answering properly."""
+
+
+class CredentialRefused(CentralError):
+    """The centre does not accept this kiosk's credential (unknown or revoked)."""
+
+
+class RequestRefused(CentralError):
+    """The centre refuses this request as it is (4xx); sending it again unchanged will not help."""
+
+    def __init__(self, message: str, status: int, code: str, fr: str, en: str):
+        super().__init__(message, fr, en)
+        self.status = status
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    kiosk_id: str
+    site_id: str
+    token: str
+
+
+class CentralClient:
+    def __init__(self, base_url: str, token: str | None = None, ca_bundle: str | None = None,
+                 timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT)):
+        self.base_url = base_url.rstrip("/")
+        if self.base_url.endswith(API_PREFIX):
+            self.base_url = self.base_url[: -len(API_PREFIX)]
+        self._token = token
+        self._timeout = timeout
+        self._session = requests.Session()
+        # TLS is always verified: against the system store, or the site's own CA bundle.
+        self._session.verify = ca_bundle or True
+        self._session.headers["User-Agent"] = "slvie-kiosk"
+
+    def __repr__(self) -> str:  # never show the token
+        return f"CentralClient({self.base_url!r})"
+
+    def close(self) -> None:
+        self._session.close()
+
+    def _request(self, method: str, path: str, *, auth: bool = True, **kwargs) -> dict:
+        headers = {"Authorization": f"Bearer {self._token}"} if auth and self._token else {}
+        try:
+            response = self._session.request(method, f"{self.base_url}{API_PREFIX}{path}", headers=headers,
+                                             timeout=self._timeout, **kwargs)
+            body = response.content
+        except requests.exceptions.SSLError as error:
+            raise TransientError(f"TLS verification failed: {type(error).__name__}",
+                                 "Le certificat du serveur central n'est pas reconnu.",
+                                 "The central server's certificate is not trusted.") from None
+        except requests.RequestException as error:
+            raise TransientError(f"no answer from the centre: {type(error).__name__}",
+                                 "Le serveur central ne répond pas.", "The central server does not answer.") from None
+        if len(body) > MAX_RESPONSE_BYTES:
+            raise TransientError("answer too large", "Réponse trop grande du serveur central.",
+                                 "Answer from the central server too large.")
+        if response.status_code >= 500:
+            raise TransientError(f"centre error {response.status_code}", "Le serveur central a un problème.",
+                                 "The central server has a problem.")
+        error = _error_body(response)
+        if response.status_code in (401, 403):
+            raise CredentialRefused(f"credential refused ({response.status_code})",
+                                    error.get("fr", "Cette borne n'est pas reconnue par le serveur central."),
+                                    error.get("en", "This kiosk is not recognised by the central server."))
+        if response.status_code >= 400:
+            raise RequestRefused(f"request refused ({response.status_code} {error.get('code', '')})",
+                                 response.status_code, error.get("code", ""),
+                                 error.get("fr", "Requête refusée par le serveur central."),
+                                 error.get("en", "Request refused by the central server."))
+        try:
+            document = response.json()
+        except ValueError:
+            raise TransientError("the centre's answer is not JSON", "Réponse illisible du serveur central.",
+                                 "Unreadable answer from the central server.") from None
+        if not isinstance(document, dict):
+            raise TransientError("the centre's answer is not a JSON object", "Réponse illisible du serveur central.",
+                                 "Unreadable answer from the central server.")
+        return document
+
+    def health(self) -> dict:
+        return self._request("GET", "/health", auth=False)
+
+    def me(self) -> dict:
+        return self._request("GET", "/me")
+
+    def enroll(self, code: str, kiosk_name: str) -> Enrolment:
+        answer = self._request("POST", "/enroll", auth=False, json={"code": code, "kiosk_name": kiosk_name})
+        try:
+            return Enrolment(str(answer["kiosk_id"]), str(answer["site_id"]), str(answer["token"]))
+        except KeyError:
+            raise TransientError("enrolment answer incomplete") from None
+
+    def push(self, operations: list[dict]) -> list[dict]:
+        answer = self._request("POST", "/operations", json={"operations": operations})
+        results = answer.get("results")
+        if not isinstance(results, list):
+            raise TransientError("push answer without results")
+        return results
+
+    def changes(self, cursor: int, limit: int) -> dict:
+        return self._request("GET", "/changes", params={"cursor": cursor, "limit": limit})
+
+
+def _error_body(response: requests.Response) -> dict:
+    try:
+        error = response.json().get("error", {})
+    except (ValueError, AttributeError):
+        return {}
+    return error if isinstance(error, dict) else {}

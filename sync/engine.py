@@ -1,0 +1,265 @@
+"""One sync cycle: push the outbox, then pull the centre's changes (DESIGN.md section 3).
+
+- Push in batches; the centre answers per operation; each batch's answers are
+  applied in one transaction. An operation the centre can never accept is parked
+  with its reason and never blocks the ones behind it.
+- Pull by cursor in pages; every page is validated whole before anything is
+  written, then applied with its cursor in one transaction. A local booking still
+  in the outbox is not overwritten by pulled data: the centre's answer settles it.
+- Seats this kiosk holds in bookings not yet acknowledged are added back onto the
+  pulled figures, so an offline confirmation is never handed out twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlite_utils
+
+from kiosk.domain.booking import BookingState
+from kiosk.domain.catalog import parse_category, parse_offer, parse_service
+from kiosk.domain.document import DocumentReader
+from kiosk.domain.household import parse_household
+from kiosk.errors import KioskError
+from kiosk.store import bookings as booking_store
+from kiosk.store import catalog as catalog_store
+from kiosk.store import households as household_store
+from kiosk.store import outbox
+from kiosk.store.database import transaction
+from kiosk.store.state import read_state, write_state
+from sync.client import CentralClient, RequestRefused, TransientError
+
+log = logging.getLogger(__name__)
+
+PUSH_BATCH = 500
+PULL_PAGE = 500
+MAX_PAGES_PER_CYCLE = 400
+CHANGE_KINDS = ("category", "concierge_service", "offer", "household", "booking")
+
+
+class PageRejected(KioskError):
+    """A page from the centre failed validation; nothing of it was written."""
+
+
+@dataclass
+class CycleReport:
+    pushed: int = 0
+    applied: int = 0
+    parked: int = 0
+    pulled: int = 0
+    pages: int = 0
+    cursor: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (f"pushed {self.pushed} (applied {self.applied}, parked {self.parked}); "
+                f"pulled {self.pulled} changes in {self.pages} pages; cursor {self.cursor}")
+
+
+class SyncEngine:
+    def __init__(self, db: sqlite_utils.Database, client: CentralClient,
+                 clock: Callable[[], datetime] = datetime.now, push_batch: int = PUSH_BATCH,
+                 pull_page: int = PULL_PAGE):
+        self.db = db
+        self.client = client
+        self.clock = clock
+        self.push_batch = push_batch
+        self.pull_page = pull_page
+
+    def run_cycle(self) -> CycleReport:
+        report = CycleReport()
+        self.push(report)
+        self.pull(report)
+        with transaction(self.db):
+            write_state(self.db, "sync_last_success", self.clock().isoformat(timespec="seconds"))
+        return report
+
+    # -- push ------------------------------------------------------------------------------
+
+    def push(self, report: CycleReport) -> None:
+        while batch := outbox.next_batch(self.db, self.push_batch):
+            try:
+                results = self.client.push([_wire(op) for op in batch])
+            except RequestRefused as refused:
+                if len(batch) > 1:
+                    self._push_one_by_one(batch, report)
+                    continue
+                self._park_refused(batch[0], refused, report)
+                continue
+            except Exception as error:
+                with transaction(self.db):
+                    outbox.record_failed_attempt(self.db, [op["op_id"] for op in batch], type(error).__name__)
+                raise
+            self._apply_results(batch, results, report)
+
+    def _push_one_by_one(self, batch: list[dict], report: CycleReport) -> None:
+        """A batch refused whole: send each alone, so one bad operation is parked, not the rest."""
+        for op in batch:
+            try:
+                results = self.client.push([_wire(op)])
+            except RequestRefused as refused:
+                self._park_refused(op, refused, report)
+                continue
+            self._apply_results([op], results, report)
+
+    def _park_refused(self, op: dict, refused: RequestRefused, report: CycleReport) -> None:
+        with transaction(self.db):
+            reason = {"code": refused.code or f"http_{refused.status}", "fr": refused.fr, "en": refused.en}
+            self._reject(op, reason)
+        report.pushed += 1
+        report.parked += 1
+
+    def _apply_results(self, batch: list[dict], results: list[dict], report: CycleReport) -> None:
+        _check_results(batch, results)
+        with transaction(self.db):
+            for op, result in zip(batch, results):
+                if result["outcome"] == "applied":
+                    outbox.remove(self.db, op["op_id"])
+                    booking = result.get("booking")
+                    if isinstance(booking, dict):
+                        reason = booking.get("reason") or {}
+                        booking_store.set_booking_state(self.db, booking["booking_id"], BookingState(booking["state"]),
+                                                        reason.get("fr", ""), reason.get("en", ""))
+                    report.applied += 1
+                else:
+                    self._reject(op, result.get("reason") or {})
+                    report.parked += 1
+                report.pushed += 1
+
+    def _reject(self, op: dict, reason: dict) -> None:
+        outbox.park(self.db, op["op_id"], reason)
+        log.warning("operation %s (%s) parked: %s", op["op_id"], op["kind"], reason.get("code", "?"))
+        if op["kind"] == "booking.create":
+            booking_store.set_booking_state(self.db, op["payload"]["booking_id"], BookingState.REFUSED,
+                                            reason.get("fr", ""), reason.get("en", ""))
+
+    # -- pull ------------------------------------------------------------------------------
+
+    def pull(self, report: CycleReport) -> None:
+        cursor = int(read_state(self.db, "sync_cursor") or 0)
+        for _ in range(MAX_PAGES_PER_CYCLE):
+            page = self.client.changes(cursor, self.pull_page)
+            changes, next_cursor, more, tiers = self._validate_page(page, cursor)
+            self._apply_page(changes, next_cursor, tiers)
+            report.pulled += len(changes)
+            report.pages += 1
+            cursor = next_cursor
+            if not more:
+                break
+        report.cursor = cursor
+
+    def _validate_page(self, page: dict, cursor: int) -> tuple[list[tuple[str, str, object]], int, bool, int]:
+        def bad(what: str) -> PageRejected:
+            log.error("pulled page refused: %s", what)
+            return PageRejected(f"Page du serveur central refusée : {what}.", f"Page from the centre refused: {what}.")
+
+        items, next_cursor, more = page.get("changes"), page.get("cursor"), page.get("more")
+        tiers = page.get("price_tiers", 7)
+        if not isinstance(items, list) or not isinstance(more, bool) or isinstance(next_cursor, bool) \
+                or not isinstance(next_cursor, int) or isinstance(tiers, bool) or not isinstance(tiers, int):
+            raise bad("malformed envelope")
+        if len(items) > self.pull_page:
+            raise bad("more changes than asked for")
+        if next_cursor < cursor:
+            raise bad("cursor going backwards")
+        if more and not items:
+            raise bad("an empty page announcing more")
+        category_ids = {c.id for c in catalog_store.list_categories(self.db)}
+        parsed: list[tuple[str, str, object]] = []
+        for index, item in enumerate(items):
+            if not isinstance(item, dict) or item.get("kind") not in CHANGE_KINDS or not isinstance(item.get("id"), str):
+                raise bad(f"change {index} malformed")
+            seq = item.get("seq")
+            if isinstance(seq, bool) or not isinstance(seq, int) or not cursor < seq <= next_cursor:
+                raise bad(f"change {index} out of the page's sequence")
+            kind, data = item["kind"], item.get("data")
+            if data is None:
+                parsed.append((kind, item["id"], None))
+                continue
+            reader = DocumentReader(data, f"{kind}[{index}]", PageRejected,
+                                    "Page du serveur central refusée", "Page from the centre refused")
+            if kind == "category":
+                value = parse_category(reader)
+                category_ids.add(value.id)
+            elif kind == "concierge_service":
+                value = parse_service(reader)
+            elif kind == "offer":
+                value = parse_offer(reader, tiers, category_ids)
+            elif kind == "household":
+                value = parse_household(reader)
+            else:
+                value = _parse_booking(reader)
+            if getattr(value, "id", getattr(value, "household_id", item["id"])) != item["id"] and kind != "booking":
+                raise bad(f"change {index} names another entity than its data")
+            parsed.append((kind, item["id"], value))
+        return parsed, next_cursor, more, tiers
+
+    def _apply_page(self, changes: list[tuple[str, str, object]], next_cursor: int, tiers: int) -> None:
+        now = self.clock()
+        with transaction(self.db):
+            held = booking_store.unacknowledged_seats(self.db)
+            catalog_store.upsert_categories(self.db, [v for k, _, v in changes if k == "category" and v])
+            catalog_store.upsert_services(self.db, [v for k, _, v in changes if k == "concierge_service" and v])
+            catalog_store.upsert_offers(self.db, [v for k, _, v in changes if k == "offer" and v], now, held)
+            catalog_store.withdraw_offers(self.db, [i for k, i, v in changes if k == "offer" and v is None])
+            for kind, identifier, value in changes:
+                if kind == "household":
+                    if value is None:
+                        household_store.remove_household(self.db, identifier)
+                    else:
+                        household_store.upsert_household(self.db, value)
+                elif kind == "booking" and value is not None:
+                    row = self.db.execute(
+                        "SELECT o.id FROM sessions s JOIN offers o ON o.num = s.offer_num WHERE s.id = ?",
+                        [value["session_id"]],
+                    ).fetchone()
+                    booking_store.record_pulled_booking(self.db, value, row[0] if row else None, now)
+            write_state(self.db, "sync_cursor", str(next_cursor))
+
+
+def _wire(op: dict) -> dict:
+    return {"op_id": op["op_id"], "kind": op["kind"], "created_at": op["created_at"], "payload": op["payload"]}
+
+
+def _check_results(batch: list[dict], results: list[dict]) -> None:
+    """The centre's answers must match the batch one for one before any is applied."""
+    if len(results) != len(batch):
+        raise TransientError("the centre answered for a different number of operations")
+    for op, result in zip(batch, results):
+        if not isinstance(result, dict) or result.get("op_id") != op["op_id"]:
+            raise TransientError("the centre's answers do not match the operations sent")
+        if result.get("outcome") not in ("applied", "rejected"):
+            raise TransientError("the centre's answer has an unknown outcome")
+        booking = result.get("booking")
+        if booking is not None:
+            if not isinstance(booking, dict) or booking.get("state") not in {s.value for s in BookingState}:
+                raise TransientError("the centre's booking answer is malformed")
+
+
+def _parse_booking(r: DocumentReader) -> dict:
+    booking_id = r.text("booking_id", 36, 36)
+    try:
+        uuid.UUID(booking_id)
+    except ValueError:
+        raise r.fail("booking_id", "n'est pas un identifiant valable", "is not a valid id") from None
+    participants = r.value.get("participants")
+    if not isinstance(participants, list) or not 1 <= len(participants) <= 99 or \
+            not all(isinstance(p, str) and 0 < len(p) <= 40 for p in participants):
+        raise r.fail("participants", "est malformé", "is malformed")
+    reason = r.value.get("reason")
+    if reason is not None and not (isinstance(reason, dict) and all(
+            isinstance(reason.get(k), str) and len(reason[k]) <= 400 for k in ("fr", "en"))):
+        raise r.fail("reason", "est malformé", "is malformed")
+    return {
+        "booking_id": booking_id,
+        "session_id": r.identifier("session_id"),
+        "household_id": r.identifier("household_id"),
+        "participants": participants,
+        "state": r.choice("state", [s.value for s in BookingState]),
+        "total_cents": r.integer("total_cents", 0, 100_000_000),
+        "reason": reason,
+    }

@@ -1,0 +1,114 @@
+"""The thin Qt side of sync: runs the engine on its own thread, on a timer and when the
+network comes back, and tells the window how things stand. The engine knows nothing of Qt.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtNetwork import QNetworkInformation
+
+from kiosk.config import KioskConfig
+from kiosk.errors import KioskError
+from kiosk.store.database import DATABASE_FILE, open_database
+from kiosk.store.outbox import counts
+from kiosk.store.state import read_state
+from sync.backoff import retry_delay
+from sync.client import CentralClient, CentralError, CredentialRefused
+from sync.credential import Credential
+from sync.engine import SyncEngine
+
+log = logging.getLogger(__name__)
+
+INTERVAL_SECONDS = 60
+
+
+class SyncWorker(QObject):
+    status_changed = Signal(dict)  # online, last_success, pending, parked, problem (fr/en) or None
+
+    def __init__(self, data_dir: Path, config: KioskConfig, credential: Credential,
+                 interval_seconds: int = INTERVAL_SECONDS):
+        super().__init__()
+        self._data_dir = data_dir
+        self._config = config
+        self._credential = credential
+        self._interval_ms = interval_seconds * 1000
+        self._failures = 0
+        self._thread = QThread()
+        self._thread.setObjectName("sync")
+        self.moveToThread(self._thread)
+        self._thread.started.connect(self._setup)
+        self._timer: QTimer | None = None
+        self._db = None
+        self._engine: SyncEngine | None = None
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._thread.quit()
+        self._thread.wait(10_000)
+
+    def request_now(self) -> None:
+        """Run a cycle as soon as the worker is free (from any thread)."""
+        QTimer.singleShot(0, self, self.cycle)
+
+    @Slot()
+    def _setup(self) -> None:
+        # Its own connection: SQLite connections stay on the thread that uses them.
+        self._db = open_database(self._data_dir / DATABASE_FILE)
+        client = CentralClient(self._credential.server, self._credential.token,
+                               ca_bundle=self._config.central.ca_bundle or None)
+        self._engine = SyncEngine(self._db, client)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.cycle)
+        self._thread.finished.connect(self._teardown, Qt.ConnectionType.DirectConnection)
+        if QNetworkInformation.loadDefaultBackend() and QNetworkInformation.instance():
+            QNetworkInformation.instance().reachabilityChanged.connect(self._reachability)
+        self.cycle()
+
+    def _reachability(self, reachability: QNetworkInformation.Reachability) -> None:
+        if reachability == QNetworkInformation.Reachability.Online:
+            self.request_now()
+
+    @Slot()
+    def cycle(self) -> None:
+        problem = None
+        try:
+            report = self._engine.run_cycle()
+            self._failures = 0
+            log.info("sync: %s", report.summary())
+            delay_ms = self._interval_ms
+        except (CentralError, KioskError) as error:
+            self._failures += 1
+            delay_ms = int(retry_delay(self._failures) * 1000)
+            problem = {"fr": error.fr, "en": error.en}
+            log.warning("sync failed (%s); next try in %.0f s", type(error).__name__, delay_ms / 1000)
+            if isinstance(error, CredentialRefused):
+                delay_ms = max(delay_ms, self._interval_ms)
+        self._timer.start(delay_ms)
+        self.status_changed.emit(self._status(problem))
+
+    def _status(self, problem: dict | None) -> dict:
+        waiting = counts(self._db)
+        last = read_state(self._db, "sync_last_success")
+        return {
+            "online": problem is None,
+            "last_success": datetime.fromisoformat(last) if last else None,
+            "pending": waiting["pending"],
+            "parked": waiting["parked"],
+            "problem": problem,
+        }
+
+    @Slot()
+    def _teardown(self) -> None:
+        if self._timer:
+            self._timer.stop()
+        if self._engine:
+            self._engine.client.close()
+        if self._db:
+            self._db.close()

@@ -1,0 +1,172 @@
+"""The sync engine against the real reference server over loopback, with faults in between."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+
+from kiosk.domain.booking import BookingState
+from kiosk.store.database import transaction
+from kiosk.store.outbox import counts, enqueue, parked_operations
+from kiosk.store.state import read_state
+from sync.client import TransientError
+from sync.engine import CycleReport, PageRejected
+from tests.factories import NOW
+
+
+def claire(kiosk):
+    return kiosk.services.identity.identify("1000000000017", "1234").household
+
+
+def centre_bookings(centre, kiosk_name="audit"):
+    """Every booking the centre holds for the default site, as a fresh kiosk would pull them."""
+    client = centre.enroll(name=kiosk_name)
+    entities, _ = client.pull_all()
+    return {key[1]: value for key, value in entities.items() if key[0] == "booking" and value}
+
+
+def test_a_first_sync_fills_an_empty_kiosk(make_kiosk):
+    kiosk = make_kiosk()
+    assert kiosk.services.catalog.offer_count() == 0
+    report = kiosk.sync()
+    assert report.pulled > 0 and report.pages >= 1
+    assert kiosk.services.catalog.offer("T1").title == "Théâtre : Le Malade imaginaire"
+    assert [s.name_fr for s in kiosk.services.catalog.concierge_services()] == ["Pressing"]
+    assert claire(kiosk).tier == 3  # households of the site arrive with their PIN hashes
+    again = kiosk.sync()
+    assert again.pulled == 0 and again.pushed == 0
+
+
+def test_a_booking_made_offline_reaches_the_centre_once(make_kiosk, centre):
+    kiosk = make_kiosk()
+    kiosk.sync()
+    centre.stop()  # the network is down: the kiosk still confirms inside its allocation
+    booking = kiosk.services.bookings.book("T1", "T1-S1", claire(kiosk), ["P1", "P2"])
+    assert booking.state == BookingState.CONFIRMED
+    with pytest.raises(TransientError):
+        kiosk.sync()
+    assert counts(kiosk.services.db)["pending"] == 1
+    centre.start()
+    report = kiosk.sync()
+    assert report.applied == 1
+    assert counts(kiosk.services.db) == {"pending": 0, "parked": 0}
+    assert kiosk.services.bookings.booking(booking.booking_id).state == BookingState.CONFIRMED
+    kiosk.sync()
+    held = centre_bookings(centre)
+    assert list(held) == [booking.booking_id] and held[booking.booking_id]["state"] == "confirmed"
+    assert centre.seat_problems() == []
+
+
+@pytest.mark.parametrize("fault", ["drop_request", "drop_response", "error500", "delay:6"])
+def test_a_push_broken_on_the_way_is_retried_and_applied_once(make_kiosk, centre, proxy, fault):
+    kiosk = make_kiosk()
+    kiosk.sync()
+    booking = kiosk.services.bookings.book("T1", "T1-S1", claire(kiosk), ["P1"])
+    proxy.inject(fault)  # the push of the next cycle breaks (a 6 s delay outlasts the kiosk's 5 s timeout)
+    with pytest.raises(TransientError):
+        kiosk.sync()
+    kiosk.sync()
+    assert counts(kiosk.services.db)["pending"] == 0
+    assert list(centre_bookings(centre)) == [booking.booking_id]
+    assert centre.seat_problems() == []
+
+
+def test_beyond_its_allocation_the_kiosk_asks_and_the_centre_decides(make_kiosk, centre):
+    kiosk = make_kiosk()
+    centre.set_allocation("T1-S1", "DEMO-LYON-PARTDIEU", 1)
+    kiosk.sync()
+    household = claire(kiosk)
+    first = kiosk.services.bookings.book("T1", "T1-S1", household, ["P1"])
+    second = kiosk.services.bookings.book("T1", "T1-S1", household, ["P2"])
+    assert (first.state, second.state) == (BookingState.CONFIRMED, BookingState.REQUESTED)
+    kiosk.sync()
+    # The session has places outside the sites' allocations: the centre confirms the request.
+    assert kiosk.services.bookings.booking(second.booking_id).state == BookingState.CONFIRMED
+
+
+def test_an_operation_the_centre_refuses_is_parked_and_does_not_block_the_rest(make_kiosk, centre):
+    kiosk = make_kiosk()
+    kiosk.sync()
+    household = claire(kiosk)
+    with transaction(kiosk.services.db):  # an operation the centre can never apply: its session is unknown there
+        enqueue(kiosk.services.db, "booking.create", {
+            "booking_id": str(uuid.uuid4()), "session_id": "NO-SUCH-SESSION", "household_id": "H1",
+            "participants": ["P1"], "tier": 3, "total_cents": 0, "kiosk_state": "requested"}, NOW)
+    fine = kiosk.services.bookings.book("T1", "T1-S1", household, ["P1"])
+    report = kiosk.sync()
+    assert (report.applied, report.parked) == (1, 1)
+    assert kiosk.services.bookings.booking(fine.booking_id).state == BookingState.CONFIRMED
+    (parked,) = parked_operations(kiosk.services.db)
+    assert parked["payload"]["session_id"] == "NO-SUCH-SESSION" and parked["reason"]["fr"]
+    assert kiosk.sync().pushed == 0  # parked for a correspondent, not retried for ever
+
+
+def test_the_same_person_booked_on_two_kiosks_is_refused_by_the_centre(make_kiosk, centre):
+    first, second = make_kiosk("k1"), make_kiosk("k2")
+    first.sync()
+    second.sync()
+    one = first.services.bookings.book("T1", "T1-S1", claire(first), ["P1"])
+    two = second.services.bookings.book("T1", "T1-S1", claire(second), ["P1"])
+    first.sync()
+    second.sync()
+    refused = second.services.bookings.booking(two.booking_id)
+    assert first.services.bookings.booking(one.booking_id).state == BookingState.CONFIRMED
+    assert refused.state == BookingState.REFUSED and "Claire" in refused.reason_fr
+    session = next(s for s in second.services.catalog.offer("T1").sessions if s.id == "T1-S1")
+    assert session.site_taken == 1  # the refused booking's seat went back; the other kiosk's is counted
+    assert centre.seat_problems() == []
+
+
+def test_a_withdrawn_offer_disappears_from_the_kiosk(make_kiosk, centre):
+    kiosk = make_kiosk()
+    kiosk.sync()
+    centre.withdraw_offer("P1")
+    kiosk.sync()
+    assert kiosk.services.catalog.offer("P1") is None
+    assert kiosk.services.catalog.offer("T1") is not None
+
+
+def test_a_cancellation_gives_the_place_back_at_the_centre(make_kiosk, centre):
+    kiosk = make_kiosk()
+    kiosk.sync()
+    household = claire(kiosk)
+    booking = kiosk.services.bookings.book("T1", "T1-S1", household, ["P1"])
+    kiosk.sync()
+    kiosk.services.bookings.cancel(booking.booking_id, household)
+    kiosk.sync()
+    assert centre_bookings(centre)[booking.booking_id]["state"] == "cancelled"
+    assert kiosk.services.bookings.booking(booking.booking_id).state == BookingState.CANCELLED
+
+
+def test_pulled_figures_never_give_away_seats_taken_offline(make_kiosk, centre, proxy):
+    kiosk = make_kiosk()
+    kiosk.sync()
+    kiosk.services.bookings.book("T1", "T1-S1", claire(kiosk), ["P1", "P2"])
+    proxy.inject("drop_request")  # the push fails, the pull of the same cycle never happens…
+    with pytest.raises(TransientError):
+        kiosk.sync()
+    kiosk.engine.pull(CycleReport())  # …and a pull alone comes in before the push gets through
+    session = next(s for s in kiosk.services.catalog.offer("T1").sessions if s.id == "T1-S1")
+    assert session.site_taken == 2  # the centre does not know them yet; the kiosk keeps them
+
+
+@pytest.mark.parametrize("page, why", [
+    (b"not json", "unreadable"),
+    (json.dumps({"changes": "x", "cursor": 1, "more": False}).encode(), "envelope"),
+    (json.dumps({"changes": [{"seq": 1, "kind": "offer", "id": "T1", "data": {"id": "T1"}}],
+                 "cursor": 1, "more": False, "price_tiers": 7}).encode(), "offer"),
+    (json.dumps({"changes": [], "cursor": -5, "more": False}).encode(), "backwards"),
+])
+def test_a_bad_page_from_the_centre_changes_nothing(make_kiosk, proxy, page, why):
+    kiosk = make_kiosk()
+    kiosk.sync()
+    cursor = read_state(kiosk.services.db, "sync_cursor")
+    before = kiosk.services.catalog.offer_count()
+    proxy.inject(("replace", page))  # this cycle has nothing to push: its first request is the pull
+    with pytest.raises((PageRejected, TransientError)):
+        kiosk.sync()
+    assert read_state(kiosk.services.db, "sync_cursor") == cursor
+    assert kiosk.services.catalog.offer_count() == before
+    assert kiosk.sync().pulled == 0  # and the next cycle carries on

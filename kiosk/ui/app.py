@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -15,7 +16,11 @@ from kiosk.ui.keyboard import KeyboardDock, select_input_method
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.theme import BODY_PX, style_sheet
 from sync.credential import load_credential
+from sync.demo import DemoCentreError, start_demo_centre
 from sync.worker import SyncWorker
+
+
+log = logging.getLogger(__name__)
 
 
 def create_application(config: KioskConfig, argv: list[str] | None = None) -> tuple[QApplication, bool]:
@@ -71,10 +76,18 @@ def start_sync(services: KioskServices, window: MainWindow) -> SyncWorker | None
 
 def run_kiosk(data_dir: Path | None, config_path: Path | None, demo: bool, windowed: bool) -> int:
     app, window, services = start_kiosk(data_dir, config_path, demo, windowed)
+    centre = None
+    if demo:
+        try:
+            centre = start_demo_centre(services.data_dir, services.config.site.id)
+        except DemoCentreError as error:
+            log.warning("demo centre not started, the kiosk runs offline: %s", error.en)
     worker = start_sync(services, window)
     try:
         return app.exec()
     finally:
         if worker:
             worker.stop()
+        if centre:
+            centre.stop()
         services.close()

@@ -1,0 +1,112 @@
+"""The demo's own central server: the reference server on loopback, loaded with the demo data,
+and this kiosk enrolled with it, so `slvie-kiosk run --demo` shows the whole loop."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import requests
+
+from kiosk.errors import KioskError
+from sync.client import CentralClient, CentralError
+from sync.credential import Credential, load_credential, save_credential
+
+log = logging.getLogger(__name__)
+
+DEMO_CENTRAL_DB = "demo-central.sqlite3"
+PREFERRED_PORT = 8765
+START_TIMEOUT = 20.0
+
+
+class DemoCentreError(KioskError):
+    """The demo's central server could not be started; the kiosk runs on without it."""
+
+
+@dataclass
+class DemoCentre:
+    process: subprocess.Popen
+    url: str
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def _central(*args: str, db: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "sync.server.cli", "--db", str(db), *args],
+                          capture_output=True, text=True, timeout=120)
+
+
+def _port() -> int:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", PREFERRED_PORT))
+            return PREFERRED_PORT
+        except OSError:
+            probe.bind(("127.0.0.1", 0))
+            return probe.getsockname()[1]
+
+
+def start_demo_centre(data_dir: Path, site_id: str) -> DemoCentre:
+    """Start (and on first use fill) the demo centre, and make sure this kiosk is enrolled with it."""
+    db = data_dir / DEMO_CENTRAL_DB
+    if not db.exists():
+        loaded = _central("load-demo", "--site", site_id, db=db)
+        if loaded.returncode != 0:
+            raise DemoCentreError("Le serveur central de démonstration n'a pas pu être préparé.",
+                                  f"The demo central server could not be prepared: {loaded.stderr[-500:]}")
+    port = _port()
+    url = f"http://127.0.0.1:{port}"
+    with open(data_dir / "demo-central.log", "ab") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "sync.server.cli", "--db", str(db), "--host", "127.0.0.1", "--port", str(port),
+             "--log-level", "warning"],
+            stdout=output, stderr=subprocess.STDOUT,
+        )
+    centre = DemoCentre(process, url)
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise DemoCentreError("Le serveur central de démonstration s'est arrêté au démarrage.",
+                                  "The demo central server stopped while starting.")
+        try:
+            if requests.get(f"{url}/v1/health", timeout=1).status_code == 200:
+                break
+        except requests.RequestException:
+            time.sleep(0.1)
+    else:
+        centre.stop()
+        raise DemoCentreError("Le serveur central de démonstration ne répond pas.",
+                              "The demo central server does not answer.")
+    _enrol(data_dir, db, url, site_id)
+    return centre
+
+
+def _enrol(data_dir: Path, db: Path, url: str, site_id: str) -> None:
+    credential = load_credential(data_dir)
+    if credential is not None:
+        # Same demo centre, perhaps on another port this time: keep the credential, follow the address.
+        if credential.server != url:
+            save_credential(data_dir, replace(credential, server=url))
+        return
+    code = _central("enroll-code", "--site", site_id, db=db)
+    if code.returncode != 0:
+        raise DemoCentreError("Impossible d'inscrire la borne de démonstration.",
+                              f"The demo kiosk could not be enrolled: {code.stderr[-500:]}")
+    client = CentralClient(url)
+    try:
+        enrolment = client.enroll(code.stdout.strip().split()[-1], "Borne de démonstration")
+    except CentralError as error:
+        raise DemoCentreError(f"Inscription refusée : {error.fr}", f"Enrolment refused: {error.en}") from None
+    finally:
+        client.close()
+    save_credential(data_dir, Credential(url, enrolment.kiosk_id, enrolment.site_id, enrolment.token))

@@ -1,0 +1,118 @@
+"""What an administrator does to the centre's seats and offers: allocations, capacities, withdrawals, requests.
+
+Each function is one write transaction: a refused change changes nothing. Every
+change kiosks must see bumps the change sequence. Loading data is in `loading`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from datetime import datetime
+
+from kiosk.errors import KioskError
+from sync.server import bookings, decisions
+from sync.server.changes import bump
+from sync.server.clock import fmt_catalog
+from sync.server.db import Database
+
+DEFAULT_SITE = "DEMO-LYON-PARTDIEU"
+
+
+class AdminError(KioskError):
+    """An administrative change was refused; nothing was written."""
+
+
+def set_allocation(db: Database, session_id: str, site_id: str, seats: int, until: datetime | None,
+                   now: datetime) -> None:
+    """Grant `site_id` `seats` seats on a session (more, fewer or none), refused if places would not add up."""
+    if until is not None and until <= now:
+        raise AdminError("La date limite de l'allocation est déjà passée.",
+                         "The allocation's cut-off is already past.")
+    with db.write() as conn:
+        bookings.release_expired(conn, now)
+        session = _session(conn, session_id)
+        old = conn.execute("SELECT seats, used FROM allocations WHERE session_id = ? AND site_id = ?",
+                           (session_id, site_id)).fetchone()
+        old_seats, used = (old[0], old[1]) if old else (0, 0)
+        others = session["allocated"] - old_seats
+        problem = decisions.allocation_problem(session["capacity"], session["outside_taken"], others, seats, used)
+        if problem:
+            raise AdminError(f"Allocation refusée : {problem[0]}.", f"Allocation refused: {problem[1]}.")
+        conn.execute(
+            "INSERT INTO allocations (session_id, site_id, seats, external_used, used, until, until_is_start, "
+            "released) VALUES (?, ?, ?, 0, ?, ?, ?, 0) ON CONFLICT (session_id, site_id) DO UPDATE SET "
+            "seats = excluded.seats, until = excluded.until, until_is_start = excluded.until_is_start, released = 0",
+            (session_id, site_id, seats, used, fmt_catalog(until) if until else session["start"],
+             0 if until else 1))
+        conn.execute("UPDATE sessions SET allocated = ? WHERE id = ?", (others + seats, session_id))
+        bump(conn, "offer", session["offer_id"])
+        if seats < old_seats:
+            bookings.promote_waitlist(conn, session_id, now)
+
+
+def set_capacity(db: Database, session_id: str, capacity: int, now: datetime) -> None:
+    with db.write() as conn:
+        bookings.release_expired(conn, now)
+        session = _session(conn, session_id)
+        problem = decisions.capacity_problem(capacity, session["allocated"], session["outside_taken"])
+        if problem:
+            raise AdminError(f"Capacité refusée : {problem[0]}.", f"Capacity refused: {problem[1]}.")
+        conn.execute("UPDATE sessions SET capacity = ? WHERE id = ?", (capacity, session_id))
+        bump(conn, "offer", session["offer_id"])
+        if capacity > session["capacity"]:
+            bookings.promote_waitlist(conn, session_id, now)
+
+
+def withdraw_offer(db: Database, offer_id: str) -> bool:
+    """Withdraw an offer (kiosks get a tombstone); False if it already was. Its bookings are left as they are."""
+    with db.write() as conn:
+        row = conn.execute("SELECT withdrawn FROM offers WHERE id = ?", (offer_id,)).fetchone()
+        if row is None:
+            raise AdminError(f"Offre inconnue : {offer_id}.", f"Unknown offer: {offer_id}.")
+        if row[0]:
+            return False
+        conn.execute("UPDATE offers SET withdrawn = 1 WHERE id = ?", (offer_id,))
+        bump(conn, "offer", offer_id)
+        return True
+
+
+def decide_request(db: Database, booking_id: str, state: str, now: datetime) -> None:
+    with db.write() as conn:
+        problem = bookings.decide_request(conn, booking_id, state, now)
+    if problem:
+        raise AdminError(f"Décision refusée pour {booking_id} ({problem}).",
+                         f"Decision refused for {booking_id}: {problem}.")
+
+
+def _session(conn: sqlite3.Connection, session_id: str) -> sqlite3.Row:
+    row = conn.execute("SELECT * FROM sessions WHERE id = ?", (session_id,)).fetchone()
+    if row is None:
+        raise AdminError(f"Séance inconnue : {session_id}.", f"Unknown session: {session_id}.")
+    return row
+
+
+def seat_problems(db: Database) -> list[str]:
+    """Recount every session's seats from the bookings; the list of what does not add up (empty when sound)."""
+    conn = db.connection()
+    pool = dict(conn.execute("SELECT session_id, SUM(pool_seats) FROM bookings WHERE state = 'confirmed' "
+                             "GROUP BY session_id"))
+    alloc_used = {(r[0], r[1]): r[2] for r in conn.execute(
+        "SELECT session_id, site_id, SUM(alloc_seats) FROM bookings WHERE state = 'confirmed' "
+        "GROUP BY session_id, site_id")}
+    seats = defaultdict(int)
+    problems = []
+    for session_id, site_id, s, external_used, used in conn.execute(
+            "SELECT session_id, site_id, seats, external_used, used FROM allocations"):
+        seats[session_id] += s
+        if used != external_used + alloc_used.get((session_id, site_id), 0) or used > s:
+            problems.append(f"{session_id}@{site_id}: used {used}, seats {s}")
+    for sid, capacity, external, outside, allocated in conn.execute(
+            "SELECT id, capacity, external_taken, outside_taken, allocated FROM sessions"):
+        if outside != external + pool.get(sid, 0):
+            problems.append(f"{sid}: outside_taken {outside} != {external} + {pool.get(sid, 0)}")
+        if allocated != seats[sid]:
+            problems.append(f"{sid}: allocated {allocated} != {seats[sid]}")
+        if allocated + outside > capacity:
+            problems.append(f"{sid}: {allocated} allocated + {outside} outside > capacity {capacity}")
+    return problems

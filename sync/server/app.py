@@ -1,0 +1,247 @@
+"""The HTTP routes of `/v1` (docs/sync-protocol.md), errors as `{"error": {"code", "fr", "en"}}`."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from sync.server import auth, changes, operations
+from sync.server.clock import Clock, fmt, local_now
+from sync.server.db import Database
+from sync.server.models import (
+    MAX_OPERATIONS, BookingCancelPayload, BookingCreatePayload, ChangesPage, EnrollRequest, EnrollResponse,
+    ErrorResponse, Health, Me, OperationsRequest, OperationsResponse,
+)
+
+log = logging.getLogger("slvie.central")
+API_VERSION = "1"
+MAX_BODY_BYTES = 4 * 1024 * 1024
+RELEASE_EVERY_SECONDS = 30.0
+ERROR = {"model": ErrorResponse}
+AUTH_ERRORS = {401: ERROR, 403: ERROR}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, fr: str, en: str, headers: dict[str, str] | None = None):
+        super().__init__(en)
+        self.status, self.code, self.fr, self.en, self.headers = status, code, fr, en, headers
+
+
+def error_response(status: int, code: str, fr: str, en: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "fr": fr, "en": en}}, status_code=status, headers=headers)
+
+
+def _too_large() -> JSONResponse:
+    return error_response(413, "request_too_large",
+                          f"Envoi trop volumineux (plus de {MAX_BODY_BYTES // (1024 * 1024)} Mo) : envoyez-le en "
+                          "plusieurs fois.",
+                          f"Request too large (over {MAX_BODY_BYTES // (1024 * 1024)} MB): send it in several parts.")
+
+
+class BodyLimit:
+    """Refuse a request body over `limit` bytes with 413 before anything reads it (declared length or not)."""
+
+    def __init__(self, app, limit: int = MAX_BODY_BYTES):
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            return await self.app(scope, receive, send)
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            return await _too_large()(scope, receive, send)
+        chunks, size, more = [], 0, True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                return
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > self.limit:
+                return await _too_large()(scope, receive, send)
+            more = message.get("more_body", False)
+        replayed = False
+
+        async def replay():
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
+bearer = HTTPBearer(auto_error=False, description="the kiosk's token from POST /v1/enroll")
+
+
+def current_kiosk(request: Request,
+                  credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> auth.Kiosk:
+    kiosk = auth.kiosk_for_token(request.app.state.db, credentials.credentials) if credentials else None
+    if kiosk is None:
+        raise ApiError(401, "unauthenticated",
+                       "Ce kiosque n'est pas reconnu : il doit être enrôlé auprès du centre.",
+                       "This kiosk is not recognised: it must be enrolled with the centre.",
+                       {"WWW-Authenticate": "Bearer"})
+    if kiosk.revoked:
+        raise ApiError(403, "kiosk_revoked",
+                       "L'accès de ce kiosque au centre a été retiré. Prévenez l'informatique.",
+                       "This kiosk's access to the centre has been revoked. Tell IT.")
+    return kiosk
+
+
+KioskAuth = Annotated[auth.Kiosk, Depends(current_kiosk)]
+
+
+def create_app(db: Database | None = None, clock: Clock = local_now,
+               release_every: float = RELEASE_EVERY_SECONDS) -> FastAPI:
+    """The application; `db` may be None only to produce the OpenAPI document."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        stop = threading.Event()
+        worker = None
+        if db is not None:
+            worker = threading.Thread(target=_release_loop, args=(db, clock, stop, release_every),
+                                      name="allocation-release", daemon=True)
+            worker.start()
+        yield
+        stop.set()
+        if worker is not None:
+            worker.join(timeout=5)
+
+    app = FastAPI(title="SLVie central API", version=API_VERSION, lifespan=lifespan,
+                  description="Kiosk ↔ centre protocol of the SLVie kiosks: see docs/sync-protocol.md.",
+                  openapi_url="/v1/openapi.json", docs_url="/v1/docs", redoc_url=None)
+    app.add_middleware(BodyLimit)
+    _add_error_handlers(app)
+    app.state.db = db
+
+    @app.get("/v1/health", response_model=Health, tags=["kiosk"])
+    def health() -> dict:
+        """No credential needed; also gives the server's clock."""
+        db.connection().execute("SELECT 1").fetchone()
+        return {"status": "ok", "time": fmt(clock())}
+
+    @app.post("/v1/enroll", response_model=EnrollResponse, responses={403: ERROR, 422: ERROR}, tags=["kiosk"])
+    def enroll(body: EnrollRequest) -> dict:
+        """Exchange a one-time enrolment code for this kiosk's own token."""
+        try:
+            kiosk, token = auth.enroll(db, body.code, body.kiosk_name, clock())
+        except auth.EnrolmentRefused:
+            raise ApiError(403, "enrolment_refused",
+                           "Ce code d'enrôlement est inconnu, déjà utilisé ou expiré. Demandez-en un nouveau.",
+                           "This enrolment code is unknown, already used or expired. Ask for a new one.") from None
+        return {"kiosk_id": kiosk.id, "site_id": kiosk.site_id, "token": token}
+
+    @app.get("/v1/me", response_model=Me, responses=AUTH_ERRORS, tags=["kiosk"])
+    def me(kiosk: KioskAuth) -> dict:
+        return {"kiosk_id": kiosk.id, "site_id": kiosk.site_id, "kiosk_name": kiosk.name}
+
+    @app.post("/v1/operations", response_model=OperationsResponse, tags=["kiosk"],
+              responses={**AUTH_ERRORS, 400: ERROR, 413: ERROR, 422: ERROR})
+    def push(body: OperationsRequest, kiosk: KioskAuth) -> Response:
+        """Push up to 500 operations; one result each, in order; each op_id is applied at most once, forever."""
+        results = operations.push(db, kiosk, body.operations, clock)
+        return Response(json.dumps({"results": results}, ensure_ascii=False), media_type="application/json")
+
+    @app.get("/v1/changes", response_model=ChangesPage, responses={**AUTH_ERRORS, 409: ERROR, 422: ERROR},
+             tags=["kiosk"])
+    def pull(kiosk: KioskAuth,
+             cursor: Annotated[int, Query(ge=0, description="the last cursor saved (0 at first)")] = 0,
+             limit: Annotated[int, Query(ge=1, le=changes.MAX_PAGE)] = changes.DEFAULT_PAGE) -> Response:
+        """The changes after `cursor`, in seq order, each entity once at its latest state."""
+        try:
+            with db.read() as conn:
+                text = changes.read_page(conn, kiosk.site_id, cursor, limit)
+        except changes.CursorAhead as ahead:
+            raise ApiError(409, "cursor_ahead",
+                           "Le centre ne connaît pas ce point de synchronisation : le kiosque doit tout recharger "
+                           "depuis le début (curseur 0).",
+                           f"The centre does not know this sync point (its latest is {ahead.top}): the kiosk must "
+                           "reload everything from the start (cursor 0).") from None
+        return Response(text, media_type="application/json")
+
+    app.openapi = lambda: _openapi(app)
+    return app
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, error: ApiError) -> JSONResponse:
+        return error_response(error.status, error.code, error.fr, error.en, error.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, error: RequestValidationError) -> JSONResponse:
+        errors = error.errors()
+        if any(e["type"] == "json_invalid" for e in errors):
+            return error_response(400, "malformed_json", "Le contenu envoyé n'est pas du JSON valable.",
+                                  "The request body is not valid JSON.")
+        if any(tuple(e["loc"]) == ("body", "operations") and e["type"] == "too_long" for e in errors):
+            return error_response(413, "batch_too_large",
+                                  f"Trop d'opérations dans un seul envoi : {MAX_OPERATIONS} au plus.",
+                                  f"Too many operations in one request: at most {MAX_OPERATIONS}.")
+        first = errors[0]
+        where = ".".join(str(part) for part in first["loc"])
+        return error_response(422, "invalid_request",
+                              f"Requête refusée : le champ « {where} » est invalide ({first['msg']}).",
+                              f"Request refused: field '{where}' is invalid ({first['msg']}).")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        if error.status_code == 404:
+            return error_response(404, "not_found", "Cette adresse n'existe pas dans l'API du centre.",
+                                  "This address does not exist in the centre's API.")
+        if error.status_code == 405:
+            return error_response(405, "method_not_allowed", "Cette méthode n'est pas permise ici.",
+                                  "This method is not allowed here.")
+        return error_response(error.status_code, "http_error", str(error.detail), str(error.detail))
+
+    @app.exception_handler(Exception)
+    async def crash(request: Request, error: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return error_response(500, "internal_error",
+                              "Le centre a rencontré une erreur ; rien n'a été enregistré. Réessayez plus tard.",
+                              "The centre hit an error; nothing was recorded. Try again later.")
+
+
+def _openapi(app: FastAPI) -> dict:
+    """FastAPI's document, plus the operation payloads (which travel as plain objects inside a batch)."""
+    if app.openapi_schema is None:
+        schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        for model in (BookingCreatePayload, BookingCancelPayload):
+            schema["components"]["schemas"][model.__name__] = model.model_json_schema(
+                ref_template="#/components/schemas/{model}")
+        app.openapi_schema = schema
+    return app.openapi_schema
+
+
+def openapi_document() -> dict:
+    return create_app(None).openapi()
+
+
+def openapi_text() -> str:
+    return json.dumps(openapi_document(), ensure_ascii=False, indent=2) + "\n"
+
+
+def _release_loop(db: Database, clock: Clock, stop: threading.Event, every: float) -> None:
+    """Unused seats go back to the central pool at each allocation's cut-off, even when no kiosk pushes."""
+    from sync.server.bookings import release_expired
+
+    while not stop.wait(every):
+        try:
+            with db.write() as conn:
+                release_expired(conn, clock())
+        except Exception:  # noqa: BLE001 - keep the loop alive; the next push releases them too
+            log.exception("releasing expired allocations failed")

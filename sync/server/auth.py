@@ -1,0 +1,93 @@
+"""Kiosk enrolment and credentials.
+
+An administrator prints a one-time code for a site; the kiosk exchanges it for
+its own token. Only hashes of codes and tokens are stored: a copy of the
+database does not let anyone act as a kiosk. Both secrets are long random
+strings, so a plain SHA-256 is enough (no password stretching is needed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sync.server.clock import fmt
+from sync.server.db import Database
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I, O, 0, 1: read aloud and typed without doubt
+CODE_LENGTH = 12
+CODE_VALIDITY = timedelta(days=7)
+TOKEN_PREFIX = "slvk_"
+
+
+@dataclass(frozen=True)
+class Kiosk:
+    id: str
+    site_id: str
+    name: str
+    revoked: bool
+
+
+class EnrolmentRefused(Exception):
+    """The code is unknown, already used or expired (the kiosk is not told which)."""
+
+
+def secret_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def normalise_code(code: str) -> str:
+    return code.replace(" ", "").replace("-", "").upper()
+
+
+def create_enrolment_code(db: Database, site_id: str, now: datetime, validity: timedelta = CODE_VALIDITY) -> str:
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    with db.write() as conn:
+        conn.execute("INSERT INTO enrolment_codes (code_hash, site_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                     (secret_hash(code), site_id, fmt(now), fmt(now + validity)))
+    return code
+
+
+def enroll(db: Database, code: str, kiosk_name: str, now: datetime) -> tuple[Kiosk, str]:
+    """Spend a code: a new kiosk and its token (shown once, never stored)."""
+    with db.write() as conn:
+        row = conn.execute("SELECT site_id, expires_at, used_at FROM enrolment_codes WHERE code_hash = ?",
+                           (secret_hash(normalise_code(code)),)).fetchone()
+        if row is None or row["used_at"] is not None or row["expires_at"] < fmt(now):
+            raise EnrolmentRefused()
+        kiosk_id = _new_kiosk_id(conn)
+        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        conn.execute("INSERT INTO kiosks (id, site_id, name, token_hash, enrolled_at) VALUES (?, ?, ?, ?, ?)",
+                     (kiosk_id, row["site_id"], kiosk_name, secret_hash(token), fmt(now)))
+        conn.execute("UPDATE enrolment_codes SET used_at = ?, kiosk_id = ? WHERE code_hash = ?",
+                     (fmt(now), kiosk_id, secret_hash(normalise_code(code))))
+    return Kiosk(kiosk_id, row["site_id"], kiosk_name, False), token
+
+
+def _new_kiosk_id(conn: sqlite3.Connection) -> str:
+    while True:
+        kiosk_id = "K-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+        if conn.execute("SELECT 1 FROM kiosks WHERE id = ?", (kiosk_id,)).fetchone() is None:
+            return kiosk_id
+
+
+def kiosk_for_token(db: Database, token: str) -> Kiosk | None:
+    row = db.connection().execute("SELECT id, site_id, name, revoked_at FROM kiosks WHERE token_hash = ?",
+                                  (secret_hash(token),)).fetchone()
+    return None if row is None else Kiosk(row[0], row[1], row[2], row[3] is not None)
+
+
+def revoke(db: Database, kiosk_id: str, now: datetime) -> bool:
+    """Revoke a kiosk's credential for good; False if no such kiosk."""
+    with db.write() as conn:
+        cursor = conn.execute("UPDATE kiosks SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?",
+                              (fmt(now), kiosk_id))
+        return cursor.rowcount == 1
+
+
+def list_kiosks(db: Database) -> list[sqlite3.Row]:
+    return db.connection().execute(
+        "SELECT id, site_id, name, enrolled_at, revoked_at FROM kiosks ORDER BY enrolled_at, id").fetchall()

@@ -1,0 +1,131 @@
+"""The change sequence kiosks pull (docs/sync-protocol.md, "Pull").
+
+The `changes` table holds one row per entity (per site, for households and
+bookings) at the seq of its latest change: bumping an entity replaces its row
+with a new, higher seq. So a page lists each entity once, in seq order, and is
+rendered from the current state with a handful of queries, however long the
+kiosk was away. Offers are global (their places are rendered for the asking
+site); households and bookings are seen only by their own site.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+
+from sync.server.db import compact_json, get_meta
+
+GLOBAL = ""
+MAX_PAGE = 1000
+DEFAULT_PAGE = 500
+
+
+class CursorAhead(Exception):
+    """The kiosk's cursor is beyond anything this server ever issued (another or a rebuilt database)."""
+
+    def __init__(self, top: int):
+        super().__init__(top)
+        self.top = top
+
+
+def bump(conn: sqlite3.Connection, kind: str, entity_id: str, site_id: str = GLOBAL) -> None:
+    conn.execute("INSERT OR REPLACE INTO changes (kind, entity_id, site_id) VALUES (?, ?, ?)",
+                 (kind, entity_id, site_id))
+
+
+def bump_many(conn: sqlite3.Connection, kind: str, entity_ids: list[str], site_id: str = GLOBAL) -> None:
+    conn.executemany("INSERT OR REPLACE INTO changes (kind, entity_id, site_id) VALUES (?, ?, ?)",
+                     [(kind, entity_id, site_id) for entity_id in entity_ids])
+
+
+def read_page(conn: sqlite3.Connection, site_id: str, cursor: int, limit: int) -> str:
+    """The JSON text of one page of changes after `cursor` for a kiosk of `site_id` (call inside a read)."""
+    top = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()[0]
+    if cursor > top:
+        raise CursorAhead(top)
+    rows = conn.execute(
+        "SELECT seq, kind, entity_id, site_id FROM changes WHERE seq > ? AND site_id IN ('', ?) "
+        "ORDER BY seq LIMIT ?", (cursor, site_id, limit + 1)).fetchall()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = rows[-1][0] if more else top
+    ids: dict[str, list[str]] = defaultdict(list)
+    for _, kind, entity_id, _ in rows:
+        ids[kind].append(entity_id)
+    rendered: dict[tuple[str, str], str] = {}
+    for kind, renderer in _RENDERERS.items():
+        if ids.get(kind):
+            for entity_id, text in renderer(conn, ids[kind], site_id).items():
+                rendered[(kind, entity_id)] = text
+    items = [
+        f'{{"seq":{seq},"kind":"{kind}","id":{json.dumps(entity_id, ensure_ascii=False)},'
+        f'"data":{rendered.get((kind, entity_id), "null")}}}'
+        for seq, kind, entity_id, _ in rows
+    ]
+    tiers = int(get_meta(conn, "price_tiers", "7"))
+    return (f'{{"changes":[{",".join(items)}],"cursor":{next_cursor},'
+            f'"more":{"true" if more else "false"},"price_tiers":{tiers}}}')
+
+
+def _offers(conn: sqlite3.Connection, ids: list[str], site_id: str) -> dict[str, str]:
+    """Offers still in the catalog, with their sessions' places as they stand for `site_id`."""
+    ids_json = json.dumps(ids)
+    sessions: dict[str, list[dict]] = defaultdict(list)
+    for (offer_id, session_id, start, end, place, capacity, outside_taken, allocated,
+         seats, used, until) in conn.execute(
+            'SELECT s.offer_id, s.id, s.start, s."end", s.place, s.capacity, s.outside_taken, s.allocated, '
+            "a.seats, a.used, a.until FROM sessions s "
+            "LEFT JOIN allocations a ON a.session_id = s.id AND a.site_id = ? "
+            "WHERE s.offer_id IN (SELECT value FROM json_each(?)) ORDER BY s.offer_id, s.position",
+            (site_id, ids_json)):
+        seats, used = seats or 0, min(used or 0, seats or 0)
+        sessions[offer_id].append({
+            "id": session_id, "start": start, "end": end, "place": place, "capacity": capacity,
+            # capacity - taken = what this site can still get: its allocation left + the central pool.
+            "taken": max(0, min(capacity, allocated + outside_taken - seats + used)),
+            "site_allocation": seats, "site_taken": used, "site_allocation_until": until,
+        })
+    return {
+        offer_id: f'{data[:-1]},"sessions":{compact_json(sessions[offer_id])}}}'
+        for offer_id, data in conn.execute(
+            "SELECT id, data FROM offers WHERE withdrawn = 0 AND id IN (SELECT value FROM json_each(?))", (ids_json,))
+    }
+
+
+def _table(table: str):
+    def render(conn: sqlite3.Connection, ids: list[str], site_id: str) -> dict[str, str]:
+        return dict(conn.execute(f"SELECT id, data FROM {table} WHERE id IN (SELECT value FROM json_each(?))",
+                                 (json.dumps(ids),)))
+    return render
+
+
+def _households(conn: sqlite3.Connection, ids: list[str], site_id: str) -> dict[str, str]:
+    return dict(conn.execute(
+        "SELECT id, data FROM households WHERE site_id = ? AND id IN (SELECT value FROM json_each(?))",
+        (site_id, json.dumps(ids))))
+
+
+def _bookings(conn: sqlite3.Connection, ids: list[str], site_id: str) -> dict[str, str]:
+    rows = conn.execute(
+        "SELECT * FROM bookings WHERE site_id = ? AND id IN (SELECT value FROM json_each(?))",
+        (site_id, json.dumps(ids)))
+    return {row["id"]: compact_json(booking_data(row)) for row in rows}
+
+
+def booking_data(row: sqlite3.Row) -> dict:
+    """A booking as kiosks see it in a pull."""
+    return {
+        "booking_id": row["id"], "session_id": row["session_id"], "household_id": row["household_id"],
+        "participants": json.loads(row["participants"]), "state": row["state"],
+        "reason": json.loads(row["reason"]) if row["reason"] else None, "total_cents": row["total_cents"],
+    }
+
+
+_RENDERERS = {
+    "category": _table("categories"),
+    "concierge_service": _table("concierge_services"),
+    "offer": _offers,
+    "household": _households,
+    "booking": _bookings,
+}

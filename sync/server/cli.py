@@ -1,0 +1,279 @@
+"""The `slvie-central` command: serve the central API, and administer its database.
+
+    slvie-central --db PATH [--host 127.0.0.1] [--port 8765]      serve
+    slvie-central --db PATH enroll-code --site SITE                print a one-time enrolment code
+    slvie-central --db PATH revoke KIOSK_ID                        revoke a kiosk
+    slvie-central --db PATH load-catalog FILE [--shift-to-today] [--site SITE]
+    slvie-central --db PATH load-households FILE [--site SITE]
+    slvie-central --db PATH load-demo [--site SITE]
+    slvie-central --db PATH generate --offers 50000 [--seed N] [--site SITE]
+    slvie-central --db PATH set-allocation --session S --site SITE --seats N [--until T]
+    slvie-central --db PATH set-capacity --session S --capacity N
+    slvie-central --db PATH withdraw-offer OFFER_ID
+    slvie-central --db PATH decide-request BOOKING_ID confirmed|waitlisted|refused
+    slvie-central --db PATH kiosks | check
+    slvie-central openapi [--out FILE]                             the OpenAPI document of /v1
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from kiosk.errors import KioskError
+
+ID = re.compile(r"^[A-Za-z0-9_.:-]{1,40}$")
+DEFAULT_PORT = 8765
+OPENAPI_FILE = Path(__file__).resolve().parent / "openapi.json"
+
+
+def _identifier(text: str) -> str:
+    if not ID.match(text):
+        raise argparse.ArgumentTypeError("1 to 40 characters among letters, digits and _ . : -")
+    return text
+
+
+def _moment(text: str) -> datetime:
+    for pattern in ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"):
+        try:
+            return datetime.strptime(text, pattern)
+        except ValueError:
+            pass
+    raise argparse.ArgumentTypeError("expected YYYY-MM-DDTHH:MM[:SS] (site local time)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from sync.server.admin import DEFAULT_SITE
+
+    parser = argparse.ArgumentParser(prog="slvie-central", description="Centre SLVie de référence / "
+                                     "reference SLVie central server (serves /v1 when no command is given)")
+    parser.add_argument("--db", type=Path, help="the central SQLite database file (created if missing)")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT)
+    parser.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
+    parser.add_argument("--now", type=_moment, help="freeze the server's clock at this local time (tests only)")
+    commands = parser.add_subparsers(dest="command")
+
+    code = commands.add_parser("enroll-code", help="print a one-time enrolment code for a kiosk of SITE")
+    code.add_argument("--site", required=True, type=_identifier)
+    code.add_argument("--days", type=int, default=7, help="days the code stays valid")
+    commands.add_parser("revoke", help="revoke a kiosk's credential").add_argument("kiosk_id")
+    commands.add_parser("kiosks", help="list enrolled kiosks")
+
+    catalog = commands.add_parser("load-catalog", help="load a slvie-catalog/1 file (upsert)")
+    catalog.add_argument("file", type=Path)
+    catalog.add_argument("--shift-to-today", action="store_true", help="move every date by today - reference_date")
+    catalog.add_argument("--site", default=DEFAULT_SITE, type=_identifier,
+                         help="site that receives the catalog's site_allocation/site_taken")
+    households = commands.add_parser("load-households", help="load a slvie-households/1 file (upsert)")
+    households.add_argument("file", type=Path)
+    households.add_argument("--site", default=DEFAULT_SITE, type=_identifier)
+    demo = commands.add_parser("load-demo", help="the demo catalog shifted to today, and the demo households")
+    demo.add_argument("--site", default=DEFAULT_SITE, type=_identifier)
+    generate = commands.add_parser("generate", help="load a large generated catalog (benchmarks)")
+    generate.add_argument("--offers", type=int, required=True)
+    generate.add_argument("--seed", type=int, default=None)
+    generate.add_argument("--site", default=DEFAULT_SITE, type=_identifier)
+
+    allocation = commands.add_parser("set-allocation", help="set a site's seats on a session")
+    allocation.add_argument("--session", required=True)
+    allocation.add_argument("--site", required=True, type=_identifier)
+    allocation.add_argument("--seats", required=True, type=int)
+    allocation.add_argument("--until", type=_moment, help="cut-off for unused seats (default: session start)")
+    capacity = commands.add_parser("set-capacity", help="change a session's capacity")
+    capacity.add_argument("--session", required=True)
+    capacity.add_argument("--capacity", required=True, type=int)
+    commands.add_parser("withdraw-offer", help="withdraw an offer (kiosks get a tombstone)").add_argument("offer_id")
+    decide = commands.add_parser("decide-request", help="settle a requested or waitlisted booking")
+    decide.add_argument("booking_id")
+    decide.add_argument("state", choices=("confirmed", "waitlisted", "refused"))
+    commands.add_parser("check", help="recount every session's seats from the bookings")
+    openapi = commands.add_parser("openapi", help="write the OpenAPI document of /v1")
+    openapi.add_argument("--out", type=Path, help=f"default: standard output (committed as {OPENAPI_FILE.name})")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "openapi":
+        return _openapi(args)
+    if args.db is None:
+        parser.error("--db PATH is required")
+    for name in ("seats", "capacity", "offers", "days"):
+        if getattr(args, name, 0) is not None and getattr(args, name, 0) < 0:
+            parser.error(f"--{name} must be >= 0")
+    try:
+        from sync.server.db import Database
+
+        db = Database(args.db)
+        try:
+            return COMMANDS[args.command](db, args)
+        finally:
+            db.close()
+    except KioskError as error:
+        print(error.bilingual(), file=sys.stderr)
+        return 2
+
+
+def _now(args: argparse.Namespace) -> datetime:
+    from sync.server.clock import local_now
+
+    return args.now or local_now()
+
+
+def _serve(db, args) -> int:
+    import uvicorn
+
+    from sync.server.app import create_app
+    from sync.server.clock import frozen_clock, local_now
+
+    app = create_app(db, frozen_clock(args.now) if args.now else local_now)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    return 0
+
+
+def _enroll_code(db, args) -> int:
+    from datetime import timedelta
+
+    from sync.server.auth import create_enrolment_code
+
+    print(create_enrolment_code(db, args.site, _now(args), timedelta(days=args.days)))
+    return 0
+
+
+def _revoke(db, args) -> int:
+    from sync.server.admin import AdminError
+    from sync.server.auth import revoke
+
+    if not revoke(db, args.kiosk_id, _now(args)):
+        raise AdminError(f"Kiosque inconnu : {args.kiosk_id}.", f"Unknown kiosk: {args.kiosk_id}.")
+    print(f"revoked {args.kiosk_id}")
+    return 0
+
+
+def _kiosks(db, args) -> int:
+    from sync.server.auth import list_kiosks
+
+    for row in list_kiosks(db):
+        state = f"revoked {row['revoked_at']}" if row["revoked_at"] else "active"
+        print(f"{row['id']}\t{row['site_id']}\t{row['name']}\tenrolled {row['enrolled_at']}\t{state}")
+    return 0
+
+
+def _load_catalog(db, args) -> int:
+    from sync.server.loading import load_catalog, load_json_file
+
+    now = _now(args)
+    summary = load_catalog(db, load_json_file(args.file), args.site, now if args.shift_to_today else None, now)
+    _print_summary(summary)
+    return 0
+
+
+def _load_households(db, args) -> int:
+    from sync.server.admin import AdminError
+    from sync.server.loading import load_households
+
+    try:
+        text = args.file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise AdminError(f"Le fichier {args.file} ne peut pas être lu ({error}).",
+                         f"The file {args.file} cannot be read ({error}).") from None
+    _print_summary(load_households(db, text, args.site))
+    return 0
+
+
+def _load_demo(db, args) -> int:
+    from kiosk.config import DEMO_CATALOG
+    from sync.server.loading import load_catalog, load_households, load_json_file
+
+    now = _now(args)
+    _print_summary(load_catalog(db, load_json_file(DEMO_CATALOG), args.site, now, now))
+    households = DEMO_CATALOG.parent / "households.json"
+    if households.exists():
+        _print_summary(load_households(db, households.read_text(encoding="utf-8"), args.site))
+    else:
+        print(f"no demo households ({households} is missing)")
+    return 0
+
+
+def _generate(db, args) -> int:
+    from kiosk.demo_catalog import DEMO_SEED, generate_catalog
+    from sync.server.loading import load_catalog
+
+    now = _now(args)
+    document = generate_catalog(args.offers, DEMO_SEED if args.seed is None else args.seed)
+    _print_summary(load_catalog(db, document, args.site, now, now))
+    return 0
+
+
+def _set_allocation(db, args) -> int:
+    from sync.server.admin import set_allocation
+
+    set_allocation(db, args.session, args.site, args.seats, args.until, _now(args))
+    print(f"{args.session}: {args.seats} seats for {args.site}")
+    return 0
+
+
+def _set_capacity(db, args) -> int:
+    from sync.server.admin import set_capacity
+
+    set_capacity(db, args.session, args.capacity, _now(args))
+    print(f"{args.session}: capacity {args.capacity}")
+    return 0
+
+
+def _withdraw(db, args) -> int:
+    from sync.server.admin import withdraw_offer
+
+    print(f"withdrawn {args.offer_id}" if withdraw_offer(db, args.offer_id) else f"{args.offer_id} already withdrawn")
+    return 0
+
+
+def _decide(db, args) -> int:
+    from sync.server.admin import decide_request
+
+    decide_request(db, args.booking_id, args.state, _now(args))
+    print(f"{args.booking_id}: {args.state}")
+    return 0
+
+
+def _check(db, args) -> int:
+    from sync.server.admin import seat_problems
+
+    problems = seat_problems(db)
+    for problem in problems:
+        print(problem)
+    print("seats: ok" if not problems else f"seats: {len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+def _openapi(args) -> int:
+    from sync.server.app import openapi_text
+
+    text = openapi_text()
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        args.out.write_text(text, encoding="utf-8")
+        print(f"wrote {args.out}")
+    return 0
+
+
+def _print_summary(summary: dict) -> None:
+    print(", ".join(f"{key}: {value}" for key, value in summary.items()))
+
+
+COMMANDS = {
+    None: _serve, "enroll-code": _enroll_code, "revoke": _revoke, "kiosks": _kiosks,
+    "load-catalog": _load_catalog, "load-households": _load_households, "load-demo": _load_demo,
+    "generate": _generate, "set-allocation": _set_allocation, "set-capacity": _set_capacity,
+    "withdraw-offer": _withdraw, "decide-request": _decide, "check": _check,
+}
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,206 @@
+"""The central database: one SQLite file in WAL mode, explicit transactions, one writer at a time.
+
+Readers each use their own connection (one per thread) and see a consistent
+snapshot inside `read()`. Writers go through `write()`: a process-wide lock, then
+BEGIN IMMEDIATE (which also serialises against the command line writing to the
+same file), COMMIT on success, ROLLBACK on any error. The server syncs every
+commit to disk (synchronous=FULL): once a kiosk is told an operation was applied,
+a power cut must not undo it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from kiosk.errors import KioskError
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 30_000
+
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE categories (id TEXT PRIMARY KEY, position INTEGER NOT NULL, data TEXT NOT NULL);
+CREATE TABLE concierge_services (id TEXT PRIMARY KEY, position INTEGER NOT NULL, data TEXT NOT NULL);
+-- data: the offer as in docs/catalog-format.md without its sessions (compact JSON).
+CREATE TABLE offers (
+    id TEXT PRIMARY KEY, data TEXT NOT NULL, booking_mode TEXT NOT NULL,
+    age_min INTEGER, age_max INTEGER, cancel_days_before INTEGER NOT NULL,
+    withdrawn INTEGER NOT NULL DEFAULT 0
+);
+-- external_taken: places the catalog said were taken outside allocations (other channels);
+-- outside_taken: external_taken + seats of confirmed bookings taken from the central pool;
+-- allocated: sum of the sites' allocations. Invariant: allocated + outside_taken <= capacity.
+CREATE TABLE sessions (
+    id TEXT PRIMARY KEY, offer_id TEXT NOT NULL, position INTEGER NOT NULL,
+    start TEXT NOT NULL, "end" TEXT NOT NULL, place TEXT NOT NULL, capacity INTEGER NOT NULL,
+    external_taken INTEGER NOT NULL DEFAULT 0, outside_taken INTEGER NOT NULL DEFAULT 0,
+    allocated INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX sessions_by_offer ON sessions (offer_id, position);
+-- used: external_used (the catalog's site_taken) + seats of confirmed bookings taken from it.
+-- until: the cut-off when unused seats go back to the central pool (released = 1 after it).
+CREATE TABLE allocations (
+    session_id TEXT NOT NULL, site_id TEXT NOT NULL, seats INTEGER NOT NULL,
+    external_used INTEGER NOT NULL DEFAULT 0, used INTEGER NOT NULL DEFAULT 0,
+    until TEXT NOT NULL, until_is_start INTEGER NOT NULL DEFAULT 1, released INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (session_id, site_id)
+) WITHOUT ROWID;
+CREATE INDEX allocations_due ON allocations (until) WHERE released = 0;
+CREATE TABLE households (id TEXT PRIMARY KEY, site_id TEXT NOT NULL, tier INTEGER NOT NULL, data TEXT NOT NULL);
+CREATE TABLE persons (
+    person_id TEXT PRIMARY KEY, household_id TEXT NOT NULL,
+    first_name TEXT NOT NULL, last_name TEXT NOT NULL, birth_date TEXT NOT NULL
+);
+CREATE INDEX persons_by_household ON persons (household_id);
+CREATE TABLE bookings (
+    id TEXT PRIMARY KEY, session_id TEXT NOT NULL, household_id TEXT NOT NULL,
+    site_id TEXT NOT NULL, kiosk_id TEXT NOT NULL, participants TEXT NOT NULL,
+    tier INTEGER NOT NULL, total_cents INTEGER NOT NULL, kiosk_state TEXT NOT NULL,
+    state TEXT NOT NULL, reason TEXT, alloc_seats INTEGER NOT NULL DEFAULT 0,
+    pool_seats INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL, decided_at TEXT NOT NULL
+);
+-- The rowid orders bookings by arrival (the waiting list is first come, first served).
+CREATE INDEX bookings_by_session ON bookings (session_id, state);
+-- One row per participant of an active booking (confirmed, waitlisted, requested).
+CREATE TABLE booking_participants (
+    session_id TEXT NOT NULL, person_id TEXT NOT NULL, booking_id TEXT NOT NULL,
+    PRIMARY KEY (session_id, person_id)
+) WITHOUT ROWID;
+-- Every operation ever applied, with its result: a replay gets the same answer, forever.
+CREATE TABLE operations (
+    op_id TEXT PRIMARY KEY, kiosk_id TEXT NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL,
+    created_at TEXT NOT NULL, applied_at TEXT NOT NULL, result TEXT NOT NULL
+) WITHOUT ROWID;
+-- One row per entity (and site, for per-site entities) at the seq of its latest change.
+CREATE TABLE changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, entity_id TEXT NOT NULL,
+    site_id TEXT NOT NULL DEFAULT '', UNIQUE (kind, entity_id, site_id)
+);
+CREATE TABLE kiosks (
+    id TEXT PRIMARY KEY, site_id TEXT NOT NULL, name TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE,
+    enrolled_at TEXT NOT NULL, revoked_at TEXT
+);
+CREATE TABLE enrolment_codes (
+    code_hash TEXT PRIMARY KEY, site_id TEXT NOT NULL, created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL, used_at TEXT, kiosk_id TEXT
+);
+"""
+
+
+class CentralDatabaseError(KioskError):
+    """The central database file cannot be used."""
+
+
+def canonical_json(value: object) -> str:
+    """One text per JSON value (sorted keys, no spaces): for storage and comparison."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def compact_json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+class Database:
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self._local = threading.local()
+        self._write_lock = threading.Lock()
+        self._all: list[sqlite3.Connection] = []
+        self._all_lock = threading.Lock()
+        self._initialise()
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
+                                   timeout=BUSY_TIMEOUT_MS / 1000)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA synchronous = FULL")
+        except sqlite3.DatabaseError as error:
+            raise CentralDatabaseError(
+                f"La base centrale {self.path} est illisible ({error}).",
+                f"The central database {self.path} cannot be read ({error}).",
+            ) from None
+        conn.row_factory = sqlite3.Row
+        return conn
+
+    def _initialise(self) -> None:
+        conn = self.connection()
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise CentralDatabaseError(
+                    f"La base centrale {self.path} vient d'une version plus récente (schéma {version}) ; "
+                    "elle n'a pas été modifiée.",
+                    f"The central database {self.path} was written by a newer version (schema {version}); "
+                    "it was left untouched.",
+                )
+            conn.execute("PRAGMA journal_mode = WAL")
+            if version == 0:
+                with self.write() as tx:
+                    if tx.execute("PRAGMA user_version").fetchone()[0] == 0:
+                        for statement in SCHEMA.split(";"):
+                            if statement.strip():
+                                tx.execute(statement)
+                        tx.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except sqlite3.DatabaseError as error:
+            raise CentralDatabaseError(
+                f"La base centrale {self.path} est illisible ({error}).",
+                f"The central database {self.path} cannot be read ({error}).",
+            ) from None
+
+    def connection(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._connect()
+            self._local.conn = conn
+            with self._all_lock:
+                self._all.append(conn)
+        return conn
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; nothing of it stays if the block raises."""
+        conn = self.connection()
+        with self._write_lock:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """A consistent snapshot for several queries."""
+        conn = self.connection()
+        conn.execute("BEGIN")
+        try:
+            yield conn
+        finally:
+            conn.execute("COMMIT")
+
+    def close(self) -> None:
+        with self._all_lock:
+            for conn in self._all:
+                try:
+                    conn.close()
+                except sqlite3.Error:
+                    pass
+            self._all.clear()
+        self._local = threading.local()
+
+
+def get_meta(conn: sqlite3.Connection, key: str, default: str | None = None) -> str | None:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return default if row is None else row[0]
+
+
+def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
+    conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                 (key, value))

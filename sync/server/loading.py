@@ -1,0 +1,206 @@
+"""Loading data into the centre: catalogs (`slvie-catalog/1`) and households (`slvie-households/1`).
+
+Each load is one write transaction, validated first: a bad file changes nothing.
+Only what actually changed bumps the change sequence, so loading the same file
+again sends nothing new to the kiosks.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from dataclasses import asdict
+from datetime import datetime
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from kiosk.domain.catalog import Catalog, Offer, parse_catalog, shift_catalog
+from sync.server import bookings
+from sync.server.admin import AdminError
+from sync.server.changes import bump, bump_many
+from sync.server.clock import fmt_catalog
+from sync.server.db import Database, compact_json, get_meta, set_meta
+from sync.server.models import HouseholdsFile
+
+
+def offer_json(offer: Offer) -> str:
+    """The offer of docs/catalog-format.md without its sessions, as stored (the page renderer appends them)."""
+    return compact_json({
+        "id": offer.id, "level": offer.level.value, "category": offer.category, "title": offer.title,
+        "summary": offer.summary, "description": offer.description, "organiser": offer.organiser,
+        "location": offer.location, "booking_mode": offer.booking_mode.value, "bon_plan": offer.bon_plan,
+        "discount_percent": offer.discount_percent, "trans_slvie": offer.trans_slvie, "age_min": offer.age_min,
+        "age_max": offer.age_max, "cancel_days_before": offer.cancel_days_before,
+        "prices": [{"tier": tier, "cents": cents} for tier, cents in enumerate(offer.prices, start=1)],
+    })
+
+
+def load_catalog(db: Database, document: object, site_id: str, shift_to: datetime | None, now: datetime) -> dict:
+    """Validate a catalog document and upsert it; its site allocations go to `site_id`.
+
+    With `shift_to`, every date moves by (that day - reference_date), as the demo does.
+    Offers absent from the document are left as they are (see `withdraw_offer`).
+    """
+    catalog = parse_catalog(document)
+    if shift_to is not None:
+        catalog = shift_catalog(catalog, (shift_to.date() - catalog.reference_date).days)
+    with db.write() as conn:
+        set_meta(conn, "price_tiers", str(catalog.price_tiers))
+        set_meta(conn, "reference_date", catalog.reference_date.isoformat())
+        categories = _upsert_documents(conn, "categories", "category",
+                                       [(c.id, compact_json(asdict(c))) for c in catalog.categories])
+        services = _upsert_documents(conn, "concierge_services", "concierge_service",
+                                     [(s.id, compact_json(asdict(s))) for s in catalog.concierge_services])
+        offers, clamped = _upsert_offers(conn, catalog, site_id, now)
+    return {"offers": len(catalog.offers), "offers_changed": offers, "categories_changed": categories,
+            "services_changed": services, "allocations_reduced": clamped}
+
+
+def _upsert_documents(conn: sqlite3.Connection, table: str, kind: str, items: list[tuple[str, str]]) -> int:
+    old = dict(conn.execute(f"SELECT id, data FROM {table}"))
+    changed = [(i, position, data) for position, (i, data) in enumerate(items) if old.get(i) != data]
+    conn.executemany(f"INSERT INTO {table} (id, position, data) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE "
+                     "SET position = excluded.position, data = excluded.data", changed)
+    bump_many(conn, kind, [i for i, _, _ in changed])
+    return len(changed)
+
+
+def _upsert_offers(conn: sqlite3.Connection, catalog: Catalog, site_id: str, now: datetime) -> tuple[int, int]:
+    old_offers = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT id, data, withdrawn FROM offers")}
+    old_sessions = {r[0]: tuple(r[1:]) for r in conn.execute(
+        'SELECT id, offer_id, position, start, "end", place, capacity, external_taken, outside_taken, allocated '
+        "FROM sessions")}
+    old_allocs = {r[0]: tuple(r[1:]) for r in conn.execute(
+        "SELECT session_id, seats, external_used, used, until, until_is_start, released FROM allocations "
+        "WHERE site_id = ?", (site_id,))}
+    others = dict(conn.execute("SELECT session_id, SUM(seats) FROM allocations WHERE site_id != ? "
+                               "GROUP BY session_id", (site_id,)))
+    pool_used = dict(conn.execute("SELECT session_id, SUM(pool_seats) FROM bookings WHERE state = 'confirmed' "
+                                  "GROUP BY session_id"))
+    site_used = dict(conn.execute("SELECT session_id, SUM(alloc_seats) FROM bookings WHERE state = 'confirmed' "
+                                  "AND site_id = ? GROUP BY session_id", (site_id,)))
+    active = {r[0] for r in conn.execute("SELECT DISTINCT session_id FROM booking_participants")}
+    sessions_of = defaultdict(list)
+    for sid, row in old_sessions.items():
+        sessions_of[row[0]].append(sid)
+
+    offer_rows, session_rows, alloc_rows, changed, gone, problems, clamped = [], [], [], [], [], [], 0
+    for offer in catalog.offers:
+        data = offer_json(offer)
+        dirty = old_offers.get(offer.id) != (data, 0)
+        offer_rows.append((offer.id, data, offer.booking_mode.value, offer.age_min, offer.age_max,
+                           offer.cancel_days_before))
+        new_ids = {s.id for s in offer.sessions}
+        for sid in sessions_of.get(offer.id, []):
+            if sid not in new_ids:
+                if sid in active:
+                    problems.append((sid, "has active bookings and is missing from the new catalog",
+                                     "a des réservations en cours et manque au nouveau catalogue"))
+                gone.append(sid)
+                dirty = True
+        for position, s in enumerate(offer.sessions):
+            outside = max(0, s.taken - s.site_taken) + pool_used.get(s.id, 0)
+            used = s.site_taken + site_used.get(s.id, 0)
+            seats = max(s.site_allocation, used)
+            other = others.get(s.id, 0)
+            if other + seats + outside > s.capacity and seats > used:
+                seats, clamped = max(s.capacity - other - outside, used), clamped + 1
+            if other + seats + outside > s.capacity:
+                problems.append((s.id, f"would hold {other + seats + outside} places for a capacity of {s.capacity}",
+                                 f"compterait {other + seats + outside} places pour une capacité de {s.capacity}"))
+            start = fmt_catalog(s.start)
+            row = (offer.id, position, start, fmt_catalog(s.end), s.place, s.capacity,
+                   max(0, s.taken - s.site_taken), outside, other + seats)
+            old_alloc = old_allocs.get(s.id)
+            keep_until = old_alloc is not None and not old_alloc[4]
+            until = old_alloc[3] if keep_until else start
+            alloc = (seats, s.site_taken, used, until, 0 if keep_until else 1, 0)
+            if old_sessions.get(s.id) != row or (old_alloc or (0, 0, 0, until, 1, 0)) != alloc:
+                dirty = True
+            session_rows.append((s.id, *row))
+            if seats or old_alloc is not None:
+                alloc_rows.append((s.id, site_id, *alloc))
+        if dirty:
+            changed.append(offer.id)
+    if problems:
+        sid, en, fr = problems[0]
+        raise AdminError(f"Catalogue refusé : la séance {sid} {fr} ({len(problems)} problème(s)). Rien n'a changé.",
+                         f"Catalog refused: session {sid} {en} ({len(problems)} problem(s)). Nothing changed.")
+    conn.executemany(
+        "INSERT INTO offers (id, data, booking_mode, age_min, age_max, cancel_days_before, withdrawn) "
+        "VALUES (?, ?, ?, ?, ?, ?, 0) ON CONFLICT (id) DO UPDATE SET data = excluded.data, "
+        "booking_mode = excluded.booking_mode, age_min = excluded.age_min, age_max = excluded.age_max, "
+        "cancel_days_before = excluded.cancel_days_before, withdrawn = 0", offer_rows)
+    conn.executemany("DELETE FROM sessions WHERE id = ?", [(sid,) for sid in gone])
+    conn.executemany("DELETE FROM allocations WHERE session_id = ?", [(sid,) for sid in gone])
+    conn.executemany(
+        'INSERT INTO sessions (id, offer_id, position, start, "end", place, capacity, external_taken, '
+        "outside_taken, allocated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+        'offer_id = excluded.offer_id, position = excluded.position, start = excluded.start, "end" = excluded."end", '
+        "place = excluded.place, capacity = excluded.capacity, external_taken = excluded.external_taken, "
+        "outside_taken = excluded.outside_taken, allocated = excluded.allocated", session_rows)
+    conn.executemany(
+        "INSERT INTO allocations (session_id, site_id, seats, external_used, used, until, until_is_start, released) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, site_id) DO UPDATE SET seats = excluded.seats, "
+        "external_used = excluded.external_used, used = excluded.used, until = excluded.until, "
+        "until_is_start = excluded.until_is_start, released = excluded.released", alloc_rows)
+    bump_many(conn, "offer", changed)
+    waiting = {r[0] for r in conn.execute("SELECT DISTINCT session_id FROM bookings WHERE state = 'waitlisted'")}
+    for sid in waiting & {r[0] for r in session_rows}:
+        bookings.promote_waitlist(conn, sid, now)
+    return len(changed), clamped
+
+
+def load_households(db: Database, text: str, site_id: str) -> dict:
+    """Validate a `slvie-households/1` document and upsert its households as households of `site_id`."""
+    try:
+        document = HouseholdsFile.model_validate_json(text)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise AdminError(f"Fichier des foyers refusé : « {where} » est invalide ({first['msg']}). Rien n'a changé.",
+                         f"Households file refused: '{where}' is invalid ({first['msg']}). Nothing changed.") from None
+    with db.write() as conn:
+        tiers = int(get_meta(conn, "price_tiers", "20"))
+        old = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT id, site_id, data FROM households")}
+        changed = []
+        for household in document.households:
+            if household.tier > tiers:
+                raise AdminError(f"Fichier des foyers refusé : le foyer {household.household_id} a la tranche "
+                                 f"{household.tier}, le catalogue n'en compte que {tiers}. Rien n'a changé.",
+                                 f"Households file refused: household {household.household_id} has tier "
+                                 f"{household.tier}, the catalog has only {tiers}. Nothing changed.")
+            data = compact_json(household.model_dump(mode="json"))
+            if old.get(household.household_id) != (site_id, data):
+                changed.append((household, data))
+        conn.executemany("DELETE FROM persons WHERE household_id = ?", [(h.household_id,) for h, _ in changed])
+        for household, data in changed:
+            conn.execute("INSERT INTO households (id, site_id, tier, data) VALUES (?, ?, ?, ?) ON CONFLICT (id) "
+                         "DO UPDATE SET site_id = excluded.site_id, tier = excluded.tier, data = excluded.data",
+                         (household.household_id, site_id, household.tier, data))
+            for m in household.members:
+                try:
+                    conn.execute("INSERT INTO persons (person_id, household_id, first_name, last_name, birth_date) "
+                                 "VALUES (?, ?, ?, ?, ?)", (m.person_id, household.household_id, m.first_name,
+                                                            m.last_name, m.birth_date.isoformat()))
+                except sqlite3.IntegrityError:
+                    raise AdminError(
+                        f"Fichier des foyers refusé : la personne {m.person_id} appartient déjà à un autre foyer. "
+                        "Rien n'a changé.",
+                        f"Households file refused: person {m.person_id} already belongs to another household. "
+                        "Nothing changed.") from None
+            bump(conn, "household", household.household_id, site_id)
+            previous = old.get(household.household_id)
+            if previous is not None and previous[0] != site_id:
+                bump(conn, "household", household.household_id, previous[0])  # a tombstone for the old site
+    return {"households": len(document.households), "households_changed": len(changed)}
+
+
+def load_json_file(path: Path) -> object:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise AdminError(f"Le fichier {path} ne peut pas être lu ({error}). Rien n'a changé.",
+                         f"The file {path} cannot be read ({error}). Nothing changed.") from None

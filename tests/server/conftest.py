@@ -1,0 +1,23 @@
+"""Fixtures starting a real central server on loopback (reusable by the kiosk-side sync tests:
+`from tests.server.conftest import central_server` in another conftest, or use `CentralServer` directly)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.server.central import CentralServer
+
+
+@pytest.fixture
+def central_server(tmp_path):
+    """A fresh central server (real clock) on its own database file; killed at the end of the test."""
+    server = CentralServer(tmp_path / "central.sqlite3")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def kiosk(central_server):
+    """A kiosk of the default site, enrolled."""
+    return central_server.enroll()

@@ -25,6 +25,8 @@ class BookingState(StrEnum):
     CANCELLED = "cancelled"
 
 
+# The centre takes at most this many participants in one booking (sync/server/models.py).
+MAX_PARTICIPANTS = 20
 ACTIVE_STATES = frozenset({BookingState.CONFIRMED, BookingState.REQUESTED, BookingState.WAITLISTED})
 
 
@@ -67,6 +69,11 @@ def quote_booking(
     """Check every rule and say what booking these participants would give; raises BookingRefused."""
     if not participants:
         raise BookingRefused("Choisissez au moins une personne.", "Choose at least one person.")
+    if len(participants) > MAX_PARTICIPANTS:
+        raise BookingRefused(
+            f"Une réservation compte {MAX_PARTICIPANTS} personnes au plus : faites-en deux.",
+            f"A booking holds at most {MAX_PARTICIPANTS} people: make two.",
+        )
     if session.has_started(now):
         raise BookingRefused(
             "Cette date est passée : choisissez une autre date.",

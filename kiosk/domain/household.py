@@ -162,7 +162,7 @@ def parse_households(document: object) -> list[Household]:
 
 def parse_household(r: DocumentReader) -> Household:
     members = []
-    for m in r.items("members", 1, 30):
+    for m in r.items("members", 1, 20):
         card = m.value.get("card_number")
         if card is not None:
             try:

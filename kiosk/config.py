@@ -20,6 +20,8 @@ DEMO_HOUSEHOLDS = ASSETS_DIR / "demo" / "households.json"
 LANGUAGES = ("fr", "en")
 PRINTER_LAYOUTS = ("thermal80", "a4")
 KEYBOARD_MODES = ("auto", "on", "off")
+LOG_LEVELS = ("debug", "info", "warning", "error")
+SPEECH_ENGINES = ("auto", "speechd", "mock", "none")
 # DESIGN.md section 4: the warning before an inactivity reset leaves at least 20 seconds.
 MIN_WARNING_SECONDS = 20
 # The site id is printed in every voucher's signed payload.
@@ -56,6 +58,16 @@ class CentralSettings:
 @dataclass(frozen=True)
 class DisplaySettings:
     keyboard: str = "auto"
+    # For the larger-text mode (EN 301 549 5.1.4): how far people stand, and the screen's
+    # pixel size (a 24-inch 1920x1080 panel: 0.2745 mm).
+    viewing_distance_mm: float = 500.0
+    pixel_pitch_mm: float = 0.2745
+    speech: str = "auto"  # read-aloud engine: "auto" (speech-dispatcher if it answers), "speechd", "none"
+
+
+@dataclass(frozen=True)
+class LoggingSettings:
+    level: str = "info"  # "debug", "info", "warning" or "error"
 
 
 @dataclass(frozen=True)
@@ -65,13 +77,19 @@ class KioskConfig:
     printer: PrinterSettings = field(default_factory=PrinterSettings)
     central: CentralSettings = field(default_factory=CentralSettings)
     display: DisplaySettings = field(default_factory=DisplaySettings)
+    logging: LoggingSettings = field(default_factory=LoggingSettings)
 
 
 def default_data_dir() -> Path:
+    # An installed kiosk (installers/) sets these for every command, so IT types no paths.
+    if os.environ.get("SLVIE_KIOSK_DATA_DIR"):
+        return Path(os.environ["SLVIE_KIOSK_DATA_DIR"])
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
 def default_config_path() -> Path:
+    if os.environ.get("SLVIE_KIOSK_CONFIG"):
+        return Path(os.environ["SLVIE_KIOSK_CONFIG"])
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "site.toml"
 
 
@@ -121,6 +139,10 @@ def parse_config(raw: dict, source: str = "configuration") -> KioskConfig:
                 raise _bad(source, where, "doit être un nombre entier", "must be a whole number")
             if expected is str and not isinstance(value, str):
                 raise _bad(source, where, "doit être un texte entre guillemets", "must be a quoted text")
+            if expected is float:
+                if isinstance(value, bool) or not isinstance(value, int | float):
+                    raise _bad(source, where, "doit être un nombre", "must be a number")
+                value = float(value)
             updates[key] = value
         config = replace(config, **{section_name: replace(current, **updates)})
     _check_values(config, source)
@@ -144,8 +166,17 @@ def _check_values(config: KioskConfig, source: str) -> None:
         )
     if config.printer.layout not in PRINTER_LAYOUTS:
         raise _bad(source, "printer.layout", "doit valoir \"thermal80\" ou \"a4\"", 'must be "thermal80" or "a4"')
+    if not 200 <= config.display.viewing_distance_mm <= 3000:
+        raise _bad(source, "display.viewing_distance_mm", "doit être entre 200 et 3000", "must be between 200 and 3000")
+    if not 0.05 <= config.display.pixel_pitch_mm <= 2:
+        raise _bad(source, "display.pixel_pitch_mm", "doit être entre 0,05 et 2", "must be between 0.05 and 2")
+    if config.display.speech not in SPEECH_ENGINES:
+        raise _bad(source, "display.speech", "doit valoir auto, speechd ou none", "must be auto, speechd or none")
     if config.display.keyboard not in KEYBOARD_MODES:
         raise _bad(source, "display.keyboard", "doit valoir auto, on ou off", "must be auto, on or off")
+    if config.logging.level not in LOG_LEVELS:
+        raise _bad(source, "logging.level", "doit valoir debug, info, warning ou error",
+                   "must be debug, info, warning or error")
     if not config.central.url.startswith(("http://", "https://")):
         raise _bad(source, "central.url", "doit commencer par https://", "must start with https://")
 

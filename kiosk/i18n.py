@@ -22,6 +22,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     "bar.waiting": ("{count} en attente d'envoi", "{count} waiting to be sent"),
     "bar.offer_as_of": ("Offre mise à jour {when}", "Offer updated {when}"),
     "bar.offer_never": ("Offre pas encore chargée", "Offer not loaded yet"),
+    # Accessibility bar
+    "access.read": ("🔊 Lire à voix haute", "🔊 Read aloud"),
+    "access.read.name": ("Lire l'écran à voix haute", "Read the screen aloud"),
+    "access.contrast": ("◐ Contraste fort", "◐ High contrast"),
+    "access.contrast.name": ("Couleurs à contraste fort", "High-contrast colours"),
+    "access.larger": ("A+ Texte plus grand", "A+ Larger text"),
+    "access.larger.name": ("Texte plus grand", "Larger text"),
+    "access.read.none.title": ("Lecture à voix haute", "Read aloud"),
+    "access.read.none": (
+        "La lecture à voix haute ne marche pas sur cette borne pour le moment. Demandez de l'aide au correspondant SLVie.",
+        "Reading aloud does not work on this kiosk at the moment. Ask the SLVie correspondent for help.",
+    ),
     # Navigation
     "nav.back": ("◀  Retour", "◀  Back"),
     "nav.home": ("Accueil", "Home"),

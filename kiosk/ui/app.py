@@ -14,7 +14,8 @@ from kiosk.config import KioskConfig, default_data_dir, load_config
 from kiosk.services.context import KioskServices, open_services
 from kiosk.ui.keyboard import KeyboardDock, select_input_method
 from kiosk.ui.main_window import MainWindow
-from kiosk.ui.theme import BODY_PX, style_sheet
+from kiosk.ui.theme import Theme
+from kiosk.ui.widgets import apply_style
 from sync.credential import load_credential
 from sync.demo import DemoCentreError, start_demo_centre
 from sync.worker import SyncWorker
@@ -30,17 +31,17 @@ def create_application(config: KioskConfig, argv: list[str] | None = None) -> tu
     QQuickWindow.setGraphicsApi(QSGRendererInterface.GraphicsApi.Software)
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("slvie-kiosk")
-    font = app.font()
-    font.setPixelSize(BODY_PX)
-    app.setFont(font)
-    app.setStyleSheet(style_sheet())
+    apply_style(app, Theme())
     return app, keyboard
 
 
 def build_window(services: KioskServices, keyboard: bool) -> MainWindow:
     window = MainWindow(services)
     if keyboard:
-        window.keyboard_area.addWidget(KeyboardDock(window))
+        dock = KeyboardDock(window)
+        window.keyboard_area.addWidget(dock)
+        # While typing, the keyboard takes the place of the accessibility bar.
+        dock.shown_changed.connect(lambda shown: window.access_bar.setVisible(not shown))
     return window
 
 

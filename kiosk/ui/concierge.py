@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLay
 from kiosk.domain.catalog import ConciergeService
 from kiosk.i18n import Texts
 from kiosk.services.catalog import CatalogService
-from kiosk.ui.widgets import ScrollButtons, empty_layout, enable_kinetic_scrolling, label, pictogram
+from kiosk.ui.theme import Theme
+from kiosk.ui.widgets import ScrollButtons, empty_layout, enable_kinetic_scrolling, label, pictogram_pixmap
 
 
 class ConciergeScreen(QWidget):
@@ -17,6 +18,7 @@ class ConciergeScreen(QWidget):
         self.setObjectName("screen")
         self.services = catalog.concierge_services()
         self.texts = texts
+        self.theme = Theme()
         self.title = label(object_name="title")
         self.intro = label()
         self.content = QWidget()
@@ -49,6 +51,10 @@ class ConciergeScreen(QWidget):
             self.body.addWidget(self._card(service))
         self.body.addStretch(1)
 
+    def apply_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        self.retranslate(self.texts)
+
     def reset(self) -> None:
         """The list is the same for everyone."""
 
@@ -61,7 +67,7 @@ class ConciergeScreen(QWidget):
         row.setContentsMargins(20, 12, 20, 12)
         row.setSpacing(20)
         picture = QLabel()
-        picture.setPixmap(pictogram(service.pictogram).pixmap(72, 72))
+        picture.setPixmap(pictogram_pixmap(service.pictogram, 72, self.theme.palette.text))
         row.addWidget(picture, 0, Qt.AlignmentFlag.AlignTop)
         words = QVBoxLayout()
         name = label(service.name_fr if fr else service.name_en, "heading")
@@ -76,8 +82,7 @@ class ConciergeScreen(QWidget):
         else:
             price = texts("concierge.price", price=texts.money(service.price_cents),
                           unit=service.price_unit_fr if fr else service.price_unit_en).strip()
-        price_label = label(price)
-        price_label.setStyleSheet("font-size: 22px; font-weight: 700;")
+        price_label = label(price, "emphasis")
         price_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         row.addWidget(price_label)
         return card

@@ -6,7 +6,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.i18n import Texts
-from kiosk.ui.widgets import label, pictogram
+from kiosk.ui.theme import Theme
+from kiosk.ui.widgets import label, pictogram_pixmap
 
 TILES = (
     # (destination, text key, pictogram, accent)
@@ -22,14 +23,12 @@ class Tile(QPushButton):
 
     def __init__(self, icon: str, accent: bool):
         super().__init__()
+        self.icon, self.accent = icon, accent
         self.setObjectName("tileAccent" if accent else "tile")
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        picture = QLabel()
-        picture.setPixmap(pictogram(icon).pixmap(112, 112))
-        self.title = label()
-        self.title.setStyleSheet(f"font-size: 38px; font-weight: 700; {'color: white;' if accent else ''}")
-        self.hint = label()
-        self.hint.setStyleSheet(f"font-size: 22px; {'color: white;' if accent else ''}")
+        self.picture = picture = QLabel()
+        self.title = label(object_name="tileTitle")
+        self.hint = label(object_name="tileHint")
         words = QVBoxLayout()
         words.addStretch(1)
         words.addWidget(self.title)
@@ -42,6 +41,10 @@ class Tile(QPushButton):
         layout.addLayout(words, 1)
         for child in (picture, self.title, self.hint):
             child.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+
+    def apply_theme(self, theme: Theme) -> None:
+        color = theme.palette.on_accent if self.accent else theme.palette.text
+        self.picture.setPixmap(pictogram_pixmap(self.icon, 112, color))
 
     def set_texts(self, title: str, hint: str) -> None:
         self.title.setText(title)
@@ -76,6 +79,10 @@ class HomeScreen(QWidget):
         self.greeting.setText(texts("home.greeting"))
         for destination, key, _, _ in TILES:
             self.tiles[destination].set_texts(texts(key), texts(key + ".hint"))
+
+    def apply_theme(self, theme: Theme) -> None:
+        for tile in self.tiles.values():
+            tile.apply_theme(theme)
 
     def reset(self) -> None:
         """Home holds nothing personal."""

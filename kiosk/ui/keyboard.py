@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QGuiApplication, QShowEvent
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtQuickWidgets import QQuickWidget
 from PySide6.QtWidgets import QWidget
 
@@ -54,15 +54,25 @@ class KeyboardDock(QQuickWidget):
     """Shown when a text field asks for input, hidden otherwise; it takes space below the
     screen instead of covering it, so the field being typed into stays in view."""
 
+    shown_changed = Signal(bool)
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setResizeMode(QQuickWidget.ResizeMode.SizeRootObjectToView)
         self.setSource(QUrl.fromLocalFile(str(KEYBOARD_QML)))
         self.hide()
         method = QGuiApplication.inputMethod()
-        method.visibleChanged.connect(lambda: self.setVisible(method.isVisible()))
+        method.visibleChanged.connect(lambda: self._show(method.isVisible()))
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt API)
-        # A fixed share of the window: the screen above keeps the rest, the window never grows.
-        self.setFixedHeight(int(self.window().height() * HEIGHT_SHARE))
-        super().showEvent(event)
+    def _show(self, shown: bool) -> None:
+        # What gives way to the keyboard leaves before it comes, and returns after it goes,
+        # so the window never needs both at once.
+        if shown:
+            self.shown_changed.emit(True)
+            # A fixed share of the window, set before showing: the window never grows for it.
+            self.setFixedHeight(int(self.window().height() * HEIGHT_SHARE))
+            self.show()
+        else:
+            self.hide()
+            self.shown_changed.emit(False)
+

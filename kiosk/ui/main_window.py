@@ -12,7 +12,16 @@ from datetime import datetime
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QMainWindow, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QMainWindow,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.errors import KioskError
 from kiosk.i18n import Texts
@@ -27,7 +36,9 @@ from kiosk.ui.my_bookings import MyBookingsScreen
 from kiosk.ui.offer_detail import OfferDetailScreen
 from kiosk.ui.offer_list import OfferListScreen
 from kiosk.ui.printing import print_booking_voucher
-from kiosk.ui.widgets import Overlay, button, label
+from kiosk.ui.speech import Narrator, open_speech
+from kiosk.ui.theme import HIGH_CONTRAST, STANDARD, Theme, larger_text_scale
+from kiosk.ui.widgets import Overlay, apply_style, button, label
 
 CLOCK_REFRESH_MS = 15_000
 
@@ -46,7 +57,6 @@ class ScreenStack(QStackedWidget):
 
 
 class TopBar(QFrame):
-    language_clicked = Signal()
     staff_clicked = Signal()
 
     def __init__(self, site_name: str, slvie: str):
@@ -58,7 +68,6 @@ class TopBar(QFrame):
         self.clock.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.status = label(object_name="status", wrap=False)
         self.status.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.language = button()
         self.staff = button()
         self.hello = label(object_name="heading", wrap=False)
         self.end_session = button(object_name="primary")
@@ -76,15 +85,42 @@ class TopBar(QFrame):
         layout.addWidget(self.status, 3)
         layout.addWidget(self.hello)
         layout.addWidget(self.end_session)
-        layout.addWidget(self.language)
         layout.addWidget(self.staff)
-        for control in (self.end_session, self.language, self.staff):
+        for control in (self.end_session, self.staff):
             # Buttons keep their full text; the labels give way if the bar is short of room.
             control.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         for text in (self.site, self.slvie, self.clock, self.status):
             text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.language.clicked.connect(self.language_clicked)
         self.staff.clicked.connect(self.staff_clicked)
+
+
+class AccessBar(QFrame):
+    """Along the bottom of every screen: read aloud, high contrast, larger text, language."""
+
+    def __init__(self):
+        super().__init__()
+        self.setObjectName("accessBar")
+        self.read_aloud = button()
+        self.contrast = button()
+        self.larger = button()
+        self.language = button()
+        for toggle in (self.read_aloud, self.contrast, self.larger):
+            toggle.setCheckable(True)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(24, 8, 24, 8)
+        layout.setSpacing(16)
+        for control in (self.read_aloud, self.contrast, self.larger):
+            layout.addWidget(control)
+        layout.addStretch(1)
+        layout.addWidget(self.language)
+
+    def retranslate(self, texts: Texts) -> None:
+        for control, key in ((self.read_aloud, "access.read"), (self.contrast, "access.contrast"),
+                             (self.larger, "access.larger")):
+            control.setText(texts(key))
+            control.setAccessibleName(texts(key + ".name"))
+        self.language.setText(texts("bar.language"))
+        self.language.setAccessibleName(texts("bar.language.name"))
 
 
 class MainWindow(QMainWindow):
@@ -103,6 +139,9 @@ class MainWindow(QMainWindow):
         self.screens: dict[str, QWidget] = {}
 
         self.top_bar = TopBar(self.site.name, self.site.slvie)
+        self.access_bar = AccessBar()
+        self.theme = Theme()
+        self.narrator = Narrator(open_speech(services.config.display.speech), self)
         self.back_button = button()
         self.home_button = button()
         self.nav = QWidget()
@@ -123,6 +162,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.top_bar)
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
+        layout.addWidget(self.access_bar)
         layout.addLayout(self.keyboard_area)
         self.setCentralWidget(central)
         self.notice = Overlay(central)
@@ -136,7 +176,11 @@ class MainWindow(QMainWindow):
 
         self.back_button.clicked.connect(self.go_back)
         self.home_button.clicked.connect(self.go_home)
-        self.top_bar.language_clicked.connect(self.toggle_language)
+        self.access_bar.language.clicked.connect(self.toggle_language)
+        self.access_bar.contrast.toggled.connect(lambda _on: self._display_changed())
+        self.access_bar.larger.toggled.connect(lambda _on: self._display_changed())
+        self.access_bar.read_aloud.toggled.connect(self._read_aloud_toggled)
+        self.screen_shown.connect(lambda _name: self.narrator.read_screen(self.stack.currentWidget()))
         self.top_bar.staff_clicked.connect(lambda: self.show_notice("soon.staff"))
         self.top_bar.end_session.clicked.connect(self.reset_session)
 
@@ -185,6 +229,8 @@ class MainWindow(QMainWindow):
     def _add_screen(self, name: str, widget: QWidget) -> None:
         self.screens[name] = widget
         self.stack.addWidget(widget)
+        if hasattr(widget, "apply_theme"):
+            widget.apply_theme(self.theme)
         widget.retranslate(self.texts)
 
     def show_screen(self, name: str, *params: object, remember: bool = True) -> None:
@@ -318,6 +364,8 @@ class MainWindow(QMainWindow):
             widget.reset()
         if self.texts.language != self.site.language:
             self.set_language(self.site.language)
+        for toggle in (self.access_bar.read_aloud, self.access_bar.contrast, self.access_bar.larger):
+            toggle.setChecked(False)  # the next person starts from the standard display
         self.go_home()
 
     def show_idle_warning(self, seconds_left: int) -> None:
@@ -344,8 +392,8 @@ class MainWindow(QMainWindow):
         texts = self.texts
         self.back_button.setText(texts("nav.back"))
         self.home_button.setText(texts("nav.home"))
-        self.top_bar.language.setText(texts("bar.language"))
-        self.top_bar.language.setAccessibleName(texts("bar.language.name"))
+        self.access_bar.retranslate(texts)
+        self.narrator.language = texts.language
         self.top_bar.staff.setText(texts("bar.staff"))
         self.top_bar.end_session.setText(texts("session.end"))
         if self.identified is not None:
@@ -367,6 +415,30 @@ class MainWindow(QMainWindow):
         if sync["pending"]:
             state.append(texts("bar.waiting", count=sync["pending"]))
         self.top_bar.status.setText(f"● {' · '.join(state)}\n{offer}")
+
+    # -- display and read-aloud ------------------------------------------------------------
+
+    def _display_changed(self) -> None:
+        display = self.services.config.display
+        scale = larger_text_scale(display.viewing_distance_mm, display.pixel_pitch_mm)
+        self.set_theme(Theme(HIGH_CONTRAST if self.access_bar.contrast.isChecked() else STANDARD,
+                             scale if self.access_bar.larger.isChecked() else 1.0))
+
+    def set_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        apply_style(QApplication.instance(), theme)
+        for widget in self.screens.values():
+            if hasattr(widget, "apply_theme"):
+                widget.apply_theme(theme)
+
+    def _read_aloud_toggled(self, on: bool) -> None:
+        if on and not self.narrator.available:
+            self.access_bar.read_aloud.setChecked(False)
+            texts = self.texts
+            self.notice.open(texts("access.read.none.title"), texts("access.read.none"), texts("notice.ok"))
+            return
+        self.narrator.set_active(on)
+        self.narrator.read_screen(self.stack.currentWidget())
 
     def set_sync_status(self, status: dict) -> None:
         """What the sync worker last found (called on the GUI thread through its signal)."""

@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QScrollA
 from kiosk.domain.catalog import BookingMode, Level, Offer, Session
 from kiosk.i18n import Texts
 from kiosk.services.catalog import CatalogService
-from kiosk.ui.widgets import ScrollButtons, button, empty_layout, enable_kinetic_scrolling, label, pictogram
+from kiosk.ui.theme import Theme
+from kiosk.ui.widgets import ScrollButtons, button, empty_layout, enable_kinetic_scrolling, label, pictogram_pixmap
 
 
 class OfferDetailScreen(QWidget):
@@ -20,6 +21,7 @@ class OfferDetailScreen(QWidget):
         self.catalog = catalog
         self.texts = texts
         self.offer: Offer | None = None
+        self.theme = Theme()
         self.pictograms = {c.id: c.pictogram for c in catalog.categories()}
 
         self.content = QWidget()
@@ -42,6 +44,10 @@ class OfferDetailScreen(QWidget):
         self.offer = self.catalog.offer(offer_id)
         self._build()
 
+    def apply_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        self._build()
+
     def retranslate(self, texts: Texts) -> None:
         self.texts = texts
         self.scroll_buttons.set_names(texts("nav.up.name"), texts("nav.down.name"))
@@ -60,7 +66,7 @@ class OfferDetailScreen(QWidget):
             return
         header = QHBoxLayout()
         picture = QLabel()
-        picture.setPixmap(pictogram(self.pictograms.get(offer.category, "")).pixmap(112, 112))
+        picture.setPixmap(pictogram_pixmap(self.pictograms.get(offer.category, ""), 112, self.theme.palette.text))
         header.addWidget(picture, 0, Qt.AlignmentFlag.AlignTop)
         words = QVBoxLayout()
         words.addWidget(label(offer.title, "title"))
@@ -97,8 +103,7 @@ class OfferDetailScreen(QWidget):
             cell.setObjectName("card")
             cell_layout = QVBoxLayout(cell)
             cell_layout.addWidget(label(texts("detail.tier", tier=index + 1), "muted"))
-            price = label(texts("detail.free") if cents == 0 else texts.money(cents))
-            price.setStyleSheet("font-size: 24px; font-weight: 700;")
+            price = label(texts("detail.free") if cents == 0 else texts.money(cents), "emphasis")
             cell_layout.addWidget(price)
             prices.addWidget(cell, index // columns, index % columns)
         self.body.addLayout(prices)
@@ -135,8 +140,7 @@ class OfferDetailScreen(QWidget):
         row = QHBoxLayout(card)
         row.setContentsMargins(20, 14, 20, 14)
         words = QVBoxLayout()
-        when = label(texts.span(session.start, session.end))
-        when.setStyleSheet("font-weight: 600;")
+        when = label(texts.span(session.start, session.end), "emphasis")
         words.addWidget(when)
         words.addWidget(label(session.place, "muted"))
         if session.remaining == 0:

@@ -8,12 +8,12 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QRect, QSize, Qt, QT
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLineEdit,
     QListView,
-    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QVBoxLayout,
@@ -24,10 +24,9 @@ from kiosk.domain.catalog import Category, Level
 from kiosk.domain.search import DateWindow, OfferQuery, OfferSummary, SearchResult
 from kiosk.i18n import Texts
 from kiosk.services.catalog import CatalogService
-from kiosk.ui.theme import PALETTE
-from kiosk.ui.widgets import ChoiceRow, ScrollButtons, button, enable_kinetic_scrolling, label, pictogram
+from kiosk.ui.theme import Theme
+from kiosk.ui.widgets import ChoiceRow, ScrollButtons, button, enable_kinetic_scrolling, label, pictogram_pixmap
 
-ROW_HEIGHT = 132
 SEARCH_DELAY_MS = 120
 PRICE_STEPS = (None, 0, 2000, 5000, 10000, 30000)
 LEVELS = (None, Level.CCAS, Level.CMCAS, Level.SLVIE)
@@ -66,78 +65,82 @@ class OfferListModel(QAbstractListModel):
 
 
 class OfferDelegate(QStyledItemDelegate):
-    """Paints one offer as a card: pictogram, title, summary, place and date, price."""
+    """Paints one offer as a card: pictogram, title, summary, place and date, price.
+
+    Sizes and colours follow the theme (larger text makes taller rows, never clipped ones).
+    """
 
     def __init__(self, model: OfferListModel, pictograms: dict[str, str]):
         super().__init__()
         self.model = model
         self.pictograms = pictograms
+        self.theme = Theme()
+
+    def row_height(self) -> int:
+        px = self.theme.px
+        return px(24) + 2 * px(19) + px(60)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802 (Qt API)
-        return QSize(option.rect.width(), ROW_HEIGHT)
+        return QSize(option.rect.width(), self.row_height())
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         offer: OfferSummary = index.data(SummaryRole)
-        texts = self.model.texts
+        texts, palette, px = self.model.texts, self.theme.palette, self.theme.px
         painter.save()
         card = option.rect.adjusted(8, 6, -8, -6)
-        pressed = bool(option.state & QStyle.StateFlag.State_Selected)
-        painter.setPen(QPen(QColor("#c5ccd4"), 2))
-        painter.setBrush(QColor(PALETTE.selected if pressed else PALETTE.surface))
+        painter.setPen(QPen(QColor(palette.card_border), 2))
+        painter.setBrush(QColor(palette.surface))
         painter.drawRoundedRect(card, 12, 12)
-        icon = pictogram(self.pictograms.get(offer.category, ""))
-        icon.paint(painter, QRect(card.left() + 16, card.top() + 18, 84, 84))
-        left = card.left() + 120
+        icon_size = min(84, card.height() - 24)
+        painter.drawPixmap(card.left() + 16, card.top() + 12,
+                           pictogram_pixmap(self.pictograms.get(offer.category, ""), icon_size, palette.text))
+        left = card.left() + icon_size + 36
         right = card.right() - 20
-        price_width = 260
+        line = (card.height() - 16) // 3
+        top = card.top() + 8
         base = QFont(painter.font())
 
-        title_font = QFont(base)
-        title_font.setPixelSize(24)
-        title_font.setBold(True)
-        painter.setFont(title_font)
-        painter.setPen(QColor(PALETTE.text))
-        title_rect = QRect(left, card.top() + 12, right - left - price_width, 34)
-        painter.drawText(title_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         painter.fontMetrics().elidedText(offer.title, Qt.TextElideMode.ElideRight, title_rect.width()))
+        price_font = QFont(base)
+        price_font.setPixelSize(px(22))
+        price_font.setBold(True)
+        price = texts("filters.price.free") if offer.price_from_cents == 0 else texts(
+            "list.from_price", price=texts.money(offer.price_from_cents))
+        painter.setFont(price_font)
+        price_width = painter.fontMetrics().horizontalAdvance(price) + 12
+        painter.setPen(QColor(palette.text))
+        painter.drawText(QRect(right - price_width, top, price_width, line),
+                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, price)
+        words_width = right - left - price_width - 16
 
+        title_font = QFont(base)
+        title_font.setPixelSize(px(24))
+        title_font.setBold(True)
         body_font = QFont(base)
-        body_font.setPixelSize(19)
-        painter.setFont(body_font)
-        painter.setPen(QColor(PALETTE.muted))
-        summary_rect = QRect(left, card.top() + 48, right - left - price_width, 28)
-        painter.drawText(summary_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         painter.fontMetrics().elidedText(offer.summary, Qt.TextElideMode.ElideRight,
-                                                          summary_rect.width()))
+        body_font.setPixelSize(px(19))
         where_when = offer.location
         if offer.next_start:
             where_when = f"{offer.location} · {texts('list.next_date', date=texts.day(offer.next_start))}"
-        painter.setPen(QColor(PALETTE.text))
-        detail_rect = QRect(left, card.top() + 80, right - left - price_width, 28)
-        painter.drawText(detail_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         painter.fontMetrics().elidedText(where_when, Qt.TextElideMode.ElideRight,
-                                                          detail_rect.width()))
-
-        price_font = QFont(base)
-        price_font.setPixelSize(22)
-        price_font.setBold(True)
-        painter.setFont(price_font)
-        painter.setPen(QColor(PALETTE.primary))
-        price = texts("filters.price.free") if offer.price_from_cents == 0 else texts(
-            "list.from_price", price=texts.money(offer.price_from_cents))
-        painter.drawText(QRect(right - price_width, card.top() + 12, price_width, 34),
-                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, price)
+        for row, (font, colour, text) in enumerate((
+            (title_font, palette.text, offer.title),
+            (body_font, palette.muted, offer.summary),
+            (body_font, palette.text, where_when),
+        )):
+            painter.setFont(font)
+            painter.setPen(QColor(colour))
+            rect = QRect(left, top + row * line, words_width, line)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                             painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, rect.width()))
         if offer.bon_plan:
             badge = texts("badge.bon_plan")
             if offer.discount_percent:
                 badge += "  " + texts("list.discount", percent=offer.discount_percent)
             painter.setFont(body_font)
             width = painter.fontMetrics().horizontalAdvance(badge) + 24
-            badge_rect = QRect(right - width, card.top() + 56, width, 34)
+            badge_rect = QRect(right - width, top + line + 4, width, line - 8)
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(PALETTE.accent))
+            painter.setBrush(QColor(palette.accent))
             painter.drawRoundedRect(badge_rect, 8, 8)
-            painter.setPen(QColor("white"))
+            painter.setPen(QColor(palette.on_accent))
             painter.drawText(badge_rect, Qt.AlignmentFlag.AlignCenter, badge)
         painter.restore()
 
@@ -233,7 +236,8 @@ class OfferListScreen(QWidget):
         self.model = OfferListModel(texts)
         self.list = QListView()
         self.list.setModel(self.model)
-        self.list.setItemDelegate(OfferDelegate(self.model, {c.id: c.pictogram for c in self.categories}))
+        self.delegate = OfferDelegate(self.model, {c.id: c.pictogram for c in self.categories})
+        self.list.setItemDelegate(self.delegate)
         self.list.setUniformItemSizes(True)
         self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -252,7 +256,9 @@ class OfferListScreen(QWidget):
         search_row.addWidget(self.search, 1)
         search_row.addWidget(self.clear_button)
         search_row.addWidget(self.filters_button)
-        results = QHBoxLayout()
+        self.results = QWidget()
+        results = QHBoxLayout(self.results)
+        results.setContentsMargins(0, 0, 0, 0)
         results.addWidget(self.list, 1)
         results.addWidget(self.scroll_buttons)
         layout = QVBoxLayout(self)
@@ -263,7 +269,8 @@ class OfferListScreen(QWidget):
         layout.addWidget(self.category_row)
         layout.addWidget(self.filters)
         layout.addWidget(self.empty_hint)
-        layout.addLayout(results, 1)
+        layout.addWidget(self.results, 1)
+        layout.addStretch(0)
 
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -271,11 +278,21 @@ class OfferListScreen(QWidget):
         self._search_timer.timeout.connect(self.refresh)
         self.search.textChanged.connect(lambda _text: self._search_timer.start())
         self.clear_button.clicked.connect(self.search.clear)
-        self.filters_button.toggled.connect(self.filters.setVisible)
+        self.filters_button.toggled.connect(self._show_filters)
+        # Typing means looking at results: the filters close, and leave room for the keyboard.
+        QApplication.instance().focusChanged.connect(
+            lambda _old, new: self.filters_button.setChecked(False) if new is self.search else None)
         self.filters.closed.connect(lambda: self.filters_button.setChecked(False))
         self.filters.changed.connect(self.refresh)
         self.category_row.changed.connect(lambda _value: self.refresh())
         self.list.clicked.connect(lambda index: self.offer_chosen.emit(self.model.offers[index.row()].id))
+
+    def _show_filters(self, shown: bool) -> None:
+        """The filters take the list's place while open (the count still shows their effect).
+        One leaves before the other comes, so the screen never needs room for both."""
+        leaving, coming = (self.results, self.filters) if shown else (self.filters, self.results)
+        leaving.hide()
+        coming.show()
 
     def show_offer(self, bons_plans: bool) -> None:
         """Open the list on the whole offer or on the bons plans, from a clean state."""
@@ -315,6 +332,11 @@ class OfferListScreen(QWidget):
 
     def _retitle(self) -> None:
         self.title.setText(self.texts("list.title.bons_plans" if self.bons_plans else "list.title.all"))
+
+    def apply_theme(self, theme: Theme) -> None:
+        self.delegate.theme = theme
+        self.list.doItemsLayout()  # rows take the new height
+        self.list.viewport().update()
 
     def retranslate(self, texts: Texts) -> None:
         self.texts = texts

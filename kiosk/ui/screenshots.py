@@ -68,10 +68,10 @@ def render_all_screens(outdir: Path, language: str) -> list[Path]:
         shot("offer_list", lambda: window.show_screen("offers", False))
         shot("offer_list_search", lambda: (offers.search.setText("théâtre"), offers.refresh()))
         shot("offer_list_filters", lambda: offers.filters_button.setChecked(True))
-        shot("offer_list_keyboard", lambda: (
-            offers.filters_button.setChecked(False),
-            QTest.mouseClick(offers.search, Qt.MouseButton.LeftButton, pos=QPoint(40, 20)),
-        ))
+        offers.filters_button.setChecked(False)
+        app.processEvents()
+        shot("offer_list_keyboard", lambda: QTest.mouseClick(offers.search, Qt.MouseButton.LeftButton,
+                                                             pos=QPoint(40, 20)))
         window.go_home()
         shot("bons_plans", lambda: window.show_screen("offers", True))
         offer_id, session_id = bookable_session(services)

@@ -6,9 +6,10 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
+    QApplication,
     QButtonGroup,
     QFrame,
     QHBoxLayout,
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.config import ASSETS_DIR
-from kiosk.ui.theme import MIN_TOUCH
+from kiosk.ui.theme import MIN_TOUCH, Theme, style_sheet
 
 
 @lru_cache(maxsize=None)
@@ -30,8 +31,25 @@ def pictogram(name: str) -> QIcon:
     return QIcon(str(ASSETS_DIR / "pictograms" / name))
 
 
-def button(text: str = "", object_name: str | None = None, accessible_name: str | None = None) -> QPushButton:
+@lru_cache(maxsize=256)
+def pictogram_pixmap(name: str, size: int, color: str) -> QPixmap:
+    """A pictogram drawn in `color` (the drawings are one colour on transparent), so it keeps
+    its contrast on any background, high-contrast theme included."""
+    pixmap = pictogram(name).pixmap(size, size)
+    if pixmap.isNull():
+        return pixmap
+    painter = QPainter(pixmap)
+    painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
+    painter.fillRect(pixmap.rect(), QColor(color))
+    painter.end()
+    return pixmap
+
+
+def button(text: str = "", object_name: str | None = None, accessible_name: str | None = None,
+           big: bool = False) -> QPushButton:
     widget = QPushButton(text)
+    if big:
+        widget.setProperty("big", True)
     widget.setMinimumSize(MIN_TOUCH, MIN_TOUCH)
     widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     if object_name:
@@ -39,6 +57,14 @@ def button(text: str = "", object_name: str | None = None, accessible_name: str 
     if accessible_name:
         widget.setAccessibleName(accessible_name)
     return widget
+
+
+def apply_style(app: QApplication, theme: Theme) -> None:
+    """The whole application in `theme`: one style sheet and the base font."""
+    font = app.font()
+    font.setPixelSize(theme.px("body"))
+    app.setFont(font)
+    app.setStyleSheet(style_sheet(theme))
 
 
 def plain_button_text(text: str) -> str:
@@ -166,14 +192,9 @@ class Overlay(QWidget):
         inner.setContentsMargins(40, 36, 40, 36)
         inner.setSpacing(24)
         self.title = label(object_name="title")
-        self.message = label()
-        self.message.setStyleSheet("font-size: 24px;")
-        self.action = button(object_name="primary")
-        self.action.setMinimumHeight(88)
-        self.action.setStyleSheet("font-size: 28px;")
-        self.secondary = button()
-        self.secondary.setMinimumHeight(88)
-        self.secondary.setStyleSheet("font-size: 28px;")
+        self.message = label(object_name="lead")
+        self.action = button(object_name="primary", big=True)
+        self.secondary = button(big=True)
         inner.addWidget(self.title)
         inner.addWidget(self.message)
         inner.addWidget(self.action)

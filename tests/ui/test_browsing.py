@@ -131,17 +131,17 @@ def test_a_full_or_past_session_cannot_be_booked(qtbot, window):
 
 
 def test_language_switch_changes_every_visible_word(qtbot, window):
-    tap(qtbot, window.top_bar.language)
+    tap(qtbot, window.access_bar.language)
     home = window.screens["home"]
     assert home.tiles["offers"].title.text() == "Activities"
-    assert window.top_bar.language.text() == "Français"
+    assert window.access_bar.language.text() == "Français"
     assert "Offline" in window.top_bar.status.text()
     tap(qtbot, home.tiles["offers"])
     offers = window.screens["offers"]
     assert offers.count.text() == "5 activities"
     assert offers.search.placeholderText().startswith("Search")
     assert offers.category_row.buttons()[0].text() == "All"
-    tap(qtbot, window.top_bar.language)
+    tap(qtbot, window.access_bar.language)
     assert offers.count.text() == "5 activités"
 
 
@@ -149,7 +149,7 @@ def test_inactivity_warns_then_clears_everything(qtbot, window, monotonic):
     window.show_screen("offers", False)
     offers = window.screens["offers"]
     qtbot.keyClicks(offers.search, "ski")
-    tap(qtbot, window.top_bar.language)
+    tap(qtbot, window.access_bar.language)
 
     monotonic.now += 89
     window.idle.check()

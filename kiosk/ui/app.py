@@ -12,7 +12,9 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.config import KioskConfig, default_data_dir, load_config
 from kiosk.services.context import KioskServices, open_services
+from kiosk.logs import route_qt_messages
 from kiosk.ui.keyboard import KeyboardDock, select_input_method
+from kiosk.ui.lockdown import install_lockdown
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import apply_style
@@ -60,6 +62,8 @@ def start_kiosk(
         # Frameless full screen: no title bar to close, nothing behind it to reach.
         window.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
         window.showFullScreen()
+        # No key, close request or state change takes it away; assisted mode calls allow_exit().
+        window.lockdown = install_lockdown(app, window)
     window.start()
     return app, window, services
 
@@ -76,7 +80,10 @@ def start_sync(services: KioskServices, window: MainWindow) -> SyncWorker | None
 
 
 def run_kiosk(data_dir: Path | None, config_path: Path | None, demo: bool, windowed: bool) -> int:
+    route_qt_messages()
     app, window, services = start_kiosk(data_dir, config_path, demo, windowed)
+    log.info("kiosk started: site %s, data in %s, %s", services.config.site.id, services.data_dir,
+             "windowed" if windowed else "full screen, locked")
     centre = None
     if demo:
         try:
@@ -92,3 +99,4 @@ def run_kiosk(data_dir: Path | None, config_path: Path | None, demo: bool, windo
         if centre:
             centre.stop()
         services.close()
+        log.info("kiosk stopped")

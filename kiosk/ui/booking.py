@@ -13,7 +13,7 @@ from kiosk.i18n import Texts
 from kiosk.services.context import KioskServices
 from kiosk.services.identity import Identified
 from kiosk.ui.printing import print_booking_voucher
-from kiosk.ui.widgets import button, empty_layout, label
+from kiosk.ui.widgets import button, empty_layout, label, scrolling_page
 
 
 class BookingScreen(QWidget):
@@ -45,7 +45,8 @@ class BookingScreen(QWidget):
         summary.addWidget(self.price)
         summary.addWidget(self.total)
         summary.addWidget(self.outcome)
-        layout = QVBoxLayout(self)
+        body = QWidget()
+        layout = QVBoxLayout(body)
         layout.setContentsMargins(60, 16, 60, 24)
         layout.setSpacing(16)
         layout.addWidget(self.title)
@@ -56,6 +57,8 @@ class BookingScreen(QWidget):
         layout.addWidget(card)
         layout.addWidget(self.confirm)
         layout.addStretch(1)
+        self.page = scrolling_page(body)
+        QVBoxLayout(self).addWidget(self.page)
         self.confirm.clicked.connect(self._book)
 
     def start(self, offer_id: str, session_id: str, who: Identified) -> None:
@@ -117,6 +120,7 @@ class BookingScreen(QWidget):
 
     def retranslate(self, texts: Texts) -> None:
         self.texts = texts
+        self.page.scroll_buttons.set_names(texts("nav.up.name"), texts("nav.down.name"))
         self.who_title.setText(texts("book.who"))
         if self.offer is None or self.session is None or self.who is None:
             self.title.setText(texts("detail.missing"))
@@ -155,12 +159,15 @@ class BookingDoneScreen(QWidget):
         self.code_hint = label()
         self.status = label(object_name="lead")
         self.print_button = button(object_name="primary", big=True)
-        layout = QVBoxLayout(self)
+        body = QWidget()
+        layout = QVBoxLayout(body)
         layout.setContentsMargins(120, 40, 120, 40)
         layout.setSpacing(24)
         for widget in (self.headline, self.code, self.code_hint, self.status, self.print_button):
             layout.addWidget(widget)
         layout.addStretch(1)
+        self.page = scrolling_page(body)
+        QVBoxLayout(self).addWidget(self.page)
         self.print_button.clicked.connect(self.print_voucher)
 
     def show_booking(self, booking: Booking) -> None:
@@ -183,6 +190,7 @@ class BookingDoneScreen(QWidget):
 
     def retranslate(self, texts: Texts) -> None:
         self.texts = texts
+        self.page.scroll_buttons.set_names(texts("nav.up.name"), texts("nav.down.name"))
         self.print_button.setText(texts("print.again"))
         if self.booking is None:
             for widget in (self.headline, self.code, self.code_hint, self.status):

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVB
 
 from kiosk.i18n import Texts
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import label, pictogram_pixmap
+from kiosk.ui.widgets import label, pictogram_pixmap, scrolling_page
 
 TILES = (
     # (destination, text key, pictogram, accent)
@@ -16,6 +16,9 @@ TILES = (
     ("concierge", "home.concierge", "pressing.svg", False),
     ("bookings", "home.bookings", "culture.svg", False),
 )
+
+
+TILE_MIN_HEIGHT = 180
 
 
 class Tile(QPushButton):
@@ -45,6 +48,9 @@ class Tile(QPushButton):
     def apply_theme(self, theme: Theme) -> None:
         color = theme.palette.on_accent if self.accent else theme.palette.text
         self.picture.setPixmap(pictogram_pixmap(self.icon, 112, color))
+        # A button does not grow with the layout inside it: room for two lines of title and of hint.
+        lines = 2 * theme.px("tileTitle") + 2 * theme.px("tileHint")
+        self.setMinimumHeight(max(TILE_MIN_HEIGHT, round(lines * 1.3) + 56))
 
     def set_texts(self, title: str, hint: str) -> None:
         self.title.setText(title)
@@ -68,14 +74,18 @@ class HomeScreen(QWidget):
             tile.clicked.connect(lambda _=False, d=destination: self.chosen.emit(d))
             self.tiles[destination] = tile
             grid.addWidget(tile, index // 2, index % 2)
-        layout = QVBoxLayout(self)
+        body = QWidget()
+        layout = QVBoxLayout(body)
         layout.setContentsMargins(60, 40, 60, 60)
         layout.setSpacing(36)
         layout.addWidget(self.greeting)
         layout.addLayout(grid)
         layout.addStretch(1)
+        self.page = scrolling_page(body)
+        QVBoxLayout(self).addWidget(self.page)
 
     def retranslate(self, texts: Texts) -> None:
+        self.page.scroll_buttons.set_names(texts("nav.up.name"), texts("nav.down.name"))
         self.greeting.setText(texts("home.greeting"))
         for destination, key, _, _ in TILES:
             self.tiles[destination].set_texts(texts(key), texts(key + ".hint"))

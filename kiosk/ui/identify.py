@@ -13,7 +13,7 @@ from kiosk.domain.household import MAX_SCAN_CHARS
 from kiosk.errors import KioskError
 from kiosk.i18n import Texts
 from kiosk.services.identity import Identified, IdentityService
-from kiosk.ui.widgets import button, label
+from kiosk.ui.widgets import button, label, scrolling_page
 
 
 class IdentifyScreen(QWidget):
@@ -43,7 +43,8 @@ class IdentifyScreen(QWidget):
         form.setHorizontalSpacing(24)
         form.addRow(self.card_label, self.card)
         form.addRow(self.pin_label, self.pin)
-        layout = QVBoxLayout(self)
+        body = QWidget()
+        layout = QVBoxLayout(body)
         layout.setContentsMargins(120, 24, 120, 24)
         layout.setSpacing(20)
         layout.addWidget(self.title)
@@ -52,6 +53,8 @@ class IdentifyScreen(QWidget):
         layout.addWidget(self.error)
         layout.addWidget(self.submit)
         layout.addStretch(1)
+        self.page = scrolling_page(body)
+        QVBoxLayout(self).addWidget(self.page)
         self.card.returnPressed.connect(self.pin.setFocus)
         self.pin.returnPressed.connect(self.try_identify)
         self.submit.clicked.connect(self.try_identify)
@@ -72,6 +75,7 @@ class IdentifyScreen(QWidget):
 
     def retranslate(self, texts: Texts) -> None:
         self.texts = texts
+        self.page.scroll_buttons.set_names(texts("nav.up.name"), texts("nav.down.name"))
         self.title.setText(texts("identify.title"))
         self.intro.setText(texts("identify.intro"))
         self.card_label.setText(texts("identify.card"))

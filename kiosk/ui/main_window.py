@@ -62,17 +62,13 @@ class TopBar(QFrame):
     def __init__(self, site_name: str, slvie: str):
         super().__init__()
         self.setObjectName("topBar")
-        self.site = label(site_name, "siteName", wrap=False)
-        self.slvie = label(slvie, "muted", wrap=False)
-        self.clock = label(object_name="clock", wrap=False)
+        self.site = label(site_name, "siteName")
+        self.slvie = label(slvie, "muted")
+        self.clock = label(object_name="clock")
         self.clock.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.status = label(object_name="status", wrap=False)
+        self.status = label(object_name="status")
         self.status.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.staff = button()
-        self.hello = label(object_name="heading", wrap=False)
-        self.end_session = button(object_name="primary")
-        self.hello.hide()
-        self.end_session.hide()
         names = QVBoxLayout()
         names.setSpacing(0)
         names.addWidget(self.site)
@@ -83,12 +79,9 @@ class TopBar(QFrame):
         layout.addLayout(names, 4)
         layout.addWidget(self.clock, 3)
         layout.addWidget(self.status, 3)
-        layout.addWidget(self.hello)
-        layout.addWidget(self.end_session)
         layout.addWidget(self.staff)
-        for control in (self.end_session, self.staff):
-            # Buttons keep their full text; the labels give way if the bar is short of room.
-            control.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+        # The button keeps its full text; the labels share the rest and wrap onto more lines.
+        self.staff.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         for text in (self.site, self.slvie, self.clock, self.status):
             text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.staff.clicked.connect(self.staff_clicked)
@@ -144,12 +137,16 @@ class MainWindow(QMainWindow):
         self.narrator = Narrator(open_speech(services.config.display.speech), self)
         self.back_button = button()
         self.home_button = button()
+        self.hello = label(object_name="heading", wrap=False)
+        self.end_session = button(object_name="primary")
         self.nav = QWidget()
         nav_layout = QHBoxLayout(self.nav)
         nav_layout.setContentsMargins(32, 12, 32, 0)
         nav_layout.addWidget(self.back_button)
         nav_layout.addWidget(self.home_button)
         nav_layout.addStretch(1)
+        nav_layout.addWidget(self.hello)
+        nav_layout.addWidget(self.end_session)
         self.stack = ScreenStack()
         self.stack.currentChanged.connect(lambda _index: self.stack.updateGeometry())
         self.keyboard_area = QVBoxLayout()
@@ -172,7 +169,7 @@ class MainWindow(QMainWindow):
         home.chosen.connect(self._home_choice)
         self._add_screen("home", home)
         self.stack.setCurrentWidget(home)
-        self.nav.hide()
+        self._update_nav()
 
         self.back_button.clicked.connect(self.go_back)
         self.home_button.clicked.connect(self.go_home)
@@ -182,7 +179,7 @@ class MainWindow(QMainWindow):
         self.access_bar.read_aloud.toggled.connect(self._read_aloud_toggled)
         self.screen_shown.connect(lambda _name: self.narrator.read_screen(self.stack.currentWidget()))
         self.top_bar.staff_clicked.connect(lambda: self.show_notice("soon.staff"))
-        self.top_bar.end_session.clicked.connect(self.reset_session)
+        self.end_session.clicked.connect(self.reset_session)
 
         idle = services.config.idle
         self.idle = IdleWatcher(idle.warning_after_seconds, idle.warning_duration_seconds, monotonic, self)
@@ -251,7 +248,7 @@ class MainWindow(QMainWindow):
             widget.show_household(self.identified.household)
         self._current = (name, params)
         self.stack.setCurrentWidget(widget)
-        self.nav.setVisible(name != "home")
+        self._update_nav()
         self.screen_shown.emit(name)
 
     def go_back(self) -> None:
@@ -265,7 +262,7 @@ class MainWindow(QMainWindow):
             # Coming back to the list keeps what the person had typed and chosen.
             self._current = (name, params)
             self.stack.setCurrentWidget(self.screens[name])
-            self.nav.show()
+            self._update_nav()
             self.screen_shown.emit(name)
         else:
             self.show_screen(name, *params, remember=False)
@@ -274,8 +271,17 @@ class MainWindow(QMainWindow):
         self.history.clear()
         self._current = ("home", ())
         self.stack.setCurrentWidget(self.screens["home"])
-        self.nav.hide()
+        self._update_nav()
         self.screen_shown.emit("home")
+
+    def _update_nav(self) -> None:
+        """Back and Home away from home; who is identified, and Finish, whenever someone is."""
+        away = self._current[0] != "home"
+        for control in (self.back_button, self.home_button):
+            control.setVisible(away)
+        for control in (self.hello, self.end_session):
+            control.setVisible(self.identified is not None)
+        self.nav.setVisible(away or self.identified is not None)
 
     def current_screen(self) -> str:
         return self._current[0]
@@ -302,8 +308,7 @@ class MainWindow(QMainWindow):
 
     def _identified(self, who: Identified) -> None:
         self.identified = who
-        self.top_bar.hello.show()
-        self.top_bar.end_session.show()
+        self._update_nav()
         self.retranslate()
         action, self.after_identify = self.after_identify or ("home",), None
         # The identification screen takes no place in the way back.
@@ -358,8 +363,7 @@ class MainWindow(QMainWindow):
         self.idle_overlay.hide()
         self.identified = None
         self.after_identify = None
-        self.top_bar.hello.hide()
-        self.top_bar.end_session.hide()
+        self._update_nav()
         for widget in self.screens.values():
             widget.reset()
         if self.texts.language != self.site.language:
@@ -395,9 +399,9 @@ class MainWindow(QMainWindow):
         self.access_bar.retranslate(texts)
         self.narrator.language = texts.language
         self.top_bar.staff.setText(texts("bar.staff"))
-        self.top_bar.end_session.setText(texts("session.end"))
+        self.end_session.setText(texts("session.end"))
         if self.identified is not None:
-            self.top_bar.hello.setText(texts("session.hello", name=self.identified.person.first_name))
+            self.hello.setText(texts("session.hello", name=self.identified.person.first_name))
         for widget in self.screens.values():
             widget.retranslate(texts)
         self._refresh_bar()

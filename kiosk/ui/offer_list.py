@@ -155,20 +155,20 @@ class FilterPanel(QFrame):
         super().__init__(parent)
         self.setObjectName("card")
         self.level = ChoiceRow(LEVELS)
-        self.window = ChoiceRow(WINDOWS)
+        self.dates = ChoiceRow(WINDOWS)
         self.places = ChoiceRow((False, True))
         self.price = ChoiceRow(PRICE_STEPS)
-        self.level_title = label(object_name="heading")
-        self.window_title = label(object_name="heading")
-        self.places_title = label(object_name="heading")
-        self.price_title = label(object_name="heading")
+        self.level_title = label(object_name="heading", wrap=False)
+        self.dates_title = label(object_name="heading", wrap=False)
+        self.places_title = label(object_name="heading", wrap=False)
+        self.price_title = label(object_name="heading", wrap=False)
         self.reset_button = button()
         self.close_button = button(object_name="primary")
         grid = QGridLayout(self)
         grid.setContentsMargins(24, 20, 24, 20)
         grid.setHorizontalSpacing(20)
         grid.setVerticalSpacing(14)
-        rows = ((self.level_title, self.level), (self.window_title, self.window),
+        rows = ((self.level_title, self.level), (self.dates_title, self.dates),
                 (self.places_title, self.places), (self.price_title, self.price))
         for row, (title, choices) in enumerate(rows):
             grid.addWidget(title, row, 0)
@@ -185,8 +185,8 @@ class FilterPanel(QFrame):
     def retranslate(self, texts: Texts) -> None:
         self.level_title.setText(texts("filters.level"))
         self.level.set_labels([texts(f"filters.level.{v.value if v else 'any'}") for v in LEVELS])
-        self.window_title.setText(texts("filters.dates"))
-        self.window.set_labels([texts(f"filters.dates.{w.value}") for w in WINDOWS])
+        self.dates_title.setText(texts("filters.dates"))
+        self.dates.set_labels([texts(f"filters.dates.{w.value}") for w in WINDOWS])
         self.places_title.setText(texts("filters.places"))
         self.places.set_labels([texts("filters.places.any"), texts("filters.places.only")])
         self.price_title.setText(texts("filters.price"))
@@ -199,11 +199,11 @@ class FilterPanel(QFrame):
         self.close_button.setText(texts("filters.close"))
 
     def apply_to(self, query: OfferQuery) -> OfferQuery:
-        return replace(query, level=self.level.value(), window=self.window.value(),
+        return replace(query, level=self.level.value(), window=self.dates.value(),
                        with_places=self.places.value(), max_price_cents=self.price.value())
 
     def clear(self) -> None:
-        for row, default in ((self.level, None), (self.window, DateWindow.ANY),
+        for row, default in ((self.level, None), (self.dates, DateWindow.ANY),
                              (self.places, False), (self.price, None)):
             row.set_value(default)
         self.changed.emit()
@@ -326,7 +326,7 @@ class OfferListScreen(QWidget):
         else:
             self.count.setText(texts("list.count.many", count=texts.number(total)))
         self.empty_hint.setVisible(total == 0)
-        active = sum((self.filters.level.value() is not None, self.filters.window.value() != DateWindow.ANY,
+        active = sum((self.filters.level.value() is not None, self.filters.dates.value() != DateWindow.ANY,
                       bool(self.filters.places.value()), self.filters.price.value() is not None))
         self.filters_button.setText(texts("list.filters.active", count=active) if active else texts("list.filters"))
 

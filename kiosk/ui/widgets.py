@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QPushButton,
+    QScrollArea,
     QScroller,
     QVBoxLayout,
     QWidget,
@@ -173,6 +174,24 @@ class ScrollButtons(QWidget):
         bar = self._area.verticalScrollBar()
         self.up.setEnabled(bar.value() > bar.minimum())
         self.down.setEnabled(bar.value() < bar.maximum())
+
+
+def scrolling_page(content: QWidget) -> QWidget:
+    """A screen's content that scrolls when it does not fit (larger text, on-screen keyboard),
+    by finger or with the big buttons."""
+    content.setObjectName("screen")
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setWidget(content)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    enable_kinetic_scrolling(area)
+    page = QWidget()
+    row = QHBoxLayout(page)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(area, 1)
+    page.scroll_buttons = ScrollButtons(area)
+    row.addWidget(page.scroll_buttons)
+    return page
 
 
 class Overlay(QWidget):

@@ -31,7 +31,7 @@ def test_identify_book_for_two_and_get_the_voucher(qtbot, window, services):
 
     identify(qtbot, window)
     assert window.current_screen() == "booking"
-    assert window.top_bar.hello.text() == "Bonjour Claire" and window.top_bar.end_session.isVisible()
+    assert window.hello.text() == "Bonjour Claire" and window.end_session.isVisible()
     booking_screen = window.screens["booking"]
     assert booking_screen.chosen() == ["P1"]
     assert booking_screen.price.text() == "Prix par personne : 11 € (tranche 3)"
@@ -121,10 +121,10 @@ def test_finishing_or_walking_away_forgets_the_person(qtbot, window, monotonic):
     monotonic.now += 10_000
     window.idle.check()
     assert window.identified is None and window.current_screen() == "home"
-    assert not window.top_bar.hello.isVisible()
+    assert not window.hello.isVisible()
     assert window.screens["my_bookings"].household is None
     window.with_identity(("my_bookings",))
     assert window.current_screen() == "identify"  # identification is asked again
     identify(qtbot, window)
-    tap(qtbot, window.top_bar.end_session)
+    tap(qtbot, window.end_session)
     assert window.identified is None and window.current_screen() == "home"

@@ -23,7 +23,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "bar.offer_as_of": ("Offre mise à jour {when}", "Offer updated {when}"),
     "bar.offer_never": ("Offre pas encore chargée", "Offer not loaded yet"),
     # Accessibility bar
-    "access.read": ("🔊 Lire à voix haute", "🔊 Read aloud"),
+    "access.read": ("Lire à voix haute", "Read aloud"),
     "access.read.name": ("Lire l'écran à voix haute", "Read the screen aloud"),
     "access.contrast": ("◐ Contraste fort", "◐ High contrast"),
     "access.contrast.name": ("Couleurs à contraste fort", "High-contrast colours"),

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 from kiosk.config import KioskConfig, default_data_dir, load_config
 from kiosk.services.context import KioskServices, open_services
 from kiosk.logs import route_qt_messages
+from kiosk.service import start_heartbeat
 from kiosk.ui.keyboard import KeyboardDock, select_input_method
 from kiosk.ui.lockdown import install_lockdown
 from kiosk.ui.main_window import MainWindow
@@ -91,6 +92,7 @@ def run_kiosk(data_dir: Path | None, config_path: Path | None, demo: bool, windo
         except DemoCentreError as error:
             log.warning("demo centre not started, the kiosk runs offline: %s", error.en)
     worker = start_sync(services, window)
+    start_heartbeat(window)  # as a service: ready, then watchdog pings while the GUI thread runs
     try:
         return app.exec()
     finally:

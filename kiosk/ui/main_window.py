@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -361,6 +361,10 @@ class MainWindow(QMainWindow):
         """The person has gone: clear everything they did and see, back to home in the site language."""
         self.notice.hide()
         self.idle_overlay.hide()
+        focused = QApplication.focusWidget()
+        if focused is not None:
+            focused.clearFocus()
+        QGuiApplication.inputMethod().hide()  # the on-screen keyboard closes with the session
         self.identified = None
         self.after_identify = None
         self._update_nav()

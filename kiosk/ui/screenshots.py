@@ -13,7 +13,8 @@ from kiosk.domain.search import OfferQuery
 from kiosk.errors import DataDirError
 
 SCREEN_SIZE = (1920, 1080)
-DEMO_CARD = "1000000000017"  # Claire Martin in assets/demo/households.json
+# A demo card holder per variant (assets/demo/households.json), so each books for the first time.
+VARIANTS = {"standard": "1000000000017", "high-contrast": "1000000000033", "larger-text": "1000000000066"}
 
 
 def bookable_session(services) -> tuple[str, str]:
@@ -27,6 +28,39 @@ def bookable_session(services) -> tuple[str, str]:
     raise LookupError("the demo catalog has no session left to book")
 
 
+def walk_screens(window, services, shot, card: str) -> None:
+    """Every screen, reached the way a person would, each handed to `shot(name, action)`."""
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    offers = window.screen("offers")
+    shot("home", window.go_home)
+    shot("offer_list", lambda: window.show_screen("offers", False))
+    shot("offer_list_search", lambda: (offers.search.setText("théâtre"), offers.refresh()))
+    shot("offer_list_filters", lambda: offers.filters_button.setChecked(True))
+    offers.filters_button.setChecked(False)
+    QApplication.processEvents()
+    shot("offer_list_keyboard", lambda: QTest.mouseClick(offers.search, Qt.MouseButton.LeftButton,
+                                                         pos=QPoint(40, 20)))
+    window.go_home()
+    shot("bons_plans", lambda: window.show_screen("offers", True))
+    offer_id, session_id = bookable_session(services)
+    shot("offer_detail", lambda: window.show_screen("detail", offer_id))
+    shot("concierge", lambda: (window.go_home(), window.show_screen("concierge")))
+    shot("notice", lambda: window.show_notice("soon.staff"))
+    shot("idle_warning", lambda: (window.notice.hide(), window.show_idle_warning(25)))
+    window.idle_overlay.hide()
+    identify = window.screen("identify")
+    shot("identify", lambda: (window.go_home(), window.with_identity(("booking", offer_id, session_id))))
+    shot("identify_error", lambda: (identify.card.setText("1000000000018"), identify.try_identify()))
+    shot("booking", lambda: (identify.card.setText(card), identify.pin.setText(DEMO_PIN),
+                             identify.try_identify()))
+    booking = window.screen("booking")
+    shot("booking_done", lambda: booking.confirm.click())
+    shot("my_bookings", lambda: window.show_screen("my_bookings"))
+
+
 def render_all_screens(outdir: Path, language: str) -> list[Path]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     try:
@@ -36,9 +70,7 @@ def render_all_screens(outdir: Path, language: str) -> list[Path]:
             f"Le dossier {outdir} ne peut pas être créé ({error.strerror or error}).",
             f"The folder {outdir} cannot be created ({error.strerror or error}).",
         ) from None
-    from PySide6.QtCore import QPoint, Qt, QThreadPool
-    from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtCore import QThreadPool
 
     from kiosk.services.context import open_services
     from kiosk.ui.app import build_window, create_application
@@ -63,31 +95,12 @@ def render_all_screens(outdir: Path, language: str) -> list[Path]:
             window.grab().save(str(path))
             written.append(path)
 
-        offers = window.screen("offers")
-        shot("home", window.go_home)
-        shot("offer_list", lambda: window.show_screen("offers", False))
-        shot("offer_list_search", lambda: (offers.search.setText("théâtre"), offers.refresh()))
-        shot("offer_list_filters", lambda: offers.filters_button.setChecked(True))
-        offers.filters_button.setChecked(False)
-        app.processEvents()
-        shot("offer_list_keyboard", lambda: QTest.mouseClick(offers.search, Qt.MouseButton.LeftButton,
-                                                             pos=QPoint(40, 20)))
-        window.go_home()
-        shot("bons_plans", lambda: window.show_screen("offers", True))
-        offer_id, session_id = bookable_session(services)
-        shot("offer_detail", lambda: window.show_screen("detail", offer_id))
-        shot("concierge", lambda: (window.go_home(), window.show_screen("concierge")))
-        shot("notice", lambda: window.show_notice("soon.staff"))
-        shot("idle_warning", lambda: (window.notice.hide(), window.show_idle_warning(25)))
-        window.idle_overlay.hide()
-        identify = window.screen("identify")
-        shot("identify", lambda: (window.go_home(), window.with_identity(("booking", offer_id, session_id))))
-        shot("identify_error", lambda: (identify.card.setText("1000000000018"), identify.try_identify()))
-        shot("booking", lambda: (identify.card.setText(DEMO_CARD), identify.pin.setText(DEMO_PIN),
-                                 identify.try_identify()))
-        booking = window.screen("booking")
-        shot("booking_done", lambda: booking.confirm.click())
-        shot("my_bookings", lambda: window.show_screen("my_bookings"))
+        for variant, card in VARIANTS.items():
+            suffix = "" if variant == "standard" else f"-{variant}"
+            window.reset_session()
+            window.access_bar.contrast.setChecked(variant == "high-contrast")
+            window.access_bar.larger.setChecked(variant == "larger-text")
+            walk_screens(window, services, lambda name, action: shot(name + suffix, action), card)
         window.close()
         services.close()
     return written

@@ -148,6 +148,7 @@ class ScrollButtons(QWidget):
         self.down = button("▼")
         for arrow in (self.up, self.down):
             arrow.setFixedSize(QSize(72, 72))
+        self.setFixedWidth(72)  # the same room whether the arrows show or not: no layout jumps
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.up)
@@ -174,6 +175,10 @@ class ScrollButtons(QWidget):
         bar = self._area.verticalScrollBar()
         self.up.setEnabled(bar.value() > bar.minimum())
         self.down.setEnabled(bar.value() < bar.maximum())
+        # Nothing to scroll, nothing to show: the buttons keep their place but stay out of sight.
+        fits = bar.maximum() == bar.minimum()
+        self.up.setVisible(not fits)
+        self.down.setVisible(not fits)
 
 
 def scrolling_page(content: QWidget) -> QWidget:

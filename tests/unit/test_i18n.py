@@ -1,3 +1,4 @@
+import re
 import string
 from datetime import datetime
 
@@ -36,3 +37,18 @@ def test_freshness_says_the_day_when_it_is_not_today():
     now = datetime(2026, 11, 23, 16, 0)
     assert texts.freshness(datetime(2026, 11, 23, 10, 42), now) == "à 10 h 42"
     assert texts.freshness(datetime(2026, 11, 21, 10, 42), now) == "le 21 novembre 2026 à 10 h 42"
+
+
+# Names people here know (the bodies of their own social activities); any other all-capitals
+# word would be jargon a person may not know.
+KNOWN_ACRONYMS = {"CCAS", "CMCAS", "SLVie", "A"}
+MAX_WORDS_PER_SENTENCE = 22
+
+
+@pytest.mark.parametrize("key", sorted(TEXTS))
+def test_french_texts_follow_easy_to_read_rules(key):
+    french = TEXTS[key][0]
+    for sentence in re.split(r"(?<=[.!?:])\s+", french):
+        assert len(sentence.split()) <= MAX_WORDS_PER_SENTENCE, f"{key}: sentence too long: {sentence}"
+    for word in re.findall(r"\b[A-Z][A-Za-z]*[A-Z]+[A-Za-z]*\b", french):
+        assert word in KNOWN_ACRONYMS, f"{key}: unexplained acronym {word}"

@@ -87,7 +87,7 @@ class DocumentReader:
             raise self.fail(key, "doit être une date AAAA-MM-JJTHH:MM",
                             "must be a YYYY-MM-DDTHH:MM date and time") from None
 
-    def items(self, key: str, min_count: int, max_count: int) -> list[_Reader]:
+    def items(self, key: str, min_count: int, max_count: int) -> list[DocumentReader]:
         value = self._get(key)
         if not isinstance(value, list):
             raise self.fail(key, "doit être une liste", "must be a list")

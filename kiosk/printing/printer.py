@@ -87,15 +87,15 @@ def _print_pdf(
     deadline = time.monotonic() + timeout
     if not queue or not queue.strip():
         raise PrinterError(
-            f"Aucune imprimante n'est configurée sur cette borne. Le bon est conservé : "
+            "Aucune imprimante n'est configurée sur cette borne. Le bon est conservé : "
             "demandez à un correspondant de l'imprimer.",
-            f"No printer is configured on this kiosk. The voucher is kept: "
+            "No printer is configured on this kiosk. The voucher is kept: "
             "ask a correspondent to print it.",
         )
     if not path.is_file():
         raise PrinterError(
-            f"Le bon à imprimer est introuvable. Recommencez l'impression depuis la réservation.",
-            f"The voucher to print cannot be found. Print it again from the booking.",
+            "Le bon à imprimer est introuvable. Recommencez l'impression depuis la réservation.",
+            "The voucher to print cannot be found. Print it again from the booking.",
         )
     _require_cups(path)
     status = printer_status(queue, deadline=deadline, path=path)
@@ -246,7 +246,7 @@ def _device_problem(status: PrinterStatus, path: Path) -> PrinterError | None:
 
 
 def _kept(path: Path) -> tuple[str, str]:
-    return f"Le bon est conservé pour être réimprimé.", f"The voucher is kept to print again."
+    return "Le bon est conservé pour être réimprimé.", "The voucher is kept to print again."
 
 
 def _has_reason(status: PrinterStatus, names: tuple[str, ...]) -> bool:
@@ -302,8 +302,8 @@ def _cancel(job_id: str) -> None:
 
 def _require_cups(path: Path | None) -> None:
     if shutil.which("lp") is None or shutil.which("lpstat") is None:
-        kept_fr = f" Le bon est conservé." if path else ""
-        kept_en = f" The voucher is kept." if path else ""
+        kept_fr = " Le bon est conservé." if path else ""
+        kept_en = " The voucher is kept." if path else ""
         raise PrinterError(
             "Le système d'impression (CUPS) n'est pas installé sur cette borne : "
             f"appelez le support informatique.{kept_fr}",
@@ -324,8 +324,8 @@ def _run(command: list[str], deadline: float, path: Path | None, job_id: str | N
     except subprocess.TimeoutExpired:
         if job_id:
             _cancel(job_id)
-        kept_fr = f" Le bon est conservé pour être réimprimé." if path else ""
-        kept_en = f" The voucher is kept to print again." if path else ""
+        kept_fr = " Le bon est conservé pour être réimprimé." if path else ""
+        kept_en = " The voucher is kept to print again." if path else ""
         raise PrinterError(
             f"Le service d'impression ne répond pas.{kept_fr} Réessayez dans un moment, "
             "ou appelez le support informatique.",

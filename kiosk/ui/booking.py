@@ -13,7 +13,7 @@ from kiosk.i18n import Texts
 from kiosk.services.context import KioskServices
 from kiosk.services.identity import Identified
 from kiosk.ui.printing import print_booking_voucher
-from kiosk.ui.widgets import button, empty_layout, label, scrolling_page
+from kiosk.ui.widgets import button, empty_layout, label, ScrollingPage
 
 
 class BookingScreen(QWidget):
@@ -57,7 +57,7 @@ class BookingScreen(QWidget):
         layout.addWidget(card)
         layout.addWidget(self.confirm)
         layout.addStretch(1)
-        self.page = scrolling_page(body)
+        self.page = ScrollingPage(body)
         QVBoxLayout(self).addWidget(self.page)
         self.confirm.clicked.connect(self._book)
 
@@ -166,7 +166,7 @@ class BookingDoneScreen(QWidget):
         for widget in (self.headline, self.code, self.code_hint, self.status, self.print_button):
             layout.addWidget(widget)
         layout.addStretch(1)
-        self.page = scrolling_page(body)
+        self.page = ScrollingPage(body)
         QVBoxLayout(self).addWidget(self.page)
         self.print_button.clicked.connect(self.print_voucher)
 

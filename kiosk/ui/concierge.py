@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.domain.catalog import ConciergeService
 from kiosk.i18n import Texts
 from kiosk.services.catalog import CatalogService
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import ScrollButtons, empty_layout, enable_kinetic_scrolling, label, pictogram_pixmap
+from kiosk.ui.widgets import ScrollingPage, empty_layout, label, pictogram_pixmap
 
 
 class ConciergeScreen(QWidget):
@@ -22,24 +22,16 @@ class ConciergeScreen(QWidget):
         self.title = label(object_name="title")
         self.intro = label()
         self.content = QWidget()
-        self.content.setObjectName("screen")
         self.body = QVBoxLayout(self.content)
         self.body.setSpacing(12)
-        area = QScrollArea()
-        area.setWidgetResizable(True)
-        area.setWidget(self.content)
-        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        enable_kinetic_scrolling(area)
-        self.scroll_buttons = ScrollButtons(area)
-        rows = QHBoxLayout()
-        rows.addWidget(area, 1)
-        rows.addWidget(self.scroll_buttons)
+        self.page = ScrollingPage(self.content)
+        self.scroll_buttons = self.page.scroll_buttons
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 16, 32, 16)
         layout.setSpacing(14)
         layout.addWidget(self.title)
         layout.addWidget(self.intro)
-        layout.addLayout(rows, 1)
+        layout.addWidget(self.page, 1)
 
     def retranslate(self, texts: Texts) -> None:
         self.texts = texts

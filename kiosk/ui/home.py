@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVB
 
 from kiosk.i18n import Texts
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import label, pictogram_pixmap, scrolling_page
+from kiosk.ui.widgets import label, pictogram_pixmap, ScrollingPage
 
 TILES = (
     # (destination, text key, pictogram, accent)
@@ -81,7 +81,7 @@ class HomeScreen(QWidget):
         layout.addWidget(self.greeting)
         layout.addLayout(grid)
         layout.addStretch(1)
-        self.page = scrolling_page(body)
+        self.page = ScrollingPage(body)
         QVBoxLayout(self).addWidget(self.page)
 
     def retranslate(self, texts: Texts) -> None:

@@ -13,7 +13,7 @@ from kiosk.domain.household import MAX_SCAN_CHARS
 from kiosk.errors import KioskError
 from kiosk.i18n import Texts
 from kiosk.services.identity import Identified, IdentityService
-from kiosk.ui.widgets import button, label, scrolling_page
+from kiosk.ui.widgets import button, label, ScrollingPage
 
 
 class IdentifyScreen(QWidget):
@@ -53,7 +53,7 @@ class IdentifyScreen(QWidget):
         layout.addWidget(self.error)
         layout.addWidget(self.submit)
         layout.addStretch(1)
-        self.page = scrolling_page(body)
+        self.page = ScrollingPage(body)
         QVBoxLayout(self).addWidget(self.page)
         self.card.returnPressed.connect(self.pin.setFocus)
         self.pin.returnPressed.connect(self.try_identify)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.domain.booking import ACTIVE_STATES, Booking, BookingState
 from kiosk.domain.household import Household
 from kiosk.i18n import Texts
 from kiosk.services.context import KioskServices
-from kiosk.ui.widgets import ScrollButtons, button, empty_layout, enable_kinetic_scrolling, label
+from kiosk.ui.widgets import ScrollingPage, button, empty_layout, label
 
 STATE_STYLE = {
     BookingState.CONFIRMED: "places",
@@ -30,22 +30,14 @@ class MyBookingsScreen(QWidget):
         self.status: dict[str, str] = {}  # booking id -> last message (printing, cancelling)
         self.title = label(object_name="title")
         self.content = QWidget()
-        self.content.setObjectName("screen")
         self.body = QVBoxLayout(self.content)
         self.body.setSpacing(12)
-        area = QScrollArea()
-        area.setWidgetResizable(True)
-        area.setWidget(self.content)
-        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        enable_kinetic_scrolling(area)
-        self.scroll_buttons = ScrollButtons(area)
-        rows = QHBoxLayout()
-        rows.addWidget(area, 1)
-        rows.addWidget(self.scroll_buttons)
+        self.page = ScrollingPage(self.content)
+        self.scroll_buttons = self.page.scroll_buttons
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 16, 32, 16)
         layout.addWidget(self.title)
-        layout.addLayout(rows, 1)
+        layout.addWidget(self.page, 1)
 
     def show_household(self, household: Household) -> None:
         self.household = household

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.domain.catalog import BookingMode, Level, Offer, Session
 from kiosk.i18n import Texts
 from kiosk.services.catalog import CatalogService
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import ScrollButtons, button, empty_layout, enable_kinetic_scrolling, label, pictogram_pixmap
+from kiosk.ui.widgets import ScrollingPage, button, empty_layout, label, pictogram_pixmap
 
 
 class OfferDetailScreen(QWidget):
@@ -25,20 +25,14 @@ class OfferDetailScreen(QWidget):
         self.pictograms = {c.id: c.pictogram for c in catalog.categories()}
 
         self.content = QWidget()
-        self.content.setObjectName("screen")
         self.body = QVBoxLayout(self.content)
         self.body.setContentsMargins(8, 8, 24, 24)
         self.body.setSpacing(18)
-        self.area = QScrollArea()
-        self.area.setWidgetResizable(True)
-        self.area.setWidget(self.content)
-        self.area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        enable_kinetic_scrolling(self.area)
-        self.scroll_buttons = ScrollButtons(self.area)
+        self.page = ScrollingPage(self.content)
+        self.area, self.scroll_buttons = self.page.area, self.page.scroll_buttons
         layout = QHBoxLayout(self)
         layout.setContentsMargins(32, 16, 32, 16)
-        layout.addWidget(self.area, 1)
-        layout.addWidget(self.scroll_buttons)
+        layout.addWidget(self.page)
 
     def show_offer(self, offer_id: str) -> None:
         self.offer = self.catalog.offer(offer_id)

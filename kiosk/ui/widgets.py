@@ -181,22 +181,23 @@ class ScrollButtons(QWidget):
         self.down.setVisible(not fits)
 
 
-def scrolling_page(content: QWidget) -> QWidget:
-    """A screen's content that scrolls when it does not fit (larger text, on-screen keyboard),
-    by finger or with the big buttons."""
-    content.setObjectName("screen")
-    area = QScrollArea()
-    area.setWidgetResizable(True)
-    area.setWidget(content)
-    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    enable_kinetic_scrolling(area)
-    page = QWidget()
-    row = QHBoxLayout(page)
-    row.setContentsMargins(0, 0, 0, 0)
-    row.addWidget(area, 1)
-    page.scroll_buttons = ScrollButtons(area)
-    row.addWidget(page.scroll_buttons)
-    return page
+class ScrollingPage(QWidget):
+    """A screen's content that scrolls when it does not fit (long lists, larger text, the
+    on-screen keyboard), by finger or with the big buttons."""
+
+    def __init__(self, content: QWidget, parent: QWidget | None = None):
+        super().__init__(parent)
+        content.setObjectName("screen")
+        self.area = QScrollArea()
+        self.area.setWidgetResizable(True)
+        self.area.setWidget(content)
+        self.area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        enable_kinetic_scrolling(self.area)
+        self.scroll_buttons = ScrollButtons(self.area)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.area, 1)
+        row.addWidget(self.scroll_buttons)
 
 
 class Overlay(QWidget):

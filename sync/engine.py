@@ -8,10 +8,18 @@
   in the outbox is not overwritten by pulled data: the centre's answer settles it.
 - Seats this kiosk holds in bookings not yet acknowledged are added back onto the
   pulled figures, so an offline confirmation is never handed out twice.
+- Concierge requests: the centre's answer to `concierge.create`/`concierge.transition`
+  is the request's state unless another local move of it still waits; pulled
+  requests (moves made at another kiosk of the site, refusals by the centre) follow
+  the same rule.
+- Audit entries go as `audit.append` operations, in chain order; when the centre
+  acknowledges them, they are purged here in the same transaction.
+- A failed cycle leaves its reason in `sync_last_error` for the correspondents' screen.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from collections.abc import Callable
@@ -22,13 +30,18 @@ import sqlite_utils
 
 from kiosk.domain.booking import BookingState
 from kiosk.domain.catalog import parse_category, parse_offer, parse_service
+from kiosk.domain.concierge import ConciergeRequest, RequestState, StateReason
 from kiosk.domain.document import DocumentReader
 from kiosk.domain.household import parse_household
+from kiosk.domain.staff import parse_correspondent
 from kiosk.errors import KioskError
+from kiosk.store import audit as audit_store
 from kiosk.store import bookings as booking_store
 from kiosk.store import catalog as catalog_store
+from kiosk.store import concierge as concierge_store
 from kiosk.store import households as household_store
 from kiosk.store import outbox
+from kiosk.store import staff as staff_store
 from kiosk.store.database import transaction
 from kiosk.store.state import read_state, write_state
 from sync.client import CentralClient, RequestRefused, TransientError
@@ -38,7 +51,8 @@ log = logging.getLogger(__name__)
 PUSH_BATCH = 500
 PULL_PAGE = 500
 MAX_PAGES_PER_CYCLE = 400
-CHANGE_KINDS = ("category", "concierge_service", "offer", "household", "booking")
+CHANGE_KINDS = ("category", "concierge_service", "offer", "household", "booking", "concierge_request",
+                "correspondent")
 
 
 class PageRejected(KioskError):
@@ -72,11 +86,26 @@ class SyncEngine:
 
     def run_cycle(self) -> CycleReport:
         report = CycleReport()
-        self.push(report)
-        self.pull(report)
+        try:
+            self.push(report)
+            self.pull(report)
+        except Exception as error:
+            self._record_failure(error)
+            raise
         with transaction(self.db):
             write_state(self.db, "sync_last_success", self.clock().isoformat(timespec="seconds"))
         return report
+
+    def _record_failure(self, error: Exception) -> None:
+        """Keep the last failure's reason for the correspondents' screen (never the token, never a trace)."""
+        fr = getattr(error, "fr", "") or "La synchronisation a échoué."
+        en = getattr(error, "en", "") or f"Sync failed ({type(error).__name__})."
+        try:
+            with transaction(self.db):
+                write_state(self.db, "sync_last_error", json.dumps(
+                    {"at": self.clock().isoformat(timespec="seconds"), "fr": fr, "en": en}, ensure_ascii=False))
+        except Exception:  # noqa: BLE001 - recording the failure must not hide the failure itself
+            log.exception("could not record the sync failure")
 
     # -- push ------------------------------------------------------------------------------
 
@@ -124,11 +153,30 @@ class SyncEngine:
                         reason = booking.get("reason") or {}
                         booking_store.set_booking_state(self.db, booking["booking_id"], BookingState(booking["state"]),
                                                         reason.get("fr", ""), reason.get("en", ""))
+                    request = result.get("concierge_request")
+                    if isinstance(request, dict):
+                        self._settle_request(request)
+                    ack = result.get("audit")
+                    if isinstance(ack, dict):
+                        audit_store.acknowledge(self.db, ack["chain"], ack["through_seq"], ack["through_hash"])
                     report.applied += 1
                 else:
                     self._reject(op, result.get("reason") or {})
                     report.parked += 1
                 report.pushed += 1
+
+    def _settle_request(self, answer: dict) -> None:
+        """The centre's state of a request, unless another local move of it still waits to be sent."""
+        request_id = answer["request_id"]
+        if concierge_store.has_pending_operation(self.db, request_id):
+            return
+        local = concierge_store.load_request(self.db, request_id)
+        if local is None:
+            return
+        reason = answer.get("reason")
+        concierge_store.set_state(self.db, request_id, RequestState(answer["state"]),
+                                  StateReason(reason["code"], reason["fr"], reason["en"]) if reason else None,
+                                  local.updated_at)
 
     def _reject(self, op: dict, reason: dict) -> None:
         outbox.park(self.db, op["op_id"], reason)
@@ -136,6 +184,13 @@ class SyncEngine:
         if op["kind"] == "booking.create":
             booking_store.set_booking_state(self.db, op["payload"]["booking_id"], BookingState.REFUSED,
                                             reason.get("fr", ""), reason.get("en", ""))
+        elif op["kind"] == "concierge.create":
+            # The centre will never have this request: show it refused, with the centre's words.
+            request = concierge_store.load_request(self.db, op["payload"]["request_id"])
+            if request is not None:
+                concierge_store.set_state(self.db, request.request_id, RequestState.REFUSED, StateReason(
+                    str(reason.get("code", "rejected")), str(reason.get("fr", "")), str(reason.get("en", ""))),
+                    request.updated_at)
 
     # -- pull ------------------------------------------------------------------------------
 
@@ -191,9 +246,21 @@ class SyncEngine:
                 value = parse_offer(reader, tiers, category_ids)
             elif kind == "household":
                 value = parse_household(reader)
-            else:
+            elif kind == "booking":
                 value = _parse_booking(reader)
-            if getattr(value, "id", getattr(value, "household_id", item["id"])) != item["id"] and kind != "booking":
+            elif kind == "concierge_request":
+                value = _parse_request(reader)
+            else:
+                value = parse_correspondent(reader)
+            if kind == "concierge_request":
+                entity = value.request_id
+            elif kind == "correspondent":
+                entity = value.staff_id
+            elif kind == "booking":
+                entity = item["id"]
+            else:
+                entity = getattr(value, "id", getattr(value, "household_id", item["id"]))
+            if entity != item["id"]:
                 raise bad(f"change {index} names another entity than its data")
             parsed.append((kind, item["id"], value))
         return parsed, next_cursor, more, tiers
@@ -218,6 +285,16 @@ class SyncEngine:
                         [value["session_id"]],
                     ).fetchone()
                     booking_store.record_pulled_booking(self.db, value, row[0] if row else None, now)
+                elif kind == "concierge_request":
+                    if value is None:
+                        concierge_store.remove_request(self.db, identifier)
+                    else:
+                        concierge_store.record_pulled_request(self.db, value)
+                elif kind == "correspondent":
+                    if value is None:
+                        staff_store.remove_correspondent(self.db, identifier)
+                    else:
+                        staff_store.upsert_correspondent(self.db, value)
             write_state(self.db, "sync_cursor", str(next_cursor))
 
 
@@ -238,6 +315,25 @@ def _check_results(batch: list[dict], results: list[dict]) -> None:
         if booking is not None:
             if not isinstance(booking, dict) or booking.get("state") not in {s.value for s in BookingState}:
                 raise TransientError("the centre's booking answer is malformed")
+        request = result.get("concierge_request")
+        if request is not None:
+            reason = request.get("reason") if isinstance(request, dict) else None
+            if not isinstance(request, dict) or request.get("state") not in {s.value for s in RequestState} \
+                    or not isinstance(request.get("request_id"), str) or not _is_reason(reason, allow_none=True):
+                raise TransientError("the centre's concierge answer is malformed")
+        ack = result.get("audit")
+        if ack is not None:
+            if not isinstance(ack, dict) or not isinstance(ack.get("chain"), str) \
+                    or isinstance(ack.get("through_seq"), bool) or not isinstance(ack.get("through_seq"), int) \
+                    or not isinstance(ack.get("through_hash"), str):
+                raise TransientError("the centre's audit answer is malformed")
+
+
+def _is_reason(reason: object, allow_none: bool = False) -> bool:
+    if reason is None:
+        return allow_none
+    return isinstance(reason, dict) and all(
+        isinstance(reason.get(k), str) and len(reason[k]) <= 400 for k in ("code", "fr", "en"))
 
 
 def _parse_booking(r: DocumentReader) -> dict:
@@ -263,3 +359,61 @@ def _parse_booking(r: DocumentReader) -> dict:
         "total_cents": r.integer("total_cents", 0, 100_000_000),
         "reason": reason,
     }
+
+
+def _parse_request(r: DocumentReader) -> ConciergeRequest:
+    """A concierge request of this site as the centre sends it (answers kept as plain JSON values, bounded)."""
+    request_id = r.text("request_id", 36, 36)
+    try:
+        uuid.UUID(request_id)
+    except ValueError:
+        raise r.fail("request_id", "n'est pas un identifiant valable", "is not a valid id") from None
+    answers = r.value.get("answers")
+    if not isinstance(answers, dict) or len(answers) > 20 or not all(
+            isinstance(k, str) and len(k) <= 40 and _is_answer(v) for k, v in answers.items()):
+        raise r.fail("answers", "est malformé", "is malformed")
+    reason = r.value.get("reason")
+    if reason is not None and not _is_reason(reason):
+        raise r.fail("reason", "est malformé", "is malformed")
+    collect_on = r.value.get("collect_on")
+    if collect_on is not None:
+        collect_on = r.day("collect_on")
+    estimate = r.value.get("estimate_cents")
+    if estimate is not None:
+        estimate = r.integer("estimate_cents", 0, 100_000_000)
+    created_by = r.value.get("created_by")
+    if created_by is not None:
+        created_by = r.identifier("created_by")
+    moments = []
+    for key in ("created_at", "updated_at"):
+        try:
+            moments.append(datetime.strptime(r.text(key, 19, 19), "%Y-%m-%dT%H:%M:%S"))
+        except ValueError:
+            raise r.fail(key, "doit être une date AAAA-MM-JJTHH:MM:SS", "must be a YYYY-MM-DDTHH:MM:SS moment") from None
+    return ConciergeRequest(
+        request_id=request_id,
+        site_id=r.identifier("site_id"),
+        service_id=r.slug("service_id"),
+        household_id=r.identifier("household_id"),
+        person_id=r.identifier("person_id"),
+        answers=answers,
+        quantity=r.integer("quantity", 1, 1000),
+        estimate_cents=estimate,
+        collect_on=collect_on,
+        note=r.text("note", 0, 200),
+        state=RequestState(r.choice("state", [s.value for s in RequestState])),
+        created_at=moments[0],
+        updated_at=moments[1],
+        created_by=created_by,
+        reason=StateReason(reason["code"], reason["fr"], reason["en"]) if reason else None,
+    )
+
+
+def _is_answer(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return 0 <= value <= 100_000
+    if isinstance(value, str):
+        return len(value) <= 200
+    return isinstance(value, list) and len(value) <= 30 and all(isinstance(v, str) and len(v) <= 40 for v in value)

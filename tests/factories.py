@@ -108,3 +108,30 @@ def households_document() -> dict:
              "role": "ouvrant_droit", "card_number": KARIM_CARD, "pin_hash": pin_hash()},
         ]},
     ]}
+
+
+# Correspondents: Lina signs in with her badge and PIN or her login and password; Marc has a badge only.
+LINA_BADGE = "9000000000019"
+LINA_PIN = "2468"
+LINA_LOGIN = "lina.morel"
+LINA_PASSWORD = "Conciergerie-Test-2026"
+MARC_BADGE = "9000000000027"
+MARC_PIN = "1357"
+_PASSWORD_HASHES: dict[str, str] = {}
+
+
+def password_hash(password: str = LINA_PASSWORD, login: str = LINA_LOGIN) -> str:
+    from kiosk.domain.staff import hash_password
+
+    if password not in _PASSWORD_HASHES:
+        _PASSWORD_HASHES[password] = hash_password(password, login)
+    return _PASSWORD_HASHES[password]
+
+
+def staff_document() -> dict:
+    return {"format": "slvie-staff/1", "staff": [
+        {"staff_id": "S1", "display_name": "Lina Morel", "badge_number": LINA_BADGE, "pin_hash": pin_hash(LINA_PIN),
+         "login": LINA_LOGIN, "password_hash": password_hash(), "active": True},
+        {"staff_id": "S2", "display_name": "Marc Petit", "badge_number": MARC_BADGE, "pin_hash": pin_hash(MARC_PIN),
+         "login": None, "password_hash": None, "active": True},
+    ]}

@@ -1,4 +1,5 @@
-"""Vouchers for bookings: made once, kept as a PDF in the data directory, printed on demand.
+"""Vouchers for bookings and concierge pickup tickets: made once, kept as a PDF in the data directory,
+printed on demand.
 
 A voucher is written to disk before it is printed, so a printer that is missing,
 off or out of paper never loses it: "Mes réservations" can print it again.
@@ -16,19 +17,20 @@ import sqlite_utils
 from kiosk.config import KioskConfig
 from kiosk.domain.booking import Booking, BookingState
 from kiosk.domain.catalog import BookingMode
+from kiosk.domain.concierge import ConciergeRequest, RequestState, form_for, ready_from
 from kiosk.domain.voucher import Voucher, VoucherKind, VoucherState, encode_payload
 from kiosk.errors import KioskError
 from kiosk.printing.printer import PrintJob, print_pdf
 from kiosk.printing.voucher_pdf import render_voucher_pdf
 from kiosk.signing_key import load_or_create_signing_key
-from kiosk.store.catalog import load_offer
+from kiosk.store.catalog import list_concierge_services, load_offer
 from kiosk.store.households import load_household
 
 VOUCHER_DIR = "vouchers"
 
 
 class NoVoucher(KioskError):
-    """This booking has no voucher to print (refused or cancelled)."""
+    """This booking or request has no voucher to print (refused, cancelled, or already handed over)."""
 
 
 def voucher_state(booking: Booking, booking_mode: BookingMode) -> VoucherState | None:
@@ -38,6 +40,17 @@ def voucher_state(booking: Booking, booking_mode: BookingMode) -> VoucherState |
         return VoucherState.WAITLISTED
     if booking.state == BookingState.REQUESTED:
         return VoucherState.REQUEST if booking_mode == BookingMode.REQUEST else VoucherState.PROVISIONAL
+    return None
+
+
+def pickup_state(request: ConciergeRequest) -> VoucherState | None:
+    """What a pickup ticket says of a request: received, with the provider, ready — or no ticket at all."""
+    if request.state in (RequestState.SUBMITTED, RequestState.TAKEN):
+        return VoucherState.REQUEST
+    if request.state == RequestState.AT_PROVIDER:
+        return VoucherState.CONFIRMED
+    if request.state == RequestState.READY:
+        return VoucherState.READY
     return None
 
 
@@ -72,6 +85,36 @@ class VoucherService:
             place=session.place or offer.location,
             participants=names,
             total_cents=booking.total_cents,
+            state=state,
+            issued_at=self._clock().replace(microsecond=0),
+        )
+
+    def pickup_voucher(self, request: ConciergeRequest, language: str = "fr") -> Voucher:
+        """The pickup ticket of a concierge request (kind PICKUP, same signed QR as booking vouchers).
+
+        Print it like a booking voucher: `print(voucher, language)` from a worker. Raises
+        NoVoucher for a request cancelled, refused or already handed over.
+        """
+        state = pickup_state(request)
+        if state is None:
+            raise NoVoucher(
+                "Cette demande est annulée, refusée ou déjà remise : il n'y a pas de ticket à imprimer.",
+                "This request was cancelled, refused or already handed over: there is no ticket to print.",
+            )
+        service = next((s for s in list_concierge_services(self._db) if s.id == request.service_id), None)
+        name = (service.name_fr if language == "fr" else service.name_en) if service else request.service_id
+        title = name if request.quantity <= 1 else f"{name} × {request.quantity}"
+        start = ready_from(form_for(request.service_id), request)
+        return Voucher(
+            kind=VoucherKind.PICKUP,
+            reference=request.request_id,
+            site_id=self._config.site.id,
+            title=title,
+            start=start,
+            end=None,
+            place=self._config.site.name,
+            participants=(),
+            total_cents=request.estimate_cents,
             state=state,
             issued_at=self._clock().replace(microsecond=0),
         )

@@ -7,7 +7,9 @@ transaction rows are written with plain `execute`/`executemany`.
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +20,9 @@ from kiosk.errors import KioskError, SchemaTooNewError
 from kiosk.store.migrations import MIGRATIONS
 
 DATABASE_FILE = "kiosk.sqlite3"
+_savepoints = itertools.count(1)
+# Which thread opened the transaction in progress on a connection: only it may nest in it.
+_outer: dict[int, int] = {}
 
 
 class DatabaseError(KioskError):
@@ -72,11 +77,33 @@ def migrate(db: sqlite_utils.Database) -> None:
 
 @contextmanager
 def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
-    """All of it or none of it: the unit of every write to the store."""
+    """All of it or none of it: the unit of every write to the store.
+
+    Inside another transaction it becomes a savepoint of that one, so use cases compose:
+    an assisted booking writes the booking, its outbox operation and its audit entry in
+    one outer transaction. A failing inner block is undone alone and its error goes on
+    up; nothing is committed before the outermost block ends.
+    """
+    conn = db.conn
+    if conn.in_transaction and _outer.get(id(conn)) == threading.get_ident():
+        name = f"nested_{next(_savepoints)}"
+        db.execute(f"SAVEPOINT {name}")
+        try:
+            yield db
+        except BaseException:
+            db.execute(f"ROLLBACK TO {name}")
+            db.execute(f"RELEASE {name}")
+            raise
+        db.execute(f"RELEASE {name}")
+        return
     db.execute("BEGIN IMMEDIATE")
+    _outer[id(conn)] = threading.get_ident()
     try:
-        yield db
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+    finally:
+        _outer.pop(id(conn), None)

@@ -158,4 +158,113 @@ MIGRATION_2_HOUSEHOLDS_AND_BOOKINGS = [
     "CREATE INDEX bookings_by_session ON bookings(session_id)",
 ]
 
-MIGRATIONS: list[list[str]] = [MIGRATION_1_CATALOG_AND_OUTBOX, MIGRATION_2_HOUSEHOLDS_AND_BOOKINGS]
+MIGRATION_3_CONCIERGE_STAFF_AND_AUDIT = [
+    # Concierge requests of this site (made here, or at another kiosk of the site and pulled).
+    """
+    CREATE TABLE concierge_requests (
+        request_id TEXT PRIMARY KEY,
+        short_code TEXT NOT NULL,
+        site_id TEXT NOT NULL,
+        service_id TEXT NOT NULL,
+        household_id TEXT NOT NULL,
+        person_id TEXT NOT NULL,
+        answers TEXT NOT NULL,
+        quantity INTEGER NOT NULL CHECK (quantity >= 1),
+        estimate_cents INTEGER CHECK (estimate_cents IS NULL OR estimate_cents >= 0),
+        collect_on TEXT,
+        note TEXT NOT NULL DEFAULT '',
+        state TEXT NOT NULL CHECK (state IN
+            ('submitted', 'taken', 'at_provider', 'ready', 'handed_over', 'cancelled', 'refused')),
+        reason_code TEXT NOT NULL DEFAULT '',
+        reason_fr TEXT NOT NULL DEFAULT '',
+        reason_en TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        created_by TEXT
+    )
+    """,
+    "CREATE INDEX concierge_by_household ON concierge_requests(household_id, created_at)",
+    "CREATE INDEX concierge_by_state ON concierge_requests(state, service_id, created_at)",
+    "CREATE INDEX concierge_by_code ON concierge_requests(short_code)",
+    # The site's correspondents, as the centre sends them: only hashes of their PINs and passwords.
+    """
+    CREATE TABLE correspondents (
+        staff_id TEXT PRIMARY KEY,
+        display_name TEXT NOT NULL,
+        badge_number TEXT UNIQUE,
+        pin_hash TEXT,
+        login TEXT UNIQUE,
+        password_hash TEXT,
+        active INTEGER NOT NULL DEFAULT 1
+    )
+    """,
+    # Wrong sign-ins per account at this kiosk (an account id, or a hash of an unknown login).
+    """
+    CREATE TABLE staff_failures (
+        account TEXT PRIMARY KEY,
+        failures INTEGER NOT NULL,
+        locked_until TEXT
+    )
+    """,
+    # The audit log of assisted mode (kiosk/domain/audit.py): append-only, hash-chained.
+    """
+    CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY,
+        chain TEXT NOT NULL,
+        entry_id TEXT NOT NULL UNIQUE,
+        at TEXT NOT NULL,
+        site_id TEXT NOT NULL,
+        kiosk TEXT NOT NULL,
+        staff_id TEXT NOT NULL,
+        action TEXT NOT NULL,
+        subject TEXT,
+        target TEXT,
+        details TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+    )
+    """,
+    # One row: this database's chain, and how far the centre has acknowledged it.
+    """
+    CREATE TABLE audit_ack (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        chain TEXT NOT NULL,
+        through_seq INTEGER NOT NULL CHECK (through_seq >= 0),
+        through_hash TEXT NOT NULL
+    )
+    """,
+    "INSERT INTO audit_ack VALUES (1, lower(hex(randomblob(16))), 0, '" + "0" * 64 + "')",
+    """
+    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'the audit log cannot be edited'); END
+    """,
+    """
+    CREATE TRIGGER audit_log_keep_until_acknowledged BEFORE DELETE ON audit_log
+    WHEN OLD.seq > (SELECT through_seq FROM audit_ack WHERE id = 1)
+    BEGIN SELECT RAISE(ABORT, 'an audit entry is kept until the centre has it'); END
+    """,
+    """
+    CREATE TRIGGER audit_log_append_only BEFORE INSERT ON audit_log
+    WHEN NEW.seq != max((SELECT through_seq FROM audit_ack WHERE id = 1),
+                        (SELECT coalesce(max(seq), 0) FROM audit_log)) + 1
+        OR NEW.chain != (SELECT chain FROM audit_ack WHERE id = 1)
+        OR NEW.prev_hash != coalesce((SELECT hash FROM audit_log WHERE seq = NEW.seq - 1),
+                                     (SELECT through_hash FROM audit_ack WHERE id = 1))
+    BEGIN SELECT RAISE(ABORT, 'audit entries are only appended at the end of the chain'); END
+    """,
+    """
+    CREATE TRIGGER audit_ack_forward_only BEFORE UPDATE ON audit_ack
+    WHEN NEW.through_seq < OLD.through_seq OR NEW.chain != OLD.chain
+    BEGIN SELECT RAISE(ABORT, 'the acknowledged part of the audit log only grows'); END
+    """,
+    """
+    CREATE TRIGGER audit_ack_kept BEFORE DELETE ON audit_ack
+    BEGIN SELECT RAISE(ABORT, 'the audit chain record cannot be removed'); END
+    """,
+]
+
+MIGRATIONS: list[list[str]] = [
+    MIGRATION_1_CATALOG_AND_OUTBOX,
+    MIGRATION_2_HOUSEHOLDS_AND_BOOKINGS,
+    MIGRATION_3_CONCIERGE_STAFF_AND_AUDIT,
+]

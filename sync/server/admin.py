@@ -85,6 +85,23 @@ def decide_request(db: Database, booking_id: str, state: str, now: datetime) -> 
                          f"Decision refused for {booking_id}: {problem}.")
 
 
+def refuse_concierge(db: Database, request_id: str, reason_fr: str, reason_en: str, now: datetime) -> None:
+    """The centre refuses a concierge request, with a reason people read; kiosks of its site pull the refusal."""
+    from kiosk.domain.concierge import ConciergeFormError, clean_text
+    from sync.server import concierge
+
+    try:
+        fr = clean_text(reason_fr, 200, "Raison", "Reason", required=True)
+        en = clean_text(reason_en, 200, "Raison (anglais)", "Reason (English)", required=True)
+    except ConciergeFormError as error:
+        raise AdminError(f"Refus impossible : {error.fr}", f"Cannot refuse: {error.en}") from None
+    with db.write() as conn:
+        problem = concierge.refuse(conn, request_id, fr, en, now)
+    if problem:
+        raise AdminError(f"Refus impossible pour {request_id} ({problem}).",
+                         f"Cannot refuse {request_id}: {problem}.")
+
+
 def _session(conn: sqlite3.Connection, session_id: str) -> sqlite3.Row:
     row = conn.execute("SELECT * FROM sessions WHERE id = ?", (session_id,)).fetchone()
     if row is None:

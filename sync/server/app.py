@@ -20,8 +20,9 @@ from sync.server import auth, changes, operations
 from sync.server.clock import Clock, fmt, local_now
 from sync.server.db import Database
 from sync.server.models import (
-    MAX_OPERATIONS, BookingCancelPayload, BookingCreatePayload, ChangesPage, EnrollRequest, EnrollResponse,
-    ErrorResponse, Health, Me, OperationsRequest, OperationsResponse,
+    MAX_OPERATIONS, AuditAppendPayload, BookingCancelPayload, BookingCreatePayload, ChangesPage,
+    ConciergeCreatePayload, ConciergeTransitionPayload, EnrollRequest, EnrollResponse, ErrorResponse, Health, Me,
+    OperationsRequest, OperationsResponse,
 )
 
 log = logging.getLogger("slvie.central")
@@ -220,9 +221,12 @@ def _openapi(app: FastAPI) -> dict:
     """FastAPI's document, plus the operation payloads (which travel as plain objects inside a batch)."""
     if app.openapi_schema is None:
         schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
-        for model in (BookingCreatePayload, BookingCancelPayload):
-            schema["components"]["schemas"][model.__name__] = model.model_json_schema(
-                ref_template="#/components/schemas/{model}")
+        for model in (BookingCreatePayload, BookingCancelPayload, ConciergeCreatePayload,
+                      ConciergeTransitionPayload, AuditAppendPayload):
+            document = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            for name, nested in document.pop("$defs", {}).items():  # nested models become components too
+                schema["components"]["schemas"].setdefault(name, nested)
+            schema["components"]["schemas"][model.__name__] = document
         app.openapi_schema = schema
     return app.openapi_schema
 

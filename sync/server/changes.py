@@ -5,7 +5,8 @@ bookings) at the seq of its latest change: bumping an entity replaces its row
 with a new, higher seq. So a page lists each entity once, in seq order, and is
 rendered from the current state with a handful of queries, however long the
 kiosk was away. Offers are global (their places are rendered for the asking
-site); households and bookings are seen only by their own site.
+site); households, bookings, concierge requests and correspondents are seen only by
+their own site.
 """
 
 from __future__ import annotations
@@ -122,10 +123,27 @@ def booking_data(row: sqlite3.Row) -> dict:
     }
 
 
+def _concierge_requests(conn: sqlite3.Connection, ids: list[str], site_id: str) -> dict[str, str]:
+    from sync.server.concierge import request_data
+
+    rows = conn.execute(
+        "SELECT * FROM concierge_requests WHERE site_id = ? AND id IN (SELECT value FROM json_each(?))",
+        (site_id, json.dumps(ids)))
+    return {row["id"]: compact_json(request_data(row)) for row in rows}
+
+
+def _correspondents(conn: sqlite3.Connection, ids: list[str], site_id: str) -> dict[str, str]:
+    return dict(conn.execute(
+        "SELECT id, data FROM correspondents WHERE site_id = ? AND id IN (SELECT value FROM json_each(?))",
+        (site_id, json.dumps(ids))))
+
+
 _RENDERERS = {
     "category": _table("categories"),
     "concierge_service": _table("concierge_services"),
     "offer": _offers,
     "household": _households,
     "booking": _bookings,
+    "concierge_request": _concierge_requests,
+    "correspondent": _correspondents,
 }

@@ -5,12 +5,14 @@
     slvie-central --db PATH revoke KIOSK_ID                        revoke a kiosk
     slvie-central --db PATH load-catalog FILE [--shift-to-today] [--site SITE]
     slvie-central --db PATH load-households FILE [--site SITE]
+    slvie-central --db PATH load-staff FILE [--site SITE]           the site's correspondents (slvie-staff/1)
     slvie-central --db PATH load-demo [--site SITE]
     slvie-central --db PATH generate --offers 50000 [--seed N] [--site SITE]
     slvie-central --db PATH set-allocation --session S --site SITE --seats N [--until T]
     slvie-central --db PATH set-capacity --session S --capacity N
     slvie-central --db PATH withdraw-offer OFFER_ID
     slvie-central --db PATH decide-request BOOKING_ID confirmed|waitlisted|refused
+    slvie-central --db PATH refuse-concierge REQUEST_ID --reason-fr TEXT --reason-en TEXT
     slvie-central --db PATH kiosks | check
     slvie-central openapi [--out FILE]                             the OpenAPI document of /v1
 """
@@ -71,7 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
     households = commands.add_parser("load-households", help="load a slvie-households/1 file (upsert)")
     households.add_argument("file", type=Path)
     households.add_argument("--site", default=DEFAULT_SITE, type=_identifier)
-    demo = commands.add_parser("load-demo", help="the demo catalog shifted to today, and the demo households")
+    staff = commands.add_parser("load-staff", help="load a slvie-staff/1 file: the whole list of SITE's correspondents")
+    staff.add_argument("file", type=Path)
+    staff.add_argument("--site", default=DEFAULT_SITE, type=_identifier)
+    demo = commands.add_parser("load-demo", help="the demo catalog shifted to today, the demo households, "
+                               "correspondents and concierge requests")
     demo.add_argument("--site", default=DEFAULT_SITE, type=_identifier)
     generate = commands.add_parser("generate", help="load a large generated catalog (benchmarks)")
     generate.add_argument("--offers", type=int, required=True)
@@ -90,6 +96,10 @@ def build_parser() -> argparse.ArgumentParser:
     decide = commands.add_parser("decide-request", help="settle a requested or waitlisted booking")
     decide.add_argument("booking_id")
     decide.add_argument("state", choices=("confirmed", "waitlisted", "refused"))
+    refuse = commands.add_parser("refuse-concierge", help="refuse a concierge request (kiosks pull the refusal)")
+    refuse.add_argument("request_id")
+    refuse.add_argument("--reason-fr", required=True)
+    refuse.add_argument("--reason-en", required=True)
     commands.add_parser("check", help="recount every session's seats from the bookings")
     openapi = commands.add_parser("openapi", help="write the OpenAPI document of /v1")
     openapi.add_argument("--out", type=Path, help=f"default: standard output (committed as {OPENAPI_FILE.name})")
@@ -186,17 +196,36 @@ def _load_households(db, args) -> int:
     return 0
 
 
+def _load_staff(db, args) -> int:
+    from sync.server.admin import AdminError
+    from sync.server.loading import load_staff
+
+    try:
+        text = args.file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise AdminError(f"Le fichier {args.file} ne peut pas être lu ({error}).",
+                         f"The file {args.file} cannot be read ({error}).") from None
+    _print_summary(load_staff(db, text, args.site))
+    return 0
+
+
 def _load_demo(db, args) -> int:
     from kiosk.config import DEMO_CATALOG
-    from sync.server.loading import load_catalog, load_households, load_json_file
+    from sync.server.loading import load_catalog, load_demo_requests, load_households, load_json_file, load_staff
 
     now = _now(args)
     _print_summary(load_catalog(db, load_json_file(DEMO_CATALOG), args.site, now, now))
     households = DEMO_CATALOG.parent / "households.json"
     if households.exists():
         _print_summary(load_households(db, households.read_text(encoding="utf-8"), args.site))
+        _print_summary(load_demo_requests(db, args.site, now))
     else:
         print(f"no demo households ({households} is missing)")
+    staff = DEMO_CATALOG.parent / "staff.json"
+    if staff.exists():
+        _print_summary(load_staff(db, staff.read_text(encoding="utf-8"), args.site))
+    else:
+        print(f"no demo correspondents ({staff} is missing)")
     return 0
 
 
@@ -241,6 +270,14 @@ def _decide(db, args) -> int:
     return 0
 
 
+def _refuse_concierge(db, args) -> int:
+    from sync.server.admin import refuse_concierge
+
+    refuse_concierge(db, args.request_id, args.reason_fr, args.reason_en, _now(args))
+    print(f"{args.request_id}: refused")
+    return 0
+
+
 def _check(db, args) -> int:
     from sync.server.admin import seat_problems
 
@@ -272,6 +309,7 @@ COMMANDS = {
     "load-catalog": _load_catalog, "load-households": _load_households, "load-demo": _load_demo,
     "generate": _generate, "set-allocation": _set_allocation, "set-capacity": _set_capacity,
     "withdraw-offer": _withdraw, "decide-request": _decide, "check": _check,
+    "load-staff": _load_staff, "refuse-concierge": _refuse_concierge,
 }
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from kiosk.errors import KioskError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 30_000
 
 SCHEMA = """
@@ -91,6 +91,31 @@ CREATE TABLE enrolment_codes (
 );
 """
 
+# Schema 2: concierge requests, correspondents and the kiosks' audit logs.
+SCHEMA_2 = """
+-- data: the request as kiosks pull it, without state, reason and updated_at (kept in their own columns).
+CREATE TABLE concierge_requests (
+    id TEXT PRIMARY KEY, site_id TEXT NOT NULL, kiosk_id TEXT NOT NULL, household_id TEXT NOT NULL,
+    state TEXT NOT NULL, reason TEXT, data TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+);
+CREATE INDEX concierge_by_site ON concierge_requests (site_id, state);
+-- Every move of a request, by whom (kiosk, correspondent or the centre), for the record.
+CREATE TABLE concierge_moves (
+    request_id TEXT NOT NULL, at TEXT NOT NULL, from_state TEXT NOT NULL, to_state TEXT NOT NULL,
+    actor TEXT NOT NULL, staff_id TEXT, kiosk_id TEXT, reason TEXT
+);
+CREATE INDEX concierge_moves_by_request ON concierge_moves (request_id);
+-- data: the correspondent as kiosks pull it (with the hashes of their PIN and password).
+CREATE TABLE correspondents (id TEXT PRIMARY KEY, site_id TEXT NOT NULL, data TEXT NOT NULL);
+-- Each kiosk's audit chains, entry by entry, each chain checked link by link as it arrives.
+CREATE TABLE audit_entries (
+    kiosk_id TEXT NOT NULL, chain TEXT NOT NULL, seq INTEGER NOT NULL, hash TEXT NOT NULL,
+    entry TEXT NOT NULL, received_at TEXT NOT NULL, PRIMARY KEY (kiosk_id, chain, seq)
+) WITHOUT ROWID;
+"""
+
+MIGRATIONS = [SCHEMA, SCHEMA_2]  # migration N brings the file to user_version N
+
 
 class CentralDatabaseError(KioskError):
     """The central database file cannot be used."""
@@ -140,13 +165,16 @@ class Database:
                     "it was left untouched.",
                 )
             conn.execute("PRAGMA journal_mode = WAL")
-            if version == 0:
+            if version < SCHEMA_VERSION:
                 with self.write() as tx:
-                    if tx.execute("PRAGMA user_version").fetchone()[0] == 0:
-                        for statement in SCHEMA.split(";"):
+                    current = tx.execute("PRAGMA user_version").fetchone()[0]
+                    for number, script in enumerate(MIGRATIONS, start=1):
+                        if number <= current:
+                            continue
+                        for statement in script.split(";"):
                             if statement.strip():
                                 tx.execute(statement)
-                        tx.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                    tx.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         except sqlite3.DatabaseError as error:
             raise CentralDatabaseError(
                 f"La base centrale {self.path} est illisible ({error}).",

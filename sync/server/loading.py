@@ -1,4 +1,5 @@
-"""Loading data into the centre: catalogs (`slvie-catalog/1`) and households (`slvie-households/1`).
+"""Loading data into the centre: catalogs (`slvie-catalog/1`), households (`slvie-households/1`)
+and a site's correspondents (`slvie-staff/1`).
 
 Each load is one write transaction, validated first: a bad file changes nothing.
 Only what actually changed bumps the change sequence, so loading the same file
@@ -22,7 +23,7 @@ from sync.server.admin import AdminError
 from sync.server.changes import bump, bump_many
 from sync.server.clock import fmt_catalog
 from sync.server.db import Database, compact_json, get_meta, set_meta
-from sync.server.models import HouseholdsFile
+from sync.server.models import HouseholdsFile, StaffFile
 
 
 def offer_json(offer: Offer) -> str:
@@ -196,6 +197,75 @@ def load_households(db: Database, text: str, site_id: str) -> dict:
             if previous is not None and previous[0] != site_id:
                 bump(conn, "household", household.household_id, previous[0])  # a tombstone for the old site
     return {"households": len(document.households), "households_changed": len(changed)}
+
+
+def load_staff(db: Database, text: str, site_id: str) -> dict:
+    """Validate a `slvie-staff/1` document: the whole list of `site_id`'s correspondents.
+
+    Correspondents of the site absent from the file are removed (their kiosks get a
+    tombstone, so they can no longer sign in there); one listed for another site before
+    moves here.
+    """
+    try:
+        document = StaffFile.model_validate_json(text)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise AdminError(f"Fichier des correspondants refusé : « {where} » est invalide ({first['msg']}). "
+                         "Rien n'a changé.",
+                         f"Staff file refused: '{where}' is invalid ({first['msg']}). Nothing changed.") from None
+    for field in ("staff_id", "badge_number", "login"):
+        values = [getattr(s, field) for s in document.staff if getattr(s, field) is not None]
+        if len(set(values)) != len(values):
+            raise AdminError(f"Fichier des correspondants refusé : un {field} est répété. Rien n'a changé.",
+                             f"Staff file refused: a {field} is repeated. Nothing changed.")
+    with db.write() as conn:
+        old = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT id, site_id, data FROM correspondents")}
+        listed = set()
+        changed = 0
+        for person in document.staff:
+            listed.add(person.staff_id)
+            data = compact_json(person.model_dump(mode="json"))
+            previous = old.get(person.staff_id)
+            if previous == (site_id, data):
+                continue
+            conn.execute("INSERT INTO correspondents (id, site_id, data) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE "
+                         "SET site_id = excluded.site_id, data = excluded.data", (person.staff_id, site_id, data))
+            bump(conn, "correspondent", person.staff_id, site_id)
+            if previous is not None and previous[0] != site_id:
+                bump(conn, "correspondent", person.staff_id, previous[0])  # a tombstone for the old site
+            changed += 1
+        removed = [i for i, (site, _) in old.items() if site == site_id and i not in listed]
+        conn.executemany("DELETE FROM correspondents WHERE id = ?", [(i,) for i in removed])
+        for staff_id in removed:
+            bump(conn, "correspondent", staff_id, site_id)
+    return {"staff": len(document.staff), "staff_changed": changed, "staff_removed": len(removed)}
+
+
+def load_demo_requests(db: Database, site_id: str, now: datetime) -> dict:
+    """The demo concierge requests (kiosk/demo_concierge.py) for the demo households of `site_id`."""
+    from kiosk.demo_concierge import demo_requests
+    from kiosk.domain.household import parse_household
+    from kiosk.domain.document import DocumentReader
+    from sync.server.concierge import load_requests
+    from sync.server.clock import fmt
+
+    with db.write() as conn:
+        households = [parse_household(DocumentReader(json.loads(r[0]), "household", AdminError, "Foyer refusé",
+                                                     "Household refused"))
+                      for r in conn.execute("SELECT data FROM households WHERE site_id = ? ORDER BY id", (site_id,))]
+        prices = {r[0]: json.loads(r[1]).get("price_cents") for r in conn.execute(
+            "SELECT id, data FROM concierge_services")}
+        requests = [{
+            "request_id": r.request_id, "service_id": r.service_id, "household_id": r.household_id,
+            "person_id": r.person_id, "answers": dict(r.answers), "quantity": r.quantity,
+            "estimate_cents": r.estimate_cents, "collect_on": r.collect_on.isoformat() if r.collect_on else None,
+            "note": r.note, "created_by": r.created_by, "state": r.state.value,
+            "reason": r.reason.as_dict() if r.reason else None, "created_at": fmt(r.created_at),
+            "updated_at": fmt(r.updated_at),
+        } for r in demo_requests(households, site_id, now, prices) if r.service_id in prices]
+        changed = load_requests(conn, requests, site_id, now)
+    return {"concierge_requests": len(requests), "concierge_requests_changed": changed}
 
 
 def load_json_file(path: Path) -> object:

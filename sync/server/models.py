@@ -21,6 +21,13 @@ ENROLMENT_CODE = r"^[A-Za-z0-9 -]{12,24}$"
 CARD_NUMBER = r"^\d{13}$"
 PIN_HASH = r"^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$"
 BookingState = Literal["confirmed", "waitlisted", "requested", "refused", "cancelled"]
+RequestStateName = Literal["submitted", "taken", "at_provider", "ready", "handed_over", "cancelled", "refused"]
+SERVICE_ID = r"^[a-z_]{1,40}$"
+DAY = r"^\d{4}-\d{2}-\d{2}$"
+HEX64 = r"^[0-9a-f]{64}$"
+HEX32 = r"^[0-9a-f]{32}$"
+# One line of text without control characters or markup (what the kiosk keeps of what people type).
+PLAIN_TEXT = r"^[^\x00-\x1f\x7f<>]*$"
 
 
 class Strict(BaseModel):
@@ -73,9 +80,12 @@ class Me(Out):
 
 class Operation(Strict):
     op_id: str = Field(pattern=UUID, description="made by the kiosk; applied at most once, forever")
-    kind: str = Field(pattern=r"^[a-z][a-z_.]{0,39}$", description="booking.create | booking.cancel")
+    kind: str = Field(pattern=r"^[a-z][a-z_.]{0,39}$",
+                      description="booking.create | booking.cancel | concierge.create | concierge.transition | "
+                                  "audit.append")
     created_at: str = Field(pattern=MOMENT, description="when the person acted at the kiosk (site local time)")
-    payload: dict[str, Any] = Field(description="BookingCreatePayload or BookingCancelPayload, by kind")
+    payload: dict[str, Any] = Field(description="BookingCreatePayload, BookingCancelPayload, ConciergeCreatePayload, "
+                                                "ConciergeTransitionPayload or AuditAppendPayload, by kind")
 
     @field_validator("created_at")
     @classmethod
@@ -109,16 +119,91 @@ class BookingCancelPayload(Strict):
     booking_id: str = Field(pattern=UUID)
 
 
+AnswerValue = Annotated[str, Field(max_length=200, pattern=PLAIN_TEXT)] | Annotated[int, Field(ge=0, le=100_000)] \
+    | Annotated[list[Annotated[str, Field(max_length=40, pattern=PLAIN_TEXT)]], Field(max_length=30)]
+
+
+class ReasonIn(Strict):
+    code: str = Field(pattern=r"^[a-z_]{1,40}$")
+    fr: str = Field(min_length=1, max_length=200, pattern=PLAIN_TEXT)
+    en: str = Field(min_length=1, max_length=200, pattern=PLAIN_TEXT)
+
+
+class ConciergeCreatePayload(Strict):
+    request_id: str = Field(pattern=UUID)
+    service_id: str = Field(pattern=SERVICE_ID)
+    household_id: str = Field(pattern=ID)
+    person_id: str = Field(pattern=ID, description="the card holder who asked")
+    answers: dict[Annotated[str, Field(pattern=r"^[a-z_]{1,40}$")], AnswerValue] = Field(
+        max_length=20, description="the service's form, cleaned by the kiosk (kiosk/domain/concierge.py)")
+    quantity: int = Field(ge=1, le=1000)
+    estimate_cents: int | None = Field(ge=0, le=100_000_000, description="null: on quotation (sur devis)")
+    collect_on: str | None = Field(pattern=DAY, description="the day chosen to collect, or of the appointment")
+    note: str = Field(max_length=200, pattern=PLAIN_TEXT)
+    created_by: str | None = Field(pattern=ID, description="the correspondent who made it for the person, if any")
+
+
+class ConciergeTransitionPayload(Strict):
+    request_id: str = Field(pattern=UUID)
+    from_state: RequestStateName = Field(description="the state the kiosk saw (informative: the centre judges "
+                                                     "the move from its own state)")
+    to_state: RequestStateName
+    actor: Literal["beneficiary", "correspondent"]
+    staff_id: str | None = Field(pattern=ID)
+    reason: ReasonIn | None = Field(description="needed to cancel or refuse")
+
+    @model_validator(mode="after")
+    def _staff_for_correspondents(self) -> ConciergeTransitionPayload:
+        if (self.actor == "correspondent") != (self.staff_id is not None):
+            raise ValueError("staff_id is given exactly when the actor is a correspondent")
+        return self
+
+
+class AuditEntryData(Strict):
+    chain: str = Field(pattern=HEX32, description="one chain per kiosk database")
+    seq: int = Field(ge=1)
+    entry_id: str = Field(pattern=UUID)
+    at: str = Field(pattern=MOMENT)
+    site_id: str = Field(pattern=ID)
+    kiosk: str = Field(pattern=r"^[A-Z2-7]{8}$", description="the kiosk's voucher key id")
+    staff_id: str = Field(pattern=ID)
+    action: str = Field(pattern=r"^[a-z][a-z_.]{0,39}$")
+    subject: str | None = Field(pattern=ID, description="for whom: a person or household id, never a name")
+    target: str | None = Field(max_length=80, pattern=r"^[A-Za-z0-9_.:-]{1,80}$")
+    details: dict[str, Any] = Field(max_length=12)
+    prev_hash: str = Field(pattern=HEX64)
+    hash: str = Field(pattern=HEX64, description="sha256(prev_hash + ':' + canonical JSON of the other fields)")
+
+
+class AuditAppendPayload(Strict):
+    entries: list[AuditEntryData] = Field(min_length=1, max_length=100, description="in chain order")
+
+
 class BookingResult(Out):
     booking_id: str
     state: BookingState
     reason: Reason | None
 
 
+class ConciergeRequestResult(Out):
+    request_id: str
+    state: RequestStateName
+    reason: Reason | None
+
+
+class AuditAck(Out):
+    chain: str
+    through_seq: int = Field(description="the centre holds this kiosk's chain up to here: the kiosk may purge it")
+    through_hash: str
+
+
 class OperationResult(Out):
     op_id: str
     outcome: Literal["applied", "rejected"]
-    booking: BookingResult | None = Field(None, description="when applied")
+    booking: BookingResult | None = Field(None, description="when a booking operation was applied")
+    concierge_request: ConciergeRequestResult | None = Field(
+        None, description="when a concierge operation was applied: the request as the centre now has it")
+    audit: AuditAck | None = Field(None, description="when audit entries were applied")
     reason: Reason | None = Field(None, description="when rejected")
 
 
@@ -230,11 +315,57 @@ class BookingData(Out):
     total_cents: int
 
 
+class ConciergeRequestData(Out):
+    request_id: str
+    site_id: str
+    service_id: str
+    household_id: str
+    person_id: str
+    answers: dict[str, Any]
+    quantity: int
+    estimate_cents: int | None
+    collect_on: str | None
+    note: str
+    created_by: str | None
+    state: RequestStateName
+    reason: Reason | None
+    created_at: str = Field(pattern=MOMENT)
+    updated_at: str = Field(pattern=MOMENT)
+
+
+class CorrespondentData(Strict):
+    staff_id: str = Field(pattern=ID)
+    display_name: str = Field(min_length=1, max_length=80)
+    badge_number: str | None = Field(pattern=CARD_NUMBER, description="13 digits, like a card")
+    pin_hash: str | None = Field(pattern=PIN_HASH, max_length=300)
+    login: str | None = Field(pattern=r"^[a-z0-9][a-z0-9._-]{2,39}$")
+    password_hash: str | None = Field(pattern=PIN_HASH, max_length=300,
+                                      description="scrypt; the password meets the CNIL rule for a password alone")
+    active: bool = True
+
+    @model_validator(mode="after")
+    def _credentials_in_pairs(self) -> CorrespondentData:
+        if (self.badge_number is None) != (self.pin_hash is None):
+            raise ValueError("a badge goes with a PIN hash")
+        if (self.login is None) != (self.password_hash is None):
+            raise ValueError("a login goes with a password hash")
+        if self.badge_number is None and self.login is None:
+            raise ValueError("a correspondent needs a badge or a login")
+        return self
+
+
+class StaffFile(Strict):
+    format: Literal["slvie-staff/1"]
+    staff: list[CorrespondentData] = Field(max_length=10_000)
+
+
 class Change(Out):
     seq: int
-    kind: Literal["category", "concierge_service", "offer", "household", "booking"]
+    kind: Literal["category", "concierge_service", "offer", "household", "booking", "concierge_request",
+                  "correspondent"]
     id: str
-    data: OfferData | HouseholdData | BookingData | CategoryData | ConciergeServiceData | None = Field(
+    data: OfferData | HouseholdData | BookingData | CategoryData | ConciergeServiceData | ConciergeRequestData \
+        | CorrespondentData | None = Field(
         description="the entity at its latest state; null is a tombstone (withdrawn, or gone from this site)")
 
 

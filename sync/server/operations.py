@@ -18,11 +18,18 @@ from datetime import datetime
 
 from pydantic import BaseModel, ValidationError
 
-from sync.server import bookings, decisions, reasons
+from sync.server import audit, bookings, concierge, decisions, reasons
 from sync.server.auth import Kiosk
 from sync.server.clock import Clock, fmt, parse_moment
 from sync.server.db import Database, canonical_json, compact_json
-from sync.server.models import BookingCancelPayload, BookingCreatePayload, Operation
+from sync.server.models import (
+    AuditAppendPayload,
+    BookingCancelPayload,
+    BookingCreatePayload,
+    ConciergeCreatePayload,
+    ConciergeTransitionPayload,
+    Operation,
+)
 
 Handler = Callable[[sqlite3.Connection, Kiosk, BaseModel, str, datetime, datetime], dict]
 
@@ -35,9 +42,27 @@ def _cancel(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, wh
     return bookings.cancel_booking(conn, payload.booking_id, when, now)
 
 
+def _concierge_create(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime,
+                      now: datetime) -> dict:
+    return concierge.create_request(conn, kiosk.id, kiosk.site_id, payload, created_at, now)
+
+
+def _concierge_transition(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime,
+                          now: datetime) -> dict:
+    return concierge.transition(conn, kiosk.id, kiosk.site_id, payload, created_at, now)
+
+
+def _audit_append(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime,
+                  now: datetime) -> dict:
+    return audit.append(conn, kiosk.id, kiosk.site_id, payload, created_at, now)
+
+
 HANDLERS: dict[str, tuple[type[BaseModel], Handler]] = {
     "booking.create": (BookingCreatePayload, _create),
     "booking.cancel": (BookingCancelPayload, _cancel),
+    "concierge.create": (ConciergeCreatePayload, _concierge_create),
+    "concierge.transition": (ConciergeTransitionPayload, _concierge_transition),
+    "audit.append": (AuditAppendPayload, _audit_append),
 }
 
 

@@ -118,3 +118,38 @@ def unknown_kind(kind: str) -> Reason:
 def invalid_payload(where: str, problem_en: str) -> Reason:
     return reason("invalid_payload", f"Opération mal formée (champ « {where} ») : elle ne peut pas être traitée.",
                   f"Malformed operation (field '{where}': {problem_en}): it cannot be handled.")
+
+
+# --- concierge requests and audit logs --------------------------------------------
+
+def request_exists() -> Reason:
+    return reason("request_exists", "Une autre demande porte déjà ce numéro ; celle-ci n'a pas été enregistrée.",
+                  "Another request already has this number; this one was not recorded.")
+
+
+def service_unknown(service_id: str) -> Reason:
+    return reason("service_unknown", f"Le service de conciergerie « {service_id} » n'est pas proposé par le centre.",
+                  f"The concierge service '{service_id}' is not offered by the centre.")
+
+
+def request_unknown() -> Reason:
+    return reason("request_unknown", "Cette demande de conciergerie n'est pas connue du centre.",
+                  "This concierge request is not known to the centre.")
+
+
+def request_other_site() -> Reason:
+    return reason("request_other_site", "Cette demande appartient à un autre point conciergerie.",
+                  "This request belongs to another concierge point.")
+
+
+def transition_refused(fr: str, en: str) -> Reason:
+    return reason("transition_refused", f"Le centre n'a pas pu enregistrer ce changement : {fr}",
+                  f"The centre could not record this change: {en}")
+
+
+def audit_chain_broken(seq: int) -> Reason:
+    return reason("audit_chain_broken",
+                  f"Le journal d'audit de cette borne ne se suit pas à l'entrée n° {seq} (modifiée, retirée ou "
+                  "déjà reçue autrement). Prévenez l'informatique.",
+                  f"This kiosk's audit log does not follow on at entry no. {seq} (changed, removed, or received "
+                  "differently before). Tell IT.")

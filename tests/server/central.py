@@ -4,7 +4,8 @@
 `.enroll_code(site)`, `.enroll(site)` → `KioskClient`, `.stop()` (kill -9, as a
 crash would) and `.start()` (again, same port and database file), plus the
 administrator's actions (`load_catalog`, `load_households`, `set_allocation`,
-`set_capacity`, `withdraw_offer`, `cli(...)`) working on the same file.
+`set_capacity`, `withdraw_offer`, `load_staff`, `refuse_concierge`, `query`, `cli(...)`) working on the
+same file.
 """
 
 from __future__ import annotations
@@ -117,6 +118,21 @@ class CentralServer:
     def load_households(self, households: list[dict], site: str = DEFAULT_SITE) -> dict:
         text = json.dumps({"format": "slvie-households/1", "households": households})
         return self._admin(loading.load_households, text, site)
+
+    def load_staff(self, document: dict, site: str = DEFAULT_SITE) -> dict:
+        return self._admin(loading.load_staff, json.dumps(document), site)
+
+    def refuse_concierge(self, request_id: str, fr: str = "Le prestataire a fermé.",
+                         en: str = "The provider has closed.") -> None:
+        self._admin(admin.refuse_concierge, request_id, fr, en, self.clock())
+
+    def query(self, sql: str, *params) -> list:
+        """Read the central database directly (what the centre holds)."""
+        db = Database(self.db_path)
+        try:
+            return [dict(row) for row in db.connection().execute(sql, params).fetchall()]
+        finally:
+            db.close()
 
     def set_allocation(self, session_id: str, site: str, seats: int, until: datetime | None = None) -> None:
         self._admin(admin.set_allocation, session_id, site, seats, until, self.clock())

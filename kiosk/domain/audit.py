@@ -1,0 +1,157 @@
+"""The audit log of assisted mode: every action a correspondent takes, chained by hashes.
+
+Each entry says who (the correspondent's id), for whom (a pseudonymous id — a person
+or household id from the centre, never a name), what (an action and a few facts), when
+and at which kiosk. Entries form one chain per kiosk database: each carries the hash of
+the one before it, and its own hash is
+
+    sha256( prev_hash + ":" + canonical JSON of the entry without `prev_hash` and `hash` )
+
+(canonical JSON: keys sorted, no spaces, UTF-8, whole numbers only). So an entry edited,
+removed or inserted is found by `verify_chain`, which names the first one that does not
+fit. The chain is identified by `chain` (a random id made with the database): a kiosk
+whose database is rebuilt starts a new chain rather than breaking the old one.
+
+The centre receives the entries in chain order, checks the chain per kiosk and
+acknowledges them; the kiosk then purges what the centre holds and keeps the last
+acknowledged (seq, hash) as the anchor the rest of its chain is checked from.
+
+Plain Python: no Qt, no SQL, no file or network access.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+GENESIS_HASH = "0" * 64
+HASH_PATTERN = re.compile(r"^[0-9a-f]{64}$")
+CHAIN_PATTERN = re.compile(r"^[0-9a-f]{32}$")
+MAX_DETAILS = 12
+MAX_DETAIL_CHARS = 200
+
+
+class Action(StrEnum):
+    """What a correspondent did."""
+
+    SIGN_IN = "staff.sign_in"
+    SIGN_OUT = "staff.sign_out"
+    LOCKED = "staff.locked"
+    IDENTIFY = "beneficiary.identify"  # someone beside them, identified by card without PIN
+    BOOKING_CREATE = "booking.create"
+    BOOKING_CANCEL = "booking.cancel"
+    CONCIERGE_CREATE = "concierge.create"
+    CONCIERGE_MOVE = "concierge.move"
+    REPRINT = "voucher.reprint"
+    SYNC_FORCED = "sync.forced"
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    chain: str  # 32 hex characters, one chain per kiosk database
+    seq: int  # 1, 2, 3… along the chain
+    entry_id: str  # a UUID
+    at: str  # YYYY-MM-DDTHH:MM:SS, site local time
+    site_id: str
+    kiosk: str  # the kiosk's voucher key id (8 characters), stable for a machine
+    staff_id: str
+    action: str
+    subject: str | None  # for whom: a person or household id, never a name
+    target: str | None  # what was acted on: a request, a booking…
+    details: Mapping[str, object]
+    prev_hash: str
+    hash: str
+
+    def body(self) -> dict:
+        """The hashed fields (everything but prev_hash and hash)."""
+        return {"chain": self.chain, "seq": self.seq, "entry_id": self.entry_id, "at": self.at,
+                "site_id": self.site_id, "kiosk": self.kiosk, "staff_id": self.staff_id, "action": self.action,
+                "subject": self.subject, "target": self.target, "details": dict(self.details)}
+
+    def as_dict(self) -> dict:
+        return {**self.body(), "prev_hash": self.prev_hash, "hash": self.hash}
+
+
+def canonical_json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+
+
+def entry_hash(prev_hash: str, body: Mapping[str, object]) -> str:
+    return hashlib.sha256(f"{prev_hash}:{canonical_json(dict(body))}".encode("utf-8")).hexdigest()
+
+
+def check_details(details: Mapping[str, object]) -> dict[str, object]:
+    """Details are a few short facts (text, whole numbers, booleans, lists of short text), never floats."""
+    if not isinstance(details, Mapping) or len(details) > MAX_DETAILS:
+        raise ValueError("audit details must be a small mapping")
+    for key, value in details.items():
+        if not isinstance(key, str) or not 0 < len(key) <= 40:
+            raise ValueError(f"bad audit detail key {key!r}")
+        items = value if isinstance(value, list) else [value]
+        if len(items) > 30:
+            raise ValueError(f"audit detail {key} has too many items")
+        for item in items:
+            if item is not None and not isinstance(item, (str, int, bool)):
+                raise ValueError(f"audit detail {key} must be text, a whole number or a boolean")
+            if isinstance(item, str) and len(item) > MAX_DETAIL_CHARS:
+                raise ValueError(f"audit detail {key} is too long")
+    return dict(details)
+
+
+def make_entry(chain: str, seq: int, prev_hash: str, *, entry_id: str, at: str, site_id: str, kiosk: str,
+               staff_id: str, action: str, subject: str | None, target: str | None,
+               details: Mapping[str, object]) -> AuditEntry:
+    body = {"chain": chain, "seq": seq, "entry_id": entry_id, "at": at, "site_id": site_id, "kiosk": kiosk,
+            "staff_id": staff_id, "action": action, "subject": subject, "target": target,
+            "details": check_details(details)}
+    return AuditEntry(**body, prev_hash=prev_hash, hash=entry_hash(prev_hash, body))
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    """The first entry that does not fit the chain, and why."""
+
+    seq: int
+    reason: str  # "missing" (an entry before it was removed), "link" (prev_hash), "hash" (edited), "chain"
+
+    @property
+    def message(self) -> tuple[str, str]:
+        texts = {
+            "missing": ("une entrée manque avant elle", "an entry before it is missing"),
+            "link": ("elle ne suit pas l'entrée précédente", "it does not follow the previous entry"),
+            "hash": ("son contenu a été modifié", "its content was changed"),
+            "chain": ("elle appartient à une autre chaîne", "it belongs to another chain"),
+        }
+        fr, en = texts[self.reason]
+        return (f"Journal d'audit altéré à l'entrée n° {self.seq} : {fr}.",
+                f"Audit log altered at entry no. {self.seq}: {en}.")
+
+
+def verify_chain(entries: Iterable[AuditEntry], chain: str, anchor_seq: int = 0,
+                 anchor_hash: str = GENESIS_HASH) -> ChainBreak | None:
+    """None when `entries` (in seq order) continue the chain from the anchor; else the first break."""
+    previous_seq, previous_hash = anchor_seq, anchor_hash
+    for entry in entries:
+        if entry.chain != chain:
+            return ChainBreak(entry.seq, "chain")
+        if entry.seq != previous_seq + 1:
+            return ChainBreak(entry.seq, "missing")
+        if entry.prev_hash != previous_hash:
+            return ChainBreak(entry.seq, "link")
+        if entry_hash(entry.prev_hash, entry.body()) != entry.hash:
+            return ChainBreak(entry.seq, "hash")
+        previous_seq, previous_hash = entry.seq, entry.hash
+    return None
+
+
+def entry_from_dict(data: Mapping[str, object]) -> AuditEntry:
+    """An entry as sent over the wire (raises ValueError or KeyError on a malformed one)."""
+    fields = {name: data[name] for name in ("chain", "seq", "entry_id", "at", "site_id", "kiosk", "staff_id",
+                                             "action", "subject", "target", "details", "prev_hash", "hash")}
+    if set(data) - set(fields):
+        raise ValueError("unknown audit entry field")
+    return AuditEntry(**fields)

@@ -1,0 +1,373 @@
+"""Concierge use cases: a service's form, submitting a request, following it, and the correspondents' queue.
+
+For beneficiaries (identified by card and PIN, or by a correspondent beside them):
+`form`, `estimate`, `submit`, `requests_for`, `ready_for` (what the kiosk says first:
+"Votre pressing est prêt."), `cancel` (only while the request is still "déposée").
+
+For correspondents (every call takes their `StaffSession`, checked by StaffAuthService):
+`queue` (filter by state and service), `move` along the lifecycle, `find_by_pickup`
+(a scanned ticket, whose Ed25519 signature is checked, or a typed short code) and
+`hand_over`.
+
+Each change is written with its outbox operation — `concierge.create` or
+`concierge.transition` (docs/sync-protocol.md) — and, when a correspondent makes it, its
+audit entry, all in one transaction. The receipt is printed by
+`VoucherService.pickup_voucher` + `VoucherService.print`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from kiosk.config import KioskConfig
+from kiosk.domain.audit import Action
+from kiosk.domain.catalog import ConciergeService
+from kiosk.domain.concierge import (
+    BENEFICIARY_CANCEL,
+    OPEN_STATES,
+    Actor,
+    ConciergeRequest,
+    Estimate,
+    RequestState,
+    ServiceForm,
+    StateReason,
+    TransitionRefused,
+    allowed_moves,
+    check_transition,
+    describe_answers,
+    estimate,
+    form_for,
+    new_request_id,
+    prepare_form,
+    ready_message,
+    validate_answers,
+)
+from kiosk.domain.household import Household
+from kiosk.domain.staff import StaffSession
+from kiosk.domain.voucher import (
+    PayloadError,
+    Reason,
+    VoucherKind,
+    decode_payload,
+    normalize_short_code,
+    verify_payload,
+)
+from kiosk.errors import KioskError
+from kiosk.services.audit import AuditService
+from kiosk.services.identity import Identified
+from kiosk.services.staff import StaffAuthService
+from kiosk.signing_key import load_or_create_signing_key
+from kiosk.store import concierge as concierge_store
+from kiosk.store.catalog import list_concierge_services
+from kiosk.store.database import transaction
+from kiosk.store.households import load_household
+from kiosk.store.outbox import enqueue
+
+# One household cannot flood the desk: beyond this many requests in progress, it waits.
+MAX_OPEN_REQUESTS = 20
+MAX_PICKUP_INPUT = 400
+
+
+class UnknownService(KioskError):
+    """The service is not (or no longer) offered at this site."""
+
+
+class RequestNotFound(KioskError):
+    """No such concierge request at this site."""
+
+
+class ConciergeLimit(KioskError):
+    """Too many requests in progress for one household; nothing was written."""
+
+
+class PickupCodeError(KioskError):
+    """A scanned ticket or typed code that does not lead to a request of this site; the message says why."""
+
+
+@dataclass(frozen=True)
+class ServiceOffer:
+    """What a service's form screen shows: the service (name, price, hours) and its form as of now."""
+
+    service: ConciergeService
+    form: ServiceForm  # day fields offer the next opening days; the last field is the optional note
+
+
+@dataclass(frozen=True)
+class ReadyNotice:
+    request: ConciergeRequest
+    message_fr: str  # "Votre pressing est prêt."
+    message_en: str
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """One line of the correspondents' queue."""
+
+    request: ConciergeRequest
+    service_name_fr: str
+    service_name_en: str
+    person_name: str  # shown to the correspondent, to hand the item to the right person
+    moves: tuple[RequestState, ...]  # what the correspondent may do next, in lifecycle order
+    details_fr: tuple[tuple[str, str], ...]
+    details_en: tuple[tuple[str, str], ...]
+
+
+def _not_found() -> RequestNotFound:
+    return RequestNotFound("Cette demande est introuvable à ce point conciergerie.",
+                           "This request cannot be found at this concierge point.")
+
+
+class ConciergeRequests:
+    def __init__(self, db: sqlite_utils.Database, config: KioskConfig, data_dir: Path, staff: StaffAuthService,
+                 audit: AuditService, clock: Callable[[], datetime] = datetime.now):
+        self._db = db
+        self._config = config
+        self._data_dir = data_dir
+        self._staff = staff
+        self._audit = audit
+        self._clock = clock
+
+    # -- the services and their forms ---------------------------------------------------------
+
+    def services(self) -> list[ConciergeService]:
+        return list_concierge_services(self._db)
+
+    def service(self, service_id: str) -> ConciergeService:
+        found = next((s for s in self.services() if s.id == service_id), None)
+        if found is None:
+            raise UnknownService("Ce service n'est plus proposé ici.", "This service is no longer offered here.")
+        return found
+
+    def form(self, service_id: str) -> ServiceOffer:
+        """The service and its form as of now; raises UnknownService."""
+        service = self.service(service_id)
+        return ServiceOffer(service, prepare_form(form_for(service_id), self._clock()))
+
+    def estimate(self, service_id: str, answers: Mapping[str, object]) -> Estimate:
+        """The price for these answers (unit price × quantity, or on quotation); raises ConciergeFormError."""
+        service = self.service(service_id)
+        form = form_for(service_id)
+        return estimate(service, form, validate_answers(form, answers, self._clock()))
+
+    # -- beneficiaries ------------------------------------------------------------------------
+
+    def submit(self, service_id: str, identified: Identified, answers: Mapping[str, object],
+               staff: StaffSession | None = None) -> ConciergeRequest:
+        """Record a request, with its `concierge.create` operation (and its audit entry when a correspondent
+        makes it for the person). Raises UnknownService, ConciergeFormError, StaffSessionExpired or
+        ConciergeLimit; nothing is written then."""
+        if staff is not None:
+            self._staff.require(staff)
+        service = self.service(service_id)
+        form = form_for(service_id)
+        now = self._clock()
+        clean = validate_answers(form, answers, now)
+        price = estimate(service, form, clean)
+        request = ConciergeRequest(
+            request_id=new_request_id(), site_id=self._config.site.id, service_id=service_id,
+            household_id=identified.household.household_id, person_id=identified.person.person_id,
+            answers=clean.answers, quantity=clean.quantity, estimate_cents=price.total_cents,
+            collect_on=clean.collect_on, note=clean.note, state=RequestState.SUBMITTED, created_at=now,
+            updated_at=now, created_by=staff.staff_id if staff else None,
+        )
+        with transaction(self._db):
+            open_count = sum(r.is_open for r in concierge_store.household_requests(
+                self._db, request.household_id, limit=MAX_OPEN_REQUESTS * 5))
+            if open_count >= MAX_OPEN_REQUESTS:
+                raise ConciergeLimit(
+                    f"Ce foyer a déjà {open_count} demandes en cours : attendez qu'elles soient remises.",
+                    f"This household already has {open_count} requests in progress: wait until they are handed over.",
+                )
+            concierge_store.insert_request(self._db, request)
+            enqueue(self._db, "concierge.create", create_payload(request), now)
+            if staff is not None:
+                self._audit.record(staff.staff_id, Action.CONCIERGE_CREATE, subject=request.person_id,
+                                   target=request.request_id, details={"service_id": service_id})
+        return request
+
+    def requests_for(self, household: Household) -> list[ConciergeRequest]:
+        """A household's requests, newest first."""
+        return concierge_store.household_requests(self._db, household.household_id)
+
+    def ready_for(self, household: Household) -> list[ReadyNotice]:
+        """What is ready to collect for this household: say it first, once the person is identified."""
+        names = {s.id: s for s in self.services()}
+        notices = []
+        for request in concierge_store.ready_requests(self._db, household.household_id):
+            service = names.get(request.service_id)
+            fr, en = ready_message(form_for(request.service_id), service.name_fr if service else request.service_id,
+                                   service.name_en if service else request.service_id)
+            notices.append(ReadyNotice(request, fr, en))
+        return notices
+
+    def cancel(self, request_id: str, identified: Identified) -> ConciergeRequest:
+        """The person cancels their own request, only while it is still "déposée"; raises TransitionRefused."""
+        request = self._load(request_id)
+        if request.household_id != identified.household.household_id:
+            raise _not_found()
+        return self._transition(request, RequestState.CANCELLED, Actor.BENEFICIARY, BENEFICIARY_CANCEL, None)
+
+    def request(self, request_id: str) -> ConciergeRequest | None:
+        return concierge_store.load_request(self._db, request_id)
+
+    def describe(self, request: ConciergeRequest, language: str) -> list[tuple[str, str]]:
+        """The answers of a request as (label, value) lines in `language` (the note is `request.note`)."""
+        return describe_answers(form_for(request.service_id), request.answers, language)
+
+    # -- correspondents -----------------------------------------------------------------------
+
+    def queue(self, staff: StaffSession, states: list[RequestState] | None = None, service_id: str | None = None,
+              limit: int = 200) -> list[QueueItem]:
+        """The site's requests, oldest first; by default those still in progress. Raises StaffSessionExpired."""
+        self._staff.require(staff)
+        services = {s.id: s for s in self.services()}
+        people: dict[str, Household | None] = {}
+        items = []
+        for request in concierge_store.queue(self._db, self._config.site.id, states or sorted(OPEN_STATES),
+                                             service_id, limit):
+            if request.household_id not in people:
+                people[request.household_id] = load_household(self._db, request.household_id)
+            household = people[request.household_id]
+            person = household.member(request.person_id) if household else None
+            service = services.get(request.service_id)
+            form = form_for(request.service_id)
+            items.append(QueueItem(
+                request=request,
+                service_name_fr=service.name_fr if service else request.service_id,
+                service_name_en=service.name_en if service else request.service_id,
+                person_name=person.display_name if person else request.person_id,
+                moves=tuple(allowed_moves(request.state, Actor.CORRESPONDENT)),
+                details_fr=tuple(describe_answers(form, request.answers, "fr")),
+                details_en=tuple(describe_answers(form, request.answers, "en")),
+            ))
+        return items
+
+    def move(self, request_id: str, target: RequestState, staff: StaffSession,
+             reason: StateReason | None = None) -> ConciergeRequest:
+        """Move a request along its lifecycle (a reason is needed to cancel or refuse). Raises
+        StaffSessionExpired, RequestNotFound or TransitionRefused; nothing is written then."""
+        self._staff.require(staff)
+        return self._transition(self._load(request_id), RequestState(target), Actor.CORRESPONDENT, reason, staff)
+
+    def find_by_pickup(self, text: str, staff: StaffSession) -> ConciergeRequest:
+        """The request a scanned ticket (its signed QR payload) or a typed short code leads to.
+
+        Raises PickupCodeError when the code is unreadable, tampered with, a booking
+        voucher, from another site, or unknown here; StaffSessionExpired.
+        """
+        self._staff.require(staff)
+        if not isinstance(text, str) or not text.strip():
+            raise PickupCodeError("Scannez le ticket, ou tapez son code de 8 caractères.",
+                                  "Scan the ticket, or type its 8-character code.")
+        if len(text) > MAX_PICKUP_INPUT:
+            raise PickupCodeError("Ce code est trop long pour être un ticket. Scannez-le à nouveau.",
+                                  "This code is too long to be a ticket. Scan it again.")
+        text = text.strip()
+        if text.upper().startswith("SLV"):
+            return self._from_payload(text)
+        code = normalize_short_code(text)
+        if code is None:
+            raise PickupCodeError(
+                "Ce code n'est pas valable : vérifiez les 8 caractères imprimés à côté du QR code.",
+                "This code is not valid: check the 8 characters printed beside the QR code.")
+        matches = concierge_store.find_by_short_code(self._db, self._config.site.id, code)
+        open_ones = [r for r in matches if r.is_open]
+        if len(open_ones) > 1:
+            raise PickupCodeError("Plusieurs demandes ont ce code : scannez le QR code du ticket.",
+                                  "Several requests have this code: scan the ticket's QR code.")
+        if not matches:
+            raise PickupCodeError(
+                "Aucune demande de ce point conciergerie n'a ce code. Vérifiez-le, ou synchronisez la borne.",
+                "No request of this concierge point has this code. Check it, or synchronise the kiosk.")
+        return (open_ones or matches)[0]
+
+    def _from_payload(self, text: str) -> ConciergeRequest:
+        try:
+            claims, _, _ = decode_payload(text)
+        except PayloadError as error:
+            raise PickupCodeError(f"Ticket illisible : {error.message_fr}. Scannez-le à nouveau, ou tapez son code.",
+                                  f"Unreadable ticket: {error.message_en}. Scan it again, or type its code.") from None
+        if claims.kind is not VoucherKind.PICKUP:
+            raise PickupCodeError("C'est un bon de réservation, pas un ticket de conciergerie.",
+                                  "This is a booking voucher, not a concierge ticket.")
+        if claims.site_id != self._config.site.id:
+            raise PickupCodeError(
+                f"Ce ticket vient d'un autre point conciergerie ({claims.site_id}) : il se retire là-bas.",
+                f"This ticket comes from another concierge point ({claims.site_id}): collect it there.")
+        result = verify_payload(text, [load_or_create_signing_key(self._data_dir).public_key()])
+        if not result.valid:
+            if result.reason is Reason.UNKNOWN_KEY:
+                raise PickupCodeError(
+                    "Ce ticket a été imprimé par une autre borne : tapez le code imprimé à côté du QR code.",
+                    "This ticket was printed by another kiosk: type the code printed beside the QR code.")
+            raise PickupCodeError(
+                "Ce ticket a été modifié ou mal lu : sa signature ne correspond pas. Scannez-le à nouveau, "
+                "ou vérifiez le code imprimé avec la personne.",
+                "This ticket was altered or misread: its signature does not match. Scan it again, "
+                "or check the printed code with the person.")
+        request = concierge_store.load_request(self._db, claims.reference)
+        if request is None or request.site_id != self._config.site.id:
+            raise PickupCodeError("Ce ticket n'est pas connu de cette borne. Synchronisez-la, puis réessayez.",
+                                  "This ticket is not known at this kiosk. Synchronise it, then try again.")
+        return request
+
+    def hand_over(self, request_id: str, staff: StaffSession) -> ConciergeRequest:
+        """The item goes back to the person: "prête" → "remise". Raises TransitionRefused if it is not ready."""
+        return self.move(request_id, RequestState.HANDED_OVER, staff)
+
+    # -- shared -------------------------------------------------------------------------------
+
+    def _load(self, request_id: str) -> ConciergeRequest:
+        request = concierge_store.load_request(self._db, request_id) if isinstance(request_id, str) else None
+        if request is None or request.site_id != self._config.site.id:
+            raise _not_found()
+        return request
+
+    def _transition(self, request: ConciergeRequest, target: RequestState, actor: Actor,
+                    reason: StateReason | None, staff: StaffSession | None) -> ConciergeRequest:
+        now = self._clock()
+        with transaction(self._db):
+            current = concierge_store.load_request(self._db, request.request_id)  # as it stands under the lock
+            check_transition(current.state, target, actor, reason)
+            kept_reason = reason if target in (RequestState.CANCELLED, RequestState.REFUSED) else None
+            concierge_store.set_state(self._db, current.request_id, target, kept_reason, now)
+            enqueue(self._db, "concierge.transition", {
+                "request_id": current.request_id,
+                "from_state": current.state.value,
+                "to_state": target.value,
+                "actor": actor.value,
+                "staff_id": staff.staff_id if staff else None,
+                "reason": kept_reason.as_dict() if kept_reason else None,
+            }, now)
+            if staff is not None:
+                details: dict[str, object] = {"from": current.state.value, "to": target.value}
+                if kept_reason is not None:
+                    details["reason_code"] = kept_reason.code
+                self._audit.record(staff.staff_id, Action.CONCIERGE_MOVE, subject=current.person_id,
+                                   target=current.request_id, details=details)
+        return concierge_store.load_request(self._db, request.request_id)
+
+
+def create_payload(request: ConciergeRequest) -> dict:
+    """The `concierge.create` operation's payload (docs/sync-protocol.md)."""
+    return {
+        "request_id": request.request_id,
+        "service_id": request.service_id,
+        "household_id": request.household_id,
+        "person_id": request.person_id,
+        "answers": dict(request.answers),
+        "quantity": request.quantity,
+        "estimate_cents": request.estimate_cents,
+        "collect_on": request.collect_on.isoformat() if request.collect_on else None,
+        "note": request.note,
+        "created_by": request.created_by,
+    }
+
+
+__all__ = ["ConciergeRequests", "ServiceOffer", "ReadyNotice", "QueueItem", "UnknownService", "RequestNotFound",
+           "PickupCodeError", "ConciergeLimit", "TransitionRefused", "create_payload"]

@@ -1,0 +1,46 @@
+"""Seeding a demo kiosk with the site's correspondents and a concierge queue that is not empty.
+
+Like the demo catalog and households, these are written as the centre's data (no
+outbox operation, no audit entry): they stand for what a first sync would bring.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from kiosk.demo_concierge import demo_requests
+from kiosk.domain.staff import StaffDataError, parse_staff
+from kiosk.services.catalog import read_json_file
+from kiosk.store import concierge as concierge_store
+from kiosk.store import staff as staff_store
+from kiosk.store.catalog import list_concierge_services
+from kiosk.store.database import transaction
+from kiosk.store.households import load_household
+from kiosk.store.state import read_state, write_state
+
+
+def seed_demo_staff(db: sqlite_utils.Database, path: Path) -> int:
+    """The demo correspondents (assets/demo/staff.json), when the kiosk has none yet."""
+    if staff_store.count_staff(db):
+        return 0
+    staff = parse_staff(read_json_file(path, StaffDataError, "des correspondants", "staff"))
+    staff_store.replace_staff(db, staff)
+    return len(staff)
+
+
+def seed_demo_requests(db: sqlite_utils.Database, site_id: str, now: datetime) -> int:
+    """Demo requests in various states for the demo households, once per database."""
+    if read_state(db, "demo_concierge_seeded") or concierge_store.count_requests(db):
+        return 0
+    ids = [r[0] for r in db.execute("SELECT household_id FROM households ORDER BY household_id")]
+    households = [h for h in (load_household(db, i) for i in ids) if h is not None]
+    prices = {s.id: s.price_cents for s in list_concierge_services(db)}
+    requests = [r for r in demo_requests(households, site_id, now, prices) if r.service_id in prices]
+    with transaction(db):
+        for request in requests:
+            concierge_store.insert_request(db, request)
+        write_state(db, "demo_concierge_seeded", now.isoformat(timespec="seconds"))
+    return len(requests)

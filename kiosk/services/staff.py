@@ -1,0 +1,218 @@
+"""Correspondents signing in to assisted mode, staying signed in while active, and signing out.
+
+One correspondent at a time is signed in at a kiosk; the session lives in memory only
+(a restart signs them out). Every use case of assisted mode calls `require(session)`,
+which refuses a session that was signed out, replaced, timed out for inactivity or
+whose account the centre removed, and counts the call as activity.
+
+Rules (kiosk/domain/staff.py): badge + PIN, or login + a password strong enough to stand
+alone; five wrong tries lock the account at this kiosk for fifteen minutes; three and a
+half minutes without a tap sign the correspondent out. Sign-ins, sign-outs and locks
+go to the audit log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from math import ceil
+
+import sqlite_utils
+
+from kiosk.domain.audit import Action
+from kiosk.domain.household import is_pin_well_formed, verify_pin
+from kiosk.domain.idle import IdleDeadline, IdlePhase
+from kiosk.domain.lockout import FailureRecord
+from kiosk.domain.staff import (
+    LOGIN_PATTERN,
+    PASSWORD_RULE_EN,
+    PASSWORD_RULE_FR,
+    Correspondent,
+    SignInMethod,
+    StaffDataError,
+    StaffSession,
+    is_strong_password,
+    normalize_login,
+    parse_badge_input,
+    staff_deadline,
+    verify_password,
+)
+from kiosk.errors import KioskError
+from kiosk.services.audit import AuditService
+from kiosk.store import staff as staff_store
+from kiosk.store.database import transaction
+
+# Checked when the login is unknown, so that an unknown login takes as long to refuse as a wrong password.
+_DUMMY_HASH = "scrypt$16384$8$1$c2x2aWUtZHVtbXktc2FsdA==$47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
+
+
+class StaffSignInError(KioskError):
+    """The correspondent could not be signed in; the message says why and what to do."""
+
+
+class StaffSessionExpired(KioskError):
+    """The correspondent is no longer signed in (signed out, timed out, or replaced); sign in again."""
+
+
+def _expired() -> StaffSessionExpired:
+    return StaffSessionExpired(
+        "Vous n'êtes plus connecté(e) au mode correspondant. Reconnectez-vous avec votre badge ou votre mot de passe.",
+        "You are no longer signed in to correspondent mode. Sign in again with your badge or password.",
+    )
+
+
+class StaffAuthService:
+    def __init__(self, db: sqlite_utils.Database, audit: AuditService,
+                 clock: Callable[[], datetime] = datetime.now, monotonic: Callable[[], float] = time.monotonic):
+        self._db = db
+        self._audit = audit
+        self._clock = clock
+        self._monotonic = monotonic
+        self._session: StaffSession | None = None
+        self._deadline: IdleDeadline | None = None
+
+    # -- recognising a badge ---------------------------------------------------------------
+
+    def recognises_badge(self, text: str) -> bool:
+        """True when a typed or scanned code is the badge of a correspondent of this site (never raises).
+
+        The identification screen can use it to send a correspondent's badge to the sign-in.
+        """
+        try:
+            badge = parse_badge_input(text)
+        except StaffDataError:
+            return False
+        person = staff_store.find_by_badge(self._db, badge)
+        return person is not None and person.active
+
+    # -- signing in ------------------------------------------------------------------------
+
+    def sign_in_with_badge(self, badge_input: str, pin: str) -> StaffSession:
+        """Badge (scanned or typed) and PIN; raises StaffSignInError saying why not."""
+        try:
+            badge = parse_badge_input(badge_input)
+        except StaffDataError as error:
+            raise StaffSignInError(error.fr, error.en) from None
+        person = staff_store.find_by_badge(self._db, badge)
+        if person is None or not person.active or not person.pin_hash:
+            raise StaffSignInError(
+                "Ce badge n'est pas connu de cette borne. Utilisez votre identifiant et votre mot de passe, "
+                "ou prévenez le support si la borne n'a pas été synchronisée.",
+                "This badge is not known at this kiosk. Use your login and password, "
+                "or tell support if the kiosk has not synchronised.",
+            )
+        now = self._clock()
+        failures = self._check_not_locked(person.staff_id, now)
+        if not is_pin_well_formed(pin if isinstance(pin, str) else "") or not verify_pin(pin, person.pin_hash):
+            self._fail(person.staff_id, person, failures, now, SignInMethod.BADGE_PIN,
+                       "Code faux.", "Wrong PIN.")
+        return self._start(person, SignInMethod.BADGE_PIN, now)
+
+    def sign_in_with_password(self, login: str, password: str) -> StaffSession:
+        """Login and a password strong enough to stand alone; raises StaffSignInError saying why not."""
+        login = normalize_login(login)
+        person = staff_store.find_by_login(self._db, login) if LOGIN_PATTERN.match(login) else None
+        if person is not None and (not person.active or not person.password_hash):
+            person = None
+        account = person.staff_id if person else "login:" + hashlib.sha256(login.encode()).hexdigest()[:32]
+        now = self._clock()
+        failures = self._check_not_locked(account, now)
+        strong = isinstance(password, str) and is_strong_password(password, login)
+        matches = verify_password(password, person.password_hash if person else _DUMMY_HASH) if strong else False
+        if person is None or not matches:
+            if strong or not isinstance(password, str):
+                fr, en = "Identifiant ou mot de passe incorrect.", "Wrong login or password."
+            else:
+                fr = f"Ce mot de passe ne suffit pas seul ({PASSWORD_RULE_FR}). Vérifiez-le, ou utilisez votre badge."
+                en = f"This password is not enough on its own ({PASSWORD_RULE_EN}). Check it, or use your badge."
+            self._fail(account, person, failures, now, SignInMethod.PASSWORD, fr, en)
+        return self._start(person, SignInMethod.PASSWORD, now)
+
+    def _check_not_locked(self, account: str, now: datetime) -> FailureRecord:
+        failures = staff_store.read_failures(self._db, account)
+        if failures.is_locked(now):
+            minutes = max(ceil((failures.locked_until - now).total_seconds() / 60), 1)
+            raise StaffSignInError(
+                f"Trop d'essais : ce compte est bloqué sur cette borne. Réessayez dans {minutes} minute"
+                f"{'s' if minutes > 1 else ''}.",
+                f"Too many tries: this account is locked at this kiosk. Try again in {minutes} "
+                f"minute{'s' if minutes > 1 else ''}.",
+            )
+        return failures
+
+    def _fail(self, account: str, person: Correspondent | None, failures: FailureRecord, now: datetime,
+              method: SignInMethod, fr: str, en: str) -> None:
+        failures = failures.after_failure(now)
+        with transaction(self._db):
+            staff_store.write_failures(self._db, account, failures)
+            if failures.is_locked(now) and person is not None:
+                self._audit.record(person.staff_id, Action.LOCKED, details={"method": method.value})
+        if failures.is_locked(now):
+            raise StaffSignInError(
+                "Cinquième essai faux : ce compte est bloqué 15 minutes sur cette borne.",
+                "Fifth wrong try: this account is locked for 15 minutes at this kiosk.",
+            )
+        left = failures.attempts_left()
+        raise StaffSignInError(f"{fr} Il vous reste {left} essai{'s' if left > 1 else ''}.",
+                               f"{en} You have {left} {'tries' if left > 1 else 'try'} left.")
+
+    def _start(self, person: Correspondent, method: SignInMethod, now: datetime) -> StaffSession:
+        if self._session is not None:
+            self.sign_out("replaced")
+        session = StaffSession(str(uuid.uuid4()), person.staff_id, person.display_name, method, now)
+        with transaction(self._db):
+            staff_store.write_failures(self._db, person.staff_id, FailureRecord())
+            self._audit.record(person.staff_id, Action.SIGN_IN, details={"method": method.value})
+        self._session = session
+        self._deadline = staff_deadline(self._monotonic())
+        return session
+
+    # -- staying signed in -----------------------------------------------------------------
+
+    def current(self) -> StaffSession | None:
+        """The signed-in correspondent, or None. Past the inactivity limit, signs them out first."""
+        if self._session is None:
+            return None
+        if self._deadline.phase(self._monotonic()) is IdlePhase.EXPIRED:
+            self.sign_out("inactivity")
+            return None
+        person = staff_store.load_correspondent(self._db, self._session.staff_id)
+        if person is None or not person.active:
+            self.sign_out("account_removed")
+            return None
+        return self._session
+
+    def require(self, session: StaffSession | None) -> StaffSession:
+        """The session, still valid, counted as activity; else StaffSessionExpired."""
+        current = self.current()
+        if session is None or current is None or current.session_id != session.session_id:
+            raise _expired()
+        self._deadline.touch(self._monotonic())
+        return current
+
+    def touch(self) -> None:
+        """A tap in assisted mode: the inactivity limit starts again."""
+        if self._session is not None and self.current() is not None:
+            self._deadline.touch(self._monotonic())
+
+    def idle_phase(self) -> IdlePhase:
+        """ACTIVE, WARNING (show the "still there?" prompt) or EXPIRED (signed out)."""
+        if self.current() is None:
+            return IdlePhase.EXPIRED
+        return self._deadline.phase(self._monotonic())
+
+    def seconds_left(self) -> int:
+        """Whole seconds before the automatic sign-out, for the warning."""
+        if self._session is None or self._deadline is None:
+            return 0
+        return self._deadline.seconds_left(self._monotonic())
+
+    def sign_out(self, cause: str = "user") -> None:
+        """Leave assisted mode ("user", "inactivity", "replaced", "account_removed", "kiosk_idle"…)."""
+        session, self._session, self._deadline = self._session, None, None
+        if session is not None:
+            with transaction(self._db):
+                self._audit.record(session.staff_id, Action.SIGN_OUT, details={"cause": cause[:40]})

@@ -1,0 +1,203 @@
+"""Concierge requests, correspondents and the audit log between kiosks and the real reference server on loopback."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kiosk.domain.concierge import RequestState
+from kiosk.domain.household import Household, Person, Role
+from kiosk.services.identity import Identified
+from kiosk.services.staff import StaffSessionExpired, StaffSignInError
+from kiosk.store.database import transaction
+from kiosk.store.outbox import counts, parked_operations
+from sync.client import TransientError
+from tests.factories import CLAIRE_CARD, LINA_BADGE, LINA_PIN, MARC_BADGE, MARC_PIN, staff_document
+
+
+@pytest.fixture
+def staffed_centre(centre):
+    centre.load_staff(staff_document())
+    return centre
+
+
+def claire(kiosk) -> Identified:
+    return kiosk.services.identity.identify(CLAIRE_CARD, "1234")
+
+
+def pressing(kiosk) -> dict:
+    day = kiosk.services.concierge.form("pressing").form.field("day").options[0].code
+    return {"garments": ["chemise"], "quantity": 2, "day": day}
+
+
+def centre_request(centre, request_id: str) -> dict:
+    (row,) = centre.query("SELECT state, reason, site_id FROM concierge_requests WHERE id = ?", request_id)
+    return row
+
+
+def test_a_request_goes_round_the_centre_from_submission_to_hand_over_at_another_kiosk(staffed_centre, make_kiosk):
+    centre = staffed_centre
+    desk, lobby = make_kiosk("desk"), make_kiosk("lobby")
+    desk.sync()
+    lobby.sync()
+    request = desk.services.concierge.submit("pressing", claire(desk), pressing(desk))
+    lina = desk.services.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN)  # the correspondents came with the sync
+    for target in (RequestState.TAKEN, RequestState.AT_PROVIDER, RequestState.READY):
+        desk.services.concierge.move(request.request_id, target, lina)
+    written = [e.seq for e in desk.services.audit.entries()]
+    report = desk.sync()
+    assert report.parked == 0 and counts(desk.services.db) == {"pending": 0, "parked": 0}
+    assert centre_request(centre, request.request_id)["state"] == "ready"
+    # The centre holds the audit chain, so the kiosk no longer does.
+    assert desk.services.audit.entries() == [] and desk.services.audit.waiting() == 0
+    held = centre.query("SELECT seq, entry FROM audit_entries ORDER BY seq")
+    assert [row["seq"] for row in held] == written
+    assert [json.loads(row["entry"])["action"] for row in held] == ["staff.sign_in"] + ["concierge.move"] * 3
+    assert json.loads(held[-1]["entry"])["subject"] == "P1"
+
+    # At the other kiosk of the site: the kiosk tells Claire, and Marc hands it over with the typed code.
+    lobby.sync()
+    notices = lobby.services.concierge.ready_for(claire(lobby).household)
+    assert [n.request.request_id for n in notices] == [request.request_id]
+    assert notices[0].message_fr == "Votre pressing est prêt."
+    marc = lobby.services.staff.sign_in_with_badge(MARC_BADGE, MARC_PIN)
+    found = lobby.services.concierge.find_by_pickup(request.short_code, marc)
+    lobby.services.concierge.hand_over(found.request_id, marc)
+    lobby.sync()
+    assert centre_request(centre, request.request_id)["state"] == "handed_over"
+    desk.sync()
+    assert desk.services.concierge.request(request.request_id).state is RequestState.HANDED_OVER
+    moves = centre.query("SELECT from_state, to_state, staff_id FROM concierge_moves ORDER BY rowid")
+    assert [(m["to_state"], m["staff_id"]) for m in moves] == [
+        ("taken", "S1"), ("at_provider", "S1"), ("ready", "S1"), ("handed_over", "S2")]
+
+
+def test_a_refusal_by_the_centre_reaches_the_kiosk_and_beats_a_move_made_offline(staffed_centre, make_kiosk):
+    centre = staffed_centre
+    kiosk = make_kiosk()
+    kiosk.sync()
+    first = kiosk.services.concierge.submit("pressing", claire(kiosk), pressing(kiosk))
+    second = kiosk.services.concierge.submit("pressing", claire(kiosk), pressing(kiosk))
+    kiosk.sync()
+    centre.refuse_concierge(first.request_id, "Le pressing partenaire est fermé.", "The partner cleaner is closed.")
+    kiosk.sync()
+    refused = kiosk.services.concierge.request(first.request_id)
+    assert refused.state is RequestState.REFUSED and refused.reason.fr == "Le pressing partenaire est fermé."
+
+    centre.refuse_concierge(second.request_id)
+    lina = kiosk.services.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN)
+    kiosk.services.concierge.move(second.request_id, RequestState.TAKEN, lina)  # before hearing of the refusal
+    report = kiosk.sync()
+    assert report.parked == 1
+    (parked,) = parked_operations(kiosk.services.db)
+    assert parked["kind"] == "concierge.transition" and parked["reason"]["code"] == "transition_refused"
+    assert kiosk.services.concierge.request(second.request_id).state is RequestState.REFUSED  # the centre's word
+    assert centre_request(centre, second.request_id)["state"] == "refused"
+
+
+def test_a_request_the_centre_cannot_take_is_shown_refused_with_its_reason(staffed_centre, make_kiosk):
+    kiosk = make_kiosk()
+    kiosk.sync()
+    ghost = Person("P-GHOST", "Ana", "Nobody", claire(kiosk).person.birth_date, Role.OUVRANT_DROIT, None, None)
+    stranger = Identified(Household("H-GHOST", 3, "", "", (ghost,)), ghost)
+    request = kiosk.services.concierge.submit("pressing", stranger, pressing(kiosk))
+    fine = kiosk.services.concierge.submit("pressing", claire(kiosk), pressing(kiosk))
+    report = kiosk.sync()
+    assert (report.applied, report.parked) == (1, 1)
+    shown = kiosk.services.concierge.request(request.request_id)
+    assert shown.state is RequestState.REFUSED and "foyer n'est pas connu" in shown.reason.fr
+    assert kiosk.services.concierge.request(fine.request_id).state is RequestState.SUBMITTED
+
+
+def test_an_audit_entry_altered_before_it_left_is_refused_by_the_centre(staffed_centre, make_kiosk):
+    kiosk = make_kiosk()
+    kiosk.sync()
+    lina = kiosk.services.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN)
+    kiosk.sync()  # the sign-in reached the centre
+    who = kiosk.services.assisted.identify(lina, CLAIRE_CARD, True, True)
+    kiosk.services.assisted.request_sync(lina)
+    db = kiosk.services.db
+    (op_id, payload) = db.execute("SELECT op_id, payload FROM outbox WHERE kind = 'audit.append' ORDER BY seq"
+                                  " LIMIT 1").fetchone()
+    altered = json.loads(payload)
+    altered["entries"][0]["subject"] = "P4"  # someone else acted for
+    with transaction(db):
+        db.execute("UPDATE outbox SET payload = ? WHERE op_id = ?", [json.dumps(altered), op_id])
+    report = kiosk.sync()
+    assert report.parked == 2  # the altered entry, and the one after it that no longer follows on
+    assert {op["reason"]["code"] for op in parked_operations(db)} == {"audit_chain_broken"}
+    assert [e.seq for e in kiosk.services.audit.entries()] == [2, 3]  # kept here for IT
+    assert who.person.person_id == "P1"
+    assert [r["seq"] for r in staffed_centre.query("SELECT seq FROM audit_entries")] == [1]
+
+
+def test_pushes_broken_on_the_way_apply_concierge_and_audit_operations_once(staffed_centre, make_kiosk, proxy):
+    kiosk = make_kiosk()
+    kiosk.sync()
+    lina = kiosk.services.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN)
+    request = kiosk.services.concierge.submit("pressing", claire(kiosk), pressing(kiosk))
+    kiosk.services.concierge.move(request.request_id, RequestState.TAKEN, lina)
+    proxy.inject("drop_response")  # the centre applies the batch, the kiosk never hears it
+    with pytest.raises(TransientError):
+        kiosk.sync()
+    assert kiosk.services.assisted.sync_state(lina).last_error_fr  # the correspondent can see why
+    kiosk.sync()
+    assert counts(kiosk.services.db) == {"pending": 0, "parked": 0}
+    assert centre_request(staffed_centre, request.request_id)["state"] == "taken"
+    assert len(staffed_centre.query("SELECT 1 FROM concierge_moves")) == 1
+    assert len(staffed_centre.query("SELECT 1 FROM audit_entries")) == 2
+    assert kiosk.services.audit.entries() == []
+
+
+def test_correspondents_come_and_go_with_the_centre(staffed_centre, make_kiosk):
+    kiosk = make_kiosk()
+    kiosk.sync()
+    lina = kiosk.services.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN)
+    document = staff_document()
+    document["staff"] = [s for s in document["staff"] if s["staff_id"] != "S1"]
+    staffed_centre.load_staff(document)
+    kiosk.sync()
+    with pytest.raises(StaffSessionExpired):
+        kiosk.services.concierge.queue(lina)
+    with pytest.raises(StaffSignInError):
+        kiosk.services.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN)
+    assert kiosk.services.staff.sign_in_with_badge(MARC_BADGE, MARC_PIN).staff_id == "S2"
+    staffed_centre.load_staff(staff_document(), site="SLVIE-MARSEILLE")  # moved to another site, with Lina
+    kiosk.sync()
+    with pytest.raises(StaffSignInError):
+        kiosk.services.staff.sign_in_with_badge(MARC_BADGE, MARC_PIN)  # Marc moved to Marseille
+
+
+def _request_data(**changes) -> dict:
+    data = {"request_id": "8085012f-08ea-4c74-8f83-39e1bc24b748", "site_id": "DEMO-LYON-PARTDIEU",
+            "service_id": "pressing", "household_id": "H1", "person_id": "P1", "answers": {"quantity": 1},
+            "quantity": 1, "estimate_cents": 450, "collect_on": None, "note": "", "created_by": None,
+            "state": "ready", "reason": None, "created_at": "2026-11-23T10:42:00", "updated_at": "2026-11-23T10:42:00"}
+    data.update(changes)
+    return data
+
+
+@pytest.mark.parametrize("kind, data", [
+    ("concierge_request", _request_data(state="lost")),
+    ("concierge_request", _request_data(answers={"x": {"nested": True}})),
+    ("concierge_request", _request_data(request_id="other")),
+    ("concierge_request", _request_data(reason={"fr": "x"})),
+    ("concierge_request", _request_data(updated_at="yesterday")),
+    ("correspondent", {"staff_id": "S9", "display_name": "X", "badge_number": "123", "pin_hash": None,
+                       "login": None, "password_hash": None, "active": True}),
+])
+def test_a_bad_concierge_or_staff_change_from_the_centre_changes_nothing(staffed_centre, make_kiosk, proxy, kind,
+                                                                         data):
+    from sync.engine import PageRejected
+
+    kiosk = make_kiosk()
+    kiosk.sync()
+    identifier = data.get("request_id", data.get("staff_id"))
+    page = {"changes": [{"seq": 10**6, "kind": kind, "id": identifier, "data": data}], "cursor": 10**6,
+            "more": False, "price_tiers": 7}
+    proxy.inject(("replace", json.dumps(page).encode()))
+    with pytest.raises(PageRejected):
+        kiosk.sync()
+    assert kiosk.services.concierge.request(identifier) is None
+    assert kiosk.services.db.execute("SELECT count(*) FROM correspondents").fetchone()[0] == 2

@@ -1,0 +1,104 @@
+"""Staff credentials (the CNIL rule for a password alone) and the audit log's hash chain."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from kiosk.domain.audit import GENESIS_HASH, ChainBreak, entry_hash, make_entry, verify_chain
+from kiosk.domain.household import verify_pin
+from kiosk.domain.staff import (
+    StaffDataError,
+    WeakPassword,
+    check_password_strength,
+    hash_password,
+    is_strong_password,
+    parse_staff,
+    verify_password,
+)
+from tests.factories import LINA_PASSWORD, pin_hash, staff_document
+
+
+@pytest.mark.parametrize("password, strong", [
+    ("Abcdefgh12!x", True),  # 12 characters, all four kinds
+    ("Abcdefgh123x", False),  # 12 characters, three kinds: 14 needed
+    ("Abcdefghij123x", True),  # 14 characters, three kinds
+    ("abcdefghij12!x", True),  # 14, lower + digits + special
+    ("abcdefghijklmnopqrst", False),  # one kind, however long
+    ("Ab1!", False),
+    ("Éléphant-Rose-2026", True),  # accented letters count as letters
+    ("ÉLÉPHANT ROSE 2026", True),  # upper + digits + space (special) = three kinds, 18 characters
+    ("ÉLÉPHANT ROSE", False),  # two kinds
+])
+def test_the_cnil_rule_for_a_password_used_alone(password, strong):
+    assert is_strong_password(password) is strong
+
+
+def test_a_password_never_contains_the_login_and_is_kept_only_as_a_hash():
+    with pytest.raises(WeakPassword) as caught:
+        check_password_strength("Lina.Morel-2026!", "lina.morel")
+    assert "identifiant" in caught.value.fr
+    with pytest.raises(WeakPassword) as caught:
+        hash_password("azerty")
+    assert "12 caractères" in caught.value.fr and "14 caractères" in caught.value.fr
+    stored = hash_password(LINA_PASSWORD)
+    assert LINA_PASSWORD not in stored and verify_password(LINA_PASSWORD, stored)
+    assert not verify_password(LINA_PASSWORD + "x", stored) and not verify_password("x" * 10_000, stored)
+    assert verify_pin("2468", pin_hash("2468"))
+
+
+def test_staff_documents_from_the_centre_are_checked():
+    staff = parse_staff(staff_document())
+    assert [s.staff_id for s in staff] == ["S1", "S2"] and staff[1].login is None
+    broken = staff_document()
+    broken["staff"][1]["badge_number"] = broken["staff"][0]["badge_number"]
+    with pytest.raises(StaffDataError):
+        parse_staff(broken)
+    for change in ({"pin_hash": None}, {"login": "X"}, {"badge_number": "1234"}, {"password_hash": None},
+                   {"badge_number": None, "pin_hash": None, "login": None, "password_hash": None},
+                   {"active": "yes"}):
+        document = staff_document()
+        document["staff"][0].update(change)
+        with pytest.raises(StaffDataError):
+            parse_staff(document)
+
+
+def _chain(n: int = 4) -> list:
+    entries, previous = [], GENESIS_HASH
+    for seq in range(1, n + 1):
+        entry = make_entry("a" * 32, seq, previous, entry_id=f"00000000-0000-4000-8000-00000000000{seq}",
+                           at="2026-11-23T10:42:00", site_id="SITE", kiosk="K55JAPLL", staff_id="S1",
+                           action="concierge.move", subject="P1", target="R1", details={"to": "ready", "n": seq})
+        entries.append(entry)
+        previous = entry.hash
+    return entries
+
+
+def test_an_intact_chain_verifies_and_each_hash_covers_the_previous_one():
+    entries = _chain()
+    assert verify_chain(entries, "a" * 32) is None
+    assert entries[1].prev_hash == entries[0].hash
+    assert entry_hash(GENESIS_HASH, entries[0].body()) == entries[0].hash
+    assert verify_chain(entries[2:], "a" * 32, 2, entries[1].hash) is None  # from an anchor, after a purge
+
+
+def test_an_edited_removed_inserted_or_reordered_entry_is_found():
+    entries = _chain()
+    edited = entries[:2] + [dataclasses.replace(entries[2], subject="P9")] + entries[3:]
+    assert verify_chain(edited, "a" * 32) == ChainBreak(3, "hash")
+    rehashed = dataclasses.replace(entries[2], subject="P9")
+    rehashed = dataclasses.replace(rehashed, hash=entry_hash(rehashed.prev_hash, rehashed.body()))
+    assert verify_chain(entries[:2] + [rehashed] + entries[3:], "a" * 32) == ChainBreak(4, "link")
+    assert verify_chain(entries[:1] + entries[2:], "a" * 32) == ChainBreak(3, "missing")
+    assert verify_chain([entries[1], entries[0]] + entries[2:], "a" * 32).seq == 2
+    assert verify_chain(entries, "b" * 32) == ChainBreak(1, "chain")
+    fr, en = ChainBreak(3, "hash").message
+    assert "n° 3" in fr and "changed" in en
+
+
+def test_audit_details_are_small_plain_facts():
+    for details in ({"x": 1.5}, {"x": {"nested": 1}}, {"": 1}, {f"k{i}": 1 for i in range(20)}, {"x": "y" * 500}):
+        with pytest.raises(ValueError):
+            make_entry("a" * 32, 1, GENESIS_HASH, entry_id="e", at="t", site_id="s", kiosk="k", staff_id="S1",
+                       action="a", subject=None, target=None, details=details)

@@ -23,11 +23,13 @@ def build_parser() -> argparse.ArgumentParser:
     shots.add_argument("outdir", type=Path)
     shots.add_argument("--lang", choices=("fr", "en"), default="fr")
     shots.set_defaults(handler=_screenshots)
+    from kiosk.admin import add_admin_commands
     from kiosk.printing.cli import add_voucher_commands
     from sync.cli import add_sync_commands
 
     add_voucher_commands(commands)
     add_sync_commands(commands, add_common_options)
+    add_admin_commands(commands, add_common_options)
     return parser
 
 
@@ -54,6 +56,9 @@ def _screenshots(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        from kiosk.admin import setup_command_logging
+
+        setup_command_logging(args)
         return args.handler(args)
     except KioskError as error:
         print(error.bilingual(), file=sys.stderr)

@@ -10,11 +10,18 @@ from pathlib import Path
 import sqlite_utils
 
 from kiosk.config import DEMO_CATALOG, DEMO_HOUSEHOLDS, KioskConfig, prepare_data_dir
+from kiosk.demo_staff import DEMO_STAFF
+from kiosk.services.assisted import AssistedService
+from kiosk.services.audit import AuditService
 from kiosk.services.booking import BookingService
 from kiosk.services.catalog import CatalogService, seed_demo_catalog, seed_demo_households
+from kiosk.services.concierge import ConciergeRequests
+from kiosk.services.demo import seed_demo_requests, seed_demo_staff
 from kiosk.services.identity import IdentityService
+from kiosk.services.staff import StaffAuthService
 from kiosk.services.vouchers import VoucherService
-from kiosk.store.database import DATABASE_FILE, open_database
+from kiosk.store.database import DATABASE_FILE
+from kiosk.store.recovery import Recovery, open_kiosk_database
 
 
 @dataclass
@@ -26,6 +33,11 @@ class KioskServices:
     identity: IdentityService
     bookings: BookingService
     vouchers: VoucherService
+    audit: AuditService  # assisted mode's audit log
+    staff: StaffAuthService  # correspondents signing in and out
+    concierge: ConciergeRequests  # concierge requests and the correspondents' queue
+    assisted: AssistedService  # what a correspondent does for a beneficiary
+    recovery: Recovery | None = None  # set when a corrupt database was rebuilt at this start
 
     def close(self) -> None:
         self.db.close()
@@ -38,13 +50,22 @@ def open_services(
     clock: Callable[[], datetime] = datetime.now,
     demo_catalog: Path = DEMO_CATALOG,
     demo_households: Path = DEMO_HOUSEHOLDS,
+    demo_staff: Path = DEMO_STAFF,
 ) -> KioskServices:
     prepare_data_dir(data_dir)
-    db = open_database(data_dir / DATABASE_FILE)
+    # Checked first: a corrupt file is set aside and rebuilt, its unsent operations carried over.
+    db, recovery = open_kiosk_database(data_dir / DATABASE_FILE, clock)
     catalog = CatalogService(db, clock)
     if demo and catalog.offer_count() == 0:
         seed_demo_catalog(db, demo_catalog, clock())
         seed_demo_households(db, demo_households)
+    if demo:
+        seed_demo_staff(db, demo_staff)
+        seed_demo_requests(db, config.site.id, clock())
+    audit = AuditService(db, config, data_dir, clock)
+    staff = StaffAuthService(db, audit, clock)
+    vouchers = VoucherService(db, config, data_dir, clock)
+    concierge = ConciergeRequests(db, config, data_dir, staff, audit, clock)
     return KioskServices(
         config=config,
         data_dir=data_dir,
@@ -52,5 +73,10 @@ def open_services(
         catalog=catalog,
         identity=IdentityService(db, clock),
         bookings=BookingService(db, clock),
-        vouchers=VoucherService(db, config, data_dir, clock),
+        vouchers=vouchers,
+        audit=audit,
+        staff=staff,
+        concierge=concierge,
+        assisted=AssistedService(db, staff, audit, concierge, vouchers, clock),
+        recovery=recovery,
     )

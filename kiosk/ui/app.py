@@ -92,7 +92,7 @@ def run_kiosk(data_dir: Path | None, config_path: Path | None, demo: bool, windo
         except DemoCentreError as error:
             log.warning("demo centre not started, the kiosk runs offline: %s", error.en)
     worker = start_sync(services, window)
-    start_heartbeat(window)  # as a service: ready, then watchdog pings while the GUI thread runs
+    start_heartbeat(app, window)  # as a service: ready, watchdog pings, a clean stop on SIGTERM
     try:
         return app.exec()
     finally:

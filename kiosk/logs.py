@@ -1,0 +1,135 @@
+"""The kiosk's log files: rotating, in the data directory or /var/log/slvie-kiosk, with no personal data.
+
+What IT reads from afar. The level comes from the site configuration (`[logging] level`);
+the folder is `SLVIE_KIOSK_LOG_DIR` when set (an installed kiosk sets it to
+/var/log/slvie-kiosk), else `logs/` in the data directory. Files rotate at
+`MAX_BYTES`, `BACKUP_COUNT` of them kept, so a kiosk left for months never fills its disk.
+
+The code logs identifiers (booking and operation ids, error class names), never a name,
+a card number, a PIN or a token. As a second line of defence, every record goes through
+`redact()`, which blanks anything shaped like a bearer token, a card number or a secret
+passed as a parameter, whoever wrote the line (a library at debug level, say).
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+import re
+import sys
+from pathlib import Path
+
+from kiosk.config import KioskConfig
+
+LOG_FILE = "kiosk.log"
+MAX_BYTES = 5 * 1024 * 1024
+BACKUP_COUNT = 10
+FORMAT = "%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"
+# Libraries that repeat at debug level what the kiosk already says, or worse.
+QUIET_LIBRARIES = ("urllib3", "PIL", "asyncio", "multipart", "httpx", "httpcore")
+
+_SECRETS = [
+    (re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9._~+/=-]+"), r"\1 [secret]"),
+    (re.compile(r"(?i)\b(token|pin|password|code|secret)(['\"]?\s*[:=]\s*['\"]?)[^\s'\",;&]+"), r"\1\2[secret]"),
+    # Beneficiary card numbers (13 digits) and anything as long: no id the kiosk logs is all digits.
+    (re.compile(r"(?<![\w.-])\d{10,19}(?![\w-])"), "[number]"),
+]
+
+
+def redact(text: str) -> str:
+    for pattern, replacement in _SECRETS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+class RedactingFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
+def log_dir(data_dir: Path) -> Path:
+    return Path(os.environ.get("SLVIE_KIOSK_LOG_DIR") or data_dir / "logs")
+
+
+_installed: list[logging.Handler] = []
+
+
+def setup_logging(config: KioskConfig, data_dir: Path, console_level: int | None = None) -> Path | None:
+    """Send the application's records to a rotating file, and those from `console_level` up to stderr.
+
+    Returns the log file, or None when its folder cannot be written: the kiosk then
+    logs to stderr (the journal, when it runs as a service) and still starts.
+    """
+    root = logging.getLogger()
+    for handler in _installed:
+        root.removeHandler(handler)
+        handler.close()
+    _installed.clear()
+    level = getattr(logging, config.logging.level.upper(), logging.INFO)
+    formatter = RedactingFormatter(FORMAT)
+    path: Path | None = log_dir(data_dir) / LOG_FILE
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        file_handler = logging.handlers.RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT,
+                                                            encoding="utf-8")
+        file_handler.setFormatter(formatter)
+        _installed.append(file_handler)
+    except OSError as error:
+        path = None
+        console_level = level
+        unwritable = error
+    if console_level is not None:
+        stream = logging.StreamHandler(sys.stderr)
+        stream.setFormatter(formatter)
+        stream.setLevel(console_level)
+        _installed.append(stream)
+    for handler in _installed:
+        root.addHandler(handler)
+    root.setLevel(level)
+    for name in QUIET_LIBRARIES:
+        logging.getLogger(name).setLevel(max(level, logging.INFO))
+    if path is None:
+        logging.getLogger(__name__).warning("log folder %s cannot be written (%s); logging to stderr",
+                                            log_dir(data_dir), unwritable.strerror or unwritable)
+    return path
+
+
+def log_uncaught_exceptions() -> None:
+    """A crash leaves its traceback in the log before the service manager restarts the kiosk."""
+    previous = sys.excepthook
+    if getattr(previous, "kiosk_logs", False):
+        return
+
+    def hook(kind, value, traceback):
+        if not issubclass(kind, KeyboardInterrupt):
+            logging.getLogger("kiosk.crash").critical("uncaught %s", kind.__name__,
+                                                      exc_info=(kind, value, traceback))
+        previous(kind, value, traceback)
+
+    hook.kiosk_logs = True
+    sys.excepthook = hook
+
+
+def stop_logging() -> None:
+    """Remove the handlers setup_logging installed (tests, and a clean exit)."""
+    root = logging.getLogger()
+    for handler in _installed:
+        root.removeHandler(handler)
+        handler.close()
+    _installed.clear()
+
+
+def route_qt_messages() -> None:
+    """Qt's own warnings (a plug-in that does not load, a screen that goes away) into the log."""
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    qt_log = logging.getLogger("qt")
+    levels = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+              QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
+              QtMsgType.QtFatalMsg: logging.CRITICAL}
+
+    def handler(kind, _context, message):
+        qt_log.log(levels.get(kind, logging.WARNING), "%s", message)
+
+    qInstallMessageHandler(handler)

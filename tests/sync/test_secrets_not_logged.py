@@ -1,0 +1,178 @@
+"""The kiosk's token stays in its credential file: never in a log record, a repr or the command line's output.
+
+A kiosk is enrolled with `slvie-kiosk enroll`, syncs in-process (a booking pushed, the
+centre's changes pulled) and with `slvie-kiosk sync --once`, then fails to sync (centre
+down, then credential revoked), with every logger at DEBUG and captured raw (before any
+redaction a log handler may do). The token must appear nowhere but in the credential
+file, which only the kiosk's user may read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import stat
+
+import pytest
+
+from kiosk.cli import main
+from kiosk.config import KioskConfig
+from kiosk.services.context import open_services
+from sync.client import CentralClient, CredentialRefused, TransientError
+from sync.credential import CREDENTIAL_FILE, Credential, load_credential, save_credential
+from sync.engine import SyncEngine
+from tests.factories import CLAIRE_CARD, KARIM_CARD
+
+FORMATTER = logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s")
+
+
+def debug_everywhere(caplog) -> None:
+    """Every logger known so far, and the root, at DEBUG (caplog puts the levels back after the test)."""
+    caplog.set_level(logging.DEBUG)
+    for name in list(logging.root.manager.loggerDict):
+        caplog.set_level(logging.DEBUG, logger=name)
+
+
+def site_config(tmp_path, url: str):
+    text = f'[central]\nurl = "{url}"\n'
+    if any(f.name == "logging" for f in dataclasses.fields(KioskConfig)):
+        text += '[logging]\nlevel = "debug"\n'  # the command line's own log files at debug level too
+    path = tmp_path / "site.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def record_texts(records: list[logging.LogRecord]) -> list[str]:
+    """Each record as a handler would write it (message, arguments, traceback), and its raw fields."""
+    texts = []
+    for record in records:
+        texts.append(FORMATTER.format(record))
+        texts.append(repr(record.msg) + repr(record.args) + repr(vars(record)))
+    return texts
+
+
+def stop_command_logging() -> None:
+    try:
+        from kiosk.logs import stop_logging
+    except ImportError:  # no file logging in this version of the command line
+        return
+    stop_logging()
+
+
+def test_the_token_never_shows_in_logs_reprs_or_the_command_output(tmp_path, centre, clock, caplog, capsys,
+                                                                   monkeypatch):
+    monkeypatch.setenv("SLVIE_KIOSK_LOG_DIR", str(tmp_path / "logs"))
+    debug_everywhere(caplog)
+    data = tmp_path / "kiosk"
+    common = ["--data-dir", str(data), "--config", str(site_config(tmp_path, centre.url))]
+    output = []
+    try:
+        code = centre.enroll_code()
+        assert main(["enroll", "--server", centre.url, "--code", code, "--name", "Borne 1", *common]) == 0
+        output.append(capsys.readouterr())
+        credential = load_credential(data)
+        token = credential.token
+        assert len(token) >= 32
+
+        # In-process: the first pull, a booking pushed, the centre's answer pulled.
+        debug_everywhere(caplog)  # the command may have set its own levels
+        services = open_services(data, KioskConfig(), clock=clock)
+        client = CentralClient(credential.server, credential.token)
+        try:
+            engine = SyncEngine(services.db, client, clock=clock)
+            assert engine.run_cycle().pulled > 0
+            claire = services.identity.identify(CLAIRE_CARD, "1234").household
+            services.bookings.book("T1", "T1-S1", claire, ["P1"])
+            report = engine.run_cycle()
+            assert report.applied == 1 and report.pulled > 0
+            karim = services.identity.identify(KARIM_CARD, "1234").household
+            services.bookings.book("T1", "T1-S1", karim, ["P4"])  # left for the command line to push
+            reprs = [repr(client), str(client), repr(credential), str(credential), repr(engine)]
+        finally:
+            client.close()
+            services.close()
+
+        # The command line: a cycle that pushes, one with the centre down, one with the credential revoked.
+        assert main(["sync", "--once", *common]) == 0
+        out = capsys.readouterr()
+        output.append(out)
+        assert "pushed 1 (applied 1" in out.out
+        centre.stop()
+        assert main(["sync", "--once", *common]) == 2
+        output.append(capsys.readouterr())
+        centre.start()
+        assert centre.cli("revoke", credential.kiosk_id)[0] == 0
+        assert main(["sync", "--once", *common]) == 2
+        output.append(capsys.readouterr())
+        debug_everywhere(caplog)
+        refused = CentralClient(credential.server, credential.token)
+        try:
+            with pytest.raises(CredentialRefused) as error:
+                refused.me()
+            reprs += [repr(error.value), str(error.value), error.value.fr, error.value.en]
+        finally:
+            refused.close()
+        centre.stop()
+        gone = CentralClient(credential.server, credential.token, timeout=(1, 1))
+        try:
+            with pytest.raises(TransientError) as error:
+                gone.changes(0, 10)
+            reprs += [repr(error.value), str(error.value), repr(error.value.__cause__), repr(error.value.__context__)]
+        finally:
+            gone.close()
+    finally:
+        stop_command_logging()
+
+    secret = token.split("_", 1)[-1]  # the random part, whatever prefix it carries
+    assert caplog.records, "nothing was logged: the check would prove nothing"
+    for text in record_texts(caplog.records):
+        assert secret not in text
+    for text in reprs:
+        assert secret not in text
+    printed = "".join(o.out + o.err for o in output)
+    assert "Kiosk enrolled" in printed and "Sync failed" in printed
+    assert secret not in printed
+    for folder in (tmp_path / "logs", data):  # the command line's log files, anything else the kiosk wrote
+        for path in folder.rglob("*"):
+            if path.is_file() and path.name != CREDENTIAL_FILE and ".sqlite3" not in path.name:
+                assert secret.encode() not in path.read_bytes(), path
+    assert secret not in centre.log()
+
+
+def test_the_credential_file_is_for_the_kiosk_user_only(tmp_path, centre):
+    data = tmp_path / "kiosk"
+    config = site_config(tmp_path, centre.url)
+    assert main(["enroll", "--server", centre.url, "--code", centre.enroll_code(), "--data-dir", str(data),
+                 "--config", str(config)]) == 0
+    stop_command_logging()
+    path = data / CREDENTIAL_FILE
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert not path.with_suffix(".part").exists()
+
+    os.chmod(path, 0o644)  # someone loosened it: the next save puts it right
+    credential = load_credential(data)
+    save_credential(data, Credential(credential.server, credential.kiosk_id, credential.site_id, credential.token))
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert load_credential(data) == credential
+
+
+def test_the_token_is_not_in_the_repr_of_a_client_or_a_credential():
+    token = "slvk_" + "Z" * 43
+    credential = Credential("https://central.example", "K-1", "SITE", token)
+    client = CentralClient("https://central.example/v1", token)
+    try:
+        for text in (repr(credential), str(credential), f"{credential}", repr(client), str(client), f"{client!r}"):
+            assert "Z" * 20 not in text
+        assert "K-1" in repr(credential) and "central.example" in repr(client)
+    finally:
+        client.close()
+
+
+@pytest.mark.xfail(strict=True, reason="sync.client.Enrolment is a plain dataclass: its repr shows the token; "
+                                       "fix: token: str = field(repr=False)")
+def test_the_token_is_not_in_the_repr_of_an_enrolment_answer():
+    from sync.client import Enrolment
+
+    enrolment = Enrolment("K-1", "SITE", "slvk_" + "Z" * 43)
+    assert "Z" * 20 not in repr(enrolment)

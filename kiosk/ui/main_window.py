@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.domain.staff import StaffSession
 from kiosk.errors import KioskError
 from kiosk.i18n import Texts
 from kiosk.services.context import KioskServices
@@ -127,6 +128,7 @@ class MainWindow(QMainWindow):
         self.history: list[tuple[str, tuple]] = []
         self._current: tuple[str, tuple] = ("home", ())
         self.identified: Identified | None = None
+        self.staff_session: StaffSession | None = None  # the correspondent signed in (assisted mode)
         self.after_identify: tuple | None = None  # what the person asked for before identifying
         self.sync_status: dict = {"online": False, "last_success": None, "pending": 0, "parked": 0}
         self.screens: dict[str, QWidget] = {}

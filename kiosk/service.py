@@ -48,7 +48,9 @@ def start_heartbeat(app, parent):
 
     from PySide6.QtCore import QTimer
 
-    signal.signal(signal.SIGTERM, lambda *_: app.quit())
+    # exit(), not quit(): Qt delivers quit() as a quit request from the system, which the
+    # lockdown (kiosk/ui/lockdown.py) refuses; a stop asked by the service manager must end it.
+    signal.signal(signal.SIGTERM, lambda *_: app.exit(0))
     # Python runs signal handlers between bytecodes only: wake it now and then while Qt waits.
     wake = QTimer(parent)
     wake.timeout.connect(lambda: None)

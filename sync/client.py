@@ -8,7 +8,7 @@ is reported with the centre's own words. The token never appears in an error or 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import requests
 
@@ -46,7 +46,7 @@ class RequestRefused(CentralError):
 class Enrolment:
     kiosk_id: str
     site_id: str
-    token: str
+    token: str = field(repr=False)  # the kiosk's secret: never in a repr, hence never in a log or a trace
 
 
 class CentralClient:

@@ -169,8 +169,6 @@ def test_the_token_is_not_in_the_repr_of_a_client_or_a_credential():
         client.close()
 
 
-@pytest.mark.xfail(strict=True, reason="sync.client.Enrolment is a plain dataclass: its repr shows the token; "
-                                       "fix: token: str = field(repr=False)")
 def test_the_token_is_not_in_the_repr_of_an_enrolment_answer():
     from sync.client import Enrolment
 

@@ -1,18 +1,20 @@
-"""The concierge services of this site: what, how much, when."""
+"""The concierge services of this site: what, how much, when, and a button to ask for each."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.domain.catalog import ConciergeService
 from kiosk.i18n import Texts
 from kiosk.services.catalog import CatalogService
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import ScrollingPage, empty_layout, label, pictogram_pixmap
+from kiosk.ui.widgets import ScrollingPage, button, empty_layout, label, pictogram_pixmap
 
 
 class ConciergeScreen(QWidget):
+    requested = Signal(str)  # service id
+
     def __init__(self, catalog: CatalogService, texts: Texts, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("screen")
@@ -76,5 +78,12 @@ class ConciergeScreen(QWidget):
                           unit=service.price_unit_fr if fr else service.price_unit_en).strip()
         price_label = label(price, "emphasis")
         price_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        row.addWidget(price_label)
+        asking = button(texts("concierge.ask"), "primary",
+                        accessible_name=texts("concierge.ask.name", name=name.text()))
+        asking.clicked.connect(lambda: self.requested.emit(service.id))
+        side = QVBoxLayout()
+        side.addWidget(price_label)
+        side.addWidget(asking)
+        side.addStretch(1)
+        row.addLayout(side)
         return card

@@ -1,4 +1,4 @@
-"""A household's bookings with their state, to cancel or print again."""
+"""A household's bookings and concierge requests with their state, to cancel or print again."""
 
 from __future__ import annotations
 
@@ -6,20 +6,28 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.domain.booking import ACTIVE_STATES, Booking, BookingState
+from kiosk.domain.concierge import STATE_LABELS, ConciergeRequest, RequestState
 from kiosk.domain.household import Household
 from kiosk.i18n import Texts
 from kiosk.services.context import KioskServices
+from kiosk.services.vouchers import pickup_state
 from kiosk.ui.widgets import ScrollingPage, button, empty_layout, label
 
 STATE_STYLE = {
     BookingState.CONFIRMED: "places",
     BookingState.REFUSED: "full",
 }
+REQUEST_STYLE = {
+    RequestState.READY: "places",
+    RequestState.REFUSED: "full",
+}
 
 
 class MyBookingsScreen(QWidget):
     cancel_requested = Signal(str)  # booking id
     print_requested = Signal(str)
+    request_cancel_requested = Signal(str)  # concierge request id
+    request_print_requested = Signal(str)
 
     def __init__(self, services: KioskServices, texts: Texts, parent: QWidget | None = None):
         super().__init__(parent)
@@ -27,7 +35,7 @@ class MyBookingsScreen(QWidget):
         self.services = services
         self.texts = texts
         self.household: Household | None = None
-        self.status: dict[str, str] = {}  # booking id -> last message (printing, cancelling)
+        self.status: dict[str, str] = {}  # booking or request id -> last message (printing, cancelling)
         self.title = label(object_name="title")
         self.content = QWidget()
         self.body = QVBoxLayout(self.content)
@@ -44,8 +52,8 @@ class MyBookingsScreen(QWidget):
         self.status = {}
         self.refresh()
 
-    def set_status(self, booking_id: str, message: str) -> None:
-        self.status[booking_id] = message
+    def set_status(self, reference: str, message: str) -> None:
+        self.status[reference] = message
         self.refresh()
 
     def refresh(self) -> None:
@@ -53,10 +61,15 @@ class MyBookingsScreen(QWidget):
         if self.household is None:
             return
         bookings = self.services.bookings.bookings(self.household)
+        requests = self.services.concierge.requests_for(self.household)
         if not bookings:
             self.body.addWidget(label(self.texts("mine.none"), "heading"))
         for booking in bookings:
             self.body.addWidget(self._card(booking))
+        if requests:
+            self.body.addWidget(label(self.texts("mine.requests"), "title"))
+        for request in requests:
+            self.body.addWidget(self._request_card(request))
         self.body.addStretch(1)
 
     def _card(self, booking: Booking) -> QFrame:
@@ -88,6 +101,43 @@ class MyBookingsScreen(QWidget):
             cancelling.clicked.connect(lambda: self.cancel_requested.emit(booking.booking_id))
             actions.addWidget(printing)
             actions.addWidget(cancelling)
+        row.addLayout(actions)
+        return card
+
+    def _request_card(self, request: ConciergeRequest) -> QFrame:
+        texts = self.texts
+        fr = texts.language == "fr"
+        card = QFrame()
+        card.setObjectName("card")
+        row = QHBoxLayout(card)
+        row.setContentsMargins(20, 14, 20, 14)
+        words = QVBoxLayout()
+        service = next((s for s in self.services.concierge.services() if s.id == request.service_id), None)
+        name = (service.name_fr if fr else service.name_en) if service else request.service_id
+        words.addWidget(label(name if request.quantity <= 1 else f"{name} × {request.quantity}", "heading"))
+        for field, value in self.services.concierge.describe(request, texts.language):
+            words.addWidget(label(f"{field} : {value}" if fr else f"{field}: {value}"))
+        if request.estimate_cents is None:
+            price = texts("concierge.quote")
+        else:
+            price = texts("concierge.free") if request.estimate_cents == 0 else texts.money(request.estimate_cents)
+        words.addWidget(label(texts("mine.request.code", code=request.short_code) + " · " + price, "muted"))
+        state = STATE_LABELS[request.state][0 if fr else 1]
+        reason = (request.reason.fr if fr else request.reason.en) if request.reason else ""
+        words.addWidget(label(f"{state} — {reason}" if reason else state, REQUEST_STYLE.get(request.state, "heading")))
+        if request.request_id in self.status:
+            words.addWidget(label(self.status[request.request_id]))
+        row.addLayout(words, 1)
+        actions = QVBoxLayout()
+        if pickup_state(request) is not None:
+            printing = button(texts("mine.request.print"), object_name="primary")
+            printing.clicked.connect(lambda: self.request_print_requested.emit(request.request_id))
+            actions.addWidget(printing)
+        if request.state is RequestState.SUBMITTED:
+            cancelling = button(texts("mine.cancel"))
+            cancelling.clicked.connect(lambda: self.request_cancel_requested.emit(request.request_id))
+            actions.addWidget(cancelling)
+        actions.addStretch(1)
         row.addLayout(actions)
         return card
 

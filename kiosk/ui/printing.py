@@ -1,4 +1,4 @@
-"""Printing a booking's voucher from a screen: the store is read here, the slow part runs in a worker."""
+"""Printing a voucher or a pickup ticket from a screen: the store is read here, the slow part runs in a worker."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import logging
 from collections.abc import Callable
 
 from kiosk.domain.booking import Booking
+from kiosk.domain.concierge import ConciergeRequest
+from kiosk.domain.voucher import Voucher
 from kiosk.errors import KioskError
 from kiosk.i18n import Texts
 from kiosk.services.vouchers import VoucherService
@@ -17,20 +19,33 @@ log = logging.getLogger(__name__)
 def print_booking_voucher(vouchers: VoucherService, booking: Booking, texts: Texts,
                           done: Callable[[str, str], None]) -> None:
     """Print, then call `done(booking_id, message for the person)` on the GUI thread."""
+    _print(vouchers, lambda: vouchers.voucher(booking), booking.booking_id, texts, done,
+           done_key="print.done", kept_key="print.kept")
+
+
+def print_pickup_ticket(vouchers: VoucherService, request: ConciergeRequest, texts: Texts,
+                        done: Callable[[str, str], None]) -> None:
+    """Print a concierge request's ticket, then call `done(request_id, message)` on the GUI thread."""
+    _print(vouchers, lambda: vouchers.pickup_voucher(request, texts.language), request.request_id, texts, done,
+           done_key="ticket.done", kept_key="ticket.kept")
+
+
+def _print(vouchers: VoucherService, make: Callable[[], Voucher], reference: str, texts: Texts,
+           done: Callable[[str, str], None], done_key: str, kept_key: str) -> None:
     try:
-        voucher = vouchers.voucher(booking)
+        voucher = make()
     except KioskError as problem:
-        done(booking.booking_id, problem.message(texts.language))
+        done(reference, problem.message(texts.language))
         return
 
     def finished(_job: object, error: BaseException | None) -> None:
         if error is None:
-            done(booking.booking_id, texts("print.done"))
+            done(reference, texts(done_key))
         elif isinstance(error, KioskError):
             log.warning("voucher not printed (%s); kept at %s", type(error).__name__, getattr(error, "kept", None))
-            done(booking.booking_id, f"{error.message(texts.language)}\n{texts('print.kept')}")
+            done(reference, f"{error.message(texts.language)}\n{texts(kept_key)}")
         else:
             log.error("voucher printing failed: %s", type(error).__name__, exc_info=error)
-            done(booking.booking_id, texts("print.kept"))
+            done(reference, texts(kept_key))
 
     run_in_worker(lambda: vouchers.print(voucher, texts.language), finished)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
@@ -147,8 +147,12 @@ class ScrollButtons(QWidget):
         self.up = button("▲")
         self.down = button("▼")
         for arrow in (self.up, self.down):
-            arrow.setFixedSize(QSize(72, 72))
-        self.setFixedWidth(72)  # the same room whether the arrows show or not: no layout jumps
+            arrow.setFixedHeight(72)
+            # The same room whether the arrows show or not: no layout jumps. The width is the
+            # style's (its minimum button width grows with larger text), so never clipped.
+            policy = arrow.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            arrow.setSizePolicy(policy)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.up)

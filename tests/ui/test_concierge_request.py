@@ -2,8 +2,9 @@
 réservations"; a form with missing, huge or hostile values is explained and writes nothing.
 
 Buttons inside a page that scrolls are pressed with `click()`: on such a page Qt's kinetic
-scrolling holds a press back to tell a tap from a drag, and replays it to the widget under
-the real pointer, which synthetic test events do not move.
+scrolling holds a press back to tell a tap from a drag, then replays it to the widget it
+finds under the pointer, which the offscreen platform cannot find (under Xvfb, a real X
+server, the same synthetic tap reaches the button).
 """
 
 import json

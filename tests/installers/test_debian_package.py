@@ -1,0 +1,318 @@
+"""The Debian package, for real: built by installers/debian/build-deb.sh, installed into this
+machine with apt-get, the kiosk started as its service starts it (offscreen, since there is no
+screen and systemd is often not PID 1 where tests run), then upgraded, removed and purged.
+
+It installs into the machine itself (a throw-away root would need a whole Debian system
+bootstrapped inside it for the maintainer scripts), so it needs root, apt-get and Debian's
+python3.11-venv, and skips, saying which is missing, where they are not. CI runs as root on
+Debian, with what run.sh installs, so there it runs. It never touches a kiosk installed by
+someone else: it skips when the package is already installed, and purges what it installed.
+
+Cost, on the CI machine: about 45 s to build (pip's cache reused, zstd -1), 10-15 s for each
+install, upgrade and purge; the package is built once for the module.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import grp
+import json
+import os
+import pwd
+import shutil
+import socket
+import sqlite3
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from kiosk.store.migrations import MIGRATIONS
+from sync.server.admin import DEFAULT_SITE
+from tests.server.central import CentralServer
+
+REPO = Path(__file__).resolve().parents[2]
+BUILD = REPO / "installers" / "debian" / "build-deb.sh"
+PACKAGE = "slvie-kiosk"
+DATA = Path("/var/lib/slvie-kiosk")
+LOGS = Path("/var/log/slvie-kiosk")
+ETC = Path("/etc/slvie-kiosk")
+APP = Path("/opt/slvie-kiosk")
+KIOSK = "/usr/bin/slvie-kiosk"
+INSTALLED_PYTHON = APP / "venv" / "bin" / "python"
+# What the unit (installers/debian/slvie-kiosk.service) gives the kiosk, less the compositor.
+SERVICE_ENV = {
+    "SLVIE_KIOSK_DATA_DIR": str(DATA),
+    "SLVIE_KIOSK_CONFIG": str(ETC / "site.toml"),
+    "SLVIE_KIOSK_LOG_DIR": str(LOGS),
+    "QT_QPA_PLATFORM": "offscreen",
+    "HOME": str(DATA),
+}
+# Installs in the test never start the service: on a machine where systemd runs, it would
+# start cage on tty7.
+NO_START = {"SLVIE_KIOSK_NO_START": "1"}
+
+
+def _missing_requirement() -> str | None:
+    if not sys.platform.startswith("linux") or not Path("/etc/debian_version").exists():
+        return "not a Debian machine"
+    if os.geteuid() != 0:
+        return "needs root: the test installs the package into this machine"
+    for tool in ("apt-get", "dpkg", "dpkg-deb", "runuser"):
+        if shutil.which(tool) is None:
+            return f"{tool} is missing"
+    python = Path("/usr/bin/python3.11")
+    if not python.exists() or subprocess.run([python, "-c", "import ensurepip, venv"],
+                                             capture_output=True).returncode != 0:
+        return "Debian's python3.11-venv is missing (apt-get install python3.11-venv)"
+    if _installed_version() is not None:
+        return f"{PACKAGE} is already installed here: the test would replace it (apt-get purge {PACKAGE})"
+    return None
+
+
+def _installed_version() -> str | None:
+    answer = subprocess.run(["dpkg-query", "-W", "-f=${Status} ${Version}", PACKAGE], capture_output=True, text=True)
+    words = answer.stdout.split()
+    return words[-1] if answer.returncode == 0 and "installed" in words[:3] else None
+
+
+pytestmark = pytest.mark.skipif(_missing_requirement() is not None, reason=str(_missing_requirement()))
+
+
+def run(command: list, env: dict | None = None, check: bool = True, timeout: float = 600) -> subprocess.CompletedProcess:
+    environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive", **(env or {})}
+    result = subprocess.run([str(part) for part in command], env=environment, capture_output=True, text=True,
+                            timeout=timeout)
+    if check and result.returncode != 0:
+        raise AssertionError(f"{command} exited with {result.returncode}:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def apt_install(package: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    command = ["apt-get", "install", "-y", "-q", "--no-install-recommends", package]
+    env = {**NO_START, **(env or {})}
+    result = run(command, env, check=False)
+    if result.returncode != 0:  # a dependency not found: package lists never fetched, or stale
+        run(["apt-get", "update", "-qq"])
+        result = run(command, env, check=False)
+    assert result.returncode == 0, f"apt-get install failed:\n{result.stdout}\n{result.stderr}"
+    return result
+
+
+def purge() -> None:
+    run(["apt-get", "purge", "-y", "-q", PACKAGE], check=False)
+
+
+def owner(path: Path) -> tuple[str, str, int]:
+    info = path.stat()
+    return pwd.getpwuid(info.st_uid).pw_name, grp.getgrgid(info.st_gid).gr_name, stat.S_IMODE(info.st_mode)
+
+
+def read(database: Path, query: str) -> list[tuple]:
+    # immutable: root reading must not leave -wal or -shm files the kiosk's user cannot write.
+    with contextlib.closing(sqlite3.connect(f"file:{database}?immutable=1", uri=True)) as conn:
+        return conn.execute(query).fetchall()
+
+
+def as_kiosk_user() -> dict:
+    """Popen arguments running a command as the unit's User=, Group= and SupplementaryGroups= do."""
+    user = pwd.getpwnam(PACKAGE)
+    groups = [g.gr_gid for g in grp.getgrall() if PACKAGE in g.gr_mem]
+    return {"user": user.pw_uid, "group": user.pw_gid, "extra_groups": groups, "cwd": DATA}
+
+
+def doctor() -> dict:
+    result = run([KIOSK, "doctor", "--json"], check=False)
+    assert result.returncode in (0, 1), result.stderr
+    report = json.loads(result.stdout)
+    return {check["id"]: check for check in report["checks"]}
+
+
+def site_config(tmp: Path, central_url: str) -> Path:
+    text = (REPO / "installers" / "debian" / "site.toml").read_text(encoding="utf-8")
+    text = text.replace('id = "CHANGE-ME"', f'id = "{DEFAULT_SITE}"')
+    text = text.replace('url = "https://central.example/v1"', f'url = "{central_url}/v1"')
+    path = tmp / "site.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def packages(tmp_path_factory):
+    """(first build, a newer build of the same tree): built once for the module."""
+    # Other checkouts on this machine may run the same test: one install at a time.
+    lock = open("/tmp/slvie-kiosk-deb-test.lock", "w")
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    reason = _missing_requirement()
+    if reason:
+        pytest.skip(reason)
+    out = tmp_path_factory.mktemp("deb")
+    started = time.monotonic()
+    run(["bash", BUILD, "--fast", "--version", "0.1.0+test1", "--out", out],
+        env={"SLVIE_DEB_WORK": str(out / "work")}, timeout=900)
+    first = next(out.glob("slvie-kiosk_0.1.0+test1_*.deb"))
+    print(f"built {first.name} ({first.stat().st_size // 2**20} MiB) in {time.monotonic() - started:.0f} s")
+    # The newer build: the same files under a higher version, repacked rather than rebuilt
+    # (what an upgrade exercises is the maintainer scripts, not the contents).
+    tree = out / "work" / "root"
+    control = tree / "DEBIAN" / "control"
+    control.write_text(control.read_text().replace("Version: 0.1.0+test1", "Version: 0.1.0+test2"))
+    second = first.with_name(first.name.replace("test1", "test2"))
+    run(["dpkg-deb", "--root-owner-group", "-Zzstd", "-z1", "--build", tree, second])
+    shutil.rmtree(out / "work")
+    try:
+        yield first, second
+    finally:
+        purge()
+        lock.close()
+
+
+@pytest.fixture(scope="module")
+def central(tmp_path_factory):
+    server = CentralServer(tmp_path_factory.mktemp("central") / "central.sqlite3")
+    server.start()
+    yield server
+    server.stop()
+
+
+def start_kiosk_as_service(notify_socket: Path) -> subprocess.Popen:
+    """The unit's ExecStart without cage: /usr/bin/slvie-kiosk run as the kiosk's user."""
+    env = {**os.environ, **SERVICE_ENV, "NOTIFY_SOCKET": str(notify_socket), "WATCHDOG_USEC": "4000000"}
+    return subprocess.Popen([KIOSK, "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            **as_kiosk_user())
+
+
+@pytest.fixture
+def shared_dir():
+    """A folder the kiosk's user can reach (pytest's own are private to root)."""
+    path = Path(tempfile.mkdtemp(prefix="slvie-deb-test-"))
+    path.chmod(0o755)
+    yield path
+    shutil.rmtree(path)
+
+
+def test_install_with_site_config_and_code_then_the_service_runs(packages, central, tmp_path, shared_dir):
+    first, _ = packages
+    config = site_config(tmp_path, central.url)
+    result = apt_install(first, {"SLVIE_KIOSK_SITE_CONFIG": str(config),
+                                 "SLVIE_KIOSK_ENROL_CODE": central.enroll_code()})
+    assert "Kiosk enrolled" in result.stdout + result.stderr
+
+    # The user, the folders and their rights; the site configuration given to the installer.
+    assert run(["id", "-nG", PACKAGE]).stdout.split()[0] == PACKAGE
+    assert owner(DATA) == (PACKAGE, PACKAGE, 0o750)
+    assert owner(LOGS) == (PACKAGE, "adm", 0o2750)
+    assert (ETC / "site.toml").read_text() == config.read_text()
+    assert owner(ETC / "site.toml") == ("root", "root", 0o644)
+    assert Path("/lib/systemd/system/slvie-kiosk.service").exists()
+    assert Path("/etc/systemd/system/multi-user.target.wants/slvie-kiosk.service").is_symlink()
+    credential = json.loads((DATA / "central-credential.json").read_text())
+    assert credential["site_id"] == DEFAULT_SITE and credential["server"].startswith(central.url)
+    assert owner(DATA / "central-credential.json")[0] == PACKAGE
+
+    # Started as the unit starts it; systemd's notify socket is ours here.
+    address = shared_dir / "notify"
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as listener:
+        listener.bind(str(address))
+        os.chmod(address, 0o777)
+        listener.settimeout(60)
+        kiosk = start_kiosk_as_service(address)
+        try:
+            messages = [listener.recv(256).decode()]
+            assert messages == ["READY=1"], kiosk.stdout.read() if kiosk.poll() is not None else messages
+            messages.append(listener.recv(256).decode())  # the GUI thread pings the watchdog
+            assert messages[-1] == "WATCHDOG=1"
+            assert kiosk.poll() is None, "the kiosk stopped by itself"
+            assert "kiosk started" in (LOGS / "kiosk.log").read_text()
+            checks = doctor()
+            assert checks["config"]["status"] == "ok"
+            assert checks["central"]["status"] == "ok"
+            assert checks["credential"]["status"] == "ok"
+            assert checks["database"]["status"] == "ok"
+        finally:
+            kiosk.terminate()  # what systemctl stop sends
+            output, _ = kiosk.communicate(timeout=30)
+    assert kiosk.returncode == 0, output
+    log = (LOGS / "kiosk.log").read_text()
+    assert log.rstrip().endswith("kiosk stopped"), log[-2000:]
+    assert owner(LOGS / "kiosk.log")[:2] == (PACKAGE, "adm")
+    assert owner(DATA / "kiosk.sqlite3")[0] == PACKAGE
+
+
+def test_upgrade_backs_up_then_migrates_the_database_and_keeps_the_data(packages):
+    _, second = packages
+    assert _installed_version() == "0.1.0+test1", "the install test did not run first"
+    # The database as an older release left it: schema 2, with a row of its own.
+    script = """
+import sqlite3, sys
+from kiosk.store.migrations import MIGRATIONS
+conn = sqlite3.connect(sys.argv[1])
+for script in MIGRATIONS[:2]:
+    for statement in script:
+        conn.execute(statement)
+conn.execute("INSERT INTO categories VALUES ('kept', 1, 'Gardée', 'Kept', 'x.svg')")
+conn.execute("PRAGMA user_version = 2")
+conn.commit()
+"""
+    for leftover in DATA.glob("kiosk.sqlite3*"):
+        leftover.unlink()
+    subprocess.run([INSTALLED_PYTHON, "-I", "-c", script, DATA / "kiosk.sqlite3"], check=True, **as_kiosk_user())
+
+    result = apt_install(second)
+    assert "Backup" in result.stdout + result.stderr
+
+    assert _installed_version() == "0.1.0+test2"
+    backups = list((DATA / "backups").glob("kiosk-*-from-0.1.0_test1.sqlite3"))
+    assert len(backups) == 1, list((DATA / "backups").iterdir())
+    assert read(backups[0], "PRAGMA user_version") == [(2,)]
+    assert read(DATA / "kiosk.sqlite3", "PRAGMA user_version") == [(len(MIGRATIONS),)]
+    assert read(DATA / "kiosk.sqlite3", "SELECT name_en FROM categories WHERE id = 'kept'") == [("Kept",)]
+    assert owner(DATA / "kiosk.sqlite3")[0] == PACKAGE
+    assert (DATA / "central-credential.json").exists()  # still enrolled
+    assert doctor()["database"]["status"] == "ok"
+
+
+def test_remove_keeps_the_data_and_purge_deletes_it(packages):
+    assert _installed_version() is not None, "the install test did not run first"
+    run(["apt-get", "remove", "-y", "-q", PACKAGE])
+    assert not APP.exists() and not Path(KIOSK).exists()
+    assert (DATA / "kiosk.sqlite3").exists() and (DATA / "central-credential.json").exists()
+    assert (LOGS / "kiosk.log").exists() and (ETC / "site.toml").exists()
+    assert run(["id", PACKAGE], check=False).returncode == 0  # the data's owner stays too
+
+    run(["apt-get", "purge", "-y", "-q", PACKAGE])
+    for path in (DATA, LOGS, ETC, APP):
+        assert not path.exists(), path
+    assert run(["id", PACKAGE], check=False).returncode != 0
+    assert run(["getent", "group", PACKAGE], check=False).returncode != 0
+
+
+def test_install_while_the_centre_is_unreachable_enrols_at_a_later_start(packages, central, tmp_path):
+    first, _ = packages
+    assert _installed_version() is None
+    # The other way to pass a code: a file written before the install.
+    ETC.mkdir()
+    (ETC / "enrolment-code").write_text(central.enroll_code() + "\n")
+    central.stop()
+    try:
+        result = apt_install(first, {"SLVIE_KIOSK_SITE_CONFIG": str(site_config(tmp_path, central.url))})
+    finally:
+        central.start()
+    said = result.stdout + result.stderr
+    assert "enrolment not done yet" in said and "inscription non faite" in said
+    assert not (ETC / "enrolment-code").exists()  # the secret is not left readable in /etc
+    pending = DATA / "enrolment-pending.json"
+    assert owner(pending) == (PACKAGE, PACKAGE, 0o600)
+    assert not (DATA / "central-credential.json").exists()
+    assert "tried again at every start" in doctor()["central"]["en"]
+
+    # What the unit runs before the kiosk (ExecStartPre), now that the centre answers.
+    result = run([KIOSK, "enroll-pending"], env=SERVICE_ENV)
+    assert "Kiosk enrolled" in result.stdout
+    assert not pending.exists()
+    assert doctor()["credential"]["status"] == "ok"

@@ -5,6 +5,7 @@ network comes back, and tells the window how things stand. The engine knows noth
 from __future__ import annotations
 
 import logging
+import traceback
 from datetime import datetime
 from pathlib import Path
 
@@ -24,6 +25,8 @@ from sync.engine import SyncEngine
 log = logging.getLogger(__name__)
 
 INTERVAL_SECONDS = 60
+UNEXPECTED_PROBLEM = {"fr": "La synchronisation a échoué ; elle sera retentée.",
+                      "en": "Sync failed; it will be tried again."}
 
 
 class SyncWorker(QObject):
@@ -77,12 +80,13 @@ class SyncWorker(QObject):
 
     @Slot()
     def cycle(self) -> None:
+        """One sync cycle. Whatever happens in it, the timer is started again: the kiosk keeps syncing."""
         problem = None
+        delay_ms = self._interval_ms
         try:
             report = self._engine.run_cycle()
             self._failures = 0
             log.info("sync: %s", report.summary())
-            delay_ms = self._interval_ms
         except (CentralError, KioskError) as error:
             self._failures += 1
             delay_ms = int(retry_delay(self._failures) * 1000)
@@ -90,8 +94,22 @@ class SyncWorker(QObject):
             log.warning("sync failed (%s); next try in %.0f s", type(error).__name__, delay_ms / 1000)
             if isinstance(error, CredentialRefused):
                 delay_ms = max(delay_ms, self._interval_ms)
-        self._timer.start(delay_ms)
-        self.status_changed.emit(self._status(problem))
+        except Exception as error:  # noqa: BLE001 - a bug or a broken database must not stop sync for good
+            self._failures += 1
+            delay_ms = int(retry_delay(self._failures) * 1000)
+            problem = dict(UNEXPECTED_PROBLEM)
+            # The exception's type and where it was raised, never its message: a message may quote
+            # personal data or a credential (a failed SQL value, a header...).
+            log.error("sync failed unexpectedly (%s at %s); next try in %.0f s",
+                      type(error).__name__, _where(error), delay_ms / 1000)
+        finally:
+            self._timer.start(delay_ms)
+        try:
+            status = self._status(problem)
+        except Exception as error:  # noqa: BLE001 - the status is a courtesy; the next cycle is what matters
+            log.error("sync status unavailable (%s at %s)", type(error).__name__, _where(error))
+            return
+        self.status_changed.emit(status)
 
     def _status(self, problem: dict | None) -> dict:
         waiting = counts(self._db)
@@ -112,3 +130,12 @@ class SyncWorker(QObject):
             self._engine.client.close()
         if self._db:
             self._db.close()
+
+
+def _where(error: BaseException) -> str:
+    """`file:line in function` of the frame that raised `error` (no values, no message)."""
+    frames = traceback.extract_tb(error.__traceback__)
+    if not frames:
+        return "?"
+    frame = frames[-1]
+    return f"{Path(frame.filename).name}:{frame.lineno} in {frame.name}"

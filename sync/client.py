@@ -8,6 +8,7 @@ is reported with the centre's own words. The token never appears in an error or 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 import requests
@@ -58,8 +59,19 @@ class CentralClient:
         self._token = token
         self._timeout = timeout
         self._session = requests.Session()
-        # TLS is always verified: against the system store, or the site's own CA bundle.
-        self._session.verify = ca_bundle or True
+        # Nothing from the environment decides how the kiosk talks to its centre: with trust_env
+        # on, requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE replace the site's CA bundle and
+        # adds credentials from ~/.netrc to the calls that carry no token.
+        self._session.trust_env = False
+        # TLS is always verified, against the site's own CA bundle when it names one (given again
+        # on every request, so nothing can override it); else against a bundle named by
+        # REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE as before, else requests' default (certifi).
+        self._verify: str | bool = ca_bundle or _bundle_from_environment() or True
+        self._session.verify = self._verify
+        # A site behind a proxy still reaches its centre: the standard variables (HTTPS_PROXY,
+        # HTTP_PROXY, ALL_PROXY, NO_PROXY, as set for the kiosk's service) are read once, here,
+        # for the centre's address only; trust_env being off, requests would otherwise ignore them.
+        self._proxies = requests.utils.get_environ_proxies(self.base_url)
         self._session.headers["User-Agent"] = "slvie-kiosk"
 
     def __repr__(self) -> str:  # never show the token
@@ -72,7 +84,8 @@ class CentralClient:
         headers = {"Authorization": f"Bearer {self._token}"} if auth and self._token else {}
         try:
             response = self._session.request(method, f"{self.base_url}{API_PREFIX}{path}", headers=headers,
-                                             timeout=self._timeout, **kwargs)
+                                             timeout=self._timeout, verify=self._verify,
+                                             proxies=self._proxies, **kwargs)
             body = response.content
         except requests.exceptions.SSLError as error:
             raise TransientError(f"TLS verification failed: {type(error).__name__}",
@@ -129,6 +142,11 @@ class CentralClient:
 
     def changes(self, cursor: int, limit: int) -> dict:
         return self._request("GET", "/changes", params={"cursor": cursor, "limit": limit})
+
+
+def _bundle_from_environment() -> str | None:
+    """The CA bundle requests itself would take from the environment (only when the site names none)."""
+    return os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or None
 
 
 def _error_body(response: requests.Response) -> dict:

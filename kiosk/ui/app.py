@@ -76,6 +76,7 @@ def start_sync(services: KioskServices, window: MainWindow) -> SyncWorker | None
         return None
     worker = SyncWorker(services.data_dir, services.config, credential)
     worker.status_changed.connect(window.set_sync_status)
+    window.sync_worker = worker  # a correspondent's "sync now" wakes it
     worker.start()
     return worker
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QVBoxLayout, QWidget
 
 from kiosk.domain.booking import Booking, BookingState
 from kiosk.domain.catalog import Offer, Session
+from kiosk.domain.staff import StaffSession
 from kiosk.domain.voucher import short_code
 from kiosk.errors import KioskError
 from kiosk.i18n import Texts
@@ -19,11 +22,13 @@ from kiosk.ui.widgets import button, empty_layout, label, ScrollingPage
 class BookingScreen(QWidget):
     booked = Signal(object)  # Booking
 
-    def __init__(self, services: KioskServices, texts: Texts, parent: QWidget | None = None):
+    def __init__(self, services: KioskServices, texts: Texts, staff: Callable[[], StaffSession | None],
+                 parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("screen")
         self.services = services
         self.texts = texts
+        self.staff = staff  # the correspondent acting for the person, if any
         self.offer: Offer | None = None
         self.session: Session | None = None
         self.who: Identified | None = None
@@ -108,8 +113,13 @@ class BookingScreen(QWidget):
         self.outcome.style().polish(self.outcome)
 
     def _book(self) -> None:
+        staff = self.staff()
         try:
-            booking = self.services.bookings.book(self.offer.id, self.session.id, self.who.household, self.chosen())
+            if staff is not None:  # done for the person: recorded in the audit log
+                booking = self.services.assisted.book(staff, self.who, self.offer.id, self.session.id, self.chosen())
+            else:
+                booking = self.services.bookings.book(self.offer.id, self.session.id, self.who.household,
+                                                      self.chosen())
         except KioskError as problem:
             self.outcome.setText(problem.message(self.texts.language))
             self.outcome.setObjectName("full")

@@ -23,25 +23,36 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.domain.concierge import BENEFICIARY_CANCEL
 from kiosk.domain.staff import StaffSession
 from kiosk.errors import KioskError
 from kiosk.i18n import Texts
 from kiosk.services.context import KioskServices
 from kiosk.services.identity import Identified
+from kiosk.ui.assisted import AssistedMode
+from kiosk.ui.assisted_identify import AssistedIdentifyScreen
 from kiosk.ui.booking import BookingDoneScreen, BookingScreen
 from kiosk.ui.concierge import ConciergeScreen
+from kiosk.ui.concierge_request import ConciergeDoneScreen, ConciergeRequestScreen
 from kiosk.ui.home import HomeScreen
 from kiosk.ui.identify import IdentifyScreen
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.my_bookings import MyBookingsScreen
 from kiosk.ui.offer_detail import OfferDetailScreen
 from kiosk.ui.offer_list import OfferListScreen
-from kiosk.ui.printing import print_booking_voucher
+from kiosk.ui.queue import QueueScreen
+from kiosk.ui.printing import print_booking_voucher, print_pickup_ticket
 from kiosk.ui.speech import Narrator, open_speech
+from kiosk.ui.staff_home import StaffHomeScreen
+from kiosk.ui.staff_sign_in import StaffSignInScreen
+from kiosk.ui.sync_state import SyncStateScreen
 from kiosk.ui.theme import HIGH_CONTRAST, STANDARD, Theme, larger_text_scale
 from kiosk.ui.widgets import Overlay, apply_style, button, label
+from sync.worker import SyncWorker
 
 CLOCK_REFRESH_MS = 15_000
+# The correspondents' screens: reached only from the staff access, each refreshed by start().
+STAFF_SCREENS = ("staff_sign_in", "staff_home", "assisted_identify", "queue", "sync_state")
 
 
 class ScreenStack(QStackedWidget):
@@ -129,6 +140,7 @@ class MainWindow(QMainWindow):
         self._current: tuple[str, tuple] = ("home", ())
         self.identified: Identified | None = None
         self.staff_session: StaffSession | None = None  # the correspondent signed in (assisted mode)
+        self.sync_worker: SyncWorker | None = None  # set by kiosk.ui.app.start_sync on an enrolled kiosk
         self.after_identify: tuple | None = None  # what the person asked for before identifying
         self.sync_status: dict = {"online": False, "last_success": None, "pending": 0, "parked": 0}
         self.screens: dict[str, QWidget] = {}
@@ -159,6 +171,8 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.top_bar)
+        self.assisted_mode = AssistedMode(self)
+        layout.addWidget(self.assisted_mode.banner)
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.access_bar)
@@ -180,7 +194,8 @@ class MainWindow(QMainWindow):
         self.access_bar.larger.toggled.connect(lambda _on: self._display_changed())
         self.access_bar.read_aloud.toggled.connect(self._read_aloud_toggled)
         self.screen_shown.connect(lambda _name: self.narrator.read_screen(self.stack.currentWidget()))
-        self.top_bar.staff_clicked.connect(lambda: self.show_notice("soon.staff"))
+        self.top_bar.staff_clicked.connect(
+            lambda: self.show_screen("staff_home" if self.staff_session else "staff_sign_in"))
         self.end_session.clicked.connect(self.reset_session)
 
         idle = services.config.idle
@@ -208,11 +223,17 @@ class MainWindow(QMainWindow):
                     ("booking", offer_id, session_id)))
             elif name == "concierge":
                 widget = ConciergeScreen(catalog, self.texts)
+                widget.requested.connect(lambda service_id: self.with_identity(("concierge_request", service_id)))
+            elif name == "concierge_request":
+                widget = ConciergeRequestScreen(self.services, self.texts, lambda: self.staff_session)
+                widget.submitted.connect(lambda request: self.show_screen("concierge_done", request, remember=False))
+            elif name == "concierge_done":
+                widget = ConciergeDoneScreen(self.services, self.texts)
             elif name == "identify":
                 widget = IdentifyScreen(self.services.identity, self.texts)
                 widget.identified.connect(self._identified)
             elif name == "booking":
-                widget = BookingScreen(self.services, self.texts)
+                widget = BookingScreen(self.services, self.texts, lambda: self.staff_session)
                 widget.booked.connect(lambda booking: self.show_screen("booking_done", booking, remember=False))
             elif name == "booking_done":
                 widget = BookingDoneScreen(self.services, self.texts)
@@ -220,6 +241,22 @@ class MainWindow(QMainWindow):
                 widget = MyBookingsScreen(self.services, self.texts)
                 widget.cancel_requested.connect(self._confirm_cancel)
                 widget.print_requested.connect(self._reprint)
+                widget.request_cancel_requested.connect(self._confirm_request_cancel)
+                widget.request_print_requested.connect(self._reprint_ticket)
+            elif name == "staff_sign_in":
+                widget = StaffSignInScreen(self.services.staff, self.texts)
+                widget.signed_in.connect(self.assisted_mode.signed_in)
+            elif name == "staff_home":
+                widget = StaffHomeScreen()
+                widget.chosen.connect(self._staff_job)
+            elif name == "assisted_identify":
+                widget = AssistedIdentifyScreen(self.services.assisted, self.texts, lambda: self.staff_session)
+                widget.identified.connect(self._identified)
+            elif name == "queue":
+                widget = QueueScreen(self.services, self.texts, lambda: self.staff_session)
+            elif name == "sync_state":
+                widget = SyncStateScreen(self.services.assisted, self.texts, lambda: self.staff_session,
+                                         lambda: self.sync_worker, self.services.catalog.now)
             else:
                 raise KeyError(name)
             self._add_screen(name, widget)
@@ -246,8 +283,14 @@ class MainWindow(QMainWindow):
             widget.start(params[0], params[1], self.identified)
         elif name == "booking_done":
             widget.show_booking(params[0])
+        elif name == "concierge_request":
+            widget.start(params[0], self.identified)
+        elif name == "concierge_done":
+            widget.show_request(params[0])
         elif name == "my_bookings":
             widget.show_household(self.identified.household)
+        elif name in STAFF_SCREENS:
+            widget.start()
         self._current = (name, params)
         self.stack.setCurrentWidget(widget)
         self._update_nav()
@@ -306,7 +349,8 @@ class MainWindow(QMainWindow):
             self.show_screen(*action)
             return
         self.after_identify = action
-        self.show_screen("identify")
+        # A correspondent beside the person identifies them by card alone, confirming presence and consent.
+        self.show_screen("assisted_identify" if self.staff_session else "identify")
 
     def _identified(self, who: Identified) -> None:
         self.identified = who
@@ -315,6 +359,16 @@ class MainWindow(QMainWindow):
         action, self.after_identify = self.after_identify or ("home",), None
         # The identification screen takes no place in the way back.
         self.show_screen(*action, remember=False)
+        self._tell_what_is_ready()
+
+    def _tell_what_is_ready(self) -> None:
+        """Before anything else, the person hears that something of theirs waits at the desk."""
+        notices = self.services.concierge.ready_for(self.identified.household)
+        if notices:
+            fr = self.texts.language == "fr"
+            self.notice.open(self.texts("ready.title"),
+                             "\n".join(n.message_fr if fr else n.message_en for n in notices),
+                             self.texts("notice.ok"))
 
     def _confirm_cancel(self, booking_id: str) -> None:
         booking = self.services.bookings.booking(booking_id)
@@ -334,7 +388,10 @@ class MainWindow(QMainWindow):
     def _cancel(self, booking_id: str) -> None:
         screen = self.screens["my_bookings"]
         try:
-            self.services.bookings.cancel(booking_id, self.identified.household)
+            if self.staff_session is not None:  # done for the person: recorded in the audit log
+                self.services.assisted.cancel_booking(self.staff_session, self.identified, booking_id)
+            else:
+                self.services.bookings.cancel(booking_id, self.identified.household)
         except KioskError as problem:
             screen.set_status(booking_id, problem.message(self.texts.language))
             return
@@ -346,6 +403,40 @@ class MainWindow(QMainWindow):
         screen.set_status(booking_id, self.texts("print.running"))
         print_booking_voucher(self.services.vouchers, booking, self.texts, screen.set_status)
 
+    def _confirm_request_cancel(self, request_id: str) -> None:
+        request = self.services.concierge.request(request_id)
+        if request is None:
+            return
+        texts = self.texts
+        service = next((s for s in self.services.concierge.services() if s.id == request.service_id), None)
+        name = (service.name_fr if texts.language == "fr" else service.name_en) if service else request.service_id
+        self.notice.open(
+            texts("mine.request.cancel.title"),
+            texts("mine.request.cancel.message", name=name),
+            texts("mine.cancel.no"),
+            secondary=texts("mine.cancel.yes"),
+            on_secondary=lambda: self._cancel_request(request_id),
+        )
+
+    def _cancel_request(self, request_id: str) -> None:
+        screen = self.screens["my_bookings"]
+        try:
+            if self.staff_session is not None:
+                self.services.assisted.cancel_request(self.staff_session, self.identified, request_id,
+                                                      BENEFICIARY_CANCEL)
+            else:
+                self.services.concierge.cancel(request_id, self.identified)
+        except KioskError as problem:
+            screen.set_status(request_id, problem.message(self.texts.language))
+            return
+        screen.set_status(request_id, self.texts("mine.request.cancelled"))
+
+    def _reprint_ticket(self, request_id: str) -> None:
+        screen = self.screens["my_bookings"]
+        request = self.services.concierge.request(request_id)
+        screen.set_status(request_id, self.texts("ticket.running"))
+        print_pickup_ticket(self.services.vouchers, request, self.texts, screen.set_status)
+
     # -- session -------------------------------------------------------------------------
 
     def start(self) -> None:
@@ -354,13 +445,18 @@ class MainWindow(QMainWindow):
         self.idle.start()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        if self.staff_session is not None:
+            self.assisted_mode.sign_out("kiosk_closed")  # recorded: nobody stays signed in to a closed kiosk
         self.idle.stop()
         self._clock_timer.stop()
         self.reset_session()
         super().closeEvent(event)
 
     def reset_session(self) -> None:
-        """The person has gone: clear everything they did and see, back to home in the site language."""
+        """The person has gone: clear everything they did and see, back to home in the site language.
+
+        A signed-in correspondent stays signed in (AssistedMode.sign_out clears them) and is
+        taken back to their own home."""
         self.notice.hide()
         self.idle_overlay.hide()
         focused = QApplication.focusWidget()
@@ -377,6 +473,8 @@ class MainWindow(QMainWindow):
         for toggle in (self.access_bar.read_aloud, self.access_bar.contrast, self.access_bar.larger):
             toggle.setChecked(False)  # the next person starts from the standard display
         self.go_home()
+        if self.staff_session is not None:
+            self.show_screen("staff_home", remember=False)
 
     def show_idle_warning(self, seconds_left: int) -> None:
         if self.current_screen() == "home" and self.texts.language == self.site.language and not self.identified:
@@ -385,9 +483,17 @@ class MainWindow(QMainWindow):
         self.idle_overlay.open(texts("idle.title"), texts("idle.message", seconds=seconds_left),
                                texts("idle.stay"), on_close=self.idle.activity)
 
-    def show_notice(self, message_key: str) -> None:
-        texts = self.texts
-        self.notice.open(texts("soon.title"), texts(message_key), texts("notice.ok"))
+    def _staff_job(self, job: str) -> None:
+        """What the correspondent chose on their home screen."""
+        if job == "exit_kiosk":
+            self.assisted_mode.confirm_exit()
+        elif job == "sign_out":
+            self.assisted_mode.sign_out("user")
+        elif job == "assisted_identify":
+            self.after_identify = None  # once identified, the person's own choices start from home
+            self.show_screen(job)
+        else:
+            self.show_screen(job)
 
     # -- language and top bar ------------------------------------------------------------
 
@@ -403,6 +509,7 @@ class MainWindow(QMainWindow):
         self.back_button.setText(texts("nav.back"))
         self.home_button.setText(texts("nav.home"))
         self.access_bar.retranslate(texts)
+        self.assisted_mode.retranslate(texts)
         self.narrator.language = texts.language
         self.top_bar.staff.setText(texts("bar.staff"))
         self.end_session.setText(texts("session.end"))

@@ -48,8 +48,7 @@ def walk_screens(window, services, shot, card: str) -> None:
     offer_id, session_id = bookable_session(services)
     shot("offer_detail", lambda: window.show_screen("detail", offer_id))
     shot("concierge", lambda: (window.go_home(), window.show_screen("concierge")))
-    shot("notice", lambda: window.show_notice("soon.staff"))
-    shot("idle_warning", lambda: (window.notice.hide(), window.show_idle_warning(25)))
+    shot("idle_warning", lambda: window.show_idle_warning(25))
     window.idle_overlay.hide()
     identify = window.screen("identify")
     shot("identify", lambda: (window.go_home(), window.with_identity(("booking", offer_id, session_id))))
@@ -59,6 +58,40 @@ def walk_screens(window, services, shot, card: str) -> None:
     booking = window.screen("booking")
     shot("booking_done", lambda: booking.confirm.click())
     shot("my_bookings", lambda: window.show_screen("my_bookings"))
+    walk_staff_screens(window, shot)
+
+
+def walk_staff_screens(window, shot) -> None:
+    """Assisted mode, from the sign-in to the way out (demo correspondent Sophie Durand)."""
+    from kiosk.demo_staff import badge_number
+    from kiosk.domain.concierge import RequestState
+    from kiosk.ui.queue import QueueCard
+
+    display = [window.access_bar.contrast.isChecked(), window.access_bar.larger.isChecked()]
+    sign_in = window.screen("staff_sign_in")
+    shot("staff_sign_in", lambda: (window.top_bar.staff.click(), sign_in.badge.setText(badge_number(1)),
+                                   sign_in.pin.setText("0000"), sign_in.try_sign_in()))
+    # Signing in starts from the standard display; each variant is then set again.
+    shot("staff_home", lambda: (sign_in.badge.setText(badge_number(1)), sign_in.pin.setText("2468"),
+                                sign_in.try_sign_in(), window.access_bar.contrast.setChecked(display[0]),
+                                window.access_bar.larger.setChecked(display[1])))
+    shot("staff_queue", lambda: window.show_screen("queue"))
+    queue = window.screen("queue")
+    shot("staff_queue_reason", lambda: queue.choose_move(queue.findChildren(QueueCard)[0].request_id,
+                                                         RequestState.REFUSED))
+    queue.reason_picker.hide()
+    shot("staff_queue_filters", lambda: queue.filters_button.setChecked(True))
+    shot("staff_sync", lambda: window.show_screen("sync_state"))
+    shot("assisted_identify", lambda: (window.show_screen("staff_home"), window.screens["staff_home"].tiles[
+        "assisted_identify"].click(), window.screens["assisted_identify"].try_identify()))
+    shot("assisted_booking_home", lambda: (window.screens["assisted_identify"].present.click(),
+                                           window.screens["assisted_identify"].agrees.click(),
+                                           window.screens["assisted_identify"].card.setText(VARIANTS["standard"]),
+                                           window.screens["assisted_identify"].try_identify(),
+                                           window.notice.hide()))
+    shot("staff_exit_question", lambda: (window.show_screen("staff_home"), window.assisted_mode.confirm_exit()))
+    window.notice.hide()
+    window.assisted_mode.sign_out("user")
 
 
 def render_all_screens(outdir: Path, language: str) -> list[Path]:

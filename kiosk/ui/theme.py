@@ -56,6 +56,8 @@ class Palette:
     disabled_text: str = "#3f4b59"
     overlay: str = "rgba(10, 20, 35, 170)"
     keyboard: str = "#14202e"
+    staff: str = "#5a2d82"  # the assisted-mode banner, unlike any public colour; white text on it: 9.9:1
+    on_staff: str = "#ffffff"
 
 
 STANDARD = Palette()
@@ -79,6 +81,8 @@ HIGH_CONTRAST = Palette(
     disabled_text="#d0d0d0",
     overlay="rgba(0, 0, 0, 215)",
     keyboard="#000000",
+    staff="#ff99ff",
+    on_staff="#000000",
 )
 
 
@@ -148,6 +152,8 @@ def style_sheet(theme: Theme = Theme()) -> str:
                     font-size: {px('small')}px; font-weight: 600; }}
     #full, #error {{ color: {p.error}; font-weight: 600; font-size: {px('lead')}px; }}
     #places {{ color: {p.ok}; font-weight: 600; }}
+    #staffBanner {{ background: {p.staff}; }}
+    #staffBanner QLabel {{ color: {p.on_staff}; font-size: {px('emphasis')}px; font-weight: 700; }}
     #overlay {{ background: {p.overlay}; }}
     #dialog {{ background: {p.surface}; border-radius: 20px; border: 3px solid {p.primary}; }}
     QListView {{ background: {p.surface}; border: 2px solid {p.card_border}; border-radius: 12px; }}

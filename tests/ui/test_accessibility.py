@@ -14,6 +14,9 @@ from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QAccessible, QFontInfo, QImage
 from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QLabel, QLineEdit, QWidget
 
+from kiosk.demo_staff import badge_number
+from kiosk.domain.concierge import RequestState
+from kiosk.ui.queue import QueueCard
 from kiosk.ui.theme import HIGH_CONTRAST, STANDARD, Palette, Theme, larger_text_scale
 from tests.factories import CLAIRE_CARD
 
@@ -52,7 +55,7 @@ def test_palette_pairs_meet_the_contrast_ratios(palette: Palette):
     for text, ground in [("text", "surface"), ("text", "background"), ("muted", "surface"),
                          ("muted", "background"), ("on_primary", "primary"), ("on_accent", "accent"),
                          ("error", "surface"), ("ok", "surface"), ("text", "selected"),
-                         ("disabled_text", "disabled_background")]:
+                         ("disabled_text", "disabled_background"), ("on_staff", "staff")]:
         ratio = contrast(hex_rgb(getattr(palette, text)), hex_rgb(getattr(palette, ground)))
         assert ratio >= 4.5, f"{text} on {ground}: {ratio:.2f}"
     for control in ("border", "primary", "accent"):
@@ -89,7 +92,7 @@ def audit(window, screen_name: str) -> list[str]:
     problems = []
     picture = rendered(window)
     # With a message over the screen, only the message can be read and touched.
-    overlays = [o for o in (window.notice, window.idle_overlay) if o.isVisible()]
+    overlays = [o for o in window.findChildren(QWidget, "overlay") if o.isVisible()]
     scope = overlays[0] if overlays else window
     everything = [w for w in scope.findChildren(QWidget) if w.isVisible() and w.window() is window]
     controls = []
@@ -172,6 +175,41 @@ def walk(window, qtbot, services):
     window.show_idle_warning(25)
     yield "idle_warning"
     window.reset_session()
+    yield from walk_assisted_mode(window)
+
+
+def walk_assisted_mode(window):
+    """The correspondents' screens, signed in as the demo correspondent, in the display being audited."""
+    display = (window.access_bar.contrast.isChecked(), window.access_bar.larger.isChecked())
+    window.top_bar.staff.click()
+    sign_in = window.screens["staff_sign_in"]
+    sign_in.badge.setText(badge_number(1))
+    sign_in.pin.setText("0000")
+    sign_in.try_sign_in()
+    yield "staff_sign_in_error"
+    sign_in.badge.setText(badge_number(1))
+    sign_in.pin.setText("2468")
+    sign_in.try_sign_in()
+    window.access_bar.contrast.setChecked(display[0])  # signing in starts from the standard display
+    window.access_bar.larger.setChecked(display[1])
+    yield "staff_home"
+    window.show_screen("queue")
+    yield "queue"
+    queue = window.screens["queue"]
+    queue.filters_button.setChecked(True)
+    yield "queue_filters"
+    queue.filters_button.setChecked(False)
+    queue.choose_move(queue.findChildren(QueueCard)[0].request_id, RequestState.REFUSED)
+    yield "reason_picker"
+    queue.reason_picker.hide()
+    window.show_screen("sync_state")
+    yield "sync_state"
+    window.show_screen("assisted_identify")
+    window.screens["assisted_identify"].try_identify()
+    yield "assisted_identify_error"
+    window.assisted_mode.confirm_exit()
+    yield "exit_question"
+    window.assisted_mode.sign_out("user")
 
 
 @pytest.mark.parametrize("language, palette, larger", VARIANTS,
@@ -189,5 +227,5 @@ def test_every_screen_passes_the_audit(qtbot, window, services, language, palett
             qtbot.wait(1)
         seen.append(screen)
         problems += audit(window, screen)
-    assert len(seen) == 12
+    assert len(seen) == 20
     assert not problems, "\n".join(problems[:40])

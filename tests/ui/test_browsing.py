@@ -115,12 +115,11 @@ def test_concierge_lists_the_site_services(qtbot, window):
     assert "Pressing" in texts and "8,50 € la pièce" in texts
 
 
-def test_the_staff_entry_says_plainly_it_is_not_here_yet(qtbot, window):
+def test_the_staff_entry_opens_the_correspondents_sign_in(qtbot, window):
     tap(qtbot, window.top_bar.staff)
-    assert window.notice.isVisible()
-    assert "correspondant" in window.notice.message.text()
-    tap(qtbot, window.notice.action)
-    assert not window.notice.isVisible()
+    assert window.current_screen() == "staff_sign_in" and window.staff_session is None
+    tap(qtbot, window.back_button)
+    assert window.current_screen() == "home"
 
 
 def test_a_full_or_past_session_cannot_be_booked(qtbot, window):

@@ -1,0 +1,403 @@
+"""The correspondents' concierge queue: filter by state and service, move requests along their
+lifecycle, find a request from its pickup ticket to hand it over, reprint a ticket.
+
+Every call goes through ConciergeRequests / AssistedService with the correspondent's
+session, which check it and write the audit entries. The buttons on a card are the
+moves the domain allows from the request's state (QueueItem.moves), so an illegal move
+is never offered; if the request changed meanwhile, the service refuses and its
+message is shown on the card.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QButtonGroup, QFrame, QGridLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+
+from kiosk.domain.concierge import (
+    CANCEL_REASONS,
+    FINAL_STATES,
+    MOVE_LABELS,
+    NEEDS_REASON,
+    REFUSAL_REASONS,
+    STATE_LABELS,
+    RequestState,
+    StateReason,
+)
+from kiosk.domain.staff import StaffSession
+from kiosk.errors import KioskError
+from kiosk.i18n import Texts
+from kiosk.services.concierge import MAX_PICKUP_INPUT, QueueItem
+from kiosk.services.context import KioskServices
+from kiosk.ui.widgets import ScrollingPage, button, empty_layout, label, plain_button_text
+from kiosk.ui.workers import run_in_worker
+
+OPEN, FINISHED = "open", "finished"
+# The state filter: what is still in progress (the default), each open state, or what is finished.
+STATE_FILTERS: tuple[str | RequestState, ...] = (OPEN, RequestState.SUBMITTED, RequestState.TAKEN,
+                                                  RequestState.AT_PROVIDER, RequestState.READY, FINISHED)
+ALL_SERVICES = ""
+FILTER_COLUMNS = 4
+STATE_STYLE = {RequestState.READY: "places", RequestState.REFUSED: "full", RequestState.CANCELLED: "full"}
+
+
+class ChoiceGrid(QWidget):
+    """Big buttons in rows of a few, exactly one chosen: a filter with more choices than fit on a line."""
+
+    changed = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._values: list[object] = []
+        self._group = QButtonGroup(self)
+        self._group.idClicked.connect(lambda index: self.changed.emit(self._values[index]))
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setSpacing(10)
+
+    def set_choices(self, choices: Sequence[tuple[object, str]], chosen: object) -> None:
+        """(value, label) pairs; `chosen` is checked, or the first if it is no longer among them."""
+        for old in self._group.buttons():
+            self._group.removeButton(old)
+        empty_layout(self._grid)
+        self._values = [value for value, _ in choices]
+        for index, (value, text) in enumerate(choices):
+            choice = button(plain_button_text(text), accessible_name=text)
+            choice.setCheckable(True)
+            self._group.addButton(choice, index)
+            self._grid.addWidget(choice, index // FILTER_COLUMNS, index % FILTER_COLUMNS)
+        if self._values:
+            self._group.button(self._values.index(chosen) if chosen in self._values else 0).setChecked(True)
+
+    def value(self) -> object:
+        return self._values[self._group.checkedId()] if self._values else None
+
+    def value_text(self) -> str:
+        return self._group.checkedButton().accessibleName() if self._values else ""
+
+    def select(self, value: object) -> None:
+        if value in self._values:
+            self._group.button(self._values.index(value)).setChecked(True)
+
+
+class QueueCard(QFrame):
+    """One request: what, for whom, its state, and a button for each move allowed from there."""
+
+    move_chosen = Signal(str, object)  # request id, RequestState
+    reprint_chosen = Signal(str)
+
+    def __init__(self, item: QueueItem, texts: Texts, now, status: str):
+        super().__init__()
+        self.setObjectName("card")
+        request = item.request
+        self.request_id = request.request_id
+        fr = texts.language == "fr"
+        state_fr, state_en = STATE_LABELS[request.state]
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 20, 28, 20)
+        layout.setSpacing(8)
+        heading = QHBoxLayout()
+        heading.addWidget(label(f"{item.service_name_fr if fr else item.service_name_en} — {item.person_name}",
+                                "heading"), 1)
+        state = label(state_fr if fr else state_en, STATE_STYLE.get(request.state, "emphasis"), wrap=False)
+        heading.addWidget(state)
+        layout.addLayout(heading)
+        facts = [texts("queue.created", when=texts.freshness(request.created_at, now)),
+                 texts("queue.code", code=request.short_code)]
+        layout.addWidget(label("  ·  ".join(facts), "muted"))
+        for name, value in item.details_fr if fr else item.details_en:
+            layout.addWidget(label(f"{name} : {value}" if fr else f"{name}: {value}"))
+        if request.note:
+            layout.addWidget(label(texts("queue.note", note=request.note)))
+        if request.reason:
+            layout.addWidget(label(texts("queue.reason", reason=request.reason.fr if fr else request.reason.en)))
+        actions = QGridLayout()
+        actions.setSpacing(12)
+        choices = [(MOVE_LABELS[target][0 if fr else 1], target) for target in item.moves]
+        for index, (text, target) in enumerate(choices):
+            move = button(plain_button_text(text), "primary" if index == 0 else None, accessible_name=text)
+            move.clicked.connect(lambda _=False, t=target: self.move_chosen.emit(request.request_id, t))
+            actions.addWidget(move, index // 3, index % 3)
+        if request.state not in FINAL_STATES:
+            reprint = button(texts("queue.reprint"), accessible_name=texts("queue.reprint"))
+            reprint.clicked.connect(lambda: self.reprint_chosen.emit(request.request_id))
+            actions.addWidget(reprint, len(choices) // 3, len(choices) % 3)
+        layout.addLayout(actions)
+        self.status = label(status, "lead")
+        self.status.setVisible(bool(status))
+        layout.addWidget(self.status)
+
+
+class ReasonPicker(QWidget):
+    """Over the whole window: why a request is cancelled or refused, one big button per reason."""
+
+    def __init__(self, parent: QWidget):
+        super().__init__(parent)
+        self.setObjectName("overlay")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        dialog = QFrame()
+        dialog.setObjectName("dialog")
+        dialog.setMaximumWidth(1000)
+        self.inner = QVBoxLayout(dialog)
+        self.inner.setContentsMargins(40, 36, 40, 36)
+        self.inner.setSpacing(18)
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(dialog, 4)
+        row.addStretch(1)
+        outer.addLayout(row)
+        outer.addStretch(1)
+        self.hide()
+
+    def open(self, title: str, reasons: Sequence[StateReason], language: str, keep: str,
+             chosen: Callable[[StateReason], None]) -> None:
+        empty_layout(self.inner)
+        self.inner.addWidget(label(title, "title"))
+        for reason in reasons:
+            text = reason.fr if language == "fr" else reason.en
+            choice = button(plain_button_text(text), big=True, accessible_name=text)
+            choice.clicked.connect(lambda _=False, r=reason: (self.hide(), chosen(r)))
+            self.inner.addWidget(choice)
+        back = button(plain_button_text(keep), "primary", big=True, accessible_name=keep)
+        back.clicked.connect(self.hide)
+        self.inner.addWidget(back)
+        self.setGeometry(self.parentWidget().rect())
+        self.show()
+        self.raise_()
+
+
+class QueueScreen(QWidget):
+    def __init__(self, services: KioskServices, texts: Texts, staff: Callable[[], StaffSession | None],
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("screen")
+        self.services = services
+        self.texts = texts
+        self.staff = staff
+        self.statuses: dict[str, str] = {}  # what happened to each request, shown on its card
+        self.found_id: str | None = None  # the request a scanned or typed pickup code led to
+        self.reason_picker: ReasonPicker | None = None
+        self.title = label(object_name="title")
+        self.pickup_label = label(object_name="heading")
+        self.pickup = QLineEdit()
+        self.pickup.setMaxLength(MAX_PICKUP_INPUT + 1)  # one more than a ticket: too long is reported, not cut
+        self.find = button(object_name="primary")
+        self.pickup_error = label(object_name="error")
+        self.found = QVBoxLayout()
+        # The filters fold away behind one button: the cards are what the correspondent looks at.
+        self.filters_button = button()
+        self.filters_button.setCheckable(True)
+        self.filters = QWidget()
+        self.state_label = label(object_name="heading")
+        self.state_filter = ChoiceGrid()
+        self.service_label = label(object_name="heading")
+        self.service_filter = ChoiceGrid()
+        self.count = label(object_name="emphasis")
+        self.message = label(object_name="error")
+        self.cards = QVBoxLayout()
+        self.cards.setSpacing(16)
+        pickup_row = QHBoxLayout()
+        pickup_row.setSpacing(16)
+        pickup_row.addWidget(self.pickup, 1)
+        pickup_row.addWidget(self.find)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(60, 16, 60, 24)
+        layout.setSpacing(16)
+        layout.addWidget(self.title)
+        layout.addWidget(self.pickup_label)
+        layout.addLayout(pickup_row)
+        layout.addWidget(self.pickup_error)
+        layout.addLayout(self.found)
+        filters = QVBoxLayout(self.filters)
+        filters.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.state_label, self.state_filter, self.service_label, self.service_filter):
+            filters.addWidget(widget)
+        self.filters.hide()
+        filter_row = QHBoxLayout()
+        filter_row.addWidget(self.count, 1)
+        filter_row.addWidget(self.filters_button)
+        layout.addLayout(filter_row)
+        layout.addWidget(self.filters)
+        layout.addWidget(self.message)
+        layout.addLayout(self.cards)
+        layout.addStretch(1)
+        self.page = ScrollingPage(body)
+        QVBoxLayout(self).addWidget(self.page)
+        self.pickup.returnPressed.connect(self.find_pickup)  # a ticket scanner ends with Enter
+        self.find.clicked.connect(self.find_pickup)
+        self.filters_button.toggled.connect(self.filters.setVisible)
+        self.state_filter.changed.connect(lambda _value: self.refresh())
+        self.service_filter.changed.connect(lambda _value: self.refresh())
+
+    def start(self) -> None:
+        self.reset()
+        self.pickup.setFocus()
+
+    # -- what is shown ---------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """The queue as it stands, through the filters, and the found request if any."""
+        texts = self.texts
+        chosen = self.state_filter.value()
+        states = None if chosen in (OPEN, None) else sorted(FINAL_STATES) if chosen == FINISHED else [chosen]
+        empty_layout(self.cards)
+        self.message.clear()
+        self._name_filters()
+        try:
+            items = self.services.concierge.queue(self.staff(), states, self.service_filter.value() or None)
+        except KioskError as problem:
+            self.message.setText(problem.message(texts.language))
+            self.count.clear()
+            return
+        self.count.setText(texts("queue.none") if not items else texts("queue.count.one") if len(items) == 1
+                           else texts("queue.count.many", count=len(items)))
+        for item in items:
+            self.cards.addWidget(self._card(item))
+        self._show_found()
+
+    def _name_filters(self) -> None:
+        names = self.texts("queue.filters", state=self.state_filter.value_text(),
+                           service=self.service_filter.value_text())
+        self.filters_button.setText(plain_button_text(names))
+        self.filters_button.setAccessibleName(names)
+
+    def _show_found(self) -> None:
+        empty_layout(self.found)
+        item = self._queue_item(self.found_id) if self.found_id else None
+        if item is not None:
+            self.found.addWidget(label(self.texts("queue.found"), "heading"))
+            self.found.addWidget(self._card(item))
+
+    def _queue_item(self, request_id: str) -> QueueItem | None:
+        """The queue line of one request, whatever the filters."""
+        request = self.services.concierge.request(request_id)
+        if request is None:
+            return None
+        try:
+            items = self.services.concierge.queue(self.staff(), [request.state], request.service_id, limit=10_000)
+        except KioskError as problem:
+            self.pickup_error.setText(problem.message(self.texts.language))
+            return None
+        return next((i for i in items if i.request.request_id == request_id), None)
+
+    def _card(self, item: QueueItem) -> QueueCard:
+        card = QueueCard(item, self.texts, self.services.catalog.now(),
+                         self.statuses.get(item.request.request_id, ""))
+        card.move_chosen.connect(self.choose_move)
+        card.reprint_chosen.connect(self.reprint)
+        return card
+
+    # -- what the correspondent does -------------------------------------------------------
+
+    def find_pickup(self) -> None:
+        self.pickup_error.clear()
+        try:
+            request = self.services.concierge.find_by_pickup(self.pickup.text(), self.staff())
+        except KioskError as problem:
+            self.pickup_error.setText(problem.message(self.texts.language))
+            self.found_id = None
+            self._show_found()
+            return
+        self.pickup.clear()
+        self.found_id = request.request_id
+        self._show_found()
+
+    def choose_move(self, request_id: str, target: RequestState) -> None:
+        """Move at once, or first ask why when the move ends the request."""
+        if target not in NEEDS_REASON:
+            self.move(request_id, target, None)
+            return
+        texts = self.texts
+        if self.reason_picker is None:
+            self.reason_picker = ReasonPicker(self.window().centralWidget())
+        cancel = target is RequestState.CANCELLED
+        self.reason_picker.open(texts("queue.reason.cancel" if cancel else "queue.reason.refuse"),
+                                CANCEL_REASONS if cancel else REFUSAL_REASONS, texts.language,
+                                texts("queue.reason.keep"), lambda reason: self.move(request_id, target, reason))
+
+    def move(self, request_id: str, target: RequestState, reason: StateReason | None) -> None:
+        texts = self.texts
+        try:
+            moved = self.services.concierge.move(request_id, target, self.staff(), reason)
+        except KioskError as problem:
+            self.statuses[request_id] = problem.message(texts.language)
+        else:
+            self.statuses[request_id] = texts("queue.moved",
+                                              state=STATE_LABELS[moved.state][0 if texts.language == "fr" else 1])
+        self.refresh()
+
+    def reprint(self, request_id: str) -> None:
+        """The ticket again (recorded in the audit log), printed in a worker: a hung printer freezes nothing."""
+        texts = self.texts
+        try:
+            voucher = self.services.assisted.reprint_pickup(self.staff(), request_id, texts.language)
+        except KioskError as problem:
+            self._set_status(request_id, problem.message(texts.language))
+            return
+        self._set_status(request_id, texts("queue.reprint.running"))
+
+        def printed(_job: object, error: BaseException | None) -> None:
+            if error is None:
+                self._set_status(request_id, texts("queue.reprint.done"))
+            elif isinstance(error, KioskError):
+                self._set_status(request_id, error.message(texts.language))
+            else:
+                self._set_status(request_id, texts("queue.reprint.failed"))
+
+        run_in_worker(lambda: self.services.vouchers.print(voucher, texts.language), printed)
+
+    def _set_status(self, request_id: str, message: str) -> None:
+        if self.staff() is None:
+            return  # signed out meanwhile: the screen has been cleared
+        self.statuses[request_id] = message
+        for card in self.findChildren(QueueCard):
+            if card.request_id == request_id:
+                card.status.setText(message)
+                card.status.setVisible(True)
+
+    # -- language and reset ----------------------------------------------------------------
+
+    def retranslate(self, texts: Texts) -> None:
+        self.texts = texts
+        self.page.scroll_buttons.set_names(texts("nav.up.name"), texts("nav.down.name"))
+        self.title.setText(texts("queue.title"))
+        self.pickup_label.setText(texts("queue.pickup"))
+        self.pickup.setPlaceholderText(texts("queue.pickup.hint"))
+        self.pickup.setAccessibleName(texts("queue.pickup.hint"))
+        self.find.setText(texts("queue.pickup.find"))
+        self.state_label.setText(texts("queue.state"))
+        self.service_label.setText(texts("queue.service"))
+        fr = texts.language == "fr"
+        self.state_filter.set_choices(
+            [(value, texts("queue.state.open") if value == OPEN else texts("queue.state.final") if value == FINISHED
+              else STATE_LABELS[value][0 if fr else 1]) for value in STATE_FILTERS], self.state_filter.value())
+        self.service_filter.set_choices(
+            [(ALL_SERVICES, texts("queue.service.all"))]
+            + [(s.id, s.name_fr if fr else s.name_en) for s in self.services.concierge.services()],
+            self.service_filter.value())
+        self._name_filters()
+        if self.staff() is not None and self.isVisible():
+            self.refresh()
+
+    def reset(self) -> None:
+        """Back to every request in progress, nothing typed, nothing found, no message; names leave the screen."""
+        self.statuses.clear()
+        self.found_id = None
+        self.pickup.clear()
+        self.pickup_error.clear()
+        if self.reason_picker is not None:
+            self.reason_picker.hide()
+        self.state_filter.select(OPEN)
+        self.service_filter.select(ALL_SERVICES)
+        self.filters_button.setChecked(False)
+        self._name_filters()
+        empty_layout(self.found)
+        empty_layout(self.cards)
+        self.count.clear()
+        self.message.clear()
+        if self.staff() is not None:
+            self.refresh()

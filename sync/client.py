@@ -8,6 +8,7 @@ is reported with the centre's own words. The token never appears in an error or 
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 
@@ -100,18 +101,10 @@ class CentralClient:
         if response.status_code >= 500:
             raise TransientError(f"centre error {response.status_code}", "Le serveur central a un problème.",
                                  "The central server has a problem.")
-        error = _error_body(response)
-        if response.status_code in (401, 403):
-            raise CredentialRefused(f"credential refused ({response.status_code})",
-                                    error.get("fr", "Cette borne n'est pas reconnue par le serveur central."),
-                                    error.get("en", "This kiosk is not recognised by the central server."))
         if response.status_code >= 400:
-            raise RequestRefused(f"request refused ({response.status_code} {error.get('code', '')})",
-                                 response.status_code, error.get("code", ""),
-                                 error.get("fr", "Requête refusée par le serveur central."),
-                                 error.get("en", "Request refused by the central server."))
+            self._refused(response, body)
         try:
-            document = response.json()
+            document = json.loads(body)
         except ValueError:
             raise TransientError("the centre's answer is not JSON", "Réponse illisible du serveur central.",
                                  "Unreadable answer from the central server.") from None
@@ -119,6 +112,19 @@ class CentralClient:
             raise TransientError("the centre's answer is not a JSON object", "Réponse illisible du serveur central.",
                                  "Unreadable answer from the central server.")
         return document
+
+    @staticmethod
+    def _refused(response: requests.Response, body: bytes) -> None:
+        """Raise what a 4xx answer means (its error body read only then: a page of offers is parsed once)."""
+        error = _error_body(body)
+        if response.status_code in (401, 403):
+            raise CredentialRefused(f"credential refused ({response.status_code})",
+                                    error.get("fr", "Cette borne n'est pas reconnue par le serveur central."),
+                                    error.get("en", "This kiosk is not recognised by the central server."))
+        raise RequestRefused(f"request refused ({response.status_code} {error.get('code', '')})",
+                             response.status_code, error.get("code", ""),
+                             error.get("fr", "Requête refusée par le serveur central."),
+                             error.get("en", "Request refused by the central server."))
 
     def health(self) -> dict:
         return self._request("GET", "/health", auth=False)
@@ -149,9 +155,9 @@ def _bundle_from_environment() -> str | None:
     return os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or None
 
 
-def _error_body(response: requests.Response) -> dict:
+def _error_body(body: bytes) -> dict:
     try:
-        error = response.json().get("error", {})
+        error = json.loads(body).get("error", {})
     except (ValueError, AttributeError):
         return {}
     return error if isinstance(error, dict) else {}

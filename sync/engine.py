@@ -49,7 +49,7 @@ from sync.client import CentralClient, RequestRefused, TransientError
 log = logging.getLogger(__name__)
 
 PUSH_BATCH = 500
-PULL_PAGE = 500
+PULL_PAGE = 1000  # the most the centre gives in one page: half the round trips and commits
 MAX_PAGES_PER_CYCLE = 400
 CHANGE_KINDS = ("category", "concierge_service", "offer", "household", "booking", "concierge_request",
                 "correspondent")

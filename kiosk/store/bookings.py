@@ -191,9 +191,11 @@ def set_booking_state(db: sqlite_utils.Database, booking_id: str, state: Booking
 
 
 def has_pending_operation(db: sqlite_utils.Database, booking_id: str) -> bool:
-    return db.execute(
-        "SELECT 1 FROM outbox WHERE json_extract(payload, '$.booking_id') = ? LIMIT 1", [booking_id]
-    ).fetchone() is not None
+    return db.execute(PENDING_OPERATION_SQL, [booking_id]).fetchone() is not None
+
+
+# Served by the index outbox_by_booking (migration 4): one lookup, however long the outbox.
+PENDING_OPERATION_SQL = "SELECT 1 FROM outbox WHERE json_extract(payload, '$.booking_id') = ? LIMIT 1"
 
 
 def record_pulled_booking(db: sqlite_utils.Database, data: dict, offer_id: str | None, now: datetime) -> None:

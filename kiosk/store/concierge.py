@@ -114,9 +114,13 @@ def count_requests(db: sqlite_utils.Database) -> int:
 def has_pending_operation(db: sqlite_utils.Database, request_id: str) -> bool:
     """A local change to this request still waiting to reach the centre (parked ones do not count:
     the centre has answered them, and its state is the one to show)."""
-    return db.execute(
-        "SELECT 1 FROM outbox WHERE state = 'pending' AND kind IN ('concierge.create', 'concierge.transition')"
-        " AND json_extract(payload, '$.request_id') = ? LIMIT 1", [request_id]).fetchone() is not None
+    return db.execute(PENDING_OPERATION_SQL, [request_id]).fetchone() is not None
+
+
+# Served by the index outbox_by_request (migration 4): one lookup, however long the outbox.
+PENDING_OPERATION_SQL = (
+    "SELECT 1 FROM outbox WHERE json_extract(payload, '$.request_id') = ? AND state = 'pending'"
+    " AND kind IN ('concierge.create', 'concierge.transition') LIMIT 1")
 
 
 def record_pulled_request(db: sqlite_utils.Database, request: ConciergeRequest) -> None:

@@ -263,8 +263,18 @@ MIGRATION_3_CONCIERGE_STAFF_AND_AUDIT = [
     """,
 ]
 
+# "Is a change of this request (or booking) still waiting in the outbox?" is asked for every
+# answer and every pulled request or booking: without these it read the JSON of every outbox row.
+# The expressions are exactly those of the queries (kiosk.store.concierge, kiosk.store.bookings),
+# as SQLite uses an expression index only for the same expression.
+MIGRATION_4_OUTBOX_SUBJECT_INDEXES = [
+    "CREATE INDEX outbox_by_request ON outbox(json_extract(payload, '$.request_id'))",
+    "CREATE INDEX outbox_by_booking ON outbox(json_extract(payload, '$.booking_id'))",
+]
+
 MIGRATIONS: list[list[str]] = [
     MIGRATION_1_CATALOG_AND_OUTBOX,
     MIGRATION_2_HOUSEHOLDS_AND_BOOKINGS,
     MIGRATION_3_CONCIERGE_STAFF_AND_AUDIT,
+    MIGRATION_4_OUTBOX_SUBJECT_INDEXES,
 ]

@@ -53,11 +53,17 @@ def walk_screens(window, services, shot, card: str) -> None:
     identify = window.screen("identify")
     shot("identify", lambda: (window.go_home(), window.with_identity(("booking", offer_id, session_id))))
     shot("identify_error", lambda: (identify.card.setText("1000000000018"), identify.try_identify()))
+    # A notice of something ready may come first (the audit covers it): the booking screen is shown here.
     shot("booking", lambda: (identify.card.setText(card), identify.pin.setText(DEMO_PIN),
-                             identify.try_identify()))
+                             identify.try_identify(), window.notice.hide()))
     booking = window.screen("booking")
     shot("booking_done", lambda: booking.confirm.click())
     shot("my_bookings", lambda: window.show_screen("my_bookings"))
+    request = window.screen("concierge_request")
+    shot("concierge_request", lambda: window.show_screen("concierge_request", "pressing"))
+    shot("concierge_request_error", request.send.click)
+    shot("concierge_done", lambda: (request.controls["garments"].buttons()[0].click(),
+                                    request.controls["day"].buttons()[0].click(), request.send.click()))
     walk_staff_screens(window, shot)
 
 

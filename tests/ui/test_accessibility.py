@@ -162,6 +162,8 @@ def walk(window, qtbot, services):
     identify.card.setText(CLAIRE_CARD)
     identify.pin.setText("1234")
     identify.try_identify()
+    yield "ready_notice"  # Claire's dry cleaning is ready: said before anything else
+    window.notice.hide()
     yield "booking"
     window.screens["booking"].confirm.click()
     qtbot.waitUntil(lambda: "imprimante" in window.screens["booking_done"].status.text()
@@ -172,6 +174,16 @@ def walk(window, qtbot, services):
     window.screens["my_bookings"].cancel_requested.emit(services.bookings.bookings(window.identified.household)[0].booking_id)
     yield "cancel_question"
     window.notice.hide()
+    window.show_screen("concierge_request", "pressing")
+    request = window.screens["concierge_request"]
+    request.send.click()
+    yield "concierge_request_error"
+    request.controls["garments"].buttons()[0].click()
+    request.controls["day"].buttons()[0].click()
+    request.send.click()
+    done = window.screens["concierge_done"]
+    qtbot.waitUntil(lambda: done.print_button.isEnabled(), timeout=10_000)
+    yield "concierge_done"
     window.show_idle_warning(25)
     yield "idle_warning"
     window.reset_session()
@@ -227,5 +239,5 @@ def test_every_screen_passes_the_audit(qtbot, window, services, language, palett
             qtbot.wait(1)
         seen.append(screen)
         problems += audit(window, screen)
-    assert len(seen) == 20
+    assert len(seen) == 23
     assert not problems, "\n".join(problems[:40])

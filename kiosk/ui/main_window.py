@@ -41,7 +41,7 @@ from kiosk.ui.my_bookings import MyBookingsScreen
 from kiosk.ui.offer_detail import OfferDetailScreen
 from kiosk.ui.offer_list import OfferListScreen
 from kiosk.ui.queue import QueueScreen
-from kiosk.ui.printing import print_booking_voucher, print_pickup_ticket
+from kiosk.ui.printing import print_voucher
 from kiosk.ui.speech import Narrator, open_speech
 from kiosk.ui.staff_home import StaffHomeScreen
 from kiosk.ui.staff_sign_in import StaffSignInScreen
@@ -399,9 +399,14 @@ class MainWindow(QMainWindow):
 
     def _reprint(self, booking_id: str) -> None:
         screen = self.screens["my_bookings"]
-        booking = self.services.bookings.booking(booking_id)
+        staff = self.staff_session
+        if staff is not None:  # a correspondent's reprint goes to the audit log
+            make = lambda: self.services.assisted.reprint_booking(staff, booking_id)  # noqa: E731
+        else:
+            booking = self.services.bookings.booking(booking_id)
+            make = lambda: self.services.vouchers.voucher(booking)  # noqa: E731
         screen.set_status(booking_id, self.texts("print.running"))
-        print_booking_voucher(self.services.vouchers, booking, self.texts, screen.set_status)
+        print_voucher(self.services.vouchers, make, booking_id, self.texts, screen.set_status)
 
     def _confirm_request_cancel(self, request_id: str) -> None:
         request = self.services.concierge.request(request_id)
@@ -433,9 +438,15 @@ class MainWindow(QMainWindow):
 
     def _reprint_ticket(self, request_id: str) -> None:
         screen = self.screens["my_bookings"]
-        request = self.services.concierge.request(request_id)
+        staff, language = self.staff_session, self.texts.language
+        if staff is not None:  # a correspondent's reprint goes to the audit log
+            make = lambda: self.services.assisted.reprint_pickup(staff, request_id, language)  # noqa: E731
+        else:
+            request = self.services.concierge.request(request_id)
+            make = lambda: self.services.vouchers.pickup_voucher(request, language)  # noqa: E731
         screen.set_status(request_id, self.texts("ticket.running"))
-        print_pickup_ticket(self.services.vouchers, request, self.texts, screen.set_status)
+        print_voucher(self.services.vouchers, make, request_id, self.texts, screen.set_status,
+                      done_key="ticket.done", kept_key="ticket.kept")
 
     # -- session -------------------------------------------------------------------------
 

@@ -19,19 +19,20 @@ log = logging.getLogger(__name__)
 def print_booking_voucher(vouchers: VoucherService, booking: Booking, texts: Texts,
                           done: Callable[[str, str], None]) -> None:
     """Print, then call `done(booking_id, message for the person)` on the GUI thread."""
-    _print(vouchers, lambda: vouchers.voucher(booking), booking.booking_id, texts, done,
-           done_key="print.done", kept_key="print.kept")
+    print_voucher(vouchers, lambda: vouchers.voucher(booking), booking.booking_id, texts, done)
 
 
 def print_pickup_ticket(vouchers: VoucherService, request: ConciergeRequest, texts: Texts,
                         done: Callable[[str, str], None]) -> None:
     """Print a concierge request's ticket, then call `done(request_id, message)` on the GUI thread."""
-    _print(vouchers, lambda: vouchers.pickup_voucher(request, texts.language), request.request_id, texts, done,
-           done_key="ticket.done", kept_key="ticket.kept")
+    print_voucher(vouchers, lambda: vouchers.pickup_voucher(request, texts.language), request.request_id, texts,
+                  done, done_key="ticket.done", kept_key="ticket.kept")
 
 
-def _print(vouchers: VoucherService, make: Callable[[], Voucher], reference: str, texts: Texts,
-           done: Callable[[str, str], None], done_key: str, kept_key: str) -> None:
+def print_voucher(vouchers: VoucherService, make: Callable[[], Voucher], reference: str, texts: Texts,
+                  done: Callable[[str, str], None], done_key: str = "print.done", kept_key: str = "print.kept") -> None:
+    """Make the voucher here (it reads the store; a correspondent's reprint is audited there), print it in a
+    worker, then call `done(reference, message)` on the GUI thread: printed, or why not and that it is kept."""
     try:
         voucher = make()
     except KioskError as problem:

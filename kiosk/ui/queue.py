@@ -31,7 +31,7 @@ from kiosk.i18n import Texts
 from kiosk.services.concierge import MAX_PICKUP_INPUT, QueueItem
 from kiosk.services.context import KioskServices
 from kiosk.ui.widgets import ScrollingPage, button, empty_layout, label, plain_button_text
-from kiosk.ui.workers import run_in_worker
+from kiosk.ui.printing import print_voucher
 
 OPEN, FINISHED = "open", "finished"
 # The state filter: what is still in progress (the default), each open state, or what is finished.
@@ -332,23 +332,12 @@ class QueueScreen(QWidget):
 
     def reprint(self, request_id: str) -> None:
         """The ticket again (recorded in the audit log), printed in a worker: a hung printer freezes nothing."""
-        texts = self.texts
-        try:
-            voucher = self.services.assisted.reprint_pickup(self.staff(), request_id, texts.language)
-        except KioskError as problem:
-            self._set_status(request_id, problem.message(texts.language))
-            return
+        texts, staff = self.texts, self.staff()
         self._set_status(request_id, texts("queue.reprint.running"))
-
-        def printed(_job: object, error: BaseException | None) -> None:
-            if error is None:
-                self._set_status(request_id, texts("queue.reprint.done"))
-            elif isinstance(error, KioskError):
-                self._set_status(request_id, error.message(texts.language))
-            else:
-                self._set_status(request_id, texts("queue.reprint.failed"))
-
-        run_in_worker(lambda: self.services.vouchers.print(voucher, texts.language), printed)
+        print_voucher(self.services.vouchers, lambda: self.services.assisted.reprint_pickup(staff, request_id,
+                                                                                           texts.language),
+                      request_id, texts, self._set_status, done_key="queue.reprint.done",
+                      kept_key="queue.reprint.failed")
 
     def _set_status(self, request_id: str, message: str) -> None:
         if self.staff() is None:

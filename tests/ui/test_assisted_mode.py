@@ -320,3 +320,18 @@ def test_leaving_the_kiosk_is_confirmed_recorded_and_unlocks(qtbot, locked_kiosk
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=2000)
     assert audit(kiosk_services)[-1] == ("staff.sign_out", {"cause": "kiosk_exit"})
 
+
+
+def test_reprints_from_my_bookings_in_assisted_mode_are_audited(qtbot, window, services):
+    sign_in(qtbot, window)
+    identify_beside(qtbot, window)
+    window.show_screen("my_bookings")
+    mine = window.screens["my_bookings"]
+    request = services.concierge.requests_for(window.identified.household)[0]
+    booking = services.bookings.book("T1", "T1-S1", window.identified.household, ["P1"])
+    mine.request_print_requested.emit(request.request_id)
+    mine.print_requested.emit(booking.booking_id)
+    qtbot.waitUntil(lambda: all("imprimante" in mine.status.get(ref, "")
+                                for ref in (request.request_id, booking.booking_id)), timeout=10_000)
+    reprints = [(e.target, e.details["kind"]) for e in services.audit.entries() if e.action == "voucher.reprint"]
+    assert reprints == [(request.request_id, "pickup"), (booking.booking_id, "booking")]

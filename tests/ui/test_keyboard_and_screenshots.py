@@ -49,7 +49,7 @@ def test_the_on_screen_keyboard_opens_below_the_field_without_hiding_it(tmp_path
 
 def test_screenshots_renders_every_screen_in_english(tmp_path):
     result = subprocess.run([sys.executable, "-m", "kiosk", "screenshots", str(tmp_path), "--lang", "en"],
-                            capture_output=True, text=True, cwd=ROOT, timeout=120,
+                            capture_output=True, text=True, cwd=ROOT, timeout=300,
                             env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
     assert result.returncode == 0, result.stderr[-2000:]
     names = sorted(p.stem for p in tmp_path.glob("*.png"))

@@ -1,10 +1,13 @@
 """Identification: scan the card or type its number, then the PIN.
 
 A card scanner types like a keyboard and presses Enter, so the card field has the
-focus when the screen opens and Enter moves on to the PIN.
+focus when the screen opens and Enter moves on to the PIN. A correspondent who scans
+their badge here is sent to their own sign-in, the badge already read.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QLineEdit, QVBoxLayout, QWidget
@@ -13,14 +16,17 @@ from kiosk.domain.household import MAX_SCAN_CHARS
 from kiosk.errors import KioskError
 from kiosk.i18n import Texts
 from kiosk.services.identity import Identified, IdentityService
-from kiosk.ui.widgets import button, label, ScrollingPage
+from kiosk.ui.widgets import ScrollingPage, button, label
 
 
 class IdentifyScreen(QWidget):
     identified = Signal(object)  # Identified
+    badge_scanned = Signal(str)  # a correspondent's badge, as read
 
-    def __init__(self, identity: IdentityService, texts: Texts, parent: QWidget | None = None):
+    def __init__(self, identity: IdentityService, texts: Texts, is_badge: Callable[[str], bool],
+                 parent: QWidget | None = None):
         super().__init__(parent)
+        self.is_badge = is_badge
         self.setObjectName("screen")
         self.identity = identity
         self.texts = texts
@@ -55,13 +61,21 @@ class IdentifyScreen(QWidget):
         layout.addStretch(1)
         self.page = ScrollingPage(body)
         QVBoxLayout(self).addWidget(self.page)
-        self.card.returnPressed.connect(self.pin.setFocus)
+        self.card.returnPressed.connect(self._card_read)
         self.pin.returnPressed.connect(self.try_identify)
         self.submit.clicked.connect(self.try_identify)
 
     def start(self) -> None:
         self.reset()
         self.card.setFocus()
+
+    def _card_read(self) -> None:
+        scanned = self.card.text()
+        if self.is_badge(scanned):
+            self.reset()
+            self.badge_scanned.emit(scanned)
+            return
+        self.pin.setFocus()
 
     def try_identify(self) -> None:
         try:

@@ -230,8 +230,9 @@ class MainWindow(QMainWindow):
             elif name == "concierge_done":
                 widget = ConciergeDoneScreen(self.services, self.texts)
             elif name == "identify":
-                widget = IdentifyScreen(self.services.identity, self.texts)
+                widget = IdentifyScreen(self.services.identity, self.texts, self.services.staff.recognises_badge)
                 widget.identified.connect(self._identified)
+                widget.badge_scanned.connect(lambda badge: self.show_screen("staff_sign_in", badge, remember=False))
             elif name == "booking":
                 widget = BookingScreen(self.services, self.texts, lambda: self.staff_session)
                 widget.booked.connect(lambda booking: self.show_screen("booking_done", booking, remember=False))
@@ -290,7 +291,7 @@ class MainWindow(QMainWindow):
         elif name == "my_bookings":
             widget.show_household(self.identified.household)
         elif name in STAFF_SCREENS:
-            widget.start()
+            widget.start(*params)
         self._current = (name, params)
         self.stack.setCurrentWidget(widget)
         self._update_nav()

@@ -77,9 +77,11 @@ class StaffSignInScreen(QWidget):
         self.submit.clicked.connect(self.try_sign_in)
         self._show_mode()
 
-    def start(self) -> None:
+    def start(self, badge: str = "") -> None:
+        """Empty, or with a badge scanned on the beneficiaries' identification screen: then the PIN is asked."""
         self.reset()
-        self.badge.setFocus()
+        self.badge.setText(badge)
+        (self.pin if badge else self.badge).setFocus()
 
     def _show_mode(self) -> None:
         badge = self.mode.value() == BADGE

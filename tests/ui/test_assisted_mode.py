@@ -335,3 +335,16 @@ def test_reprints_from_my_bookings_in_assisted_mode_are_audited(qtbot, window, s
                                 for ref in (request.request_id, booking.booking_id)), timeout=10_000)
     reprints = [(e.target, e.details["kind"]) for e in services.audit.entries() if e.action == "voucher.reprint"]
     assert reprints == [(request.request_id, "pickup"), (booking.booking_id, "booking")]
+
+
+def test_a_badge_scanned_where_beneficiaries_identify_leads_to_the_correspondent_sign_in(qtbot, window, services):
+    window.with_identity(("my_bookings",))
+    identify = window.screens["identify"]
+    qtbot.keyClicks(identify.card, f"ACTIV:{SOPHIE_BADGE}")
+    qtbot.keyClick(identify.card, Qt.Key.Key_Return)
+    sign_in_screen = window.screens["staff_sign_in"]
+    assert window.current_screen() == "staff_sign_in"
+    assert sign_in_screen.badge.text() == f"ACTIV:{SOPHIE_BADGE}" and not identify.card.text()
+    qtbot.keyClicks(sign_in_screen.pin, SOPHIE_PIN)
+    qtbot.keyClick(sign_in_screen.pin, Qt.Key.Key_Return)
+    assert window.staff_session is not None and window.staff_session.display_name == SOPHIE

@@ -16,7 +16,8 @@ from kiosk.i18n import Texts
 from kiosk.services.context import KioskServices
 from kiosk.services.identity import Identified
 from kiosk.ui.printing import print_booking_voucher
-from kiosk.ui.widgets import button, empty_layout, label, ScrollingPage
+from kiosk.ui.receipt import ReceiptScreen
+from kiosk.ui.widgets import ScrollingPage, button, empty_layout, label
 
 
 class BookingScreen(QWidget):
@@ -155,62 +156,17 @@ class BookingScreen(QWidget):
         self.retranslate(self.texts)
 
 
-class BookingDoneScreen(QWidget):
+class BookingDoneScreen(ReceiptScreen):
     """The booking is recorded: say so plainly, give the code, print the voucher straight away."""
 
-    def __init__(self, services: KioskServices, texts: Texts, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("screen")
-        self.services = services
-        self.texts = texts
-        self.booking: Booking | None = None
-        self.headline = label(object_name="greeting")
-        self.code = label(object_name="code")
-        self.code_hint = label()
-        self.status = label(object_name="lead")
-        self.print_button = button(object_name="primary", big=True)
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(120, 40, 120, 40)
-        layout.setSpacing(24)
-        for widget in (self.headline, self.code, self.code_hint, self.status, self.print_button):
-            layout.addWidget(widget)
-        layout.addStretch(1)
-        self.page = ScrollingPage(body)
-        QVBoxLayout(self).addWidget(self.page)
-        self.print_button.clicked.connect(self.print_voucher)
+    def reference(self, booking: Booking) -> str:
+        return booking.booking_id
 
-    def show_booking(self, booking: Booking) -> None:
-        self.booking = booking
-        self.retranslate(self.texts)
-        self.print_voucher()
-
-    def print_voucher(self) -> None:
-        if self.booking is None:
-            return
-        self.print_button.setEnabled(False)
-        self.status.setText(self.texts("print.running"))
-        print_booking_voucher(self.services.vouchers, self.booking, self.texts, self._printed)
-
-    def _printed(self, booking_id: str, message: str) -> None:
-        if self.booking is None or booking_id != self.booking.booking_id:
-            return  # the person has gone: nothing of theirs is shown again
-        self.status.setText(message)
-        self.print_button.setEnabled(True)
-
-    def retranslate(self, texts: Texts) -> None:
-        self.texts = texts
-        self.page.scroll_buttons.set_names(texts("nav.up.name"), texts("nav.down.name"))
-        self.print_button.setText(texts("print.again"))
-        if self.booking is None:
-            for widget in (self.headline, self.code, self.code_hint, self.status):
-                widget.clear()
-            return
-        confirmed = self.booking.state == BookingState.CONFIRMED
+    def describe(self, booking: Booking, texts: Texts) -> None:
+        confirmed = booking.state == BookingState.CONFIRMED
         self.headline.setText(texts("done.confirmed" if confirmed else "done.requested"))
-        self.code.setText(texts("done.code", code=short_code(self.booking.booking_id)))
+        self.code.setText(texts("done.code", code=short_code(booking.booking_id)))
         self.code_hint.setText(texts("done.code_hint") if confirmed else texts("book.will_request"))
 
-    def reset(self) -> None:
-        self.booking = None
-        self.retranslate(self.texts)
+    def send_to_printer(self, booking: Booking, done: Callable[[str, str], None]) -> None:
+        print_booking_voucher(self.services.vouchers, booking, self.texts, done)

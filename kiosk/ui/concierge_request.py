@@ -39,6 +39,7 @@ from kiosk.services.concierge import ServiceOffer
 from kiosk.services.context import KioskServices
 from kiosk.services.identity import Identified
 from kiosk.ui.printing import print_pickup_ticket
+from kiosk.ui.receipt import ReceiptScreen
 from kiosk.ui.widgets import ScrollingPage, button, label, plain_button_text
 
 OPTION_COLUMNS = 3
@@ -358,65 +359,22 @@ class ConciergeRequestScreen(QWidget):
         self.retranslate(self.texts)
 
 
-class ConciergeDoneScreen(QWidget):
+class ConciergeDoneScreen(ReceiptScreen):
     """The request is recorded: say so, give the pickup code and when to come, print the ticket at once."""
 
-    def __init__(self, services: KioskServices, texts: Texts, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("screen")
-        self.services = services
-        self.texts = texts
-        self.request: ConciergeRequest | None = None
-        self.headline = label(object_name="greeting")
-        self.code = label(object_name="code")
-        self.when = label(object_name="lead")
-        self.code_hint = label()
-        self.status = label(object_name="lead")
-        self.print_button = button(object_name="primary", big=True)
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(120, 40, 120, 40)
-        layout.setSpacing(24)
-        for widget in (self.headline, self.code, self.when, self.code_hint, self.status, self.print_button):
-            layout.addWidget(widget)
-        layout.addStretch(1)
-        self.page = ScrollingPage(body)
-        QVBoxLayout(self).addWidget(self.page)
-        self.print_button.clicked.connect(self.print_ticket)
+    again_key = "ticket.again"
+    running_key = "ticket.running"
 
-    def show_request(self, request: ConciergeRequest) -> None:
-        self.request = request
-        self.retranslate(self.texts)
-        self.print_ticket()
+    def reference(self, request: ConciergeRequest) -> str:
+        return request.request_id
 
-    def print_ticket(self) -> None:
-        if self.request is None:
-            return
-        self.print_button.setEnabled(False)
-        self.status.setText(self.texts("ticket.running"))
-        print_pickup_ticket(self.services.vouchers, self.request, self.texts, self._printed)
-
-    def _printed(self, request_id: str, message: str) -> None:
-        if self.request is None or request_id != self.request.request_id:
-            return  # the person has gone: nothing of theirs is shown again
-        self.status.setText(message)
-        self.print_button.setEnabled(True)
-
-    def retranslate(self, texts: Texts) -> None:
-        self.texts = texts
-        self.page.scroll_buttons.set_names(texts("nav.up.name"), texts("nav.down.name"))
-        self.print_button.setText(texts("ticket.again"))
-        if self.request is None:
-            for widget in (self.headline, self.code, self.when, self.code_hint, self.status):
-                widget.clear()
-            return
+    def describe(self, request: ConciergeRequest, texts: Texts) -> None:
         self.headline.setText(texts("request.done"))
-        self.code.setText(texts("request.code", code=self.request.short_code))
-        ready = ready_from(form_for(self.request.service_id), self.request)
-        key = "request.when_day" if self.request.collect_on else "request.when_desk"
-        self.when.setText(texts(key, when=texts.moment(ready)))
+        self.code.setText(texts("request.code", code=request.short_code))
+        ready = ready_from(form_for(request.service_id), request)
+        key = "request.when_day" if request.collect_on else "request.when_desk"
+        self.next_step.setText(texts(key, when=texts.moment(ready)))
         self.code_hint.setText(texts("request.code_hint"))
 
-    def reset(self) -> None:
-        self.request = None
-        self.retranslate(self.texts)
+    def send_to_printer(self, request: ConciergeRequest, done: Callable[[str, str], None]) -> None:
+        print_pickup_ticket(self.services.vouchers, request, self.texts, done)

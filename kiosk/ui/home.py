@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVB
 
 from kiosk.i18n import Texts
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import label, pictogram_pixmap, ScrollingPage
+from kiosk.ui.widgets import ScrollingPage, label, pictogram_pixmap
 
 TILES = (
     # (destination, text key, pictogram, accent)

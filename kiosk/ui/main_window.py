@@ -283,11 +283,11 @@ class MainWindow(QMainWindow):
         elif name == "booking":
             widget.start(params[0], params[1], self.identified)
         elif name == "booking_done":
-            widget.show_booking(params[0])
+            widget.show_subject(params[0])
         elif name == "concierge_request":
             widget.start(params[0], self.identified)
         elif name == "concierge_done":
-            widget.show_request(params[0])
+            widget.show_subject(params[0])
         elif name == "my_bookings":
             widget.show_household(self.identified.household)
         elif name in STAFF_SCREENS:

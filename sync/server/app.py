@@ -9,6 +9,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated
 
+import anyio
+import anyio.to_thread
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
@@ -29,6 +31,10 @@ log = logging.getLogger("slvie.central")
 API_VERSION = "1"
 MAX_BODY_BYTES = 4 * 1024 * 1024
 RELEASE_EVERY_SECONDS = 30.0
+# Writes are one at a time (Database.write); pushes and enrolments waiting for the writer wait
+# here, in the event loop, instead of each holding one of the worker threads (40) that pulls
+# need: with 200 kiosks syncing at once, pulls (WAL readers, no lock) were starved behind them.
+WRITERS_IN_FLIGHT = 2
 ERROR = {"model": ErrorResponse}
 AUTH_ERRORS = {401: ERROR, 403: ERROR}
 
@@ -128,6 +134,13 @@ def create_app(db: Database | None = None, clock: Clock = local_now,
     app.add_middleware(BodyLimit)
     _add_error_handlers(app)
     app.state.db = db
+    writers: list[anyio.CapacityLimiter] = []
+
+    async def writing(function, *args):
+        """Run a write in a thread of its own small pool (made in the server's event loop on first use)."""
+        if not writers:
+            writers.append(anyio.CapacityLimiter(WRITERS_IN_FLIGHT))
+        return await anyio.to_thread.run_sync(function, *args, limiter=writers[0])
 
     @app.get("/v1/health", response_model=Health, tags=["kiosk"])
     def health() -> dict:
@@ -136,10 +149,10 @@ def create_app(db: Database | None = None, clock: Clock = local_now,
         return {"status": "ok", "time": fmt(clock())}
 
     @app.post("/v1/enroll", response_model=EnrollResponse, responses={403: ERROR, 422: ERROR}, tags=["kiosk"])
-    def enroll(body: EnrollRequest) -> dict:
+    async def enroll(body: EnrollRequest) -> dict:
         """Exchange a one-time enrolment code for this kiosk's own token."""
         try:
-            kiosk, token = auth.enroll(db, body.code, body.kiosk_name, clock())
+            kiosk, token = await writing(auth.enroll, db, body.code, body.kiosk_name, clock())
         except auth.EnrolmentRefused:
             raise ApiError(403, "enrolment_refused",
                            "Ce code d'enrôlement est inconnu, déjà utilisé ou expiré. Demandez-en un nouveau.",
@@ -152,9 +165,9 @@ def create_app(db: Database | None = None, clock: Clock = local_now,
 
     @app.post("/v1/operations", response_model=OperationsResponse, tags=["kiosk"],
               responses={**AUTH_ERRORS, 400: ERROR, 413: ERROR, 422: ERROR})
-    def push(body: OperationsRequest, kiosk: KioskAuth) -> Response:
+    async def push(body: OperationsRequest, kiosk: KioskAuth) -> Response:
         """Push up to 500 operations; one result each, in order; each op_id is applied at most once, forever."""
-        results = operations.push(db, kiosk, body.operations, clock)
+        results = await writing(operations.push, db, kiosk, body.operations, clock)
         return Response(json.dumps({"results": results}, ensure_ascii=False), media_type="application/json")
 
     @app.get("/v1/changes", response_model=ChangesPage, responses={**AUTH_ERRORS, 409: ERROR, 422: ERROR},

@@ -6,8 +6,10 @@ Installed by `kiosk.ui.app.start_kiosk` on the frameless full-screen window (not
   sees them: Alt+F4, Ctrl+Q, Ctrl+W, Ctrl+F4, Alt+Tab (when the system lets Qt see it),
   Alt+Esc, Ctrl+Esc, Alt+Space, Escape, F11, the Meta/Super keys, and whatever the
   platform binds to "Quit" or "Close";
-- a request to close the window or quit that comes from outside the program (the window
-  manager, the session) is refused; the program itself may still quit (`app.quit()`);
+- a request to close the window or to quit is refused, whoever sends it: Qt 6 delivers even
+  the program's own `app.quit()` as a request from the system, so the program ends its
+  event loop with `app.exit()` (a stop from the service manager, kiosk/service.py) or
+  through `exit_kiosk()`;
 - if the window stops being full screen or is minimised, it goes back to full screen,
   and when another application takes the screen the kiosk takes it back.
 
@@ -79,7 +81,6 @@ class KioskLockdown(QObject):
         self._app = app
         self._window = window
         self._exit_allowed = False
-        self._quitting = False  # the program itself called quit(): let its windows close
         self.refused = 0  # how many attempts were stopped (for tests and the log)
         self._retake = QTimer(self)
         self._retake.setSingleShot(True)
@@ -123,24 +124,17 @@ class KioskLockdown(QObject):
                 self._refuse("key %s", QKeySequence(event.keyCombination()).toString() or event.key())
             return True
         if kind == QEvent.Type.Quit and watched is self._app:
-            if event.spontaneous():
-                event.ignore()
-                self._refuse("quit request from the system")
-                return True
-            self._quitting = True
-            QTimer.singleShot(0, self._quit_settled)
-            return False
+            event.ignore()
+            self._refuse("quit request")
+            return True
         if watched is self._window:
-            if kind == QEvent.Type.Close and not self._quitting:
+            if kind == QEvent.Type.Close:
                 event.ignore()
                 self._refuse("close request")
                 return True
             if kind == QEvent.Type.WindowStateChange and not self._window.isFullScreen():
                 QTimer.singleShot(0, self._back_to_full_screen)
         return False
-
-    def _quit_settled(self) -> None:
-        self._quitting = False
 
     def _refuse(self, what: str, *args) -> None:
         self.refused += 1

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
 
 from kiosk.ui.app import start_kiosk
 from kiosk.ui.lockdown import KioskLockdown, current_lockdown
@@ -101,10 +100,12 @@ def test_leaving_full_screen_is_undone(kiosk, qtbot):
     qtbot.waitUntil(window.isFullScreen, timeout=2000)
 
 
-def test_the_program_itself_may_still_quit(kiosk, qtbot):
+def test_a_quit_is_refused_and_the_program_ends_its_loop_with_exit(kiosk):
     app, window = kiosk
-    QApplication.sendEvent(app, QEvent(QEvent.Type.Quit))  # what app.quit() sends, as code asks it
-    qtbot.waitUntil(lambda: not window.isVisible(), timeout=2000)
+    QTimer.singleShot(0, app.quit)  # delivered by Qt 6 as a request from the system: refused
+    QTimer.singleShot(200, lambda: app.exit(3))  # what a stop from the service manager does
+    assert app.exec() == 3
+    assert window.isVisible() and window.lockdown.refused >= 1
 
 
 def test_exit_kiosk_closes_the_window(kiosk, qtbot):

@@ -61,11 +61,6 @@ class SyncWorker(QObject):
 
     @Slot()
     def _setup(self) -> None:
-        # Its own connection: SQLite connections stay on the thread that uses them.
-        self._db = open_database(self._data_dir / DATABASE_FILE)
-        client = CentralClient(self._credential.server, self._credential.token,
-                               ca_bundle=self._config.central.ca_bundle or None)
-        self._engine = SyncEngine(self._db, client)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.cycle)
@@ -73,6 +68,15 @@ class SyncWorker(QObject):
         if QNetworkInformation.loadDefaultBackend() and QNetworkInformation.instance():
             QNetworkInformation.instance().reachabilityChanged.connect(self._reachability)
         self.cycle()
+
+    def _open_engine(self) -> None:
+        """In the first cycle, so that a store that cannot be opened yet is retried like any failure."""
+        # Its own connection: SQLite connections stay on the thread that uses them.
+        if self._db is None:
+            self._db = open_database(self._data_dir / DATABASE_FILE)
+        client = CentralClient(self._credential.server, self._credential.token,
+                               ca_bundle=self._config.central.ca_bundle or None)
+        self._engine = SyncEngine(self._db, client)
 
     def _reachability(self, reachability: QNetworkInformation.Reachability) -> None:
         if reachability == QNetworkInformation.Reachability.Online:
@@ -84,6 +88,8 @@ class SyncWorker(QObject):
         problem = None
         delay_ms = self._interval_ms
         try:
+            if self._engine is None:
+                self._open_engine()
             report = self._engine.run_cycle()
             self._failures = 0
             log.info("sync: %s", report.summary())
@@ -112,6 +118,8 @@ class SyncWorker(QObject):
         self.status_changed.emit(status)
 
     def _status(self, problem: dict | None) -> dict:
+        if self._db is None:
+            return {"online": False, "last_success": None, "pending": 0, "parked": 0, "problem": problem}
         waiting = counts(self._db)
         last = read_state(self._db, "sync_last_success")
         return {

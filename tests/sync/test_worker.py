@@ -91,3 +91,20 @@ def test_several_unexpected_errors_in_a_row_back_off_and_sync_goes_on(qtbot, tmp
     statuses = run_worker(qtbot, tmp_path, cycles=4)
     assert [s["online"] for s in statuses[:4]] == [False, False, False, True]
     assert delays[:3] == [1, 2, 3]  # the failures count up across kinds of errors: backoff, not a tight loop
+
+
+def test_a_store_that_cannot_be_opened_yet_is_retried_like_any_failure(qtbot, tmp_path, scripted):
+    data_dir = tmp_path / "later"  # not there yet: the worker's connection cannot open
+    credential = Credential("http://127.0.0.1:9", "K-1", "SITE", "slvk_" + "T" * 43)
+    worker = SyncWorker(data_dir, KioskConfig(), credential, interval_seconds=3600)
+    statuses: list[dict] = []
+    worker.status_changed.connect(statuses.append)
+    worker.start()
+    try:
+        qtbot.waitUntil(lambda: len(statuses) >= 1, timeout=10_000)
+        assert not statuses[0]["online"] and statuses[0]["problem"]
+        data_dir.mkdir()
+        qtbot.waitUntil(lambda: any(s["online"] for s in statuses), timeout=10_000)
+    finally:
+        worker.stop()
+    assert scripted.calls >= 1

@@ -42,7 +42,7 @@ from kiosk.ui.offer_detail import OfferDetailScreen
 from kiosk.ui.offer_list import OfferListScreen
 from kiosk.ui.queue import QueueScreen
 from kiosk.ui.printing import print_voucher
-from kiosk.ui.speech import Narrator, open_speech
+from kiosk.ui.speech import Narrator
 from kiosk.ui.staff_home import StaffHomeScreen
 from kiosk.ui.staff_sign_in import StaffSignInScreen
 from kiosk.ui.sync_state import SyncStateScreen
@@ -51,6 +51,7 @@ from kiosk.ui.widgets import Overlay, apply_style, button, label
 from sync.worker import SyncWorker
 
 CLOCK_REFRESH_MS = 15_000
+SPEECH_WARM_UP_MS = 2_000  # once home is painted: the speech engine takes seconds to connect
 # The correspondents' screens: reached only from the staff access, each refreshed by start().
 STAFF_SCREENS = ("staff_sign_in", "staff_home", "assisted_identify", "queue", "sync_state")
 
@@ -148,7 +149,7 @@ class MainWindow(QMainWindow):
         self.top_bar = TopBar(self.site.name, self.site.slvie)
         self.access_bar = AccessBar()
         self.theme = Theme()
-        self.narrator = Narrator(open_speech(services.config.display.speech), self)
+        self.narrator = Narrator(services.config.display.speech, self)
         self.back_button = button()
         self.home_button = button()
         self.hello = label(object_name="heading", wrap=False)
@@ -455,6 +456,7 @@ class MainWindow(QMainWindow):
         self._refresh_bar()
         self._clock_timer.start()
         self.idle.start()
+        QTimer.singleShot(SPEECH_WARM_UP_MS, self.narrator.prepare)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         if self.staff_session is not None:

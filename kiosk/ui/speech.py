@@ -58,11 +58,25 @@ def screen_reading(screen: QWidget) -> list[str]:
 class Narrator(QObject):
     """Reads a screen when asked, then follows each button the person presses."""
 
-    def __init__(self, speech: QTextToSpeech | None, parent: QObject | None = None):
+    def __init__(self, engine: str, parent: QObject | None = None):
         super().__init__(parent)
-        self.speech = speech
+        self._engine = engine
+        self._speech: QTextToSpeech | None = None
+        self._opened = False
         self.active = False
         self.language = "fr"
+
+    @property
+    def speech(self) -> QTextToSpeech | None:
+        """The engine, opened on first use: connecting to speech-dispatcher takes seconds, which
+        the first painted screen must not wait for (the window calls `prepare` just after)."""
+        if not self._opened:
+            self._opened = True
+            self._speech = open_speech(self._engine)
+        return self._speech
+
+    def prepare(self) -> None:
+        self.speech  # noqa: B018 - opened now, while nobody is waiting for it
 
     @property
     def available(self) -> bool:

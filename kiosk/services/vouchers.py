@@ -21,7 +21,6 @@ from kiosk.domain.concierge import ConciergeRequest, RequestState, form_for, rea
 from kiosk.domain.voucher import Voucher, VoucherKind, VoucherState, encode_payload
 from kiosk.errors import KioskError
 from kiosk.printing.printer import PrintJob, print_pdf
-from kiosk.printing.voucher_pdf import render_voucher_pdf
 from kiosk.signing_key import load_or_create_signing_key
 from kiosk.store.catalog import list_concierge_services, load_offer
 from kiosk.store.households import load_household
@@ -122,6 +121,8 @@ class VoucherService:
     def write_pdf(self, voucher: Voucher, language: str) -> Path:
         """Sign, render and keep the voucher. No store access: safe to run in a worker."""
         payload = encode_payload(voucher, load_or_create_signing_key(self._data_dir))
+        from kiosk.printing.voucher_pdf import render_voucher_pdf  # reportlab: only once a voucher is made
+
         pdf = render_voucher_pdf(voucher, payload, self._config.printer.layout, language,
                                  site_name=self._config.site.name)
         self._dir.mkdir(parents=True, exist_ok=True)

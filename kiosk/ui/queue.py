@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QButtonGroup, QFrame, QGridLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from kiosk.domain.concierge import (
@@ -30,7 +30,7 @@ from kiosk.errors import KioskError
 from kiosk.i18n import Texts
 from kiosk.services.concierge import MAX_PICKUP_INPUT, QueueItem
 from kiosk.services.context import KioskServices
-from kiosk.ui.widgets import ScrollingPage, button, empty_layout, label, plain_button_text
+from kiosk.ui.widgets import ScrollingPage, button, empty_layout, label, overlay_dialog, plain_button_text
 from kiosk.ui.printing import print_voucher
 
 OPEN, FINISHED = "open", "finished"
@@ -134,22 +134,8 @@ class ReasonPicker(QWidget):
 
     def __init__(self, parent: QWidget):
         super().__init__(parent)
-        self.setObjectName("overlay")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        dialog = QFrame()
-        dialog.setObjectName("dialog")
-        dialog.setMaximumWidth(1000)
-        self.inner = QVBoxLayout(dialog)
-        self.inner.setContentsMargins(40, 36, 40, 36)
+        self.inner = overlay_dialog(self, 1000)
         self.inner.setSpacing(18)
-        outer = QVBoxLayout(self)
-        outer.addStretch(1)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(dialog, 4)
-        row.addStretch(1)
-        outer.addLayout(row)
-        outer.addStretch(1)
         self.hide()
 
     def open(self, title: str, reasons: Sequence[StateReason], language: str, keep: str,

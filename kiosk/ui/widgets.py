@@ -204,21 +204,35 @@ class ScrollingPage(QWidget):
         row.addWidget(self.scroll_buttons)
 
 
+def overlay_dialog(overlay: QWidget, max_width: int) -> QVBoxLayout:
+    """Make `overlay` a dimmed layer over the window with a dialog in its middle; returns the dialog's layout."""
+    overlay.setObjectName("overlay")
+    overlay.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+    dialog = QFrame()
+    dialog.setObjectName("dialog")
+    dialog.setMaximumWidth(max_width)
+    inner = QVBoxLayout(dialog)
+    inner.setContentsMargins(40, 36, 40, 36)
+    outer = QVBoxLayout(overlay)
+    outer.addStretch(1)
+    row = QHBoxLayout()
+    row.addStretch(1)
+    row.addWidget(dialog, 4)
+    row.addStretch(1)
+    outer.addLayout(row)
+    outer.addStretch(1)
+    return inner
+
+
 class Overlay(QWidget):
     """A message over the whole window with one big button, and a second one when a choice is
     asked ("Oui, annuler" / "Non, garder"): no separate window on a kiosk."""
 
     def __init__(self, parent: QWidget):
         super().__init__(parent)
-        self.setObjectName("overlay")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self._on_close: Callable[[], None] | None = None
         self._on_secondary: Callable[[], None] | None = None
-        dialog = QFrame()
-        dialog.setObjectName("dialog")
-        dialog.setMaximumWidth(900)
-        inner = QVBoxLayout(dialog)
-        inner.setContentsMargins(40, 36, 40, 36)
+        inner = overlay_dialog(self, 900)
         inner.setSpacing(24)
         self.title = label(object_name="title")
         self.message = label(object_name="lead")
@@ -228,14 +242,6 @@ class Overlay(QWidget):
         inner.addWidget(self.message)
         inner.addWidget(self.action)
         inner.addWidget(self.secondary)
-        outer = QVBoxLayout(self)
-        outer.addStretch(1)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(dialog, 4)
-        row.addStretch(1)
-        outer.addLayout(row)
-        outer.addStretch(1)
         self.action.clicked.connect(self._close)
         self.secondary.clicked.connect(self._choose_secondary)
         parent.installEventFilter(self)

@@ -46,3 +46,13 @@ def services(tmp_path: Path, catalog_file: Path, households_file: Path, clock: C
                            demo_catalog=catalog_file, demo_households=households_file)
     yield opened
     opened.close()
+
+
+@pytest.fixture(autouse=True)
+def no_log_handler_outlives_its_test():
+    """Commands run in-process install the kiosk's log handlers (kiosk.logs): a console handler
+    left on a test's captured stderr would fail every later record once that stream is closed."""
+    yield
+    from kiosk.logs import stop_logging
+
+    stop_logging()

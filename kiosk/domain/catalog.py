@@ -106,6 +106,9 @@ class ConciergeService:
     hours_en: str
     pictogram: str
 
+    def name(self, language: str) -> str:
+        return self.name_fr if language == "fr" else self.name_en
+
 
 @dataclass(frozen=True)
 class Catalog:

@@ -687,6 +687,17 @@ def describe_answers(form: ServiceForm, answers: Mapping[str, object], language:
     return rows
 
 
+def service_name(service: ConciergeService | None, service_id: str, language: str) -> str:
+    """A request's service in `language`; its id when the centre no longer offers it."""
+    return service.name(language) if service else service_id
+
+
+def request_title(service: ConciergeService | None, request: ConciergeRequest, language: str) -> str:
+    """What heads a request on a screen or a ticket: "Pressing × 3"."""
+    name = service_name(service, request.service_id, language)
+    return name if request.quantity <= 1 else f"{name} × {request.quantity}"
+
+
 def ready_message(form: ServiceForm, service_name_fr: str, service_name_en: str) -> tuple[str, str]:
     """What the kiosk says first to a person whose request is ready: "Votre pressing est prêt."."""
     return form.ready_fr.format(name=service_name_fr), form.ready_en.format(name=service_name_en)

@@ -45,6 +45,8 @@ from kiosk.domain.concierge import (
     new_request_id,
     prepare_form,
     ready_message,
+    request_title,
+    service_name,
     validate_answers,
 )
 from kiosk.domain.household import Household
@@ -63,7 +65,7 @@ from kiosk.services.identity import Identified
 from kiosk.services.staff import StaffAuthService
 from kiosk.signing_key import load_or_create_signing_key
 from kiosk.store import concierge as concierge_store
-from kiosk.store.catalog import list_concierge_services
+from kiosk.store.catalog import list_concierge_services, load_concierge_service
 from kiosk.store.database import transaction
 from kiosk.store.households import load_household
 from kiosk.store.outbox import enqueue
@@ -138,7 +140,7 @@ class ConciergeRequests:
         return list_concierge_services(self._db)
 
     def service(self, service_id: str) -> ConciergeService:
-        found = next((s for s in self.services() if s.id == service_id), None)
+        found = load_concierge_service(self._db, service_id)
         if found is None:
             raise UnknownService("Ce service n'est plus proposé ici.", "This service is no longer offered here.")
         return found
@@ -200,8 +202,8 @@ class ConciergeRequests:
         notices = []
         for request in concierge_store.ready_requests(self._db, household.household_id):
             service = names.get(request.service_id)
-            fr, en = ready_message(form_for(request.service_id), service.name_fr if service else request.service_id,
-                                   service.name_en if service else request.service_id)
+            fr, en = ready_message(form_for(request.service_id), service_name(service, request.service_id, "fr"),
+                                   service_name(service, request.service_id, "en"))
             notices.append(ReadyNotice(request, fr, en))
         return notices
 
@@ -214,6 +216,14 @@ class ConciergeRequests:
 
     def request(self, request_id: str) -> ConciergeRequest | None:
         return concierge_store.load_request(self._db, request_id)
+
+    def service_name(self, service_id: str, language: str) -> str:
+        """The service's name in `language`, or its id when it is no longer offered."""
+        return service_name(load_concierge_service(self._db, service_id), service_id, language)
+
+    def title(self, request: ConciergeRequest, language: str) -> str:
+        """"Pressing × 3", as the request's card or ticket is headed."""
+        return request_title(load_concierge_service(self._db, request.service_id), request, language)
 
     def describe(self, request: ConciergeRequest, language: str) -> list[tuple[str, str]]:
         """The answers of a request as (label, value) lines in `language` (the note is `request.note`)."""
@@ -238,8 +248,8 @@ class ConciergeRequests:
             form = form_for(request.service_id)
             items.append(QueueItem(
                 request=request,
-                service_name_fr=service.name_fr if service else request.service_id,
-                service_name_en=service.name_en if service else request.service_id,
+                service_name_fr=service_name(service, request.service_id, "fr"),
+                service_name_en=service_name(service, request.service_id, "en"),
                 person_name=person.display_name if person else request.person_id,
                 moves=tuple(allowed_moves(request.state, Actor.CORRESPONDENT)),
                 details_fr=tuple(describe_answers(form, request.answers, "fr")),

@@ -17,12 +17,12 @@ import sqlite_utils
 from kiosk.config import KioskConfig
 from kiosk.domain.booking import Booking, BookingState
 from kiosk.domain.catalog import BookingMode
-from kiosk.domain.concierge import ConciergeRequest, RequestState, form_for, ready_from
+from kiosk.domain.concierge import ConciergeRequest, RequestState, form_for, ready_from, request_title
 from kiosk.domain.voucher import Voucher, VoucherKind, VoucherState, encode_payload
 from kiosk.errors import KioskError
 from kiosk.printing.printer import PrintJob, print_pdf
 from kiosk.signing_key import load_or_create_signing_key
-from kiosk.store.catalog import list_concierge_services, load_offer
+from kiosk.store.catalog import load_concierge_service, load_offer
 from kiosk.store.households import load_household
 
 VOUCHER_DIR = "vouchers"
@@ -100,9 +100,7 @@ class VoucherService:
                 "Cette demande est annulée, refusée ou déjà remise : il n'y a pas de ticket à imprimer.",
                 "This request was cancelled, refused or already handed over: there is no ticket to print.",
             )
-        service = next((s for s in list_concierge_services(self._db) if s.id == request.service_id), None)
-        name = (service.name_fr if language == "fr" else service.name_en) if service else request.service_id
-        title = name if request.quantity <= 1 else f"{name} × {request.quantity}"
+        title = request_title(load_concierge_service(self._db, request.service_id), request, language)
         start = ready_from(form_for(request.service_id), request)
         return Voucher(
             kind=VoucherKind.PICKUP,

@@ -186,10 +186,16 @@ def list_categories(db: sqlite_utils.Database) -> list[Category]:
 
 
 def list_concierge_services(db: sqlite_utils.Database) -> list[ConciergeService]:
-    return [
-        ConciergeService(**{k: v for k, v in r.items() if k != "position"})
-        for r in db.query("SELECT * FROM concierge_services ORDER BY position")
-    ]
+    return [_concierge_service(r) for r in db.query("SELECT * FROM concierge_services ORDER BY position")]
+
+
+def load_concierge_service(db: sqlite_utils.Database, service_id: str) -> ConciergeService | None:
+    row = next(db.query("SELECT * FROM concierge_services WHERE id = ?", [service_id]), None)
+    return _concierge_service(row) if row else None
+
+
+def _concierge_service(row: dict) -> ConciergeService:
+    return ConciergeService(**{k: v for k, v in row.items() if k != "position"})
 
 
 def refresh_next_starts(db: sqlite_utils.Database, now: datetime) -> None:

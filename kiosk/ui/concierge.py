@@ -64,7 +64,7 @@ class ConciergeScreen(QWidget):
         picture.setPixmap(pictogram_pixmap(service.pictogram, 72, self.theme.palette.text))
         row.addWidget(picture, 0, Qt.AlignmentFlag.AlignTop)
         words = QVBoxLayout()
-        name = label(service.name_fr if fr else service.name_en, "heading")
+        name = label(service.name(texts.language), "heading")
         words.addWidget(name)
         words.addWidget(label(service.description_fr if fr else service.description_en))
         words.addWidget(label(service.hours_fr if fr else service.hours_en, "muted"))

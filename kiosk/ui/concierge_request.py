@@ -328,7 +328,7 @@ class ConciergeRequestScreen(QWidget):
             return
         fr = texts.language == "fr"
         service = self.offer.service
-        self.title.setText(service.name_fr if fr else service.name_en)
+        self.title.setText(service.name(texts.language))
         self.hours.setText(service.hours_fr if fr else service.hours_en)
         for field in self.offer.form.fields:
             name = field.label(texts.language)

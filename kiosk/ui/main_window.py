@@ -415,8 +415,7 @@ class MainWindow(QMainWindow):
         if request is None:
             return
         texts = self.texts
-        service = next((s for s in self.services.concierge.services() if s.id == request.service_id), None)
-        name = (service.name_fr if texts.language == "fr" else service.name_en) if service else request.service_id
+        name = self.services.concierge.service_name(request.service_id, texts.language)
         self.notice.open(
             texts("mine.request.cancel.title"),
             texts("mine.request.cancel.message", name=name),

@@ -112,9 +112,7 @@ class MyBookingsScreen(QWidget):
         row = QHBoxLayout(card)
         row.setContentsMargins(20, 14, 20, 14)
         words = QVBoxLayout()
-        service = next((s for s in self.services.concierge.services() if s.id == request.service_id), None)
-        name = (service.name_fr if fr else service.name_en) if service else request.service_id
-        words.addWidget(label(name if request.quantity <= 1 else f"{name} × {request.quantity}", "heading"))
+        words.addWidget(label(self.services.concierge.title(request, texts.language), "heading"))
         for field, value in self.services.concierge.describe(request, texts.language):
             words.addWidget(label(f"{field} : {value}" if fr else f"{field}: {value}"))
         if request.estimate_cents is None:

@@ -352,7 +352,7 @@ class QueueScreen(QWidget):
               else STATE_LABELS[value][0 if fr else 1]) for value in STATE_FILTERS], self.state_filter.value())
         self.service_filter.set_choices(
             [(ALL_SERVICES, texts("queue.service.all"))]
-            + [(s.id, s.name_fr if fr else s.name_en) for s in self.services.concierge.services()],
+            + [(s.id, s.name(texts.language)) for s in self.services.concierge.services()],
             self.service_filter.value())
         self._name_filters()
         if self.staff() is not None and self.isVisible():

@@ -40,7 +40,7 @@ from kiosk.services.context import KioskServices
 from kiosk.services.identity import Identified
 from kiosk.ui.printing import print_pickup_ticket
 from kiosk.ui.receipt import ReceiptScreen
-from kiosk.ui.widgets import ScrollingPage, button, label, plain_button_text
+from kiosk.ui.widgets import ScrollingPage, button, empty_layout, label, plain_button_text
 
 OPTION_COLUMNS = 3
 
@@ -351,10 +351,7 @@ class ConciergeRequestScreen(QWidget):
         self.controls = {}
         self.field_labels = {}
         self.field_errors = {}
-        while self.fields.count():
-            widget = self.fields.takeAt(0).widget()
-            widget.setParent(None)
-            widget.deleteLater()
+        empty_layout(self.fields)
         self.error.clear()
         self.retranslate(self.texts)
 

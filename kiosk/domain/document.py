@@ -17,13 +17,25 @@ _MOMENT_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}")
 class DocumentReader:
     """Typed access to one JSON object, failing with the path of the offending field."""
 
+    __slots__ = ("value", "error", "refused", "_path", "_place")
+
     def __init__(self, value: object, path: str, error: type[KioskError], refused_fr: str, refused_en: str):
         self.error = error
         self.refused = (refused_fr, refused_en)
         if not isinstance(value, dict):
             raise error(f"{refused_fr} : {path} doit être un objet JSON.", f"{refused_en}: {path} must be a JSON object.")
         self.value = value
-        self.path = path
+        self._path = path
+        self._place: tuple[DocumentReader, str, int] | None = None
+
+    @property
+    def path(self) -> str:
+        # An item of a list keeps where it stands and spells its path only when a message needs it:
+        # a pulled page holds half a million items, and nearly all of them are valid.
+        if self._place is None:
+            return self._path
+        parent, key, index = self._place
+        return f"{parent.path}.{key}[{index}]"
 
     def fail(self, key: str, fr: str, en: str) -> KioskError:
         return self.error(f"{self.refused[0]} : {self.path}.{key} {fr}.", f"{self.refused[1]}: {self.path}.{key} {en}.")
@@ -107,5 +119,11 @@ class DocumentReader:
         if not min_count <= len(value) <= max_count:
             raise self.fail(key, f"doit compter de {min_count} à {max_count} éléments",
                             f"must hold {min_count} to {max_count} items")
-        return [DocumentReader(item, f"{self.path}.{key}[{i}]", self.error, *self.refused)
-                for i, item in enumerate(value)]
+        return [self._item(item, key, index) for index, item in enumerate(value)]
+
+    def _item(self, value: object, key: str, index: int) -> DocumentReader:
+        if not isinstance(value, dict):
+            raise self.fail(f"{key}[{index}]", "doit être un objet JSON", "must be a JSON object")
+        item = DocumentReader.__new__(DocumentReader)
+        item.error, item.refused, item.value, item._place = self.error, self.refused, value, (self, key, index)
+        return item

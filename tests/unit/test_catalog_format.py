@@ -58,6 +58,13 @@ def test_the_message_says_where_the_problem_is():
     assert "offers[0].sessions[0].taken" in caught.value.en
 
 
+def test_an_item_that_is_not_an_object_is_named_by_its_place_in_both_languages():
+    with pytest.raises(CatalogError) as caught:
+        parse_catalog(_broken(lambda d: d["offers"][1]["sessions"].append("samedi")))
+    assert caught.value.fr.endswith("catalogue.offers[1].sessions[1] doit être un objet JSON.")
+    assert caught.value.en.endswith("catalogue.offers[1].sessions[1] must be a JSON object.")
+
+
 def test_shifting_moves_every_session_by_the_same_days():
     catalog = parse_catalog(sample_catalog())
     shifted = shift_catalog(catalog, 30)

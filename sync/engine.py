@@ -23,6 +23,7 @@ import json
 import logging
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -42,7 +43,7 @@ from kiosk.store import concierge as concierge_store
 from kiosk.store import households as household_store
 from kiosk.store import outbox
 from kiosk.store import staff as staff_store
-from kiosk.store.database import transaction
+from kiosk.store.database import checkpoint, transaction
 from kiosk.store.state import read_state, write_state
 from sync.client import CentralClient, RequestRefused, TransientError
 
@@ -195,17 +196,25 @@ class SyncEngine:
     # -- pull ------------------------------------------------------------------------------
 
     def pull(self, report: CycleReport) -> None:
+        """Pages in order; the next one is fetched while this one is written, so the centre's
+        time and the kiosk's overlap. Nothing is asked for past a page that failed validation,
+        and a cycle ends only once the page in flight is back (its answer then unused)."""
         cursor = int(read_state(self.db, "sync_cursor") or 0)
-        for _ in range(MAX_PAGES_PER_CYCLE):
-            page = self.client.changes(cursor, self.pull_page)
-            changes, next_cursor, more, tiers = self._validate_page(page, cursor)
-            self._apply_page(changes, next_cursor, tiers)
-            report.pulled += len(changes)
-            report.pages += 1
-            cursor = next_cursor
-            if not more:
-                break
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as fetcher:
+            in_flight = fetcher.submit(self.client.changes, cursor, self.pull_page)
+            for pages_left in range(MAX_PAGES_PER_CYCLE - 1, -1, -1):
+                changes, next_cursor, more, tiers = self._validate_page(in_flight.result(), cursor)
+                if more and pages_left:
+                    in_flight = fetcher.submit(self.client.changes, next_cursor, self.pull_page)
+                self._apply_page(changes, next_cursor, tiers)
+                report.pulled += len(changes)
+                report.pages += 1
+                cursor = next_cursor
+                if not more:
+                    break
         report.cursor = cursor
+        if report.pulled:
+            checkpoint(self.db)
 
     def _validate_page(self, page: dict, cursor: int) -> tuple[list[tuple[str, str, object]], int, bool, int]:
         def bad(what: str) -> PageRejected:

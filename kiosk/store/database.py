@@ -20,6 +20,12 @@ from kiosk.errors import KioskError, SchemaTooNewError
 from kiosk.store.migrations import MIGRATIONS
 
 DATABASE_FILE = "kiosk.sqlite3"
+# A checkpoint copies the write-ahead log into the database file and syncs it. SQLite's default,
+# every 1000 pages (4 MB), runs one after each page of a large pull; every 8192 pages (32 MB)
+# the initial pull of 50,000 offers is about a second faster. After a pull that wrote
+# something, the sync engine checkpoints at once (`checkpoint`), so a screen's commit does not
+# inherit a large log.
+CHECKPOINT_PAGES = 8192
 _savepoints = itertools.count(1)
 # Which thread opened the transaction in progress on a connection: only it may nest in it.
 _outer: dict[int, int] = {}
@@ -60,9 +66,15 @@ def open_database(path: Path) -> sqlite_utils.Database:
         )
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}")
     conn.execute("PRAGMA foreign_keys = ON")
     migrate(db)
     return db
+
+
+def checkpoint(db: sqlite_utils.Database) -> None:
+    """Copy the log into the database now, without waiting for readers or blocking writers."""
+    db.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 def migrate(db: sqlite_utils.Database) -> None:

@@ -152,6 +152,28 @@ def test_pulled_figures_never_give_away_seats_taken_offline(make_kiosk, centre, 
     assert session.site_taken == 2  # the centre does not know them yet; the kiosk keeps them
 
 
+@pytest.mark.parametrize("fault", ["drop_response", "error500", ("replace", b"not json")])
+def test_a_pull_broken_after_two_pages_keeps_them_asks_no_further_and_finishes_next_time(make_kiosk, proxy, fault):
+    """Pages come two changes at a time; the next is fetched while one is written."""
+    reference = make_kiosk("reference")
+    reference.engine.pull_page = 2
+    complete = reference.sync()
+    assert complete.pages > 3
+    kiosk = make_kiosk()
+    kiosk.engine.pull_page = 2
+    proxy.requests_seen = 0
+    proxy.inject(None, None, fault)  # this cycle has nothing to push: every request is a page
+    with pytest.raises((TransientError, PageRejected)):
+        kiosk.sync()
+    assert proxy.requests_seen == 3  # nothing was asked for past the broken page
+    kept = int(read_state(kiosk.services.db, "sync_cursor"))
+    assert 0 < kept < complete.cursor  # the two good pages are written, with their cursor
+    kiosk.sync()
+    assert int(read_state(kiosk.services.db, "sync_cursor")) == complete.cursor
+    assert kiosk.services.catalog.offer_count() == reference.services.catalog.offer_count()
+    assert claire(kiosk).tier == 3
+
+
 @pytest.mark.parametrize("page, why", [
     (b"not json", "unreadable"),
     (json.dumps({"changes": "x", "cursor": 1, "more": False}).encode(), "envelope"),

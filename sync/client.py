@@ -86,8 +86,8 @@ class CentralClient:
         try:
             response = self._session.request(method, f"{self.base_url}{API_PREFIX}{path}", headers=headers,
                                              timeout=self._timeout, verify=self._verify,
-                                             proxies=self._proxies, **kwargs)
-            body = response.content
+                                             proxies=self._proxies, stream=True, **kwargs)
+            body = _read_body(response)
         except requests.exceptions.SSLError as error:
             raise TransientError(f"TLS verification failed: {type(error).__name__}",
                                  "Le certificat du serveur central n'est pas reconnu.",
@@ -148,6 +148,18 @@ class CentralClient:
 
     def changes(self, cursor: int, limit: int) -> dict:
         return self._request("GET", "/changes", params={"cursor": cursor, "limit": limit})
+
+
+def _read_body(response: requests.Response) -> bytes:
+    """The answer's body, read no further than MAX_RESPONSE_BYTES + 1: a runaway answer never fills the memory."""
+    chunks, size = [], 0
+    for chunk in response.iter_content(chunk_size=1024 * 1024):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > MAX_RESPONSE_BYTES:
+            response.close()
+            break
+    return b"".join(chunks)
 
 
 def _bundle_from_environment() -> str | None:

@@ -174,6 +174,19 @@ def test_a_pull_broken_after_two_pages_keeps_them_asks_no_further_and_finishes_n
     assert claire(kiosk).tier == 3
 
 
+def test_an_answer_too_large_is_refused_and_changes_nothing(make_kiosk, monkeypatch):
+    kiosk = make_kiosk()
+    monkeypatch.setattr("sync.client.MAX_RESPONSE_BYTES", 2_000)  # the first page of the sample is larger
+    with pytest.raises(TransientError) as refused:
+        kiosk.sync()
+    assert refused.value.fr == "Réponse trop grande du serveur central."
+    assert refused.value.en == "Answer from the central server too large."
+    assert read_state(kiosk.services.db, "sync_cursor") is None
+    assert kiosk.services.catalog.offer_count() == 0
+    monkeypatch.undo()
+    assert kiosk.sync().pulled > 0
+
+
 @pytest.mark.parametrize("page, why", [
     (b"not json", "unreadable"),
     (json.dumps({"changes": "x", "cursor": 1, "more": False}).encode(), "envelope"),

@@ -33,7 +33,7 @@ def _moment(value: datetime) -> str:
 def replace_catalog(db: sqlite_utils.Database, catalog: Catalog, as_of: datetime) -> None:
     """Swap the whole offer for `catalog` in one transaction (seeding a kiosk)."""
     with transaction(db):
-        for table in ("sessions", "prices", "offers_fts", "offers", "categories", "concierge_services"):
+        for table in ("sessions", "offers_fts", "offers", "categories", "concierge_services"):
             db.execute(f"DELETE FROM {table}")
         _write_categories(db, catalog.categories)
         _write_offers(db, list(enumerate(catalog.offers, start=1)), as_of)
@@ -88,8 +88,7 @@ def _delete_offer_rows(db: sqlite_utils.Database, nums: list[int]) -> None:
     if not nums:
         return
     marks = ",".join("?" * len(nums))
-    for table, column in (("sessions", "offer_num"), ("prices", "offer_num"), ("offers_fts", "rowid"),
-                          ("offers", "num")):
+    for table, column in (("sessions", "offer_num"), ("offers_fts", "rowid"), ("offers", "num")):
         db.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", nums)
 
 
@@ -123,13 +122,14 @@ def _write_offers(db: sqlite_utils.Database, offers: list[tuple[int, Offer]], as
         row[0]: f"{row[1]} {row[2]}" for row in db.execute("SELECT id, name_fr, name_en FROM categories")
     }
     db.conn.executemany(
-        "INSERT INTO offers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO offers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 num, o.id, o.level.value, o.category, o.title, o.summary, o.description, o.organiser,
                 o.location, o.booking_mode.value, o.bon_plan, o.discount_percent, o.trans_slvie,
                 o.age_min, o.age_max, o.cancel_days_before, o.price_from,
                 min((_moment(s.start) for s in o.sessions if s.start >= as_of), default=None),
+                " ".join(map(str, o.prices)),
             )
             for num, o in offers
         ],
@@ -141,10 +141,6 @@ def _write_offers(db: sqlite_utils.Database, offers: list[tuple[int, Offer]], as
             (num, o.title, o.summary, o.location, o.organiser, category_names.get(o.category, ""), _tags(o))
             for num, o in offers
         ],
-    )
-    db.conn.executemany(
-        "INSERT INTO prices VALUES (?, ?, ?)",
-        [(num, tier, cents) for num, o in offers for tier, cents in enumerate(o.prices, start=1)],
     )
     stamp = _moment(as_of)
     db.conn.executemany(
@@ -303,9 +299,6 @@ def load_offer(db: sqlite_utils.Database, offer_id: str) -> Offer | None:
     if not rows:
         return None
     r = rows[0]
-    prices = tuple(
-        row["cents"] for row in db.query("SELECT cents FROM prices WHERE offer_num = ? ORDER BY tier", [r["num"]])
-    )
     sessions = tuple(
         Session(
             id=s["id"],
@@ -336,6 +329,6 @@ def load_offer(db: sqlite_utils.Database, offer_id: str) -> Offer | None:
         age_min=r["age_min"],
         age_max=r["age_max"],
         cancel_days_before=r["cancel_days_before"],
-        prices=prices,
+        prices=tuple(int(cents) for cents in r["prices"].split()),
         sessions=sessions,
     )

@@ -272,9 +272,21 @@ MIGRATION_4_OUTBOX_SUBJECT_INDEXES = [
     "CREATE INDEX outbox_by_booking ON outbox(json_extract(payload, '$.booking_id'))",
 ]
 
+# Prices are only ever read whole, with their offer: one column of the offer ("500 800 1100 …",
+# cents by tier) instead of a row per tier. A pull of 50,000 offers wrote 350,000 price rows.
+MIGRATION_5_PRICES_IN_THE_OFFER = [
+    "ALTER TABLE offers ADD COLUMN prices TEXT NOT NULL DEFAULT ''",
+    """
+    UPDATE offers SET prices = coalesce((SELECT group_concat(cents, ' ') FROM
+        (SELECT cents FROM prices WHERE prices.offer_num = offers.num ORDER BY tier)), '')
+    """,
+    "DROP TABLE prices",
+]
+
 MIGRATIONS: list[list[str]] = [
     MIGRATION_1_CATALOG_AND_OUTBOX,
     MIGRATION_2_HOUSEHOLDS_AND_BOOKINGS,
     MIGRATION_3_CONCIERGE_STAFF_AND_AUDIT,
     MIGRATION_4_OUTBOX_SUBJECT_INDEXES,
+    MIGRATION_5_PRICES_IN_THE_OFFER,
 ]

@@ -125,15 +125,15 @@ def initial_pull(server: CentralServer, data_dir: Path):
 
 
 def executemany_baseline(kiosk_db, path: Path) -> dict:
-    """The same offers, sessions and prices written with plain executemany into plain tables, one transaction."""
+    """The same offers (with their prices) and sessions written with plain executemany into plain tables, one transaction."""
     tables = {}
-    for table in ("offers", "sessions", "prices"):
+    for table in ("offers", "sessions"):
         cursor = kiosk_db.conn.execute(f"SELECT * FROM {table}")
         tables[table] = ([d[0] for d in cursor.description], cursor.fetchall())
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
-    keys = {"offers": "PRIMARY KEY (num)", "sessions": "PRIMARY KEY (id)", "prices": "PRIMARY KEY (offer_num, tier)"}
+    keys = {"offers": "PRIMARY KEY (num)", "sessions": "PRIMARY KEY (id)"}
     for table, (columns, _) in tables.items():
         quoted = ", ".join(f'"{c}"' for c in columns)
         conn.execute(f"CREATE TABLE {table} ({quoted}, {keys[table]})")

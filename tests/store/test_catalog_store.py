@@ -8,6 +8,7 @@ from kiosk.domain.catalog import Level, parse_catalog
 from kiosk.domain.search import DateWindow, OfferQuery
 from kiosk.store.catalog import count_offers, load_offer, replace_catalog, search_offers
 from kiosk.store.database import open_database
+from kiosk.store.migrations import MIGRATIONS
 from tests.factories import NOW, sample_catalog
 
 
@@ -116,3 +117,34 @@ def test_many_matches_are_capped_and_both_plans_agree(tmp_path, monkeypatch):
     theatre, theatre_ids = page("theatre")
     soonest = sorted((i for i in range(40) if i % 2), key=lambda i: ((i * 7) % 23, i))
     assert theatre.capped and theatre_ids == [f"O{i}" for i in soonest[:5]]
+
+
+
+def test_a_schema_4_database_keeps_each_offers_prices_in_tier_order(tmp_path):
+    """Migration 5 moves prices from rows of their own into the offer; an upgraded kiosk keeps its catalog."""
+    current = open_database(tmp_path / "current.sqlite3")
+    replace_catalog(current, parse_catalog(sample_catalog()), as_of=NOW)
+    before = {o.id: load_offer(current, o.id) for o in parse_catalog(sample_catalog()).offers}
+    rows = {table: current.execute(f"SELECT * FROM {table}").fetchall() for table in ("categories", "offers", "sessions")}
+    current.close()
+    path = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for script in MIGRATIONS[:4]:
+        for statement in script:
+            conn.execute(statement)
+    for table in ("categories", "sessions"):
+        conn.executemany(f"INSERT INTO {table} VALUES ({','.join('?' * len(rows[table][0]))})", rows[table])
+    for offer in rows["offers"]:
+        conn.execute(f"INSERT INTO offers VALUES ({','.join('?' * 18)})", offer[:18])
+        tiers = list(enumerate(map(int, offer[18].split()), start=1))
+        conn.executemany("INSERT INTO prices VALUES (?, ?, ?)", [(offer[0], t, c) for t, c in reversed(tiers)])
+    conn.execute("PRAGMA user_version = 4")
+    conn.close()
+    db = open_database(path)
+    try:
+        after = {offer_id: load_offer(db, offer_id) for offer_id in before}
+        assert after == before
+        assert after["S1"].prices == (500, 800, 1100, 1400, 1700, 2000, 2300)
+        assert "prices" not in db.table_names()
+    finally:
+        db.close()

@@ -10,7 +10,7 @@ def test_a_new_database_is_migrated_and_in_wal_mode(tmp_path):
     db = open_database(tmp_path / "k.sqlite3")
     assert schema_version(db) == latest_schema_version()
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert {"offers", "sessions", "prices", "categories", "concierge_services", "outbox"} <= set(db.table_names())
+    assert {"offers", "sessions", "categories", "concierge_services", "outbox"} <= set(db.table_names())
 
 
 def test_reopening_does_not_migrate_twice(tmp_path):

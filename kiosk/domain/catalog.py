@@ -29,6 +29,10 @@ class BookingMode(StrEnum):
     REQUEST = "request"
 
 
+_LEVELS = [m.value for m in Level]
+_BOOKING_MODES = [m.value for m in BookingMode]
+
+
 @dataclass(frozen=True)
 class Category:
     id: str
@@ -169,14 +173,14 @@ def parse_offer(r: DocumentReader, tiers: int, category_ids: set[str]) -> Offer:
         raise r.fail("age_max", "plus petit que age_min", "smaller than age_min")
     return Offer(
         id=r.identifier("id"),
-        level=Level(r.choice("level", [m.value for m in Level])),
+        level=Level(r.choice("level", _LEVELS)),
         category=category,
         title=r.text("title", 1, 120),
         summary=r.text("summary", 0, 200),
         description=r.text("description", 0, 4000),
         organiser=r.text("organiser", 1, 80),
         location=r.text("location", 0, 80),
-        booking_mode=BookingMode(r.choice("booking_mode", [m.value for m in BookingMode])),
+        booking_mode=BookingMode(r.choice("booking_mode", _BOOKING_MODES)),
         bon_plan=r.boolean("bon_plan"),
         discount_percent=r.optional_integer("discount_percent", 0, 90),
         trans_slvie=r.boolean("trans_slvie"),

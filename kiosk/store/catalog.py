@@ -128,7 +128,7 @@ def _write_offers(db: sqlite_utils.Database, offers: list[tuple[int, Offer]], as
                 num, o.id, o.level.value, o.category, o.title, o.summary, o.description, o.organiser,
                 o.location, o.booking_mode.value, o.bon_plan, o.discount_percent, o.trans_slvie,
                 o.age_min, o.age_max, o.cancel_days_before, o.price_from,
-                min((_moment(s.start) for s in o.sessions if s.start >= as_of), default=None),
+                _next_start(o, as_of),
                 " ".join(map(str, o.prices)),
             )
             for num, o in offers
@@ -156,6 +156,11 @@ def _write_offers(db: sqlite_utils.Database, offers: list[tuple[int, Offer]], as
             for s in o.sessions
         ],
     )
+
+
+def _next_start(offer: Offer, as_of: datetime) -> str | None:
+    first = min((s.start for s in offer.sessions if s.start >= as_of), default=None)
+    return None if first is None else _moment(first)
 
 
 def _tag(kind: str, value: str) -> str:

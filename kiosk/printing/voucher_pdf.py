@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -485,6 +486,42 @@ class _Pen:
             c.rect(x, bottom, width, height, stroke=int(stroke is not None), fill=int(fill is not None))
 
 
+@dataclass(frozen=True)
+class _BannerSizes:
+    pad: float
+    word: tuple[float, float]  # font size, leading
+    sentence: tuple[float, float]
+    other: tuple[float, float]  # the sentence in the other language
+    gaps: tuple[float, float]  # after the word, after the sentence
+    align: str
+    word_spacing: float
+
+
+_THERMAL_BANNER = _BannerSizes(2.2 * mm, (17, 19), (9.5, 11.5), (7.5, 9), (0.8 * mm, 0.8 * mm), "center", 0.0)
+_A4_BANNER = _BannerSizes(4.5 * mm, (22, 25), (13, 16), (10, 12.5), (1 * mm, 0.5 * mm), "left", 1.0)
+
+
+def _state_banner(pen: _Pen, content: _Content, x: float, width: float, sizes: _BannerSizes,
+                  draw_box: Callable[[float, float], Color]) -> None:
+    """The voucher's state in a box: its words are measured first, `draw_box(top, height)` draws
+    the box under them and gives their colour. Leaves y just below the box."""
+    f = pen.fonts
+    inner = width - 2 * sizes.pad
+    lines = [(content.state_word, f.bold, sizes.word, sizes.word_spacing),
+             (content.state_sentence, f.bold, sizes.sentence, 0.0),
+             (content.state_sentence_other, f.regular, sizes.other, 0.0)]
+    height = 2 * sizes.pad + sum(sizes.gaps) + sum(
+        pen.paragraph_height(text, font, size, inner, leading) for text, font, (size, leading), _ in lines)
+    top = pen.y
+    ink = draw_box(top, height)
+    pen.y = top + sizes.pad
+    for (text, font, (size, leading), spacing), gap in zip(lines, (*sizes.gaps, 0.0)):
+        pen.text(x + sizes.pad, text, font, size, width=inner, leading=leading, align=sizes.align, color=ink,
+                 spacing=spacing)
+        pen.y += gap
+    pen.y = top + height
+
+
 def _new_canvas(buffer: BytesIO, width: float, height: float, content: _Content) -> Canvas:
     fonts = voucher_fonts()
     canvas = Canvas(
@@ -530,30 +567,15 @@ def _draw_thermal(pen: _Pen, content: _Content, qr: list[list[bool]]) -> None:
     pen.y += 2.5 * mm
 
     # State: filled black when settled, a heavy frame when still pending.
-    pad = 2.2 * mm
-    inner = width - 2 * pad
-    banner_height = (
-        pad
-        + pen.paragraph_height(content.state_word, f.bold, 17, inner, 19)
-        + 0.8 * mm
-        + pen.paragraph_height(content.state_sentence, f.bold, 9.5, inner, 11.5)
-        + 0.8 * mm
-        + pen.paragraph_height(content.state_sentence_other, f.regular, 7.5, inner, 9)
-        + pad
-    )
-    top = pen.y
-    ink = white if content.settled else black
-    if content.settled:
-        pen.box(left, top, width, banner_height, fill=black)
-    else:
-        pen.box(left + 1.1, top + 1.1, width - 2.2, banner_height - 2.2, stroke=black, line=2.2)
-    pen.y = top + pad
-    pen.text(left + pad, content.state_word, f.bold, 17, width=inner, leading=19, align="center", color=ink)
-    pen.y += 0.8 * mm
-    pen.text(left + pad, content.state_sentence, f.bold, 9.5, width=inner, leading=11.5, align="center", color=ink)
-    pen.y += 0.8 * mm
-    pen.text(left + pad, content.state_sentence_other, f.regular, 7.5, width=inner, leading=9, align="center", color=ink)
-    pen.y = top + banner_height + 3 * mm
+    def thermal_box(top: float, height: float) -> Color:
+        if content.settled:
+            pen.box(left, top, width, height, fill=black)
+            return white
+        pen.box(left + 1.1, top + 1.1, width - 2.2, height - 2.2, stroke=black, line=2.2)
+        return black
+
+    _state_banner(pen, content, left, width, _THERMAL_BANNER, thermal_box)
+    pen.y += 3 * mm
 
     label_width = 21 * mm
     value_left = left + label_width
@@ -637,32 +659,17 @@ def _render_a4(content: _Content, qr: list[list[bool]]) -> bytes:
     pen.text(margin, content.title, f.bold, 24, width=width, leading=28, color=_NAVY)
     pen.y += 5 * mm
 
-    # State banner.
-    pad = 4.5 * mm
-    inner = width - 2 * pad
-    banner_height = (
-        pad
-        + pen.paragraph_height(content.state_word, f.bold, 22, inner, 25)
-        + 1 * mm
-        + pen.paragraph_height(content.state_sentence, f.bold, 13, inner, 16)
-        + 0.5 * mm
-        + pen.paragraph_height(content.state_sentence_other, f.regular, 10, inner, 12.5)
-        + pad
-    )
-    top = pen.y
-    if content.settled:
-        pen.box(margin, top, width, banner_height, fill=_GREEN, radius=2.5 * mm)
-        ink, ink_soft = white, white
-    else:
-        pen.box(margin + 1.5, top + 1.5, width - 3, banner_height - 3, fill=_AMBER_FILL, stroke=_AMBER_LINE, line=3, radius=2.5 * mm)
-        ink, ink_soft = _AMBER_TEXT, _AMBER_TEXT
-    pen.y = top + pad
-    pen.text(margin + pad, content.state_word, f.bold, 22, width=inner, leading=25, color=ink, spacing=1)
-    pen.y += 1 * mm
-    pen.text(margin + pad, content.state_sentence, f.bold, 13, width=inner, leading=16, color=ink)
-    pen.y += 0.5 * mm
-    pen.text(margin + pad, content.state_sentence_other, f.regular, 10, width=inner, leading=12.5, color=ink_soft)
-    pen.y = top + banner_height + 9 * mm
+    # State banner: green when settled, amber while pending.
+    def a4_box(top: float, height: float) -> Color:
+        if content.settled:
+            pen.box(margin, top, width, height, fill=_GREEN, radius=2.5 * mm)
+            return white
+        pen.box(margin + 1.5, top + 1.5, width - 3, height - 3, fill=_AMBER_FILL, stroke=_AMBER_LINE, line=3,
+                radius=2.5 * mm)
+        return _AMBER_TEXT
+
+    _state_banner(pen, content, margin, width, _A4_BANNER, a4_box)
+    pen.y += 9 * mm
 
     # Details (left) and the QR code with the short code (right).
     column_top = pen.y

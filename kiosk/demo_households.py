@@ -6,12 +6,9 @@ to write the file again; the same arguments always give the same bytes.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
-import json
-import sys
-from pathlib import Path
 
+from kiosk.demo_files import write_document_command
 from kiosk.domain.household import HOUSEHOLDS_FORMAT, hash_pin, luhn_check_digit
 
 DEMO_PIN = "1234"
@@ -61,15 +58,7 @@ def generate_households() -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m kiosk.demo_households")
-    parser.add_argument("--out", type=Path)
-    args = parser.parse_args(argv)
-    text = json.dumps(generate_households(), ensure_ascii=False, indent=1) + "\n"
-    if args.out:
-        args.out.write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
-    return 0
+    return write_document_command("python -m kiosk.demo_households", generate_households, argv)
 
 
 if __name__ == "__main__":

@@ -17,13 +17,10 @@ arguments always give the same bytes). Run
 
 from __future__ import annotations
 
-import argparse
 import hashlib
-import json
-import sys
-from pathlib import Path
 
 from kiosk.config import ASSETS_DIR
+from kiosk.demo_files import write_document_command
 from kiosk.domain.household import luhn_check_digit
 from kiosk.domain.staff import STAFF_FORMAT, hash_password, hash_staff_pin
 
@@ -62,15 +59,7 @@ def generate_staff() -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m kiosk.demo_staff")
-    parser.add_argument("--out", type=Path)
-    args = parser.parse_args(argv)
-    text = json.dumps(generate_staff(), ensure_ascii=False, indent=1) + "\n"
-    if args.out:
-        args.out.write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
-    return 0
+    return write_document_command("python -m kiosk.demo_staff", generate_staff, argv)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ import logging.handlers
 import os
 import re
 import sys
+import threading
 from pathlib import Path
 
 from kiosk.config import KioskConfig
@@ -120,16 +121,60 @@ def stop_logging() -> None:
     _installed.clear()
 
 
+# Qt writes each message as one line "type|category|message" (QT_MESSAGE_PATTERN).
+QT_MESSAGE_PATTERN = "%{type}|%{category}|%{message}"
+QT_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING,
+             "critical": logging.ERROR, "fatal": logging.CRITICAL}
+PIPE_BYTES = 1024 * 1024
+
+
 def route_qt_messages() -> None:
-    """Qt's own warnings (a plug-in that does not load, a screen that goes away) into the log."""
-    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+    """Qt's own warnings (a plug-in that does not load, a screen that goes away) into the log,
+    without ever running Python in the thread that emits them.
 
+    Qt emits messages from any thread: the QML loader's, while the GUI thread waits for it
+    holding Python's GIL. A Python message handler (qInstallMessageHandler) waits for that
+    GIL there, and the kiosk froze at start-up as soon as the on-screen keyboard's QML
+    printed a warning. So Qt keeps its own handler, which writes to the process's stderr,
+    and that file descriptor becomes a pipe Qt writes to without blocking: a full pipe loses
+    a message, never the GUI. A daemon thread reads the pipe into the log. Python's own
+    stderr (and the console handler) keeps the real stderr.
+    """
+    if sys.platform == "win32":
+        return  # Qt there sends its messages to the debugger output, not to stderr
+    import fcntl
+
+    os.environ["QT_FORCE_STDERR_LOGGING"] = "1"
+    os.environ["QT_MESSAGE_PATTERN"] = QT_MESSAGE_PATTERN
+    real_stderr = os.fdopen(os.dup(2), "w", buffering=1, encoding="utf-8", errors="replace")
+    read_end, write_end = os.pipe()
+    try:
+        fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except OSError:
+        pass  # the kernel's default size (64 KiB) is still far more than a start-up's messages
+    os.set_blocking(write_end, False)
+    sys.stderr.flush()
+    os.dup2(write_end, 2)
+    os.close(write_end)
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, logging.StreamHandler) and handler.stream is sys.stderr:
+            handler.setStream(real_stderr)
+    sys.stderr = real_stderr
+    threading.Thread(target=_log_qt_lines, args=(read_end,), name="qt-messages", daemon=True).start()
+
+
+def _log_qt_lines(read_end: int) -> None:
     qt_log = logging.getLogger("qt")
-    levels = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
-              QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
-              QtMsgType.QtFatalMsg: logging.CRITICAL}
+    with os.fdopen(read_end, "r", encoding="utf-8", errors="replace") as lines:
+        for line in lines:
+            kind, category, message = _split_qt_line(line.rstrip("\n"))
+            qt_log.log(QT_LEVELS.get(kind, logging.WARNING), "%s: %s", category, message)
 
-    def handler(kind, _context, message):
-        qt_log.log(levels.get(kind, logging.WARNING), "%s", message)
 
-    qInstallMessageHandler(handler)
+def _split_qt_line(line: str) -> tuple[str, str, str]:
+    """Lines Qt wrote with the pattern split into their parts; anything else (a library
+    writing to stderr on its own) is logged whole as a warning."""
+    parts = line.split("|", 2)
+    if len(parts) == 3 and parts[0] in QT_LEVELS:
+        return parts[0], parts[1] or "default", parts[2]
+    return "warning", "stderr", line

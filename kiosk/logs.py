@@ -144,8 +144,10 @@ def route_qt_messages() -> None:
         return  # Qt there sends its messages to the debugger output, not to stderr
     import fcntl
 
+    from PySide6.QtCore import qSetMessagePattern
+
     os.environ["QT_FORCE_STDERR_LOGGING"] = "1"
-    os.environ["QT_MESSAGE_PATTERN"] = QT_MESSAGE_PATTERN
+    qSetMessagePattern(QT_MESSAGE_PATTERN)
     real_stderr = os.fdopen(os.dup(2), "w", buffering=1, encoding="utf-8", errors="replace")
     read_end, write_end = os.pipe()
     try:

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.config import KioskConfig, default_data_dir, load_config
 from kiosk.services.context import KioskServices, open_services
-from kiosk.logs import route_qt_messages
 from kiosk.service import start_heartbeat
 from kiosk.ui.keyboard import KeyboardDock, select_input_method
 from kiosk.ui.lockdown import install_lockdown
@@ -62,6 +61,9 @@ def start_kiosk(
     else:
         # Frameless full screen: no title bar to close, nothing behind it to reach.
         window.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
+        # The whole screen even where no window manager honours "full screen" (a bare X
+        # server, some compositors): the geometry is set, not only asked for.
+        window.setGeometry(app.primaryScreen().geometry())
         window.showFullScreen()
         # No key, close request or state change takes it away; assisted mode calls allow_exit().
         window.lockdown = install_lockdown(app, window)
@@ -82,7 +84,6 @@ def start_sync(services: KioskServices, window: MainWindow) -> SyncWorker | None
 
 
 def run_kiosk(data_dir: Path | None, config_path: Path | None, demo: bool, windowed: bool) -> int:
-    route_qt_messages()
     app, window, services = start_kiosk(data_dir, config_path, demo, windowed)
     log.info("kiosk started: site %s, data in %s, %s", services.config.site.id, services.data_dir,
              "windowed" if windowed else "full screen, locked")

@@ -18,9 +18,6 @@ TILES = (
 )
 
 
-TILE_MIN_HEIGHT = 180
-
-
 class Tile(QPushButton):
     """A large button with a pictogram, a title and a line of explanation."""
 
@@ -48,9 +45,6 @@ class Tile(QPushButton):
     def apply_theme(self, theme: Theme) -> None:
         color = theme.palette.on_accent if self.accent else theme.palette.text
         self.picture.setPixmap(pictogram_pixmap(self.icon, 112, color))
-        # A button does not grow with the layout inside it: room for two lines of title and of hint.
-        lines = 2 * theme.px("tileTitle") + 2 * theme.px("tileHint")
-        self.setMinimumHeight(max(TILE_MIN_HEIGHT, round(lines * 1.3) + 56))
 
     def set_texts(self, title: str, hint: str) -> None:
         self.title.setText(title)

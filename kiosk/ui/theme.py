@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 MIN_TOUCH = 56  # comfortably above the 48 px floor
 BODY_PX = 20
-SMALLEST_TEXT_PX = 18# The capital letter of DejaVu Sans is 0.73 em high.
+SMALLEST_TEXT_PX = 18
+TILE_MIN_HEIGHT = 180
+# The capital letter of DejaVu Sans is 0.73 em high.
 CAP_HEIGHT_EM = 0.73
 # EN 301 549 5.1.4: in the larger-text mode a capital letter subtends at least 0.7 degree.
 MIN_CAP_ANGLE_DEGREES = 0.7
@@ -95,6 +97,11 @@ class Theme:
         size = TEXT_ROLES[role_or_size][0] if isinstance(role_or_size, str) else role_or_size
         return round(size * self.scale)
 
+    def tile_height(self) -> int:
+        """A home tile's least height: room for two lines of title and two of hint."""
+        lines = 2 * self.px("tileTitle") + 2 * self.px("tileHint")
+        return max(TILE_MIN_HEIGHT, round(lines * 1.3) + 56)
+
     @property
     def high_contrast(self) -> bool:
         return self.palette == HIGH_CONTRAST
@@ -135,6 +142,7 @@ def style_sheet(theme: Theme = Theme()) -> str:
     QPushButton#primary:pressed {{ background: {p.primary_pressed}; }}
     QPushButton#primary:disabled {{ background: {p.disabled_background}; color: {p.disabled_text}; border-color: {p.border}; }}
     QPushButton[big="true"] {{ font-size: {px('bigButton')}px; min-height: {px(80)}px; }}
+    QPushButton#tile, QPushButton#tileAccent {{ min-height: {theme.tile_height()}px; }}
     QPushButton#tile {{ background: {p.surface}; border: 2px solid {p.border}; border-radius: 18px; }}
     QPushButton#tileAccent {{ background: {p.accent}; border: 2px solid {p.accent}; border-radius: 18px; }}
     #tileAccent QLabel {{ color: {p.on_accent}; }}

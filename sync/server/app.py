@@ -173,7 +173,7 @@ def create_app(db: Database | None = None, clock: Clock = local_now,
     @app.get("/v1/changes", response_model=ChangesPage, responses={**AUTH_ERRORS, 409: ERROR, 422: ERROR},
              tags=["kiosk"])
     def pull(kiosk: KioskAuth,
-             cursor: Annotated[int, Query(ge=0, description="the last cursor saved (0 at first)")] = 0,
+             cursor: Annotated[int, Query(ge=0, le=2 ** 63 - 1, description="the last cursor saved (0 at first)")] = 0,
              limit: Annotated[int, Query(ge=1, le=changes.MAX_PAGE)] = changes.DEFAULT_PAGE) -> Response:
         """The changes after `cursor`, in seq order, each entity once at its latest state."""
         try:
@@ -191,6 +191,11 @@ def create_app(db: Database | None = None, clock: Clock = local_now,
     return app
 
 
+def _malformed_json() -> JSONResponse:
+    return error_response(400, "malformed_json", "Le contenu envoyé n'est pas du JSON valable.",
+                          "The request body is not valid JSON.")
+
+
 def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(request: Request, error: ApiError) -> JSONResponse:
@@ -200,8 +205,7 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def invalid(request: Request, error: RequestValidationError) -> JSONResponse:
         errors = error.errors()
         if any(e["type"] == "json_invalid" for e in errors):
-            return error_response(400, "malformed_json", "Le contenu envoyé n'est pas du JSON valable.",
-                                  "The request body is not valid JSON.")
+            return _malformed_json()
         if any(tuple(e["loc"]) == ("body", "operations") and e["type"] == "too_long" for e in errors):
             return error_response(413, "batch_too_large",
                                   f"Trop d'opérations dans un seul envoi : {MAX_OPERATIONS} au plus.",
@@ -220,6 +224,8 @@ def _add_error_handlers(app: FastAPI) -> None:
         if error.status_code == 405:
             return error_response(405, "method_not_allowed", "Cette méthode n'est pas permise ici.",
                                   "This method is not allowed here.")
+        if error.status_code == 400:  # a body the parser gave up on (e.g. JSON nested too deep)
+            return _malformed_json()
         return error_response(error.status_code, "http_error", str(error.detail), str(error.detail))
 
     @app.exception_handler(Exception)

@@ -15,7 +15,7 @@ import json
 import sqlite3
 from collections import defaultdict
 
-from sync.server.db import compact_json, get_meta
+from sync.server.db import FEED_EPOCH, compact_json, get_meta
 
 GLOBAL = ""
 MAX_PAGE = 1000
@@ -65,8 +65,9 @@ def read_page(conn: sqlite3.Connection, site_id: str, cursor: int, limit: int) -
         for seq, kind, entity_id, _ in rows
     ]
     tiers = int(get_meta(conn, "price_tiers", "7"))
+    epoch = json.dumps(get_meta(conn, FEED_EPOCH, ""))
     return (f'{{"changes":[{",".join(items)}],"cursor":{next_cursor},'
-            f'"more":{"true" if more else "false"},"price_tiers":{tiers}}}')
+            f'"more":{"true" if more else "false"},"price_tiers":{tiers},"epoch":{epoch}}}')
 
 
 def _offers(conn: sqlite3.Connection, ids: list[str], site_id: str) -> dict[str, str]:

@@ -14,6 +14,8 @@
     slvie-central --db PATH decide-request BOOKING_ID confirmed|waitlisted|refused
     slvie-central --db PATH refuse-concierge REQUEST_ID --reason-fr TEXT --reason-en TEXT
     slvie-central --db PATH kiosks | check
+    slvie-central --db PATH backup FILE                            a consistent copy, safe to restore as is
+    slvie-central --db PATH reset-epoch                            after restoring the file by other means
     slvie-central openapi [--out FILE]                             the OpenAPI document of /v1
 """
 
@@ -101,6 +103,10 @@ def build_parser() -> argparse.ArgumentParser:
     refuse.add_argument("--reason-fr", required=True)
     refuse.add_argument("--reason-en", required=True)
     commands.add_parser("check", help="recount every session's seats from the bookings")
+    commands.add_parser("backup", help="write a consistent copy of the database, with a feed epoch of its own "
+                        "(restoring it makes every kiosk pull again from 0)").add_argument("file", type=Path)
+    commands.add_parser("reset-epoch", help="start a new feed epoch (run it after restoring the database file "
+                        "by other means than a copy made by backup): every kiosk pulls again from 0")
     openapi = commands.add_parser("openapi", help="write the OpenAPI document of /v1")
     openapi.add_argument("--out", type=Path, help=f"default: standard output (committed as {OPENAPI_FILE.name})")
     return parser
@@ -288,6 +294,20 @@ def _check(db, args) -> int:
     return 1 if problems else 0
 
 
+def _backup(db, args) -> int:
+    from sync.server.epoch import backup
+
+    print(f"wrote {args.file} (feed epoch {backup(db, args.file)})")
+    return 0
+
+
+def _reset_epoch(db, args) -> int:
+    from sync.server.epoch import reset
+
+    print(f"feed epoch {reset(db)}")
+    return 0
+
+
 def _openapi(args) -> int:
     from sync.server.app import openapi_text
 
@@ -309,7 +329,8 @@ COMMANDS = {
     "load-catalog": _load_catalog, "load-households": _load_households, "load-demo": _load_demo,
     "generate": _generate, "set-allocation": _set_allocation, "set-capacity": _set_capacity,
     "withdraw-offer": _withdraw, "decide-request": _decide, "check": _check,
-    "load-staff": _load_staff, "refuse-concierge": _refuse_concierge,
+    "load-staff": _load_staff, "refuse-concierge": _refuse_concierge, "backup": _backup,
+    "reset-epoch": _reset_epoch,
 }
 
 

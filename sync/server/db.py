@@ -11,6 +11,7 @@ a power cut must not undo it.
 from __future__ import annotations
 
 import json
+import secrets
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from pathlib import Path
 from kiosk.errors import KioskError
 
 SCHEMA_VERSION = 2
+FEED_EPOCH = "feed_epoch"
 BUSY_TIMEOUT_MS = 30_000
 
 SCHEMA = """
@@ -121,6 +123,10 @@ class CentralDatabaseError(KioskError):
     """The central database file cannot be used."""
 
 
+def new_epoch() -> str:
+    return secrets.token_hex(16)
+
+
 def canonical_json(value: object) -> str:
     """One text per JSON value (sorted keys, no spaces): for storage and comparison."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -175,6 +181,10 @@ class Database:
                             if statement.strip():
                                 tx.execute(statement)
                     tx.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            if get_meta(conn, FEED_EPOCH) is None:  # a new database, or one made before epochs (sync/server/epoch.py)
+                with self.write() as tx:
+                    if get_meta(tx, FEED_EPOCH) is None:
+                        set_meta(tx, FEED_EPOCH, new_epoch())
         except sqlite3.DatabaseError as error:
             raise CentralDatabaseError(
                 f"La base centrale {self.path} est illisible ({error}).",

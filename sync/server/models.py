@@ -374,3 +374,4 @@ class ChangesPage(Out):
     cursor: int = Field(description="save it with the page, in one transaction; send it on the next pull")
     more: bool = Field(description="true while there are changes after this page")
     price_tiers: int
+    epoch: str = Field(description="the feed's numbering: another one than the saved one means pull again from 0")

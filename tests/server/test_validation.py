@@ -73,3 +73,16 @@ def test_a_body_over_a_few_megabytes_is_413(kiosk):
 def test_unknown_address_and_method(kiosk):
     assert error_of(kiosk.get("/v1/nothing"), 404)["code"] == "not_found"
     assert error_of(kiosk.get("/v1/operations"), 405)["code"] == "method_not_allowed"
+
+
+def test_json_nested_too_deep_is_malformed_json_in_french_and_english(kiosk):
+    error = error_of(raw_post(kiosk, "/v1/operations", b'{"operations": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"),
+                     400)
+    assert error["code"] == "malformed_json"
+    assert error["fr"] == "Le contenu envoyé n'est pas du JSON valable."
+    assert error["en"] == "The request body is not valid JSON."
+
+
+@pytest.mark.parametrize("cursor", [str(2 ** 63), str(10 ** 400)])
+def test_a_cursor_beyond_what_sqlite_can_number_is_refused(kiosk, cursor):
+    assert error_of(kiosk.get("/v1/changes", cursor=cursor), 422)["code"] == "invalid_request"

@@ -14,10 +14,14 @@ from dataclasses import dataclass, field
 
 import requests
 
+from sync.deadline import Deadline, DeadlineAdapter
+
 API_PREFIX = "/v1"
 CONNECT_TIMEOUT = 5
 READ_TIMEOUT = 30
+DEADLINE_SECONDS = 120.0  # a whole exchange, however the centre spaces its bytes (a 1000-offer page is ~1 s)
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+MAX_MESSAGE_CHARS = 400  # an error text from the centre shown to a correspondent
 
 
 class CentralError(Exception):
@@ -53,13 +57,18 @@ class Enrolment:
 
 class CentralClient:
     def __init__(self, base_url: str, token: str | None = None, ca_bundle: str | None = None,
-                 timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT)):
+                 timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT),
+                 deadline: float = DEADLINE_SECONDS, max_response_bytes: int | None = None):
         self.base_url = base_url.rstrip("/")
         if self.base_url.endswith(API_PREFIX):
             self.base_url = self.base_url[: -len(API_PREFIX)]
         self._token = token
         self._timeout = timeout
+        self._deadline = deadline
+        self._max_response_bytes = max_response_bytes
         self._session = requests.Session()
+        self._session.mount("http://", DeadlineAdapter())
+        self._session.mount("https://", DeadlineAdapter())
         # Nothing from the environment decides how the kiosk talks to its centre: with trust_env
         # on, requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE replace the site's CA bundle and
         # adds credentials from ~/.netrc to the calls that carry no token.
@@ -83,40 +92,63 @@ class CentralClient:
 
     def _request(self, method: str, path: str, *, auth: bool = True, **kwargs) -> dict:
         headers = {"Authorization": f"Bearer {self._token}"} if auth and self._token else {}
-        try:
-            response = self._session.request(method, f"{self.base_url}{API_PREFIX}{path}", headers=headers,
-                                             timeout=self._timeout, verify=self._verify,
-                                             proxies=self._proxies, stream=True, **kwargs)
-            body = _read_body(response)
-        except requests.exceptions.SSLError as error:
-            raise TransientError(f"TLS verification failed: {type(error).__name__}",
-                                 "Le certificat du serveur central n'est pas reconnu.",
-                                 "The central server's certificate is not trusted.") from None
-        except requests.RequestException as error:
-            raise TransientError(f"no answer from the centre: {type(error).__name__}",
-                                 "Le serveur central ne répond pas.", "The central server does not answer.") from None
-        if len(body) > MAX_RESPONSE_BYTES:
+        with Deadline(self._deadline) as deadline:
+            try:
+                # Redirects are never followed: the token and the kiosk's trust go to the configured centre only.
+                response = self._session.request(method, f"{self.base_url}{API_PREFIX}{path}", headers=headers,
+                                                 timeout=self._timeout, verify=self._verify, allow_redirects=False,
+                                                 proxies=self._proxies, stream=True, **kwargs)
+                body = _read_body(response, self._max_response_bytes or MAX_RESPONSE_BYTES)
+            except requests.exceptions.SSLError as error:
+                raise TransientError(f"TLS verification failed: {type(error).__name__}",
+                                     "Le certificat du serveur central n'est pas reconnu.",
+                                     "The central server's certificate is not trusted.") from None
+            except requests.exceptions.ContentDecodingError:
+                if deadline.expired:
+                    raise self._too_slow() from None
+                raise TransientError("the centre's compressed answer is damaged",
+                                     "Réponse compressée du serveur central abîmée ou incomplète.",
+                                     "Compressed answer from the central server damaged or incomplete.") from None
+            except requests.RequestException as error:
+                if deadline.expired:
+                    raise self._too_slow() from None
+                raise TransientError(f"no answer from the centre: {type(error).__name__}",
+                                     "Le serveur central ne répond pas.",
+                                     "The central server does not answer.") from None
+        if deadline.expired:  # an answer without a length, cut short when the time was up
+            raise self._too_slow()
+        if len(body) > (self._max_response_bytes or MAX_RESPONSE_BYTES):
             raise TransientError("answer too large", "Réponse trop grande du serveur central.",
                                  "Answer from the central server too large.")
+        if 300 <= response.status_code < 400:
+            raise TransientError(f"redirect ({response.status_code}) not followed",
+                                 "Le serveur central renvoie vers une autre adresse ; la borne ne suit pas les "
+                                 "redirections. Vérifiez l'adresse du centre dans la configuration.",
+                                 "The central server redirects elsewhere; the kiosk does not follow redirects. "
+                                 "Check the centre's address in the configuration.")
         if response.status_code >= 500:
             raise TransientError(f"centre error {response.status_code}", "Le serveur central a un problème.",
                                  "The central server has a problem.")
         if response.status_code >= 400:
             self._refused(response, body)
-        try:
-            document = json.loads(body)
-        except ValueError:
-            raise TransientError("the centre's answer is not JSON", "Réponse illisible du serveur central.",
-                                 "Unreadable answer from the central server.") from None
-        if not isinstance(document, dict):
+        if response.status_code != 200:
+            raise TransientError(f"unexpected status {response.status_code}",
+                                 "Réponse inattendue du serveur central.", "Unexpected answer from the central server.")
+        document = _json_object(body)
+        if document is None:
             raise TransientError("the centre's answer is not a JSON object", "Réponse illisible du serveur central.",
                                  "Unreadable answer from the central server.")
         return document
 
+    def _too_slow(self) -> TransientError:
+        return TransientError(f"no complete answer within {self._deadline:g} s",
+                              f"Le serveur central n'a pas répondu en entier dans les {self._deadline:g} s permises.",
+                              f"The central server did not answer in full within the {self._deadline:g} s allowed.")
+
     @staticmethod
     def _refused(response: requests.Response, body: bytes) -> None:
         """Raise what a 4xx answer means (its error body read only then: a page of offers is parsed once)."""
-        error = _error_body(body)
+        error = _error_body(body)  # the centre's own words, when they are short plain texts
         if response.status_code in (401, 403):
             raise CredentialRefused(f"credential refused ({response.status_code})",
                                     error.get("fr", "Cette borne n'est pas reconnue par le serveur central."),
@@ -150,13 +182,13 @@ class CentralClient:
         return self._request("GET", "/changes", params={"cursor": cursor, "limit": limit})
 
 
-def _read_body(response: requests.Response) -> bytes:
-    """The answer's body, read no further than MAX_RESPONSE_BYTES + 1: a runaway answer never fills the memory."""
+def _read_body(response: requests.Response, limit: int) -> bytes:
+    """The answer's body (decompressed), read no further than `limit` + 1 bytes: a runaway answer never fills the memory."""
     chunks, size = [], 0
-    for chunk in response.iter_content(chunk_size=1024 * 1024):
+    for chunk in response.iter_content(chunk_size=64 * 1024):
         chunks.append(chunk)
         size += len(chunk)
-        if size > MAX_RESPONSE_BYTES:
+        if size > limit:
             response.close()
             break
     return b"".join(chunks)
@@ -167,9 +199,18 @@ def _bundle_from_environment() -> str | None:
     return os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or None
 
 
-def _error_body(body: bytes) -> dict:
+def _json_object(body: bytes) -> dict | None:
+    """The answer as a JSON object, or None (not JSON, not an object, or nested too deep to read)."""
     try:
-        error = json.loads(body).get("error", {})
-    except (ValueError, AttributeError):
+        document = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    return document if isinstance(document, dict) else None
+
+
+def _error_body(body: bytes) -> dict:
+    error = (_json_object(body) or {}).get("error")
+    if not isinstance(error, dict):
         return {}
-    return error if isinstance(error, dict) else {}
+    return {key: value for key, value in error.items()
+            if key in ("code", "fr", "en") and isinstance(value, str) and 0 < len(value) <= MAX_MESSAGE_CHARS}

@@ -15,17 +15,26 @@
 - Audit entries go as `audit.append` operations, in chain order; when the centre
   acknowledges them, they are purged here in the same transaction.
 - A failed cycle leaves its reason in `sync_last_error` for the correspondents' screen.
+- Nothing received is believed unchecked: a push answer must match its operations
+  (sync/answers.py), a page must be one the store can write (sync/page_checks.py).
+  A page refused again and again is reported in `sync_page_trouble` and its pull held
+  back, with backoff, while pushing goes on.
+- A centre restored from a backup (409 `cursor_ahead`, or a feed epoch other than the
+  one saved) makes the kiosk pull again from cursor 0; the outbox is kept, and pulled
+  data does not overwrite what still waits in it.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
+import sqlite3
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlite_utils
 
@@ -45,19 +54,38 @@ from kiosk.store import outbox
 from kiosk.store import staff as staff_store
 from kiosk.store.database import checkpoint, transaction
 from kiosk.store.state import read_state, write_state
-from sync.client import CentralClient, RequestRefused, TransientError
+from sync.answers import check_results, is_reason
+from sync.backoff import retry_delay
+from sync.client import CentralClient, RequestRefused
+from sync.page_checks import first_problem
 
 log = logging.getLogger(__name__)
 
 PUSH_BATCH = 500
 PULL_PAGE = 1000  # the most the centre gives in one page: half the round trips and commits
 MAX_PAGES_PER_CYCLE = 400
+MAX_CURSOR = 2 ** 63 - 1  # the largest seq a SQLite centre can issue
+EPOCH = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+STUCK_AFTER = 3  # failures of one page before it is reported as stuck and its pull held back
 CHANGE_KINDS = ("category", "concierge_service", "offer", "household", "booking", "concierge_request",
                 "correspondent")
 
 
 class PageRejected(KioskError):
     """A page from the centre failed validation; nothing of it was written."""
+
+
+class _FeedRestarted(Exception):
+    """The centre's feed is not the one the saved cursor belongs to: pull again from 0."""
+
+
+@dataclass(frozen=True)
+class Page:
+    changes: list[tuple[str, str, object]]
+    cursor: int
+    more: bool
+    tiers: int
+    epoch: str
 
 
 @dataclass
@@ -68,6 +96,8 @@ class CycleReport:
     pulled: int = 0
     pages: int = 0
     cursor: int = 0
+    resynced: bool = False  # the feed started again from cursor 0 (a restored centre)
+    problem: tuple[str, str] | None = None  # (fr, en): the cycle ran, but pulling is held back
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -93,14 +123,19 @@ class SyncEngine:
         except Exception as error:
             self._record_failure(error)
             raise
+        if report.problem:
+            self._record_problem(*report.problem)
+            return report
         with transaction(self.db):
             write_state(self.db, "sync_last_success", self.clock().isoformat(timespec="seconds"))
         return report
 
     def _record_failure(self, error: Exception) -> None:
+        self._record_problem(getattr(error, "fr", "") or "La synchronisation a échoué.",
+                             getattr(error, "en", "") or f"Sync failed ({type(error).__name__}).")
+
+    def _record_problem(self, fr: str, en: str) -> None:
         """Keep the last failure's reason for the correspondents' screen (never the token, never a trace)."""
-        fr = getattr(error, "fr", "") or "La synchronisation a échoué."
-        en = getattr(error, "en", "") or f"Sync failed ({type(error).__name__})."
         try:
             with transaction(self.db):
                 write_state(self.db, "sync_last_error", json.dumps(
@@ -144,7 +179,7 @@ class SyncEngine:
         report.parked += 1
 
     def _apply_results(self, batch: list[dict], results: list[dict], report: CycleReport) -> None:
-        _check_results(batch, results)
+        check_results(batch, results)
         with transaction(self.db):
             for op, result in zip(batch, results):
                 if result["outcome"] == "applied":
@@ -196,50 +231,132 @@ class SyncEngine:
     # -- pull ------------------------------------------------------------------------------
 
     def pull(self, report: CycleReport) -> None:
-        """Pages in order; the next one is fetched while this one is written, so the centre's
-        time and the kiosk's overlap. Nothing is asked for past a page that failed validation,
-        and a cycle ends only once the page in flight is back (its answer then unused)."""
+        """Pull from the saved cursor; from 0 again, once, when the centre's feed has restarted."""
         cursor = int(read_state(self.db, "sync_cursor") or 0)
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as fetcher:
-            in_flight = fetcher.submit(self.client.changes, cursor, self.pull_page)
-            for pages_left in range(MAX_PAGES_PER_CYCLE - 1, -1, -1):
-                changes, next_cursor, more, tiers = self._validate_page(in_flight.result(), cursor)
-                if more and pages_left:
-                    in_flight = fetcher.submit(self.client.changes, next_cursor, self.pull_page)
-                self._apply_page(changes, next_cursor, tiers)
-                report.pulled += len(changes)
-                report.pages += 1
-                cursor = next_cursor
-                if not more:
-                    break
-        report.cursor = cursor
+        trouble = self._page_trouble()
+        if trouble and trouble["cursor"] == cursor and self.clock() < datetime.fromisoformat(trouble["next_try"]):
+            report.problem = (trouble["fr"], trouble["en"])
+            report.cursor = cursor
+            return
+        try:
+            self._pull_pages(report, cursor)
+        except (_FeedRestarted, RequestRefused) as restart:
+            if isinstance(restart, RequestRefused) and (restart.status, restart.code) != (409, "cursor_ahead"):
+                raise
+            if cursor == 0:
+                raise
+            log.warning("the centre's feed restarted (%s): pulling again from cursor 0",
+                        "cursor ahead" if isinstance(restart, RequestRefused) else "new epoch")
+            with transaction(self.db):
+                write_state(self.db, "sync_cursor", "0")
+                self.db.execute("DELETE FROM kiosk_state WHERE key = 'sync_epoch'")
+            report.resynced = True
+            self._pull_pages(report, 0)
         if report.pulled:
             checkpoint(self.db)
 
-    def _validate_page(self, page: dict, cursor: int) -> tuple[list[tuple[str, str, object]], int, bool, int]:
-        def bad(what: str) -> PageRejected:
-            log.error("pulled page refused: %s", what)
-            return PageRejected(f"Page du serveur central refusée : {what}.", f"Page from the centre refused: {what}.")
+    def _pull_pages(self, report: CycleReport, cursor: int) -> None:
+        """Pages in order; the next one is fetched while this one is written, so the centre's
+        time and the kiosk's overlap. Nothing is asked for past a page that failed validation,
+        and a cycle ends only once the page in flight is back (its answer then unused)."""
+        epoch = read_state(self.db, "sync_epoch")
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as fetcher:
+            in_flight = fetcher.submit(self.client.changes, cursor, self.pull_page)
+            for pages_left in range(MAX_PAGES_PER_CYCLE - 1, -1, -1):
+                page = self._checked(lambda: self._validate_page(in_flight.result(), cursor), cursor)
+                if epoch is not None and page.epoch != epoch:
+                    raise _FeedRestarted()
+                epoch = page.epoch
+                if page.more and pages_left:
+                    in_flight = fetcher.submit(self.client.changes, page.cursor, self.pull_page)
+                self._checked(lambda: self._apply_page(page), cursor)
+                self._clear_page_trouble()
+                report.pulled += len(page.changes)
+                report.pages += 1
+                cursor = page.cursor
+                if not page.more:
+                    break
+        report.cursor = cursor
+
+    # -- a page the kiosk cannot take -------------------------------------------------------
+
+    def _checked(self, step: Callable, cursor: int):
+        """Run a step of the page asked for at `cursor`; a refusal is counted against that page."""
+        try:
+            result = step()
+        except PageRejected as refused:
+            raise self._page_failed(cursor, refused) from None
+        except sqlite3.IntegrityError:
+            # Validation should have caught it; the page's transaction was rolled back whole.
+            log.error("a pulled page could not be written (integrity)")
+            raise self._page_failed(cursor, PageRejected(
+                "Page du serveur central refusée : la base de la borne ne peut pas l'enregistrer.",
+                "Page from the centre refused: the kiosk's database cannot store it.")) from None
+        return result
+
+    def _clear_page_trouble(self) -> None:
+        if self._page_trouble():
+            with transaction(self.db):
+                self.db.execute("DELETE FROM kiosk_state WHERE key = 'sync_page_trouble'")
+
+    def _page_trouble(self) -> dict | None:
+        text = read_state(self.db, "sync_page_trouble")
+        return json.loads(text) if text else None
+
+    def _page_failed(self, cursor: int, refused: PageRejected) -> PageRejected:
+        """Count this page's failures; from STUCK_AFTER on, say so and hold its pull back (with backoff)."""
+        trouble = self._page_trouble()
+        if trouble and trouble["cursor"] != cursor:
+            trouble = None
+        failures = trouble["failures"] + 1 if trouble else 1
+        now = self.clock()
+        fr, en = refused.fr, refused.en
+        if failures >= STUCK_AFTER:
+            fr = (f"La même page du serveur central a été refusée {failures} fois ; la borne ne reçoit plus les "
+                  f"mises à jour du centre, mais continue d'envoyer ses opérations. Prévenez l'informatique. ({fr})")
+            en = (f"The same page from the centre was refused {failures} times; the kiosk no longer receives the "
+                  f"centre's updates, but still sends its operations. Tell IT. ({en})")
+        next_try = now + timedelta(seconds=retry_delay(failures)) if failures >= STUCK_AFTER else now
+        with transaction(self.db):
+            write_state(self.db, "sync_page_trouble", json.dumps(
+                {"cursor": cursor, "failures": failures, "since": (trouble or {}).get("since", now.isoformat()),
+                 "next_try": next_try.isoformat(), "fr": fr, "en": en}, ensure_ascii=False))
+        return PageRejected(fr, en)
+
+    def _validate_page(self, page: dict, cursor: int) -> Page:
+        def bad(fr: str, en: str) -> PageRejected:
+            log.error("pulled page refused: %s", en)
+            return PageRejected(f"Page du serveur central refusée : {fr}.", f"Page from the centre refused: {en}.")
 
         items, next_cursor, more = page.get("changes"), page.get("cursor"), page.get("more")
-        tiers = page.get("price_tiers", 7)
+        tiers, epoch = page.get("price_tiers", 7), page.get("epoch")
         if not isinstance(items, list) or not isinstance(more, bool) or isinstance(next_cursor, bool) \
                 or not isinstance(next_cursor, int) or isinstance(tiers, bool) or not isinstance(tiers, int):
-            raise bad("malformed envelope")
+            raise bad("enveloppe mal formée", "malformed envelope")
+        if not isinstance(epoch, str) or not EPOCH.match(epoch):
+            raise bad("pas d'époque de flux valable", "no valid feed epoch")
+        if not 1 <= tiers <= 20:
+            raise bad("nombre de tranches de prix hors limites", "price tiers out of range")
+        if not 0 <= next_cursor <= MAX_CURSOR:
+            raise bad("curseur hors limites", "cursor out of range")
         if len(items) > self.pull_page:
-            raise bad("more changes than asked for")
+            raise bad("plus de changements que demandé", "more changes than asked for")
         if next_cursor < cursor:
-            raise bad("cursor going backwards")
+            raise bad("curseur qui recule", "cursor going backwards")
         if more and not items:
-            raise bad("an empty page announcing more")
+            raise bad("page vide qui en annonce d'autres", "an empty page announcing more")
+        if more and (not isinstance(items[-1], dict) or items[-1].get("seq") != next_cursor):
+            raise bad("curseur au-delà du dernier changement d'une page qui en annonce d'autres",
+                      "a cursor past the last change of a page announcing more")
         category_ids = {c.id for c in catalog_store.list_categories(self.db)}
         parsed: list[tuple[str, str, object]] = []
         for index, item in enumerate(items):
             if not isinstance(item, dict) or item.get("kind") not in CHANGE_KINDS or not isinstance(item.get("id"), str):
-                raise bad(f"change {index} malformed")
+                raise bad(f"changement {index} mal formé", f"change {index} malformed")
             seq = item.get("seq")
             if isinstance(seq, bool) or not isinstance(seq, int) or not cursor < seq <= next_cursor:
-                raise bad(f"change {index} out of the page's sequence")
+                raise bad(f"changement {index} hors de la séquence de la page",
+                          f"change {index} out of the page's sequence")
             kind, data = item["kind"], item.get("data")
             if data is None:
                 parsed.append((kind, item["id"], None))
@@ -270,11 +387,18 @@ class SyncEngine:
             else:
                 entity = getattr(value, "id", getattr(value, "household_id", item["id"]))
             if entity != item["id"]:
-                raise bad(f"change {index} names another entity than its data")
+                raise bad(f"changement {index} dont les données sont celles d'une autre entité",
+                          f"change {index} names another entity than its data")
             parsed.append((kind, item["id"], value))
-        return parsed, next_cursor, more, tiers
+        problem = first_problem(self.db, parsed)
+        if problem:
+            log.error("pulled page refused: %s", problem[1])
+            raise PageRejected(f"Page du serveur central refusée : {problem[0]}.",
+                               f"Page from the centre refused: {problem[1]}.")
+        return Page(parsed, next_cursor, more, tiers, epoch)
 
-    def _apply_page(self, changes: list[tuple[str, str, object]], next_cursor: int, tiers: int) -> None:
+    def _apply_page(self, page: Page) -> None:
+        changes, next_cursor = page.changes, page.cursor
         now = self.clock()
         with transaction(self.db):
             held = booking_store.unacknowledged_seats(self.db)
@@ -305,44 +429,11 @@ class SyncEngine:
                     else:
                         staff_store.upsert_correspondent(self.db, value)
             write_state(self.db, "sync_cursor", str(next_cursor))
+            write_state(self.db, "sync_epoch", page.epoch)
 
 
 def _wire(op: dict) -> dict:
     return {"op_id": op["op_id"], "kind": op["kind"], "created_at": op["created_at"], "payload": op["payload"]}
-
-
-def _check_results(batch: list[dict], results: list[dict]) -> None:
-    """The centre's answers must match the batch one for one before any is applied."""
-    if len(results) != len(batch):
-        raise TransientError("the centre answered for a different number of operations")
-    for op, result in zip(batch, results):
-        if not isinstance(result, dict) or result.get("op_id") != op["op_id"]:
-            raise TransientError("the centre's answers do not match the operations sent")
-        if result.get("outcome") not in ("applied", "rejected"):
-            raise TransientError("the centre's answer has an unknown outcome")
-        booking = result.get("booking")
-        if booking is not None:
-            if not isinstance(booking, dict) or booking.get("state") not in {s.value for s in BookingState}:
-                raise TransientError("the centre's booking answer is malformed")
-        request = result.get("concierge_request")
-        if request is not None:
-            reason = request.get("reason") if isinstance(request, dict) else None
-            if not isinstance(request, dict) or request.get("state") not in {s.value for s in RequestState} \
-                    or not isinstance(request.get("request_id"), str) or not _is_reason(reason, allow_none=True):
-                raise TransientError("the centre's concierge answer is malformed")
-        ack = result.get("audit")
-        if ack is not None:
-            if not isinstance(ack, dict) or not isinstance(ack.get("chain"), str) \
-                    or isinstance(ack.get("through_seq"), bool) or not isinstance(ack.get("through_seq"), int) \
-                    or not isinstance(ack.get("through_hash"), str):
-                raise TransientError("the centre's audit answer is malformed")
-
-
-def _is_reason(reason: object, allow_none: bool = False) -> bool:
-    if reason is None:
-        return allow_none
-    return isinstance(reason, dict) and all(
-        isinstance(reason.get(k), str) and len(reason[k]) <= 400 for k in ("code", "fr", "en"))
 
 
 def _parse_booking(r: DocumentReader) -> dict:
@@ -382,7 +473,7 @@ def _parse_request(r: DocumentReader) -> ConciergeRequest:
             isinstance(k, str) and len(k) <= 40 and _is_answer(v) for k, v in answers.items()):
         raise r.fail("answers", "est malformé", "is malformed")
     reason = r.value.get("reason")
-    if reason is not None and not _is_reason(reason):
+    if reason is not None and not is_reason(reason):
         raise r.fail("reason", "est malformé", "is malformed")
     collect_on = r.value.get("collect_on")
     if collect_on is not None:

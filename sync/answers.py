@@ -1,0 +1,86 @@
+"""A push answer is believed only if every result matches the operation it answers.
+
+The centre answers one result per operation, in order. Each must name the
+operation's op_id, and what it settles must be that operation's own booking,
+request or audit chain: an answer to X naming booking Y would otherwise set Y's
+state and drop X from the outbox although the centre never applied X. One result
+that does not match refuses the whole answer; nothing of it is written.
+"""
+
+from __future__ import annotations
+
+from kiosk.domain.booking import BookingState
+from kiosk.domain.concierge import RequestState
+from sync.client import CentralError
+
+MAX_REASON_CHARS = 400
+BOOKING_STATES = frozenset(s.value for s in BookingState)
+REQUEST_STATES = frozenset(s.value for s in RequestState)
+# The result object an applied operation of each kind carries, and the payload field it must name.
+SETTLES = {
+    "booking.create": ("booking", "booking_id"),
+    "booking.cancel": ("booking", "booking_id"),
+    "concierge.create": ("concierge_request", "request_id"),
+    "concierge.transition": ("concierge_request", "request_id"),
+    "audit.append": ("audit", None),
+}
+RESULT_OBJECTS = frozenset(name for name, _ in SETTLES.values())
+
+
+class AnswerRefused(CentralError):
+    """The centre's answer to a push does not match what was sent; nothing of it was applied."""
+
+    def __init__(self, what: str):
+        super().__init__(f"push answer refused: {what}",
+                         "Réponse du serveur central à un envoi refusée (elle ne correspond pas aux opérations "
+                         "envoyées) ; rien n'a été appliqué, l'envoi sera refait.",
+                         "The central server's answer to a push was refused (it does not match the operations "
+                         "sent); nothing was applied, the push will be made again.")
+        self.what = what
+
+
+def check_results(batch: list[dict], results: object) -> None:
+    """Raise AnswerRefused unless `results` answers `batch` one for one, each result its own operation's."""
+    if not isinstance(results, list) or len(results) != len(batch):
+        raise AnswerRefused("not one result per operation")
+    for index, (op, result) in enumerate(zip(batch, results)):
+        if not isinstance(result, dict) or not isinstance(result.get("op_id"), str) \
+                or result["op_id"].lower() != op["op_id"].lower():
+            raise AnswerRefused(f"result {index} names another operation")
+        present = RESULT_OBJECTS & result.keys()
+        if result.get("outcome") == "rejected":
+            if present or not is_reason(result.get("reason")):
+                raise AnswerRefused(f"result {index}: malformed rejection")
+            continue
+        if result.get("outcome") != "applied":
+            raise AnswerRefused(f"result {index}: unknown outcome")
+        name, field = SETTLES.get(op["kind"], (None, None))
+        if present != {name}:
+            raise AnswerRefused(f"result {index} does not settle a {op['kind']}")
+        settled = result[name]
+        if not isinstance(settled, dict):
+            raise AnswerRefused(f"result {index}: malformed {name}")
+        if name == "audit":
+            _check_audit(index, op["payload"], settled)
+            continue
+        if settled.get(field) != op["payload"][field]:
+            raise AnswerRefused(f"result {index} names another {name}")
+        states = BOOKING_STATES if name == "booking" else REQUEST_STATES
+        if settled.get("state") not in states or not is_reason(settled.get("reason"), allow_none=True):
+            raise AnswerRefused(f"result {index}: malformed {name}")
+
+
+def _check_audit(index: int, payload: dict, ack: dict) -> None:
+    """The acknowledgement must be of this chain, through one of the entries sent, with that entry's hash."""
+    sent = {entry["seq"]: entry for entry in payload.get("entries", [])}
+    through = ack.get("through_seq")
+    if isinstance(through, bool) or not isinstance(through, int) or through not in sent \
+            or ack.get("chain") != sent[through]["chain"] or ack.get("through_hash") != sent[through]["hash"]:
+        raise AnswerRefused(f"result {index}: acknowledgement of entries not sent")
+
+
+def is_reason(reason: object, allow_none: bool = False) -> bool:
+    if reason is None:
+        return allow_none
+    return isinstance(reason, dict) and all(
+        isinstance(reason.get(k), str) and len(reason[k]) <= MAX_REASON_CHARS for k in ("code", "fr", "en"))

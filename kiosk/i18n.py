@@ -73,6 +73,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Try another word, or remove some filters.",
     ),
     "list.from_price": ("à partir de {price}", "from {price}"),
+    "list.book": ("Réserver", "Book"),
     "list.next_date": ("Prochaine date : {date}", "Next date: {date}"),
     "list.discount": ("−{percent} %", "−{percent}%"),
     "filters.level": ("Qui organise", "Organised by"),

@@ -76,6 +76,9 @@ class OfferSummary:
     bon_plan: bool
     discount_percent: int | None
     next_start: datetime | None
+    # The offer's one session to come, booked first come first served with places left:
+    # the list offers to book it straight away.
+    only_session_id: str | None = None
 
 
 @dataclass(frozen=True)

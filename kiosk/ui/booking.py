@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QGridLayout, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.domain.booking import Booking, BookingState
 from kiosk.domain.catalog import Offer, Session
@@ -44,27 +44,33 @@ class BookingScreen(QWidget):
         self.total = label(object_name="total")
         self.outcome = label(object_name="lead")
         self.confirm = button(object_name="primary", big=True)
-        card = QFrame()
-        card.setObjectName("card")
-        summary = QVBoxLayout(card)
-        summary.setContentsMargins(28, 20, 28, 20)
-        summary.addWidget(self.price)
-        summary.addWidget(self.total)
-        summary.addWidget(self.outcome)
         body = QWidget()
         layout = QVBoxLayout(body)
-        layout.setContentsMargins(60, 16, 60, 24)
+        layout.setContentsMargins(60, 16, 60, 8)
         layout.setSpacing(16)
         layout.addWidget(self.title)
         layout.addWidget(self.when)
         layout.addWidget(self.place)
         layout.addWidget(self.who_title)
         layout.addLayout(self.people)
-        layout.addWidget(card)
-        layout.addWidget(self.confirm)
         layout.addStretch(1)
         self.page = ScrollingPage(body)
-        QVBoxLayout(self).addWidget(self.page)
+        # The price and "Confirmer" stay in view below the part that scrolls.
+        footer = QFrame()
+        footer.setObjectName("card")
+        summary = QVBoxLayout()
+        summary.addWidget(self.price)
+        summary.addWidget(self.total)
+        summary.addWidget(self.outcome)
+        footer_layout = QHBoxLayout(footer)
+        footer_layout.setContentsMargins(28, 16, 28, 16)
+        footer_layout.setSpacing(24)
+        footer_layout.addLayout(summary, 1)
+        footer_layout.addWidget(self.confirm, 0, Qt.AlignmentFlag.AlignVCenter)
+        screen = QVBoxLayout(self)
+        screen.addWidget(self.page, 1)
+        screen.addWidget(footer)
+        screen.setContentsMargins(60, 0, 60, 12)
         self.confirm.clicked.connect(self._book)
 
     def start(self, offer_id: str, session_id: str, who: Identified) -> None:

@@ -9,14 +9,47 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFormLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtWidgets import QApplication, QFormLayout, QLineEdit, QVBoxLayout, QWidget
 
-from kiosk.domain.household import MAX_SCAN_CHARS
+from kiosk.domain.household import CARD_DIGITS, CARD_QR_PREFIX, MAX_SCAN_CHARS
 from kiosk.errors import KioskError
 from kiosk.i18n import Texts
 from kiosk.services.identity import Identified, IdentityService
 from kiosk.ui.widgets import ScrollingPage, button, label
+
+
+SCAN_GAP_S = 0.3  # a scanner types each character within milliseconds of the last
+
+
+class CardReader(QObject):
+    """A card (or a badge) scanned on a screen with no text field: the scanner types its code
+    and Enter, and the kiosk opens the identification with the card already read."""
+
+    scanned = Signal(str)
+
+    def __init__(self, monotonic: Callable[[], float], parent: QObject | None = None):
+        super().__init__(parent)
+        self.monotonic = monotonic
+        self.typed = ""
+        self.last_key = 0.0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if event.type() != QEvent.Type.KeyPress or isinstance(QApplication.focusWidget(), QLineEdit):
+            return False
+        now = self.monotonic()
+        if now - self.last_key > SCAN_GAP_S:
+            self.typed = ""
+        self.last_key = now
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            typed, self.typed = self.typed, ""
+            if typed.upper().startswith(CARD_QR_PREFIX) or (typed.isdigit() and len(typed) >= CARD_DIGITS):
+                self.scanned.emit(typed)
+                return True
+            return False
+        if len(self.typed) <= MAX_SCAN_CHARS:
+            self.typed += event.text()
+        return False
 
 
 class IdentifyScreen(QWidget):
@@ -65,9 +98,13 @@ class IdentifyScreen(QWidget):
         self.pin.returnPressed.connect(self.try_identify)
         self.submit.clicked.connect(self.try_identify)
 
-    def start(self) -> None:
+    def start(self, scanned: str = "") -> None:
+        """Open on the card field, or with a card scanned elsewhere already read."""
         self.reset()
         self.card.setFocus()
+        if scanned:
+            self.card.setText(scanned)
+            self._card_read()
 
     def _card_read(self) -> None:
         scanned = self.card.text()

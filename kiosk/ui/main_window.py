@@ -35,7 +35,7 @@ from kiosk.ui.booking import BookingDoneScreen, BookingScreen
 from kiosk.ui.concierge import ConciergeScreen
 from kiosk.ui.concierge_request import ConciergeDoneScreen, ConciergeRequestScreen
 from kiosk.ui.home import HomeScreen
-from kiosk.ui.identify import IdentifyScreen
+from kiosk.ui.identify import CardReader, IdentifyScreen
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.my_bookings import MyBookingsScreen
 from kiosk.ui.offer_detail import OfferDetailScreen
@@ -47,7 +47,7 @@ from kiosk.ui.staff_home import StaffHomeScreen
 from kiosk.ui.staff_sign_in import StaffSignInScreen
 from kiosk.ui.sync_state import SyncStateScreen
 from kiosk.ui.theme import HIGH_CONTRAST, STANDARD, Theme, larger_text_scale
-from kiosk.ui.widgets import Overlay, apply_style, button, label
+from kiosk.ui.widgets import NewsBanner, Overlay, apply_style, button, label, scroll_to_top
 from sync.worker import SyncWorker
 
 CLOCK_REFRESH_MS = 15_000
@@ -174,6 +174,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.top_bar)
         self.assisted_mode = AssistedMode(self)
         layout.addWidget(self.assisted_mode.banner)
+        self.news = NewsBanner()
+        layout.addWidget(self.news)
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.access_bar)
@@ -204,6 +206,10 @@ class MainWindow(QMainWindow):
         self.idle.warning.connect(self.show_idle_warning)
         self.idle.resumed.connect(self.idle_overlay.hide)
         self.idle.expired.connect(self.reset_session)
+        # A card scanned on a screen with no text field (home, the offer) identifies the person.
+        self.card_reader = CardReader(monotonic, self)
+        self.installEventFilter(self.card_reader)
+        self.card_reader.scanned.connect(self._card_scanned)
         self._clock_timer = QTimer(self)
         self._clock_timer.setInterval(CLOCK_REFRESH_MS)
         self._clock_timer.timeout.connect(self._refresh_bar)
@@ -218,6 +224,8 @@ class MainWindow(QMainWindow):
             if name == "offers":
                 widget = OfferListScreen(catalog, self.texts)
                 widget.offer_chosen.connect(lambda offer_id: self.show_screen("detail", offer_id))
+                widget.book_requested.connect(lambda offer_id, session_id: self.with_identity(
+                    ("booking", offer_id, session_id)))
             elif name == "detail":
                 widget = OfferDetailScreen(catalog, self.texts)
                 widget.book_requested.connect(lambda offer_id, session_id: self.with_identity(
@@ -280,7 +288,7 @@ class MainWindow(QMainWindow):
         elif name == "detail":
             widget.show_offer(params[0])
         elif name == "identify":
-            widget.start()
+            widget.start(*params)
         elif name == "booking":
             widget.start(params[0], params[1], self.identified)
         elif name == "booking_done":
@@ -293,6 +301,8 @@ class MainWindow(QMainWindow):
             widget.show_household(self.identified.household)
         elif name in STAFF_SCREENS:
             widget.start(*params)
+        if name != "offers":  # the list keeps its place while the person comes and goes
+            scroll_to_top(widget)
         self._current = (name, params)
         self.stack.setCurrentWidget(widget)
         self._update_nav()
@@ -354,6 +364,14 @@ class MainWindow(QMainWindow):
         # A correspondent beside the person identifies them by card alone, confirming presence and consent.
         self.show_screen("assisted_identify" if self.staff_session else "identify")
 
+    def _card_scanned(self, scanned: str) -> None:
+        """Identify now, then come back to where the person was (or go on to what they asked)."""
+        if self.identified is not None or self.staff_session is not None or self.current_screen() == "identify":
+            return
+        name, params = self._current
+        self.after_identify = (name, *params)
+        self.show_screen("identify", scanned)
+
     def _identified(self, who: Identified) -> None:
         self.identified = who
         self._update_nav()
@@ -364,13 +382,13 @@ class MainWindow(QMainWindow):
         self._tell_what_is_ready()
 
     def _tell_what_is_ready(self) -> None:
-        """Before anything else, the person hears that something of theirs waits at the desk."""
+        """The person learns that something of theirs waits at the desk, without being stopped."""
         notices = self.services.concierge.ready_for(self.identified.household)
         if notices:
             fr = self.texts.language == "fr"
-            self.notice.open(self.texts("ready.title"),
-                             "\n".join(n.message_fr if fr else n.message_en for n in notices),
-                             self.texts("notice.ok"))
+            self.news.show_news(self.texts("ready.title"),
+                                "\n".join(n.message_fr if fr else n.message_en for n in notices),
+                                self.texts("notice.ok"))
 
     def _confirm_cancel(self, booking_id: str) -> None:
         booking = self.services.bookings.booking(booking_id)
@@ -471,6 +489,7 @@ class MainWindow(QMainWindow):
         A signed-in correspondent stays signed in (AssistedMode.sign_out clears them) and is
         taken back to their own home."""
         self.notice.hide()
+        self.news.hide()
         self.idle_overlay.hide()
         focused = QApplication.focusWidget()
         if focused is not None:
@@ -481,6 +500,7 @@ class MainWindow(QMainWindow):
         self._update_nav()
         for widget in self.screens.values():
             widget.reset()
+            scroll_to_top(widget)
         if self.texts.language != self.site.language:
             self.set_language(self.site.language)
         for toggle in (self.access_bar.read_aloud, self.access_bar.contrast, self.access_bar.larger):

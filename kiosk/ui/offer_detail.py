@@ -73,10 +73,6 @@ class OfferDetailScreen(QWidget):
         header.addLayout(words, 1)
         self.body.addLayout(header)
 
-        for paragraph in offer.description.split("\n\n"):
-            if paragraph.strip():
-                self.body.addWidget(label(paragraph.strip()))
-
         self.body.addWidget(label(texts("detail.sessions"), "heading"))
         now = self.catalog.now()
         for session in offer.sessions:
@@ -86,6 +82,10 @@ class OfferDetailScreen(QWidget):
         self.body.addWidget(label(
             texts("detail.cancel_rule", days=offer.cancel_days_before) if offer.cancel_days_before
             else texts("detail.cancel_rule.none"), "muted"))
+        # What it is comes after when and "Réserver", which stay in view without scrolling.
+        for paragraph in offer.description.split("\n\n"):
+            if paragraph.strip():
+                self.body.addWidget(label(paragraph.strip()))
 
         self.body.addWidget(label(texts("detail.prices"), "heading"))
         self.body.addWidget(label(texts("detail.prices.explain", top=len(offer.prices)), "muted"))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QObject, QPoint, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -24,7 +24,7 @@ from kiosk.domain.catalog import Category, Level
 from kiosk.domain.search import DateWindow, OfferQuery, OfferSummary, SearchResult
 from kiosk.i18n import Texts
 from kiosk.services.catalog import CatalogService
-from kiosk.ui.theme import Theme
+from kiosk.ui.theme import MIN_TOUCH, Theme
 from kiosk.ui.widgets import ChoiceRow, ScrollButtons, button, enable_kinetic_scrolling, label, pictogram_pixmap
 
 SEARCH_DELAY_MS = 120
@@ -103,20 +103,36 @@ class OfferDelegate(QStyledItemDelegate):
         price_font = QFont(base)
         price_font.setPixelSize(px(22))
         price_font.setBold(True)
-        price = texts("filters.price.free") if offer.price_from_cents == 0 else texts(
-            "list.from_price", price=texts.money(offer.price_from_cents))
-        painter.setFont(price_font)
-        price_width = painter.fontMetrics().horizontalAdvance(price) + 12
-        painter.setPen(QColor(palette.text))
-        painter.drawText(QRect(right - price_width, top, price_width, line),
-                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, price)
-        words_width = right - left - price_width - 16
-
         title_font = QFont(base)
         title_font.setPixelSize(px(24))
         title_font.setBold(True)
         body_font = QFont(base)
         body_font.setPixelSize(px(19))
+        price = texts("filters.price.free") if offer.price_from_cents == 0 else texts(
+            "list.from_price", price=texts.money(offer.price_from_cents))
+        painter.setFont(price_font)
+        price_width = painter.fontMetrics().horizontalAdvance(price) + 12
+        badge, badge_width = "", 0
+        if offer.bon_plan:
+            badge = texts("badge.bon_plan")
+            if offer.discount_percent:
+                badge += "  " + texts("list.discount", percent=offer.discount_percent)
+            painter.setFont(body_font)
+            badge_width = painter.fontMetrics().horizontalAdvance(badge) + 24
+        book = self.book_rect(option.rect, offer)
+        if book.isNull():
+            badge_rect = QRect(right - badge_width, top + line + 4, badge_width, line - 8)
+            right_column = max(price_width, badge_width)
+        else:
+            # The booking button takes the lower right; the badge goes beside the price.
+            badge_rect = QRect(right - price_width - badge_width - 12, top + 4, badge_width, line - 8)
+            right_column = max(price_width + (badge_width + 12 if badge else 0), book.width())
+        painter.setPen(QColor(palette.text))
+        painter.setFont(price_font)
+        painter.drawText(QRect(right - price_width, top, price_width, line),
+                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, price)
+        words_width = right - left - right_column - 16
+
         where_when = offer.location
         if offer.next_start:
             where_when = f"{offer.location} · {texts('list.next_date', date=texts.day(offer.next_start))}"
@@ -130,19 +146,34 @@ class OfferDelegate(QStyledItemDelegate):
             rect = QRect(left, top + row * line, words_width, line)
             painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                              painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, rect.width()))
-        if offer.bon_plan:
-            badge = texts("badge.bon_plan")
-            if offer.discount_percent:
-                badge += "  " + texts("list.discount", percent=offer.discount_percent)
+        if badge:
             painter.setFont(body_font)
-            width = painter.fontMetrics().horizontalAdvance(badge) + 24
-            badge_rect = QRect(right - width, top + line + 4, width, line - 8)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor(palette.accent))
             painter.drawRoundedRect(badge_rect, 8, 8)
             painter.setPen(QColor(palette.on_accent))
             painter.drawText(badge_rect, Qt.AlignmentFlag.AlignCenter, badge)
+        if not book.isNull():
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(palette.primary))
+            painter.drawRoundedRect(book, 10, 10)
+            painter.setFont(price_font)
+            painter.setPen(QColor(palette.on_primary))
+            painter.drawText(book, Qt.AlignmentFlag.AlignCenter, texts("list.book"))
         painter.restore()
+
+    def book_rect(self, row: QRect, offer: OfferSummary) -> QRect:
+        """Where the offer's "Réserver" button is drawn in its row; empty when it has none."""
+        if offer.only_session_id is None:
+            return QRect()
+        card = row.adjusted(8, 6, -8, -6)
+        line = (card.height() - 16) // 3
+        font = QFont()
+        font.setPixelSize(self.theme.px(22))
+        font.setBold(True)
+        width = max(QFontMetrics(font).horizontalAdvance(self.model.texts("list.book")) + 56, 180)
+        height = max(2 * line - 4, MIN_TOUCH)
+        return QRect(card.right() - 20 - width, card.bottom() - 6 - height, width, height)
 
 
 class FilterPanel(QFrame):
@@ -211,6 +242,7 @@ class FilterPanel(QFrame):
 
 class OfferListScreen(QWidget):
     offer_chosen = Signal(str)
+    book_requested = Signal(str, str)  # offer id, session id: the row's own "Réserver"
 
     def __init__(self, catalog: CatalogService, texts: Texts, parent: QWidget | None = None):
         super().__init__(parent)
@@ -285,7 +317,22 @@ class OfferListScreen(QWidget):
         self.filters.closed.connect(lambda: self.filters_button.setChecked(False))
         self.filters.changed.connect(self.refresh)
         self.category_row.changed.connect(lambda _value: self.refresh())
-        self.list.clicked.connect(lambda index: self.offer_chosen.emit(self.model.offers[index.row()].id))
+        self.released_at = QPoint()
+        self.list.viewport().installEventFilter(self)
+        self.list.clicked.connect(self._chosen)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.MouseButtonRelease:
+            self.released_at = event.position().toPoint()
+        return False
+
+    def _chosen(self, index: QModelIndex) -> None:
+        """A tap on a row opens the offer; on its "Réserver", books its one session."""
+        offer = self.model.offers[index.row()]
+        if self.delegate.book_rect(self.list.visualRect(index), offer).contains(self.released_at):
+            self.book_requested.emit(offer.id, offer.only_session_id)
+        else:
+            self.offer_chosen.emit(offer.id)
 
     def _show_filters(self, shown: bool) -> None:
         """The filters take the list's place while open (the count still shows their effect).

@@ -153,6 +153,7 @@ def style_sheet(theme: Theme = Theme()) -> str:
         border: 2px solid {p.border}; border-radius: 10px; background: {p.surface};
     }}
     QLineEdit:focus {{ border: 3px solid {p.primary}; }}
+    #newsBanner {{ background: {p.selected}; border-color: {p.primary}; border-style: solid; border-width: 0 0 3px 0; }}
     #card {{ background: {p.surface}; border: 2px solid {p.card_border}; border-radius: 14px; }}
     #badge {{ background: {p.selected}; color: {p.text}; border-radius: 8px; padding: 4px 10px;
               font-size: {px('small')}px; }}

@@ -204,6 +204,41 @@ class ScrollingPage(QWidget):
         row.addWidget(self.scroll_buttons)
 
 
+def scroll_to_top(screen: QWidget) -> None:
+    """Every scrolling part of `screen` back at its start: a screen opens at its top for each person."""
+    for area in screen.findChildren(QAbstractScrollArea):
+        area.verticalScrollBar().setValue(0)
+
+
+class NewsBanner(QFrame):
+    """News for the person (a pressing ready) above the screen, never over it: it waits
+    until they close it or the session ends, and interrupts nothing."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("newsBanner")
+        self.title = label(object_name="emphasis")
+        self.message = label()
+        self.close_button = button()
+        words = QVBoxLayout()
+        words.setSpacing(2)
+        words.addWidget(self.title)
+        words.addWidget(self.message)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(24, 10, 24, 10)
+        row.setSpacing(20)
+        row.addLayout(words, 1)
+        row.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.close_button.clicked.connect(self.hide)
+        self.hide()
+
+    def show_news(self, title: str, message: str, close: str) -> None:
+        self.title.setText(title)
+        self.message.setText(message)
+        self.close_button.setText(close)
+        self.show()
+
+
 def overlay_dialog(overlay: QWidget, max_width: int) -> QVBoxLayout:
     """Make `overlay` a dimmed layer over the window with a dialog in its middle; returns the dialog's layout."""
     overlay.setObjectName("overlay")

@@ -42,11 +42,13 @@ def test_a_request_from_submission_to_hand_over(qtbot, window, services):
     tap(qtbot, window.assisted_mode.banner.leave)
     assert window.staff_session is None
 
-    # The beneficiary comes back: the kiosk says first that it is ready.
+    # The beneficiary comes back: a banner says it is ready, without stopping them.
     window.with_identity(("my_bookings",))
     identify(qtbot, window, card=KARIM_CARD)
-    assert window.notice.isVisible() and window.notice.message.text() == "Votre pressing est prêt."
-    tap(qtbot, window.notice.action)
+    assert window.news.isVisible() and window.news.message.text() == "Votre pressing est prêt."
+    assert not window.notice.isVisible() and window.current_screen() == "my_bookings"
+    tap(qtbot, window.news.close_button)
+    assert not window.news.isVisible()
     tap(qtbot, window.end_session)
 
     # The correspondent scans the printed ticket and hands the clothes over.

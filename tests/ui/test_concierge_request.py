@@ -115,13 +115,17 @@ def test_control_characters_are_dropped_and_the_list_kept_as_typed(qtbot, window
     assert request.answers["list"] == "Lait, pain et 6 œufs"
 
 
-def test_the_kiosk_says_first_what_is_ready(qtbot, window):
+def test_what_is_ready_shows_as_a_banner_that_interrupts_nothing(qtbot, window):
     window.with_identity(("my_bookings",))
     identify(qtbot, window)  # Claire: her dry cleaning is ready in the demo requests
-    assert window.notice.isVisible()
-    assert window.notice.message.text().splitlines()[0] == "Votre pressing est prêt."
-    tap(qtbot, window.notice.action)
+    assert window.news.isVisible() and not window.notice.isVisible()
+    assert window.news.message.text().splitlines()[0] == "Votre pressing est prêt."
     assert window.current_screen() == "my_bookings"
+    # The banner stays while she goes on, and goes with her session.
+    tap(qtbot, window.home_button)
+    assert window.news.isVisible()
+    tap(qtbot, window.end_session)
+    assert not window.news.isVisible()
 
 
 def test_my_requests_show_their_state_and_cancel_only_while_submitted(qtbot, window, services):

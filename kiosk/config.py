@@ -53,6 +53,7 @@ class PrinterSettings:
 class CentralSettings:
     url: str = "http://127.0.0.1:8765"
     ca_bundle: str = ""
+    request_deadline_seconds: float = 120.0  # a whole exchange with the centre, however slowly it answers
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,8 @@ def _check_values(config: KioskConfig, source: str) -> None:
     if config.logging.level not in LOG_LEVELS:
         raise _bad(source, "logging.level", "doit valoir debug, info, warning ou error",
                    "must be debug, info, warning or error")
+    if not 1 <= config.central.request_deadline_seconds <= 3600:
+        raise _bad(source, "central.request_deadline_seconds", "doit être entre 1 et 3600", "must be between 1 and 3600")
     if not config.central.url.startswith(("http://", "https://")):
         raise _bad(source, "central.url", "doit commencer par https://", "must start with https://")
 

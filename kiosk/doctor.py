@@ -125,6 +125,7 @@ def run_checks(
     # The kiosk stamps its last sync with its own clock: measure its age with the same one.
     checks.append(_check_last_sync(facts, local_now(), enrolled=_enrolled(data_dir)))
     checks.append(_check_outbox(facts))
+    checks.append(_check_pulled_pages(facts))
     checks.append(_check_timezone())
     return Report(checks, local_now().isoformat(timespec="seconds"), kiosk_version(), str(data_dir),
                   str(config_path or default_config_path()))
@@ -446,6 +447,21 @@ def _check_outbox(facts: dict) -> Check:
                      details)
     return Check("outbox", OK, f"{pending} opération(s) en attente d'envoi.", f"{pending} operation(s) waiting to be sent.",
                  details)
+
+
+def _check_pulled_pages(facts: dict) -> Check:
+    """A page from the centre the kiosk keeps refusing (sync/engine.py records it in sync_page_trouble)."""
+    text = facts.get("state", {}).get("sync_page_trouble")
+    if not text:
+        return Check("pulled_pages", OK, "Les pages reçues du centre sont acceptées.",
+                     "Pages received from the centre are accepted.")
+    try:
+        trouble = json.loads(text)
+        details = {key: trouble[key] for key in ("cursor", "failures", "since")}
+        fr, en, stuck = str(trouble["fr"]), str(trouble["en"]), trouble["stuck"] is True
+    except (ValueError, KeyError, TypeError):
+        return Check("pulled_pages", WARNING, "État de réception illisible.", "Unreadable pull state.")
+    return Check("pulled_pages", PROBLEM if stuck else WARNING, fr, en, details)
 
 
 def _check_timezone() -> Check:

@@ -61,7 +61,8 @@ def _sync_once(args: argparse.Namespace) -> int:
             "This kiosk is not enrolled: run 'slvie-kiosk enroll' first.",
         )
     db = open_database(data_dir / DATABASE_FILE)
-    client = CentralClient(credential.server, credential.token, ca_bundle=config.central.ca_bundle or None)
+    client = CentralClient(credential.server, credential.token, ca_bundle=config.central.ca_bundle or None,
+                           deadline=config.central.request_deadline_seconds)
     try:
         report = SyncEngine(db, client).run_cycle()
     except CentralError as error:
@@ -72,4 +73,8 @@ def _sync_once(args: argparse.Namespace) -> int:
     db.close()
     print(report.summary())
     print(f"outbox: {waiting['pending']} waiting, {waiting['parked']} parked")
+    if report.problem:
+        print(report.problem[0])
+        print(report.problem[1])
+        return 1
     return 0

@@ -319,7 +319,8 @@ class SyncEngine:
         next_try = now + timedelta(seconds=retry_delay(failures)) if failures >= STUCK_AFTER else now
         with transaction(self.db):
             write_state(self.db, "sync_page_trouble", json.dumps(
-                {"cursor": cursor, "failures": failures, "since": (trouble or {}).get("since", now.isoformat()),
+                {"cursor": cursor, "failures": failures, "stuck": failures >= STUCK_AFTER,
+                 "since": (trouble or {}).get("since", now.isoformat()),
                  "next_try": next_try.isoformat(), "fr": fr, "en": en}, ensure_ascii=False))
         return PageRejected(fr, en)
 

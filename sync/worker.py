@@ -75,7 +75,8 @@ class SyncWorker(QObject):
         if self._db is None:
             self._db = open_database(self._data_dir / DATABASE_FILE)
         client = CentralClient(self._credential.server, self._credential.token,
-                               ca_bundle=self._config.central.ca_bundle or None)
+                               ca_bundle=self._config.central.ca_bundle or None,
+                               deadline=self._config.central.request_deadline_seconds)
         self._engine = SyncEngine(self._db, client)
 
     def _reachability(self, reachability: QNetworkInformation.Reachability) -> None:
@@ -93,6 +94,8 @@ class SyncWorker(QObject):
             report = self._engine.run_cycle()
             self._failures = 0
             log.info("sync: %s", report.summary())
+            if report.problem:  # pulling is held back; pushing went on, at the usual pace
+                problem = {"fr": report.problem[0], "en": report.problem[1]}
         except (CentralError, KioskError) as error:
             self._failures += 1
             delay_ms = int(retry_delay(self._failures) * 1000)

@@ -11,7 +11,7 @@ from kiosk.domain.household import Household, Person, Role
 from kiosk.services.identity import Identified
 from kiosk.services.staff import StaffSessionExpired, StaffSignInError
 from kiosk.store.database import transaction
-from kiosk.store.outbox import counts, parked_operations
+from kiosk.store.outbox import counts, parked_operations, pending_operations
 from sync.client import TransientError
 from tests.factories import CLAIRE_CARD, LINA_BADGE, LINA_PIN, MARC_BADGE, MARC_PIN, staff_document
 
@@ -138,12 +138,19 @@ def test_pushes_broken_on_the_way_apply_concierge_and_audit_operations_once(staf
     lina = kiosk.services.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN)
     request = kiosk.services.concierge.submit("pressing", claire(kiosk), pressing(kiosk))
     kiosk.services.concierge.move(request.request_id, RequestState.TAKEN, lina)
+    sent = {op["op_id"] for op in pending_operations(kiosk.services.db)}
     proxy.inject("drop_response")  # the centre applies the batch, the kiosk never hears it
     with pytest.raises(TransientError):
         kiosk.sync()
     assert kiosk.services.assisted.sync_state(lina).last_error_fr  # the correspondent can see why
     kiosk.sync()
-    assert counts(kiosk.services.db) == {"pending": 0, "parked": 0}
+    # The kiosk: nothing waits or is parked, and the request stands where the correspondent put it.
+    assert counts(kiosk.services.db) == {"pending": 0, "parked": 0}, parked_operations(kiosk.services.db)
+    assert kiosk.services.concierge.request(request.request_id).state == RequestState.TAKEN
+    # The centre: each operation on record once, applied.
+    on_record = staffed_centre.query("SELECT op_id, result FROM operations")
+    assert sorted(row["op_id"] for row in on_record) == sorted(sent)
+    assert all(json.loads(row["result"])["outcome"] == "applied" for row in on_record)
     assert centre_request(staffed_centre, request.request_id)["state"] == "taken"
     assert len(staffed_centre.query("SELECT 1 FROM concierge_moves")) == 1
     assert len(staffed_centre.query("SELECT 1 FROM audit_entries")) == 2
@@ -201,3 +208,5 @@ def test_a_bad_concierge_or_staff_change_from_the_centre_changes_nothing(staffed
         kiosk.sync()
     assert kiosk.services.concierge.request(identifier) is None
     assert kiosk.services.db.execute("SELECT count(*) FROM correspondents").fetchone()[0] == 2
+    assert counts(kiosk.services.db) == {"pending": 0, "parked": 0}
+    assert staffed_centre.query("SELECT 1 FROM concierge_requests WHERE id = ?", identifier) == []

@@ -9,7 +9,7 @@ import pytest
 
 from kiosk.domain.booking import BookingState
 from kiosk.store.database import transaction
-from kiosk.store.outbox import counts, enqueue, parked_operations
+from kiosk.store.outbox import counts, enqueue, parked_operations, pending_operations
 from kiosk.store.state import read_state
 from sync.client import TransientError
 from sync.engine import CycleReport, PageRejected
@@ -64,12 +64,25 @@ def test_a_push_broken_on_the_way_is_retried_and_applied_once(make_kiosk, centre
     kiosk = make_kiosk()
     kiosk.sync()
     booking = kiosk.services.bookings.book("T1", "T1-S1", claire(kiosk), ["P1"])
+    (operation,) = pending_operations(kiosk.services.db)
     proxy.inject(fault)  # the push of the next cycle breaks (a 6 s delay outlasts the kiosk's 5 s timeout)
     with pytest.raises(TransientError):
         kiosk.sync()
+    assert counts(kiosk.services.db) == {"pending": 1, "parked": 0}  # kept to retry, not given up
+    assert kiosk.services.bookings.booking(booking.booking_id).state == BookingState.CONFIRMED
     kiosk.sync()
-    assert counts(kiosk.services.db)["pending"] == 0
-    assert list(centre_bookings(centre)) == [booking.booking_id]
+    # The kiosk: its voucher still holds, nothing waits, nothing parked.
+    assert counts(kiosk.services.db) == {"pending": 0, "parked": 0}, parked_operations(kiosk.services.db)
+    local = kiosk.services.bookings.booking(booking.booking_id)
+    assert (local.state, local.holds_site_seats) == (BookingState.CONFIRMED, True)
+    session = next(s for s in kiosk.services.catalog.offer("T1").sessions if s.id == "T1-S1")
+    assert session.site_taken == 1
+    # The centre: the booking once, confirmed, and its operation on record once with that answer.
+    held = centre_bookings(centre)
+    assert list(held) == [booking.booking_id] and held[booking.booking_id]["state"] == "confirmed"
+    (on_record,) = centre.query("SELECT op_id, result FROM operations")
+    assert on_record["op_id"] == operation["op_id"]
+    assert json.loads(on_record["result"])["booking"]["state"] == "confirmed"
     assert centre.seat_problems() == []
 
 
@@ -143,13 +156,22 @@ def test_a_cancellation_gives_the_place_back_at_the_centre(make_kiosk, centre):
 def test_pulled_figures_never_give_away_seats_taken_offline(make_kiosk, centre, proxy):
     kiosk = make_kiosk()
     kiosk.sync()
-    kiosk.services.bookings.book("T1", "T1-S1", claire(kiosk), ["P1", "P2"])
+    booking = kiosk.services.bookings.book("T1", "T1-S1", claire(kiosk), ["P1", "P2"])
     proxy.inject("drop_request")  # the push fails, the pull of the same cycle never happens…
     with pytest.raises(TransientError):
         kiosk.sync()
     kiosk.engine.pull(CycleReport())  # …and a pull alone comes in before the push gets through
     session = next(s for s in kiosk.services.catalog.offer("T1").sessions if s.id == "T1-S1")
     assert session.site_taken == 2  # the centre does not know them yet; the kiosk keeps them
+    assert counts(kiosk.services.db) == {"pending": 1, "parked": 0}
+    assert centre_bookings(centre) == {} and centre.query("SELECT 1 FROM operations") == []
+    kiosk.sync()
+    assert counts(kiosk.services.db) == {"pending": 0, "parked": 0}
+    assert kiosk.services.bookings.booking(booking.booking_id).state == BookingState.CONFIRMED
+    assert [b["state"] for b in centre_bookings(centre).values()] == ["confirmed"]
+    assert len(centre.query("SELECT 1 FROM operations")) == 1
+    session = next(s for s in kiosk.services.catalog.offer("T1").sessions if s.id == "T1-S1")
+    assert session.site_taken == 2  # counted once, now by the centre
 
 
 @pytest.mark.parametrize("fault", ["drop_response", "error500", ("replace", b"not json")])
@@ -172,6 +194,7 @@ def test_a_pull_broken_after_two_pages_keeps_them_asks_no_further_and_finishes_n
     assert int(read_state(kiosk.services.db, "sync_cursor")) == complete.cursor
     assert kiosk.services.catalog.offer_count() == reference.services.catalog.offer_count()
     assert claire(kiosk).tier == 3
+    assert counts(kiosk.services.db) == {"pending": 0, "parked": 0}
 
 
 def test_an_answer_too_large_is_refused_and_changes_nothing(make_kiosk, monkeypatch):
@@ -204,4 +227,5 @@ def test_a_bad_page_from_the_centre_changes_nothing(make_kiosk, proxy, page, why
         kiosk.sync()
     assert read_state(kiosk.services.db, "sync_cursor") == cursor
     assert kiosk.services.catalog.offer_count() == before
+    assert counts(kiosk.services.db) == {"pending": 0, "parked": 0}
     assert kiosk.sync().pulled == 0  # and the next cycle carries on

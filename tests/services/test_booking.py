@@ -53,6 +53,39 @@ def test_beyond_the_allocation_it_becomes_a_request_for_the_centre(tmp_path, clo
     assert site_seats(services, "X-S") == (1, 1)
 
 
+def _one_session_kiosk(tmp_path, clock, households_file, **seats):
+    path = tmp_path / "one-session.json"
+    path.write_text(json.dumps(catalog([offer("X", "Atelier cuisine", sessions=[session("X-S", **seats)])])))
+    return open_services(tmp_path / "d", KioskConfig(), demo=True, clock=clock, demo_catalog=path,
+                         demo_households=households_file)
+
+
+def test_more_people_than_the_site_seats_left_is_a_request_even_with_one_left(tmp_path, clock, households_file):
+    services = _one_session_kiosk(tmp_path, clock, households_file, allocation=2, capacity=10)
+    household = services.identity.identify("1000000000017", "1234").household
+    assert services.bookings.book("X", "X-S", household, ["P1"]).state == BookingState.CONFIRMED
+    assert services.bookings.quote("X", "X-S", household, ["P2", "P3"]).state == BookingState.REQUESTED
+    both = services.bookings.book("X", "X-S", household, ["P2", "P3"])  # one site seat left for two people
+    assert both.state == BookingState.REQUESTED and not both.holds_site_seats
+    assert site_seats(services, "X-S") == (1, 1)  # the last site seat is still free for someone alone
+    assert [op["payload"]["kiosk_state"] for op in pending_operations(services.db)] == ["confirmed", "requested"]
+    services.close()
+
+
+def test_more_people_than_the_session_has_places_left_is_refused_and_writes_nothing(tmp_path, clock,
+                                                                                   households_file):
+    services = _one_session_kiosk(tmp_path, clock, households_file, allocation=2, capacity=2)
+    household = services.identity.identify("1000000000017", "1234").household
+    services.bookings.book("X", "X-S", household, ["P1"])
+    with pytest.raises(BookingRefused) as refused:
+        services.bookings.book("X", "X-S", household, ["P2", "P3"])
+    assert refused.value.fr == "Il n'y a plus assez de places à cette date."
+    assert site_seats(services, "X-S") == (1, 1)
+    assert len(pending_operations(services.db)) == 1
+    assert services.bookings.book("X", "X-S", household, ["P2"]).state == BookingState.CONFIRMED
+    services.close()
+
+
 def test_offers_booked_by_request_are_never_confirmed_by_the_kiosk(services, claire):
     assert services.bookings.book("S1", "S1-S1", claire, ["P1"]).state == BookingState.REQUESTED
 

@@ -6,7 +6,8 @@ It installs into the machine itself (a throw-away root would need a whole Debian
 bootstrapped inside it for the maintainer scripts), so it needs root, apt-get and Debian's
 python3.11-venv, and skips, saying which is missing, where they are not. CI runs as root on
 Debian, with what run.sh installs, so there it runs. It never touches a kiosk installed by
-someone else: it skips when the package is already installed, and purges what it installed.
+someone else: when the package is already installed it fails, saying so, rather than replace it
+or skip quietly; it purges what it installed.
 
 Cost, on the CI machine: about 45 s to build (pip's cache reused, zstd -1), 10-15 s for each
 install, upgrade and purge; the package is built once for the module.
@@ -70,8 +71,6 @@ def _missing_requirement() -> str | None:
     if not python.exists() or subprocess.run([python, "-c", "import ensurepip, venv"],
                                              capture_output=True).returncode != 0:
         return "Debian's python3.11-venv is missing (apt-get install python3.11-venv)"
-    if _installed_version() is not None:
-        return f"{PACKAGE} is already installed here: the test would replace it (apt-get purge {PACKAGE})"
     return None
 
 
@@ -151,6 +150,12 @@ def packages(tmp_path_factory):
     reason = _missing_requirement()
     if reason:
         pytest.skip(reason)
+    installed = _installed_version()
+    if installed is not None:
+        # Not a quiet skip: a machine meant to run this test cannot, and must be told why.
+        pytest.fail(f"{PACKAGE} {installed} is already installed on this machine: this test installs, upgrades "
+                    f"and purges the package, so it refuses to touch that kiosk. Run it where the package is not "
+                    f"installed, or remove it first (apt-get purge {PACKAGE}).", pytrace=False)
     out = tmp_path_factory.mktemp("deb")
     started = time.monotonic()
     run(["bash", BUILD, "--fast", "--version", "0.1.0+test1", "--out", out],

@@ -204,13 +204,15 @@ def test_a_voucher_is_printed_on_a_real_queue(pdf_queue, voucher_pdf):
     printed = wait_for_printed(title, before)
     assert printed.read_bytes().startswith(b"%PDF")
     assert path.exists()  # kept, to print again
-    if shutil.which("pdftoppm") and shutil.which("zbarimg"):
-        stem = printed.parent / f"{title}-check"
-        subprocess.run(["pdftoppm", "-r", "203", "-gray", "-png", "-singlefile", str(printed), str(stem)],
-                       check=True, timeout=60)
-        scanned = subprocess.run(["zbarimg", "--raw", "-q", f"{stem}.png"], capture_output=True, text=True)
-        Path(f"{stem}.png").unlink()
-        assert scanned.stdout.strip() == payload
+    # What came out of the queue must scan, at a thermal printer's 203 dpi, to the signed payload.
+    for tool, package in (("pdftoppm", "poppler-utils"), ("zbarimg", "zbar-tools")):
+        assert shutil.which(tool), f"{tool} is missing (Debian package {package}, installed by run.sh)"
+    stem = printed.parent / f"{title}-check"
+    subprocess.run(["pdftoppm", "-r", "203", "-gray", "-png", "-singlefile", str(printed), str(stem)],
+                   check=True, timeout=60)
+    scanned = subprocess.run(["zbarimg", "--raw", "-q", f"{stem}.png"], capture_output=True, text=True)
+    Path(f"{stem}.png").unlink()
+    assert scanned.stdout.strip() == payload
     printed.unlink()
 
 

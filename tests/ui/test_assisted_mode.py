@@ -175,7 +175,7 @@ def test_assisted_identify_needs_both_confirmations_and_actions_are_audited_with
                                    {"method": "card_number", "person_present": True, "person_agrees": True})
 
     window.show_screen("detail", "T1")
-    window.screens["detail"].book_requested.emit("T1", "T1-S1")
+    shown_button(window.screens["detail"], "Réserver").click()  # T1 has one session
     assert window.current_screen() == "booking"  # already identified: no second identification
     window.screens["booking"].confirm.click()
     assert window.current_screen() == "booking_done"
@@ -184,7 +184,7 @@ def test_assisted_identify_needs_both_confirmations_and_actions_are_audited_with
     assert (entry.action, entry.subject, entry.target) == ("booking.create", "P1", booking.booking_id)
 
     window.show_screen("my_bookings")
-    window.screens["my_bookings"].cancel_requested.emit(booking.booking_id)
+    tap(qtbot, shown_button(window.screens["my_bookings"], "Annuler"))  # the only booking
     tap(qtbot, window.notice.secondary)  # "Oui, annuler"
     assert services.audit.entries()[-1].action == "booking.cancel"
     everything = json.dumps([e.as_dict() for e in services.audit.entries()], ensure_ascii=False)
@@ -325,12 +325,12 @@ def test_leaving_the_kiosk_is_confirmed_recorded_and_unlocks(qtbot, locked_kiosk
 def test_reprints_from_my_bookings_in_assisted_mode_are_audited(qtbot, window, services):
     sign_in(qtbot, window)
     identify_beside(qtbot, window)
-    window.show_screen("my_bookings")
-    mine = window.screens["my_bookings"]
     request = services.concierge.requests_for(window.identified.household)[0]
     booking = services.bookings.book("T1", "T1-S1", window.identified.household, ["P1"])
-    mine.request_print_requested.emit(request.request_id)
-    mine.print_requested.emit(booking.booking_id)
+    window.show_screen("my_bookings")
+    mine = window.screens["my_bookings"]
+    tap(qtbot, shown_button(mine, "Imprimer le ticket"))  # the request's card
+    tap(qtbot, shown_button(mine, "Imprimer le bon"))  # the booking's card
     qtbot.waitUntil(lambda: all("imprimante" in mine.status.get(ref, "")
                                 for ref in (request.request_id, booking.booking_id)), timeout=10_000)
     reprints = [(e.target, e.details["kind"]) for e in services.audit.entries() if e.action == "voucher.reprint"]

@@ -14,6 +14,8 @@ SYSTEM_PACKAGES=(
   libxcb-image0 libxcb-xinerama0 libxcb-xkb1 libpulse0 fonts-dejavu-core
   # tests: a virtual screen, a real print queue, an independent QR decoder, PDF rendering
   xvfb cups cups-ipp-utils printer-driver-cups-pdf zbar-tools poppler-utils
+  # the end-to-end test: real input events, and eyes that read the screen (OCR)
+  xdotool tesseract-ocr tesseract-ocr-fra
   # the Debian package test: Debian's own Python for the package's environment, its compositor
   python3.11-venv cage
 )

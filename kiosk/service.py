@@ -21,9 +21,11 @@ def notify(message: str) -> bool:
         address = "\0" + address[1:]  # an abstract socket
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as channel:
+            # Never wait: a listener that stopped reading must not freeze the GUI thread that pings.
+            channel.setblocking(False)
             channel.connect(address)
-            channel.sendall(message.encode())
-    except OSError:
+            channel.send(message.encode())
+    except OSError:  # BlockingIOError included: that ping is lost, the next one will do
         return False
     return True
 

@@ -76,9 +76,9 @@ class OfferSummary:
     bon_plan: bool
     discount_percent: int | None
     next_start: datetime | None
-    # The offer's one session to come, booked first come first served with places left:
-    # the list offers to book it straight away.
-    only_session_id: str | None = None
+    # The session of `next_start` when it is booked first come first served and this site
+    # still has places on it: the row offers to book that date straight away, confirmed at once.
+    bookable_session_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -275,9 +275,9 @@ def search_offers(db: sqlite_utils.Database, query: OfferQuery, now: datetime, l
                o.bon_plan, o.discount_percent,
                (SELECT min(s.start) FROM sessions s WHERE {session_condition}) AS next_start,
                CASE WHEN o.booking_mode = 'direct' THEN
-                   (SELECT CASE WHEN count(*) = 1 AND max(s.taken < s.capacity) THEN min(s.id) END
-                    FROM sessions s WHERE s.offer_num = o.num AND s.start >= :now)
-               END AS only_session_id
+                   (SELECT CASE WHEN s.taken < s.capacity AND s.site_taken < s.site_allocation THEN s.id END
+                    FROM sessions s WHERE {session_condition} ORDER BY s.start LIMIT 1)
+               END AS bookable_session_id
         FROM {source}
         WHERE {conditions}
         ORDER BY o.next_start, o.num
@@ -297,7 +297,7 @@ def search_offers(db: sqlite_utils.Database, query: OfferQuery, now: datetime, l
             bon_plan=bool(r["bon_plan"]),
             discount_percent=r["discount_percent"],
             next_start=datetime.strptime(r["next_start"], _MOMENT) if r["next_start"] else None,
-            only_session_id=r["only_session_id"],
+            bookable_session_id=r["bookable_session_id"],
         )
         for r in rows
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtQuickWidgets import QQuickWidget
 from PySide6.QtWidgets import QWidget
@@ -59,6 +59,9 @@ class KeyboardDock(QQuickWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setResizeMode(QQuickWidget.ResizeMode.SizeRootObjectToView)
+        # A tap on a key must leave the focus in the field typed into: taking it would close
+        # the keyboard at its first key.
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setSource(QUrl.fromLocalFile(str(KEYBOARD_QML)))
         self.hide()
         method = QGuiApplication.inputMethod()

@@ -164,7 +164,7 @@ class OfferDelegate(QStyledItemDelegate):
 
     def book_rect(self, row: QRect, offer: OfferSummary) -> QRect:
         """Where the offer's "Réserver" button is drawn in its row; empty when it has none."""
-        if offer.only_session_id is None:
+        if offer.bookable_session_id is None:
             return QRect()
         card = row.adjusted(8, 6, -8, -6)
         line = (card.height() - 16) // 3
@@ -327,10 +327,10 @@ class OfferListScreen(QWidget):
         return False
 
     def _chosen(self, index: QModelIndex) -> None:
-        """A tap on a row opens the offer; on its "Réserver", books its one session."""
+        """A tap on a row opens the offer; on its "Réserver", books the date the row shows."""
         offer = self.model.offers[index.row()]
         if self.delegate.book_rect(self.list.visualRect(index), offer).contains(self.released_at):
-            self.book_requested.emit(offer.id, offer.only_session_id)
+            self.book_requested.emit(offer.id, offer.bookable_session_id)
         else:
             self.offer_chosen.emit(offer.id)
 

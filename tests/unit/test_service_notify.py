@@ -22,3 +22,13 @@ def test_without_a_service_manager_nothing_happens(monkeypatch):
     monkeypatch.setenv("WATCHDOG_USEC", "120000000")
     assert notify("READY=1") is False
     assert watchdog_interval_ms() is None
+
+
+def test_a_listener_that_stops_reading_never_blocks_the_pinging_thread(tmp_path, monkeypatch):
+    path = tmp_path / "notify"
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as listener:
+        listener.bind(str(path))
+        monkeypatch.setenv("NOTIFY_SOCKET", str(path))
+        sent = [notify("WATCHDOG=1") for _ in range(5000)]  # far more than its queue holds
+        assert sent[0] and not all(sent)  # once its queue is full, a ping is dropped, not waited on
+        assert listener.recv(100) == b"WATCHDOG=1"

@@ -139,6 +139,10 @@ _WORDS: dict[str, tuple[str, str]] = {
         "Conservez ce bon : il prouve votre réservation.",
         "Keep this voucher: it proves your booking.",
     ),
+    "keep.request": (
+        "Conservez ce bon : il prouve votre demande. Il ne vous donne pas encore de place.",
+        "Keep this voucher: it proves your request. It does not give you a place yet.",
+    ),
     "keep.pickup": (
         "Présentez ce ticket pour retirer votre article.",
         "Show this ticket to collect your item.",
@@ -328,7 +332,7 @@ class _Content:
             short_code=voucher.short_code,
             code_label=word("code"),
             code_hint=word("code.hint"),
-            keep=word("keep.booking" if voucher.kind is VoucherKind.BOOKING else "keep.pickup"),
+            keep=word(_keep_key(voucher)),
             signed=word("signed"),
             reference=word("reference", reference=voucher.reference),
             issued=word("issued", when=texts.moment(voucher.issued_at)),
@@ -727,3 +731,10 @@ def _render_a4(content: _Content, qr: list[list[bool]]) -> bytes:
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
+
+
+def _keep_key(voucher: Voucher) -> str:
+    """What the paper proves: a place only once it is confirmed."""
+    if voucher.kind is VoucherKind.PICKUP:
+        return "keep.pickup"
+    return "keep.booking" if voucher.state is VoucherState.CONFIRMED else "keep.request"

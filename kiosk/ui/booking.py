@@ -113,7 +113,12 @@ class BookingScreen(QWidget):
                                          tier=self.who.household.tier))
             self.total.setText(texts("book.total", price=texts.money(quote.total_cents)))
             confirmed = quote.state == BookingState.CONFIRMED
-            self.outcome.setText(texts("book.will_confirm" if confirmed else "book.will_request"))
+            count = len(self.chosen())
+            if not confirmed:
+                self.outcome.setText(texts("book.will_request"))
+            else:
+                self.outcome.setText(texts("book.will_confirm.many", count=count) if count > 1
+                                     else texts("book.will_confirm"))
             self.outcome.setObjectName("places" if confirmed else "lead")
             self.confirm.setText(texts("book.confirm" if confirmed else "book.confirm_request"))
             self.confirm.setEnabled(True)
@@ -173,6 +178,13 @@ class BookingDoneScreen(ReceiptScreen):
         self.headline.setText(texts("done.confirmed" if confirmed else "done.requested"))
         self.code.setText(texts("done.code", code=short_code(booking.booking_id)))
         self.code_hint.setText(texts("done.code_hint") if confirmed else texts("book.will_request"))
+        paper = self.services.vouchers.voucher(booking)
+        self.add_recap(texts("done.what"), paper.title)
+        self.add_recap(texts("done.when"), texts.span(paper.start, paper.end or paper.start))
+        self.add_recap(texts("done.where"), paper.place)
+        self.add_recap(texts("done.who"), "\n".join(paper.participants))
+        self.add_recap(texts("done.price"), texts("book.free") if not booking.total_cents else texts(
+            "done.to_pay", price=texts.money(booking.total_cents)))
 
-    def send_to_printer(self, booking: Booking, done: Callable[[str, str], None]) -> None:
+    def send_to_printer(self, booking: Booking, done: Callable[[str, str, bool], None]) -> None:
         print_booking_voucher(self.services.vouchers, booking, self.texts, done)

@@ -360,6 +360,7 @@ class ConciergeDoneScreen(ReceiptScreen):
     """The request is recorded: say so, give the pickup code and when to come, print the ticket at once."""
 
     again_key = "ticket.again"
+    reprint_key = "ticket.reprint"
     running_key = "ticket.running"
 
     def reference(self, request: ConciergeRequest) -> str:
@@ -373,5 +374,5 @@ class ConciergeDoneScreen(ReceiptScreen):
         self.next_step.setText(texts(key, when=texts.moment(ready)))
         self.code_hint.setText(texts("request.code_hint"))
 
-    def send_to_printer(self, request: ConciergeRequest, done: Callable[[str, str], None]) -> None:
+    def send_to_printer(self, request: ConciergeRequest, done: Callable[[str, str, bool], None]) -> None:
         print_pickup_ticket(self.services.vouchers, request, self.texts, done)

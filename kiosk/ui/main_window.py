@@ -426,7 +426,8 @@ class MainWindow(QMainWindow):
             booking = self.services.bookings.booking(booking_id)
             make = lambda: self.services.vouchers.voucher(booking)  # noqa: E731
         screen.set_status(booking_id, self.texts("print.running"))
-        print_voucher(self.services.vouchers, make, booking_id, self.texts, screen.set_status)
+        print_voucher(self.services.vouchers, make, booking_id, self.texts, screen.set_status,
+                      kept_key="print.kept.here")
 
     def _confirm_request_cancel(self, request_id: str) -> None:
         request = self.services.concierge.request(request_id)
@@ -465,7 +466,7 @@ class MainWindow(QMainWindow):
             make = lambda: self.services.vouchers.pickup_voucher(request, language)  # noqa: E731
         screen.set_status(request_id, self.texts("ticket.running"))
         print_voucher(self.services.vouchers, make, request_id, self.texts, screen.set_status,
-                      done_key="ticket.done", kept_key="ticket.kept")
+                      done_key="ticket.done", kept_key="ticket.kept.here")
 
     # -- session -------------------------------------------------------------------------
 

@@ -52,7 +52,7 @@ class MyBookingsScreen(QWidget):
         self.status = {}
         self.refresh()
 
-    def set_status(self, reference: str, message: str) -> None:
+    def set_status(self, reference: str, message: str, _printed: bool = False) -> None:
         self.status[reference] = message
         self.refresh()
 

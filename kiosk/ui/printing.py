@@ -17,36 +17,37 @@ log = logging.getLogger(__name__)
 
 
 def print_booking_voucher(vouchers: VoucherService, booking: Booking, texts: Texts,
-                          done: Callable[[str, str], None]) -> None:
-    """Print, then call `done(booking_id, message for the person)` on the GUI thread."""
+                          done: Callable[[str, str, bool], None]) -> None:
+    """Print, then call `done(booking_id, message for the person, printed)` on the GUI thread."""
     print_voucher(vouchers, lambda: vouchers.voucher(booking), booking.booking_id, texts, done)
 
 
 def print_pickup_ticket(vouchers: VoucherService, request: ConciergeRequest, texts: Texts,
-                        done: Callable[[str, str], None]) -> None:
-    """Print a concierge request's ticket, then call `done(request_id, message)` on the GUI thread."""
+                        done: Callable[[str, str, bool], None]) -> None:
+    """Print a concierge request's ticket, then call `done(request_id, message, printed)` on the GUI thread."""
     print_voucher(vouchers, lambda: vouchers.pickup_voucher(request, texts.language), request.request_id, texts,
                   done, done_key="ticket.done", kept_key="ticket.kept")
 
 
 def print_voucher(vouchers: VoucherService, make: Callable[[], Voucher], reference: str, texts: Texts,
-                  done: Callable[[str, str], None], done_key: str = "print.done", kept_key: str = "print.kept") -> None:
+                  done: Callable[[str, str, bool], None], done_key: str = "print.done", kept_key: str = "print.kept") -> None:
     """Make the voucher here (it reads the store; a correspondent's reprint is audited there), print it in a
-    worker, then call `done(reference, message)` on the GUI thread: printed, or why not and that it is kept."""
+    worker, then call `done(reference, message, printed)` on the GUI thread: printed, or why not and that
+    it is kept."""
     try:
         voucher = make()
     except KioskError as problem:
-        done(reference, problem.message(texts.language))
+        done(reference, problem.message(texts.language), False)
         return
 
     def finished(_job: object, error: BaseException | None) -> None:
         if error is None:
-            done(reference, texts(done_key))
+            done(reference, texts(done_key), True)
         elif isinstance(error, KioskError):
             log.warning("voucher not printed (%s); kept at %s", type(error).__name__, getattr(error, "kept", None))
-            done(reference, f"{error.message(texts.language)}\n{texts(kept_key)}")
+            done(reference, f"{error.message(texts.language)}\n{texts(kept_key)}", False)
         else:
             log.error("voucher printing failed: %s", type(error).__name__, exc_info=error)
-            done(reference, texts(kept_key))
+            done(reference, texts(kept_key), False)
 
     run_in_worker(lambda: vouchers.print(voucher, texts.language), finished)

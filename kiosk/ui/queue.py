@@ -325,7 +325,7 @@ class QueueScreen(QWidget):
                       request_id, texts, self._set_status, done_key="queue.reprint.done",
                       kept_key="queue.reprint.failed")
 
-    def _set_status(self, request_id: str, message: str) -> None:
+    def _set_status(self, request_id: str, message: str, _printed: bool = False) -> None:
         if self.staff() is None:
             return  # signed out meanwhile: the screen has been cleared
         self.statuses[request_id] = message

@@ -45,6 +45,8 @@ def test_a_booking_prints_its_voucher_on_the_site_printer(qtbot, tmp_path, catal
     before = printed_files(title)
     done = window.screens["booking_done"]
     qtbot.waitUntil(lambda: done.status.text() == "Votre bon est imprimé. Prenez-le.", timeout=30_000)
+    # Printed: a second copy is no longer the next step, only a quieter "Réimprimer".
+    assert done.print_button.text() == "Réimprimer" and done.print_button.objectName() != "primary"
 
     printed = wait_for_printed(title, before)
     image = tmp_path / "printed"

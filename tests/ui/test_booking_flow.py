@@ -37,7 +37,7 @@ def test_identify_book_for_two_and_get_the_voucher(qtbot, window, services):
     assert booking_screen.price.text() == "Prix par personne : 11 € (tranche 3)"
     tap(qtbot, booking_screen.people_buttons["P2"])
     assert booking_screen.total.text() == "Total : 22 €"
-    assert booking_screen.outcome.text() == "Votre place est confirmée tout de suite."
+    assert booking_screen.outcome.text() == "Vos 2 places sont confirmées tout de suite."
 
     tap(qtbot, booking_screen.confirm)
     done = window.screens["booking_done"]
@@ -50,6 +50,13 @@ def test_identify_book_for_two_and_get_the_voucher(qtbot, window, services):
     assert "Mes réservations" in done.status.text()
     assert "/" not in done.status.text()  # no file path for the person at the screen
     assert (services.data_dir / VOUCHER_DIR / f"{booking.booking_id}.pdf").stat().st_size > 1000
+    # Not printed: printing stays the next step.
+    assert done.print_button.text() == "Imprimer mon bon" and done.print_button.objectName() == "primary"
+    # What, when, where, who and what it costs, recapped.
+    recap = [w.text() for w in done.recap_card.findChildren(type(done.headline))]
+    assert recap[recap.index("Pour") + 1] == "Claire Martin\nJulien Martin"
+    assert recap[recap.index("Prix") + 1] == "22 €, à régler à l'accueil de votre SLVie"
+    assert {"Activité", "Quand", "Où"} <= set(recap)
 
     tap(qtbot, window.back_button)
     assert window.current_screen() == "detail"

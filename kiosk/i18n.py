@@ -241,6 +241,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "mine.state.cancelled": ("Annulée", "Cancelled"),
     "mine.withdrawn": ("Activité retirée de l'offre", "Activity withdrawn from the offer"),
     "mine.cancel": ("Annuler", "Cancel"),
+    "mine.cancel.too_late": (
+        "On pouvait annuler jusqu'au {when}. Pour annuler maintenant, adressez-vous au correspondant SLVie.",
+        "It could be cancelled until {when}. To cancel now, ask the SLVie correspondent.",
+    ),
     "mine.print": ("Imprimer le bon", "Print the voucher"),
     "mine.cancel.title": ("Annuler cette réservation ?", "Cancel this booking?"),
     "mine.cancel.message": ("{title}, {when}. Les places seront rendues.", "{title}, {when}. The places will be given back."),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
-from kiosk.domain.booking import ACTIVE_STATES, Booking, BookingState
+from kiosk.domain.booking import ACTIVE_STATES, Booking, BookingState, cancellation_deadline
 from kiosk.domain.concierge import STATE_LABELS, ConciergeRequest, RequestState
 from kiosk.domain.household import Household
 from kiosk.i18n import Texts
@@ -97,10 +97,14 @@ class MyBookingsScreen(QWidget):
         if booking.state in ACTIVE_STATES and session is not None:
             printing = button(texts("mine.print"), object_name="primary")
             printing.clicked.connect(lambda: self.print_requested.emit(booking.booking_id))
-            cancelling = button(texts("mine.cancel"))
-            cancelling.clicked.connect(lambda: self.cancel_requested.emit(booking.booking_id))
             actions.addWidget(printing)
-            actions.addWidget(cancelling)
+            deadline = cancellation_deadline(offer, session)
+            if self.services.catalog.now() < deadline:
+                cancelling = button(texts("mine.cancel"))
+                cancelling.clicked.connect(lambda: self.cancel_requested.emit(booking.booking_id))
+                actions.addWidget(cancelling)
+            else:  # offered only while allowed; past the deadline, who can still help
+                words.addWidget(label(texts("mine.cancel.too_late", when=texts.moment(deadline)), "muted"))
         row.addLayout(actions)
         return card
 

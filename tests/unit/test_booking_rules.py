@@ -101,6 +101,7 @@ def test_a_booking_holds_at_most_twenty_people():
     assert twenty.state is BookingState.CONFIRMED
     with pytest.raises(BookingRefused) as refused:
         quote_booking(offer, session, household, crowd, set(), NOW)
+    assert refused.value.fr == "Une réservation compte 20 personnes au plus : faites-en deux."
     assert refused.value.en == "A booking holds at most 20 people: make two."
 
 

@@ -22,6 +22,8 @@ def build_parser() -> argparse.ArgumentParser:
     shots = commands.add_parser("screenshots", help="render every screen to PNG files")
     shots.add_argument("outdir", type=Path)
     shots.add_argument("--lang", choices=("fr", "en"), default="fr")
+    shots.add_argument("--size", type=_screen_size, default=(1920, 1080), metavar="WxH",
+                       help="window size, e.g. 1280x800 or 1080x1920 (default 1920x1080)")
     shots.set_defaults(handler=_screenshots)
     from kiosk.admin import add_admin_commands
     from kiosk.printing.cli import add_voucher_commands
@@ -50,10 +52,17 @@ def _run(args: argparse.Namespace) -> int:
 def _screenshots(args: argparse.Namespace) -> int:
     from kiosk.ui.screenshots import render_all_screens
 
-    written = render_all_screens(args.outdir, args.lang)
+    written = render_all_screens(args.outdir, args.lang, args.size)
     for path in written:
         print(path)
     return 0
+
+
+def _screen_size(text: str) -> tuple[int, int]:
+    width, _, height = text.lower().partition("x")
+    if not (width.isdigit() and height.isdigit() and 640 <= int(width) <= 7680 and 480 <= int(height) <= 7680):
+        raise argparse.ArgumentTypeError(f"{text!r}: expected WIDTHxHEIGHT, e.g. 1280x800")
+    return int(width), int(height)
 
 
 def main(argv: list[str] | None = None) -> int:

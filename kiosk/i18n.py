@@ -28,6 +28,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "access.contrast": ("◐ Contraste fort", "◐ High contrast"),
     "access.contrast.name": ("Couleurs à contraste fort", "High-contrast colours"),
     "access.larger": ("A+ Texte plus grand", "A+ Larger text"),
+    "access.read.short": ("Lire", "Read"),
+    "access.contrast.short": ("◐ Contraste", "◐ Contrast"),
+    "access.larger.short": ("A+ Texte", "A+ Text"),
     "access.larger.name": ("Texte plus grand", "Larger text"),
     "access.read.none.title": ("Lecture à voix haute", "Read aloud"),
     "access.read.none": (

@@ -42,8 +42,7 @@ def build_window(services: KioskServices, keyboard: bool) -> MainWindow:
     if keyboard:
         dock = KeyboardDock(window)
         window.keyboard_area.addWidget(dock)
-        # While typing, the keyboard takes the place of the accessibility bar.
-        dock.shown_changed.connect(lambda shown: window.access_bar.setVisible(not shown))
+        dock.shown_changed.connect(window.keyboard_shown)
     return window
 
 

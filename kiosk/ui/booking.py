@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.domain.booking import Booking, BookingState
 from kiosk.domain.catalog import Offer, Session
@@ -17,7 +17,7 @@ from kiosk.services.context import KioskServices
 from kiosk.services.identity import Identified
 from kiosk.ui.printing import print_booking_voucher
 from kiosk.ui.receipt import ReceiptScreen
-from kiosk.ui.widgets import ScrollingPage, button, empty_layout, label
+from kiosk.ui.widgets import FlowLayout, ScrollingPage, button, empty_layout, label
 
 
 class BookingScreen(QWidget):
@@ -37,8 +37,8 @@ class BookingScreen(QWidget):
         self.when = label(object_name="heading")
         self.place = label(object_name="muted")
         self.who_title = label(object_name="heading")
-        self.people = QGridLayout()
-        self.people.setSpacing(14)
+        people = QWidget()
+        self.people = FlowLayout(people, spacing=14)
         self.people_buttons: dict[str, object] = {}
         self.price = label(object_name="lead")
         self.total = label(object_name="total")
@@ -52,20 +52,18 @@ class BookingScreen(QWidget):
         layout.addWidget(self.when)
         layout.addWidget(self.place)
         layout.addWidget(self.who_title)
-        layout.addLayout(self.people)
+        layout.addWidget(people)
+        layout.addWidget(self.price)
+        layout.addWidget(self.outcome)
         layout.addStretch(1)
         self.page = ScrollingPage(body)
-        # The price and "Confirmer" stay in view below the part that scrolls.
+        # The total and "Confirmer" stay in view below the part that scrolls.
         footer = QFrame()
         footer.setObjectName("card")
-        summary = QVBoxLayout()
-        summary.addWidget(self.price)
-        summary.addWidget(self.total)
-        summary.addWidget(self.outcome)
         footer_layout = QHBoxLayout(footer)
-        footer_layout.setContentsMargins(28, 16, 28, 16)
+        footer_layout.setContentsMargins(28, 12, 28, 12)
         footer_layout.setSpacing(24)
-        footer_layout.addLayout(summary, 1)
+        footer_layout.addWidget(self.total, 1)
         footer_layout.addWidget(self.confirm, 0, Qt.AlignmentFlag.AlignVCenter)
         screen = QVBoxLayout(self)
         screen.addWidget(self.page, 1)
@@ -79,14 +77,14 @@ class BookingScreen(QWidget):
         self.who = who
         empty_layout(self.people)
         self.people_buttons = {}
-        for index, person in enumerate(who.household.members):
+        for person in who.household.members:
             choice = button()
             choice.setCheckable(True)
             choice.setChecked(person.person_id == who.person.person_id)
             choice.setMinimumHeight(72)
             choice.toggled.connect(lambda _checked: self._refresh())
             self.people_buttons[person.person_id] = choice
-            self.people.addWidget(choice, index // 3, index % 3)
+            self.people.addWidget(choice)
         self.retranslate(self.texts)
 
     def chosen(self) -> list[str]:

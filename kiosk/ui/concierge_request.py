@@ -16,7 +16,6 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -40,9 +39,8 @@ from kiosk.services.context import KioskServices
 from kiosk.services.identity import Identified
 from kiosk.ui.printing import print_pickup_ticket
 from kiosk.ui.receipt import ReceiptScreen
-from kiosk.ui.widgets import ScrollingPage, button, empty_layout, label, plain_button_text
+from kiosk.ui.widgets import FlowLayout, ScrollingPage, button, empty_layout, label, plain_button_text
 
-OPTION_COLUMNS = 3
 
 
 class OptionGrid(QWidget):
@@ -56,14 +54,12 @@ class OptionGrid(QWidget):
         self._many = many
         self._group = QButtonGroup(self)
         self._group.setExclusive(False)  # exclusive by hand below: an unanswered choice shows none chosen
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setSpacing(10)
+        flow = FlowLayout(self)
         for index, _ in enumerate(codes):
             choice = button()
             choice.setCheckable(True)
             self._group.addButton(choice, index)
-            grid.addWidget(choice, index // OPTION_COLUMNS, index % OPTION_COLUMNS)
+            flow.addWidget(choice)
         self._group.idToggled.connect(self._toggled)
 
     def _toggled(self, index: int, checked: bool) -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.i18n import Texts
 from kiosk.ui.theme import Theme
@@ -25,6 +26,8 @@ class Tile(QPushButton):
         super().__init__()
         self.icon, self.accent = icon, accent
         self.setObjectName("tileAccent" if accent else "tile")
+        # Taller when its words need more lines (a button's default policy is a fixed height).
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.picture = picture = QLabel()
         self.title = label(object_name="tileTitle")
@@ -42,6 +45,14 @@ class Tile(QPushButton):
         for child in (picture, self.title, self.hint):
             child.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
 
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt API)
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt API)
+        # A button does not grow with the layout inside it: its layout is asked, so a long
+        # word wraps onto another line (narrow screens, larger text) instead of being cut.
+        return max(self.minimumHeight(), self.layout().totalHeightForWidth(width))
+
     def apply_theme(self, theme: Theme) -> None:
         color = theme.palette.on_accent if self.accent else theme.palette.text
         self.picture.setPixmap(pictogram_pixmap(self.icon, 112, color))
@@ -53,6 +64,45 @@ class Tile(QPushButton):
         self.setAccessibleDescription(hint)
 
 
+TWO_COLUMNS_WIDTH = 1000  # the grid's own, at scale 1: below it a tile's longest word would not fit in half
+
+
+class TileGrid(QWidget):
+    """Tiles two by two, or one under the other on a narrow screen (portrait) or with larger text."""
+
+    def __init__(self, tiles: list[Tile], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.tiles = tiles
+        self.scale = 1.0
+        self.columns = 0
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setSpacing(28)
+        self._place(2)
+
+    def apply_theme(self, theme: Theme) -> None:
+        self.scale = theme.scale
+        for tile in self.tiles:
+            tile.apply_theme(theme)
+        if self.isVisible():  # else its first resize will tell
+            self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        self._place(2 if self.width() >= TWO_COLUMNS_WIDTH * self.scale else 1)
+
+    def _place(self, columns: int) -> None:
+        if columns == self.columns:
+            return
+        self.columns = columns
+        for index, tile in enumerate(self.tiles):
+            self.grid.removeWidget(tile)
+            self.grid.addWidget(tile, index // columns, index % columns)
+
+
 class HomeScreen(QWidget):
     chosen = Signal(str)
 
@@ -61,19 +111,17 @@ class HomeScreen(QWidget):
         self.setObjectName("screen")
         self.greeting = label(object_name="greeting")
         self.tiles: dict[str, Tile] = {}
-        grid = QGridLayout()
-        grid.setSpacing(28)
-        for index, (destination, _, icon, accent) in enumerate(TILES):
+        for destination, _, icon, accent in TILES:
             tile = Tile(icon, accent)
             tile.clicked.connect(lambda _=False, d=destination: self.chosen.emit(d))
             self.tiles[destination] = tile
-            grid.addWidget(tile, index // 2, index % 2)
+        self.grid = TileGrid(list(self.tiles.values()))
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(60, 40, 60, 60)
         layout.setSpacing(36)
         layout.addWidget(self.greeting)
-        layout.addLayout(grid)
+        layout.addWidget(self.grid)
         layout.addStretch(1)
         self.page = ScrollingPage(body)
         QVBoxLayout(self).addWidget(self.page)
@@ -85,8 +133,7 @@ class HomeScreen(QWidget):
             self.tiles[destination].set_texts(texts(key), texts(key + ".hint"))
 
     def apply_theme(self, theme: Theme) -> None:
-        for tile in self.tiles.values():
-            tile.apply_theme(theme)
+        self.grid.apply_theme(theme)
 
     def reset(self) -> None:
         """Home holds nothing personal."""

@@ -72,7 +72,7 @@ class KeyboardDock(QQuickWidget):
         # so the window never needs both at once.
         if shown:
             self.shown_changed.emit(True)
-            # A fixed share of the window, set before showing: the window never grows for it.
+            # A fixed share of the window, set before showing: the screen above gives way.
             self.setFixedHeight(int(self.window().height() * HEIGHT_SHARE))
             self.show()
         else:

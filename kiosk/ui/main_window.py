@@ -11,11 +11,12 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
     QHBoxLayout,
+    QLayout,
     QMainWindow,
     QSizePolicy,
     QStackedWidget,
@@ -47,7 +48,7 @@ from kiosk.ui.staff_home import StaffHomeScreen
 from kiosk.ui.staff_sign_in import StaffSignInScreen
 from kiosk.ui.sync_state import SyncStateScreen
 from kiosk.ui.theme import HIGH_CONTRAST, STANDARD, Theme, larger_text_scale
-from kiosk.ui.widgets import NewsBanner, Overlay, apply_style, button, label, scroll_to_top
+from kiosk.ui.widgets import FlowLayout, NewsBanner, Overlay, apply_style, button, label, scroll_to_top
 from sync.worker import SyncWorker
 
 CLOCK_REFRESH_MS = 15_000
@@ -69,12 +70,21 @@ class ScreenStack(QStackedWidget):
         return current.sizeHint() if current else super().sizeHint()
 
 
+COMPACT_WIDTH = 1500  # below this width (at scale 1), the top bar says less to stay one line high
+
+
 class TopBar(QFrame):
+    """Where, when, how fresh the offer is, and the staff access. On a narrow screen or with
+    larger text it shows the short SLVie name, the time alone and the connection alone, so it
+    never takes the height the screens need."""
+
     staff_clicked = Signal()
 
     def __init__(self, site_name: str, slvie: str):
         super().__init__()
         self.setObjectName("topBar")
+        self.site_name, self.slvie_name = site_name, slvie
+        self.compact = False
         self.site = label(site_name, "siteName")
         self.slvie = label(slvie, "muted")
         self.clock = label(object_name="clock")
@@ -99,6 +109,11 @@ class TopBar(QFrame):
             text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.staff.clicked.connect(self.staff_clicked)
 
+    def set_compact(self, compact: bool) -> None:
+        self.compact = compact
+        self.site.setText(self.slvie_name if compact else self.site_name)
+        self.slvie.setVisible(not compact)
+
 
 class AccessBar(QFrame):
     """Along the bottom of every screen: read aloud, high contrast, larger text, language."""
@@ -112,18 +127,17 @@ class AccessBar(QFrame):
         self.language = button()
         for toggle in (self.read_aloud, self.contrast, self.larger):
             toggle.setCheckable(True)
-        layout = QHBoxLayout(self)
+        # The buttons go on to a second line rather than be cut (portrait, larger text).
+        layout = FlowLayout(self, spacing=16)
         layout.setContentsMargins(24, 8, 24, 8)
-        layout.setSpacing(16)
-        for control in (self.read_aloud, self.contrast, self.larger):
+        for control in (self.read_aloud, self.contrast, self.larger, self.language):
             layout.addWidget(control)
-        layout.addStretch(1)
-        layout.addWidget(self.language)
 
-    def retranslate(self, texts: Texts) -> None:
+    def retranslate(self, texts: Texts, compact: bool = False) -> None:
+        """Shorter words on a narrow screen or with larger text, so the bar stays one line high."""
         for control, key in ((self.read_aloud, "access.read"), (self.contrast, "access.contrast"),
                              (self.larger, "access.larger")):
-            control.setText(texts(key))
+            control.setText(texts(key + ".short" if compact else key))
             control.setAccessibleName(texts(key + ".name"))
         self.language.setText(texts("bar.language"))
         self.language.setAccessibleName(texts("bar.language.name"))
@@ -181,6 +195,10 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.access_bar)
         layout.addLayout(self.keyboard_area)
         self.setCentralWidget(central)
+        # The window is the screen's size and stays so: what it shows gives way (the screens
+        # scroll), it never grows past the screen to make room (tests/ui/test_accessibility.py
+        # checks every screen's least size fits the four screen sizes).
+        self.layout().setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         self.notice = Overlay(central)
         self.idle_overlay = Overlay(central)
 
@@ -542,7 +560,7 @@ class MainWindow(QMainWindow):
         texts = self.texts
         self.back_button.setText(texts("nav.back"))
         self.home_button.setText(texts("nav.home"))
-        self.access_bar.retranslate(texts)
+        self.access_bar.retranslate(texts, self.top_bar.compact)
         self.assisted_mode.retranslate(texts)
         self.narrator.language = texts.language
         self.top_bar.staff.setText(texts("bar.staff"))
@@ -556,7 +574,8 @@ class MainWindow(QMainWindow):
     def _refresh_bar(self) -> None:
         texts = self.texts
         now = datetime.now()
-        self.top_bar.clock.setText(f"{texts.day(now, year=False)}\n{texts.time(now)}")
+        compact = self.top_bar.compact
+        self.top_bar.clock.setText(texts.time(now) if compact else f"{texts.day(now, year=False)}\n{texts.time(now)}")
         as_of = self.services.catalog.catalog_as_of()
         offer = texts("bar.offer_as_of", when=texts.freshness(as_of, now)) if as_of else texts("bar.offer_never")
         sync = self.sync_status
@@ -565,7 +584,7 @@ class MainWindow(QMainWindow):
             state.append(texts("bar.synced", when=texts.freshness(sync["last_success"], now)))
         if sync["pending"]:
             state.append(texts("bar.waiting", count=sync["pending"]))
-        self.top_bar.status.setText(f"● {' · '.join(state)}\n{offer}")
+        self.top_bar.status.setText(f"● {state[0]}" if compact else f"● {' · '.join(state)}\n{offer}")
 
     # -- display and read-aloud ------------------------------------------------------------
 
@@ -581,6 +600,26 @@ class MainWindow(QMainWindow):
         for widget in self.screens.values():
             if hasattr(widget, "apply_theme"):
                 widget.apply_theme(theme)
+        self._fit_top_bar()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self._fit_top_bar()
+
+    def keyboard_shown(self, shown: bool) -> None:
+        """While typing, the keyboard takes the place of the accessibility bar, and of what each
+        screen can do without (told before the keyboard comes, after it has gone)."""
+        self.access_bar.setVisible(not shown)
+        for widget in self.screens.values():
+            if hasattr(widget, "keyboard_shown"):
+                widget.keyboard_shown(shown)
+
+    def _fit_top_bar(self) -> None:
+        compact = self.width() < COMPACT_WIDTH * self.theme.scale
+        if compact != self.top_bar.compact:
+            self.top_bar.set_compact(compact)
+            self.access_bar.retranslate(self.texts, compact)
+            self._refresh_bar()
 
     def _read_aloud_toggled(self, on: bool) -> None:
         if on and not self.narrator.available:

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLineEdit,
     QListView,
@@ -25,7 +24,15 @@ from kiosk.domain.search import DateWindow, OfferQuery, OfferSummary, SearchResu
 from kiosk.i18n import Texts
 from kiosk.services.catalog import CatalogService
 from kiosk.ui.theme import MIN_TOUCH, Theme
-from kiosk.ui.widgets import ChoiceRow, ScrollButtons, button, enable_kinetic_scrolling, label, pictogram_pixmap
+from kiosk.ui.widgets import (
+    ChoiceRow,
+    ScrollButtons,
+    ScrollingPage,
+    button,
+    enable_kinetic_scrolling,
+    label,
+    pictogram_pixmap,
+)
 
 SEARCH_DELAY_MS = 120
 PRICE_STEPS = (None, 0, 2000, 5000, 10000, 30000)
@@ -195,21 +202,22 @@ class FilterPanel(QFrame):
         self.price_title = label(object_name="heading", wrap=False)
         self.reset_button = button()
         self.close_button = button(object_name="primary")
-        grid = QGridLayout(self)
-        grid.setContentsMargins(24, 20, 24, 20)
-        grid.setHorizontalSpacing(20)
-        grid.setVerticalSpacing(14)
+        # Each title above its choices: the choices have the whole width to wrap in.
+        column = QVBoxLayout(self)
+        column.setContentsMargins(24, 20, 24, 20)
+        column.setSpacing(10)
         rows = ((self.level_title, self.level), (self.dates_title, self.dates),
                 (self.places_title, self.places), (self.price_title, self.price))
-        for row, (title, choices) in enumerate(rows):
-            grid.addWidget(title, row, 0)
-            grid.addWidget(choices, row, 1)
+        for title, choices in rows:
+            column.addWidget(title)
+            column.addWidget(choices)
+            column.addSpacing(6)
             choices.changed.connect(lambda _value: self.changed.emit())
         actions = QHBoxLayout()
         actions.addStretch(1)
         actions.addWidget(self.reset_button)
         actions.addWidget(self.close_button)
-        grid.addLayout(actions, len(rows), 0, 1, 2)
+        column.addLayout(actions)
         self.reset_button.clicked.connect(self.clear)
         self.close_button.clicked.connect(self.closed)
 
@@ -263,7 +271,12 @@ class OfferListScreen(QWidget):
         self.filters_button.setCheckable(True)
         self.category_row = ChoiceRow([None] + [c.id for c in self.categories])
         self.filters = FilterPanel()
-        self.filters.hide()
+        holder = QWidget()
+        QVBoxLayout(holder).addWidget(self.filters)
+        holder.layout().setContentsMargins(0, 0, 0, 0)
+        # The filters scroll when the screen is short: they never push the window past it.
+        self.filters_page = ScrollingPage(holder)
+        self.filters_page.hide()
 
         self.model = OfferListModel(texts)
         self.list = QListView()
@@ -296,10 +309,13 @@ class OfferListScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 16, 32, 16)
         layout.setSpacing(14)
-        layout.addLayout(top)
+        self.heading = QWidget()
+        self.heading.setLayout(top)
+        top.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.heading)
         layout.addLayout(search_row)
         layout.addWidget(self.category_row)
-        layout.addWidget(self.filters)
+        layout.addWidget(self.filters_page, 1)
         layout.addWidget(self.empty_hint)
         layout.addWidget(self.results, 1)
         layout.addStretch(0)
@@ -321,6 +337,11 @@ class OfferListScreen(QWidget):
         self.list.viewport().installEventFilter(self)
         self.list.clicked.connect(self._chosen)
 
+    def keyboard_shown(self, shown: bool) -> None:
+        """While the on-screen keyboard is up, the heading and the categories give it their room."""
+        for part in (self.heading, self.category_row):
+            part.setVisible(not shown)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
         if event.type() == QEvent.Type.MouseButtonRelease:
             self.released_at = event.position().toPoint()
@@ -337,7 +358,7 @@ class OfferListScreen(QWidget):
     def _show_filters(self, shown: bool) -> None:
         """The filters take the list's place while open (the count still shows their effect).
         One leaves before the other comes, so the screen never needs room for both."""
-        leaving, coming = (self.results, self.filters) if shown else (self.filters, self.results)
+        leaving, coming = (self.results, self.filters_page) if shown else (self.filters_page, self.results)
         leaving.hide()
         coming.show()
 

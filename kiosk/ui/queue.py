@@ -144,7 +144,9 @@ class ReasonPicker(QWidget):
         self.inner.addWidget(label(title, "title"))
         for reason in reasons:
             text = reason.fr if language == "fr" else reason.en
-            choice = button(plain_button_text(text), big=True, accessible_name=text)
+            # Long reasons in the body's size, which fits a portrait screen, on a tall button.
+            choice = button(plain_button_text(text), accessible_name=text)
+            choice.setProperty("tall", True)
             choice.clicked.connect(lambda _=False, r=reason: (self.hide(), chosen(r)))
             self.inner.addWidget(choice)
         back = button(plain_button_text(keep), "primary", big=True, accessible_name=keep)

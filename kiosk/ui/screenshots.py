@@ -100,7 +100,7 @@ def walk_staff_screens(window, shot) -> None:
     window.assisted_mode.sign_out("user")
 
 
-def render_all_screens(outdir: Path, language: str) -> list[Path]:
+def render_all_screens(outdir: Path, language: str, size: tuple[int, int] = SCREEN_SIZE) -> list[Path]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     try:
         outdir.mkdir(parents=True, exist_ok=True)
@@ -121,7 +121,7 @@ def render_all_screens(outdir: Path, language: str) -> list[Path]:
         services = open_services(Path(data_dir), config, demo=True)
         app, keyboard = create_application(config)
         window = build_window(services, keyboard)
-        window.resize(*SCREEN_SIZE)
+        window.resize(*size)
         window.show()
         written: list[Path] = []
 

@@ -38,7 +38,8 @@ def screen_reading(screen: QWidget) -> list[str]:
     """What a screen says, in reading order: its visible texts top to bottom, left to right."""
     pieces: list[tuple[int, int, str]] = []
     for widget in screen.findChildren(QWidget):
-        if not widget.isVisibleTo(screen):
+        # The ▲ ▼ buttons move the page; they are not part of what it says.
+        if not widget.isVisibleTo(screen) or widget.parentWidget().objectName() == "scrollButtons":
             continue
         position = widget.mapTo(screen, widget.rect().topLeft())
         if isinstance(widget, QLabel) and widget.text().strip():

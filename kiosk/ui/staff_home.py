@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.i18n import Texts
-from kiosk.ui.home import Tile
+from kiosk.ui.home import Tile, TileGrid
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import ScrollingPage, button, label
 
@@ -26,13 +26,11 @@ class StaffHomeScreen(QWidget):
         self.setObjectName("screen")
         self.title = label(object_name="title")
         self.tiles: dict[str, Tile] = {}
-        grid = QGridLayout()
-        grid.setSpacing(28)
-        for index, (job, _, icon) in enumerate(JOBS):
+        for job, _, icon in JOBS:
             tile = Tile(icon, accent=False)
             tile.clicked.connect(lambda _=False, j=job: self.chosen.emit(j))
             self.tiles[job] = tile
-            grid.addWidget(tile, index // 2, index % 2)
+        self.grid = TileGrid(list(self.tiles.values()))
         self.exit_kiosk = button(big=True)
         self.sign_out = button(big=True)
         self.exit_kiosk.clicked.connect(lambda: self.chosen.emit("exit_kiosk"))
@@ -47,7 +45,7 @@ class StaffHomeScreen(QWidget):
         layout.setContentsMargins(60, 24, 60, 40)
         layout.setSpacing(28)
         layout.addWidget(self.title)
-        layout.addLayout(grid)
+        layout.addWidget(self.grid)
         layout.addLayout(leave)
         layout.addStretch(1)
         self.page = ScrollingPage(body)
@@ -65,8 +63,7 @@ class StaffHomeScreen(QWidget):
         self.sign_out.setText(texts("staff.home.sign_out"))
 
     def apply_theme(self, theme: Theme) -> None:
-        for tile in self.tiles.values():
-            tile.apply_theme(theme)
+        self.grid.apply_theme(theme)
 
     def reset(self) -> None:
         """The correspondent's home holds nothing of a beneficiary."""

@@ -142,6 +142,7 @@ def style_sheet(theme: Theme = Theme()) -> str:
     QPushButton#primary:pressed {{ background: {p.primary_pressed}; }}
     QPushButton#primary:disabled {{ background: {p.disabled_background}; color: {p.disabled_text}; border-color: {p.border}; }}
     QPushButton[big="true"] {{ font-size: {px('bigButton')}px; min-height: {px(80)}px; }}
+    QPushButton[tall="true"] {{ min-height: {px(80)}px; }}
     QPushButton#tile, QPushButton#tileAccent {{ min-height: {theme.tile_height()}px; }}
     QPushButton#tile {{ background: {p.surface}; border: 2px solid {p.border}; border-radius: 18px; }}
     QPushButton#tileAccent {{ background: {p.accent}; border: 2px solid {p.accent}; border-radius: 18px; }}

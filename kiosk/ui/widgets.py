@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
@@ -15,9 +15,11 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLayout,
+    QLayoutItem,
     QPushButton,
     QScrollArea,
     QScroller,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -101,8 +103,71 @@ def enable_kinetic_scrolling(area: QAbstractScrollArea) -> None:
     QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
 
 
+class FlowLayout(QLayout):
+    """Items side by side, going on to the next line when the width runs out (as words do):
+    a row of choices never clips its buttons on a narrow screen or with larger text."""
+
+    def __init__(self, parent: QWidget | None = None, spacing: int = 10):
+        super().__init__(parent)
+        self._items: list[QLayoutItem] = []
+        self.setContentsMargins(0, 0, 0, 0)
+        self.setSpacing(spacing)
+
+    def addItem(self, item: QLayoutItem) -> None:  # noqa: N802 (Qt API)
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:  # noqa: N802 (Qt API)
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:  # noqa: N802 (Qt API)
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def expandingDirections(self) -> Qt.Orientation:  # noqa: N802 (Qt API)
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt API)
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt API)
+        return self._arrange(QRect(0, 0, width, 0), move=False)
+
+    def setGeometry(self, rect: QRect) -> None:  # noqa: N802 (Qt API)
+        super().setGeometry(rect)
+        self._arrange(rect, move=True)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        return self.minimumSize()
+
+    def minimumSize(self) -> QSize:  # noqa: N802 (Qt API)
+        size = QSize()
+        for item in self._items:
+            size = size.expandedTo(item.minimumSize())
+        margins = self.contentsMargins()
+        return size + QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
+
+    def _arrange(self, rect: QRect, move: bool) -> int:
+        margins = self.contentsMargins()
+        area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
+        x, y, line_height = area.x(), area.y(), 0
+        for item in self._items:
+            if item.isEmpty():
+                continue
+            hint = item.sizeHint()
+            if x > area.x() and x + hint.width() > area.right() + 1:
+                x, y, line_height = area.x(), y + line_height + self.spacing(), 0
+            if move:
+                item.setGeometry(QRect(QPoint(x, y), QSize(min(hint.width(), area.width()), hint.height())))
+            x += hint.width() + self.spacing()
+            line_height = max(line_height, hint.height())
+        return y + line_height - rect.y() + margins.bottom()
+
+
 class ChoiceRow(QWidget):
-    """A row of big buttons of which exactly one is chosen (a touch-friendly radio group)."""
+    """A row of big buttons of which exactly one is chosen (a touch-friendly radio group); it
+    goes on to a second line rather than clip its buttons."""
 
     changed = Signal(object)
 
@@ -111,15 +176,12 @@ class ChoiceRow(QWidget):
         self._values = list(values)
         self._group = QButtonGroup(self)
         self._group.setExclusive(True)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(10)
+        layout = FlowLayout(self)
         for index, _ in enumerate(self._values):
             choice = button()
             choice.setCheckable(True)
             self._group.addButton(choice, index)
             layout.addWidget(choice)
-        layout.addStretch(1)
         self._group.button(0).setChecked(True)
         self._group.idClicked.connect(lambda index: self.changed.emit(self._values[index]))
 
@@ -143,6 +205,7 @@ class ScrollButtons(QWidget):
 
     def __init__(self, area: QAbstractScrollArea, parent: QWidget | None = None):
         super().__init__(parent)
+        self.setObjectName("scrollButtons")
         self._area = area
         self.up = button("▲")
         self.down = button("▼")
@@ -250,10 +313,14 @@ def overlay_dialog(overlay: QWidget, max_width: int) -> QVBoxLayout:
     inner.setContentsMargins(40, 36, 40, 36)
     outer = QVBoxLayout(overlay)
     outer.addStretch(1)
+    # As wide as the window allows up to `max_width`, with a margin: no stretch factors, so the
+    # height it is given for its wrapped text is the height it needs at that width.
+    dialog.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
     row = QHBoxLayout()
-    row.addStretch(1)
-    row.addWidget(dialog, 4)
-    row.addStretch(1)
+    row.setContentsMargins(48, 0, 48, 0)
+    row.addStretch(0)
+    row.addWidget(dialog)
+    row.addStretch(0)
     outer.addLayout(row)
     outer.addStretch(1)
     return inner

@@ -208,6 +208,15 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Your request will be sent. The CCAS or CMCAS will answer: you will see the answer in \"My bookings\".",
     ),
     "book.confirm": ("Confirmer la réservation", "Confirm the booking"),
+    "book.will_wait": (
+        "Il n'y a plus assez de places à cette date. Vous pouvez vous inscrire sur la liste d'attente : "
+        "si des places se libèrent, elles sont données dans l'ordre d'inscription. La réponse sera dans « Mes réservations ».",
+        "There are not enough places left on this date. You can join the waiting list: places that free up "
+        "are given in the order people joined. The answer will be in \"My bookings\".",
+    ),
+    "book.confirm_wait": ("M'inscrire sur la liste d'attente", "Join the waiting list"),
+    "done.waiting": ("Vous êtes sur la liste d'attente", "You are on the waiting list"),
+    "detail.waitlist": ("Liste d'attente", "Waiting list"),
     "book.confirm_request": ("Envoyer ma demande", "Send my request"),
     "done.confirmed": ("C'est réservé !", "It's booked!"),
     "done.requested": ("Votre demande est enregistrée", "Your request is recorded"),

@@ -65,8 +65,12 @@ def quote_booking(
     participants: list[Person],
     already_booked: set[str],
     now: datetime,
+    waitlist: bool = False,
 ) -> Quote:
-    """Check every rule and say what booking these participants would give; raises BookingRefused."""
+    """Check every rule and say what booking these participants would give; raises BookingRefused.
+
+    With `waitlist`, a date without enough places left gives a place on its waiting list (the
+    centre confirms it if places free up) instead of a refusal."""
     if not participants:
         raise BookingRefused("Choisissez au moins une personne.", "Choose at least one person.")
     if len(participants) > MAX_PARTICIPANTS:
@@ -94,6 +98,8 @@ def quote_booking(
     seats = len(participants)
     if offer.booking_mode == BookingMode.REQUEST:
         state, holds = BookingState.REQUESTED, False
+    elif session.remaining < seats and waitlist:
+        state, holds = BookingState.WAITLISTED, False
     elif session.remaining < seats:
         raise BookingRefused(
             "Il n'y a plus assez de places à cette date." if session.remaining else "Cette date est complète.",

@@ -117,12 +117,12 @@ class AssistedService:
         return Identified(household, person)
 
     def book(self, staff: StaffSession, identified: Identified, offer_id: str, session_id: str,
-             participant_ids: list[str]) -> Booking:
+             participant_ids: list[str], waitlist: bool = False) -> Booking:
         """Book for the person (same rules as alone); raises BookingRefused, StaffSessionExpired."""
         self._staff.require(staff)
         with transaction(self._db):
             booking = booking_store.create_booking(self._db, offer_id, session_id, identified.household,
-                                                   participant_ids, self._clock())
+                                                   participant_ids, self._clock(), waitlist)
             self._audit.record(staff.staff_id, Action.BOOKING_CREATE, subject=identified.person.person_id,
                                target=booking.booking_id,
                                details={"offer_id": offer_id, "session_id": session_id,

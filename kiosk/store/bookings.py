@@ -76,15 +76,18 @@ def create_booking(
     household: Household,
     participant_ids: list[str],
     now: datetime,
+    waitlist: bool = False,
 ) -> Booking:
-    """Check the rules against the session as it stands and write the booking with its operation."""
+    """Check the rules against the session as it stands and write the booking with its operation.
+    A waiting-list place is sent as a request: the centre confirms it or keeps it waiting."""
     with transaction(db):
         offer, session = _offer_and_session(db, offer_id, session_id)
         participants = [household.member(pid) for pid in participant_ids]
         if any(p is None for p in participants):
             raise BookingRefused("Une personne choisie ne fait pas partie du foyer.",
                                  "A chosen person is not a member of the household.")
-        quote = quote_booking(offer, session, household, participants, booked_person_ids(db, session_id), now)
+        quote = quote_booking(offer, session, household, participants, booked_person_ids(db, session_id), now,
+                              waitlist)
         seats = len(participants)
         if quote.holds_site_seats:
             taken = db.execute(

@@ -96,7 +96,9 @@ class BookingScreen(QWidget):
             self.confirm.setEnabled(False)
             return
         try:
-            quote = self.services.bookings.quote(self.offer.id, self.session.id, self.who.household, self.chosen())
+            # Not enough places left: the person is offered the waiting list, never just a "no".
+            quote = self.services.bookings.quote(self.offer.id, self.session.id, self.who.household, self.chosen(),
+                                                 waitlist=True)
         except KioskError as problem:
             self.price.setText("")
             self.total.setText("")
@@ -112,13 +114,17 @@ class BookingScreen(QWidget):
             self.total.setText(texts("book.total", price=texts.money(quote.total_cents)))
             confirmed = quote.state == BookingState.CONFIRMED
             count = len(self.chosen())
-            if not confirmed:
+            if quote.state == BookingState.WAITLISTED:
+                self.outcome.setText(texts("book.will_wait"))
+                self.confirm.setText(texts("book.confirm_wait"))
+            elif not confirmed:
                 self.outcome.setText(texts("book.will_request"))
+                self.confirm.setText(texts("book.confirm_request"))
             else:
                 self.outcome.setText(texts("book.will_confirm.many", count=count) if count > 1
                                      else texts("book.will_confirm"))
+                self.confirm.setText(texts("book.confirm"))
             self.outcome.setObjectName("places" if confirmed else "lead")
-            self.confirm.setText(texts("book.confirm" if confirmed else "book.confirm_request"))
             self.confirm.setEnabled(True)
         self.outcome.style().polish(self.outcome)
 
@@ -126,10 +132,11 @@ class BookingScreen(QWidget):
         staff = self.staff()
         try:
             if staff is not None:  # done for the person: recorded in the audit log
-                booking = self.services.assisted.book(staff, self.who, self.offer.id, self.session.id, self.chosen())
+                booking = self.services.assisted.book(staff, self.who, self.offer.id, self.session.id, self.chosen(),
+                                                      waitlist=True)
             else:
                 booking = self.services.bookings.book(self.offer.id, self.session.id, self.who.household,
-                                                      self.chosen())
+                                                      self.chosen(), waitlist=True)
         except KioskError as problem:
             self.outcome.setText(problem.message(self.texts.language))
             self.outcome.setObjectName("full")
@@ -173,9 +180,11 @@ class BookingDoneScreen(ReceiptScreen):
 
     def describe(self, booking: Booking, texts: Texts) -> None:
         confirmed = booking.state == BookingState.CONFIRMED
-        self.headline.setText(texts("done.confirmed" if confirmed else "done.requested"))
+        waiting = booking.state == BookingState.WAITLISTED
+        self.headline.setText(texts("done.confirmed" if confirmed else "done.waiting" if waiting else "done.requested"))
         self.code.setText(texts("done.code", code=short_code(booking.booking_id)))
-        self.code_hint.setText(texts("done.code_hint") if confirmed else texts("book.will_request"))
+        self.code_hint.setText(texts("done.code_hint") if confirmed else texts("book.will_wait") if waiting
+                               else texts("book.will_request"))
         paper = self.services.vouchers.voucher(booking)
         self.add_recap(texts("done.what"), paper.title)
         self.add_recap(texts("done.when"), texts.span(paper.start, paper.end or paper.start))

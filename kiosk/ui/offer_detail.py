@@ -154,8 +154,10 @@ class OfferDetailScreen(QWidget):
             action.setText(texts("detail.past"))
             action.setEnabled(False)
         elif session.remaining == 0 and offer.booking_mode == BookingMode.DIRECT:
-            action.setText(texts("detail.places.full"))
-            action.setEnabled(False)
+            # Full: the person can still ask for a place that frees up.
+            action.setText(texts("detail.waitlist"))
+            action.setObjectName("")
+            action.clicked.connect(lambda: self.book_requested.emit(offer.id, session.id))
         else:
             action.setText(texts("detail.request" if offer.booking_mode == BookingMode.REQUEST else "detail.book"))
             action.clicked.connect(lambda: self.book_requested.emit(offer.id, session.id))

@@ -229,3 +229,21 @@ def test_a_bad_page_from_the_centre_changes_nothing(make_kiosk, proxy, page, why
     assert kiosk.services.catalog.offer_count() == before
     assert counts(kiosk.services.db) == {"pending": 0, "parked": 0}
     assert kiosk.sync().pulled == 0  # and the next cycle carries on
+
+
+def test_a_place_on_a_full_dates_waiting_list_is_confirmed_by_the_centre_when_one_frees_up(make_kiosk, centre):
+    kiosk = make_kiosk()
+    kiosk.sync()
+    household = claire(kiosk)
+    waiting = kiosk.services.bookings.book("T2", "T2-S1", household, ["P1"], waitlist=True)  # 20 of 20 taken
+    assert (waiting.state, waiting.holds_site_seats) == (BookingState.WAITLISTED, False)
+    kiosk.sync()
+    # The centre keeps it waiting, and says so; the kiosk shows what the centre decided.
+    assert centre_bookings(centre)[waiting.booking_id]["state"] == "waitlisted"
+    assert kiosk.services.bookings.booking(waiting.booking_id).state == BookingState.WAITLISTED
+    assert counts(kiosk.services.db) == {"pending": 0, "parked": 0}
+    centre.set_capacity("T2-S1", 21)  # a place frees up
+    kiosk.sync()
+    assert centre_bookings(centre, "audit-2")[waiting.booking_id]["state"] == "confirmed"
+    assert kiosk.services.bookings.booking(waiting.booking_id).state == BookingState.CONFIRMED
+    assert centre.seat_problems() == []

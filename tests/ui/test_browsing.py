@@ -5,6 +5,7 @@ from PySide6.QtCore import Qt
 from kiosk.ui.app import create_application
 from kiosk.ui.main_window import MainWindow
 from tests.ui.conftest import tap
+from tests.ui.test_booking_flow import identify
 
 
 def tap_row(qtbot, offers_screen, row):
@@ -124,11 +125,25 @@ def test_the_staff_entry_opens_the_correspondents_sign_in(qtbot, window):
     assert window.current_screen() == "home"
 
 
-def test_a_full_or_past_session_cannot_be_booked(qtbot, window):
+def test_a_full_session_offers_its_waiting_list(qtbot, window, services):
     window.show_screen("detail", "T2")
     detail = window.screens["detail"]
-    buttons = [b for b in detail.content.findChildren(type(window.back_button))]
-    assert [(b.text(), b.isEnabled()) for b in buttons] == [("Complet", False)]
+    (action,) = [b for b in detail.content.findChildren(type(window.back_button))]
+    assert action.text() == "Liste d'attente" and action.isEnabled()
+    action.click()
+    assert window.current_screen() == "identify"
+    identify(qtbot, window)
+    booking_screen = window.screens["booking"]
+    assert "liste d'attente" in booking_screen.outcome.text()
+    assert booking_screen.confirm.text() == "M'inscrire sur la liste d'attente"
+    tap(qtbot, booking_screen.confirm)
+    done = window.screens["booking_done"]
+    assert done.headline.text() == "Vous êtes sur la liste d'attente"
+    (booking,) = services.bookings.bookings(window.identified.household)
+    assert booking.state.value == "waitlisted" and not booking.holds_site_seats
+    window.show_screen("my_bookings")
+    texts = [w.text() for w in window.screens["my_bookings"].content.findChildren(type(window.top_bar.site))]
+    assert "Liste d'attente" in texts
 
 
 def test_language_switch_changes_every_visible_word(qtbot, window):

@@ -88,6 +88,8 @@ class Voucher:
     total_cents: int | None
     state: VoucherState
     issued_at: datetime
+    # Printed on paper only, never in the payload: until when a booking can be cancelled.
+    cancel_until: datetime | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", VoucherKind(self.kind))

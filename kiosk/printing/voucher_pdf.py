@@ -128,6 +128,12 @@ _WORDS: dict[str, tuple[str, str]] = {
     "people.one": ("1 personne", "1 person"),
     "people.many": ("{count} personnes", "{count} people"),
     "price": ("Prix total", "Total price"),
+    "to_pay": ("{price}, à régler à l'accueil SLVie", "{price}, to pay at the SLVie desk"),
+    "cancel": ("Annulation", "Cancel"),
+    "cancel.until": ("Jusqu'au {when}", "Until {when}"),
+    "cancel.help": ("Ensuite : le correspondant SLVie", "After that: the SLVie correspondent"),
+    "contact": ("Une question ? Le correspondant SLVie de votre point conciergerie.",
+                "A question? The SLVie correspondent at your concierge point."),
     "on_quote": ("Sur devis", "On quotation"),
     "free": ("Gratuit", "Free"),
     "code": ("CODE DU BON", "VOUCHER CODE"),
@@ -311,9 +317,14 @@ class _Content:
             price = word("on_quote")
         elif voucher.total_cents == 0:
             price = word("free")
+        elif voucher.kind is VoucherKind.BOOKING:
+            price = word("to_pay", price=texts.money(voucher.total_cents))
         else:
             price = texts.money(voucher.total_cents)
         rows.append((word("price"), (price,), True))
+        if voucher.cancel_until is not None:
+            rows.append((word("cancel"), (word("cancel.until", when=texts.moment(voucher.cancel_until)),
+                                          word("cancel.help")), False))
 
         state_word, state_sentence = _state_words(voucher)
         default_site = "SLVie" if language == "fr" else "SLVie (local social activities)"
@@ -332,7 +343,7 @@ class _Content:
             short_code=voucher.short_code,
             code_label=word("code"),
             code_hint=word("code.hint"),
-            keep=word(_keep_key(voucher)),
+            keep=f"{word(_keep_key(voucher))} {word('contact')}",
             signed=word("signed"),
             reference=word("reference", reference=voucher.reference),
             issued=word("issued", when=texts.moment(voucher.issued_at)),

@@ -15,7 +15,7 @@ from pathlib import Path
 import sqlite_utils
 
 from kiosk.config import KioskConfig
-from kiosk.domain.booking import Booking, BookingState
+from kiosk.domain.booking import Booking, BookingState, cancellation_deadline
 from kiosk.domain.catalog import BookingMode
 from kiosk.domain.concierge import ConciergeRequest, RequestState, form_for, ready_from, request_title
 from kiosk.domain.voucher import Voucher, VoucherKind, VoucherState, encode_payload
@@ -86,6 +86,7 @@ class VoucherService:
             total_cents=booking.total_cents,
             state=state,
             issued_at=self._clock().replace(microsecond=0),
+            cancel_until=cancellation_deadline(offer, session),
         )
 
     def pickup_voucher(self, request: ConciergeRequest, language: str = "fr") -> Voucher:

@@ -166,6 +166,19 @@ def test_the_voucher_says_what_it_is_in_plain_words(rendered):
         assert expected in text, expected
 
 
+@pytest.mark.parametrize("layout", ["thermal80", "a4"])
+def test_the_voucher_says_what_is_owed_until_when_to_cancel_and_whom_to_ask(rendered, layout):
+    _, pdf, _ = rendered(layout, cancel_until=datetime(2027, 2, 6, 15, 0))
+    text = page_text(pdf)
+    for expected in ["842,50 €, à régler à l'accueil SLVie", "Annulation", "Jusqu'au samedi 6 février 2027 à 15 h 00",
+                     "Ensuite : le correspondant SLVie", "Une question ? Le correspondant SLVie"]:
+        assert expected.casefold() in text.casefold(), expected  # the A4 layout writes labels in capitals
+    _, pdf, _ = rendered(layout, "en", state="provisional")
+    text = page_text(pdf)
+    assert "it proves your request. It does not give you a place yet." in text
+    assert "Cancel" not in text  # no deadline known: none printed
+
+
 def test_a_pickup_ticket_on_quotation(rendered):
     _, pdf, _ = rendered("thermal80", kind="pickup", title="Retouches", participants=(), total_cents=None,
                          state="ready", end=None, start=datetime(2026, 11, 26, 17, 0))

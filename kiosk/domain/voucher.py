@@ -20,6 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+
+from kiosk.domain.booking import BookingState
 from urllib.parse import quote, unquote
 
 from cryptography.exceptions import InvalidSignature
@@ -433,3 +435,33 @@ def _parse_stamp(text: str) -> datetime:
 
 def _minute(moment: datetime) -> datetime:
     return moment.replace(second=0, microsecond=0, tzinfo=None)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What a voucher with a valid signature is worth now, from what is known of its booking."""
+
+    holds: bool  # the paper still gives what it says (or better)
+    message_fr: str
+    message_en: str
+
+
+def booking_standing(printed: VoucherState, now: BookingState) -> Standing:
+    """A cancelled or refused booking revokes its voucher; a provisional one confirmed since is
+    superseded by the confirmed voucher; a confirmed one gone back to waiting no longer holds."""
+    if now is BookingState.CANCELLED:
+        return Standing(False, "annulé : cette réservation a été annulée, le bon ne donne plus de place",
+                        "cancelled: this booking was cancelled, the voucher no longer gives a place")
+    if now is BookingState.REFUSED:
+        return Standing(False, "refusé : la CCAS/CMCAS a refusé cette réservation, le bon ne donne pas de place",
+                        "refused: the CCAS/CMCAS refused this booking, the voucher gives no place")
+    if now is BookingState.CONFIRMED:
+        if printed is VoucherState.CONFIRMED:
+            return Standing(True, "réservation confirmée", "booking confirmed")
+        return Standing(True, "remplacé : la réservation est confirmée depuis, c'est le bon confirmé qui fait foi",
+                        "superseded: the booking has been confirmed since, the confirmed voucher is the one that counts")
+    if printed is VoucherState.CONFIRMED:
+        return Standing(False, "la réservation n'est plus confirmée : elle attend une place",
+                        "the booking is no longer confirmed: it is waiting for a place")
+    return Standing(True, "en attente d'une décision : le bon ne donne pas encore de place",
+                    "awaiting a decision: the voucher does not give a place yet")

@@ -14,10 +14,12 @@ from datetime import datetime
 from pathlib import Path
 
 from kiosk.domain.voucher import (
+    Standing,
     Voucher,
     VoucherClaims,
     VoucherKind,
     VoucherState,
+    booking_standing,
     encode_payload,
     verify_payload,
 )
@@ -88,11 +90,28 @@ def _verify(args: argparse.Namespace) -> int:
         print(f"INVALID — this voucher is not valid: {result.message_en}.")
         return 1
     assert result.claims is not None
+    standing = _standing(result.claims, args.data_dir)
+    if standing is not None and not standing.holds:
+        print(f"NE VAUT PLUS — signature valide, mais {standing.message_fr}.")
+        print(f"NO LONGER VALID — the signature is valid, but {standing.message_en}.")
+        return 1
     print(f"VALIDE — {result.message_fr}")
     print(f"VALID — {result.message_en}")
+    if standing is not None:
+        print(f"  D'après cette borne / As this kiosk knows: {standing.message_fr} / {standing.message_en}")
     for line in describe_claims(result.claims):
         print(line)
     return 0
+
+
+def _standing(claims: VoucherClaims, data_dir: Path | None) -> Standing | None:
+    """What the voucher is worth now, when this kiosk knows its booking."""
+    from kiosk.store.bookings import known_booking_state
+
+    if claims.kind is not VoucherKind.BOOKING:
+        return None
+    state = known_booking_state(_data_dir(data_dir, create=False), claims.reference)
+    return None if state is None else booking_standing(claims.state, state)
 
 
 _KIND_WORDS = {VoucherKind.BOOKING: ("réservation", "booking"), VoucherKind.PICKUP: ("conciergerie", "concierge")}

@@ -7,9 +7,12 @@ instant, are serialised: the second sees the seat gone.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sqlite3
 import uuid
 from datetime import datetime
+from pathlib import Path
 
 import sqlite_utils
 
@@ -23,7 +26,7 @@ from kiosk.domain.booking import (
 )
 from kiosk.domain.household import Household
 from kiosk.store.catalog import load_offer
-from kiosk.store.database import transaction
+from kiosk.store.database import DATABASE_FILE, transaction
 from kiosk.store.outbox import enqueue
 
 
@@ -219,3 +222,17 @@ def record_pulled_booking(db: sqlite_utils.Database, data: dict, offer_id: str |
              data.get("tier", 0), data["total_cents"], state.value, now.isoformat(timespec="seconds"),
              reason.get("fr", ""), reason.get("en", "")],
         )
+
+
+def known_booking_state(data_dir: Path, booking_id: str) -> BookingState | None:
+    """The state this kiosk's store holds for a booking, read without writing anything (a voucher
+    being checked); None when the store or the booking is unknown here."""
+    path = data_dir / DATABASE_FILE
+    if not path.exists():
+        return None
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+            row = conn.execute("SELECT state FROM bookings WHERE booking_id = ?", [booking_id]).fetchone()
+    except sqlite3.DatabaseError:
+        return None
+    return BookingState(row[0]) if row else None

@@ -299,3 +299,29 @@ def test_sample_writes_a_voucher_per_layout_from_the_demo_data(tmp_path, capsys)
     code, out, _ = run_cli(capsys, "voucher", "verify", str(out_dir / "voucher-sample-thermal80.pdf"),
                            "--data-dir", str(data))
     assert code == 0 and "VALIDE" in out
+
+
+def test_a_cancelled_bookings_voucher_no_longer_verifies_and_a_confirmed_one_supersedes_the_provisional(
+        services, capsys):
+    from kiosk.domain.booking import BookingState
+    from kiosk.store.bookings import set_booking_state
+    from kiosk.store.database import transaction
+
+    household = services.identity.identify("1000000000017", "1234").household
+    key = load_or_create_signing_key(services.data_dir)
+    data = str(services.data_dir)
+
+    booking = services.bookings.book("T1", "T1-S1", household, ["P1"])
+    payload = encode_payload(services.vouchers.voucher(booking), key)
+    code, out, _ = run_cli(capsys, "voucher", "verify", payload, "--data-dir", data)
+    assert code == 0 and "VALIDE" in out and "réservation confirmée" in out
+    services.bookings.cancel(booking.booking_id, household)
+    code, out, _ = run_cli(capsys, "voucher", "verify", payload, "--data-dir", data)
+    assert code == 1 and "NE VAUT PLUS" in out and "annulé" in out and "cancelled" in out
+
+    request = services.bookings.book("S1", "S1-S1", household, ["P2"])  # a stay asked for: provisional paper
+    provisional = encode_payload(services.vouchers.voucher(request), key)
+    with transaction(services.db):
+        set_booking_state(services.db, request.booking_id, BookingState.CONFIRMED)  # the centre's word
+    code, out, _ = run_cli(capsys, "voucher", "verify", provisional, "--data-dir", data)
+    assert code == 0 and "remplacé" in out and "le bon confirmé qui fait foi" in out

@@ -41,12 +41,12 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from kiosk.logs import route_qt_messages
+    from kiosk.logs import qt_messages_in_log
 
-    route_qt_messages()  # before any Qt module loads: some speak as they load
-    from kiosk.ui.app import run_kiosk
+    with qt_messages_in_log():  # before any Qt module loads: some speak as they load
+        from kiosk.ui.app import run_kiosk
 
-    return run_kiosk(data_dir=args.data_dir, config_path=args.config, demo=args.demo, windowed=args.windowed)
+        return run_kiosk(data_dir=args.data_dir, config_path=args.config, demo=args.demo, windowed=args.windowed)
 
 
 def _screenshots(args: argparse.Namespace) -> int:

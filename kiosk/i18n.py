@@ -29,6 +29,82 @@ TEXTS: dict[str, tuple[str, str]] = {
     "access.contrast.name": ("Couleurs à contraste fort", "High-contrast colours"),
     "access.larger": ("A+ Texte plus grand", "A+ Larger text"),
     "access.read.short": ("Lire", "Read"),
+    # Help, on every screen
+    "help.button": ("? Besoin d'aide", "? Need help"),
+    "help.button.name": ("Besoin d'aide ? Ce que fait cet écran, et qui peut vous aider",
+                         "Need help? What this screen does, and who can help you"),
+    "help.title": ("Besoin d'aide ?", "Need help?"),
+    "help.read": ("Lire à voix haute", "Read aloud"),
+    "help.person": (
+        "Vous pouvez aussi demander au correspondant SLVie : il est au point conciergerie et fait les "
+        "démarches avec vous. Vous pouvez tout arrêter avec « Terminer » ou « Accueil ».",
+        "You can also ask the SLVie correspondent: they are at the concierge desk and will go through it "
+        "with you. You can stop at any time with \"Finish\" or \"Home\".",
+    ),
+    "help.home": (
+        "Ceci est l'accueil. Touchez « L'offre » pour voir les activités. « Bons plans » : des places à prix "
+        "réduit. « Conciergerie » : le pressing, un colis. « Mes réservations » : ce que vous avez réservé. "
+        "Si vous avez votre carte Activ', passez-la devant le lecteur.",
+        "This is the home screen. Touch \"Activities\" to see what is on, \"Last-minute deals\" for places at a "
+        "lower price, \"Concierge\" for dry cleaning or a parcel, \"My bookings\" to see what you booked. If you "
+        "have your Activ' card, hold it in front of the reader.",
+    ),
+    "help.offers": (
+        "Voici les activités. Touchez une activité pour la voir en entier, ou « Réserver » pour prendre une place "
+        "à la date indiquée. Vous pouvez écrire un mot dans la case « Chercher », choisir un thème, ou faire "
+        "défiler avec les flèches ▲ ▼.",
+        "Here are the activities. Touch one to see it in full, or \"Book\" to take a place on the date shown. "
+        "You can type a word in the \"Search\" box, choose a theme, or scroll with the ▲ ▼ arrows.",
+    ),
+    "help.detail": (
+        "Voici une activité : ses dates, les places libres et les prix. Touchez « Réserver » à côté de la date "
+        "qui vous convient. Si c'est complet, vous pouvez vous inscrire sur la liste d'attente.",
+        "Here is one activity: its dates, the places left and the prices. Touch \"Book\" beside the date you "
+        "want. If it is full, you can join the waiting list.",
+    ),
+    "help.identify": (
+        "Pour réserver, la borne doit savoir qui vous êtes. Passez votre carte Activ' devant le lecteur, ou tapez "
+        "son numéro (13 chiffres), puis votre code secret et « Valider ».",
+        "To book, the kiosk needs to know who you are. Hold your Activ' card in front of the reader, or type its "
+        "number (13 digits), then your secret code and \"Confirm\".",
+    ),
+    "help.booking": (
+        "Choisissez qui participe en touchant les prénoms, regardez le prix, puis touchez le grand bouton en bas "
+        "pour confirmer. Rien n'est réservé avant ce bouton.",
+        "Choose who takes part by touching the names, check the price, then touch the big button at the bottom "
+        "to confirm. Nothing is booked before that button.",
+    ),
+    "help.booking_done": (
+        "C'est enregistré. Prenez le bon imprimé : il sert de preuve. Notez le code si le bon n'est pas sorti. "
+        "Touchez « Terminer » quand vous avez fini.",
+        "It is recorded. Take the printed voucher: it is your proof. Note the code if no voucher came out. Touch "
+        "\"Finish\" when you are done.",
+    ),
+    "help.my_bookings": (
+        "Voici vos réservations et vos demandes. Vous pouvez imprimer un bon à nouveau, ou annuler tant que c'est "
+        "encore possible.",
+        "Here are your bookings and requests. You can print a voucher again, or cancel while it is still possible.",
+    ),
+    "help.concierge": (
+        "La conciergerie s'occupe du pressing, de la cordonnerie, des colis et d'autres services. Choisissez un "
+        "service puis « Demander ».",
+        "The concierge takes care of dry cleaning, shoe repair, parcels and other services. Choose a service, "
+        "then \"Ask\".",
+    ),
+    "help.concierge_request": (
+        "Répondez aux questions en touchant les choix, puis envoyez la demande. Vous recevrez un ticket avec un "
+        "code pour retirer votre article.",
+        "Answer the questions by touching the choices, then send the request. You will get a ticket with a code "
+        "to collect your item.",
+    ),
+    "help.concierge_done": (
+        "Votre demande est enregistrée. Gardez le ticket : son code sert à retirer votre article.",
+        "Your request is recorded. Keep the ticket: its code is how you collect your item.",
+    ),
+    "help.staff": (
+        "Espace des correspondants SLVie : aider une personne, la file de la conciergerie, la synchronisation.",
+        "The SLVie correspondents' space: helping someone, the concierge queue, synchronisation.",
+    ),
     "access.contrast.short": ("◐ Contraste", "◐ Contrast"),
     "access.larger.short": ("A+ Texte", "A+ Text"),
     "access.larger.name": ("Texte plus grand", "Larger text"),

@@ -13,13 +13,16 @@ passed as a parameter, whoever wrote the line (a library at debug level, say).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import logging.handlers
 import os
 import re
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
 from kiosk.config import KioskConfig
 
@@ -128,9 +131,10 @@ QT_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WA
 PIPE_BYTES = 1024 * 1024
 
 
-def route_qt_messages() -> None:
-    """Qt's own warnings (a plug-in that does not load, a screen that goes away) into the log,
-    without ever running Python in the thread that emits them.
+@contextlib.contextmanager
+def qt_messages_in_log() -> Iterator[None]:
+    """While inside, Qt's own warnings (a plug-in that does not load, a screen that goes away)
+    go to the log, without ever running Python in the thread that emits them.
 
     Qt emits messages from any thread: the QML loader's, while the GUI thread waits for it
     holding Python's GIL. A Python message handler (qInstallMessageHandler) waits for that
@@ -138,16 +142,19 @@ def route_qt_messages() -> None:
     printed a warning. So Qt keeps its own handler, which writes to the process's stderr,
     and that file descriptor becomes a pipe Qt writes to without blocking: a full pipe loses
     a message, never the GUI. A daemon thread reads the pipe into the log. Python's own
-    stderr (and the console handler) keeps the real stderr.
+    stderr (and the console handler) keeps the real stderr; all is put back on the way out.
     """
     if sys.platform == "win32":
-        return  # Qt there sends its messages to the debugger output, not to stderr
+        yield  # Qt there sends its messages to the debugger output, not to stderr
+        return
     import fcntl
 
     from PySide6.QtCore import qSetMessagePattern
 
     os.environ["QT_FORCE_STDERR_LOGGING"] = "1"
     qSetMessagePattern(QT_MESSAGE_PATTERN)
+    previous = sys.stderr
+    saved_fd = os.dup(2)
     real_stderr = os.fdopen(os.dup(2), "w", buffering=1, encoding="utf-8", errors="replace")
     read_end, write_end = os.pipe()
     try:
@@ -155,14 +162,28 @@ def route_qt_messages() -> None:
     except OSError:
         pass  # the kernel's default size (64 KiB) is still far more than a start-up's messages
     os.set_blocking(write_end, False)
-    sys.stderr.flush()
+    previous.flush()
     os.dup2(write_end, 2)
     os.close(write_end)
-    for handler in logging.getLogger().handlers:
-        if isinstance(handler, logging.StreamHandler) and handler.stream is sys.stderr:
-            handler.setStream(real_stderr)
+    _restream(previous, real_stderr)
     sys.stderr = real_stderr
-    threading.Thread(target=_log_qt_lines, args=(read_end,), name="qt-messages", daemon=True).start()
+    reader = threading.Thread(target=_log_qt_lines, args=(read_end,), name="qt-messages", daemon=True)
+    reader.start()
+    try:
+        yield
+    finally:
+        os.dup2(saved_fd, 2)  # the pipe's last writer goes: the reader sees its end and stops
+        os.close(saved_fd)
+        reader.join(timeout=2)
+        _restream(real_stderr, previous)
+        sys.stderr = previous
+        real_stderr.close()
+
+
+def _restream(old: TextIO, new: TextIO) -> None:
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, logging.StreamHandler) and handler.stream is old:
+            handler.setStream(new)
 
 
 def _log_qt_lines(read_end: int) -> None:

@@ -116,11 +116,12 @@ class TopBar(QFrame):
 
 
 class AccessBar(QFrame):
-    """Along the bottom of every screen: read aloud, high contrast, larger text, language."""
+    """Along the bottom of every screen: help, read aloud, high contrast, larger text, language."""
 
     def __init__(self):
         super().__init__()
         self.setObjectName("accessBar")
+        self.help = button(object_name="primary")
         self.read_aloud = button()
         self.contrast = button()
         self.larger = button()
@@ -130,7 +131,7 @@ class AccessBar(QFrame):
         # The buttons go on to a second line rather than be cut (portrait, larger text).
         layout = FlowLayout(self, spacing=16)
         layout.setContentsMargins(24, 8, 24, 8)
-        for control in (self.read_aloud, self.contrast, self.larger, self.language):
+        for control in (self.help, self.read_aloud, self.contrast, self.larger, self.language):
             layout.addWidget(control)
 
     def retranslate(self, texts: Texts, compact: bool = False) -> None:
@@ -139,6 +140,8 @@ class AccessBar(QFrame):
                              (self.larger, "access.larger")):
             control.setText(texts(key + ".short" if compact else key))
             control.setAccessibleName(texts(key + ".name"))
+        self.help.setText(texts("help.button"))
+        self.help.setAccessibleName(texts("help.button.name"))
         self.language.setText(texts("bar.language"))
         self.language.setAccessibleName(texts("bar.language.name"))
 
@@ -211,6 +214,7 @@ class MainWindow(QMainWindow):
         self.back_button.clicked.connect(self.go_back)
         self.home_button.clicked.connect(self.go_home)
         self.access_bar.language.clicked.connect(self.toggle_language)
+        self.access_bar.help.clicked.connect(self.show_help)
         self.access_bar.contrast.toggled.connect(lambda _on: self._display_changed())
         self.access_bar.larger.toggled.connect(lambda _on: self._display_changed())
         self.access_bar.read_aloud.toggled.connect(self._read_aloud_toggled)
@@ -620,6 +624,23 @@ class MainWindow(QMainWindow):
             self.top_bar.set_compact(compact)
             self.access_bar.retranslate(self.texts, compact)
             self._refresh_bar()
+
+    def show_help(self) -> None:
+        """What this screen is for and what to do, in plain words, read aloud on request, and
+        where a person finds a correspondent."""
+        texts, screen = self.texts, self.current_screen()
+        key = f"help.{'staff' if screen in STAFF_SCREENS else screen}"
+        explanation = f"{texts(key)}\n\n{texts('help.person')}"
+        self.notice.open(texts("help.title"), explanation, texts("notice.ok"),
+                         secondary=texts("help.read"), on_secondary=lambda: self._read_help(explanation))
+
+    def _read_help(self, explanation: str) -> None:
+        if not self.narrator.available:
+            texts = self.texts
+            self.notice.open(texts("access.read.none.title"), texts("access.read.none"), texts("notice.ok"))
+            return
+        self.narrator.language = self.texts.language
+        self.narrator.say(explanation)
 
     def _read_aloud_toggled(self, on: bool) -> None:
         if on and not self.narrator.available:

@@ -14,22 +14,22 @@ START_UP = textwrap.dedent("""
     import sys
     from pathlib import Path
     from kiosk.config import KioskConfig, DisplaySettings
-    from kiosk.logs import route_qt_messages, setup_logging
+    from kiosk.logs import qt_messages_in_log, setup_logging
     import logging
 
     data_dir = Path(sys.argv[1])
     config = KioskConfig(display=DisplaySettings(keyboard="on"))
     setup_logging(config, data_dir, console_level=logging.WARNING)
-    route_qt_messages()
-    from kiosk.services.context import open_services
-    from kiosk.ui.app import build_window, create_application
+    with qt_messages_in_log():  # as `slvie-kiosk run` does
+        from kiosk.services.context import open_services
+        from kiosk.ui.app import build_window, create_application
 
-    services = open_services(data_dir, config)
-    app, keyboard = create_application(config)
-    window = build_window(services, keyboard)
-    window.show()
-    app.processEvents()
-    print("keyboard" if keyboard else "no keyboard", "window shown", flush=True)
+        services = open_services(data_dir, config)
+        app, keyboard = create_application(config)
+        window = build_window(services, keyboard)
+        window.show()
+        app.processEvents()
+        print("keyboard" if keyboard else "no keyboard", "window shown", flush=True)
     logging.shutdown()
 """)
 

@@ -275,6 +275,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "book.age": ("{age} ans", "age {age}"),
     "book.unit": ("Prix par personne : {price} (tranche {tier})", "Price per person: {price} (bracket {tier})"),
     "book.total": ("Total : {price}", "Total: {price}"),
+    "book.total.free": ("Total : gratuit", "Total: free"),
     "book.free": ("C'est gratuit.", "It is free."),
     "book.will_confirm": ("Votre place est confirmée tout de suite.", "Your place is confirmed at once."),
     "book.will_confirm.many": ("Vos {count} places sont confirmées tout de suite.",

@@ -111,7 +111,8 @@ class BookingScreen(QWidget):
             else:
                 self.price.setText(texts("book.unit", price=texts.money(quote.unit_cents),
                                          tier=self.who.household.tier))
-            self.total.setText(texts("book.total", price=texts.money(quote.total_cents)))
+            self.total.setText(texts("book.total", price=texts.money(quote.total_cents)) if quote.total_cents
+                               else texts("book.total.free"))
             confirmed = quote.state == BookingState.CONFIRMED
             count = len(self.chosen())
             if quote.state == BookingState.WAITLISTED:

@@ -184,3 +184,11 @@ def test_finishing_or_walking_away_forgets_the_person(qtbot, window, monotonic):
     identify(qtbot, window)
     tap(qtbot, window.end_session)
     assert window.identified is None and window.current_screen() == "home"
+
+
+def test_a_free_activity_says_so_beside_confirmer(qtbot, window):
+    window.with_identity(("booking", "E1", "E1-S1"))
+    identify(qtbot, window)
+    booking_screen = window.screens["booking"]
+    assert booking_screen.total.text() == "Total : gratuit"
+    assert booking_screen.price.text() == "C'est gratuit."

@@ -9,6 +9,7 @@ import socket
 from kiosk.config import default_data_dir, load_config, prepare_data_dir
 from kiosk.errors import KioskError
 from kiosk.store.database import DATABASE_FILE, open_database
+from kiosk.signing_key import load_or_create_signing_key, public_key_pem
 from kiosk.store.outbox import counts
 from sync.client import CentralClient, CentralError
 from sync.credential import Credential, load_credential, save_credential
@@ -64,7 +65,8 @@ def _sync_once(args: argparse.Namespace) -> int:
     client = CentralClient(credential.server, credential.token, ca_bundle=config.central.ca_bundle or None,
                            deadline=config.central.request_deadline_seconds)
     try:
-        report = SyncEngine(db, client).run_cycle()
+        key = public_key_pem(load_or_create_signing_key(data_dir))
+        report = SyncEngine(db, client, voucher_key=key).run_cycle()
     except CentralError as error:
         raise SyncCommandError(f"Synchronisation impossible : {error.fr}", f"Sync failed: {error.en}") from None
     finally:

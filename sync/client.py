@@ -171,6 +171,10 @@ class CentralClient:
         except KeyError:
             raise TransientError("enrolment answer incomplete") from None
 
+    def register_voucher_key(self, public_key_pem: str) -> None:
+        """Have the centre publish this kiosk's voucher-signing public key (GET /v1/voucher-keys)."""
+        self._request("PUT", "/voucher-key", json={"public_key": public_key_pem})
+
     def push(self, operations: list[dict]) -> object:
         """The answer's results, as received: the engine checks them against the operations (sync/answers.py)."""
         return self._request("POST", "/operations", json={"operations": operations}).get("results")

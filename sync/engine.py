@@ -63,6 +63,7 @@ log = logging.getLogger(__name__)
 
 PUSH_BATCH = 500
 PULL_PAGE = 1000  # the most the centre gives in one page: half the round trips and commits
+VOUCHER_KEY_STATE = "voucher_key_published"  # the public key the centre last took, as sent
 MAX_PAGES_PER_CYCLE = 400
 MAX_CURSOR = 2 ** 63 - 1  # the largest seq a SQLite centre can issue
 EPOCH = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -108,9 +109,10 @@ class CycleReport:
 class SyncEngine:
     def __init__(self, db: sqlite_utils.Database, client: CentralClient,
                  clock: Callable[[], datetime] = datetime.now, push_batch: int = PUSH_BATCH,
-                 pull_page: int = PULL_PAGE):
+                 pull_page: int = PULL_PAGE, voucher_key: str | None = None):
         self.db = db
         self.client = client
+        self.voucher_key = voucher_key  # this kiosk's public key (PEM), for the centre to publish
         self.clock = clock
         self.push_batch = push_batch
         self.pull_page = pull_page
@@ -118,6 +120,7 @@ class SyncEngine:
     def run_cycle(self) -> CycleReport:
         report = CycleReport()
         try:
+            self.publish_voucher_key(report)
             self.push(report)
             self.pull(report)
         except Exception as error:
@@ -142,6 +145,21 @@ class SyncEngine:
                     {"at": self.clock().isoformat(timespec="seconds"), "fr": fr, "en": en}, ensure_ascii=False))
         except Exception:  # noqa: BLE001 - recording the failure must not hide the failure itself
             log.exception("could not record the sync failure")
+
+    def publish_voucher_key(self, report: CycleReport) -> None:
+        """Once per key, so that whoever receives a voucher of this kiosk can check it with the
+        centre's list. A centre that will not take it (an older one) is noted, never a reason
+        to stop syncing."""
+        if self.voucher_key is None or read_state(self.db, VOUCHER_KEY_STATE) == self.voucher_key:
+            return
+        try:
+            self.client.register_voucher_key(self.voucher_key)
+        except RequestRefused as refused:
+            log.warning("the centre did not take this kiosk's voucher key (%s)", refused.code or refused.status)
+            report.notes.append("voucher key not published")
+            return
+        with transaction(self.db):
+            write_state(self.db, VOUCHER_KEY_STATE, self.voucher_key)
 
     # -- push ------------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from kiosk.config import KioskConfig
 from kiosk.errors import KioskError
 from kiosk.store.database import DATABASE_FILE, open_database
 from kiosk.store.outbox import counts
+from kiosk.signing_key import load_or_create_signing_key, public_key_pem
 from kiosk.store.state import read_state
 from sync.backoff import retry_delay
 from sync.client import CentralClient, CentralError, CredentialRefused
@@ -77,7 +78,8 @@ class SyncWorker(QObject):
         client = CentralClient(self._credential.server, self._credential.token,
                                ca_bundle=self._config.central.ca_bundle or None,
                                deadline=self._config.central.request_deadline_seconds)
-        self._engine = SyncEngine(self._db, client)
+        key = public_key_pem(load_or_create_signing_key(self._data_dir))
+        self._engine = SyncEngine(self._db, client, voucher_key=key)
 
     def _reachability(self, reachability: QNetworkInformation.Reachability) -> None:
         if reachability == QNetworkInformation.Reachability.Online:

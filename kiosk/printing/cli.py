@@ -49,6 +49,8 @@ def add_voucher_commands(subparsers) -> None:
         metavar="PEM",
         help="a published kiosk public key (repeat for several); default: this kiosk's own key",
     )
+    verify.add_argument("--centre", metavar="URL",
+                        help="take every kiosk's published key from the centre (URL/v1/voucher-keys)")
     verify.add_argument("--data-dir", type=Path, help="where this kiosk's key lives (default: per-user data dir)")
     verify.set_defaults(handler=_verify)
 
@@ -71,8 +73,10 @@ def _verify(args: argparse.Namespace) -> int:
     from kiosk.signing_key import SigningKeyError, load_signing_key, read_public_key
 
     payload = read_payload(args.file)
-    if args.public_key:
-        keys = [read_public_key(path) for path in args.public_key]
+    if args.public_key or args.centre:
+        keys = [read_public_key(path) for path in args.public_key or ()]
+        if args.centre:
+            keys += published_keys(args.centre)
     else:
         data_dir = _data_dir(args.data_dir, create=False)
         own = load_signing_key(data_dir)
@@ -102,6 +106,24 @@ def _verify(args: argparse.Namespace) -> int:
     for line in describe_claims(result.claims):
         print(line)
     return 0
+
+
+def published_keys(centre: str) -> list:
+    """Every kiosk's voucher key the centre publishes (no credential needed)."""
+    import requests
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+    url = centre.rstrip("/").removesuffix("/v1") + "/v1/voucher-keys"
+    unreachable = KioskError(f"Les clés des bornes n'ont pas pu être lues sur {url}.",
+                             f"The kiosks' keys could not be read from {url}.")
+    try:
+        answer = requests.get(url, timeout=10, allow_redirects=False)
+        answer.raise_for_status()
+        keys = [load_pem_public_key(entry["public_key"].encode("ascii")) for entry in answer.json()["keys"]]
+    except (requests.RequestException, ValueError, KeyError, TypeError, AttributeError):
+        raise unreachable from None
+    return [key for key in keys if isinstance(key, Ed25519PublicKey)]
 
 
 def _standing(claims: VoucherClaims, data_dir: Path | None) -> Standing | None:

@@ -18,13 +18,13 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from sync.server import auth, changes, operations
+from sync.server import auth, changes, operations, voucher_keys
 from sync.server.clock import Clock, fmt, local_now
 from sync.server.db import Database
 from sync.server.models import (
     MAX_OPERATIONS, AuditAppendPayload, BookingCancelPayload, BookingCreatePayload, ChangesPage,
     ConciergeCreatePayload, ConciergeTransitionPayload, EnrollRequest, EnrollResponse, ErrorResponse, Health, Me,
-    OperationsRequest, OperationsResponse,
+    OperationsRequest, OperationsResponse, VoucherKeyRegistered, VoucherKeyRequest, VoucherKeys,
 )
 
 log = logging.getLogger("slvie.central")
@@ -162,6 +162,24 @@ def create_app(db: Database | None = None, clock: Clock = local_now,
     @app.get("/v1/me", response_model=Me, responses=AUTH_ERRORS, tags=["kiosk"])
     def me(kiosk: KioskAuth) -> dict:
         return {"kiosk_id": kiosk.id, "site_id": kiosk.site_id, "kiosk_name": kiosk.name}
+
+    @app.put("/v1/voucher-key", response_model=VoucherKeyRegistered, responses={**AUTH_ERRORS, 422: ERROR},
+             tags=["kiosk"])
+    async def register_voucher_key(body: VoucherKeyRequest, kiosk: KioskAuth) -> dict:
+        """Publish this kiosk's voucher-signing public key (again: nothing changes)."""
+        try:
+            key = await writing(voucher_keys.register, db, kiosk, body.public_key, clock())
+        except voucher_keys.NotAPublicKey:
+            raise ApiError(422, "invalid_public_key",
+                           "Ce n'est pas une clé publique Ed25519 au format PEM.",
+                           "This is not an Ed25519 public key in PEM format.") from None
+        return {"key_id": key}
+
+    @app.get("/v1/voucher-keys", response_model=VoucherKeys, tags=["verifier"])
+    def published_voucher_keys() -> dict:
+        """Every kiosk's voucher-signing public key, with no credential: a voucher is checked offline
+        with them (`slvie-kiosk voucher verify FILE --centre URL`)."""
+        return {"keys": voucher_keys.published(db)}
 
     @app.post("/v1/operations", response_model=OperationsResponse, tags=["kiosk"],
               responses={**AUTH_ERRORS, 400: ERROR, 413: ERROR, 422: ERROR})

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from kiosk.errors import KioskError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 FEED_EPOCH = "feed_epoch"
 BUSY_TIMEOUT_MS = 30_000
 
@@ -116,7 +116,15 @@ CREATE TABLE audit_entries (
 ) WITHOUT ROWID;
 """
 
-MIGRATIONS = [SCHEMA, SCHEMA_2]  # migration N brings the file to user_version N
+# Schema 3: the kiosks' voucher-signing public keys, published for whoever checks a voucher.
+SCHEMA_3 = """
+CREATE TABLE voucher_keys (
+    kiosk_id TEXT NOT NULL REFERENCES kiosks(id), key_id TEXT NOT NULL, public_key TEXT NOT NULL,
+    registered_at TEXT NOT NULL, PRIMARY KEY (kiosk_id, key_id)
+)
+"""
+
+MIGRATIONS = [SCHEMA, SCHEMA_2, SCHEMA_3]  # migration N brings the file to user_version N
 
 
 class CentralDatabaseError(KioskError):

@@ -70,6 +70,27 @@ class EnrollResponse(Out):
     token: str = Field(description="send as `Authorization: Bearer TOKEN`; the server keeps only its hash")
 
 
+class VoucherKeyRequest(Strict):
+    public_key: str = Field(min_length=1, max_length=400, description="the kiosk's Ed25519 public key, PEM")
+
+
+class VoucherKeyRegistered(Out):
+    key_id: str
+
+
+class VoucherKey(Out):
+    kiosk_id: str
+    site_id: str
+    key_id: str
+    public_key: str = Field(description="PEM (SubjectPublicKeyInfo)")
+    registered_at: str
+    revoked: bool = Field(description="the kiosk's access was revoked (stolen, retired): its vouchers need a look")
+
+
+class VoucherKeys(Out):
+    keys: list[VoucherKey]
+
+
 class Me(Out):
     kiosk_id: str
     site_id: str

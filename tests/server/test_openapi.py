@@ -22,7 +22,8 @@ def test_committed_openapi_matches_the_application():
 def test_openapi_describes_version_1_and_every_route():
     document = openapi_document()
     assert document["info"]["version"] == "1"
-    assert set(document["paths"]) == {"/v1/health", "/v1/enroll", "/v1/me", "/v1/operations", "/v1/changes"}
+    assert set(document["paths"]) == {"/v1/health", "/v1/enroll", "/v1/me", "/v1/operations", "/v1/changes",
+                                      "/v1/voucher-key", "/v1/voucher-keys"}
     schemas = document["components"]["schemas"]
     for name in ("BookingCreatePayload", "BookingCancelPayload", "OfferData", "HouseholdData", "ErrorResponse"):
         assert name in schemas

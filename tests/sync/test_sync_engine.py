@@ -247,3 +247,29 @@ def test_a_place_on_a_full_dates_waiting_list_is_confirmed_by_the_centre_when_on
     assert centre_bookings(centre, "audit-2")[waiting.booking_id]["state"] == "confirmed"
     assert kiosk.services.bookings.booking(waiting.booking_id).state == BookingState.CONFIRMED
     assert centre.seat_problems() == []
+
+
+def test_the_kiosk_publishes_its_voucher_key_and_its_vouchers_verify_with_the_centres_keys(
+        make_kiosk, centre, tmp_path, capsys):
+    import requests
+
+    from kiosk.cli import main
+    from kiosk.domain.voucher import encode_payload
+    from kiosk.signing_key import load_or_create_signing_key, public_key_pem
+    from sync.engine import SyncEngine
+
+    kiosk = make_kiosk()
+    key = load_or_create_signing_key(kiosk.services.data_dir)
+    engine = SyncEngine(kiosk.services.db, kiosk.client, voucher_key=public_key_pem(key))
+    engine.run_cycle()
+    (published,) = requests.get(f"{centre.url}/v1/voucher-keys", timeout=10).json()["keys"]
+    assert published["public_key"] == public_key_pem(key) and not published["revoked"]
+    assert read_state(kiosk.services.db, "voucher_key_published") == public_key_pem(key)  # not sent again
+    booking = kiosk.services.bookings.book("T1", "T1-S1", claire(kiosk), ["P1"])
+    payload = encode_payload(kiosk.services.vouchers.voucher(booking), key)
+    # Someone who holds no kiosk file checks the voucher with the keys the centre publishes.
+    assert main(["voucher", "verify", payload, "--centre", centre.url, "--data-dir", str(tmp_path / "elsewhere")]) == 0
+    assert "VALIDE" in capsys.readouterr().out
+    other = encode_payload(kiosk.services.vouchers.voucher(booking), load_or_create_signing_key(tmp_path / "thief"))
+    assert main(["voucher", "verify", other, "--centre", centre.url, "--data-dir", str(tmp_path / "elsewhere")]) == 1
+    assert "INVALIDE" in capsys.readouterr().out

@@ -1,0 +1,56 @@
+"""The kiosks' voucher-signing public keys, published by the centre so that anyone who receives
+a voucher (a show's staff, a provider) can check it offline with every kiosk's key at hand.
+
+A kiosk registers its key once (and again after a rotation: earlier keys stay published, the
+vouchers they signed are still in people's hands). A revoked kiosk's keys stay listed, marked
+revoked, so a voucher it signed is recognised and flagged rather than called unknown.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat, load_pem_public_key
+
+from kiosk.domain.voucher import key_id
+from sync.server import auth
+from sync.server.clock import fmt
+from sync.server.db import Database
+
+MAX_PEM_CHARS = 400
+
+
+class NotAPublicKey(ValueError):
+    """The text is not the PEM of an Ed25519 public key."""
+
+
+def canonical_public_key(pem: str) -> tuple[str, str]:
+    """(key id, the PEM as written by the centre) of an Ed25519 public key, or NotAPublicKey."""
+    if len(pem) > MAX_PEM_CHARS:
+        raise NotAPublicKey("too long")
+    try:
+        key = load_pem_public_key(pem.encode("ascii"))
+    except (ValueError, UnicodeEncodeError, TypeError):
+        raise NotAPublicKey("not a PEM public key") from None
+    if not isinstance(key, Ed25519PublicKey):
+        raise NotAPublicKey("not an Ed25519 key")
+    text = key.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode("ascii")
+    return key_id(key), text
+
+
+def register(db: Database, kiosk: auth.Kiosk, pem: str, now: datetime) -> str:
+    """Publish one of this kiosk's keys (again: nothing changes); returns its key id."""
+    identifier, text = canonical_public_key(pem)
+    with db.write() as conn:
+        conn.execute("INSERT OR IGNORE INTO voucher_keys (kiosk_id, key_id, public_key, registered_at)"
+                     " VALUES (?, ?, ?, ?)", (kiosk.id, identifier, text, fmt(now)))
+    return identifier
+
+
+def published(db: Database) -> list[dict]:
+    rows = db.connection().execute(
+        "SELECT k.kiosk_id, s.site_id, k.key_id, k.public_key, k.registered_at, s.revoked_at IS NOT NULL"
+        " FROM voucher_keys k JOIN kiosks s ON s.id = k.kiosk_id ORDER BY k.rowid").fetchall()
+    return [{"kiosk_id": r[0], "site_id": r[1], "key_id": r[2], "public_key": r[3], "registered_at": r[4],
+             "revoked": bool(r[5])} for r in rows]

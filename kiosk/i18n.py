@@ -257,6 +257,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The ticket is kept: try again in a moment, or ask the SLVie correspondent.",
     ),
     "ready.title": ("Bonne nouvelle !", "Good news!"),
+    "news.title": ("Des nouvelles pour vous", "News for you"),
     "notice.ok": ("J'ai compris", "OK"),
     # Identification
     "identify.title": ("Identifiez-vous", "Identify yourself"),

@@ -139,3 +139,15 @@ def check_cancellation(booking: Booking, offer: Offer, session: Session, now: da
             "Le délai d'annulation est passé. Adressez-vous au correspondant SLVie.",
             "The cancellation deadline has passed. Ask the SLVie correspondent.",
         )
+
+
+def decision_message(state: BookingState, title: str, reason_fr: str = "", reason_en: str = "") -> tuple[str, str]:
+    """What the person is told, in French and English, of the centre's decision on a booking."""
+    if state == BookingState.CONFIRMED:
+        return (f"Votre place pour « {title} » est confirmée. Votre bon est dans « Mes réservations ».",
+                f"Your place for \"{title}\" is confirmed. Your voucher is in \"My bookings\".")
+    if state == BookingState.WAITLISTED:
+        return (f"« {title} » : vous êtes sur la liste d'attente. Nous vous dirons si une place se libère.",
+                f"\"{title}\": you are on the waiting list. We will tell you if a place frees up.")
+    return (f"« {title} » : votre demande n'a pas pu être acceptée. {reason_fr}".strip(),
+            f"\"{title}\": your request could not be accepted. {reason_en}".strip())

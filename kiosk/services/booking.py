@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlite_utils
 
-from kiosk.domain.booking import Booking, BookingRefused, Quote, quote_booking
+from kiosk.domain.booking import Booking, BookingRefused, BookingState, Quote, decision_message, quote_booking
 from kiosk.domain.household import Household
 from kiosk.store import bookings as booking_store
 from kiosk.store.catalog import load_offer
+from kiosk.store.database import transaction
+
+
+@dataclass(frozen=True)
+class BookingNews:
+    booking: Booking
+    good: bool  # a place given (else: waiting, or turned down)
+    message_fr: str
+    message_en: str
 
 
 class BookingService:
@@ -35,6 +45,20 @@ class BookingService:
 
     def cancel(self, booking_id: str, household: Household) -> Booking:
         return booking_store.cancel_booking(self._db, booking_id, household.household_id, self._clock())
+
+    def take_news(self, household: Household) -> list[BookingNews]:
+        """The centre's decisions on the household's bookings since the person was last told;
+        each is given once (the person has been told when this returns)."""
+        with transaction(self._db):
+            decided = booking_store.untold_decisions(self._db, household.household_id)
+            booking_store.mark_told(self._db, decided)
+        news = []
+        for booking in decided:
+            offer = load_offer(self._db, booking.offer_id)
+            fr, en = decision_message(booking.state, offer.title if offer else "?", booking.reason_fr,
+                                      booking.reason_en)
+            news.append(BookingNews(booking, booking.state == BookingState.CONFIRMED, fr, en))
+        return news
 
     def bookings(self, household: Household) -> list[Booking]:
         return booking_store.household_bookings(self._db, household.household_id)

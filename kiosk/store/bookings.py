@@ -114,10 +114,10 @@ def create_booking(
         )
         db.execute(
             "INSERT INTO bookings (booking_id, offer_id, session_id, household_id, participants, tier,"
-            " total_cents, state, holds_site_seats, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " total_cents, state, holds_site_seats, created_at, told_state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [booking.booking_id, offer_id, session_id, household.household_id, json.dumps(participant_ids),
              household.tier, quote.total_cents, quote.state.value, quote.holds_site_seats,
-             now.isoformat(timespec="seconds")],
+             now.isoformat(timespec="seconds"), quote.state.value],
         )
         enqueue(db, "booking.create", {
             "booking_id": booking.booking_id,
@@ -196,6 +196,24 @@ def set_booking_state(db: sqlite_utils.Database, booking_id: str, state: Booking
     )
 
 
+# Decisions worth telling: a place given, a place lost or waiting, a request turned down.
+NEWS_STATES = (BookingState.CONFIRMED, BookingState.WAITLISTED, BookingState.REFUSED)
+
+
+def untold_decisions(db: sqlite_utils.Database, household_id: str) -> list[Booking]:
+    """The household's bookings the centre decided on since the person was last told."""
+    states = [s.value for s in NEWS_STATES]
+    return [_row_to_booking(r) for r in db.query(
+        "SELECT * FROM bookings WHERE household_id = ? AND state IS NOT told_state"
+        f" AND state IN ({', '.join('?' * len(states))}) ORDER BY created_at",
+        [household_id, *states])]
+
+
+def mark_told(db: sqlite_utils.Database, bookings: list[Booking]) -> None:
+    for booking in bookings:
+        db.execute("UPDATE bookings SET told_state = ? WHERE booking_id = ?", [booking.state.value, booking.booking_id])
+
+
 def has_pending_operation(db: sqlite_utils.Database, booking_id: str) -> bool:
     return db.execute(PENDING_OPERATION_SQL, [booking_id]).fetchone() is not None
 
@@ -216,11 +234,11 @@ def record_pulled_booking(db: sqlite_utils.Database, data: dict, offer_id: str |
     elif offer_id is not None:
         db.execute(
             "INSERT INTO bookings (booking_id, offer_id, session_id, household_id, participants, tier,"
-            " total_cents, state, holds_site_seats, created_at, reason_fr, reason_en)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)",
+            " total_cents, state, holds_site_seats, created_at, reason_fr, reason_en, told_state)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
             [booking_id, offer_id, data["session_id"], data["household_id"], json.dumps(data["participants"]),
              data.get("tier", 0), data["total_cents"], state.value, now.isoformat(timespec="seconds"),
-             reason.get("fr", ""), reason.get("en", "")],
+             reason.get("fr", ""), reason.get("en", ""), state.value],
         )
 
 

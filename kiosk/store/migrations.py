@@ -283,10 +283,18 @@ MIGRATION_5_PRICES_IN_THE_OFFER = [
     "DROP TABLE prices",
 ]
 
+# What the person was last told of each booking: the centre's decisions since (a place confirmed
+# from the waiting list, a request refused) are said on their next identification, once.
+MIGRATION_6_BOOKING_NEWS = [
+    "ALTER TABLE bookings ADD COLUMN told_state TEXT",
+    "UPDATE bookings SET told_state = state",
+]
+
 MIGRATIONS: list[list[str]] = [
     MIGRATION_1_CATALOG_AND_OUTBOX,
     MIGRATION_2_HOUSEHOLDS_AND_BOOKINGS,
     MIGRATION_3_CONCIERGE_STAFF_AND_AUDIT,
     MIGRATION_4_OUTBOX_SUBJECT_INDEXES,
     MIGRATION_5_PRICES_IN_THE_OFFER,
+    MIGRATION_6_BOOKING_NEWS,
 ]

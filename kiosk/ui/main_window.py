@@ -404,13 +404,18 @@ class MainWindow(QMainWindow):
         self._tell_what_is_ready()
 
     def _tell_what_is_ready(self) -> None:
-        """The person learns that something of theirs waits at the desk, without being stopped."""
-        notices = self.services.concierge.ready_for(self.identified.household)
-        if notices:
-            fr = self.texts.language == "fr"
-            self.news.show_news(self.texts("ready.title"),
-                                "\n".join(n.message_fr if fr else n.message_en for n in notices),
-                                self.texts("notice.ok"))
+        """The person learns what waits at the desk and what the centre decided on their bookings,
+        without being stopped."""
+        household = self.identified.household
+        ready = self.services.concierge.ready_for(household)
+        decided = self.services.bookings.take_news(household)
+        if not ready and not decided:
+            return
+        fr = self.texts.language == "fr"
+        lines = [n.message_fr if fr else n.message_en for n in (*ready, *decided)]
+        good = all(n.good for n in decided)
+        self.news.show_news(self.texts("ready.title" if good else "news.title"), "\n".join(lines),
+                            self.texts("notice.ok"))
 
     def _confirm_cancel(self, booking_id: str) -> None:
         booking = self.services.bookings.booking(booking_id)

@@ -187,3 +187,21 @@ def test_two_taps_at_the_same_instant_never_share_the_last_allocated_seat(tmp_pa
     assert db.execute("SELECT count(*) FROM bookings WHERE state = 'confirmed'").fetchone()[0] == 1
     # The others are requests or refusals for people already booked, never a second confirmation.
     assert all(isinstance(e, BookingRefused) and "déjà une place" in e.fr for e in errors)
+
+
+def test_the_centres_decisions_are_told_once_on_the_next_identification(services, claire):
+    from kiosk.store.bookings import set_booking_state
+    from kiosk.store.database import transaction
+
+    request = services.bookings.book("S1", "S1-S1", claire, ["P1"])  # a stay, asked for
+    waiting = services.bookings.book("T2", "T2-S1", claire, ["P2"], waitlist=True)  # a full date
+    assert services.bookings.take_news(claire) == []  # what the person just did is no news
+    with transaction(services.db):  # the centre's answers, as a sync writes them
+        set_booking_state(services.db, request.booking_id, BookingState.REFUSED, "Plus de places en février.",
+                          "No places left in February.")
+        set_booking_state(services.db, waiting.booking_id, BookingState.CONFIRMED)
+    news = services.bookings.take_news(claire)
+    assert [(n.booking.booking_id, n.good) for n in news] == [(request.booking_id, False), (waiting.booking_id, True)]
+    assert news[0].message_fr.endswith("votre demande n'a pas pu être acceptée. Plus de places en février.")
+    assert "est confirmée" in news[1].message_fr and "is confirmed" in news[1].message_en
+    assert services.bookings.take_news(claire) == []  # told once

@@ -16,7 +16,7 @@ from kiosk.config import DEMO_CATALOG
 from kiosk.domain.concierge import RequestState
 from kiosk.services.vouchers import VOUCHER_DIR
 from kiosk.store.outbox import counts
-from tests.factories import KARIM_CARD, sample_catalog
+from tests.factories import CLAIRE_CARD, KARIM_CARD, sample_catalog
 from tests.ui.conftest import tap
 from tests.ui.test_booking_flow import button_named, identify
 
@@ -155,3 +155,22 @@ def test_leaving_clears_the_form(qtbot, window):
     window.reset_session()
     assert form.offer is None and not form.controls and not form.error.text()
     assert window.current_screen() == "home"
+
+
+def test_the_centres_decision_on_a_booking_is_news_on_the_next_identification(qtbot, window, services):
+    from kiosk.domain.booking import BookingState
+    from kiosk.store.bookings import set_booking_state
+    from kiosk.store.database import transaction
+
+    household = services.identity.identify(CLAIRE_CARD, "1234").household
+    waiting = services.bookings.book("T2", "T2-S1", household, ["P2"], waitlist=True)
+    with transaction(services.db):
+        set_booking_state(services.db, waiting.booking_id, BookingState.CONFIRMED)  # a place freed up
+    window.with_identity(("my_bookings",))
+    identify(qtbot, window)
+    assert window.news.isVisible() and window.news.title.text() == "Bonne nouvelle !"
+    assert "Votre place pour « Soirée théâtre d'improvisation » est confirmée." in window.news.message.text()
+    tap(qtbot, window.end_session)
+    window.with_identity(("my_bookings",))
+    identify(qtbot, window)
+    assert "Soirée théâtre" not in window.news.message.text()  # said once

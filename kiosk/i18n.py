@@ -37,9 +37,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "help.read": ("Lire à voix haute", "Read aloud"),
     "help.person": (
         "Vous pouvez aussi demander au correspondant SLVie : il est au point conciergerie et fait les "
-        "démarches avec vous. Vous pouvez tout arrêter avec « Terminer » ou « Accueil ».",
+        "démarches avec vous. Touchez « Terminer » pour tout arrêter : rien de vous ne reste sur la borne.",
         "You can also ask the SLVie correspondent: they are at the concierge desk and will go through it "
-        "with you. You can stop at any time with \"Finish\" or \"Home\".",
+        "with you. Touch \"Finish\" to stop everything: nothing of yours stays on the kiosk.",
     ),
     "help.home": (
         "Ceci est l'accueil. Touchez « L'offre » pour voir les activités. « Bons plans » : des places à prix "

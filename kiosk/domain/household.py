@@ -80,6 +80,12 @@ def luhn_check_digit(digits: str) -> str:
     return str((10 - total % 10) % 10)
 
 
+def looks_like_a_scan(text: str) -> bool:
+    """What a card (or badge) scanner typed, rather than words: its QR prefix, or a whole number."""
+    cleaned = text.strip()
+    return cleaned.upper().startswith(CARD_QR_PREFIX) or (cleaned.isdigit() and len(cleaned) >= CARD_DIGITS)
+
+
 def parse_card_input(text: str) -> str:
     """The card number in a typed number or a scanned card QR code, or CardError saying why not."""
     if len(text) > MAX_SCAN_CHARS:

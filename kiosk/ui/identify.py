@@ -12,7 +12,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QFormLayout, QLineEdit, QVBoxLayout, QWidget
 
-from kiosk.domain.household import CARD_DIGITS, CARD_QR_PREFIX, MAX_SCAN_CHARS
+from kiosk.domain.household import MAX_SCAN_CHARS, looks_like_a_scan
 from kiosk.errors import KioskError
 from kiosk.i18n import Texts
 from kiosk.services.identity import Identified, IdentityService
@@ -35,7 +35,8 @@ class CardReader(QObject):
         self.last_key = 0.0
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
-        if event.type() != QEvent.Type.KeyPress or isinstance(QApplication.focusWidget(), QLineEdit):
+        focused = QApplication.focusWidget()
+        if event.type() != QEvent.Type.KeyPress or (isinstance(focused, QLineEdit) and focused.isVisible()):
             return False
         now = self.monotonic()
         if now - self.last_key > SCAN_GAP_S:
@@ -43,7 +44,7 @@ class CardReader(QObject):
         self.last_key = now
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             typed, self.typed = self.typed, ""
-            if typed.upper().startswith(CARD_QR_PREFIX) or (typed.isdigit() and len(typed) >= CARD_DIGITS):
+            if looks_like_a_scan(typed):
                 self.scanned.emit(typed)
                 return True
             return False
@@ -95,6 +96,7 @@ class IdentifyScreen(QWidget):
         self.page = ScrollingPage(body)
         QVBoxLayout(self).addWidget(self.page)
         self.card.returnPressed.connect(self._card_read)
+        self.pin.textEdited.connect(self._pin_edited)
         self.pin.returnPressed.connect(self.try_identify)
         self.submit.clicked.connect(self.try_identify)
 
@@ -113,6 +115,17 @@ class IdentifyScreen(QWidget):
             self.badge_scanned.emit(scanned)
             return
         self.pin.setFocus()
+
+    def _pin_edited(self, text: str) -> None:
+        """A PIN is digits: a letter arriving here is a card scanned again (after a wrong
+        number, say), which starts over in the card field."""
+        if text.isdigit() or not text:
+            return
+        start = next(i for i, c in enumerate(text) if not c.isdigit())
+        self.pin.clear()
+        self.error.clear()
+        self.card.setText(text[start:])
+        self.card.setFocus()
 
     def try_identify(self) -> None:
         try:

@@ -248,6 +248,7 @@ class MainWindow(QMainWindow):
                 widget.offer_chosen.connect(lambda offer_id: self.show_screen("detail", offer_id))
                 widget.book_requested.connect(lambda offer_id, session_id: self.with_identity(
                     ("booking", offer_id, session_id)))
+                widget.card_scanned.connect(self._card_scanned)
             elif name == "detail":
                 widget = OfferDetailScreen(catalog, self.texts)
                 widget.book_requested.connect(lambda offer_id, session_id: self.with_identity(
@@ -387,9 +388,14 @@ class MainWindow(QMainWindow):
         self.show_screen("assisted_identify" if self.staff_session else "identify")
 
     def _card_scanned(self, scanned: str) -> None:
-        """Identify now, then come back to where the person was (or go on to what they asked)."""
-        if self.identified is not None or self.staff_session is not None or self.current_screen() == "identify":
+        """Identify now, then come back to where the person was (or go on to what they asked).
+
+        A card scanned while someone else is identified is the next person: the first one's
+        session ends (nothing of theirs stays), and the new one identifies from home."""
+        if self.staff_session is not None or self.current_screen() == "identify":
             return
+        if self.identified is not None:
+            self.reset_session()
         name, params = self._current
         self.after_identify = (name, *params)
         self.show_screen("identify", scanned)
@@ -519,10 +525,6 @@ class MainWindow(QMainWindow):
         self.notice.hide()
         self.news.hide()
         self.idle_overlay.hide()
-        focused = QApplication.focusWidget()
-        if focused is not None:
-            focused.clearFocus()
-        QGuiApplication.inputMethod().hide()  # the on-screen keyboard closes with the session
         self.identified = None
         self.after_identify = None
         self._update_nav()
@@ -536,6 +538,12 @@ class MainWindow(QMainWindow):
         self.go_home()
         if self.staff_session is not None:
             self.show_screen("staff_home", remember=False)
+        # Last, once every screen is reset: no field keeps the focus, the on-screen keyboard closes,
+        # and the next person's card scan reaches the kiosk.
+        focused = QApplication.focusWidget()
+        if focused is not None:
+            focused.clearFocus()
+        QGuiApplication.inputMethod().hide()
 
     def show_idle_warning(self, seconds_left: int) -> None:
         if self.current_screen() == "home" and self.texts.language == self.site.language and not self.identified:

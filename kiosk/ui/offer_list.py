@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.domain.catalog import Category, Level
+from kiosk.domain.household import looks_like_a_scan
 from kiosk.domain.search import DateWindow, OfferQuery, OfferSummary, SearchResult
 from kiosk.i18n import Texts
 from kiosk.services.catalog import CatalogService
@@ -251,6 +252,7 @@ class FilterPanel(QFrame):
 class OfferListScreen(QWidget):
     offer_chosen = Signal(str)
     book_requested = Signal(str, str)  # offer id, session id: the row's own "Réserver"
+    card_scanned = Signal(str)  # a card scanned while the search field had the focus
 
     def __init__(self, catalog: CatalogService, texts: Texts, parent: QWidget | None = None):
         super().__init__(parent)
@@ -325,6 +327,7 @@ class OfferListScreen(QWidget):
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.refresh)
         self.search.textChanged.connect(lambda _text: self._search_timer.start())
+        self.search.returnPressed.connect(self._search_entered)
         self.clear_button.clicked.connect(self.search.clear)
         self.filters_button.toggled.connect(self._show_filters)
         # Typing means looking at results: the filters close, and leave room for the keyboard.
@@ -336,6 +339,13 @@ class OfferListScreen(QWidget):
         self.released_at = QPoint()
         self.list.viewport().installEventFilter(self)
         self.list.clicked.connect(self._chosen)
+
+    def _search_entered(self) -> None:
+        """A card scanner types into whatever has the focus: a scan is an identification, not words."""
+        if looks_like_a_scan(self.search.text()):
+            scanned = self.search.text()
+            self.search.clear()
+            self.card_scanned.emit(scanned)
 
     def keyboard_shown(self, shown: bool) -> None:
         """While the on-screen keyboard is up, the heading and the categories give it their room."""

@@ -90,7 +90,8 @@ class StaffSignInScreen(QWidget):
         for row in (2, 3):
             self.form.setRowVisible(row, not badge)
         self.error.clear()
-        (self.badge if badge else self.login).setFocus()
+        if self.isVisible():  # a screen reset while hidden must not take the focus (and the keyboard)
+            (self.badge if badge else self.login).setFocus()
 
     def try_sign_in(self) -> None:
         try:

@@ -77,7 +77,13 @@ class Person:
     def find(self, phrase: str, image: Image.Image | None = None) -> Word | None:
         """The phrase where it is written on screen (its words in a row), or None."""
         wanted = [_folded(w) for w in phrase.split()]
-        words = read_words(image or self.look())
+        image = image or self.look()
+        found = self._find_in(wanted, phrase, read_words(image))
+        # Light words on a dark button read better inverted.
+        return found or self._find_in(wanted, phrase, read_words(ImageOps.invert(image)))
+
+    @staticmethod
+    def _find_in(wanted: list[str], phrase: str, words: list[Word]) -> Word | None:
         for start in range(len(words)):
             run = words[start:start + len(wanted)]
             if len(run) == len(wanted) and all(_folded(w.text).strip(".,:!?") == want.strip(".,:!?")

@@ -3,11 +3,11 @@
 from datetime import timedelta
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton, QScroller
+from PySide6.QtWidgets import QApplication, QPushButton, QScroller
 
 from kiosk.domain.voucher import short_code
 from kiosk.services.vouchers import VOUCHER_DIR
-from tests.factories import CLAIRE_CARD
+from tests.factories import CLAIRE_CARD, KARIM_CARD
 from tests.ui.conftest import tap
 
 
@@ -192,3 +192,67 @@ def test_a_free_activity_says_so_beside_confirmer(qtbot, window):
     booking_screen = window.screens["booking"]
     assert booking_screen.total.text() == "Total : gratuit"
     assert booking_screen.price.text() == "C'est gratuit."
+
+
+def scan(qtbot, target, code):
+    """What a card scanner does: types the code into whatever has the focus (`target` at first),
+    key after key, then Enter."""
+    target.setFocus()
+    for character in code:
+        qtbot.keyClick(QApplication.focusWidget() or target, character)
+    qtbot.keyClick(QApplication.focusWidget() or target, Qt.Key.Key_Return)
+
+
+def test_a_second_card_scanned_ends_the_first_persons_session(qtbot, window):
+    window.show()
+    scan(qtbot, window, f"ACTIV:{CLAIRE_CARD}")
+    screen = window.screens["identify"]
+    scan(qtbot, screen.pin, "1234")
+    assert window.hello.text() == "Bonjour Claire"
+    window.with_identity(("my_bookings",))
+    scan(qtbot, window, f"ACTIV:{KARIM_CARD}")  # Karim arrives while Claire's session is still open
+    assert window.identified is None and window.current_screen() == "identify"
+    assert screen.card.text() == f"ACTIV:{KARIM_CARD}" and screen.pin.hasFocus() or not window.isActiveWindow()
+    scan(qtbot, screen.pin, "1234")
+    assert window.hello.text() == "Bonjour Karim" and window.current_screen() == "home"
+    assert window.screens["my_bookings"].household is None  # nothing of Claire's is left to see
+
+
+def test_a_card_scanned_into_the_search_field_identifies_and_searches_nothing(qtbot, window):
+    window.show_screen("offers", False)
+    offers = window.screens["offers"]
+    scan(qtbot, offers.search, f"ACTIV:{CLAIRE_CARD}")
+    assert offers.search.text() == ""
+    assert window.current_screen() == "identify"
+    assert window.screens["identify"].card.text() == f"ACTIV:{CLAIRE_CARD}"
+
+
+def test_a_card_scanned_again_after_a_wrong_number_starts_over(qtbot, window):
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.with_identity(("my_bookings",))
+    screen = window.screens["identify"]
+    scan(qtbot, screen.card, "ACTIV:1000000000018")  # misread: a wrong check digit
+    scan(qtbot, screen.pin, "1234")
+    assert screen.error.text()
+    scan(qtbot, screen.pin, f"ACTIV:{CLAIRE_CARD}")  # the focus is in the PIN: the scanner types there
+    assert screen.card.text() == f"ACTIV:{CLAIRE_CARD}" and screen.pin.text() == "" and not screen.error.text()
+    scan(qtbot, screen.pin, "1234")
+    assert window.hello.text() == "Bonjour Claire"
+
+
+def test_after_a_correspondent_leaves_no_hidden_field_keeps_the_focus_and_the_next_scan_identifies(qtbot, window):
+    from kiosk.demo_staff import badge_number
+
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    tap(qtbot, window.top_bar.staff)
+    sign_in = window.screens["staff_sign_in"]
+    scan(qtbot, sign_in.badge, badge_number(1))
+    scan(qtbot, sign_in.pin, "2468")
+    assert window.staff_session is not None
+    window.assisted_mode.sign_out("user")
+    focused = QApplication.focusWidget()
+    assert focused is None or focused.isVisible()
+    scan(qtbot, window, f"ACTIV:{CLAIRE_CARD}")
+    assert window.current_screen() == "identify"

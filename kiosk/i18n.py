@@ -205,6 +205,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "You can cancel up to {days} days before.",
     ),
     "detail.cancel_rule.none": ("Annulation possible jusqu'au jour même.", "You can cancel up to the day itself."),
+    "detail.cancel_rule.one": ("Annulation possible jusqu'à la veille.", "You can cancel up to the day before."),
+    "book.no_cancel": (
+        "Attention : le délai d'annulation est passé. Cette réservation ne pourra pas être annulée ici.",
+        "Please note: the cancellation deadline has passed. This booking cannot be cancelled here.",
+    ),
     "detail.request_rule": (
         "Les places sont attribuées par la CCAS après les demandes. Vous aurez la réponse ici.",
         "Places are allocated by the CCAS after all requests. You will get the answer here.",

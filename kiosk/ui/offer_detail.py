@@ -79,9 +79,9 @@ class OfferDetailScreen(QWidget):
             self.body.addWidget(self._session_card(offer, session, now))
         if offer.booking_mode == BookingMode.REQUEST:
             self.body.addWidget(label(texts("detail.request_rule"), "muted"))
-        self.body.addWidget(label(
-            texts("detail.cancel_rule", days=offer.cancel_days_before) if offer.cancel_days_before
-            else texts("detail.cancel_rule.none"), "muted"))
+        days = offer.cancel_days_before
+        self.body.addWidget(label(texts("detail.cancel_rule.none") if days == 0 else texts("detail.cancel_rule.one")
+                                  if days == 1 else texts("detail.cancel_rule", days=days), "muted"))
         # What it is comes after when and "Réserver", which stay in view without scrolling.
         for paragraph in offer.description.split("\n\n"):
             if paragraph.strip():

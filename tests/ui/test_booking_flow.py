@@ -256,3 +256,13 @@ def test_after_a_correspondent_leaves_no_hidden_field_keeps_the_focus_and_the_ne
     assert focused is None or focused.isVisible()
     scan(qtbot, window, f"ACTIV:{CLAIRE_CARD}")
     assert window.current_screen() == "identify"
+
+
+def test_booking_past_the_cancellation_deadline_is_said_before_confirming(qtbot, window, clock):
+    from datetime import timedelta as days
+
+    clock.now += days(days=4)  # T1-S1 is in 5 days, cancellable up to 2 days before
+    window.with_identity(("booking", "T1", "T1-S1"))
+    identify(qtbot, window)
+    outcome = window.screens["booking"].outcome.text()
+    assert outcome.endswith("Cette réservation ne pourra pas être annulée ici.")

@@ -128,18 +128,18 @@ class OfferDelegate(QStyledItemDelegate):
             painter.setFont(body_font)
             badge_width = painter.fontMetrics().horizontalAdvance(badge) + 24
         book = self.book_rect(option.rect, offer)
+        # Each line gives the words what the right side leaves it: the price beside the title,
+        # the badge and the booking button beside the summary, the button beside place and date.
+        beside = [price_width, badge_width, 0]
         if book.isNull():
             badge_rect = QRect(right - badge_width, top + line + 4, badge_width, line - 8)
-            right_column = max(price_width, badge_width)
         else:
-            # The booking button takes the lower right; the badge goes beside the price.
-            badge_rect = QRect(right - price_width - badge_width - 12, top + 4, badge_width, line - 8)
-            right_column = max(price_width + (badge_width + 12 if badge else 0), book.width())
+            badge_rect = QRect(book.left() - 12 - badge_width, top + line + 4, badge_width, line - 8)
+            beside = [price_width, book.width() + (badge_width + 12 if badge else 0), book.width()]
         painter.setPen(QColor(palette.text))
         painter.setFont(price_font)
         painter.drawText(QRect(right - price_width, top, price_width, line),
                          Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, price)
-        words_width = right - left - right_column - 16
 
         where_when = offer.location
         if offer.next_start:
@@ -151,7 +151,7 @@ class OfferDelegate(QStyledItemDelegate):
         )):
             painter.setFont(font)
             painter.setPen(QColor(colour))
-            rect = QRect(left, top + row * line, words_width, line)
+            rect = QRect(left, top + row * line, right - left - beside[row] - 16, line)
             painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                              painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, rect.width()))
         if badge:

@@ -14,6 +14,7 @@ passed as a parameter, whoever wrote the line (a library at debug level, say).
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import logging
 import logging.handlers
 import os
@@ -156,6 +157,9 @@ def qt_messages_in_log() -> Iterator[None]:
     previous = sys.stderr
     saved_fd = os.dup(2)
     real_stderr = os.fdopen(os.dup(2), "w", buffering=1, encoding="utf-8", errors="replace")
+    # Qt's last words before an abort stay in the pipe: a crash at least leaves where it was.
+    crash_dumps = faulthandler.is_enabled()
+    faulthandler.enable(file=real_stderr)
     read_end, write_end = os.pipe()
     try:
         fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
@@ -177,6 +181,10 @@ def qt_messages_in_log() -> Iterator[None]:
         reader.join(timeout=2)
         _restream(real_stderr, previous)
         sys.stderr = previous
+        faulthandler.disable()
+        if crash_dumps:
+            with contextlib.suppress(ValueError, OSError):  # a stream with no file behind it (a test's capture)
+                faulthandler.enable(file=previous)
         real_stderr.close()
 
 

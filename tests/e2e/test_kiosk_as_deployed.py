@@ -158,7 +158,8 @@ def test_a_person_books_a_place_on_the_real_kiosk_and_takes_the_printed_voucher(
     try:
         # The window is painted within 3 s of start, and tells systemd it is ready.
         while not painted(person.look()):
-            assert kiosk.poll() is None, kiosk.stdout.read()
+            assert kiosk.poll() is None, (f"the kiosk ended ({kiosk.returncode}): {kiosk.stdout.read()}\n"
+                                          f"{(tmp_path / 'logs' / 'kiosk.log').read_text()}")
             assert time.monotonic() - started < 30, "the kiosk never painted its window"
             time.sleep(0.05)
         first_paint = time.monotonic() - started

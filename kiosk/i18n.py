@@ -153,6 +153,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "list.from_price": ("à partir de {price}", "from {price}"),
     "list.book": ("Réserver", "Book"),
+    "list.waitlist": ("Liste d'attente", "Waiting list"),
     "list.next_date": ("Prochaine date : {date}", "Next date: {date}"),
     "list.discount": ("−{percent} %", "−{percent}%"),
     "filters.level": ("Qui organise", "Organised by"),

@@ -277,7 +277,11 @@ def search_offers(db: sqlite_utils.Database, query: OfferQuery, now: datetime, l
                CASE WHEN o.booking_mode = 'direct' THEN
                    (SELECT CASE WHEN s.taken < s.capacity AND s.site_taken < s.site_allocation THEN s.id END
                     FROM sessions s WHERE {session_condition} ORDER BY s.start LIMIT 1)
-               END AS bookable_session_id
+               END AS bookable_session_id,
+               CASE WHEN o.booking_mode = 'direct' THEN
+                   (SELECT CASE WHEN s.taken >= s.capacity THEN s.id END
+                    FROM sessions s WHERE {session_condition} ORDER BY s.start LIMIT 1)
+               END AS full_session_id
         FROM {source}
         WHERE {conditions}
         ORDER BY o.next_start, o.num
@@ -298,6 +302,7 @@ def search_offers(db: sqlite_utils.Database, query: OfferQuery, now: datetime, l
             discount_percent=r["discount_percent"],
             next_start=datetime.strptime(r["next_start"], _MOMENT) if r["next_start"] else None,
             bookable_session_id=r["bookable_session_id"],
+            full_session_id=r["full_session_id"],
         )
         for r in rows
     )

@@ -162,24 +162,27 @@ class OfferDelegate(QStyledItemDelegate):
             painter.setPen(QColor(palette.on_accent))
             painter.drawText(badge_rect, Qt.AlignmentFlag.AlignCenter, badge)
         if not book.isNull():
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(palette.primary))
+            waiting = offer.row_action[1]
+            # Booking is the strong button; a waiting list, a plain one (the date is full).
+            painter.setPen(QPen(QColor(palette.border), 2) if waiting else Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(palette.surface if waiting else palette.primary))
             painter.drawRoundedRect(book, 10, 10)
             painter.setFont(price_font)
-            painter.setPen(QColor(palette.on_primary))
-            painter.drawText(book, Qt.AlignmentFlag.AlignCenter, texts("list.book"))
+            painter.setPen(QColor(palette.text if waiting else palette.on_primary))
+            painter.drawText(book, Qt.AlignmentFlag.AlignCenter, texts("list.waitlist" if waiting else "list.book"))
         painter.restore()
 
     def book_rect(self, row: QRect, offer: OfferSummary) -> QRect:
-        """Where the offer's "Réserver" button is drawn in its row; empty when it has none."""
-        if offer.bookable_session_id is None:
+        """Where the row's "Réserver" (or "Liste d'attente") is drawn; empty when it has none."""
+        if offer.row_action is None:
             return QRect()
+        text = self.model.texts("list.waitlist" if offer.row_action[1] else "list.book")
         card = row.adjusted(8, 6, -8, -6)
         line = (card.height() - 16) // 3
         font = QFont()
         font.setPixelSize(self.theme.px(22))
         font.setBold(True)
-        width = max(QFontMetrics(font).horizontalAdvance(self.model.texts("list.book")) + 56, 180)
+        width = max(QFontMetrics(font).horizontalAdvance(text) + 56, 180)
         height = max(2 * line - 4, MIN_TOUCH)
         return QRect(card.right() - 20 - width, card.bottom() - 6 - height, width, height)
 
@@ -358,10 +361,10 @@ class OfferListScreen(QWidget):
         return False
 
     def _chosen(self, index: QModelIndex) -> None:
-        """A tap on a row opens the offer; on its "Réserver", books the date the row shows."""
+        """A tap on a row opens the offer; on its button, books the date the row shows (or its waiting list)."""
         offer = self.model.offers[index.row()]
         if self.delegate.book_rect(self.list.visualRect(index), offer).contains(self.released_at):
-            self.book_requested.emit(offer.id, offer.bookable_session_id)
+            self.book_requested.emit(offer.id, offer.row_action[0])
         else:
             self.offer_chosen.emit(offer.id)
 

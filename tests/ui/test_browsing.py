@@ -146,6 +146,23 @@ def test_a_full_session_offers_its_waiting_list(qtbot, window, services):
     assert "Liste d'attente" in texts
 
 
+def test_a_row_whose_date_is_full_offers_its_waiting_list_from_the_list(qtbot, window):
+    from PySide6.QtWidgets import QScroller
+
+    window.show_screen("offers", False)
+    offers = window.screens["offers"]
+    row = next(i for i, o in enumerate(offers.model.offers) if o.id == "T2")  # 20 of 20 taken
+    assert offers.model.offers[row].row_action == ("T2-S1", True)
+    QScroller.ungrabGesture(offers.list.viewport())  # offscreen, the scroller cannot replay a tap
+    index = offers.model.index(row)
+    offers.list.scrollTo(index)
+    button = offers.delegate.book_rect(offers.list.visualRect(index), offers.model.offers[row])
+    qtbot.mouseClick(offers.list.viewport(), Qt.MouseButton.LeftButton, pos=button.center())
+    qtbot.waitUntil(lambda: window.current_screen() == "identify", timeout=2000)
+    identify(qtbot, window)
+    assert window.screens["booking"].confirm.text() == "M'inscrire sur la liste d'attente"
+
+
 def test_language_switch_changes_every_visible_word(qtbot, window):
     tap(qtbot, window.access_bar.language)
     home = window.screens["home"]

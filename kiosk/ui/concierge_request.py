@@ -42,9 +42,9 @@ from kiosk.ui.receipt import ReceiptScreen
 from kiosk.ui.widgets import FlowLayout, ScrollingPage, button, empty_layout, label, plain_button_text
 
 
-
 class OptionGrid(QWidget):
-    """Big option buttons in a grid: one at most (`many=False`) or any number of them."""
+    """Big option buttons, side by side and onto more lines as needed: one at most (`many=False`)
+    or any number of them."""
 
     changed = Signal()
 

@@ -649,17 +649,20 @@ class MainWindow(QMainWindow):
 
     def _read_help(self, explanation: str) -> None:
         if not self.narrator.available:
-            texts = self.texts
-            self.notice.open(texts("access.read.none.title"), texts("access.read.none"), texts("notice.ok"))
+            self._say_no_speech()
             return
         self.narrator.language = self.texts.language
         self.narrator.say(explanation)
 
+    def _say_no_speech(self) -> None:
+        """This kiosk cannot read aloud: said plainly, with whom to ask, instead of pretending."""
+        texts = self.texts
+        self.notice.open(texts("access.read.none.title"), texts("access.read.none"), texts("notice.ok"))
+
     def _read_aloud_toggled(self, on: bool) -> None:
         if on and not self.narrator.available:
             self.access_bar.read_aloud.setChecked(False)
-            texts = self.texts
-            self.notice.open(texts("access.read.none.title"), texts("access.read.none"), texts("notice.ok"))
+            self._say_no_speech()
             return
         self.narrator.set_active(on)
         self.narrator.read_screen(self.stack.currentWidget())

@@ -131,10 +131,15 @@ def cancellation_deadline(offer: Offer, session: Session) -> datetime:
     return session.start - timedelta(days=offer.cancel_days_before)
 
 
+def cancellation_open(offer: Offer, session: Session, now: datetime) -> bool:
+    """Whether a booking of this session can still be cancelled at the kiosk."""
+    return now < cancellation_deadline(offer, session)
+
+
 def check_cancellation(booking: Booking, offer: Offer, session: Session, now: datetime) -> None:
     if booking.state not in ACTIVE_STATES:
         raise BookingRefused("Cette réservation ne peut plus être annulée.", "This booking can no longer be cancelled.")
-    if now >= cancellation_deadline(offer, session):
+    if not cancellation_open(offer, session, now):
         raise BookingRefused(
             "Le délai d'annulation est passé. Adressez-vous au correspondant SLVie.",
             "The cancellation deadline has passed. Ask the SLVie correspondent.",

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
-from kiosk.domain.booking import Booking, BookingState, cancellation_deadline
+from kiosk.domain.booking import Booking, BookingState, cancellation_open
 from kiosk.domain.catalog import Offer, Session
 from kiosk.domain.staff import StaffSession
 from kiosk.domain.voucher import short_code
@@ -125,7 +125,7 @@ class BookingScreen(QWidget):
                 self.outcome.setText(texts("book.will_confirm.many", count=count) if count > 1
                                      else texts("book.will_confirm"))
                 self.confirm.setText(texts("book.confirm"))
-            if self.services.catalog.now() >= cancellation_deadline(self.offer, self.session):
+            if not cancellation_open(self.offer, self.session, self.services.catalog.now()):
                 # Said before, not after: past the deadline the place cannot be given back here.
                 self.outcome.setText(f"{self.outcome.text()}\n{texts('book.no_cancel')}")
             self.outcome.setObjectName("places" if confirmed else "lead")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
-from kiosk.domain.booking import ACTIVE_STATES, Booking, BookingState, cancellation_deadline
+from kiosk.domain.booking import ACTIVE_STATES, Booking, BookingState, cancellation_deadline, cancellation_open
 from kiosk.domain.concierge import STATE_LABELS, ConciergeRequest, RequestState
 from kiosk.domain.household import Household
 from kiosk.i18n import Texts
@@ -98,12 +98,12 @@ class MyBookingsScreen(QWidget):
             printing = button(texts("mine.print"), object_name="primary")
             printing.clicked.connect(lambda: self.print_requested.emit(booking.booking_id))
             actions.addWidget(printing)
-            deadline = cancellation_deadline(offer, session)
-            if self.services.catalog.now() < deadline:
+            if cancellation_open(offer, session, self.services.catalog.now()):
                 cancelling = button(texts("mine.cancel"))
                 cancelling.clicked.connect(lambda: self.cancel_requested.emit(booking.booking_id))
                 actions.addWidget(cancelling)
             else:  # offered only while allowed; past the deadline, who can still help
+                deadline = cancellation_deadline(offer, session)
                 words.addWidget(label(texts("mine.cancel.too_late", when=texts.moment(deadline)), "muted"))
         row.addLayout(actions)
         return card

@@ -76,20 +76,11 @@ class OfferSummary:
     bon_plan: bool
     discount_percent: int | None
     next_start: datetime | None
-    # The session of `next_start` when it is booked first come first served and this site
-    # still has places on it: the row offers to book that date straight away, confirmed at once.
-    bookable_session_id: str | None = None
-    # The session of `next_start` when it is full: the row offers its waiting list instead.
-    full_session_id: str | None = None
-
-    @property
-    def row_action(self) -> tuple[str, bool] | None:
-        """The session a tap on the row's own button asks for, and whether it is a waiting list."""
-        if self.bookable_session_id:
-            return self.bookable_session_id, False
-        if self.full_session_id:
-            return self.full_session_id, True
-        return None
+    # The session of `next_start`, booked first come first served, when the row's own button
+    # can ask for it: booked at once while this site has places on it, or, once it is full,
+    # a place on its waiting list (`row_waitlist`).
+    row_session_id: str | None = None
+    row_waitlist: bool = False
 
 
 @dataclass(frozen=True)

@@ -216,6 +216,14 @@ def refresh_next_starts(db: sqlite_utils.Database, now: datetime) -> None:
         )
 
 
+def _row_action(action: str | None) -> dict:
+    """The row's own button, from "book:SESSION" or "wait:SESSION" (see search_offers)."""
+    if action is None:
+        return {}
+    kind, _, session_id = action.partition(":")
+    return {"row_session_id": session_id, "row_waitlist": kind == "wait"}
+
+
 def search_offers(db: sqlite_utils.Database, query: OfferQuery, now: datetime, limit: int = 100) -> SearchResult:
     """Offers that still have a session to come and match the query, soonest first.
 
@@ -275,13 +283,10 @@ def search_offers(db: sqlite_utils.Database, query: OfferQuery, now: datetime, l
                o.bon_plan, o.discount_percent,
                (SELECT min(s.start) FROM sessions s WHERE {session_condition}) AS next_start,
                CASE WHEN o.booking_mode = 'direct' THEN
-                   (SELECT CASE WHEN s.taken < s.capacity AND s.site_taken < s.site_allocation THEN s.id END
+                   (SELECT CASE WHEN s.taken >= s.capacity THEN 'wait:' || s.id
+                                WHEN s.site_taken < s.site_allocation THEN 'book:' || s.id END
                     FROM sessions s WHERE {session_condition} ORDER BY s.start LIMIT 1)
-               END AS bookable_session_id,
-               CASE WHEN o.booking_mode = 'direct' THEN
-                   (SELECT CASE WHEN s.taken >= s.capacity THEN s.id END
-                    FROM sessions s WHERE {session_condition} ORDER BY s.start LIMIT 1)
-               END AS full_session_id
+               END AS row_action
         FROM {source}
         WHERE {conditions}
         ORDER BY o.next_start, o.num
@@ -301,8 +306,7 @@ def search_offers(db: sqlite_utils.Database, query: OfferQuery, now: datetime, l
             bon_plan=bool(r["bon_plan"]),
             discount_percent=r["discount_percent"],
             next_start=datetime.strptime(r["next_start"], _MOMENT) if r["next_start"] else None,
-            bookable_session_id=r["bookable_session_id"],
-            full_session_id=r["full_session_id"],
+            **_row_action(r["row_action"]),
         )
         for r in rows
     )

@@ -162,7 +162,7 @@ class OfferDelegate(QStyledItemDelegate):
             painter.setPen(QColor(palette.on_accent))
             painter.drawText(badge_rect, Qt.AlignmentFlag.AlignCenter, badge)
         if not book.isNull():
-            waiting = offer.row_action[1]
+            waiting = offer.row_waitlist
             # Booking is the strong button; a waiting list, a plain one (the date is full).
             painter.setPen(QPen(QColor(palette.border), 2) if waiting else Qt.PenStyle.NoPen)
             painter.setBrush(QColor(palette.surface if waiting else palette.primary))
@@ -174,9 +174,9 @@ class OfferDelegate(QStyledItemDelegate):
 
     def book_rect(self, row: QRect, offer: OfferSummary) -> QRect:
         """Where the row's "Réserver" (or "Liste d'attente") is drawn; empty when it has none."""
-        if offer.row_action is None:
+        if offer.row_session_id is None:
             return QRect()
-        text = self.model.texts("list.waitlist" if offer.row_action[1] else "list.book")
+        text = self.model.texts("list.waitlist" if offer.row_waitlist else "list.book")
         card = row.adjusted(8, 6, -8, -6)
         line = (card.height() - 16) // 3
         font = QFont()
@@ -364,7 +364,7 @@ class OfferListScreen(QWidget):
         """A tap on a row opens the offer; on its button, books the date the row shows (or its waiting list)."""
         offer = self.model.offers[index.row()]
         if self.delegate.book_rect(self.list.visualRect(index), offer).contains(self.released_at):
-            self.book_requested.emit(offer.id, offer.row_action[0])
+            self.book_requested.emit(offer.id, offer.row_session_id)
         else:
             self.offer_chosen.emit(offer.id)
 

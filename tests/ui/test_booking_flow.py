@@ -47,7 +47,7 @@ def test_a_simple_booking_takes_three_taps_once_the_card_is_scanned(qtbot, windo
     # Offscreen, the kinetic scroller cannot replay a synthetic tap (the real window's test,
     # tests/e2e, taps through it): here the tap goes to the list itself.
     QScroller.ungrabGesture(offers.list.viewport())
-    row = next(i for i, o in enumerate(offers.model.offers) if o.bookable_session_id)
+    row = next(i for i, o in enumerate(offers.model.offers) if o.row_session_id and not o.row_waitlist)
     index = offers.model.index(row)
     offers.list.scrollTo(index)
     book = offers.delegate.book_rect(offers.list.visualRect(index), offers.model.offers[row])

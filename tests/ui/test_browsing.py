@@ -152,7 +152,8 @@ def test_a_row_whose_date_is_full_offers_its_waiting_list_from_the_list(qtbot, w
     window.show_screen("offers", False)
     offers = window.screens["offers"]
     row = next(i for i, o in enumerate(offers.model.offers) if o.id == "T2")  # 20 of 20 taken
-    assert offers.model.offers[row].row_action == ("T2-S1", True)
+    summary = offers.model.offers[row]
+    assert (summary.row_session_id, summary.row_waitlist) == ("T2-S1", True)
     QScroller.ungrabGesture(offers.list.viewport())  # offscreen, the scroller cannot replay a tap
     index = offers.model.index(row)
     offers.list.scrollTo(index)

@@ -129,6 +129,15 @@ def kiosk_key_id(key: Ed25519PrivateKey | Ed25519PublicKey) -> str:
     return key_id(public)
 
 
+def parse_public_key(pem: str) -> Ed25519PublicKey | None:
+    """An Ed25519 public key written as PEM (as published), or None for anything else."""
+    try:
+        key = load_pem_public_key(pem.encode("ascii"))
+    except (ValueError, UnicodeEncodeError, TypeError):
+        return None
+    return key if isinstance(key, Ed25519PublicKey) else None
+
+
 def read_public_key(path: Path) -> Ed25519PublicKey:
     """A published public key (PEM); a private key file is accepted too and its public half used."""
     try:

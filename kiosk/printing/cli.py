@@ -111,8 +111,8 @@ def _verify(args: argparse.Namespace) -> int:
 def published_keys(centre: str) -> list:
     """Every kiosk's voucher key the centre publishes (no credential needed)."""
     import requests
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-    from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+    from kiosk.signing_key import parse_public_key
 
     url = centre.rstrip("/").removesuffix("/v1") + "/v1/voucher-keys"
     unreachable = KioskError(f"Les clés des bornes n'ont pas pu être lues sur {url}.",
@@ -120,10 +120,10 @@ def published_keys(centre: str) -> list:
     try:
         answer = requests.get(url, timeout=10, allow_redirects=False)
         answer.raise_for_status()
-        keys = [load_pem_public_key(entry["public_key"].encode("ascii")) for entry in answer.json()["keys"]]
+        keys = [parse_public_key(entry["public_key"]) for entry in answer.json()["keys"]]
     except (requests.RequestException, ValueError, KeyError, TypeError, AttributeError):
         raise unreachable from None
-    return [key for key in keys if isinstance(key, Ed25519PublicKey)]
+    return [key for key in keys if key is not None]
 
 
 def _standing(claims: VoucherClaims, data_dir: Path | None) -> Standing | None:

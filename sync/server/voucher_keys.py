@@ -10,10 +10,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat, load_pem_public_key
-
 from kiosk.domain.voucher import key_id
+from kiosk.signing_key import parse_public_key, public_key_pem
 from sync.server import auth
 from sync.server.clock import fmt
 from sync.server.db import Database
@@ -27,16 +25,10 @@ class NotAPublicKey(ValueError):
 
 def canonical_public_key(pem: str) -> tuple[str, str]:
     """(key id, the PEM as written by the centre) of an Ed25519 public key, or NotAPublicKey."""
-    if len(pem) > MAX_PEM_CHARS:
-        raise NotAPublicKey("too long")
-    try:
-        key = load_pem_public_key(pem.encode("ascii"))
-    except (ValueError, UnicodeEncodeError, TypeError):
-        raise NotAPublicKey("not a PEM public key") from None
-    if not isinstance(key, Ed25519PublicKey):
-        raise NotAPublicKey("not an Ed25519 key")
-    text = key.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode("ascii")
-    return key_id(key), text
+    key = parse_public_key(pem) if len(pem) <= MAX_PEM_CHARS else None
+    if key is None:
+        raise NotAPublicKey("not the PEM of an Ed25519 public key")
+    return key_id(key), public_key_pem(key)
 
 
 def register(db: Database, kiosk: auth.Kiosk, pem: str, now: datetime) -> str:

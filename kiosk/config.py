@@ -17,6 +17,9 @@ APP_NAME = "slvie-kiosk"
 ASSETS_DIR = Path(os.environ.get("SLVIE_ASSETS_DIR", Path(__file__).resolve().parent.parent / "assets"))
 DEMO_CATALOG = ASSETS_DIR / "demo" / "catalog.json"
 DEMO_HOUSEHOLDS = ASSETS_DIR / "demo" / "households.json"
+# The reviewed everyday vocabulary the search reads (kiosk.domain.search_language).
+SEARCH_SYNONYMS = ASSETS_DIR / "search" / "synonyms-fr.txt"
+SEARCH_FILTER_WORDS = ASSETS_DIR / "search" / "filter-words-fr.txt"
 LANGUAGES = ("fr", "en")
 PRINTER_LAYOUTS = ("thermal80", "a4")
 KEYBOARD_MODES = ("auto", "on", "off")

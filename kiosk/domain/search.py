@@ -17,6 +17,7 @@ from kiosk.domain.catalog import Level
 from kiosk.domain.search_language import (
     STOPWORDS,
     FilterWord,
+    IndexedText,
     Synonyms,
     Vocabulary,
     index_text,
@@ -84,13 +85,15 @@ def nearness(level: Level, organiser: str, site: Site) -> Nearness:
     return Nearness.NATIONAL if level == Level.CCAS else Nearness.ELSEWHERE
 
 
-def audience_tags(age_min: int | None, age_max: int | None, text_stems: set[str]) -> tuple[str, ...]:
+def audience_tags(age_min: int | None, age_max: int | None, texts: tuple[IndexedText, ...]) -> tuple[str, ...]:
     """For children: an age limit under 18, or said to be for children. For a family: no age limit
     above the youngest and said to be for a family or for children."""
+    for_children = any(not _CHILD_STEMS.isdisjoint(t.stem_set) for t in texts)
     tags = []
-    if (age_max is not None and age_max < 18) or text_stems & _CHILD_STEMS:
+    if (age_max is not None and age_max < 18) or for_children:
         tags.append(FOR_CHILDREN)
-    if age_max is None and (age_min or 0) <= 6 and text_stems & (_FAMILY_STEMS | _CHILD_STEMS):
+    if age_max is None and (age_min or 0) <= 6 and (
+            for_children or any(not _FAMILY_STEMS.isdisjoint(t.stem_set) for t in texts)):
         tags.append(FOR_FAMILY)
     return tuple(tags)
 
@@ -102,16 +105,16 @@ class SearchEntry:
     title: str  # the title's stems
     body: str  # the stems of its summary, place, organiser and category
     audience: tuple[str, ...]  # FOR_CHILDREN, FOR_FAMILY
-    words: dict[str, tuple[str, str]]  # the words it uses: folded -> (stem, as written)
+    texts: tuple[IndexedText, ...]  # each text indexed, with the words it uses
 
 
 def search_entry(title: str, body: tuple[str, ...], age_min: int | None, age_max: int | None) -> SearchEntry:
-    indexed_title, indexed_body = index_text(title), index_text(*body)
+    texts = (index_text(title), *(index_text(text) for text in body))
     return SearchEntry(
-        title=" ".join(indexed_title.stems),
-        body=" ".join(indexed_body.stems),
-        audience=audience_tags(age_min, age_max, {*indexed_title.stems, *indexed_body.stems}),
-        words={**indexed_body.words, **indexed_title.words},
+        title=texts[0].stems,
+        body=" ".join(t.stems for t in texts[1:]),
+        audience=audience_tags(age_min, age_max, texts),
+        texts=texts,
     )
 
 

@@ -72,16 +72,20 @@ def index_words(*texts: str) -> list[str]:
 
 @dataclass(frozen=True)
 class IndexedText:
-    """What the search index holds of some text: its stems in order, and the words it uses."""
+    """What the search index holds of a text: its stems in order, and the words it uses."""
 
-    stems: list[str]
-    words: dict[str, tuple[str, str]]  # folded word -> (its stem, how it is written)
+    stems: str  # separated by spaces
+    stem_set: frozenset[str]
+    words: tuple[tuple[str, str, str], ...]  # (folded word, its stem, how it is written)
 
 
-def index_text(*texts: str) -> IndexedText:
-    pairs = [pair for text in texts for pair in word_pairs(text) if pair[0] not in STOPWORDS]
+@functools.lru_cache(maxsize=16384)
+def index_text(text: str) -> IndexedText:
+    """Remembered: an offer repeats its organiser, place and category, and many repeat titles."""
+    pairs = [pair for pair in word_pairs(text) if pair[0] not in STOPWORDS]
     text_stems = stems([word for word, _shown in pairs])
-    return IndexedText(text_stems, {word: (stem, shown) for (word, shown), stem in zip(pairs, text_stems)})
+    return IndexedText(" ".join(text_stems), frozenset(text_stems),
+                       tuple((word, stem, shown) for (word, shown), stem in zip(pairs, text_stems)))
 
 
 class FilterWord(StrEnum):

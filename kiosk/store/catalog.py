@@ -29,7 +29,7 @@ from kiosk.domain.search import (
     nearness,
     search_entry,
 )
-from kiosk.domain.search_language import SEARCH_RULES_VERSION, Vocabulary
+from kiosk.domain.search_language import SEARCH_RULES_VERSION, IndexedText, Vocabulary
 from kiosk.store.database import transaction
 from kiosk.store.state import read_state, write_state
 
@@ -188,15 +188,16 @@ class IndexRow(NamedTuple):
 
 def _index_offers(db: sqlite_utils.Database, rows: list[IndexRow]) -> None:
     """The search index's rows for these offers, and the words they use added to `search_words`."""
-    used: dict[str, tuple[str, str]] = {}
+    texts: dict[int, IndexedText] = {}
     fts_rows = []
     for row in rows:
         entry = search_entry(row.title, (row.summary, row.location, row.organiser, row.category_name),
                              row.age_min, row.age_max)
         fts_rows.append((row.num, entry.title, entry.body,
                          " ".join([*_tags(row.category, row.level, row.bon_plan), *entry.audience])))
-        used.update(entry.words)
+        texts.update((id(text), text) for text in entry.texts)
     db.conn.executemany("INSERT INTO offers_fts (rowid, title, body, tags) VALUES (?, ?, ?, ?)", fts_rows)
+    used = {word: (stem, shown) for text in texts.values() for word, stem, shown in text.words}
     db.conn.executemany(
         "INSERT OR IGNORE INTO search_words (word, stem, shown) VALUES (?, ?, ?)",
         [(word, stem, shown) for word, (stem, shown) in used.items()],
@@ -297,63 +298,63 @@ def refresh_next_starts(db: sqlite_utils.Database, now: datetime) -> None:
         )
 
 
-def _row_action(action: str | None) -> dict:
-    """The row's own button, from "book:SESSION" or "wait:SESSION" (see search_offers)."""
-    if action is None:
-        return {}
-    kind, _, session_id = action.partition(":")
-    return {"row_session_id": session_id, "row_waitlist": kind == "wait"}
-
-
 def search_offers(db: sqlite_utils.Database, plan: SearchPlan, limit: int = 100) -> SearchResult:
     """Offers that still have a session to come and match the plan, ranked as kiosk.domain.search says.
 
-    Each relevance class is one full-text query (the classes exclude each other), read in
-    nearness then date order until the page is full. Results are counted up to COUNT_CAP only:
-    past that a person needs more words, not an exact figure, and counting every match of a
-    first letter typed would make each keystroke wait.
+    Each relevance class is one full-text query (less the classes before it), read in nearness
+    then date order until the page is full. Results are counted up to COUNT_CAP only: past that
+    a person needs more words, not an exact figure, and counting every match of a first letter
+    typed would make each keystroke wait.
     """
     refresh_next_starts(db, plan.now)
     conditions, params, session_condition = _conditions(plan)
     tags = _filter_tags(plan)
     classes = _relevance_classes(plan.terms)
-    if not classes:
-        classes = [(" AND ".join(f"tags : {t}" for t in tags), False)] if tags else [("", False)]
-        tags = []
-    rows: list[dict] = []
-    full = _count(db, _match(_union(classes), tags), conditions, params)
-    total = full
-    for match, partial in _exclusive(classes):
-        if (partial and full >= FEW_RESULTS) or (not partial and (full == 0 or len(rows) >= limit)):
-            continue
-        match = _match(match, tags)
-        many = False
-        if partial or full > COUNT_CAP:  # else each class is smaller than the count cap, as they all are
-            found = _count(db, match, conditions, params)
-            total += found if partial else 0
-            many = found > COUNT_CAP
-            if not found:
-                continue
-        if len(rows) < limit:
-            rows += _fetch(db, match, conditions, params, session_condition, limit - len(rows), many, partial)
-    offers = tuple(
-        OfferSummary(
-            id=r["id"],
-            title=r["title"],
-            summary=r["summary"],
-            category=r["category"],
-            level=Level(r["level"]),
-            location=r["location"],
-            price_from_cents=r["price_from_cents"],
-            bon_plan=bool(r["bon_plan"]),
-            discount_percent=r["discount_percent"],
-            next_start=datetime.strptime(r["next_start"], _MOMENT) if r["next_start"] else None,
-            partial=r["partial"],
-            **_row_action(r["row_action"]),
-        )
-        for r in rows
-    )
-    return SearchResult(offers, min(total, COUNT_CAP), capped=total > COUNT_CAP)
+
+    def read(match: str, count: int, among: int) -> list[tuple]:
+        """The first `count` rows of a class, from a search that matched `among` offers in all."""
+        walk = bool(match) and among > COUNT_CAP and _index_count(db, match) > COUNT_CAP
+        return _fetch(db, match, conditions, params, session_condition, count, walk)
+
+    if not classes:  # browsing: the filters only
+        match = _match("", tags)
+        total = _count(db, match, conditions, params)
+        return _result(read(match, limit, total) if total else [], total, set())
+    total = _count(db, _match(classes[-1].match, tags), conditions, params)  # the last holds all the others
+    rows = []
+    for relevance in _exclusive(classes) if total else []:
+        if len(rows) >= limit:
+            break
+        rows += read(_match(relevance, tags), limit - len(rows), total)
+    partial: set[str] = set()
+    if total < FEW_RESULTS and len(plan.terms) > 1:
+        # So few: the offers with some of the words follow, those with the most words first. Those
+        # already listed are passed over here rather than excluded in the index (faster, for so few).
+        some = _some_of(plan.terms)
+        more = _count(db, _match(some[-1], tags), conditions, params) - total
+        seen = {row[0] for row in rows}
+        for match in some:
+            for row in read(_match(match, tags), limit + len(seen), more):
+                if row[0] not in seen and len(rows) < limit:
+                    rows.append(row)
+                    seen.add(row[0])
+                    partial.add(row[0])
+        total += more
+    return _result(rows, total, partial)
+
+
+def _result(rows: list[tuple], total: int, partial: set[str]) -> SearchResult:
+    offers = []
+    for (offer_id, title, summary, category, level, location, price, bon_plan, discount, next_session) in rows:
+        start, _, action = (next_session or "").partition(" ")
+        kind, _, session_id = action.partition(":")
+        offers.append(OfferSummary(
+            id=offer_id, title=title, summary=summary, category=category, level=Level(level), location=location,
+            price_from_cents=price, bon_plan=bool(bon_plan), discount_percent=discount,
+            next_start=datetime.fromisoformat(start) if start else None,
+            row_session_id=session_id or None, row_waitlist=kind == "wait", partial=offer_id in partial,
+        ))
+    return SearchResult(tuple(offers), min(total, COUNT_CAP), capped=total > COUNT_CAP)
 
 
 def _conditions(plan: SearchPlan) -> tuple[str, dict[str, object], str]:
@@ -406,6 +407,10 @@ def _either(phrases: tuple[tuple[str, ...], ...]) -> str:
     return "(" + " OR ".join(map(_phrase, phrases)) + ")"
 
 
+def _own(term: Term) -> str:
+    return _either(term.strong[:1])
+
+
 def _strong(term: Term) -> str:
     return _either(term.strong)
 
@@ -419,49 +424,53 @@ def _forgiving(term: Term) -> str:
     return f"({_beginning(term)} OR {_either(term.fuzzy)})" if term.fuzzy else _beginning(term)
 
 
+_FORMS: tuple[Callable[[Term], str], ...] = (_own, _strong, _beginning, _forgiving)
+_TITLE, _ANYWHERE = "title", "{title body}"
+
+
 def _all(terms: tuple[Term, ...], columns: str, form: Callable[[Term], str]) -> str:
     return "(" + " AND ".join(f"{columns} : {form(t)}" for t in terms) + ")"
 
 
-_TITLE = "title"
-_ANYWHERE = "{title body}"
+class _Relevance(NamedTuple):
+    where: int  # 0: the title, 1: anywhere
+    form: int  # an index in _FORMS: the word itself, or a synonym, or as a beginning, or with a typo
+    match: str
+
+    def within(self, other: _Relevance) -> bool:
+        return self.where <= other.where and self.form <= other.form
 
 
-def _relevance_classes(terms: tuple[Term, ...]) -> list[tuple[str, bool]]:
-    """Full-text expressions, best first, each with whether it asks for only some of the words.
-
-    Every word (or a synonym) in the title; anywhere; as the beginning of a word in the title;
-    anywhere; with a typo forgiven. Then, for several words, all but one of them, and so on.
-    """
+def _relevance_classes(terms: tuple[Term, ...]) -> list[_Relevance]:
+    """Every word itself in the title; or a synonym; then anywhere; as the beginning of a word in the
+    title; anywhere; with a typo forgiven in the title; anywhere. A class the same as the one before
+    it is left out; the last one holds all the others."""
     if not terms:
         return []
-    classes = [
-        _all(terms, _TITLE, _strong),
-        _all(terms, _ANYWHERE, _strong),
-        _all(terms, _TITLE, _beginning),
-        _all(terms, _ANYWHERE, _beginning),
-    ]
-    if any(t.fuzzy for t in terms):
-        classes.append(_all(terms, _ANYWHERE, _forgiving))
-    found = [(c, False) for c in classes]
-    for size in range(len(terms) - 1, 0, -1):
-        subsets = itertools.combinations(terms, size)
-        found.append(("(" + " OR ".join(_all(subset, _ANYWHERE, _forgiving) for subset in subsets) + ")", True))
+    order = ((0, 0), (0, 1), (1, 1), (0, 2), (1, 2), (0, 3), (1, 3))
+    found: list[_Relevance] = []
+    for where, form in order:
+        match = _all(terms, (_TITLE, _ANYWHERE)[where], _FORMS[form])
+        if not found or match != found[-1].match:
+            found.append(_Relevance(where, form, match))
     return found
 
 
-def _union(classes: list[tuple[str, bool]]) -> str:
-    """Everything the classes with every word match: the last of them holds all the others."""
-    return [match for match, partial in classes if not partial][-1]
-
-
-def _exclusive(classes: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
-    """Each class less the ones before it, so that an offer is listed once, in its best class."""
+def _exclusive(classes: list[_Relevance]) -> list[str]:
+    """Each class less the ones before it, so that an offer is listed once, in its best class.
+    Only the widest of those before are named: the others are within them."""
     found = []
-    for at, (match, partial) in enumerate(classes):
-        before = [c for c, _p in classes[:at]]
-        found.append((f"({match} NOT ({' OR '.join(before)}))" if before else match, partial))
+    for at, relevance in enumerate(classes):
+        before = classes[:at]
+        widest = [b.match for b in before if not any(b.within(o) and b is not o for o in before)]
+        found.append(f"({relevance.match} NOT ({' OR '.join(widest)}))" if widest else relevance.match)
     return found
+
+
+def _some_of(terms: tuple[Term, ...]) -> list[str]:
+    """All the words but one (in any form, anywhere), then all but two, and so on to any one of them."""
+    return ["(" + " OR ".join(_all(subset, _ANYWHERE, _forgiving) for subset in itertools.combinations(terms, size))
+            + ")" for size in range(len(terms) - 1, 0, -1)]
 
 
 def _match(match: str, tags: list[str]) -> str:
@@ -474,38 +483,47 @@ def _source(match: str, walk: bool) -> tuple[str, str]:
     if not match:
         return "offers o", ""
     if walk:
-        return "offers o INDEXED BY offers_by_near", " AND o.num IN (SELECT rowid FROM offers_fts WHERE offers_fts MATCH :match)"
+        return ("offers o INDEXED BY offers_by_near",
+                " AND o.num IN (SELECT rowid FROM offers_fts WHERE offers_fts MATCH :match)")
     return "(SELECT rowid AS num FROM offers_fts WHERE offers_fts MATCH :match) m CROSS JOIN offers o ON o.num = m.num", ""
 
 
 def _count(db: sqlite_utils.Database, match: str, conditions: str, params: dict[str, object]) -> int:
     source, extra = _source(match, walk=False)
-    return db.execute(
+    return int(db.execute(
         f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {conditions}{extra} LIMIT {COUNT_CAP + 1})",
         {**params, "match": match} if match else params,
-    ).fetchone()[0]
+    ).fetchone()[0])
+
+
+def _index_count(db: sqlite_utils.Database, match: str) -> int:
+    """How many offers the index finds, up to just past COUNT_CAP, whatever the other filters."""
+    return int(db.execute(
+        f"SELECT count(*) FROM (SELECT 1 FROM offers_fts WHERE offers_fts MATCH ? LIMIT {COUNT_CAP + 1})", [match]
+    ).fetchone()[0])
 
 
 def _fetch(db: sqlite_utils.Database, match: str, conditions: str, params: dict[str, object],
-           session_condition: str, limit: int, walk: bool, partial: bool) -> list[dict]:
+           session_condition: str, limit: int, walk: bool) -> list[tuple]:
+    """Result rows; the last column is the row's next session: "START", or "START book:ID" when the
+    row's button books it, or "START wait:ID" when it asks for its waiting list."""
     source, extra = _source(match, walk)
-    return list(db.query(
+    return db.execute(
         f"""
         SELECT o.id, o.title, o.summary, o.category, o.level, o.location, o.price_from_cents,
-               o.bon_plan, o.discount_percent, {int(partial)} AS partial,
-               (SELECT min(s.start) FROM sessions s WHERE {session_condition}) AS next_start,
-               CASE WHEN o.booking_mode = 'direct' THEN
-                   (SELECT CASE WHEN s.taken >= s.capacity THEN 'wait:' || s.id
-                                WHEN s.site_taken < s.site_allocation THEN 'book:' || s.id END
-                    FROM sessions s WHERE {session_condition} ORDER BY s.start LIMIT 1)
-               END AS row_action
+               o.bon_plan, o.discount_percent,
+               (SELECT s.start || ' ' || CASE WHEN o.booking_mode != 'direct' THEN ''
+                                              WHEN s.taken >= s.capacity THEN 'wait:' || s.id
+                                              WHEN s.site_taken < s.site_allocation THEN 'book:' || s.id
+                                              ELSE '' END
+                FROM sessions s WHERE {session_condition} ORDER BY s.start LIMIT 1) AS next_session
         FROM {source}
         WHERE {conditions}{extra}
         ORDER BY o.near, o.next_start, o.num
         LIMIT {int(limit)}
         """,
         {**params, "match": match} if match else params,
-    ))
+    ).fetchall()
 
 
 def load_offer(db: sqlite_utils.Database, offer_id: str) -> Offer | None:

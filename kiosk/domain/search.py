@@ -85,6 +85,12 @@ def nearness(level: Level, organiser: str, site: Site) -> Nearness:
     return Nearness.NATIONAL if level == Level.CCAS else Nearness.ELSEWHERE
 
 
+def nearness_of_level(level: Level) -> set[Nearness]:
+    """How near an offer of this level can be."""
+    return {Level.SLVIE: {Nearness.THIS_SLVIE, Nearness.ELSEWHERE}, Level.CMCAS: {Nearness.THIS_CMCAS, Nearness.ELSEWHERE},
+            Level.CCAS: {Nearness.NATIONAL}}[level]
+
+
 def audience_tags(age_min: int | None, age_max: int | None, texts: tuple[IndexedText, ...]) -> tuple[str, ...]:
     """For children: an age limit under 18, or said to be for children. For a family: no age limit
     above the youngest and said to be for a family or for children."""

@@ -27,6 +27,7 @@ from kiosk.domain.search import (
     Site,
     Term,
     nearness,
+    nearness_of_level,
     search_entry,
 )
 from kiosk.domain.search_language import SEARCH_RULES_VERSION, IndexedText, Vocabulary
@@ -35,6 +36,8 @@ from kiosk.store.state import read_state, write_state
 
 _MOMENT = "%Y-%m-%dT%H:%M"
 COUNT_CAP = 1000
+# Fewer letters than this are taken as the beginning of a word still being typed.
+WHOLE_WORD_LETTERS = 3
 
 
 def _moment(value: datetime) -> str:
@@ -327,10 +330,11 @@ def search_offers(db: sqlite_utils.Database, plan: SearchPlan, limit: int = 100)
             break
         rows += read(_match(relevance, tags), limit - len(rows), total)
     partial: set[str] = set()
-    if total < FEW_RESULTS and len(plan.terms) > 1:
+    whole = tuple(t for t in plan.terms if len(" ".join(t.typed)) >= WHOLE_WORD_LETTERS)
+    if total < FEW_RESULTS and len(plan.terms) > 1 and whole:
         # So few: the offers with some of the words follow, those with the most words first. Those
         # already listed are passed over here rather than excluded in the index (faster, for so few).
-        some = _some_of(plan.terms)
+        some = _some_of(whole, len(plan.terms))
         more = _count(db, _match(some[-1], tags), conditions, params) - total
         seen = {row[0] for row in rows}
         for match in some:
@@ -368,11 +372,15 @@ def _conditions(plan: SearchPlan) -> tuple[str, dict[str, object], str]:
         params["category"] = query.category
     if query.bons_plans:
         where.append("o.bon_plan = 1")
+    near = set(Nearness)
     if query.level:
         where.append("o.level = :level")
         params["level"] = query.level.value
+        near &= nearness_of_level(query.level)
     if plan.nearby:
-        where.append(f"o.near <= {int(Nearness.THIS_CMCAS)}")
+        near &= {Nearness.THIS_SLVIE, Nearness.THIS_CMCAS}
+    if near != set(Nearness):  # also lets a walk in nearness order pass over whole tiers
+        where.append(f"o.near IN ({', '.join(str(int(n)) for n in sorted(near))})")
     if query.max_price_cents is not None:
         where.append("o.price_from_cents <= :max_price")
         params["max_price"] = query.max_price_cents
@@ -448,6 +456,8 @@ def _relevance_classes(terms: tuple[Term, ...]) -> list[_Relevance]:
     if not terms:
         return []
     order = ((0, 0), (0, 1), (1, 1), (0, 2), (1, 2), (0, 3), (1, 3))
+    if all(len(" ".join(t.typed)) < WHOLE_WORD_LETTERS for t in terms):
+        order = order[3:]  # one or two letters: the beginning of a word still being typed
     found: list[_Relevance] = []
     for where, form in order:
         match = _all(terms, (_TITLE, _ANYWHERE)[where], _FORMS[form])
@@ -467,10 +477,11 @@ def _exclusive(classes: list[_Relevance]) -> list[str]:
     return found
 
 
-def _some_of(terms: tuple[Term, ...]) -> list[str]:
-    """All the words but one (in any form, anywhere), then all but two, and so on to any one of them."""
+def _some_of(terms: tuple[Term, ...], asked: int) -> list[str]:
+    """All the words asked but one (in any form, anywhere), then all but two, and so on to any one of
+    them. Only whole words count: one or two letters are a word still being typed, found everywhere."""
     return ["(" + " OR ".join(_all(subset, _ANYWHERE, _forgiving) for subset in itertools.combinations(terms, size))
-            + ")" for size in range(len(terms) - 1, 0, -1)]
+            + ")" for size in range(min(len(terms), asked - 1), 0, -1)]
 
 
 def _match(match: str, tags: list[str]) -> str:
@@ -508,6 +519,7 @@ def _fetch(db: sqlite_utils.Database, match: str, conditions: str, params: dict[
     """Result rows; the last column is the row's next session: "START", or "START book:ID" when the
     row's button books it, or "START wait:ID" when it asks for its waiting list."""
     source, extra = _source(match, walk)
+    # The page is chosen first, then only its rows read their next session.
     return db.execute(
         f"""
         SELECT o.id, o.title, o.summary, o.category, o.level, o.location, o.price_from_cents,
@@ -517,10 +529,10 @@ def _fetch(db: sqlite_utils.Database, match: str, conditions: str, params: dict[
                                               WHEN s.site_taken < s.site_allocation THEN 'book:' || s.id
                                               ELSE '' END
                 FROM sessions s WHERE {session_condition} ORDER BY s.start LIMIT 1) AS next_session
-        FROM {source}
-        WHERE {conditions}{extra}
+        FROM (SELECT o.num FROM {source} WHERE {conditions}{extra}
+              ORDER BY o.near, o.next_start, o.num LIMIT {int(limit)}) page
+        CROSS JOIN offers o ON o.num = page.num
         ORDER BY o.near, o.next_start, o.num
-        LIMIT {int(limit)}
         """,
         {**params, "match": match} if match else params,
     ).fetchall()

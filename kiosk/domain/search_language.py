@@ -61,8 +61,12 @@ def stems(folded_words: list[str]) -> list[str]:
     stemmer = getattr(_stemmers, "french", None)
     if stemmer is None:
         stemmer = _stemmers.french = Stemmer.Stemmer("french")
-    result: list[str] = stemmer.stemWords(folded_words)
-    return result
+    return [_plural(stem) for stem in stemmer.stemWords(folded_words)]
+
+
+def _plural(stem: str) -> str:
+    """Snowball's French keeps the plural of words ending in o or u: "colos", "vélos", "jeux", "ados"."""
+    return stem[:-1] if len(stem) >= 4 and stem[-1] in "sx" and stem[-2] in "ou" else stem
 
 
 def index_words(*texts: str) -> list[str]:

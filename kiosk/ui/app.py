@@ -19,7 +19,7 @@ from kiosk.ui.main_window import MainWindow
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import apply_style
 from sync.credential import load_credential
-from sync.demo import DemoCentreError, start_demo_centre
+from kiosk.demo.centre import DemoCentreError, start_demo_centre
 from sync.worker import SyncWorker
 
 

@@ -44,7 +44,7 @@ def _run(args: argparse.Namespace) -> int:
     from kiosk.logs import qt_messages_in_log
 
     if args.demo:
-        from kiosk.demo.centre import require_central_server
+        from sync.server import require_central_server
 
         require_central_server()  # before any window: the demo is the kiosk and its centre
 

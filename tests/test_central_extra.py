@@ -78,7 +78,17 @@ def test_the_demo_without_the_central_server_says_how_to_install_it(without_cent
     result = run_without_central(without_central, "-m", "kiosk", "run", "--demo", "--windowed",
                                  "--data-dir", str(tmp_path / "data"))
     assert result.returncode == 2
+    assert_says_how_to_install_the_central_server(result)
+    assert not (tmp_path / "data" / DATABASE_FILE).exists()  # stopped before opening the kiosk
+
+
+def test_serving_the_centre_without_it_installed_says_how_to_install_it(without_central, tmp_path):
+    result = run_without_central(without_central, "-m", "sync.server.cli", "--db", str(tmp_path / "c.sqlite3"))
+    assert_says_how_to_install_the_central_server(result)
+
+
+def assert_says_how_to_install_the_central_server(result: subprocess.CompletedProcess[str]) -> None:
+    assert result.returncode == 2
     assert "pip install 'slvie-kiosk[central]'" in result.stderr
     assert "serveur central de référence" in result.stderr and "reference central server" in result.stderr
     assert "Traceback" not in result.stderr
-    assert not (tmp_path / "data" / DATABASE_FILE).exists()  # stopped before opening the kiosk

@@ -7,7 +7,6 @@ service talks to the real centre. It runs in its own process, so nothing here im
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import socket
 import subprocess
@@ -30,7 +29,7 @@ START_TIMEOUT = 20.0
 
 
 class DemoCentreError(KioskError):
-    """The demo's central server is not installed (the demo stops), or could not be started (it runs offline)."""
+    """The demo's central server could not be started; the kiosk runs on without it."""
 
 
 @dataclass
@@ -44,18 +43,6 @@ class DemoCentre:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
-
-
-def require_central_server() -> None:
-    """Say plainly how to install the reference central server when it is not installed."""
-    missing = [name for name in ("fastapi", "uvicorn") if importlib.util.find_spec(name) is None]
-    if missing:
-        raise DemoCentreError(
-            "La démonstration a besoin du serveur central de référence, qui n'est pas installé. "
-            "Installez-le avec : pip install 'slvie-kiosk[central]' (ou lancez ./run.sh demo, qui l'installe).",
-            "The demo needs the reference central server, which is not installed. "
-            "Install it with: pip install 'slvie-kiosk[central]' (or use ./run.sh demo, which installs it).",
-        )
 
 
 def _central(*args: str, db: Path) -> subprocess.CompletedProcess:

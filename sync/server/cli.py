@@ -28,6 +28,7 @@ from datetime import datetime
 from pathlib import Path
 
 from kiosk.errors import KioskError
+from sync.server import require_central_server
 
 ID = re.compile(r"^[A-Za-z0-9_.:-]{1,40}$")
 DEFAULT_PORT = 8765
@@ -115,14 +116,16 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command == "openapi":
-        return _openapi(args)
-    if args.db is None:
-        parser.error("--db PATH is required")
-    for name in ("seats", "capacity", "offers", "days"):
-        if getattr(args, name, 0) is not None and getattr(args, name, 0) < 0:
-            parser.error(f"--{name} must be >= 0")
     try:
+        if args.command in ("openapi", None):  # None: serve
+            require_central_server()
+        if args.command == "openapi":
+            return _openapi(args)
+        if args.db is None:
+            parser.error("--db PATH is required")
+        for name in ("seats", "capacity", "offers", "days"):
+            if getattr(args, name, 0) is not None and getattr(args, name, 0) < 0:
+                parser.error(f"--{name} must be >= 0")
         from sync.server.db import Database
 
         db = Database(args.db)

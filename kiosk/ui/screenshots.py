@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kiosk.config import DisplaySettings, KioskConfig, PrinterSettings, SiteSettings
-from kiosk.demo_households import DEMO_PIN
+from kiosk.demo.households import DEMO_PIN
 from kiosk.domain.search import OfferQuery
 from kiosk.errors import DataDirError
 
@@ -72,7 +72,7 @@ def walk_screens(window, services, shot, card: str) -> None:
 
 def walk_staff_screens(window, shot) -> None:
     """Assisted mode, from the sign-in to the way out (demo correspondent Sophie Durand)."""
-    from kiosk.demo_staff import badge_number
+    from kiosk.demo.staff import badge_number
     from kiosk.domain.concierge import RequestState
     from kiosk.ui.queue import QueueCard
 

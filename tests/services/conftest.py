@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import DEMO_CATALOG, KioskConfig
+from kiosk.config import KioskConfig
+from kiosk.demo import DEMO_CATALOG
 from kiosk.services.assisted import AssistedService
 from kiosk.services.concierge import ConciergeRequests
 from kiosk.services.context import open_services

@@ -15,7 +15,7 @@ from PySide6.QtCore import QPoint, QRect, QSize
 from PySide6.QtGui import QAccessible, QFontInfo, QImage
 from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QAbstractScrollArea, QLabel, QLineEdit, QWidget
 
-from kiosk.demo_staff import badge_number
+from kiosk.demo.staff import badge_number
 from kiosk.domain.concierge import RequestState
 from kiosk.ui.queue import QueueCard
 from kiosk.ui.theme import HIGH_CONTRAST, STANDARD, Palette, Theme, larger_text_scale

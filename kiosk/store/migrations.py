@@ -290,12 +290,24 @@ MIGRATION_6_BOOKING_NEWS = [
     "UPDATE bookings SET told_state = state",
 ]
 
+# A person asked for help: a call to a correspondent, or a ticket to finish later. Where they were,
+# never who they are (the correspondent identifies them by card when taking over).
+MIGRATION_7_HELP_REQUESTS = [
+    """
+    CREATE TABLE help_requests (
+        help_id TEXT PRIMARY KEY, kind TEXT NOT NULL, screen TEXT NOT NULL, subject_id TEXT, session_id TEXT,
+        made_at TEXT NOT NULL, expires_at TEXT NOT NULL, closed_at TEXT, closed_by TEXT
+    )
+    """,
+    "CREATE INDEX help_requests_open ON help_requests (expires_at) WHERE closed_at IS NULL",
+]
+
 # Search that reads French (#15): the index holds the stems of the offer's words (made in Python by
 # kiosk.domain.search_language, which SQL cannot do), so it is made anew here, empty, and filled from
 # the offers by kiosk.store.catalog.prepare_search. `near` says how near an offer is to this kiosk's
 # site (kiosk.domain.search.Nearness) so that results and browsing walk an index in that order.
 # `search_words` lists the words the offer uses, to forgive a typo and to suggest a word.
-MIGRATION_7_FRENCH_SEARCH = [
+MIGRATION_8_FRENCH_SEARCH = [
     "DROP TABLE offers_fts",
     """
     CREATE VIRTUAL TABLE offers_fts USING fts5(
@@ -323,5 +335,6 @@ MIGRATIONS: list[list[str]] = [
     MIGRATION_4_OUTBOX_SUBJECT_INDEXES,
     MIGRATION_5_PRICES_IN_THE_OFFER,
     MIGRATION_6_BOOKING_NEWS,
-    MIGRATION_7_FRENCH_SEARCH,
+    MIGRATION_7_HELP_REQUESTS,
+    MIGRATION_8_FRENCH_SEARCH,
 ]

@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from kiosk.config import DEMO_CATALOG
+from kiosk.demo import DEMO_CATALOG
+from kiosk.demo.seeding import seed_demo_catalog
 from kiosk.domain.search import OfferQuery, OfferSummary
-from kiosk.services.catalog import CatalogService, seed_demo_catalog
+from kiosk.services.catalog import CatalogService
 from kiosk.store.database import DATABASE_FILE, open_database
 
 DEMO_DAY = datetime(2026, 11, 23, 9, 0)

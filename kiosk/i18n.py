@@ -209,9 +209,26 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Plus de {count} activités : ajoutez un mot pour trouver plus vite",
         "More than {count} activities: add a word to narrow the list",
     ),
-    "list.empty.hint": (
-        "Essayez un autre mot, ou enlevez des filtres.",
-        "Try another word, or remove some filters.",
+    "list.count.partial": (
+        "Aucune activité n'a tous vos mots : {count} en ont une partie",
+        "No activity has all your words: {count} have some of them",
+    ),
+    "list.count.some": (
+        "{full} avec tous vos mots, puis {count} avec une partie de vos mots",
+        "{full} with all your words, then {count} with some of them",
+    ),
+    "list.empty.title": ("Aucune activité ne correspond à « {text} ».", "No activity matches “{text}”."),
+    "list.empty.title.filters": ("Aucune activité ne correspond à ces filtres.", "No activity matches these filters."),
+    "list.empty.suggest": ("Vouliez-vous dire :", "Did you mean:"),
+    "list.empty.filters": (
+        "Des filtres sont choisis : enlevez-les pour voir plus d'activités.",
+        "Some filters are chosen: remove them to see more activities.",
+    ),
+    "list.empty.filters.clear": ("Enlever les filtres", "Remove the filters"),
+    "list.empty.categories": ("Ou parcourez une catégorie :", "Or browse a category:"),
+    "list.empty.help": (
+        "Vous ne trouvez pas ? Un correspondant peut chercher avec vous.",
+        "Cannot find it? A correspondent can search with you.",
     ),
     "list.from_price": ("à partir de {price}", "from {price}"),
     "list.book": ("Réserver", "Book"),

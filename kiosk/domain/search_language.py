@@ -24,7 +24,8 @@ _WORD = re.compile(r"[^\W_]+")
 # Ligatures NFKD leaves whole: "Restos du Cœur" is typed "coeur".
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
 # Words that carry no meaning of their own in a search ("chateaux de la loire" needs neither "de" nor "la").
-STOPWORDS = frozenset("a au aux avec ce ces d de des du en et l la le les ou par pour sur un une".split())
+STOPWORDS = frozenset({"a", "au", "aux", "avec", "ce", "ces", "d", "de", "des", "du", "en", "et", "l", "la", "le",
+                       "les", "ou", "par", "pour", "sur", "un", "une"})
 # Typos are forgiven in words this long, up to this many wrong, missing, extra or swapped letters.
 FUZZY_MIN_LETTERS = 5
 FUZZY_MAX_EDITS = 2

@@ -15,7 +15,7 @@ from kiosk.config import SEARCH_FILTER_WORDS, SEARCH_SYNONYMS, SiteSettings
 from kiosk.domain.catalog import Catalog, Category, ConciergeService, Offer, parse_catalog
 from kiosk.domain.search import OfferQuery, SearchResult, Site, plan_search, spelling_suggestions
 from kiosk.domain.search_language import Synonyms, Vocabulary, parse_synonyms
-from kiosk.errors import CatalogError, KioskError
+from kiosk.errors import CatalogError, ConfigError, KioskError
 from kiosk.store import catalog as catalog_store
 from kiosk.store.state import read_state
 
@@ -25,18 +25,26 @@ MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
 
 @functools.cache
 def everyday_vocabulary() -> Synonyms:
-    """The reviewed synonyms and filter words (assets/search/), read once."""
-    return parse_synonyms(SEARCH_SYNONYMS.read_text(encoding="utf-8"), SEARCH_FILTER_WORDS.read_text(encoding="utf-8"))
+    """The reviewed synonyms and filter words (assets/search/), read once; ConfigError if they cannot be."""
+    try:
+        return parse_synonyms(SEARCH_SYNONYMS.read_text(encoding="utf-8"),
+                              SEARCH_FILTER_WORDS.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as problem:
+        raise ConfigError(
+            f"Les listes de mots de la recherche ({SEARCH_SYNONYMS.parent}) ne peuvent pas être lues : {problem}.",
+            f"The search's word lists ({SEARCH_SYNONYMS.parent}) cannot be read: {problem}.",
+        ) from None
 
 
 class CatalogService:
     def __init__(self, db: sqlite_utils.Database, clock: Callable[[], datetime] = datetime.now,
-                 site: SiteSettings = SiteSettings()):
+                 site: SiteSettings | None = None):
         self._db = db
         self._clock = clock
         self._synonyms = everyday_vocabulary()
         self._vocabulary = Vocabulary([])
         self._vocabulary_stamp = -1
+        site = site or SiteSettings()  # the demo's site
         catalog_store.prepare_search(db, Site(site.slvie, site.cmcas))
 
     def categories(self) -> list[Category]:

@@ -173,6 +173,10 @@ def _write_offers(db: sqlite_utils.Database, offers: list[tuple[int, Offer]], as
     )
 
 
+# id, title, summary, category, level, location, price, bon plan, discount, next session (see _fetch)
+ResultRow = tuple[str, str, str, str, str, str, int, int, int | None, str | None]
+
+
 class IndexRow(NamedTuple):
     """What the search index is made from, for one offer (from an Offer, or from its row)."""
 
@@ -236,7 +240,7 @@ def prepare_search(db: sqlite_utils.Database, site: Site) -> None:
 
 def search_vocabulary_stamp(db: sqlite_utils.Database) -> int:
     """Grows whenever a word is added to the vocabulary (ids are never reused)."""
-    return db.execute("SELECT coalesce(max(id), 0) FROM search_words").fetchone()[0]
+    return int(db.execute("SELECT coalesce(max(id), 0) FROM search_words").fetchone()[0])
 
 
 def search_vocabulary(db: sqlite_utils.Database) -> Vocabulary:
@@ -314,7 +318,7 @@ def search_offers(db: sqlite_utils.Database, plan: SearchPlan, limit: int = 100)
     tags = _filter_tags(plan)
     classes = _relevance_classes(plan.terms)
 
-    def read(match: str, count: int, among: int) -> list[tuple]:
+    def read(match: str, count: int, among: int) -> list[ResultRow]:
         """The first `count` rows of a class, from a search that matched `among` offers in all."""
         walk = bool(match) and among > COUNT_CAP and _index_count(db, match) > COUNT_CAP
         return _fetch(db, match, conditions, params, session_condition, count, walk)
@@ -324,7 +328,7 @@ def search_offers(db: sqlite_utils.Database, plan: SearchPlan, limit: int = 100)
         total = _count(db, match, conditions, params)
         return _result(read(match, limit, total) if total else [], total, set())
     total = _count(db, _match(classes[-1].match, tags), conditions, params)  # the last holds all the others
-    rows = []
+    rows: list[ResultRow] = []
     for relevance in _exclusive(classes) if total else []:
         if len(rows) >= limit:
             break
@@ -347,7 +351,7 @@ def search_offers(db: sqlite_utils.Database, plan: SearchPlan, limit: int = 100)
     return _result(rows, total, partial)
 
 
-def _result(rows: list[tuple], total: int, partial: set[str]) -> SearchResult:
+def _result(rows: list[ResultRow], total: int, partial: set[str]) -> SearchResult:
     offers = []
     for (offer_id, title, summary, category, level, location, price, bon_plan, discount, next_session) in rows:
         start, _, action = (next_session or "").partition(" ")
@@ -455,7 +459,7 @@ def _relevance_classes(terms: tuple[Term, ...]) -> list[_Relevance]:
     it is left out; the last one holds all the others."""
     if not terms:
         return []
-    order = ((0, 0), (0, 1), (1, 1), (0, 2), (1, 2), (0, 3), (1, 3))
+    order: tuple[tuple[int, int], ...] = ((0, 0), (0, 1), (1, 1), (0, 2), (1, 2), (0, 3), (1, 3))
     if all(len(" ".join(t.typed)) < WHOLE_WORD_LETTERS for t in terms):
         order = order[3:]  # one or two letters: the beginning of a word still being typed
     found: list[_Relevance] = []
@@ -515,12 +519,12 @@ def _index_count(db: sqlite_utils.Database, match: str) -> int:
 
 
 def _fetch(db: sqlite_utils.Database, match: str, conditions: str, params: dict[str, object],
-           session_condition: str, limit: int, walk: bool) -> list[tuple]:
+           session_condition: str, limit: int, walk: bool) -> list[ResultRow]:
     """Result rows; the last column is the row's next session: "START", or "START book:ID" when the
     row's button books it, or "START wait:ID" when it asks for its waiting list."""
     source, extra = _source(match, walk)
     # The page is chosen first, then only its rows read their next session.
-    return db.execute(
+    rows: list[ResultRow] = db.execute(
         f"""
         SELECT o.id, o.title, o.summary, o.category, o.level, o.location, o.price_from_cents,
                o.bon_plan, o.discount_percent,
@@ -536,6 +540,7 @@ def _fetch(db: sqlite_utils.Database, match: str, conditions: str, params: dict[
         """,
         {**params, "match": match} if match else params,
     ).fetchall()
+    return rows
 
 
 def load_offer(db: sqlite_utils.Database, offer_id: str) -> Offer | None:

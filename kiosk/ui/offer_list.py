@@ -299,7 +299,10 @@ class OfferListScreen(QWidget):
         enable_kinetic_scrolling(self.list)
         self.scroll_buttons = ScrollButtons(self.list)
         self.no_results = NoResults(self.categories)
-        self.no_results_page = ScrollingPage(self.no_results)
+        no_results_holder = QWidget()
+        QVBoxLayout(no_results_holder).addWidget(self.no_results)
+        no_results_holder.layout().setContentsMargins(0, 0, 0, 0)
+        self.no_results_page = ScrollingPage(no_results_holder)
         self.no_results_page.hide()
 
         top = QHBoxLayout()

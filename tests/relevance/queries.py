@@ -210,7 +210,14 @@ def demo_catalog_search(data_dir: Path) -> Callable[[str], tuple[OfferSummary, .
     return lambda text: catalog.search(OfferQuery(text=text)).offers
 
 
+def relevance_figures(data_dir: Path) -> dict[str, float]:
+    """The benchmark's figures: the share of queries whose expected offer is in the top 5, and the MRR."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return figures(evaluate(demo_catalog_search(data_dir)))
+
+
 def main() -> None:
+    """`python -m tests.relevance.queries`: the figures, and each query that misses (to tune by)."""
     with tempfile.TemporaryDirectory(prefix="slvie-relevance-") as tmp:
         outcomes = evaluate(demo_catalog_search(Path(tmp)))
     for outcome in outcomes:

@@ -171,7 +171,8 @@ class Vocabulary:
         return at < len(self._sorted) and self._sorted[at].startswith(prefix)
 
     def close_words(self, word: str, limit: int = FUZZY_WORDS, min_letters: int = FUZZY_MIN_LETTERS) -> list[str]:
-        """Words one or two letters away (wrong, missing, extra or swapped), closest first.
+        """The words closest to `word`, one or two letters away (wrong, missing, extra or swapped):
+        "ballade" finds "balade" (one letter) and so not "malade" (two).
 
         Words shorter than FUZZY_MIN_LETTERS (when allowed) are given one letter only.
         """
@@ -179,7 +180,8 @@ class Vocabulary:
             return []
         edits = FUZZY_MAX_EDITS if len(word) >= FUZZY_MIN_LETTERS else 1
         found = extract(word, self._sorted, scorer=OSA.distance, score_cutoff=edits, limit=limit)
-        return [candidate for candidate, _distance, _index in found]
+        closest = min((distance for _candidate, distance, _index in found), default=0)
+        return [candidate for candidate, distance, _index in found if distance == closest]
 
     def stem(self, word: str) -> str:
         return self._entries[word][0]

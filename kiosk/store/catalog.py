@@ -482,10 +482,11 @@ def _exclusive(classes: list[_Relevance]) -> list[str]:
 
 
 def _some_of(terms: tuple[Term, ...], asked: int) -> list[str]:
-    """All the words asked but one (in any form, anywhere), then all but two, and so on to any one of
-    them. Only whole words count: one or two letters are a word still being typed, found everywhere."""
-    return ["(" + " OR ".join(_all(subset, _ANYWHERE, _forgiving) for subset in itertools.combinations(terms, size))
-            + ")" for size in range(min(len(terms), asked - 1), 0, -1)]
+    """All the words asked but one (in any form), in the title then anywhere; then all but two, and
+    so on to any one of them. Only whole words count: one or two letters are a word still being
+    typed, found everywhere."""
+    return ["(" + " OR ".join(_all(subset, columns, _forgiving) for subset in itertools.combinations(terms, size))
+            + ")" for size in range(min(len(terms), asked - 1), 0, -1) for columns in (_TITLE, _ANYWHERE)]
 
 
 def _match(match: str, tags: list[str]) -> str:

@@ -39,7 +39,7 @@ def walk_screens(window, services, shot, card: str) -> None:
     shot("offer_list", lambda: window.show_screen("offers", False))
     shot("offer_list_search", lambda: (offers.search.setText("théâtre"), offers.refresh()))
     shot("offer_list_partial", lambda: (offers.search.setText("théâtre ski"), offers.refresh()))
-    shot("offer_list_nothing", lambda: (offers.search.setText("tricat zzz"), offers.refresh()))
+    shot("offer_list_nothing", lambda: (offers.search.setText("yogo"), offers.refresh()))
     offers.search.clear()
     shot("offer_list_filters", lambda: offers.filters_button.setChecked(True))
     offers.filters_button.setChecked(False)

@@ -209,13 +209,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Plus de {count} activités : ajoutez un mot pour trouver plus vite",
         "More than {count} activities: add a word to narrow the list",
     ),
-    "list.count.partial": (
-        "Aucune activité n'a tous vos mots : {count} en ont une partie",
-        "No activity has all your words: {count} have some of them",
-    ),
+    "list.count.partial": ("{count} avec une partie de vos mots", "{count} with some of your words"),
     "list.count.some": (
-        "{full} avec tous vos mots, puis {count} avec une partie de vos mots",
-        "{full} with all your words, then {count} with some of them",
+        "{full} avec tous vos mots, {count} avec une partie", "{full} with all your words, {count} with some",
     ),
     "list.empty.title": ("Aucune activité ne correspond à « {text} ».", "No activity matches “{text}”."),
     "list.empty.title.filters": ("Aucune activité ne correspond à ces filtres.", "No activity matches these filters."),

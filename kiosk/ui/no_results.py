@@ -6,7 +6,7 @@ categories to browse, the filters to remove when some are chosen, and the way to
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
 from kiosk.domain.catalog import Category
@@ -47,6 +47,8 @@ class NoResults(QFrame):
         for part in (self.message, self.suggest_title, self.suggestions, self.filters_hint, self.clear_filters,
                      self.categories_title, self.category_buttons, self.help_hint, self.help):
             column.addWidget(part)
+        for lone_button in (self.clear_filters, self.help):  # as wide as its words, like the panel's other choices
+            column.setAlignment(lone_button, Qt.AlignmentFlag.AlignLeft)
         column.addStretch(1)
         self.clear_filters.clicked.connect(self.filters_cleared)
         self.help.clicked.connect(self.help_requested)

@@ -270,7 +270,8 @@ class OfferListScreen(QWidget):
         self.result = _NOT_YET
 
         self.title = label(object_name="title")
-        self.count = label(object_name="muted", wrap=False)
+        self.count = label(object_name="muted")  # wraps rather than clips on a narrow screen
+        self.count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.search = QLineEdit()
         self.search.setMaxLength(100)
         self.search.setClearButtonEnabled(False)
@@ -307,8 +308,7 @@ class OfferListScreen(QWidget):
 
         top = QHBoxLayout()
         top.addWidget(self.title)
-        top.addStretch(1)
-        top.addWidget(self.count)
+        top.addWidget(self.count, 1)
         search_row = QHBoxLayout()
         search_row.addWidget(self.search, 1)
         search_row.addWidget(self.clear_button)

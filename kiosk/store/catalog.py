@@ -55,6 +55,7 @@ def replace_catalog(db: sqlite_utils.Database, catalog: Catalog, as_of: datetime
         _write_offers(db, list(enumerate(catalog.offers, start=1)), as_of)
         _write_services(db, catalog.concierge_services)
         write_state(db, "catalog_as_of", _moment(as_of))
+        write_state(db, "search_index", SEARCH_RULES_VERSION)  # every offer was just indexed by these rules
 
 
 def upsert_categories(db: sqlite_utils.Database, categories: list[Category]) -> None:

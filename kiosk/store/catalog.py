@@ -331,7 +331,7 @@ def search_offers(db: sqlite_utils.Database, plan: SearchPlan, limit: int = 100)
     total = _count(db, _match(classes[-1].match, tags), conditions, params)  # the last holds all the others
     rows: list[ResultRow] = []
     for relevance in _exclusive(classes) if total else []:
-        if len(rows) >= limit:
+        if len(rows) >= min(total, limit):  # the page is full, or every match is on it
             break
         rows += read(_match(relevance, tags), limit - len(rows), total)
     partial: set[str] = set()
@@ -342,7 +342,9 @@ def search_offers(db: sqlite_utils.Database, plan: SearchPlan, limit: int = 100)
         some = _some_of(whole, len(plan.terms))
         more = _count(db, _match(some[-1], tags), conditions, params) - total
         seen = {row[0] for row in rows}
-        for match in some:
+        for match in some if more else []:
+            if len(rows) >= limit:
+                break
             for row in read(_match(match, tags), limit + len(seen), more):
                 if row[0] not in seen and len(rows) < limit:
                     rows.append(row)

@@ -209,6 +209,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Plus de {count} activités : ajoutez un mot pour trouver plus vite",
         "More than {count} activities: add a word to narrow the list",
     ),
+    "list.partial": ("Une partie de vos mots", "Some of your words"),
     "list.count.partial": ("{count} avec une partie de vos mots", "{count} with some of your words"),
     "list.count.some": (
         "{full} avec tous vos mots, {count} avec une partie", "{full} with all your words, {count} with some",

@@ -63,7 +63,8 @@ class OfferListModel(QAbstractListModel):
             return None
         offer = self.offers[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return f"{offer.title}. {offer.summary}. {self._price(offer)}"
+            partial = f". {self.texts('list.partial')}" if offer.partial else ""
+            return f"{offer.title}. {offer.summary}. {self._price(offer)}{partial}"
         if role == SummaryRole:
             return offer
         return None
@@ -146,6 +147,8 @@ class OfferDelegate(QStyledItemDelegate):
         where_when = offer.location
         if offer.next_start:
             where_when = f"{offer.location} · {texts('list.next_date', date=texts.day(offer.next_start))}"
+        if offer.partial:  # listed after those with every word: say why it is here
+            where_when = f"{texts('list.partial')} · {where_when}"
         for row, (font, colour, text) in enumerate((
             (title_font, palette.text, offer.title),
             (body_font, palette.muted, offer.summary),

@@ -75,6 +75,8 @@ def test_nothing_matches_says_so_and_offers_a_way_on(qtbot, window):
     offers.refresh()
     assert offers.count.text().endswith("avec une partie de vos mots")
     assert all(o.partial for o in offers.model.offers)
+    spoken = offers.model.data(offers.model.index(0), Qt.ItemDataRole.AccessibleTextRole)
+    assert spoken.endswith("Une partie de vos mots")
 
     offers.search.setText("pscine")
     offers.refresh()

@@ -162,9 +162,6 @@ class SearchPlan:
     audience: tuple[str, ...] = ()
     nearby: bool = False
 
-    def has_typos(self) -> bool:
-        return any(t.fuzzy for t in self.terms)
-
 
 def plan_search(query: OfferQuery, now: datetime, synonyms: Synonyms, vocabulary: Vocabulary) -> SearchPlan:
     typed = words(query.text[:MAX_QUERY_CHARS])

@@ -163,9 +163,6 @@ class Vocabulary:
         self._entries = {word: (stem, shown) for word, stem, shown in entries}
         self._sorted = sorted(self._entries)
 
-    def __len__(self) -> int:
-        return len(self._entries)
-
     def has_prefix(self, prefix: str) -> bool:
         at = bisect.bisect_left(self._sorted, prefix)
         return at < len(self._sorted) and self._sorted[at].startswith(prefix)

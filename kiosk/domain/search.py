@@ -229,6 +229,13 @@ def _terms(content: list[str], synonyms: Synonyms, vocabulary: Vocabulary) -> tu
     return tuple(terms)
 
 
+def typed_exactly(title: str, terms: tuple[Term, ...]) -> bool:
+    """Whether a title has every word as it was typed (accents and case aside), not only their stems."""
+    title_words = words(title)
+    return all(any(title_words[at:at + len(t.typed)] == list(t.typed) for at in range(len(title_words)))
+               for t in terms)
+
+
 def spelling_suggestions(text: str, vocabulary: Vocabulary, limit: int = 3) -> list[str]:
     """Queries a letter or two away from `text` in words the offer uses, closest first ("Vouliez-vous dire…")."""
     typed = words(text[:MAX_QUERY_CHARS])

@@ -29,6 +29,7 @@ from kiosk.domain.search import (
     nearness,
     nearness_of_level,
     search_entry,
+    typed_exactly,
 )
 from kiosk.domain.search_language import SEARCH_RULES_VERSION, IndexedText, Vocabulary
 from kiosk.store.database import transaction
@@ -330,10 +331,15 @@ def search_offers(db: sqlite_utils.Database, plan: SearchPlan, limit: int = 100)
         return _result(read(match, limit, total) if total else [], total, set())
     total = _count(db, _match(classes[-1].match, tags), conditions, params)  # the last holds all the others
     rows: list[ResultRow] = []
-    for relevance in _exclusive(classes) if total else []:
+    for number, relevance in enumerate(_exclusive(classes) if total else []):
         if len(rows) >= min(total, limit):  # the page is full, or every match is on it
             break
-        rows += read(_match(relevance, tags), limit - len(rows), total)
+        found = read(_match(relevance, tags), limit - len(rows), total)
+        if number == 0 and len(found) < limit:
+            # The whole first class is here (every word, or its stem, in the title): the titles with
+            # the words as typed come first ("randonnées" before "Randonnée"). The index holds stems only.
+            found.sort(key=lambda row: not typed_exactly(row[1], plan.terms))
+        rows += found
     partial: set[str] = set()
     whole = tuple(t for t in plan.terms if len(" ".join(t.typed)) >= WHOLE_WORD_LETTERS)
     if total < FEW_RESULTS and len(plan.terms) > 1 and whole:

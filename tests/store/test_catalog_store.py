@@ -219,6 +219,15 @@ def test_relevance_comes_before_nearness(tmp_path):
     assert (both[0].id, both[0].partial) == ("BIKE", False) and all(o.partial for o in both[1:])
 
 
+def test_a_word_as_typed_comes_before_its_other_forms(tmp_path):
+    from tests.factories import offer, session
+
+    db = offer_db(tmp_path, [offer("SINGULAR", "Randonnée en montagne", sessions=[session("SINGULAR-S", days=1)]),
+                             offer("PLURAL", "Randonnées au lac", sessions=[session("PLURAL-S", days=9)])])
+    assert ids(db, text="randonnées") == ["PLURAL", "SINGULAR"]
+    assert ids(db, text="randonnee") == ["SINGULAR", "PLURAL"]
+
+
 def test_exact_words_come_before_forgiven_typos(tmp_path):
     from tests.factories import offer
 

@@ -19,6 +19,7 @@ from kiosk.domain.search import (
     plan_search,
     search_entry,
     spelling_suggestions,
+    typed_exactly,
 )
 from kiosk.domain.search_language import Vocabulary, fold, index_text, parse_synonyms, stems, words
 from kiosk.services.catalog import everyday_vocabulary
@@ -113,6 +114,11 @@ def test_day_words_bound_the_dates():
 
 def test_a_huge_query_is_cut_not_refused():
     assert len(plan("théâtre cinéma " * 2000).terms) == MAX_TERMS
+
+
+def test_a_title_has_the_words_as_typed_or_only_their_stems():
+    assert typed_exactly("Randonnées au lac", plan("randonnees lac").terms)
+    assert not typed_exactly("Randonnée en montagne", plan("randonnées").terms)
 
 
 def test_suggestions_are_words_the_offer_uses_written_as_it_writes_them():

@@ -43,7 +43,7 @@ def _enroll(args: argparse.Namespace) -> int:
     try:
         enrolment = client.enroll(args.code.strip(), args.name)
     except CentralError as error:
-        raise SyncCommandError(f"Inscription refusée : {error.fr}", f"Enrolment refused: {error.en}") from None
+        raise SyncCommandError("error.sync.cli.enrolment_refused", error=error) from None
     finally:
         client.close()
     save_credential(data_dir, Credential(args.server, enrolment.kiosk_id, enrolment.site_id, enrolment.token))
@@ -57,10 +57,7 @@ def _sync_once(args: argparse.Namespace) -> int:
     data_dir = prepare_data_dir(args.data_dir or default_data_dir())
     credential = load_credential(data_dir)
     if credential is None:
-        raise SyncCommandError(
-            "Cette borne n'est pas inscrite : lancez d'abord « slvie-kiosk enroll ».",
-            "This kiosk is not enrolled: run 'slvie-kiosk enroll' first.",
-        )
+        raise SyncCommandError("error.sync.cli.kiosk_enrolled_run_slvie")
     db = open_database(data_dir / DATABASE_FILE)
     client = CentralClient(credential.server, credential.token, ca_bundle=config.central.ca_bundle or None,
                            deadline=config.central.request_deadline_seconds)
@@ -68,7 +65,7 @@ def _sync_once(args: argparse.Namespace) -> int:
         key = public_key_pem(load_or_create_signing_key(data_dir))
         report = SyncEngine(db, client, voucher_key=key).run_cycle()
     except CentralError as error:
-        raise SyncCommandError(f"Synchronisation impossible : {error.fr}", f"Sync failed: {error.en}") from None
+        raise SyncCommandError("error.sync.cli.sync_failed", error=error) from None
     finally:
         client.close()
     waiting = counts(db)

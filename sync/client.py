@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import requests
 
+from kiosk.i18n import Said
 from sync.deadline import Deadline, DeadlineAdapter
 
 API_PREFIX = "/v1"
@@ -29,6 +30,10 @@ class CentralError(Exception):
         super().__init__(message)
         self.fr = fr or message
         self.en = en or message
+
+    def message(self, language: str) -> str:
+        """What the centre said, in `language` (it speaks French and English)."""
+        return Said(self.fr, self.en).message(language)
 
 
 class TransientError(CentralError):

@@ -58,6 +58,7 @@ from sync.answers import check_results, is_reason
 from sync.backoff import retry_delay
 from sync.client import CentralClient, RequestRefused
 from sync.page_checks import first_problem
+from kiosk.i18n import Said
 
 log = logging.getLogger(__name__)
 
@@ -308,8 +309,7 @@ class SyncEngine:
             # Validation should have caught it; the page's transaction was rolled back whole.
             log.error("a pulled page could not be written (integrity)")
             raise self._page_failed(cursor, PageRejected(
-                "Page du serveur central refusée : la base de la borne ne peut pas l'enregistrer.",
-                "Page from the centre refused: the kiosk's database cannot store it.")) from None
+                "error.sync.engine.page_from_centre_refused")) from None
         return result
 
     def _clear_page_trouble(self) -> None:
@@ -328,24 +328,21 @@ class SyncEngine:
             trouble = None
         failures = trouble["failures"] + 1 if trouble else 1
         now = self.clock()
-        fr, en = refused.fr, refused.en
         if failures >= STUCK_AFTER:
-            fr = (f"La même page du serveur central a été refusée {failures} fois ; la borne ne reçoit plus les "
-                  f"mises à jour du centre, mais continue d'envoyer ses opérations. Prévenez l'informatique. ({fr})")
-            en = (f"The same page from the centre was refused {failures} times; the kiosk no longer receives the "
-                  f"centre's updates, but still sends its operations. Tell IT. ({en})")
+            refused = PageRejected("error.sync.engine.page_stuck", failures=failures, problem=refused)
+        fr, en = refused.fr, refused.en
         next_try = now + timedelta(seconds=retry_delay(failures)) if failures >= STUCK_AFTER else now
         with transaction(self.db):
             write_state(self.db, "sync_page_trouble", json.dumps(
                 {"cursor": cursor, "failures": failures, "stuck": failures >= STUCK_AFTER,
                  "since": (trouble or {}).get("since", now.isoformat()),
                  "next_try": next_try.isoformat(), "fr": fr, "en": en}, ensure_ascii=False))
-        return PageRejected(fr, en)
+        return refused
 
     def _validate_page(self, page: dict, cursor: int) -> Page:
         def bad(fr: str, en: str) -> PageRejected:
             log.error("pulled page refused: %s", en)
-            return PageRejected(f"Page du serveur central refusée : {fr}.", f"Page from the centre refused: {en}.")
+            return PageRejected("error.sync.engine.page_refused", what=Said(fr, en))
 
         items, next_cursor, more = page.get("changes"), page.get("cursor"), page.get("more")
         tiers, epoch = page.get("price_tiers", 7), page.get("epoch")
@@ -380,8 +377,7 @@ class SyncEngine:
             if data is None:
                 parsed.append((kind, item["id"], None))
                 continue
-            reader = DocumentReader(data, f"{kind}[{index}]", PageRejected,
-                                    "Page du serveur central refusée", "Page from the centre refused")
+            reader = DocumentReader(data, f"{kind}[{index}]", PageRejected, "error.document.refused.page")
             if kind == "category":
                 value = parse_category(reader)
                 category_ids.add(value.id)
@@ -412,8 +408,7 @@ class SyncEngine:
         problem = first_problem(self.db, parsed)
         if problem:
             log.error("pulled page refused: %s", problem[1])
-            raise PageRejected(f"Page du serveur central refusée : {problem[0]}.",
-                               f"Page from the centre refused: {problem[1]}.")
+            raise PageRejected("error.sync.engine.page_from_centre_refused_2", problem=Said(problem[0], problem[1]))
         return Page(parsed, next_cursor, more, tiers, epoch)
 
     def _apply_page(self, page: Page) -> None:
@@ -460,15 +455,15 @@ def _parse_booking(r: DocumentReader) -> dict:
     try:
         uuid.UUID(booking_id)
     except ValueError:
-        raise r.fail("booking_id", "n'est pas un identifiant valable", "is not a valid id") from None
+        raise r.fail("booking_id", "error.document.valid_id") from None
     participants = r.value.get("participants")
     if not isinstance(participants, list) or not 1 <= len(participants) <= 99 or \
             not all(isinstance(p, str) and 0 < len(p) <= 40 for p in participants):
-        raise r.fail("participants", "est malformé", "is malformed")
+        raise r.fail("participants", "error.document.malformed")
     reason = r.value.get("reason")
     if reason is not None and not (isinstance(reason, dict) and all(
             isinstance(reason.get(k), str) and len(reason[k]) <= 400 for k in ("fr", "en"))):
-        raise r.fail("reason", "est malformé", "is malformed")
+        raise r.fail("reason", "error.document.malformed")
     return {
         "booking_id": booking_id,
         "session_id": r.identifier("session_id"),
@@ -486,14 +481,14 @@ def _parse_request(r: DocumentReader) -> ConciergeRequest:
     try:
         uuid.UUID(request_id)
     except ValueError:
-        raise r.fail("request_id", "n'est pas un identifiant valable", "is not a valid id") from None
+        raise r.fail("request_id", "error.document.valid_id") from None
     answers = r.value.get("answers")
     if not isinstance(answers, dict) or len(answers) > 20 or not all(
             isinstance(k, str) and len(k) <= 40 and _is_answer(v) for k, v in answers.items()):
-        raise r.fail("answers", "est malformé", "is malformed")
+        raise r.fail("answers", "error.document.malformed")
     reason = r.value.get("reason")
     if reason is not None and not is_reason(reason):
-        raise r.fail("reason", "est malformé", "is malformed")
+        raise r.fail("reason", "error.document.malformed")
     collect_on = r.value.get("collect_on")
     if collect_on is not None:
         collect_on = r.day("collect_on")
@@ -508,7 +503,7 @@ def _parse_request(r: DocumentReader) -> ConciergeRequest:
         try:
             moments.append(datetime.strptime(r.text(key, 19, 19), "%Y-%m-%dT%H:%M:%S"))
         except ValueError:
-            raise r.fail(key, "doit être une date AAAA-MM-JJTHH:MM:SS", "must be a YYYY-MM-DDTHH:MM:SS moment") from None
+            raise r.fail(key, "error.document.must_yyyy_mm_ddthh_2") from None
     return ConciergeRequest(
         request_id=request_id,
         site_id=r.identifier("site_id"),

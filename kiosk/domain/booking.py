@@ -72,28 +72,16 @@ def quote_booking(
     With `waitlist`, a date without enough places left gives a place on its waiting list (the
     centre confirms it if places free up) instead of a refusal."""
     if not participants:
-        raise BookingRefused("Choisissez au moins une personne.", "Choose at least one person.")
+        raise BookingRefused("error.booking.choose_at_least_one")
     if len(participants) > MAX_PARTICIPANTS:
-        raise BookingRefused(
-            f"Une réservation compte {MAX_PARTICIPANTS} personnes au plus : faites-en deux.",
-            f"A booking holds at most {MAX_PARTICIPANTS} people: make two.",
-        )
+        raise BookingRefused("error.booking.booking_holds_at_most", max_participants=MAX_PARTICIPANTS)
     if session.has_started(now):
-        raise BookingRefused(
-            "Cette date est passée : choisissez une autre date.",
-            "This date has passed: choose another date.",
-        )
+        raise BookingRefused("error.booking.date_has_passed_choose")
     for person in participants:
         if household.member(person.person_id) is None:
-            raise BookingRefused(
-                f"{person.first_name} ne fait pas partie de ce foyer.",
-                f"{person.first_name} is not a member of this household.",
-            )
+            raise BookingRefused("error.booking.member_household", first_name=person.first_name)
         if person.person_id in already_booked:
-            raise BookingRefused(
-                f"{person.first_name} a déjà une place à cette date.",
-                f"{person.first_name} already has a place on this date.",
-            )
+            raise BookingRefused("error.booking.already_has_place_on", first_name=person.first_name)
         _check_age(offer, session, person)
     seats = len(participants)
     if offer.booking_mode == BookingMode.REQUEST:
@@ -101,10 +89,7 @@ def quote_booking(
     elif session.remaining < seats and waitlist:
         state, holds = BookingState.WAITLISTED, False
     elif session.remaining < seats:
-        raise BookingRefused(
-            "Il n'y a plus assez de places à cette date." if session.remaining else "Cette date est complète.",
-            "There are not enough places left on this date." if session.remaining else "This date is full.",
-        )
+        raise BookingRefused("error.booking.not_enough_places" if session.remaining else "error.booking.date_full")
     elif session.site_remaining >= seats:
         state, holds = BookingState.CONFIRMED, True
     else:
@@ -117,13 +102,11 @@ def _check_age(offer: Offer, session: Session, person: Person) -> None:
     age = person.age_on(session.start.date())
     if offer.age_min is not None and age < offer.age_min:
         raise BookingRefused(
-            f"{person.first_name} aura {age} ans : cette activité est à partir de {offer.age_min} ans.",
-            f"{person.first_name} will be {age}: this activity is from age {offer.age_min}.",
+            "error.booking.will_activity_from_age", first_name=person.first_name, age=age, age_min=offer.age_min,
         )
     if offer.age_max is not None and age > offer.age_max:
         raise BookingRefused(
-            f"{person.first_name} aura {age} ans : cette activité est jusqu'à {offer.age_max} ans.",
-            f"{person.first_name} will be {age}: this activity is up to age {offer.age_max}.",
+            "error.booking.will_activity_up_age", first_name=person.first_name, age=age, age_max=offer.age_max,
         )
 
 
@@ -138,12 +121,9 @@ def cancellation_open(offer: Offer, session: Session, now: datetime) -> bool:
 
 def check_cancellation(booking: Booking, offer: Offer, session: Session, now: datetime) -> None:
     if booking.state not in ACTIVE_STATES:
-        raise BookingRefused("Cette réservation ne peut plus être annulée.", "This booking can no longer be cancelled.")
+        raise BookingRefused("error.booking.booking_can_longer_cancelled")
     if not cancellation_open(offer, session, now):
-        raise BookingRefused(
-            "Le délai d'annulation est passé. Adressez-vous au correspondant SLVie.",
-            "The cancellation deadline has passed. Ask the SLVie correspondent.",
-        )
+        raise BookingRefused("error.booking.cancellation_deadline_has_passed")
 
 
 def decision_message(state: BookingState, title: str, reason_fr: str = "", reason_en: str = "") -> tuple[str, str]:

@@ -81,12 +81,7 @@ def _verify(args: argparse.Namespace) -> int:
         data_dir = _data_dir(args.data_dir, create=False)
         own = load_signing_key(data_dir)
         if own is None:
-            raise SigningKeyError(
-                f"Cette borne n'a pas encore de clé de signature ({data_dir}). "
-                "Indiquez la clé publique de la borne qui a émis le bon avec --public-key.",
-                f"This kiosk has no signing key yet ({data_dir}). "
-                "Give the public key of the kiosk that issued the voucher with --public-key.",
-            )
+            raise SigningKeyError("error.cli.kiosk_has_signing_key", data_dir=data_dir)
         keys = [own.public_key()]
     result = verify_payload(payload, keys)
     if not result.valid:
@@ -115,8 +110,7 @@ def published_keys(centre: str) -> list:
     from kiosk.signing_key import parse_public_key
 
     url = centre.rstrip("/").removesuffix("/v1") + "/v1/voucher-keys"
-    unreachable = KioskError(f"Les clés des bornes n'ont pas pu être lues sur {url}.",
-                             f"The kiosks' keys could not be read from {url}.")
+    unreachable = KioskError("error.cli.kiosks_keys_could_read", url=url)
     try:
         answer = requests.get(url, timeout=10, allow_redirects=False)
         answer.raise_for_status()
@@ -201,8 +195,7 @@ def _sample(args: argparse.Namespace) -> int:
         _write_atomically(payload_path, (payload + "\n").encode("ascii"))
     except OSError as error:
         raise KioskError(
-            f"Le bon d'exemple ne peut pas être écrit dans {outdir} ({error.strerror or error}).",
-            f"The sample voucher cannot be written to {outdir} ({error.strerror or error}).",
+            "error.cli.sample_voucher_written", outdir=outdir, reason=error.strerror or error,
         ) from None
     for path in (*written.values(), payload_path):
         print(path)
@@ -228,18 +221,12 @@ def sample_voucher(site_id: str, now: datetime, catalog_path: Path | None = None
     try:
         document = json.loads(Path(catalog_path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise CatalogError(
-            f"Le catalogue de démonstration {catalog_path} ne peut pas être lu ({error}).",
-            f"The demo catalog {catalog_path} cannot be read ({error}).",
-        ) from None
+        raise CatalogError("error.cli.demo_catalog_read", catalog_path=catalog_path, error=error) from None
     catalog = parse_catalog(document)
     catalog = shift_catalog(catalog, (now.date() - catalog.reference_date).days)
     offer = next((o for o in catalog.offers if o.booking_mode is BookingMode.DIRECT), None)
     if offer is None:
-        raise CatalogError(
-            "Le catalogue de démonstration n'a aucune offre à réservation directe.",
-            "The demo catalog has no directly bookable offer.",
-        )
+        raise CatalogError("error.cli.demo_catalog_has_directly")
     session = next((s for s in offer.sessions if s.start > now), offer.sessions[0])
     return Voucher(
         kind=VoucherKind.BOOKING,

@@ -33,7 +33,7 @@ class BookingService:
         offer = load_offer(self._db, offer_id)
         session = next((s for s in offer.sessions if s.id == session_id), None) if offer else None
         if offer is None or session is None:
-            raise BookingRefused("Cette date n'est plus proposée.", "This date is no longer offered.")
+            raise BookingRefused("error.booking.date_longer_offered")
         participants = [household.member(pid) for pid in participant_ids]
         return quote_booking(offer, session, household, [p for p in participants if p],
                              booking_store.booked_person_ids(self._db, session_id), self._clock(), waitlist)

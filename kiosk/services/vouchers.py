@@ -68,10 +68,7 @@ class VoucherService:
         session = next(s for s in offer.sessions if s.id == booking.session_id)
         state = voucher_state(booking, offer.booking_mode)
         if state is None:
-            raise NoVoucher(
-                "Cette réservation est refusée ou annulée : il n'y a pas de bon à imprimer.",
-                "This booking was refused or cancelled: there is no voucher to print.",
-            )
+            raise NoVoucher("error.vouchers.booking_was_refused_cancelled")
         household = load_household(self._db, booking.household_id)
         names = tuple(household.member(pid).display_name for pid in booking.participants if household.member(pid))
         return Voucher(
@@ -97,10 +94,7 @@ class VoucherService:
         """
         state = pickup_state(request)
         if state is None:
-            raise NoVoucher(
-                "Cette demande est annulée, refusée ou déjà remise : il n'y a pas de ticket à imprimer.",
-                "This request was cancelled, refused or already handed over: there is no ticket to print.",
-            )
+            raise NoVoucher("error.vouchers.request_was_cancelled_refused")
         title = request_title(load_concierge_service(self._db, request.service_id), request, language)
         start = ready_from(form_for(request.service_id), request)
         return Voucher(

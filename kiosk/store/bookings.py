@@ -55,10 +55,7 @@ def _offer_and_session(db: sqlite_utils.Database, offer_id: str, session_id: str
     offer = load_offer(db, offer_id)
     session = next((s for s in offer.sessions if s.id == session_id), None) if offer else None
     if offer is None or session is None:
-        raise UnknownSession(
-            "Cette date n'est plus proposée. Revenez à l'offre pour en choisir une autre.",
-            "This date is no longer offered. Go back to the offer to choose another one.",
-        )
+        raise UnknownSession("error.bookings.date_longer_offered_go")
     return offer, session
 
 
@@ -87,8 +84,7 @@ def create_booking(
         offer, session = _offer_and_session(db, offer_id, session_id)
         participants = [household.member(pid) for pid in participant_ids]
         if any(p is None for p in participants):
-            raise BookingRefused("Une personne choisie ne fait pas partie du foyer.",
-                                 "A chosen person is not a member of the household.")
+            raise BookingRefused("error.bookings.chosen_person_member_household")
         quote = quote_booking(offer, session, household, participants, booked_person_ids(db, session_id), now,
                               waitlist)
         seats = len(participants)
@@ -99,7 +95,7 @@ def create_booking(
                 {"n": seats, "id": session_id},
             ).rowcount
             if taken != 1:  # cannot happen under the write lock; never overbook if it somehow does
-                raise BookingRefused("Ces places viennent d'être prises.", "These places have just been taken.")
+                raise BookingRefused("error.bookings.these_places_have_just")
         booking = Booking(
             booking_id=str(uuid.uuid4()),
             offer_id=offer_id,
@@ -135,7 +131,7 @@ def cancel_booking(db: sqlite_utils.Database, booking_id: str, household_id: str
     with transaction(db):
         booking = load_booking(db, booking_id)
         if booking is None or booking.household_id != household_id:
-            raise BookingRefused("Cette réservation est introuvable.", "This booking cannot be found.")
+            raise BookingRefused("error.bookings.booking_found")
         offer, session = _offer_and_session(db, booking.offer_id, booking.session_id)
         check_cancellation(booking, offer, session, now)
         if booking.holds_site_seats:

@@ -234,10 +234,7 @@ def set_aside(path: Path, now: datetime) -> list[Path]:
                 moved.append(destination)
     except OSError as error:
         raise DatabaseError(
-            f"La base de données {path} est endommagée et n'a pas pu être mise de côté "
-            f"({error.strerror or error}). Prévenez le support informatique.",
-            f"The database {path} is damaged and could not be set aside ({error.strerror or error}). "
-            "Tell IT support.",
+            "error.recovery.database_damaged_could_set", path=path, reason=error.strerror or error,
         ) from None
     return moved
 
@@ -260,10 +257,7 @@ def backup_database(path: Path, label: str, clock: Callable[[], datetime] = date
             copy.close()
     except sqlite3.Error as error:
         partial.unlink(missing_ok=True)
-        raise DatabaseError(
-            f"La base de données {path} n'a pas pu être sauvegardée ({error}). Elle n'a pas été modifiée.",
-            f"The database {path} could not be backed up ({error}). It was left untouched.",
-        ) from None
+        raise DatabaseError("error.recovery.database_could_backed_up", path=path, error=error) from None
     finally:
         source.close()
     os.replace(partial, target)
@@ -305,7 +299,4 @@ def _safe(label: str) -> str:
 
 
 def _unopenable(path: Path, error: sqlite3.Error) -> DatabaseError:
-    return DatabaseError(
-        f"La base de données {path} ne peut pas être ouverte ({error}). Prévenez le support informatique.",
-        f"The database {path} cannot be opened ({error}). Tell IT support.",
-    )
+    return DatabaseError("error.recovery.database_opened_tell_support", path=path, error=error)

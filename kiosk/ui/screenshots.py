@@ -106,8 +106,7 @@ def render_all_screens(outdir: Path, language: str, size: tuple[int, int] = SCRE
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise DataDirError(
-            f"Le dossier {outdir} ne peut pas être créé ({error.strerror or error}).",
-            f"The folder {outdir} cannot be created ({error.strerror or error}).",
+            "error.screenshots.folder_created", outdir=outdir, reason=error.strerror or error,
         ) from None
     from PySide6.QtCore import QThreadPool
 

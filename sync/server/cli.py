@@ -166,7 +166,7 @@ def _revoke(db, args) -> int:
     from sync.server.auth import revoke
 
     if not revoke(db, args.kiosk_id, _now(args)):
-        raise AdminError(f"Kiosque inconnu : {args.kiosk_id}.", f"Unknown kiosk: {args.kiosk_id}.")
+        raise AdminError("error.central.cli.unknown_kiosk", kiosk_id=args.kiosk_id)
     print(f"revoked {args.kiosk_id}")
     return 0
 
@@ -196,8 +196,7 @@ def _load_households(db, args) -> int:
     try:
         text = args.file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise AdminError(f"Le fichier {args.file} ne peut pas être lu ({error}).",
-                         f"The file {args.file} cannot be read ({error}).") from None
+        raise AdminError("error.central.cli.file_read", file=args.file, error=error) from None
     _print_summary(load_households(db, text, args.site))
     return 0
 
@@ -209,8 +208,7 @@ def _load_staff(db, args) -> int:
     try:
         text = args.file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise AdminError(f"Le fichier {args.file} ne peut pas être lu ({error}).",
-                         f"The file {args.file} cannot be read ({error}).") from None
+        raise AdminError("error.central.cli.file_read", file=args.file, error=error) from None
     _print_summary(load_staff(db, text, args.site))
     return 0
 

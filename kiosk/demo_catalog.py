@@ -1431,7 +1431,7 @@ def _templates_by_weight(templates: Sequence[Template]) -> _Weighted:
 _SESSION_COUNTS = _Weighted(*zip(*SESSION_COUNT_WEIGHTS))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _time_of_day(text: str) -> dt.time:
     return dt.time.fromisoformat(text)
 
@@ -1511,7 +1511,7 @@ def _prices(t: Template, rng: random.Random, free: bool) -> list[dict[str, int]]
     prices, previous = [], -step
     for tier in range(1, PRICE_TIERS + 1):
         cents = bottom + (top - bottom) * (tier - 1) / (PRICE_TIERS - 1)
-        cents = max(int(round(cents / step)) * step, previous + step)
+        cents = max(round(cents / step) * step, previous + step)
         prices.append({"tier": tier, "cents": cents})
         previous = cents
     return prices

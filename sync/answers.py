@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from kiosk.domain.booking import BookingState
 from kiosk.domain.concierge import RequestState
+from kiosk.i18n import Text
 from sync.client import CentralError
 
 MAX_REASON_CHARS = 400
@@ -31,11 +32,7 @@ class AnswerRefused(CentralError):
     """The centre's answer to a push does not match what was sent; nothing of it was applied."""
 
     def __init__(self, what: str):
-        super().__init__(f"push answer refused: {what}",
-                         "Réponse du serveur central à un envoi refusée (elle ne correspond pas aux opérations "
-                         "envoyées) ; rien n'a été appliqué, l'envoi sera refait.",
-                         "The central server's answer to a push was refused (it does not match the operations "
-                         "sent); nothing was applied, the push will be made again.")
+        super().__init__(f"push answer refused: {what}", Text("error.central.push_answer_refused"))
         self.what = what
 
 

@@ -8,8 +8,8 @@ import socket
 
 from kiosk.config import default_data_dir, load_config, prepare_data_dir
 from kiosk.errors import KioskError
-from kiosk.store.database import DATABASE_FILE, open_database
 from kiosk.signing_key import load_or_create_signing_key, public_key_pem
+from kiosk.store.database import DATABASE_FILE, open_database
 from kiosk.store.outbox import counts
 from sync.client import CentralClient, CentralError
 from sync.credential import Credential, load_credential, save_credential

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import requests
 
-from kiosk.i18n import Said
+from kiosk.i18n import Message, Said, Text
 from sync.deadline import Deadline, DeadlineAdapter
 
 API_PREFIX = "/v1"
@@ -26,14 +26,22 @@ MAX_MESSAGE_CHARS = 400  # an error text from the centre shown to a corresponden
 
 
 class CentralError(Exception):
-    def __init__(self, message: str, fr: str = "", en: str = ""):
+    """`message` for the logs; `text` for people: the kiosk's own words, or the centre's (in French and English)."""
+
+    def __init__(self, message: str, text: Message | None = None):
         super().__init__(message)
-        self.fr = fr or message
-        self.en = en or message
+        self.text = text or Said(message, message)
 
     def message(self, language: str) -> str:
-        """What the centre said, in `language` (it speaks French and English)."""
-        return Said(self.fr, self.en).message(language)
+        return self.text.message(language)
+
+    @property
+    def fr(self) -> str:
+        return self.message("fr")
+
+    @property
+    def en(self) -> str:
+        return self.message("en")
 
 
 class TransientError(CentralError):
@@ -47,8 +55,8 @@ class CredentialRefused(CentralError):
 class RequestRefused(CentralError):
     """The centre refuses this request as it is (4xx); sending it again unchanged will not help."""
 
-    def __init__(self, message: str, status: int, code: str, fr: str, en: str):
-        super().__init__(message, fr, en)
+    def __init__(self, message: str, status: int, code: str, text: Message):
+        super().__init__(message, text)
         self.status = status
         self.code = code
 
@@ -65,8 +73,7 @@ class CentralClient:
                  timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT),
                  deadline: float = DEADLINE_SECONDS, max_response_bytes: int | None = None):
         self.base_url = base_url.rstrip("/")
-        if self.base_url.endswith(API_PREFIX):
-            self.base_url = self.base_url[: -len(API_PREFIX)]
+        self.base_url = self.base_url.removesuffix(API_PREFIX)
         self._token = token
         self._timeout = timeout
         self._deadline = deadline
@@ -106,49 +113,37 @@ class CentralClient:
                 body = _read_body(response, self._max_response_bytes or MAX_RESPONSE_BYTES)
             except requests.exceptions.SSLError as error:
                 raise TransientError(f"TLS verification failed: {type(error).__name__}",
-                                     "Le certificat du serveur central n'est pas reconnu.",
-                                     "The central server's certificate is not trusted.") from None
+                                     Text("error.central.certificate_not_trusted")) from None
             except requests.exceptions.ContentDecodingError:
                 if deadline.expired:
                     raise self._too_slow() from None
                 raise TransientError("the centre's compressed answer is damaged",
-                                     "Réponse compressée du serveur central abîmée ou incomplète.",
-                                     "Compressed answer from the central server damaged or incomplete.") from None
+                                     Text("error.central.compressed_answer_damaged")) from None
             except requests.RequestException as error:
                 if deadline.expired:
                     raise self._too_slow() from None
                 raise TransientError(f"no answer from the centre: {type(error).__name__}",
-                                     "Le serveur central ne répond pas.",
-                                     "The central server does not answer.") from None
+                                     Text("error.central.no_answer")) from None
         if deadline.expired:  # an answer without a length, cut short when the time was up
             raise self._too_slow()
         if len(body) > (self._max_response_bytes or MAX_RESPONSE_BYTES):
-            raise TransientError("answer too large", "Réponse trop grande du serveur central.",
-                                 "Answer from the central server too large.")
+            raise TransientError("answer too large", Text("error.central.answer_too_large"))
         if 300 <= response.status_code < 400:
-            raise TransientError(f"redirect ({response.status_code}) not followed",
-                                 "Le serveur central renvoie vers une autre adresse ; la borne ne suit pas les "
-                                 "redirections. Vérifiez l'adresse du centre dans la configuration.",
-                                 "The central server redirects elsewhere; the kiosk does not follow redirects. "
-                                 "Check the centre's address in the configuration.")
+            raise TransientError(f"redirect ({response.status_code}) not followed", Text("error.central.redirect"))
         if response.status_code >= 500:
-            raise TransientError(f"centre error {response.status_code}", "Le serveur central a un problème.",
-                                 "The central server has a problem.")
+            raise TransientError(f"centre error {response.status_code}", Text("error.central.server_problem"))
         if response.status_code >= 400:
             self._refused(response, body)
         if response.status_code != 200:
-            raise TransientError(f"unexpected status {response.status_code}",
-                                 "Réponse inattendue du serveur central.", "Unexpected answer from the central server.")
+            raise TransientError(f"unexpected status {response.status_code}", Text("error.central.unexpected_answer"))
         document = _json_object(body)
         if document is None:
-            raise TransientError("the centre's answer is not a JSON object", "Réponse illisible du serveur central.",
-                                 "Unreadable answer from the central server.")
+            raise TransientError("the centre's answer is not a JSON object", Text("error.central.unreadable_answer"))
         return document
 
     def _too_slow(self) -> TransientError:
         return TransientError(f"no complete answer within {self._deadline:g} s",
-                              f"Le serveur central n'a pas répondu en entier dans les {self._deadline:g} s permises.",
-                              f"The central server did not answer in full within the {self._deadline:g} s allowed.")
+                              Text("error.central.too_slow", seconds=f"{self._deadline:g}"))
 
     @staticmethod
     def _refused(response: requests.Response, body: bytes) -> None:
@@ -156,12 +151,10 @@ class CentralClient:
         error = _error_body(body)  # the centre's own words, when they are short plain texts
         if response.status_code in (401, 403):
             raise CredentialRefused(f"credential refused ({response.status_code})",
-                                    error.get("fr", "Cette borne n'est pas reconnue par le serveur central."),
-                                    error.get("en", "This kiosk is not recognised by the central server."))
+                                    _centre_words(error, "error.central.credential_refused"))
         raise RequestRefused(f"request refused ({response.status_code} {error.get('code', '')})",
                              response.status_code, error.get("code", ""),
-                             error.get("fr", "Requête refusée par le serveur central."),
-                             error.get("en", "Request refused by the central server."))
+                             _centre_words(error, "error.central.request_refused"))
 
     def health(self) -> dict:
         return self._request("GET", "/health", auth=False)
@@ -220,3 +213,10 @@ def _error_body(body: bytes) -> dict:
         return {}
     return {key: value for key, value in error.items()
             if key in ("code", "fr", "en") and isinstance(value, str) and 0 < len(value) <= MAX_MESSAGE_CHARS}
+
+
+def _centre_words(error: dict[str, str], default: str) -> Message:
+    """The centre's own words when it gave them in both languages, else the kiosk's text `default`."""
+    if "fr" in error and "en" in error:
+        return Said(error["fr"], error["en"])
+    return Text(default)

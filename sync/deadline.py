@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import socket
 import threading
+from typing import Self
 
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
@@ -30,7 +31,7 @@ class Deadline:
         self._timer = threading.Timer(seconds, self._expire)
         self._timer.daemon = True
 
-    def __enter__(self) -> Deadline:
+    def __enter__(self) -> Self:
         _current.deadline = self
         self._timer.start()
         return self

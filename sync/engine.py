@@ -45,6 +45,7 @@ from kiosk.domain.document import DocumentReader
 from kiosk.domain.household import parse_household
 from kiosk.domain.staff import parse_correspondent
 from kiosk.errors import KioskError
+from kiosk.i18n import Text
 from kiosk.store import audit as audit_store
 from kiosk.store import bookings as booking_store
 from kiosk.store import catalog as catalog_store
@@ -56,9 +57,8 @@ from kiosk.store.database import checkpoint, transaction
 from kiosk.store.state import read_state, write_state
 from sync.answers import check_results, is_reason
 from sync.backoff import retry_delay
-from sync.client import CentralClient, RequestRefused
+from sync.client import CentralClient, CentralError, RequestRefused
 from sync.page_checks import first_problem
-from kiosk.i18n import Said
 
 log = logging.getLogger(__name__)
 
@@ -135,8 +135,9 @@ class SyncEngine:
         return report
 
     def _record_failure(self, error: Exception) -> None:
-        self._record_problem(getattr(error, "fr", "") or "La synchronisation a échoué.",
-                             getattr(error, "en", "") or f"Sync failed ({type(error).__name__}).")
+        said = error if isinstance(error, KioskError | CentralError) else \
+            Text("error.sync.failed", kind=type(error).__name__)
+        self._record_problem(said.message("fr"), said.message("en"))
 
     def _record_problem(self, fr: str, en: str) -> None:
         """Keep the last failure's reason for the correspondents' screen (never the token, never a trace)."""
@@ -144,7 +145,7 @@ class SyncEngine:
             with transaction(self.db):
                 write_state(self.db, "sync_last_error", json.dumps(
                     {"at": self.clock().isoformat(timespec="seconds"), "fr": fr, "en": en}, ensure_ascii=False))
-        except Exception:  # noqa: BLE001 - recording the failure must not hide the failure itself
+        except Exception:
             log.exception("could not record the sync failure")
 
     def publish_voucher_key(self, report: CycleReport) -> None:
@@ -282,13 +283,13 @@ class SyncEngine:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as fetcher:
             in_flight = fetcher.submit(self.client.changes, cursor, self.pull_page)
             for pages_left in range(MAX_PAGES_PER_CYCLE - 1, -1, -1):
-                page = self._checked(lambda: self._validate_page(in_flight.result(), cursor), cursor)
+                page = self._checked(lambda: self._validate_page(in_flight.result(), cursor), cursor)  # noqa: B023
                 if epoch is not None and page.epoch != epoch:
                     raise _FeedRestarted()
                 epoch = page.epoch
                 if page.more and pages_left:
                     in_flight = fetcher.submit(self.client.changes, page.cursor, self.pull_page)
-                self._checked(lambda: self._apply_page(page), cursor)
+                self._checked(lambda: self._apply_page(page), cursor)  # noqa: B023 (called at once)
                 self._clear_page_trouble()
                 report.pulled += len(page.changes)
                 report.pages += 1
@@ -340,39 +341,38 @@ class SyncEngine:
         return refused
 
     def _validate_page(self, page: dict, cursor: int) -> Page:
-        def bad(fr: str, en: str) -> PageRejected:
-            log.error("pulled page refused: %s", en)
-            return PageRejected("error.sync.engine.page_refused", what=Said(fr, en))
+        def bad(problem: str, **values: object) -> PageRejected:
+            refused = PageRejected("error.sync.engine.page_refused", what=Text(problem, **values))
+            log.error("pulled page refused: %s", refused.en)
+            return refused
 
         items, next_cursor, more = page.get("changes"), page.get("cursor"), page.get("more")
         tiers, epoch = page.get("price_tiers", 7), page.get("epoch")
         if not isinstance(items, list) or not isinstance(more, bool) or isinstance(next_cursor, bool) \
                 or not isinstance(next_cursor, int) or isinstance(tiers, bool) or not isinstance(tiers, int):
-            raise bad("enveloppe mal formée", "malformed envelope")
+            raise bad("sync.page.malformed_envelope")
         if not isinstance(epoch, str) or not EPOCH.match(epoch):
-            raise bad("pas d'époque de flux valable", "no valid feed epoch")
+            raise bad("sync.page.no_epoch")
         if not 1 <= tiers <= 20:
-            raise bad("nombre de tranches de prix hors limites", "price tiers out of range")
+            raise bad("sync.page.tiers_out_of_range")
         if not 0 <= next_cursor <= MAX_CURSOR:
-            raise bad("curseur hors limites", "cursor out of range")
+            raise bad("sync.page.cursor_out_of_range")
         if len(items) > self.pull_page:
-            raise bad("plus de changements que demandé", "more changes than asked for")
+            raise bad("sync.page.too_many_changes")
         if next_cursor < cursor:
-            raise bad("curseur qui recule", "cursor going backwards")
+            raise bad("sync.page.cursor_backwards")
         if more and not items:
-            raise bad("page vide qui en annonce d'autres", "an empty page announcing more")
+            raise bad("sync.page.empty_announcing_more")
         if more and (not isinstance(items[-1], dict) or items[-1].get("seq") != next_cursor):
-            raise bad("curseur au-delà du dernier changement d'une page qui en annonce d'autres",
-                      "a cursor past the last change of a page announcing more")
+            raise bad("sync.page.cursor_past_last_change")
         category_ids = {c.id for c in catalog_store.list_categories(self.db)}
         parsed: list[tuple[str, str, object]] = []
         for index, item in enumerate(items):
             if not isinstance(item, dict) or item.get("kind") not in CHANGE_KINDS or not isinstance(item.get("id"), str):
-                raise bad(f"changement {index} mal formé", f"change {index} malformed")
+                raise bad("sync.page.change_malformed", index=index)
             seq = item.get("seq")
             if isinstance(seq, bool) or not isinstance(seq, int) or not cursor < seq <= next_cursor:
-                raise bad(f"changement {index} hors de la séquence de la page",
-                          f"change {index} out of the page's sequence")
+                raise bad("sync.page.change_out_of_sequence", index=index)
             kind, data = item["kind"], item.get("data")
             if data is None:
                 parsed.append((kind, item["id"], None))
@@ -402,13 +402,11 @@ class SyncEngine:
             else:
                 entity = getattr(value, "id", getattr(value, "household_id", item["id"]))
             if entity != item["id"]:
-                raise bad(f"changement {index} dont les données sont celles d'une autre entité",
-                          f"change {index} names another entity than its data")
+                raise bad("sync.page.change_names_another_entity", index=index)
             parsed.append((kind, item["id"], value))
         problem = first_problem(self.db, parsed)
         if problem:
-            log.error("pulled page refused: %s", problem[1])
-            raise PageRejected("error.sync.engine.page_from_centre_refused_2", problem=Said(problem[0], problem[1]))
+            raise bad(problem.key, **problem.values)
         return Page(parsed, next_cursor, more, tiers, epoch)
 
     def _apply_page(self, page: Page) -> None:

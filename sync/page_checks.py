@@ -14,7 +14,9 @@ from collections.abc import Iterable
 
 import sqlite_utils
 
-Problem = tuple[str, str] | None
+from kiosk.i18n import Text
+
+Problem = Text | None
 
 
 def first_problem(db: sqlite_utils.Database, changes: list[tuple[str, str, object]]) -> Problem:
@@ -25,7 +27,7 @@ def _duplicate_entities(changes: list[tuple[str, str, object]]) -> Problem:
     seen: set[tuple[str, str]] = set()
     for kind, identifier, _ in changes:
         if (kind, identifier) in seen:
-            return f"{kind} {identifier} deux fois", f"{kind} {identifier} twice"
+            return Text("sync.page.twice", kind=kind, identifier=identifier)
         seen.add((kind, identifier))
     return None
 
@@ -37,14 +39,12 @@ def _session_ids(db: sqlite_utils.Database, changes: list[tuple[str, str, object
     for offer_id, offer in offers.items():
         for session in offer.sessions:
             if session.id in owners:
-                return (f"la séance {session.id} est dans deux offres de la page",
-                        f"session {session.id} is in two offers of the page")
+                return Text("sync.page.session_in_two_offers", session=session.id)
             owners[session.id] = offer_id
     for session_id, owner in _in_chunks(db, "SELECT s.id, o.id FROM sessions s JOIN offers o ON o.num = s.offer_num "
                                             "WHERE s.id IN ({})", list(owners)):
         if owner not in offers:
-            return (f"la séance {session_id} appartient déjà à l'offre {owner}",
-                    f"session {session_id} already belongs to offer {owner}")
+            return Text("sync.page.session_of_another_offer", session=session_id, offer=owner)
     return None
 
 
@@ -70,13 +70,11 @@ def _household_members(db: sqlite_utils.Database, changes: list[tuple[str, str, 
             continue
         for person in household.members:
             if person.person_id in person_owner:
-                return (f"la personne {person.person_id} est dans deux foyers",
-                        f"person {person.person_id} is in two households")
+                return Text("sync.page.person_in_two_households", person=person.person_id)
             person_owner[person.person_id] = household_id
             if person.card_number:
                 if person.card_number in card_owner:
-                    return (f"une carte est celle de deux personnes ({person.person_id})",
-                            f"one card belongs to two people ({person.person_id})")
+                    return Text("sync.page.card_of_two_people", person=person.person_id)
                 card_owner[person.card_number] = household_id
     return None
 

@@ -14,9 +14,9 @@ from PySide6.QtNetwork import QNetworkInformation
 
 from kiosk.config import KioskConfig
 from kiosk.errors import KioskError
+from kiosk.signing_key import load_or_create_signing_key, public_key_pem
 from kiosk.store.database import DATABASE_FILE, open_database
 from kiosk.store.outbox import counts
-from kiosk.signing_key import load_or_create_signing_key, public_key_pem
 from kiosk.store.state import read_state
 from sync.backoff import retry_delay
 from sync.client import CentralClient, CentralError, CredentialRefused

@@ -81,7 +81,7 @@ def canonical_json(value: object) -> str:
 
 
 def entry_hash(prev_hash: str, body: Mapping[str, object]) -> str:
-    return hashlib.sha256(f"{prev_hash}:{canonical_json(dict(body))}".encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{prev_hash}:{canonical_json(dict(body))}".encode()).hexdigest()
 
 
 def check_details(details: Mapping[str, object]) -> dict[str, object]:

@@ -18,7 +18,7 @@ _MOMENT_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}")
 class DocumentReader:
     """Typed access to one JSON object, failing with the path of the offending field."""
 
-    __slots__ = ("value", "error", "refused", "_path", "_place")
+    __slots__ = ("_path", "_place", "error", "refused", "value")
 
     def __init__(self, value: object, path: str, error: type[KioskError], refused: str):
         self.error = error

@@ -236,7 +236,7 @@ def _final_job_state(job_id: str, deadline: float) -> str:
             capture_output=True,
             text=True,
             timeout=max(min(COMMAND_TIMEOUT, deadline - time.monotonic()), 2.0),
-            env=_c_locale(),
+            env=_c_locale(), check=False,
         )
     except (OSError, subprocess.TimeoutExpired):
         return ""
@@ -246,7 +246,7 @@ def _final_job_state(job_id: str, deadline: float) -> str:
 
 def _cancel(job_id: str) -> None:
     try:
-        subprocess.run(["cancel", job_id], capture_output=True, timeout=COMMAND_TIMEOUT, env=_c_locale())
+        subprocess.run(["cancel", job_id], capture_output=True, timeout=COMMAND_TIMEOUT, env=_c_locale(), check=False)
     except (OSError, subprocess.TimeoutExpired):
         pass
 
@@ -264,7 +264,7 @@ def _run(command: list[str], deadline: float, path: Path | None, job_id: str | N
             capture_output=True,
             text=True,
             timeout=max(min(COMMAND_TIMEOUT, remaining), 1.0),
-            env=_c_locale(),
+            env=_c_locale(), check=False,
         )
     except subprocess.TimeoutExpired:
         if job_id:

@@ -106,7 +106,7 @@ def _register(*fonts: tuple[str, Path]) -> bool:
     try:
         for name, path in fonts:
             pdfmetrics.registerFont(TTFont(name, str(path)))
-    except Exception:  # a damaged or unreadable font file: use the next choice
+    except Exception:  # noqa: BLE001 (a damaged or unreadable font file, whatever it raises: use the next choice)
         return False
     return True
 

@@ -60,6 +60,7 @@ from kiosk.domain.voucher import (
     verify_payload,
 )
 from kiosk.errors import KioskError
+from kiosk.i18n import Said
 from kiosk.services.audit import AuditService
 from kiosk.services.identity import Identified
 from kiosk.services.staff import StaffAuthService
@@ -69,7 +70,6 @@ from kiosk.store.catalog import list_concierge_services, load_concierge_service
 from kiosk.store.database import transaction
 from kiosk.store.households import load_household
 from kiosk.store.outbox import enqueue
-from kiosk.i18n import Said
 
 # One household cannot flood the desk: beyond this many requests in progress, it waits.
 MAX_OPEN_REQUESTS = 20
@@ -363,5 +363,15 @@ def create_payload(request: ConciergeRequest) -> dict:
     }
 
 
-__all__ = ["ConciergeRequests", "ServiceOffer", "ReadyNotice", "QueueItem", "UnknownService", "RequestNotFound",
-           "PickupCodeError", "ConciergeLimit", "TransitionRefused", "create_payload"]
+__all__ = [
+    "ConciergeLimit",
+    "ConciergeRequests",
+    "PickupCodeError",
+    "QueueItem",
+    "ReadyNotice",
+    "RequestNotFound",
+    "ServiceOffer",
+    "TransitionRefused",
+    "UnknownService",
+    "create_payload",
+]

@@ -26,7 +26,7 @@ def seed_demo_staff(db: sqlite_utils.Database, path: Path) -> int:
     """The demo correspondents (assets/demo/staff.json), when the kiosk has none yet."""
     if staff_store.count_staff(db):
         return 0
-    staff = parse_staff(read_json_file(path, StaffDataError, "des correspondants", "staff"))
+    staff = parse_staff(read_json_file(path, StaffDataError, "file.staff"))
     staff_store.replace_staff(db, staff)
     return len(staff)
 

@@ -40,10 +40,10 @@ from kiosk.domain.staff import (
     verify_password,
 )
 from kiosk.errors import KioskError
+from kiosk.i18n import Text
 from kiosk.services.audit import AuditService
 from kiosk.store import staff as staff_store
 from kiosk.store.database import transaction
-from kiosk.i18n import Text
 
 # Checked when the login is unknown, so that an unknown login takes as long to refuse as a wrong password.
 _DUMMY_HASH = "scrypt$16384$8$1$c2x2aWUtZHVtbXktc2FsdA==$47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="

@@ -121,7 +121,7 @@ class AssistedMode(QObject):
     def retranslate(self, texts: Texts) -> None:
         self.banner.retranslate(texts, self.window.staff_session)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in ACTIVITY_EVENTS:
             self.staff.touch()
         return False

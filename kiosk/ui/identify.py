@@ -18,7 +18,6 @@ from kiosk.i18n import Texts
 from kiosk.services.identity import Identified, IdentityService
 from kiosk.ui.widgets import ScrollingPage, button, label
 
-
 SCAN_GAP_S = 0.3  # a scanner types each character within milliseconds of the last
 
 
@@ -34,7 +33,7 @@ class CardReader(QObject):
         self.typed = ""
         self.last_key = 0.0
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         focused = QApplication.focusWidget()
         if event.type() != QEvent.Type.KeyPress or (isinstance(focused, QLineEdit) and focused.isVisible()):
             return False

@@ -63,7 +63,7 @@ class IdleWatcher(QObject):
             self._deadline.touch(now)
             self.expired.emit()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in ACTIVITY_EVENTS:
             self.activity()
         return False

@@ -138,7 +138,7 @@ def render_all_screens(outdir: Path, language: str, size: tuple[int, int] = SCRE
             window.reset_session()
             window.access_bar.contrast.setChecked(variant == "high-contrast")
             window.access_bar.larger.setChecked(variant == "larger-text")
-            walk_screens(window, services, lambda name, action: shot(name + suffix, action), card)
+            walk_screens(window, services, lambda name, action, suffix=suffix: shot(name + suffix, action), card)
         window.close()
         services.close()
     return written

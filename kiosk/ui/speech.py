@@ -104,7 +104,7 @@ class Narrator(QObject):
         if self.active:
             self.say(". ".join(screen_reading(screen)))
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.MouseButtonRelease and isinstance(watched, QAbstractButton):
             self.say(watched.accessibleName() or watched.text())
         return False

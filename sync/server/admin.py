@@ -11,11 +11,11 @@ from collections import defaultdict
 from datetime import datetime
 
 from kiosk.errors import KioskError
+from kiosk.i18n import Said
 from sync.server import bookings, decisions
 from sync.server.changes import bump
 from sync.server.clock import fmt_catalog
 from sync.server.db import Database
-from kiosk.i18n import Said
 
 DEFAULT_SITE = "DEMO-LYON-PARTDIEU"
 

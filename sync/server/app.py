@@ -22,9 +22,23 @@ from sync.server import auth, changes, operations, voucher_keys
 from sync.server.clock import Clock, fmt, local_now
 from sync.server.db import Database
 from sync.server.models import (
-    MAX_OPERATIONS, AuditAppendPayload, BookingCancelPayload, BookingCreatePayload, ChangesPage,
-    ConciergeCreatePayload, ConciergeTransitionPayload, EnrollRequest, EnrollResponse, ErrorResponse, Health, Me,
-    OperationsRequest, OperationsResponse, VoucherKeyRegistered, VoucherKeyRequest, VoucherKeys,
+    MAX_OPERATIONS,
+    AuditAppendPayload,
+    BookingCancelPayload,
+    BookingCreatePayload,
+    ChangesPage,
+    ConciergeCreatePayload,
+    ConciergeTransitionPayload,
+    EnrollRequest,
+    EnrollResponse,
+    ErrorResponse,
+    Health,
+    Me,
+    OperationsRequest,
+    OperationsResponse,
+    VoucherKeyRegistered,
+    VoucherKeyRequest,
+    VoucherKeys,
 )
 
 log = logging.getLogger("slvie.central")
@@ -284,5 +298,5 @@ def _release_loop(db: Database, clock: Clock, stop: threading.Event, every: floa
         try:
             with db.write() as conn:
                 release_expired(conn, clock())
-        except Exception:  # noqa: BLE001 - keep the loop alive; the next push releases them too
+        except Exception:
             log.exception("releasing expired allocations failed")

@@ -166,18 +166,18 @@ def allocation_problem(capacity: int, outside_taken: int, other_sites: int, seat
                 f"this site already used {used} seats of its allocation: it cannot go down to {seats}")
     if other_sites + seats + outside_taken > capacity:
         most = capacity - other_sites - outside_taken
-        return (f"la séance n'a que {capacity} places, dont {outside_taken} déjà prises hors allocation et "
-                f"{other_sites} réservées à d'autres sites : {max(most, used)} au plus pour ce site",
-                f"the session has {capacity} places, {outside_taken} already taken outside allocations and "
-                f"{other_sites} set aside for other sites: at most {max(most, used)} for this site")
+        return ((f"la séance n'a que {capacity} places, dont {outside_taken} déjà prises hors allocation et "
+                f"{other_sites} réservées à d'autres sites : {max(most, used)} au plus pour ce site"),
+                (f"the session has {capacity} places, {outside_taken} already taken outside allocations and "
+                f"{other_sites} set aside for other sites: at most {max(most, used)} for this site"))
     return None
 
 
 def capacity_problem(capacity: int, allocated: int, outside_taken: int) -> tuple[str, str] | None:
     """Why a session's capacity cannot become `capacity`, as (fr, en), or None."""
     if allocated + outside_taken > capacity:
-        return (f"{allocated} places sont réservées aux sites et {outside_taken} déjà prises hors allocation : "
-                f"la capacité ne peut pas descendre sous {allocated + outside_taken}",
-                f"{allocated} seats are set aside for sites and {outside_taken} already taken outside allocations: "
-                f"the capacity cannot go below {allocated + outside_taken}")
+        return ((f"{allocated} places sont réservées aux sites et {outside_taken} déjà prises hors allocation : "
+                f"la capacité ne peut pas descendre sous {allocated + outside_taken}"),
+                (f"{allocated} seats are set aside for sites and {outside_taken} already taken outside allocations: "
+                f"the capacity cannot go below {allocated + outside_taken}"))
     return None

@@ -18,13 +18,13 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from kiosk.domain.catalog import Catalog, Offer, parse_catalog, shift_catalog
+from kiosk.i18n import Said
 from sync.server import bookings
 from sync.server.admin import AdminError
 from sync.server.changes import bump, bump_many
 from sync.server.clock import fmt_catalog
 from sync.server.db import Database, compact_json, get_meta, set_meta
 from sync.server.models import HouseholdsFile, StaffFile
-from kiosk.i18n import Said
 
 
 def offer_json(offer: Offer) -> str:
@@ -235,10 +235,10 @@ def load_staff(db: Database, text: str, site_id: str) -> dict:
 def load_demo_requests(db: Database, site_id: str, now: datetime) -> dict:
     """The demo concierge requests (kiosk/demo_concierge.py) for the demo households of `site_id`."""
     from kiosk.demo_concierge import demo_requests
-    from kiosk.domain.household import parse_household
     from kiosk.domain.document import DocumentReader
-    from sync.server.concierge import load_requests
+    from kiosk.domain.household import parse_household
     from sync.server.clock import fmt
+    from sync.server.concierge import load_requests
 
     with db.write() as conn:
         households = [parse_household(DocumentReader(json.loads(r[0]), "household", AdminError,

@@ -14,8 +14,7 @@ import logging
 import re
 
 import pytest
-
-from PySide6.QtCore import QThreadPool, Qt
+from PySide6.QtCore import Qt, QThreadPool
 
 from kiosk.cli import main
 from kiosk.config import load_config

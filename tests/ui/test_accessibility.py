@@ -147,9 +147,9 @@ def audit(window, screen_name: str, size: QSize) -> list[str]:
                     problems.append(f"{where}: text cut ({widget.heightForWidth(widget.width())} > {widget.height()})")
             elif widget.sizeHint().width() > widget.width() + 2:
                 problems.append(f"{where}: text cut ({widget.sizeHint().width()} > {widget.width()})")
-        if isinstance(widget, QAbstractButton) and widget.text().strip() and widget.layout() is None:
-            if widget.fontMetrics().horizontalAdvance(widget.text().replace("&&", "&")) > widget.width() - 8:
-                problems.append(f"{where}: button text cut")
+        if isinstance(widget, QAbstractButton) and widget.text().strip() and widget.layout() is None and \
+                widget.fontMetrics().horizontalAdvance(widget.text().replace("&&", "&")) > widget.width() - 8:
+            problems.append(f"{where}: button text cut")
     for index, (rect, where, widget) in enumerate(controls):
         for other_rect, other_where, other in controls[index + 1:]:
             if rect.intersects(other_rect) and not widget.isAncestorOf(other) and not other.isAncestorOf(widget):

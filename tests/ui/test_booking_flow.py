@@ -141,7 +141,7 @@ def test_my_bookings_cancel_with_confirmation(qtbot, window, services):
     identify(qtbot, window)
     mine = window.screens["my_bookings"]
     assert window.current_screen() == "my_bookings"
-    assert "pas encore de réservation" in [w.text() for w in mine.content.findChildren(type(window.top_bar.site))][0]
+    assert "pas encore de réservation" in next(w.text() for w in mine.content.findChildren(type(window.top_bar.site)))
     services.bookings.book("T1", "T1-S1", window.identified.household, ["P1"])
     mine.refresh()
     texts = [w.text() for w in mine.content.findChildren(type(window.top_bar.site))]

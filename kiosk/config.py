@@ -111,7 +111,7 @@ def load_config(path: Path | None) -> KioskConfig:
     return parse_config(raw, source=str(path))
 
 
-def parse_config(raw: dict, source: str = "configuration") -> KioskConfig:
+def parse_config(raw: dict[str, object], source: str = "configuration") -> KioskConfig:
     config = KioskConfig()
     sections = {f.name: f for f in fields(KioskConfig)}
     for section_name, values in raw.items():

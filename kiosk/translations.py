@@ -191,7 +191,7 @@ def import_pairs(path: Path) -> list[str]:
     return added
 
 
-def add_texts_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_texts_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     texts = commands.add_parser("texts", help="keep the translation catalogs (kiosk/locale) in step with the code")
     actions = texts.add_subparsers(dest="texts_command", required=True)
     actions.add_parser("check", help="list texts the code uses that a catalog lacks, and entries no code uses"

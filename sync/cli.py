@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import socket
+from collections.abc import Callable
 
 from kiosk.config import default_data_dir, load_config, prepare_data_dir
 from kiosk.errors import KioskError
@@ -22,7 +23,8 @@ class SyncCommandError(KioskError):
     """A sync command could not do its work; the message says why."""
 
 
-def add_sync_commands(commands, add_common_options) -> None:
+def add_sync_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser],
+                      add_common_options: Callable[[argparse.ArgumentParser], None]) -> None:
     enroll = commands.add_parser("enroll", help="join this kiosk to the central server with a one-time code")
     add_common_options(enroll)
     enroll.add_argument("--server", required=True, help="central API address, e.g. https://central.example")

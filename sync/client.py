@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
+from typing import Any
 
 import requests
 
@@ -23,6 +24,8 @@ READ_TIMEOUT = 30
 DEADLINE_SECONDS = 120.0  # a whole exchange, however the centre spaces its bytes (a 1000-offer page is ~1 s)
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 MAX_MESSAGE_CHARS = 400  # an error text from the centre shown to a correspondent
+# A JSON object as the centre sent it, before the caller checks it field by field.
+JsonObject = dict[str, Any]
 
 
 class CentralError(Exception):
@@ -102,7 +105,7 @@ class CentralClient:
     def close(self) -> None:
         self._session.close()
 
-    def _request(self, method: str, path: str, *, auth: bool = True, **kwargs) -> dict:
+    def _request(self, method: str, path: str, *, auth: bool = True, **kwargs: Any) -> JsonObject:
         headers = {"Authorization": f"Bearer {self._token}"} if auth and self._token else {}
         with Deadline(self._deadline) as deadline:
             try:
@@ -156,10 +159,10 @@ class CentralClient:
                              response.status_code, error.get("code", ""),
                              _centre_words(error, "error.central.request_refused"))
 
-    def health(self) -> dict:
+    def health(self) -> JsonObject:
         return self._request("GET", "/health", auth=False)
 
-    def me(self) -> dict:
+    def me(self) -> JsonObject:
         return self._request("GET", "/me")
 
     def enroll(self, code: str, kiosk_name: str) -> Enrolment:
@@ -173,11 +176,11 @@ class CentralClient:
         """Have the centre publish this kiosk's voucher-signing public key (GET /v1/voucher-keys)."""
         self._request("PUT", "/voucher-key", json={"public_key": public_key_pem})
 
-    def push(self, operations: list[dict]) -> object:
+    def push(self, operations: list[JsonObject]) -> object:
         """The answer's results, as received: the engine checks them against the operations (sync/answers.py)."""
         return self._request("POST", "/operations", json={"operations": operations}).get("results")
 
-    def changes(self, cursor: int, limit: int) -> dict:
+    def changes(self, cursor: int, limit: int) -> JsonObject:
         return self._request("GET", "/changes", params={"cursor": cursor, "limit": limit})
 
 
@@ -198,7 +201,7 @@ def _bundle_from_environment() -> str | None:
     return os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or None
 
 
-def _json_object(body: bytes) -> dict | None:
+def _json_object(body: bytes) -> JsonObject | None:
     """The answer as a JSON object, or None (not JSON, not an object, or nested too deep to read)."""
     try:
         document = json.loads(body)
@@ -207,7 +210,7 @@ def _json_object(body: bytes) -> dict | None:
     return document if isinstance(document, dict) else None
 
 
-def _error_body(body: bytes) -> dict:
+def _error_body(body: bytes) -> dict[str, str]:
     error = (_json_object(body) or {}).get("error")
     if not isinstance(error, dict):
         return {}

@@ -30,7 +30,7 @@ class DemoCentreError(KioskError):
 
 @dataclass
 class DemoCentre:
-    process: subprocess.Popen
+    process: subprocess.Popen[bytes]
     url: str
 
     def stop(self) -> None:
@@ -41,7 +41,7 @@ class DemoCentre:
             self.process.kill()
 
 
-def _central(*args: str, db: Path) -> subprocess.CompletedProcess:
+def _central(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "sync.server.cli", "--db", str(db), *args],
                           capture_output=True, text=True, timeout=120, check=False)
 
@@ -53,7 +53,7 @@ def _port() -> int:
             return PREFERRED_PORT
         except OSError:
             probe.bind(("127.0.0.1", 0))
-            return probe.getsockname()[1]
+            return int(probe.getsockname()[1])
 
 
 def start_demo_centre(data_dir: Path, site_id: str) -> DemoCentre:

@@ -11,9 +11,12 @@ page would come back for ever. Each check returns what is wrong in plain words
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import sqlite_utils
 
+from kiosk.domain.catalog import Offer
+from kiosk.domain.household import Household
 from kiosk.i18n import Text
 
 Problem = Text | None
@@ -34,7 +37,7 @@ def _duplicate_entities(changes: list[tuple[str, str, object]]) -> Problem:
 
 def _session_ids(db: sqlite_utils.Database, changes: list[tuple[str, str, object]]) -> Problem:
     """The page's offers are rewritten together: their sessions' ids must be theirs alone."""
-    offers = {identifier: value for kind, identifier, value in changes if kind == "offer" and value is not None}
+    offers = {identifier: value for kind, identifier, value in changes if kind == "offer" and isinstance(value, Offer)}
     owners: dict[str, str] = {}
     for offer_id, offer in offers.items():
         for session in offer.sessions:
@@ -50,12 +53,13 @@ def _session_ids(db: sqlite_utils.Database, changes: list[tuple[str, str, object
 
 def _household_members(db: sqlite_utils.Database, changes: list[tuple[str, str, object]]) -> Problem:
     """Households are written one after the other, in page order: follow who holds each person and card."""
-    households = [(identifier, value) for kind, identifier, value in changes if kind == "household"]
+    households = [(identifier, value) for kind, identifier, value in changes
+                  if kind == "household" and (value is None or isinstance(value, Household))]
     if not households:
         return None
     people = [p.person_id for _, h in households if h is not None for p in h.members]
     cards = [p.card_number for _, h in households if h is not None for p in h.members if p.card_number]
-    held = set()
+    held: set[tuple[str, str | None, str]] = set()
     for column, values in (("household_id", [i for i, _ in households]), ("person_id", people),
                            ("card_number", cards)):
         held.update(_in_chunks(db, f"SELECT person_id, card_number, household_id FROM persons WHERE {column} IN ({{}})",
@@ -79,7 +83,7 @@ def _household_members(db: sqlite_utils.Database, changes: list[tuple[str, str, 
     return None
 
 
-def _in_chunks(db: sqlite_utils.Database, sql: str, values: list[str], size: int = 500) -> Iterable[tuple]:
+def _in_chunks(db: sqlite_utils.Database, sql: str, values: list[str], size: int = 500) -> Iterable[tuple[Any, ...]]:
     """Rows of `sql` (one `IN ({})` placeholder) for `values`, a bounded number of parameters at a time."""
     for start in range(0, len(values), size):
         chunk = values[start:start + size]

@@ -549,7 +549,7 @@ def validate_answers(form: ServiceForm, answers: Mapping[str, object], now: date
     for f in prepared.fields:
         value = _clean_value(f, answers.get(f.name), now)
         if f.name == "note":
-            note = value or ""
+            note = str(value or "")
         elif value is not None:
             clean[f.name] = value
     quantity = clean.get("quantity", 1)

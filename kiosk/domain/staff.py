@@ -216,7 +216,7 @@ def parse_correspondent(r: DocumentReader) -> Correspondent:
     )
 
 
-def correspondent_data(person: Correspondent) -> dict:
+def correspondent_data(person: Correspondent) -> dict[str, object]:
     """A correspondent as the centre sends it (and as `parse_correspondent` reads it)."""
     return {"staff_id": person.staff_id, "display_name": person.display_name, "badge_number": person.badge_number,
             "pin_hash": person.pin_hash, "login": person.login, "password_hash": person.password_hash,

@@ -345,13 +345,13 @@ def verify_payload(text: str, public_keys: Iterable[Ed25519PublicKey]) -> Verifi
     keys = {key_id(key): key for key in public_keys}
     key = keys.get(claims.key_id)
     if key is None:
-        error = PayloadError(Reason.UNKNOWN_KEY, key_id=claims.key_id)
-        return VerificationResult(False, claims, error.reason, error.message_fr, error.message_en)
+        unknown = PayloadError(Reason.UNKNOWN_KEY, key_id=claims.key_id)
+        return VerificationResult(False, claims, unknown.reason, unknown.message_fr, unknown.message_en)
     try:
         key.verify(signature, signed)
     except InvalidSignature:
-        error = PayloadError(Reason.BAD_SIGNATURE)
-        return VerificationResult(False, claims, error.reason, error.message_fr, error.message_en)
+        forged = PayloadError(Reason.BAD_SIGNATURE)
+        return VerificationResult(False, claims, forged.reason, forged.message_fr, forged.message_en)
     return VerificationResult(True, claims)
 
 

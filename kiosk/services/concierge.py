@@ -326,7 +326,7 @@ class ConciergeRequests:
                     reason: StateReason | None, staff: StaffSession | None) -> ConciergeRequest:
         now = self._clock()
         with transaction(self._db):
-            current = concierge_store.load_request(self._db, request.request_id)  # as it stands under the lock
+            current = self._load(request.request_id)  # as it stands under the lock
             check_transition(current.state, target, actor, reason)
             kept_reason = reason if target in (RequestState.CANCELLED, RequestState.REFUSED) else None
             concierge_store.set_state(self._db, current.request_id, target, kept_reason, now)
@@ -344,10 +344,10 @@ class ConciergeRequests:
                     details["reason_code"] = kept_reason.code
                 self._audit.record(staff.staff_id, Action.CONCIERGE_MOVE, subject=current.person_id,
                                    target=current.request_id, details=details)
-        return concierge_store.load_request(self._db, request.request_id)
+        return self._load(request.request_id)
 
 
-def create_payload(request: ConciergeRequest) -> dict:
+def create_payload(request: ConciergeRequest) -> dict[str, object]:
     """The `concierge.create` operation's payload (docs/sync-protocol.md)."""
     return {
         "request_id": request.request_id,

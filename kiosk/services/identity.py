@@ -35,7 +35,7 @@ class IdentityService:
         found = household_store.find_card_holder(self._db, card)
         now = self._clock()
         failures = household_store.read_failures(self._db, card)
-        if failures.is_locked(now):
+        if failures.locked_until is not None and failures.is_locked(now):
             minutes = max(ceil((failures.locked_until - now).total_seconds() / 60), 1)
             raise IdentificationError("error.identity.too_many_tries_with", minutes=minutes)
         if found is None:

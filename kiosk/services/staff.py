@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 from math import ceil
+from typing import NoReturn
 
 import sqlite_utils
 
@@ -112,7 +113,7 @@ class StaffAuthService:
         now = self._clock()
         failures = self._check_not_locked(account, now)
         strong = isinstance(password, str) and is_strong_password(password, login)
-        matches = verify_password(password, person.password_hash if person else _DUMMY_HASH) if strong else False
+        matches = verify_password(password, (person.password_hash if person else None) or _DUMMY_HASH) if strong else False
         if person is None or not matches:
             problem = "error.staff.wrong_login" if strong or not isinstance(password, str) else "error.staff.password_alone"
             self._fail(account, person, failures, now, SignInMethod.PASSWORD, problem)
@@ -120,13 +121,13 @@ class StaffAuthService:
 
     def _check_not_locked(self, account: str, now: datetime) -> FailureRecord:
         failures = staff_store.read_failures(self._db, account)
-        if failures.is_locked(now):
+        if failures.locked_until is not None and failures.is_locked(now):
             minutes = max(ceil((failures.locked_until - now).total_seconds() / 60), 1)
             raise StaffSignInError("error.staff.account_locked", count=minutes)
         return failures
 
     def _fail(self, account: str, person: Correspondent | None, failures: FailureRecord, now: datetime,
-              method: SignInMethod, problem: str) -> None:
+              method: SignInMethod, problem: str) -> NoReturn:
         failures = failures.after_failure(now)
         with transaction(self._db):
             staff_store.write_failures(self._db, account, failures)
@@ -152,7 +153,7 @@ class StaffAuthService:
 
     def current(self) -> StaffSession | None:
         """The signed-in correspondent, or None. Past the inactivity limit, signs them out first."""
-        if self._session is None:
+        if self._session is None or self._deadline is None:
             return None
         if self._deadline.phase(self._monotonic()) is IdlePhase.EXPIRED:
             self.sign_out("inactivity")
@@ -166,19 +167,19 @@ class StaffAuthService:
     def require(self, session: StaffSession | None) -> StaffSession:
         """The session, still valid, counted as activity; else StaffSessionExpired."""
         current = self.current()
-        if session is None or current is None or current.session_id != session.session_id:
+        if session is None or current is None or current.session_id != session.session_id or self._deadline is None:
             raise _expired()
         self._deadline.touch(self._monotonic())
         return current
 
     def touch(self) -> None:
         """A tap in assisted mode: the inactivity limit starts again."""
-        if self._session is not None and self.current() is not None:
+        if self._deadline is not None and self.current() is not None:
             self._deadline.touch(self._monotonic())
 
     def idle_phase(self) -> IdlePhase:
         """ACTIVE, WARNING (show the "still there?" prompt) or EXPIRED (signed out)."""
-        if self.current() is None:
+        if self.current() is None or self._deadline is None:
             return IdlePhase.EXPIRED
         return self._deadline.phase(self._monotonic())
 

@@ -65,12 +65,14 @@ class VoucherService:
     def voucher(self, booking: Booking) -> Voucher:
         """What the voucher says, read from the store (on the thread that owns it)."""
         offer = load_offer(self._db, booking.offer_id)
+        household = load_household(self._db, booking.household_id)
+        if offer is None or household is None:
+            raise NoVoucher("error.vouchers.offer_or_household_gone")
         session = next(s for s in offer.sessions if s.id == booking.session_id)
         state = voucher_state(booking, offer.booking_mode)
         if state is None:
             raise NoVoucher("error.vouchers.booking_was_refused_cancelled")
-        household = load_household(self._db, booking.household_id)
-        names = tuple(household.member(pid).display_name for pid in booking.participants if household.member(pid))
+        names = tuple(p.display_name for p in map(household.member, booking.participants) if p is not None)
         return Voucher(
             kind=VoucherKind.BOOKING,
             reference=booking.booking_id,

@@ -11,6 +11,7 @@ import contextlib
 import json
 import sqlite3
 import uuid
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -24,9 +25,10 @@ from kiosk.domain.booking import (
     check_cancellation,
     quote_booking,
 )
+from kiosk.domain.catalog import Offer, Session
 from kiosk.domain.household import Household
 from kiosk.store.catalog import load_offer
-from kiosk.store.database import DATABASE_FILE, transaction
+from kiosk.store.database import DATABASE_FILE, Row, transaction
 from kiosk.store.outbox import enqueue
 
 
@@ -34,7 +36,7 @@ class UnknownSession(BookingRefused):
     """The session is no longer in the offer."""
 
 
-def _row_to_booking(r: dict) -> Booking:
+def _row_to_booking(r: Row) -> Booking:
     return Booking(
         booking_id=r["booking_id"],
         offer_id=r["offer_id"],
@@ -51,7 +53,7 @@ def _row_to_booking(r: dict) -> Booking:
     )
 
 
-def _offer_and_session(db: sqlite_utils.Database, offer_id: str, session_id: str):
+def _offer_and_session(db: sqlite_utils.Database, offer_id: str, session_id: str) -> tuple[Offer, Session]:
     offer = load_offer(db, offer_id)
     session = next((s for s in offer.sessions if s.id == session_id), None) if offer else None
     if offer is None or session is None:
@@ -82,8 +84,8 @@ def create_booking(
     A waiting-list place is sent as a request: the centre confirms it or keeps it waiting."""
     with transaction(db):
         offer, session = _offer_and_session(db, offer_id, session_id)
-        participants = [household.member(pid) for pid in participant_ids]
-        if any(p is None for p in participants):
+        participants = [p for p in (household.member(pid) for pid in participant_ids) if p is not None]
+        if len(participants) != len(participant_ids):
             raise BookingRefused("error.bookings.chosen_person_member_household")
         quote = quote_booking(offer, session, household, participants, booked_person_ids(db, session_id), now,
                               waitlist)
@@ -144,7 +146,7 @@ def cancel_booking(db: sqlite_utils.Database, booking_id: str, household_id: str
         db.execute("UPDATE bookings SET state = 'cancelled', holds_site_seats = 0 WHERE booking_id = ?",
                    [booking_id])
         enqueue(db, "booking.cancel", {"booking_id": booking_id}, now)
-    return load_booking(db, booking_id)
+    return replace(booking, state=BookingState.CANCELLED, holds_site_seats=False)
 
 
 def load_booking(db: sqlite_utils.Database, booking_id: str) -> Booking | None:
@@ -218,7 +220,7 @@ def has_pending_operation(db: sqlite_utils.Database, booking_id: str) -> bool:
 PENDING_OPERATION_SQL = "SELECT 1 FROM outbox WHERE json_extract(payload, '$.booking_id') = ? LIMIT 1"
 
 
-def record_pulled_booking(db: sqlite_utils.Database, data: dict, offer_id: str | None, now: datetime) -> None:
+def record_pulled_booking(db: sqlite_utils.Database, data: Row, offer_id: str | None, now: datetime) -> None:
     """A booking as the centre has it. A local change still in the outbox wins until answered."""
     booking_id = data["booking_id"]
     if has_pending_operation(db, booking_id):

@@ -13,11 +13,15 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
 from kiosk.errors import KioskError, SchemaTooNewError
 from kiosk.store.migrations import MIGRATIONS
+
+# A row as sqlite-utils reads it: SQLite's values (text, integer, real, blob, null) by column name.
+Row = dict[str, Any]
 
 DATABASE_FILE = "kiosk.sqlite3"
 # A checkpoint copies the write-ahead log into the database file and syncs it. SQLite's default,
@@ -36,7 +40,7 @@ class DatabaseError(KioskError):
 
 
 def schema_version(db: sqlite_utils.Database) -> int:
-    return db.execute("PRAGMA user_version").fetchone()[0]
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
 
 
 def latest_schema_version() -> int:

@@ -25,10 +25,11 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
-from kiosk.store.database import DatabaseError, latest_schema_version, open_database, transaction
+from kiosk.store.database import DatabaseError, Row, latest_schema_version, open_database, transaction
 from kiosk.store.state import read_state, write_state
 
 log = logging.getLogger(__name__)
@@ -105,7 +106,7 @@ def file_schema_version(path: Path) -> int | None:
         return None
     conn = _read_only(path)
     try:
-        return conn.execute("PRAGMA user_version").fetchone()[0]
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
     finally:
         conn.close()
 
@@ -152,9 +153,9 @@ def rebuild(
     return db, recovery
 
 
-def read_outbox(path: Path) -> tuple[list[dict], str]:
+def read_outbox(path: Path) -> tuple[list[Row], str]:
     """Every outbox row that can still be read, in order, and why some could not ("" if none)."""
-    operations: list[dict] = []
+    operations: list[Row] = []
     problems: list[str] = []
     try:
         conn = _read_only(path)
@@ -199,7 +200,7 @@ def _next_readable(conn: sqlite3.Connection, after: int) -> int | None:
     return None
 
 
-def _valid_operation(row: tuple) -> dict | None:
+def _valid_operation(row: tuple[Any, ...]) -> Row | None:
     operation = dict(zip(_OUTBOX_COLUMNS, row[1:]))
     if not all(isinstance(operation[k], str) and operation[k] for k in ("op_id", "kind", "payload", "created_at")):
         return None

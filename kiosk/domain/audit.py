@@ -167,7 +167,7 @@ def entry_from_dict(data: Mapping[str, object]) -> AuditEntry:
 
     seq, details = data["seq"], data["details"]
     if not isinstance(seq, int) or isinstance(seq, bool) or not isinstance(details, Mapping):
-        raise ValueError("audit entry seq or details malformed")
+        raise ValueError("audit entry seq or details malformed")  # noqa: TRY004 (callers refuse on ValueError)
     return AuditEntry(chain=text("chain"), seq=seq, entry_id=text("entry_id"), at=text("at"), site_id=text("site_id"),
                       kiosk=text("kiosk"), staff_id=text("staff_id"), action=text("action"),
                       subject=optional_text("subject"), target=optional_text("target"), details=details,

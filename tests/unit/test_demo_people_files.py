@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk import demo_households, demo_staff
 from kiosk.config import ASSETS_DIR
+from kiosk.demo import households as demo_households
+from kiosk.demo import staff as demo_staff
 
 
 @pytest.mark.parametrize("module, name", [(demo_households, "households.json"), (demo_staff, "staff.json")])

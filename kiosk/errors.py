@@ -15,7 +15,7 @@ class KioskError(Exception):
     same language as the text around it.
     """
 
-    def __init__(self, key: str, **values: object):
+    def __init__(self, key: str, /, **values: object):
         self.key = key
         self.values = values
         super().__init__(self.message("en"))

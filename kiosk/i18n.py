@@ -118,7 +118,7 @@ class Said:
 class Text:
     """A catalog text with its values, read later in the language of whoever shows it."""
 
-    def __init__(self, key: str, **values: object):
+    def __init__(self, key: str, /, **values: object):
         self.key = key
         self.values = values
 
@@ -139,7 +139,7 @@ class Texts:
         self.language = language
         self.locale = _locale(self._catalog.info()["language"])
 
-    def __call__(self, key: str, **values: object) -> str:
+    def __call__(self, key: str, /, **values: object) -> str:
         """The text `key` with its values; a `count` value picks its plural form (`key.one`, `key.other`…)."""
         count = values.get("count")
         if isinstance(count, int) and not self._has(key):

@@ -3,7 +3,7 @@
 The code names its texts by key (`texts("home.offer")`, `CardError("error.household.…")`,
 `Text("staff.password_rule")`). A key is *used* when the code writes it as a string, or builds
 it from a written prefix (`texts(f"mine.state.{state.value}")`) or a written suffix
-(`texts(key + ".hint")`); a key written in the code must be in every catalog, and a catalog
+(`texts(key + ".hint")`, `texts(f"{state}.word")`); a key written in the code must be in every catalog, and a catalog
 entry no code uses is dead. `check` says both, and the test suite runs it (tests/unit/test_i18n.py).
 """
 
@@ -98,10 +98,12 @@ def code_keys() -> CodeKeys:
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 if KEY.match(node.value):
                     written.add(node.value)
-            elif isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant):
-                head = str(node.values[0].value)
+            elif isinstance(node, ast.JoinedStr) and node.values:
+                head, tail = _constant(node.values[0]), _constant(node.values[-1])
                 if head.endswith(".") and KEY.match(head + "x"):
                     prefixes.add(head)
+                if tail.startswith(".") and KEY.match("x" + tail):
+                    suffixes.add(tail)
             elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
                 head, tail = _constant(node.left), _constant(node.right)
                 if head.endswith(".") and KEY.match(head + "x"):

@@ -24,6 +24,7 @@ from kiosk.domain.voucher import (
     verify_payload,
 )
 from kiosk.errors import CatalogError, KioskError
+from kiosk.i18n import FALLBACK_LANGUAGE, SOURCE_LANGUAGE, Texts
 
 SAMPLE_HOUSEHOLD = ("Camille Lefèvre", "Mathieu Lefèvre", "Inès Lefèvre")
 SAMPLE_TIER = 4
@@ -130,42 +131,43 @@ def _standing(claims: VoucherClaims, data_dir: Path | None) -> Standing | None:
     return None if state is None else booking_standing(claims.state, state)
 
 
-_KIND_WORDS = {VoucherKind.BOOKING: ("réservation", "booking"), VoucherKind.PICKUP: ("conciergerie", "concierge")}
-_STATE_WORDS = {
-    VoucherState.CONFIRMED: ("confirmée", "confirmed"),
-    VoucherState.PROVISIONAL: ("provisoire, en attente de confirmation", "provisional, awaiting confirmation"),
-    VoucherState.WAITLISTED: ("liste d'attente", "waiting list"),
-    VoucherState.REQUEST: ("demande enregistrée", "request recorded"),
-    VoucherState.READY: ("prêt à retirer", "ready to collect"),
+_KIND_TEXTS = {VoucherKind.BOOKING: "claims.kind.booking", VoucherKind.PICKUP: "claims.kind.pickup"}
+_STATE_TEXTS = {
+    VoucherState.CONFIRMED: "claims.state.confirmed",
+    VoucherState.PROVISIONAL: "claims.state.provisional",
+    VoucherState.WAITLISTED: "claims.state.waitlisted",
+    VoucherState.REQUEST: "claims.state.request",
+    VoucherState.READY: "claims.state.ready",
 }
 
 
 def describe_claims(claims: VoucherClaims) -> list[str]:
-    """The signed facts, one per line, labelled in French and English."""
+    """The signed facts, one per line, labelled in French and English (for IT and the desk, both at once)."""
+    french, english = Texts(SOURCE_LANGUAGE), Texts(FALLBACK_LANGUAGE)
+
+    def both(key: str) -> str:
+        first, second = french(key), english(key)
+        return first if first == second else f"{first} / {second}"
 
     def when(moment: datetime | None) -> str:
         return "—" if moment is None else moment.strftime("%Y-%m-%d %H:%M")
 
-    if claims.total_cents is None:
-        total = "sur devis / on quotation"
-    else:
-        euros, cents = divmod(claims.total_cents, 100)
-        total = f"{euros},{cents:02d} € / €{euros}.{cents:02d}"
-    kind_fr, kind_en = _KIND_WORDS[claims.kind]
-    state_fr, state_en = _STATE_WORDS[claims.state]
-    return [
-        f"  Code :                    {claims.short_code}",
-        f"  Type / Kind :             {kind_fr} / {kind_en}",
-        f"  État / State :            {state_fr} / {state_en}",
-        f"  Référence / Reference :   {claims.reference}",
-        f"  Site :                    {claims.site_id}",
-        f"  Début / Start :           {when(claims.start)}",
-        f"  Fin / End :               {when(claims.end)}",
-        f"  Participants :            {claims.participant_count}",
-        f"  Montant / Total :         {total}",
-        f"  Émis le / Issued :        {when(claims.issued_at)}",
-        f"  Clé / Key :               {claims.key_id}",
+    cents = claims.total_cents
+    total = both("claims.on_quote") if cents is None else f"{french.money(cents)} / {english.money(cents)}"
+    rows = [
+        ("claims.code", claims.short_code),
+        ("claims.kind", both(_KIND_TEXTS[claims.kind])),
+        ("claims.state", both(_STATE_TEXTS[claims.state])),
+        ("claims.reference", claims.reference),
+        ("claims.site", claims.site_id),
+        ("claims.start", when(claims.start)),
+        ("claims.end", when(claims.end)),
+        ("claims.participants", str(claims.participant_count)),
+        ("claims.total", total),
+        ("claims.issued", when(claims.issued_at)),
+        ("claims.key", claims.key_id),
     ]
+    return [f"  {both(label) + ' :':<26}{value}" for label, value in rows]
 
 
 # --- sample -------------------------------------------------------------------------------------

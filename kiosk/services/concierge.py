@@ -60,7 +60,6 @@ from kiosk.domain.voucher import (
     verify_payload,
 )
 from kiosk.errors import KioskError
-from kiosk.i18n import Said
 from kiosk.services.audit import AuditService
 from kiosk.services.identity import Identified
 from kiosk.services.staff import StaffAuthService
@@ -292,7 +291,7 @@ class ConciergeRequests:
         try:
             claims, _, _ = decode_payload(text)
         except PayloadError as error:
-            raise PickupCodeError("error.concierge.unreadable_ticket_scan_again", problem=Said(error.message_fr, error.message_en)) from None
+            raise PickupCodeError("error.concierge.unreadable_ticket_scan_again", problem=error.text) from None
         if claims.kind is not VoucherKind.PICKUP:
             raise PickupCodeError("error.concierge.booking_voucher_concierge_ticket")
         if claims.site_id != self._config.site.id:

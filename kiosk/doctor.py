@@ -90,8 +90,8 @@ class Report:
         problems = sum(c.status == PROBLEM for c in self.checks)
         warnings = sum(c.status == WARNING for c in self.checks)
         key = "doctor.report.problems" if problems else "doctor.report.warnings" if warnings else "doctor.report.fine"
-        lines += ["", f"{french(key, problems=problems, warnings=warnings)} / "
-                      f"{english(key, problems=problems, warnings=warnings)}"]
+        counted = {"problems": problems, "warnings": warnings}
+        lines += ["", f"{french(key, **counted)} / {english(key, **counted)}"]
         return "\n".join(lines)
 
 

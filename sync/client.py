@@ -193,7 +193,8 @@ class CentralClient:
 
 
 def _read_body(response: requests.Response, limit: int) -> bytes:
-    """The answer's body (decompressed), read no further than `limit` + 1 bytes: a runaway answer never fills the memory."""
+    """The answer's body (decompressed), read no further than `limit` + 1 bytes: a runaway answer never
+    fills the memory."""
     chunks, size = [], 0
     for chunk in response.iter_content(chunk_size=64 * 1024):
         chunks.append(chunk)

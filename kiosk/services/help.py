@@ -28,8 +28,8 @@ from kiosk.store.catalog import load_concierge_service, load_offer
 from kiosk.store.database import transaction
 
 TICKET_DIR = "help-tickets"
-FORGET_AFTER = timedelta(days=1)
-SAME_REQUEST_WITHIN = timedelta(minutes=10)  # asked again this soon: the same call, the same ticket  # closed or lapsed requests are kept a day, for the correspondent's question
+FORGET_AFTER = timedelta(days=1)  # closed or lapsed requests are kept a day, for the correspondent's question
+SAME_REQUEST_WITHIN = timedelta(minutes=10)  # asked again this soon: the same call, the same ticket
 
 
 class HelpNotFound(KioskError):

@@ -125,7 +125,8 @@ def initial_pull(server: CentralServer, data_dir: Path):
 
 
 def executemany_baseline(kiosk_db, path: Path) -> dict:
-    """The same offers (with their prices) and sessions written with plain executemany into plain tables, one transaction."""
+    """The same offers (with their prices) and sessions written with plain executemany into plain tables,
+    in one transaction."""
     tables = {}
     for table in ("offers", "sessions"):
         cursor = kiosk_db.conn.execute(f"SELECT * FROM {table}")

@@ -148,7 +148,7 @@ def read_qr(pdf: Path, tmp_path: Path) -> str:
 
 
 def test_a_person_books_a_place_on_the_real_kiosk_and_takes_the_printed_voucher(
-        tmp_path, display, central, pdf_queue, capsys):  # noqa: F811 (pdf_queue is a fixture)
+        tmp_path, display, central, pdf_queue, capsys):
     config = site_file(tmp_path, central.url, pdf_queue)
     assert kiosk_cli(["enroll", "--server", f"{central.url}/v1", "--code", central.enroll_code(SITE),
                       "--data-dir", str(tmp_path / "data"), "--config", str(config)]) == 0

@@ -112,7 +112,8 @@ def audit(window, screen_name: str, size: QSize) -> list[str]:
     everything = [w for w in scope.findChildren(QWidget) if w.isVisible() and w.window() is window]
     controls = []
     for widget in everything:
-        where = f"{screen_name}: {type(widget).__name__} {widget.accessibleName() or getattr(widget, 'text', lambda: '')()!r}"
+        name = widget.accessibleName() or getattr(widget, "text", lambda: "")()
+        where = f"{screen_name}: {type(widget).__name__} {name!r}"
         placed = QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
         if not window.rect().contains(placed) and not scrolled(widget):
             problems.append(f"{where}: outside the window ({placed.x()},{placed.y()} {placed.width()}x{placed.height()})")

@@ -139,7 +139,8 @@ def style_sheet(theme: Theme = Theme()) -> str:
     QPushButton:checked {{ background: {p.primary}; color: {p.on_primary}; border-color: {p.primary}; }}
     QPushButton:disabled {{ color: {p.disabled_text}; background: {p.disabled_background};
                             border-color: {p.border}; }}
-    QPushButton#primary {{ background: {p.primary}; color: {p.on_primary}; border-color: {p.primary}; font-weight: 600; }}
+    QPushButton#primary {{ background: {p.primary}; color: {p.on_primary}; border-color: {p.primary};
+                           font-weight: 600; }}
     QPushButton#primary:pressed {{ background: {p.primary_pressed}; }}
     QPushButton#primary:disabled {{ background: {p.disabled_background}; color: {p.disabled_text};
                                     border-color: {p.border}; }}

@@ -4,7 +4,8 @@ A kiosk at debug level is enrolled with a real centre on loopback with the insta
 command, syncs; a beneficiary identifies on its screens (a wrong PIN first), books, and the
 voucher goes to a printer that is not there, while the sync worker sends the booking, then
 fails with the centre down; the command line syncs, and fails with a revoked credential. Then every
-line of every log file is searched for the beneficiaries' names, card numbers, PIN and PIN hashes, the enrolment code and the tokens.
+line of every log file is searched for the beneficiaries' names, card numbers, PIN and PIN hashes,
+the enrolment code and the tokens.
 """
 
 from __future__ import annotations

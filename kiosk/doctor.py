@@ -15,7 +15,7 @@ import json
 import os
 import shutil
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from importlib import metadata
@@ -49,7 +49,7 @@ class Check:
     id: str
     status: str
     text: Message  # what was found, in plain words, read in any language
-    details: dict[str, object] = field(default_factory=dict)
+    details: Mapping[str, object] = field(default_factory=dict)
 
     @property
     def fr(self) -> str:

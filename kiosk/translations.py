@@ -47,6 +47,7 @@ class CodeKeys:
 
     asked: frozenset[str]
     written: frozenset[str]
+    calls: tuple[tuple[str, frozenset[str], str], ...]  # (key, the values given, where) of each call naming a key
     prefixes: frozenset[str]
     suffixes: frozenset[str]
 
@@ -87,14 +88,19 @@ def code_keys() -> CodeKeys:
     trees = [ast.parse(path.read_text(encoding="utf-8")) for path in _source_files()]
     asking = _error_classes(trees) | {"texts", "Text"}
     asked: set[str] = set()
+    calls: list[tuple[str, frozenset[str], str]] = []
     written: set[str] = set()
     prefixes: set[str] = set()
     suffixes: set[str] = set()
-    for tree in trees:
+    for path, tree in zip(_source_files(), trees, strict=True):
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and _name(node.func) in asking:
                 asked |= {str(c.value) for arg in node.args for c in ast.walk(arg)
                           if isinstance(c, ast.Constant) and isinstance(c.value, str) and KEY.match(c.value)}
+                key = _constant(node.args[0]) if node.args else ""
+                if KEY.match(key) and all(k.arg is not None for k in node.keywords):
+                    given = frozenset(str(k.arg) for k in node.keywords)
+                    calls.append((key, given, f"{path.name}:{node.lineno}"))
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 if KEY.match(node.value):
                     written.add(node.value)
@@ -111,7 +117,7 @@ def code_keys() -> CodeKeys:
                 if tail.startswith(".") and KEY.match("x" + tail):
                     suffixes.add(tail)
     asked |= {key for key in written if key.startswith("error.")}
-    return CodeKeys(frozenset(asked), frozenset(written), frozenset(prefixes), frozenset(suffixes))
+    return CodeKeys(frozenset(asked), frozenset(written), tuple(calls), frozenset(prefixes), frozenset(suffixes))
 
 
 def _constant(node: ast.expr) -> str:
@@ -133,6 +139,11 @@ def problems() -> list[str]:
         plural = any(f"{key}.{form}" in known for form in PLURAL_FORMS)
         if key not in known and not plural and not _is_prefix(key, known):
             found.append(f"missing: {key} is used by the code but is in no catalog")
+    for key, given, where in keys.calls:
+        texts = [str(source[k].string) for k in (key, *(f"{key}.{form}" for form in PLURAL_FORMS)) if k in known]
+        needed = set().union(*(_fields(text) for text in texts)) - {"count"} if texts else set()
+        if needed - given:
+            found.append(f"values: {where} gives {key} no {', '.join(sorted(needed - given))}")
     for key in sorted(known):
         if not keys.uses(key):
             found.append(f"unused: {key} is in the catalogs but no code uses it")

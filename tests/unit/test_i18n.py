@@ -30,6 +30,12 @@ def test_the_check_finds_a_text_the_code_asks_for_but_no_catalog_has(tmp_path, m
     assert "missing: home.no_such_text is used by the code but is in no catalog" in translations.problems()
 
 
+def test_the_check_finds_a_call_that_leaves_a_placeholder_empty(tmp_path, monkeypatch):
+    (tmp_path / "screen.py").write_text('from kiosk.i18n import Text\nREADY = Text("doctor.printer_ready")\n')
+    monkeypatch.setattr(translations, "SOURCE_ROOTS", (*translations.SOURCE_ROOTS, tmp_path))
+    assert "values: screen.py:2 gives doctor.printer_ready no queue" in translations.problems()
+
+
 def test_the_check_finds_a_text_no_code_uses(tmp_path, monkeypatch):
     for language in LANGUAGES:
         po = tmp_path / language / "LC_MESSAGES" / "kiosk.po"

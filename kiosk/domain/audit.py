@@ -28,6 +28,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from enum import StrEnum
 
+from kiosk.i18n import Text
+
 GENESIS_HASH = "0" * 64
 HASH_PATTERN = re.compile(r"^[0-9a-f]{64}$")
 CHAIN_PATTERN = re.compile(r"^[0-9a-f]{32}$")
@@ -119,17 +121,17 @@ class ChainBreak:
     seq: int
     reason: str  # "missing" (an entry before it was removed), "link" (prev_hash), "hash" (edited), "chain"
 
-    @property
-    def message(self) -> tuple[str, str]:
-        texts = {
-            "missing": ("une entrée manque avant elle", "an entry before it is missing"),
-            "link": ("elle ne suit pas l'entrée précédente", "it does not follow the previous entry"),
-            "hash": ("son contenu a été modifié", "its content was changed"),
-            "chain": ("elle appartient à une autre chaîne", "it belongs to another chain"),
-        }
-        fr, en = texts[self.reason]
-        return (f"Journal d'audit altéré à l'entrée n° {self.seq} : {fr}.",
-                f"Audit log altered at entry no. {self.seq}: {en}.")
+    def message(self, language: str) -> str:
+        """Where the log was altered and how, for IT."""
+        return Text("audit.altered", seq=self.seq, what=Text(_BREAK_TEXTS[self.reason])).message(language)
+
+
+_BREAK_TEXTS = {
+    "missing": "audit.break.missing",
+    "link": "audit.break.link",
+    "hash": "audit.break.hash",
+    "chain": "audit.break.chain",
+}
 
 
 def verify_chain(entries: Iterable[AuditEntry], chain: str, anchor_seq: int = 0,

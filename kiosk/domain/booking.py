@@ -15,6 +15,7 @@ from enum import StrEnum
 from kiosk.domain.catalog import BookingMode, Offer, Session
 from kiosk.domain.household import Household, Person
 from kiosk.errors import KioskError
+from kiosk.i18n import Message, Text
 
 
 class BookingState(StrEnum):
@@ -126,13 +127,12 @@ def check_cancellation(booking: Booking, offer: Offer, session: Session, now: da
         raise BookingRefused("error.booking.cancellation_deadline_has_passed")
 
 
-def decision_message(state: BookingState, title: str, reason_fr: str = "", reason_en: str = "") -> tuple[str, str]:
-    """What the person is told, in French and English, of the centre's decision on a booking."""
+def decision_message(state: BookingState, title: str, reason: Message | None = None) -> Text:
+    """What the person is told of the centre's decision on a booking (with the centre's reason, if any)."""
     if state == BookingState.CONFIRMED:
-        return (f"Votre place pour « {title} » est confirmée. Votre bon est dans « Mes réservations ».",
-                f"Your place for \"{title}\" is confirmed. Your voucher is in \"My bookings\".")
+        return Text("booking.decision.confirmed", title=title)
     if state == BookingState.WAITLISTED:
-        return (f"« {title} » : vous êtes sur la liste d'attente. Nous vous dirons si une place se libère.",
-                f"\"{title}\": you are on the waiting list. We will tell you if a place frees up.")
-    return (f"« {title} » : votre demande n'a pas pu être acceptée. {reason_fr}".strip(),
-            f"\"{title}\": your request could not be accepted. {reason_en}".strip())
+        return Text("booking.decision.waitlisted", title=title)
+    if reason is None:
+        return Text("booking.decision.refused", title=title)
+    return Text("booking.decision.refused_because", title=title, reason=reason)

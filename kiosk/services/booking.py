@@ -10,6 +10,7 @@ import sqlite_utils
 
 from kiosk.domain.booking import Booking, BookingRefused, BookingState, Quote, decision_message, quote_booking
 from kiosk.domain.household import Household
+from kiosk.i18n import Said
 from kiosk.store import bookings as booking_store
 from kiosk.store.catalog import load_offer
 from kiosk.store.database import transaction
@@ -55,9 +56,10 @@ class BookingService:
         news = []
         for booking in decided:
             offer = load_offer(self._db, booking.offer_id)
-            fr, en = decision_message(booking.state, offer.title if offer else "?", booking.reason_fr,
-                                      booking.reason_en)
-            news.append(BookingNews(booking, booking.state == BookingState.CONFIRMED, fr, en))
+            reason = Said(booking.reason_fr, booking.reason_en) if booking.reason_fr else None
+            told = decision_message(booking.state, offer.title if offer else "?", reason)
+            news.append(BookingNews(booking, booking.state == BookingState.CONFIRMED, told.message("fr"),
+                                    told.message("en")))
         return news
 
     def bookings(self, household: Household) -> list[Booking]:

@@ -4,6 +4,7 @@ Everything else about the package is in pyproject.toml.
 """
 
 import importlib.util
+import sys
 from pathlib import Path
 
 from setuptools import setup
@@ -20,6 +21,7 @@ class BuildWithCatalogs(build_py):
         spec = importlib.util.spec_from_file_location("_kiosk_i18n", HERE / "kiosk" / "i18n.py")
         assert spec is not None and spec.loader is not None
         i18n = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = i18n  # its dataclasses look their module up there
         spec.loader.exec_module(i18n)
         i18n.compile_catalogs(HERE / "kiosk" / "locale")
         super().run()

@@ -185,6 +185,8 @@ def _check_database(path: Path) -> Check:
         details["integrity"] = problem
         return Check("database", PROBLEM,
                      Text("doctor.database_damaged_will_set", problem=problem), details)
+    if version is None:  # the file went away while it was being checked
+        return Check("database", WARNING, Text("doctor.database_yet_will_created"), details)
     details.update(integrity="ok", schema=version)
     if version > latest:
         return Check("database", PROBLEM,

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from babel import Locale
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_time, get_day_names
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
@@ -161,7 +161,7 @@ class Texts:
         if isinstance(value, datetime):
             return self.moment(value)
         if isinstance(value, date):
-            return self.day(datetime.combine(value, datetime.min.time()))
+            return self.day(value)
         return value
 
     def number(self, value: int) -> str:
@@ -179,9 +179,13 @@ class Texts:
     def time(self, moment: datetime) -> str:
         return format_time(moment, self("format.time"), locale=self.locale)
 
-    def day(self, moment: datetime, weekday: bool = True, year: bool = True) -> str:
+    def day(self, moment: date, weekday: bool = True, year: bool = True) -> str:
         pattern = "format.date." + ("full" if weekday else "long") + ("" if year else ".no_year")
         return format_date(moment, self(pattern), locale=self.locale)
+
+    def weekday(self, index: int) -> str:
+        """The name of a day of the week, Monday being 0."""
+        return str(get_day_names("wide", locale=self.locale)[index])
 
     def moment(self, moment: datetime) -> str:
         return self("format.moment", day=self.day(moment), time=self.time(moment))

@@ -35,7 +35,7 @@ from enum import StrEnum
 from kiosk.domain.catalog import ConciergeService
 from kiosk.domain.voucher import short_code
 from kiosk.errors import KioskError
-from kiosk.i18n import Said
+from kiosk.i18n import Said, Texts
 
 NOTE_MAX_CHARS = 200
 REASON_MAX_CHARS = 200
@@ -430,19 +430,14 @@ def form_for(service_id: str) -> ServiceForm:
 # --- Days ---------------------------------------------------------------------------------------
 
 _WEEKDAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_DAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-_DAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-              "novembre", "décembre")
-_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-              "November", "December")
-
-
 def day_words(day: date) -> tuple[str, str]:
-    """"mardi 25 novembre" and "Tuesday 25 November"."""
-    number = "1er" if day.day == 1 else str(day.day)
-    return (f"{_DAYS_FR[day.weekday()]} {number} {_MONTHS_FR[day.month - 1]}",
-            f"{_DAYS_EN[day.weekday()]} {day.day} {_MONTHS_EN[day.month - 1]}")
+    """"mardi 25 novembre" and "Tuesday 25 November" (Babel's words)."""
+    return Texts("fr").day(day, year=False), Texts("en").day(day, year=False)
+
+
+def _weekday_words(index: int) -> tuple[str, str]:
+    """"lundi" and "Monday" for 0."""
+    return Texts("fr").weekday(index), Texts("en").weekday(index)
 
 
 def next_days(form: ServiceForm, now: datetime, count: int = DAY_CHOICES) -> list[date]:
@@ -465,7 +460,7 @@ def prepare_form(form: ServiceForm, now: datetime) -> ServiceForm:
         if f.kind is FieldKind.DAY:
             f = replace(f, options=tuple(Option(d.isoformat(), *day_words(d)) for d in next_days(form, now)))
         elif f.kind is FieldKind.WEEKDAYS:
-            f = replace(f, options=tuple(Option(_WEEKDAY_CODES[i], _DAYS_FR[i], _DAYS_EN[i])
+            f = replace(f, options=tuple(Option(_WEEKDAY_CODES[i], *_weekday_words(i))
                                          for i in sorted(form.open_days)), minimum=1)
         fields.append(f)
     return replace(form, fields=(*fields, NOTE_FIELD))
@@ -662,8 +657,7 @@ def describe_answers(form: ServiceForm, answers: Mapping[str, object], language:
             except ValueError:
                 shown = value
         elif f.kind is FieldKind.WEEKDAYS and isinstance(value, list):
-            shown = ", ".join((_DAYS_FR, _DAYS_EN)[i][_WEEKDAY_CODES.index(v)] for v in value
-                              if v in _WEEKDAY_CODES)
+            shown = ", ".join(_weekday_words(_WEEKDAY_CODES.index(v))[i] for v in value if v in _WEEKDAY_CODES)
         elif isinstance(value, list):
             shown = ", ".join(names.get(str(v), str(v)) for v in value)
         else:

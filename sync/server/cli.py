@@ -28,9 +28,13 @@ import re
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.errors import KioskError
 from sync.server import require_central_server
+
+if TYPE_CHECKING:  # imported where used: the administration commands run without the web server's packages
+    from sync.server.db import Database
 
 ID = re.compile(r"^[A-Za-z0-9_.:-]{1,40}$")
 DEFAULT_PORT = 8765
@@ -151,7 +155,7 @@ def _now(args: argparse.Namespace) -> datetime:
     return args.now or local_now()
 
 
-def _serve(db, args) -> int:
+def _serve(db: Database, args: argparse.Namespace) -> int:
     import uvicorn
 
     from sync.server.app import create_app
@@ -162,7 +166,7 @@ def _serve(db, args) -> int:
     return 0
 
 
-def _enroll_code(db, args) -> int:
+def _enroll_code(db: Database, args: argparse.Namespace) -> int:
     from datetime import timedelta
 
     from sync.server.auth import create_enrolment_code
@@ -171,7 +175,7 @@ def _enroll_code(db, args) -> int:
     return 0
 
 
-def _revoke(db, args) -> int:
+def _revoke(db: Database, args: argparse.Namespace) -> int:
     from sync.server.admin import AdminError
     from sync.server.auth import revoke
 
@@ -181,7 +185,7 @@ def _revoke(db, args) -> int:
     return 0
 
 
-def _kiosks(db, args) -> int:
+def _kiosks(db: Database, args: argparse.Namespace) -> int:
     from sync.server.auth import list_kiosks
 
     for row in list_kiosks(db):
@@ -190,7 +194,7 @@ def _kiosks(db, args) -> int:
     return 0
 
 
-def _fleet(db, args) -> int:
+def _fleet(db: Database, args: argparse.Namespace) -> int:
     from sync.server.fleet import count_by_state, duration, fleet
 
     now = _now(args)
@@ -208,7 +212,7 @@ def _fleet(db, args) -> int:
     return 0
 
 
-def _admin_credential(db, args) -> int:
+def _admin_credential(db: Database, args: argparse.Namespace) -> int:
     from sync.server.admin import AdminError
     from sync.server.auth import remove_administrator, set_administrator
 
@@ -221,7 +225,7 @@ def _admin_credential(db, args) -> int:
     return 0
 
 
-def _load_catalog(db, args) -> int:
+def _load_catalog(db: Database, args: argparse.Namespace) -> int:
     from sync.server.loading import load_catalog, load_json_file
 
     now = _now(args)
@@ -230,7 +234,7 @@ def _load_catalog(db, args) -> int:
     return 0
 
 
-def _load_households(db, args) -> int:
+def _load_households(db: Database, args: argparse.Namespace) -> int:
     from sync.server.admin import AdminError
     from sync.server.loading import load_households
 
@@ -242,7 +246,7 @@ def _load_households(db, args) -> int:
     return 0
 
 
-def _load_staff(db, args) -> int:
+def _load_staff(db: Database, args: argparse.Namespace) -> int:
     from sync.server.admin import AdminError
     from sync.server.loading import load_staff
 
@@ -254,7 +258,7 @@ def _load_staff(db, args) -> int:
     return 0
 
 
-def _load_demo(db, args) -> int:
+def _load_demo(db: Database, args: argparse.Namespace) -> int:
     from kiosk.demo import DEMO_CATALOG, DEMO_HOUSEHOLDS, DEMO_STAFF
     from sync.server.loading import load_catalog, load_demo_requests, load_households, load_json_file, load_staff
 
@@ -272,7 +276,7 @@ def _load_demo(db, args) -> int:
     return 0
 
 
-def _generate(db, args) -> int:
+def _generate(db: Database, args: argparse.Namespace) -> int:
     from kiosk.demo.catalog import DEMO_SEED, generate_catalog
     from sync.server.loading import load_catalog
 
@@ -282,7 +286,7 @@ def _generate(db, args) -> int:
     return 0
 
 
-def _set_allocation(db, args) -> int:
+def _set_allocation(db: Database, args: argparse.Namespace) -> int:
     from sync.server.admin import set_allocation
 
     set_allocation(db, args.session, args.site, args.seats, args.until, _now(args))
@@ -290,7 +294,7 @@ def _set_allocation(db, args) -> int:
     return 0
 
 
-def _set_capacity(db, args) -> int:
+def _set_capacity(db: Database, args: argparse.Namespace) -> int:
     from sync.server.admin import set_capacity
 
     set_capacity(db, args.session, args.capacity, _now(args))
@@ -298,14 +302,14 @@ def _set_capacity(db, args) -> int:
     return 0
 
 
-def _withdraw(db, args) -> int:
+def _withdraw(db: Database, args: argparse.Namespace) -> int:
     from sync.server.admin import withdraw_offer
 
     print(f"withdrawn {args.offer_id}" if withdraw_offer(db, args.offer_id) else f"{args.offer_id} already withdrawn")
     return 0
 
 
-def _decide(db, args) -> int:
+def _decide(db: Database, args: argparse.Namespace) -> int:
     from sync.server.admin import decide_request
 
     decide_request(db, args.booking_id, args.state, _now(args))
@@ -313,7 +317,7 @@ def _decide(db, args) -> int:
     return 0
 
 
-def _refuse_concierge(db, args) -> int:
+def _refuse_concierge(db: Database, args: argparse.Namespace) -> int:
     from sync.server.admin import refuse_concierge
 
     refuse_concierge(db, args.request_id, args.reason_fr, args.reason_en, _now(args))
@@ -321,7 +325,7 @@ def _refuse_concierge(db, args) -> int:
     return 0
 
 
-def _check(db, args) -> int:
+def _check(db: Database, args: argparse.Namespace) -> int:
     from sync.server.admin import seat_problems
 
     problems = seat_problems(db)
@@ -331,21 +335,21 @@ def _check(db, args) -> int:
     return 1 if problems else 0
 
 
-def _backup(db, args) -> int:
+def _backup(db: Database, args: argparse.Namespace) -> int:
     from sync.server.epoch import backup
 
     print(f"wrote {args.file} (feed epoch {backup(db, args.file)})")
     return 0
 
 
-def _reset_epoch(db, args) -> int:
+def _reset_epoch(db: Database, args: argparse.Namespace) -> int:
     from sync.server.epoch import reset
 
     print(f"feed epoch {reset(db)}")
     return 0
 
 
-def _openapi(args) -> int:
+def _openapi(args: argparse.Namespace) -> int:
     from sync.server.app import openapi_text
 
     text = openapi_text()
@@ -357,7 +361,7 @@ def _openapi(args) -> int:
     return 0
 
 
-def _print_summary(summary: dict) -> None:
+def _print_summary(summary: dict[str, object]) -> None:
     print(", ".join(f"{key}: {value}" for key, value in summary.items()))
 
 

@@ -23,8 +23,6 @@ from typing import Protocol, runtime_checkable
 
 from babel import Locale
 from babel.dates import format_date, format_time, get_day_names
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
 
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -50,6 +48,10 @@ LANGUAGES = available_languages()
 
 def compile_catalog(po: Path) -> bytes:
     """The `.mo` bytes of one `.po` catalog (Babel's compiler, the one pybabel uses)."""
+    # Imported here: an installed kiosk reads compiled catalogs and never needs the compiler.
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
     with po.open("rb") as source:
         catalog = read_po(source)
     compiled = io.BytesIO()

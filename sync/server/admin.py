@@ -11,7 +11,6 @@ from collections import defaultdict
 from datetime import datetime
 
 from kiosk.errors import KioskError
-from kiosk.i18n import Said
 from sync.server import bookings, decisions
 from sync.server.changes import bump
 from sync.server.clock import fmt_catalog
@@ -38,7 +37,7 @@ def set_allocation(db: Database, session_id: str, site_id: str, seats: int, unti
         others = session["allocated"] - old_seats
         problem = decisions.allocation_problem(session["capacity"], session["outside_taken"], others, seats, used)
         if problem:
-            raise AdminError("error.central.admin.allocation_refused", problem=Said(problem[0], problem[1]))
+            raise AdminError("error.central.admin.allocation_refused", problem=problem)
         conn.execute(
             "INSERT INTO allocations (session_id, site_id, seats, external_used, used, until, until_is_start, "
             "released) VALUES (?, ?, ?, 0, ?, ?, ?, 0) ON CONFLICT (session_id, site_id) DO UPDATE SET "
@@ -57,7 +56,7 @@ def set_capacity(db: Database, session_id: str, capacity: int, now: datetime) ->
         session = _session(conn, session_id)
         problem = decisions.capacity_problem(capacity, session["allocated"], session["outside_taken"])
         if problem:
-            raise AdminError("error.central.admin.capacity_refused", problem=Said(problem[0], problem[1]))
+            raise AdminError("error.central.admin.capacity_refused", problem=problem)
         conn.execute("UPDATE sessions SET capacity = ? WHERE id = ?", (capacity, session_id))
         bump(conn, "offer", session["offer_id"])
         if capacity > session["capacity"]:

@@ -26,9 +26,10 @@ import itertools
 import json
 import random
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kiosk.config import ASSETS_DIR
 
@@ -1416,7 +1417,7 @@ def _between(rng: random.Random, low: int, high: int) -> int:
 class _Weighted:
     """A weighted choice with its cumulative weights computed once (the generator draws it often)."""
 
-    def __init__(self, items: Sequence, weights: Sequence[float]):
+    def __init__(self, items: Iterable[Any], weights: Iterable[float]):
         self.items = list(items)
         self.cumulative = list(itertools.accumulate(weights))
 
@@ -1479,7 +1480,7 @@ def _context(t: Template, level: str, rng: random.Random) -> dict[str, str]:
     where = t.where
     if where in DESTINATIONS:
         town, dept = _choice(rng, DESTINATIONS[where])
-    elif where == "fixed":
+    elif where == "fixed" and t.dest is not None:
         town, dept = t.dest
     elif where == "nature":
         phrase, town, dept = _choice(rng, territory.nature)
@@ -1650,7 +1651,7 @@ def _offer(number: int, t: Template, level: str, plan: _Plan, rng: random.Random
         "prices": _prices(t, rng, free),
         "sessions": sessions,
     }
-    if bon_plan:  # the grid holds what people pay: the discount is already taken off
+    if discount is not None:  # a bon plan: the grid holds what people pay, the discount already taken off
         for price in offer["prices"]:
             price["cents"] = price["cents"] * (100 - discount) // 100
     if offer["booking_mode"] == "request":

@@ -30,7 +30,8 @@ def create_application(config: KioskConfig, argv: list[str] | None = None) -> tu
     keyboard = select_input_method(config.display.keyboard)
     # The keyboard's Qt Quick scene needs no GPU: kiosk terminals often have none worth the name.
     QQuickWindow.setGraphicsApi(QSGRendererInterface.GraphicsApi.Software)
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("slvie-kiosk")
     apply_style(app, Theme())
     return app, keyboard

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QFormLayout, QLineEdit, QVBoxLayout, QWidget
 
 from kiosk.domain.household import MAX_SCAN_CHARS, looks_like_a_scan
@@ -35,7 +36,8 @@ class CardReader(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         focused = QApplication.focusWidget()
-        if event.type() != QEvent.Type.KeyPress or (isinstance(focused, QLineEdit) and focused.isVisible()):
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent) or \
+                (isinstance(focused, QLineEdit) and focused.isVisible()):
             return False
         now = self.monotonic()
         if now - self.last_key > SCAN_GAP_S:

@@ -51,7 +51,7 @@ from kiosk.ui.staff_home import StaffHomeScreen
 from kiosk.ui.staff_sign_in import StaffSignInScreen
 from kiosk.ui.sync_state import SyncStateScreen
 from kiosk.ui.theme import HIGH_CONTRAST, STANDARD, Theme, larger_text_scale
-from kiosk.ui.widgets import FlowLayout, NewsBanner, Overlay, apply_style, button, label, scroll_to_top
+from kiosk.ui.widgets import FlowLayout, NewsBanner, Overlay, apply_style, button, label, running_app, scroll_to_top
 from sync.worker import SyncWorker
 
 CLOCK_REFRESH_MS = 15_000
@@ -621,7 +621,7 @@ class MainWindow(QMainWindow):
 
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme
-        apply_style(QApplication.instance(), theme)
+        apply_style(running_app(), theme)
         for widget in self.screens.values():
             if hasattr(widget, "apply_theme"):
                 widget.apply_theme(theme)

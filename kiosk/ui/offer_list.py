@@ -8,7 +8,6 @@ from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QObject, QPo
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QFrame,
     QHBoxLayout,
     QLineEdit,
@@ -33,6 +32,7 @@ from kiosk.ui.widgets import (
     enable_kinetic_scrolling,
     label,
     pictogram_pixmap,
+    running_app,
 )
 
 SEARCH_DELAY_MS = 120
@@ -334,7 +334,7 @@ class OfferListScreen(QWidget):
         self.clear_button.clicked.connect(self.search.clear)
         self.filters_button.toggled.connect(self._show_filters)
         # Typing means looking at results: the filters close, and leave room for the keyboard.
-        QApplication.instance().focusChanged.connect(
+        running_app().focusChanged.connect(
             lambda _old, new: self.filters_button.setChecked(False) if new is self.search else None)
         self.filters.closed.connect(lambda: self.filters_button.setChecked(False))
         self.filters.changed.connect(self.refresh)

@@ -8,6 +8,7 @@ from functools import cache, lru_cache
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractScrollArea,
     QApplication,
     QButtonGroup,
@@ -86,16 +87,15 @@ def label(text: str = "", object_name: str | None = None, wrap: bool = True) -> 
 
 def empty_layout(layout: QLayout) -> None:
     """Remove and delete everything a layout holds (a screen rebuilt for new content)."""
-    while layout.count():
-        item = layout.takeAt(0)
-        widget = item.widget()
+    while (item := layout.takeAt(0)) is not None:
+        widget, inner = item.widget(), item.layout()
         if widget:
             # Off the window now: a deferred delete alone would leave it painted until the loop runs.
             widget.setParent(None)
             widget.deleteLater()
-        elif item.layout():
-            empty_layout(item.layout())
-            item.layout().deleteLater()
+        elif inner is not None:
+            empty_layout(inner)
+            inner.deleteLater()
 
 
 def enable_kinetic_scrolling(area: QAbstractScrollArea) -> None:
@@ -196,7 +196,7 @@ class ChoiceRow(QWidget):
             self._group.button(index).setText(plain_button_text(text))
             self._group.button(index).setAccessibleName(text)
 
-    def buttons(self) -> list[QPushButton]:
+    def buttons(self) -> list[QAbstractButton]:
         return [self._group.button(i) for i in range(len(self._values))]
 
 
@@ -378,3 +378,11 @@ class Overlay(QWidget):
         if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
             self.setGeometry(self.parentWidget().rect())
         return False
+
+
+def running_app() -> QApplication:
+    """The kiosk's Qt application, which exists before any screen does."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        raise RuntimeError("the kiosk's screens need its QApplication")
+    return app

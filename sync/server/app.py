@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -23,6 +24,7 @@ from sync.server import auth, changes, fleet, fleet_page, operations, voucher_ke
 from sync.server.clock import Clock, fmt, local_now
 from sync.server.db import Database
 from sync.server.metrics import Metrics, RequestMetrics
+from sync.server.photos import photo_file
 from sync.server.models import (
     MAX_HEARTBEAT_BYTES, MAX_OPERATIONS, AuditAppendPayload, BookingCancelPayload, BookingCreatePayload, ChangesPage,
     ConciergeCreatePayload, ConciergeTransitionPayload, EnrollRequest, EnrollResponse, ErrorResponse, Health,
@@ -42,6 +44,7 @@ RELEASE_EVERY_SECONDS = 30.0
 WRITERS_IN_FLIGHT = 2
 ERROR = {"model": ErrorResponse}
 AUTH_ERRORS = {401: ERROR, 403: ERROR}
+SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 class ApiError(Exception):
@@ -222,6 +225,15 @@ def create_app(db: Database | None = None, clock: Clock = local_now,
         for operation, result in zip(body.operations, results):
             metrics.operations.labels(operation.kind, result["outcome"]).inc()
         return Response(json.dumps({"results": results}, ensure_ascii=False), media_type="application/json")
+
+    @app.get("/v1/photos/{sha256}", response_class=Response, responses={**AUTH_ERRORS, 404: ERROR}, tags=["kiosk"])
+    def get_photo(sha256: str, kiosk: KioskAuth) -> Response:
+        """An offer's photo, by the SHA-256 the catalog gives (the kiosk checks the bytes against it)."""
+        path = photo_file(db, sha256) if SHA256.fullmatch(sha256) else None
+        if path is None:
+            raise ApiError(404, "photo_not_found", "Cette photo n'est pas au centre.", "This photo is not at the centre.")
+        return Response(path.read_bytes(), media_type="application/octet-stream",
+                        headers={"Cache-Control": "private, max-age=31536000, immutable"})
 
     @app.get("/v1/changes", response_model=ChangesPage, responses={**AUTH_ERRORS, 409: ERROR, 422: ERROR},
              tags=["kiosk"])

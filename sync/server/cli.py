@@ -7,6 +7,7 @@
     slvie-central --db PATH load-households FILE [--site SITE]
     slvie-central --db PATH load-staff FILE [--site SITE]           the site's correspondents (slvie-staff/1)
     slvie-central --db PATH load-demo [--site SITE]
+    slvie-central --db PATH import-photos FOLDER                   offer photos, named by their SHA-256
     slvie-central --db PATH generate --offers 50000 [--seed N] [--site SITE]
     slvie-central --db PATH set-allocation --session S --site SITE --seats N [--until T]
     slvie-central --db PATH set-capacity --session S --capacity N
@@ -89,6 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("load-demo", help="the demo catalog shifted to today, the demo households, "
                                "correspondents and concierge requests")
     demo.add_argument("--site", default=DEFAULT_SITE, type=_identifier)
+    photos = commands.add_parser("import-photos", help="add a folder's photos (JPEG, PNG, WebP up to 3 MB); prints "
+                                 "each one's SHA-256, which the catalog names as the offer's photo")
+    photos.add_argument("folder", type=Path)
     generate = commands.add_parser("generate", help="load a large generated catalog (benchmarks)")
     generate.add_argument("--offers", type=int, required=True)
     generate.add_argument("--seed", type=int, default=None)
@@ -257,10 +261,12 @@ def _load_staff(db, args) -> int:
 
 
 def _load_demo(db, args) -> int:
-    from kiosk.demo import DEMO_CATALOG, DEMO_HOUSEHOLDS, DEMO_STAFF
+    from kiosk.demo import DEMO_CATALOG, DEMO_HOUSEHOLDS, DEMO_PHOTOS, DEMO_STAFF
     from sync.server.loading import load_catalog, load_demo_requests, load_households, load_json_file, load_staff
+    from sync.server.photos import import_photos
 
     now = _now(args)
+    _print_summary({"photos": len(import_photos(db, DEMO_PHOTOS))})
     _print_summary(load_catalog(db, load_json_file(DEMO_CATALOG), args.site, now, now))
     if DEMO_HOUSEHOLDS.exists():
         _print_summary(load_households(db, DEMO_HOUSEHOLDS.read_text(encoding="utf-8"), args.site))
@@ -271,6 +277,17 @@ def _load_demo(db, args) -> int:
         _print_summary(load_staff(db, DEMO_STAFF.read_text(encoding="utf-8"), args.site))
     else:
         print(f"no demo correspondents ({DEMO_STAFF} is missing)")
+    return 0
+
+
+def _import_photos(db, args) -> int:
+    from sync.server.admin import AdminError
+    from sync.server.photos import import_photos
+
+    if not args.folder.is_dir():
+        raise AdminError(f"Le dossier {args.folder} n'existe pas.", f"The folder {args.folder} does not exist.")
+    for name, sha256 in import_photos(db, args.folder).items():
+        print(f"{sha256}  {name}")
     return 0
 
 
@@ -370,6 +387,7 @@ COMMANDS = {
     "withdraw-offer": _withdraw, "decide-request": _decide, "check": _check,
     "load-staff": _load_staff, "refuse-concierge": _refuse_concierge, "backup": _backup,
     "reset-epoch": _reset_epoch, "fleet": _fleet, "admin-credential": _admin_credential,
+    "import-photos": _import_photos,
 }
 
 

@@ -29,7 +29,7 @@ from sync.server.models import (
     MAX_HEARTBEAT_BYTES, MAX_OPERATIONS, AuditAppendPayload, BookingCancelPayload, BookingCreatePayload, ChangesPage,
     ConciergeCreatePayload, ConciergeTransitionPayload, EnrollRequest, EnrollResponse, ErrorResponse, Health,
     Heartbeat, HeartbeatRecorded, Me, OperationsRequest, OperationsResponse, VoucherKeyRegistered, VoucherKeyRequest,
-    VoucherKeys,
+    VoucherKeys, VoucherStanding,
 )
 
 log = logging.getLogger("slvie.central")
@@ -45,6 +45,7 @@ WRITERS_IN_FLIGHT = 2
 ERROR = {"model": ErrorResponse}
 AUTH_ERRORS = {401: ERROR, 403: ERROR}
 SHA256 = re.compile(r"[0-9a-f]{64}")
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 class ApiError(Exception):
@@ -210,6 +211,19 @@ def create_app(db: Database | None = None, clock: Clock = local_now,
                            "Ce n'est pas une clé publique Ed25519 au format PEM.",
                            "This is not an Ed25519 public key in PEM format.") from None
         return {"key_id": key}
+
+    @app.get("/v1/vouchers/{reference}", response_model=VoucherStanding, responses={404: ERROR},
+             tags=["verifier"])
+    def voucher_standing(reference: str) -> dict:
+        """What a voucher's booking is now, by the reference in its payload (an unguessable UUID), with no
+        credential: a cancelled or refused booking's voucher no longer gives a place."""
+        state = voucher_keys.booking_state(db, reference) if UUID.fullmatch(reference) else None
+        if state is None:
+            raise ApiError(404, "voucher_unknown",
+                           "Le centre ne connaît pas encore cette réservation (la borne ne l'a peut-être pas encore "
+                           "envoyée).",
+                           "The centre does not know this booking yet (the kiosk may not have sent it yet).")
+        return {"reference": reference, "state": state}
 
     @app.get("/v1/voucher-keys", response_model=VoucherKeys, tags=["verifier"])
     def published_voucher_keys() -> dict:

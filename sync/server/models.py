@@ -91,6 +91,12 @@ class VoucherKeys(Out):
     keys: list[VoucherKey]
 
 
+class VoucherStanding(Out):
+    reference: str = Field(description="the booking's id, as the voucher's payload carries it")
+    state: Literal["confirmed", "waitlisted", "requested", "refused", "cancelled"] = Field(
+        description="the booking's state at the centre now")
+
+
 class Me(Out):
     kiosk_id: str
     site_id: str

@@ -62,6 +62,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The ticket could not be printed. Write down this code: {code}. Give it to an SLVie correspondent at the "
         "concierge desk, with your Activ' card. The code is valid for 14 days.",
     ),
+    "help.ticket.again": (
+        "Votre code : {code}\nLe ticket de ce code vient d'être imprimé. Montrez-le, ou ce code, à un correspondant "
+        "SLVie au point conciergerie, avec votre carte Activ'.",
+        "Your code: {code}\nThe ticket with this code was just printed. Show it, or this code, to an SLVie "
+        "correspondent at the concierge desk, with your Activ' card.",
+    ),
     "help.ticket.heading": ("Code pour finir plus tard", "Code to finish later"),
     "help.ticket.what": (
         "Montrez ce ticket à un correspondant SLVie au point conciergerie, avec votre carte Activ' : il reprendra "

@@ -28,7 +28,8 @@ from kiosk.store.catalog import load_concierge_service, load_offer
 from kiosk.store.database import transaction
 
 TICKET_DIR = "help-tickets"
-FORGET_AFTER = timedelta(days=1)  # closed or lapsed requests are kept a day, for the correspondent's question
+FORGET_AFTER = timedelta(days=1)
+SAME_REQUEST_WITHIN = timedelta(minutes=10)  # asked again this soon: the same call, the same ticket  # closed or lapsed requests are kept a day, for the correspondent's question
 
 
 class HelpNotFound(KioskError):
@@ -48,14 +49,26 @@ class HelpService:
     # -- the person --------------------------------------------------------------------------------
 
     def call(self, place: Place) -> HelpRequest:
-        """A correspondent is asked to come to the kiosk; the call shows in their queue with the screen."""
-        return self._save(HelpKind.CALL, place)
+        """A correspondent is asked to come to the kiosk; the call shows in their queue with the screen.
 
-    def ticket(self, place: Place) -> HelpRequest:
-        """A code to finish later with a correspondent; only a screen holding a choice can be resumed."""
+        A call still waiting from the last few minutes is the same person asking again (or someone
+        pressing for fun): it stays the one call, the queue does not fill up."""
+        return self._recent(HelpKind.CALL, None) or self._save(HelpKind.CALL, place)
+
+    def ticket(self, place: Place) -> tuple[HelpRequest, bool]:
+        """A code to finish later with a correspondent, and whether it is new (to print). Only a screen
+        holding a choice can be resumed; the same choice asked again within minutes gets the same code,
+        not another ticket (no paper wasted by repeated taps)."""
         if not place.resumable:
             raise KioskError("Il n'y a rien à reprendre sur cet écran.", "There is nothing to resume on this screen.")
-        return self._save(HelpKind.TICKET, place)
+        same = self._recent(HelpKind.TICKET, place)
+        return (same, False) if same is not None else (self._save(HelpKind.TICKET, place), True)
+
+    def _recent(self, kind: HelpKind, place: Place | None) -> HelpRequest | None:
+        now = self._clock()
+        return next((r for r in help_store.open_help_requests(self._db, now)
+                     if r.kind == kind and now - r.made_at < SAME_REQUEST_WITHIN
+                     and (place is None or r.place == place)), None)
 
     def _save(self, kind: HelpKind, place: Place) -> HelpRequest:
         now = self._clock()

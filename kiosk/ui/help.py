@@ -107,9 +107,12 @@ class HelpPanel(QWidget):
     def _print_ticket(self) -> None:
         texts = self._texts
         try:
-            request = self._help.ticket(self._place)
+            request, new = self._help.ticket(self._place)
         except KioskError as problem:
             self._answered(texts("help.title"), problem.message(texts.language))
+            return
+        if not new:
+            self._answered(texts("help.ticket.title"), texts("help.ticket.again", code=request.code))
             return
         title = self._help.subject_title(request.place, texts.language)
         self._answered(texts("help.ticket.title"), texts("help.ticket.printing", code=request.code))

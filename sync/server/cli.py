@@ -15,7 +15,7 @@
     slvie-central --db PATH decide-request BOOKING_ID confirmed|waitlisted|refused
     slvie-central --db PATH refuse-concierge REQUEST_ID --reason-fr TEXT --reason-en TEXT
     slvie-central --db PATH kiosks | check
-    slvie-central --db PATH fleet                                  every kiosk's health: red / amber / green, and why
+    slvie-central --db PATH fleet [--kiosk KIOSK_ID]              every kiosk's health: red / amber / green, and why
     slvie-central --db PATH admin-credential NAME [--remove]       a secret for /admin/fleet and /metrics
     slvie-central --db PATH backup FILE                            a consistent copy, safe to restore as is
     slvie-central --db PATH reset-epoch                            after restoring the file by other means
@@ -70,7 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     code.add_argument("--days", type=int, default=7, help="days the code stays valid")
     commands.add_parser("revoke", help="revoke a kiosk's credential").add_argument("kiosk_id")
     commands.add_parser("kiosks", help="list enrolled kiosks")
-    commands.add_parser("fleet", help="every kiosk's health from its heartbeats: red / amber / green, and why")
+    fleet = commands.add_parser("fleet", help="every kiosk's health from its heartbeats: red / amber / green, "
+                                "and why")
+    fleet.add_argument("--kiosk", help="this kiosk's kept heartbeats instead (30 days), oldest first")
     administrator = commands.add_parser("admin-credential", help="print a new secret for administrator NAME "
                                         "(HTTP Basic on /admin/fleet and /metrics), or remove it")
     administrator.add_argument("name", type=_identifier)
@@ -197,6 +199,8 @@ def _kiosks(db, args) -> int:
 def _fleet(db, args) -> int:
     from sync.server.fleet import count_by_state, duration, fleet
 
+    if args.kiosk:
+        return _fleet_history(db, args.kiosk)
     now = _now(args)
     kiosks = fleet(db, now)
     for kiosk in kiosks:
@@ -210,6 +214,29 @@ def _fleet(db, args) -> int:
     print(f"{len(kiosks)} borne(s) : {counts['red']} rouge, {counts['amber']} orange, {counts['green']} vert / "
           f"{len(kiosks)} kiosk(s): {counts['red']} red, {counts['amber']} amber, {counts['green']} green")
     return 0
+
+
+def _fleet_history(db, kiosk_id: str) -> int:
+    from sync.server.admin import AdminError
+    from sync.server.fleet import history
+    from sync.server.models import Heartbeat
+
+    rows = history(db, kiosk_id)
+    if not rows:
+        raise AdminError(f"Aucun signal de vie gardé pour la borne {kiosk_id}.",
+                         f"No heartbeat kept for kiosk {kiosk_id}.")
+    print("received_at\tstate\tprinter\twaiting\toldest_s\tparked\tdisk_free_MB\tskew_s\tlast_sync_s\tlast_error")
+    for row in rows:
+        beat = Heartbeat.model_validate_json(row["heartbeat"])
+        error = beat.last_error.code if beat.last_error else "-"
+        print(f"{row['received_at']}\t{row['state']}\t{beat.printer}\t{beat.waiting}\t"
+              f"{_or_dash(beat.oldest_waiting_seconds)}\t{beat.parked}\t{beat.disk_free_bytes // (1024 * 1024)}\t"
+              f"{row['skew_seconds']}\t{_or_dash(beat.last_sync_seconds)}\t{error}")
+    return 0
+
+
+def _or_dash(value: int | None) -> str:
+    return "-" if value is None else str(value)
 
 
 def _admin_credential(db, args) -> int:

@@ -62,6 +62,7 @@ class DisplaySettings:
     viewing_distance_mm: float = 500.0
     pixel_pitch_mm: float = 0.2745
     speech: str = "auto"  # read-aloud engine: "auto" (speech-dispatcher if it answers), "speechd", "none"
+    photo_budget_mb: int = 200  # disk the offers' photos may take (sync/photos.py); 0: no photos
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,8 @@ def _check_values(config: KioskConfig, source: str) -> None:
         raise _bad(source, "display.viewing_distance_mm", "error.config.between_200_and_3000")
     if not 0.05 <= config.display.pixel_pitch_mm <= 2:
         raise _bad(source, "display.pixel_pitch_mm", "error.config.between_0_05_and_2")
+    if not 0 <= config.display.photo_budget_mb <= 10_000:
+        raise _bad(source, "display.photo_budget_mb", "error.config.between_0_and_10000")
     if config.display.speech not in SPEECH_ENGINES:
         raise _bad(source, "display.speech", "error.config.auto_speechd_none")
     if config.display.keyboard not in KEYBOARD_MODES:

@@ -13,6 +13,7 @@ import uuid
 from datetime import datetime
 from pathlib import Path
 
+from kiosk.domain.booking import BookingState
 from kiosk.domain.voucher import (
     Standing,
     Voucher,
@@ -24,7 +25,7 @@ from kiosk.domain.voucher import (
     verify_payload,
 )
 from kiosk.errors import CatalogError, KioskError
-from kiosk.i18n import FALLBACK_LANGUAGE, SOURCE_LANGUAGE, Texts
+from kiosk.i18n import FALLBACK_LANGUAGE, SOURCE_LANGUAGE, Text, Texts
 
 SAMPLE_HOUSEHOLD = ("Camille Lefèvre", "Mathieu Lefèvre", "Inès Lefèvre")
 SAMPLE_TIER = 4
@@ -86,19 +87,23 @@ def _verify(args: argparse.Namespace) -> int:
         keys = [own.public_key()]
     result = verify_payload(payload, keys)
     if not result.valid:
-        print(f"INVALIDE — ce bon n'est pas valide : {result.message_fr}.")
-        print(f"INVALID — this voucher is not valid: {result.message_en}.")
+        _say(Text("verify.invalid", reason=result.text))
         return 1
     assert result.claims is not None
-    standing = _standing(result.claims, args.data_dir)
-    if standing is not None and not standing.holds:
-        print(f"NE VAUT PLUS — signature valide, mais {standing.message_fr}.")
-        print(f"NO LONGER VALID — the signature is valid, but {standing.message_en}.")
+    # What the booking has become, as this kiosk knows it (with --centre: as the centre knows it too).
+    # Either one saying it no longer holds (cancelled, refused) is enough to say so.
+    standings = [(who, standing) for who, standing in (
+        (Text("verify.this_kiosk"), _standing(result.claims, args.data_dir)),
+        (Text("verify.the_centre"), centre_standing(args.centre, result.claims) if args.centre else None),
+    ) if standing is not None]
+    broken = next((standing for _, standing in standings if not standing.holds), None)
+    if broken is not None:
+        _say(Text("verify.no_longer_valid", reason=broken.text))
         return 1
-    print(f"VALIDE — {result.message_fr}")
-    print(f"VALID — {result.message_en}")
-    if standing is not None:
-        print(f"  D'après cette borne / As this kiosk knows: {standing.message_fr} / {standing.message_en}")
+    _say(Text("verify.valid", reason=result.text))
+    for who, standing in standings:
+        print(f"  {who.message(SOURCE_LANGUAGE)} / {who.message(FALLBACK_LANGUAGE)}: "
+              f"{standing.message_fr} / {standing.message_en}")
     for line in describe_claims(result.claims):
         print(line)
     return 0
@@ -119,6 +124,31 @@ def published_keys(centre: str) -> list:
     except (requests.RequestException, ValueError, KeyError, TypeError, AttributeError):
         raise unreachable from None
     return [key for key in keys if key is not None]
+
+
+def _say(text: Text) -> None:
+    """A verdict for IT and the desk, in French then English."""
+    print(text.message(SOURCE_LANGUAGE))
+    print(text.message(FALLBACK_LANGUAGE))
+
+
+def centre_standing(centre: str, claims: VoucherClaims) -> Standing | None:
+    """What the voucher is worth now, as the centre knows its booking (None: not a booking, or the centre
+    does not know it yet — a kiosk offline has not sent it)."""
+    import requests
+
+    if claims.kind is not VoucherKind.BOOKING:
+        return None
+    url = centre.rstrip("/").removesuffix("/v1") + f"/v1/vouchers/{claims.reference}"
+    try:
+        answer = requests.get(url, timeout=10, allow_redirects=False)
+        if answer.status_code == 404:
+            return None
+        answer.raise_for_status()
+        state = BookingState(answer.json()["state"])
+    except (requests.RequestException, ValueError, KeyError, TypeError):
+        raise KioskError("error.cli.booking_s_state_could", url=url) from None
+    return booking_standing(claims.state, state)
 
 
 def _standing(claims: VoucherClaims, data_dir: Path | None) -> Standing | None:

@@ -245,6 +245,8 @@ class _Content:
         if voucher.cancel_until is not None:
             rows.append((texts("voucher.cancel"), (texts("voucher.cancel.until", when=texts.moment(voucher.cancel_until)),
                                           texts("voucher.cancel.help")), False))
+        if voucher.bring:
+            rows.append((texts("voucher.bring"), (voucher.bring,), False))
 
         state = _state_key(voucher)
         return _Content(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import cache, lru_cache
+from typing import cast
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
@@ -383,6 +384,6 @@ class Overlay(QWidget):
 def running_app() -> QApplication:
     """The kiosk's Qt application, which exists before any screen does."""
     app = QApplication.instance()
-    if not isinstance(app, QApplication):
+    if app is None:
         raise RuntimeError("the kiosk's screens need its QApplication")
-    return app
+    return cast(QApplication, app)  # a QApplication, not a bare QCoreApplication: the kiosk makes it so

@@ -151,7 +151,7 @@ MAX_WORDS_PER_SENTENCE = 22
 # here yet: errors and the centre's reasons, date patterns, what IT reads (the doctor, voucher verify, sync pages,
 # the API's errors, the audit log), the password rule, and the printed voucher (capitals on purpose).
 TECHNICAL = ("error.", "format.", "doctor.", "claims.", "sync.page.", "staff.password_rule", "voucher.", "file.", "api.",
-             "audit.", "reason.")
+             "audit.", "reason.", "fleet.", "verify.", "seats.")
 
 
 @pytest.mark.parametrize("key", sorted(k for k in FRENCH if not k.startswith(TECHNICAL)))

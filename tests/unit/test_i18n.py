@@ -148,8 +148,8 @@ def test_an_error_reads_in_each_language_from_its_key():
 KNOWN_ACRONYMS = {"CCAS", "CMCAS", "SLVie", "A"}
 MAX_WORDS_PER_SENTENCE = 22
 # The rules are the screens' own (they were checked on the screens' texts before the catalogs). Not checked
-# here yet: errors and the centre's reasons, date patterns, what IT reads (the doctor, voucher verify, the fleet page,
-# the API's errors, the audit log), the password rule, and the printed voucher (capitals on purpose).
+# here yet: errors and the centre's reasons, date patterns, what IT reads (the doctor, voucher verify, the fleet
+# page, sync pages, seats, the API's errors, the audit log), the password rule, and the printed voucher (capitals).
 TECHNICAL = ("error.", "format.", "doctor.", "claims.", "sync.page.", "staff.password_rule", "voucher.", "file.", "api.",
              "audit.", "reason.", "fleet.", "verify.", "seats.")
 

@@ -101,7 +101,7 @@ def _decode(image) -> str | None:
     """The first QR code that looks like a voucher payload, else the first QR code, else None."""
     import zxingcpp
 
-    results = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+    results = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode))
     texts = [result.text for result in results if result.valid]
     for text in texts:
         if text.startswith(PAYLOAD_VERSION[:3]):

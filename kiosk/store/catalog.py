@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, time
 from typing import NamedTuple
 
@@ -16,6 +16,7 @@ from kiosk.domain.catalog import (
     ConciergeService,
     Level,
     Offer,
+    Photo,
     Session,
 )
 from kiosk.domain.search import (
@@ -32,7 +33,7 @@ from kiosk.domain.search import (
     typed_exactly,
 )
 from kiosk.domain.search_language import SEARCH_RULES_VERSION, IndexedText, Vocabulary
-from kiosk.store.database import transaction
+from kiosk.store.database import Row, transaction
 from kiosk.store.state import read_state, write_state
 
 _MOMENT = "%Y-%m-%dT%H:%M"
@@ -110,7 +111,7 @@ def _delete_offer_rows(db: sqlite_utils.Database, nums: list[int]) -> None:
         db.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", nums)
 
 
-def _write_categories(db: sqlite_utils.Database, categories) -> None:
+def _write_categories(db: sqlite_utils.Database, categories: Iterable[Category]) -> None:
     start = db.execute("SELECT count(*) FROM categories").fetchone()[0]
     db.conn.executemany(
         "INSERT INTO categories VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
@@ -119,7 +120,7 @@ def _write_categories(db: sqlite_utils.Database, categories) -> None:
     )
 
 
-def _write_services(db: sqlite_utils.Database, services) -> None:
+def _write_services(db: sqlite_utils.Database, services: Iterable[ConciergeService]) -> None:
     start = db.execute("SELECT count(*) FROM concierge_services").fetchone()[0]
     db.conn.executemany(
         "INSERT OR REPLACE INTO concierge_services VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -141,7 +142,7 @@ def _write_offers(db: sqlite_utils.Database, offers: list[tuple[int, Offer]], as
     }
     site = _search_site(db)
     db.conn.executemany(
-        "INSERT INTO offers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO offers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 num, o.id, o.level.value, o.category, o.title, o.summary, o.description, o.organiser,
@@ -149,6 +150,9 @@ def _write_offers(db: sqlite_utils.Database, offers: list[tuple[int, Offer]], as
                 o.age_min, o.age_max, o.cancel_days_before, o.price_from,
                 _next_start(o, as_of),
                 " ".join(map(str, o.prices)),
+                o.bring,
+                o.photo.sha256 if o.photo else None,
+                o.photo.credit if o.photo else None,
                 nearness(o.level, o.organiser, site),
             )
             for num, o in offers
@@ -267,7 +271,7 @@ def _tags(category: str, level: str, bon_plan: bool) -> list[str]:
 
 
 def count_offers(db: sqlite_utils.Database) -> int:
-    return db.execute("SELECT count(*) FROM offers").fetchone()[0]
+    return int(db.execute("SELECT count(*) FROM offers").fetchone()[0])
 
 
 def list_categories(db: sqlite_utils.Database) -> list[Category]:
@@ -286,7 +290,7 @@ def load_concierge_service(db: sqlite_utils.Database, service_id: str) -> Concie
     return _concierge_service(row) if row else None
 
 
-def _concierge_service(row: dict) -> ConciergeService:
+def _concierge_service(row: Row) -> ConciergeService:
     return ConciergeService(**{k: v for k, v in row.items() if k != "position"})
 
 
@@ -590,4 +594,6 @@ def load_offer(db: sqlite_utils.Database, offer_id: str) -> Offer | None:
         cancel_days_before=r["cancel_days_before"],
         prices=tuple(int(cents) for cents in r["prices"].split()),
         sessions=sessions,
+        bring=r["bring"],
+        photo=Photo(r["photo_sha256"], r["photo_credit"]) if r["photo_sha256"] else None,
     )

@@ -302,12 +302,21 @@ MIGRATION_7_HELP_REQUESTS = [
     "CREATE INDEX help_requests_open ON help_requests (expires_at) WHERE closed_at IS NULL",
 ]
 
+# What to bring (printed on the voucher), and the offer's photo: the SHA-256 of its file, fetched from
+# the centre into the photo cache (sync/photos.py), and its credit.
+MIGRATION_8_BRING_AND_PHOTO = [
+    "ALTER TABLE offers ADD COLUMN bring TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE offers ADD COLUMN photo_sha256 TEXT",
+    "ALTER TABLE offers ADD COLUMN photo_credit TEXT",
+    "CREATE INDEX offers_by_photo ON offers (photo_sha256) WHERE photo_sha256 IS NOT NULL",
+]
+
 # Search that reads French (#15): the index holds the stems of the offer's words (made in Python by
 # kiosk.domain.search_language, which SQL cannot do), so it is made anew here, empty, and filled from
 # the offers by kiosk.store.catalog.prepare_search. `near` says how near an offer is to this kiosk's
 # site (kiosk.domain.search.Nearness) so that results and browsing walk an index in that order.
 # `search_words` lists the words the offer uses, to forgive a typo and to suggest a word.
-MIGRATION_8_FRENCH_SEARCH = [
+MIGRATION_9_FRENCH_SEARCH = [
     "DROP TABLE offers_fts",
     """
     CREATE VIRTUAL TABLE offers_fts USING fts5(
@@ -336,5 +345,6 @@ MIGRATIONS: list[list[str]] = [
     MIGRATION_5_PRICES_IN_THE_OFFER,
     MIGRATION_6_BOOKING_NEWS,
     MIGRATION_7_HELP_REQUESTS,
-    MIGRATION_8_FRENCH_SEARCH,
+    MIGRATION_8_BRING_AND_PHOTO,
+    MIGRATION_9_FRENCH_SEARCH,
 ]

@@ -146,7 +146,7 @@ class HelpPanel(QWidget):
         self.setGeometry(window)
         self.area.updateGeometry()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
             self._fit()
         return False
@@ -165,7 +165,7 @@ class _FittingArea(QScrollArea):
         enable_kinetic_scrolling(self)
         self.setStyleSheet("QScrollArea, QScrollArea > QWidget > QWidget { background: transparent; }")
 
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+    def sizeHint(self) -> QSize:
         hint = super().sizeHint()
         layout = self.widget().layout()
         return QSize(hint.width(), layout.totalHeightForWidth(self.viewport().width()) + 2 * self.frameWidth())

@@ -108,15 +108,15 @@ class HelpService:
 
     # -- the correspondent -------------------------------------------------------------------------
 
-    def open_requests(self, staff: StaffSession) -> list[HelpRequest]:
+    def open_requests(self, staff: StaffSession | None) -> list[HelpRequest]:
         """Calls first (someone is waiting at the kiosk), then tickets, oldest first."""
         self._staff.require(staff)
         return help_store.open_help_requests(self._db, self._clock())
 
-    def take(self, staff: StaffSession, code: str) -> HelpRequest:
+    def take(self, staff: StaffSession | None, code: str) -> HelpRequest:
         """Take over a call or a ticket by its code (typed, or tapped in the queue): it leaves the queue,
         recorded in the audit log; the caller reopens its place for the person once identified."""
-        self._staff.require(staff)
+        staff = self._staff.require(staff)
         wanted = normalize_short_code(code)
         now = self._clock()
         found = next((r for r in help_store.open_help_requests(self._db, now) if r.code == wanted), None)

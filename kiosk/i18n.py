@@ -458,6 +458,43 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Prévenez le support informatique.",
         "Sync is not set up on this kiosk: it is not enrolled with the centre. Tell IT support.",
     ),
+    # On paper: an offer sheet to take home, the site's programme for the noticeboard
+    "paper.heading": ("Activités Sociales de l'énergie", "Energy industries' social activities"),
+    "paper.offer.kind": ("Offre", "Offer"),
+    "paper.sessions": ("Dates et places", "Dates and places"),
+    "paper.sessions.none": ("Plus aucune date à venir pour cette activité.", "No date to come for this activity."),
+    "paper.price": ("Prix", "Price"),
+    "paper.price.household": ("Pour votre foyer (tranche {tier}) : {price} par personne",
+                              "For your household (bracket {tier}): {price} per person"),
+    "paper.price.from": ("dès {price}", "from {price}"),
+    "paper.about": ("L'activité", "The activity"),
+    "paper.where": ("Où réserver", "Where to book"),
+    "paper.where.text": (
+        "À la borne ou auprès du correspondant de « {site} » ({slvie}). Montrez-lui ce code, ou scannez-le "
+        "à la borne : il ouvre cette offre.",
+        "At the kiosk or with the correspondent of \"{site}\" ({slvie}). Show them this code, or scan it at "
+        "the kiosk: it opens this offer.",
+    ),
+    "paper.code": ("Code de l'offre", "Offer code"),
+    "paper.printed": ("Imprimé {when}. Les places indiquées sont celles connues à ce moment : elles peuvent "
+                      "changer.", "Printed {when}. The places shown are those known then: they may change."),
+    "paper.programme.title": ("Le programme de votre SLVie", "Your SLVie's programme"),
+    "paper.programme.week": ("Semaine du {start} au {end}", "Week of {start} to {end}"),
+    "paper.programme.empty": ("Pas d'activité locale ni de bon plan cette semaine.",
+                              "No local activity or deal this week."),
+    "paper.programme.book": ("Réservez à la borne ou auprès du correspondant de « {site} ».",
+                             "Book at the kiosk or with the correspondent of \"{site}\"."),
+    "paper.print": ("Imprimer cette offre", "Print this offer"),
+    "paper.print.name": ("Imprimer cette offre pour l'emporter", "Print this offer to take home"),
+    "paper.print.running": ("Impression de l'offre…", "Printing the offer…"),
+    "paper.print.done": ("L'offre est imprimée. Prenez-la.", "The offer is printed. Please take it."),
+    "paper.print.failed": ("L'impression n'a pas abouti. Demandez au correspondant SLVie.",
+                           "Printing did not work. Ask the SLVie correspondent."),
+    "paper.programme.print": ("Imprimer le programme", "Print the programme"),
+    "paper.programme.print.hint": ("Cette semaine et la suivante, pour l'affichage",
+                                   "This week and next, for the noticeboard"),
+    "paper.programme.running": ("Impression du programme…", "Printing the programme…"),
+    "paper.programme.done": ("Le programme est imprimé.", "The programme is printed."),
     # Errors
     "error.title": ("Un problème est survenu", "Something went wrong"),
 }

@@ -18,6 +18,7 @@ from kiosk.services.catalog import CatalogService, seed_demo_catalog, seed_demo_
 from kiosk.services.concierge import ConciergeRequests
 from kiosk.services.demo import seed_demo_requests, seed_demo_staff
 from kiosk.services.identity import IdentityService
+from kiosk.services.paper import PaperService
 from kiosk.services.staff import StaffAuthService
 from kiosk.services.vouchers import VoucherService
 from kiosk.store.database import DATABASE_FILE
@@ -37,6 +38,7 @@ class KioskServices:
     staff: StaffAuthService  # correspondents signing in and out
     concierge: ConciergeRequests  # concierge requests and the correspondents' queue
     assisted: AssistedService  # what a correspondent does for a beneficiary
+    paper: PaperService  # offer sheets and the site's programme
     recovery: Recovery | None = None  # set when a corrupt database was rebuilt at this start
 
     def close(self) -> None:
@@ -78,5 +80,6 @@ def open_services(
         staff=staff,
         concierge=concierge,
         assisted=AssistedService(db, staff, audit, concierge, vouchers, clock),
+        paper=PaperService(db, config, data_dir, clock),
         recovery=recovery,
     )

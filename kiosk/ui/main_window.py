@@ -42,7 +42,7 @@ from kiosk.ui.my_bookings import MyBookingsScreen
 from kiosk.ui.offer_detail import OfferDetailScreen
 from kiosk.ui.offer_list import OfferListScreen
 from kiosk.ui.queue import QueueScreen
-from kiosk.ui.printing import print_voucher
+from kiosk.ui.printing import print_page, print_voucher
 from kiosk.ui.speech import Narrator
 from kiosk.ui.staff_home import StaffHomeScreen
 from kiosk.ui.staff_sign_in import StaffSignInScreen
@@ -253,6 +253,7 @@ class MainWindow(QMainWindow):
                 widget = OfferDetailScreen(catalog, self.texts)
                 widget.book_requested.connect(lambda offer_id, session_id: self.with_identity(
                     ("booking", offer_id, session_id)))
+                widget.print_requested.connect(self._print_offer)
             elif name == "concierge":
                 widget = ConciergeScreen(catalog, self.texts)
                 widget.requested.connect(lambda service_id: self.with_identity(("concierge_request", service_id)))
@@ -462,6 +463,29 @@ class MainWindow(QMainWindow):
         print_voucher(self.services.vouchers, make, booking_id, self.texts, screen.set_status,
                       kept_key="print.kept.here")
 
+    def _print_offer(self, offer_id: str) -> None:
+        """The offer to take home, with the price for the household of whoever is identified."""
+        screen = self.screens["detail"]
+        household = self.identified.household if self.identified is not None else None
+        try:
+            sheet = self.services.paper.offer_sheet(offer_id, household)
+        except KioskError as problem:
+            screen.set_print_status(offer_id, problem.message(self.texts.language))
+            return
+        language = self.texts.language
+        screen.set_print_status(offer_id, self.texts("paper.print.running"))
+        print_page(lambda: self.services.paper.print_offer_sheet(sheet, language), self.texts, "paper.print.done",
+                   lambda message, printed: screen.set_print_status(offer_id, message, printed))
+
+    def _print_programme(self) -> None:
+        """The noticeboard programme, this week's and next week's: said in a notice once printed, or why not."""
+        texts, language = self.texts, self.texts.language
+        found = self.services.paper.programme(weeks=2)
+        self.notice.open(texts("paper.programme.print"), texts("paper.programme.running"), texts("notice.ok"))
+        print_page(lambda: self.services.paper.print_programme(found, language), texts, "paper.programme.done",
+                   lambda message, _printed: self.notice.open(texts("paper.programme.print"), message,
+                                                              texts("notice.ok")))
+
     def _confirm_request_cancel(self, request_id: str) -> None:
         request = self.services.concierge.request(request_id)
         if request is None:
@@ -558,6 +582,8 @@ class MainWindow(QMainWindow):
             self.assisted_mode.confirm_exit()
         elif job == "sign_out":
             self.assisted_mode.sign_out("user")
+        elif job == "print_programme":
+            self._print_programme()
         elif job == "assisted_identify":
             self.after_identify = None  # once identified, the person's own choices start from home
             self.show_screen(job)

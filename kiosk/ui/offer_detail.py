@@ -14,6 +14,7 @@ from kiosk.ui.widgets import ScrollingPage, button, empty_layout, label, pictogr
 
 class OfferDetailScreen(QWidget):
     book_requested = Signal(str, str)  # offer id, session id
+    print_requested = Signal(str)  # offer id: the sheet to take home
 
     def __init__(self, catalog: CatalogService, texts: Texts, parent: QWidget | None = None):
         super().__init__(parent)
@@ -21,6 +22,7 @@ class OfferDetailScreen(QWidget):
         self.catalog = catalog
         self.texts = texts
         self.offer: Offer | None = None
+        self.print_status = ""  # what came of "Imprimer cette offre", until another offer is shown
         self.theme = Theme()
         self.pictograms = {c.id: c.pictogram for c in catalog.categories()}
 
@@ -36,7 +38,14 @@ class OfferDetailScreen(QWidget):
 
     def show_offer(self, offer_id: str) -> None:
         self.offer = self.catalog.offer(offer_id)
+        self.print_status = ""
         self._build()
+
+    def set_print_status(self, offer_id: str, message: str, _printed: bool = False) -> None:
+        if self.offer is not None and self.offer.id == offer_id:
+            self.print_status = message
+            self.status.setText(message)
+            self.status.setVisible(bool(message))
 
     def apply_theme(self, theme: Theme) -> None:
         self.theme = theme
@@ -49,6 +58,7 @@ class OfferDetailScreen(QWidget):
 
     def reset(self) -> None:
         self.offer = None
+        self.print_status = ""
         self._build()
 
     def _build(self) -> None:
@@ -71,7 +81,13 @@ class OfferDetailScreen(QWidget):
         badges.addStretch(1)
         words.addLayout(badges)
         header.addLayout(words, 1)
+        self.print_button = button(texts("paper.print"), accessible_name=texts("paper.print.name"))
+        self.print_button.clicked.connect(lambda: self.print_requested.emit(offer.id))
+        header.addWidget(self.print_button, 0, Qt.AlignmentFlag.AlignTop)
         self.body.addLayout(header)
+        self.status = label(self.print_status, "status")
+        self.status.setVisible(bool(self.print_status))
+        self.body.addWidget(self.status)
 
         self.body.addWidget(label(texts("detail.sessions"), "heading"))
         now = self.catalog.now()

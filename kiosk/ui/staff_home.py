@@ -1,4 +1,5 @@
-"""The correspondent's home in assisted mode: help someone, the concierge queue, sync, leave."""
+"""The correspondent's home in assisted mode: help someone, the concierge queue, sync, the programme
+for the noticeboard, leave."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ JOBS = (
     ("assisted_identify", "staff.home.identify", "aide_demarches.svg"),
     ("queue", "staff.home.queue", "colis.svg"),
     ("sync_state", "staff.home.sync", "synchronisation.svg"),
+    ("print_programme", "paper.programme.print", "loisirs.svg"),
 )
 
 

@@ -48,10 +48,7 @@ class PrinterStatus:
     exists: bool
     enabled: bool = False
     accepting: bool = False
-    reasons: tuple[str, ...] = ()  A4_POINTS = (595.28, 841.89)
-MM_PER_POINT = 25.4 / 72
-
-# printer-state-reasons, without "none"
+    reasons: tuple[str, ...] = ()  # printer-state-reasons, without "none"
     message: str = ""  # why it is disabled or rejecting jobs, as CUPS says it
 
 

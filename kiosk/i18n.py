@@ -314,7 +314,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "done.where": ("Où", "Where"),
     "done.who": ("Pour", "For"),
     "done.price": ("Prix", "Price"),
-    "done.to_pay": ("{price}, à régler à l'accueil de votre SLVie", "{price}, to pay at your SLVie desk"),
     "print.again": ("Imprimer mon bon", "Print my voucher"),
     "print.reprint": ("Réimprimer", "Print again"),
     "print.running": ("Impression de votre bon…", "Printing your voucher…"),
@@ -495,6 +494,78 @@ TEXTS: dict[str, tuple[str, str]] = {
                                    "This week and next, for the noticeboard"),
     "paper.programme.running": ("Impression du programme…", "Printing the programme…"),
     "paper.programme.done": ("Le programme est imprimé.", "The programme is printed."),
+    # What is owed and paid
+    "pay.free": ("Gratuit", "Free"),
+    "pay.quote": ("Sur devis", "On quotation"),
+    "pay.owed": ("{total}, à régler à l'accueil de votre SLVie", "{total}, to pay at your SLVie desk"),
+    "pay.part": ("{total} : {paid} réglés, reste {owed} à régler", "{total}: {paid} paid, {owed} left to pay"),
+    "pay.settled": ("{total}, réglé", "{total}, paid"),
+    "pay.button": ("Encaisser", "Take payment"),
+    "pay.button.name": ("Encaisser un paiement pour cette réservation ou demande",
+                        "Take a payment for this booking or request"),
+    "pay.title": ("Encaisser un paiement", "Take a payment"),
+    "pay.total": ("Prix : {total}", "Price: {total}"),
+    "pay.paid": ("Déjà réglé : {paid}", "Already paid: {paid}"),
+    "pay.left": ("Reste à régler : {owed}", "Left to pay: {owed}"),
+    "pay.nothing_left": ("Tout est réglé.", "Everything is paid."),
+    "pay.history": ("Paiements enregistrés", "Payments recorded"),
+    "pay.line": ("{when} — {amount}, {means}", "{when} — {amount}, {means}"),
+    "pay.line.ref": ("{when} — {amount}, {means} (réf. {reference})", "{when} — {amount}, {means} (ref. {reference})"),
+    "pay.line.correction": ("{when} — correction de {amount}, {means}", "{when} — correction of {amount}, {means}"),
+    "pay.amount": ("Montant en euros", "Amount in euros"),
+    "pay.means": ("Moyen de paiement", "Means of payment"),
+    "pay.reference": ("Référence (ticket du terminal, n° de chèque)", "Reference (terminal ticket, cheque no.)"),
+    "pay.reference.hint": (
+        "Pour une carte : la référence imprimée sur le ticket du terminal du site, jamais le numéro de la carte.",
+        "For a card: the reference printed on the site terminal's ticket, never the card number.",
+    ),
+    "pay.record": ("Enregistrer le paiement", "Record the payment"),
+    "pay.recorded": ("Paiement enregistré : {amount}, {means}.", "Payment recorded: {amount}, {means}."),
+    "pay.correct": ("Corriger", "Correct"),
+    "pay.correct.name": ("Corriger ce paiement par une nouvelle écriture", "Correct this payment by a new entry"),
+    "pay.correcting": (
+        "Correction du paiement « {line} » : tapez le montant à reprendre. Le paiement reste enregistré, la "
+        "correction s'y ajoute.",
+        "Correcting the payment \"{line}\": type the amount to take back. The payment stays recorded; the "
+        "correction is added.",
+    ),
+    "pay.correct.record": ("Enregistrer la correction", "Record the correction"),
+    "pay.correct.cancel": ("Ne pas corriger", "Do not correct"),
+    "pay.corrected": ("Correction enregistrée : {amount} repris.", "Correction recorded: {amount} taken back."),
+    "pay.means.cash": ("Espèces", "Cash"),
+    "pay.means.cheque": ("Chèque", "Cheque"),
+    "pay.means.ancv": ("Chèques-Vacances ANCV", "ANCV holiday vouchers"),
+    "pay.means.card": ("Carte (terminal du site)", "Card (site terminal)"),
+    "pay.means.elsewhere": ("Réglé ailleurs (centre)", "Paid elsewhere (centre)"),
+    "takings.title": ("Recette du jour", "The day's takings"),
+    "takings.day": ("Paiements du {day}", "Payments of {day}"),
+    "takings.line": ("{means} : {count} paiement(s), {amount}", "{means}: {count} payment(s), {amount}"),
+    "takings.total": ("Total : {amount}", "Total: {amount}"),
+    "takings.none": ("Aucun paiement enregistré ce jour.", "No payment recorded this day."),
+    "takings.audit.ok": (
+        "Rapproché du journal d'audit : {matched} paiement(s) vérifié(s) ici, {centre} déjà reçu(s) par le centre, "
+        "{elsewhere} pris à un autre poste ou signalé(s) par le centre.",
+        "Matched against the audit log: {matched} payment(s) checked here, {centre} already held by the centre, "
+        "{elsewhere} taken at another kiosk or reported by the centre.",
+    ),
+    "takings.audit.problem": (
+        "Écart avec le journal d'audit pour {count} écriture(s) : prévenez le support informatique.",
+        "The audit log disagrees on {count} entry(ies): tell IT support.",
+    ),
+    "takings.payments": ("Le détail", "In detail"),
+    "takings.print": ("Imprimer la recette", "Print the takings"),
+    "takings.running": ("Impression de la recette…", "Printing the takings…"),
+    "takings.done": ("La recette est imprimée.", "The takings are printed."),
+    "staff.home.takings": ("Recette du jour", "The day's takings"),
+    "staff.home.takings.hint": ("Par moyen de paiement, à imprimer", "By means of payment, to print"),
+    "help.payment": (
+        "Le correspondant enregistre ici ce que la personne paie au point conciergerie : espèces, chèque, "
+        "chèques-vacances ou carte sur le terminal du site. Un paiement ne se modifie pas : une erreur se "
+        "corrige par une nouvelle écriture.",
+        "Here the correspondent records what the person pays at the concierge desk: cash, cheque, holiday "
+        "vouchers or card on the site's terminal. A payment is never changed: a mistake is corrected by a new "
+        "entry.",
+    ),
     # Errors
     "error.title": ("Un problème est survenu", "Something went wrong"),
 }

@@ -48,6 +48,7 @@ class Action(StrEnum):
     CONCIERGE_MOVE = "concierge.move"
     REPRINT = "voucher.reprint"
     SYNC_FORCED = "sync.forced"
+    PAYMENT = "payment.record"  # a payment taken at the desk, or a correction of one
 
 
 @dataclass(frozen=True)

@@ -90,8 +90,10 @@ class Voucher:
     total_cents: int | None
     state: VoucherState
     issued_at: datetime
-    # Printed on paper only, never in the payload: until when a booking can be cancelled.
+    # Printed on paper only, never in the payload: until when a booking can be cancelled, and what
+    # was paid of `total_cents` when it was printed (the rest is "à régler").
     cancel_until: datetime | None = None
+    paid_cents: int = 0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", VoucherKind(self.kind))

@@ -22,6 +22,7 @@ from reportlab.platypus.doctemplate import BaseDocTemplate
 
 from kiosk.domain.catalog import BookingMode, Level, Offer, Session
 from kiosk.domain.paper import OfferSheet, Programme, ProgrammeLine
+from kiosk.domain.payment import Takings
 from kiosk.i18n import Texts
 from kiosk.printing.voucher_pdf import (
     DOT,
@@ -248,6 +249,43 @@ def _programme_row(line: ProgrammeLine, texts: Texts, styles: _Styles) -> list[P
                                                                       price=texts.money(offer.price_from))
     return [Paragraph(_escape(when).replace("\n", "<br/>"), styles.body), Paragraph(what, styles.body),
             Paragraph(f"{_escape(price)}<br/>{_escape(_place_count(session, texts))}", styles.body)]
+
+
+# --- The day's takings ---------------------------------------------------------------------------
+
+
+def render_takings(takings: Takings, site_name: str, language: str) -> bytes:
+    """The day's takings by means of payment, each payment listed, and what the audit log says (A4)."""
+    texts = Texts(language)
+    styles = _styles(False)
+    day = _midnight(takings.day)
+    story: list[Flowable] = [
+        Paragraph(_escape(f"{texts('paper.heading')} — {site_name}"), styles.small),
+        Paragraph(_escape(texts("takings.title")), styles.title),
+        Paragraph(_escape(texts("takings.day", day=texts.day(day))), styles.heading),
+    ]
+    for line in takings.by_means:
+        story.append(Paragraph(_escape(texts("takings.line", means=texts(f"pay.means.{line.means.value}"),
+                                             count=line.count, amount=texts.money(line.cents))), styles.body))
+    if not takings.payments:
+        story.append(Paragraph(_escape(texts("takings.none")), styles.body))
+    story.append(Paragraph(_escape(texts("takings.total", amount=texts.money(takings.total_cents))), styles.heading))
+    audit = takings.audit
+    check = texts("takings.audit.ok", matched=audit.matched, centre=audit.with_centre, elsewhere=audit.elsewhere) \
+        if audit.holds else texts("takings.audit.problem", count=len(audit.problems))
+    story.append(Paragraph(_escape(check), styles.strong))
+    if takings.payments:
+        story.append(Paragraph(_escape(texts("takings.payments")), styles.heading))
+        rows = [[Paragraph(_escape(texts.time(p.recorded_at)), styles.body),
+                 Paragraph(_escape(texts(f"pay.means.{p.means.value}")), styles.body),
+                 Paragraph(_escape(texts.money(p.amount_cents) if p.amount_cents > 0
+                                   else f"−{texts.money(-p.amount_cents)}"), styles.body),
+                 Paragraph(_escape(p.reference), styles.body),
+                 Paragraph(_escape(p.payment_id[:8]), styles.small)] for p in takings.payments]
+        table = Table(rows, colWidths=[22 * mm, 52 * mm, 28 * mm, None, 22 * mm], hAlign="LEFT")
+        table.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.5, _LINE), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        story.append(table)
+    return _build(story, A4, _A4_MARGIN, texts("takings.title"), site_name)
 
 
 # --- helpers ------------------------------------------------------------------------------------

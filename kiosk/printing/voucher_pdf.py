@@ -129,6 +129,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "people.many": ("{count} personnes", "{count} people"),
     "price": ("Prix total", "Total price"),
     "to_pay": ("{price}, à régler à l'accueil SLVie", "{price}, to pay at the SLVie desk"),
+    "part_paid": ("{price} : {paid} réglés, reste {owed} à régler", "{price}: {paid} paid, {owed} left to pay"),
+    "paid": ("{price}, réglé", "{price}, paid"),
     "cancel": ("Annulation", "Cancel"),
     "cancel.until": ("Jusqu'au {when}", "Until {when}"),
     "cancel.help": ("Ensuite : le correspondant SLVie", "After that: the SLVie correspondent"),
@@ -317,10 +319,13 @@ class _Content:
             price = word("on_quote")
         elif voucher.total_cents == 0:
             price = word("free")
-        elif voucher.kind is VoucherKind.BOOKING:
-            price = word("to_pay", price=texts.money(voucher.total_cents))
+        elif voucher.paid_cents >= voucher.total_cents:
+            price = word("paid", price=texts.money(voucher.total_cents))
+        elif voucher.paid_cents > 0:
+            price = word("part_paid", price=texts.money(voucher.total_cents), paid=texts.money(voucher.paid_cents),
+                         owed=texts.money(voucher.total_cents - voucher.paid_cents))
         else:
-            price = texts.money(voucher.total_cents)
+            price = word("to_pay", price=texts.money(voucher.total_cents))
         rows.append((word("price"), (price,), True))
         if voucher.cancel_until is not None:
             rows.append((word("cancel"), (word("cancel.until", when=texts.moment(voucher.cancel_until)),

@@ -19,6 +19,7 @@ from kiosk.services.concierge import ConciergeRequests
 from kiosk.services.demo import seed_demo_requests, seed_demo_staff
 from kiosk.services.identity import IdentityService
 from kiosk.services.paper import PaperService
+from kiosk.services.payments import PaymentService
 from kiosk.services.staff import StaffAuthService
 from kiosk.services.vouchers import VoucherService
 from kiosk.store.database import DATABASE_FILE
@@ -38,7 +39,8 @@ class KioskServices:
     staff: StaffAuthService  # correspondents signing in and out
     concierge: ConciergeRequests  # concierge requests and the correspondents' queue
     assisted: AssistedService  # what a correspondent does for a beneficiary
-    paper: PaperService  # offer sheets and the site's programme
+    paper: PaperService  # offer sheets, the site's programme, the day's takings on paper
+    payments: PaymentService  # what is owed and paid
     recovery: Recovery | None = None  # set when a corrupt database was rebuilt at this start
 
     def close(self) -> None:
@@ -81,5 +83,6 @@ def open_services(
         concierge=concierge,
         assisted=AssistedService(db, staff, audit, concierge, vouchers, clock),
         paper=PaperService(db, config, data_dir, clock),
+        payments=PaymentService(db, config, staff, audit, clock),
         recovery=recovery,
     )

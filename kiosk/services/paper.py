@@ -1,4 +1,5 @@
-"""Paper beyond vouchers: an offer sheet to take home, and the site's programme for the noticeboard.
+"""Paper beyond vouchers: an offer sheet to take home, the site's programme for the noticeboard, the day's
+takings.
 
 The sheet is made on the thread that owns the store (`offer_sheet`, `programme`), then written and
 printed from a worker (`print_offer_sheet`, `print_programme`), as vouchers are. Both are kept in the
@@ -16,6 +17,7 @@ import sqlite_utils
 
 from kiosk.config import KioskConfig
 from kiosk.domain.household import Household
+from kiosk.domain.payment import Takings
 from kiosk.domain.paper import OfferSheet, Programme, offer_sheet, programme, programme_window
 from kiosk.errors import KioskError
 from kiosk.printing.printer import PrintJob, print_pdf
@@ -72,6 +74,17 @@ class PaperService:
         """Slow: from a worker. On the site's A4 printer."""
         path = self.write_programme(found, language)
         return print_pdf(path, self._config.printer.a4_target, title="SLVie-programme")
+
+    def write_takings(self, takings: Takings, language: str) -> Path:
+        from kiosk.printing.paper_pdf import render_takings
+
+        return self._keep(f"takings-{takings.day.isoformat()}.pdf", render_takings(takings, self._config.site.name,
+                                                                                   language))
+
+    def print_takings(self, takings: Takings, language: str) -> PrintJob:
+        """Slow: from a worker. The day's takings on the site's A4 printer."""
+        path = self.write_takings(takings, language)
+        return print_pdf(path, self._config.printer.a4_target, title=f"SLVie-recette-{takings.day.isoformat()}")
 
     def _keep(self, name: str, pdf: bytes) -> Path:
         self._dir.mkdir(parents=True, exist_ok=True)

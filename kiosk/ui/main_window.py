@@ -41,12 +41,14 @@ from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.my_bookings import MyBookingsScreen
 from kiosk.ui.offer_detail import OfferDetailScreen
 from kiosk.ui.offer_list import OfferListScreen
+from kiosk.ui.payment import PaymentScreen
 from kiosk.ui.queue import QueueScreen
 from kiosk.ui.printing import print_page, print_voucher
 from kiosk.ui.speech import Narrator
 from kiosk.ui.staff_home import StaffHomeScreen
 from kiosk.ui.staff_sign_in import StaffSignInScreen
 from kiosk.ui.sync_state import SyncStateScreen
+from kiosk.ui.takings import TakingsScreen
 from kiosk.ui.theme import HIGH_CONTRAST, STANDARD, Theme, larger_text_scale
 from kiosk.ui.widgets import FlowLayout, NewsBanner, Overlay, apply_style, button, label, scroll_to_top
 from sync.worker import SyncWorker
@@ -54,7 +56,7 @@ from sync.worker import SyncWorker
 CLOCK_REFRESH_MS = 15_000
 SPEECH_WARM_UP_MS = 2_000  # once home is painted: the speech engine takes seconds to connect
 # The correspondents' screens: reached only from the staff access, each refreshed by start().
-STAFF_SCREENS = ("staff_sign_in", "staff_home", "assisted_identify", "queue", "sync_state")
+STAFF_SCREENS = ("staff_sign_in", "staff_home", "assisted_identify", "queue", "sync_state", "takings")
 
 
 class ScreenStack(QStackedWidget):
@@ -272,7 +274,8 @@ class MainWindow(QMainWindow):
             elif name == "booking_done":
                 widget = BookingDoneScreen(self.services, self.texts)
             elif name == "my_bookings":
-                widget = MyBookingsScreen(self.services, self.texts)
+                widget = MyBookingsScreen(self.services, self.texts, lambda: self.staff_session)
+                widget.pay_requested.connect(lambda kind, subject: self.show_screen("payment", kind, subject))
                 widget.cancel_requested.connect(self._confirm_cancel)
                 widget.print_requested.connect(self._reprint)
                 widget.request_cancel_requested.connect(self._confirm_request_cancel)
@@ -288,6 +291,11 @@ class MainWindow(QMainWindow):
                 widget.identified.connect(self._identified)
             elif name == "queue":
                 widget = QueueScreen(self.services, self.texts, lambda: self.staff_session)
+                widget.pay_requested.connect(lambda request_id: self.show_screen("payment", "request", request_id))
+            elif name == "payment":
+                widget = PaymentScreen(self.services, self.texts, lambda: self.staff_session)
+            elif name == "takings":
+                widget = TakingsScreen(self.services, self.texts, lambda: self.staff_session)
             elif name == "sync_state":
                 widget = SyncStateScreen(self.services.assisted, self.texts, lambda: self.staff_session,
                                          lambda: self.sync_worker, self.services.catalog.now)
@@ -323,6 +331,8 @@ class MainWindow(QMainWindow):
             widget.show_subject(params[0])
         elif name == "my_bookings":
             widget.show_household(self.identified.household)
+        elif name == "payment":
+            widget.start(*params)
         elif name in STAFF_SCREENS:
             widget.start(*params)
         if name != "offers":  # the list keeps its place while the person comes and goes

@@ -1,5 +1,5 @@
-"""The correspondent's home in assisted mode: help someone, the concierge queue, sync, the programme
-for the noticeboard, leave."""
+"""The correspondent's home in assisted mode: help someone, the concierge queue, sync, the day's takings,
+the programme for the noticeboard, leave."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ JOBS = (
     ("assisted_identify", "staff.home.identify", "aide_demarches.svg"),
     ("queue", "staff.home.queue", "colis.svg"),
     ("sync_state", "staff.home.sync", "synchronisation.svg"),
+    ("takings", "staff.home.takings", "aide_demarches.svg"),
     ("print_programme", "paper.programme.print", "loisirs.svg"),
 )
 

@@ -102,6 +102,26 @@ def refuse_concierge(db: Database, request_id: str, reason_fr: str, reason_en: s
                          f"Cannot refuse {request_id}: {problem}.")
 
 
+def report_payment(db: Database, kind: str, subject_id: str, amount_text: str, reference: str, now: datetime) -> str:
+    """A payment made elsewhere (at the CMCAS, by transfer…), reported by the centre; kiosks of the site pull it.
+    Returns its id."""
+    from kiosk.domain.payment import Means, PaymentRefused, check_reference, parse_amount
+    from sync.server import payments
+
+    try:
+        amount = parse_amount(amount_text)
+        reference = check_reference(Means.ELSEWHERE, reference)
+    except PaymentRefused as error:
+        raise AdminError(f"Paiement refusé : {error.fr}", f"Payment refused: {error.en}") from None
+    with db.write() as conn:
+        result = payments.report_elsewhere(conn, kind, subject_id, amount, reference,
+                                           now.strftime("%Y-%m-%dT%H:%M:%S"))
+    if result["outcome"] == "rejected":
+        reason = result["reason"]
+        raise AdminError(f"Paiement refusé : {reason['fr']}", f"Payment refused: {reason['en']}")
+    return str(result["payment"]["payment_id"])
+
+
 def _session(conn: sqlite3.Connection, session_id: str) -> sqlite3.Row:
     row = conn.execute("SELECT * FROM sessions WHERE id = ?", (session_id,)).fetchone()
     if row is None:

@@ -153,3 +153,31 @@ def audit_chain_broken(seq: int) -> Reason:
                   "déjà reçue autrement). Prévenez l'informatique.",
                   f"This kiosk's audit log does not follow on at entry no. {seq} (changed, removed, or received "
                   "differently before). Tell IT.")
+
+
+# --- payments ------------------------------------------------------------------
+
+
+def payment_exists() -> Reason:
+    return reason("payment_exists", "Ce paiement est déjà enregistré au centre.",
+                  "This payment is already recorded at the centre.")
+
+
+def payment_subject_unknown() -> Reason:
+    return reason("payment_subject_unknown", "La réservation, la demande ou le paiement visé n'est pas connu du centre.",
+                  "The booking, request or payment this names is not known to the centre.")
+
+
+def payment_other_site() -> Reason:
+    return reason("payment_other_site", "Ce paiement ne concerne pas une réservation ou une demande de ce site.",
+                  "This payment is not for a booking or request of this site.")
+
+
+def payment_other_household() -> Reason:
+    return reason("payment_other_household", "Ce paiement ne correspond pas au foyer de la réservation.",
+                  "This payment does not match the booking's household.")
+
+
+def payment_too_much() -> Reason:
+    return reason("payment_too_much", "Le montant dépasse ce qui reste à régler d'après le centre.",
+                  "The amount is more than what is left to pay according to the centre.")

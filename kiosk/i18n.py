@@ -534,7 +534,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "pay.corrected": ("Correction enregistrée : {amount} repris.", "Correction recorded: {amount} taken back."),
     "pay.means.cash": ("Espèces", "Cash"),
     "pay.means.cheque": ("Chèque", "Cheque"),
-    "pay.means.ancv": ("Chèques-Vacances ANCV", "ANCV holiday vouchers"),
+    "pay.means.ancv": ("Chèques-Vacances", "Holiday vouchers (Chèques-Vacances)"),
     "pay.means.card": ("Carte (terminal du site)", "Card (site terminal)"),
     "pay.means.elsewhere": ("Réglé ailleurs (centre)", "Paid elsewhere (centre)"),
     "takings.title": ("Recette du jour", "The day's takings"),

@@ -59,9 +59,12 @@ def load_payment(db: sqlite_utils.Database, payment_id: str) -> Payment | None:
 
 
 def payments_for(db: sqlite_utils.Database, kind: SubjectKind, subject_id: str) -> list[Payment]:
+    """What counts towards a subject's price: a payment the centre refused for good (its operation parked,
+    with the reason for the correspondent) does not."""
     return [_payment(row) for row in db.query(
-        "SELECT * FROM payments WHERE subject_kind = ? AND subject_id = ? ORDER BY recorded_at, rowid",
-        [kind.value, subject_id])]
+        "SELECT * FROM payments WHERE subject_kind = ? AND subject_id = ? AND payment_id NOT IN "
+        "(SELECT json_extract(payload, '$.payment_id') FROM outbox WHERE state = 'parked' AND kind = 'payment.record')"
+        " ORDER BY recorded_at, rowid", [kind.value, subject_id])]
 
 
 def payments_on(db: sqlite_utils.Database, day: date) -> list[Payment]:

@@ -12,6 +12,7 @@ from kiosk.config import DEMO_CATALOG, KioskConfig
 from kiosk.services.assisted import AssistedService
 from kiosk.services.concierge import ConciergeRequests
 from kiosk.services.context import open_services
+from kiosk.services.payments import PaymentService
 from kiosk.services.staff import StaffAuthService
 from tests.factories import CLAIRE_CARD, LINA_BADGE, LINA_PIN, sample_catalog, staff_document
 
@@ -44,6 +45,7 @@ def desk(tmp_path: Path, households_file: Path, clock, monotonic):
                                            services.audit, clock)
     services.assisted = AssistedService(services.db, services.staff, services.audit, services.concierge,
                                         services.vouchers, clock)
+    services.payments = PaymentService(services.db, services.config, services.staff, services.audit, clock)
     yield services
     services.close()
 

@@ -21,6 +21,7 @@ from kiosk.domain.staff import STAFF_WARNING_AFTER_SECONDS, STAFF_WARNING_SECOND
 from kiosk.domain.voucher import encode_payload
 from kiosk.services.assisted import AssistedService
 from kiosk.services.concierge import ConciergeRequests
+from kiosk.services.payments import PaymentService
 from kiosk.services.staff import StaffAuthService
 from kiosk.signing_key import load_or_create_signing_key
 from kiosk.ui import lockdown as lockdown_module
@@ -43,6 +44,7 @@ def services(services, clock, monotonic):
                                            services.audit, clock)
     services.assisted = AssistedService(services.db, services.staff, services.audit, services.concierge,
                                         services.vouchers, clock)
+    services.payments = PaymentService(services.db, services.config, services.staff, services.audit, clock)
     return services
 
 

@@ -17,8 +17,8 @@ import sqlite_utils
 
 from kiosk.config import KioskConfig
 from kiosk.domain.household import Household
-from kiosk.domain.payment import Takings
 from kiosk.domain.paper import OfferSheet, Programme, offer_sheet, programme, programme_window
+from kiosk.domain.payment import Takings
 from kiosk.errors import KioskError
 from kiosk.printing.printer import PrintJob, print_pdf
 from kiosk.store.catalog import load_offer, programme_offers

@@ -44,6 +44,7 @@ from kiosk.store import concierge as concierge_store
 from kiosk.store import payments as payment_store
 from kiosk.store.database import transaction
 
+
 class PaymentService:
     def __init__(self, db: sqlite_utils.Database, config: KioskConfig, staff: StaffAuthService, audit: AuditService,
                  clock: Callable[[], datetime] = datetime.now):
@@ -68,10 +69,10 @@ class PaymentService:
 
     # -- at the desk -------------------------------------------------------------------------------
 
-    def record(self, staff: StaffSession, kind: SubjectKind, subject_id: str, amount_text: str, means: Means,
+    def record(self, staff: StaffSession | None, kind: SubjectKind, subject_id: str, amount_text: str, means: Means,
                reference: str = "") -> Payment:
         """A payment taken at the desk, partial or whole; raises PaymentRefused (nothing written)."""
-        self._staff.require(staff)
+        staff = self._staff.require(staff)
         if means not in DESK_MEANS:
             raise PaymentRefused("Choisissez comment la personne paie.", "Choose how the person pays.")
         amount = parse_amount(amount_text)
@@ -84,9 +85,9 @@ class PaymentService:
             payment = self._append(staff, kind, subject_id, household_id, amount, means, reference, None)
         return payment
 
-    def correct(self, staff: StaffSession, payment_id: str, amount_text: str) -> Payment:
+    def correct(self, staff: StaffSession | None, payment_id: str, amount_text: str) -> Payment:
         """Take back all or part of a payment by a new entry of the opposite sign; the original stays."""
-        self._staff.require(staff)
+        staff = self._staff.require(staff)
         amount = parse_amount(amount_text)
         with transaction(self._db):
             original = payment_store.load_payment(self._db, payment_id)
@@ -120,7 +121,7 @@ class PaymentService:
 
     # -- the day's takings -------------------------------------------------------------------------
 
-    def takings(self, staff: StaffSession, day: date | None = None) -> Takings:
+    def takings(self, staff: StaffSession | None, day: date | None = None) -> Takings:
         """The day's payments by means, each checked against the audit log."""
         self._staff.require(staff)
         day = day or self._clock().date()

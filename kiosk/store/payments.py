@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 from datetime import date, datetime, timedelta
 
 import sqlite_utils
@@ -74,7 +75,7 @@ def payments_on(db: sqlite_utils.Database, day: date) -> list[Payment]:
         [start.strftime(_MOMENT), (start + timedelta(days=1)).strftime(_MOMENT)])]
 
 
-def _payment(row: dict) -> Payment:
+def _payment(row: dict[str, Any]) -> Payment:
     return Payment(
         payment_id=row["payment_id"], subject_kind=SubjectKind(row["subject_kind"]), subject_id=row["subject_id"],
         household_id=row["household_id"], amount_cents=row["amount_cents"], means=Means(row["means"]),

@@ -98,7 +98,7 @@ class PaymentScreen(QWidget):
         QVBoxLayout(self).addWidget(self.page)
         self.submit.clicked.connect(self.submit_entry)
         self.amount.returnPressed.connect(self.submit_entry)
-        self.cancel_correction.clicked.connect(lambda: self._correct(None))
+        self.cancel_correction.clicked.connect(lambda: self.start_correction(None))
 
     def start(self, kind: str, subject_id: str) -> None:
         self.kind, self.subject_id = SubjectKind(kind), subject_id
@@ -147,7 +147,7 @@ class PaymentScreen(QWidget):
             row.addWidget(label(payment_line(payment, texts)), 1)
             if payment.corrects is None:
                 fix = button(texts("pay.correct"), accessible_name=texts("pay.correct.name"))
-                fix.clicked.connect(lambda _=False, p=payment: self._correct(p))
+                fix.clicked.connect(lambda _=False, p=payment: self.start_correction(p))
                 row.addWidget(fix)
             self.history.addLayout(row)
         correcting = self.correcting is not None
@@ -162,7 +162,7 @@ class PaymentScreen(QWidget):
         if prefill:
             self.amount.setText(_euros(owed.owed_cents, texts) if owed.owed_cents else "")
 
-    def _correct(self, payment: Payment | None) -> None:
+    def start_correction(self, payment: Payment | None) -> None:
         self.correcting = payment
         self.error.clear()
         self.message.clear()

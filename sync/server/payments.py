@@ -11,22 +11,24 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
+from typing import Any
 
 from kiosk.domain.payment import Means
 from sync.server import reasons
 from sync.server.changes import bump
 from sync.server.db import compact_json
+from sync.server.models import PaymentRecordPayload
 from sync.server.reasons import Reason
 
 _UNPAID_BOOKING_STATES = ("refused", "cancelled")
 _UNPAID_REQUEST_STATES = ("refused", "cancelled")
 
 
-def _applied(payment_id: str) -> dict:
+def _applied(payment_id: str) -> dict[str, object]:
     return {"outcome": "applied", "payment": {"payment_id": payment_id}}
 
 
-def _rejected(reason: Reason) -> dict:
+def _rejected(reason: Reason) -> dict[str, object]:
     return {"outcome": "rejected", "reason": reason}
 
 
@@ -47,11 +49,12 @@ def subject_of(conn: sqlite3.Connection, kind: str, subject_id: str) -> tuple[st
 
 
 def paid(conn: sqlite3.Connection, kind: str, subject_id: str) -> int:
-    return conn.execute("SELECT coalesce(sum(amount_cents), 0) FROM payments WHERE subject_kind = ? "
-                        "AND subject_id = ?", (kind, subject_id)).fetchone()[0]
+    total: int = conn.execute("SELECT coalesce(sum(amount_cents), 0) FROM payments WHERE subject_kind = ? "
+                              "AND subject_id = ?", (kind, subject_id)).fetchone()[0]
+    return total
 
 
-def record(conn: sqlite3.Connection, site_id: str, data: dict, source: str) -> dict:
+def record(conn: sqlite3.Connection, site_id: str, data: dict[str, Any], source: str) -> dict[str, object]:
     """Keep one payment (a dict as on the wire) if it fits the centre's record; the result or a rejection."""
     if conn.execute("SELECT 1 FROM payments WHERE payment_id = ?", (data["payment_id"],)).fetchone():
         return _rejected(reasons.payment_exists())
@@ -86,7 +89,7 @@ def record(conn: sqlite3.Connection, site_id: str, data: dict, source: str) -> d
     return _applied(data["payment_id"])
 
 
-def from_kiosk(conn: sqlite3.Connection, site_id: str, payload) -> dict:
+def from_kiosk(conn: sqlite3.Connection, site_id: str, payload: PaymentRecordPayload) -> dict[str, object]:
     data = payload.model_dump(mode="json")
     if data["means"] == Means.ELSEWHERE or data["site_id"] != site_id:
         return _rejected(reasons.payment_other_site())
@@ -94,7 +97,7 @@ def from_kiosk(conn: sqlite3.Connection, site_id: str, payload) -> dict:
 
 
 def report_elsewhere(conn: sqlite3.Connection, kind: str, subject_id: str, amount_cents: int, reference: str,
-                     at: str) -> dict:
+                     at: str) -> dict[str, object]:
     """The centre reports a payment made elsewhere (at the CMCAS, by transfer…) for a booking or request."""
     subject = subject_of(conn, kind, subject_id)
     if subject is None:

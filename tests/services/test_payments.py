@@ -33,7 +33,7 @@ def test_a_priced_booking_is_to_pay_until_settled_in_two_payments(desk, lina, bo
     assert desk.payments.balance_of_booking(booked).settled
     # Audited: who, for which household, what (no name, no card data), in the action's transaction.
     entries = [e for e in desk.audit.entries() if e.action == "payment.record"]
-    assert [(e.staff_id, e.subject, e.target) for e in entries][0] == ("S1", "H1", first.payment_id)
+    assert (entries[0].staff_id, entries[0].subject, entries[0].target) == ("S1", "H1", first.payment_id)
     assert entries[1].details == {"kind": "booking", "of": booked.booking_id, "amount_cents": 1200,
                                   "means": "card", "reference": "TPE-1 ticket 0042", "corrects": ""}
     # Sent to the centre, each once.

@@ -54,7 +54,7 @@ def test_the_centre_reports_a_payment_made_elsewhere_and_every_kiosk_of_the_site
     lina = desk.services.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN)
     desk.services.payments.record(lina, SubjectKind.BOOKING, booking.booking_id, "10", Means.CHEQUE, "0012345")
     desk.sync()
-    code, out, err = centre.cli("report-payment", "booking", booking.booking_id, "--amount", "12",
+    code, _, err = centre.cli("report-payment", "booking", booking.booking_id, "--amount", "12",
                                 "--reference", "CMCAS virement 77")
     assert code == 0, err
     code, _, err = centre.cli("report-payment", "booking", booking.booking_id, "--amount", "0,01")

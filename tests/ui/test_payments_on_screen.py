@@ -12,7 +12,20 @@ from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QLabel
 
 from kiosk.domain.payment import Means, SubjectKind
-from tests.ui.test_assisted_mode import card_for, identify_beside, services, shown_button, sign_in, submitted_request  # noqa: F401
+from kiosk.services.concierge import ConciergeRequests
+from kiosk.services.payments import PaymentService
+from kiosk.services.staff import StaffAuthService
+from tests.ui.test_assisted_mode import card_for, identify_beside, shown_button, sign_in, submitted_request
+
+
+@pytest.fixture
+def services(services, clock, monotonic):
+    """The demo kiosk, with the correspondents' inactivity limit on the test's monotonic clock."""
+    services.staff = StaffAuthService(services.db, services.audit, clock, monotonic=monotonic)
+    services.concierge = ConciergeRequests(services.db, services.config, services.data_dir, services.staff,
+                                           services.audit, clock)
+    services.payments = PaymentService(services.db, services.config, services.staff, services.audit, clock)
+    return services
 
 
 def shown_texts(widget) -> list[str]:

@@ -89,6 +89,7 @@ class OfferDetailScreen(QWidget):
         self.status = label(self.print_status, "status")
         self.status.setVisible(bool(self.print_status))
         paper.addWidget(self.status, 1)
+        paper.addStretch(1)  # the button keeps its own width while no status shows
         self.body.addLayout(paper)
 
         self.body.addWidget(label(texts("detail.sessions"), "heading"))

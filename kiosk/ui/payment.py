@@ -83,16 +83,16 @@ class PaymentScreen(QWidget):
         layout = QVBoxLayout(body)
         layout.setContentsMargins(60, 16, 60, 24)
         layout.setSpacing(16)
-        for widget in (self.title, self.subject, self.summary, self.history_title):
+        # What happened comes first, where the correspondent looks; what was paid before comes last.
+        for widget in (self.title, self.subject, self.message, self.error, self.summary, self.correction):
             layout.addWidget(widget)
-        layout.addLayout(self.history)
-        layout.addWidget(self.correction)
+        layout.addLayout(form)
         layout.addWidget(self.means_label)
         layout.addWidget(self.means)
-        layout.addLayout(form)
-        for widget in (self.reference_hint, self.error, self.message):
-            layout.addWidget(widget)
+        layout.addWidget(self.reference_hint)
         layout.addLayout(actions)
+        layout.addWidget(self.history_title)
+        layout.addLayout(self.history)
         layout.addStretch(1)
         self.page = ScrollingPage(body)
         QVBoxLayout(self).addWidget(self.page)
@@ -134,12 +134,14 @@ class PaymentScreen(QWidget):
             return
         title, owed, on_quotation = self.owed()
         self.subject.setText(title)
-        lines = [balance_text(owed, texts, on_quotation)]
-        if owed.paid_cents:
-            lines.append(texts("pay.paid", paid=texts.money(owed.paid_cents)))
-        lines.append(texts("pay.left", owed=texts.money(owed.owed_cents)) if owed.owed_cents
-                     else texts("pay.nothing_left") if owed.total_cents else "")
-        self.summary.setText("\n".join(line for line in lines if line))
+        if owed.total_cents == 0:
+            lines = [balance_text(owed, texts, on_quotation)]
+        else:
+            lines = [texts("pay.total", total=texts.money(owed.total_cents)),
+                     texts("pay.paid", paid=texts.money(owed.paid_cents)),
+                     texts("pay.left", owed=texts.money(owed.owed_cents)) if owed.owed_cents
+                     else texts("pay.nothing_left")]
+        self.summary.setText("\n".join(lines))
         payments = self.services.payments.payments(self.kind, self.subject_id)
         self.history_title.setVisible(bool(payments))
         for payment in payments:

@@ -12,6 +12,7 @@ from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QLabel
 
 from kiosk.domain.payment import Means, SubjectKind
+from kiosk.services.assisted import AssistedService
 from kiosk.services.concierge import ConciergeRequests
 from kiosk.services.payments import PaymentService
 from kiosk.services.staff import StaffAuthService
@@ -24,6 +25,8 @@ def services(services, clock, monotonic):
     services.staff = StaffAuthService(services.db, services.audit, clock, monotonic=monotonic)
     services.concierge = ConciergeRequests(services.db, services.config, services.data_dir, services.staff,
                                            services.audit, clock)
+    services.assisted = AssistedService(services.db, services.staff, services.audit, services.concierge,
+                                        services.vouchers, clock)
     services.payments = PaymentService(services.db, services.config, services.staff, services.audit, clock)
     return services
 
@@ -77,7 +80,7 @@ def test_a_priced_booking_is_settled_at_the_desk_and_the_reprinted_voucher_says_
     pay.submit.click()
     assert pay.message.text() == "Correction enregistrée : 2 € repris."
     assert [p.amount_cents for p in services.payments.payments(SubjectKind.BOOKING, booking.booking_id)] == [500, -200]
-    assert f"reste {(price - 300) // 100} € à régler" in pay.summary.text()
+    assert f"Reste à régler : {(price - 300) // 100} €" in pay.summary.text()
     assert [e.action for e in services.audit.entries()][-2:] == ["payment.record", "payment.record"]
 
     window.go_back()

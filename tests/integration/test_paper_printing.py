@@ -157,3 +157,35 @@ def test_print_this_offer_from_its_screen_once_identified(qtbot, tmp_path, catal
     window.close()
     QThreadPool.globalInstance().waitForDone(30_000)
     services.close()
+
+
+def test_the_correspondent_prints_the_programme_from_their_home(qtbot, tmp_path, catalog_file, households_file,
+                                                                pdf_queue):  # noqa: F811
+    from PySide6.QtCore import QThreadPool
+
+    from kiosk.demo_staff import badge_number
+    from kiosk.ui.app import create_application
+    from kiosk.ui.main_window import MainWindow
+
+    services = open_kiosk(tmp_path, catalog_file, households_file, PrinterSettings(queue="receipts-only",
+                                                                                   a4_queue=pdf_queue))
+    create_application(services.config)
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    window.top_bar.staff.click()
+    sign_in = window.screens["staff_sign_in"]
+    sign_in.badge.setText(badge_number(1))
+    sign_in.pin.setText("2468")
+    sign_in.try_sign_in()
+    before = printed_files("SLVie-programme")
+    window.screens["staff_home"].tiles["print_programme"].click()
+    qtbot.waitUntil(lambda: window.notice.message.text() == "Le programme est imprimé.", timeout=30_000)
+    printed = wait_for_printed("SLVie-programme", before)
+    assert all(size == pytest.approx((595.3, 841.9), abs=1.5) for size in page_sizes(printed))
+    assert "Théâtre : Le Malade imaginaire" in words(tmp_path / "data" / "paper" / "programme.pdf")
+    printed.unlink()
+    window.close()
+    QThreadPool.globalInstance().waitForDone(30_000)
+    services.close()

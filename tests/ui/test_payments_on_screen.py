@@ -103,6 +103,10 @@ def test_a_priced_booking_is_settled_at_the_desk_and_the_reprinted_voucher_says_
 
 def test_the_queue_offers_to_take_what_is_owed_at_the_hand_over(qtbot, window, services):
     request = submitted_request(services)
+    window.show_screen("concierge_done", request, remember=False)  # what the person saw once it was sent
+    assert any(text.endswith("à régler à l'accueil de votre SLVie") for text in shown_texts(
+        window.screens["concierge_done"]))
+    window.reset_session()
     sign_in(qtbot, window)
     window.screens["staff_home"].tiles["queue"].click()
     queue = window.screens["queue"]

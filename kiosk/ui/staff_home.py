@@ -15,6 +15,7 @@ JOBS = (
     # (what the correspondent chose, text key, pictogram)
     ("assisted_identify", "staff.home.identify", "aide_demarches.svg"),
     ("queue", "staff.home.queue", "colis.svg"),
+    ("help_queue", "staff.home.help", "prise_rdv.svg"),
     ("sync_state", "staff.home.sync", "synchronisation.svg"),
     ("takings", "staff.home.takings", "aide_demarches.svg"),
     ("print_programme", "paper.programme.print", "loisirs.svg"),

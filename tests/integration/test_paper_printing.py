@@ -163,7 +163,7 @@ def test_the_correspondent_prints_the_programme_from_their_home(qtbot, tmp_path,
                                                                 pdf_queue):  # noqa: F811
     from PySide6.QtCore import QThreadPool
 
-    from kiosk.demo_staff import badge_number
+    from kiosk.demo.staff import badge_number
     from kiosk.ui.app import create_application
     from kiosk.ui.main_window import MainWindow
 

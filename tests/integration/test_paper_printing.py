@@ -189,3 +189,26 @@ def test_the_correspondent_prints_the_programme_from_their_home(qtbot, tmp_path,
     window.close()
     QThreadPool.globalInstance().waitForDone(30_000)
     services.close()
+
+
+def test_the_days_takings_are_printed_on_a4(tmp_path, catalog_file, households_file, pdf_queue):  # noqa: F811
+    from kiosk.demo.staff import badge_number
+    from kiosk.domain.payment import Means, SubjectKind
+
+    services = open_kiosk(tmp_path, catalog_file, households_file, PrinterSettings(queue=pdf_queue, layout="a4"))
+    sophie = services.staff.sign_in_with_badge(badge_number(1), "2468")
+    claire = load_household(services.db, "H1")
+    booking = services.bookings.book("T1", "T1-S1", claire, ["P1", "P3"])
+    services.payments.record(sophie, SubjectKind.BOOKING, booking.booking_id, "12", Means.CASH)
+    services.payments.record(sophie, SubjectKind.BOOKING, booking.booking_id, "10", Means.CARD, "TPE 7 ticket 31")
+    takings = services.payments.takings(sophie)
+    before = printed_files("SLVie-recette")
+    job = services.paper.print_takings(takings, "fr")
+    services.close()
+    printed = wait_for_printed("SLVie-recette", before)
+    assert page_sizes(printed) == [pytest.approx((595.3, 841.9), abs=1.5)]
+    text = words(job.path)
+    for line in ("Espèces : 1 paiement(s), 12 €", "Carte (terminal du site) : 1 paiement(s), 10 €", "Total : 22 €",
+                 "Rapproché du journal d'audit : 2 paiement(s) vérifié(s) ici", "TPE 7 ticket 31"):
+        assert line in text, line
+    printed.unlink()

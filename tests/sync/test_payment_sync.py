@@ -10,7 +10,9 @@ import pytest
 from kiosk.domain.payment import Means, SubjectKind
 from kiosk.store.database import transaction
 from kiosk.store.outbox import counts, enqueue, parked_operations
+from kiosk.store.state import read_state
 from sync.client import TransientError
+from sync.engine import PageRejected
 from tests.factories import CLAIRE_CARD, LINA_BADGE, LINA_PIN, staff_document
 
 
@@ -109,3 +111,26 @@ def test_the_centre_checks_every_field_of_a_pushed_payment(centre, desk):
     codes = [op["reason"]["code"] for op in parked_operations(desk.services.db)]
     assert codes == ["payment_other_household", "invalid_payload", "invalid_payload"]
     assert centre_payments(centre) == []
+
+
+@pytest.mark.parametrize("change, why", [
+    ({"amount_cents": 0}, "neither a payment nor a correction"),
+    ({"amount_cents": -500}, "neither a payment nor a correction"),  # negative without naming a payment
+    ({"reference": "<script>"}, "reference"),
+    ({"means": "bitcoin"}, "means"),
+    ({"subject_id": "not-a-uuid-but-36-characters-long-xx"}, "subject_id"),
+])
+def test_a_payment_the_centre_sends_is_checked_before_anything_is_written(centre, proxy, desk, change, why):
+    cursor = int(read_state(desk.services.db, "sync_cursor"))
+    good = {"payment_id": "5b0f3c5e-2f8e-4a55-9d1b-5a2f7c9f3b10", "subject_kind": "booking",
+            "subject_id": "6b0f3c5e-2f8e-4a55-9d1b-5a2f7c9f3b10", "household_id": "H1", "amount_cents": 500,
+            "means": "cash", "reference": "", "recorded_at": "2026-11-23T10:42:00", "site_id": "DEMO-LYON-PARTDIEU",
+            "staff_id": "S1", "corrects": None}
+    page = {"changes": [{"seq": cursor + 1, "kind": "payment", "id": good["payment_id"], "data": {**good, **change}}],
+            "cursor": cursor + 1, "more": False, "price_tiers": 7, "epoch": read_state(desk.services.db, "sync_epoch")}
+    proxy.inject(("replace", json.dumps(page).encode()))  # nothing to push: the first request is the pull
+    with pytest.raises(PageRejected) as refused:
+        desk.sync()
+    assert why in refused.value.en
+    assert int(read_state(desk.services.db, "sync_cursor")) == cursor
+    assert desk.services.db.execute("SELECT count(*) FROM payments").fetchone()[0] == 0

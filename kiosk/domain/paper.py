@@ -10,6 +10,7 @@ every bon plan with a date in that week.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -17,12 +18,22 @@ from kiosk.domain.catalog import Level, Offer, Session
 from kiosk.domain.household import Household
 
 OFFER_CODE_PREFIX = "OFFRE:"
+_OFFER_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,40}$")  # as docs/catalog-format.md allows
 MAX_PROGRAMME_WEEKS = 4
 
 
 def offer_code(offer_id: str) -> str:
     """What the QR code of an offer sheet holds."""
     return f"{OFFER_CODE_PREFIX}{offer_id}"
+
+
+def scanned_offer(text: str) -> str | None:
+    """The offer id a scanner read from an offer sheet's QR code, or None if it is not one."""
+    cleaned = text.strip()
+    if not cleaned.upper().startswith(OFFER_CODE_PREFIX):
+        return None
+    offer_id = cleaned[len(OFFER_CODE_PREFIX):]
+    return offer_id if _OFFER_ID.match(offer_id) else None
 
 
 @dataclass(frozen=True)

@@ -239,6 +239,7 @@ class MainWindow(QMainWindow):
         self.card_reader = CardReader(monotonic, self)
         self.installEventFilter(self.card_reader)
         self.card_reader.scanned.connect(self._card_scanned)
+        self.card_reader.offer_scanned.connect(self._offer_scanned)
         self._clock_timer = QTimer(self)
         self._clock_timer.setInterval(CLOCK_REFRESH_MS)
         self._clock_timer.timeout.connect(self._refresh_bar)
@@ -418,6 +419,11 @@ class MainWindow(QMainWindow):
         name, params = self._current
         self.after_identify = (name, *params)
         self.show_screen("identify", scanned)
+
+    def _offer_scanned(self, offer_id: str) -> None:
+        """An offer sheet brought back and scanned: its offer, as it stands now (or that it is no longer offered)."""
+        if self.current_screen() != "identify":
+            self.show_screen("detail", offer_id)
 
     def _identified(self, who: Identified) -> None:
         self.identified = who

@@ -125,3 +125,4 @@ def test_the_queue_offers_to_take_what_is_owed_at_the_hand_over(qtbot, window, s
 def _no_worker_left():
     yield
     QThreadPool.globalInstance().waitForDone(10_000)
+

@@ -6,7 +6,7 @@ import pytest
 
 from kiosk.domain.catalog import parse_catalog
 from kiosk.domain.household import parse_households
-from kiosk.domain.paper import offer_code, offer_sheet, programme, programme_window
+from kiosk.domain.paper import offer_code, offer_sheet, programme, programme_window, scanned_offer
 from kiosk.printing.printer import media_name
 from tests.factories import NOW, catalog, households_document, offer, sample_catalog, session
 
@@ -59,3 +59,11 @@ def test_the_programme_window_starts_on_monday_whatever_the_day():
 def test_media_names_for_cups():
     assert media_name(595.28, 841.89) == "A4"
     assert media_name(226.77, 562.52) == "Custom.80.0x198.4mm"
+
+
+def test_what_a_scanner_reads_from_an_offer_sheet():
+    assert scanned_offer(" OFFRE:SLVIE-LOI-00001 ") == "SLVIE-LOI-00001"
+    assert scanned_offer("offre:T1") == "T1"
+    assert scanned_offer("ACTIV:1000000000017") is None
+    assert scanned_offer("OFFRE:") is None
+    assert scanned_offer("OFFRE:a b") is None

@@ -9,7 +9,7 @@ from kiosk.domain.catalog import BookingMode, Level, Offer, Session
 from kiosk.i18n import Texts
 from kiosk.services.catalog import CatalogService
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import ScrollingPage, button, empty_layout, label, pictogram_pixmap
+from kiosk.ui.widgets import FlowLayout, ScrollingPage, button, empty_layout, label, pictogram_pixmap
 
 
 class OfferDetailScreen(QWidget):
@@ -75,22 +75,20 @@ class OfferDetailScreen(QWidget):
         words = QVBoxLayout()
         words.addWidget(label(offer.title, "title"))
         words.addWidget(label(texts("detail.organiser", organiser=offer.organiser) + " · " + offer.location, "muted"))
-        badges = QHBoxLayout()
+        # The badges, then "Imprimer cette offre" on the same line while there is room (no height taken
+        # from the dates below), going on to the next line on a narrow screen or with larger text.
+        badges = FlowLayout(spacing=12)
         for text, accent in self._badges(offer):
             badges.addWidget(label(text, "badgeAccent" if accent else "badge", wrap=False))
-        badges.addStretch(1)
+        self.print_button = button(texts("paper.print"), accessible_name=texts("paper.print.name"))
+        self.print_button.clicked.connect(lambda: self.print_requested.emit(offer.id))
+        badges.addWidget(self.print_button)
         words.addLayout(badges)
         header.addLayout(words, 1)
         self.body.addLayout(header)
-        paper = QHBoxLayout()
-        self.print_button = button(texts("paper.print"), accessible_name=texts("paper.print.name"))
-        self.print_button.clicked.connect(lambda: self.print_requested.emit(offer.id))
-        paper.addWidget(self.print_button, 0, Qt.AlignmentFlag.AlignVCenter)
         self.status = label(self.print_status, "status")
         self.status.setVisible(bool(self.print_status))
-        paper.addWidget(self.status, 1)
-        paper.addStretch(1)  # the button keeps its own width while no status shows
-        self.body.addLayout(paper)
+        self.body.addWidget(self.status)
 
         self.body.addWidget(label(texts("detail.sessions"), "heading"))
         now = self.catalog.now()

@@ -17,7 +17,7 @@ from kiosk.domain.staff import StaffSession
 from kiosk.errors import KioskError
 from kiosk.i18n import Texts
 from kiosk.services.context import KioskServices
-from kiosk.ui.widgets import ChoiceRow, ScrollingPage, button, empty_layout, label
+from kiosk.ui.widgets import ChoiceRow, FlowLayout, ScrollingPage, button, empty_layout, label
 
 
 def balance_text(owed: Balance, texts: Texts, on_quotation: bool = False) -> str:
@@ -75,10 +75,9 @@ class PaymentScreen(QWidget):
         form.setHorizontalSpacing(24)
         form.addRow(self.amount_label, self.amount)
         form.addRow(self.reference_label, self.reference)
-        actions = QHBoxLayout()
+        actions = FlowLayout(spacing=16)  # side by side, or one under the other on a narrow screen
         actions.addWidget(self.submit)
         actions.addWidget(self.cancel_correction)
-        actions.addStretch(1)
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(60, 16, 60, 24)

@@ -54,10 +54,11 @@ class PaperService:
         site = self._config.site
         return programme(programme_offers(self._db, start, end), site.name, site.slvie, now, weeks)
 
-    def write_offer_sheet(self, sheet: OfferSheet, language: str, layout: str | None = None) -> Path:
+    def write_offer_sheet(self, sheet: OfferSheet, language: str) -> Path:
+        """In the site printer's layout (A4 or the 80 mm receipt)."""
         from kiosk.printing.paper_pdf import render_offer_sheet  # reportlab: only once something is printed
 
-        pdf = render_offer_sheet(sheet, layout or self._config.printer.layout, language)
+        pdf = render_offer_sheet(sheet, self._config.printer.layout, language)
         return self._keep(f"offer-{sheet.offer.id}.pdf", pdf)
 
     def write_programme(self, found: Programme, language: str) -> Path:

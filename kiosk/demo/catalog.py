@@ -22,13 +22,16 @@ import argparse
 import bisect
 import datetime as dt
 import functools
+import hashlib
 import itertools
 import json
 import random
 import sys
-from collections.abc import Sequence
+import zlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kiosk.config import ASSETS_DIR
 
@@ -1416,7 +1419,7 @@ def _between(rng: random.Random, low: int, high: int) -> int:
 class _Weighted:
     """A weighted choice with its cumulative weights computed once (the generator draws it often)."""
 
-    def __init__(self, items: Sequence, weights: Sequence[float]):
+    def __init__(self, items: Iterable[Any], weights: Iterable[float]):
         self.items = list(items)
         self.cumulative = list(itertools.accumulate(weights))
 
@@ -1431,7 +1434,7 @@ def _templates_by_weight(templates: Sequence[Template]) -> _Weighted:
 _SESSION_COUNTS = _Weighted(*zip(*SESSION_COUNT_WEIGHTS))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _time_of_day(text: str) -> dt.time:
     return dt.time.fromisoformat(text)
 
@@ -1479,7 +1482,7 @@ def _context(t: Template, level: str, rng: random.Random) -> dict[str, str]:
     where = t.where
     if where in DESTINATIONS:
         town, dept = _choice(rng, DESTINATIONS[where])
-    elif where == "fixed":
+    elif where == "fixed" and t.dest is not None:
         town, dept = t.dest
     elif where == "nature":
         phrase, town, dept = _choice(rng, territory.nature)
@@ -1511,7 +1514,7 @@ def _prices(t: Template, rng: random.Random, free: bool) -> list[dict[str, int]]
     prices, previous = [], -step
     for tier in range(1, PRICE_TIERS + 1):
         cents = bottom + (top - bottom) * (tier - 1) / (PRICE_TIERS - 1)
-        cents = max(int(round(cents / step)) * step, previous + step)
+        cents = max(round(cents / step) * step, previous + step)
         prices.append({"tier": tier, "cents": cents})
         previous = cents
     return prices
@@ -1649,8 +1652,10 @@ def _offer(number: int, t: Template, level: str, plan: _Plan, rng: random.Random
         "cancel_days_before": _between(rng, *t.cancel),
         "prices": _prices(t, rng, free),
         "sessions": sessions,
+        "bring": BRING[t.category],
+        "photo": _photo(offer_id, t.category),
     }
-    if bon_plan:  # the grid holds what people pay: the discount is already taken off
+    if discount is not None:  # a bon plan: the grid holds what people pay, the discount already taken off
         for price in offer["prices"]:
             price["cents"] = price["cents"] * (100 - discount) // 100
     if offer["booking_mode"] == "request":
@@ -1659,6 +1664,41 @@ def _offer(number: int, t: Template, level: str, plan: _Plan, rng: random.Random
     paragraphs = _description(t, ctx, rng) + [_conditions(offer, free)]
     offer["description"] = "\n\n".join(paragraphs)
     return offer
+
+
+# What to bring, printed on the voucher, by category.
+BRING = {
+    "sejours": "La pièce d'identité de chaque participant, votre carte Activ' et ce bon.",
+    "colos": "Le carnet de santé de l'enfant, son trousseau (la liste arrive avant le départ) et ce bon.",
+    "culture": "Ce bon, à montrer à l'entrée.",
+    "sport": "Une tenue de sport, des chaussures adaptées, une bouteille d'eau et ce bon.",
+    "loisirs": "Une tenue adaptée à la sortie, une bouteille d'eau et ce bon.",
+    "solidarite": "Ce bon, et votre bonne humeur.",
+}
+PHOTO_CATEGORIES = frozenset({"sejours", "colos", "sport", "loisirs"})  # the demo photos are landscapes
+
+
+@functools.cache
+def demo_photos() -> tuple[tuple[str, str], ...]:
+    """(sha256, credit) of each demo photo, in the order of its CREDITS.md (its author and licence)."""
+    from kiosk.demo import DEMO_PHOTOS
+
+    photos = []
+    for line in (DEMO_PHOTOS / "CREDITS.md").read_text(encoding="utf-8").splitlines():
+        if line.startswith("| `"):
+            name, author, licence = (cell.strip(" `") for cell in line.strip("|").split("|")[:3])
+            sha256 = hashlib.sha256((DEMO_PHOTOS / name).read_bytes()).hexdigest()
+            photos.append((sha256, f"Photo : {author} — {licence}"))
+    return tuple(photos)
+
+
+def _photo(offer_id: str, category: str) -> dict[str, str] | None:
+    """A landscape for outdoor offers, the same for an offer every time (drawn from its id, not the seed)."""
+    photos = demo_photos()
+    if category not in PHOTO_CATEGORIES or not photos:
+        return None
+    sha256, credit = photos[zlib.crc32(offer_id.encode()) % len(photos)]
+    return {"sha256": sha256, "credit": credit}
 
 
 class _Draw:

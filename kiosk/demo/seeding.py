@@ -7,6 +7,7 @@ what a first sync would bring.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from kiosk.store import concierge as concierge_store
 from kiosk.store import staff as staff_store
 from kiosk.store.database import transaction
 from kiosk.store.households import load_household, replace_households
+from kiosk.store.photos import PhotoStore
 from kiosk.store.state import read_state, write_state
 
 
@@ -33,8 +35,21 @@ def seed_demo_catalog(db: sqlite_utils.Database, path: Path, now: datetime) -> i
     return len(catalog.offers)
 
 
+def seed_demo_photos(db: sqlite_utils.Database, data_dir: Path) -> int:
+    """The demo's photos in the kiosk's photo store, as a first sync would fetch them from the demo centre."""
+    from kiosk.demo import DEMO_PHOTOS
+
+    store = PhotoStore(db, data_dir)
+    kept = set(store.kept())
+    files = {hashlib.sha256(path.read_bytes()).hexdigest(): path for path in DEMO_PHOTOS.glob("*.jpg")}
+    for sha256 in store.used() - kept:
+        if sha256 in files:
+            store.keep(sha256, files[sha256].read_bytes())
+    return len(store.kept())
+
+
 def seed_demo_households(db: sqlite_utils.Database, path: Path) -> int:
-    households = parse_households(read_json_file(path, HouseholdDataError, "des foyers", "households"))
+    households = parse_households(read_json_file(path, HouseholdDataError, "file.households"))
     replace_households(db, households)
     return len(households)
 
@@ -43,7 +58,7 @@ def seed_demo_staff(db: sqlite_utils.Database, path: Path) -> int:
     """The demo correspondents (kiosk.demo.DEMO_STAFF), when the kiosk has none yet."""
     if staff_store.count_staff(db):
         return 0
-    staff = parse_staff(read_json_file(path, StaffDataError, "des correspondants", "staff"))
+    staff = parse_staff(read_json_file(path, StaffDataError, "file.staff"))
     staff_store.replace_staff(db, staff)
     return len(staff)
 

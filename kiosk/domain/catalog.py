@@ -7,6 +7,7 @@ with the place it was found.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -16,6 +17,7 @@ from kiosk.errors import CatalogError
 
 CATALOG_FORMAT = "slvie-catalog/1"
 MAX_SESSIONS_PER_OFFER = 50
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 class Level(StrEnum):
@@ -69,6 +71,15 @@ class Session:
 
 
 @dataclass(frozen=True)
+class Photo:
+    """An offer's photo, named by the SHA-256 of its file: the kiosk fetches it from the centre, checks
+    it is that file and a picture, and keeps it within its disk budget (sync/photos.py)."""
+
+    sha256: str
+    credit: str  # author and licence, shown with the photo
+
+
+@dataclass(frozen=True)
 class Offer:
     id: str
     level: Level
@@ -87,6 +98,8 @@ class Offer:
     cancel_days_before: int
     prices: tuple[int, ...]  # cents, index 0 is tier 1
     sessions: tuple[Session, ...]
+    bring: str = ""  # what to bring, printed on the voucher ("" when nothing particular)
+    photo: Photo | None = None
 
     @property
     def price_from(self) -> int:
@@ -138,9 +151,9 @@ def shift_catalog(catalog: Catalog, days: int) -> Catalog:
 
 def parse_catalog(document: object) -> Catalog:
     """Turn a decoded JSON document into a Catalog, or raise CatalogError naming the first problem."""
-    doc = DocumentReader(document, "catalogue", CatalogError, "Catalogue refusé", "Catalog refused")
+    doc = DocumentReader(document, "catalogue", CatalogError, "error.document.refused.catalog")
     if doc.text("format") != CATALOG_FORMAT:
-        raise doc.fail("format", f"doit valoir {CATALOG_FORMAT}", f"must be {CATALOG_FORMAT}")
+        raise doc.fail("format", "error.document.must_be", expected=CATALOG_FORMAT)
     reference = doc.day("reference_date")
     tiers = doc.integer("price_tiers", 1, 20)
     categories = tuple(parse_category(r) for r in doc.items("categories", 1, 100))
@@ -161,16 +174,16 @@ def parse_category(r: DocumentReader) -> Category:
 def parse_offer(r: DocumentReader, tiers: int, category_ids: set[str]) -> Offer:
     category = r.slug("category")
     if category not in category_ids:
-        raise r.fail("category", "catégorie inconnue", "unknown category")
+        raise r.fail("category", "error.document.unknown_category")
     prices = {}
     for p in r.items("prices", tiers, tiers):
         prices[p.integer("tier", 1, tiers)] = p.integer("cents", 0, 10_000_000)
     if sorted(prices) != list(range(1, tiers + 1)):
-        raise r.fail("prices", "un prix par tranche est attendu", "one price per tier is expected")
+        raise r.fail("prices", "error.document.one_price_per_tier")
     age_min = r.optional_integer("age_min", 0, 120)
     age_max = r.optional_integer("age_max", 0, 120)
     if age_min is not None and age_max is not None and age_min > age_max:
-        raise r.fail("age_max", "plus petit que age_min", "smaller than age_min")
+        raise r.fail("age_max", "error.document.smaller_than_age_min")
     return Offer(
         id=r.identifier("id"),
         level=Level(r.choice("level", _LEVELS)),
@@ -189,13 +202,24 @@ def parse_offer(r: DocumentReader, tiers: int, category_ids: set[str]) -> Offer:
         cancel_days_before=r.integer("cancel_days_before", 0, 365),
         prices=tuple(prices[t] for t in range(1, tiers + 1)),
         sessions=tuple(_session(s) for s in r.items("sessions", 1, MAX_SESSIONS_PER_OFFER)),
+        bring=r.optional_text("bring", 300),
+        photo=_photo(r.optional_object("photo")),
     )
+
+
+def _photo(r: DocumentReader | None) -> Photo | None:
+    if r is None:
+        return None
+    sha256 = r.text("sha256", 64, 64)
+    if not _SHA256.fullmatch(sha256):
+        raise r.fail("sha256", "error.document.sha256")
+    return Photo(sha256, r.text("credit", 1, 200))
 
 
 def _session(r: DocumentReader) -> Session:
     start, end = r.moment("start"), r.moment("end")
     if end < start:
-        raise r.fail("end", "avant le début", "before the start")
+        raise r.fail("end", "error.document.before_start")
     capacity = r.integer("capacity", 0, 100_000)
     allocation = r.integer("site_allocation", 0, 100_000)
     return Session(
@@ -230,8 +254,5 @@ def _unique(ids: list[str], where: str) -> None:
     seen: set[str] = set()
     for identifier in ids:
         if identifier in seen:
-            raise CatalogError(
-                f"Catalogue refusé : l'identifiant « {identifier} » apparaît deux fois dans {where}.",
-                f"Catalog refused: the id '{identifier}' appears twice in {where}.",
-            )
+            raise CatalogError("error.catalog.catalog_refused_id_appears", identifier=identifier, where=where)
         seen.add(identifier)

@@ -96,54 +96,44 @@ def parse_amount(text: str) -> int:
     """Euros as typed ("12", "12,50", "12.5 €") in cents; anything else is refused with a reason."""
     cleaned = text.replace("€", "").replace("\u202f", "").replace("\u00a0", "").replace(" ", "").strip()
     if cleaned.startswith("-"):
-        raise PaymentRefused("Un montant négatif ne peut pas être encaissé. Pour rectifier, touchez « Corriger ».",
-                             "A negative amount cannot be recorded. To put a payment right, touch \"Correct\".")
+        raise PaymentRefused("error.payment.negative_amount")
     if not _AMOUNT.match(cleaned):
-        raise PaymentRefused("Ce montant n'est pas un nombre d'euros : tapez par exemple 12 ou 12,50.",
-                             "This amount is not a number of euros: type for example 12 or 12.50.")
+        raise PaymentRefused("error.payment.not_euros")
     try:
         cents = int(Decimal(cleaned.replace(",", ".")) * 100)
     except InvalidOperation:
-        raise PaymentRefused("Ce montant n'est pas un nombre d'euros : tapez par exemple 12 ou 12,50.",
-                             "This amount is not a number of euros: type for example 12 or 12.50.") from None
+        raise PaymentRefused("error.payment.not_euros") from None
     if cents <= 0:
-        raise PaymentRefused("Le montant doit être supérieur à zéro.", "The amount must be more than zero.")
+        raise PaymentRefused("error.payment.not_positive")
     return cents
 
 
 def check_payment(amount_cents: int, owed: Balance) -> None:
     if owed.owed_cents == 0:
-        raise PaymentRefused("Il n'y a rien à régler : c'est déjà réglé, gratuit ou sur devis.",
-                             "There is nothing to pay: it is already paid, free or on quotation.")
+        raise PaymentRefused("error.payment.nothing_owed")
     if not 0 < amount_cents <= owed.owed_cents:
-        raise PaymentRefused("Le montant dépasse ce qui reste à régler. Encaissez au plus ce reste.",
-                             "The amount is more than what is left to pay. Record at most that.")
+        raise PaymentRefused("error.payment.more_than_owed")
 
 
 def check_reference(means: Means, reference: str) -> str:
     """The reference as kept: required for a card (the terminal's ticket), never a card number."""
     reference = " ".join(reference.split())
     if means is Means.CARD and not reference:
-        raise PaymentRefused("Tapez la référence du ticket du terminal de paiement.",
-                             "Type the reference printed on the payment terminal's ticket.")
+        raise PaymentRefused("error.payment.card_reference_missing")
     if reference and (len(reference) > MAX_REFERENCE_CHARS or not _REFERENCE.match(reference)):
-        raise PaymentRefused(f"La référence fait au plus {MAX_REFERENCE_CHARS} lettres, chiffres, espaces, « . / _ - ».",
-                             f"The reference is at most {MAX_REFERENCE_CHARS} letters, digits, spaces, '. / _ -'.")
+        raise PaymentRefused("error.payment.reference_malformed", max_chars=MAX_REFERENCE_CHARS)
     if _CARD_NUMBER.search(reference.replace(" ", "")):
-        raise PaymentRefused("Ne tapez jamais un numéro de carte : seulement la référence du ticket du terminal.",
-                             "Never type a card number: only the reference on the terminal's ticket.")
+        raise PaymentRefused("error.payment.card_number_typed")
     return reference
 
 
 def check_correction(original: Payment, entries: Iterable[Payment], amount_cents: int) -> None:
     """A correction takes back at most what is left of the original payment."""
     if original.amount_cents <= 0:
-        raise PaymentRefused("Une correction ne se corrige pas : enregistrez plutôt un nouveau paiement.",
-                             "A correction cannot be corrected: record a new payment instead.")
+        raise PaymentRefused("error.payment.correction_of_correction")
     left = original.amount_cents + sum(p.amount_cents for p in entries if p.corrects == original.payment_id)
     if not 0 < amount_cents <= left:
-        raise PaymentRefused("La correction dépasse ce qui reste de ce paiement.",
-                             "The correction is more than what is left of this payment.")
+        raise PaymentRefused("error.payment.correction_too_much")
 
 
 @dataclass(frozen=True)
@@ -195,22 +185,21 @@ def parse_payment(r: DocumentReader) -> Payment:
         try:
             uuid.UUID(ids[key])
         except ValueError:
-            raise r.fail(key, "n'est pas un identifiant valable", "is not a valid id") from None
+            raise r.fail(key, "error.document.valid_id") from None
     corrects = r.value.get("corrects")
     if corrects is not None:
         corrects = r.text("corrects", 36, 36)
     amount = r.integer("amount_cents", -MAX_AMOUNT_CENTS, MAX_AMOUNT_CENTS)
     if amount == 0 or (amount < 0) != (corrects is not None):
-        raise r.fail("amount_cents", "n'est ni un paiement ni une correction", "is neither a payment nor a correction")
+        raise r.fail("amount_cents", "error.document.payment_or_correction")
     reference = r.text("reference", 0, MAX_REFERENCE_CHARS)
     if reference and not _REFERENCE.match(reference):
-        raise r.fail("reference", "est malformée", "is malformed")
+        raise r.fail("reference", "error.document.malformed")
     staff_id = r.value.get("staff_id")
     try:
         recorded_at = datetime.strptime(r.text("recorded_at", 19, 19), "%Y-%m-%dT%H:%M:%S")
     except ValueError:
-        raise r.fail("recorded_at", "doit être une date AAAA-MM-JJTHH:MM:SS",
-                     "must be a YYYY-MM-DDTHH:MM:SS moment") from None
+        raise r.fail("recorded_at", "error.document.must_yyyy_mm_ddthh_mm_ss") from None
     return Payment(
         payment_id=ids["payment_id"],
         subject_kind=SubjectKind(r.choice("subject_kind", [k.value for k in SubjectKind])),

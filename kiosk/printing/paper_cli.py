@@ -8,7 +8,7 @@ from collections.abc import Callable
 from kiosk.domain.paper import MAX_PROGRAMME_WEEKS
 
 
-def add_paper_commands(subparsers: argparse._SubParsersAction,  # type: ignore[type-arg]
+def add_paper_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
                        add_common_options: Callable[[argparse.ArgumentParser], None]) -> None:
     programme = subparsers.add_parser(
         "print-programme",

@@ -212,8 +212,8 @@ def render_programme(programme: Programme, language: str) -> bytes:
         Paragraph(_escape(programme.site_name), styles.body),
     ]
     for week in programme.weeks:
-        story.append(Paragraph(_escape(texts("paper.programme.week", start=texts.day(_midnight(week.monday), year=False),
-                                             end=texts.day(_midnight(week.sunday)))), styles.heading))
+        start, end = texts.day(_midnight(week.monday), year=False), texts.day(_midnight(week.sunday))
+        story.append(Paragraph(_escape(texts("paper.programme.week", start=start, end=end)), styles.heading))
         if not week.lines:
             story.append(Paragraph(_escape(texts("paper.programme.empty")), styles.body))
             continue

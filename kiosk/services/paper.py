@@ -42,8 +42,7 @@ class PaperService:
         """The offer as printed now: the household's price when someone is identified, else the grid."""
         offer = load_offer(self._db, offer_id)
         if offer is None:
-            raise UnknownOffer("Cette activité n'est plus proposée : elle ne peut pas être imprimée.",
-                               "This activity is no longer offered: it cannot be printed.")
+            raise UnknownOffer("error.paper.offer_withdrawn")
         site = self._config.site
         return offer_sheet(offer, household, site.name, site.slvie, self._clock())
 

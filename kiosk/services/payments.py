@@ -74,7 +74,7 @@ class PaymentService:
         """A payment taken at the desk, partial or whole; raises PaymentRefused (nothing written)."""
         staff = self._staff.require(staff)
         if means not in DESK_MEANS:
-            raise PaymentRefused("Choisissez comment la personne paie.", "Choose how the person pays.")
+            raise PaymentRefused("error.payment.choose_means")
         amount = parse_amount(amount_text)
         reference = check_reference(means, reference)
         subject = self._subject(kind, subject_id)
@@ -92,7 +92,7 @@ class PaymentService:
         with transaction(self._db):
             original = payment_store.load_payment(self._db, payment_id)
             if original is None:
-                raise PaymentRefused("Ce paiement est introuvable.", "This payment cannot be found.")
+                raise PaymentRefused("error.payment.unknown_payment")
             entries = payment_store.payments_for(self._db, original.subject_kind, original.subject_id)
             check_correction(original, entries, amount)
             return self._append(staff, original.subject_kind, original.subject_id, original.household_id, -amount,
@@ -115,8 +115,7 @@ class PaymentService:
         else:
             subject = concierge_store.load_request(self._db, subject_id)
         if subject is None:
-            raise PaymentRefused("Cette réservation ou demande est introuvable.",
-                                 "This booking or request cannot be found.")
+            raise PaymentRefused("error.payment.unknown_subject")
         return subject
 
     # -- the day's takings -------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, time
+from typing import TypedDict
 
 import sqlite_utils
 
@@ -13,10 +15,11 @@ from kiosk.domain.catalog import (
     ConciergeService,
     Level,
     Offer,
+    Photo,
     Session,
 )
 from kiosk.domain.search import OfferQuery, OfferSummary, SearchResult, date_window_bounds, search_terms
-from kiosk.store.database import transaction
+from kiosk.store.database import Row, transaction
 from kiosk.store.state import write_state
 
 _MOMENT = "%Y-%m-%dT%H:%M"
@@ -92,7 +95,7 @@ def _delete_offer_rows(db: sqlite_utils.Database, nums: list[int]) -> None:
         db.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", nums)
 
 
-def _write_categories(db: sqlite_utils.Database, categories) -> None:
+def _write_categories(db: sqlite_utils.Database, categories: Iterable[Category]) -> None:
     start = db.execute("SELECT count(*) FROM categories").fetchone()[0]
     db.conn.executemany(
         "INSERT INTO categories VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
@@ -101,7 +104,7 @@ def _write_categories(db: sqlite_utils.Database, categories) -> None:
     )
 
 
-def _write_services(db: sqlite_utils.Database, services) -> None:
+def _write_services(db: sqlite_utils.Database, services: Iterable[ConciergeService]) -> None:
     start = db.execute("SELECT count(*) FROM concierge_services").fetchone()[0]
     db.conn.executemany(
         "INSERT OR REPLACE INTO concierge_services VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -122,7 +125,7 @@ def _write_offers(db: sqlite_utils.Database, offers: list[tuple[int, Offer]], as
         row[0]: f"{row[1]} {row[2]}" for row in db.execute("SELECT id, name_fr, name_en FROM categories")
     }
     db.conn.executemany(
-        "INSERT INTO offers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO offers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 num, o.id, o.level.value, o.category, o.title, o.summary, o.description, o.organiser,
@@ -130,6 +133,9 @@ def _write_offers(db: sqlite_utils.Database, offers: list[tuple[int, Offer]], as
                 o.age_min, o.age_max, o.cancel_days_before, o.price_from,
                 _next_start(o, as_of),
                 " ".join(map(str, o.prices)),
+                o.bring,
+                o.photo.sha256 if o.photo else None,
+                o.photo.credit if o.photo else None,
             )
             for num, o in offers
         ],
@@ -176,7 +182,7 @@ def _tags(offer: Offer) -> str:
 
 
 def count_offers(db: sqlite_utils.Database) -> int:
-    return db.execute("SELECT count(*) FROM offers").fetchone()[0]
+    return int(db.execute("SELECT count(*) FROM offers").fetchone()[0])
 
 
 def list_categories(db: sqlite_utils.Database) -> list[Category]:
@@ -195,7 +201,7 @@ def load_concierge_service(db: sqlite_utils.Database, service_id: str) -> Concie
     return _concierge_service(row) if row else None
 
 
-def _concierge_service(row: dict) -> ConciergeService:
+def _concierge_service(row: Row) -> ConciergeService:
     return ConciergeService(**{k: v for k, v in row.items() if k != "position"})
 
 
@@ -216,7 +222,12 @@ def refresh_next_starts(db: sqlite_utils.Database, now: datetime) -> None:
         )
 
 
-def _row_action(action: str | None) -> dict:
+class _RowAction(TypedDict, total=False):
+    row_session_id: str
+    row_waitlist: bool
+
+
+def _row_action(action: str | None) -> _RowAction:
     """The row's own button, from "book:SESSION" or "wait:SESSION" (see search_offers)."""
     if action is None:
         return {}
@@ -350,6 +361,8 @@ def load_offer(db: sqlite_utils.Database, offer_id: str) -> Offer | None:
         cancel_days_before=r["cancel_days_before"],
         prices=tuple(int(cents) for cents in r["prices"].split()),
         sessions=sessions,
+        bring=r["bring"],
+        photo=Photo(r["photo_sha256"], r["photo_credit"]) if r["photo_sha256"] else None,
     )
 
 

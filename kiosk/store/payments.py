@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import sqlite_utils
 

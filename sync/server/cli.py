@@ -7,6 +7,7 @@
     slvie-central --db PATH load-households FILE [--site SITE]
     slvie-central --db PATH load-staff FILE [--site SITE]           the site's correspondents (slvie-staff/1)
     slvie-central --db PATH load-demo [--site SITE]
+    slvie-central --db PATH import-photos FOLDER                   offer photos, named by their SHA-256
     slvie-central --db PATH generate --offers 50000 [--seed N] [--site SITE]
     slvie-central --db PATH set-allocation --session S --site SITE --seats N [--until T]
     slvie-central --db PATH set-capacity --session S --capacity N
@@ -15,7 +16,7 @@
     slvie-central --db PATH refuse-concierge REQUEST_ID --reason-fr TEXT --reason-en TEXT
     slvie-central --db PATH report-payment booking|request ID --amount EUROS [--reference TEXT]
     slvie-central --db PATH kiosks | check
-    slvie-central --db PATH fleet                                  every kiosk's health: red / amber / green, and why
+    slvie-central --db PATH fleet [--kiosk KIOSK_ID]              every kiosk's health: red / amber / green, and why
     slvie-central --db PATH admin-credential NAME [--remove]       a secret for /admin/fleet and /metrics
     slvie-central --db PATH backup FILE                            a consistent copy, safe to restore as is
     slvie-central --db PATH reset-epoch                            after restoring the file by other means
@@ -29,9 +30,13 @@ import re
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.errors import KioskError
 from sync.server import require_central_server
+
+if TYPE_CHECKING:  # imported where used: the administration commands run without the web server's packages
+    from sync.server.db import Database
 
 ID = re.compile(r"^[A-Za-z0-9_.:-]{1,40}$")
 DEFAULT_PORT = 8765
@@ -70,7 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     code.add_argument("--days", type=int, default=7, help="days the code stays valid")
     commands.add_parser("revoke", help="revoke a kiosk's credential").add_argument("kiosk_id")
     commands.add_parser("kiosks", help="list enrolled kiosks")
-    commands.add_parser("fleet", help="every kiosk's health from its heartbeats: red / amber / green, and why")
+    fleet = commands.add_parser("fleet", help="every kiosk's health from its heartbeats: red / amber / green, "
+                                "and why")
+    fleet.add_argument("--kiosk", help="this kiosk's kept heartbeats instead (30 days), oldest first")
     administrator = commands.add_parser("admin-credential", help="print a new secret for administrator NAME "
                                         "(HTTP Basic on /admin/fleet and /metrics), or remove it")
     administrator.add_argument("name", type=_identifier)
@@ -90,6 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("load-demo", help="the demo catalog shifted to today, the demo households, "
                                "correspondents and concierge requests")
     demo.add_argument("--site", default=DEFAULT_SITE, type=_identifier)
+    photos = commands.add_parser("import-photos", help="add a folder's photos (JPEG, PNG, WebP up to 3 MB); prints "
+                                 "each one's SHA-256, which the catalog names as the offer's photo")
+    photos.add_argument("folder", type=Path)
     generate = commands.add_parser("generate", help="load a large generated catalog (benchmarks)")
     generate.add_argument("--offers", type=int, required=True)
     generate.add_argument("--seed", type=int, default=None)
@@ -158,7 +168,7 @@ def _now(args: argparse.Namespace) -> datetime:
     return args.now or local_now()
 
 
-def _serve(db, args) -> int:
+def _serve(db: Database, args: argparse.Namespace) -> int:
     import uvicorn
 
     from sync.server.app import create_app
@@ -169,7 +179,7 @@ def _serve(db, args) -> int:
     return 0
 
 
-def _enroll_code(db, args) -> int:
+def _enroll_code(db: Database, args: argparse.Namespace) -> int:
     from datetime import timedelta
 
     from sync.server.auth import create_enrolment_code
@@ -178,17 +188,17 @@ def _enroll_code(db, args) -> int:
     return 0
 
 
-def _revoke(db, args) -> int:
+def _revoke(db: Database, args: argparse.Namespace) -> int:
     from sync.server.admin import AdminError
     from sync.server.auth import revoke
 
     if not revoke(db, args.kiosk_id, _now(args)):
-        raise AdminError(f"Kiosque inconnu : {args.kiosk_id}.", f"Unknown kiosk: {args.kiosk_id}.")
+        raise AdminError("error.central.cli.unknown_kiosk", kiosk_id=args.kiosk_id)
     print(f"revoked {args.kiosk_id}")
     return 0
 
 
-def _kiosks(db, args) -> int:
+def _kiosks(db: Database, args: argparse.Namespace) -> int:
     from sync.server.auth import list_kiosks
 
     for row in list_kiosks(db):
@@ -197,9 +207,11 @@ def _kiosks(db, args) -> int:
     return 0
 
 
-def _fleet(db, args) -> int:
+def _fleet(db: Database, args: argparse.Namespace) -> int:
     from sync.server.fleet import count_by_state, duration, fleet
 
+    if args.kiosk:
+        return _fleet_history(db, args.kiosk)
     now = _now(args)
     kiosks = fleet(db, now)
     for kiosk in kiosks:
@@ -215,20 +227,42 @@ def _fleet(db, args) -> int:
     return 0
 
 
-def _admin_credential(db, args) -> int:
+def _fleet_history(db: Database, kiosk_id: str) -> int:
+    from sync.server.admin import AdminError
+    from sync.server.fleet import history
+    from sync.server.models import Heartbeat
+
+    rows = history(db, kiosk_id)
+    if not rows:
+        raise AdminError("error.central.cli.heartbeat_kept_for_kiosk", kiosk_id=kiosk_id)
+    print("received_at\tstate\tprinter\twaiting\toldest_s\tparked\tdisk_free_MB\tskew_s\tlast_sync_s\tlast_error")
+    for row in rows:
+        beat = Heartbeat.model_validate_json(row["heartbeat"])
+        error = beat.last_error.code if beat.last_error else "-"
+        print(f"{row['received_at']}\t{row['state']}\t{beat.printer}\t{beat.waiting}\t"
+              f"{_or_dash(beat.oldest_waiting_seconds)}\t{beat.parked}\t{beat.disk_free_bytes // (1024 * 1024)}\t"
+              f"{row['skew_seconds']}\t{_or_dash(beat.last_sync_seconds)}\t{error}")
+    return 0
+
+
+def _or_dash(value: int | None) -> str:
+    return "-" if value is None else str(value)
+
+
+def _admin_credential(db: Database, args: argparse.Namespace) -> int:
     from sync.server.admin import AdminError
     from sync.server.auth import remove_administrator, set_administrator
 
     if args.remove:
         if not remove_administrator(db, args.name):
-            raise AdminError(f"Administrateur inconnu : {args.name}.", f"Unknown administrator: {args.name}.")
+            raise AdminError("error.central.cli.unknown_administrator", name=args.name)
         print(f"removed {args.name}")
         return 0
     print(set_administrator(db, args.name, _now(args)))
     return 0
 
 
-def _load_catalog(db, args) -> int:
+def _load_catalog(db: Database, args: argparse.Namespace) -> int:
     from sync.server.loading import load_catalog, load_json_file
 
     now = _now(args)
@@ -237,37 +271,37 @@ def _load_catalog(db, args) -> int:
     return 0
 
 
-def _load_households(db, args) -> int:
+def _load_households(db: Database, args: argparse.Namespace) -> int:
     from sync.server.admin import AdminError
     from sync.server.loading import load_households
 
     try:
         text = args.file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise AdminError(f"Le fichier {args.file} ne peut pas être lu ({error}).",
-                         f"The file {args.file} cannot be read ({error}).") from None
+        raise AdminError("error.central.cli.file_read", file=args.file, error=error) from None
     _print_summary(load_households(db, text, args.site))
     return 0
 
 
-def _load_staff(db, args) -> int:
+def _load_staff(db: Database, args: argparse.Namespace) -> int:
     from sync.server.admin import AdminError
     from sync.server.loading import load_staff
 
     try:
         text = args.file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise AdminError(f"Le fichier {args.file} ne peut pas être lu ({error}).",
-                         f"The file {args.file} cannot be read ({error}).") from None
+        raise AdminError("error.central.cli.file_read", file=args.file, error=error) from None
     _print_summary(load_staff(db, text, args.site))
     return 0
 
 
-def _load_demo(db, args) -> int:
-    from kiosk.demo import DEMO_CATALOG, DEMO_HOUSEHOLDS, DEMO_STAFF
+def _load_demo(db: Database, args: argparse.Namespace) -> int:
+    from kiosk.demo import DEMO_CATALOG, DEMO_HOUSEHOLDS, DEMO_PHOTOS, DEMO_STAFF
     from sync.server.loading import load_catalog, load_demo_requests, load_households, load_json_file, load_staff
+    from sync.server.photos import import_photos
 
     now = _now(args)
+    _print_summary({"photos": len(import_photos(db, DEMO_PHOTOS))})
     _print_summary(load_catalog(db, load_json_file(DEMO_CATALOG), args.site, now, now))
     if DEMO_HOUSEHOLDS.exists():
         _print_summary(load_households(db, DEMO_HOUSEHOLDS.read_text(encoding="utf-8"), args.site))
@@ -281,7 +315,18 @@ def _load_demo(db, args) -> int:
     return 0
 
 
-def _generate(db, args) -> int:
+def _import_photos(db: Database, args: argparse.Namespace) -> int:
+    from sync.server.admin import AdminError
+    from sync.server.photos import import_photos
+
+    if not args.folder.is_dir():
+        raise AdminError("error.central.cli.folder_does_exist", folder=args.folder)
+    for name, sha256 in import_photos(db, args.folder).items():
+        print(f"{sha256}  {name}")
+    return 0
+
+
+def _generate(db: Database, args: argparse.Namespace) -> int:
     from kiosk.demo.catalog import DEMO_SEED, generate_catalog
     from sync.server.loading import load_catalog
 
@@ -291,7 +336,7 @@ def _generate(db, args) -> int:
     return 0
 
 
-def _set_allocation(db, args) -> int:
+def _set_allocation(db: Database, args: argparse.Namespace) -> int:
     from sync.server.admin import set_allocation
 
     set_allocation(db, args.session, args.site, args.seats, args.until, _now(args))
@@ -299,7 +344,7 @@ def _set_allocation(db, args) -> int:
     return 0
 
 
-def _set_capacity(db, args) -> int:
+def _set_capacity(db: Database, args: argparse.Namespace) -> int:
     from sync.server.admin import set_capacity
 
     set_capacity(db, args.session, args.capacity, _now(args))
@@ -307,14 +352,14 @@ def _set_capacity(db, args) -> int:
     return 0
 
 
-def _withdraw(db, args) -> int:
+def _withdraw(db: Database, args: argparse.Namespace) -> int:
     from sync.server.admin import withdraw_offer
 
     print(f"withdrawn {args.offer_id}" if withdraw_offer(db, args.offer_id) else f"{args.offer_id} already withdrawn")
     return 0
 
 
-def _decide(db, args) -> int:
+def _decide(db: Database, args: argparse.Namespace) -> int:
     from sync.server.admin import decide_request
 
     decide_request(db, args.booking_id, args.state, _now(args))
@@ -322,7 +367,7 @@ def _decide(db, args) -> int:
     return 0
 
 
-def _refuse_concierge(db, args) -> int:
+def _refuse_concierge(db: Database, args: argparse.Namespace) -> int:
     from sync.server.admin import refuse_concierge
 
     refuse_concierge(db, args.request_id, args.reason_fr, args.reason_en, _now(args))
@@ -330,7 +375,7 @@ def _refuse_concierge(db, args) -> int:
     return 0
 
 
-def _report_payment(db, args) -> int:
+def _report_payment(db: Database, args: argparse.Namespace) -> int:
     from sync.server.admin import report_payment
 
     payment_id = report_payment(db, args.kind, args.subject_id, args.amount, args.reference, _now(args))
@@ -338,7 +383,7 @@ def _report_payment(db, args) -> int:
     return 0
 
 
-def _check(db, args) -> int:
+def _check(db: Database, args: argparse.Namespace) -> int:
     from sync.server.admin import seat_problems
 
     problems = seat_problems(db)
@@ -348,21 +393,21 @@ def _check(db, args) -> int:
     return 1 if problems else 0
 
 
-def _backup(db, args) -> int:
+def _backup(db: Database, args: argparse.Namespace) -> int:
     from sync.server.epoch import backup
 
     print(f"wrote {args.file} (feed epoch {backup(db, args.file)})")
     return 0
 
 
-def _reset_epoch(db, args) -> int:
+def _reset_epoch(db: Database, args: argparse.Namespace) -> int:
     from sync.server.epoch import reset
 
     print(f"feed epoch {reset(db)}")
     return 0
 
 
-def _openapi(args) -> int:
+def _openapi(args: argparse.Namespace) -> int:
     from sync.server.app import openapi_text
 
     text = openapi_text()
@@ -374,7 +419,7 @@ def _openapi(args) -> int:
     return 0
 
 
-def _print_summary(summary: dict) -> None:
+def _print_summary(summary: dict[str, object]) -> None:
     print(", ".join(f"{key}: {value}" for key, value in summary.items()))
 
 
@@ -386,6 +431,7 @@ COMMANDS = {
     "load-staff": _load_staff, "refuse-concierge": _refuse_concierge, "backup": _backup,
     "reset-epoch": _reset_epoch, "fleet": _fleet, "admin-credential": _admin_credential,
     "report-payment": _report_payment,
+    "import-photos": _import_photos,
 }
 
 

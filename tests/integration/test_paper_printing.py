@@ -54,7 +54,7 @@ def open_kiosk(tmp_path: Path, catalog_file: Path, households_file: Path, printe
 
 
 def test_an_offer_sheet_comes_out_of_the_thermal_printer_at_80_mm_with_the_household_price(
-        tmp_path, catalog_file, households_file, pdf_queue):  # noqa: F811
+        tmp_path, catalog_file, households_file, pdf_queue):
     services = open_kiosk(tmp_path, catalog_file, households_file, PrinterSettings(queue=pdf_queue))
     claire = load_household(services.db, "H1")  # tier 3
     sheet = services.paper.offer_sheet("T1", claire)
@@ -77,7 +77,7 @@ def test_an_offer_sheet_comes_out_of_the_thermal_printer_at_80_mm_with_the_house
 
 
 def test_an_offer_sheet_on_a4_with_nobody_identified_gives_the_price_grid(
-        tmp_path, catalog_file, households_file, pdf_queue):  # noqa: F811
+        tmp_path, catalog_file, households_file, pdf_queue):
     services = open_kiosk(tmp_path, catalog_file, households_file, PrinterSettings(queue=pdf_queue, layout="a4"))
     sheet = services.paper.offer_sheet("P1", None)
     before = printed_files("SLVie-offre-P1")
@@ -94,7 +94,7 @@ def test_an_offer_sheet_on_a4_with_nobody_identified_gives_the_price_grid(
 
 
 def test_the_programme_is_printed_from_the_command_line_on_the_a4_queue(
-        tmp_path, catalog_file, households_file, pdf_queue, capsys):  # noqa: F811
+        tmp_path, catalog_file, households_file, pdf_queue, capsys):
     # The command runs on the wall clock: the demo catalog is seeded on it (its dates move with it).
     # The kiosk's own printer is a receipt printer; A4 pages go to the A4 queue.
     open_kiosk(tmp_path, catalog_file, households_file, PrinterSettings(), clock=datetime.now).close()
@@ -126,7 +126,7 @@ def test_print_programme_refuses_a_silly_number_of_weeks(capsys):
 
 
 def test_print_this_offer_from_its_screen_once_identified(qtbot, tmp_path, catalog_file, households_file,
-                                                          pdf_queue):  # noqa: F811
+                                                          pdf_queue):
     from PySide6.QtCore import Qt, QThreadPool
 
     from kiosk.ui.app import create_application
@@ -160,7 +160,7 @@ def test_print_this_offer_from_its_screen_once_identified(qtbot, tmp_path, catal
 
 
 def test_the_correspondent_prints_the_programme_from_their_home(qtbot, tmp_path, catalog_file, households_file,
-                                                                pdf_queue):  # noqa: F811
+                                                                pdf_queue):
     from PySide6.QtCore import QThreadPool
 
     from kiosk.demo.staff import badge_number
@@ -191,7 +191,7 @@ def test_the_correspondent_prints_the_programme_from_their_home(qtbot, tmp_path,
     services.close()
 
 
-def test_the_days_takings_are_printed_on_a4(tmp_path, catalog_file, households_file, pdf_queue):  # noqa: F811
+def test_the_days_takings_are_printed_on_a4(tmp_path, catalog_file, households_file, pdf_queue):
     from kiosk.demo.staff import badge_number
     from kiosk.domain.payment import Means, SubjectKind
 

@@ -1,6 +1,7 @@
 """A person at the kiosk: taps through home, the list, search, filters and an offer, in both languages."""
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from kiosk.ui.app import create_application
 from kiosk.ui.main_window import MainWindow
@@ -44,7 +45,7 @@ def test_home_to_list_to_search_to_detail_and_back(qtbot, window):
     texts = [w.text() for w in detail.content.findChildren(type(window.top_bar.site)) if w.isVisibleTo(detail)]
     assert "Théâtre : Le Malade imaginaire" in texts
     assert any(t.startswith("40 places libres") and "chiffre connu à 10 h 42" in t for t in texts)
-    assert "Tranche 7" in texts and "23 €" in texts
+    assert "Tranche 7" in texts and "23\xa0€" in texts
 
     tap(qtbot, window.back_button)
     assert window.current_screen() == "offers"
@@ -115,7 +116,7 @@ def test_concierge_lists_the_site_services(qtbot, window):
     tap(qtbot, window.screens["home"].tiles["concierge"])
     concierge = window.screens["concierge"]
     texts = [w.text() for w in concierge.content.findChildren(type(window.top_bar.site))]
-    assert "Pressing" in texts and "8,50 € la pièce" in texts
+    assert "Pressing" in texts and "8,50\xa0€ la pièce" in texts
 
 
 def test_the_staff_entry_opens_the_correspondents_sign_in(qtbot, window):
@@ -243,3 +244,18 @@ def test_a_long_list_moves_with_the_big_buttons(qtbot, tmp_path):
     assert buttons.up.isEnabled() and bar.value() < bar.maximum()
     win.close()
     services.close()
+
+
+def test_an_offer_shows_its_photo_with_its_credit_or_else_its_pictogram(qtbot, window, services):
+    window.show_screen("detail", "T1")
+    detail = window.screens["detail"]
+    photo = next(w for w in detail.findChildren(QLabel) if w.pixmap() is not None and not w.pixmap().isNull())
+    assert photo.accessibleName() == "Photo de l'activité : Théâtre : Le Malade imaginaire"
+    assert photo.pixmap().width() == 240  # a landscape, scaled to the header
+    assert any(w.text().startswith("Photo : ") for w in detail.findChildren(QLabel))
+    for path in (services.data_dir / "photos").glob("*.jpg"):
+        path.write_bytes(b"broken")  # a kept file that no longer reads: the pictogram, never a blank
+    window.show_screen("detail", "T1")
+    assert not any(w.text().startswith("Photo : ") for w in window.screens["detail"].findChildren(QLabel))
+    window.show_screen("detail", "T2")  # no photo in the catalog
+    assert not any(w.text().startswith("Photo : ") for w in window.screens["detail"].findChildren(QLabel))

@@ -72,20 +72,20 @@ def test_a_priced_booking_is_settled_at_the_desk_and_the_reprinted_voucher_says_
     pay.amount.setText("5")
     pay.means.set_value(Means.CASH)
     pay.submit.click()
-    assert pay.message.text() == "Paiement enregistré : 5 €, Espèces." and pay.error.text() == ""
+    assert pay.message.text() == "Paiement enregistré : 5\xa0€, Espèces." and pay.error.text() == ""
     assert pay.amount.text() == str((price - 500) // 100)  # the rest, ready for the next payment
     qtbot.wait(20)  # buttons added to a shown screen appear once events run
     shown_button(pay, "Corriger").click()  # 5 € was a mistake: 2 € of it taken back by a new entry
     pay.amount.setText("2")
     pay.submit.click()
-    assert pay.message.text() == "Correction enregistrée : 2 € repris."
+    assert pay.message.text() == "Correction enregistrée : 2\xa0€ repris."
     assert [p.amount_cents for p in services.payments.payments(SubjectKind.BOOKING, booking.booking_id)] == [500, -200]
-    assert f"Reste à régler : {(price - 300) // 100} €" in pay.summary.text()
+    assert f"Reste à régler : {(price - 300) // 100}\xa0€" in pay.summary.text()
     assert [e.action for e in services.audit.entries()][-2:] == ["payment.record", "payment.record"]
 
     window.go_back()
     assert window.current_screen() == "my_bookings"
-    assert any(f"3 € réglés, reste {(price - 300) // 100} € à régler" in text for text in shown_texts(mine))
+    assert any(f"3\xa0€ réglés, reste {(price - 300) // 100}\xa0€ à régler" in text for text in shown_texts(mine))
     shown_button(mine, "Imprimer le bon").click()  # no printer in the test kiosk: the PDF is kept
     qtbot.waitUntil(lambda: (services.data_dir / "vouchers" / f"{booking.booking_id}.pdf").exists(), timeout=10_000)
     QThreadPool.globalInstance().waitForDone(10_000)
@@ -97,7 +97,7 @@ def test_a_priced_booking_is_settled_at_the_desk_and_the_reprinted_voucher_says_
     window.screens["staff_home"].tiles["takings"].click()
     takings = window.screens["takings"]
     lines = shown_texts(takings)
-    assert "Espèces : 2 paiement(s), 3 €" in lines and "Total : 3 €" in lines
+    assert "Espèces : 2 paiement(s), 3\xa0€" in lines and "Total : 3\xa0€" in lines
     assert any(line.startswith("Rapproché du journal d'audit : 2 paiement(s) vérifié(s) ici") for line in lines)
 
 

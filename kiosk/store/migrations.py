@@ -334,6 +334,35 @@ MIGRATION_9_FRENCH_SEARCH = [
         stem TEXT NOT NULL,
         shown TEXT NOT NULL
     )
+# What is owed and paid: payments recorded at the desk or reported by the centre. Append-only: a
+# mistake is put right by a correction (a new entry), never by editing or removing one.
+MIGRATION_10_PAYMENTS = [
+    """
+    CREATE TABLE payments (
+        payment_id TEXT PRIMARY KEY,
+        subject_kind TEXT NOT NULL CHECK (subject_kind IN ('booking', 'request')),
+        subject_id TEXT NOT NULL,
+        household_id TEXT NOT NULL,
+        amount_cents INTEGER NOT NULL CHECK (amount_cents != 0),
+        means TEXT NOT NULL CHECK (means IN ('cash', 'cheque', 'ancv', 'card', 'elsewhere')),
+        reference TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        site_id TEXT NOT NULL,
+        staff_id TEXT,
+        corrects TEXT REFERENCES payments(payment_id),
+        -- The audit entry that recorded it at this kiosk (NULL: taken at another kiosk, or by the centre).
+        audit_seq INTEGER
+    )
+    """,
+    "CREATE INDEX payments_by_subject ON payments(subject_kind, subject_id)",
+    "CREATE INDEX payments_by_day ON payments(recorded_at)",
+    """
+    CREATE TRIGGER payments_never_edited BEFORE UPDATE ON payments
+    BEGIN SELECT RAISE(ABORT, 'a payment is never edited: record a correction'); END
+    """,
+    """
+    CREATE TRIGGER payments_never_removed BEFORE DELETE ON payments
+    BEGIN SELECT RAISE(ABORT, 'a payment is never removed: record a correction'); END
     """,
 ]
 
@@ -347,4 +376,5 @@ MIGRATIONS: list[list[str]] = [
     MIGRATION_7_HELP_REQUESTS,
     MIGRATION_8_BRING_AND_PHOTO,
     MIGRATION_9_FRENCH_SEARCH,
+    MIGRATION_10_PAYMENTS,
 ]

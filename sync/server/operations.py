@@ -18,7 +18,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ValidationError
 
-from sync.server import audit, bookings, concierge, decisions, reasons
+from sync.server import audit, bookings, concierge, decisions, payments, reasons
 from sync.server.auth import Kiosk
 from sync.server.clock import Clock, fmt, parse_moment
 from sync.server.db import Database, canonical_json, compact_json
@@ -29,6 +29,7 @@ from sync.server.models import (
     ConciergeCreatePayload,
     ConciergeTransitionPayload,
     Operation,
+    PaymentRecordPayload,
 )
 
 Handler = Callable[[sqlite3.Connection, Kiosk, BaseModel, str, datetime, datetime], dict]
@@ -57,12 +58,18 @@ def _audit_append(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: s
     return audit.append(conn, kiosk.id, kiosk.site_id, payload, created_at, now)
 
 
+def _payment(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime,
+             now: datetime) -> dict:
+    return payments.from_kiosk(conn, kiosk.site_id, payload)
+
+
 HANDLERS: dict[str, tuple[type[BaseModel], Handler]] = {
     "booking.create": (BookingCreatePayload, _create),
     "booking.cancel": (BookingCancelPayload, _cancel),
     "concierge.create": (ConciergeCreatePayload, _concierge_create),
     "concierge.transition": (ConciergeTransitionPayload, _concierge_transition),
     "audit.append": (AuditAppendPayload, _audit_append),
+    "payment.record": (PaymentRecordPayload, _payment),
 }
 
 

@@ -334,6 +334,9 @@ MIGRATION_9_FRENCH_SEARCH = [
         stem TEXT NOT NULL,
         shown TEXT NOT NULL
     )
+    """,
+]
+
 # What is owed and paid: payments recorded at the desk or reported by the centre. Append-only: a
 # mistake is put right by a correction (a new entry), never by editing or removing one.
 MIGRATION_10_PAYMENTS = [

@@ -18,13 +18,15 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from sync.server import auth, changes, operations, voucher_keys
+from sync.server import auth, changes, leases, operations, voucher_keys
 from sync.server.clock import Clock, fmt, local_now
 from sync.server.db import Database
+from sync.server.limits import Limiter, RateLimits
 from sync.server.models import (
     MAX_OPERATIONS, AuditAppendPayload, BookingCancelPayload, BookingCreatePayload, ChangesPage,
-    ConciergeCreatePayload, ConciergeTransitionPayload, EnrollRequest, EnrollResponse, ErrorResponse, Health, Me,
-    OperationsRequest, OperationsResponse, VoucherKeyRegistered, VoucherKeyRequest, VoucherKeys,
+    ConciergeCreatePayload, ConciergeTransitionPayload, EnrollRequest, EnrollResponse, ErrorResponse, Health,
+    LeaseReturnPayload, LeasesRequest, LeasesResponse, Me, OperationsRequest, OperationsResponse,
+    VoucherKeyRegistered, VoucherKeyRequest, VoucherKeys,
 )
 
 log = logging.getLogger("slvie.central")
@@ -36,7 +38,7 @@ RELEASE_EVERY_SECONDS = 30.0
 # need: with 200 kiosks syncing at once, pulls (WAL readers, no lock) were starved behind them.
 WRITERS_IN_FLIGHT = 2
 ERROR = {"model": ErrorResponse}
-AUTH_ERRORS = {401: ERROR, 403: ERROR}
+AUTH_ERRORS = {401: ERROR, 403: ERROR, 429: ERROR}
 
 
 class ApiError(Exception):
@@ -105,14 +107,23 @@ def current_kiosk(request: Request,
         raise ApiError(403, "kiosk_revoked",
                        "L'accès de ce kiosque au centre a été retiré. Prévenez l'informatique.",
                        "This kiosk's access to the centre has been revoked. Tell IT.")
+    wait = request.app.state.limiter.kiosk(kiosk.id)
+    if wait is not None:
+        raise _rate_limited(wait)
     return kiosk
+
+
+def _rate_limited(wait: int) -> ApiError:
+    return ApiError(429, "rate_limited",
+                    f"Trop de demandes au centre : réessayez dans {wait} s.",
+                    f"Too many requests to the centre: try again in {wait} s.", {"Retry-After": str(wait)})
 
 
 KioskAuth = Annotated[auth.Kiosk, Depends(current_kiosk)]
 
 
 def create_app(db: Database | None = None, clock: Clock = local_now,
-               release_every: float = RELEASE_EVERY_SECONDS) -> FastAPI:
+               release_every: float = RELEASE_EVERY_SECONDS, rates: RateLimits = RateLimits()) -> FastAPI:
     """The application; `db` may be None only to produce the OpenAPI document."""
 
     @asynccontextmanager
@@ -134,6 +145,7 @@ def create_app(db: Database | None = None, clock: Clock = local_now,
     app.add_middleware(BodyLimit)
     _add_error_handlers(app)
     app.state.db = db
+    app.state.limiter = Limiter(rates)
     writers: list[anyio.CapacityLimiter] = []
 
     async def writing(function, *args):
@@ -148,9 +160,15 @@ def create_app(db: Database | None = None, clock: Clock = local_now,
         db.connection().execute("SELECT 1").fetchone()
         return {"status": "ok", "time": fmt(clock())}
 
-    @app.post("/v1/enroll", response_model=EnrollResponse, responses={403: ERROR, 422: ERROR}, tags=["kiosk"])
-    async def enroll(body: EnrollRequest) -> dict:
-        """Exchange a one-time enrolment code for this kiosk's own token."""
+    @app.post("/v1/enroll", response_model=EnrollResponse, responses={403: ERROR, 422: ERROR, 429: ERROR},
+              tags=["kiosk"])
+    async def enroll(body: EnrollRequest, request: Request) -> dict:
+        """Exchange a one-time enrolment code for this kiosk's own token (attempts are rate-limited
+        per address and per code)."""
+        address = request.client.host if request.client else "?"
+        wait = app.state.limiter.enrolment(address, auth.secret_hash(auth.normalise_code(body.code)))
+        if wait is not None:
+            raise _rate_limited(wait)
         try:
             kiosk, token = await writing(auth.enroll, db, body.code, body.kiosk_name, clock())
         except auth.EnrolmentRefused:
@@ -188,6 +206,13 @@ def create_app(db: Database | None = None, clock: Clock = local_now,
         results = await writing(operations.push, db, kiosk, body.operations, clock)
         return Response(json.dumps({"results": results}, ensure_ascii=False), media_type="application/json")
 
+    @app.post("/v1/leases", response_model=LeasesResponse, responses={**AUTH_ERRORS, 422: ERROR}, tags=["kiosk"])
+    async def lease_seats(body: LeasesRequest, kiosk: KioskAuth) -> dict:
+        """Renew this kiosk's leases on the sessions named and top each up by `seats` more, from its site's
+        free seats then the central pool; one short call (a person may be waiting for it)."""
+        granted = await writing(leases.top_up, db, kiosk, body.leases, clock)
+        return {"time": fmt(clock()), "leases": granted}
+
     @app.get("/v1/changes", response_model=ChangesPage, responses={**AUTH_ERRORS, 409: ERROR, 422: ERROR},
              tags=["kiosk"])
     def pull(kiosk: KioskAuth,
@@ -196,7 +221,7 @@ def create_app(db: Database | None = None, clock: Clock = local_now,
         """The changes after `cursor`, in seq order, each entity once at its latest state."""
         try:
             with db.read() as conn:
-                text = changes.read_page(conn, kiosk.site_id, cursor, limit)
+                text = changes.read_page(conn, kiosk.site_id, cursor, limit, kiosk.id)
         except changes.CursorAhead as ahead:
             raise ApiError(409, "cursor_ahead",
                            "Le centre ne connaît pas ce point de synchronisation : le kiosque doit tout recharger "
@@ -258,7 +283,7 @@ def _openapi(app: FastAPI) -> dict:
     """FastAPI's document, plus the operation payloads (which travel as plain objects inside a batch)."""
     if app.openapi_schema is None:
         schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
-        for model in (BookingCreatePayload, BookingCancelPayload, ConciergeCreatePayload,
+        for model in (BookingCreatePayload, BookingCancelPayload, LeaseReturnPayload, ConciergeCreatePayload,
                       ConciergeTransitionPayload, AuditAppendPayload):
             document = model.model_json_schema(ref_template="#/components/schemas/{model}")
             for name, nested in document.pop("$defs", {}).items():  # nested models become components too

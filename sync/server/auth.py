@@ -14,6 +14,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sync.server import leases
 from sync.server.clock import fmt
 from sync.server.db import Database
 
@@ -64,6 +65,7 @@ def enroll(db: Database, code: str, kiosk_name: str, now: datetime) -> tuple[Kio
                      (kiosk_id, row["site_id"], kiosk_name, secret_hash(token), fmt(now)))
         conn.execute("UPDATE enrolment_codes SET used_at = ?, kiosk_id = ? WHERE code_hash = ?",
                      (fmt(now), kiosk_id, secret_hash(normalise_code(code))))
+        leases.split(conn, row["site_id"], now)  # the new kiosk's share of what its site has free
     return Kiosk(kiosk_id, row["site_id"], kiosk_name, False), token
 
 

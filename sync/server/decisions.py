@@ -45,7 +45,7 @@ class SiteSeats:
     """One site's allocation on one session (all zero when it has none)."""
 
     seats: int = 0
-    used: int = 0
+    used: int = 0  # used by bookings, or held in its kiosks' leases: not free for the site
     released: bool = False
 
     @property
@@ -69,8 +69,9 @@ class Member:
 class Decision:
     state: str
     reason: Reason | None = None
-    alloc_seats: int = 0  # seats taken from the booking site's allocation
+    alloc_seats: int = 0  # seats taken from the booking site's allocation (outside any lease)
     pool_seats: int = 0  # seats taken from the central pool
+    lease_seats: int = 0  # seats taken from the booking kiosk's lease
 
 
 def acted_at(created_at: datetime, now: datetime) -> datetime:
@@ -87,18 +88,25 @@ def age_on(birth: date, day: date) -> int:
 
 
 def decide_booking(kiosk_state: str, participants: list[str], session: SessionFacts | None, site: SiteSeats,
-                   members: dict[str, Member] | None, already_booked: set[str], when: datetime) -> Decision:
-    """Confirm, waitlist, leave as a request or refuse one booking; never more places than exist."""
+                   members: dict[str, Member] | None, already_booked: set[str], when: datetime,
+                   lease_free: int | None = None) -> Decision:
+    """Confirm, waitlist, leave as a request or refuse one booking; never more places than exist.
+
+    `lease_free`: the unused seats of the booking kiosk's lease, for a booking made under the lease
+    rules (protocol 2); None for one made under the old rules (the site's allocation)."""
     refusal = _refusal(participants, session, members, already_booked, when)
     if refusal is not None:
         return Decision(REFUSED, refusal)
     assert session is not None
     wanted = len(participants)
     if kiosk_state == CONFIRMED:
-        # Confirmed offline inside the site's allocation: those seats were set aside for it.
-        from_site = min(wanted, site.free)
-        if wanted - from_site <= session.pool_free:
-            return Decision(CONFIRMED, None, from_site, wanted - from_site)
+        # Confirmed offline inside the kiosk's lease (or, under the old rules, the site's allocation):
+        # those seats were set aside for it. Whatever the lease cannot hold comes from the site, then the pool.
+        from_lease = wanted if lease_free is not None and lease_free >= wanted else 0
+        rest = wanted - from_lease
+        from_site = min(rest, site.free)
+        if rest - from_site <= session.pool_free:
+            return Decision(CONFIRMED, None, from_site, rest - from_site, from_lease)
         if session.booking_mode == "request":
             return Decision(REQUESTED, reasons.allocation_exhausted())
         return Decision(WAITLISTED, reasons.allocation_exhausted())

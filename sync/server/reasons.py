@@ -104,6 +104,19 @@ def booking_exists() -> Reason:
                   "Another booking already has this number; this one was not recorded.")
 
 
+def invalid_price(field: str, tier: int, total_cents: int) -> Reason:
+    return reason("invalid_price",
+                  f"Le prix de cette réservation ne correspond à aucun tarif de l'offre (tranche {tier}, total "
+                  f"{total_cents / 100:.2f} €) : elle n'a pas été enregistrée. L'informatique est prévenue.",
+                  f"This booking's price matches none of the offer's prices (tier {tier}, total "
+                  f"{total_cents / 100:.2f} €, field '{field}'): it was not recorded. IT has been told.")
+
+
+def lease_unknown() -> Reason:
+    return reason("lease_unknown", "Cette borne ne détient pas de places sur cette séance.",
+                  "This kiosk holds no seats on this session.")
+
+
 def op_id_reused() -> Reason:
     return reason("op_id_reused",
                   "Cette opération porte le numéro d'une autre opération déjà reçue ; elle a été ignorée.",

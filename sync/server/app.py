@@ -217,11 +217,13 @@ def create_app(db: Database | None = None, clock: Clock = local_now,
              tags=["kiosk"])
     def pull(kiosk: KioskAuth,
              cursor: Annotated[int, Query(ge=0, le=2 ** 63 - 1, description="the last cursor saved (0 at first)")] = 0,
-             limit: Annotated[int, Query(ge=1, le=changes.MAX_PAGE)] = changes.DEFAULT_PAGE) -> Response:
+             limit: Annotated[int, Query(ge=1, le=changes.MAX_PAGE)] = changes.DEFAULT_PAGE,
+             protocol: Annotated[int, Query(ge=1, le=2, description="2: the kiosk takes its leases too")] = 1,
+             ) -> Response:
         """The changes after `cursor`, in seq order, each entity once at its latest state."""
         try:
             with db.read() as conn:
-                text = changes.read_page(conn, kiosk.site_id, cursor, limit, kiosk.id)
+                text = changes.read_page(conn, kiosk.site_id, cursor, limit, kiosk.id, protocol)
         except changes.CursorAhead as ahead:
             raise ApiError(409, "cursor_ahead",
                            "Le centre ne connaît pas ce point de synchronisation : le kiosque doit tout recharger "

@@ -76,10 +76,10 @@ def create_booking(conn: sqlite3.Connection, kiosk_id: str, site_id: str, payloa
     booked = {r[0] for r in conn.execute(
         "SELECT person_id FROM booking_participants WHERE session_id = ? "
         "AND person_id IN (SELECT value FROM json_each(?))", (payload.session_id, json.dumps(payload.participants)))}
-    lease = leases.load(conn, payload.session_id, kiosk_id) if payload.protocol >= 2 else None
-    lease_free = (lease.free if lease else 0) if payload.protocol >= 2 else None
+    lease = leases.load(conn, payload.session_id, kiosk_id)
+    lease_free = lease.free if lease else 0
     decision = decisions.decide_booking(payload.kiosk_state, payload.participants, session, site, members,
-                                        booked, when, lease_free)
+                                        booked, when, lease_free, lease_first=payload.protocol >= 2)
     if payload.protocol >= 2 and payload.kiosk_state == CONFIRMED and decision.state not in (CONFIRMED,
                                                                                               decisions.REFUSED):
         pricing.record_for_it(conn, kiosk_id, "lease_overdrawn", payload.booking_id, {

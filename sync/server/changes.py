@@ -45,14 +45,16 @@ def bump_many(conn: sqlite3.Connection, kind: str, entity_ids: list[str], site_i
                      [(kind, entity_id, site_id) for entity_id in entity_ids])
 
 
-def read_page(conn: sqlite3.Connection, site_id: str, cursor: int, limit: int, kiosk_id: str = "") -> str:
-    """The JSON text of one page of changes after `cursor` for kiosk `kiosk_id` of `site_id` (call inside a read)."""
+def read_page(conn: sqlite3.Connection, site_id: str, cursor: int, limit: int, kiosk_id: str = "",
+              protocol: int = 1) -> str:
+    """The JSON text of one page of changes after `cursor` for kiosk `kiosk_id` of `site_id` (call inside a
+    read). A kiosk of protocol 1 knows nothing of leases: it is sent none."""
     top = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()[0]
     if cursor > top:
         raise CursorAhead(top)
     rows = conn.execute(
         "SELECT seq, kind, entity_id, site_id FROM changes WHERE seq > ? AND site_id IN ('', ?, ?) "
-        "ORDER BY seq LIMIT ?", (cursor, site_id, kiosk_scope(kiosk_id), limit + 1)).fetchall()
+        "ORDER BY seq LIMIT ?", (cursor, site_id, kiosk_scope(kiosk_id) if protocol >= 2 else '', limit + 1)).fetchall()
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = rows[-1][0] if more else top
@@ -78,9 +80,9 @@ def read_page(conn: sqlite3.Connection, site_id: str, cursor: int, limit: int, k
 def _offers(conn: sqlite3.Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
     """Offers still in the catalog, with their sessions' places as they stand for `site_id`.
 
-    `site_allocation` and `site_taken` are the site's seats outside its kiosks' leases (what a
-    kiosk of the old protocol confirms within); a kiosk of the lease protocol takes its own
-    seats from its leases instead.
+    `site_taken` counts the seats of the site's allocation used or held in other kiosks' leases:
+    what is left is what the centre honours from a kiosk of the old protocol (the site's free
+    seats, then its own lease's). A kiosk of the lease protocol confirms within its leases only.
 
     Each session's JSON is made by SQLite (json_object), in the order of its keys below: a
     page of 1000 offers holds thousands of sessions, and building them as Python dicts then
@@ -95,12 +97,14 @@ def _offers(conn: sqlite3.Connection, ids: list[str], site_id: str, kiosk_id: st
             "'taken', max(0, min(s.capacity, s.allocated + s.outside_taken - coalesce(a.seats, 0)"
             " + min(coalesce(a.used, 0) + coalesce((SELECT sum(l.used) FROM leases l WHERE l.session_id = s.id"
             " AND l.site_id = a.site_id), 0), coalesce(a.seats, 0)))), "
-            "'site_allocation', coalesce(a.seats - a.leased, 0), "
-            "'site_taken', min(coalesce(a.used, 0), coalesce(a.seats - a.leased, 0)), "
+            "'site_allocation', coalesce(a.seats, 0), "
+            "'site_taken', min(coalesce(a.used + a.leased - max(coalesce(own.granted - own.returned - own.used, 0), 0),"
+            " 0), coalesce(a.seats, 0)), "
             "'site_allocation_until', a.until) "
             "FROM sessions s LEFT JOIN allocations a ON a.session_id = s.id AND a.site_id = ? "
+            "LEFT JOIN leases own ON own.session_id = s.id AND own.kiosk_id = ? "
             "WHERE s.offer_id IN (SELECT value FROM json_each(?)) ORDER BY s.offer_id, s.position",
-            (site_id, ids_json)):
+            (site_id, kiosk_id, ids_json)):
         sessions[offer_id].append(text)
     return {
         offer_id: f'{data[:-1]},"version":{version},"sessions":[{",".join(sessions.get(offer_id, ()))}]}}'

@@ -89,24 +89,28 @@ def age_on(birth: date, day: date) -> int:
 
 def decide_booking(kiosk_state: str, participants: list[str], session: SessionFacts | None, site: SiteSeats,
                    members: dict[str, Member] | None, already_booked: set[str], when: datetime,
-                   lease_free: int | None = None) -> Decision:
+                   lease_free: int = 0, lease_first: bool = False) -> Decision:
     """Confirm, waitlist, leave as a request or refuse one booking; never more places than exist.
 
-    `lease_free`: the unused seats of the booking kiosk's lease, for a booking made under the lease
-    rules (protocol 2); None for one made under the old rules (the site's allocation)."""
+    A booking the kiosk confirmed offline was confirmed inside its lease (`lease_first`, protocol 2:
+    `lease_free` is what the lease holds unused) or, under the old rules, inside the site's
+    allocation (then the site's free seats come first, then the kiosk's own lease)."""
     refusal = _refusal(participants, session, members, already_booked, when)
     if refusal is not None:
         return Decision(REFUSED, refusal)
     assert session is not None
     wanted = len(participants)
     if kiosk_state == CONFIRMED:
-        # Confirmed offline inside the kiosk's lease (or, under the old rules, the site's allocation):
-        # those seats were set aside for it. Whatever the lease cannot hold comes from the site, then the pool.
-        from_lease = wanted if lease_free is not None and lease_free >= wanted else 0
-        rest = wanted - from_lease
-        from_site = min(rest, site.free)
-        if rest - from_site <= session.pool_free:
-            return Decision(CONFIRMED, None, from_site, rest - from_site, from_lease)
+        # Those seats were set aside for this kiosk (or its site); what they cannot hold comes from the pool.
+        if lease_first:
+            from_lease = wanted if lease_free >= wanted else 0
+            from_site = min(wanted - from_lease, site.free)
+        else:
+            from_site = min(wanted, site.free)
+            from_lease = min(wanted - from_site, lease_free)
+        rest = wanted - from_lease - from_site
+        if rest <= session.pool_free:
+            return Decision(CONFIRMED, None, from_site, rest, from_lease)
         if session.booking_mode == "request":
             return Decision(REQUESTED, reasons.allocation_exhausted())
         return Decision(WAITLISTED, reasons.allocation_exhausted())

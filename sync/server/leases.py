@@ -152,7 +152,7 @@ def give_back(conn: sqlite3.Connection, kiosk_id: str, session_id: str, seats: i
 
 
 def take(conn: sqlite3.Connection, kiosk_id: str, session_id: str, seats: int) -> int:
-    """Seats of a booking the kiosk confirmed inside its lease: all of them if the lease holds them, else none."""
+    """Seats of a booking taken from its kiosk's lease (none if the lease does not hold them all)."""
     lease = load(conn, session_id, kiosk_id)
     if lease is None or lease.free < seats:
         return 0

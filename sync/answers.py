@@ -9,17 +9,21 @@ that does not match refuses the whole answer; nothing of it is written.
 
 from __future__ import annotations
 
+import re
+
 from kiosk.domain.booking import BookingState
 from kiosk.domain.concierge import RequestState
 from sync.client import CentralError
 
 MAX_REASON_CHARS = 400
+MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")
 BOOKING_STATES = frozenset(s.value for s in BookingState)
 REQUEST_STATES = frozenset(s.value for s in RequestState)
 # The result object an applied operation of each kind carries, and the payload field it must name.
 SETTLES = {
     "booking.create": ("booking", "booking_id"),
     "booking.cancel": ("booking", "booking_id"),
+    "lease.return": ("lease", "session_id"),
     "concierge.create": ("concierge_request", "request_id"),
     "concierge.transition": ("concierge_request", "request_id"),
     "audit.append": ("audit", None),
@@ -65,6 +69,10 @@ def check_results(batch: list[dict], results: object) -> None:
             continue
         if settled.get(field) != op["payload"][field]:
             raise AnswerRefused(f"result {index} names another {name}")
+        if name == "lease":
+            if not is_lease(settled):
+                raise AnswerRefused(f"result {index}: malformed lease")
+            continue
         states = BOOKING_STATES if name == "booking" else REQUEST_STATES
         if settled.get("state") not in states or not is_reason(settled.get("reason"), allow_none=True):
             raise AnswerRefused(f"result {index}: malformed {name}")
@@ -84,3 +92,15 @@ def is_reason(reason: object, allow_none: bool = False) -> bool:
         return allow_none
     return isinstance(reason, dict) and all(
         isinstance(reason.get(k), str) and len(reason[k]) <= MAX_REASON_CHARS for k in ("code", "fr", "en"))
+
+
+def is_lease(lease: object) -> bool:
+    """A lease as the centre sends it (a pull, a top-up, a return's answer)."""
+    if not isinstance(lease, dict) or not isinstance(lease.get("session_id"), str) \
+            or not 0 < len(lease["session_id"]) <= 40:
+        return False
+    counts = [lease.get(k) for k in ("granted", "returned", "used")]
+    if not all(isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= 1_000_000 for n in counts):
+        return False
+    expires = lease.get("expires_at")
+    return isinstance(expires, str) and MOMENT.match(expires) is not None and counts[1] <= counts[0]

@@ -17,6 +17,7 @@ import requests
 from sync.deadline import Deadline, DeadlineAdapter
 
 API_PREFIX = "/v1"
+PROTOCOL = 2  # seat leases (docs/sync-protocol.md)
 CONNECT_TIMEOUT = 5
 READ_TIMEOUT = 30
 DEADLINE_SECONDS = 120.0  # a whole exchange, however the centre spaces its bytes (a 1000-offer page is ~1 s)
@@ -90,9 +91,10 @@ class CentralClient:
     def close(self) -> None:
         self._session.close()
 
-    def _request(self, method: str, path: str, *, auth: bool = True, **kwargs) -> dict:
+    def _request(self, method: str, path: str, *, auth: bool = True, deadline_seconds: float | None = None,
+                 **kwargs) -> dict:
         headers = {"Authorization": f"Bearer {self._token}"} if auth and self._token else {}
-        with Deadline(self._deadline) as deadline:
+        with Deadline(deadline_seconds or self._deadline) as deadline:
             try:
                 # Redirects are never followed: the token and the kiosk's trust go to the configured centre only.
                 response = self._session.request(method, f"{self.base_url}{API_PREFIX}{path}", headers=headers,
@@ -126,7 +128,7 @@ class CentralClient:
                                  "redirections. Vérifiez l'adresse du centre dans la configuration.",
                                  "The central server redirects elsewhere; the kiosk does not follow redirects. "
                                  "Check the centre's address in the configuration.")
-        if response.status_code >= 500:
+        if response.status_code >= 500 or response.status_code == 429:  # 429: the centre asks to slow down
             raise TransientError(f"centre error {response.status_code}", "Le serveur central a un problème.",
                                  "The central server has a problem.")
         if response.status_code >= 400:
@@ -180,7 +182,11 @@ class CentralClient:
         return self._request("POST", "/operations", json={"operations": operations}).get("results")
 
     def changes(self, cursor: int, limit: int) -> dict:
-        return self._request("GET", "/changes", params={"cursor": cursor, "limit": limit})
+        return self._request("GET", "/changes", params={"cursor": cursor, "limit": limit, "protocol": PROTOCOL})
+
+    def leases(self, wanted: list[dict], deadline_seconds: float | None = None) -> dict:
+        """Renew this kiosk's leases and top them up (`POST /v1/leases`): {"time", "leases"}."""
+        return self._request("POST", "/leases", json={"leases": wanted}, deadline_seconds=deadline_seconds)
 
 
 def _read_body(response: requests.Response, limit: int) -> bytes:

@@ -87,6 +87,7 @@ class Offer:
     cancel_days_before: int
     prices: tuple[int, ...]  # cents, index 0 is tier 1
     sessions: tuple[Session, ...]
+    version: int = 0  # the centre's version of these prices (0: not from the centre)
 
     @property
     def price_from(self) -> int:
@@ -189,6 +190,8 @@ def parse_offer(r: DocumentReader, tiers: int, category_ids: set[str]) -> Offer:
         cancel_days_before=r.integer("cancel_days_before", 0, 365),
         prices=tuple(prices[t] for t in range(1, tiers + 1)),
         sessions=tuple(_session(s) for s in r.items("sessions", 1, MAX_SESSIONS_PER_OFFER)),
+        # The centre's version of the prices; a catalog file has none.
+        version=r.optional_integer("version", 1, 1_000_000_000) or 0 if "version" in r.value else 0,
     )
 
 

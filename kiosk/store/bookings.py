@@ -27,7 +27,11 @@ from kiosk.domain.booking import (
 from kiosk.domain.household import Household
 from kiosk.store.catalog import load_offer
 from kiosk.store.database import DATABASE_FILE, transaction
+from kiosk.store.leases import give_back_expired
 from kiosk.store.outbox import enqueue
+
+# Bookings sent as protocol 2: "confirmed" means within this kiosk's lease (docs/sync-protocol.md).
+PROTOCOL = 2
 
 
 class UnknownSession(BookingRefused):
@@ -84,6 +88,7 @@ def create_booking(
     """Check the rules against the session as it stands and write the booking with its operation.
     A waiting-list place is sent as a request: the centre confirms it or keeps it waiting."""
     with transaction(db):
+        give_back_expired(db, now)
         offer, session = _offer_and_session(db, offer_id, session_id)
         participants = [household.member(pid) for pid in participant_ids]
         if any(p is None for p in participants):
@@ -127,6 +132,9 @@ def create_booking(
             "tier": household.tier,
             "total_cents": quote.total_cents,
             "kiosk_state": "confirmed" if quote.state == BookingState.CONFIRMED else "requested",
+            "protocol": PROTOCOL,
+            "offer_version": offer.version,
+            "unit_cents": quote.unit_cents,
         }, now)
     return booking
 

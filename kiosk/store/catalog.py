@@ -52,11 +52,14 @@ def upsert_services(db: sqlite_utils.Database, services: list[ConciergeService])
 
 
 def upsert_offers(db: sqlite_utils.Database, offers: list[Offer], as_of: datetime,
-                  held_seats: dict[str, int] | None = None) -> None:
+                  held_seats: dict[str, int] | None = None,
+                  lease_seats: dict[str, tuple[int, int]] | None = None) -> None:
     """Write offers as the centre now sees them, inside the caller's transaction.
 
     `held_seats` adds, per session, seats this kiosk has taken in bookings the centre
     has not heard of yet: pulled figures must not hand those seats out again.
+    `lease_seats` (held, used), per session, replaces the site's figures by this kiosk's
+    own lease: it confirms offline only within it (sessions absent: no lease, nothing).
     """
     if not offers:
         return
@@ -72,7 +75,7 @@ def upsert_offers(db: sqlite_utils.Database, offers: list[Offer], as_of: datetim
         else:
             numbered.append((next_num, offer))
             next_num += 1
-    _write_offers(db, numbered, as_of, held_seats or {})
+    _write_offers(db, numbered, as_of, held_seats or {}, lease_seats)
     write_state(db, "catalog_as_of", _moment(as_of))
 
 
@@ -116,20 +119,30 @@ def _write_services(db: sqlite_utils.Database, services) -> None:
 
 
 def _write_offers(db: sqlite_utils.Database, offers: list[tuple[int, Offer]], as_of: datetime,
-                  held_seats: dict[str, int] | None = None) -> None:
+                  held_seats: dict[str, int] | None = None,
+                  lease_seats: dict[str, tuple[int, int]] | None = None) -> None:
     held_seats = held_seats or {}
+
+    def own(s: Session) -> tuple[int, int]:
+        """(seats this kiosk may confirm offline, of which used)."""
+        if lease_seats is None:
+            return s.site_allocation, s.site_taken + min(held_seats.get(s.id, 0),
+                                                         max(s.site_allocation - s.site_taken, 0))
+        held, used = lease_seats.get(s.id, (0, 0))
+        return max(held, used), used
+
     category_names = {
         row[0]: f"{row[1]} {row[2]}" for row in db.execute("SELECT id, name_fr, name_en FROM categories")
     }
     db.conn.executemany(
-        "INSERT INTO offers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO offers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 num, o.id, o.level.value, o.category, o.title, o.summary, o.description, o.organiser,
                 o.location, o.booking_mode.value, o.bon_plan, o.discount_percent, o.trans_slvie,
                 o.age_min, o.age_max, o.cancel_days_before, o.price_from,
                 _next_start(o, as_of),
-                " ".join(map(str, o.prices)),
+                " ".join(map(str, o.prices)), o.version,
             )
             for num, o in offers
         ],
@@ -148,9 +161,7 @@ def _write_offers(db: sqlite_utils.Database, offers: list[tuple[int, Offer]], as
         [
             (
                 s.id, num, _moment(s.start), _moment(s.end), s.place, s.capacity,
-                s.taken + min(held_seats.get(s.id, 0), max(s.capacity - s.taken, 0)),
-                s.site_allocation,
-                s.site_taken + min(held_seats.get(s.id, 0), max(s.site_allocation - s.site_taken, 0)), stamp,
+                s.taken + min(held_seats.get(s.id, 0), max(s.capacity - s.taken, 0)), *own(s), stamp,
             )
             for num, o in offers
             for s in o.sessions
@@ -349,5 +360,6 @@ def load_offer(db: sqlite_utils.Database, offer_id: str) -> Offer | None:
         age_max=r["age_max"],
         cancel_days_before=r["cancel_days_before"],
         prices=tuple(int(cents) for cents in r["prices"].split()),
+        version=r["version"],
         sessions=sessions,
     )

@@ -27,7 +27,10 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from limits import parse
+
 from kiosk.errors import KioskError
+from sync.server.limits import ENROL_PER_ADDRESS, ENROL_PER_CODE, KIOSK_CALLS, RateLimits
 
 ID = re.compile(r"^[A-Za-z0-9_.:-]{1,40}$")
 DEFAULT_PORT = 8765
@@ -59,6 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
     parser.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
     parser.add_argument("--now", type=_moment, help="freeze the server's clock at this local time (tests only)")
+    parser.add_argument("--enrol-limit", default=ENROL_PER_ADDRESS, type=_rate,
+                        help=f"enrolment attempts per address (default {ENROL_PER_ADDRESS})")
+    parser.add_argument("--enrol-code-limit", default=ENROL_PER_CODE, type=_rate,
+                        help=f"enrolment attempts per code (default {ENROL_PER_CODE})")
+    parser.add_argument("--kiosk-limit", default=KIOSK_CALLS, type=_rate,
+                        help=f"calls per kiosk (default {KIOSK_CALLS})")
     commands = parser.add_subparsers(dest="command")
 
     code = commands.add_parser("enroll-code", help="print a one-time enrolment code for a kiosk of SITE")
@@ -141,13 +150,23 @@ def _now(args: argparse.Namespace) -> datetime:
     return args.now or local_now()
 
 
+def _rate(text: str) -> str:
+    """A rate as the `limits` library reads it: `N/second|minute|hour|day`."""
+    try:
+        parse(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a rate (N/minute, N/hour…): {text}") from None
+    return text
+
+
 def _serve(db, args) -> int:
     import uvicorn
 
     from sync.server.app import create_app
     from sync.server.clock import frozen_clock, local_now
 
-    app = create_app(db, frozen_clock(args.now) if args.now else local_now)
+    app = create_app(db, frozen_clock(args.now) if args.now else local_now,
+                     rates=RateLimits(args.enrol_limit, args.enrol_code_limit, args.kiosk_limit))
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
     return 0
 

@@ -290,11 +290,23 @@ MIGRATION_6_BOOKING_NEWS = [
     "UPDATE bookings SET told_state = state",
 ]
 
+# A person asked for help: a call to a correspondent, or a ticket to finish later. Where they were,
+# never who they are (the correspondent identifies them by card when taking over).
+MIGRATION_7_HELP_REQUESTS = [
+    """
+    CREATE TABLE help_requests (
+        help_id TEXT PRIMARY KEY, kind TEXT NOT NULL, screen TEXT NOT NULL, subject_id TEXT, session_id TEXT,
+        made_at TEXT NOT NULL, expires_at TEXT NOT NULL, closed_at TEXT, closed_by TEXT
+    )
+    """,
+    "CREATE INDEX help_requests_open ON help_requests (expires_at) WHERE closed_at IS NULL",
+]
+
 # Seat leases (docs/sync-protocol.md): this kiosk's own share of its site's seats on each session, as
 # the centre granted it (`granted`, `returned` only grow) and until when (`expires_at`, the centre's
 # time). The sessions' site_allocation/site_taken become this kiosk's lease and what it used of it.
 # Pulled again from cursor 0, so that every offer's price version and every lease arrive.
-MIGRATION_7_SEAT_LEASES = [
+MIGRATION_8_SEAT_LEASES = [
     """
     CREATE TABLE leases (
         session_id TEXT PRIMARY KEY,
@@ -314,5 +326,6 @@ MIGRATIONS: list[list[str]] = [
     MIGRATION_4_OUTBOX_SUBJECT_INDEXES,
     MIGRATION_5_PRICES_IN_THE_OFFER,
     MIGRATION_6_BOOKING_NEWS,
-    MIGRATION_7_SEAT_LEASES,
+    MIGRATION_7_HELP_REQUESTS,
+    MIGRATION_8_SEAT_LEASES,
 ]

@@ -171,7 +171,7 @@ def put_back(conn: sqlite3.Connection, kiosk_id: str, session_id: str, seats: in
 
 def split(conn: sqlite3.Connection, site_id: str, now: datetime, session_id: str | None = None) -> int:
     """Give each active kiosk of the site a share of the site's free seats on its sessions still to come
-    (one more share stays with the site, for top-ups). Returns how many seats were leased."""
+    (with several kiosks, one more share stays with the site, for top-ups). Returns how many seats."""
     kiosks = [r[0] for r in conn.execute("SELECT id FROM kiosks WHERE site_id = ? AND revoked_at IS NULL "
                                          "ORDER BY enrolled_at, id", (site_id,))]
     if not kiosks:
@@ -183,7 +183,7 @@ def split(conn: sqlite3.Connection, site_id: str, now: datetime, session_id: str
         (site_id, fmt(now)[:16], *((session_id,) if session_id else ()))).fetchall()
     leased = 0
     for sid, free in rows:
-        share = free // (len(kiosks) + 1)
+        share = free if len(kiosks) == 1 else free // (len(kiosks) + 1)
         if share == 0:
             continue
         for kiosk_id in kiosks:

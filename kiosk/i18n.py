@@ -353,6 +353,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Votre demande sera envoyée. La CCAS ou la CMCAS vous répondra : vous verrez la réponse dans « Mes réservations ».",
         "Your request will be sent. The CCAS or CMCAS will answer: you will see the answer in \"My bookings\".",
     ),
+    "book.will_ask": (
+        "La borne demande la place au centre (quelques secondes). S'il ne répond pas, votre demande sera "
+        "envoyée et la réponse sera dans « Mes réservations ».",
+        "The kiosk asks the centre for the place (a few seconds). If it does not answer, your request will be "
+        "sent and the answer will be in \"My bookings\".",
+    ),
     "book.confirm": ("Confirmer la réservation", "Confirm the booking"),
     "book.will_wait": (
         "Il n'y a plus assez de places à cette date. Vous pouvez vous inscrire sur la liste d'attente : "

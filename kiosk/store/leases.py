@@ -12,6 +12,7 @@ kiosk confirms nothing more offline on that session and gives its unused seats b
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlite_utils
 
@@ -65,7 +66,7 @@ def _refresh_session(db: sqlite_utils.Database, session_id: str) -> None:
                [max(held, used), used, session_id])
 
 
-def record(db: sqlite_utils.Database, lease: dict) -> None:
+def record(db: sqlite_utils.Database, lease: dict[str, Any]) -> None:
     """A lease as the centre sent it (a pull, a top-up's answer), inside the caller's transaction."""
     db.execute(
         "INSERT INTO leases (session_id, granted, returned, expires_at) VALUES (?, ?, ?, ?)"

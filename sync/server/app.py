@@ -153,7 +153,7 @@ AdminAuth = Annotated[str, Depends(current_administrator)]
 
 
 def create_app(db: Database | None = None, clock: Clock = local_now,
-               release_every: float = RELEASE_EVERY_SECONDS, rates: RateLimits = RateLimits()) -> FastAPI:
+               release_every: float = RELEASE_EVERY_SECONDS, rates: RateLimits | None = None) -> FastAPI:
     """The application; `db` may be None only to produce the OpenAPI document."""
 
     @asynccontextmanager
@@ -177,7 +177,7 @@ def create_app(db: Database | None = None, clock: Clock = local_now,
     app.add_middleware(RequestMetrics, metrics=metrics)  # outermost: refused bodies are counted too
     _add_error_handlers(app)
     app.state.db = db
-    app.state.limiter = Limiter(rates)
+    app.state.limiter = Limiter(rates or RateLimits())
     writers: list[anyio.CapacityLimiter] = []
 
     async def writing(function, *args):

@@ -48,7 +48,7 @@ class Lease:
     def free(self) -> int:
         return max(self.held - self.used, 0)
 
-    def data(self) -> dict:
+    def data(self) -> dict[str, object]:
         """The lease as its kiosk pulls it, and as a top-up answers it."""
         return {"session_id": self.session_id, "granted": self.granted, "returned": self.returned,
                 "used": self.used, "expires_at": self.expires_at}
@@ -75,14 +75,16 @@ def _expiry(start: str, until: str | None, now: datetime) -> str:
 
 
 def _session(conn: sqlite3.Connection, session_id: str) -> sqlite3.Row | None:
-    return conn.execute(
+    row: sqlite3.Row | None = conn.execute(
         "SELECT s.id, s.offer_id, s.start, s.capacity, s.allocated, s.outside_taken, o.booking_mode, o.withdrawn "
         "FROM sessions s JOIN offers o ON o.id = s.offer_id WHERE s.id = ?", (session_id,)).fetchone()
+    return row
 
 
 def _allocation(conn: sqlite3.Connection, session_id: str, site_id: str) -> sqlite3.Row | None:
-    return conn.execute("SELECT seats, used, leased, until, released FROM allocations "
-                        "WHERE session_id = ? AND site_id = ?", (session_id, site_id)).fetchone()
+    row: sqlite3.Row | None = conn.execute("SELECT seats, used, leased, until, released FROM allocations "
+                                           "WHERE session_id = ? AND site_id = ?", (session_id, site_id)).fetchone()
+    return row
 
 
 def grant(conn: sqlite3.Connection, kiosk_id: str, site_id: str, session_id: str, seats: int,
@@ -193,7 +195,7 @@ def split(conn: sqlite3.Connection, site_id: str, now: datetime, session_id: str
     return leased
 
 
-def top_up(db: Database, kiosk: Kiosk, wanted: list[LeaseWanted], clock: Clock) -> list[dict]:
+def top_up(db: Database, kiosk: Kiosk, wanted: list[LeaseWanted], clock: Clock) -> list[dict[str, object]]:
     """The `POST /v1/leases` call: every lease named renewed and topped up, in one transaction."""
     with db.write() as conn:
         now = clock()

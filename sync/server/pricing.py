@@ -64,7 +64,7 @@ def check(conn: sqlite3.Connection, offer_id: str, household_id: str, tier: int,
     return Priced(reasons.invalid_price("total_cents", tier, total_cents))
 
 
-def record_for_it(conn: sqlite3.Connection, kiosk_id: str, kind: str, subject: str, details: dict,
+def record_for_it(conn: sqlite3.Connection, kiosk_id: str, kind: str, subject: str, details: dict[str, object],
                   now: datetime) -> None:
     """Something a kiosk sent that the centre could not take as it was: kept for IT, and logged."""
     conn.execute("INSERT INTO integrity_events (at, kiosk_id, kind, subject, details) VALUES (?, ?, ?, ?, ?)",

@@ -8,8 +8,18 @@ import pytest
 import requests
 
 from tests.server.central import CentralServer
-from tests.server.data import PRICES, booking_op, catalog, martin_family, member, household, offer, session, \
-    state_of, years_ago
+from tests.server.data import (
+    PRICES,
+    booking_op,
+    catalog,
+    household,
+    martin_family,
+    member,
+    offer,
+    session,
+    state_of,
+    years_ago,
+)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import time
 from collections import Counter
 from datetime import timedelta
 
@@ -26,6 +27,7 @@ from kiosk.store.households import load_household
 from kiosk.store.outbox import counts, parked_operations
 from sync.client import CentralError
 from sync.engine import PageRejected
+from sync.top_up import CentreTopUp
 from tests.conftest import Clock
 from tests.factories import NOW, catalog, offer, pin_hash, session
 from tests.server.central import CentralServer
@@ -38,6 +40,16 @@ FAULTS = ["drop_request", "drop_response", "error500"]
 SKEWS = [timedelta(0), timedelta(minutes=3), timedelta(minutes=-4), timedelta(seconds=90)]
 _numbers = itertools.count(1)
 RAN = Counter()
+FIGURES = ("examples", "confirmed_offline", "confirmed_after_top_up", "downgraded")  # the rest count steps
+TOP_UPS: list[tuple[float, bool]] = []  # (seconds the person waited, whether the centre granted seats)
+
+
+class TimedTopUp(CentreTopUp):
+    def ask(self, session_id: str, seats: int) -> bool:
+        started = time.monotonic()
+        granted = super().ask(session_id, seats)
+        TOP_UPS.append((time.monotonic() - started, granted))
+        return granted
 
 
 class LeaseWorld(RuleBasedStateMachine):
@@ -85,7 +97,9 @@ class LeaseWorld(RuleBasedStateMachine):
             self._sync(k)
 
     def _open(self, k: int) -> Kiosk:
-        return Kiosk(self.root / f"{self.n}-k{k}", self.proxies[k].url, self.tokens[k], self.clocks[k])
+        kiosk = Kiosk(self.root / f"{self.n}-k{k}", self.proxies[k].url, self.tokens[k], self.clocks[k])
+        kiosk.services.bookings.top_up = TimedTopUp(kiosk.services.db, kiosk.client, self.clocks[k])
+        return kiosk
 
     def _sync(self, k: int) -> None:
         RAN["sync"] += 1
@@ -113,13 +127,20 @@ class LeaseWorld(RuleBasedStateMachine):
         kiosk = self.kiosks[k]
         household = load_household(kiosk.services.db, f"LE{self.n}-K{k}H{slot}")
         persons = [self.households[k * 2 + slot][m] for m in people]
+        if self.offline[k]:  # cut off: a top-up asked for goes nowhere
+            self.proxies[k].inject("drop_request")
+        asked = len(TOP_UPS)
         try:
             booking = kiosk.services.bookings.book(self.offer_id, self.session_id, household, persons)
         except BookingRefused:
             return
+        finally:
+            self.proxies[k].faults.clear()
         self.made[k].append(booking.booking_id)
         if booking.state is BookingState.CONFIRMED:
             self.confirmed_here[booking.booking_id] = len(persons)
+            topped_up = any(granted for _, granted in TOP_UPS[asked:])
+            RAN["confirmed_after_top_up" if topped_up else "confirmed_offline"] += 1
 
     @rule(k=st.integers(0, 3), pick=st.integers(0, 10))
     def cancel(self, k: int, pick: int) -> None:
@@ -196,12 +217,13 @@ class LeaseWorld(RuleBasedStateMachine):
         ops = self.centre.query("SELECT kiosk_id, result FROM operations WHERE kiosk_id IN (?, ?, ?, ?)",
                                 *self.kiosk_ids)
         assert all(json.loads(r["result"])["outcome"] == "applied" for r in ops)
+        downgraded = [b for b in self.confirmed_here if b not in self.cancelled and central[b]["state"] != "confirmed"]
+        RAN["downgraded"] += len(downgraded)
+        assert downgraded == [], f"kiosk-confirmed bookings downgraded: {downgraded}"
         for k, kiosk in enumerate(self.kiosks):
             for booking_id in self.made[k]:
                 local = kiosk.services.bookings.booking(booking_id)
                 assert local.state.value == central[booking_id]["state"], (local, dict(central[booking_id]))
-                if booking_id in self.confirmed_here and booking_id not in self.cancelled:
-                    assert central[booking_id]["state"] == "confirmed", f"kiosk-confirmed {booking_id} downgraded"
         seated = sum(len(json.loads(r["participants"])) for r in central.values() if r["state"] == "confirmed")
         assert seated <= CAPACITY
         people = Counter(p for r in central.values() if r["state"] in ("confirmed", "waitlisted", "requested")
@@ -219,7 +241,6 @@ class LeaseWorld(RuleBasedStateMachine):
             assert (tuple(mine) if mine else (0, 0)) == ((theirs[0]["granted"], theirs[0]["returned"]) if theirs
                                                           else (0, 0)), (k, mine, theirs)
             assert used == (theirs[0]["used"] if theirs else 0), (k, used, theirs)
-        RAN["confirmed_offline"] += sum(1 for b in self.confirmed_here if b not in self.cancelled)
 
 
 @pytest.fixture(scope="module")
@@ -234,9 +255,11 @@ def test_kiosks_of_one_site_never_confirm_more_than_they_were_leased(lease_centr
     LeaseWorld.centre = lease_centre
     LeaseWorld.root = tmp_path_factory.mktemp("lease-kiosks")
     RAN.clear()
+    TOP_UPS.clear()
     run_state_machine_as_test(LeaseWorld, settings=settings(
         max_examples=int(os.environ.get("SLVIE_LEASE_EXAMPLES", "8")), stateful_step_count=25, deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]))
-    steps = sum(n for key, n in RAN.items() if key not in ("examples", "confirmed_offline"))
-    print(f"\nlease property: {RAN['examples']} interleavings, {steps} operations ({dict(RAN)})")
+    steps = sum(n for key, n in RAN.items() if key not in FIGURES)
+    print(f"\nlease property: {RAN['examples']} interleavings, {steps} operations, {len(TOP_UPS)} top-ups "
+          f"({dict(RAN)})")
     assert RAN["examples"] > 0

@@ -4,13 +4,14 @@ centre's clock, and its forged or rate-limited operations are handled as the cen
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from datetime import timedelta
 
 import pytest
 
 from kiosk.domain.booking import BookingState
-from kiosk.store.database import transaction
+from kiosk.store.database import open_database, transaction
 from kiosk.store.outbox import counts, parked_operations, pending_operations
 from sync.client import TransientError
 from sync.top_up import CentreTopUp
@@ -150,3 +151,32 @@ def test_a_rate_limited_kiosk_tries_again_later_and_parks_nothing(tmp_path, cloc
             kiosk.close()
     finally:
         server.stop()
+
+
+def test_a_booking_queued_under_the_old_rules_is_honoured_after_the_upgrade(make_kiosk, centre):
+    kiosk = make_kiosk()
+    kiosk.sync()
+    booking = kiosk.services.bookings.book("T1", "T1-S1", claire(kiosk), ["P1", "P2"])
+    with transaction(kiosk.services.db):  # as the kiosk wrote it before its upgrade: no protocol, no version
+        kiosk.services.db.execute("UPDATE outbox SET payload = json_remove(payload, '$.protocol', "
+                                  "'$.offer_version', '$.unit_cents')")
+    kiosk.sync()
+    assert kiosk.services.bookings.booking(booking.booking_id).state is BookingState.CONFIRMED
+    assert centre.query("SELECT protocol, state FROM bookings") == [{"protocol": 1, "state": "confirmed"}]
+    assert centre.seat_problems() == []
+
+
+def test_the_upgrade_pulls_again_for_leases_and_price_versions(tmp_path):
+    path = tmp_path / "kiosk.sqlite3"
+    open_database(path).close()
+    with sqlite3.connect(path) as conn:  # a kiosk of the version before leases, which had pulled
+        conn.execute("DROP TABLE leases")
+        conn.execute("ALTER TABLE offers DROP COLUMN version")
+        conn.execute("INSERT INTO kiosk_state VALUES ('sync_cursor', '1234')")
+        conn.execute("PRAGMA user_version = 7")
+    db = open_database(path)
+    try:
+        assert db.execute("SELECT value FROM kiosk_state WHERE key = 'sync_cursor'").fetchone()[0] == "0"
+        assert db.execute("SELECT count(*) FROM leases").fetchone()[0] == 0
+    finally:
+        db.close()

@@ -20,7 +20,6 @@ import tempfile
 import time
 from pathlib import Path
 
-
 from tests.factories import NOW
 from tests.server.central import CentralServer
 from tests.sync.test_leases_properties import FAULTS, FIGURES, RAN, TOP_UPS, LeaseWorld

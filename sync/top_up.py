@@ -41,6 +41,7 @@ class CentreTopUp:
         return success is not None and (error is None or json.loads(error).get("at", "") <= success)
 
     def ask(self, session_id: str, seats: int) -> bool:
+        """Whether the centre granted more seats (they are in the store)."""
         known = lease_store.known_granted(self._db).get(session_id, 0)
         sent_at = self._clock()
         try:
@@ -60,4 +61,4 @@ class CentreTopUp:
                 pass  # the skew stays as last measured
             for lease in granted:
                 lease_store.record(self._db, lease)
-        return bool(granted)
+        return any(lease["granted"] > known for lease in granted)

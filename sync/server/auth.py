@@ -89,10 +89,14 @@ def kiosk_for_token(db: Database, token: str) -> Kiosk | None:
 
 
 def revoke(db: Database, kiosk_id: str, now: datetime) -> bool:
-    """Revoke a kiosk's credential for good; False if no such kiosk."""
+    """Revoke a kiosk's credential for good; False if no such kiosk. The unused seats of its leases go
+    back to its site: whatever it confirmed offline and never sent, the centre can no longer take."""
     with db.write() as conn:
         cursor = conn.execute("UPDATE kiosks SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?",
                               (fmt(now), kiosk_id))
+        held = conn.execute("SELECT session_id FROM leases WHERE kiosk_id = ?", (kiosk_id,)).fetchall()
+        for (session_id,) in held:
+            leases.give_back(conn, kiosk_id, session_id, leases.ALL)
         return cursor.rowcount == 1
 
 

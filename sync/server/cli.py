@@ -78,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     code.add_argument("--days", type=int, default=7, help="days the code stays valid")
     commands.add_parser("revoke", help="revoke a kiosk's credential").add_argument("kiosk_id")
     commands.add_parser("kiosks", help="list enrolled kiosks")
+    commands.add_parser("integrity", help="what kiosks sent that the centre could not take as it was (for IT)")
     commands.add_parser("fleet", help="every kiosk's health from its heartbeats: red / amber / green, and why")
     administrator = commands.add_parser("admin-credential", help="print a new secret for administrator NAME "
                                         "(HTTP Basic on /admin/fleet and /metrics), or remove it")
@@ -206,6 +207,13 @@ def _kiosks(db, args) -> int:
     for row in list_kiosks(db):
         state = f"revoked {row['revoked_at']}" if row["revoked_at"] else "active"
         print(f"{row['id']}\t{row['site_id']}\t{row['name']}\tenrolled {row['enrolled_at']}\t{state}")
+    return 0
+
+
+def _integrity(db, args) -> int:
+    for row in db.connection().execute("SELECT at, kiosk_id, kind, subject, details FROM integrity_events "
+                                       "ORDER BY rowid"):
+        print(f"{row['at']}\t{row['kiosk_id']}\t{row['kind']}\t{row['subject']}\t{row['details']}")
     return 0
 
 
@@ -383,7 +391,7 @@ def _print_summary(summary: dict) -> None:
 
 
 COMMANDS = {
-    None: _serve, "enroll-code": _enroll_code, "revoke": _revoke, "kiosks": _kiosks,
+    None: _serve, "enroll-code": _enroll_code, "revoke": _revoke, "kiosks": _kiosks, "integrity": _integrity,
     "load-catalog": _load_catalog, "load-households": _load_households, "load-demo": _load_demo,
     "generate": _generate, "set-allocation": _set_allocation, "set-capacity": _set_capacity,
     "withdraw-offer": _withdraw, "decide-request": _decide, "check": _check,

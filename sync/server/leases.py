@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 # How long a lease lets a kiosk confirm offline before it must hear from the centre again
 # (renewed at every sync cycle of an online kiosk; never past the allocation's cut-off).
 LEASE_TTL = timedelta(hours=24)
+ALL = 1_000_000  # give back every unused seat
 
 
 @dataclass(frozen=True)

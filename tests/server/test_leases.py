@@ -130,3 +130,21 @@ def test_an_operation_queued_under_the_old_rules_is_still_honoured(centre, kiosk
     assert state_of(kiosk.push_one(old)) == "confirmed"
     assert centre.query("SELECT lease_seats, protocol FROM bookings")[0] == {"lease_seats": 2, "protocol": 1}
     assert centre.seat_problems() == []
+
+
+def test_a_revoked_kiosks_unused_seats_go_back_to_its_site(centre, kiosk):
+    leases_of(kiosk, ("SHOW-1", 0, 0))
+    kiosk.push_one(leased(booking_op("SHOW-1", ["P-1-1"], kiosk_state="confirmed")))
+    code, _, _ = centre.cli("revoke", kiosk.kiosk_id)
+    assert code == 0
+    assert centre.query("SELECT used, leased FROM allocations WHERE session_id = 'SHOW-1'")[0] == \
+        {"used": 0, "leased": 1}  # the seat its booking holds stays; the other five are the site's again
+    assert centre.seat_problems() == []
+
+
+def test_a_forged_total_is_listed_for_it(centre, kiosk):
+    forged = leased(booking_op("SHOW-1", ["P-1-1"], kiosk_state="confirmed"))
+    forged["payload"]["total_cents"] = 1
+    assert kiosk.push_one(forged)["reason"]["code"] == "invalid_price"
+    code, out, _ = centre.cli("integrity")
+    assert code == 0 and f"{kiosk.kiosk_id}\tinvalid_price\t{forged['payload']['booking_id']}" in out

@@ -216,13 +216,13 @@ class SyncEngine:
         return report.seats_given_back
 
     def _record_leases(self, answer: dict, asked: set[str], sent_at: datetime) -> None:
-        """Inside the caller's transaction. A lease answered that was not asked for is ignored."""
+        """Inside the caller's transaction. A lease answered that was not asked for is ignored, and so is
+        a time that cannot be read (the skew stays as last measured)."""
         try:
             centre_time = datetime.strptime(str(answer.get("time")), "%Y-%m-%dT%H:%M:%S")
+            lease_store.record_skew(self.db, centre_time, sent_at + (self.clock() - sent_at) / 2)
         except ValueError:
-            raise PageRejected("Réponse du centre sur les places de la borne illisible.",
-                               "Unreadable answer from the centre about the kiosk's seats.") from None
-        lease_store.record_skew(self.db, centre_time, sent_at + (self.clock() - sent_at) / 2)
+            log.warning("the centre's time in its lease answer is unreadable")
         leases = answer.get("leases")
         for lease in leases if isinstance(leases, list) else []:
             if is_lease(lease) and lease["session_id"] in asked:

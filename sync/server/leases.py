@@ -103,9 +103,9 @@ def grant(conn: sqlite3.Connection, kiosk_id: str, site_id: str, session_id: str
         conn.execute("INSERT INTO leases (session_id, kiosk_id, site_id, expires_at) VALUES (?, ?, ?, ?)",
                      (session_id, kiosk_id, site_id, fmt(now)))
         lease = Lease(session_id, kiosk_id, 0, 0, 0, fmt(now))
-    open_ = not session["withdrawn"] and parse_moment(session["start"]) > now and not (
+    still_open = not session["withdrawn"] and parse_moment(session["start"]) > now and not (
         allocation is not None and allocation["released"])
-    wanted = max(seats - max(lease.granted - known_granted, 0), 0) if open_ else 0
+    wanted = max(seats - max(lease.granted - known_granted, 0), 0) if still_open else 0
     site_free = max(allocation["seats"] - allocation["used"] - allocation["leased"], 0) if allocation else 0
     from_site = min(wanted, site_free)
     pool_free = max(session["capacity"] - session["allocated"] - session["outside_taken"], 0)
@@ -122,7 +122,7 @@ def grant(conn: sqlite3.Connection, kiosk_id: str, site_id: str, session_id: str
         conn.execute("UPDATE allocations SET leased = leased + ? WHERE session_id = ? AND site_id = ?",
                      (moved, session_id, site_id))
     until = allocation["until"] if allocation is not None else None
-    expires_at = _expiry(session["start"], until, now) if open_ else lease.expires_at
+    expires_at = _expiry(session["start"], until, now) if still_open else lease.expires_at
     conn.execute("UPDATE leases SET granted = granted + ?, expires_at = ? WHERE session_id = ? AND kiosk_id = ?",
                  (moved, expires_at, session_id, kiosk_id))
     if moved or expires_at != lease.expires_at:

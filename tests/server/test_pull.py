@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import statistics
 import time
+import uuid
 from datetime import datetime, timedelta
 
 import pytest
@@ -109,8 +110,11 @@ def test_each_site_sees_its_own_allocation(central_server):
     assert view(a) == (20 - 3 - 8, 5, 2)
     assert view(b) == (20 - 3 - 8, 3, 0)
     # The centre moves places between sites; every kiosk sees it on its next pull. It never takes the
-    # seat SITE-B's kiosk holds in its lease (the kiosk may have confirmed it offline): 1 at least.
+    # seats SITE-B's kiosk holds in its lease (it may have confirmed them offline): only those given back.
     assert central_server.cli("set-allocation", "--session", "SHOW-1", "--site", "SITE-B", "--seats", "0")[0] != 0
+    given = b.push_one({"op_id": str(uuid.uuid4()), "kind": "lease.return", "created_at": "2026-01-01T00:00:00",
+                        "payload": {"session_id": "SHOW-1", "seats": 2}})
+    assert given["lease"]["returned"] == 2
     central_server.set_allocation("SHOW-1", "SITE-B", 1)
     assert view(b) == (20 - 11, 1, 0)
     assert view(c) == (20 - 10, 0, 0)

@@ -151,18 +151,20 @@ def test_unused_allocation_goes_back_to_the_centre_at_its_cut_off(tmp_path):
     try:
         server.load_catalog(catalog([offer("SHOW", [session("SHOW-1", capacity=10, now=t0)])]))
         server.load_households([martin_family("H-1", "P-1")])
+        kiosk, _ = server.enroll(), server.enroll()
         server.set_allocation("SHOW-1", "DEMO-LYON-PARTDIEU", 4, until=t0 + timedelta(hours=1))
-        kiosk = server.enroll()
+        # Each kiosk's lease holds 1 seat, the site 2; the booking takes one of the site's.
         kiosk.push_one(booking_op("SHOW-1", ["P-1-1"], kiosk_state="confirmed", created_at=t0))
         seen, cursor = kiosk.pull_all()
         s = seen[("offer", "SHOW")]["sessions"][0]
-        assert (s["site_allocation"], s["site_taken"], s["site_allocation_until"]) == (4, 1, "2026-11-23T11:00")
+        # site_taken: used (1) and held in the other kiosk's lease (1); this kiosk's own lease is free to it.
+        assert (s["site_allocation"], s["site_taken"], s["site_allocation_until"]) == (4, 2, "2026-11-23T11:00")
         server.now = t0 + timedelta(hours=2)
         server.restart()
         kiosk.push([])  # the centre also releases on its own every 30 s
         s = kiosk.pull(cursor)["changes"][0]["data"]["sessions"][0]
-        # The 2 seats the kiosk's lease holds stay set aside until the kiosk gives them back; the last one goes.
-        assert (s["taken"], s["site_allocation"], s["site_taken"]) == (1, 3, 1)
+        # The site's free seat goes to the pool; the 2 held in leases stay set aside until given back.
+        assert (s["taken"], s["site_allocation"], s["site_taken"]) == (1, 3, 2)
         assert server.seat_problems() == []
     finally:
         server.stop()

@@ -222,7 +222,7 @@ def test_a_bad_page_from_the_centre_changes_nothing(make_kiosk, proxy, page, why
     kiosk.sync()
     cursor = read_state(kiosk.services.db, "sync_cursor")
     before = kiosk.services.catalog.offer_count()
-    proxy.inject(("replace", page))  # this cycle has nothing to push: its first request is the pull
+    proxy.inject(None, ("replace", page))  # nothing to push: the leases' renewal, then the pull
     with pytest.raises((PageRejected, TransientError)):
         kiosk.sync()
     assert read_state(kiosk.services.db, "sync_cursor") == cursor

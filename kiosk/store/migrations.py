@@ -302,11 +302,20 @@ MIGRATION_7_HELP_REQUESTS = [
     "CREATE INDEX help_requests_open ON help_requests (expires_at) WHERE closed_at IS NULL",
 ]
 
+# What to bring (printed on the voucher), and the offer's photo: the SHA-256 of its file, fetched from
+# the centre into the photo cache (sync/photos.py), and its credit.
+MIGRATION_8_BRING_AND_PHOTO = [
+    "ALTER TABLE offers ADD COLUMN bring TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE offers ADD COLUMN photo_sha256 TEXT",
+    "ALTER TABLE offers ADD COLUMN photo_credit TEXT",
+    "CREATE INDEX offers_by_photo ON offers (photo_sha256) WHERE photo_sha256 IS NOT NULL",
+]
+
 # Seat leases (docs/sync-protocol.md): this kiosk's own share of its site's seats on each session, as
 # the centre granted it (`granted`, `returned` only grow) and until when (`expires_at`, the centre's
 # time). The sessions' site_allocation/site_taken become this kiosk's lease and what it used of it.
 # Pulled again from cursor 0, so that every offer's price version and every lease arrive.
-MIGRATION_8_SEAT_LEASES = [
+MIGRATION_9_SEAT_LEASES = [
     """
     CREATE TABLE leases (
         session_id TEXT PRIMARY KEY,
@@ -327,5 +336,6 @@ MIGRATIONS: list[list[str]] = [
     MIGRATION_5_PRICES_IN_THE_OFFER,
     MIGRATION_6_BOOKING_NEWS,
     MIGRATION_7_HELP_REQUESTS,
-    MIGRATION_8_SEAT_LEASES,
+    MIGRATION_8_BRING_AND_PHOTO,
+    MIGRATION_9_SEAT_LEASES,
 ]

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
-from kiosk.domain.booking import ACTIVE_STATES, BookingRefused, BookingState
+from kiosk.domain.booking import ACTIVE_STATES, BookingRefused, BookingState, cancellation_open
 from kiosk.domain.household import luhn_check_digit
 from kiosk.store.households import load_household
 from kiosk.store.outbox import counts, parked_operations
@@ -153,7 +153,10 @@ class LeaseWorld(RuleBasedStateMachine):
             kiosk.services.bookings.cancel(booking.booking_id, load_household(kiosk.services.db,
                                                                               booking.household_id))
         except BookingRefused:
-            assert booking.state not in ACTIVE_STATES
+            offer = kiosk.services.catalog.offer(self.offer_id)
+            session = next(s for s in offer.sessions if s.id == self.session_id)
+            # Only a booking no longer active, or one past the cancellation deadline, cannot be cancelled.
+            assert booking.state not in ACTIVE_STATES or not cancellation_open(offer, session, self.clocks[k]())
             return
         self.cancelled.add(booking.booking_id)
 

@@ -97,7 +97,8 @@ def is_lease(lease: object) -> bool:
             or not 0 < len(lease["session_id"]) <= 40:
         return False
     counts = [lease.get(k) for k in ("granted", "returned", "used")]
-    if not all(isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= 1_000_000 for n in counts):
+    whole = [n for n in counts if isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= 1_000_000]
+    if len(whole) != len(counts):
         return False
     expires = lease.get("expires_at")
-    return isinstance(expires, str) and MOMENT.match(expires) is not None and counts[1] <= counts[0]
+    return isinstance(expires, str) and MOMENT.match(expires) is not None and whole[1] <= whole[0]

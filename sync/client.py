@@ -203,7 +203,7 @@ class CentralClient:
     def changes(self, cursor: int, limit: int) -> JsonObject:
         return self._request("GET", "/changes", params={"cursor": cursor, "limit": limit, "protocol": PROTOCOL})
 
-    def leases(self, wanted: list[dict], deadline_seconds: float | None = None) -> JsonObject:
+    def leases(self, wanted: list[JsonObject], deadline_seconds: float | None = None) -> JsonObject:
         """Renew this kiosk's leases and top them up (`POST /v1/leases`): {"time", "leases"}."""
         return self._request("POST", "/leases", json={"leases": wanted}, deadline_seconds=deadline_seconds)
 

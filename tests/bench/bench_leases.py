@@ -6,8 +6,8 @@ The scenario of tests/sync/test_leases_properties.py — three kiosks at one sit
 booking the same scarce session through partitions, dropped requests and answers, restarts, clock skew,
 lease expiry and cancellations, against the real reference centre over loopback — run as random steps,
 one world after another, each healed and checked. Figures: bookings a kiosk confirmed within its lease
-without asking (offline) or after a top-up, downgraded by the centre (goal 0), overbooked sessions (goal 0), lease top-ups asked while a
-person waited, granted, and their latency.
+without asking (offline) or after a top-up, downgraded by the centre (goal 0), overbooked sessions
+(goal 0), lease top-ups asked while a person waited, granted, and their latency.
 """
 
 from __future__ import annotations

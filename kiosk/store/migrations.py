@@ -369,6 +369,23 @@ MIGRATION_10_PAYMENTS = [
     """,
 ]
 
+# Seat leases (docs/sync-protocol.md): this kiosk's own share of its site's seats on each session, as
+# the centre granted it (`granted`, `returned` only grow) and until when (`expires_at`, the centre's
+# time). The sessions' site_allocation/site_taken become this kiosk's lease and what it used of it.
+# Pulled again from cursor 0, so that every offer's price version and every lease arrive.
+MIGRATION_11_SEAT_LEASES = [
+    """
+    CREATE TABLE leases (
+        session_id TEXT PRIMARY KEY,
+        granted INTEGER NOT NULL CHECK (granted >= 0),
+        returned INTEGER NOT NULL CHECK (returned >= 0),
+        expires_at TEXT NOT NULL
+    )
+    """,
+    "ALTER TABLE offers ADD COLUMN version INTEGER NOT NULL DEFAULT 0",
+    "UPDATE kiosk_state SET value = '0' WHERE key = 'sync_cursor'",
+]
+
 MIGRATIONS: list[list[str]] = [
     MIGRATION_1_CATALOG_AND_OUTBOX,
     MIGRATION_2_HOUSEHOLDS_AND_BOOKINGS,
@@ -380,4 +397,5 @@ MIGRATIONS: list[list[str]] = [
     MIGRATION_8_BRING_AND_PHOTO,
     MIGRATION_9_FRENCH_SEARCH,
     MIGRATION_10_PAYMENTS,
+    MIGRATION_11_SEAT_LEASES,
 ]

@@ -7,7 +7,6 @@ off or out of paper never loses it: "Mes réservations" can print it again.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +20,7 @@ from kiosk.domain.concierge import ConciergeRequest, RequestState, form_for, rea
 from kiosk.domain.payment import SubjectKind, balance
 from kiosk.domain.voucher import Voucher, VoucherKind, VoucherState, encode_payload
 from kiosk.errors import KioskError
+from kiosk.files import write_whole
 from kiosk.printing.printer import PrintJob, print_pdf
 from kiosk.signing_key import load_or_create_signing_key
 from kiosk.store.catalog import load_concierge_service, load_offer
@@ -134,12 +134,7 @@ class VoucherService:
         pdf = render_voucher_pdf(
             voucher, payload, self._config.printer.layout, language, site_name=self._config.site.name
         )
-        self._dir.mkdir(parents=True, exist_ok=True)
-        path = self._dir / f"{voucher.reference}.pdf"
-        partial = path.with_suffix(".part")
-        partial.write_bytes(pdf)
-        os.replace(partial, path)
-        return path
+        return write_whole(self._dir / f"{voucher.reference}.pdf", pdf)
 
     def print(self, voucher: Voucher, language: str) -> PrintJob:
         """Slow and may block on the printer: call it from a worker thread, never the GUI thread."""

@@ -10,15 +10,15 @@ chain, so it can purge those entries.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 
 from kiosk.domain.audit import GENESIS_HASH, canonical_json, check_details, entry_hash
 from sync.server import reasons
 from sync.server.clock import fmt
+from sync.server.db import Connection, Row
 
 
-def append(conn: sqlite3.Connection, kiosk_id: str, site_id: str, payload, created_at: str, now: datetime) -> dict:
+def append(conn: Connection, kiosk_id: str, site_id: str, payload, created_at: str, now: datetime) -> dict:
     """Accept the entries as the next links of the kiosk's chain (all of them or none)."""
     chain = payload.entries[0].chain
     last = conn.execute(
@@ -54,7 +54,7 @@ def append(conn: sqlite3.Connection, kiosk_id: str, site_id: str, payload, creat
     return {"outcome": "applied", "audit": {"chain": chain, "through_seq": last_seq, "through_hash": last_hash}}
 
 
-def entries(conn: sqlite3.Connection, kiosk_id: str | None = None) -> list[sqlite3.Row]:
+def entries(conn: Connection, kiosk_id: str | None = None) -> list[Row]:
     """What the centre holds (for administrators and tests), by kiosk, chain and seq."""
     if kiosk_id is None:
         return conn.execute("SELECT * FROM audit_entries ORDER BY kiosk_id, chain, seq").fetchall()

@@ -1,6 +1,7 @@
 """The `slvie-central` command: serve the central API, and administer its database.
 
-slvie-central --db PATH [--host 127.0.0.1] [--port 8765]      serve
+slvie-central --db PATH|postgresql://… [--host 127.0.0.1] [--port 8765]   serve
+slvie-central --db postgresql://… serve --workers 4             serve with 4 worker processes
 slvie-central --db PATH enroll-code --site SITE                print a one-time enrolment code
 slvie-central --db PATH revoke KIOSK_ID                        revoke a kiosk
 slvie-central --db PATH load-catalog FILE [--shift-to-today] [--site SITE]
@@ -43,6 +44,7 @@ if TYPE_CHECKING:  # imported where used: the administration commands run withou
 
 ID = re.compile(r"^[A-Za-z0-9_.:-]{1,40}$")
 DEFAULT_PORT = 8765
+SERVE_ENVIRONMENT = "SLVIE_CENTRAL_SERVE"  # how `serve --workers N` hands its settings to each worker
 OPENAPI_FILE = Path(__file__).resolve().parent / "openapi.json"
 
 
@@ -68,7 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
         prog="slvie-central",
         description="Centre SLVie de référence / reference SLVie central server (serves /v1 when no command is given)",
     )
-    parser.add_argument("--db", type=Path, help="the central SQLite database file (created if missing)")
+    parser.add_argument(
+        "--db",
+        type=_database,
+        help="the central SQLite database file (created if missing), or a PostgreSQL URL: postgresql://user@host/name",
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
     parser.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
@@ -89,6 +95,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--kiosk-limit", default=KIOSK_CALLS, type=_rate, help=f"calls per kiosk (default {KIOSK_CALLS})"
     )
     commands = parser.add_subparsers(dest="command")
+    serve = commands.add_parser("serve", help="serve the central API (what runs when no command is given)")
+    serve.add_argument(
+        "--workers", type=int, default=1, help="worker processes sharing the database (default 1; PostgreSQL for more)"
+    )
 
     code = commands.add_parser("enroll-code", help="print a one-time enrolment code for a kiosk of SITE")
     code.add_argument("--site", required=True, type=_identifier)
@@ -180,12 +190,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        if args.command in ("openapi", None):  # None: serve
+        if args.command in ("openapi", "serve", None):  # None: serve
             require_central_server()
         if args.command == "openapi":
             return _openapi(args)
         if args.db is None:
             parser.error("--db PATH is required")
+        if args.command in ("serve", None) and getattr(args, "workers", 1) > 1:
+            return _serve_workers(args)
         for name in ("seats", "capacity", "offers", "days"):
             if getattr(args, name, 0) is not None and getattr(args, name, 0) < 0:
                 parser.error(f"--{name} must be >= 0")
@@ -216,6 +228,12 @@ def _rate(text: str) -> str:
     return text
 
 
+def _database(text: str) -> Path | str:
+    from sync.server.db import is_database_url
+
+    return text if is_database_url(text) else Path(text)
+
+
 def _serve(db: Database, args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -229,6 +247,56 @@ def _serve(db: Database, args: argparse.Namespace) -> int:
     )
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
     return 0
+
+
+def _serve_workers(args: argparse.Namespace) -> int:
+    """Several uvicorn worker processes, each building its application from SERVE_ENVIRONMENT; the database
+    is migrated once here first. Their /metrics add up through PROMETHEUS_MULTIPROC_DIR (sync/server/metrics.py)."""
+    import json
+    import os
+    import tempfile
+
+    import uvicorn
+
+    from sync.server.db import Database
+
+    Database(args.db, pooled=False).close()
+    os.environ[SERVE_ENVIRONMENT] = json.dumps(
+        {
+            "db": str(args.db),
+            "now": args.now.isoformat() if args.now else None,
+            "rates": [args.enrol_limit, args.enrol_code_limit, args.kiosk_limit],
+        }
+    )
+    with tempfile.TemporaryDirectory(prefix="slvie-metrics-") as metrics_dir:
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+        uvicorn.run(
+            "sync.server.cli:worker_app",
+            factory=True,
+            workers=args.workers,
+            host=args.host,
+            port=args.port,
+            log_level=args.log_level,
+        )
+    return 0
+
+
+def worker_app() -> object:
+    """The application of one worker process started by `serve --workers N`."""
+    import json
+    import os
+
+    from sync.server.app import create_app
+    from sync.server.clock import frozen_clock, local_now
+    from sync.server.db import Database
+
+    settings = json.loads(os.environ[SERVE_ENVIRONMENT])
+    now = settings["now"]
+    return create_app(
+        Database(_database(settings["db"])),
+        frozen_clock(datetime.fromisoformat(now)) if now else local_now,
+        rates=RateLimits(*settings["rates"]),
+    )
 
 
 def _enroll_code(db: Database, args: argparse.Namespace) -> int:
@@ -260,9 +328,7 @@ def _kiosks(db: Database, args: argparse.Namespace) -> int:
 
 
 def _integrity(db: Database, args: argparse.Namespace) -> int:
-    for row in db.connection().execute(
-        "SELECT at, kiosk_id, kind, subject, details FROM integrity_events ORDER BY rowid"
-    ):
+    for row in db.query("SELECT at, kiosk_id, kind, subject, details FROM integrity_events ORDER BY at"):
         print(f"{row['at']}\t{row['kiosk_id']}\t{row['kind']}\t{row['subject']}\t{row['details']}")
     return 0
 
@@ -494,6 +560,7 @@ def _print_summary(summary: dict[str, object]) -> None:
 
 COMMANDS = {
     None: _serve,
+    "serve": _serve,
     "enroll-code": _enroll_code,
     "revoke": _revoke,
     "kiosks": _kiosks,

@@ -12,16 +12,15 @@ stored (the original stays the one on record).
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable
 from datetime import datetime
 
 from pydantic import BaseModel, ValidationError
 
-from sync.server import audit, bookings, concierge, decisions, leases, payments, reasons
+from sync.server import audit, bookings, concierge, decisions, dialect, leases, payments, reasons
 from sync.server.auth import Kiosk
 from sync.server.clock import Clock, fmt, parse_moment
-from sync.server.db import Database, canonical_json, compact_json
+from sync.server.db import Connection, Database, canonical_json, compact_json
 from sync.server.models import (
     AuditAppendPayload,
     BookingCancelPayload,
@@ -33,45 +32,39 @@ from sync.server.models import (
     PaymentRecordPayload,
 )
 
-Handler = Callable[[sqlite3.Connection, Kiosk, BaseModel, str, datetime, datetime], dict]
+Handler = Callable[[Connection, Kiosk, BaseModel, str, datetime, datetime], dict]
 
 
-def _create(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime) -> dict:
+def _create(conn: Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime) -> dict:
     return bookings.create_booking(conn, kiosk.id, kiosk.site_id, payload, created_at, when, now)
 
 
-def _cancel(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime) -> dict:
+def _cancel(conn: Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime) -> dict:
     return bookings.cancel_booking(conn, payload.booking_id, when, now)
 
 
-def _lease_return(
-    conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime
-) -> dict:
+def _lease_return(conn: Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime) -> dict:
     lease = leases.give_back(conn, kiosk.id, payload.session_id, payload.seats)
     if lease is None:
         return bookings.rejected(reasons.lease_unknown())
     return {"outcome": "applied", "lease": lease.data()}
 
 
-def _concierge_create(
-    conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime
-) -> dict:
+def _concierge_create(conn: Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime) -> dict:
     return concierge.create_request(conn, kiosk.id, kiosk.site_id, payload, created_at, now)
 
 
 def _concierge_transition(
-    conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime
+    conn: Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime
 ) -> dict:
     return concierge.transition(conn, kiosk.id, kiosk.site_id, payload, created_at, now)
 
 
-def _audit_append(
-    conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime
-) -> dict:
+def _audit_append(conn: Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime) -> dict:
     return audit.append(conn, kiosk.id, kiosk.site_id, payload, created_at, now)
 
 
-def _payment(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime) -> dict:
+def _payment(conn: Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime) -> dict:
     return payments.from_kiosk(conn, kiosk.site_id, payload)
 
 
@@ -93,9 +86,10 @@ def push(db: Database, kiosk: Kiosk, operations: list[Operation], clock: Clock) 
         return [{"op_id": op.op_id, **apply_operation(conn, kiosk, op, now)} for op in operations]
 
 
-def apply_operation(conn: sqlite3.Connection, kiosk: Kiosk, op: Operation, now: datetime) -> dict:
+def apply_operation(conn: Connection, kiosk: Kiosk, op: Operation, now: datetime) -> dict:
     key = op.op_id.lower()
     payload_text = canonical_json(op.payload)
+    dialect.lock_key(conn, "operation:" + key)  # the same operation sent twice at once: applied once
     row = conn.execute("SELECT kiosk_id, kind, payload, result FROM operations WHERE op_id = ?", (key,)).fetchone()
     if row is not None:
         if (row[0], row[1], row[2]) == (kiosk.id, op.kind, payload_text):
@@ -110,7 +104,7 @@ def apply_operation(conn: sqlite3.Connection, kiosk: Kiosk, op: Operation, now: 
     return result
 
 
-def _apply(conn: sqlite3.Connection, kiosk: Kiosk, op: Operation, now: datetime) -> dict:
+def _apply(conn: Connection, kiosk: Kiosk, op: Operation, now: datetime) -> dict:
     if op.kind not in HANDLERS:
         return bookings.rejected(reasons.unknown_kind(op.kind))
     model, handler = HANDLERS[op.kind]

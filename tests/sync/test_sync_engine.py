@@ -16,6 +16,8 @@ from sync.client import TransientError
 from sync.engine import CycleReport, PageRejected
 from tests.factories import NOW
 
+pytestmark = pytest.mark.both_databases  # the sync engine against the centre on SQLite and PostgreSQL
+
 
 def claire(kiosk):
     return kiosk.services.identity.identify("1000000000017", "1234").household

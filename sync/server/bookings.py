@@ -62,7 +62,6 @@ def load_members(conn: Connection, household_id: str) -> dict[str, Member] | Non
 def create_booking(
     conn: Connection, kiosk_id: str, site_id: str, payload, created_at: str, when: datetime, now: datetime
 ) -> dict:
-    dialect.lock_session(conn, payload.session_id)
     if conn.execute("SELECT 1 FROM bookings WHERE id = ?", (payload.booking_id,)).fetchone() is not None:
         return rejected(reasons.booking_exists())
     session = load_session(conn, payload.session_id)
@@ -99,6 +98,9 @@ def create_booking(
             now,
         )
         return rejected(priced.problem)
+    # From here to the commit, the session's seats are this transaction's alone: as it stands once locked.
+    dialect.lock_session(conn, payload.session_id)
+    session = load_session(conn, payload.session_id) or session
     site = load_site(conn, payload.session_id, site_id)
     booked = {
         r[0]

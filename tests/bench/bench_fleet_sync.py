@@ -133,11 +133,11 @@ class Fleet:
     def pull(self, n: int) -> None:
         http, url = self.sessions[n], self.server.url
 
-        def page() -> requests.Response:
+        def next_page() -> requests.Response:
             return http.get(f"{url}/v1/changes", params={"cursor": self.cursors[n], "limit": 500}, timeout=60)
 
         while True:
-            answer = self._timed("pull", page)
+            answer = self._timed("pull", next_page)
             if answer is None:
                 return
             page = answer.json()

@@ -117,15 +117,16 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _enroll_pending(args: argparse.Namespace) -> int:
-    from sync.client import CentralClient, CentralError, RequestRefused
-    from sync.credential import Credential, load_credential, save_credential
+    from sync.client import CentralError, RequestRefused
+    from sync.credential import load_credential, write_secret_json
+    from sync.enrolment import enrol
 
     config = load_config(args.config)
     data_dir = prepare_data_dir(args.data_dir or default_data_dir())
     pending_path = data_dir / PENDING_ENROLMENT_FILE
     code = args.code or os.environ.get("SLVIE_KIOSK_ENROL_CODE", "")
     if code.strip():
-        _save_pending(pending_path, {"server": args.server or config.central.url, "code": code.strip(),
+        write_secret_json(pending_path, {"server": args.server or config.central.url, "code": code.strip(),
                                      "name": args.name})
     if load_credential(data_dir) is not None:
         if pending_path.exists():
@@ -142,9 +143,8 @@ def _enroll_pending(args: argparse.Namespace) -> int:
     except (OSError, ValueError, KeyError, TypeError):
         raise AdminCommandError(f"Le fichier {pending_path} est illisible : donnez à nouveau le code d'inscription.",
                                 f"The file {pending_path} is unreadable: give the enrolment code again.") from None
-    client = CentralClient(server, ca_bundle=config.central.ca_bundle or None, timeout=(5, 15))
     try:
-        enrolment = client.enroll(code, name)
+        enrolment = enrol(data_dir, server, code, name, ca_bundle=config.central.ca_bundle or None, timeout=(5, 15))
     except RequestRefused as error:
         log.error("enrolment refused by the centre (%s): ask IT for a new code", error.code or error.status)
         raise AdminCommandError(f"Inscription refusée : {error.fr}", f"Enrolment refused: {error.en}") from None
@@ -152,22 +152,10 @@ def _enroll_pending(args: argparse.Namespace) -> int:
         log.warning("enrolment not done yet (%s); it will be tried again at the next start", type(error).__name__)
         raise AdminCommandError(f"Inscription remise à plus tard : {error.fr}",
                                 f"Enrolment postponed: {error.en}") from None
-    finally:
-        client.close()
-    save_credential(data_dir, Credential(server, enrolment.kiosk_id, enrolment.site_id, enrolment.token))
     pending_path.unlink(missing_ok=True)
-    log.info("kiosk enrolled as %s (site %s)", enrolment.kiosk_id, enrolment.site_id)
     print(f"Borne inscrite : {enrolment.kiosk_id} (site {enrolment.site_id}).")
     print(f"Kiosk enrolled: {enrolment.kiosk_id} (site {enrolment.site_id}).")
     return 0
-
-
-def _save_pending(path: Path, pending: dict) -> None:
-    partial = path.with_suffix(".part")
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        json.dump(pending, handle)
-    os.replace(partial, path)
 
 
 def setup_command_logging(args: argparse.Namespace) -> None:

@@ -12,8 +12,9 @@ from kiosk.store.database import DATABASE_FILE, open_database
 from kiosk.signing_key import load_or_create_signing_key, public_key_pem
 from kiosk.store.outbox import counts
 from sync.client import CentralClient, CentralError
-from sync.credential import Credential, load_credential, save_credential
+from sync.credential import load_credential
 from sync.engine import SyncEngine
+from sync.enrolment import enrol
 
 log = logging.getLogger(__name__)
 
@@ -39,14 +40,10 @@ def add_sync_commands(commands, add_common_options) -> None:
 def _enroll(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     data_dir = prepare_data_dir(args.data_dir or default_data_dir())
-    client = CentralClient(args.server, ca_bundle=config.central.ca_bundle or None)
     try:
-        enrolment = client.enroll(args.code.strip(), args.name)
+        enrolment = enrol(data_dir, args.server, args.code, args.name, ca_bundle=config.central.ca_bundle or None)
     except CentralError as error:
         raise SyncCommandError(f"Inscription refusée : {error.fr}", f"Enrolment refused: {error.en}") from None
-    finally:
-        client.close()
-    save_credential(data_dir, Credential(args.server, enrolment.kiosk_id, enrolment.site_id, enrolment.token))
     print(f"Borne inscrite : {enrolment.kiosk_id} (site {enrolment.site_id}).")
     print(f"Kiosk enrolled: {enrolment.kiosk_id} (site {enrolment.site_id}).")
     return 0

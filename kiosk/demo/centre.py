@@ -18,8 +18,9 @@ from pathlib import Path
 import requests
 
 from kiosk.errors import KioskError
-from sync.client import CentralClient, CentralError
-from sync.credential import Credential, load_credential, save_credential
+from sync.client import CentralError
+from sync.credential import load_credential, save_credential
+from sync.enrolment import enrol
 
 log = logging.getLogger(__name__)
 
@@ -106,11 +107,7 @@ def _enrol(data_dir: Path, db: Path, url: str, site_id: str) -> None:
     if code.returncode != 0:
         raise DemoCentreError("Impossible d'inscrire la borne de démonstration.",
                               f"The demo kiosk could not be enrolled: {code.stderr[-500:]}")
-    client = CentralClient(url)
     try:
-        enrolment = client.enroll(code.stdout.strip().split()[-1], "Borne de démonstration")
+        enrol(data_dir, url, code.stdout.strip().split()[-1], "Borne de démonstration")
     except CentralError as error:
         raise DemoCentreError(f"Inscription refusée : {error.fr}", f"Enrolment refused: {error.en}") from None
-    finally:
-        client.close()
-    save_credential(data_dir, Credential(url, enrolment.kiosk_id, enrolment.site_id, enrolment.token))

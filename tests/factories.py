@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from kiosk.domain.household import Household
+from kiosk.services.identity import Identified
+
 CATEGORIES = [
     {"id": "sejours", "name_fr": "Séjours & vacances", "name_en": "Holidays", "pictogram": "sejours.svg"},
     {"id": "culture", "name_fr": "Culture & spectacles", "name_en": "Culture & shows", "pictogram": "culture.svg"},
@@ -135,3 +138,8 @@ def staff_document() -> dict:
         {"staff_id": "S2", "display_name": "Marc Petit", "badge_number": MARC_BADGE, "pin_hash": pin_hash(MARC_PIN),
          "login": None, "password_hash": None, "active": True},
     ]}
+
+
+def holder(household: Household) -> Identified:
+    """The household's first card holder, as if identified at the kiosk with their card and PIN."""
+    return Identified(household, next(p for p in household.members if p.card_number))

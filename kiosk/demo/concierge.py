@@ -68,7 +68,8 @@ def demo_requests(households: list[Household], site_id: str, now: datetime,
             request_id=str(uuid.uuid5(_NAMESPACE, f"{site_id}:{household.household_id}:{number}")),
             site_id=site_id, service_id=service_id, household_id=household.household_id,
             person_id=person.person_id, answers=clean.answers, quantity=clean.quantity,
-            estimate_cents=None if unit is None else unit * quantity, collect_on=clean.collect_on, note=clean.note, state=state, created_at=created,
+            estimate_cents=None if unit is None else unit * quantity, collect_on=clean.collect_on, note=clean.note,
+            state=state, created_at=created,
             updated_at=created, reason=reason,
         ))
     return requests

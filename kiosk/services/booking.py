@@ -1,18 +1,42 @@
-"""Booking use cases: what it would cost, book, cancel, list a household's bookings."""
+"""Booking use cases: what it would cost, book, cancel, list a household's bookings.
+
+Booking and cancelling take their actor (kiosk/services/actor.py) and write in one BEGIN IMMEDIATE
+transaction that re-reads the session first, so two taps on the last allocated seat, even from
+two connections at the same instant, are serialised: the second sees the seat gone. The SQL is
+the store's (kiosk/store/bookings.py).
+"""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 import sqlite_utils
 
-from kiosk.domain.booking import Booking, BookingRefused, BookingState, Quote, decision_message, quote_booking
+from kiosk.domain.audit import Action
+from kiosk.domain.booking import (
+    Booking,
+    BookingRefused,
+    BookingState,
+    Quote,
+    check_cancellation,
+    decision_message,
+    quote_booking,
+)
+from kiosk.domain.catalog import Offer, Session
 from kiosk.domain.household import Household
+from kiosk.services.actor import Actor, Acts
+from kiosk.services.identity import Identified
 from kiosk.store import bookings as booking_store
 from kiosk.store.catalog import load_offer
 from kiosk.store.database import transaction
+from kiosk.store.outbox import enqueue
+
+
+class UnknownSession(BookingRefused):
+    """The session is no longer in the offer."""
 
 
 @dataclass(frozen=True)
@@ -24,27 +48,65 @@ class BookingNews:
 
 
 class BookingService:
-    def __init__(self, db: sqlite_utils.Database, clock: Callable[[], datetime] = datetime.now):
+    def __init__(self, db: sqlite_utils.Database, acts: Acts, clock: Callable[[], datetime] = datetime.now):
         self._db = db
+        self._acts = acts
         self._clock = clock
 
     def quote(self, offer_id: str, session_id: str, household: Household, participant_ids: list[str],
               waitlist: bool = False) -> Quote:
-        offer = load_offer(self._db, offer_id)
-        session = next((s for s in offer.sessions if s.id == session_id), None) if offer else None
-        if offer is None or session is None:
-            raise BookingRefused("Cette date n'est plus proposée.", "This date is no longer offered.")
+        offer, session = self._offer_and_session(offer_id, session_id, "Cette date n'est plus proposée.",
+                                                 "This date is no longer offered.")
         participants = [household.member(pid) for pid in participant_ids]
         return quote_booking(offer, session, household, [p for p in participants if p],
                              booking_store.booked_person_ids(self._db, session_id), self._clock(), waitlist)
 
-    def book(self, offer_id: str, session_id: str, household: Household, participant_ids: list[str],
+    def book(self, actor: Actor, who: Identified, offer_id: str, session_id: str, participant_ids: list[str],
              waitlist: bool = False) -> Booking:
-        return booking_store.create_booking(self._db, offer_id, session_id, household, participant_ids,
-                                            self._clock(), waitlist)
+        """Check the rules against the session as it stands and write the booking with its operation.
+        A waiting-list place is sent as a request: the centre confirms it or keeps it waiting.
+        Raises BookingRefused (nothing written), StaffSessionExpired."""
+        household = who.household
+        with self._acts.write(actor, Action.BOOKING_CREATE) as audit:
+            now = self._clock()
+            offer, session = self._offer_and_session(offer_id, session_id)
+            participants = [household.member(pid) for pid in participant_ids]
+            if any(p is None for p in participants):
+                raise BookingRefused("Une personne choisie ne fait pas partie du foyer.",
+                                     "A chosen person is not a member of the household.")
+            quote = quote_booking(offer, session, household, participants,
+                                  booking_store.booked_person_ids(self._db, session_id), now, waitlist)
+            # Cannot fail under the write lock; never overbook if it somehow does.
+            if quote.holds_site_seats and not booking_store.take_site_seats(self._db, session_id, len(participants)):
+                raise BookingRefused("Ces places viennent d'être prises.", "These places have just been taken.")
+            booking = Booking(
+                booking_id=str(uuid.uuid4()), offer_id=offer_id, session_id=session_id,
+                household_id=household.household_id, participants=tuple(participant_ids), tier=household.tier,
+                total_cents=quote.total_cents, state=quote.state, holds_site_seats=quote.holds_site_seats,
+                created_at=now,
+            )
+            booking_store.insert_booking(self._db, booking)
+            enqueue(self._db, "booking.create", create_payload(booking), now)
+            audit.say(who.person.person_id, booking.booking_id,
+                      {"offer_id": offer_id, "session_id": session_id, "participants": len(participant_ids),
+                       "state": booking.state.value})
+        return booking
 
-    def cancel(self, booking_id: str, household: Household) -> Booking:
-        return booking_store.cancel_booking(self._db, booking_id, household.household_id, self._clock())
+    def cancel(self, actor: Actor, who: Identified, booking_id: str) -> Booking:
+        """Give the places back before the offer's deadline; raises BookingRefused, StaffSessionExpired."""
+        with self._acts.write(actor, Action.BOOKING_CANCEL) as audit:
+            now = self._clock()
+            booking = booking_store.load_booking(self._db, booking_id)
+            if booking is None or booking.household_id != who.household.household_id:
+                raise BookingRefused("Cette réservation est introuvable.", "This booking cannot be found.")
+            offer, session = self._offer_and_session(booking.offer_id, booking.session_id)
+            check_cancellation(booking, offer, session, now)
+            if booking.holds_site_seats:
+                booking_store.release_site_seats(self._db, booking.session_id, len(booking.participants))
+            booking_store.mark_cancelled(self._db, booking_id)
+            enqueue(self._db, "booking.cancel", {"booking_id": booking_id}, now)
+            audit.say(who.person.person_id, booking_id, {"offer_id": booking.offer_id})
+        return booking_store.load_booking(self._db, booking_id)
 
     def take_news(self, household: Household) -> list[BookingNews]:
         """The centre's decisions on the household's bookings since the person was last told;
@@ -65,3 +127,27 @@ class BookingService:
 
     def booking(self, booking_id: str) -> Booking | None:
         return booking_store.load_booking(self._db, booking_id)
+
+    def _offer_and_session(
+        self, offer_id: str, session_id: str,
+        fr: str = "Cette date n'est plus proposée. Revenez à l'offre pour en choisir une autre.",
+        en: str = "This date is no longer offered. Go back to the offer to choose another one.",
+    ) -> tuple[Offer, Session]:
+        offer = load_offer(self._db, offer_id)
+        session = offer.session(session_id) if offer else None
+        if offer is None or session is None:
+            raise UnknownSession(fr, en)
+        return offer, session
+
+
+def create_payload(booking: Booking) -> dict[str, object]:
+    """The `booking.create` operation's payload (docs/sync-protocol.md)."""
+    return {
+        "booking_id": booking.booking_id,
+        "session_id": booking.session_id,
+        "household_id": booking.household_id,
+        "participants": list(booking.participants),
+        "tier": booking.tier,
+        "total_cents": booking.total_cents,
+        "kiosk_state": "confirmed" if booking.state == BookingState.CONFIRMED else "requested",
+    }

@@ -1,5 +1,5 @@
 """Vouchers for bookings and concierge pickup tickets: made once, kept as a PDF in the data directory,
-printed on demand.
+printed on demand; printed again by the person, or by a correspondent (audited).
 
 A voucher is written to disk before it is printed, so a printer that is missing,
 off or out of paper never loses it: "Mes réservations" can print it again.
@@ -15,13 +15,18 @@ from pathlib import Path
 import sqlite_utils
 
 from kiosk.config import KioskConfig
-from kiosk.domain.booking import Booking, BookingState, cancellation_deadline
+from kiosk.domain.audit import Action
+from kiosk.domain.booking import Booking, BookingRefused, BookingState, cancellation_deadline
 from kiosk.domain.catalog import BookingMode
 from kiosk.domain.concierge import ConciergeRequest, RequestState, form_for, ready_from, request_title
 from kiosk.domain.voucher import Voucher, VoucherKind, VoucherState, encode_payload
 from kiosk.errors import KioskError
 from kiosk.printing.printer import PrintJob, print_pdf
+from kiosk.services.actor import Actor, Acts
+from kiosk.services.concierge import RequestNotFound
 from kiosk.signing_key import load_or_create_signing_key
+from kiosk.store import bookings as booking_store
+from kiosk.store import concierge as concierge_store
 from kiosk.store.catalog import load_concierge_service, load_offer
 from kiosk.store.households import load_household
 
@@ -54,9 +59,10 @@ def pickup_state(request: ConciergeRequest) -> VoucherState | None:
 
 
 class VoucherService:
-    def __init__(self, db: sqlite_utils.Database, config: KioskConfig, data_dir: Path,
+    def __init__(self, db: sqlite_utils.Database, config: KioskConfig, data_dir: Path, acts: Acts,
                  clock: Callable[[], datetime] = datetime.now):
         self._db = db
+        self._acts = acts
         self._config = config
         self._dir = data_dir / VOUCHER_DIR
         self._data_dir = data_dir
@@ -65,7 +71,7 @@ class VoucherService:
     def voucher(self, booking: Booking) -> Voucher:
         """What the voucher says, read from the store (on the thread that owns it)."""
         offer = load_offer(self._db, booking.offer_id)
-        session = next(s for s in offer.sessions if s.id == booking.session_id)
+        session = offer.session(booking.session_id)
         state = voucher_state(booking, offer.booking_mode)
         if state is None:
             raise NoVoucher(
@@ -116,6 +122,26 @@ class VoucherService:
             state=state,
             issued_at=self._clock().replace(microsecond=0),
         )
+
+    def reprint_booking(self, actor: Actor, booking_id: str) -> Voucher:
+        """A booking's voucher, to print again; raises BookingRefused (unknown), NoVoucher, StaffSessionExpired."""
+        self._acts.check(actor)
+        booking = booking_store.load_booking(self._db, booking_id)
+        if booking is None:
+            raise BookingRefused("Cette réservation est introuvable.", "This booking cannot be found.")
+        voucher = self.voucher(booking)
+        self._acts.record(actor, Action.REPRINT, booking.household_id, booking_id, {"kind": "booking"})
+        return voucher
+
+    def reprint_pickup(self, actor: Actor, request_id: str, language: str = "fr") -> Voucher:
+        """A concierge ticket, to print again; raises RequestNotFound, NoVoucher, StaffSessionExpired."""
+        self._acts.check(actor)
+        request = concierge_store.load_request(self._db, request_id)
+        if request is None:
+            raise RequestNotFound("Cette demande est introuvable.", "This request cannot be found.")
+        voucher = self.pickup_voucher(request, language)
+        self._acts.record(actor, Action.REPRINT, request.person_id, request_id, {"kind": "pickup"})
+        return voucher
 
     def write_pdf(self, voucher: Voucher, language: str) -> Path:
         """Sign, render and keep the voucher. No store access: safe to run in a worker."""

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QFormLayout, QLineEdit, QVBoxLayout,
 from kiosk.domain.household import MAX_SCAN_CHARS, looks_like_a_scan
 from kiosk.errors import KioskError
 from kiosk.i18n import Texts
+from kiosk.services.actor import BENEFICIARY
 from kiosk.services.identity import Identified, IdentityService
 from kiosk.ui.widgets import ScrollingPage, button, label
 
@@ -129,7 +130,7 @@ class IdentifyScreen(QWidget):
 
     def try_identify(self) -> None:
         try:
-            found: Identified = self.identity.identify(self.card.text(), self.pin.text())
+            found: Identified = self.identity.identify(BENEFICIARY, self.card.text(), self.pin.text())
         except KioskError as problem:
             self.error.setText(problem.message(self.texts.language))
             self.pin.clear()

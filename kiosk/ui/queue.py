@@ -25,9 +25,9 @@ from kiosk.domain.concierge import (
     RequestState,
     StateReason,
 )
-from kiosk.domain.staff import StaffSession
 from kiosk.errors import KioskError
 from kiosk.i18n import Texts
+from kiosk.services.actor import Actor
 from kiosk.services.concierge import MAX_PICKUP_INPUT, QueueItem
 from kiosk.services.context import KioskServices
 from kiosk.ui.widgets import ScrollingPage, button, empty_layout, label, overlay_dialog, plain_button_text
@@ -158,13 +158,13 @@ class ReasonPicker(QWidget):
 
 
 class QueueScreen(QWidget):
-    def __init__(self, services: KioskServices, texts: Texts, staff: Callable[[], StaffSession | None],
+    def __init__(self, services: KioskServices, texts: Texts, actor: Callable[[], Actor],
                  parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("screen")
         self.services = services
         self.texts = texts
-        self.staff = staff
+        self.actor = actor  # the signed-in correspondent
         self.statuses: dict[str, str] = {}  # what happened to each request, shown on its card
         self.found_id: str | None = None  # the request a scanned or typed pickup code led to
         self.reason_picker: ReasonPicker | None = None
@@ -236,7 +236,7 @@ class QueueScreen(QWidget):
         self.message.clear()
         self._name_filters()
         try:
-            items = self.services.concierge.queue(self.staff(), states, self.service_filter.value() or None)
+            items = self.services.concierge.queue(self.actor(), states, self.service_filter.value() or None)
         except KioskError as problem:
             self.message.setText(problem.message(texts.language))
             self.count.clear()
@@ -266,7 +266,7 @@ class QueueScreen(QWidget):
         if request is None:
             return None
         try:
-            items = self.services.concierge.queue(self.staff(), [request.state], request.service_id, limit=10_000)
+            items = self.services.concierge.queue(self.actor(), [request.state], request.service_id, limit=10_000)
         except KioskError as problem:
             self.pickup_error.setText(problem.message(self.texts.language))
             return None
@@ -284,7 +284,7 @@ class QueueScreen(QWidget):
     def find_pickup(self) -> None:
         self.pickup_error.clear()
         try:
-            request = self.services.concierge.find_by_pickup(self.pickup.text(), self.staff())
+            request = self.services.concierge.find_by_pickup(self.actor(), self.pickup.text())
         except KioskError as problem:
             self.pickup_error.setText(problem.message(self.texts.language))
             self.found_id = None
@@ -310,7 +310,7 @@ class QueueScreen(QWidget):
     def move(self, request_id: str, target: RequestState, reason: StateReason | None) -> None:
         texts = self.texts
         try:
-            moved = self.services.concierge.move(request_id, target, self.staff(), reason)
+            moved = self.services.concierge.move(self.actor(), request_id, target, reason)
         except KioskError as problem:
             self.statuses[request_id] = problem.message(texts.language)
         else:
@@ -320,15 +320,15 @@ class QueueScreen(QWidget):
 
     def reprint(self, request_id: str) -> None:
         """The ticket again (recorded in the audit log), printed in a worker: a hung printer freezes nothing."""
-        texts, staff = self.texts, self.staff()
+        texts, actor = self.texts, self.actor()
         self._set_status(request_id, texts("queue.reprint.running"))
-        print_voucher(self.services.vouchers, lambda: self.services.assisted.reprint_pickup(staff, request_id,
+        print_voucher(self.services.vouchers, lambda: self.services.vouchers.reprint_pickup(actor, request_id,
                                                                                            texts.language),
                       request_id, texts, self._set_status, done_key="queue.reprint.done",
                       kept_key="queue.reprint.failed")
 
     def _set_status(self, request_id: str, message: str, _printed: bool = False) -> None:
-        if self.staff() is None:
+        if self.actor().staff is None:
             return  # signed out meanwhile: the screen has been cleared
         self.statuses[request_id] = message
         for card in self.findChildren(QueueCard):
@@ -357,7 +357,7 @@ class QueueScreen(QWidget):
             + [(s.id, s.name(texts.language)) for s in self.services.concierge.services()],
             self.service_filter.value())
         self._name_filters()
-        if self.staff() is not None and self.isVisible():
+        if self.actor().staff is not None and self.isVisible():
             self.refresh()
 
     def reset(self) -> None:
@@ -376,5 +376,5 @@ class QueueScreen(QWidget):
         empty_layout(self.cards)
         self.count.clear()
         self.message.clear()
-        if self.staff() is not None:
+        if self.actor().staff is not None:
             self.refresh()

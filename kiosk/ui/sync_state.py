@@ -13,10 +13,10 @@ from datetime import datetime
 
 from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
-from kiosk.domain.staff import StaffSession
 from kiosk.errors import KioskError
 from kiosk.i18n import Texts
-from kiosk.services.assisted import AssistedService, SyncState
+from kiosk.services.actor import Actor
+from kiosk.services.sync_state import SyncState, SyncStateService
 from kiosk.ui.widgets import ScrollingPage, button, empty_layout, label
 from sync.worker import SyncWorker
 
@@ -24,13 +24,13 @@ MAX_PARKED_SHOWN = 20
 
 
 class SyncStateScreen(QWidget):
-    def __init__(self, assisted: AssistedService, texts: Texts, staff: Callable[[], StaffSession | None],
+    def __init__(self, sync_state: SyncStateService, texts: Texts, actor: Callable[[], Actor],
                  worker: Callable[[], SyncWorker | None], now: Callable[[], datetime], parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("screen")
-        self.assisted = assisted
+        self.sync_state = sync_state
         self.texts = texts
-        self.staff = staff
+        self.actor = actor  # the signed-in correspondent
         self.worker = worker
         self.now = now
         self._listening_to: SyncWorker | None = None
@@ -71,7 +71,7 @@ class SyncStateScreen(QWidget):
         empty_layout(self.parked)
         self.parked_title.clear()
         try:
-            state = self.assisted.sync_state(self.staff())
+            state = self.sync_state.state(self.actor())
         except KioskError as problem:
             self.figures.addWidget(label(problem.message(texts.language), "error"))
             return
@@ -105,7 +105,7 @@ class SyncStateScreen(QWidget):
             self.status.setText(texts("sync.not_configured"))
             return
         try:
-            self.assisted.request_sync(self.staff())
+            self.sync_state.request_sync(self.actor())
         except KioskError as problem:
             self.status.setText(problem.message(texts.language))
             return
@@ -117,7 +117,7 @@ class SyncStateScreen(QWidget):
         self.refresh()
 
     def _worker_reported(self, _status: dict) -> None:
-        if self.isVisible() and self.staff() is not None:
+        if self.isVisible() and self.actor().staff is not None:
             self.refresh()
 
     def retranslate(self, texts: Texts) -> None:
@@ -126,7 +126,7 @@ class SyncStateScreen(QWidget):
         self.title.setText(texts("sync.title"))
         self.sync_now.setText(texts("sync.now"))
         self.status.clear()
-        if self.staff() is not None and self.isVisible():
+        if self.actor().staff is not None and self.isVisible():
             self.refresh()
 
     def reset(self) -> None:

@@ -4,8 +4,13 @@
   applied in one transaction. An operation the centre can never accept is parked
   with its reason and never blocks the ones behind it.
 - Pull by cursor in pages; every page is validated whole before anything is
-  written, then applied with its cursor in one transaction. A local booking still
-  in the outbox is not overwritten by pulled data: the centre's answer settles it.
+  written. Each kind of change is read and written as CHANGE_KINDS says. The bulk of a
+  page (categories, services, offers, households: entities at their latest state, so
+  writing one twice is writing it once) goes in transactions of WRITE_CHUNK changes, so a
+  booking at the screen never waits behind a whole page; the rest goes with the cursor in
+  the page's last transaction. A page cut short is written again from its start. A local
+  booking still in the outbox is not overwritten by pulled data: the centre's answer
+  settles it.
 - Seats this kiosk holds in bookings not yet acknowledged are added back onto the
   pulled figures, so an offline confirmation is never handed out twice.
 - Concierge requests: the centre's answer to `concierge.create`/`concierge.transition`
@@ -68,8 +73,7 @@ MAX_PAGES_PER_CYCLE = 400
 MAX_CURSOR = 2 ** 63 - 1  # the largest seq a SQLite centre can issue
 EPOCH = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 STUCK_AFTER = 3  # failures of one page before it is reported as stuck and its pull held back
-CHANGE_KINDS = ("category", "concierge_service", "offer", "household", "booking", "concierge_request",
-                "correspondent")
+WRITE_CHUNK = 50  # bulk changes per write transaction of a pulled page
 
 
 class PageRejected(KioskError):
@@ -78,6 +82,27 @@ class PageRejected(KioskError):
 
 class _FeedRestarted(Exception):
     """The centre's feed is not the one the saved cursor belongs to: pull again from 0."""
+
+
+@dataclass
+class PageReading:
+    """What reading a page needs besides the change itself."""
+
+    tiers: int
+    category_ids: set[str]  # known here, and defined earlier in the page
+
+
+Written = list[tuple[str, object | None]]  # (id, value or None for a tombstone), in page order
+
+
+@dataclass(frozen=True)
+class ChangeKind:
+    """How the engine takes one kind of change: read its data, say whose it is, write a run of them."""
+
+    read: Callable[[DocumentReader, PageReading], object]
+    entity_id: Callable[[object], str]
+    write: Callable[[sqlite_utils.Database, Written, datetime], None]
+    bulk: bool  # written in chunks ahead of the page's last transaction
 
 
 @dataclass(frozen=True)
@@ -270,8 +295,6 @@ class SyncEngine:
                 self.db.execute("DELETE FROM kiosk_state WHERE key = 'sync_epoch'")
             report.resynced = True
             self._pull_pages(report, 0)
-        if report.pulled:
-            checkpoint(self.db)
 
     def _pull_pages(self, report: CycleReport, cursor: int) -> None:
         """Pages in order; the next one is fetched while this one is written, so the centre's
@@ -288,6 +311,8 @@ class SyncEngine:
                 if page.more and pages_left:
                     in_flight = fetcher.submit(self.client.changes, page.cursor, self.pull_page)
                 self._checked(lambda: self._apply_page(page), cursor)
+                # Here, between the page's transactions: a screen's commit never inherits a large log to copy.
+                checkpoint(self.db)
                 self._clear_page_trouble()
                 report.pulled += len(page.changes)
                 report.pages += 1
@@ -367,10 +392,11 @@ class SyncEngine:
         if more and (not isinstance(items[-1], dict) or items[-1].get("seq") != next_cursor):
             raise bad("curseur au-delà du dernier changement d'une page qui en annonce d'autres",
                       "a cursor past the last change of a page announcing more")
-        category_ids = {c.id for c in catalog_store.list_categories(self.db)}
+        reading = PageReading(tiers, {c.id for c in catalog_store.list_categories(self.db)})
         parsed: list[tuple[str, str, object]] = []
         for index, item in enumerate(items):
-            if not isinstance(item, dict) or item.get("kind") not in CHANGE_KINDS or not isinstance(item.get("id"), str):
+            if not isinstance(item, dict) or item.get("kind") not in CHANGE_KINDS \
+                    or not isinstance(item.get("id"), str):
                 raise bad(f"changement {index} mal formé", f"change {index} malformed")
             seq = item.get("seq")
             if isinstance(seq, bool) or not isinstance(seq, int) or not cursor < seq <= next_cursor:
@@ -382,30 +408,9 @@ class SyncEngine:
                 continue
             reader = DocumentReader(data, f"{kind}[{index}]", PageRejected,
                                     "Page du serveur central refusée", "Page from the centre refused")
-            if kind == "category":
-                value = parse_category(reader)
-                category_ids.add(value.id)
-            elif kind == "concierge_service":
-                value = parse_service(reader)
-            elif kind == "offer":
-                value = parse_offer(reader, tiers, category_ids)
-            elif kind == "household":
-                value = parse_household(reader)
-            elif kind == "booking":
-                value = _parse_booking(reader)
-            elif kind == "concierge_request":
-                value = _parse_request(reader)
-            else:
-                value = parse_correspondent(reader)
-            if kind == "concierge_request":
-                entity = value.request_id
-            elif kind == "correspondent":
-                entity = value.staff_id
-            elif kind == "booking":
-                entity = item["id"]
-            else:
-                entity = getattr(value, "id", getattr(value, "household_id", item["id"]))
-            if entity != item["id"]:
+            how = CHANGE_KINDS[kind]
+            value = how.read(reader, reading)
+            if how.entity_id(value) != item["id"]:
                 raise bad(f"changement {index} dont les données sont celles d'une autre entité",
                           f"change {index} names another entity than its data")
             parsed.append((kind, item["id"], value))
@@ -417,38 +422,75 @@ class SyncEngine:
         return Page(parsed, next_cursor, more, tiers, epoch)
 
     def _apply_page(self, page: Page) -> None:
-        changes, next_cursor = page.changes, page.cursor
+        """The page's bulk in chunks, then the rest with the cursor. A chunk the store refuses (a session
+        moving between two offers of the page, in two chunks) is written again with the rest, together."""
         now = self.clock()
+        bulk = [change for change in page.changes if CHANGE_KINDS[change[0]].bulk]
+        rest = [change for change in page.changes if not CHANGE_KINDS[change[0]].bulk]
+        start = 0
+        while len(bulk) - start > WRITE_CHUNK:
+            try:
+                with transaction(self.db):
+                    _write_changes(self.db, bulk[start:start + WRITE_CHUNK], now)
+            except sqlite3.IntegrityError:
+                break
+            start += WRITE_CHUNK
         with transaction(self.db):
-            held = booking_store.unacknowledged_seats(self.db)
-            catalog_store.upsert_categories(self.db, [v for k, _, v in changes if k == "category" and v])
-            catalog_store.upsert_services(self.db, [v for k, _, v in changes if k == "concierge_service" and v])
-            catalog_store.upsert_offers(self.db, [v for k, _, v in changes if k == "offer" and v], now, held)
-            catalog_store.withdraw_offers(self.db, [i for k, i, v in changes if k == "offer" and v is None])
-            for kind, identifier, value in changes:
-                if kind == "household":
-                    if value is None:
-                        household_store.remove_household(self.db, identifier)
-                    else:
-                        household_store.upsert_household(self.db, value)
-                elif kind == "booking" and value is not None:
-                    row = self.db.execute(
-                        "SELECT o.id FROM sessions s JOIN offers o ON o.num = s.offer_num WHERE s.id = ?",
-                        [value["session_id"]],
-                    ).fetchone()
-                    booking_store.record_pulled_booking(self.db, value, row[0] if row else None, now)
-                elif kind == "concierge_request":
-                    if value is None:
-                        concierge_store.remove_request(self.db, identifier)
-                    else:
-                        concierge_store.record_pulled_request(self.db, value)
-                elif kind == "correspondent":
-                    if value is None:
-                        staff_store.remove_correspondent(self.db, identifier)
-                    else:
-                        staff_store.upsert_correspondent(self.db, value)
-            write_state(self.db, "sync_cursor", str(next_cursor))
+            _write_changes(self.db, bulk[start:] + rest, now)
+            write_state(self.db, "sync_cursor", str(page.cursor))
             write_state(self.db, "sync_epoch", page.epoch)
+
+
+def _write_changes(db: sqlite_utils.Database, changes: list[tuple[str, str, object]], now: datetime) -> None:
+    """Inside the caller's transaction: each kind's changes in page order, the kinds in CHANGE_KINDS' order
+    (a category before the offers in it, offers before the bookings of their sessions)."""
+    for kind, how in CHANGE_KINDS.items():
+        written = [(identifier, value) for k, identifier, value in changes if k == kind]
+        if written:
+            how.write(db, written, now)
+
+
+def _read_category(reader: DocumentReader, reading: PageReading) -> object:
+    category = parse_category(reader)
+    reading.category_ids.add(category.id)
+    return category
+
+
+def _write_offers(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
+    catalog_store.upsert_offers(db, [v for _, v in written if v], now, booking_store.unacknowledged_seats(db))
+    catalog_store.withdraw_offers(db, [i for i, v in written if v is None])
+
+
+def _write_households(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
+    for identifier, household in written:
+        if household is None:
+            household_store.remove_household(db, identifier)
+        else:
+            household_store.upsert_household(db, household)
+
+
+def _write_bookings(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
+    for _, booking in written:
+        if booking is not None:
+            row = db.execute("SELECT o.id FROM sessions s JOIN offers o ON o.num = s.offer_num WHERE s.id = ?",
+                             [booking["session_id"]]).fetchone()
+            booking_store.record_pulled_booking(db, booking, row[0] if row else None, now)
+
+
+def _write_requests(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
+    for identifier, request in written:
+        if request is None:
+            concierge_store.remove_request(db, identifier)
+        else:
+            concierge_store.record_pulled_request(db, request)
+
+
+def _write_correspondents(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
+    for identifier, person in written:
+        if person is None:
+            staff_store.remove_correspondent(db, identifier)
+        else:
+            staff_store.upsert_correspondent(db, person)
 
 
 def _wire(op: dict) -> dict:
@@ -508,7 +550,8 @@ def _parse_request(r: DocumentReader) -> ConciergeRequest:
         try:
             moments.append(datetime.strptime(r.text(key, 19, 19), "%Y-%m-%dT%H:%M:%S"))
         except ValueError:
-            raise r.fail(key, "doit être une date AAAA-MM-JJTHH:MM:SS", "must be a YYYY-MM-DDTHH:MM:SS moment") from None
+            raise r.fail(key, "doit être une date AAAA-MM-JJTHH:MM:SS",
+                         "must be a YYYY-MM-DDTHH:MM:SS moment") from None
     return ConciergeRequest(
         request_id=request_id,
         site_id=r.identifier("site_id"),
@@ -536,3 +579,19 @@ def _is_answer(value: object) -> bool:
     if isinstance(value, str):
         return len(value) <= 200
     return isinstance(value, list) and len(value) <= 30 and all(isinstance(v, str) and len(v) <= 40 for v in value)
+
+
+# Every kind of change the centre sends, in the order a page's changes are written.
+CHANGE_KINDS: dict[str, ChangeKind] = {
+    "category": ChangeKind(_read_category, lambda c: c.id,
+                           lambda db, w, now: catalog_store.upsert_categories(db, [v for _, v in w if v]), True),
+    "concierge_service": ChangeKind(lambda r, _: parse_service(r), lambda s: s.id,
+                                    lambda db, w, now: catalog_store.upsert_services(db, [v for _, v in w if v]), True),
+    "offer": ChangeKind(lambda r, page: parse_offer(r, page.tiers, page.category_ids), lambda o: o.id,
+                        _write_offers, True),
+    "household": ChangeKind(lambda r, _: parse_household(r), lambda h: h.household_id, _write_households, True),
+    "booking": ChangeKind(lambda r, _: _parse_booking(r), lambda b: b["booking_id"], _write_bookings, False),
+    "concierge_request": ChangeKind(lambda r, _: _parse_request(r), lambda q: q.request_id, _write_requests, False),
+    "correspondent": ChangeKind(lambda r, _: parse_correspondent(r), lambda c: c.staff_id, _write_correspondents,
+                                False),
+}

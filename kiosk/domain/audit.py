@@ -48,6 +48,7 @@ class Action(StrEnum):
     CONCIERGE_MOVE = "concierge.move"
     REPRINT = "voucher.reprint"
     SYNC_FORCED = "sync.forced"
+    HELP_TAKEN = "help.take"  # a call for help or a resume ticket, taken over
 
 
 @dataclass(frozen=True)

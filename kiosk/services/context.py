@@ -18,6 +18,7 @@ from kiosk.services.audit import AuditService
 from kiosk.services.booking import BookingService
 from kiosk.services.catalog import CatalogService
 from kiosk.services.concierge import ConciergeRequests
+from kiosk.services.help import HelpService
 from kiosk.services.identity import IdentityService
 from kiosk.services.staff import StaffAuthService
 from kiosk.services.sync_state import SyncStateService
@@ -39,6 +40,7 @@ class KioskServices:
     staff: StaffAuthService  # correspondents signing in and out
     concierge: ConciergeRequests  # concierge requests and the correspondents' queue
     sync_state: SyncStateService  # how sync stands, for correspondents
+    help: HelpService  # a person's call to a correspondent, or a code to finish later
     recovery: Recovery | None = None  # set when a corrupt database was rebuilt at this start
 
     def close(self) -> None:
@@ -86,5 +88,6 @@ def assemble_services(db: sqlite_utils.Database, config: KioskConfig, data_dir: 
         staff=staff,
         concierge=ConciergeRequests(db, config, data_dir, acts, clock),
         sync_state=SyncStateService(db, acts, audit),
+        help=HelpService(db, config, data_dir, acts, clock),
         recovery=recovery,
     )

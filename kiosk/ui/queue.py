@@ -1,8 +1,8 @@
 """The correspondents' concierge queue: filter by state and service, move requests along their
 lifecycle, find a request from its pickup ticket to hand it over, reprint a ticket.
 
-Every call goes through ConciergeRequests / AssistedService with the correspondent's
-session, which check it and write the audit entries. The buttons on a card are the
+Every call goes through ConciergeRequests / VoucherService with the correspondent as the actor,
+which check their session and write the audit entries. The buttons on a card are the
 moves the domain allows from the request's state (QueueItem.moves), so an illegal move
 is never offered; if the request changed meanwhile, the service refuses and its
 message is shown on the card.

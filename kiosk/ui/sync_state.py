@@ -1,7 +1,7 @@
 """How sync stands, for a correspondent: what waits to be sent, what the centre refused and
 why, the last success and the last failure; and a button to sync now.
 
-"Sync now" is recorded by AssistedService.request_sync, then wakes the window's sync
+"Sync now" is recorded by SyncStateService.request_sync, then wakes the window's sync
 worker, which runs the cycle on its own thread; the figures are read again when the
 worker reports. A kiosk not enrolled with the centre has no worker, and says so.
 """

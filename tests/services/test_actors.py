@@ -11,9 +11,11 @@ import pytest
 
 from kiosk.domain.audit import Action
 from kiosk.domain.concierge import RequestState
+from kiosk.domain.help import Place
 from kiosk.services.actor import BENEFICIARY, Actor, AuditNoteMissing
 from kiosk.services.booking import BookingService
 from kiosk.services.concierge import ConciergeRequests
+from kiosk.services.help import HelpService
 from kiosk.services.identity import IdentityService
 from kiosk.services.staff import StaffSessionExpired
 from kiosk.services.sync_state import SyncStateService
@@ -21,7 +23,7 @@ from kiosk.services.vouchers import VoucherService
 from kiosk.store.outbox import pending_operations
 from tests.factories import CLAIRE_CARD, LINA_BADGE, LINA_LOGIN, LINA_PASSWORD, LINA_PIN
 
-SERVICES = (IdentityService, BookingService, VoucherService, ConciergeRequests, SyncStateService)
+SERVICES = (IdentityService, BookingService, VoucherService, ConciergeRequests, SyncStateService, HelpService)
 
 Case = Callable[[object, object, object], Callable[[Actor], object]]
 
@@ -94,6 +96,11 @@ def request_sync(desk, who, staff):
     return lambda actor: desk.sync_state.request_sync(actor)
 
 
+def take_help(desk, who, staff):
+    ticket, _ = desk.help.ticket(Place("booking", "T1", "T1-S1"))
+    return lambda actor: desk.help.take(actor, ticket.code)
+
+
 USE_CASES: dict[str, tuple[Action, Case]] = {
     "IdentityService.identify": (Action.IDENTIFY, identify),
     "BookingService.book": (Action.BOOKING_CREATE, book),
@@ -105,11 +112,14 @@ USE_CASES: dict[str, tuple[Action, Case]] = {
     "ConciergeRequests.move": (Action.CONCIERGE_MOVE, move),
     "ConciergeRequests.hand_over": (Action.CONCIERGE_MOVE, hand_over),
     "SyncStateService.request_sync": (Action.SYNC_FORCED, request_sync),
+    "HelpService.take": (Action.HELP_TAKEN, take_help),
 }
 # The correspondents' own work: a person alone is asked to sign in (StaffSessionExpired), nothing is written.
-CORRESPONDENTS_ONLY = {"ConciergeRequests.move", "ConciergeRequests.hand_over", "SyncStateService.request_sync"}
+CORRESPONDENTS_ONLY = {"ConciergeRequests.move", "ConciergeRequests.hand_over", "SyncStateService.request_sync",
+                       "HelpService.take"}
 # Reading for a correspondent changes nothing and is not audited.
-READS = {"ConciergeRequests.queue", "ConciergeRequests.find_by_pickup", "SyncStateService.state"}
+READS = {"ConciergeRequests.queue", "ConciergeRequests.find_by_pickup", "SyncStateService.state",
+         "HelpService.open_requests"}
 
 
 def methods_taking_an_actor() -> set[str]:
@@ -158,8 +168,10 @@ def test_reads_for_a_correspondent_are_not_audited(desk, claire, lina):
     desk.concierge.queue(Actor(lina))
     desk.concierge.find_by_pickup(Actor(lina), request.short_code)
     desk.sync_state.state(Actor(lina))
+    desk.help.open_requests(Actor(lina))
     assert desk.audit.entries() == before
     for read in (lambda: desk.concierge.queue(BENEFICIARY), lambda: desk.sync_state.state(BENEFICIARY),
+                 lambda: desk.help.open_requests(BENEFICIARY),
                  lambda: desk.concierge.find_by_pickup(BENEFICIARY, request.short_code)):
         with pytest.raises(StaffSessionExpired):
             read()

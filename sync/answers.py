@@ -9,13 +9,11 @@ that does not match refuses the whole answer; nothing of it is written.
 
 from __future__ import annotations
 
-from kiosk.domain.booking import BookingState
-from kiosk.domain.concierge import RequestState
-from sync.client import CentralError
+from pydantic import TypeAdapter, ValidationError
 
-MAX_REASON_CHARS = 400
-BOOKING_STATES = frozenset(s.value for s in BookingState)
-REQUEST_STATES = frozenset(s.value for s in RequestState)
+from sync.client import CentralError
+from sync.wire import AuditAck, OperationResult
+
 # The result object an applied operation of each kind carries, and the payload field it must name.
 SETTLES = {
     "booking.create": ("booking", "booking_id"),
@@ -24,7 +22,8 @@ SETTLES = {
     "concierge.transition": ("concierge_request", "request_id"),
     "audit.append": ("audit", None),
 }
-RESULT_OBJECTS = frozenset(name for name, _ in SETTLES.values())
+RESULT_OBJECTS = ("booking", "concierge_request", "audit")
+RESULTS = TypeAdapter(list[OperationResult])
 
 
 class AnswerRefused(CentralError):
@@ -40,47 +39,34 @@ class AnswerRefused(CentralError):
 
 
 def check_results(batch: list[dict], results: object) -> None:
-    """Raise AnswerRefused unless `results` answers `batch` one for one, each result its own operation's."""
+    """Raise AnswerRefused unless `results` answers `batch` one for one, each result its own operation's:
+    each one of the wire format's OperationResult (sync/wire.py), read strictly, then matched."""
     if not isinstance(results, list) or len(results) != len(batch):
         raise AnswerRefused("not one result per operation")
-    for index, (op, result) in enumerate(zip(batch, results)):
-        if not isinstance(result, dict) or not isinstance(result.get("op_id"), str) \
-                or result["op_id"].lower() != op["op_id"].lower():
+    try:
+        answers = RESULTS.validate_python(results, strict=True)
+    except ValidationError as error:
+        raise AnswerRefused(f"result {error.errors()[0]['loc'][0]}: malformed") from None
+    for index, (op, result) in enumerate(zip(batch, answers)):
+        if result.op_id.lower() != op["op_id"].lower():
             raise AnswerRefused(f"result {index} names another operation")
-        present = RESULT_OBJECTS & result.keys()
-        if result.get("outcome") == "rejected":
-            if present or not is_reason(result.get("reason")):
+        settled = {name: getattr(result, name) for name in RESULT_OBJECTS if getattr(result, name) is not None}
+        if result.outcome == "rejected":
+            if settled or result.reason is None:
                 raise AnswerRefused(f"result {index}: malformed rejection")
             continue
-        if result.get("outcome") != "applied":
-            raise AnswerRefused(f"result {index}: unknown outcome")
         name, field = SETTLES.get(op["kind"], (None, None))
-        if present != {name}:
+        if set(settled) != {name}:
             raise AnswerRefused(f"result {index} does not settle a {op['kind']}")
-        settled = result[name]
-        if not isinstance(settled, dict):
-            raise AnswerRefused(f"result {index}: malformed {name}")
         if name == "audit":
-            _check_audit(index, op["payload"], settled)
-            continue
-        if settled.get(field) != op["payload"][field]:
+            _check_audit(index, op["payload"], result.audit)
+        elif getattr(settled[name], field) != op["payload"][field]:
             raise AnswerRefused(f"result {index} names another {name}")
-        states = BOOKING_STATES if name == "booking" else REQUEST_STATES
-        if settled.get("state") not in states or not is_reason(settled.get("reason"), allow_none=True):
-            raise AnswerRefused(f"result {index}: malformed {name}")
 
 
-def _check_audit(index: int, payload: dict, ack: dict) -> None:
+def _check_audit(index: int, payload: dict, ack: AuditAck) -> None:
     """The acknowledgement must be of this chain, through one of the entries sent, with that entry's hash."""
     sent = {entry["seq"]: entry for entry in payload.get("entries", [])}
-    through = ack.get("through_seq")
-    if isinstance(through, bool) or not isinstance(through, int) or through not in sent \
-            or ack.get("chain") != sent[through]["chain"] or ack.get("through_hash") != sent[through]["hash"]:
+    entry = sent.get(ack.through_seq)
+    if entry is None or ack.chain != entry["chain"] or ack.through_hash != entry["hash"]:
         raise AnswerRefused(f"result {index}: acknowledgement of entries not sent")
-
-
-def is_reason(reason: object, allow_none: bool = False) -> bool:
-    if reason is None:
-        return allow_none
-    return isinstance(reason, dict) and all(
-        isinstance(reason.get(k), str) and len(reason[k]) <= MAX_REASON_CHARS for k in ("code", "fr", "en"))

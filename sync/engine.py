@@ -37,13 +37,14 @@ import json
 import logging
 import re
 import sqlite3
-import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 import sqlite_utils
+from pydantic import BaseModel, ValidationError
 
 from kiosk.domain.booking import BookingState
 from kiosk.domain.catalog import parse_category, parse_offer, parse_service
@@ -61,13 +62,15 @@ from kiosk.store import outbox
 from kiosk.store import staff as staff_store
 from kiosk.store.database import checkpoint, transaction
 from kiosk.store.state import read_state, write_state
-from sync.answers import check_results, is_reason
+from sync.answers import check_results
 from sync.backoff import retry_delay
 from sync.client import CentralClient, CentralError, CredentialRefused, RequestRefused, TransientError
 from sync.heartbeat import KioskProbe, error_code, heartbeat
 from sync.page_checks import first_problem
+from sync.wire import BookingData, ConciergeRequestData
 
 log = logging.getLogger(__name__)
+WireModel = TypeVar("WireModel", bound=BaseModel)
 
 PUSH_BATCH = 500
 PULL_PAGE = 1000  # the most the centre gives in one page: half the round trips and commits
@@ -525,88 +528,36 @@ def _wire(op: dict) -> dict:
     return {"op_id": op["op_id"], "kind": op["kind"], "created_at": op["created_at"], "payload": op["payload"]}
 
 
-def _parse_booking(r: DocumentReader) -> dict:
-    booking_id = r.text("booking_id", 36, 36)
+def _validated(model: type[WireModel], r: DocumentReader) -> WireModel:
+    """The change's data read by the wire format's model, strictly; a problem names the first field at fault."""
     try:
-        uuid.UUID(booking_id)
-    except ValueError:
-        raise r.fail("booking_id", "n'est pas un identifiant valable", "is not a valid id") from None
-    participants = r.value.get("participants")
-    if not isinstance(participants, list) or not 1 <= len(participants) <= 99 or \
-            not all(isinstance(p, str) and 0 < len(p) <= 40 for p in participants):
-        raise r.fail("participants", "est malformé", "is malformed")
-    reason = r.value.get("reason")
-    if reason is not None and not (isinstance(reason, dict) and all(
-            isinstance(reason.get(k), str) and len(reason[k]) <= 400 for k in ("fr", "en"))):
-        raise r.fail("reason", "est malformé", "is malformed")
-    return {
-        "booking_id": booking_id,
-        "session_id": r.identifier("session_id"),
-        "household_id": r.identifier("household_id"),
-        "participants": participants,
-        "state": r.choice("state", [s.value for s in BookingState]),
-        "total_cents": r.integer("total_cents", 0, 100_000_000),
-        "reason": reason,
-    }
+        return model.model_validate(r.value, strict=True)
+    except ValidationError as error:
+        where = ".".join(str(part) for part in error.errors()[0]["loc"]) or "data"
+        raise r.fail(where, "est malformé", "is malformed") from None
+
+
+def _parse_booking(r: DocumentReader) -> dict:
+    return _validated(BookingData, r).model_dump()
 
 
 def _parse_request(r: DocumentReader) -> ConciergeRequest:
-    """A concierge request of this site as the centre sends it (answers kept as plain JSON values, bounded)."""
-    request_id = r.text("request_id", 36, 36)
+    """A concierge request of this site as the centre sends it."""
+    data = _validated(ConciergeRequestData, r)
     try:
-        uuid.UUID(request_id)
+        collect_on = date.fromisoformat(data.collect_on) if data.collect_on else None
+        created_at, updated_at = (datetime.strptime(m, "%Y-%m-%dT%H:%M:%S") for m in (data.created_at,
+                                                                                     data.updated_at))
     except ValueError:
-        raise r.fail("request_id", "n'est pas un identifiant valable", "is not a valid id") from None
-    answers = r.value.get("answers")
-    if not isinstance(answers, dict) or len(answers) > 20 or not all(
-            isinstance(k, str) and len(k) <= 40 and _is_answer(v) for k, v in answers.items()):
-        raise r.fail("answers", "est malformé", "is malformed")
-    reason = r.value.get("reason")
-    if reason is not None and not is_reason(reason):
-        raise r.fail("reason", "est malformé", "is malformed")
-    collect_on = r.value.get("collect_on")
-    if collect_on is not None:
-        collect_on = r.day("collect_on")
-    estimate = r.value.get("estimate_cents")
-    if estimate is not None:
-        estimate = r.integer("estimate_cents", 0, 100_000_000)
-    created_by = r.value.get("created_by")
-    if created_by is not None:
-        created_by = r.identifier("created_by")
-    moments = []
-    for key in ("created_at", "updated_at"):
-        try:
-            moments.append(datetime.strptime(r.text(key, 19, 19), "%Y-%m-%dT%H:%M:%S"))
-        except ValueError:
-            raise r.fail(key, "doit être une date AAAA-MM-JJTHH:MM:SS",
-                         "must be a YYYY-MM-DDTHH:MM:SS moment") from None
+        raise r.fail("created_at", "n'est pas une date valable", "is not a valid date") from None
+    reason = data.reason
     return ConciergeRequest(
-        request_id=request_id,
-        site_id=r.identifier("site_id"),
-        service_id=r.slug("service_id"),
-        household_id=r.identifier("household_id"),
-        person_id=r.identifier("person_id"),
-        answers=answers,
-        quantity=r.integer("quantity", 1, 1000),
-        estimate_cents=estimate,
-        collect_on=collect_on,
-        note=r.text("note", 0, 200),
-        state=RequestState(r.choice("state", [s.value for s in RequestState])),
-        created_at=moments[0],
-        updated_at=moments[1],
-        created_by=created_by,
-        reason=StateReason(reason["code"], reason["fr"], reason["en"]) if reason else None,
+        request_id=data.request_id, site_id=data.site_id, service_id=data.service_id,
+        household_id=data.household_id, person_id=data.person_id, answers=data.answers, quantity=data.quantity,
+        estimate_cents=data.estimate_cents, collect_on=collect_on, note=data.note,
+        state=RequestState(data.state), created_at=created_at, updated_at=updated_at, created_by=data.created_by,
+        reason=StateReason(reason.code, reason.fr, reason.en) if reason else None,
     )
-
-
-def _is_answer(value: object) -> bool:
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, int):
-        return 0 <= value <= 100_000
-    if isinstance(value, str):
-        return len(value) <= 200
-    return isinstance(value, list) and len(value) <= 30 and all(isinstance(v, str) and len(v) <= 40 for v in value)
 
 
 # Every kind of change the centre sends, in the order a page's changes are written.

@@ -23,7 +23,7 @@ from sync.server import auth, changes, fleet, fleet_page, operations, voucher_ke
 from sync.server.clock import Clock, fmt, local_now
 from sync.server.db import Database
 from sync.server.metrics import Metrics, RequestMetrics
-from sync.server.models import (
+from sync.wire import (
     MAX_HEARTBEAT_BYTES, MAX_OPERATIONS, AuditAppendPayload, BookingCancelPayload, BookingCreatePayload, ChangesPage,
     ConciergeCreatePayload, ConciergeTransitionPayload, EnrollRequest, EnrollResponse, ErrorResponse, Health,
     Heartbeat, HeartbeatRecorded, Me, OperationsRequest, OperationsResponse, VoucherKeyRegistered, VoucherKeyRequest,

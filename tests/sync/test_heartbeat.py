@@ -14,7 +14,7 @@ from kiosk.store.database import schema_version, transaction
 from kiosk.store.state import write_state
 from sync.client import RequestRefused, TransientError
 from sync.heartbeat import KioskProbe, error_code, heartbeat
-from sync.server.models import Heartbeat
+from sync.wire import Heartbeat
 from tests.factories import NOW, holder, households_document
 
 

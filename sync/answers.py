@@ -9,13 +9,15 @@ that does not match refuses the whole answer; nothing of it is written.
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import TypeAdapter, ValidationError
 
 from sync.client import CentralError
 from sync.wire import AuditAck, OperationResult
 
 # The result object an applied operation of each kind carries, and the payload field it must name.
-SETTLES = {
+SETTLES: dict[str, tuple[str, str | None]] = {
     "booking.create": ("booking", "booking_id"),
     "booking.cancel": ("booking", "booking_id"),
     "concierge.create": ("concierge_request", "request_id"),
@@ -38,7 +40,7 @@ class AnswerRefused(CentralError):
         self.what = what
 
 
-def check_results(batch: list[dict], results: object) -> None:
+def check_results(batch: list[dict[str, Any]], results: object) -> None:
     """Raise AnswerRefused unless `results` answers `batch` one for one, each result its own operation's:
     each one of the wire format's OperationResult (sync/wire.py), read strictly, then matched."""
     if not isinstance(results, list) or len(results) != len(batch):
@@ -55,16 +57,16 @@ def check_results(batch: list[dict], results: object) -> None:
             if settled or result.reason is None:
                 raise AnswerRefused(f"result {index}: malformed rejection")
             continue
-        name, field = SETTLES.get(op["kind"], (None, None))
+        name, field = SETTLES.get(op["kind"], ("", None))
         if set(settled) != {name}:
             raise AnswerRefused(f"result {index} does not settle a {op['kind']}")
-        if name == "audit":
+        if result.audit is not None:
             _check_audit(index, op["payload"], result.audit)
-        elif getattr(settled[name], field) != op["payload"][field]:
+        elif field is not None and getattr(settled[name], field) != op["payload"][field]:
             raise AnswerRefused(f"result {index} names another {name}")
 
 
-def _check_audit(index: int, payload: dict, ack: AuditAck) -> None:
+def _check_audit(index: int, payload: dict[str, Any], ack: AuditAck) -> None:
     """The acknowledgement must be of this chain, through one of the entries sent, with that entry's hash."""
     sent = {entry["seq"]: entry for entry in payload.get("entries", [])}
     entry = sent.get(ack.through_seq)

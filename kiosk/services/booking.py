@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import sqlite_utils
@@ -70,8 +70,8 @@ class BookingService:
         with self._acts.write(actor, Action.BOOKING_CREATE) as audit:
             now = self._clock()
             offer, session = self._offer_and_session(offer_id, session_id)
-            participants = [household.member(pid) for pid in participant_ids]
-            if any(p is None for p in participants):
+            participants = [p for p in (household.member(pid) for pid in participant_ids) if p is not None]
+            if len(participants) != len(participant_ids):
                 raise BookingRefused("Une personne choisie ne fait pas partie du foyer.",
                                      "A chosen person is not a member of the household.")
             quote = quote_booking(offer, session, household, participants,
@@ -106,7 +106,7 @@ class BookingService:
             booking_store.mark_cancelled(self._db, booking_id)
             enqueue(self._db, "booking.cancel", {"booking_id": booking_id}, now)
             audit.say(who.person.person_id, booking_id, {"offer_id": booking.offer_id})
-        return booking_store.load_booking(self._db, booking_id)
+        return replace(booking, state=BookingState.CANCELLED, holds_site_seats=False)
 
     def take_news(self, household: Household) -> list[BookingNews]:
         """The centre's decisions on the household's bookings since the person was last told;

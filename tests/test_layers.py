@@ -19,7 +19,7 @@ def inner_modules() -> list[str]:
         names += [f"{package}.{m.name}" for m in pkgutil.iter_modules([str(path)])]
     # The sync engine, its client and commands run without Qt; only sync/worker.py is the thin Qt side.
     return names + ["kiosk.config", "kiosk.i18n", "kiosk.errors", "sync.engine", "sync.client", "sync.backoff",
-                    "sync.credential", "sync.cli"]
+                    "sync.credential", "sync.cli", "sync.enrolment", "sync.wire", "sync.answers"]
 
 
 def test_domain_store_and_services_do_not_import_qt():

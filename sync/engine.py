@@ -79,7 +79,7 @@ MAX_PAGES_PER_CYCLE = 400
 MAX_CURSOR = 2 ** 63 - 1  # the largest seq a SQLite centre can issue
 EPOCH = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 STUCK_AFTER = 3  # failures of one page before it is reported as stuck and its pull held back
-WRITE_CHUNK = 50  # bulk changes per write transaction of a pulled page
+WRITE_CHUNK = 200  # bulk changes per write transaction of a pulled page
 
 
 class PageRejected(KioskError):

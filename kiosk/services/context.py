@@ -12,7 +12,13 @@ import sqlite_utils
 
 from kiosk.config import KioskConfig, prepare_data_dir
 from kiosk.demo import DEMO_CATALOG, DEMO_HOUSEHOLDS, DEMO_STAFF
-from kiosk.demo.seeding import seed_demo_catalog, seed_demo_households, seed_demo_requests, seed_demo_staff
+from kiosk.demo.seeding import (
+    seed_demo_catalog,
+    seed_demo_households,
+    seed_demo_photos,
+    seed_demo_requests,
+    seed_demo_staff,
+)
 from kiosk.services.actor import Acts
 from kiosk.services.audit import AuditService
 from kiosk.services.booking import BookingService
@@ -24,6 +30,7 @@ from kiosk.services.staff import StaffAuthService
 from kiosk.services.sync_state import SyncStateService
 from kiosk.services.vouchers import VoucherService
 from kiosk.store.database import DATABASE_FILE
+from kiosk.store.photos import PhotoStore
 from kiosk.store.recovery import Recovery, open_kiosk_database
 
 
@@ -59,10 +66,11 @@ def open_services(
     prepare_data_dir(data_dir)
     # Checked first: a corrupt file is set aside and rebuilt, its unsent operations carried over.
     db, recovery = open_kiosk_database(data_dir / DATABASE_FILE, clock)
-    catalog = CatalogService(db, clock)
+    catalog = CatalogService(db, clock, PhotoStore(db, data_dir))
     if demo and catalog.offer_count() == 0:
         seed_demo_catalog(db, demo_catalog, clock())
         seed_demo_households(db, demo_households)
+        seed_demo_photos(db, data_dir)
     if demo:
         seed_demo_staff(db, demo_staff)
         seed_demo_requests(db, config.site.id, clock())
@@ -80,7 +88,7 @@ def assemble_services(db: sqlite_utils.Database, config: KioskConfig, data_dir: 
         config=config,
         data_dir=data_dir,
         db=db,
-        catalog=CatalogService(db, clock),
+        catalog=CatalogService(db, clock, PhotoStore(db, data_dir)),
         identity=IdentityService(db, acts, clock),
         bookings=BookingService(db, acts, clock),
         vouchers=VoucherService(db, config, data_dir, acts, clock),

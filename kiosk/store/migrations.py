@@ -302,6 +302,15 @@ MIGRATION_7_HELP_REQUESTS = [
     "CREATE INDEX help_requests_open ON help_requests (expires_at) WHERE closed_at IS NULL",
 ]
 
+# What to bring (printed on the voucher), and the offer's photo: the SHA-256 of its file, fetched from
+# the centre into the photo cache (sync/photos.py), and its credit.
+MIGRATION_8_BRING_AND_PHOTO = [
+    "ALTER TABLE offers ADD COLUMN bring TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE offers ADD COLUMN photo_sha256 TEXT",
+    "ALTER TABLE offers ADD COLUMN photo_credit TEXT",
+    "CREATE INDEX offers_by_photo ON offers (photo_sha256) WHERE photo_sha256 IS NOT NULL",
+]
+
 MIGRATIONS: list[list[str]] = [
     MIGRATION_1_CATALOG_AND_OUTBOX,
     MIGRATION_2_HOUSEHOLDS_AND_BOOKINGS,
@@ -310,4 +319,5 @@ MIGRATIONS: list[list[str]] = [
     MIGRATION_5_PRICES_IN_THE_OFFER,
     MIGRATION_6_BOOKING_NEWS,
     MIGRATION_7_HELP_REQUESTS,
+    MIGRATION_8_BRING_AND_PHOTO,
 ]

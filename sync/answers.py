@@ -9,11 +9,10 @@ that does not match refuses the whole answer; nothing of it is written.
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import TypeAdapter, ValidationError
 
-from sync.client import CentralError
+from kiosk.i18n import Text
+from sync.client import CentralError, JsonObject
 from sync.wire import AuditAck, OperationResult
 
 # The result object an applied operation of each kind carries, and the payload field it must name.
@@ -32,15 +31,11 @@ class AnswerRefused(CentralError):
     """The centre's answer to a push does not match what was sent; nothing of it was applied."""
 
     def __init__(self, what: str):
-        super().__init__(f"push answer refused: {what}",
-                         "Réponse du serveur central à un envoi refusée (elle ne correspond pas aux opérations "
-                         "envoyées) ; rien n'a été appliqué, l'envoi sera refait.",
-                         "The central server's answer to a push was refused (it does not match the operations "
-                         "sent); nothing was applied, the push will be made again.")
+        super().__init__(f"push answer refused: {what}", Text("error.central.push_answer_refused"))
         self.what = what
 
 
-def check_results(batch: list[dict[str, Any]], results: object) -> None:
+def check_results(batch: list[JsonObject], results: object) -> None:
     """Raise AnswerRefused unless `results` answers `batch` one for one, each result its own operation's:
     each one of the wire format's OperationResult (sync/wire.py), read strictly, then matched."""
     if not isinstance(results, list) or len(results) != len(batch):
@@ -66,7 +61,7 @@ def check_results(batch: list[dict[str, Any]], results: object) -> None:
             raise AnswerRefused(f"result {index} names another {name}")
 
 
-def _check_audit(index: int, payload: dict[str, Any], ack: AuditAck) -> None:
+def _check_audit(index: int, payload: JsonObject, ack: AuditAck) -> None:
     """The acknowledgement must be of this chain, through one of the entries sent, with that entry's hash."""
     sent = {entry["seq"]: entry for entry in payload.get("entries", [])}
     entry = sent.get(ack.through_seq)

@@ -53,6 +53,7 @@ from kiosk.domain.document import DocumentReader
 from kiosk.domain.household import parse_household
 from kiosk.domain.staff import parse_correspondent
 from kiosk.errors import KioskError
+from kiosk.i18n import Text
 from kiosk.store import audit as audit_store
 from kiosk.store import bookings as booking_store
 from kiosk.store import catalog as catalog_store
@@ -66,8 +67,8 @@ from sync.answers import check_results
 from sync.backoff import retry_delay
 from sync.client import CentralClient, CentralError, CredentialRefused, RequestRefused, TransientError
 from sync.heartbeat import KioskProbe, error_code, heartbeat
-from sync.photos import PhotoFetcher
 from sync.page_checks import first_problem
+from sync.photos import PhotoFetcher
 from sync.wire import BookingData, ConciergeRequestData
 
 log = logging.getLogger(__name__)
@@ -181,14 +182,15 @@ class SyncEngine:
             return
         try:
             fetched = self.photos.refresh(self.client)
-        except Exception as error:  # a disk full, a store busy: photos wait, the cycle's work stands
+        except Exception as error:  # noqa: BLE001 - a disk full, a store busy: photos wait, the cycle's work stands
             log.warning("photos not refreshed (%s)", type(error).__name__)
             return
         report.photos = fetched.fetched
 
     def _record_failure(self, error: Exception) -> None:
-        self._record_problem(error_code(error), getattr(error, "fr", "") or "La synchronisation a échoué.",
-                             getattr(error, "en", "") or f"Sync failed ({type(error).__name__}).")
+        said = error if isinstance(error, KioskError | CentralError) else \
+            Text("error.sync.failed", kind=type(error).__name__)
+        self._record_problem(error_code(error), said.message("fr"), said.message("en"))
 
     def _record_problem(self, code: str, fr: str, en: str) -> None:
         """Keep the last failure's reason for the correspondents' screen, and its code for the heartbeat
@@ -198,7 +200,7 @@ class SyncEngine:
                 write_state(self.db, "sync_last_error", json.dumps(
                     {"at": self.clock().isoformat(timespec="seconds"), "code": code, "fr": fr, "en": en},
                     ensure_ascii=False))
-        except Exception:  # noqa: BLE001 - recording the failure must not hide the failure itself
+        except Exception:
             log.exception("could not record the sync failure")
 
     def send_heartbeat(self, report: CycleReport) -> None:
@@ -351,13 +353,13 @@ class SyncEngine:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as fetcher:
             in_flight = fetcher.submit(self.client.changes, cursor, self.pull_page)
             for pages_left in range(MAX_PAGES_PER_CYCLE - 1, -1, -1):
-                page = self._checked(lambda: self._validate_page(in_flight.result(), cursor), cursor)
+                page = self._checked(lambda: self._validate_page(in_flight.result(), cursor), cursor)  # noqa: B023
                 if epoch is not None and page.epoch != epoch:
                     raise _FeedRestarted()
                 epoch = page.epoch
                 if page.more and pages_left:
                     in_flight = fetcher.submit(self.client.changes, page.cursor, self.pull_page)
-                self._checked(lambda: self._apply_page(page), cursor)
+                self._checked(lambda: self._apply_page(page), cursor)  # noqa: B023 (called at once)
                 # Here, between the page's transactions: a screen's commit never inherits a large log to copy.
                 checkpoint(self.db)
                 self._clear_page_trouble()
@@ -380,8 +382,7 @@ class SyncEngine:
             # Validation should have caught it; the page's transaction was rolled back whole.
             log.error("a pulled page could not be written (integrity)")
             raise self._page_failed(cursor, PageRejected(
-                "Page du serveur central refusée : la base de la borne ne peut pas l'enregistrer.",
-                "Page from the centre refused: the kiosk's database cannot store it.")) from None
+                "error.sync.engine.page_from_centre_refused")) from None
         return result
 
     def _clear_page_trouble(self) -> None:
@@ -400,72 +401,64 @@ class SyncEngine:
             trouble = None
         failures = trouble["failures"] + 1 if trouble else 1
         now = self.clock()
-        fr, en = refused.fr, refused.en
         if failures >= STUCK_AFTER:
-            fr = (f"La même page du serveur central a été refusée {failures} fois ; la borne ne reçoit plus les "
-                  f"mises à jour du centre, mais continue d'envoyer ses opérations. Prévenez l'informatique. ({fr})")
-            en = (f"The same page from the centre was refused {failures} times; the kiosk no longer receives the "
-                  f"centre's updates, but still sends its operations. Tell IT. ({en})")
+            refused = PageRejected("error.sync.engine.page_stuck", failures=failures, problem=refused)
+        fr, en = refused.fr, refused.en
         next_try = now + timedelta(seconds=retry_delay(failures)) if failures >= STUCK_AFTER else now
         with transaction(self.db):
             write_state(self.db, "sync_page_trouble", json.dumps(
                 {"cursor": cursor, "failures": failures, "stuck": failures >= STUCK_AFTER,
                  "since": (trouble or {}).get("since", now.isoformat()),
                  "next_try": next_try.isoformat(), "fr": fr, "en": en}, ensure_ascii=False))
-        return PageRejected(fr, en)
+        return refused
 
     def _validate_page(self, page: dict, cursor: int) -> Page:
-        def bad(fr: str, en: str) -> PageRejected:
-            log.error("pulled page refused: %s", en)
-            return PageRejected(f"Page du serveur central refusée : {fr}.", f"Page from the centre refused: {en}.")
+        def bad(problem: str, **values: object) -> PageRejected:
+            refused = PageRejected("error.sync.engine.page_refused", what=Text(problem, **values))
+            log.error("pulled page refused: %s", refused.en)
+            return refused
 
         items, next_cursor, more = page.get("changes"), page.get("cursor"), page.get("more")
         tiers, epoch = page.get("price_tiers", 7), page.get("epoch")
         if not isinstance(items, list) or not isinstance(more, bool) or isinstance(next_cursor, bool) \
                 or not isinstance(next_cursor, int) or isinstance(tiers, bool) or not isinstance(tiers, int):
-            raise bad("enveloppe mal formée", "malformed envelope")
+            raise bad("sync.page.malformed_envelope")
         if not isinstance(epoch, str) or not EPOCH.match(epoch):
-            raise bad("pas d'époque de flux valable", "no valid feed epoch")
+            raise bad("sync.page.no_epoch")
         if not 1 <= tiers <= 20:
-            raise bad("nombre de tranches de prix hors limites", "price tiers out of range")
+            raise bad("sync.page.tiers_out_of_range")
         if not 0 <= next_cursor <= MAX_CURSOR:
-            raise bad("curseur hors limites", "cursor out of range")
+            raise bad("sync.page.cursor_out_of_range")
         if len(items) > self.pull_page:
-            raise bad("plus de changements que demandé", "more changes than asked for")
+            raise bad("sync.page.too_many_changes")
         if next_cursor < cursor:
-            raise bad("curseur qui recule", "cursor going backwards")
+            raise bad("sync.page.cursor_backwards")
         if more and not items:
-            raise bad("page vide qui en annonce d'autres", "an empty page announcing more")
+            raise bad("sync.page.empty_announcing_more")
         if more and (not isinstance(items[-1], dict) or items[-1].get("seq") != next_cursor):
-            raise bad("curseur au-delà du dernier changement d'une page qui en annonce d'autres",
-                      "a cursor past the last change of a page announcing more")
+            raise bad("sync.page.cursor_past_last_change")
         reading = PageReading(tiers, {c.id for c in catalog_store.list_categories(self.db)})
         parsed: list[tuple[str, str, object]] = []
         for index, item in enumerate(items):
             if not isinstance(item, dict) or item.get("kind") not in CHANGE_KINDS \
                     or not isinstance(item.get("id"), str):
-                raise bad(f"changement {index} mal formé", f"change {index} malformed")
+                raise bad("sync.page.change_malformed", index=index)
             seq = item.get("seq")
             if isinstance(seq, bool) or not isinstance(seq, int) or not cursor < seq <= next_cursor:
-                raise bad(f"changement {index} hors de la séquence de la page",
-                          f"change {index} out of the page's sequence")
+                raise bad("sync.page.change_out_of_sequence", index=index)
             kind, data = item["kind"], item.get("data")
             if data is None:
                 parsed.append((kind, item["id"], None))
                 continue
-            reader = DocumentReader(data, f"{kind}[{index}]", PageRejected,
-                                    "Page du serveur central refusée", "Page from the centre refused")
+            reader = DocumentReader(data, f"{kind}[{index}]", PageRejected, "error.document.refused.page")
             how = CHANGE_KINDS[kind]
             value = how.read(reader, reading)
             if how.entity_id(value) != item["id"]:
-                raise bad(f"changement {index} dont les données sont celles d'une autre entité",
-                          f"change {index} names another entity than its data")
+                raise bad("sync.page.change_names_another_entity", index=index)
             parsed.append((kind, item["id"], value))
         problem = first_problem(self.db, parsed)
         if problem:
-            log.error("pulled page refused: %s", problem[1])
-            raise PageRejected(f"Page du serveur central refusée : {problem[0]}.",
-                               f"Page from the centre refused: {problem[1]}.")
+            raise bad(problem.key, **problem.values)
         return Page(parsed, next_cursor, more, tiers, epoch)
 
     def _apply_page(self, page: Page) -> None:
@@ -550,10 +543,10 @@ def _validated(model: type[WireModel], r: DocumentReader) -> WireModel:
         return model.model_validate(r.value, strict=True)
     except ValidationError as error:
         where = ".".join(str(part) for part in error.errors()[0]["loc"]) or "data"
-        raise r.fail(where, "est malformé", "is malformed") from None
+        raise r.fail(where, "error.document.malformed") from None
 
 
-def _parse_booking(r: DocumentReader) -> dict:
+def _parse_booking(r: DocumentReader) -> dict[str, object]:
     return _validated(BookingData, r).model_dump()
 
 
@@ -565,7 +558,7 @@ def _parse_request(r: DocumentReader) -> ConciergeRequest:
         created_at, updated_at = (datetime.strptime(m, "%Y-%m-%dT%H:%M:%S") for m in (data.created_at,
                                                                                      data.updated_at))
     except ValueError:
-        raise r.fail("created_at", "n'est pas une date valable", "is not a valid date") from None
+        raise r.fail("created_at", "error.document.must_yyyy_mm_ddthh_2") from None
     reason = data.reason
     return ConciergeRequest(
         request_id=data.request_id, site_id=data.site_id, service_id=data.service_id,

@@ -27,6 +27,7 @@ from kiosk.domain.booking import (
 )
 from kiosk.domain.catalog import Offer, Session
 from kiosk.domain.household import Household
+from kiosk.i18n import Said
 from kiosk.services.actor import Actor, Acts
 from kiosk.services.identity import Identified
 from kiosk.store import bookings as booking_store
@@ -55,8 +56,7 @@ class BookingService:
 
     def quote(self, offer_id: str, session_id: str, household: Household, participant_ids: list[str],
               waitlist: bool = False) -> Quote:
-        offer, session = self._offer_and_session(offer_id, session_id, "Cette date n'est plus proposée.",
-                                                 "This date is no longer offered.")
+        offer, session = self._offer_and_session(offer_id, session_id, "error.booking.date_longer_offered")
         participants = [household.member(pid) for pid in participant_ids]
         return quote_booking(offer, session, household, [p for p in participants if p],
                              booking_store.booked_person_ids(self._db, session_id), self._clock(), waitlist)
@@ -72,13 +72,12 @@ class BookingService:
             offer, session = self._offer_and_session(offer_id, session_id)
             participants = [p for p in (household.member(pid) for pid in participant_ids) if p is not None]
             if len(participants) != len(participant_ids):
-                raise BookingRefused("Une personne choisie ne fait pas partie du foyer.",
-                                     "A chosen person is not a member of the household.")
+                raise BookingRefused("error.bookings.chosen_person_member_household")
             quote = quote_booking(offer, session, household, participants,
                                   booking_store.booked_person_ids(self._db, session_id), now, waitlist)
             # Cannot fail under the write lock; never overbook if it somehow does.
             if quote.holds_site_seats and not booking_store.take_site_seats(self._db, session_id, len(participants)):
-                raise BookingRefused("Ces places viennent d'être prises.", "These places have just been taken.")
+                raise BookingRefused("error.bookings.these_places_have_just")
             booking = Booking(
                 booking_id=str(uuid.uuid4()), offer_id=offer_id, session_id=session_id,
                 household_id=household.household_id, participants=tuple(participant_ids), tier=household.tier,
@@ -98,7 +97,7 @@ class BookingService:
             now = self._clock()
             booking = booking_store.load_booking(self._db, booking_id)
             if booking is None or booking.household_id != who.household.household_id:
-                raise BookingRefused("Cette réservation est introuvable.", "This booking cannot be found.")
+                raise BookingRefused("error.bookings.booking_found")
             offer, session = self._offer_and_session(booking.offer_id, booking.session_id)
             check_cancellation(booking, offer, session, now)
             if booking.holds_site_seats:
@@ -117,9 +116,10 @@ class BookingService:
         news = []
         for booking in decided:
             offer = load_offer(self._db, booking.offer_id)
-            fr, en = decision_message(booking.state, offer.title if offer else "?", booking.reason_fr,
-                                      booking.reason_en)
-            news.append(BookingNews(booking, booking.state == BookingState.CONFIRMED, fr, en))
+            reason = Said(booking.reason_fr, booking.reason_en) if booking.reason_fr else None
+            told = decision_message(booking.state, offer.title if offer else "?", reason)
+            news.append(BookingNews(booking, booking.state == BookingState.CONFIRMED, told.message("fr"),
+                                    told.message("en")))
         return news
 
     def bookings(self, household: Household) -> list[Booking]:
@@ -128,15 +128,12 @@ class BookingService:
     def booking(self, booking_id: str) -> Booking | None:
         return booking_store.load_booking(self._db, booking_id)
 
-    def _offer_and_session(
-        self, offer_id: str, session_id: str,
-        fr: str = "Cette date n'est plus proposée. Revenez à l'offre pour en choisir une autre.",
-        en: str = "This date is no longer offered. Go back to the offer to choose another one.",
-    ) -> tuple[Offer, Session]:
+    def _offer_and_session(self, offer_id: str, session_id: str,
+                           message: str = "error.bookings.date_longer_offered_go") -> tuple[Offer, Session]:
         offer = load_offer(self._db, offer_id)
         session = offer.session(session_id) if offer else None
         if offer is None or session is None:
-            raise UnknownSession(fr, en)
+            raise UnknownSession(message)
         return offer, session
 
 

@@ -59,18 +59,11 @@ class IdentityService:
             return self._with_pin(card_input, pin)
         self._acts.check(actor)
         if person_present is not True or person_agrees is not True:
-            raise ConfirmationMissing(
-                "Confirmez que la personne est présente à vos côtés et qu'elle est d'accord pour que vous agissiez "
-                "pour elle.",
-                "Confirm that the person is present beside you and agrees that you act for them.",
-            )
+            raise ConfirmationMissing("error.assisted.confirm_that_person_present")
         scanned = isinstance(card_input, str) and card_input.strip().upper().startswith(CARD_QR_PREFIX)
         found = household_store.find_card_holder(self._db, parse_card_input(card_input))
         if found is None:
-            raise IdentificationError(
-                "Cette carte n'est pas connue de cette borne. Vérifiez le numéro, ou synchronisez la borne.",
-                "This card is not known at this kiosk. Check the number, or synchronise the kiosk.",
-            )
+            raise IdentificationError("error.assisted.card_known_at_kiosk")
         household, person = found
         with self._acts.write(actor, Action.IDENTIFY) as audit:
             audit.say(person.person_id, household.household_id,
@@ -85,29 +78,16 @@ class IdentityService:
         failures = lockout.read_failures(self._db, CARDS, card)
         if failures.is_locked(now):
             minutes = failures.minutes_left(now)
-            raise IdentificationError(
-                f"Trop d'essais avec cette carte. Réessayez dans {minutes} minutes, "
-                "ou demandez au correspondant SLVie.",
-                f"Too many tries with this card. Try again in {minutes} minutes, or ask the SLVie correspondent.",
-            )
+            raise IdentificationError("error.identity.too_many_tries_with", minutes=minutes)
         if found is None:
-            raise IdentificationError(
-                "Cette carte n'est pas connue de cette borne. Demandez au correspondant SLVie.",
-                "This card is not known at this kiosk. Ask the SLVie correspondent.",
-            )
+            raise IdentificationError("error.identity.card_known_at_kiosk")
         household, person = found
         if not is_pin_well_formed(pin) or not verify_pin(pin, person.pin_hash or ""):
             failures = failures.after_failure(now)
             lockout.write_failures(self._db, CARDS, card, failures)
             if failures.is_locked(now):
-                raise IdentificationError(
-                    "Code faux pour la cinquième fois : cette carte est bloquée 15 minutes sur cette borne.",
-                    "Wrong code for the fifth time: this card is locked for 15 minutes at this kiosk.",
-                )
+                raise IdentificationError("error.identity.wrong_code_for_fifth")
             left = failures.attempts_left()
-            raise IdentificationError(
-                f"Code faux. Il vous reste {left} essai{'s' if left > 1 else ''}.",
-                f"Wrong code. You have {left} {'tries' if left > 1 else 'try'} left.",
-            )
+            raise IdentificationError("error.identity.wrong_code_tries_left", count=left)
         lockout.write_failures(self._db, CARDS, card, FailureRecord())
         return Identified(household, person)

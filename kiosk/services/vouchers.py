@@ -71,15 +71,14 @@ class VoucherService:
     def voucher(self, booking: Booking) -> Voucher:
         """What the voucher says, read from the store (on the thread that owns it)."""
         offer = load_offer(self._db, booking.offer_id)
-        session = offer.session(booking.session_id)
+        household = load_household(self._db, booking.household_id)
+        session = offer.session(booking.session_id) if offer else None
+        if offer is None or session is None or household is None:
+            raise NoVoucher("error.vouchers.offer_or_household_gone")
         state = voucher_state(booking, offer.booking_mode)
         if state is None:
-            raise NoVoucher(
-                "Cette réservation est refusée ou annulée : il n'y a pas de bon à imprimer.",
-                "This booking was refused or cancelled: there is no voucher to print.",
-            )
-        household = load_household(self._db, booking.household_id)
-        names = tuple(household.member(pid).display_name for pid in booking.participants if household.member(pid))
+            raise NoVoucher("error.vouchers.booking_was_refused_cancelled")
+        names = tuple(p.display_name for p in map(household.member, booking.participants) if p is not None)
         return Voucher(
             kind=VoucherKind.BOOKING,
             reference=booking.booking_id,
@@ -104,10 +103,7 @@ class VoucherService:
         """
         state = pickup_state(request)
         if state is None:
-            raise NoVoucher(
-                "Cette demande est annulée, refusée ou déjà remise : il n'y a pas de ticket à imprimer.",
-                "This request was cancelled, refused or already handed over: there is no ticket to print.",
-            )
+            raise NoVoucher("error.vouchers.request_was_cancelled_refused")
         title = request_title(load_concierge_service(self._db, request.service_id), request, language)
         start = ready_from(form_for(request.service_id), request)
         return Voucher(
@@ -129,7 +125,7 @@ class VoucherService:
         self._acts.check(actor)
         booking = booking_store.load_booking(self._db, booking_id)
         if booking is None:
-            raise BookingRefused("Cette réservation est introuvable.", "This booking cannot be found.")
+            raise BookingRefused("error.assisted.booking_found")
         voucher = self.voucher(booking)
         self._acts.record(actor, Action.REPRINT, booking.household_id, booking_id, {"kind": "booking"})
         return voucher
@@ -139,7 +135,7 @@ class VoucherService:
         self._acts.check(actor)
         request = concierge_store.load_request(self._db, request_id)
         if request is None:
-            raise RequestNotFound("Cette demande est introuvable.", "This request cannot be found.")
+            raise RequestNotFound("error.assisted.request_found")
         voucher = self.pickup_voucher(request, language)
         self._acts.record(actor, Action.REPRINT, request.person_id, request_id, {"kind": "pickup"})
         return voucher

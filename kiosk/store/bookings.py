@@ -13,10 +13,10 @@ from pathlib import Path
 import sqlite_utils
 
 from kiosk.domain.booking import ACTIVE_STATES, Booking, BookingState
-from kiosk.store.database import DATABASE_FILE
+from kiosk.store.database import DATABASE_FILE, Row
 
 
-def _row_to_booking(r: dict) -> Booking:
+def _row_to_booking(r: Row) -> Booking:
     return Booking(
         booking_id=r["booking_id"],
         offer_id=r["offer_id"],
@@ -46,11 +46,12 @@ def booked_person_ids(db: sqlite_utils.Database, session_id: str) -> set[str]:
 def take_site_seats(db: sqlite_utils.Database, session_id: str, seats: int) -> bool:
     """Take seats from this site's allocation, never past it nor the session's capacity; inside the
     caller's transaction. False (nothing taken) when they are not there."""
-    return db.execute(
+    taken: int = db.execute(
         "UPDATE sessions SET site_taken = site_taken + :n, taken = taken + :n"
         " WHERE id = :id AND site_taken + :n <= site_allocation AND taken + :n <= capacity",
         {"n": seats, "id": session_id},
-    ).rowcount == 1
+    ).rowcount
+    return taken == 1
 
 
 def release_site_seats(db: sqlite_utils.Database, session_id: str, seats: int) -> None:
@@ -143,7 +144,7 @@ def has_pending_operation(db: sqlite_utils.Database, booking_id: str) -> bool:
 PENDING_OPERATION_SQL = "SELECT 1 FROM outbox WHERE json_extract(payload, '$.booking_id') = ? LIMIT 1"
 
 
-def record_pulled_booking(db: sqlite_utils.Database, data: dict, offer_id: str | None, now: datetime) -> None:
+def record_pulled_booking(db: sqlite_utils.Database, data: Row, offer_id: str | None, now: datetime) -> None:
     """A booking as the centre has it. A local change still in the outbox wins until answered."""
     booking_id = data["booking_id"]
     if has_pending_operation(db, booking_id):

@@ -49,7 +49,7 @@ from kiosk.ui.staff_home import StaffHomeScreen
 from kiosk.ui.staff_sign_in import StaffSignInScreen
 from kiosk.ui.sync_state import SyncStateScreen
 from kiosk.ui.theme import HIGH_CONTRAST, STANDARD, Theme, larger_text_scale
-from kiosk.ui.widgets import FlowLayout, NewsBanner, Overlay, apply_style, button, label, scroll_to_top
+from kiosk.ui.widgets import FlowLayout, NewsBanner, Overlay, apply_style, button, label, running_app, scroll_to_top
 from sync.worker import SyncWorker
 
 CLOCK_REFRESH_MS = 15_000
@@ -62,11 +62,11 @@ class ScreenStack(QStackedWidget):
     """Sized by the screen on display only, so a tall screen elsewhere in the stack cannot
     push the window past the display when the on-screen keyboard takes its share."""
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+    def minimumSizeHint(self) -> QSize:
         current = self.currentWidget()
         return current.minimumSizeHint() if current else super().minimumSizeHint()
 
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+    def sizeHint(self) -> QSize:
         current = self.currentWidget()
         return current.sizeHint() if current else super().sizeHint()
 
@@ -436,7 +436,7 @@ class MainWindow(QMainWindow):
         self.idle.start()
         QTimer.singleShot(SPEECH_WARM_UP_MS, self.narrator.prepare)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+    def closeEvent(self, event: QCloseEvent) -> None:
         if self.staff_session is not None:
             self.assisted_mode.sign_out("kiosk_closed")  # recorded: nobody stays signed in to a closed kiosk
         self.idle.stop()
@@ -541,13 +541,13 @@ class MainWindow(QMainWindow):
 
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme
-        apply_style(QApplication.instance(), theme)
+        apply_style(running_app(), theme)
         for widget in self.screens.values():
             if hasattr(widget, "apply_theme"):
                 widget.apply_theme(theme)
         self._fit_top_bar()
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit_top_bar()
 

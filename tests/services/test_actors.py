@@ -192,8 +192,7 @@ def test_an_assisted_change_that_does_not_say_what_to_audit_is_not_kept(desk, cl
     """The write a use case makes for a correspondent cannot end without its audit entry."""
     acts = desk.bookings._acts  # the one every service writes through
     before = desk.audit.entries()
-    with pytest.raises(AuditNoteMissing):
-        with acts.write(Actor(lina), Action.BOOKING_CREATE):
-            desk.db.execute("UPDATE sessions SET site_taken = site_taken + 1 WHERE id = 'T1-S1'")
+    with pytest.raises(AuditNoteMissing), acts.write(Actor(lina), Action.BOOKING_CREATE):
+        desk.db.execute("UPDATE sessions SET site_taken = site_taken + 1 WHERE id = 'T1-S1'")
     assert desk.db.execute("SELECT site_taken FROM sessions WHERE id = 'T1-S1'").fetchone()[0] == 0
     assert desk.audit.entries() == before

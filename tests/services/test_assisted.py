@@ -12,8 +12,7 @@ from kiosk.domain.concierge import CANCEL_REASONS, RequestState
 from kiosk.domain.household import CardError
 from kiosk.domain.voucher import VoucherKind
 from kiosk.services.actor import Actor
-from kiosk.services.identity import ConfirmationMissing
-from kiosk.services.identity import IdentificationError
+from kiosk.services.identity import ConfirmationMissing, IdentificationError
 from kiosk.services.staff import StaffSessionExpired
 from kiosk.store.database import transaction
 from kiosk.store.outbox import park, pending_operations

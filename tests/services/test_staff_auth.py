@@ -12,8 +12,8 @@ from kiosk.services.actor import Actor
 from kiosk.services.staff import StaffSessionExpired, StaffSignInError
 from kiosk.store import lockout
 from kiosk.store import staff as staff_store
-from kiosk.store.lockout import STAFF_ACCOUNTS
 from kiosk.store.database import transaction
+from kiosk.store.lockout import STAFF_ACCOUNTS
 from tests.factories import (
     CLAIRE_CARD,
     LINA_BADGE,

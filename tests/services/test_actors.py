@@ -97,7 +97,7 @@ def request_sync(desk, who, staff):
 
 
 def take_help(desk, who, staff):
-    ticket, _ = desk.help.ticket(Place("booking", "T1", "T1-S1"))
+    ticket = desk.help.ticket(Place("booking", "T1", "T1-S1"))
     return lambda actor: desk.help.take(actor, ticket.code)
 
 

@@ -8,6 +8,7 @@ import uuid
 import pytest
 
 from kiosk.domain.booking import BookingState
+from kiosk.domain.search import OfferQuery
 from kiosk.services.actor import BENEFICIARY
 from kiosk.store.database import transaction
 from kiosk.store.outbox import counts, enqueue, parked_operations, pending_operations
@@ -34,6 +35,10 @@ def test_a_first_sync_fills_an_empty_kiosk(make_kiosk):
     report = kiosk.sync()
     assert report.pulled > 0 and report.pages >= 1
     assert kiosk.services.catalog.offer("T1").title == "Théâtre : Le Malade imaginaire"
+    # Pulled offers are searchable as people type: plurals, typos, this site's first.
+    found = kiosk.services.catalog.search(OfferQuery(text="theatres")).offers
+    assert {o.id for o in found} == {"T1", "T2"}
+    assert [o.id for o in kiosk.services.catalog.search(OfferQuery(text="piscnie")).offers] == ["P1"]
     assert [s.name_fr for s in kiosk.services.catalog.concierge_services()] == ["Pressing"]
     assert claire(kiosk).tier == 3  # households of the site arrive with their PIN hashes
     again = kiosk.sync()
@@ -140,6 +145,7 @@ def test_a_withdrawn_offer_disappears_from_the_kiosk(make_kiosk, centre):
     kiosk.sync()
     assert kiosk.services.catalog.offer("P1") is None
     assert kiosk.services.catalog.offer("T1") is not None
+    assert kiosk.services.catalog.search(OfferQuery(text="piscine")).offers == ()
 
 
 def test_a_cancellation_gives_the_place_back_at_the_centre(make_kiosk, centre):
@@ -309,3 +315,26 @@ def test_a_show_s_staff_away_from_the_kiosk_sees_from_the_centre_that_a_cancelle
     answer = requests.get(f"{centre.url}/v1/vouchers/{booking.booking_id}", timeout=10).json()
     assert answer == {"reference": booking.booking_id, "state": "cancelled"}
     assert requests.get(f"{centre.url}/v1/vouchers/%27%20OR%201=1", timeout=10).status_code == 404
+
+
+
+def test_a_voucher_signed_by_a_kiosk_the_centre_revoked_no_longer_holds(make_kiosk, centre, tmp_path, capsys):
+    from kiosk.cli import main
+    from kiosk.domain.voucher import encode_payload
+    from kiosk.signing_key import load_or_create_signing_key, public_key_pem
+    from sync.engine import SyncEngine
+
+    kiosk = make_kiosk()
+    key = load_or_create_signing_key(kiosk.services.data_dir)
+    engine = SyncEngine(kiosk.services.db, kiosk.client, voucher_key=public_key_pem(key))
+    engine.run_cycle()
+    booking = kiosk.services.bookings.book(BENEFICIARY, holder(claire(kiosk)), "T1", "T1-S1", ["P1"])
+    payload = encode_payload(kiosk.services.vouchers.voucher(booking), key)
+    elsewhere = ["--centre", centre.url, "--data-dir", str(tmp_path / "elsewhere")]
+    assert main(["voucher", "verify", payload, *elsewhere]) == 0  # not sent yet: the signature speaks, and says so
+    assert "ne connaît pas encore cette réservation" in capsys.readouterr().out
+    kiosk_id = centre.query("SELECT id FROM kiosks")[0]["id"]
+    assert centre.cli("revoke", kiosk_id)[0] == 0  # the kiosk was stolen
+    assert main(["voucher", "verify", payload, *elsewhere]) == 1
+    out = capsys.readouterr().out
+    assert "NE VAUT PLUS" in out and "retirée par le centre" in out

@@ -78,7 +78,7 @@ PUSH_BATCH = 500
 PULL_PAGE = 1000  # the most the centre gives in one page: half the round trips and commits
 VOUCHER_KEY_STATE = "voucher_key_published"  # the public key the centre last took, as sent
 MAX_PAGES_PER_CYCLE = 400
-MAX_CURSOR = 2 ** 63 - 1  # the largest seq a SQLite centre can issue
+MAX_CURSOR = 2**63 - 1  # the largest seq a SQLite centre can issue
 EPOCH = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 STUCK_AFTER = 3  # failures of one page before it is reported as stuck and its pull held back
 WRITE_CHUNK = 200  # bulk changes per write transaction of a pulled page
@@ -137,16 +137,25 @@ class CycleReport:
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (f"pushed {self.pushed} (applied {self.applied}, parked {self.parked}); "
-                f"pulled {self.pulled} changes in {self.pages} pages; cursor {self.cursor}; "
-                f"heartbeat {'recorded' if self.heartbeat else 'not recorded'}; photos fetched {self.photos}")
+        return (
+            f"pushed {self.pushed} (applied {self.applied}, parked {self.parked}); "
+            f"pulled {self.pulled} changes in {self.pages} pages; cursor {self.cursor}; "
+            f"heartbeat {'recorded' if self.heartbeat else 'not recorded'}; photos fetched {self.photos}"
+        )
 
 
 class SyncEngine:
-    def __init__(self, db: sqlite_utils.Database, client: CentralClient,
-                 clock: Callable[[], datetime] = datetime.now, push_batch: int = PUSH_BATCH,
-                 pull_page: int = PULL_PAGE, voucher_key: str | None = None, probe: KioskProbe | None = None,
-                 photos: PhotoFetcher | None = None):
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        client: CentralClient,
+        clock: Callable[[], datetime] = datetime.now,
+        push_batch: int = PUSH_BATCH,
+        pull_page: int = PULL_PAGE,
+        voucher_key: str | None = None,
+        probe: KioskProbe | None = None,
+        photos: PhotoFetcher | None = None,
+    ):
         self.db = db
         self.photos = photos  # where offer photos are kept; None: none fetched
         self.client = client
@@ -188,8 +197,11 @@ class SyncEngine:
         report.photos = fetched.fetched
 
     def _record_failure(self, error: Exception) -> None:
-        said = error if isinstance(error, KioskError | CentralError) else \
-            Text("error.sync.failed", kind=type(error).__name__)
+        said = (
+            error
+            if isinstance(error, KioskError | CentralError)
+            else Text("error.sync.failed", kind=type(error).__name__)
+        )
         self._record_problem(error_code(error), said.message("fr"), said.message("en"))
 
     def _record_problem(self, code: str, fr: str, en: str) -> None:
@@ -197,9 +209,14 @@ class SyncEngine:
         (never the token, never a trace)."""
         try:
             with transaction(self.db):
-                write_state(self.db, "sync_last_error", json.dumps(
-                    {"at": self.clock().isoformat(timespec="seconds"), "code": code, "fr": fr, "en": en},
-                    ensure_ascii=False))
+                write_state(
+                    self.db,
+                    "sync_last_error",
+                    json.dumps(
+                        {"at": self.clock().isoformat(timespec="seconds"), "code": code, "fr": fr, "en": en},
+                        ensure_ascii=False,
+                    ),
+                )
         except Exception:
             log.exception("could not record the sync failure")
 
@@ -279,8 +296,13 @@ class SyncEngine:
                     booking = result.get("booking")
                     if isinstance(booking, dict):
                         reason = booking.get("reason") or {}
-                        booking_store.set_booking_state(self.db, booking["booking_id"], BookingState(booking["state"]),
-                                                        reason.get("fr", ""), reason.get("en", ""))
+                        booking_store.set_booking_state(
+                            self.db,
+                            booking["booking_id"],
+                            BookingState(booking["state"]),
+                            reason.get("fr", ""),
+                            reason.get("en", ""),
+                        )
                     request = result.get("concierge_request")
                     if isinstance(request, dict):
                         self._settle_request(request)
@@ -302,23 +324,34 @@ class SyncEngine:
         if local is None:
             return
         reason = answer.get("reason")
-        concierge_store.set_state(self.db, request_id, RequestState(answer["state"]),
-                                  StateReason(reason["code"], reason["fr"], reason["en"]) if reason else None,
-                                  local.updated_at)
+        concierge_store.set_state(
+            self.db,
+            request_id,
+            RequestState(answer["state"]),
+            StateReason(reason["code"], reason["fr"], reason["en"]) if reason else None,
+            local.updated_at,
+        )
 
     def _reject(self, op: dict, reason: dict) -> None:
         outbox.park(self.db, op["op_id"], reason)
         log.warning("operation %s (%s) parked: %s", op["op_id"], op["kind"], reason.get("code", "?"))
         if op["kind"] == "booking.create":
-            booking_store.set_booking_state(self.db, op["payload"]["booking_id"], BookingState.REFUSED,
-                                            reason.get("fr", ""), reason.get("en", ""))
+            booking_store.set_booking_state(
+                self.db, op["payload"]["booking_id"], BookingState.REFUSED, reason.get("fr", ""), reason.get("en", "")
+            )
         elif op["kind"] == "concierge.create":
             # The centre will never have this request: show it refused, with the centre's words.
             request = concierge_store.load_request(self.db, op["payload"]["request_id"])
             if request is not None:
-                concierge_store.set_state(self.db, request.request_id, RequestState.REFUSED, StateReason(
-                    str(reason.get("code", "rejected")), str(reason.get("fr", "")), str(reason.get("en", ""))),
-                    request.updated_at)
+                concierge_store.set_state(
+                    self.db,
+                    request.request_id,
+                    RequestState.REFUSED,
+                    StateReason(
+                        str(reason.get("code", "rejected")), str(reason.get("fr", "")), str(reason.get("en", ""))
+                    ),
+                    request.updated_at,
+                )
 
     # -- pull ------------------------------------------------------------------------------
 
@@ -337,8 +370,10 @@ class SyncEngine:
                 raise
             if cursor == 0:
                 raise
-            log.warning("the centre's feed restarted (%s): pulling again from cursor 0",
-                        "cursor ahead" if isinstance(restart, RequestRefused) else "new epoch")
+            log.warning(
+                "the centre's feed restarted (%s): pulling again from cursor 0",
+                "cursor ahead" if isinstance(restart, RequestRefused) else "new epoch",
+            )
             with transaction(self.db):
                 write_state(self.db, "sync_cursor", "0")
                 self.db.execute("DELETE FROM kiosk_state WHERE key = 'sync_epoch'")
@@ -381,8 +416,7 @@ class SyncEngine:
         except sqlite3.IntegrityError:
             # Validation should have caught it; the page's transaction was rolled back whole.
             log.error("a pulled page could not be written (integrity)")
-            raise self._page_failed(cursor, PageRejected(
-                "error.sync.engine.page_from_centre_refused")) from None
+            raise self._page_failed(cursor, PageRejected("error.sync.engine.page_from_centre_refused")) from None
         return result
 
     def _clear_page_trouble(self) -> None:
@@ -406,10 +440,22 @@ class SyncEngine:
         fr, en = refused.fr, refused.en
         next_try = now + timedelta(seconds=retry_delay(failures)) if failures >= STUCK_AFTER else now
         with transaction(self.db):
-            write_state(self.db, "sync_page_trouble", json.dumps(
-                {"cursor": cursor, "failures": failures, "stuck": failures >= STUCK_AFTER,
-                 "since": (trouble or {}).get("since", now.isoformat()),
-                 "next_try": next_try.isoformat(), "fr": fr, "en": en}, ensure_ascii=False))
+            write_state(
+                self.db,
+                "sync_page_trouble",
+                json.dumps(
+                    {
+                        "cursor": cursor,
+                        "failures": failures,
+                        "stuck": failures >= STUCK_AFTER,
+                        "since": (trouble or {}).get("since", now.isoformat()),
+                        "next_try": next_try.isoformat(),
+                        "fr": fr,
+                        "en": en,
+                    },
+                    ensure_ascii=False,
+                ),
+            )
         return refused
 
     def _validate_page(self, page: dict, cursor: int) -> Page:
@@ -420,8 +466,14 @@ class SyncEngine:
 
         items, next_cursor, more = page.get("changes"), page.get("cursor"), page.get("more")
         tiers, epoch = page.get("price_tiers", 7), page.get("epoch")
-        if not isinstance(items, list) or not isinstance(more, bool) or isinstance(next_cursor, bool) \
-                or not isinstance(next_cursor, int) or isinstance(tiers, bool) or not isinstance(tiers, int):
+        if (
+            not isinstance(items, list)
+            or not isinstance(more, bool)
+            or isinstance(next_cursor, bool)
+            or not isinstance(next_cursor, int)
+            or isinstance(tiers, bool)
+            or not isinstance(tiers, int)
+        ):
             raise bad("sync.page.malformed_envelope")
         if not isinstance(epoch, str) or not EPOCH.match(epoch):
             raise bad("sync.page.no_epoch")
@@ -440,8 +492,11 @@ class SyncEngine:
         reading = PageReading(tiers, {c.id for c in catalog_store.list_categories(self.db)})
         parsed: list[tuple[str, str, object]] = []
         for index, item in enumerate(items):
-            if not isinstance(item, dict) or item.get("kind") not in CHANGE_KINDS \
-                    or not isinstance(item.get("id"), str):
+            if (
+                not isinstance(item, dict)
+                or item.get("kind") not in CHANGE_KINDS
+                or not isinstance(item.get("id"), str)
+            ):
                 raise bad("sync.page.change_malformed", index=index)
             seq = item.get("seq")
             if isinstance(seq, bool) or not isinstance(seq, int) or not cursor < seq <= next_cursor:
@@ -471,7 +526,7 @@ class SyncEngine:
         while len(bulk) - start > WRITE_CHUNK:
             try:
                 with transaction(self.db):
-                    _write_changes(self.db, bulk[start:start + WRITE_CHUNK], now)
+                    _write_changes(self.db, bulk[start : start + WRITE_CHUNK], now)
             except sqlite3.IntegrityError:
                 break
             start += WRITE_CHUNK
@@ -512,8 +567,10 @@ def _write_households(db: sqlite_utils.Database, written: Written, now: datetime
 def _write_bookings(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
     for _, booking in written:
         if booking is not None:
-            row = db.execute("SELECT o.id FROM sessions s JOIN offers o ON o.num = s.offer_num WHERE s.id = ?",
-                             [booking["session_id"]]).fetchone()
+            row = db.execute(
+                "SELECT o.id FROM sessions s JOIN offers o ON o.num = s.offer_num WHERE s.id = ?",
+                [booking["session_id"]],
+            ).fetchone()
             booking_store.record_pulled_booking(db, booking, row[0] if row else None, now)
 
 
@@ -555,31 +612,50 @@ def _parse_request(r: DocumentReader) -> ConciergeRequest:
     data = _validated(ConciergeRequestData, r)
     try:
         collect_on = date.fromisoformat(data.collect_on) if data.collect_on else None
-        created_at, updated_at = (datetime.strptime(m, "%Y-%m-%dT%H:%M:%S") for m in (data.created_at,
-                                                                                     data.updated_at))
+        created_at, updated_at = (datetime.strptime(m, "%Y-%m-%dT%H:%M:%S") for m in (data.created_at, data.updated_at))
     except ValueError:
         raise r.fail("created_at", "error.document.must_yyyy_mm_ddthh_2") from None
     reason = data.reason
     return ConciergeRequest(
-        request_id=data.request_id, site_id=data.site_id, service_id=data.service_id,
-        household_id=data.household_id, person_id=data.person_id, answers=data.answers, quantity=data.quantity,
-        estimate_cents=data.estimate_cents, collect_on=collect_on, note=data.note,
-        state=RequestState(data.state), created_at=created_at, updated_at=updated_at, created_by=data.created_by,
+        request_id=data.request_id,
+        site_id=data.site_id,
+        service_id=data.service_id,
+        household_id=data.household_id,
+        person_id=data.person_id,
+        answers=data.answers,
+        quantity=data.quantity,
+        estimate_cents=data.estimate_cents,
+        collect_on=collect_on,
+        note=data.note,
+        state=RequestState(data.state),
+        created_at=created_at,
+        updated_at=updated_at,
+        created_by=data.created_by,
         reason=StateReason(reason.code, reason.fr, reason.en) if reason else None,
     )
 
 
 # Every kind of change the centre sends, in the order a page's changes are written.
 CHANGE_KINDS: dict[str, ChangeKind] = {
-    "category": ChangeKind(_read_category, lambda c: c.id,
-                           lambda db, w, now: catalog_store.upsert_categories(db, [v for _, v in w if v]), True),
-    "concierge_service": ChangeKind(lambda r, _: parse_service(r), lambda s: s.id,
-                                    lambda db, w, now: catalog_store.upsert_services(db, [v for _, v in w if v]), True),
-    "offer": ChangeKind(lambda r, page: parse_offer(r, page.tiers, page.category_ids), lambda o: o.id,
-                        _write_offers, True),
+    "category": ChangeKind(
+        _read_category,
+        lambda c: c.id,
+        lambda db, w, now: catalog_store.upsert_categories(db, [v for _, v in w if v]),
+        True,
+    ),
+    "concierge_service": ChangeKind(
+        lambda r, _: parse_service(r),
+        lambda s: s.id,
+        lambda db, w, now: catalog_store.upsert_services(db, [v for _, v in w if v]),
+        True,
+    ),
+    "offer": ChangeKind(
+        lambda r, page: parse_offer(r, page.tiers, page.category_ids), lambda o: o.id, _write_offers, True
+    ),
     "household": ChangeKind(lambda r, _: parse_household(r), lambda h: h.household_id, _write_households, True),
     "booking": ChangeKind(lambda r, _: _parse_booking(r), lambda b: b["booking_id"], _write_bookings, False),
     "concierge_request": ChangeKind(lambda r, _: _parse_request(r), lambda q: q.request_id, _write_requests, False),
-    "correspondent": ChangeKind(lambda r, _: parse_correspondent(r), lambda c: c.staff_id, _write_correspondents,
-                                False),
+    "correspondent": ChangeKind(
+        lambda r, _: parse_correspondent(r), lambda c: c.staff_id, _write_correspondents, False
+    ),
 }

@@ -12,8 +12,14 @@ from sync.credential import Credential, save_credential
 log = logging.getLogger(__name__)
 
 
-def enrol(data_dir: Path, server: str, code: str, name: str, ca_bundle: str | None = None,
-          timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT)) -> Credential:
+def enrol(
+    data_dir: Path,
+    server: str,
+    code: str,
+    name: str,
+    ca_bundle: str | None = None,
+    timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT),
+) -> Credential:
     """Enrol with the centre at `server` and save the credential in `data_dir`.
 
     Raises CentralError (RequestRefused when the centre refuses the code: a new one is needed;

@@ -47,6 +47,7 @@ class Out(BaseModel):
 
 # --- errors and reasons ------------------------------------------------------
 
+
 class Reason(Out):
     """Something a person reads: a stable code and the same text in French and English."""
 
@@ -60,6 +61,7 @@ class ErrorResponse(Out):
 
 
 # --- health, enrolment, identity -----------------------------------------------
+
 
 class Health(Out):
     status: Literal["ok"]
@@ -101,7 +103,8 @@ class VoucherKeys(Out):
 class VoucherStanding(Out):
     reference: str = Field(description="the booking's id, as the voucher's payload carries it")
     state: Literal["confirmed", "waitlisted", "requested", "refused", "cancelled"] = Field(
-        description="the booking's state at the centre now")
+        description="the booking's state at the centre now"
+    )
 
 
 class Me(Out):
@@ -114,8 +117,9 @@ class Me(Out):
 
 MAX_HEARTBEAT_BYTES = 2048  # a heartbeat is about 300 bytes: anything much larger is not one
 MAX_AGE_SECONDS = 10 * 366 * 24 * 3600
-PrinterCondition = Literal["ready", "paper_out", "jammed", "open", "offline", "fault", "stopped", "missing",
-                           "not_configured", "unknown"]
+PrinterCondition = Literal[
+    "ready", "paper_out", "jammed", "open", "offline", "fault", "stopped", "missing", "not_configured", "unknown"
+]
 
 
 class LastError(Strict):
@@ -130,13 +134,15 @@ class Heartbeat(Strict):
     version: str = Field(pattern=r"^[A-Za-z0-9.+_-]{1,40}$", description="the kiosk's software version")
     schema_version: int = Field(ge=0, le=10_000, description="the kiosk database's schema")
     waiting: int = Field(ge=0, le=10_000_000, description="operations waiting to be sent")
-    oldest_waiting_seconds: int | None = Field(ge=0, le=MAX_AGE_SECONDS,
-                                               description="age of the oldest waiting operation; null when none")
+    oldest_waiting_seconds: int | None = Field(
+        ge=0, le=MAX_AGE_SECONDS, description="age of the oldest waiting operation; null when none"
+    )
     parked: int = Field(ge=0, le=10_000_000, description="operations the centre refused, waiting for a correspondent")
-    last_sync_seconds: int | None = Field(ge=0, le=MAX_AGE_SECONDS,
-                                          description="seconds since the last successful sync; null if never")
+    last_sync_seconds: int | None = Field(
+        ge=0, le=MAX_AGE_SECONDS, description="seconds since the last successful sync; null if never"
+    )
     printer: PrinterCondition = Field(description="the site printer's state, from CUPS")
-    disk_free_bytes: int = Field(ge=0, le=2 ** 62, description="free bytes where the kiosk writes (the least)")
+    disk_free_bytes: int = Field(ge=0, le=2**62, description="free bytes where the kiosk writes (the least)")
     last_error: LastError | None = Field(description="the last failed cycle, or null if none")
 
     @field_validator("sent_at")
@@ -158,14 +164,18 @@ class HeartbeatRecorded(Out):
 
 # --- push --------------------------------------------------------------------------
 
+
 class Operation(Strict):
     op_id: str = Field(pattern=UUID, description="made by the kiosk; applied at most once, forever")
-    kind: str = Field(pattern=r"^[a-z][a-z_.]{0,39}$",
-                      description="booking.create | booking.cancel | concierge.create | concierge.transition | "
-                                  "audit.append")
+    kind: str = Field(
+        pattern=r"^[a-z][a-z_.]{0,39}$",
+        description="booking.create | booking.cancel | concierge.create | concierge.transition | audit.append",
+    )
     created_at: str = Field(pattern=MOMENT, description="when the person acted at the kiosk (site local time)")
-    payload: dict[str, Any] = Field(description="BookingCreatePayload, BookingCancelPayload, ConciergeCreatePayload, "
-                                                "ConciergeTransitionPayload or AuditAppendPayload, by kind")
+    payload: dict[str, Any] = Field(
+        description="BookingCreatePayload, BookingCancelPayload, ConciergeCreatePayload, "
+        "ConciergeTransitionPayload or AuditAppendPayload, by kind"
+    )
 
     @field_validator("created_at")
     @classmethod
@@ -199,8 +209,11 @@ class BookingCancelPayload(Strict):
     booking_id: str = Field(pattern=UUID)
 
 
-AnswerValue = Annotated[str, Field(max_length=200, pattern=PLAIN_TEXT)] | Annotated[int, Field(ge=0, le=100_000)] \
+AnswerValue = (
+    Annotated[str, Field(max_length=200, pattern=PLAIN_TEXT)]
+    | Annotated[int, Field(ge=0, le=100_000)]
     | Annotated[list[Annotated[str, Field(max_length=40, pattern=PLAIN_TEXT)]], Field(max_length=30)]
+)
 
 
 class ReasonIn(Strict):
@@ -215,7 +228,8 @@ class ConciergeCreatePayload(Strict):
     household_id: str = Field(pattern=ID)
     person_id: str = Field(pattern=ID, description="the card holder who asked")
     answers: dict[Annotated[str, Field(pattern=r"^[a-z_]{1,40}$")], AnswerValue] = Field(
-        max_length=20, description="the service's form, cleaned by the kiosk (kiosk/domain/concierge.py)")
+        max_length=20, description="the service's form, cleaned by the kiosk (kiosk/domain/concierge.py)"
+    )
     quantity: int = Field(ge=1, le=1000)
     estimate_cents: int | None = Field(ge=0, le=100_000_000, description="null: on quotation (sur devis)")
     collect_on: str | None = Field(pattern=DAY, description="the day chosen to collect, or of the appointment")
@@ -225,8 +239,9 @@ class ConciergeCreatePayload(Strict):
 
 class ConciergeTransitionPayload(Strict):
     request_id: str = Field(pattern=UUID)
-    from_state: RequestStateName = Field(description="the state the kiosk saw (informative: the centre judges "
-                                                     "the move from its own state)")
+    from_state: RequestStateName = Field(
+        description="the state the kiosk saw (informative: the centre judges the move from its own state)"
+    )
     to_state: RequestStateName
     actor: Literal["beneficiary", "correspondent"]
     staff_id: str | None = Field(pattern=ID)
@@ -282,7 +297,8 @@ class OperationResult(Out):
     outcome: Literal["applied", "rejected"]
     booking: BookingResult | None = Field(None, description="when a booking operation was applied")
     concierge_request: ConciergeRequestResult | None = Field(
-        None, description="when a concierge operation was applied: the request as the centre now has it")
+        None, description="when a concierge operation was applied: the request as the centre now has it"
+    )
     audit: AuditAck | None = Field(None, description="when audit entries were applied")
     reason: Reason | None = Field(None, description="when rejected")
 
@@ -292,6 +308,7 @@ class OperationsResponse(Out):
 
 
 # --- pull (documentation of what `changes` renders) -------------------------------
+
 
 class CategoryData(Out):
     id: str
@@ -325,13 +342,15 @@ class SessionData(Out):
     end: str = Field(pattern=CATALOG_MOMENT)
     place: str
     capacity: int
-    taken: int = Field(description="capacity - taken is what the asking site can still get: "
-                                   "its allocation left plus the central pool")
+    taken: int = Field(
+        description="capacity - taken is what the asking site can still get: its allocation left plus the central pool"
+    )
     site_allocation: int = Field(description="seats set aside for the asking site (it may confirm them offline)")
     site_taken: int = Field(description="of which already used")
     site_allocation_until: str | None = Field(
         description="cut-off (YYYY-MM-DDTHH:MM) after which unused seats go back to the centre; "
-                    "the kiosk confirms nothing offline from then on")
+        "the kiosk confirms nothing offline from then on"
+    )
 
 
 class PhotoData(Out):
@@ -426,8 +445,9 @@ class CorrespondentData(Strict):
     badge_number: str | None = Field(pattern=CARD_NUMBER, description="13 digits, like a card")
     pin_hash: str | None = Field(pattern=PIN_HASH, max_length=300)
     login: str | None = Field(pattern=r"^[a-z0-9][a-z0-9._-]{2,39}$")
-    password_hash: str | None = Field(pattern=PIN_HASH, max_length=300,
-                                      description="scrypt; the password meets the CNIL rule for a password alone")
+    password_hash: str | None = Field(
+        pattern=PIN_HASH, max_length=300, description="scrypt; the password meets the CNIL rule for a password alone"
+    )
     active: bool = True
 
     @model_validator(mode="after")
@@ -448,12 +468,20 @@ class StaffFile(Strict):
 
 class Change(Out):
     seq: int
-    kind: Literal["category", "concierge_service", "offer", "household", "booking", "concierge_request",
-                  "correspondent"]
+    kind: Literal[
+        "category", "concierge_service", "offer", "household", "booking", "concierge_request", "correspondent"
+    ]
     id: str
-    data: OfferData | HouseholdData | BookingData | CategoryData | ConciergeServiceData | ConciergeRequestData \
-        | CorrespondentData | None = Field(
-        description="the entity at its latest state; null is a tombstone (withdrawn, or gone from this site)")
+    data: (
+        OfferData
+        | HouseholdData
+        | BookingData
+        | CategoryData
+        | ConciergeServiceData
+        | ConciergeRequestData
+        | CorrespondentData
+        | None
+    ) = Field(description="the entity at its latest state; null is a tombstone (withdrawn, or gone from this site)")
 
 
 class ChangesPage(Out):

@@ -44,8 +44,9 @@ class AuditNote:
     details: Mapping[str, object] = field(default_factory=dict)
     written: bool = False
 
-    def say(self, subject: str | None = None, target: str | None = None,
-            details: Mapping[str, object] | None = None) -> None:
+    def say(
+        self, subject: str | None = None, target: str | None = None, details: Mapping[str, object] | None = None
+    ) -> None:
         self.subject, self.target, self.details, self.written = subject, target, details or {}, True
 
 
@@ -80,11 +81,18 @@ class Acts:
             if actor.staff is not None:
                 if not note.written:
                     raise AuditNoteMissing(f"{action}: a correspondent's action is written with its audit entry")
-                self._audit.record(actor.staff.staff_id, action, subject=note.subject, target=note.target,
-                                   details=note.details)
+                self._audit.record(
+                    actor.staff.staff_id, action, subject=note.subject, target=note.target, details=note.details
+                )
 
-    def record(self, actor: Actor, action: Action, subject: str | None = None, target: str | None = None,
-               details: Mapping[str, object] | None = None) -> None:
+    def record(
+        self,
+        actor: Actor,
+        action: Action,
+        subject: str | None = None,
+        target: str | None = None,
+        details: Mapping[str, object] | None = None,
+    ) -> None:
         """A use case that changes nothing (a reprint, a forced sync): a correspondent's is still audited;
         a beneficiary's takes no write lock at all."""
         self.check(actor)

@@ -54,15 +54,30 @@ class BookingService:
         self._acts = acts
         self._clock = clock
 
-    def quote(self, offer_id: str, session_id: str, household: Household, participant_ids: list[str],
-              waitlist: bool = False) -> Quote:
+    def quote(
+        self, offer_id: str, session_id: str, household: Household, participant_ids: list[str], waitlist: bool = False
+    ) -> Quote:
         offer, session = self._offer_and_session(offer_id, session_id, "error.booking.date_longer_offered")
         participants = [household.member(pid) for pid in participant_ids]
-        return quote_booking(offer, session, household, [p for p in participants if p],
-                             booking_store.booked_person_ids(self._db, session_id), self._clock(), waitlist)
+        return quote_booking(
+            offer,
+            session,
+            household,
+            [p for p in participants if p],
+            booking_store.booked_person_ids(self._db, session_id),
+            self._clock(),
+            waitlist,
+        )
 
-    def book(self, actor: Actor, who: Identified, offer_id: str, session_id: str, participant_ids: list[str],
-             waitlist: bool = False) -> Booking:
+    def book(
+        self,
+        actor: Actor,
+        who: Identified,
+        offer_id: str,
+        session_id: str,
+        participant_ids: list[str],
+        waitlist: bool = False,
+    ) -> Booking:
         """Check the rules against the session as it stands and write the booking with its operation.
         A waiting-list place is sent as a request: the centre confirms it or keeps it waiting.
         Raises BookingRefused (nothing written), StaffSessionExpired."""
@@ -73,22 +88,42 @@ class BookingService:
             participants = [p for p in (household.member(pid) for pid in participant_ids) if p is not None]
             if len(participants) != len(participant_ids):
                 raise BookingRefused("error.bookings.chosen_person_member_household")
-            quote = quote_booking(offer, session, household, participants,
-                                  booking_store.booked_person_ids(self._db, session_id), now, waitlist)
+            quote = quote_booking(
+                offer,
+                session,
+                household,
+                participants,
+                booking_store.booked_person_ids(self._db, session_id),
+                now,
+                waitlist,
+            )
             # Cannot fail under the write lock; never overbook if it somehow does.
             if quote.holds_site_seats and not booking_store.take_site_seats(self._db, session_id, len(participants)):
                 raise BookingRefused("error.bookings.these_places_have_just")
             booking = Booking(
-                booking_id=str(uuid.uuid4()), offer_id=offer_id, session_id=session_id,
-                household_id=household.household_id, participants=tuple(participant_ids), tier=household.tier,
-                total_cents=quote.total_cents, state=quote.state, holds_site_seats=quote.holds_site_seats,
+                booking_id=str(uuid.uuid4()),
+                offer_id=offer_id,
+                session_id=session_id,
+                household_id=household.household_id,
+                participants=tuple(participant_ids),
+                tier=household.tier,
+                total_cents=quote.total_cents,
+                state=quote.state,
+                holds_site_seats=quote.holds_site_seats,
                 created_at=now,
             )
             booking_store.insert_booking(self._db, booking)
             enqueue(self._db, "booking.create", create_payload(booking), now)
-            audit.say(who.person.person_id, booking.booking_id,
-                      {"offer_id": offer_id, "session_id": session_id, "participants": len(participant_ids),
-                       "state": booking.state.value})
+            audit.say(
+                who.person.person_id,
+                booking.booking_id,
+                {
+                    "offer_id": offer_id,
+                    "session_id": session_id,
+                    "participants": len(participant_ids),
+                    "state": booking.state.value,
+                },
+            )
         return booking
 
     def cancel(self, actor: Actor, who: Identified, booking_id: str) -> Booking:
@@ -118,8 +153,9 @@ class BookingService:
             offer = load_offer(self._db, booking.offer_id)
             reason = Said(booking.reason_fr, booking.reason_en) if booking.reason_fr else None
             told = decision_message(booking.state, offer.title if offer else "?", reason)
-            news.append(BookingNews(booking, booking.state == BookingState.CONFIRMED, told.message("fr"),
-                                    told.message("en")))
+            news.append(
+                BookingNews(booking, booking.state == BookingState.CONFIRMED, told.message("fr"), told.message("en"))
+            )
         return news
 
     def bookings(self, household: Household) -> list[Booking]:
@@ -128,8 +164,9 @@ class BookingService:
     def booking(self, booking_id: str) -> Booking | None:
         return booking_store.load_booking(self._db, booking_id)
 
-    def _offer_and_session(self, offer_id: str, session_id: str,
-                           message: str = "error.bookings.date_longer_offered_go") -> tuple[Offer, Session]:
+    def _offer_and_session(
+        self, offer_id: str, session_id: str, message: str = "error.bookings.date_longer_offered_go"
+    ) -> tuple[Offer, Session]:
         offer = load_offer(self._db, offer_id)
         session = offer.session(session_id) if offer else None
         if offer is None or session is None:

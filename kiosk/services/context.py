@@ -77,9 +77,14 @@ def open_services(
     return assemble_services(db, config, data_dir, clock, recovery=recovery)
 
 
-def assemble_services(db: sqlite_utils.Database, config: KioskConfig, data_dir: Path,
-                      clock: Callable[[], datetime] = datetime.now, monotonic: Callable[[], float] = time.monotonic,
-                      recovery: Recovery | None = None) -> KioskServices:
+def assemble_services(
+    db: sqlite_utils.Database,
+    config: KioskConfig,
+    data_dir: Path,
+    clock: Callable[[], datetime] = datetime.now,
+    monotonic: Callable[[], float] = time.monotonic,
+    recovery: Recovery | None = None,
+) -> KioskServices:
     """The services over an open database; `monotonic` times the correspondents' inactivity limit."""
     audit = AuditService(db, config, data_dir, clock)
     staff = StaffAuthService(db, audit, clock, monotonic)

@@ -36,8 +36,14 @@ class HelpNotFound(KioskError):
 
 
 class HelpService:
-    def __init__(self, db: sqlite_utils.Database, config: KioskConfig, data_dir: Path, acts: Acts,
-                 clock: Callable[[], datetime] = datetime.now):
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        config: KioskConfig,
+        data_dir: Path,
+        acts: Acts,
+        clock: Callable[[], datetime] = datetime.now,
+    ):
         self._db = db
         self._config = config
         self._dir = data_dir / TICKET_DIR
@@ -60,8 +66,11 @@ class HelpService:
         """A new call or ticket; past a handful made in the last minutes, someone is pressing for fun
         (or many wait already): the person is sent to the desk instead of filling the queue and the roll."""
         now = self._clock()
-        recent = [r for r in help_store.open_help_requests(self._db, now)
-                  if r.kind == kind and now - r.made_at < SAME_REQUEST_WITHIN]
+        recent = [
+            r
+            for r in help_store.open_help_requests(self._db, now)
+            if r.kind == kind and now - r.made_at < SAME_REQUEST_WITHIN
+        ]
         if len(recent) >= MAX_RECENT[kind]:
             raise KioskError("error.help.too_many")
         request = new_help_request(kind, place, now)
@@ -85,8 +94,9 @@ class HelpService:
         No store access: safe to run in a worker."""
         from kiosk.printing.voucher_pdf import render_help_ticket_pdf  # reportlab: only when a ticket is made
 
-        pdf = render_help_ticket_pdf(request, title, self._config.printer.layout, language,
-                                     site_name=self._config.site.name)
+        pdf = render_help_ticket_pdf(
+            request, title, self._config.printer.layout, language, site_name=self._config.site.name
+        )
         self._dir.mkdir(parents=True, exist_ok=True)
         path = self._dir / f"{request.code}.pdf"
         partial = path.with_suffix(".part")

@@ -47,8 +47,9 @@ class IdentityService:
         self._acts = acts
         self._clock = clock
 
-    def identify(self, actor: Actor, card_input: str, pin: str = "", *, person_present: bool = False,
-                 person_agrees: bool = False) -> Identified:
+    def identify(
+        self, actor: Actor, card_input: str, pin: str = "", *, person_present: bool = False, person_agrees: bool = False
+    ) -> Identified:
         """The card holder. Alone: the card and its PIN (five wrong codes lock the card here for 15
         minutes). A correspondent: the card alone, once they confirm the person is present and agrees.
 
@@ -66,9 +67,11 @@ class IdentityService:
             raise IdentificationError("error.assisted.card_known_at_kiosk")
         household, person = found
         with self._acts.write(actor, Action.IDENTIFY) as audit:
-            audit.say(person.person_id, household.household_id,
-                      {"method": "card_scan" if scanned else "card_number", "person_present": True,
-                       "person_agrees": True})
+            audit.say(
+                person.person_id,
+                household.household_id,
+                {"method": "card_scan" if scanned else "card_number", "person_present": True, "person_agrees": True},
+            )
         return Identified(household, person)
 
     def _with_pin(self, card_input: str, pin: str) -> Identified:

@@ -50,8 +50,12 @@ class SyncStateService:
         last = read_state(self._db, "sync_last_success")
         error = json.loads(read_state(self._db, "sync_last_error") or "{}")
         parked = tuple(
-            ParkedOperation(op["kind"], datetime.fromisoformat(op["created_at"]), str(op["reason"].get("fr", "")),
-                            str(op["reason"].get("en", "")))
+            ParkedOperation(
+                op["kind"],
+                datetime.fromisoformat(op["created_at"]),
+                str(op["reason"].get("fr", "")),
+                str(op["reason"].get("en", "")),
+            )
             for op in parked_operations(self._db)[-50:]
         )
         return SyncState(

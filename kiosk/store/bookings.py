@@ -66,9 +66,19 @@ def insert_booking(db: sqlite_utils.Database, booking: Booking) -> None:
     db.execute(
         "INSERT INTO bookings (booking_id, offer_id, session_id, household_id, participants, tier,"
         " total_cents, state, holds_site_seats, created_at, told_state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [booking.booking_id, booking.offer_id, booking.session_id, booking.household_id,
-         json.dumps(list(booking.participants)), booking.tier, booking.total_cents, booking.state.value,
-         booking.holds_site_seats, booking.created_at.isoformat(timespec="seconds"), booking.state.value],
+        [
+            booking.booking_id,
+            booking.offer_id,
+            booking.session_id,
+            booking.household_id,
+            json.dumps(list(booking.participants)),
+            booking.tier,
+            booking.total_cents,
+            booking.state.value,
+            booking.holds_site_seats,
+            booking.created_at.isoformat(timespec="seconds"),
+            booking.state.value,
+        ],
     )
 
 
@@ -100,8 +110,9 @@ def unacknowledged_seats(db: sqlite_utils.Database) -> dict[str, int]:
     return held
 
 
-def set_booking_state(db: sqlite_utils.Database, booking_id: str, state: BookingState,
-                      reason_fr: str = "", reason_en: str = "") -> None:
+def set_booking_state(
+    db: sqlite_utils.Database, booking_id: str, state: BookingState, reason_fr: str = "", reason_en: str = ""
+) -> None:
     """The centre's word on a booking, inside the caller's transaction.
 
     A booking confirmed here that the centre refuses or waitlists gives its seats back.
@@ -125,10 +136,14 @@ NEWS_STATES = (BookingState.CONFIRMED, BookingState.WAITLISTED, BookingState.REF
 def untold_decisions(db: sqlite_utils.Database, household_id: str) -> list[Booking]:
     """The household's bookings the centre decided on since the person was last told."""
     states = [s.value for s in NEWS_STATES]
-    return [_row_to_booking(r) for r in db.query(
-        "SELECT * FROM bookings WHERE household_id = ? AND state IS NOT told_state"
-        f" AND state IN ({', '.join('?' * len(states))}) ORDER BY created_at",
-        [household_id, *states])]
+    return [
+        _row_to_booking(r)
+        for r in db.query(
+            "SELECT * FROM bookings WHERE household_id = ? AND state IS NOT told_state"
+            f" AND state IN ({', '.join('?' * len(states))}) ORDER BY created_at",
+            [household_id, *states],
+        )
+    ]
 
 
 def mark_told(db: sqlite_utils.Database, bookings: list[Booking]) -> None:
@@ -158,9 +173,20 @@ def record_pulled_booking(db: sqlite_utils.Database, data: Row, offer_id: str | 
             "INSERT INTO bookings (booking_id, offer_id, session_id, household_id, participants, tier,"
             " total_cents, state, holds_site_seats, created_at, reason_fr, reason_en, told_state)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
-            [booking_id, offer_id, data["session_id"], data["household_id"], json.dumps(data["participants"]),
-             data.get("tier", 0), data["total_cents"], state.value, now.isoformat(timespec="seconds"),
-             reason.get("fr", ""), reason.get("en", ""), state.value],
+            [
+                booking_id,
+                offer_id,
+                data["session_id"],
+                data["household_id"],
+                json.dumps(data["participants"]),
+                data.get("tier", 0),
+                data["total_cents"],
+                state.value,
+                now.isoformat(timespec="seconds"),
+                reason.get("fr", ""),
+                reason.get("en", ""),
+                state.value,
+            ],
         )
 
 

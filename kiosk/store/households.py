@@ -19,13 +19,24 @@ def replace_households(db: sqlite_utils.Database, households: list[Household]) -
 
 
 def _insert(db: sqlite_utils.Database, household: Household) -> None:
-    db.execute("INSERT INTO households VALUES (?, ?, ?, ?)",
-               [household.household_id, household.tier, household.cmcas, household.slvie])
+    db.execute(
+        "INSERT INTO households VALUES (?, ?, ?, ?)",
+        [household.household_id, household.tier, household.cmcas, household.slvie],
+    )
     db.conn.executemany(
         "INSERT INTO persons VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (p.person_id, household.household_id, i, p.first_name, p.last_name, p.birth_date.isoformat(),
-             p.role.value, p.card_number, p.pin_hash)
+            (
+                p.person_id,
+                household.household_id,
+                i,
+                p.first_name,
+                p.last_name,
+                p.birth_date.isoformat(),
+                p.role.value,
+                p.card_number,
+                p.pin_hash,
+            )
             for i, p in enumerate(household.members)
         ],
     )

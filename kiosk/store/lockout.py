@@ -37,6 +37,9 @@ def write_failures(db: sqlite_utils.Database, table: LockoutTable, key: str, rec
             db.execute(
                 f"INSERT INTO {table.name} VALUES (?, ?, ?) ON CONFLICT({table.key}) DO UPDATE"
                 " SET failures = excluded.failures, locked_until = excluded.locked_until",
-                [key, record.failures,
-                 record.locked_until.isoformat(timespec="seconds") if record.locked_until else None],
+                [
+                    key,
+                    record.failures,
+                    record.locked_until.isoformat(timespec="seconds") if record.locked_until else None,
+                ],
             )

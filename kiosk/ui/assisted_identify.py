@@ -33,8 +33,9 @@ def confirmation_button() -> QPushButton:
 class AssistedIdentifyScreen(QWidget):
     identified = Signal(object)  # Identified
 
-    def __init__(self, identity: IdentityService, texts: Texts, actor: Callable[[], Actor],
-                 parent: QWidget | None = None):
+    def __init__(
+        self, identity: IdentityService, texts: Texts, actor: Callable[[], Actor], parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self.setObjectName("screen")
         self.identity = identity
@@ -77,8 +78,12 @@ class AssistedIdentifyScreen(QWidget):
 
     def try_identify(self) -> None:
         try:
-            found = self.identity.identify(self.actor(), self.card.text(), person_present=self.present.isChecked(),
-                                           person_agrees=self.agrees.isChecked())
+            found = self.identity.identify(
+                self.actor(),
+                self.card.text(),
+                person_present=self.present.isChecked(),
+                person_agrees=self.agrees.isChecked(),
+            )
         except KioskError as problem:
             self.error.setText(problem.message(self.texts.language))
             return

@@ -36,8 +36,14 @@ class MyBookingsScreen(QWidget):
     request_cancel_requested = Signal(str)  # concierge request id
     request_print_requested = Signal(str)
 
-    def __init__(self, services: KioskServices, texts: Texts, actor: Callable[[], Actor], notice: Overlay,
-                 parent: QWidget | None = None):
+    def __init__(
+        self,
+        services: KioskServices,
+        texts: Texts,
+        actor: Callable[[], Actor],
+        notice: Overlay,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("screen")
         self.services = services
@@ -102,8 +108,7 @@ class MyBookingsScreen(QWidget):
         words.addWidget(label(offer.title if offer else texts("mine.withdrawn"), "heading"))
         if session:
             words.addWidget(label(texts.span(session.start, session.end)))
-        names = [self.household.member(pid).first_name for pid in booking.participants
-                 if self.household.member(pid)]
+        names = [self.household.member(pid).first_name for pid in booking.participants if self.household.member(pid)]
         words.addWidget(label(", ".join(names) + " · " + texts.money(booking.total_cents), "muted"))
         state = texts(f"mine.state.{booking.state.value}")
         reason = booking.reason_fr if texts.language == "fr" else booking.reason_en
@@ -195,8 +200,14 @@ class MyBookingsScreen(QWidget):
     def reprint(self, booking_id: str) -> None:
         actor = self.actor()
         self.set_status(booking_id, self.texts("print.running"))
-        print_voucher(self.services.vouchers, lambda: self.services.vouchers.reprint_booking(actor, booking_id),
-                      booking_id, self.texts, self.set_status, kept_key="print.kept.here")
+        print_voucher(
+            self.services.vouchers,
+            lambda: self.services.vouchers.reprint_booking(actor, booking_id),
+            booking_id,
+            self.texts,
+            self.set_status,
+            kept_key="print.kept.here",
+        )
 
     def confirm_request_cancel(self, request_id: str) -> None:
         request = self.services.concierge.request(request_id)
@@ -223,9 +234,15 @@ class MyBookingsScreen(QWidget):
     def reprint_ticket(self, request_id: str) -> None:
         actor, language = self.actor(), self.texts.language
         self.set_status(request_id, self.texts("ticket.running"))
-        print_voucher(self.services.vouchers,
-                      lambda: self.services.vouchers.reprint_pickup(actor, request_id, language),
-                      request_id, self.texts, self.set_status, done_key="ticket.done", kept_key="ticket.kept.here")
+        print_voucher(
+            self.services.vouchers,
+            lambda: self.services.vouchers.reprint_pickup(actor, request_id, language),
+            request_id,
+            self.texts,
+            self.set_status,
+            done_key="ticket.done",
+            kept_key="ticket.kept.here",
+        )
 
     def reset(self) -> None:
         self.who = None

@@ -36,8 +36,15 @@ def desk(tmp_path: Path, households_file: Path, clock, monotonic):
     catalog_path.write_text(json.dumps(catalog, ensure_ascii=False), encoding="utf-8")
     staff_path = tmp_path / "staff.json"
     staff_path.write_text(json.dumps(staff_document()), encoding="utf-8")
-    opened = open_services(tmp_path / "desk", KioskConfig(), demo=True, clock=clock, demo_catalog=catalog_path,
-                           demo_households=households_file, demo_staff=staff_path)
+    opened = open_services(
+        tmp_path / "desk",
+        KioskConfig(),
+        demo=True,
+        clock=clock,
+        demo_catalog=catalog_path,
+        demo_households=households_file,
+        demo_staff=staff_path,
+    )
     services = assemble_services(opened.db, opened.config, opened.data_dir, clock, monotonic)
     yield services
     services.close()

@@ -115,19 +115,28 @@ USE_CASES: dict[str, tuple[Action, Case]] = {
     "HelpService.take": (Action.HELP_TAKEN, take_help),
 }
 # The correspondents' own work: a person alone is asked to sign in (StaffSessionExpired), nothing is written.
-CORRESPONDENTS_ONLY = {"ConciergeRequests.move", "ConciergeRequests.hand_over", "SyncStateService.request_sync",
-                       "HelpService.take"}
+CORRESPONDENTS_ONLY = {
+    "ConciergeRequests.move",
+    "ConciergeRequests.hand_over",
+    "SyncStateService.request_sync",
+    "HelpService.take",
+}
 # Reading for a correspondent changes nothing and is not audited.
-READS = {"ConciergeRequests.queue", "ConciergeRequests.find_by_pickup", "SyncStateService.state",
-         "HelpService.open_requests"}
+READS = {
+    "ConciergeRequests.queue",
+    "ConciergeRequests.find_by_pickup",
+    "SyncStateService.state",
+    "HelpService.open_requests",
+}
 
 
 def methods_taking_an_actor() -> set[str]:
     found = set()
     for service in SERVICES:
         for name, method in inspect.getmembers(service, inspect.isfunction):
-            if not name.startswith("_") and any(p.annotation in ("Actor", Actor)
-                                                for p in inspect.signature(method).parameters.values()):
+            if not name.startswith("_") and any(
+                p.annotation in ("Actor", Actor) for p in inspect.signature(method).parameters.values()
+            ):
                 found.add(f"{service.__name__}.{name}")
     return found
 
@@ -142,7 +151,7 @@ def test_a_correspondent_leaves_exactly_one_audit_entry(desk, claire, lina, name
     call = case(desk, claire, lina)
     before = desk.audit.entries()
     call(Actor(lina))
-    added = desk.audit.entries()[len(before):]
+    added = desk.audit.entries()[len(before) :]
     assert [(e.action, e.staff_id) for e in added] == [(action, "S1")]
     shipped = [op["payload"]["entries"][0]["seq"] for op in pending_operations(desk.db) if op["kind"] == "audit.append"]
     assert added[0].seq in shipped  # on its way to the centre with the change
@@ -170,22 +179,27 @@ def test_reads_for_a_correspondent_are_not_audited(desk, claire, lina):
     desk.sync_state.state(Actor(lina))
     desk.help.open_requests(Actor(lina))
     assert desk.audit.entries() == before
-    for read in (lambda: desk.concierge.queue(BENEFICIARY), lambda: desk.sync_state.state(BENEFICIARY),
-                 lambda: desk.help.open_requests(BENEFICIARY),
-                 lambda: desk.concierge.find_by_pickup(BENEFICIARY, request.short_code)):
+    for read in (
+        lambda: desk.concierge.queue(BENEFICIARY),
+        lambda: desk.sync_state.state(BENEFICIARY),
+        lambda: desk.help.open_requests(BENEFICIARY),
+        lambda: desk.concierge.find_by_pickup(BENEFICIARY, request.short_code),
+    ):
         with pytest.raises(StaffSessionExpired):
             read()
 
 
 def test_a_correspondents_sign_in_and_sign_out_are_one_entry_each(desk):
-    for sign_in in (lambda: desk.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN),
-                    lambda: desk.staff.sign_in_with_password(LINA_LOGIN, LINA_PASSWORD)):
+    for sign_in in (
+        lambda: desk.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN),
+        lambda: desk.staff.sign_in_with_password(LINA_LOGIN, LINA_PASSWORD),
+    ):
         before = desk.audit.entries()
         session = sign_in()
-        assert [e.action for e in desk.audit.entries()[len(before):]] == [Action.SIGN_IN]
+        assert [e.action for e in desk.audit.entries()[len(before) :]] == [Action.SIGN_IN]
         before = desk.audit.entries()
         desk.staff.leave(session)
-        assert [e.action for e in desk.audit.entries()[len(before):]] == [Action.SIGN_OUT]
+        assert [e.action for e in desk.audit.entries()[len(before) :]] == [Action.SIGN_OUT]
 
 
 def test_an_assisted_change_that_does_not_say_what_to_audit_is_not_kept(desk, claire, lina):

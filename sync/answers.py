@@ -2,12 +2,14 @@
 
 The centre answers one result per operation, in order. Each must name the
 operation's op_id, and what it settles must be that operation's own booking,
-request or audit chain: an answer to X naming booking Y would otherwise set Y's
+request, payment or audit chain: an answer to X naming booking Y would otherwise set Y's
 state and drop X from the outbox although the centre never applied X. One result
 that does not match refuses the whole answer; nothing of it is written.
 """
 
 from __future__ import annotations
+
+import re
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -15,15 +17,19 @@ from kiosk.i18n import Text
 from sync.client import CentralError, JsonObject
 from sync.wire import AuditAck, OperationResult
 
+MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")
+
 # The result object an applied operation of each kind carries, and the payload field it must name.
 SETTLES: dict[str, tuple[str, str | None]] = {
     "booking.create": ("booking", "booking_id"),
     "booking.cancel": ("booking", "booking_id"),
+    "lease.return": ("lease", "session_id"),
     "concierge.create": ("concierge_request", "request_id"),
     "concierge.transition": ("concierge_request", "request_id"),
     "audit.append": ("audit", None),
+    "payment.record": ("payment", "payment_id"),
 }
-RESULT_OBJECTS = ("booking", "concierge_request", "audit")
+RESULT_OBJECTS = ("booking", "concierge_request", "audit", "payment", "lease")
 RESULTS = TypeAdapter(list[OperationResult])
 
 
@@ -59,6 +65,8 @@ def check_results(batch: list[JsonObject], results: object) -> None:
             _check_audit(index, op["payload"], result.audit)
         elif field is not None and getattr(settled[name], field) != op["payload"][field]:
             raise AnswerRefused(f"result {index} names another {name}")
+        if name == "lease" and not is_lease(results[index]["lease"]):
+            raise AnswerRefused(f"result {index}: malformed lease")
 
 
 def _check_audit(index: int, payload: JsonObject, ack: AuditAck) -> None:
@@ -67,3 +75,19 @@ def _check_audit(index: int, payload: JsonObject, ack: AuditAck) -> None:
     entry = sent.get(ack.through_seq)
     if entry is None or ack.chain != entry["chain"] or ack.through_hash != entry["hash"]:
         raise AnswerRefused(f"result {index}: acknowledgement of entries not sent")
+
+
+def is_lease(lease: object) -> bool:
+    """A lease as the centre sends it (a pull, a top-up, a return's answer)."""
+    if (
+        not isinstance(lease, dict)
+        or not isinstance(lease.get("session_id"), str)
+        or not 0 < len(lease["session_id"]) <= 40
+    ):
+        return False
+    counts = [lease.get(k) for k in ("granted", "returned", "used")]
+    whole = [n for n in counts if isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= 1_000_000]
+    if len(whole) != len(counts):
+        return False
+    expires = lease.get("expires_at")
+    return isinstance(expires, str) and MOMENT.match(expires) is not None and whole[1] <= whole[0]

@@ -51,6 +51,7 @@ from kiosk.domain.catalog import parse_category, parse_offer, parse_service
 from kiosk.domain.concierge import ConciergeRequest, RequestState, StateReason
 from kiosk.domain.document import DocumentReader
 from kiosk.domain.household import parse_household
+from kiosk.domain.payment import parse_payment
 from kiosk.domain.staff import parse_correspondent
 from kiosk.errors import KioskError
 from kiosk.i18n import Text
@@ -59,11 +60,13 @@ from kiosk.store import bookings as booking_store
 from kiosk.store import catalog as catalog_store
 from kiosk.store import concierge as concierge_store
 from kiosk.store import households as household_store
+from kiosk.store import leases as lease_store
 from kiosk.store import outbox
+from kiosk.store import payments as payment_store
 from kiosk.store import staff as staff_store
 from kiosk.store.database import checkpoint, transaction
 from kiosk.store.state import read_state, write_state
-from sync.answers import check_results
+from sync.answers import check_results, is_lease
 from sync.backoff import retry_delay
 from sync.client import CentralClient, CentralError, CredentialRefused, RequestRefused, TransientError
 from sync.heartbeat import KioskProbe, error_code, heartbeat
@@ -82,6 +85,7 @@ MAX_CURSOR = 2**63 - 1  # the largest seq a SQLite centre can issue
 EPOCH = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 STUCK_AFTER = 3  # failures of one page before it is reported as stuck and its pull held back
 WRITE_CHUNK = 200  # bulk changes per write transaction of a pulled page
+MAX_LEASES_PER_CALL = 500
 
 
 class PageRejected(KioskError):
@@ -131,6 +135,7 @@ class CycleReport:
     pages: int = 0
     cursor: int = 0
     resynced: bool = False  # the feed started again from cursor 0 (a restored centre)
+    seats_given_back: int = 0  # unused seats of expired leases returned to the centre
     problem: tuple[str, str] | None = None  # (fr, en): the cycle ran, but pulling is held back
     heartbeat: bool = False  # the centre recorded this cycle's heartbeat
     photos: int = 0  # offer photos fetched
@@ -170,6 +175,8 @@ class SyncEngine:
         try:
             self.publish_voucher_key(report)
             self.push(report)
+            if self.renew_leases(report):
+                self.push(report)  # the seats of expired leases go back at once
             self.pull(report)
         except Exception as error:
             self._record_failure(error)
@@ -252,6 +259,45 @@ class SyncEngine:
         with transaction(self.db):
             write_state(self.db, VOUCHER_KEY_STATE, self.voucher_key)
 
+    # -- leases -----------------------------------------------------------------------------
+
+    def renew_leases(self, report: CycleReport) -> int:
+        """Renew this kiosk's leases on sessions still to come, learn the centre's clock, and give back
+        the unused seats of the leases that expired all the same. Returns how many seats went back."""
+        now = self.clock()
+        wanted = [
+            {"session_id": sid, "seats": 0, "known_granted": granted}
+            for sid, granted in self.db.execute(
+                "SELECT l.session_id, l.granted FROM leases l JOIN sessions s ON s.id = l.session_id"
+                " WHERE s.start > ? ORDER BY s.start LIMIT ?",
+                [now.strftime("%Y-%m-%dT%H:%M"), MAX_LEASES_PER_CALL],
+            )
+        ]
+        try:
+            answer = self.client.leases(wanted)
+        except RequestRefused as refused:  # an older centre: no leases, nothing confirmed offline
+            log.warning("the centre does not renew leases (%s)", refused.code or refused.status)
+            report.notes.append("leases not renewed")
+            answer = None
+        with transaction(self.db):
+            if answer is not None:
+                self._record_leases(answer, {w["session_id"] for w in wanted}, now)
+            report.seats_given_back = lease_store.give_back_expired(self.db, self.clock())
+        return report.seats_given_back
+
+    def _record_leases(self, answer: dict, asked: set[str], sent_at: datetime) -> None:
+        """Inside the caller's transaction. A lease answered that was not asked for is ignored, and so is
+        a time that cannot be read (the skew stays as last measured)."""
+        try:
+            centre_time = datetime.strptime(str(answer.get("time")), "%Y-%m-%dT%H:%M:%S")
+            lease_store.record_skew(self.db, centre_time, sent_at + (self.clock() - sent_at) / 2)
+        except ValueError:
+            log.warning("the centre's time in its lease answer is unreadable")
+        leases = answer.get("leases")
+        for lease in leases if isinstance(leases, list) else []:
+            if is_lease(lease) and lease["session_id"] in asked:
+                lease_store.record(self.db, lease)
+
     # -- push ------------------------------------------------------------------------------
 
     def push(self, report: CycleReport) -> None:
@@ -306,6 +352,9 @@ class SyncEngine:
                     request = result.get("concierge_request")
                     if isinstance(request, dict):
                         self._settle_request(request)
+                    lease = result.get("lease")
+                    if isinstance(lease, dict):
+                        lease_store.record(self.db, lease)
                     ack = result.get("audit")
                     if isinstance(ack, dict):
                         audit_store.acknowledge(self.db, ack["chain"], ack["through_seq"], ack["through_hash"])
@@ -506,6 +555,8 @@ class SyncEngine:
                 parsed.append((kind, item["id"], None))
                 continue
             reader = DocumentReader(data, f"{kind}[{index}]", PageRejected, "error.document.refused.page")
+            if kind == "lease" and not is_lease(data):
+                raise bad("sync.page.lease_malformed", index=index)
             how = CHANGE_KINDS[kind]
             value = how.read(reader, reading)
             if how.entity_id(value) != item["id"]:
@@ -551,8 +602,21 @@ def _read_category(reader: DocumentReader, reading: PageReading) -> object:
     return category
 
 
+def _write_leases(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
+    """This kiosk's own leases, before the offers whose sessions' figures they set."""
+    for _, lease in written:
+        if lease is not None:
+            lease_store.record(db, lease)
+
+
 def _write_offers(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
-    catalog_store.upsert_offers(db, [v for _, v in written if v], now, booking_store.unacknowledged_seats(db))
+    catalog_store.upsert_offers(
+        db,
+        [v for _, v in written if v],
+        now,
+        booking_store.unacknowledged_seats(db),
+        lease_store.lease_figures(db),
+    )
     catalog_store.withdraw_offers(db, [i for i, v in written if v is None])
 
 
@@ -580,6 +644,12 @@ def _write_requests(db: sqlite_utils.Database, written: Written, now: datetime) 
             concierge_store.remove_request(db, identifier)
         else:
             concierge_store.record_pulled_request(db, request)
+
+
+def _write_payments(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
+    for _, payment in written:
+        if payment is not None:
+            payment_store.record_pulled_payment(db, payment)
 
 
 def _write_correspondents(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
@@ -637,6 +707,8 @@ def _parse_request(r: DocumentReader) -> ConciergeRequest:
 
 # Every kind of change the centre sends, in the order a page's changes are written.
 CHANGE_KINDS: dict[str, ChangeKind] = {
+    # A lease's record refreshes its session's figures too, so an offer written in an earlier chunk is set right.
+    "lease": ChangeKind(lambda r, _: r.value, lambda lease: lease["session_id"], _write_leases, False),
     "category": ChangeKind(
         _read_category,
         lambda c: c.id,
@@ -658,4 +730,5 @@ CHANGE_KINDS: dict[str, ChangeKind] = {
     "correspondent": ChangeKind(
         lambda r, _: parse_correspondent(r), lambda c: c.staff_id, _write_correspondents, False
     ),
+    "payment": ChangeKind(lambda r, _: parse_payment(r), lambda p: p.payment_id, _write_payments, False),
 }

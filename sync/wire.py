@@ -169,12 +169,14 @@ class Operation(Strict):
     op_id: str = Field(pattern=UUID, description="made by the kiosk; applied at most once, forever")
     kind: str = Field(
         pattern=r"^[a-z][a-z_.]{0,39}$",
-        description="booking.create | booking.cancel | concierge.create | concierge.transition | audit.append",
+        description="booking.create | booking.cancel | lease.return | concierge.create | "
+        "concierge.transition | audit.append | payment.record",
     )
     created_at: str = Field(pattern=MOMENT, description="when the person acted at the kiosk (site local time)")
     payload: dict[str, Any] = Field(
         description="BookingCreatePayload, BookingCancelPayload, ConciergeCreatePayload, "
-        "ConciergeTransitionPayload or AuditAppendPayload, by kind"
+        "ConciergeTransitionPayload, AuditAppendPayload or "
+        "PaymentRecordPayload, by kind"
     )
 
     @field_validator("created_at")
@@ -196,6 +198,15 @@ class BookingCreatePayload(Strict):
     tier: int = Field(ge=1, le=20)
     total_cents: int = Field(ge=0, le=100_000_000)
     kiosk_state: Literal["confirmed", "requested"]
+    protocol: Literal[1, 2] = Field(
+        1,
+        description="2: `confirmed` means inside this kiosk's lease; "
+        "1 (absent): inside the site's allocation (the old rules)",
+    )
+    offer_version: int | None = Field(
+        None, ge=0, le=1_000_000_000, description="the version of the offer's prices the kiosk showed"
+    )
+    unit_cents: int | None = Field(None, ge=0, le=100_000_000, description="the unit price the kiosk showed")
 
     @field_validator("participants")
     @classmethod
@@ -207,6 +218,37 @@ class BookingCreatePayload(Strict):
 
 class BookingCancelPayload(Strict):
     booking_id: str = Field(pattern=UUID)
+
+
+class LeaseReturnPayload(Strict):
+    session_id: str = Field(pattern=ID)
+    seats: int = Field(ge=1, le=100_000, description="unused seats of this kiosk's lease it gives back")
+
+
+class LeaseWanted(Strict):
+    session_id: str = Field(pattern=ID)
+    seats: int = Field(0, ge=0, le=100, description="how many more seats the kiosk needs (0: renew only)")
+    known_granted: int = Field(0, ge=0, le=1_000_000, description="the lease's `granted` as the kiosk last heard it")
+
+
+class LeasesRequest(Strict):
+    leases: list[LeaseWanted] = Field(max_length=500)
+
+
+class LeaseData(Out):
+    session_id: str
+    granted: int = Field(description="seats ever granted to this kiosk on the session (only grows)")
+    returned: int = Field(description="seats it ever gave back (only grows)")
+    used: int = Field(description="seats of its confirmed bookings inside the lease, as the centre knows them")
+    expires_at: str = Field(
+        description="after this (the centre's time) the kiosk confirms nothing more offline "
+        "with it and gives its unused seats back"
+    )
+
+
+class LeasesResponse(Out):
+    time: str = Field(description="the centre's time, for the kiosk's clock skew")
+    leases: list[LeaseData]
 
 
 AnswerValue = (
@@ -274,6 +316,36 @@ class AuditAppendPayload(Strict):
     entries: list[AuditEntryData] = Field(min_length=1, max_length=100, description="in chain order")
 
 
+class PaymentRecordPayload(Strict):
+    payment_id: str = Field(pattern=UUID)
+    subject_kind: Literal["booking", "request"]
+    subject_id: str = Field(pattern=UUID)
+    household_id: str = Field(pattern=ID)
+    amount_cents: int = Field(
+        ge=-100_000_000,
+        le=100_000_000,
+        description="positive; a correction is negative and names the payment it corrects",
+    )
+    means: Literal["cash", "cheque", "ancv", "card", "elsewhere"]
+    reference: str = Field(
+        max_length=40, pattern=r"^[A-Za-z0-9 ./_-]*$", description="a terminal ticket or cheque number; never card data"
+    )
+    recorded_at: str = Field(pattern=MOMENT)
+    site_id: str = Field(pattern=ID)
+    staff_id: str | None = Field(pattern=ID)
+    corrects: str | None = Field(pattern=UUID)
+
+    @model_validator(mode="after")
+    def _sign_and_correction(self) -> PaymentRecordPayload:
+        if self.amount_cents == 0 or (self.amount_cents < 0) != (self.corrects is not None):
+            raise ValueError("a payment is positive; only a correction, naming its payment, is negative")
+        return self
+
+
+class PaymentResult(Out):
+    payment_id: str
+
+
 class BookingResult(Out):
     booking_id: str
     state: BookingState
@@ -300,6 +372,8 @@ class OperationResult(Out):
         None, description="when a concierge operation was applied: the request as the centre now has it"
     )
     audit: AuditAck | None = Field(None, description="when audit entries were applied")
+    payment: PaymentResult | None = Field(None, description="when a payment was kept")
+    lease: LeaseData | None = Field(None, description="when seats of a lease were given back")
     reason: Reason | None = Field(None, description="when rejected")
 
 
@@ -375,6 +449,7 @@ class OfferData(Out):
     age_max: int | None
     cancel_days_before: int
     prices: list[PriceData]
+    version: int = Field(description="the version of these prices: a booking names the one it was priced from")
     sessions: list[SessionData]
     bring: str = Field(description="what to bring, printed on the voucher (may be empty)")
     photo: PhotoData | None = Field(description="the offer's photo, fetched from GET /v1/photos/{sha256}")
@@ -439,6 +514,20 @@ class ConciergeRequestData(Out):
     updated_at: str = Field(pattern=MOMENT)
 
 
+class PaymentData(Out):
+    payment_id: str
+    subject_kind: Literal["booking", "request"]
+    subject_id: str
+    household_id: str
+    amount_cents: int
+    means: Literal["cash", "cheque", "ancv", "card", "elsewhere"]
+    reference: str
+    recorded_at: str = Field(pattern=MOMENT)
+    site_id: str
+    staff_id: str | None
+    corrects: str | None
+
+
 class CorrespondentData(Strict):
     staff_id: str = Field(pattern=ID)
     display_name: str = Field(min_length=1, max_length=80)
@@ -469,7 +558,15 @@ class StaffFile(Strict):
 class Change(Out):
     seq: int
     kind: Literal[
-        "category", "concierge_service", "offer", "household", "booking", "concierge_request", "correspondent"
+        "category",
+        "concierge_service",
+        "offer",
+        "household",
+        "booking",
+        "concierge_request",
+        "correspondent",
+        "payment",
+        "lease",
     ]
     id: str
     data: (
@@ -480,6 +577,8 @@ class Change(Out):
         | ConciergeServiceData
         | ConciergeRequestData
         | CorrespondentData
+        | PaymentData
+        | LeaseData
         | None
     ) = Field(description="the entity at its latest state; null is a tombstone (withdrawn, or gone from this site)")
 

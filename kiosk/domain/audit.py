@@ -51,6 +51,7 @@ class Action(StrEnum):
     REPRINT = "voucher.reprint"
     SYNC_FORCED = "sync.forced"
     HELP_TAKEN = "help.take"  # a call for help or a resume ticket, taken over
+    PAYMENT = "payment.record"  # a payment taken at the desk, or a correction of one
 
 
 @dataclass(frozen=True)

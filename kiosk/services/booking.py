@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Protocol
 
 import sqlite_utils
 
@@ -33,11 +34,25 @@ from kiosk.services.identity import Identified
 from kiosk.store import bookings as booking_store
 from kiosk.store.catalog import load_offer
 from kiosk.store.database import transaction
+from kiosk.store.leases import give_back_expired
 from kiosk.store.outbox import enqueue
+
+# Bookings sent as protocol 2: "confirmed" means within this kiosk's lease (docs/sync-protocol.md).
+PROTOCOL = 2
 
 
 class UnknownSession(BookingRefused):
     """The session is no longer in the offer."""
+
+
+class SeatTopUp(Protocol):
+    """Asks the centre for more lease seats while the person waits (the sync layer provides it)."""
+
+    def online(self) -> bool:
+        """Whether the last exchange with the centre went through (else the booking is a request)."""
+
+    def ask(self, session_id: str, seats: int) -> bool:
+        """One short call (2 s at most); what the centre granted is in the store when it returns."""
 
 
 @dataclass(frozen=True)
@@ -49,14 +64,27 @@ class BookingNews:
 
 
 class BookingService:
-    def __init__(self, db: sqlite_utils.Database, acts: Acts, clock: Callable[[], datetime] = datetime.now):
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        acts: Acts,
+        clock: Callable[[], datetime] = datetime.now,
+        top_up: SeatTopUp | None = None,
+    ):
         self._db = db
         self._acts = acts
         self._clock = clock
+        self.top_up = top_up  # set once the kiosk is enrolled with a centre
+
+    def can_ask_centre(self) -> bool:
+        """Whether a booking this kiosk's lease cannot confirm may still be confirmed by the centre now."""
+        return self.top_up is not None and self.top_up.online()
 
     def quote(
         self, offer_id: str, session_id: str, household: Household, participant_ids: list[str], waitlist: bool = False
     ) -> Quote:
+        with transaction(self._db):  # an expired lease says so before the screen does
+            give_back_expired(self._db, self._clock())
         offer, session = self._offer_and_session(offer_id, session_id, "error.booking.date_longer_offered")
         participants = [household.member(pid) for pid in participant_ids]
         return quote_booking(
@@ -79,11 +107,21 @@ class BookingService:
         waitlist: bool = False,
     ) -> Booking:
         """Check the rules against the session as it stands and write the booking with its operation.
-        A waiting-list place is sent as a request: the centre confirms it or keeps it waiting.
-        Raises BookingRefused (nothing written), StaffSessionExpired."""
+        When this kiosk's lease lacks seats and the centre answers, it is asked for them first (2 s at
+        most): without them the booking is a request. A waiting-list place is sent as a request: the
+        centre confirms it or keeps it waiting. Raises BookingRefused (nothing written),
+        StaffSessionExpired."""
         household = who.household
+        if self.can_ask_centre() and not waitlist:
+            try:
+                short = self.quote(offer_id, session_id, household, participant_ids).lease_short
+            except BookingRefused:
+                short = 0  # the booking itself says why, below
+            if short and self.top_up is not None:
+                self.top_up.ask(session_id, short)
         with self._acts.write(actor, Action.BOOKING_CREATE) as audit:
             now = self._clock()
+            give_back_expired(self._db, now)
             offer, session = self._offer_and_session(offer_id, session_id)
             participants = [p for p in (household.member(pid) for pid in participant_ids) if p is not None]
             if len(participants) != len(participant_ids):
@@ -113,7 +151,7 @@ class BookingService:
                 created_at=now,
             )
             booking_store.insert_booking(self._db, booking)
-            enqueue(self._db, "booking.create", create_payload(booking), now)
+            enqueue(self._db, "booking.create", create_payload(booking, offer.version, quote.unit_cents), now)
             audit.say(
                 who.person.person_id,
                 booking.booking_id,
@@ -174,8 +212,9 @@ class BookingService:
         return offer, session
 
 
-def create_payload(booking: Booking) -> dict[str, object]:
-    """The `booking.create` operation's payload (docs/sync-protocol.md)."""
+def create_payload(booking: Booking, offer_version: int, unit_cents: int) -> dict[str, object]:
+    """The `booking.create` operation's payload (docs/sync-protocol.md), with the prices' version and
+    the unit price the person was shown, for the centre to re-price."""
     return {
         "booking_id": booking.booking_id,
         "session_id": booking.session_id,
@@ -184,4 +223,7 @@ def create_payload(booking: Booking) -> dict[str, object]:
         "tier": booking.tier,
         "total_cents": booking.total_cents,
         "kiosk_state": "confirmed" if booking.state == BookingState.CONFIRMED else "requested",
+        "protocol": PROTOCOL,
+        "offer_version": offer_version,
+        "unit_cents": unit_cents,
     }

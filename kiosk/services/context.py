@@ -26,6 +26,8 @@ from kiosk.services.catalog import CatalogService
 from kiosk.services.concierge import ConciergeRequests
 from kiosk.services.help import HelpService
 from kiosk.services.identity import IdentityService
+from kiosk.services.paper import PaperService
+from kiosk.services.payments import PaymentService
 from kiosk.services.staff import StaffAuthService
 from kiosk.services.sync_state import SyncStateService
 from kiosk.services.vouchers import VoucherService
@@ -48,6 +50,8 @@ class KioskServices:
     concierge: ConciergeRequests  # concierge requests and the correspondents' queue
     sync_state: SyncStateService  # how sync stands, for correspondents
     help: HelpService  # a person's call to a correspondent, or a code to finish later
+    paper: PaperService  # offer sheets, the site's programme, the day's takings on paper
+    payments: PaymentService  # what is owed and paid
     recovery: Recovery | None = None  # set when a corrupt database was rebuilt at this start
 
     def close(self) -> None:
@@ -102,5 +106,7 @@ def assemble_services(
         concierge=ConciergeRequests(db, config, data_dir, acts, clock),
         sync_state=SyncStateService(db, acts, audit),
         help=HelpService(db, config, data_dir, acts, clock),
+        paper=PaperService(db, config, data_dir, clock),
+        payments=PaymentService(db, config, acts, audit, clock),
         recovery=recovery,
     )

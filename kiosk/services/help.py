@@ -7,7 +7,6 @@ gives back the place to reopen once the person beside them is identified by card
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -19,6 +18,7 @@ from kiosk.domain.audit import Action
 from kiosk.domain.help import HelpKind, HelpRequest, Place, new_help_request
 from kiosk.domain.voucher import normalize_short_code
 from kiosk.errors import KioskError
+from kiosk.files import write_whole
 from kiosk.printing.printer import PrintJob, print_pdf
 from kiosk.services.actor import Actor, Acts
 from kiosk.store import help as help_store
@@ -97,12 +97,7 @@ class HelpService:
         pdf = render_help_ticket_pdf(
             request, title, self._config.printer.layout, language, site_name=self._config.site.name
         )
-        self._dir.mkdir(parents=True, exist_ok=True)
-        path = self._dir / f"{request.code}.pdf"
-        partial = path.with_suffix(".part")
-        partial.write_bytes(pdf)
-        os.replace(partial, path)
-        return path
+        return write_whole(self._dir / f"{request.code}.pdf", pdf)
 
     def print_ticket(self, path: Path, request: HelpRequest) -> PrintJob:
         """Slow and may block on the printer: call it from a worker thread, never the GUI thread."""

@@ -7,7 +7,6 @@ off or out of paper never loses it: "Mes réservations" can print it again.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -19,8 +18,10 @@ from kiosk.domain.audit import Action
 from kiosk.domain.booking import Booking, BookingRefused, BookingState, cancellation_deadline
 from kiosk.domain.catalog import BookingMode
 from kiosk.domain.concierge import ConciergeRequest, RequestState, form_for, ready_from, request_title
+from kiosk.domain.payment import SubjectKind, balance
 from kiosk.domain.voucher import Voucher, VoucherKind, VoucherState, encode_payload
 from kiosk.errors import KioskError
+from kiosk.files import write_whole
 from kiosk.printing.printer import PrintJob, print_pdf
 from kiosk.services.actor import Actor, Acts
 from kiosk.services.concierge import RequestNotFound
@@ -29,6 +30,7 @@ from kiosk.store import bookings as booking_store
 from kiosk.store import concierge as concierge_store
 from kiosk.store.catalog import load_concierge_service, load_offer
 from kiosk.store.households import load_household
+from kiosk.store.payments import payments_for
 
 VOUCHER_DIR = "vouchers"
 
@@ -98,6 +100,7 @@ class VoucherService:
             state=state,
             issued_at=self._clock().replace(microsecond=0),
             cancel_until=cancellation_deadline(offer, session),
+            paid_cents=self._paid(SubjectKind.BOOKING, booking.booking_id),
             bring=offer.bring,
         )
 
@@ -124,6 +127,7 @@ class VoucherService:
             total_cents=request.estimate_cents,
             state=state,
             issued_at=self._clock().replace(microsecond=0),
+            paid_cents=self._paid(SubjectKind.REQUEST, request.request_id),
         )
 
     def reprint_booking(self, actor: Actor, booking_id: str) -> Voucher:
@@ -146,6 +150,9 @@ class VoucherService:
         self._acts.record(actor, Action.REPRINT, request.person_id, request_id, {"kind": "pickup"})
         return voucher
 
+    def _paid(self, kind: SubjectKind, subject_id: str) -> int:
+        return balance(None, payments_for(self._db, kind, subject_id)).paid_cents
+
     def write_pdf(self, voucher: Voucher, language: str) -> Path:
         """Sign, render and keep the voucher. No store access: safe to run in a worker."""
         payload = encode_payload(voucher, load_or_create_signing_key(self._data_dir))
@@ -154,12 +161,7 @@ class VoucherService:
         pdf = render_voucher_pdf(
             voucher, payload, self._config.printer.layout, language, site_name=self._config.site.name
         )
-        self._dir.mkdir(parents=True, exist_ok=True)
-        path = self._dir / f"{voucher.reference}.pdf"
-        partial = path.with_suffix(".part")
-        partial.write_bytes(pdf)
-        os.replace(partial, path)
-        return path
+        return write_whole(self._dir / f"{voucher.reference}.pdf", pdf)
 
     def print(self, voucher: Voucher, language: str) -> PrintJob:
         """Slow and may block on the printer: call it from a worker thread, never the GUI thread."""

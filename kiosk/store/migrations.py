@@ -337,6 +337,55 @@ MIGRATION_9_FRENCH_SEARCH = [
     """,
 ]
 
+# What is owed and paid: payments recorded at the desk or reported by the centre. Append-only: a
+# mistake is put right by a correction (a new entry), never by editing or removing one.
+MIGRATION_10_PAYMENTS = [
+    """
+    CREATE TABLE payments (
+        payment_id TEXT PRIMARY KEY,
+        subject_kind TEXT NOT NULL CHECK (subject_kind IN ('booking', 'request')),
+        subject_id TEXT NOT NULL,
+        household_id TEXT NOT NULL,
+        amount_cents INTEGER NOT NULL CHECK (amount_cents != 0),
+        means TEXT NOT NULL CHECK (means IN ('cash', 'cheque', 'ancv', 'card', 'elsewhere')),
+        reference TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        site_id TEXT NOT NULL,
+        staff_id TEXT,
+        corrects TEXT REFERENCES payments(payment_id),
+        -- The audit entry that recorded it at this kiosk (NULL: taken at another kiosk, or by the centre).
+        audit_seq INTEGER
+    )
+    """,
+    "CREATE INDEX payments_by_subject ON payments(subject_kind, subject_id)",
+    "CREATE INDEX payments_by_day ON payments(recorded_at)",
+    """
+    CREATE TRIGGER payments_never_edited BEFORE UPDATE ON payments
+    BEGIN SELECT RAISE(ABORT, 'a payment is never edited: record a correction'); END
+    """,
+    """
+    CREATE TRIGGER payments_never_removed BEFORE DELETE ON payments
+    BEGIN SELECT RAISE(ABORT, 'a payment is never removed: record a correction'); END
+    """,
+]
+
+# Seat leases (docs/sync-protocol.md): this kiosk's own share of its site's seats on each session, as
+# the centre granted it (`granted`, `returned` only grow) and until when (`expires_at`, the centre's
+# time). The sessions' site_allocation/site_taken become this kiosk's lease and what it used of it.
+# Pulled again from cursor 0, so that every offer's price version and every lease arrive.
+MIGRATION_11_SEAT_LEASES = [
+    """
+    CREATE TABLE leases (
+        session_id TEXT PRIMARY KEY,
+        granted INTEGER NOT NULL CHECK (granted >= 0),
+        returned INTEGER NOT NULL CHECK (returned >= 0),
+        expires_at TEXT NOT NULL
+    )
+    """,
+    "ALTER TABLE offers ADD COLUMN version INTEGER NOT NULL DEFAULT 0",
+    "UPDATE kiosk_state SET value = '0' WHERE key = 'sync_cursor'",
+]
+
 MIGRATIONS: list[list[str]] = [
     MIGRATION_1_CATALOG_AND_OUTBOX,
     MIGRATION_2_HOUSEHOLDS_AND_BOOKINGS,
@@ -347,4 +396,6 @@ MIGRATIONS: list[list[str]] = [
     MIGRATION_7_HELP_REQUESTS,
     MIGRATION_8_BRING_AND_PHOTO,
     MIGRATION_9_FRENCH_SEARCH,
+    MIGRATION_10_PAYMENTS,
+    MIGRATION_11_SEAT_LEASES,
 ]

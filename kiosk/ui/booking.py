@@ -15,6 +15,7 @@ from kiosk.i18n import Texts
 from kiosk.services.actor import Actor
 from kiosk.services.context import KioskServices
 from kiosk.services.identity import Identified
+from kiosk.ui.payment import balance_text
 from kiosk.ui.printing import print_booking_voucher
 from kiosk.ui.receipt import ReceiptScreen
 from kiosk.ui.widgets import FlowLayout, ScrollingPage, button, empty_layout, label
@@ -124,6 +125,10 @@ class BookingScreen(QWidget):
             if quote.state == BookingState.WAITLISTED:
                 self.outcome.setText(texts("book.will_wait"))
                 self.confirm.setText(texts("book.confirm_wait"))
+            elif quote.lease_short and self.services.bookings.can_ask_centre():
+                # This kiosk's own seats are short, but the centre answers: it is asked while the person waits.
+                self.outcome.setText(texts("book.will_ask"))
+                self.confirm.setText(texts("book.confirm"))
             elif not confirmed:
                 self.outcome.setText(texts("book.will_request"))
                 self.confirm.setText(texts("book.confirm_request"))
@@ -200,12 +205,7 @@ class BookingDoneScreen(ReceiptScreen):
         self.add_recap(texts("done.when"), texts.span(paper.start, paper.end or paper.start))
         self.add_recap(texts("done.where"), paper.place)
         self.add_recap(texts("done.who"), "\n".join(paper.participants))
-        self.add_recap(
-            texts("done.price"),
-            texts("book.free")
-            if not booking.total_cents
-            else texts("done.to_pay", price=texts.money(booking.total_cents)),
-        )
+        self.add_recap(texts("done.price"), balance_text(self.services.payments.balance_of_booking(booking), texts))
 
     def send_to_printer(self, booking: Booking, done: Callable[[str, str, bool], None]) -> None:
         print_booking_voucher(self.services.vouchers, booking, self.texts, done)

@@ -18,7 +18,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ValidationError
 
-from sync.server import audit, bookings, concierge, decisions, reasons
+from sync.server import audit, bookings, concierge, decisions, leases, payments, reasons
 from sync.server.auth import Kiosk
 from sync.server.clock import Clock, fmt, parse_moment
 from sync.server.db import Database, canonical_json, compact_json
@@ -28,7 +28,9 @@ from sync.wire import (
     BookingCreatePayload,
     ConciergeCreatePayload,
     ConciergeTransitionPayload,
+    LeaseReturnPayload,
     Operation,
+    PaymentRecordPayload,
 )
 
 Handler = Callable[[sqlite3.Connection, Kiosk, BaseModel, str, datetime, datetime], dict]
@@ -40,6 +42,15 @@ def _create(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, wh
 
 def _cancel(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime) -> dict:
     return bookings.cancel_booking(conn, payload.booking_id, when, now)
+
+
+def _lease_return(
+    conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime
+) -> dict:
+    lease = leases.give_back(conn, kiosk.id, payload.session_id, payload.seats)
+    if lease is None:
+        return bookings.rejected(reasons.lease_unknown())
+    return {"outcome": "applied", "lease": lease.data()}
 
 
 def _concierge_create(
@@ -60,12 +71,18 @@ def _audit_append(
     return audit.append(conn, kiosk.id, kiosk.site_id, payload, created_at, now)
 
 
+def _payment(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime) -> dict:
+    return payments.from_kiosk(conn, kiosk.site_id, payload)
+
+
 HANDLERS: dict[str, tuple[type[BaseModel], Handler]] = {
     "booking.create": (BookingCreatePayload, _create),
     "booking.cancel": (BookingCancelPayload, _cancel),
+    "lease.return": (LeaseReturnPayload, _lease_return),
     "concierge.create": (ConciergeCreatePayload, _concierge_create),
     "concierge.transition": (ConciergeTransitionPayload, _concierge_transition),
     "audit.append": (AuditAppendPayload, _audit_append),
+    "payment.record": (PaymentRecordPayload, _payment),
 }
 
 

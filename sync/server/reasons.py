@@ -85,6 +85,14 @@ def booking_exists() -> Reason:
     return reason(Text("reason.booking_exists"))
 
 
+def invalid_price(field: str, tier: int, total_cents: int) -> Reason:
+    return reason(Text("reason.invalid_price", field=field, tier=tier, total=f"{total_cents / 100:.2f} €"))
+
+
+def lease_unknown() -> Reason:
+    return reason(Text("reason.lease_unknown"))
+
+
 def op_id_reused() -> Reason:
     return reason(Text("reason.op_id_reused"))
 
@@ -122,3 +130,26 @@ def transition_refused(refused: Message) -> Reason:
 
 def audit_chain_broken(seq: int) -> Reason:
     return reason(Text("reason.audit_chain_broken", seq=seq))
+
+
+# --- payments ------------------------------------------------------------------
+
+
+def payment_exists() -> Reason:
+    return reason(Text("reason.payment_exists"))
+
+
+def payment_subject_unknown() -> Reason:
+    return reason(Text("reason.payment_subject_unknown"))
+
+
+def payment_other_site() -> Reason:
+    return reason(Text("reason.payment_other_site"))
+
+
+def payment_other_household() -> Reason:
+    return reason(Text("reason.payment_other_household"))
+
+
+def payment_too_much() -> Reason:
+    return reason(Text("reason.payment_too_much"))

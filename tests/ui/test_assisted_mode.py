@@ -187,7 +187,8 @@ def test_assisted_identify_needs_both_confirmations_and_actions_are_audited_with
     assert (entry.action, entry.subject, entry.target) == ("booking.create", "P1", booking.booking_id)
 
     window.show_screen("my_bookings")
-    tap(qtbot, shown_button(window.screens["my_bookings"], "Annuler"))  # the only booking
+    # The only booking; with "Encaisser" beside it the list scrolls, so the button is pressed with click().
+    shown_button(window.screens["my_bookings"], "Annuler").click()
     tap(qtbot, window.notice.secondary)  # "Oui, annuler"
     assert services.audit.entries()[-1].action == "booking.cancel"
     everything = json.dumps([e.as_dict() for e in services.audit.entries()], ensure_ascii=False)
@@ -341,8 +342,9 @@ def test_reprints_from_my_bookings_in_assisted_mode_are_audited(qtbot, window, s
     booking = services.bookings.book(BENEFICIARY, holder(window.identified.household), "T1", "T1-S1", ["P1"])
     window.show_screen("my_bookings")
     mine = window.screens["my_bookings"]
-    tap(qtbot, shown_button(mine, "Imprimer le ticket"))  # the request's card
-    tap(qtbot, shown_button(mine, "Imprimer le bon"))  # the booking's card
+    # The list scrolls (each card has "Encaisser" too): buttons inside it are pressed with click().
+    shown_button(mine, "Imprimer le ticket").click()  # the request's card
+    shown_button(mine, "Imprimer le bon").click()  # the booking's card
     qtbot.waitUntil(
         lambda: all("imprimante" in mine.status.get(ref, "") for ref in (request.request_id, booking.booking_id)),
         timeout=10_000,

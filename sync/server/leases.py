@@ -21,7 +21,7 @@ from sync.server import dialect
 from sync.server.changes import bump, kiosk_scope
 from sync.server.clock import Clock, fmt, parse_moment
 from sync.server.db import Connection, Database, Row
-from sync.server.models import LeaseWanted
+from sync.wire import LeaseWanted
 
 if TYPE_CHECKING:
     from sync.server.auth import Kiosk

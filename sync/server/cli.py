@@ -75,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
         type=_database,
         help="the central SQLite database file (created if missing), or a PostgreSQL URL: postgresql://user@host/name",
     )
+    parser.add_argument(
+        "--photos", type=Path, help="the offers' photos' folder (default: beside the SQLite file, or ./central.photos)"
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
     parser.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
@@ -203,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
                 parser.error(f"--{name} must be >= 0")
         from sync.server.db import Database
 
-        db = Database(args.db)
+        db = Database(args.db, photos=args.photos)
         try:
             return COMMANDS[args.command](db, args)
         finally:
@@ -264,6 +267,7 @@ def _serve_workers(args: argparse.Namespace) -> int:
     os.environ[SERVE_ENVIRONMENT] = json.dumps(
         {
             "db": str(args.db),
+            "photos": str(args.photos) if args.photos else None,
             "now": args.now.isoformat() if args.now else None,
             "rates": [args.enrol_limit, args.enrol_code_limit, args.kiosk_limit],
         }
@@ -293,7 +297,7 @@ def worker_app() -> object:
     settings = json.loads(os.environ[SERVE_ENVIRONMENT])
     now = settings["now"]
     return create_app(
-        Database(_database(settings["db"])),
+        Database(_database(settings["db"]), photos=Path(settings["photos"]) if settings["photos"] else None),
         frozen_clock(datetime.fromisoformat(now)) if now else local_now,
         rates=RateLimits(*settings["rates"]),
     )

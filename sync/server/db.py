@@ -139,9 +139,10 @@ class Connection:
 
 
 class Database:
-    def __init__(self, target: Path | str, pooled: bool = True):
+    def __init__(self, target: Path | str, pooled: bool = True, photos: Path | None = None):
         self.url = database_url(target)
         self.path = Path(target) if not is_database_url(target) else None
+        self.photos = photos  # the offers' photos' folder, when not the default (sync/server/photos.py)
         self.engine: Engine = create_engine(self.url, **self._engine_options(pooled))
         self.dialect: str = self.engine.dialect.name
         dialect.configure(self.engine)

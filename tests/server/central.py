@@ -61,6 +61,7 @@ class CentralServer:
             assert isinstance(self.db_path, Path), "a centre on PostgreSQL needs a log_path"
             log_path = self.db_path.with_suffix(".log")
         self.log_path = log_path
+        self.photos = log_path.with_name("central.photos")  # the offers' photos (--photos)
         self.process: subprocess.Popen | None = None
         Database(self.db_path, pooled=False).close()  # create the schema before anyone uses the database
 
@@ -74,6 +75,8 @@ class CentralServer:
             "sync.server.cli",
             "--db",
             str(self.db_path),
+            "--photos",
+            str(self.photos),
             "--host",
             "127.0.0.1",
             "--port",
@@ -195,7 +198,7 @@ class CentralServer:
         out, err = io.StringIO(), io.StringIO()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
-                code = main(["--db", str(self.db_path), *args])
+                code = main(["--db", str(self.db_path), "--photos", str(self.photos), *args])
             except SystemExit as exit_:
                 code = exit_.code if isinstance(exit_.code, int) else 2
         return code, out.getvalue(), err.getvalue()

@@ -1,5 +1,7 @@
 """A throwaway PostgreSQL cluster for the tests: Debian's `initdb` and `pg_ctl` in a temporary folder,
-on a free loopback port, and a fresh database for each centre (`new_database()` → a URL).
+on a free loopback port, and a fresh database for each centre (`new_database()` → a URL): a copy of
+one migrated once (PostgreSQL's template databases), with no feed epoch yet, so that each centre
+makes its own as a new database does; `new_database(empty=True)` for one with no schema at all.
 
 Run as root (CI, containers), the cluster belongs to the `postgres` user, as PostgreSQL requires.
 """
@@ -16,6 +18,8 @@ import uuid
 from pathlib import Path
 
 import psycopg
+
+TEMPLATE = "centre_template"
 
 
 def postgres_bin() -> Path | None:
@@ -38,6 +42,7 @@ class PostgresCluster:
         self.data = self.folder / "data"
         self.port = _free_port()
         self.as_root = os.geteuid() == 0
+        self.template_made = False
         if self.as_root:
             shutil.chown(self.folder, "postgres", "postgres")
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
@@ -60,11 +65,23 @@ class PostgresCluster:
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
 
-    def new_database(self) -> str:
+    def new_database(self, empty: bool = False) -> str:
+        if not empty and not self.template_made:
+            self._make_template()
         name = "centre_" + uuid.uuid4().hex[:12]
         with psycopg.connect(self.url(), autocommit=True) as conn:
-            conn.execute(f"CREATE DATABASE {name}")
+            conn.execute(f"CREATE DATABASE {name}" + ("" if empty else f" TEMPLATE {TEMPLATE}"))
         return self.url(name)
+
+    def _make_template(self) -> None:
+        from sync.server.db import FEED_EPOCH, Database
+
+        with psycopg.connect(self.url(), autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {TEMPLATE}")
+        Database(self.url(TEMPLATE), pooled=False).close()
+        with psycopg.connect(self.url(TEMPLATE), autocommit=True) as conn:
+            conn.execute("DELETE FROM meta WHERE key = %s", (FEED_EPOCH,))
+        self.template_made = True
 
     def destroy(self) -> None:
         try:

@@ -38,8 +38,13 @@ def _revision(db: Database) -> str | None:
         return migrations.current(conn.sa)
 
 
-def test_a_new_database_gets_the_whole_schema_at_the_latest_revision(central_database):
-    db = Database(central_database, pooled=False)
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_a_new_database_gets_the_whole_schema_at_the_latest_revision(database, tmp_path, request):
+    if database == "postgresql":
+        target: Path | str = request.getfixturevalue("postgres_cluster").new_database(empty=True)
+    else:
+        target = tmp_path / "new.sqlite3"
+    db = Database(target, pooled=False)
     try:
         assert _revision(db) == migrations.head()
         for query in SCHEMA_6_TABLES:
@@ -47,7 +52,7 @@ def test_a_new_database_gets_the_whole_schema_at_the_latest_revision(central_dat
         db.query("SELECT arrival FROM bookings")
     finally:
         db.close()
-    Database(central_database, pooled=False).close()  # opened again: nothing to do, nothing lost
+    Database(target, pooled=False).close()  # opened again: nothing to do, nothing lost
 
 
 def test_a_schema_1_file_is_brought_up_to_date(tmp_path):

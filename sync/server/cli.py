@@ -193,8 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        if args.command in ("openapi", "serve", None):  # None: serve
-            require_central_server()
+        require_central_server()  # every command opens the database (SQLAlchemy, Alembic) or serves
         if args.command == "openapi":
             return _openapi(args)
         if args.db is None:

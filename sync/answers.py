@@ -11,11 +11,19 @@ from __future__ import annotations
 
 from kiosk.domain.booking import BookingState
 from kiosk.domain.concierge import RequestState
+from kiosk.domain.consultations import BallotState
 from sync.client import CentralError
 
 MAX_REASON_CHARS = 400
 BOOKING_STATES = frozenset(s.value for s in BookingState)
 REQUEST_STATES = frozenset(s.value for s in RequestState)
+# The states an applied operation's result object may carry, by result object.
+STATES = {
+    "booking": BOOKING_STATES,
+    "concierge_request": REQUEST_STATES,
+    "idea": frozenset({"received"}),
+    "ballot": frozenset({BallotState.COUNTED.value, BallotState.REFUSED.value}),
+}
 # The result object an applied operation of each kind carries, and the payload field it must name.
 SETTLES = {
     "booking.create": ("booking", "booking_id"),
@@ -23,6 +31,8 @@ SETTLES = {
     "concierge.create": ("concierge_request", "request_id"),
     "concierge.transition": ("concierge_request", "request_id"),
     "audit.append": ("audit", None),
+    "idea.create": ("idea", "idea_id"),
+    "vote.cast": ("ballot", "ballot_id"),
 }
 RESULT_OBJECTS = frozenset(name for name, _ in SETTLES.values())
 
@@ -65,8 +75,7 @@ def check_results(batch: list[dict], results: object) -> None:
             continue
         if settled.get(field) != op["payload"][field]:
             raise AnswerRefused(f"result {index} names another {name}")
-        states = BOOKING_STATES if name == "booking" else REQUEST_STATES
-        if settled.get("state") not in states or not is_reason(settled.get("reason"), allow_none=True):
+        if settled.get("state") not in STATES[name] or not is_reason(settled.get("reason"), allow_none=True):
             raise AnswerRefused(f"result {index}: malformed {name}")
 
 

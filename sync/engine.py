@@ -14,6 +14,10 @@
   the same rule.
 - Audit entries go as `audit.append` operations, in chain order; when the centre
   acknowledges them, they are purged here in the same transaction.
+- Ideas and ballots ("le par et le pour"): a ballot's answer settles the local record of who
+  took part (a refusal is told to the person once); a ballot the centre can never take is
+  parked with its choice erased. Consultations (with their results once published) and
+  the site's ideas (with the centre's answers) are pulled.
 - A failed cycle leaves its reason in `sync_last_error` for the correspondents' screen.
 - Nothing received is believed unchecked: a push answer must match its operations
   (sync/answers.py), a page must be one the store can write (sync/page_checks.py).
@@ -41,8 +45,10 @@ import sqlite_utils
 from kiosk.domain.booking import BookingState
 from kiosk.domain.catalog import parse_category, parse_offer, parse_service
 from kiosk.domain.concierge import ConciergeRequest, RequestState, StateReason
+from kiosk.domain.consultations import BallotState, parse_consultation
 from kiosk.domain.document import DocumentReader
 from kiosk.domain.household import parse_household
+from kiosk.domain.ideas import Idea
 from kiosk.domain.staff import parse_correspondent
 from kiosk.errors import KioskError
 from kiosk.store import audit as audit_store
@@ -51,6 +57,7 @@ from kiosk.store import catalog as catalog_store
 from kiosk.store import concierge as concierge_store
 from kiosk.store import households as household_store
 from kiosk.store import outbox
+from kiosk.store import participation as participation_store
 from kiosk.store import staff as staff_store
 from kiosk.store.database import checkpoint, transaction
 from kiosk.store.state import read_state, write_state
@@ -69,7 +76,7 @@ MAX_CURSOR = 2 ** 63 - 1  # the largest seq a SQLite centre can issue
 EPOCH = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 STUCK_AFTER = 3  # failures of one page before it is reported as stuck and its pull held back
 CHANGE_KINDS = ("category", "concierge_service", "offer", "household", "booking", "concierge_request",
-                "correspondent")
+                "correspondent", "consultation", "idea")
 
 
 class PageRejected(KioskError):
@@ -210,6 +217,11 @@ class SyncEngine:
                     request = result.get("concierge_request")
                     if isinstance(request, dict):
                         self._settle_request(request)
+                    ballot = result.get("ballot")
+                    if isinstance(ballot, dict):
+                        reason = ballot.get("reason") or {}
+                        participation_store.settle_ballot(self.db, ballot["ballot_id"], BallotState(ballot["state"]),
+                                                          reason.get("fr", ""), reason.get("en", ""))
                     ack = result.get("audit")
                     if isinstance(ack, dict):
                         audit_store.acknowledge(self.db, ack["chain"], ack["through_seq"], ack["through_hash"])
@@ -234,6 +246,11 @@ class SyncEngine:
 
     def _reject(self, op: dict, reason: dict) -> None:
         outbox.park(self.db, op["op_id"], reason)
+        if op["kind"] == "vote.cast":
+            # Kept for a correspondent to see why, never with how the person voted.
+            outbox.erase_field(self.db, op["op_id"], "choice")
+            participation_store.settle_ballot(self.db, op["payload"]["ballot_id"], BallotState.REFUSED,
+                                              str(reason.get("fr", "")), str(reason.get("en", "")))
         log.warning("operation %s (%s) parked: %s", op["op_id"], op["kind"], reason.get("code", "?"))
         if op["kind"] == "booking.create":
             booking_store.set_booking_state(self.db, op["payload"]["booking_id"], BookingState.REFUSED,
@@ -395,14 +412,18 @@ class SyncEngine:
                 value = _parse_booking(reader)
             elif kind == "concierge_request":
                 value = _parse_request(reader)
+            elif kind == "consultation":
+                value = parse_consultation(reader)
+            elif kind == "idea":
+                value = _parse_idea(reader)
             else:
                 value = parse_correspondent(reader)
             if kind == "concierge_request":
                 entity = value.request_id
             elif kind == "correspondent":
                 entity = value.staff_id
-            elif kind == "booking":
-                entity = item["id"]
+            elif kind in ("booking", "consultation", "idea"):
+                entity = getattr(value, "consultation_id", getattr(value, "idea_id", item["id"]))
             else:
                 entity = getattr(value, "id", getattr(value, "household_id", item["id"]))
             if entity != item["id"]:
@@ -447,6 +468,16 @@ class SyncEngine:
                         staff_store.remove_correspondent(self.db, identifier)
                     else:
                         staff_store.upsert_correspondent(self.db, value)
+                elif kind == "consultation":
+                    if value is None:
+                        participation_store.remove_consultation(self.db, identifier)
+                    else:
+                        participation_store.upsert_consultation(self.db, value)
+                elif kind == "idea":
+                    if value is None:
+                        participation_store.remove_idea(self.db, identifier)
+                    else:
+                        participation_store.record_pulled_idea(self.db, value)
             write_state(self.db, "sync_cursor", str(next_cursor))
             write_state(self.db, "sync_epoch", page.epoch)
 
@@ -503,12 +534,6 @@ def _parse_request(r: DocumentReader) -> ConciergeRequest:
     created_by = r.value.get("created_by")
     if created_by is not None:
         created_by = r.identifier("created_by")
-    moments = []
-    for key in ("created_at", "updated_at"):
-        try:
-            moments.append(datetime.strptime(r.text(key, 19, 19), "%Y-%m-%dT%H:%M:%S"))
-        except ValueError:
-            raise r.fail(key, "doit être une date AAAA-MM-JJTHH:MM:SS", "must be a YYYY-MM-DDTHH:MM:SS moment") from None
     return ConciergeRequest(
         request_id=request_id,
         site_id=r.identifier("site_id"),
@@ -521,11 +546,35 @@ def _parse_request(r: DocumentReader) -> ConciergeRequest:
         collect_on=collect_on,
         note=r.text("note", 0, 200),
         state=RequestState(r.choice("state", [s.value for s in RequestState])),
-        created_at=moments[0],
-        updated_at=moments[1],
+        created_at=_exact_moment(r, "created_at"),
+        updated_at=_exact_moment(r, "updated_at"),
         created_by=created_by,
         reason=StateReason(reason["code"], reason["fr"], reason["en"]) if reason else None,
     )
+
+
+def _exact_moment(r: DocumentReader, key: str) -> datetime:
+    try:
+        return datetime.strptime(r.text(key, 19, 19), "%Y-%m-%dT%H:%M:%S")
+    except ValueError:
+        raise r.fail(key, "doit être une date AAAA-MM-JJTHH:MM:SS", "must be a YYYY-MM-DDTHH:MM:SS moment") from None
+
+
+def _parse_idea(r: DocumentReader) -> Idea:
+    """An idea of this site as the centre sends it, with the answer given (if any)."""
+    idea_id = r.text("idea_id", 36, 36)
+    try:
+        uuid.UUID(idea_id)
+    except ValueError:
+        raise r.fail("idea_id", "n'est pas un identifiant valable", "is not a valid id") from None
+    optional = {key: (r.identifier(key) if r.value.get(key) is not None else None)
+                for key in ("household_id", "person_id", "created_by")}
+    answered_at = _exact_moment(r, "answered_at") if r.value.get("answered_at") is not None else None
+    return Idea(idea_id=idea_id, site_id=r.identifier("site_id"), theme=r.slug("theme"), text=r.text("text", 1, 500),
+                household_id=optional["household_id"], person_id=optional["person_id"],
+                created_at=_exact_moment(r, "created_at"), answer=r.text("answer", 0, 1000),
+                answered_by=r.text("answered_by", 0, 80), answered_at=answered_at,
+                created_by=optional["created_by"])
 
 
 def _is_answer(value: object) -> bool:

@@ -48,6 +48,8 @@ class Action(StrEnum):
     CONCIERGE_MOVE = "concierge.move"
     REPRINT = "voucher.reprint"
     SYNC_FORCED = "sync.forced"
+    IDEA_CREATE = "idea.create"  # an idea typed for the person
+    VOTE_GUIDED = "vote.guided"  # the person voted with their own PIN while guided (never the choice)
 
 
 @dataclass(frozen=True)

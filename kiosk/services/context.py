@@ -16,7 +16,9 @@ from kiosk.services.audit import AuditService
 from kiosk.services.booking import BookingService
 from kiosk.services.catalog import CatalogService, seed_demo_catalog, seed_demo_households
 from kiosk.services.concierge import ConciergeRequests
+from kiosk.services.consultations import Consultations
 from kiosk.services.demo import seed_demo_requests, seed_demo_staff
+from kiosk.services.ideas import IdeaBox
 from kiosk.services.identity import IdentityService
 from kiosk.services.staff import StaffAuthService
 from kiosk.services.vouchers import VoucherService
@@ -37,6 +39,8 @@ class KioskServices:
     staff: StaffAuthService  # correspondents signing in and out
     concierge: ConciergeRequests  # concierge requests and the correspondents' queue
     assisted: AssistedService  # what a correspondent does for a beneficiary
+    ideas: IdeaBox  # the "Boîte à idées"
+    consultations: Consultations  # consultations and votes
     recovery: Recovery | None = None  # set when a corrupt database was rebuilt at this start
 
     def close(self) -> None:
@@ -66,17 +70,20 @@ def open_services(
     staff = StaffAuthService(db, audit, clock)
     vouchers = VoucherService(db, config, data_dir, clock)
     concierge = ConciergeRequests(db, config, data_dir, staff, audit, clock)
+    identity = IdentityService(db, clock)
     return KioskServices(
         config=config,
         data_dir=data_dir,
         db=db,
         catalog=catalog,
-        identity=IdentityService(db, clock),
+        identity=identity,
         bookings=BookingService(db, clock),
         vouchers=vouchers,
         audit=audit,
         staff=staff,
         concierge=concierge,
         assisted=AssistedService(db, staff, audit, concierge, vouchers, clock),
+        ideas=IdeaBox(db, config, staff, audit, clock),
+        consultations=Consultations(db, identity, staff, audit, clock),
         recovery=recovery,
     )

@@ -290,6 +290,51 @@ MIGRATION_6_BOOKING_NEWS = [
     "UPDATE bookings SET told_state = state",
 ]
 
+# "Le par et le pour": the ideas box, consultations and the ballots cast here. A ballot's choice is
+# never kept here: `ballots` says who took part (to tell them the centre's answer), not how.
+MIGRATION_7_PARTICIPATION = [
+    """
+    CREATE TABLE ideas (
+        idea_id TEXT PRIMARY KEY,
+        code TEXT NOT NULL,
+        site_id TEXT NOT NULL,
+        theme TEXT NOT NULL,
+        text TEXT NOT NULL,
+        household_id TEXT,
+        person_id TEXT,
+        created_at TEXT NOT NULL,
+        created_by TEXT,
+        answer TEXT NOT NULL DEFAULT '',
+        answered_by TEXT NOT NULL DEFAULT '',
+        answered_at TEXT,
+        told INTEGER NOT NULL DEFAULT 0
+    )
+    """,
+    "CREATE INDEX ideas_by_code ON ideas(code)",
+    "CREATE INDEX ideas_by_person ON ideas(person_id)",
+    # A consultation as the centre published it (the wire document, results included once out).
+    """
+    CREATE TABLE consultations (
+        consultation_id TEXT PRIMARY KEY,
+        data TEXT NOT NULL,
+        closes_at TEXT NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE ballots (
+        ballot_id TEXT PRIMARY KEY,
+        consultation_id TEXT NOT NULL,
+        person_id TEXT NOT NULL,
+        cast_at TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('sent', 'counted', 'refused')),
+        reason_fr TEXT NOT NULL DEFAULT '',
+        reason_en TEXT NOT NULL DEFAULT '',
+        told INTEGER NOT NULL DEFAULT 1
+    )
+    """,
+    "CREATE INDEX ballots_by_person ON ballots(person_id, consultation_id)",
+]
+
 MIGRATIONS: list[list[str]] = [
     MIGRATION_1_CATALOG_AND_OUTBOX,
     MIGRATION_2_HOUSEHOLDS_AND_BOOKINGS,
@@ -297,4 +342,5 @@ MIGRATIONS: list[list[str]] = [
     MIGRATION_4_OUTBOX_SUBJECT_INDEXES,
     MIGRATION_5_PRICES_IN_THE_OFFER,
     MIGRATION_6_BOOKING_NEWS,
+    MIGRATION_7_PARTICIPATION,
 ]

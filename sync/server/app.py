@@ -23,8 +23,9 @@ from sync.server.clock import Clock, fmt, local_now
 from sync.server.db import Database
 from sync.server.models import (
     MAX_OPERATIONS, AuditAppendPayload, BookingCancelPayload, BookingCreatePayload, ChangesPage,
-    ConciergeCreatePayload, ConciergeTransitionPayload, EnrollRequest, EnrollResponse, ErrorResponse, Health, Me,
-    OperationsRequest, OperationsResponse, VoucherKeyRegistered, VoucherKeyRequest, VoucherKeys,
+    ConciergeCreatePayload, ConciergeTransitionPayload, EnrollRequest, EnrollResponse, ErrorResponse, Health,
+    IdeaCreatePayload, Me, OperationsRequest, OperationsResponse, VoteCastPayload, VoucherKeyRegistered,
+    VoucherKeyRequest, VoucherKeys,
 )
 
 log = logging.getLogger("slvie.central")
@@ -259,7 +260,7 @@ def _openapi(app: FastAPI) -> dict:
     if app.openapi_schema is None:
         schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
         for model in (BookingCreatePayload, BookingCancelPayload, ConciergeCreatePayload,
-                      ConciergeTransitionPayload, AuditAppendPayload):
+                      ConciergeTransitionPayload, AuditAppendPayload, IdeaCreatePayload, VoteCastPayload):
             document = model.model_json_schema(ref_template="#/components/schemas/{model}")
             for name, nested in document.pop("$defs", {}).items():  # nested models become components too
                 schema["components"]["schemas"].setdefault(name, nested)
@@ -277,12 +278,17 @@ def openapi_text() -> str:
 
 
 def _release_loop(db: Database, clock: Clock, stop: threading.Event, every: float) -> None:
-    """Unused seats go back to the central pool at each allocation's cut-off, even when no kiosk pushes."""
+    """Unused seats go back to the central pool at each allocation's cut-off, and consultations' results
+    are published once counting ends, even when no kiosk pushes."""
     from sync.server.bookings import release_expired
+    from sync.server.consultations import publish_due_results
 
-    while not stop.wait(every):
+    first = True  # once at start too: what came due while the centre was down is done at once
+    while first or not stop.wait(every):
+        first = False
         try:
             with db.write() as conn:
                 release_expired(conn, clock())
+                publish_due_results(conn, clock())
         except Exception:  # noqa: BLE001 - keep the loop alive; the next push releases them too
-            log.exception("releasing expired allocations failed")
+            log.exception("releasing expired allocations or publishing results failed")

@@ -5,8 +5,8 @@ bookings) at the seq of its latest change: bumping an entity replaces its row
 with a new, higher seq. So a page lists each entity once, in seq order, and is
 rendered from the current state with a handful of queries, however long the
 kiosk was away. Offers are global (their places are rendered for the asking
-site); households, bookings, concierge requests and correspondents are seen only by
-their own site.
+site); households, bookings, concierge requests, correspondents and ideas are seen only by
+their own site; consultations by every site.
 """
 
 from __future__ import annotations
@@ -143,6 +143,21 @@ def _correspondents(conn: sqlite3.Connection, ids: list[str], site_id: str) -> d
         (site_id, json.dumps(ids))))
 
 
+def _consultations(conn: sqlite3.Connection, ids: list[str], site_id: str) -> dict[str, str]:
+    from sync.server.consultations import consultation_data
+
+    rows = conn.execute("SELECT * FROM consultations WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))
+    return {row["id"]: compact_json(consultation_data(conn, row)) for row in rows}
+
+
+def _ideas(conn: sqlite3.Connection, ids: list[str], site_id: str) -> dict[str, str]:
+    from sync.server.ideas import idea_data
+
+    rows = conn.execute("SELECT * FROM ideas WHERE site_id = ? AND id IN (SELECT value FROM json_each(?))",
+                        (site_id, json.dumps(ids)))
+    return {row["id"]: compact_json(idea_data(row)) for row in rows}
+
+
 _RENDERERS = {
     "category": _table("categories"),
     "concierge_service": _table("concierge_services"),
@@ -151,4 +166,6 @@ _RENDERERS = {
     "booking": _bookings,
     "concierge_request": _concierge_requests,
     "correspondent": _correspondents,
+    "consultation": _consultations,
+    "idea": _ideas,
 }

@@ -13,6 +13,10 @@
     slvie-central --db PATH withdraw-offer OFFER_ID
     slvie-central --db PATH decide-request BOOKING_ID confirmed|waitlisted|refused
     slvie-central --db PATH refuse-concierge REQUEST_ID --reason-fr TEXT --reason-en TEXT
+    slvie-central --db PATH publish-consultation FILE               a consultation (docs/sync-protocol.md)
+    slvie-central --db PATH results CONSULTATION_ID                 its counts, once counting has ended
+    slvie-central --db PATH ideas [--site SITE] [--unanswered]      the ideas box
+    slvie-central --db PATH answer-idea ID_OR_CODE --text TEXT --by "SLVie Lyon Part-Dieu"
     slvie-central --db PATH kiosks | check
     slvie-central --db PATH backup FILE                            a consistent copy, safe to restore as is
     slvie-central --db PATH reset-epoch                            after restoring the file by other means
@@ -102,6 +106,19 @@ def build_parser() -> argparse.ArgumentParser:
     refuse.add_argument("request_id")
     refuse.add_argument("--reason-fr", required=True)
     refuse.add_argument("--reason-en", required=True)
+    publish = commands.add_parser("publish-consultation", help="publish a consultation (a JSON file); every kiosk "
+                                  "pulls it")
+    publish.add_argument("file", type=Path)
+    commands.add_parser("results", help="a consultation's counts and participation, once counting has ended"
+                        ).add_argument("consultation_id", type=_identifier)
+    ideas = commands.add_parser("ideas", help="list the ideas received, with their receipt code and answer")
+    ideas.add_argument("--site", type=_identifier)
+    ideas.add_argument("--unanswered", action="store_true")
+    answer = commands.add_parser("answer-idea", help="answer an idea (by id or receipt code); the author sees it "
+                                 "at the kiosk")
+    answer.add_argument("idea")
+    answer.add_argument("--text", required=True)
+    answer.add_argument("--by", required=True, help="who answers, as the person will read it")
     commands.add_parser("check", help="recount every session's seats from the bookings")
     commands.add_parser("backup", help="write a consistent copy of the database, with a feed epoch of its own "
                         "(restoring it makes every kiosk pull again from 0)").add_argument("file", type=Path)
@@ -284,6 +301,39 @@ def _refuse_concierge(db, args) -> int:
     return 0
 
 
+def _publish_consultation(db, args) -> int:
+    from sync.server.admin import publish_consultation
+    from sync.server.loading import load_json_file
+
+    print(f"published {publish_consultation(db, load_json_file(args.file), _now(args))}")
+    return 0
+
+
+def _results(db, args) -> int:
+    from sync.server.admin import consultation_results
+
+    _print_summary(consultation_results(db, args.consultation_id, _now(args)))
+    return 0
+
+
+def _ideas(db, args) -> int:
+    from kiosk.domain.voucher import short_code
+    from sync.server.ideas import listing
+
+    for row in listing(db.connection(), args.site, args.unanswered):
+        answer = f"answered by {row['answered_by']}: {row['answer']}" if row["answer"] else "not answered"
+        print(f"{short_code(row['id'])}\t{row['id']}\t{row['site_id']}\t{row['created_at']}\t{row['theme']}\t"
+              f"{row['text']}\t{answer}")
+    return 0
+
+
+def _answer_idea(db, args) -> int:
+    from sync.server.admin import answer_idea
+
+    print(f"{answer_idea(db, args.idea, args.text, args.by, _now(args))}: answered")
+    return 0
+
+
 def _check(db, args) -> int:
     from sync.server.admin import seat_problems
 
@@ -330,7 +380,8 @@ COMMANDS = {
     "generate": _generate, "set-allocation": _set_allocation, "set-capacity": _set_capacity,
     "withdraw-offer": _withdraw, "decide-request": _decide, "check": _check,
     "load-staff": _load_staff, "refuse-concierge": _refuse_concierge, "backup": _backup,
-    "reset-epoch": _reset_epoch,
+    "reset-epoch": _reset_epoch, "publish-consultation": _publish_consultation, "results": _results,
+    "ideas": _ideas, "answer-idea": _answer_idea,
 }
 
 

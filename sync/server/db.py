@@ -20,7 +20,7 @@ from pathlib import Path
 
 from kiosk.errors import KioskError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 FEED_EPOCH = "feed_epoch"
 BUSY_TIMEOUT_MS = 30_000
 
@@ -124,7 +124,30 @@ CREATE TABLE voucher_keys (
 )
 """
 
-MIGRATIONS = [SCHEMA, SCHEMA_2, SCHEMA_3]  # migration N brings the file to user_version N
+# Schema 4: "le par et le pour" — the ideas box, consultations and votes. Who took part
+# (vote_participations) and what was chosen (vote_tallies: running counts per choice) are kept
+# apart with nothing to join them: no ballot row, no time, no order (WITHOUT ROWID tables).
+SCHEMA_4 = """
+CREATE TABLE ideas (
+    id TEXT PRIMARY KEY, site_id TEXT NOT NULL, kiosk_id TEXT NOT NULL, theme TEXT NOT NULL, text TEXT NOT NULL,
+    household_id TEXT, person_id TEXT, created_by TEXT, created_at TEXT NOT NULL,
+    answer TEXT NOT NULL DEFAULT '', answered_by TEXT NOT NULL DEFAULT '', answered_at TEXT
+);
+CREATE INDEX ideas_by_site ON ideas (site_id, answered_at);
+-- data: the consultation as published (kiosk/domain/consultations.py, consultation_document).
+CREATE TABLE consultations (
+    id TEXT PRIMARY KEY, data TEXT NOT NULL, counting_ends TEXT NOT NULL, results_published INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE vote_participations (
+    consultation_id TEXT NOT NULL, person_id TEXT NOT NULL, PRIMARY KEY (consultation_id, person_id)
+) WITHOUT ROWID;
+CREATE TABLE vote_tallies (
+    consultation_id TEXT NOT NULL, code TEXT NOT NULL, votes INTEGER NOT NULL DEFAULT 0,
+    points INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (consultation_id, code)
+) WITHOUT ROWID
+"""
+
+MIGRATIONS = [SCHEMA, SCHEMA_2, SCHEMA_3, SCHEMA_4]  # migration N brings the file to user_version N
 
 
 class CentralDatabaseError(KioskError):

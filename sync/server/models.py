@@ -103,9 +103,10 @@ class Operation(Strict):
     op_id: str = Field(pattern=UUID, description="made by the kiosk; applied at most once, forever")
     kind: str = Field(pattern=r"^[a-z][a-z_.]{0,39}$",
                       description="booking.create | booking.cancel | concierge.create | concierge.transition | "
-                                  "audit.append")
+                                  "audit.append | idea.create | vote.cast")
     created_at: str = Field(pattern=MOMENT, description="when the person acted at the kiosk (site local time)")
     payload: dict[str, Any] = Field(description="BookingCreatePayload, BookingCancelPayload, ConciergeCreatePayload, "
+                                                "IdeaCreatePayload, VoteCastPayload, "
                                                 "ConciergeTransitionPayload or AuditAppendPayload, by kind")
 
     @field_validator("created_at")
@@ -200,6 +201,31 @@ class AuditAppendPayload(Strict):
     entries: list[AuditEntryData] = Field(min_length=1, max_length=100, description="in chain order")
 
 
+class IdeaCreatePayload(Strict):
+    idea_id: str = Field(pattern=UUID)
+    theme: str = Field(pattern=SERVICE_ID, description="a theme of kiosk/domain/ideas.py")
+    text: str = Field(min_length=10, max_length=500, pattern=PLAIN_TEXT)
+    household_id: str | None = Field(pattern=ID, description="null when left without identifying")
+    person_id: str | None = Field(pattern=ID)
+    created_by: str | None = Field(pattern=ID, description="the correspondent who typed it for the person, if any")
+
+    @model_validator(mode="after")
+    def _person_with_household(self) -> IdeaCreatePayload:
+        if (self.household_id is None) != (self.person_id is None):
+            raise ValueError("household_id and person_id are given together or not at all")
+        return self
+
+
+class VoteCastPayload(Strict):
+    ballot_id: str = Field(pattern=UUID)
+    consultation_id: str = Field(pattern=ID)
+    household_id: str = Field(pattern=ID)
+    person_id: str = Field(pattern=ID, description="who took part: kept apart from the choice, never with it")
+    choice: list[Annotated[str, Field(pattern=SERVICE_ID)]] = Field(
+        min_length=1, max_length=10, description="one code, or every code in order for a ranking; counted, "
+                                                 "then forgotten (the operation is stored without it)")
+
+
 class BookingResult(Out):
     booking_id: str
     state: BookingState
@@ -210,6 +236,18 @@ class ConciergeRequestResult(Out):
     request_id: str
     state: RequestStateName
     reason: Reason | None
+
+
+class IdeaResult(Out):
+    idea_id: str
+    state: Literal["received"]
+    reason: Reason | None
+
+
+class BallotResult(Out):
+    ballot_id: str
+    state: Literal["counted", "refused"]
+    reason: Reason | None = Field(description="why a ballot was not counted (a second ballot, too late…)")
 
 
 class AuditAck(Out):
@@ -225,6 +263,8 @@ class OperationResult(Out):
     concierge_request: ConciergeRequestResult | None = Field(
         None, description="when a concierge operation was applied: the request as the centre now has it")
     audit: AuditAck | None = Field(None, description="when audit entries were applied")
+    idea: IdeaResult | None = Field(None, description="when an idea was received")
+    ballot: BallotResult | None = Field(None, description="when a ballot was judged (never its choice)")
     reason: Reason | None = Field(None, description="when rejected")
 
 
@@ -380,13 +420,58 @@ class StaffFile(Strict):
     staff: list[CorrespondentData] = Field(max_length=10_000)
 
 
+class IdeaData(Out):
+    idea_id: str
+    site_id: str
+    theme: str
+    text: str
+    household_id: str | None
+    person_id: str | None
+    created_by: str | None
+    created_at: str = Field(pattern=MOMENT)
+    answer: str = Field(description="empty until the SLVie or CMCAS answers")
+    answered_by: str
+    answered_at: str | None
+
+
+class ChoiceData(Strict):
+    code: str = Field(pattern=SERVICE_ID)
+    fr: str = Field(min_length=1, max_length=120, pattern=PLAIN_TEXT)
+    en: str = Field(min_length=1, max_length=120, pattern=PLAIN_TEXT)
+
+
+class ResultsData(Out):
+    participants: int = Field(description="ballots counted")
+    electorate: int = Field(description="people who could take part, when it closed")
+    votes: dict[str, int] = Field(description="per choice: ballots naming it (first place, for a ranking)")
+    points: dict[str, int] = Field(description="per choice: a ranking's points (n for first … 1 for last)")
+
+
+class ConsultationData(Strict):
+    """A consultation as `slvie-central publish-consultation FILE` takes it and kiosks pull it."""
+
+    consultation_id: str = Field(pattern=ID)
+    question_fr: str = Field(min_length=5, max_length=300, pattern=PLAIN_TEXT)
+    question_en: str = Field(min_length=5, max_length=300, pattern=PLAIN_TEXT)
+    kind: Literal["choice", "ranking"]
+    choices: list[ChoiceData] = Field(min_length=2, max_length=10)
+    electorate: Literal["ouvrants_droit", "beneficiaries_16"]
+    scope_level: Literal["cmcas", "slvie"]
+    scope_name: str = Field(min_length=1, max_length=80, pattern=PLAIN_TEXT)
+    opens_at: str = Field(pattern=CATALOG_MOMENT)
+    closes_at: str = Field(pattern=CATALOG_MOMENT)
+    grace_hours: int = Field(ge=0, le=336, description="ballots cast before closing still count if they arrive "
+                                                       "within this many hours after it")
+    results: ResultsData | None = Field(None, description="published once the grace period is over")
+
+
 class Change(Out):
     seq: int
     kind: Literal["category", "concierge_service", "offer", "household", "booking", "concierge_request",
-                  "correspondent"]
+                  "correspondent", "consultation", "idea"]
     id: str
     data: OfferData | HouseholdData | BookingData | CategoryData | ConciergeServiceData | ConciergeRequestData \
-        | CorrespondentData | None = Field(
+        | CorrespondentData | ConsultationData | IdeaData | None = Field(
         description="the entity at its latest state; null is a tombstone (withdrawn, or gone from this site)")
 
 

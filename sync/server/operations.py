@@ -18,7 +18,15 @@ from datetime import datetime
 
 from pydantic import BaseModel, ValidationError
 
-from sync.server import audit, bookings, concierge, decisions, reasons
+from sync.server import (
+    audit,
+    bookings,
+    concierge,
+    consultations,
+    decisions,
+    ideas,
+    reasons,
+)
 from sync.server.auth import Kiosk
 from sync.server.clock import Clock, fmt, parse_moment
 from sync.server.db import Database, canonical_json, compact_json
@@ -28,7 +36,9 @@ from sync.server.models import (
     BookingCreatePayload,
     ConciergeCreatePayload,
     ConciergeTransitionPayload,
+    IdeaCreatePayload,
     Operation,
+    VoteCastPayload,
 )
 
 Handler = Callable[[sqlite3.Connection, Kiosk, BaseModel, str, datetime, datetime], dict]
@@ -57,25 +67,42 @@ def _audit_append(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: s
     return audit.append(conn, kiosk.id, kiosk.site_id, payload, created_at, now)
 
 
+def _idea_create(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime,
+                 now: datetime) -> dict:
+    return ideas.create_idea(conn, kiosk.id, kiosk.site_id, payload, created_at, now)
+
+
+def _vote_cast(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime,
+               now: datetime) -> dict:
+    return consultations.cast(conn, payload, when, now)
+
+
 HANDLERS: dict[str, tuple[type[BaseModel], Handler]] = {
     "booking.create": (BookingCreatePayload, _create),
     "booking.cancel": (BookingCancelPayload, _cancel),
     "concierge.create": (ConciergeCreatePayload, _concierge_create),
     "concierge.transition": (ConciergeTransitionPayload, _concierge_transition),
     "audit.append": (AuditAppendPayload, _audit_append),
+    "idea.create": (IdeaCreatePayload, _idea_create),
+    "vote.cast": (VoteCastPayload, _vote_cast),
 }
+# Fields an operation of this kind is stored without: a ballot's choice is counted, never kept
+# with who cast it (a replay is recognised by the rest of its payload).
+FORGOTTEN = {"vote.cast": ("choice",)}
 
 
 def push(db: Database, kiosk: Kiosk, operations: list[Operation], clock: Clock) -> list[dict]:
     with db.write() as conn:
         now = clock()
         bookings.release_expired(conn, now)
+        consultations.publish_due_results(conn, now)
         return [{"op_id": op.op_id, **apply_operation(conn, kiosk, op, now)} for op in operations]
 
 
 def apply_operation(conn: sqlite3.Connection, kiosk: Kiosk, op: Operation, now: datetime) -> dict:
     key = op.op_id.lower()
-    payload_text = canonical_json(op.payload)
+    forgotten = FORGOTTEN.get(op.kind, ())
+    payload_text = canonical_json({k: v for k, v in op.payload.items() if k not in forgotten})
     row = conn.execute("SELECT kiosk_id, kind, payload, result FROM operations WHERE op_id = ?", (key,)).fetchone()
     if row is not None:
         if (row[0], row[1], row[2]) == (kiosk.id, op.kind, payload_text):

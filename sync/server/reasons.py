@@ -153,3 +153,39 @@ def audit_chain_broken(seq: int) -> Reason:
                   "déjà reçue autrement). Prévenez l'informatique.",
                   f"This kiosk's audit log does not follow on at entry no. {seq} (changed, removed, or received "
                   "differently before). Tell IT.")
+
+
+# --- ideas, consultations and votes -----------------------------------------------
+
+def idea_exists() -> Reason:
+    return reason("idea_exists", "Cette idée a déjà été reçue.", "This idea was already received.")
+
+
+def consultation_unknown() -> Reason:
+    return reason("consultation_unknown", "Cette consultation n'est pas connue du centre.",
+                  "This consultation is not known to the centre.")
+
+
+def invalid_ballot() -> Reason:
+    return reason("invalid_ballot", "Ce bulletin ne correspond pas aux choix de la consultation.",
+                  "This ballot does not match the consultation's choices.")
+
+
+def already_voted() -> Reason:
+    return reason("already_voted", "vous aviez déjà voté à cette consultation (une personne, un vote).",
+                  "you had already voted in this consultation (one person, one vote).")
+
+
+def vote_not_open() -> Reason:
+    return reason("vote_not_open", "le vote a été fait en dehors des dates de la consultation.",
+                  "the vote was cast outside the consultation's dates.")
+
+
+def vote_too_late() -> Reason:
+    return reason("vote_too_late", "le bulletin est arrivé au centre après la fin du dépouillement.",
+                  "the ballot reached the centre after counting had ended.")
+
+
+def not_eligible() -> Reason:
+    return reason("not_eligible", "cette consultation ne s'adressait pas à vous.",
+                  "this consultation was not open to you.")

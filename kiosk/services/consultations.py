@@ -1,0 +1,142 @@
+"""Consultations and votes at the kiosk: the open ones for a person, casting a ballot, the results.
+
+A person votes with their own PIN, typed again at the moment of voting, even when a
+correspondent identified them by card and guides them: the correspondent's audit entry
+says they guided a vote (which consultation), never the choice. The ballot is written
+as one `vote.cast` operation; the local `ballots` row keeps who took part (to tell
+them the centre's answer), never the choice, and the operation leaves the outbox as
+soon as the centre has it (docs/sync-protocol.md, "Secrecy").
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlite_utils
+
+from kiosk.domain.audit import Action
+from kiosk.domain.consultations import (
+    BallotError,
+    Consultation,
+    check_ballot,
+    is_eligible,
+    new_ballot_id,
+    parse_consultation,
+    refusal,
+)
+from kiosk.domain.document import DocumentReader
+from kiosk.domain.staff import StaffSession
+from kiosk.domain.voucher import short_code
+from kiosk.services.audit import AuditService
+from kiosk.services.identity import IdentificationError, Identified, IdentityService
+from kiosk.services.staff import StaffAuthService
+from kiosk.store import participation as store
+from kiosk.store.database import transaction
+from kiosk.store.outbox import enqueue
+
+
+@dataclass(frozen=True)
+class BallotReceipt:
+    """What the person keeps: proof they took part, without the choice."""
+
+    ballot_id: str
+    consultation: Consultation
+    cast_at: datetime
+
+    @property
+    def code(self) -> str:
+        return short_code(self.ballot_id)
+
+
+@dataclass(frozen=True)
+class BallotNews:
+    message_fr: str
+    message_en: str
+    good: bool = False
+
+
+class Consultations:
+    def __init__(self, db: sqlite_utils.Database, identity: IdentityService, staff: StaffAuthService,
+                 audit: AuditService, clock: Callable[[], datetime] = datetime.now):
+        self._db = db
+        self._identity = identity
+        self._staff = staff
+        self._audit = audit
+        self._clock = clock
+
+    def all(self) -> list[Consultation]:
+        """Every consultation the centre published, the latest closing first."""
+        return [parse_consultation(DocumentReader(d, "consultation", BallotError, "Consultation illisible",
+                                                  "Unreadable consultation"))
+                for d in store.consultation_documents(self._db)]
+
+    def consultation(self, consultation_id: str) -> Consultation:
+        found = next((c for c in self.all() if c.consultation_id == consultation_id), None)
+        if found is None:
+            raise BallotError("Cette consultation n'est pas connue de cette borne.",
+                              "This consultation is not known at this kiosk.")
+        return found
+
+    def open_for(self, identified: Identified) -> list[Consultation]:
+        """The consultations this person may answer now and has not answered at this kiosk."""
+        now = self._clock()
+        voted = store.voted_here(self._db, identified.person.person_id)
+        return [c for c in self.all() if c.is_open(now) and c.consultation_id not in voted
+                and is_eligible(c, identified.household, identified.person, now.date())]
+
+    def with_results(self) -> list[Consultation]:
+        """Closed consultations whose results the centre has published: anyone may read them."""
+        return [c for c in self.all() if c.results is not None]
+
+    def vote(self, consultation_id: str, identified: Identified, answer: Sequence[str], pin: str,
+             staff: StaffSession | None = None) -> BallotReceipt:
+        """Cast the person's ballot with their own PIN. Raises BallotError (closed, not for them, already
+        answered here, incomplete), IdentificationError (wrong PIN, counted like any wrong PIN) or
+        StaffSessionExpired; nothing is written then."""
+        if staff is not None:
+            self._staff.require(staff)
+        consultation = self.consultation(consultation_id)
+        now = self._clock()
+        problem = refusal(consultation, identified.household, identified.person, now)
+        if problem is not None:
+            raise problem
+        choice = check_ballot(consultation, answer)
+        if not identified.person.card_number:
+            raise IdentificationError("Voter demande votre carte et votre code.", "Voting needs your card and PIN.")
+        confirmed = self._identity.identify(identified.person.card_number, pin)
+        if confirmed.person.person_id != identified.person.person_id:
+            raise IdentificationError("Ce code n'est pas celui de la personne identifiée.",
+                                      "This PIN is not the identified person's.")
+        ballot_id = new_ballot_id()
+        with transaction(self._db):
+            if consultation_id in store.voted_here(self._db, identified.person.person_id):
+                raise BallotError("Vous avez déjà répondu à cette consultation.",
+                                  "You have already answered this consultation.")
+            store.insert_ballot(self._db, ballot_id, consultation_id, identified.person.person_id, now)
+            enqueue(self._db, "vote.cast", {
+                "ballot_id": ballot_id, "consultation_id": consultation_id,
+                "household_id": identified.household.household_id, "person_id": identified.person.person_id,
+                "choice": choice}, now)
+            if staff is not None:
+                self._audit.record(staff.staff_id, Action.VOTE_GUIDED, subject=identified.person.person_id,
+                                   target=consultation_id, details={"own_pin": True})
+        return BallotReceipt(ballot_id, consultation, now)
+
+    def take_news(self, identified: Identified) -> list[BallotNews]:
+        """Ballots of this person the centre refused (a second ballot, one that came too late), told once."""
+        with transaction(self._db):
+            refused = store.untold_refusals(self._db, identified.person.person_id)
+            store.mark_ballots_told(self._db, [r["ballot_id"] for r in refused])
+        news = []
+        for row in refused:
+            data = json.loads(row["data"]) if row["data"] else {}
+            fr_question, en_question = data.get("question_fr", "?"), data.get("question_en", "?")
+            news.append(BallotNews(f"Votre vote « {fr_question} » n'a pas été compté : {row['reason_fr']}",
+                                   f"Your vote '{en_question}' was not counted: {row['reason_en']}"))
+        return news
+
+
+__all__ = ["BallotError", "BallotNews", "BallotReceipt", "Consultations"]

@@ -1,0 +1,113 @@
+"""The "Boîte à idées" use cases: leave an idea (identified or not), find its answer by code, be told of it.
+
+Leaving an idea writes it with its `idea.create` operation (docs/sync-protocol.md) and,
+when a correspondent types it for the person, its audit entry, in one transaction. The
+centre's answer comes back with a pull; an identified author is told of it once, as a
+banner, on their next identification.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlite_utils
+
+from kiosk.config import KioskConfig
+from kiosk.domain.audit import Action
+from kiosk.domain.ideas import (
+    THEMES,
+    Idea,
+    IdeaError,
+    Theme,
+    clean_idea,
+    new_idea_id,
+    theme_label,
+)
+from kiosk.domain.staff import StaffSession
+from kiosk.domain.voucher import normalize_short_code
+from kiosk.services.audit import AuditService
+from kiosk.services.identity import Identified
+from kiosk.services.staff import StaffAuthService
+from kiosk.store import participation as store
+from kiosk.store.database import transaction
+from kiosk.store.outbox import enqueue
+
+MAX_CODE_INPUT = 40
+
+
+@dataclass(frozen=True)
+class IdeaNews:
+    idea: Idea
+    message_fr: str
+    message_en: str
+    good: bool = True
+
+
+class IdeaBox:
+    def __init__(self, db: sqlite_utils.Database, config: KioskConfig, staff: StaffAuthService, audit: AuditService,
+                 clock: Callable[[], datetime] = datetime.now):
+        self._db = db
+        self._config = config
+        self._staff = staff
+        self._audit = audit
+        self._clock = clock
+
+    def themes(self) -> tuple[Theme, ...]:
+        return THEMES
+
+    def leave(self, theme: str, text: str, identified: Identified | None = None,
+              staff: StaffSession | None = None) -> Idea:
+        """Keep an idea and send it to the centre; its code is the receipt. Raises IdeaError or
+        StaffSessionExpired; nothing is written then."""
+        if staff is not None:
+            self._staff.require(staff)
+        theme, text = clean_idea(theme, text)
+        now = self._clock()
+        idea = Idea(idea_id=new_idea_id(), site_id=self._config.site.id, theme=theme, text=text,
+                    household_id=identified.household.household_id if identified else None,
+                    person_id=identified.person.person_id if identified else None, created_at=now,
+                    created_by=staff.staff_id if staff else None)
+        with transaction(self._db):
+            store.insert_idea(self._db, idea)
+            enqueue(self._db, "idea.create", create_payload(idea), now)
+            if staff is not None:
+                self._audit.record(staff.staff_id, Action.IDEA_CREATE, subject=idea.person_id, target=idea.idea_id,
+                                   details={"theme": theme})
+        return idea
+
+    def find(self, typed: str) -> Idea:
+        """The idea a receipt code leads to, at this site; raises IdeaError saying what is wrong."""
+        if not isinstance(typed, str) or not typed.strip():
+            raise IdeaError("Tapez le code de 8 caractères de votre reçu.",
+                            "Type the 8-character code of your receipt.")
+        code = normalize_short_code(typed[:MAX_CODE_INPUT])
+        if code is None:
+            raise IdeaError("Ce code n'est pas valable : vérifiez les 8 caractères du reçu.",
+                            "This code is not valid: check the 8 characters of the receipt.")
+        found = store.ideas_by_code(self._db, self._config.site.id, code)
+        if not found:
+            raise IdeaError("Aucune idée de ce site n'a ce code. Si vous venez de la déposer, revenez après la "
+                            "prochaine synchronisation.",
+                            "No idea of this site has this code. If you have just left it, come back after the "
+                            "next sync.")
+        return found[0]
+
+    def take_news(self, identified: Identified) -> list[IdeaNews]:
+        """Answers to the person's ideas given since they last identified; each is told once."""
+        with transaction(self._db):
+            answered = store.untold_answers(self._db, identified.person.person_id)
+            store.mark_told(self._db, [i.idea_id for i in answered])
+        return [IdeaNews(i, f"{i.answered_by} a répondu à votre idée « {theme_label(i.theme, 'fr')} » : {i.answer}",
+                         f"{i.answered_by} answered your idea '{theme_label(i.theme, 'en')}': {i.answer}")
+                for i in answered]
+
+
+def create_payload(idea: Idea) -> dict[str, object]:
+    """The `idea.create` operation's payload (docs/sync-protocol.md)."""
+    return {"idea_id": idea.idea_id, "theme": idea.theme, "text": idea.text, "household_id": idea.household_id,
+            "person_id": idea.person_id, "created_by": idea.created_by}
+
+
+__all__ = ["IdeaBox", "IdeaError", "IdeaNews", "create_payload"]

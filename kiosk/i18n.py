@@ -458,6 +458,131 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Prévenez le support informatique.",
         "Sync is not set up on this kiosk: it is not enrolled with the centre. Tell IT support.",
     ),
+    # Le par et le pour: participate, the ideas box, consultations and votes
+    "home.participate": ("Participer", "Take part"),
+    "home.participate.hint": ("Boîte à idées, consultations et votes", "Ideas box, consultations and votes"),
+    "help.participate": (
+        "Les activités sociales se font par et pour vous. Ici, vous laissez une idée ou un souhait. "
+        "Vous retrouvez la réponse avec votre code. Vous votez aux consultations ouvertes pour vous.",
+        "The social activities are run by and for you. Here you leave an idea or a wish, find the answer with "
+        "your code, and vote in the consultations open to you.",
+    ),
+    "help.idea": (
+        "Choisissez un thème, puis écrivez votre idée en quelques mots. Touchez « Envoyer mon idée ». "
+        "Vous recevez un code pour retrouver la réponse.",
+        "Choose a theme, then write your idea in a few words. Touch \"Send my idea\". You get a code to find "
+        "the answer.",
+    ),
+    "help.idea_done": (
+        "Votre idée est envoyée. Notez le code : il sert à retrouver la réponse sur une borne du site.",
+        "Your idea is sent. Write the code down: it finds the answer at any kiosk of the site.",
+    ),
+    "help.idea_lookup": (
+        "Tapez le code de 8 caractères reçu avec votre idée, puis touchez « Chercher ».",
+        "Type the 8-character code you got with your idea, then touch \"Search\".",
+    ),
+    "help.consultations": (
+        "Voici les consultations ouvertes pour vous. Touchez « Répondre » pour voter. Votre vote est secret.",
+        "Here are the consultations open to you. Touch \"Answer\" to vote. Your vote is secret.",
+    ),
+    "help.vote": (
+        "Choisissez votre réponse, ou classez les choix avec les flèches ▲ ▼. Tapez ensuite votre code "
+        "personnel et touchez « Voter ». Personne ne peut voter à votre place.",
+        "Choose your answer, or rank the choices with the ▲ ▼ arrows. Then type your own PIN and touch "
+        "\"Vote\". Nobody can vote for you.",
+    ),
+    "help.vote_done": (
+        "Votre vote est enregistré. Le reçu prouve que vous avez participé, sans dire votre choix.",
+        "Your vote is recorded. The receipt proves you took part, without saying what you chose.",
+    ),
+    "participate.title": ("Participer : le par et le pour", "Take part: by and for you"),
+    "participate.intro": (
+        "Les activités sociales se font par et pour vous. Proposez une idée, votez aux consultations.",
+        "The social activities are run by and for you. Suggest an idea, vote in consultations.",
+    ),
+    "participate.ideas": ("Boîte à idées", "Ideas box"),
+    "participate.ideas.text": (
+        "Une idée, un souhait ? Laissez-le, avec ou sans votre nom. La SLVie ou la CMCAS vous répond.",
+        "An idea, a wish? Leave it, with or without your name. The SLVie or the CMCAS answers you.",
+    ),
+    "participate.ideas.leave": ("Proposer une idée", "Suggest an idea"),
+    "participate.ideas.find": ("J'ai un code : voir la réponse", "I have a code: see the answer"),
+    "participate.votes.title": ("Consultations et votes", "Consultations and votes"),
+    "participate.votes.text": (
+        "Votez avec votre carte et votre code personnel. Une personne, un vote. Le vote est secret.",
+        "Vote with your card and your own PIN. One person, one vote. The vote is secret.",
+    ),
+    "participate.votes.see": ("Voir les consultations", "See the consultations"),
+    "participate.results": ("Résultats des consultations", "Results of the consultations"),
+    "participate.results.none": ("Aucun résultat publié pour le moment.", "No results published yet."),
+    "participate.rate": ("Participation : {percent} % ({count} sur {total})",
+                         "Turnout: {percent}% ({count} of {total})"),
+    "participate.votes": ("{choice} : {count} voix", "{choice}: {count} votes"),
+    "participate.points": ("{choice} : {count} points", "{choice}: {count} points"),
+    "idea.title": ("Boîte à idées", "Ideas box"),
+    "idea.intro": (
+        "Votre idée ou votre souhait pour les activités sociales. La SLVie ou la CMCAS vous répondra.",
+        "Your idea or wish for the social activities. The SLVie or the CMCAS will answer you.",
+    ),
+    "idea.theme": ("1. Le thème", "1. The theme"),
+    "idea.text": ("2. Votre idée ({count} caractères au plus)", "2. Your idea ({count} characters at most)"),
+    "idea.text.name": ("Votre idée", "Your idea"),
+    "idea.signed": ("Envoyée au nom de {name} : la réponse vous sera dite ici.",
+                    "Sent in the name of {name}: you will be told the answer here."),
+    "idea.anonymous": ("Envoyée sans nom : gardez le code pour lire la réponse.",
+                       "Sent without a name: keep the code to read the answer."),
+    "idea.send": ("Envoyer mon idée", "Send my idea"),
+    "idea.done": ("Merci ! Votre idée est envoyée.", "Thank you! Your idea is sent."),
+    "idea.code": ("Votre code : {code}", "Your code: {code}"),
+    "idea.code.hint": (
+        "Notez ce code. Tapez-le plus tard dans « Participer » pour lire la réponse.",
+        "Write this code down. Type it later in \"Take part\" to read the answer.",
+    ),
+    "idea.code.signed": (
+        "La réponse vous sera dite quand vous passerez votre carte. Le code sert aussi à la retrouver.",
+        "You will be told the answer when you scan your card. The code also finds it.",
+    ),
+    "lookup.title": ("Retrouver la réponse à une idée", "Find the answer to an idea"),
+    "lookup.code": ("Le code de 8 caractères", "The 8-character code"),
+    "lookup.search": ("Chercher", "Search"),
+    "lookup.left": ("Déposée le {when}", "Left on {when}"),
+    "lookup.answer": ("Réponse de {who} : {answer}", "Answer from {who}: {answer}"),
+    "lookup.waiting": ("Pas encore de réponse. Revenez dans quelques jours.",
+                       "No answer yet. Come back in a few days."),
+    "consultations.title": ("Consultations et votes", "Consultations and votes"),
+    "consultations.intro": (
+        "Les consultations ouvertes pour vous. Votre vote est secret : personne ne saura ce que vous avez choisi.",
+        "The consultations open to you. Your vote is secret: nobody will know what you chose.",
+    ),
+    "consultations.none": (
+        "Aucune consultation ouverte pour vous en ce moment, ou vous avez déjà répondu.",
+        "No consultation open to you right now, or you have already answered.",
+    ),
+    "consultations.closes": ("Ouverte jusqu'au {when}", "Open until {when}"),
+    "consultations.answer": ("Répondre", "Answer"),
+    "consultations.answer.name": ("Répondre : {question}", "Answer: {question}"),
+    "vote.choose": ("Choisissez une réponse.", "Choose one answer."),
+    "vote.rank": ("Classez les choix, du préféré au moins aimé, avec les flèches.",
+                  "Rank the choices, from most to least preferred, with the arrows."),
+    "vote.up": ("Monter : {choice}", "Move up: {choice}"),
+    "vote.down": ("Descendre : {choice}", "Move down: {choice}"),
+    "vote.pin": ("Votre code personnel, pour voter", "Your own PIN, to vote"),
+    "vote.secret": (
+        "Personne ne peut voter à votre place. Le correspondant peut vous guider, pas choisir pour vous.",
+        "Nobody can vote for you. The correspondent may guide you, never choose for you.",
+    ),
+    "vote.send": ("Voter", "Vote"),
+    "vote.done": ("Merci ! Votre vote est enregistré.", "Thank you! Your vote is recorded."),
+    "vote.code": ("Code du reçu : {code}", "Receipt code: {code}"),
+    "vote.code.hint": (
+        "Le reçu prouve que vous avez participé. Il ne dit pas votre choix. Résultats après le {when}.",
+        "The receipt proves you took part. It does not say your choice. Results after {when}.",
+    ),
+    "vote.receipt.again": ("Imprimer mon reçu", "Print my receipt"),
+    "vote.receipt.running": ("Impression de votre reçu…", "Printing your receipt…"),
+    "vote.receipt.done": ("Votre reçu est imprimé. Prenez-le.", "Your receipt is printed. Please take it."),
+    "vote.receipt.kept": ("Votre vote est bien enregistré, même sans reçu.",
+                          "Your vote is recorded, even without a receipt."),
     # Errors
     "error.title": ("Un problème est survenu", "Something went wrong"),
 }

@@ -136,7 +136,8 @@ def _standing(claims: VoucherClaims, data_dir: Path | None) -> Standing | None:
     return None if state is None else booking_standing(claims.state, state)
 
 
-_KIND_WORDS = {VoucherKind.BOOKING: ("réservation", "booking"), VoucherKind.PICKUP: ("conciergerie", "concierge")}
+_KIND_WORDS = {VoucherKind.BOOKING: ("réservation", "booking"), VoucherKind.PICKUP: ("conciergerie", "concierge"),
+               VoucherKind.PARTICIPATION: ("participation à un vote", "took part in a vote")}
 _STATE_WORDS = {
     VoucherState.CONFIRMED: ("confirmée", "confirmed"),
     VoucherState.PROVISIONAL: ("provisoire, en attente de confirmation", "provisional, awaiting confirmation"),

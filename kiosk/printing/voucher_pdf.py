@@ -117,6 +117,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "heading": ("Activités Sociales de l'énergie", "Energy industries' social activities"),
     "booking": ("BON DE RÉSERVATION", "BOOKING VOUCHER"),
     "pickup": ("TICKET DE CONCIERGERIE", "CONCIERGE TICKET"),
+    "participation": ("REÇU DE PARTICIPATION", "PARTICIPATION RECEIPT"),
+    "voted_at": ("Participation", "Took part"),
     "date": ("Date", "Date"),
     "time": ("Horaire", "Time"),
     "from": ("Du", "From"),
@@ -148,6 +150,10 @@ _WORDS: dict[str, tuple[str, str]] = {
     "keep.request": (
         "Conservez ce bon : il prouve votre demande. Il ne vous donne pas encore de place.",
         "Keep this voucher: it proves your request. It does not give you a place yet.",
+    ),
+    "keep.participation": (
+        "Ce reçu prouve que vous avez participé. Il ne dit pas votre choix : le vote est secret.",
+        "This receipt proves you took part. It does not say what you chose: the vote is secret.",
     ),
     "keep.pickup": (
         "Présentez ce ticket pour retirer votre article.",
@@ -197,6 +203,10 @@ _STATES: dict[tuple[VoucherKind | None, VoucherState], tuple[tuple[str, str], tu
     (VoucherKind.PICKUP, VoucherState.CONFIRMED): (
         ("CONFIRMÉE", "CONFIRMED"),
         ("Demande confirmée par le prestataire.", "Request confirmed by the provider."),
+    ),
+    (VoucherKind.PARTICIPATION, VoucherState.CONFIRMED): (
+        ("ENREGISTRÉE", "RECORDED"),
+        ("Participation enregistrée — merci d'avoir voté.", "Participation recorded — thank you for voting."),
     ),
     (None, VoucherState.READY): (
         ("PRÊT", "READY"),
@@ -303,6 +313,8 @@ class _Content:
             else:
                 rows.append((word("from"), (day_and_time(voucher.start),), True))
                 rows.append((word("to"), (day_and_time(voucher.end),), True))
+        elif voucher.kind is VoucherKind.PARTICIPATION:
+            rows.append((word("voted_at"), (day_and_time(voucher.start),), True))
         else:
             rows.append((word("ready_from"), (day_and_time(voucher.start),), True))
             if voucher.end is not None:
@@ -313,7 +325,9 @@ class _Content:
             count = len(voucher.participants)
             people = word("people.one") if count == 1 else word("people.many", count=count)
             rows.append((word("participants"), (people, *voucher.participants), False))
-        if voucher.total_cents is None:
+        if voucher.kind is VoucherKind.PARTICIPATION:
+            price = ""
+        elif voucher.total_cents is None:
             price = word("on_quote")
         elif voucher.total_cents == 0:
             price = word("free")
@@ -321,7 +335,8 @@ class _Content:
             price = word("to_pay", price=texts.money(voucher.total_cents))
         else:
             price = texts.money(voucher.total_cents)
-        rows.append((word("price"), (price,), True))
+        if price:
+            rows.append((word("price"), (price,), True))
         if voucher.cancel_until is not None:
             rows.append((word("cancel"), (word("cancel.until", when=texts.moment(voucher.cancel_until)),
                                           word("cancel.help")), False))
@@ -748,4 +763,6 @@ def _keep_key(voucher: Voucher) -> str:
     """What the paper proves: a place only once it is confirmed."""
     if voucher.kind is VoucherKind.PICKUP:
         return "keep.pickup"
+    if voucher.kind is VoucherKind.PARTICIPATION:
+        return "keep.participation"
     return "keep.booking" if voucher.state is VoucherState.CONFIRMED else "keep.request"

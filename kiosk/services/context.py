@@ -17,7 +17,7 @@ from kiosk.services.booking import BookingService
 from kiosk.services.catalog import CatalogService, seed_demo_catalog, seed_demo_households
 from kiosk.services.concierge import ConciergeRequests
 from kiosk.services.consultations import Consultations
-from kiosk.services.demo import seed_demo_requests, seed_demo_staff
+from kiosk.services.demo import seed_demo_consultations, seed_demo_requests, seed_demo_staff
 from kiosk.services.ideas import IdeaBox
 from kiosk.services.identity import IdentityService
 from kiosk.services.staff import StaffAuthService
@@ -66,6 +66,7 @@ def open_services(
     if demo:
         seed_demo_staff(db, demo_staff)
         seed_demo_requests(db, config.site.id, clock())
+        seed_demo_consultations(db, clock())
     audit = AuditService(db, config, data_dir, clock)
     staff = StaffAuthService(db, audit, clock)
     vouchers = VoucherService(db, config, data_dir, clock)

@@ -1,4 +1,4 @@
-"""Seeding a demo kiosk with the site's correspondents and a concierge queue that is not empty.
+"""Seeding a demo kiosk with the site's correspondents, a concierge queue that is not empty and consultations.
 
 Like the demo catalog and households, these are written as the centre's data (no
 outbox operation, no audit entry): they stand for what a first sync would bring.
@@ -12,9 +12,11 @@ from pathlib import Path
 import sqlite_utils
 
 from kiosk.demo_concierge import demo_requests
+from kiosk.demo_participation import closed_demo_consultation, open_demo_consultations
 from kiosk.domain.staff import StaffDataError, parse_staff
 from kiosk.services.catalog import read_json_file
 from kiosk.store import concierge as concierge_store
+from kiosk.store import participation as participation_store
 from kiosk.store import staff as staff_store
 from kiosk.store.catalog import list_concierge_services
 from kiosk.store.database import transaction
@@ -44,3 +46,15 @@ def seed_demo_requests(db: sqlite_utils.Database, site_id: str, now: datetime) -
             concierge_store.insert_request(db, request)
         write_state(db, "demo_concierge_seeded", now.isoformat(timespec="seconds"))
     return len(requests)
+
+
+def seed_demo_consultations(db: sqlite_utils.Database, now: datetime) -> int:
+    """The demo consultations (kiosk/demo_participation.py), once per database, as a pull would bring them."""
+    if read_state(db, "demo_consultations_seeded"):
+        return 0
+    consultations = [*open_demo_consultations(now), closed_demo_consultation(now)]
+    with transaction(db):
+        for consultation in consultations:
+            participation_store.upsert_consultation(db, consultation)
+        write_state(db, "demo_consultations_seeded", now.isoformat(timespec="seconds"))
+    return len(consultations)

@@ -21,6 +21,7 @@ from kiosk.domain.concierge import ConciergeRequest, RequestState, form_for, rea
 from kiosk.domain.voucher import Voucher, VoucherKind, VoucherState, encode_payload
 from kiosk.errors import KioskError
 from kiosk.printing.printer import PrintJob, print_pdf
+from kiosk.services.consultations import BallotReceipt
 from kiosk.signing_key import load_or_create_signing_key
 from kiosk.store.catalog import load_concierge_service, load_offer
 from kiosk.store.households import load_household
@@ -114,6 +115,22 @@ class VoucherService:
             participants=(),
             total_cents=request.estimate_cents,
             state=state,
+            issued_at=self._clock().replace(microsecond=0),
+        )
+
+    def participation_receipt(self, receipt: BallotReceipt, language: str = "fr") -> Voucher:
+        """A vote's receipt: the consultation, when and where the person took part — never the choice."""
+        return Voucher(
+            kind=VoucherKind.PARTICIPATION,
+            reference=receipt.ballot_id,
+            site_id=self._config.site.id,
+            title=receipt.consultation.question(language),
+            start=receipt.cast_at.replace(second=0, microsecond=0),
+            end=None,
+            place=self._config.site.name,
+            participants=(),
+            total_cents=None,
+            state=VoucherState.CONFIRMED,
             issued_at=self._clock().replace(microsecond=0),
         )
 

@@ -35,12 +35,15 @@ from kiosk.ui.assisted_identify import AssistedIdentifyScreen
 from kiosk.ui.booking import BookingDoneScreen, BookingScreen
 from kiosk.ui.concierge import ConciergeScreen
 from kiosk.ui.concierge_request import ConciergeDoneScreen, ConciergeRequestScreen
+from kiosk.ui.consultations import ConsultationsScreen, VoteDoneScreen, VoteScreen
 from kiosk.ui.home import HomeScreen
+from kiosk.ui.ideas import IdeaDoneScreen, IdeaLookupScreen, IdeaScreen
 from kiosk.ui.identify import CardReader, IdentifyScreen
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.my_bookings import MyBookingsScreen
 from kiosk.ui.offer_detail import OfferDetailScreen
 from kiosk.ui.offer_list import OfferListScreen
+from kiosk.ui.participate import ParticipateScreen
 from kiosk.ui.queue import QueueScreen
 from kiosk.ui.printing import print_voucher
 from kiosk.ui.speech import Narrator
@@ -276,6 +279,24 @@ class MainWindow(QMainWindow):
                 widget.print_requested.connect(self._reprint)
                 widget.request_cancel_requested.connect(self._confirm_request_cancel)
                 widget.request_print_requested.connect(self._reprint_ticket)
+            elif name == "participate":
+                widget = ParticipateScreen(self.services, self.texts)
+                widget.chosen.connect(self._participate_choice)
+            elif name == "idea":
+                widget = IdeaScreen(self.services, self.texts, lambda: self.staff_session)
+                widget.left.connect(lambda idea: self.show_screen("idea_done", idea, remember=False))
+            elif name == "idea_done":
+                widget = IdeaDoneScreen(self.texts)
+            elif name == "idea_lookup":
+                widget = IdeaLookupScreen(self.services, self.texts)
+            elif name == "consultations":
+                widget = ConsultationsScreen(self.services, self.texts)
+                widget.answer.connect(lambda consultation_id: self.show_screen("vote", consultation_id))
+            elif name == "vote":
+                widget = VoteScreen(self.services, self.texts, lambda: self.staff_session)
+                widget.voted.connect(lambda receipt: self.show_screen("vote_done", receipt, remember=False))
+            elif name == "vote_done":
+                widget = VoteDoneScreen(self.services, self.texts)
             elif name == "staff_sign_in":
                 widget = StaffSignInScreen(self.services.staff, self.texts)
                 widget.signed_in.connect(self.assisted_mode.signed_in)
@@ -322,6 +343,16 @@ class MainWindow(QMainWindow):
             widget.show_subject(params[0])
         elif name == "my_bookings":
             widget.show_household(self.identified.household)
+        elif name == "participate":
+            widget.refresh()
+        elif name == "idea":
+            widget.start(self.identified)
+        elif name in ("idea_done", "vote_done"):
+            widget.show_subject(params[0])
+        elif name == "consultations":
+            widget.show_person(self.identified)
+        elif name == "vote":
+            widget.start(params[0], self.identified)
         elif name in STAFF_SCREENS:
             widget.start(*params)
         if name != "offers":  # the list keeps its place while the person comes and goes
@@ -373,8 +404,17 @@ class MainWindow(QMainWindow):
             self.show_screen("offers", True)
         elif destination == "concierge":
             self.show_screen("concierge")
+        elif destination == "participate":
+            self.show_screen("participate")
         else:
             self.with_identity(("my_bookings",))
+
+    def _participate_choice(self, choice: str) -> None:
+        """Ideas need nobody's name; consultations need the person's card and PIN."""
+        if choice == "consultations":
+            self.with_identity(("consultations",))
+        else:
+            self.show_screen(choice)
 
     # -- identity --------------------------------------------------------------------------
 
@@ -414,7 +454,8 @@ class MainWindow(QMainWindow):
         without being stopped."""
         household = self.identified.household
         ready = self.services.concierge.ready_for(household)
-        decided = self.services.bookings.take_news(household)
+        decided = [*self.services.bookings.take_news(household), *self.services.ideas.take_news(self.identified),
+                   *self.services.consultations.take_news(self.identified)]
         if not ready and not decided:
             return
         fr = self.texts.language == "fr"

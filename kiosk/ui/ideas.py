@@ -52,13 +52,13 @@ class IdeaScreen(QWidget):
         self.theme_heading = label(object_name="heading")
         self.themes = OptionGrid([t.code for t in services.ideas.themes()], many=False)
         self.text_heading = label(object_name="heading")
-        self.text = QLineEdit()
-        self.text.setMaxLength(IDEA_MAX_CHARS + 1)  # one more than allowed: too long is said, never cut
+        self.words = QLineEdit()
+        self.words.setMaxLength(IDEA_MAX_CHARS + 1)  # one more than allowed: too long is said, never cut
         self.signature = label(object_name="muted")
         self.error = label(object_name="error")
         self.send = button(object_name="primary", big=True)
         self.page = _page(self, self.title, self.intro, self.theme_heading, self.themes, self.text_heading,
-                          self.text, self.signature, self.error, self.send)
+                          self.words, self.signature, self.error, self.send)
         self.send.clicked.connect(self.submit)
 
     def start(self, who: Identified | None) -> None:
@@ -70,7 +70,7 @@ class IdeaScreen(QWidget):
         theme = self.themes.value()
         staff = self.staff_session()
         try:
-            idea = self.services.ideas.leave(str(theme or ""), self.text.text(), self.who, staff=staff)
+            idea = self.services.ideas.leave(str(theme or ""), self.words.text(), self.who, staff=staff)
         except KioskError as problem:
             self.error.setText(problem.message(self.texts.language))
             return
@@ -84,14 +84,14 @@ class IdeaScreen(QWidget):
         self.theme_heading.setText(texts("idea.theme"))
         self.themes.set_labels([t.fr if texts.language == "fr" else t.en for t in self.services.ideas.themes()])
         self.text_heading.setText(texts("idea.text", count=IDEA_MAX_CHARS))
-        self.text.setAccessibleName(texts("idea.text.name"))
+        self.words.setAccessibleName(texts("idea.text.name"))
         self.signature.setText(texts("idea.signed", name=self.who.person.display_name) if self.who
                                else texts("idea.anonymous"))
         self.send.setText(texts("idea.send"))
 
     def reset(self) -> None:
         self.who = None
-        self.text.clear()
+        self.words.clear()
         self.error.clear()
         for choice in self.themes.buttons():
             choice.setChecked(False)

@@ -201,10 +201,44 @@ def walk(window, qtbot, services):
     done = window.screens["concierge_done"]
     qtbot.waitUntil(lambda: done.print_button.isEnabled(), timeout=10_000)
     yield "concierge_done"
+    yield from walk_participation(window, qtbot)
     window.show_idle_warning(25)
     yield "idle_warning"
     window.reset_session()
     yield from walk_assisted_mode(window)
+
+
+def walk_participation(window, qtbot):
+    """Participer: the hub with published results, an idea to its code and answer, a vote to its receipt."""
+    window.show_screen("participate")
+    yield "participate"
+    window.show_screen("idea")
+    idea = window.screens["idea"]
+    idea.send.click()
+    yield "idea_error"
+    idea.themes.buttons()[0].click()
+    idea.words.setText("Un casier réfrigéré pour les courses du soir")
+    idea.send.click()
+    yield "idea_done"
+    code = window.screens["idea_done"].idea.code
+    window.show_screen("idea_lookup")
+    lookup = window.screens["idea_lookup"]
+    lookup.code.setText(code)
+    lookup.search.click()
+    yield "idea_lookup"
+    window.show_screen("consultations")
+    yield "consultations"
+    window.show_screen("vote", "DEMO-PRIORITES")
+    window.screens["vote"].send.click()
+    yield "vote_ranking_error"
+    window.show_screen("vote", "DEMO-SORTIE-ETE")
+    vote = window.screens["vote"]
+    vote.ballot.buttons()[0].click()
+    vote.pin.setText("1234")
+    vote.send.click()
+    done = window.screens["vote_done"]
+    qtbot.waitUntil(lambda: done.print_button.isEnabled(), timeout=10_000)
+    yield "vote_done"
 
 
 def walk_assisted_mode(window):
@@ -259,5 +293,5 @@ def test_every_screen_passes_the_audit(qtbot, window, services, width, height, l
             qtbot.wait(1)
         seen.append(screen)
         problems += audit(window, screen, size)
-    assert len(seen) == 22
+    assert len(seen) == 29
     assert not problems, "\n".join(problems[:40])

@@ -29,12 +29,12 @@ def test_an_idea_left_without_a_name_gets_a_code_and_its_answer_is_found_with_it
     form.send.click()
     assert form.error.text() == "Choisissez un thème."
     button_named(form.themes, "Vie du site").click()
-    qtbot.keyClicks(form.text, "Des bancs")
+    qtbot.keyClicks(form.words, "Des bancs")
     form.send.click()
     assert "trop court" in form.error.text()
     assert counts(services.db)["pending"] == 0  # nothing written for a refused idea
-    form.text.clear()
-    qtbot.keyClicks(form.text, "Des bancs a l'ombre devant le site")
+    form.words.clear()
+    qtbot.keyClicks(form.words, "Des bancs a l'ombre devant le site")
     form.send.click()
     assert window.current_screen() == "idea_done"
     (operation,) = pending_operations(services.db)

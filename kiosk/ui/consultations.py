@@ -242,7 +242,7 @@ class VoteDoneScreen(ReceiptScreen):
         self.headline.setText(texts("vote.done"))
         self.code.setText(texts("vote.code", code=receipt.code))
         self.next_step.setText(receipt.consultation.question(texts.language))
-        self.code_hint.setText(texts("vote.code.hint", when=texts.moment(receipt.consultation.closes_at)))
+        self.code_hint.setText(texts("vote.code.hint", when=texts.moment(receipt.consultation.counting_ends)))
 
     def send_to_printer(self, receipt: BallotReceipt, done: Callable[[str, str, bool], None]) -> None:
         vouchers = self.services.vouchers

@@ -83,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     staff.add_argument("file", type=Path)
     staff.add_argument("--site", default=DEFAULT_SITE, type=_identifier)
     demo = commands.add_parser("load-demo", help="the demo catalog shifted to today, the demo households, "
-                               "correspondents and concierge requests")
+                               "correspondents, concierge requests and open consultations")
     demo.add_argument("--site", default=DEFAULT_SITE, type=_identifier)
     generate = commands.add_parser("generate", help="load a large generated catalog (benchmarks)")
     generate.add_argument("--offers", type=int, required=True)
@@ -234,10 +234,18 @@ def _load_staff(db, args) -> int:
 
 def _load_demo(db, args) -> int:
     from kiosk.config import DEMO_CATALOG
-    from sync.server.loading import load_catalog, load_demo_requests, load_households, load_json_file, load_staff
+    from sync.server.loading import (
+        load_catalog,
+        load_demo_consultations,
+        load_demo_requests,
+        load_households,
+        load_json_file,
+        load_staff,
+    )
 
     now = _now(args)
     _print_summary(load_catalog(db, load_json_file(DEMO_CATALOG), args.site, now, now))
+    _print_summary(load_demo_consultations(db, now))
     households = DEMO_CATALOG.parent / "households.json"
     if households.exists():
         _print_summary(load_households(db, households.read_text(encoding="utf-8"), args.site))

@@ -274,3 +274,18 @@ def load_json_file(path: Path) -> object:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise AdminError(f"Le fichier {path} ne peut pas être lu ({error}). Rien n'a changé.",
                          f"The file {path} cannot be read ({error}). Nothing changed.") from None
+
+
+def load_demo_consultations(db: Database, now: datetime) -> dict:
+    """The demo's open consultations (kiosk/demo_participation.py), published once: votes already cast stay."""
+    from kiosk.demo_participation import open_demo_consultations
+    from sync.server.consultations import publish
+
+    published = 0
+    with db.write() as conn:
+        for consultation in open_demo_consultations(now):
+            if conn.execute("SELECT 1 FROM consultations WHERE id = ?", (consultation.consultation_id,)).fetchone():
+                continue
+            publish(conn, consultation)
+            published += 1
+    return {"consultations_published": published}

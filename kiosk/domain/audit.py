@@ -48,6 +48,7 @@ class Action(StrEnum):
     CONCIERGE_MOVE = "concierge.move"
     REPRINT = "voucher.reprint"
     SYNC_FORCED = "sync.forced"
+    HELP_TAKEN = "help.take"  # a call for help or a resume ticket, taken over
     IDEA_CREATE = "idea.create"  # an idea typed for the person
     VOTE_GUIDED = "vote.guided"  # the person voted with their own PIN while guided (never the choice)
 

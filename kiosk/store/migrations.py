@@ -290,9 +290,21 @@ MIGRATION_6_BOOKING_NEWS = [
     "UPDATE bookings SET told_state = state",
 ]
 
+# A person asked for help: a call to a correspondent, or a ticket to finish later. Where they were,
+# never who they are (the correspondent identifies them by card when taking over).
+MIGRATION_7_HELP_REQUESTS = [
+    """
+    CREATE TABLE help_requests (
+        help_id TEXT PRIMARY KEY, kind TEXT NOT NULL, screen TEXT NOT NULL, subject_id TEXT, session_id TEXT,
+        made_at TEXT NOT NULL, expires_at TEXT NOT NULL, closed_at TEXT, closed_by TEXT
+    )
+    """,
+    "CREATE INDEX help_requests_open ON help_requests (expires_at) WHERE closed_at IS NULL",
+]
+
 # "Le par et le pour": the ideas box, consultations and the ballots cast here. A ballot's choice is
 # never kept here: `ballots` says who took part (to tell them the centre's answer), not how.
-MIGRATION_7_PARTICIPATION = [
+MIGRATION_8_PARTICIPATION = [
     """
     CREATE TABLE ideas (
         idea_id TEXT PRIMARY KEY,
@@ -342,5 +354,6 @@ MIGRATIONS: list[list[str]] = [
     MIGRATION_4_OUTBOX_SUBJECT_INDEXES,
     MIGRATION_5_PRICES_IN_THE_OFFER,
     MIGRATION_6_BOOKING_NEWS,
-    MIGRATION_7_PARTICIPATION,
+    MIGRATION_7_HELP_REQUESTS,
+    MIGRATION_8_PARTICIPATION,
 ]

@@ -32,6 +32,7 @@ from datetime import datetime
 from pathlib import Path
 
 from kiosk.errors import KioskError
+from sync.server import require_central_server
 
 ID = re.compile(r"^[A-Za-z0-9_.:-]{1,40}$")
 DEFAULT_PORT = 8765
@@ -132,14 +133,16 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command == "openapi":
-        return _openapi(args)
-    if args.db is None:
-        parser.error("--db PATH is required")
-    for name in ("seats", "capacity", "offers", "days"):
-        if getattr(args, name, 0) is not None and getattr(args, name, 0) < 0:
-            parser.error(f"--{name} must be >= 0")
     try:
+        if args.command in ("openapi", None):  # None: serve
+            require_central_server()
+        if args.command == "openapi":
+            return _openapi(args)
+        if args.db is None:
+            parser.error("--db PATH is required")
+        for name in ("seats", "capacity", "offers", "days"):
+            if getattr(args, name, 0) is not None and getattr(args, name, 0) < 0:
+                parser.error(f"--{name} must be >= 0")
         from sync.server.db import Database
 
         db = Database(args.db)
@@ -233,7 +236,7 @@ def _load_staff(db, args) -> int:
 
 
 def _load_demo(db, args) -> int:
-    from kiosk.config import DEMO_CATALOG
+    from kiosk.demo import DEMO_CATALOG, DEMO_HOUSEHOLDS, DEMO_STAFF
     from sync.server.loading import (
         load_catalog,
         load_demo_consultations,
@@ -246,22 +249,20 @@ def _load_demo(db, args) -> int:
     now = _now(args)
     _print_summary(load_catalog(db, load_json_file(DEMO_CATALOG), args.site, now, now))
     _print_summary(load_demo_consultations(db, now))
-    households = DEMO_CATALOG.parent / "households.json"
-    if households.exists():
-        _print_summary(load_households(db, households.read_text(encoding="utf-8"), args.site))
+    if DEMO_HOUSEHOLDS.exists():
+        _print_summary(load_households(db, DEMO_HOUSEHOLDS.read_text(encoding="utf-8"), args.site))
         _print_summary(load_demo_requests(db, args.site, now))
     else:
-        print(f"no demo households ({households} is missing)")
-    staff = DEMO_CATALOG.parent / "staff.json"
-    if staff.exists():
-        _print_summary(load_staff(db, staff.read_text(encoding="utf-8"), args.site))
+        print(f"no demo households ({DEMO_HOUSEHOLDS} is missing)")
+    if DEMO_STAFF.exists():
+        _print_summary(load_staff(db, DEMO_STAFF.read_text(encoding="utf-8"), args.site))
     else:
-        print(f"no demo correspondents ({staff} is missing)")
+        print(f"no demo correspondents ({DEMO_STAFF} is missing)")
     return 0
 
 
 def _generate(db, args) -> int:
-    from kiosk.demo_catalog import DEMO_SEED, generate_catalog
+    from kiosk.demo.catalog import DEMO_SEED, generate_catalog
     from sync.server.loading import load_catalog
 
     now = _now(args)

@@ -243,8 +243,8 @@ def load_staff(db: Database, text: str, site_id: str) -> dict:
 
 
 def load_demo_requests(db: Database, site_id: str, now: datetime) -> dict:
-    """The demo concierge requests (kiosk/demo_concierge.py) for the demo households of `site_id`."""
-    from kiosk.demo_concierge import demo_requests
+    """The demo concierge requests (kiosk/demo/concierge.py) for the demo households of `site_id`."""
+    from kiosk.demo.concierge import demo_requests
     from kiosk.domain.household import parse_household
     from kiosk.domain.document import DocumentReader
     from sync.server.concierge import load_requests
@@ -277,8 +277,8 @@ def load_json_file(path: Path) -> object:
 
 
 def load_demo_consultations(db: Database, now: datetime) -> dict:
-    """The demo's open consultations (kiosk/demo_participation.py), published once: votes already cast stay."""
-    from kiosk.demo_participation import open_demo_consultations
+    """The demo's open consultations (kiosk/demo/participation.py), published once: votes already cast stay."""
+    from kiosk.demo.participation import open_demo_consultations
     from sync.server.consultations import publish
 
     published = 0

@@ -10,6 +10,7 @@ that does not match refuses the whole answer; nothing of it is written.
 from __future__ import annotations
 
 from kiosk.domain.booking import BookingState
+from kiosk.domain.appreciation import Moderation
 from kiosk.domain.concierge import RequestState
 from kiosk.domain.consultations import BallotState
 from sync.client import CentralError
@@ -23,6 +24,7 @@ STATES = {
     "concierge_request": REQUEST_STATES,
     "idea": frozenset({"received"}),
     "ballot": frozenset({BallotState.COUNTED.value, BallotState.REFUSED.value}),
+    "appreciation": frozenset(m.value for m in Moderation),
 }
 # The result object an applied operation of each kind carries, and the payload field it must name.
 SETTLES = {
@@ -33,6 +35,7 @@ SETTLES = {
     "audit.append": ("audit", None),
     "idea.create": ("idea", "idea_id"),
     "vote.cast": ("ballot", "ballot_id"),
+    "appreciation.create": ("appreciation", "appreciation_id"),
 }
 RESULT_OBJECTS = frozenset(name for name, _ in SETTLES.values())
 

@@ -42,6 +42,7 @@ from datetime import datetime, timedelta
 
 import sqlite_utils
 
+from kiosk.domain.appreciation import Moderation, parse_offer_appreciation
 from kiosk.domain.booking import BookingState
 from kiosk.domain.catalog import parse_category, parse_offer, parse_service
 from kiosk.domain.concierge import ConciergeRequest, RequestState, StateReason
@@ -76,7 +77,7 @@ MAX_CURSOR = 2 ** 63 - 1  # the largest seq a SQLite centre can issue
 EPOCH = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 STUCK_AFTER = 3  # failures of one page before it is reported as stuck and its pull held back
 CHANGE_KINDS = ("category", "concierge_service", "offer", "household", "booking", "concierge_request",
-                "correspondent", "consultation", "idea")
+                "correspondent", "consultation", "idea", "appreciation", "offer_appreciation")
 
 
 class PageRejected(KioskError):
@@ -222,6 +223,9 @@ class SyncEngine:
                         reason = ballot.get("reason") or {}
                         participation_store.settle_ballot(self.db, ballot["ballot_id"], BallotState(ballot["state"]),
                                                           reason.get("fr", ""), reason.get("en", ""))
+                    appreciation = result.get("appreciation")
+                    if isinstance(appreciation, dict):
+                        self._settle_appreciation(appreciation)
                     ack = result.get("audit")
                     if isinstance(ack, dict):
                         audit_store.acknowledge(self.db, ack["chain"], ack["through_seq"], ack["through_hash"])
@@ -243,6 +247,11 @@ class SyncEngine:
         concierge_store.set_state(self.db, request_id, RequestState(answer["state"]),
                                   StateReason(reason["code"], reason["fr"], reason["en"]) if reason else None,
                                   local.updated_at)
+
+    def _settle_appreciation(self, answer: dict) -> None:
+        reason = answer.get("reason") or {}
+        participation_store.settle_appreciation(self.db, answer["appreciation_id"], Moderation(answer["state"]),
+                                                reason.get("fr", ""), reason.get("en", ""))
 
     def _reject(self, op: dict, reason: dict) -> None:
         outbox.park(self.db, op["op_id"], reason)
@@ -416,14 +425,18 @@ class SyncEngine:
                 value = parse_consultation(reader)
             elif kind == "idea":
                 value = _parse_idea(reader)
+            elif kind == "appreciation":
+                value = _parse_moderation(reader)
+            elif kind == "offer_appreciation":
+                value = parse_offer_appreciation(reader)
             else:
                 value = parse_correspondent(reader)
             if kind == "concierge_request":
                 entity = value.request_id
             elif kind == "correspondent":
                 entity = value.staff_id
-            elif kind in ("booking", "consultation", "idea"):
-                entity = getattr(value, "consultation_id", getattr(value, "idea_id", item["id"]))
+            elif kind in ("booking", "consultation", "idea", "appreciation", "offer_appreciation"):
+                entity = _entity_id(value, item["id"])
             else:
                 entity = getattr(value, "id", getattr(value, "household_id", item["id"]))
             if entity != item["id"]:
@@ -478,6 +491,13 @@ class SyncEngine:
                         participation_store.remove_idea(self.db, identifier)
                     else:
                         participation_store.record_pulled_idea(self.db, value)
+                elif kind == "appreciation" and value is not None:
+                    self._settle_appreciation(value)
+                elif kind == "offer_appreciation":
+                    if value is None:
+                        participation_store.remove_offer_appreciation(self.db, identifier)
+                    else:
+                        participation_store.upsert_offer_appreciation(self.db, value)
             write_state(self.db, "sync_cursor", str(next_cursor))
             write_state(self.db, "sync_epoch", page.epoch)
 
@@ -551,6 +571,30 @@ def _parse_request(r: DocumentReader) -> ConciergeRequest:
         created_by=created_by,
         reason=StateReason(reason["code"], reason["fr"], reason["en"]) if reason else None,
     )
+
+
+def _entity_id(value: object, default: str) -> str:
+    """The id a pulled consultation, idea, appreciation or offer appreciation names itself by."""
+    for name in ("consultation_id", "idea_id", "offer_id"):
+        if isinstance(getattr(value, name, None), str):
+            return str(getattr(value, name))
+    if isinstance(value, dict) and isinstance(value.get("appreciation_id"), str):
+        return str(value["appreciation_id"])
+    return default
+
+
+def _parse_moderation(r: DocumentReader) -> dict:
+    """The centre's moderation of an appreciation given at this site (never the ratings: they are not edited)."""
+    appreciation_id = r.text("appreciation_id", 36, 36)
+    try:
+        uuid.UUID(appreciation_id)
+    except ValueError:
+        raise r.fail("appreciation_id", "n'est pas un identifiant valable", "is not a valid id") from None
+    reason = r.value.get("reason")
+    if reason is not None and not is_reason(reason):
+        raise r.fail("reason", "est malformé", "is malformed")
+    return {"appreciation_id": appreciation_id, "state": r.choice("state", [m.value for m in Moderation]),
+            "reason": reason}
 
 
 def _exact_moment(r: DocumentReader, key: str) -> datetime:

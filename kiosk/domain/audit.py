@@ -51,6 +51,7 @@ class Action(StrEnum):
     HELP_TAKEN = "help.take"  # a call for help or a resume ticket, taken over
     IDEA_CREATE = "idea.create"  # an idea typed for the person
     VOTE_GUIDED = "vote.guided"  # the person voted with their own PIN while guided (never the choice)
+    APPRECIATION_CREATE = "appreciation.create"  # an appreciation given with a correspondent's guidance
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from kiosk.demo.seeding import (
     seed_demo_requests,
     seed_demo_staff,
 )
+from kiosk.services.appreciation import Appreciations
 from kiosk.services.assisted import AssistedService
 from kiosk.services.audit import AuditService
 from kiosk.services.booking import BookingService
@@ -49,6 +50,7 @@ class KioskServices:
     help: HelpService  # a person's call to a correspondent, or a code to finish later
     ideas: IdeaBox  # the "Boîte à idées"
     consultations: Consultations  # consultations and votes
+    appreciations: Appreciations  # appreciation of activities that have taken place
     recovery: Recovery | None = None  # set when a corrupt database was rebuilt at this start
 
     def close(self) -> None:
@@ -95,5 +97,6 @@ def open_services(
         help=HelpService(db, config, data_dir, staff, audit, clock),
         ideas=IdeaBox(db, config, staff, audit, clock),
         consultations=Consultations(db, identity, staff, audit, clock),
+        appreciations=Appreciations(db, staff, audit, clock),
         recovery=recovery,
     )

@@ -345,6 +345,26 @@ MIGRATION_8_PARTICIPATION = [
     )
     """,
     "CREATE INDEX ballots_by_person ON ballots(person_id, consultation_id)",
+    # Appreciations given here (once per booking), and what the centre says of their comment.
+    """
+    CREATE TABLE appreciations (
+        appreciation_id TEXT PRIMARY KEY,
+        booking_id TEXT NOT NULL UNIQUE,
+        offer_id TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        household_id TEXT NOT NULL,
+        person_id TEXT NOT NULL,
+        ratings TEXT NOT NULL,
+        comment TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        moderation TEXT NOT NULL CHECK (moderation IN ('none', 'pending', 'published', 'refused')),
+        reason_fr TEXT NOT NULL DEFAULT '',
+        reason_en TEXT NOT NULL DEFAULT '',
+        told INTEGER NOT NULL DEFAULT 1
+    )
+    """,
+    # Each offer's published appreciation as the centre sends it (averages, count, latest comments).
+    "CREATE TABLE offer_appreciations (offer_id TEXT PRIMARY KEY, data TEXT NOT NULL)",
 ]
 
 MIGRATIONS: list[list[str]] = [

@@ -1,4 +1,4 @@
-"""Ideas, consultations and ballots in the local store ("le par et le pour").
+"""Ideas, consultations, ballots and appreciations in the local store ("le par et le pour").
 
 Writes happen inside the caller's transaction: the service's (an idea or a ballot with
 its outbox operation), or the sync engine's page transaction for what is pulled.
@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlite_utils
 
+from kiosk.domain.appreciation import Appreciation, Moderation, OfferAppreciation
 from kiosk.domain.consultations import BallotState, Consultation, consultation_document
 from kiosk.domain.ideas import Idea
 
@@ -131,3 +132,66 @@ def untold_refusals(db: sqlite_utils.Database, person_id: str) -> list[dict[str,
 
 def mark_ballots_told(db: sqlite_utils.Database, ballot_ids: list[str]) -> None:
     db.conn.executemany("UPDATE ballots SET told = 1 WHERE ballot_id = ?", [(i,) for i in ballot_ids])
+
+
+# --- appreciations -----------------------------------------------------------------------------------
+
+
+def _row_to_appreciation(r: dict[str, Any]) -> Appreciation:
+    return Appreciation(
+        appreciation_id=r["appreciation_id"], booking_id=r["booking_id"], offer_id=r["offer_id"],
+        session_id=r["session_id"], household_id=r["household_id"], person_id=r["person_id"],
+        ratings=json.loads(r["ratings"]), comment=r["comment"], created_at=datetime.fromisoformat(r["created_at"]),
+        moderation=Moderation(r["moderation"]), reason_fr=r["reason_fr"], reason_en=r["reason_en"])
+
+
+def insert_appreciation(db: sqlite_utils.Database, appreciation: Appreciation) -> None:
+    db.execute(
+        "INSERT INTO appreciations (appreciation_id, booking_id, offer_id, session_id, household_id, person_id,"
+        " ratings, comment, created_at, moderation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [appreciation.appreciation_id, appreciation.booking_id, appreciation.offer_id, appreciation.session_id,
+         appreciation.household_id, appreciation.person_id, json.dumps(dict(appreciation.ratings), sort_keys=True),
+         appreciation.comment, _stamp(appreciation.created_at), appreciation.moderation.value])
+
+
+def appreciated_bookings(db: sqlite_utils.Database, household_id: str) -> set[str]:
+    return {r[0] for r in db.execute("SELECT booking_id FROM appreciations WHERE household_id = ?", [household_id])}
+
+
+def settle_appreciation(db: sqlite_utils.Database, appreciation_id: str, moderation: Moderation, reason_fr: str,
+                        reason_en: str) -> None:
+    """What the centre says of the comment: a change to published or refused is told to the author once."""
+    row = db.execute("SELECT moderation FROM appreciations WHERE appreciation_id = ?", [appreciation_id]).fetchone()
+    if row is None or row[0] == Moderation(moderation).value:
+        return
+    told = moderation not in (Moderation.PUBLISHED, Moderation.REFUSED)
+    db.execute("UPDATE appreciations SET moderation = ?, reason_fr = ?, reason_en = ?, told = ?"
+               " WHERE appreciation_id = ?", [Moderation(moderation).value, reason_fr, reason_en, int(told),
+                                              appreciation_id])
+
+
+def untold_moderations(db: sqlite_utils.Database, person_id: str) -> list[Appreciation]:
+    return [_row_to_appreciation(r) for r in db.query(
+        "SELECT * FROM appreciations WHERE person_id = ? AND told = 0 ORDER BY created_at", [person_id])]
+
+
+def mark_appreciations_told(db: sqlite_utils.Database, appreciation_ids: list[str]) -> None:
+    db.conn.executemany("UPDATE appreciations SET told = 1 WHERE appreciation_id = ?",
+                        [(i,) for i in appreciation_ids])
+
+
+def upsert_offer_appreciation(db: sqlite_utils.Database, published: OfferAppreciation) -> None:
+    data = {"offer_id": published.offer_id, "count": published.count, "averages": dict(published.averages),
+            "comments": [{"author": c.author, "day": c.day.isoformat(), "comment": c.comment}
+                         for c in published.comments]}
+    db.execute("INSERT INTO offer_appreciations (offer_id, data) VALUES (?, ?) ON CONFLICT (offer_id)"
+               " DO UPDATE SET data = excluded.data", [published.offer_id, json.dumps(data, ensure_ascii=False)])
+
+
+def remove_offer_appreciation(db: sqlite_utils.Database, offer_id: str) -> None:
+    db.execute("DELETE FROM offer_appreciations WHERE offer_id = ?", [offer_id])
+
+
+def offer_appreciation_document(db: sqlite_utils.Database, offer_id: str) -> dict[str, Any] | None:
+    row = db.execute("SELECT data FROM offer_appreciations WHERE offer_id = ?", [offer_id]).fetchone()
+    return json.loads(row[0]) if row else None

@@ -185,3 +185,24 @@ def answer_idea(db: Database, id_or_code: str, text: str, author: str, now: date
             raise AdminError(f"Idée inconnue : {id_or_code}.", f"Unknown idea: {id_or_code}.")
         ideas.answer(conn, row["id"], text, author, now)
         return row["id"]
+
+
+def moderate_appreciation(db: Database, appreciation_id: str, publish: bool, reason_fr: str | None,
+                          reason_en: str | None, now: datetime) -> None:
+    """Publish a comment, or refuse it with a reason its author reads at the kiosk; ratings are never edited."""
+    from kiosk.domain.concierge import ConciergeFormError, clean_text
+    from sync.server import appreciation
+
+    reason = None
+    if not publish:
+        try:
+            reason = {"code": "refused_by_moderation",
+                      "fr": clean_text(reason_fr, 200, "Raison", "Reason", required=True),
+                      "en": clean_text(reason_en, 200, "Raison (anglais)", "Reason (English)", required=True)}
+        except ConciergeFormError as error:
+            raise AdminError(f"Refus impossible : {error.fr}", f"Cannot refuse: {error.en}") from None
+    with db.write() as conn:
+        problem = appreciation.moderate(conn, appreciation_id, publish, reason, now)
+    if problem:
+        raise AdminError(f"Modération impossible pour {appreciation_id} ({problem}).",
+                         f"Cannot moderate {appreciation_id}: {problem}.")

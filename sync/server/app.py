@@ -22,7 +22,7 @@ from sync.server import auth, changes, operations, voucher_keys
 from sync.server.clock import Clock, fmt, local_now
 from sync.server.db import Database
 from sync.server.models import (
-    MAX_OPERATIONS, AuditAppendPayload, BookingCancelPayload, BookingCreatePayload, ChangesPage,
+    MAX_OPERATIONS, AppreciationCreatePayload, AuditAppendPayload, BookingCancelPayload, BookingCreatePayload, ChangesPage,
     ConciergeCreatePayload, ConciergeTransitionPayload, EnrollRequest, EnrollResponse, ErrorResponse, Health,
     IdeaCreatePayload, Me, OperationsRequest, OperationsResponse, VoteCastPayload, VoucherKeyRegistered,
     VoucherKeyRequest, VoucherKeys,
@@ -260,7 +260,8 @@ def _openapi(app: FastAPI) -> dict:
     if app.openapi_schema is None:
         schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
         for model in (BookingCreatePayload, BookingCancelPayload, ConciergeCreatePayload,
-                      ConciergeTransitionPayload, AuditAppendPayload, IdeaCreatePayload, VoteCastPayload):
+                      ConciergeTransitionPayload, AuditAppendPayload, IdeaCreatePayload, VoteCastPayload,
+                      AppreciationCreatePayload):
             document = model.model_json_schema(ref_template="#/components/schemas/{model}")
             for name, nested in document.pop("$defs", {}).items():  # nested models become components too
                 schema["components"]["schemas"].setdefault(name, nested)

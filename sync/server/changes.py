@@ -158,6 +158,20 @@ def _ideas(conn: sqlite3.Connection, ids: list[str], site_id: str) -> dict[str, 
     return {row["id"]: compact_json(idea_data(row)) for row in rows}
 
 
+def _moderations(conn: sqlite3.Connection, ids: list[str], site_id: str) -> dict[str, str]:
+    from sync.server.appreciation import moderation_data
+
+    rows = conn.execute("SELECT * FROM appreciations WHERE site_id = ? AND id IN (SELECT value FROM json_each(?))",
+                        (site_id, json.dumps(ids)))
+    return {row["id"]: compact_json(moderation_data(row)) for row in rows}
+
+
+def _offer_appreciations(conn: sqlite3.Connection, ids: list[str], site_id: str) -> dict[str, str]:
+    from sync.server.appreciation import offer_data
+
+    return {offer_id: compact_json(offer_data(conn, offer_id)) for offer_id in ids}
+
+
 _RENDERERS = {
     "category": _table("categories"),
     "concierge_service": _table("concierge_services"),
@@ -168,4 +182,6 @@ _RENDERERS = {
     "correspondent": _correspondents,
     "consultation": _consultations,
     "idea": _ideas,
+    "appreciation": _moderations,
+    "offer_appreciation": _offer_appreciations,
 }

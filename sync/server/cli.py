@@ -17,6 +17,9 @@
     slvie-central --db PATH results CONSULTATION_ID                 its counts, once counting has ended
     slvie-central --db PATH ideas [--site SITE] [--unanswered]      the ideas box
     slvie-central --db PATH answer-idea ID_OR_CODE --text TEXT --by "SLVie Lyon Part-Dieu"
+    slvie-central --db PATH appreciations [--pending]              appreciations received, comments to moderate
+    slvie-central --db PATH moderate ID publish|refuse [--reason-fr TEXT --reason-en TEXT]
+    slvie-central --db PATH appreciation-results [--offer OFFER_ID] [--csv FILE]   per offer and session
     slvie-central --db PATH kiosks | check
     slvie-central --db PATH backup FILE                            a consistent copy, safe to restore as is
     slvie-central --db PATH reset-epoch                            after restoring the file by other means
@@ -120,6 +123,17 @@ def build_parser() -> argparse.ArgumentParser:
     answer.add_argument("idea")
     answer.add_argument("--text", required=True)
     answer.add_argument("--by", required=True, help="who answers, as the person will read it")
+    commands.add_parser("appreciations", help="list the appreciations received (comments to moderate with "
+                        "--pending)").add_argument("--pending", action="store_true")
+    moderate = commands.add_parser("moderate", help="publish a comment, or refuse it with a reason its author "
+                                   "reads at the kiosk")
+    moderate.add_argument("appreciation_id")
+    moderate.add_argument("decision", choices=("publish", "refuse"))
+    moderate.add_argument("--reason-fr")
+    moderate.add_argument("--reason-en")
+    results = commands.add_parser("appreciation-results", help="organisers' results per offer and session, as CSV")
+    results.add_argument("--offer", type=_identifier)
+    results.add_argument("--csv", type=Path, help="write the CSV to this file (default: standard output)")
     commands.add_parser("check", help="recount every session's seats from the bookings")
     commands.add_parser("backup", help="write a consistent copy of the database, with a feed epoch of its own "
                         "(restoring it makes every kiosk pull again from 0)").add_argument("file", type=Path)
@@ -343,6 +357,36 @@ def _answer_idea(db, args) -> int:
     return 0
 
 
+def _appreciations(db, args) -> int:
+    from sync.server.appreciation import listing
+
+    for row in listing(db.connection(), args.pending):
+        print(f"{row['id']}\t{row['offer_id']}\t{row['session_id']}\t{row['author']}\t{row['ratings']}\t"
+              f"{row['moderation']}\t{row['comment']}")
+    return 0
+
+
+def _moderate(db, args) -> int:
+    from sync.server.admin import moderate_appreciation
+
+    moderate_appreciation(db, args.appreciation_id, args.decision == "publish", args.reason_fr, args.reason_en,
+                          _now(args))
+    print(f"{args.appreciation_id}: {'published' if args.decision == 'publish' else 'refused'}")
+    return 0
+
+
+def _appreciation_results(db, args) -> int:
+    from sync.server.appreciation import results_csv
+
+    text = results_csv(db.connection(), args.offer)
+    if args.csv is None:
+        sys.stdout.write(text)
+    else:
+        args.csv.write_text(text, encoding="utf-8")
+        print(f"wrote {args.csv}")
+    return 0
+
+
 def _check(db, args) -> int:
     from sync.server.admin import seat_problems
 
@@ -390,7 +434,8 @@ COMMANDS = {
     "withdraw-offer": _withdraw, "decide-request": _decide, "check": _check,
     "load-staff": _load_staff, "refuse-concierge": _refuse_concierge, "backup": _backup,
     "reset-epoch": _reset_epoch, "publish-consultation": _publish_consultation, "results": _results,
-    "ideas": _ideas, "answer-idea": _answer_idea,
+    "ideas": _ideas, "answer-idea": _answer_idea, "appreciations": _appreciations, "moderate": _moderate,
+    "appreciation-results": _appreciation_results,
 }
 
 

@@ -124,7 +124,7 @@ CREATE TABLE voucher_keys (
 )
 """
 
-# Schema 4: "le par et le pour" — the ideas box, consultations and votes. Who took part
+# Schema 4: "le par et le pour" — the ideas box, consultations and votes, appreciations. Who took part
 # (vote_participations) and what was chosen (vote_tallies: running counts per choice) are kept
 # apart with nothing to join them: no ballot row, no time, no order (WITHOUT ROWID tables).
 SCHEMA_4 = """
@@ -144,7 +144,15 @@ CREATE TABLE vote_participations (
 CREATE TABLE vote_tallies (
     consultation_id TEXT NOT NULL, code TEXT NOT NULL, votes INTEGER NOT NULL DEFAULT 0,
     points INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (consultation_id, code)
-) WITHOUT ROWID
+) WITHOUT ROWID;
+-- Appreciations of activities, once per booking: ratings are never edited, comments are moderated.
+-- author: the first name and initial shown with a published comment.
+CREATE TABLE appreciations (
+    id TEXT PRIMARY KEY, booking_id TEXT NOT NULL UNIQUE, offer_id TEXT NOT NULL, session_id TEXT NOT NULL,
+    site_id TEXT NOT NULL, person_id TEXT NOT NULL, author TEXT NOT NULL, ratings TEXT NOT NULL,
+    comment TEXT NOT NULL, created_at TEXT NOT NULL, moderation TEXT NOT NULL, reason TEXT, moderated_at TEXT
+);
+CREATE INDEX appreciations_by_offer ON appreciations (offer_id, session_id)
 """
 
 MIGRATIONS = [SCHEMA, SCHEMA_2, SCHEMA_3, SCHEMA_4]  # migration N brings the file to user_version N

@@ -103,10 +103,10 @@ class Operation(Strict):
     op_id: str = Field(pattern=UUID, description="made by the kiosk; applied at most once, forever")
     kind: str = Field(pattern=r"^[a-z][a-z_.]{0,39}$",
                       description="booking.create | booking.cancel | concierge.create | concierge.transition | "
-                                  "audit.append | idea.create | vote.cast")
+                                  "audit.append | idea.create | vote.cast | appreciation.create")
     created_at: str = Field(pattern=MOMENT, description="when the person acted at the kiosk (site local time)")
     payload: dict[str, Any] = Field(description="BookingCreatePayload, BookingCancelPayload, ConciergeCreatePayload, "
-                                                "IdeaCreatePayload, VoteCastPayload, "
+                                                "IdeaCreatePayload, VoteCastPayload, AppreciationCreatePayload, "
                                                 "ConciergeTransitionPayload or AuditAppendPayload, by kind")
 
     @field_validator("created_at")
@@ -226,6 +226,24 @@ class VoteCastPayload(Strict):
                                                  "then forgotten (the operation is stored without it)")
 
 
+class AppreciationCreatePayload(Strict):
+    appreciation_id: str = Field(pattern=UUID)
+    booking_id: str = Field(pattern=UUID, description="one appreciation per booking")
+    person_id: str = Field(pattern=ID, description="a participant of the booking")
+    ratings: dict[Annotated[str, Field(pattern=SERVICE_ID)], Annotated[int, Field(ge=1, le=5)]] = Field(
+        min_length=1, max_length=10, description="every question of kiosk/domain/appreciation.py, 1 to 5")
+    comment: str = Field(max_length=300, pattern=PLAIN_TEXT, description="empty, or moderated before publication")
+
+    @field_validator("ratings")
+    @classmethod
+    def _every_question(cls, value: dict[str, int]) -> dict[str, int]:
+        from kiosk.domain.appreciation import QUESTION_CODES
+
+        if set(value) != set(QUESTION_CODES):
+            raise ValueError(f"every question is answered: {', '.join(QUESTION_CODES)}")
+        return value
+
+
 class BookingResult(Out):
     booking_id: str
     state: BookingState
@@ -250,6 +268,13 @@ class BallotResult(Out):
     reason: Reason | None = Field(description="why a ballot was not counted (a second ballot, too late…)")
 
 
+class AppreciationResult(Out):
+    appreciation_id: str
+    state: Literal["none", "pending", "published", "refused"] = Field(
+        description="the comment's moderation (none: no comment)")
+    reason: Reason | None
+
+
 class AuditAck(Out):
     chain: str
     through_seq: int = Field(description="the centre holds this kiosk's chain up to here: the kiosk may purge it")
@@ -265,6 +290,7 @@ class OperationResult(Out):
     audit: AuditAck | None = Field(None, description="when audit entries were applied")
     idea: IdeaResult | None = Field(None, description="when an idea was received")
     ballot: BallotResult | None = Field(None, description="when a ballot was judged (never its choice)")
+    appreciation: AppreciationResult | None = Field(None, description="when an appreciation was received")
     reason: Reason | None = Field(None, description="when rejected")
 
 
@@ -465,13 +491,32 @@ class ConsultationData(Strict):
     results: ResultsData | None = Field(None, description="published once the grace period is over")
 
 
+class ModerationData(Out):
+    appreciation_id: str
+    state: Literal["none", "pending", "published", "refused"]
+    reason: Reason | None = Field(description="why a comment was not published, for its author")
+
+
+class PublishedCommentData(Out):
+    author: str = Field(description="first name and initial only")
+    day: str = Field(pattern=DAY)
+    comment: str
+
+
+class OfferAppreciationData(Out):
+    offer_id: str
+    count: int
+    averages: dict[str, int] = Field(description="per question, the average rating in tenths (43 = 4.3)")
+    comments: list[PublishedCommentData] = Field(description="the latest published comments, newest first")
+
+
 class Change(Out):
     seq: int
     kind: Literal["category", "concierge_service", "offer", "household", "booking", "concierge_request",
-                  "correspondent", "consultation", "idea"]
+                  "correspondent", "consultation", "idea", "appreciation", "offer_appreciation"]
     id: str
     data: OfferData | HouseholdData | BookingData | CategoryData | ConciergeServiceData | ConciergeRequestData \
-        | CorrespondentData | ConsultationData | IdeaData | None = Field(
+        | CorrespondentData | ConsultationData | IdeaData | ModerationData | OfferAppreciationData | None = Field(
         description="the entity at its latest state; null is a tombstone (withdrawn, or gone from this site)")
 
 

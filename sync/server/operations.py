@@ -19,6 +19,7 @@ from datetime import datetime
 from pydantic import BaseModel, ValidationError
 
 from sync.server import (
+    appreciation,
     audit,
     bookings,
     concierge,
@@ -31,6 +32,7 @@ from sync.server.auth import Kiosk
 from sync.server.clock import Clock, fmt, parse_moment
 from sync.server.db import Database, canonical_json, compact_json
 from sync.server.models import (
+    AppreciationCreatePayload,
     AuditAppendPayload,
     BookingCancelPayload,
     BookingCreatePayload,
@@ -77,6 +79,11 @@ def _vote_cast(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str,
     return consultations.cast(conn, payload, when, now)
 
 
+def _appreciation_create(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime,
+                         now: datetime) -> dict:
+    return appreciation.create(conn, kiosk.site_id, payload, when)
+
+
 HANDLERS: dict[str, tuple[type[BaseModel], Handler]] = {
     "booking.create": (BookingCreatePayload, _create),
     "booking.cancel": (BookingCancelPayload, _cancel),
@@ -85,6 +92,7 @@ HANDLERS: dict[str, tuple[type[BaseModel], Handler]] = {
     "audit.append": (AuditAppendPayload, _audit_append),
     "idea.create": (IdeaCreatePayload, _idea_create),
     "vote.cast": (VoteCastPayload, _vote_cast),
+    "appreciation.create": (AppreciationCreatePayload, _appreciation_create),
 }
 # Fields an operation of this kind is stored without: a ballot's choice is counted, never kept
 # with who cast it (a replay is recognised by the rest of its payload).

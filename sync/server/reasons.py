@@ -189,3 +189,14 @@ def vote_too_late() -> Reason:
 def not_eligible() -> Reason:
     return reason("not_eligible", "cette consultation ne s'adressait pas à vous.",
                   "this consultation was not open to you.")
+
+
+def appreciation_exists() -> Reason:
+    return reason("appreciation_exists", "Un avis a déjà été donné pour cette réservation.",
+                  "An appreciation was already given for this booking.")
+
+
+def appreciation_not_allowed() -> Reason:
+    return reason("appreciation_not_allowed",
+                  "Seule une personne inscrite à une activité confirmée et passée peut donner son avis.",
+                  "Only a participant of a confirmed activity that has taken place can give an appreciation.")

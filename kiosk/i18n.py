@@ -647,6 +647,46 @@ TEXTS: dict[str, tuple[str, str]] = {
     "vote.receipt.done": ("Votre reçu est imprimé. Prenez-le.", "Your receipt is printed. Please take it."),
     "vote.receipt.kept": ("Votre vote est bien enregistré, même sans reçu.",
                           "Your vote is recorded, even without a receipt."),
+    "help.appreciate": (
+        "Voici les activités passées auxquelles vous avez participé. Touchez « Donner mon avis » à côté de l'une "
+        "d'elles.",
+        "Here are the past activities you took part in. Touch \"Give my opinion\" beside one of them.",
+    ),
+    "help.appreciation": (
+        "Pour chaque question, touchez le visage qui vous correspond. Vous pouvez ajouter un commentaire, puis "
+        "touchez « Envoyer mon avis ».",
+        "For each question, touch the face that fits. You may add a comment, then touch \"Send my opinion\".",
+    ),
+    "participate.appreciate": ("Donner mon avis", "Give my opinion"),
+    "participate.appreciate.text": (
+        "Vous avez participé à une activité ? Dites-nous comment elle s'est passée.",
+        "You took part in an activity? Tell us how it went.",
+    ),
+    "participate.appreciate.give": ("Donner mon avis sur une activité", "Give my opinion on an activity"),
+    "appreciate.title": ("Donner mon avis", "Give my opinion"),
+    "appreciate.intro": ("Les activités passées auxquelles vous avez participé.",
+                         "The past activities you took part in."),
+    "appreciate.none": ("Aucune activité passée à noter pour le moment.", "No past activity to rate right now."),
+    "appreciate.ended": ("Terminée le {when}", "Ended on {when}"),
+    "appreciate.give": ("Donner mon avis", "Give my opinion"),
+    "appreciate.give.name": ("Donner mon avis : {title}", "Give my opinion: {title}"),
+    "appreciation.intro": ("Touchez un visage pour chaque question.", "Touch a face for each question."),
+    "appreciation.comment": ("Un commentaire ? (si vous voulez)", "A comment? (if you wish)"),
+    "appreciation.words": ("Votre commentaire, à écrire", "Your comment, to type"),
+    "appreciation.moderation": (
+        "Votre commentaire est relu avant d'être publié. Seuls votre prénom et l'initiale de votre nom seront "
+        "affichés.",
+        "Your comment is read before it is published. Only your first name and initial will be shown.",
+    ),
+    "appreciation.send": ("Envoyer mon avis", "Send my opinion"),
+    "appreciation.thanks.title": ("Merci !", "Thank you!"),
+    "appreciation.thanks": (
+        "Votre avis est enregistré. Il aide à préparer les prochaines activités.",
+        "Your opinion is recorded. It helps prepare the next activities.",
+    ),
+    "detail.appreciation": ("L'avis des participants ({count})", "What participants thought ({count})"),
+    "detail.appreciation.average": ("{question} : {value} sur 5", "{question}: {value} out of 5"),
+    "detail.appreciation.comment": ("{author}, le {when} : {comment}", "{author}, on {when}: {comment}"),
     # Errors
     "error.title": ("Un problème est survenu", "Something went wrong"),
 }

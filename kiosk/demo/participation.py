@@ -1,4 +1,5 @@
-"""Demo consultations, so the demo shows a vote to take part in and results already published.
+"""Demo consultations and a past outing, so the demo shows a vote to take part in, results already published
+and an activity to appreciate.
 
 Two consultations are open as of the demo's start: a choice for every beneficiary from
 16 of the CMCAS Lyon, and a ranking for the ouvrants droit of the SLVie Lyon Part-Dieu.
@@ -9,6 +10,7 @@ into a demo kiosk only (as a pull would bring it): the centre never makes up bal
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 
 from kiosk.domain.consultations import (
@@ -19,6 +21,7 @@ from kiosk.domain.consultations import (
     Results,
     ScopeLevel,
 )
+from kiosk.domain.household import Household
 
 
 def _day(now: datetime, days: int, hour: int) -> datetime:
@@ -60,3 +63,36 @@ def closed_demo_consultation(now: datetime) -> Consultation:
         opens_at=_day(now, -40, 8), closes_at=_day(now, -26, 18), grace_hours=72,
         results=Results(participants=9, electorate=14, votes={"huit": 2, "neuf": 6, "ferme": 1},
                         points={"huit": 2, "neuf": 6, "ferme": 1}))
+
+
+# A guided tour that took place four days before the demo starts, booked by the demo's first card
+# holder (Claire Martin): the kiosk invites her to give her appreciation. The same offer and booking
+# are seeded into a demo kiosk and loaded into the reference centre by `slvie-central load-demo`.
+PAST_OUTING_ID = "DEMO-VISITE-VIEUX-LYON"
+DEMO_TIERS = 7  # the demo catalog's price tiers
+PAST_BOOKING_ID = str(uuid.uuid5(uuid.UUID("9b6f0c8e-2f5a-4d7e-8c1b-3a4d5e6f7a8b"), PAST_OUTING_ID))
+
+
+def past_outing(now: datetime, tiers: int = DEMO_TIERS) -> dict[str, object]:
+    """The past outing as a catalog offer (docs/catalog-format.md), its one session over."""
+    start = _day(now, -4, 14)
+    return {
+        "id": PAST_OUTING_ID, "level": "slvie", "category": "loisirs", "title": "Visite guidée du Vieux Lyon",
+        "summary": "Traboules et cours Renaissance avec un guide, en petit groupe.",
+        "description": "Une visite de deux heures et demie dans le Vieux Lyon, ses traboules et ses cours.",
+        "organiser": "SLVie Lyon Part-Dieu", "location": "Lyon (69)", "booking_mode": "direct", "bon_plan": False,
+        "discount_percent": None, "trans_slvie": False, "age_min": None, "age_max": None, "cancel_days_before": 1,
+        "prices": [{"tier": tier, "cents": 0} for tier in range(1, tiers + 1)],
+        "sessions": [{"id": f"{PAST_OUTING_ID}-S1", "start": start.strftime("%Y-%m-%dT%H:%M"),
+                      "end": (start + timedelta(hours=2, minutes=30)).strftime("%Y-%m-%dT%H:%M"),
+                      "place": "Place Saint-Jean, Lyon 5e", "capacity": 25, "taken": 1, "site_allocation": 0,
+                      "site_taken": 0}],
+    }
+
+
+def past_booking(household: Household) -> dict[str, object]:
+    """The household's first card holder's confirmed place on the past outing, as the centre sends a booking."""
+    holder = next(p for p in household.members if p.card_number)
+    return {"booking_id": PAST_BOOKING_ID, "session_id": f"{PAST_OUTING_ID}-S1",
+            "household_id": household.household_id, "participants": [holder.person_id], "state": "confirmed",
+            "reason": None, "total_cents": 0}

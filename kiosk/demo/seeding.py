@@ -13,11 +13,20 @@ from pathlib import Path
 import sqlite_utils
 
 from kiosk.demo.concierge import demo_requests
-from kiosk.demo.participation import closed_demo_consultation, open_demo_consultations
-from kiosk.domain.catalog import shift_catalog
+from kiosk.demo.participation import (
+    DEMO_TIERS,
+    closed_demo_consultation,
+    open_demo_consultations,
+    past_booking,
+    past_outing,
+)
+from kiosk.domain.catalog import parse_offer, shift_catalog
+from kiosk.domain.document import DocumentReader
 from kiosk.domain.household import HouseholdDataError, parse_households
 from kiosk.domain.staff import StaffDataError, parse_staff
+from kiosk.errors import CatalogError
 from kiosk.services.catalog import read_catalog_file, read_json_file
+from kiosk.store import bookings as booking_store
 from kiosk.store import catalog as catalog_store
 from kiosk.store import concierge as concierge_store
 from kiosk.store import participation as participation_store
@@ -65,13 +74,22 @@ def seed_demo_requests(db: sqlite_utils.Database, site_id: str, now: datetime) -
     return len(requests)
 
 
-def seed_demo_consultations(db: sqlite_utils.Database, now: datetime) -> int:
-    """The demo consultations (kiosk/demo/participation.py), once per database, as a pull would bring them."""
-    if read_state(db, "demo_consultations_seeded"):
+def seed_demo_participation(db: sqlite_utils.Database, now: datetime) -> int:
+    """The demo consultations and the past outing Claire booked (kiosk/demo/participation.py), once per
+    database, as a pull would bring them; how many consultations."""
+    if read_state(db, "demo_participation_seeded"):
         return 0
     consultations = [*open_demo_consultations(now), closed_demo_consultation(now)]
+    categories = {c.id for c in catalog_store.list_categories(db)}
+    first = db.execute("SELECT household_id FROM households ORDER BY household_id LIMIT 1").fetchone()
+    household = load_household(db, first[0]) if first else None
     with transaction(db):
         for consultation in consultations:
             participation_store.upsert_consultation(db, consultation)
-        write_state(db, "demo_consultations_seeded", now.isoformat(timespec="seconds"))
+        if household is not None and "loisirs" in categories:
+            outing = parse_offer(DocumentReader(past_outing(now, DEMO_TIERS), "offer", CatalogError, "Offre refusée",
+                                                "Offer refused"), DEMO_TIERS, categories)
+            catalog_store.upsert_offers(db, [outing], now)
+            booking_store.record_pulled_booking(db, past_booking(household), outing.id, now)
+        write_state(db, "demo_participation_seeded", now.isoformat(timespec="seconds"))
     return len(consultations)

@@ -13,7 +13,7 @@ from kiosk.config import KioskConfig, prepare_data_dir
 from kiosk.demo import DEMO_CATALOG, DEMO_HOUSEHOLDS, DEMO_STAFF
 from kiosk.demo.seeding import (
     seed_demo_catalog,
-    seed_demo_consultations,
+    seed_demo_participation,
     seed_demo_households,
     seed_demo_requests,
     seed_demo_staff,
@@ -76,7 +76,7 @@ def open_services(
     if demo:
         seed_demo_staff(db, demo_staff)
         seed_demo_requests(db, config.site.id, clock())
-        seed_demo_consultations(db, clock())
+        seed_demo_participation(db, clock())
     audit = AuditService(db, config, data_dir, clock)
     staff = StaffAuthService(db, audit, clock)
     vouchers = VoucherService(db, config, data_dir, clock)

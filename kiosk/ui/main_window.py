@@ -31,6 +31,7 @@ from kiosk.errors import KioskError
 from kiosk.i18n import Texts
 from kiosk.services.context import KioskServices
 from kiosk.services.identity import Identified
+from kiosk.ui.appreciation import AppreciateScreen, AppreciationScreen
 from kiosk.ui.assisted import AssistedMode
 from kiosk.ui.assisted_identify import AssistedIdentifyScreen
 from kiosk.ui.booking import BookingDoneScreen, BookingScreen
@@ -257,7 +258,7 @@ class MainWindow(QMainWindow):
                     ("booking", offer_id, session_id)))
                 widget.card_scanned.connect(self._card_scanned)
             elif name == "detail":
-                widget = OfferDetailScreen(catalog, self.texts)
+                widget = OfferDetailScreen(catalog, self.texts, self.services.appreciations.for_offer)
                 widget.book_requested.connect(lambda offer_id, session_id: self.with_identity(
                     ("booking", offer_id, session_id)))
             elif name == "concierge":
@@ -301,6 +302,12 @@ class MainWindow(QMainWindow):
                 widget.voted.connect(lambda receipt: self.show_screen("vote_done", receipt, remember=False))
             elif name == "vote_done":
                 widget = VoteDoneScreen(self.services, self.texts)
+            elif name == "appreciate":
+                widget = AppreciateScreen(self.services, self.texts)
+                widget.chosen.connect(lambda booking_id: self.show_screen("appreciation", booking_id))
+            elif name == "appreciation":
+                widget = AppreciationScreen(self.services, self.texts, lambda: self.staff_session)
+                widget.given.connect(self._appreciation_given)
             elif name == "staff_sign_in":
                 widget = StaffSignInScreen(self.services.staff, self.texts)
                 widget.signed_in.connect(self.assisted_mode.signed_in)
@@ -360,6 +367,10 @@ class MainWindow(QMainWindow):
             widget.show_person(self.identified)
         elif name == "vote":
             widget.start(params[0], self.identified)
+        elif name == "appreciate":
+            widget.show_person(self.identified)
+        elif name == "appreciation":
+            widget.start(params[0], self.identified)
         elif name in STAFF_SCREENS:
             widget.start(*params)
         if name != "offers":  # the list keeps its place while the person comes and goes
@@ -417,11 +428,17 @@ class MainWindow(QMainWindow):
             self.with_identity(("my_bookings",))
 
     def _participate_choice(self, choice: str) -> None:
-        """Ideas need nobody's name; consultations need the person's card and PIN."""
-        if choice == "consultations":
-            self.with_identity(("consultations",))
+        """Ideas need nobody's name; consultations and appreciations need the person's card and PIN."""
+        if choice in ("consultations", "appreciate"):
+            self.with_identity((choice,))
         else:
             self.show_screen(choice)
+
+    def _appreciation_given(self) -> None:
+        """Thanks, then back to what is left to appreciate."""
+        texts = self.texts
+        self.notice.open(texts("appreciation.thanks.title"), texts("appreciation.thanks"), texts("notice.ok"))
+        self.go_back()
 
     # -- identity --------------------------------------------------------------------------
 
@@ -462,7 +479,8 @@ class MainWindow(QMainWindow):
         household = self.identified.household
         ready = self.services.concierge.ready_for(household)
         decided = [*self.services.bookings.take_news(household), *self.services.ideas.take_news(self.identified),
-                   *self.services.consultations.take_news(self.identified)]
+                   *self.services.consultations.take_news(self.identified),
+                   *self.services.appreciations.take_news(self.identified)]
         if not ready and not decided:
             return
         fr = self.texts.language == "fr"

@@ -1,4 +1,5 @@
-"""« Participer » — le par et le pour: the ideas box, the consultations, and their published results."""
+"""« Participer » — le par et le pour: the ideas box, the consultations and their published results, and the
+way to give one's appreciation of a past activity."""
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ def results_lines(consultation: Consultation, texts: Texts) -> list[str]:
 
 
 class ParticipateScreen(QWidget):
-    chosen = Signal(str)  # "idea", "idea_lookup" or "consultations"
+    chosen = Signal(str)  # "idea", "idea_lookup", "consultations" or "appreciate"
 
     def __init__(self, services: KioskServices, texts: Texts, parent: QWidget | None = None):
         super().__init__(parent)
@@ -52,6 +53,9 @@ class ParticipateScreen(QWidget):
         self.votes_heading = label(object_name="heading")
         self.votes_text = label()
         self.see_consultations = button(object_name="primary")
+        self.appreciate_heading = label(object_name="heading")
+        self.appreciate_text = label()
+        self.appreciate = button(object_name="primary")
         self.results_heading = label(object_name="heading")
         self.results = QVBoxLayout()
         self.results.setSpacing(12)
@@ -62,7 +66,8 @@ class ParticipateScreen(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.intro)
         for heading, text, buttons in ((self.ideas_heading, self.ideas_text, (self.leave_idea, self.find_answer)),
-                                       (self.votes_heading, self.votes_text, (self.see_consultations,))):
+                                       (self.votes_heading, self.votes_text, (self.see_consultations,)),
+                                       (self.appreciate_heading, self.appreciate_text, (self.appreciate,))):
             inner = card(layout)
             inner.addWidget(heading)
             inner.addWidget(text)
@@ -79,6 +84,7 @@ class ParticipateScreen(QWidget):
         self.leave_idea.clicked.connect(lambda: self.chosen.emit("idea"))
         self.find_answer.clicked.connect(lambda: self.chosen.emit("idea_lookup"))
         self.see_consultations.clicked.connect(lambda: self.chosen.emit("consultations"))
+        self.appreciate.clicked.connect(lambda: self.chosen.emit("appreciate"))
 
     def refresh(self) -> None:
         """The results published since the screen was last shown."""
@@ -96,6 +102,9 @@ class ParticipateScreen(QWidget):
         self.votes_heading.setText(texts("participate.votes.title"))
         self.votes_text.setText(texts("participate.votes.text"))
         self.see_consultations.setText(texts("participate.votes.see"))
+        self.appreciate_heading.setText(texts("participate.appreciate"))
+        self.appreciate_text.setText(texts("participate.appreciate.text"))
+        self.appreciate.setText(texts("participate.appreciate.give"))
         self.results_heading.setText(texts("participate.results"))
         empty_layout(self.results)
         published = self.services.consultations.with_results()

@@ -254,6 +254,7 @@ def _load_demo(db, args) -> int:
     from sync.server.loading import (
         load_catalog,
         load_demo_consultations,
+        load_demo_past_outing,
         load_demo_requests,
         load_households,
         load_json_file,
@@ -266,6 +267,7 @@ def _load_demo(db, args) -> int:
     if DEMO_HOUSEHOLDS.exists():
         _print_summary(load_households(db, DEMO_HOUSEHOLDS.read_text(encoding="utf-8"), args.site))
         _print_summary(load_demo_requests(db, args.site, now))
+        _print_summary(load_demo_past_outing(db, args.site, now))
     else:
         print(f"no demo households ({DEMO_HOUSEHOLDS} is missing)")
     if DEMO_STAFF.exists():

@@ -1,16 +1,19 @@
 """« Participer » at the kiosk, walked as a person would: an idea left without a name and its answer found
 with the code, a vote with one's own PIN and its receipt, a ranking ordered with the arrows, the news
-of an answer or of a refused second ballot on identification.
+of an answer or of a refused second ballot on identification, a past activity appreciated with faces,
+and an offer showing what participants thought.
 
 Buttons inside a page that scrolls are pressed with `click()` (see tests/ui/test_concierge_request.py).
 The centre's side of the same journeys is tested against the real centre in tests/sync/test_participation_sync.py;
 here what a pull brings is written with the store function the sync engine uses.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 
+from kiosk.domain.appreciation import OfferAppreciation, PublishedComment
 from kiosk.domain.consultations import BallotState
 from kiosk.domain.ideas import Idea
+from kiosk.store import bookings as booking_store
 from kiosk.store import participation as participation_store
 from kiosk.store.database import transaction
 from kiosk.store.outbox import counts, pending_operations
@@ -130,3 +133,54 @@ def test_a_refused_second_ballot_and_an_answered_idea_are_told_on_identification
     identify(qtbot, window, card=CLAIRE_CARD)
     said = window.news.message.text() if window.news.isVisible() else ""
     assert "compté" not in said and "répondu" not in said  # each told once
+
+
+def book_the_past_concert(services):
+    """Claire's place at last week's concert, as the centre confirmed it (what a pull brings)."""
+    with transaction(services.db):
+        booking_store.record_pulled_booking(services.db, {
+            "booking_id": "5f0c2a4e-1b7d-4c3e-9a8f-6d5e4c3b2a10", "session_id": "OLD-S1", "household_id": "H1",
+            "participants": ["P1"], "state": "confirmed", "reason": None, "total_cents": 1100}, "OLD", NOW)
+    return "5f0c2a4e-1b7d-4c3e-9a8f-6d5e4c3b2a10"
+
+
+def test_a_past_activity_is_appreciated_with_faces_and_a_ready_made_phrase(qtbot, window, services):
+    booking_id = book_the_past_concert(services)
+    window.with_identity(("home",))
+    identify(qtbot, window, card=CLAIRE_CARD)
+    assert "Comment s'est passé « Concert passé » ?" in window.news.message.text()  # invited, never stopped
+    window.news.hide()
+    window.show_screen("participate")
+    window.screens["participate"].appreciate.click()
+    listing = window.screens["appreciate"]
+    next(b for b in listing.findChildren(type(window.back_button))
+         if b.accessibleName() == "Donner mon avis : Concert passé").click()
+    form = window.screens["appreciation"]
+    assert window.current_screen() == "appreciation" and form.title.text() == "Concert passé"
+
+    form.scales[0].faces()[4].click()
+    form.send.click()
+    assert form.error.text() == "Répondez à « L'accueil et l'organisation »."
+    assert counts(services.db)["pending"] == 0
+    for scale in form.scales[1:]:
+        button_named(scale, "Satisfait").click()
+    assert form.scales[1].faces()[3].accessibleName() == "Satisfait"
+    button_named(form.phrases, "À refaire !").click()
+    form.send.click()
+    assert window.current_screen() == "appreciate" and window.notice.isVisible()
+    (operation,) = pending_operations(services.db)
+    assert operation["kind"] == "appreciation.create" and operation["payload"]["booking_id"] == booking_id
+    assert operation["payload"]["ratings"] == {"overall": 5, "organisation": 4, "place": 4, "value": 4}
+    assert operation["payload"]["comment"] == "À refaire !"
+    assert "Aucune activité passée" in " ".join(w.text() for w in listing.findChildren(type(window.hello)))
+
+
+def test_the_offer_shows_what_participants_thought(qtbot, window, services):
+    with transaction(services.db):
+        participation_store.upsert_offer_appreciation(services.db, OfferAppreciation(
+            "T1", 12, {"overall": 43, "organisation": 40, "place": 35, "value": 38},
+            (PublishedComment("Karim B.", date(2026, 11, 20), "Salle un peu froide"),)))
+    window.show_screen("detail", "T1")
+    shown = [w.text() for w in window.screens["detail"].content.findChildren(type(window.hello))]
+    assert "L'avis des participants (12)" in shown and "Dans l'ensemble : 4,3 sur 5" in shown
+    assert "Karim B., le 20 novembre 2026 : Salle un peu froide" in shown

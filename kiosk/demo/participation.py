@@ -65,12 +65,13 @@ def closed_demo_consultation(now: datetime) -> Consultation:
                         points={"huit": 2, "neuf": 6, "ferme": 1}))
 
 
-# A guided tour that took place four days before the demo starts, booked by the demo's first card
-# holder (Claire Martin): the kiosk invites her to give her appreciation. The same offer and booking
-# are seeded into a demo kiosk and loaded into the reference centre by `slvie-central load-demo`.
+# A guided tour that took place four days before the demo starts, booked by each demo household's
+# first card holder (Claire Martin, Karim Benali…): the kiosk invites them to give their appreciation.
+# The same offer and bookings are seeded into a demo kiosk and loaded into the reference centre by
+# `slvie-central load-demo`.
 PAST_OUTING_ID = "DEMO-VISITE-VIEUX-LYON"
 DEMO_TIERS = 7  # the demo catalog's price tiers
-PAST_BOOKING_ID = str(uuid.uuid5(uuid.UUID("9b6f0c8e-2f5a-4d7e-8c1b-3a4d5e6f7a8b"), PAST_OUTING_ID))
+_BOOKINGS = uuid.UUID("9b6f0c8e-2f5a-4d7e-8c1b-3a4d5e6f7a8b")
 
 
 def past_outing(now: datetime, tiers: int = DEMO_TIERS) -> dict[str, object]:
@@ -85,7 +86,7 @@ def past_outing(now: datetime, tiers: int = DEMO_TIERS) -> dict[str, object]:
         "prices": [{"tier": tier, "cents": 0} for tier in range(1, tiers + 1)],
         "sessions": [{"id": f"{PAST_OUTING_ID}-S1", "start": start.strftime("%Y-%m-%dT%H:%M"),
                       "end": (start + timedelta(hours=2, minutes=30)).strftime("%Y-%m-%dT%H:%M"),
-                      "place": "Place Saint-Jean, Lyon 5e", "capacity": 25, "taken": 1, "site_allocation": 0,
+                      "place": "Place Saint-Jean, Lyon 5e", "capacity": 25, "taken": 0, "site_allocation": 0,
                       "site_taken": 0}],
     }
 
@@ -93,6 +94,6 @@ def past_outing(now: datetime, tiers: int = DEMO_TIERS) -> dict[str, object]:
 def past_booking(household: Household) -> dict[str, object]:
     """The household's first card holder's confirmed place on the past outing, as the centre sends a booking."""
     holder = next(p for p in household.members if p.card_number)
-    return {"booking_id": PAST_BOOKING_ID, "session_id": f"{PAST_OUTING_ID}-S1",
+    return {"booking_id": str(uuid.uuid5(_BOOKINGS, household.household_id)), "session_id": f"{PAST_OUTING_ID}-S1",
             "household_id": household.household_id, "participants": [holder.person_id], "state": "confirmed",
             "reason": None, "total_cents": 0}

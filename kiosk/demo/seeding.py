@@ -75,21 +75,23 @@ def seed_demo_requests(db: sqlite_utils.Database, site_id: str, now: datetime) -
 
 
 def seed_demo_participation(db: sqlite_utils.Database, now: datetime) -> int:
-    """The demo consultations and the past outing Claire booked (kiosk/demo/participation.py), once per
+    """The demo consultations and the past outing the demo households booked (kiosk/demo/participation.py), once per
     database, as a pull would bring them; how many consultations."""
     if read_state(db, "demo_participation_seeded"):
         return 0
     consultations = [*open_demo_consultations(now), closed_demo_consultation(now)]
     categories = {c.id for c in catalog_store.list_categories(db)}
-    first = db.execute("SELECT household_id FROM households ORDER BY household_id LIMIT 1").fetchone()
-    household = load_household(db, first[0]) if first else None
+    ids = [r[0] for r in db.execute("SELECT household_id FROM households ORDER BY household_id")]
+    households = [h for h in (load_household(db, i) for i in ids) if h is not None and any(
+        p.card_number for p in h.members)]
     with transaction(db):
         for consultation in consultations:
             participation_store.upsert_consultation(db, consultation)
-        if household is not None and "loisirs" in categories:
+        if households and "loisirs" in categories:
             outing = parse_offer(DocumentReader(past_outing(now, DEMO_TIERS), "offer", CatalogError, "Offre refusée",
                                                 "Offer refused"), DEMO_TIERS, categories)
             catalog_store.upsert_offers(db, [outing], now)
-            booking_store.record_pulled_booking(db, past_booking(household), outing.id, now)
+            for household in households:
+                booking_store.record_pulled_booking(db, past_booking(household), outing.id, now)
         write_state(db, "demo_participation_seeded", now.isoformat(timespec="seconds"))
     return len(consultations)

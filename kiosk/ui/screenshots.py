@@ -67,11 +67,11 @@ def walk_screens(window, services, shot, card: str) -> None:
     shot("concierge_request_error", request.send.click)
     shot("concierge_done", lambda: (request.controls["garments"].buttons()[0].click(),
                                     request.controls["day"].buttons()[0].click(), request.send.click()))
-    walk_participation_screens(window, shot)
+    walk_participation_screens(window, services, shot)
     walk_staff_screens(window, shot)
 
 
-def walk_participation_screens(window, shot) -> None:
+def walk_participation_screens(window, services, shot) -> None:
     """Participer, with the card holder still identified: results, an idea and its code, a vote and its receipt."""
     idea = window.screen("idea")
     vote = window.screen("vote")
@@ -87,6 +87,13 @@ def walk_participation_screens(window, shot) -> None:
     shot("vote_ranking", lambda: window.show_screen("vote", "DEMO-PRIORITES"))
     shot("vote", lambda: window.show_screen("vote", "DEMO-SORTIE-ETE"))
     shot("vote_done", lambda: (vote.ballot.buttons()[1].click(), vote.pin.setText(DEMO_PIN), vote.send.click()))
+    shot("appreciate", lambda: window.show_screen("appreciate"))
+    # The past outing every demo household's first card holder booked (kiosk/demo/participation.py).
+    (waiting, *_) = services.appreciations.to_appreciate(window.identified)
+    form = window.screen("appreciation")
+    shot("appreciation", lambda: window.show_screen("appreciation", waiting.booking.booking_id))
+    shot("appreciation_error", form.send.click)
+    shot("offer_detail_past", lambda: window.show_screen("detail", waiting.booking.offer_id))
 
 
 def walk_staff_screens(window, shot) -> None:

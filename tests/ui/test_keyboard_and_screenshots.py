@@ -56,6 +56,8 @@ def test_screenshots_renders_every_screen_in_english(tmp_path):
     screens = ["home", "offer_list", "offer_list_search", "offer_list_filters", "offer_list_keyboard", "bons_plans",
                "offer_detail", "help", "help_called", "concierge", "idle_warning", "identify", "identify_error", "booking",
                "booking_done", "my_bookings", "concierge_request", "concierge_request_error", "concierge_done",
+               "participate", "idea", "idea_error", "idea_done", "idea_lookup", "consultations", "vote_ranking",
+               "vote", "vote_done", "appreciate", "appreciation", "appreciation_error", "offer_detail_past",
                "staff_sign_in", "staff_home", "staff_queue", "staff_queue_reason",
                "staff_queue_filters", "staff_help_queue", "staff_sync", "assisted_identify", "assisted_booking_home",
                "staff_exit_question"]

@@ -96,7 +96,7 @@ class RankingList(QWidget):
     def value(self) -> list[str]:
         return list(self.order)
 
-    def move(self, code: str, by: int) -> None:
+    def shift(self, code: str, by: int) -> None:
         index = self.order.index(code)
         target = min(max(index + by, 0), len(self.order) - 1)
         self.order.insert(target, self.order.pop(index))
@@ -114,8 +114,8 @@ class RankingList(QWidget):
             down = button("▼", accessible_name=texts("vote.down", choice=name))
             up.setEnabled(place > 0)
             down.setEnabled(place < len(self.order) - 1)
-            up.clicked.connect(lambda _=False, c=code: self.move(c, -1))
-            down.clicked.connect(lambda _=False, c=code: self.move(c, 1))
+            up.clicked.connect(lambda _=False, c=code: self.shift(c, -1))
+            down.clicked.connect(lambda _=False, c=code: self.shift(c, 1))
             row.addWidget(label(f"{place + 1}. {name}", "emphasis"), 1)
             row.addWidget(up)
             row.addWidget(down)
@@ -235,16 +235,20 @@ class VoteDoneScreen(ReceiptScreen):
     reprint_key = "print.reprint"
     running_key = "vote.receipt.running"
 
-    def reference(self, receipt: BallotReceipt) -> str:
-        return receipt.ballot_id
+    def reference(self, receipt: object) -> str:
+        return receipt.ballot_id if isinstance(receipt, BallotReceipt) else ""
 
-    def describe(self, receipt: BallotReceipt, texts: Texts) -> None:
+    def describe(self, receipt: object, texts: Texts) -> None:
+        if not isinstance(receipt, BallotReceipt):
+            return
         self.headline.setText(texts("vote.done"))
         self.code.setText(texts("vote.code", code=receipt.code))
         self.next_step.setText(receipt.consultation.question(texts.language))
         self.code_hint.setText(texts("vote.code.hint", when=texts.moment(receipt.consultation.counting_ends)))
 
-    def send_to_printer(self, receipt: BallotReceipt, done: Callable[[str, str, bool], None]) -> None:
+    def send_to_printer(self, receipt: object, done: Callable[[str, str, bool], None]) -> None:
+        if not isinstance(receipt, BallotReceipt):
+            return
         vouchers = self.services.vouchers
         print_voucher(vouchers, lambda: vouchers.participation_receipt(receipt, self.texts.language),
                       receipt.ballot_id, self.texts, done, done_key="vote.receipt.done", kept_key="vote.receipt.kept")

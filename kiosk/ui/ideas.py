@@ -153,10 +153,10 @@ class IdeaLookupScreen(QWidget):
         for widget in (self.idea_text, self.idea_date, self.answer):
             inner.addWidget(widget)
         self.page = _page(self, self.title, self.code_heading, self.code, self.search, self.error, self.result)
-        self.search.clicked.connect(self.find)
-        self.code.returnPressed.connect(self.find)
+        self.search.clicked.connect(self.look_up)
+        self.code.returnPressed.connect(self.look_up)
 
-    def find(self) -> None:
+    def look_up(self) -> None:
         self.error.clear()
         try:
             self.found = self.services.ideas.find(self.code.text())

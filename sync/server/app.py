@@ -22,9 +22,9 @@ from sync.server import auth, changes, operations, voucher_keys
 from sync.server.clock import Clock, fmt, local_now
 from sync.server.db import Database
 from sync.server.models import (
-    MAX_OPERATIONS, AppreciationCreatePayload, AuditAppendPayload, BookingCancelPayload, BookingCreatePayload, ChangesPage,
-    ConciergeCreatePayload, ConciergeTransitionPayload, EnrollRequest, EnrollResponse, ErrorResponse, Health,
-    IdeaCreatePayload, Me, OperationsRequest, OperationsResponse, VoteCastPayload, VoucherKeyRegistered,
+    MAX_OPERATIONS, AppreciationCreatePayload, AuditAppendPayload, BookingCancelPayload, BookingCreatePayload,
+    ChangesPage, ConciergeCreatePayload, ConciergeTransitionPayload, EnrollRequest, EnrollResponse, ErrorResponse,
+    Health, IdeaCreatePayload, Me, OperationsRequest, OperationsResponse, VoteCastPayload, VoucherKeyRegistered,
     VoucherKeyRequest, VoucherKeys,
 )
 

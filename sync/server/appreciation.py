@@ -28,7 +28,8 @@ def _bump(conn: sqlite3.Connection, appreciation_id: str, site_id: str, offer_id
     bump(conn, "offer_appreciation", offer_id, GLOBAL)
 
 
-def create(conn: sqlite3.Connection, site_id: str, payload: AppreciationCreatePayload, when: datetime) -> dict[str, object]:
+def create(conn: sqlite3.Connection, site_id: str, payload: AppreciationCreatePayload,
+           when: datetime) -> dict[str, object]:
     booking = conn.execute("SELECT b.*, s.offer_id, s.\"end\" FROM bookings b JOIN sessions s ON s.id = b.session_id "
                            "WHERE b.id = ?", (payload.booking_id,)).fetchone()
     if booking is None:

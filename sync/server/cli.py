@@ -21,6 +21,8 @@
     slvie-central --db PATH moderate ID publish|refuse [--reason-fr TEXT --reason-en TEXT]
     slvie-central --db PATH appreciation-results [--offer OFFER_ID] [--csv FILE]   per offer and session
     slvie-central --db PATH kiosks | check
+    slvie-central --db PATH fleet                                  every kiosk's health: red / amber / green, and why
+    slvie-central --db PATH admin-credential NAME [--remove]       a secret for /admin/fleet and /metrics
     slvie-central --db PATH backup FILE                            a consistent copy, safe to restore as is
     slvie-central --db PATH reset-epoch                            after restoring the file by other means
     slvie-central openapi [--out FILE]                             the OpenAPI document of /v1
@@ -74,6 +76,11 @@ def build_parser() -> argparse.ArgumentParser:
     code.add_argument("--days", type=int, default=7, help="days the code stays valid")
     commands.add_parser("revoke", help="revoke a kiosk's credential").add_argument("kiosk_id")
     commands.add_parser("kiosks", help="list enrolled kiosks")
+    commands.add_parser("fleet", help="every kiosk's health from its heartbeats: red / amber / green, and why")
+    administrator = commands.add_parser("admin-credential", help="print a new secret for administrator NAME "
+                                        "(HTTP Basic on /admin/fleet and /metrics), or remove it")
+    administrator.add_argument("name", type=_identifier)
+    administrator.add_argument("--remove", action="store_true", help="remove this administrator's credential")
 
     catalog = commands.add_parser("load-catalog", help="load a slvie-catalog/1 file (upsert)")
     catalog.add_argument("file", type=Path)
@@ -211,6 +218,37 @@ def _kiosks(db, args) -> int:
     for row in list_kiosks(db):
         state = f"revoked {row['revoked_at']}" if row["revoked_at"] else "active"
         print(f"{row['id']}\t{row['site_id']}\t{row['name']}\tenrolled {row['enrolled_at']}\t{state}")
+    return 0
+
+
+def _fleet(db, args) -> int:
+    from sync.server.fleet import count_by_state, duration, fleet
+
+    now = _now(args)
+    kiosks = fleet(db, now)
+    for kiosk in kiosks:
+        heard = "jamais / never" if kiosk.received_at is None else \
+            f"il y a {duration(now - kiosk.received_at, 'fr')} / {duration(now - kiosk.received_at, 'en')} ago"
+        print(f"{kiosk.state.upper():<6} {kiosk.kiosk_id}\t{kiosk.site_id}\t{kiosk.name}\t"
+              f"dernier signal / last heartbeat: {heard}")
+        for reason in kiosk.reasons:
+            print(f"       {reason.fr} / {reason.en}")
+    counts = count_by_state(kiosks)
+    print(f"{len(kiosks)} borne(s) : {counts['red']} rouge, {counts['amber']} orange, {counts['green']} vert / "
+          f"{len(kiosks)} kiosk(s): {counts['red']} red, {counts['amber']} amber, {counts['green']} green")
+    return 0
+
+
+def _admin_credential(db, args) -> int:
+    from sync.server.admin import AdminError
+    from sync.server.auth import remove_administrator, set_administrator
+
+    if args.remove:
+        if not remove_administrator(db, args.name):
+            raise AdminError(f"Administrateur inconnu : {args.name}.", f"Unknown administrator: {args.name}.")
+        print(f"removed {args.name}")
+        return 0
+    print(set_administrator(db, args.name, _now(args)))
     return 0
 
 
@@ -435,9 +473,9 @@ COMMANDS = {
     "generate": _generate, "set-allocation": _set_allocation, "set-capacity": _set_capacity,
     "withdraw-offer": _withdraw, "decide-request": _decide, "check": _check,
     "load-staff": _load_staff, "refuse-concierge": _refuse_concierge, "backup": _backup,
-    "reset-epoch": _reset_epoch, "publish-consultation": _publish_consultation, "results": _results,
-    "ideas": _ideas, "answer-idea": _answer_idea, "appreciations": _appreciations, "moderate": _moderate,
-    "appreciation-results": _appreciation_results,
+    "reset-epoch": _reset_epoch, "fleet": _fleet, "admin-credential": _admin_credential,
+    "publish-consultation": _publish_consultation, "results": _results, "ideas": _ideas, "answer-idea": _answer_idea,
+    "appreciations": _appreciations, "moderate": _moderate, "appreciation-results": _appreciation_results,
 }
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from kiosk.errors import KioskError
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 FEED_EPOCH = "feed_epoch"
 BUSY_TIMEOUT_MS = 30_000
 
@@ -124,10 +124,26 @@ CREATE TABLE voucher_keys (
 )
 """
 
-# Schema 4: "le par et le pour" — the ideas box, consultations and votes, appreciations. Who took part
+# Schema 4: fleet health — each kiosk's latest heartbeat, their history (30 days), and the
+# administrators' credentials for the fleet page and the metrics (distinct from kiosk tokens).
+SCHEMA_4 = """
+CREATE TABLE kiosk_health (
+    kiosk_id TEXT PRIMARY KEY REFERENCES kiosks(id), received_at TEXT NOT NULL, skew_seconds INTEGER NOT NULL,
+    heartbeat TEXT NOT NULL, history_at TEXT NOT NULL, history_state TEXT NOT NULL
+);
+CREATE TABLE kiosk_health_history (
+    kiosk_id TEXT NOT NULL, received_at TEXT NOT NULL, skew_seconds INTEGER NOT NULL, heartbeat TEXT NOT NULL,
+    state TEXT NOT NULL
+);
+CREATE INDEX kiosk_health_history_by_kiosk ON kiosk_health_history (kiosk_id, received_at);
+CREATE INDEX kiosk_health_history_by_age ON kiosk_health_history (received_at);
+CREATE TABLE administrators (name TEXT PRIMARY KEY, secret_hash TEXT NOT NULL, created_at TEXT NOT NULL)
+"""
+
+# Schema 5: "le par et le pour" — the ideas box, consultations and votes, appreciations. Who took part
 # (vote_participations) and what was chosen (vote_tallies: running counts per choice) are kept
 # apart with nothing to join them: no ballot row, no time, no order (WITHOUT ROWID tables).
-SCHEMA_4 = """
+SCHEMA_5 = """
 CREATE TABLE ideas (
     id TEXT PRIMARY KEY, site_id TEXT NOT NULL, kiosk_id TEXT NOT NULL, theme TEXT NOT NULL, text TEXT NOT NULL,
     household_id TEXT, person_id TEXT, created_by TEXT, created_at TEXT NOT NULL,
@@ -155,7 +171,7 @@ CREATE TABLE appreciations (
 CREATE INDEX appreciations_by_offer ON appreciations (offer_id, session_id)
 """
 
-MIGRATIONS = [SCHEMA, SCHEMA_2, SCHEMA_3, SCHEMA_4]  # migration N brings the file to user_version N
+MIGRATIONS = [SCHEMA, SCHEMA_2, SCHEMA_3, SCHEMA_4, SCHEMA_5]  # migration N brings the file to user_version N
 
 
 class CentralDatabaseError(KioskError):

@@ -583,6 +583,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                          "Turnout: {percent}% ({count} of {total})"),
     "participate.votes": ("{choice} : {count} voix", "{choice}: {count} votes"),
     "participate.points": ("{choice} : {count} points", "{choice}: {count} points"),
+    "participate.votes.one": ("{choice} : 1 voix", "{choice}: 1 vote"),
+    "participate.points.one": ("{choice} : 1 point", "{choice}: 1 point"),
     "idea.title": ("Boîte à idées", "Ideas box"),
     "idea.intro": (
         "Votre idée ou votre souhait pour les activités sociales. La SLVie ou la CMCAS vous répondra.",

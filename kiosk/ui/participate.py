@@ -32,7 +32,8 @@ def results_lines(consultation: Consultation, texts: Texts) -> list[str]:
     figures = results.points if ranking else results.votes
     ordered = sorted(consultation.choices, key=lambda c: -figures.get(c.code, 0))
     key = "participate.points" if ranking else "participate.votes"
-    return [texts(key, choice=c.label(texts.language), count=texts.number(figures.get(c.code, 0)))
+    return [texts(f"{key}.one", choice=c.label(texts.language)) if figures.get(c.code, 0) == 1
+            else texts(key, choice=c.label(texts.language), count=texts.number(figures.get(c.code, 0)))
             for c in ordered]
 
 

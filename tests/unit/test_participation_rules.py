@@ -54,7 +54,8 @@ def test_who_may_take_part():
     assert is_eligible(from_16, home, teen, day + timedelta(days=1))  # 16 on the 25th
     other_slvie = consultation(scope=(ScopeLevel.SLVIE, "SLVie Grenoble"))
     assert not is_eligible(other_slvie, home, agent, day)
-    assert refusal(consultation(), home, agent, OPENS - timedelta(minutes=1)).en.startswith("This consultation is not open")
+    early = refusal(consultation(), home, agent, OPENS - timedelta(minutes=1))
+    assert early is not None and early.en.startswith("This consultation is not open")
     assert "closed" in refusal(consultation(), home, agent, CLOSES).en
     assert refusal(consultation(), home, agent, OPENS) is None
 

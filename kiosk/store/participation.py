@@ -81,9 +81,13 @@ def remove_idea(db: sqlite_utils.Database, idea_id: str) -> None:
 
 
 def upsert_consultation(db: sqlite_utils.Database, consultation: Consultation) -> None:
+    """As the centre published it. Once its results are out, who took part here is forgotten (the ballots
+    answered and told): the kiosk keeps personal data only while it needs it."""
     document = consultation_document(consultation)
     results = consultation.results
     if results is not None:
+        db.execute("DELETE FROM ballots WHERE consultation_id = ? AND state != 'sent' AND told = 1",
+                   [consultation.consultation_id])
         document["results"] = {"participants": results.participants, "electorate": results.electorate,
                                "votes": dict(results.votes), "points": dict(results.points)}
     db.execute(

@@ -77,6 +77,8 @@ def test_one_person_one_vote_across_kiosks_counted_after_closing_and_secret(cent
     assert dict(closed.results.votes) == {"tramway": 1, "velos": 1, "autocar": 0}
     assert (closed.results.participants, closed.results.electorate) == (2, 2)  # Claire and Karim hold the rights
     assert closed.results.participation_percent == 100
+    # Once the results are out, the kiosk forgets who took part there.
+    assert desk.services.db.execute("SELECT count(*) FROM ballots").fetchone()[0] == 0
 
     # No table at the centre holds a person beside a choice; the operation log keeps no choice.
     tables = [row["name"] for row in centre.query("SELECT name FROM sqlite_master WHERE type = 'table'")]

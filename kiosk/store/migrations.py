@@ -302,9 +302,18 @@ MIGRATION_7_HELP_REQUESTS = [
     "CREATE INDEX help_requests_open ON help_requests (expires_at) WHERE closed_at IS NULL",
 ]
 
+# What to bring (printed on the voucher), and the offer's photo: the SHA-256 of its file, fetched from
+# the centre into the photo cache (sync/photos.py), and its credit.
+MIGRATION_8_BRING_AND_PHOTO = [
+    "ALTER TABLE offers ADD COLUMN bring TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE offers ADD COLUMN photo_sha256 TEXT",
+    "ALTER TABLE offers ADD COLUMN photo_credit TEXT",
+    "CREATE INDEX offers_by_photo ON offers (photo_sha256) WHERE photo_sha256 IS NOT NULL",
+]
+
 # "Le par et le pour": the ideas box, consultations and the ballots cast here. A ballot's choice is
 # never kept here: `ballots` says who took part (to tell them the centre's answer), not how.
-MIGRATION_8_PARTICIPATION = [
+MIGRATION_9_PARTICIPATION = [
     """
     CREATE TABLE ideas (
         idea_id TEXT PRIMARY KEY,
@@ -375,5 +384,6 @@ MIGRATIONS: list[list[str]] = [
     MIGRATION_5_PRICES_IN_THE_OFFER,
     MIGRATION_6_BOOKING_NEWS,
     MIGRATION_7_HELP_REQUESTS,
-    MIGRATION_8_PARTICIPATION,
+    MIGRATION_8_BRING_AND_PHOTO,
+    MIGRATION_9_PARTICIPATION,
 ]

@@ -73,10 +73,11 @@ def setup_logging(config: KioskConfig, data_dir: Path, console_level: int | None
     _installed.clear()
     level = getattr(logging, config.logging.level.upper(), logging.INFO)
     formatter = RedactingFormatter(FORMAT)
-    path: Path | None = log_dir(data_dir) / LOG_FILE
+    log_file = log_dir(data_dir) / LOG_FILE
+    path: Path | None = log_file
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        file_handler = logging.handlers.RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT,
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        file_handler = logging.handlers.RotatingFileHandler(log_file, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT,
                                                             encoding="utf-8")
         file_handler.setFormatter(formatter)
         _installed.append(file_handler)
@@ -112,7 +113,7 @@ def log_uncaught_exceptions() -> None:
                                                       exc_info=(kind, value, traceback))
         previous(kind, value, traceback)
 
-    hook.kiosk_logs = True
+    hook.kiosk_logs = True  # type: ignore[attr-defined]  # a mark on the function, read back above
     sys.excepthook = hook
 
 

@@ -60,7 +60,7 @@ def seed_demo_photos(db: sqlite_utils.Database, data_dir: Path) -> int:
 
 
 def seed_demo_households(db: sqlite_utils.Database, path: Path) -> int:
-    households = parse_households(read_json_file(path, HouseholdDataError, "des foyers", "households"))
+    households = parse_households(read_json_file(path, HouseholdDataError, "file.households"))
     replace_households(db, households)
     return len(households)
 
@@ -69,7 +69,7 @@ def seed_demo_staff(db: sqlite_utils.Database, path: Path) -> int:
     """The demo correspondents (kiosk.demo.DEMO_STAFF), when the kiosk has none yet."""
     if staff_store.count_staff(db):
         return 0
-    staff = parse_staff(read_json_file(path, StaffDataError, "des correspondants", "staff"))
+    staff = parse_staff(read_json_file(path, StaffDataError, "file.staff"))
     staff_store.replace_staff(db, staff)
     return len(staff)
 
@@ -103,8 +103,8 @@ def seed_demo_participation(db: sqlite_utils.Database, now: datetime) -> int:
         for consultation in consultations:
             participation_store.upsert_consultation(db, consultation)
         if households and "loisirs" in categories:
-            outing = parse_offer(DocumentReader(past_outing(now, DEMO_TIERS), "offer", CatalogError, "Offre refusée",
-                                                "Offer refused"), DEMO_TIERS, categories)
+            outing = parse_offer(DocumentReader(past_outing(now, DEMO_TIERS), "offer", CatalogError,
+                                                "error.document.refused.offer"), DEMO_TIERS, categories)
             catalog_store.upsert_offers(db, [outing], now)
             for household in households:
                 booking_store.record_pulled_booking(db, past_booking(household), outing.id, now)

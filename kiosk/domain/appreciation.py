@@ -22,6 +22,7 @@ from enum import StrEnum
 from kiosk.domain.concierge import ConciergeFormError, clean_text
 from kiosk.domain.document import DocumentReader
 from kiosk.errors import KioskError
+from kiosk.i18n import Said
 
 COMMENT_MAX_CHARS = 300
 SCALE = range(1, 6)
@@ -127,10 +128,10 @@ def check_ratings(ratings: Mapping[str, object]) -> dict[str, int]:
     for question in QUESTIONS:
         value = ratings.get(question.code) if isinstance(ratings, Mapping) else None
         if isinstance(value, bool) or not isinstance(value, int) or value not in SCALE:
-            raise AppreciationError(f"Répondez à « {question.fr} ».", f"Answer '{question.en}'.")
+            raise AppreciationError("error.appreciation.answer_question", question=Said(question.fr, question.en))
         kept[question.code] = value
     if isinstance(ratings, Mapping) and set(ratings) - set(QUESTION_CODES):
-        raise AppreciationError("Une réponse ne correspond à aucune question.", "An answer matches no question.")
+        raise AppreciationError("error.appreciation.answer_matches_no_question")
     return kept
 
 
@@ -139,16 +140,15 @@ def clean_comment(phrases: list[int], typed: object, language: str = "fr") -> st
     chosen = []
     for index in phrases:
         if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(PHRASES):
-            raise AppreciationError("Cette phrase n'est pas proposée.", "This phrase is not offered.")
+            raise AppreciationError("error.appreciation.phrase_not_offered")
         chosen.append(PHRASES[index][0 if language == "fr" else 1])
     try:
         typed_text = clean_text(typed, COMMENT_MAX_CHARS, "Votre commentaire", "Your comment")
     except ConciergeFormError as error:
-        raise AppreciationError(error.fr, error.en) from None
+        raise AppreciationError(error.key, **error.values) from None
     comment = " ".join([*chosen, typed_text]).strip()
     if len(comment) > COMMENT_MAX_CHARS:
-        raise AppreciationError(f"Votre commentaire est trop long : {COMMENT_MAX_CHARS} caractères au plus.",
-                                f"Your comment is too long: {COMMENT_MAX_CHARS} characters at most.")
+        raise AppreciationError("error.appreciation.comment_too_long", max_chars=COMMENT_MAX_CHARS)
     return comment
 
 
@@ -157,7 +157,7 @@ def parse_offer_appreciation(r: DocumentReader) -> OfferAppreciation:
     averages = r.value.get("averages")
     if not isinstance(averages, dict) or set(averages) != set(QUESTION_CODES) or not all(
             isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 50 for v in averages.values()):
-        raise r.fail("averages", "doit donner une moyenne par question", "must give an average per question")
+        raise r.fail("averages", "error.document.average_per_question")
     comments = tuple(PublishedComment(c.text("author", 1, 60), c.day("day"), c.text("comment", 1, COMMENT_MAX_CHARS))
                      for c in r.items("comments", 0, LATEST_COMMENTS))
     return OfferAppreciation(r.identifier("offer_id"), r.integer("count", 0, 10_000_000), dict(averages), comments)

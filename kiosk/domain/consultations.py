@@ -130,23 +130,21 @@ def check_ballot(consultation: Consultation, answer: Sequence[str]) -> list[str]
     answer = list(answer) if isinstance(answer, list | tuple) else []
     if consultation.kind is BallotKind.CHOICE:
         if len(answer) != 1 or answer[0] not in codes:
-            raise BallotError("Choisissez une réponse.", "Choose an answer.")
+            raise BallotError("error.ballot.choose_answer")
         return answer
     if sorted(answer) != sorted(codes) or len(set(answer)) != len(codes):
-        raise BallotError("Classez tous les choix, du préféré au moins aimé.",
-                          "Rank every choice, from most to least preferred.")
+        raise BallotError("error.ballot.rank_every_choice")
     return answer
 
 
 def refusal(consultation: Consultation, household: Household, person: Person, now: datetime) -> BallotError | None:
     """Why this person cannot vote now, in plain words; None when they can."""
     if now < consultation.opens_at:
-        return BallotError("Cette consultation n'est pas encore ouverte.", "This consultation is not open yet.")
+        return BallotError("error.ballot.not_open_yet")
     if now >= consultation.closes_at:
-        return BallotError("Cette consultation est close : le vote n'est plus possible.",
-                           "This consultation is closed: voting is no longer possible.")
+        return BallotError("error.ballot.closed")
     if not is_eligible(consultation, household, person, now.date()):
-        return BallotError("Cette consultation ne s'adresse pas à vous.", "This consultation is not open to you.")
+        return BallotError("error.ballot.not_for_you")
     return None
 
 
@@ -168,21 +166,21 @@ def parse_consultation(r: DocumentReader) -> Consultation:
     choices = [Choice(c.slug("code"), c.text("fr", 1, 120), c.text("en", 1, 120))
                for c in r.items("choices", MIN_CHOICES, MAX_CHOICES)]
     if len({c.code for c in choices}) != len(choices):
-        raise r.fail("choices", "contient deux fois le même code", "holds the same code twice")
+        raise r.fail("choices", "error.document.same_code_twice")
     opens_at, closes_at = r.moment("opens_at"), r.moment("closes_at")
     if closes_at <= opens_at:
-        raise r.fail("closes_at", "doit venir après l'ouverture", "must come after the opening")
+        raise r.fail("closes_at", "error.document.after_opening")
     results_value = r.value.get("results")
     results = None
     if results_value is not None:
-        s = DocumentReader(results_value, f"{r.path}.results", r.error, *r.refused)
+        s = DocumentReader(results_value, f"{r.path}.results", r.error, r.refused)
         codes = {c.code for c in choices}
         figures: dict[str, dict[str, int]] = {}
         for name in ("votes", "points"):
             given = s.value.get(name)
             if not isinstance(given, dict) or set(given) != codes or not all(
                     isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 10_000_000 for v in given.values()):
-                raise s.fail(name, "doit donner un nombre par choix", "must give a number per choice")
+                raise s.fail(name, "error.document.number_per_choice")
             figures[name] = dict(given)
         results = Results(s.integer("participants", 0, 10_000_000), s.integer("electorate", 0, 10_000_000),
                           figures["votes"], figures["points"])

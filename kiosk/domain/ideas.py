@@ -85,11 +85,11 @@ def new_idea_id() -> str:
 def clean_idea(theme: object, text: object) -> tuple[str, str]:
     """The theme and the text as they will be kept; raises IdeaError saying what to change."""
     if theme not in THEME_CODES:
-        raise IdeaError("Choisissez un thème.", "Choose a theme.")
+        raise IdeaError("error.idea.choose_theme")
     try:
         kept = clean_text(text, IDEA_MAX_CHARS, "Votre idée", "Your idea", required=True, min_chars=IDEA_MIN_CHARS)
     except ConciergeFormError as error:
-        raise IdeaError(error.fr, error.en) from None
+        raise IdeaError(error.key, **error.values) from None
     return str(theme), kept
 
 
@@ -99,4 +99,4 @@ def clean_answer(text: object, author: object) -> tuple[str, str]:
         return (clean_text(text, ANSWER_MAX_CHARS, "Réponse", "Answer", required=True),
                 clean_text(author, AUTHOR_MAX_CHARS, "Qui répond", "Who answers", required=True))
     except ConciergeFormError as error:
-        raise IdeaError(error.fr, error.en) from None
+        raise IdeaError(error.key, **error.values) from None

@@ -28,6 +28,7 @@ from kiosk.domain.audit import Action
 from kiosk.domain.booking import Booking, BookingState
 from kiosk.domain.document import DocumentReader
 from kiosk.domain.staff import StaffSession
+from kiosk.i18n import Said, Text
 from kiosk.services.audit import AuditService
 from kiosk.services.identity import Identified
 from kiosk.services.staff import StaffAuthService
@@ -88,10 +89,7 @@ class Appreciations:
             self._staff.require(staff)
         item = next((i for i in self.to_appreciate(identified) if i.booking.booking_id == booking_id), None)
         if item is None:
-            raise AppreciationError("Vous ne pouvez pas donner votre avis sur cette activité (pas encore "
-                                    "passée, pas la vôtre, ou avis déjà donné).",
-                                    "You cannot give your appreciation of this activity (not over yet, not "
-                                    "yours, or already given).")
+            raise AppreciationError("error.appreciation.cannot_appreciate")
         kept = check_ratings(ratings)
         comment = clean_comment(phrases, typed, language)
         now = self._clock()
@@ -116,7 +114,7 @@ class Appreciations:
         if document is None:
             return None
         return parse_offer_appreciation(DocumentReader(document, "appreciation", AppreciationError,
-                                                       "Avis illisible", "Unreadable appreciation"))
+                                                       "error.document.refused.appreciation"))
 
     def take_news(self, identified: Identified) -> list[AppreciationNews]:
         """The invitation to appreciate a past activity, and the centre's moderation of the person's comments
@@ -129,19 +127,16 @@ class Appreciations:
             offer = load_offer(self._db, appreciation.offer_id)
             title = offer.title if offer else appreciation.offer_id
             if appreciation.moderation is Moderation.PUBLISHED:
-                news.append(AppreciationNews(f"Votre avis sur « {title} » est publié. Merci !",
-                                             f"Your appreciation of '{title}' is published. Thank you!", True))
+                told = Text("news.appreciation.published", title=title)
             else:
-                news.append(AppreciationNews(
-                    f"Votre commentaire sur « {title} » n'est pas publié : {appreciation.reason_fr} "
-                    "Vos notes comptent quand même.",
-                    f"Your comment on '{title}' is not published: {appreciation.reason_en} "
-                    "Your ratings still count.", False))
+                told = Text("news.appreciation.refused", title=title,
+                            reason=Said(appreciation.reason_fr, appreciation.reason_en))
+            news.append(AppreciationNews(told.message("fr"), told.message("en"),
+                                         appreciation.moderation is Moderation.PUBLISHED))
         waiting = self.to_appreciate(identified)
         if waiting:
-            news.append(AppreciationNews(
-                f"Comment s'est passé « {waiting[0].title} » ? Donnez votre avis dans « Participer ».",
-                f"How was '{waiting[0].title}'? Give your appreciation in \"Take part\".", True))
+            asked = Text("news.appreciation.how_was_it", title=waiting[0].title)
+            news.append(AppreciationNews(asked.message("fr"), asked.message("en"), True))
         return news
 
 

@@ -30,6 +30,7 @@ from kiosk.domain.consultations import (
 from kiosk.domain.document import DocumentReader
 from kiosk.domain.staff import StaffSession
 from kiosk.domain.voucher import short_code
+from kiosk.i18n import Said, Text
 from kiosk.services.audit import AuditService
 from kiosk.services.identity import IdentificationError, Identified, IdentityService
 from kiosk.services.staff import StaffAuthService
@@ -69,15 +70,14 @@ class Consultations:
 
     def all(self) -> list[Consultation]:
         """Every consultation the centre published, the latest closing first."""
-        return [parse_consultation(DocumentReader(d, "consultation", BallotError, "Consultation illisible",
-                                                  "Unreadable consultation"))
+        return [parse_consultation(DocumentReader(d, "consultation", BallotError,
+                                                  "error.document.refused.unreadable_consultation"))
                 for d in store.consultation_documents(self._db)]
 
     def consultation(self, consultation_id: str) -> Consultation:
         found = next((c for c in self.all() if c.consultation_id == consultation_id), None)
         if found is None:
-            raise BallotError("Cette consultation n'est pas connue de cette borne.",
-                              "This consultation is not known at this kiosk.")
+            raise BallotError("error.ballot.unknown_here")
         return found
 
     def open_for(self, identified: Identified) -> list[Consultation]:
@@ -105,16 +105,14 @@ class Consultations:
             raise problem
         choice = check_ballot(consultation, answer)
         if not identified.person.card_number:
-            raise IdentificationError("Voter demande votre carte et votre code.", "Voting needs your card and PIN.")
+            raise IdentificationError("error.ballot.needs_card_and_pin")
         confirmed = self._identity.identify(identified.person.card_number, pin)
         if confirmed.person.person_id != identified.person.person_id:
-            raise IdentificationError("Ce code n'est pas celui de la personne identifiée.",
-                                      "This PIN is not the identified person's.")
+            raise IdentificationError("error.ballot.pin_not_identified_person")
         ballot_id = new_ballot_id()
         with transaction(self._db):
             if consultation_id in store.voted_here(self._db, identified.person.person_id):
-                raise BallotError("Vous avez déjà répondu à cette consultation.",
-                                  "You have already answered this consultation.")
+                raise BallotError("error.ballot.already_answered")
             store.insert_ballot(self._db, ballot_id, consultation_id, identified.person.person_id, now)
             enqueue(self._db, "vote.cast", {
                 "ballot_id": ballot_id, "consultation_id": consultation_id,
@@ -133,9 +131,9 @@ class Consultations:
         news = []
         for row in refused:
             data = json.loads(row["data"]) if row["data"] else {}
-            fr_question, en_question = data.get("question_fr", "?"), data.get("question_en", "?")
-            news.append(BallotNews(f"Votre vote « {fr_question} » n'a pas été compté : {row['reason_fr']}",
-                                   f"Your vote '{en_question}' was not counted: {row['reason_en']}"))
+            question = Said(data.get("question_fr", "?"), data.get("question_en", "?"))
+            told = Text("news.ballot.not_counted", question=question, reason=Said(row["reason_fr"], row["reason_en"]))
+            news.append(BallotNews(told.message("fr"), told.message("en")))
         return news
 
 

@@ -27,6 +27,7 @@ from kiosk.domain.ideas import (
 )
 from kiosk.domain.staff import StaffSession
 from kiosk.domain.voucher import normalize_short_code
+from kiosk.i18n import Said, Text
 from kiosk.services.audit import AuditService
 from kiosk.services.identity import Identified
 from kiosk.services.staff import StaffAuthService
@@ -80,18 +81,13 @@ class IdeaBox:
     def find(self, typed: str) -> Idea:
         """The idea a receipt code leads to, at this site; raises IdeaError saying what is wrong."""
         if not isinstance(typed, str) or not typed.strip():
-            raise IdeaError("Tapez le code de 8 caractères de votre reçu.",
-                            "Type the 8-character code of your receipt.")
+            raise IdeaError("error.idea.type_code")
         code = normalize_short_code(typed[:MAX_CODE_INPUT])
         if code is None:
-            raise IdeaError("Ce code n'est pas valable : vérifiez les 8 caractères du reçu.",
-                            "This code is not valid: check the 8 characters of the receipt.")
+            raise IdeaError("error.idea.code_not_valid")
         found = store.ideas_by_code(self._db, self._config.site.id, code)
         if not found:
-            raise IdeaError("Aucune idée de ce site n'a ce code. Si vous venez de la déposer, revenez après la "
-                            "prochaine synchronisation.",
-                            "No idea of this site has this code. If you have just left it, come back after the "
-                            "next sync.")
+            raise IdeaError("error.idea.no_idea_with_code")
         return found[0]
 
     def take_news(self, identified: Identified) -> list[IdeaNews]:
@@ -99,9 +95,12 @@ class IdeaBox:
         with transaction(self._db):
             answered = store.untold_answers(self._db, identified.person.person_id)
             store.mark_told(self._db, [i.idea_id for i in answered])
-        return [IdeaNews(i, f"{i.answered_by} a répondu à votre idée « {theme_label(i.theme, 'fr')} » : {i.answer}",
-                         f"{i.answered_by} answered your idea '{theme_label(i.theme, 'en')}': {i.answer}")
-                for i in answered]
+        news = []
+        for idea in answered:
+            told = Text("news.idea.answered", who=idea.answered_by, answer=idea.answer,
+                        theme=Said(theme_label(idea.theme, "fr"), theme_label(idea.theme, "en")))
+            news.append(IdeaNews(idea, told.message("fr"), told.message("en")))
+        return news
 
 
 def create_payload(idea: Idea) -> dict[str, object]:

@@ -311,9 +311,35 @@ MIGRATION_8_BRING_AND_PHOTO = [
     "CREATE INDEX offers_by_photo ON offers (photo_sha256) WHERE photo_sha256 IS NOT NULL",
 ]
 
+# Search that reads French (#15): the index holds the stems of the offer's words (made in Python by
+# kiosk.domain.search_language, which SQL cannot do), so it is made anew here, empty, and filled from
+# the offers by kiosk.store.catalog.prepare_search. `near` says how near an offer is to this kiosk's
+# site (kiosk.domain.search.Nearness) so that results and browsing walk an index in that order.
+# `search_words` lists the words the offer uses, to forgive a typo and to suggest a word.
+MIGRATION_9_FRENCH_SEARCH = [
+    "DROP TABLE offers_fts",
+    """
+    CREATE VIRTUAL TABLE offers_fts USING fts5(
+        title, body, tags,
+        tokenize = 'unicode61 remove_diacritics 2',
+        prefix = '1 2 3'
+    )
+    """,
+    "ALTER TABLE offers ADD COLUMN near INTEGER NOT NULL DEFAULT 3",
+    "CREATE INDEX offers_by_near ON offers(near, next_start)",
+    """
+    CREATE TABLE search_words (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        word TEXT NOT NULL UNIQUE,
+        stem TEXT NOT NULL,
+        shown TEXT NOT NULL
+    )
+    """,
+]
+
 # "Le par et le pour": the ideas box, consultations and the ballots cast here. A ballot's choice is
 # never kept here: `ballots` says who took part (to tell them the centre's answer), not how.
-MIGRATION_9_PARTICIPATION = [
+MIGRATION_10_PARTICIPATION = [
     """
     CREATE TABLE ideas (
         idea_id TEXT PRIMARY KEY,
@@ -385,5 +411,6 @@ MIGRATIONS: list[list[str]] = [
     MIGRATION_6_BOOKING_NEWS,
     MIGRATION_7_HELP_REQUESTS,
     MIGRATION_8_BRING_AND_PHOTO,
-    MIGRATION_9_PARTICIPATION,
+    MIGRATION_9_FRENCH_SEARCH,
+    MIGRATION_10_PARTICIPATION,
 ]

@@ -8,10 +8,10 @@ import sqlite_utils
 
 from kiosk.domain.lockout import FailureRecord
 from kiosk.domain.staff import Correspondent
-from kiosk.store.database import transaction
+from kiosk.store.database import Row, transaction
 
 
-def _row(r: dict) -> Correspondent:
+def _row(r: Row) -> Correspondent:
     return Correspondent(r["staff_id"], r["display_name"], r["badge_number"], r["pin_hash"], r["login"],
                          r["password_hash"], bool(r["active"]))
 
@@ -53,7 +53,7 @@ def find_by_login(db: sqlite_utils.Database, login: str) -> Correspondent | None
 
 
 def count_staff(db: sqlite_utils.Database) -> int:
-    return db.execute("SELECT count(*) FROM correspondents").fetchone()[0]
+    return int(db.execute("SELECT count(*) FROM correspondents").fetchone()[0])
 
 
 def list_staff(db: sqlite_utils.Database) -> list[Correspondent]:

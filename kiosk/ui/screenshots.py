@@ -38,6 +38,9 @@ def walk_screens(window, services, shot, card: str) -> None:
     shot("home", window.go_home)
     shot("offer_list", lambda: window.show_screen("offers", False))
     shot("offer_list_search", lambda: (offers.search.setText("théâtre"), offers.refresh()))
+    shot("offer_list_partial", lambda: (offers.search.setText("théâtre ski"), offers.refresh()))
+    shot("offer_list_nothing", lambda: (offers.search.setText("yogo"), offers.refresh()))
+    offers.search.clear()
     shot("offer_list_filters", lambda: offers.filters_button.setChecked(True))
     offers.filters_button.setChecked(False)
     QApplication.processEvents()
@@ -136,8 +139,7 @@ def render_all_screens(outdir: Path, language: str, size: tuple[int, int] = SCRE
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise DataDirError(
-            f"Le dossier {outdir} ne peut pas être créé ({error.strerror or error}).",
-            f"The folder {outdir} cannot be created ({error.strerror or error}).",
+            "error.screenshots.folder_created", outdir=outdir, reason=error.strerror or error,
         ) from None
     from PySide6.QtCore import QThreadPool
 
@@ -169,7 +171,7 @@ def render_all_screens(outdir: Path, language: str, size: tuple[int, int] = SCRE
             window.reset_session()
             window.access_bar.contrast.setChecked(variant == "high-contrast")
             window.access_bar.larger.setChecked(variant == "larger-text")
-            walk_screens(window, services, lambda name, action: shot(name + suffix, action), card)
+            walk_screens(window, services, lambda name, action, suffix=suffix: shot(name + suffix, action), card)
         window.close()
         services.close()
     return written

@@ -43,16 +43,15 @@ class ConsultationRefused(KioskError):
 
 
 def parse(document: object) -> Consultation:
-    return parse_consultation(DocumentReader(document, "consultation", ConsultationRefused, "Consultation refusée",
-                                             "Consultation refused"))
+    return parse_consultation(DocumentReader(document, "consultation", ConsultationRefused,
+                                             "error.document.refused.consultation"))
 
 
 def publish(conn: sqlite3.Connection, consultation: Consultation) -> None:
     """Publish a consultation (or correct one nobody has answered yet); every kiosk pulls it."""
     if conn.execute("SELECT 1 FROM vote_participations WHERE consultation_id = ? LIMIT 1",
                     (consultation.consultation_id,)).fetchone():
-        raise ConsultationRefused("Des personnes ont déjà voté : cette consultation ne peut plus être modifiée.",
-                                  "People have already voted: this consultation can no longer be changed.")
+        raise ConsultationRefused("error.central.consultation.already_voted_on")
     conn.execute("DELETE FROM vote_tallies WHERE consultation_id = ?", (consultation.consultation_id,))
     conn.executemany("INSERT INTO vote_tallies (consultation_id, code) VALUES (?, ?)",
                      [(consultation.consultation_id, c.code) for c in consultation.choices])
@@ -71,8 +70,8 @@ def load(conn: sqlite3.Connection, consultation_id: str) -> Consultation | None:
 
 def _household(conn: sqlite3.Connection, household_id: str) -> Household | None:
     row = conn.execute("SELECT data FROM households WHERE id = ?", (household_id,)).fetchone()
-    return parse_household(DocumentReader(json.loads(row[0]), "household", ConsultationRefused, "Foyer refusé",
-                                          "Household refused")) if row else None
+    return parse_household(DocumentReader(json.loads(row[0]), "household", ConsultationRefused,
+                                          "error.document.refused.household")) if row else None
 
 
 def _refused(ballot_id: str, reason: Reason) -> dict[str, object]:

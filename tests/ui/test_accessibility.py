@@ -118,7 +118,8 @@ def audit(window, screen_name: str, size: QSize) -> list[str]:
     everything = [w for w in scope.findChildren(QWidget) if w.isVisible() and w.window() is window]
     controls = []
     for widget in everything:
-        where = f"{screen_name}: {type(widget).__name__} {widget.accessibleName() or getattr(widget, 'text', lambda: '')()!r}"
+        name = widget.accessibleName() or getattr(widget, "text", lambda: "")()
+        where = f"{screen_name}: {type(widget).__name__} {name!r}"
         placed = QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
         if not window.rect().contains(placed) and not scrolled(widget):
             problems.append(f"{where}: outside the window ({placed.x()},{placed.y()} {placed.width()}x{placed.height()})")
@@ -153,9 +154,9 @@ def audit(window, screen_name: str, size: QSize) -> list[str]:
                     problems.append(f"{where}: text cut ({widget.heightForWidth(widget.width())} > {widget.height()})")
             elif widget.sizeHint().width() > widget.width() + 2:
                 problems.append(f"{where}: text cut ({widget.sizeHint().width()} > {widget.width()})")
-        if isinstance(widget, QAbstractButton) and widget.text().strip() and widget.layout() is None:
-            if widget.fontMetrics().horizontalAdvance(widget.text().replace("&&", "&")) > widget.width() - 8:
-                problems.append(f"{where}: button text cut")
+        if isinstance(widget, QAbstractButton) and widget.text().strip() and widget.layout() is None and \
+                widget.fontMetrics().horizontalAdvance(widget.text().replace("&&", "&")) > widget.width() - 8:
+            problems.append(f"{where}: button text cut")
     for index, (rect, where, widget) in enumerate(controls):
         for other_rect, other_where, other in controls[index + 1:]:
             if rect.intersects(other_rect) and not widget.isAncestorOf(other) and not other.isAncestorOf(widget):
@@ -173,6 +174,15 @@ def walk(window, qtbot, services):
     offers.filters_button.setChecked(True)
     yield "filters"
     offers.filters_button.setChecked(False)
+    offers.filters.price.set_value(0)  # a filter chosen: the panel also offers to remove it
+    offers.search.setText("zzzz")
+    offers.refresh()
+    yield "nothing_found"
+    offers.filters.clear()
+    offers.search.setText("théâtre piscine")  # no offer has both: those with one of them follow
+    offers.refresh()
+    yield "partial_results"
+    offers.search.clear()
     window.show_screen("detail", "T1")
     yield "detail"
     window.show_help()
@@ -320,5 +330,5 @@ def test_every_screen_passes_the_audit(qtbot, window, services, width, height, l
             qtbot.wait(1)
         seen.append(screen)
         problems += audit(window, screen, size)
-    assert len(seen) == 35
+    assert len(seen) == 37
     assert not problems, "\n".join(problems[:40])

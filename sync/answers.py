@@ -54,8 +54,11 @@ def check_results(batch: list[JsonObject], results: object) -> None:
     if not isinstance(results, list) or len(results) != len(batch):
         raise AnswerRefused("not one result per operation")
     for index, (op, result) in enumerate(zip(batch, results)):
-        if not isinstance(result, dict) or not isinstance(result.get("op_id"), str) \
-                or result["op_id"].lower() != op["op_id"].lower():
+        if (
+            not isinstance(result, dict)
+            or not isinstance(result.get("op_id"), str)
+            or result["op_id"].lower() != op["op_id"].lower()
+        ):
             raise AnswerRefused(f"result {index} names another operation")
         present = RESULT_OBJECTS & result.keys()
         if result.get("outcome") == "rejected":
@@ -84,8 +87,13 @@ def _check_audit(index: int, payload: JsonObject, ack: JsonObject) -> None:
     """The acknowledgement must be of this chain, through one of the entries sent, with that entry's hash."""
     sent = {entry["seq"]: entry for entry in payload.get("entries", [])}
     through = ack.get("through_seq")
-    if isinstance(through, bool) or not isinstance(through, int) or through not in sent \
-            or ack.get("chain") != sent[through]["chain"] or ack.get("through_hash") != sent[through]["hash"]:
+    if (
+        isinstance(through, bool)
+        or not isinstance(through, int)
+        or through not in sent
+        or ack.get("chain") != sent[through]["chain"]
+        or ack.get("through_hash") != sent[through]["hash"]
+    ):
         raise AnswerRefused(f"result {index}: acknowledgement of entries not sent")
 
 
@@ -93,4 +101,5 @@ def is_reason(reason: object, allow_none: bool = False) -> bool:
     if reason is None:
         return allow_none
     return isinstance(reason, dict) and all(
-        isinstance(reason.get(k), str) and len(reason[k]) <= MAX_REASON_CHARS for k in ("code", "fr", "en"))
+        isinstance(reason.get(k), str) and len(reason[k]) <= MAX_REASON_CHARS for k in ("code", "fr", "en")
+    )

@@ -97,14 +97,18 @@ def seed_demo_participation(db: sqlite_utils.Database, now: datetime) -> int:
     consultations = [*open_demo_consultations(now), closed_demo_consultation(now)]
     categories = {c.id for c in catalog_store.list_categories(db)}
     ids = [r[0] for r in db.execute("SELECT household_id FROM households ORDER BY household_id")]
-    households = [h for h in (load_household(db, i) for i in ids) if h is not None and any(
-        p.card_number for p in h.members)]
+    households = [
+        h for h in (load_household(db, i) for i in ids) if h is not None and any(p.card_number for p in h.members)
+    ]
     with transaction(db):
         for consultation in consultations:
             participation_store.upsert_consultation(db, consultation)
         if households and "loisirs" in categories:
-            outing = parse_offer(DocumentReader(past_outing(now, DEMO_TIERS), "offer", CatalogError,
-                                                "error.document.refused.offer"), DEMO_TIERS, categories)
+            outing = parse_offer(
+                DocumentReader(past_outing(now, DEMO_TIERS), "offer", CatalogError, "error.document.refused.offer"),
+                DEMO_TIERS,
+                categories,
+            )
             catalog_store.upsert_offers(db, [outing], now)
             for household in households:
                 booking_store.record_pulled_booking(db, past_booking(household), outing.id, now)

@@ -155,9 +155,14 @@ def clean_comment(phrases: list[int], typed: object, language: str = "fr") -> st
 def parse_offer_appreciation(r: DocumentReader) -> OfferAppreciation:
     """An offer's published appreciation as the centre sends it."""
     averages = r.value.get("averages")
-    if not isinstance(averages, dict) or set(averages) != set(QUESTION_CODES) or not all(
-            isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 50 for v in averages.values()):
+    if (
+        not isinstance(averages, dict)
+        or set(averages) != set(QUESTION_CODES)
+        or not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 50 for v in averages.values())
+    ):
         raise r.fail("averages", "error.document.average_per_question")
-    comments = tuple(PublishedComment(c.text("author", 1, 60), c.day("day"), c.text("comment", 1, COMMENT_MAX_CHARS))
-                     for c in r.items("comments", 0, LATEST_COMMENTS))
+    comments = tuple(
+        PublishedComment(c.text("author", 1, 60), c.day("day"), c.text("comment", 1, COMMENT_MAX_CHARS))
+        for c in r.items("comments", 0, LATEST_COMMENTS)
+    )
     return OfferAppreciation(r.identifier("offer_id"), r.integer("count", 0, 10_000_000), dict(averages), comments)

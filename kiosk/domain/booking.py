@@ -103,11 +103,17 @@ def _check_age(offer: Offer, session: Session, person: Person) -> None:
     age = person.age_on(session.start.date())
     if offer.age_min is not None and age < offer.age_min:
         raise BookingRefused(
-            "error.booking.will_activity_from_age", first_name=person.first_name, age=age, age_min=offer.age_min,
+            "error.booking.will_activity_from_age",
+            first_name=person.first_name,
+            age=age,
+            age_min=offer.age_min,
         )
     if offer.age_max is not None and age > offer.age_max:
         raise BookingRefused(
-            "error.booking.will_activity_up_age", first_name=person.first_name, age=age, age_max=offer.age_max,
+            "error.booking.will_activity_up_age",
+            first_name=person.first_name,
+            age=age,
+            age_max=offer.age_max,
         )
 
 

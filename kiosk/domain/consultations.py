@@ -163,8 +163,10 @@ def tally(consultation: Consultation, answer: Sequence[str]) -> dict[str, tuple[
 
 def parse_consultation(r: DocumentReader) -> Consultation:
     """A consultation as the centre publishes it (a file given to `slvie-central`, or a pulled change)."""
-    choices = [Choice(c.slug("code"), c.text("fr", 1, 120), c.text("en", 1, 120))
-               for c in r.items("choices", MIN_CHOICES, MAX_CHOICES)]
+    choices = [
+        Choice(c.slug("code"), c.text("fr", 1, 120), c.text("en", 1, 120))
+        for c in r.items("choices", MIN_CHOICES, MAX_CHOICES)
+    ]
     if len({c.code for c in choices}) != len(choices):
         raise r.fail("choices", "error.document.same_code_twice")
     opens_at, closes_at = r.moment("opens_at"), r.moment("closes_at")
@@ -178,12 +180,21 @@ def parse_consultation(r: DocumentReader) -> Consultation:
         figures: dict[str, dict[str, int]] = {}
         for name in ("votes", "points"):
             given = s.value.get(name)
-            if not isinstance(given, dict) or set(given) != codes or not all(
-                    isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 10_000_000 for v in given.values()):
+            if (
+                not isinstance(given, dict)
+                or set(given) != codes
+                or not all(
+                    isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 10_000_000 for v in given.values()
+                )
+            ):
                 raise s.fail(name, "error.document.number_per_choice")
             figures[name] = dict(given)
-        results = Results(s.integer("participants", 0, 10_000_000), s.integer("electorate", 0, 10_000_000),
-                          figures["votes"], figures["points"])
+        results = Results(
+            s.integer("participants", 0, 10_000_000),
+            s.integer("electorate", 0, 10_000_000),
+            figures["votes"],
+            figures["points"],
+        )
     return Consultation(
         consultation_id=r.identifier("consultation_id"),
         question_fr=r.text("question_fr", 5, 300),

@@ -92,7 +92,7 @@ def parse_card_input(text: str) -> str:
         raise CardError("error.household.code_too_long_card")
     cleaned = text.strip()
     if cleaned.upper().startswith(CARD_QR_PREFIX):
-        cleaned = cleaned[len(CARD_QR_PREFIX):]
+        cleaned = cleaned[len(CARD_QR_PREFIX) :]
     cleaned = cleaned.replace(" ", "")
     if not cleaned:
         raise CardError("error.household.type_digits_card_number", card_digits=CARD_DIGITS)
@@ -123,8 +123,9 @@ def verify_pin(pin: str, stored: str) -> bool:
         if scheme != "scrypt":
             return False
         expected = base64.b64decode(digest, validate=True)
-        actual = hashlib.scrypt(pin.encode(), salt=base64.b64decode(salt, validate=True),
-                                n=int(n), r=int(r), p=int(p), dklen=len(expected))
+        actual = hashlib.scrypt(
+            pin.encode(), salt=base64.b64decode(salt, validate=True), n=int(n), r=int(r), p=int(p), dklen=len(expected)
+        )
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(actual, expected)
@@ -165,15 +166,17 @@ def parse_household(r: DocumentReader) -> Household:
             pin_hash = m.text("pin_hash", 20, 200)
         if (card is None) != (pin_hash is None):
             raise m.fail("pin_hash", "error.document.goes_with_card_number")
-        members.append(Person(
-            person_id=m.identifier("person_id"),
-            first_name=m.text("first_name", 1, 60),
-            last_name=m.text("last_name", 1, 60),
-            birth_date=m.day("birth_date"),
-            role=Role(m.choice("role", [x.value for x in Role])),
-            card_number=card,
-            pin_hash=pin_hash,
-        ))
+        members.append(
+            Person(
+                person_id=m.identifier("person_id"),
+                first_name=m.text("first_name", 1, 60),
+                last_name=m.text("last_name", 1, 60),
+                birth_date=m.day("birth_date"),
+                role=Role(m.choice("role", [x.value for x in Role])),
+                card_number=card,
+                pin_hash=pin_hash,
+            )
+        )
     return Household(
         household_id=r.identifier("household_id"),
         tier=r.integer("tier", 1, 20),

@@ -96,7 +96,9 @@ def clean_idea(theme: object, text: object) -> tuple[str, str]:
 def clean_answer(text: object, author: object) -> tuple[str, str]:
     """An answer and who gives it (the centre's side), cleaned like any text people read."""
     try:
-        return (clean_text(text, ANSWER_MAX_CHARS, "Réponse", "Answer", required=True),
-                clean_text(author, AUTHOR_MAX_CHARS, "Qui répond", "Who answers", required=True))
+        return (
+            clean_text(text, ANSWER_MAX_CHARS, "Réponse", "Answer", required=True),
+            clean_text(author, AUTHOR_MAX_CHARS, "Qui répond", "Who answers", required=True),
+        )
     except ConciergeFormError as error:
         raise IdeaError(error.key, **error.values) from None

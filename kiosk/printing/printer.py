@@ -39,8 +39,18 @@ _JAM_REASONS = ("media-jam",)
 _OPEN_REASONS = ("cover-open", "door-open", "interlock-open")
 _OFFLINE_REASONS = ("offline", "shutdown", "stopped")
 # The printer's state as a kiosk reports it to the centre (docs/sync-protocol.md, heartbeat).
-PRINTER_CONDITIONS = ("ready", "paper_out", "jammed", "open", "offline", "fault", "stopped", "missing",
-                      "not_configured", "unknown")
+PRINTER_CONDITIONS = (
+    "ready",
+    "paper_out",
+    "jammed",
+    "open",
+    "offline",
+    "fault",
+    "stopped",
+    "missing",
+    "not_configured",
+    "unknown",
+)
 
 
 @dataclass(frozen=True)
@@ -158,7 +168,7 @@ def printer_status(
     for line in lines[1:]:
         stripped = line.strip()
         if stripped.startswith("Alerts:"):
-            reasons = tuple(r for r in stripped[len("Alerts:"):].split() if r != "none")
+            reasons = tuple(r for r in stripped[len("Alerts:") :].split() if r != "none")
     accepting_run = _run(["lpstat", "-a", queue], deadline, path, job_id)
     accepting = accepting_run.returncode == 0 and re.match(r"\S+ accepting requests", accepting_run.stdout) is not None
     if not accepting and not message:
@@ -184,8 +194,12 @@ def condition_of(status: PrinterStatus) -> str:
         return "missing"
     if not status.enabled or not status.accepting:
         return "stopped"
-    for condition, names in (("paper_out", _PAPER_REASONS), ("jammed", _JAM_REASONS), ("open", _OPEN_REASONS),
-                             ("offline", _OFFLINE_REASONS)):
+    for condition, names in (
+        ("paper_out", _PAPER_REASONS),
+        ("jammed", _JAM_REASONS),
+        ("open", _OPEN_REASONS),
+        ("offline", _OFFLINE_REASONS),
+    ):
         if _has_reason(status, names):
             return condition
     if any(not reason.endswith("-warning") for reason in status.reasons):
@@ -199,15 +213,20 @@ def _queue_problem(status: PrinterStatus, path: Path, accepting_matters: bool = 
     why = f" ({status.message})" if status.message else ""
     if not status.exists:
         return PrinterError(
-            "error.printer.printer_does_exist_on", queue=queue,
+            "error.printer.printer_does_exist_on",
+            queue=queue,
         )
     if not status.enabled:
         return PrinterError(
-            "error.printer.printer_stopped_offline_check", queue=queue, why=why,
+            "error.printer.printer_stopped_offline_check",
+            queue=queue,
+            why=why,
         )
     if accepting_matters and not status.accepting:
         return PrinterError(
-            "error.printer.printer_accepting_jobs_at", queue=queue, why=why,
+            "error.printer.printer_accepting_jobs_at",
+            queue=queue,
+            why=why,
         )
     return None
 
@@ -217,19 +236,23 @@ def _device_problem(status: PrinterStatus, path: Path) -> PrinterError | None:
     queue = status.queue
     if _has_reason(status, _PAPER_REASONS):
         return PrinterError(
-            "error.printer.printer_out_paper_load", queue=queue,
+            "error.printer.printer_out_paper_load",
+            queue=queue,
         )
     if _has_reason(status, _JAM_REASONS):
         return PrinterError(
-            "error.printer.paper_jammed_printer_clear", queue=queue,
+            "error.printer.paper_jammed_printer_clear",
+            queue=queue,
         )
     if _has_reason(status, _OPEN_REASONS):
         return PrinterError(
-            "error.printer.printer_open_close_cover", queue=queue,
+            "error.printer.printer_open_close_cover",
+            queue=queue,
         )
     if _has_reason(status, _OFFLINE_REASONS):
         return PrinterError(
-            "error.printer.printer_answering_offline_check", queue=queue,
+            "error.printer.printer_answering_offline_check",
+            queue=queue,
         )
     return None
 
@@ -253,7 +276,7 @@ def _pending_jobs(queue: str, deadline: float, path: Path, job_id: str) -> set[s
 
 
 def _final_job_state(job_id: str, deadline: float) -> str:
-    """"completed", "canceled" or "aborted" as CUPS recorded it; "" when that cannot be asked."""
+    """ "completed", "canceled" or "aborted" as CUPS recorded it; "" when that cannot be asked."""
     number = job_id.rsplit("-", 1)[-1]
     if not number.isdigit() or shutil.which("ipptool") is None:
         return ""
@@ -266,7 +289,8 @@ def _final_job_state(job_id: str, deadline: float) -> str:
             capture_output=True,
             text=True,
             timeout=max(min(COMMAND_TIMEOUT, deadline - time.monotonic()), 2.0),
-            env=_c_locale(), check=False,
+            env=_c_locale(),
+            check=False,
         )
     except (OSError, subprocess.TimeoutExpired):
         return ""
@@ -294,7 +318,8 @@ def _run(command: list[str], deadline: float, path: Path | None, job_id: str | N
             capture_output=True,
             text=True,
             timeout=max(min(COMMAND_TIMEOUT, remaining), 1.0),
-            env=_c_locale(), check=False,
+            env=_c_locale(),
+            check=False,
         )
     except subprocess.TimeoutExpired:
         if job_id:

@@ -57,8 +57,13 @@ class AppreciationNews:
 
 
 class Appreciations:
-    def __init__(self, db: sqlite_utils.Database, staff: StaffAuthService, audit: AuditService,
-                 clock: Callable[[], datetime] = datetime.now):
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        staff: StaffAuthService,
+        audit: AuditService,
+        clock: Callable[[], datetime] = datetime.now,
+    ):
         self._db = db
         self._staff = staff
         self._audit = audit
@@ -70,8 +75,11 @@ class Appreciations:
         done = store.appreciated_bookings(self._db, identified.household.household_id)
         found = []
         for booking in booking_store.household_bookings(self._db, identified.household.household_id):
-            if booking.state is not BookingState.CONFIRMED or booking.booking_id in done \
-                    or identified.person.person_id not in booking.participants:
+            if (
+                booking.state is not BookingState.CONFIRMED
+                or booking.booking_id in done
+                or identified.person.person_id not in booking.participants
+            ):
                 continue
             offer = load_offer(self._db, booking.offer_id)
             session = next((s for s in offer.sessions if s.id == booking.session_id), None) if offer else None
@@ -80,8 +88,16 @@ class Appreciations:
             found.append(ToAppreciate(booking, offer.title, session.end))
         return sorted(found, key=lambda item: item.ended, reverse=True)
 
-    def give(self, booking_id: str, identified: Identified, ratings: Mapping[str, object], phrases: list[int],
-             typed: str, language: str = "fr", staff: StaffSession | None = None) -> Appreciation:
+    def give(
+        self,
+        booking_id: str,
+        identified: Identified,
+        ratings: Mapping[str, object],
+        phrases: list[int],
+        typed: str,
+        language: str = "fr",
+        staff: StaffSession | None = None,
+    ) -> Appreciation:
         """Keep the person's appreciation of one of their activities and send it. Raises AppreciationError
         (not theirs, not over, already given, a question unanswered, a comment refused) or
         StaffSessionExpired; nothing is written then."""
@@ -94,18 +110,39 @@ class Appreciations:
         comment = clean_comment(phrases, typed, language)
         now = self._clock()
         appreciation = Appreciation(
-            appreciation_id=new_appreciation_id(), booking_id=booking_id, offer_id=item.booking.offer_id,
-            session_id=item.booking.session_id, household_id=identified.household.household_id,
-            person_id=identified.person.person_id, ratings=kept, comment=comment, created_at=now,
-            moderation=Moderation.PENDING if comment else Moderation.NONE)
+            appreciation_id=new_appreciation_id(),
+            booking_id=booking_id,
+            offer_id=item.booking.offer_id,
+            session_id=item.booking.session_id,
+            household_id=identified.household.household_id,
+            person_id=identified.person.person_id,
+            ratings=kept,
+            comment=comment,
+            created_at=now,
+            moderation=Moderation.PENDING if comment else Moderation.NONE,
+        )
         with transaction(self._db):
             store.insert_appreciation(self._db, appreciation)
-            enqueue(self._db, "appreciation.create", {
-                "appreciation_id": appreciation.appreciation_id, "booking_id": booking_id,
-                "person_id": appreciation.person_id, "ratings": kept, "comment": comment}, now)
+            enqueue(
+                self._db,
+                "appreciation.create",
+                {
+                    "appreciation_id": appreciation.appreciation_id,
+                    "booking_id": booking_id,
+                    "person_id": appreciation.person_id,
+                    "ratings": kept,
+                    "comment": comment,
+                },
+                now,
+            )
             if staff is not None:
-                self._audit.record(staff.staff_id, Action.APPRECIATION_CREATE, subject=appreciation.person_id,
-                                   target=booking_id, details={"with_comment": bool(comment)})
+                self._audit.record(
+                    staff.staff_id,
+                    Action.APPRECIATION_CREATE,
+                    subject=appreciation.person_id,
+                    target=booking_id,
+                    details={"with_comment": bool(comment)},
+                )
         return appreciation
 
     def for_offer(self, offer_id: str) -> OfferAppreciation | None:
@@ -113,8 +150,9 @@ class Appreciations:
         document = store.offer_appreciation_document(self._db, offer_id)
         if document is None:
             return None
-        return parse_offer_appreciation(DocumentReader(document, "appreciation", AppreciationError,
-                                                       "error.document.refused.appreciation"))
+        return parse_offer_appreciation(
+            DocumentReader(document, "appreciation", AppreciationError, "error.document.refused.appreciation")
+        )
 
     def take_news(self, identified: Identified) -> list[AppreciationNews]:
         """The invitation to appreciate a past activity, and the centre's moderation of the person's comments
@@ -129,10 +167,16 @@ class Appreciations:
             if appreciation.moderation is Moderation.PUBLISHED:
                 told = Text("news.appreciation.published", title=title)
             else:
-                told = Text("news.appreciation.refused", title=title,
-                            reason=Said(appreciation.reason_fr, appreciation.reason_en))
-            news.append(AppreciationNews(told.message("fr"), told.message("en"),
-                                         appreciation.moderation is Moderation.PUBLISHED))
+                told = Text(
+                    "news.appreciation.refused",
+                    title=title,
+                    reason=Said(appreciation.reason_fr, appreciation.reason_en),
+                )
+            news.append(
+                AppreciationNews(
+                    told.message("fr"), told.message("en"), appreciation.moderation is Moderation.PUBLISHED
+                )
+            )
         waiting = self.to_appreciate(identified)
         if waiting:
             asked = Text("news.appreciation.how_was_it", title=waiting[0].title)

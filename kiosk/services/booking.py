@@ -29,20 +29,30 @@ class BookingService:
         self._db = db
         self._clock = clock
 
-    def quote(self, offer_id: str, session_id: str, household: Household, participant_ids: list[str],
-              waitlist: bool = False) -> Quote:
+    def quote(
+        self, offer_id: str, session_id: str, household: Household, participant_ids: list[str], waitlist: bool = False
+    ) -> Quote:
         offer = load_offer(self._db, offer_id)
         session = next((s for s in offer.sessions if s.id == session_id), None) if offer else None
         if offer is None or session is None:
             raise BookingRefused("error.booking.date_longer_offered")
         participants = [household.member(pid) for pid in participant_ids]
-        return quote_booking(offer, session, household, [p for p in participants if p],
-                             booking_store.booked_person_ids(self._db, session_id), self._clock(), waitlist)
+        return quote_booking(
+            offer,
+            session,
+            household,
+            [p for p in participants if p],
+            booking_store.booked_person_ids(self._db, session_id),
+            self._clock(),
+            waitlist,
+        )
 
-    def book(self, offer_id: str, session_id: str, household: Household, participant_ids: list[str],
-             waitlist: bool = False) -> Booking:
-        return booking_store.create_booking(self._db, offer_id, session_id, household, participant_ids,
-                                            self._clock(), waitlist)
+    def book(
+        self, offer_id: str, session_id: str, household: Household, participant_ids: list[str], waitlist: bool = False
+    ) -> Booking:
+        return booking_store.create_booking(
+            self._db, offer_id, session_id, household, participant_ids, self._clock(), waitlist
+        )
 
     def cancel(self, booking_id: str, household: Household) -> Booking:
         return booking_store.cancel_booking(self._db, booking_id, household.household_id, self._clock())
@@ -58,8 +68,9 @@ class BookingService:
             offer = load_offer(self._db, booking.offer_id)
             reason = Said(booking.reason_fr, booking.reason_en) if booking.reason_fr else None
             told = decision_message(booking.state, offer.title if offer else "?", reason)
-            news.append(BookingNews(booking, booking.state == BookingState.CONFIRMED, told.message("fr"),
-                                    told.message("en")))
+            news.append(
+                BookingNews(booking, booking.state == BookingState.CONFIRMED, told.message("fr"), told.message("en"))
+            )
         return news
 
     def bookings(self, household: Household) -> list[Booking]:

@@ -60,8 +60,14 @@ class BallotNews:
 
 
 class Consultations:
-    def __init__(self, db: sqlite_utils.Database, identity: IdentityService, staff: StaffAuthService,
-                 audit: AuditService, clock: Callable[[], datetime] = datetime.now):
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        identity: IdentityService,
+        staff: StaffAuthService,
+        audit: AuditService,
+        clock: Callable[[], datetime] = datetime.now,
+    ):
         self._db = db
         self._identity = identity
         self._staff = staff
@@ -70,9 +76,12 @@ class Consultations:
 
     def all(self) -> list[Consultation]:
         """Every consultation the centre published, the latest closing first."""
-        return [parse_consultation(DocumentReader(d, "consultation", BallotError,
-                                                  "error.document.refused.unreadable_consultation"))
-                for d in store.consultation_documents(self._db)]
+        return [
+            parse_consultation(
+                DocumentReader(d, "consultation", BallotError, "error.document.refused.unreadable_consultation")
+            )
+            for d in store.consultation_documents(self._db)
+        ]
 
     def consultation(self, consultation_id: str) -> Consultation:
         found = next((c for c in self.all() if c.consultation_id == consultation_id), None)
@@ -84,15 +93,26 @@ class Consultations:
         """The consultations this person may answer now and has not answered at this kiosk."""
         now = self._clock()
         voted = store.voted_here(self._db, identified.person.person_id)
-        return [c for c in self.all() if c.is_open(now) and c.consultation_id not in voted
-                and is_eligible(c, identified.household, identified.person, now.date())]
+        return [
+            c
+            for c in self.all()
+            if c.is_open(now)
+            and c.consultation_id not in voted
+            and is_eligible(c, identified.household, identified.person, now.date())
+        ]
 
     def with_results(self) -> list[Consultation]:
         """Closed consultations whose results the centre has published: anyone may read them."""
         return [c for c in self.all() if c.results is not None]
 
-    def vote(self, consultation_id: str, identified: Identified, answer: Sequence[str], pin: str,
-             staff: StaffSession | None = None) -> BallotReceipt:
+    def vote(
+        self,
+        consultation_id: str,
+        identified: Identified,
+        answer: Sequence[str],
+        pin: str,
+        staff: StaffSession | None = None,
+    ) -> BallotReceipt:
         """Cast the person's ballot with their own PIN. Raises BallotError (closed, not for them, already
         answered here, incomplete), IdentificationError (wrong PIN, counted like any wrong PIN) or
         StaffSessionExpired; nothing is written then."""
@@ -114,13 +134,26 @@ class Consultations:
             if consultation_id in store.voted_here(self._db, identified.person.person_id):
                 raise BallotError("error.ballot.already_answered")
             store.insert_ballot(self._db, ballot_id, consultation_id, identified.person.person_id, now)
-            enqueue(self._db, "vote.cast", {
-                "ballot_id": ballot_id, "consultation_id": consultation_id,
-                "household_id": identified.household.household_id, "person_id": identified.person.person_id,
-                "choice": choice}, now)
+            enqueue(
+                self._db,
+                "vote.cast",
+                {
+                    "ballot_id": ballot_id,
+                    "consultation_id": consultation_id,
+                    "household_id": identified.household.household_id,
+                    "person_id": identified.person.person_id,
+                    "choice": choice,
+                },
+                now,
+            )
             if staff is not None:
-                self._audit.record(staff.staff_id, Action.VOTE_GUIDED, subject=identified.person.person_id,
-                                   target=consultation_id, details={"own_pin": True})
+                self._audit.record(
+                    staff.staff_id,
+                    Action.VOTE_GUIDED,
+                    subject=identified.person.person_id,
+                    target=consultation_id,
+                    details={"own_pin": True},
+                )
         return BallotReceipt(ballot_id, consultation, now)
 
     def take_news(self, identified: Identified) -> list[BallotNews]:

@@ -37,8 +37,15 @@ class HelpNotFound(KioskError):
 
 
 class HelpService:
-    def __init__(self, db: sqlite_utils.Database, config: KioskConfig, data_dir: Path, staff: StaffAuthService,
-                 audit: AuditService, clock: Callable[[], datetime] = datetime.now):
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        config: KioskConfig,
+        data_dir: Path,
+        staff: StaffAuthService,
+        audit: AuditService,
+        clock: Callable[[], datetime] = datetime.now,
+    ):
         self._db = db
         self._config = config
         self._dir = data_dir / TICKET_DIR
@@ -66,9 +73,14 @@ class HelpService:
 
     def _recent(self, kind: HelpKind, place: Place | None) -> HelpRequest | None:
         now = self._clock()
-        return next((r for r in help_store.open_help_requests(self._db, now)
-                     if r.kind == kind and now - r.made_at < SAME_REQUEST_WITHIN
-                     and (place is None or r.place == place)), None)
+        return next(
+            (
+                r
+                for r in help_store.open_help_requests(self._db, now)
+                if r.kind == kind and now - r.made_at < SAME_REQUEST_WITHIN and (place is None or r.place == place)
+            ),
+            None,
+        )
 
     def _save(self, kind: HelpKind, place: Place) -> HelpRequest:
         now = self._clock()
@@ -93,8 +105,9 @@ class HelpService:
         No store access: safe to run in a worker."""
         from kiosk.printing.voucher_pdf import render_help_ticket_pdf  # reportlab: only when a ticket is made
 
-        pdf = render_help_ticket_pdf(request, title, self._config.printer.layout, language,
-                                     site_name=self._config.site.name)
+        pdf = render_help_ticket_pdf(
+            request, title, self._config.printer.layout, language, site_name=self._config.site.name
+        )
         self._dir.mkdir(parents=True, exist_ok=True)
         path = self._dir / f"{request.code}.pdf"
         partial = path.with_suffix(".part")
@@ -126,6 +139,10 @@ class HelpService:
             )
         with transaction(self._db):
             help_store.close_help_request(self._db, found.help_id, now, staff.staff_id)
-            self._audit.record(staff.staff_id, Action.HELP_TAKEN, target=found.help_id,
-                               details={"kind": found.kind.value, "screen": found.place.screen})
+            self._audit.record(
+                staff.staff_id,
+                Action.HELP_TAKEN,
+                target=found.help_id,
+                details={"kind": found.kind.value, "screen": found.place.screen},
+            )
         return found

@@ -47,8 +47,14 @@ class IdeaNews:
 
 
 class IdeaBox:
-    def __init__(self, db: sqlite_utils.Database, config: KioskConfig, staff: StaffAuthService, audit: AuditService,
-                 clock: Callable[[], datetime] = datetime.now):
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        config: KioskConfig,
+        staff: StaffAuthService,
+        audit: AuditService,
+        clock: Callable[[], datetime] = datetime.now,
+    ):
         self._db = db
         self._config = config
         self._staff = staff
@@ -58,24 +64,36 @@ class IdeaBox:
     def themes(self) -> tuple[Theme, ...]:
         return THEMES
 
-    def leave(self, theme: str, text: str, identified: Identified | None = None,
-              staff: StaffSession | None = None) -> Idea:
+    def leave(
+        self, theme: str, text: str, identified: Identified | None = None, staff: StaffSession | None = None
+    ) -> Idea:
         """Keep an idea and send it to the centre; its code is the receipt. Raises IdeaError or
         StaffSessionExpired; nothing is written then."""
         if staff is not None:
             self._staff.require(staff)
         theme, text = clean_idea(theme, text)
         now = self._clock()
-        idea = Idea(idea_id=new_idea_id(), site_id=self._config.site.id, theme=theme, text=text,
-                    household_id=identified.household.household_id if identified else None,
-                    person_id=identified.person.person_id if identified else None, created_at=now,
-                    created_by=staff.staff_id if staff else None)
+        idea = Idea(
+            idea_id=new_idea_id(),
+            site_id=self._config.site.id,
+            theme=theme,
+            text=text,
+            household_id=identified.household.household_id if identified else None,
+            person_id=identified.person.person_id if identified else None,
+            created_at=now,
+            created_by=staff.staff_id if staff else None,
+        )
         with transaction(self._db):
             store.insert_idea(self._db, idea)
             enqueue(self._db, "idea.create", create_payload(idea), now)
             if staff is not None:
-                self._audit.record(staff.staff_id, Action.IDEA_CREATE, subject=idea.person_id, target=idea.idea_id,
-                                   details={"theme": theme})
+                self._audit.record(
+                    staff.staff_id,
+                    Action.IDEA_CREATE,
+                    subject=idea.person_id,
+                    target=idea.idea_id,
+                    details={"theme": theme},
+                )
         return idea
 
     def find(self, typed: str) -> Idea:
@@ -97,16 +115,26 @@ class IdeaBox:
             store.mark_told(self._db, [i.idea_id for i in answered])
         news = []
         for idea in answered:
-            told = Text("news.idea.answered", who=idea.answered_by, answer=idea.answer,
-                        theme=Said(theme_label(idea.theme, "fr"), theme_label(idea.theme, "en")))
+            told = Text(
+                "news.idea.answered",
+                who=idea.answered_by,
+                answer=idea.answer,
+                theme=Said(theme_label(idea.theme, "fr"), theme_label(idea.theme, "en")),
+            )
             news.append(IdeaNews(idea, told.message("fr"), told.message("en")))
         return news
 
 
 def create_payload(idea: Idea) -> dict[str, object]:
     """The `idea.create` operation's payload (docs/sync-protocol.md)."""
-    return {"idea_id": idea.idea_id, "theme": idea.theme, "text": idea.text, "household_id": idea.household_id,
-            "person_id": idea.person_id, "created_by": idea.created_by}
+    return {
+        "idea_id": idea.idea_id,
+        "theme": idea.theme,
+        "text": idea.text,
+        "household_id": idea.household_id,
+        "person_id": idea.person_id,
+        "created_by": idea.created_by,
+    }
 
 
 __all__ = ["IdeaBox", "IdeaError", "IdeaNews", "create_payload"]

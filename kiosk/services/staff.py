@@ -63,8 +63,13 @@ def _expired() -> StaffSessionExpired:
 
 
 class StaffAuthService:
-    def __init__(self, db: sqlite_utils.Database, audit: AuditService,
-                 clock: Callable[[], datetime] = datetime.now, monotonic: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        audit: AuditService,
+        clock: Callable[[], datetime] = datetime.now,
+        monotonic: Callable[[], float] = time.monotonic,
+    ):
         self._db = db
         self._audit = audit
         self._clock = clock
@@ -113,9 +118,13 @@ class StaffAuthService:
         now = self._clock()
         failures = self._check_not_locked(account, now)
         strong = isinstance(password, str) and is_strong_password(password, login)
-        matches = verify_password(password, (person.password_hash if person else None) or _DUMMY_HASH) if strong else False
+        matches = (
+            verify_password(password, (person.password_hash if person else None) or _DUMMY_HASH) if strong else False
+        )
         if person is None or not matches:
-            problem = "error.staff.wrong_login" if strong or not isinstance(password, str) else "error.staff.password_alone"
+            problem = (
+                "error.staff.wrong_login" if strong or not isinstance(password, str) else "error.staff.password_alone"
+            )
             self._fail(account, person, failures, now, SignInMethod.PASSWORD, problem)
         return self._start(person, SignInMethod.PASSWORD, now)
 
@@ -126,8 +135,15 @@ class StaffAuthService:
             raise StaffSignInError("error.staff.account_locked", count=minutes)
         return failures
 
-    def _fail(self, account: str, person: Correspondent | None, failures: FailureRecord, now: datetime,
-              method: SignInMethod, problem: str) -> NoReturn:
+    def _fail(
+        self,
+        account: str,
+        person: Correspondent | None,
+        failures: FailureRecord,
+        now: datetime,
+        method: SignInMethod,
+        problem: str,
+    ) -> NoReturn:
         failures = failures.after_failure(now)
         with transaction(self._db):
             staff_store.write_failures(self._db, account, failures)

@@ -24,8 +24,21 @@ APPEND_OPERATION = "audit.append"
 
 
 def _row(r: Row) -> AuditEntry:
-    return AuditEntry(r["chain"], r["seq"], r["entry_id"], r["at"], r["site_id"], r["kiosk"], r["staff_id"],
-                      r["action"], r["subject"], r["target"], json.loads(r["details"]), r["prev_hash"], r["hash"])
+    return AuditEntry(
+        r["chain"],
+        r["seq"],
+        r["entry_id"],
+        r["at"],
+        r["site_id"],
+        r["kiosk"],
+        r["staff_id"],
+        r["action"],
+        r["subject"],
+        r["target"],
+        json.loads(r["details"]),
+        r["prev_hash"],
+        r["hash"],
+    )
 
 
 def chain_state(db: sqlite_utils.Database) -> tuple[str, int, str]:
@@ -43,22 +56,55 @@ def head(db: sqlite_utils.Database) -> tuple[int, str]:
     return seq, digest
 
 
-def append(db: sqlite_utils.Database, *, at: datetime, site_id: str, kiosk: str, staff_id: str, action: str,
-           subject: str | None, target: str | None, details: Mapping[str, object]) -> AuditEntry:
+def append(
+    db: sqlite_utils.Database,
+    *,
+    at: datetime,
+    site_id: str,
+    kiosk: str,
+    staff_id: str,
+    action: str,
+    subject: str | None,
+    target: str | None,
+    details: Mapping[str, object],
+) -> AuditEntry:
     """Add the next entry, and its outbox operation; call inside the transaction of the action itself."""
     if not db.conn.in_transaction:
         raise RuntimeError("audit entries are written inside the action's transaction")
     chain, _, _ = chain_state(db)
     seq, previous = head(db)
-    entry = make_entry(chain, seq + 1, previous, entry_id=str(uuid.uuid4()), at=at.isoformat(timespec="seconds"),
-                       site_id=site_id, kiosk=kiosk, staff_id=staff_id, action=action, subject=subject,
-                       target=target, details=details)
+    entry = make_entry(
+        chain,
+        seq + 1,
+        previous,
+        entry_id=str(uuid.uuid4()),
+        at=at.isoformat(timespec="seconds"),
+        site_id=site_id,
+        kiosk=kiosk,
+        staff_id=staff_id,
+        action=action,
+        subject=subject,
+        target=target,
+        details=details,
+    )
     db.execute(
         "INSERT INTO audit_log (seq, chain, entry_id, at, site_id, kiosk, staff_id, action, subject, target,"
         " details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [entry.seq, entry.chain, entry.entry_id, entry.at, entry.site_id, entry.kiosk, entry.staff_id, entry.action,
-         entry.subject, entry.target, json.dumps(dict(entry.details), ensure_ascii=False, sort_keys=True),
-         entry.prev_hash, entry.hash],
+        [
+            entry.seq,
+            entry.chain,
+            entry.entry_id,
+            entry.at,
+            entry.site_id,
+            entry.kiosk,
+            entry.staff_id,
+            entry.action,
+            entry.subject,
+            entry.target,
+            json.dumps(dict(entry.details), ensure_ascii=False, sort_keys=True),
+            entry.prev_hash,
+            entry.hash,
+        ],
     )
     enqueue(db, APPEND_OPERATION, {"entries": [entry.as_dict()]}, at)
     return entry
@@ -102,4 +148,3 @@ def waiting_count(db: sqlite_utils.Database) -> int:
     """Entries the centre has not acknowledged yet."""
     _, through, _ = chain_state(db)
     return int(db.execute("SELECT count(*) FROM audit_log WHERE seq > ?", [through]).fetchone()[0])
-

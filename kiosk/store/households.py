@@ -20,13 +20,24 @@ def replace_households(db: sqlite_utils.Database, households: list[Household]) -
 
 
 def _insert(db: sqlite_utils.Database, household: Household) -> None:
-    db.execute("INSERT INTO households VALUES (?, ?, ?, ?)",
-               [household.household_id, household.tier, household.cmcas, household.slvie])
+    db.execute(
+        "INSERT INTO households VALUES (?, ?, ?, ?)",
+        [household.household_id, household.tier, household.cmcas, household.slvie],
+    )
     db.conn.executemany(
         "INSERT INTO persons VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (p.person_id, household.household_id, i, p.first_name, p.last_name, p.birth_date.isoformat(),
-             p.role.value, p.card_number, p.pin_hash)
+            (
+                p.person_id,
+                household.household_id,
+                i,
+                p.first_name,
+                p.last_name,
+                p.birth_date.isoformat(),
+                p.role.value,
+                p.card_number,
+                p.pin_hash,
+            )
             for i, p in enumerate(household.members)
         ],
     )
@@ -62,8 +73,7 @@ def find_card_holder(db: sqlite_utils.Database, card_number: str) -> tuple[House
 
 
 def read_failures(db: sqlite_utils.Database, card_number: str) -> FailureRecord:
-    row = db.execute("SELECT failures, locked_until FROM pin_failures WHERE card_number = ?",
-                     [card_number]).fetchone()
+    row = db.execute("SELECT failures, locked_until FROM pin_failures WHERE card_number = ?", [card_number]).fetchone()
     if row is None:
         return FailureRecord()
     return FailureRecord(row[0], datetime.fromisoformat(row[1]) if row[1] else None)
@@ -77,8 +87,11 @@ def write_failures(db: sqlite_utils.Database, card_number: str, record: FailureR
             db.execute(
                 "INSERT INTO pin_failures VALUES (?, ?, ?) ON CONFLICT(card_number) DO UPDATE"
                 " SET failures = excluded.failures, locked_until = excluded.locked_until",
-                [card_number, record.failures,
-                 record.locked_until.isoformat(timespec="seconds") if record.locked_until else None],
+                [
+                    card_number,
+                    record.failures,
+                    record.locked_until.isoformat(timespec="seconds") if record.locked_until else None,
+                ],
             )
 
 

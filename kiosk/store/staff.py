@@ -12,8 +12,15 @@ from kiosk.store.database import Row, transaction
 
 
 def _row(r: Row) -> Correspondent:
-    return Correspondent(r["staff_id"], r["display_name"], r["badge_number"], r["pin_hash"], r["login"],
-                         r["password_hash"], bool(r["active"]))
+    return Correspondent(
+        r["staff_id"],
+        r["display_name"],
+        r["badge_number"],
+        r["pin_hash"],
+        r["login"],
+        r["password_hash"],
+        bool(r["active"]),
+    )
 
 
 def replace_staff(db: sqlite_utils.Database, staff: list[Correspondent]) -> None:
@@ -26,11 +33,22 @@ def replace_staff(db: sqlite_utils.Database, staff: list[Correspondent]) -> None
 
 def upsert_correspondent(db: sqlite_utils.Database, person: Correspondent) -> None:
     """Inside the caller's transaction (a pulled page). A badge or login moved to someone else follows them."""
-    db.execute("DELETE FROM correspondents WHERE staff_id = ? OR badge_number = ? OR login = ?",
-               [person.staff_id, person.badge_number, person.login])
-    db.execute("INSERT INTO correspondents VALUES (?, ?, ?, ?, ?, ?, ?)",
-               [person.staff_id, person.display_name, person.badge_number, person.pin_hash, person.login,
-                person.password_hash, person.active])
+    db.execute(
+        "DELETE FROM correspondents WHERE staff_id = ? OR badge_number = ? OR login = ?",
+        [person.staff_id, person.badge_number, person.login],
+    )
+    db.execute(
+        "INSERT INTO correspondents VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            person.staff_id,
+            person.display_name,
+            person.badge_number,
+            person.pin_hash,
+            person.login,
+            person.password_hash,
+            person.active,
+        ],
+    )
 
 
 def remove_correspondent(db: sqlite_utils.Database, staff_id: str) -> None:
@@ -75,6 +93,9 @@ def write_failures(db: sqlite_utils.Database, account: str, record: FailureRecor
             db.execute(
                 "INSERT INTO staff_failures VALUES (?, ?, ?) ON CONFLICT(account) DO UPDATE"
                 " SET failures = excluded.failures, locked_until = excluded.locked_until",
-                [account, record.failures,
-                 record.locked_until.isoformat(timespec="seconds") if record.locked_until else None],
+                [
+                    account,
+                    record.failures,
+                    record.locked_until.isoformat(timespec="seconds") if record.locked_until else None,
+                ],
             )

@@ -84,8 +84,12 @@ def start_sync(services: KioskServices, window: MainWindow) -> SyncWorker | None
 
 def run_kiosk(data_dir: Path | None, config_path: Path | None, demo: bool, windowed: bool) -> int:
     app, window, services = start_kiosk(data_dir, config_path, demo, windowed)
-    log.info("kiosk started: site %s, data in %s, %s", services.config.site.id, services.data_dir,
-             "windowed" if windowed else "full screen, locked")
+    log.info(
+        "kiosk started: site %s, data in %s, %s",
+        services.config.site.id,
+        services.data_dir,
+        "windowed" if windowed else "full screen, locked",
+    )
     centre = None
     if demo:
         try:

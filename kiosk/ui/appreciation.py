@@ -112,8 +112,9 @@ class AppreciateScreen(QWidget):
             inner = card(self.list)
             inner.addWidget(label(item.title, "heading"))
             inner.addWidget(label(texts("appreciate.ended", when=texts.day(item.ended)), "muted"))
-            giving = button(texts("appreciate.give"), "primary",
-                            accessible_name=texts("appreciate.give.name", title=item.title))
+            giving = button(
+                texts("appreciate.give"), "primary", accessible_name=texts("appreciate.give.name", title=item.title)
+            )
             giving.clicked.connect(lambda _=False, b=item.booking.booking_id: self.chosen.emit(b))
             inner.addWidget(giving, 0, Qt.AlignmentFlag.AlignLeft)
 
@@ -125,8 +126,13 @@ class AppreciateScreen(QWidget):
 class AppreciationScreen(QWidget):
     given = Signal()
 
-    def __init__(self, services: KioskServices, texts: Texts, staff_session: Callable[[], StaffSession | None],
-                 parent: QWidget | None = None):
+    def __init__(
+        self,
+        services: KioskServices,
+        texts: Texts,
+        staff_session: Callable[[], StaffSession | None],
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("screen")
         self.services = services
@@ -165,8 +171,9 @@ class AppreciationScreen(QWidget):
     def start(self, booking_id: str, who: Identified) -> None:
         self.reset()
         self.who = who
-        self.item = next((i for i in self.services.appreciations.to_appreciate(who)
-                          if i.booking.booking_id == booking_id), None)
+        self.item = next(
+            (i for i in self.services.appreciations.to_appreciate(who) if i.booking.booking_id == booking_id), None
+        )
         self.retranslate(self.texts)
 
     def submit(self) -> None:
@@ -176,8 +183,15 @@ class AppreciationScreen(QWidget):
         chosen = self.phrases.value()
         phrases = [int(code) for code in chosen] if isinstance(chosen, list) else []
         try:
-            self.services.appreciations.give(self.item.booking.booking_id, self.who, ratings, phrases,
-                                             self.words.text(), self.texts.language, staff=self.staff_session())
+            self.services.appreciations.give(
+                self.item.booking.booking_id,
+                self.who,
+                ratings,
+                phrases,
+                self.words.text(),
+                self.texts.language,
+                staff=self.staff_session(),
+            )
         except KioskError as problem:
             self.error.setText(problem.message(self.texts.language))
             return

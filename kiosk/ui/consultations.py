@@ -71,8 +71,11 @@ class ConsultationsScreen(QWidget):
             question = consultation.question(texts.language)
             inner.addWidget(label(question, "heading"))
             inner.addWidget(label(texts("consultations.closes", when=texts.moment(consultation.closes_at)), "muted"))
-            answering = button(texts("consultations.answer"), "primary",
-                               accessible_name=texts("consultations.answer.name", question=question))
+            answering = button(
+                texts("consultations.answer"),
+                "primary",
+                accessible_name=texts("consultations.answer.name", question=question),
+            )
             answering.clicked.connect(lambda _=False, c=consultation.consultation_id: self.answer.emit(c))
             inner.addWidget(answering, 0, Qt.AlignmentFlag.AlignLeft)
 
@@ -125,8 +128,13 @@ class RankingList(QWidget):
 class VoteScreen(QWidget):
     voted = Signal(object)  # BallotReceipt
 
-    def __init__(self, services: KioskServices, texts: Texts, staff_session: Callable[[], StaffSession | None],
-                 parent: QWidget | None = None):
+    def __init__(
+        self,
+        services: KioskServices,
+        texts: Texts,
+        staff_session: Callable[[], StaffSession | None],
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("screen")
         self.services = services
@@ -142,8 +150,11 @@ class VoteScreen(QWidget):
         self.pin = QLineEdit()
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
         self.pin.setMaxLength(8)
-        self.pin.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly | Qt.InputMethodHint.ImhSensitiveData
-                                     | Qt.InputMethodHint.ImhNoPredictiveText)
+        self.pin.setInputMethodHints(
+            Qt.InputMethodHint.ImhDigitsOnly
+            | Qt.InputMethodHint.ImhSensitiveData
+            | Qt.InputMethodHint.ImhNoPredictiveText
+        )
         self.secret = label(object_name="muted")
         self.error = label(object_name="error")
         self.send = button(object_name="primary", big=True)
@@ -188,8 +199,9 @@ class VoteScreen(QWidget):
             return
         self.error.clear()
         try:
-            receipt = self.services.consultations.vote(self.consultation.consultation_id, self.who, self.answer(),
-                                                       self.pin.text(), staff=self.staff_session())
+            receipt = self.services.consultations.vote(
+                self.consultation.consultation_id, self.who, self.answer(), self.pin.text(), staff=self.staff_session()
+            )
         except KioskError as problem:
             self.pin.clear()
             self.error.setText(problem.message(self.texts.language))
@@ -250,5 +262,12 @@ class VoteDoneScreen(ReceiptScreen):
         if not isinstance(receipt, BallotReceipt):
             return
         vouchers = self.services.vouchers
-        print_voucher(vouchers, lambda: vouchers.participation_receipt(receipt, self.texts.language),
-                      receipt.ballot_id, self.texts, done, done_key="vote.receipt.done", kept_key="vote.receipt.kept")
+        print_voucher(
+            vouchers,
+            lambda: vouchers.participation_receipt(receipt, self.texts.language),
+            receipt.ballot_id,
+            self.texts,
+            done,
+            done_key="vote.receipt.done",
+            kept_key="vote.receipt.kept",
+        )

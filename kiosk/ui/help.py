@@ -1,4 +1,4 @@
-""""Besoin d'aide ?": the screen explained in plain words, read aloud on request, and two ways to a
+""" "Besoin d'aide ?": the screen explained in plain words, read aloud on request, and two ways to a
 person — call a correspondent to the kiosk, or print a code to finish later at the desk.
 
 It is a layer over the screen, never a new screen: closing it leaves the person where they were.
@@ -119,8 +119,10 @@ class HelpPanel(QWidget):
             return
         title = self._help.subject_title(request.place, texts.language)
         self._answered(texts("help.ticket.title"), texts("help.ticket.printing", code=request.code))
-        run_in_worker(lambda: self._write_and_print(request, title, texts.language),
-                      lambda _job, error: self._printed(request, error))
+        run_in_worker(
+            lambda: self._write_and_print(request, title, texts.language),
+            lambda _job, error: self._printed(request, error),
+        )
 
     def _write_and_print(self, request: HelpRequest, title: str | None, language: str) -> object:
         return self._help.print_ticket(self._help.write_ticket(request, title, language), request)

@@ -39,8 +39,13 @@ def _page(screen: QWidget, *widgets: QWidget) -> ScrollingPage:
 class IdeaScreen(QWidget):
     left = Signal(object)  # Idea
 
-    def __init__(self, services: KioskServices, texts: Texts, staff_session: Callable[[], StaffSession | None],
-                 parent: QWidget | None = None):
+    def __init__(
+        self,
+        services: KioskServices,
+        texts: Texts,
+        staff_session: Callable[[], StaffSession | None],
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("screen")
         self.services = services
@@ -57,8 +62,18 @@ class IdeaScreen(QWidget):
         self.signature = label(object_name="muted")
         self.error = label(object_name="error")
         self.send = button(object_name="primary", big=True)
-        self.page = _page(self, self.title, self.intro, self.theme_heading, self.themes, self.text_heading,
-                          self.words, self.signature, self.error, self.send)
+        self.page = _page(
+            self,
+            self.title,
+            self.intro,
+            self.theme_heading,
+            self.themes,
+            self.text_heading,
+            self.words,
+            self.signature,
+            self.error,
+            self.send,
+        )
         self.send.clicked.connect(self.submit)
 
     def start(self, who: Identified | None) -> None:
@@ -85,8 +100,9 @@ class IdeaScreen(QWidget):
         self.themes.set_labels([t.fr if texts.language == "fr" else t.en for t in self.services.ideas.themes()])
         self.text_heading.setText(texts("idea.text", count=IDEA_MAX_CHARS))
         self.words.setAccessibleName(texts("idea.text.name"))
-        self.signature.setText(texts("idea.signed", name=self.who.person.display_name) if self.who
-                               else texts("idea.anonymous"))
+        self.signature.setText(
+            texts("idea.signed", name=self.who.person.display_name) if self.who else texts("idea.anonymous")
+        )
         self.send.setText(texts("idea.send"))
 
     def reset(self) -> None:
@@ -178,8 +194,11 @@ class IdeaLookupScreen(QWidget):
             return
         self.idea_text.setText(f"{theme_label(idea.theme, texts.language)} — {idea.text}")
         self.idea_date.setText(texts("lookup.left", when=texts.day(idea.created_at)))
-        self.answer.setText(texts("lookup.answer", who=idea.answered_by, answer=idea.answer) if idea.answered
-                            else texts("lookup.waiting"))
+        self.answer.setText(
+            texts("lookup.answer", who=idea.answered_by, answer=idea.answer)
+            if idea.answered
+            else texts("lookup.waiting")
+        )
 
     def reset(self) -> None:
         self.found = None

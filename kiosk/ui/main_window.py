@@ -143,8 +143,11 @@ class AccessBar(QFrame):
 
     def retranslate(self, texts: Texts, compact: bool = False) -> None:
         """Shorter words on a narrow screen or with larger text, so the bar stays one line high."""
-        for control, key in ((self.read_aloud, "access.read"), (self.contrast, "access.contrast"),
-                             (self.larger, "access.larger")):
+        for control, key in (
+            (self.read_aloud, "access.read"),
+            (self.contrast, "access.contrast"),
+            (self.larger, "access.larger"),
+        ):
             control.setText(texts(key + ".short" if compact else key))
             control.setAccessibleName(texts(key + ".name"))
         self.help.setText(texts("help.button"))
@@ -228,7 +231,8 @@ class MainWindow(QMainWindow):
         self.access_bar.read_aloud.toggled.connect(self._read_aloud_toggled)
         self.screen_shown.connect(lambda _name: self.narrator.read_screen(self.stack.currentWidget()))
         self.top_bar.staff_clicked.connect(
-            lambda: self.show_screen("staff_home" if self.staff_session else "staff_sign_in"))
+            lambda: self.show_screen("staff_home" if self.staff_session else "staff_sign_in")
+        )
         self.end_session.clicked.connect(self.reset_session)
 
         idle = services.config.idle
@@ -254,14 +258,16 @@ class MainWindow(QMainWindow):
             if name == "offers":
                 widget = OfferListScreen(catalog, self.texts)
                 widget.offer_chosen.connect(lambda offer_id: self.show_screen("detail", offer_id))
-                widget.book_requested.connect(lambda offer_id, session_id: self.with_identity(
-                    ("booking", offer_id, session_id)))
+                widget.book_requested.connect(
+                    lambda offer_id, session_id: self.with_identity(("booking", offer_id, session_id))
+                )
                 widget.card_scanned.connect(self._card_scanned)
                 widget.help_requested.connect(self.show_help)
             elif name == "detail":
                 widget = OfferDetailScreen(catalog, self.texts, self.services.appreciations.for_offer)
-                widget.book_requested.connect(lambda offer_id, session_id: self.with_identity(
-                    ("booking", offer_id, session_id)))
+                widget.book_requested.connect(
+                    lambda offer_id, session_id: self.with_identity(("booking", offer_id, session_id))
+                )
             elif name == "concierge":
                 widget = ConciergeScreen(catalog, self.texts)
                 widget.requested.connect(lambda service_id: self.with_identity(("concierge_request", service_id)))
@@ -324,8 +330,13 @@ class MainWindow(QMainWindow):
                 widget = HelpQueueScreen(self.services.help, self.texts, lambda: self.staff_session)
                 widget.taken.connect(self._take_help)
             elif name == "sync_state":
-                widget = SyncStateScreen(self.services.assisted, self.texts, lambda: self.staff_session,
-                                         lambda: self.sync_worker, self.services.catalog.now)
+                widget = SyncStateScreen(
+                    self.services.assisted,
+                    self.texts,
+                    lambda: self.staff_session,
+                    lambda: self.sync_worker,
+                    self.services.catalog.now,
+                )
             else:
                 raise KeyError(name)
             self._add_screen(name, widget)
@@ -479,16 +490,20 @@ class MainWindow(QMainWindow):
         without being stopped."""
         household = self.identified.household
         ready = self.services.concierge.ready_for(household)
-        decided = [*self.services.bookings.take_news(household), *self.services.ideas.take_news(self.identified),
-                   *self.services.consultations.take_news(self.identified),
-                   *self.services.appreciations.take_news(self.identified)]
+        decided = [
+            *self.services.bookings.take_news(household),
+            *self.services.ideas.take_news(self.identified),
+            *self.services.consultations.take_news(self.identified),
+            *self.services.appreciations.take_news(self.identified),
+        ]
         if not ready and not decided:
             return
         fr = self.texts.language == "fr"
         lines = [n.message_fr if fr else n.message_en for n in (*ready, *decided)]
         good = all(n.good for n in decided)
-        self.news.show_news(self.texts("ready.title" if good else "news.title"), "\n".join(lines),
-                            self.texts("notice.ok"))
+        self.news.show_news(
+            self.texts("ready.title" if good else "news.title"), "\n".join(lines), self.texts("notice.ok")
+        )
 
     def _confirm_cancel(self, booking_id: str) -> None:
         booking = self.services.bookings.booking(booking_id)
@@ -526,8 +541,9 @@ class MainWindow(QMainWindow):
             booking = self.services.bookings.booking(booking_id)
             make = lambda: self.services.vouchers.voucher(booking)
         screen.set_status(booking_id, self.texts("print.running"))
-        print_voucher(self.services.vouchers, make, booking_id, self.texts, screen.set_status,
-                      kept_key="print.kept.here")
+        print_voucher(
+            self.services.vouchers, make, booking_id, self.texts, screen.set_status, kept_key="print.kept.here"
+        )
 
     def _confirm_request_cancel(self, request_id: str) -> None:
         request = self.services.concierge.request(request_id)
@@ -547,8 +563,9 @@ class MainWindow(QMainWindow):
         screen = self.screens["my_bookings"]
         try:
             if self.staff_session is not None:
-                self.services.assisted.cancel_request(self.staff_session, self.identified, request_id,
-                                                      BENEFICIARY_CANCEL)
+                self.services.assisted.cancel_request(
+                    self.staff_session, self.identified, request_id, BENEFICIARY_CANCEL
+                )
             else:
                 self.services.concierge.cancel(request_id, self.identified)
         except KioskError as problem:
@@ -565,8 +582,15 @@ class MainWindow(QMainWindow):
             request = self.services.concierge.request(request_id)
             make = lambda: self.services.vouchers.pickup_voucher(request, language)
         screen.set_status(request_id, self.texts("ticket.running"))
-        print_voucher(self.services.vouchers, make, request_id, self.texts, screen.set_status,
-                      done_key="ticket.done", kept_key="ticket.kept.here")
+        print_voucher(
+            self.services.vouchers,
+            make,
+            request_id,
+            self.texts,
+            screen.set_status,
+            done_key="ticket.done",
+            kept_key="ticket.kept.here",
+        )
 
     # -- session -------------------------------------------------------------------------
 
@@ -617,8 +641,12 @@ class MainWindow(QMainWindow):
         if self.current_screen() == "home" and self.texts.language == self.site.language and not self.identified:
             return  # nothing to clear: no need to interrupt anyone
         texts = self.texts
-        self.idle_overlay.open(texts("idle.title"), texts("idle.message", seconds=seconds_left),
-                               texts("idle.stay"), on_close=self.idle.activity)
+        self.idle_overlay.open(
+            texts("idle.title"),
+            texts("idle.message", seconds=seconds_left),
+            texts("idle.stay"),
+            on_close=self.idle.activity,
+        )
 
     def _staff_job(self, job: str) -> None:
         """What the correspondent chose on their home screen."""
@@ -676,8 +704,12 @@ class MainWindow(QMainWindow):
     def _display_changed(self) -> None:
         display = self.services.config.display
         scale = larger_text_scale(display.viewing_distance_mm, display.pixel_pitch_mm)
-        self.set_theme(Theme(HIGH_CONTRAST if self.access_bar.contrast.isChecked() else STANDARD,
-                             scale if self.access_bar.larger.isChecked() else 1.0))
+        self.set_theme(
+            Theme(
+                HIGH_CONTRAST if self.access_bar.contrast.isChecked() else STANDARD,
+                scale if self.access_bar.larger.isChecked() else 1.0,
+            )
+        )
 
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme
@@ -712,8 +744,13 @@ class MainWindow(QMainWindow):
         texts, (screen, params) = self.texts, self._current
         if screen in STAFF_SCREENS:
             explanation = texts("help.staff")
-            self.notice.open(texts("help.title"), explanation, texts("notice.ok"),
-                             secondary=texts("help.read"), on_secondary=lambda: self._read_help(explanation))
+            self.notice.open(
+                texts("help.title"),
+                explanation,
+                texts("notice.ok"),
+                secondary=texts("help.read"),
+                on_secondary=lambda: self._read_help(explanation),
+            )
             return
         subject, session = (str(params[0]) if params else None), (str(params[1]) if len(params) > 1 else None)
         place = Place(screen, subject if screen in RESUMABLE_SCREENS else None, session)

@@ -84,8 +84,7 @@ class MyBookingsScreen(QWidget):
         words.addWidget(label(offer.title if offer else texts("mine.withdrawn"), "heading"))
         if session:
             words.addWidget(label(texts.span(session.start, session.end)))
-        names = [self.household.member(pid).first_name for pid in booking.participants
-                 if self.household.member(pid)]
+        names = [self.household.member(pid).first_name for pid in booking.participants if self.household.member(pid)]
         words.addWidget(label(", ".join(names) + " · " + texts.money(booking.total_cents), "muted"))
         state = texts(f"mine.state.{booking.state.value}")
         reason = booking.reason_fr if texts.language == "fr" else booking.reason_en

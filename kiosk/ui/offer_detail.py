@@ -23,9 +23,13 @@ PHOTO_WIDTH, PHOTO_HEIGHT = 240, 160  # at scale 1: beside the title, the dates 
 class OfferDetailScreen(QWidget):
     book_requested = Signal(str, str)  # offer id, session id
 
-    def __init__(self, catalog: CatalogService, texts: Texts,
-                 appreciation_of: Callable[[str], OfferAppreciation | None] = lambda _offer_id: None,
-                 parent: QWidget | None = None):
+    def __init__(
+        self,
+        catalog: CatalogService,
+        texts: Texts,
+        appreciation_of: Callable[[str], OfferAppreciation | None] = lambda _offer_id: None,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("screen")
         self.catalog = catalog
@@ -68,8 +72,12 @@ class OfferDetailScreen(QWidget):
         pixmap = QPixmap(str(path)) if path is not None else None
         if pixmap is None or pixmap.isNull():
             return None
-        return pixmap.scaled(round(PHOTO_WIDTH * self.theme.scale), round(PHOTO_HEIGHT * self.theme.scale),
-                             Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+        return pixmap.scaled(
+            round(PHOTO_WIDTH * self.theme.scale),
+            round(PHOTO_HEIGHT * self.theme.scale),
+            Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
+        )
 
     def _build(self) -> None:
         empty_layout(self.body)
@@ -107,8 +115,16 @@ class OfferDetailScreen(QWidget):
         if offer.booking_mode == BookingMode.REQUEST:
             self.body.addWidget(label(texts("detail.request_rule"), "muted"))
         days = offer.cancel_days_before
-        self.body.addWidget(label(texts("detail.cancel_rule.none") if days == 0 else texts("detail.cancel_rule.one")
-                                  if days == 1 else texts("detail.cancel_rule", days=days), "muted"))
+        self.body.addWidget(
+            label(
+                texts("detail.cancel_rule.none")
+                if days == 0
+                else texts("detail.cancel_rule.one")
+                if days == 1
+                else texts("detail.cancel_rule", days=days),
+                "muted",
+            )
+        )
         # What it is comes after when and "Réserver", which stay in view without scrolling.
         for paragraph in offer.description.split("\n\n"):
             if paragraph.strip():
@@ -142,12 +158,21 @@ class OfferDetailScreen(QWidget):
         for question in QUESTIONS:
             tenths = published.averages.get(question.code, 0)
             value = f"{tenths // 10},{tenths % 10}" if texts.language == "fr" else f"{tenths // 10}.{tenths % 10}"
-            self.body.addWidget(label(texts("detail.appreciation.average", question=question.label(texts.language),
-                                            value=value)))
+            self.body.addWidget(
+                label(texts("detail.appreciation.average", question=question.label(texts.language), value=value))
+            )
         for comment in published.comments:
-            self.body.addWidget(label(texts("detail.appreciation.comment", author=comment.author,
-                                            when=texts.day(datetime.combine(comment.day, time()), weekday=False),
-                                            comment=comment.comment), "muted"))
+            self.body.addWidget(
+                label(
+                    texts(
+                        "detail.appreciation.comment",
+                        author=comment.author,
+                        when=texts.day(datetime.combine(comment.day, time()), weekday=False),
+                        comment=comment.comment,
+                    ),
+                    "muted",
+                )
+            )
 
     def _badges(self, offer: Offer) -> list[tuple[str, bool]]:
         texts = self.texts
@@ -185,12 +210,16 @@ class OfferDetailScreen(QWidget):
         if session.remaining == 0:
             places = label(texts("detail.places.full"), "full")
         else:
-            count = texts("detail.places.one") if session.remaining == 1 else texts(
-                "detail.places.left", count=session.remaining)
+            count = (
+                texts("detail.places.one")
+                if session.remaining == 1
+                else texts("detail.places.left", count=session.remaining)
+            )
             places = label(count, "places")
         if session.places_as_of:
-            places.setText(places.text() + "  " + texts(
-                "detail.places.as_of", when=texts.freshness(session.places_as_of, now)))
+            places.setText(
+                places.text() + "  " + texts("detail.places.as_of", when=texts.freshness(session.places_as_of, now))
+            )
         words.addWidget(places)
         row.addLayout(words, 1)
         action = button(object_name="primary")
@@ -209,4 +238,3 @@ class OfferDetailScreen(QWidget):
         action.setAccessibleDescription(texts.span(session.start, session.end))
         row.addWidget(action, 0, Qt.AlignmentFlag.AlignVCenter)
         return card
-

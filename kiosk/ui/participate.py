@@ -24,7 +24,7 @@ def card(parent_layout: QVBoxLayout) -> QVBoxLayout:
 
 
 def results_lines(consultation: Consultation, texts: Texts) -> list[str]:
-    """"Le tramway : 5 votes" per choice, the most chosen first (points for a ranking)."""
+    """ "Le tramway : 5 votes" per choice, the most chosen first (points for a ranking)."""
     results = consultation.results
     if results is None:
         return []
@@ -32,9 +32,12 @@ def results_lines(consultation: Consultation, texts: Texts) -> list[str]:
     figures = results.points if ranking else results.votes
     ordered = sorted(consultation.choices, key=lambda c: -figures.get(c.code, 0))
     key = "participate.points" if ranking else "participate.votes"
-    return [texts(f"{key}.one", choice=c.label(texts.language)) if figures.get(c.code, 0) == 1
-            else texts(key, choice=c.label(texts.language), count=texts.number(figures.get(c.code, 0)))
-            for c in ordered]
+    return [
+        texts(f"{key}.one", choice=c.label(texts.language))
+        if figures.get(c.code, 0) == 1
+        else texts(key, choice=c.label(texts.language), count=texts.number(figures.get(c.code, 0)))
+        for c in ordered
+    ]
 
 
 class ParticipateScreen(QWidget):
@@ -66,9 +69,11 @@ class ParticipateScreen(QWidget):
         layout.setSpacing(18)
         layout.addWidget(self.title)
         layout.addWidget(self.intro)
-        for heading, text, buttons in ((self.ideas_heading, self.ideas_text, (self.leave_idea, self.find_answer)),
-                                       (self.votes_heading, self.votes_text, (self.see_consultations,)),
-                                       (self.appreciate_heading, self.appreciate_text, (self.appreciate,))):
+        for heading, text, buttons in (
+            (self.ideas_heading, self.ideas_text, (self.leave_idea, self.find_answer)),
+            (self.votes_heading, self.votes_text, (self.see_consultations,)),
+            (self.appreciate_heading, self.appreciate_text, (self.appreciate,)),
+        ):
             inner = card(layout)
             inner.addWidget(heading)
             inner.addWidget(text)
@@ -117,12 +122,19 @@ class ParticipateScreen(QWidget):
                 continue
             inner = card(self.results)
             inner.addWidget(label(consultation.question(texts.language), "emphasis"))
-            inner.addWidget(label(texts("participate.rate", percent=results.participation_percent,
-                                        count=texts.number(results.participants),
-                                        total=texts.number(results.electorate)), "muted"))
+            inner.addWidget(
+                label(
+                    texts(
+                        "participate.rate",
+                        percent=results.participation_percent,
+                        count=texts.number(results.participants),
+                        total=texts.number(results.electorate),
+                    ),
+                    "muted",
+                )
+            )
             for line in results_lines(consultation, texts):
                 inner.addWidget(label(line))
 
     def reset(self) -> None:
         """The same for everyone."""
-

@@ -23,16 +23,18 @@ class AdminError(KioskError):
     """An administrative change was refused; nothing was written."""
 
 
-def set_allocation(db: Database, session_id: str, site_id: str, seats: int, until: datetime | None,
-                   now: datetime) -> None:
+def set_allocation(
+    db: Database, session_id: str, site_id: str, seats: int, until: datetime | None, now: datetime
+) -> None:
     """Grant `site_id` `seats` seats on a session (more, fewer or none), refused if places would not add up."""
     if until is not None and until <= now:
         raise AdminError("error.central.admin.allocation_s_cut_off")
     with db.write() as conn:
         bookings.release_expired(conn, now)
         session = _session(conn, session_id)
-        old = conn.execute("SELECT seats, used FROM allocations WHERE session_id = ? AND site_id = ?",
-                           (session_id, site_id)).fetchone()
+        old = conn.execute(
+            "SELECT seats, used FROM allocations WHERE session_id = ? AND site_id = ?", (session_id, site_id)
+        ).fetchone()
         old_seats, used = (old[0], old[1]) if old else (0, 0)
         others = session["allocated"] - old_seats
         problem = decisions.allocation_problem(session["capacity"], session["outside_taken"], others, seats, used)
@@ -42,8 +44,8 @@ def set_allocation(db: Database, session_id: str, site_id: str, seats: int, unti
             "INSERT INTO allocations (session_id, site_id, seats, external_used, used, until, until_is_start, "
             "released) VALUES (?, ?, ?, 0, ?, ?, ?, 0) ON CONFLICT (session_id, site_id) DO UPDATE SET "
             "seats = excluded.seats, until = excluded.until, until_is_start = excluded.until_is_start, released = 0",
-            (session_id, site_id, seats, used, fmt_catalog(until) if until else session["start"],
-             0 if until else 1))
+            (session_id, site_id, seats, used, fmt_catalog(until) if until else session["start"], 0 if until else 1),
+        )
         conn.execute("UPDATE sessions SET allocated = ? WHERE id = ?", (others + seats, session_id))
         bump(conn, "offer", session["offer_id"])
         if seats < old_seats:
@@ -109,20 +111,27 @@ def _session(conn: sqlite3.Connection, session_id: str) -> sqlite3.Row:
 def seat_problems(db: Database) -> list[str]:
     """Recount every session's seats from the bookings; the list of what does not add up (empty when sound)."""
     conn = db.connection()
-    pool = dict(conn.execute("SELECT session_id, SUM(pool_seats) FROM bookings WHERE state = 'confirmed' "
-                             "GROUP BY session_id"))
-    alloc_used = {(r[0], r[1]): r[2] for r in conn.execute(
-        "SELECT session_id, site_id, SUM(alloc_seats) FROM bookings WHERE state = 'confirmed' "
-        "GROUP BY session_id, site_id")}
+    pool = dict(
+        conn.execute("SELECT session_id, SUM(pool_seats) FROM bookings WHERE state = 'confirmed' GROUP BY session_id")
+    )
+    alloc_used = {
+        (r[0], r[1]): r[2]
+        for r in conn.execute(
+            "SELECT session_id, site_id, SUM(alloc_seats) FROM bookings WHERE state = 'confirmed' "
+            "GROUP BY session_id, site_id"
+        )
+    }
     seats = defaultdict(int)
     problems = []
     for session_id, site_id, s, external_used, used in conn.execute(
-            "SELECT session_id, site_id, seats, external_used, used FROM allocations"):
+        "SELECT session_id, site_id, seats, external_used, used FROM allocations"
+    ):
         seats[session_id] += s
         if used != external_used + alloc_used.get((session_id, site_id), 0) or used > s:
             problems.append(f"{session_id}@{site_id}: used {used}, seats {s}")
     for sid, capacity, external, outside, allocated in conn.execute(
-            "SELECT id, capacity, external_taken, outside_taken, allocated FROM sessions"):
+        "SELECT id, capacity, external_taken, outside_taken, allocated FROM sessions"
+    ):
         if outside != external + pool.get(sid, 0):
             problems.append(f"{sid}: outside_taken {outside} != {external} + {pool.get(sid, 0)}")
         if allocated != seats[sid]:
@@ -160,10 +169,14 @@ def consultation_results(db: Database, consultation_id: str, now: datetime) -> d
         if consultation is None:
             raise AdminError("error.central.admin.unknown_consultation", consultation_id=consultation_id)
         if now < consultation.counting_ends:
-            participants = conn.execute("SELECT count(*) FROM vote_participations WHERE consultation_id = ?",
-                                        (consultation_id,)).fetchone()[0]
-            return {"consultation": consultation_id, "counting_ends": consultation.counting_ends.isoformat(),
-                    "participants_so_far": participants}
+            participants = conn.execute(
+                "SELECT count(*) FROM vote_participations WHERE consultation_id = ?", (consultation_id,)
+            ).fetchone()[0]
+            return {
+                "consultation": consultation_id,
+                "counting_ends": consultation.counting_ends.isoformat(),
+                "participants_so_far": participants,
+            }
         return {"consultation": consultation_id, **consultations.results(conn, consultation)}
 
 
@@ -184,8 +197,9 @@ def answer_idea(db: Database, id_or_code: str, text: str, author: str, now: date
         return row["id"]
 
 
-def moderate_appreciation(db: Database, appreciation_id: str, publish: bool, reason_fr: str | None,
-                          reason_en: str | None, now: datetime) -> None:
+def moderate_appreciation(
+    db: Database, appreciation_id: str, publish: bool, reason_fr: str | None, reason_en: str | None, now: datetime
+) -> None:
     """Publish a comment, or refuse it with a reason its author reads at the kiosk; ratings are never edited."""
     from kiosk.domain.concierge import ConciergeFormError, clean_text
     from sync.server import appreciation
@@ -193,9 +207,11 @@ def moderate_appreciation(db: Database, appreciation_id: str, publish: bool, rea
     reason = None
     if not publish:
         try:
-            reason = {"code": "refused_by_moderation",
-                      "fr": clean_text(reason_fr, 200, "Raison", "Reason", required=True),
-                      "en": clean_text(reason_en, 200, "Raison (anglais)", "Reason (English)", required=True)}
+            reason = {
+                "code": "refused_by_moderation",
+                "fr": clean_text(reason_fr, 200, "Raison", "Reason", required=True),
+                "en": clean_text(reason_en, 200, "Raison (anglais)", "Reason (English)", required=True),
+            }
         except ConciergeFormError as error:
             raise AdminError("error.central.admin.refuse_2", error=error) from None
     with db.write() as conn:

@@ -21,8 +21,10 @@ from sync.server.clock import fmt
 def append(conn: sqlite3.Connection, kiosk_id: str, site_id: str, payload, created_at: str, now: datetime) -> dict:
     """Accept the entries as the next links of the kiosk's chain (all of them or none)."""
     chain = payload.entries[0].chain
-    last = conn.execute("SELECT seq, hash FROM audit_entries WHERE kiosk_id = ? AND chain = ? "
-                        "ORDER BY seq DESC LIMIT 1", (kiosk_id, chain)).fetchone()
+    last = conn.execute(
+        "SELECT seq, hash FROM audit_entries WHERE kiosk_id = ? AND chain = ? ORDER BY seq DESC LIMIT 1",
+        (kiosk_id, chain),
+    ).fetchone()
     last_seq, last_hash = (last[0], last[1]) if last else (0, GENESIS_HASH)
     new_rows = []
     for entry in payload.entries:
@@ -35,8 +37,10 @@ def append(conn: sqlite3.Connection, kiosk_id: str, site_id: str, payload, creat
         if entry.chain != chain or entry_hash(entry.prev_hash, body) != entry.hash:
             return {"outcome": "rejected", "reason": reasons.audit_chain_broken(entry.seq)}
         if entry.seq <= last_seq:  # already held: sent again after a lost answer?
-            held = conn.execute("SELECT hash FROM audit_entries WHERE kiosk_id = ? AND chain = ? AND seq = ?",
-                                (kiosk_id, chain, entry.seq)).fetchone()
+            held = conn.execute(
+                "SELECT hash FROM audit_entries WHERE kiosk_id = ? AND chain = ? AND seq = ?",
+                (kiosk_id, chain, entry.seq),
+            ).fetchone()
             if held is None or held[0] != entry.hash:
                 return {"outcome": "rejected", "reason": reasons.audit_chain_broken(entry.seq)}
             continue
@@ -44,8 +48,9 @@ def append(conn: sqlite3.Connection, kiosk_id: str, site_id: str, payload, creat
             return {"outcome": "rejected", "reason": reasons.audit_chain_broken(entry.seq)}
         new_rows.append((kiosk_id, chain, entry.seq, entry.hash, canonical_json(data), fmt(now)))
         last_seq, last_hash = entry.seq, entry.hash
-    conn.executemany("INSERT INTO audit_entries (kiosk_id, chain, seq, hash, entry, received_at) "
-                     "VALUES (?, ?, ?, ?, ?, ?)", new_rows)
+    conn.executemany(
+        "INSERT INTO audit_entries (kiosk_id, chain, seq, hash, entry, received_at) VALUES (?, ?, ?, ?, ?, ?)", new_rows
+    )
     return {"outcome": "applied", "audit": {"chain": chain, "through_seq": last_seq, "through_hash": last_hash}}
 
 

@@ -52,24 +52,32 @@ def normalise_code(code: str) -> str:
 def create_enrolment_code(db: Database, site_id: str, now: datetime, validity: timedelta = CODE_VALIDITY) -> str:
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     with db.write() as conn:
-        conn.execute("INSERT INTO enrolment_codes (code_hash, site_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-                     (secret_hash(code), site_id, fmt(now), fmt(now + validity)))
+        conn.execute(
+            "INSERT INTO enrolment_codes (code_hash, site_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+            (secret_hash(code), site_id, fmt(now), fmt(now + validity)),
+        )
     return code
 
 
 def enroll(db: Database, code: str, kiosk_name: str, now: datetime) -> tuple[Kiosk, str]:
     """Spend a code: a new kiosk and its token (shown once, never stored)."""
     with db.write() as conn:
-        row = conn.execute("SELECT site_id, expires_at, used_at FROM enrolment_codes WHERE code_hash = ?",
-                           (secret_hash(normalise_code(code)),)).fetchone()
+        row = conn.execute(
+            "SELECT site_id, expires_at, used_at FROM enrolment_codes WHERE code_hash = ?",
+            (secret_hash(normalise_code(code)),),
+        ).fetchone()
         if row is None or row["used_at"] is not None or row["expires_at"] < fmt(now):
             raise EnrolmentRefused()
         kiosk_id = _new_kiosk_id(conn)
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        conn.execute("INSERT INTO kiosks (id, site_id, name, token_hash, enrolled_at) VALUES (?, ?, ?, ?, ?)",
-                     (kiosk_id, row["site_id"], kiosk_name, secret_hash(token), fmt(now)))
-        conn.execute("UPDATE enrolment_codes SET used_at = ?, kiosk_id = ? WHERE code_hash = ?",
-                     (fmt(now), kiosk_id, secret_hash(normalise_code(code))))
+        conn.execute(
+            "INSERT INTO kiosks (id, site_id, name, token_hash, enrolled_at) VALUES (?, ?, ?, ?, ?)",
+            (kiosk_id, row["site_id"], kiosk_name, secret_hash(token), fmt(now)),
+        )
+        conn.execute(
+            "UPDATE enrolment_codes SET used_at = ?, kiosk_id = ? WHERE code_hash = ?",
+            (fmt(now), kiosk_id, secret_hash(normalise_code(code))),
+        )
     return Kiosk(kiosk_id, row["site_id"], kiosk_name, False), token
 
 
@@ -81,31 +89,41 @@ def _new_kiosk_id(conn: sqlite3.Connection) -> str:
 
 
 def kiosk_for_token(db: Database, token: str) -> Kiosk | None:
-    row = db.connection().execute("SELECT id, site_id, name, revoked_at FROM kiosks WHERE token_hash = ?",
-                                  (secret_hash(token),)).fetchone()
+    row = (
+        db.connection()
+        .execute("SELECT id, site_id, name, revoked_at FROM kiosks WHERE token_hash = ?", (secret_hash(token),))
+        .fetchone()
+    )
     return None if row is None else Kiosk(row[0], row[1], row[2], row[3] is not None)
 
 
 def revoke(db: Database, kiosk_id: str, now: datetime) -> bool:
     """Revoke a kiosk's credential for good; False if no such kiosk."""
     with db.write() as conn:
-        cursor = conn.execute("UPDATE kiosks SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?",
-                              (fmt(now), kiosk_id))
+        cursor = conn.execute(
+            "UPDATE kiosks SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?", (fmt(now), kiosk_id)
+        )
         return cursor.rowcount == 1
 
 
 def list_kiosks(db: Database) -> list[sqlite3.Row]:
-    return db.connection().execute(
-        "SELECT id, site_id, name, enrolled_at, revoked_at FROM kiosks ORDER BY enrolled_at, id").fetchall()
+    return (
+        db.connection()
+        .execute("SELECT id, site_id, name, enrolled_at, revoked_at FROM kiosks ORDER BY enrolled_at, id")
+        .fetchall()
+    )
 
 
 def set_administrator(db: Database, name: str, now: datetime) -> str:
     """A new secret for administrator `name` (made, or replacing the old one): shown once, never stored."""
     secret = ADMIN_SECRET_PREFIX + secrets.token_urlsafe(24)
     with db.write() as conn:
-        conn.execute("INSERT INTO administrators (name, secret_hash, created_at) VALUES (?, ?, ?) "
-                     "ON CONFLICT (name) DO UPDATE SET secret_hash = excluded.secret_hash, "
-                     "created_at = excluded.created_at", (name, secret_hash(secret), fmt(now)))
+        conn.execute(
+            "INSERT INTO administrators (name, secret_hash, created_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET secret_hash = excluded.secret_hash, "
+            "created_at = excluded.created_at",
+            (name, secret_hash(secret), fmt(now)),
+        )
     return secret
 
 

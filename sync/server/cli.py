@@ -1,32 +1,32 @@
 """The `slvie-central` command: serve the central API, and administer its database.
 
-    slvie-central --db PATH [--host 127.0.0.1] [--port 8765]      serve
-    slvie-central --db PATH enroll-code --site SITE                print a one-time enrolment code
-    slvie-central --db PATH revoke KIOSK_ID                        revoke a kiosk
-    slvie-central --db PATH load-catalog FILE [--shift-to-today] [--site SITE]
-    slvie-central --db PATH load-households FILE [--site SITE]
-    slvie-central --db PATH load-staff FILE [--site SITE]           the site's correspondents (slvie-staff/1)
-    slvie-central --db PATH load-demo [--site SITE]
-    slvie-central --db PATH import-photos FOLDER                   offer photos, named by their SHA-256
-    slvie-central --db PATH generate --offers 50000 [--seed N] [--site SITE]
-    slvie-central --db PATH set-allocation --session S --site SITE --seats N [--until T]
-    slvie-central --db PATH set-capacity --session S --capacity N
-    slvie-central --db PATH withdraw-offer OFFER_ID
-    slvie-central --db PATH decide-request BOOKING_ID confirmed|waitlisted|refused
-    slvie-central --db PATH refuse-concierge REQUEST_ID --reason-fr TEXT --reason-en TEXT
-    slvie-central --db PATH publish-consultation FILE               a consultation (docs/sync-protocol.md)
-    slvie-central --db PATH results CONSULTATION_ID                 its counts, once counting has ended
-    slvie-central --db PATH ideas [--site SITE] [--unanswered]      the ideas box
-    slvie-central --db PATH answer-idea ID_OR_CODE --text TEXT --by "SLVie Lyon Part-Dieu"
-    slvie-central --db PATH appreciations [--pending]              appreciations received, comments to moderate
-    slvie-central --db PATH moderate ID publish|refuse [--reason-fr TEXT --reason-en TEXT]
-    slvie-central --db PATH appreciation-results [--offer OFFER_ID] [--csv FILE]   per offer and session
-    slvie-central --db PATH kiosks | check
-    slvie-central --db PATH fleet [--kiosk KIOSK_ID]              every kiosk's health: red / amber / green, and why
-    slvie-central --db PATH admin-credential NAME [--remove]       a secret for /admin/fleet and /metrics
-    slvie-central --db PATH backup FILE                            a consistent copy, safe to restore as is
-    slvie-central --db PATH reset-epoch                            after restoring the file by other means
-    slvie-central openapi [--out FILE]                             the OpenAPI document of /v1
+slvie-central --db PATH [--host 127.0.0.1] [--port 8765]      serve
+slvie-central --db PATH enroll-code --site SITE                print a one-time enrolment code
+slvie-central --db PATH revoke KIOSK_ID                        revoke a kiosk
+slvie-central --db PATH load-catalog FILE [--shift-to-today] [--site SITE]
+slvie-central --db PATH load-households FILE [--site SITE]
+slvie-central --db PATH load-staff FILE [--site SITE]           the site's correspondents (slvie-staff/1)
+slvie-central --db PATH load-demo [--site SITE]
+slvie-central --db PATH import-photos FOLDER                   offer photos, named by their SHA-256
+slvie-central --db PATH generate --offers 50000 [--seed N] [--site SITE]
+slvie-central --db PATH set-allocation --session S --site SITE --seats N [--until T]
+slvie-central --db PATH set-capacity --session S --capacity N
+slvie-central --db PATH withdraw-offer OFFER_ID
+slvie-central --db PATH decide-request BOOKING_ID confirmed|waitlisted|refused
+slvie-central --db PATH refuse-concierge REQUEST_ID --reason-fr TEXT --reason-en TEXT
+slvie-central --db PATH publish-consultation FILE               a consultation (docs/sync-protocol.md)
+slvie-central --db PATH results CONSULTATION_ID                 its counts, once counting has ended
+slvie-central --db PATH ideas [--site SITE] [--unanswered]      the ideas box
+slvie-central --db PATH answer-idea ID_OR_CODE --text TEXT --by "SLVie Lyon Part-Dieu"
+slvie-central --db PATH appreciations [--pending]              appreciations received, comments to moderate
+slvie-central --db PATH moderate ID publish|refuse [--reason-fr TEXT --reason-en TEXT]
+slvie-central --db PATH appreciation-results [--offer OFFER_ID] [--csv FILE]   per offer and session
+slvie-central --db PATH kiosks | check
+slvie-central --db PATH fleet [--kiosk KIOSK_ID]              every kiosk's health: red / amber / green, and why
+slvie-central --db PATH admin-credential NAME [--remove]       a secret for /admin/fleet and /metrics
+slvie-central --db PATH backup FILE                            a consistent copy, safe to restore as is
+slvie-central --db PATH reset-epoch                            after restoring the file by other means
+slvie-central openapi [--out FILE]                             the OpenAPI document of /v1
 """
 
 from __future__ import annotations
@@ -67,8 +67,10 @@ def _moment(text: str) -> datetime:
 def build_parser() -> argparse.ArgumentParser:
     from sync.server.admin import DEFAULT_SITE
 
-    parser = argparse.ArgumentParser(prog="slvie-central", description="Centre SLVie de référence / "
-                                     "reference SLVie central server (serves /v1 when no command is given)")
+    parser = argparse.ArgumentParser(
+        prog="slvie-central",
+        description="Centre SLVie de référence / reference SLVie central server (serves /v1 when no command is given)",
+    )
     parser.add_argument("--db", type=Path, help="the central SQLite database file (created if missing)")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
@@ -81,30 +83,41 @@ def build_parser() -> argparse.ArgumentParser:
     code.add_argument("--days", type=int, default=7, help="days the code stays valid")
     commands.add_parser("revoke", help="revoke a kiosk's credential").add_argument("kiosk_id")
     commands.add_parser("kiosks", help="list enrolled kiosks")
-    fleet = commands.add_parser("fleet", help="every kiosk's health from its heartbeats: red / amber / green, "
-                                "and why")
+    fleet = commands.add_parser("fleet", help="every kiosk's health from its heartbeats: red / amber / green, and why")
     fleet.add_argument("--kiosk", help="this kiosk's kept heartbeats instead (30 days), oldest first")
-    administrator = commands.add_parser("admin-credential", help="print a new secret for administrator NAME "
-                                        "(HTTP Basic on /admin/fleet and /metrics), or remove it")
+    administrator = commands.add_parser(
+        "admin-credential",
+        help="print a new secret for administrator NAME (HTTP Basic on /admin/fleet and /metrics), or remove it",
+    )
     administrator.add_argument("name", type=_identifier)
     administrator.add_argument("--remove", action="store_true", help="remove this administrator's credential")
 
     catalog = commands.add_parser("load-catalog", help="load a slvie-catalog/1 file (upsert)")
     catalog.add_argument("file", type=Path)
     catalog.add_argument("--shift-to-today", action="store_true", help="move every date by today - reference_date")
-    catalog.add_argument("--site", default=DEFAULT_SITE, type=_identifier,
-                         help="site that receives the catalog's site_allocation/site_taken")
+    catalog.add_argument(
+        "--site",
+        default=DEFAULT_SITE,
+        type=_identifier,
+        help="site that receives the catalog's site_allocation/site_taken",
+    )
     households = commands.add_parser("load-households", help="load a slvie-households/1 file (upsert)")
     households.add_argument("file", type=Path)
     households.add_argument("--site", default=DEFAULT_SITE, type=_identifier)
     staff = commands.add_parser("load-staff", help="load a slvie-staff/1 file: the whole list of SITE's correspondents")
     staff.add_argument("file", type=Path)
     staff.add_argument("--site", default=DEFAULT_SITE, type=_identifier)
-    demo = commands.add_parser("load-demo", help="the demo catalog shifted to today, the demo households, "
-                               "correspondents, concierge requests and open consultations")
+    demo = commands.add_parser(
+        "load-demo",
+        help="the demo catalog shifted to today, the demo households, "
+        "correspondents, concierge requests and open consultations",
+    )
     demo.add_argument("--site", default=DEFAULT_SITE, type=_identifier)
-    photos = commands.add_parser("import-photos", help="add a folder's photos (JPEG, PNG, WebP up to 3 MB); prints "
-                                 "each one's SHA-256, which the catalog names as the offer's photo")
+    photos = commands.add_parser(
+        "import-photos",
+        help="add a folder's photos (JPEG, PNG, WebP up to 3 MB); prints "
+        "each one's SHA-256, which the catalog names as the offer's photo",
+    )
     photos.add_argument("folder", type=Path)
     generate = commands.add_parser("generate", help="load a large generated catalog (benchmarks)")
     generate.add_argument("--offers", type=int, required=True)
@@ -127,23 +140,28 @@ def build_parser() -> argparse.ArgumentParser:
     refuse.add_argument("request_id")
     refuse.add_argument("--reason-fr", required=True)
     refuse.add_argument("--reason-en", required=True)
-    publish = commands.add_parser("publish-consultation", help="publish a consultation (a JSON file); every kiosk "
-                                  "pulls it")
+    publish = commands.add_parser(
+        "publish-consultation", help="publish a consultation (a JSON file); every kiosk pulls it"
+    )
     publish.add_argument("file", type=Path)
-    commands.add_parser("results", help="a consultation's counts and participation, once counting has ended"
-                        ).add_argument("consultation_id", type=_identifier)
+    commands.add_parser(
+        "results", help="a consultation's counts and participation, once counting has ended"
+    ).add_argument("consultation_id", type=_identifier)
     ideas = commands.add_parser("ideas", help="list the ideas received, with their receipt code and answer")
     ideas.add_argument("--site", type=_identifier)
     ideas.add_argument("--unanswered", action="store_true")
-    answer = commands.add_parser("answer-idea", help="answer an idea (by id or receipt code); the author sees it "
-                                 "at the kiosk")
+    answer = commands.add_parser(
+        "answer-idea", help="answer an idea (by id or receipt code); the author sees it at the kiosk"
+    )
     answer.add_argument("idea")
     answer.add_argument("--text", required=True)
     answer.add_argument("--by", required=True, help="who answers, as the person will read it")
-    commands.add_parser("appreciations", help="list the appreciations received (comments to moderate with "
-                        "--pending)").add_argument("--pending", action="store_true")
-    moderate = commands.add_parser("moderate", help="publish a comment, or refuse it with a reason its author "
-                                   "reads at the kiosk")
+    commands.add_parser(
+        "appreciations", help="list the appreciations received (comments to moderate with --pending)"
+    ).add_argument("--pending", action="store_true")
+    moderate = commands.add_parser(
+        "moderate", help="publish a comment, or refuse it with a reason its author reads at the kiosk"
+    )
     moderate.add_argument("appreciation_id")
     moderate.add_argument("decision", choices=("publish", "refuse"))
     moderate.add_argument("--reason-fr")
@@ -152,10 +170,16 @@ def build_parser() -> argparse.ArgumentParser:
     results.add_argument("--offer", type=_identifier)
     results.add_argument("--csv", type=Path, help="write the CSV to this file (default: standard output)")
     commands.add_parser("check", help="recount every session's seats from the bookings")
-    commands.add_parser("backup", help="write a consistent copy of the database, with a feed epoch of its own "
-                        "(restoring it makes every kiosk pull again from 0)").add_argument("file", type=Path)
-    commands.add_parser("reset-epoch", help="start a new feed epoch (run it after restoring the database file "
-                        "by other means than a copy made by backup): every kiosk pulls again from 0")
+    commands.add_parser(
+        "backup",
+        help="write a consistent copy of the database, with a feed epoch of its own "
+        "(restoring it makes every kiosk pull again from 0)",
+    ).add_argument("file", type=Path)
+    commands.add_parser(
+        "reset-epoch",
+        help="start a new feed epoch (run it after restoring the database file "
+        "by other means than a copy made by backup): every kiosk pulls again from 0",
+    )
     openapi = commands.add_parser("openapi", help="write the OpenAPI document of /v1")
     openapi.add_argument("--out", type=Path, help=f"default: standard output (committed as {OPENAPI_FILE.name})")
     return parser
@@ -239,15 +263,22 @@ def _fleet(db: Database, args: argparse.Namespace) -> int:
     now = _now(args)
     kiosks = fleet(db, now)
     for kiosk in kiosks:
-        heard = "jamais / never" if kiosk.received_at is None else \
-            f"il y a {duration(now - kiosk.received_at, 'fr')} / {duration(now - kiosk.received_at, 'en')} ago"
-        print(f"{kiosk.state.upper():<6} {kiosk.kiosk_id}\t{kiosk.site_id}\t{kiosk.name}\t"
-              f"dernier signal / last heartbeat: {heard}")
+        heard = (
+            "jamais / never"
+            if kiosk.received_at is None
+            else f"il y a {duration(now - kiosk.received_at, 'fr')} / {duration(now - kiosk.received_at, 'en')} ago"
+        )
+        print(
+            f"{kiosk.state.upper():<6} {kiosk.kiosk_id}\t{kiosk.site_id}\t{kiosk.name}\t"
+            f"dernier signal / last heartbeat: {heard}"
+        )
         for reason in kiosk.reasons:
             print(f"       {reason.fr} / {reason.en}")
     counts = count_by_state(kiosks)
-    print(f"{len(kiosks)} borne(s) : {counts['red']} rouge, {counts['amber']} orange, {counts['green']} vert / "
-          f"{len(kiosks)} kiosk(s): {counts['red']} red, {counts['amber']} amber, {counts['green']} green")
+    print(
+        f"{len(kiosks)} borne(s) : {counts['red']} rouge, {counts['amber']} orange, {counts['green']} vert / "
+        f"{len(kiosks)} kiosk(s): {counts['red']} red, {counts['amber']} amber, {counts['green']} green"
+    )
     return 0
 
 
@@ -263,9 +294,11 @@ def _fleet_history(db: Database, kiosk_id: str) -> int:
     for row in rows:
         beat = Heartbeat.model_validate_json(row["heartbeat"])
         error = beat.last_error.code if beat.last_error else "-"
-        print(f"{row['received_at']}\t{row['state']}\t{beat.printer}\t{beat.waiting}\t"
-              f"{_or_dash(beat.oldest_waiting_seconds)}\t{beat.parked}\t{beat.disk_free_bytes // (1024 * 1024)}\t"
-              f"{row['skew_seconds']}\t{_or_dash(beat.last_sync_seconds)}\t{error}")
+        print(
+            f"{row['received_at']}\t{row['state']}\t{beat.printer}\t{beat.waiting}\t"
+            f"{_or_dash(beat.oldest_waiting_seconds)}\t{beat.parked}\t{beat.disk_free_bytes // (1024 * 1024)}\t"
+            f"{row['skew_seconds']}\t{_or_dash(beat.last_sync_seconds)}\t{error}"
+        )
     return 0
 
 
@@ -430,8 +463,10 @@ def _ideas(db: Database, args: argparse.Namespace) -> int:
 
     for row in listing(db.connection(), args.site, args.unanswered):
         answer = f"answered by {row['answered_by']}: {row['answer']}" if row["answer"] else "not answered"
-        print(f"{short_code(row['id'])}\t{row['id']}\t{row['site_id']}\t{row['created_at']}\t{row['theme']}\t"
-              f"{row['text']}\t{answer}")
+        print(
+            f"{short_code(row['id'])}\t{row['id']}\t{row['site_id']}\t{row['created_at']}\t{row['theme']}\t"
+            f"{row['text']}\t{answer}"
+        )
     return 0
 
 
@@ -446,16 +481,19 @@ def _appreciations(db: Database, args: argparse.Namespace) -> int:
     from sync.server.appreciation import listing
 
     for row in listing(db.connection(), args.pending):
-        print(f"{row['id']}\t{row['offer_id']}\t{row['session_id']}\t{row['author']}\t{row['ratings']}\t"
-              f"{row['moderation']}\t{row['comment']}")
+        print(
+            f"{row['id']}\t{row['offer_id']}\t{row['session_id']}\t{row['author']}\t{row['ratings']}\t"
+            f"{row['moderation']}\t{row['comment']}"
+        )
     return 0
 
 
 def _moderate(db: Database, args: argparse.Namespace) -> int:
     from sync.server.admin import moderate_appreciation
 
-    moderate_appreciation(db, args.appreciation_id, args.decision == "publish", args.reason_fr, args.reason_en,
-                          _now(args))
+    moderate_appreciation(
+        db, args.appreciation_id, args.decision == "publish", args.reason_fr, args.reason_en, _now(args)
+    )
     print(f"{args.appreciation_id}: {'published' if args.decision == 'publish' else 'refused'}")
     return 0
 
@@ -513,14 +551,32 @@ def _print_summary(summary: dict[str, object]) -> None:
 
 
 COMMANDS = {
-    None: _serve, "enroll-code": _enroll_code, "revoke": _revoke, "kiosks": _kiosks,
-    "load-catalog": _load_catalog, "load-households": _load_households, "load-demo": _load_demo,
-    "generate": _generate, "set-allocation": _set_allocation, "set-capacity": _set_capacity,
-    "withdraw-offer": _withdraw, "decide-request": _decide, "check": _check,
-    "load-staff": _load_staff, "refuse-concierge": _refuse_concierge, "backup": _backup,
-    "reset-epoch": _reset_epoch, "fleet": _fleet, "admin-credential": _admin_credential,
-    "import-photos": _import_photos, "publish-consultation": _publish_consultation, "results": _results,
-    "ideas": _ideas, "answer-idea": _answer_idea, "appreciations": _appreciations, "moderate": _moderate,
+    None: _serve,
+    "enroll-code": _enroll_code,
+    "revoke": _revoke,
+    "kiosks": _kiosks,
+    "load-catalog": _load_catalog,
+    "load-households": _load_households,
+    "load-demo": _load_demo,
+    "generate": _generate,
+    "set-allocation": _set_allocation,
+    "set-capacity": _set_capacity,
+    "withdraw-offer": _withdraw,
+    "decide-request": _decide,
+    "check": _check,
+    "load-staff": _load_staff,
+    "refuse-concierge": _refuse_concierge,
+    "backup": _backup,
+    "reset-epoch": _reset_epoch,
+    "fleet": _fleet,
+    "admin-credential": _admin_credential,
+    "import-photos": _import_photos,
+    "publish-consultation": _publish_consultation,
+    "results": _results,
+    "ideas": _ideas,
+    "answer-idea": _answer_idea,
+    "appreciations": _appreciations,
+    "moderate": _moderate,
     "appreciation-results": _appreciation_results,
 }
 

@@ -43,23 +43,32 @@ class ConsultationRefused(KioskError):
 
 
 def parse(document: object) -> Consultation:
-    return parse_consultation(DocumentReader(document, "consultation", ConsultationRefused,
-                                             "error.document.refused.consultation"))
+    return parse_consultation(
+        DocumentReader(document, "consultation", ConsultationRefused, "error.document.refused.consultation")
+    )
 
 
 def publish(conn: sqlite3.Connection, consultation: Consultation) -> None:
     """Publish a consultation (or correct one nobody has answered yet); every kiosk pulls it."""
-    if conn.execute("SELECT 1 FROM vote_participations WHERE consultation_id = ? LIMIT 1",
-                    (consultation.consultation_id,)).fetchone():
+    if conn.execute(
+        "SELECT 1 FROM vote_participations WHERE consultation_id = ? LIMIT 1", (consultation.consultation_id,)
+    ).fetchone():
         raise ConsultationRefused("error.central.consultation.already_voted_on")
     conn.execute("DELETE FROM vote_tallies WHERE consultation_id = ?", (consultation.consultation_id,))
-    conn.executemany("INSERT INTO vote_tallies (consultation_id, code) VALUES (?, ?)",
-                     [(consultation.consultation_id, c.code) for c in consultation.choices])
-    conn.execute("INSERT INTO consultations (id, data, counting_ends, results_published) VALUES (?, ?, ?, 0) "
-                 "ON CONFLICT (id) DO UPDATE SET data = excluded.data, counting_ends = excluded.counting_ends, "
-                 "results_published = 0",
-                 (consultation.consultation_id, compact_json(consultation_document(consultation)),
-                  fmt(consultation.counting_ends)))
+    conn.executemany(
+        "INSERT INTO vote_tallies (consultation_id, code) VALUES (?, ?)",
+        [(consultation.consultation_id, c.code) for c in consultation.choices],
+    )
+    conn.execute(
+        "INSERT INTO consultations (id, data, counting_ends, results_published) VALUES (?, ?, ?, 0) "
+        "ON CONFLICT (id) DO UPDATE SET data = excluded.data, counting_ends = excluded.counting_ends, "
+        "results_published = 0",
+        (
+            consultation.consultation_id,
+            compact_json(consultation_document(consultation)),
+            fmt(consultation.counting_ends),
+        ),
+    )
     bump(conn, "consultation", consultation.consultation_id, GLOBAL)
 
 
@@ -70,8 +79,13 @@ def load(conn: sqlite3.Connection, consultation_id: str) -> Consultation | None:
 
 def _household(conn: sqlite3.Connection, household_id: str) -> Household | None:
     row = conn.execute("SELECT data FROM households WHERE id = ?", (household_id,)).fetchone()
-    return parse_household(DocumentReader(json.loads(row[0]), "household", ConsultationRefused,
-                                          "error.document.refused.household")) if row else None
+    return (
+        parse_household(
+            DocumentReader(json.loads(row[0]), "household", ConsultationRefused, "error.document.refused.household")
+        )
+        if row
+        else None
+    )
 
 
 def _refused(ballot_id: str, reason: Reason) -> dict[str, object]:
@@ -99,14 +113,19 @@ def cast(conn: sqlite3.Connection, payload: VoteCastPayload, when: datetime, now
         return _refused(payload.ballot_id, reasons.vote_too_late())
     if not is_eligible(consultation, household, person, when.date()):
         return _refused(payload.ballot_id, reasons.not_eligible())
-    taken = conn.execute("INSERT OR IGNORE INTO vote_participations (consultation_id, person_id) VALUES (?, ?)",
-                         (consultation.consultation_id, person.person_id))
+    taken = conn.execute(
+        "INSERT OR IGNORE INTO vote_participations (consultation_id, person_id) VALUES (?, ?)",
+        (consultation.consultation_id, person.person_id),
+    )
     if taken.rowcount == 0:
         return _refused(payload.ballot_id, reasons.already_voted())
-    conn.executemany("UPDATE vote_tallies SET votes = votes + ?, points = points + ? "
-                     "WHERE consultation_id = ? AND code = ?",
-                     [(votes, points, consultation.consultation_id, code)
-                      for code, (votes, points) in tally(consultation, choice).items()])
+    conn.executemany(
+        "UPDATE vote_tallies SET votes = votes + ?, points = points + ? WHERE consultation_id = ? AND code = ?",
+        [
+            (votes, points, consultation.consultation_id, code)
+            for code, (votes, points) in tally(consultation, choice).items()
+        ],
+    )
     return {"outcome": "applied", "ballot": {"ballot_id": payload.ballot_id, "state": "counted", "reason": None}}
 
 
@@ -122,18 +141,28 @@ def electorate(conn: sqlite3.Connection, consultation: Consultation) -> int:
 
 
 def results(conn: sqlite3.Connection, consultation: Consultation) -> dict[str, object]:
-    rows = conn.execute("SELECT code, votes, points FROM vote_tallies WHERE consultation_id = ?",
-                        (consultation.consultation_id,)).fetchall()
-    participants = conn.execute("SELECT count(*) FROM vote_participations WHERE consultation_id = ?",
-                                (consultation.consultation_id,)).fetchone()[0]
-    return {"participants": participants, "electorate": electorate(conn, consultation),
-            "votes": {r["code"]: r["votes"] for r in rows}, "points": {r["code"]: r["points"] for r in rows}}
+    rows = conn.execute(
+        "SELECT code, votes, points FROM vote_tallies WHERE consultation_id = ?", (consultation.consultation_id,)
+    ).fetchall()
+    participants = conn.execute(
+        "SELECT count(*) FROM vote_participations WHERE consultation_id = ?", (consultation.consultation_id,)
+    ).fetchone()[0]
+    return {
+        "participants": participants,
+        "electorate": electorate(conn, consultation),
+        "votes": {r["code"]: r["votes"] for r in rows},
+        "points": {r["code"]: r["points"] for r in rows},
+    }
 
 
 def publish_due_results(conn: sqlite3.Connection, now: datetime) -> int:
     """Once counting has ended, the results are published: every kiosk pulls them."""
-    due = [r[0] for r in conn.execute("SELECT id FROM consultations WHERE results_published = 0 AND "
-                                      "counting_ends <= ?", (fmt(now),))]
+    due = [
+        r[0]
+        for r in conn.execute(
+            "SELECT id FROM consultations WHERE results_published = 0 AND counting_ends <= ?", (fmt(now),)
+        )
+    ]
     for consultation_id in due:
         conn.execute("UPDATE consultations SET results_published = 1 WHERE id = ?", (consultation_id,))
         bump(conn, "consultation", consultation_id, GLOBAL)

@@ -40,6 +40,7 @@ class Out(BaseModel):
 
 # --- errors and reasons ------------------------------------------------------
 
+
 class Reason(Out):
     """Something a person reads: a stable code and the same text in French and English."""
 
@@ -53,6 +54,7 @@ class ErrorResponse(Out):
 
 
 # --- health, enrolment, identity -----------------------------------------------
+
 
 class Health(Out):
     status: Literal["ok"]
@@ -94,7 +96,8 @@ class VoucherKeys(Out):
 class VoucherStanding(Out):
     reference: str = Field(description="the booking's id, as the voucher's payload carries it")
     state: Literal["confirmed", "waitlisted", "requested", "refused", "cancelled"] = Field(
-        description="the booking's state at the centre now")
+        description="the booking's state at the centre now"
+    )
 
 
 class Me(Out):
@@ -107,8 +110,9 @@ class Me(Out):
 
 MAX_HEARTBEAT_BYTES = 2048  # a heartbeat is about 300 bytes: anything much larger is not one
 MAX_AGE_SECONDS = 10 * 366 * 24 * 3600
-PrinterCondition = Literal["ready", "paper_out", "jammed", "open", "offline", "fault", "stopped", "missing",
-                           "not_configured", "unknown"]
+PrinterCondition = Literal[
+    "ready", "paper_out", "jammed", "open", "offline", "fault", "stopped", "missing", "not_configured", "unknown"
+]
 
 
 class LastError(Strict):
@@ -123,13 +127,15 @@ class Heartbeat(Strict):
     version: str = Field(pattern=r"^[A-Za-z0-9.+_-]{1,40}$", description="the kiosk's software version")
     schema_version: int = Field(ge=0, le=10_000, description="the kiosk database's schema")
     waiting: int = Field(ge=0, le=10_000_000, description="operations waiting to be sent")
-    oldest_waiting_seconds: int | None = Field(ge=0, le=MAX_AGE_SECONDS,
-                                               description="age of the oldest waiting operation; null when none")
+    oldest_waiting_seconds: int | None = Field(
+        ge=0, le=MAX_AGE_SECONDS, description="age of the oldest waiting operation; null when none"
+    )
     parked: int = Field(ge=0, le=10_000_000, description="operations the centre refused, waiting for a correspondent")
-    last_sync_seconds: int | None = Field(ge=0, le=MAX_AGE_SECONDS,
-                                          description="seconds since the last successful sync; null if never")
+    last_sync_seconds: int | None = Field(
+        ge=0, le=MAX_AGE_SECONDS, description="seconds since the last successful sync; null if never"
+    )
     printer: PrinterCondition = Field(description="the site printer's state, from CUPS")
-    disk_free_bytes: int = Field(ge=0, le=2 ** 62, description="free bytes where the kiosk writes (the least)")
+    disk_free_bytes: int = Field(ge=0, le=2**62, description="free bytes where the kiosk writes (the least)")
     last_error: LastError | None = Field(description="the last failed cycle, or null if none")
 
     @field_validator("sent_at")
@@ -151,15 +157,20 @@ class HeartbeatRecorded(Out):
 
 # --- push --------------------------------------------------------------------------
 
+
 class Operation(Strict):
     op_id: str = Field(pattern=UUID, description="made by the kiosk; applied at most once, forever")
-    kind: str = Field(pattern=r"^[a-z][a-z_.]{0,39}$",
-                      description="booking.create | booking.cancel | concierge.create | concierge.transition | "
-                                  "audit.append | idea.create | vote.cast | appreciation.create")
+    kind: str = Field(
+        pattern=r"^[a-z][a-z_.]{0,39}$",
+        description="booking.create | booking.cancel | concierge.create | concierge.transition | "
+        "audit.append | idea.create | vote.cast | appreciation.create",
+    )
     created_at: str = Field(pattern=MOMENT, description="when the person acted at the kiosk (site local time)")
-    payload: dict[str, Any] = Field(description="BookingCreatePayload, BookingCancelPayload, ConciergeCreatePayload, "
-                                                "IdeaCreatePayload, VoteCastPayload, AppreciationCreatePayload, "
-                                                "ConciergeTransitionPayload or AuditAppendPayload, by kind")
+    payload: dict[str, Any] = Field(
+        description="BookingCreatePayload, BookingCancelPayload, ConciergeCreatePayload, "
+        "IdeaCreatePayload, VoteCastPayload, AppreciationCreatePayload, "
+        "ConciergeTransitionPayload or AuditAppendPayload, by kind"
+    )
 
     @field_validator("created_at")
     @classmethod
@@ -193,8 +204,11 @@ class BookingCancelPayload(Strict):
     booking_id: str = Field(pattern=UUID)
 
 
-AnswerValue = Annotated[str, Field(max_length=200, pattern=PLAIN_TEXT)] | Annotated[int, Field(ge=0, le=100_000)] \
+AnswerValue = (
+    Annotated[str, Field(max_length=200, pattern=PLAIN_TEXT)]
+    | Annotated[int, Field(ge=0, le=100_000)]
     | Annotated[list[Annotated[str, Field(max_length=40, pattern=PLAIN_TEXT)]], Field(max_length=30)]
+)
 
 
 class ReasonIn(Strict):
@@ -209,7 +223,8 @@ class ConciergeCreatePayload(Strict):
     household_id: str = Field(pattern=ID)
     person_id: str = Field(pattern=ID, description="the card holder who asked")
     answers: dict[Annotated[str, Field(pattern=r"^[a-z_]{1,40}$")], AnswerValue] = Field(
-        max_length=20, description="the service's form, cleaned by the kiosk (kiosk/domain/concierge.py)")
+        max_length=20, description="the service's form, cleaned by the kiosk (kiosk/domain/concierge.py)"
+    )
     quantity: int = Field(ge=1, le=1000)
     estimate_cents: int | None = Field(ge=0, le=100_000_000, description="null: on quotation (sur devis)")
     collect_on: str | None = Field(pattern=DAY, description="the day chosen to collect, or of the appointment")
@@ -219,8 +234,9 @@ class ConciergeCreatePayload(Strict):
 
 class ConciergeTransitionPayload(Strict):
     request_id: str = Field(pattern=UUID)
-    from_state: RequestStateName = Field(description="the state the kiosk saw (informative: the centre judges "
-                                                     "the move from its own state)")
+    from_state: RequestStateName = Field(
+        description="the state the kiosk saw (informative: the centre judges the move from its own state)"
+    )
     to_state: RequestStateName
     actor: Literal["beneficiary", "correspondent"]
     staff_id: str | None = Field(pattern=ID)
@@ -274,8 +290,11 @@ class VoteCastPayload(Strict):
     household_id: str = Field(pattern=ID)
     person_id: str = Field(pattern=ID, description="who took part: kept apart from the choice, never with it")
     choice: list[Annotated[str, Field(pattern=SERVICE_ID)]] = Field(
-        min_length=1, max_length=10, description="one code, or every code in order for a ranking; counted, "
-                                                 "then forgotten (the operation is stored without it)")
+        min_length=1,
+        max_length=10,
+        description="one code, or every code in order for a ranking; counted, "
+        "then forgotten (the operation is stored without it)",
+    )
 
 
 class AppreciationCreatePayload(Strict):
@@ -283,7 +302,8 @@ class AppreciationCreatePayload(Strict):
     booking_id: str = Field(pattern=UUID, description="one appreciation per booking")
     person_id: str = Field(pattern=ID, description="a participant of the booking")
     ratings: dict[Annotated[str, Field(pattern=SERVICE_ID)], Annotated[int, Field(ge=1, le=5)]] = Field(
-        min_length=1, max_length=10, description="every question of kiosk/domain/appreciation.py, 1 to 5")
+        min_length=1, max_length=10, description="every question of kiosk/domain/appreciation.py, 1 to 5"
+    )
     comment: str = Field(max_length=300, pattern=PLAIN_TEXT, description="empty, or moderated before publication")
 
     @field_validator("ratings")
@@ -323,7 +343,8 @@ class BallotResult(Out):
 class AppreciationResult(Out):
     appreciation_id: str
     state: Literal["none", "pending", "published", "refused"] = Field(
-        description="the comment's moderation (none: no comment)")
+        description="the comment's moderation (none: no comment)"
+    )
     reason: Reason | None
 
 
@@ -338,7 +359,8 @@ class OperationResult(Out):
     outcome: Literal["applied", "rejected"]
     booking: BookingResult | None = Field(None, description="when a booking operation was applied")
     concierge_request: ConciergeRequestResult | None = Field(
-        None, description="when a concierge operation was applied: the request as the centre now has it")
+        None, description="when a concierge operation was applied: the request as the centre now has it"
+    )
     audit: AuditAck | None = Field(None, description="when audit entries were applied")
     idea: IdeaResult | None = Field(None, description="when an idea was received")
     ballot: BallotResult | None = Field(None, description="when a ballot was judged (never its choice)")
@@ -351,6 +373,7 @@ class OperationsResponse(Out):
 
 
 # --- pull (documentation of what `changes` renders) -------------------------------
+
 
 class CategoryData(Out):
     id: str
@@ -384,13 +407,15 @@ class SessionData(Out):
     end: str = Field(pattern=CATALOG_MOMENT)
     place: str
     capacity: int
-    taken: int = Field(description="capacity - taken is what the asking site can still get: "
-                                   "its allocation left plus the central pool")
+    taken: int = Field(
+        description="capacity - taken is what the asking site can still get: its allocation left plus the central pool"
+    )
     site_allocation: int = Field(description="seats set aside for the asking site (it may confirm them offline)")
     site_taken: int = Field(description="of which already used")
     site_allocation_until: str | None = Field(
         description="cut-off (YYYY-MM-DDTHH:MM) after which unused seats go back to the centre; "
-                    "the kiosk confirms nothing offline from then on")
+        "the kiosk confirms nothing offline from then on"
+    )
 
 
 class PhotoData(Out):
@@ -485,8 +510,9 @@ class CorrespondentData(Strict):
     badge_number: str | None = Field(pattern=CARD_NUMBER, description="13 digits, like a card")
     pin_hash: str | None = Field(pattern=PIN_HASH, max_length=300)
     login: str | None = Field(pattern=r"^[a-z0-9][a-z0-9._-]{2,39}$")
-    password_hash: str | None = Field(pattern=PIN_HASH, max_length=300,
-                                      description="scrypt; the password meets the CNIL rule for a password alone")
+    password_hash: str | None = Field(
+        pattern=PIN_HASH, max_length=300, description="scrypt; the password meets the CNIL rule for a password alone"
+    )
     active: bool = True
 
     @model_validator(mode="after")
@@ -545,8 +571,11 @@ class ConsultationData(Strict):
     scope_name: str = Field(min_length=1, max_length=80, pattern=PLAIN_TEXT)
     opens_at: str = Field(pattern=CATALOG_MOMENT)
     closes_at: str = Field(pattern=CATALOG_MOMENT)
-    grace_hours: int = Field(ge=0, le=336, description="ballots cast before closing still count if they arrive "
-                                                       "within this many hours after it")
+    grace_hours: int = Field(
+        ge=0,
+        le=336,
+        description="ballots cast before closing still count if they arrive within this many hours after it",
+    )
     results: ResultsData | None = Field(None, description="published once the grace period is over")
 
 
@@ -571,12 +600,34 @@ class OfferAppreciationData(Out):
 
 class Change(Out):
     seq: int
-    kind: Literal["category", "concierge_service", "offer", "household", "booking", "concierge_request",
-                  "correspondent", "consultation", "idea", "appreciation", "offer_appreciation"]
+    kind: Literal[
+        "category",
+        "concierge_service",
+        "offer",
+        "household",
+        "booking",
+        "concierge_request",
+        "correspondent",
+        "consultation",
+        "idea",
+        "appreciation",
+        "offer_appreciation",
+    ]
     id: str
-    data: OfferData | HouseholdData | BookingData | CategoryData | ConciergeServiceData | ConciergeRequestData \
-        | CorrespondentData | ConsultationData | IdeaData | ModerationData | OfferAppreciationData | None = Field(
-        description="the entity at its latest state; null is a tombstone (withdrawn, or gone from this site)")
+    data: (
+        OfferData
+        | HouseholdData
+        | BookingData
+        | CategoryData
+        | ConciergeServiceData
+        | ConciergeRequestData
+        | CorrespondentData
+        | ConsultationData
+        | IdeaData
+        | ModerationData
+        | OfferAppreciationData
+        | None
+    ) = Field(description="the entity at its latest state; null is a tombstone (withdrawn, or gone from this site)")
 
 
 class ChangesPage(Out):

@@ -54,33 +54,37 @@ def _cancel(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, wh
     return bookings.cancel_booking(conn, payload.booking_id, when, now)
 
 
-def _concierge_create(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime,
-                      now: datetime) -> dict:
+def _concierge_create(
+    conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime
+) -> dict:
     return concierge.create_request(conn, kiosk.id, kiosk.site_id, payload, created_at, now)
 
 
-def _concierge_transition(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime,
-                          now: datetime) -> dict:
+def _concierge_transition(
+    conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime
+) -> dict:
     return concierge.transition(conn, kiosk.id, kiosk.site_id, payload, created_at, now)
 
 
-def _audit_append(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime,
-                  now: datetime) -> dict:
+def _audit_append(
+    conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime
+) -> dict:
     return audit.append(conn, kiosk.id, kiosk.site_id, payload, created_at, now)
 
 
-def _idea_create(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime,
-                 now: datetime) -> dict:
+def _idea_create(
+    conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime
+) -> dict:
     return ideas.create_idea(conn, kiosk.id, kiosk.site_id, payload, created_at, now)
 
 
-def _vote_cast(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime,
-               now: datetime) -> dict:
+def _vote_cast(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime) -> dict:
     return consultations.cast(conn, payload, when, now)
 
 
-def _appreciation_create(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime,
-                         now: datetime) -> dict:
+def _appreciation_create(
+    conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime
+) -> dict:
     return appreciation.create(conn, kiosk.site_id, payload, when)
 
 
@@ -117,9 +121,11 @@ def apply_operation(conn: sqlite3.Connection, kiosk: Kiosk, op: Operation, now: 
             return json.loads(row[3])
         return bookings.rejected(reasons.op_id_reused())
     result = _apply(conn, kiosk, op, now)
-    conn.execute("INSERT INTO operations (op_id, kiosk_id, kind, payload, created_at, applied_at, result) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                 (key, kiosk.id, op.kind, payload_text, op.created_at, fmt(now), compact_json(result)))
+    conn.execute(
+        "INSERT INTO operations (op_id, kiosk_id, kind, payload, created_at, applied_at, result) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (key, kiosk.id, op.kind, payload_text, op.created_at, fmt(now), compact_json(result)),
+    )
     return result
 
 

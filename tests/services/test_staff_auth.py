@@ -36,7 +36,10 @@ def test_a_badge_and_its_pin_or_a_login_and_its_password(desk):
     assert session.method is SignInMethod.PASSWORD
     assert actions(desk) == ["staff.sign_in", "staff.sign_out", "staff.sign_in"]
     assert [e.details for e in desk.audit.entries()] == [
-        {"method": "badge_pin"}, {"cause": "user"}, {"method": "password"}]
+        {"method": "badge_pin"},
+        {"cause": "user"},
+        {"method": "password"},
+    ]
     assert desk.staff.recognises_badge(MARC_BADGE) and not desk.staff.recognises_badge(CLAIRE_CARD)
     assert not desk.staff.recognises_badge("garbage")
 
@@ -47,13 +50,16 @@ def test_secrets_are_kept_only_as_hashes(desk):
     assert LINA_PIN not in text and LINA_PASSWORD not in text and "scrypt$" in text
 
 
-@pytest.mark.parametrize("badge, pin, words", [
-    ("1234", LINA_PIN, "pas lisible"),
-    (CLAIRE_CARD, "1234", "pas connu de cette borne"),  # a beneficiary card is not a badge
-    (LINA_BADGE, "0000", "Code faux. Il vous reste 4 essais"),
-    (LINA_BADGE, "", "Code faux"),
-    (LINA_BADGE, "2468' OR '1'='1", "Code faux"),
-])
+@pytest.mark.parametrize(
+    "badge, pin, words",
+    [
+        ("1234", LINA_PIN, "pas lisible"),
+        (CLAIRE_CARD, "1234", "pas connu de cette borne"),  # a beneficiary card is not a badge
+        (LINA_BADGE, "0000", "Code faux. Il vous reste 4 essais"),
+        (LINA_BADGE, "", "Code faux"),
+        (LINA_BADGE, "2468' OR '1'='1", "Code faux"),
+    ],
+)
 def test_a_wrong_badge_or_pin_says_why(desk, badge, pin, words):
     with pytest.raises(StaffSignInError) as caught:
         desk.staff.sign_in_with_badge(badge, pin)
@@ -70,8 +76,10 @@ def test_five_wrong_tries_lock_the_account_at_this_kiosk_for_fifteen_minutes(des
         desk.staff.sign_in_with_password(LINA_LOGIN, "Wrong-Password-2026!")  # both ways count for the account
     assert "bloqué 15 minutes" in caught.value.fr
     assert actions(desk) == ["staff.locked"] and desk.audit.entries()[0].details == {"method": "password"}
-    for attempt in (lambda: desk.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN),
-                    lambda: desk.staff.sign_in_with_password(LINA_LOGIN, LINA_PASSWORD)):
+    for attempt in (
+        lambda: desk.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN),
+        lambda: desk.staff.sign_in_with_password(LINA_LOGIN, LINA_PASSWORD),
+    ):
         with pytest.raises(StaffSignInError) as caught:
             attempt()  # even the right secret
         assert "Réessayez dans 15 minutes" in caught.value.fr
@@ -143,8 +151,10 @@ def test_a_new_sign_in_replaces_the_previous_session(desk, lina):
         desk.concierge.queue(lina)
     assert desk.concierge.queue(marc) is not None
     assert [(e.staff_id, e.action, e.details) for e in desk.audit.entries()] == [
-        ("S1", "staff.sign_in", {"method": "badge_pin"}), ("S1", "staff.sign_out", {"cause": "replaced"}),
-        ("S2", "staff.sign_in", {"method": "badge_pin"})]
+        ("S1", "staff.sign_in", {"method": "badge_pin"}),
+        ("S1", "staff.sign_out", {"cause": "replaced"}),
+        ("S2", "staff.sign_in", {"method": "badge_pin"}),
+    ]
 
 
 def test_an_account_removed_by_the_centre_ends_its_session(desk, lina):

@@ -45,8 +45,9 @@ def test_an_appreciation_is_given_moderated_and_its_outcome_seen_at_the_kiosk(ce
     assert given.comment == "Très bonne ambiance. À refaire ! Les comédiens étaient drôles"
     with pytest.raises(AppreciationError, match="already given"):
         services.appreciations.give(hers.booking_id, claire, RATINGS, [], "")  # once per booking
-    services.appreciations.give(his.booking_id, karim, {"overall": 3, "organisation": 2, "place": 5, "value": 2},
-                                [], "Salle un peu froide")
+    services.appreciations.give(
+        his.booking_id, karim, {"overall": 3, "organisation": 2, "place": 5, "value": 2}, [], "Salle un peu froide"
+    )
 
     centre.now = NOW + timedelta(days=6)
     centre.restart()
@@ -54,8 +55,15 @@ def test_an_appreciation_is_given_moderated_and_its_outcome_seen_at_the_kiosk(ce
     assert report.parked == 0
     rows = {r["person_id"]: r for r in centre.query("SELECT * FROM appreciations")}
     assert rows["P1"]["moderation"] == "pending" and rows["P1"]["author"] == "Claire M."
-    code, _, err = centre.cli("moderate", rows["P1"]["id"], "refuse", "--reason-fr", "Le commentaire cite une "
-                              "personne.", "--reason-en", "The comment names a person.")
+    code, _, err = centre.cli(
+        "moderate",
+        rows["P1"]["id"],
+        "refuse",
+        "--reason-fr",
+        "Le commentaire cite une personne.",
+        "--reason-en",
+        "The comment names a person.",
+    )
     assert code == 0, err
     code, _, err = centre.cli("moderate", rows["P4"]["id"], "publish")
     assert code == 0, err
@@ -85,9 +93,18 @@ def test_the_centre_refuses_an_appreciation_of_someone_who_did_not_take_part(cen
     clock.now = NOW + timedelta(days=6)
     assert kiosk.services.appreciations.to_appreciate(claire) == []
     enrolled = centre.enroll(name="hostile")
-    answer = enrolled.push_one({"op_id": "0b5a3c1e-7f43-4a7e-9a11-2c1f0f4c0a01", "kind": "appreciation.create",
-                                "created_at": (NOW + timedelta(days=6)).strftime("%Y-%m-%dT%H:%M:%S"),
-                                "payload": {"appreciation_id": "7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f",
-                                            "booking_id": booking.booking_id, "person_id": "P1",
-                                            "ratings": RATINGS, "comment": ""}})
+    answer = enrolled.push_one(
+        {
+            "op_id": "0b5a3c1e-7f43-4a7e-9a11-2c1f0f4c0a01",
+            "kind": "appreciation.create",
+            "created_at": (NOW + timedelta(days=6)).strftime("%Y-%m-%dT%H:%M:%S"),
+            "payload": {
+                "appreciation_id": "7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f",
+                "booking_id": booking.booking_id,
+                "person_id": "P1",
+                "ratings": RATINGS,
+                "comment": "",
+            },
+        }
+    )
     assert answer["outcome"] == "rejected" and answer["reason"]["code"] == "appreciation_not_allowed"

@@ -15,12 +15,18 @@ from tests.factories import CLAIRE_CARD, KARIM_CARD, NOW, staff_document
 
 def consultation_document(closes_in_hours: int = 2, grace_hours: int = 24) -> dict:
     return {
-        "consultation_id": "C-MOBILITE", "question_fr": "Quelle navette pour venir au site ?",
-        "question_en": "Which shuttle to come to the site?", "kind": "choice",
-        "choices": [{"code": "tramway", "fr": "Le tramway", "en": "The tram"},
-                    {"code": "velos", "fr": "Des vélos", "en": "Bicycles"},
-                    {"code": "autocar", "fr": "Un autocar", "en": "A coach"}],
-        "electorate": "ouvrants_droit", "scope_level": "cmcas", "scope_name": "CMCAS Lyon",
+        "consultation_id": "C-MOBILITE",
+        "question_fr": "Quelle navette pour venir au site ?",
+        "question_en": "Which shuttle to come to the site?",
+        "kind": "choice",
+        "choices": [
+            {"code": "tramway", "fr": "Le tramway", "en": "The tram"},
+            {"code": "velos", "fr": "Des vélos", "en": "Bicycles"},
+            {"code": "autocar", "fr": "Un autocar", "en": "A coach"},
+        ],
+        "electorate": "ouvrants_droit",
+        "scope_level": "cmcas",
+        "scope_name": "CMCAS Lyon",
         "opens_at": (NOW - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
         "closes_at": (NOW + timedelta(hours=closes_in_hours)).strftime("%Y-%m-%dT%H:%M"),
         "grace_hours": grace_hours,
@@ -41,8 +47,7 @@ def move_centre_clock(centre, when) -> None:
     centre.restart()
 
 
-def test_one_person_one_vote_across_kiosks_counted_after_closing_and_secret(centre, make_kiosk, clock,
-                                                                              consultation):
+def test_one_person_one_vote_across_kiosks_counted_after_closing_and_secret(centre, make_kiosk, clock, consultation):
     desk, lobby = make_kiosk("desk"), make_kiosk("lobby")
     desk.sync()
     lobby.sync()
@@ -67,8 +72,7 @@ def test_one_person_one_vote_across_kiosks_counted_after_closing_and_secret(cent
     assert lobby.services.consultations.take_news(claire_at_lobby) == []  # told once
     # Counts stay secret until counting has ended.
     assert lobby.services.consultations.with_results() == []
-    code, out, _ = centre.cli("--now", (NOW + timedelta(hours=5)).strftime("%Y-%m-%dT%H:%M"), "results",
-                              consultation)
+    code, out, _ = centre.cli("--now", (NOW + timedelta(hours=5)).strftime("%Y-%m-%dT%H:%M"), "results", consultation)
     assert code == 0 and "participants_so_far: 2" in out and "tramway" not in out
 
     move_centre_clock(centre, NOW + timedelta(hours=27))
@@ -120,11 +124,13 @@ def test_an_idea_is_answered_at_the_centre_and_found_by_its_code_or_on_identific
     desk.sync()
     code, out, err = centre.cli("ideas", "--unanswered")
     assert code == 0 and signed.code in out and anonymous.code in out
-    code, _, err = centre.cli("answer-idea", anonymous.code, "--text", "Deux bancs seront posés en mars.",
-                              "--by", "SLVie Lyon Part-Dieu")
+    code, _, err = centre.cli(
+        "answer-idea", anonymous.code, "--text", "Deux bancs seront posés en mars.", "--by", "SLVie Lyon Part-Dieu"
+    )
     assert code == 0, err
-    centre.cli("answer-idea", signed.idea_id, "--text", "Nous étudions un casier avec le prestataire.",
-               "--by", "CMCAS Lyon")
+    centre.cli(
+        "answer-idea", signed.idea_id, "--text", "Nous étudions un casier avec le prestataire.", "--by", "CMCAS Lyon"
+    )
     lobby.sync()  # the other kiosk of the site finds the answer with the code alone
     found = lobby.services.ideas.find(anonymous.code.lower().replace("-", " "))
     assert found.answer == "Deux bancs seront posés en mars." and found.answered_by == "SLVie Lyon Part-Dieu"

@@ -44,13 +44,17 @@ def restore(centre, folder):
     centre.start()
 
 
-@pytest.mark.parametrize("how, changes_after", [
-    ("backup command", 4),  # its copy carries a new epoch: the numbering passing the kiosk's cursor is seen
-    ("file copy, reset-epoch", 4),  # a copy made otherwise, and the administrator resets the epoch
-    ("file copy", 2),  # nothing tells the epoch, but the kiosk's cursor is ahead: 409 cursor_ahead
-])
-def test_a_restored_centre_resyncs_every_kiosk_without_losing_its_outbox(make_kiosk, centre, proxy, tmp_path,
-                                                                         how, changes_after):
+@pytest.mark.parametrize(
+    "how, changes_after",
+    [
+        ("backup command", 4),  # its copy carries a new epoch: the numbering passing the kiosk's cursor is seen
+        ("file copy, reset-epoch", 4),  # a copy made otherwise, and the administrator resets the epoch
+        ("file copy", 2),  # nothing tells the epoch, but the kiosk's cursor is ahead: 409 cursor_ahead
+    ],
+)
+def test_a_restored_centre_resyncs_every_kiosk_without_losing_its_outbox(
+    make_kiosk, centre, proxy, tmp_path, how, changes_after
+):
     kiosk = make_kiosk()
     kiosk.sync()
     backup = tmp_path / "backup"
@@ -78,7 +82,9 @@ def test_a_restored_centre_resyncs_every_kiosk_without_losing_its_outbox(make_ki
     kiosk.engine.pull(report)
 
     assert report.resynced
-    expected = {s["id"]: s["capacity"] for s in centre.query("SELECT id, capacity FROM sessions") if s["id"] in SESSIONS}
+    expected = {
+        s["id"]: s["capacity"] for s in centre.query("SELECT id, capacity FROM sessions") if s["id"] in SESSIONS
+    }
     assert capacities(kiosk) == expected  # every change arrived, none skipped
     assert counts(kiosk.services.db)["pending"] == 1  # the booking still waits to be sent, unchanged by the pull
     assert kiosk.services.bookings.booking(booking.booking_id).state == BookingState.CONFIRMED

@@ -53,9 +53,17 @@ def test_an_idea_left_without_a_name_gets_a_code_and_its_answer_is_found_with_it
 
     # The SLVie answers at the centre; the next pull brings the answer.
     with transaction(services.db):
-        participation_store.record_pulled_idea(services.db, Idea(
-            **{**idea.__dict__, "answer": "Deux bancs seront posés en mars.", "answered_by": "SLVie Lyon Part-Dieu",
-               "answered_at": datetime(2026, 11, 25, 9, 0)}))
+        participation_store.record_pulled_idea(
+            services.db,
+            Idea(
+                **{
+                    **idea.__dict__,
+                    "answer": "Deux bancs seront posés en mars.",
+                    "answered_by": "SLVie Lyon Part-Dieu",
+                    "answered_at": datetime(2026, 11, 25, 9, 0),
+                }
+            ),
+        )
     window.go_home()
     window.show_screen("participate")
     window.screens["participate"].find_answer.click()
@@ -76,8 +84,11 @@ def test_a_person_votes_with_their_own_pin_and_leaves_with_a_receipt(qtbot, wind
     window.news.hide()
     assert window.current_screen() == "consultations"
     listing = window.screens["consultations"]
-    answer = next(b for b in listing.findChildren(type(window.back_button))
-                  if b.accessibleName().startswith("Répondre : Quelle grande sortie"))
+    answer = next(
+        b
+        for b in listing.findChildren(type(window.back_button))
+        if b.accessibleName().startswith("Répondre : Quelle grande sortie")
+    )
     answer.click()
     vote = window.screens["vote"]
     assert window.current_screen() == "vote"
@@ -100,8 +111,10 @@ def test_a_person_votes_with_their_own_pin_and_leaves_with_a_receipt(qtbot, wind
 
     window.go_back()  # the consultation is no longer offered to her here
     window.show_screen("consultations")
-    assert not any(b.accessibleName().startswith("Répondre : Quelle grande sortie")
-                   for b in listing.findChildren(type(window.back_button)))
+    assert not any(
+        b.accessibleName().startswith("Répondre : Quelle grande sortie")
+        for b in listing.findChildren(type(window.back_button))
+    )
 
 
 def test_a_ranking_is_ordered_with_the_arrows(qtbot, window, services):
@@ -110,11 +123,15 @@ def test_a_ranking_is_ordered_with_the_arrows(qtbot, window, services):
     window.show_screen("vote", "DEMO-PRIORITES")
     ranking = window.screens["vote"].ballot
     assert ranking.value() == ["enfants", "culture", "solidarite", "sport"]
-    next(b for b in ranking.findChildren(type(window.back_button))
-         if b.accessibleName() == "Monter : Plus de sport").click()
+    next(
+        b for b in ranking.findChildren(type(window.back_button)) if b.accessibleName() == "Monter : Plus de sport"
+    ).click()
     assert ranking.value() == ["enfants", "culture", "sport", "solidarite"]
-    assert not next(b for b in ranking.findChildren(type(window.back_button))
-                    if b.accessibleName() == "Monter : Plus de sorties pour les enfants").isEnabled()
+    assert not next(
+        b
+        for b in ranking.findChildren(type(window.back_button))
+        if b.accessibleName() == "Monter : Plus de sorties pour les enfants"
+    ).isEnabled()
 
 
 def test_a_refused_second_ballot_and_an_answered_idea_are_told_on_identification(qtbot, window, services):
@@ -122,11 +139,24 @@ def test_a_refused_second_ballot_and_an_answered_idea_are_told_on_identification
     receipt = services.consultations.vote("DEMO-SORTIE-ETE", claire, ["annecy"], "1234")
     idea = services.ideas.leave("concierge", "Un casier réfrigéré pour les courses", claire)
     with transaction(services.db):
-        participation_store.settle_ballot(services.db, receipt.ballot_id, BallotState.REFUSED,
-                                          "vous aviez déjà voté à cette consultation.", "you had already voted.")
-        participation_store.record_pulled_idea(services.db, Idea(
-            **{**idea.__dict__, "answer": "Nous étudions la question.", "answered_by": "CMCAS Lyon",
-               "answered_at": NOW}))
+        participation_store.settle_ballot(
+            services.db,
+            receipt.ballot_id,
+            BallotState.REFUSED,
+            "vous aviez déjà voté à cette consultation.",
+            "you had already voted.",
+        )
+        participation_store.record_pulled_idea(
+            services.db,
+            Idea(
+                **{
+                    **idea.__dict__,
+                    "answer": "Nous étudions la question.",
+                    "answered_by": "CMCAS Lyon",
+                    "answered_at": NOW,
+                }
+            ),
+        )
     window.with_identity(("home",))
     identify(qtbot, window, card=CLAIRE_CARD)
     assert window.news.isVisible()
@@ -143,9 +173,20 @@ def test_a_refused_second_ballot_and_an_answered_idea_are_told_on_identification
 def book_the_past_concert(services):
     """Claire's place at last week's concert, as the centre confirmed it (what a pull brings)."""
     with transaction(services.db):
-        booking_store.record_pulled_booking(services.db, {
-            "booking_id": "5f0c2a4e-1b7d-4c3e-9a8f-6d5e4c3b2a10", "session_id": "OLD-S1", "household_id": "H1",
-            "participants": ["P1"], "state": "confirmed", "reason": None, "total_cents": 1100}, "OLD", NOW)
+        booking_store.record_pulled_booking(
+            services.db,
+            {
+                "booking_id": "5f0c2a4e-1b7d-4c3e-9a8f-6d5e4c3b2a10",
+                "session_id": "OLD-S1",
+                "household_id": "H1",
+                "participants": ["P1"],
+                "state": "confirmed",
+                "reason": None,
+                "total_cents": 1100,
+            },
+            "OLD",
+            NOW,
+        )
     return "5f0c2a4e-1b7d-4c3e-9a8f-6d5e4c3b2a10"
 
 
@@ -158,8 +199,11 @@ def test_a_past_activity_is_appreciated_with_faces_and_a_ready_made_phrase(qtbot
     window.show_screen("participate")
     window.screens["participate"].appreciate.click()
     listing = window.screens["appreciate"]
-    next(b for b in listing.findChildren(type(window.back_button))
-         if b.accessibleName() == "Donner mon avis : Concert passé").click()
+    next(
+        b
+        for b in listing.findChildren(type(window.back_button))
+        if b.accessibleName() == "Donner mon avis : Concert passé"
+    ).click()
     form = window.screens["appreciation"]
     assert window.current_screen() == "appreciation" and form.title.text() == "Concert passé"
 
@@ -182,9 +226,15 @@ def test_a_past_activity_is_appreciated_with_faces_and_a_ready_made_phrase(qtbot
 
 def test_the_offer_shows_what_participants_thought(qtbot, window, services):
     with transaction(services.db):
-        participation_store.upsert_offer_appreciation(services.db, OfferAppreciation(
-            "T1", 12, {"overall": 43, "organisation": 40, "place": 35, "value": 38},
-            (PublishedComment("Karim B.", date(2026, 11, 20), "Salle un peu froide"),)))
+        participation_store.upsert_offer_appreciation(
+            services.db,
+            OfferAppreciation(
+                "T1",
+                12,
+                {"overall": 43, "organisation": 40, "place": 35, "value": 38},
+                (PublishedComment("Karim B.", date(2026, 11, 20), "Salle un peu froide"),),
+            ),
+        )
     window.show_screen("detail", "T1")
     shown = [w.text() for w in window.screens["detail"].content.findChildren(type(window.hello))]
     assert "L'avis des participants (12)" in shown and "Dans l'ensemble : 4,3 sur 5" in shown
@@ -194,8 +244,9 @@ def test_the_offer_shows_what_participants_thought(qtbot, window, services):
 def test_a_correspondent_guides_a_vote_but_the_person_types_their_own_pin(qtbot, window, services, clock, monotonic):
     # The correspondents' inactivity limit on the test's clock, as tests/ui/test_assisted_mode.py does.
     services.staff = StaffAuthService(services.db, services.audit, clock, monotonic=monotonic)
-    services.assisted = AssistedService(services.db, services.staff, services.audit, services.concierge,
-                                        services.vouchers, clock)
+    services.assisted = AssistedService(
+        services.db, services.staff, services.audit, services.concierge, services.vouchers, clock
+    )
     services.consultations = Consultations(services.db, services.identity, services.staff, services.audit, clock)
     sign_in(qtbot, window)
     identify_beside(qtbot, window)  # by card alone, the person present and agreeing

@@ -28,11 +28,24 @@ OPENS = datetime(2026, 11, 20, 8, 0)
 CLOSES = datetime(2026, 11, 30, 18, 0)
 
 
-def consultation(kind: BallotKind = BallotKind.CHOICE, electorate: Electorate = Electorate.OUVRANTS_DROIT,
-                 scope: tuple[ScopeLevel, str] = (ScopeLevel.CMCAS, "CMCAS Lyon")) -> Consultation:
-    return Consultation("C1", "Quelle navette ?", "Which shuttle?", kind,
-                        (Choice("tram", "Tram", "Tram"), Choice("bus", "Bus", "Bus"), Choice("velo", "Vélo", "Bike")),
-                        electorate, scope[0], scope[1], OPENS, CLOSES, grace_hours=48)
+def consultation(
+    kind: BallotKind = BallotKind.CHOICE,
+    electorate: Electorate = Electorate.OUVRANTS_DROIT,
+    scope: tuple[ScopeLevel, str] = (ScopeLevel.CMCAS, "CMCAS Lyon"),
+) -> Consultation:
+    return Consultation(
+        "C1",
+        "Quelle navette ?",
+        "Which shuttle?",
+        kind,
+        (Choice("tram", "Tram", "Tram"), Choice("bus", "Bus", "Bus"), Choice("velo", "Vélo", "Bike")),
+        electorate,
+        scope[0],
+        scope[1],
+        OPENS,
+        CLOSES,
+        grace_hours=48,
+    )
 
 
 def person(role: Role, born: date) -> Person:
@@ -44,8 +57,11 @@ def household(*members: Person, cmcas: str = "CMCAS Lyon", slvie: str = "SLVie L
 
 
 def test_who_may_take_part():
-    agent, spouse, teen = (person(Role.OUVRANT_DROIT, date(1978, 4, 2)), person(Role.CONJOINT, date(1980, 1, 1)),
-                           person(Role.ENFANT, date(2010, 11, 25)))
+    agent, spouse, teen = (
+        person(Role.OUVRANT_DROIT, date(1978, 4, 2)),
+        person(Role.CONJOINT, date(1980, 1, 1)),
+        person(Role.ENFANT, date(2010, 11, 25)),
+    )
     home = household(agent, spouse, teen)
     day = date(2026, 11, 24)
     assert [is_eligible(consultation(), home, p, day) for p in (agent, spouse, teen)] == [True, False, False]
@@ -83,10 +99,18 @@ def test_ballots_are_checked_and_a_ranking_counted_by_points():
 
 
 def test_an_idea_needs_a_theme_and_a_few_plain_words():
-    assert clean_idea("site_life", "  Des   bancs\\tà l'ombre  ".replace("\\t", "\t")) == ("site_life",
-                                                                                         "Des bancs à l'ombre")
-    for theme, text in (("", "Des bancs à l'ombre"), ("weather", "Des bancs à l'ombre"), ("other", "Court"),
-                        ("other", "<script>alert(1)</script>"), ("other", "x" * 501), ("other", None)):
+    assert clean_idea("site_life", "  Des   bancs\\tà l'ombre  ".replace("\\t", "\t")) == (
+        "site_life",
+        "Des bancs à l'ombre",
+    )
+    for theme, text in (
+        ("", "Des bancs à l'ombre"),
+        ("weather", "Des bancs à l'ombre"),
+        ("other", "Court"),
+        ("other", "<script>alert(1)</script>"),
+        ("other", "x" * 501),
+        ("other", None),
+    ):
         with pytest.raises(IdeaError):
             clean_idea(theme, text)
 
@@ -94,8 +118,13 @@ def test_an_idea_needs_a_theme_and_a_few_plain_words():
 def test_an_appreciation_answers_every_question_and_its_comment_is_plain():
     full = {"overall": 5, "organisation": 4, "place": 3, "value": 1}
     assert check_ratings(full) == full
-    for wrong in ({**full, "place": 0}, {**full, "value": 6}, {**full, "overall": True},
-                  {k: v for k, v in full.items() if k != "place"}, {**full, "extra": 3}):
+    for wrong in (
+        {**full, "place": 0},
+        {**full, "value": 6},
+        {**full, "overall": True},
+        {k: v for k, v in full.items() if k != "place"},
+        {**full, "extra": 3},
+    ):
         with pytest.raises(AppreciationError):
             check_ratings(wrong)
     assert clean_comment([0, 2], "Merci !", "fr") == "Très bonne ambiance. À refaire ! Merci !"

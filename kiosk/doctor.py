@@ -22,9 +22,13 @@ from importlib import metadata
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import sqlite_utils
+
 from kiosk.config import KioskConfig, default_config_path, load_config
 from kiosk.errors import KioskError, PrinterError
 from kiosk.logs import log_dir
+from kiosk.signing_key import load_signing_key
+from kiosk.store import audit as audit_store
 from kiosk.store.database import DATABASE_FILE, latest_schema_version
 from kiosk.store.recovery import Recovery, check_database, file_schema_version
 
@@ -118,6 +122,7 @@ def run_checks(
     checks.append(_check_database(database))
     facts = _read_facts(database)
     checks.append(_check_recovery(facts))
+    checks.append(_check_audit_log(database, data_dir))
     checks.append(_check_disk(data_dir))
     checks.append(_check_logs(data_dir))
     checks.append(_check_printer(config, printer_status))
@@ -250,6 +255,33 @@ def _check_recovery(facts: dict) -> Check:
                  f"The damaged database was rebuilt on {recovery.at}, but not all of its unsent operations could "
                  f"be read ({recovery.unreadable}); {recovery.recovered} recovered. Old file kept: {aside}. "
                  "Tell the centre, then run 'slvie-kiosk doctor --acknowledge-recovery'.", details)
+
+
+def _check_audit_log(path: Path, data_dir: Path) -> Check:
+    """The audit entries kept here: chained, and signed by this kiosk's key (read only)."""
+    if not path.exists():
+        return Check("audit_log", SKIPPED, "Pas encore de journal d'audit.", "No audit log yet.")
+    try:
+        key = load_signing_key(data_dir)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+    except (KioskError, sqlite3.Error) as error:
+        fr, en = (error.fr, error.en) if isinstance(error, KioskError) else (str(error), str(error))
+        return Check("audit_log", PROBLEM, f"Journal d'audit non vérifié : {fr}", f"Audit log not checked: {en}")
+    try:
+        db = sqlite_utils.Database(conn)
+        broken = audit_store.verify(db, key.public_key() if key else None)
+        waiting = audit_store.waiting_count(db)
+    except sqlite3.Error as error:
+        return Check("audit_log", PROBLEM, f"Journal d'audit illisible ({error}).", f"Audit log unreadable ({error}).")
+    finally:
+        conn.close()
+    if broken is not None:
+        fr, en = broken.message
+        return Check("audit_log", PROBLEM, f"{fr} Ne l'effacez pas : prévenez le centre.",
+                     f"{en} Do not delete it: tell the centre.", {"seq": broken.seq, "reason": broken.reason})
+    return Check("audit_log", OK, f"Journal d'audit intègre et signé ({waiting} entrée(s) à envoyer).",
+                 f"Audit log intact and signed ({waiting} entr{'y' if waiting == 1 else 'ies'} to send).",
+                 {"waiting": waiting})
 
 
 def _check_disk(data_dir: Path) -> Check:

@@ -13,7 +13,10 @@
   requests (moves made at another kiosk of the site, refusals by the centre) follow
   the same rule.
 - Audit entries go as `audit.append` operations, in chain order; when the centre
-  acknowledges them, they are purged here in the same transaction.
+  acknowledges them, they are purged here in the same transaction. Before one is sent,
+  its copy in the outbox must be the audit table's entry word for word and the chain kept
+  here intact and signed by this kiosk's key: otherwise it is parked, not sent, and the
+  cycle says the audit log was altered.
 - A failed cycle leaves its reason in `sync_last_error` for the correspondents' screen.
 - Nothing received is believed unchecked: a push answer must match its operations
   (sync/answers.py), a page must be one the store can write (sync/page_checks.py).
@@ -45,6 +48,7 @@ from kiosk.domain.document import DocumentReader
 from kiosk.domain.household import parse_household
 from kiosk.domain.staff import parse_correspondent
 from kiosk.errors import KioskError
+from kiosk.signing_key import parse_public_key
 from kiosk.store import audit as audit_store
 from kiosk.store import bookings as booking_store
 from kiosk.store import catalog as catalog_store
@@ -165,6 +169,9 @@ class SyncEngine:
 
     def push(self, report: CycleReport) -> None:
         while batch := outbox.next_batch(self.db, self.push_batch):
+            batch = self._without_altered_audit(batch, report)
+            if not batch:
+                continue
             try:
                 results = self.client.push([_wire(op) for op in batch])
             except RequestRefused as refused:
@@ -178,6 +185,26 @@ class SyncEngine:
                     outbox.record_failed_attempt(self.db, [op["op_id"] for op in batch], type(error).__name__)
                 raise
             self._apply_results(batch, results, report)
+
+    def _without_altered_audit(self, batch: list[dict], report: CycleReport) -> list[dict]:
+        """The batch less its audit operations that are not the audit table's intact, signed entries
+        (those are parked here for IT, never sent)."""
+        key = parse_public_key(self.voucher_key) if self.voucher_key else None
+        kept = []
+        for op in batch:
+            broken = audit_store.outgoing_problem(self.db, op["payload"], key) \
+                if op["kind"] == audit_store.APPEND_OPERATION else None
+            if broken is None:
+                kept.append(op)
+                continue
+            fr, en = broken.message
+            with transaction(self.db):
+                outbox.park(self.db, op["op_id"], {"code": "audit_altered_here", "fr": fr, "en": en})
+            log.error("audit operation %s not sent: %s", op["op_id"], en)
+            report.parked += 1
+            report.problem = (f"{fr} Les entrées concernées ne sont pas envoyées ; prévenez l'informatique.",
+                              f"{en} Those entries are not sent; tell IT.")
+        return kept
 
     def _push_one_by_one(self, batch: list[dict], report: CycleReport) -> None:
         """A batch refused whole: send each alone, so one bad operation is parked, not the rest."""

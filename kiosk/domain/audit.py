@@ -12,6 +12,13 @@ removed or inserted is found by `verify_chain`, which names the first one that d
 fit. The chain is identified by `chain` (a random id made with the database): a kiosk
 whose database is rebuilt starts a new chain rather than breaking the old one.
 
+A hash chain alone proves nothing to someone who can recompute it: each entry's hash is
+also signed with the kiosk's Ed25519 key (the one that signs its vouchers, whose id is the
+entry's `kiosk`), over `SIGNATURE_DOMAIN + hash`. The domain prefix keeps an audit
+signature from ever being taken for a voucher's (a voucher payload starts with "SLV"), so
+one published key serves both. Whoever holds the public key (the centre, which the kiosk
+gave it) can check that the entries are the kiosk's own and untouched since.
+
 The centre receives the entries in chain order, checks the chain per kiosk and
 acknowledges them; the kiosk then purges what the centre holds and keeps the last
 acknowledged (seq, hash) as the anchor the rest of its chain is checked from.
@@ -21,16 +28,23 @@ Plain Python: no Qt, no SQL, no file or network access.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 GENESIS_HASH = "0" * 64
 HASH_PATTERN = re.compile(r"^[0-9a-f]{64}$")
 CHAIN_PATTERN = re.compile(r"^[0-9a-f]{32}$")
+SIGNATURE_PATTERN = re.compile(r"^[A-Za-z0-9+/]{86}==$")  # 64 bytes in base64
+SIGNATURE_DOMAIN = b"slvie-audit/1:"
 MAX_DETAILS = 12
 MAX_DETAIL_CHARS = 200
 
@@ -65,6 +79,7 @@ class AuditEntry:
     details: Mapping[str, object]
     prev_hash: str
     hash: str
+    signature: str | None = None  # base64 Ed25519 over SIGNATURE_DOMAIN + hash; None only before migration 7
 
     def body(self) -> dict:
         """The hashed fields (everything but prev_hash and hash)."""
@@ -73,7 +88,7 @@ class AuditEntry:
                 "subject": self.subject, "target": self.target, "details": dict(self.details)}
 
     def as_dict(self) -> dict:
-        return {**self.body(), "prev_hash": self.prev_hash, "hash": self.hash}
+        return {**self.body(), "prev_hash": self.prev_hash, "hash": self.hash, "signature": self.signature}
 
 
 def canonical_json(value: object) -> str:
@@ -111,12 +126,31 @@ def make_entry(chain: str, seq: int, prev_hash: str, *, entry_id: str, at: str, 
     return AuditEntry(**body, prev_hash=prev_hash, hash=entry_hash(prev_hash, body))
 
 
+def sign_entry(entry: AuditEntry, key: Ed25519PrivateKey) -> AuditEntry:
+    """The entry with its signature (of its hash, which covers everything else)."""
+    signature = key.sign(SIGNATURE_DOMAIN + entry.hash.encode("ascii"))
+    return replace(entry, signature=base64.b64encode(signature).decode("ascii"))
+
+
+def signature_valid(entry_hash_text: str, signature: str | None, key: Ed25519PublicKey) -> bool:
+    """Whether `signature` is the key's signature of an entry whose hash is `entry_hash_text`."""
+    if not isinstance(signature, str) or not SIGNATURE_PATTERN.match(signature):
+        return False
+    try:
+        key.verify(base64.b64decode(signature, validate=True), SIGNATURE_DOMAIN + entry_hash_text.encode("ascii"))
+    except (InvalidSignature, binascii.Error, UnicodeEncodeError):
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class ChainBreak:
     """The first entry that does not fit the chain, and why."""
 
     seq: int
-    reason: str  # "missing" (an entry before it was removed), "link" (prev_hash), "hash" (edited), "chain"
+    # "missing" (an entry before it was removed), "link" (prev_hash), "hash" (edited), "chain",
+    # "signature" (not signed by this kiosk's key: rewritten, hash and all)
+    reason: str
 
     @property
     def message(self) -> tuple[str, str]:
@@ -125,6 +159,7 @@ class ChainBreak:
             "link": ("elle ne suit pas l'entrée précédente", "it does not follow the previous entry"),
             "hash": ("son contenu a été modifié", "its content was changed"),
             "chain": ("elle appartient à une autre chaîne", "it belongs to another chain"),
+            "signature": ("elle n'est pas signée par la clé de cette borne", "it is not signed by this kiosk's key"),
         }
         fr, en = texts[self.reason]
         return (f"Journal d'audit altéré à l'entrée n° {self.seq} : {fr}.",
@@ -132,8 +167,9 @@ class ChainBreak:
 
 
 def verify_chain(entries: Iterable[AuditEntry], chain: str, anchor_seq: int = 0,
-                 anchor_hash: str = GENESIS_HASH) -> ChainBreak | None:
-    """None when `entries` (in seq order) continue the chain from the anchor; else the first break."""
+                 anchor_hash: str = GENESIS_HASH, key: Ed25519PublicKey | None = None) -> ChainBreak | None:
+    """None when `entries` (in seq order) continue the chain from the anchor (each signed by `key`,
+    when given); else the first break."""
     previous_seq, previous_hash = anchor_seq, anchor_hash
     for entry in entries:
         if entry.chain != chain:
@@ -144,6 +180,8 @@ def verify_chain(entries: Iterable[AuditEntry], chain: str, anchor_seq: int = 0,
             return ChainBreak(entry.seq, "link")
         if entry_hash(entry.prev_hash, entry.body()) != entry.hash:
             return ChainBreak(entry.seq, "hash")
+        if key is not None and not signature_valid(entry.hash, entry.signature, key):
+            return ChainBreak(entry.seq, "signature")
         previous_seq, previous_hash = entry.seq, entry.hash
     return None
 
@@ -152,6 +190,7 @@ def entry_from_dict(data: Mapping[str, object]) -> AuditEntry:
     """An entry as sent over the wire (raises ValueError or KeyError on a malformed one)."""
     fields = {name: data[name] for name in ("chain", "seq", "entry_id", "at", "site_id", "kiosk", "staff_id",
                                              "action", "subject", "target", "details", "prev_hash", "hash")}
-    if set(data) - set(fields):
+    if set(data) - set(fields) - {"signature"}:
         raise ValueError("unknown audit entry field")
-    return AuditEntry(**fields)
+    signature = data.get("signature")
+    return AuditEntry(**fields, signature=signature if isinstance(signature, str) else None)

@@ -63,6 +63,7 @@ def open_services(
         seed_demo_staff(db, demo_staff)
         seed_demo_requests(db, config.site.id, clock())
     audit = AuditService(db, config, data_dir, clock)
+    audit.check_at_start()
     staff = StaffAuthService(db, audit, clock)
     vouchers = VoucherService(db, config, data_dir, clock)
     concierge = ConciergeRequests(db, config, data_dir, staff, audit, clock)

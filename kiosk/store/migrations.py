@@ -290,6 +290,24 @@ MIGRATION_6_BOOKING_NEWS = [
     "UPDATE bookings SET told_state = state",
 ]
 
+# Audit entries signed with the kiosk's key (kiosk/domain/audit.py). Entries written before this
+# migration get their signature once, at the next start (kiosk.store.audit.sign_unsigned): the only
+# change ever allowed to an entry is that one, from no signature to one, all else unchanged.
+MIGRATION_7_SIGNED_AUDIT = [
+    "ALTER TABLE audit_log ADD COLUMN signature TEXT",
+    "DROP TRIGGER audit_log_no_update",
+    """
+    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+    WHEN OLD.signature IS NOT NULL OR NEW.signature IS NULL
+        OR NEW.seq IS NOT OLD.seq OR NEW.chain IS NOT OLD.chain OR NEW.entry_id IS NOT OLD.entry_id
+        OR NEW.at IS NOT OLD.at OR NEW.site_id IS NOT OLD.site_id OR NEW.kiosk IS NOT OLD.kiosk
+        OR NEW.staff_id IS NOT OLD.staff_id OR NEW.action IS NOT OLD.action OR NEW.subject IS NOT OLD.subject
+        OR NEW.target IS NOT OLD.target OR NEW.details IS NOT OLD.details OR NEW.prev_hash IS NOT OLD.prev_hash
+        OR NEW.hash IS NOT OLD.hash
+    BEGIN SELECT RAISE(ABORT, 'the audit log cannot be edited'); END
+    """,
+]
+
 MIGRATIONS: list[list[str]] = [
     MIGRATION_1_CATALOG_AND_OUTBOX,
     MIGRATION_2_HOUSEHOLDS_AND_BOOKINGS,
@@ -297,4 +315,5 @@ MIGRATIONS: list[list[str]] = [
     MIGRATION_4_OUTBOX_SUBJECT_INDEXES,
     MIGRATION_5_PRICES_IN_THE_OFFER,
     MIGRATION_6_BOOKING_NEWS,
+    MIGRATION_7_SIGNED_AUDIT,
 ]

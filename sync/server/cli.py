@@ -66,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     code.add_argument("--days", type=int, default=7, help="days the code stays valid")
     commands.add_parser("revoke", help="revoke a kiosk's credential").add_argument("kiosk_id")
     commands.add_parser("kiosks", help="list enrolled kiosks")
+    commands.add_parser("audit-flags", help="list refused audit entries (forged, forked, gaps) and restarted chains")
 
     catalog = commands.add_parser("load-catalog", help="load a slvie-catalog/1 file (upsert)")
     catalog.add_argument("file", type=Path)
@@ -177,6 +178,14 @@ def _kiosks(db, args) -> int:
     for row in list_kiosks(db):
         state = f"revoked {row['revoked_at']}" if row["revoked_at"] else "active"
         print(f"{row['id']}\t{row['site_id']}\t{row['name']}\tenrolled {row['enrolled_at']}\t{state}")
+    return 0
+
+
+def _audit_flags(db, args) -> int:
+    from sync.server.audit import flags
+
+    for row in flags(db.connection()):
+        print(f"{row['flagged_at']}\t{row['kiosk_id']}\t{row['chain']}\tseq {row['seq']}\t{row['code']}")
     return 0
 
 
@@ -325,7 +334,7 @@ def _print_summary(summary: dict) -> None:
 
 
 COMMANDS = {
-    None: _serve, "enroll-code": _enroll_code, "revoke": _revoke, "kiosks": _kiosks,
+    None: _serve, "enroll-code": _enroll_code, "revoke": _revoke, "kiosks": _kiosks, "audit-flags": _audit_flags,
     "load-catalog": _load_catalog, "load-households": _load_households, "load-demo": _load_demo,
     "generate": _generate, "set-allocation": _set_allocation, "set-capacity": _set_capacity,
     "withdraw-offer": _withdraw, "decide-request": _decide, "check": _check,

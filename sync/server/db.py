@@ -20,7 +20,7 @@ from pathlib import Path
 
 from kiosk.errors import KioskError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 FEED_EPOCH = "feed_epoch"
 BUSY_TIMEOUT_MS = 30_000
 
@@ -124,7 +124,14 @@ CREATE TABLE voucher_keys (
 )
 """
 
-MIGRATIONS = [SCHEMA, SCHEMA_2, SCHEMA_3]  # migration N brings the file to user_version N
+# Schema 4: audit entries the centre refused (forged, forked, out of order) and restarted chains.
+SCHEMA_4 = """
+CREATE TABLE audit_flags (
+    kiosk_id TEXT NOT NULL, chain TEXT NOT NULL, seq INTEGER NOT NULL, code TEXT NOT NULL, flagged_at TEXT NOT NULL
+)
+"""
+
+MIGRATIONS = [SCHEMA, SCHEMA_2, SCHEMA_3, SCHEMA_4]  # migration N brings the file to user_version N
 
 
 class CentralDatabaseError(KioskError):

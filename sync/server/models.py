@@ -194,6 +194,9 @@ class AuditEntryData(Strict):
     details: dict[str, Any] = Field(max_length=12)
     prev_hash: str = Field(pattern=HEX64)
     hash: str = Field(pattern=HEX64, description="sha256(prev_hash + ':' + canonical JSON of the other fields)")
+    signature: str = Field(pattern=r"^[A-Za-z0-9+/]{86}==$",
+                           description="base64 Ed25519 signature of 'slvie-audit/1:' + hash, by the kiosk's "
+                                       "published key named in `kiosk`")
 
 
 class AuditAppendPayload(Strict):

@@ -153,3 +153,30 @@ def audit_chain_broken(seq: int) -> Reason:
                   "déjà reçue autrement). Prévenez l'informatique.",
                   f"This kiosk's audit log does not follow on at entry no. {seq} (changed, removed, or received "
                   "differently before). Tell IT.")
+
+
+def audit_fork(seq: int) -> Reason:
+    return reason("audit_fork",
+                  f"Le centre a déjà une autre entrée n° {seq} du journal d'audit de cette borne : le journal a été "
+                  "réécrit. Prévenez l'informatique.",
+                  f"The centre already holds another entry no. {seq} of this kiosk's audit log: the log was "
+                  "rewritten. Tell IT.")
+
+
+def audit_signature_invalid(seq: int) -> Reason:
+    return reason("audit_signature_invalid",
+                  f"L'entrée n° {seq} du journal d'audit n'est pas signée par la clé de cette borne : elle a été "
+                  "modifiée. Prévenez l'informatique.",
+                  f"Entry no. {seq} of the audit log is not signed by this kiosk's key: it was altered. Tell IT.")
+
+
+def audit_key_unknown(key_id: str) -> Reason:
+    return reason("audit_key_unknown",
+                  f"La clé {key_id} qui signe ce journal d'audit n'a pas été publiée par cette borne.",
+                  f"The key {key_id} signing this audit log was not published by this kiosk.")
+
+
+def audit_other_site(seq: int) -> Reason:
+    return reason("audit_other_site",
+                  f"L'entrée n° {seq} du journal d'audit est d'un autre site que celui de cette borne.",
+                  f"Entry no. {seq} of the audit log is for another site than this kiosk's.")

@@ -39,7 +39,7 @@ def _create(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, wh
 
 
 def _cancel(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime) -> dict:
-    return bookings.cancel_booking(conn, payload.booking_id, when, now)
+    return bookings.cancel_booking(conn, kiosk.site_id, payload.booking_id, when, now)
 
 
 def _concierge_create(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime,

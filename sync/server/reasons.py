@@ -89,6 +89,22 @@ def cancel_deadline(days: int) -> Reason:
                   f"It is too late to cancel: cancelling was possible {en}.")
 
 
+def household_other_site() -> Reason:
+    return reason("household_other_site",
+                  "Ce foyer dépend d'un autre point SLVie : cette borne ne peut pas réserver pour lui. "
+                  "Adressez-vous à votre correspondant SLVie.",
+                  "This household belongs to another SLVie point: this kiosk cannot book for it. "
+                  "Please ask your SLVie correspondent.")
+
+
+def booking_other_site() -> Reason:
+    return reason("booking_other_site",
+                  "Cette réservation a été faite à un autre point SLVie : elle ne peut être annulée que là-bas "
+                  "ou par un correspondant de ce point.",
+                  "This booking was made at another SLVie point: it can only be cancelled there or by a "
+                  "correspondent of that point.")
+
+
 def booking_unknown() -> Reason:
     return reason("booking_unknown", "Cette réservation n'est pas connue du centre.",
                   "This booking is not known to the centre.")

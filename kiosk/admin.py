@@ -23,6 +23,7 @@ from pathlib import Path
 from kiosk.config import default_data_dir, load_config, prepare_data_dir
 from kiosk.doctor import PENDING_ENROLMENT_FILE, run_checks
 from kiosk.errors import KioskError
+from kiosk.signing_key import load_or_create_signing_key
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +119,7 @@ def _migrate(args: argparse.Namespace) -> int:
 
 def _enroll_pending(args: argparse.Namespace) -> int:
     from sync.client import CentralClient, CentralError, RequestRefused
-    from sync.credential import Credential, load_credential, save_credential
+    from sync.credential import Credential, enrolment_attempt, load_credential, save_credential
 
     config = load_config(args.config)
     data_dir = prepare_data_dir(args.data_dir or default_data_dir())
@@ -144,7 +145,7 @@ def _enroll_pending(args: argparse.Namespace) -> int:
                                 f"The file {pending_path} is unreadable: give the enrolment code again.") from None
     client = CentralClient(server, ca_bundle=config.central.ca_bundle or None, timeout=(5, 15))
     try:
-        enrolment = client.enroll(code, name)
+        enrolment = client.enroll(code, name, enrolment_attempt(load_or_create_signing_key(data_dir), code))
     except RequestRefused as error:
         log.error("enrolment refused by the centre (%s): ask IT for a new code", error.code or error.status)
         raise AdminCommandError(f"Inscription refusée : {error.fr}", f"Enrolment refused: {error.en}") from None

@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import sqlite3
+import stat
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
@@ -165,8 +166,16 @@ def _check_data_dir(data_dir: Path) -> Check:
         return Check("data_dir", PROBLEM,
                      f"Le dossier de données {data_dir} n'est pas accessible en écriture pour cet utilisateur.",
                      f"The data directory {data_dir} is not writable by this user.", details)
-    return Check("data_dir", OK, f"Dossier de données {data_dir} accessible.",
-                 f"Data directory {data_dir} is usable.", details)
+    exposed = [str(path) for path in (data_dir, *data_dir.glob(f"{DATABASE_FILE}*"), *data_dir.glob("*.pem"))
+               if stat.S_IMODE(path.stat().st_mode) & 0o077]
+    if exposed:
+        return Check("data_dir", WARNING,
+                     f"Lisible par d'autres utilisateurs que le kiosque : {', '.join(exposed)}. Le kiosque les "
+                     "restreint à son prochain démarrage.",
+                     f"Readable by users other than the kiosk's: {', '.join(exposed)}. The kiosk restricts them "
+                     "at its next start.", details | {"exposed": exposed})
+    return Check("data_dir", OK, f"Dossier de données {data_dir} accessible, à l'usage du kiosque seul.",
+                 f"Data directory {data_dir} is usable, by the kiosk's user only.", details)
 
 
 def _check_database(path: Path) -> Check:

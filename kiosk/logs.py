@@ -60,6 +60,16 @@ def log_dir(data_dir: Path) -> Path:
 _installed: list[logging.Handler] = []
 
 
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log readable by the kiosk's user only (0600 whatever the umask): it names kiosks,
+    sites and operations, and a log file is the first thing copied off a machine."""
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        descriptor = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        os.fchmod(descriptor, 0o600)
+        return os.fdopen(descriptor, "a", encoding=self.encoding, errors=self.errors)
+
+
 def setup_logging(config: KioskConfig, data_dir: Path, console_level: int | None = None) -> Path | None:
     """Send the application's records to a rotating file, and those from `console_level` up to stderr.
 
@@ -75,9 +85,9 @@ def setup_logging(config: KioskConfig, data_dir: Path, console_level: int | None
     formatter = RedactingFormatter(FORMAT)
     path: Path | None = log_dir(data_dir) / LOG_FILE
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        file_handler = logging.handlers.RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT,
-                                                            encoding="utf-8")
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        file_handler = PrivateRotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT,
+                                                  encoding="utf-8")
         file_handler.setFormatter(formatter)
         _installed.append(file_handler)
     except OSError as error:

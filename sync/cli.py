@@ -12,7 +12,7 @@ from kiosk.store.database import DATABASE_FILE, open_database
 from kiosk.signing_key import load_or_create_signing_key, public_key_pem
 from kiosk.store.outbox import counts
 from sync.client import CentralClient, CentralError
-from sync.credential import Credential, load_credential, save_credential
+from sync.credential import Credential, enrolment_attempt, load_credential, save_credential
 from sync.engine import SyncEngine
 
 log = logging.getLogger(__name__)
@@ -40,8 +40,9 @@ def _enroll(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     data_dir = prepare_data_dir(args.data_dir or default_data_dir())
     client = CentralClient(args.server, ca_bundle=config.central.ca_bundle or None)
+    code = args.code.strip()
     try:
-        enrolment = client.enroll(args.code.strip(), args.name)
+        enrolment = client.enroll(code, args.name, enrolment_attempt(load_or_create_signing_key(data_dir), code))
     except CentralError as error:
         raise SyncCommandError(f"Inscription refusée : {error.fr}", f"Enrolment refused: {error.en}") from None
     finally:

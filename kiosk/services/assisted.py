@@ -120,7 +120,7 @@ class AssistedService:
              participant_ids: list[str], waitlist: bool = False) -> Booking:
         """Book for the person (same rules as alone); raises BookingRefused, StaffSessionExpired."""
         self._staff.require(staff)
-        with transaction(self._db):
+        with transaction(self._db, durable=True):
             booking = booking_store.create_booking(self._db, offer_id, session_id, identified.household,
                                                    participant_ids, self._clock(), waitlist)
             self._audit.record(staff.staff_id, Action.BOOKING_CREATE, subject=identified.person.person_id,

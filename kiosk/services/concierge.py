@@ -177,7 +177,7 @@ class ConciergeRequests:
             collect_on=clean.collect_on, note=clean.note, state=RequestState.SUBMITTED, created_at=now,
             updated_at=now, created_by=staff.staff_id if staff else None,
         )
-        with transaction(self._db):
+        with transaction(self._db, durable=True):  # its pickup ticket is printed next
             open_count = sum(r.is_open for r in concierge_store.household_requests(
                 self._db, request.household_id, limit=MAX_OPEN_REQUESTS * 5))
             if open_count >= MAX_OPEN_REQUESTS:

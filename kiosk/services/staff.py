@@ -6,8 +6,10 @@ which refuses a session that was signed out, replaced, timed out for inactivity 
 whose account the centre removed, and counts the call as activity.
 
 Rules (kiosk/domain/staff.py): badge + PIN, or login + a password strong enough to stand
-alone; five wrong tries lock the account at this kiosk for fifteen minutes; three and a
-half minutes without a tap sign the correspondent out. Sign-ins, sign-outs and locks
+alone; five wrong tries lock that way in at this kiosk for fifteen minutes. The two ways
+count apart: a login is typed on a public screen by anyone, a badge is held by its owner,
+so a passer-by typing a correspondent's login five times locks the login, never the badge
+(nor the other way round). Three and a half minutes without a tap sign the correspondent out. Sign-ins, sign-outs and locks
 go to the audit log.
 """
 
@@ -47,6 +49,11 @@ from kiosk.store.database import transaction
 
 # Checked when the login is unknown, so that an unknown login takes as long to refuse as a wrong password.
 _DUMMY_HASH = "scrypt$16384$8$1$c2x2aWUtZHVtbXktc2FsdA==$47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
+
+
+def _counter(method: SignInMethod, account: str) -> str:
+    """The wrong-tries counter of one way in to one account."""
+    return f"{method.value}:{account}"
 
 
 class StaffSignInError(KioskError):
@@ -105,9 +112,10 @@ class StaffAuthService:
                 "or tell support if the kiosk has not synchronised.",
             )
         now = self._clock()
-        failures = self._check_not_locked(person.staff_id, now)
+        account = _counter(SignInMethod.BADGE_PIN, person.staff_id)
+        failures = self._check_not_locked(account, now)
         if not is_pin_well_formed(pin if isinstance(pin, str) else "") or not verify_pin(pin, person.pin_hash):
-            self._fail(person.staff_id, person, failures, now, SignInMethod.BADGE_PIN,
+            self._fail(account, person, failures, now, SignInMethod.BADGE_PIN,
                        "Code faux.", "Wrong PIN.")
         return self._start(person, SignInMethod.BADGE_PIN, now)
 
@@ -117,7 +125,8 @@ class StaffAuthService:
         person = staff_store.find_by_login(self._db, login) if LOGIN_PATTERN.match(login) else None
         if person is not None and (not person.active or not person.password_hash):
             person = None
-        account = person.staff_id if person else "login:" + hashlib.sha256(login.encode()).hexdigest()[:32]
+        account = _counter(SignInMethod.PASSWORD, person.staff_id if person else
+                           "login:" + hashlib.sha256(login.encode()).hexdigest()[:32])
         now = self._clock()
         failures = self._check_not_locked(account, now)
         strong = isinstance(password, str) and is_strong_password(password, login)
@@ -164,7 +173,7 @@ class StaffAuthService:
             self.sign_out("replaced")
         session = StaffSession(str(uuid.uuid4()), person.staff_id, person.display_name, method, now)
         with transaction(self._db):
-            staff_store.write_failures(self._db, person.staff_id, FailureRecord())
+            staff_store.write_failures(self._db, _counter(method, person.staff_id), FailureRecord())
             self._audit.record(person.staff_id, Action.SIGN_IN, details={"method": method.value})
         self._session = session
         self._deadline = staff_deadline(self._monotonic())

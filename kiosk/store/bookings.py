@@ -82,8 +82,9 @@ def create_booking(
     waitlist: bool = False,
 ) -> Booking:
     """Check the rules against the session as it stands and write the booking with its operation.
-    A waiting-list place is sent as a request: the centre confirms it or keeps it waiting."""
-    with transaction(db):
+    A waiting-list place is sent as a request: the centre confirms it or keeps it waiting.
+    Durable: its voucher is printed next, and must not outlive the booking in a power cut."""
+    with transaction(db, durable=True):
         offer, session = _offer_and_session(db, offer_id, session_id)
         participants = [household.member(pid) for pid in participant_ids]
         if any(p is None for p in participants):

@@ -3,11 +3,20 @@
 Writes go through `transaction()` (BEGIN IMMEDIATE … COMMIT, rolled back on any
 error). sqlite-utils' own write helpers commit on their own, so inside a
 transaction rows are written with plain `execute`/`executemany`.
+
+WAL with synchronous=NORMAL keeps every commit through a crash of the program, but a
+power cut may lose the last ones. That is fine for a pulled page (pulled again) and not
+for a booking whose voucher is already on paper: such commits are `durable`, made with
+synchronous=FULL (the log is synced to disk before COMMIT returns, hence before printing).
+
+The database holds personal data: the file (and SQLite's -wal and -shm beside it, which
+take its mode) is created 0600 whatever the umask, and an existing one is brought back to it.
 """
 
 from __future__ import annotations
 
 import itertools
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -29,6 +38,8 @@ CHECKPOINT_PAGES = 8192
 _savepoints = itertools.count(1)
 # Which thread opened the transaction in progress on a connection: only it may nest in it.
 _outer: dict[int, int] = {}
+# Connections whose transaction in progress is durable (synchronous=FULL until it ends).
+_durable: set[int] = set()
 
 
 class DatabaseError(KioskError):
@@ -43,13 +54,28 @@ def latest_schema_version() -> int:
     return len(MIGRATIONS)
 
 
+def restrict_database_files(path: Path) -> None:
+    """The database file, created if missing, and its -wal and -shm: readable by the kiosk's user only."""
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        os.fchmod(descriptor, 0o600)
+    finally:
+        os.close(descriptor)
+    for suffix in ("-wal", "-shm", "-journal"):
+        try:
+            os.chmod(f"{path}{suffix}", 0o600)
+        except FileNotFoundError:
+            pass
+
+
 def open_database(path: Path) -> sqlite_utils.Database:
     """Open (or create) the kiosk database and bring its schema up to date."""
     try:
+        restrict_database_files(path)
         conn = sqlite3.connect(path, isolation_level=None, timeout=10, check_same_thread=False)
         db = sqlite_utils.Database(conn)
         version = schema_version(db)
-    except sqlite3.DatabaseError as error:
+    except (sqlite3.DatabaseError, OSError) as error:
         raise DatabaseError(
             f"La base de données {path} est illisible ({error}). Prévenez le support informatique.",
             f"The database {path} cannot be read ({error}). Tell IT support.",
@@ -88,16 +114,22 @@ def migrate(db: sqlite_utils.Database) -> None:
 
 
 @contextmanager
-def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+def transaction(db: sqlite_utils.Database, durable: bool = False) -> Iterator[sqlite_utils.Database]:
     """All of it or none of it: the unit of every write to the store.
 
     Inside another transaction it becomes a savepoint of that one, so use cases compose:
     an assisted booking writes the booking, its outbox operation and its audit entry in
     one outer transaction. A failing inner block is undone alone and its error goes on
     up; nothing is committed before the outermost block ends.
+
+    `durable`: the commit survives a power cut (synchronous=FULL), for what is printed after it.
+    SQLite sets that only between transactions, so a durable block nested in another needs the
+    outer one durable too (a RuntimeError says so, rather than a commit weaker than asked).
     """
     conn = db.conn
     if conn.in_transaction and _outer.get(id(conn)) == threading.get_ident():
+        if durable and id(conn) not in _durable:
+            raise RuntimeError("a durable write nested in a transaction needs that transaction durable too")
         name = f"nested_{next(_savepoints)}"
         db.execute(f"SAVEPOINT {name}")
         try:
@@ -108,9 +140,12 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
             raise
         db.execute(f"RELEASE {name}")
         return
-    db.execute("BEGIN IMMEDIATE")
-    _outer[id(conn)] = threading.get_ident()
+    if durable:
+        db.execute("PRAGMA synchronous = FULL")
+        _durable.add(id(conn))
     try:
+        db.execute("BEGIN IMMEDIATE")
+        _outer[id(conn)] = threading.get_ident()
         try:
             yield db
         except BaseException:
@@ -119,3 +154,6 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
         db.execute("COMMIT")
     finally:
         _outer.pop(id(conn), None)
+        if durable:
+            _durable.discard(id(conn))
+            db.execute("PRAGMA synchronous = NORMAL")

@@ -152,7 +152,7 @@ def create_app(db: Database | None = None, clock: Clock = local_now,
     async def enroll(body: EnrollRequest) -> dict:
         """Exchange a one-time enrolment code for this kiosk's own token."""
         try:
-            kiosk, token = await writing(auth.enroll, db, body.code, body.kiosk_name, clock())
+            kiosk, token = await writing(auth.enroll, db, body.code, body.kiosk_name, clock(), body.attempt)
         except auth.EnrolmentRefused:
             raise ApiError(403, "enrolment_refused",
                            "Ce code d'enrôlement est inconnu, déjà utilisé ou expiré. Demandez-en un nouveau.",

@@ -124,11 +124,13 @@ CREATE TABLE voucher_keys (
 )
 """
 
-# Schema 4: audit entries the centre refused (forged, forked, out of order) and restarted chains.
+# Schema 4: audit entries the centre refused (forged, forked, out of order) and restarted chains;
+# the attempt that spent an enrolment code (sync/server/auth.py: a lost answer is asked again).
 SCHEMA_4 = """
 CREATE TABLE audit_flags (
     kiosk_id TEXT NOT NULL, chain TEXT NOT NULL, seq INTEGER NOT NULL, code TEXT NOT NULL, flagged_at TEXT NOT NULL
-)
+);
+ALTER TABLE enrolment_codes ADD COLUMN attempt_hash TEXT
 """
 
 MIGRATIONS = [SCHEMA, SCHEMA_2, SCHEMA_3, SCHEMA_4]  # migration N brings the file to user_version N

@@ -62,6 +62,10 @@ class Health(Out):
 class EnrollRequest(Strict):
     code: str = Field(pattern=ENROLMENT_CODE, description="the one-time code printed by `slvie-central enroll-code`")
     kiosk_name: str = Field(min_length=1, max_length=80)
+    attempt: str | None = Field(None, pattern=r"^[A-Za-z0-9_-]{32,128}$",
+                                description="made by the kiosk, the same for the same machine and code: asking "
+                                            "again within 10 minutes (a lost answer) gives the same kiosk a new "
+                                            "token instead of a refusal")
 
 
 class EnrollResponse(Out):

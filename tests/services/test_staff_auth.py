@@ -61,20 +61,18 @@ def test_a_wrong_badge_or_pin_says_why(desk, badge, pin, words):
     assert desk.staff.current() is None
 
 
-def test_five_wrong_tries_lock_the_account_at_this_kiosk_for_fifteen_minutes(desk, clock):
+def test_five_wrong_pins_lock_the_badge_at_this_kiosk_for_fifteen_minutes(desk, clock):
     for left in (4, 3, 2, 1):
         with pytest.raises(StaffSignInError) as caught:
             desk.staff.sign_in_with_badge(LINA_BADGE, "9999")
         assert f"reste {left} essai" in caught.value.fr
     with pytest.raises(StaffSignInError) as caught:
-        desk.staff.sign_in_with_password(LINA_LOGIN, "Wrong-Password-2026!")  # both ways count for the account
+        desk.staff.sign_in_with_badge(LINA_BADGE, "9999")
     assert "bloqué 15 minutes" in caught.value.fr
-    assert actions(desk) == ["staff.locked"] and desk.audit.entries()[0].details == {"method": "password"}
-    for attempt in (lambda: desk.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN),
-                    lambda: desk.staff.sign_in_with_password(LINA_LOGIN, LINA_PASSWORD)):
-        with pytest.raises(StaffSignInError) as caught:
-            attempt()  # even the right secret
-        assert "Réessayez dans 15 minutes" in caught.value.fr
+    assert actions(desk) == ["staff.locked"] and desk.audit.entries()[0].details == {"method": "badge_pin"}
+    with pytest.raises(StaffSignInError) as caught:
+        desk.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN)  # even the right PIN
+    assert "Réessayez dans 15 minutes" in caught.value.fr
     assert desk.staff.sign_in_with_badge(MARC_BADGE, MARC_PIN).staff_id == "S2"  # other accounts are not locked
     clock.now += timedelta(minutes=14, seconds=59)
     with pytest.raises(StaffSignInError) as caught:
@@ -82,7 +80,24 @@ def test_five_wrong_tries_lock_the_account_at_this_kiosk_for_fifteen_minutes(des
     assert "1 minute." in caught.value.fr
     clock.now += timedelta(seconds=1)
     assert desk.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN).staff_id == "S1"
-    assert staff_store.read_failures(desk.db, "S1").failures == 0  # a success starts the count again
+    assert staff_store.read_failures(desk.db, "badge_pin:S1").failures == 0  # a success starts the count again
+
+
+def test_a_passer_by_typing_a_login_five_times_locks_the_login_not_the_badge(desk):
+    for _ in range(5):
+        with pytest.raises(StaffSignInError):
+            desk.staff.sign_in_with_password(LINA_LOGIN, "Wrong-Password-2026!")
+    with pytest.raises(StaffSignInError) as caught:
+        desk.staff.sign_in_with_password(LINA_LOGIN, LINA_PASSWORD)
+    assert "Réessayez dans 15 minutes" in caught.value.fr
+    assert desk.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN).staff_id == "S1"  # her badge still works
+    desk.staff.sign_out()
+    for _ in range(5):  # and the other way round: a lost badge tried five times leaves the login alone
+        with pytest.raises(StaffSignInError):
+            desk.staff.sign_in_with_badge(MARC_BADGE, "0000")
+    with pytest.raises(StaffSignInError):
+        desk.staff.sign_in_with_badge(MARC_BADGE, MARC_PIN)
+    assert staff_store.read_failures(desk.db, "password:S2").failures == 0
 
 
 def test_an_unknown_login_is_refused_like_a_wrong_password(desk):

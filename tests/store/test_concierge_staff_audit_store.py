@@ -216,3 +216,13 @@ def test_migration_7_lets_an_entry_be_signed_once_and_nothing_else(db):
     db.execute("UPDATE audit_log SET signature = ?", [sign_entry(entry, KEY).signature])
     with pytest.raises(sqlite3.IntegrityError):
         db.execute("UPDATE audit_log SET signature = ?", [sign_entry(entry, Ed25519PrivateKey.generate()).signature])
+
+
+def test_a_durable_write_inside_an_ordinary_transaction_is_refused_rather_than_weakened(db):
+    with pytest.raises(RuntimeError, match="durable"), transaction(db), transaction(db, durable=True):
+        pass
+    with transaction(db, durable=True):
+        assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+        with transaction(db, durable=True):
+            db.execute("INSERT INTO kiosk_state VALUES ('k', 'v')")
+    assert db.execute("PRAGMA synchronous").fetchone()[0] == 1

@@ -9,7 +9,15 @@ from math import ceil
 
 import sqlite_utils
 
-from kiosk.domain.household import Household, Person, is_pin_well_formed, parse_card_input, verify_pin
+from kiosk.domain.household import (
+    Household,
+    Person,
+    hash_pin,
+    is_pin_well_formed,
+    parse_card_input,
+    pin_hash_outdated,
+    verify_pin,
+)
 from kiosk.domain.lockout import FailureRecord
 from kiosk.errors import KioskError
 from kiosk.store import households as household_store
@@ -62,4 +70,6 @@ class IdentityService:
                 f"Wrong code. You have {left} {'tries' if left > 1 else 'try'} left.",
             )
         household_store.write_failures(self._db, card, FailureRecord())
+        if person.pin_hash and pin_hash_outdated(person.pin_hash):
+            household_store.upgrade_pin_hash(self._db, person.person_id, person.pin_hash, hash_pin(pin))
         return Identified(household, person)

@@ -25,7 +25,7 @@ from math import ceil
 import sqlite_utils
 
 from kiosk.domain.audit import Action
-from kiosk.domain.household import is_pin_well_formed, verify_pin
+from kiosk.domain.household import is_pin_well_formed, pin_hash_outdated, verify_pin
 from kiosk.domain.idle import IdleDeadline, IdlePhase
 from kiosk.domain.lockout import FailureRecord
 from kiosk.domain.staff import (
@@ -36,6 +36,8 @@ from kiosk.domain.staff import (
     SignInMethod,
     StaffDataError,
     StaffSession,
+    hash_password,
+    hash_staff_pin,
     is_strong_password,
     normalize_login,
     parse_badge_input,
@@ -48,7 +50,7 @@ from kiosk.store import staff as staff_store
 from kiosk.store.database import transaction
 
 # Checked when the login is unknown, so that an unknown login takes as long to refuse as a wrong password.
-_DUMMY_HASH = "scrypt$16384$8$1$c2x2aWUtZHVtbXktc2FsdA==$47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
+_DUMMY_HASH = "$argon2id$v=19$m=131072,t=3,p=1$c2x2aWUtZHVtbXktc2FsdA$LBhCQuC2QmtiAr5ZRw9/MIKq5CAS95k5IQi/lYcKbAk"
 
 
 def _counter(method: SignInMethod, account: str) -> str:
@@ -117,6 +119,8 @@ class StaffAuthService:
         if not is_pin_well_formed(pin if isinstance(pin, str) else "") or not verify_pin(pin, person.pin_hash):
             self._fail(account, person, failures, now, SignInMethod.BADGE_PIN,
                        "Code faux.", "Wrong PIN.")
+        if pin_hash_outdated(person.pin_hash):
+            staff_store.upgrade_hash(self._db, person.staff_id, "pin_hash", person.pin_hash, hash_staff_pin(pin))
         return self._start(person, SignInMethod.BADGE_PIN, now)
 
     def sign_in_with_password(self, login: str, password: str) -> StaffSession:
@@ -138,6 +142,9 @@ class StaffAuthService:
                 fr = f"Ce mot de passe ne suffit pas seul ({PASSWORD_RULE_FR}). Vérifiez-le, ou utilisez votre badge."
                 en = f"This password is not enough on its own ({PASSWORD_RULE_EN}). Check it, or use your badge."
             self._fail(account, person, failures, now, SignInMethod.PASSWORD, fr, en)
+        if person.password_hash and pin_hash_outdated(person.password_hash):
+            staff_store.upgrade_hash(self._db, person.staff_id, "password_hash", person.password_hash,
+                                     hash_password(password, login))
         return self._start(person, SignInMethod.PASSWORD, now)
 
     def _check_not_locked(self, account: str, now: datetime) -> FailureRecord:

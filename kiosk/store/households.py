@@ -9,6 +9,7 @@ import sqlite_utils
 from kiosk.domain.household import Household, Person, Role
 from kiosk.domain.lockout import FailureRecord
 from kiosk.store.database import transaction
+from kiosk.store.hash_upgrades import CURRENT_HASH_SQL, current_hash_params, record
 
 
 def replace_households(db: sqlite_utils.Database, households: list[Household]) -> None:
@@ -23,13 +24,18 @@ def _insert(db: sqlite_utils.Database, household: Household) -> None:
     db.execute("INSERT INTO households VALUES (?, ?, ?, ?)",
                [household.household_id, household.tier, household.cmcas, household.slvie])
     db.conn.executemany(
-        "INSERT INTO persons VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO persons VALUES (?, ?, ?, ?, ?, ?, ?, ?, {CURRENT_HASH_SQL})",
         [
             (p.person_id, household.household_id, i, p.first_name, p.last_name, p.birth_date.isoformat(),
-             p.role.value, p.card_number, p.pin_hash)
+             p.role.value, p.card_number, *current_hash_params(f"person:{p.person_id}", p.pin_hash))
             for i, p in enumerate(household.members)
         ],
     )
+
+
+def upgrade_pin_hash(db: sqlite_utils.Database, person_id: str, legacy: str, upgraded: str) -> None:
+    """The person's PIN hash replaced by a stronger one (kept through pulls of the same older hash)."""
+    record(db, f"person:{person_id}", legacy, upgraded, "persons", "person_id", person_id, "pin_hash")
 
 
 def load_household(db: sqlite_utils.Database, household_id: str) -> Household | None:

@@ -308,6 +308,18 @@ MIGRATION_7_SIGNED_AUDIT = [
     """,
 ]
 
+# PIN and password hashes of the older scheme replaced by argon2id ones at their owner's sign-in
+# (kiosk/store/hash_upgrades.py). owner: "person:ID", "staff-pin:ID" or "staff-password:ID".
+MIGRATION_8_HASH_UPGRADES = [
+    """
+    CREATE TABLE hash_upgrades (
+        owner TEXT PRIMARY KEY,
+        legacy_hash TEXT NOT NULL,
+        upgraded_hash TEXT NOT NULL
+    ) WITHOUT ROWID
+    """,
+]
+
 MIGRATIONS: list[list[str]] = [
     MIGRATION_1_CATALOG_AND_OUTBOX,
     MIGRATION_2_HOUSEHOLDS_AND_BOOKINGS,
@@ -316,4 +328,5 @@ MIGRATIONS: list[list[str]] = [
     MIGRATION_5_PRICES_IN_THE_OFFER,
     MIGRATION_6_BOOKING_NEWS,
     MIGRATION_7_SIGNED_AUDIT,
+    MIGRATION_8_HASH_UPGRADES,
 ]

@@ -9,6 +9,7 @@ import sqlite_utils
 from kiosk.domain.lockout import FailureRecord
 from kiosk.domain.staff import Correspondent
 from kiosk.store.database import transaction
+from kiosk.store.hash_upgrades import CURRENT_HASH_SQL, current_hash_params, record
 
 
 def _row(r: dict) -> Correspondent:
@@ -28,9 +29,16 @@ def upsert_correspondent(db: sqlite_utils.Database, person: Correspondent) -> No
     """Inside the caller's transaction (a pulled page). A badge or login moved to someone else follows them."""
     db.execute("DELETE FROM correspondents WHERE staff_id = ? OR badge_number = ? OR login = ?",
                [person.staff_id, person.badge_number, person.login])
-    db.execute("INSERT INTO correspondents VALUES (?, ?, ?, ?, ?, ?, ?)",
-               [person.staff_id, person.display_name, person.badge_number, person.pin_hash, person.login,
-                person.password_hash, person.active])
+    db.execute(f"INSERT INTO correspondents VALUES (?, ?, ?, {CURRENT_HASH_SQL}, ?, {CURRENT_HASH_SQL}, ?)",
+               [person.staff_id, person.display_name, person.badge_number,
+                *current_hash_params(f"staff-pin:{person.staff_id}", person.pin_hash), person.login,
+                *current_hash_params(f"staff-password:{person.staff_id}", person.password_hash), person.active])
+
+
+def upgrade_hash(db: sqlite_utils.Database, staff_id: str, column: str, legacy: str, upgraded: str) -> None:
+    """A correspondent's `pin_hash` or `password_hash` replaced by a stronger one (kept through pulls)."""
+    owner = {"pin_hash": "staff-pin", "password_hash": "staff-password"}[column]
+    record(db, f"{owner}:{staff_id}", legacy, upgraded, "correspondents", "staff_id", staff_id, column)
 
 
 def remove_correspondent(db: sqlite_utils.Database, staff_id: str) -> None:

@@ -19,7 +19,8 @@ MOMENT = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$"
 CATALOG_MOMENT = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$"
 ENROLMENT_CODE = r"^[A-Za-z0-9 -]{12,24}$"
 CARD_NUMBER = r"^\d{13}$"
-PIN_HASH = r"^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$"
+PIN_HASH = (r"^(\$argon2id\$v=19\$m=\d{1,7},t=\d{1,2},p=\d{1,2}\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+"
+            r"|scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+)$")
 BookingState = Literal["confirmed", "waitlisted", "requested", "refused", "cancelled"]
 RequestStateName = Literal["submitted", "taken", "at_provider", "ready", "handed_over", "cancelled", "refused"]
 SERVICE_ID = r"^[a-z_]{1,40}$"
@@ -368,7 +369,8 @@ class CorrespondentData(Strict):
     pin_hash: str | None = Field(pattern=PIN_HASH, max_length=300)
     login: str | None = Field(pattern=r"^[a-z0-9][a-z0-9._-]{2,39}$")
     password_hash: str | None = Field(pattern=PIN_HASH, max_length=300,
-                                      description="scrypt; the password meets the CNIL rule for a password alone")
+                                      description="argon2id (or an older scrypt); the password meets the CNIL rule "
+                                                  "for a password alone")
     active: bool = True
 
     @model_validator(mode="after")

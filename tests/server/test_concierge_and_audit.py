@@ -237,7 +237,7 @@ def test_correspondents_are_loaded_per_site_and_pulled_with_their_hashes(centre,
     assert centre.load_staff(staff_document())["staff_changed"] == 0  # same file: nothing new for kiosks
     seen, cursor = kiosk.pull_all()
     lina = seen[("correspondent", "S1")]
-    assert lina["badge_number"] == "9000000000019" and lina["password_hash"].startswith("scrypt$")
+    assert lina["badge_number"] == "9000000000019" and lina["password_hash"].startswith("$argon2id$")
     document = staff_document()
     document["staff"] = document["staff"][1:]
     assert centre.load_staff(document)["staff_removed"] == 1

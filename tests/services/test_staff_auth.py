@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 import pytest
 
 from kiosk.domain.idle import IdlePhase
-from kiosk.domain.staff import STAFF_WARNING_AFTER_SECONDS, STAFF_WARNING_SECONDS, SignInMethod
+from kiosk.domain.staff import (
+    STAFF_WARNING_AFTER_SECONDS,
+    STAFF_WARNING_SECONDS,
+    SignInMethod,
+)
 from kiosk.services.staff import StaffSessionExpired, StaffSignInError
 from kiosk.store import staff as staff_store
 from kiosk.store.database import transaction
@@ -44,7 +49,7 @@ def test_a_badge_and_its_pin_or_a_login_and_its_password(desk):
 def test_secrets_are_kept_only_as_hashes(desk):
     rows = desk.db.execute("SELECT pin_hash, password_hash FROM correspondents").fetchall()
     text = repr(rows)
-    assert LINA_PIN not in text and LINA_PASSWORD not in text and "scrypt$" in text
+    assert LINA_PIN not in text and LINA_PASSWORD not in text and "$argon2id$" in text
 
 
 @pytest.mark.parametrize("badge, pin, words", [
@@ -179,3 +184,20 @@ def test_leaving_assisted_mode(desk, lina):
         desk.assisted.sync_state(lina)
     with pytest.raises(StaffSessionExpired):
         desk.assisted.sync_state(None)
+
+
+def test_a_correspondents_older_hashes_become_argon2id_at_sign_in_and_stay(desk):
+    from tests.services.test_identity import legacy_scrypt_hash
+
+    lina = staff_store.load_correspondent(desk.db, "S1")
+    older = dataclasses.replace(lina, pin_hash=legacy_scrypt_hash(LINA_PIN),
+                                password_hash=legacy_scrypt_hash(LINA_PASSWORD))
+    with transaction(desk.db):
+        staff_store.upsert_correspondent(desk.db, older)
+    desk.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN)
+    desk.staff.sign_in_with_password(LINA_LOGIN, LINA_PASSWORD)
+    with transaction(desk.db):
+        staff_store.upsert_correspondent(desk.db, older)  # pulled again, unchanged at the centre
+    now = staff_store.load_correspondent(desk.db, "S1")
+    assert now.pin_hash.startswith("$argon2id$") and now.password_hash.startswith("$argon2id$")
+    desk.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN)

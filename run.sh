@@ -18,6 +18,8 @@ SYSTEM_PACKAGES=(
   xdotool tesseract-ocr tesseract-ocr-fra
   # the Debian package test: Debian's own Python for the package's environment, its compositor
   python3.11-venv cage
+  # a real browser for the centre's fleet page (driven by Playwright; its own download is not used)
+  chromium
 )
 VENV=.venv
 
@@ -41,7 +43,7 @@ install_python_packages() {
   local stamp="$VENV/.installed"
   if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     "$VENV/bin/python" -m pip install -q --upgrade pip
-    "$VENV/bin/python" -m pip install -q -e ".[dev]"
+    "$VENV/bin/python" -m pip install -q -e ".[dev,central]"
     touch "$stamp"
   fi
 }

@@ -43,6 +43,11 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
 def _run(args: argparse.Namespace) -> int:
     from kiosk.logs import qt_messages_in_log
 
+    if args.demo:
+        from sync.server import require_central_server
+
+        require_central_server()  # before any window: the demo is the kiosk and its centre
+
     with qt_messages_in_log():  # before any Qt module loads: some speak as they load
         from kiosk.ui.app import run_kiosk
 

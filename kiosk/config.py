@@ -14,10 +14,8 @@ import platformdirs
 from kiosk.errors import ConfigError, DataDirError
 
 APP_NAME = "slvie-kiosk"
-# Icons, pictograms and the demo catalog; a packaged install may put them elsewhere.
+# Icons, pictograms and the demo's data (kiosk.demo); a packaged install may put them elsewhere.
 ASSETS_DIR = Path(os.environ.get("SLVIE_ASSETS_DIR", Path(__file__).resolve().parent.parent / "assets"))
-DEMO_CATALOG = ASSETS_DIR / "demo" / "catalog.json"
-DEMO_HOUSEHOLDS = ASSETS_DIR / "demo" / "households.json"
 LANGUAGES = ("fr", "en")
 PRINTER_LAYOUTS = ("thermal80", "a4")
 KEYBOARD_MODES = ("auto", "on", "off")

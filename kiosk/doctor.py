@@ -31,6 +31,7 @@ from kiosk.logs import log_dir
 from kiosk.signing_key import load_signing_key
 from kiosk.store import audit as audit_store
 from kiosk.store.database import DATABASE_FILE, latest_schema_version
+from kiosk.store.outbox import counts, oldest_pending_at
 from kiosk.store.recovery import Recovery, check_database, file_schema_version
 
 OK, WARNING, PROBLEM, SKIPPED = "ok", "warning", "problem", "skipped"
@@ -224,9 +225,9 @@ def _read_facts(path: Path) -> dict:
     try:
         state = dict(conn.execute("SELECT key, value FROM kiosk_state").fetchall())
         facts["state"] = state
-        facts["outbox"] = dict(conn.execute("SELECT state, count(*) FROM outbox GROUP BY state").fetchall())
-        facts["oldest_pending"] = conn.execute(
-            "SELECT min(created_at) FROM outbox WHERE state = 'pending'").fetchone()[0]
+        db = sqlite_utils.Database(conn)
+        facts["outbox"] = counts(db)
+        facts["oldest_pending"] = oldest_pending_at(db)
     except sqlite3.Error:
         pass
     finally:
@@ -293,14 +294,19 @@ def _check_audit_log(path: Path, data_dir: Path) -> Check:
                  {"waiting": waiting})
 
 
-def _check_disk(data_dir: Path) -> Check:
-    places = {data_dir, log_dir(data_dir)}
+def free_space(data_dir: Path) -> dict[str, int]:
+    """Free bytes where the kiosk writes: its data folder and its log folder (maybe not on the same disk)."""
     free: dict[str, int] = {}
-    for place in places:
+    for place in {data_dir, log_dir(data_dir)}:
         existing = place
         while not existing.exists() and existing != existing.parent:
             existing = existing.parent
         free[str(place)] = shutil.disk_usage(existing).free
+    return free
+
+
+def _check_disk(data_dir: Path) -> Check:
+    free = free_space(data_dir)
     least_place, least = min(free.items(), key=lambda item: item[1])
     megabytes = least // (1024 * 1024)
     details = {"free_bytes": free}
@@ -332,16 +338,18 @@ def _check_printer(config: KioskConfig, printer_status) -> Check:
     if not queue:
         return Check("printer", PROBLEM,
                      "Aucune imprimante configurée ([printer] queue) : les bons ne peuvent pas être imprimés.",
-                     "No printer configured ([printer] queue): vouchers cannot be printed.")
+                     "No printer configured ([printer] queue): vouchers cannot be printed.", {"state": "not_configured"})
+    from kiosk.printing.printer import condition_of
+
     if printer_status is None:
         from kiosk.printing.printer import printer_status
     details: dict = {"queue": queue}
     try:
         status = printer_status(queue)
     except PrinterError as error:
-        return Check("printer", PROBLEM, error.fr, error.en, details)
+        return Check("printer", PROBLEM, error.fr, error.en, details | {"state": "unknown"})
     details.update(exists=status.exists, enabled=status.enabled, accepting=status.accepting,
-                   reasons=list(status.reasons), message=status.message)
+                   reasons=list(status.reasons), message=status.message, state=condition_of(status))
     if not status.exists:
         return Check("printer", PROBLEM, f"L'imprimante « {queue} » n'existe pas dans CUPS.",
                      f"The printer '{queue}' does not exist in CUPS.", details)
@@ -475,10 +483,10 @@ def _check_last_sync(facts: dict, now: datetime, enrolled: bool) -> Check:
 
 
 def _check_outbox(facts: dict) -> Check:
-    counts = facts.get("outbox")
-    if counts is None:
+    waiting = facts.get("outbox")
+    if waiting is None:
         return Check("outbox", SKIPPED, "File d'envoi non lue.", "Outbox not read.")
-    pending, parked = counts.get("pending", 0), counts.get("parked", 0)
+    pending, parked = waiting["pending"], waiting["parked"]
     details = {"pending": pending, "parked": parked, "oldest_pending": facts.get("oldest_pending")}
     if parked:
         return Check("outbox", WARNING,

@@ -34,6 +34,68 @@ TEXTS: dict[str, tuple[str, str]] = {
     "help.button.name": ("Besoin d'aide ? Ce que fait cet écran, et qui peut vous aider",
                          "Need help? What this screen does, and who can help you"),
     "help.title": ("Besoin d'aide ?", "Need help?"),
+    "help.close": ("Fermer", "Close"),
+    "help.call": ("Appeler un correspondant", "Call a correspondent"),
+    "help.call.name": ("Appeler un correspondant SLVie pour qu'il vienne vous aider à la borne",
+                       "Call an SLVie correspondent to come and help you at the kiosk"),
+    "help.ticket": ("Finir plus tard", "Finish later"),
+    "help.ticket.name": ("Imprimer un ticket avec un code, pour finir plus tard avec un correspondant",
+                         "Print a ticket with a code, to finish later with a correspondent"),
+    "help.called.title": ("Un correspondant est prévenu", "A correspondent has been told"),
+    "help.called": (
+        "Restez près de la borne : un correspondant SLVie va venir vous aider. S'il ne vient pas, allez au "
+        "point conciergerie et donnez ce code : {code}.",
+        "Stay near the kiosk: an SLVie correspondent will come and help you. If nobody comes, go to the "
+        "concierge desk and give this code: {code}.",
+    ),
+    "help.ticket.title": ("Votre code pour finir plus tard", "Your code to finish later"),
+    "help.ticket.printing": ("Votre code : {code}\nLe ticket s'imprime…", "Your code: {code}\nThe ticket is printing…"),
+    "help.ticket.printed": (
+        "Votre code : {code}\nPrenez le ticket. Montrez-le à un correspondant SLVie au point conciergerie, avec "
+        "votre carte Activ' : il reprendra avec vous là où vous en étiez. Le code vaut 14 jours.",
+        "Your code: {code}\nTake the ticket. Show it to an SLVie correspondent at the concierge desk, with your "
+        "Activ' card: they will pick up where you left off. The code is valid for 14 days.",
+    ),
+    "help.ticket.not_printed": (
+        "Le ticket n'a pas pu être imprimé. Notez ce code : {code}. Donnez-le à un correspondant SLVie au point "
+        "conciergerie, avec votre carte Activ'. Le code vaut 14 jours.",
+        "The ticket could not be printed. Write down this code: {code}. Give it to an SLVie correspondent at the "
+        "concierge desk, with your Activ' card. The code is valid for 14 days.",
+    ),
+    "help.ticket.again": (
+        "Votre code : {code}\nLe ticket de ce code vient d'être imprimé. Montrez-le, ou ce code, à un correspondant "
+        "SLVie au point conciergerie, avec votre carte Activ'.",
+        "Your code: {code}\nThe ticket with this code was just printed. Show it, or this code, to an SLVie "
+        "correspondent at the concierge desk, with your Activ' card.",
+    ),
+    "help.ticket.heading": ("Code pour finir plus tard", "Code to finish later"),
+    "help.ticket.what": (
+        "Montrez ce ticket à un correspondant SLVie au point conciergerie, avec votre carte Activ' : il reprendra "
+        "avec vous là où vous en étiez.",
+        "Show this ticket to an SLVie correspondent at the concierge desk, with your Activ' card: they will pick "
+        "up where you left off.",
+    ),
+    "help.ticket.until": ("Valable jusqu'au {day}", "Valid until {day}"),
+    "help.queue.title": ("Appels à l'aide", "Calls for help"),
+    "help.queue.code": ("Code d'un ticket « Finir plus tard »", "Code of a \"Finish later\" ticket"),
+    "help.queue.take_code": ("Reprendre", "Resume"),
+    "help.queue.none": ("Personne n'attend d'aide pour le moment.", "Nobody is waiting for help right now."),
+    "help.queue.count": ("En attente : {count}", "Waiting: {count}"),
+    "help.queue.call": ("Appel de {time} : la personne attend à la borne", "Call at {time}: the person waits at the kiosk"),
+    "help.queue.ticket": ("Ticket {code}, pris {day}", "Ticket {code}, taken {day}"),
+    "help.queue.where": ("Écran : {screen}", "Screen: {screen}"),
+    "help.queue.go": ("J'y vais", "On my way"),
+    "help.queue.resume": ("Reprendre avec la personne", "Resume with the person"),
+    "help.screen.home": ("Accueil", "Home"),
+    "help.screen.offers": ("L'offre (la liste)", "Activities (the list)"),
+    "help.screen.detail": ("Une activité", "An activity"),
+    "help.screen.identify": ("S'identifier", "Identify"),
+    "help.screen.booking": ("Réserver", "Book"),
+    "help.screen.booking_done": ("Réservation faite", "Booking made"),
+    "help.screen.my_bookings": ("Mes réservations", "My bookings"),
+    "help.screen.concierge": ("Conciergerie", "Concierge"),
+    "help.screen.concierge_request": ("Une demande de conciergerie", "A concierge request"),
+    "help.screen.concierge_done": ("Demande de conciergerie faite", "Concierge request made"),
     "help.read": ("Lire à voix haute", "Read aloud"),
     "help.person": (
         "Vous pouvez aussi demander au correspondant SLVie : il est au point conciergerie et fait les "
@@ -381,6 +443,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "staff.home.identify.hint": ("Avec sa carte, sans son code secret", "With their card, without their secret code"),
     "staff.home.queue": ("File de la conciergerie", "Concierge queue"),
     "staff.home.queue.hint": ("Prendre en charge, marquer prête, remettre", "Take in hand, mark ready, hand over"),
+    "staff.home.help": ("Appels à l'aide", "Calls for help"),
+    "staff.home.help.hint": ("Une personne attend, ou revient avec un code", "Someone is waiting, or back with a code"),
     "staff.home.sync": ("Synchronisation", "Sync"),
     "staff.home.sync.hint": ("Envois en attente, dernières erreurs", "Waiting to be sent, last errors"),
     "staff.home.exit": ("Quitter la borne", "Leave the kiosk"),

@@ -20,6 +20,7 @@ API_PREFIX = "/v1"
 CONNECT_TIMEOUT = 5
 READ_TIMEOUT = 30
 DEADLINE_SECONDS = 120.0  # a whole exchange, however the centre spaces its bytes (a 1000-offer page is ~1 s)
+HEARTBEAT_DEADLINE_SECONDS = 10.0  # a heartbeat is small: a centre slow to take it must not hold the cycle
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 MAX_MESSAGE_CHARS = 400  # an error text from the centre shown to a correspondent
 
@@ -90,9 +91,11 @@ class CentralClient:
     def close(self) -> None:
         self._session.close()
 
-    def _request(self, method: str, path: str, *, auth: bool = True, **kwargs) -> dict:
+    def _request(self, method: str, path: str, *, auth: bool = True, deadline_seconds: float | None = None,
+                 **kwargs) -> dict:
         headers = {"Authorization": f"Bearer {self._token}"} if auth and self._token else {}
-        with Deadline(self._deadline) as deadline:
+        allowed = deadline_seconds or self._deadline
+        with Deadline(allowed) as deadline:
             try:
                 # Redirects are never followed: the token and the kiosk's trust go to the configured centre only.
                 response = self._session.request(method, f"{self.base_url}{API_PREFIX}{path}", headers=headers,
@@ -105,18 +108,18 @@ class CentralClient:
                                      "The central server's certificate is not trusted.") from None
             except requests.exceptions.ContentDecodingError:
                 if deadline.expired:
-                    raise self._too_slow() from None
+                    raise self._too_slow(allowed) from None
                 raise TransientError("the centre's compressed answer is damaged",
                                      "Réponse compressée du serveur central abîmée ou incomplète.",
                                      "Compressed answer from the central server damaged or incomplete.") from None
             except requests.RequestException as error:
                 if deadline.expired:
-                    raise self._too_slow() from None
+                    raise self._too_slow(allowed) from None
                 raise TransientError(f"no answer from the centre: {type(error).__name__}",
                                      "Le serveur central ne répond pas.",
                                      "The central server does not answer.") from None
         if deadline.expired:  # an answer without a length, cut short when the time was up
-            raise self._too_slow()
+            raise self._too_slow(allowed)
         if len(body) > (self._max_response_bytes or MAX_RESPONSE_BYTES):
             raise TransientError("answer too large", "Réponse trop grande du serveur central.",
                                  "Answer from the central server too large.")
@@ -140,10 +143,11 @@ class CentralClient:
                                  "Unreadable answer from the central server.")
         return document
 
-    def _too_slow(self) -> TransientError:
-        return TransientError(f"no complete answer within {self._deadline:g} s",
-                              f"Le serveur central n'a pas répondu en entier dans les {self._deadline:g} s permises.",
-                              f"The central server did not answer in full within the {self._deadline:g} s allowed.")
+    @staticmethod
+    def _too_slow(allowed: float) -> TransientError:
+        return TransientError(f"no complete answer within {allowed:g} s",
+                              f"Le serveur central n'a pas répondu en entier dans les {allowed:g} s permises.",
+                              f"The central server did not answer in full within the {allowed:g} s allowed.")
 
     @staticmethod
     def _refused(response: requests.Response, body: bytes) -> None:
@@ -181,6 +185,10 @@ class CentralClient:
     def push(self, operations: list[dict]) -> object:
         """The answer's results, as received: the engine checks them against the operations (sync/answers.py)."""
         return self._request("POST", "/operations", json={"operations": operations}).get("results")
+
+    def heartbeat(self, document: dict) -> None:
+        """This kiosk's health for the centre's fleet view (sync/heartbeat.py)."""
+        self._request("PUT", "/heartbeat", json=document, deadline_seconds=HEARTBEAT_DEADLINE_SECONDS)
 
     def changes(self, cursor: int, limit: int) -> dict:
         return self._request("GET", "/changes", params={"cursor": cursor, "limit": limit})

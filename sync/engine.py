@@ -18,6 +18,8 @@
   here intact and signed by this kiosk's key: otherwise it is parked, not sent, and the
   cycle says the audit log was altered.
 - A failed cycle leaves its reason in `sync_last_error` for the correspondents' screen.
+- Each cycle ends with a heartbeat (sync/heartbeat.py) when the centre can hear it: sent even
+  after a failed cycle, to say so; a heartbeat refused or lost never fails the cycle.
 - Nothing received is believed unchecked: a push answer must match its operations
   (sync/answers.py), a page must be one the store can write (sync/page_checks.py).
   A page refused again and again is reported in `sync_page_trouble` and its pull held
@@ -60,7 +62,8 @@ from kiosk.store.database import checkpoint, transaction
 from kiosk.store.state import read_state, write_state
 from sync.answers import check_results, is_reason
 from sync.backoff import retry_delay
-from sync.client import CentralClient, RequestRefused
+from sync.client import CentralClient, CentralError, CredentialRefused, RequestRefused, TransientError
+from sync.heartbeat import KioskProbe, error_code, heartbeat
 from sync.page_checks import first_problem
 
 log = logging.getLogger(__name__)
@@ -103,20 +106,23 @@ class CycleReport:
     cursor: int = 0
     resynced: bool = False  # the feed started again from cursor 0 (a restored centre)
     problem: tuple[str, str] | None = None  # (fr, en): the cycle ran, but pulling is held back
+    heartbeat: bool = False  # the centre recorded this cycle's heartbeat
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         return (f"pushed {self.pushed} (applied {self.applied}, parked {self.parked}); "
-                f"pulled {self.pulled} changes in {self.pages} pages; cursor {self.cursor}")
+                f"pulled {self.pulled} changes in {self.pages} pages; cursor {self.cursor}; "
+                f"heartbeat {'recorded' if self.heartbeat else 'not recorded'}")
 
 
 class SyncEngine:
     def __init__(self, db: sqlite_utils.Database, client: CentralClient,
                  clock: Callable[[], datetime] = datetime.now, push_batch: int = PUSH_BATCH,
-                 pull_page: int = PULL_PAGE, voucher_key: str | None = None):
+                 pull_page: int = PULL_PAGE, voucher_key: str | None = None, probe: KioskProbe | None = None):
         self.db = db
         self.client = client
         self.voucher_key = voucher_key  # this kiosk's public key (PEM), for the centre to publish
+        self.probe = probe  # where the heartbeat's facts are read; None: no heartbeat (tests of other things)
         self.clock = clock
         self.push_batch = push_batch
         self.pull_page = pull_page
@@ -129,26 +135,48 @@ class SyncEngine:
             self.pull(report)
         except Exception as error:
             self._record_failure(error)
+            if not isinstance(error, (TransientError, CredentialRefused)):  # else the centre cannot hear it
+                self.send_heartbeat(report)
             raise
         if report.problem:
-            self._record_problem(*report.problem)
-            return report
-        with transaction(self.db):
-            write_state(self.db, "sync_last_success", self.clock().isoformat(timespec="seconds"))
+            self._record_problem("page_rejected", *report.problem)
+        else:
+            with transaction(self.db):
+                write_state(self.db, "sync_last_success", self.clock().isoformat(timespec="seconds"))
+        self.send_heartbeat(report)
         return report
 
     def _record_failure(self, error: Exception) -> None:
-        self._record_problem(getattr(error, "fr", "") or "La synchronisation a échoué.",
+        self._record_problem(error_code(error), getattr(error, "fr", "") or "La synchronisation a échoué.",
                              getattr(error, "en", "") or f"Sync failed ({type(error).__name__}).")
 
-    def _record_problem(self, fr: str, en: str) -> None:
-        """Keep the last failure's reason for the correspondents' screen (never the token, never a trace)."""
+    def _record_problem(self, code: str, fr: str, en: str) -> None:
+        """Keep the last failure's reason for the correspondents' screen, and its code for the heartbeat
+        (never the token, never a trace)."""
         try:
             with transaction(self.db):
                 write_state(self.db, "sync_last_error", json.dumps(
-                    {"at": self.clock().isoformat(timespec="seconds"), "fr": fr, "en": en}, ensure_ascii=False))
+                    {"at": self.clock().isoformat(timespec="seconds"), "code": code, "fr": fr, "en": en},
+                    ensure_ascii=False))
         except Exception:  # noqa: BLE001 - recording the failure must not hide the failure itself
             log.exception("could not record the sync failure")
+
+    def send_heartbeat(self, report: CycleReport) -> None:
+        """Tell the centre how this kiosk is (sync/heartbeat.py). A refusal or a failure is noted and
+        logged, never raised: the heartbeat must not fail the cycle it reports on."""
+        if self.probe is None:
+            return
+        try:
+            self.client.heartbeat(heartbeat(self.db, self.probe, self.clock()))
+        except CentralError as error:
+            log.warning("heartbeat not recorded by the centre (%s)", error_code(error))
+            report.notes.append("heartbeat not recorded")
+            return
+        except Exception as error:  # noqa: BLE001 - a fact the kiosk could not read must not stop sync
+            log.warning("heartbeat not sent (%s)", type(error).__name__)
+            report.notes.append("heartbeat not sent")
+            return
+        report.heartbeat = True
 
     def publish_voucher_key(self, report: CycleReport) -> None:
         """Once per key, so that whoever receives a voucher of this kiosk can check it with the

@@ -22,6 +22,7 @@ from sync.backoff import retry_delay
 from sync.client import CentralClient, CentralError, CredentialRefused
 from sync.credential import Credential
 from sync.engine import SyncEngine
+from sync.heartbeat import KioskProbe
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +80,8 @@ class SyncWorker(QObject):
                                ca_bundle=self._config.central.ca_bundle or None,
                                deadline=self._config.central.request_deadline_seconds)
         key = public_key_pem(load_or_create_signing_key(self._data_dir))
-        self._engine = SyncEngine(self._db, client, voucher_key=key)
+        self._engine = SyncEngine(self._db, client, voucher_key=key,
+                                  probe=KioskProbe(self._data_dir, self._config.printer.queue))
 
     def _reachability(self, reachability: QNetworkInformation.Reachability) -> None:
         if reachability == QNetworkInformation.Reachability.Online:

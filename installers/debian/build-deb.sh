@@ -69,6 +69,9 @@ rm -f "$QT/Qt/resources/icudtl.dat" "$QT/Qt/resources/v8_context_snapshot.bin"
 # What the package runs must import: fail the build here rather than on a kiosk.
 import PySide6.QtWidgets, PySide6.QtQuickWidgets, PySide6.QtNetwork  # noqa: F401
 import kiosk.cli, kiosk.ui.app, sync.engine  # noqa: F401
+# The reference central server (the [central] extra) stays out of a kiosk.
+import importlib.util
+assert importlib.util.find_spec("fastapi") is None, "FastAPI would be in the package"
 PY
 
 # 3. Relocate: no path of this build machine may stay in the environment.

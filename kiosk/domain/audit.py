@@ -62,6 +62,7 @@ class Action(StrEnum):
     CONCIERGE_MOVE = "concierge.move"
     REPRINT = "voucher.reprint"
     SYNC_FORCED = "sync.forced"
+    HELP_TAKEN = "help.take"  # a call for help or a resume ticket, taken over
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ class AuditEntry:
     details: Mapping[str, object]
     prev_hash: str
     hash: str
-    signature: str | None = None  # base64 Ed25519 over SIGNATURE_DOMAIN + hash; None only before migration 7
+    signature: str | None = None  # base64 Ed25519 over SIGNATURE_DOMAIN + hash; None only before migration 8
 
     def body(self) -> dict:
         """The hashed fields (everything but prev_hash and hash)."""

@@ -222,9 +222,9 @@ def sample_voucher(site_id: str, now: datetime, catalog_path: Path | None = None
     from kiosk.domain.catalog import BookingMode, parse_catalog, shift_catalog
 
     if catalog_path is None:
-        from kiosk.demo_catalog import DEMO_CATALOG_PATH
+        from kiosk.demo import DEMO_CATALOG
 
-        catalog_path = DEMO_CATALOG_PATH
+        catalog_path = DEMO_CATALOG
     try:
         document = json.loads(Path(catalog_path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:

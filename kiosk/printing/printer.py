@@ -20,6 +20,7 @@ import re
 import shutil
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +38,9 @@ _PAPER_REASONS = ("media-empty", "media-needed")
 _JAM_REASONS = ("media-jam",)
 _OPEN_REASONS = ("cover-open", "door-open", "interlock-open")
 _OFFLINE_REASONS = ("offline", "shutdown", "stopped")
+# The printer's state as a kiosk reports it to the centre (docs/sync-protocol.md, heartbeat).
+PRINTER_CONDITIONS = ("ready", "paper_out", "jammed", "open", "offline", "fault", "stopped", "missing",
+                      "not_configured", "unknown")
 
 
 @dataclass(frozen=True)
@@ -185,6 +189,32 @@ def printer_status(
         rest = accepting_run.stdout.splitlines()[1:]
         message = rest[0].strip() if rest else ""
     return PrinterStatus(queue, True, enabled, accepting, reasons, message)
+
+
+def printer_condition(queue: str, read_status: Callable[[str], PrinterStatus] = printer_status) -> str:
+    """One word for the state of the site's printer, as the kiosk reports it to the centre (one of
+    PRINTER_CONDITIONS); CUPS not answering is "unknown", never an error."""
+    if not queue.strip():
+        return "not_configured"
+    try:
+        return condition_of(read_status(queue))
+    except PrinterError:
+        return "unknown"
+
+
+def condition_of(status: PrinterStatus) -> str:
+    """What CUPS says of a queue, in one word: can a voucher come out, and if not, why."""
+    if not status.exists:
+        return "missing"
+    if not status.enabled or not status.accepting:
+        return "stopped"
+    for condition, names in (("paper_out", _PAPER_REASONS), ("jammed", _JAM_REASONS), ("open", _OPEN_REASONS),
+                             ("offline", _OFFLINE_REASONS)):
+        if _has_reason(status, names):
+            return condition
+    if any(not reason.endswith("-warning") for reason in status.reasons):
+        return "fault"
+    return "ready"
 
 
 def _queue_problem(status: PrinterStatus, path: Path, accepting_matters: bool = True) -> PrinterError | None:

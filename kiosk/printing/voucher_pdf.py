@@ -34,6 +34,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from kiosk.domain.help import HelpRequest
 from kiosk.domain.voucher import Voucher, VoucherKind, VoucherState, decode_payload
 from kiosk.i18n import Texts
 
@@ -749,3 +750,74 @@ def _keep_key(voucher: Voucher) -> str:
     if voucher.kind is VoucherKind.PICKUP:
         return "keep.pickup"
     return "keep.booking" if voucher.state is VoucherState.CONFIRMED else "keep.request"
+
+
+# --- Help ticket --------------------------------------------------------------------------------
+
+
+def render_help_ticket_pdf(request: HelpRequest, title: str | None, layout: str = "thermal80", language: str = "fr",
+                           *, site_name: str | None = None) -> bytes:
+    """The ticket of a person who will finish later with a correspondent: the code in large type, what
+    they had chosen, where to go and until when. It holds nothing about the person."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown voucher layout {layout!r} (expected one of {LAYOUTS})")
+    texts = Texts(language)
+    lines = _HelpTicketLines(
+        heading=texts("help.ticket.heading"),
+        site_name=site_name or "",
+        code=request.code,
+        title=title or "",
+        what=texts("help.ticket.what"),
+        until=texts("help.ticket.until", day=texts.day(request.expires_at, weekday=False)),
+    )
+    thermal = layout == "thermal80"
+    width = THERMAL_PRINT_DOTS * DOT if thermal else A4[0] - 40 * mm
+    left = THERMAL_LEFT_DOTS * DOT if thermal else 20 * mm
+    scale = 1.0 if thermal else 1.6
+    with _RENDER_LOCK:
+        fonts = voucher_fonts()
+        measure = _Pen(None, 0.0, fonts)
+        _draw_help_ticket(measure, lines, left, width, scale)
+        page_width, page_height = (THERMAL_PAGE_WIDTH, math.ceil(measure.y / DOT) * DOT) if thermal else A4
+        buffer = BytesIO()
+        canvas = Canvas(buffer, pagesize=(page_width, page_height), pageCompression=1,
+                        initialFontName=fonts.regular, initialFontSize=10)
+        canvas.setTitle(f"{lines.heading} — {lines.code}")
+        canvas.setAuthor(lines.site_name)
+        canvas.setCreator("slvie-kiosk")
+        _draw_help_ticket(_Pen(canvas, page_height, fonts), lines, left, width, scale)
+        canvas.showPage()
+        canvas.save()
+        return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class _HelpTicketLines:
+    heading: str
+    site_name: str
+    code: str
+    title: str
+    what: str
+    until: str
+
+
+def _draw_help_ticket(pen: _Pen, lines: _HelpTicketLines, left: float, width: float, scale: float) -> None:
+    f = pen.fonts
+    pen.y = 3 * mm * scale
+    pen.text(left, lines.site_name, f.regular, 8.5 * scale, width=width, align="center")
+    pen.y += 1.5 * mm
+    pen.rule(left, width, 1.2)
+    pen.y += 2 * mm * scale
+    pen.text(left, lines.heading, f.bold, 12 * scale, width=width, align="center")
+    pen.y += 2 * mm * scale
+    pen.text(left, lines.code, f.mono, 26 * scale, width=width, align="center", spacing=2.0)
+    pen.y += 2 * mm * scale
+    if lines.title:
+        pen.text(left, lines.title, f.bold, 12 * scale, width=width, align="center")
+        pen.y += 2 * mm * scale
+    pen.rule(left, width, 0.6)
+    pen.y += 2 * mm * scale
+    pen.text(left, lines.what, f.regular, 9.5 * scale, width=width, leading=12 * scale)
+    pen.y += 1.5 * mm * scale
+    pen.text(left, lines.until, f.bold, 9.5 * scale, width=width, leading=12 * scale)
+    pen.y += 9 * mm  # room for the cutter

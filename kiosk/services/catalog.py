@@ -9,12 +9,10 @@ from pathlib import Path
 
 import sqlite_utils
 
-from kiosk.domain.catalog import Catalog, Category, ConciergeService, Offer, parse_catalog, shift_catalog
+from kiosk.domain.catalog import Catalog, Category, ConciergeService, Offer, parse_catalog
 from kiosk.domain.search import MAX_QUERY_CHARS, OfferQuery, SearchResult
-from kiosk.domain.household import HouseholdDataError, parse_households
 from kiosk.errors import CatalogError, KioskError
 from kiosk.store import catalog as catalog_store
-from kiosk.store.households import replace_households
 from kiosk.store.state import read_state
 
 # A document larger than this is refused before it is parsed (the 50,000-offer benchmark catalog is ~85 MB).
@@ -81,18 +79,3 @@ def read_json_file(path: Path, error: type[KioskError], what_fr: str, what_en: s
 def read_catalog_file(path: Path) -> Catalog:
     """Read and validate a catalog document; any problem raises CatalogError and writes nothing."""
     return parse_catalog(read_json_file(path, CatalogError, "catalogue", "catalog"))
-
-
-def seed_demo_catalog(db: sqlite_utils.Database, path: Path, now: datetime) -> int:
-    """Load the demo catalog, its dates moved so that its offer lies in the coming months."""
-    catalog = read_catalog_file(path)
-    catalog = shift_catalog(catalog, (now.date() - catalog.reference_date).days)
-    catalog_store.replace_catalog(db, catalog, as_of=now)
-    return len(catalog.offers)
-
-
-
-def seed_demo_households(db: sqlite_utils.Database, path: Path) -> int:
-    households = parse_households(read_json_file(path, HouseholdDataError, "des foyers", "households"))
-    replace_households(db, households)
-    return len(households)

@@ -9,14 +9,15 @@ from pathlib import Path
 
 import sqlite_utils
 
-from kiosk.config import DEMO_CATALOG, DEMO_HOUSEHOLDS, KioskConfig, prepare_data_dir
-from kiosk.demo_staff import DEMO_STAFF
+from kiosk.config import KioskConfig, prepare_data_dir
+from kiosk.demo import DEMO_CATALOG, DEMO_HOUSEHOLDS, DEMO_STAFF
+from kiosk.demo.seeding import seed_demo_catalog, seed_demo_households, seed_demo_requests, seed_demo_staff
 from kiosk.services.assisted import AssistedService
 from kiosk.services.audit import AuditService
 from kiosk.services.booking import BookingService
-from kiosk.services.catalog import CatalogService, seed_demo_catalog, seed_demo_households
+from kiosk.services.catalog import CatalogService
 from kiosk.services.concierge import ConciergeRequests
-from kiosk.services.demo import seed_demo_requests, seed_demo_staff
+from kiosk.services.help import HelpService
 from kiosk.services.identity import IdentityService
 from kiosk.services.staff import StaffAuthService
 from kiosk.services.vouchers import VoucherService
@@ -37,6 +38,7 @@ class KioskServices:
     staff: StaffAuthService  # correspondents signing in and out
     concierge: ConciergeRequests  # concierge requests and the correspondents' queue
     assisted: AssistedService  # what a correspondent does for a beneficiary
+    help: HelpService  # a person's call to a correspondent, or a code to finish later
     recovery: Recovery | None = None  # set when a corrupt database was rebuilt at this start
 
     def close(self) -> None:
@@ -79,5 +81,6 @@ def open_services(
         staff=staff,
         concierge=concierge,
         assisted=AssistedService(db, staff, audit, concierge, vouchers, clock),
+        help=HelpService(db, config, data_dir, staff, audit, clock),
         recovery=recovery,
     )

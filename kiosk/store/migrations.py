@@ -290,10 +290,22 @@ MIGRATION_6_BOOKING_NEWS = [
     "UPDATE bookings SET told_state = state",
 ]
 
+# A person asked for help: a call to a correspondent, or a ticket to finish later. Where they were,
+# never who they are (the correspondent identifies them by card when taking over).
+MIGRATION_7_HELP_REQUESTS = [
+    """
+    CREATE TABLE help_requests (
+        help_id TEXT PRIMARY KEY, kind TEXT NOT NULL, screen TEXT NOT NULL, subject_id TEXT, session_id TEXT,
+        made_at TEXT NOT NULL, expires_at TEXT NOT NULL, closed_at TEXT, closed_by TEXT
+    )
+    """,
+    "CREATE INDEX help_requests_open ON help_requests (expires_at) WHERE closed_at IS NULL",
+]
+
 # Audit entries signed with the kiosk's key (kiosk/domain/audit.py). Entries written before this
 # migration get their signature once, at the next start (kiosk.store.audit.sign_unsigned): the only
 # change ever allowed to an entry is that one, from no signature to one, all else unchanged.
-MIGRATION_7_SIGNED_AUDIT = [
+MIGRATION_8_SIGNED_AUDIT = [
     "ALTER TABLE audit_log ADD COLUMN signature TEXT",
     "DROP TRIGGER audit_log_no_update",
     """
@@ -310,7 +322,7 @@ MIGRATION_7_SIGNED_AUDIT = [
 
 # PIN and password hashes of the older scheme replaced by argon2id ones at their owner's sign-in
 # (kiosk/store/hash_upgrades.py). owner: "person:ID", "staff-pin:ID" or "staff-password:ID".
-MIGRATION_8_HASH_UPGRADES = [
+MIGRATION_9_HASH_UPGRADES = [
     """
     CREATE TABLE hash_upgrades (
         owner TEXT PRIMARY KEY,
@@ -327,6 +339,7 @@ MIGRATIONS: list[list[str]] = [
     MIGRATION_4_OUTBOX_SUBJECT_INDEXES,
     MIGRATION_5_PRICES_IN_THE_OFFER,
     MIGRATION_6_BOOKING_NEWS,
-    MIGRATION_7_SIGNED_AUDIT,
-    MIGRATION_8_HASH_UPGRADES,
+    MIGRATION_7_HELP_REQUESTS,
+    MIGRATION_8_SIGNED_AUDIT,
+    MIGRATION_9_HASH_UPGRADES,
 ]

@@ -57,6 +57,12 @@ def counts(db: sqlite_utils.Database) -> dict[str, int]:
     return {"pending": found.get("pending", 0), "parked": found.get("parked", 0)}
 
 
+def oldest_pending_at(db: sqlite_utils.Database) -> str | None:
+    """When the oldest operation still waiting to be sent was made (the kiosk's clock), or None."""
+    row = db.execute("SELECT min(created_at) FROM outbox WHERE state = 'pending'").fetchone()
+    return row[0] if row else None
+
+
 def parked_operations(db: sqlite_utils.Database) -> list[dict]:
     return [
         {**row, "payload": json.loads(row["payload"]), "reason": json.loads(row["last_error"] or "{}")}

@@ -12,14 +12,14 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.config import KioskConfig, default_data_dir, load_config
 from kiosk.services.context import KioskServices, open_services
-from kiosk.service import start_heartbeat
+from kiosk.systemd_notify import start_heartbeat
 from kiosk.ui.keyboard import KeyboardDock, select_input_method
 from kiosk.ui.lockdown import install_lockdown
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import apply_style
 from sync.credential import load_credential
-from sync.demo import DemoCentreError, start_demo_centre
+from kiosk.demo.centre import DemoCentreError, start_demo_centre
 from sync.worker import SyncWorker
 
 

@@ -8,7 +8,7 @@ Installed by `kiosk.ui.app.start_kiosk` on the frameless full-screen window (not
   platform binds to "Quit" or "Close";
 - a request to close the window or to quit is refused, whoever sends it: Qt 6 delivers even
   the program's own `app.quit()` as a request from the system, so the program ends its
-  event loop with `app.exit()` (a stop from the service manager, kiosk/service.py) or
+  event loop with `app.exit()` (a stop from the service manager, kiosk/systemd_notify.py) or
   through `exit_kiosk()`;
 - if the window stops being full screen or is minimised, it goes back to full screen,
   and when another application takes the screen the kiosk takes it back.

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.domain.concierge import BENEFICIARY_CANCEL
+from kiosk.domain.help import RESUMABLE_SCREENS, HelpRequest, Place
 from kiosk.domain.staff import StaffSession
 from kiosk.errors import KioskError
 from kiosk.i18n import Texts
@@ -35,6 +36,8 @@ from kiosk.ui.assisted_identify import AssistedIdentifyScreen
 from kiosk.ui.booking import BookingDoneScreen, BookingScreen
 from kiosk.ui.concierge import ConciergeScreen
 from kiosk.ui.concierge_request import ConciergeDoneScreen, ConciergeRequestScreen
+from kiosk.ui.help import HelpPanel
+from kiosk.ui.help_queue import HelpQueueScreen
 from kiosk.ui.home import HomeScreen
 from kiosk.ui.identify import CardReader, IdentifyScreen
 from kiosk.ui.idle import IdleWatcher
@@ -54,7 +57,7 @@ from sync.worker import SyncWorker
 CLOCK_REFRESH_MS = 15_000
 SPEECH_WARM_UP_MS = 2_000  # once home is painted: the speech engine takes seconds to connect
 # The correspondents' screens: reached only from the staff access, each refreshed by start().
-STAFF_SCREENS = ("staff_sign_in", "staff_home", "assisted_identify", "queue", "sync_state")
+STAFF_SCREENS = ("staff_sign_in", "staff_home", "assisted_identify", "queue", "help_queue", "sync_state")
 
 
 class ScreenStack(QStackedWidget):
@@ -202,6 +205,7 @@ class MainWindow(QMainWindow):
         # scroll), it never grows past the screen to make room (tests/ui/test_accessibility.py
         # checks every screen's least size fits the four screen sizes).
         self.layout().setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        self.help_panel = HelpPanel(central, services.help, self._read_help)
         self.notice = Overlay(central)
         self.idle_overlay = Overlay(central)
 
@@ -287,6 +291,9 @@ class MainWindow(QMainWindow):
                 widget.identified.connect(self._identified)
             elif name == "queue":
                 widget = QueueScreen(self.services, self.texts, lambda: self.staff_session)
+            elif name == "help_queue":
+                widget = HelpQueueScreen(self.services.help, self.texts, lambda: self.staff_session)
+                widget.taken.connect(self._take_help)
             elif name == "sync_state":
                 widget = SyncStateScreen(self.services.assisted, self.texts, lambda: self.staff_session,
                                          lambda: self.sync_worker, self.services.catalog.now)
@@ -523,6 +530,7 @@ class MainWindow(QMainWindow):
         A signed-in correspondent stays signed in (AssistedMode.sign_out clears them) and is
         taken back to their own home."""
         self.notice.hide()
+        self.help_panel.hide()
         self.news.hide()
         self.idle_overlay.hide()
         self.identified = None
@@ -639,13 +647,24 @@ class MainWindow(QMainWindow):
             self._refresh_bar()
 
     def show_help(self) -> None:
-        """What this screen is for and what to do, in plain words, read aloud on request, and
-        where a person finds a correspondent."""
-        texts, screen = self.texts, self.current_screen()
-        key = f"help.{'staff' if screen in STAFF_SCREENS else screen}"
-        explanation = f"{texts(key)}\n\n{texts('help.person')}"
-        self.notice.open(texts("help.title"), explanation, texts("notice.ok"),
-                         secondary=texts("help.read"), on_secondary=lambda: self._read_help(explanation))
+        """What this screen is for and what to do, in plain words, read aloud on request; and for a
+        person, a call to a correspondent or a code to finish later with one."""
+        texts, (screen, params) = self.texts, self._current
+        if screen in STAFF_SCREENS:
+            explanation = texts("help.staff")
+            self.notice.open(texts("help.title"), explanation, texts("notice.ok"),
+                             secondary=texts("help.read"), on_secondary=lambda: self._read_help(explanation))
+            return
+        subject, session = (str(params[0]) if params else None), (str(params[1]) if len(params) > 1 else None)
+        place = Place(screen, subject if screen in RESUMABLE_SCREENS else None, session)
+        self.help_panel.open(texts, place, texts(f"help.{screen}"))
+
+    def _take_help(self, request: HelpRequest) -> None:
+        """A correspondent took over a call or a ticket: they identify the person beside them by card,
+        then the person's choice (an offer, a date, a service) opens again."""
+        place = request.place
+        self.after_identify = place.screen_params() if place.resumable else None
+        self.show_screen("assisted_identify")
 
     def _read_help(self, explanation: str) -> None:
         if not self.narrator.available:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kiosk.config import DisplaySettings, KioskConfig, PrinterSettings, SiteSettings
-from kiosk.demo_households import DEMO_PIN
+from kiosk.demo.households import DEMO_PIN
 from kiosk.domain.search import OfferQuery
 from kiosk.errors import DataDirError
 
@@ -47,6 +47,9 @@ def walk_screens(window, services, shot, card: str) -> None:
     shot("bons_plans", lambda: window.show_screen("offers", True))
     offer_id, session_id = bookable_session(services)
     shot("offer_detail", lambda: window.show_screen("detail", offer_id))
+    shot("help", window.show_help)
+    shot("help_called", window.help_panel.call.click)
+    window.help_panel.hide()
     shot("concierge", lambda: (window.go_home(), window.show_screen("concierge")))
     shot("idle_warning", lambda: window.show_idle_warning(25))
     window.idle_overlay.hide()
@@ -69,7 +72,7 @@ def walk_screens(window, services, shot, card: str) -> None:
 
 def walk_staff_screens(window, shot) -> None:
     """Assisted mode, from the sign-in to the way out (demo correspondent Sophie Durand)."""
-    from kiosk.demo_staff import badge_number
+    from kiosk.demo.staff import badge_number
     from kiosk.domain.concierge import RequestState
     from kiosk.ui.queue import QueueCard
 
@@ -87,6 +90,7 @@ def walk_staff_screens(window, shot) -> None:
                                                          RequestState.REFUSED))
     queue.reason_picker.hide()
     shot("staff_queue_filters", lambda: queue.filters_button.setChecked(True))
+    shot("staff_help_queue", lambda: window.show_screen("help_queue"))
     shot("staff_sync", lambda: window.show_screen("sync_state"))
     shot("assisted_identify", lambda: (window.show_screen("staff_home"), window.screens["staff_home"].tiles[
         "assisted_identify"].click(), window.screens["assisted_identify"].try_identify()))

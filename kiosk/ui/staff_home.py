@@ -14,6 +14,7 @@ JOBS = (
     # (what the correspondent chose, text key, pictogram)
     ("assisted_identify", "staff.home.identify", "aide_demarches.svg"),
     ("queue", "staff.home.queue", "colis.svg"),
+    ("help_queue", "staff.home.help", "prise_rdv.svg"),
     ("sync_state", "staff.home.sync", "synchronisation.svg"),
 )
 

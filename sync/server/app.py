@@ -14,22 +14,27 @@ import anyio.to_thread
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse, Response
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBasic, HTTPBasicCredentials, HTTPBearer
+from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from sync.server import auth, changes, operations, voucher_keys
+from sync.server import auth, changes, fleet, fleet_page, operations, voucher_keys
 from sync.server.clock import Clock, fmt, local_now
 from sync.server.db import Database
+from sync.server.metrics import Metrics, RequestMetrics
 from sync.server.models import (
-    MAX_OPERATIONS, AuditAppendPayload, BookingCancelPayload, BookingCreatePayload, ChangesPage,
-    ConciergeCreatePayload, ConciergeTransitionPayload, EnrollRequest, EnrollResponse, ErrorResponse, Health, Me,
-    OperationsRequest, OperationsResponse, VoucherKeyRegistered, VoucherKeyRequest, VoucherKeys,
+    MAX_HEARTBEAT_BYTES, MAX_OPERATIONS, AuditAppendPayload, BookingCancelPayload, BookingCreatePayload, ChangesPage,
+    ConciergeCreatePayload, ConciergeTransitionPayload, EnrollRequest, EnrollResponse, ErrorResponse, Health,
+    Heartbeat, HeartbeatRecorded, Me, OperationsRequest, OperationsResponse, VoucherKeyRegistered, VoucherKeyRequest,
+    VoucherKeys,
 )
 
 log = logging.getLogger("slvie.central")
 API_VERSION = "1"
 MAX_BODY_BYTES = 4 * 1024 * 1024
+HEARTBEAT_PATH = "/v1/heartbeat"
+BODY_LIMITS = {HEARTBEAT_PATH: MAX_HEARTBEAT_BYTES}  # routes whose bodies are small by nature
 RELEASE_EVERY_SECONDS = 30.0
 # Writes are one at a time (Database.write); pushes and enrolments waiting for the writer wait
 # here, in the event loop, instead of each holding one of the worker threads (40) that pulls
@@ -49,7 +54,12 @@ def error_response(status: int, code: str, fr: str, en: str, headers: dict[str, 
     return JSONResponse({"error": {"code": code, "fr": fr, "en": en}}, status_code=status, headers=headers)
 
 
-def _too_large() -> JSONResponse:
+def _too_large(path: str) -> JSONResponse:
+    if path == HEARTBEAT_PATH:
+        return error_response(413, "heartbeat_too_large",
+                              f"Signal de vie trop volumineux (plus de {MAX_HEARTBEAT_BYTES} octets) : refusé, rien "
+                              "n'a été enregistré.",
+                              f"Heartbeat too large (over {MAX_HEARTBEAT_BYTES} bytes): refused, nothing was recorded.")
     return error_response(413, "request_too_large",
                           f"Envoi trop volumineux (plus de {MAX_BODY_BYTES // (1024 * 1024)} Mo) : envoyez-le en "
                           "plusieurs fois.",
@@ -57,17 +67,20 @@ def _too_large() -> JSONResponse:
 
 
 class BodyLimit:
-    """Refuse a request body over `limit` bytes with 413 before anything reads it (declared length or not)."""
+    """Refuse a request body over its route's limit (`limit`, or less in BODY_LIMITS) with 413 before anything
+    reads it (declared length or not)."""
 
     def __init__(self, app, limit: int = MAX_BODY_BYTES):
-        self.app, self.limit = app, limit
+        self.app, self.default_limit = app, limit
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             return await self.app(scope, receive, send)
+        path = scope["path"]
+        limit = BODY_LIMITS.get(path, self.default_limit)
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
-            return await _too_large()(scope, receive, send)
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            return await _too_large(path)(scope, receive, send)
         chunks, size, more = [], 0, True
         while more:
             message = await receive()
@@ -75,8 +88,8 @@ class BodyLimit:
                 return
             chunks.append(message.get("body", b""))
             size += len(chunks[-1])
-            if size > self.limit:
-                return await _too_large()(scope, receive, send)
+            if size > limit:
+                return await _too_large(path)(scope, receive, send)
             more = message.get("more_body", False)
         replayed = False
 
@@ -109,6 +122,24 @@ def current_kiosk(request: Request,
 
 
 KioskAuth = Annotated[auth.Kiosk, Depends(current_kiosk)]
+basic = HTTPBasic(auto_error=False, realm="SLVie fleet")
+
+
+def current_administrator(request: Request,
+                          credentials: Annotated[HTTPBasicCredentials | None, Depends(basic)]) -> str:
+    """An administrator's name and secret (HTTP Basic); a kiosk token opens nothing here."""
+    if credentials is None or not auth.is_administrator(request.app.state.db, credentials.username,
+                                                        credentials.password):
+        raise ApiError(401, "administrator_required",
+                       "Réservé à l'informatique : identifiant d'administrateur du centre requis "
+                       "(slvie-central admin-credential NOM).",
+                       "For IT only: a centre administrator's credential is required "
+                       "(slvie-central admin-credential NAME).",
+                       {"WWW-Authenticate": 'Basic realm="SLVie fleet", charset="UTF-8"'})
+    return credentials.username
+
+
+AdminAuth = Annotated[str, Depends(current_administrator)]
 
 
 def create_app(db: Database | None = None, clock: Clock = local_now,
@@ -131,7 +162,9 @@ def create_app(db: Database | None = None, clock: Clock = local_now,
     app = FastAPI(title="SLVie central API", version=API_VERSION, lifespan=lifespan,
                   description="Kiosk ↔ centre protocol of the SLVie kiosks: see docs/sync-protocol.md.",
                   openapi_url="/v1/openapi.json", docs_url="/v1/docs", redoc_url=None)
+    metrics = Metrics(db, clock)
     app.add_middleware(BodyLimit)
+    app.add_middleware(RequestMetrics, metrics=metrics)  # outermost: refused bodies are counted too
     _add_error_handlers(app)
     app.state.db = db
     writers: list[anyio.CapacityLimiter] = []
@@ -186,6 +219,8 @@ def create_app(db: Database | None = None, clock: Clock = local_now,
     async def push(body: OperationsRequest, kiosk: KioskAuth) -> Response:
         """Push up to 500 operations; one result each, in order; each op_id is applied at most once, forever."""
         results = await writing(operations.push, db, kiosk, body.operations, clock)
+        for operation, result in zip(body.operations, results):
+            metrics.operations.labels(operation.kind, result["outcome"]).inc()
         return Response(json.dumps({"results": results}, ensure_ascii=False), media_type="application/json")
 
     @app.get("/v1/changes", response_model=ChangesPage, responses={**AUTH_ERRORS, 409: ERROR, 422: ERROR},
@@ -204,6 +239,24 @@ def create_app(db: Database | None = None, clock: Clock = local_now,
                            f"The centre does not know this sync point (its latest is {ahead.top}): the kiosk must "
                            "reload everything from the start (cursor 0).") from None
         return Response(text, media_type="application/json")
+
+    @app.put(HEARTBEAT_PATH, response_model=HeartbeatRecorded, tags=["kiosk"],
+             responses={**AUTH_ERRORS, 400: ERROR, 413: ERROR, 422: ERROR})
+    async def heartbeat(body: Heartbeat, kiosk: KioskAuth) -> dict:
+        """This kiosk's health, with each sync cycle (docs/sync-protocol.md): kept as its latest state, and in
+        its history; a malformed or oversized one is refused whole."""
+        now = clock()
+        await writing(fleet.record_heartbeat, db, kiosk.id, body, now)
+        return {"received_at": fmt(now)}
+
+    @app.get("/admin/fleet", response_class=HTMLResponse, include_in_schema=False)
+    def fleet_health(administrator: AdminAuth) -> HTMLResponse:
+        now = clock()
+        return HTMLResponse(fleet_page.render(fleet.fleet(db, now), now), headers={"Cache-Control": "no-store"})
+
+    @app.get("/metrics", include_in_schema=False)
+    def prometheus_metrics(administrator: AdminAuth) -> Response:
+        return Response(metrics.text(), media_type=CONTENT_TYPE_LATEST)
 
     app.openapi = lambda: _openapi(app)
     return app

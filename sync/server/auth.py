@@ -1,9 +1,13 @@
-"""Kiosk enrolment and credentials.
+"""Kiosk enrolment and credentials, and the administrators' credentials.
 
 An administrator prints a one-time code for a site; the kiosk exchanges it for
 its own token. Only hashes of codes and tokens are stored: a copy of the
 database does not let anyone act as a kiosk. Both secrets are long random
 strings, so a plain SHA-256 is enough (no password stretching is needed).
+
+IT reads the fleet's health (`/admin/fleet`, `/metrics`) with an administrator's
+name and secret (HTTP Basic), made by `slvie-central admin-credential NAME`: a
+credential of its own kind, which no kiosk token opens and which opens no kiosk route.
 
 A lost answer: the same code with the same `attempt` (sync/credential.py, made by the
 machine that spent the code) within REPEAT_WINDOW gets the same kiosk again, with a new
@@ -13,6 +17,7 @@ token (the lost one stops working). Any other reuse of a spent code is refused.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 import sqlite3
 from dataclasses import dataclass
@@ -26,6 +31,7 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I, O, 0, 1: read aloud 
 CODE_LENGTH = 12
 CODE_VALIDITY = timedelta(days=7)
 TOKEN_PREFIX = "slvk_"
+ADMIN_SECRET_PREFIX = "slva_"
 REPEAT_WINDOW = timedelta(minutes=10)
 
 
@@ -113,3 +119,23 @@ def revoke(db: Database, kiosk_id: str, now: datetime) -> bool:
 def list_kiosks(db: Database) -> list[sqlite3.Row]:
     return db.connection().execute(
         "SELECT id, site_id, name, enrolled_at, revoked_at FROM kiosks ORDER BY enrolled_at, id").fetchall()
+
+
+def set_administrator(db: Database, name: str, now: datetime) -> str:
+    """A new secret for administrator `name` (made, or replacing the old one): shown once, never stored."""
+    secret = ADMIN_SECRET_PREFIX + secrets.token_urlsafe(24)
+    with db.write() as conn:
+        conn.execute("INSERT INTO administrators (name, secret_hash, created_at) VALUES (?, ?, ?) "
+                     "ON CONFLICT (name) DO UPDATE SET secret_hash = excluded.secret_hash, "
+                     "created_at = excluded.created_at", (name, secret_hash(secret), fmt(now)))
+    return secret
+
+
+def remove_administrator(db: Database, name: str) -> bool:
+    with db.write() as conn:
+        return conn.execute("DELETE FROM administrators WHERE name = ?", (name,)).rowcount == 1
+
+
+def is_administrator(db: Database, name: str, secret: str) -> bool:
+    row = db.connection().execute("SELECT secret_hash FROM administrators WHERE name = ?", (name,)).fetchone()
+    return row is not None and hmac.compare_digest(row[0], secret_hash(secret))

@@ -14,6 +14,8 @@
     slvie-central --db PATH decide-request BOOKING_ID confirmed|waitlisted|refused
     slvie-central --db PATH refuse-concierge REQUEST_ID --reason-fr TEXT --reason-en TEXT
     slvie-central --db PATH kiosks | check
+    slvie-central --db PATH fleet                                  every kiosk's health: red / amber / green, and why
+    slvie-central --db PATH admin-credential NAME [--remove]       a secret for /admin/fleet and /metrics
     slvie-central --db PATH backup FILE                            a consistent copy, safe to restore as is
     slvie-central --db PATH reset-epoch                            after restoring the file by other means
     slvie-central openapi [--out FILE]                             the OpenAPI document of /v1
@@ -28,6 +30,7 @@ from datetime import datetime
 from pathlib import Path
 
 from kiosk.errors import KioskError
+from sync.server import require_central_server
 
 ID = re.compile(r"^[A-Za-z0-9_.:-]{1,40}$")
 DEFAULT_PORT = 8765
@@ -67,6 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("revoke", help="revoke a kiosk's credential").add_argument("kiosk_id")
     commands.add_parser("kiosks", help="list enrolled kiosks")
     commands.add_parser("audit-flags", help="list refused audit entries (forged, forked, gaps) and restarted chains")
+    commands.add_parser("fleet", help="every kiosk's health from its heartbeats: red / amber / green, and why")
+    administrator = commands.add_parser("admin-credential", help="print a new secret for administrator NAME "
+                                        "(HTTP Basic on /admin/fleet and /metrics), or remove it")
+    administrator.add_argument("name", type=_identifier)
+    administrator.add_argument("--remove", action="store_true", help="remove this administrator's credential")
 
     catalog = commands.add_parser("load-catalog", help="load a slvie-catalog/1 file (upsert)")
     catalog.add_argument("file", type=Path)
@@ -116,14 +124,16 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command == "openapi":
-        return _openapi(args)
-    if args.db is None:
-        parser.error("--db PATH is required")
-    for name in ("seats", "capacity", "offers", "days"):
-        if getattr(args, name, 0) is not None and getattr(args, name, 0) < 0:
-            parser.error(f"--{name} must be >= 0")
     try:
+        if args.command in ("openapi", None):  # None: serve
+            require_central_server()
+        if args.command == "openapi":
+            return _openapi(args)
+        if args.db is None:
+            parser.error("--db PATH is required")
+        for name in ("seats", "capacity", "offers", "days"):
+            if getattr(args, name, 0) is not None and getattr(args, name, 0) < 0:
+                parser.error(f"--{name} must be >= 0")
         from sync.server.db import Database
 
         db = Database(args.db)
@@ -189,6 +199,37 @@ def _audit_flags(db, args) -> int:
     return 0
 
 
+def _fleet(db, args) -> int:
+    from sync.server.fleet import count_by_state, duration, fleet
+
+    now = _now(args)
+    kiosks = fleet(db, now)
+    for kiosk in kiosks:
+        heard = "jamais / never" if kiosk.received_at is None else \
+            f"il y a {duration(now - kiosk.received_at, 'fr')} / {duration(now - kiosk.received_at, 'en')} ago"
+        print(f"{kiosk.state.upper():<6} {kiosk.kiosk_id}\t{kiosk.site_id}\t{kiosk.name}\t"
+              f"dernier signal / last heartbeat: {heard}")
+        for reason in kiosk.reasons:
+            print(f"       {reason.fr} / {reason.en}")
+    counts = count_by_state(kiosks)
+    print(f"{len(kiosks)} borne(s) : {counts['red']} rouge, {counts['amber']} orange, {counts['green']} vert / "
+          f"{len(kiosks)} kiosk(s): {counts['red']} red, {counts['amber']} amber, {counts['green']} green")
+    return 0
+
+
+def _admin_credential(db, args) -> int:
+    from sync.server.admin import AdminError
+    from sync.server.auth import remove_administrator, set_administrator
+
+    if args.remove:
+        if not remove_administrator(db, args.name):
+            raise AdminError(f"Administrateur inconnu : {args.name}.", f"Unknown administrator: {args.name}.")
+        print(f"removed {args.name}")
+        return 0
+    print(set_administrator(db, args.name, _now(args)))
+    return 0
+
+
 def _load_catalog(db, args) -> int:
     from sync.server.loading import load_catalog, load_json_file
 
@@ -225,27 +266,25 @@ def _load_staff(db, args) -> int:
 
 
 def _load_demo(db, args) -> int:
-    from kiosk.config import DEMO_CATALOG
+    from kiosk.demo import DEMO_CATALOG, DEMO_HOUSEHOLDS, DEMO_STAFF
     from sync.server.loading import load_catalog, load_demo_requests, load_households, load_json_file, load_staff
 
     now = _now(args)
     _print_summary(load_catalog(db, load_json_file(DEMO_CATALOG), args.site, now, now))
-    households = DEMO_CATALOG.parent / "households.json"
-    if households.exists():
-        _print_summary(load_households(db, households.read_text(encoding="utf-8"), args.site))
+    if DEMO_HOUSEHOLDS.exists():
+        _print_summary(load_households(db, DEMO_HOUSEHOLDS.read_text(encoding="utf-8"), args.site))
         _print_summary(load_demo_requests(db, args.site, now))
     else:
-        print(f"no demo households ({households} is missing)")
-    staff = DEMO_CATALOG.parent / "staff.json"
-    if staff.exists():
-        _print_summary(load_staff(db, staff.read_text(encoding="utf-8"), args.site))
+        print(f"no demo households ({DEMO_HOUSEHOLDS} is missing)")
+    if DEMO_STAFF.exists():
+        _print_summary(load_staff(db, DEMO_STAFF.read_text(encoding="utf-8"), args.site))
     else:
-        print(f"no demo correspondents ({staff} is missing)")
+        print(f"no demo correspondents ({DEMO_STAFF} is missing)")
     return 0
 
 
 def _generate(db, args) -> int:
-    from kiosk.demo_catalog import DEMO_SEED, generate_catalog
+    from kiosk.demo.catalog import DEMO_SEED, generate_catalog
     from sync.server.loading import load_catalog
 
     now = _now(args)
@@ -339,7 +378,7 @@ COMMANDS = {
     "generate": _generate, "set-allocation": _set_allocation, "set-capacity": _set_capacity,
     "withdraw-offer": _withdraw, "decide-request": _decide, "check": _check,
     "load-staff": _load_staff, "refuse-concierge": _refuse_concierge, "backup": _backup,
-    "reset-epoch": _reset_epoch,
+    "reset-epoch": _reset_epoch, "fleet": _fleet, "admin-credential": _admin_credential,
 }
 
 

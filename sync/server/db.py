@@ -20,7 +20,7 @@ from pathlib import Path
 
 from kiosk.errors import KioskError
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 FEED_EPOCH = "feed_epoch"
 BUSY_TIMEOUT_MS = 30_000
 
@@ -124,16 +124,32 @@ CREATE TABLE voucher_keys (
 )
 """
 
-# Schema 4: audit entries the centre refused (forged, forked, out of order) and restarted chains;
-# the attempt that spent an enrolment code (sync/server/auth.py: a lost answer is asked again).
+# Schema 4: fleet health — each kiosk's latest heartbeat, their history (30 days), and the
+# administrators' credentials for the fleet page and the metrics (distinct from kiosk tokens).
 SCHEMA_4 = """
+CREATE TABLE kiosk_health (
+    kiosk_id TEXT PRIMARY KEY REFERENCES kiosks(id), received_at TEXT NOT NULL, skew_seconds INTEGER NOT NULL,
+    heartbeat TEXT NOT NULL, history_at TEXT NOT NULL, history_state TEXT NOT NULL
+);
+CREATE TABLE kiosk_health_history (
+    kiosk_id TEXT NOT NULL, received_at TEXT NOT NULL, skew_seconds INTEGER NOT NULL, heartbeat TEXT NOT NULL,
+    state TEXT NOT NULL
+);
+CREATE INDEX kiosk_health_history_by_kiosk ON kiosk_health_history (kiosk_id, received_at);
+CREATE INDEX kiosk_health_history_by_age ON kiosk_health_history (received_at);
+CREATE TABLE administrators (name TEXT PRIMARY KEY, secret_hash TEXT NOT NULL, created_at TEXT NOT NULL)
+"""
+
+# Schema 5: audit entries the centre refused (forged, forked, out of order) and restarted chains;
+# the attempt that spent an enrolment code (sync/server/auth.py: a lost answer is asked again).
+SCHEMA_5 = """
 CREATE TABLE audit_flags (
     kiosk_id TEXT NOT NULL, chain TEXT NOT NULL, seq INTEGER NOT NULL, code TEXT NOT NULL, flagged_at TEXT NOT NULL
 );
 ALTER TABLE enrolment_codes ADD COLUMN attempt_hash TEXT
 """
 
-MIGRATIONS = [SCHEMA, SCHEMA_2, SCHEMA_3, SCHEMA_4]  # migration N brings the file to user_version N
+MIGRATIONS = [SCHEMA, SCHEMA_2, SCHEMA_3, SCHEMA_4, SCHEMA_5]  # migration N brings the file to user_version N
 
 
 class CentralDatabaseError(KioskError):

@@ -243,8 +243,8 @@ def load_staff(db: Database, text: str, site_id: str) -> dict:
 
 
 def load_demo_requests(db: Database, site_id: str, now: datetime) -> dict:
-    """The demo concierge requests (kiosk/demo_concierge.py) for the demo households of `site_id`."""
-    from kiosk.demo_concierge import demo_requests
+    """The demo concierge requests (kiosk/demo/concierge.py) for the demo households of `site_id`."""
+    from kiosk.demo.concierge import demo_requests
     from kiosk.domain.household import parse_household
     from kiosk.domain.document import DocumentReader
     from sync.server.concierge import load_requests

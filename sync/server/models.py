@@ -102,6 +102,52 @@ class Me(Out):
     kiosk_name: str
 
 
+# --- heartbeat ---------------------------------------------------------------------
+
+MAX_HEARTBEAT_BYTES = 2048  # a heartbeat is about 300 bytes: anything much larger is not one
+MAX_AGE_SECONDS = 10 * 366 * 24 * 3600
+PrinterCondition = Literal["ready", "paper_out", "jammed", "open", "offline", "fault", "stopped", "missing",
+                           "not_configured", "unknown"]
+
+
+class LastError(Strict):
+    code: str = Field(pattern=r"^[a-z0-9_]{1,40}$", description="what made the kiosk's last failed cycle fail")
+    seconds: int = Field(ge=0, le=MAX_AGE_SECONDS, description="seconds ago, by the kiosk's clock")
+
+
+class Heartbeat(Strict):
+    """A kiosk's health, sent with each sync cycle: counts, ages, one printer word, no personal data."""
+
+    sent_at: str = Field(pattern=MOMENT, description="the kiosk's clock (the centre measures the skew from it)")
+    version: str = Field(pattern=r"^[A-Za-z0-9.+_-]{1,40}$", description="the kiosk's software version")
+    schema_version: int = Field(ge=0, le=10_000, description="the kiosk database's schema")
+    waiting: int = Field(ge=0, le=10_000_000, description="operations waiting to be sent")
+    oldest_waiting_seconds: int | None = Field(ge=0, le=MAX_AGE_SECONDS,
+                                               description="age of the oldest waiting operation; null when none")
+    parked: int = Field(ge=0, le=10_000_000, description="operations the centre refused, waiting for a correspondent")
+    last_sync_seconds: int | None = Field(ge=0, le=MAX_AGE_SECONDS,
+                                          description="seconds since the last successful sync; null if never")
+    printer: PrinterCondition = Field(description="the site printer's state, from CUPS")
+    disk_free_bytes: int = Field(ge=0, le=2 ** 62, description="free bytes where the kiosk writes (the least)")
+    last_error: LastError | None = Field(description="the last failed cycle, or null if none")
+
+    @field_validator("sent_at")
+    @classmethod
+    def _real_moment(cls, value: str) -> str:
+        datetime.strptime(value, "%Y-%m-%dT%H:%M:%S")
+        return value
+
+    @model_validator(mode="after")
+    def _waiting_has_an_age(self) -> Heartbeat:
+        if (self.waiting > 0) != (self.oldest_waiting_seconds is not None):
+            raise ValueError("oldest_waiting_seconds is given exactly when operations are waiting")
+        return self
+
+
+class HeartbeatRecorded(Out):
+    received_at: str = Field(description="the centre's time")
+
+
 # --- push --------------------------------------------------------------------------
 
 class Operation(Strict):

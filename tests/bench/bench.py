@@ -26,8 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from kiosk.config import DEMO_HOUSEHOLDS  # noqa: E402
-from kiosk.demo_catalog import generate_catalog  # noqa: E402
+from kiosk.demo import DEMO_HOUSEHOLDS  # noqa: E402
+from kiosk.demo.catalog import generate_catalog  # noqa: E402
 from kiosk.domain.catalog import Level, parse_catalog  # noqa: E402
 from kiosk.domain.household import parse_households  # noqa: E402
 from kiosk.domain.search import OfferQuery  # noqa: E402

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from kiosk.config import DEMO_CATALOG
+from kiosk.demo import DEMO_CATALOG
 from tests.server.data import catalog, martin_family, offer, session
 
 

@@ -23,9 +23,10 @@ def test_openapi_describes_version_1_and_every_route():
     document = openapi_document()
     assert document["info"]["version"] == "1"
     assert set(document["paths"]) == {"/v1/health", "/v1/enroll", "/v1/me", "/v1/operations", "/v1/changes",
-                                      "/v1/voucher-key", "/v1/voucher-keys"}
+                                      "/v1/voucher-key", "/v1/voucher-keys", "/v1/heartbeat"}
     schemas = document["components"]["schemas"]
-    for name in ("BookingCreatePayload", "BookingCancelPayload", "OfferData", "HouseholdData", "ErrorResponse"):
+    for name in ("BookingCreatePayload", "BookingCancelPayload", "OfferData", "HouseholdData", "ErrorResponse",
+                 "Heartbeat"):
         assert name in schemas
     assert schemas["OperationsRequest"]["properties"]["operations"]["maxItems"] == 500
 

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import DEMO_CATALOG, KioskConfig
+from kiosk.config import KioskConfig
+from kiosk.demo import DEMO_CATALOG
 from kiosk.services.assisted import AssistedService
 from kiosk.services.concierge import ConciergeRequests
 from kiosk.services.context import open_services
+from kiosk.services.help import HelpService
 from kiosk.services.staff import StaffAuthService
 from tests.factories import CLAIRE_CARD, LINA_BADGE, LINA_PIN, sample_catalog, staff_document
 
@@ -44,6 +46,8 @@ def desk(tmp_path: Path, households_file: Path, clock, monotonic):
                                            services.audit, clock)
     services.assisted = AssistedService(services.db, services.staff, services.audit, services.concierge,
                                         services.vouchers, clock)
+    services.help = HelpService(services.db, services.config, services.data_dir, services.staff, services.audit,
+                                clock)
     yield services
     services.close()
 

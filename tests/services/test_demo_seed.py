@@ -4,7 +4,7 @@ import pytest
 
 from kiosk.config import KioskConfig
 from kiosk.errors import CatalogError
-from kiosk.services.catalog import seed_demo_catalog
+from kiosk.demo.seeding import seed_demo_catalog
 from kiosk.services.context import open_services
 from tests.factories import NOW, sample_catalog
 

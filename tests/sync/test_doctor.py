@@ -106,6 +106,7 @@ def test_printer_and_configuration_problems_are_named(tmp_path, site, enrolled):
     found = by_id(check(site, enrolled,
                         printer_status=lambda q: PrinterStatus(q, True, True, True, ("media-empty-error",))))
     assert found["printer"].status == PROBLEM and "media-empty" in found["printer"].en
+    assert found["printer"].details["state"] == "paper_out"  # the word its heartbeat sends the centre
 
 
 def test_a_rebuilt_database_is_reported_until_acknowledged(site, enrolled, capsys, clock):

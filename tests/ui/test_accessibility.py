@@ -15,7 +15,7 @@ from PySide6.QtCore import QPoint, QRect, QSize
 from PySide6.QtGui import QAccessible, QFontInfo, QImage
 from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QAbstractScrollArea, QLabel, QLineEdit, QWidget
 
-from kiosk.demo_staff import badge_number
+from kiosk.demo.staff import badge_number
 from kiosk.domain.concierge import RequestState
 from kiosk.ui.queue import QueueCard
 from kiosk.ui.theme import HIGH_CONTRAST, STANDARD, Palette, Theme, larger_text_scale
@@ -169,6 +169,11 @@ def walk(window, qtbot, services):
     offers.filters_button.setChecked(False)
     window.show_screen("detail", "T1")
     yield "detail"
+    window.show_help()
+    yield "help"
+    window.help_panel.call.click()
+    yield "help_called"
+    window.help_panel.hide()
     window.show_screen("detail", "T2")
     yield "detail_full"
     window.show_screen("concierge")
@@ -231,6 +236,8 @@ def walk_assisted_mode(window):
     queue.choose_move(queue.findChildren(QueueCard)[0].request_id, RequestState.REFUSED)
     yield "reason_picker"
     queue.reason_picker.hide()
+    window.show_screen("help_queue")
+    yield "help_queue"
     window.show_screen("sync_state")
     yield "sync_state"
     window.show_screen("assisted_identify")
@@ -259,5 +266,5 @@ def test_every_screen_passes_the_audit(qtbot, window, services, width, height, l
             qtbot.wait(1)
         seen.append(screen)
         problems += audit(window, screen, size)
-    assert len(seen) == 22
+    assert len(seen) == 25
     assert not problems, "\n".join(problems[:40])

@@ -15,7 +15,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
-from kiosk.demo_staff import STAFF, badge_number
+from kiosk.demo.staff import STAFF, badge_number
 from kiosk.domain.concierge import RequestState
 from kiosk.domain.staff import STAFF_WARNING_AFTER_SECONDS, STAFF_WARNING_SECONDS
 from kiosk.domain.voucher import encode_payload

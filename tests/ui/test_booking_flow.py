@@ -242,7 +242,7 @@ def test_a_card_scanned_again_after_a_wrong_number_starts_over(qtbot, window):
 
 
 def test_after_a_correspondent_leaves_no_hidden_field_keeps_the_focus_and_the_next_scan_identifies(qtbot, window):
-    from kiosk.demo_staff import badge_number
+    from kiosk.demo.staff import badge_number
 
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)

@@ -12,7 +12,7 @@ import json
 import pytest
 from PySide6.QtWidgets import QLineEdit
 
-from kiosk.config import DEMO_CATALOG
+from kiosk.demo import DEMO_CATALOG
 from kiosk.domain.concierge import RequestState
 from kiosk.services.vouchers import VOUCHER_DIR
 from kiosk.store.outbox import counts

@@ -54,10 +54,10 @@ def test_screenshots_renders_every_screen_in_english(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     names = sorted(p.stem for p in tmp_path.glob("*.png"))
     screens = ["home", "offer_list", "offer_list_search", "offer_list_filters", "offer_list_keyboard", "bons_plans",
-               "offer_detail", "concierge", "idle_warning", "identify", "identify_error", "booking",
+               "offer_detail", "help", "help_called", "concierge", "idle_warning", "identify", "identify_error", "booking",
                "booking_done", "my_bookings", "concierge_request", "concierge_request_error", "concierge_done",
                "staff_sign_in", "staff_home", "staff_queue", "staff_queue_reason",
-               "staff_queue_filters", "staff_sync", "assisted_identify", "assisted_booking_home",
+               "staff_queue_filters", "staff_help_queue", "staff_sync", "assisted_identify", "assisted_booking_home",
                "staff_exit_question"]
     assert names == sorted(screens + [f"{s}-high-contrast" for s in screens] + [f"{s}-larger-text" for s in screens])
     for path in tmp_path.glob("*.png"):

@@ -9,10 +9,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from kiosk import demo_catalog
-from kiosk.demo_catalog import (
+from kiosk.demo import DEMO_CATALOG
+from kiosk.demo import catalog as demo_catalog
+from kiosk.demo.catalog import (
     BONS_PLANS_PICTOGRAM,
-    DEMO_CATALOG_PATH,
     DEMO_OFFER_COUNT,
     DEMO_REFERENCE_DATE,
     DEMO_SEED,
@@ -37,7 +37,7 @@ MOMENT = "%Y-%m-%dT%H:%M"
 
 @pytest.fixture(scope="module")
 def demo() -> dict:
-    return json.loads(DEMO_CATALOG_PATH.read_text(encoding="utf-8"))
+    return json.loads(DEMO_CATALOG.read_text(encoding="utf-8"))
 
 
 def _moment(text: str) -> dt.datetime:
@@ -53,9 +53,9 @@ def _fold(text: str) -> str:
 
 def test_committed_demo_is_what_the_generator_makes():
     expected = dump_catalog(generate_catalog(DEMO_OFFER_COUNT, DEMO_SEED, DEMO_REFERENCE_DATE))
-    assert DEMO_CATALOG_PATH.read_text(encoding="utf-8") == expected, (
+    assert DEMO_CATALOG.read_text(encoding="utf-8") == expected, (
         "assets/demo/catalog.json is stale: regenerate it with "
-        "python -m kiosk.demo_catalog --offers 240 --seed 2026 --reference-date 2026-11-23 "
+        "python -m kiosk.demo.catalog --offers 240 --seed 2026 --reference-date 2026-11-23 "
         "--out assets/demo/catalog.json"
     )
 
@@ -64,7 +64,7 @@ def test_documented_command_line_writes_the_committed_file(tmp_path):
     out = tmp_path / "catalog.json"
     argv = ["--offers", "240", "--seed", "2026", "--reference-date", "2026-11-23", "--out", str(out)]
     assert demo_catalog.main(argv) == 0
-    assert out.read_bytes() == DEMO_CATALOG_PATH.read_bytes()
+    assert out.read_bytes() == DEMO_CATALOG.read_bytes()
 
 
 def test_compact_output_is_the_same_document(tmp_path):

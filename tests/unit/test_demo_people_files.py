@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk import demo_households, demo_staff
+from kiosk.demo import households as demo_households
+from kiosk.demo import staff as demo_staff
 from kiosk.config import ASSETS_DIR
 
 

@@ -1,6 +1,6 @@
 """Demo households for the demo kiosk and the reference server (`assets/demo/households.json`).
 
-Every demo card's PIN is 1234. Run `python -m kiosk.demo_households --out assets/demo/households.json`
+Every demo card's PIN is 1234. Run `python -m kiosk.demo.households --out assets/demo/households.json`
 to write the file again; the same arguments always give the same bytes.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 
-from kiosk.demo_files import write_document_command
+from kiosk.demo.files import write_document_command
 from kiosk.domain.household import HOUSEHOLDS_FORMAT, hash_pin, luhn_check_digit
 
 DEMO_PIN = "1234"
@@ -58,7 +58,7 @@ def generate_households() -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    return write_document_command("python -m kiosk.demo_households", generate_households, argv)
+    return write_document_command("python -m kiosk.demo.households", generate_households, argv)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
-"""Seeding a demo kiosk with the site's correspondents and a concierge queue that is not empty.
+"""Seeding a demo kiosk: its catalog, households, the site's correspondents and a concierge queue
+that is not empty.
 
-Like the demo catalog and households, these are written as the centre's data (no
-outbox operation, no audit entry): they stand for what a first sync would bring.
+All of it is written as the centre's data (no outbox operation, no audit entry): it stands for
+what a first sync would bring.
 """
 
 from __future__ import annotations
@@ -11,19 +12,35 @@ from pathlib import Path
 
 import sqlite_utils
 
-from kiosk.demo_concierge import demo_requests
+from kiosk.demo.concierge import demo_requests
+from kiosk.domain.catalog import shift_catalog
+from kiosk.domain.household import HouseholdDataError, parse_households
 from kiosk.domain.staff import StaffDataError, parse_staff
-from kiosk.services.catalog import read_json_file
+from kiosk.services.catalog import read_catalog_file, read_json_file
+from kiosk.store import catalog as catalog_store
 from kiosk.store import concierge as concierge_store
 from kiosk.store import staff as staff_store
-from kiosk.store.catalog import list_concierge_services
 from kiosk.store.database import transaction
-from kiosk.store.households import load_household
+from kiosk.store.households import load_household, replace_households
 from kiosk.store.state import read_state, write_state
 
 
+def seed_demo_catalog(db: sqlite_utils.Database, path: Path, now: datetime) -> int:
+    """Load the demo catalog, its dates moved so that its offer lies in the coming months."""
+    catalog = read_catalog_file(path)
+    catalog = shift_catalog(catalog, (now.date() - catalog.reference_date).days)
+    catalog_store.replace_catalog(db, catalog, as_of=now)
+    return len(catalog.offers)
+
+
+def seed_demo_households(db: sqlite_utils.Database, path: Path) -> int:
+    households = parse_households(read_json_file(path, HouseholdDataError, "des foyers", "households"))
+    replace_households(db, households)
+    return len(households)
+
+
 def seed_demo_staff(db: sqlite_utils.Database, path: Path) -> int:
-    """The demo correspondents (assets/demo/staff.json), when the kiosk has none yet."""
+    """The demo correspondents (kiosk.demo.DEMO_STAFF), when the kiosk has none yet."""
     if staff_store.count_staff(db):
         return 0
     staff = parse_staff(read_json_file(path, StaffDataError, "des correspondants", "staff"))
@@ -37,7 +54,7 @@ def seed_demo_requests(db: sqlite_utils.Database, site_id: str, now: datetime) -
         return 0
     ids = [r[0] for r in db.execute("SELECT household_id FROM households ORDER BY household_id")]
     households = [h for h in (load_household(db, i) for i in ids) if h is not None]
-    prices = {s.id: s.price_cents for s in list_concierge_services(db)}
+    prices = {s.id: s.price_cents for s in catalog_store.list_concierge_services(db)}
     requests = [r for r in demo_requests(households, site_id, now, prices) if r.service_id in prices]
     with transaction(db):
         for request in requests:

@@ -2,7 +2,7 @@
 
 import socket
 
-from kiosk.service import notify, watchdog_interval_ms
+from kiosk.systemd_notify import notify, watchdog_interval_ms
 
 
 def test_notifications_reach_the_socket(tmp_path, monkeypatch):

@@ -12,19 +12,16 @@ Badges are 13 digits with a Luhn check digit, like beneficiary cards, starting w
 so they never collide with a card; a badge's QR code holds "ACTIV:" and the number.
 Only argon2id hashes are written to the file (salts fixed from the staff id, so the same
 arguments always give the same bytes). Run
-`python -m kiosk.demo_staff --out assets/demo/staff.json` to write it again.
+`python -m kiosk.demo.staff --out assets/demo/staff.json` to write it again.
 """
 
 from __future__ import annotations
 
 import hashlib
 
-from kiosk.config import ASSETS_DIR
-from kiosk.demo_files import write_document_command
+from kiosk.demo.files import write_document_command
 from kiosk.domain.household import luhn_check_digit
 from kiosk.domain.staff import STAFF_FORMAT, hash_password, hash_staff_pin
-
-DEMO_STAFF = ASSETS_DIR / "demo" / "staff.json"
 
 # (staff id, display name, badge index or None, PIN or None, login or None, password or None)
 STAFF = [
@@ -59,7 +56,7 @@ def generate_staff() -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    return write_document_command("python -m kiosk.demo_staff", generate_staff, argv)
+    return write_document_command("python -m kiosk.demo.staff", generate_staff, argv)
 
 
 if __name__ == "__main__":

@@ -10,10 +10,10 @@ same document. See docs/catalog-format.md for the format itself.
 
 The committed demo catalog is made with::
 
-    python -m kiosk.demo_catalog --offers 240 --seed 2026 \\
+    python -m kiosk.demo.catalog --offers 240 --seed 2026 \\
         --reference-date 2026-11-23 --out assets/demo/catalog.json
 
-Plain Python, standard library only.
+Plain Python: the standard library and the demo's paths.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from kiosk.config import ASSETS_DIR
+
 FORMAT = "slvie-catalog/1"
 PRICE_TIERS = 7
 
@@ -37,9 +39,7 @@ PRICE_TIERS = 7
 DEMO_OFFER_COUNT = 240
 DEMO_SEED = 2026
 DEMO_REFERENCE_DATE = dt.date(2026, 11, 23)
-_ROOT = Path(__file__).resolve().parent.parent
-DEMO_CATALOG_PATH = _ROOT / "assets" / "demo" / "catalog.json"
-PICTOGRAM_DIR = _ROOT / "assets" / "pictograms"
+PICTOGRAM_DIR = ASSETS_DIR / "pictograms"
 
 # "Bons plans" is a flag, not a category; its home tile uses this pictogram.
 BONS_PLANS_PICTOGRAM = "bons_plans.svg"
@@ -1739,7 +1739,7 @@ def dump_catalog(document: dict, compact: bool = False) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m kiosk.demo_catalog", description="Write a demo catalog.")
+    parser = argparse.ArgumentParser(prog="python -m kiosk.demo.catalog", description="Write a demo catalog.")
     parser.add_argument("--offers", type=int, default=DEMO_OFFER_COUNT, help="number of offers")
     parser.add_argument("--seed", type=int, default=DEMO_SEED, help="random seed")
     parser.add_argument("--reference-date", type=dt.date.fromisoformat, default=DEMO_REFERENCE_DATE,

@@ -1,5 +1,9 @@
 """The demo's own central server: the reference server on loopback, loaded with the demo data,
-and this kiosk enrolled with it, so `slvie-kiosk run --demo` shows the whole loop."""
+and this kiosk enrolled with it, so `slvie-kiosk run --demo` shows the whole loop.
+
+The reference server is an optional part of the package (`pip install .[central]`): a kiosk in
+service talks to the real centre. It runs in its own process, so nothing here imports it.
+"""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Demo concierge requests in various states, so the correspondents' queue of a demo kiosk is not empty.
 
 The same requests (same ids, made from the same households) are seeded into a demo
-kiosk (`kiosk.services.demo.seed_demo_requests`) and loaded into the reference
+kiosk (`kiosk.demo.seeding.seed_demo_requests`) and loaded into the reference
 server by `slvie-central load-demo`, so that moving them along in the demo is
 accepted by the demo centre. With the demo households, Claire Martin (card
 1000000000017, PIN 1234) has dry cleaning ready: the kiosk tells her first.

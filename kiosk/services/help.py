@@ -1,0 +1,132 @@
+"""Help for a person who is stuck: call a correspondent, or take a ticket to finish later with one.
+
+The person's side needs no identification and records no one: only where they were. The
+correspondent's side lists the open calls and tickets, and takes one over (audited), which
+gives back the place to reopen once the person beside them is identified by card.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import sqlite_utils
+
+from kiosk.config import KioskConfig
+from kiosk.domain.audit import Action
+from kiosk.domain.help import HelpKind, HelpRequest, Place, new_help_request
+from kiosk.domain.staff import StaffSession
+from kiosk.domain.voucher import normalize_short_code
+from kiosk.errors import KioskError
+from kiosk.printing.printer import PrintJob, print_pdf
+from kiosk.services.audit import AuditService
+from kiosk.services.staff import StaffAuthService
+from kiosk.store import help as help_store
+from kiosk.store.catalog import load_concierge_service, load_offer
+from kiosk.store.database import transaction
+
+TICKET_DIR = "help-tickets"
+FORGET_AFTER = timedelta(days=1)
+SAME_REQUEST_WITHIN = timedelta(minutes=10)  # asked again this soon: the same call, the same ticket  # closed or lapsed requests are kept a day, for the correspondent's question
+
+
+class HelpNotFound(KioskError):
+    """No open call or ticket has this code."""
+
+
+class HelpService:
+    def __init__(self, db: sqlite_utils.Database, config: KioskConfig, data_dir: Path, staff: StaffAuthService,
+                 audit: AuditService, clock: Callable[[], datetime] = datetime.now):
+        self._db = db
+        self._config = config
+        self._dir = data_dir / TICKET_DIR
+        self._staff = staff
+        self._audit = audit
+        self._clock = clock
+
+    # -- the person --------------------------------------------------------------------------------
+
+    def call(self, place: Place) -> HelpRequest:
+        """A correspondent is asked to come to the kiosk; the call shows in their queue with the screen.
+
+        A call still waiting from the last few minutes is the same person asking again (or someone
+        pressing for fun): it stays the one call, the queue does not fill up."""
+        return self._recent(HelpKind.CALL, None) or self._save(HelpKind.CALL, place)
+
+    def ticket(self, place: Place) -> tuple[HelpRequest, bool]:
+        """A code to finish later with a correspondent, and whether it is new (to print). Only a screen
+        holding a choice can be resumed; the same choice asked again within minutes gets the same code,
+        not another ticket (no paper wasted by repeated taps)."""
+        if not place.resumable:
+            raise KioskError("Il n'y a rien à reprendre sur cet écran.", "There is nothing to resume on this screen.")
+        same = self._recent(HelpKind.TICKET, place)
+        return (same, False) if same is not None else (self._save(HelpKind.TICKET, place), True)
+
+    def _recent(self, kind: HelpKind, place: Place | None) -> HelpRequest | None:
+        now = self._clock()
+        return next((r for r in help_store.open_help_requests(self._db, now)
+                     if r.kind == kind and now - r.made_at < SAME_REQUEST_WITHIN
+                     and (place is None or r.place == place)), None)
+
+    def _save(self, kind: HelpKind, place: Place) -> HelpRequest:
+        now = self._clock()
+        request = new_help_request(kind, place, now)
+        with transaction(self._db):
+            help_store.forget_closed_help_requests(self._db, now - FORGET_AFTER)
+            help_store.save_help_request(self._db, request)
+        return request
+
+    def subject_title(self, place: Place, language: str) -> str | None:
+        """The offer's title or the concierge service's name, as the person and the correspondent read it."""
+        if place.subject_id is None:
+            return None
+        if place.screen == "concierge_request":
+            service = load_concierge_service(self._db, place.subject_id)
+            return None if service is None else service.name(language)
+        offer = load_offer(self._db, place.subject_id)
+        return None if offer is None else offer.title
+
+    def write_ticket(self, request: HelpRequest, title: str | None, language: str) -> Path:
+        """Render the ticket (`title` from `subject_title`, read on the store's thread) and keep it.
+        No store access: safe to run in a worker."""
+        from kiosk.printing.voucher_pdf import render_help_ticket_pdf  # reportlab: only when a ticket is made
+
+        pdf = render_help_ticket_pdf(request, title, self._config.printer.layout, language,
+                                     site_name=self._config.site.name)
+        self._dir.mkdir(parents=True, exist_ok=True)
+        path = self._dir / f"{request.code}.pdf"
+        partial = path.with_suffix(".part")
+        partial.write_bytes(pdf)
+        os.replace(partial, path)
+        return path
+
+    def print_ticket(self, path: Path, request: HelpRequest) -> PrintJob:
+        """Slow and may block on the printer: call it from a worker thread, never the GUI thread."""
+        return print_pdf(path, self._config.printer.queue, title=f"SLVie-aide-{request.code}")
+
+    # -- the correspondent -------------------------------------------------------------------------
+
+    def open_requests(self, staff: StaffSession) -> list[HelpRequest]:
+        """Calls first (someone is waiting at the kiosk), then tickets, oldest first."""
+        self._staff.require(staff)
+        return help_store.open_help_requests(self._db, self._clock())
+
+    def take(self, staff: StaffSession, code: str) -> HelpRequest:
+        """Take over a call or a ticket by its code (typed, or tapped in the queue): it leaves the queue,
+        recorded in the audit log; the caller reopens its place for the person once identified."""
+        self._staff.require(staff)
+        wanted = normalize_short_code(code)
+        now = self._clock()
+        found = next((r for r in help_store.open_help_requests(self._db, now) if r.code == wanted), None)
+        if found is None:
+            raise HelpNotFound(
+                "Aucun appel ni ticket en cours n'a ce code. Vérifiez le code sur le ticket (il vaut 14 jours).",
+                "No open call or ticket has this code. Check the code on the ticket (it is valid for 14 days).",
+            )
+        with transaction(self._db):
+            help_store.close_help_request(self._db, found.help_id, now, staff.staff_id)
+            self._audit.record(staff.staff_id, Action.HELP_TAKEN, target=found.help_id,
+                               details={"kind": found.kind.value, "screen": found.place.screen})
+        return found

@@ -1,0 +1,174 @@
+"""Fleet health: each kiosk's latest heartbeat, 30 days of history, and a state per kiosk with why.
+
+A kiosk sends a heartbeat with each sync cycle (docs/sync-protocol.md, "Heartbeat"). The centre
+keeps the latest one per kiosk, and a history row whenever the kiosk's state or its reasons change,
+and at least every HISTORY_EVERY; rows older than HISTORY_KEPT are pruned as new ones are written.
+
+A state is judged when it is read, so a kiosk that falls silent turns red without sending anything:
+red — something a beneficiary notices now (no kiosk, no voucher, soon no room to write);
+amber — worth a look before it gets worse; green — nothing to say.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sync.server.clock import fmt, parse_moment
+from sync.server.db import Database
+from sync.server.models import Heartbeat
+
+GREEN, AMBER, RED = "green", "amber", "red"
+STATES = (RED, AMBER, GREEN)  # worst first
+SILENT_AFTER = timedelta(minutes=15)
+WAITING_TOO_LONG = timedelta(minutes=15)
+SKEW_LIMIT = timedelta(minutes=2)
+DISK_NEARLY_FULL_BYTES = 200 * 1024 * 1024  # where `slvie-kiosk doctor` sees a problem too
+HISTORY_EVERY = timedelta(minutes=15)
+HISTORY_KEPT = timedelta(days=30)
+
+PRINTER_WORDS = {  # printer condition → (fr, en), after "Imprimante : " / "Printer: "
+    "paper_out": ("plus de papier", "out of paper"),
+    "jammed": ("papier coincé", "paper jammed"),
+    "open": ("capot ouvert", "cover open"),
+    "offline": ("hors ligne", "offline"),
+    "fault": ("signale un défaut", "reports a fault"),
+    "stopped": ("arrêtée ou refuse les impressions", "stopped or not accepting jobs"),
+    "missing": ("file d'impression introuvable dans CUPS", "print queue missing from CUPS"),
+    "not_configured": ("aucune imprimante configurée", "no printer configured"),
+    "unknown": ("état inconnu (CUPS ne répond pas)", "state unknown (CUPS not answering)"),
+}
+
+
+@dataclass(frozen=True)
+class Reason:
+    level: str  # RED or AMBER
+    code: str
+    fr: str
+    en: str
+
+
+@dataclass(frozen=True)
+class KioskHealth:
+    kiosk_id: str
+    site_id: str
+    name: str
+    state: str
+    reasons: tuple[Reason, ...]
+    received_at: datetime | None  # the latest heartbeat, by the centre's clock
+    skew_seconds: int | None
+    heartbeat: Heartbeat | None
+
+
+def record_heartbeat(db: Database, kiosk_id: str, heartbeat: Heartbeat, now: datetime) -> None:
+    """Keep a kiosk's latest heartbeat, and its history when due."""
+    skew = round((parse_moment(heartbeat.sent_at) - now).total_seconds())
+    reasons = judge(heartbeat, now, skew, now, now)
+    state = state_of(reasons)
+    summary = " ".join([state, *sorted(reason.code for reason in reasons)])
+    text = heartbeat.model_dump_json()
+    with db.write() as conn:
+        row = conn.execute("SELECT history_at, history_state FROM kiosk_health WHERE kiosk_id = ?",
+                           (kiosk_id,)).fetchone()
+        due = row is None or row[1] != summary or parse_moment(row[0]) <= now - HISTORY_EVERY
+        conn.execute(
+            "INSERT INTO kiosk_health (kiosk_id, received_at, skew_seconds, heartbeat, history_at, history_state) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (kiosk_id) DO UPDATE SET received_at = excluded.received_at, "
+            "skew_seconds = excluded.skew_seconds, heartbeat = excluded.heartbeat, "
+            "history_at = excluded.history_at, history_state = excluded.history_state",
+            (kiosk_id, fmt(now), skew, text, fmt(now) if due else row[0], summary))
+        if due:
+            conn.execute("INSERT INTO kiosk_health_history (kiosk_id, received_at, skew_seconds, heartbeat, state) "
+                         "VALUES (?, ?, ?, ?, ?)", (kiosk_id, fmt(now), skew, text, state))
+            conn.execute("DELETE FROM kiosk_health_history WHERE received_at < ?", (fmt(now - HISTORY_KEPT),))
+
+
+def fleet(db: Database, now: datetime) -> list[KioskHealth]:
+    """Every kiosk not revoked, worst first (then the longest silent, then by id)."""
+    with db.read() as conn:
+        rows = conn.execute(
+            "SELECT k.id, k.site_id, k.name, k.enrolled_at, h.received_at, h.skew_seconds, h.heartbeat "
+            "FROM kiosks k LEFT JOIN kiosk_health h ON h.kiosk_id = k.id WHERE k.revoked_at IS NULL").fetchall()
+    kiosks = [_health(row, now) for row in rows]
+    return sorted(kiosks, key=lambda k: (STATES.index(k.state), k.received_at or datetime.min, k.kiosk_id))
+
+
+def history(db: Database, kiosk_id: str) -> list[sqlite3.Row]:
+    """A kiosk's kept heartbeats, oldest first: received_at, skew_seconds, heartbeat (JSON), state."""
+    return db.connection().execute(
+        "SELECT received_at, skew_seconds, heartbeat, state FROM kiosk_health_history WHERE kiosk_id = ? "
+        "ORDER BY received_at", (kiosk_id,)).fetchall()
+
+
+def count_by_state(kiosks: list[KioskHealth]) -> dict[str, int]:
+    return {state: sum(kiosk.state == state for kiosk in kiosks) for state in STATES}
+
+
+def state_of(reasons: tuple[Reason, ...]) -> str:
+    levels = {reason.level for reason in reasons}
+    return RED if RED in levels else AMBER if AMBER in levels else GREEN
+
+
+def _health(row: sqlite3.Row, now: datetime) -> KioskHealth:
+    heartbeat = Heartbeat.model_validate_json(row["heartbeat"]) if row["heartbeat"] else None
+    received = parse_moment(row["received_at"]) if row["received_at"] else None
+    reasons = judge(heartbeat, received, row["skew_seconds"], parse_moment(row["enrolled_at"]), now)
+    return KioskHealth(row["id"], row["site_id"], row["name"], state_of(reasons), reasons, received,
+                       row["skew_seconds"], heartbeat)
+
+
+def judge(heartbeat: Heartbeat | None, received: datetime | None, skew_seconds: int | None,
+          enrolled: datetime, now: datetime) -> tuple[Reason, ...]:
+    """Why a kiosk is not green, worst first (none: green)."""
+    if heartbeat is None or received is None:
+        since = now - enrolled
+        if since < SILENT_AFTER:
+            return (Reason(AMBER, "no_heartbeat_yet", "Pas encore de signal depuis l'inscription.",
+                           "No heartbeat yet since enrolment."),)
+        return (Reason(RED, "silent", f"Aucun signal depuis l'inscription ({duration(since, 'fr')}).",
+                       f"No heartbeat since enrolment ({duration(since, 'en')})."),)
+    reasons: list[Reason] = []
+    elapsed = max(now - received, timedelta(0))
+    if elapsed >= SILENT_AFTER:
+        reasons.append(Reason(RED, "silent", f"Aucun signal depuis {duration(elapsed, 'fr')}.",
+                              f"No heartbeat for {duration(elapsed, 'en')}."))
+    if heartbeat.printer != "ready":
+        fr, en = PRINTER_WORDS[heartbeat.printer]
+        reasons.append(Reason(RED, f"printer_{heartbeat.printer}", f"Imprimante : {fr}.", f"Printer: {en}."))
+    if heartbeat.disk_free_bytes < DISK_NEARLY_FULL_BYTES:
+        megabytes = heartbeat.disk_free_bytes // (1024 * 1024)
+        reasons.append(Reason(RED, "disk_nearly_full", f"Disque presque plein : {megabytes} Mo libres.",
+                              f"Disk nearly full: {megabytes} MB free."))
+    oldest = heartbeat.oldest_waiting_seconds
+    if oldest is not None and timedelta(seconds=oldest) + elapsed > WAITING_TOO_LONG:
+        age = timedelta(seconds=oldest) + elapsed
+        reasons.append(Reason(AMBER, "waiting_too_long",
+                              f"{heartbeat.waiting} opération(s) en attente d'envoi, la plus ancienne depuis "
+                              f"{duration(age, 'fr')}.",
+                              f"{heartbeat.waiting} operation(s) waiting to be sent, the oldest for "
+                              f"{duration(age, 'en')}."))
+    parked = heartbeat.parked
+    if parked:
+        reasons.append(Reason(AMBER, "parked", f"{parked} opération(s) refusée(s) par le centre attendent un "
+                              "correspondant.", f"{parked} operation(s) refused by the centre wait for a "
+                              "correspondent."))
+    if skew_seconds is not None and abs(skew_seconds) > SKEW_LIMIT.total_seconds():
+        way_fr, way_en = ("en avance", "ahead of") if skew_seconds > 0 else ("en retard", "behind")
+        reasons.append(Reason(AMBER, "clock_off", f"Horloge {way_fr} de {abs(skew_seconds)} s sur le centre.",
+                              f"Clock {abs(skew_seconds)} s {way_en} the centre."))
+    error, last_sync = heartbeat.last_error, heartbeat.last_sync_seconds
+    if error is not None and (last_sync is None or error.seconds < last_sync):
+        reasons.append(Reason(AMBER, "sync_failing", f"La dernière synchronisation a échoué ({error.code}).",
+                              f"The last sync failed ({error.code})."))
+    return tuple(sorted(reasons, key=lambda reason: STATES.index(reason.level)))
+
+
+def duration(span: timedelta, language: str) -> str:
+    minutes = int(span.total_seconds() // 60)
+    if minutes < 120:
+        return f"{minutes} min"
+    hours = minutes // 60
+    if hours < 48:
+        return f"{hours} h"
+    return f"{hours // 24} {'j' if language == 'fr' else 'd'}"

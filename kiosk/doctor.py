@@ -27,9 +27,11 @@ import sqlite_utils
 
 from kiosk.config import KioskConfig, default_config_path, load_config
 from kiosk.errors import KioskError, PrinterError
+from kiosk.data_key import SEALED_CREDENTIAL_FILE, KeySource, find_data_key
 from kiosk.logs import log_dir
 from kiosk.signing_key import load_signing_key
 from kiosk.store import audit as audit_store
+from kiosk.store.sealing import Sealer, can_unseal
 from kiosk.store.database import DATABASE_FILE, latest_schema_version
 from kiosk.store.outbox import counts, oldest_pending_at
 from kiosk.store.recovery import Recovery, check_database, file_schema_version
@@ -125,6 +127,7 @@ def run_checks(
     facts = _read_facts(database)
     checks.append(_check_recovery(facts))
     checks.append(_check_audit_log(database, data_dir))
+    checks.append(_check_personal_data(database, data_dir))
     checks.append(_check_disk(data_dir))
     checks.append(_check_logs(data_dir))
     checks.append(_check_printer(config, printer_status))
@@ -292,6 +295,45 @@ def _check_audit_log(path: Path, data_dir: Path) -> Check:
     return Check("audit_log", OK, f"Journal d'audit intègre et signé ({waiting} entrée(s) à envoyer).",
                  f"Audit log intact and signed ({waiting} entr{'y' if waiting == 1 else 'ies'} to send).",
                  {"waiting": waiting})
+
+
+def _check_personal_data(path: Path, data_dir: Path) -> Check:
+    """Personal data is sealed with a key bound to this machine, and that key opens what is stored."""
+    try:
+        key = find_data_key(data_dir)
+    except KioskError as error:
+        if (data_dir / SEALED_CREDENTIAL_FILE).exists():  # run outside the service: the key is not given here
+            return Check("personal_data", OK,
+                         "Données personnelles chiffrées, clé scellée pour cette machine (vérifiée par le service).",
+                         "Personal data encrypted, its key sealed for this machine (checked by the service).",
+                         {"key": "machine"})
+        return Check("personal_data", PROBLEM, error.fr, error.en)
+    if key is None:
+        return Check("personal_data", SKIPPED, "Pas encore de clé des données personnelles.",
+                     "No personal data key yet.")
+    if path.exists():
+        try:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+            Sealer(key).install(conn)
+            opens = can_unseal(conn)
+            conn.close()
+        except sqlite3.Error:
+            opens = True  # an unreadable database is the database check's to report
+        if not opens:
+            return Check("personal_data", PROBLEM,
+                         "La clé de cette machine n'ouvre pas les données personnelles de la base (base venue "
+                         "d'une autre machine ?). Les foyers reviendront du centre après remise à zéro de la base.",
+                         "This machine's key does not open the database's personal data (a database from another "
+                         "machine?). Households come back from the centre once the database is reset.")
+    if key.source is KeySource.FILE:
+        return Check("personal_data", WARNING,
+                     "Données personnelles chiffrées, mais leur clé est un fichier du dossier de données : elle "
+                     "n'est pas liée à la machine (installez le paquet Debian, qui la scelle par le TPM).",
+                     "Personal data is encrypted, but its key is a file in the data folder: it is not bound to "
+                     "the machine (install the Debian package, which seals it with the TPM).",
+                     {"key": "file"})
+    return Check("personal_data", OK, "Données personnelles chiffrées, clé liée à cette machine.",
+                 "Personal data encrypted, with a key bound to this machine.", {"key": "machine"})
 
 
 def free_space(data_dir: Path) -> dict[str, int]:

@@ -54,10 +54,13 @@ def _household_members(db: sqlite_utils.Database, changes: list[tuple[str, str, 
     if not households:
         return None
     people = [p.person_id for _, h in households if h is not None for p in h.members]
-    cards = [p.card_number for _, h in households if h is not None for p in h.members if p.card_number]
+    # Cards are stored by their blind index (kiosk/store/sealing.py): compare indexes.
+    index = dict(_in_chunks(db, "SELECT value, blind_index(value) FROM json_each(json_array({}))",
+                            [p.card_number for _, h in households if h is not None for p in h.members
+                             if p.card_number]))
     held = set()
     for column, values in (("household_id", [i for i, _ in households]), ("person_id", people),
-                           ("card_number", cards)):
+                           ("card_number", list(index.values()))):
         held.update(_in_chunks(db, f"SELECT person_id, card_number, household_id FROM persons WHERE {column} IN ({{}})",
                                values))
     person_owner = {person: owner for person, _, owner in held}
@@ -74,10 +77,10 @@ def _household_members(db: sqlite_utils.Database, changes: list[tuple[str, str, 
                         f"person {person.person_id} is in two households")
             person_owner[person.person_id] = household_id
             if person.card_number:
-                if person.card_number in card_owner:
+                if index[person.card_number] in card_owner:
                     return (f"une carte est celle de deux personnes ({person.person_id})",
                             f"one card belongs to two people ({person.person_id})")
-                card_owner[person.card_number] = household_id
+                card_owner[index[person.card_number]] = household_id
     return None
 
 

@@ -11,6 +11,8 @@ synchronous=FULL (the log is synced to disk before COMMIT returns, hence before 
 
 The database holds personal data: the file (and SQLite's -wal and -shm beside it, which
 take its mode) is created 0600 whatever the umask, and an existing one is brought back to it.
+Each connection gets the SQL functions that seal and unseal personal data with the machine's
+data key (kiosk/store/sealing.py), so every query of the store can use them.
 """
 
 from __future__ import annotations
@@ -25,8 +27,10 @@ from pathlib import Path
 
 import sqlite_utils
 
+from kiosk.data_key import load_data_key
 from kiosk.errors import KioskError, SchemaTooNewError
 from kiosk.store.migrations import MIGRATIONS
+from kiosk.store.sealing import Sealer
 
 DATABASE_FILE = "kiosk.sqlite3"
 # A checkpoint copies the write-ahead log into the database file and syncs it. SQLite's default,
@@ -90,6 +94,7 @@ def open_database(path: Path) -> sqlite_utils.Database:
             f"this program knows {latest_schema_version()}). It was left untouched. "
             "Install the up-to-date kiosk.",
         )
+    Sealer(load_data_key(path.parent)).install(conn)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}")

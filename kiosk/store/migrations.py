@@ -332,6 +332,28 @@ MIGRATION_9_HASH_UPGRADES = [
     """,
 ]
 
+# Personal data sealed with the machine's data key (kiosk/data_key.py, kiosk/store/sealing.py): names,
+# birth dates, card and badge numbers, PIN and password hashes. Card and badge numbers are looked up
+# by a keyed blind index (the old columns), the numbers themselves sealed in new columns.
+MIGRATION_10_SEALED_PERSONAL_DATA = [
+    "ALTER TABLE persons ADD COLUMN card_sealed TEXT",
+    """
+    UPDATE persons SET first_name = seal(first_name, person_id), last_name = seal(last_name, person_id),
+        birth_date = seal(birth_date, person_id), pin_hash = seal(pin_hash, person_id),
+        card_sealed = seal(card_number, person_id), card_number = blind_index(card_number)
+    """,
+    "UPDATE pin_failures SET card_number = blind_index(card_number)",
+    "ALTER TABLE correspondents ADD COLUMN badge_sealed TEXT",
+    """
+    UPDATE correspondents SET pin_hash = seal(pin_hash, staff_id), password_hash = seal(password_hash, staff_id),
+        badge_sealed = seal(badge_number, staff_id), badge_number = blind_index(badge_number)
+    """,
+    """
+    UPDATE hash_upgrades SET legacy_hash = digest(legacy_hash),
+        upgraded_hash = seal(upgraded_hash, substr(owner, instr(owner, ':') + 1))
+    """,
+]
+
 MIGRATIONS: list[list[str]] = [
     MIGRATION_1_CATALOG_AND_OUTBOX,
     MIGRATION_2_HOUSEHOLDS_AND_BOOKINGS,
@@ -342,4 +364,5 @@ MIGRATIONS: list[list[str]] = [
     MIGRATION_7_HELP_REQUESTS,
     MIGRATION_8_SIGNED_AUDIT,
     MIGRATION_9_HASH_UPGRADES,
+    MIGRATION_10_SEALED_PERSONAL_DATA,
 ]

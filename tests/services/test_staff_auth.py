@@ -46,10 +46,12 @@ def test_a_badge_and_its_pin_or_a_login_and_its_password(desk):
     assert not desk.staff.recognises_badge("garbage")
 
 
-def test_secrets_are_kept_only_as_hashes(desk):
-    rows = desk.db.execute("SELECT pin_hash, password_hash FROM correspondents").fetchall()
-    text = repr(rows)
-    assert LINA_PIN not in text and LINA_PASSWORD not in text and "$argon2id$" in text
+def test_secrets_are_kept_only_as_hashes_and_those_sealed(desk):
+    stored = repr(desk.db.execute("SELECT * FROM correspondents").fetchall())
+    assert LINA_BADGE not in stored and "$argon2id$" not in stored and "s1:" in stored  # sealed on disk
+    hashes = repr(desk.db.execute("SELECT unseal(pin_hash, staff_id), unseal(password_hash, staff_id) "
+                                  "FROM correspondents").fetchall())
+    assert LINA_PIN not in hashes and LINA_PASSWORD not in hashes and "$argon2id$" in hashes
 
 
 @pytest.mark.parametrize("badge, pin, words", [
@@ -132,7 +134,8 @@ def test_a_weak_password_stored_by_mistake_is_refused_even_when_right(desk):
     from kiosk.domain.household import hash_pin
 
     with transaction(desk.db):
-        desk.db.execute("UPDATE correspondents SET password_hash = ? WHERE staff_id = 'S1'", [hash_pin("azerty12")])
+        desk.db.execute("UPDATE correspondents SET password_hash = seal(?, staff_id) WHERE staff_id = 'S1'",
+                        [hash_pin("azerty12")])
     with pytest.raises(StaffSignInError) as caught:
         desk.staff.sign_in_with_password(LINA_LOGIN, "azerty12")
     assert "ne suffit pas seul" in caught.value.fr

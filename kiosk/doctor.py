@@ -26,15 +26,15 @@ from zoneinfo import ZoneInfo
 import sqlite_utils
 
 from kiosk.config import KioskConfig, default_config_path, load_config
-from kiosk.errors import KioskError, PrinterError
 from kiosk.data_key import SEALED_CREDENTIAL_FILE, KeySource, find_data_key
+from kiosk.errors import KioskError, PrinterError
 from kiosk.logs import log_dir
 from kiosk.signing_key import load_signing_key
 from kiosk.store import audit as audit_store
-from kiosk.store.sealing import Sealer, can_unseal
 from kiosk.store.database import DATABASE_FILE, latest_schema_version
 from kiosk.store.outbox import counts, oldest_pending_at
 from kiosk.store.recovery import Recovery, check_database, file_schema_version
+from kiosk.store.sealing import Sealer, can_unseal
 
 OK, WARNING, PROBLEM, SKIPPED = "ok", "warning", "problem", "skipped"
 # The centre speaks the sites' local time (France) without a zone.

@@ -11,7 +11,12 @@ import sqlite_utils
 
 from kiosk.config import KioskConfig, prepare_data_dir
 from kiosk.demo import DEMO_CATALOG, DEMO_HOUSEHOLDS, DEMO_STAFF
-from kiosk.demo.seeding import seed_demo_catalog, seed_demo_households, seed_demo_requests, seed_demo_staff
+from kiosk.demo.seeding import (
+    seed_demo_catalog,
+    seed_demo_households,
+    seed_demo_requests,
+    seed_demo_staff,
+)
 from kiosk.services.assisted import AssistedService
 from kiosk.services.audit import AuditService
 from kiosk.services.booking import BookingService
@@ -23,6 +28,7 @@ from kiosk.services.staff import StaffAuthService
 from kiosk.services.vouchers import VoucherService
 from kiosk.store.database import DATABASE_FILE
 from kiosk.store.recovery import Recovery, open_kiosk_database
+from kiosk.store.retention import prune
 
 
 @dataclass
@@ -64,6 +70,7 @@ def open_services(
     if demo:
         seed_demo_staff(db, demo_staff)
         seed_demo_requests(db, config.site.id, clock())
+    prune(db, clock())  # what offline work no longer needs (kiosk/store/retention.py)
     audit = AuditService(db, config, data_dir, clock)
     audit.check_at_start()
     staff = StaffAuthService(db, audit, clock)

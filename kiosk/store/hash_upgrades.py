@@ -13,6 +13,7 @@ import sqlite_utils
 
 from kiosk.store.database import transaction
 
+
 def current_hash_sql(owner: str, received: str, owner_id: str) -> str:
     """SQL giving the sealed hash to store for a hash received from the centre: the upgrade of that very
     hash, or the hash itself. Arguments are SQL expressions (numbered parameters). The older hash is kept

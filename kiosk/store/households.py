@@ -11,7 +11,6 @@ from kiosk.domain.lockout import FailureRecord
 from kiosk.store.database import transaction
 from kiosk.store.hash_upgrades import current_hash_sql, record
 
-
 # Personal fields are sealed in the table (kiosk/store/sealing.py): read them through unseal().
 PERSON_COLUMNS = ("person_id, household_id, position, unseal(first_name, person_id) AS first_name, "
                   "unseal(last_name, person_id) AS last_name, unseal(birth_date, person_id) AS birth_date, role, "

@@ -11,7 +11,6 @@ from kiosk.domain.staff import Correspondent
 from kiosk.store.database import transaction
 from kiosk.store.hash_upgrades import current_hash_sql, record
 
-
 # Badge numbers and hashes are sealed in the table (kiosk/store/sealing.py): read them through unseal().
 STAFF_COLUMNS = ("staff_id, display_name, unseal(badge_sealed, staff_id) AS badge_number, "
                  "unseal(pin_hash, staff_id) AS pin_hash, login, unseal(password_hash, staff_id) AS password_hash, active")

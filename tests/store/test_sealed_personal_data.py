@@ -35,7 +35,7 @@ def test_names_birth_dates_cards_and_pin_hashes_never_reach_the_disk_in_clear(db
     on_disk = file_bytes(tmp_path)
     for secret in ("Claire", "Martin", "Benali", "1978-04-02", CLAIRE_CARD, LINA_BADGE, "$argon2id$"):
         assert secret.encode() not in on_disk, secret
-    household, person = household_store.find_card_holder(db, CLAIRE_CARD)  # the kiosk itself reads them
+    _, person = household_store.find_card_holder(db, CLAIRE_CARD)  # the kiosk itself reads them
     assert (person.first_name, person.card_number, str(person.birth_date)) == ("Claire", CLAIRE_CARD, "1978-04-02")
     assert person.pin_hash.startswith("$argon2id$") and staff_store.find_by_badge(db, LINA_BADGE).staff_id == "S1"
 

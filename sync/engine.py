@@ -26,7 +26,9 @@
   back, with backoff, while pushing goes on.
 - A centre restored from a backup (409 `cursor_ahead`, or a feed epoch other than the
   one saved) makes the kiosk pull again from cursor 0; the outbox is kept, and pulled
-  data does not overwrite what still waits in it.
+  data does not overwrite what still waits in it. What that full pull did not name (the
+  restored centre no longer has it) is removed when its last page is written
+  (kiosk/store/resync.py).
 """
 
 from __future__ import annotations
@@ -57,12 +59,19 @@ from kiosk.store import catalog as catalog_store
 from kiosk.store import concierge as concierge_store
 from kiosk.store import households as household_store
 from kiosk.store import outbox
+from kiosk.store import resync as resync_store
 from kiosk.store import staff as staff_store
 from kiosk.store.database import checkpoint, transaction
 from kiosk.store.state import read_state, write_state
 from sync.answers import check_results, is_reason
 from sync.backoff import retry_delay
-from sync.client import CentralClient, CentralError, CredentialRefused, RequestRefused, TransientError
+from sync.client import (
+    CentralClient,
+    CentralError,
+    CredentialRefused,
+    RequestRefused,
+    TransientError,
+)
 from sync.heartbeat import KioskProbe, error_code, heartbeat
 from sync.page_checks import first_problem
 
@@ -323,6 +332,7 @@ class SyncEngine:
             with transaction(self.db):
                 write_state(self.db, "sync_cursor", "0")
                 self.db.execute("DELETE FROM kiosk_state WHERE key = 'sync_epoch'")
+                resync_store.start(self.db)
             report.resynced = True
             self._pull_pages(report, 0)
         if report.pulled:
@@ -502,6 +512,11 @@ class SyncEngine:
                         staff_store.remove_correspondent(self.db, identifier)
                     else:
                         staff_store.upsert_correspondent(self.db, value)
+            if resync_store.in_progress(self.db):
+                resync_store.note(self.db, [(kind, identifier) for kind, identifier, _ in changes])
+                if not page.more:
+                    log.warning("resync complete: %d entities the centre no longer has were removed",
+                                resync_store.forget_unseen(self.db))
             write_state(self.db, "sync_cursor", str(next_cursor))
             write_state(self.db, "sync_epoch", page.epoch)
 

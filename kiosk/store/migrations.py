@@ -354,6 +354,11 @@ MIGRATION_10_SEALED_PERSONAL_DATA = [
     """,
 ]
 
+# What a resync from cursor 0 has received so far (kiosk/store/resync.py): at its end, the rest goes.
+MIGRATION_11_RESYNC_SEEN = [
+    "CREATE TABLE resync_seen (kind TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (kind, id)) WITHOUT ROWID",
+]
+
 MIGRATIONS: list[list[str]] = [
     MIGRATION_1_CATALOG_AND_OUTBOX,
     MIGRATION_2_HOUSEHOLDS_AND_BOOKINGS,
@@ -365,4 +370,5 @@ MIGRATIONS: list[list[str]] = [
     MIGRATION_8_SIGNED_AUDIT,
     MIGRATION_9_HASH_UPGRADES,
     MIGRATION_10_SEALED_PERSONAL_DATA,
+    MIGRATION_11_RESYNC_SEEN,
 ]

@@ -10,7 +10,7 @@ import pytest
 
 from kiosk.cli import main
 from kiosk.config import KioskConfig
-from kiosk.demo_households import DEMO_PIN
+from kiosk.demo.households import DEMO_PIN
 from kiosk.logs import setup_logging, stop_logging
 from kiosk.services.context import open_services
 from kiosk.store.database import DATABASE_FILE

@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 from math import ceil
+from typing import NoReturn
 
 import sqlite_utils
 
@@ -160,7 +161,7 @@ class StaffAuthService:
         return failures
 
     def _fail(self, account: str, person: Correspondent | None, failures: FailureRecord, now: datetime,
-              method: SignInMethod, fr: str, en: str) -> None:
+              method: SignInMethod, fr: str, en: str) -> NoReturn:
         failures = failures.after_failure(now)
         with transaction(self._db):
             staff_store.write_failures(self._db, account, failures)

@@ -20,20 +20,24 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
 from kiosk.domain.audit import GENESIS_HASH, canonical_json, check_details, entry_hash, signature_valid
 from kiosk.signing_key import parse_public_key
 from sync.server import reasons
 from sync.server.clock import fmt
+from sync.server.models import AuditAppendPayload, AuditEntryData
 from sync.server.reasons import Reason
 
 
-def append(conn: sqlite3.Connection, kiosk_id: str, site_id: str, payload, created_at: str, now: datetime) -> dict:
+def append(conn: sqlite3.Connection, kiosk_id: str, site_id: str, payload: AuditAppendPayload, created_at: str,
+           now: datetime) -> dict[str, object]:
     """Accept the entries as the next links of the kiosk's chain (all of them or none)."""
     chain = payload.entries[0].chain
     last = conn.execute("SELECT seq, hash FROM audit_entries WHERE kiosk_id = ? AND chain = ? "
                         "ORDER BY seq DESC LIMIT 1", (kiosk_id, chain)).fetchone()
     last_seq, last_hash = (last[0], last[1]) if last else (0, GENESIS_HASH)
-    keys: dict[str, object] = {}
+    keys: dict[str, Ed25519PublicKey | None] = {}
     new_rows = []
     for entry in payload.entries:
         refusal = _refusal(conn, kiosk_id, site_id, chain, entry, keys)
@@ -59,7 +63,8 @@ def append(conn: sqlite3.Connection, kiosk_id: str, site_id: str, payload, creat
     return {"outcome": "applied", "audit": {"chain": chain, "through_seq": last_seq, "through_hash": last_hash}}
 
 
-def _refusal(conn: sqlite3.Connection, kiosk_id: str, site_id: str, chain: str, entry, keys: dict) -> Reason | None:
+def _refusal(conn: sqlite3.Connection, kiosk_id: str, site_id: str, chain: str, entry: AuditEntryData,
+             keys: dict[str, Ed25519PublicKey | None]) -> Reason | None:
     """Why one entry cannot be the kiosk's own, whatever its place in the chain; None if it can."""
     try:
         check_details(entry.details)
@@ -83,7 +88,8 @@ def _refusal(conn: sqlite3.Connection, kiosk_id: str, site_id: str, chain: str, 
     return None
 
 
-def _flagged(conn: sqlite3.Connection, kiosk_id: str, chain: str, seq: int, reason: Reason, now: datetime) -> dict:
+def _flagged(conn: sqlite3.Connection, kiosk_id: str, chain: str, seq: int, reason: Reason,
+             now: datetime) -> dict[str, object]:
     _flag(conn, kiosk_id, chain, seq, reason["code"], now)
     return {"outcome": "rejected", "reason": reason}
 

@@ -114,7 +114,8 @@ class CycleReport:
     pages: int = 0
     cursor: int = 0
     resynced: bool = False  # the feed started again from cursor 0 (a restored centre)
-    problem: tuple[str, str] | None = None  # (fr, en): the cycle ran, but pulling is held back
+    problem: tuple[str, str] | None = None  # (fr, en): the cycle ran, but pulling (or audit) is held back
+    problem_code: str = "page_rejected"  # for the heartbeat: what the problem is
     heartbeat: bool = False  # the centre recorded this cycle's heartbeat
     notes: list[str] = field(default_factory=list)
 
@@ -148,7 +149,7 @@ class SyncEngine:
                 self.send_heartbeat(report)
             raise
         if report.problem:
-            self._record_problem("page_rejected", *report.problem)
+            self._record_problem(report.problem_code, *report.problem)
         else:
             with transaction(self.db):
                 write_state(self.db, "sync_last_success", self.clock().isoformat(timespec="seconds"))
@@ -221,7 +222,8 @@ class SyncEngine:
                 with transaction(self.db):
                     outbox.record_failed_attempt(self.db, [op["op_id"] for op in batch], type(error).__name__)
                 raise
-            self._apply_results(batch, results, report)
+            if self._apply_results(batch, results, report):
+                return  # entries held for the centre to have this kiosk's key again: the next cycle
 
     def _without_altered_audit(self, batch: list[dict], report: CycleReport) -> list[dict]:
         """The batch less its audit operations that are not the audit table's intact, signed entries
@@ -239,6 +241,7 @@ class SyncEngine:
                 outbox.park(self.db, op["op_id"], {"code": "audit_altered_here", "fr": fr, "en": en})
             log.error("audit operation %s not sent: %s", op["op_id"], en)
             report.parked += 1
+            report.problem_code = "audit_altered_here"
             report.problem = (f"{fr} Les entrées concernées ne sont pas envoyées ; prévenez l'informatique.",
                               f"{en} Those entries are not sent; tell IT.")
         return kept
@@ -260,8 +263,10 @@ class SyncEngine:
         report.pushed += 1
         report.parked += 1
 
-    def _apply_results(self, batch: list[dict], results: list[dict], report: CycleReport) -> None:
+    def _apply_results(self, batch: list[dict], results: list[dict], report: CycleReport) -> bool:
+        """Apply the centre's answers; True when some operation is held for the next cycle."""
         check_results(batch, results)
+        held = False
         with transaction(self.db):
             for op, result in zip(batch, results):
                 if result["outcome"] == "applied":
@@ -278,10 +283,17 @@ class SyncEngine:
                     if isinstance(ack, dict):
                         audit_store.acknowledge(self.db, ack["chain"], ack["through_seq"], ack["through_hash"])
                     report.applied += 1
+                elif (result.get("reason") or {}).get("code") == "audit_key_unknown":
+                    # The centre lost this kiosk's key (restored from a backup): published again at the
+                    # next cycle, and the entries sent again then, rather than parked for good.
+                    self.db.execute("DELETE FROM kiosk_state WHERE key = ?", [VOUCHER_KEY_STATE])
+                    report.notes.append("audit entries held until the centre has this kiosk's key again")
+                    held = True
                 else:
                     self._reject(op, result.get("reason") or {})
                     report.parked += 1
                 report.pushed += 1
+        return held
 
     def _settle_request(self, answer: dict) -> None:
         """The centre's state of a request, unless another local move of it still waits to be sent."""

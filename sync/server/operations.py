@@ -6,7 +6,9 @@ batch. Every op_id is kept for good with its kind, payload and result, so a
 replay — in the same batch, the next one or a year later — gets the stored
 result and changes nothing. The same op_id with another kind or payload (or
 from another kiosk) is rejected as `op_id_reused`, and that answer is not
-stored (the original stays the one on record).
+stored (the original stays the one on record). Nor is `audit_key_unknown`: the
+kiosk publishes its key again (a centre restored from an older backup lost it)
+and sends the same entries again.
 """
 
 from __future__ import annotations
@@ -30,6 +32,10 @@ from sync.server.models import (
     ConciergeTransitionPayload,
     Operation,
 )
+
+# Refusals that the same operation, sent again, may no longer get: not kept as its answer. A kiosk whose
+# key the centre lost (restored from a backup) publishes it again, then sends its audit entries again.
+NOT_KEPT = frozenset({"audit_key_unknown"})
 
 Handler = Callable[[sqlite3.Connection, Kiosk, BaseModel, str, datetime, datetime], dict]
 
@@ -82,6 +88,8 @@ def apply_operation(conn: sqlite3.Connection, kiosk: Kiosk, op: Operation, now: 
             return json.loads(row[3])
         return bookings.rejected(reasons.op_id_reused())
     result = _apply(conn, kiosk, op, now)
+    if result["outcome"] == "rejected" and result["reason"]["code"] in NOT_KEPT:
+        return result
     conn.execute("INSERT INTO operations (op_id, kiosk_id, kind, payload, created_at, applied_at, result) "
                  "VALUES (?, ?, ?, ?, ?, ?, ?)",
                  (key, kiosk.id, op.kind, payload_text, op.created_at, fmt(now), compact_json(result)))

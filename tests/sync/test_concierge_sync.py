@@ -135,7 +135,8 @@ def test_an_audit_entry_altered_before_it_left_is_kept_back_and_the_next_refused
     assert report.parked == 2  # the altered entry (never sent), and the one after it that no longer follows on
     assert [op["reason"]["code"] for op in parked_operations(db)] == ["audit_altered_here", "audit_chain_broken"]
     assert "entrée n° 2" in report.problem[0] and "entry no. 2" in report.problem[1]
-    assert "entry no. 2" in json.loads(read_state(db, "sync_last_error"))["en"]
+    recorded = json.loads(read_state(db, "sync_last_error"))
+    assert recorded["code"] == "audit_altered_here" and "entry no. 2" in recorded["en"]
     assert [e.seq for e in kiosk.services.audit.entries()] == [2, 3]  # kept here for IT
     assert who.person.person_id == "P1"
     assert [r["seq"] for r in staffed_centre.query("SELECT seq FROM audit_entries")] == [1]
@@ -253,3 +254,20 @@ def test_a_bad_concierge_or_staff_change_from_the_centre_changes_nothing(staffed
     assert kiosk.services.db.execute("SELECT count(*) FROM correspondents").fetchone()[0] == 2
     assert counts(kiosk.services.db) == {"pending": 0, "parked": 0}
     assert staffed_centre.query("SELECT 1 FROM concierge_requests WHERE id = ?", identifier) == []
+
+
+def test_audit_entries_wait_when_the_centre_lost_the_kiosks_key_and_go_once_it_is_published_again(
+        staffed_centre, make_kiosk):
+    """A centre restored from a backup older than the kiosk's key: the entries are not parked for good."""
+    import sqlite3
+
+    kiosk = make_kiosk()
+    kiosk.sync()
+    kiosk.services.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN)
+    with sqlite3.connect(staffed_centre.db_path, timeout=30) as centre_db:
+        centre_db.execute("DELETE FROM voucher_keys")
+    kiosk.sync()
+    assert counts(kiosk.services.db) == {"pending": 1, "parked": 0}  # held, not parked
+    kiosk.sync()  # the key is published again first, then the entry goes
+    assert counts(kiosk.services.db) == {"pending": 0, "parked": 0}
+    assert [r["seq"] for r in staffed_centre.query("SELECT seq FROM audit_entries")] == [1]

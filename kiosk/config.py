@@ -63,6 +63,7 @@ class DisplaySettings:
     viewing_distance_mm: float = 500.0
     pixel_pitch_mm: float = 0.2745
     speech: str = "auto"  # read-aloud engine: "auto" (speech-dispatcher if it answers), "speechd", "none"
+    photo_budget_mb: int = 200  # disk the offers' photos may take (sync/photos.py); 0: no photos
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,8 @@ def _check_values(config: KioskConfig, source: str) -> None:
         raise _bad(source, "display.viewing_distance_mm", "doit être entre 200 et 3000", "must be between 200 and 3000")
     if not 0.05 <= config.display.pixel_pitch_mm <= 2:
         raise _bad(source, "display.pixel_pitch_mm", "doit être entre 0,05 et 2", "must be between 0.05 and 2")
+    if not 0 <= config.display.photo_budget_mb <= 10_000:
+        raise _bad(source, "display.photo_budget_mb", "doit être entre 0 et 10000", "must be between 0 and 10000")
     if config.display.speech not in SPEECH_ENGINES:
         raise _bad(source, "display.speech", "doit valoir auto, speechd ou none", "must be auto, speechd or none")
     if config.display.keyboard not in KEYBOARD_MODES:

@@ -34,6 +34,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "help.button.name": ("Besoin d'aide ? Ce que fait cet écran, et qui peut vous aider",
                          "Need help? What this screen does, and who can help you"),
     "help.title": ("Besoin d'aide ?", "Need help?"),
+    "detail.photo": ("Photo de l'activité : {title}", "Photo of the activity: {title}"),
     "help.close": ("Fermer", "Close"),
     "help.call": ("Appeler un correspondant", "Call a correspondent"),
     "help.call.name": ("Appeler un correspondant SLVie pour qu'il vienne vous aider à la borne",

@@ -15,6 +15,7 @@ from sync.client import CentralClient, CentralError
 from sync.credential import Credential, enrolment_attempt, load_credential, save_credential
 from sync.engine import SyncEngine
 from sync.heartbeat import KioskProbe
+from sync.photos import photo_fetcher
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +69,8 @@ def _sync_once(args: argparse.Namespace) -> int:
                            deadline=config.central.request_deadline_seconds)
     try:
         key = public_key_pem(load_or_create_signing_key(data_dir))
-        report = SyncEngine(db, client, voucher_key=key, probe=KioskProbe(data_dir, config.printer.queue)).run_cycle()
+        report = SyncEngine(db, client, voucher_key=key, probe=KioskProbe(data_dir, config.printer.queue),
+                            photos=photo_fetcher(db, data_dir, config)).run_cycle()
     except CentralError as error:
         raise SyncCommandError(f"Synchronisation impossible : {error.fr}", f"Sync failed: {error.en}") from None
     finally:

@@ -22,6 +22,7 @@ READ_TIMEOUT = 30
 DEADLINE_SECONDS = 120.0  # a whole exchange, however the centre spaces its bytes (a 1000-offer page is ~1 s)
 HEARTBEAT_DEADLINE_SECONDS = 10.0  # a heartbeat is small: a centre slow to take it must not hold the cycle
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+PHOTO_DEADLINE_SECONDS = 20.0
 MAX_MESSAGE_CHARS = 400  # an error text from the centre shown to a correspondent
 
 
@@ -34,6 +35,10 @@ class CentralError(Exception):
 
 class TransientError(CentralError):
     """Try again later: the network or the centre is not answering properly."""
+
+
+class AnswerTooLarge(TransientError):
+    """The centre's answer is longer than allowed: what was read of it is thrown away."""
 
 
 class CredentialRefused(CentralError):
@@ -93,6 +98,16 @@ class CentralClient:
 
     def _request(self, method: str, path: str, *, auth: bool = True, deadline_seconds: float | None = None,
                  **kwargs) -> dict:
+        document = _json_object(self._exchange(method, path, auth=auth, deadline_seconds=deadline_seconds, **kwargs))
+        if document is None:
+            raise TransientError("the centre's answer is not a JSON object", "Réponse illisible du serveur central.",
+                                 "Unreadable answer from the central server.")
+        return document
+
+    def _exchange(self, method: str, path: str, *, auth: bool = True, deadline_seconds: float | None = None,
+                  max_bytes: int | None = None, **kwargs) -> bytes:
+        """One request to the centre, and its answer's body once it is a 200; anything else raised as its kind."""
+        limit = max_bytes or self._max_response_bytes or MAX_RESPONSE_BYTES
         headers = {"Authorization": f"Bearer {self._token}"} if auth and self._token else {}
         allowed = deadline_seconds or self._deadline
         with Deadline(allowed) as deadline:
@@ -101,7 +116,7 @@ class CentralClient:
                 response = self._session.request(method, f"{self.base_url}{API_PREFIX}{path}", headers=headers,
                                                  timeout=self._timeout, verify=self._verify, allow_redirects=False,
                                                  proxies=self._proxies, stream=True, **kwargs)
-                body = _read_body(response, self._max_response_bytes or MAX_RESPONSE_BYTES)
+                body = _read_body(response, limit)
             except requests.exceptions.SSLError as error:
                 raise TransientError(f"TLS verification failed: {type(error).__name__}",
                                      "Le certificat du serveur central n'est pas reconnu.",
@@ -120,8 +135,8 @@ class CentralClient:
                                      "The central server does not answer.") from None
         if deadline.expired:  # an answer without a length, cut short when the time was up
             raise self._too_slow(allowed)
-        if len(body) > (self._max_response_bytes or MAX_RESPONSE_BYTES):
-            raise TransientError("answer too large", "Réponse trop grande du serveur central.",
+        if len(body) > limit:
+            raise AnswerTooLarge("answer too large", "Réponse trop grande du serveur central.",
                                  "Answer from the central server too large.")
         if 300 <= response.status_code < 400:
             raise TransientError(f"redirect ({response.status_code}) not followed",
@@ -137,11 +152,7 @@ class CentralClient:
         if response.status_code != 200:
             raise TransientError(f"unexpected status {response.status_code}",
                                  "Réponse inattendue du serveur central.", "Unexpected answer from the central server.")
-        document = _json_object(body)
-        if document is None:
-            raise TransientError("the centre's answer is not a JSON object", "Réponse illisible du serveur central.",
-                                 "Unreadable answer from the central server.")
-        return document
+        return body
 
     @staticmethod
     def _too_slow(allowed: float) -> TransientError:
@@ -192,6 +203,10 @@ class CentralClient:
 
     def changes(self, cursor: int, limit: int) -> dict:
         return self._request("GET", "/changes", params={"cursor": cursor, "limit": limit})
+
+    def photo(self, sha256: str, max_bytes: int) -> bytes:
+        """An offer's photo file; an answer longer than `max_bytes` is cut there (the caller refuses it)."""
+        return self._exchange("GET", f"/photos/{sha256}", max_bytes=max_bytes, deadline_seconds=PHOTO_DEADLINE_SECONDS)
 
 
 def _read_body(response: requests.Response, limit: int) -> bytes:

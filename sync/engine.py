@@ -73,6 +73,7 @@ from sync.client import (
     TransientError,
 )
 from sync.heartbeat import KioskProbe, error_code, heartbeat
+from sync.photos import PhotoFetcher
 from sync.page_checks import first_problem
 
 log = logging.getLogger(__name__)
@@ -117,19 +118,22 @@ class CycleReport:
     problem: tuple[str, str] | None = None  # (fr, en): the cycle ran, but pulling (or audit) is held back
     problem_code: str = "page_rejected"  # for the heartbeat: what the problem is
     heartbeat: bool = False  # the centre recorded this cycle's heartbeat
+    photos: int = 0  # offer photos fetched
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         return (f"pushed {self.pushed} (applied {self.applied}, parked {self.parked}); "
                 f"pulled {self.pulled} changes in {self.pages} pages; cursor {self.cursor}; "
-                f"heartbeat {'recorded' if self.heartbeat else 'not recorded'}")
+                f"heartbeat {'recorded' if self.heartbeat else 'not recorded'}; photos fetched {self.photos}")
 
 
 class SyncEngine:
     def __init__(self, db: sqlite_utils.Database, client: CentralClient,
                  clock: Callable[[], datetime] = datetime.now, push_batch: int = PUSH_BATCH,
-                 pull_page: int = PULL_PAGE, voucher_key: str | None = None, probe: KioskProbe | None = None):
+                 pull_page: int = PULL_PAGE, voucher_key: str | None = None, probe: KioskProbe | None = None,
+                 photos: PhotoFetcher | None = None):
         self.db = db
+        self.photos = photos  # where offer photos are kept; None: none fetched
         self.client = client
         self.voucher_key = voucher_key  # this kiosk's public key (PEM), for the centre to publish
         self.probe = probe  # where the heartbeat's facts are read; None: no heartbeat (tests of other things)
@@ -148,6 +152,7 @@ class SyncEngine:
             if not isinstance(error, (TransientError, CredentialRefused)):  # else the centre cannot hear it
                 self.send_heartbeat(report)
             raise
+        self.refresh_photos(report)
         if report.problem:
             self._record_problem(report.problem_code, *report.problem)
         else:
@@ -155,6 +160,17 @@ class SyncEngine:
                 write_state(self.db, "sync_last_success", self.clock().isoformat(timespec="seconds"))
         self.send_heartbeat(report)
         return report
+
+    def refresh_photos(self, report: CycleReport) -> None:
+        """Fetch the photos the pulled offers name (sync/photos.py); nothing there fails the cycle."""
+        if self.photos is None:
+            return
+        try:
+            fetched = self.photos.refresh(self.client)
+        except Exception as error:  # a disk full, a store busy: photos wait, the cycle's work stands
+            log.warning("photos not refreshed (%s)", type(error).__name__)
+            return
+        report.photos = fetched.fetched
 
     def _record_failure(self, error: Exception) -> None:
         self._record_problem(error_code(error), getattr(error, "fr", "") or "La synchronisation a échoué.",

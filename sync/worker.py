@@ -23,6 +23,7 @@ from sync.client import CentralClient, CentralError, CredentialRefused
 from sync.credential import Credential
 from sync.engine import SyncEngine
 from sync.heartbeat import KioskProbe
+from sync.photos import photo_fetcher
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +82,8 @@ class SyncWorker(QObject):
                                deadline=self._config.central.request_deadline_seconds)
         key = public_key_pem(load_or_create_signing_key(self._data_dir))
         self._engine = SyncEngine(self._db, client, voucher_key=key,
-                                  probe=KioskProbe(self._data_dir, self._config.printer.queue))
+                                  probe=KioskProbe(self._data_dir, self._config.printer.queue),
+                                  photos=photo_fetcher(self._db, self._data_dir, self._config))
 
     def _reachability(self, reachability: QNetworkInformation.Reachability) -> None:
         if reachability == QNetworkInformation.Reachability.Online:

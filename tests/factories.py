@@ -62,9 +62,17 @@ def catalog(offers: list[dict], reference_date: str = "2026-11-23") -> dict:
     }
 
 
+def demo_photo(index: int) -> dict[str, str]:
+    """One of the demo's photos (assets/demo/photos), as a catalog names it."""
+    from kiosk.demo.catalog import demo_photos
+
+    sha256, credit = demo_photos()[index]
+    return {"sha256": sha256, "credit": credit}
+
+
 def sample_catalog() -> dict:
     return catalog([
-        offer("T1", "Théâtre : Le Malade imaginaire", sessions=[session("T1-S1", days=5)]),
+        offer("T1", "Théâtre : Le Malade imaginaire", sessions=[session("T1-S1", days=5)], photo=demo_photo(0)),
         offer("T2", "Soirée théâtre d'improvisation", sessions=[session("T2-S1", days=40, capacity=20, taken=20)]),
         offer("S1", "Séjour ski à Valloire", category="sejours", level="ccas",
               sessions=[session("S1-S1", days=60, hours=24 * 7)], booking_mode="request"),

@@ -10,3 +10,4 @@ DEMO_DIR = ASSETS_DIR / "demo"
 DEMO_CATALOG = DEMO_DIR / "catalog.json"
 DEMO_HOUSEHOLDS = DEMO_DIR / "households.json"
 DEMO_STAFF = DEMO_DIR / "staff.json"
+DEMO_PHOTOS = DEMO_DIR / "photos"  # freely licensed photos for the demo's offers, credited in its CREDITS.md

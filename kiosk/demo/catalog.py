@@ -22,10 +22,12 @@ import argparse
 import bisect
 import datetime as dt
 import functools
+import hashlib
 import itertools
 import json
 import random
 import sys
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -1649,6 +1651,8 @@ def _offer(number: int, t: Template, level: str, plan: _Plan, rng: random.Random
         "cancel_days_before": _between(rng, *t.cancel),
         "prices": _prices(t, rng, free),
         "sessions": sessions,
+        "bring": BRING[t.category],
+        "photo": _photo(offer_id, t.category),
     }
     if bon_plan:  # the grid holds what people pay: the discount is already taken off
         for price in offer["prices"]:
@@ -1659,6 +1663,41 @@ def _offer(number: int, t: Template, level: str, plan: _Plan, rng: random.Random
     paragraphs = _description(t, ctx, rng) + [_conditions(offer, free)]
     offer["description"] = "\n\n".join(paragraphs)
     return offer
+
+
+# What to bring, printed on the voucher, by category.
+BRING = {
+    "sejours": "La pièce d'identité de chaque participant, votre carte Activ' et ce bon.",
+    "colos": "Le carnet de santé de l'enfant, son trousseau (la liste arrive avant le départ) et ce bon.",
+    "culture": "Ce bon, à montrer à l'entrée.",
+    "sport": "Une tenue de sport, des chaussures adaptées, une bouteille d'eau et ce bon.",
+    "loisirs": "Une tenue adaptée à la sortie, une bouteille d'eau et ce bon.",
+    "solidarite": "Ce bon, et votre bonne humeur.",
+}
+PHOTO_CATEGORIES = frozenset({"sejours", "colos", "sport", "loisirs"})  # the demo photos are landscapes
+
+
+@functools.cache
+def demo_photos() -> tuple[tuple[str, str], ...]:
+    """(sha256, credit) of each demo photo, in the order of its CREDITS.md (its author and licence)."""
+    from kiosk.demo import DEMO_PHOTOS
+
+    photos = []
+    for line in (DEMO_PHOTOS / "CREDITS.md").read_text(encoding="utf-8").splitlines():
+        if line.startswith("| `"):
+            name, author, licence = (cell.strip(" `") for cell in line.strip("|").split("|")[:3])
+            sha256 = hashlib.sha256((DEMO_PHOTOS / name).read_bytes()).hexdigest()
+            photos.append((sha256, f"Photo : {author} — {licence}"))
+    return tuple(photos)
+
+
+def _photo(offer_id: str, category: str) -> dict[str, str] | None:
+    """A landscape for outdoor offers, the same for an offer every time (drawn from its id, not the seed)."""
+    photos = demo_photos()
+    if category not in PHOTO_CATEGORIES or not photos:
+        return None
+    sha256, credit = photos[zlib.crc32(offer_id.encode()) % len(photos)]
+    return {"sha256": sha256, "credit": credit}
 
 
 class _Draw:

@@ -7,6 +7,7 @@ what a first sync would bring.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from kiosk.store import concierge as concierge_store
 from kiosk.store import staff as staff_store
 from kiosk.store.database import transaction
 from kiosk.store.households import load_household, replace_households
+from kiosk.store.photos import PhotoStore
 from kiosk.store.state import read_state, write_state
 
 
@@ -31,6 +33,19 @@ def seed_demo_catalog(db: sqlite_utils.Database, path: Path, now: datetime) -> i
     catalog = shift_catalog(catalog, (now.date() - catalog.reference_date).days)
     catalog_store.replace_catalog(db, catalog, as_of=now)
     return len(catalog.offers)
+
+
+def seed_demo_photos(db: sqlite_utils.Database, data_dir: Path) -> int:
+    """The demo's photos in the kiosk's photo store, as a first sync would fetch them from the demo centre."""
+    from kiosk.demo import DEMO_PHOTOS
+
+    store = PhotoStore(db, data_dir)
+    kept = set(store.kept())
+    files = {hashlib.sha256(path.read_bytes()).hexdigest(): path for path in DEMO_PHOTOS.glob("*.jpg")}
+    for sha256 in store.used() - kept:
+        if sha256 in files:
+            store.keep(sha256, files[sha256].read_bytes())
+    return len(store.kept())
 
 
 def seed_demo_households(db: sqlite_utils.Database, path: Path) -> int:

@@ -7,6 +7,7 @@ with the place it was found.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -16,6 +17,7 @@ from kiosk.errors import CatalogError
 
 CATALOG_FORMAT = "slvie-catalog/1"
 MAX_SESSIONS_PER_OFFER = 50
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 class Level(StrEnum):
@@ -69,6 +71,15 @@ class Session:
 
 
 @dataclass(frozen=True)
+class Photo:
+    """An offer's photo, named by the SHA-256 of its file: the kiosk fetches it from the centre, checks
+    it is that file and a picture, and keeps it within its disk budget (sync/photos.py)."""
+
+    sha256: str
+    credit: str  # author and licence, shown with the photo
+
+
+@dataclass(frozen=True)
 class Offer:
     id: str
     level: Level
@@ -87,6 +98,8 @@ class Offer:
     cancel_days_before: int
     prices: tuple[int, ...]  # cents, index 0 is tier 1
     sessions: tuple[Session, ...]
+    bring: str = ""  # what to bring, printed on the voucher ("" when nothing particular)
+    photo: Photo | None = None
 
     @property
     def price_from(self) -> int:
@@ -189,7 +202,18 @@ def parse_offer(r: DocumentReader, tiers: int, category_ids: set[str]) -> Offer:
         cancel_days_before=r.integer("cancel_days_before", 0, 365),
         prices=tuple(prices[t] for t in range(1, tiers + 1)),
         sessions=tuple(_session(s) for s in r.items("sessions", 1, MAX_SESSIONS_PER_OFFER)),
+        bring=r.optional_text("bring", 300),
+        photo=_photo(r.optional_object("photo")),
     )
+
+
+def _photo(r: DocumentReader | None) -> Photo | None:
+    if r is None:
+        return None
+    sha256 = r.text("sha256", 64, 64)
+    if not _SHA256.fullmatch(sha256):
+        raise r.fail("sha256", "doit être une empreinte SHA-256 en hexadécimal", "must be a hexadecimal SHA-256")
+    return Photo(sha256, r.text("credit", 1, 200))
 
 
 def _session(r: DocumentReader) -> Session:

@@ -90,6 +90,19 @@ class DocumentReader:
     def optional_integer(self, key: str, low: int, high: int) -> int | None:
         return None if self._get(key) is None else self.integer(key, low, high)
 
+    def optional_object(self, key: str) -> DocumentReader | None:
+        """A nested object that may be absent or null (a field added to a format after its first version)."""
+        value = self.value.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            raise self.fail(key, "doit être un objet JSON", "must be a JSON object")
+        return DocumentReader(value, f"{self.path}.{key}", self.error, *self.refused)
+
+    def optional_text(self, key: str, max_len: int) -> str:
+        """A text that may be absent or null, read as empty (a field added to a format later)."""
+        return "" if self.value.get(key) is None else self.text(key, 0, max_len)
+
     def boolean(self, key: str) -> bool:
         value = self._get(key)
         if not isinstance(value, bool):

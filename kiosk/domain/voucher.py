@@ -92,6 +92,7 @@ class Voucher:
     issued_at: datetime
     # Printed on paper only, never in the payload: until when a booking can be cancelled.
     cancel_until: datetime | None = None
+    bring: str = ""  # printed on paper only: what to bring (the offer's own words, in the catalog's language)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", VoucherKind(self.kind))

@@ -23,6 +23,7 @@ from kiosk.domain.voucher import (
     encode_payload,
     verify_payload,
 )
+from kiosk.domain.booking import BookingState
 from kiosk.errors import CatalogError, KioskError
 
 SAMPLE_HOUSEHOLD = ("Camille Lefèvre", "Mathieu Lefèvre", "Inès Lefèvre")
@@ -94,15 +95,21 @@ def _verify(args: argparse.Namespace) -> int:
         print(f"INVALID — this voucher is not valid: {result.message_en}.")
         return 1
     assert result.claims is not None
-    standing = _standing(result.claims, args.data_dir)
-    if standing is not None and not standing.holds:
-        print(f"NE VAUT PLUS — signature valide, mais {standing.message_fr}.")
-        print(f"NO LONGER VALID — the signature is valid, but {standing.message_en}.")
+    # What the booking has become, as this kiosk knows it (with --centre: as the centre knows it too).
+    # Either one saying it no longer holds (cancelled, refused) is enough to say so.
+    standings = [(who, standing) for who, standing in (
+        (("cette borne", "this kiosk"), _standing(result.claims, args.data_dir)),
+        (("le centre", "the centre"), centre_standing(args.centre, result.claims) if args.centre else None),
+    ) if standing is not None]
+    broken = next((standing for _, standing in standings if not standing.holds), None)
+    if broken is not None:
+        print(f"NE VAUT PLUS — signature valide, mais {broken.message_fr}.")
+        print(f"NO LONGER VALID — the signature is valid, but {broken.message_en}.")
         return 1
     print(f"VALIDE — {result.message_fr}")
     print(f"VALID — {result.message_en}")
-    if standing is not None:
-        print(f"  D'après cette borne / As this kiosk knows: {standing.message_fr} / {standing.message_en}")
+    for (fr, en), standing in standings:
+        print(f"  D'après {fr} / As {en} knows: {standing.message_fr} / {standing.message_en}")
     for line in describe_claims(result.claims):
         print(line)
     return 0
@@ -124,6 +131,26 @@ def published_keys(centre: str) -> list:
     except (requests.RequestException, ValueError, KeyError, TypeError, AttributeError):
         raise unreachable from None
     return [key for key in keys if key is not None]
+
+
+def centre_standing(centre: str, claims: VoucherClaims) -> Standing | None:
+    """What the voucher is worth now, as the centre knows its booking (None: not a booking, or the centre
+    does not know it yet — a kiosk offline has not sent it)."""
+    import requests
+
+    if claims.kind is not VoucherKind.BOOKING:
+        return None
+    url = centre.rstrip("/").removesuffix("/v1") + f"/v1/vouchers/{claims.reference}"
+    try:
+        answer = requests.get(url, timeout=10, allow_redirects=False)
+        if answer.status_code == 404:
+            return None
+        answer.raise_for_status()
+        state = BookingState(answer.json()["state"])
+    except (requests.RequestException, ValueError, KeyError, TypeError):
+        raise KioskError(f"L'état de la réservation n'a pas pu être lu sur {url}.",
+                         f"The booking's state could not be read from {url}.") from None
+    return booking_standing(claims.state, state)
 
 
 def _standing(claims: VoucherClaims, data_dir: Path | None) -> Standing | None:

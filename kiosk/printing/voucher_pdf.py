@@ -131,6 +131,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "price": ("Prix total", "Total price"),
     "to_pay": ("{price}, à régler à l'accueil SLVie", "{price}, to pay at the SLVie desk"),
     "cancel": ("Annulation", "Cancel"),
+    "bring": ("À apporter", "To bring"),
     "cancel.until": ("Jusqu'au {when}", "Until {when}"),
     "cancel.help": ("Ensuite : le correspondant SLVie", "After that: the SLVie correspondent"),
     "contact": ("Une question ? Le correspondant SLVie de votre point conciergerie.",
@@ -326,6 +327,8 @@ class _Content:
         if voucher.cancel_until is not None:
             rows.append((word("cancel"), (word("cancel.until", when=texts.moment(voucher.cancel_until)),
                                           word("cancel.help")), False))
+        if voucher.bring:
+            rows.append((word("bring"), (voucher.bring,), False))
 
         state_word, state_sentence = _state_words(voucher)
         default_site = "SLVie" if language == "fr" else "SLVie (local social activities)"

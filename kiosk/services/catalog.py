@@ -13,6 +13,7 @@ from kiosk.domain.catalog import Catalog, Category, ConciergeService, Offer, par
 from kiosk.domain.search import MAX_QUERY_CHARS, OfferQuery, SearchResult
 from kiosk.errors import CatalogError, KioskError
 from kiosk.store import catalog as catalog_store
+from kiosk.store.photos import PhotoStore
 from kiosk.store.state import read_state
 
 # A document larger than this is refused before it is parsed (the 50,000-offer benchmark catalog is ~85 MB).
@@ -20,9 +21,18 @@ MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
 
 
 class CatalogService:
-    def __init__(self, db: sqlite_utils.Database, clock: Callable[[], datetime] = datetime.now):
+    def __init__(self, db: sqlite_utils.Database, clock: Callable[[], datetime] = datetime.now,
+                 photos: PhotoStore | None = None):
         self._db = db
         self._clock = clock
+        self._photos = photos
+
+    def photo_path(self, offer: Offer) -> Path | None:
+        """The offer's photo as the kiosk keeps it, or None (no photo, or not fetched yet): the screen
+        then shows the category's pictogram."""
+        if offer.photo is None or self._photos is None:
+            return None
+        return self._photos.path(offer.photo.sha256)
 
     def categories(self) -> list[Category]:
         return catalog_store.list_categories(self._db)

@@ -14,6 +14,7 @@ from kiosk.demo import DEMO_CATALOG, DEMO_HOUSEHOLDS, DEMO_STAFF
 from kiosk.demo.seeding import (
     seed_demo_catalog,
     seed_demo_households,
+    seed_demo_photos,
     seed_demo_requests,
     seed_demo_staff,
 )
@@ -27,6 +28,7 @@ from kiosk.services.identity import IdentityService
 from kiosk.services.staff import StaffAuthService
 from kiosk.services.vouchers import VoucherService
 from kiosk.store.database import DATABASE_FILE
+from kiosk.store.photos import PhotoStore
 from kiosk.store.recovery import Recovery, open_kiosk_database
 from kiosk.store.retention import prune
 
@@ -63,10 +65,11 @@ def open_services(
     prepare_data_dir(data_dir)
     # Checked first: a corrupt file is set aside and rebuilt, its unsent operations carried over.
     db, recovery = open_kiosk_database(data_dir / DATABASE_FILE, clock)
-    catalog = CatalogService(db, clock)
+    catalog = CatalogService(db, clock, PhotoStore(db, data_dir))
     if demo and catalog.offer_count() == 0:
         seed_demo_catalog(db, demo_catalog, clock())
         seed_demo_households(db, demo_households)
+        seed_demo_photos(db, data_dir)
     if demo:
         seed_demo_staff(db, demo_staff)
         seed_demo_requests(db, config.site.id, clock())

@@ -87,6 +87,7 @@ class VoucherService:
             state=state,
             issued_at=self._clock().replace(microsecond=0),
             cancel_until=cancellation_deadline(offer, session),
+            bring=offer.bring,
         )
 
     def pickup_voucher(self, request: ConciergeRequest, language: str = "fr") -> Voucher:

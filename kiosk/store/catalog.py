@@ -13,6 +13,7 @@ from kiosk.domain.catalog import (
     ConciergeService,
     Level,
     Offer,
+    Photo,
     Session,
 )
 from kiosk.domain.search import OfferQuery, OfferSummary, SearchResult, date_window_bounds, search_terms
@@ -122,7 +123,7 @@ def _write_offers(db: sqlite_utils.Database, offers: list[tuple[int, Offer]], as
         row[0]: f"{row[1]} {row[2]}" for row in db.execute("SELECT id, name_fr, name_en FROM categories")
     }
     db.conn.executemany(
-        "INSERT INTO offers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO offers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 num, o.id, o.level.value, o.category, o.title, o.summary, o.description, o.organiser,
@@ -130,6 +131,9 @@ def _write_offers(db: sqlite_utils.Database, offers: list[tuple[int, Offer]], as
                 o.age_min, o.age_max, o.cancel_days_before, o.price_from,
                 _next_start(o, as_of),
                 " ".join(map(str, o.prices)),
+                o.bring,
+                o.photo.sha256 if o.photo else None,
+                o.photo.credit if o.photo else None,
             )
             for num, o in offers
         ],
@@ -350,4 +354,6 @@ def load_offer(db: sqlite_utils.Database, offer_id: str) -> Offer | None:
         cancel_days_before=r["cancel_days_before"],
         prices=tuple(int(cents) for cents in r["prices"].split()),
         sessions=sessions,
+        bring=r["bring"],
+        photo=Photo(r["photo_sha256"], r["photo_credit"]) if r["photo_sha256"] else None,
     )

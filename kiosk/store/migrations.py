@@ -302,10 +302,19 @@ MIGRATION_7_HELP_REQUESTS = [
     "CREATE INDEX help_requests_open ON help_requests (expires_at) WHERE closed_at IS NULL",
 ]
 
+# What to bring (printed on the voucher), and the offer's photo: the SHA-256 of its file, fetched from
+# the centre into the photo cache (sync/photos.py), and its credit.
+MIGRATION_8_BRING_AND_PHOTO = [
+    "ALTER TABLE offers ADD COLUMN bring TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE offers ADD COLUMN photo_sha256 TEXT",
+    "ALTER TABLE offers ADD COLUMN photo_credit TEXT",
+    "CREATE INDEX offers_by_photo ON offers (photo_sha256) WHERE photo_sha256 IS NOT NULL",
+]
+
 # Audit entries signed with the kiosk's key (kiosk/domain/audit.py). Entries written before this
 # migration get their signature once, at the next start (kiosk.store.audit.sign_unsigned): the only
 # change ever allowed to an entry is that one, from no signature to one, all else unchanged.
-MIGRATION_8_SIGNED_AUDIT = [
+MIGRATION_9_SIGNED_AUDIT = [
     "ALTER TABLE audit_log ADD COLUMN signature TEXT",
     "DROP TRIGGER audit_log_no_update",
     """
@@ -322,7 +331,7 @@ MIGRATION_8_SIGNED_AUDIT = [
 
 # PIN and password hashes of the older scheme replaced by argon2id ones at their owner's sign-in
 # (kiosk/store/hash_upgrades.py). owner: "person:ID", "staff-pin:ID" or "staff-password:ID".
-MIGRATION_9_HASH_UPGRADES = [
+MIGRATION_10_HASH_UPGRADES = [
     """
     CREATE TABLE hash_upgrades (
         owner TEXT PRIMARY KEY,
@@ -335,7 +344,7 @@ MIGRATION_9_HASH_UPGRADES = [
 # Personal data sealed with the machine's data key (kiosk/data_key.py, kiosk/store/sealing.py): names,
 # birth dates, card and badge numbers, PIN and password hashes. Card and badge numbers are looked up
 # by a keyed blind index (the old columns), the numbers themselves sealed in new columns.
-MIGRATION_10_SEALED_PERSONAL_DATA = [
+MIGRATION_11_SEALED_PERSONAL_DATA = [
     "ALTER TABLE persons ADD COLUMN card_sealed TEXT",
     """
     UPDATE persons SET first_name = seal(first_name, person_id), last_name = seal(last_name, person_id),
@@ -355,7 +364,7 @@ MIGRATION_10_SEALED_PERSONAL_DATA = [
 ]
 
 # What a resync from cursor 0 has received so far (kiosk/store/resync.py): at its end, the rest goes.
-MIGRATION_11_RESYNC_SEEN = [
+MIGRATION_12_RESYNC_SEEN = [
     "CREATE TABLE resync_seen (kind TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (kind, id)) WITHOUT ROWID",
 ]
 
@@ -367,8 +376,9 @@ MIGRATIONS: list[list[str]] = [
     MIGRATION_5_PRICES_IN_THE_OFFER,
     MIGRATION_6_BOOKING_NEWS,
     MIGRATION_7_HELP_REQUESTS,
-    MIGRATION_8_SIGNED_AUDIT,
-    MIGRATION_9_HASH_UPGRADES,
-    MIGRATION_10_SEALED_PERSONAL_DATA,
-    MIGRATION_11_RESYNC_SEEN,
+    MIGRATION_8_BRING_AND_PHOTO,
+    MIGRATION_9_SIGNED_AUDIT,
+    MIGRATION_10_HASH_UPGRADES,
+    MIGRATION_11_SEALED_PERSONAL_DATA,
+    MIGRATION_12_RESYNC_SEEN,
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.domain.catalog import BookingMode, Level, Offer, Session
@@ -10,6 +11,8 @@ from kiosk.i18n import Texts
 from kiosk.services.catalog import CatalogService
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import ScrollingPage, button, empty_layout, label, pictogram_pixmap
+
+PHOTO_WIDTH, PHOTO_HEIGHT = 240, 160  # at scale 1: beside the title, the dates stay in view
 
 
 class OfferDetailScreen(QWidget):
@@ -51,6 +54,15 @@ class OfferDetailScreen(QWidget):
         self.offer = None
         self._build()
 
+    def _photo(self, offer: Offer) -> QPixmap | None:
+        """The offer's photo, scaled to the header (a file that does not load counts as none)."""
+        path = self.catalog.photo_path(offer)
+        pixmap = QPixmap(str(path)) if path is not None else None
+        if pixmap is None or pixmap.isNull():
+            return None
+        return pixmap.scaled(round(PHOTO_WIDTH * self.theme.scale), round(PHOTO_HEIGHT * self.theme.scale),
+                             Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+
     def _build(self) -> None:
         empty_layout(self.body)
         texts, offer = self.texts, self.offer
@@ -60,11 +72,18 @@ class OfferDetailScreen(QWidget):
             return
         header = QHBoxLayout()
         picture = QLabel()
-        picture.setPixmap(pictogram_pixmap(self.pictograms.get(offer.category, ""), 112, self.theme.palette.text))
+        photo = self._photo(offer)
+        if photo is not None:
+            picture.setPixmap(photo)
+            picture.setAccessibleName(texts("detail.photo", title=offer.title))
+        else:  # no photo in the catalog, or not fetched yet: the category's pictogram
+            picture.setPixmap(pictogram_pixmap(self.pictograms.get(offer.category, ""), 112, self.theme.palette.text))
         header.addWidget(picture, 0, Qt.AlignmentFlag.AlignTop)
         words = QVBoxLayout()
         words.addWidget(label(offer.title, "title"))
         words.addWidget(label(texts("detail.organiser", organiser=offer.organiser) + " · " + offer.location, "muted"))
+        if photo is not None and offer.photo is not None:
+            words.addWidget(label(offer.photo.credit, "muted"))
         badges = QHBoxLayout()
         for text, accent in self._badges(offer):
             badges.addWidget(label(text, "badgeAccent" if accent else "badge", wrap=False))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -23,11 +24,12 @@ from sync.server import auth, changes, fleet, fleet_page, operations, voucher_ke
 from sync.server.clock import Clock, fmt, local_now
 from sync.server.db import Database
 from sync.server.metrics import Metrics, RequestMetrics
+from sync.server.photos import photo_file
 from sync.server.models import (
     MAX_HEARTBEAT_BYTES, MAX_OPERATIONS, AuditAppendPayload, BookingCancelPayload, BookingCreatePayload, ChangesPage,
     ConciergeCreatePayload, ConciergeTransitionPayload, EnrollRequest, EnrollResponse, ErrorResponse, Health,
     Heartbeat, HeartbeatRecorded, Me, OperationsRequest, OperationsResponse, VoucherKeyRegistered, VoucherKeyRequest,
-    VoucherKeys,
+    VoucherKeys, VoucherStanding,
 )
 
 log = logging.getLogger("slvie.central")
@@ -42,6 +44,8 @@ RELEASE_EVERY_SECONDS = 30.0
 WRITERS_IN_FLIGHT = 2
 ERROR = {"model": ErrorResponse}
 AUTH_ERRORS = {401: ERROR, 403: ERROR}
+SHA256 = re.compile(r"[0-9a-f]{64}")
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 class ApiError(Exception):
@@ -208,6 +212,19 @@ def create_app(db: Database | None = None, clock: Clock = local_now,
                            "This is not an Ed25519 public key in PEM format.") from None
         return {"key_id": key}
 
+    @app.get("/v1/vouchers/{reference}", response_model=VoucherStanding, responses={404: ERROR},
+             tags=["verifier"])
+    def voucher_standing(reference: str) -> dict:
+        """What a voucher's booking is now, by the reference in its payload (an unguessable UUID), with no
+        credential: a cancelled or refused booking's voucher no longer gives a place."""
+        state = voucher_keys.booking_state(db, reference) if UUID.fullmatch(reference) else None
+        if state is None:
+            raise ApiError(404, "voucher_unknown",
+                           "Le centre ne connaît pas encore cette réservation (la borne ne l'a peut-être pas encore "
+                           "envoyée).",
+                           "The centre does not know this booking yet (the kiosk may not have sent it yet).")
+        return {"reference": reference, "state": state}
+
     @app.get("/v1/voucher-keys", response_model=VoucherKeys, tags=["verifier"])
     def published_voucher_keys() -> dict:
         """Every kiosk's voucher-signing public key, with no credential: a voucher is checked offline
@@ -219,9 +236,19 @@ def create_app(db: Database | None = None, clock: Clock = local_now,
     async def push(body: OperationsRequest, kiosk: KioskAuth) -> Response:
         """Push up to 500 operations; one result each, in order; each op_id is applied at most once, forever."""
         results = await writing(operations.push, db, kiosk, body.operations, clock)
-        for operation, result in zip(body.operations, results):
-            metrics.operations.labels(operation.kind, result["outcome"]).inc()
+        for operation, result in zip(body.operations, results):  # a kind no handler knows is one series, not many
+            kind = operation.kind if operation.kind in operations.HANDLERS else "unknown"
+            metrics.operations.labels(kind, result["outcome"]).inc()
         return Response(json.dumps({"results": results}, ensure_ascii=False), media_type="application/json")
+
+    @app.get("/v1/photos/{sha256}", response_class=Response, responses={**AUTH_ERRORS, 404: ERROR}, tags=["kiosk"])
+    def get_photo(sha256: str, kiosk: KioskAuth) -> Response:
+        """An offer's photo, by the SHA-256 the catalog gives (the kiosk checks the bytes against it)."""
+        path = photo_file(db, sha256) if SHA256.fullmatch(sha256) else None
+        if path is None:
+            raise ApiError(404, "photo_not_found", "Cette photo n'est pas au centre.", "This photo is not at the centre.")
+        return Response(path.read_bytes(), media_type="application/octet-stream",
+                        headers={"Cache-Control": "private, max-age=31536000, immutable"})
 
     @app.get("/v1/changes", response_model=ChangesPage, responses={**AUTH_ERRORS, 409: ERROR, 422: ERROR},
              tags=["kiosk"])

@@ -7,6 +7,7 @@
     slvie-central --db PATH load-households FILE [--site SITE]
     slvie-central --db PATH load-staff FILE [--site SITE]           the site's correspondents (slvie-staff/1)
     slvie-central --db PATH load-demo [--site SITE]
+    slvie-central --db PATH import-photos FOLDER                   offer photos, named by their SHA-256
     slvie-central --db PATH generate --offers 50000 [--seed N] [--site SITE]
     slvie-central --db PATH set-allocation --session S --site SITE --seats N [--until T]
     slvie-central --db PATH set-capacity --session S --capacity N
@@ -14,7 +15,7 @@
     slvie-central --db PATH decide-request BOOKING_ID confirmed|waitlisted|refused
     slvie-central --db PATH refuse-concierge REQUEST_ID --reason-fr TEXT --reason-en TEXT
     slvie-central --db PATH kiosks | check
-    slvie-central --db PATH fleet                                  every kiosk's health: red / amber / green, and why
+    slvie-central --db PATH fleet [--kiosk KIOSK_ID]              every kiosk's health: red / amber / green, and why
     slvie-central --db PATH admin-credential NAME [--remove]       a secret for /admin/fleet and /metrics
     slvie-central --db PATH backup FILE                            a consistent copy, safe to restore as is
     slvie-central --db PATH reset-epoch                            after restoring the file by other means
@@ -70,7 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("revoke", help="revoke a kiosk's credential").add_argument("kiosk_id")
     commands.add_parser("kiosks", help="list enrolled kiosks")
     commands.add_parser("audit-flags", help="list refused audit entries (forged, forked, gaps) and restarted chains")
-    commands.add_parser("fleet", help="every kiosk's health from its heartbeats: red / amber / green, and why")
+    fleet = commands.add_parser("fleet", help="every kiosk's health from its heartbeats: red / amber / green, "
+                                "and why")
+    fleet.add_argument("--kiosk", help="this kiosk's kept heartbeats instead (30 days), oldest first")
     administrator = commands.add_parser("admin-credential", help="print a new secret for administrator NAME "
                                         "(HTTP Basic on /admin/fleet and /metrics), or remove it")
     administrator.add_argument("name", type=_identifier)
@@ -90,6 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("load-demo", help="the demo catalog shifted to today, the demo households, "
                                "correspondents and concierge requests")
     demo.add_argument("--site", default=DEFAULT_SITE, type=_identifier)
+    photos = commands.add_parser("import-photos", help="add a folder's photos (JPEG, PNG, WebP up to 3 MB); prints "
+                                 "each one's SHA-256, which the catalog names as the offer's photo")
+    photos.add_argument("folder", type=Path)
     generate = commands.add_parser("generate", help="load a large generated catalog (benchmarks)")
     generate.add_argument("--offers", type=int, required=True)
     generate.add_argument("--seed", type=int, default=None)
@@ -202,6 +208,8 @@ def _audit_flags(db, args) -> int:
 def _fleet(db, args) -> int:
     from sync.server.fleet import count_by_state, duration, fleet
 
+    if args.kiosk:
+        return _fleet_history(db, args.kiosk)
     now = _now(args)
     kiosks = fleet(db, now)
     for kiosk in kiosks:
@@ -215,6 +223,29 @@ def _fleet(db, args) -> int:
     print(f"{len(kiosks)} borne(s) : {counts['red']} rouge, {counts['amber']} orange, {counts['green']} vert / "
           f"{len(kiosks)} kiosk(s): {counts['red']} red, {counts['amber']} amber, {counts['green']} green")
     return 0
+
+
+def _fleet_history(db, kiosk_id: str) -> int:
+    from sync.server.admin import AdminError
+    from sync.server.fleet import history
+    from sync.server.models import Heartbeat
+
+    rows = history(db, kiosk_id)
+    if not rows:
+        raise AdminError(f"Aucun signal de vie gardé pour la borne {kiosk_id}.",
+                         f"No heartbeat kept for kiosk {kiosk_id}.")
+    print("received_at\tstate\tprinter\twaiting\toldest_s\tparked\tdisk_free_MB\tskew_s\tlast_sync_s\tlast_error")
+    for row in rows:
+        beat = Heartbeat.model_validate_json(row["heartbeat"])
+        error = beat.last_error.code if beat.last_error else "-"
+        print(f"{row['received_at']}\t{row['state']}\t{beat.printer}\t{beat.waiting}\t"
+              f"{_or_dash(beat.oldest_waiting_seconds)}\t{beat.parked}\t{beat.disk_free_bytes // (1024 * 1024)}\t"
+              f"{row['skew_seconds']}\t{_or_dash(beat.last_sync_seconds)}\t{error}")
+    return 0
+
+
+def _or_dash(value: int | None) -> str:
+    return "-" if value is None else str(value)
 
 
 def _admin_credential(db, args) -> int:
@@ -266,10 +297,12 @@ def _load_staff(db, args) -> int:
 
 
 def _load_demo(db, args) -> int:
-    from kiosk.demo import DEMO_CATALOG, DEMO_HOUSEHOLDS, DEMO_STAFF
+    from kiosk.demo import DEMO_CATALOG, DEMO_HOUSEHOLDS, DEMO_PHOTOS, DEMO_STAFF
     from sync.server.loading import load_catalog, load_demo_requests, load_households, load_json_file, load_staff
+    from sync.server.photos import import_photos
 
     now = _now(args)
+    _print_summary({"photos": len(import_photos(db, DEMO_PHOTOS))})
     _print_summary(load_catalog(db, load_json_file(DEMO_CATALOG), args.site, now, now))
     if DEMO_HOUSEHOLDS.exists():
         _print_summary(load_households(db, DEMO_HOUSEHOLDS.read_text(encoding="utf-8"), args.site))
@@ -280,6 +313,17 @@ def _load_demo(db, args) -> int:
         _print_summary(load_staff(db, DEMO_STAFF.read_text(encoding="utf-8"), args.site))
     else:
         print(f"no demo correspondents ({DEMO_STAFF} is missing)")
+    return 0
+
+
+def _import_photos(db, args) -> int:
+    from sync.server.admin import AdminError
+    from sync.server.photos import import_photos
+
+    if not args.folder.is_dir():
+        raise AdminError(f"Le dossier {args.folder} n'existe pas.", f"The folder {args.folder} does not exist.")
+    for name, sha256 in import_photos(db, args.folder).items():
+        print(f"{sha256}  {name}")
     return 0
 
 
@@ -379,6 +423,7 @@ COMMANDS = {
     "withdraw-offer": _withdraw, "decide-request": _decide, "check": _check,
     "load-staff": _load_staff, "refuse-concierge": _refuse_concierge, "backup": _backup,
     "reset-epoch": _reset_epoch, "fleet": _fleet, "admin-credential": _admin_credential,
+    "import-photos": _import_photos,
 }
 
 

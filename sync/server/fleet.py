@@ -85,13 +85,14 @@ def record_heartbeat(db: Database, kiosk_id: str, heartbeat: Heartbeat, now: dat
 
 
 def fleet(db: Database, now: datetime) -> list[KioskHealth]:
-    """Every kiosk not revoked, worst first (then the longest silent, then by id)."""
+    """Every kiosk not revoked, worst first: by state, then the most reasons, the longest silent, the id."""
     with db.read() as conn:
         rows = conn.execute(
             "SELECT k.id, k.site_id, k.name, k.enrolled_at, h.received_at, h.skew_seconds, h.heartbeat "
             "FROM kiosks k LEFT JOIN kiosk_health h ON h.kiosk_id = k.id WHERE k.revoked_at IS NULL").fetchall()
     kiosks = [_health(row, now) for row in rows]
-    return sorted(kiosks, key=lambda k: (STATES.index(k.state), k.received_at or datetime.min, k.kiosk_id))
+    return sorted(kiosks, key=lambda k: (STATES.index(k.state), -len(k.reasons), k.received_at or datetime.min,
+                                         k.kiosk_id))
 
 
 def history(db: Database, kiosk_id: str) -> list[sqlite3.Row]:

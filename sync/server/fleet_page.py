@@ -32,28 +32,31 @@ def render(kiosks: list[KioskHealth], now: datetime) -> str:
 def _row(kiosk: KioskHealth, now: datetime) -> dict[str, object]:
     row: dict[str, object] = {
         "kiosk_id": kiosk.kiosk_id, "name": kiosk.name, "site_id": kiosk.site_id, "state": kiosk.state,
-        "state_label": STATE_LABELS[kiosk.state], "reasons": kiosk.reasons,
-        "received": "jamais / never", "waiting": "—", "printer": "—", "disk": "—", "skew": "—", "last_sync": "—",
-        "version": "—",
+        "state_label": STATE_LABELS[kiosk.state], "reasons": kiosk.reasons, "received": "jamais / never",
+        "waiting": "—", "waiting_since": "", "parked": "", "printer": "—", "disk": "—", "skew": "—", "last_sync": "—",
+        "version": "—", "schema": "",
     }
     beat, received = kiosk.heartbeat, kiosk.received_at
     if beat is None or received is None:
         return row
     since = max(now - received, timedelta(0))
-    oldest = "" if beat.oldest_waiting_seconds is None else \
-        f" ({_ago(timedelta(seconds=beat.oldest_waiting_seconds) + since)})"
-    last_sync = "jamais / never" if beat.last_sync_seconds is None else \
-        _ago(timedelta(seconds=beat.last_sync_seconds) + since)
     row.update(
-        received=_ago(since), waiting=f"{beat.waiting}{oldest}" + (f", {beat.parked} refusée(s) / parked"
-                                                                   if beat.parked else ""),
-        printer=PRINTER_LABELS[beat.printer], disk=f"{beat.disk_free_bytes // (1024 * 1024)} Mo / MB",
-        skew=f"{kiosk.skew_seconds:+d} s", last_sync=last_sync, version=f"{beat.version} (schéma / schema "
-                                                                         f"{beat.schema_version})")
+        received=_ago(since), waiting=str(beat.waiting), printer=PRINTER_LABELS[beat.printer],
+        disk=f"{beat.disk_free_bytes // (1024 * 1024)} Mo / MB", skew=f"{kiosk.skew_seconds:+d} s",
+        last_sync="jamais / never" if beat.last_sync_seconds is None else
+        _ago(timedelta(seconds=beat.last_sync_seconds) + since),
+        version=beat.version, schema=f"schéma / schema {beat.schema_version}")
+    if beat.oldest_waiting_seconds is not None:
+        oldest = timedelta(seconds=beat.oldest_waiting_seconds) + since
+        row["waiting_since"] = f"depuis {_span(oldest, 'fr')} / for {_span(oldest, 'en')}"
+    if beat.parked:
+        row["parked"] = f"{beat.parked} refusée(s) / parked"
     return row
 
 
 def _ago(span: timedelta) -> str:
-    if span < timedelta(minutes=1):
-        return f"il y a {int(span.total_seconds())} s / {int(span.total_seconds())} s ago"
-    return f"il y a {duration(span, 'fr')} / {duration(span, 'en')} ago"
+    return f"il y a {_span(span, 'fr')} / {_span(span, 'en')} ago"
+
+
+def _span(span: timedelta, language: str) -> str:
+    return f"{int(span.total_seconds())} s" if span < timedelta(minutes=1) else duration(span, language)

@@ -35,6 +35,8 @@ def offer_json(offer: Offer) -> str:
         "discount_percent": offer.discount_percent, "trans_slvie": offer.trans_slvie, "age_min": offer.age_min,
         "age_max": offer.age_max, "cancel_days_before": offer.cancel_days_before,
         "prices": [{"tier": tier, "cents": cents} for tier, cents in enumerate(offer.prices, start=1)],
+        "bring": offer.bring,
+        "photo": None if offer.photo is None else {"sha256": offer.photo.sha256, "credit": offer.photo.credit},
     })
 
 

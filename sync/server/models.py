@@ -96,6 +96,12 @@ class VoucherKeys(Out):
     keys: list[VoucherKey]
 
 
+class VoucherStanding(Out):
+    reference: str = Field(description="the booking's id, as the voucher's payload carries it")
+    state: Literal["confirmed", "waitlisted", "requested", "refused", "cancelled"] = Field(
+        description="the booking's state at the centre now")
+
+
 class Me(Out):
     kiosk_id: str
     site_id: str
@@ -329,6 +335,11 @@ class SessionData(Out):
                     "the kiosk confirms nothing offline from then on")
 
 
+class PhotoData(Out):
+    sha256: str = Field(description="SHA-256 of the photo's file, in hexadecimal: its name and its check")
+    credit: str = Field(description="author and licence, shown with the photo")
+
+
 class OfferData(Out):
     id: str
     level: Literal["ccas", "cmcas", "slvie"]
@@ -347,6 +358,8 @@ class OfferData(Out):
     cancel_days_before: int
     prices: list[PriceData]
     sessions: list[SessionData]
+    bring: str = Field(description="what to bring, printed on the voucher (may be empty)")
+    photo: PhotoData | None = Field(description="the offer's photo, fetched from GET /v1/photos/{sha256}")
 
 
 class MemberData(Strict):

@@ -1,5 +1,6 @@
 """The kiosks' voucher-signing public keys, published by the centre so that anyone who receives
-a voucher (a show's staff, a provider) can check it offline with every kiosk's key at hand.
+a voucher (a show's staff, a provider) can check it offline with every kiosk's key at hand; and,
+online, what a voucher's booking has become (cancelled, refused, confirmed since), by its reference.
 
 A kiosk registers its key once (and again after a rotation: earlier keys stay published, the
 vouchers they signed are still in people's hands). A revoked kiosk's keys stay listed, marked
@@ -46,3 +47,9 @@ def published(db: Database) -> list[dict]:
         " FROM voucher_keys k JOIN kiosks s ON s.id = k.kiosk_id ORDER BY k.rowid").fetchall()
     return [{"kiosk_id": r[0], "site_id": r[1], "key_id": r[2], "public_key": r[3], "registered_at": r[4],
              "revoked": bool(r[5])} for r in rows]
+
+
+def booking_state(db: Database, reference: str) -> str | None:
+    """What the centre knows of a voucher's booking now (its state only: nothing of the people), or None."""
+    row = db.connection().execute("SELECT state FROM bookings WHERE id = ?", (reference,)).fetchone()
+    return None if row is None else row[0]

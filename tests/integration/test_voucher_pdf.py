@@ -167,16 +167,18 @@ def test_the_voucher_says_what_it_is_in_plain_words(rendered):
 
 
 @pytest.mark.parametrize("layout", ["thermal80", "a4"])
-def test_the_voucher_says_what_is_owed_until_when_to_cancel_and_whom_to_ask(rendered, layout):
-    _, pdf, _ = rendered(layout, cancel_until=datetime(2027, 2, 6, 15, 0))
+def test_the_voucher_says_what_is_owed_until_when_to_cancel_what_to_bring_and_whom_to_ask(rendered, layout):
+    _, pdf, _ = rendered(layout, cancel_until=datetime(2027, 2, 6, 15, 0),
+                         bring="Une tenue de sport, des chaussures adaptées et ce bon.")
     text = page_text(pdf)
     for expected in ["842,50 €, à régler à l'accueil SLVie", "Annulation", "Jusqu'au samedi 6 février 2027 à 15 h 00",
-                     "Ensuite : le correspondant SLVie", "Une question ? Le correspondant SLVie"]:
+                     "Ensuite : le correspondant SLVie", "Une question ? Le correspondant SLVie", "À apporter",
+                     "Une tenue de sport, des chaussures adaptées et ce bon."]:
         assert expected.casefold() in text.casefold(), expected  # the A4 layout writes labels in capitals
     _, pdf, _ = rendered(layout, "en", state="provisional")
     text = page_text(pdf)
     assert "it proves your request. It does not give you a place yet." in text
-    assert "Cancel" not in text  # no deadline known: none printed
+    assert "Cancel" not in text and "To bring" not in text  # no deadline known, nothing to bring: none printed
 
 
 def test_a_pickup_ticket_on_quotation(rendered):

@@ -60,6 +60,11 @@ def test_a_heartbeat_is_kept_as_the_kiosks_state_with_its_history(centre):
     assert [row["state"] for row in history] == ["green", "red"]
     code, out, _ = centre.cli("--now", fmt(NOW), "fleet")
     assert out.startswith(f"RED    {kiosk.kiosk_id}") and "Imprimante : plus de papier. / Printer: out of paper." in out
+    code, out, _ = centre.cli("fleet", "--kiosk", kiosk.kiosk_id)
+    assert code == 0
+    assert [line.split("\t")[1:3] for line in out.splitlines()[1:]] == [["green", "ready"], ["red", "paper_out"]]
+    code, _, err = centre.cli("fleet", "--kiosk", "K-NOBODY")
+    assert code == 2 and "No heartbeat kept for kiosk K-NOBODY" in err
 
 
 @pytest.mark.parametrize("document, field", [
@@ -158,14 +163,16 @@ def test_metrics_count_requests_operations_and_kiosks_by_state(centre):
     send(kiosk, beat(waiting=True))
     cancel = {"op_id": new_id(), "kind": "booking.cancel", "created_at": fmt(NOW), "payload": {"booking_id": new_id()}}
     kiosk.push([cancel, cancel])  # an unknown booking: rejected, and its replay answered the same
+    kiosk.push([{**cancel, "op_id": new_id(), "kind": "booking.teleport"}])  # an unknown kind: not a series of its own
     _, secret, _ = centre.cli("admin-credential", "prometheus")
     text = requests.get(f"{centre.url}/metrics", auth=("prometheus", secret.strip()), timeout=10).text
     samples = {(s.name, tuple(sorted(s.labels.items()))): s.value
                for family in text_string_to_metric_families(text) for s in family.samples}
     assert samples[("slvie_http_requests_total", (("method", "PUT"), ("route", "/v1/heartbeat"), ("status", "200")))] == 1
     assert samples[("slvie_http_requests_total", (("method", "PUT"), ("route", "/v1/heartbeat"), ("status", "422")))] == 1
-    assert samples[("slvie_http_request_duration_seconds_count", (("method", "POST"), ("route", "/v1/operations")))] == 1
+    assert samples[("slvie_http_request_duration_seconds_count", (("method", "POST"), ("route", "/v1/operations")))] == 2
     assert samples[("slvie_operations_total", (("kind", "booking.cancel"), ("outcome", "rejected")))] == 2
+    assert samples[("slvie_operations_total", (("kind", "unknown"), ("outcome", "rejected")))] == 1
     assert samples[("slvie_kiosks", (("state", "red"),))] == 1
     assert samples[("slvie_kiosks", (("state", "green"),))] == 0
 

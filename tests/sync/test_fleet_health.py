@@ -5,7 +5,9 @@ by Playwright). A printer out of paper shows red within one sync, on a page that
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,15 +20,13 @@ from kiosk.services.context import open_services
 from kiosk.store.database import schema_version
 from kiosk.store.state import read_state
 from sync.client import CentralClient, TransientError
+from sync.credential import Credential
 from sync.engine import SyncEngine
 from sync.heartbeat import KioskProbe
 from tests.integration.test_printing_cups import cups, faulty_queue, test_backend, voucher_pdf  # noqa: F401 (fixtures)
 from tests.server.central import CentralServer
 
 CHROMIUM = Path("/usr/bin/chromium")
-
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (apt-get install "
-                                "chromium; ./run.sh test installs it)")
 
 
 class Kiosk:
@@ -57,6 +57,8 @@ def centre(tmp_path):
 def browser():
     from playwright.sync_api import sync_playwright
 
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium; ./run.sh test installs it)")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM))
         yield chromium
@@ -136,3 +138,26 @@ def test_after_the_centre_was_unreachable_the_heartbeat_says_so(tmp_path, centre
         assert "sync" not in out.split(kiosk.kiosk_id)[1]  # the failure is older than the last success: not a reason
     finally:
         kiosk.close()
+
+
+def test_the_kiosks_sync_worker_sends_its_heartbeat(qtbot, tmp_path, centre):
+    """The Qt worker a kiosk runs (sync/worker.py) reports the printer of its site configuration."""
+    from sync.worker import SyncWorker
+
+    enrolled = centre.enroll(name="Borne en service")
+    config = KioskConfig()
+    config = replace(config, printer=replace(config.printer, queue="slvie-no-such-queue"))
+    (tmp_path / "kiosk").mkdir()
+    worker = SyncWorker(tmp_path / "kiosk", config, Credential(centre.url, enrolled.kiosk_id, enrolled.site_id,
+                                                               enrolled.token), interval_seconds=3600)
+    statuses: list[dict] = []
+    worker.status_changed.connect(statuses.append)
+    worker.start()
+    try:
+        qtbot.waitUntil(lambda: bool(statuses), timeout=20_000)
+    finally:
+        worker.stop()
+    assert statuses[0]["problem"] is None
+    (row,) = centre.query("SELECT kiosk_id, heartbeat FROM kiosk_health")
+    assert row["kiosk_id"] == enrolled.kiosk_id
+    assert json.loads(row["heartbeat"])["printer"] == ("missing" if shutil.which("lpstat") else "unknown")

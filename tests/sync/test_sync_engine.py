@@ -273,3 +273,37 @@ def test_the_kiosk_publishes_its_voucher_key_and_its_vouchers_verify_with_the_ce
     other = encode_payload(kiosk.services.vouchers.voucher(booking), load_or_create_signing_key(tmp_path / "thief"))
     assert main(["voucher", "verify", other, "--centre", centre.url, "--data-dir", str(tmp_path / "elsewhere")]) == 1
     assert "INVALIDE" in capsys.readouterr().out
+
+
+def test_a_show_s_staff_away_from_the_kiosk_sees_from_the_centre_that_a_cancelled_booking_s_voucher_no_longer_holds(
+        make_kiosk, centre, tmp_path, capsys):
+    import requests
+
+    from kiosk.cli import main
+    from kiosk.domain.voucher import encode_payload
+    from kiosk.signing_key import load_or_create_signing_key, public_key_pem
+    from sync.engine import SyncEngine
+
+    kiosk = make_kiosk()
+    key = load_or_create_signing_key(kiosk.services.data_dir)
+    engine = SyncEngine(kiosk.services.db, kiosk.client, voucher_key=public_key_pem(key))
+    engine.run_cycle()
+    booking = kiosk.services.bookings.book("T1", "T1-S1", claire(kiosk), ["P1"])
+    payload = encode_payload(kiosk.services.vouchers.voucher(booking), key)
+    elsewhere = ["--centre", centre.url, "--data-dir", str(tmp_path / "elsewhere")]
+    # Not sent yet: the centre does not know it, the signature alone speaks.
+    assert requests.get(f"{centre.url}/v1/vouchers/{booking.booking_id}", timeout=10).json()["error"]["code"] == \
+        "voucher_unknown"
+    assert main(["voucher", "verify", payload, *elsewhere]) == 0
+    engine.run_cycle()
+    assert main(["voucher", "verify", payload, *elsewhere]) == 0
+    assert "D'après le centre / As the centre knows: réservation confirmée" in capsys.readouterr().out
+    kiosk.services.bookings.cancel(booking.booking_id, claire(kiosk))
+    engine.run_cycle()
+    assert main(["voucher", "verify", payload, *elsewhere]) == 1
+    out = capsys.readouterr().out
+    assert "NE VAUT PLUS" in out and "annulé" in out and "cancelled" in out
+    # The centre says a state, nothing of the people; and only for a well-formed reference.
+    answer = requests.get(f"{centre.url}/v1/vouchers/{booking.booking_id}", timeout=10).json()
+    assert answer == {"reference": booking.booking_id, "state": "cancelled"}
+    assert requests.get(f"{centre.url}/v1/vouchers/%27%20OR%201=1", timeout=10).status_code == 404

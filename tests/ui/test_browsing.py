@@ -1,6 +1,7 @@
 """A person at the kiosk: taps through home, the list, search, filters and an offer, in both languages."""
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from kiosk.ui.app import create_application
 from kiosk.ui.main_window import MainWindow
@@ -243,3 +244,18 @@ def test_a_long_list_moves_with_the_big_buttons(qtbot, tmp_path):
     assert buttons.up.isEnabled() and bar.value() < bar.maximum()
     win.close()
     services.close()
+
+
+def test_an_offer_shows_its_photo_with_its_credit_or_else_its_pictogram(qtbot, window, services):
+    window.show_screen("detail", "T1")
+    detail = window.screens["detail"]
+    photo = next(w for w in detail.findChildren(QLabel) if w.pixmap() is not None and not w.pixmap().isNull())
+    assert photo.accessibleName() == "Photo de l'activité : Théâtre : Le Malade imaginaire"
+    assert photo.pixmap().width() == 240  # a landscape, scaled to the header
+    assert any(w.text().startswith("Photo : ") for w in detail.findChildren(QLabel))
+    for path in (services.data_dir / "photos").glob("*.jpg"):
+        path.write_bytes(b"broken")  # a kept file that no longer reads: the pictogram, never a blank
+    window.show_screen("detail", "T1")
+    assert not any(w.text().startswith("Photo : ") for w in window.screens["detail"].findChildren(QLabel))
+    window.show_screen("detail", "T2")  # no photo in the catalog
+    assert not any(w.text().startswith("Photo : ") for w in window.screens["detail"].findChildren(QLabel))

@@ -17,6 +17,7 @@ from kiosk.demo.catalog import (
     DEMO_REFERENCE_DATE,
     DEMO_SEED,
     PICTOGRAM_DIR,
+    demo_photos,
     dump_catalog,
     generate_catalog,
 )
@@ -30,6 +31,7 @@ REQUIRED_SERVICES = {
 OFFER_KEYS = {
     "id", "level", "category", "title", "summary", "description", "organiser", "location", "booking_mode",
     "bon_plan", "discount_percent", "trans_slvie", "age_min", "age_max", "cancel_days_before", "prices", "sessions",
+    "bring", "photo",
 }
 SESSION_KEYS = {"id", "start", "end", "place", "capacity", "taken", "site_allocation", "site_taken"}
 MOMENT = "%Y-%m-%dT%H:%M"
@@ -287,3 +289,15 @@ def test_fifty_thousand_offers():
     assert len({o["id"] for o in offers}) == 50_000
     session_ids = [s["id"] for o in offers for s in o["sessions"]]
     assert len(set(session_ids)) == len(session_ids)
+
+
+def test_outdoor_offers_have_a_credited_photo_that_ships_with_the_demo_and_every_offer_says_what_to_bring(demo):
+    photos = {sha256: credit for sha256, credit in demo_photos()}
+    assert len(photos) >= 20
+    with_photo = [o for o in demo["offers"] if o["photo"]]
+    assert {o["category"] for o in with_photo} == {"sejours", "colos", "sport", "loisirs"}
+    assert len({o["photo"]["sha256"] for o in with_photo}) >= 15  # not one picture for every offer
+    for offer in with_photo:
+        assert photos[offer["photo"]["sha256"]] == offer["photo"]["credit"]
+        assert "GPL" in offer["photo"]["credit"]
+    assert all(offer["bring"].endswith(".") for offer in demo["offers"])

@@ -1,0 +1,44 @@
+"""Offer photos at the centre: files named by their SHA-256, in a folder beside the database.
+
+IT adds a folder of photos (`slvie-central import-photos DIR`, and `load-demo` adds the demo's); the
+catalog names each offer's photo by that SHA-256; kiosks fetch `GET /v1/photos/{sha256}` and check it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from sync.server.db import Database
+
+PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
+MAX_PHOTO_BYTES = 3 * 1024 * 1024  # what a kiosk accepts (sync/photos.py): larger ones are not imported
+
+
+def photos_dir(db: Database) -> Path:
+    return db.path.with_name(db.path.name + ".photos")
+
+
+def photo_file(db: Database, sha256: str) -> Path | None:
+    path = photos_dir(db) / sha256
+    return path if path.is_file() else None
+
+
+def import_photos(db: Database, folder: Path) -> dict[str, str]:
+    """Copy the folder's photos under their SHA-256; returns {file name: sha256} of those taken."""
+    target = photos_dir(db)
+    target.mkdir(parents=True, exist_ok=True)
+    taken = {}
+    for source in sorted(folder.iterdir()):
+        if source.suffix.lower() not in PHOTO_SUFFIXES or source.stat().st_size > MAX_PHOTO_BYTES:
+            continue
+        data = source.read_bytes()
+        sha256 = hashlib.sha256(data).hexdigest()
+        path = target / sha256
+        if not path.exists():
+            partial = path.with_suffix(".part")
+            partial.write_bytes(data)
+            os.replace(partial, path)
+        taken[source.name] = sha256
+    return taken

@@ -3,6 +3,7 @@
 #   ./run.sh demo    start the kiosk on its demo data
 #   ./run.sh test    run the whole test suite
 #   ./run.sh bench   print the benchmark figures as JSON
+#   ./run.sh check   the static checks alone (ruff, mypy, import-linter)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -48,6 +49,14 @@ install_python_packages() {
   fi
 }
 
+# Lint, formatting, types and the layer rules (pyproject.toml): any of them failing fails the tests.
+static_checks() {
+  "$VENV/bin/ruff" check kiosk sync tests setup.py
+  "$VENV/bin/ruff" format --check kiosk sync tests setup.py
+  "$VENV/bin/mypy"
+  "$VENV/bin/lint-imports"
+}
+
 command="${1:-}"
 case "$command" in
   demo)
@@ -66,7 +75,12 @@ case "$command" in
     install_system_packages
     install_python_packages
     shift
+    static_checks
     QT_QPA_PLATFORM=offscreen exec "$VENV/bin/python" -m pytest "$@"
+    ;;
+  check)
+    install_python_packages
+    static_checks
     ;;
   bench)
     install_system_packages
@@ -75,7 +89,7 @@ case "$command" in
     QT_QPA_PLATFORM=offscreen exec "$VENV/bin/python" tests/bench/bench.py --json "$@"
     ;;
   *)
-    echo "usage: ./run.sh demo | test | bench" >&2
+    echo "usage: ./run.sh demo | test | bench | check" >&2
     exit 2
     ;;
 esac

@@ -141,18 +141,16 @@ def _enroll_pending(args: argparse.Namespace) -> int:
         print("Aucune inscription en attente. / No enrolment pending.")
         return 0
     except (OSError, ValueError, KeyError, TypeError):
-        raise AdminCommandError(f"Le fichier {pending_path} est illisible : donnez à nouveau le code d'inscription.",
-                                f"The file {pending_path} is unreadable: give the enrolment code again.") from None
+        raise AdminCommandError("error.admin.file_unreadable_give_enrolment", pending_path=pending_path) from None
     client = CentralClient(server, ca_bundle=config.central.ca_bundle or None, timeout=(5, 15))
     try:
         enrolment = client.enroll(code, name, enrolment_attempt(load_or_create_signing_key(data_dir), code))
     except RequestRefused as error:
         log.error("enrolment refused by the centre (%s): ask IT for a new code", error.code or error.status)
-        raise AdminCommandError(f"Inscription refusée : {error.fr}", f"Enrolment refused: {error.en}") from None
+        raise AdminCommandError("error.admin.enrolment_refused", error=error) from None
     except CentralError as error:
         log.warning("enrolment not done yet (%s); it will be tried again at the next start", type(error).__name__)
-        raise AdminCommandError(f"Inscription remise à plus tard : {error.fr}",
-                                f"Enrolment postponed: {error.en}") from None
+        raise AdminCommandError("error.admin.enrolment_postponed", error=error) from None
     finally:
         client.close()
     save_credential(data_dir, Credential(server, enrolment.kiosk_id, enrolment.site_id, enrolment.token))

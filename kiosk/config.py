@@ -12,11 +12,11 @@ from pathlib import Path
 import platformdirs
 
 from kiosk.errors import ConfigError, DataDirError
+from kiosk.i18n import LANGUAGES, Text
 
 APP_NAME = "slvie-kiosk"
 # Icons, pictograms and the demo's data (kiosk.demo); a packaged install may put them elsewhere.
 ASSETS_DIR = Path(os.environ.get("SLVIE_ASSETS_DIR", Path(__file__).resolve().parent.parent / "assets"))
-LANGUAGES = ("fr", "en")
 PRINTER_LAYOUTS = ("thermal80", "a4")
 KEYBOARD_MODES = ("auto", "on", "off")
 LOG_LEVELS = ("debug", "info", "warning", "error")
@@ -103,46 +103,37 @@ def load_config(path: Path | None) -> KioskConfig:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(
-            f"Le fichier de configuration {path} est introuvable.",
-            f"The configuration file {path} does not exist.",
-        ) from None
+        raise ConfigError("error.config.configuration_file_does_exist", path=path) from None
     except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(
-            f"Le fichier de configuration {path} ne peut pas être lu ({error}).",
-            f"The configuration file {path} cannot be read ({error}).",
-        ) from None
+        raise ConfigError("error.config.configuration_file_read", path=path, error=error) from None
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(
-            f"Le fichier de configuration {path} est mal écrit : {error}.",
-            f"The configuration file {path} is not valid TOML: {error}.",
-        ) from None
+        raise ConfigError("error.config.configuration_file_valid_toml", path=path, error=error) from None
     return parse_config(raw, source=str(path))
 
 
-def parse_config(raw: dict, source: str = "configuration") -> KioskConfig:
+def parse_config(raw: dict[str, object], source: str = "configuration") -> KioskConfig:
     config = KioskConfig()
     sections = {f.name: f for f in fields(KioskConfig)}
     for section_name, values in raw.items():
         if section_name not in sections:
-            raise _bad(source, section_name, "section inconnue", "unknown section")
+            raise _bad(source, section_name, "error.config.unknown_section")
         if not isinstance(values, dict):
-            raise _bad(source, section_name, "doit être une section [..]", "must be a [..] table")
+            raise _bad(source, section_name, "error.config.table")
         current = getattr(config, section_name)
         known = {f.name: f for f in fields(current)}
         updates = {}
         for key, value in values.items():
             where = f"{section_name}.{key}"
             if key not in known:
-                raise _bad(source, where, "réglage inconnu", "unknown setting")
+                raise _bad(source, where, "error.config.unknown_setting")
             expected = type(getattr(current, key))
             if expected is int and (isinstance(value, bool) or not isinstance(value, int)):
-                raise _bad(source, where, "doit être un nombre entier", "must be a whole number")
+                raise _bad(source, where, "error.config.whole_number")
             if expected is str and not isinstance(value, str):
-                raise _bad(source, where, "doit être un texte entre guillemets", "must be a quoted text")
+                raise _bad(source, where, "error.config.quoted_text")
             if expected is float:
                 if isinstance(value, bool) or not isinstance(value, int | float):
-                    raise _bad(source, where, "doit être un nombre", "must be a number")
+                    raise _bad(source, where, "error.config.number")
                 value = float(value)
             updates[key] = value
         config = replace(config, **{section_name: replace(current, **updates)})
@@ -152,45 +143,35 @@ def parse_config(raw: dict, source: str = "configuration") -> KioskConfig:
 
 def _check_values(config: KioskConfig, source: str) -> None:
     if config.site.language not in LANGUAGES:
-        raise _bad(source, "site.language", "doit valoir \"fr\" ou \"en\"", 'must be "fr" or "en"')
+        raise _bad(source, "site.language", "error.config.language", languages=", ".join(LANGUAGES))
     if not SITE_ID.match(config.site.id):
-        raise _bad(source, "site.id", "doit faire 1 à 40 lettres, chiffres, « - », « _ » ou « . »",
-                   "must be 1 to 40 letters, digits, '-', '_' or '.'")
+        raise _bad(source, "site.id", "error.config.1_to_40_letters_digits")
     if config.idle.warning_after_seconds < 10:
-        raise _bad(source, "idle.warning_after_seconds", "doit valoir au moins 10", "must be at least 10")
+        raise _bad(source, "idle.warning_after_seconds", "error.config.at_least", minimum=10)
     if config.idle.warning_duration_seconds < MIN_WARNING_SECONDS:
-        raise _bad(
-            source,
-            "idle.warning_duration_seconds",
-            f"doit valoir au moins {MIN_WARNING_SECONDS}",
-            f"must be at least {MIN_WARNING_SECONDS}",
-        )
+        raise _bad(source, "idle.warning_duration_seconds", "error.config.at_least", minimum=MIN_WARNING_SECONDS)
     if config.printer.layout not in PRINTER_LAYOUTS:
-        raise _bad(source, "printer.layout", "doit valoir \"thermal80\" ou \"a4\"", 'must be "thermal80" or "a4"')
+        raise _bad(source, "printer.layout", "error.config.thermal80_a4")
     if not 200 <= config.display.viewing_distance_mm <= 3000:
-        raise _bad(source, "display.viewing_distance_mm", "doit être entre 200 et 3000", "must be between 200 and 3000")
+        raise _bad(source, "display.viewing_distance_mm", "error.config.between_200_and_3000")
     if not 0.05 <= config.display.pixel_pitch_mm <= 2:
-        raise _bad(source, "display.pixel_pitch_mm", "doit être entre 0,05 et 2", "must be between 0.05 and 2")
+        raise _bad(source, "display.pixel_pitch_mm", "error.config.between_0_05_and_2")
     if not 0 <= config.display.photo_budget_mb <= 10_000:
-        raise _bad(source, "display.photo_budget_mb", "doit être entre 0 et 10000", "must be between 0 and 10000")
+        raise _bad(source, "display.photo_budget_mb", "error.config.between_0_and_10000")
     if config.display.speech not in SPEECH_ENGINES:
-        raise _bad(source, "display.speech", "doit valoir auto, speechd ou none", "must be auto, speechd or none")
+        raise _bad(source, "display.speech", "error.config.auto_speechd_none")
     if config.display.keyboard not in KEYBOARD_MODES:
-        raise _bad(source, "display.keyboard", "doit valoir auto, on ou off", "must be auto, on or off")
+        raise _bad(source, "display.keyboard", "error.config.auto_on_off")
     if config.logging.level not in LOG_LEVELS:
-        raise _bad(source, "logging.level", "doit valoir debug, info, warning ou error",
-                   "must be debug, info, warning or error")
+        raise _bad(source, "logging.level", "error.config.debug_info_warning_error")
     if not 1 <= config.central.request_deadline_seconds <= 3600:
-        raise _bad(source, "central.request_deadline_seconds", "doit être entre 1 et 3600", "must be between 1 and 3600")
+        raise _bad(source, "central.request_deadline_seconds", "error.config.between_1_and_3600")
     if not config.central.url.startswith(("http://", "https://")):
-        raise _bad(source, "central.url", "doit commencer par https://", "must start with https://")
+        raise _bad(source, "central.url", "error.config.start_with_https")
 
 
-def _bad(source: str, where: str, fr: str, en: str) -> ConfigError:
-    return ConfigError(
-        f"Configuration {source} : « {where} » {fr}.",
-        f"Configuration {source}: '{where}' {en}.",
-    )
+def _bad(source: str, where: str, problem: str, **values: object) -> ConfigError:
+    return ConfigError("error.config.configuration", source=source, where=where, what=Text(problem, **values))
 
 
 def prepare_data_dir(path: Path) -> Path:
@@ -205,14 +186,8 @@ def prepare_data_dir(path: Path) -> Path:
         probe.unlink()
     except OSError as error:
         raise DataDirError(
-            f"Le dossier de données {path} n'est pas utilisable ({error.strerror or error}). "
-            "Vérifiez qu'il existe et que le kiosque a le droit d'y écrire.",
-            f"The data directory {path} cannot be used ({error.strerror or error}). "
-            "Check that it exists and that the kiosk may write to it.",
+            "error.config.data_directory_used_check", path=path, reason=error.strerror or error,
         ) from None
     if not os.access(path, os.R_OK | os.X_OK):
-        raise DataDirError(
-            f"Le dossier de données {path} ne peut pas être lu.",
-            f"The data directory {path} cannot be read.",
-        )
+        raise DataDirError("error.config.data_directory_read", path=path)
     return path

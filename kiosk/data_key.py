@@ -68,14 +68,7 @@ def find_data_key(data_dir: Path) -> DataKey | None:
         return DataKey(_read(Path(credentials) / CREDENTIAL_NAME), KeySource.MACHINE)
     if (Path(data_dir) / SEALED_CREDENTIAL_FILE).exists():
         # Never a key of another kind beside the machine's: the data would be sealed with two keys.
-        raise DataKeyError(
-            "La clé des données personnelles est scellée pour le service du kiosque : lancez cette commande "
-            "par « systemd-run --pipe --wait -p User=slvie-kiosk -p LoadCredentialEncrypted=slvie-data-key:"
-            f"{Path(data_dir) / SEALED_CREDENTIAL_FILE} … ».",
-            "The personal data key is sealed for the kiosk's service: run this command through "
-            "'systemd-run --pipe --wait -p User=slvie-kiosk -p LoadCredentialEncrypted=slvie-data-key:"
-            f"{Path(data_dir) / SEALED_CREDENTIAL_FILE} …'.",
-        )
+        raise DataKeyError("error.data_key.sealed_for_service", credential=Path(data_dir) / SEALED_CREDENTIAL_FILE)
     path = Path(data_dir) / KEY_FILE_NAME
     return DataKey(_read(path), KeySource.FILE) if path.exists() else None
 
@@ -84,14 +77,7 @@ def _read(path: Path) -> bytes:
     try:
         secret = path.read_bytes()
     except OSError as error:
-        raise DataKeyError(
-            f"La clé des données personnelles ({path}) ne peut pas être lue ({error.strerror or error}).",
-            f"The personal data key ({path}) cannot be read ({error.strerror or error}).",
-        ) from None
+        raise DataKeyError("error.data_key.unreadable", path=path, reason=error.strerror or error) from None
     if len(secret) != KEY_BYTES:
-        raise DataKeyError(
-            f"La clé des données personnelles ({path}) n'a pas la bonne taille : elle n'a pas été remplacée. "
-            "Appelez le support.",
-            f"The personal data key ({path}) has the wrong size: it was not replaced. Call support.",
-        )
+        raise DataKeyError("error.data_key.wrong_size", path=path)
     return secret

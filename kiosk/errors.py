@@ -1,18 +1,35 @@
-"""Errors meant for people: each carries the same message in French and English."""
+"""Errors meant for people: each names its message in the catalogs, with the values it needs."""
+
+from __future__ import annotations
 
 from pathlib import Path
 
+from kiosk.i18n import Texts
+
 
 class KioskError(Exception):
-    """A failure a person must read: what happened and what to do next, in plain words."""
+    """A failure a person must read: what happened and what to do next, in plain words.
 
-    def __init__(self, fr: str, en: str):
-        super().__init__(en)
-        self.fr = fr
-        self.en = en
+    `key` is the message's id in the catalogs (kiosk/locale); `values` fill its placeholders,
+    and a value that is itself a message (another error, a centre's reason) is read in the
+    same language as the text around it.
+    """
+
+    def __init__(self, key: str, /, **values: object):
+        self.key = key
+        self.values = values
+        super().__init__(self.message("en"))
 
     def message(self, language: str) -> str:
-        return self.fr if language == "fr" else self.en
+        return Texts(language)(self.key, **self.values)
+
+    @property
+    def fr(self) -> str:
+        return self.message("fr")
+
+    @property
+    def en(self) -> str:
+        return self.message("en")
 
     def bilingual(self) -> str:
         return f"{self.fr}\n{self.en}"
@@ -37,6 +54,6 @@ class SchemaTooNewError(KioskError):
 class PrinterError(KioskError):
     """A voucher could not be printed (no printer, printer off or out of paper, job stuck); the PDF is kept."""
 
-    def __init__(self, fr: str, en: str, kept: Path | None = None):
-        super().__init__(fr, en)
+    def __init__(self, key: str, kept: Path | None = None, **values: object):
+        super().__init__(key, **values)
         self.kept = kept  # where the PDF waits to be printed again, for logs and IT

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import faulthandler
+import io
 import logging
 import logging.handlers
 import os
@@ -64,7 +65,7 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
     """A rotating log readable by the kiosk's user only (0600 whatever the umask): it names kiosks,
     sites and operations, and a log file is the first thing copied off a machine."""
 
-    def _open(self):  # type: ignore[no-untyped-def]
+    def _open(self) -> io.TextIOWrapper:
         descriptor = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         os.fchmod(descriptor, 0o600)
         return os.fdopen(descriptor, "a", encoding=self.encoding, errors=self.errors)
@@ -83,10 +84,11 @@ def setup_logging(config: KioskConfig, data_dir: Path, console_level: int | None
     _installed.clear()
     level = getattr(logging, config.logging.level.upper(), logging.INFO)
     formatter = RedactingFormatter(FORMAT)
-    path: Path | None = log_dir(data_dir) / LOG_FILE
+    log_file = log_dir(data_dir) / LOG_FILE
+    path: Path | None = log_file
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        file_handler = PrivateRotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT,
+        log_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        file_handler = PrivateRotatingFileHandler(log_file, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT,
                                                   encoding="utf-8")
         file_handler.setFormatter(formatter)
         _installed.append(file_handler)
@@ -122,7 +124,7 @@ def log_uncaught_exceptions() -> None:
                                                       exc_info=(kind, value, traceback))
         previous(kind, value, traceback)
 
-    hook.kiosk_logs = True
+    hook.kiosk_logs = True  # type: ignore[attr-defined]  # a mark on the function, read back above
     sys.excepthook = hook
 
 

@@ -52,22 +52,14 @@ def load_signing_key(data_dir: Path) -> Ed25519PrivateKey | None:
         return None
     except OSError as error:
         raise SigningKeyError(
-            f"La clé de signature des bons ({path}) ne peut pas être lue ({error.strerror or error}).",
-            f"The voucher signing key ({path}) cannot be read ({error.strerror or error}).",
+            "error.signing_key.voucher_signing_key_read", path=path, reason=error.strerror or error,
         ) from None
     try:
         key = load_pem_private_key(data, password=None)
     except (ValueError, TypeError):
         key = None
     if not isinstance(key, Ed25519PrivateKey):
-        raise SigningKeyError(
-            f"La clé de signature des bons ({path}) est abîmée ou n'est pas une clé Ed25519. "
-            "Elle n'a pas été remplacée : restaurez-la depuis une sauvegarde, ou appelez le support "
-            "pour en créer une nouvelle et publier sa clé publique.",
-            f"The voucher signing key ({path}) is damaged or is not an Ed25519 key. "
-            "It was not replaced: restore it from a backup, or call support to create a new one "
-            "and publish its public key.",
-        )
+        raise SigningKeyError("error.signing_key.voucher_signing_key_damaged", path=path)
     if stat.S_IMODE(mode) & 0o077:
         log.warning("voucher signing key %s was readable by others; restricting it to mode 0600", path)
         try:
@@ -88,10 +80,7 @@ def load_or_create_signing_key(data_dir: Path) -> Ed25519PrivateKey:
         write_private_file_once(path, new_key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()))
     except OSError as error:
         raise SigningKeyError(
-            f"La clé de signature des bons ne peut pas être créée dans {path.parent} "
-            f"({error.strerror or error}). Vérifiez que le kiosque peut écrire dans ce dossier.",
-            f"The voucher signing key cannot be created in {path.parent} ({error.strerror or error}). "
-            "Check that the kiosk may write to that folder.",
+            "error.signing_key.voucher_signing_key_created", parent=path.parent, reason=error.strerror or error,
         ) from None
     key = load_signing_key(data_dir)
     assert key is not None
@@ -149,8 +138,7 @@ def read_public_key(path: Path) -> Ed25519PublicKey:
         data = Path(path).read_bytes()
     except OSError as error:
         raise SigningKeyError(
-            f"La clé publique {path} ne peut pas être lue ({error.strerror or error}).",
-            f"The public key {path} cannot be read ({error.strerror or error}).",
+            "error.signing_key.public_key_read", path=path, reason=error.strerror or error,
         ) from None
     key: object = None
     try:
@@ -163,10 +151,7 @@ def read_public_key(path: Path) -> Ed25519PublicKey:
     if isinstance(key, Ed25519PrivateKey):
         key = key.public_key()
     if not isinstance(key, Ed25519PublicKey):
-        raise SigningKeyError(
-            f"Le fichier {path} n'est pas une clé publique Ed25519 au format PEM.",
-            f"The file {path} is not an Ed25519 public key in PEM format.",
-        )
+        raise SigningKeyError("error.signing_key.file_ed_public_key", path=path)
     return key
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from kiosk.domain.booking import BookingState
 from kiosk.domain.concierge import RequestState
-from sync.client import CentralError
+from kiosk.i18n import Text
+from sync.client import CentralError, JsonObject
 
 MAX_REASON_CHARS = 400
 BOOKING_STATES = frozenset(s.value for s in BookingState)
@@ -31,15 +32,11 @@ class AnswerRefused(CentralError):
     """The centre's answer to a push does not match what was sent; nothing of it was applied."""
 
     def __init__(self, what: str):
-        super().__init__(f"push answer refused: {what}",
-                         "Réponse du serveur central à un envoi refusée (elle ne correspond pas aux opérations "
-                         "envoyées) ; rien n'a été appliqué, l'envoi sera refait.",
-                         "The central server's answer to a push was refused (it does not match the operations "
-                         "sent); nothing was applied, the push will be made again.")
+        super().__init__(f"push answer refused: {what}", Text("error.central.push_answer_refused"))
         self.what = what
 
 
-def check_results(batch: list[dict], results: object) -> None:
+def check_results(batch: list[JsonObject], results: object) -> None:
     """Raise AnswerRefused unless `results` answers `batch` one for one, each result its own operation's."""
     if not isinstance(results, list) or len(results) != len(batch):
         raise AnswerRefused("not one result per operation")
@@ -70,7 +67,7 @@ def check_results(batch: list[dict], results: object) -> None:
             raise AnswerRefused(f"result {index}: malformed {name}")
 
 
-def _check_audit(index: int, payload: dict, ack: dict) -> None:
+def _check_audit(index: int, payload: JsonObject, ack: JsonObject) -> None:
     """The acknowledgement must be of this chain, through one of the entries sent, with that entry's hash."""
     sent = {entry["seq"]: entry for entry in payload.get("entries", [])}
     through = ack.get("through_seq")

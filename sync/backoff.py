@@ -19,4 +19,4 @@ def retry_delay(failures: int, rng: Callable[[], float] = random.random) -> floa
     network together does not come back in one wave, and no kiosk ever spins.
     """
     ceiling = min(CAP_SECONDS, BASE_SECONDS * 2 ** min(max(failures - 1, 0), MAX_DOUBLINGS))
-    return ceiling / 2 + rng() * ceiling / 2
+    return float(ceiling / 2 + rng() * ceiling / 2)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import logging
 import socket
+from collections.abc import Callable
 
 from kiosk.config import default_data_dir, load_config, prepare_data_dir
 from kiosk.errors import KioskError
-from kiosk.store.database import DATABASE_FILE, open_database
 from kiosk.signing_key import load_or_create_signing_key, public_key_pem
+from kiosk.store.database import DATABASE_FILE, open_database
 from kiosk.store.outbox import counts
 from sync.client import CentralClient, CentralError
 from sync.credential import Credential, enrolment_attempt, load_credential, save_credential
@@ -24,7 +25,8 @@ class SyncCommandError(KioskError):
     """A sync command could not do its work; the message says why."""
 
 
-def add_sync_commands(commands, add_common_options) -> None:
+def add_sync_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser],
+                      add_common_options: Callable[[argparse.ArgumentParser], None]) -> None:
     enroll = commands.add_parser("enroll", help="join this kiosk to the central server with a one-time code")
     add_common_options(enroll)
     enroll.add_argument("--server", required=True, help="central API address, e.g. https://central.example")
@@ -46,7 +48,7 @@ def _enroll(args: argparse.Namespace) -> int:
     try:
         enrolment = client.enroll(code, args.name, enrolment_attempt(load_or_create_signing_key(data_dir), code))
     except CentralError as error:
-        raise SyncCommandError(f"Inscription refusée : {error.fr}", f"Enrolment refused: {error.en}") from None
+        raise SyncCommandError("error.sync.cli.enrolment_refused", error=error) from None
     finally:
         client.close()
     save_credential(data_dir, Credential(args.server, enrolment.kiosk_id, enrolment.site_id, enrolment.token))
@@ -60,10 +62,7 @@ def _sync_once(args: argparse.Namespace) -> int:
     data_dir = prepare_data_dir(args.data_dir or default_data_dir())
     credential = load_credential(data_dir)
     if credential is None:
-        raise SyncCommandError(
-            "Cette borne n'est pas inscrite : lancez d'abord « slvie-kiosk enroll ».",
-            "This kiosk is not enrolled: run 'slvie-kiosk enroll' first.",
-        )
+        raise SyncCommandError("error.sync.cli.kiosk_enrolled_run_slvie")
     db = open_database(data_dir / DATABASE_FILE)
     client = CentralClient(credential.server, credential.token, ca_bundle=config.central.ca_bundle or None,
                            deadline=config.central.request_deadline_seconds)
@@ -72,7 +71,7 @@ def _sync_once(args: argparse.Namespace) -> int:
         report = SyncEngine(db, client, voucher_key=key, probe=KioskProbe(data_dir, config.printer.queue),
                             photos=photo_fetcher(db, data_dir, config)).run_cycle()
     except CentralError as error:
-        raise SyncCommandError(f"Synchronisation impossible : {error.fr}", f"Sync failed: {error.en}") from None
+        raise SyncCommandError("error.sync.cli.sync_failed", error=error) from None
     finally:
         client.close()
     waiting = counts(db)

@@ -11,9 +11,11 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
+from typing import Any
 
 import requests
 
+from kiosk.i18n import Message, Said, Text
 from sync.deadline import Deadline, DeadlineAdapter
 
 API_PREFIX = "/v1"
@@ -24,13 +26,27 @@ HEARTBEAT_DEADLINE_SECONDS = 10.0  # a heartbeat is small: a centre slow to take
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 PHOTO_DEADLINE_SECONDS = 20.0
 MAX_MESSAGE_CHARS = 400  # an error text from the centre shown to a correspondent
+# A JSON object as the centre sent it, before the caller checks it field by field.
+JsonObject = dict[str, Any]
 
 
 class CentralError(Exception):
-    def __init__(self, message: str, fr: str = "", en: str = ""):
+    """`message` for the logs; `text` for people: the kiosk's own words, or the centre's (in French and English)."""
+
+    def __init__(self, message: str, text: Message | None = None):
         super().__init__(message)
-        self.fr = fr or message
-        self.en = en or message
+        self.text = text or Said(message, message)
+
+    def message(self, language: str) -> str:
+        return self.text.message(language)
+
+    @property
+    def fr(self) -> str:
+        return self.message("fr")
+
+    @property
+    def en(self) -> str:
+        return self.message("en")
 
 
 class TransientError(CentralError):
@@ -48,8 +64,8 @@ class CredentialRefused(CentralError):
 class RequestRefused(CentralError):
     """The centre refuses this request as it is (4xx); sending it again unchanged will not help."""
 
-    def __init__(self, message: str, status: int, code: str, fr: str, en: str):
-        super().__init__(message, fr, en)
+    def __init__(self, message: str, status: int, code: str, text: Message):
+        super().__init__(message, text)
         self.status = status
         self.code = code
 
@@ -66,8 +82,7 @@ class CentralClient:
                  timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT),
                  deadline: float = DEADLINE_SECONDS, max_response_bytes: int | None = None):
         self.base_url = base_url.rstrip("/")
-        if self.base_url.endswith(API_PREFIX):
-            self.base_url = self.base_url[: -len(API_PREFIX)]
+        self.base_url = self.base_url.removesuffix(API_PREFIX)
         self._token = token
         self._timeout = timeout
         self._deadline = deadline
@@ -97,15 +112,14 @@ class CentralClient:
         self._session.close()
 
     def _request(self, method: str, path: str, *, auth: bool = True, deadline_seconds: float | None = None,
-                 **kwargs) -> dict:
+                 **kwargs: Any) -> JsonObject:
         document = _json_object(self._exchange(method, path, auth=auth, deadline_seconds=deadline_seconds, **kwargs))
         if document is None:
-            raise TransientError("the centre's answer is not a JSON object", "Réponse illisible du serveur central.",
-                                 "Unreadable answer from the central server.")
+            raise TransientError("the centre's answer is not a JSON object", Text("error.central.unreadable_answer"))
         return document
 
     def _exchange(self, method: str, path: str, *, auth: bool = True, deadline_seconds: float | None = None,
-                  max_bytes: int | None = None, **kwargs) -> bytes:
+                  max_bytes: int | None = None, **kwargs: Any) -> bytes:
         """One request to the centre, and its answer's body once it is a 200; anything else raised as its kind."""
         limit = max_bytes or self._max_response_bytes or MAX_RESPONSE_BYTES
         headers = {"Authorization": f"Bearer {self._token}"} if auth and self._token else {}
@@ -119,46 +133,35 @@ class CentralClient:
                 body = _read_body(response, limit)
             except requests.exceptions.SSLError as error:
                 raise TransientError(f"TLS verification failed: {type(error).__name__}",
-                                     "Le certificat du serveur central n'est pas reconnu.",
-                                     "The central server's certificate is not trusted.") from None
+                                     Text("error.central.certificate_not_trusted")) from None
             except requests.exceptions.ContentDecodingError:
                 if deadline.expired:
                     raise self._too_slow(allowed) from None
                 raise TransientError("the centre's compressed answer is damaged",
-                                     "Réponse compressée du serveur central abîmée ou incomplète.",
-                                     "Compressed answer from the central server damaged or incomplete.") from None
+                                     Text("error.central.compressed_answer_damaged")) from None
             except requests.RequestException as error:
                 if deadline.expired:
                     raise self._too_slow(allowed) from None
                 raise TransientError(f"no answer from the centre: {type(error).__name__}",
-                                     "Le serveur central ne répond pas.",
-                                     "The central server does not answer.") from None
+                                     Text("error.central.no_answer")) from None
         if deadline.expired:  # an answer without a length, cut short when the time was up
             raise self._too_slow(allowed)
         if len(body) > limit:
-            raise AnswerTooLarge("answer too large", "Réponse trop grande du serveur central.",
-                                 "Answer from the central server too large.")
+            raise AnswerTooLarge("answer too large", Text("error.central.answer_too_large"))
         if 300 <= response.status_code < 400:
-            raise TransientError(f"redirect ({response.status_code}) not followed",
-                                 "Le serveur central renvoie vers une autre adresse ; la borne ne suit pas les "
-                                 "redirections. Vérifiez l'adresse du centre dans la configuration.",
-                                 "The central server redirects elsewhere; the kiosk does not follow redirects. "
-                                 "Check the centre's address in the configuration.")
+            raise TransientError(f"redirect ({response.status_code}) not followed", Text("error.central.redirect"))
         if response.status_code >= 500:
-            raise TransientError(f"centre error {response.status_code}", "Le serveur central a un problème.",
-                                 "The central server has a problem.")
+            raise TransientError(f"centre error {response.status_code}", Text("error.central.server_problem"))
         if response.status_code >= 400:
             self._refused(response, body)
         if response.status_code != 200:
-            raise TransientError(f"unexpected status {response.status_code}",
-                                 "Réponse inattendue du serveur central.", "Unexpected answer from the central server.")
+            raise TransientError(f"unexpected status {response.status_code}", Text("error.central.unexpected_answer"))
         return body
 
     @staticmethod
     def _too_slow(allowed: float) -> TransientError:
         return TransientError(f"no complete answer within {allowed:g} s",
-                              f"Le serveur central n'a pas répondu en entier dans les {allowed:g} s permises.",
-                              f"The central server did not answer in full within the {allowed:g} s allowed.")
+                              Text("error.central.too_slow", seconds=f"{allowed:g}"))
 
     @staticmethod
     def _refused(response: requests.Response, body: bytes) -> None:
@@ -166,17 +169,15 @@ class CentralClient:
         error = _error_body(body)  # the centre's own words, when they are short plain texts
         if response.status_code in (401, 403):
             raise CredentialRefused(f"credential refused ({response.status_code})",
-                                    error.get("fr", "Cette borne n'est pas reconnue par le serveur central."),
-                                    error.get("en", "This kiosk is not recognised by the central server."))
+                                    _centre_words(error, "error.central.credential_refused"))
         raise RequestRefused(f"request refused ({response.status_code} {error.get('code', '')})",
                              response.status_code, error.get("code", ""),
-                             error.get("fr", "Requête refusée par le serveur central."),
-                             error.get("en", "Request refused by the central server."))
+                             _centre_words(error, "error.central.request_refused"))
 
-    def health(self) -> dict:
+    def health(self) -> JsonObject:
         return self._request("GET", "/health", auth=False)
 
-    def me(self) -> dict:
+    def me(self) -> JsonObject:
         return self._request("GET", "/me")
 
     def enroll(self, code: str, kiosk_name: str, attempt: str | None = None) -> Enrolment:
@@ -193,15 +194,15 @@ class CentralClient:
         """Have the centre publish this kiosk's voucher-signing public key (GET /v1/voucher-keys)."""
         self._request("PUT", "/voucher-key", json={"public_key": public_key_pem})
 
-    def push(self, operations: list[dict]) -> object:
+    def push(self, operations: list[JsonObject]) -> object:
         """The answer's results, as received: the engine checks them against the operations (sync/answers.py)."""
         return self._request("POST", "/operations", json={"operations": operations}).get("results")
 
-    def heartbeat(self, document: dict) -> None:
+    def heartbeat(self, document: dict[str, object]) -> None:
         """This kiosk's health for the centre's fleet view (sync/heartbeat.py)."""
         self._request("PUT", "/heartbeat", json=document, deadline_seconds=HEARTBEAT_DEADLINE_SECONDS)
 
-    def changes(self, cursor: int, limit: int) -> dict:
+    def changes(self, cursor: int, limit: int) -> JsonObject:
         return self._request("GET", "/changes", params={"cursor": cursor, "limit": limit})
 
     def photo(self, sha256: str, max_bytes: int) -> bytes:
@@ -210,7 +211,8 @@ class CentralClient:
 
 
 def _read_body(response: requests.Response, limit: int) -> bytes:
-    """The answer's body (decompressed), read no further than `limit` + 1 bytes: a runaway answer never fills the memory."""
+    """The answer's body (decompressed), read no further than `limit` + 1 bytes: a runaway answer never
+    fills the memory."""
     chunks, size = [], 0
     for chunk in response.iter_content(chunk_size=64 * 1024):
         chunks.append(chunk)
@@ -226,7 +228,7 @@ def _bundle_from_environment() -> str | None:
     return os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or None
 
 
-def _json_object(body: bytes) -> dict | None:
+def _json_object(body: bytes) -> JsonObject | None:
     """The answer as a JSON object, or None (not JSON, not an object, or nested too deep to read)."""
     try:
         document = json.loads(body)
@@ -235,9 +237,16 @@ def _json_object(body: bytes) -> dict | None:
     return document if isinstance(document, dict) else None
 
 
-def _error_body(body: bytes) -> dict:
+def _error_body(body: bytes) -> dict[str, str]:
     error = (_json_object(body) or {}).get("error")
     if not isinstance(error, dict):
         return {}
     return {key: value for key, value in error.items()
             if key in ("code", "fr", "en") and isinstance(value, str) and 0 < len(value) <= MAX_MESSAGE_CHARS}
+
+
+def _centre_words(error: dict[str, str], default: str) -> Message:
+    """The centre's own words when it gave them in both languages, else the kiosk's text `default`."""
+    if "fr" in error and "en" in error:
+        return Said(error["fr"], error["en"])
+    return Text(default)

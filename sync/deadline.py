@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import socket
 import threading
+from typing import Any, Self
 
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
@@ -30,12 +31,12 @@ class Deadline:
         self._timer = threading.Timer(seconds, self._expire)
         self._timer.daemon = True
 
-    def __enter__(self) -> Deadline:
+    def __enter__(self) -> Self:
         _current.deadline = self
         self._timer.start()
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self._timer.cancel()
         _current.deadline = None
 
@@ -73,7 +74,7 @@ class _WatchedHTTPConnection(HTTPConnection):
         super().connect()
         _watch(self.sock)
 
-    def getresponse(self, *args, **kwargs):
+    def getresponse(self, *args: Any, **kwargs: Any) -> Any:
         _watch(self.sock)  # a kept-alive connection was connected under an earlier request's deadline
         return super().getresponse(*args, **kwargs)
 
@@ -83,7 +84,7 @@ class _WatchedHTTPSConnection(HTTPSConnection):
         super().connect()
         _watch(self.sock)
 
-    def getresponse(self, *args, **kwargs):
+    def getresponse(self, *args: Any, **kwargs: Any) -> Any:
         _watch(self.sock)
         return super().getresponse(*args, **kwargs)
 
@@ -102,11 +103,11 @@ _POOLS = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
 class DeadlineAdapter(HTTPAdapter):
     """requests' adapter, its connections watched by the calling thread's current Deadline."""
 
-    def init_poolmanager(self, *args, **kwargs) -> None:
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
         self.poolmanager.pool_classes_by_scheme = _POOLS
 
-    def proxy_manager_for(self, proxy, **proxy_kwargs):
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
         manager = super().proxy_manager_for(proxy, **proxy_kwargs)
         if not proxy.lower().startswith("socks"):  # SOCKS has connection classes of its own
             manager.pool_classes_by_scheme = _POOLS

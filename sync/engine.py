@@ -52,6 +52,7 @@ from kiosk.domain.document import DocumentReader
 from kiosk.domain.household import parse_household
 from kiosk.domain.staff import parse_correspondent
 from kiosk.errors import KioskError
+from kiosk.i18n import Text
 from kiosk.signing_key import parse_public_key
 from kiosk.store import audit as audit_store
 from kiosk.store import bookings as booking_store
@@ -73,8 +74,8 @@ from sync.client import (
     TransientError,
 )
 from sync.heartbeat import KioskProbe, error_code, heartbeat
-from sync.photos import PhotoFetcher
 from sync.page_checks import first_problem
+from sync.photos import PhotoFetcher
 
 log = logging.getLogger(__name__)
 
@@ -167,14 +168,15 @@ class SyncEngine:
             return
         try:
             fetched = self.photos.refresh(self.client)
-        except Exception as error:  # a disk full, a store busy: photos wait, the cycle's work stands
+        except Exception as error:  # noqa: BLE001 - a disk full, a store busy: photos wait, the cycle's work stands
             log.warning("photos not refreshed (%s)", type(error).__name__)
             return
         report.photos = fetched.fetched
 
     def _record_failure(self, error: Exception) -> None:
-        self._record_problem(error_code(error), getattr(error, "fr", "") or "La synchronisation a échoué.",
-                             getattr(error, "en", "") or f"Sync failed ({type(error).__name__}).")
+        said = error if isinstance(error, KioskError | CentralError) else \
+            Text("error.sync.failed", kind=type(error).__name__)
+        self._record_problem(error_code(error), said.message("fr"), said.message("en"))
 
     def _record_problem(self, code: str, fr: str, en: str) -> None:
         """Keep the last failure's reason for the correspondents' screen, and its code for the heartbeat
@@ -184,7 +186,7 @@ class SyncEngine:
                 write_state(self.db, "sync_last_error", json.dumps(
                     {"at": self.clock().isoformat(timespec="seconds"), "code": code, "fr": fr, "en": en},
                     ensure_ascii=False))
-        except Exception:  # noqa: BLE001 - recording the failure must not hide the failure itself
+        except Exception:
             log.exception("could not record the sync failure")
 
     def send_heartbeat(self, report: CycleReport) -> None:
@@ -252,14 +254,14 @@ class SyncEngine:
             if broken is None:
                 kept.append(op)
                 continue
-            fr, en = broken.message
             with transaction(self.db):
-                outbox.park(self.db, op["op_id"], {"code": "audit_altered_here", "fr": fr, "en": en})
-            log.error("audit operation %s not sent: %s", op["op_id"], en)
+                outbox.park(self.db, op["op_id"], {"code": "audit_altered_here", "fr": broken.message("fr"),
+                                                   "en": broken.message("en")})
+            log.error("audit operation %s not sent: %s", op["op_id"], broken.message("en"))
             report.parked += 1
             report.problem_code = "audit_altered_here"
-            report.problem = (f"{fr} Les entrées concernées ne sont pas envoyées ; prévenez l'informatique.",
-                              f"{en} Those entries are not sent; tell IT.")
+            not_sent = Text("sync.audit_altered_not_sent", altered=broken)
+            report.problem = (not_sent.message("fr"), not_sent.message("en"))
         return kept
 
     def _push_one_by_one(self, batch: list[dict], report: CycleReport) -> None:
@@ -374,13 +376,13 @@ class SyncEngine:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as fetcher:
             in_flight = fetcher.submit(self.client.changes, cursor, self.pull_page)
             for pages_left in range(MAX_PAGES_PER_CYCLE - 1, -1, -1):
-                page = self._checked(lambda: self._validate_page(in_flight.result(), cursor), cursor)
+                page = self._checked(lambda: self._validate_page(in_flight.result(), cursor), cursor)  # noqa: B023
                 if epoch is not None and page.epoch != epoch:
                     raise _FeedRestarted()
                 epoch = page.epoch
                 if page.more and pages_left:
                     in_flight = fetcher.submit(self.client.changes, page.cursor, self.pull_page)
-                self._checked(lambda: self._apply_page(page), cursor)
+                self._checked(lambda: self._apply_page(page), cursor)  # noqa: B023 (called at once)
                 self._clear_page_trouble()
                 report.pulled += len(page.changes)
                 report.pages += 1
@@ -401,8 +403,7 @@ class SyncEngine:
             # Validation should have caught it; the page's transaction was rolled back whole.
             log.error("a pulled page could not be written (integrity)")
             raise self._page_failed(cursor, PageRejected(
-                "Page du serveur central refusée : la base de la borne ne peut pas l'enregistrer.",
-                "Page from the centre refused: the kiosk's database cannot store it.")) from None
+                "error.sync.engine.page_from_centre_refused")) from None
         return result
 
     def _clear_page_trouble(self) -> None:
@@ -421,60 +422,55 @@ class SyncEngine:
             trouble = None
         failures = trouble["failures"] + 1 if trouble else 1
         now = self.clock()
-        fr, en = refused.fr, refused.en
         if failures >= STUCK_AFTER:
-            fr = (f"La même page du serveur central a été refusée {failures} fois ; la borne ne reçoit plus les "
-                  f"mises à jour du centre, mais continue d'envoyer ses opérations. Prévenez l'informatique. ({fr})")
-            en = (f"The same page from the centre was refused {failures} times; the kiosk no longer receives the "
-                  f"centre's updates, but still sends its operations. Tell IT. ({en})")
+            refused = PageRejected("error.sync.engine.page_stuck", failures=failures, problem=refused)
+        fr, en = refused.fr, refused.en
         next_try = now + timedelta(seconds=retry_delay(failures)) if failures >= STUCK_AFTER else now
         with transaction(self.db):
             write_state(self.db, "sync_page_trouble", json.dumps(
                 {"cursor": cursor, "failures": failures, "stuck": failures >= STUCK_AFTER,
                  "since": (trouble or {}).get("since", now.isoformat()),
                  "next_try": next_try.isoformat(), "fr": fr, "en": en}, ensure_ascii=False))
-        return PageRejected(fr, en)
+        return refused
 
     def _validate_page(self, page: dict, cursor: int) -> Page:
-        def bad(fr: str, en: str) -> PageRejected:
-            log.error("pulled page refused: %s", en)
-            return PageRejected(f"Page du serveur central refusée : {fr}.", f"Page from the centre refused: {en}.")
+        def bad(problem: str, **values: object) -> PageRejected:
+            refused = PageRejected("error.sync.engine.page_refused", what=Text(problem, **values))
+            log.error("pulled page refused: %s", refused.en)
+            return refused
 
         items, next_cursor, more = page.get("changes"), page.get("cursor"), page.get("more")
         tiers, epoch = page.get("price_tiers", 7), page.get("epoch")
         if not isinstance(items, list) or not isinstance(more, bool) or isinstance(next_cursor, bool) \
                 or not isinstance(next_cursor, int) or isinstance(tiers, bool) or not isinstance(tiers, int):
-            raise bad("enveloppe mal formée", "malformed envelope")
+            raise bad("sync.page.malformed_envelope")
         if not isinstance(epoch, str) or not EPOCH.match(epoch):
-            raise bad("pas d'époque de flux valable", "no valid feed epoch")
+            raise bad("sync.page.no_epoch")
         if not 1 <= tiers <= 20:
-            raise bad("nombre de tranches de prix hors limites", "price tiers out of range")
+            raise bad("sync.page.tiers_out_of_range")
         if not 0 <= next_cursor <= MAX_CURSOR:
-            raise bad("curseur hors limites", "cursor out of range")
+            raise bad("sync.page.cursor_out_of_range")
         if len(items) > self.pull_page:
-            raise bad("plus de changements que demandé", "more changes than asked for")
+            raise bad("sync.page.too_many_changes")
         if next_cursor < cursor:
-            raise bad("curseur qui recule", "cursor going backwards")
+            raise bad("sync.page.cursor_backwards")
         if more and not items:
-            raise bad("page vide qui en annonce d'autres", "an empty page announcing more")
+            raise bad("sync.page.empty_announcing_more")
         if more and (not isinstance(items[-1], dict) or items[-1].get("seq") != next_cursor):
-            raise bad("curseur au-delà du dernier changement d'une page qui en annonce d'autres",
-                      "a cursor past the last change of a page announcing more")
+            raise bad("sync.page.cursor_past_last_change")
         category_ids = {c.id for c in catalog_store.list_categories(self.db)}
         parsed: list[tuple[str, str, object]] = []
         for index, item in enumerate(items):
             if not isinstance(item, dict) or item.get("kind") not in CHANGE_KINDS or not isinstance(item.get("id"), str):
-                raise bad(f"changement {index} mal formé", f"change {index} malformed")
+                raise bad("sync.page.change_malformed", index=index)
             seq = item.get("seq")
             if isinstance(seq, bool) or not isinstance(seq, int) or not cursor < seq <= next_cursor:
-                raise bad(f"changement {index} hors de la séquence de la page",
-                          f"change {index} out of the page's sequence")
+                raise bad("sync.page.change_out_of_sequence", index=index)
             kind, data = item["kind"], item.get("data")
             if data is None:
                 parsed.append((kind, item["id"], None))
                 continue
-            reader = DocumentReader(data, f"{kind}[{index}]", PageRejected,
-                                    "Page du serveur central refusée", "Page from the centre refused")
+            reader = DocumentReader(data, f"{kind}[{index}]", PageRejected, "error.document.refused.page")
             if kind == "category":
                 value = parse_category(reader)
                 category_ids.add(value.id)
@@ -499,14 +495,11 @@ class SyncEngine:
             else:
                 entity = getattr(value, "id", getattr(value, "household_id", item["id"]))
             if entity != item["id"]:
-                raise bad(f"changement {index} dont les données sont celles d'une autre entité",
-                          f"change {index} names another entity than its data")
+                raise bad("sync.page.change_names_another_entity", index=index)
             parsed.append((kind, item["id"], value))
         problem = first_problem(self.db, parsed)
         if problem:
-            log.error("pulled page refused: %s", problem[1])
-            raise PageRejected(f"Page du serveur central refusée : {problem[0]}.",
-                               f"Page from the centre refused: {problem[1]}.")
+            raise bad(problem.key, **problem.values)
         return Page(parsed, next_cursor, more, tiers, epoch)
 
     def _apply_page(self, page: Page) -> None:
@@ -558,15 +551,15 @@ def _parse_booking(r: DocumentReader) -> dict:
     try:
         uuid.UUID(booking_id)
     except ValueError:
-        raise r.fail("booking_id", "n'est pas un identifiant valable", "is not a valid id") from None
+        raise r.fail("booking_id", "error.document.valid_id") from None
     participants = r.value.get("participants")
     if not isinstance(participants, list) or not 1 <= len(participants) <= 99 or \
             not all(isinstance(p, str) and 0 < len(p) <= 40 for p in participants):
-        raise r.fail("participants", "est malformé", "is malformed")
+        raise r.fail("participants", "error.document.malformed")
     reason = r.value.get("reason")
     if reason is not None and not (isinstance(reason, dict) and all(
             isinstance(reason.get(k), str) and len(reason[k]) <= 400 for k in ("fr", "en"))):
-        raise r.fail("reason", "est malformé", "is malformed")
+        raise r.fail("reason", "error.document.malformed")
     return {
         "booking_id": booking_id,
         "session_id": r.identifier("session_id"),
@@ -584,14 +577,14 @@ def _parse_request(r: DocumentReader) -> ConciergeRequest:
     try:
         uuid.UUID(request_id)
     except ValueError:
-        raise r.fail("request_id", "n'est pas un identifiant valable", "is not a valid id") from None
+        raise r.fail("request_id", "error.document.valid_id") from None
     answers = r.value.get("answers")
     if not isinstance(answers, dict) or len(answers) > 20 or not all(
             isinstance(k, str) and len(k) <= 40 and _is_answer(v) for k, v in answers.items()):
-        raise r.fail("answers", "est malformé", "is malformed")
+        raise r.fail("answers", "error.document.malformed")
     reason = r.value.get("reason")
     if reason is not None and not is_reason(reason):
-        raise r.fail("reason", "est malformé", "is malformed")
+        raise r.fail("reason", "error.document.malformed")
     collect_on = r.value.get("collect_on")
     if collect_on is not None:
         collect_on = r.day("collect_on")
@@ -606,7 +599,7 @@ def _parse_request(r: DocumentReader) -> ConciergeRequest:
         try:
             moments.append(datetime.strptime(r.text(key, 19, 19), "%Y-%m-%dT%H:%M:%S"))
         except ValueError:
-            raise r.fail(key, "doit être une date AAAA-MM-JJTHH:MM:SS", "must be a YYYY-MM-DDTHH:MM:SS moment") from None
+            raise r.fail(key, "error.document.must_yyyy_mm_ddthh_2") from None
     return ConciergeRequest(
         request_id=request_id,
         site_id=r.identifier("site_id"),

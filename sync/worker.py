@@ -9,14 +9,16 @@ import traceback
 from datetime import datetime
 from pathlib import Path
 
+import sqlite_utils
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtNetwork import QNetworkInformation
 
 from kiosk.config import KioskConfig
 from kiosk.errors import KioskError
+from kiosk.i18n import Text
+from kiosk.signing_key import load_or_create_signing_key, public_key_pem
 from kiosk.store.database import DATABASE_FILE, open_database
 from kiosk.store.outbox import counts
-from kiosk.signing_key import load_or_create_signing_key, public_key_pem
 from kiosk.store.state import read_state
 from sync.backoff import retry_delay
 from sync.client import CentralClient, CentralError, CredentialRefused
@@ -28,8 +30,7 @@ from sync.photos import photo_fetcher
 log = logging.getLogger(__name__)
 
 INTERVAL_SECONDS = 60
-UNEXPECTED_PROBLEM = {"fr": "La synchronisation a échoué ; elle sera retentée.",
-                      "en": "Sync failed; it will be tried again."}
+UNEXPECTED_PROBLEM = Text("error.sync.failed_will_retry")
 
 
 class SyncWorker(QObject):
@@ -48,7 +49,7 @@ class SyncWorker(QObject):
         self.moveToThread(self._thread)
         self._thread.started.connect(self._setup)
         self._timer: QTimer | None = None
-        self._db = None
+        self._db: sqlite_utils.Database | None = None
         self._engine: SyncEngine | None = None
 
     def start(self) -> None:
@@ -72,7 +73,7 @@ class SyncWorker(QObject):
             QNetworkInformation.instance().reachabilityChanged.connect(self._reachability)
         self.cycle()
 
-    def _open_engine(self) -> None:
+    def _open_engine(self) -> SyncEngine:
         """In the first cycle, so that a store that cannot be opened yet is retried like any failure."""
         # Its own connection: SQLite connections stay on the thread that uses them.
         if self._db is None:
@@ -84,6 +85,7 @@ class SyncWorker(QObject):
         self._engine = SyncEngine(self._db, client, voucher_key=key,
                                   probe=KioskProbe(self._data_dir, self._config.printer.queue),
                                   photos=photo_fetcher(self._db, self._data_dir, self._config))
+        return self._engine
 
     def _reachability(self, reachability: QNetworkInformation.Reachability) -> None:
         if reachability == QNetworkInformation.Reachability.Online:
@@ -92,12 +94,10 @@ class SyncWorker(QObject):
     @Slot()
     def cycle(self) -> None:
         """One sync cycle. Whatever happens in it, the timer is started again: the kiosk keeps syncing."""
-        problem = None
+        problem: dict[str, str] | None = None
         delay_ms = self._interval_ms
         try:
-            if self._engine is None:
-                self._open_engine()
-            report = self._engine.run_cycle()
+            report = (self._engine or self._open_engine()).run_cycle()
             self._failures = 0
             log.info("sync: %s", report.summary())
             if report.problem:  # pulling is held back; pushing went on, at the usual pace
@@ -112,13 +112,14 @@ class SyncWorker(QObject):
         except Exception as error:  # noqa: BLE001 - a bug or a broken database must not stop sync for good
             self._failures += 1
             delay_ms = int(retry_delay(self._failures) * 1000)
-            problem = dict(UNEXPECTED_PROBLEM)
+            problem = {"fr": UNEXPECTED_PROBLEM.message("fr"), "en": UNEXPECTED_PROBLEM.message("en")}
             # The exception's type and where it was raised, never its message: a message may quote
             # personal data or a credential (a failed SQL value, a header...).
             log.error("sync failed unexpectedly (%s at %s); next try in %.0f s",
                       type(error).__name__, _where(error), delay_ms / 1000)
         finally:
-            self._timer.start(delay_ms)
+            if self._timer is not None:
+                self._timer.start(delay_ms)
         try:
             status = self._status(problem)
         except Exception as error:  # noqa: BLE001 - the status is a courtesy; the next cycle is what matters
@@ -126,7 +127,7 @@ class SyncWorker(QObject):
             return
         self.status_changed.emit(status)
 
-    def _status(self, problem: dict | None) -> dict:
+    def _status(self, problem: dict[str, str] | None) -> dict[str, object]:
         if self._db is None:
             return {"online": False, "last_success": None, "pending": 0, "parked": 0, "problem": problem}
         waiting = counts(self._db)

@@ -6,9 +6,9 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from kiosk.config import KioskConfig  # noqa: E402
-from kiosk.services.context import open_services  # noqa: E402
-from tests.factories import NOW, households_document, sample_catalog  # noqa: E402
+from kiosk.config import KioskConfig
+from kiosk.services.context import open_services
+from tests.factories import NOW, households_document, sample_catalog
 
 
 @pytest.fixture

@@ -52,7 +52,7 @@ rm -rf "$WORK"
 mkdir -p "$WORK/src" "$STAGE$APP" "$OUT"
 
 # 1. The sources, copied so that the build never writes into the working tree (no stale build/lib).
-tar -C "$ROOT" --exclude=__pycache__ --exclude='*.pyc' -cf - pyproject.toml README.md LICENSE kiosk sync \
+tar -C "$ROOT" --exclude=__pycache__ --exclude='*.pyc' --exclude='*.mo' -cf - pyproject.toml setup.py README.md LICENSE kiosk sync \
     | tar -C "$WORK/src" -xf -
 
 # 2. The Python environment, built where it will live (the staging prefix is stripped below).
@@ -72,6 +72,9 @@ import kiosk.cli, kiosk.ui.app, sync.engine  # noqa: F401
 # The reference central server (the [central] extra) stays out of a kiosk.
 import importlib.util
 assert importlib.util.find_spec("fastapi") is None, "FastAPI would be in the package"
+# The translation catalogs are compiled by the build (setup.py): the kiosk's folders are not writable.
+from kiosk.i18n import LANGUAGES, catalog_path
+assert all(catalog_path(language).with_suffix(".mo").exists() for language in LANGUAGES), "catalogs not compiled"
 PY
 
 # 3. Relocate: no path of this build machine may stay in the environment.

@@ -28,9 +28,10 @@ import json
 import random
 import sys
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kiosk.config import ASSETS_DIR
 
@@ -1418,7 +1419,7 @@ def _between(rng: random.Random, low: int, high: int) -> int:
 class _Weighted:
     """A weighted choice with its cumulative weights computed once (the generator draws it often)."""
 
-    def __init__(self, items: Sequence, weights: Sequence[float]):
+    def __init__(self, items: Iterable[Any], weights: Iterable[float]):
         self.items = list(items)
         self.cumulative = list(itertools.accumulate(weights))
 
@@ -1433,7 +1434,7 @@ def _templates_by_weight(templates: Sequence[Template]) -> _Weighted:
 _SESSION_COUNTS = _Weighted(*zip(*SESSION_COUNT_WEIGHTS))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _time_of_day(text: str) -> dt.time:
     return dt.time.fromisoformat(text)
 
@@ -1481,7 +1482,7 @@ def _context(t: Template, level: str, rng: random.Random) -> dict[str, str]:
     where = t.where
     if where in DESTINATIONS:
         town, dept = _choice(rng, DESTINATIONS[where])
-    elif where == "fixed":
+    elif where == "fixed" and t.dest is not None:
         town, dept = t.dest
     elif where == "nature":
         phrase, town, dept = _choice(rng, territory.nature)
@@ -1513,7 +1514,7 @@ def _prices(t: Template, rng: random.Random, free: bool) -> list[dict[str, int]]
     prices, previous = [], -step
     for tier in range(1, PRICE_TIERS + 1):
         cents = bottom + (top - bottom) * (tier - 1) / (PRICE_TIERS - 1)
-        cents = max(int(round(cents / step)) * step, previous + step)
+        cents = max(round(cents / step) * step, previous + step)
         prices.append({"tier": tier, "cents": cents})
         previous = cents
     return prices
@@ -1654,7 +1655,7 @@ def _offer(number: int, t: Template, level: str, plan: _Plan, rng: random.Random
         "bring": BRING[t.category],
         "photo": _photo(offer_id, t.category),
     }
-    if bon_plan:  # the grid holds what people pay: the discount is already taken off
+    if discount is not None:  # a bon plan: the grid holds what people pay, the discount already taken off
         for price in offer["prices"]:
             price["cents"] = price["cents"] * (100 - discount) // 100
     if offer["booking_mode"] == "request":

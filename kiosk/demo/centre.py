@@ -34,7 +34,7 @@ class DemoCentreError(KioskError):
 
 @dataclass
 class DemoCentre:
-    process: subprocess.Popen
+    process: subprocess.Popen[bytes]
     url: str
 
     def stop(self) -> None:
@@ -45,9 +45,9 @@ class DemoCentre:
             self.process.kill()
 
 
-def _central(*args: str, db: Path) -> subprocess.CompletedProcess:
+def _central(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "sync.server.cli", "--db", str(db), *args],
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, check=False)
 
 
 def _port() -> int:
@@ -57,7 +57,7 @@ def _port() -> int:
             return PREFERRED_PORT
         except OSError:
             probe.bind(("127.0.0.1", 0))
-            return probe.getsockname()[1]
+            return int(probe.getsockname()[1])
 
 
 def start_demo_centre(data_dir: Path, site_id: str) -> DemoCentre:
@@ -66,8 +66,7 @@ def start_demo_centre(data_dir: Path, site_id: str) -> DemoCentre:
     if not db.exists():
         loaded = _central("load-demo", "--site", site_id, db=db)
         if loaded.returncode != 0:
-            raise DemoCentreError("Le serveur central de démonstration n'a pas pu être préparé.",
-                                  f"The demo central server could not be prepared: {loaded.stderr[-500:]}")
+            raise DemoCentreError("error.sync.demo.centre_not_prepared", output=loaded.stderr[-500:])
     port = _port()
     url = f"http://127.0.0.1:{port}"
     with open(data_dir / "demo-central.log", "ab") as output:
@@ -80,8 +79,7 @@ def start_demo_centre(data_dir: Path, site_id: str) -> DemoCentre:
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise DemoCentreError("Le serveur central de démonstration s'est arrêté au démarrage.",
-                                  "The demo central server stopped while starting.")
+            raise DemoCentreError("error.sync.demo.demo_central_server_stopped")
         try:
             if requests.get(f"{url}/v1/health", timeout=1).status_code == 200:
                 break
@@ -89,8 +87,7 @@ def start_demo_centre(data_dir: Path, site_id: str) -> DemoCentre:
             time.sleep(0.1)
     else:
         centre.stop()
-        raise DemoCentreError("Le serveur central de démonstration ne répond pas.",
-                              "The demo central server does not answer.")
+        raise DemoCentreError("error.sync.demo.demo_central_server_does")
     _enrol(data_dir, db, url, site_id)
     return centre
 
@@ -104,13 +101,12 @@ def _enrol(data_dir: Path, db: Path, url: str, site_id: str) -> None:
         return
     code = _central("enroll-code", "--site", site_id, db=db)
     if code.returncode != 0:
-        raise DemoCentreError("Impossible d'inscrire la borne de démonstration.",
-                              f"The demo kiosk could not be enrolled: {code.stderr[-500:]}")
+        raise DemoCentreError("error.sync.demo.kiosk_not_enrolled", output=code.stderr[-500:])
     client = CentralClient(url)
     try:
         enrolment = client.enroll(code.stdout.strip().split()[-1], "Borne de démonstration")
     except CentralError as error:
-        raise DemoCentreError(f"Inscription refusée : {error.fr}", f"Enrolment refused: {error.en}") from None
+        raise DemoCentreError("error.sync.demo.enrolment_refused", error=error) from None
     finally:
         client.close()
     save_credential(data_dir, Credential(url, enrolment.kiosk_id, enrolment.site_id, enrolment.token))

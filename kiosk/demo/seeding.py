@@ -49,7 +49,7 @@ def seed_demo_photos(db: sqlite_utils.Database, data_dir: Path) -> int:
 
 
 def seed_demo_households(db: sqlite_utils.Database, path: Path) -> int:
-    households = parse_households(read_json_file(path, HouseholdDataError, "des foyers", "households"))
+    households = parse_households(read_json_file(path, HouseholdDataError, "file.households"))
     replace_households(db, households)
     return len(households)
 
@@ -58,7 +58,7 @@ def seed_demo_staff(db: sqlite_utils.Database, path: Path) -> int:
     """The demo correspondents (kiosk.demo.DEMO_STAFF), when the kiosk has none yet."""
     if staff_store.count_staff(db):
         return 0
-    staff = parse_staff(read_json_file(path, StaffDataError, "des correspondants", "staff"))
+    staff = parse_staff(read_json_file(path, StaffDataError, "file.staff"))
     staff_store.replace_staff(db, staff)
     return len(staff)
 

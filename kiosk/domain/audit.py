@@ -34,11 +34,13 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from enum import StrEnum
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from kiosk.i18n import Text
 
 GENESIS_HASH = "0" * 64
 HASH_PATTERN = re.compile(r"^[0-9a-f]{64}$")
@@ -82,13 +84,13 @@ class AuditEntry:
     hash: str
     signature: str | None = None  # base64 Ed25519 over SIGNATURE_DOMAIN + hash; None only before migration 9
 
-    def body(self) -> dict:
+    def body(self) -> dict[str, object]:
         """The hashed fields (everything but prev_hash and hash)."""
         return {"chain": self.chain, "seq": self.seq, "entry_id": self.entry_id, "at": self.at,
                 "site_id": self.site_id, "kiosk": self.kiosk, "staff_id": self.staff_id, "action": self.action,
                 "subject": self.subject, "target": self.target, "details": dict(self.details)}
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         return {**self.body(), "prev_hash": self.prev_hash, "hash": self.hash, "signature": self.signature}
 
 
@@ -97,7 +99,7 @@ def canonical_json(value: object) -> str:
 
 
 def entry_hash(prev_hash: str, body: Mapping[str, object]) -> str:
-    return hashlib.sha256(f"{prev_hash}:{canonical_json(dict(body))}".encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{prev_hash}:{canonical_json(dict(body))}".encode()).hexdigest()
 
 
 def check_details(details: Mapping[str, object]) -> dict[str, object]:
@@ -121,10 +123,10 @@ def check_details(details: Mapping[str, object]) -> dict[str, object]:
 def make_entry(chain: str, seq: int, prev_hash: str, *, entry_id: str, at: str, site_id: str, kiosk: str,
                staff_id: str, action: str, subject: str | None, target: str | None,
                details: Mapping[str, object]) -> AuditEntry:
-    body = {"chain": chain, "seq": seq, "entry_id": entry_id, "at": at, "site_id": site_id, "kiosk": kiosk,
-            "staff_id": staff_id, "action": action, "subject": subject, "target": target,
-            "details": check_details(details)}
-    return AuditEntry(**body, prev_hash=prev_hash, hash=entry_hash(prev_hash, body))
+    unsealed = AuditEntry(chain=chain, seq=seq, entry_id=entry_id, at=at, site_id=site_id, kiosk=kiosk,
+                          staff_id=staff_id, action=action, subject=subject, target=target,
+                          details=check_details(details), prev_hash=prev_hash, hash="")
+    return replace(unsealed, hash=entry_hash(prev_hash, unsealed.body()))
 
 
 def sign_entry(entry: AuditEntry, key: Ed25519PrivateKey) -> AuditEntry:
@@ -153,18 +155,18 @@ class ChainBreak:
     # "signature" (not signed by this kiosk's key: rewritten, hash and all)
     reason: str
 
-    @property
-    def message(self) -> tuple[str, str]:
-        texts = {
-            "missing": ("une entrée manque avant elle", "an entry before it is missing"),
-            "link": ("elle ne suit pas l'entrée précédente", "it does not follow the previous entry"),
-            "hash": ("son contenu a été modifié", "its content was changed"),
-            "chain": ("elle appartient à une autre chaîne", "it belongs to another chain"),
-            "signature": ("elle n'est pas signée par la clé de cette borne", "it is not signed by this kiosk's key"),
-        }
-        fr, en = texts[self.reason]
-        return (f"Journal d'audit altéré à l'entrée n° {self.seq} : {fr}.",
-                f"Audit log altered at entry no. {self.seq}: {en}.")
+    def message(self, language: str) -> str:
+        """Where the log was altered and how, for IT."""
+        return Text("audit.altered", seq=self.seq, what=Text(_BREAK_TEXTS[self.reason])).message(language)
+
+
+_BREAK_TEXTS = {
+    "missing": "audit.break.missing",
+    "link": "audit.break.link",
+    "hash": "audit.break.hash",
+    "chain": "audit.break.chain",
+    "signature": "audit.break.signature",
+}
 
 
 def verify_chain(entries: Iterable[AuditEntry], chain: str, anchor_seq: int = 0,
@@ -189,9 +191,26 @@ def verify_chain(entries: Iterable[AuditEntry], chain: str, anchor_seq: int = 0,
 
 def entry_from_dict(data: Mapping[str, object]) -> AuditEntry:
     """An entry as sent over the wire (raises ValueError or KeyError on a malformed one)."""
-    fields = {name: data[name] for name in ("chain", "seq", "entry_id", "at", "site_id", "kiosk", "staff_id",
-                                             "action", "subject", "target", "details", "prev_hash", "hash")}
-    if set(data) - set(fields) - {"signature"}:
+    if set(data) - {f.name for f in fields(AuditEntry)}:
         raise ValueError("unknown audit entry field")
-    signature = data.get("signature")
-    return AuditEntry(**fields, signature=signature if isinstance(signature, str) else None)
+
+    def optional_text(name: str) -> str | None:
+        value = data[name]
+        if value is None or isinstance(value, str):
+            return value
+        raise ValueError(f"audit entry field {name} is not a text")
+
+    def text(name: str) -> str:
+        value = optional_text(name)
+        if value is None:
+            raise ValueError(f"audit entry field {name} is missing")
+        return value
+
+    seq, details, signature = data["seq"], data["details"], data.get("signature")
+    if not isinstance(seq, int) or isinstance(seq, bool) or not isinstance(details, Mapping):
+        raise ValueError("audit entry seq or details malformed")  # noqa: TRY004 (callers refuse on ValueError)
+    return AuditEntry(chain=text("chain"), seq=seq, entry_id=text("entry_id"), at=text("at"), site_id=text("site_id"),
+                      kiosk=text("kiosk"), staff_id=text("staff_id"), action=text("action"),
+                      subject=optional_text("subject"), target=optional_text("target"), details=details,
+                      prev_hash=text("prev_hash"), hash=text("hash"),
+                      signature=signature if isinstance(signature, str) else None)

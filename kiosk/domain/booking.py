@@ -15,6 +15,7 @@ from enum import StrEnum
 from kiosk.domain.catalog import BookingMode, Offer, Session
 from kiosk.domain.household import Household, Person
 from kiosk.errors import KioskError
+from kiosk.i18n import Message, Text
 
 
 class BookingState(StrEnum):
@@ -72,28 +73,16 @@ def quote_booking(
     With `waitlist`, a date without enough places left gives a place on its waiting list (the
     centre confirms it if places free up) instead of a refusal."""
     if not participants:
-        raise BookingRefused("Choisissez au moins une personne.", "Choose at least one person.")
+        raise BookingRefused("error.booking.choose_at_least_one")
     if len(participants) > MAX_PARTICIPANTS:
-        raise BookingRefused(
-            f"Une réservation compte {MAX_PARTICIPANTS} personnes au plus : faites-en deux.",
-            f"A booking holds at most {MAX_PARTICIPANTS} people: make two.",
-        )
+        raise BookingRefused("error.booking.booking_holds_at_most", max_participants=MAX_PARTICIPANTS)
     if session.has_started(now):
-        raise BookingRefused(
-            "Cette date est passée : choisissez une autre date.",
-            "This date has passed: choose another date.",
-        )
+        raise BookingRefused("error.booking.date_has_passed_choose")
     for person in participants:
         if household.member(person.person_id) is None:
-            raise BookingRefused(
-                f"{person.first_name} ne fait pas partie de ce foyer.",
-                f"{person.first_name} is not a member of this household.",
-            )
+            raise BookingRefused("error.booking.member_household", first_name=person.first_name)
         if person.person_id in already_booked:
-            raise BookingRefused(
-                f"{person.first_name} a déjà une place à cette date.",
-                f"{person.first_name} already has a place on this date.",
-            )
+            raise BookingRefused("error.booking.already_has_place_on", first_name=person.first_name)
         _check_age(offer, session, person)
     seats = len(participants)
     if offer.booking_mode == BookingMode.REQUEST:
@@ -101,10 +90,7 @@ def quote_booking(
     elif session.remaining < seats and waitlist:
         state, holds = BookingState.WAITLISTED, False
     elif session.remaining < seats:
-        raise BookingRefused(
-            "Il n'y a plus assez de places à cette date." if session.remaining else "Cette date est complète.",
-            "There are not enough places left on this date." if session.remaining else "This date is full.",
-        )
+        raise BookingRefused("error.booking.not_enough_places" if session.remaining else "error.booking.date_full")
     elif session.site_remaining >= seats:
         state, holds = BookingState.CONFIRMED, True
     else:
@@ -117,13 +103,11 @@ def _check_age(offer: Offer, session: Session, person: Person) -> None:
     age = person.age_on(session.start.date())
     if offer.age_min is not None and age < offer.age_min:
         raise BookingRefused(
-            f"{person.first_name} aura {age} ans : cette activité est à partir de {offer.age_min} ans.",
-            f"{person.first_name} will be {age}: this activity is from age {offer.age_min}.",
+            "error.booking.will_activity_from_age", first_name=person.first_name, age=age, age_min=offer.age_min,
         )
     if offer.age_max is not None and age > offer.age_max:
         raise BookingRefused(
-            f"{person.first_name} aura {age} ans : cette activité est jusqu'à {offer.age_max} ans.",
-            f"{person.first_name} will be {age}: this activity is up to age {offer.age_max}.",
+            "error.booking.will_activity_up_age", first_name=person.first_name, age=age, age_max=offer.age_max,
         )
 
 
@@ -138,21 +122,17 @@ def cancellation_open(offer: Offer, session: Session, now: datetime) -> bool:
 
 def check_cancellation(booking: Booking, offer: Offer, session: Session, now: datetime) -> None:
     if booking.state not in ACTIVE_STATES:
-        raise BookingRefused("Cette réservation ne peut plus être annulée.", "This booking can no longer be cancelled.")
+        raise BookingRefused("error.booking.booking_can_longer_cancelled")
     if not cancellation_open(offer, session, now):
-        raise BookingRefused(
-            "Le délai d'annulation est passé. Adressez-vous au correspondant SLVie.",
-            "The cancellation deadline has passed. Ask the SLVie correspondent.",
-        )
+        raise BookingRefused("error.booking.cancellation_deadline_has_passed")
 
 
-def decision_message(state: BookingState, title: str, reason_fr: str = "", reason_en: str = "") -> tuple[str, str]:
-    """What the person is told, in French and English, of the centre's decision on a booking."""
+def decision_message(state: BookingState, title: str, reason: Message | None = None) -> Text:
+    """What the person is told of the centre's decision on a booking (with the centre's reason, if any)."""
     if state == BookingState.CONFIRMED:
-        return (f"Votre place pour « {title} » est confirmée. Votre bon est dans « Mes réservations ».",
-                f"Your place for \"{title}\" is confirmed. Your voucher is in \"My bookings\".")
+        return Text("booking.decision.confirmed", title=title)
     if state == BookingState.WAITLISTED:
-        return (f"« {title} » : vous êtes sur la liste d'attente. Nous vous dirons si une place se libère.",
-                f"\"{title}\": you are on the waiting list. We will tell you if a place frees up.")
-    return (f"« {title} » : votre demande n'a pas pu être acceptée. {reason_fr}".strip(),
-            f"\"{title}\": your request could not be accepted. {reason_en}".strip())
+        return Text("booking.decision.waitlisted", title=title)
+    if reason is None:
+        return Text("booking.decision.refused", title=title)
+    return Text("booking.decision.refused_because", title=title, reason=reason)

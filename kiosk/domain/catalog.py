@@ -151,9 +151,9 @@ def shift_catalog(catalog: Catalog, days: int) -> Catalog:
 
 def parse_catalog(document: object) -> Catalog:
     """Turn a decoded JSON document into a Catalog, or raise CatalogError naming the first problem."""
-    doc = DocumentReader(document, "catalogue", CatalogError, "Catalogue refusé", "Catalog refused")
+    doc = DocumentReader(document, "catalogue", CatalogError, "error.document.refused.catalog")
     if doc.text("format") != CATALOG_FORMAT:
-        raise doc.fail("format", f"doit valoir {CATALOG_FORMAT}", f"must be {CATALOG_FORMAT}")
+        raise doc.fail("format", "error.document.must_be", expected=CATALOG_FORMAT)
     reference = doc.day("reference_date")
     tiers = doc.integer("price_tiers", 1, 20)
     categories = tuple(parse_category(r) for r in doc.items("categories", 1, 100))
@@ -174,16 +174,16 @@ def parse_category(r: DocumentReader) -> Category:
 def parse_offer(r: DocumentReader, tiers: int, category_ids: set[str]) -> Offer:
     category = r.slug("category")
     if category not in category_ids:
-        raise r.fail("category", "catégorie inconnue", "unknown category")
+        raise r.fail("category", "error.document.unknown_category")
     prices = {}
     for p in r.items("prices", tiers, tiers):
         prices[p.integer("tier", 1, tiers)] = p.integer("cents", 0, 10_000_000)
     if sorted(prices) != list(range(1, tiers + 1)):
-        raise r.fail("prices", "un prix par tranche est attendu", "one price per tier is expected")
+        raise r.fail("prices", "error.document.one_price_per_tier")
     age_min = r.optional_integer("age_min", 0, 120)
     age_max = r.optional_integer("age_max", 0, 120)
     if age_min is not None and age_max is not None and age_min > age_max:
-        raise r.fail("age_max", "plus petit que age_min", "smaller than age_min")
+        raise r.fail("age_max", "error.document.smaller_than_age_min")
     return Offer(
         id=r.identifier("id"),
         level=Level(r.choice("level", _LEVELS)),
@@ -212,14 +212,14 @@ def _photo(r: DocumentReader | None) -> Photo | None:
         return None
     sha256 = r.text("sha256", 64, 64)
     if not _SHA256.fullmatch(sha256):
-        raise r.fail("sha256", "doit être une empreinte SHA-256 en hexadécimal", "must be a hexadecimal SHA-256")
+        raise r.fail("sha256", "error.document.sha256")
     return Photo(sha256, r.text("credit", 1, 200))
 
 
 def _session(r: DocumentReader) -> Session:
     start, end = r.moment("start"), r.moment("end")
     if end < start:
-        raise r.fail("end", "avant le début", "before the start")
+        raise r.fail("end", "error.document.before_start")
     capacity = r.integer("capacity", 0, 100_000)
     allocation = r.integer("site_allocation", 0, 100_000)
     return Session(
@@ -254,8 +254,5 @@ def _unique(ids: list[str], where: str) -> None:
     seen: set[str] = set()
     for identifier in ids:
         if identifier in seen:
-            raise CatalogError(
-                f"Catalogue refusé : l'identifiant « {identifier} » apparaît deux fois dans {where}.",
-                f"Catalog refused: the id '{identifier}' appears twice in {where}.",
-            )
+            raise CatalogError("error.catalog.catalog_refused_id_appears", identifier=identifier, where=where)
         seen.add(identifier)

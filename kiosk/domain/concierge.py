@@ -35,6 +35,7 @@ from enum import StrEnum
 from kiosk.domain.catalog import ConciergeService
 from kiosk.domain.voucher import short_code
 from kiosk.errors import KioskError
+from kiosk.i18n import Said, Texts
 
 NOTE_MAX_CHARS = 200
 REASON_MAX_CHARS = 200
@@ -152,30 +153,24 @@ def check_transition(current: RequestState, target: RequestState, actor: Actor,
     now_fr, now_en = STATE_LABELS[current]
     to_fr, to_en = STATE_LABELS[target]
     if current == target:
-        raise TransitionRefused(f"Cette demande est déjà « {now_fr} ».", f"This request is already '{now_en}'.")
+        raise TransitionRefused("error.concierge.request_already", now=Said(now_fr, now_en))
     if current in FINAL_STATES:
         raise TransitionRefused(
-            f"Cette demande est « {now_fr} » : elle ne peut plus changer.",
-            f"This request is '{now_en}': it can no longer change.",
+            "error.concierge.request_can_longer_change", now=Said(now_fr, now_en),
         )
     actors = TRANSITIONS.get((current, target))
     if actors is None:
         raise TransitionRefused(
-            f"Une demande « {now_fr} » ne peut pas passer à « {to_fr} ».",
-            f"A request that is '{now_en}' cannot become '{to_en}'.",
+            "error.concierge.request_that_become", now=Said(now_fr, now_en), to=Said(to_fr, to_en),
         )
     if actor not in actors:
         if actor is Actor.BENEFICIARY and target is RequestState.CANCELLED:
-            raise TransitionRefused(
-                "Votre demande est déjà prise en charge : pour l'annuler, adressez-vous au correspondant SLVie.",
-                "Your request is already being handled: to cancel it, ask the SLVie correspondent.",
-            )
+            raise TransitionRefused("error.concierge.request_already_being_handled")
         raise TransitionRefused(
-            f"Vous ne pouvez pas faire passer cette demande à « {to_fr} ».",
-            f"You cannot move this request to '{to_en}'.",
+            "error.concierge.you_move_request", to=Said(to_fr, to_en),
         )
     if target in NEEDS_REASON and (reason is None or not reason.fr.strip()):
-        raise TransitionRefused("Indiquez la raison.", "Give the reason.")
+        raise TransitionRefused("error.concierge.give_reason")
 
 
 def typed_reason(text: str) -> StateReason:
@@ -435,19 +430,14 @@ def form_for(service_id: str) -> ServiceForm:
 # --- Days ---------------------------------------------------------------------------------------
 
 _WEEKDAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_DAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-_DAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-              "novembre", "décembre")
-_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-              "November", "December")
-
-
 def day_words(day: date) -> tuple[str, str]:
-    """"mardi 25 novembre" and "Tuesday 25 November"."""
-    number = "1er" if day.day == 1 else str(day.day)
-    return (f"{_DAYS_FR[day.weekday()]} {number} {_MONTHS_FR[day.month - 1]}",
-            f"{_DAYS_EN[day.weekday()]} {day.day} {_MONTHS_EN[day.month - 1]}")
+    """"mardi 25 novembre" and "Tuesday 25 November" (Babel's words)."""
+    return Texts("fr").day(day, year=False), Texts("en").day(day, year=False)
+
+
+def _weekday_words(index: int) -> tuple[str, str]:
+    """"lundi" and "Monday" for 0."""
+    return Texts("fr").weekday(index), Texts("en").weekday(index)
 
 
 def next_days(form: ServiceForm, now: datetime, count: int = DAY_CHOICES) -> list[date]:
@@ -470,7 +460,7 @@ def prepare_form(form: ServiceForm, now: datetime) -> ServiceForm:
         if f.kind is FieldKind.DAY:
             f = replace(f, options=tuple(Option(d.isoformat(), *day_words(d)) for d in next_days(form, now)))
         elif f.kind is FieldKind.WEEKDAYS:
-            f = replace(f, options=tuple(Option(_WEEKDAY_CODES[i], _DAYS_FR[i], _DAYS_EN[i])
+            f = replace(f, options=tuple(Option(_WEEKDAY_CODES[i], *_weekday_words(i))
                                          for i in sorted(form.open_days)), minimum=1)
         fields.append(f)
     return replace(form, fields=(*fields, NOTE_FIELD))
@@ -482,8 +472,8 @@ def prepare_form(form: ServiceForm, now: datetime) -> ServiceForm:
 class ConciergeFormError(KioskError):
     """A form value is missing or wrong; `field` names it (None for the form as a whole)."""
 
-    def __init__(self, fr: str, en: str, field: str | None = None):
-        super().__init__(fr, en)
+    def __init__(self, key: str, field: str | None = None, **values: object):
+        super().__init__(key, **values)
         self.field = field
 
 
@@ -503,11 +493,10 @@ def clean_text(value: object, max_chars: int, label_fr: str, label_en: str, *, r
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise ConciergeFormError(f"« {label_fr} » doit être un texte.", f"'{label_en}' must be text.", field)
+        raise ConciergeFormError("error.concierge.must_text", field, label=Said(label_fr, label_en))
     if len(value) > 4 * max_chars + 64:  # refused before any work on it
         raise ConciergeFormError(
-            f"« {label_fr} » est trop long : {max_chars} caractères au plus.",
-            f"'{label_en}' is too long: {max_chars} characters at most.", field)
+            "error.concierge.too_long_characters_at", field, label=Said(label_fr, label_en), max_chars=max_chars)
     kept = []
     for char in unicodedata.normalize("NFC", value):
         category = unicodedata.category(char)
@@ -518,18 +507,15 @@ def clean_text(value: object, max_chars: int, label_fr: str, label_en: str, *, r
     text = " ".join("".join(kept).split())
     if _MARKUP & set(text):
         raise ConciergeFormError(
-            f"« {label_fr} » ne peut pas contenir les signes < ou >.",
-            f"'{label_en}' cannot contain the signs < or >.", field)
+            "error.concierge.contain_signs", field, label=Said(label_fr, label_en))
     if len(text) > max_chars:
         raise ConciergeFormError(
-            f"« {label_fr} » est trop long : {max_chars} caractères au plus (vous en avez {len(text)}).",
-            f"'{label_en}' is too long: {max_chars} characters at most (you have {len(text)}).", field)
+            "error.concierge.too_long_characters_at_2", field, label=Said(label_fr, label_en), max_chars=max_chars, len_text=len(text))
     if required and not text:
-        raise ConciergeFormError(f"Remplissez « {label_fr} ».", f"Fill in '{label_en}'.", field)
+        raise ConciergeFormError("error.concierge.fill", field, label=Said(label_fr, label_en))
     if text and len(text) < min_chars:
         raise ConciergeFormError(
-            f"« {label_fr} » est trop court : {min_chars} caractères au moins.",
-            f"'{label_en}' is too short: {min_chars} characters at least.", field)
+            "error.concierge.too_short_characters_at", field, label=Said(label_fr, label_en), min_chars=min_chars)
     return text
 
 
@@ -547,19 +533,18 @@ class CleanRequest:
 def validate_answers(form: ServiceForm, answers: Mapping[str, object], now: datetime) -> CleanRequest:
     """Check and clean a submitted form against `form` as shown at `now`; raises ConciergeFormError."""
     if not isinstance(answers, Mapping) or len(answers) > MAX_ANSWERS:
-        raise ConciergeFormError("Le formulaire est illisible. Recommencez.", "The form cannot be read. Start again.")
+        raise ConciergeFormError("error.concierge.form_read_start_again")
     prepared = prepare_form(form, now)
     names = {f.name for f in prepared.fields}
     for key in answers:
         if not isinstance(key, str) or key not in names:
-            raise ConciergeFormError("Le formulaire contient une réponse inattendue. Recommencez.",
-                                     "The form holds an unexpected answer. Start again.")
+            raise ConciergeFormError("error.concierge.form_holds_unexpected_answer")
     clean: dict[str, object] = {}
     note = ""
     for f in prepared.fields:
         value = _clean_value(f, answers.get(f.name), now)
         if f.name == "note":
-            note = value or ""
+            note = str(value or "")
         elif value is not None:
             clean[f.name] = value
     quantity = clean.get("quantity", 1)
@@ -580,33 +565,31 @@ def _clean_value(f: FormField, value: object, now: datetime) -> object:
     if _missing(value):
         if f.required:
             verb_fr, verb_en = ("Choisissez", "Choose") if f.kind is not FieldKind.NUMBER else ("Indiquez", "Give")
-            raise ConciergeFormError(f"{verb_fr} « {fr} ».", f"{verb_en} '{en}'.", f.name)
+            raise ConciergeFormError("error.concierge.message", f.name, verb=Said(verb_fr, verb_en), what=Said(fr, en))
         return None
     codes = [o.code for o in f.options]
     if f.kind in (FieldKind.CHOICE, FieldKind.DAY):
         if not isinstance(value, str) or value not in codes:
             if f.kind is FieldKind.DAY:
-                raise ConciergeFormError("Ce jour n'est plus proposé : choisissez-en un autre.",
-                                         "This day is no longer offered: choose another one.", f.name)
-            raise ConciergeFormError(f"Choisissez « {fr} » dans la liste.", f"Choose '{en}' from the list.", f.name)
+                raise ConciergeFormError("error.concierge.day_longer_offered_choose", f.name)
+            raise ConciergeFormError("error.concierge.choose_from_list", f.name, what=Said(fr, en))
         return value
     if f.kind in (FieldKind.CHOICES, FieldKind.WEEKDAYS):
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, (list, tuple)) or len(value) > len(codes) * 2 or \
                 not all(isinstance(v, str) and v in codes for v in value):
-            raise ConciergeFormError(f"Choisissez « {fr} » dans la liste.", f"Choose '{en}' from the list.", f.name)
+            raise ConciergeFormError("error.concierge.choose_from_list", f.name, what=Said(fr, en))
         chosen = [c for c in codes if c in value]  # the list's order, each once
         if len(chosen) < max(f.minimum, 1):
-            raise ConciergeFormError(f"Choisissez « {fr} ».", f"Choose '{en}'.", f.name)
+            raise ConciergeFormError("error.concierge.choose", f.name, what=Said(fr, en))
         return chosen
     if f.kind is FieldKind.NUMBER:
         number = _whole_number(value)
         if number is None:
-            raise ConciergeFormError(f"« {fr} » doit être un nombre entier.", f"'{en}' must be a whole number.", f.name)
+            raise ConciergeFormError("error.concierge.must_whole_number", f.name, what=Said(fr, en))
         if not f.minimum <= number <= f.maximum:
-            raise ConciergeFormError(f"« {fr} » : de {f.minimum} à {f.maximum}.",
-                                     f"'{en}': from {f.minimum} to {f.maximum}.", f.name)
+            raise ConciergeFormError("error.concierge.from", f.name, what=Said(fr, en), minimum=f.minimum, maximum=f.maximum)
         return number
     if f.kind is FieldKind.DATE:
         try:
@@ -616,13 +599,10 @@ def _clean_value(f: FormField, value: object, now: datetime) -> object:
         if isinstance(value, date) and not isinstance(value, datetime):
             day = value
         if day is None:
-            raise ConciergeFormError(f"« {fr} » n'est pas une date.", f"'{en}' is not a date.", f.name)
+            raise ConciergeFormError("error.concierge.date", f.name, what=Said(fr, en))
         first, last = now.date() + timedelta(days=f.minimum), now.date() + timedelta(days=f.maximum)
         if not first <= day <= last:
-            first_fr, first_en = day_words(first)
-            last_fr, last_en = day_words(last)
-            raise ConciergeFormError(f"« {fr} » : entre le {first_fr} et le {last_fr} {last.year}.",
-                                     f"'{en}': between {first_en} and {last_en} {last.year}.", f.name)
+            raise ConciergeFormError("error.concierge.between", f.name, what=Said(fr, en), first=first, last=last)
         return day.isoformat()
     raise AssertionError(f"unknown field kind {f.kind}")
 
@@ -677,8 +657,7 @@ def describe_answers(form: ServiceForm, answers: Mapping[str, object], language:
             except ValueError:
                 shown = value
         elif f.kind is FieldKind.WEEKDAYS and isinstance(value, list):
-            shown = ", ".join((_DAYS_FR, _DAYS_EN)[i][_WEEKDAY_CODES.index(v)] for v in value
-                              if v in _WEEKDAY_CODES)
+            shown = ", ".join(_weekday_words(_WEEKDAY_CODES.index(v))[i] for v in value if v in _WEEKDAY_CODES)
         elif isinstance(value, list):
             shown = ", ".join(names.get(str(v), str(v)) for v in value)
         else:

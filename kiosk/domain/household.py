@@ -8,9 +8,9 @@ A PIN has 10,000 values at most, so its hash only slows down whoever holds it: P
 hashed with argon2id (memory-hard: 128 MiB and three passes per try, so a graphics card
 gains little over the kiosk's own processor). Aimed at 0.25 s or more a try on a kiosk: on one
 machine it costs 8 to 14 times the former scrypt, which took 27 ms on the kiosk the audit
-measured, so 0.22 to 0.38 s there (tests/bench/bench_pin_hash.py prints both on any machine). Hashes made before (scrypt, N=2^14, 16 MiB) are still
-accepted, and replaced by an argon2id one at the person's next successful sign-in
-(`pin_hash_outdated`).
+measured, so 0.22 to 0.38 s there (tests/bench/bench_pin_hash.py prints both on any machine).
+Hashes made before (scrypt, N=2^14, 16 MiB) are still accepted, and replaced by an argon2id one at
+the person's next successful sign-in (`pin_hash_outdated`).
 """
 
 from __future__ import annotations
@@ -104,34 +104,19 @@ def looks_like_a_scan(text: str) -> bool:
 def parse_card_input(text: str) -> str:
     """The card number in a typed number or a scanned card QR code, or CardError saying why not."""
     if len(text) > MAX_SCAN_CHARS:
-        raise CardError(
-            "Ce code est trop long pour être une carte. Scannez à nouveau la carte, ou tapez son numéro.",
-            "This code is too long to be a card. Scan the card again, or type its number.",
-        )
+        raise CardError("error.household.code_too_long_card")
     cleaned = text.strip()
     if cleaned.upper().startswith(CARD_QR_PREFIX):
         cleaned = cleaned[len(CARD_QR_PREFIX):]
     cleaned = cleaned.replace(" ", "")
     if not cleaned:
-        raise CardError(
-            f"Tapez les {CARD_DIGITS} chiffres du numéro de votre carte, ou scannez-la.",
-            f"Type the {CARD_DIGITS} digits of your card number, or scan the card.",
-        )
+        raise CardError("error.household.type_digits_card_number", card_digits=CARD_DIGITS)
     if not cleaned.isdigit() or not cleaned.isascii():
-        raise CardError(
-            "Le numéro de carte ne contient que des chiffres. Vérifiez-le, ou scannez la carte.",
-            "A card number has digits only. Check it, or scan the card.",
-        )
+        raise CardError("error.household.card_number_has_digits")
     if len(cleaned) != CARD_DIGITS:
-        raise CardError(
-            f"Le numéro de carte compte {CARD_DIGITS} chiffres ; vous en avez tapé {len(cleaned)}.",
-            f"A card number has {CARD_DIGITS} digits; you typed {len(cleaned)}.",
-        )
+        raise CardError("error.household.card_number_has_digits_2", card_digits=CARD_DIGITS, typed=len(cleaned))
     if luhn_check_digit(cleaned[:-1]) != cleaned[-1]:
-        raise CardError(
-            "Ce numéro de carte n'est pas valable : un chiffre est sans doute mal tapé ou mal lu.",
-            "This card number is not valid: a digit was probably mistyped or misread.",
-        )
+        raise CardError("error.household.card_number_valid_digit")
     return cleaned
 
 
@@ -186,16 +171,16 @@ class HouseholdDataError(KioskError):
 
 
 def parse_households(document: object) -> list[Household]:
-    doc = DocumentReader(document, "foyers", HouseholdDataError, "Foyers refusés", "Households refused")
+    doc = DocumentReader(document, "foyers", HouseholdDataError, "error.document.refused.households")
     if doc.text("format") != HOUSEHOLDS_FORMAT:
-        raise doc.fail("format", f"doit valoir {HOUSEHOLDS_FORMAT}", f"must be {HOUSEHOLDS_FORMAT}")
+        raise doc.fail("format", "error.document.must_be", expected=HOUSEHOLDS_FORMAT)
     households = [parse_household(r) for r in doc.items("households", 0, 500_000)]
     cards = [p.card_number for h in households for p in h.members if p.card_number]
     people = [p.person_id for h in households for p in h.members]
     ids = [h.household_id for h in households]
     for values, what in ((cards, "card_number"), (people, "person_id"), (ids, "household_id")):
         if len(set(values)) != len(values):
-            raise doc.fail("households", f"répètent un {what}", f"repeat a {what}")
+            raise doc.fail("households", "error.document.repeat", what=what)
     return households
 
 
@@ -207,12 +192,12 @@ def parse_household(r: DocumentReader) -> Household:
             try:
                 card = parse_card_input(m.text("card_number", 1, MAX_SCAN_CHARS))
             except CardError:
-                raise m.fail("card_number", "n'est pas un numéro de carte valable", "is not a valid card number") from None
+                raise m.fail("card_number", "error.document.valid_card_number") from None
         pin_hash = m.value.get("pin_hash")
         if pin_hash is not None:
             pin_hash = m.text("pin_hash", 20, 200)
         if (card is None) != (pin_hash is None):
-            raise m.fail("pin_hash", "va avec un numéro de carte", "goes with a card number")
+            raise m.fail("pin_hash", "error.document.goes_with_card_number")
         members.append(Person(
             person_id=m.identifier("person_id"),
             first_name=m.text("first_name", 1, 60),

@@ -32,6 +32,7 @@ from kiosk.domain.document import DocumentReader
 from kiosk.domain.household import PIN_HASHER, CardError, hash_pin, is_pin_well_formed, parse_card_input, verify_pin
 from kiosk.domain.idle import IdleDeadline
 from kiosk.errors import KioskError
+from kiosk.i18n import Text
 
 STAFF_FORMAT = "slvie-staff/1"
 LOGIN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,39}$")
@@ -86,10 +87,7 @@ def staff_deadline(now: float) -> IdleDeadline:
 # (14 characters from the smallest three-class alphabet, 62 symbols, give 83 bits).
 # Letters with accents count as letters of their case; anything that is not a letter or
 # a digit counts as special.
-PASSWORD_RULE_FR = ("12 caractères au moins avec des majuscules, des minuscules, des chiffres et des caractères "
-                    "spéciaux, ou 14 caractères au moins avec trois de ces quatre types")
-PASSWORD_RULE_EN = ("at least 12 characters with upper case, lower case, digits and special characters, "
-                    "or at least 14 characters with three of those four kinds")
+PASSWORD_RULE = Text("staff.password_rule")
 
 
 class WeakPassword(KioskError):
@@ -122,13 +120,9 @@ def is_strong_password(password: str, login: str | None = None) -> bool:
 def check_password_strength(password: str, login: str | None = None) -> None:
     """Raise WeakPassword unless `password` may be used alone (the rule above; never containing the login)."""
     if login and isinstance(password, str) and login.lower() in password.lower():
-        raise WeakPassword("Le mot de passe ne doit pas contenir l'identifiant.",
-                           "The password must not contain the login.")
+        raise WeakPassword("error.staff.password_must_contain_login")
     if not is_strong_password(password, login):
-        raise WeakPassword(
-            f"Ce mot de passe est trop faible pour être utilisé seul : il faut {PASSWORD_RULE_FR}.",
-            f"This password is too weak to be used alone: it needs {PASSWORD_RULE_EN}.",
-        )
+        raise WeakPassword("error.staff.password_too_weak", rule=PASSWORD_RULE)
 
 
 def normalize_password(password: str) -> str:
@@ -150,7 +144,7 @@ def verify_password(password: str, stored: str) -> bool:
 
 def hash_staff_pin(pin: str, salt: bytes | None = None) -> str:
     if not is_pin_well_formed(pin):
-        raise WeakPassword("Le code d'un badge compte 4 à 6 chiffres.", "A badge PIN has 4 to 6 digits.")
+        raise WeakPassword("error.staff.badge_pin_has_digits")
     return hash_pin(pin, salt)
 
 
@@ -163,10 +157,7 @@ def parse_badge_input(text: str) -> str:
     try:
         return parse_card_input(text)
     except CardError:
-        raise StaffDataError(
-            "Ce badge n'est pas lisible. Scannez-le à nouveau, ou tapez son numéro de 13 chiffres.",
-            "This badge cannot be read. Scan it again, or type its 13-digit number.",
-        ) from None
+        raise StaffDataError("error.staff.badge_read_scan_again") from None
 
 
 # --- Staff documents from the centre ------------------------------------------------------------
@@ -178,15 +169,15 @@ class StaffDataError(KioskError):
 
 def parse_staff(document: object) -> list[Correspondent]:
     """A `slvie-staff/1` document: the correspondents of one site."""
-    doc = DocumentReader(document, "correspondants", StaffDataError, "Correspondants refusés", "Staff refused")
+    doc = DocumentReader(document, "correspondants", StaffDataError, "error.document.refused.staff")
     if doc.text("format") != STAFF_FORMAT:
-        raise doc.fail("format", f"doit valoir {STAFF_FORMAT}", f"must be {STAFF_FORMAT}")
+        raise doc.fail("format", "error.document.must_be", expected=STAFF_FORMAT)
     staff = [parse_correspondent(r) for r in doc.items("staff", 0, 10_000)]
     for values, what in (([s.staff_id for s in staff], "staff_id"),
                          ([s.badge_number for s in staff if s.badge_number], "badge_number"),
                          ([s.login for s in staff if s.login], "login")):
         if len(set(values)) != len(values):
-            raise doc.fail("staff", f"répètent un {what}", f"repeat a {what}")
+            raise doc.fail("staff", "error.document.repeat", what=what)
     return staff
 
 
@@ -196,28 +187,27 @@ def parse_correspondent(r: DocumentReader) -> Correspondent:
         try:
             badge = parse_card_input(r.text("badge_number", 1, 64))
         except CardError:
-            raise r.fail("badge_number", "n'est pas un numéro de badge valable", "is not a valid badge number") from None
+            raise r.fail("badge_number", "error.document.valid_badge_number") from None
     pin_hash = r.value.get("pin_hash")
     if pin_hash is not None:
         pin_hash = r.text("pin_hash", 20, 300)
     if (badge is None) != (pin_hash is None):
-        raise r.fail("pin_hash", "va avec un numéro de badge", "goes with a badge number")
+        raise r.fail("pin_hash", "error.document.goes_with_badge_number")
     login = r.value.get("login")
     if login is not None:
         login = r.text("login", 3, 40)
         if not LOGIN_PATTERN.match(login):
-            raise r.fail("login", "doit faire 3 à 40 caractères parmi a-z 0-9 . _ -",
-                         "must be 3 to 40 characters among a-z 0-9 . _ -")
+            raise r.fail("login", "error.document.must_characters_among_z")
     password_hash = r.value.get("password_hash")
     if password_hash is not None:
         password_hash = r.text("password_hash", 20, 300)
     if (login is None) != (password_hash is None):
-        raise r.fail("password_hash", "va avec un identifiant", "goes with a login")
+        raise r.fail("password_hash", "error.document.goes_with_login")
     if badge is None and login is None:
-        raise r.fail("badge_number", "ou login : il en faut au moins un", "or login: one at least is needed")
+        raise r.fail("badge_number", "error.document.login_one_at_least")
     active = r.value.get("active", True)
     if not isinstance(active, bool):
-        raise r.fail("active", "doit valoir true ou false", "must be true or false")
+        raise r.fail("active", "error.document.must_true_false")
     return Correspondent(
         staff_id=r.identifier("staff_id"),
         display_name=r.text("display_name", 1, 80),
@@ -229,7 +219,7 @@ def parse_correspondent(r: DocumentReader) -> Correspondent:
     )
 
 
-def correspondent_data(person: Correspondent) -> dict:
+def correspondent_data(person: Correspondent) -> dict[str, object]:
     """A correspondent as the centre sends it (and as `parse_correspondent` reads it)."""
     return {"staff_id": person.staff_id, "display_name": person.display_name, "badge_number": person.badge_number,
             "pin_hash": person.pin_hash, "login": person.login, "password_hash": person.password_hash,

@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from kiosk.domain.booking import BookingState
+from kiosk.i18n import Message, Said, Text
 
 PAYLOAD_VERSION = "SLV1"
 SEPARATOR = ":"
@@ -170,36 +171,29 @@ class Reason(StrEnum):
 
 
 _REASON_TEXTS = {
-    Reason.BAD_FORMAT: (
-        "ce n'est pas un bon SLVie lisible",
-        "this is not a readable SLVie voucher",
-    ),
-    Reason.TRUNCATED: (
-        "le code est incomplet (tronqué)",
-        "the code is incomplete (truncated)",
-    ),
-    Reason.UNKNOWN_KEY: (
-        "il a été signé par une clé inconnue ici (borne {key_id})",
-        "it was signed with a key not known here (kiosk key {key_id})",
-    ),
-    Reason.BAD_SIGNATURE: (
-        "la signature ne correspond pas : le bon a été modifié ou mal lu",
-        "the signature does not match: the voucher was altered or misread",
-    ),
+    Reason.BAD_FORMAT: "voucher.reason.bad_format",
+    Reason.TRUNCATED: "voucher.reason.truncated",
+    Reason.UNKNOWN_KEY: "voucher.reason.unknown_key",
+    Reason.BAD_SIGNATURE: "voucher.reason.bad_signature",
 }
 
 
 class PayloadError(ValueError):
     """A payload that cannot be decoded; `reason` and the two messages say why."""
 
-    def __init__(self, reason: Reason, detail_fr: str = "", detail_en: str = "", key_id: str = ""):
-        fr, en = (text.format(key_id=key_id) for text in _REASON_TEXTS[reason])
-        if detail_fr:
-            fr, en = f"{fr} ({detail_fr})", f"{en} ({detail_en})"
-        super().__init__(en)
+    def __init__(self, reason: Reason, detail: Message | None = None, key_id: str = ""):
+        said = Text(_REASON_TEXTS[reason], key_id=key_id)
+        self.text: Message = Text("voucher.reason.with_detail", reason=said, detail=detail) if detail else said
+        super().__init__(self.message_en)
         self.reason = reason
-        self.message_fr = fr
-        self.message_en = en
+
+    @property
+    def message_fr(self) -> str:
+        return self.text.message("fr")
+
+    @property
+    def message_en(self) -> str:
+        return self.text.message("en")
 
 
 @dataclass(frozen=True)
@@ -209,8 +203,15 @@ class VerificationResult:
     valid: bool
     claims: VoucherClaims | None = None  # decoded fields (present even when only the signature failed)
     reason: Reason | None = None
-    message_fr: str = field(default="Bon valide : signature vérifiée.")
-    message_en: str = field(default="Valid voucher: signature verified.")
+    text: Message = field(default=Text("voucher.valid"))
+
+    @property
+    def message_fr(self) -> str:
+        return self.text.message("fr")
+
+    @property
+    def message_en(self) -> str:
+        return self.text.message("en")
 
 
 # --- Keys ---------------------------------------------------------------------------------------
@@ -290,17 +291,17 @@ def decode_payload(text: str) -> tuple[VoucherClaims, bytes, bytes]:
         if text and prefix.startswith(text):
             raise PayloadError(Reason.TRUNCATED)
         if re.fullmatch(r"SLV[0-9]+:.*", text, re.ASCII | re.DOTALL):
-            raise PayloadError(Reason.BAD_FORMAT, "version non prise en charge", "unsupported version")
+            raise PayloadError(Reason.BAD_FORMAT, Text("voucher.detail.unsupported_version"))
         raise PayloadError(Reason.BAD_FORMAT)
     parts = text.split(SEPARATOR)
     if len(parts) > FIELD_COUNT:
-        raise PayloadError(Reason.BAD_FORMAT, "champs en trop", "too many fields")
+        raise PayloadError(Reason.BAD_FORMAT, Text("voucher.detail.too_many_fields"))
     complete = parts if len(parts) == FIELD_COUNT else parts[:-1]
     for (name, pattern), value in zip(_FIELD_PATTERNS, complete):
         if pattern.fullmatch(value) is None:
             if name == "signature" and len(value) < SIGNATURE_CHARS and _BASE32.fullmatch(value):
                 raise PayloadError(Reason.TRUNCATED)
-            raise PayloadError(Reason.BAD_FORMAT, f"champ « {_FIELD_NAMES_FR[name]} »", f"field '{name}'")
+            raise PayloadError(Reason.BAD_FORMAT, Text("voucher.detail.field", field=Said(_FIELD_NAMES_FR[name], name)))
     if len(parts) < FIELD_COUNT:
         # Every whole field is well formed and the text simply stops: it was cut short.
         raise PayloadError(Reason.TRUNCATED)
@@ -318,9 +319,9 @@ def decode_payload(text: str) -> tuple[VoucherClaims, bytes, bytes]:
             end_at = _parse_stamp(end)
         issued_at = _parse_stamp(issued)
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise PayloadError(Reason.BAD_FORMAT, "valeur impossible", "impossible value") from None
+        raise PayloadError(Reason.BAD_FORMAT, Text("voucher.detail.impossible_value")) from None
     if end_at is not None and end_at < start_at:
-        raise PayloadError(Reason.BAD_FORMAT, "fin avant le début", "end before start")
+        raise PayloadError(Reason.BAD_FORMAT, Text("voucher.detail.end_before_start"))
     claims = VoucherClaims(
         key_id=kid,
         kind=_KINDS_BY_CODE[kind],
@@ -342,17 +343,17 @@ def verify_payload(text: str, public_keys: Iterable[Ed25519PublicKey]) -> Verifi
     try:
         claims, signed, signature = decode_payload(text)
     except PayloadError as error:
-        return VerificationResult(False, None, error.reason, error.message_fr, error.message_en)
+        return VerificationResult(False, None, error.reason, error.text)
     keys = {key_id(key): key for key in public_keys}
     key = keys.get(claims.key_id)
     if key is None:
-        error = PayloadError(Reason.UNKNOWN_KEY, key_id=claims.key_id)
-        return VerificationResult(False, claims, error.reason, error.message_fr, error.message_en)
+        unknown = PayloadError(Reason.UNKNOWN_KEY, key_id=claims.key_id)
+        return VerificationResult(False, claims, unknown.reason, unknown.text)
     try:
         key.verify(signature, signed)
     except InvalidSignature:
-        error = PayloadError(Reason.BAD_SIGNATURE)
-        return VerificationResult(False, claims, error.reason, error.message_fr, error.message_en)
+        forged = PayloadError(Reason.BAD_SIGNATURE)
+        return VerificationResult(False, claims, forged.reason, forged.text)
     return VerificationResult(True, claims)
 
 
@@ -443,26 +444,28 @@ class Standing:
     """What a voucher with a valid signature is worth now, from what is known of its booking."""
 
     holds: bool  # the paper still gives what it says (or better)
-    message_fr: str
-    message_en: str
+    text: Text
+
+    @property
+    def message_fr(self) -> str:
+        return self.text.message("fr")
+
+    @property
+    def message_en(self) -> str:
+        return self.text.message("en")
 
 
 def booking_standing(printed: VoucherState, now: BookingState) -> Standing:
     """A cancelled or refused booking revokes its voucher; a provisional one confirmed since is
     superseded by the confirmed voucher; a confirmed one gone back to waiting no longer holds."""
     if now is BookingState.CANCELLED:
-        return Standing(False, "annulé : cette réservation a été annulée, le bon ne donne plus de place",
-                        "cancelled: this booking was cancelled, the voucher no longer gives a place")
+        return Standing(False, Text("voucher.standing.cancelled"))
     if now is BookingState.REFUSED:
-        return Standing(False, "refusé : la CCAS/CMCAS a refusé cette réservation, le bon ne donne pas de place",
-                        "refused: the CCAS/CMCAS refused this booking, the voucher gives no place")
+        return Standing(False, Text("voucher.standing.refused"))
     if now is BookingState.CONFIRMED:
         if printed is VoucherState.CONFIRMED:
-            return Standing(True, "réservation confirmée", "booking confirmed")
-        return Standing(True, "remplacé : la réservation est confirmée depuis, c'est le bon confirmé qui fait foi",
-                        "superseded: the booking has been confirmed since, the confirmed voucher is the one that counts")
+            return Standing(True, Text("voucher.standing.confirmed"))
+        return Standing(True, Text("voucher.standing.superseded"))
     if printed is VoucherState.CONFIRMED:
-        return Standing(False, "la réservation n'est plus confirmée : elle attend une place",
-                        "the booking is no longer confirmed: it is waiting for a place")
-    return Standing(True, "en attente d'une décision : le bon ne donne pas encore de place",
-                    "awaiting a decision: the voucher does not give a place yet")
+        return Standing(False, Text("voucher.standing.no_longer_confirmed"))
+    return Standing(True, Text("voucher.standing.awaiting"))

@@ -13,6 +13,7 @@ import uuid
 from datetime import datetime
 from pathlib import Path
 
+from kiosk.domain.booking import BookingState
 from kiosk.domain.voucher import (
     Standing,
     Voucher,
@@ -23,8 +24,8 @@ from kiosk.domain.voucher import (
     encode_payload,
     verify_payload,
 )
-from kiosk.domain.booking import BookingState
 from kiosk.errors import CatalogError, KioskError
+from kiosk.i18n import FALLBACK_LANGUAGE, SOURCE_LANGUAGE, Text, Texts
 
 SAMPLE_HOUSEHOLD = ("Camille Lefèvre", "Mathieu Lefèvre", "Inès Lefèvre")
 SAMPLE_TIER = 4
@@ -82,34 +83,27 @@ def _verify(args: argparse.Namespace) -> int:
         data_dir = _data_dir(args.data_dir, create=False)
         own = load_signing_key(data_dir)
         if own is None:
-            raise SigningKeyError(
-                f"Cette borne n'a pas encore de clé de signature ({data_dir}). "
-                "Indiquez la clé publique de la borne qui a émis le bon avec --public-key.",
-                f"This kiosk has no signing key yet ({data_dir}). "
-                "Give the public key of the kiosk that issued the voucher with --public-key.",
-            )
+            raise SigningKeyError("error.cli.kiosk_has_signing_key", data_dir=data_dir)
         keys = [own.public_key()]
     result = verify_payload(payload, keys)
     if not result.valid:
-        print(f"INVALIDE — ce bon n'est pas valide : {result.message_fr}.")
-        print(f"INVALID — this voucher is not valid: {result.message_en}.")
+        _say(Text("verify.invalid", reason=result.text))
         return 1
     assert result.claims is not None
     # What the booking has become, as this kiosk knows it (with --centre: as the centre knows it too).
     # Either one saying it no longer holds (cancelled, refused) is enough to say so.
     standings = [(who, standing) for who, standing in (
-        (("cette borne", "this kiosk"), _standing(result.claims, args.data_dir)),
-        (("le centre", "the centre"), centre_standing(args.centre, result.claims) if args.centre else None),
+        (Text("verify.this_kiosk"), _standing(result.claims, args.data_dir)),
+        (Text("verify.the_centre"), centre_standing(args.centre, result.claims) if args.centre else None),
     ) if standing is not None]
     broken = next((standing for _, standing in standings if not standing.holds), None)
     if broken is not None:
-        print(f"NE VAUT PLUS — signature valide, mais {broken.message_fr}.")
-        print(f"NO LONGER VALID — the signature is valid, but {broken.message_en}.")
+        _say(Text("verify.no_longer_valid", reason=broken.text))
         return 1
-    print(f"VALIDE — {result.message_fr}")
-    print(f"VALID — {result.message_en}")
-    for (fr, en), standing in standings:
-        print(f"  D'après {fr} / As {en} knows: {standing.message_fr} / {standing.message_en}")
+    _say(Text("verify.valid", reason=result.text))
+    for who, standing in standings:
+        print(f"  {who.message(SOURCE_LANGUAGE)} / {who.message(FALLBACK_LANGUAGE)}: "
+              f"{standing.message_fr} / {standing.message_en}")
     for line in describe_claims(result.claims):
         print(line)
     return 0
@@ -122,8 +116,7 @@ def published_keys(centre: str) -> list:
     from kiosk.signing_key import parse_public_key
 
     url = centre.rstrip("/").removesuffix("/v1") + "/v1/voucher-keys"
-    unreachable = KioskError(f"Les clés des bornes n'ont pas pu être lues sur {url}.",
-                             f"The kiosks' keys could not be read from {url}.")
+    unreachable = KioskError("error.cli.kiosks_keys_could_read", url=url)
     try:
         answer = requests.get(url, timeout=10, allow_redirects=False)
         answer.raise_for_status()
@@ -131,6 +124,12 @@ def published_keys(centre: str) -> list:
     except (requests.RequestException, ValueError, KeyError, TypeError, AttributeError):
         raise unreachable from None
     return [key for key in keys if key is not None]
+
+
+def _say(text: Text) -> None:
+    """A verdict for IT and the desk, in French then English."""
+    print(text.message(SOURCE_LANGUAGE))
+    print(text.message(FALLBACK_LANGUAGE))
 
 
 def centre_standing(centre: str, claims: VoucherClaims) -> Standing | None:
@@ -148,8 +147,7 @@ def centre_standing(centre: str, claims: VoucherClaims) -> Standing | None:
         answer.raise_for_status()
         state = BookingState(answer.json()["state"])
     except (requests.RequestException, ValueError, KeyError, TypeError):
-        raise KioskError(f"L'état de la réservation n'a pas pu être lu sur {url}.",
-                         f"The booking's state could not be read from {url}.") from None
+        raise KioskError("error.cli.booking_s_state_could", url=url) from None
     return booking_standing(claims.state, state)
 
 
@@ -163,42 +161,43 @@ def _standing(claims: VoucherClaims, data_dir: Path | None) -> Standing | None:
     return None if state is None else booking_standing(claims.state, state)
 
 
-_KIND_WORDS = {VoucherKind.BOOKING: ("réservation", "booking"), VoucherKind.PICKUP: ("conciergerie", "concierge")}
-_STATE_WORDS = {
-    VoucherState.CONFIRMED: ("confirmée", "confirmed"),
-    VoucherState.PROVISIONAL: ("provisoire, en attente de confirmation", "provisional, awaiting confirmation"),
-    VoucherState.WAITLISTED: ("liste d'attente", "waiting list"),
-    VoucherState.REQUEST: ("demande enregistrée", "request recorded"),
-    VoucherState.READY: ("prêt à retirer", "ready to collect"),
+_KIND_TEXTS = {VoucherKind.BOOKING: "claims.kind.booking", VoucherKind.PICKUP: "claims.kind.pickup"}
+_STATE_TEXTS = {
+    VoucherState.CONFIRMED: "claims.state.confirmed",
+    VoucherState.PROVISIONAL: "claims.state.provisional",
+    VoucherState.WAITLISTED: "claims.state.waitlisted",
+    VoucherState.REQUEST: "claims.state.request",
+    VoucherState.READY: "claims.state.ready",
 }
 
 
 def describe_claims(claims: VoucherClaims) -> list[str]:
-    """The signed facts, one per line, labelled in French and English."""
+    """The signed facts, one per line, labelled in French and English (for IT and the desk, both at once)."""
+    french, english = Texts(SOURCE_LANGUAGE), Texts(FALLBACK_LANGUAGE)
+
+    def both(key: str) -> str:
+        first, second = french(key), english(key)
+        return first if first == second else f"{first} / {second}"
 
     def when(moment: datetime | None) -> str:
         return "—" if moment is None else moment.strftime("%Y-%m-%d %H:%M")
 
-    if claims.total_cents is None:
-        total = "sur devis / on quotation"
-    else:
-        euros, cents = divmod(claims.total_cents, 100)
-        total = f"{euros},{cents:02d} € / €{euros}.{cents:02d}"
-    kind_fr, kind_en = _KIND_WORDS[claims.kind]
-    state_fr, state_en = _STATE_WORDS[claims.state]
-    return [
-        f"  Code :                    {claims.short_code}",
-        f"  Type / Kind :             {kind_fr} / {kind_en}",
-        f"  État / State :            {state_fr} / {state_en}",
-        f"  Référence / Reference :   {claims.reference}",
-        f"  Site :                    {claims.site_id}",
-        f"  Début / Start :           {when(claims.start)}",
-        f"  Fin / End :               {when(claims.end)}",
-        f"  Participants :            {claims.participant_count}",
-        f"  Montant / Total :         {total}",
-        f"  Émis le / Issued :        {when(claims.issued_at)}",
-        f"  Clé / Key :               {claims.key_id}",
+    cents = claims.total_cents
+    total = both("claims.on_quote") if cents is None else f"{french.money(cents)} / {english.money(cents)}"
+    rows = [
+        ("claims.code", claims.short_code),
+        ("claims.kind", both(_KIND_TEXTS[claims.kind])),
+        ("claims.state", both(_STATE_TEXTS[claims.state])),
+        ("claims.reference", claims.reference),
+        ("claims.site", claims.site_id),
+        ("claims.start", when(claims.start)),
+        ("claims.end", when(claims.end)),
+        ("claims.participants", str(claims.participant_count)),
+        ("claims.total", total),
+        ("claims.issued", when(claims.issued_at)),
+        ("claims.key", claims.key_id),
     ]
+    return [f"  {both(label) + ' :':<26}{value}" for label, value in rows]
 
 
 # --- sample -------------------------------------------------------------------------------------
@@ -228,8 +227,7 @@ def _sample(args: argparse.Namespace) -> int:
         _write_atomically(payload_path, (payload + "\n").encode("ascii"))
     except OSError as error:
         raise KioskError(
-            f"Le bon d'exemple ne peut pas être écrit dans {outdir} ({error.strerror or error}).",
-            f"The sample voucher cannot be written to {outdir} ({error.strerror or error}).",
+            "error.cli.sample_voucher_written", outdir=outdir, reason=error.strerror or error,
         ) from None
     for path in (*written.values(), payload_path):
         print(path)
@@ -255,18 +253,12 @@ def sample_voucher(site_id: str, now: datetime, catalog_path: Path | None = None
     try:
         document = json.loads(Path(catalog_path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise CatalogError(
-            f"Le catalogue de démonstration {catalog_path} ne peut pas être lu ({error}).",
-            f"The demo catalog {catalog_path} cannot be read ({error}).",
-        ) from None
+        raise CatalogError("error.cli.demo_catalog_read", catalog_path=catalog_path, error=error) from None
     catalog = parse_catalog(document)
     catalog = shift_catalog(catalog, (now.date() - catalog.reference_date).days)
     offer = next((o for o in catalog.offers if o.booking_mode is BookingMode.DIRECT), None)
     if offer is None:
-        raise CatalogError(
-            "Le catalogue de démonstration n'a aucune offre à réservation directe.",
-            "The demo catalog has no directly bookable offer.",
-        )
+        raise CatalogError("error.cli.demo_catalog_has_directly")
     session = next((s for s in offer.sessions if s.start > now), offer.sessions[0])
     return Voucher(
         kind=VoucherKind.BOOKING,

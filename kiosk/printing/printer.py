@@ -90,17 +90,9 @@ def _print_pdf(
     path = Path(path)
     deadline = time.monotonic() + timeout
     if not queue or not queue.strip():
-        raise PrinterError(
-            "Aucune imprimante n'est configurée sur cette borne. Le bon est conservé : "
-            "demandez à un correspondant de l'imprimer.",
-            "No printer is configured on this kiosk. The voucher is kept: "
-            "ask a correspondent to print it.",
-        )
+        raise PrinterError("error.printer.printer_configured_on_kiosk")
     if not path.is_file():
-        raise PrinterError(
-            "Le bon à imprimer est introuvable. Recommencez l'impression depuis la réservation.",
-            "The voucher to print cannot be found. Print it again from the booking.",
-        )
+        raise PrinterError("error.printer.voucher_print_found_print")
     _require_cups(path)
     status = printer_status(queue, deadline=deadline, path=path)
     # Paper, jam or offline reasons are not judged here: CUPS may still show them from an
@@ -114,11 +106,7 @@ def _print_pdf(
     match = re.search(r"request id is (\S+)", result.stdout)
     if result.returncode != 0 or match is None:
         detail = (result.stderr or result.stdout).strip() or f"code {result.returncode}"
-        raise PrinterError(
-            f"L'impression n'a pas pu être lancée sur « {queue} » ({detail}). "
-            f"Le bon est conservé pour être réimprimé.",
-            f"Printing could not be started on '{queue}' ({detail}). The voucher is kept to print again.",
-        )
+        raise PrinterError("error.printer.printing_could_started_on", queue=queue, detail=detail)
     job_id = match.group(1)
 
     device_problem_since: float | None = None
@@ -127,12 +115,7 @@ def _print_pdf(
         if job_id not in pending:
             final = _final_job_state(job_id, deadline)
             if final in ("canceled", "aborted"):
-                raise PrinterError(
-                    f"L'impression du bon sur « {queue} » a été annulée ou a échoué ({final}). "
-                    f"Le bon est conservé : vérifiez l'imprimante, puis réimprimez-le.",
-                    f"Printing the voucher on '{queue}' was cancelled or failed ({final}). "
-                    f"The voucher is kept: check the printer, then print it again.",
-                )
+                raise PrinterError("error.printer.printing_voucher_on_was", queue=queue, final=final)
             return PrintJob(queue, job_id, path, final or "done")
         status = printer_status(queue, deadline=deadline, path=path, job_id=job_id)
         problem = _queue_problem(status, path, accepting_matters=False)
@@ -152,14 +135,7 @@ def _print_pdf(
             raise problem
         if time.monotonic() >= deadline:
             _cancel(job_id)
-            raise PrinterError(
-                f"L'imprimante « {queue} » n'a pas imprimé le bon en {timeout:g} secondes ; "
-                f"la demande a été annulée. Le bon est conservé : vérifiez l'imprimante "
-                "(allumée, papier, câble), puis réimprimez-le.",
-                f"The printer '{queue}' did not print the voucher within {timeout:g} seconds; "
-                f"the job was cancelled. The voucher is kept: check the printer "
-                "(power, paper, cable), then print it again.",
-            )
+            raise PrinterError("error.printer.printer_did_print_voucher", queue=queue, timeout=timeout)
         time.sleep(min(POLL_INTERVAL, max(deadline - time.monotonic(), 0.01)))
 
 
@@ -220,28 +196,18 @@ def condition_of(status: PrinterStatus) -> str:
 def _queue_problem(status: PrinterStatus, path: Path, accepting_matters: bool = True) -> PrinterError | None:
     """What stops CUPS from taking or running a job: the queue is missing, disabled or rejecting jobs."""
     queue = status.queue
-    kept_fr, kept_en = _kept(path)
     why = f" ({status.message})" if status.message else ""
     if not status.exists:
         return PrinterError(
-            f"L'imprimante « {queue} » n'existe pas sur cette borne. {kept_fr} "
-            "Appelez le support informatique pour vérifier la configuration.",
-            f"The printer '{queue}' does not exist on this kiosk. {kept_en} "
-            "Call IT support to check the configuration.",
+            "error.printer.printer_does_exist_on", queue=queue,
         )
     if not status.enabled:
         return PrinterError(
-            f"L'imprimante « {queue} » est arrêtée ou hors ligne{why}. Vérifiez qu'elle est allumée "
-            f"et branchée ; un correspondant peut la relancer. {kept_fr}",
-            f"The printer '{queue}' is stopped or offline{why}. Check that it is on and connected; "
-            f"a correspondent can restart it. {kept_en}",
+            "error.printer.printer_stopped_offline_check", queue=queue, why=why,
         )
     if accepting_matters and not status.accepting:
         return PrinterError(
-            f"L'imprimante « {queue} » refuse les impressions pour le moment{why}. "
-            f"Un correspondant peut la remettre en service. {kept_fr}",
-            f"The printer '{queue}' is not accepting jobs at the moment{why}. "
-            f"A correspondent can put it back in service. {kept_en}",
+            "error.printer.printer_accepting_jobs_at", queue=queue, why=why,
         )
     return None
 
@@ -249,34 +215,23 @@ def _queue_problem(status: PrinterStatus, path: Path, accepting_matters: bool = 
 def _device_problem(status: PrinterStatus, path: Path) -> PrinterError | None:
     """What the printer itself reports: out of paper, jammed, open or offline."""
     queue = status.queue
-    kept_fr, kept_en = _kept(path)
     if _has_reason(status, _PAPER_REASONS):
         return PrinterError(
-            f"L'imprimante « {queue} » n'a plus de papier. Remettez un rouleau, puis réimprimez. {kept_fr}",
-            f"The printer '{queue}' is out of paper. Load a new roll, then print again. {kept_en}",
+            "error.printer.printer_out_paper_load", queue=queue,
         )
     if _has_reason(status, _JAM_REASONS):
         return PrinterError(
-            f"Le papier est coincé dans l'imprimante « {queue} ». Dégagez-le, puis réimprimez. {kept_fr}",
-            f"Paper is jammed in the printer '{queue}'. Clear it, then print again. {kept_en}",
+            "error.printer.paper_jammed_printer_clear", queue=queue,
         )
     if _has_reason(status, _OPEN_REASONS):
         return PrinterError(
-            f"L'imprimante « {queue} » est ouverte. Refermez son capot, puis réimprimez. {kept_fr}",
-            f"The printer '{queue}' is open. Close its cover, then print again. {kept_en}",
+            "error.printer.printer_open_close_cover", queue=queue,
         )
     if _has_reason(status, _OFFLINE_REASONS):
         return PrinterError(
-            f"L'imprimante « {queue} » ne répond pas (hors ligne). Vérifiez qu'elle est allumée "
-            f"et branchée, puis réimprimez. {kept_fr}",
-            f"The printer '{queue}' is not answering (offline). Check that it is on and connected, "
-            f"then print again. {kept_en}",
+            "error.printer.printer_answering_offline_check", queue=queue,
         )
     return None
-
-
-def _kept(path: Path) -> tuple[str, str]:
-    return "Le bon est conservé pour être réimprimé.", "The voucher is kept to print again."
 
 
 def _has_reason(status: PrinterStatus, names: tuple[str, ...]) -> bool:
@@ -293,11 +248,7 @@ def _pending_jobs(queue: str, deadline: float, path: Path, job_id: str) -> set[s
     if result.returncode != 0:
         detail = (result.stderr or result.stdout).strip()
         _cancel(job_id)
-        raise PrinterError(
-            f"Le service d'impression ne répond pas correctement ({detail}). "
-            f"Le bon est conservé pour être réimprimé.",
-            f"The print service is not answering properly ({detail}). The voucher is kept to print again.",
-        )
+        raise PrinterError("error.printer.print_service_answering_properly", detail=detail)
     return {line.split()[0] for line in result.stdout.splitlines() if line and not line[0].isspace()}
 
 
@@ -315,7 +266,7 @@ def _final_job_state(job_id: str, deadline: float) -> str:
             capture_output=True,
             text=True,
             timeout=max(min(COMMAND_TIMEOUT, deadline - time.monotonic()), 2.0),
-            env=_c_locale(),
+            env=_c_locale(), check=False,
         )
     except (OSError, subprocess.TimeoutExpired):
         return ""
@@ -325,20 +276,14 @@ def _final_job_state(job_id: str, deadline: float) -> str:
 
 def _cancel(job_id: str) -> None:
     try:
-        subprocess.run(["cancel", job_id], capture_output=True, timeout=COMMAND_TIMEOUT, env=_c_locale())
+        subprocess.run(["cancel", job_id], capture_output=True, timeout=COMMAND_TIMEOUT, env=_c_locale(), check=False)
     except (OSError, subprocess.TimeoutExpired):
         pass
 
 
 def _require_cups(path: Path | None) -> None:
     if shutil.which("lp") is None or shutil.which("lpstat") is None:
-        kept_fr = " Le bon est conservé." if path else ""
-        kept_en = " The voucher is kept." if path else ""
-        raise PrinterError(
-            "Le système d'impression (CUPS) n'est pas installé sur cette borne : "
-            f"appelez le support informatique.{kept_fr}",
-            f"The print system (CUPS) is not installed on this kiosk: call IT support.{kept_en}",
-        )
+        raise PrinterError("error.printer.no_cups_kept" if path else "error.printer.no_cups")
 
 
 def _run(command: list[str], deadline: float, path: Path | None, job_id: str | None = None):
@@ -349,23 +294,14 @@ def _run(command: list[str], deadline: float, path: Path | None, job_id: str | N
             capture_output=True,
             text=True,
             timeout=max(min(COMMAND_TIMEOUT, remaining), 1.0),
-            env=_c_locale(),
+            env=_c_locale(), check=False,
         )
     except subprocess.TimeoutExpired:
         if job_id:
             _cancel(job_id)
-        kept_fr = " Le bon est conservé pour être réimprimé." if path else ""
-        kept_en = " The voucher is kept to print again." if path else ""
-        raise PrinterError(
-            f"Le service d'impression ne répond pas.{kept_fr} Réessayez dans un moment, "
-            "ou appelez le support informatique.",
-            f"The print service is not responding.{kept_en} Try again in a moment, or call IT support.",
-        ) from None
+        raise PrinterError("error.printer.no_answer_kept" if path else "error.printer.no_answer") from None
     except OSError as error:
-        raise PrinterError(
-            f"Le service d'impression n'a pas pu être appelé ({error.strerror or error}).",
-            f"The print service could not be called ({error.strerror or error}).",
-        ) from None
+        raise PrinterError("error.printer.print_service_could_called", reason=error.strerror or error) from None
 
 
 def _c_locale() -> dict[str, str]:

@@ -35,17 +35,11 @@ def read_payload(source: str | Path) -> str:
     if not is_file:
         if not _looks_like_path(text):
             return text.strip()
-        raise VoucherReadError(
-            f"Le fichier {text} est introuvable (et ce n'est pas un code de bon).",
-            f"The file {text} does not exist (and it is not a voucher code).",
-        )
+        raise VoucherReadError("error.qr_reader.file_does_exist_voucher", text=text)
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise VoucherReadError(
-            f"Le fichier {path} ne peut pas être lu ({error.strerror or error}).",
-            f"The file {path} cannot be read ({error.strerror or error}).",
-        ) from None
+        raise VoucherReadError("error.qr_reader.file_read", path=path, reason=error.strerror or error) from None
     if data.startswith(b"%PDF"):
         return read_payload_from_pdf(data, name=str(path))
     if _looks_like_image(data):
@@ -61,10 +55,7 @@ def read_payload(source: str | Path) -> str:
                 if line.strip().startswith(PAYLOAD_VERSION[:3]):
                     return line.strip()
             return content
-    raise VoucherReadError(
-        f"Le fichier {path} n'est ni un PDF, ni une image, ni un texte : impossible d'y lire un bon.",
-        f"The file {path} is neither a PDF, an image nor text: no voucher can be read from it.",
-    )
+    raise VoucherReadError("error.qr_reader.file_neither_pdf_image", path=path)
 
 
 def read_payload_from_pdf(data: bytes, name: str = "PDF") -> str:
@@ -73,10 +64,7 @@ def read_payload_from_pdf(data: bytes, name: str = "PDF") -> str:
     try:
         document = pypdfium2.PdfDocument(data)
     except pypdfium2.PdfiumError as error:
-        raise VoucherReadError(
-            f"Le PDF {name} est illisible ({error}).",
-            f"The PDF {name} cannot be read ({error}).",
-        ) from None
+        raise VoucherReadError("error.qr_reader.pdf_read", name=name, error=error) from None
     try:
         for scale in PDF_SCALES:
             for index in range(min(len(document), MAX_PDF_PAGES)):
@@ -103,10 +91,7 @@ def read_payload_from_image(data: bytes, name: str = "image") -> str:
             image.load()
             payload = _decode(image.convert("L"))
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
-        raise VoucherReadError(
-            f"L'image {name} est illisible ({error}).",
-            f"The image {name} cannot be read ({error}).",
-        ) from None
+        raise VoucherReadError("error.qr_reader.image_read", name=name, error=error) from None
     if payload is None:
         raise _no_qr(name)
     return payload
@@ -116,7 +101,7 @@ def _decode(image) -> str | None:
     """The first QR code that looks like a voucher payload, else the first QR code, else None."""
     import zxingcpp
 
-    results = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+    results = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode))
     texts = [result.text for result in results if result.valid]
     for text in texts:
         if text.startswith(PAYLOAD_VERSION[:3]):
@@ -137,7 +122,4 @@ def _looks_like_image(data: bytes) -> bool:
 
 
 def _no_qr(name: str) -> VoucherReadError:
-    return VoucherReadError(
-        f"Aucun QR code de bon n'a été trouvé dans {name}.",
-        f"No voucher QR code was found in {name}.",
-    )
+    return VoucherReadError("error.qr_reader.voucher_qr_code_was", name=name)

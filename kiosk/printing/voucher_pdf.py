@@ -36,7 +36,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from kiosk.domain.help import HelpRequest
 from kiosk.domain.voucher import Voucher, VoucherKind, VoucherState, decode_payload
-from kiosk.i18n import Texts
+from kiosk.i18n import FALLBACK_LANGUAGE, SOURCE_LANGUAGE, Texts
 
 LAYOUTS = ("a4", "thermal80")
 
@@ -107,108 +107,29 @@ def _register(*fonts: tuple[str, Path]) -> bool:
     try:
         for name, path in fonts:
             pdfmetrics.registerFont(TTFont(name, str(path)))
-    except Exception:  # a damaged or unreadable font file: use the next choice
+    except Exception:  # noqa: BLE001 (a damaged or unreadable font file, whatever it raises: use the next choice)
         return False
     return True
 
 
-# --- Words --------------------------------------------------------------------------------------
+# --- Words (the catalogs' voucher.* texts) -------------------------------------------------------
 
-_WORDS: dict[str, tuple[str, str]] = {
-    "heading": ("Activités Sociales de l'énergie", "Energy industries' social activities"),
-    "booking": ("BON DE RÉSERVATION", "BOOKING VOUCHER"),
-    "pickup": ("TICKET DE CONCIERGERIE", "CONCIERGE TICKET"),
-    "date": ("Date", "Date"),
-    "time": ("Horaire", "Time"),
-    "from": ("Du", "From"),
-    "to": ("Au", "To"),
-    "ready_from": ("À retirer dès", "Ready from"),
-    "until": ("Jusqu'au", "Until"),
-    "place": ("Lieu", "Place"),
-    "participants": ("Participants", "Participants"),
-    "people.one": ("1 personne", "1 person"),
-    "people.many": ("{count} personnes", "{count} people"),
-    "price": ("Prix total", "Total price"),
-    "to_pay": ("{price}, à régler à l'accueil SLVie", "{price}, to pay at the SLVie desk"),
-    "cancel": ("Annulation", "Cancel"),
-    "bring": ("À apporter", "To bring"),
-    "cancel.until": ("Jusqu'au {when}", "Until {when}"),
-    "cancel.help": ("Ensuite : le correspondant SLVie", "After that: the SLVie correspondent"),
-    "contact": ("Une question ? Le correspondant SLVie de votre point conciergerie.",
-                "A question? The SLVie correspondent at your concierge point."),
-    "on_quote": ("Sur devis", "On quotation"),
-    "free": ("Gratuit", "Free"),
-    "code": ("CODE DU BON", "VOUCHER CODE"),
-    "code.hint": ("À donner à l'accueil", "Give it at the desk"),
-    "reference": ("Réf. {reference}", "Ref. {reference}"),
-    "issued": ("Émis le {when}", "Issued on {when}"),
-    "kiosk": ("Borne {site} · clé {key}", "Kiosk {site} · key {key}"),
-    "keep.booking": (
-        "Conservez ce bon : il prouve votre réservation.",
-        "Keep this voucher: it proves your booking.",
-    ),
-    "keep.request": (
-        "Conservez ce bon : il prouve votre demande. Il ne vous donne pas encore de place.",
-        "Keep this voucher: it proves your request. It does not give you a place yet.",
-    ),
-    "keep.pickup": (
-        "Présentez ce ticket pour retirer votre article.",
-        "Show this ticket to collect your item.",
-    ),
-    "signed": (
-        "Bon signé électroniquement : son QR code se vérifie hors ligne avec la clé publique de la borne.",
-        "Electronically signed: its QR code can be checked offline with the kiosk's public key.",
-    ),
-    "details": ("Bon à savoir", "Good to know"),
-}
-
-# State banner: a big word and a plain sentence, per (kind, state); (None, state) applies to both kinds.
-_STATES: dict[tuple[VoucherKind | None, VoucherState], tuple[tuple[str, str], tuple[str, str]]] = {
-    (VoucherKind.BOOKING, VoucherState.CONFIRMED): (
-        ("CONFIRMÉE", "CONFIRMED"),
-        ("Réservation confirmée — votre place est réservée.", "Booking confirmed — your place is held."),
-    ),
-    (None, VoucherState.PROVISIONAL): (
-        ("PROVISOIRE", "PROVISIONAL"),
-        (
-            "Réservation provisoire — en attente de confirmation par la CCAS/CMCAS",
-            "Provisional booking — awaiting confirmation by the CCAS/CMCAS",
-        ),
-    ),
-    (None, VoucherState.WAITLISTED): (
-        ("LISTE D'ATTENTE", "WAITING LIST"),
-        (
-            "Vous êtes sur liste d'attente — pas encore de place pour vous.",
-            "You are on the waiting list — no place for you yet.",
-        ),
-    ),
-    (VoucherKind.BOOKING, VoucherState.REQUEST): (
-        ("DEMANDE", "REQUEST"),
-        (
-            "Demande enregistrée — les places sont attribuées par la CCAS, vous recevrez la réponse.",
-            "Request recorded — places are allocated by the CCAS; you will be told the outcome.",
-        ),
-    ),
-    (VoucherKind.PICKUP, VoucherState.REQUEST): (
-        ("DÉPOSÉ", "RECEIVED"),
-        (
-            "Demande enregistrée — nous vous prévenons quand c'est prêt.",
-            "Request received — we will tell you when it is ready.",
-        ),
-    ),
-    (VoucherKind.PICKUP, VoucherState.CONFIRMED): (
-        ("CONFIRMÉE", "CONFIRMED"),
-        ("Demande confirmée par le prestataire.", "Request confirmed by the provider."),
-    ),
-    (None, VoucherState.READY): (
-        ("PRÊT", "READY"),
-        ("Prêt — à retirer au point conciergerie.", "Ready — collect it at the concierge desk."),
-    ),
+_KIND_LABELS = {VoucherKind.BOOKING: "voucher.booking", VoucherKind.PICKUP: "voucher.pickup"}
+# State banner: a big word and a plain sentence (`<key>.word`, `<key>.sentence`), per (kind, state);
+# (None, state) applies to both kinds.
+_STATES: dict[tuple[VoucherKind | None, VoucherState], str] = {
+    (VoucherKind.BOOKING, VoucherState.CONFIRMED): "voucher.state.booking.confirmed",
+    (None, VoucherState.PROVISIONAL): "voucher.state.any.provisional",
+    (None, VoucherState.WAITLISTED): "voucher.state.any.waitlisted",
+    (VoucherKind.BOOKING, VoucherState.REQUEST): "voucher.state.booking.request",
+    (VoucherKind.PICKUP, VoucherState.REQUEST): "voucher.state.pickup.request",
+    (VoucherKind.PICKUP, VoucherState.CONFIRMED): "voucher.state.pickup.confirmed",
+    (None, VoucherState.READY): "voucher.state.any.ready",
 }
 _SETTLED_STATES = (VoucherState.CONFIRMED, VoucherState.READY)  # drawn filled; pending ones outlined
 
 
-def _state_words(voucher: Voucher) -> tuple[tuple[str, str], tuple[str, str]]:
+def _state_key(voucher: Voucher) -> str:
     return _STATES.get((voucher.kind, voucher.state)) or _STATES[(None, voucher.state)]
 
 
@@ -286,12 +207,9 @@ class _Content:
 
     @staticmethod
     def build(voucher: Voucher, key: str, language: str, site_name: str | None) -> _Content:
-        i = 0 if language == "fr" else 1
-        other = 1 - i
         texts = Texts(language)
-
-        def word(name: str, **values: object) -> str:
-            return _WORDS[name][i].format(**values)
+        # The state's sentence is printed in the other language too, for whoever reads the voucher at the desk.
+        other = Texts(SOURCE_LANGUAGE if language != SOURCE_LANGUAGE else FALLBACK_LANGUAGE)
 
         def day_and_time(moment: datetime) -> str:
             return f"{_capitalise(texts.day(moment))}, {texts.time(moment)}"
@@ -300,59 +218,58 @@ class _Content:
         if voucher.kind is VoucherKind.BOOKING:
             assert voucher.end is not None
             if voucher.start.date() == voucher.end.date():
-                rows.append((word("date"), (_capitalise(texts.day(voucher.start)),), True))
-                rows.append((word("time"), (f"{texts.time(voucher.start)} – {texts.time(voucher.end)}",), True))
+                rows.append((texts("voucher.date"), (_capitalise(texts.day(voucher.start)),), True))
+                rows.append((texts("voucher.time"), (f"{texts.time(voucher.start)} – {texts.time(voucher.end)}",), True))
             else:
-                rows.append((word("from"), (day_and_time(voucher.start),), True))
-                rows.append((word("to"), (day_and_time(voucher.end),), True))
+                rows.append((texts("voucher.from"), (day_and_time(voucher.start),), True))
+                rows.append((texts("voucher.to"), (day_and_time(voucher.end),), True))
         else:
-            rows.append((word("ready_from"), (day_and_time(voucher.start),), True))
+            rows.append((texts("voucher.ready_from"), (day_and_time(voucher.start),), True))
             if voucher.end is not None:
-                rows.append((word("until"), (day_and_time(voucher.end),), True))
+                rows.append((texts("voucher.until"), (day_and_time(voucher.end),), True))
         if voucher.place.strip():
-            rows.append((word("place"), (voucher.place,), False))
+            rows.append((texts("voucher.place"), (voucher.place,), False))
         if voucher.participants:
             count = len(voucher.participants)
-            people = word("people.one") if count == 1 else word("people.many", count=count)
-            rows.append((word("participants"), (people, *voucher.participants), False))
+            people = texts("voucher.people", count=count)
+            rows.append((texts("voucher.participants"), (people, *voucher.participants), False))
         if voucher.total_cents is None:
-            price = word("on_quote")
+            price = texts("voucher.on_quote")
         elif voucher.total_cents == 0:
-            price = word("free")
+            price = texts("voucher.free")
         elif voucher.kind is VoucherKind.BOOKING:
-            price = word("to_pay", price=texts.money(voucher.total_cents))
+            price = texts("voucher.to_pay", price=texts.money(voucher.total_cents))
         else:
             price = texts.money(voucher.total_cents)
-        rows.append((word("price"), (price,), True))
+        rows.append((texts("voucher.price"), (price,), True))
         if voucher.cancel_until is not None:
-            rows.append((word("cancel"), (word("cancel.until", when=texts.moment(voucher.cancel_until)),
-                                          word("cancel.help")), False))
+            rows.append((texts("voucher.cancel"), (texts("voucher.cancel.until", when=texts.moment(voucher.cancel_until)),
+                                          texts("voucher.cancel.help")), False))
         if voucher.bring:
-            rows.append((word("bring"), (voucher.bring,), False))
+            rows.append((texts("voucher.bring"), (voucher.bring,), False))
 
-        state_word, state_sentence = _state_words(voucher)
-        default_site = "SLVie" if language == "fr" else "SLVie (local social activities)"
+        state = _state_key(voucher)
         return _Content(
             language=language,
             kind=voucher.kind,
             settled=voucher.state in _SETTLED_STATES,
-            heading=word("heading"),
-            site_name=site_name or default_site,
-            kind_label=word(voucher.kind.value),
+            heading=texts("voucher.heading"),
+            site_name=site_name or texts("voucher.default_site"),
+            kind_label=texts(_KIND_LABELS[voucher.kind]),
             title=voucher.title.strip(),
-            state_word=state_word[i],
-            state_sentence=state_sentence[i],
-            state_sentence_other=state_sentence[other],
+            state_word=texts(f"{state}.word"),
+            state_sentence=texts(f"{state}.sentence"),
+            state_sentence_other=other(f"{state}.sentence"),
             rows=tuple(rows),
             short_code=voucher.short_code,
-            code_label=word("code"),
-            code_hint=word("code.hint"),
-            keep=f"{word(_keep_key(voucher))} {word('contact')}",
-            signed=word("signed"),
-            reference=word("reference", reference=voucher.reference),
-            issued=word("issued", when=texts.moment(voucher.issued_at)),
-            kiosk=word("kiosk", site=voucher.site_id, key=key),
-            details_label=word("details"),
+            code_label=texts("voucher.code"),
+            code_hint=texts("voucher.code.hint"),
+            keep=f"{texts(_keep_key(voucher))} {texts('voucher.contact')}",
+            signed=texts("voucher.signed"),
+            reference=texts("voucher.reference", reference=voucher.reference),
+            issued=texts("voucher.issued", when=texts.moment(voucher.issued_at)),
+            kiosk=texts("voucher.kiosk", site=voucher.site_id, key=key),
+            details_label=texts("voucher.details"),
         )
 
 
@@ -751,8 +668,8 @@ def _render_a4(content: _Content, qr: list[list[bool]]) -> bytes:
 def _keep_key(voucher: Voucher) -> str:
     """What the paper proves: a place only once it is confirmed."""
     if voucher.kind is VoucherKind.PICKUP:
-        return "keep.pickup"
-    return "keep.booking" if voucher.state is VoucherState.CONFIRMED else "keep.request"
+        return "voucher.keep.pickup"
+    return "voucher.keep.booking" if voucher.state is VoucherState.CONFIRMED else "voucher.keep.request"
 
 
 # --- Help ticket --------------------------------------------------------------------------------

@@ -95,19 +95,12 @@ class AssistedService:
         """
         self._staff.require(staff)
         if person_present is not True or person_agrees is not True:
-            raise ConfirmationMissing(
-                "Confirmez que la personne est présente à vos côtés et qu'elle est d'accord pour que vous agissiez "
-                "pour elle.",
-                "Confirm that the person is present beside you and agrees that you act for them.",
-            )
+            raise ConfirmationMissing("error.assisted.confirm_that_person_present")
         scanned = isinstance(card_input, str) and card_input.strip().upper().startswith(CARD_QR_PREFIX)
         card = parse_card_input(card_input)
         found = household_store.find_card_holder(self._db, card)
         if found is None:
-            raise IdentificationError(
-                "Cette carte n'est pas connue de cette borne. Vérifiez le numéro, ou synchronisez la borne.",
-                "This card is not known at this kiosk. Check the number, or synchronise the kiosk.",
-            )
+            raise IdentificationError("error.assisted.card_known_at_kiosk")
         household, person = found
         with transaction(self._db):
             self._audit.record(staff.staff_id, Action.IDENTIFY, subject=person.person_id,
@@ -149,8 +142,7 @@ class AssistedService:
         """Cancel one of the person's requests (a correspondent may, at any stage before hand-over)."""
         request = self._concierge.request(request_id)
         if request is None or request.household_id != identified.household.household_id:
-            raise RequestNotFound("Cette demande est introuvable pour cette personne.",
-                                  "This request cannot be found for this person.")
+            raise RequestNotFound("error.assisted.request_found_for_person")
         return self._concierge.move(request_id, RequestState.CANCELLED, staff, reason)
 
     # -- reprints ----------------------------------------------------------------------------------
@@ -160,7 +152,7 @@ class AssistedService:
         self._staff.require(staff)
         booking = booking_store.load_booking(self._db, booking_id)
         if booking is None:
-            raise BookingRefused("Cette réservation est introuvable.", "This booking cannot be found.")
+            raise BookingRefused("error.assisted.booking_found")
         voucher = self._vouchers.voucher(booking)
         with transaction(self._db):
             self._audit.record(staff.staff_id, Action.REPRINT, subject=booking.household_id, target=booking_id,
@@ -172,7 +164,7 @@ class AssistedService:
         self._staff.require(staff)
         request = self._concierge.request(request_id)
         if request is None:
-            raise RequestNotFound("Cette demande est introuvable.", "This request cannot be found.")
+            raise RequestNotFound("error.assisted.request_found")
         voucher = self._vouchers.pickup_voucher(request, language)
         with transaction(self._db):
             self._audit.record(staff.staff_id, Action.REPRINT, subject=request.person_id, target=request_id,

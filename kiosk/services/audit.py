@@ -51,9 +51,9 @@ class AuditService:
     def record(self, staff_id: str, action: str, *, subject: str | None = None, target: str | None = None,
                details: Mapping[str, object] | None = None) -> AuditEntry:
         """Append an entry (and its outbox operation). Call inside the transaction of the action it records."""
-        return audit_store.append(self._db, self._signing_key(), at=self._clock(), site_id=self._config.site.id, kiosk=self.kiosk_id(),
-                                  staff_id=staff_id, action=str(action), subject=subject, target=target,
-                                  details=details or {})
+        return audit_store.append(self._db, self._signing_key(), at=self._clock(), site_id=self._config.site.id,
+                                  kiosk=self.kiosk_id(), staff_id=staff_id, action=str(action), subject=subject,
+                                  target=target, details=details or {})
 
     def entries(self, limit: int | None = None) -> list[AuditEntry]:
         """Entries kept at this kiosk (those the centre has not acknowledged yet), oldest first."""
@@ -69,7 +69,7 @@ class AuditService:
         audit_store.sign_unsigned(self._db, self._signing_key())
         broken = self.verify()
         if broken is not None:
-            log.error("audit log check at start: %s", broken.message[1])
+            log.error("audit log check at start: %s", broken.message("en"))
         return broken
 
     def waiting(self) -> int:

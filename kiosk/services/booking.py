@@ -10,6 +10,7 @@ import sqlite_utils
 
 from kiosk.domain.booking import Booking, BookingRefused, BookingState, Quote, decision_message, quote_booking
 from kiosk.domain.household import Household
+from kiosk.i18n import Said
 from kiosk.store import bookings as booking_store
 from kiosk.store.catalog import load_offer
 from kiosk.store.database import transaction
@@ -33,7 +34,7 @@ class BookingService:
         offer = load_offer(self._db, offer_id)
         session = next((s for s in offer.sessions if s.id == session_id), None) if offer else None
         if offer is None or session is None:
-            raise BookingRefused("Cette date n'est plus proposée.", "This date is no longer offered.")
+            raise BookingRefused("error.booking.date_longer_offered")
         participants = [household.member(pid) for pid in participant_ids]
         return quote_booking(offer, session, household, [p for p in participants if p],
                              booking_store.booked_person_ids(self._db, session_id), self._clock(), waitlist)
@@ -55,9 +56,10 @@ class BookingService:
         news = []
         for booking in decided:
             offer = load_offer(self._db, booking.offer_id)
-            fr, en = decision_message(booking.state, offer.title if offer else "?", booking.reason_fr,
-                                      booking.reason_en)
-            news.append(BookingNews(booking, booking.state == BookingState.CONFIRMED, fr, en))
+            reason = Said(booking.reason_fr, booking.reason_en) if booking.reason_fr else None
+            told = decision_message(booking.state, offer.title if offer else "?", reason)
+            news.append(BookingNews(booking, booking.state == BookingState.CONFIRMED, told.message("fr"),
+                                    told.message("en")))
         return news
 
     def bookings(self, household: Household) -> list[Booking]:

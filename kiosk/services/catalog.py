@@ -12,6 +12,7 @@ import sqlite_utils
 from kiosk.domain.catalog import Catalog, Category, ConciergeService, Offer, parse_catalog
 from kiosk.domain.search import MAX_QUERY_CHARS, OfferQuery, SearchResult
 from kiosk.errors import CatalogError, KioskError
+from kiosk.i18n import Text
 from kiosk.store import catalog as catalog_store
 from kiosk.store.photos import PhotoStore
 from kiosk.store.state import read_state
@@ -59,33 +60,22 @@ class CatalogService:
         return self._clock()
 
 
-def read_json_file(path: Path, error: type[KioskError], what_fr: str, what_en: str) -> object:
-    """A JSON document from disk, or `error` saying plainly what is wrong with the file."""
+def read_json_file(path: Path, error: type[KioskError], what: str) -> object:
+    """A JSON document from disk, or `error` saying plainly what is wrong with it (`what`: its kind's text key)."""
+    kind = Text(what)
     try:
         size = path.stat().st_size
         if size > MAX_DOCUMENT_BYTES:
-            raise error(
-                f"Le fichier {what_fr} {path} est trop gros ({size // 1_000_000} Mo).",
-                f"The {what_en} file {path} is too large ({size // 1_000_000} MB).",
-            )
+            raise error("error.file.too_large", what=kind, path=path, megabytes=size // 1_000_000)
         return json.loads(path.read_bytes())
     except FileNotFoundError:
-        raise error(
-            f"Le fichier {what_fr} {path} est introuvable.",
-            f"The {what_en} file {path} does not exist.",
-        ) from None
+        raise error("error.file.missing", what=kind, path=path) from None
     except OSError as problem:
-        raise error(
-            f"Le fichier {what_fr} {path} ne peut pas être lu ({problem.strerror or problem}).",
-            f"The {what_en} file {path} cannot be read ({problem.strerror or problem}).",
-        ) from None
+        raise error("error.file.unreadable", what=kind, path=path, reason=problem.strerror or problem) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as problem:
-        raise error(
-            f"Le fichier {what_fr} {path} est abîmé ou incomplet ({problem}). Rien n'a été chargé.",
-            f"The {what_en} file {path} is damaged or truncated ({problem}). Nothing was loaded.",
-        ) from None
+        raise error("error.file.damaged", what=kind, path=path, problem=problem) from None
 
 
 def read_catalog_file(path: Path) -> Catalog:
     """Read and validate a catalog document; any problem raises CatalogError and writes nothing."""
-    return parse_catalog(read_json_file(path, CatalogError, "catalogue", "catalog"))
+    return parse_catalog(read_json_file(path, CatalogError, "file.catalog"))

@@ -120,8 +120,7 @@ class QueueItem:
 
 
 def _not_found() -> RequestNotFound:
-    return RequestNotFound("Cette demande est introuvable à ce point conciergerie.",
-                           "This request cannot be found at this concierge point.")
+    return RequestNotFound("error.concierge.request_found_at_concierge")
 
 
 class ConciergeRequests:
@@ -142,7 +141,7 @@ class ConciergeRequests:
     def service(self, service_id: str) -> ConciergeService:
         found = load_concierge_service(self._db, service_id)
         if found is None:
-            raise UnknownService("Ce service n'est plus proposé ici.", "This service is no longer offered here.")
+            raise UnknownService("error.concierge.service_longer_offered_here")
         return found
 
     def form(self, service_id: str) -> ServiceOffer:
@@ -181,10 +180,7 @@ class ConciergeRequests:
             open_count = sum(r.is_open for r in concierge_store.household_requests(
                 self._db, request.household_id, limit=MAX_OPEN_REQUESTS * 5))
             if open_count >= MAX_OPEN_REQUESTS:
-                raise ConciergeLimit(
-                    f"Ce foyer a déjà {open_count} demandes en cours : attendez qu'elles soient remises.",
-                    f"This household already has {open_count} requests in progress: wait until they are handed over.",
-                )
+                raise ConciergeLimit("error.concierge.household_already_has_requests", open_count=open_count)
             concierge_store.insert_request(self._db, request)
             enqueue(self._db, "concierge.create", create_payload(request), now)
             if staff is not None:
@@ -272,58 +268,45 @@ class ConciergeRequests:
         """
         self._staff.require(staff)
         if not isinstance(text, str) or not text.strip():
-            raise PickupCodeError("Scannez le ticket, ou tapez son code de 8 caractères.",
-                                  "Scan the ticket, or type its 8-character code.")
+            raise PickupCodeError("error.concierge.scan_ticket_type_character")
         if len(text) > MAX_PICKUP_INPUT:
-            raise PickupCodeError("Ce code est trop long pour être un ticket. Scannez-le à nouveau.",
-                                  "This code is too long to be a ticket. Scan it again.")
+            raise PickupCodeError("error.concierge.code_too_long_ticket")
         text = text.strip()
         if text.upper().startswith("SLV"):
             return self._from_payload(text)
         code = normalize_short_code(text)
         if code is None:
             raise PickupCodeError(
-                "Ce code n'est pas valable : vérifiez les 8 caractères imprimés à côté du QR code.",
-                "This code is not valid: check the 8 characters printed beside the QR code.")
+                "error.concierge.code_valid_check_characters")
         matches = concierge_store.find_by_short_code(self._db, self._config.site.id, code)
         open_ones = [r for r in matches if r.is_open]
         if len(open_ones) > 1:
-            raise PickupCodeError("Plusieurs demandes ont ce code : scannez le QR code du ticket.",
-                                  "Several requests have this code: scan the ticket's QR code.")
+            raise PickupCodeError("error.concierge.several_requests_have_code")
         if not matches:
             raise PickupCodeError(
-                "Aucune demande de ce point conciergerie n'a ce code. Vérifiez-le, ou synchronisez la borne.",
-                "No request of this concierge point has this code. Check it, or synchronise the kiosk.")
+                "error.concierge.request_concierge_point_has")
         return (open_ones or matches)[0]
 
     def _from_payload(self, text: str) -> ConciergeRequest:
         try:
             claims, _, _ = decode_payload(text)
         except PayloadError as error:
-            raise PickupCodeError(f"Ticket illisible : {error.message_fr}. Scannez-le à nouveau, ou tapez son code.",
-                                  f"Unreadable ticket: {error.message_en}. Scan it again, or type its code.") from None
+            raise PickupCodeError("error.concierge.unreadable_ticket_scan_again", problem=error.text) from None
         if claims.kind is not VoucherKind.PICKUP:
-            raise PickupCodeError("C'est un bon de réservation, pas un ticket de conciergerie.",
-                                  "This is a booking voucher, not a concierge ticket.")
+            raise PickupCodeError("error.concierge.booking_voucher_concierge_ticket")
         if claims.site_id != self._config.site.id:
             raise PickupCodeError(
-                f"Ce ticket vient d'un autre point conciergerie ({claims.site_id}) : il se retire là-bas.",
-                f"This ticket comes from another concierge point ({claims.site_id}): collect it there.")
+                "error.concierge.ticket_comes_from_another", site_id=claims.site_id)
         result = verify_payload(text, [load_or_create_signing_key(self._data_dir).public_key()])
         if not result.valid:
             if result.reason is Reason.UNKNOWN_KEY:
                 raise PickupCodeError(
-                    "Ce ticket a été imprimé par une autre borne : tapez le code imprimé à côté du QR code.",
-                    "This ticket was printed by another kiosk: type the code printed beside the QR code.")
+                    "error.concierge.ticket_was_printed_by")
             raise PickupCodeError(
-                "Ce ticket a été modifié ou mal lu : sa signature ne correspond pas. Scannez-le à nouveau, "
-                "ou vérifiez le code imprimé avec la personne.",
-                "This ticket was altered or misread: its signature does not match. Scan it again, "
-                "or check the printed code with the person.")
+                "error.concierge.ticket_was_altered_misread")
         request = concierge_store.load_request(self._db, claims.reference)
         if request is None or request.site_id != self._config.site.id:
-            raise PickupCodeError("Ce ticket n'est pas connu de cette borne. Synchronisez-la, puis réessayez.",
-                                  "This ticket is not known at this kiosk. Synchronise it, then try again.")
+            raise PickupCodeError("error.concierge.ticket_known_at_kiosk")
         return request
 
     def hand_over(self, request_id: str, staff: StaffSession) -> ConciergeRequest:
@@ -342,7 +325,7 @@ class ConciergeRequests:
                     reason: StateReason | None, staff: StaffSession | None) -> ConciergeRequest:
         now = self._clock()
         with transaction(self._db):
-            current = concierge_store.load_request(self._db, request.request_id)  # as it stands under the lock
+            current = self._load(request.request_id)  # as it stands under the lock
             check_transition(current.state, target, actor, reason)
             kept_reason = reason if target in (RequestState.CANCELLED, RequestState.REFUSED) else None
             concierge_store.set_state(self._db, current.request_id, target, kept_reason, now)
@@ -360,10 +343,10 @@ class ConciergeRequests:
                     details["reason_code"] = kept_reason.code
                 self._audit.record(staff.staff_id, Action.CONCIERGE_MOVE, subject=current.person_id,
                                    target=current.request_id, details=details)
-        return concierge_store.load_request(self._db, request.request_id)
+        return self._load(request.request_id)
 
 
-def create_payload(request: ConciergeRequest) -> dict:
+def create_payload(request: ConciergeRequest) -> dict[str, object]:
     """The `concierge.create` operation's payload (docs/sync-protocol.md)."""
     return {
         "request_id": request.request_id,
@@ -379,5 +362,15 @@ def create_payload(request: ConciergeRequest) -> dict:
     }
 
 
-__all__ = ["ConciergeRequests", "ServiceOffer", "ReadyNotice", "QueueItem", "UnknownService", "RequestNotFound",
-           "PickupCodeError", "ConciergeLimit", "TransitionRefused", "create_payload"]
+__all__ = [
+    "ConciergeLimit",
+    "ConciergeRequests",
+    "PickupCodeError",
+    "QueueItem",
+    "ReadyNotice",
+    "RequestNotFound",
+    "ServiceOffer",
+    "TransitionRefused",
+    "UnknownService",
+    "create_payload",
+]

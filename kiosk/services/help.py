@@ -28,8 +28,8 @@ from kiosk.store.catalog import load_concierge_service, load_offer
 from kiosk.store.database import transaction
 
 TICKET_DIR = "help-tickets"
-FORGET_AFTER = timedelta(days=1)
-SAME_REQUEST_WITHIN = timedelta(minutes=10)  # asked again this soon: the same call, the same ticket  # closed or lapsed requests are kept a day, for the correspondent's question
+FORGET_AFTER = timedelta(days=1)  # closed or lapsed requests are kept a day, for the correspondent's question
+SAME_REQUEST_WITHIN = timedelta(minutes=10)  # asked again this soon: the same call, the same ticket
 
 
 class HelpNotFound(KioskError):
@@ -60,7 +60,7 @@ class HelpService:
         holding a choice can be resumed; the same choice asked again within minutes gets the same code,
         not another ticket (no paper wasted by repeated taps)."""
         if not place.resumable:
-            raise KioskError("Il n'y a rien à reprendre sur cet écran.", "There is nothing to resume on this screen.")
+            raise KioskError("error.help.there_nothing_resume_on")
         same = self._recent(HelpKind.TICKET, place)
         return (same, False) if same is not None else (self._save(HelpKind.TICKET, place), True)
 
@@ -108,22 +108,21 @@ class HelpService:
 
     # -- the correspondent -------------------------------------------------------------------------
 
-    def open_requests(self, staff: StaffSession) -> list[HelpRequest]:
+    def open_requests(self, staff: StaffSession | None) -> list[HelpRequest]:
         """Calls first (someone is waiting at the kiosk), then tickets, oldest first."""
         self._staff.require(staff)
         return help_store.open_help_requests(self._db, self._clock())
 
-    def take(self, staff: StaffSession, code: str) -> HelpRequest:
+    def take(self, staff: StaffSession | None, code: str) -> HelpRequest:
         """Take over a call or a ticket by its code (typed, or tapped in the queue): it leaves the queue,
         recorded in the audit log; the caller reopens its place for the person once identified."""
-        self._staff.require(staff)
+        staff = self._staff.require(staff)
         wanted = normalize_short_code(code)
         now = self._clock()
         found = next((r for r in help_store.open_help_requests(self._db, now) if r.code == wanted), None)
         if found is None:
             raise HelpNotFound(
-                "Aucun appel ni ticket en cours n'a ce code. Vérifiez le code sur le ticket (il vaut 14 jours).",
-                "No open call or ticket has this code. Check the code on the ticket (it is valid for 14 days).",
+                "error.help.open_call_ticket_has",
             )
         with transaction(self._db):
             help_store.close_help_request(self._db, found.help_id, now, staff.staff_id)

@@ -43,31 +43,20 @@ class IdentityService:
         found = household_store.find_card_holder(self._db, card)
         now = self._clock()
         failures = household_store.read_failures(self._db, card)
-        if failures.is_locked(now):
+        if failures.locked_until is not None and failures.is_locked(now):
             minutes = max(ceil((failures.locked_until - now).total_seconds() / 60), 1)
-            raise IdentificationError(
-                f"Trop d'essais avec cette carte. Réessayez dans {minutes} minutes, "
-                "ou demandez au correspondant SLVie.",
-                f"Too many tries with this card. Try again in {minutes} minutes, or ask the SLVie correspondent.",
-            )
+            raise IdentificationError("error.identity.too_many_tries_with", minutes=minutes)
         if found is None:
-            raise IdentificationError(
-                "Cette carte n'est pas connue de cette borne. Demandez au correspondant SLVie.",
-                "This card is not known at this kiosk. Ask the SLVie correspondent.",
-            )
+            raise IdentificationError("error.identity.card_known_at_kiosk")
         household, person = found
         if not is_pin_well_formed(pin) or not verify_pin(pin, person.pin_hash or ""):
             failures = failures.after_failure(now)
             household_store.write_failures(self._db, card, failures)
             if failures.is_locked(now):
-                raise IdentificationError(
-                    "Code faux pour la cinquième fois : cette carte est bloquée 15 minutes sur cette borne.",
-                    "Wrong code for the fifth time: this card is locked for 15 minutes at this kiosk.",
-                )
+                raise IdentificationError("error.identity.wrong_code_for_fifth")
             left = failures.attempts_left()
             raise IdentificationError(
-                f"Code faux. Il vous reste {left} essai{'s' if left > 1 else ''}.",
-                f"Wrong code. You have {left} {'tries' if left > 1 else 'try'} left.",
+                "error.identity.wrong_code_tries_left", count=left,
             )
         household_store.write_failures(self._db, card, FailureRecord())
         if person.pin_hash and pin_hash_outdated(person.pin_hash):

@@ -9,8 +9,8 @@ Rules (kiosk/domain/staff.py): badge + PIN, or login + a password strong enough 
 alone; five wrong tries lock that way in at this kiosk for fifteen minutes. The two ways
 count apart: a login is typed on a public screen by anyone, a badge is held by its owner,
 so a passer-by typing a correspondent's login five times locks the login, never the badge
-(nor the other way round). Three and a half minutes without a tap sign the correspondent out. Sign-ins, sign-outs and locks
-go to the audit log.
+(nor the other way round). Three and a half minutes without a tap sign the correspondent out.
+Sign-ins, sign-outs and locks go to the audit log.
 """
 
 from __future__ import annotations
@@ -31,8 +31,7 @@ from kiosk.domain.idle import IdleDeadline, IdlePhase
 from kiosk.domain.lockout import FailureRecord
 from kiosk.domain.staff import (
     LOGIN_PATTERN,
-    PASSWORD_RULE_EN,
-    PASSWORD_RULE_FR,
+    PASSWORD_RULE,
     Correspondent,
     SignInMethod,
     StaffDataError,
@@ -46,6 +45,7 @@ from kiosk.domain.staff import (
     verify_password,
 )
 from kiosk.errors import KioskError
+from kiosk.i18n import Text
 from kiosk.services.audit import AuditService
 from kiosk.store import staff as staff_store
 from kiosk.store.database import transaction
@@ -68,10 +68,7 @@ class StaffSessionExpired(KioskError):
 
 
 def _expired() -> StaffSessionExpired:
-    return StaffSessionExpired(
-        "Vous n'êtes plus connecté(e) au mode correspondant. Reconnectez-vous avec votre badge ou votre mot de passe.",
-        "You are no longer signed in to correspondent mode. Sign in again with your badge or password.",
-    )
+    return StaffSessionExpired("error.staff.you_are_longer_signed")
 
 
 class StaffAuthService:
@@ -105,21 +102,15 @@ class StaffAuthService:
         try:
             badge = parse_badge_input(badge_input)
         except StaffDataError as error:
-            raise StaffSignInError(error.fr, error.en) from None
+            raise StaffSignInError(error.key, **error.values) from None
         person = staff_store.find_by_badge(self._db, badge)
         if person is None or not person.active or not person.pin_hash:
-            raise StaffSignInError(
-                "Ce badge n'est pas connu de cette borne. Utilisez votre identifiant et votre mot de passe, "
-                "ou prévenez le support si la borne n'a pas été synchronisée.",
-                "This badge is not known at this kiosk. Use your login and password, "
-                "or tell support if the kiosk has not synchronised.",
-            )
+            raise StaffSignInError("error.staff.badge_known_at_kiosk")
         now = self._clock()
         account = _counter(SignInMethod.BADGE_PIN, person.staff_id)
         failures = self._check_not_locked(account, now)
         if not is_pin_well_formed(pin if isinstance(pin, str) else "") or not verify_pin(pin, person.pin_hash):
-            self._fail(account, person, failures, now, SignInMethod.BADGE_PIN,
-                       "Code faux.", "Wrong PIN.")
+            self._fail(account, person, failures, now, SignInMethod.BADGE_PIN, "error.staff.wrong_pin")
         if pin_hash_outdated(person.pin_hash):
             staff_store.upgrade_hash(self._db, person.staff_id, "pin_hash", person.pin_hash, hash_staff_pin(pin))
         return self._start(person, SignInMethod.BADGE_PIN, now)
@@ -135,14 +126,12 @@ class StaffAuthService:
         now = self._clock()
         failures = self._check_not_locked(account, now)
         strong = isinstance(password, str) and is_strong_password(password, login)
-        matches = verify_password(password, person.password_hash if person else _DUMMY_HASH) if strong else False
+        stored = (person.password_hash if person else None) or _DUMMY_HASH
+        matches = verify_password(password, stored) if strong else False
         if person is None or not matches:
-            if strong or not isinstance(password, str):
-                fr, en = "Identifiant ou mot de passe incorrect.", "Wrong login or password."
-            else:
-                fr = f"Ce mot de passe ne suffit pas seul ({PASSWORD_RULE_FR}). Vérifiez-le, ou utilisez votre badge."
-                en = f"This password is not enough on its own ({PASSWORD_RULE_EN}). Check it, or use your badge."
-            self._fail(account, person, failures, now, SignInMethod.PASSWORD, fr, en)
+            problem = ("error.staff.wrong_login" if strong or not isinstance(password, str)
+                       else "error.staff.password_alone")
+            self._fail(account, person, failures, now, SignInMethod.PASSWORD, problem)
         if person.password_hash and pin_hash_outdated(person.password_hash):
             staff_store.upgrade_hash(self._db, person.staff_id, "password_hash", person.password_hash,
                                      hash_password(password, login))
@@ -150,31 +139,22 @@ class StaffAuthService:
 
     def _check_not_locked(self, account: str, now: datetime) -> FailureRecord:
         failures = staff_store.read_failures(self._db, account)
-        if failures.is_locked(now):
+        if failures.locked_until is not None and failures.is_locked(now):
             minutes = max(ceil((failures.locked_until - now).total_seconds() / 60), 1)
-            raise StaffSignInError(
-                f"Trop d'essais : ce compte est bloqué sur cette borne. Réessayez dans {minutes} minute"
-                f"{'s' if minutes > 1 else ''}.",
-                f"Too many tries: this account is locked at this kiosk. Try again in {minutes} "
-                f"minute{'s' if minutes > 1 else ''}.",
-            )
+            raise StaffSignInError("error.staff.account_locked", count=minutes)
         return failures
 
     def _fail(self, account: str, person: Correspondent | None, failures: FailureRecord, now: datetime,
-              method: SignInMethod, fr: str, en: str) -> NoReturn:
+              method: SignInMethod, problem: str) -> NoReturn:
         failures = failures.after_failure(now)
         with transaction(self._db):
             staff_store.write_failures(self._db, account, failures)
             if failures.is_locked(now) and person is not None:
                 self._audit.record(person.staff_id, Action.LOCKED, details={"method": method.value})
         if failures.is_locked(now):
-            raise StaffSignInError(
-                "Cinquième essai faux : ce compte est bloqué 15 minutes sur cette borne.",
-                "Fifth wrong try: this account is locked for 15 minutes at this kiosk.",
-            )
+            raise StaffSignInError("error.staff.fifth_wrong_try_account")
         left = failures.attempts_left()
-        raise StaffSignInError(f"{fr} Il vous reste {left} essai{'s' if left > 1 else ''}.",
-                               f"{en} You have {left} {'tries' if left > 1 else 'try'} left.")
+        raise StaffSignInError("error.staff.tries_left", count=left, problem=Text(problem, rule=PASSWORD_RULE))
 
     def _start(self, person: Correspondent, method: SignInMethod, now: datetime) -> StaffSession:
         if self._session is not None:
@@ -191,7 +171,7 @@ class StaffAuthService:
 
     def current(self) -> StaffSession | None:
         """The signed-in correspondent, or None. Past the inactivity limit, signs them out first."""
-        if self._session is None:
+        if self._session is None or self._deadline is None:
             return None
         if self._deadline.phase(self._monotonic()) is IdlePhase.EXPIRED:
             self.sign_out("inactivity")
@@ -205,19 +185,19 @@ class StaffAuthService:
     def require(self, session: StaffSession | None) -> StaffSession:
         """The session, still valid, counted as activity; else StaffSessionExpired."""
         current = self.current()
-        if session is None or current is None or current.session_id != session.session_id:
+        if session is None or current is None or current.session_id != session.session_id or self._deadline is None:
             raise _expired()
         self._deadline.touch(self._monotonic())
         return current
 
     def touch(self) -> None:
         """A tap in assisted mode: the inactivity limit starts again."""
-        if self._session is not None and self.current() is not None:
+        if self._deadline is not None and self.current() is not None:
             self._deadline.touch(self._monotonic())
 
     def idle_phase(self) -> IdlePhase:
         """ACTIVE, WARNING (show the "still there?" prompt) or EXPIRED (signed out)."""
-        if self.current() is None:
+        if self.current() is None or self._deadline is None:
             return IdlePhase.EXPIRED
         return self._deadline.phase(self._monotonic())
 

@@ -65,15 +65,14 @@ class VoucherService:
     def voucher(self, booking: Booking) -> Voucher:
         """What the voucher says, read from the store (on the thread that owns it)."""
         offer = load_offer(self._db, booking.offer_id)
+        household = load_household(self._db, booking.household_id)
+        if offer is None or household is None:
+            raise NoVoucher("error.vouchers.offer_or_household_gone")
         session = next(s for s in offer.sessions if s.id == booking.session_id)
         state = voucher_state(booking, offer.booking_mode)
         if state is None:
-            raise NoVoucher(
-                "Cette réservation est refusée ou annulée : il n'y a pas de bon à imprimer.",
-                "This booking was refused or cancelled: there is no voucher to print.",
-            )
-        household = load_household(self._db, booking.household_id)
-        names = tuple(household.member(pid).display_name for pid in booking.participants if household.member(pid))
+            raise NoVoucher("error.vouchers.booking_was_refused_cancelled")
+        names = tuple(p.display_name for p in map(household.member, booking.participants) if p is not None)
         return Voucher(
             kind=VoucherKind.BOOKING,
             reference=booking.booking_id,
@@ -98,10 +97,7 @@ class VoucherService:
         """
         state = pickup_state(request)
         if state is None:
-            raise NoVoucher(
-                "Cette demande est annulée, refusée ou déjà remise : il n'y a pas de ticket à imprimer.",
-                "This request was cancelled, refused or already handed over: there is no ticket to print.",
-            )
+            raise NoVoucher("error.vouchers.request_was_cancelled_refused")
         title = request_title(load_concierge_service(self._db, request.service_id), request, language)
         start = ready_from(form_for(request.service_id), request)
         return Voucher(

@@ -20,13 +20,13 @@ import sqlite_utils
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from kiosk.domain.audit import AuditEntry, ChainBreak, make_entry, sign_entry, verify_chain
-from kiosk.store.database import transaction
+from kiosk.store.database import Row, transaction
 from kiosk.store.outbox import enqueue
 
 APPEND_OPERATION = "audit.append"
 
 
-def _row(r: dict) -> AuditEntry:
+def _row(r: Row) -> AuditEntry:
     return AuditEntry(r["chain"], r["seq"], r["entry_id"], r["at"], r["site_id"], r["kiosk"], r["staff_id"],
                       r["action"], r["subject"], r["target"], json.loads(r["details"]), r["prev_hash"], r["hash"],
                       r["signature"])
@@ -154,11 +154,11 @@ def acknowledge(db: sqlite_utils.Database, chain: str, through_seq: int, through
 
 def purge_acknowledged(db: sqlite_utils.Database) -> int:
     _, through, _ = chain_state(db)
-    return db.execute("DELETE FROM audit_log WHERE seq <= ?", [through]).rowcount
+    return int(db.execute("DELETE FROM audit_log WHERE seq <= ?", [through]).rowcount)
 
 
 def waiting_count(db: sqlite_utils.Database) -> int:
     """Entries the centre has not acknowledged yet."""
     _, through, _ = chain_state(db)
-    return db.execute("SELECT count(*) FROM audit_log WHERE seq > ?", [through]).fetchone()[0]
+    return int(db.execute("SELECT count(*) FROM audit_log WHERE seq > ?", [through]).fetchone()[0])
 

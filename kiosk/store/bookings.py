@@ -11,6 +11,7 @@ import contextlib
 import json
 import sqlite3
 import uuid
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -24,9 +25,10 @@ from kiosk.domain.booking import (
     check_cancellation,
     quote_booking,
 )
+from kiosk.domain.catalog import Offer, Session
 from kiosk.domain.household import Household
 from kiosk.store.catalog import load_offer
-from kiosk.store.database import DATABASE_FILE, transaction
+from kiosk.store.database import DATABASE_FILE, Row, transaction
 from kiosk.store.outbox import enqueue
 
 
@@ -34,7 +36,7 @@ class UnknownSession(BookingRefused):
     """The session is no longer in the offer."""
 
 
-def _row_to_booking(r: dict) -> Booking:
+def _row_to_booking(r: Row) -> Booking:
     return Booking(
         booking_id=r["booking_id"],
         offer_id=r["offer_id"],
@@ -51,14 +53,11 @@ def _row_to_booking(r: dict) -> Booking:
     )
 
 
-def _offer_and_session(db: sqlite_utils.Database, offer_id: str, session_id: str):
+def _offer_and_session(db: sqlite_utils.Database, offer_id: str, session_id: str) -> tuple[Offer, Session]:
     offer = load_offer(db, offer_id)
     session = next((s for s in offer.sessions if s.id == session_id), None) if offer else None
     if offer is None or session is None:
-        raise UnknownSession(
-            "Cette date n'est plus proposée. Revenez à l'offre pour en choisir une autre.",
-            "This date is no longer offered. Go back to the offer to choose another one.",
-        )
+        raise UnknownSession("error.bookings.date_longer_offered_go")
     return offer, session
 
 
@@ -86,10 +85,9 @@ def create_booking(
     Durable: its voucher is printed next, and must not outlive the booking in a power cut."""
     with transaction(db, durable=True):
         offer, session = _offer_and_session(db, offer_id, session_id)
-        participants = [household.member(pid) for pid in participant_ids]
-        if any(p is None for p in participants):
-            raise BookingRefused("Une personne choisie ne fait pas partie du foyer.",
-                                 "A chosen person is not a member of the household.")
+        participants = [p for p in (household.member(pid) for pid in participant_ids) if p is not None]
+        if len(participants) != len(participant_ids):
+            raise BookingRefused("error.bookings.chosen_person_member_household")
         quote = quote_booking(offer, session, household, participants, booked_person_ids(db, session_id), now,
                               waitlist)
         seats = len(participants)
@@ -100,7 +98,7 @@ def create_booking(
                 {"n": seats, "id": session_id},
             ).rowcount
             if taken != 1:  # cannot happen under the write lock; never overbook if it somehow does
-                raise BookingRefused("Ces places viennent d'être prises.", "These places have just been taken.")
+                raise BookingRefused("error.bookings.these_places_have_just")
         booking = Booking(
             booking_id=str(uuid.uuid4()),
             offer_id=offer_id,
@@ -136,7 +134,7 @@ def cancel_booking(db: sqlite_utils.Database, booking_id: str, household_id: str
     with transaction(db):
         booking = load_booking(db, booking_id)
         if booking is None or booking.household_id != household_id:
-            raise BookingRefused("Cette réservation est introuvable.", "This booking cannot be found.")
+            raise BookingRefused("error.bookings.booking_found")
         offer, session = _offer_and_session(db, booking.offer_id, booking.session_id)
         check_cancellation(booking, offer, session, now)
         if booking.holds_site_seats:
@@ -149,7 +147,7 @@ def cancel_booking(db: sqlite_utils.Database, booking_id: str, household_id: str
         db.execute("UPDATE bookings SET state = 'cancelled', holds_site_seats = 0 WHERE booking_id = ?",
                    [booking_id])
         enqueue(db, "booking.cancel", {"booking_id": booking_id}, now)
-    return load_booking(db, booking_id)
+    return replace(booking, state=BookingState.CANCELLED, holds_site_seats=False)
 
 
 def load_booking(db: sqlite_utils.Database, booking_id: str) -> Booking | None:
@@ -223,7 +221,7 @@ def has_pending_operation(db: sqlite_utils.Database, booking_id: str) -> bool:
 PENDING_OPERATION_SQL = "SELECT 1 FROM outbox WHERE json_extract(payload, '$.booking_id') = ? LIMIT 1"
 
 
-def record_pulled_booking(db: sqlite_utils.Database, data: dict, offer_id: str | None, now: datetime) -> None:
+def record_pulled_booking(db: sqlite_utils.Database, data: Row, offer_id: str | None, now: datetime) -> None:
     """A booking as the centre has it. A local change still in the outbox wins until answered."""
     booking_id = data["booking_id"]
     if has_pending_operation(db, booking_id):

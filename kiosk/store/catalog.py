@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, time
+from typing import TypedDict
 
 import sqlite_utils
 
@@ -17,7 +19,7 @@ from kiosk.domain.catalog import (
     Session,
 )
 from kiosk.domain.search import OfferQuery, OfferSummary, SearchResult, date_window_bounds, search_terms
-from kiosk.store.database import transaction
+from kiosk.store.database import Row, transaction
 from kiosk.store.state import write_state
 
 _MOMENT = "%Y-%m-%dT%H:%M"
@@ -93,7 +95,7 @@ def _delete_offer_rows(db: sqlite_utils.Database, nums: list[int]) -> None:
         db.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", nums)
 
 
-def _write_categories(db: sqlite_utils.Database, categories) -> None:
+def _write_categories(db: sqlite_utils.Database, categories: Iterable[Category]) -> None:
     start = db.execute("SELECT count(*) FROM categories").fetchone()[0]
     db.conn.executemany(
         "INSERT INTO categories VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
@@ -102,7 +104,7 @@ def _write_categories(db: sqlite_utils.Database, categories) -> None:
     )
 
 
-def _write_services(db: sqlite_utils.Database, services) -> None:
+def _write_services(db: sqlite_utils.Database, services: Iterable[ConciergeService]) -> None:
     start = db.execute("SELECT count(*) FROM concierge_services").fetchone()[0]
     db.conn.executemany(
         "INSERT OR REPLACE INTO concierge_services VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -180,7 +182,7 @@ def _tags(offer: Offer) -> str:
 
 
 def count_offers(db: sqlite_utils.Database) -> int:
-    return db.execute("SELECT count(*) FROM offers").fetchone()[0]
+    return int(db.execute("SELECT count(*) FROM offers").fetchone()[0])
 
 
 def list_categories(db: sqlite_utils.Database) -> list[Category]:
@@ -199,7 +201,7 @@ def load_concierge_service(db: sqlite_utils.Database, service_id: str) -> Concie
     return _concierge_service(row) if row else None
 
 
-def _concierge_service(row: dict) -> ConciergeService:
+def _concierge_service(row: Row) -> ConciergeService:
     return ConciergeService(**{k: v for k, v in row.items() if k != "position"})
 
 
@@ -220,7 +222,12 @@ def refresh_next_starts(db: sqlite_utils.Database, now: datetime) -> None:
         )
 
 
-def _row_action(action: str | None) -> dict:
+class _RowAction(TypedDict, total=False):
+    row_session_id: str
+    row_waitlist: bool
+
+
+def _row_action(action: str | None) -> _RowAction:
     """The row's own button, from "book:SESSION" or "wait:SESSION" (see search_offers)."""
     if action is None:
         return {}

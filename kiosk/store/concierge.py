@@ -14,13 +14,14 @@ import sqlite_utils
 
 from kiosk.domain.concierge import ConciergeRequest, RequestState, StateReason
 from kiosk.domain.voucher import short_code
+from kiosk.store.database import Row
 
 
 def _stamp(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
-def _row_to_request(r: dict) -> ConciergeRequest:
+def _row_to_request(r: Row) -> ConciergeRequest:
     reason = StateReason(r["reason_code"], r["reason_fr"], r["reason_en"]) if r["reason_code"] else None
     return ConciergeRequest(
         request_id=r["request_id"],
@@ -88,7 +89,8 @@ def ready_requests(db: sqlite_utils.Database, household_id: str) -> list[Concier
 def queue(db: sqlite_utils.Database, site_id: str, states: list[RequestState] | None = None,
           service_id: str | None = None, limit: int = 200) -> list[ConciergeRequest]:
     """The site's requests in the given states (all by default), oldest first: the order they are worked in."""
-    where, params = ["site_id = ?"], [site_id]
+    where = ["site_id = ?"]
+    params: list[object] = [site_id]
     if states:
         where.append(f"state IN ({','.join('?' * len(states))})")
         params += [RequestState(s).value for s in states]
@@ -108,7 +110,7 @@ def find_by_short_code(db: sqlite_utils.Database, site_id: str, code: str) -> li
 
 
 def count_requests(db: sqlite_utils.Database) -> int:
-    return db.execute("SELECT count(*) FROM concierge_requests").fetchone()[0]
+    return int(db.execute("SELECT count(*) FROM concierge_requests").fetchone()[0])
 
 
 def has_pending_operation(db: sqlite_utils.Database, request_id: str) -> bool:

@@ -24,6 +24,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
@@ -31,6 +32,9 @@ from kiosk.data_key import load_data_key
 from kiosk.errors import KioskError, SchemaTooNewError
 from kiosk.store.migrations import MIGRATIONS
 from kiosk.store.sealing import Sealer
+
+# A row as sqlite-utils reads it: SQLite's values (text, integer, real, blob, null) by column name.
+Row = dict[str, Any]
 
 DATABASE_FILE = "kiosk.sqlite3"
 # A checkpoint copies the write-ahead log into the database file and syncs it. SQLite's default,
@@ -51,7 +55,7 @@ class DatabaseError(KioskError):
 
 
 def schema_version(db: sqlite_utils.Database) -> int:
-    return db.execute("PRAGMA user_version").fetchone()[0]
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
 
 
 def latest_schema_version() -> int:
@@ -80,19 +84,11 @@ def open_database(path: Path) -> sqlite_utils.Database:
         db = sqlite_utils.Database(conn)
         version = schema_version(db)
     except (sqlite3.DatabaseError, OSError) as error:
-        raise DatabaseError(
-            f"La base de données {path} est illisible ({error}). Prévenez le support informatique.",
-            f"The database {path} cannot be read ({error}). Tell IT support.",
-        ) from None
+        raise DatabaseError("error.database.database_read_tell_support", path=path, error=error) from None
     if version > latest_schema_version():
         conn.close()
         raise SchemaTooNewError(
-            f"La base de données {path} vient d'une version plus récente du kiosque "
-            f"(schéma {version}, ce programme connaît {latest_schema_version()}). "
-            "Elle n'a pas été modifiée. Installez la version à jour du kiosque.",
-            f"The database {path} was written by a newer kiosk version (schema {version}, "
-            f"this program knows {latest_schema_version()}). It was left untouched. "
-            "Install the up-to-date kiosk.",
+            "error.database.database_was_written_by", path=path, version=version, latest=latest_schema_version(),
         )
     Sealer(load_data_key(path.parent)).install(conn)
     conn.execute("PRAGMA journal_mode = WAL")

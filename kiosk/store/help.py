@@ -7,9 +7,10 @@ from datetime import datetime
 import sqlite_utils
 
 from kiosk.domain.help import HelpKind, HelpRequest, Place
+from kiosk.store.database import Row
 
 
-def _row(r: dict) -> HelpRequest:
+def _row(r: Row) -> HelpRequest:
     closed = datetime.fromisoformat(r["closed_at"]) if r["closed_at"] else None
     return HelpRequest(r["help_id"], HelpKind(r["kind"]), Place(r["screen"], r["subject_id"], r["session_id"]),
                        datetime.fromisoformat(r["made_at"]), closed, r["closed_by"])
@@ -43,4 +44,4 @@ def forget_closed_help_requests(db: sqlite_utils.Database, before: datetime) -> 
     """Closed or lapsed requests are of no use once the day is over: they go."""
     cursor = db.execute("DELETE FROM help_requests WHERE closed_at IS NOT NULL OR expires_at <= ?",
                         [before.isoformat()])
-    return cursor.rowcount
+    return int(cursor.rowcount)

@@ -72,7 +72,8 @@ def find_card_holder(db: sqlite_utils.Database, card_number: str) -> tuple[House
     if row is None:
         return None
     household = load_household(db, row[0])
-    return household, household.member(row[1])
+    person = household.member(row[1]) if household else None
+    return None if household is None or person is None else (household, person)
 
 
 def read_failures(db: sqlite_utils.Database, card_number: str) -> FailureRecord:

@@ -8,8 +8,10 @@ from datetime import datetime
 
 import sqlite_utils
 
+from kiosk.store.database import Row
 
-def enqueue(db: sqlite_utils.Database, kind: str, payload: dict, now: datetime) -> str:
+
+def enqueue(db: sqlite_utils.Database, kind: str, payload: dict[str, object], now: datetime) -> str:
     """Record an operation for the centre; call inside the transaction of the change itself."""
     if not db.conn.in_transaction:
         raise RuntimeError("outbox operations are written inside the change's transaction")
@@ -21,14 +23,14 @@ def enqueue(db: sqlite_utils.Database, kind: str, payload: dict, now: datetime) 
     return op_id
 
 
-def pending_operations(db: sqlite_utils.Database) -> list[dict]:
+def pending_operations(db: sqlite_utils.Database) -> list[Row]:
     return [
         {**row, "payload": json.loads(row["payload"])}
         for row in db.query("SELECT * FROM outbox WHERE state = 'pending' ORDER BY seq")
     ]
 
 
-def next_batch(db: sqlite_utils.Database, limit: int) -> list[dict]:
+def next_batch(db: sqlite_utils.Database, limit: int) -> list[Row]:
     """The oldest operations still to send; parked ones stay aside and never block these."""
     return [
         {**row, "payload": json.loads(row["payload"])}
@@ -41,7 +43,7 @@ def remove(db: sqlite_utils.Database, op_id: str) -> None:
     db.execute("DELETE FROM outbox WHERE op_id = ?", [op_id])
 
 
-def park(db: sqlite_utils.Database, op_id: str, reason: dict) -> None:
+def park(db: sqlite_utils.Database, op_id: str, reason: dict[str, str]) -> None:
     """The centre can never apply it: kept, with its reason, for a correspondent to see."""
     db.execute("UPDATE outbox SET state = 'parked', last_error = ? WHERE op_id = ?",
                [json.dumps(reason, ensure_ascii=False), op_id])
@@ -60,10 +62,10 @@ def counts(db: sqlite_utils.Database) -> dict[str, int]:
 def oldest_pending_at(db: sqlite_utils.Database) -> str | None:
     """When the oldest operation still waiting to be sent was made (the kiosk's clock), or None."""
     row = db.execute("SELECT min(created_at) FROM outbox WHERE state = 'pending'").fetchone()
-    return row[0] if row else None
+    return str(row[0]) if row and row[0] is not None else None
 
 
-def parked_operations(db: sqlite_utils.Database) -> list[dict]:
+def parked_operations(db: sqlite_utils.Database) -> list[Row]:
     return [
         {**row, "payload": json.loads(row["payload"]), "reason": json.loads(row["last_error"] or "{}")}
         for row in db.query("SELECT * FROM outbox WHERE state = 'parked' ORDER BY seq")

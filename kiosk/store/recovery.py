@@ -25,10 +25,11 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
-from kiosk.store.database import DatabaseError, latest_schema_version, open_database, transaction
+from kiosk.store.database import DatabaseError, Row, latest_schema_version, open_database, transaction
 from kiosk.store.state import read_state, write_state
 
 log = logging.getLogger(__name__)
@@ -105,7 +106,7 @@ def file_schema_version(path: Path) -> int | None:
         return None
     conn = _read_only(path)
     try:
-        return conn.execute("PRAGMA user_version").fetchone()[0]
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
     finally:
         conn.close()
 
@@ -152,9 +153,9 @@ def rebuild(
     return db, recovery
 
 
-def read_outbox(path: Path) -> tuple[list[dict], str]:
+def read_outbox(path: Path) -> tuple[list[Row], str]:
     """Every outbox row that can still be read, in order, and why some could not ("" if none)."""
-    operations: list[dict] = []
+    operations: list[Row] = []
     problems: list[str] = []
     try:
         conn = _read_only(path)
@@ -199,7 +200,7 @@ def _next_readable(conn: sqlite3.Connection, after: int) -> int | None:
     return None
 
 
-def _valid_operation(row: tuple) -> dict | None:
+def _valid_operation(row: tuple[Any, ...]) -> Row | None:
     operation = dict(zip(_OUTBOX_COLUMNS, row[1:]))
     if not all(isinstance(operation[k], str) and operation[k] for k in ("op_id", "kind", "payload", "created_at")):
         return None
@@ -234,10 +235,7 @@ def set_aside(path: Path, now: datetime) -> list[Path]:
                 moved.append(destination)
     except OSError as error:
         raise DatabaseError(
-            f"La base de données {path} est endommagée et n'a pas pu être mise de côté "
-            f"({error.strerror or error}). Prévenez le support informatique.",
-            f"The database {path} is damaged and could not be set aside ({error.strerror or error}). "
-            "Tell IT support.",
+            "error.recovery.database_damaged_could_set", path=path, reason=error.strerror or error,
         ) from None
     return moved
 
@@ -260,10 +258,7 @@ def backup_database(path: Path, label: str, clock: Callable[[], datetime] = date
             copy.close()
     except sqlite3.Error as error:
         partial.unlink(missing_ok=True)
-        raise DatabaseError(
-            f"La base de données {path} n'a pas pu être sauvegardée ({error}). Elle n'a pas été modifiée.",
-            f"The database {path} could not be backed up ({error}). It was left untouched.",
-        ) from None
+        raise DatabaseError("error.recovery.database_could_backed_up", path=path, error=error) from None
     finally:
         source.close()
     os.replace(partial, target)
@@ -305,7 +300,4 @@ def _safe(label: str) -> str:
 
 
 def _unopenable(path: Path, error: sqlite3.Error) -> DatabaseError:
-    return DatabaseError(
-        f"La base de données {path} ne peut pas être ouverte ({error}). Prévenez le support informatique.",
-        f"The database {path} cannot be opened ({error}). Tell IT support.",
-    )
+    return DatabaseError("error.recovery.database_opened_tell_support", path=path, error=error)

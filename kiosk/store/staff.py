@@ -8,15 +8,16 @@ import sqlite_utils
 
 from kiosk.domain.lockout import FailureRecord
 from kiosk.domain.staff import Correspondent
-from kiosk.store.database import transaction
+from kiosk.store.database import Row, transaction
 from kiosk.store.hash_upgrades import current_hash_sql, record
 
 # Badge numbers and hashes are sealed in the table (kiosk/store/sealing.py): read them through unseal().
 STAFF_COLUMNS = ("staff_id, display_name, unseal(badge_sealed, staff_id) AS badge_number, "
-                 "unseal(pin_hash, staff_id) AS pin_hash, login, unseal(password_hash, staff_id) AS password_hash, active")
+                 "unseal(pin_hash, staff_id) AS pin_hash, login, unseal(password_hash, staff_id) AS password_hash, "
+                 "active")
 
 
-def _row(r: dict) -> Correspondent:
+def _row(r: Row) -> Correspondent:
     return Correspondent(r["staff_id"], r["display_name"], r["badge_number"], r["pin_hash"], r["login"],
                          r["password_hash"], bool(r["active"]))
 
@@ -68,7 +69,7 @@ def find_by_login(db: sqlite_utils.Database, login: str) -> Correspondent | None
 
 
 def count_staff(db: sqlite_utils.Database) -> int:
-    return db.execute("SELECT count(*) FROM correspondents").fetchone()[0]
+    return int(db.execute("SELECT count(*) FROM correspondents").fetchone()[0])
 
 
 def list_staff(db: sqlite_utils.Database) -> list[Correspondent]:

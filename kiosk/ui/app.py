@@ -11,6 +11,7 @@ from PySide6.QtQuick import QQuickWindow, QSGRendererInterface
 from PySide6.QtWidgets import QApplication
 
 from kiosk.config import KioskConfig, default_data_dir, load_config
+from kiosk.demo.centre import DemoCentreError, start_demo_centre
 from kiosk.services.context import KioskServices, open_services
 from kiosk.systemd_notify import start_heartbeat
 from kiosk.ui.keyboard import KeyboardDock, select_input_method
@@ -19,9 +20,7 @@ from kiosk.ui.main_window import MainWindow
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import apply_style
 from sync.credential import load_credential
-from kiosk.demo.centre import DemoCentreError, start_demo_centre
 from sync.worker import SyncWorker
-
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +30,8 @@ def create_application(config: KioskConfig, argv: list[str] | None = None) -> tu
     keyboard = select_input_method(config.display.keyboard)
     # The keyboard's Qt Quick scene needs no GPU: kiosk terminals often have none worth the name.
     QQuickWindow.setGraphicsApi(QSGRendererInterface.GraphicsApi.Software)
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("slvie-kiosk")
     apply_style(app, Theme())
     return app, keyboard

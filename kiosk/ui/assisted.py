@@ -19,7 +19,7 @@ from kiosk.domain.staff import StaffSession
 from kiosk.i18n import Texts
 from kiosk.ui.idle import ACTIVITY_EVENTS, CHECK_INTERVAL_MS
 from kiosk.ui.lockdown import current_lockdown
-from kiosk.ui.widgets import button, label
+from kiosk.ui.widgets import button, label, running_app
 
 
 class StaffBanner(QFrame):
@@ -67,7 +67,7 @@ class AssistedMode(QObject):
         window.reset_session()  # whatever the last person left on screen goes first
         window.staff_session = session
         window.idle.stop()  # see the module's docstring
-        QApplication.instance().installEventFilter(self)
+        running_app().installEventFilter(self)
         self._timer.start()
         self.banner.retranslate(window.texts, session)
         self.banner.show()
@@ -79,7 +79,7 @@ class AssistedMode(QObject):
         self.staff.sign_out(cause)  # recorded in the audit log; nothing happens if the service already did it
         window.staff_session = None
         self._timer.stop()
-        QApplication.instance().removeEventFilter(self)
+        running_app().removeEventFilter(self)
         self._warning_shown = False
         self.banner.hide()
         self.banner.retranslate(window.texts, None)
@@ -121,7 +121,7 @@ class AssistedMode(QObject):
     def retranslate(self, texts: Texts) -> None:
         self.banner.retranslate(texts, self.window.staff_session)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in ACTIVITY_EVENTS:
             self.staff.touch()
         return False

@@ -36,12 +36,15 @@ class HelpPanel(QWidget):
 
     def __init__(self, parent: QWidget, help_service: HelpService, read_aloud: Callable[[str], None]):
         super().__init__(parent)
+        self._window = parent
         self._help = help_service
         self._read_aloud = read_aloud
         self._texts = Texts("fr")
         self._place = Place("home")
         inner = overlay_dialog(self, MAX_WIDTH)
-        self.dialog = inner.parentWidget()
+        dialog = inner.parentWidget()
+        assert dialog is not None  # the layout overlay_dialog gives is its dialog's
+        self.dialog: QWidget = dialog
         inner.setSpacing(22)
         self.title = label(object_name="title")
         self.message = label(object_name="lead")
@@ -141,13 +144,13 @@ class HelpPanel(QWidget):
 
     def _fit(self) -> None:
         """As wide as the window allows (the text reads in long lines), as tall as the text needs."""
-        window = self.parentWidget().rect()
+        window = self._window.rect()
         self.dialog.setMinimumWidth(min(MAX_WIDTH, window.width() - 2 * SIDE_MARGIN))
         self.setGeometry(window)
         self.area.updateGeometry()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
-        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._window and event.type() == QEvent.Type.Resize:
             self._fit()
         return False
 
@@ -158,6 +161,7 @@ class _FittingArea(QScrollArea):
 
     def __init__(self, content: QWidget):
         super().__init__()
+        self._content = content
         self.setWidgetResizable(True)
         self.setWidget(content)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -165,7 +169,9 @@ class _FittingArea(QScrollArea):
         enable_kinetic_scrolling(self)
         self.setStyleSheet("QScrollArea, QScrollArea > QWidget > QWidget { background: transparent; }")
 
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+    def sizeHint(self) -> QSize:
         hint = super().sizeHint()
-        layout = self.widget().layout()
+        layout = self._content.layout()
+        if layout is None:
+            return hint
         return QSize(hint.width(), layout.totalHeightForWidth(self.viewport().width()) + 2 * self.frameWidth())

@@ -45,10 +45,10 @@ class Tile(QPushButton):
         for child in (picture, self.title, self.hint):
             child.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
 
-    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt API)
+    def hasHeightForWidth(self) -> bool:
         return True
 
-    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt API)
+    def heightForWidth(self, width: int) -> int:
         # A button does not grow with the layout inside it: its layout is asked, so a long
         # word wraps onto another line (narrow screens, larger text) instead of being cut.
         return max(self.minimumHeight(), self.layout().totalHeightForWidth(width))
@@ -87,7 +87,7 @@ class TileGrid(QWidget):
         if self.isVisible():  # else its first resize will tell
             self._fit()
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit()
 

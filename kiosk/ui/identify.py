@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QFormLayout, QLineEdit, QVBoxLayout, QWidget
 
 from kiosk.domain.household import MAX_SCAN_CHARS, looks_like_a_scan
@@ -17,7 +18,6 @@ from kiosk.errors import KioskError
 from kiosk.i18n import Texts
 from kiosk.services.identity import Identified, IdentityService
 from kiosk.ui.widgets import ScrollingPage, button, label
-
 
 SCAN_GAP_S = 0.3  # a scanner types each character within milliseconds of the last
 
@@ -34,9 +34,10 @@ class CardReader(QObject):
         self.typed = ""
         self.last_key = 0.0
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         focused = QApplication.focusWidget()
-        if event.type() != QEvent.Type.KeyPress or (isinstance(focused, QLineEdit) and focused.isVisible()):
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent) or \
+                (isinstance(focused, QLineEdit) and focused.isVisible()):
             return False
         now = self.monotonic()
         if now - self.last_key > SCAN_GAP_S:

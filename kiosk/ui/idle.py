@@ -6,9 +6,9 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication
 
 from kiosk.domain.idle import IdleDeadline, IdlePhase
+from kiosk.ui.widgets import running_app
 
 ACTIVITY_EVENTS = {
     QEvent.Type.MouseButtonPress,
@@ -38,13 +38,13 @@ class IdleWatcher(QObject):
         self._timer.timeout.connect(self.check)
 
     def start(self) -> None:
-        QApplication.instance().installEventFilter(self)
+        running_app().installEventFilter(self)
         self._deadline.touch(self._clock())
         self._timer.start()
 
     def stop(self) -> None:
         self._timer.stop()
-        QApplication.instance().removeEventFilter(self)
+        running_app().removeEventFilter(self)
 
     def activity(self) -> None:
         self._deadline.touch(self._clock())
@@ -63,7 +63,7 @@ class IdleWatcher(QObject):
             self._deadline.touch(now)
             self.expired.emit()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in ACTIVITY_EVENTS:
             self.activity()
         return False

@@ -113,7 +113,7 @@ class KioskLockdown(QObject):
 
     # -- the filter ----------------------------------------------------------------------
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if self._exit_allowed:
             return False
@@ -138,7 +138,7 @@ class KioskLockdown(QObject):
 
     def _refuse(self, what: str, *args) -> None:
         self.refused += 1
-        log.info("lockdown: %s refused" % what, *args)
+        log.info(f"lockdown: {what} refused", *args)
 
     def _back_to_full_screen(self) -> None:
         if not self._exit_allowed and self._window.isVisible() and not self._window.isFullScreen():

@@ -44,14 +44,14 @@ from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.my_bookings import MyBookingsScreen
 from kiosk.ui.offer_detail import OfferDetailScreen
 from kiosk.ui.offer_list import OfferListScreen
-from kiosk.ui.queue import QueueScreen
 from kiosk.ui.printing import print_voucher
+from kiosk.ui.queue import QueueScreen
 from kiosk.ui.speech import Narrator
 from kiosk.ui.staff_home import StaffHomeScreen
 from kiosk.ui.staff_sign_in import StaffSignInScreen
 from kiosk.ui.sync_state import SyncStateScreen
 from kiosk.ui.theme import HIGH_CONTRAST, STANDARD, Theme, larger_text_scale
-from kiosk.ui.widgets import FlowLayout, NewsBanner, Overlay, apply_style, button, label, scroll_to_top
+from kiosk.ui.widgets import FlowLayout, NewsBanner, Overlay, apply_style, button, label, running_app, scroll_to_top
 from sync.worker import SyncWorker
 
 CLOCK_REFRESH_MS = 15_000
@@ -64,11 +64,11 @@ class ScreenStack(QStackedWidget):
     """Sized by the screen on display only, so a tall screen elsewhere in the stack cannot
     push the window past the display when the on-screen keyboard takes its share."""
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+    def minimumSizeHint(self) -> QSize:
         current = self.currentWidget()
         return current.minimumSizeHint() if current else super().minimumSizeHint()
 
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+    def sizeHint(self) -> QSize:
         current = self.currentWidget()
         return current.sizeHint() if current else super().sizeHint()
 
@@ -461,10 +461,10 @@ class MainWindow(QMainWindow):
         screen = self.screens["my_bookings"]
         staff = self.staff_session
         if staff is not None:  # a correspondent's reprint goes to the audit log
-            make = lambda: self.services.assisted.reprint_booking(staff, booking_id)  # noqa: E731
+            make = lambda: self.services.assisted.reprint_booking(staff, booking_id)
         else:
             booking = self.services.bookings.booking(booking_id)
-            make = lambda: self.services.vouchers.voucher(booking)  # noqa: E731
+            make = lambda: self.services.vouchers.voucher(booking)
         screen.set_status(booking_id, self.texts("print.running"))
         print_voucher(self.services.vouchers, make, booking_id, self.texts, screen.set_status,
                       kept_key="print.kept.here")
@@ -500,10 +500,10 @@ class MainWindow(QMainWindow):
         screen = self.screens["my_bookings"]
         staff, language = self.staff_session, self.texts.language
         if staff is not None:  # a correspondent's reprint goes to the audit log
-            make = lambda: self.services.assisted.reprint_pickup(staff, request_id, language)  # noqa: E731
+            make = lambda: self.services.assisted.reprint_pickup(staff, request_id, language)
         else:
             request = self.services.concierge.request(request_id)
-            make = lambda: self.services.vouchers.pickup_voucher(request, language)  # noqa: E731
+            make = lambda: self.services.vouchers.pickup_voucher(request, language)
         screen.set_status(request_id, self.texts("ticket.running"))
         print_voucher(self.services.vouchers, make, request_id, self.texts, screen.set_status,
                       done_key="ticket.done", kept_key="ticket.kept.here")
@@ -516,7 +516,7 @@ class MainWindow(QMainWindow):
         self.idle.start()
         QTimer.singleShot(SPEECH_WARM_UP_MS, self.narrator.prepare)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+    def closeEvent(self, event: QCloseEvent) -> None:
         if self.staff_session is not None:
             self.assisted_mode.sign_out("kiosk_closed")  # recorded: nobody stays signed in to a closed kiosk
         self.idle.stop()
@@ -621,13 +621,13 @@ class MainWindow(QMainWindow):
 
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme
-        apply_style(QApplication.instance(), theme)
+        apply_style(running_app(), theme)
         for widget in self.screens.values():
             if hasattr(widget, "apply_theme"):
                 widget.apply_theme(theme)
         self._fit_top_bar()
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit_top_bar()
 

@@ -8,7 +8,6 @@ from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QObject, QPo
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QFrame,
     QHBoxLayout,
     QLineEdit,
@@ -33,6 +32,7 @@ from kiosk.ui.widgets import (
     enable_kinetic_scrolling,
     label,
     pictogram_pixmap,
+    running_app,
 )
 
 SEARCH_DELAY_MS = 120
@@ -53,7 +53,7 @@ class OfferListModel(QAbstractListModel):
         self.offers = offers
         self.endResetModel()
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802 (Qt API)
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's own signature)
         return 0 if parent.isValid() else len(self.offers)
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -88,7 +88,7 @@ class OfferDelegate(QStyledItemDelegate):
         px = self.theme.px
         return px(24) + 2 * px(19) + px(60)
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802 (Qt API)
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
         return QSize(option.rect.width(), self.row_height())
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
@@ -334,7 +334,7 @@ class OfferListScreen(QWidget):
         self.clear_button.clicked.connect(self.search.clear)
         self.filters_button.toggled.connect(self._show_filters)
         # Typing means looking at results: the filters close, and leave room for the keyboard.
-        QApplication.instance().focusChanged.connect(
+        running_app().focusChanged.connect(
             lambda _old, new: self.filters_button.setChecked(False) if new is self.search else None)
         self.filters.closed.connect(lambda: self.filters_button.setChecked(False))
         self.filters.changed.connect(self.refresh)
@@ -355,7 +355,7 @@ class OfferListScreen(QWidget):
         for part in (self.heading, self.category_row):
             part.setVisible(not shown)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.MouseButtonRelease:
             self.released_at = event.position().toPoint()
         return False

@@ -30,8 +30,8 @@ from kiosk.errors import KioskError
 from kiosk.i18n import Texts
 from kiosk.services.concierge import MAX_PICKUP_INPUT, QueueItem
 from kiosk.services.context import KioskServices
-from kiosk.ui.widgets import ScrollingPage, button, empty_layout, label, overlay_dialog, plain_button_text
 from kiosk.ui.printing import print_voucher
+from kiosk.ui.widgets import ScrollingPage, button, empty_layout, label, overlay_dialog, plain_button_text
 
 OPEN, FINISHED = "open", "finished"
 # The state filter: what is still in progress (the default), each open state, or what is finished.

@@ -110,8 +110,7 @@ def render_all_screens(outdir: Path, language: str, size: tuple[int, int] = SCRE
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise DataDirError(
-            f"Le dossier {outdir} ne peut pas être créé ({error.strerror or error}).",
-            f"The folder {outdir} cannot be created ({error.strerror or error}).",
+            "error.screenshots.folder_created", outdir=outdir, reason=error.strerror or error,
         ) from None
     from PySide6.QtCore import QThreadPool
 
@@ -143,7 +142,7 @@ def render_all_screens(outdir: Path, language: str, size: tuple[int, int] = SCRE
             window.reset_session()
             window.access_bar.contrast.setChecked(variant == "high-contrast")
             window.access_bar.larger.setChecked(variant == "larger-text")
-            walk_screens(window, services, lambda name, action: shot(name + suffix, action), card)
+            walk_screens(window, services, lambda name, action, suffix=suffix: shot(name + suffix, action), card)
         window.close()
         services.close()
     return written

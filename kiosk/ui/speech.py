@@ -10,7 +10,9 @@ import logging
 
 from PySide6.QtCore import QEvent, QLocale, QObject
 from PySide6.QtTextToSpeech import QTextToSpeech
-from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QLabel, QWidget
+
+from kiosk.ui.widgets import running_app
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +86,7 @@ class Narrator(QObject):
         return self.speech is not None
 
     def set_active(self, active: bool) -> None:
-        app = QApplication.instance()
+        app = running_app()
         if active and not self.active:
             app.installEventFilter(self)
         elif not active and self.active:
@@ -104,7 +106,7 @@ class Narrator(QObject):
         if self.active:
             self.say(". ".join(screen_reading(screen)))
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.MouseButtonRelease and isinstance(watched, QAbstractButton):
             self.say(watched.accessibleName() or watched.text())
         return False

@@ -137,10 +137,13 @@ def style_sheet(theme: Theme = Theme()) -> str:
     }}
     QPushButton:pressed {{ background: {p.selected}; }}
     QPushButton:checked {{ background: {p.primary}; color: {p.on_primary}; border-color: {p.primary}; }}
-    QPushButton:disabled {{ color: {p.disabled_text}; background: {p.disabled_background}; border-color: {p.border}; }}
-    QPushButton#primary {{ background: {p.primary}; color: {p.on_primary}; border-color: {p.primary}; font-weight: 600; }}
+    QPushButton:disabled {{ color: {p.disabled_text}; background: {p.disabled_background};
+                            border-color: {p.border}; }}
+    QPushButton#primary {{ background: {p.primary}; color: {p.on_primary}; border-color: {p.primary};
+                           font-weight: 600; }}
     QPushButton#primary:pressed {{ background: {p.primary_pressed}; }}
-    QPushButton#primary:disabled {{ background: {p.disabled_background}; color: {p.disabled_text}; border-color: {p.border}; }}
+    QPushButton#primary:disabled {{ background: {p.disabled_background}; color: {p.disabled_text};
+                                    border-color: {p.border}; }}
     QPushButton[big="true"] {{ font-size: {px('bigButton')}px; min-height: {px(80)}px; }}
     QPushButton[tall="true"] {{ min-height: {px(80)}px; }}
     QPushButton#tile, QPushButton#tileAccent {{ min-height: {theme.tile_height()}px; }}

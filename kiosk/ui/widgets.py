@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
+from typing import cast
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractScrollArea,
     QApplication,
     QButtonGroup,
@@ -28,7 +30,7 @@ from kiosk.config import ASSETS_DIR
 from kiosk.ui.theme import MIN_TOUCH, Theme, style_sheet
 
 
-@lru_cache(maxsize=None)
+@cache
 def pictogram(name: str) -> QIcon:
     """An icon from assets/pictograms (an empty icon if the file is missing, never an error)."""
     return QIcon(str(ASSETS_DIR / "pictograms" / name))
@@ -86,16 +88,15 @@ def label(text: str = "", object_name: str | None = None, wrap: bool = True) -> 
 
 def empty_layout(layout: QLayout) -> None:
     """Remove and delete everything a layout holds (a screen rebuilt for new content)."""
-    while layout.count():
-        item = layout.takeAt(0)
-        widget = item.widget()
+    while (item := layout.takeAt(0)) is not None:
+        widget, inner = item.widget(), item.layout()
         if widget:
             # Off the window now: a deferred delete alone would leave it painted until the loop runs.
             widget.setParent(None)
             widget.deleteLater()
-        elif item.layout():
-            empty_layout(item.layout())
-            item.layout().deleteLater()
+        elif inner is not None:
+            empty_layout(inner)
+            inner.deleteLater()
 
 
 def enable_kinetic_scrolling(area: QAbstractScrollArea) -> None:
@@ -113,35 +114,35 @@ class FlowLayout(QLayout):
         self.setContentsMargins(0, 0, 0, 0)
         self.setSpacing(spacing)
 
-    def addItem(self, item: QLayoutItem) -> None:  # noqa: N802 (Qt API)
+    def addItem(self, item: QLayoutItem) -> None:
         self._items.append(item)
 
     def count(self) -> int:
         return len(self._items)
 
-    def itemAt(self, index: int) -> QLayoutItem | None:  # noqa: N802 (Qt API)
+    def itemAt(self, index: int) -> QLayoutItem | None:
         return self._items[index] if 0 <= index < len(self._items) else None
 
-    def takeAt(self, index: int) -> QLayoutItem | None:  # noqa: N802 (Qt API)
+    def takeAt(self, index: int) -> QLayoutItem | None:
         return self._items.pop(index) if 0 <= index < len(self._items) else None
 
-    def expandingDirections(self) -> Qt.Orientation:  # noqa: N802 (Qt API)
+    def expandingDirections(self) -> Qt.Orientation:
         return Qt.Orientation(0)
 
-    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt API)
+    def hasHeightForWidth(self) -> bool:
         return True
 
-    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt API)
+    def heightForWidth(self, width: int) -> int:
         return self._arrange(QRect(0, 0, width, 0), move=False)
 
-    def setGeometry(self, rect: QRect) -> None:  # noqa: N802 (Qt API)
+    def setGeometry(self, rect: QRect) -> None:
         super().setGeometry(rect)
         self._arrange(rect, move=True)
 
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+    def sizeHint(self) -> QSize:
         return self.minimumSize()
 
-    def minimumSize(self) -> QSize:  # noqa: N802 (Qt API)
+    def minimumSize(self) -> QSize:
         size = QSize()
         for item in self._items:
             size = size.expandedTo(item.minimumSize())
@@ -196,7 +197,7 @@ class ChoiceRow(QWidget):
             self._group.button(index).setText(plain_button_text(text))
             self._group.button(index).setAccessibleName(text)
 
-    def buttons(self) -> list[QPushButton]:
+    def buttons(self) -> list[QAbstractButton]:
         return [self._group.button(i) for i in range(len(self._values))]
 
 
@@ -374,7 +375,15 @@ class Overlay(QWidget):
         if callback:
             callback()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
             self.setGeometry(self.parentWidget().rect())
         return False
+
+
+def running_app() -> QApplication:
+    """The kiosk's Qt application, which exists before any screen does."""
+    app = QApplication.instance()
+    if app is None:
+        raise RuntimeError("the kiosk's screens need its QApplication")
+    return cast(QApplication, app)  # a QApplication, not a bare QCoreApplication: the kiosk makes it so

@@ -37,8 +37,5 @@ def require_central_server() -> None:
     """Say plainly how to install the reference central server when it is not installed."""
     if any(importlib.util.find_spec(name) is None for name in ("fastapi", "uvicorn", "jinja2", "prometheus_client")):
         raise CentralNotInstalledError(
-            "Le serveur central de référence n'est pas installé. "
-            "Installez-le avec : pip install 'slvie-kiosk[central]' (./run.sh l'installe).",
-            "The reference central server is not installed. "
-            "Install it with: pip install 'slvie-kiosk[central]' (./run.sh installs it).",
+            "error.central.not_installed",
         )

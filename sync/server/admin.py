@@ -27,8 +27,7 @@ def set_allocation(db: Database, session_id: str, site_id: str, seats: int, unti
                    now: datetime) -> None:
     """Grant `site_id` `seats` seats on a session (more, fewer or none), refused if places would not add up."""
     if until is not None and until <= now:
-        raise AdminError("La date limite de l'allocation est déjà passée.",
-                         "The allocation's cut-off is already past.")
+        raise AdminError("error.central.admin.allocation_s_cut_off")
     with db.write() as conn:
         bookings.release_expired(conn, now)
         session = _session(conn, session_id)
@@ -38,7 +37,7 @@ def set_allocation(db: Database, session_id: str, site_id: str, seats: int, unti
         others = session["allocated"] - old_seats
         problem = decisions.allocation_problem(session["capacity"], session["outside_taken"], others, seats, used)
         if problem:
-            raise AdminError(f"Allocation refusée : {problem[0]}.", f"Allocation refused: {problem[1]}.")
+            raise AdminError("error.central.admin.allocation_refused", problem=problem)
         conn.execute(
             "INSERT INTO allocations (session_id, site_id, seats, external_used, used, until, until_is_start, "
             "released) VALUES (?, ?, ?, 0, ?, ?, ?, 0) ON CONFLICT (session_id, site_id) DO UPDATE SET "
@@ -57,7 +56,7 @@ def set_capacity(db: Database, session_id: str, capacity: int, now: datetime) ->
         session = _session(conn, session_id)
         problem = decisions.capacity_problem(capacity, session["allocated"], session["outside_taken"])
         if problem:
-            raise AdminError(f"Capacité refusée : {problem[0]}.", f"Capacity refused: {problem[1]}.")
+            raise AdminError("error.central.admin.capacity_refused", problem=problem)
         conn.execute("UPDATE sessions SET capacity = ? WHERE id = ?", (capacity, session_id))
         bump(conn, "offer", session["offer_id"])
         if capacity > session["capacity"]:
@@ -69,7 +68,7 @@ def withdraw_offer(db: Database, offer_id: str) -> bool:
     with db.write() as conn:
         row = conn.execute("SELECT withdrawn FROM offers WHERE id = ?", (offer_id,)).fetchone()
         if row is None:
-            raise AdminError(f"Offre inconnue : {offer_id}.", f"Unknown offer: {offer_id}.")
+            raise AdminError("error.central.admin.unknown_offer", offer_id=offer_id)
         if row[0]:
             return False
         conn.execute("UPDATE offers SET withdrawn = 1 WHERE id = ?", (offer_id,))
@@ -81,8 +80,7 @@ def decide_request(db: Database, booking_id: str, state: str, now: datetime) -> 
     with db.write() as conn:
         problem = bookings.decide_request(conn, booking_id, state, now)
     if problem:
-        raise AdminError(f"Décision refusée pour {booking_id} ({problem}).",
-                         f"Decision refused for {booking_id}: {problem}.")
+        raise AdminError("error.central.admin.decision_refused_for", booking_id=booking_id, problem=problem)
 
 
 def refuse_concierge(db: Database, request_id: str, reason_fr: str, reason_en: str, now: datetime) -> None:
@@ -94,18 +92,17 @@ def refuse_concierge(db: Database, request_id: str, reason_fr: str, reason_en: s
         fr = clean_text(reason_fr, 200, "Raison", "Reason", required=True)
         en = clean_text(reason_en, 200, "Raison (anglais)", "Reason (English)", required=True)
     except ConciergeFormError as error:
-        raise AdminError(f"Refus impossible : {error.fr}", f"Cannot refuse: {error.en}") from None
+        raise AdminError("error.central.admin.refuse_2", error=error) from None
     with db.write() as conn:
         problem = concierge.refuse(conn, request_id, fr, en, now)
     if problem:
-        raise AdminError(f"Refus impossible pour {request_id} ({problem}).",
-                         f"Cannot refuse {request_id}: {problem}.")
+        raise AdminError("error.central.admin.refuse", request_id=request_id, problem=problem)
 
 
 def _session(conn: sqlite3.Connection, session_id: str) -> sqlite3.Row:
     row = conn.execute("SELECT * FROM sessions WHERE id = ?", (session_id,)).fetchone()
     if row is None:
-        raise AdminError(f"Séance inconnue : {session_id}.", f"Unknown session: {session_id}.")
+        raise AdminError("error.central.admin.unknown_session", session_id=session_id)
     return row
 
 

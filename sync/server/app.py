@@ -20,17 +20,35 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBasic, HTTPBasicC
 from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from kiosk.i18n import Message, Said, Text
 from sync.server import auth, changes, fleet, fleet_page, operations, voucher_keys
 from sync.server.clock import Clock, fmt, local_now
 from sync.server.db import Database
 from sync.server.metrics import Metrics, RequestMetrics
-from sync.server.photos import photo_file
 from sync.server.models import (
-    MAX_HEARTBEAT_BYTES, MAX_OPERATIONS, AuditAppendPayload, BookingCancelPayload, BookingCreatePayload, ChangesPage,
-    ConciergeCreatePayload, ConciergeTransitionPayload, EnrollRequest, EnrollResponse, ErrorResponse, Health,
-    Heartbeat, HeartbeatRecorded, Me, OperationsRequest, OperationsResponse, VoucherKeyRegistered, VoucherKeyRequest,
-    VoucherKeys, VoucherStanding,
+    MAX_HEARTBEAT_BYTES,
+    MAX_OPERATIONS,
+    AuditAppendPayload,
+    BookingCancelPayload,
+    BookingCreatePayload,
+    ChangesPage,
+    ConciergeCreatePayload,
+    ConciergeTransitionPayload,
+    EnrollRequest,
+    EnrollResponse,
+    ErrorResponse,
+    Health,
+    Heartbeat,
+    HeartbeatRecorded,
+    Me,
+    OperationsRequest,
+    OperationsResponse,
+    VoucherKeyRegistered,
+    VoucherKeyRequest,
+    VoucherKeys,
+    VoucherStanding,
 )
+from sync.server.photos import photo_file
 
 log = logging.getLogger("slvie.central")
 API_VERSION = "1"
@@ -49,25 +67,23 @@ UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, fr: str, en: str, headers: dict[str, str] | None = None):
-        super().__init__(en)
-        self.status, self.code, self.fr, self.en, self.headers = status, code, fr, en, headers
+    def __init__(self, status: int, code: str, text: Message, headers: dict[str, str] | None = None):
+        super().__init__(text.message("en"))
+        self.status, self.code, self.text, self.headers = status, code, text, headers
 
 
-def error_response(status: int, code: str, fr: str, en: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "fr": fr, "en": en}}, status_code=status, headers=headers)
+def error_response(status: int, code: str, text: Message, headers: dict[str, str] | None = None) -> JSONResponse:
+    """The error body kiosks read: a stable code and the words for people, in French and English."""
+    body = {"code": code, "fr": text.message("fr"), "en": text.message("en")}
+    return JSONResponse({"error": body}, status_code=status, headers=headers)
 
 
 def _too_large(path: str) -> JSONResponse:
     if path == HEARTBEAT_PATH:
         return error_response(413, "heartbeat_too_large",
-                              f"Signal de vie trop volumineux (plus de {MAX_HEARTBEAT_BYTES} octets) : refusé, rien "
-                              "n'a été enregistré.",
-                              f"Heartbeat too large (over {MAX_HEARTBEAT_BYTES} bytes): refused, nothing was recorded.")
+                              Text("api.heartbeat_too_large", max_heartbeat_bytes=MAX_HEARTBEAT_BYTES))
     return error_response(413, "request_too_large",
-                          f"Envoi trop volumineux (plus de {MAX_BODY_BYTES // (1024 * 1024)} Mo) : envoyez-le en "
-                          "plusieurs fois.",
-                          f"Request too large (over {MAX_BODY_BYTES // (1024 * 1024)} MB): send it in several parts.")
+                          Text("api.request_too_large", megabytes=MAX_BODY_BYTES // (1024 * 1024)))
 
 
 class BodyLimit:
@@ -115,13 +131,11 @@ def current_kiosk(request: Request,
     kiosk = auth.kiosk_for_token(request.app.state.db, credentials.credentials) if credentials else None
     if kiosk is None:
         raise ApiError(401, "unauthenticated",
-                       "Ce kiosque n'est pas reconnu : il doit être enrôlé auprès du centre.",
-                       "This kiosk is not recognised: it must be enrolled with the centre.",
+                       Text("api.unauthenticated"),
                        {"WWW-Authenticate": "Bearer"})
     if kiosk.revoked:
         raise ApiError(403, "kiosk_revoked",
-                       "L'accès de ce kiosque au centre a été retiré. Prévenez l'informatique.",
-                       "This kiosk's access to the centre has been revoked. Tell IT.")
+                       Text("api.kiosk_revoked"))
     return kiosk
 
 
@@ -135,10 +149,7 @@ def current_administrator(request: Request,
     if credentials is None or not auth.is_administrator(request.app.state.db, credentials.username,
                                                         credentials.password):
         raise ApiError(401, "administrator_required",
-                       "Réservé à l'informatique : identifiant d'administrateur du centre requis "
-                       "(slvie-central admin-credential NOM).",
-                       "For IT only: a centre administrator's credential is required "
-                       "(slvie-central admin-credential NAME).",
+                       Text("api.administrator_required"),
                        {"WWW-Authenticate": 'Basic realm="SLVie fleet", charset="UTF-8"'})
     return credentials.username
 
@@ -192,8 +203,7 @@ def create_app(db: Database | None = None, clock: Clock = local_now,
             kiosk, token = await writing(auth.enroll, db, body.code, body.kiosk_name, clock(), body.attempt)
         except auth.EnrolmentRefused:
             raise ApiError(403, "enrolment_refused",
-                           "Ce code d'enrôlement est inconnu, déjà utilisé ou expiré. Demandez-en un nouveau.",
-                           "This enrolment code is unknown, already used or expired. Ask for a new one.") from None
+                           Text("api.enrolment_refused")) from None
         return {"kiosk_id": kiosk.id, "site_id": kiosk.site_id, "token": token}
 
     @app.get("/v1/me", response_model=Me, responses=AUTH_ERRORS, tags=["kiosk"])
@@ -208,8 +218,7 @@ def create_app(db: Database | None = None, clock: Clock = local_now,
             key = await writing(voucher_keys.register, db, kiosk, body.public_key, clock())
         except voucher_keys.NotAPublicKey:
             raise ApiError(422, "invalid_public_key",
-                           "Ce n'est pas une clé publique Ed25519 au format PEM.",
-                           "This is not an Ed25519 public key in PEM format.") from None
+                           Text("api.invalid_public_key")) from None
         return {"key_id": key}
 
     @app.get("/v1/vouchers/{reference}", response_model=VoucherStanding, responses={404: ERROR},
@@ -220,9 +229,7 @@ def create_app(db: Database | None = None, clock: Clock = local_now,
         state = voucher_keys.booking_state(db, reference) if UUID.fullmatch(reference) else None
         if state is None:
             raise ApiError(404, "voucher_unknown",
-                           "Le centre ne connaît pas encore cette réservation (la borne ne l'a peut-être pas encore "
-                           "envoyée).",
-                           "The centre does not know this booking yet (the kiosk may not have sent it yet).")
+                           Text("api.voucher_unknown"))
         return {"reference": reference, "state": state}
 
     @app.get("/v1/voucher-keys", response_model=VoucherKeys, tags=["verifier"])
@@ -246,7 +253,7 @@ def create_app(db: Database | None = None, clock: Clock = local_now,
         """An offer's photo, by the SHA-256 the catalog gives (the kiosk checks the bytes against it)."""
         path = photo_file(db, sha256) if SHA256.fullmatch(sha256) else None
         if path is None:
-            raise ApiError(404, "photo_not_found", "Cette photo n'est pas au centre.", "This photo is not at the centre.")
+            raise ApiError(404, "photo_not_found", Text("api.photo_not_found"))
         return Response(path.read_bytes(), media_type="application/octet-stream",
                         headers={"Cache-Control": "private, max-age=31536000, immutable"})
 
@@ -260,11 +267,7 @@ def create_app(db: Database | None = None, clock: Clock = local_now,
             with db.read() as conn:
                 text = changes.read_page(conn, kiosk.site_id, cursor, limit)
         except changes.CursorAhead as ahead:
-            raise ApiError(409, "cursor_ahead",
-                           "Le centre ne connaît pas ce point de synchronisation : le kiosque doit tout recharger "
-                           "depuis le début (curseur 0).",
-                           f"The centre does not know this sync point (its latest is {ahead.top}): the kiosk must "
-                           "reload everything from the start (cursor 0).") from None
+            raise ApiError(409, "cursor_ahead", Text("api.cursor_ahead", top=ahead.top)) from None
         return Response(text, media_type="application/json")
 
     @app.put(HEARTBEAT_PATH, response_model=HeartbeatRecorded, tags=["kiosk"],
@@ -290,14 +293,13 @@ def create_app(db: Database | None = None, clock: Clock = local_now,
 
 
 def _malformed_json() -> JSONResponse:
-    return error_response(400, "malformed_json", "Le contenu envoyé n'est pas du JSON valable.",
-                          "The request body is not valid JSON.")
+    return error_response(400, "malformed_json", Text("api.malformed_json"))
 
 
 def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(request: Request, error: ApiError) -> JSONResponse:
-        return error_response(error.status, error.code, error.fr, error.en, error.headers)
+        return error_response(error.status, error.code, error.text, error.headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> JSONResponse:
@@ -306,32 +308,27 @@ def _add_error_handlers(app: FastAPI) -> None:
             return _malformed_json()
         if any(tuple(e["loc"]) == ("body", "operations") and e["type"] == "too_long" for e in errors):
             return error_response(413, "batch_too_large",
-                                  f"Trop d'opérations dans un seul envoi : {MAX_OPERATIONS} au plus.",
-                                  f"Too many operations in one request: at most {MAX_OPERATIONS}.")
+                                  Text("api.batch_too_large", max_operations=MAX_OPERATIONS))
         first = errors[0]
         where = ".".join(str(part) for part in first["loc"])
         return error_response(422, "invalid_request",
-                              f"Requête refusée : le champ « {where} » est invalide ({first['msg']}).",
-                              f"Request refused: field '{where}' is invalid ({first['msg']}).")
+                              Text("api.invalid_request", where=where, problem=first['msg']))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
         if error.status_code == 404:
-            return error_response(404, "not_found", "Cette adresse n'existe pas dans l'API du centre.",
-                                  "This address does not exist in the centre's API.")
+            return error_response(404, "not_found", Text("api.not_found"))
         if error.status_code == 405:
-            return error_response(405, "method_not_allowed", "Cette méthode n'est pas permise ici.",
-                                  "This method is not allowed here.")
+            return error_response(405, "method_not_allowed", Text("api.method_not_allowed"))
         if error.status_code == 400:  # a body the parser gave up on (e.g. JSON nested too deep)
             return _malformed_json()
-        return error_response(error.status_code, "http_error", str(error.detail), str(error.detail))
+        return error_response(error.status_code, "http_error", Said(str(error.detail), str(error.detail)))
 
     @app.exception_handler(Exception)
     async def crash(request: Request, error: Exception) -> JSONResponse:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return error_response(500, "internal_error",
-                              "Le centre a rencontré une erreur ; rien n'a été enregistré. Réessayez plus tard.",
-                              "The centre hit an error; nothing was recorded. Try again later.")
+                              Text("api.internal_error"))
 
 
 def _openapi(app: FastAPI) -> dict:
@@ -364,5 +361,5 @@ def _release_loop(db: Database, clock: Clock, stop: threading.Event, every: floa
         try:
             with db.write() as conn:
                 release_expired(conn, clock())
-        except Exception:  # noqa: BLE001 - keep the loop alive; the next push releases them too
+        except Exception:
             log.exception("releasing expired allocations failed")

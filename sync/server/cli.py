@@ -29,9 +29,13 @@ import re
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.errors import KioskError
 from sync.server import require_central_server
+
+if TYPE_CHECKING:  # imported where used: the administration commands run without the web server's packages
+    from sync.server.db import Database
 
 ID = re.compile(r"^[A-Za-z0-9_.:-]{1,40}$")
 DEFAULT_PORT = 8765
@@ -158,7 +162,7 @@ def _now(args: argparse.Namespace) -> datetime:
     return args.now or local_now()
 
 
-def _serve(db, args) -> int:
+def _serve(db: Database, args: argparse.Namespace) -> int:
     import uvicorn
 
     from sync.server.app import create_app
@@ -169,7 +173,7 @@ def _serve(db, args) -> int:
     return 0
 
 
-def _enroll_code(db, args) -> int:
+def _enroll_code(db: Database, args: argparse.Namespace) -> int:
     from datetime import timedelta
 
     from sync.server.auth import create_enrolment_code
@@ -178,17 +182,17 @@ def _enroll_code(db, args) -> int:
     return 0
 
 
-def _revoke(db, args) -> int:
+def _revoke(db: Database, args: argparse.Namespace) -> int:
     from sync.server.admin import AdminError
     from sync.server.auth import revoke
 
     if not revoke(db, args.kiosk_id, _now(args)):
-        raise AdminError(f"Kiosque inconnu : {args.kiosk_id}.", f"Unknown kiosk: {args.kiosk_id}.")
+        raise AdminError("error.central.cli.unknown_kiosk", kiosk_id=args.kiosk_id)
     print(f"revoked {args.kiosk_id}")
     return 0
 
 
-def _kiosks(db, args) -> int:
+def _kiosks(db: Database, args: argparse.Namespace) -> int:
     from sync.server.auth import list_kiosks
 
     for row in list_kiosks(db):
@@ -197,7 +201,7 @@ def _kiosks(db, args) -> int:
     return 0
 
 
-def _audit_flags(db, args) -> int:
+def _audit_flags(db: Database, args: argparse.Namespace) -> int:
     from sync.server.audit import flags
 
     for row in flags(db.connection()):
@@ -205,7 +209,7 @@ def _audit_flags(db, args) -> int:
     return 0
 
 
-def _fleet(db, args) -> int:
+def _fleet(db: Database, args: argparse.Namespace) -> int:
     from sync.server.fleet import count_by_state, duration, fleet
 
     if args.kiosk:
@@ -225,15 +229,14 @@ def _fleet(db, args) -> int:
     return 0
 
 
-def _fleet_history(db, kiosk_id: str) -> int:
+def _fleet_history(db: Database, kiosk_id: str) -> int:
     from sync.server.admin import AdminError
     from sync.server.fleet import history
     from sync.server.models import Heartbeat
 
     rows = history(db, kiosk_id)
     if not rows:
-        raise AdminError(f"Aucun signal de vie gardé pour la borne {kiosk_id}.",
-                         f"No heartbeat kept for kiosk {kiosk_id}.")
+        raise AdminError("error.central.cli.heartbeat_kept_for_kiosk", kiosk_id=kiosk_id)
     print("received_at\tstate\tprinter\twaiting\toldest_s\tparked\tdisk_free_MB\tskew_s\tlast_sync_s\tlast_error")
     for row in rows:
         beat = Heartbeat.model_validate_json(row["heartbeat"])
@@ -248,20 +251,20 @@ def _or_dash(value: int | None) -> str:
     return "-" if value is None else str(value)
 
 
-def _admin_credential(db, args) -> int:
+def _admin_credential(db: Database, args: argparse.Namespace) -> int:
     from sync.server.admin import AdminError
     from sync.server.auth import remove_administrator, set_administrator
 
     if args.remove:
         if not remove_administrator(db, args.name):
-            raise AdminError(f"Administrateur inconnu : {args.name}.", f"Unknown administrator: {args.name}.")
+            raise AdminError("error.central.cli.unknown_administrator", name=args.name)
         print(f"removed {args.name}")
         return 0
     print(set_administrator(db, args.name, _now(args)))
     return 0
 
 
-def _load_catalog(db, args) -> int:
+def _load_catalog(db: Database, args: argparse.Namespace) -> int:
     from sync.server.loading import load_catalog, load_json_file
 
     now = _now(args)
@@ -270,33 +273,31 @@ def _load_catalog(db, args) -> int:
     return 0
 
 
-def _load_households(db, args) -> int:
+def _load_households(db: Database, args: argparse.Namespace) -> int:
     from sync.server.admin import AdminError
     from sync.server.loading import load_households
 
     try:
         text = args.file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise AdminError(f"Le fichier {args.file} ne peut pas être lu ({error}).",
-                         f"The file {args.file} cannot be read ({error}).") from None
+        raise AdminError("error.central.cli.file_read", file=args.file, error=error) from None
     _print_summary(load_households(db, text, args.site))
     return 0
 
 
-def _load_staff(db, args) -> int:
+def _load_staff(db: Database, args: argparse.Namespace) -> int:
     from sync.server.admin import AdminError
     from sync.server.loading import load_staff
 
     try:
         text = args.file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise AdminError(f"Le fichier {args.file} ne peut pas être lu ({error}).",
-                         f"The file {args.file} cannot be read ({error}).") from None
+        raise AdminError("error.central.cli.file_read", file=args.file, error=error) from None
     _print_summary(load_staff(db, text, args.site))
     return 0
 
 
-def _load_demo(db, args) -> int:
+def _load_demo(db: Database, args: argparse.Namespace) -> int:
     from kiosk.demo import DEMO_CATALOG, DEMO_HOUSEHOLDS, DEMO_PHOTOS, DEMO_STAFF
     from sync.server.loading import load_catalog, load_demo_requests, load_households, load_json_file, load_staff
     from sync.server.photos import import_photos
@@ -316,18 +317,18 @@ def _load_demo(db, args) -> int:
     return 0
 
 
-def _import_photos(db, args) -> int:
+def _import_photos(db: Database, args: argparse.Namespace) -> int:
     from sync.server.admin import AdminError
     from sync.server.photos import import_photos
 
     if not args.folder.is_dir():
-        raise AdminError(f"Le dossier {args.folder} n'existe pas.", f"The folder {args.folder} does not exist.")
+        raise AdminError("error.central.cli.folder_does_exist", folder=args.folder)
     for name, sha256 in import_photos(db, args.folder).items():
         print(f"{sha256}  {name}")
     return 0
 
 
-def _generate(db, args) -> int:
+def _generate(db: Database, args: argparse.Namespace) -> int:
     from kiosk.demo.catalog import DEMO_SEED, generate_catalog
     from sync.server.loading import load_catalog
 
@@ -337,7 +338,7 @@ def _generate(db, args) -> int:
     return 0
 
 
-def _set_allocation(db, args) -> int:
+def _set_allocation(db: Database, args: argparse.Namespace) -> int:
     from sync.server.admin import set_allocation
 
     set_allocation(db, args.session, args.site, args.seats, args.until, _now(args))
@@ -345,7 +346,7 @@ def _set_allocation(db, args) -> int:
     return 0
 
 
-def _set_capacity(db, args) -> int:
+def _set_capacity(db: Database, args: argparse.Namespace) -> int:
     from sync.server.admin import set_capacity
 
     set_capacity(db, args.session, args.capacity, _now(args))
@@ -353,14 +354,14 @@ def _set_capacity(db, args) -> int:
     return 0
 
 
-def _withdraw(db, args) -> int:
+def _withdraw(db: Database, args: argparse.Namespace) -> int:
     from sync.server.admin import withdraw_offer
 
     print(f"withdrawn {args.offer_id}" if withdraw_offer(db, args.offer_id) else f"{args.offer_id} already withdrawn")
     return 0
 
 
-def _decide(db, args) -> int:
+def _decide(db: Database, args: argparse.Namespace) -> int:
     from sync.server.admin import decide_request
 
     decide_request(db, args.booking_id, args.state, _now(args))
@@ -368,7 +369,7 @@ def _decide(db, args) -> int:
     return 0
 
 
-def _refuse_concierge(db, args) -> int:
+def _refuse_concierge(db: Database, args: argparse.Namespace) -> int:
     from sync.server.admin import refuse_concierge
 
     refuse_concierge(db, args.request_id, args.reason_fr, args.reason_en, _now(args))
@@ -376,7 +377,7 @@ def _refuse_concierge(db, args) -> int:
     return 0
 
 
-def _check(db, args) -> int:
+def _check(db: Database, args: argparse.Namespace) -> int:
     from sync.server.admin import seat_problems
 
     problems = seat_problems(db)
@@ -386,21 +387,21 @@ def _check(db, args) -> int:
     return 1 if problems else 0
 
 
-def _backup(db, args) -> int:
+def _backup(db: Database, args: argparse.Namespace) -> int:
     from sync.server.epoch import backup
 
     print(f"wrote {args.file} (feed epoch {backup(db, args.file)})")
     return 0
 
 
-def _reset_epoch(db, args) -> int:
+def _reset_epoch(db: Database, args: argparse.Namespace) -> int:
     from sync.server.epoch import reset
 
     print(f"feed epoch {reset(db)}")
     return 0
 
 
-def _openapi(args) -> int:
+def _openapi(args: argparse.Namespace) -> int:
     from sync.server.app import openapi_text
 
     text = openapi_text()
@@ -412,7 +413,7 @@ def _openapi(args) -> int:
     return 0
 
 
-def _print_summary(summary: dict) -> None:
+def _print_summary(summary: dict[str, object]) -> None:
     print(", ".join(f"{key}: {value}" for key, value in summary.items()))
 
 

@@ -69,7 +69,7 @@ def move_request(conn: sqlite3.Connection, request_id: str, target: str, actor: 
     except TransitionRefused as refused:
         # The kiosk shows a state the centre does not have: make every kiosk of the site pull it again.
         bump(conn, "concierge_request", request_id, row["site_id"])
-        return _rejected(reasons.transition_refused(refused.fr, refused.en))
+        return _rejected(reasons.transition_refused(refused))
     kept = reason if target in (RequestState.CANCELLED, RequestState.REFUSED) else None
     conn.execute("UPDATE concierge_requests SET state = ?, reason = ?, updated_at = ? WHERE id = ?",
                  (target, compact_json(kept) if kept else None, at, request_id))

@@ -185,10 +185,7 @@ class Database:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA synchronous = FULL")
         except sqlite3.DatabaseError as error:
-            raise CentralDatabaseError(
-                f"La base centrale {self.path} est illisible ({error}).",
-                f"The central database {self.path} cannot be read ({error}).",
-            ) from None
+            raise CentralDatabaseError("error.central.db.central_database_read", path=self.path, error=error) from None
         conn.row_factory = sqlite3.Row
         return conn
 
@@ -198,10 +195,7 @@ class Database:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
                 raise CentralDatabaseError(
-                    f"La base centrale {self.path} vient d'une version plus récente (schéma {version}) ; "
-                    "elle n'a pas été modifiée.",
-                    f"The central database {self.path} was written by a newer version (schema {version}); "
-                    "it was left untouched.",
+                    "error.central.db.central_database_was_written", path=self.path, version=version,
                 )
             conn.execute("PRAGMA journal_mode = WAL")
             if version < SCHEMA_VERSION:
@@ -219,10 +213,7 @@ class Database:
                     if get_meta(tx, FEED_EPOCH) is None:
                         set_meta(tx, FEED_EPOCH, new_epoch())
         except sqlite3.DatabaseError as error:
-            raise CentralDatabaseError(
-                f"La base centrale {self.path} est illisible ({error}).",
-                f"The central database {self.path} cannot be read ({error}).",
-            ) from None
+            raise CentralDatabaseError("error.central.db.central_database_read", path=self.path, error=error) from None
 
     def connection(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)

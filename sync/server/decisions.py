@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from kiosk.i18n import Text
 from sync.server import reasons
 from sync.server.reasons import Reason
 
@@ -159,25 +160,20 @@ def promotions(pool_free: int, waiting: list[tuple[str, int]]) -> list[str]:
 
 
 def allocation_problem(capacity: int, outside_taken: int, other_sites: int, seats: int,
-                       used: int) -> tuple[str, str] | None:
-    """Why a site's allocation cannot be set to `seats`, as (fr, en), or None."""
+                       used: int) -> Text | None:
+    """Why a site's allocation cannot be set to `seats`, or None."""
     if seats < used:
-        return (f"ce site a déjà utilisé {used} places de son allocation : elle ne peut pas descendre à {seats}",
-                f"this site already used {used} seats of its allocation: it cannot go down to {seats}")
+        return Text("seats.allocation_below_used", used=used, seats=seats)
     if other_sites + seats + outside_taken > capacity:
         most = capacity - other_sites - outside_taken
-        return (f"la séance n'a que {capacity} places, dont {outside_taken} déjà prises hors allocation et "
-                f"{other_sites} réservées à d'autres sites : {max(most, used)} au plus pour ce site",
-                f"the session has {capacity} places, {outside_taken} already taken outside allocations and "
-                f"{other_sites} set aside for other sites: at most {max(most, used)} for this site")
+        return Text("seats.allocation_above_capacity", capacity=capacity, outside_taken=outside_taken,
+                    other_sites=other_sites, most=max(most, used))
     return None
 
 
-def capacity_problem(capacity: int, allocated: int, outside_taken: int) -> tuple[str, str] | None:
-    """Why a session's capacity cannot become `capacity`, as (fr, en), or None."""
+def capacity_problem(capacity: int, allocated: int, outside_taken: int) -> Text | None:
+    """Why a session's capacity cannot become `capacity`, or None."""
     if allocated + outside_taken > capacity:
-        return (f"{allocated} places sont réservées aux sites et {outside_taken} déjà prises hors allocation : "
-                f"la capacité ne peut pas descendre sous {allocated + outside_taken}",
-                f"{allocated} seats are set aside for sites and {outside_taken} already taken outside allocations: "
-                f"the capacity cannot go below {allocated + outside_taken}")
+        return Text("seats.capacity_below_taken", allocated=allocated, outside_taken=outside_taken,
+                    least=allocated + outside_taken)
     return None

@@ -15,6 +15,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from kiosk.i18n import Text
 from sync.server.clock import fmt, parse_moment
 from sync.server.db import Database
 from sync.server.models import Heartbeat
@@ -28,16 +29,16 @@ DISK_NEARLY_FULL_BYTES = 200 * 1024 * 1024  # where `slvie-kiosk doctor` sees a 
 HISTORY_EVERY = timedelta(minutes=15)
 HISTORY_KEPT = timedelta(days=30)
 
-PRINTER_WORDS = {  # printer condition → (fr, en), after "Imprimante : " / "Printer: "
-    "paper_out": ("plus de papier", "out of paper"),
-    "jammed": ("papier coincé", "paper jammed"),
-    "open": ("capot ouvert", "cover open"),
-    "offline": ("hors ligne", "offline"),
-    "fault": ("signale un défaut", "reports a fault"),
-    "stopped": ("arrêtée ou refuse les impressions", "stopped or not accepting jobs"),
-    "missing": ("file d'impression introuvable dans CUPS", "print queue missing from CUPS"),
-    "not_configured": ("aucune imprimante configurée", "no printer configured"),
-    "unknown": ("état inconnu (CUPS ne répond pas)", "state unknown (CUPS not answering)"),
+PRINTER_WORDS = {  # printer condition → what follows "Imprimante : " / "Printer: "
+    "paper_out": "fleet.printer.paper_out",
+    "jammed": "fleet.printer.jammed",
+    "open": "fleet.printer.open",
+    "offline": "fleet.printer.offline",
+    "fault": "fleet.printer.fault",
+    "stopped": "fleet.printer.stopped",
+    "missing": "fleet.printer.missing",
+    "not_configured": "fleet.printer.not_configured",
+    "unknown": "fleet.printer.unknown",
 }
 
 
@@ -45,8 +46,15 @@ PRINTER_WORDS = {  # printer condition → (fr, en), after "Imprimante : " / "Pr
 class Reason:
     level: str  # RED or AMBER
     code: str
-    fr: str
-    en: str
+    text: Text
+
+    @property
+    def fr(self) -> str:
+        return self.text.message("fr")
+
+    @property
+    def en(self) -> str:
+        return self.text.message("en")
 
 
 @dataclass(frozen=True)
@@ -125,51 +133,50 @@ def judge(heartbeat: Heartbeat | None, received: datetime | None, skew_seconds: 
     if heartbeat is None or received is None:
         since = now - enrolled
         if since < SILENT_AFTER:
-            return (Reason(AMBER, "no_heartbeat_yet", "Pas encore de signal depuis l'inscription.",
-                           "No heartbeat yet since enrolment."),)
-        return (Reason(RED, "silent", f"Aucun signal depuis l'inscription ({duration(since, 'fr')}).",
-                       f"No heartbeat since enrolment ({duration(since, 'en')})."),)
+            return (Reason(AMBER, "no_heartbeat_yet", Text("fleet.no_heartbeat_yet")),)
+        return (Reason(RED, "silent", Text("fleet.silent_since_enrolment", since=Duration(since))),)
     reasons: list[Reason] = []
     elapsed = max(now - received, timedelta(0))
     if elapsed >= SILENT_AFTER:
-        reasons.append(Reason(RED, "silent", f"Aucun signal depuis {duration(elapsed, 'fr')}.",
-                              f"No heartbeat for {duration(elapsed, 'en')}."))
+        reasons.append(Reason(RED, "silent", Text("fleet.silent", since=Duration(elapsed))))
     if heartbeat.printer != "ready":
-        fr, en = PRINTER_WORDS[heartbeat.printer]
-        reasons.append(Reason(RED, f"printer_{heartbeat.printer}", f"Imprimante : {fr}.", f"Printer: {en}."))
+        printer = Text(PRINTER_WORDS[heartbeat.printer])
+        reasons.append(Reason(RED, f"printer_{heartbeat.printer}", Text("fleet.printer", state=printer)))
     if heartbeat.disk_free_bytes < DISK_NEARLY_FULL_BYTES:
         megabytes = heartbeat.disk_free_bytes // (1024 * 1024)
-        reasons.append(Reason(RED, "disk_nearly_full", f"Disque presque plein : {megabytes} Mo libres.",
-                              f"Disk nearly full: {megabytes} MB free."))
+        reasons.append(Reason(RED, "disk_nearly_full", Text("fleet.disk_nearly_full", megabytes=megabytes)))
     oldest = heartbeat.oldest_waiting_seconds
     if oldest is not None and timedelta(seconds=oldest) + elapsed > WAITING_TOO_LONG:
         age = timedelta(seconds=oldest) + elapsed
         reasons.append(Reason(AMBER, "waiting_too_long",
-                              f"{heartbeat.waiting} opération(s) en attente d'envoi, la plus ancienne depuis "
-                              f"{duration(age, 'fr')}.",
-                              f"{heartbeat.waiting} operation(s) waiting to be sent, the oldest for "
-                              f"{duration(age, 'en')}."))
+                              Text("fleet.waiting_too_long", waiting=heartbeat.waiting, age=Duration(age))))
     parked = heartbeat.parked
     if parked:
-        reasons.append(Reason(AMBER, "parked", f"{parked} opération(s) refusée(s) par le centre attendent un "
-                              "correspondant.", f"{parked} operation(s) refused by the centre wait for a "
-                              "correspondent."))
+        reasons.append(Reason(AMBER, "parked", Text("fleet.parked", parked=parked)))
     if skew_seconds is not None and abs(skew_seconds) > SKEW_LIMIT.total_seconds():
-        way_fr, way_en = ("en avance", "ahead of") if skew_seconds > 0 else ("en retard", "behind")
-        reasons.append(Reason(AMBER, "clock_off", f"Horloge {way_fr} de {abs(skew_seconds)} s sur le centre.",
-                              f"Clock {abs(skew_seconds)} s {way_en} the centre."))
+        off = "fleet.clock_ahead" if skew_seconds > 0 else "fleet.clock_behind"
+        reasons.append(Reason(AMBER, "clock_off", Text(off, seconds=abs(skew_seconds))))
     error, last_sync = heartbeat.last_error, heartbeat.last_sync_seconds
     if error is not None and (last_sync is None or error.seconds < last_sync):
-        reasons.append(Reason(AMBER, "sync_failing", f"La dernière synchronisation a échoué ({error.code}).",
-                              f"The last sync failed ({error.code})."))
+        reasons.append(Reason(AMBER, "sync_failing", Text("fleet.sync_failing", code=error.code)))
     return tuple(sorted(reasons, key=lambda reason: STATES.index(reason.level)))
 
 
+@dataclass(frozen=True)
+class Duration:
+    """How long, as IT reads it on the fleet page: minutes, then hours, then days."""
+
+    span: timedelta
+
+    def message(self, language: str) -> str:
+        minutes = int(self.span.total_seconds() // 60)
+        if minutes < 120:
+            return Text("fleet.minutes", minutes=minutes).message(language)
+        hours = minutes // 60
+        if hours < 48:
+            return Text("fleet.hours", hours=hours).message(language)
+        return Text("fleet.days", days=hours // 24).message(language)
+
+
 def duration(span: timedelta, language: str) -> str:
-    minutes = int(span.total_seconds() // 60)
-    if minutes < 120:
-        return f"{minutes} min"
-    hours = minutes // 60
-    if hours < 48:
-        return f"{hours} h"
-    return f"{hours // 24} {'j' if language == 'fr' else 'd'}"
+    return Duration(span).message(language)

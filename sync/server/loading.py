@@ -18,6 +18,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from kiosk.domain.catalog import Catalog, Offer, parse_catalog, shift_catalog
+from kiosk.i18n import Said
 from sync.server import bookings
 from sync.server.admin import AdminError
 from sync.server.changes import bump, bump_many
@@ -129,8 +130,7 @@ def _upsert_offers(conn: sqlite3.Connection, catalog: Catalog, site_id: str, now
             changed.append(offer.id)
     if problems:
         sid, en, fr = problems[0]
-        raise AdminError(f"Catalogue refusé : la séance {sid} {fr} ({len(problems)} problème(s)). Rien n'a changé.",
-                         f"Catalog refused: session {sid} {en} ({len(problems)} problem(s)). Nothing changed.")
+        raise AdminError("error.central.loading.catalog_refused_session_problem", sid=sid, what=Said(fr, en), len_problems=len(problems))
     conn.executemany(
         "INSERT INTO offers (id, data, booking_mode, age_min, age_max, cancel_days_before, withdrawn) "
         "VALUES (?, ?, ?, ?, ?, ?, 0) ON CONFLICT (id) DO UPDATE SET data = excluded.data, "
@@ -163,18 +163,14 @@ def load_households(db: Database, text: str, site_id: str) -> dict:
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise AdminError(f"Fichier des foyers refusé : « {where} » est invalide ({first['msg']}). Rien n'a changé.",
-                         f"Households file refused: '{where}' is invalid ({first['msg']}). Nothing changed.") from None
+        raise AdminError("error.central.loading.households_file_refused_invalid", where=where, problem=first['msg']) from None
     with db.write() as conn:
         tiers = int(get_meta(conn, "price_tiers", "20"))
         old = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT id, site_id, data FROM households")}
         changed = []
         for household in document.households:
             if household.tier > tiers:
-                raise AdminError(f"Fichier des foyers refusé : le foyer {household.household_id} a la tranche "
-                                 f"{household.tier}, le catalogue n'en compte que {tiers}. Rien n'a changé.",
-                                 f"Households file refused: household {household.household_id} has tier "
-                                 f"{household.tier}, the catalog has only {tiers}. Nothing changed.")
+                raise AdminError("error.central.loading.households_file_refused_household", household_id=household.household_id, tier=household.tier, tiers=tiers)
             data = compact_json(household.model_dump(mode="json"))
             if old.get(household.household_id) != (site_id, data):
                 changed.append((household, data))
@@ -190,10 +186,7 @@ def load_households(db: Database, text: str, site_id: str) -> dict:
                                                             m.last_name, m.birth_date.isoformat()))
                 except sqlite3.IntegrityError:
                     raise AdminError(
-                        f"Fichier des foyers refusé : la personne {m.person_id} appartient déjà à un autre foyer. "
-                        "Rien n'a changé.",
-                        f"Households file refused: person {m.person_id} already belongs to another household. "
-                        "Nothing changed.") from None
+                        "error.central.loading.households_file_refused_person", person_id=m.person_id) from None
             bump(conn, "household", household.household_id, site_id)
             previous = old.get(household.household_id)
             if previous is not None and previous[0] != site_id:
@@ -213,14 +206,11 @@ def load_staff(db: Database, text: str, site_id: str) -> dict:
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise AdminError(f"Fichier des correspondants refusé : « {where} » est invalide ({first['msg']}). "
-                         "Rien n'a changé.",
-                         f"Staff file refused: '{where}' is invalid ({first['msg']}). Nothing changed.") from None
+        raise AdminError("error.central.loading.staff_file_refused_invalid", where=where, problem=first['msg']) from None
     for field in ("staff_id", "badge_number", "login"):
         values = [getattr(s, field) for s in document.staff if getattr(s, field) is not None]
         if len(set(values)) != len(values):
-            raise AdminError(f"Fichier des correspondants refusé : un {field} est répété. Rien n'a changé.",
-                             f"Staff file refused: a {field} is repeated. Nothing changed.")
+            raise AdminError("error.central.loading.staff_file_refused_repeated", field=field)
     with db.write() as conn:
         old = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT id, site_id, data FROM correspondents")}
         listed = set()
@@ -247,14 +237,14 @@ def load_staff(db: Database, text: str, site_id: str) -> dict:
 def load_demo_requests(db: Database, site_id: str, now: datetime) -> dict:
     """The demo concierge requests (kiosk/demo/concierge.py) for the demo households of `site_id`."""
     from kiosk.demo.concierge import demo_requests
-    from kiosk.domain.household import parse_household
     from kiosk.domain.document import DocumentReader
-    from sync.server.concierge import load_requests
+    from kiosk.domain.household import parse_household
     from sync.server.clock import fmt
+    from sync.server.concierge import load_requests
 
     with db.write() as conn:
-        households = [parse_household(DocumentReader(json.loads(r[0]), "household", AdminError, "Foyer refusé",
-                                                     "Household refused"))
+        households = [parse_household(DocumentReader(json.loads(r[0]), "household", AdminError,
+                                                     "error.document.refused.household"))
                       for r in conn.execute("SELECT data FROM households WHERE site_id = ? ORDER BY id", (site_id,))]
         prices = {r[0]: json.loads(r[1]).get("price_cents") for r in conn.execute(
             "SELECT id, data FROM concierge_services")}
@@ -274,5 +264,4 @@ def load_json_file(path: Path) -> object:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise AdminError(f"Le fichier {path} ne peut pas être lu ({error}). Rien n'a changé.",
-                         f"The file {path} cannot be read ({error}). Nothing changed.") from None
+        raise AdminError("error.central.loading.file_read_nothing_changed", path=path, error=error) from None

@@ -41,7 +41,7 @@ def register(db: Database, kiosk: auth.Kiosk, pem: str, now: datetime) -> str:
     return identifier
 
 
-def published(db: Database) -> list[dict]:
+def published(db: Database) -> list[dict[str, object]]:
     rows = db.connection().execute(
         "SELECT k.kiosk_id, s.site_id, k.key_id, k.public_key, k.registered_at, s.revoked_at IS NOT NULL"
         " FROM voucher_keys k JOIN kiosks s ON s.id = k.kiosk_id ORDER BY k.rowid").fetchall()

@@ -26,17 +26,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from kiosk.demo import DEMO_HOUSEHOLDS  # noqa: E402
-from kiosk.demo.catalog import generate_catalog  # noqa: E402
-from kiosk.domain.catalog import Level, parse_catalog  # noqa: E402
-from kiosk.domain.household import parse_households  # noqa: E402
-from kiosk.domain.search import OfferQuery  # noqa: E402
-from kiosk.store.bookings import create_booking  # noqa: E402
-from kiosk.store.catalog import replace_catalog, search_offers  # noqa: E402
-from kiosk.store.database import DATABASE_FILE, open_database  # noqa: E402
-from kiosk.store.households import load_household, replace_households  # noqa: E402
-from tests.bench.bench_sync import sync_figures  # noqa: E402
-from tests.bench.bench_vouchers import voucher_figures  # noqa: E402
+from kiosk.demo import DEMO_HOUSEHOLDS
+from kiosk.demo.catalog import generate_catalog
+from kiosk.domain.catalog import Level, parse_catalog
+from kiosk.domain.household import parse_households
+from kiosk.domain.search import OfferQuery
+from kiosk.store.bookings import create_booking
+from kiosk.store.catalog import replace_catalog, search_offers
+from kiosk.store.database import DATABASE_FILE, open_database
+from kiosk.store.households import load_household, replace_households
+from tests.bench.bench_sync import sync_figures
+from tests.bench.bench_vouchers import voucher_figures
 
 WORDS = [
     "théâtre", "ski", "piscine", "concert", "randonnée", "colo", "séjour", "cinéma", "musée", "atelier",
@@ -65,7 +65,7 @@ def realistic_queries() -> list[OfferQuery]:
 
 def percentile(samples: list[float], fraction: float) -> float:
     ordered = sorted(samples)
-    return ordered[max(int(round(len(ordered) * fraction)) - 1, 0)]
+    return ordered[max(round(len(ordered) * fraction) - 1, 0)]
 
 
 def search_figures(db, now: datetime) -> dict:

@@ -31,19 +31,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from kiosk.config import KioskConfig  # noqa: E402
-from kiosk.services.context import open_services  # noqa: E402
-from kiosk.store.households import load_household  # noqa: E402
-from kiosk.store.outbox import counts  # noqa: E402
-from kiosk.store.state import read_state  # noqa: E402
-from sync.client import CentralClient, CentralError  # noqa: E402
-from sync.engine import CycleReport, SyncEngine  # noqa: E402
-from sync.server.admin import DEFAULT_SITE  # noqa: E402
-from sync.server.auth import create_enrolment_code  # noqa: E402
-from sync.server.clock import local_now  # noqa: E402
-from sync.server.db import Database  # noqa: E402
-from tests.server.central import CentralServer  # noqa: E402
-from tests.server.data import household, member, years_ago  # noqa: E402
+from kiosk.config import KioskConfig
+from kiosk.services.context import open_services
+from kiosk.store.households import load_household
+from kiosk.store.outbox import counts
+from kiosk.store.state import read_state
+from sync.client import CentralClient, CentralError
+from sync.engine import CycleReport, SyncEngine
+from sync.server.admin import DEFAULT_SITE
+from sync.server.auth import create_enrolment_code
+from sync.server.clock import local_now
+from sync.server.db import Database
+from tests.server.central import CentralServer
+from tests.server.data import household, member, years_ago
 
 PUSH_OPERATIONS = 5_000
 HOUSEHOLDS = 1_000
@@ -55,7 +55,7 @@ BOUNDED_THREADS = 25
 
 def percentile(samples: list[float], fraction: float) -> float:
     ordered = sorted(samples)
-    return ordered[max(int(round(len(ordered) * fraction)) - 1, 0)]
+    return ordered[max(round(len(ordered) * fraction) - 1, 0)]
 
 
 class TimedClient(CentralClient):
@@ -125,7 +125,8 @@ def initial_pull(server: CentralServer, data_dir: Path):
 
 
 def executemany_baseline(kiosk_db, path: Path) -> dict:
-    """The same offers (with their prices) and sessions written with plain executemany into plain tables, one transaction."""
+    """The same offers (with their prices) and sessions written with plain executemany into plain tables,
+    in one transaction."""
     tables = {}
     for table in ("offers", "sessions"):
         cursor = kiosk_db.conn.execute(f"SELECT * FROM {table}")

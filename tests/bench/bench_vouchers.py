@@ -18,10 +18,10 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from kiosk.domain.voucher import Voucher, encode_payload  # noqa: E402
-from kiosk.printing.voucher_pdf import render_voucher_pdf  # noqa: E402
+from kiosk.domain.voucher import Voucher, encode_payload
+from kiosk.printing.voucher_pdf import render_voucher_pdf
 
 RENDERS = 60
 WARM_UP = 3

@@ -46,13 +46,13 @@ def mutate(module: str, tests: list[str], workdir: Path) -> dict:
     subprocess.run([str(mutmut), "run", "--paths-to-mutate", module, "--tests-dir", "tests",
                     "--runner", f"bash -c '{runner}'", "--no-progress"],
                    cwd=workdir, env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "HOME": str(workdir)},
-                   capture_output=True, text=True)
+                   capture_output=True, text=True, check=False)
     with sqlite3.connect(workdir / ".mutmut-cache") as db:
         rows = db.execute("SELECT m.id, m.status FROM Mutant m JOIN Line l ON m.line = l.id "
                           "JOIN SourceFile f ON l.sourcefile = f.id WHERE f.filename = ?", (module,)).fetchall()
     survivors = [i for i, status in rows if status in ("bad_survived", "bad_timeout", "ok_suspicious")]
     killed = sum(1 for _, status in rows if status == "ok_killed")
-    shown = [subprocess.run([str(mutmut), "show", str(i)], cwd=workdir, capture_output=True, text=True).stdout
+    shown = [subprocess.run([str(mutmut), "show", str(i)], cwd=workdir, capture_output=True, text=True, check=False).stdout
              for i in survivors]
     return {"module": module, "mutants": len(rows), "killed": killed, "survivors": shown}
 

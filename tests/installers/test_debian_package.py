@@ -69,13 +69,13 @@ def _missing_requirement() -> str | None:
             return f"{tool} is missing"
     python = Path("/usr/bin/python3.11")
     if not python.exists() or subprocess.run([python, "-c", "import ensurepip, venv"],
-                                             capture_output=True).returncode != 0:
+                                             capture_output=True, check=False).returncode != 0:
         return "Debian's python3.11-venv is missing (apt-get install python3.11-venv)"
     return None
 
 
 def _installed_version() -> str | None:
-    answer = subprocess.run(["dpkg-query", "-W", "-f=${Status} ${Version}", PACKAGE], capture_output=True, text=True)
+    answer = subprocess.run(["dpkg-query", "-W", "-f=${Status} ${Version}", PACKAGE], capture_output=True, text=True, check=False)
     words = answer.stdout.split()
     return words[-1] if answer.returncode == 0 and "installed" in words[:3] else None
 
@@ -86,7 +86,7 @@ pytestmark = pytest.mark.skipif(_missing_requirement() is not None, reason=str(_
 def run(command: list, env: dict | None = None, check: bool = True, timeout: float = 600) -> subprocess.CompletedProcess:
     environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive", **(env or {})}
     result = subprocess.run([str(part) for part in command], env=environment, capture_output=True, text=True,
-                            timeout=timeout)
+                            timeout=timeout, check=False)
     if check and result.returncode != 0:
         raise AssertionError(f"{command} exited with {result.returncode}:\n{result.stdout}\n{result.stderr}")
     return result
@@ -145,7 +145,7 @@ def site_config(tmp: Path, central_url: str) -> Path:
 def packages(tmp_path_factory):
     """(first build, a newer build of the same tree): built once for the module."""
     # Other checkouts on this machine may run the same test: one install at a time.
-    lock = open("/tmp/slvie-kiosk-deb-test.lock", "w")
+    lock = open("/tmp/slvie-kiosk-deb-test.lock", "w")  # noqa: SIM115 (held, and locked, until the module ends)
     fcntl.flock(lock, fcntl.LOCK_EX)
     reason = _missing_requirement()
     if reason:

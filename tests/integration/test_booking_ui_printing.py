@@ -24,7 +24,7 @@ pytestmark = pytest.mark.skipif(
 
 
 def test_a_booking_prints_its_voucher_on_the_site_printer(qtbot, tmp_path, catalog_file, households_file,
-                                                          pdf_queue):  # noqa: F811
+                                                          pdf_queue):
     config = replace(KioskConfig(), printer=PrinterSettings(queue=pdf_queue, layout="thermal80"))
     services = open_services(tmp_path / "data", config, demo=True, clock=lambda: NOW,
                              demo_catalog=catalog_file, demo_households=households_file)

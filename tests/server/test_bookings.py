@@ -7,8 +7,18 @@ from datetime import timedelta
 import pytest
 
 from sync.server.clock import local_now
-from tests.server.data import booking_op, cancel_op, catalog, household, martin_family, member, offer, session, \
-    state_of, years_ago
+from tests.server.data import (
+    booking_op,
+    cancel_op,
+    catalog,
+    household,
+    martin_family,
+    member,
+    offer,
+    session,
+    state_of,
+    years_ago,
+)
 
 
 @pytest.fixture

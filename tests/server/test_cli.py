@@ -71,7 +71,7 @@ def test_load_demo(central_server, kiosk):
 
 
 def test_generate(central_server, kiosk):
-    code, out, err = central_server.cli("generate", "--offers", "300")
+    code, _out, err = central_server.cli("generate", "--offers", "300")
     assert code == 0, err
     seen, _ = kiosk.pull_all()
     assert sum(1 for kind, _ in seen if kind == "offer") == 300

@@ -148,17 +148,17 @@ def test_the_centre_refuses_a_request_from_its_command_line(centre, kiosk):
     request = create()
     request_id = request["payload"]["request_id"]
     kiosk.push_one(request)
-    code, out, err = centre.cli("refuse-concierge", request_id, "--reason-fr", "Prestataire fermé.",
+    code, _out, err = centre.cli("refuse-concierge", request_id, "--reason-fr", "Prestataire fermé.",
                                 "--reason-en", "Provider closed.")
     assert code == 0, err
     seen, _ = kiosk.pull_all()
     assert seen[("concierge_request", request_id)]["reason"]["fr"] == "Prestataire fermé."
     done = create()
     kiosk.push([done, *(move(done["payload"]["request_id"], to) for to in ("taken", "ready", "handed_over"))])
-    code, out, err = centre.cli("refuse-concierge", done["payload"]["request_id"], "--reason-fr", "x",
+    code, _out, err = centre.cli("refuse-concierge", done["payload"]["request_id"], "--reason-fr", "x",
                                 "--reason-en", "x")
     assert code == 2 and "ne peut plus changer" in err
-    code, out, err = centre.cli("refuse-concierge", str(uuid.uuid4()), "--reason-fr", "<b>", "--reason-en", "x")
+    code, _out, err = centre.cli("refuse-concierge", str(uuid.uuid4()), "--reason-fr", "<b>", "--reason-en", "x")
     assert code == 2
 
 
@@ -256,7 +256,7 @@ def test_a_bad_staff_file_changes_nothing(centre, kiosk, tmp_path, change):
     document["staff"][0].update(change)
     path = tmp_path / "staff.json"
     path.write_text(json.dumps(document))
-    code, out, err = centre.cli("load-staff", str(path))
+    code, _out, err = centre.cli("load-staff", str(path))
     assert code == 2 and "Nothing changed" in err
     assert not any(kind == "correspondent" for kind, _ in kiosk.pull_all()[0])
 
@@ -265,7 +265,7 @@ def test_the_demo_brings_correspondents_and_a_queue_matching_the_demo_kiosk(cent
     from kiosk.config import KioskConfig
     from kiosk.services.context import open_services
 
-    code, out, err = central_server.cli("load-demo")
+    code, _out, err = central_server.cli("load-demo")
     assert code == 0, err
     seen, _ = kiosk.pull_all()
     staff = {key[1] for key in seen if key[0] == "correspondent"}

@@ -9,8 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from tests.server.central import CentralServer
-from tests.server.data import booking_op, catalog, household, martin_family, member, offer, session, state_of, \
-    years_ago
+from tests.server.data import booking_op, catalog, household, martin_family, member, offer, session, state_of, years_ago
 
 
 def offers(count: int) -> list[dict]:

@@ -9,7 +9,6 @@ accents, backslashes and control characters.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 
 from sync.server import changes
 from sync.server.db import Database, compact_json

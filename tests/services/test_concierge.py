@@ -319,4 +319,4 @@ def test_the_day_choices_follow_the_clock(desk, clock):
     clock.now = NOW.replace(day=27)  # Friday: the next opening days skip the weekend
     codes = [o.code for o in desk.concierge.form("repassage").form.field("day").options]
     assert codes[:2] == ["2026-11-30", "2026-12-01"]
-    assert desk.concierge.form("repassage").form.field("day").options[1].fr == "mardi 1er décembre"
+    assert desk.concierge.form("repassage").form.field("day").options[1].fr == "mardi 1 décembre"

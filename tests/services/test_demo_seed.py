@@ -3,8 +3,8 @@ import json
 import pytest
 
 from kiosk.config import KioskConfig
-from kiosk.errors import CatalogError
 from kiosk.demo.seeding import seed_demo_catalog
+from kiosk.errors import CatalogError
 from kiosk.services.context import open_services
 from tests.factories import NOW, sample_catalog
 

@@ -65,7 +65,7 @@ def legacy_scrypt_hash(pin: str) -> str:
 
 def test_an_older_pin_hash_becomes_argon2id_at_the_next_sign_in_and_a_pull_does_not_bring_it_back(services):
     from kiosk.domain.document import DocumentReader
-    from kiosk.domain.household import parse_household
+    from kiosk.domain.household import HouseholdDataError, parse_household
     from kiosk.store import households as household_store
     from kiosk.store.database import transaction
     from tests.factories import households_document
@@ -74,7 +74,7 @@ def test_an_older_pin_hash_becomes_argon2id_at_the_next_sign_in_and_a_pull_does_
     document["members"][0]["pin_hash"] = legacy_scrypt_hash("1234")
 
     def pulled(doc):
-        household = parse_household(DocumentReader(doc, "h", ValueError, "x", "x"))
+        household = parse_household(DocumentReader(doc, "h", HouseholdDataError, "error.document.refused.households"))
         with transaction(services.db):
             household_store.upsert_household(services.db, household)
 

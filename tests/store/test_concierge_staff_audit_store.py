@@ -126,17 +126,15 @@ def test_an_entry_changed_behind_the_triggers_back_is_found(db):
 def test_nested_transactions_compose_and_undo_only_the_failed_part(db):
     with transaction(db):
         db.execute("INSERT INTO kiosk_state VALUES ('a', '1')")
-        with pytest.raises(ValueError):
-            with transaction(db):
-                db.execute("INSERT INTO kiosk_state VALUES ('b', '2')")
-                raise ValueError("inner fails")
+        with pytest.raises(ValueError), transaction(db):
+            db.execute("INSERT INTO kiosk_state VALUES ('b', '2')")
+            raise ValueError("inner fails")
         db.execute("INSERT INTO kiosk_state VALUES ('c', '3')")
     assert [r[0] for r in db.execute("SELECT key FROM kiosk_state ORDER BY key")] == ["a", "c"]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError), transaction(db):
         with transaction(db):
-            with transaction(db):
-                db.execute("INSERT INTO kiosk_state VALUES ('d', '4')")
-            raise ValueError("outer fails")
+            db.execute("INSERT INTO kiosk_state VALUES ('d', '4')")
+        raise ValueError("outer fails")
     assert db.execute("SELECT count(*) FROM kiosk_state WHERE key = 'd'").fetchone()[0] == 0
 
 
@@ -169,7 +167,7 @@ def test_a_chain_rewritten_with_fresh_hashes_is_found_by_its_signatures(db):
     assert audit_store.verify(db) is None  # the plain hash chain is fooled
     broken = audit_store.verify(db, KEY.public_key())
     assert (broken.seq, broken.reason) == (2, "signature")
-    assert "n° 2" in broken.message[0] and "not signed by this kiosk's key" in broken.message[1]
+    assert "n° 2" in broken.message("fr") and "not signed by this kiosk's key" in broken.message("en")
 
 
 def test_an_outbox_copy_that_is_not_the_tables_entry_is_not_fit_to_send(db):

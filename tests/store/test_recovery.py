@@ -192,7 +192,7 @@ def test_backups_are_pruned_to_the_newest(tmp_path):
     path = tmp_path / DATABASE_FILE
     fill(path, 1, filler_rows=1)
     for day in range(1, BACKUPS_KEPT + 3):
-        backup_database(path, "upgrade", clock=lambda: datetime(2026, 11, day, 9, 0))
+        backup_database(path, "upgrade", clock=lambda day=day: datetime(2026, 11, day, 9, 0))
     names = sorted(p.name for p in (tmp_path / "backups").iterdir())
     assert len(names) == BACKUPS_KEPT and names[-1] == "kiosk-20261107-090000-upgrade.sqlite3"
 

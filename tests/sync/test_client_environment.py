@@ -30,7 +30,7 @@ class Recorder:
         recorder = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 - http.server's naming
+            def do_GET(self):
                 recorder.requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
                 body = json.dumps({"status": "ok", "time": "2026-11-23T10:00:00", "via": name}).encode()
                 self.send_response(200)

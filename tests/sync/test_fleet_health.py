@@ -66,7 +66,7 @@ def browser():
 
 
 def test_a_printer_out_of_paper_shows_red_on_the_fleet_page_within_one_sync(
-        tmp_path, centre, faulty_queue, voucher_pdf, browser):  # noqa: F811 (the fixtures imported above)
+        tmp_path, centre, faulty_queue, voucher_pdf, browser):
     from playwright.sync_api import expect
 
     queue = faulty_queue("ok")

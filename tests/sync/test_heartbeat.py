@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from kiosk.errors import PrinterError
+from kiosk.i18n import Said
 from kiosk.printing.printer import PrinterStatus, condition_of, printer_condition
 from kiosk.store.database import schema_version, transaction
 from kiosk.store.state import write_state
@@ -71,14 +72,14 @@ def test_what_cups_says_in_one_word(status, condition):
 
 def test_cups_not_answering_is_unknown_not_an_error():
     def hung(queue: str) -> PrinterStatus:
-        raise PrinterError("Le service d'impression ne répond pas.", "The print service is not responding.")
+        raise PrinterError("error.printer.no_answer")
 
     assert printer_condition("thermique", hung) == "unknown"
     assert printer_condition("  ", hung) == "not_configured"
 
 
 def test_an_error_code_never_carries_a_message():
-    assert error_code(TransientError("no answer from 10.0.0.1", "Injoignable", "Unreachable")) == "transient_error"
-    assert error_code(RequestRefused("refused", 409, "cursor_ahead", "fr", "en")) == "cursor_ahead"
-    assert error_code(RequestRefused("refused", 422, "", "fr", "en")) == "request_refused"
+    assert error_code(TransientError("no answer from 10.0.0.1", Said("Injoignable", "Unreachable"))) == "transient_error"
+    assert error_code(RequestRefused("refused", 409, "cursor_ahead", Said("fr", "en"))) == "cursor_ahead"
+    assert error_code(RequestRefused("refused", 422, "", Said("fr", "en"))) == "request_refused"
     assert error_code(KeyError("Claire Martin")) == "key_error"

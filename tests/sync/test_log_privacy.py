@@ -3,8 +3,9 @@
 A kiosk at debug level is enrolled with a real centre on loopback with the installers'
 command, syncs; a beneficiary identifies on its screens (a wrong PIN first), books, and the
 voucher goes to a printer that is not there, while the sync worker sends the booking, then
-fails with the centre down; the command line syncs, and fails with a revoked credential. Then every line of every log file is searched for the beneficiaries'
-names, card numbers, PIN and PIN hashes, the enrolment code and the tokens.
+fails with the centre down; the command line syncs, and fails with a revoked credential. Then every
+line of every log file is searched for the beneficiaries' names, card numbers, PIN and PIN hashes,
+the enrolment code and the tokens.
 """
 
 from __future__ import annotations
@@ -14,8 +15,7 @@ import logging
 import re
 
 import pytest
-
-from PySide6.QtCore import QThreadPool, Qt
+from PySide6.QtCore import Qt, QThreadPool
 
 from kiosk.cli import main
 from kiosk.config import load_config

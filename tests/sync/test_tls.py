@@ -67,7 +67,7 @@ class Authority:
         self.folder = folder
         self.key = ec.generate_private_key(ec.SECP256R1())
         subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         self.cert = (
             x509.CertificateBuilder()
             .subject_name(subject).issuer_name(subject)
@@ -86,7 +86,7 @@ class Authority:
     def issue(self, stem: str, dns: list[str] = (), ips: list[str] = ()) -> tuple[Path, Path]:
         """(certificate file, key file) for a server known by these names and addresses."""
         key = ec.generate_private_key(ec.SECP256R1())
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         names = [x509.DNSName(d) for d in dns] + [x509.IPAddress(ipaddress.ip_address(i)) for i in ips]
         cert = (
             x509.CertificateBuilder()

@@ -1,5 +1,5 @@
 import pytest
-from PySide6.QtCore import QThreadPool, Qt
+from PySide6.QtCore import Qt, QThreadPool
 
 from kiosk.ui.app import create_application
 from kiosk.ui.main_window import MainWindow

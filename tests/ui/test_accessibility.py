@@ -112,7 +112,8 @@ def audit(window, screen_name: str, size: QSize) -> list[str]:
     everything = [w for w in scope.findChildren(QWidget) if w.isVisible() and w.window() is window]
     controls = []
     for widget in everything:
-        where = f"{screen_name}: {type(widget).__name__} {widget.accessibleName() or getattr(widget, 'text', lambda: '')()!r}"
+        name = widget.accessibleName() or getattr(widget, "text", lambda: "")()
+        where = f"{screen_name}: {type(widget).__name__} {name!r}"
         placed = QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
         if not window.rect().contains(placed) and not scrolled(widget):
             problems.append(f"{where}: outside the window ({placed.x()},{placed.y()} {placed.width()}x{placed.height()})")
@@ -147,9 +148,9 @@ def audit(window, screen_name: str, size: QSize) -> list[str]:
                     problems.append(f"{where}: text cut ({widget.heightForWidth(widget.width())} > {widget.height()})")
             elif widget.sizeHint().width() > widget.width() + 2:
                 problems.append(f"{where}: text cut ({widget.sizeHint().width()} > {widget.width()})")
-        if isinstance(widget, QAbstractButton) and widget.text().strip() and widget.layout() is None:
-            if widget.fontMetrics().horizontalAdvance(widget.text().replace("&&", "&")) > widget.width() - 8:
-                problems.append(f"{where}: button text cut")
+        if isinstance(widget, QAbstractButton) and widget.text().strip() and widget.layout() is None and \
+                widget.fontMetrics().horizontalAdvance(widget.text().replace("&&", "&")) > widget.width() - 8:
+            problems.append(f"{where}: button text cut")
     for index, (rect, where, widget) in enumerate(controls):
         for other_rect, other_where, other in controls[index + 1:]:
             if rect.intersects(other_rect) and not widget.isAncestorOf(other) and not other.isAncestorOf(widget):

@@ -297,7 +297,7 @@ def test_sync_screen_shows_what_waits_and_wakes_the_worker(qtbot, window, servic
 
 @pytest.fixture
 def locked_kiosk(qtbot, tmp_path):
-    app, window, kiosk_services = start_kiosk(tmp_path / "data", None, demo=True, windowed=False)
+    _app, window, kiosk_services = start_kiosk(tmp_path / "data", None, demo=True, windowed=False)
     qtbot.waitExposed(window)
     yield window, kiosk_services
     window.lockdown.allow_exit()

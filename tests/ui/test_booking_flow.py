@@ -72,9 +72,9 @@ def test_identify_book_for_two_and_get_the_voucher(qtbot, window, services):
     assert window.hello.text() == "Bonjour Claire" and window.end_session.isVisible()
     booking_screen = window.screens["booking"]
     assert booking_screen.chosen() == ["P1"]
-    assert booking_screen.price.text() == "Prix par personne : 11 € (tranche 3)"
+    assert booking_screen.price.text() == "Prix par personne : 11\xa0€ (tranche 3)"
     tap(qtbot, booking_screen.people_buttons["P2"])
-    assert booking_screen.total.text() == "Total : 22 €"
+    assert booking_screen.total.text() == "Total : 22\xa0€"
     assert booking_screen.outcome.text() == "Vos 2 places sont confirmées tout de suite."
 
     tap(qtbot, booking_screen.confirm)
@@ -93,7 +93,7 @@ def test_identify_book_for_two_and_get_the_voucher(qtbot, window, services):
     # What, when, where, who and what it costs, recapped.
     recap = [w.text() for w in done.recap_card.findChildren(type(done.headline))]
     assert recap[recap.index("Pour") + 1] == "Claire Martin\nJulien Martin"
-    assert recap[recap.index("Prix") + 1] == "22 €, à régler à l'accueil de votre SLVie"
+    assert recap[recap.index("Prix") + 1] == "22\xa0€, à régler à l'accueil de votre SLVie"
     assert {"Activité", "Quand", "Où"} <= set(recap)
 
     tap(qtbot, window.back_button)
@@ -143,7 +143,7 @@ def test_my_bookings_cancel_with_confirmation(qtbot, window, services):
     identify(qtbot, window)
     mine = window.screens["my_bookings"]
     assert window.current_screen() == "my_bookings"
-    assert "pas encore de réservation" in [w.text() for w in mine.content.findChildren(type(window.top_bar.site))][0]
+    assert "pas encore de réservation" in next(w.text() for w in mine.content.findChildren(type(window.top_bar.site)))
     services.bookings.book("T1", "T1-S1", window.identified.household, ["P1"])
     mine.refresh()
     texts = [w.text() for w in mine.content.findChildren(type(window.top_bar.site))]

@@ -45,7 +45,7 @@ def test_home_to_list_to_search_to_detail_and_back(qtbot, window):
     texts = [w.text() for w in detail.content.findChildren(type(window.top_bar.site)) if w.isVisibleTo(detail)]
     assert "Théâtre : Le Malade imaginaire" in texts
     assert any(t.startswith("40 places libres") and "chiffre connu à 10 h 42" in t for t in texts)
-    assert "Tranche 7" in texts and "23 €" in texts
+    assert "Tranche 7" in texts and "23\xa0€" in texts
 
     tap(qtbot, window.back_button)
     assert window.current_screen() == "offers"
@@ -116,7 +116,7 @@ def test_concierge_lists_the_site_services(qtbot, window):
     tap(qtbot, window.screens["home"].tiles["concierge"])
     concierge = window.screens["concierge"]
     texts = [w.text() for w in concierge.content.findChildren(type(window.top_bar.site))]
-    assert "Pressing" in texts and "8,50 € la pièce" in texts
+    assert "Pressing" in texts and "8,50\xa0€ la pièce" in texts
 
 
 def test_the_staff_entry_opens_the_correspondents_sign_in(qtbot, window):

@@ -64,7 +64,7 @@ def test_a_pressing_request_from_the_tile_to_the_ticket(qtbot, window, services)
     days = form.controls["day"].buttons()
     days[1].click()
     chosen_day = form.controls["day"].value()
-    assert form.price.text() == "Prix : 13,50 €"  # 4,50 € an item, three items
+    assert form.price.text() == "Prix : 13,50\xa0€"  # 4,50 € an item (Babel: a no-break space before €), three items
     form.send.click()
 
     assert window.current_screen() == "concierge_done"

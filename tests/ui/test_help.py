@@ -6,8 +6,8 @@ import subprocess
 from PySide6.QtWidgets import QLabel
 
 from kiosk.ui.main_window import STAFF_SCREENS
-from tests.ui.conftest import tap
 from tests.factories import CLAIRE_CARD
+from tests.ui.conftest import tap
 from tests.ui.test_assisted_mode import shown_button, sign_in
 from tests.ui.test_booking_flow import identify
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime
 
 import pytest
@@ -36,7 +37,7 @@ DEMO_SERVICES = ["pressing", "repassage", "retouches", "cordonnerie", "colis", "
 
 def test_the_happy_path_is_for_correspondents():
     path = [S.SUBMITTED, S.TAKEN, S.AT_PROVIDER, S.READY, S.HANDED_OVER]
-    for current, target in zip(path, path[1:]):
+    for current, target in itertools.pairwise(path):
         check_transition(current, target, Actor.CORRESPONDENT)
         for other in (Actor.BENEFICIARY, Actor.CENTRE):
             with pytest.raises(TransitionRefused):

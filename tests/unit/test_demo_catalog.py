@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import unicodedata
 import xml.etree.ElementTree as ET
@@ -88,7 +89,7 @@ def test_demo_header(demo):
     assert demo["format"] == "slvie-catalog/1"
     assert demo["reference_date"] == "2026-11-23"
     assert demo["price_tiers"] == 7
-    assert [c["id"] for c in demo["categories"]] == list(demo_catalog.CATEGORIES[i]["id"] for i in range(6))
+    assert [c["id"] for c in demo["categories"]] == [demo_catalog.CATEGORIES[i]["id"] for i in range(6)]
     assert {c["id"] for c in demo["categories"]} == CATEGORIES
 
 
@@ -193,7 +194,7 @@ def test_every_tier_has_a_price_rising_with_the_tier(demo):
         cents = [p["cents"] for p in offer["prices"]]
         assert all(c >= 0 for c in cents)
         if cents[-1] > 0:
-            assert all(a < b for a, b in zip(cents, cents[1:])), offer["id"]
+            assert all(a < b for a, b in itertools.pairwise(cents)), offer["id"]
         else:
             assert set(cents) == {0}
     free = [o for o in demo["offers"] if o["prices"][-1]["cents"] == 0]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from kiosk.config import ASSETS_DIR
 from kiosk.demo import households as demo_households
 from kiosk.demo import staff as demo_staff
-from kiosk.config import ASSETS_DIR
 
 
 @pytest.mark.parametrize("module, name", [(demo_households, "households.json"), (demo_staff, "staff.json")])

@@ -18,7 +18,7 @@ class Refused(KioskError):
 
 
 def read(text: object) -> datetime:
-    return DocumentReader({"start": text}, "offer", Refused, "refusé", "refused").moment("start")
+    return DocumentReader({"start": text}, "offer", Refused, "error.document.refused.catalog").moment("start")
 
 
 def by_strptime(text: str) -> datetime | None:

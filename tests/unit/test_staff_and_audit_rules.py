@@ -93,8 +93,8 @@ def test_an_edited_removed_inserted_or_reordered_entry_is_found():
     assert verify_chain(entries[:1] + entries[2:], "a" * 32) == ChainBreak(3, "missing")
     assert verify_chain([entries[1], entries[0]] + entries[2:], "a" * 32).seq == 2
     assert verify_chain(entries, "b" * 32) == ChainBreak(1, "chain")
-    fr, en = ChainBreak(3, "hash").message
-    assert "n° 3" in fr and "changed" in en
+    altered = ChainBreak(3, "hash")
+    assert "n° 3" in altered.message("fr") and "changed" in altered.message("en")
 
 
 def test_audit_details_are_small_plain_facts():

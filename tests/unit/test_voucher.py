@@ -44,37 +44,37 @@ ISSUED = datetime(2026, 11, 23, 16, 42, 37)
 
 
 def booking(**changes) -> Voucher:
-    values = dict(
-        kind="booking",
-        reference="3f2c8a1e-5b7d-4c2a-9e41-0d6f3b8a7c15",
-        site_id="DEMO-LYON-PARTDIEU",
-        title="Soirée théâtre : « Cyrano de Bergerac »",
-        start=datetime(2026, 12, 5, 20, 0),
-        end=datetime(2026, 12, 5, 22, 30),
-        place="Théâtre des Célestins, Lyon",
-        participants=("Camille Lefèvre", "Mathieu Lefèvre", "Inès Lefèvre"),
-        total_cents=13500,
-        state="confirmed",
-        issued_at=ISSUED,
-    )
+    values = {
+        "kind": "booking",
+        "reference": "3f2c8a1e-5b7d-4c2a-9e41-0d6f3b8a7c15",
+        "site_id": "DEMO-LYON-PARTDIEU",
+        "title": "Soirée théâtre : « Cyrano de Bergerac »",
+        "start": datetime(2026, 12, 5, 20, 0),
+        "end": datetime(2026, 12, 5, 22, 30),
+        "place": "Théâtre des Célestins, Lyon",
+        "participants": ("Camille Lefèvre", "Mathieu Lefèvre", "Inès Lefèvre"),
+        "total_cents": 13500,
+        "state": "confirmed",
+        "issued_at": ISSUED,
+    }
     values.update(changes)
     return Voucher(**values)
 
 
 def pickup(**changes) -> Voucher:
-    values = dict(
-        kind="pickup",
-        reference="9d0b7e52-1c44-4a8e-b7f3-2a61c0d95e08",
-        site_id="DEMO-LYON-PARTDIEU",
-        title="Pressing",
-        start=datetime(2026, 11, 26, 17, 0),
-        end=None,
-        place="Point conciergerie, hall B",
-        participants=(),
-        total_cents=None,
-        state="request",
-        issued_at=ISSUED,
-    )
+    values = {
+        "kind": "pickup",
+        "reference": "9d0b7e52-1c44-4a8e-b7f3-2a61c0d95e08",
+        "site_id": "DEMO-LYON-PARTDIEU",
+        "title": "Pressing",
+        "start": datetime(2026, 11, 26, 17, 0),
+        "end": None,
+        "place": "Point conciergerie, hall B",
+        "participants": (),
+        "total_cents": None,
+        "state": "request",
+        "issued_at": ISSUED,
+    }
     values.update(changes)
     return Voucher(**values)
 

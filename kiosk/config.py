@@ -17,6 +17,9 @@ from kiosk.i18n import LANGUAGES, Text
 APP_NAME = "slvie-kiosk"
 # Icons, pictograms and the demo's data (kiosk.demo); a packaged install may put them elsewhere.
 ASSETS_DIR = Path(os.environ.get("SLVIE_ASSETS_DIR", Path(__file__).resolve().parent.parent / "assets"))
+# The reviewed everyday vocabulary the search reads (kiosk.domain.search_language).
+SEARCH_SYNONYMS = ASSETS_DIR / "search" / "synonyms-fr.txt"
+SEARCH_FILTER_WORDS = ASSETS_DIR / "search" / "filter-words-fr.txt"
 PRINTER_LAYOUTS = ("thermal80", "a4")
 KEYBOARD_MODES = ("auto", "on", "off")
 LOG_LEVELS = ("debug", "info", "warning", "error")

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 import sqlite_utils
 
+from kiosk.config import SEARCH_FILTER_WORDS, SEARCH_SYNONYMS, SiteSettings
 from kiosk.domain.catalog import Catalog, Category, ConciergeService, Offer, parse_catalog
-from kiosk.domain.search import MAX_QUERY_CHARS, OfferQuery, SearchResult
-from kiosk.errors import CatalogError, KioskError
+from kiosk.domain.search import OfferQuery, SearchResult, Site, plan_search, spelling_suggestions
+from kiosk.domain.search_language import Synonyms, Vocabulary, parse_synonyms
+from kiosk.errors import CatalogError, ConfigError, KioskError
 from kiosk.i18n import Text
 from kiosk.store import catalog as catalog_store
 from kiosk.store.photos import PhotoStore
@@ -21,12 +25,27 @@ from kiosk.store.state import read_state
 MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
 
 
+@functools.cache
+def everyday_vocabulary() -> Synonyms:
+    """The reviewed synonyms and filter words (assets/search/), read once; ConfigError if they cannot be."""
+    try:
+        return parse_synonyms(SEARCH_SYNONYMS.read_text(encoding="utf-8"),
+                              SEARCH_FILTER_WORDS.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as problem:
+        raise ConfigError("error.search.word_lists", folder=SEARCH_SYNONYMS.parent, problem=problem) from None
+
+
 class CatalogService:
     def __init__(self, db: sqlite_utils.Database, clock: Callable[[], datetime] = datetime.now,
-                 photos: PhotoStore | None = None):
+                 site: SiteSettings | None = None, photos: PhotoStore | None = None):
         self._db = db
         self._clock = clock
         self._photos = photos
+        self._synonyms = everyday_vocabulary()
+        self._vocabulary = Vocabulary([])
+        self._vocabulary_stamp = -1
+        site = site or SiteSettings()  # the demo's site
+        catalog_store.prepare_search(db, Site(site.slvie, site.cmcas))
 
     def photo_path(self, offer: Offer) -> Path | None:
         """The offer's photo as the kiosk keeps it, or None (no photo, or not fetched yet): the screen
@@ -39,9 +58,24 @@ class CatalogService:
         return catalog_store.list_categories(self._db)
 
     def search(self, query: OfferQuery, limit: int = 100) -> SearchResult:
-        if len(query.text) > MAX_QUERY_CHARS:
-            query = OfferQuery(**{**query.__dict__, "text": query.text[:MAX_QUERY_CHARS]})
-        return catalog_store.search_offers(self._db, query, self._clock(), limit)
+        """Offers for what a person typed and chose; when nothing matches, queries that would find something."""
+        vocabulary = self._current_vocabulary()
+        plan = plan_search(query, self._clock(), self._synonyms, vocabulary)
+        result = catalog_store.search_offers(self._db, plan, limit)
+        if result.total or not query.text.strip():
+            return result
+        found = [text for text in spelling_suggestions(query.text, vocabulary)
+                 if catalog_store.search_offers(self._db, plan_search(replace(query, text=text), plan.now,
+                                                                      self._synonyms, vocabulary), 1).total]
+        return replace(result, suggestions=tuple(found))
+
+    def _current_vocabulary(self) -> Vocabulary:
+        """The words the offer uses, read again only after new ones came in."""
+        stamp = catalog_store.search_vocabulary_stamp(self._db)
+        if stamp != self._vocabulary_stamp:
+            self._vocabulary = catalog_store.search_vocabulary(self._db)
+            self._vocabulary_stamp = stamp
+        return self._vocabulary
 
     def offer(self, offer_id: str) -> Offer | None:
         return catalog_store.load_offer(self._db, offer_id)

@@ -65,7 +65,7 @@ def open_services(
     prepare_data_dir(data_dir)
     # Checked first: a corrupt file is set aside and rebuilt, its unsent operations carried over.
     db, recovery = open_kiosk_database(data_dir / DATABASE_FILE, clock)
-    catalog = CatalogService(db, clock, PhotoStore(db, data_dir))
+    catalog = CatalogService(db, clock, config.site, PhotoStore(db, data_dir))
     if demo and catalog.offer_count() == 0:
         seed_demo_catalog(db, demo_catalog, clock())
         seed_demo_households(db, demo_households)

@@ -311,10 +311,36 @@ MIGRATION_8_BRING_AND_PHOTO = [
     "CREATE INDEX offers_by_photo ON offers (photo_sha256) WHERE photo_sha256 IS NOT NULL",
 ]
 
+# Search that reads French (#15): the index holds the stems of the offer's words (made in Python by
+# kiosk.domain.search_language, which SQL cannot do), so it is made anew here, empty, and filled from
+# the offers by kiosk.store.catalog.prepare_search. `near` says how near an offer is to this kiosk's
+# site (kiosk.domain.search.Nearness) so that results and browsing walk an index in that order.
+# `search_words` lists the words the offer uses, to forgive a typo and to suggest a word.
+MIGRATION_9_FRENCH_SEARCH = [
+    "DROP TABLE offers_fts",
+    """
+    CREATE VIRTUAL TABLE offers_fts USING fts5(
+        title, body, tags,
+        tokenize = 'unicode61 remove_diacritics 2',
+        prefix = '1 2 3'
+    )
+    """,
+    "ALTER TABLE offers ADD COLUMN near INTEGER NOT NULL DEFAULT 3",
+    "CREATE INDEX offers_by_near ON offers(near, next_start)",
+    """
+    CREATE TABLE search_words (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        word TEXT NOT NULL UNIQUE,
+        stem TEXT NOT NULL,
+        shown TEXT NOT NULL
+    )
+    """,
+]
+
 # Audit entries signed with the kiosk's key (kiosk/domain/audit.py). Entries written before this
 # migration get their signature once, at the next start (kiosk.store.audit.sign_unsigned): the only
 # change ever allowed to an entry is that one, from no signature to one, all else unchanged.
-MIGRATION_9_SIGNED_AUDIT = [
+MIGRATION_10_SIGNED_AUDIT = [
     "ALTER TABLE audit_log ADD COLUMN signature TEXT",
     "DROP TRIGGER audit_log_no_update",
     """
@@ -331,7 +357,7 @@ MIGRATION_9_SIGNED_AUDIT = [
 
 # PIN and password hashes of the older scheme replaced by argon2id ones at their owner's sign-in
 # (kiosk/store/hash_upgrades.py). owner: "person:ID", "staff-pin:ID" or "staff-password:ID".
-MIGRATION_10_HASH_UPGRADES = [
+MIGRATION_11_HASH_UPGRADES = [
     """
     CREATE TABLE hash_upgrades (
         owner TEXT PRIMARY KEY,
@@ -344,7 +370,7 @@ MIGRATION_10_HASH_UPGRADES = [
 # Personal data sealed with the machine's data key (kiosk/data_key.py, kiosk/store/sealing.py): names,
 # birth dates, card and badge numbers, PIN and password hashes. Card and badge numbers are looked up
 # by a keyed blind index (the old columns), the numbers themselves sealed in new columns.
-MIGRATION_11_SEALED_PERSONAL_DATA = [
+MIGRATION_12_SEALED_PERSONAL_DATA = [
     "ALTER TABLE persons ADD COLUMN card_sealed TEXT",
     """
     UPDATE persons SET first_name = seal(first_name, person_id), last_name = seal(last_name, person_id),
@@ -364,7 +390,7 @@ MIGRATION_11_SEALED_PERSONAL_DATA = [
 ]
 
 # What a resync from cursor 0 has received so far (kiosk/store/resync.py): at its end, the rest goes.
-MIGRATION_12_RESYNC_SEEN = [
+MIGRATION_13_RESYNC_SEEN = [
     "CREATE TABLE resync_seen (kind TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (kind, id)) WITHOUT ROWID",
 ]
 
@@ -377,8 +403,9 @@ MIGRATIONS: list[list[str]] = [
     MIGRATION_6_BOOKING_NEWS,
     MIGRATION_7_HELP_REQUESTS,
     MIGRATION_8_BRING_AND_PHOTO,
-    MIGRATION_9_SIGNED_AUDIT,
-    MIGRATION_10_HASH_UPGRADES,
-    MIGRATION_11_SEALED_PERSONAL_DATA,
-    MIGRATION_12_RESYNC_SEEN,
+    MIGRATION_9_FRENCH_SEARCH,
+    MIGRATION_10_SIGNED_AUDIT,
+    MIGRATION_11_HASH_UPGRADES,
+    MIGRATION_12_SEALED_PERSONAL_DATA,
+    MIGRATION_13_RESYNC_SEEN,
 ]

@@ -253,6 +253,7 @@ class MainWindow(QMainWindow):
                 widget.book_requested.connect(lambda offer_id, session_id: self.with_identity(
                     ("booking", offer_id, session_id)))
                 widget.card_scanned.connect(self._card_scanned)
+                widget.help_requested.connect(self.show_help)
             elif name == "detail":
                 widget = OfferDetailScreen(catalog, self.texts)
                 widget.book_requested.connect(lambda offer_id, session_id: self.with_identity(

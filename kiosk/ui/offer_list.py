@@ -23,6 +23,7 @@ from kiosk.domain.household import looks_like_a_scan
 from kiosk.domain.search import DateWindow, OfferQuery, OfferSummary, SearchResult
 from kiosk.i18n import Texts
 from kiosk.services.catalog import CatalogService
+from kiosk.ui.no_results import NoResults
 from kiosk.ui.theme import MIN_TOUCH, Theme
 from kiosk.ui.widgets import (
     ChoiceRow,
@@ -40,6 +41,7 @@ PRICE_STEPS = (None, 0, 2000, 5000, 10000, 30000)
 LEVELS = (None, Level.CCAS, Level.CMCAS, Level.SLVIE)
 WINDOWS = (DateWindow.ANY, DateWindow.WEEK, DateWindow.MONTH, DateWindow.THREE_MONTHS)
 SummaryRole = Qt.ItemDataRole.UserRole + 1
+_NOT_YET = SearchResult((), 0)  # before the first search: nothing found, and nothing to say about it
 
 
 class OfferListModel(QAbstractListModel):
@@ -61,7 +63,8 @@ class OfferListModel(QAbstractListModel):
             return None
         offer = self.offers[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return f"{offer.title}. {offer.summary}. {self._price(offer)}"
+            partial = f". {self.texts('list.partial')}" if offer.partial else ""
+            return f"{offer.title}. {offer.summary}. {self._price(offer)}{partial}"
         if role == SummaryRole:
             return offer
         return None
@@ -144,6 +147,8 @@ class OfferDelegate(QStyledItemDelegate):
         where_when = offer.location
         if offer.next_start:
             where_when = f"{offer.location} · {texts('list.next_date', date=texts.day(offer.next_start))}"
+        if offer.partial:  # listed after those with every word: say why it is here
+            where_when = f"{texts('list.partial')} · {where_when}"
         for row, (font, colour, text) in enumerate((
             (title_font, palette.text, offer.title),
             (body_font, palette.muted, offer.summary),
@@ -255,6 +260,7 @@ class FilterPanel(QFrame):
 class OfferListScreen(QWidget):
     offer_chosen = Signal(str)
     book_requested = Signal(str, str)  # offer id, session id: the row's own "Réserver"
+    help_requested = Signal()  # from the panel shown when nothing matches
     card_scanned = Signal(str)  # a card scanned while the search field had the focus
 
     def __init__(self, catalog: CatalogService, texts: Texts, parent: QWidget | None = None):
@@ -264,10 +270,11 @@ class OfferListScreen(QWidget):
         self.texts = texts
         self.bons_plans = False
         self.categories: list[Category] = catalog.categories()
-        self.result = SearchResult((), 0)
+        self.result = _NOT_YET
 
         self.title = label(object_name="title")
-        self.count = label(object_name="muted", wrap=False)
+        self.count = label(object_name="muted")  # wraps rather than clips on a narrow screen
+        self.count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.search = QLineEdit()
         self.search.setMaxLength(100)
         self.search.setClearButtonEnabled(False)
@@ -295,13 +302,16 @@ class OfferListScreen(QWidget):
         self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         enable_kinetic_scrolling(self.list)
         self.scroll_buttons = ScrollButtons(self.list)
-        self.empty_hint = label(object_name="muted")
-        self.empty_hint.hide()
+        self.no_results = NoResults(self.categories)
+        no_results_holder = QWidget()
+        QVBoxLayout(no_results_holder).addWidget(self.no_results)
+        no_results_holder.layout().setContentsMargins(0, 0, 0, 0)
+        self.no_results_page = ScrollingPage(no_results_holder)
+        self.no_results_page.hide()
 
         top = QHBoxLayout()
         top.addWidget(self.title)
-        top.addStretch(1)
-        top.addWidget(self.count)
+        top.addWidget(self.count, 1)
         search_row = QHBoxLayout()
         search_row.addWidget(self.search, 1)
         search_row.addWidget(self.clear_button)
@@ -311,6 +321,7 @@ class OfferListScreen(QWidget):
         results.setContentsMargins(0, 0, 0, 0)
         results.addWidget(self.list, 1)
         results.addWidget(self.scroll_buttons)
+        results.addWidget(self.no_results_page, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 16, 32, 16)
         layout.setSpacing(14)
@@ -321,7 +332,6 @@ class OfferListScreen(QWidget):
         layout.addLayout(search_row)
         layout.addWidget(self.category_row)
         layout.addWidget(self.filters_page, 1)
-        layout.addWidget(self.empty_hint)
         layout.addWidget(self.results, 1)
         layout.addStretch(0)
 
@@ -342,6 +352,22 @@ class OfferListScreen(QWidget):
         self.released_at = QPoint()
         self.list.viewport().installEventFilter(self)
         self.list.clicked.connect(self._chosen)
+        self.no_results.suggestion_chosen.connect(self._search_for)
+        self.no_results.category_chosen.connect(self._browse_category)
+        self.no_results.filters_cleared.connect(self.filters.clear)
+        self.no_results.help_requested.connect(self.help_requested)
+
+    def _search_for(self, text: str) -> None:
+        self.search.setText(text)
+        self.refresh()
+
+    def _browse_category(self, category_id: str) -> None:
+        """From the no-result panel: the words typed found nothing, so the category is shown whole."""
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.category_row.set_value(category_id)
+        self.refresh()
 
     def _search_entered(self) -> None:
         """A card scanner types into whatever has the focus: a scan is an identification, not words."""
@@ -396,19 +422,29 @@ class OfferListScreen(QWidget):
     def _update_count(self) -> None:
         texts = self.texts
         total, shown = self.result.total, len(self.result.offers)
+        full = sum(not offer.partial for offer in self.result.offers)
         if self.result.capped:
             self.count.setText(texts("list.count.capped", count=texts.number(total)))
         elif total == 0:
             self.count.setText(texts("list.count.none"))
+        elif full == 0:
+            self.count.setText(texts("list.count.partial", count=texts.number(total)))
+        elif full < shown:  # few offers have every word: those with some of them follow
+            self.count.setText(texts("list.count.some", full=texts.number(full), count=texts.number(total - full)))
         elif total == 1:
             self.count.setText(texts("list.count.one"))
         elif total > shown:
             self.count.setText(texts("list.count.more", count=texts.number(total), shown=shown))
         else:
             self.count.setText(texts("list.count.many", count=texts.number(total)))
-        self.empty_hint.setVisible(total == 0)
         active = sum((self.filters.level.value() is not None, self.filters.dates.value() != DateWindow.ANY,
                       bool(self.filters.places.value()), self.filters.price.value() is not None))
+        nothing = total == 0 and self.result is not _NOT_YET
+        if nothing:
+            self.no_results.show_for(texts, self.search.text(), self.result.suggestions, bool(active))
+        for part in (self.list, self.scroll_buttons):
+            part.setVisible(not nothing)
+        self.no_results_page.setVisible(nothing)
         self.filters_button.setText(texts("list.filters.active", count=active) if active else texts("list.filters"))
 
     def _retitle(self) -> None:
@@ -428,7 +464,6 @@ class OfferListScreen(QWidget):
         self.clear_button.setText(texts("list.search.clear"))
         self.category_row.set_labels([texts("list.category.all")] + [c.name(texts.language) for c in self.categories])
         self.filters.retranslate(texts)
-        self.empty_hint.setText(texts("list.empty.hint"))
         self.scroll_buttons.set_names(texts("nav.up.name"), texts("nav.down.name"))
         self.list.setAccessibleName(texts("list.title.all"))
         self._update_count()
@@ -446,4 +481,4 @@ class OfferListScreen(QWidget):
         self.filters.blockSignals(False)
         self.filters_button.setChecked(False)
         self.model.set_offers(())
-        self.result = SearchResult((), 0)
+        self.result = _NOT_YET

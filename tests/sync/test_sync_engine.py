@@ -8,6 +8,7 @@ import uuid
 import pytest
 
 from kiosk.domain.booking import BookingState
+from kiosk.domain.search import OfferQuery
 from kiosk.store.database import transaction
 from kiosk.store.outbox import counts, enqueue, parked_operations, pending_operations
 from kiosk.store.state import read_state
@@ -33,6 +34,10 @@ def test_a_first_sync_fills_an_empty_kiosk(make_kiosk):
     report = kiosk.sync()
     assert report.pulled > 0 and report.pages >= 1
     assert kiosk.services.catalog.offer("T1").title == "Théâtre : Le Malade imaginaire"
+    # Pulled offers are searchable as people type: plurals, typos, this site's first.
+    found = kiosk.services.catalog.search(OfferQuery(text="theatres")).offers
+    assert {o.id for o in found} == {"T1", "T2"}
+    assert [o.id for o in kiosk.services.catalog.search(OfferQuery(text="piscnie")).offers] == ["P1"]
     assert [s.name_fr for s in kiosk.services.catalog.concierge_services()] == ["Pressing"]
     assert claire(kiosk).tier == 3  # households of the site arrive with their PIN hashes
     again = kiosk.sync()
@@ -139,6 +144,7 @@ def test_a_withdrawn_offer_disappears_from_the_kiosk(make_kiosk, centre):
     kiosk.sync()
     assert kiosk.services.catalog.offer("P1") is None
     assert kiosk.services.catalog.offer("T1") is not None
+    assert kiosk.services.catalog.search(OfferQuery(text="piscine")).offers == ()
 
 
 def test_a_cancellation_gives_the_place_back_at_the_centre(make_kiosk, centre):

@@ -168,6 +168,15 @@ def walk(window, qtbot, services):
     offers.filters_button.setChecked(True)
     yield "filters"
     offers.filters_button.setChecked(False)
+    offers.filters.price.set_value(0)  # a filter chosen: the panel also offers to remove it
+    offers.search.setText("zzzz")
+    offers.refresh()
+    yield "nothing_found"
+    offers.filters.clear()
+    offers.search.setText("théâtre piscine")  # no offer has both: those with one of them follow
+    offers.refresh()
+    yield "partial_results"
+    offers.search.clear()
     window.show_screen("detail", "T1")
     yield "detail"
     window.show_help()
@@ -267,5 +276,5 @@ def test_every_screen_passes_the_audit(qtbot, window, services, width, height, l
             qtbot.wait(1)
         seen.append(screen)
         problems += audit(window, screen, size)
-    assert len(seen) == 25
+    assert len(seen) == 27
     assert not problems, "\n".join(problems[:40])

@@ -54,13 +54,56 @@ def test_home_to_list_to_search_to_detail_and_back(qtbot, window):
     assert window.current_screen() == "home"
 
 
-def test_nothing_matches_says_so_and_suggests_what_to_do(qtbot, window):
+def test_nothing_matches_says_so_and_offers_a_way_on(qtbot, window):
     window.show_screen("offers", False)
     offers = window.screens["offers"]
+    panel = offers.no_results
     qtbot.keyClicks(offers.search, "zzzz")
     qtbot.waitUntil(lambda: offers.count.text() == "Aucune activité ne correspond.")
-    assert offers.empty_hint.isVisible()
-    assert "autre mot" in offers.empty_hint.text()
+    assert panel.isVisible() and not offers.list.isVisible()
+    assert panel.message.text() == "Aucune activité ne correspond à « zzzz »."
+    assert not panel.suggestions.isVisible()  # no word of the offer is close to "zzzz"
+    assert [b.accessibleName() for b in panel.category_choices] == ["Séjours & vacances", "Culture & spectacles", "Sport"]
+    tap(qtbot, panel.help)
+    assert window.help_panel.isVisible()
+    window.help_panel.hide()
+
+    offers.search.setText("piscnie")  # a typo the search forgives: no dead end to show
+    offers.refresh()
+    assert shown_titles(offers) == ["Piscine et aquagym"]
+
+    offers.search.setText("theatre aquagim zzzz")
+    offers.refresh()
+    assert offers.count.text().endswith("avec une partie de vos mots")
+    assert all(o.partial for o in offers.model.offers)
+    spoken = offers.model.data(offers.model.index(0), Qt.ItemDataRole.AccessibleTextRole)
+    assert spoken.endswith("Une partie de vos mots")
+
+    offers.search.setText("pscine")
+    offers.refresh()
+    assert shown_titles(offers) == ["Piscine et aquagym"]
+
+    offers.search.setText("qki")
+    offers.refresh()
+    assert [b.accessibleName() for b in panel.suggestions.findChildren(type(panel.help))] == ["ski"]
+    tap(qtbot, panel.suggestions.findChildren(type(panel.help))[0])
+    assert offers.search.text() == "ski" and shown_titles(offers) == ["Séjour ski à Valloire"]
+
+    offers.search.setText("zzzz")
+    offers.refresh()
+    tap(qtbot, panel.category_choices[0])
+    assert offers.search.text() == "" and offers.category_row.value() == "sejours"
+    assert len(offers.model.offers) == 2
+
+
+def test_nothing_matches_in_english_too(qtbot, window):
+    window.show_screen("offers", False)
+    tap(qtbot, window.access_bar.language)
+    offers = window.screens["offers"]
+    offers.search.setText("zzzz")
+    offers.refresh()
+    assert offers.no_results.message.text() == "No activity matches “zzzz”."
+    assert offers.no_results.categories_title.text() == "Or browse a category:"
 
 
 def test_odd_input_in_the_search_field(qtbot, window):

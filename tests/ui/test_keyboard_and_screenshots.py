@@ -53,7 +53,8 @@ def test_screenshots_renders_every_screen_in_english(tmp_path):
                             env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}, check=False)
     assert result.returncode == 0, result.stderr[-2000:]
     names = sorted(p.stem for p in tmp_path.glob("*.png"))
-    screens = ["home", "offer_list", "offer_list_search", "offer_list_filters", "offer_list_keyboard", "bons_plans",
+    screens = ["home", "offer_list", "offer_list_search", "offer_list_partial", "offer_list_nothing",
+               "offer_list_filters", "offer_list_keyboard", "bons_plans",
                "offer_detail", "help", "help_called", "concierge", "idle_warning", "identify", "identify_error", "booking",
                "booking_done", "my_bookings", "concierge_request", "concierge_request_error", "concierge_done",
                "staff_sign_in", "staff_home", "staff_queue", "staff_queue_reason",

@@ -29,7 +29,8 @@ from kiosk.store.database import transaction
 
 TICKET_DIR = "help-tickets"
 FORGET_AFTER = timedelta(days=1)  # closed or lapsed requests are kept a day, for the correspondent's question
-SAME_REQUEST_WITHIN = timedelta(minutes=10)  # asked again this soon: the same call, the same ticket
+SAME_REQUEST_WITHIN = timedelta(minutes=10)
+MAX_RECENT = {HelpKind.CALL: 5, HelpKind.TICKET: 10}  # at most this many in SAME_REQUEST_WITHIN
 
 
 class HelpNotFound(KioskError):
@@ -49,29 +50,23 @@ class HelpService:
     # -- the person --------------------------------------------------------------------------------
 
     def call(self, place: Place) -> HelpRequest:
-        """A correspondent is asked to come to the kiosk; the call shows in their queue with the screen.
+        """A correspondent is asked to come to the kiosk; the call shows in their queue with the screen."""
+        return self._save(HelpKind.CALL, place)
 
-        A call still waiting from the last few minutes is the same person asking again (or someone
-        pressing for fun): it stays the one call, the queue does not fill up."""
-        return self._recent(HelpKind.CALL, None) or self._save(HelpKind.CALL, place)
-
-    def ticket(self, place: Place) -> tuple[HelpRequest, bool]:
-        """A code to finish later with a correspondent, and whether it is new (to print). Only a screen
-        holding a choice can be resumed; the same choice asked again within minutes gets the same code,
-        not another ticket (no paper wasted by repeated taps)."""
+    def ticket(self, place: Place) -> HelpRequest:
+        """A code to finish later with a correspondent; only a screen holding a choice can be resumed."""
         if not place.resumable:
             raise KioskError("error.help.there_nothing_resume_on")
-        same = self._recent(HelpKind.TICKET, place)
-        return (same, False) if same is not None else (self._save(HelpKind.TICKET, place), True)
-
-    def _recent(self, kind: HelpKind, place: Place | None) -> HelpRequest | None:
-        now = self._clock()
-        return next((r for r in help_store.open_help_requests(self._db, now)
-                     if r.kind == kind and now - r.made_at < SAME_REQUEST_WITHIN
-                     and (place is None or r.place == place)), None)
+        return self._save(HelpKind.TICKET, place)
 
     def _save(self, kind: HelpKind, place: Place) -> HelpRequest:
+        """A new call or ticket; past a handful made in the last minutes, someone is pressing for fun
+        (or many wait already): the person is sent to the desk instead of filling the queue and the roll."""
         now = self._clock()
+        recent = [r for r in help_store.open_help_requests(self._db, now)
+                  if r.kind == kind and now - r.made_at < SAME_REQUEST_WITHIN]
+        if len(recent) >= MAX_RECENT[kind]:
+            raise KioskError("error.help.too_many")
         request = new_help_request(kind, place, now)
         with transaction(self._db):
             help_store.forget_closed_help_requests(self._db, now - FORGET_AFTER)

@@ -19,6 +19,9 @@ PHOTO_DIR = "photos"
 MAX_PHOTO_BYTES = 3 * 1024 * 1024
 FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
 MIN_SIDE, MAX_SIDE = 64, 8000
+# Decoded, a picture takes 4 bytes a pixel whatever its file's size: a 100 KB file of 8000x8000 pixels of one
+# colour would take a gigabyte. 16 megapixels (64 MB decoded) is more than any camera photo needs.
+MAX_PIXELS = 16_000_000
 KEPT_SIDE = 960  # the longest side kept: the detail screen shows it at most this large
 
 
@@ -39,6 +42,9 @@ def checked_photo(sha256: str, data: bytes) -> bytes:
             width, height = image.size
             if not (MIN_SIDE <= width <= MAX_SIDE and MIN_SIDE <= height <= MAX_SIDE):
                 raise PhotoRefused(f"{width}x{height} is outside {MIN_SIDE}-{MAX_SIDE} pixels a side")
+            if width * height > MAX_PIXELS:
+                raise PhotoRefused(f"{width}x{height} is more than {MAX_PIXELS} pixels")
+            image.draft("RGB", (KEPT_SIDE, KEPT_SIDE))  # a JPEG is decoded already scaled down
             image.thumbnail((KEPT_SIDE, KEPT_SIDE))
             kept = BytesIO()
             image.convert("RGB").save(kept, "JPEG", quality=82, optimize=True)
@@ -67,6 +73,9 @@ class PhotoStore:
         if not self.folder.is_dir():
             return {}
         return {p.stem: p.stat().st_size for p in self.folder.glob("*.jpg")}
+
+    def remove(self, sha256: str) -> None:
+        (self.folder / f"{sha256}.jpg").unlink(missing_ok=True)
 
     def remove_unused(self) -> int:
         """Photos no offer names any more go (a withdrawn offer, a new photo): how many went."""

@@ -531,7 +531,7 @@ class MainWindow(QMainWindow):
         A signed-in correspondent stays signed in (AssistedMode.sign_out clears them) and is
         taken back to their own home."""
         self.notice.hide()
-        self.help_panel.hide()
+        self.help_panel.forget()
         self.news.hide()
         self.idle_overlay.hide()
         self.identified = None
@@ -555,7 +555,8 @@ class MainWindow(QMainWindow):
         QGuiApplication.inputMethod().hide()
 
     def show_idle_warning(self, seconds_left: int) -> None:
-        if self.current_screen() == "home" and self.texts.language == self.site.language and not self.identified:
+        if (self.current_screen() == "home" and self.texts.language == self.site.language and not self.identified
+                and not self.help_panel.isVisible()):
             return  # nothing to clear: no need to interrupt anyone
         texts = self.texts
         self.idle_overlay.open(texts("idle.title"), texts("idle.message", seconds=seconds_left),

@@ -313,3 +313,26 @@ def test_a_show_s_staff_away_from_the_kiosk_sees_from_the_centre_that_a_cancelle
     answer = requests.get(f"{centre.url}/v1/vouchers/{booking.booking_id}", timeout=10).json()
     assert answer == {"reference": booking.booking_id, "state": "cancelled"}
     assert requests.get(f"{centre.url}/v1/vouchers/%27%20OR%201=1", timeout=10).status_code == 404
+
+
+
+def test_a_voucher_signed_by_a_kiosk_the_centre_revoked_no_longer_holds(make_kiosk, centre, tmp_path, capsys):
+    from kiosk.cli import main
+    from kiosk.domain.voucher import encode_payload
+    from kiosk.signing_key import load_or_create_signing_key, public_key_pem
+    from sync.engine import SyncEngine
+
+    kiosk = make_kiosk()
+    key = load_or_create_signing_key(kiosk.services.data_dir)
+    engine = SyncEngine(kiosk.services.db, kiosk.client, voucher_key=public_key_pem(key))
+    engine.run_cycle()
+    booking = kiosk.services.bookings.book("T1", "T1-S1", claire(kiosk), ["P1"])
+    payload = encode_payload(kiosk.services.vouchers.voucher(booking), key)
+    elsewhere = ["--centre", centre.url, "--data-dir", str(tmp_path / "elsewhere")]
+    assert main(["voucher", "verify", payload, *elsewhere]) == 0  # not sent yet: the signature speaks, and says so
+    assert "ne connaît pas encore cette réservation" in capsys.readouterr().out
+    kiosk_id = centre.query("SELECT id FROM kiosks")[0]["id"]
+    assert centre.cli("revoke", kiosk_id)[0] == 0  # the kiosk was stolen
+    assert main(["voucher", "verify", payload, *elsewhere]) == 1
+    out = capsys.readouterr().out
+    assert "NE VAUT PLUS" in out and "retirée par le centre" in out

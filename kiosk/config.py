@@ -49,6 +49,11 @@ class IdleSettings:
 class PrinterSettings:
     queue: str = ""
     layout: str = "thermal80"
+    a4_queue: str = ""  # where A4 pages go (the programme, the day's takings); empty: `queue`
+
+    @property
+    def a4_target(self) -> str:
+        return self.a4_queue or self.queue
 
 
 @dataclass(frozen=True)

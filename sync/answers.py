@@ -2,7 +2,7 @@
 
 The centre answers one result per operation, in order. Each must name the
 operation's op_id, and what it settles must be that operation's own booking,
-request or audit chain: an answer to X naming booking Y would otherwise set Y's
+request, payment or audit chain: an answer to X naming booking Y would otherwise set Y's
 state and drop X from the outbox although the centre never applied X. One result
 that does not match refuses the whole answer; nothing of it is written.
 """
@@ -24,6 +24,7 @@ SETTLES = {
     "concierge.create": ("concierge_request", "request_id"),
     "concierge.transition": ("concierge_request", "request_id"),
     "audit.append": ("audit", None),
+    "payment.record": ("payment", "payment_id"),
 }
 RESULT_OBJECTS = frozenset(name for name, _ in SETTLES.values())
 
@@ -62,6 +63,8 @@ def check_results(batch: list[JsonObject], results: object) -> None:
             continue
         if settled.get(field) != op["payload"][field]:
             raise AnswerRefused(f"result {index} names another {name}")
+        if name == "payment":
+            continue
         states = BOOKING_STATES if name == "booking" else REQUEST_STATES
         if settled.get("state") not in states or not is_reason(settled.get("reason"), allow_none=True):
             raise AnswerRefused(f"result {index}: malformed {name}")

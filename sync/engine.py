@@ -50,6 +50,7 @@ from kiosk.domain.catalog import parse_category, parse_offer, parse_service
 from kiosk.domain.concierge import ConciergeRequest, RequestState, StateReason
 from kiosk.domain.document import DocumentReader
 from kiosk.domain.household import parse_household
+from kiosk.domain.payment import parse_payment
 from kiosk.domain.staff import parse_correspondent
 from kiosk.errors import KioskError
 from kiosk.i18n import Text
@@ -60,6 +61,7 @@ from kiosk.store import catalog as catalog_store
 from kiosk.store import concierge as concierge_store
 from kiosk.store import households as household_store
 from kiosk.store import outbox
+from kiosk.store import payments as payment_store
 from kiosk.store import resync as resync_store
 from kiosk.store import staff as staff_store
 from kiosk.store.database import checkpoint, transaction
@@ -87,7 +89,7 @@ MAX_CURSOR = 2 ** 63 - 1  # the largest seq a SQLite centre can issue
 EPOCH = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 STUCK_AFTER = 3  # failures of one page before it is reported as stuck and its pull held back
 CHANGE_KINDS = ("category", "concierge_service", "offer", "household", "booking", "concierge_request",
-                "correspondent")
+                "correspondent", "payment")
 
 
 class PageRejected(KioskError):
@@ -484,12 +486,16 @@ class SyncEngine:
                 value = _parse_booking(reader)
             elif kind == "concierge_request":
                 value = _parse_request(reader)
+            elif kind == "payment":
+                value = parse_payment(reader)
             else:
                 value = parse_correspondent(reader)
             if kind == "concierge_request":
                 entity = value.request_id
             elif kind == "correspondent":
                 entity = value.staff_id
+            elif kind == "payment":
+                entity = value.payment_id
             elif kind == "booking":
                 entity = item["id"]
             else:
@@ -533,6 +539,8 @@ class SyncEngine:
                         staff_store.remove_correspondent(self.db, identifier)
                     else:
                         staff_store.upsert_correspondent(self.db, value)
+                elif kind == "payment" and value is not None:
+                    payment_store.record_pulled_payment(self.db, value)
             if resync_store.in_progress(self.db):
                 resync_store.note(self.db, [(kind, identifier) for kind, identifier, _ in changes])
                 if not page.more:

@@ -65,6 +65,7 @@ class Action(StrEnum):
     REPRINT = "voucher.reprint"
     SYNC_FORCED = "sync.forced"
     HELP_TAKEN = "help.take"  # a call for help or a resume ticket, taken over
+    PAYMENT = "payment.record"  # a payment taken at the desk, or a correction of one
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ class AuditEntry:
     details: Mapping[str, object]
     prev_hash: str
     hash: str
-    signature: str | None = None  # base64 Ed25519 over SIGNATURE_DOMAIN + hash; None only before migration 10
+    signature: str | None = None  # base64 Ed25519 over SIGNATURE_DOMAIN + hash; None only before migration 11
 
     def body(self) -> dict[str, object]:
         """The hashed fields (everything but prev_hash and hash)."""

@@ -25,6 +25,8 @@ from kiosk.services.catalog import CatalogService
 from kiosk.services.concierge import ConciergeRequests
 from kiosk.services.help import HelpService
 from kiosk.services.identity import IdentityService
+from kiosk.services.paper import PaperService
+from kiosk.services.payments import PaymentService
 from kiosk.services.staff import StaffAuthService
 from kiosk.services.vouchers import VoucherService
 from kiosk.store.database import DATABASE_FILE
@@ -47,6 +49,8 @@ class KioskServices:
     concierge: ConciergeRequests  # concierge requests and the correspondents' queue
     assisted: AssistedService  # what a correspondent does for a beneficiary
     help: HelpService  # a person's call to a correspondent, or a code to finish later
+    paper: PaperService  # offer sheets, the site's programme, the day's takings on paper
+    payments: PaymentService  # what is owed and paid
     recovery: Recovery | None = None  # set when a corrupt database was rebuilt at this start
 
     def close(self) -> None:
@@ -92,5 +96,7 @@ def open_services(
         concierge=concierge,
         assisted=AssistedService(db, staff, audit, concierge, vouchers, clock),
         help=HelpService(db, config, data_dir, staff, audit, clock),
+        paper=PaperService(db, config, data_dir, clock),
+        payments=PaymentService(db, config, staff, audit, clock),
         recovery=recovery,
     )

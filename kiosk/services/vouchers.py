@@ -18,12 +18,14 @@ from kiosk.config import KioskConfig
 from kiosk.domain.booking import Booking, BookingState, cancellation_deadline
 from kiosk.domain.catalog import BookingMode
 from kiosk.domain.concierge import ConciergeRequest, RequestState, form_for, ready_from, request_title
+from kiosk.domain.payment import SubjectKind, balance
 from kiosk.domain.voucher import Voucher, VoucherKind, VoucherState, encode_payload
 from kiosk.errors import KioskError
 from kiosk.printing.printer import PrintJob, print_pdf
 from kiosk.signing_key import load_or_create_signing_key
 from kiosk.store.catalog import load_concierge_service, load_offer
 from kiosk.store.households import load_household
+from kiosk.store.payments import payments_for
 
 VOUCHER_DIR = "vouchers"
 
@@ -86,6 +88,7 @@ class VoucherService:
             state=state,
             issued_at=self._clock().replace(microsecond=0),
             cancel_until=cancellation_deadline(offer, session),
+            paid_cents=self._paid(SubjectKind.BOOKING, booking.booking_id),
             bring=offer.bring,
         )
 
@@ -112,7 +115,11 @@ class VoucherService:
             total_cents=request.estimate_cents,
             state=state,
             issued_at=self._clock().replace(microsecond=0),
+            paid_cents=self._paid(SubjectKind.REQUEST, request.request_id),
         )
+
+    def _paid(self, kind: SubjectKind, subject_id: str) -> int:
+        return balance(None, payments_for(self._db, kind, subject_id)).paid_cents
 
     def write_pdf(self, voucher: Voucher, language: str) -> Path:
         """Sign, render and keep the voucher. No store access: safe to run in a worker."""

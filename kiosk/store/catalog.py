@@ -597,3 +597,12 @@ def load_offer(db: sqlite_utils.Database, offer_id: str) -> Offer | None:
         bring=r["bring"],
         photo=Photo(r["photo_sha256"], r["photo_credit"]) if r["photo_sha256"] else None,
     )
+
+
+def programme_offers(db: sqlite_utils.Database, start: datetime, end: datetime) -> list[Offer]:
+    """The site's own offers (SLVie level) and the bons plans with a date in [start, end)."""
+    ids = [row["id"] for row in db.query(
+        "SELECT DISTINCT offers.id FROM sessions JOIN offers ON offers.num = sessions.offer_num "
+        "WHERE sessions.start >= ? AND sessions.start < ? AND (offers.level = 'slvie' OR offers.bon_plan = 1)",
+        [_moment(start), _moment(end)])]
+    return [offer for offer in (load_offer(db, offer_id) for offer_id in ids) if offer is not None]

@@ -337,10 +337,42 @@ MIGRATION_9_FRENCH_SEARCH = [
     """,
 ]
 
+# What is owed and paid: payments recorded at the desk or reported by the centre. Append-only: a
+# mistake is put right by a correction (a new entry), never by editing or removing one.
+MIGRATION_10_PAYMENTS = [
+    """
+    CREATE TABLE payments (
+        payment_id TEXT PRIMARY KEY,
+        subject_kind TEXT NOT NULL CHECK (subject_kind IN ('booking', 'request')),
+        subject_id TEXT NOT NULL,
+        household_id TEXT NOT NULL,
+        amount_cents INTEGER NOT NULL CHECK (amount_cents != 0),
+        means TEXT NOT NULL CHECK (means IN ('cash', 'cheque', 'ancv', 'card', 'elsewhere')),
+        reference TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        site_id TEXT NOT NULL,
+        staff_id TEXT,
+        corrects TEXT REFERENCES payments(payment_id),
+        -- The audit entry that recorded it at this kiosk (NULL: taken at another kiosk, or by the centre).
+        audit_seq INTEGER
+    )
+    """,
+    "CREATE INDEX payments_by_subject ON payments(subject_kind, subject_id)",
+    "CREATE INDEX payments_by_day ON payments(recorded_at)",
+    """
+    CREATE TRIGGER payments_never_edited BEFORE UPDATE ON payments
+    BEGIN SELECT RAISE(ABORT, 'a payment is never edited: record a correction'); END
+    """,
+    """
+    CREATE TRIGGER payments_never_removed BEFORE DELETE ON payments
+    BEGIN SELECT RAISE(ABORT, 'a payment is never removed: record a correction'); END
+    """,
+]
+
 # Audit entries signed with the kiosk's key (kiosk/domain/audit.py). Entries written before this
 # migration get their signature once, at the next start (kiosk.store.audit.sign_unsigned): the only
 # change ever allowed to an entry is that one, from no signature to one, all else unchanged.
-MIGRATION_10_SIGNED_AUDIT = [
+MIGRATION_11_SIGNED_AUDIT = [
     "ALTER TABLE audit_log ADD COLUMN signature TEXT",
     "DROP TRIGGER audit_log_no_update",
     """
@@ -357,7 +389,7 @@ MIGRATION_10_SIGNED_AUDIT = [
 
 # PIN and password hashes of the older scheme replaced by argon2id ones at their owner's sign-in
 # (kiosk/store/hash_upgrades.py). owner: "person:ID", "staff-pin:ID" or "staff-password:ID".
-MIGRATION_11_HASH_UPGRADES = [
+MIGRATION_12_HASH_UPGRADES = [
     """
     CREATE TABLE hash_upgrades (
         owner TEXT PRIMARY KEY,
@@ -370,7 +402,7 @@ MIGRATION_11_HASH_UPGRADES = [
 # Personal data sealed with the machine's data key (kiosk/data_key.py, kiosk/store/sealing.py): names,
 # birth dates, card and badge numbers, PIN and password hashes. Card and badge numbers are looked up
 # by a keyed blind index (the old columns), the numbers themselves sealed in new columns.
-MIGRATION_12_SEALED_PERSONAL_DATA = [
+MIGRATION_13_SEALED_PERSONAL_DATA = [
     "ALTER TABLE persons ADD COLUMN card_sealed TEXT",
     """
     UPDATE persons SET first_name = seal(first_name, person_id), last_name = seal(last_name, person_id),
@@ -390,7 +422,7 @@ MIGRATION_12_SEALED_PERSONAL_DATA = [
 ]
 
 # What a resync from cursor 0 has received so far (kiosk/store/resync.py): at its end, the rest goes.
-MIGRATION_13_RESYNC_SEEN = [
+MIGRATION_14_RESYNC_SEEN = [
     "CREATE TABLE resync_seen (kind TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (kind, id)) WITHOUT ROWID",
 ]
 
@@ -404,8 +436,9 @@ MIGRATIONS: list[list[str]] = [
     MIGRATION_7_HELP_REQUESTS,
     MIGRATION_8_BRING_AND_PHOTO,
     MIGRATION_9_FRENCH_SEARCH,
-    MIGRATION_10_SIGNED_AUDIT,
-    MIGRATION_11_HASH_UPGRADES,
-    MIGRATION_12_SEALED_PERSONAL_DATA,
-    MIGRATION_13_RESYNC_SEEN,
+    MIGRATION_10_PAYMENTS,
+    MIGRATION_11_SIGNED_AUDIT,
+    MIGRATION_12_HASH_UPGRADES,
+    MIGRATION_13_SEALED_PERSONAL_DATA,
+    MIGRATION_14_RESYNC_SEEN,
 ]

@@ -15,6 +15,7 @@ from kiosk.errors import KioskError
 from kiosk.i18n import Texts
 from kiosk.services.context import KioskServices
 from kiosk.services.identity import Identified
+from kiosk.ui.payment import balance_text
 from kiosk.ui.printing import print_booking_voucher
 from kiosk.ui.receipt import ReceiptScreen
 from kiosk.ui.widgets import FlowLayout, ScrollingPage, button, empty_layout, label
@@ -194,8 +195,7 @@ class BookingDoneScreen(ReceiptScreen):
         self.add_recap(texts("done.when"), texts.span(paper.start, paper.end or paper.start))
         self.add_recap(texts("done.where"), paper.place)
         self.add_recap(texts("done.who"), "\n".join(paper.participants))
-        self.add_recap(texts("done.price"), texts("book.free") if not booking.total_cents else texts(
-            "done.to_pay", price=texts.money(booking.total_cents)))
+        self.add_recap(texts("done.price"), balance_text(self.services.payments.balance_of_booking(booking), texts))
 
     def send_to_printer(self, booking: Booking, done: Callable[[str, str, bool], None]) -> None:
         print_booking_voucher(self.services.vouchers, booking, self.texts, done)

@@ -37,6 +37,7 @@ from kiosk.i18n import Texts
 from kiosk.services.concierge import ServiceOffer
 from kiosk.services.context import KioskServices
 from kiosk.services.identity import Identified
+from kiosk.ui.payment import balance_text
 from kiosk.ui.printing import print_pickup_ticket
 from kiosk.ui.receipt import ReceiptScreen
 from kiosk.ui.widgets import FlowLayout, ScrollingPage, button, empty_layout, label, plain_button_text
@@ -369,6 +370,8 @@ class ConciergeDoneScreen(ReceiptScreen):
         key = "request.when_day" if request.collect_on else "request.when_desk"
         self.next_step.setText(texts(key, when=texts.moment(ready)))
         self.code_hint.setText(texts("request.code_hint"))
+        owed = self.services.payments.balance_of_request(request)
+        self.add_recap(texts("done.price"), balance_text(owed, texts, on_quotation=request.estimate_cents is None))
 
     def send_to_printer(self, request: ConciergeRequest, done: Callable[[str, str, bool], None]) -> None:
         print_pickup_ticket(self.services.vouchers, request, self.texts, done)

@@ -44,12 +44,14 @@ from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.my_bookings import MyBookingsScreen
 from kiosk.ui.offer_detail import OfferDetailScreen
 from kiosk.ui.offer_list import OfferListScreen
-from kiosk.ui.printing import print_voucher
+from kiosk.ui.payment import PaymentScreen
+from kiosk.ui.printing import print_page, print_voucher
 from kiosk.ui.queue import QueueScreen
 from kiosk.ui.speech import Narrator
 from kiosk.ui.staff_home import StaffHomeScreen
 from kiosk.ui.staff_sign_in import StaffSignInScreen
 from kiosk.ui.sync_state import SyncStateScreen
+from kiosk.ui.takings import TakingsScreen
 from kiosk.ui.theme import HIGH_CONTRAST, STANDARD, Theme, larger_text_scale
 from kiosk.ui.widgets import FlowLayout, NewsBanner, Overlay, apply_style, button, label, running_app, scroll_to_top
 from sync.worker import SyncWorker
@@ -57,7 +59,8 @@ from sync.worker import SyncWorker
 CLOCK_REFRESH_MS = 15_000
 SPEECH_WARM_UP_MS = 2_000  # once home is painted: the speech engine takes seconds to connect
 # The correspondents' screens: reached only from the staff access, each refreshed by start().
-STAFF_SCREENS = ("staff_sign_in", "staff_home", "assisted_identify", "queue", "help_queue", "sync_state")
+STAFF_SCREENS = ("staff_sign_in", "staff_home", "assisted_identify", "queue", "help_queue", "sync_state",
+                 "takings")
 
 
 class ScreenStack(QStackedWidget):
@@ -236,6 +239,7 @@ class MainWindow(QMainWindow):
         self.card_reader = CardReader(monotonic, self)
         self.installEventFilter(self.card_reader)
         self.card_reader.scanned.connect(self._card_scanned)
+        self.card_reader.offer_scanned.connect(self._offer_scanned)
         self._clock_timer = QTimer(self)
         self._clock_timer.setInterval(CLOCK_REFRESH_MS)
         self._clock_timer.timeout.connect(self._refresh_bar)
@@ -258,6 +262,7 @@ class MainWindow(QMainWindow):
                 widget = OfferDetailScreen(catalog, self.texts)
                 widget.book_requested.connect(lambda offer_id, session_id: self.with_identity(
                     ("booking", offer_id, session_id)))
+                widget.print_requested.connect(self._print_offer)
             elif name == "concierge":
                 widget = ConciergeScreen(catalog, self.texts)
                 widget.requested.connect(lambda service_id: self.with_identity(("concierge_request", service_id)))
@@ -276,7 +281,8 @@ class MainWindow(QMainWindow):
             elif name == "booking_done":
                 widget = BookingDoneScreen(self.services, self.texts)
             elif name == "my_bookings":
-                widget = MyBookingsScreen(self.services, self.texts)
+                widget = MyBookingsScreen(self.services, self.texts, lambda: self.staff_session)
+                widget.pay_requested.connect(lambda kind, subject: self.show_screen("payment", kind, subject))
                 widget.cancel_requested.connect(self._confirm_cancel)
                 widget.print_requested.connect(self._reprint)
                 widget.request_cancel_requested.connect(self._confirm_request_cancel)
@@ -292,6 +298,11 @@ class MainWindow(QMainWindow):
                 widget.identified.connect(self._identified)
             elif name == "queue":
                 widget = QueueScreen(self.services, self.texts, lambda: self.staff_session)
+                widget.pay_requested.connect(lambda request_id: self.show_screen("payment", "request", request_id))
+            elif name == "payment":
+                widget = PaymentScreen(self.services, self.texts, lambda: self.staff_session)
+            elif name == "takings":
+                widget = TakingsScreen(self.services, self.texts, lambda: self.staff_session)
             elif name == "help_queue":
                 widget = HelpQueueScreen(self.services.help, self.texts, lambda: self.staff_session)
                 widget.taken.connect(self._take_help)
@@ -330,7 +341,7 @@ class MainWindow(QMainWindow):
             widget.show_subject(params[0])
         elif name == "my_bookings":
             widget.show_household(self.identified.household)
-        elif name in STAFF_SCREENS:
+        elif name == "payment" or name in STAFF_SCREENS:
             widget.start(*params)
         if name != "offers":  # the list keeps its place while the person comes and goes
             scroll_to_top(widget)
@@ -408,6 +419,11 @@ class MainWindow(QMainWindow):
         self.after_identify = (name, *params)
         self.show_screen("identify", scanned)
 
+    def _offer_scanned(self, offer_id: str) -> None:
+        """An offer sheet brought back and scanned: its offer, as it stands now (or that it is no longer offered)."""
+        if self.current_screen() != "identify":
+            self.show_screen("detail", offer_id)
+
     def _identified(self, who: Identified) -> None:
         self.identified = who
         self._update_nav()
@@ -469,6 +485,29 @@ class MainWindow(QMainWindow):
         screen.set_status(booking_id, self.texts("print.running"))
         print_voucher(self.services.vouchers, make, booking_id, self.texts, screen.set_status,
                       kept_key="print.kept.here")
+
+    def _print_offer(self, offer_id: str) -> None:
+        """The offer to take home, with the price for the household of whoever is identified."""
+        screen = self.screens["detail"]
+        household = self.identified.household if self.identified is not None else None
+        try:
+            sheet = self.services.paper.offer_sheet(offer_id, household)
+        except KioskError as problem:
+            screen.set_print_status(offer_id, problem.message(self.texts.language))
+            return
+        language = self.texts.language
+        screen.set_print_status(offer_id, self.texts("paper.print.running"))
+        print_page(lambda: self.services.paper.print_offer_sheet(sheet, language), self.texts, "paper.print.done",
+                   lambda message, printed: screen.set_print_status(offer_id, message, printed))
+
+    def _print_programme(self) -> None:
+        """The noticeboard programme, this week's and next week's: said in a notice once printed, or why not."""
+        texts, language = self.texts, self.texts.language
+        found = self.services.paper.programme(weeks=2)
+        self.notice.open(texts("paper.programme.print"), texts("paper.programme.running"), texts("notice.ok"))
+        print_page(lambda: self.services.paper.print_programme(found, language), texts, "paper.programme.done",
+                   lambda message, _printed: self.notice.open(texts("paper.programme.print"), message,
+                                                              texts("notice.ok")))
 
     def _confirm_request_cancel(self, request_id: str) -> None:
         request = self.services.concierge.request(request_id)
@@ -568,6 +607,8 @@ class MainWindow(QMainWindow):
             self.assisted_mode.confirm_exit()
         elif job == "sign_out":
             self.assisted_mode.sign_out("user")
+        elif job == "print_programme":
+            self._print_programme()
         elif job == "assisted_identify":
             self.after_identify = None  # once identified, the person's own choices start from home
             self.show_screen(job)

@@ -1,6 +1,9 @@
-"""A household's bookings and concierge requests with their state, to cancel or print again."""
+"""A household's bookings and concierge requests with their state and what is left to pay, to cancel or
+print again; in assisted mode, to take a payment."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
@@ -8,9 +11,12 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 from kiosk.domain.booking import ACTIVE_STATES, Booking, BookingState, cancellation_deadline, cancellation_open
 from kiosk.domain.concierge import STATE_LABELS, ConciergeRequest, RequestState
 from kiosk.domain.household import Household
+from kiosk.domain.payment import SubjectKind
+from kiosk.domain.staff import StaffSession
 from kiosk.i18n import Texts
 from kiosk.services.context import KioskServices
 from kiosk.services.vouchers import pickup_state
+from kiosk.ui.payment import balance_text
 from kiosk.ui.widgets import ScrollingPage, button, empty_layout, label
 
 STATE_STYLE = {
@@ -25,14 +31,17 @@ REQUEST_STYLE = {
 
 class MyBookingsScreen(QWidget):
     cancel_requested = Signal(str)  # booking id
+    pay_requested = Signal(str, str)  # "booking" or "request", its id: a correspondent takes a payment
     print_requested = Signal(str)
     request_cancel_requested = Signal(str)  # concierge request id
     request_print_requested = Signal(str)
 
-    def __init__(self, services: KioskServices, texts: Texts, parent: QWidget | None = None):
+    def __init__(self, services: KioskServices, texts: Texts, staff: Callable[[], StaffSession | None],
+                 parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("screen")
         self.services = services
+        self.staff = staff
         self.texts = texts
         self.household: Household | None = None
         self.status: dict[str, str] = {}  # booking or request id -> last message (printing, cancelling)
@@ -86,7 +95,8 @@ class MyBookingsScreen(QWidget):
             words.addWidget(label(texts.span(session.start, session.end)))
         names = [self.household.member(pid).first_name for pid in booking.participants
                  if self.household.member(pid)]
-        words.addWidget(label(", ".join(names) + " · " + texts.money(booking.total_cents), "muted"))
+        owed = self.services.payments.balance_of_booking(booking)
+        words.addWidget(label(", ".join(names) + " · " + balance_text(owed, texts), "muted"))
         state = texts(f"mine.state.{booking.state.value}")
         reason = booking.reason_fr if texts.language == "fr" else booking.reason_en
         words.addWidget(label(f"{state} — {reason}" if reason else state, STATE_STYLE.get(booking.state, "heading")))
@@ -105,6 +115,7 @@ class MyBookingsScreen(QWidget):
             else:  # offered only while allowed; past the deadline, who can still help
                 deadline = cancellation_deadline(offer, session)
                 words.addWidget(label(texts("mine.cancel.too_late", when=texts.moment(deadline)), "muted"))
+        self._pay_button(actions, owed.owed_cents, SubjectKind.BOOKING, booking.booking_id)
         row.addLayout(actions)
         return card
 
@@ -119,10 +130,8 @@ class MyBookingsScreen(QWidget):
         words.addWidget(label(self.services.concierge.title(request, texts.language), "heading"))
         for field, value in self.services.concierge.describe(request, texts.language):
             words.addWidget(label(f"{field} : {value}" if fr else f"{field}: {value}"))
-        if request.estimate_cents is None:
-            price = texts("concierge.quote")
-        else:
-            price = texts("concierge.free") if request.estimate_cents == 0 else texts.money(request.estimate_cents)
+        owed = self.services.payments.balance_of_request(request)
+        price = balance_text(owed, texts, on_quotation=request.estimate_cents is None)
         words.addWidget(label(texts("mine.request.code", code=request.short_code) + " · " + price, "muted"))
         state = STATE_LABELS[request.state][0 if fr else 1]
         reason = (request.reason.fr if fr else request.reason.en) if request.reason else ""
@@ -139,9 +148,18 @@ class MyBookingsScreen(QWidget):
             cancelling = button(texts("mine.cancel"))
             cancelling.clicked.connect(lambda: self.request_cancel_requested.emit(request.request_id))
             actions.addWidget(cancelling)
+        self._pay_button(actions, owed.owed_cents, SubjectKind.REQUEST, request.request_id)
         actions.addStretch(1)
         row.addLayout(actions)
         return card
+
+    def _pay_button(self, actions: QVBoxLayout, owed_cents: int, kind: SubjectKind, subject_id: str) -> None:
+        """A correspondent beside the person takes what is still owed."""
+        if self.staff() is None or owed_cents == 0:
+            return
+        paying = button(self.texts("pay.button"), accessible_name=self.texts("pay.button.name"))
+        paying.clicked.connect(lambda: self.pay_requested.emit(kind.value, subject_id))
+        actions.addWidget(paying)
 
     def retranslate(self, texts: Texts) -> None:
         self.texts = texts

@@ -25,11 +25,13 @@ from kiosk.domain.concierge import (
     RequestState,
     StateReason,
 )
+from kiosk.domain.payment import Balance
 from kiosk.domain.staff import StaffSession
 from kiosk.errors import KioskError
 from kiosk.i18n import Texts
 from kiosk.services.concierge import MAX_PICKUP_INPUT, QueueItem
 from kiosk.services.context import KioskServices
+from kiosk.ui.payment import balance_text
 from kiosk.ui.printing import print_voucher
 from kiosk.ui.widgets import ScrollingPage, button, empty_layout, label, overlay_dialog, plain_button_text
 
@@ -86,8 +88,9 @@ class QueueCard(QFrame):
 
     move_chosen = Signal(str, object)  # request id, RequestState
     reprint_chosen = Signal(str)
+    pay_chosen = Signal(str)  # request id: take what is still owed, at the hand-over
 
-    def __init__(self, item: QueueItem, texts: Texts, now, status: str):
+    def __init__(self, item: QueueItem, texts: Texts, now, status: str, owed: Balance):
         super().__init__()
         self.setObjectName("card")
         request = item.request
@@ -104,7 +107,8 @@ class QueueCard(QFrame):
         heading.addWidget(state)
         layout.addLayout(heading)
         facts = [texts("queue.created", when=texts.freshness(request.created_at, now)),
-                 texts("queue.code", code=request.short_code)]
+                 texts("queue.code", code=request.short_code),
+                 balance_text(owed, texts, on_quotation=request.estimate_cents is None)]
         layout.addWidget(label("  ·  ".join(facts), "muted"))
         for name, value in item.details_fr if fr else item.details_en:
             layout.addWidget(label(f"{name} : {value}" if fr else f"{name}: {value}"))
@@ -123,6 +127,10 @@ class QueueCard(QFrame):
             reprint = button(texts("queue.reprint"), accessible_name=texts("queue.reprint"))
             reprint.clicked.connect(lambda: self.reprint_chosen.emit(request.request_id))
             actions.addWidget(reprint, len(choices) // 3, len(choices) % 3)
+        if owed.owed_cents:
+            paying = button(texts("pay.button"), accessible_name=texts("pay.button.name"))
+            paying.clicked.connect(lambda: self.pay_chosen.emit(request.request_id))
+            actions.addWidget(paying, (len(choices) + 1) // 3, (len(choices) + 1) % 3)
         layout.addLayout(actions)
         self.status = label(status, "lead")
         self.status.setVisible(bool(status))
@@ -158,6 +166,8 @@ class ReasonPicker(QWidget):
 
 
 class QueueScreen(QWidget):
+    pay_requested = Signal(str)  # request id
+
     def __init__(self, services: KioskServices, texts: Texts, staff: Callable[[], StaffSession | None],
                  parent: QWidget | None = None):
         super().__init__(parent)
@@ -274,9 +284,11 @@ class QueueScreen(QWidget):
 
     def _card(self, item: QueueItem) -> QueueCard:
         card = QueueCard(item, self.texts, self.services.catalog.now(),
-                         self.statuses.get(item.request.request_id, ""))
+                         self.statuses.get(item.request.request_id, ""),
+                         self.services.payments.balance_of_request(item.request))
         card.move_chosen.connect(self.choose_move)
         card.reprint_chosen.connect(self.reprint)
+        card.pay_chosen.connect(self.pay_requested)
         return card
 
     # -- what the correspondent does -------------------------------------------------------

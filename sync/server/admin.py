@@ -11,6 +11,7 @@ from collections import defaultdict
 from datetime import datetime
 
 from kiosk.errors import KioskError
+from kiosk.i18n import Said
 from sync.server import bookings, decisions
 from sync.server.changes import bump
 from sync.server.clock import fmt_catalog
@@ -97,6 +98,26 @@ def refuse_concierge(db: Database, request_id: str, reason_fr: str, reason_en: s
         problem = concierge.refuse(conn, request_id, fr, en, now)
     if problem:
         raise AdminError("error.central.admin.refuse", request_id=request_id, problem=problem)
+
+
+def report_payment(db: Database, kind: str, subject_id: str, amount_text: str, reference: str, now: datetime) -> str:
+    """A payment made elsewhere (at the CMCAS, by transfer…), reported by the centre; kiosks of the site pull it.
+    Returns its id."""
+    from kiosk.domain.payment import Means, PaymentRefused, check_reference, parse_amount
+    from sync.server import payments
+
+    try:
+        amount = parse_amount(amount_text)
+        reference = check_reference(Means.ELSEWHERE, reference)
+    except PaymentRefused as error:
+        raise AdminError("error.central.admin.payment_refused", error=error) from None
+    with db.write() as conn:
+        result = payments.report_elsewhere(conn, kind, subject_id, amount, reference,
+                                           now.strftime("%Y-%m-%dT%H:%M:%S"))
+    if result["outcome"] == "rejected":
+        reason = result["reason"]
+        raise AdminError("error.central.admin.payment_refused", error=Said(reason["fr"], reason["en"]))
+    return str(result["payment"]["payment_id"])
 
 
 def _session(conn: sqlite3.Connection, session_id: str) -> sqlite3.Row:

@@ -143,6 +143,12 @@ def _correspondents(conn: sqlite3.Connection, ids: list[str], site_id: str) -> d
         (site_id, json.dumps(ids))))
 
 
+def _payments(conn: sqlite3.Connection, ids: list[str], site_id: str) -> dict[str, str]:
+    return dict(conn.execute(
+        "SELECT payment_id, data FROM payments WHERE site_id = ? AND payment_id IN (SELECT value FROM json_each(?))",
+        (site_id, json.dumps(ids))))
+
+
 _RENDERERS = {
     "category": _table("categories"),
     "concierge_service": _table("concierge_services"),
@@ -151,4 +157,5 @@ _RENDERERS = {
     "booking": _bookings,
     "concierge_request": _concierge_requests,
     "correspondent": _correspondents,
+    "payment": _payments,
 }

@@ -14,6 +14,7 @@
     slvie-central --db PATH withdraw-offer OFFER_ID
     slvie-central --db PATH decide-request BOOKING_ID confirmed|waitlisted|refused
     slvie-central --db PATH refuse-concierge REQUEST_ID --reason-fr TEXT --reason-en TEXT
+    slvie-central --db PATH report-payment booking|request ID --amount EUROS [--reference TEXT]
     slvie-central --db PATH kiosks | check
     slvie-central --db PATH fleet [--kiosk KIOSK_ID]              every kiosk's health: red / amber / green, and why
     slvie-central --db PATH admin-credential NAME [--remove]       a secret for /admin/fleet and /metrics
@@ -121,6 +122,12 @@ def build_parser() -> argparse.ArgumentParser:
     refuse.add_argument("request_id")
     refuse.add_argument("--reason-fr", required=True)
     refuse.add_argument("--reason-en", required=True)
+    payment = commands.add_parser("report-payment", help="a payment made elsewhere for a booking or concierge "
+                                                         "request (kiosks of its site pull it)")
+    payment.add_argument("kind", choices=("booking", "request"))
+    payment.add_argument("subject_id")
+    payment.add_argument("--amount", required=True, help="euros, e.g. 12,50")
+    payment.add_argument("--reference", default="", help="where it was paid (a receipt number…)")
     commands.add_parser("check", help="recount every session's seats from the bookings")
     commands.add_parser("backup", help="write a consistent copy of the database, with a feed epoch of its own "
                         "(restoring it makes every kiosk pull again from 0)").add_argument("file", type=Path)
@@ -377,6 +384,14 @@ def _refuse_concierge(db: Database, args: argparse.Namespace) -> int:
     return 0
 
 
+def _report_payment(db: Database, args: argparse.Namespace) -> int:
+    from sync.server.admin import report_payment
+
+    payment_id = report_payment(db, args.kind, args.subject_id, args.amount, args.reference, _now(args))
+    print(f"{args.subject_id}: payment {payment_id} recorded")
+    return 0
+
+
 def _check(db: Database, args: argparse.Namespace) -> int:
     from sync.server.admin import seat_problems
 
@@ -424,6 +439,7 @@ COMMANDS = {
     "withdraw-offer": _withdraw, "decide-request": _decide, "check": _check,
     "load-staff": _load_staff, "refuse-concierge": _refuse_concierge, "backup": _backup,
     "reset-epoch": _reset_epoch, "fleet": _fleet, "admin-credential": _admin_credential,
+    "report-payment": _report_payment,
     "import-photos": _import_photos,
 }
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from kiosk.errors import KioskError
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 FEED_EPOCH = "feed_epoch"
 BUSY_TIMEOUT_MS = 30_000
 
@@ -140,16 +140,26 @@ CREATE INDEX kiosk_health_history_by_age ON kiosk_health_history (received_at);
 CREATE TABLE administrators (name TEXT PRIMARY KEY, secret_hash TEXT NOT NULL, created_at TEXT NOT NULL)
 """
 
-# Schema 5: audit entries the centre refused (forged, forked, out of order) and restarted chains;
-# the attempt that spent an enrolment code (sync/server/auth.py: a lost answer is asked again).
+# Schema 5: payments, taken at a kiosk's desk or reported by the centre; never edited (corrections are new rows).
 SCHEMA_5 = """
+CREATE TABLE payments (
+    payment_id TEXT PRIMARY KEY, subject_kind TEXT NOT NULL, subject_id TEXT NOT NULL, site_id TEXT NOT NULL,
+    household_id TEXT NOT NULL, amount_cents INTEGER NOT NULL, means TEXT NOT NULL, corrects TEXT,
+    source TEXT NOT NULL, data TEXT NOT NULL
+);
+CREATE INDEX payments_by_subject ON payments (subject_kind, subject_id)
+"""
+
+# Schema 6: audit entries the centre refused (forged, forked, out of order) and restarted chains;
+# the attempt that spent an enrolment code (sync/server/auth.py: a lost answer is asked again).
+SCHEMA_6 = """
 CREATE TABLE audit_flags (
     kiosk_id TEXT NOT NULL, chain TEXT NOT NULL, seq INTEGER NOT NULL, code TEXT NOT NULL, flagged_at TEXT NOT NULL
 );
 ALTER TABLE enrolment_codes ADD COLUMN attempt_hash TEXT
 """
 
-MIGRATIONS = [SCHEMA, SCHEMA_2, SCHEMA_3, SCHEMA_4, SCHEMA_5]  # migration N brings the file to user_version N
+MIGRATIONS = [SCHEMA, SCHEMA_2, SCHEMA_3, SCHEMA_4, SCHEMA_5, SCHEMA_6]  # migration N brings the file to user_version N
 
 
 class CentralDatabaseError(KioskError):

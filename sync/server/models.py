@@ -160,10 +160,11 @@ class Operation(Strict):
     op_id: str = Field(pattern=UUID, description="made by the kiosk; applied at most once, forever")
     kind: str = Field(pattern=r"^[a-z][a-z_.]{0,39}$",
                       description="booking.create | booking.cancel | concierge.create | concierge.transition | "
-                                  "audit.append")
+                                  "audit.append | payment.record")
     created_at: str = Field(pattern=MOMENT, description="when the person acted at the kiosk (site local time)")
     payload: dict[str, Any] = Field(description="BookingCreatePayload, BookingCancelPayload, ConciergeCreatePayload, "
-                                                "ConciergeTransitionPayload or AuditAppendPayload, by kind")
+                                                "ConciergeTransitionPayload, AuditAppendPayload or "
+                                                "PaymentRecordPayload, by kind")
 
     @field_validator("created_at")
     @classmethod
@@ -260,6 +261,32 @@ class AuditAppendPayload(Strict):
     entries: list[AuditEntryData] = Field(min_length=1, max_length=100, description="in chain order")
 
 
+class PaymentRecordPayload(Strict):
+    payment_id: str = Field(pattern=UUID)
+    subject_kind: Literal["booking", "request"]
+    subject_id: str = Field(pattern=UUID)
+    household_id: str = Field(pattern=ID)
+    amount_cents: int = Field(ge=-100_000_000, le=100_000_000,
+                              description="positive; a correction is negative and names the payment it corrects")
+    means: Literal["cash", "cheque", "ancv", "card", "elsewhere"]
+    reference: str = Field(max_length=40, pattern=r"^[A-Za-z0-9 ./_-]*$",
+                           description="a terminal ticket or cheque number; never card data")
+    recorded_at: str = Field(pattern=MOMENT)
+    site_id: str = Field(pattern=ID)
+    staff_id: str | None = Field(pattern=ID)
+    corrects: str | None = Field(pattern=UUID)
+
+    @model_validator(mode="after")
+    def _sign_and_correction(self) -> PaymentRecordPayload:
+        if self.amount_cents == 0 or (self.amount_cents < 0) != (self.corrects is not None):
+            raise ValueError("a payment is positive; only a correction, naming its payment, is negative")
+        return self
+
+
+class PaymentResult(Out):
+    payment_id: str
+
+
 class BookingResult(Out):
     booking_id: str
     state: BookingState
@@ -285,6 +312,7 @@ class OperationResult(Out):
     concierge_request: ConciergeRequestResult | None = Field(
         None, description="when a concierge operation was applied: the request as the centre now has it")
     audit: AuditAck | None = Field(None, description="when audit entries were applied")
+    payment: PaymentResult | None = Field(None, description="when a payment was kept")
     reason: Reason | None = Field(None, description="when rejected")
 
 
@@ -421,6 +449,20 @@ class ConciergeRequestData(Out):
     updated_at: str = Field(pattern=MOMENT)
 
 
+class PaymentData(Out):
+    payment_id: str
+    subject_kind: Literal["booking", "request"]
+    subject_id: str
+    household_id: str
+    amount_cents: int
+    means: Literal["cash", "cheque", "ancv", "card", "elsewhere"]
+    reference: str
+    recorded_at: str = Field(pattern=MOMENT)
+    site_id: str
+    staff_id: str | None
+    corrects: str | None
+
+
 class CorrespondentData(Strict):
     staff_id: str = Field(pattern=ID)
     display_name: str = Field(min_length=1, max_length=80)
@@ -451,10 +493,10 @@ class StaffFile(Strict):
 class Change(Out):
     seq: int
     kind: Literal["category", "concierge_service", "offer", "household", "booking", "concierge_request",
-                  "correspondent"]
+                  "correspondent", "payment"]
     id: str
     data: OfferData | HouseholdData | BookingData | CategoryData | ConciergeServiceData | ConciergeRequestData \
-        | CorrespondentData | None = Field(
+        | CorrespondentData | PaymentData | None = Field(
         description="the entity at its latest state; null is a tombstone (withdrawn, or gone from this site)")
 
 

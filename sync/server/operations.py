@@ -20,7 +20,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ValidationError
 
-from sync.server import audit, bookings, concierge, decisions, reasons
+from sync.server import audit, bookings, concierge, decisions, payments, reasons
 from sync.server.auth import Kiosk
 from sync.server.clock import Clock, fmt, parse_moment
 from sync.server.db import Database, canonical_json, compact_json
@@ -31,6 +31,7 @@ from sync.server.models import (
     ConciergeCreatePayload,
     ConciergeTransitionPayload,
     Operation,
+    PaymentRecordPayload,
 )
 
 # Refusals that the same operation, sent again, may no longer get: not kept as its answer. A kiosk whose
@@ -63,12 +64,18 @@ def _audit_append(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: s
     return audit.append(conn, kiosk.id, kiosk.site_id, payload, created_at, now)
 
 
+def _payment(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime,
+             now: datetime) -> dict:
+    return payments.from_kiosk(conn, kiosk.site_id, payload)
+
+
 HANDLERS: dict[str, tuple[type[BaseModel], Handler]] = {
     "booking.create": (BookingCreatePayload, _create),
     "booking.cancel": (BookingCancelPayload, _cancel),
     "concierge.create": (ConciergeCreatePayload, _concierge_create),
     "concierge.transition": (ConciergeTransitionPayload, _concierge_transition),
     "audit.append": (AuditAppendPayload, _audit_append),
+    "payment.record": (PaymentRecordPayload, _payment),
 }
 
 

@@ -143,3 +143,26 @@ def audit_key_unknown(key_id: str) -> Reason:
 
 def audit_other_site(seq: int) -> Reason:
     return reason(Text("reason.audit_other_site", seq=seq))
+
+
+# --- payments ------------------------------------------------------------------
+
+
+def payment_exists() -> Reason:
+    return reason(Text("reason.payment_exists"))
+
+
+def payment_subject_unknown() -> Reason:
+    return reason(Text("reason.payment_subject_unknown"))
+
+
+def payment_other_site() -> Reason:
+    return reason(Text("reason.payment_other_site"))
+
+
+def payment_other_household() -> Reason:
+    return reason(Text("reason.payment_other_household"))
+
+
+def payment_too_much() -> Reason:
+    return reason(Text("reason.payment_too_much"))

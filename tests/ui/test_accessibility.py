@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QAbstractScrol
 from kiosk.demo.staff import badge_number
 from kiosk.domain.concierge import RequestState
 from kiosk.ui.queue import QueueCard
+from kiosk.ui.screenshots import owed_request_id
 from kiosk.ui.theme import HIGH_CONTRAST, STANDARD, Palette, Theme, larger_text_scale
 from tests.factories import CLAIRE_CARD
 
@@ -250,12 +251,30 @@ def walk_assisted_mode(window):
     yield "help_queue"
     window.show_screen("sync_state")
     yield "sync_state"
+    yield from walk_payments(window)
     window.show_screen("assisted_identify")
     window.screens["assisted_identify"].try_identify()
     yield "assisted_identify_error"
     window.assisted_mode.confirm_exit()
     yield "exit_question"
     window.assisted_mode.sign_out("user")
+
+
+def walk_payments(window):
+    """Taking a payment at the desk (a bad amount, one recorded, a correction) and the day's takings."""
+    window.show_screen("payment", "request", owed_request_id(window.services))
+    yield "payment"
+    pay = window.screens["payment"]
+    pay.amount.setText("douze")
+    pay.submit_entry()
+    yield "payment_error"
+    pay.amount.setText("1")
+    pay.submit_entry()
+    yield "payment_recorded"
+    pay.start_correction(window.services.payments.payments(pay.kind, pay.subject_id)[0])
+    yield "payment_correction"
+    window.show_screen("takings")
+    yield "takings"
 
 
 @pytest.mark.parametrize("language, palette, larger", VARIANTS,
@@ -276,5 +295,5 @@ def test_every_screen_passes_the_audit(qtbot, window, services, width, height, l
             qtbot.wait(1)
         seen.append(screen)
         problems += audit(window, screen, size)
-    assert len(seen) == 27
+    assert len(seen) == 32
     assert not problems, "\n".join(problems[:40])

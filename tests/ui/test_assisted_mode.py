@@ -21,6 +21,7 @@ from kiosk.domain.staff import STAFF_WARNING_AFTER_SECONDS, STAFF_WARNING_SECOND
 from kiosk.domain.voucher import encode_payload
 from kiosk.services.assisted import AssistedService
 from kiosk.services.concierge import ConciergeRequests
+from kiosk.services.payments import PaymentService
 from kiosk.services.staff import StaffAuthService
 from kiosk.signing_key import load_or_create_signing_key
 from kiosk.ui import lockdown as lockdown_module
@@ -43,6 +44,7 @@ def services(services, clock, monotonic):
                                            services.audit, clock)
     services.assisted = AssistedService(services.db, services.staff, services.audit, services.concierge,
                                         services.vouchers, clock)
+    services.payments = PaymentService(services.db, services.config, services.staff, services.audit, clock)
     return services
 
 
@@ -184,7 +186,8 @@ def test_assisted_identify_needs_both_confirmations_and_actions_are_audited_with
     assert (entry.action, entry.subject, entry.target) == ("booking.create", "P1", booking.booking_id)
 
     window.show_screen("my_bookings")
-    tap(qtbot, shown_button(window.screens["my_bookings"], "Annuler"))  # the only booking
+    # The only booking; with "Encaisser" beside it the list scrolls, so the button is pressed with click().
+    shown_button(window.screens["my_bookings"], "Annuler").click()
     tap(qtbot, window.notice.secondary)  # "Oui, annuler"
     assert services.audit.entries()[-1].action == "booking.cancel"
     everything = json.dumps([e.as_dict() for e in services.audit.entries()], ensure_ascii=False)
@@ -329,8 +332,9 @@ def test_reprints_from_my_bookings_in_assisted_mode_are_audited(qtbot, window, s
     booking = services.bookings.book("T1", "T1-S1", window.identified.household, ["P1"])
     window.show_screen("my_bookings")
     mine = window.screens["my_bookings"]
-    tap(qtbot, shown_button(mine, "Imprimer le ticket"))  # the request's card
-    tap(qtbot, shown_button(mine, "Imprimer le bon"))  # the booking's card
+    # The list scrolls (each card has "Encaisser" too): buttons inside it are pressed with click().
+    shown_button(mine, "Imprimer le ticket").click()  # the request's card
+    shown_button(mine, "Imprimer le bon").click()  # the booking's card
     qtbot.waitUntil(lambda: all("imprimante" in mine.status.get(ref, "")
                                 for ref in (request.request_id, booking.booking_id)), timeout=10_000)
     reprints = [(e.target, e.details["kind"]) for e in services.audit.entries() if e.action == "voucher.reprint"]

@@ -62,8 +62,8 @@ def test_a_simple_booking_takes_three_taps_once_the_card_is_scanned(qtbot, windo
 def test_identify_book_for_two_and_get_the_voucher(qtbot, window, services):
     window.show_screen("offers", False)
     window.show_screen("detail", "T1")
-    # The detail scrolls (its photo makes it taller than the window): offscreen, kinetic scrolling cannot
-    # replay a synthetic tap inside it, so the button is clicked (tests/e2e taps real ones).
+    # The detail scrolls (its photo and "Imprimer cette offre" make it taller than the window): offscreen,
+    # kinetic scrolling cannot replay a synthetic tap inside it, so the button is clicked (tests/e2e taps real ones).
     button_named(window.screens["detail"].content, "Réserver").click()
     assert window.current_screen() == "identify"
 

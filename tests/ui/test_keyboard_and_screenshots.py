@@ -58,7 +58,9 @@ def test_screenshots_renders_every_screen_in_english(tmp_path):
                "offer_detail", "help", "help_called", "concierge", "idle_warning", "identify", "identify_error", "booking",
                "booking_done", "my_bookings", "concierge_request", "concierge_request_error", "concierge_done",
                "staff_sign_in", "staff_home", "staff_queue", "staff_queue_reason",
-               "staff_queue_filters", "staff_help_queue", "staff_sync", "assisted_identify", "assisted_booking_home",
+               "staff_queue_filters", "staff_help_queue", "staff_sync", "staff_payment", "staff_payment_error",
+               "staff_payment_recorded", "staff_payment_correction", "staff_takings", "assisted_identify",
+               "assisted_booking_home",
                "staff_exit_question"]
     assert names == sorted(screens + [f"{s}-high-contrast" for s in screens] + [f"{s}-larger-text" for s in screens])
     for path in tmp_path.glob("*.png"):

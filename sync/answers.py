@@ -9,18 +9,22 @@ that does not match refuses the whole answer; nothing of it is written.
 
 from __future__ import annotations
 
+import re
+
 from kiosk.domain.booking import BookingState
 from kiosk.domain.concierge import RequestState
 from kiosk.i18n import Text
 from sync.client import CentralError, JsonObject
 
 MAX_REASON_CHARS = 400
+MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")
 BOOKING_STATES = frozenset(s.value for s in BookingState)
 REQUEST_STATES = frozenset(s.value for s in RequestState)
 # The result object an applied operation of each kind carries, and the payload field it must name.
 SETTLES = {
     "booking.create": ("booking", "booking_id"),
     "booking.cancel": ("booking", "booking_id"),
+    "lease.return": ("lease", "session_id"),
     "concierge.create": ("concierge_request", "request_id"),
     "concierge.transition": ("concierge_request", "request_id"),
     "audit.append": ("audit", None),
@@ -63,6 +67,10 @@ def check_results(batch: list[JsonObject], results: object) -> None:
             continue
         if settled.get(field) != op["payload"][field]:
             raise AnswerRefused(f"result {index} names another {name}")
+        if name == "lease":
+            if not is_lease(settled):
+                raise AnswerRefused(f"result {index}: malformed lease")
+            continue
         if name == "payment":
             continue
         states = BOOKING_STATES if name == "booking" else REQUEST_STATES
@@ -84,3 +92,16 @@ def is_reason(reason: object, allow_none: bool = False) -> bool:
         return allow_none
     return isinstance(reason, dict) and all(
         isinstance(reason.get(k), str) and len(reason[k]) <= MAX_REASON_CHARS for k in ("code", "fr", "en"))
+
+
+def is_lease(lease: object) -> bool:
+    """A lease as the centre sends it (a pull, a top-up, a return's answer)."""
+    if not isinstance(lease, dict) or not isinstance(lease.get("session_id"), str) \
+            or not 0 < len(lease["session_id"]) <= 40:
+        return False
+    counts = [lease.get(k) for k in ("granted", "returned", "used")]
+    whole = [n for n in counts if isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= 1_000_000]
+    if len(whole) != len(counts):
+        return False
+    expires = lease.get("expires_at")
+    return isinstance(expires, str) and MOMENT.match(expires) is not None and whole[1] <= whole[0]

@@ -60,13 +60,14 @@ from kiosk.store import bookings as booking_store
 from kiosk.store import catalog as catalog_store
 from kiosk.store import concierge as concierge_store
 from kiosk.store import households as household_store
+from kiosk.store import leases as lease_store
 from kiosk.store import outbox
 from kiosk.store import payments as payment_store
 from kiosk.store import resync as resync_store
 from kiosk.store import staff as staff_store
 from kiosk.store.database import checkpoint, transaction
 from kiosk.store.state import read_state, write_state
-from sync.answers import check_results, is_reason
+from sync.answers import check_results, is_lease, is_reason
 from sync.backoff import retry_delay
 from sync.client import (
     CentralClient,
@@ -89,7 +90,8 @@ MAX_CURSOR = 2 ** 63 - 1  # the largest seq a SQLite centre can issue
 EPOCH = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 STUCK_AFTER = 3  # failures of one page before it is reported as stuck and its pull held back
 CHANGE_KINDS = ("category", "concierge_service", "offer", "household", "booking", "concierge_request",
-                "correspondent", "payment")
+                "correspondent", "payment", "lease")
+MAX_LEASES_PER_CALL = 500
 
 
 class PageRejected(KioskError):
@@ -118,6 +120,7 @@ class CycleReport:
     pages: int = 0
     cursor: int = 0
     resynced: bool = False  # the feed started again from cursor 0 (a restored centre)
+    seats_given_back: int = 0  # unused seats of expired leases returned to the centre
     problem: tuple[str, str] | None = None  # (fr, en): the cycle ran, but pulling (or audit) is held back
     problem_code: str = "page_rejected"  # for the heartbeat: what the problem is
     heartbeat: bool = False  # the centre recorded this cycle's heartbeat
@@ -149,6 +152,8 @@ class SyncEngine:
         try:
             self.publish_voucher_key(report)
             self.push(report)
+            if self.renew_leases(report):
+                self.push(report)  # the seats of expired leases go back at once
             self.pull(report)
         except Exception as error:
             self._record_failure(error)
@@ -222,6 +227,40 @@ class SyncEngine:
             return
         with transaction(self.db):
             write_state(self.db, VOUCHER_KEY_STATE, self.voucher_key)
+
+    # -- leases -----------------------------------------------------------------------------
+
+    def renew_leases(self, report: CycleReport) -> int:
+        """Renew this kiosk's leases on sessions still to come, learn the centre's clock, and give back
+        the unused seats of the leases that expired all the same. Returns how many seats went back."""
+        now = self.clock()
+        wanted = [{"session_id": sid, "seats": 0, "known_granted": granted} for sid, granted in self.db.execute(
+            "SELECT l.session_id, l.granted FROM leases l JOIN sessions s ON s.id = l.session_id"
+            " WHERE s.start > ? ORDER BY s.start LIMIT ?", [now.strftime("%Y-%m-%dT%H:%M"), MAX_LEASES_PER_CALL])]
+        try:
+            answer = self.client.leases(wanted)
+        except RequestRefused as refused:  # an older centre: no leases, nothing confirmed offline
+            log.warning("the centre does not renew leases (%s)", refused.code or refused.status)
+            report.notes.append("leases not renewed")
+            answer = None
+        with transaction(self.db):
+            if answer is not None:
+                self._record_leases(answer, {w["session_id"] for w in wanted}, now)
+            report.seats_given_back = lease_store.give_back_expired(self.db, self.clock())
+        return report.seats_given_back
+
+    def _record_leases(self, answer: dict, asked: set[str], sent_at: datetime) -> None:
+        """Inside the caller's transaction. A lease answered that was not asked for is ignored, and so is
+        a time that cannot be read (the skew stays as last measured)."""
+        try:
+            centre_time = datetime.strptime(str(answer.get("time")), "%Y-%m-%dT%H:%M:%S")
+            lease_store.record_skew(self.db, centre_time, sent_at + (self.clock() - sent_at) / 2)
+        except ValueError:
+            log.warning("the centre's time in its lease answer is unreadable")
+        leases = answer.get("leases")
+        for lease in leases if isinstance(leases, list) else []:
+            if is_lease(lease) and lease["session_id"] in asked:
+                lease_store.record(self.db, lease)
 
     # -- push ------------------------------------------------------------------------------
 
@@ -299,6 +338,9 @@ class SyncEngine:
                     request = result.get("concierge_request")
                     if isinstance(request, dict):
                         self._settle_request(request)
+                    lease = result.get("lease")
+                    if isinstance(lease, dict):
+                        lease_store.record(self.db, lease)
                     ack = result.get("audit")
                     if isinstance(ack, dict):
                         audit_store.acknowledge(self.db, ack["chain"], ack["through_seq"], ack["through_hash"])
@@ -488,6 +530,10 @@ class SyncEngine:
                 value = _parse_request(reader)
             elif kind == "payment":
                 value = parse_payment(reader)
+            elif kind == "lease":
+                if not is_lease(data):
+                    raise bad("sync.page.lease_malformed", index=index)
+                value = data
             else:
                 value = parse_correspondent(reader)
             if kind == "concierge_request":
@@ -498,6 +544,8 @@ class SyncEngine:
                 entity = value.payment_id
             elif kind == "booking":
                 entity = item["id"]
+            elif kind == "lease":
+                entity = value["session_id"]
             else:
                 entity = getattr(value, "id", getattr(value, "household_id", item["id"]))
             if entity != item["id"]:
@@ -512,10 +560,14 @@ class SyncEngine:
         changes, next_cursor = page.changes, page.cursor
         now = self.clock()
         with transaction(self.db):
+            for kind, _, value in changes:
+                if kind == "lease" and value is not None:
+                    lease_store.record(self.db, value)
             held = booking_store.unacknowledged_seats(self.db)
             catalog_store.upsert_categories(self.db, [v for k, _, v in changes if k == "category" and v])
             catalog_store.upsert_services(self.db, [v for k, _, v in changes if k == "concierge_service" and v])
-            catalog_store.upsert_offers(self.db, [v for k, _, v in changes if k == "offer" and v], now, held)
+            catalog_store.upsert_offers(self.db, [v for k, _, v in changes if k == "offer" and v], now, held,
+                                        lease_store.lease_figures(self.db))
             catalog_store.withdraw_offers(self.db, [i for k, i, v in changes if k == "offer" and v is None])
             for kind, identifier, value in changes:
                 if kind == "household":

@@ -83,7 +83,7 @@ class AuditEntry:
     details: Mapping[str, object]
     prev_hash: str
     hash: str
-    signature: str | None = None  # base64 Ed25519 over SIGNATURE_DOMAIN + hash; None only before migration 11
+    signature: str | None = None  # base64 Ed25519 over SIGNATURE_DOMAIN + hash; None only before migration 12
 
     def body(self) -> dict[str, object]:
         """The hashed fields (everything but prev_hash and hash)."""

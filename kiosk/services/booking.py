@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 import sqlite_utils
 
@@ -14,6 +15,17 @@ from kiosk.i18n import Said
 from kiosk.store import bookings as booking_store
 from kiosk.store.catalog import load_offer
 from kiosk.store.database import transaction
+from kiosk.store.leases import give_back_expired
+
+
+class SeatTopUp(Protocol):
+    """Asks the centre for more lease seats while the person waits (the sync layer provides it)."""
+
+    def online(self) -> bool:
+        """Whether the last exchange with the centre went through (else the booking is a request)."""
+
+    def ask(self, session_id: str, seats: int) -> bool:
+        """One short call (2 s at most); what the centre granted is in the store when it returns."""
 
 
 @dataclass(frozen=True)
@@ -25,12 +37,20 @@ class BookingNews:
 
 
 class BookingService:
-    def __init__(self, db: sqlite_utils.Database, clock: Callable[[], datetime] = datetime.now):
+    def __init__(self, db: sqlite_utils.Database, clock: Callable[[], datetime] = datetime.now,
+                 top_up: SeatTopUp | None = None):
         self._db = db
         self._clock = clock
+        self.top_up = top_up  # set once the kiosk is enrolled with a centre
+
+    def can_ask_centre(self) -> bool:
+        """Whether a booking this kiosk's lease cannot confirm may still be confirmed by the centre now."""
+        return self.top_up is not None and self.top_up.online()
 
     def quote(self, offer_id: str, session_id: str, household: Household, participant_ids: list[str],
               waitlist: bool = False) -> Quote:
+        with transaction(self._db):  # an expired lease says so before the screen does
+            give_back_expired(self._db, self._clock())
         offer = load_offer(self._db, offer_id)
         session = next((s for s in offer.sessions if s.id == session_id), None) if offer else None
         if offer is None or session is None:
@@ -41,6 +61,15 @@ class BookingService:
 
     def book(self, offer_id: str, session_id: str, household: Household, participant_ids: list[str],
              waitlist: bool = False) -> Booking:
+        """Book; when this kiosk's lease lacks seats and the centre answers, it is asked for them first
+        (2 s at most): without them the booking is a request."""
+        if self.can_ask_centre() and not waitlist:
+            try:
+                short = self.quote(offer_id, session_id, household, participant_ids).lease_short
+            except BookingRefused:
+                short = 0  # the booking itself says why, below
+            if short and self.top_up is not None:
+                self.top_up.ask(session_id, short)
         return booking_store.create_booking(self._db, offer_id, session_id, household, participant_ids,
                                             self._clock(), waitlist)
 

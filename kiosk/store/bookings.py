@@ -29,7 +29,11 @@ from kiosk.domain.catalog import Offer, Session
 from kiosk.domain.household import Household
 from kiosk.store.catalog import load_offer
 from kiosk.store.database import DATABASE_FILE, Row, transaction
+from kiosk.store.leases import give_back_expired
 from kiosk.store.outbox import enqueue
+
+# Bookings sent as protocol 2: "confirmed" means within this kiosk's lease (docs/sync-protocol.md).
+PROTOCOL = 2
 
 
 class UnknownSession(BookingRefused):
@@ -84,6 +88,7 @@ def create_booking(
     A waiting-list place is sent as a request: the centre confirms it or keeps it waiting.
     Durable: its voucher is printed next, and must not outlive the booking in a power cut."""
     with transaction(db, durable=True):
+        give_back_expired(db, now)
         offer, session = _offer_and_session(db, offer_id, session_id)
         participants = [p for p in (household.member(pid) for pid in participant_ids) if p is not None]
         if len(participants) != len(participant_ids):
@@ -126,6 +131,9 @@ def create_booking(
             "tier": household.tier,
             "total_cents": quote.total_cents,
             "kiosk_state": "confirmed" if quote.state == BookingState.CONFIRMED else "requested",
+            "protocol": PROTOCOL,
+            "offer_version": offer.version,
+            "unit_cents": quote.unit_cents,
         }, now)
     return booking
 

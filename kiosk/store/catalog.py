@@ -71,11 +71,14 @@ def upsert_services(db: sqlite_utils.Database, services: list[ConciergeService])
 
 
 def upsert_offers(db: sqlite_utils.Database, offers: list[Offer], as_of: datetime,
-                  held_seats: dict[str, int] | None = None) -> None:
+                  held_seats: dict[str, int] | None = None,
+                  lease_seats: dict[str, tuple[int, int]] | None = None) -> None:
     """Write offers as the centre now sees them, inside the caller's transaction.
 
     `held_seats` adds, per session, seats this kiosk has taken in bookings the centre
     has not heard of yet: pulled figures must not hand those seats out again.
+    `lease_seats` (held, used), per session, replaces the site's figures by this kiosk's
+    own lease: it confirms offline only within it (sessions absent: no lease, nothing).
     """
     if not offers:
         return
@@ -91,7 +94,7 @@ def upsert_offers(db: sqlite_utils.Database, offers: list[Offer], as_of: datetim
         else:
             numbered.append((next_num, offer))
             next_num += 1
-    _write_offers(db, numbered, as_of, held_seats or {})
+    _write_offers(db, numbered, as_of, held_seats or {}, lease_seats)
     write_state(db, "catalog_as_of", _moment(as_of))
 
 
@@ -135,14 +138,24 @@ def _write_services(db: sqlite_utils.Database, services: Iterable[ConciergeServi
 
 
 def _write_offers(db: sqlite_utils.Database, offers: list[tuple[int, Offer]], as_of: datetime,
-                  held_seats: dict[str, int] | None = None) -> None:
+                  held_seats: dict[str, int] | None = None,
+                  lease_seats: dict[str, tuple[int, int]] | None = None) -> None:
     held_seats = held_seats or {}
+
+    def own(s: Session) -> tuple[int, int]:
+        """(seats this kiosk may confirm offline, of which used)."""
+        if lease_seats is None:
+            return s.site_allocation, s.site_taken + min(held_seats.get(s.id, 0),
+                                                         max(s.site_allocation - s.site_taken, 0))
+        held, used = lease_seats.get(s.id, (0, 0))
+        return max(held, used), used
+
     category_names = {
         row[0]: f"{row[1]} {row[2]}" for row in db.execute("SELECT id, name_fr, name_en FROM categories")
     }
     site = _search_site(db)
     db.conn.executemany(
-        "INSERT INTO offers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO offers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 num, o.id, o.level.value, o.category, o.title, o.summary, o.description, o.organiser,
@@ -154,6 +167,7 @@ def _write_offers(db: sqlite_utils.Database, offers: list[tuple[int, Offer]], as
                 o.photo.sha256 if o.photo else None,
                 o.photo.credit if o.photo else None,
                 nearness(o.level, o.organiser, site),
+                o.version,
             )
             for num, o in offers
         ],
@@ -169,9 +183,7 @@ def _write_offers(db: sqlite_utils.Database, offers: list[tuple[int, Offer]], as
         [
             (
                 s.id, num, _moment(s.start), _moment(s.end), s.place, s.capacity,
-                s.taken + min(held_seats.get(s.id, 0), max(s.capacity - s.taken, 0)),
-                s.site_allocation,
-                s.site_taken + min(held_seats.get(s.id, 0), max(s.site_allocation - s.site_taken, 0)), stamp,
+                s.taken + min(held_seats.get(s.id, 0), max(s.capacity - s.taken, 0)), *own(s), stamp,
             )
             for num, o in offers
             for s in o.sessions
@@ -593,6 +605,7 @@ def load_offer(db: sqlite_utils.Database, offer_id: str) -> Offer | None:
         age_max=r["age_max"],
         cancel_days_before=r["cancel_days_before"],
         prices=tuple(int(cents) for cents in r["prices"].split()),
+        version=r["version"],
         sessions=sessions,
         bring=r["bring"],
         photo=Photo(r["photo_sha256"], r["photo_credit"]) if r["photo_sha256"] else None,

@@ -369,10 +369,27 @@ MIGRATION_10_PAYMENTS = [
     """,
 ]
 
+# Seat leases (docs/sync-protocol.md): this kiosk's own share of its site's seats on each session, as
+# the centre granted it (`granted`, `returned` only grow) and until when (`expires_at`, the centre's
+# time). The sessions' site_allocation/site_taken become this kiosk's lease and what it used of it.
+# Pulled again from cursor 0, so that every offer's price version and every lease arrive.
+MIGRATION_11_SEAT_LEASES = [
+    """
+    CREATE TABLE leases (
+        session_id TEXT PRIMARY KEY,
+        granted INTEGER NOT NULL CHECK (granted >= 0),
+        returned INTEGER NOT NULL CHECK (returned >= 0),
+        expires_at TEXT NOT NULL
+    )
+    """,
+    "ALTER TABLE offers ADD COLUMN version INTEGER NOT NULL DEFAULT 0",
+    "UPDATE kiosk_state SET value = '0' WHERE key = 'sync_cursor'",
+]
+
 # Audit entries signed with the kiosk's key (kiosk/domain/audit.py). Entries written before this
 # migration get their signature once, at the next start (kiosk.store.audit.sign_unsigned): the only
 # change ever allowed to an entry is that one, from no signature to one, all else unchanged.
-MIGRATION_11_SIGNED_AUDIT = [
+MIGRATION_12_SIGNED_AUDIT = [
     "ALTER TABLE audit_log ADD COLUMN signature TEXT",
     "DROP TRIGGER audit_log_no_update",
     """
@@ -389,7 +406,7 @@ MIGRATION_11_SIGNED_AUDIT = [
 
 # PIN and password hashes of the older scheme replaced by argon2id ones at their owner's sign-in
 # (kiosk/store/hash_upgrades.py). owner: "person:ID", "staff-pin:ID" or "staff-password:ID".
-MIGRATION_12_HASH_UPGRADES = [
+MIGRATION_13_HASH_UPGRADES = [
     """
     CREATE TABLE hash_upgrades (
         owner TEXT PRIMARY KEY,
@@ -402,7 +419,7 @@ MIGRATION_12_HASH_UPGRADES = [
 # Personal data sealed with the machine's data key (kiosk/data_key.py, kiosk/store/sealing.py): names,
 # birth dates, card and badge numbers, PIN and password hashes. Card and badge numbers are looked up
 # by a keyed blind index (the old columns), the numbers themselves sealed in new columns.
-MIGRATION_13_SEALED_PERSONAL_DATA = [
+MIGRATION_14_SEALED_PERSONAL_DATA = [
     "ALTER TABLE persons ADD COLUMN card_sealed TEXT",
     """
     UPDATE persons SET first_name = seal(first_name, person_id), last_name = seal(last_name, person_id),
@@ -422,7 +439,7 @@ MIGRATION_13_SEALED_PERSONAL_DATA = [
 ]
 
 # What a resync from cursor 0 has received so far (kiosk/store/resync.py): at its end, the rest goes.
-MIGRATION_14_RESYNC_SEEN = [
+MIGRATION_15_RESYNC_SEEN = [
     "CREATE TABLE resync_seen (kind TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (kind, id)) WITHOUT ROWID",
 ]
 
@@ -437,8 +454,9 @@ MIGRATIONS: list[list[str]] = [
     MIGRATION_8_BRING_AND_PHOTO,
     MIGRATION_9_FRENCH_SEARCH,
     MIGRATION_10_PAYMENTS,
-    MIGRATION_11_SIGNED_AUDIT,
-    MIGRATION_12_HASH_UPGRADES,
-    MIGRATION_13_SEALED_PERSONAL_DATA,
-    MIGRATION_14_RESYNC_SEEN,
+    MIGRATION_11_SEAT_LEASES,
+    MIGRATION_12_SIGNED_AUDIT,
+    MIGRATION_13_HASH_UPGRADES,
+    MIGRATION_14_SEALED_PERSONAL_DATA,
+    MIGRATION_15_RESYNC_SEEN,
 ]

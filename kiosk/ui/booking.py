@@ -119,6 +119,10 @@ class BookingScreen(QWidget):
             if quote.state == BookingState.WAITLISTED:
                 self.outcome.setText(texts("book.will_wait"))
                 self.confirm.setText(texts("book.confirm_wait"))
+            elif quote.lease_short and self.services.bookings.can_ask_centre():
+                # This kiosk's own seats are short, but the centre answers: it is asked while the person waits.
+                self.outcome.setText(texts("book.will_ask"))
+                self.confirm.setText(texts("book.confirm"))
             elif not confirmed:
                 self.outcome.setText(texts("book.will_request"))
                 self.confirm.setText(texts("book.confirm_request"))

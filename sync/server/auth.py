@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sync.credential import normalise_code
+from sync.server import leases
 from sync.server.clock import fmt
 from sync.server.db import Database
 
@@ -80,6 +81,7 @@ def enroll(db: Database, code: str, kiosk_name: str, now: datetime, attempt: str
                      (kiosk_id, row["site_id"], kiosk_name, secret_hash(token), fmt(now)))
         conn.execute("UPDATE enrolment_codes SET used_at = ?, kiosk_id = ?, attempt_hash = ? WHERE code_hash = ?",
                      (fmt(now), kiosk_id, secret_hash(attempt) if attempt else None, code_hash))
+        leases.split(conn, row["site_id"], now)  # the new kiosk's share of what its site has free
     return Kiosk(kiosk_id, row["site_id"], kiosk_name, False), token
 
 
@@ -109,10 +111,14 @@ def kiosk_for_token(db: Database, token: str) -> Kiosk | None:
 
 
 def revoke(db: Database, kiosk_id: str, now: datetime) -> bool:
-    """Revoke a kiosk's credential for good; False if no such kiosk."""
+    """Revoke a kiosk's credential for good; False if no such kiosk. The unused seats of its leases go
+    back to its site: whatever it confirmed offline and never sent, the centre can no longer take."""
     with db.write() as conn:
         cursor = conn.execute("UPDATE kiosks SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?",
                               (fmt(now), kiosk_id))
+        held = conn.execute("SELECT session_id FROM leases WHERE kiosk_id = ?", (kiosk_id,)).fetchall()
+        for (session_id,) in held:
+            leases.give_back(conn, kiosk_id, session_id, leases.ALL)
         return cursor.rowcount == 1
 
 

@@ -32,8 +32,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from limits import parse
+
 from kiosk.errors import KioskError
 from sync.server import require_central_server
+from sync.server.limits import ENROL_PER_ADDRESS, ENROL_PER_CODE, KIOSK_CALLS, RateLimits
 
 if TYPE_CHECKING:  # imported where used: the administration commands run without the web server's packages
     from sync.server.db import Database
@@ -68,6 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
     parser.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
     parser.add_argument("--now", type=_moment, help="freeze the server's clock at this local time (tests only)")
+    parser.add_argument("--enrol-limit", default=ENROL_PER_ADDRESS, type=_rate,
+                        help=f"enrolment attempts per address (default {ENROL_PER_ADDRESS})")
+    parser.add_argument("--enrol-code-limit", default=ENROL_PER_CODE, type=_rate,
+                        help=f"enrolment attempts per code (default {ENROL_PER_CODE})")
+    parser.add_argument("--kiosk-limit", default=KIOSK_CALLS, type=_rate,
+                        help=f"calls per kiosk (default {KIOSK_CALLS})")
     commands = parser.add_subparsers(dest="command")
 
     code = commands.add_parser("enroll-code", help="print a one-time enrolment code for a kiosk of SITE")
@@ -76,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("revoke", help="revoke a kiosk's credential").add_argument("kiosk_id")
     commands.add_parser("kiosks", help="list enrolled kiosks")
     commands.add_parser("audit-flags", help="list refused audit entries (forged, forked, gaps) and restarted chains")
+    commands.add_parser("integrity", help="what kiosks sent that the centre could not take as it was (for IT)")
     fleet = commands.add_parser("fleet", help="every kiosk's health from its heartbeats: red / amber / green, "
                                 "and why")
     fleet.add_argument("--kiosk", help="this kiosk's kept heartbeats instead (30 days), oldest first")
@@ -169,13 +179,23 @@ def _now(args: argparse.Namespace) -> datetime:
     return args.now or local_now()
 
 
+def _rate(text: str) -> str:
+    """A rate as the `limits` library reads it: `N/second|minute|hour|day`."""
+    try:
+        parse(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a rate (N/minute, N/hour…): {text}") from None
+    return text
+
+
 def _serve(db: Database, args: argparse.Namespace) -> int:
     import uvicorn
 
     from sync.server.app import create_app
     from sync.server.clock import frozen_clock, local_now
 
-    app = create_app(db, frozen_clock(args.now) if args.now else local_now)
+    app = create_app(db, frozen_clock(args.now) if args.now else local_now,
+                     rates=RateLimits(args.enrol_limit, args.enrol_code_limit, args.kiosk_limit))
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
     return 0
 
@@ -213,6 +233,13 @@ def _audit_flags(db: Database, args: argparse.Namespace) -> int:
 
     for row in flags(db.connection()):
         print(f"{row['flagged_at']}\t{row['kiosk_id']}\t{row['chain']}\tseq {row['seq']}\t{row['code']}")
+    return 0
+
+
+def _integrity(db: Database, args: argparse.Namespace) -> int:
+    for row in db.connection().execute("SELECT at, kiosk_id, kind, subject, details FROM integrity_events "
+                                       "ORDER BY rowid"):
+        print(f"{row['at']}\t{row['kiosk_id']}\t{row['kind']}\t{row['subject']}\t{row['details']}")
     return 0
 
 
@@ -434,6 +461,7 @@ def _print_summary(summary: dict[str, object]) -> None:
 
 COMMANDS = {
     None: _serve, "enroll-code": _enroll_code, "revoke": _revoke, "kiosks": _kiosks, "audit-flags": _audit_flags,
+    "integrity": _integrity,
     "load-catalog": _load_catalog, "load-households": _load_households, "load-demo": _load_demo,
     "generate": _generate, "set-allocation": _set_allocation, "set-capacity": _set_capacity,
     "withdraw-offer": _withdraw, "decide-request": _decide, "check": _check,

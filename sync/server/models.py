@@ -159,8 +159,8 @@ class HeartbeatRecorded(Out):
 class Operation(Strict):
     op_id: str = Field(pattern=UUID, description="made by the kiosk; applied at most once, forever")
     kind: str = Field(pattern=r"^[a-z][a-z_.]{0,39}$",
-                      description="booking.create | booking.cancel | concierge.create | concierge.transition | "
-                                  "audit.append | payment.record")
+                      description="booking.create | booking.cancel | lease.return | concierge.create | "
+                                  "concierge.transition | audit.append | payment.record")
     created_at: str = Field(pattern=MOMENT, description="when the person acted at the kiosk (site local time)")
     payload: dict[str, Any] = Field(description="BookingCreatePayload, BookingCancelPayload, ConciergeCreatePayload, "
                                                 "ConciergeTransitionPayload, AuditAppendPayload or "
@@ -185,6 +185,11 @@ class BookingCreatePayload(Strict):
     tier: int = Field(ge=1, le=20)
     total_cents: int = Field(ge=0, le=100_000_000)
     kiosk_state: Literal["confirmed", "requested"]
+    protocol: Literal[1, 2] = Field(1, description="2: `confirmed` means inside this kiosk's lease; "
+                                                   "1 (absent): inside the site's allocation (the old rules)")
+    offer_version: int | None = Field(None, ge=0, le=1_000_000_000,
+                                      description="the version of the offer's prices the kiosk showed")
+    unit_cents: int | None = Field(None, ge=0, le=100_000_000, description="the unit price the kiosk showed")
 
     @field_validator("participants")
     @classmethod
@@ -196,6 +201,36 @@ class BookingCreatePayload(Strict):
 
 class BookingCancelPayload(Strict):
     booking_id: str = Field(pattern=UUID)
+
+
+class LeaseReturnPayload(Strict):
+    session_id: str = Field(pattern=ID)
+    seats: int = Field(ge=1, le=100_000, description="unused seats of this kiosk's lease it gives back")
+
+
+class LeaseWanted(Strict):
+    session_id: str = Field(pattern=ID)
+    seats: int = Field(0, ge=0, le=100, description="how many more seats the kiosk needs (0: renew only)")
+    known_granted: int = Field(0, ge=0, le=1_000_000,
+                               description="the lease's `granted` as the kiosk last heard it")
+
+
+class LeasesRequest(Strict):
+    leases: list[LeaseWanted] = Field(max_length=500)
+
+
+class LeaseData(Out):
+    session_id: str
+    granted: int = Field(description="seats ever granted to this kiosk on the session (only grows)")
+    returned: int = Field(description="seats it ever gave back (only grows)")
+    used: int = Field(description="seats of its confirmed bookings inside the lease, as the centre knows them")
+    expires_at: str = Field(description="after this (the centre's time) the kiosk confirms nothing more offline "
+                                        "with it and gives its unused seats back")
+
+
+class LeasesResponse(Out):
+    time: str = Field(description="the centre's time, for the kiosk's clock skew")
+    leases: list[LeaseData]
 
 
 AnswerValue = Annotated[str, Field(max_length=200, pattern=PLAIN_TEXT)] | Annotated[int, Field(ge=0, le=100_000)] \
@@ -313,6 +348,7 @@ class OperationResult(Out):
         None, description="when a concierge operation was applied: the request as the centre now has it")
     audit: AuditAck | None = Field(None, description="when audit entries were applied")
     payment: PaymentResult | None = Field(None, description="when a payment was kept")
+    lease: LeaseData | None = Field(None, description="when seats of a lease were given back")
     reason: Reason | None = Field(None, description="when rejected")
 
 
@@ -385,6 +421,7 @@ class OfferData(Out):
     age_max: int | None
     cancel_days_before: int
     prices: list[PriceData]
+    version: int = Field(description="the version of these prices: a booking names the one it was priced from")
     sessions: list[SessionData]
     bring: str = Field(description="what to bring, printed on the voucher (may be empty)")
     photo: PhotoData | None = Field(description="the offer's photo, fetched from GET /v1/photos/{sha256}")
@@ -493,10 +530,10 @@ class StaffFile(Strict):
 class Change(Out):
     seq: int
     kind: Literal["category", "concierge_service", "offer", "household", "booking", "concierge_request",
-                  "correspondent", "payment"]
+                  "correspondent", "payment", "lease"]
     id: str
     data: OfferData | HouseholdData | BookingData | CategoryData | ConciergeServiceData | ConciergeRequestData \
-        | CorrespondentData | PaymentData | None = Field(
+        | CorrespondentData | PaymentData | LeaseData | None = Field(
         description="the entity at its latest state; null is a tombstone (withdrawn, or gone from this site)")
 
 

@@ -20,7 +20,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ValidationError
 
-from sync.server import audit, bookings, concierge, decisions, payments, reasons
+from sync.server import audit, bookings, concierge, decisions, leases, payments, reasons
 from sync.server.auth import Kiosk
 from sync.server.clock import Clock, fmt, parse_moment
 from sync.server.db import Database, canonical_json, compact_json
@@ -30,6 +30,7 @@ from sync.server.models import (
     BookingCreatePayload,
     ConciergeCreatePayload,
     ConciergeTransitionPayload,
+    LeaseReturnPayload,
     Operation,
     PaymentRecordPayload,
 )
@@ -47,6 +48,14 @@ def _create(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, wh
 
 def _cancel(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime) -> dict:
     return bookings.cancel_booking(conn, kiosk.site_id, payload.booking_id, when, now)
+
+
+def _lease_return(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime,
+                  now: datetime) -> dict:
+    lease = leases.give_back(conn, kiosk.id, payload.session_id, payload.seats)
+    if lease is None:
+        return bookings.rejected(reasons.lease_unknown())
+    return {"outcome": "applied", "lease": lease.data()}
 
 
 def _concierge_create(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime,
@@ -72,6 +81,7 @@ def _payment(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, w
 HANDLERS: dict[str, tuple[type[BaseModel], Handler]] = {
     "booking.create": (BookingCreatePayload, _create),
     "booking.cancel": (BookingCancelPayload, _cancel),
+    "lease.return": (LeaseReturnPayload, _lease_return),
     "concierge.create": (ConciergeCreatePayload, _concierge_create),
     "concierge.transition": (ConciergeTransitionPayload, _concierge_transition),
     "audit.append": (AuditAppendPayload, _audit_append),

@@ -91,6 +91,14 @@ def booking_exists() -> Reason:
     return reason(Text("reason.booking_exists"))
 
 
+def invalid_price(field: str, tier: int, total_cents: int) -> Reason:
+    return reason(Text("reason.invalid_price", field=field, tier=tier, total=f"{total_cents / 100:.2f} €"))
+
+
+def lease_unknown() -> Reason:
+    return reason(Text("reason.lease_unknown"))
+
+
 def op_id_reused() -> Reason:
     return reason(Text("reason.op_id_reused"))
 

@@ -40,7 +40,9 @@ def free_port() -> int:
 
 
 class CentralServer:
-    def __init__(self, db_path: Path, now: datetime | None = None, port: int | None = None):
+    def __init__(self, db_path: Path, now: datetime | None = None, port: int | None = None,
+                 limits: tuple[str, str, str] = ("10000/minute", "100/minute", "100000/minute")):
+        self.limits = limits  # enrolments per address, per code, calls per kiosk: tests enrol many kiosks
         self.db_path = Path(db_path)
         self.now = now  # a frozen server clock, or None for the real one
         self.port = port or free_port()
@@ -54,7 +56,8 @@ class CentralServer:
         if self.process is not None:
             return
         command = [sys.executable, "-m", "sync.server.cli", "--db", str(self.db_path), "--host", "127.0.0.1",
-                   "--port", str(self.port), "--log-level", "warning"]
+                   "--port", str(self.port), "--log-level", "warning", "--enrol-limit", self.limits[0],
+                   "--enrol-code-limit", self.limits[1], "--kiosk-limit", self.limits[2]]
         if self.now is not None:
             command += ["--now", self.now.strftime("%Y-%m-%dT%H:%M:%S")]
         path = os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))

@@ -24,7 +24,7 @@ def test_openapi_describes_version_1_and_every_route():
     assert document["info"]["version"] == "1"
     assert set(document["paths"]) == {"/v1/health", "/v1/enroll", "/v1/me", "/v1/operations", "/v1/changes",
                                       "/v1/voucher-key", "/v1/voucher-keys", "/v1/heartbeat", "/v1/photos/{sha256}",
-                                      "/v1/vouchers/{reference}"}
+                                      "/v1/vouchers/{reference}", "/v1/leases"}
     schemas = document["components"]["schemas"]
     for name in ("BookingCreatePayload", "BookingCancelPayload", "OfferData", "HouseholdData", "ErrorResponse",
                  "Heartbeat"):

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from kiosk.domain.audit import GENESIS_HASH, entry_hash, sign_entry
 from kiosk.store import audit as audit_store
 from kiosk.store.database import open_database, schema_version, transaction
-from kiosk.store.migrations import MIGRATION_11_SIGNED_AUDIT, MIGRATIONS
+from kiosk.store.migrations import MIGRATION_12_SIGNED_AUDIT, MIGRATIONS
 from kiosk.store.outbox import pending_operations
 
 NOW = datetime(2026, 11, 23, 10, 42)
@@ -185,7 +185,7 @@ def test_an_outbox_copy_that_is_not_the_tables_entry_is_not_fit_to_send(db):
 def test_entries_written_before_signatures_are_signed_once_at_start(db):
     append(db, 2)
     db.execute("DROP TRIGGER audit_log_no_update")
-    db.execute("UPDATE audit_log SET signature = NULL")  # as migration 11 leaves older entries
+    db.execute("UPDATE audit_log SET signature = NULL")  # as migration 12 leaves older entries
     for op in pending_operations(db):
         payload = {"entries": [{**e, "signature": None} for e in op["payload"]["entries"]]}
         db.execute("UPDATE outbox SET payload = ? WHERE op_id = ?", [json.dumps(payload), op["op_id"]])
@@ -208,7 +208,7 @@ def test_migration_7_lets_an_entry_be_signed_once_and_nothing_else(db):
     (entry,) = append(db)
     db.execute("DROP TRIGGER audit_log_no_update")
     db.execute("UPDATE audit_log SET signature = NULL")
-    db.execute(MIGRATION_11_SIGNED_AUDIT[2])  # the trigger as migration 11 writes it
+    db.execute(MIGRATION_12_SIGNED_AUDIT[2])  # the trigger as migration 12 writes it
     with pytest.raises(sqlite3.IntegrityError):
         db.execute("UPDATE audit_log SET signature = ?, staff_id = 'S9'", [entry.signature])
     db.execute("UPDATE audit_log SET signature = ?", [sign_entry(entry, KEY).signature])

@@ -69,10 +69,10 @@ def test_a_value_moved_to_another_persons_row_does_not_open(db):
 def test_a_database_of_the_previous_schema_is_sealed_by_its_migration(tmp_path):
     path = tmp_path / DATABASE_FILE
     conn = sqlite3.connect(path, isolation_level=None)
-    for script in MIGRATIONS[:12]:
+    for script in MIGRATIONS[:13]:
         for statement in script:
             conn.execute(statement)
-    conn.execute("PRAGMA user_version = 12")
+    conn.execute("PRAGMA user_version = 13")
     conn.execute("INSERT INTO households VALUES ('H1', 3, 'CMCAS', 'SLVie')")
     conn.execute("INSERT INTO persons VALUES ('P1', 'H1', 0, 'Claire', 'Martin', '1978-04-02', 'ouvrant_droit', "
                  f"'{CLAIRE_CARD}', '$argon2id$v=19$m=8192,t=1,p=1$c2FsdHNhbHQ$aGFzaA')")

@@ -247,7 +247,7 @@ def test_a_bad_concierge_or_staff_change_from_the_centre_changes_nothing(staffed
     identifier = data.get("request_id", data.get("staff_id"))
     page = {"changes": [{"seq": 10**6, "kind": kind, "id": identifier, "data": data}], "cursor": 10**6,
             "more": False, "price_tiers": 7}
-    proxy.inject(("replace", json.dumps(page).encode()))
+    proxy.inject(None, ("replace", json.dumps(page).encode()))  # the leases' renewal passes, the pull is replaced
     with pytest.raises(PageRejected):
         kiosk.sync()
     assert kiosk.services.concierge.request(identifier) is None

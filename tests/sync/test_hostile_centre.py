@@ -320,7 +320,7 @@ def test_a_page_refused_again_and_again_is_reported_held_back_and_pushing_goes_o
     asked = len(hostile.seen)
     report = kiosk.exposed.run_cycle()  # held back: the page is not asked for, the outbox is still sent
     assert report.pushed == 1 and report.problem == (trouble["fr"], trouble["en"])
-    assert [s.path for s in hostile.seen[asked:]] == ["/v1/operations"]
+    assert [s.path for s in hostile.seen[asked:]] == ["/v1/operations", "/v1/leases"]
     hostile.answer = None
     kiosk.real.clock = lambda: NOW.replace(year=NOW.year + 1)  # once the backoff is over, the good page clears it
     assert kiosk.real.run_cycle().problem is None

@@ -92,8 +92,8 @@ def test_a_push_broken_on_the_way_is_retried_and_applied_once(make_kiosk, centre
 
 
 def test_beyond_its_allocation_the_kiosk_asks_and_the_centre_decides(make_kiosk, centre):
+    centre.set_allocation("T1-S1", "DEMO-LYON-PARTDIEU", 1)  # before the kiosk holds any of it in its lease
     kiosk = make_kiosk()
-    centre.set_allocation("T1-S1", "DEMO-LYON-PARTDIEU", 1)
     kiosk.sync()
     household = claire(kiosk)
     first = kiosk.services.bookings.book("T1", "T1-S1", household, ["P1"])
@@ -133,7 +133,7 @@ def test_the_same_person_booked_on_two_kiosks_is_refused_by_the_centre(make_kios
     assert first.services.bookings.booking(one.booking_id).state == BookingState.CONFIRMED
     assert refused.state == BookingState.REFUSED and "Claire" in refused.reason_fr
     session = next(s for s in second.services.catalog.offer("T1").sessions if s.id == "T1-S1")
-    assert session.site_taken == 1  # the refused booking's seat went back; the other kiosk's is counted
+    assert session.site_taken == 0  # the refused booking's seat went back to this kiosk's own lease
     assert centre.seat_problems() == []
 
 
@@ -184,16 +184,16 @@ def test_pulled_figures_never_give_away_seats_taken_offline(make_kiosk, centre, 
 def test_a_pull_broken_after_two_pages_keeps_them_asks_no_further_and_finishes_next_time(make_kiosk, proxy, fault):
     """Pages come two changes at a time; the next is fetched while one is written."""
     reference = make_kiosk("reference")
+    kiosk = make_kiosk()
     reference.engine.pull_page = 2
     complete = reference.sync()
     assert complete.pages > 3
-    kiosk = make_kiosk()
     kiosk.engine.pull_page = 2
     proxy.requests_seen = 0
-    proxy.inject(None, None, fault)  # this cycle has nothing to push: every request is a page
+    proxy.inject(None, None, None, fault)  # nothing to push: the leases' renewal, then every request is a page
     with pytest.raises((TransientError, PageRejected)):
         kiosk.sync()
-    assert proxy.requests_seen == 3  # nothing was asked for past the broken page
+    assert proxy.requests_seen == 4  # nothing was asked for past the broken page
     kept = int(read_state(kiosk.services.db, "sync_cursor"))
     assert 0 < kept < complete.cursor  # the two good pages are written, with their cursor
     kiosk.sync()
@@ -228,7 +228,7 @@ def test_a_bad_page_from_the_centre_changes_nothing(make_kiosk, proxy, page, why
     kiosk.sync()
     cursor = read_state(kiosk.services.db, "sync_cursor")
     before = kiosk.services.catalog.offer_count()
-    proxy.inject(("replace", page))  # this cycle has nothing to push: its first request is the pull
+    proxy.inject(None, ("replace", page))  # nothing to push: the leases' renewal, then the pull
     with pytest.raises((PageRejected, TransientError)):
         kiosk.sync()
     assert read_state(kiosk.services.db, "sync_cursor") == cursor

@@ -7,6 +7,10 @@ from PySide6.QtWidgets import QApplication, QPushButton, QScroller
 
 from kiosk.domain.voucher import short_code
 from kiosk.services.vouchers import VOUCHER_DIR
+from kiosk.store.database import transaction
+from kiosk.store.state import write_state
+from sync.client import CentralClient
+from sync.top_up import CentreTopUp
 from tests.factories import CLAIRE_CARD, KARIM_CARD
 from tests.ui.conftest import tap
 
@@ -268,3 +272,22 @@ def test_booking_past_the_cancellation_deadline_is_said_before_confirming(qtbot,
     identify(qtbot, window)
     outcome = window.screens["booking"].outcome.text()
     assert outcome.endswith("Cette réservation ne pourra pas être annulée ici.")
+
+
+def test_without_lease_seats_the_screen_says_whether_the_centre_will_be_asked(qtbot, window, services):
+    with transaction(services.db):  # this kiosk holds no seat of its own on the date
+        services.db.execute("UPDATE sessions SET site_allocation = 0, site_taken = 0 WHERE id = 'T1-S1'")
+    # Offline (never synced): it will be a request, and the screen says so.
+    services.bookings.top_up = CentreTopUp(services.db, CentralClient("http://127.0.0.1:9"))
+    window.with_identity(("booking", "T1", "T1-S1"))
+    identify(qtbot, window)
+    booking_screen = window.screens["booking"]
+    assert "Votre demande sera envoyée" in booking_screen.outcome.text()
+    # The centre answered the last sync: the kiosk will ask it for the place while the person waits.
+    with transaction(services.db):
+        write_state(services.db, "sync_last_success", "2026-11-23T10:40:00")
+    tap(qtbot, booking_screen.people_buttons["P2"])
+    assert "La borne demande la place au centre" in booking_screen.outcome.text()
+    assert booking_screen.confirm.text() == "Confirmer la réservation"
+    tap(qtbot, booking_screen.confirm)  # the centre does not answer: a request, said plainly
+    assert window.screens["booking_done"].headline.text() == "Votre demande est enregistrée"

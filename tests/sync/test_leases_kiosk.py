@@ -173,7 +173,7 @@ def test_the_upgrade_pulls_again_for_leases_and_price_versions(tmp_path):
         conn.execute("DROP TABLE leases")
         conn.execute("ALTER TABLE offers DROP COLUMN version")
         conn.execute("INSERT INTO kiosk_state VALUES ('sync_cursor', '1234')")
-        conn.execute("PRAGMA user_version = 8")
+        conn.execute("PRAGMA user_version = 10")
     db = open_database(path)
     try:
         assert db.execute("SELECT value FROM kiosk_state WHERE key = 'sync_cursor'").fetchone()[0] == "0"

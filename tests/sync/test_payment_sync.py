@@ -128,7 +128,7 @@ def test_a_payment_the_centre_sends_is_checked_before_anything_is_written(centre
             "staff_id": "S1", "corrects": None}
     page = {"changes": [{"seq": cursor + 1, "kind": "payment", "id": good["payment_id"], "data": {**good, **change}}],
             "cursor": cursor + 1, "more": False, "price_tiers": 7, "epoch": read_state(desk.services.db, "sync_epoch")}
-    proxy.inject(("replace", json.dumps(page).encode()))  # nothing to push: the first request is the pull
+    proxy.inject(None, ("replace", json.dumps(page).encode()))  # nothing to push: the leases' renewal, then the pull
     with pytest.raises(PageRejected) as refused:
         desk.sync()
     assert why in refused.value.en

@@ -39,8 +39,9 @@ def add_admin_commands(commands, add_common_options) -> None:
     doctor = commands.add_parser("doctor", help="check this kiosk and report (exit code 1 on a problem)")
     add_common_options(doctor)
     doctor.add_argument("--json", action="store_true", help="one JSON document instead of text")
-    doctor.add_argument("--acknowledge-recovery", action="store_true",
-                        help="mark the last database rebuild as seen by IT, then check")
+    doctor.add_argument(
+        "--acknowledge-recovery", action="store_true", help="mark the last database rebuild as seen by IT, then check"
+    )
     doctor.set_defaults(handler=_doctor)
 
     migrate = commands.add_parser("migrate", help="back up the database, then check and migrate it")
@@ -52,8 +53,7 @@ def add_admin_commands(commands, add_common_options) -> None:
     check.add_argument("file", type=Path)
     check.set_defaults(handler=_check_config)
 
-    pending = commands.add_parser("enroll-pending",
-                                  help="enrol with a code given at install, now or at a later start")
+    pending = commands.add_parser("enroll-pending", help="enrol with a code given at install, now or at a later start")
     add_common_options(pending)
     pending.add_argument("--server", help="central API address (default: [central] url of the site configuration)")
     pending.add_argument("--code", help="one-time enrolment code (default: $SLVIE_KIOSK_ENROL_CODE)")
@@ -126,8 +126,9 @@ def _enroll_pending(args: argparse.Namespace) -> int:
     pending_path = data_dir / PENDING_ENROLMENT_FILE
     code = args.code or os.environ.get("SLVIE_KIOSK_ENROL_CODE", "")
     if code.strip():
-        _save_pending(pending_path, {"server": args.server or config.central.url, "code": code.strip(),
-                                     "name": args.name})
+        _save_pending(
+            pending_path, {"server": args.server or config.central.url, "code": code.strip(), "name": args.name}
+        )
     if load_credential(data_dir) is not None:
         if pending_path.exists():
             pending_path.unlink()

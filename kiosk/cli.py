@@ -22,8 +22,13 @@ def build_parser() -> argparse.ArgumentParser:
     shots = commands.add_parser("screenshots", help="render every screen to PNG files")
     shots.add_argument("outdir", type=Path)
     shots.add_argument("--lang", choices=("fr", "en"), default="fr")
-    shots.add_argument("--size", type=_screen_size, default=(1920, 1080), metavar="WxH",
-                       help="window size, e.g. 1280x800 or 1080x1920 (default 1920x1080)")
+    shots.add_argument(
+        "--size",
+        type=_screen_size,
+        default=(1920, 1080),
+        metavar="WxH",
+        help="window size, e.g. 1280x800 or 1080x1920 (default 1920x1080)",
+    )
     shots.set_defaults(handler=_screenshots)
     from kiosk.admin import add_admin_commands
     from kiosk.printing.cli import add_voucher_commands

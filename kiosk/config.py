@@ -194,7 +194,9 @@ def prepare_data_dir(path: Path) -> Path:
         probe.unlink()
     except OSError as error:
         raise DataDirError(
-            "error.config.data_directory_used_check", path=path, reason=error.strerror or error,
+            "error.config.data_directory_used_check",
+            path=path,
+            reason=error.strerror or error,
         ) from None
     if not os.access(path, os.R_OK | os.X_OK):
         raise DataDirError("error.config.data_directory_read", path=path)

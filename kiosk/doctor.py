@@ -144,8 +144,13 @@ def run_checks(
     checks.append(_check_outbox(facts))
     checks.append(_check_pulled_pages(facts))
     checks.append(_check_timezone())
-    return Report(checks, local_now().isoformat(timespec="seconds"), kiosk_version(), str(data_dir),
-                  str(config_path or default_config_path()))
+    return Report(
+        checks,
+        local_now().isoformat(timespec="seconds"),
+        kiosk_version(),
+        str(data_dir),
+        str(config_path or default_config_path()),
+    )
 
 
 # --- configuration and files --------------------------------------------------------------------
@@ -158,26 +163,38 @@ def _check_config(path: Path | None) -> tuple[KioskConfig, Check]:
     except KioskError as error:
         return KioskConfig(), Check("config", PROBLEM, error, {"path": str(shown)})
     if path is None and not shown.exists():
-        return config, Check("config", WARNING,
-                             Text("doctor.configuration_file_built_defaults", shown=shown, id=config.site.id),
-                             {"path": str(shown), "site": config.site.id})
-    return config, Check("config", OK, Text("doctor.configuration_valid_site", shown=shown, id=config.site.id),
-                         {"path": str(shown), "site": config.site.id, "log_level": config.logging.level})
+        return config, Check(
+            "config",
+            WARNING,
+            Text("doctor.configuration_file_built_defaults", shown=shown, id=config.site.id),
+            {"path": str(shown), "site": config.site.id},
+        )
+    return config, Check(
+        "config",
+        OK,
+        Text("doctor.configuration_valid_site", shown=shown, id=config.site.id),
+        {"path": str(shown), "site": config.site.id, "log_level": config.logging.level},
+    )
 
 
 def _check_data_dir(data_dir: Path) -> Check:
     details = {"path": str(data_dir)}
     if not data_dir.is_dir():
-        return Check("data_dir", PROBLEM,
-                     Text("doctor.data_directory_does_exist", data_dir=data_dir), details)
+        return Check("data_dir", PROBLEM, Text("doctor.data_directory_does_exist", data_dir=data_dir), details)
     if not os.access(data_dir, os.R_OK | os.W_OK | os.X_OK):
-        return Check("data_dir", PROBLEM,
-                     Text("doctor.data_directory_writable_by", data_dir=data_dir), details)
-    exposed = [str(path) for path in (data_dir, *data_dir.glob(f"{DATABASE_FILE}*"), *data_dir.glob("*.pem"))
-               if stat.S_IMODE(path.stat().st_mode) & 0o077]
+        return Check("data_dir", PROBLEM, Text("doctor.data_directory_writable_by", data_dir=data_dir), details)
+    exposed = [
+        str(path)
+        for path in (data_dir, *data_dir.glob(f"{DATABASE_FILE}*"), *data_dir.glob("*.pem"))
+        if stat.S_IMODE(path.stat().st_mode) & 0o077
+    ]
     if exposed:
-        return Check("data_dir", WARNING, Text("doctor.data_directory_exposed", exposed=", ".join(exposed)),
-                     details | {"exposed": exposed})
+        return Check(
+            "data_dir",
+            WARNING,
+            Text("doctor.data_directory_exposed", exposed=", ".join(exposed)),
+            details | {"exposed": exposed},
+        )
     return Check("data_dir", OK, Text("doctor.data_directory_usable", data_dir=data_dir), details)
 
 
@@ -195,18 +212,18 @@ def _check_database(path: Path) -> Check:
     details["size_bytes"] = path.stat().st_size
     if problem:
         details["integrity"] = problem
-        return Check("database", PROBLEM,
-                     Text("doctor.database_damaged_will_set", problem=problem), details)
+        return Check("database", PROBLEM, Text("doctor.database_damaged_will_set", problem=problem), details)
     if version is None:  # the file went away while it was being checked
         return Check("database", WARNING, Text("doctor.database_yet_will_created"), details)
     details.update(integrity="ok", schema=version)
     if version > latest:
-        return Check("database", PROBLEM,
-                     Text("doctor.database_comes_from_newer", version=version, latest=latest), details)
+        return Check(
+            "database", PROBLEM, Text("doctor.database_comes_from_newer", version=version, latest=latest), details
+        )
     if version < latest:
-        return Check("database", WARNING,
-                     Text("doctor.database_sound_schema_will", version=version, latest=latest),
-                     details)
+        return Check(
+            "database", WARNING, Text("doctor.database_sound_schema_will", version=version, latest=latest), details
+        )
     return Check("database", OK, Text("doctor.database_sound_schema_up", version=version), details)
 
 
@@ -246,11 +263,24 @@ def _check_recovery(facts: dict) -> Check:
     if details["acknowledged"]:
         return Check("recovery", OK, Text("doctor.database_rebuilt_on_acknowledged", at=recovery.at), details)
     if recovery.complete:
-        return Check("recovery", WARNING,
-                     Text("doctor.damaged_database_was_rebuilt_2", at=recovery.at, recovered=recovery.recovered, aside=aside),
-                     details)
-    return Check("recovery", PROBLEM,
-                 Text("doctor.damaged_database_was_rebuilt", at=recovery.at, unreadable=recovery.unreadable, recovered=recovery.recovered, aside=aside), details)
+        return Check(
+            "recovery",
+            WARNING,
+            Text("doctor.damaged_database_was_rebuilt_2", at=recovery.at, recovered=recovery.recovered, aside=aside),
+            details,
+        )
+    return Check(
+        "recovery",
+        PROBLEM,
+        Text(
+            "doctor.damaged_database_was_rebuilt",
+            at=recovery.at,
+            unreadable=recovery.unreadable,
+            recovered=recovery.recovered,
+            aside=aside,
+        ),
+        details,
+    )
 
 
 def _check_audit_log(path: Path, data_dir: Path) -> Check:
@@ -272,8 +302,12 @@ def _check_audit_log(path: Path, data_dir: Path) -> Check:
     finally:
         conn.close()
     if broken is not None:
-        return Check("audit_log", PROBLEM, Text("doctor.audit_log_altered", altered=broken),
-                     {"seq": broken.seq, "reason": broken.reason})
+        return Check(
+            "audit_log",
+            PROBLEM,
+            Text("doctor.audit_log_altered", altered=broken),
+            {"seq": broken.seq, "reason": broken.reason},
+        )
     return Check("audit_log", OK, Text("doctor.audit_log_intact", count=waiting), {"waiting": waiting})
 
 
@@ -319,7 +353,9 @@ def _check_disk(data_dir: Path) -> Check:
     megabytes = least // (1024 * 1024)
     details = {"free_bytes": free}
     if least < DISK_PROBLEM_BYTES:
-        return Check("disk", PROBLEM, Text("doctor.disk_almost_full_mb", megabytes=megabytes, place=least_place), details)
+        return Check(
+            "disk", PROBLEM, Text("doctor.disk_almost_full_mb", megabytes=megabytes, place=least_place), details
+        )
     if least < DISK_WARNING_BYTES:
         return Check("disk", WARNING, Text("doctor.low_disk_space_mb", megabytes=megabytes, place=least_place), details)
     return Check("disk", OK, Text("doctor.enough_disk_space_mb", megabytes=megabytes), details)
@@ -340,8 +376,7 @@ def _check_logs(data_dir: Path) -> Check:
 def _check_printer(config: KioskConfig, printer_status) -> Check:
     queue = config.printer.queue
     if not queue:
-        return Check("printer", PROBLEM,
-                     Text("doctor.printer_configured_printer_queue"), {"state": "not_configured"})
+        return Check("printer", PROBLEM, Text("doctor.printer_configured_printer_queue"), {"state": "not_configured"})
     from kiosk.printing.printer import condition_of
 
     if printer_status is None:
@@ -351,8 +386,14 @@ def _check_printer(config: KioskConfig, printer_status) -> Check:
         status = printer_status(queue)
     except PrinterError as error:
         return Check("printer", PROBLEM, error, details | {"state": "unknown"})
-    details.update(exists=status.exists, enabled=status.enabled, accepting=status.accepting,
-                   reasons=list(status.reasons), message=status.message, state=condition_of(status))
+    details.update(
+        exists=status.exists,
+        enabled=status.enabled,
+        accepting=status.accepting,
+        reasons=list(status.reasons),
+        message=status.message,
+        state=condition_of(status),
+    )
     if not status.exists:
         return Check("printer", PROBLEM, Text("doctor.printer_does_exist_cups", queue=queue), details)
     if not status.enabled or not status.accepting:
@@ -360,9 +401,16 @@ def _check_printer(config: KioskConfig, printer_status) -> Check:
         return Check("printer", PROBLEM, Text("doctor.printer_stopped_accepting_jobs", queue=queue, why=why), details)
     blocking = [r for r in status.reasons if not r.endswith("-warning") and r not in ("none",)]
     if blocking:
-        return Check("printer", PROBLEM, Text("doctor.printer_reports", queue=queue, reasons=', '.join(blocking)), details)
+        return Check(
+            "printer", PROBLEM, Text("doctor.printer_reports", queue=queue, reasons=", ".join(blocking)), details
+        )
     if status.reasons:
-        return Check("printer", WARNING, Text("doctor.printer_reports_2", queue=queue, reasons=', '.join(status.reasons)), details)
+        return Check(
+            "printer",
+            WARNING,
+            Text("doctor.printer_reports_2", queue=queue, reasons=", ".join(status.reasons)),
+            details,
+        )
     return Check("printer", OK, Text("doctor.printer_ready", queue=queue), details)
 
 
@@ -383,37 +431,62 @@ def _check_central(config: KioskConfig, data_dir: Path, now, client_factory) -> 
     if credential is None:
         pending = (data_dir / PENDING_ENROLMENT_FILE).exists()
         not_enrolled = Text("doctor.enrolment_pending" if pending else "doctor.not_enrolled")
-        return [Check("central", PROBLEM, not_enrolled, {"url": config.central.url}),
-                Check("credential", SKIPPED, Text("doctor.credential_check")),
-                Check("clock", SKIPPED, Text("doctor.clock_compared_central_server"))]
+        return [
+            Check("central", PROBLEM, not_enrolled, {"url": config.central.url}),
+            Check("credential", SKIPPED, Text("doctor.credential_check")),
+            Check("clock", SKIPPED, Text("doctor.clock_compared_central_server")),
+        ]
     details = {"url": credential.server, "kiosk_id": credential.kiosk_id, "site_id": credential.site_id}
-    factory = client_factory or (lambda url, token: CentralClient(url, token, ca_bundle=config.central.ca_bundle or None,
-                                                                  timeout=(5, 10)))
+    factory = client_factory or (
+        lambda url, token: CentralClient(url, token, ca_bundle=config.central.ca_bundle or None, timeout=(5, 10))
+    )
     client = factory(credential.server, credential.token)
     checks = []
     try:
         try:
             health = client.health()
         except CentralError as error:
-            return [Check("central", PROBLEM, Text("doctor.central_server_unreachable", server=credential.server, error=error), details),
-                    Check("credential", SKIPPED, Text("doctor.credential_checked_server_unreachable")),
-                    Check("clock", SKIPPED, Text("doctor.clock_compared_server_unreachable"))]
+            return [
+                Check(
+                    "central",
+                    PROBLEM,
+                    Text("doctor.central_server_unreachable", server=credential.server, error=error),
+                    details,
+                ),
+                Check("credential", SKIPPED, Text("doctor.credential_checked_server_unreachable")),
+                Check("clock", SKIPPED, Text("doctor.clock_compared_server_unreachable")),
+            ]
         checks.append(Check("central", OK, Text("doctor.central_server_reachable", server=credential.server), details))
         try:
             me = client.me()
         except CredentialRefused as error:
-            checks.append(Check("credential", PROBLEM,
-                                Text("doctor.kiosk_credential_refused_enrol", error=error), details))
+            checks.append(
+                Check("credential", PROBLEM, Text("doctor.kiosk_credential_refused_enrol", error=error), details)
+            )
         except CentralError as error:
             checks.append(Check("credential", PROBLEM, Text("doctor.credential_checked", error=error), details))
         else:
             site = str(me.get("site_id", credential.site_id))
             if site != config.site.id:
-                checks.append(Check(
-                    "credential", PROBLEM,
-                    Text("doctor.credential_valid_kiosk_but", kiosk=me.get('kiosk_id'), site=site, id=config.site.id), details))
+                checks.append(
+                    Check(
+                        "credential",
+                        PROBLEM,
+                        Text(
+                            "doctor.credential_valid_kiosk_but", kiosk=me.get("kiosk_id"), site=site, id=config.site.id
+                        ),
+                        details,
+                    )
+                )
             else:
-                checks.append(Check("credential", OK, Text("doctor.credential_valid_kiosk_site", kiosk=me.get('kiosk_id'), site=site), details))
+                checks.append(
+                    Check(
+                        "credential",
+                        OK,
+                        Text("doctor.credential_valid_kiosk_site", kiosk=me.get("kiosk_id"), site=site),
+                        details,
+                    )
+                )
         checks.append(_check_clock(health.get("time"), now()))
     finally:
         client.close()
@@ -424,18 +497,25 @@ def _check_clock(centre_time, local: datetime) -> Check:
     try:
         theirs = datetime.strptime(str(centre_time), "%Y-%m-%dT%H:%M:%S")
     except ValueError:
-        return Check("clock", WARNING, Text("doctor.centre_s_time_unreadable"),
-                     {"centre_time": str(centre_time)})
+        return Check("clock", WARNING, Text("doctor.centre_s_time_unreadable"), {"centre_time": str(centre_time)})
     skew = local - theirs
     seconds = round(skew.total_seconds())
-    details = {"skew_seconds": seconds, "centre_time": str(centre_time), "kiosk_time": local.isoformat(timespec="seconds")}
+    details = {
+        "skew_seconds": seconds,
+        "centre_time": str(centre_time),
+        "kiosk_time": local.isoformat(timespec="seconds"),
+    }
     ahead = seconds > 0
     if abs(skew) >= SKEW_PROBLEM:
         far = "doctor.clock_far_ahead" if ahead else "doctor.clock_far_behind"
         return Check("clock", PROBLEM, Text(far, seconds=abs(seconds)), details)
     if abs(skew) >= SKEW_WARNING:
-        return Check("clock", WARNING, Text("doctor.clock_ahead" if ahead else "doctor.clock_behind", seconds=abs(seconds)),
-                     details)
+        return Check(
+            "clock",
+            WARNING,
+            Text("doctor.clock_ahead" if ahead else "doctor.clock_behind", seconds=abs(seconds)),
+            details,
+        )
     return Check("clock", OK, Text("doctor.clock_time_s_from", seconds=seconds), details)
 
 
@@ -452,7 +532,9 @@ def _check_last_sync(facts: dict, now: datetime, enrolled: bool) -> Check:
     minutes = max(int(age.total_seconds() // 60), 0)
     details = {"last_success": last, "age_minutes": minutes}
     if age >= SYNC_PROBLEM_AGE:
-        return Check("last_sync", PROBLEM, Text("doctor.last_successful_sync_h", hours=minutes // 60, last=last), details)
+        return Check(
+            "last_sync", PROBLEM, Text("doctor.last_successful_sync_h", hours=minutes // 60, last=last), details
+        )
     if age >= SYNC_WARNING_AGE:
         return Check("last_sync", WARNING, Text("doctor.last_successful_sync_min", minutes=minutes, last=last), details)
     return Check("last_sync", OK, Text("doctor.last_successful_sync_at", last=last), details)
@@ -465,11 +547,8 @@ def _check_outbox(facts: dict) -> Check:
     pending, parked = waiting["pending"], waiting["parked"]
     details = {"pending": pending, "parked": parked, "oldest_pending": facts.get("oldest_pending")}
     if parked:
-        return Check("outbox", WARNING,
-                     Text("doctor.operation_s_refused_by", parked=parked, pending=pending),
-                     details)
-    return Check("outbox", OK, Text("doctor.operation_s_waiting_sent", pending=pending),
-                 details)
+        return Check("outbox", WARNING, Text("doctor.operation_s_refused_by", parked=parked, pending=pending), details)
+    return Check("outbox", OK, Text("doctor.operation_s_waiting_sent", pending=pending), details)
 
 
 def _check_pulled_pages(facts: dict) -> Check:
@@ -491,6 +570,5 @@ def _check_timezone() -> Check:
     centre = centre_now()
     offset = round((local - centre).total_seconds() / 60)
     if abs(offset) >= 1:
-        return Check("timezone", WARNING,
-                     Text("doctor.kiosk_s_time_zone", offset=offset), {"offset_minutes": offset})
+        return Check("timezone", WARNING, Text("doctor.kiosk_s_time_zone", offset=offset), {"offset_minutes": offset})
     return Check("timezone", OK, Text("doctor.same_time_zone_as"))

@@ -199,7 +199,7 @@ class Texts:
         return self("format.span.days", first=self.day(start), last=self.day(end))
 
     def freshness(self, moment: datetime, now: datetime) -> str:
-        """"à 10 h 42" today, with the day otherwise, so a person knows how old a figure is."""
+        """ "à 10 h 42" today, with the day otherwise, so a person knows how old a figure is."""
         if moment.date() == now.date():
             return self("format.freshness.today", time=self.time(moment))
         return self("format.freshness.day", day=self.day(moment, weekday=False), time=self.time(moment))

@@ -88,8 +88,9 @@ def setup_logging(config: KioskConfig, data_dir: Path, console_level: int | None
     path: Path | None = log_file
     try:
         log_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        file_handler = PrivateRotatingFileHandler(log_file, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT,
-                                                  encoding="utf-8")
+        file_handler = PrivateRotatingFileHandler(
+            log_file, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8"
+        )
         file_handler.setFormatter(formatter)
         _installed.append(file_handler)
     except OSError as error:
@@ -107,8 +108,11 @@ def setup_logging(config: KioskConfig, data_dir: Path, console_level: int | None
     for name in QUIET_LIBRARIES:
         logging.getLogger(name).setLevel(max(level, logging.INFO))
     if path is None:
-        logging.getLogger(__name__).warning("log folder %s cannot be written (%s); logging to stderr",
-                                            log_dir(data_dir), unwritable.strerror or unwritable)
+        logging.getLogger(__name__).warning(
+            "log folder %s cannot be written (%s); logging to stderr",
+            log_dir(data_dir),
+            unwritable.strerror or unwritable,
+        )
     return path
 
 
@@ -120,8 +124,7 @@ def log_uncaught_exceptions() -> None:
 
     def hook(kind, value, traceback):
         if not issubclass(kind, KeyboardInterrupt):
-            logging.getLogger("kiosk.crash").critical("uncaught %s", kind.__name__,
-                                                      exc_info=(kind, value, traceback))
+            logging.getLogger("kiosk.crash").critical("uncaught %s", kind.__name__, exc_info=(kind, value, traceback))
         previous(kind, value, traceback)
 
     hook.kiosk_logs = True  # type: ignore[attr-defined]  # a mark on the function, read back above
@@ -139,8 +142,13 @@ def stop_logging() -> None:
 
 # Qt writes each message as one line "type|category|message" (QT_MESSAGE_PATTERN).
 QT_MESSAGE_PATTERN = "%{type}|%{category}|%{message}"
-QT_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING,
-             "critical": logging.ERROR, "fatal": logging.CRITICAL}
+QT_LEVELS = {
+    "debug": logging.DEBUG,
+    "info": logging.INFO,
+    "warning": logging.WARNING,
+    "critical": logging.ERROR,
+    "fatal": logging.CRITICAL,
+}
 PIPE_BYTES = 1024 * 1024
 
 

@@ -52,7 +52,9 @@ def load_signing_key(data_dir: Path) -> Ed25519PrivateKey | None:
         return None
     except OSError as error:
         raise SigningKeyError(
-            "error.signing_key.voucher_signing_key_read", path=path, reason=error.strerror or error,
+            "error.signing_key.voucher_signing_key_read",
+            path=path,
+            reason=error.strerror or error,
         ) from None
     try:
         key = load_pem_private_key(data, password=None)
@@ -80,7 +82,9 @@ def load_or_create_signing_key(data_dir: Path) -> Ed25519PrivateKey:
         write_private_file_once(path, new_key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()))
     except OSError as error:
         raise SigningKeyError(
-            "error.signing_key.voucher_signing_key_created", parent=path.parent, reason=error.strerror or error,
+            "error.signing_key.voucher_signing_key_created",
+            parent=path.parent,
+            reason=error.strerror or error,
         ) from None
     key = load_signing_key(data_dir)
     assert key is not None
@@ -138,7 +142,9 @@ def read_public_key(path: Path) -> Ed25519PublicKey:
         data = Path(path).read_bytes()
     except OSError as error:
         raise SigningKeyError(
-            "error.signing_key.public_key_read", path=path, reason=error.strerror or error,
+            "error.signing_key.public_key_read",
+            path=path,
+            reason=error.strerror or error,
         ) from None
     key: object = None
     try:

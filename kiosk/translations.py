@@ -71,8 +71,11 @@ def _error_classes(trees: list[ast.Module]) -> set[str]:
         grown = False
         for tree in trees:
             for node in ast.walk(tree):
-                if isinstance(node, ast.ClassDef) and node.name not in names and \
-                        any(_name(base) in names for base in node.bases):
+                if (
+                    isinstance(node, ast.ClassDef)
+                    and node.name not in names
+                    and any(_name(base) in names for base in node.bases)
+                ):
                     names.add(node.name)
                     grown = True
     return names
@@ -95,8 +98,12 @@ def code_keys() -> CodeKeys:
     for path, tree in zip(_source_files(), trees, strict=True):
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and _name(node.func) in asking:
-                asked |= {str(c.value) for arg in node.args for c in ast.walk(arg)
-                          if isinstance(c, ast.Constant) and isinstance(c.value, str) and KEY.match(c.value)}
+                asked |= {
+                    str(c.value)
+                    for arg in node.args
+                    for c in ast.walk(arg)
+                    if isinstance(c, ast.Constant) and isinstance(c.value, str) and KEY.match(c.value)
+                }
                 key = _constant(node.args[0]) if node.args else ""
                 if KEY.match(key) and all(k.arg is not None for k in node.keywords):
                     given = frozenset(str(k.arg) for k in node.keywords)
@@ -172,8 +179,11 @@ def update() -> tuple[list[str], list[str]]:
     keys = code_keys()
     source = read_catalog(SOURCE_LANGUAGE)
     known = {str(message.id) for message in source if message.id}
-    added = sorted(k for k in keys.asked - known if not _is_prefix(k, known)
-                   and not any(f"{k}.{form}" in known for form in PLURAL_FORMS))
+    added = sorted(
+        k
+        for k in keys.asked - known
+        if not _is_prefix(k, known) and not any(f"{k}.{form}" in known for form in PLURAL_FORMS)
+    )
     dropped = sorted(k for k in known if not keys.uses(k))
     for language in LANGUAGES:
         catalog = read_catalog(language)
@@ -207,10 +217,12 @@ def import_pairs(path: Path) -> list[str]:
 def add_texts_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     texts = commands.add_parser("texts", help="keep the translation catalogs (kiosk/locale) in step with the code")
     actions = texts.add_subparsers(dest="texts_command", required=True)
-    actions.add_parser("check", help="list texts the code uses that a catalog lacks, and entries no code uses"
-                       ).set_defaults(handler=_check)
-    actions.add_parser("update", help="add the code's new keys to every catalog, drop the unused ones"
-                       ).set_defaults(handler=_update)
+    actions.add_parser(
+        "check", help="list texts the code uses that a catalog lacks, and entries no code uses"
+    ).set_defaults(handler=_check)
+    actions.add_parser("update", help="add the code's new keys to every catalog, drop the unused ones").set_defaults(
+        handler=_update
+    )
     actions.add_parser("compile", help="compile every .po catalog to its .mo").set_defaults(handler=_compile)
     pairs = actions.add_parser("import-pairs", help="add the entries of a TEXTS = {key: (fr, en)} dict in FILE")
     pairs.add_argument("file", type=Path)

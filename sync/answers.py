@@ -46,8 +46,11 @@ def check_results(batch: list[JsonObject], results: object) -> None:
     if not isinstance(results, list) or len(results) != len(batch):
         raise AnswerRefused("not one result per operation")
     for index, (op, result) in enumerate(zip(batch, results)):
-        if not isinstance(result, dict) or not isinstance(result.get("op_id"), str) \
-                or result["op_id"].lower() != op["op_id"].lower():
+        if (
+            not isinstance(result, dict)
+            or not isinstance(result.get("op_id"), str)
+            or result["op_id"].lower() != op["op_id"].lower()
+        ):
             raise AnswerRefused(f"result {index} names another operation")
         present = RESULT_OBJECTS & result.keys()
         if result.get("outcome") == "rejected":
@@ -82,8 +85,13 @@ def _check_audit(index: int, payload: JsonObject, ack: JsonObject) -> None:
     """The acknowledgement must be of this chain, through one of the entries sent, with that entry's hash."""
     sent = {entry["seq"]: entry for entry in payload.get("entries", [])}
     through = ack.get("through_seq")
-    if isinstance(through, bool) or not isinstance(through, int) or through not in sent \
-            or ack.get("chain") != sent[through]["chain"] or ack.get("through_hash") != sent[through]["hash"]:
+    if (
+        isinstance(through, bool)
+        or not isinstance(through, int)
+        or through not in sent
+        or ack.get("chain") != sent[through]["chain"]
+        or ack.get("through_hash") != sent[through]["hash"]
+    ):
         raise AnswerRefused(f"result {index}: acknowledgement of entries not sent")
 
 
@@ -91,13 +99,17 @@ def is_reason(reason: object, allow_none: bool = False) -> bool:
     if reason is None:
         return allow_none
     return isinstance(reason, dict) and all(
-        isinstance(reason.get(k), str) and len(reason[k]) <= MAX_REASON_CHARS for k in ("code", "fr", "en"))
+        isinstance(reason.get(k), str) and len(reason[k]) <= MAX_REASON_CHARS for k in ("code", "fr", "en")
+    )
 
 
 def is_lease(lease: object) -> bool:
     """A lease as the centre sends it (a pull, a top-up, a return's answer)."""
-    if not isinstance(lease, dict) or not isinstance(lease.get("session_id"), str) \
-            or not 0 < len(lease["session_id"]) <= 40:
+    if (
+        not isinstance(lease, dict)
+        or not isinstance(lease.get("session_id"), str)
+        or not 0 < len(lease["session_id"]) <= 40
+    ):
         return False
     counts = [lease.get(k) for k in ("granted", "returned", "used")]
     whole = [n for n in counts if isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= 1_000_000]

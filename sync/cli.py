@@ -25,8 +25,10 @@ class SyncCommandError(KioskError):
     """A sync command could not do its work; the message says why."""
 
 
-def add_sync_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser],
-                      add_common_options: Callable[[argparse.ArgumentParser], None]) -> None:
+def add_sync_commands(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    add_common_options: Callable[[argparse.ArgumentParser], None],
+) -> None:
     enroll = commands.add_parser("enroll", help="join this kiosk to the central server with a one-time code")
     add_common_options(enroll)
     enroll.add_argument("--server", required=True, help="central API address, e.g. https://central.example")
@@ -64,12 +66,21 @@ def _sync_once(args: argparse.Namespace) -> int:
     if credential is None:
         raise SyncCommandError("error.sync.cli.kiosk_enrolled_run_slvie")
     db = open_database(data_dir / DATABASE_FILE)
-    client = CentralClient(credential.server, credential.token, ca_bundle=config.central.ca_bundle or None,
-                           deadline=config.central.request_deadline_seconds)
+    client = CentralClient(
+        credential.server,
+        credential.token,
+        ca_bundle=config.central.ca_bundle or None,
+        deadline=config.central.request_deadline_seconds,
+    )
     try:
         key = public_key_pem(load_or_create_signing_key(data_dir))
-        report = SyncEngine(db, client, voucher_key=key, probe=KioskProbe(data_dir, config.printer.queue),
-                            photos=photo_fetcher(db, data_dir, config)).run_cycle()
+        report = SyncEngine(
+            db,
+            client,
+            voucher_key=key,
+            probe=KioskProbe(data_dir, config.printer.queue),
+            photos=photo_fetcher(db, data_dir, config),
+        ).run_cycle()
     except CentralError as error:
         raise SyncCommandError("error.sync.cli.sync_failed", error=error) from None
     finally:

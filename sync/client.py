@@ -79,9 +79,15 @@ class Enrolment:
 
 
 class CentralClient:
-    def __init__(self, base_url: str, token: str | None = None, ca_bundle: str | None = None,
-                 timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT),
-                 deadline: float = DEADLINE_SECONDS, max_response_bytes: int | None = None):
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None = None,
+        ca_bundle: str | None = None,
+        timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT),
+        deadline: float = DEADLINE_SECONDS,
+        max_response_bytes: int | None = None,
+    ):
         self.base_url = base_url.rstrip("/")
         self.base_url = self.base_url.removesuffix(API_PREFIX)
         self._token = token
@@ -112,15 +118,24 @@ class CentralClient:
     def close(self) -> None:
         self._session.close()
 
-    def _request(self, method: str, path: str, *, auth: bool = True, deadline_seconds: float | None = None,
-                 **kwargs: Any) -> JsonObject:
+    def _request(
+        self, method: str, path: str, *, auth: bool = True, deadline_seconds: float | None = None, **kwargs: Any
+    ) -> JsonObject:
         document = _json_object(self._exchange(method, path, auth=auth, deadline_seconds=deadline_seconds, **kwargs))
         if document is None:
             raise TransientError("the centre's answer is not a JSON object", Text("error.central.unreadable_answer"))
         return document
 
-    def _exchange(self, method: str, path: str, *, auth: bool = True, deadline_seconds: float | None = None,
-                  max_bytes: int | None = None, **kwargs: Any) -> bytes:
+    def _exchange(
+        self,
+        method: str,
+        path: str,
+        *,
+        auth: bool = True,
+        deadline_seconds: float | None = None,
+        max_bytes: int | None = None,
+        **kwargs: Any,
+    ) -> bytes:
         """One request to the centre, and its answer's body once it is a 200; anything else raised as its kind."""
         limit = max_bytes or self._max_response_bytes or MAX_RESPONSE_BYTES
         headers = {"Authorization": f"Bearer {self._token}"} if auth and self._token else {}
@@ -128,23 +143,34 @@ class CentralClient:
         with Deadline(allowed) as deadline:
             try:
                 # Redirects are never followed: the token and the kiosk's trust go to the configured centre only.
-                response = self._session.request(method, f"{self.base_url}{API_PREFIX}{path}", headers=headers,
-                                                 timeout=self._timeout, verify=self._verify, allow_redirects=False,
-                                                 proxies=self._proxies, stream=True, **kwargs)
+                response = self._session.request(
+                    method,
+                    f"{self.base_url}{API_PREFIX}{path}",
+                    headers=headers,
+                    timeout=self._timeout,
+                    verify=self._verify,
+                    allow_redirects=False,
+                    proxies=self._proxies,
+                    stream=True,
+                    **kwargs,
+                )
                 body = _read_body(response, limit)
             except requests.exceptions.SSLError as error:
-                raise TransientError(f"TLS verification failed: {type(error).__name__}",
-                                     Text("error.central.certificate_not_trusted")) from None
+                raise TransientError(
+                    f"TLS verification failed: {type(error).__name__}", Text("error.central.certificate_not_trusted")
+                ) from None
             except requests.exceptions.ContentDecodingError:
                 if deadline.expired:
                     raise self._too_slow(allowed) from None
-                raise TransientError("the centre's compressed answer is damaged",
-                                     Text("error.central.compressed_answer_damaged")) from None
+                raise TransientError(
+                    "the centre's compressed answer is damaged", Text("error.central.compressed_answer_damaged")
+                ) from None
             except requests.RequestException as error:
                 if deadline.expired:
                     raise self._too_slow(allowed) from None
-                raise TransientError(f"no answer from the centre: {type(error).__name__}",
-                                     Text("error.central.no_answer")) from None
+                raise TransientError(
+                    f"no answer from the centre: {type(error).__name__}", Text("error.central.no_answer")
+                ) from None
         if deadline.expired:  # an answer without a length, cut short when the time was up
             raise self._too_slow(allowed)
         if len(body) > limit:
@@ -161,19 +187,24 @@ class CentralClient:
 
     @staticmethod
     def _too_slow(allowed: float) -> TransientError:
-        return TransientError(f"no complete answer within {allowed:g} s",
-                              Text("error.central.too_slow", seconds=f"{allowed:g}"))
+        return TransientError(
+            f"no complete answer within {allowed:g} s", Text("error.central.too_slow", seconds=f"{allowed:g}")
+        )
 
     @staticmethod
     def _refused(response: requests.Response, body: bytes) -> None:
         """Raise what a 4xx answer means (its error body read only then: a page of offers is parsed once)."""
         error = _error_body(body)  # the centre's own words, when they are short plain texts
         if response.status_code in (401, 403):
-            raise CredentialRefused(f"credential refused ({response.status_code})",
-                                    _centre_words(error, "error.central.credential_refused"))
-        raise RequestRefused(f"request refused ({response.status_code} {error.get('code', '')})",
-                             response.status_code, error.get("code", ""),
-                             _centre_words(error, "error.central.request_refused"))
+            raise CredentialRefused(
+                f"credential refused ({response.status_code})", _centre_words(error, "error.central.credential_refused")
+            )
+        raise RequestRefused(
+            f"request refused ({response.status_code} {error.get('code', '')})",
+            response.status_code,
+            error.get("code", ""),
+            _centre_words(error, "error.central.request_refused"),
+        )
 
     def health(self) -> JsonObject:
         return self._request("GET", "/health", auth=False)
@@ -246,8 +277,11 @@ def _error_body(body: bytes) -> dict[str, str]:
     error = (_json_object(body) or {}).get("error")
     if not isinstance(error, dict):
         return {}
-    return {key: value for key, value in error.items()
-            if key in ("code", "fr", "en") and isinstance(value, str) and 0 < len(value) <= MAX_MESSAGE_CHARS}
+    return {
+        key: value
+        for key, value in error.items()
+        if key in ("code", "fr", "en") and isinstance(value, str) and 0 < len(value) <= MAX_MESSAGE_CHARS
+    }
 
 
 def _centre_words(error: dict[str, str], default: str) -> Message:

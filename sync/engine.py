@@ -86,11 +86,20 @@ PUSH_BATCH = 500
 PULL_PAGE = 1000  # the most the centre gives in one page: half the round trips and commits
 VOUCHER_KEY_STATE = "voucher_key_published"  # the public key the centre last took, as sent
 MAX_PAGES_PER_CYCLE = 400
-MAX_CURSOR = 2 ** 63 - 1  # the largest seq a SQLite centre can issue
+MAX_CURSOR = 2**63 - 1  # the largest seq a SQLite centre can issue
 EPOCH = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 STUCK_AFTER = 3  # failures of one page before it is reported as stuck and its pull held back
-CHANGE_KINDS = ("category", "concierge_service", "offer", "household", "booking", "concierge_request",
-                "correspondent", "payment", "lease")
+CHANGE_KINDS = (
+    "category",
+    "concierge_service",
+    "offer",
+    "household",
+    "booking",
+    "concierge_request",
+    "correspondent",
+    "payment",
+    "lease",
+)
 MAX_LEASES_PER_CALL = 500
 
 
@@ -128,16 +137,25 @@ class CycleReport:
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (f"pushed {self.pushed} (applied {self.applied}, parked {self.parked}); "
-                f"pulled {self.pulled} changes in {self.pages} pages; cursor {self.cursor}; "
-                f"heartbeat {'recorded' if self.heartbeat else 'not recorded'}; photos fetched {self.photos}")
+        return (
+            f"pushed {self.pushed} (applied {self.applied}, parked {self.parked}); "
+            f"pulled {self.pulled} changes in {self.pages} pages; cursor {self.cursor}; "
+            f"heartbeat {'recorded' if self.heartbeat else 'not recorded'}; photos fetched {self.photos}"
+        )
 
 
 class SyncEngine:
-    def __init__(self, db: sqlite_utils.Database, client: CentralClient,
-                 clock: Callable[[], datetime] = datetime.now, push_batch: int = PUSH_BATCH,
-                 pull_page: int = PULL_PAGE, voucher_key: str | None = None, probe: KioskProbe | None = None,
-                 photos: PhotoFetcher | None = None):
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        client: CentralClient,
+        clock: Callable[[], datetime] = datetime.now,
+        push_batch: int = PUSH_BATCH,
+        pull_page: int = PULL_PAGE,
+        voucher_key: str | None = None,
+        probe: KioskProbe | None = None,
+        photos: PhotoFetcher | None = None,
+    ):
         self.db = db
         self.photos = photos  # where offer photos are kept; None: none fetched
         self.client = client
@@ -181,8 +199,11 @@ class SyncEngine:
         report.photos = fetched.fetched
 
     def _record_failure(self, error: Exception) -> None:
-        said = error if isinstance(error, KioskError | CentralError) else \
-            Text("error.sync.failed", kind=type(error).__name__)
+        said = (
+            error
+            if isinstance(error, KioskError | CentralError)
+            else Text("error.sync.failed", kind=type(error).__name__)
+        )
         self._record_problem(error_code(error), said.message("fr"), said.message("en"))
 
     def _record_problem(self, code: str, fr: str, en: str) -> None:
@@ -190,9 +211,14 @@ class SyncEngine:
         (never the token, never a trace)."""
         try:
             with transaction(self.db):
-                write_state(self.db, "sync_last_error", json.dumps(
-                    {"at": self.clock().isoformat(timespec="seconds"), "code": code, "fr": fr, "en": en},
-                    ensure_ascii=False))
+                write_state(
+                    self.db,
+                    "sync_last_error",
+                    json.dumps(
+                        {"at": self.clock().isoformat(timespec="seconds"), "code": code, "fr": fr, "en": en},
+                        ensure_ascii=False,
+                    ),
+                )
         except Exception:
             log.exception("could not record the sync failure")
 
@@ -234,9 +260,14 @@ class SyncEngine:
         """Renew this kiosk's leases on sessions still to come, learn the centre's clock, and give back
         the unused seats of the leases that expired all the same. Returns how many seats went back."""
         now = self.clock()
-        wanted = [{"session_id": sid, "seats": 0, "known_granted": granted} for sid, granted in self.db.execute(
-            "SELECT l.session_id, l.granted FROM leases l JOIN sessions s ON s.id = l.session_id"
-            " WHERE s.start > ? ORDER BY s.start LIMIT ?", [now.strftime("%Y-%m-%dT%H:%M"), MAX_LEASES_PER_CALL])]
+        wanted = [
+            {"session_id": sid, "seats": 0, "known_granted": granted}
+            for sid, granted in self.db.execute(
+                "SELECT l.session_id, l.granted FROM leases l JOIN sessions s ON s.id = l.session_id"
+                " WHERE s.start > ? ORDER BY s.start LIMIT ?",
+                [now.strftime("%Y-%m-%dT%H:%M"), MAX_LEASES_PER_CALL],
+            )
+        ]
         try:
             answer = self.client.leases(wanted)
         except RequestRefused as refused:  # an older centre: no leases, nothing confirmed offline
@@ -290,14 +321,20 @@ class SyncEngine:
         key = parse_public_key(self.voucher_key) if self.voucher_key else None
         kept = []
         for op in batch:
-            broken = audit_store.outgoing_problem(self.db, op["payload"], key) \
-                if op["kind"] == audit_store.APPEND_OPERATION else None
+            broken = (
+                audit_store.outgoing_problem(self.db, op["payload"], key)
+                if op["kind"] == audit_store.APPEND_OPERATION
+                else None
+            )
             if broken is None:
                 kept.append(op)
                 continue
             with transaction(self.db):
-                outbox.park(self.db, op["op_id"], {"code": "audit_altered_here", "fr": broken.message("fr"),
-                                                   "en": broken.message("en")})
+                outbox.park(
+                    self.db,
+                    op["op_id"],
+                    {"code": "audit_altered_here", "fr": broken.message("fr"), "en": broken.message("en")},
+                )
             log.error("audit operation %s not sent: %s", op["op_id"], broken.message("en"))
             report.parked += 1
             report.problem_code = "audit_altered_here"
@@ -333,8 +370,13 @@ class SyncEngine:
                     booking = result.get("booking")
                     if isinstance(booking, dict):
                         reason = booking.get("reason") or {}
-                        booking_store.set_booking_state(self.db, booking["booking_id"], BookingState(booking["state"]),
-                                                        reason.get("fr", ""), reason.get("en", ""))
+                        booking_store.set_booking_state(
+                            self.db,
+                            booking["booking_id"],
+                            BookingState(booking["state"]),
+                            reason.get("fr", ""),
+                            reason.get("en", ""),
+                        )
                     request = result.get("concierge_request")
                     if isinstance(request, dict):
                         self._settle_request(request)
@@ -366,23 +408,34 @@ class SyncEngine:
         if local is None:
             return
         reason = answer.get("reason")
-        concierge_store.set_state(self.db, request_id, RequestState(answer["state"]),
-                                  StateReason(reason["code"], reason["fr"], reason["en"]) if reason else None,
-                                  local.updated_at)
+        concierge_store.set_state(
+            self.db,
+            request_id,
+            RequestState(answer["state"]),
+            StateReason(reason["code"], reason["fr"], reason["en"]) if reason else None,
+            local.updated_at,
+        )
 
     def _reject(self, op: dict, reason: dict) -> None:
         outbox.park(self.db, op["op_id"], reason)
         log.warning("operation %s (%s) parked: %s", op["op_id"], op["kind"], reason.get("code", "?"))
         if op["kind"] == "booking.create":
-            booking_store.set_booking_state(self.db, op["payload"]["booking_id"], BookingState.REFUSED,
-                                            reason.get("fr", ""), reason.get("en", ""))
+            booking_store.set_booking_state(
+                self.db, op["payload"]["booking_id"], BookingState.REFUSED, reason.get("fr", ""), reason.get("en", "")
+            )
         elif op["kind"] == "concierge.create":
             # The centre will never have this request: show it refused, with the centre's words.
             request = concierge_store.load_request(self.db, op["payload"]["request_id"])
             if request is not None:
-                concierge_store.set_state(self.db, request.request_id, RequestState.REFUSED, StateReason(
-                    str(reason.get("code", "rejected")), str(reason.get("fr", "")), str(reason.get("en", ""))),
-                    request.updated_at)
+                concierge_store.set_state(
+                    self.db,
+                    request.request_id,
+                    RequestState.REFUSED,
+                    StateReason(
+                        str(reason.get("code", "rejected")), str(reason.get("fr", "")), str(reason.get("en", ""))
+                    ),
+                    request.updated_at,
+                )
 
     # -- pull ------------------------------------------------------------------------------
 
@@ -401,8 +454,10 @@ class SyncEngine:
                 raise
             if cursor == 0:
                 raise
-            log.warning("the centre's feed restarted (%s): pulling again from cursor 0",
-                        "cursor ahead" if isinstance(restart, RequestRefused) else "new epoch")
+            log.warning(
+                "the centre's feed restarted (%s): pulling again from cursor 0",
+                "cursor ahead" if isinstance(restart, RequestRefused) else "new epoch",
+            )
             with transaction(self.db):
                 write_state(self.db, "sync_cursor", "0")
                 self.db.execute("DELETE FROM kiosk_state WHERE key = 'sync_epoch'")
@@ -446,8 +501,7 @@ class SyncEngine:
         except sqlite3.IntegrityError:
             # Validation should have caught it; the page's transaction was rolled back whole.
             log.error("a pulled page could not be written (integrity)")
-            raise self._page_failed(cursor, PageRejected(
-                "error.sync.engine.page_from_centre_refused")) from None
+            raise self._page_failed(cursor, PageRejected("error.sync.engine.page_from_centre_refused")) from None
         return result
 
     def _clear_page_trouble(self) -> None:
@@ -471,10 +525,22 @@ class SyncEngine:
         fr, en = refused.fr, refused.en
         next_try = now + timedelta(seconds=retry_delay(failures)) if failures >= STUCK_AFTER else now
         with transaction(self.db):
-            write_state(self.db, "sync_page_trouble", json.dumps(
-                {"cursor": cursor, "failures": failures, "stuck": failures >= STUCK_AFTER,
-                 "since": (trouble or {}).get("since", now.isoformat()),
-                 "next_try": next_try.isoformat(), "fr": fr, "en": en}, ensure_ascii=False))
+            write_state(
+                self.db,
+                "sync_page_trouble",
+                json.dumps(
+                    {
+                        "cursor": cursor,
+                        "failures": failures,
+                        "stuck": failures >= STUCK_AFTER,
+                        "since": (trouble or {}).get("since", now.isoformat()),
+                        "next_try": next_try.isoformat(),
+                        "fr": fr,
+                        "en": en,
+                    },
+                    ensure_ascii=False,
+                ),
+            )
         return refused
 
     def _validate_page(self, page: dict, cursor: int) -> Page:
@@ -485,8 +551,14 @@ class SyncEngine:
 
         items, next_cursor, more = page.get("changes"), page.get("cursor"), page.get("more")
         tiers, epoch = page.get("price_tiers", 7), page.get("epoch")
-        if not isinstance(items, list) or not isinstance(more, bool) or isinstance(next_cursor, bool) \
-                or not isinstance(next_cursor, int) or isinstance(tiers, bool) or not isinstance(tiers, int):
+        if (
+            not isinstance(items, list)
+            or not isinstance(more, bool)
+            or isinstance(next_cursor, bool)
+            or not isinstance(next_cursor, int)
+            or isinstance(tiers, bool)
+            or not isinstance(tiers, int)
+        ):
             raise bad("sync.page.malformed_envelope")
         if not isinstance(epoch, str) or not EPOCH.match(epoch):
             raise bad("sync.page.no_epoch")
@@ -505,7 +577,11 @@ class SyncEngine:
         category_ids = {c.id for c in catalog_store.list_categories(self.db)}
         parsed: list[tuple[str, str, object]] = []
         for index, item in enumerate(items):
-            if not isinstance(item, dict) or item.get("kind") not in CHANGE_KINDS or not isinstance(item.get("id"), str):
+            if (
+                not isinstance(item, dict)
+                or item.get("kind") not in CHANGE_KINDS
+                or not isinstance(item.get("id"), str)
+            ):
                 raise bad("sync.page.change_malformed", index=index)
             seq = item.get("seq")
             if isinstance(seq, bool) or not isinstance(seq, int) or not cursor < seq <= next_cursor:
@@ -566,8 +642,9 @@ class SyncEngine:
             held = booking_store.unacknowledged_seats(self.db)
             catalog_store.upsert_categories(self.db, [v for k, _, v in changes if k == "category" and v])
             catalog_store.upsert_services(self.db, [v for k, _, v in changes if k == "concierge_service" and v])
-            catalog_store.upsert_offers(self.db, [v for k, _, v in changes if k == "offer" and v], now, held,
-                                        lease_store.lease_figures(self.db))
+            catalog_store.upsert_offers(
+                self.db, [v for k, _, v in changes if k == "offer" and v], now, held, lease_store.lease_figures(self.db)
+            )
             catalog_store.withdraw_offers(self.db, [i for k, i, v in changes if k == "offer" and v is None])
             for kind, identifier, value in changes:
                 if kind == "household":
@@ -596,8 +673,10 @@ class SyncEngine:
             if resync_store.in_progress(self.db):
                 resync_store.note(self.db, [(kind, identifier) for kind, identifier, _ in changes])
                 if not page.more:
-                    log.warning("resync complete: %d entities the centre no longer has were removed",
-                                resync_store.forget_unseen(self.db))
+                    log.warning(
+                        "resync complete: %d entities the centre no longer has were removed",
+                        resync_store.forget_unseen(self.db),
+                    )
             write_state(self.db, "sync_cursor", str(next_cursor))
             write_state(self.db, "sync_epoch", page.epoch)
 
@@ -613,12 +692,16 @@ def _parse_booking(r: DocumentReader) -> dict:
     except ValueError:
         raise r.fail("booking_id", "error.document.valid_id") from None
     participants = r.value.get("participants")
-    if not isinstance(participants, list) or not 1 <= len(participants) <= 99 or \
-            not all(isinstance(p, str) and 0 < len(p) <= 40 for p in participants):
+    if (
+        not isinstance(participants, list)
+        or not 1 <= len(participants) <= 99
+        or not all(isinstance(p, str) and 0 < len(p) <= 40 for p in participants)
+    ):
         raise r.fail("participants", "error.document.malformed")
     reason = r.value.get("reason")
-    if reason is not None and not (isinstance(reason, dict) and all(
-            isinstance(reason.get(k), str) and len(reason[k]) <= 400 for k in ("fr", "en"))):
+    if reason is not None and not (
+        isinstance(reason, dict) and all(isinstance(reason.get(k), str) and len(reason[k]) <= 400 for k in ("fr", "en"))
+    ):
         raise r.fail("reason", "error.document.malformed")
     return {
         "booking_id": booking_id,
@@ -639,8 +722,11 @@ def _parse_request(r: DocumentReader) -> ConciergeRequest:
     except ValueError:
         raise r.fail("request_id", "error.document.valid_id") from None
     answers = r.value.get("answers")
-    if not isinstance(answers, dict) or len(answers) > 20 or not all(
-            isinstance(k, str) and len(k) <= 40 and _is_answer(v) for k, v in answers.items()):
+    if (
+        not isinstance(answers, dict)
+        or len(answers) > 20
+        or not all(isinstance(k, str) and len(k) <= 40 and _is_answer(v) for k, v in answers.items())
+    ):
         raise r.fail("answers", "error.document.malformed")
     reason = r.value.get("reason")
     if reason is not None and not is_reason(reason):

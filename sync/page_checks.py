@@ -44,8 +44,9 @@ def _session_ids(db: sqlite_utils.Database, changes: list[tuple[str, str, object
             if session.id in owners:
                 return Text("sync.page.session_in_two_offers", session=session.id)
             owners[session.id] = offer_id
-    for session_id, owner in _in_chunks(db, "SELECT s.id, o.id FROM sessions s JOIN offers o ON o.num = s.offer_num "
-                                            "WHERE s.id IN ({})", list(owners)):
+    for session_id, owner in _in_chunks(
+        db, "SELECT s.id, o.id FROM sessions s JOIN offers o ON o.num = s.offer_num WHERE s.id IN ({})", list(owners)
+    ):
         if owner not in offers:
             return Text("sync.page.session_of_another_offer", session=session_id, offer=owner)
     return None
@@ -53,20 +54,31 @@ def _session_ids(db: sqlite_utils.Database, changes: list[tuple[str, str, object
 
 def _household_members(db: sqlite_utils.Database, changes: list[tuple[str, str, object]]) -> Problem:
     """Households are written one after the other, in page order: follow who holds each person and card."""
-    households = [(identifier, value) for kind, identifier, value in changes
-                  if kind == "household" and (value is None or isinstance(value, Household))]
+    households = [
+        (identifier, value)
+        for kind, identifier, value in changes
+        if kind == "household" and (value is None or isinstance(value, Household))
+    ]
     if not households:
         return None
     people = [p.person_id for _, h in households if h is not None for p in h.members]
     # Cards are stored by their blind index (kiosk/store/sealing.py): compare indexes.
-    index: dict[str, str] = dict(_in_chunks(db, "SELECT value, blind_index(value) FROM json_each(json_array({}))",
-                                            [p.card_number for _, h in households if h is not None
-                                             for p in h.members if p.card_number]))
+    index: dict[str, str] = dict(
+        _in_chunks(
+            db,
+            "SELECT value, blind_index(value) FROM json_each(json_array({}))",
+            [p.card_number for _, h in households if h is not None for p in h.members if p.card_number],
+        )
+    )
     held: set[tuple[str, str | None, str]] = set()
-    for column, values in (("household_id", [i for i, _ in households]), ("person_id", people),
-                           ("card_number", list(index.values()))):
-        held.update(_in_chunks(db, f"SELECT person_id, card_number, household_id FROM persons WHERE {column} IN ({{}})",
-                               values))
+    for column, values in (
+        ("household_id", [i for i, _ in households]),
+        ("person_id", people),
+        ("card_number", list(index.values())),
+    ):
+        held.update(
+            _in_chunks(db, f"SELECT person_id, card_number, household_id FROM persons WHERE {column} IN ({{}})", values)
+        )
     person_owner = {person: owner for person, _, owner in held}
     card_owner = {card: owner for _, card, owner in held if card}
     for household_id, household in households:
@@ -89,5 +101,5 @@ def _household_members(db: sqlite_utils.Database, changes: list[tuple[str, str, 
 def _in_chunks(db: sqlite_utils.Database, sql: str, values: list[str], size: int = 500) -> Iterable[tuple[Any, ...]]:
     """Rows of `sql` (one `IN ({})` placeholder) for `values`, a bounded number of parameters at a time."""
     for start in range(0, len(values), size):
-        chunk = values[start:start + size]
+        chunk = values[start : start + size]
         yield from db.execute(sql.format(",".join("?" * len(chunk))), chunk).fetchall()

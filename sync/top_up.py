@@ -27,8 +27,13 @@ WAIT_SECONDS = 2.0  # the most a person waits for the centre before the booking 
 
 
 class CentreTopUp:
-    def __init__(self, db: sqlite_utils.Database, client: CentralClient,
-                 clock: Callable[[], datetime] = datetime.now, wait_seconds: float = WAIT_SECONDS):
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        client: CentralClient,
+        clock: Callable[[], datetime] = datetime.now,
+        wait_seconds: float = WAIT_SECONDS,
+    ):
         self._db = db
         self._client = client
         self._clock = clock
@@ -45,14 +50,18 @@ class CentreTopUp:
         known = lease_store.known_granted(self._db).get(session_id, 0)
         sent_at = self._clock()
         try:
-            answer = self._client.leases([{"session_id": session_id, "seats": seats, "known_granted": known}],
-                                         deadline_seconds=self._wait)
+            answer = self._client.leases(
+                [{"session_id": session_id, "seats": seats, "known_granted": known}], deadline_seconds=self._wait
+            )
         except CentralError as error:
             log.info("lease top-up unanswered (%s): the booking is a request", type(error).__name__)
             return False
         leases = answer.get("leases")
-        granted = [lease for lease in leases if is_lease(lease) and lease["session_id"] == session_id] \
-            if isinstance(leases, list) else []
+        granted = (
+            [lease for lease in leases if is_lease(lease) and lease["session_id"] == session_id]
+            if isinstance(leases, list)
+            else []
+        )
         with transaction(self._db):
             try:
                 centre = datetime.strptime(str(answer.get("time")), "%Y-%m-%dT%H:%M:%S")

@@ -36,8 +36,9 @@ UNEXPECTED_PROBLEM = Text("error.sync.failed_will_retry")
 class SyncWorker(QObject):
     status_changed = Signal(dict)  # online, last_success, pending, parked, problem (fr/en) or None
 
-    def __init__(self, data_dir: Path, config: KioskConfig, credential: Credential,
-                 interval_seconds: int = INTERVAL_SECONDS):
+    def __init__(
+        self, data_dir: Path, config: KioskConfig, credential: Credential, interval_seconds: int = INTERVAL_SECONDS
+    ):
         super().__init__()
         self._data_dir = data_dir
         self._config = config
@@ -78,13 +79,20 @@ class SyncWorker(QObject):
         # Its own connection: SQLite connections stay on the thread that uses them.
         if self._db is None:
             self._db = open_database(self._data_dir / DATABASE_FILE)
-        client = CentralClient(self._credential.server, self._credential.token,
-                               ca_bundle=self._config.central.ca_bundle or None,
-                               deadline=self._config.central.request_deadline_seconds)
+        client = CentralClient(
+            self._credential.server,
+            self._credential.token,
+            ca_bundle=self._config.central.ca_bundle or None,
+            deadline=self._config.central.request_deadline_seconds,
+        )
         key = public_key_pem(load_or_create_signing_key(self._data_dir))
-        self._engine = SyncEngine(self._db, client, voucher_key=key,
-                                  probe=KioskProbe(self._data_dir, self._config.printer.queue),
-                                  photos=photo_fetcher(self._db, self._data_dir, self._config))
+        self._engine = SyncEngine(
+            self._db,
+            client,
+            voucher_key=key,
+            probe=KioskProbe(self._data_dir, self._config.printer.queue),
+            photos=photo_fetcher(self._db, self._data_dir, self._config),
+        )
         return self._engine
 
     def _reachability(self, reachability: QNetworkInformation.Reachability) -> None:
@@ -115,8 +123,12 @@ class SyncWorker(QObject):
             problem = {"fr": UNEXPECTED_PROBLEM.message("fr"), "en": UNEXPECTED_PROBLEM.message("en")}
             # The exception's type and where it was raised, never its message: a message may quote
             # personal data or a credential (a failed SQL value, a header...).
-            log.error("sync failed unexpectedly (%s at %s); next try in %.0f s",
-                      type(error).__name__, _where(error), delay_ms / 1000)
+            log.error(
+                "sync failed unexpectedly (%s at %s); next try in %.0f s",
+                type(error).__name__,
+                _where(error),
+                delay_ms / 1000,
+            )
         finally:
             if self._timer is not None:
                 self._timer.start(delay_ms)

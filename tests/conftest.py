@@ -42,8 +42,14 @@ def clock() -> Clock:
 
 @pytest.fixture
 def services(tmp_path: Path, catalog_file: Path, households_file: Path, clock: Clock):
-    opened = open_services(tmp_path / "data", KioskConfig(), demo=True, clock=clock,
-                           demo_catalog=catalog_file, demo_households=households_file)
+    opened = open_services(
+        tmp_path / "data",
+        KioskConfig(),
+        demo=True,
+        clock=clock,
+        demo_catalog=catalog_file,
+        demo_households=households_file,
+    )
     yield opened
     opened.close()
 

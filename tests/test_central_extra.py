@@ -43,8 +43,9 @@ def without_central(tmp_path_factory) -> dict[str, str]:
 
 def run_without_central(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     # -S: no site-packages of this environment, only the filtered copy above.
-    return subprocess.run([sys.executable, "-S", *args], env=env, cwd=ROOT, capture_output=True, text=True,
-                          timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-S", *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
+    )
 
 
 def test_the_environment_really_lacks_the_central_server(without_central):
@@ -75,8 +76,9 @@ def test_the_kiosk_command_works_without_the_central_server(without_central):
 
 
 def test_the_demo_without_the_central_server_says_how_to_install_it(without_central, tmp_path):
-    result = run_without_central(without_central, "-m", "kiosk", "run", "--demo", "--windowed",
-                                 "--data-dir", str(tmp_path / "data"))
+    result = run_without_central(
+        without_central, "-m", "kiosk", "run", "--demo", "--windowed", "--data-dir", str(tmp_path / "data")
+    )
     assert result.returncode == 2
     assert_says_how_to_install_the_central_server(result)
     assert not (tmp_path / "data" / DATABASE_FILE).exists()  # stopped before opening the kiosk

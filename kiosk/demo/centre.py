@@ -46,8 +46,13 @@ class DemoCentre:
 
 
 def _central(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "sync.server.cli", "--db", str(db), *args],
-                          capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "sync.server.cli", "--db", str(db), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def _port() -> int:
@@ -71,9 +76,21 @@ def start_demo_centre(data_dir: Path, site_id: str) -> DemoCentre:
     url = f"http://127.0.0.1:{port}"
     with open(data_dir / "demo-central.log", "ab") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "sync.server.cli", "--db", str(db), "--host", "127.0.0.1", "--port", str(port),
-             "--log-level", "warning"],
-            stdout=output, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "sync.server.cli",
+                "--db",
+                str(db),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+            ],
+            stdout=output,
+            stderr=subprocess.STDOUT,
         )
     centre = DemoCentre(process, url)
     deadline = time.monotonic() + START_TIMEOUT

@@ -30,8 +30,14 @@ _NAMESPACE = uuid.UUID("6f1d3c52-8d0e-4c57-9a55-2f3c8e1b7a10")
 # (holder index, service, answers without the day, state, hours ago, reason)
 _TEMPLATES: list[tuple[int, str, dict, RequestState, int, StateReason | None]] = [
     (0, "pressing", {"garments": ["chemise", "pantalon"], "quantity": 3}, RequestState.READY, 70, None),
-    (1, "colis", {"direction": "retrait", "carrier": "la_poste", "reference": "6A12345678901"},
-     RequestState.SUBMITTED, 2, None),
+    (
+        1,
+        "colis",
+        {"direction": "retrait", "carrier": "la_poste", "reference": "6A12345678901"},
+        RequestState.SUBMITTED,
+        2,
+        None,
+    ),
     (2, "retouches", {"work": "ourlet", "quantity": 2}, RequestState.AT_PROVIDER, 30, None),
     (3, "depot_pain", {"bread": "tradition", "quantity": 2}, RequestState.TAKEN, 20, None),
     (4, "entretien_velo", {"work": "freins"}, RequestState.SUBMITTED, 5, None),
@@ -43,8 +49,9 @@ _TEMPLATES: list[tuple[int, str, dict, RequestState, int, StateReason | None]] =
 ]
 
 
-def demo_requests(households: list[Household], site_id: str, now: datetime,
-                  prices: Mapping[str, int | None] | None = None) -> list[ConciergeRequest]:
+def demo_requests(
+    households: list[Household], site_id: str, now: datetime, prices: Mapping[str, int | None] | None = None
+) -> list[ConciergeRequest]:
     """The demo requests for these households' card holders (cycling through them), as of `now`.
 
     `prices` (service id → unit price in cents, None = on quotation) gives the estimates.
@@ -64,11 +71,22 @@ def demo_requests(households: list[Household], site_id: str, now: datetime,
         unit = prices.get(service_id)
         quantity = clean.quantity if form.field("quantity") is not None else 1
         created = (now - timedelta(hours=hours_ago)).replace(microsecond=0)
-        requests.append(ConciergeRequest(
-            request_id=str(uuid.uuid5(_NAMESPACE, f"{site_id}:{household.household_id}:{number}")),
-            site_id=site_id, service_id=service_id, household_id=household.household_id,
-            person_id=person.person_id, answers=clean.answers, quantity=clean.quantity,
-            estimate_cents=None if unit is None else unit * quantity, collect_on=clean.collect_on, note=clean.note, state=state, created_at=created,
-            updated_at=created, reason=reason,
-        ))
+        requests.append(
+            ConciergeRequest(
+                request_id=str(uuid.uuid5(_NAMESPACE, f"{site_id}:{household.household_id}:{number}")),
+                site_id=site_id,
+                service_id=service_id,
+                household_id=household.household_id,
+                person_id=person.person_id,
+                answers=clean.answers,
+                quantity=clean.quantity,
+                estimate_cents=None if unit is None else unit * quantity,
+                collect_on=clean.collect_on,
+                note=clean.note,
+                state=state,
+                created_at=created,
+                updated_at=created,
+                reason=reason,
+            )
+        )
     return requests

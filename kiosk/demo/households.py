@@ -16,17 +16,43 @@ CMCAS, SLVIE = "CMCAS Lyon", "SLVie Lyon Part-Dieu"
 
 # (tier, members as (first name, last name, birth date, role))
 FAMILIES = [
-    (3, [("Claire", "Martin", "1978-04-02", "ouvrant_droit"), ("Julien", "Martin", "1976-11-15", "conjoint"),
-         ("Léa", "Martin", "2012-06-21", "enfant"), ("Hugo", "Martin", "2016-02-09", "enfant")]),
-    (5, [("Karim", "Benali", "1985-09-30", "ouvrant_droit"), ("Sofia", "Benali", "1987-01-12", "conjoint"),
-         ("Inès", "Benali", "2010-03-05", "enfant")]),
+    (
+        3,
+        [
+            ("Claire", "Martin", "1978-04-02", "ouvrant_droit"),
+            ("Julien", "Martin", "1976-11-15", "conjoint"),
+            ("Léa", "Martin", "2012-06-21", "enfant"),
+            ("Hugo", "Martin", "2016-02-09", "enfant"),
+        ],
+    ),
+    (
+        5,
+        [
+            ("Karim", "Benali", "1985-09-30", "ouvrant_droit"),
+            ("Sofia", "Benali", "1987-01-12", "conjoint"),
+            ("Inès", "Benali", "2010-03-05", "enfant"),
+        ],
+    ),
     (2, [("Monique", "Girard", "1951-07-18", "ouvrant_droit")]),
     (7, [("Thomas", "Lefèvre", "1990-12-01", "ouvrant_droit")]),
-    (4, [("Nathalie", "Roux", "1972-05-27", "ouvrant_droit"), ("Pierre", "Roux", "1970-08-08", "conjoint"),
-         ("Chloé", "Roux", "2007-10-14", "enfant"), ("Maxime", "Roux", "2014-04-30", "enfant"),
-         ("Jade", "Roux", "2019-09-03", "enfant")]),
-    (1, [("Mamadou", "Diallo", "1982-02-14", "ouvrant_droit"), ("Awa", "Diallo", "1984-06-06", "conjoint"),
-         ("Moussa", "Diallo", "2013-12-24", "enfant")]),
+    (
+        4,
+        [
+            ("Nathalie", "Roux", "1972-05-27", "ouvrant_droit"),
+            ("Pierre", "Roux", "1970-08-08", "conjoint"),
+            ("Chloé", "Roux", "2007-10-14", "enfant"),
+            ("Maxime", "Roux", "2014-04-30", "enfant"),
+            ("Jade", "Roux", "2019-09-03", "enfant"),
+        ],
+    ),
+    (
+        1,
+        [
+            ("Mamadou", "Diallo", "1982-02-14", "ouvrant_droit"),
+            ("Awa", "Diallo", "1984-06-06", "conjoint"),
+            ("Moussa", "Diallo", "2013-12-24", "enfant"),
+        ],
+    ),
     (6, [("Jean-Pierre", "Morel", "1956-03-11", "ouvrant_droit"), ("Françoise", "Morel", "1958-10-02", "conjoint")]),
     (3, [("Émilie", "Fournier", "1988-08-19", "ouvrant_droit"), ("Noah", "Fournier", "2015-01-27", "enfant")]),
 ]
@@ -50,10 +76,20 @@ def generate_households() -> dict:
                 card = _card_number(card_index)
                 salt = hashlib.sha256(person_id.encode()).digest()[:16]  # fixed so the file is stable
                 pin_hash = hash_pin(DEMO_PIN, salt)
-            members.append({"person_id": person_id, "first_name": first, "last_name": last, "birth_date": born,
-                             "role": role, "card_number": card, "pin_hash": pin_hash})
-        households.append({"household_id": f"H-{number:04d}", "tier": tier, "cmcas": CMCAS, "slvie": SLVIE,
-                           "members": members})
+            members.append(
+                {
+                    "person_id": person_id,
+                    "first_name": first,
+                    "last_name": last,
+                    "birth_date": born,
+                    "role": role,
+                    "card_number": card,
+                    "pin_hash": pin_hash,
+                }
+            )
+        households.append(
+            {"household_id": f"H-{number:04d}", "tier": tier, "cmcas": CMCAS, "slvie": SLVIE, "members": members}
+        )
     return {"format": HOUSEHOLDS_FORMAT, "households": households}
 
 

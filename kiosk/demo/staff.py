@@ -43,15 +43,17 @@ def _salt(staff_id: str, purpose: str) -> bytes:
 def generate_staff() -> dict:
     staff = []
     for staff_id, name, badge, pin, login, password in STAFF:
-        staff.append({
-            "staff_id": staff_id,
-            "display_name": name,
-            "badge_number": badge_number(badge) if badge else None,
-            "pin_hash": hash_staff_pin(pin, _salt(staff_id, "pin")) if pin else None,
-            "login": login,
-            "password_hash": hash_password(password, login, _salt(staff_id, "password")) if password else None,
-            "active": True,
-        })
+        staff.append(
+            {
+                "staff_id": staff_id,
+                "display_name": name,
+                "badge_number": badge_number(badge) if badge else None,
+                "pin_hash": hash_staff_pin(pin, _salt(staff_id, "pin")) if pin else None,
+                "login": login,
+                "password_hash": hash_password(password, login, _salt(staff_id, "password")) if password else None,
+                "active": True,
+            }
+        )
     return {"format": STAFF_FORMAT, "staff": staff}
 
 

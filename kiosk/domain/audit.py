@@ -87,9 +87,19 @@ class AuditEntry:
 
     def body(self) -> dict[str, object]:
         """The hashed fields (everything but prev_hash and hash)."""
-        return {"chain": self.chain, "seq": self.seq, "entry_id": self.entry_id, "at": self.at,
-                "site_id": self.site_id, "kiosk": self.kiosk, "staff_id": self.staff_id, "action": self.action,
-                "subject": self.subject, "target": self.target, "details": dict(self.details)}
+        return {
+            "chain": self.chain,
+            "seq": self.seq,
+            "entry_id": self.entry_id,
+            "at": self.at,
+            "site_id": self.site_id,
+            "kiosk": self.kiosk,
+            "staff_id": self.staff_id,
+            "action": self.action,
+            "subject": self.subject,
+            "target": self.target,
+            "details": dict(self.details),
+        }
 
     def as_dict(self) -> dict[str, object]:
         return {**self.body(), "prev_hash": self.prev_hash, "hash": self.hash, "signature": self.signature}
@@ -121,12 +131,36 @@ def check_details(details: Mapping[str, object]) -> dict[str, object]:
     return dict(details)
 
 
-def make_entry(chain: str, seq: int, prev_hash: str, *, entry_id: str, at: str, site_id: str, kiosk: str,
-               staff_id: str, action: str, subject: str | None, target: str | None,
-               details: Mapping[str, object]) -> AuditEntry:
-    unsealed = AuditEntry(chain=chain, seq=seq, entry_id=entry_id, at=at, site_id=site_id, kiosk=kiosk,
-                          staff_id=staff_id, action=action, subject=subject, target=target,
-                          details=check_details(details), prev_hash=prev_hash, hash="")
+def make_entry(
+    chain: str,
+    seq: int,
+    prev_hash: str,
+    *,
+    entry_id: str,
+    at: str,
+    site_id: str,
+    kiosk: str,
+    staff_id: str,
+    action: str,
+    subject: str | None,
+    target: str | None,
+    details: Mapping[str, object],
+) -> AuditEntry:
+    unsealed = AuditEntry(
+        chain=chain,
+        seq=seq,
+        entry_id=entry_id,
+        at=at,
+        site_id=site_id,
+        kiosk=kiosk,
+        staff_id=staff_id,
+        action=action,
+        subject=subject,
+        target=target,
+        details=check_details(details),
+        prev_hash=prev_hash,
+        hash="",
+    )
     return replace(unsealed, hash=entry_hash(prev_hash, unsealed.body()))
 
 
@@ -170,8 +204,13 @@ _BREAK_TEXTS = {
 }
 
 
-def verify_chain(entries: Iterable[AuditEntry], chain: str, anchor_seq: int = 0,
-                 anchor_hash: str = GENESIS_HASH, key: Ed25519PublicKey | None = None) -> ChainBreak | None:
+def verify_chain(
+    entries: Iterable[AuditEntry],
+    chain: str,
+    anchor_seq: int = 0,
+    anchor_hash: str = GENESIS_HASH,
+    key: Ed25519PublicKey | None = None,
+) -> ChainBreak | None:
     """None when `entries` (in seq order) continue the chain from the anchor (each signed by `key`,
     when given); else the first break."""
     previous_seq, previous_hash = anchor_seq, anchor_hash
@@ -210,8 +249,19 @@ def entry_from_dict(data: Mapping[str, object]) -> AuditEntry:
     seq, details, signature = data["seq"], data["details"], data.get("signature")
     if not isinstance(seq, int) or isinstance(seq, bool) or not isinstance(details, Mapping):
         raise ValueError("audit entry seq or details malformed")  # noqa: TRY004 (callers refuse on ValueError)
-    return AuditEntry(chain=text("chain"), seq=seq, entry_id=text("entry_id"), at=text("at"), site_id=text("site_id"),
-                      kiosk=text("kiosk"), staff_id=text("staff_id"), action=text("action"),
-                      subject=optional_text("subject"), target=optional_text("target"), details=details,
-                      prev_hash=text("prev_hash"), hash=text("hash"),
-                      signature=signature if isinstance(signature, str) else None)
+    return AuditEntry(
+        chain=text("chain"),
+        seq=seq,
+        entry_id=text("entry_id"),
+        at=text("at"),
+        site_id=text("site_id"),
+        kiosk=text("kiosk"),
+        staff_id=text("staff_id"),
+        action=text("action"),
+        subject=optional_text("subject"),
+        target=optional_text("target"),
+        details=details,
+        prev_hash=text("prev_hash"),
+        hash=text("hash"),
+        signature=signature if isinstance(signature, str) else None,
+    )

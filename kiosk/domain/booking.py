@@ -97,8 +97,11 @@ def quote_booking(
         state, holds = BookingState.CONFIRMED, True
     else:
         state, holds = BookingState.REQUESTED, False
-    short = seats - session.site_remaining if state == BookingState.REQUESTED and \
-        offer.booking_mode == BookingMode.DIRECT else 0
+    short = (
+        seats - session.site_remaining
+        if state == BookingState.REQUESTED and offer.booking_mode == BookingMode.DIRECT
+        else 0
+    )
     unit = offer.price_for_tier(household.tier)
     return Quote(unit_cents=unit, total_cents=unit * seats, state=state, holds_site_seats=holds, lease_short=short)
 
@@ -107,11 +110,17 @@ def _check_age(offer: Offer, session: Session, person: Person) -> None:
     age = person.age_on(session.start.date())
     if offer.age_min is not None and age < offer.age_min:
         raise BookingRefused(
-            "error.booking.will_activity_from_age", first_name=person.first_name, age=age, age_min=offer.age_min,
+            "error.booking.will_activity_from_age",
+            first_name=person.first_name,
+            age=age,
+            age_min=offer.age_min,
         )
     if offer.age_max is not None and age > offer.age_max:
         raise BookingRefused(
-            "error.booking.will_activity_up_age", first_name=person.first_name, age=age, age_max=offer.age_max,
+            "error.booking.will_activity_up_age",
+            first_name=person.first_name,
+            age=age,
+            age_max=offer.age_max,
         )
 
 

@@ -123,11 +123,17 @@ class StateReason:
 # Ready-made reasons a correspondent picks from (or types their own, code "other").
 REFUSAL_REASONS = (
     StateReason("provider_unable", "Le prestataire ne peut pas s'en charger.", "The provider cannot take it on."),
-    StateReason("not_accepted", "Article non accepté (matière, état ou taille).",
-                "Item not accepted (material, condition or size)."),
+    StateReason(
+        "not_accepted",
+        "Article non accepté (matière, état ou taille).",
+        "Item not accepted (material, condition or size).",
+    ),
     StateReason("closed", "Service fermé à la date demandée.", "The service is closed on the day asked for."),
-    StateReason("incomplete", "Demande incomplète : passez au point conciergerie.",
-                "Incomplete request: come to the concierge desk."),
+    StateReason(
+        "incomplete",
+        "Demande incomplète : passez au point conciergerie.",
+        "Incomplete request: come to the concierge desk.",
+    ),
 )
 CANCEL_REASONS = (
     StateReason("beneficiary", "Annulée à la demande de la personne.", "Cancelled at the person's request."),
@@ -146,8 +152,9 @@ def allowed_moves(current: RequestState, actor: Actor) -> list[RequestState]:
     return [to for (frm, to), actors in TRANSITIONS.items() if frm == current and actor in actors]
 
 
-def check_transition(current: RequestState, target: RequestState, actor: Actor,
-                     reason: StateReason | None = None) -> None:
+def check_transition(
+    current: RequestState, target: RequestState, actor: Actor, reason: StateReason | None = None
+) -> None:
     """Raise TransitionRefused, saying why in plain words, unless `actor` may move `current` to `target`."""
     current, target, actor = RequestState(current), RequestState(target), Actor(actor)
     now_fr, now_en = STATE_LABELS[current]
@@ -156,18 +163,22 @@ def check_transition(current: RequestState, target: RequestState, actor: Actor,
         raise TransitionRefused("error.concierge.request_already", now=Said(now_fr, now_en))
     if current in FINAL_STATES:
         raise TransitionRefused(
-            "error.concierge.request_can_longer_change", now=Said(now_fr, now_en),
+            "error.concierge.request_can_longer_change",
+            now=Said(now_fr, now_en),
         )
     actors = TRANSITIONS.get((current, target))
     if actors is None:
         raise TransitionRefused(
-            "error.concierge.request_that_become", now=Said(now_fr, now_en), to=Said(to_fr, to_en),
+            "error.concierge.request_that_become",
+            now=Said(now_fr, now_en),
+            to=Said(to_fr, to_en),
         )
     if actor not in actors:
         if actor is Actor.BENEFICIARY and target is RequestState.CANCELLED:
             raise TransitionRefused("error.concierge.request_already_being_handled")
         raise TransitionRefused(
-            "error.concierge.you_move_request", to=Said(to_fr, to_en),
+            "error.concierge.you_move_request",
+            to=Said(to_fr, to_en),
         )
     if target in NEEDS_REASON and (reason is None or not reason.fr.strip()):
         raise TransitionRefused("error.concierge.give_reason")
@@ -279,22 +290,40 @@ def _day(label_fr: str = "Jour de retrait", label_en: str = "Day to collect") ->
 
 
 def _choice(name: str, label_fr: str, label_en: str, *items: tuple[str, str, str], many: bool = False) -> FormField:
-    return FormField(name, FieldKind.CHOICES if many else FieldKind.CHOICE, label_fr, label_en,
-                     options=_options(*items), minimum=1 if many else 0)
+    return FormField(
+        name,
+        FieldKind.CHOICES if many else FieldKind.CHOICE,
+        label_fr,
+        label_en,
+        options=_options(*items),
+        minimum=1 if many else 0,
+    )
 
 
 def _text(name: str, label_fr: str, label_en: str, minimum: int, maximum: int) -> FormField:
-    return FormField(name, FieldKind.TEXT, label_fr, label_en, required=minimum > 0, minimum=minimum,
-                     maximum=maximum)
+    return FormField(name, FieldKind.TEXT, label_fr, label_en, required=minimum > 0, minimum=minimum, maximum=maximum)
 
 
-NOTE_FIELD = FormField("note", FieldKind.TEXT, "Précisions (facultatif)", "Details (optional)", required=False,
-                       minimum=0, maximum=NOTE_MAX_CHARS)
+NOTE_FIELD = FormField(
+    "note",
+    FieldKind.TEXT,
+    "Précisions (facultatif)",
+    "Details (optional)",
+    required=False,
+    minimum=0,
+    maximum=NOTE_MAX_CHARS,
+)
 
 _GARMENTS = (
-    ("chemise", "Chemise", "Shirt"), ("pantalon", "Pantalon", "Trousers"), ("veste", "Veste", "Jacket"),
-    ("costume", "Costume", "Suit"), ("robe", "Robe", "Dress"), ("jupe", "Jupe", "Skirt"),
-    ("pull", "Pull", "Jumper"), ("manteau", "Manteau", "Coat"), ("autre", "Autre", "Other"),
+    ("chemise", "Chemise", "Shirt"),
+    ("pantalon", "Pantalon", "Trousers"),
+    ("veste", "Veste", "Jacket"),
+    ("costume", "Costume", "Suit"),
+    ("robe", "Robe", "Dress"),
+    ("jupe", "Jupe", "Skirt"),
+    ("pull", "Pull", "Jumper"),
+    ("manteau", "Manteau", "Coat"),
+    ("autre", "Autre", "Other"),
 )
 _MON_FRI = frozenset(range(5))
 _TUE_THU = frozenset({1, 3})
@@ -302,115 +331,272 @@ _TUE_THU = frozenset({1, 3})
 FORMS: dict[str, ServiceForm] = {
     "pressing": ServiceForm(
         "pressing",
-        (_choice("garments", "Vêtements", "Garments", *_GARMENTS, many=True),
-         _quantity("Nombre de pièces", "Number of items", 30), _day()),
-        lead_days=2, ready_hour=8, ready_fr="Votre pressing est prêt.", ready_en="Your dry cleaning is ready."),
+        (
+            _choice("garments", "Vêtements", "Garments", *_GARMENTS, many=True),
+            _quantity("Nombre de pièces", "Number of items", 30),
+            _day(),
+        ),
+        lead_days=2,
+        ready_hour=8,
+        ready_fr="Votre pressing est prêt.",
+        ready_en="Your dry cleaning is ready.",
+    ),
     "repassage": ServiceForm(
         "repassage",
         (_quantity("Nombre de paniers (15 pièces chacun)", "Number of baskets (15 items each)", 10), _day()),
-        lead_days=1, ready_hour=17, ready_fr="Votre repassage est prêt.", ready_en="Your ironing is ready."),
+        lead_days=1,
+        ready_hour=17,
+        ready_fr="Votre repassage est prêt.",
+        ready_en="Your ironing is ready.",
+    ),
     "retouches": ServiceForm(
         "retouches",
-        (_choice("work", "Retouche", "Alteration", ("ourlet", "Ourlet", "Hem"),
-                 ("fermeture", "Fermeture éclair", "Zip"), ("reprise", "Reprise, couture", "Mending"),
-                 ("ajustement", "Ajustement", "Taking in or out"), ("autre", "Autre", "Other")),
-         _quantity("Nombre de retouches", "Number of alterations", 10), _day()),
-        lead_days=5, ready_hour=8, ready_fr="Vos retouches sont prêtes.", ready_en="Your alterations are ready."),
+        (
+            _choice(
+                "work",
+                "Retouche",
+                "Alteration",
+                ("ourlet", "Ourlet", "Hem"),
+                ("fermeture", "Fermeture éclair", "Zip"),
+                ("reprise", "Reprise, couture", "Mending"),
+                ("ajustement", "Ajustement", "Taking in or out"),
+                ("autre", "Autre", "Other"),
+            ),
+            _quantity("Nombre de retouches", "Number of alterations", 10),
+            _day(),
+        ),
+        lead_days=5,
+        ready_hour=8,
+        ready_fr="Vos retouches sont prêtes.",
+        ready_en="Your alterations are ready.",
+    ),
     "cordonnerie": ServiceForm(
         "cordonnerie",
-        (_choice("work", "Réparation", "Repair", ("talons", "Talons", "Heels"),
-                 ("ressemelage", "Ressemelage", "Resoling"), ("couture", "Couture", "Stitching"),
-                 ("autre", "Autre", "Other")),
-         _quantity("Nombre de paires", "Number of pairs", 5), _day()),
-        lead_days=7, ready_hour=8, ready_fr="Vos chaussures sont prêtes.", ready_en="Your shoes are ready."),
+        (
+            _choice(
+                "work",
+                "Réparation",
+                "Repair",
+                ("talons", "Talons", "Heels"),
+                ("ressemelage", "Ressemelage", "Resoling"),
+                ("couture", "Couture", "Stitching"),
+                ("autre", "Autre", "Other"),
+            ),
+            _quantity("Nombre de paires", "Number of pairs", 5),
+            _day(),
+        ),
+        lead_days=7,
+        ready_hour=8,
+        ready_fr="Vos chaussures sont prêtes.",
+        ready_en="Your shoes are ready.",
+    ),
     "colis": ServiceForm(
         "colis",
-        (_choice("direction", "Dépôt ou retrait", "Drop-off or collection",
-                 ("depot", "Déposer un colis à envoyer", "Drop off a parcel to send"),
-                 ("retrait", "Retirer un colis reçu", "Collect a parcel received")),
-         _choice("carrier", "Transporteur", "Carrier", ("la_poste", "La Poste – Colissimo", "La Poste – Colissimo"),
-                 ("chronopost", "Chronopost", "Chronopost"), ("mondial_relay", "Mondial Relay", "Mondial Relay"),
-                 ("dpd", "DPD", "DPD"), ("ups", "UPS", "UPS"), ("gls", "GLS", "GLS"), ("autre", "Autre", "Other")),
-         _text("reference", "Numéro de suivi (facultatif)", "Tracking number (optional)", 0, 40)),
-        ready_hour=8, ready_fr="Votre colis vous attend au point conciergerie.",
-        ready_en="Your parcel is waiting for you at the concierge desk."),
+        (
+            _choice(
+                "direction",
+                "Dépôt ou retrait",
+                "Drop-off or collection",
+                ("depot", "Déposer un colis à envoyer", "Drop off a parcel to send"),
+                ("retrait", "Retirer un colis reçu", "Collect a parcel received"),
+            ),
+            _choice(
+                "carrier",
+                "Transporteur",
+                "Carrier",
+                ("la_poste", "La Poste – Colissimo", "La Poste – Colissimo"),
+                ("chronopost", "Chronopost", "Chronopost"),
+                ("mondial_relay", "Mondial Relay", "Mondial Relay"),
+                ("dpd", "DPD", "DPD"),
+                ("ups", "UPS", "UPS"),
+                ("gls", "GLS", "GLS"),
+                ("autre", "Autre", "Other"),
+            ),
+            _text("reference", "Numéro de suivi (facultatif)", "Tracking number (optional)", 0, 40),
+        ),
+        ready_hour=8,
+        ready_fr="Votre colis vous attend au point conciergerie.",
+        ready_en="Your parcel is waiting for you at the concierge desk.",
+    ),
     "depot_pain": ServiceForm(
         "depot_pain",
-        (_choice("bread", "Pain", "Bread", ("tradition", "Baguette tradition", "Traditional baguette"),
-                 ("baguette", "Baguette", "Baguette"), ("complet", "Pain complet", "Wholemeal loaf"),
-                 ("cereales", "Pain aux céréales", "Seeded loaf")),
-         _quantity("Quantité", "Quantity", 10), _day()),
-        lead_days=1, cutoff_hour=16, ready_hour=11, ready_fr="Votre pain est prêt.", ready_en="Your bread is ready."),
+        (
+            _choice(
+                "bread",
+                "Pain",
+                "Bread",
+                ("tradition", "Baguette tradition", "Traditional baguette"),
+                ("baguette", "Baguette", "Baguette"),
+                ("complet", "Pain complet", "Wholemeal loaf"),
+                ("cereales", "Pain aux céréales", "Seeded loaf"),
+            ),
+            _quantity("Quantité", "Quantity", 10),
+            _day(),
+        ),
+        lead_days=1,
+        cutoff_hour=16,
+        ready_hour=11,
+        ready_fr="Votre pain est prêt.",
+        ready_en="Your bread is ready.",
+    ),
     "courses": ServiceForm(
         "courses",
         (_text("list", "Votre liste de courses", "Your shopping list", 3, 200), _day()),
-        lead_days=0, cutoff_hour=10, ready_hour=16, ready_fr="Vos courses sont prêtes.",
-        ready_en="Your shopping is ready."),
+        lead_days=0,
+        cutoff_hour=10,
+        ready_hour=16,
+        ready_fr="Vos courses sont prêtes.",
+        ready_en="Your shopping is ready.",
+    ),
     "entretien_velo": ServiceForm(
         "entretien_velo",
-        (_choice("work", "Intervention", "Work", ("revision", "Révision complète", "Full service"),
-                 ("crevaison", "Crevaison", "Puncture"), ("freins", "Freins", "Brakes"),
-                 ("derailleur", "Dérailleur, vitesses", "Gears"), ("eclairage", "Éclairage", "Lights"),
-                 ("autre", "Autre", "Other")),
-         _day("Jour du dépôt (le mercredi)", "Drop-off day (Wednesday)")),
-        open_days=frozenset({2}), lead_days=0, cutoff_hour=9, ready_hour=17,
-        ready_fr="Votre vélo est prêt.", ready_en="Your bike is ready."),
+        (
+            _choice(
+                "work",
+                "Intervention",
+                "Work",
+                ("revision", "Révision complète", "Full service"),
+                ("crevaison", "Crevaison", "Puncture"),
+                ("freins", "Freins", "Brakes"),
+                ("derailleur", "Dérailleur, vitesses", "Gears"),
+                ("eclairage", "Éclairage", "Lights"),
+                ("autre", "Autre", "Other"),
+            ),
+            _day("Jour du dépôt (le mercredi)", "Drop-off day (Wednesday)"),
+        ),
+        open_days=frozenset({2}),
+        lead_days=0,
+        cutoff_hour=9,
+        ready_hour=17,
+        ready_fr="Votre vélo est prêt.",
+        ready_en="Your bike is ready.",
+    ),
     "aide_demarches": ServiceForm(
         "aide_demarches",
-        (_choice("topic", "Pour quelle démarche ?", "What is it about?", ("impots", "Impôts", "Taxes"),
-                 ("retraite", "Retraite", "Pension"), ("caf", "Allocations familiales (CAF)", "Family benefits (CAF)"),
-                 ("sante", "Santé, mutuelle", "Health insurance"), ("logement", "Logement", "Housing"),
-                 ("autre", "Autre", "Other")),
-         _day("Jour du rendez-vous", "Day of the appointment")),
-        open_days=_TUE_THU, lead_days=1, ready_hour=12,
+        (
+            _choice(
+                "topic",
+                "Pour quelle démarche ?",
+                "What is it about?",
+                ("impots", "Impôts", "Taxes"),
+                ("retraite", "Retraite", "Pension"),
+                ("caf", "Allocations familiales (CAF)", "Family benefits (CAF)"),
+                ("sante", "Santé, mutuelle", "Health insurance"),
+                ("logement", "Logement", "Housing"),
+                ("autre", "Autre", "Other"),
+            ),
+            _day("Jour du rendez-vous", "Day of the appointment"),
+        ),
+        open_days=_TUE_THU,
+        lead_days=1,
+        ready_hour=12,
         ready_fr="Votre rendez-vous d'aide aux démarches est confirmé.",
-        ready_en="Your appointment for help with paperwork is confirmed."),
+        ready_en="Your appointment for help with paperwork is confirmed.",
+    ),
     "prise_rdv": ServiceForm(
         "prise_rdv",
-        (_choice("what", "Rendez-vous chez", "Appointment with", ("medecin", "Médecin", "Doctor"),
-                 ("dentiste", "Dentiste", "Dentist"), ("administration", "Administration", "Public office"),
-                 ("garage", "Garage", "Garage"), ("autre", "Autre", "Other")),
-         _text("details", "Précisez (facultatif)", "Say more (optional)", 0, 60),
-         FormField("days", FieldKind.WEEKDAYS, "Jours qui vous conviennent", "Days that suit you")),
+        (
+            _choice(
+                "what",
+                "Rendez-vous chez",
+                "Appointment with",
+                ("medecin", "Médecin", "Doctor"),
+                ("dentiste", "Dentiste", "Dentist"),
+                ("administration", "Administration", "Public office"),
+                ("garage", "Garage", "Garage"),
+                ("autre", "Autre", "Other"),
+            ),
+            _text("details", "Précisez (facultatif)", "Say more (optional)", 0, 60),
+            FormField("days", FieldKind.WEEKDAYS, "Jours qui vous conviennent", "Days that suit you"),
+        ),
         ready_fr="Votre rendez-vous est pris : passez au point conciergerie.",
-        ready_en="Your appointment is booked: come to the concierge desk."),
+        ready_en="Your appointment is booked: come to the concierge desk.",
+    ),
     "hebergement": ServiceForm(
         "hebergement",
-        (_text("destination", "Où ?", "Where?", 2, 60),
-         FormField("arrival", FieldKind.DATE, "Date d'arrivée", "Arrival date", minimum=1, maximum=365),
-         FormField("nights", FieldKind.NUMBER, "Nombre de nuits", "Number of nights", minimum=1, maximum=21,
-                   default=1),
-         FormField("people", FieldKind.NUMBER, "Nombre de personnes", "Number of people", minimum=1, maximum=10,
-                   default=1)),
-        ready_fr="Votre proposition d'hébergement est prête.", ready_en="Your accommodation offer is ready."),
+        (
+            _text("destination", "Où ?", "Where?", 2, 60),
+            FormField("arrival", FieldKind.DATE, "Date d'arrivée", "Arrival date", minimum=1, maximum=365),
+            FormField(
+                "nights", FieldKind.NUMBER, "Nombre de nuits", "Number of nights", minimum=1, maximum=21, default=1
+            ),
+            FormField(
+                "people", FieldKind.NUMBER, "Nombre de personnes", "Number of people", minimum=1, maximum=10, default=1
+            ),
+        ),
+        ready_fr="Votre proposition d'hébergement est prête.",
+        ready_en="Your accommodation offer is ready.",
+    ),
     "titres_transport": ServiceForm(
         "titres_transport",
-        (_choice("mode", "Transport", "Transport", ("train", "Train", "Train"), ("car", "Car", "Coach"),
-                 ("urbain", "Transports en commun", "Local transport")),
-         _text("origin", "Départ", "From", 2, 40), _text("destination", "Arrivée", "To", 2, 40),
-         FormField("travel_on", FieldKind.DATE, "Date du voyage", "Travel date", minimum=0, maximum=365),
-         FormField("travellers", FieldKind.NUMBER, "Voyageurs", "Travellers", minimum=1, maximum=9, default=1)),
-        ready_fr="Vos titres de transport sont prêts.", ready_en="Your tickets are ready."),
+        (
+            _choice(
+                "mode",
+                "Transport",
+                "Transport",
+                ("train", "Train", "Train"),
+                ("car", "Car", "Coach"),
+                ("urbain", "Transports en commun", "Local transport"),
+            ),
+            _text("origin", "Départ", "From", 2, 40),
+            _text("destination", "Arrivée", "To", 2, 40),
+            FormField("travel_on", FieldKind.DATE, "Date du voyage", "Travel date", minimum=0, maximum=365),
+            FormField("travellers", FieldKind.NUMBER, "Voyageurs", "Travellers", minimum=1, maximum=9, default=1),
+        ),
+        ready_fr="Vos titres de transport sont prêts.",
+        ready_en="Your tickets are ready.",
+    ),
     "coiffure": ServiceForm(
         "coiffure",
-        (_choice("kind", "Prestation", "Service", ("femme", "Coupe femme", "Women's cut"),
-                 ("homme", "Coupe homme", "Men's cut"), ("enfant", "Coupe enfant", "Child's cut")),
-         _day("Jour du rendez-vous", "Day of the appointment"),
-         _choice("slot", "Créneau", "Time", ("11", "11 h – 13 h", "11 am – 1 pm"), ("13", "13 h – 15 h", "1 – 3 pm"),
-                 ("15", "15 h – 17 h", "3 – 5 pm"), ("17", "17 h – 19 h", "5 – 7 pm"))),
-        open_days=_TUE_THU, lead_days=1, ready_hour=11,
+        (
+            _choice(
+                "kind",
+                "Prestation",
+                "Service",
+                ("femme", "Coupe femme", "Women's cut"),
+                ("homme", "Coupe homme", "Men's cut"),
+                ("enfant", "Coupe enfant", "Child's cut"),
+            ),
+            _day("Jour du rendez-vous", "Day of the appointment"),
+            _choice(
+                "slot",
+                "Créneau",
+                "Time",
+                ("11", "11 h – 13 h", "11 am – 1 pm"),
+                ("13", "13 h – 15 h", "1 – 3 pm"),
+                ("15", "15 h – 17 h", "3 – 5 pm"),
+                ("17", "17 h – 19 h", "5 – 7 pm"),
+            ),
+        ),
+        open_days=_TUE_THU,
+        lead_days=1,
+        ready_hour=11,
         ready_fr="Votre rendez-vous chez le coiffeur est confirmé.",
-        ready_en="Your hairdresser appointment is confirmed."),
+        ready_en="Your hairdresser appointment is confirmed.",
+    ),
     "seances_sport": ServiceForm(
         "seances_sport",
-        (_choice("activity", "Activité", "Activity", ("yoga", "Yoga", "Yoga"), ("pilates", "Pilates", "Pilates"),
-                 ("renforcement", "Renforcement musculaire", "Strength training"), ("cardio", "Cardio", "Cardio"),
-                 ("etirements", "Étirements", "Stretching")),
-         _quantity("Nombre de séances", "Number of sessions", 10),
-         _day("Première séance", "First session")),
-        open_days=frozenset({0, 2, 4}), lead_days=0, cutoff_hour=12, ready_hour=12,
+        (
+            _choice(
+                "activity",
+                "Activité",
+                "Activity",
+                ("yoga", "Yoga", "Yoga"),
+                ("pilates", "Pilates", "Pilates"),
+                ("renforcement", "Renforcement musculaire", "Strength training"),
+                ("cardio", "Cardio", "Cardio"),
+                ("etirements", "Étirements", "Stretching"),
+            ),
+            _quantity("Nombre de séances", "Number of sessions", 10),
+            _day("Première séance", "First session"),
+        ),
+        open_days=frozenset({0, 2, 4}),
+        lead_days=0,
+        cutoff_hour=12,
+        ready_hour=12,
         ready_fr="Votre inscription aux séances de sport est confirmée.",
-        ready_en="Your sport sessions are booked."),
+        ready_en="Your sport sessions are booked.",
+    ),
 }
 
 
@@ -430,13 +616,15 @@ def form_for(service_id: str) -> ServiceForm:
 # --- Days ---------------------------------------------------------------------------------------
 
 _WEEKDAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
 def day_words(day: date) -> tuple[str, str]:
-    """"mardi 25 novembre" and "Tuesday 25 November" (Babel's words)."""
+    """ "mardi 25 novembre" and "Tuesday 25 November" (Babel's words)."""
     return Texts("fr").day(day, year=False), Texts("en").day(day, year=False)
 
 
 def _weekday_words(index: int) -> tuple[str, str]:
-    """"lundi" and "Monday" for 0."""
+    """ "lundi" and "Monday" for 0."""
     return Texts("fr").weekday(index), Texts("en").weekday(index)
 
 
@@ -460,8 +648,11 @@ def prepare_form(form: ServiceForm, now: datetime) -> ServiceForm:
         if f.kind is FieldKind.DAY:
             f = replace(f, options=tuple(Option(d.isoformat(), *day_words(d)) for d in next_days(form, now)))
         elif f.kind is FieldKind.WEEKDAYS:
-            f = replace(f, options=tuple(Option(_WEEKDAY_CODES[i], *_weekday_words(i))
-                                         for i in sorted(form.open_days)), minimum=1)
+            f = replace(
+                f,
+                options=tuple(Option(_WEEKDAY_CODES[i], *_weekday_words(i)) for i in sorted(form.open_days)),
+                minimum=1,
+            )
         fields.append(f)
     return replace(form, fields=(*fields, NOTE_FIELD))
 
@@ -481,8 +672,16 @@ _MARKUP = frozenset("<>")
 _DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
 
 
-def clean_text(value: object, max_chars: int, label_fr: str, label_en: str, *, required: bool = False,
-               min_chars: int = 0, field: str | None = None) -> str:
+def clean_text(
+    value: object,
+    max_chars: int,
+    label_fr: str,
+    label_en: str,
+    *,
+    required: bool = False,
+    min_chars: int = 0,
+    field: str | None = None,
+) -> str:
     """Typed text made safe to keep and show: one line, no control or invisible characters, no markup.
 
     Tabs and line breaks become spaces, runs of spaces one space; control, formatting
@@ -496,7 +695,8 @@ def clean_text(value: object, max_chars: int, label_fr: str, label_en: str, *, r
         raise ConciergeFormError("error.concierge.must_text", field, label=Said(label_fr, label_en))
     if len(value) > 4 * max_chars + 64:  # refused before any work on it
         raise ConciergeFormError(
-            "error.concierge.too_long_characters_at", field, label=Said(label_fr, label_en), max_chars=max_chars)
+            "error.concierge.too_long_characters_at", field, label=Said(label_fr, label_en), max_chars=max_chars
+        )
     kept = []
     for char in unicodedata.normalize("NFC", value):
         category = unicodedata.category(char)
@@ -506,16 +706,21 @@ def clean_text(value: object, max_chars: int, label_fr: str, label_en: str, *, r
             kept.append(char)
     text = " ".join("".join(kept).split())
     if _MARKUP & set(text):
-        raise ConciergeFormError(
-            "error.concierge.contain_signs", field, label=Said(label_fr, label_en))
+        raise ConciergeFormError("error.concierge.contain_signs", field, label=Said(label_fr, label_en))
     if len(text) > max_chars:
         raise ConciergeFormError(
-            "error.concierge.too_long_characters_at_2", field, label=Said(label_fr, label_en), max_chars=max_chars, len_text=len(text))
+            "error.concierge.too_long_characters_at_2",
+            field,
+            label=Said(label_fr, label_en),
+            max_chars=max_chars,
+            len_text=len(text),
+        )
     if required and not text:
         raise ConciergeFormError("error.concierge.fill", field, label=Said(label_fr, label_en))
     if text and len(text) < min_chars:
         raise ConciergeFormError(
-            "error.concierge.too_short_characters_at", field, label=Said(label_fr, label_en), min_chars=min_chars)
+            "error.concierge.too_short_characters_at", field, label=Said(label_fr, label_en), min_chars=min_chars
+        )
     return text
 
 
@@ -549,13 +754,21 @@ def validate_answers(form: ServiceForm, answers: Mapping[str, object], now: date
             clean[f.name] = value
     quantity = clean.get("quantity", 1)
     day = clean.get("day")
-    return CleanRequest(form.service_id, clean, quantity if isinstance(quantity, int) else 1,
-                        date.fromisoformat(day) if isinstance(day, str) else None, note)
+    return CleanRequest(
+        form.service_id,
+        clean,
+        quantity if isinstance(quantity, int) else 1,
+        date.fromisoformat(day) if isinstance(day, str) else None,
+        note,
+    )
 
 
 def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip()) or (
-        isinstance(value, (list, tuple)) and not value)
+    return (
+        value is None
+        or (isinstance(value, str) and not value.strip())
+        or (isinstance(value, (list, tuple)) and not value)
+    )
 
 
 def _clean_value(f: FormField, value: object, now: datetime) -> object:
@@ -577,8 +790,11 @@ def _clean_value(f: FormField, value: object, now: datetime) -> object:
     if f.kind in (FieldKind.CHOICES, FieldKind.WEEKDAYS):
         if isinstance(value, str):
             value = [value]
-        if not isinstance(value, (list, tuple)) or len(value) > len(codes) * 2 or \
-                not all(isinstance(v, str) and v in codes for v in value):
+        if (
+            not isinstance(value, (list, tuple))
+            or len(value) > len(codes) * 2
+            or not all(isinstance(v, str) and v in codes for v in value)
+        ):
             raise ConciergeFormError("error.concierge.choose_from_list", f.name, what=Said(fr, en))
         chosen = [c for c in codes if c in value]  # the list's order, each once
         if len(chosen) < max(f.minimum, 1):
@@ -589,7 +805,9 @@ def _clean_value(f: FormField, value: object, now: datetime) -> object:
         if number is None:
             raise ConciergeFormError("error.concierge.must_whole_number", f.name, what=Said(fr, en))
         if not f.minimum <= number <= f.maximum:
-            raise ConciergeFormError("error.concierge.from", f.name, what=Said(fr, en), minimum=f.minimum, maximum=f.maximum)
+            raise ConciergeFormError(
+                "error.concierge.from", f.name, what=Said(fr, en), minimum=f.minimum, maximum=f.maximum
+            )
         return number
     if f.kind is FieldKind.DATE:
         try:

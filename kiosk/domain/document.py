@@ -24,7 +24,12 @@ class DocumentReader:
         self.error = error
         self.refused = refused  # the key of the text saying what was refused: "Catalogue refusé"
         if not isinstance(value, dict):
-            raise error("error.document.field", refused=Text(refused), path=path, problem=Text("error.document.must_json_object"))
+            raise error(
+                "error.document.field",
+                refused=Text(refused),
+                path=path,
+                problem=Text("error.document.must_json_object"),
+            )
         self.value = value
         self._path = path
         self._place: tuple[DocumentReader, str, int] | None = None
@@ -40,8 +45,12 @@ class DocumentReader:
 
     def fail(self, key: str, problem: str, **values: object) -> KioskError:
         """The error saying which field is wrong; `problem` is the key of what is wrong with it."""
-        return self.error("error.document.field", refused=Text(self.refused), path=f"{self.path}.{key}",
-                          problem=Text(problem, **values))
+        return self.error(
+            "error.document.field",
+            refused=Text(self.refused),
+            path=f"{self.path}.{key}",
+            problem=Text(problem, **values),
+        )
 
     def _get(self, key: str) -> object:
         if key not in self.value:
@@ -75,7 +84,7 @@ class DocumentReader:
     def choice(self, key: str, allowed: list[str]) -> str:
         value = self.text(key)
         if value not in allowed:
-            raise self.fail(key, "error.document.must_one", allowed=', '.join(allowed))
+            raise self.fail(key, "error.document.must_one", allowed=", ".join(allowed))
         return value
 
     def integer(self, key: str, low: int, high: int) -> int:

@@ -32,7 +32,7 @@ def scanned_offer(text: str) -> str | None:
     cleaned = text.strip()
     if not cleaned.upper().startswith(OFFER_CODE_PREFIX):
         return None
-    offer_id = cleaned[len(OFFER_CODE_PREFIX):]
+    offer_id = cleaned[len(OFFER_CODE_PREFIX) :]
     return offer_id if _OFFER_ID.match(offer_id) else None
 
 
@@ -115,8 +115,11 @@ def programme(offers: list[Offer], site_name: str, slvie: str, now: datetime, we
     return Programme(
         site_name,
         slvie,
-        tuple(ProgrammeWeek(week.monday, tuple(sorted(found_lines, key=lambda line: (line.session.start,
-                                                                                     line.offer.title))))
-              for week, found_lines in zip(found, lines)),
+        tuple(
+            ProgrammeWeek(
+                week.monday, tuple(sorted(found_lines, key=lambda line: (line.session.start, line.offer.title)))
+            )
+            for week, found_lines in zip(found, lines)
+        ),
         now.replace(second=0, microsecond=0),
     )

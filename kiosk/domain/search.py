@@ -57,9 +57,7 @@ class OfferQuery:
     max_price_cents: int | None = None
 
     def is_filtered(self) -> bool:
-        return bool(
-            self.level or self.window != DateWindow.ANY or self.with_places or self.max_price_cents is not None
-        )
+        return bool(self.level or self.window != DateWindow.ANY or self.with_places or self.max_price_cents is not None)
 
 
 class Nearness(IntEnum):
@@ -87,8 +85,11 @@ def nearness(level: Level, organiser: str, site: Site) -> Nearness:
 
 def nearness_of_level(level: Level) -> set[Nearness]:
     """How near an offer of this level can be."""
-    return {Level.SLVIE: {Nearness.THIS_SLVIE, Nearness.ELSEWHERE}, Level.CMCAS: {Nearness.THIS_CMCAS, Nearness.ELSEWHERE},
-            Level.CCAS: {Nearness.NATIONAL}}[level]
+    return {
+        Level.SLVIE: {Nearness.THIS_SLVIE, Nearness.ELSEWHERE},
+        Level.CMCAS: {Nearness.THIS_CMCAS, Nearness.ELSEWHERE},
+        Level.CCAS: {Nearness.NATIONAL},
+    }[level]
 
 
 def audience_tags(age_min: int | None, age_max: int | None, texts: tuple[IndexedText, ...]) -> tuple[str, ...]:
@@ -98,8 +99,11 @@ def audience_tags(age_min: int | None, age_max: int | None, texts: tuple[Indexed
     tags = []
     if (age_max is not None and age_max < 18) or for_children:
         tags.append(FOR_CHILDREN)
-    if age_max is None and (age_min or 0) <= 6 and (
-            for_children or any(not _FAMILY_STEMS.isdisjoint(t.stem_set) for t in texts)):
+    if (
+        age_max is None
+        and (age_min or 0) <= 6
+        and (for_children or any(not _FAMILY_STEMS.isdisjoint(t.stem_set) for t in texts))
+    ):
         tags.append(FOR_FAMILY)
     return tuple(tags)
 
@@ -181,11 +185,16 @@ def plan_search(query: OfferQuery, now: datetime, synonyms: Synonyms, vocabulary
         if days:
             first = days[0] if first is None else max(first, days[0])
             last = days[1] if last is None else min(last, days[1])
-    audience = tuple(tag for word, tag in ((FilterWord.CHILDREN, FOR_CHILDREN), (FilterWord.FAMILY, FOR_FAMILY))
-                     if word in asked)
+    audience = tuple(
+        tag for word, tag in ((FilterWord.CHILDREN, FOR_CHILDREN), (FilterWord.FAMILY, FOR_FAMILY)) if word in asked
+    )
     return SearchPlan(
         query=replace(query, max_price_cents=price, bons_plans=query.bons_plans or FilterWord.BONS_PLANS in asked),
-        terms=terms, now=now, first_day=first, last_day=last, audience=audience,
+        terms=terms,
+        now=now,
+        first_day=first,
+        last_day=last,
+        audience=audience,
         nearby=FilterWord.NEARBY in asked,
     )
 
@@ -198,7 +207,7 @@ def _filter_words(typed: list[str], synonyms: Synonyms) -> tuple[set[FilterWord]
     at = 0
     while at < len(typed):
         for size in range(min(longest, len(typed) - at), 0, -1):
-            kind = synonyms.filter_words.get(tuple(typed[at:at + size]))
+            kind = synonyms.filter_words.get(tuple(typed[at : at + size]))
             if kind:
                 asked.add(kind)
                 at += size
@@ -216,10 +225,10 @@ def _terms(content: list[str], synonyms: Synonyms, vocabulary: Vocabulary) -> tu
     at = 0
     while at < len(content):
         for size in range(min(longest, len(content) - at), 0, -1):
-            key = tuple(content_stems[at:at + size])
+            key = tuple(content_stems[at : at + size])
             if size == 1 or key in synonyms.alternatives:
                 break
-        typed = tuple(content[at:at + size])
+        typed = tuple(content[at : at + size])
         fuzzy: tuple[tuple[str, ...], ...] = ()
         if size == 1 and not vocabulary.has_prefix(typed[0]):
             close = [(vocabulary.stem(w),) for w in vocabulary.close_words(typed[0])]
@@ -232,8 +241,9 @@ def _terms(content: list[str], synonyms: Synonyms, vocabulary: Vocabulary) -> tu
 def typed_exactly(title: str, terms: tuple[Term, ...]) -> bool:
     """Whether a title has every word as it was typed (accents and case aside), not only their stems."""
     title_words = words(title)
-    return all(any(title_words[at:at + len(t.typed)] == list(t.typed) for at in range(len(title_words)))
-               for t in terms)
+    return all(
+        any(title_words[at : at + len(t.typed)] == list(t.typed) for at in range(len(title_words))) for t in terms
+    )
 
 
 def spelling_suggestions(text: str, vocabulary: Vocabulary, limit: int = 3) -> list[str]:
@@ -244,7 +254,7 @@ def spelling_suggestions(text: str, vocabulary: Vocabulary, limit: int = 3) -> l
         if word in STOPWORDS or vocabulary.has_prefix(word):
             continue
         for rank, close in enumerate(vocabulary.close_words(word, limit, min_letters=3)):
-            found.append((rank, " ".join([*typed[:at], vocabulary.shown(close), *typed[at + 1:]])))
+            found.append((rank, " ".join([*typed[:at], vocabulary.shown(close), *typed[at + 1 :]])))
     found.sort(key=lambda pair: pair[0])
     return list(dict.fromkeys(query for _rank, query in found))[:limit]
 
@@ -277,4 +287,3 @@ class SearchResult:
     total: int
     capped: bool = False  # there are more than `total` matches
     suggestions: tuple[str, ...] = ()  # when nothing matched: queries that would find something
-

@@ -24,8 +24,32 @@ _WORD = re.compile(r"[^\W_]+")
 # Ligatures NFKD leaves whole: "Restos du Cœur" is typed "coeur".
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
 # Words that carry no meaning of their own in a search ("chateaux de la loire" needs neither "de" nor "la").
-STOPWORDS = frozenset({"a", "au", "aux", "avec", "ce", "ces", "d", "de", "des", "du", "en", "et", "l", "la", "le",
-                       "les", "ou", "par", "pour", "sur", "un", "une"})
+STOPWORDS = frozenset(
+    {
+        "a",
+        "au",
+        "aux",
+        "avec",
+        "ce",
+        "ces",
+        "d",
+        "de",
+        "des",
+        "du",
+        "en",
+        "et",
+        "l",
+        "la",
+        "le",
+        "les",
+        "ou",
+        "par",
+        "pour",
+        "sur",
+        "un",
+        "une",
+    }
+)
 # Typos are forgiven in words this long, up to this many wrong, missing, extra or swapped letters.
 FUZZY_MIN_LETTERS = 5
 FUZZY_MAX_EDITS = 2
@@ -89,8 +113,11 @@ def index_text(text: str) -> IndexedText:
     """Remembered: an offer repeats its organiser, place and category, and many repeat titles."""
     pairs = [pair for pair in word_pairs(text) if pair[0] not in STOPWORDS]
     text_stems = stems([word for word, _shown in pairs])
-    return IndexedText(" ".join(text_stems), frozenset(text_stems),
-                       tuple((word, stem, shown) for (word, shown), stem in zip(pairs, text_stems)))
+    return IndexedText(
+        " ".join(text_stems),
+        frozenset(text_stems),
+        tuple((word, stem, shown) for (word, shown), stem in zip(pairs, text_stems)),
+    )
 
 
 class FilterWord(StrEnum):

@@ -129,8 +129,9 @@ def normalize_password(password: str) -> str:
     return unicodedata.normalize("NFC", password)
 
 
-def hash_password(password: str, login: str | None = None, salt: bytes | None = None,
-                  hasher: PasswordHasher = PIN_HASHER) -> str:
+def hash_password(
+    password: str, login: str | None = None, salt: bytes | None = None, hasher: PasswordHasher = PIN_HASHER
+) -> str:
     """The argon2id hash of a password strong enough to stand alone (raises WeakPassword otherwise)."""
     check_password_strength(password, login)
     return hash_pin(normalize_password(password), salt, hasher)
@@ -173,9 +174,11 @@ def parse_staff(document: object) -> list[Correspondent]:
     if doc.text("format") != STAFF_FORMAT:
         raise doc.fail("format", "error.document.must_be", expected=STAFF_FORMAT)
     staff = [parse_correspondent(r) for r in doc.items("staff", 0, 10_000)]
-    for values, what in (([s.staff_id for s in staff], "staff_id"),
-                         ([s.badge_number for s in staff if s.badge_number], "badge_number"),
-                         ([s.login for s in staff if s.login], "login")):
+    for values, what in (
+        ([s.staff_id for s in staff], "staff_id"),
+        ([s.badge_number for s in staff if s.badge_number], "badge_number"),
+        ([s.login for s in staff if s.login], "login"),
+    ):
         if len(set(values)) != len(values):
             raise doc.fail("staff", "error.document.repeat", what=what)
     return staff
@@ -221,6 +224,12 @@ def parse_correspondent(r: DocumentReader) -> Correspondent:
 
 def correspondent_data(person: Correspondent) -> dict[str, object]:
     """A correspondent as the centre sends it (and as `parse_correspondent` reads it)."""
-    return {"staff_id": person.staff_id, "display_name": person.display_name, "badge_number": person.badge_number,
-            "pin_hash": person.pin_hash, "login": person.login, "password_hash": person.password_hash,
-            "active": person.active}
+    return {
+        "staff_id": person.staff_id,
+        "display_name": person.display_name,
+        "badge_number": person.badge_number,
+        "pin_hash": person.pin_hash,
+        "login": person.login,
+        "password_hash": person.password_hash,
+        "active": person.active,
+    }

@@ -56,14 +56,17 @@ def add_voucher_commands(subparsers) -> None:
         metavar="PEM",
         help="a published kiosk public key (repeat for several); default: this kiosk's own key",
     )
-    verify.add_argument("--centre", metavar="URL",
-                        help="take every kiosk's published key from the centre (URL/v1/voucher-keys)")
+    verify.add_argument(
+        "--centre", metavar="URL", help="take every kiosk's published key from the centre (URL/v1/voucher-keys)"
+    )
     verify.add_argument("--data-dir", type=Path, help="where this kiosk's key lives (default: per-user data dir)")
     verify.set_defaults(handler=_verify)
 
     sample = commands.add_parser("sample", help="write a sample voucher in each layout (to check a printer)")
     sample.add_argument("outdir", type=Path, metavar="OUTDIR")
-    sample.add_argument("--print", dest="send_to_printer", action="store_true", help="send it to the configured printer")
+    sample.add_argument(
+        "--print", dest="send_to_printer", action="store_true", help="send it to the configured printer"
+    )
     add_common_options(sample)
     sample.set_defaults(handler=_sample)
 
@@ -101,19 +104,25 @@ def _verify(args: argparse.Namespace) -> int:
     # Either one saying it no longer holds (cancelled, refused) is enough to say so.
     # A kiosk the centre revoked (stolen, withdrawn) no longer vouches for anything it signed.
     revoked = any(entry.revoked and entry.key_id == result.claims.key_id for entry in published)
-    standings = [(who, standing) for who, standing in (
-        (Text("verify.the_centre"), Standing(False, Text("voucher.standing.key_revoked")) if revoked else None),
-        (Text("verify.this_kiosk"), _standing(result.claims, args.data_dir)),
-        (Text("verify.the_centre"), centre_standing(args.centre, result.claims) if args.centre else None),
-    ) if standing is not None]
+    standings = [
+        (who, standing)
+        for who, standing in (
+            (Text("verify.the_centre"), Standing(False, Text("voucher.standing.key_revoked")) if revoked else None),
+            (Text("verify.this_kiosk"), _standing(result.claims, args.data_dir)),
+            (Text("verify.the_centre"), centre_standing(args.centre, result.claims) if args.centre else None),
+        )
+        if standing is not None
+    ]
     broken = next((standing for _, standing in standings if not standing.holds), None)
     if broken is not None:
         _say(Text("verify.no_longer_valid", reason=broken.text))
         return 1
     _say(Text("verify.valid", reason=result.text))
     for who, standing in standings:
-        print(f"  {who.message(SOURCE_LANGUAGE)} / {who.message(FALLBACK_LANGUAGE)}: "
-              f"{standing.message_fr} / {standing.message_en}")
+        print(
+            f"  {who.message(SOURCE_LANGUAGE)} / {who.message(FALLBACK_LANGUAGE)}: "
+            f"{standing.message_fr} / {standing.message_en}"
+        )
     for line in describe_claims(result.claims):
         print(line)
     return 0
@@ -248,7 +257,9 @@ def _sample(args: argparse.Namespace) -> int:
         _write_atomically(payload_path, (payload + "\n").encode("ascii"))
     except OSError as error:
         raise KioskError(
-            "error.cli.sample_voucher_written", outdir=outdir, reason=error.strerror or error,
+            "error.cli.sample_voucher_written",
+            outdir=outdir,
+            reason=error.strerror or error,
         ) from None
     for path in (*written.values(), payload_path):
         print(path)

@@ -8,16 +8,19 @@ from collections.abc import Callable
 from kiosk.domain.paper import MAX_PROGRAMME_WEEKS
 
 
-def add_paper_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
-                       add_common_options: Callable[[argparse.ArgumentParser], None]) -> None:
+def add_paper_commands(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    add_common_options: Callable[[argparse.ArgumentParser], None],
+) -> None:
     programme = subparsers.add_parser(
         "print-programme",
         help="print this week's (and the next weeks') local activities and bons plans for the noticeboard (A4)",
     )
     programme.add_argument("--weeks", type=_weeks, default=2, help=f"1 to {MAX_PROGRAMME_WEEKS} (default 2)")
     programme.add_argument("--lang", choices=("fr", "en"), help="default: the site's language")
-    programme.add_argument("--no-print", dest="send_to_printer", action="store_false",
-                           help="only write the PDF (its path is printed)")
+    programme.add_argument(
+        "--no-print", dest="send_to_printer", action="store_false", help="only write the PDF (its path is printed)"
+    )
     add_common_options(programme)
     programme.set_defaults(handler=_print_programme)
 

@@ -60,8 +60,14 @@ def _styles(thermal: bool) -> _Styles:
     scale = 0.78 if thermal else 1.0
 
     def style(name: str, font: str, size: float, color: Color = black, space_before: float = 0) -> ParagraphStyle:
-        return ParagraphStyle(name, fontName=font, fontSize=size * scale, leading=size * scale * 1.25,
-                              textColor=color, spaceBefore=space_before * scale)
+        return ParagraphStyle(
+            name,
+            fontName=font,
+            fontSize=size * scale,
+            leading=size * scale * 1.25,
+            textColor=color,
+            spaceBefore=space_before * scale,
+        )
 
     return _Styles(
         small=style("small", fonts.regular, 9.5, _GREY),
@@ -114,8 +120,7 @@ def render_offer_sheet(sheet: OfferSheet, layout: str, language: str) -> bytes:
     height = sum(item.wrap(width, 10_000)[1] + item.getSpaceBefore() + item.getSpaceAfter() for item in story)
     # A whole number of dots, with the frame's padding and room for the cutter: one page, never two.
     page_height = (int((height + 2 * _FRAME_PADDING + 14 * mm) / DOT) + 1) * DOT
-    return _build(story, (THERMAL_PAGE_WIDTH, page_height), _THERMAL_MARGIN, title, sheet.site_name,
-                  top=3 * mm)
+    return _build(story, (THERMAL_PAGE_WIDTH, page_height), _THERMAL_MARGIN, title, sheet.site_name, top=3 * mm)
 
 
 def _offer_story(sheet: OfferSheet, texts: Texts, styles: _Styles, thermal: bool) -> list[Flowable]:
@@ -146,11 +151,15 @@ def _offer_story(sheet: OfferSheet, texts: Texts, styles: _Styles, thermal: bool
     qr = _QrCode(sheet.code, THERMAL_QR_MODULE_DOTS if thermal else A4_QR_MODULE_DOTS)
     code = [Paragraph(_escape(texts("paper.code")), styles.small), Paragraph(_escape(offer.id), styles.code)]
     if thermal:
-        story += [where, Spacer(0, 2 * mm), Table([[qr, code]], colWidths=[qr.side + 2 * mm, None],
-                                                  style=_plain_table())]
+        story += [
+            where,
+            Spacer(0, 2 * mm),
+            Table([[qr, code]], colWidths=[qr.side + 2 * mm, None], style=_plain_table()),
+        ]
     else:
-        story.append(Table([[[where, Spacer(0, 2 * mm), *code], qr]], colWidths=[None, qr.side + 4 * mm],
-                           style=_plain_table()))
+        story.append(
+            Table([[[where, Spacer(0, 2 * mm), *code], qr]], colWidths=[None, qr.side + 4 * mm], style=_plain_table())
+        )
     story.append(Spacer(0, 3 * mm))
     story.append(Paragraph(_escape(texts("paper.printed", when=texts.moment(sheet.printed_at))), styles.small))
     return story
@@ -160,8 +169,10 @@ def _facts(offer: Offer, texts: Texts) -> list[str]:
     level = {Level.CCAS: texts("level.ccas"), Level.CMCAS: texts("level.cmcas"), Level.SLVIE: texts("level.slvie")}
     facts = [level[offer.level], texts("detail.organiser", organiser=offer.organiser), offer.location]
     if offer.bon_plan:
-        facts.append(texts("badge.bon_plan") + (f" {texts('list.discount', percent=offer.discount_percent)}"
-                                                if offer.discount_percent else ""))
+        facts.append(
+            texts("badge.bon_plan")
+            + (f" {texts('list.discount', percent=offer.discount_percent)}" if offer.discount_percent else "")
+        )
     if offer.age_min is not None and offer.age_max is not None:
         facts.append(texts("badge.ages", min=offer.age_min, max=offer.age_max))
     elif offer.age_min is not None:
@@ -189,11 +200,14 @@ def _prices(sheet: OfferSheet, texts: Texts, styles: _Styles, thermal: bool) -> 
         amount = texts("detail.free") if price.unit_cents == 0 else texts.money(price.unit_cents)
         return [Paragraph(_escape(texts("paper.price.household", price=amount, tier=price.tier)), styles.strong)]
     columns = 4 if thermal else 7
-    cells = [f"{texts('detail.tier', tier=index + 1)}\n"
-             f"{texts('detail.free') if cents == 0 else texts.money(cents)}"
-             for index, cents in enumerate(sheet.offer.prices)]
-    rows = [[Paragraph(_escape(cell).replace("\n", "<br/>"), styles.body) for cell in cells[start:start + columns]]
-            for start in range(0, len(cells), columns)]
+    cells = [
+        f"{texts('detail.tier', tier=index + 1)}\n{texts('detail.free') if cents == 0 else texts.money(cents)}"
+        for index, cents in enumerate(sheet.offer.prices)
+    ]
+    rows = [
+        [Paragraph(_escape(cell).replace("\n", "<br/>"), styles.body) for cell in cells[start : start + columns]]
+        for start in range(0, len(cells), columns)
+    ]
     table = Table(rows, hAlign="LEFT")
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, _LINE), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return [Paragraph(_escape(texts("detail.prices.explain", top=len(sheet.offer.prices))), styles.small), table]
@@ -219,17 +233,25 @@ def render_programme(programme: Programme, language: str) -> bytes:
             continue
         rows = [_programme_row(line, texts, styles) for line in week.lines]
         table = Table(rows, colWidths=[40 * mm, None, 34 * mm], repeatRows=0, hAlign="LEFT")
-        table.setStyle(TableStyle([
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LINEBELOW", (0, 0), (-1, -1), 0.5, _LINE),
-            ("ROWBACKGROUNDS", (0, 0), (-1, -1), [white, _PALE]),
-        ]))
+        table.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.5, _LINE),
+                    ("ROWBACKGROUNDS", (0, 0), (-1, -1), [white, _PALE]),
+                ]
+            )
+        )
         story.append(table)
     story.append(Spacer(0, 4 * mm))
-    story.append(KeepTogether([
-        Paragraph(_escape(texts("paper.programme.book", site=programme.site_name)), styles.strong),
-        Paragraph(_escape(texts("paper.printed", when=texts.moment(programme.printed_at))), styles.small),
-    ]))
+    story.append(
+        KeepTogether(
+            [
+                Paragraph(_escape(texts("paper.programme.book", site=programme.site_name)), styles.strong),
+                Paragraph(_escape(texts("paper.printed", when=texts.moment(programme.printed_at))), styles.small),
+            ]
+        )
+    )
     return _build(story, A4, _A4_MARGIN, texts("paper.programme.title"), programme.site_name)
 
 
@@ -245,10 +267,16 @@ def _programme_row(line: ProgrammeLine, texts: Texts, styles: _Styles) -> list[P
         if offer.discount_percent:
             deal += f" {texts('list.discount', percent=offer.discount_percent)}"
         what = f"{_escape(deal)} — {what}"
-    price = texts("detail.free") if offer.price_from == 0 else texts("paper.price.from",
-                                                                      price=texts.money(offer.price_from))
-    return [Paragraph(_escape(when).replace("\n", "<br/>"), styles.body), Paragraph(what, styles.body),
-            Paragraph(f"{_escape(price)}<br/>{_escape(_place_count(session, texts))}", styles.body)]
+    price = (
+        texts("detail.free")
+        if offer.price_from == 0
+        else texts("paper.price.from", price=texts.money(offer.price_from))
+    )
+    return [
+        Paragraph(_escape(when).replace("\n", "<br/>"), styles.body),
+        Paragraph(what, styles.body),
+        Paragraph(f"{_escape(price)}<br/>{_escape(_place_count(session, texts))}", styles.body),
+    ]
 
 
 # --- The day's takings ---------------------------------------------------------------------------
@@ -265,23 +293,44 @@ def render_takings(takings: Takings, site_name: str, language: str) -> bytes:
         Paragraph(_escape(texts("takings.day", day=texts.day(day))), styles.heading),
     ]
     for line in takings.by_means:
-        story.append(Paragraph(_escape(texts("takings.line", means=texts(f"pay.means.{line.means.value}"),
-                                             count=line.count, amount=texts.money(line.cents))), styles.body))
+        story.append(
+            Paragraph(
+                _escape(
+                    texts(
+                        "takings.line",
+                        means=texts(f"pay.means.{line.means.value}"),
+                        count=line.count,
+                        amount=texts.money(line.cents),
+                    )
+                ),
+                styles.body,
+            )
+        )
     if not takings.payments:
         story.append(Paragraph(_escape(texts("takings.none")), styles.body))
     story.append(Paragraph(_escape(texts("takings.total", amount=texts.money(takings.total_cents))), styles.heading))
     audit = takings.audit
-    check = texts("takings.audit.ok", matched=audit.matched, centre=audit.with_centre, elsewhere=audit.elsewhere) \
-        if audit.holds else texts("takings.audit.problem", count=len(audit.problems))
+    check = (
+        texts("takings.audit.ok", matched=audit.matched, centre=audit.with_centre, elsewhere=audit.elsewhere)
+        if audit.holds
+        else texts("takings.audit.problem", count=len(audit.problems))
+    )
     story.append(Paragraph(_escape(check), styles.strong))
     if takings.payments:
         story.append(Paragraph(_escape(texts("takings.payments")), styles.heading))
-        rows = [[Paragraph(_escape(texts.time(p.recorded_at)), styles.body),
-                 Paragraph(_escape(texts(f"pay.means.{p.means.value}")), styles.body),
-                 Paragraph(_escape(texts.money(p.amount_cents) if p.amount_cents > 0
-                                   else f"−{texts.money(-p.amount_cents)}"), styles.body),
-                 Paragraph(_escape(p.reference), styles.body),
-                 Paragraph(_escape(p.payment_id[:8]), styles.small)] for p in takings.payments]
+        rows = [
+            [
+                Paragraph(_escape(texts.time(p.recorded_at)), styles.body),
+                Paragraph(_escape(texts(f"pay.means.{p.means.value}")), styles.body),
+                Paragraph(
+                    _escape(texts.money(p.amount_cents) if p.amount_cents > 0 else f"−{texts.money(-p.amount_cents)}"),
+                    styles.body,
+                ),
+                Paragraph(_escape(p.reference), styles.body),
+                Paragraph(_escape(p.payment_id[:8]), styles.small),
+            ]
+            for p in takings.payments
+        ]
         table = Table(rows, colWidths=[22 * mm, 52 * mm, 28 * mm, None, 22 * mm], hAlign="LEFT")
         table.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.5, _LINE), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
         story.append(table)
@@ -291,20 +340,38 @@ def render_takings(takings: Takings, site_name: str, language: str) -> bytes:
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def _build(story: list[Flowable], pagesize: tuple[float, float], margin: float, title: str, author: str,
-           top: float | None = None) -> bytes:
+def _build(
+    story: list[Flowable],
+    pagesize: tuple[float, float],
+    margin: float,
+    title: str,
+    author: str,
+    top: float | None = None,
+) -> bytes:
     buffer = BytesIO()
     document: BaseDocTemplate = SimpleDocTemplate(
-        buffer, pagesize=pagesize, leftMargin=margin, rightMargin=margin, topMargin=top if top is not None else margin,
-        bottomMargin=margin if top is None else 0, title=title, author=author, creator="slvie-kiosk",
+        buffer,
+        pagesize=pagesize,
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=top if top is not None else margin,
+        bottomMargin=margin if top is None else 0,
+        title=title,
+        author=author,
+        creator="slvie-kiosk",
     )
     document.build(story)
     return buffer.getvalue()
 
 
 def _plain_table() -> TableStyle:
-    return TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                       ("RIGHTPADDING", (0, 0), (-1, -1), 0)])
+    return TableStyle(
+        [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ]
+    )
 
 
 def _midnight(day: date) -> datetime:

@@ -42,8 +42,18 @@ _JAM_REASONS = ("media-jam",)
 _OPEN_REASONS = ("cover-open", "door-open", "interlock-open")
 _OFFLINE_REASONS = ("offline", "shutdown", "stopped")
 # The printer's state as a kiosk reports it to the centre (docs/sync-protocol.md, heartbeat).
-PRINTER_CONDITIONS = ("ready", "paper_out", "jammed", "open", "offline", "fault", "stopped", "missing",
-                      "not_configured", "unknown")
+PRINTER_CONDITIONS = (
+    "ready",
+    "paper_out",
+    "jammed",
+    "open",
+    "offline",
+    "fault",
+    "stopped",
+    "missing",
+    "not_configured",
+    "unknown",
+)
 
 
 @dataclass(frozen=True)
@@ -165,7 +175,7 @@ def page_media(path: Path) -> str | None:
 
 
 def media_name(width_points: float, height_points: float) -> str:
-    """"A4" for an A4 page (to a point), else a custom size in millimetres, as `lp -o media=` takes it."""
+    """ "A4" for an A4 page (to a point), else a custom size in millimetres, as `lp -o media=` takes it."""
     if abs(width_points - A4_POINTS[0]) <= 1 and abs(height_points - A4_POINTS[1]) <= 1:
         return "A4"
     return f"Custom.{width_points * MM_PER_POINT:.1f}x{height_points * MM_PER_POINT:.1f}mm"
@@ -190,7 +200,7 @@ def printer_status(
     for line in lines[1:]:
         stripped = line.strip()
         if stripped.startswith("Alerts:"):
-            reasons = tuple(r for r in stripped[len("Alerts:"):].split() if r != "none")
+            reasons = tuple(r for r in stripped[len("Alerts:") :].split() if r != "none")
     accepting_run = _run(["lpstat", "-a", queue], deadline, path, job_id)
     accepting = accepting_run.returncode == 0 and re.match(r"\S+ accepting requests", accepting_run.stdout) is not None
     if not accepting and not message:
@@ -216,8 +226,12 @@ def condition_of(status: PrinterStatus) -> str:
         return "missing"
     if not status.enabled or not status.accepting:
         return "stopped"
-    for condition, names in (("paper_out", _PAPER_REASONS), ("jammed", _JAM_REASONS), ("open", _OPEN_REASONS),
-                             ("offline", _OFFLINE_REASONS)):
+    for condition, names in (
+        ("paper_out", _PAPER_REASONS),
+        ("jammed", _JAM_REASONS),
+        ("open", _OPEN_REASONS),
+        ("offline", _OFFLINE_REASONS),
+    ):
         if _has_reason(status, names):
             return condition
     if any(not reason.endswith("-warning") for reason in status.reasons):
@@ -231,15 +245,20 @@ def _queue_problem(status: PrinterStatus, path: Path, accepting_matters: bool = 
     why = f" ({status.message})" if status.message else ""
     if not status.exists:
         return PrinterError(
-            "error.printer.printer_does_exist_on", queue=queue,
+            "error.printer.printer_does_exist_on",
+            queue=queue,
         )
     if not status.enabled:
         return PrinterError(
-            "error.printer.printer_stopped_offline_check", queue=queue, why=why,
+            "error.printer.printer_stopped_offline_check",
+            queue=queue,
+            why=why,
         )
     if accepting_matters and not status.accepting:
         return PrinterError(
-            "error.printer.printer_accepting_jobs_at", queue=queue, why=why,
+            "error.printer.printer_accepting_jobs_at",
+            queue=queue,
+            why=why,
         )
     return None
 
@@ -249,19 +268,23 @@ def _device_problem(status: PrinterStatus, path: Path) -> PrinterError | None:
     queue = status.queue
     if _has_reason(status, _PAPER_REASONS):
         return PrinterError(
-            "error.printer.printer_out_paper_load", queue=queue,
+            "error.printer.printer_out_paper_load",
+            queue=queue,
         )
     if _has_reason(status, _JAM_REASONS):
         return PrinterError(
-            "error.printer.paper_jammed_printer_clear", queue=queue,
+            "error.printer.paper_jammed_printer_clear",
+            queue=queue,
         )
     if _has_reason(status, _OPEN_REASONS):
         return PrinterError(
-            "error.printer.printer_open_close_cover", queue=queue,
+            "error.printer.printer_open_close_cover",
+            queue=queue,
         )
     if _has_reason(status, _OFFLINE_REASONS):
         return PrinterError(
-            "error.printer.printer_answering_offline_check", queue=queue,
+            "error.printer.printer_answering_offline_check",
+            queue=queue,
         )
     return None
 
@@ -285,7 +308,7 @@ def _pending_jobs(queue: str, deadline: float, path: Path, job_id: str) -> set[s
 
 
 def _final_job_state(job_id: str, deadline: float) -> str:
-    """"completed", "canceled" or "aborted" as CUPS recorded it; "" when that cannot be asked."""
+    """ "completed", "canceled" or "aborted" as CUPS recorded it; "" when that cannot be asked."""
     number = job_id.rsplit("-", 1)[-1]
     if not number.isdigit() or shutil.which("ipptool") is None:
         return ""
@@ -298,7 +321,8 @@ def _final_job_state(job_id: str, deadline: float) -> str:
             capture_output=True,
             text=True,
             timeout=max(min(COMMAND_TIMEOUT, deadline - time.monotonic()), 2.0),
-            env=_c_locale(), check=False,
+            env=_c_locale(),
+            check=False,
         )
     except (OSError, subprocess.TimeoutExpired):
         return ""
@@ -326,7 +350,8 @@ def _run(command: list[str], deadline: float, path: Path | None, job_id: str | N
             capture_output=True,
             text=True,
             timeout=max(min(COMMAND_TIMEOUT, remaining), 1.0),
-            env=_c_locale(), check=False,
+            env=_c_locale(),
+            check=False,
         )
     except subprocess.TimeoutExpired:
         if job_id:

@@ -219,7 +219,9 @@ class _Content:
             assert voucher.end is not None
             if voucher.start.date() == voucher.end.date():
                 rows.append((texts("voucher.date"), (_capitalise(texts.day(voucher.start)),), True))
-                rows.append((texts("voucher.time"), (f"{texts.time(voucher.start)} – {texts.time(voucher.end)}",), True))
+                rows.append(
+                    (texts("voucher.time"), (f"{texts.time(voucher.start)} – {texts.time(voucher.end)}",), True)
+                )
             else:
                 rows.append((texts("voucher.from"), (day_and_time(voucher.start),), True))
                 rows.append((texts("voucher.to"), (day_and_time(voucher.end),), True))
@@ -241,14 +243,26 @@ class _Content:
             price = texts("voucher.paid", price=texts.money(voucher.total_cents))
         elif voucher.paid_cents > 0:
             owed = texts.money(voucher.total_cents - voucher.paid_cents)
-            price = texts("voucher.part_paid", price=texts.money(voucher.total_cents),
-                          paid=texts.money(voucher.paid_cents), owed=owed)
+            price = texts(
+                "voucher.part_paid",
+                price=texts.money(voucher.total_cents),
+                paid=texts.money(voucher.paid_cents),
+                owed=owed,
+            )
         else:
             price = texts("voucher.to_pay", price=texts.money(voucher.total_cents))
         rows.append((texts("voucher.price"), (price,), True))
         if voucher.cancel_until is not None:
-            rows.append((texts("voucher.cancel"), (texts("voucher.cancel.until", when=texts.moment(voucher.cancel_until)),
-                                          texts("voucher.cancel.help")), False))
+            rows.append(
+                (
+                    texts("voucher.cancel"),
+                    (
+                        texts("voucher.cancel.until", when=texts.moment(voucher.cancel_until)),
+                        texts("voucher.cancel.help"),
+                    ),
+                    False,
+                )
+            )
         if voucher.bring:
             rows.append((texts("voucher.bring"), (voucher.bring,), False))
 
@@ -441,23 +455,30 @@ _THERMAL_BANNER = _BannerSizes(2.2 * mm, (17, 19), (9.5, 11.5), (7.5, 9), (0.8 *
 _A4_BANNER = _BannerSizes(4.5 * mm, (22, 25), (13, 16), (10, 12.5), (1 * mm, 0.5 * mm), "left", 1.0)
 
 
-def _state_banner(pen: _Pen, content: _Content, x: float, width: float, sizes: _BannerSizes,
-                  draw_box: Callable[[float, float], Color]) -> None:
+def _state_banner(
+    pen: _Pen, content: _Content, x: float, width: float, sizes: _BannerSizes, draw_box: Callable[[float, float], Color]
+) -> None:
     """The voucher's state in a box: its words are measured first, `draw_box(top, height)` draws
     the box under them and gives their colour. Leaves y just below the box."""
     f = pen.fonts
     inner = width - 2 * sizes.pad
-    lines = [(content.state_word, f.bold, sizes.word, sizes.word_spacing),
-             (content.state_sentence, f.bold, sizes.sentence, 0.0),
-             (content.state_sentence_other, f.regular, sizes.other, 0.0)]
-    height = 2 * sizes.pad + sum(sizes.gaps) + sum(
-        pen.paragraph_height(text, font, size, inner, leading) for text, font, (size, leading), _ in lines)
+    lines = [
+        (content.state_word, f.bold, sizes.word, sizes.word_spacing),
+        (content.state_sentence, f.bold, sizes.sentence, 0.0),
+        (content.state_sentence_other, f.regular, sizes.other, 0.0),
+    ]
+    height = (
+        2 * sizes.pad
+        + sum(sizes.gaps)
+        + sum(pen.paragraph_height(text, font, size, inner, leading) for text, font, (size, leading), _ in lines)
+    )
     top = pen.y
     ink = draw_box(top, height)
     pen.y = top + sizes.pad
     for (text, font, (size, leading), spacing), gap in zip(lines, (*sizes.gaps, 0.0)):
-        pen.text(x + sizes.pad, text, font, size, width=inner, leading=leading, align=sizes.align, color=ink,
-                 spacing=spacing)
+        pen.text(
+            x + sizes.pad, text, font, size, width=inner, leading=leading, align=sizes.align, color=ink, spacing=spacing
+        )
         pen.y += gap
     pen.y = top + height
 
@@ -547,8 +568,26 @@ def _draw_thermal(pen: _Pen, content: _Content, qr: list[list[bool]]) -> None:
     block = 10 + 2 * code_size * 1.15 + 2 * 9.5
     pen.y = top_dots * DOT + (qr_dots * DOT - block) / 2
     pen.text(code_left, content.code_label, f.bold, 7.5, width=code_width, leading=10, align="center")
-    pen.text(code_left, first, f.mono, code_size, width=code_width, leading=code_size * 1.15, align="center", spacing=code_spacing)
-    pen.text(code_left, second, f.mono, code_size, width=code_width, leading=code_size * 1.15, align="center", spacing=code_spacing)
+    pen.text(
+        code_left,
+        first,
+        f.mono,
+        code_size,
+        width=code_width,
+        leading=code_size * 1.15,
+        align="center",
+        spacing=code_spacing,
+    )
+    pen.text(
+        code_left,
+        second,
+        f.mono,
+        code_size,
+        width=code_width,
+        leading=code_size * 1.15,
+        align="center",
+        spacing=code_spacing,
+    )
     pen.text(code_left, content.code_hint, f.regular, 7, width=code_width, leading=9.5, align="center")
     pen.y = (top_dots + qr_dots) * DOT
 
@@ -592,7 +631,9 @@ def _render_a4(content: _Content, qr: list[list[bool]]) -> bytes:
     pen.text(margin, content.heading, f.bold, 15, width=width * 0.6, color=white)
     pen.text(margin, content.site_name, f.regular, 10.5, width=width * 0.6, color=white)
     pen.y = 9.5 * mm
-    pen.text(margin + width * 0.5, content.kind_label, f.bold, 12, width=width * 0.5, align="right", color=white, spacing=1.2)
+    pen.text(
+        margin + width * 0.5, content.kind_label, f.bold, 12, width=width * 0.5, align="right", color=white, spacing=1.2
+    )
 
     # Title.
     pen.y = band + 11 * mm
@@ -604,8 +645,16 @@ def _render_a4(content: _Content, qr: list[list[bool]]) -> bytes:
         if content.settled:
             pen.box(margin, top, width, height, fill=_GREEN, radius=2.5 * mm)
             return white
-        pen.box(margin + 1.5, top + 1.5, width - 3, height - 3, fill=_AMBER_FILL, stroke=_AMBER_LINE, line=3,
-                radius=2.5 * mm)
+        pen.box(
+            margin + 1.5,
+            top + 1.5,
+            width - 3,
+            height - 3,
+            fill=_AMBER_FILL,
+            stroke=_AMBER_LINE,
+            line=3,
+            radius=2.5 * mm,
+        )
         return _AMBER_TEXT
 
     _state_banner(pen, content, margin, width, _A4_BANNER, a4_box)
@@ -650,7 +699,9 @@ def _render_a4(content: _Content, qr: list[list[bool]]) -> bytes:
     top = pen.y
     pen.box(margin, top, width, box_height, fill=_PALE, radius=2.5 * mm)
     pen.y = top + pad
-    pen.text(margin + pad, content.details_label.upper(), f.bold, 9, width=inner, leading=14, color=_GREY_TEXT, spacing=0.8)
+    pen.text(
+        margin + pad, content.details_label.upper(), f.bold, 9, width=inner, leading=14, color=_GREY_TEXT, spacing=0.8
+    )
     pen.y += 2 * mm
     for text, font, size in body:
         pen.text(margin + pad, text, font, size, width=inner, leading=size * 1.35)
@@ -662,7 +713,15 @@ def _render_a4(content: _Content, qr: list[list[bool]]) -> bytes:
     pen.y = page_height - 14 * mm
     pen.rule(margin, width, 0.5, _GREY_LINE)
     pen.y += 2 * mm
-    pen.text(margin, f"{content.heading} — {content.site_name}", f.regular, 8.5, width=width, color=_GREY_TEXT, align="center")
+    pen.text(
+        margin,
+        f"{content.heading} — {content.site_name}",
+        f.regular,
+        8.5,
+        width=width,
+        color=_GREY_TEXT,
+        align="center",
+    )
 
     canvas.showPage()
     canvas.save()
@@ -679,8 +738,14 @@ def _keep_key(voucher: Voucher) -> str:
 # --- Help ticket --------------------------------------------------------------------------------
 
 
-def render_help_ticket_pdf(request: HelpRequest, title: str | None, layout: str = "thermal80", language: str = "fr",
-                           *, site_name: str | None = None) -> bytes:
+def render_help_ticket_pdf(
+    request: HelpRequest,
+    title: str | None,
+    layout: str = "thermal80",
+    language: str = "fr",
+    *,
+    site_name: str | None = None,
+) -> bytes:
     """The ticket of a person who will finish later with a correspondent: the code in large type, what
     they had chosen, where to go and until when. It holds nothing about the person."""
     if layout not in LAYOUTS:
@@ -704,8 +769,13 @@ def render_help_ticket_pdf(request: HelpRequest, title: str | None, layout: str 
         _draw_help_ticket(measure, lines, left, width, scale)
         page_width, page_height = (THERMAL_PAGE_WIDTH, math.ceil(measure.y / DOT) * DOT) if thermal else A4
         buffer = BytesIO()
-        canvas = Canvas(buffer, pagesize=(page_width, page_height), pageCompression=1,
-                        initialFontName=fonts.regular, initialFontSize=10)
+        canvas = Canvas(
+            buffer,
+            pagesize=(page_width, page_height),
+            pageCompression=1,
+            initialFontName=fonts.regular,
+            initialFontSize=10,
+        )
         canvas.setTitle(f"{lines.heading} — {lines.code}")
         canvas.setAuthor(lines.site_name)
         canvas.setCreator("slvie-kiosk")

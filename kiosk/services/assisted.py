@@ -73,9 +73,15 @@ class SyncState:
 
 
 class AssistedService:
-    def __init__(self, db: sqlite_utils.Database, staff: StaffAuthService, audit: AuditService,
-                 concierge: ConciergeRequests, vouchers: VoucherService,
-                 clock: Callable[[], datetime] = datetime.now):
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        staff: StaffAuthService,
+        audit: AuditService,
+        concierge: ConciergeRequests,
+        vouchers: VoucherService,
+        clock: Callable[[], datetime] = datetime.now,
+    ):
         self._db = db
         self._staff = staff
         self._audit = audit
@@ -85,8 +91,7 @@ class AssistedService:
 
     # -- the person beside the correspondent -------------------------------------------------
 
-    def identify(self, staff: StaffSession, card_input: str, person_present: bool,
-                 person_agrees: bool) -> Identified:
+    def identify(self, staff: StaffSession, card_input: str, person_present: bool, person_agrees: bool) -> Identified:
         """The card holder of a scanned card or typed number, without PIN.
 
         Raises ConfirmationMissing unless the correspondent confirmed both that the
@@ -103,42 +108,73 @@ class AssistedService:
             raise IdentificationError("error.assisted.card_known_at_kiosk")
         household, person = found
         with transaction(self._db):
-            self._audit.record(staff.staff_id, Action.IDENTIFY, subject=person.person_id,
-                               target=household.household_id,
-                               details={"method": "card_scan" if scanned else "card_number",
-                                        "person_present": True, "person_agrees": True})
+            self._audit.record(
+                staff.staff_id,
+                Action.IDENTIFY,
+                subject=person.person_id,
+                target=household.household_id,
+                details={
+                    "method": "card_scan" if scanned else "card_number",
+                    "person_present": True,
+                    "person_agrees": True,
+                },
+            )
         return Identified(household, person)
 
-    def book(self, staff: StaffSession, identified: Identified, offer_id: str, session_id: str,
-             participant_ids: list[str], waitlist: bool = False) -> Booking:
+    def book(
+        self,
+        staff: StaffSession,
+        identified: Identified,
+        offer_id: str,
+        session_id: str,
+        participant_ids: list[str],
+        waitlist: bool = False,
+    ) -> Booking:
         """Book for the person (same rules as alone); raises BookingRefused, StaffSessionExpired."""
         self._staff.require(staff)
         with transaction(self._db, durable=True):
-            booking = booking_store.create_booking(self._db, offer_id, session_id, identified.household,
-                                                   participant_ids, self._clock(), waitlist)
-            self._audit.record(staff.staff_id, Action.BOOKING_CREATE, subject=identified.person.person_id,
-                               target=booking.booking_id,
-                               details={"offer_id": offer_id, "session_id": session_id,
-                                        "participants": len(participant_ids), "state": booking.state.value})
+            booking = booking_store.create_booking(
+                self._db, offer_id, session_id, identified.household, participant_ids, self._clock(), waitlist
+            )
+            self._audit.record(
+                staff.staff_id,
+                Action.BOOKING_CREATE,
+                subject=identified.person.person_id,
+                target=booking.booking_id,
+                details={
+                    "offer_id": offer_id,
+                    "session_id": session_id,
+                    "participants": len(participant_ids),
+                    "state": booking.state.value,
+                },
+            )
         return booking
 
     def cancel_booking(self, staff: StaffSession, identified: Identified, booking_id: str) -> Booking:
         """Cancel one of the person's bookings (same deadline as alone); raises BookingRefused."""
         self._staff.require(staff)
         with transaction(self._db):
-            booking = booking_store.cancel_booking(self._db, booking_id, identified.household.household_id,
-                                                   self._clock())
-            self._audit.record(staff.staff_id, Action.BOOKING_CANCEL, subject=identified.person.person_id,
-                               target=booking_id, details={"offer_id": booking.offer_id})
+            booking = booking_store.cancel_booking(
+                self._db, booking_id, identified.household.household_id, self._clock()
+            )
+            self._audit.record(
+                staff.staff_id,
+                Action.BOOKING_CANCEL,
+                subject=identified.person.person_id,
+                target=booking_id,
+                details={"offer_id": booking.offer_id},
+            )
         return booking
 
-    def submit_request(self, staff: StaffSession, identified: Identified, service_id: str,
-                       answers: Mapping[str, object]) -> ConciergeRequest:
+    def submit_request(
+        self, staff: StaffSession, identified: Identified, service_id: str, answers: Mapping[str, object]
+    ) -> ConciergeRequest:
         """A concierge request for the person; raises UnknownService, ConciergeFormError, ConciergeLimit."""
         return self._concierge.submit(service_id, identified, answers, staff=staff)
 
-    def cancel_request(self, staff: StaffSession, identified: Identified, request_id: str,
-                       reason: StateReason) -> ConciergeRequest:
+    def cancel_request(
+        self, staff: StaffSession, identified: Identified, request_id: str, reason: StateReason
+    ) -> ConciergeRequest:
         """Cancel one of the person's requests (a correspondent may, at any stage before hand-over)."""
         request = self._concierge.request(request_id)
         if request is None or request.household_id != identified.household.household_id:
@@ -155,8 +191,13 @@ class AssistedService:
             raise BookingRefused("error.assisted.booking_found")
         voucher = self._vouchers.voucher(booking)
         with transaction(self._db):
-            self._audit.record(staff.staff_id, Action.REPRINT, subject=booking.household_id, target=booking_id,
-                               details={"kind": "booking"})
+            self._audit.record(
+                staff.staff_id,
+                Action.REPRINT,
+                subject=booking.household_id,
+                target=booking_id,
+                details={"kind": "booking"},
+            )
         return voucher
 
     def reprint_pickup(self, staff: StaffSession, request_id: str, language: str = "fr") -> Voucher:
@@ -167,8 +208,9 @@ class AssistedService:
             raise RequestNotFound("error.assisted.request_found")
         voucher = self._vouchers.pickup_voucher(request, language)
         with transaction(self._db):
-            self._audit.record(staff.staff_id, Action.REPRINT, subject=request.person_id, target=request_id,
-                               details={"kind": "pickup"})
+            self._audit.record(
+                staff.staff_id, Action.REPRINT, subject=request.person_id, target=request_id, details={"kind": "pickup"}
+            )
         return voucher
 
     # -- sync --------------------------------------------------------------------------------------
@@ -195,8 +237,12 @@ def read_sync_state(db: sqlite_utils.Database, audit: AuditService) -> SyncState
     last = read_state(db, "sync_last_success")
     error = json.loads(read_state(db, "sync_last_error") or "{}")
     parked = tuple(
-        ParkedOperation(op["kind"], datetime.fromisoformat(op["created_at"]), str(op["reason"].get("fr", "")),
-                        str(op["reason"].get("en", "")))
+        ParkedOperation(
+            op["kind"],
+            datetime.fromisoformat(op["created_at"]),
+            str(op["reason"].get("fr", "")),
+            str(op["reason"].get("en", "")),
+        )
         for op in parked_operations(db)[-50:]
     )
     return SyncState(

@@ -32,8 +32,13 @@ log = logging.getLogger(__name__)
 
 
 class AuditService:
-    def __init__(self, db: sqlite_utils.Database, config: KioskConfig, data_dir: Path,
-                 clock: Callable[[], datetime] = datetime.now):
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        config: KioskConfig,
+        data_dir: Path,
+        clock: Callable[[], datetime] = datetime.now,
+    ):
         self._db = db
         self._config = config
         self._data_dir = data_dir
@@ -48,12 +53,28 @@ class AuditService:
     def kiosk_id(self) -> str:
         return kiosk_key_id(self._signing_key())
 
-    def record(self, staff_id: str, action: str, *, subject: str | None = None, target: str | None = None,
-               details: Mapping[str, object] | None = None) -> AuditEntry:
+    def record(
+        self,
+        staff_id: str,
+        action: str,
+        *,
+        subject: str | None = None,
+        target: str | None = None,
+        details: Mapping[str, object] | None = None,
+    ) -> AuditEntry:
         """Append an entry (and its outbox operation). Call inside the transaction of the action it records."""
-        return audit_store.append(self._db, self._signing_key(), at=self._clock(), site_id=self._config.site.id,
-                                  kiosk=self.kiosk_id(), staff_id=staff_id, action=str(action), subject=subject,
-                                  target=target, details=details or {})
+        return audit_store.append(
+            self._db,
+            self._signing_key(),
+            at=self._clock(),
+            site_id=self._config.site.id,
+            kiosk=self.kiosk_id(),
+            staff_id=staff_id,
+            action=str(action),
+            subject=subject,
+            target=target,
+            details=details or {},
+        )
 
     def entries(self, limit: int | None = None) -> list[AuditEntry]:
         """Entries kept at this kiosk (those the centre has not acknowledged yet), oldest first."""

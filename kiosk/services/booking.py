@@ -37,8 +37,9 @@ class BookingNews:
 
 
 class BookingService:
-    def __init__(self, db: sqlite_utils.Database, clock: Callable[[], datetime] = datetime.now,
-                 top_up: SeatTopUp | None = None):
+    def __init__(
+        self, db: sqlite_utils.Database, clock: Callable[[], datetime] = datetime.now, top_up: SeatTopUp | None = None
+    ):
         self._db = db
         self._clock = clock
         self.top_up = top_up  # set once the kiosk is enrolled with a centre
@@ -47,8 +48,9 @@ class BookingService:
         """Whether a booking this kiosk's lease cannot confirm may still be confirmed by the centre now."""
         return self.top_up is not None and self.top_up.online()
 
-    def quote(self, offer_id: str, session_id: str, household: Household, participant_ids: list[str],
-              waitlist: bool = False) -> Quote:
+    def quote(
+        self, offer_id: str, session_id: str, household: Household, participant_ids: list[str], waitlist: bool = False
+    ) -> Quote:
         with transaction(self._db):  # an expired lease says so before the screen does
             give_back_expired(self._db, self._clock())
         offer = load_offer(self._db, offer_id)
@@ -56,11 +58,19 @@ class BookingService:
         if offer is None or session is None:
             raise BookingRefused("error.booking.date_longer_offered")
         participants = [household.member(pid) for pid in participant_ids]
-        return quote_booking(offer, session, household, [p for p in participants if p],
-                             booking_store.booked_person_ids(self._db, session_id), self._clock(), waitlist)
+        return quote_booking(
+            offer,
+            session,
+            household,
+            [p for p in participants if p],
+            booking_store.booked_person_ids(self._db, session_id),
+            self._clock(),
+            waitlist,
+        )
 
-    def book(self, offer_id: str, session_id: str, household: Household, participant_ids: list[str],
-             waitlist: bool = False) -> Booking:
+    def book(
+        self, offer_id: str, session_id: str, household: Household, participant_ids: list[str], waitlist: bool = False
+    ) -> Booking:
         """Book; when this kiosk's lease lacks seats and the centre answers, it is asked for them first
         (2 s at most): without them the booking is a request."""
         if self.can_ask_centre() and not waitlist:
@@ -70,8 +80,9 @@ class BookingService:
                 short = 0  # the booking itself says why, below
             if short and self.top_up is not None:
                 self.top_up.ask(session_id, short)
-        return booking_store.create_booking(self._db, offer_id, session_id, household, participant_ids,
-                                            self._clock(), waitlist)
+        return booking_store.create_booking(
+            self._db, offer_id, session_id, household, participant_ids, self._clock(), waitlist
+        )
 
     def cancel(self, booking_id: str, household: Household) -> Booking:
         return booking_store.cancel_booking(self._db, booking_id, household.household_id, self._clock())
@@ -87,8 +98,9 @@ class BookingService:
             offer = load_offer(self._db, booking.offer_id)
             reason = Said(booking.reason_fr, booking.reason_en) if booking.reason_fr else None
             told = decision_message(booking.state, offer.title if offer else "?", reason)
-            news.append(BookingNews(booking, booking.state == BookingState.CONFIRMED, told.message("fr"),
-                                    told.message("en")))
+            news.append(
+                BookingNews(booking, booking.state == BookingState.CONFIRMED, told.message("fr"), told.message("en"))
+            )
         return news
 
     def bookings(self, household: Household) -> list[Booking]:

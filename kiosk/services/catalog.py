@@ -29,15 +29,21 @@ MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
 def everyday_vocabulary() -> Synonyms:
     """The reviewed synonyms and filter words (assets/search/), read once; ConfigError if they cannot be."""
     try:
-        return parse_synonyms(SEARCH_SYNONYMS.read_text(encoding="utf-8"),
-                              SEARCH_FILTER_WORDS.read_text(encoding="utf-8"))
+        return parse_synonyms(
+            SEARCH_SYNONYMS.read_text(encoding="utf-8"), SEARCH_FILTER_WORDS.read_text(encoding="utf-8")
+        )
     except (OSError, UnicodeDecodeError, ValueError) as problem:
         raise ConfigError("error.search.word_lists", folder=SEARCH_SYNONYMS.parent, problem=problem) from None
 
 
 class CatalogService:
-    def __init__(self, db: sqlite_utils.Database, clock: Callable[[], datetime] = datetime.now,
-                 site: SiteSettings | None = None, photos: PhotoStore | None = None):
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        clock: Callable[[], datetime] = datetime.now,
+        site: SiteSettings | None = None,
+        photos: PhotoStore | None = None,
+    ):
         self._db = db
         self._clock = clock
         self._photos = photos
@@ -64,9 +70,13 @@ class CatalogService:
         result = catalog_store.search_offers(self._db, plan, limit)
         if result.total or not query.text.strip():
             return result
-        found = [text for text in spelling_suggestions(query.text, vocabulary)
-                 if catalog_store.search_offers(self._db, plan_search(replace(query, text=text), plan.now,
-                                                                      self._synonyms, vocabulary), 1).total]
+        found = [
+            text
+            for text in spelling_suggestions(query.text, vocabulary)
+            if catalog_store.search_offers(
+                self._db, plan_search(replace(query, text=text), plan.now, self._synonyms, vocabulary), 1
+            ).total
+        ]
         return replace(result, suggestions=tuple(found))
 
     def _current_vocabulary(self) -> Vocabulary:

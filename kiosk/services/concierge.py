@@ -124,8 +124,15 @@ def _not_found() -> RequestNotFound:
 
 
 class ConciergeRequests:
-    def __init__(self, db: sqlite_utils.Database, config: KioskConfig, data_dir: Path, staff: StaffAuthService,
-                 audit: AuditService, clock: Callable[[], datetime] = datetime.now):
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        config: KioskConfig,
+        data_dir: Path,
+        staff: StaffAuthService,
+        audit: AuditService,
+        clock: Callable[[], datetime] = datetime.now,
+    ):
         self._db = db
         self._config = config
         self._data_dir = data_dir
@@ -157,8 +164,9 @@ class ConciergeRequests:
 
     # -- beneficiaries ------------------------------------------------------------------------
 
-    def submit(self, service_id: str, identified: Identified, answers: Mapping[str, object],
-               staff: StaffSession | None = None) -> ConciergeRequest:
+    def submit(
+        self, service_id: str, identified: Identified, answers: Mapping[str, object], staff: StaffSession | None = None
+    ) -> ConciergeRequest:
         """Record a request, with its `concierge.create` operation (and its audit entry when a correspondent
         makes it for the person). Raises UnknownService, ConciergeFormError, StaffSessionExpired or
         ConciergeLimit; nothing is written then."""
@@ -170,22 +178,38 @@ class ConciergeRequests:
         clean = validate_answers(form, answers, now)
         price = estimate(service, form, clean)
         request = ConciergeRequest(
-            request_id=new_request_id(), site_id=self._config.site.id, service_id=service_id,
-            household_id=identified.household.household_id, person_id=identified.person.person_id,
-            answers=clean.answers, quantity=clean.quantity, estimate_cents=price.total_cents,
-            collect_on=clean.collect_on, note=clean.note, state=RequestState.SUBMITTED, created_at=now,
-            updated_at=now, created_by=staff.staff_id if staff else None,
+            request_id=new_request_id(),
+            site_id=self._config.site.id,
+            service_id=service_id,
+            household_id=identified.household.household_id,
+            person_id=identified.person.person_id,
+            answers=clean.answers,
+            quantity=clean.quantity,
+            estimate_cents=price.total_cents,
+            collect_on=clean.collect_on,
+            note=clean.note,
+            state=RequestState.SUBMITTED,
+            created_at=now,
+            updated_at=now,
+            created_by=staff.staff_id if staff else None,
         )
         with transaction(self._db, durable=True):  # its pickup ticket is printed next
-            open_count = sum(r.is_open for r in concierge_store.household_requests(
-                self._db, request.household_id, limit=MAX_OPEN_REQUESTS * 5))
+            open_count = sum(
+                r.is_open
+                for r in concierge_store.household_requests(self._db, request.household_id, limit=MAX_OPEN_REQUESTS * 5)
+            )
             if open_count >= MAX_OPEN_REQUESTS:
                 raise ConciergeLimit("error.concierge.household_already_has_requests", open_count=open_count)
             concierge_store.insert_request(self._db, request)
             enqueue(self._db, "concierge.create", create_payload(request), now)
             if staff is not None:
-                self._audit.record(staff.staff_id, Action.CONCIERGE_CREATE, subject=request.person_id,
-                                   target=request.request_id, details={"service_id": service_id})
+                self._audit.record(
+                    staff.staff_id,
+                    Action.CONCIERGE_CREATE,
+                    subject=request.person_id,
+                    target=request.request_id,
+                    details={"service_id": service_id},
+                )
         return request
 
     def requests_for(self, household: Household) -> list[ConciergeRequest]:
@@ -198,8 +222,11 @@ class ConciergeRequests:
         notices = []
         for request in concierge_store.ready_requests(self._db, household.household_id):
             service = names.get(request.service_id)
-            fr, en = ready_message(form_for(request.service_id), service_name(service, request.service_id, "fr"),
-                                   service_name(service, request.service_id, "en"))
+            fr, en = ready_message(
+                form_for(request.service_id),
+                service_name(service, request.service_id, "fr"),
+                service_name(service, request.service_id, "en"),
+            )
             notices.append(ReadyNotice(request, fr, en))
         return notices
 
@@ -218,7 +245,7 @@ class ConciergeRequests:
         return service_name(load_concierge_service(self._db, service_id), service_id, language)
 
     def title(self, request: ConciergeRequest, language: str) -> str:
-        """"Pressing × 3", as the request's card or ticket is headed."""
+        """ "Pressing × 3", as the request's card or ticket is headed."""
         return request_title(load_concierge_service(self._db, request.service_id), request, language)
 
     def describe(self, request: ConciergeRequest, language: str) -> list[tuple[str, str]]:
@@ -227,34 +254,43 @@ class ConciergeRequests:
 
     # -- correspondents -----------------------------------------------------------------------
 
-    def queue(self, staff: StaffSession, states: list[RequestState] | None = None, service_id: str | None = None,
-              limit: int = 200) -> list[QueueItem]:
+    def queue(
+        self,
+        staff: StaffSession,
+        states: list[RequestState] | None = None,
+        service_id: str | None = None,
+        limit: int = 200,
+    ) -> list[QueueItem]:
         """The site's requests, oldest first; by default those still in progress. Raises StaffSessionExpired."""
         self._staff.require(staff)
         services = {s.id: s for s in self.services()}
         people: dict[str, Household | None] = {}
         items = []
-        for request in concierge_store.queue(self._db, self._config.site.id, states or sorted(OPEN_STATES),
-                                             service_id, limit):
+        for request in concierge_store.queue(
+            self._db, self._config.site.id, states or sorted(OPEN_STATES), service_id, limit
+        ):
             if request.household_id not in people:
                 people[request.household_id] = load_household(self._db, request.household_id)
             household = people[request.household_id]
             person = household.member(request.person_id) if household else None
             service = services.get(request.service_id)
             form = form_for(request.service_id)
-            items.append(QueueItem(
-                request=request,
-                service_name_fr=service_name(service, request.service_id, "fr"),
-                service_name_en=service_name(service, request.service_id, "en"),
-                person_name=person.display_name if person else request.person_id,
-                moves=tuple(allowed_moves(request.state, Actor.CORRESPONDENT)),
-                details_fr=tuple(describe_answers(form, request.answers, "fr")),
-                details_en=tuple(describe_answers(form, request.answers, "en")),
-            ))
+            items.append(
+                QueueItem(
+                    request=request,
+                    service_name_fr=service_name(service, request.service_id, "fr"),
+                    service_name_en=service_name(service, request.service_id, "en"),
+                    person_name=person.display_name if person else request.person_id,
+                    moves=tuple(allowed_moves(request.state, Actor.CORRESPONDENT)),
+                    details_fr=tuple(describe_answers(form, request.answers, "fr")),
+                    details_en=tuple(describe_answers(form, request.answers, "en")),
+                )
+            )
         return items
 
-    def move(self, request_id: str, target: RequestState, staff: StaffSession,
-             reason: StateReason | None = None) -> ConciergeRequest:
+    def move(
+        self, request_id: str, target: RequestState, staff: StaffSession, reason: StateReason | None = None
+    ) -> ConciergeRequest:
         """Move a request along its lifecycle (a reason is needed to cancel or refuse). Raises
         StaffSessionExpired, RequestNotFound or TransitionRefused; nothing is written then."""
         self._staff.require(staff)
@@ -276,15 +312,13 @@ class ConciergeRequests:
             return self._from_payload(text)
         code = normalize_short_code(text)
         if code is None:
-            raise PickupCodeError(
-                "error.concierge.code_valid_check_characters")
+            raise PickupCodeError("error.concierge.code_valid_check_characters")
         matches = concierge_store.find_by_short_code(self._db, self._config.site.id, code)
         open_ones = [r for r in matches if r.is_open]
         if len(open_ones) > 1:
             raise PickupCodeError("error.concierge.several_requests_have_code")
         if not matches:
-            raise PickupCodeError(
-                "error.concierge.request_concierge_point_has")
+            raise PickupCodeError("error.concierge.request_concierge_point_has")
         return (open_ones or matches)[0]
 
     def _from_payload(self, text: str) -> ConciergeRequest:
@@ -295,15 +329,12 @@ class ConciergeRequests:
         if claims.kind is not VoucherKind.PICKUP:
             raise PickupCodeError("error.concierge.booking_voucher_concierge_ticket")
         if claims.site_id != self._config.site.id:
-            raise PickupCodeError(
-                "error.concierge.ticket_comes_from_another", site_id=claims.site_id)
+            raise PickupCodeError("error.concierge.ticket_comes_from_another", site_id=claims.site_id)
         result = verify_payload(text, [load_or_create_signing_key(self._data_dir).public_key()])
         if not result.valid:
             if result.reason is Reason.UNKNOWN_KEY:
-                raise PickupCodeError(
-                    "error.concierge.ticket_was_printed_by")
-            raise PickupCodeError(
-                "error.concierge.ticket_was_altered_misread")
+                raise PickupCodeError("error.concierge.ticket_was_printed_by")
+            raise PickupCodeError("error.concierge.ticket_was_altered_misread")
         request = concierge_store.load_request(self._db, claims.reference)
         if request is None or request.site_id != self._config.site.id:
             raise PickupCodeError("error.concierge.ticket_known_at_kiosk")
@@ -321,28 +352,44 @@ class ConciergeRequests:
             raise _not_found()
         return request
 
-    def _transition(self, request: ConciergeRequest, target: RequestState, actor: Actor,
-                    reason: StateReason | None, staff: StaffSession | None) -> ConciergeRequest:
+    def _transition(
+        self,
+        request: ConciergeRequest,
+        target: RequestState,
+        actor: Actor,
+        reason: StateReason | None,
+        staff: StaffSession | None,
+    ) -> ConciergeRequest:
         now = self._clock()
         with transaction(self._db):
             current = self._load(request.request_id)  # as it stands under the lock
             check_transition(current.state, target, actor, reason)
             kept_reason = reason if target in (RequestState.CANCELLED, RequestState.REFUSED) else None
             concierge_store.set_state(self._db, current.request_id, target, kept_reason, now)
-            enqueue(self._db, "concierge.transition", {
-                "request_id": current.request_id,
-                "from_state": current.state.value,
-                "to_state": target.value,
-                "actor": actor.value,
-                "staff_id": staff.staff_id if staff else None,
-                "reason": kept_reason.as_dict() if kept_reason else None,
-            }, now)
+            enqueue(
+                self._db,
+                "concierge.transition",
+                {
+                    "request_id": current.request_id,
+                    "from_state": current.state.value,
+                    "to_state": target.value,
+                    "actor": actor.value,
+                    "staff_id": staff.staff_id if staff else None,
+                    "reason": kept_reason.as_dict() if kept_reason else None,
+                },
+                now,
+            )
             if staff is not None:
                 details: dict[str, object] = {"from": current.state.value, "to": target.value}
                 if kept_reason is not None:
                     details["reason_code"] = kept_reason.code
-                self._audit.record(staff.staff_id, Action.CONCIERGE_MOVE, subject=current.person_id,
-                                   target=current.request_id, details=details)
+                self._audit.record(
+                    staff.staff_id,
+                    Action.CONCIERGE_MOVE,
+                    subject=current.person_id,
+                    target=current.request_id,
+                    details=details,
+                )
         return self._load(request.request_id)
 
 

@@ -38,8 +38,15 @@ class HelpNotFound(KioskError):
 
 
 class HelpService:
-    def __init__(self, db: sqlite_utils.Database, config: KioskConfig, data_dir: Path, staff: StaffAuthService,
-                 audit: AuditService, clock: Callable[[], datetime] = datetime.now):
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        config: KioskConfig,
+        data_dir: Path,
+        staff: StaffAuthService,
+        audit: AuditService,
+        clock: Callable[[], datetime] = datetime.now,
+    ):
         self._db = db
         self._config = config
         self._dir = data_dir / TICKET_DIR
@@ -63,8 +70,11 @@ class HelpService:
         """A new call or ticket; past a handful made in the last minutes, someone is pressing for fun
         (or many wait already): the person is sent to the desk instead of filling the queue and the roll."""
         now = self._clock()
-        recent = [r for r in help_store.open_help_requests(self._db, now)
-                  if r.kind == kind and now - r.made_at < SAME_REQUEST_WITHIN]
+        recent = [
+            r
+            for r in help_store.open_help_requests(self._db, now)
+            if r.kind == kind and now - r.made_at < SAME_REQUEST_WITHIN
+        ]
         if len(recent) >= MAX_RECENT[kind]:
             raise KioskError("error.help.too_many")
         request = new_help_request(kind, place, now)
@@ -88,8 +98,9 @@ class HelpService:
         No store access: safe to run in a worker."""
         from kiosk.printing.voucher_pdf import render_help_ticket_pdf  # reportlab: only when a ticket is made
 
-        pdf = render_help_ticket_pdf(request, title, self._config.printer.layout, language,
-                                     site_name=self._config.site.name)
+        pdf = render_help_ticket_pdf(
+            request, title, self._config.printer.layout, language, site_name=self._config.site.name
+        )
         self._dir.mkdir(parents=True, exist_ok=True)
         path = self._dir / f"{request.code}.pdf"
         partial = path.with_suffix(".part")
@@ -121,6 +132,10 @@ class HelpService:
             )
         with transaction(self._db):
             help_store.close_help_request(self._db, found.help_id, now, staff.staff_id)
-            self._audit.record(staff.staff_id, Action.HELP_TAKEN, target=found.help_id,
-                               details={"kind": found.kind.value, "screen": found.place.screen})
+            self._audit.record(
+                staff.staff_id,
+                Action.HELP_TAKEN,
+                target=found.help_id,
+                details={"kind": found.kind.value, "screen": found.place.screen},
+            )
         return found

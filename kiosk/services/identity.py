@@ -56,7 +56,8 @@ class IdentityService:
                 raise IdentificationError("error.identity.wrong_code_for_fifth")
             left = failures.attempts_left()
             raise IdentificationError(
-                "error.identity.wrong_code_tries_left", count=left,
+                "error.identity.wrong_code_tries_left",
+                count=left,
             )
         household_store.write_failures(self._db, card, FailureRecord())
         if person.pin_hash and pin_hash_outdated(person.pin_hash):

@@ -31,8 +31,13 @@ class UnknownOffer(KioskError):
 
 
 class PaperService:
-    def __init__(self, db: sqlite_utils.Database, config: KioskConfig, data_dir: Path,
-                 clock: Callable[[], datetime] = datetime.now):
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        config: KioskConfig,
+        data_dir: Path,
+        clock: Callable[[], datetime] = datetime.now,
+    ):
         self._db = db
         self._config = config
         self._dir = data_dir / PAPER_DIR
@@ -78,8 +83,9 @@ class PaperService:
     def write_takings(self, takings: Takings, language: str) -> Path:
         from kiosk.printing.paper_pdf import render_takings
 
-        return self._keep(f"takings-{takings.day.isoformat()}.pdf", render_takings(takings, self._config.site.name,
-                                                                                   language))
+        return self._keep(
+            f"takings-{takings.day.isoformat()}.pdf", render_takings(takings, self._config.site.name, language)
+        )
 
     def print_takings(self, takings: Takings, language: str) -> PrintJob:
         """Slow: from a worker. The day's takings on the site's A4 printer."""

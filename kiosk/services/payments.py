@@ -46,8 +46,14 @@ from kiosk.store.database import transaction
 
 
 class PaymentService:
-    def __init__(self, db: sqlite_utils.Database, config: KioskConfig, staff: StaffAuthService, audit: AuditService,
-                 clock: Callable[[], datetime] = datetime.now):
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        config: KioskConfig,
+        staff: StaffAuthService,
+        audit: AuditService,
+        clock: Callable[[], datetime] = datetime.now,
+    ):
         self._db = db
         self._config = config
         self._staff = staff
@@ -57,20 +63,29 @@ class PaymentService:
     # -- what is owed ------------------------------------------------------------------------------
 
     def balance_of_booking(self, booking: Booking) -> Balance:
-        return balance(amount_due(booking), payment_store.payments_for(self._db, SubjectKind.BOOKING,
-                                                                       booking.booking_id))
+        return balance(
+            amount_due(booking), payment_store.payments_for(self._db, SubjectKind.BOOKING, booking.booking_id)
+        )
 
     def balance_of_request(self, request: ConciergeRequest) -> Balance:
-        return balance(amount_due(request), payment_store.payments_for(self._db, SubjectKind.REQUEST,
-                                                                       request.request_id))
+        return balance(
+            amount_due(request), payment_store.payments_for(self._db, SubjectKind.REQUEST, request.request_id)
+        )
 
     def payments(self, kind: SubjectKind, subject_id: str) -> list[Payment]:
         return payment_store.payments_for(self._db, kind, subject_id)
 
     # -- at the desk -------------------------------------------------------------------------------
 
-    def record(self, staff: StaffSession | None, kind: SubjectKind, subject_id: str, amount_text: str, means: Means,
-               reference: str = "") -> Payment:
+    def record(
+        self,
+        staff: StaffSession | None,
+        kind: SubjectKind,
+        subject_id: str,
+        amount_text: str,
+        means: Means,
+        reference: str = "",
+    ) -> Payment:
         """A payment taken at the desk, partial or whole; raises PaymentRefused (nothing written)."""
         staff = self._staff.require(staff)
         if means not in DESK_MEANS:
@@ -95,16 +110,45 @@ class PaymentService:
                 raise PaymentRefused("error.payment.unknown_payment")
             entries = payment_store.payments_for(self._db, original.subject_kind, original.subject_id)
             check_correction(original, entries, amount)
-            return self._append(staff, original.subject_kind, original.subject_id, original.household_id, -amount,
-                                original.means, original.reference, original.payment_id)
+            return self._append(
+                staff,
+                original.subject_kind,
+                original.subject_id,
+                original.household_id,
+                -amount,
+                original.means,
+                original.reference,
+                original.payment_id,
+            )
 
-    def _append(self, staff: StaffSession, kind: SubjectKind, subject_id: str, household_id: str, amount: int,
-                means: Means, reference: str, corrects: str | None) -> Payment:
+    def _append(
+        self,
+        staff: StaffSession,
+        kind: SubjectKind,
+        subject_id: str,
+        household_id: str,
+        amount: int,
+        means: Means,
+        reference: str,
+        corrects: str | None,
+    ) -> Payment:
         now = self._clock().replace(microsecond=0)
-        payment = Payment(str(uuid.uuid4()), kind, subject_id, household_id, amount, means, reference, now,
-                          self._config.site.id, staff.staff_id, corrects)
-        entry = self._audit.record(staff.staff_id, Action.PAYMENT, subject=household_id, target=payment.payment_id,
-                                   details=_audited(payment))
+        payment = Payment(
+            str(uuid.uuid4()),
+            kind,
+            subject_id,
+            household_id,
+            amount,
+            means,
+            reference,
+            now,
+            self._config.site.id,
+            staff.staff_id,
+            corrects,
+        )
+        entry = self._audit.record(
+            staff.staff_id, Action.PAYMENT, subject=household_id, target=payment.payment_id, details=_audited(payment)
+        )
         payment_store.record_payment(self._db, payment, entry.seq, now)
         return payment
 
@@ -139,19 +183,31 @@ class PaymentService:
                 elsewhere += 1
             elif seq <= acknowledged:
                 with_centre += 1
-            elif (entry := kept.get(seq)) is not None and entry.action == Action.PAYMENT \
-                    and entry.target == payment.payment_id and dict(entry.details) == _audited(payment):
+            elif (
+                (entry := kept.get(seq)) is not None
+                and entry.action == Action.PAYMENT
+                and entry.target == payment.payment_id
+                and dict(entry.details) == _audited(payment)
+            ):
                 matched += 1
             else:
                 problems.append(payment.payment_id)
         taken = {p.payment_id for p in payments}
-        problems += [entry.target or entry.entry_id for entry in kept.values()
-                     if entry.action == Action.PAYMENT and entry.at.startswith(day.isoformat())
-                     and entry.target not in taken]
+        problems += [
+            entry.target or entry.entry_id
+            for entry in kept.values()
+            if entry.action == Action.PAYMENT and entry.at.startswith(day.isoformat()) and entry.target not in taken
+        ]
         return AuditMatch(matched, with_centre, elsewhere, tuple(problems))
 
 
 def _audited(payment: Payment) -> dict[str, object]:
     """What the audit entry says of a payment (no name, no card data)."""
-    return {"kind": payment.subject_kind.value, "of": payment.subject_id, "amount_cents": payment.amount_cents,
-            "means": payment.means.value, "reference": payment.reference, "corrects": payment.corrects or ""}
+    return {
+        "kind": payment.subject_kind.value,
+        "of": payment.subject_id,
+        "amount_cents": payment.amount_cents,
+        "means": payment.means.value,
+        "reference": payment.reference,
+        "corrects": payment.corrects or "",
+    }

@@ -72,8 +72,13 @@ def _expired() -> StaffSessionExpired:
 
 
 class StaffAuthService:
-    def __init__(self, db: sqlite_utils.Database, audit: AuditService,
-                 clock: Callable[[], datetime] = datetime.now, monotonic: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        audit: AuditService,
+        clock: Callable[[], datetime] = datetime.now,
+        monotonic: Callable[[], float] = time.monotonic,
+    ):
         self._db = db
         self._audit = audit
         self._clock = clock
@@ -121,20 +126,24 @@ class StaffAuthService:
         person = staff_store.find_by_login(self._db, login) if LOGIN_PATTERN.match(login) else None
         if person is not None and (not person.active or not person.password_hash):
             person = None
-        account = _counter(SignInMethod.PASSWORD, person.staff_id if person else
-                           "login:" + hashlib.sha256(login.encode()).hexdigest()[:32])
+        account = _counter(
+            SignInMethod.PASSWORD,
+            person.staff_id if person else "login:" + hashlib.sha256(login.encode()).hexdigest()[:32],
+        )
         now = self._clock()
         failures = self._check_not_locked(account, now)
         strong = isinstance(password, str) and is_strong_password(password, login)
         stored = (person.password_hash if person else None) or _DUMMY_HASH
         matches = verify_password(password, stored) if strong else False
         if person is None or not matches:
-            problem = ("error.staff.wrong_login" if strong or not isinstance(password, str)
-                       else "error.staff.password_alone")
+            problem = (
+                "error.staff.wrong_login" if strong or not isinstance(password, str) else "error.staff.password_alone"
+            )
             self._fail(account, person, failures, now, SignInMethod.PASSWORD, problem)
         if person.password_hash and pin_hash_outdated(person.password_hash):
-            staff_store.upgrade_hash(self._db, person.staff_id, "password_hash", person.password_hash,
-                                     hash_password(password, login))
+            staff_store.upgrade_hash(
+                self._db, person.staff_id, "password_hash", person.password_hash, hash_password(password, login)
+            )
         return self._start(person, SignInMethod.PASSWORD, now)
 
     def _check_not_locked(self, account: str, now: datetime) -> FailureRecord:
@@ -144,8 +153,15 @@ class StaffAuthService:
             raise StaffSignInError("error.staff.account_locked", count=minutes)
         return failures
 
-    def _fail(self, account: str, person: Correspondent | None, failures: FailureRecord, now: datetime,
-              method: SignInMethod, problem: str) -> NoReturn:
+    def _fail(
+        self,
+        account: str,
+        person: Correspondent | None,
+        failures: FailureRecord,
+        now: datetime,
+        method: SignInMethod,
+        problem: str,
+    ) -> NoReturn:
         failures = failures.after_failure(now)
         with transaction(self._db):
             staff_store.write_failures(self._db, account, failures)

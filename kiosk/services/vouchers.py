@@ -56,8 +56,13 @@ def pickup_state(request: ConciergeRequest) -> VoucherState | None:
 
 
 class VoucherService:
-    def __init__(self, db: sqlite_utils.Database, config: KioskConfig, data_dir: Path,
-                 clock: Callable[[], datetime] = datetime.now):
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        config: KioskConfig,
+        data_dir: Path,
+        clock: Callable[[], datetime] = datetime.now,
+    ):
         self._db = db
         self._config = config
         self._dir = data_dir / VOUCHER_DIR
@@ -126,8 +131,9 @@ class VoucherService:
         payload = encode_payload(voucher, load_or_create_signing_key(self._data_dir))
         from kiosk.printing.voucher_pdf import render_voucher_pdf  # reportlab: only once a voucher is made
 
-        pdf = render_voucher_pdf(voucher, payload, self._config.printer.layout, language,
-                                 site_name=self._config.site.name)
+        pdf = render_voucher_pdf(
+            voucher, payload, self._config.printer.layout, language, site_name=self._config.site.name
+        )
         self._dir.mkdir(parents=True, exist_ok=True)
         path = self._dir / f"{voucher.reference}.pdf"
         partial = path.with_suffix(".part")

@@ -27,9 +27,22 @@ APPEND_OPERATION = "audit.append"
 
 
 def _row(r: Row) -> AuditEntry:
-    return AuditEntry(r["chain"], r["seq"], r["entry_id"], r["at"], r["site_id"], r["kiosk"], r["staff_id"],
-                      r["action"], r["subject"], r["target"], json.loads(r["details"]), r["prev_hash"], r["hash"],
-                      r["signature"])
+    return AuditEntry(
+        r["chain"],
+        r["seq"],
+        r["entry_id"],
+        r["at"],
+        r["site_id"],
+        r["kiosk"],
+        r["staff_id"],
+        r["action"],
+        r["subject"],
+        r["target"],
+        json.loads(r["details"]),
+        r["prev_hash"],
+        r["hash"],
+        r["signature"],
+    )
 
 
 def chain_state(db: sqlite_utils.Database) -> tuple[str, int, str]:
@@ -47,25 +60,61 @@ def head(db: sqlite_utils.Database) -> tuple[int, str]:
     return seq, digest
 
 
-def append(db: sqlite_utils.Database, key: Ed25519PrivateKey, *, at: datetime, site_id: str, kiosk: str,
-           staff_id: str, action: str, subject: str | None, target: str | None,
-           details: Mapping[str, object]) -> AuditEntry:
+def append(
+    db: sqlite_utils.Database,
+    key: Ed25519PrivateKey,
+    *,
+    at: datetime,
+    site_id: str,
+    kiosk: str,
+    staff_id: str,
+    action: str,
+    subject: str | None,
+    target: str | None,
+    details: Mapping[str, object],
+) -> AuditEntry:
     """Add the next entry, signed with `key`, and its outbox operation; call inside the transaction of the
     action itself."""
     if not db.conn.in_transaction:
         raise RuntimeError("audit entries are written inside the action's transaction")
     chain, _, _ = chain_state(db)
     seq, previous = head(db)
-    entry = sign_entry(make_entry(chain, seq + 1, previous, entry_id=str(uuid.uuid4()),
-                                  at=at.isoformat(timespec="seconds"), site_id=site_id, kiosk=kiosk,
-                                  staff_id=staff_id, action=action, subject=subject, target=target,
-                                  details=details), key)
+    entry = sign_entry(
+        make_entry(
+            chain,
+            seq + 1,
+            previous,
+            entry_id=str(uuid.uuid4()),
+            at=at.isoformat(timespec="seconds"),
+            site_id=site_id,
+            kiosk=kiosk,
+            staff_id=staff_id,
+            action=action,
+            subject=subject,
+            target=target,
+            details=details,
+        ),
+        key,
+    )
     db.execute(
         "INSERT INTO audit_log (seq, chain, entry_id, at, site_id, kiosk, staff_id, action, subject, target,"
         " details, prev_hash, hash, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [entry.seq, entry.chain, entry.entry_id, entry.at, entry.site_id, entry.kiosk, entry.staff_id, entry.action,
-         entry.subject, entry.target, json.dumps(dict(entry.details), ensure_ascii=False, sort_keys=True),
-         entry.prev_hash, entry.hash, entry.signature],
+        [
+            entry.seq,
+            entry.chain,
+            entry.entry_id,
+            entry.at,
+            entry.site_id,
+            entry.kiosk,
+            entry.staff_id,
+            entry.action,
+            entry.subject,
+            entry.target,
+            json.dumps(dict(entry.details), ensure_ascii=False, sort_keys=True),
+            entry.prev_hash,
+            entry.hash,
+            entry.signature,
+        ],
     )
     enqueue(db, APPEND_OPERATION, {"entries": [entry.as_dict()]}, at)
     return entry
@@ -101,15 +150,19 @@ def sign_unsigned(db: sqlite_utils.Database, key: Ed25519PrivateKey) -> int:
             payload = json.loads(op["payload"])
             copies = payload.get("entries", [])
             if any(copy.get("entry_id") in signed for copy in copies):
-                payload["entries"] = [signed[c["entry_id"]].as_dict() if c.get("entry_id") in signed else c
-                                      for c in copies]
-                db.execute("UPDATE outbox SET payload = ? WHERE op_id = ?",
-                           [json.dumps(payload, ensure_ascii=False, sort_keys=True), op["op_id"]])
+                payload["entries"] = [
+                    signed[c["entry_id"]].as_dict() if c.get("entry_id") in signed else c for c in copies
+                ]
+                db.execute(
+                    "UPDATE outbox SET payload = ? WHERE op_id = ?",
+                    [json.dumps(payload, ensure_ascii=False, sort_keys=True), op["op_id"]],
+                )
     return len(signed)
 
 
-def outgoing_problem(db: sqlite_utils.Database, payload: Mapping[str, object],
-                     key: Ed25519PublicKey | None) -> ChainBreak | None:
+def outgoing_problem(
+    db: sqlite_utils.Database, payload: Mapping[str, object], key: Ed25519PublicKey | None
+) -> ChainBreak | None:
     """Whether an `audit.append` operation about to be sent is what the table holds.
 
     Its entries must be the table's own rows, word for word, and the chain kept here intact (and signed,
@@ -161,4 +214,3 @@ def waiting_count(db: sqlite_utils.Database) -> int:
     """Entries the centre has not acknowledged yet."""
     _, through, _ = chain_state(db)
     return int(db.execute("SELECT count(*) FROM audit_log WHERE seq > ?", [through]).fetchone()[0])
-

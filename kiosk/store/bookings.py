@@ -93,8 +93,7 @@ def create_booking(
         participants = [p for p in (household.member(pid) for pid in participant_ids) if p is not None]
         if len(participants) != len(participant_ids):
             raise BookingRefused("error.bookings.chosen_person_member_household")
-        quote = quote_booking(offer, session, household, participants, booked_person_ids(db, session_id), now,
-                              waitlist)
+        quote = quote_booking(offer, session, household, participants, booked_person_ids(db, session_id), now, waitlist)
         seats = len(participants)
         if quote.holds_site_seats:
             taken = db.execute(
@@ -119,22 +118,37 @@ def create_booking(
         db.execute(
             "INSERT INTO bookings (booking_id, offer_id, session_id, household_id, participants, tier,"
             " total_cents, state, holds_site_seats, created_at, told_state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [booking.booking_id, offer_id, session_id, household.household_id, json.dumps(participant_ids),
-             household.tier, quote.total_cents, quote.state.value, quote.holds_site_seats,
-             now.isoformat(timespec="seconds"), quote.state.value],
+            [
+                booking.booking_id,
+                offer_id,
+                session_id,
+                household.household_id,
+                json.dumps(participant_ids),
+                household.tier,
+                quote.total_cents,
+                quote.state.value,
+                quote.holds_site_seats,
+                now.isoformat(timespec="seconds"),
+                quote.state.value,
+            ],
         )
-        enqueue(db, "booking.create", {
-            "booking_id": booking.booking_id,
-            "session_id": session_id,
-            "household_id": household.household_id,
-            "participants": participant_ids,
-            "tier": household.tier,
-            "total_cents": quote.total_cents,
-            "kiosk_state": "confirmed" if quote.state == BookingState.CONFIRMED else "requested",
-            "protocol": PROTOCOL,
-            "offer_version": offer.version,
-            "unit_cents": quote.unit_cents,
-        }, now)
+        enqueue(
+            db,
+            "booking.create",
+            {
+                "booking_id": booking.booking_id,
+                "session_id": session_id,
+                "household_id": household.household_id,
+                "participants": participant_ids,
+                "tier": household.tier,
+                "total_cents": quote.total_cents,
+                "kiosk_state": "confirmed" if quote.state == BookingState.CONFIRMED else "requested",
+                "protocol": PROTOCOL,
+                "offer_version": offer.version,
+                "unit_cents": quote.unit_cents,
+            },
+            now,
+        )
     return booking
 
 
@@ -148,12 +162,10 @@ def cancel_booking(db: sqlite_utils.Database, booking_id: str, household_id: str
         if booking.holds_site_seats:
             seats = len(booking.participants)
             db.execute(
-                "UPDATE sessions SET site_taken = max(site_taken - :n, 0), taken = max(taken - :n, 0)"
-                " WHERE id = :id",
+                "UPDATE sessions SET site_taken = max(site_taken - :n, 0), taken = max(taken - :n, 0) WHERE id = :id",
                 {"n": seats, "id": booking.session_id},
             )
-        db.execute("UPDATE bookings SET state = 'cancelled', holds_site_seats = 0 WHERE booking_id = ?",
-                   [booking_id])
+        db.execute("UPDATE bookings SET state = 'cancelled', holds_site_seats = 0 WHERE booking_id = ?", [booking_id])
         enqueue(db, "booking.cancel", {"booking_id": booking_id}, now)
     return replace(booking, state=BookingState.CANCELLED, holds_site_seats=False)
 
@@ -182,8 +194,9 @@ def unacknowledged_seats(db: sqlite_utils.Database) -> dict[str, int]:
     return held
 
 
-def set_booking_state(db: sqlite_utils.Database, booking_id: str, state: BookingState,
-                      reason_fr: str = "", reason_en: str = "") -> None:
+def set_booking_state(
+    db: sqlite_utils.Database, booking_id: str, state: BookingState, reason_fr: str = "", reason_en: str = ""
+) -> None:
     """The centre's word on a booking, inside the caller's transaction.
 
     A booking confirmed here that the centre refuses or waitlists gives its seats back.
@@ -210,10 +223,14 @@ NEWS_STATES = (BookingState.CONFIRMED, BookingState.WAITLISTED, BookingState.REF
 def untold_decisions(db: sqlite_utils.Database, household_id: str) -> list[Booking]:
     """The household's bookings the centre decided on since the person was last told."""
     states = [s.value for s in NEWS_STATES]
-    return [_row_to_booking(r) for r in db.query(
-        "SELECT * FROM bookings WHERE household_id = ? AND state IS NOT told_state"
-        f" AND state IN ({', '.join('?' * len(states))}) ORDER BY created_at",
-        [household_id, *states])]
+    return [
+        _row_to_booking(r)
+        for r in db.query(
+            "SELECT * FROM bookings WHERE household_id = ? AND state IS NOT told_state"
+            f" AND state IN ({', '.join('?' * len(states))}) ORDER BY created_at",
+            [household_id, *states],
+        )
+    ]
 
 
 def mark_told(db: sqlite_utils.Database, bookings: list[Booking]) -> None:
@@ -243,9 +260,20 @@ def record_pulled_booking(db: sqlite_utils.Database, data: Row, offer_id: str | 
             "INSERT INTO bookings (booking_id, offer_id, session_id, household_id, participants, tier,"
             " total_cents, state, holds_site_seats, created_at, reason_fr, reason_en, told_state)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
-            [booking_id, offer_id, data["session_id"], data["household_id"], json.dumps(data["participants"]),
-             data.get("tier", 0), data["total_cents"], state.value, now.isoformat(timespec="seconds"),
-             reason.get("fr", ""), reason.get("en", ""), state.value],
+            [
+                booking_id,
+                offer_id,
+                data["session_id"],
+                data["household_id"],
+                json.dumps(data["participants"]),
+                data.get("tier", 0),
+                data["total_cents"],
+                state.value,
+                now.isoformat(timespec="seconds"),
+                reason.get("fr", ""),
+                reason.get("en", ""),
+                state.value,
+            ],
         )
 
 

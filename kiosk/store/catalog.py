@@ -70,9 +70,13 @@ def upsert_services(db: sqlite_utils.Database, services: list[ConciergeService])
     _write_services(db, services)
 
 
-def upsert_offers(db: sqlite_utils.Database, offers: list[Offer], as_of: datetime,
-                  held_seats: dict[str, int] | None = None,
-                  lease_seats: dict[str, tuple[int, int]] | None = None) -> None:
+def upsert_offers(
+    db: sqlite_utils.Database,
+    offers: list[Offer],
+    as_of: datetime,
+    held_seats: dict[str, int] | None = None,
+    lease_seats: dict[str, tuple[int, int]] | None = None,
+) -> None:
     """Write offers as the centre now sees them, inside the caller's transaction.
 
     `held_seats` adds, per session, seats this kiosk has taken in bookings the centre
@@ -82,9 +86,11 @@ def upsert_offers(db: sqlite_utils.Database, offers: list[Offer], as_of: datetim
     """
     if not offers:
         return
-    known = dict(db.execute(
-        f"SELECT id, num FROM offers WHERE id IN ({','.join('?' * len(offers))})", [o.id for o in offers]
-    ).fetchall())
+    known = dict(
+        db.execute(
+            f"SELECT id, num FROM offers WHERE id IN ({','.join('?' * len(offers))})", [o.id for o in offers]
+        ).fetchall()
+    )
     _delete_offer_rows(db, list(known.values()))
     next_num = (db.execute("SELECT max(num) FROM offers").fetchone()[0] or 0) + 1
     numbered = []
@@ -101,8 +107,10 @@ def upsert_offers(db: sqlite_utils.Database, offers: list[Offer], as_of: datetim
 def withdraw_offers(db: sqlite_utils.Database, offer_ids: list[str]) -> None:
     """Tombstones from the centre, inside the caller's transaction; bookings keep their record."""
     if offer_ids:
-        nums = [r[0] for r in db.execute(
-            f"SELECT num FROM offers WHERE id IN ({','.join('?' * len(offer_ids))})", offer_ids)]
+        nums = [
+            r[0]
+            for r in db.execute(f"SELECT num FROM offers WHERE id IN ({','.join('?' * len(offer_ids))})", offer_ids)
+        ]
         _delete_offer_rows(db, nums)
 
 
@@ -129,38 +137,65 @@ def _write_services(db: sqlite_utils.Database, services: Iterable[ConciergeServi
         "INSERT OR REPLACE INTO concierge_services VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
-                s.id, start + i, s.name_fr, s.name_en, s.description_fr, s.description_en, s.price_cents,
-                s.price_unit_fr, s.price_unit_en, s.hours_fr, s.hours_en, s.pictogram,
+                s.id,
+                start + i,
+                s.name_fr,
+                s.name_en,
+                s.description_fr,
+                s.description_en,
+                s.price_cents,
+                s.price_unit_fr,
+                s.price_unit_en,
+                s.hours_fr,
+                s.hours_en,
+                s.pictogram,
             )
             for i, s in enumerate(services)
         ],
     )
 
 
-def _write_offers(db: sqlite_utils.Database, offers: list[tuple[int, Offer]], as_of: datetime,
-                  held_seats: dict[str, int] | None = None,
-                  lease_seats: dict[str, tuple[int, int]] | None = None) -> None:
+def _write_offers(
+    db: sqlite_utils.Database,
+    offers: list[tuple[int, Offer]],
+    as_of: datetime,
+    held_seats: dict[str, int] | None = None,
+    lease_seats: dict[str, tuple[int, int]] | None = None,
+) -> None:
     held_seats = held_seats or {}
 
     def own(s: Session) -> tuple[int, int]:
         """(seats this kiosk may confirm offline, of which used)."""
         if lease_seats is None:
-            return s.site_allocation, s.site_taken + min(held_seats.get(s.id, 0),
-                                                         max(s.site_allocation - s.site_taken, 0))
+            return s.site_allocation, s.site_taken + min(
+                held_seats.get(s.id, 0), max(s.site_allocation - s.site_taken, 0)
+            )
         held, used = lease_seats.get(s.id, (0, 0))
         return max(held, used), used
 
-    category_names = {
-        row[0]: f"{row[1]} {row[2]}" for row in db.execute("SELECT id, name_fr, name_en FROM categories")
-    }
+    category_names = {row[0]: f"{row[1]} {row[2]}" for row in db.execute("SELECT id, name_fr, name_en FROM categories")}
     site = _search_site(db)
     db.conn.executemany(
         "INSERT INTO offers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
-                num, o.id, o.level.value, o.category, o.title, o.summary, o.description, o.organiser,
-                o.location, o.booking_mode.value, o.bon_plan, o.discount_percent, o.trans_slvie,
-                o.age_min, o.age_max, o.cancel_days_before, o.price_from,
+                num,
+                o.id,
+                o.level.value,
+                o.category,
+                o.title,
+                o.summary,
+                o.description,
+                o.organiser,
+                o.location,
+                o.booking_mode.value,
+                o.bon_plan,
+                o.discount_percent,
+                o.trans_slvie,
+                o.age_min,
+                o.age_max,
+                o.cancel_days_before,
+                o.price_from,
                 _next_start(o, as_of),
                 " ".join(map(str, o.prices)),
                 o.bring,
@@ -172,18 +207,39 @@ def _write_offers(db: sqlite_utils.Database, offers: list[tuple[int, Offer]], as
             for num, o in offers
         ],
     )
-    _index_offers(db, [
-        IndexRow(num, o.title, o.summary, o.location, o.organiser, o.category, category_names.get(o.category, ""),
-                 o.level.value, o.bon_plan, o.age_min, o.age_max)
-        for num, o in offers
-    ])
+    _index_offers(
+        db,
+        [
+            IndexRow(
+                num,
+                o.title,
+                o.summary,
+                o.location,
+                o.organiser,
+                o.category,
+                category_names.get(o.category, ""),
+                o.level.value,
+                o.bon_plan,
+                o.age_min,
+                o.age_max,
+            )
+            for num, o in offers
+        ],
+    )
     stamp = _moment(as_of)
     db.conn.executemany(
         "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
-                s.id, num, _moment(s.start), _moment(s.end), s.place, s.capacity,
-                s.taken + min(held_seats.get(s.id, 0), max(s.capacity - s.taken, 0)), *own(s), stamp,
+                s.id,
+                num,
+                _moment(s.start),
+                _moment(s.end),
+                s.place,
+                s.capacity,
+                s.taken + min(held_seats.get(s.id, 0), max(s.capacity - s.taken, 0)),
+                *own(s),
+                stamp,
             )
             for num, o in offers
             for s in o.sessions
@@ -216,10 +272,17 @@ def _index_offers(db: sqlite_utils.Database, rows: list[IndexRow]) -> None:
     texts: dict[int, IndexedText] = {}
     fts_rows = []
     for row in rows:
-        entry = search_entry(row.title, (row.summary, row.location, row.organiser, row.category_name),
-                             row.age_min, row.age_max)
-        fts_rows.append((row.num, entry.title, entry.body,
-                         " ".join([*_tags(row.category, row.level, row.bon_plan), *entry.audience])))
+        entry = search_entry(
+            row.title, (row.summary, row.location, row.organiser, row.category_name), row.age_min, row.age_max
+        )
+        fts_rows.append(
+            (
+                row.num,
+                entry.title,
+                entry.body,
+                " ".join([*_tags(row.category, row.level, row.bon_plan), *entry.audience]),
+            )
+        )
         texts.update((id(text), text) for text in entry.texts)
     db.conn.executemany("INSERT INTO offers_fts (rowid, title, body, tags) VALUES (?, ?, ?, ?)", fts_rows)
     used = {word: (stem, shown) for text in texts.values() for word, stem, shown in text.words}
@@ -244,15 +307,24 @@ def prepare_search(db: sqlite_utils.Database, site: Site) -> None:
         if _search_site(db) != site:
             write_state(db, "search_site", f"{site.slvie}\n{site.cmcas}")
             rows = db.execute("SELECT num, level, organiser FROM offers").fetchall()
-            db.conn.executemany("UPDATE offers SET near = ? WHERE num = ?",
-                                [(nearness(Level(level), organiser, site), num) for num, level, organiser in rows])
+            db.conn.executemany(
+                "UPDATE offers SET near = ? WHERE num = ?",
+                [(nearness(Level(level), organiser, site), num) for num, level, organiser in rows],
+            )
         if read_state(db, "search_index") != SEARCH_RULES_VERSION:
             for table in ("offers_fts", "search_words"):
                 db.execute(f"DELETE FROM {table}")
-            _index_offers(db, [IndexRow(*row) for row in db.execute(
-                "SELECT o.num, o.title, o.summary, o.location, o.organiser, o.category,"
-                " coalesce(c.name_fr || ' ' || c.name_en, ''), o.level, o.bon_plan, o.age_min, o.age_max"
-                " FROM offers o LEFT JOIN categories c ON c.id = o.category")])
+            _index_offers(
+                db,
+                [
+                    IndexRow(*row)
+                    for row in db.execute(
+                        "SELECT o.num, o.title, o.summary, o.location, o.organiser, o.category,"
+                        " coalesce(c.name_fr || ' ' || c.name_en, ''), o.level, o.bon_plan, o.age_min, o.age_max"
+                        " FROM offers o LEFT JOIN categories c ON c.id = o.category"
+                    )
+                ],
+            )
             write_state(db, "search_index", SEARCH_RULES_VERSION)
 
 
@@ -378,15 +450,26 @@ def search_offers(db: sqlite_utils.Database, plan: SearchPlan, limit: int = 100)
 
 def _result(rows: list[ResultRow], total: int, partial: set[str]) -> SearchResult:
     offers = []
-    for (offer_id, title, summary, category, level, location, price, bon_plan, discount, next_session) in rows:
+    for offer_id, title, summary, category, level, location, price, bon_plan, discount, next_session in rows:
         start, _, action = (next_session or "").partition(" ")
         kind, _, session_id = action.partition(":")
-        offers.append(OfferSummary(
-            id=offer_id, title=title, summary=summary, category=category, level=Level(level), location=location,
-            price_from_cents=price, bon_plan=bool(bon_plan), discount_percent=discount,
-            next_start=datetime.fromisoformat(start) if start else None,
-            row_session_id=session_id or None, row_waitlist=kind == "wait", partial=offer_id in partial,
-        ))
+        offers.append(
+            OfferSummary(
+                id=offer_id,
+                title=title,
+                summary=summary,
+                category=category,
+                level=Level(level),
+                location=location,
+                price_from_cents=price,
+                bon_plan=bool(bon_plan),
+                discount_percent=discount,
+                next_start=datetime.fromisoformat(start) if start else None,
+                row_session_id=session_id or None,
+                row_waitlist=kind == "wait",
+                partial=offer_id in partial,
+            )
+        )
     return SearchResult(tuple(offers), min(total, COUNT_CAP), capped=total > COUNT_CAP)
 
 
@@ -510,8 +593,11 @@ def _some_of(terms: tuple[Term, ...], asked: int) -> list[str]:
     """All the words asked but one (in any form), in the title then anywhere; then all but two, and
     so on to any one of them. Only whole words count: one or two letters are a word still being
     typed, found everywhere."""
-    return ["(" + " OR ".join(_all(subset, columns, _forgiving) for subset in itertools.combinations(terms, size))
-            + ")" for size in range(min(len(terms), asked - 1), 0, -1) for columns in (_TITLE, _ANYWHERE)]
+    return [
+        "(" + " OR ".join(_all(subset, columns, _forgiving) for subset in itertools.combinations(terms, size)) + ")"
+        for size in range(min(len(terms), asked - 1), 0, -1)
+        for columns in (_TITLE, _ANYWHERE)
+    ]
 
 
 def _match(match: str, tags: list[str]) -> str:
@@ -524,28 +610,44 @@ def _source(match: str, walk: bool) -> tuple[str, str]:
     if not match:
         return "offers o", ""
     if walk:
-        return ("offers o INDEXED BY offers_by_near",
-                " AND o.num IN (SELECT rowid FROM offers_fts WHERE offers_fts MATCH :match)")
-    return "(SELECT rowid AS num FROM offers_fts WHERE offers_fts MATCH :match) m CROSS JOIN offers o ON o.num = m.num", ""
+        return (
+            "offers o INDEXED BY offers_by_near",
+            " AND o.num IN (SELECT rowid FROM offers_fts WHERE offers_fts MATCH :match)",
+        )
+    return (
+        "(SELECT rowid AS num FROM offers_fts WHERE offers_fts MATCH :match) m CROSS JOIN offers o ON o.num = m.num",
+        "",
+    )
 
 
 def _count(db: sqlite_utils.Database, match: str, conditions: str, params: dict[str, object]) -> int:
     source, extra = _source(match, walk=False)
-    return int(db.execute(
-        f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {conditions}{extra} LIMIT {COUNT_CAP + 1})",
-        {**params, "match": match} if match else params,
-    ).fetchone()[0])
+    return int(
+        db.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {conditions}{extra} LIMIT {COUNT_CAP + 1})",
+            {**params, "match": match} if match else params,
+        ).fetchone()[0]
+    )
 
 
 def _index_count(db: sqlite_utils.Database, match: str) -> int:
     """How many offers the index finds, up to just past COUNT_CAP, whatever the other filters."""
-    return int(db.execute(
-        f"SELECT count(*) FROM (SELECT 1 FROM offers_fts WHERE offers_fts MATCH ? LIMIT {COUNT_CAP + 1})", [match]
-    ).fetchone()[0])
+    return int(
+        db.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM offers_fts WHERE offers_fts MATCH ? LIMIT {COUNT_CAP + 1})", [match]
+        ).fetchone()[0]
+    )
 
 
-def _fetch(db: sqlite_utils.Database, match: str, conditions: str, params: dict[str, object],
-           session_condition: str, limit: int, walk: bool) -> list[ResultRow]:
+def _fetch(
+    db: sqlite_utils.Database,
+    match: str,
+    conditions: str,
+    params: dict[str, object],
+    session_condition: str,
+    limit: int,
+    walk: bool,
+) -> list[ResultRow]:
     """Result rows; the last column is the row's next session: "START", or "START book:ID" when the
     row's button books it, or "START wait:ID" when it asks for its waiting list."""
     source, extra = _source(match, walk)
@@ -614,8 +716,12 @@ def load_offer(db: sqlite_utils.Database, offer_id: str) -> Offer | None:
 
 def programme_offers(db: sqlite_utils.Database, start: datetime, end: datetime) -> list[Offer]:
     """The site's own offers (SLVie level) and the bons plans with a date in [start, end)."""
-    ids = [row["id"] for row in db.query(
-        "SELECT DISTINCT offers.id FROM sessions JOIN offers ON offers.num = sessions.offer_num "
-        "WHERE sessions.start >= ? AND sessions.start < ? AND (offers.level = 'slvie' OR offers.bon_plan = 1)",
-        [_moment(start), _moment(end)])]
+    ids = [
+        row["id"]
+        for row in db.query(
+            "SELECT DISTINCT offers.id FROM sessions JOIN offers ON offers.num = sessions.offer_num "
+            "WHERE sessions.start >= ? AND sessions.start < ? AND (offers.level = 'slvie' OR offers.bon_plan = 1)",
+            [_moment(start), _moment(end)],
+        )
+    ]
     return [offer for offer in (load_offer(db, offer_id) for offer_id in ids) if offer is not None]

@@ -49,11 +49,26 @@ def insert_request(db: sqlite_utils.Database, request: ConciergeRequest) -> None
         "INSERT INTO concierge_requests (request_id, short_code, site_id, service_id, household_id, person_id,"
         " answers, quantity, estimate_cents, collect_on, note, state, reason_code, reason_fr, reason_en,"
         " created_at, updated_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [request.request_id, short_code(request.request_id), request.site_id, request.service_id,
-         request.household_id, request.person_id, json.dumps(request.answers, ensure_ascii=False, sort_keys=True),
-         request.quantity, request.estimate_cents, request.collect_on.isoformat() if request.collect_on else None,
-         request.note, request.state.value, reason.code if reason else "", reason.fr if reason else "",
-         reason.en if reason else "", _stamp(request.created_at), _stamp(request.updated_at), request.created_by],
+        [
+            request.request_id,
+            short_code(request.request_id),
+            request.site_id,
+            request.service_id,
+            request.household_id,
+            request.person_id,
+            json.dumps(request.answers, ensure_ascii=False, sort_keys=True),
+            request.quantity,
+            request.estimate_cents,
+            request.collect_on.isoformat() if request.collect_on else None,
+            request.note,
+            request.state.value,
+            reason.code if reason else "",
+            reason.fr if reason else "",
+            reason.en if reason else "",
+            _stamp(request.created_at),
+            _stamp(request.updated_at),
+            request.created_by,
+        ],
     )
 
 
@@ -62,32 +77,52 @@ def load_request(db: sqlite_utils.Database, request_id: str) -> ConciergeRequest
     return _row_to_request(rows[0]) if rows else None
 
 
-def set_state(db: sqlite_utils.Database, request_id: str, state: RequestState, reason: StateReason | None,
-              now: datetime) -> None:
+def set_state(
+    db: sqlite_utils.Database, request_id: str, state: RequestState, reason: StateReason | None, now: datetime
+) -> None:
     """Inside the caller's transaction; the lifecycle rules are checked by the caller."""
     db.execute(
         "UPDATE concierge_requests SET state = ?, reason_code = ?, reason_fr = ?, reason_en = ?, updated_at = ?"
         " WHERE request_id = ?",
-        [RequestState(state).value, reason.code if reason else "", reason.fr if reason else "",
-         reason.en if reason else "", _stamp(now), request_id],
+        [
+            RequestState(state).value,
+            reason.code if reason else "",
+            reason.fr if reason else "",
+            reason.en if reason else "",
+            _stamp(now),
+            request_id,
+        ],
     )
 
 
 def household_requests(db: sqlite_utils.Database, household_id: str, limit: int = 100) -> list[ConciergeRequest]:
     """A household's requests, newest first."""
-    return [_row_to_request(r) for r in db.query(
-        "SELECT * FROM concierge_requests WHERE household_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?",
-        [household_id, limit])]
+    return [
+        _row_to_request(r)
+        for r in db.query(
+            "SELECT * FROM concierge_requests WHERE household_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?",
+            [household_id, limit],
+        )
+    ]
 
 
 def ready_requests(db: sqlite_utils.Database, household_id: str) -> list[ConciergeRequest]:
-    return [_row_to_request(r) for r in db.query(
-        "SELECT * FROM concierge_requests WHERE household_id = ? AND state = 'ready' ORDER BY updated_at, rowid",
-        [household_id])]
+    return [
+        _row_to_request(r)
+        for r in db.query(
+            "SELECT * FROM concierge_requests WHERE household_id = ? AND state = 'ready' ORDER BY updated_at, rowid",
+            [household_id],
+        )
+    ]
 
 
-def queue(db: sqlite_utils.Database, site_id: str, states: list[RequestState] | None = None,
-          service_id: str | None = None, limit: int = 200) -> list[ConciergeRequest]:
+def queue(
+    db: sqlite_utils.Database,
+    site_id: str,
+    states: list[RequestState] | None = None,
+    service_id: str | None = None,
+    limit: int = 200,
+) -> list[ConciergeRequest]:
     """The site's requests in the given states (all by default), oldest first: the order they are worked in."""
     where = ["site_id = ?"]
     params: list[object] = [site_id]
@@ -98,15 +133,23 @@ def queue(db: sqlite_utils.Database, site_id: str, states: list[RequestState] | 
         where.append("service_id = ?")
         params.append(service_id)
     params.append(limit)
-    return [_row_to_request(r) for r in db.query(
-        f"SELECT * FROM concierge_requests WHERE {' AND '.join(where)} ORDER BY created_at, rowid LIMIT ?", params)]
+    return [
+        _row_to_request(r)
+        for r in db.query(
+            f"SELECT * FROM concierge_requests WHERE {' AND '.join(where)} ORDER BY created_at, rowid LIMIT ?", params
+        )
+    ]
 
 
 def find_by_short_code(db: sqlite_utils.Database, site_id: str, code: str) -> list[ConciergeRequest]:
     """Requests of the site whose short code is `code` (normally one; 35 bits may rarely collide)."""
-    return [_row_to_request(r) for r in db.query(
-        "SELECT * FROM concierge_requests WHERE short_code = ? AND site_id = ? ORDER BY created_at DESC",
-        [code, site_id])]
+    return [
+        _row_to_request(r)
+        for r in db.query(
+            "SELECT * FROM concierge_requests WHERE short_code = ? AND site_id = ? ORDER BY created_at DESC",
+            [code, site_id],
+        )
+    ]
 
 
 def count_requests(db: sqlite_utils.Database) -> int:
@@ -122,7 +165,8 @@ def has_pending_operation(db: sqlite_utils.Database, request_id: str) -> bool:
 # Served by the index outbox_by_request (migration 4): one lookup, however long the outbox.
 PENDING_OPERATION_SQL = (
     "SELECT 1 FROM outbox WHERE json_extract(payload, '$.request_id') = ? AND state = 'pending'"
-    " AND kind IN ('concierge.create', 'concierge.transition') LIMIT 1")
+    " AND kind IN ('concierge.create', 'concierge.transition') LIMIT 1"
+)
 
 
 def record_pulled_request(db: sqlite_utils.Database, request: ConciergeRequest) -> None:

@@ -88,7 +88,10 @@ def open_database(path: Path) -> sqlite_utils.Database:
     if version > latest_schema_version():
         conn.close()
         raise SchemaTooNewError(
-            "error.database.database_was_written_by", path=path, version=version, latest=latest_schema_version(),
+            "error.database.database_was_written_by",
+            path=path,
+            version=version,
+            latest=latest_schema_version(),
         )
     Sealer(load_data_key(path.parent)).install(conn)
     conn.execute("PRAGMA journal_mode = WAL")

@@ -18,16 +18,32 @@ def current_hash_sql(owner: str, received: str, owner_id: str) -> str:
     """SQL giving the sealed hash to store for a hash received from the centre: the upgrade of that very
     hash, or the hash itself. Arguments are SQL expressions (numbered parameters). The older hash is kept
     only as its digest; the upgrade is sealed like the column it goes in."""
-    return (f"coalesce((SELECT upgraded_hash FROM hash_upgrades WHERE owner = {owner} "
-            f"AND legacy_hash = digest({received})), seal({received}, {owner_id}))")
+    return (
+        f"coalesce((SELECT upgraded_hash FROM hash_upgrades WHERE owner = {owner} "
+        f"AND legacy_hash = digest({received})), seal({received}, {owner_id}))"
+    )
 
 
-def record(db: sqlite_utils.Database, owner: str, legacy: str, upgraded: str, table: str, id_column: str,
-           owner_id: str, hash_column: str) -> None:
+def record(
+    db: sqlite_utils.Database,
+    owner: str,
+    legacy: str,
+    upgraded: str,
+    table: str,
+    id_column: str,
+    owner_id: str,
+    hash_column: str,
+) -> None:
     """Keep the upgrade, and put it in place of the legacy hash in `table`."""
     with transaction(db):
-        db.execute("INSERT INTO hash_upgrades (owner, legacy_hash, upgraded_hash) VALUES (?, digest(?), seal(?, ?)) "
-                   "ON CONFLICT (owner) DO UPDATE SET legacy_hash = excluded.legacy_hash, "
-                   "upgraded_hash = excluded.upgraded_hash", [owner, legacy, upgraded, owner_id])
-        db.execute(f"UPDATE {table} SET {hash_column} = seal(?, {id_column}) WHERE {id_column} = ? "
-                   f"AND unseal({hash_column}, {id_column}) = ?", [upgraded, owner_id, legacy])
+        db.execute(
+            "INSERT INTO hash_upgrades (owner, legacy_hash, upgraded_hash) VALUES (?, digest(?), seal(?, ?)) "
+            "ON CONFLICT (owner) DO UPDATE SET legacy_hash = excluded.legacy_hash, "
+            "upgraded_hash = excluded.upgraded_hash",
+            [owner, legacy, upgraded, owner_id],
+        )
+        db.execute(
+            f"UPDATE {table} SET {hash_column} = seal(?, {id_column}) WHERE {id_column} = ? "
+            f"AND unseal({hash_column}, {id_column}) = ?",
+            [upgraded, owner_id, legacy],
+        )

@@ -39,10 +39,15 @@ def record_skew(db: sqlite_utils.Database, centre_time: datetime, now: datetime)
 def lease_used(db: sqlite_utils.Database, session_id: str | None = None) -> dict[str, int]:
     """Seats this kiosk's confirmed bookings hold in its leases, per session."""
     used: dict[str, int] = {}
-    query = ("SELECT session_id, sum(json_array_length(participants)) FROM bookings"
-             " WHERE holds_site_seats = 1 AND state = 'confirmed'")
-    rows = db.execute(query + " AND session_id = ? GROUP BY session_id", [session_id]) if session_id else \
-        db.execute(query + " GROUP BY session_id")
+    query = (
+        "SELECT session_id, sum(json_array_length(participants)) FROM bookings"
+        " WHERE holds_site_seats = 1 AND state = 'confirmed'"
+    )
+    rows = (
+        db.execute(query + " AND session_id = ? GROUP BY session_id", [session_id])
+        if session_id
+        else db.execute(query + " GROUP BY session_id")
+    )
     for sid, seats in rows:
         used[sid] = seats
     return used
@@ -51,8 +56,10 @@ def lease_used(db: sqlite_utils.Database, session_id: str | None = None) -> dict
 def lease_figures(db: sqlite_utils.Database) -> dict[str, tuple[int, int]]:
     """(held, used) per session this kiosk has a lease on or bookings in, for pulled offers."""
     used = lease_used(db)
-    figures = {sid: (granted - returned, used.get(sid, 0))
-               for sid, granted, returned in db.execute("SELECT session_id, granted, returned FROM leases")}
+    figures = {
+        sid: (granted - returned, used.get(sid, 0))
+        for sid, granted, returned in db.execute("SELECT session_id, granted, returned FROM leases")
+    }
     for sid, seats in used.items():
         figures.setdefault(sid, (0, seats))
     return figures
@@ -62,8 +69,9 @@ def _refresh_session(db: sqlite_utils.Database, session_id: str) -> None:
     row = db.execute("SELECT granted - returned FROM leases WHERE session_id = ?", [session_id]).fetchone()
     held = row[0] if row else 0
     used = lease_used(db, session_id).get(session_id, 0)
-    db.execute("UPDATE sessions SET site_allocation = ?, site_taken = ? WHERE id = ?",
-               [max(held, used), used, session_id])
+    db.execute(
+        "UPDATE sessions SET site_allocation = ?, site_taken = ? WHERE id = ?", [max(held, used), used, session_id]
+    )
 
 
 def record(db: sqlite_utils.Database, lease: dict[str, Any]) -> None:
@@ -72,7 +80,8 @@ def record(db: sqlite_utils.Database, lease: dict[str, Any]) -> None:
         "INSERT INTO leases (session_id, granted, returned, expires_at) VALUES (?, ?, ?, ?)"
         " ON CONFLICT(session_id) DO UPDATE SET granted = max(granted, excluded.granted),"
         " returned = max(returned, excluded.returned), expires_at = excluded.expires_at",
-        [lease["session_id"], lease["granted"], lease["returned"], lease["expires_at"]])
+        [lease["session_id"], lease["granted"], lease["returned"], lease["expires_at"]],
+    )
     _refresh_session(db, lease["session_id"])
 
 
@@ -93,7 +102,8 @@ def give_back_expired(db: sqlite_utils.Database, now: datetime) -> int:
     used = lease_used(db)
     given = 0
     for session_id, granted, returned, expires_at in db.execute(
-            "SELECT session_id, granted, returned, expires_at FROM leases").fetchall():
+        "SELECT session_id, granted, returned, expires_at FROM leases"
+    ).fetchall():
         free = granted - returned - used.get(session_id, 0)
         if free <= 0 or datetime.strptime(expires_at, MOMENT) > reckoned:
             continue

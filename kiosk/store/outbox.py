@@ -45,13 +45,17 @@ def remove(db: sqlite_utils.Database, op_id: str) -> None:
 
 def park(db: sqlite_utils.Database, op_id: str, reason: dict[str, str]) -> None:
     """The centre can never apply it: kept, with its reason, for a correspondent to see."""
-    db.execute("UPDATE outbox SET state = 'parked', last_error = ? WHERE op_id = ?",
-               [json.dumps(reason, ensure_ascii=False), op_id])
+    db.execute(
+        "UPDATE outbox SET state = 'parked', last_error = ? WHERE op_id = ?",
+        [json.dumps(reason, ensure_ascii=False), op_id],
+    )
 
 
 def record_failed_attempt(db: sqlite_utils.Database, op_ids: list[str], error: str) -> None:
-    db.conn.executemany("UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE op_id = ?",
-                        [(error, op_id) for op_id in op_ids])
+    db.conn.executemany(
+        "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE op_id = ?",
+        [(error, op_id) for op_id in op_ids],
+    )
 
 
 def counts(db: sqlite_utils.Database) -> dict[str, int]:

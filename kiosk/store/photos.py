@@ -65,8 +65,10 @@ class PhotoStore:
 
     def used(self) -> set[str]:
         """The photos the offers name."""
-        return {row[0] for row in self._db.execute(
-            "SELECT DISTINCT photo_sha256 FROM offers WHERE photo_sha256 IS NOT NULL")}
+        return {
+            row[0]
+            for row in self._db.execute("SELECT DISTINCT photo_sha256 FROM offers WHERE photo_sha256 IS NOT NULL")
+        }
 
     def kept(self) -> dict[str, int]:
         """The photos on disk and their sizes."""

@@ -143,13 +143,20 @@ def rebuild(
         recovery.recovered = db.execute("SELECT count(*) FROM outbox").fetchone()[0]
         write_state(db, RECOVERY_STATE, recovery.to_json())
     if recovery.complete:
-        log.warning("database rebuilt: %d operations not yet sent were recovered; the rest comes back "
-                    "from the centre at the next sync; damaged file kept as %s",
-                    recovery.recovered, ", ".join(recovery.set_aside))
+        log.warning(
+            "database rebuilt: %d operations not yet sent were recovered; the rest comes back "
+            "from the centre at the next sync; damaged file kept as %s",
+            recovery.recovered,
+            ", ".join(recovery.set_aside),
+        )
     else:
-        log.error("database rebuilt: %d operations not yet sent were recovered, but the outbox could not "
-                  "be read entirely (%s): some operations may be lost; damaged file kept as %s",
-                  recovery.recovered, unreadable, ", ".join(recovery.set_aside))
+        log.error(
+            "database rebuilt: %d operations not yet sent were recovered, but the outbox could not "
+            "be read entirely (%s): some operations may be lost; damaged file kept as %s",
+            recovery.recovered,
+            unreadable,
+            ", ".join(recovery.set_aside),
+        )
     return db, recovery
 
 
@@ -166,7 +173,8 @@ def read_outbox(path: Path) -> tuple[list[Row], str]:
         while True:
             try:
                 cursor = conn.execute(
-                    f"SELECT seq, {', '.join(_OUTBOX_COLUMNS)} FROM outbox WHERE seq > ? ORDER BY seq", [last])
+                    f"SELECT seq, {', '.join(_OUTBOX_COLUMNS)} FROM outbox WHERE seq > ? ORDER BY seq", [last]
+                )
                 for row in cursor:
                     last = row[0]
                     operation = _valid_operation(row)
@@ -235,7 +243,9 @@ def set_aside(path: Path, now: datetime) -> list[Path]:
                 moved.append(destination)
     except OSError as error:
         raise DatabaseError(
-            "error.recovery.database_damaged_could_set", path=path, reason=error.strerror or error,
+            "error.recovery.database_damaged_could_set",
+            path=path,
+            reason=error.strerror or error,
         ) from None
     return moved
 

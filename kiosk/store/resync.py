@@ -38,10 +38,15 @@ def note(db: sqlite_utils.Database, seen: Iterable[tuple[str, str]]) -> None:
 
 def forget_unseen(db: sqlite_utils.Database) -> int:
     """The resync is complete: remove what it did not name (inside the caller's transaction); how many."""
+
     def unseen(kind: str, table: str, column: str) -> list[str]:
-        return [r[0] for r in db.execute(
-            f"SELECT {column} FROM {table} WHERE {column} NOT IN (SELECT id FROM resync_seen WHERE kind = ?)",
-            [kind])]
+        return [
+            r[0]
+            for r in db.execute(
+                f"SELECT {column} FROM {table} WHERE {column} NOT IN (SELECT id FROM resync_seen WHERE kind = ?)",
+                [kind],
+            )
+        ]
 
     offers = unseen("offer", "offers", "id")
     catalog_store.withdraw_offers(db, offers)
@@ -51,14 +56,20 @@ def forget_unseen(db: sqlite_utils.Database) -> int:
     removed = len(offers) + len(households)
     waiting = "SELECT json_extract(payload, '$.{0}') FROM outbox WHERE json_extract(payload, '$.{0}') IS NOT NULL"
     for kind, table, column, extra in (
-            ("booking", "bookings", "booking_id", f" AND booking_id NOT IN ({waiting.format('booking_id')})"),
-            ("concierge_request", "concierge_requests", "request_id",
-             f" AND request_id NOT IN ({waiting.format('request_id')})"),
-            ("correspondent", "correspondents", "staff_id", ""),
-            ("concierge_service", "concierge_services", "id", ""),
-            ("category", "categories", "id", " AND id NOT IN (SELECT category FROM offers)")):
-        removed += db.execute(f"DELETE FROM {table} WHERE {column} NOT IN "
-                              f"(SELECT id FROM resync_seen WHERE kind = ?){extra}", [kind]).rowcount
+        ("booking", "bookings", "booking_id", f" AND booking_id NOT IN ({waiting.format('booking_id')})"),
+        (
+            "concierge_request",
+            "concierge_requests",
+            "request_id",
+            f" AND request_id NOT IN ({waiting.format('request_id')})",
+        ),
+        ("correspondent", "correspondents", "staff_id", ""),
+        ("concierge_service", "concierge_services", "id", ""),
+        ("category", "categories", "id", " AND id NOT IN (SELECT category FROM offers)"),
+    ):
+        removed += db.execute(
+            f"DELETE FROM {table} WHERE {column} NOT IN (SELECT id FROM resync_seen WHERE kind = ?){extra}", [kind]
+        ).rowcount
     db.execute("DELETE FROM resync_seen")
     db.execute("DELETE FROM kiosk_state WHERE key = ?", [STATE])
     return removed

@@ -39,16 +39,22 @@ def prune(db: sqlite_utils.Database, now: datetime) -> Pruned:
         bookings = db.execute(
             "DELETE FROM bookings WHERE booking_id NOT IN "
             "(SELECT json_extract(payload, '$.booking_id') FROM outbox WHERE json_extract(payload, '$.booking_id') "
-            "IS NOT NULL) AND coalesce((SELECT s.\"end\" FROM sessions s WHERE s.id = bookings.session_id), "
-            "bookings.created_at) < ?", [limit]).rowcount
+            'IS NOT NULL) AND coalesce((SELECT s."end" FROM sessions s WHERE s.id = bookings.session_id), '
+            "bookings.created_at) < ?",
+            [limit],
+        ).rowcount
         finals = sorted(state.value for state in FINAL_STATES)
         requests = db.execute(
             f"DELETE FROM concierge_requests WHERE state IN ({','.join('?' * len(finals))}) AND updated_at < ? "
             "AND request_id NOT IN (SELECT json_extract(payload, '$.request_id') FROM outbox "
-            "WHERE json_extract(payload, '$.request_id') IS NOT NULL)", [*finals, limit]).rowcount
+            "WHERE json_extract(payload, '$.request_id') IS NOT NULL)",
+            [*finals, limit],
+        ).rowcount
         stamp = now.isoformat(timespec="seconds")
-        counters = db.execute("DELETE FROM pin_failures WHERE locked_until IS NOT NULL AND locked_until < ?",
-                              [stamp]).rowcount
-        counters += db.execute("DELETE FROM staff_failures WHERE locked_until IS NOT NULL AND locked_until < ?",
-                               [stamp]).rowcount
+        counters = db.execute(
+            "DELETE FROM pin_failures WHERE locked_until IS NOT NULL AND locked_until < ?", [stamp]
+        ).rowcount
+        counters += db.execute(
+            "DELETE FROM staff_failures WHERE locked_until IS NOT NULL AND locked_until < ?", [stamp]
+        ).rowcount
     return Pruned(bookings, requests, counters)

@@ -49,7 +49,7 @@ class Sealer:
         if not isinstance(value, str) or not value.startswith(PREFIX):
             raise ValueError("not a sealed value")
         try:
-            raw = base64.b64decode(value[len(PREFIX):], validate=True)
+            raw = base64.b64decode(value[len(PREFIX) :], validate=True)
             return self._aead.decrypt(raw[:12], raw[12:], str(owner).encode("utf-8")).decode("utf-8")
         except (InvalidTag, ValueError) as error:
             raise ValueError("sealed with another key, or altered") from error

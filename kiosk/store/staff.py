@@ -12,14 +12,23 @@ from kiosk.store.database import Row, transaction
 from kiosk.store.hash_upgrades import current_hash_sql, record
 
 # Badge numbers and hashes are sealed in the table (kiosk/store/sealing.py): read them through unseal().
-STAFF_COLUMNS = ("staff_id, display_name, unseal(badge_sealed, staff_id) AS badge_number, "
-                 "unseal(pin_hash, staff_id) AS pin_hash, login, unseal(password_hash, staff_id) AS password_hash, "
-                 "active")
+STAFF_COLUMNS = (
+    "staff_id, display_name, unseal(badge_sealed, staff_id) AS badge_number, "
+    "unseal(pin_hash, staff_id) AS pin_hash, login, unseal(password_hash, staff_id) AS password_hash, "
+    "active"
+)
 
 
 def _row(r: Row) -> Correspondent:
-    return Correspondent(r["staff_id"], r["display_name"], r["badge_number"], r["pin_hash"], r["login"],
-                         r["password_hash"], bool(r["active"]))
+    return Correspondent(
+        r["staff_id"],
+        r["display_name"],
+        r["badge_number"],
+        r["pin_hash"],
+        r["login"],
+        r["password_hash"],
+        bool(r["active"]),
+    )
 
 
 def replace_staff(db: sqlite_utils.Database, staff: list[Correspondent]) -> None:
@@ -32,14 +41,26 @@ def replace_staff(db: sqlite_utils.Database, staff: list[Correspondent]) -> None
 
 def upsert_correspondent(db: sqlite_utils.Database, person: Correspondent) -> None:
     """Inside the caller's transaction (a pulled page). A badge or login moved to someone else follows them."""
-    db.execute("DELETE FROM correspondents WHERE staff_id = ? OR badge_number = blind_index(?) OR login = ?",
-               [person.staff_id, person.badge_number, person.login])
-    db.execute("INSERT INTO correspondents (staff_id, display_name, badge_number, badge_sealed, pin_hash, login, "
-               "password_hash, active) VALUES (?1, ?2, blind_index(?3), seal(?3, ?1), "
-               f"{current_hash_sql('?4', '?5', '?1')}, ?6, {current_hash_sql('?7', '?8', '?1')}, ?9)",
-               [person.staff_id, person.display_name, person.badge_number, f"staff-pin:{person.staff_id}",
-                person.pin_hash, person.login, f"staff-password:{person.staff_id}", person.password_hash,
-                person.active])
+    db.execute(
+        "DELETE FROM correspondents WHERE staff_id = ? OR badge_number = blind_index(?) OR login = ?",
+        [person.staff_id, person.badge_number, person.login],
+    )
+    db.execute(
+        "INSERT INTO correspondents (staff_id, display_name, badge_number, badge_sealed, pin_hash, login, "
+        "password_hash, active) VALUES (?1, ?2, blind_index(?3), seal(?3, ?1), "
+        f"{current_hash_sql('?4', '?5', '?1')}, ?6, {current_hash_sql('?7', '?8', '?1')}, ?9)",
+        [
+            person.staff_id,
+            person.display_name,
+            person.badge_number,
+            f"staff-pin:{person.staff_id}",
+            person.pin_hash,
+            person.login,
+            f"staff-password:{person.staff_id}",
+            person.password_hash,
+            person.active,
+        ],
+    )
 
 
 def upgrade_hash(db: sqlite_utils.Database, staff_id: str, column: str, legacy: str, upgraded: str) -> None:
@@ -58,8 +79,9 @@ def load_correspondent(db: sqlite_utils.Database, staff_id: str) -> Corresponden
 
 
 def find_by_badge(db: sqlite_utils.Database, badge_number: str) -> Correspondent | None:
-    rows = list(db.query(f"SELECT {STAFF_COLUMNS} FROM correspondents WHERE badge_number = blind_index(?)",
-                         [badge_number]))
+    rows = list(
+        db.query(f"SELECT {STAFF_COLUMNS} FROM correspondents WHERE badge_number = blind_index(?)", [badge_number])
+    )
     return _row(rows[0]) if rows else None
 
 
@@ -91,6 +113,9 @@ def write_failures(db: sqlite_utils.Database, account: str, record: FailureRecor
             db.execute(
                 "INSERT INTO staff_failures VALUES (?, ?, ?) ON CONFLICT(account) DO UPDATE"
                 " SET failures = excluded.failures, locked_until = excluded.locked_until",
-                [account, record.failures,
-                 record.locked_until.isoformat(timespec="seconds") if record.locked_until else None],
+                [
+                    account,
+                    record.failures,
+                    record.locked_until.isoformat(timespec="seconds") if record.locked_until else None,
+                ],
             )

@@ -13,7 +13,6 @@ def read_state(db: sqlite_utils.Database, key: str) -> str | None:
 def write_state(db: sqlite_utils.Database, key: str, value: str) -> None:
     """Call inside a transaction, together with the change the fact describes."""
     db.execute(
-        "INSERT INTO kiosk_state (key, value) VALUES (?, ?)"
-        " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        "INSERT INTO kiosk_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         [key, value],
     )

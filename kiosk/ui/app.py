@@ -79,8 +79,10 @@ def start_sync(services: KioskServices, window: MainWindow) -> SyncWorker | None
         return None
     worker = SyncWorker(services.data_dir, services.config, credential)
     # While a person waits at the booking screen, the kiosk may ask the centre for more lease seats (2 s).
-    services.bookings.top_up = CentreTopUp(services.db, CentralClient(
-        credential.server, credential.token, ca_bundle=services.config.central.ca_bundle or None))
+    services.bookings.top_up = CentreTopUp(
+        services.db,
+        CentralClient(credential.server, credential.token, ca_bundle=services.config.central.ca_bundle or None),
+    )
     worker.status_changed.connect(window.set_sync_status)
     window.sync_worker = worker  # a correspondent's "sync now" wakes it
     worker.start()
@@ -89,8 +91,12 @@ def start_sync(services: KioskServices, window: MainWindow) -> SyncWorker | None
 
 def run_kiosk(data_dir: Path | None, config_path: Path | None, demo: bool, windowed: bool) -> int:
     app, window, services = start_kiosk(data_dir, config_path, demo, windowed)
-    log.info("kiosk started: site %s, data in %s, %s", services.config.site.id, services.data_dir,
-             "windowed" if windowed else "full screen, locked")
+    log.info(
+        "kiosk started: site %s, data in %s, %s",
+        services.config.site.id,
+        services.data_dir,
+        "windowed" if windowed else "full screen, locked",
+    )
     centre = None
     if demo:
         try:

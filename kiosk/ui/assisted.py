@@ -96,17 +96,25 @@ class AssistedMode(QObject):
         elif phase is IdlePhase.WARNING:
             self._warning_shown = True
             texts = self.window.texts
-            self.window.idle_overlay.open(texts("idle.title"),
-                                          texts("staff.idle.message", seconds=self.staff.seconds_left()),
-                                          texts("idle.stay"), on_close=self.staff.touch)
+            self.window.idle_overlay.open(
+                texts("idle.title"),
+                texts("staff.idle.message", seconds=self.staff.seconds_left()),
+                texts("idle.stay"),
+                on_close=self.staff.touch,
+            )
         elif self._warning_shown:
             self._warning_shown = False
             self.window.idle_overlay.hide()
 
     def confirm_exit(self) -> None:
         texts = self.window.texts
-        self.window.notice.open(texts("staff.exit.title"), texts("staff.exit.message"), texts("staff.exit.no"),
-                                secondary=texts("staff.exit.yes"), on_secondary=self.exit_kiosk)
+        self.window.notice.open(
+            texts("staff.exit.title"),
+            texts("staff.exit.message"),
+            texts("staff.exit.no"),
+            secondary=texts("staff.exit.yes"),
+            on_secondary=self.exit_kiosk,
+        )
 
     def exit_kiosk(self) -> None:
         """The only way out of the kiosk: sign out (recorded with its cause), then close for good."""

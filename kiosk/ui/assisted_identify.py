@@ -33,8 +33,13 @@ def confirmation_button() -> QPushButton:
 class AssistedIdentifyScreen(QWidget):
     identified = Signal(object)  # Identified
 
-    def __init__(self, assisted: AssistedService, texts: Texts, staff: Callable[[], StaffSession | None],
-                 parent: QWidget | None = None):
+    def __init__(
+        self,
+        assisted: AssistedService,
+        texts: Texts,
+        staff: Callable[[], StaffSession | None],
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("screen")
         self.assisted = assisted
@@ -77,8 +82,9 @@ class AssistedIdentifyScreen(QWidget):
 
     def try_identify(self) -> None:
         try:
-            found = self.assisted.identify(self.staff(), self.card.text(), self.present.isChecked(),
-                                           self.agrees.isChecked())
+            found = self.assisted.identify(
+                self.staff(), self.card.text(), self.present.isChecked(), self.agrees.isChecked()
+            )
         except KioskError as problem:
             self.error.setText(problem.message(self.texts.language))
             return

@@ -24,8 +24,13 @@ from kiosk.ui.widgets import FlowLayout, ScrollingPage, button, empty_layout, la
 class BookingScreen(QWidget):
     booked = Signal(object)  # Booking
 
-    def __init__(self, services: KioskServices, texts: Texts, staff: Callable[[], StaffSession | None],
-                 parent: QWidget | None = None):
+    def __init__(
+        self,
+        services: KioskServices,
+        texts: Texts,
+        staff: Callable[[], StaffSession | None],
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("screen")
         self.services = services
@@ -98,8 +103,9 @@ class BookingScreen(QWidget):
             return
         try:
             # Not enough places left: the person is offered the waiting list, never just a "no".
-            quote = self.services.bookings.quote(self.offer.id, self.session.id, self.who.household, self.chosen(),
-                                                 waitlist=True)
+            quote = self.services.bookings.quote(
+                self.offer.id, self.session.id, self.who.household, self.chosen(), waitlist=True
+            )
         except KioskError as problem:
             self.price.setText("")
             self.total.setText("")
@@ -110,10 +116,14 @@ class BookingScreen(QWidget):
             if quote.unit_cents == 0:
                 self.price.setText(texts("book.free"))
             else:
-                self.price.setText(texts("book.unit", price=texts.money(quote.unit_cents),
-                                         tier=self.who.household.tier))
-            self.total.setText(texts("book.total", price=texts.money(quote.total_cents)) if quote.total_cents
-                               else texts("book.total.free"))
+                self.price.setText(
+                    texts("book.unit", price=texts.money(quote.unit_cents), tier=self.who.household.tier)
+                )
+            self.total.setText(
+                texts("book.total", price=texts.money(quote.total_cents))
+                if quote.total_cents
+                else texts("book.total.free")
+            )
             confirmed = quote.state == BookingState.CONFIRMED
             count = len(self.chosen())
             if quote.state == BookingState.WAITLISTED:
@@ -127,8 +137,9 @@ class BookingScreen(QWidget):
                 self.outcome.setText(texts("book.will_request"))
                 self.confirm.setText(texts("book.confirm_request"))
             else:
-                self.outcome.setText(texts("book.will_confirm.many", count=count) if count > 1
-                                     else texts("book.will_confirm"))
+                self.outcome.setText(
+                    texts("book.will_confirm.many", count=count) if count > 1 else texts("book.will_confirm")
+                )
                 self.confirm.setText(texts("book.confirm"))
             if not cancellation_open(self.offer, self.session, self.services.catalog.now()):
                 # Said before, not after: past the deadline the place cannot be given back here.
@@ -141,11 +152,13 @@ class BookingScreen(QWidget):
         staff = self.staff()
         try:
             if staff is not None:  # done for the person: recorded in the audit log
-                booking = self.services.assisted.book(staff, self.who, self.offer.id, self.session.id, self.chosen(),
-                                                      waitlist=True)
+                booking = self.services.assisted.book(
+                    staff, self.who, self.offer.id, self.session.id, self.chosen(), waitlist=True
+                )
             else:
-                booking = self.services.bookings.book(self.offer.id, self.session.id, self.who.household,
-                                                      self.chosen(), waitlist=True)
+                booking = self.services.bookings.book(
+                    self.offer.id, self.session.id, self.who.household, self.chosen(), waitlist=True
+                )
         except KioskError as problem:
             self.outcome.setText(problem.message(self.texts.language))
             self.outcome.setObjectName("full")
@@ -171,7 +184,9 @@ class BookingScreen(QWidget):
             age = person.age_on(self.session.start.date())
             text = f"{person.first_name}  ·  {texts('book.age', age=age)}"
             self.people_buttons[person.person_id].setText(text)
-            self.people_buttons[person.person_id].setAccessibleName(f"{person.display_name}, {texts('book.age', age=age)}")
+            self.people_buttons[person.person_id].setAccessibleName(
+                f"{person.display_name}, {texts('book.age', age=age)}"
+            )
         self._refresh()
 
     def reset(self) -> None:
@@ -192,8 +207,9 @@ class BookingDoneScreen(ReceiptScreen):
         waiting = booking.state == BookingState.WAITLISTED
         self.headline.setText(texts("done.confirmed" if confirmed else "done.waiting" if waiting else "done.requested"))
         self.code.setText(texts("done.code", code=short_code(booking.booking_id)))
-        self.code_hint.setText(texts("done.code_hint") if confirmed else texts("book.will_wait") if waiting
-                               else texts("book.will_request"))
+        self.code_hint.setText(
+            texts("done.code_hint") if confirmed else texts("book.will_wait") if waiting else texts("book.will_request")
+        )
         paper = self.services.vouchers.voucher(booking)
         self.add_recap(texts("done.what"), paper.title)
         self.add_recap(texts("done.when"), texts.span(paper.start, paper.end or paper.start))

@@ -74,12 +74,16 @@ class ConciergeScreen(QWidget):
         elif service.price_cents == 0:
             price = texts("concierge.free")
         else:
-            price = texts("concierge.price", price=texts.money(service.price_cents),
-                          unit=service.price_unit_fr if fr else service.price_unit_en).strip()
+            price = texts(
+                "concierge.price",
+                price=texts.money(service.price_cents),
+                unit=service.price_unit_fr if fr else service.price_unit_en,
+            ).strip()
         price_label = label(price, "emphasis")
         price_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        asking = button(texts("concierge.ask"), "primary",
-                        accessible_name=texts("concierge.ask.name", name=name.text()))
+        asking = button(
+            texts("concierge.ask"), "primary", accessible_name=texts("concierge.ask.name", name=name.text())
+        )
         asking.clicked.connect(lambda: self.requested.emit(service.id))
         side = QVBoxLayout()
         side.addWidget(price_label)

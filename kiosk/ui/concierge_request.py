@@ -167,8 +167,12 @@ class DayStepper(QWidget):
 
     def retranslate(self, texts: Texts) -> None:
         self.texts = texts
-        for control, key in ((self.month_back, "request.month_back"), (self.day_back, "request.day_back"),
-                             (self.day_on, "request.day_on"), (self.month_on, "request.month_on")):
+        for control, key in (
+            (self.month_back, "request.month_back"),
+            (self.day_back, "request.day_back"),
+            (self.day_on, "request.day_on"),
+            (self.month_on, "request.month_on"),
+        ):
             control.setAccessibleName(texts(key))
         self._show()
 
@@ -176,8 +180,9 @@ class DayStepper(QWidget):
 class ConciergeRequestScreen(QWidget):
     submitted = Signal(object)  # ConciergeRequest
 
-    def __init__(self, services: KioskServices, texts: Texts, staff_session: Callable[[], object],
-                 parent: QWidget | None = None):
+    def __init__(
+        self, services: KioskServices, texts: Texts, staff_session: Callable[[], object], parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self.setObjectName("screen")
         self.services = services
@@ -238,8 +243,9 @@ class ConciergeRequestScreen(QWidget):
 
     def _control(self, field: FormField) -> QWidget:
         if field.kind in (FieldKind.CHOICE, FieldKind.DAY, FieldKind.CHOICES, FieldKind.WEEKDAYS):
-            control = OptionGrid([o.code for o in field.options],
-                                 many=field.kind in (FieldKind.CHOICES, FieldKind.WEEKDAYS))
+            control = OptionGrid(
+                [o.code for o in field.options], many=field.kind in (FieldKind.CHOICES, FieldKind.WEEKDAYS)
+            )
         elif field.kind is FieldKind.NUMBER:
             start = field.default if isinstance(field.default, int) else field.minimum
             control = NumberStepper(field.minimum, field.maximum, start)
@@ -290,8 +296,7 @@ class ConciergeRequestScreen(QWidget):
         self._clear_problems()
         try:
             if staff is not None:
-                request = self.services.assisted.submit_request(staff, self.who, self.offer.service.id,
-                                                                self.answers())
+                request = self.services.assisted.submit_request(staff, self.who, self.offer.service.id, self.answers())
             else:
                 request = self.services.concierge.submit(self.offer.service.id, self.who, self.answers())
         except KioskError as problem:

@@ -1,4 +1,4 @@
-""""Besoin d'aide ?": the screen explained in plain words, read aloud on request, and two ways to a
+""" "Besoin d'aide ?": the screen explained in plain words, read aloud on request, and two ways to a
 person — call a correspondent to the kiosk, or print a code to finish later at the desk.
 
 It is a layer over the screen, never a new screen: closing it leaves the person where they were.
@@ -136,8 +136,10 @@ class HelpPanel(QWidget):
         self._given[(HelpKind.TICKET, self._place)] = request
         title = self._help.subject_title(request.place, texts.language)
         self._answered(texts("help.ticket.title"), texts("help.ticket.printing", code=request.code))
-        run_in_worker(lambda: self._write_and_print(request, title, texts.language),
-                      lambda _job, error: self._printed(request, error))
+        run_in_worker(
+            lambda: self._write_and_print(request, title, texts.language),
+            lambda _job, error: self._printed(request, error),
+        )
 
     def forget(self) -> None:
         """The person has gone: the next one's call or ticket is their own."""

@@ -25,8 +25,13 @@ MAX_CODE_INPUT = 20
 class HelpQueueScreen(QWidget):
     taken = Signal(object)  # the HelpRequest taken over
 
-    def __init__(self, help_service: HelpService, texts: Texts, staff: Callable[[], StaffSession | None],
-                 parent: QWidget | None = None):
+    def __init__(
+        self,
+        help_service: HelpService,
+        texts: Texts,
+        staff: Callable[[], StaffSession | None],
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("screen")
         self.help = help_service
@@ -74,8 +79,7 @@ class HelpQueueScreen(QWidget):
             self.error.setText(problem.message(texts.language))
             self.count.clear()
             return
-        self.count.setText(texts("help.queue.none") if not requests
-                           else texts("help.queue.count", count=len(requests)))
+        self.count.setText(texts("help.queue.none") if not requests else texts("help.queue.count", count=len(requests)))
         for request in requests:
             self.cards.addWidget(self._card(request))
 
@@ -94,8 +98,10 @@ class HelpQueueScreen(QWidget):
         where = texts("help.queue.where", screen=texts(f"help.screen.{request.place.screen}"))
         subject = self.help.subject_title(request.place, texts.language)
         inner.addWidget(label(f"{where}\n{subject}" if subject else where, "lead"))
-        action = button(texts("help.queue.go") if request.kind == HelpKind.CALL else texts("help.queue.resume"),
-                        object_name="primary")
+        action = button(
+            texts("help.queue.go") if request.kind == HelpKind.CALL else texts("help.queue.resume"),
+            object_name="primary",
+        )
         action.clicked.connect(lambda _=False, code=request.code: self.take(code))
         row = QHBoxLayout()
         row.addWidget(action)

@@ -39,8 +39,11 @@ class CardReader(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         focused = QApplication.focusWidget()
-        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent) or \
-                (isinstance(focused, QLineEdit) and focused.isVisible()):
+        if (
+            event.type() != QEvent.Type.KeyPress
+            or not isinstance(event, QKeyEvent)
+            or (isinstance(focused, QLineEdit) and focused.isVisible())
+        ):
             return False
         now = self.monotonic()
         if now - self.last_key > SCAN_GAP_S:
@@ -65,8 +68,9 @@ class IdentifyScreen(QWidget):
     identified = Signal(object)  # Identified
     badge_scanned = Signal(str)  # a correspondent's badge, as read
 
-    def __init__(self, identity: IdentityService, texts: Texts, is_badge: Callable[[str], bool],
-                 parent: QWidget | None = None):
+    def __init__(
+        self, identity: IdentityService, texts: Texts, is_badge: Callable[[str], bool], parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self.is_badge = is_badge
         self.setObjectName("screen")
@@ -80,8 +84,11 @@ class IdentifyScreen(QWidget):
         self.pin = QLineEdit()
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
         self.pin.setMaxLength(6)
-        self.pin.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly | Qt.InputMethodHint.ImhSensitiveData
-                                     | Qt.InputMethodHint.ImhNoPredictiveText)
+        self.pin.setInputMethodHints(
+            Qt.InputMethodHint.ImhDigitsOnly
+            | Qt.InputMethodHint.ImhSensitiveData
+            | Qt.InputMethodHint.ImhNoPredictiveText
+        )
         self.card_label = label(object_name="heading")
         self.pin_label = label(object_name="heading")
         self.error = label(object_name="full")

@@ -27,8 +27,13 @@ class IdleWatcher(QObject):
     resumed = Signal()
     expired = Signal()
 
-    def __init__(self, warning_after: float, warning_duration: float,
-                 clock: Callable[[], float] = time.monotonic, parent: QObject | None = None):
+    def __init__(
+        self,
+        warning_after: float,
+        warning_duration: float,
+        clock: Callable[[], float] = time.monotonic,
+        parent: QObject | None = None,
+    ):
         super().__init__(parent)
         self._clock = clock
         self._deadline = IdleDeadline(warning_after, warning_duration, clock())

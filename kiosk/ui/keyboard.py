@@ -78,4 +78,3 @@ class KeyboardDock(QQuickWidget):
         else:
             self.hide()
             self.shown_changed.emit(False)
-

@@ -59,8 +59,7 @@ from sync.worker import SyncWorker
 CLOCK_REFRESH_MS = 15_000
 SPEECH_WARM_UP_MS = 2_000  # once home is painted: the speech engine takes seconds to connect
 # The correspondents' screens: reached only from the staff access, each refreshed by start().
-STAFF_SCREENS = ("staff_sign_in", "staff_home", "assisted_identify", "queue", "help_queue", "sync_state",
-                 "takings")
+STAFF_SCREENS = ("staff_sign_in", "staff_home", "assisted_identify", "queue", "help_queue", "sync_state", "takings")
 
 
 class ScreenStack(QStackedWidget):
@@ -142,8 +141,11 @@ class AccessBar(QFrame):
 
     def retranslate(self, texts: Texts, compact: bool = False) -> None:
         """Shorter words on a narrow screen or with larger text, so the bar stays one line high."""
-        for control, key in ((self.read_aloud, "access.read"), (self.contrast, "access.contrast"),
-                             (self.larger, "access.larger")):
+        for control, key in (
+            (self.read_aloud, "access.read"),
+            (self.contrast, "access.contrast"),
+            (self.larger, "access.larger"),
+        ):
             control.setText(texts(key + ".short" if compact else key))
             control.setAccessibleName(texts(key + ".name"))
         self.help.setText(texts("help.button"))
@@ -227,7 +229,8 @@ class MainWindow(QMainWindow):
         self.access_bar.read_aloud.toggled.connect(self._read_aloud_toggled)
         self.screen_shown.connect(lambda _name: self.narrator.read_screen(self.stack.currentWidget()))
         self.top_bar.staff_clicked.connect(
-            lambda: self.show_screen("staff_home" if self.staff_session else "staff_sign_in"))
+            lambda: self.show_screen("staff_home" if self.staff_session else "staff_sign_in")
+        )
         self.end_session.clicked.connect(self.reset_session)
 
         idle = services.config.idle
@@ -254,14 +257,16 @@ class MainWindow(QMainWindow):
             if name == "offers":
                 widget = OfferListScreen(catalog, self.texts)
                 widget.offer_chosen.connect(lambda offer_id: self.show_screen("detail", offer_id))
-                widget.book_requested.connect(lambda offer_id, session_id: self.with_identity(
-                    ("booking", offer_id, session_id)))
+                widget.book_requested.connect(
+                    lambda offer_id, session_id: self.with_identity(("booking", offer_id, session_id))
+                )
                 widget.card_scanned.connect(self._card_scanned)
                 widget.help_requested.connect(self.show_help)
             elif name == "detail":
                 widget = OfferDetailScreen(catalog, self.texts)
-                widget.book_requested.connect(lambda offer_id, session_id: self.with_identity(
-                    ("booking", offer_id, session_id)))
+                widget.book_requested.connect(
+                    lambda offer_id, session_id: self.with_identity(("booking", offer_id, session_id))
+                )
                 widget.print_requested.connect(self._print_offer)
             elif name == "concierge":
                 widget = ConciergeScreen(catalog, self.texts)
@@ -307,8 +312,13 @@ class MainWindow(QMainWindow):
                 widget = HelpQueueScreen(self.services.help, self.texts, lambda: self.staff_session)
                 widget.taken.connect(self._take_help)
             elif name == "sync_state":
-                widget = SyncStateScreen(self.services.assisted, self.texts, lambda: self.staff_session,
-                                         lambda: self.sync_worker, self.services.catalog.now)
+                widget = SyncStateScreen(
+                    self.services.assisted,
+                    self.texts,
+                    lambda: self.staff_session,
+                    lambda: self.sync_worker,
+                    self.services.catalog.now,
+                )
             else:
                 raise KeyError(name)
             self._add_screen(name, widget)
@@ -444,8 +454,9 @@ class MainWindow(QMainWindow):
         fr = self.texts.language == "fr"
         lines = [n.message_fr if fr else n.message_en for n in (*ready, *decided)]
         good = all(n.good for n in decided)
-        self.news.show_news(self.texts("ready.title" if good else "news.title"), "\n".join(lines),
-                            self.texts("notice.ok"))
+        self.news.show_news(
+            self.texts("ready.title" if good else "news.title"), "\n".join(lines), self.texts("notice.ok")
+        )
 
     def _confirm_cancel(self, booking_id: str) -> None:
         booking = self.services.bookings.booking(booking_id)
@@ -483,8 +494,9 @@ class MainWindow(QMainWindow):
             booking = self.services.bookings.booking(booking_id)
             make = lambda: self.services.vouchers.voucher(booking)
         screen.set_status(booking_id, self.texts("print.running"))
-        print_voucher(self.services.vouchers, make, booking_id, self.texts, screen.set_status,
-                      kept_key="print.kept.here")
+        print_voucher(
+            self.services.vouchers, make, booking_id, self.texts, screen.set_status, kept_key="print.kept.here"
+        )
 
     def _print_offer(self, offer_id: str) -> None:
         """The offer to take home, with the price for the household of whoever is identified."""
@@ -497,17 +509,24 @@ class MainWindow(QMainWindow):
             return
         language = self.texts.language
         screen.set_print_status(offer_id, self.texts("paper.print.running"))
-        print_page(lambda: self.services.paper.print_offer_sheet(sheet, language), self.texts, "paper.print.done",
-                   lambda message, printed: screen.set_print_status(offer_id, message, printed))
+        print_page(
+            lambda: self.services.paper.print_offer_sheet(sheet, language),
+            self.texts,
+            "paper.print.done",
+            lambda message, printed: screen.set_print_status(offer_id, message, printed),
+        )
 
     def _print_programme(self) -> None:
         """The noticeboard programme, this week's and next week's: said in a notice once printed, or why not."""
         texts, language = self.texts, self.texts.language
         found = self.services.paper.programme(weeks=2)
         self.notice.open(texts("paper.programme.print"), texts("paper.programme.running"), texts("notice.ok"))
-        print_page(lambda: self.services.paper.print_programme(found, language), texts, "paper.programme.done",
-                   lambda message, _printed: self.notice.open(texts("paper.programme.print"), message,
-                                                              texts("notice.ok")))
+        print_page(
+            lambda: self.services.paper.print_programme(found, language),
+            texts,
+            "paper.programme.done",
+            lambda message, _printed: self.notice.open(texts("paper.programme.print"), message, texts("notice.ok")),
+        )
 
     def _confirm_request_cancel(self, request_id: str) -> None:
         request = self.services.concierge.request(request_id)
@@ -527,8 +546,9 @@ class MainWindow(QMainWindow):
         screen = self.screens["my_bookings"]
         try:
             if self.staff_session is not None:
-                self.services.assisted.cancel_request(self.staff_session, self.identified, request_id,
-                                                      BENEFICIARY_CANCEL)
+                self.services.assisted.cancel_request(
+                    self.staff_session, self.identified, request_id, BENEFICIARY_CANCEL
+                )
             else:
                 self.services.concierge.cancel(request_id, self.identified)
         except KioskError as problem:
@@ -545,8 +565,15 @@ class MainWindow(QMainWindow):
             request = self.services.concierge.request(request_id)
             make = lambda: self.services.vouchers.pickup_voucher(request, language)
         screen.set_status(request_id, self.texts("ticket.running"))
-        print_voucher(self.services.vouchers, make, request_id, self.texts, screen.set_status,
-                      done_key="ticket.done", kept_key="ticket.kept.here")
+        print_voucher(
+            self.services.vouchers,
+            make,
+            request_id,
+            self.texts,
+            screen.set_status,
+            done_key="ticket.done",
+            kept_key="ticket.kept.here",
+        )
 
     # -- session -------------------------------------------------------------------------
 
@@ -594,12 +621,20 @@ class MainWindow(QMainWindow):
         QGuiApplication.inputMethod().hide()
 
     def show_idle_warning(self, seconds_left: int) -> None:
-        if (self.current_screen() == "home" and self.texts.language == self.site.language and not self.identified
-                and not self.help_panel.isVisible()):
+        if (
+            self.current_screen() == "home"
+            and self.texts.language == self.site.language
+            and not self.identified
+            and not self.help_panel.isVisible()
+        ):
             return  # nothing to clear: no need to interrupt anyone
         texts = self.texts
-        self.idle_overlay.open(texts("idle.title"), texts("idle.message", seconds=seconds_left),
-                               texts("idle.stay"), on_close=self.idle.activity)
+        self.idle_overlay.open(
+            texts("idle.title"),
+            texts("idle.message", seconds=seconds_left),
+            texts("idle.stay"),
+            on_close=self.idle.activity,
+        )
 
     def _staff_job(self, job: str) -> None:
         """What the correspondent chose on their home screen."""
@@ -659,8 +694,12 @@ class MainWindow(QMainWindow):
     def _display_changed(self) -> None:
         display = self.services.config.display
         scale = larger_text_scale(display.viewing_distance_mm, display.pixel_pitch_mm)
-        self.set_theme(Theme(HIGH_CONTRAST if self.access_bar.contrast.isChecked() else STANDARD,
-                             scale if self.access_bar.larger.isChecked() else 1.0))
+        self.set_theme(
+            Theme(
+                HIGH_CONTRAST if self.access_bar.contrast.isChecked() else STANDARD,
+                scale if self.access_bar.larger.isChecked() else 1.0,
+            )
+        )
 
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme
@@ -695,8 +734,13 @@ class MainWindow(QMainWindow):
         texts, (screen, params) = self.texts, self._current
         if screen in STAFF_SCREENS:
             explanation = texts("help.staff")
-            self.notice.open(texts("help.title"), explanation, texts("notice.ok"),
-                             secondary=texts("help.read"), on_secondary=lambda: self._read_help(explanation))
+            self.notice.open(
+                texts("help.title"),
+                explanation,
+                texts("notice.ok"),
+                secondary=texts("help.read"),
+                on_secondary=lambda: self._read_help(explanation),
+            )
             return
         subject, session = (str(params[0]) if params else None), (str(params[1]) if len(params) > 1 else None)
         place = Place(screen, subject if screen in RESUMABLE_SCREENS else None, session)

@@ -36,8 +36,13 @@ class MyBookingsScreen(QWidget):
     request_cancel_requested = Signal(str)  # concierge request id
     request_print_requested = Signal(str)
 
-    def __init__(self, services: KioskServices, texts: Texts, staff: Callable[[], StaffSession | None],
-                 parent: QWidget | None = None):
+    def __init__(
+        self,
+        services: KioskServices,
+        texts: Texts,
+        staff: Callable[[], StaffSession | None],
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("screen")
         self.services = services
@@ -93,8 +98,7 @@ class MyBookingsScreen(QWidget):
         words.addWidget(label(offer.title if offer else texts("mine.withdrawn"), "heading"))
         if session:
             words.addWidget(label(texts.span(session.start, session.end)))
-        names = [self.household.member(pid).first_name for pid in booking.participants
-                 if self.household.member(pid)]
+        names = [self.household.member(pid).first_name for pid in booking.participants if self.household.member(pid)]
         owed = self.services.payments.balance_of_booking(booking)
         words.addWidget(label(", ".join(names) + " · " + balance_text(owed, texts), "muted"))
         state = texts(f"mine.state.{booking.state.value}")

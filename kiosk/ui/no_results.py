@@ -44,8 +44,17 @@ class NoResults(QFrame):
         column = QVBoxLayout(self)
         column.setContentsMargins(24, 20, 24, 20)
         column.setSpacing(12)
-        for part in (self.message, self.suggest_title, self.suggestions, self.filters_hint, self.clear_filters,
-                     self.categories_title, self.category_buttons, self.help_hint, self.help):
+        for part in (
+            self.message,
+            self.suggest_title,
+            self.suggestions,
+            self.filters_hint,
+            self.clear_filters,
+            self.categories_title,
+            self.category_buttons,
+            self.help_hint,
+            self.help,
+        ):
             column.addWidget(part)
         for lone_button in (self.clear_filters, self.help):  # as wide as its words, like the panel's other choices
             column.setAlignment(lone_button, Qt.AlignmentFlag.AlignLeft)

@@ -70,8 +70,12 @@ class OfferDetailScreen(QWidget):
         pixmap = QPixmap(str(path)) if path is not None else None
         if pixmap is None or pixmap.isNull():
             return None
-        return pixmap.scaled(round(PHOTO_WIDTH * self.theme.scale), round(PHOTO_HEIGHT * self.theme.scale),
-                             Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+        return pixmap.scaled(
+            round(PHOTO_WIDTH * self.theme.scale),
+            round(PHOTO_HEIGHT * self.theme.scale),
+            Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
+        )
 
     def _build(self) -> None:
         empty_layout(self.body)
@@ -116,8 +120,16 @@ class OfferDetailScreen(QWidget):
         if offer.booking_mode == BookingMode.REQUEST:
             self.body.addWidget(label(texts("detail.request_rule"), "muted"))
         days = offer.cancel_days_before
-        self.body.addWidget(label(texts("detail.cancel_rule.none") if days == 0 else texts("detail.cancel_rule.one")
-                                  if days == 1 else texts("detail.cancel_rule", days=days), "muted"))
+        self.body.addWidget(
+            label(
+                texts("detail.cancel_rule.none")
+                if days == 0
+                else texts("detail.cancel_rule.one")
+                if days == 1
+                else texts("detail.cancel_rule", days=days),
+                "muted",
+            )
+        )
         # What it is comes after when and "Réserver", which stay in view without scrolling.
         for paragraph in offer.description.split("\n\n"):
             if paragraph.strip():
@@ -176,12 +188,16 @@ class OfferDetailScreen(QWidget):
         if session.remaining == 0:
             places = label(texts("detail.places.full"), "full")
         else:
-            count = texts("detail.places.one") if session.remaining == 1 else texts(
-                "detail.places.left", count=session.remaining)
+            count = (
+                texts("detail.places.one")
+                if session.remaining == 1
+                else texts("detail.places.left", count=session.remaining)
+            )
             places = label(count, "places")
         if session.places_as_of:
-            places.setText(places.text() + "  " + texts(
-                "detail.places.as_of", when=texts.freshness(session.places_as_of, now)))
+            places.setText(
+                places.text() + "  " + texts("detail.places.as_of", when=texts.freshness(session.places_as_of, now))
+            )
         words.addWidget(places)
         row.addLayout(words, 1)
         action = button(object_name="primary")
@@ -200,4 +216,3 @@ class OfferDetailScreen(QWidget):
         action.setAccessibleDescription(texts.span(session.start, session.end))
         row.addWidget(action, 0, Qt.AlignmentFlag.AlignVCenter)
         return card
-

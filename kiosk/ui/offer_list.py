@@ -103,8 +103,11 @@ class OfferDelegate(QStyledItemDelegate):
         painter.setBrush(QColor(palette.surface))
         painter.drawRoundedRect(card, 12, 12)
         icon_size = min(84, card.height() - 24)
-        painter.drawPixmap(card.left() + 16, card.top() + 12,
-                           pictogram_pixmap(self.pictograms.get(offer.category, ""), icon_size, palette.text))
+        painter.drawPixmap(
+            card.left() + 16,
+            card.top() + 12,
+            pictogram_pixmap(self.pictograms.get(offer.category, ""), icon_size, palette.text),
+        )
         left = card.left() + icon_size + 36
         right = card.right() - 20
         line = (card.height() - 16) // 3
@@ -119,8 +122,11 @@ class OfferDelegate(QStyledItemDelegate):
         title_font.setBold(True)
         body_font = QFont(base)
         body_font.setPixelSize(px(19))
-        price = texts("filters.price.free") if offer.price_from_cents == 0 else texts(
-            "list.from_price", price=texts.money(offer.price_from_cents))
+        price = (
+            texts("filters.price.free")
+            if offer.price_from_cents == 0
+            else texts("list.from_price", price=texts.money(offer.price_from_cents))
+        )
         painter.setFont(price_font)
         price_width = painter.fontMetrics().horizontalAdvance(price) + 12
         badge, badge_width = "", 0
@@ -141,24 +147,32 @@ class OfferDelegate(QStyledItemDelegate):
             beside = [price_width, book.width() + (badge_width + 12 if badge else 0), book.width()]
         painter.setPen(QColor(palette.text))
         painter.setFont(price_font)
-        painter.drawText(QRect(right - price_width, top, price_width, line),
-                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, price)
+        painter.drawText(
+            QRect(right - price_width, top, price_width, line),
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+            price,
+        )
 
         where_when = offer.location
         if offer.next_start:
             where_when = f"{offer.location} · {texts('list.next_date', date=texts.day(offer.next_start))}"
         if offer.partial:  # listed after those with every word: say why it is here
             where_when = f"{texts('list.partial')} · {where_when}"
-        for row, (font, colour, text) in enumerate((
-            (title_font, palette.text, offer.title),
-            (body_font, palette.muted, offer.summary),
-            (body_font, palette.text, where_when),
-        )):
+        for row, (font, colour, text) in enumerate(
+            (
+                (title_font, palette.text, offer.title),
+                (body_font, palette.muted, offer.summary),
+                (body_font, palette.text, where_when),
+            )
+        ):
             painter.setFont(font)
             painter.setPen(QColor(colour))
             rect = QRect(left, top + row * line, right - left - beside[row] - 16, line)
-            painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, rect.width()))
+            painter.drawText(
+                rect,
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, rect.width()),
+            )
         if badge:
             painter.setFont(body_font)
             painter.setPen(Qt.PenStyle.NoPen)
@@ -215,8 +229,12 @@ class FilterPanel(QFrame):
         column = QVBoxLayout(self)
         column.setContentsMargins(24, 20, 24, 20)
         column.setSpacing(10)
-        rows = ((self.level_title, self.level), (self.dates_title, self.dates),
-                (self.places_title, self.places), (self.price_title, self.price))
+        rows = (
+            (self.level_title, self.level),
+            (self.dates_title, self.dates),
+            (self.places_title, self.places),
+            (self.price_title, self.price),
+        )
         for title, choices in rows:
             column.addWidget(title)
             column.addWidget(choices)
@@ -238,21 +256,35 @@ class FilterPanel(QFrame):
         self.places_title.setText(texts("filters.places"))
         self.places.set_labels([texts("filters.places.any"), texts("filters.places.only")])
         self.price_title.setText(texts("filters.price"))
-        self.price.set_labels([
-            texts("filters.price.any") if p is None else texts("filters.price.free") if p == 0
-            else texts("filters.price.max", price=texts.money(p))
-            for p in PRICE_STEPS
-        ])
+        self.price.set_labels(
+            [
+                texts("filters.price.any")
+                if p is None
+                else texts("filters.price.free")
+                if p == 0
+                else texts("filters.price.max", price=texts.money(p))
+                for p in PRICE_STEPS
+            ]
+        )
         self.reset_button.setText(texts("filters.reset"))
         self.close_button.setText(texts("filters.close"))
 
     def apply_to(self, query: OfferQuery) -> OfferQuery:
-        return replace(query, level=self.level.value(), window=self.dates.value(),
-                       with_places=self.places.value(), max_price_cents=self.price.value())
+        return replace(
+            query,
+            level=self.level.value(),
+            window=self.dates.value(),
+            with_places=self.places.value(),
+            max_price_cents=self.price.value(),
+        )
 
     def clear(self) -> None:
-        for row, default in ((self.level, None), (self.dates, DateWindow.ANY),
-                             (self.places, False), (self.price, None)):
+        for row, default in (
+            (self.level, None),
+            (self.dates, DateWindow.ANY),
+            (self.places, False),
+            (self.price, None),
+        ):
             row.set_value(default)
         self.changed.emit()
 
@@ -345,7 +377,8 @@ class OfferListScreen(QWidget):
         self.filters_button.toggled.connect(self._show_filters)
         # Typing means looking at results: the filters close, and leave room for the keyboard.
         running_app().focusChanged.connect(
-            lambda _old, new: self.filters_button.setChecked(False) if new is self.search else None)
+            lambda _old, new: self.filters_button.setChecked(False) if new is self.search else None
+        )
         self.filters.closed.connect(lambda: self.filters_button.setChecked(False))
         self.filters.changed.connect(self.refresh)
         self.category_row.changed.connect(lambda _value: self.refresh())
@@ -437,8 +470,14 @@ class OfferListScreen(QWidget):
             self.count.setText(texts("list.count.more", count=texts.number(total), shown=shown))
         else:
             self.count.setText(texts("list.count.many", count=texts.number(total)))
-        active = sum((self.filters.level.value() is not None, self.filters.dates.value() != DateWindow.ANY,
-                      bool(self.filters.places.value()), self.filters.price.value() is not None))
+        active = sum(
+            (
+                self.filters.level.value() is not None,
+                self.filters.dates.value() != DateWindow.ANY,
+                bool(self.filters.places.value()),
+                self.filters.price.value() is not None,
+            )
+        )
         nothing = total == 0 and self.result is not _NOT_YET
         if nothing:
             self.no_results.show_for(texts, self.search.text(), self.result.suggestions, bool(active))

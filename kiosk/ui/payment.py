@@ -33,16 +33,25 @@ def balance_text(owed: Balance, texts: Texts, on_quotation: bool = False) -> str
 
 
 def payment_line(payment: Payment, texts: Texts) -> str:
-    values = {"when": texts.moment(payment.recorded_at), "amount": texts.money(abs(payment.amount_cents)),
-              "means": texts(f"pay.means.{payment.means.value}"), "reference": payment.reference}
+    values = {
+        "when": texts.moment(payment.recorded_at),
+        "amount": texts.money(abs(payment.amount_cents)),
+        "means": texts(f"pay.means.{payment.means.value}"),
+        "reference": payment.reference,
+    }
     if payment.corrects is not None:
         return texts("pay.line.correction", **values)
     return texts("pay.line.ref" if payment.reference else "pay.line", **values)
 
 
 class PaymentScreen(QWidget):
-    def __init__(self, services: KioskServices, texts: Texts, staff: Callable[[], StaffSession | None],
-                 parent: QWidget | None = None):
+    def __init__(
+        self,
+        services: KioskServices,
+        texts: Texts,
+        staff: Callable[[], StaffSession | None],
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("screen")
         self.services = services
@@ -121,8 +130,11 @@ class PaymentScreen(QWidget):
         request = self.services.concierge.request(self.subject_id)
         if request is None:
             return "", Balance(0, 0), False
-        return (self.services.concierge.title(request, language), self.services.payments.balance_of_request(request),
-                request.estimate_cents is None)
+        return (
+            self.services.concierge.title(request, language),
+            self.services.payments.balance_of_request(request),
+            request.estimate_cents is None,
+        )
 
     def refresh(self, prefill: bool = False) -> None:
         texts = self.texts
@@ -136,10 +148,11 @@ class PaymentScreen(QWidget):
         if owed.total_cents == 0:
             lines = [balance_text(owed, texts, on_quotation)]
         else:
-            lines = [texts("pay.total", total=texts.money(owed.total_cents)),
-                     texts("pay.paid", paid=texts.money(owed.paid_cents)),
-                     texts("pay.left", owed=texts.money(owed.owed_cents)) if owed.owed_cents
-                     else texts("pay.nothing_left")]
+            lines = [
+                texts("pay.total", total=texts.money(owed.total_cents)),
+                texts("pay.paid", paid=texts.money(owed.paid_cents)),
+                texts("pay.left", owed=texts.money(owed.owed_cents)) if owed.owed_cents else texts("pay.nothing_left"),
+            ]
         self.summary.setText("\n".join(lines))
         payments = self.services.payments.payments(self.kind, self.subject_id)
         self.history_title.setVisible(bool(payments))
@@ -180,10 +193,14 @@ class PaymentScreen(QWidget):
             else:
                 means = self.means.value()
                 assert isinstance(means, Means)
-                entry = self.services.payments.record(self.staff(), self.kind, self.subject_id, self.amount.text(),
-                                                      means, self.reference.text())
-                message = texts("pay.recorded", amount=texts.money(entry.amount_cents),
-                                means=texts(f"pay.means.{entry.means.value}"))
+                entry = self.services.payments.record(
+                    self.staff(), self.kind, self.subject_id, self.amount.text(), means, self.reference.text()
+                )
+                message = texts(
+                    "pay.recorded",
+                    amount=texts.money(entry.amount_cents),
+                    means=texts(f"pay.means.{entry.means.value}"),
+                )
         except KioskError as problem:
             self.error.setText(problem.message(texts.language))
             self.message.clear()

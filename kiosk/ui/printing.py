@@ -16,21 +16,37 @@ from kiosk.ui.workers import run_in_worker
 log = logging.getLogger(__name__)
 
 
-def print_booking_voucher(vouchers: VoucherService, booking: Booking, texts: Texts,
-                          done: Callable[[str, str, bool], None]) -> None:
+def print_booking_voucher(
+    vouchers: VoucherService, booking: Booking, texts: Texts, done: Callable[[str, str, bool], None]
+) -> None:
     """Print, then call `done(booking_id, message for the person, printed)` on the GUI thread."""
     print_voucher(vouchers, lambda: vouchers.voucher(booking), booking.booking_id, texts, done)
 
 
-def print_pickup_ticket(vouchers: VoucherService, request: ConciergeRequest, texts: Texts,
-                        done: Callable[[str, str, bool], None]) -> None:
+def print_pickup_ticket(
+    vouchers: VoucherService, request: ConciergeRequest, texts: Texts, done: Callable[[str, str, bool], None]
+) -> None:
     """Print a concierge request's ticket, then call `done(request_id, message, printed)` on the GUI thread."""
-    print_voucher(vouchers, lambda: vouchers.pickup_voucher(request, texts.language), request.request_id, texts,
-                  done, done_key="ticket.done", kept_key="ticket.kept")
+    print_voucher(
+        vouchers,
+        lambda: vouchers.pickup_voucher(request, texts.language),
+        request.request_id,
+        texts,
+        done,
+        done_key="ticket.done",
+        kept_key="ticket.kept",
+    )
 
 
-def print_voucher(vouchers: VoucherService, make: Callable[[], Voucher], reference: str, texts: Texts,
-                  done: Callable[[str, str, bool], None], done_key: str = "print.done", kept_key: str = "print.kept") -> None:
+def print_voucher(
+    vouchers: VoucherService,
+    make: Callable[[], Voucher],
+    reference: str,
+    texts: Texts,
+    done: Callable[[str, str, bool], None],
+    done_key: str = "print.done",
+    kept_key: str = "print.kept",
+) -> None:
     """Make the voucher here (it reads the store; a correspondent's reprint is audited there), print it in a
     worker, then call `done(reference, message, printed)` on the GUI thread: printed, or why not and that
     it is kept."""

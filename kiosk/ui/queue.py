@@ -37,8 +37,14 @@ from kiosk.ui.widgets import ScrollingPage, button, empty_layout, label, overlay
 
 OPEN, FINISHED = "open", "finished"
 # The state filter: what is still in progress (the default), each open state, or what is finished.
-STATE_FILTERS: tuple[str | RequestState, ...] = (OPEN, RequestState.SUBMITTED, RequestState.TAKEN,
-                                                  RequestState.AT_PROVIDER, RequestState.READY, FINISHED)
+STATE_FILTERS: tuple[str | RequestState, ...] = (
+    OPEN,
+    RequestState.SUBMITTED,
+    RequestState.TAKEN,
+    RequestState.AT_PROVIDER,
+    RequestState.READY,
+    FINISHED,
+)
 ALL_SERVICES = ""
 FILTER_COLUMNS = 4
 STATE_STYLE = {RequestState.READY: "places", RequestState.REFUSED: "full", RequestState.CANCELLED: "full"}
@@ -101,14 +107,17 @@ class QueueCard(QFrame):
         layout.setContentsMargins(28, 20, 28, 20)
         layout.setSpacing(8)
         heading = QHBoxLayout()
-        heading.addWidget(label(f"{item.service_name_fr if fr else item.service_name_en} — {item.person_name}",
-                                "heading"), 1)
+        heading.addWidget(
+            label(f"{item.service_name_fr if fr else item.service_name_en} — {item.person_name}", "heading"), 1
+        )
         state = label(state_fr if fr else state_en, STATE_STYLE.get(request.state, "emphasis"), wrap=False)
         heading.addWidget(state)
         layout.addLayout(heading)
-        facts = [texts("queue.created", when=texts.freshness(request.created_at, now)),
-                 texts("queue.code", code=request.short_code),
-                 balance_text(owed, texts, on_quotation=request.estimate_cents is None)]
+        facts = [
+            texts("queue.created", when=texts.freshness(request.created_at, now)),
+            texts("queue.code", code=request.short_code),
+            balance_text(owed, texts, on_quotation=request.estimate_cents is None),
+        ]
         layout.addWidget(label("  ·  ".join(facts), "muted"))
         for name, value in item.details_fr if fr else item.details_en:
             layout.addWidget(label(f"{name} : {value}" if fr else f"{name}: {value}"))
@@ -146,8 +155,14 @@ class ReasonPicker(QWidget):
         self.inner.setSpacing(18)
         self.hide()
 
-    def open(self, title: str, reasons: Sequence[StateReason], language: str, keep: str,
-             chosen: Callable[[StateReason], None]) -> None:
+    def open(
+        self,
+        title: str,
+        reasons: Sequence[StateReason],
+        language: str,
+        keep: str,
+        chosen: Callable[[StateReason], None],
+    ) -> None:
         empty_layout(self.inner)
         self.inner.addWidget(label(title, "title"))
         for reason in reasons:
@@ -168,8 +183,13 @@ class ReasonPicker(QWidget):
 class QueueScreen(QWidget):
     pay_requested = Signal(str)  # request id
 
-    def __init__(self, services: KioskServices, texts: Texts, staff: Callable[[], StaffSession | None],
-                 parent: QWidget | None = None):
+    def __init__(
+        self,
+        services: KioskServices,
+        texts: Texts,
+        staff: Callable[[], StaffSession | None],
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("screen")
         self.services = services
@@ -251,15 +271,21 @@ class QueueScreen(QWidget):
             self.message.setText(problem.message(texts.language))
             self.count.clear()
             return
-        self.count.setText(texts("queue.none") if not items else texts("queue.count.one") if len(items) == 1
-                           else texts("queue.count.many", count=len(items)))
+        self.count.setText(
+            texts("queue.none")
+            if not items
+            else texts("queue.count.one")
+            if len(items) == 1
+            else texts("queue.count.many", count=len(items))
+        )
         for item in items:
             self.cards.addWidget(self._card(item))
         self._show_found()
 
     def _name_filters(self) -> None:
-        names = self.texts("queue.filters", state=self.state_filter.value_text(),
-                           service=self.service_filter.value_text())
+        names = self.texts(
+            "queue.filters", state=self.state_filter.value_text(), service=self.service_filter.value_text()
+        )
         self.filters_button.setText(plain_button_text(names))
         self.filters_button.setAccessibleName(names)
 
@@ -283,9 +309,13 @@ class QueueScreen(QWidget):
         return next((i for i in items if i.request.request_id == request_id), None)
 
     def _card(self, item: QueueItem) -> QueueCard:
-        card = QueueCard(item, self.texts, self.services.catalog.now(),
-                         self.statuses.get(item.request.request_id, ""),
-                         self.services.payments.balance_of_request(item.request))
+        card = QueueCard(
+            item,
+            self.texts,
+            self.services.catalog.now(),
+            self.statuses.get(item.request.request_id, ""),
+            self.services.payments.balance_of_request(item.request),
+        )
         card.move_chosen.connect(self.choose_move)
         card.reprint_chosen.connect(self.reprint)
         card.pay_chosen.connect(self.pay_requested)
@@ -315,9 +345,13 @@ class QueueScreen(QWidget):
         if self.reason_picker is None:
             self.reason_picker = ReasonPicker(self.window().centralWidget())
         cancel = target is RequestState.CANCELLED
-        self.reason_picker.open(texts("queue.reason.cancel" if cancel else "queue.reason.refuse"),
-                                CANCEL_REASONS if cancel else REFUSAL_REASONS, texts.language,
-                                texts("queue.reason.keep"), lambda reason: self.move(request_id, target, reason))
+        self.reason_picker.open(
+            texts("queue.reason.cancel" if cancel else "queue.reason.refuse"),
+            CANCEL_REASONS if cancel else REFUSAL_REASONS,
+            texts.language,
+            texts("queue.reason.keep"),
+            lambda reason: self.move(request_id, target, reason),
+        )
 
     def move(self, request_id: str, target: RequestState, reason: StateReason | None) -> None:
         texts = self.texts
@@ -326,18 +360,24 @@ class QueueScreen(QWidget):
         except KioskError as problem:
             self.statuses[request_id] = problem.message(texts.language)
         else:
-            self.statuses[request_id] = texts("queue.moved",
-                                              state=STATE_LABELS[moved.state][0 if texts.language == "fr" else 1])
+            self.statuses[request_id] = texts(
+                "queue.moved", state=STATE_LABELS[moved.state][0 if texts.language == "fr" else 1]
+            )
         self.refresh()
 
     def reprint(self, request_id: str) -> None:
         """The ticket again (recorded in the audit log), printed in a worker: a hung printer freezes nothing."""
         texts, staff = self.texts, self.staff()
         self._set_status(request_id, texts("queue.reprint.running"))
-        print_voucher(self.services.vouchers, lambda: self.services.assisted.reprint_pickup(staff, request_id,
-                                                                                           texts.language),
-                      request_id, texts, self._set_status, done_key="queue.reprint.done",
-                      kept_key="queue.reprint.failed")
+        print_voucher(
+            self.services.vouchers,
+            lambda: self.services.assisted.reprint_pickup(staff, request_id, texts.language),
+            request_id,
+            texts,
+            self._set_status,
+            done_key="queue.reprint.done",
+            kept_key="queue.reprint.failed",
+        )
 
     def _set_status(self, request_id: str, message: str, _printed: bool = False) -> None:
         if self.staff() is None:
@@ -362,12 +402,24 @@ class QueueScreen(QWidget):
         self.service_label.setText(texts("queue.service"))
         fr = texts.language == "fr"
         self.state_filter.set_choices(
-            [(value, texts("queue.state.open") if value == OPEN else texts("queue.state.final") if value == FINISHED
-              else STATE_LABELS[value][0 if fr else 1]) for value in STATE_FILTERS], self.state_filter.value())
+            [
+                (
+                    value,
+                    texts("queue.state.open")
+                    if value == OPEN
+                    else texts("queue.state.final")
+                    if value == FINISHED
+                    else STATE_LABELS[value][0 if fr else 1],
+                )
+                for value in STATE_FILTERS
+            ],
+            self.state_filter.value(),
+        )
         self.service_filter.set_choices(
             [(ALL_SERVICES, texts("queue.service.all"))]
             + [(s.id, s.name(texts.language)) for s in self.services.concierge.services()],
-            self.service_filter.value())
+            self.service_filter.value(),
+        )
         self._name_filters()
         if self.staff() is not None and self.isVisible():
             self.refresh()

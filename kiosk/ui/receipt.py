@@ -44,8 +44,15 @@ class ReceiptScreen(QWidget):
         layout = QVBoxLayout(body)
         layout.setContentsMargins(120, 32, 120, 32)
         layout.setSpacing(20)
-        for widget in (self.headline, self.code, self.next_step, self.code_hint, recap_card, self.status,
-                       self.print_button):
+        for widget in (
+            self.headline,
+            self.code,
+            self.next_step,
+            self.code_hint,
+            recap_card,
+            self.status,
+            self.print_button,
+        ):
             layout.addWidget(widget)
         layout.addStretch(1)
         self.page = ScrollingPage(body)

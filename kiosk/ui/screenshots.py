@@ -22,8 +22,11 @@ def bookable_session(services) -> tuple[str, str]:
     for summary in services.catalog.search(OfferQuery(with_places=True), limit=200).offers:
         offer = services.catalog.offer(summary.id)
         for session in offer.sessions:
-            if (session.site_remaining >= 2 and offer.age_min is None
-                    and not session.has_started(services.catalog.now())):
+            if (
+                session.site_remaining >= 2
+                and offer.age_min is None
+                and not session.has_started(services.catalog.now())
+            ):
                 return offer.id, session.id
     raise LookupError("the demo catalog has no session left to book")
 
@@ -44,8 +47,7 @@ def walk_screens(window, services, shot, card: str) -> None:
     shot("offer_list_filters", lambda: offers.filters_button.setChecked(True))
     offers.filters_button.setChecked(False)
     QApplication.processEvents()
-    shot("offer_list_keyboard", lambda: QTest.mouseClick(offers.search, Qt.MouseButton.LeftButton,
-                                                         pos=QPoint(40, 20)))
+    shot("offer_list_keyboard", lambda: QTest.mouseClick(offers.search, Qt.MouseButton.LeftButton, pos=QPoint(40, 20)))
     window.go_home()
     shot("bons_plans", lambda: window.show_screen("offers", True))
     offer_id, session_id = bookable_session(services)
@@ -60,16 +62,29 @@ def walk_screens(window, services, shot, card: str) -> None:
     shot("identify", lambda: (window.go_home(), window.with_identity(("booking", offer_id, session_id))))
     shot("identify_error", lambda: (identify.card.setText("1000000000018"), identify.try_identify()))
     # A notice of something ready may come first (the audit covers it): the booking screen is shown here.
-    shot("booking", lambda: (identify.card.setText(card), identify.pin.setText(DEMO_PIN),
-                             identify.try_identify(), window.notice.hide()))
+    shot(
+        "booking",
+        lambda: (
+            identify.card.setText(card),
+            identify.pin.setText(DEMO_PIN),
+            identify.try_identify(),
+            window.notice.hide(),
+        ),
+    )
     booking = window.screen("booking")
     shot("booking_done", lambda: booking.confirm.click())
     shot("my_bookings", lambda: window.show_screen("my_bookings"))
     request = window.screen("concierge_request")
     shot("concierge_request", lambda: window.show_screen("concierge_request", "pressing"))
     shot("concierge_request_error", request.send.click)
-    shot("concierge_done", lambda: (request.controls["garments"].buttons()[0].click(),
-                                    request.controls["day"].buttons()[0].click(), request.send.click()))
+    shot(
+        "concierge_done",
+        lambda: (
+            request.controls["garments"].buttons()[0].click(),
+            request.controls["day"].buttons()[0].click(),
+            request.send.click(),
+        ),
+    )
     walk_staff_screens(window, shot)
 
 
@@ -81,28 +96,55 @@ def walk_staff_screens(window, shot) -> None:
 
     display = [window.access_bar.contrast.isChecked(), window.access_bar.larger.isChecked()]
     sign_in = window.screen("staff_sign_in")
-    shot("staff_sign_in", lambda: (window.top_bar.staff.click(), sign_in.badge.setText(badge_number(1)),
-                                   sign_in.pin.setText("0000"), sign_in.try_sign_in()))
+    shot(
+        "staff_sign_in",
+        lambda: (
+            window.top_bar.staff.click(),
+            sign_in.badge.setText(badge_number(1)),
+            sign_in.pin.setText("0000"),
+            sign_in.try_sign_in(),
+        ),
+    )
     # Signing in starts from the standard display; each variant is then set again.
-    shot("staff_home", lambda: (sign_in.badge.setText(badge_number(1)), sign_in.pin.setText("2468"),
-                                sign_in.try_sign_in(), window.access_bar.contrast.setChecked(display[0]),
-                                window.access_bar.larger.setChecked(display[1])))
+    shot(
+        "staff_home",
+        lambda: (
+            sign_in.badge.setText(badge_number(1)),
+            sign_in.pin.setText("2468"),
+            sign_in.try_sign_in(),
+            window.access_bar.contrast.setChecked(display[0]),
+            window.access_bar.larger.setChecked(display[1]),
+        ),
+    )
     shot("staff_queue", lambda: window.show_screen("queue"))
     queue = window.screen("queue")
-    shot("staff_queue_reason", lambda: queue.choose_move(queue.findChildren(QueueCard)[0].request_id,
-                                                         RequestState.REFUSED))
+    shot(
+        "staff_queue_reason",
+        lambda: queue.choose_move(queue.findChildren(QueueCard)[0].request_id, RequestState.REFUSED),
+    )
     queue.reason_picker.hide()
     shot("staff_queue_filters", lambda: queue.filters_button.setChecked(True))
     shot("staff_help_queue", lambda: window.show_screen("help_queue"))
     shot("staff_sync", lambda: window.show_screen("sync_state"))
     walk_payment_screens(window, shot)
-    shot("assisted_identify", lambda: (window.show_screen("staff_home"), window.screens["staff_home"].tiles[
-        "assisted_identify"].click(), window.screens["assisted_identify"].try_identify()))
-    shot("assisted_booking_home", lambda: (window.screens["assisted_identify"].present.click(),
-                                           window.screens["assisted_identify"].agrees.click(),
-                                           window.screens["assisted_identify"].card.setText(VARIANTS["standard"]),
-                                           window.screens["assisted_identify"].try_identify(),
-                                           window.notice.hide()))
+    shot(
+        "assisted_identify",
+        lambda: (
+            window.show_screen("staff_home"),
+            window.screens["staff_home"].tiles["assisted_identify"].click(),
+            window.screens["assisted_identify"].try_identify(),
+        ),
+    )
+    shot(
+        "assisted_booking_home",
+        lambda: (
+            window.screens["assisted_identify"].present.click(),
+            window.screens["assisted_identify"].agrees.click(),
+            window.screens["assisted_identify"].card.setText(VARIANTS["standard"]),
+            window.screens["assisted_identify"].try_identify(),
+            window.notice.hide(),
+        ),
+    )
     shot("staff_exit_question", lambda: (window.show_screen("staff_home"), window.assisted_mode.confirm_exit()))
     window.notice.hide()
     window.assisted_mode.sign_out("user")
@@ -133,7 +175,9 @@ def render_all_screens(outdir: Path, language: str, size: tuple[int, int] = SCRE
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise DataDirError(
-            "error.screenshots.folder_created", outdir=outdir, reason=error.strerror or error,
+            "error.screenshots.folder_created",
+            outdir=outdir,
+            reason=error.strerror or error,
         ) from None
     from PySide6.QtCore import QThreadPool
 
@@ -141,8 +185,9 @@ def render_all_screens(outdir: Path, language: str, size: tuple[int, int] = SCRE
     from kiosk.ui.app import build_window, create_application
 
     # No printer: the screens show what a person sees when the voucher cannot be printed.
-    config = KioskConfig(site=SiteSettings(language=language), display=DisplaySettings(keyboard="on"),
-                         printer=PrinterSettings(queue=""))
+    config = KioskConfig(
+        site=SiteSettings(language=language), display=DisplaySettings(keyboard="on"), printer=PrinterSettings(queue="")
+    )
     with tempfile.TemporaryDirectory(prefix="slvie-screens-") as data_dir:
         services = open_services(Path(data_dir), config, demo=True)
         app, keyboard = create_application(config)

@@ -16,8 +16,10 @@ from kiosk.ui.widgets import running_app
 
 log = logging.getLogger(__name__)
 
-LOCALES = {"fr": QLocale(QLocale.Language.French, QLocale.Country.France),
-           "en": QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)}
+LOCALES = {
+    "fr": QLocale(QLocale.Language.French, QLocale.Country.France),
+    "en": QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom),
+}
 MAX_SPOKEN_ITEMS = 40
 
 

@@ -53,8 +53,12 @@ class StaffSignInScreen(QWidget):
         self.form = QFormLayout()
         self.form.setVerticalSpacing(18)
         self.form.setHorizontalSpacing(24)
-        for row_label, field in ((self.badge_label, self.badge), (self.pin_label, self.pin),
-                                 (self.login_label, self.login), (self.password_label, self.password)):
+        for row_label, field in (
+            (self.badge_label, self.badge),
+            (self.pin_label, self.pin),
+            (self.login_label, self.login),
+            (self.password_label, self.password),
+        ):
             self.form.addRow(row_label, field)
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -113,10 +117,12 @@ class StaffSignInScreen(QWidget):
         self.title.setText(texts("signin.title"))
         self.intro.setText(texts("signin.intro"))
         self.mode.set_labels([texts("signin.badge_mode"), texts("signin.password_mode")])
-        for row_label, field, key in ((self.badge_label, self.badge, "signin.badge"),
-                                      (self.pin_label, self.pin, "signin.pin"),
-                                      (self.login_label, self.login, "signin.login"),
-                                      (self.password_label, self.password, "signin.password")):
+        for row_label, field, key in (
+            (self.badge_label, self.badge, "signin.badge"),
+            (self.pin_label, self.pin, "signin.pin"),
+            (self.login_label, self.login, "signin.login"),
+            (self.password_label, self.password, "signin.password"),
+        ):
             row_label.setText(texts(key))
             field.setAccessibleName(texts(key))
         self.submit.setText(texts("signin.submit"))

@@ -24,8 +24,15 @@ MAX_PARKED_SHOWN = 20
 
 
 class SyncStateScreen(QWidget):
-    def __init__(self, assisted: AssistedService, texts: Texts, staff: Callable[[], StaffSession | None],
-                 worker: Callable[[], SyncWorker | None], now: Callable[[], datetime], parent: QWidget | None = None):
+    def __init__(
+        self,
+        assisted: AssistedService,
+        texts: Texts,
+        staff: Callable[[], StaffSession | None],
+        worker: Callable[[], SyncWorker | None],
+        now: Callable[[], datetime],
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("screen")
         self.assisted = assisted
@@ -81,16 +88,29 @@ class SyncStateScreen(QWidget):
             self.parked_title.setText(texts("sync.parked.title"))
         fr = texts.language == "fr"
         for operation in reversed(state.parked_operations[-MAX_PARKED_SHOWN:]):  # the latest first
-            self.parked.addWidget(label(texts("sync.parked.line", kind=operation.kind,
-                                              when=texts.moment(operation.created_at),
-                                              reason=operation.reason_fr if fr else operation.reason_en)))
+            self.parked.addWidget(
+                label(
+                    texts(
+                        "sync.parked.line",
+                        kind=operation.kind,
+                        when=texts.moment(operation.created_at),
+                        reason=operation.reason_fr if fr else operation.reason_en,
+                    )
+                )
+            )
 
     def _figures(self, state: SyncState) -> list[str]:
         texts, now = self.texts, self.now()
-        lines = [texts("sync.pending", count=state.pending), texts("sync.parked", count=state.parked),
-                 texts("sync.audit", count=state.audit_waiting)]
-        lines.append(texts("sync.last_success", when=texts.freshness(state.last_success, now))
-                     if state.last_success else texts("sync.never"))
+        lines = [
+            texts("sync.pending", count=state.pending),
+            texts("sync.parked", count=state.parked),
+            texts("sync.audit", count=state.audit_waiting),
+        ]
+        lines.append(
+            texts("sync.last_success", when=texts.freshness(state.last_success, now))
+            if state.last_success
+            else texts("sync.never")
+        )
         if state.last_error_at:
             message = state.last_error_fr if texts.language == "fr" else state.last_error_en
             lines.append(texts("sync.last_error", when=texts.freshness(state.last_error_at, now), message=message))

@@ -19,23 +19,42 @@ from kiosk.ui.widgets import ScrollingPage, button, empty_layout, label
 
 def takings_lines(takings: Takings, texts: Texts) -> list[tuple[str, str]]:
     """(text, style) lines: by means, the total, and what the audit log says."""
-    lines = [(texts("takings.line", means=texts(f"pay.means.{line.means.value}"), count=line.count,
-                    amount=texts.money(line.cents)), "lead") for line in takings.by_means]
+    lines = [
+        (
+            texts(
+                "takings.line",
+                means=texts(f"pay.means.{line.means.value}"),
+                count=line.count,
+                amount=texts.money(line.cents),
+            ),
+            "lead",
+        )
+        for line in takings.by_means
+    ]
     if not takings.payments:
         lines.append((texts("takings.none"), "lead"))
     lines.append((texts("takings.total", amount=texts.money(takings.total_cents)), "heading"))
     audit = takings.audit
     if audit.holds:
-        lines.append((texts("takings.audit.ok", matched=audit.matched, centre=audit.with_centre,
-                            elsewhere=audit.elsewhere), "places"))
+        lines.append(
+            (
+                texts("takings.audit.ok", matched=audit.matched, centre=audit.with_centre, elsewhere=audit.elsewhere),
+                "places",
+            )
+        )
     else:
         lines.append((texts("takings.audit.problem", count=len(audit.problems)), "error"))
     return lines
 
 
 class TakingsScreen(QWidget):
-    def __init__(self, services: KioskServices, texts: Texts, staff: Callable[[], StaffSession | None],
-                 parent: QWidget | None = None):
+    def __init__(
+        self,
+        services: KioskServices,
+        texts: Texts,
+        staff: Callable[[], StaffSession | None],
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("screen")
         self.services = services
@@ -96,8 +115,12 @@ class TakingsScreen(QWidget):
             return
         language = texts.language
         self.status.setText(texts("takings.running"))
-        print_page(lambda: self.services.paper.print_takings(takings, language), texts, "takings.done",
-                   lambda message, _printed: self.status.setText(message))
+        print_page(
+            lambda: self.services.paper.print_takings(takings, language),
+            texts,
+            "takings.done",
+            lambda message, _printed: self.status.setText(message),
+        )
 
     def retranslate(self, texts: Texts) -> None:
         self.texts = texts

@@ -122,14 +122,14 @@ def style_sheet(theme: Theme = Theme()) -> str:
         for name, (_, bold) in TEXT_ROLES.items()
     )
     return f"""
-    QWidget {{ font-size: {px('body')}px; color: {p.text}; }}
+    QWidget {{ font-size: {px("body")}px; color: {p.text}; }}
     QMainWindow, #screen {{ background: {p.background}; }}
     #topBar, #accessBar {{ background: {p.surface}; border-color: {p.border}; border-style: solid; }}
     #topBar {{ border-width: 0 0 2px 0; }}
     #accessBar {{ border-width: 2px 0 0 0; }}
-    #siteName {{ font-size: {px('heading')}px; font-weight: 600; }}
+    #siteName {{ font-size: {px("heading")}px; font-weight: 600; }}
     #clock {{ font-size: {px(22)}px; font-weight: 600; }}
-    #muted, #status {{ color: {p.muted}; font-size: {px('small')}px; }}
+    #muted, #status {{ color: {p.muted}; font-size: {px("small")}px; }}
 {roles}
     QPushButton {{
         min-height: {MIN_TOUCH}px; min-width: {MIN_TOUCH}px; padding: 6px 18px;
@@ -144,7 +144,7 @@ def style_sheet(theme: Theme = Theme()) -> str:
     QPushButton#primary:pressed {{ background: {p.primary_pressed}; }}
     QPushButton#primary:disabled {{ background: {p.disabled_background}; color: {p.disabled_text};
                                     border-color: {p.border}; }}
-    QPushButton[big="true"] {{ font-size: {px('bigButton')}px; min-height: {px(80)}px; }}
+    QPushButton[big="true"] {{ font-size: {px("bigButton")}px; min-height: {px(80)}px; }}
     QPushButton[tall="true"] {{ min-height: {px(80)}px; }}
     QPushButton#tile, QPushButton#tileAccent {{ min-height: {theme.tile_height()}px; }}
     QPushButton#tile {{ background: {p.surface}; border: 2px solid {p.border}; border-radius: 18px; }}
@@ -153,20 +153,20 @@ def style_sheet(theme: Theme = Theme()) -> str:
     QPushButton#tile:pressed {{ background: {p.selected}; }}
     QPushButton#tileAccent:pressed {{ background: {p.accent_pressed}; }}
     QLineEdit {{
-        min-height: {MIN_TOUCH}px; font-size: {px('lead')}px; padding: 4px 14px; color: {p.text};
+        min-height: {MIN_TOUCH}px; font-size: {px("lead")}px; padding: 4px 14px; color: {p.text};
         border: 2px solid {p.border}; border-radius: 10px; background: {p.surface};
     }}
     QLineEdit:focus {{ border: 3px solid {p.primary}; }}
     #newsBanner {{ background: {p.selected}; border-color: {p.primary}; border-style: solid; border-width: 0 0 3px 0; }}
     #card {{ background: {p.surface}; border: 2px solid {p.card_border}; border-radius: 14px; }}
     #badge {{ background: {p.selected}; color: {p.text}; border-radius: 8px; padding: 4px 10px;
-              font-size: {px('small')}px; }}
+              font-size: {px("small")}px; }}
     #badgeAccent {{ background: {p.accent}; color: {p.on_accent}; border-radius: 8px; padding: 4px 10px;
-                    font-size: {px('small')}px; font-weight: 600; }}
-    #full, #error {{ color: {p.error}; font-weight: 600; font-size: {px('lead')}px; }}
+                    font-size: {px("small")}px; font-weight: 600; }}
+    #full, #error {{ color: {p.error}; font-weight: 600; font-size: {px("lead")}px; }}
     #places {{ color: {p.ok}; font-weight: 600; }}
     #staffBanner {{ background: {p.staff}; }}
-    #staffBanner QLabel {{ color: {p.on_staff}; font-size: {px('emphasis')}px; font-weight: 700; }}
+    #staffBanner QLabel {{ color: {p.on_staff}; font-size: {px("emphasis")}px; font-weight: 700; }}
     #overlay {{ background: {p.overlay}; }}
     #dialog {{ background: {p.surface}; border-radius: 20px; border: 3px solid {p.primary}; }}
     QListView {{ background: {p.surface}; border: 2px solid {p.card_border}; border-radius: 12px; }}

@@ -50,8 +50,9 @@ def pictogram_pixmap(name: str, size: int, color: str) -> QPixmap:
     return pixmap
 
 
-def button(text: str = "", object_name: str | None = None, accessible_name: str | None = None,
-           big: bool = False) -> QPushButton:
+def button(
+    text: str = "", object_name: str | None = None, accessible_name: str | None = None, big: bool = False
+) -> QPushButton:
     widget = QPushButton(text)
     if big:
         widget.setProperty("big", True)
@@ -350,8 +351,15 @@ class Overlay(QWidget):
         parent.installEventFilter(self)
         self.hide()
 
-    def open(self, title: str, message: str, action: str, on_close: Callable[[], None] | None = None,
-             secondary: str | None = None, on_secondary: Callable[[], None] | None = None) -> None:
+    def open(
+        self,
+        title: str,
+        message: str,
+        action: str,
+        on_close: Callable[[], None] | None = None,
+        secondary: str | None = None,
+        on_secondary: Callable[[], None] | None = None,
+    ) -> None:
         self.title.setText(title)
         self.message.setText(message)
         self.action.setText(action)

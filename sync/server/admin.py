@@ -24,16 +24,18 @@ class AdminError(KioskError):
     """An administrative change was refused; nothing was written."""
 
 
-def set_allocation(db: Database, session_id: str, site_id: str, seats: int, until: datetime | None,
-                   now: datetime) -> None:
+def set_allocation(
+    db: Database, session_id: str, site_id: str, seats: int, until: datetime | None, now: datetime
+) -> None:
     """Grant `site_id` `seats` seats on a session (more, fewer or none), refused if places would not add up."""
     if until is not None and until <= now:
         raise AdminError("error.central.admin.allocation_s_cut_off")
     with db.write() as conn:
         bookings.release_expired(conn, now)
         session = _session(conn, session_id)
-        old = conn.execute("SELECT seats, used + leased FROM allocations WHERE session_id = ? AND site_id = ?",
-                           (session_id, site_id)).fetchone()
+        old = conn.execute(
+            "SELECT seats, used + leased FROM allocations WHERE session_id = ? AND site_id = ?", (session_id, site_id)
+        ).fetchone()
         old_seats, used = (old[0], old[1]) if old else (0, 0)
         others = session["allocated"] - old_seats
         problem = decisions.allocation_problem(session["capacity"], session["outside_taken"], others, seats, used)
@@ -43,8 +45,8 @@ def set_allocation(db: Database, session_id: str, site_id: str, seats: int, unti
             "INSERT INTO allocations (session_id, site_id, seats, external_used, used, until, until_is_start, "
             "released) VALUES (?, ?, ?, 0, ?, ?, ?, 0) ON CONFLICT (session_id, site_id) DO UPDATE SET "
             "seats = excluded.seats, until = excluded.until, until_is_start = excluded.until_is_start, released = 0",
-            (session_id, site_id, seats, used, fmt_catalog(until) if until else session["start"],
-             0 if until else 1))
+            (session_id, site_id, seats, used, fmt_catalog(until) if until else session["start"], 0 if until else 1),
+        )
         conn.execute("UPDATE sessions SET allocated = ? WHERE id = ?", (others + seats, session_id))
         bump(conn, "offer", session["offer_id"])
         if seats < old_seats:
@@ -113,8 +115,7 @@ def report_payment(db: Database, kind: str, subject_id: str, amount_text: str, r
     except PaymentRefused as error:
         raise AdminError("error.central.admin.payment_refused", error=error) from None
     with db.write() as conn:
-        result = payments.report_elsewhere(conn, kind, subject_id, amount, reference,
-                                           now.strftime("%Y-%m-%dT%H:%M:%S"))
+        result = payments.report_elsewhere(conn, kind, subject_id, amount, reference, now.strftime("%Y-%m-%dT%H:%M:%S"))
     if result["outcome"] == "rejected":
         reason = result["reason"]
         raise AdminError("error.central.admin.payment_refused", error=Said(reason["fr"], reason["en"]))
@@ -131,31 +132,47 @@ def _session(conn: sqlite3.Connection, session_id: str) -> sqlite3.Row:
 def seat_problems(db: Database) -> list[str]:
     """Recount every session's seats from the bookings; the list of what does not add up (empty when sound)."""
     conn = db.connection()
-    pool = dict(conn.execute("SELECT session_id, SUM(pool_seats) FROM bookings WHERE state = 'confirmed' "
-                             "GROUP BY session_id"))
-    alloc_used = {(r[0], r[1]): r[2] for r in conn.execute(
-        "SELECT session_id, site_id, SUM(alloc_seats) FROM bookings WHERE state = 'confirmed' "
-        "GROUP BY session_id, site_id")}
-    held = {(r[0], r[1]): r[2] for r in conn.execute(
-        "SELECT session_id, site_id, SUM(granted - returned) FROM leases GROUP BY session_id, site_id")}
-    lease_used = {(r[0], r[1]): r[2] for r in conn.execute(
-        "SELECT session_id, kiosk_id, SUM(lease_seats) FROM bookings WHERE state = 'confirmed' "
-        "GROUP BY session_id, kiosk_id")}
+    pool = dict(
+        conn.execute("SELECT session_id, SUM(pool_seats) FROM bookings WHERE state = 'confirmed' GROUP BY session_id")
+    )
+    alloc_used = {
+        (r[0], r[1]): r[2]
+        for r in conn.execute(
+            "SELECT session_id, site_id, SUM(alloc_seats) FROM bookings WHERE state = 'confirmed' "
+            "GROUP BY session_id, site_id"
+        )
+    }
+    held = {
+        (r[0], r[1]): r[2]
+        for r in conn.execute(
+            "SELECT session_id, site_id, SUM(granted - returned) FROM leases GROUP BY session_id, site_id"
+        )
+    }
+    lease_used = {
+        (r[0], r[1]): r[2]
+        for r in conn.execute(
+            "SELECT session_id, kiosk_id, SUM(lease_seats) FROM bookings WHERE state = 'confirmed' "
+            "GROUP BY session_id, kiosk_id"
+        )
+    }
     seats = defaultdict(int)
     problems = []
     for session_id, site_id, s, external_used, used, leased in conn.execute(
-            "SELECT session_id, site_id, seats, external_used, used, leased FROM allocations"):
+        "SELECT session_id, site_id, seats, external_used, used, leased FROM allocations"
+    ):
         seats[session_id] += s
         if used != external_used + alloc_used.get((session_id, site_id), 0) or used + leased > s:
             problems.append(f"{session_id}@{site_id}: used {used}, leased {leased}, seats {s}")
         if leased != held.get((session_id, site_id), 0):
             problems.append(f"{session_id}@{site_id}: leased {leased} != {held.get((session_id, site_id), 0)}")
     for session_id, kiosk_id, granted, returned, used in conn.execute(
-            "SELECT session_id, kiosk_id, granted, returned, used FROM leases"):
+        "SELECT session_id, kiosk_id, granted, returned, used FROM leases"
+    ):
         if used != lease_used.get((session_id, kiosk_id), 0) or used > granted - returned:
             problems.append(f"{session_id}@{kiosk_id}: lease used {used}, held {granted - returned}")
     for sid, capacity, external, outside, allocated in conn.execute(
-            "SELECT id, capacity, external_taken, outside_taken, allocated FROM sessions"):
+        "SELECT id, capacity, external_taken, outside_taken, allocated FROM sessions"
+    ):
         if outside != external + pool.get(sid, 0):
             problems.append(f"{sid}: outside_taken {outside} != {external} + {pool.get(sid, 0)}")
         if allocated != seats[sid]:

@@ -84,10 +84,12 @@ def error_response(status: int, code: str, text: Message, headers: dict[str, str
 
 def _too_large(path: str) -> JSONResponse:
     if path == HEARTBEAT_PATH:
-        return error_response(413, "heartbeat_too_large",
-                              Text("api.heartbeat_too_large", max_heartbeat_bytes=MAX_HEARTBEAT_BYTES))
-    return error_response(413, "request_too_large",
-                          Text("api.request_too_large", megabytes=MAX_BODY_BYTES // (1024 * 1024)))
+        return error_response(
+            413, "heartbeat_too_large", Text("api.heartbeat_too_large", max_heartbeat_bytes=MAX_HEARTBEAT_BYTES)
+        )
+    return error_response(
+        413, "request_too_large", Text("api.request_too_large", megabytes=MAX_BODY_BYTES // (1024 * 1024))
+    )
 
 
 class BodyLimit:
@@ -130,16 +132,14 @@ class BodyLimit:
 bearer = HTTPBearer(auto_error=False, description="the kiosk's token from POST /v1/enroll")
 
 
-def current_kiosk(request: Request,
-                  credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> auth.Kiosk:
+def current_kiosk(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+) -> auth.Kiosk:
     kiosk = auth.kiosk_for_token(request.app.state.db, credentials.credentials) if credentials else None
     if kiosk is None:
-        raise ApiError(401, "unauthenticated",
-                       Text("api.unauthenticated"),
-                       {"WWW-Authenticate": "Bearer"})
+        raise ApiError(401, "unauthenticated", Text("api.unauthenticated"), {"WWW-Authenticate": "Bearer"})
     if kiosk.revoked:
-        raise ApiError(403, "kiosk_revoked",
-                       Text("api.kiosk_revoked"))
+        raise ApiError(403, "kiosk_revoked", Text("api.kiosk_revoked"))
     wait = request.app.state.limiter.kiosk(kiosk.id)
     if wait is not None:
         raise _rate_limited(wait)
@@ -154,22 +154,29 @@ KioskAuth = Annotated[auth.Kiosk, Depends(current_kiosk)]
 basic = HTTPBasic(auto_error=False, realm="SLVie fleet")
 
 
-def current_administrator(request: Request,
-                          credentials: Annotated[HTTPBasicCredentials | None, Depends(basic)]) -> str:
+def current_administrator(request: Request, credentials: Annotated[HTTPBasicCredentials | None, Depends(basic)]) -> str:
     """An administrator's name and secret (HTTP Basic); a kiosk token opens nothing here."""
-    if credentials is None or not auth.is_administrator(request.app.state.db, credentials.username,
-                                                        credentials.password):
-        raise ApiError(401, "administrator_required",
-                       Text("api.administrator_required"),
-                       {"WWW-Authenticate": 'Basic realm="SLVie fleet", charset="UTF-8"'})
+    if credentials is None or not auth.is_administrator(
+        request.app.state.db, credentials.username, credentials.password
+    ):
+        raise ApiError(
+            401,
+            "administrator_required",
+            Text("api.administrator_required"),
+            {"WWW-Authenticate": 'Basic realm="SLVie fleet", charset="UTF-8"'},
+        )
     return credentials.username
 
 
 AdminAuth = Annotated[str, Depends(current_administrator)]
 
 
-def create_app(db: Database | None = None, clock: Clock = local_now,
-               release_every: float = RELEASE_EVERY_SECONDS, rates: RateLimits | None = None) -> FastAPI:
+def create_app(
+    db: Database | None = None,
+    clock: Clock = local_now,
+    release_every: float = RELEASE_EVERY_SECONDS,
+    rates: RateLimits | None = None,
+) -> FastAPI:
     """The application; `db` may be None only to produce the OpenAPI document."""
 
     @asynccontextmanager
@@ -177,17 +184,24 @@ def create_app(db: Database | None = None, clock: Clock = local_now,
         stop = threading.Event()
         worker = None
         if db is not None:
-            worker = threading.Thread(target=_release_loop, args=(db, clock, stop, release_every),
-                                      name="allocation-release", daemon=True)
+            worker = threading.Thread(
+                target=_release_loop, args=(db, clock, stop, release_every), name="allocation-release", daemon=True
+            )
             worker.start()
         yield
         stop.set()
         if worker is not None:
             worker.join(timeout=5)
 
-    app = FastAPI(title="SLVie central API", version=API_VERSION, lifespan=lifespan,
-                  description="Kiosk ↔ centre protocol of the SLVie kiosks: see docs/sync-protocol.md.",
-                  openapi_url="/v1/openapi.json", docs_url="/v1/docs", redoc_url=None)
+    app = FastAPI(
+        title="SLVie central API",
+        version=API_VERSION,
+        lifespan=lifespan,
+        description="Kiosk ↔ centre protocol of the SLVie kiosks: see docs/sync-protocol.md.",
+        openapi_url="/v1/openapi.json",
+        docs_url="/v1/docs",
+        redoc_url=None,
+    )
     metrics = Metrics(db, clock)
     app.add_middleware(BodyLimit)
     app.add_middleware(RequestMetrics, metrics=metrics)  # outermost: refused bodies are counted too
@@ -208,8 +222,9 @@ def create_app(db: Database | None = None, clock: Clock = local_now,
         db.connection().execute("SELECT 1").fetchone()
         return {"status": "ok", "time": fmt(clock())}
 
-    @app.post("/v1/enroll", response_model=EnrollResponse, responses={403: ERROR, 422: ERROR, 429: ERROR},
-              tags=["kiosk"])
+    @app.post(
+        "/v1/enroll", response_model=EnrollResponse, responses={403: ERROR, 422: ERROR, 429: ERROR}, tags=["kiosk"]
+    )
     async def enroll(body: EnrollRequest, request: Request) -> dict:
         """Exchange a one-time enrolment code for this kiosk's own token (attempts are rate-limited
         per address and per code)."""
@@ -220,34 +235,31 @@ def create_app(db: Database | None = None, clock: Clock = local_now,
         try:
             kiosk, token = await writing(auth.enroll, db, body.code, body.kiosk_name, clock(), body.attempt)
         except auth.EnrolmentRefused:
-            raise ApiError(403, "enrolment_refused",
-                           Text("api.enrolment_refused")) from None
+            raise ApiError(403, "enrolment_refused", Text("api.enrolment_refused")) from None
         return {"kiosk_id": kiosk.id, "site_id": kiosk.site_id, "token": token}
 
     @app.get("/v1/me", response_model=Me, responses=AUTH_ERRORS, tags=["kiosk"])
     def me(kiosk: KioskAuth) -> dict:
         return {"kiosk_id": kiosk.id, "site_id": kiosk.site_id, "kiosk_name": kiosk.name}
 
-    @app.put("/v1/voucher-key", response_model=VoucherKeyRegistered, responses={**AUTH_ERRORS, 422: ERROR},
-             tags=["kiosk"])
+    @app.put(
+        "/v1/voucher-key", response_model=VoucherKeyRegistered, responses={**AUTH_ERRORS, 422: ERROR}, tags=["kiosk"]
+    )
     async def register_voucher_key(body: VoucherKeyRequest, kiosk: KioskAuth) -> dict:
         """Publish this kiosk's voucher-signing public key (again: nothing changes)."""
         try:
             key = await writing(voucher_keys.register, db, kiosk, body.public_key, clock())
         except voucher_keys.NotAPublicKey:
-            raise ApiError(422, "invalid_public_key",
-                           Text("api.invalid_public_key")) from None
+            raise ApiError(422, "invalid_public_key", Text("api.invalid_public_key")) from None
         return {"key_id": key}
 
-    @app.get("/v1/vouchers/{reference}", response_model=VoucherStanding, responses={404: ERROR},
-             tags=["verifier"])
+    @app.get("/v1/vouchers/{reference}", response_model=VoucherStanding, responses={404: ERROR}, tags=["verifier"])
     def voucher_standing(reference: str) -> dict:
         """What a voucher's booking is now, by the reference in its payload (an unguessable UUID), with no
         credential: a cancelled or refused booking's voucher no longer gives a place."""
         state = voucher_keys.booking_state(db, reference) if UUID.fullmatch(reference) else None
         if state is None:
-            raise ApiError(404, "voucher_unknown",
-                           Text("api.voucher_unknown"))
+            raise ApiError(404, "voucher_unknown", Text("api.voucher_unknown"))
         return {"reference": reference, "state": state}
 
     @app.get("/v1/voucher-keys", response_model=VoucherKeys, tags=["verifier"])
@@ -256,8 +268,12 @@ def create_app(db: Database | None = None, clock: Clock = local_now,
         with them (`slvie-kiosk voucher verify FILE --centre URL`)."""
         return {"keys": voucher_keys.published(db)}
 
-    @app.post("/v1/operations", response_model=OperationsResponse, tags=["kiosk"],
-              responses={**AUTH_ERRORS, 400: ERROR, 413: ERROR, 422: ERROR})
+    @app.post(
+        "/v1/operations",
+        response_model=OperationsResponse,
+        tags=["kiosk"],
+        responses={**AUTH_ERRORS, 400: ERROR, 413: ERROR, 422: ERROR},
+    )
     async def push(body: OperationsRequest, kiosk: KioskAuth) -> Response:
         """Push up to 500 operations; one result each, in order; each op_id is applied at most once, forever."""
         results = await writing(operations.push, db, kiosk, body.operations, clock)
@@ -279,16 +295,21 @@ def create_app(db: Database | None = None, clock: Clock = local_now,
         path = photo_file(db, sha256) if SHA256.fullmatch(sha256) else None
         if path is None:
             raise ApiError(404, "photo_not_found", Text("api.photo_not_found"))
-        return Response(path.read_bytes(), media_type="application/octet-stream",
-                        headers={"Cache-Control": "private, max-age=31536000, immutable"})
+        return Response(
+            path.read_bytes(),
+            media_type="application/octet-stream",
+            headers={"Cache-Control": "private, max-age=31536000, immutable"},
+        )
 
-    @app.get("/v1/changes", response_model=ChangesPage, responses={**AUTH_ERRORS, 409: ERROR, 422: ERROR},
-             tags=["kiosk"])
-    def pull(kiosk: KioskAuth,
-             cursor: Annotated[int, Query(ge=0, le=2 ** 63 - 1, description="the last cursor saved (0 at first)")] = 0,
-             limit: Annotated[int, Query(ge=1, le=changes.MAX_PAGE)] = changes.DEFAULT_PAGE,
-             protocol: Annotated[int, Query(ge=1, le=2, description="2: the kiosk takes its leases too")] = 1,
-             ) -> Response:
+    @app.get(
+        "/v1/changes", response_model=ChangesPage, responses={**AUTH_ERRORS, 409: ERROR, 422: ERROR}, tags=["kiosk"]
+    )
+    def pull(
+        kiosk: KioskAuth,
+        cursor: Annotated[int, Query(ge=0, le=2**63 - 1, description="the last cursor saved (0 at first)")] = 0,
+        limit: Annotated[int, Query(ge=1, le=changes.MAX_PAGE)] = changes.DEFAULT_PAGE,
+        protocol: Annotated[int, Query(ge=1, le=2, description="2: the kiosk takes its leases too")] = 1,
+    ) -> Response:
         """The changes after `cursor`, in seq order, each entity once at its latest state."""
         try:
             with db.read() as conn:
@@ -297,8 +318,12 @@ def create_app(db: Database | None = None, clock: Clock = local_now,
             raise ApiError(409, "cursor_ahead", Text("api.cursor_ahead", top=ahead.top)) from None
         return Response(text, media_type="application/json")
 
-    @app.put(HEARTBEAT_PATH, response_model=HeartbeatRecorded, tags=["kiosk"],
-             responses={**AUTH_ERRORS, 400: ERROR, 413: ERROR, 422: ERROR})
+    @app.put(
+        HEARTBEAT_PATH,
+        response_model=HeartbeatRecorded,
+        tags=["kiosk"],
+        responses={**AUTH_ERRORS, 400: ERROR, 413: ERROR, 422: ERROR},
+    )
     async def heartbeat(body: Heartbeat, kiosk: KioskAuth) -> dict:
         """This kiosk's health, with each sync cycle (docs/sync-protocol.md): kept as its latest state, and in
         its history; a malformed or oversized one is refused whole."""
@@ -334,12 +359,10 @@ def _add_error_handlers(app: FastAPI) -> None:
         if any(e["type"] == "json_invalid" for e in errors):
             return _malformed_json()
         if any(tuple(e["loc"]) == ("body", "operations") and e["type"] == "too_long" for e in errors):
-            return error_response(413, "batch_too_large",
-                                  Text("api.batch_too_large", max_operations=MAX_OPERATIONS))
+            return error_response(413, "batch_too_large", Text("api.batch_too_large", max_operations=MAX_OPERATIONS))
         first = errors[0]
         where = ".".join(str(part) for part in first["loc"])
-        return error_response(422, "invalid_request",
-                              Text("api.invalid_request", where=where, problem=first['msg']))
+        return error_response(422, "invalid_request", Text("api.invalid_request", where=where, problem=first["msg"]))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
@@ -354,16 +377,21 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def crash(request: Request, error: Exception) -> JSONResponse:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return error_response(500, "internal_error",
-                              Text("api.internal_error"))
+        return error_response(500, "internal_error", Text("api.internal_error"))
 
 
 def _openapi(app: FastAPI) -> dict:
     """FastAPI's document, plus the operation payloads (which travel as plain objects inside a batch)."""
     if app.openapi_schema is None:
         schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
-        for model in (BookingCreatePayload, BookingCancelPayload, LeaseReturnPayload, ConciergeCreatePayload,
-                      ConciergeTransitionPayload, AuditAppendPayload):
+        for model in (
+            BookingCreatePayload,
+            BookingCancelPayload,
+            LeaseReturnPayload,
+            ConciergeCreatePayload,
+            ConciergeTransitionPayload,
+            AuditAppendPayload,
+        ):
             document = model.model_json_schema(ref_template="#/components/schemas/{model}")
             for name, nested in document.pop("$defs", {}).items():  # nested models become components too
                 schema["components"]["schemas"].setdefault(name, nested)

@@ -30,12 +30,15 @@ from sync.server.models import AuditAppendPayload, AuditEntryData
 from sync.server.reasons import Reason
 
 
-def append(conn: sqlite3.Connection, kiosk_id: str, site_id: str, payload: AuditAppendPayload, created_at: str,
-           now: datetime) -> dict[str, object]:
+def append(
+    conn: sqlite3.Connection, kiosk_id: str, site_id: str, payload: AuditAppendPayload, created_at: str, now: datetime
+) -> dict[str, object]:
     """Accept the entries as the next links of the kiosk's chain (all of them or none)."""
     chain = payload.entries[0].chain
-    last = conn.execute("SELECT seq, hash FROM audit_entries WHERE kiosk_id = ? AND chain = ? "
-                        "ORDER BY seq DESC LIMIT 1", (kiosk_id, chain)).fetchone()
+    last = conn.execute(
+        "SELECT seq, hash FROM audit_entries WHERE kiosk_id = ? AND chain = ? ORDER BY seq DESC LIMIT 1",
+        (kiosk_id, chain),
+    ).fetchone()
     last_seq, last_hash = (last[0], last[1]) if last else (0, GENESIS_HASH)
     keys: dict[str, Ed25519PublicKey | None] = {}
     new_rows = []
@@ -44,8 +47,10 @@ def append(conn: sqlite3.Connection, kiosk_id: str, site_id: str, payload: Audit
         if refusal is not None:
             return _flagged(conn, kiosk_id, entry.chain, entry.seq, refusal, now)
         if entry.seq <= last_seq:  # already held: sent again after a lost answer?
-            held = conn.execute("SELECT hash FROM audit_entries WHERE kiosk_id = ? AND chain = ? AND seq = ?",
-                                (kiosk_id, chain, entry.seq)).fetchone()
+            held = conn.execute(
+                "SELECT hash FROM audit_entries WHERE kiosk_id = ? AND chain = ? AND seq = ?",
+                (kiosk_id, chain, entry.seq),
+            ).fetchone()
             if held is None:
                 return _flagged(conn, kiosk_id, chain, entry.seq, reasons.audit_chain_broken(entry.seq), now)
             if held[0] != entry.hash:
@@ -55,16 +60,28 @@ def append(conn: sqlite3.Connection, kiosk_id: str, site_id: str, payload: Audit
             return _flagged(conn, kiosk_id, chain, entry.seq, reasons.audit_chain_broken(entry.seq), now)
         new_rows.append((kiosk_id, chain, entry.seq, entry.hash, canonical_json(entry.model_dump()), fmt(now)))
         last_seq, last_hash = entry.seq, entry.hash
-    if new_rows and new_rows[0][2] == 1 and conn.execute(
-            "SELECT 1 FROM audit_entries WHERE kiosk_id = ? AND chain != ? LIMIT 1", (kiosk_id, chain)).fetchone():
+    if (
+        new_rows
+        and new_rows[0][2] == 1
+        and conn.execute(
+            "SELECT 1 FROM audit_entries WHERE kiosk_id = ? AND chain != ? LIMIT 1", (kiosk_id, chain)
+        ).fetchone()
+    ):
         _flag(conn, kiosk_id, chain, 1, "audit_chain_restarted", now)
-    conn.executemany("INSERT INTO audit_entries (kiosk_id, chain, seq, hash, entry, received_at) "
-                     "VALUES (?, ?, ?, ?, ?, ?)", new_rows)
+    conn.executemany(
+        "INSERT INTO audit_entries (kiosk_id, chain, seq, hash, entry, received_at) VALUES (?, ?, ?, ?, ?, ?)", new_rows
+    )
     return {"outcome": "applied", "audit": {"chain": chain, "through_seq": last_seq, "through_hash": last_hash}}
 
 
-def _refusal(conn: sqlite3.Connection, kiosk_id: str, site_id: str, chain: str, entry: AuditEntryData,
-             keys: dict[str, Ed25519PublicKey | None]) -> Reason | None:
+def _refusal(
+    conn: sqlite3.Connection,
+    kiosk_id: str,
+    site_id: str,
+    chain: str,
+    entry: AuditEntryData,
+    keys: dict[str, Ed25519PublicKey | None],
+) -> Reason | None:
     """Why one entry cannot be the kiosk's own, whatever its place in the chain; None if it can."""
     try:
         check_details(entry.details)
@@ -77,8 +94,9 @@ def _refusal(conn: sqlite3.Connection, kiosk_id: str, site_id: str, chain: str, 
     if entry.site_id != site_id:
         return reasons.audit_other_site(entry.seq)
     if entry.kiosk not in keys:
-        row = conn.execute("SELECT public_key FROM voucher_keys WHERE kiosk_id = ? AND key_id = ?",
-                           (kiosk_id, entry.kiosk)).fetchone()
+        row = conn.execute(
+            "SELECT public_key FROM voucher_keys WHERE kiosk_id = ? AND key_id = ?", (kiosk_id, entry.kiosk)
+        ).fetchone()
         keys[entry.kiosk] = parse_public_key(row[0]) if row else None
     key = keys[entry.kiosk]
     if key is None:
@@ -88,15 +106,18 @@ def _refusal(conn: sqlite3.Connection, kiosk_id: str, site_id: str, chain: str, 
     return None
 
 
-def _flagged(conn: sqlite3.Connection, kiosk_id: str, chain: str, seq: int, reason: Reason,
-             now: datetime) -> dict[str, object]:
+def _flagged(
+    conn: sqlite3.Connection, kiosk_id: str, chain: str, seq: int, reason: Reason, now: datetime
+) -> dict[str, object]:
     _flag(conn, kiosk_id, chain, seq, reason["code"], now)
     return {"outcome": "rejected", "reason": reason}
 
 
 def _flag(conn: sqlite3.Connection, kiosk_id: str, chain: str, seq: int, code: str, now: datetime) -> None:
-    conn.execute("INSERT INTO audit_flags (kiosk_id, chain, seq, code, flagged_at) VALUES (?, ?, ?, ?, ?)",
-                 (kiosk_id, chain, seq, code, fmt(now)))
+    conn.execute(
+        "INSERT INTO audit_flags (kiosk_id, chain, seq, code, flagged_at) VALUES (?, ?, ?, ?, ?)",
+        (kiosk_id, chain, seq, code, fmt(now)),
+    )
 
 
 def entries(conn: sqlite3.Connection, kiosk_id: str | None = None) -> list[sqlite3.Row]:

@@ -55,8 +55,10 @@ def secret_hash(secret: str) -> str:
 def create_enrolment_code(db: Database, site_id: str, now: datetime, validity: timedelta = CODE_VALIDITY) -> str:
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     with db.write() as conn:
-        conn.execute("INSERT INTO enrolment_codes (code_hash, site_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-                     (secret_hash(code), site_id, fmt(now), fmt(now + validity)))
+        conn.execute(
+            "INSERT INTO enrolment_codes (code_hash, site_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+            (secret_hash(code), site_id, fmt(now), fmt(now + validity)),
+        )
     return code
 
 
@@ -66,8 +68,10 @@ def enroll(db: Database, code: str, kiosk_name: str, now: datetime, attempt: str
     code_hash = secret_hash(normalise_code(code))
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with db.write() as conn:
-        row = conn.execute("SELECT site_id, expires_at, used_at, kiosk_id, attempt_hash FROM enrolment_codes "
-                           "WHERE code_hash = ?", (code_hash,)).fetchone()
+        row = conn.execute(
+            "SELECT site_id, expires_at, used_at, kiosk_id, attempt_hash FROM enrolment_codes WHERE code_hash = ?",
+            (code_hash,),
+        ).fetchone()
         if row is None:
             raise EnrolmentRefused()
         if row["used_at"] is not None:
@@ -77,21 +81,28 @@ def enroll(db: Database, code: str, kiosk_name: str, now: datetime, attempt: str
         if row["expires_at"] < fmt(now):
             raise EnrolmentRefused()
         kiosk_id = _new_kiosk_id(conn)
-        conn.execute("INSERT INTO kiosks (id, site_id, name, token_hash, enrolled_at) VALUES (?, ?, ?, ?, ?)",
-                     (kiosk_id, row["site_id"], kiosk_name, secret_hash(token), fmt(now)))
-        conn.execute("UPDATE enrolment_codes SET used_at = ?, kiosk_id = ?, attempt_hash = ? WHERE code_hash = ?",
-                     (fmt(now), kiosk_id, secret_hash(attempt) if attempt else None, code_hash))
+        conn.execute(
+            "INSERT INTO kiosks (id, site_id, name, token_hash, enrolled_at) VALUES (?, ?, ?, ?, ?)",
+            (kiosk_id, row["site_id"], kiosk_name, secret_hash(token), fmt(now)),
+        )
+        conn.execute(
+            "UPDATE enrolment_codes SET used_at = ?, kiosk_id = ?, attempt_hash = ? WHERE code_hash = ?",
+            (fmt(now), kiosk_id, secret_hash(attempt) if attempt else None, code_hash),
+        )
         leases.split(conn, row["site_id"], now)  # the new kiosk's share of what its site has free
     return Kiosk(kiosk_id, row["site_id"], kiosk_name, False), token
 
 
 def _repeated(conn: sqlite3.Connection, row: sqlite3.Row, attempt: str | None, now: datetime) -> Kiosk:
     """The kiosk a spent code made, if this is the same attempt again within the window; else refused."""
-    if attempt is None or row["attempt_hash"] is None or not secrets.compare_digest(
-            row["attempt_hash"], secret_hash(attempt)) or fmt(now - REPEAT_WINDOW) > row["used_at"]:
+    if (
+        attempt is None
+        or row["attempt_hash"] is None
+        or not secrets.compare_digest(row["attempt_hash"], secret_hash(attempt))
+        or fmt(now - REPEAT_WINDOW) > row["used_at"]
+    ):
         raise EnrolmentRefused()
-    kiosk = conn.execute("SELECT id, site_id, name, revoked_at FROM kiosks WHERE id = ?",
-                         (row["kiosk_id"],)).fetchone()
+    kiosk = conn.execute("SELECT id, site_id, name, revoked_at FROM kiosks WHERE id = ?", (row["kiosk_id"],)).fetchone()
     if kiosk is None or kiosk["revoked_at"] is not None:
         raise EnrolmentRefused()
     return Kiosk(kiosk["id"], kiosk["site_id"], kiosk["name"], False)
@@ -105,8 +116,11 @@ def _new_kiosk_id(conn: sqlite3.Connection) -> str:
 
 
 def kiosk_for_token(db: Database, token: str) -> Kiosk | None:
-    row = db.connection().execute("SELECT id, site_id, name, revoked_at FROM kiosks WHERE token_hash = ?",
-                                  (secret_hash(token),)).fetchone()
+    row = (
+        db.connection()
+        .execute("SELECT id, site_id, name, revoked_at FROM kiosks WHERE token_hash = ?", (secret_hash(token),))
+        .fetchone()
+    )
     return None if row is None else Kiosk(row[0], row[1], row[2], row[3] is not None)
 
 
@@ -114,8 +128,9 @@ def revoke(db: Database, kiosk_id: str, now: datetime) -> bool:
     """Revoke a kiosk's credential for good; False if no such kiosk. The unused seats of its leases go
     back to its site: whatever it confirmed offline and never sent, the centre can no longer take."""
     with db.write() as conn:
-        cursor = conn.execute("UPDATE kiosks SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?",
-                              (fmt(now), kiosk_id))
+        cursor = conn.execute(
+            "UPDATE kiosks SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?", (fmt(now), kiosk_id)
+        )
         held = conn.execute("SELECT session_id FROM leases WHERE kiosk_id = ?", (kiosk_id,)).fetchall()
         for (session_id,) in held:
             leases.give_back(conn, kiosk_id, session_id, leases.ALL)
@@ -123,17 +138,23 @@ def revoke(db: Database, kiosk_id: str, now: datetime) -> bool:
 
 
 def list_kiosks(db: Database) -> list[sqlite3.Row]:
-    return db.connection().execute(
-        "SELECT id, site_id, name, enrolled_at, revoked_at FROM kiosks ORDER BY enrolled_at, id").fetchall()
+    return (
+        db.connection()
+        .execute("SELECT id, site_id, name, enrolled_at, revoked_at FROM kiosks ORDER BY enrolled_at, id")
+        .fetchall()
+    )
 
 
 def set_administrator(db: Database, name: str, now: datetime) -> str:
     """A new secret for administrator `name` (made, or replacing the old one): shown once, never stored."""
     secret = ADMIN_SECRET_PREFIX + secrets.token_urlsafe(24)
     with db.write() as conn:
-        conn.execute("INSERT INTO administrators (name, secret_hash, created_at) VALUES (?, ?, ?) "
-                     "ON CONFLICT (name) DO UPDATE SET secret_hash = excluded.secret_hash, "
-                     "created_at = excluded.created_at", (name, secret_hash(secret), fmt(now)))
+        conn.execute(
+            "INSERT INTO administrators (name, secret_hash, created_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET secret_hash = excluded.secret_hash, "
+            "created_at = excluded.created_at",
+            (name, secret_hash(secret), fmt(now)),
+        )
     return secret
 
 

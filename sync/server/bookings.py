@@ -31,16 +31,21 @@ def load_session(conn: sqlite3.Connection, session_id: str) -> SessionFacts | No
     row = conn.execute(
         "SELECT s.id, s.offer_id, s.start, s.capacity, s.outside_taken, s.allocated, o.booking_mode, o.withdrawn, "
         "o.age_min, o.age_max, o.cancel_days_before FROM sessions s JOIN offers o ON o.id = s.offer_id "
-        "WHERE s.id = ?", (session_id,)).fetchone()
+        "WHERE s.id = ?",
+        (session_id,),
+    ).fetchone()
     if row is None:
         return None
-    return SessionFacts(row[0], row[1], parse_moment(row[2]), row[3], row[4], row[5], row[6], bool(row[7]),
-                        row[8], row[9], row[10])
+    return SessionFacts(
+        row[0], row[1], parse_moment(row[2]), row[3], row[4], row[5], row[6], bool(row[7]), row[8], row[9], row[10]
+    )
 
 
 def load_site(conn: sqlite3.Connection, session_id: str, site_id: str) -> SiteSeats:
-    row = conn.execute("SELECT seats, used + leased, released FROM allocations WHERE session_id = ? "
-                       "AND site_id = ?", (session_id, site_id)).fetchone()
+    row = conn.execute(
+        "SELECT seats, used + leased, released FROM allocations WHERE session_id = ? AND site_id = ?",
+        (session_id, site_id),
+    ).fetchone()
     return SiteSeats() if row is None else SiteSeats(row[0], row[1], bool(row[2]))
 
 
@@ -55,13 +60,15 @@ def load_members(conn: sqlite3.Connection, household_id: str) -> dict[str, Membe
         return None
     return {
         r[0]: Member(r[0], r[1], r[2], date.fromisoformat(r[3]))
-        for r in conn.execute("SELECT person_id, first_name, last_name, birth_date FROM persons "
-                              "WHERE household_id = ?", (household_id,))
+        for r in conn.execute(
+            "SELECT person_id, first_name, last_name, birth_date FROM persons WHERE household_id = ?", (household_id,)
+        )
     }
 
 
-def create_booking(conn: sqlite3.Connection, kiosk_id: str, site_id: str, payload, created_at: str,
-                   when: datetime, now: datetime) -> dict:
+def create_booking(
+    conn: sqlite3.Connection, kiosk_id: str, site_id: str, payload, created_at: str, when: datetime, now: datetime
+) -> dict:
     if conn.execute("SELECT 1 FROM bookings WHERE id = ?", (payload.booking_id,)).fetchone() is not None:
         return rejected(reasons.booking_exists())
     session = load_session(conn, payload.session_id)
@@ -72,46 +79,112 @@ def create_booking(conn: sqlite3.Connection, kiosk_id: str, site_id: str, payloa
         return rejected(reasons.household_unknown())
     if household_site(conn, payload.household_id) != site_id:  # a kiosk books for its own site's households
         return rejected(reasons.household_other_site())
-    priced = pricing.check(conn, session.offer_id, payload.household_id, payload.tier, len(payload.participants),
-                           payload.total_cents, payload.offer_version, payload.unit_cents)
+    priced = pricing.check(
+        conn,
+        session.offer_id,
+        payload.household_id,
+        payload.tier,
+        len(payload.participants),
+        payload.total_cents,
+        payload.offer_version,
+        payload.unit_cents,
+    )
     if priced.problem is not None:
-        pricing.record_for_it(conn, kiosk_id, "invalid_price", payload.booking_id, {
-            "session_id": payload.session_id, "household_id": payload.household_id, "tier": payload.tier,
-            "participants": len(payload.participants), "total_cents": payload.total_cents,
-            "offer_version": payload.offer_version, "unit_cents": payload.unit_cents}, now)
+        pricing.record_for_it(
+            conn,
+            kiosk_id,
+            "invalid_price",
+            payload.booking_id,
+            {
+                "session_id": payload.session_id,
+                "household_id": payload.household_id,
+                "tier": payload.tier,
+                "participants": len(payload.participants),
+                "total_cents": payload.total_cents,
+                "offer_version": payload.offer_version,
+                "unit_cents": payload.unit_cents,
+            },
+            now,
+        )
         return rejected(priced.problem)
     site = load_site(conn, payload.session_id, site_id)
-    booked = {r[0] for r in conn.execute(
-        "SELECT person_id FROM booking_participants WHERE session_id = ? "
-        "AND person_id IN (SELECT value FROM json_each(?))", (payload.session_id, json.dumps(payload.participants)))}
+    booked = {
+        r[0]
+        for r in conn.execute(
+            "SELECT person_id FROM booking_participants WHERE session_id = ? "
+            "AND person_id IN (SELECT value FROM json_each(?))",
+            (payload.session_id, json.dumps(payload.participants)),
+        )
+    }
     lease = leases.load(conn, payload.session_id, kiosk_id)
     lease_free = lease.free if lease else 0
-    decision = decisions.decide_booking(payload.kiosk_state, payload.participants, session, site, members,
-                                        booked, when, lease_free, lease_first=payload.protocol >= 2)
-    if payload.protocol >= 2 and payload.kiosk_state == CONFIRMED and decision.state not in (CONFIRMED,
-                                                                                              decisions.REFUSED):
-        pricing.record_for_it(conn, kiosk_id, "lease_overdrawn", payload.booking_id, {
-            "session_id": payload.session_id, "seats": len(payload.participants), "lease_free": lease_free}, now)
+    decision = decisions.decide_booking(
+        payload.kiosk_state,
+        payload.participants,
+        session,
+        site,
+        members,
+        booked,
+        when,
+        lease_free,
+        lease_first=payload.protocol >= 2,
+    )
+    if (
+        payload.protocol >= 2
+        and payload.kiosk_state == CONFIRMED
+        and decision.state not in (CONFIRMED, decisions.REFUSED)
+    ):
+        pricing.record_for_it(
+            conn,
+            kiosk_id,
+            "lease_overdrawn",
+            payload.booking_id,
+            {"session_id": payload.session_id, "seats": len(payload.participants), "lease_free": lease_free},
+            now,
+        )
     conn.execute(
         "INSERT INTO bookings (id, session_id, household_id, site_id, kiosk_id, participants, tier, total_cents, "
         "kiosk_state, state, reason, alloc_seats, pool_seats, lease_seats, protocol, offer_version, unit_cents, "
         "created_at, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (payload.booking_id, payload.session_id, payload.household_id, site_id, kiosk_id,
-         compact_json(payload.participants), payload.tier, payload.total_cents, payload.kiosk_state,
-         decision.state, compact_json(decision.reason) if decision.reason else None,
-         decision.alloc_seats, decision.pool_seats, decision.lease_seats, payload.protocol, priced.version,
-         priced.unit_cents, created_at, fmt(now)))
+        (
+            payload.booking_id,
+            payload.session_id,
+            payload.household_id,
+            site_id,
+            kiosk_id,
+            compact_json(payload.participants),
+            payload.tier,
+            payload.total_cents,
+            payload.kiosk_state,
+            decision.state,
+            compact_json(decision.reason) if decision.reason else None,
+            decision.alloc_seats,
+            decision.pool_seats,
+            decision.lease_seats,
+            payload.protocol,
+            priced.version,
+            priced.unit_cents,
+            created_at,
+            fmt(now),
+        ),
+    )
     if decision.state in ACTIVE_STATES:
-        conn.executemany("INSERT INTO booking_participants (session_id, person_id, booking_id) VALUES (?, ?, ?)",
-                         [(payload.session_id, p, payload.booking_id) for p in payload.participants])
+        conn.executemany(
+            "INSERT INTO booking_participants (session_id, person_id, booking_id) VALUES (?, ?, ?)",
+            [(payload.session_id, p, payload.booking_id) for p in payload.participants],
+        )
     if decision.lease_seats:
         leases.take(conn, kiosk_id, payload.session_id, decision.lease_seats)
     if decision.alloc_seats:
-        conn.execute("UPDATE allocations SET used = used + ? WHERE session_id = ? AND site_id = ?",
-                     (decision.alloc_seats, payload.session_id, site_id))
+        conn.execute(
+            "UPDATE allocations SET used = used + ? WHERE session_id = ? AND site_id = ?",
+            (decision.alloc_seats, payload.session_id, site_id),
+        )
     if decision.pool_seats:
-        conn.execute("UPDATE sessions SET outside_taken = outside_taken + ? WHERE id = ?",
-                     (decision.pool_seats, payload.session_id))
+        conn.execute(
+            "UPDATE sessions SET outside_taken = outside_taken + ? WHERE id = ?",
+            (decision.pool_seats, payload.session_id),
+        )
     if decision.alloc_seats or decision.pool_seats or decision.lease_seats:
         bump(conn, "offer", session.offer_id)
     bump(conn, "booking", payload.booking_id, site_id)
@@ -132,10 +205,12 @@ def cancel_booking(conn: sqlite3.Connection, site_id: str, booking_id: str, when
     refusal = decisions.cancel_refusal(row["state"], session, when)
     if refusal is not None:
         return rejected(refusal)
-    conn.execute("UPDATE bookings SET state = ?, reason = NULL, decided_at = ? WHERE id = ?",
-                 (CANCELLED, fmt(now), booking_id))
-    conn.execute("DELETE FROM booking_participants WHERE session_id = ? AND booking_id = ?",
-                 (row["session_id"], booking_id))
+    conn.execute(
+        "UPDATE bookings SET state = ?, reason = NULL, decided_at = ? WHERE id = ?", (CANCELLED, fmt(now), booking_id)
+    )
+    conn.execute(
+        "DELETE FROM booking_participants WHERE session_id = ? AND booking_id = ?", (row["session_id"], booking_id)
+    )
     bump(conn, "booking", booking_id, row["site_id"])
     if row["state"] == CONFIRMED and session is not None:
         _give_back(conn, row)
@@ -151,15 +226,20 @@ def _give_back(conn: sqlite3.Connection, row: sqlite3.Row) -> None:
     if row["lease_seats"]:
         leases.put_back(conn, row["kiosk_id"], session_id, row["lease_seats"])
     if alloc:
-        released = conn.execute("SELECT released FROM allocations WHERE session_id = ? AND site_id = ?",
-                                (session_id, row["site_id"])).fetchone()
+        released = conn.execute(
+            "SELECT released FROM allocations WHERE session_id = ? AND site_id = ?", (session_id, row["site_id"])
+        ).fetchone()
         if released is not None and released[0]:
-            conn.execute("UPDATE allocations SET used = used - ?, seats = seats - ? WHERE session_id = ? "
-                         "AND site_id = ?", (alloc, alloc, session_id, row["site_id"]))
+            conn.execute(
+                "UPDATE allocations SET used = used - ?, seats = seats - ? WHERE session_id = ? AND site_id = ?",
+                (alloc, alloc, session_id, row["site_id"]),
+            )
             conn.execute("UPDATE sessions SET allocated = allocated - ? WHERE id = ?", (alloc, session_id))
         else:
-            conn.execute("UPDATE allocations SET used = used - ? WHERE session_id = ? AND site_id = ?",
-                         (alloc, session_id, row["site_id"]))
+            conn.execute(
+                "UPDATE allocations SET used = used - ? WHERE session_id = ? AND site_id = ?",
+                (alloc, session_id, row["site_id"]),
+            )
     if pool:
         conn.execute("UPDATE sessions SET outside_taken = outside_taken - ? WHERE id = ?", (pool, session_id))
 
@@ -171,16 +251,21 @@ def promote_waitlist(conn: sqlite3.Connection, session_id: str, now: datetime) -
         return []
     if session.pool_free == 0:
         return []
-    waiting = conn.execute("SELECT id, participants, site_id FROM bookings WHERE session_id = ? AND state = ? "
-                           "ORDER BY rowid", (session_id, decisions.WAITLISTED)).fetchall()
+    waiting = conn.execute(
+        "SELECT id, participants, site_id FROM bookings WHERE session_id = ? AND state = ? ORDER BY rowid",
+        (session_id, decisions.WAITLISTED),
+    ).fetchall()
     sizes = {r[0]: len(json.loads(r[1])) for r in waiting}
     chosen = decisions.promotions(session.pool_free, [(r[0], sizes[r[0]]) for r in waiting])
     sites = {r[0]: r[2] for r in waiting}
     for booking_id in chosen:
-        conn.execute("UPDATE bookings SET state = ?, reason = NULL, pool_seats = ?, decided_at = ? WHERE id = ?",
-                     (CONFIRMED, sizes[booking_id], fmt(now), booking_id))
-        conn.execute("UPDATE sessions SET outside_taken = outside_taken + ? WHERE id = ?",
-                     (sizes[booking_id], session_id))
+        conn.execute(
+            "UPDATE bookings SET state = ?, reason = NULL, pool_seats = ?, decided_at = ? WHERE id = ?",
+            (CONFIRMED, sizes[booking_id], fmt(now), booking_id),
+        )
+        conn.execute(
+            "UPDATE sessions SET outside_taken = outside_taken + ? WHERE id = ?", (sizes[booking_id], session_id)
+        )
         bump(conn, "booking", booking_id, sites[booking_id])
     if chosen:
         bump(conn, "offer", session.offer_id)
@@ -194,10 +279,14 @@ def release_expired(conn: sqlite3.Connection, now: datetime) -> int:
     to the pool when the kiosk gives them back."""
     due = conn.execute(
         "SELECT a.session_id, a.site_id, a.seats - a.used - a.leased, s.offer_id FROM allocations a "
-        "JOIN sessions s ON s.id = a.session_id WHERE a.released = 0 AND a.until <= ?", (fmt(now),)).fetchall()
+        "JOIN sessions s ON s.id = a.session_id WHERE a.released = 0 AND a.until <= ?",
+        (fmt(now),),
+    ).fetchall()
     for session_id, site_id, unused, offer_id in due:
-        conn.execute("UPDATE allocations SET released = 1, seats = used + leased WHERE session_id = ? AND site_id = ?",
-                     (session_id, site_id))
+        conn.execute(
+            "UPDATE allocations SET released = 1, seats = used + leased WHERE session_id = ? AND site_id = ?",
+            (session_id, site_id),
+        )
         if unused > 0:
             conn.execute("UPDATE sessions SET allocated = allocated - ? WHERE id = ?", (unused, session_id))
             bump(conn, "offer", offer_id)
@@ -225,12 +314,14 @@ def decide_request(conn: sqlite3.Connection, booking_id: str, state: str, now: d
         bump(conn, "offer", session.offer_id)
     elif state == decisions.REFUSED:
         reason = reasons.refused_by_centre()
-        conn.execute("DELETE FROM booking_participants WHERE session_id = ? AND booking_id = ?",
-                     (row["session_id"], booking_id))
+        conn.execute(
+            "DELETE FROM booking_participants WHERE session_id = ? AND booking_id = ?", (row["session_id"], booking_id)
+        )
     elif state == decisions.WAITLISTED:
         reason = reasons.waitlisted_full()
-    conn.execute("UPDATE bookings SET state = ?, reason = ?, pool_seats = ?, decided_at = ? WHERE id = ?",
-                 (state, compact_json(reason) if reason else None, size if state == CONFIRMED else 0,
-                  fmt(now), booking_id))
+    conn.execute(
+        "UPDATE bookings SET state = ?, reason = ?, pool_seats = ?, decided_at = ? WHERE id = ?",
+        (state, compact_json(reason) if reason else None, size if state == CONFIRMED else 0, fmt(now), booking_id),
+    )
     bump(conn, "booking", booking_id, row["site_id"])
     return None

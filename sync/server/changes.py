@@ -36,17 +36,21 @@ def kiosk_scope(kiosk_id: str) -> str:
 
 
 def bump(conn: sqlite3.Connection, kind: str, entity_id: str, site_id: str = GLOBAL) -> None:
-    conn.execute("INSERT OR REPLACE INTO changes (kind, entity_id, site_id) VALUES (?, ?, ?)",
-                 (kind, entity_id, site_id))
+    conn.execute(
+        "INSERT OR REPLACE INTO changes (kind, entity_id, site_id) VALUES (?, ?, ?)", (kind, entity_id, site_id)
+    )
 
 
 def bump_many(conn: sqlite3.Connection, kind: str, entity_ids: list[str], site_id: str = GLOBAL) -> None:
-    conn.executemany("INSERT OR REPLACE INTO changes (kind, entity_id, site_id) VALUES (?, ?, ?)",
-                     [(kind, entity_id, site_id) for entity_id in entity_ids])
+    conn.executemany(
+        "INSERT OR REPLACE INTO changes (kind, entity_id, site_id) VALUES (?, ?, ?)",
+        [(kind, entity_id, site_id) for entity_id in entity_ids],
+    )
 
 
-def read_page(conn: sqlite3.Connection, site_id: str, cursor: int, limit: int, kiosk_id: str = "",
-              protocol: int = 1) -> str:
+def read_page(
+    conn: sqlite3.Connection, site_id: str, cursor: int, limit: int, kiosk_id: str = "", protocol: int = 1
+) -> str:
     """The JSON text of one page of changes after `cursor` for kiosk `kiosk_id` of `site_id` (call inside a
     read). A kiosk of protocol 1 knows nothing of leases: it is sent none."""
     top = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()[0]
@@ -54,7 +58,9 @@ def read_page(conn: sqlite3.Connection, site_id: str, cursor: int, limit: int, k
         raise CursorAhead(top)
     rows = conn.execute(
         "SELECT seq, kind, entity_id, site_id FROM changes WHERE seq > ? AND site_id IN ('', ?, ?) "
-        "ORDER BY seq LIMIT ?", (cursor, site_id, kiosk_scope(kiosk_id) if protocol >= 2 else '', limit + 1)).fetchall()
+        "ORDER BY seq LIMIT ?",
+        (cursor, site_id, kiosk_scope(kiosk_id) if protocol >= 2 else "", limit + 1),
+    ).fetchall()
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = rows[-1][0] if more else top
@@ -73,8 +79,10 @@ def read_page(conn: sqlite3.Connection, site_id: str, cursor: int, limit: int, k
     ]
     tiers = int(get_meta(conn, "price_tiers", "7"))
     epoch = json.dumps(get_meta(conn, FEED_EPOCH, ""))
-    return (f'{{"changes":[{",".join(items)}],"cursor":{next_cursor},'
-            f'"more":{"true" if more else "false"},"price_tiers":{tiers},"epoch":{epoch}}}')
+    return (
+        f'{{"changes":[{",".join(items)}],"cursor":{next_cursor},'
+        f'"more":{"true" if more else "false"},"price_tiers":{tiers},"epoch":{epoch}}}'
+    )
 
 
 def _offers(conn: sqlite3.Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
@@ -91,55 +99,69 @@ def _offers(conn: sqlite3.Connection, ids: list[str], site_id: str, kiosk_id: st
     ids_json = json.dumps(ids)
     sessions: dict[str, list[str]] = defaultdict(list)
     for offer_id, text in conn.execute(
-            # capacity - taken = what this site can still get: its allocation left + the central pool.
-            "SELECT s.offer_id, json_object("
-            "'id', s.id, 'start', s.start, 'end', s.\"end\", 'place', s.place, 'capacity', s.capacity, "
-            "'taken', max(0, min(s.capacity, s.allocated + s.outside_taken - coalesce(a.seats, 0)"
-            " + min(coalesce(a.used, 0) + coalesce((SELECT sum(l.used) FROM leases l WHERE l.session_id = s.id"
-            " AND l.site_id = a.site_id), 0), coalesce(a.seats, 0)))), "
-            "'site_allocation', coalesce(a.seats, 0), "
-            "'site_taken', min(coalesce(a.used + a.leased - max(coalesce(own.granted - own.returned - own.used, 0), 0),"
-            " 0), coalesce(a.seats, 0)), "
-            "'site_allocation_until', a.until) "
-            "FROM sessions s LEFT JOIN allocations a ON a.session_id = s.id AND a.site_id = ? "
-            "LEFT JOIN leases own ON own.session_id = s.id AND own.kiosk_id = ? "
-            "WHERE s.offer_id IN (SELECT value FROM json_each(?)) ORDER BY s.offer_id, s.position",
-            (site_id, kiosk_id, ids_json)):
+        # capacity - taken = what this site can still get: its allocation left + the central pool.
+        "SELECT s.offer_id, json_object("
+        "'id', s.id, 'start', s.start, 'end', s.\"end\", 'place', s.place, 'capacity', s.capacity, "
+        "'taken', max(0, min(s.capacity, s.allocated + s.outside_taken - coalesce(a.seats, 0)"
+        " + min(coalesce(a.used, 0) + coalesce((SELECT sum(l.used) FROM leases l WHERE l.session_id = s.id"
+        " AND l.site_id = a.site_id), 0), coalesce(a.seats, 0)))), "
+        "'site_allocation', coalesce(a.seats, 0), "
+        "'site_taken', min(coalesce(a.used + a.leased - max(coalesce(own.granted - own.returned - own.used, 0), 0),"
+        " 0), coalesce(a.seats, 0)), "
+        "'site_allocation_until', a.until) "
+        "FROM sessions s LEFT JOIN allocations a ON a.session_id = s.id AND a.site_id = ? "
+        "LEFT JOIN leases own ON own.session_id = s.id AND own.kiosk_id = ? "
+        "WHERE s.offer_id IN (SELECT value FROM json_each(?)) ORDER BY s.offer_id, s.position",
+        (site_id, kiosk_id, ids_json),
+    ):
         sessions[offer_id].append(text)
     return {
         offer_id: f'{data[:-1]},"version":{version},"sessions":[{",".join(sessions.get(offer_id, ()))}]}}'
         for offer_id, data, version in conn.execute(
             "SELECT id, data, version FROM offers WHERE withdrawn = 0 AND id IN (SELECT value FROM json_each(?))",
-            (ids_json,))
+            (ids_json,),
+        )
     }
 
 
 def _table(table: str):
     def render(conn: sqlite3.Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
-        return dict(conn.execute(f"SELECT id, data FROM {table} WHERE id IN (SELECT value FROM json_each(?))",
-                                 (json.dumps(ids),)))
+        return dict(
+            conn.execute(
+                f"SELECT id, data FROM {table} WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)
+            )
+        )
+
     return render
 
 
 def _households(conn: sqlite3.Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
-    return dict(conn.execute(
-        "SELECT id, data FROM households WHERE site_id = ? AND id IN (SELECT value FROM json_each(?))",
-        (site_id, json.dumps(ids))))
+    return dict(
+        conn.execute(
+            "SELECT id, data FROM households WHERE site_id = ? AND id IN (SELECT value FROM json_each(?))",
+            (site_id, json.dumps(ids)),
+        )
+    )
 
 
 def _bookings(conn: sqlite3.Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
     rows = conn.execute(
         "SELECT * FROM bookings WHERE site_id = ? AND id IN (SELECT value FROM json_each(?))",
-        (site_id, json.dumps(ids)))
+        (site_id, json.dumps(ids)),
+    )
     return {row["id"]: compact_json(booking_data(row)) for row in rows}
 
 
 def booking_data(row: sqlite3.Row) -> dict:
     """A booking as kiosks see it in a pull."""
     return {
-        "booking_id": row["id"], "session_id": row["session_id"], "household_id": row["household_id"],
-        "participants": json.loads(row["participants"]), "state": row["state"],
-        "reason": json.loads(row["reason"]) if row["reason"] else None, "total_cents": row["total_cents"],
+        "booking_id": row["id"],
+        "session_id": row["session_id"],
+        "household_id": row["household_id"],
+        "participants": json.loads(row["participants"]),
+        "state": row["state"],
+        "reason": json.loads(row["reason"]) if row["reason"] else None,
+        "total_cents": row["total_cents"],
     }
 
 
@@ -148,28 +170,41 @@ def _concierge_requests(conn: sqlite3.Connection, ids: list[str], site_id: str, 
 
     rows = conn.execute(
         "SELECT * FROM concierge_requests WHERE site_id = ? AND id IN (SELECT value FROM json_each(?))",
-        (site_id, json.dumps(ids)))
+        (site_id, json.dumps(ids)),
+    )
     return {row["id"]: compact_json(request_data(row)) for row in rows}
 
 
 def _correspondents(conn: sqlite3.Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
-    return dict(conn.execute(
-        "SELECT id, data FROM correspondents WHERE site_id = ? AND id IN (SELECT value FROM json_each(?))",
-        (site_id, json.dumps(ids))))
+    return dict(
+        conn.execute(
+            "SELECT id, data FROM correspondents WHERE site_id = ? AND id IN (SELECT value FROM json_each(?))",
+            (site_id, json.dumps(ids)),
+        )
+    )
 
 
 def _payments(conn: sqlite3.Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
-    return dict(conn.execute(
-        "SELECT payment_id, data FROM payments WHERE site_id = ? AND payment_id IN (SELECT value FROM json_each(?))",
-        (site_id, json.dumps(ids))))
+    return dict(
+        conn.execute(
+            "SELECT payment_id, data FROM payments WHERE site_id = ? AND payment_id IN (SELECT value FROM json_each(?))",
+            (site_id, json.dumps(ids)),
+        )
+    )
 
 
 def _leases(conn: sqlite3.Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
-    rows = conn.execute("SELECT session_id, granted, returned, used, expires_at FROM leases "
-                        "WHERE kiosk_id = ? AND session_id IN (SELECT value FROM json_each(?))",
-                        (kiosk_id, json.dumps(ids)))
-    return {row[0]: compact_json({"session_id": row[0], "granted": row[1], "returned": row[2], "used": row[3],
-                                  "expires_at": row[4]}) for row in rows}
+    rows = conn.execute(
+        "SELECT session_id, granted, returned, used, expires_at FROM leases "
+        "WHERE kiosk_id = ? AND session_id IN (SELECT value FROM json_each(?))",
+        (kiosk_id, json.dumps(ids)),
+    )
+    return {
+        row[0]: compact_json(
+            {"session_id": row[0], "granted": row[1], "returned": row[2], "used": row[3], "expires_at": row[4]}
+        )
+        for row in rows
+    }
 
 
 _RENDERERS = {

@@ -1,26 +1,26 @@
 """The `slvie-central` command: serve the central API, and administer its database.
 
-    slvie-central --db PATH [--host 127.0.0.1] [--port 8765]      serve
-    slvie-central --db PATH enroll-code --site SITE                print a one-time enrolment code
-    slvie-central --db PATH revoke KIOSK_ID                        revoke a kiosk
-    slvie-central --db PATH load-catalog FILE [--shift-to-today] [--site SITE]
-    slvie-central --db PATH load-households FILE [--site SITE]
-    slvie-central --db PATH load-staff FILE [--site SITE]           the site's correspondents (slvie-staff/1)
-    slvie-central --db PATH load-demo [--site SITE]
-    slvie-central --db PATH import-photos FOLDER                   offer photos, named by their SHA-256
-    slvie-central --db PATH generate --offers 50000 [--seed N] [--site SITE]
-    slvie-central --db PATH set-allocation --session S --site SITE --seats N [--until T]
-    slvie-central --db PATH set-capacity --session S --capacity N
-    slvie-central --db PATH withdraw-offer OFFER_ID
-    slvie-central --db PATH decide-request BOOKING_ID confirmed|waitlisted|refused
-    slvie-central --db PATH refuse-concierge REQUEST_ID --reason-fr TEXT --reason-en TEXT
-    slvie-central --db PATH report-payment booking|request ID --amount EUROS [--reference TEXT]
-    slvie-central --db PATH kiosks | check
-    slvie-central --db PATH fleet [--kiosk KIOSK_ID]              every kiosk's health: red / amber / green, and why
-    slvie-central --db PATH admin-credential NAME [--remove]       a secret for /admin/fleet and /metrics
-    slvie-central --db PATH backup FILE                            a consistent copy, safe to restore as is
-    slvie-central --db PATH reset-epoch                            after restoring the file by other means
-    slvie-central openapi [--out FILE]                             the OpenAPI document of /v1
+slvie-central --db PATH [--host 127.0.0.1] [--port 8765]      serve
+slvie-central --db PATH enroll-code --site SITE                print a one-time enrolment code
+slvie-central --db PATH revoke KIOSK_ID                        revoke a kiosk
+slvie-central --db PATH load-catalog FILE [--shift-to-today] [--site SITE]
+slvie-central --db PATH load-households FILE [--site SITE]
+slvie-central --db PATH load-staff FILE [--site SITE]           the site's correspondents (slvie-staff/1)
+slvie-central --db PATH load-demo [--site SITE]
+slvie-central --db PATH import-photos FOLDER                   offer photos, named by their SHA-256
+slvie-central --db PATH generate --offers 50000 [--seed N] [--site SITE]
+slvie-central --db PATH set-allocation --session S --site SITE --seats N [--until T]
+slvie-central --db PATH set-capacity --session S --capacity N
+slvie-central --db PATH withdraw-offer OFFER_ID
+slvie-central --db PATH decide-request BOOKING_ID confirmed|waitlisted|refused
+slvie-central --db PATH refuse-concierge REQUEST_ID --reason-fr TEXT --reason-en TEXT
+slvie-central --db PATH report-payment booking|request ID --amount EUROS [--reference TEXT]
+slvie-central --db PATH kiosks | check
+slvie-central --db PATH fleet [--kiosk KIOSK_ID]              every kiosk's health: red / amber / green, and why
+slvie-central --db PATH admin-credential NAME [--remove]       a secret for /admin/fleet and /metrics
+slvie-central --db PATH backup FILE                            a consistent copy, safe to restore as is
+slvie-central --db PATH reset-epoch                            after restoring the file by other means
+slvie-central openapi [--out FILE]                             the OpenAPI document of /v1
 """
 
 from __future__ import annotations
@@ -64,19 +64,30 @@ def _moment(text: str) -> datetime:
 def build_parser() -> argparse.ArgumentParser:
     from sync.server.admin import DEFAULT_SITE
 
-    parser = argparse.ArgumentParser(prog="slvie-central", description="Centre SLVie de référence / "
-                                     "reference SLVie central server (serves /v1 when no command is given)")
+    parser = argparse.ArgumentParser(
+        prog="slvie-central",
+        description="Centre SLVie de référence / reference SLVie central server (serves /v1 when no command is given)",
+    )
     parser.add_argument("--db", type=Path, help="the central SQLite database file (created if missing)")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
     parser.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
     parser.add_argument("--now", type=_moment, help="freeze the server's clock at this local time (tests only)")
-    parser.add_argument("--enrol-limit", default=ENROL_PER_ADDRESS, type=_rate,
-                        help=f"enrolment attempts per address (default {ENROL_PER_ADDRESS})")
-    parser.add_argument("--enrol-code-limit", default=ENROL_PER_CODE, type=_rate,
-                        help=f"enrolment attempts per code (default {ENROL_PER_CODE})")
-    parser.add_argument("--kiosk-limit", default=KIOSK_CALLS, type=_rate,
-                        help=f"calls per kiosk (default {KIOSK_CALLS})")
+    parser.add_argument(
+        "--enrol-limit",
+        default=ENROL_PER_ADDRESS,
+        type=_rate,
+        help=f"enrolment attempts per address (default {ENROL_PER_ADDRESS})",
+    )
+    parser.add_argument(
+        "--enrol-code-limit",
+        default=ENROL_PER_CODE,
+        type=_rate,
+        help=f"enrolment attempts per code (default {ENROL_PER_CODE})",
+    )
+    parser.add_argument(
+        "--kiosk-limit", default=KIOSK_CALLS, type=_rate, help=f"calls per kiosk (default {KIOSK_CALLS})"
+    )
     commands = parser.add_subparsers(dest="command")
 
     code = commands.add_parser("enroll-code", help="print a one-time enrolment code for a kiosk of SITE")
@@ -86,30 +97,40 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("kiosks", help="list enrolled kiosks")
     commands.add_parser("audit-flags", help="list refused audit entries (forged, forked, gaps) and restarted chains")
     commands.add_parser("integrity", help="what kiosks sent that the centre could not take as it was (for IT)")
-    fleet = commands.add_parser("fleet", help="every kiosk's health from its heartbeats: red / amber / green, "
-                                "and why")
+    fleet = commands.add_parser("fleet", help="every kiosk's health from its heartbeats: red / amber / green, and why")
     fleet.add_argument("--kiosk", help="this kiosk's kept heartbeats instead (30 days), oldest first")
-    administrator = commands.add_parser("admin-credential", help="print a new secret for administrator NAME "
-                                        "(HTTP Basic on /admin/fleet and /metrics), or remove it")
+    administrator = commands.add_parser(
+        "admin-credential",
+        help="print a new secret for administrator NAME (HTTP Basic on /admin/fleet and /metrics), or remove it",
+    )
     administrator.add_argument("name", type=_identifier)
     administrator.add_argument("--remove", action="store_true", help="remove this administrator's credential")
 
     catalog = commands.add_parser("load-catalog", help="load a slvie-catalog/1 file (upsert)")
     catalog.add_argument("file", type=Path)
     catalog.add_argument("--shift-to-today", action="store_true", help="move every date by today - reference_date")
-    catalog.add_argument("--site", default=DEFAULT_SITE, type=_identifier,
-                         help="site that receives the catalog's site_allocation/site_taken")
+    catalog.add_argument(
+        "--site",
+        default=DEFAULT_SITE,
+        type=_identifier,
+        help="site that receives the catalog's site_allocation/site_taken",
+    )
     households = commands.add_parser("load-households", help="load a slvie-households/1 file (upsert)")
     households.add_argument("file", type=Path)
     households.add_argument("--site", default=DEFAULT_SITE, type=_identifier)
     staff = commands.add_parser("load-staff", help="load a slvie-staff/1 file: the whole list of SITE's correspondents")
     staff.add_argument("file", type=Path)
     staff.add_argument("--site", default=DEFAULT_SITE, type=_identifier)
-    demo = commands.add_parser("load-demo", help="the demo catalog shifted to today, the demo households, "
-                               "correspondents and concierge requests")
+    demo = commands.add_parser(
+        "load-demo",
+        help="the demo catalog shifted to today, the demo households, correspondents and concierge requests",
+    )
     demo.add_argument("--site", default=DEFAULT_SITE, type=_identifier)
-    photos = commands.add_parser("import-photos", help="add a folder's photos (JPEG, PNG, WebP up to 3 MB); prints "
-                                 "each one's SHA-256, which the catalog names as the offer's photo")
+    photos = commands.add_parser(
+        "import-photos",
+        help="add a folder's photos (JPEG, PNG, WebP up to 3 MB); prints "
+        "each one's SHA-256, which the catalog names as the offer's photo",
+    )
     photos.add_argument("folder", type=Path)
     generate = commands.add_parser("generate", help="load a large generated catalog (benchmarks)")
     generate.add_argument("--offers", type=int, required=True)
@@ -132,17 +153,25 @@ def build_parser() -> argparse.ArgumentParser:
     refuse.add_argument("request_id")
     refuse.add_argument("--reason-fr", required=True)
     refuse.add_argument("--reason-en", required=True)
-    payment = commands.add_parser("report-payment", help="a payment made elsewhere for a booking or concierge "
-                                                         "request (kiosks of its site pull it)")
+    payment = commands.add_parser(
+        "report-payment",
+        help="a payment made elsewhere for a booking or concierge request (kiosks of its site pull it)",
+    )
     payment.add_argument("kind", choices=("booking", "request"))
     payment.add_argument("subject_id")
     payment.add_argument("--amount", required=True, help="euros, e.g. 12,50")
     payment.add_argument("--reference", default="", help="where it was paid (a receipt number…)")
     commands.add_parser("check", help="recount every session's seats from the bookings")
-    commands.add_parser("backup", help="write a consistent copy of the database, with a feed epoch of its own "
-                        "(restoring it makes every kiosk pull again from 0)").add_argument("file", type=Path)
-    commands.add_parser("reset-epoch", help="start a new feed epoch (run it after restoring the database file "
-                        "by other means than a copy made by backup): every kiosk pulls again from 0")
+    commands.add_parser(
+        "backup",
+        help="write a consistent copy of the database, with a feed epoch of its own "
+        "(restoring it makes every kiosk pull again from 0)",
+    ).add_argument("file", type=Path)
+    commands.add_parser(
+        "reset-epoch",
+        help="start a new feed epoch (run it after restoring the database file "
+        "by other means than a copy made by backup): every kiosk pulls again from 0",
+    )
     openapi = commands.add_parser("openapi", help="write the OpenAPI document of /v1")
     openapi.add_argument("--out", type=Path, help=f"default: standard output (committed as {OPENAPI_FILE.name})")
     return parser
@@ -194,8 +223,11 @@ def _serve(db: Database, args: argparse.Namespace) -> int:
     from sync.server.app import create_app
     from sync.server.clock import frozen_clock, local_now
 
-    app = create_app(db, frozen_clock(args.now) if args.now else local_now,
-                     rates=RateLimits(args.enrol_limit, args.enrol_code_limit, args.kiosk_limit))
+    app = create_app(
+        db,
+        frozen_clock(args.now) if args.now else local_now,
+        rates=RateLimits(args.enrol_limit, args.enrol_code_limit, args.kiosk_limit),
+    )
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
     return 0
 
@@ -237,8 +269,9 @@ def _audit_flags(db: Database, args: argparse.Namespace) -> int:
 
 
 def _integrity(db: Database, args: argparse.Namespace) -> int:
-    for row in db.connection().execute("SELECT at, kiosk_id, kind, subject, details FROM integrity_events "
-                                       "ORDER BY rowid"):
+    for row in db.connection().execute(
+        "SELECT at, kiosk_id, kind, subject, details FROM integrity_events ORDER BY rowid"
+    ):
         print(f"{row['at']}\t{row['kiosk_id']}\t{row['kind']}\t{row['subject']}\t{row['details']}")
     return 0
 
@@ -251,15 +284,22 @@ def _fleet(db: Database, args: argparse.Namespace) -> int:
     now = _now(args)
     kiosks = fleet(db, now)
     for kiosk in kiosks:
-        heard = "jamais / never" if kiosk.received_at is None else \
-            f"il y a {duration(now - kiosk.received_at, 'fr')} / {duration(now - kiosk.received_at, 'en')} ago"
-        print(f"{kiosk.state.upper():<6} {kiosk.kiosk_id}\t{kiosk.site_id}\t{kiosk.name}\t"
-              f"dernier signal / last heartbeat: {heard}")
+        heard = (
+            "jamais / never"
+            if kiosk.received_at is None
+            else f"il y a {duration(now - kiosk.received_at, 'fr')} / {duration(now - kiosk.received_at, 'en')} ago"
+        )
+        print(
+            f"{kiosk.state.upper():<6} {kiosk.kiosk_id}\t{kiosk.site_id}\t{kiosk.name}\t"
+            f"dernier signal / last heartbeat: {heard}"
+        )
         for reason in kiosk.reasons:
             print(f"       {reason.fr} / {reason.en}")
     counts = count_by_state(kiosks)
-    print(f"{len(kiosks)} borne(s) : {counts['red']} rouge, {counts['amber']} orange, {counts['green']} vert / "
-          f"{len(kiosks)} kiosk(s): {counts['red']} red, {counts['amber']} amber, {counts['green']} green")
+    print(
+        f"{len(kiosks)} borne(s) : {counts['red']} rouge, {counts['amber']} orange, {counts['green']} vert / "
+        f"{len(kiosks)} kiosk(s): {counts['red']} red, {counts['amber']} amber, {counts['green']} green"
+    )
     return 0
 
 
@@ -275,9 +315,11 @@ def _fleet_history(db: Database, kiosk_id: str) -> int:
     for row in rows:
         beat = Heartbeat.model_validate_json(row["heartbeat"])
         error = beat.last_error.code if beat.last_error else "-"
-        print(f"{row['received_at']}\t{row['state']}\t{beat.printer}\t{beat.waiting}\t"
-              f"{_or_dash(beat.oldest_waiting_seconds)}\t{beat.parked}\t{beat.disk_free_bytes // (1024 * 1024)}\t"
-              f"{row['skew_seconds']}\t{_or_dash(beat.last_sync_seconds)}\t{error}")
+        print(
+            f"{row['received_at']}\t{row['state']}\t{beat.printer}\t{beat.waiting}\t"
+            f"{_or_dash(beat.oldest_waiting_seconds)}\t{beat.parked}\t{beat.disk_free_bytes // (1024 * 1024)}\t"
+            f"{row['skew_seconds']}\t{_or_dash(beat.last_sync_seconds)}\t{error}"
+        )
     return 0
 
 
@@ -460,13 +502,27 @@ def _print_summary(summary: dict[str, object]) -> None:
 
 
 COMMANDS = {
-    None: _serve, "enroll-code": _enroll_code, "revoke": _revoke, "kiosks": _kiosks, "audit-flags": _audit_flags,
+    None: _serve,
+    "enroll-code": _enroll_code,
+    "revoke": _revoke,
+    "kiosks": _kiosks,
+    "audit-flags": _audit_flags,
     "integrity": _integrity,
-    "load-catalog": _load_catalog, "load-households": _load_households, "load-demo": _load_demo,
-    "generate": _generate, "set-allocation": _set_allocation, "set-capacity": _set_capacity,
-    "withdraw-offer": _withdraw, "decide-request": _decide, "check": _check,
-    "load-staff": _load_staff, "refuse-concierge": _refuse_concierge, "backup": _backup,
-    "reset-epoch": _reset_epoch, "fleet": _fleet, "admin-credential": _admin_credential,
+    "load-catalog": _load_catalog,
+    "load-households": _load_households,
+    "load-demo": _load_demo,
+    "generate": _generate,
+    "set-allocation": _set_allocation,
+    "set-capacity": _set_capacity,
+    "withdraw-offer": _withdraw,
+    "decide-request": _decide,
+    "check": _check,
+    "load-staff": _load_staff,
+    "refuse-concierge": _refuse_concierge,
+    "backup": _backup,
+    "reset-epoch": _reset_epoch,
+    "fleet": _fleet,
+    "admin-credential": _admin_credential,
     "report-payment": _report_payment,
     "import-photos": _import_photos,
 }

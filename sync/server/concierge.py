@@ -28,8 +28,9 @@ def _rejected(reason: Reason) -> dict:
     return {"outcome": "rejected", "reason": reason}
 
 
-def create_request(conn: sqlite3.Connection, kiosk_id: str, site_id: str, payload, created_at: str,
-                   now: datetime) -> dict:
+def create_request(
+    conn: sqlite3.Connection, kiosk_id: str, site_id: str, payload, created_at: str, now: datetime
+) -> dict:
     if conn.execute("SELECT 1 FROM concierge_requests WHERE id = ?", (payload.request_id,)).fetchone():
         return _rejected(reasons.request_exists())
     if conn.execute("SELECT 1 FROM concierge_services WHERE id = ?", (payload.service_id,)).fetchone() is None:
@@ -39,21 +40,43 @@ def create_request(conn: sqlite3.Connection, kiosk_id: str, site_id: str, payloa
         return _rejected(reasons.household_unknown())
     if household_site[0] != site_id:
         return _rejected(reasons.household_other_site())
-    if conn.execute("SELECT 1 FROM persons WHERE person_id = ? AND household_id = ?",
-                    (payload.person_id, payload.household_id)).fetchone() is None:
+    if (
+        conn.execute(
+            "SELECT 1 FROM persons WHERE person_id = ? AND household_id = ?", (payload.person_id, payload.household_id)
+        ).fetchone()
+        is None
+    ):
         return _rejected(reasons.not_in_household(payload.person_id))
     data = payload.model_dump(mode="json")
     conn.execute(
         "INSERT INTO concierge_requests (id, site_id, kiosk_id, household_id, state, reason, data, created_at, "
         "updated_at) VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?)",
-        (payload.request_id, site_id, kiosk_id, payload.household_id, RequestState.SUBMITTED.value,
-         compact_json(data), created_at, created_at))
+        (
+            payload.request_id,
+            site_id,
+            kiosk_id,
+            payload.household_id,
+            RequestState.SUBMITTED.value,
+            compact_json(data),
+            created_at,
+            created_at,
+        ),
+    )
     bump(conn, "concierge_request", payload.request_id, site_id)
     return _applied(payload.request_id, RequestState.SUBMITTED.value, None)
 
 
-def move_request(conn: sqlite3.Connection, request_id: str, target: str, actor: Actor, reason: dict | None,
-                 staff_id: str | None, kiosk_id: str | None, site_id: str | None, at: str) -> dict:
+def move_request(
+    conn: sqlite3.Connection,
+    request_id: str,
+    target: str,
+    actor: Actor,
+    reason: dict | None,
+    staff_id: str | None,
+    kiosk_id: str | None,
+    site_id: str | None,
+    at: str,
+) -> dict:
     """Apply one move if the lifecycle allows it from the centre's state; the result, or a rejection."""
     row = conn.execute("SELECT site_id, state, reason FROM concierge_requests WHERE id = ?", (request_id,)).fetchone()
     if row is None:
@@ -71,27 +94,46 @@ def move_request(conn: sqlite3.Connection, request_id: str, target: str, actor: 
         bump(conn, "concierge_request", request_id, row["site_id"])
         return _rejected(reasons.transition_refused(refused))
     kept = reason if target in (RequestState.CANCELLED, RequestState.REFUSED) else None
-    conn.execute("UPDATE concierge_requests SET state = ?, reason = ?, updated_at = ? WHERE id = ?",
-                 (target, compact_json(kept) if kept else None, at, request_id))
-    conn.execute("INSERT INTO concierge_moves (request_id, at, from_state, to_state, actor, staff_id, kiosk_id, "
-                 "reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                 (request_id, at, current.value, target, actor.value, staff_id, kiosk_id,
-                  compact_json(kept) if kept else None))
+    conn.execute(
+        "UPDATE concierge_requests SET state = ?, reason = ?, updated_at = ? WHERE id = ?",
+        (target, compact_json(kept) if kept else None, at, request_id),
+    )
+    conn.execute(
+        "INSERT INTO concierge_moves (request_id, at, from_state, to_state, actor, staff_id, kiosk_id, "
+        "reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (request_id, at, current.value, target, actor.value, staff_id, kiosk_id, compact_json(kept) if kept else None),
+    )
     bump(conn, "concierge_request", request_id, row["site_id"])
     return _applied(request_id, target, kept)
 
 
-def transition(conn: sqlite3.Connection, kiosk_id: str, site_id: str, payload, created_at: str,
-               now: datetime) -> dict:
-    return move_request(conn, payload.request_id, payload.to_state, Actor(payload.actor),
-                        payload.reason.model_dump() if payload.reason else None, payload.staff_id, kiosk_id,
-                        site_id, created_at)
+def transition(conn: sqlite3.Connection, kiosk_id: str, site_id: str, payload, created_at: str, now: datetime) -> dict:
+    return move_request(
+        conn,
+        payload.request_id,
+        payload.to_state,
+        Actor(payload.actor),
+        payload.reason.model_dump() if payload.reason else None,
+        payload.staff_id,
+        kiosk_id,
+        site_id,
+        created_at,
+    )
 
 
 def refuse(conn: sqlite3.Connection, request_id: str, fr: str, en: str, now: datetime) -> str | None:
     """The centre refuses a request (administrator): None, or why it cannot (French, English)."""
-    result = move_request(conn, request_id, RequestState.REFUSED.value, Actor.CENTRE,
-                          {"code": "refused_by_centre", "fr": fr, "en": en}, None, None, None, fmt(now))
+    result = move_request(
+        conn,
+        request_id,
+        RequestState.REFUSED.value,
+        Actor.CENTRE,
+        {"code": "refused_by_centre", "fr": fr, "en": en},
+        None,
+        None,
+        None,
+        fmt(now),
+    )
     if result["outcome"] == "rejected":
         return f"{result['reason']['fr']} / {result['reason']['en']}"
     return None
@@ -100,8 +142,14 @@ def refuse(conn: sqlite3.Connection, request_id: str, fr: str, en: str, now: dat
 def request_data(row: sqlite3.Row) -> dict:
     """A request as kiosks pull it."""
     data = json.loads(row["data"])
-    return {**data, "site_id": row["site_id"], "state": row["state"], "reason": json.loads(row["reason"]) if row["reason"] else None,
-            "created_at": row["created_at"], "updated_at": row["updated_at"]}
+    return {
+        **data,
+        "site_id": row["site_id"],
+        "state": row["state"],
+        "reason": json.loads(row["reason"]) if row["reason"] else None,
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+    }
 
 
 def load_requests(conn: sqlite3.Connection, requests: list[dict], site_id: str, now: datetime) -> int:
@@ -111,8 +159,9 @@ def load_requests(conn: sqlite3.Connection, requests: list[dict], site_id: str, 
         state, reason = request.pop("state"), request.pop("reason")
         created, updated = request.pop("created_at"), request.pop("updated_at")
         data = compact_json(request)
-        old = conn.execute("SELECT state, reason, data FROM concierge_requests WHERE id = ?",
-                           (request["request_id"],)).fetchone()
+        old = conn.execute(
+            "SELECT state, reason, data FROM concierge_requests WHERE id = ?", (request["request_id"],)
+        ).fetchone()
         reason_text = compact_json(reason) if reason else None
         if old is not None and (old["state"], old["reason"], old["data"]) == (state, reason_text, data):
             continue
@@ -121,7 +170,8 @@ def load_requests(conn: sqlite3.Connection, requests: list[dict], site_id: str, 
             "updated_at) VALUES (?, ?, 'centre', ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
             "site_id = excluded.site_id, state = excluded.state, reason = excluded.reason, data = excluded.data, "
             "updated_at = excluded.updated_at",
-            (request["request_id"], site_id, request["household_id"], state, reason_text, data, created, updated))
+            (request["request_id"], site_id, request["household_id"], state, reason_text, data, created, updated),
+        )
         bump(conn, "concierge_request", request["request_id"], site_id)
         changed += 1
     return changed

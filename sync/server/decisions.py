@@ -88,9 +88,17 @@ def age_on(birth: date, day: date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
-def decide_booking(kiosk_state: str, participants: list[str], session: SessionFacts | None, site: SiteSeats,
-                   members: dict[str, Member] | None, already_booked: set[str], when: datetime,
-                   lease_free: int = 0, lease_first: bool = False) -> Decision:
+def decide_booking(
+    kiosk_state: str,
+    participants: list[str],
+    session: SessionFacts | None,
+    site: SiteSeats,
+    members: dict[str, Member] | None,
+    already_booked: set[str],
+    when: datetime,
+    lease_free: int = 0,
+    lease_first: bool = False,
+) -> Decision:
     """Confirm, waitlist, leave as a request or refuse one booking; never more places than exist.
 
     A booking the kiosk confirmed offline was confirmed inside its lease (`lease_first`, protocol 2:
@@ -122,8 +130,13 @@ def decide_booking(kiosk_state: str, participants: list[str], session: SessionFa
     return Decision(WAITLISTED, reasons.waitlisted_full())
 
 
-def _refusal(participants: list[str], session: SessionFacts | None, members: dict[str, Member] | None,
-             already_booked: set[str], when: datetime) -> Reason | None:
+def _refusal(
+    participants: list[str],
+    session: SessionFacts | None,
+    members: dict[str, Member] | None,
+    already_booked: set[str],
+    when: datetime,
+) -> Reason | None:
     if session is None:
         return reasons.session_unknown()
     if session.withdrawn:
@@ -171,21 +184,29 @@ def promotions(pool_free: int, waiting: list[tuple[str, int]]) -> list[str]:
     return chosen
 
 
-def allocation_problem(capacity: int, outside_taken: int, other_sites: int, seats: int,
-                       used: int) -> Text | None:
+def allocation_problem(capacity: int, outside_taken: int, other_sites: int, seats: int, used: int) -> Text | None:
     """Why a site's allocation cannot be set to `seats`, or None."""
     if seats < used:
         return Text("seats.allocation_below_used", used=used, seats=seats)
     if other_sites + seats + outside_taken > capacity:
         most = capacity - other_sites - outside_taken
-        return Text("seats.allocation_above_capacity", capacity=capacity, outside_taken=outside_taken,
-                    other_sites=other_sites, most=max(most, used))
+        return Text(
+            "seats.allocation_above_capacity",
+            capacity=capacity,
+            outside_taken=outside_taken,
+            other_sites=other_sites,
+            most=max(most, used),
+        )
     return None
 
 
 def capacity_problem(capacity: int, allocated: int, outside_taken: int) -> Text | None:
     """Why a session's capacity cannot become `capacity`, or None."""
     if allocated + outside_taken > capacity:
-        return Text("seats.capacity_below_taken", allocated=allocated, outside_taken=outside_taken,
-                    least=allocated + outside_taken)
+        return Text(
+            "seats.capacity_below_taken",
+            allocated=allocated,
+            outside_taken=outside_taken,
+            least=allocated + outside_taken,
+        )
     return None

@@ -34,8 +34,10 @@ def backup(db: Database, target: Path) -> str:
     try:
         db.connection().backup(copy)
         epoch = new_epoch()
-        copy.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = "
-                     "excluded.value", (FEED_EPOCH, epoch))
+        copy.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (FEED_EPOCH, epoch),
+        )
         copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
     finally:
         copy.close()

@@ -77,18 +77,23 @@ def record_heartbeat(db: Database, kiosk_id: str, heartbeat: Heartbeat, now: dat
     summary = " ".join([state, *sorted(reason.code for reason in reasons)])
     text = heartbeat.model_dump_json()
     with db.write() as conn:
-        row = conn.execute("SELECT history_at, history_state FROM kiosk_health WHERE kiosk_id = ?",
-                           (kiosk_id,)).fetchone()
+        row = conn.execute(
+            "SELECT history_at, history_state FROM kiosk_health WHERE kiosk_id = ?", (kiosk_id,)
+        ).fetchone()
         due = row is None or row[1] != summary or parse_moment(row[0]) <= now - HISTORY_EVERY
         conn.execute(
             "INSERT INTO kiosk_health (kiosk_id, received_at, skew_seconds, heartbeat, history_at, history_state) "
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (kiosk_id) DO UPDATE SET received_at = excluded.received_at, "
             "skew_seconds = excluded.skew_seconds, heartbeat = excluded.heartbeat, "
             "history_at = excluded.history_at, history_state = excluded.history_state",
-            (kiosk_id, fmt(now), skew, text, fmt(now) if due else row[0], summary))
+            (kiosk_id, fmt(now), skew, text, fmt(now) if due else row[0], summary),
+        )
         if due:
-            conn.execute("INSERT INTO kiosk_health_history (kiosk_id, received_at, skew_seconds, heartbeat, state) "
-                         "VALUES (?, ?, ?, ?, ?)", (kiosk_id, fmt(now), skew, text, state))
+            conn.execute(
+                "INSERT INTO kiosk_health_history (kiosk_id, received_at, skew_seconds, heartbeat, state) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (kiosk_id, fmt(now), skew, text, state),
+            )
             conn.execute("DELETE FROM kiosk_health_history WHERE received_at < ?", (fmt(now - HISTORY_KEPT),))
 
 
@@ -97,17 +102,25 @@ def fleet(db: Database, now: datetime) -> list[KioskHealth]:
     with db.read() as conn:
         rows = conn.execute(
             "SELECT k.id, k.site_id, k.name, k.enrolled_at, h.received_at, h.skew_seconds, h.heartbeat "
-            "FROM kiosks k LEFT JOIN kiosk_health h ON h.kiosk_id = k.id WHERE k.revoked_at IS NULL").fetchall()
+            "FROM kiosks k LEFT JOIN kiosk_health h ON h.kiosk_id = k.id WHERE k.revoked_at IS NULL"
+        ).fetchall()
     kiosks = [_health(row, now) for row in rows]
-    return sorted(kiosks, key=lambda k: (STATES.index(k.state), -len(k.reasons), k.received_at or datetime.min,
-                                         k.kiosk_id))
+    return sorted(
+        kiosks, key=lambda k: (STATES.index(k.state), -len(k.reasons), k.received_at or datetime.min, k.kiosk_id)
+    )
 
 
 def history(db: Database, kiosk_id: str) -> list[sqlite3.Row]:
     """A kiosk's kept heartbeats, oldest first: received_at, skew_seconds, heartbeat (JSON), state."""
-    return db.connection().execute(
-        "SELECT received_at, skew_seconds, heartbeat, state FROM kiosk_health_history WHERE kiosk_id = ? "
-        "ORDER BY received_at", (kiosk_id,)).fetchall()
+    return (
+        db.connection()
+        .execute(
+            "SELECT received_at, skew_seconds, heartbeat, state FROM kiosk_health_history WHERE kiosk_id = ? "
+            "ORDER BY received_at",
+            (kiosk_id,),
+        )
+        .fetchall()
+    )
 
 
 def count_by_state(kiosks: list[KioskHealth]) -> dict[str, int]:
@@ -123,12 +136,14 @@ def _health(row: sqlite3.Row, now: datetime) -> KioskHealth:
     heartbeat = Heartbeat.model_validate_json(row["heartbeat"]) if row["heartbeat"] else None
     received = parse_moment(row["received_at"]) if row["received_at"] else None
     reasons = judge(heartbeat, received, row["skew_seconds"], parse_moment(row["enrolled_at"]), now)
-    return KioskHealth(row["id"], row["site_id"], row["name"], state_of(reasons), reasons, received,
-                       row["skew_seconds"], heartbeat)
+    return KioskHealth(
+        row["id"], row["site_id"], row["name"], state_of(reasons), reasons, received, row["skew_seconds"], heartbeat
+    )
 
 
-def judge(heartbeat: Heartbeat | None, received: datetime | None, skew_seconds: int | None,
-          enrolled: datetime, now: datetime) -> tuple[Reason, ...]:
+def judge(
+    heartbeat: Heartbeat | None, received: datetime | None, skew_seconds: int | None, enrolled: datetime, now: datetime
+) -> tuple[Reason, ...]:
     """Why a kiosk is not green, worst first (none: green)."""
     if heartbeat is None or received is None:
         since = now - enrolled
@@ -148,8 +163,11 @@ def judge(heartbeat: Heartbeat | None, received: datetime | None, skew_seconds: 
     oldest = heartbeat.oldest_waiting_seconds
     if oldest is not None and timedelta(seconds=oldest) + elapsed > WAITING_TOO_LONG:
         age = timedelta(seconds=oldest) + elapsed
-        reasons.append(Reason(AMBER, "waiting_too_long",
-                              Text("fleet.waiting_too_long", waiting=heartbeat.waiting, age=Duration(age))))
+        reasons.append(
+            Reason(
+                AMBER, "waiting_too_long", Text("fleet.waiting_too_long", waiting=heartbeat.waiting, age=Duration(age))
+            )
+        )
     parked = heartbeat.parked
     if parked:
         reasons.append(Reason(AMBER, "parked", Text("fleet.parked", parked=parked)))

@@ -42,8 +42,9 @@ class Limiter:
 
     def enrolment(self, address: str, code_hash: str) -> int | None:
         """Counts one attempt from `address` with a code (hashed); both must be within their limits."""
-        return self._hit(self._enrol_address, "enrol-address", address) or \
-            self._hit(self._enrol_code, "enrol-code", code_hash)
+        return self._hit(self._enrol_address, "enrol-address", address) or self._hit(
+            self._enrol_code, "enrol-code", code_hash
+        )
 
     def kiosk(self, kiosk_id: str) -> int | None:
         return self._hit(self._kiosk, "kiosk", kiosk_id)

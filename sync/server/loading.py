@@ -29,16 +29,28 @@ from sync.server.models import HouseholdsFile, StaffFile
 
 def offer_json(offer: Offer) -> str:
     """The offer of docs/catalog-format.md without its sessions, as stored (the page renderer appends them)."""
-    return compact_json({
-        "id": offer.id, "level": offer.level.value, "category": offer.category, "title": offer.title,
-        "summary": offer.summary, "description": offer.description, "organiser": offer.organiser,
-        "location": offer.location, "booking_mode": offer.booking_mode.value, "bon_plan": offer.bon_plan,
-        "discount_percent": offer.discount_percent, "trans_slvie": offer.trans_slvie, "age_min": offer.age_min,
-        "age_max": offer.age_max, "cancel_days_before": offer.cancel_days_before,
-        "prices": [{"tier": tier, "cents": cents} for tier, cents in enumerate(offer.prices, start=1)],
-        "bring": offer.bring,
-        "photo": None if offer.photo is None else {"sha256": offer.photo.sha256, "credit": offer.photo.credit},
-    })
+    return compact_json(
+        {
+            "id": offer.id,
+            "level": offer.level.value,
+            "category": offer.category,
+            "title": offer.title,
+            "summary": offer.summary,
+            "description": offer.description,
+            "organiser": offer.organiser,
+            "location": offer.location,
+            "booking_mode": offer.booking_mode.value,
+            "bon_plan": offer.bon_plan,
+            "discount_percent": offer.discount_percent,
+            "trans_slvie": offer.trans_slvie,
+            "age_min": offer.age_min,
+            "age_max": offer.age_max,
+            "cancel_days_before": offer.cancel_days_before,
+            "prices": [{"tier": tier, "cents": cents} for tier, cents in enumerate(offer.prices, start=1)],
+            "bring": offer.bring,
+            "photo": None if offer.photo is None else {"sha256": offer.photo.sha256, "credit": offer.photo.credit},
+        }
+    )
 
 
 def load_catalog(db: Database, document: object, site_id: str, shift_to: datetime | None, now: datetime) -> dict:
@@ -53,55 +65,92 @@ def load_catalog(db: Database, document: object, site_id: str, shift_to: datetim
     with db.write() as conn:
         set_meta(conn, "price_tiers", str(catalog.price_tiers))
         set_meta(conn, "reference_date", catalog.reference_date.isoformat())
-        categories = _upsert_documents(conn, "categories", "category",
-                                       [(c.id, compact_json(asdict(c))) for c in catalog.categories])
-        services = _upsert_documents(conn, "concierge_services", "concierge_service",
-                                     [(s.id, compact_json(asdict(s))) for s in catalog.concierge_services])
+        categories = _upsert_documents(
+            conn, "categories", "category", [(c.id, compact_json(asdict(c))) for c in catalog.categories]
+        )
+        services = _upsert_documents(
+            conn,
+            "concierge_services",
+            "concierge_service",
+            [(s.id, compact_json(asdict(s))) for s in catalog.concierge_services],
+        )
         offers, clamped = _upsert_offers(conn, catalog, site_id, now)
         _version_prices(conn, catalog, now)
         leases.split(conn, site_id, now)
-    return {"offers": len(catalog.offers), "offers_changed": offers, "categories_changed": categories,
-            "services_changed": services, "allocations_reduced": clamped}
+    return {
+        "offers": len(catalog.offers),
+        "offers_changed": offers,
+        "categories_changed": categories,
+        "services_changed": services,
+        "allocations_reduced": clamped,
+    }
 
 
 def _version_prices(conn: sqlite3.Connection, catalog: Catalog, now: datetime) -> None:
     """A new version of an offer's prices whenever they change: bookings name the one they were priced from."""
-    latest = {r[0]: (r[1], r[2]) for r in conn.execute(
-        "SELECT offer_id, version, prices FROM offer_prices p WHERE version = "
-        "(SELECT max(version) FROM offer_prices q WHERE q.offer_id = p.offer_id)")}
+    latest = {
+        r[0]: (r[1], r[2])
+        for r in conn.execute(
+            "SELECT offer_id, version, prices FROM offer_prices p WHERE version = "
+            "(SELECT max(version) FROM offer_prices q WHERE q.offer_id = p.offer_id)"
+        )
+    }
     for offer in catalog.offers:
         prices = compact_json(list(offer.prices))
         version, known = latest.get(offer.id, (0, None))
         if known != prices:
-            conn.execute("INSERT INTO offer_prices (offer_id, version, prices, since) VALUES (?, ?, ?, ?)",
-                         (offer.id, version + 1, prices, fmt(now)))
+            conn.execute(
+                "INSERT INTO offer_prices (offer_id, version, prices, since) VALUES (?, ?, ?, ?)",
+                (offer.id, version + 1, prices, fmt(now)),
+            )
             conn.execute("UPDATE offers SET version = ? WHERE id = ?", (version + 1, offer.id))
 
 
 def _upsert_documents(conn: sqlite3.Connection, table: str, kind: str, items: list[tuple[str, str]]) -> int:
     old = dict(conn.execute(f"SELECT id, data FROM {table}"))
     changed = [(i, position, data) for position, (i, data) in enumerate(items) if old.get(i) != data]
-    conn.executemany(f"INSERT INTO {table} (id, position, data) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE "
-                     "SET position = excluded.position, data = excluded.data", changed)
+    conn.executemany(
+        f"INSERT INTO {table} (id, position, data) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE "
+        "SET position = excluded.position, data = excluded.data",
+        changed,
+    )
     bump_many(conn, kind, [i for i, _, _ in changed])
     return len(changed)
 
 
 def _upsert_offers(conn: sqlite3.Connection, catalog: Catalog, site_id: str, now: datetime) -> tuple[int, int]:
     old_offers = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT id, data, withdrawn FROM offers")}
-    old_sessions = {r[0]: tuple(r[1:]) for r in conn.execute(
-        'SELECT id, offer_id, position, start, "end", place, capacity, external_taken, outside_taken, allocated '
-        "FROM sessions")}
-    old_allocs = {r[0]: tuple(r[1:]) for r in conn.execute(
-        "SELECT session_id, seats, external_used, used, until, until_is_start, released FROM allocations "
-        "WHERE site_id = ?", (site_id,))}
+    old_sessions = {
+        r[0]: tuple(r[1:])
+        for r in conn.execute(
+            'SELECT id, offer_id, position, start, "end", place, capacity, external_taken, outside_taken, allocated '
+            "FROM sessions"
+        )
+    }
+    old_allocs = {
+        r[0]: tuple(r[1:])
+        for r in conn.execute(
+            "SELECT session_id, seats, external_used, used, until, until_is_start, released FROM allocations "
+            "WHERE site_id = ?",
+            (site_id,),
+        )
+    }
     leased = dict(conn.execute("SELECT session_id, leased FROM allocations WHERE site_id = ?", (site_id,)))
-    others = dict(conn.execute("SELECT session_id, SUM(seats) FROM allocations WHERE site_id != ? "
-                               "GROUP BY session_id", (site_id,)))
-    pool_used = dict(conn.execute("SELECT session_id, SUM(pool_seats) FROM bookings WHERE state = 'confirmed' "
-                                  "GROUP BY session_id"))
-    site_used = dict(conn.execute("SELECT session_id, SUM(alloc_seats) FROM bookings WHERE state = 'confirmed' "
-                                  "AND site_id = ? GROUP BY session_id", (site_id,)))
+    others = dict(
+        conn.execute(
+            "SELECT session_id, SUM(seats) FROM allocations WHERE site_id != ? GROUP BY session_id", (site_id,)
+        )
+    )
+    pool_used = dict(
+        conn.execute("SELECT session_id, SUM(pool_seats) FROM bookings WHERE state = 'confirmed' GROUP BY session_id")
+    )
+    site_used = dict(
+        conn.execute(
+            "SELECT session_id, SUM(alloc_seats) FROM bookings WHERE state = 'confirmed' "
+            "AND site_id = ? GROUP BY session_id",
+            (site_id,),
+        )
+    )
     active = {r[0] for r in conn.execute("SELECT DISTINCT session_id FROM booking_participants")}
     sessions_of = defaultdict(list)
     for sid, row in old_sessions.items():
@@ -111,14 +160,20 @@ def _upsert_offers(conn: sqlite3.Connection, catalog: Catalog, site_id: str, now
     for offer in catalog.offers:
         data = offer_json(offer)
         dirty = old_offers.get(offer.id) != (data, 0)
-        offer_rows.append((offer.id, data, offer.booking_mode.value, offer.age_min, offer.age_max,
-                           offer.cancel_days_before))
+        offer_rows.append(
+            (offer.id, data, offer.booking_mode.value, offer.age_min, offer.age_max, offer.cancel_days_before)
+        )
         new_ids = {s.id for s in offer.sessions}
         for sid in sessions_of.get(offer.id, []):
             if sid not in new_ids:
                 if sid in active:
-                    problems.append((sid, "has active bookings and is missing from the new catalog",
-                                     "a des réservations en cours et manque au nouveau catalogue"))
+                    problems.append(
+                        (
+                            sid,
+                            "has active bookings and is missing from the new catalog",
+                            "a des réservations en cours et manque au nouveau catalogue",
+                        )
+                    )
                 gone.append(sid)
                 dirty = True
         for position, s in enumerate(offer.sessions):
@@ -130,11 +185,25 @@ def _upsert_offers(conn: sqlite3.Connection, catalog: Catalog, site_id: str, now
             if other + seats + outside > s.capacity and seats > floor:
                 seats, clamped = max(s.capacity - other - outside, floor), clamped + 1
             if other + seats + outside > s.capacity:
-                problems.append((s.id, f"would hold {other + seats + outside} places for a capacity of {s.capacity}",
-                                 f"compterait {other + seats + outside} places pour une capacité de {s.capacity}"))
+                problems.append(
+                    (
+                        s.id,
+                        f"would hold {other + seats + outside} places for a capacity of {s.capacity}",
+                        f"compterait {other + seats + outside} places pour une capacité de {s.capacity}",
+                    )
+                )
             start = fmt_catalog(s.start)
-            row = (offer.id, position, start, fmt_catalog(s.end), s.place, s.capacity,
-                   max(0, s.taken - s.site_taken), outside, other + seats)
+            row = (
+                offer.id,
+                position,
+                start,
+                fmt_catalog(s.end),
+                s.place,
+                s.capacity,
+                max(0, s.taken - s.site_taken),
+                outside,
+                other + seats,
+            )
             old_alloc = old_allocs.get(s.id)
             keep_until = old_alloc is not None and not old_alloc[4]
             until = old_alloc[3] if keep_until else start
@@ -148,12 +217,19 @@ def _upsert_offers(conn: sqlite3.Connection, catalog: Catalog, site_id: str, now
             changed.append(offer.id)
     if problems:
         sid, en, fr = problems[0]
-        raise AdminError("error.central.loading.catalog_refused_session_problem", sid=sid, what=Said(fr, en), len_problems=len(problems))
+        raise AdminError(
+            "error.central.loading.catalog_refused_session_problem",
+            sid=sid,
+            what=Said(fr, en),
+            len_problems=len(problems),
+        )
     conn.executemany(
         "INSERT INTO offers (id, data, booking_mode, age_min, age_max, cancel_days_before, withdrawn) "
         "VALUES (?, ?, ?, ?, ?, ?, 0) ON CONFLICT (id) DO UPDATE SET data = excluded.data, "
         "booking_mode = excluded.booking_mode, age_min = excluded.age_min, age_max = excluded.age_max, "
-        "cancel_days_before = excluded.cancel_days_before, withdrawn = 0", offer_rows)
+        "cancel_days_before = excluded.cancel_days_before, withdrawn = 0",
+        offer_rows,
+    )
     conn.executemany("DELETE FROM sessions WHERE id = ?", [(sid,) for sid in gone])
     conn.executemany("DELETE FROM allocations WHERE session_id = ?", [(sid,) for sid in gone])
     conn.executemany(
@@ -161,12 +237,16 @@ def _upsert_offers(conn: sqlite3.Connection, catalog: Catalog, site_id: str, now
         "outside_taken, allocated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
         'offer_id = excluded.offer_id, position = excluded.position, start = excluded.start, "end" = excluded."end", '
         "place = excluded.place, capacity = excluded.capacity, external_taken = excluded.external_taken, "
-        "outside_taken = excluded.outside_taken, allocated = excluded.allocated", session_rows)
+        "outside_taken = excluded.outside_taken, allocated = excluded.allocated",
+        session_rows,
+    )
     conn.executemany(
         "INSERT INTO allocations (session_id, site_id, seats, external_used, used, until, until_is_start, released) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, site_id) DO UPDATE SET seats = excluded.seats, "
         "external_used = excluded.external_used, used = excluded.used, until = excluded.until, "
-        "until_is_start = excluded.until_is_start, released = excluded.released", alloc_rows)
+        "until_is_start = excluded.until_is_start, released = excluded.released",
+        alloc_rows,
+    )
     bump_many(conn, "offer", changed)
     waiting = {r[0] for r in conn.execute("SELECT DISTINCT session_id FROM bookings WHERE state = 'waitlisted'")}
     for sid in waiting & {r[0] for r in session_rows}:
@@ -181,32 +261,46 @@ def load_households(db: Database, text: str, site_id: str) -> dict:
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise AdminError("error.central.loading.households_file_refused_invalid", where=where, problem=first['msg']) from None
+        raise AdminError(
+            "error.central.loading.households_file_refused_invalid", where=where, problem=first["msg"]
+        ) from None
     with db.write() as conn:
         tiers = int(get_meta(conn, "price_tiers", "20"))
         old = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT id, site_id, data FROM households")}
         changed = []
         for household in document.households:
             if household.tier > tiers:
-                raise AdminError("error.central.loading.households_file_refused_household", household_id=household.household_id, tier=household.tier, tiers=tiers)
+                raise AdminError(
+                    "error.central.loading.households_file_refused_household",
+                    household_id=household.household_id,
+                    tier=household.tier,
+                    tiers=tiers,
+                )
             data = compact_json(household.model_dump(mode="json"))
             if old.get(household.household_id) != (site_id, data):
                 changed.append((household, data))
         conn.executemany("DELETE FROM persons WHERE household_id = ?", [(h.household_id,) for h, _ in changed])
         for household, data in changed:
-            conn.execute("INSERT INTO households (id, site_id, tier, data) VALUES (?, ?, ?, ?) ON CONFLICT (id) "
-                         "DO UPDATE SET site_id = excluded.site_id, tier = excluded.tier, data = excluded.data",
-                         (household.household_id, site_id, household.tier, data))
-            conn.execute("INSERT OR IGNORE INTO household_tiers (household_id, tier) VALUES (?, ?)",
-                         (household.household_id, household.tier))
+            conn.execute(
+                "INSERT INTO households (id, site_id, tier, data) VALUES (?, ?, ?, ?) ON CONFLICT (id) "
+                "DO UPDATE SET site_id = excluded.site_id, tier = excluded.tier, data = excluded.data",
+                (household.household_id, site_id, household.tier, data),
+            )
+            conn.execute(
+                "INSERT OR IGNORE INTO household_tiers (household_id, tier) VALUES (?, ?)",
+                (household.household_id, household.tier),
+            )
             for m in household.members:
                 try:
-                    conn.execute("INSERT INTO persons (person_id, household_id, first_name, last_name, birth_date) "
-                                 "VALUES (?, ?, ?, ?, ?)", (m.person_id, household.household_id, m.first_name,
-                                                            m.last_name, m.birth_date.isoformat()))
+                    conn.execute(
+                        "INSERT INTO persons (person_id, household_id, first_name, last_name, birth_date) "
+                        "VALUES (?, ?, ?, ?, ?)",
+                        (m.person_id, household.household_id, m.first_name, m.last_name, m.birth_date.isoformat()),
+                    )
                 except sqlite3.IntegrityError:
                     raise AdminError(
-                        "error.central.loading.households_file_refused_person", person_id=m.person_id) from None
+                        "error.central.loading.households_file_refused_person", person_id=m.person_id
+                    ) from None
             bump(conn, "household", household.household_id, site_id)
             previous = old.get(household.household_id)
             if previous is not None and previous[0] != site_id:
@@ -226,7 +320,9 @@ def load_staff(db: Database, text: str, site_id: str) -> dict:
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise AdminError("error.central.loading.staff_file_refused_invalid", where=where, problem=first['msg']) from None
+        raise AdminError(
+            "error.central.loading.staff_file_refused_invalid", where=where, problem=first["msg"]
+        ) from None
     for field in ("staff_id", "badge_number", "login"):
         values = [getattr(s, field) for s in document.staff if getattr(s, field) is not None]
         if len(set(values)) != len(values):
@@ -241,8 +337,11 @@ def load_staff(db: Database, text: str, site_id: str) -> dict:
             previous = old.get(person.staff_id)
             if previous == (site_id, data):
                 continue
-            conn.execute("INSERT INTO correspondents (id, site_id, data) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE "
-                         "SET site_id = excluded.site_id, data = excluded.data", (person.staff_id, site_id, data))
+            conn.execute(
+                "INSERT INTO correspondents (id, site_id, data) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE "
+                "SET site_id = excluded.site_id, data = excluded.data",
+                (person.staff_id, site_id, data),
+            )
             bump(conn, "correspondent", person.staff_id, site_id)
             if previous is not None and previous[0] != site_id:
                 bump(conn, "correspondent", person.staff_id, previous[0])  # a tombstone for the old site
@@ -263,19 +362,35 @@ def load_demo_requests(db: Database, site_id: str, now: datetime) -> dict:
     from sync.server.concierge import load_requests
 
     with db.write() as conn:
-        households = [parse_household(DocumentReader(json.loads(r[0]), "household", AdminError,
-                                                     "error.document.refused.household"))
-                      for r in conn.execute("SELECT data FROM households WHERE site_id = ? ORDER BY id", (site_id,))]
-        prices = {r[0]: json.loads(r[1]).get("price_cents") for r in conn.execute(
-            "SELECT id, data FROM concierge_services")}
-        requests = [{
-            "request_id": r.request_id, "service_id": r.service_id, "household_id": r.household_id,
-            "person_id": r.person_id, "answers": dict(r.answers), "quantity": r.quantity,
-            "estimate_cents": r.estimate_cents, "collect_on": r.collect_on.isoformat() if r.collect_on else None,
-            "note": r.note, "created_by": r.created_by, "state": r.state.value,
-            "reason": r.reason.as_dict() if r.reason else None, "created_at": fmt(r.created_at),
-            "updated_at": fmt(r.updated_at),
-        } for r in demo_requests(households, site_id, now, prices) if r.service_id in prices]
+        households = [
+            parse_household(
+                DocumentReader(json.loads(r[0]), "household", AdminError, "error.document.refused.household")
+            )
+            for r in conn.execute("SELECT data FROM households WHERE site_id = ? ORDER BY id", (site_id,))
+        ]
+        prices = {
+            r[0]: json.loads(r[1]).get("price_cents") for r in conn.execute("SELECT id, data FROM concierge_services")
+        }
+        requests = [
+            {
+                "request_id": r.request_id,
+                "service_id": r.service_id,
+                "household_id": r.household_id,
+                "person_id": r.person_id,
+                "answers": dict(r.answers),
+                "quantity": r.quantity,
+                "estimate_cents": r.estimate_cents,
+                "collect_on": r.collect_on.isoformat() if r.collect_on else None,
+                "note": r.note,
+                "created_by": r.created_by,
+                "state": r.state.value,
+                "reason": r.reason.as_dict() if r.reason else None,
+                "created_at": fmt(r.created_at),
+                "updated_at": fmt(r.updated_at),
+            }
+            for r in demo_requests(households, site_id, now, prices)
+            if r.service_id in prices
+        ]
         changed = load_requests(conn, requests, site_id, now)
     return {"concierge_requests": len(requests), "concierge_requests_changed": changed}
 

@@ -25,13 +25,25 @@ LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0
 class Metrics:
     def __init__(self, db: Database | None, clock: Clock):
         self.registry = CollectorRegistry()
-        self.requests = Counter("slvie_http_requests", "HTTP requests answered, by route and status",
-                                ["method", "route", "status"], registry=self.registry)
-        self.latency = Histogram("slvie_http_request_duration_seconds", "Time to answer an HTTP request",
-                                 ["method", "route"], buckets=LATENCY_BUCKETS, registry=self.registry)
-        self.operations = Counter("slvie_operations", "Pushed operations answered, by kind and outcome "
-                                  "(a replay is answered again, never applied twice)", ["kind", "outcome"],
-                                  registry=self.registry)
+        self.requests = Counter(
+            "slvie_http_requests",
+            "HTTP requests answered, by route and status",
+            ["method", "route", "status"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "slvie_http_request_duration_seconds",
+            "Time to answer an HTTP request",
+            ["method", "route"],
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.operations = Counter(
+            "slvie_operations",
+            "Pushed operations answered, by kind and outcome (a replay is answered again, never applied twice)",
+            ["kind", "outcome"],
+            registry=self.registry,
+        )
         if db is not None:
             self.registry.register(_KioskStates(db, clock))
 
@@ -44,8 +56,9 @@ class _KioskStates(Collector):
         self.db, self.clock = db, clock
 
     def collect(self) -> Iterator[Metric]:
-        family = GaugeMetricFamily("slvie_kiosks", "Kiosks not revoked, by fleet state (see slvie-central fleet)",
-                                   labels=["state"])
+        family = GaugeMetricFamily(
+            "slvie_kiosks", "Kiosks not revoked, by fleet state (see slvie-central fleet)", labels=["state"]
+        )
         for state, count in fleet.count_by_state(fleet.fleet(self.db, self.clock())).items():
             family.add_metric([state], count)
         yield family

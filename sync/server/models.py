@@ -19,8 +19,10 @@ MOMENT = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$"
 CATALOG_MOMENT = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$"
 ENROLMENT_CODE = r"^[A-Za-z0-9 -]{12,24}$"
 CARD_NUMBER = r"^\d{13}$"
-PIN_HASH = (r"^(\$argon2id\$v=19\$m=\d{1,7},t=\d{1,2},p=\d{1,2}\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+"
-            r"|scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+)$")
+PIN_HASH = (
+    r"^(\$argon2id\$v=19\$m=\d{1,7},t=\d{1,2},p=\d{1,2}\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+"
+    r"|scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+)$"
+)
 BookingState = Literal["confirmed", "waitlisted", "requested", "refused", "cancelled"]
 RequestStateName = Literal["submitted", "taken", "at_provider", "ready", "handed_over", "cancelled", "refused"]
 SERVICE_ID = r"^[a-z_]{1,40}$"
@@ -41,6 +43,7 @@ class Out(BaseModel):
 
 # --- errors and reasons ------------------------------------------------------
 
+
 class Reason(Out):
     """Something a person reads: a stable code and the same text in French and English."""
 
@@ -55,6 +58,7 @@ class ErrorResponse(Out):
 
 # --- health, enrolment, identity -----------------------------------------------
 
+
 class Health(Out):
     status: Literal["ok"]
     time: str = Field(description="the server's local time, YYYY-MM-DDTHH:MM:SS (for clock skew)")
@@ -63,10 +67,13 @@ class Health(Out):
 class EnrollRequest(Strict):
     code: str = Field(pattern=ENROLMENT_CODE, description="the one-time code printed by `slvie-central enroll-code`")
     kiosk_name: str = Field(min_length=1, max_length=80)
-    attempt: str | None = Field(None, pattern=r"^[A-Za-z0-9_-]{32,128}$",
-                                description="made by the kiosk, the same for the same machine and code: asking "
-                                            "again within 10 minutes (a lost answer) gives the same kiosk a new "
-                                            "token instead of a refusal")
+    attempt: str | None = Field(
+        None,
+        pattern=r"^[A-Za-z0-9_-]{32,128}$",
+        description="made by the kiosk, the same for the same machine and code: asking "
+        "again within 10 minutes (a lost answer) gives the same kiosk a new "
+        "token instead of a refusal",
+    )
 
 
 class EnrollResponse(Out):
@@ -99,7 +106,8 @@ class VoucherKeys(Out):
 class VoucherStanding(Out):
     reference: str = Field(description="the booking's id, as the voucher's payload carries it")
     state: Literal["confirmed", "waitlisted", "requested", "refused", "cancelled"] = Field(
-        description="the booking's state at the centre now")
+        description="the booking's state at the centre now"
+    )
 
 
 class Me(Out):
@@ -112,8 +120,9 @@ class Me(Out):
 
 MAX_HEARTBEAT_BYTES = 2048  # a heartbeat is about 300 bytes: anything much larger is not one
 MAX_AGE_SECONDS = 10 * 366 * 24 * 3600
-PrinterCondition = Literal["ready", "paper_out", "jammed", "open", "offline", "fault", "stopped", "missing",
-                           "not_configured", "unknown"]
+PrinterCondition = Literal[
+    "ready", "paper_out", "jammed", "open", "offline", "fault", "stopped", "missing", "not_configured", "unknown"
+]
 
 
 class LastError(Strict):
@@ -128,13 +137,15 @@ class Heartbeat(Strict):
     version: str = Field(pattern=r"^[A-Za-z0-9.+_-]{1,40}$", description="the kiosk's software version")
     schema_version: int = Field(ge=0, le=10_000, description="the kiosk database's schema")
     waiting: int = Field(ge=0, le=10_000_000, description="operations waiting to be sent")
-    oldest_waiting_seconds: int | None = Field(ge=0, le=MAX_AGE_SECONDS,
-                                               description="age of the oldest waiting operation; null when none")
+    oldest_waiting_seconds: int | None = Field(
+        ge=0, le=MAX_AGE_SECONDS, description="age of the oldest waiting operation; null when none"
+    )
     parked: int = Field(ge=0, le=10_000_000, description="operations the centre refused, waiting for a correspondent")
-    last_sync_seconds: int | None = Field(ge=0, le=MAX_AGE_SECONDS,
-                                          description="seconds since the last successful sync; null if never")
+    last_sync_seconds: int | None = Field(
+        ge=0, le=MAX_AGE_SECONDS, description="seconds since the last successful sync; null if never"
+    )
     printer: PrinterCondition = Field(description="the site printer's state, from CUPS")
-    disk_free_bytes: int = Field(ge=0, le=2 ** 62, description="free bytes where the kiosk writes (the least)")
+    disk_free_bytes: int = Field(ge=0, le=2**62, description="free bytes where the kiosk writes (the least)")
     last_error: LastError | None = Field(description="the last failed cycle, or null if none")
 
     @field_validator("sent_at")
@@ -156,15 +167,20 @@ class HeartbeatRecorded(Out):
 
 # --- push --------------------------------------------------------------------------
 
+
 class Operation(Strict):
     op_id: str = Field(pattern=UUID, description="made by the kiosk; applied at most once, forever")
-    kind: str = Field(pattern=r"^[a-z][a-z_.]{0,39}$",
-                      description="booking.create | booking.cancel | lease.return | concierge.create | "
-                                  "concierge.transition | audit.append | payment.record")
+    kind: str = Field(
+        pattern=r"^[a-z][a-z_.]{0,39}$",
+        description="booking.create | booking.cancel | lease.return | concierge.create | "
+        "concierge.transition | audit.append | payment.record",
+    )
     created_at: str = Field(pattern=MOMENT, description="when the person acted at the kiosk (site local time)")
-    payload: dict[str, Any] = Field(description="BookingCreatePayload, BookingCancelPayload, ConciergeCreatePayload, "
-                                                "ConciergeTransitionPayload, AuditAppendPayload or "
-                                                "PaymentRecordPayload, by kind")
+    payload: dict[str, Any] = Field(
+        description="BookingCreatePayload, BookingCancelPayload, ConciergeCreatePayload, "
+        "ConciergeTransitionPayload, AuditAppendPayload or "
+        "PaymentRecordPayload, by kind"
+    )
 
     @field_validator("created_at")
     @classmethod
@@ -185,10 +201,14 @@ class BookingCreatePayload(Strict):
     tier: int = Field(ge=1, le=20)
     total_cents: int = Field(ge=0, le=100_000_000)
     kiosk_state: Literal["confirmed", "requested"]
-    protocol: Literal[1, 2] = Field(1, description="2: `confirmed` means inside this kiosk's lease; "
-                                                   "1 (absent): inside the site's allocation (the old rules)")
-    offer_version: int | None = Field(None, ge=0, le=1_000_000_000,
-                                      description="the version of the offer's prices the kiosk showed")
+    protocol: Literal[1, 2] = Field(
+        1,
+        description="2: `confirmed` means inside this kiosk's lease; "
+        "1 (absent): inside the site's allocation (the old rules)",
+    )
+    offer_version: int | None = Field(
+        None, ge=0, le=1_000_000_000, description="the version of the offer's prices the kiosk showed"
+    )
     unit_cents: int | None = Field(None, ge=0, le=100_000_000, description="the unit price the kiosk showed")
 
     @field_validator("participants")
@@ -211,8 +231,7 @@ class LeaseReturnPayload(Strict):
 class LeaseWanted(Strict):
     session_id: str = Field(pattern=ID)
     seats: int = Field(0, ge=0, le=100, description="how many more seats the kiosk needs (0: renew only)")
-    known_granted: int = Field(0, ge=0, le=1_000_000,
-                               description="the lease's `granted` as the kiosk last heard it")
+    known_granted: int = Field(0, ge=0, le=1_000_000, description="the lease's `granted` as the kiosk last heard it")
 
 
 class LeasesRequest(Strict):
@@ -224,8 +243,10 @@ class LeaseData(Out):
     granted: int = Field(description="seats ever granted to this kiosk on the session (only grows)")
     returned: int = Field(description="seats it ever gave back (only grows)")
     used: int = Field(description="seats of its confirmed bookings inside the lease, as the centre knows them")
-    expires_at: str = Field(description="after this (the centre's time) the kiosk confirms nothing more offline "
-                                        "with it and gives its unused seats back")
+    expires_at: str = Field(
+        description="after this (the centre's time) the kiosk confirms nothing more offline "
+        "with it and gives its unused seats back"
+    )
 
 
 class LeasesResponse(Out):
@@ -233,8 +254,11 @@ class LeasesResponse(Out):
     leases: list[LeaseData]
 
 
-AnswerValue = Annotated[str, Field(max_length=200, pattern=PLAIN_TEXT)] | Annotated[int, Field(ge=0, le=100_000)] \
+AnswerValue = (
+    Annotated[str, Field(max_length=200, pattern=PLAIN_TEXT)]
+    | Annotated[int, Field(ge=0, le=100_000)]
     | Annotated[list[Annotated[str, Field(max_length=40, pattern=PLAIN_TEXT)]], Field(max_length=30)]
+)
 
 
 class ReasonIn(Strict):
@@ -249,7 +273,8 @@ class ConciergeCreatePayload(Strict):
     household_id: str = Field(pattern=ID)
     person_id: str = Field(pattern=ID, description="the card holder who asked")
     answers: dict[Annotated[str, Field(pattern=r"^[a-z_]{1,40}$")], AnswerValue] = Field(
-        max_length=20, description="the service's form, cleaned by the kiosk (kiosk/domain/concierge.py)")
+        max_length=20, description="the service's form, cleaned by the kiosk (kiosk/domain/concierge.py)"
+    )
     quantity: int = Field(ge=1, le=1000)
     estimate_cents: int | None = Field(ge=0, le=100_000_000, description="null: on quotation (sur devis)")
     collect_on: str | None = Field(pattern=DAY, description="the day chosen to collect, or of the appointment")
@@ -259,8 +284,9 @@ class ConciergeCreatePayload(Strict):
 
 class ConciergeTransitionPayload(Strict):
     request_id: str = Field(pattern=UUID)
-    from_state: RequestStateName = Field(description="the state the kiosk saw (informative: the centre judges "
-                                                     "the move from its own state)")
+    from_state: RequestStateName = Field(
+        description="the state the kiosk saw (informative: the centre judges the move from its own state)"
+    )
     to_state: RequestStateName
     actor: Literal["beneficiary", "correspondent"]
     staff_id: str | None = Field(pattern=ID)
@@ -287,9 +313,11 @@ class AuditEntryData(Strict):
     details: dict[str, Any] = Field(max_length=12)
     prev_hash: str = Field(pattern=HEX64)
     hash: str = Field(pattern=HEX64, description="sha256(prev_hash + ':' + canonical JSON of the other fields)")
-    signature: str = Field(pattern=r"^[A-Za-z0-9+/]{86}==$",
-                           description="base64 Ed25519 signature of 'slvie-audit/1:' + hash, by the kiosk's "
-                                       "published key named in `kiosk`")
+    signature: str = Field(
+        pattern=r"^[A-Za-z0-9+/]{86}==$",
+        description="base64 Ed25519 signature of 'slvie-audit/1:' + hash, by the kiosk's "
+        "published key named in `kiosk`",
+    )
 
 
 class AuditAppendPayload(Strict):
@@ -301,11 +329,15 @@ class PaymentRecordPayload(Strict):
     subject_kind: Literal["booking", "request"]
     subject_id: str = Field(pattern=UUID)
     household_id: str = Field(pattern=ID)
-    amount_cents: int = Field(ge=-100_000_000, le=100_000_000,
-                              description="positive; a correction is negative and names the payment it corrects")
+    amount_cents: int = Field(
+        ge=-100_000_000,
+        le=100_000_000,
+        description="positive; a correction is negative and names the payment it corrects",
+    )
     means: Literal["cash", "cheque", "ancv", "card", "elsewhere"]
-    reference: str = Field(max_length=40, pattern=r"^[A-Za-z0-9 ./_-]*$",
-                           description="a terminal ticket or cheque number; never card data")
+    reference: str = Field(
+        max_length=40, pattern=r"^[A-Za-z0-9 ./_-]*$", description="a terminal ticket or cheque number; never card data"
+    )
     recorded_at: str = Field(pattern=MOMENT)
     site_id: str = Field(pattern=ID)
     staff_id: str | None = Field(pattern=ID)
@@ -345,7 +377,8 @@ class OperationResult(Out):
     outcome: Literal["applied", "rejected"]
     booking: BookingResult | None = Field(None, description="when a booking operation was applied")
     concierge_request: ConciergeRequestResult | None = Field(
-        None, description="when a concierge operation was applied: the request as the centre now has it")
+        None, description="when a concierge operation was applied: the request as the centre now has it"
+    )
     audit: AuditAck | None = Field(None, description="when audit entries were applied")
     payment: PaymentResult | None = Field(None, description="when a payment was kept")
     lease: LeaseData | None = Field(None, description="when seats of a lease were given back")
@@ -357,6 +390,7 @@ class OperationsResponse(Out):
 
 
 # --- pull (documentation of what `changes` renders) -------------------------------
+
 
 class CategoryData(Out):
     id: str
@@ -390,13 +424,15 @@ class SessionData(Out):
     end: str = Field(pattern=CATALOG_MOMENT)
     place: str
     capacity: int
-    taken: int = Field(description="capacity - taken is what the asking site can still get: "
-                                   "its allocation left plus the central pool")
+    taken: int = Field(
+        description="capacity - taken is what the asking site can still get: its allocation left plus the central pool"
+    )
     site_allocation: int = Field(description="seats set aside for the asking site (it may confirm them offline)")
     site_taken: int = Field(description="of which already used")
     site_allocation_until: str | None = Field(
         description="cut-off (YYYY-MM-DDTHH:MM) after which unused seats go back to the centre; "
-                    "the kiosk confirms nothing offline from then on")
+        "the kiosk confirms nothing offline from then on"
+    )
 
 
 class PhotoData(Out):
@@ -506,9 +542,11 @@ class CorrespondentData(Strict):
     badge_number: str | None = Field(pattern=CARD_NUMBER, description="13 digits, like a card")
     pin_hash: str | None = Field(pattern=PIN_HASH, max_length=300)
     login: str | None = Field(pattern=r"^[a-z0-9][a-z0-9._-]{2,39}$")
-    password_hash: str | None = Field(pattern=PIN_HASH, max_length=300,
-                                      description="argon2id (or an older scrypt); the password meets the CNIL rule "
-                                                  "for a password alone")
+    password_hash: str | None = Field(
+        pattern=PIN_HASH,
+        max_length=300,
+        description="argon2id (or an older scrypt); the password meets the CNIL rule for a password alone",
+    )
     active: bool = True
 
     @model_validator(mode="after")
@@ -529,12 +567,30 @@ class StaffFile(Strict):
 
 class Change(Out):
     seq: int
-    kind: Literal["category", "concierge_service", "offer", "household", "booking", "concierge_request",
-                  "correspondent", "payment", "lease"]
+    kind: Literal[
+        "category",
+        "concierge_service",
+        "offer",
+        "household",
+        "booking",
+        "concierge_request",
+        "correspondent",
+        "payment",
+        "lease",
+    ]
     id: str
-    data: OfferData | HouseholdData | BookingData | CategoryData | ConciergeServiceData | ConciergeRequestData \
-        | CorrespondentData | PaymentData | LeaseData | None = Field(
-        description="the entity at its latest state; null is a tombstone (withdrawn, or gone from this site)")
+    data: (
+        OfferData
+        | HouseholdData
+        | BookingData
+        | CategoryData
+        | ConciergeServiceData
+        | ConciergeRequestData
+        | CorrespondentData
+        | PaymentData
+        | LeaseData
+        | None
+    ) = Field(description="the entity at its latest state; null is a tombstone (withdrawn, or gone from this site)")
 
 
 class ChangesPage(Out):

@@ -50,31 +50,34 @@ def _cancel(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, wh
     return bookings.cancel_booking(conn, kiosk.site_id, payload.booking_id, when, now)
 
 
-def _lease_return(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime,
-                  now: datetime) -> dict:
+def _lease_return(
+    conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime
+) -> dict:
     lease = leases.give_back(conn, kiosk.id, payload.session_id, payload.seats)
     if lease is None:
         return bookings.rejected(reasons.lease_unknown())
     return {"outcome": "applied", "lease": lease.data()}
 
 
-def _concierge_create(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime,
-                      now: datetime) -> dict:
+def _concierge_create(
+    conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime
+) -> dict:
     return concierge.create_request(conn, kiosk.id, kiosk.site_id, payload, created_at, now)
 
 
-def _concierge_transition(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime,
-                          now: datetime) -> dict:
+def _concierge_transition(
+    conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime
+) -> dict:
     return concierge.transition(conn, kiosk.id, kiosk.site_id, payload, created_at, now)
 
 
-def _audit_append(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime,
-                  now: datetime) -> dict:
+def _audit_append(
+    conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime
+) -> dict:
     return audit.append(conn, kiosk.id, kiosk.site_id, payload, created_at, now)
 
 
-def _payment(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime,
-             now: datetime) -> dict:
+def _payment(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime) -> dict:
     return payments.from_kiosk(conn, kiosk.site_id, payload)
 
 
@@ -107,9 +110,11 @@ def apply_operation(conn: sqlite3.Connection, kiosk: Kiosk, op: Operation, now: 
     result = _apply(conn, kiosk, op, now)
     if result["outcome"] == "rejected" and result["reason"]["code"] in NOT_KEPT:
         return result
-    conn.execute("INSERT INTO operations (op_id, kiosk_id, kind, payload, created_at, applied_at, result) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                 (key, kiosk.id, op.kind, payload_text, op.created_at, fmt(now), compact_json(result)))
+    conn.execute(
+        "INSERT INTO operations (op_id, kiosk_id, kind, payload, created_at, applied_at, result) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (key, kiosk.id, op.kind, payload_text, op.created_at, fmt(now), compact_json(result)),
+    )
     return result
 
 

@@ -34,8 +34,10 @@ class Priced:
 def price_versions(conn: sqlite3.Connection, offer_id: str) -> dict[int, list[int]]:
     """Every version of an offer's prices (cents by tier), the current one included as version 0
     when the offer was loaded before versions were kept."""
-    versions = {row[0]: json.loads(row[1]) for row in conn.execute(
-        "SELECT version, prices FROM offer_prices WHERE offer_id = ?", (offer_id,))}
+    versions = {
+        row[0]: json.loads(row[1])
+        for row in conn.execute("SELECT version, prices FROM offer_prices WHERE offer_id = ?", (offer_id,))
+    }
     if not versions:
         row = conn.execute("SELECT data FROM offers WHERE id = ?", (offer_id,)).fetchone()
         if row is not None:
@@ -43,11 +45,23 @@ def price_versions(conn: sqlite3.Connection, offer_id: str) -> dict[int, list[in
     return versions
 
 
-def check(conn: sqlite3.Connection, offer_id: str, household_id: str, tier: int, participants: int,
-          total_cents: int, offer_version: int | None, unit_cents: int | None) -> Priced:
-    tiers = {row[0] for row in conn.execute("SELECT tier FROM household_tiers WHERE household_id = ? "
-                                            "UNION SELECT tier FROM households WHERE id = ?",
-                                            (household_id, household_id))}
+def check(
+    conn: sqlite3.Connection,
+    offer_id: str,
+    household_id: str,
+    tier: int,
+    participants: int,
+    total_cents: int,
+    offer_version: int | None,
+    unit_cents: int | None,
+) -> Priced:
+    tiers = {
+        row[0]
+        for row in conn.execute(
+            "SELECT tier FROM household_tiers WHERE household_id = ? UNION SELECT tier FROM households WHERE id = ?",
+            (household_id, household_id),
+        )
+    }
     if tier not in tiers:
         return Priced(reasons.invalid_price("tier", tier, total_cents))
     versions = price_versions(conn, offer_id)
@@ -64,9 +78,12 @@ def check(conn: sqlite3.Connection, offer_id: str, household_id: str, tier: int,
     return Priced(reasons.invalid_price("total_cents", tier, total_cents))
 
 
-def record_for_it(conn: sqlite3.Connection, kiosk_id: str, kind: str, subject: str, details: dict[str, object],
-                  now: datetime) -> None:
+def record_for_it(
+    conn: sqlite3.Connection, kiosk_id: str, kind: str, subject: str, details: dict[str, object], now: datetime
+) -> None:
     """Something a kiosk sent that the centre could not take as it was: kept for IT, and logged."""
-    conn.execute("INSERT INTO integrity_events (at, kiosk_id, kind, subject, details) VALUES (?, ?, ?, ?, ?)",
-                 (fmt(now), kiosk_id, kind, subject, compact_json(details)))
+    conn.execute(
+        "INSERT INTO integrity_events (at, kiosk_id, kind, subject, details) VALUES (?, ?, ?, ?, ?)",
+        (fmt(now), kiosk_id, kind, subject, compact_json(details)),
+    )
     log.warning("integrity: %s from kiosk %s on %s", kind, kiosk_id, subject)

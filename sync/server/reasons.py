@@ -18,6 +18,7 @@ def reason(text: Text) -> Reason:
 
 # --- booking decisions -------------------------------------------------------
 
+
 def session_unknown() -> Reason:
     return reason(Text("reason.session_unknown"))
 
@@ -66,6 +67,7 @@ def refused_by_centre() -> Reason:
 
 # --- operations that can never be applied --------------------------------------
 
+
 def cancel_deadline(days: int) -> Reason:
     until = Text("reason.cancel.before_start") if days == 0 else Text("reason.cancel.days_before", count=days)
     return reason(Text("reason.cancel_deadline_passed", until=until))
@@ -112,6 +114,7 @@ def invalid_payload(where: str, problem_en: str) -> Reason:
 
 
 # --- concierge requests and audit logs --------------------------------------------
+
 
 def request_exists() -> Reason:
     return reason(Text("reason.request_exists"))

@@ -36,17 +36,33 @@ def register(db: Database, kiosk: auth.Kiosk, pem: str, now: datetime) -> str:
     """Publish one of this kiosk's keys (again: nothing changes); returns its key id."""
     identifier, text = canonical_public_key(pem)
     with db.write() as conn:
-        conn.execute("INSERT OR IGNORE INTO voucher_keys (kiosk_id, key_id, public_key, registered_at)"
-                     " VALUES (?, ?, ?, ?)", (kiosk.id, identifier, text, fmt(now)))
+        conn.execute(
+            "INSERT OR IGNORE INTO voucher_keys (kiosk_id, key_id, public_key, registered_at) VALUES (?, ?, ?, ?)",
+            (kiosk.id, identifier, text, fmt(now)),
+        )
     return identifier
 
 
 def published(db: Database) -> list[dict[str, object]]:
-    rows = db.connection().execute(
-        "SELECT k.kiosk_id, s.site_id, k.key_id, k.public_key, k.registered_at, s.revoked_at IS NOT NULL"
-        " FROM voucher_keys k JOIN kiosks s ON s.id = k.kiosk_id ORDER BY k.rowid").fetchall()
-    return [{"kiosk_id": r[0], "site_id": r[1], "key_id": r[2], "public_key": r[3], "registered_at": r[4],
-             "revoked": bool(r[5])} for r in rows]
+    rows = (
+        db.connection()
+        .execute(
+            "SELECT k.kiosk_id, s.site_id, k.key_id, k.public_key, k.registered_at, s.revoked_at IS NOT NULL"
+            " FROM voucher_keys k JOIN kiosks s ON s.id = k.kiosk_id ORDER BY k.rowid"
+        )
+        .fetchall()
+    )
+    return [
+        {
+            "kiosk_id": r[0],
+            "site_id": r[1],
+            "key_id": r[2],
+            "public_key": r[3],
+            "registered_at": r[4],
+            "revoked": bool(r[5]),
+        }
+        for r in rows
+    ]
 
 
 def booking_state(db: Database, reference: str) -> str | None:

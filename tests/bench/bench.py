@@ -43,9 +43,36 @@ from tests.bench.bench_vouchers import voucher_figures
 from tests.relevance.queries import relevance_figures
 
 WORDS = [
-    "théâtre", "ski", "piscine", "concert", "randonnée", "colo", "séjour", "cinéma", "musée", "atelier",
-    "vélo", "montagne", "mer", "opéra", "football", "yoga", "bretagne", "lyon", "marseille", "noël",
-    "été", "enfants", "découverte", "croisière", "spectacle", "danse", "cuisine", "escalade", "don", "sang",
+    "théâtre",
+    "ski",
+    "piscine",
+    "concert",
+    "randonnée",
+    "colo",
+    "séjour",
+    "cinéma",
+    "musée",
+    "atelier",
+    "vélo",
+    "montagne",
+    "mer",
+    "opéra",
+    "football",
+    "yoga",
+    "bretagne",
+    "lyon",
+    "marseille",
+    "noël",
+    "été",
+    "enfants",
+    "découverte",
+    "croisière",
+    "spectacle",
+    "danse",
+    "cuisine",
+    "escalade",
+    "don",
+    "sang",
 ]
 PHRASES = ["ski val", "colo mer", "sortie opé", "séjour mon", "atelier cui", "concert jaz", "théâtre lyo"]
 
@@ -100,12 +127,14 @@ def search_figures(db, now: datetime) -> dict:
 def naive_like_search(db, text: str, now: datetime) -> list:
     """The baseline: a LIKE '%…%' scan (which, unlike the index, does not even fold accents)."""
     pattern = f"%{text}%"
-    return list(db.query(
-        "SELECT id, title, count(*) OVER () AS total FROM offers"
-        " WHERE next_start >= :now AND (title LIKE :p OR summary LIKE :p OR location LIKE :p)"
-        " ORDER BY title LIMIT 100",
-        {"now": now.strftime("%Y-%m-%dT%H:%M"), "p": pattern},
-    ))
+    return list(
+        db.query(
+            "SELECT id, title, count(*) OVER () AS total FROM offers"
+            " WHERE next_start >= :now AND (title LIKE :p OR summary LIKE :p OR location LIKE :p)"
+            " ORDER BY title LIMIT 100",
+            {"now": now.strftime("%Y-%m-%dT%H:%M"), "p": pattern},
+        )
+    )
 
 
 def booking_figures(db, now: datetime) -> dict:
@@ -134,11 +163,16 @@ def startup_figures(data_dir: Path) -> dict:
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     env["PYTHONPATH"] = str(ROOT)
     config = data_dir / "site.toml"
-    config.write_text("[display]\nkeyboard = \"off\"\n")
+    config.write_text('[display]\nkeyboard = "off"\n')
     env["XDG_CONFIG_HOME"] = str(data_dir / "xdg")
     start = time.perf_counter()
-    child = subprocess.Popen([sys.executable, str(ROOT / "tests/bench/startup_probe.py"), str(data_dir)],
-                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    child = subprocess.Popen(
+        [sys.executable, str(ROOT / "tests/bench/startup_probe.py"), str(data_dir)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
     first_line = child.stdout.readline().strip()
     cold_start = time.perf_counter() - start
     figures_line = child.stdout.readline()

@@ -54,8 +54,11 @@ def run(kiosk_count: int) -> dict[str, float]:
 
             def beat(kiosk) -> float:
                 began = time.perf_counter()
-                answer = kiosk.http.put(f"{kiosk.url}/v1/heartbeat", json={**document, "sent_at": centre_now()
-                                        .strftime("%Y-%m-%dT%H:%M:%S")}, timeout=30)
+                answer = kiosk.http.put(
+                    f"{kiosk.url}/v1/heartbeat",
+                    json={**document, "sent_at": centre_now().strftime("%Y-%m-%dT%H:%M:%S")},
+                    timeout=30,
+                )
                 assert answer.status_code == 200, answer.text
                 return time.perf_counter() - began
 

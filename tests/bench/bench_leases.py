@@ -70,9 +70,11 @@ def run(seconds: float, seed: int) -> dict[str, float]:
                     except AssertionError as failure:
                         failures += 1
                         print(f"world {world.n} failed its checks: {failure}")
-            overbooked = centre.query("SELECT s.id FROM sessions s WHERE s.capacity < (SELECT coalesce(sum("
-                                      "json_array_length(b.participants)), 0) FROM bookings b WHERE b.session_id = "
-                                      "s.id AND b.state = 'confirmed')")
+            overbooked = centre.query(
+                "SELECT s.id FROM sessions s WHERE s.capacity < (SELECT coalesce(sum("
+                "json_array_length(b.participants)), 0) FROM bookings b WHERE b.session_id = "
+                "s.id AND b.state = 'confirmed')"
+            )
         finally:
             centre.stop()
     waits = [seconds for seconds, _ in TOP_UPS]

@@ -45,11 +45,18 @@ def pin_hash_figures() -> dict:
     argon2id = _median_try(hash_pin("1234"))
     scrypt = _median_try(_scrypt_hash("1234"))
     return {
-        "argon2id": {"memory_kib": PIN_HASHER.memory_cost, "passes": PIN_HASHER.time_cost,
-                     "median_try_s": round(argon2id, 3), "all_4_digit_pins_one_core_h": round(argon2id * PINS / 3600, 2),
-                     "target_met": argon2id >= 0.25},
-        "scrypt_before": {"memory_kib": 16 * 1024, "median_try_s": round(scrypt, 3),
-                          "all_4_digit_pins_one_core_h": round(scrypt * PINS / 3600, 2)},
+        "argon2id": {
+            "memory_kib": PIN_HASHER.memory_cost,
+            "passes": PIN_HASHER.time_cost,
+            "median_try_s": round(argon2id, 3),
+            "all_4_digit_pins_one_core_h": round(argon2id * PINS / 3600, 2),
+            "target_met": argon2id >= 0.25,
+        },
+        "scrypt_before": {
+            "memory_kib": 16 * 1024,
+            "median_try_s": round(scrypt, 3),
+            "all_4_digit_pins_one_core_h": round(scrypt * PINS / 3600, 2),
+        },
         "argon2id_over_scrypt": round(argon2id / scrypt, 1),
     }
 

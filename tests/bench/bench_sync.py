@@ -102,6 +102,7 @@ class TimedEngine(SyncEngine):
 
 # -- (a) initial pull ------------------------------------------------------------------------
 
+
 def initial_pull(server: CentralServer, data_dir: Path):
     began = time.perf_counter()
     services = open_services(data_dir, KioskConfig())
@@ -145,11 +146,14 @@ def executemany_baseline(kiosk_db, path: Path) -> dict:
     conn.execute("COMMIT")
     seconds = time.perf_counter() - began
     conn.close()
-    return {"sync_initial_pull_executemany_s": round(seconds, 3),
-            "sync_initial_pull_rows": sum(len(rows) for _, rows in tables.values())}
+    return {
+        "sync_initial_pull_executemany_s": round(seconds, 3),
+        "sync_initial_pull_rows": sum(len(rows) for _, rows in tables.values()),
+    }
 
 
 # -- (b) push --------------------------------------------------------------------------------
+
 
 def bookable_sessions(db, count: int) -> list[tuple[str, str]]:
     """(offer id, session id) of sessions at least two days away, without age limits, with room."""
@@ -157,7 +161,9 @@ def bookable_sessions(db, count: int) -> list[tuple[str, str]]:
     rows = db.execute(
         "SELECT o.id, s.id FROM sessions s JOIN offers o ON o.num = s.offer_num"
         " WHERE s.start > ? AND o.age_min IS NULL AND o.age_max IS NULL AND s.capacity - s.taken >= 6"
-        " ORDER BY s.id LIMIT ?", [soon, count]).fetchall()
+        " ORDER BY s.id LIMIT ?",
+        [soon, count],
+    ).fetchall()
     if len(rows) < count:
         raise RuntimeError(f"only {len(rows)} bookable sessions; the catalog is too small for this benchmark")
     return [tuple(r) for r in rows]
@@ -199,6 +205,7 @@ def push_figures(services, engine: TimedEngine, sessions: list[tuple[str, str]],
 
 # -- (c) empty cycles ------------------------------------------------------------------------
 
+
 def empty_cycle_figures(engine: SyncEngine, cycles: int) -> dict:
     engine.run_cycle()  # anything left over
     samples = []
@@ -218,6 +225,7 @@ def empty_cycle_figures(engine: SyncEngine, cycles: int) -> dict:
 
 # -- (d) many kiosks at once -----------------------------------------------------------------
 
+
 def enrol_kiosks(server: CentralServer, kiosks: int) -> tuple[list[str], float]:
     """`kiosks` tokens, each from a one-time code spent over HTTP like a real enrolment."""
     db = Database(server.db_path)
@@ -236,8 +244,15 @@ def enrol_kiosks(server: CentralServer, kiosks: int) -> tuple[list[str], float]:
     return tokens, time.perf_counter() - began
 
 
-def many_kiosks_figures(server: CentralServer, tokens: list[str], cursor: int, sessions: list[tuple[str, str]],
-                        cycles: int, threads: int, prefix: str) -> dict:
+def many_kiosks_figures(
+    server: CentralServer,
+    tokens: list[str],
+    cursor: int,
+    sessions: list[tuple[str, str]],
+    cycles: int,
+    threads: int,
+    prefix: str,
+) -> dict:
     """Each kiosk, from a pool of `threads` threads, pushes one booking and pulls what is new, `cycles` times.
 
     The first `threads` kiosks start together (a barrier); the rest start as threads free up.
@@ -270,11 +285,20 @@ def many_kiosks_figures(server: CentralServer, tokens: list[str], cursor: int, s
                 start.wait()
             for cycle in range(cycles):
                 _, session_id = sessions[n * cycles + cycle]
-                op = {"op_id": str(uuid.uuid4()), "kind": "booking.create",
-                      "created_at": local_now().strftime("%Y-%m-%dT%H:%M:%S"),
-                      "payload": {"booking_id": str(uuid.uuid4()), "session_id": session_id,
-                                  "household_id": f"BH-{n}", "participants": [f"BP-{n}"], "tier": 3,
-                                  "total_cents": 1100, "kiosk_state": "requested"}}
+                op = {
+                    "op_id": str(uuid.uuid4()),
+                    "kind": "booking.create",
+                    "created_at": local_now().strftime("%Y-%m-%dT%H:%M:%S"),
+                    "payload": {
+                        "booking_id": str(uuid.uuid4()),
+                        "session_id": session_id,
+                        "household_id": f"BH-{n}",
+                        "participants": [f"BP-{n}"],
+                        "tier": 3,
+                        "total_cents": 1100,
+                        "kiosk_state": "requested",
+                    },
+                }
                 results = timed("push", client.push, [op])
                 if results:
                     with lock:
@@ -312,8 +336,10 @@ def many_kiosks_figures(server: CentralServer, tokens: list[str], cursor: int, s
 
 # -- all of it -------------------------------------------------------------------------------
 
-def sync_figures(offers: int = 50_000, kiosks: int = 200, operations: int = PUSH_OPERATIONS,
-                 kiosk_threads: int = KIOSK_THREADS) -> dict:
+
+def sync_figures(
+    offers: int = 50_000, kiosks: int = 200, operations: int = PUSH_OPERATIONS, kiosk_threads: int = KIOSK_THREADS
+) -> dict:
     figures: dict[str, object] = {"offers": offers, "bench_load_average_1min": round(os.getloadavg()[0], 2)}
     run_began = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="slvie-bench-sync-") as tmp_name:
@@ -331,11 +357,16 @@ def sync_figures(offers: int = 50_000, kiosks: int = 200, operations: int = PUSH
             figures.update(pulled)
             figures.update(executemany_baseline(services.db, tmp / "plain.sqlite3"))
             figures["sync_initial_pull_ratio"] = round(
-                figures["sync_initial_pull_s"] / figures["sync_initial_pull_executemany_s"], 1)
+                figures["sync_initial_pull_s"] / figures["sync_initial_pull_executemany_s"], 1
+            )
 
             # Households for the push and for the simulated kiosks: loaded at the centre, pulled by the kiosk.
-            server.load_households([household(f"BH-{n}", [member(f"BP-{n}", "Adulte", years_ago(40), "ouvrant_droit")])
-                                    for n in range(HOUSEHOLDS)])
+            server.load_households(
+                [
+                    household(f"BH-{n}", [member(f"BP-{n}", "Adulte", years_ago(40), "ouvrant_droit")])
+                    for n in range(HOUSEHOLDS)
+                ]
+            )
             engine.run_cycle()
             per_pass = kiosks * KIOSK_CYCLES
             sessions = bookable_sessions(services.db, operations // 2 + 2 * per_pass)
@@ -345,14 +376,26 @@ def sync_figures(offers: int = 50_000, kiosks: int = 200, operations: int = PUSH
             tokens, enrol_s = enrol_kiosks(server, kiosks)
             figures["server_kiosks_enrolled"] = kiosks
             figures["server_kiosks_enrol_s"] = round(enrol_s, 3)
-            rest = sessions[operations // 2:]
+            rest = sessions[operations // 2 :]
             # All of them at once (one thread each), then the same load with a bounded number in flight.
-            figures.update(many_kiosks_figures(server, tokens, cursor, rest[:per_pass], KIOSK_CYCLES,
-                                               kiosk_threads, f"server_{kiosks}_kiosks"))
+            figures.update(
+                many_kiosks_figures(
+                    server, tokens, cursor, rest[:per_pass], KIOSK_CYCLES, kiosk_threads, f"server_{kiosks}_kiosks"
+                )
+            )
             engine.run_cycle()  # the second pass starts from what is new since the first
             cursor = int(read_state(services.db, "sync_cursor") or 0)
-            figures.update(many_kiosks_figures(server, tokens, cursor, rest[per_pass:], KIOSK_CYCLES,
-                                               BOUNDED_THREADS, f"server_{kiosks}_kiosks_{BOUNDED_THREADS}_in_flight"))
+            figures.update(
+                many_kiosks_figures(
+                    server,
+                    tokens,
+                    cursor,
+                    rest[per_pass:],
+                    KIOSK_CYCLES,
+                    BOUNDED_THREADS,
+                    f"server_{kiosks}_kiosks_{BOUNDED_THREADS}_in_flight",
+                )
+            )
             figures["central_seat_problems"] = len(server.seat_problems())
             client.close()
         finally:

@@ -43,17 +43,36 @@ def mutate(module: str, tests: list[str], workdir: Path) -> dict:
     # mutmut 2 counts only exit code 1 as "killed": a mutant that breaks the import (pytest exits
     # with 2) would pass for a survivor, so any failure of the run is reported as 1.
     runner = f"{sys.executable} -m pytest -x -q -p no:cacheprovider {' '.join(tests)} || exit 1"
-    subprocess.run([str(mutmut), "run", "--paths-to-mutate", module, "--tests-dir", "tests",
-                    "--runner", f"bash -c '{runner}'", "--no-progress"],
-                   cwd=workdir, env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "HOME": str(workdir)},
-                   capture_output=True, text=True, check=False)
+    subprocess.run(
+        [
+            str(mutmut),
+            "run",
+            "--paths-to-mutate",
+            module,
+            "--tests-dir",
+            "tests",
+            "--runner",
+            f"bash -c '{runner}'",
+            "--no-progress",
+        ],
+        cwd=workdir,
+        env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "HOME": str(workdir)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     with sqlite3.connect(workdir / ".mutmut-cache") as db:
-        rows = db.execute("SELECT m.id, m.status FROM Mutant m JOIN Line l ON m.line = l.id "
-                          "JOIN SourceFile f ON l.sourcefile = f.id WHERE f.filename = ?", (module,)).fetchall()
+        rows = db.execute(
+            "SELECT m.id, m.status FROM Mutant m JOIN Line l ON m.line = l.id "
+            "JOIN SourceFile f ON l.sourcefile = f.id WHERE f.filename = ?",
+            (module,),
+        ).fetchall()
     survivors = [i for i, status in rows if status in ("bad_survived", "bad_timeout", "ok_suspicious")]
     killed = sum(1 for _, status in rows if status == "ok_killed")
-    shown = [subprocess.run([str(mutmut), "show", str(i)], cwd=workdir, capture_output=True, text=True, check=False).stdout
-             for i in survivors]
+    shown = [
+        subprocess.run([str(mutmut), "show", str(i)], cwd=workdir, capture_output=True, text=True, check=False).stdout
+        for i in survivors
+    ]
     return {"module": module, "mutants": len(rows), "killed": killed, "survivors": shown}
 
 
@@ -72,8 +91,10 @@ def main(argv: list[str] | None = None) -> int:
             _copy_checkout(workdir)
             result = mutate(module, TARGETS[module], workdir)
         score = result["killed"] / result["mutants"] if result["mutants"] else 0.0
-        print(f"{module}: {result['killed']}/{result['mutants']} mutants killed ({score:.0%}), "
-              f"{len(result['survivors'])} survived")
+        print(
+            f"{module}: {result['killed']}/{result['mutants']} mutants killed ({score:.0%}), "
+            f"{len(result['survivors'])} survived"
+        )
         for diff in result["survivors"]:
             print(diff.rstrip())
     return 0

@@ -53,8 +53,14 @@ def switch_figures(app, window) -> dict:
         samples.append(timed(window, lambda: QTest.mouseClick(home.tiles["offers"], Qt.MouseButton.LeftButton)))
         offers = window.screens["offers"]
         first = offers.list.visualRect(offers.model.index(0)).center()
-        samples.append(timed(window, lambda offers=offers, first=first: QTest.mouseClick(
-            offers.list.viewport(), Qt.MouseButton.LeftButton, pos=first)))
+        samples.append(
+            timed(
+                window,
+                lambda offers=offers, first=first: QTest.mouseClick(
+                    offers.list.viewport(), Qt.MouseButton.LeftButton, pos=first
+                ),
+            )
+        )
         samples.append(timed(window, lambda: QTest.mouseClick(window.back_button, Qt.MouseButton.LeftButton)))
         samples.append(timed(window, lambda: QTest.mouseClick(window.home_button, Qt.MouseButton.LeftButton)))
         samples.append(timed(window, lambda: QTest.mouseClick(home.tiles["concierge"], Qt.MouseButton.LeftButton)))

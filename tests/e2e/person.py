@@ -20,8 +20,18 @@ from pathlib import Path
 from PIL import Image, ImageChops, ImageGrab, ImageOps
 
 # Where each key of Qt Virtual Keyboard's digits layout sits: (column, row).
-DIGIT_KEYS = {"7": (0, 0), "8": (1, 0), "9": (2, 0), "4": (0, 1), "5": (1, 1), "6": (2, 1),
-              "1": (0, 2), "2": (1, 2), "3": (2, 2), "0": (1, 3)}
+DIGIT_KEYS = {
+    "7": (0, 0),
+    "8": (1, 0),
+    "9": (2, 0),
+    "4": (0, 1),
+    "5": (1, 1),
+    "6": (2, 1),
+    "1": (0, 2),
+    "2": (1, 2),
+    "3": (2, 2),
+    "0": (1, 3),
+}
 ENTER_KEY = (3, 3)
 
 
@@ -51,8 +61,11 @@ def read_words(image: Image.Image, sparse: bool = False) -> list[Word]:
     command = ["tesseract", "stdin", "stdout", "-l", "fra+eng", "--psm", "11" if sparse else "3", "tsv"]
     result = subprocess.run(command, input=buffer.getvalue(), capture_output=True, timeout=60, check=True)
     rows = csv.DictReader(io.StringIO(result.stdout.decode()), delimiter="\t", quoting=csv.QUOTE_NONE)
-    return [Word(row["text"].strip(), int(row["left"]), int(row["top"]), int(row["width"]), int(row["height"]))
-            for row in rows if row.get("text", "").strip() and float(row["conf"]) > 30]
+    return [
+        Word(row["text"].strip(), int(row["left"]), int(row["top"]), int(row["width"]), int(row["height"]))
+        for row in rows
+        if row.get("text", "").strip() and float(row["conf"]) > 30
+    ]
 
 
 class Person:
@@ -85,9 +98,10 @@ class Person:
     @staticmethod
     def _find_in(wanted: list[str], phrase: str, words: list[Word]) -> Word | None:
         for start in range(len(words)):
-            run = words[start:start + len(wanted)]
-            if len(run) == len(wanted) and all(_folded(w.text).strip(".,:!?") == want.strip(".,:!?")
-                                               for w, want in zip(run, wanted, strict=True)):
+            run = words[start : start + len(wanted)]
+            if len(run) == len(wanted) and all(
+                _folded(w.text).strip(".,:!?") == want.strip(".,:!?") for w, want in zip(run, wanted, strict=True)
+            ):
                 left, top = run[0].left, min(w.top for w in run)
                 right = max(w.left + w.width for w in run)
                 bottom = max(w.top + w.height for w in run)

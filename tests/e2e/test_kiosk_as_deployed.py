@@ -50,8 +50,12 @@ def tools():
 def display(request):
     """A virtual X server of the size the test asks for (1920×1080 by default)."""
     size = getattr(request, "param", "1920x1080")
-    server = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", f"{size}x24", "-nolisten", "tcp"],
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    server = subprocess.Popen(
+        ["Xvfb", "-displayfd", "1", "-screen", "0", f"{size}x24", "-nolisten", "tcp"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     number = server.stdout.readline().strip()
     assert number.isdigit(), "Xvfb did not start"
     yield f":{number}"
@@ -71,7 +75,8 @@ def central(tmp_path):
 
 def site_file(tmp_path: Path, central_url: str, queue: str) -> Path:
     path = tmp_path / "site.toml"
-    path.write_text(f"""
+    path.write_text(
+        f"""
 [site]
 id = "{SITE}"
 name = "Point conciergerie SLVie — Lyon Part-Dieu"
@@ -86,16 +91,25 @@ layout = "thermal80"
 
 [display]
 keyboard = "on"
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return path
 
 
 def start_as_the_unit_does(tmp_path: Path, display: str, config: Path, notify: Path) -> subprocess.Popen:
     """installers/debian/slvie-kiosk.service's environment and ExecStart (the compositor aside)."""
-    env = {**os.environ, "DISPLAY": display, "XDG_SESSION_TYPE": "wayland", "QT_QPA_PLATFORM": "wayland;xcb",
-           "SLVIE_KIOSK_DATA_DIR": str(tmp_path / "data"), "SLVIE_KIOSK_CONFIG": str(config),
-           "SLVIE_KIOSK_LOG_DIR": str(tmp_path / "logs"), "NOTIFY_SOCKET": str(notify),
-           "WATCHDOG_USEC": str(int(WATCHDOG_INTERVAL_S * 2_000_000))}
+    env = {
+        **os.environ,
+        "DISPLAY": display,
+        "XDG_SESSION_TYPE": "wayland",
+        "QT_QPA_PLATFORM": "wayland;xcb",
+        "SLVIE_KIOSK_DATA_DIR": str(tmp_path / "data"),
+        "SLVIE_KIOSK_CONFIG": str(config),
+        "SLVIE_KIOSK_LOG_DIR": str(tmp_path / "logs"),
+        "NOTIFY_SOCKET": str(notify),
+        "WATCHDOG_USEC": str(int(WATCHDOG_INTERVAL_S * 2_000_000)),
+    }
     for name in ("QT_IM_MODULE", "QT_VIRTUALKEYBOARD_DESKTOP_DISABLE"):
         env.pop(name, None)
     return subprocess.Popen([*KIOSK, "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -142,16 +156,33 @@ def read_qr(pdf: Path, tmp_path: Path) -> str:
     prefix = tmp_path / "printed"
     subprocess.run(["pdftoppm", "-r", "203", "-gray", "-png", str(pdf), str(prefix)], check=True, timeout=60)
     page = min(tmp_path.glob("printed*.png"))
-    result = subprocess.run(["zbarimg", "--raw", "-q", str(page)], capture_output=True, text=True, timeout=60, check=False)
+    result = subprocess.run(
+        ["zbarimg", "--raw", "-q", str(page)], capture_output=True, text=True, timeout=60, check=False
+    )
     assert result.returncode == 0, "zbarimg found no QR code on the printed voucher"
     return result.stdout.strip()
 
 
 def test_a_person_books_a_place_on_the_real_kiosk_and_takes_the_printed_voucher(
-        tmp_path, display, central, pdf_queue, capsys):
+    tmp_path, display, central, pdf_queue, capsys
+):
     config = site_file(tmp_path, central.url, pdf_queue)
-    assert kiosk_cli(["enroll", "--server", f"{central.url}/v1", "--code", central.enroll_code(SITE),
-                      "--data-dir", str(tmp_path / "data"), "--config", str(config)]) == 0
+    assert (
+        kiosk_cli(
+            [
+                "enroll",
+                "--server",
+                f"{central.url}/v1",
+                "--code",
+                central.enroll_code(SITE),
+                "--data-dir",
+                str(tmp_path / "data"),
+                "--config",
+                str(config),
+            ]
+        )
+        == 0
+    )
     person = Person(display, tmp_path)
     systemd = ServiceManager(tmp_path / "notify")
     started = time.monotonic()
@@ -159,8 +190,10 @@ def test_a_person_books_a_place_on_the_real_kiosk_and_takes_the_printed_voucher(
     try:
         # The window is painted within 3 s of start, and tells systemd it is ready.
         while not painted(person.look()):
-            assert kiosk.poll() is None, (f"the kiosk ended ({kiosk.returncode}): {kiosk.stdout.read()}\n"
-                                          f"{(tmp_path / 'logs' / 'kiosk.log').read_text()}")
+            assert kiosk.poll() is None, (
+                f"the kiosk ended ({kiosk.returncode}): {kiosk.stdout.read()}\n"
+                f"{(tmp_path / 'logs' / 'kiosk.log').read_text()}"
+            )
             assert time.monotonic() - started < 30, "the kiosk never painted its window"
             time.sleep(0.05)
         first_paint = time.monotonic() - started
@@ -202,15 +235,21 @@ def test_a_person_books_a_place_on_the_real_kiosk_and_takes_the_printed_voucher(
         payload = read_qr(printed[0], tmp_path)
         capsys.readouterr()
         # Checked by someone with no kiosk file at hand: the keys the centre publishes suffice.
-        assert kiosk_cli(["voucher", "verify", payload, "--centre", central.url,
-                          "--data-dir", str(tmp_path / "show-staff")]) == 0
+        assert (
+            kiosk_cli(
+                ["voucher", "verify", payload, "--centre", central.url, "--data-dir", str(tmp_path / "show-staff")]
+            )
+            == 0
+        )
         assert "VALIDE" in capsys.readouterr().out
 
         # The GUI thread kept answering: the watchdog pings came on time, and every tap showed at once.
         assert systemd.longest_silence() <= WATCHDOG_INTERVAL_S + 1
         slowest = max(person.latencies_ms)
-        print(f"first paint {first_paint:.2f} s; taps answered in median "
-              f"{statistics.median(person.latencies_ms):.0f} ms, slowest {slowest:.0f} ms")
+        print(
+            f"first paint {first_paint:.2f} s; taps answered in median "
+            f"{statistics.median(person.latencies_ms):.0f} ms, slowest {slowest:.0f} ms"
+        )
         assert slowest <= ANSWER_MS, f"a tap took {slowest:.0f} ms to show on screen"
     finally:
         kiosk.send_signal(signal.SIGTERM)  # what systemctl stop sends

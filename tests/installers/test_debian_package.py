@@ -68,14 +68,18 @@ def _missing_requirement() -> str | None:
         if shutil.which(tool) is None:
             return f"{tool} is missing"
     python = Path("/usr/bin/python3.11")
-    if not python.exists() or subprocess.run([python, "-c", "import ensurepip, venv"],
-                                             capture_output=True, check=False).returncode != 0:
+    if (
+        not python.exists()
+        or subprocess.run([python, "-c", "import ensurepip, venv"], capture_output=True, check=False).returncode != 0
+    ):
         return "Debian's python3.11-venv is missing (apt-get install python3.11-venv)"
     return None
 
 
 def _installed_version() -> str | None:
-    answer = subprocess.run(["dpkg-query", "-W", "-f=${Status} ${Version}", PACKAGE], capture_output=True, text=True, check=False)
+    answer = subprocess.run(
+        ["dpkg-query", "-W", "-f=${Status} ${Version}", PACKAGE], capture_output=True, text=True, check=False
+    )
     words = answer.stdout.split()
     return words[-1] if answer.returncode == 0 and "installed" in words[:3] else None
 
@@ -83,10 +87,13 @@ def _installed_version() -> str | None:
 pytestmark = pytest.mark.skipif(_missing_requirement() is not None, reason=str(_missing_requirement()))
 
 
-def run(command: list, env: dict | None = None, check: bool = True, timeout: float = 600) -> subprocess.CompletedProcess:
+def run(
+    command: list, env: dict | None = None, check: bool = True, timeout: float = 600
+) -> subprocess.CompletedProcess:
     environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive", **(env or {})}
-    result = subprocess.run([str(part) for part in command], env=environment, capture_output=True, text=True,
-                            timeout=timeout, check=False)
+    result = subprocess.run(
+        [str(part) for part in command], env=environment, capture_output=True, text=True, timeout=timeout, check=False
+    )
     if check and result.returncode != 0:
         raise AssertionError(f"{command} exited with {result.returncode}:\n{result.stdout}\n{result.stderr}")
     return result
@@ -153,13 +160,19 @@ def packages(tmp_path_factory):
     installed = _installed_version()
     if installed is not None:
         # Not a quiet skip: a machine meant to run this test cannot, and must be told why.
-        pytest.fail(f"{PACKAGE} {installed} is already installed on this machine: this test installs, upgrades "
-                    f"and purges the package, so it refuses to touch that kiosk. Run it where the package is not "
-                    f"installed, or remove it first (apt-get purge {PACKAGE}).", pytrace=False)
+        pytest.fail(
+            f"{PACKAGE} {installed} is already installed on this machine: this test installs, upgrades "
+            f"and purges the package, so it refuses to touch that kiosk. Run it where the package is not "
+            f"installed, or remove it first (apt-get purge {PACKAGE}).",
+            pytrace=False,
+        )
     out = tmp_path_factory.mktemp("deb")
     started = time.monotonic()
-    run(["bash", BUILD, "--fast", "--version", "0.1.0+test1", "--out", out],
-        env={"SLVIE_DEB_WORK": str(out / "work")}, timeout=900)
+    run(
+        ["bash", BUILD, "--fast", "--version", "0.1.0+test1", "--out", out],
+        env={"SLVIE_DEB_WORK": str(out / "work")},
+        timeout=900,
+    )
     first = next(out.glob("slvie-kiosk_0.1.0+test1_*.deb"))
     print(f"built {first.name} ({first.stat().st_size // 2**20} MiB) in {time.monotonic() - started:.0f} s")
     # The newer build: the same files under a higher version, repacked rather than rebuilt
@@ -197,8 +210,9 @@ def service_env() -> dict:
 def start_kiosk_as_service(notify_socket: Path) -> subprocess.Popen:
     """The unit's ExecStart without cage: /usr/bin/slvie-kiosk run as the kiosk's user."""
     env = {**os.environ, **service_env(), "NOTIFY_SOCKET": str(notify_socket), "WATCHDOG_USEC": "4000000"}
-    return subprocess.Popen([KIOSK, "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            **as_kiosk_user())
+    return subprocess.Popen(
+        [KIOSK, "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **as_kiosk_user()
+    )
 
 
 @pytest.fixture
@@ -213,8 +227,9 @@ def shared_dir():
 def test_install_with_site_config_and_code_then_the_service_runs(packages, central, tmp_path, shared_dir):
     first, _ = packages
     config = site_config(tmp_path, central.url)
-    result = apt_install(first, {"SLVIE_KIOSK_SITE_CONFIG": str(config),
-                                 "SLVIE_KIOSK_ENROL_CODE": central.enroll_code()})
+    result = apt_install(
+        first, {"SLVIE_KIOSK_SITE_CONFIG": str(config), "SLVIE_KIOSK_ENROL_CODE": central.enroll_code()}
+    )
     assert "Kiosk enrolled" in result.stdout + result.stderr
 
     # The user, the folders and their rights; the site configuration given to the installer.

@@ -23,11 +23,16 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def test_a_booking_prints_its_voucher_on_the_site_printer(qtbot, tmp_path, catalog_file, households_file,
-                                                          pdf_queue):
+def test_a_booking_prints_its_voucher_on_the_site_printer(qtbot, tmp_path, catalog_file, households_file, pdf_queue):
     config = replace(KioskConfig(), printer=PrinterSettings(queue=pdf_queue, layout="thermal80"))
-    services = open_services(tmp_path / "data", config, demo=True, clock=lambda: NOW,
-                             demo_catalog=catalog_file, demo_households=households_file)
+    services = open_services(
+        tmp_path / "data",
+        config,
+        demo=True,
+        clock=lambda: NOW,
+        demo_catalog=catalog_file,
+        demo_households=households_file,
+    )
     create_application(config)
     window = MainWindow(services)
     qtbot.addWidget(window)

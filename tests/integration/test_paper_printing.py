@@ -43,18 +43,31 @@ def words(path: Path) -> str:
 def scanned_at_203_dpi(path: Path, tmp_path: Path) -> str:
     image = tmp_path / "scanned"
     subprocess.run(["pdftoppm", "-r", "203", "-gray", "-png", "-singlefile", str(path), str(image)], check=True)
-    return subprocess.run(["zbarimg", "--raw", "-q", f"{image}.png"], capture_output=True, text=True,
-                          check=False).stdout.strip()
+    return subprocess.run(
+        ["zbarimg", "--raw", "-q", f"{image}.png"], capture_output=True, text=True, check=False
+    ).stdout.strip()
 
 
-def open_kiosk(tmp_path: Path, catalog_file: Path, households_file: Path, printer: PrinterSettings,
-               clock: Callable[[], datetime] = lambda: NOW):
-    return open_services(tmp_path / "data", replace(KioskConfig(), printer=printer), demo=True, clock=clock,
-                         demo_catalog=catalog_file, demo_households=households_file)
+def open_kiosk(
+    tmp_path: Path,
+    catalog_file: Path,
+    households_file: Path,
+    printer: PrinterSettings,
+    clock: Callable[[], datetime] = lambda: NOW,
+):
+    return open_services(
+        tmp_path / "data",
+        replace(KioskConfig(), printer=printer),
+        demo=True,
+        clock=clock,
+        demo_catalog=catalog_file,
+        demo_households=households_file,
+    )
 
 
 def test_an_offer_sheet_comes_out_of_the_thermal_printer_at_80_mm_with_the_household_price(
-        tmp_path, catalog_file, households_file, pdf_queue):
+    tmp_path, catalog_file, households_file, pdf_queue
+):
     services = open_kiosk(tmp_path, catalog_file, households_file, PrinterSettings(queue=pdf_queue))
     claire = load_household(services.db, "H1")  # tier 3
     sheet = services.paper.offer_sheet("T1", claire)
@@ -77,7 +90,8 @@ def test_an_offer_sheet_comes_out_of_the_thermal_printer_at_80_mm_with_the_house
 
 
 def test_an_offer_sheet_on_a4_with_nobody_identified_gives_the_price_grid(
-        tmp_path, catalog_file, households_file, pdf_queue):
+    tmp_path, catalog_file, households_file, pdf_queue
+):
     services = open_kiosk(tmp_path, catalog_file, households_file, PrinterSettings(queue=pdf_queue, layout="a4"))
     sheet = services.paper.offer_sheet("P1", None)
     before = printed_files("SLVie-offre-P1")
@@ -94,7 +108,8 @@ def test_an_offer_sheet_on_a4_with_nobody_identified_gives_the_price_grid(
 
 
 def test_the_programme_is_printed_from_the_command_line_on_the_a4_queue(
-        tmp_path, catalog_file, households_file, pdf_queue, capsys):
+    tmp_path, catalog_file, households_file, pdf_queue, capsys
+):
     # The command runs on the wall clock: the demo catalog is seeded on it (its dates move with it).
     # The kiosk's own printer is a receipt printer; A4 pages go to the A4 queue.
     open_kiosk(tmp_path, catalog_file, households_file, PrinterSettings(), clock=datetime.now).close()
@@ -125,8 +140,7 @@ def test_print_programme_refuses_a_silly_number_of_weeks(capsys):
     assert "1 to 4" in capsys.readouterr().err
 
 
-def test_print_this_offer_from_its_screen_once_identified(qtbot, tmp_path, catalog_file, households_file,
-                                                          pdf_queue):
+def test_print_this_offer_from_its_screen_once_identified(qtbot, tmp_path, catalog_file, households_file, pdf_queue):
     from PySide6.QtCore import Qt, QThreadPool
 
     from kiosk.ui.app import create_application
@@ -159,16 +173,18 @@ def test_print_this_offer_from_its_screen_once_identified(qtbot, tmp_path, catal
     services.close()
 
 
-def test_the_correspondent_prints_the_programme_from_their_home(qtbot, tmp_path, catalog_file, households_file,
-                                                                pdf_queue):
+def test_the_correspondent_prints_the_programme_from_their_home(
+    qtbot, tmp_path, catalog_file, households_file, pdf_queue
+):
     from PySide6.QtCore import QThreadPool
 
     from kiosk.demo.staff import badge_number
     from kiosk.ui.app import create_application
     from kiosk.ui.main_window import MainWindow
 
-    services = open_kiosk(tmp_path, catalog_file, households_file, PrinterSettings(queue="receipts-only",
-                                                                                   a4_queue=pdf_queue))
+    services = open_kiosk(
+        tmp_path, catalog_file, households_file, PrinterSettings(queue="receipts-only", a4_queue=pdf_queue)
+    )
     create_application(services.config)
     window = MainWindow(services)
     qtbot.addWidget(window)
@@ -208,7 +224,12 @@ def test_the_days_takings_are_printed_on_a4(tmp_path, catalog_file, households_f
     printed = wait_for_printed("SLVie-recette", before)
     assert page_sizes(printed) == [pytest.approx((595.3, 841.9), abs=1.5)]
     text = words(job.path)
-    for line in ("Espèces : 1 paiement(s), 12 €", "Carte (terminal du site) : 1 paiement(s), 10 €", "Total : 22 €",
-                 "Rapproché du journal d'audit : 2 paiement(s) vérifié(s) ici", "TPE 7 ticket 31"):
+    for line in (
+        "Espèces : 1 paiement(s), 12 €",
+        "Carte (terminal du site) : 1 paiement(s), 10 €",
+        "Total : 22 €",
+        "Rapproché du journal d'audit : 2 paiement(s) vérifié(s) ici",
+        "TPE 7 ticket 31",
+    ):
         assert line in text, line
     printed.unlink()

@@ -214,8 +214,9 @@ def test_a_voucher_is_printed_on_a_real_queue(pdf_queue, voucher_pdf):
     for tool, package in (("pdftoppm", "poppler-utils"), ("zbarimg", "zbar-tools")):
         assert shutil.which(tool), f"{tool} is missing (Debian package {package}, installed by run.sh)"
     stem = printed.parent / f"{title}-check"
-    subprocess.run(["pdftoppm", "-r", "203", "-gray", "-png", "-singlefile", str(printed), str(stem)],
-                   check=True, timeout=60)
+    subprocess.run(
+        ["pdftoppm", "-r", "203", "-gray", "-png", "-singlefile", str(printed), str(stem)], check=True, timeout=60
+    )
     scanned = subprocess.run(["zbarimg", "--raw", "-q", f"{stem}.png"], capture_output=True, text=True, check=False)
     Path(f"{stem}.png").unlink()
     assert scanned.stdout.strip() == payload
@@ -233,8 +234,9 @@ def test_sample_print_from_the_command_line(pdf_queue, tmp_path, capsys):
     out_dir = tmp_path / "out"
     title = "SLVie_voucher-sample"  # the job title, as cups-pdf writes it ('_' for spaces)
     before = printed_files(title)
-    code = main(["voucher", "sample", str(out_dir), "--print", "--config", str(config),
-                 "--data-dir", str(tmp_path / "data")])
+    code = main(
+        ["voucher", "sample", str(out_dir), "--print", "--config", str(config), "--data-dir", str(tmp_path / "data")]
+    )
     out, err = capsys.readouterr()
     assert code == 0, err
     assert f"Imprimé sur « {pdf_queue} »" in out and f"Printed on '{pdf_queue}'" in out
@@ -297,8 +299,18 @@ def test_cups_not_installed(voucher_pdf, monkeypatch, tmp_path):
 def test_the_command_line_reports_a_missing_queue(cups, tmp_path, capsys):
     config = tmp_path / "site.toml"
     config.write_text('[printer]\nqueue = "slvie-nowhere"\n', encoding="utf-8")
-    code = main(["voucher", "sample", str(tmp_path / "out"), "--print", "--config", str(config),
-                 "--data-dir", str(tmp_path / "data")])
+    code = main(
+        [
+            "voucher",
+            "sample",
+            str(tmp_path / "out"),
+            "--print",
+            "--config",
+            str(config),
+            "--data-dir",
+            str(tmp_path / "data"),
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2
     assert "« slvie-nowhere » n'existe pas" in err and "'slvie-nowhere' does not exist" in err

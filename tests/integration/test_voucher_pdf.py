@@ -65,13 +65,19 @@ def voucher(**changes) -> Voucher:
 def rasterise(pdf: Path) -> Path:
     """The page as a 203 dpi grey image, as a thermal printer's driver would rasterise it."""
     stem = pdf.with_suffix("")
-    subprocess.run(["pdftoppm", "-r", str(PRINTER_DPI), "-gray", "-png", "-singlefile", str(pdf), str(stem)],
-                   check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        ["pdftoppm", "-r", str(PRINTER_DPI), "-gray", "-png", "-singlefile", str(pdf), str(stem)],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     return stem.with_suffix(".png")
 
 
 def zbar(png: Path) -> str:
-    result = subprocess.run(["zbarimg", "--raw", "-q", str(png)], capture_output=True, text=True, timeout=60, check=False)
+    result = subprocess.run(
+        ["zbarimg", "--raw", "-q", str(png)], capture_output=True, text=True, timeout=60, check=False
+    )
     assert result.returncode == 0, f"zbarimg found no QR code in {png}: {result.stderr}"
     return result.stdout.rstrip("\n")
 
@@ -156,8 +162,15 @@ def test_the_voucher_says_what_it_is_in_plain_words(rendered):
     code = voucher().short_code
     first, second = code.split("-")
     assert first in text and second in text  # beside the QR code, one half per line
-    for expected in ["Séjour découverte à Valloire", "Samedi 13 février 2027", "Valloire (73)",
-                     "3 personnes", "Inès Lefèvre", "842,50 €", voucher().reference]:
+    for expected in [
+        "Séjour découverte à Valloire",
+        "Samedi 13 février 2027",
+        "Valloire (73)",
+        "3 personnes",
+        "Inès Lefèvre",
+        "842,50 €",
+        voucher().reference,
+    ]:
         assert expected in text, expected
 
     _, pdf, _ = rendered("a4", "en")
@@ -168,12 +181,19 @@ def test_the_voucher_says_what_it_is_in_plain_words(rendered):
 
 @pytest.mark.parametrize("layout", ["thermal80", "a4"])
 def test_the_voucher_says_what_is_owed_until_when_to_cancel_what_to_bring_and_whom_to_ask(rendered, layout):
-    _, pdf, _ = rendered(layout, cancel_until=datetime(2027, 2, 6, 15, 0),
-                         bring="Une tenue de sport, des chaussures adaptées et ce bon.")
+    _, pdf, _ = rendered(
+        layout, cancel_until=datetime(2027, 2, 6, 15, 0), bring="Une tenue de sport, des chaussures adaptées et ce bon."
+    )
     text = page_text(pdf)
-    for expected in ["842,50 €, à régler à l'accueil SLVie", "Annulation", "Jusqu'au samedi 6 février 2027 à 15 h 00",
-                     "Ensuite : le correspondant SLVie", "Une question ? Le correspondant SLVie", "À apporter",
-                     "Une tenue de sport, des chaussures adaptées et ce bon."]:
+    for expected in [
+        "842,50 €, à régler à l'accueil SLVie",
+        "Annulation",
+        "Jusqu'au samedi 6 février 2027 à 15 h 00",
+        "Ensuite : le correspondant SLVie",
+        "Une question ? Le correspondant SLVie",
+        "À apporter",
+        "Une tenue de sport, des chaussures adaptées et ce bon.",
+    ]:
         assert expected.casefold() in text.casefold(), expected  # the A4 layout writes labels in capitals
     _, pdf, _ = rendered(layout, "en", state="provisional")
     text = page_text(pdf)
@@ -182,8 +202,16 @@ def test_the_voucher_says_what_is_owed_until_when_to_cancel_what_to_bring_and_wh
 
 
 def test_a_pickup_ticket_on_quotation(rendered):
-    _, pdf, _ = rendered("thermal80", kind="pickup", title="Retouches", participants=(), total_cents=None,
-                         state="ready", end=None, start=datetime(2026, 11, 26, 17, 0))
+    _, pdf, _ = rendered(
+        "thermal80",
+        kind="pickup",
+        title="Retouches",
+        participants=(),
+        total_cents=None,
+        state="ready",
+        end=None,
+        start=datetime(2026, 11, 26, 17, 0),
+    )
     text = page_text(pdf)
     assert "TICKET DE CONCIERGERIE" in text and "PRÊT" in text and "Sur devis" in text
 
@@ -294,17 +322,22 @@ def test_sample_writes_a_voucher_per_layout_from_the_demo_data(tmp_path, capsys)
     assert code == 0, err
     written = sorted(Path(line) for line in out.split())
     assert {p.name for p in written} == {
-        "voucher-sample-a4.pdf", "voucher-sample-thermal80.pdf", "voucher-sample-payload.txt"}
+        "voucher-sample-a4.pdf",
+        "voucher-sample-thermal80.pdf",
+        "voucher-sample-payload.txt",
+    }
     payload = (out_dir / "voucher-sample-payload.txt").read_text().strip()
     for layout in ("a4", "thermal80"):
         assert zbar(rasterise(out_dir / f"voucher-sample-{layout}.pdf")) == payload
-    code, out, _ = run_cli(capsys, "voucher", "verify", str(out_dir / "voucher-sample-thermal80.pdf"),
-                           "--data-dir", str(data))
+    code, out, _ = run_cli(
+        capsys, "voucher", "verify", str(out_dir / "voucher-sample-thermal80.pdf"), "--data-dir", str(data)
+    )
     assert code == 0 and "VALIDE" in out
 
 
 def test_a_cancelled_bookings_voucher_no_longer_verifies_and_a_confirmed_one_supersedes_the_provisional(
-        services, capsys):
+    services, capsys
+):
     from kiosk.domain.booking import BookingState
     from kiosk.store.bookings import set_booking_state
     from kiosk.store.database import transaction

@@ -39,8 +39,11 @@ class Expect:
     bon_plan: bool = False  # ... must be a bon plan
 
     def fits(self, offer: OfferSummary) -> bool:
-        return (any(t in offer.title for t in self.titles) or any(s in offer.summary for s in self.summaries)
-                or offer.id in self.ids)
+        return (
+            any(t in offer.title for t in self.titles)
+            or any(s in offer.summary for s in self.summaries)
+            or offer.id in self.ids
+        )
 
 
 def t(*titles: str) -> Expect:

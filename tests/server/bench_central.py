@@ -28,8 +28,9 @@ def run(offer_count: int, op_count: int) -> dict:
         assert code == 0, err
         figures["generate_and_load_s"] = time.perf_counter() - began
         families = op_count // 10
-        server.load_households([household(f"H-{n}", [member(f"P-{n}", "A", years_ago(40), "ouvrant_droit")])
-                                for n in range(families)])
+        server.load_households(
+            [household(f"H-{n}", [member(f"P-{n}", "A", years_ago(40), "ouvrant_droit")]) for n in range(families)]
+        )
         server.start()
         try:
             kiosk = server.enroll()
@@ -48,8 +49,11 @@ def run(offer_count: int, op_count: int) -> dict:
                     if change["kind"] == "offer" and change["data"]:
                         offers += 1
                         if len(session_ids) < op_count:
-                            session_ids += [s["id"] for s in change["data"]["sessions"]
-                                            if s["start"] > "2026-12" and change["data"]["age_min"] is None]
+                            session_ids += [
+                                s["id"]
+                                for s in change["data"]["sessions"]
+                                if s["start"] > "2026-12" and change["data"]["age_min"] is None
+                            ]
                 cursor = page["cursor"]
                 if not page["more"]:
                     break
@@ -59,12 +63,19 @@ def run(offer_count: int, op_count: int) -> dict:
             figures["initial_pull_pages"] = pages
             figures["offers_pulled"] = offers
 
-            operations = [booking_op(session_ids[i % len(session_ids)], [f"P-{i % families}"], f"H-{i % families}",
-                                     kiosk_state="confirmed" if i % 3 == 0 else "requested") for i in range(op_count)]
+            operations = [
+                booking_op(
+                    session_ids[i % len(session_ids)],
+                    [f"P-{i % families}"],
+                    f"H-{i % families}",
+                    kiosk_state="confirmed" if i % 3 == 0 else "requested",
+                )
+                for i in range(op_count)
+            ]
             began = time.perf_counter()
             states: dict[str, int] = {}
             for start in range(0, op_count, 500):
-                for result in kiosk.push(operations[start:start + 500]):
+                for result in kiosk.push(operations[start : start + 500]):
                     key = result["booking"]["state"] if result["outcome"] == "applied" else result["reason"]["code"]
                     states[key] = states.get(key, 0) + 1
             figures["push_s"] = time.perf_counter() - began
@@ -72,7 +83,7 @@ def run(offer_count: int, op_count: int) -> dict:
 
             began = time.perf_counter()
             for start in range(0, op_count, 500):
-                kiosk.push(operations[start:start + 500])
+                kiosk.push(operations[start : start + 500])
             figures["push_replay_s"] = time.perf_counter() - began
 
             _, cursor = kiosk.pull_all(cursor)

@@ -40,8 +40,13 @@ def free_port() -> int:
 
 
 class CentralServer:
-    def __init__(self, db_path: Path, now: datetime | None = None, port: int | None = None,
-                 limits: tuple[str, str, str] = ("10000/minute", "100/minute", "100000/minute")):
+    def __init__(
+        self,
+        db_path: Path,
+        now: datetime | None = None,
+        port: int | None = None,
+        limits: tuple[str, str, str] = ("10000/minute", "100/minute", "100000/minute"),
+    ):
         self.limits = limits  # enrolments per address, per code, calls per kiosk: tests enrol many kiosks
         self.db_path = Path(db_path)
         self.now = now  # a frozen server clock, or None for the real one
@@ -55,9 +60,25 @@ class CentralServer:
     def start(self, timeout: float = 20.0) -> None:
         if self.process is not None:
             return
-        command = [sys.executable, "-m", "sync.server.cli", "--db", str(self.db_path), "--host", "127.0.0.1",
-                   "--port", str(self.port), "--log-level", "warning", "--enrol-limit", self.limits[0],
-                   "--enrol-code-limit", self.limits[1], "--kiosk-limit", self.limits[2]]
+        command = [
+            sys.executable,
+            "-m",
+            "sync.server.cli",
+            "--db",
+            str(self.db_path),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--log-level",
+            "warning",
+            "--enrol-limit",
+            self.limits[0],
+            "--enrol-code-limit",
+            self.limits[1],
+            "--kiosk-limit",
+            self.limits[2],
+        ]
         if self.now is not None:
             command += ["--now", self.now.strftime("%Y-%m-%dT%H:%M:%S")]
         path = os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))
@@ -108,8 +129,9 @@ class CentralServer:
         return self._admin(create_enrolment_code, site, self.clock())
 
     def enroll(self, site: str = DEFAULT_SITE, name: str = "Borne de test") -> KioskClient:
-        answer = requests.post(f"{self.url}/v1/enroll", json={"code": self.enroll_code(site), "kiosk_name": name},
-                               timeout=10)
+        answer = requests.post(
+            f"{self.url}/v1/enroll", json={"code": self.enroll_code(site), "kiosk_name": name}, timeout=10
+        )
         answer.raise_for_status()
         body = answer.json()
         return KioskClient(self.url, body["token"], body["kiosk_id"], body["site_id"])
@@ -125,8 +147,9 @@ class CentralServer:
     def load_staff(self, document: dict, site: str = DEFAULT_SITE) -> dict:
         return self._admin(loading.load_staff, json.dumps(document), site)
 
-    def refuse_concierge(self, request_id: str, fr: str = "Le prestataire a fermé.",
-                         en: str = "The provider has closed.") -> None:
+    def refuse_concierge(
+        self, request_id: str, fr: str = "Le prestataire a fermé.", en: str = "The provider has closed."
+    ) -> None:
         self._admin(admin.refuse_concierge, request_id, fr, en, self.clock())
 
     def query(self, sql: str, *params) -> list:

@@ -23,16 +23,25 @@ from tests.server.data import (
 
 @pytest.fixture
 def centre(central_server):
-    central_server.load_catalog(catalog([
-        offer("CONC", [session("CONC-1", days=10, capacity=10, allocation=3)]),
-        offer("FULL", [session("FULL-1", days=10, capacity=10, taken=7, allocation=3)]),
-        offer("PAST", [session("PAST-1", days=-1, capacity=10, allocation=2)]),
-        offer("COLO", [session("COLO-1", days=30, capacity=20)], category="colos", age_min=10, age_max=14),
-        offer("SOON", [session("SOON-1", days=1, capacity=10)], cancel_days_before=2),
-        offer("REQ", [session("REQ-1", days=60, capacity=30, allocation=2)], booking_mode="request",
-              level="ccas", category="colos"),
-        offer("DUO", [session("DUO-1", days=10, capacity=2)]),
-    ]))
+    central_server.load_catalog(
+        catalog(
+            [
+                offer("CONC", [session("CONC-1", days=10, capacity=10, allocation=3)]),
+                offer("FULL", [session("FULL-1", days=10, capacity=10, taken=7, allocation=3)]),
+                offer("PAST", [session("PAST-1", days=-1, capacity=10, allocation=2)]),
+                offer("COLO", [session("COLO-1", days=30, capacity=20)], category="colos", age_min=10, age_max=14),
+                offer("SOON", [session("SOON-1", days=1, capacity=10)], cancel_days_before=2),
+                offer(
+                    "REQ",
+                    [session("REQ-1", days=60, capacity=30, allocation=2)],
+                    booking_mode="request",
+                    level="ccas",
+                    category="colos",
+                ),
+                offer("DUO", [session("DUO-1", days=10, capacity=2)]),
+            ]
+        )
+    )
     central_server.load_households([martin_family("H-1", "P-1"), martin_family("H-2", "P-2")])
     return central_server
 
@@ -69,8 +78,12 @@ def test_requested_booking_is_waitlisted_when_the_pool_is_empty(centre, kiosk):
 
 def test_kiosk_confirmed_booking_inside_its_allocation_is_honoured(centre, kiosk):
     # The pool is empty (7 taken + 3 set aside for this site = capacity 10): only the allocation is left.
-    results = kiosk.push([booking_op("FULL-1", ["P-1-1", "P-1-2"], kiosk_state="confirmed"),
-                          booking_op("FULL-1", ["P-2-1"], "H-2", kiosk_state="confirmed")])
+    results = kiosk.push(
+        [
+            booking_op("FULL-1", ["P-1-1", "P-1-2"], kiosk_state="confirmed"),
+            booking_op("FULL-1", ["P-2-1"], "H-2", kiosk_state="confirmed"),
+        ]
+    )
     assert [state_of(r) for r in results] == ["confirmed", "confirmed"]
     s = places(kiosk, "FULL-1")
     assert (s["taken"], s["site_allocation"], s["site_taken"]) == (10, 3, 3)
@@ -100,12 +113,15 @@ def test_request_offer_stays_requested_until_the_centre_allocates(centre, kiosk)
     assert centre.seat_problems() == []
 
 
-@pytest.mark.parametrize("session_id, participants, household_id, code, words", [
-    ("PAST-1", ["P-1-1"], "H-1", "session_past", ("passée", "over")),
-    ("CONC-1", ["P-2-1"], "H-1", "participant_not_in_household", ("ne fait pas partie du foyer", "not a member")),
-    ("COLO-1", ["P-1-3", "P-1-4"], "H-1", "age_limit", ("Tom Martin", "Tom Martin")),
-    ("COLO-1", ["P-1-1"], "H-1", "age_limit", ("de 10 à 14 ans", "from 10 to 14 years old")),
-])
+@pytest.mark.parametrize(
+    "session_id, participants, household_id, code, words",
+    [
+        ("PAST-1", ["P-1-1"], "H-1", "session_past", ("passée", "over")),
+        ("CONC-1", ["P-2-1"], "H-1", "participant_not_in_household", ("ne fait pas partie du foyer", "not a member")),
+        ("COLO-1", ["P-1-3", "P-1-4"], "H-1", "age_limit", ("Tom Martin", "Tom Martin")),
+        ("COLO-1", ["P-1-1"], "H-1", "age_limit", ("de 10 à 14 ans", "from 10 to 14 years old")),
+    ],
+)
 def test_refusals_say_why_in_french_and_english(centre, kiosk, session_id, participants, household_id, code, words):
     for kiosk_state in ("requested", "confirmed"):
         result = kiosk.push_one(booking_op(session_id, participants, household_id, kiosk_state=kiosk_state))
@@ -116,10 +132,13 @@ def test_refusals_say_why_in_french_and_english(centre, kiosk, session_id, parti
     assert centre.seat_problems() == []
 
 
-@pytest.mark.parametrize("session_id, household_id, code", [
-    ("NOPE-1", "H-1", "session_unknown"),
-    ("CONC-1", "H-404", "household_unknown"),
-])
+@pytest.mark.parametrize(
+    "session_id, household_id, code",
+    [
+        ("NOPE-1", "H-1", "session_unknown"),
+        ("CONC-1", "H-404", "household_unknown"),
+    ],
+)
 def test_a_booking_on_something_the_centre_does_not_know_is_rejected(centre, kiosk, session_id, household_id, code):
     op = booking_op(session_id, ["P-1-1"], household_id)
     result = kiosk.push_one(op)
@@ -215,8 +234,15 @@ def test_the_booking_is_recorded_as_the_kiosk_sent_it(centre, kiosk):
     op = booking_op("CONC-1", ["P-1-1"])
     kiosk.push_one(op)
     data = bookings_seen(kiosk)[op["payload"]["booking_id"]]
-    assert data == {"booking_id": op["payload"]["booking_id"], "session_id": "CONC-1", "household_id": "H-1",
-                    "participants": ["P-1-1"], "state": "confirmed", "reason": None, "total_cents": 1100}
+    assert data == {
+        "booking_id": op["payload"]["booking_id"],
+        "session_id": "CONC-1",
+        "household_id": "H-1",
+        "participants": ["P-1-1"],
+        "state": "confirmed",
+        "reason": None,
+        "total_cents": 1100,
+    }
 
 
 def test_household_members_added_later_can_be_booked(centre, kiosk):

@@ -18,36 +18,74 @@ OTHER_SITE = "SLVIE-MARSEILLE"
 
 
 def op(kind: str, payload: dict, op_id: str | None = None) -> dict:
-    return {"op_id": op_id or str(uuid.uuid4()), "kind": kind,
-            "created_at": local_now().strftime("%Y-%m-%dT%H:%M:%S"), "payload": payload}
+    return {
+        "op_id": op_id or str(uuid.uuid4()),
+        "kind": kind,
+        "created_at": local_now().strftime("%Y-%m-%dT%H:%M:%S"),
+        "payload": payload,
+    }
 
 
 def create(request_id: str | None = None, **changes) -> dict:
-    payload = {"request_id": request_id or str(uuid.uuid4()), "service_id": "pressing", "household_id": "H-1",
-               "person_id": "P-1-1", "answers": {"garments": ["chemise"], "quantity": 2, "day": "2030-01-02"},
-               "quantity": 2, "estimate_cents": 1700, "collect_on": "2030-01-02", "note": "Col amidonné",
-               "created_by": None}
+    payload = {
+        "request_id": request_id or str(uuid.uuid4()),
+        "service_id": "pressing",
+        "household_id": "H-1",
+        "person_id": "P-1-1",
+        "answers": {"garments": ["chemise"], "quantity": 2, "day": "2030-01-02"},
+        "quantity": 2,
+        "estimate_cents": 1700,
+        "collect_on": "2030-01-02",
+        "note": "Col amidonné",
+        "created_by": None,
+    }
     payload.update(changes)
     return op("concierge.create", payload)
 
 
-def move(request_id: str, to: str, actor: str = "correspondent", reason: dict | None = None,
-         from_state: str = "submitted") -> dict:
-    return op("concierge.transition", {"request_id": request_id, "from_state": from_state, "to_state": to,
-                                       "actor": actor, "staff_id": "S1" if actor == "correspondent" else None,
-                                       "reason": reason})
+def move(
+    request_id: str, to: str, actor: str = "correspondent", reason: dict | None = None, from_state: str = "submitted"
+) -> dict:
+    return op(
+        "concierge.transition",
+        {
+            "request_id": request_id,
+            "from_state": from_state,
+            "to_state": to,
+            "actor": actor,
+            "staff_id": "S1" if actor == "correspondent" else None,
+            "reason": reason,
+        },
+    )
 
 
 KEY = Ed25519PrivateKey.generate()  # the kiosk's own key, published by it (`published` below)
 
 
-def chain(n: int, chain_id: str = "c" * 32, start: int = 1, previous: str = GENESIS_HASH,
-          key: Ed25519PrivateKey = KEY, site: str = "DEMO-LYON-PARTDIEU") -> list[dict]:
+def chain(
+    n: int,
+    chain_id: str = "c" * 32,
+    start: int = 1,
+    previous: str = GENESIS_HASH,
+    key: Ed25519PrivateKey = KEY,
+    site: str = "DEMO-LYON-PARTDIEU",
+) -> list[dict]:
     entries = []
     for seq in range(start, start + n):
-        entry = make_entry(chain_id, seq, previous, entry_id=str(uuid.uuid4()), at="2026-11-23T10:42:00",
-                           site_id=site, kiosk=kiosk_key_id(key), staff_id="S1", action="concierge.move",
-                           subject="P-1-1", target=str(uuid.uuid4()), details={"from": "taken", "to": "ready"})
+        entry = make_entry(
+            chain_id,
+            seq,
+            previous,
+            entry_id=str(uuid.uuid4()),
+            at="2026-11-23T10:42:00",
+            site_id=site,
+            kiosk=kiosk_key_id(key),
+            staff_id="S1",
+            action="concierge.move",
+            subject="P-1-1",
+            target=str(uuid.uuid4()),
+            details={"from": "taken", "to": "ready"},
+        )
         entries.append(sign_entry(entry, key).as_dict())
         previous = entry.hash
     return entries
@@ -80,8 +118,11 @@ def centre(central_server):
 def test_a_request_is_created_moved_along_and_pulled_by_its_site_only(centre, kiosk):
     request = create()
     request_id = request["payload"]["request_id"]
-    assert kiosk.push_one(request)["concierge_request"] == {"request_id": request_id, "state": "submitted",
-                                                            "reason": None}
+    assert kiosk.push_one(request)["concierge_request"] == {
+        "request_id": request_id,
+        "state": "submitted",
+        "reason": None,
+    }
     for to in ("taken", "at_provider", "ready"):
         assert kiosk.push_one(move(request_id, to))["concierge_request"]["state"] == to
     seen, _ = kiosk.pull_all()
@@ -102,8 +143,14 @@ def test_the_lifecycle_is_judged_from_the_centre_state(centre, kiosk):
     assert illegal["outcome"] == "rejected" and illegal["reason"]["code"] == "transition_refused"
     assert "ne peut pas passer" in illegal["reason"]["fr"] and illegal["reason"]["en"]
     kiosk.push_one(move(request_id, "taken"))
-    late = kiosk.push_one(move(request_id, "cancelled", actor="beneficiary",
-                               reason={"code": "beneficiary", "fr": "Annulée.", "en": "Cancelled."}))
+    late = kiosk.push_one(
+        move(
+            request_id,
+            "cancelled",
+            actor="beneficiary",
+            reason={"code": "beneficiary", "fr": "Annulée.", "en": "Cancelled."},
+        )
+    )
     assert late["outcome"] == "rejected"  # a beneficiary cancels only while it is submitted
     same = kiosk.push_one(move(request_id, "taken"))  # a second kiosk made the same move: nothing more to do
     assert same["outcome"] == "applied" and same["concierge_request"]["state"] == "taken"
@@ -113,20 +160,23 @@ def test_the_lifecycle_is_judged_from_the_centre_state(centre, kiosk):
     assert refused["concierge_request"]["reason"] == {"code": "closed", "fr": "Fermé.", "en": "Closed."}
 
 
-@pytest.mark.parametrize("changes, code", [
-    ({"service_id": "teleportation"}, "service_unknown"),
-    ({"household_id": "H-404"}, "household_unknown"),
-    ({"person_id": "P-9-9"}, "participant_not_in_household"),
-    ({"note": "<script>alert(1)</script>"}, "invalid_payload"),
-    ({"note": "x" * 201}, "invalid_payload"),
-    ({"note": "bell\x07"}, "invalid_payload"),
-    ({"answers": {"garments": ["x" * 41]}}, "invalid_payload"),
-    ({"answers": {f"k{i}": 1 for i in range(21)}}, "invalid_payload"),
-    ({"answers": {"q": 1.5}}, "invalid_payload"),
-    ({"quantity": 0}, "invalid_payload"),
-    ({"request_id": "not-a-uuid"}, "invalid_payload"),
-    ({"surprise": True}, "invalid_payload"),
-])
+@pytest.mark.parametrize(
+    "changes, code",
+    [
+        ({"service_id": "teleportation"}, "service_unknown"),
+        ({"household_id": "H-404"}, "household_unknown"),
+        ({"person_id": "P-9-9"}, "participant_not_in_household"),
+        ({"note": "<script>alert(1)</script>"}, "invalid_payload"),
+        ({"note": "x" * 201}, "invalid_payload"),
+        ({"note": "bell\x07"}, "invalid_payload"),
+        ({"answers": {"garments": ["x" * 41]}}, "invalid_payload"),
+        ({"answers": {f"k{i}": 1 for i in range(21)}}, "invalid_payload"),
+        ({"answers": {"q": 1.5}}, "invalid_payload"),
+        ({"quantity": 0}, "invalid_payload"),
+        ({"request_id": "not-a-uuid"}, "invalid_payload"),
+        ({"surprise": True}, "invalid_payload"),
+    ],
+)
 def test_a_malformed_or_impossible_request_is_rejected_alone(centre, kiosk, changes, code):
     good = create()
     bad = create(**changes)
@@ -148,15 +198,17 @@ def test_the_centre_refuses_a_request_from_its_command_line(centre, kiosk):
     request = create()
     request_id = request["payload"]["request_id"]
     kiosk.push_one(request)
-    code, _out, err = centre.cli("refuse-concierge", request_id, "--reason-fr", "Prestataire fermé.",
-                                "--reason-en", "Provider closed.")
+    code, _out, err = centre.cli(
+        "refuse-concierge", request_id, "--reason-fr", "Prestataire fermé.", "--reason-en", "Provider closed."
+    )
     assert code == 0, err
     seen, _ = kiosk.pull_all()
     assert seen[("concierge_request", request_id)]["reason"]["fr"] == "Prestataire fermé."
     done = create()
     kiosk.push([done, *(move(done["payload"]["request_id"], to) for to in ("taken", "ready", "handed_over"))])
-    code, _out, err = centre.cli("refuse-concierge", done["payload"]["request_id"], "--reason-fr", "x",
-                                "--reason-en", "x")
+    code, _out, err = centre.cli(
+        "refuse-concierge", done["payload"]["request_id"], "--reason-fr", "x", "--reason-en", "x"
+    )
     assert code == 2 and "ne peut plus changer" in err
     code, _out, err = centre.cli("refuse-concierge", str(uuid.uuid4()), "--reason-fr", "<b>", "--reason-en", "x")
     assert code == 2
@@ -183,8 +235,13 @@ def test_a_broken_audit_chain_is_rejected_with_the_first_bad_entry_and_flagged(c
     gap = entries[2]
     wrong_link = chain(1, start=2, previous="f" * 64)[0]
     rewritten = chain(1)[0]  # another seq 1 for the same chain: a fork
-    cases = ((edited, 2, "audit_chain_broken"), (rehashed(edited), 2, "audit_signature_invalid"),
-             (gap, 3, "audit_chain_broken"), (wrong_link, 2, "audit_chain_broken"), (rewritten, 1, "audit_fork"))
+    cases = (
+        (edited, 2, "audit_chain_broken"),
+        (rehashed(edited), 2, "audit_signature_invalid"),
+        (gap, 3, "audit_chain_broken"),
+        (wrong_link, 2, "audit_chain_broken"),
+        (rewritten, 1, "audit_fork"),
+    )
     for bad, seq, code in cases:
         answer = kiosk.push_one(audit(bad))
         assert answer["outcome"] == "rejected" and answer["reason"]["code"] == code, (code, answer)
@@ -225,10 +282,15 @@ def test_each_kiosk_and_each_rebuilt_database_has_its_own_chain(centre, kiosk):
     assert kiosk.push_one(audit(*entries))["outcome"] == "applied"
     assert other.push_one(audit(*entries))["outcome"] == "applied"  # the same links, another kiosk's chain
     rebuilt = chain(1, chain_id="d" * 32)
-    assert kiosk.push_one(audit(*rebuilt))["audit"] == {"chain": "d" * 32, "through_seq": 1,
-                                                        "through_hash": rebuilt[0]["hash"]}
+    assert kiosk.push_one(audit(*rebuilt))["audit"] == {
+        "chain": "d" * 32,
+        "through_seq": 1,
+        "through_hash": rebuilt[0]["hash"],
+    }
     flags = centre.query("SELECT kiosk_id, chain, code FROM audit_flags")
-    assert [(r["kiosk_id"], r["chain"], r["code"]) for r in flags] == [(kiosk.kiosk_id, "d" * 32, "audit_chain_restarted")]
+    assert [(r["kiosk_id"], r["chain"], r["code"]) for r in flags] == [
+        (kiosk.kiosk_id, "d" * 32, "audit_chain_restarted")
+    ]
 
 
 def test_correspondents_are_loaded_per_site_and_pulled_with_their_hashes(centre, kiosk):
@@ -247,10 +309,16 @@ def test_correspondents_are_loaded_per_site_and_pulled_with_their_hashes(centre,
     assert not any(kind == "correspondent" for kind, _ in elsewhere.pull_all()[0])
 
 
-@pytest.mark.parametrize("change", [
-    {"pin_hash": None}, {"badge_number": "12"}, {"login": "Lina Morel"}, {"password_hash": "plaintext-password"},
-    {"badge_number": None, "pin_hash": None, "login": None, "password_hash": None},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"pin_hash": None},
+        {"badge_number": "12"},
+        {"login": "Lina Morel"},
+        {"password_hash": "plaintext-password"},
+        {"badge_number": None, "pin_hash": None, "login": None, "password_hash": None},
+    ],
+)
 def test_a_bad_staff_file_changes_nothing(centre, kiosk, tmp_path, change):
     document = staff_document()
     document["staff"][0].update(change)
@@ -284,8 +352,15 @@ def test_the_openapi_document_describes_the_new_operations_and_kinds():
     from sync.server.app import openapi_document
 
     schemas = openapi_document()["components"]["schemas"]
-    for name in ("ConciergeCreatePayload", "ConciergeTransitionPayload", "AuditAppendPayload", "AuditEntryData",
-                 "ConciergeRequestData", "CorrespondentData", "AuditAck"):
+    for name in (
+        "ConciergeCreatePayload",
+        "ConciergeTransitionPayload",
+        "AuditAppendPayload",
+        "AuditEntryData",
+        "ConciergeRequestData",
+        "CorrespondentData",
+        "AuditAck",
+    ):
         assert name in schemas
     assert "concierge_request" in schemas["Change"]["properties"]["kind"]["enum"]
     assert "correspondent" in schemas["Change"]["properties"]["kind"]["enum"]

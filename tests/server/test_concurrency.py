@@ -23,7 +23,8 @@ def test_concurrent_pushes_never_overbook(central_server):
             families[(k, f)] = hid
             central_server.load_households(
                 [household(hid, [member(f"{hid}-1", "A", years_ago(40), "ouvrant_droit")])],
-                site="SITE-A" if k % 2 else "SITE-B")
+                site="SITE-A" if k % 2 else "SITE-B",
+            )
     results: list[dict] = []
     lock = threading.Lock()
     start = threading.Barrier(KIOSKS)

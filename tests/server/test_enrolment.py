@@ -30,8 +30,11 @@ def test_a_code_gives_a_token_once(central_server):
     body = first.json()
     assert body["site_id"] == "LYON-PARTDIEU" and body["kiosk_id"] and body["token"]
     kiosk = KioskClient(central_server.url, body["token"], body["kiosk_id"], body["site_id"])
-    assert kiosk.get("/v1/me").json() == {"kiosk_id": body["kiosk_id"], "site_id": "LYON-PARTDIEU",
-                                          "kiosk_name": "Hall A"}
+    assert kiosk.get("/v1/me").json() == {
+        "kiosk_id": body["kiosk_id"],
+        "site_id": "LYON-PARTDIEU",
+        "kiosk_name": "Hall A",
+    }
 
     again = requests.post(f"{central_server.url}/v1/enroll", json={"code": code, "kiosk_name": "Hall B"}, timeout=5)
     assert again.status_code == 403
@@ -41,10 +44,15 @@ def test_a_code_gives_a_token_once(central_server):
 def test_codes_are_typed_forgivingly_and_unknown_ones_refused(central_server):
     code = central_server.enroll_code()
     spaced = f"{code[:4]}-{code[4:8]} {code[8:]}".lower()
-    assert requests.post(f"{central_server.url}/v1/enroll", json={"code": spaced, "kiosk_name": "B"},
-                         timeout=5).status_code == 200
-    unknown = requests.post(f"{central_server.url}/v1/enroll", json={"code": "ABCDEFGHJKLM", "kiosk_name": "B"},
-                            timeout=5)
+    assert (
+        requests.post(
+            f"{central_server.url}/v1/enroll", json={"code": spaced, "kiosk_name": "B"}, timeout=5
+        ).status_code
+        == 200
+    )
+    unknown = requests.post(
+        f"{central_server.url}/v1/enroll", json={"code": "ABCDEFGHJKLM", "kiosk_name": "B"}, timeout=5
+    )
     assert unknown.status_code == 403
 
 
@@ -56,11 +64,20 @@ def test_only_hashes_are_stored(central_server, kiosk):
 
 
 def test_missing_or_bad_token_is_401(central_server, kiosk):
-    for headers in ({}, {"Authorization": "Bearer nope"}, {"Authorization": f"Basic {kiosk.token}"},
-                    {"Authorization": f"Bearer {kiosk.token}x"}):
+    for headers in (
+        {},
+        {"Authorization": "Bearer nope"},
+        {"Authorization": f"Basic {kiosk.token}"},
+        {"Authorization": f"Bearer {kiosk.token}x"},
+    ):
         for method, path in (("get", "/v1/me"), ("get", "/v1/changes"), ("post", "/v1/operations")):
-            answer = requests.request(method, f"{central_server.url}{path}", headers=headers,
-                                      json={"operations": []} if method == "post" else None, timeout=5)
+            answer = requests.request(
+                method,
+                f"{central_server.url}{path}",
+                headers=headers,
+                json={"operations": []} if method == "post" else None,
+                timeout=5,
+            )
             assert answer.status_code == 401, (headers, path, answer.text)
             assert error_of(answer)["code"] == "unauthenticated"
             assert answer.headers["WWW-Authenticate"] == "Bearer"
@@ -92,10 +109,12 @@ def test_an_enrolment_whose_answer_was_lost_is_asked_again_with_the_same_code(ce
     """The code is spent by the first request; the same machine asking again gets the same kiosk, not an orphan."""
     code = central_server.enroll_code("LYON-PARTDIEU")
     attempt = "a" * 43
-    first = requests.post(f"{central_server.url}/v1/enroll", timeout=5,
-                          json={"code": code, "kiosk_name": "Hall A", "attempt": attempt}).json()
-    again = requests.post(f"{central_server.url}/v1/enroll", timeout=5,
-                          json={"code": code, "kiosk_name": "Hall A", "attempt": attempt})
+    first = requests.post(
+        f"{central_server.url}/v1/enroll", timeout=5, json={"code": code, "kiosk_name": "Hall A", "attempt": attempt}
+    ).json()
+    again = requests.post(
+        f"{central_server.url}/v1/enroll", timeout=5, json={"code": code, "kiosk_name": "Hall A", "attempt": attempt}
+    )
     assert again.status_code == 200
     assert (again.json()["kiosk_id"], again.json()["site_id"]) == (first["kiosk_id"], "LYON-PARTDIEU")
     assert again.json()["token"] != first["token"]
@@ -105,8 +124,9 @@ def test_an_enrolment_whose_answer_was_lost_is_asked_again_with_the_same_code(ce
     assert kept.get("/v1/me").status_code == 200
     assert len(central_server.query("SELECT id FROM kiosks")) == 1
     for other in ({"attempt": "b" * 43}, {}):  # another machine, or one that does not say: refused
-        answer = requests.post(f"{central_server.url}/v1/enroll", timeout=5,
-                               json={"code": code, "kiosk_name": "Hall B", **other})
+        answer = requests.post(
+            f"{central_server.url}/v1/enroll", timeout=5, json={"code": code, "kiosk_name": "Hall B", **other}
+        )
         assert answer.status_code == 403 and error_of(answer)["code"] == "enrolment_refused"
 
 

@@ -20,9 +20,18 @@ NOW = datetime(2026, 12, 2, 10, 0, 0)
 
 
 def beat(**changes: object) -> dict:
-    document: dict = {"sent_at": fmt(NOW), "version": "0.1.0", "schema_version": 12, "waiting": 0,
-                      "oldest_waiting_seconds": None, "parked": 0, "last_sync_seconds": 0, "printer": "ready",
-                      "disk_free_bytes": 20 * 1024 ** 3, "last_error": None}
+    document: dict = {
+        "sent_at": fmt(NOW),
+        "version": "0.1.0",
+        "schema_version": 12,
+        "waiting": 0,
+        "oldest_waiting_seconds": None,
+        "parked": 0,
+        "last_sync_seconds": 0,
+        "printer": "ready",
+        "disk_free_bytes": 20 * 1024**3,
+        "last_error": None,
+    }
     document.update(changes)
     return document
 
@@ -40,8 +49,9 @@ def send(kiosk, document: object) -> requests.Response:
 
 
 def health_rows(centre) -> list[dict]:
-    return centre.query("SELECT * FROM kiosk_health ORDER BY kiosk_id") + \
-        centre.query("SELECT * FROM kiosk_health_history ORDER BY kiosk_id, received_at")
+    return centre.query("SELECT * FROM kiosk_health ORDER BY kiosk_id") + centre.query(
+        "SELECT * FROM kiosk_health_history ORDER BY kiosk_id, received_at"
+    )
 
 
 def test_a_heartbeat_is_kept_as_the_kiosks_state_with_its_history(centre):
@@ -49,7 +59,11 @@ def test_a_heartbeat_is_kept_as_the_kiosks_state_with_its_history(centre):
     answer = send(kiosk, beat())
     assert answer.status_code == 200 and answer.json() == {"received_at": fmt(NOW)}
     code, out, _ = centre.cli("--now", fmt(NOW), "fleet")
-    assert code == 0 and out.startswith(f"GREEN  {kiosk.kiosk_id}") and "1 vert / 1 kiosk(s): 0 red, 0 amber, 1 green" in out
+    assert (
+        code == 0
+        and out.startswith(f"GREEN  {kiosk.kiosk_id}")
+        and "1 vert / 1 kiosk(s): 0 red, 0 amber, 1 green" in out
+    )
 
     send(kiosk, beat(waiting=2, oldest_waiting_seconds=30))  # same state: latest updated, no new history row
     assert json.loads(centre.query("SELECT heartbeat FROM kiosk_health")[0]["heartbeat"])["waiting"] == 2
@@ -67,21 +81,24 @@ def test_a_heartbeat_is_kept_as_the_kiosks_state_with_its_history(centre):
     assert code == 2 and "No heartbeat kept for kiosk K-NOBODY" in err
 
 
-@pytest.mark.parametrize("document, field", [
-    (beat(household_id="H-0001"), "household_id"),  # nothing personal can ride along
-    ({k: v for k, v in beat().items() if k != "printer"}, "printer"),
-    (beat(printer="Imprimante de Claire Martin"), "printer"),
-    (beat(waiting=True), "waiting"),
-    (beat(waiting="3"), "waiting"),
-    (beat(parked=-1), "parked"),
-    (beat(disk_free_bytes=2 ** 70), "disk_free_bytes"),
-    (beat(sent_at="2026-13-02T10:00:00"), "sent_at"),
-    (beat(version="0.1 <script>"), "version"),
-    (beat(last_error={"code": "Transient Error", "seconds": 3}), "code"),
-    (beat(last_error={"code": "x", "seconds": 3, "message": "Claire Martin"}), "message"),
-    (beat(waiting=3), "oldest_waiting_seconds"),
-    ([beat()], "body"),
-])
+@pytest.mark.parametrize(
+    "document, field",
+    [
+        (beat(household_id="H-0001"), "household_id"),  # nothing personal can ride along
+        ({k: v for k, v in beat().items() if k != "printer"}, "printer"),
+        (beat(printer="Imprimante de Claire Martin"), "printer"),
+        (beat(waiting=True), "waiting"),
+        (beat(waiting="3"), "waiting"),
+        (beat(parked=-1), "parked"),
+        (beat(disk_free_bytes=2**70), "disk_free_bytes"),
+        (beat(sent_at="2026-13-02T10:00:00"), "sent_at"),
+        (beat(version="0.1 <script>"), "version"),
+        (beat(last_error={"code": "Transient Error", "seconds": 3}), "code"),
+        (beat(last_error={"code": "x", "seconds": 3, "message": "Claire Martin"}), "message"),
+        (beat(waiting=3), "oldest_waiting_seconds"),
+        ([beat()], "body"),
+    ],
+)
 def test_a_malformed_heartbeat_is_refused_and_changes_nothing(centre, document, field):
     kiosk = centre.enroll()
     send(kiosk, beat())
@@ -95,8 +112,9 @@ def test_a_malformed_heartbeat_is_refused_and_changes_nothing(centre, document, 
 
 def test_a_heartbeat_that_is_not_json_is_refused(centre):
     kiosk = centre.enroll()
-    answer = kiosk.http.put(f"{kiosk.url}/v1/heartbeat", data=b"{printer: ready",
-                            headers={"Content-Type": "application/json"}, timeout=10)
+    answer = kiosk.http.put(
+        f"{kiosk.url}/v1/heartbeat", data=b"{printer: ready", headers={"Content-Type": "application/json"}, timeout=10
+    )
     assert answer.status_code == 400 and answer.json()["error"]["code"] == "malformed_json"
     assert health_rows(centre) == []
 
@@ -107,8 +125,12 @@ def test_an_oversized_heartbeat_is_refused_and_changes_nothing(centre, chunked):
     send(kiosk, beat())
     before = health_rows(centre)
     body = json.dumps(beat(version="v" * 40)).encode() + b" " * 4096  # valid JSON, but no heartbeat is this big
-    answer = kiosk.http.put(f"{kiosk.url}/v1/heartbeat", data=iter([body]) if chunked else body,
-                            headers={"Content-Type": "application/json"}, timeout=10)
+    answer = kiosk.http.put(
+        f"{kiosk.url}/v1/heartbeat",
+        data=iter([body]) if chunked else body,
+        headers={"Content-Type": "application/json"},
+        timeout=10,
+    )
     assert answer.status_code == 413
     error = answer.json()["error"]
     assert error["code"] == "heartbeat_too_large" and "2048" in error["fr"] and "2048" in error["en"]
@@ -166,11 +188,20 @@ def test_metrics_count_requests_operations_and_kiosks_by_state(centre):
     kiosk.push([{**cancel, "op_id": new_id(), "kind": "booking.teleport"}])  # an unknown kind: not a series of its own
     _, secret, _ = centre.cli("admin-credential", "prometheus")
     text = requests.get(f"{centre.url}/metrics", auth=("prometheus", secret.strip()), timeout=10).text
-    samples = {(s.name, tuple(sorted(s.labels.items()))): s.value
-               for family in text_string_to_metric_families(text) for s in family.samples}
-    assert samples[("slvie_http_requests_total", (("method", "PUT"), ("route", "/v1/heartbeat"), ("status", "200")))] == 1
-    assert samples[("slvie_http_requests_total", (("method", "PUT"), ("route", "/v1/heartbeat"), ("status", "422")))] == 1
-    assert samples[("slvie_http_request_duration_seconds_count", (("method", "POST"), ("route", "/v1/operations")))] == 2
+    samples = {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
+    assert (
+        samples[("slvie_http_requests_total", (("method", "PUT"), ("route", "/v1/heartbeat"), ("status", "200")))] == 1
+    )
+    assert (
+        samples[("slvie_http_requests_total", (("method", "PUT"), ("route", "/v1/heartbeat"), ("status", "422")))] == 1
+    )
+    assert (
+        samples[("slvie_http_request_duration_seconds_count", (("method", "POST"), ("route", "/v1/operations")))] == 2
+    )
     assert samples[("slvie_operations_total", (("kind", "booking.cancel"), ("outcome", "rejected")))] == 2
     assert samples[("slvie_operations_total", (("kind", "unknown"), ("outcome", "rejected")))] == 1
     assert samples[("slvie_kiosks", (("state", "red"),))] == 1
@@ -180,10 +211,16 @@ def test_metrics_count_requests_operations_and_kiosks_by_state(centre):
 def test_a_kiosk_silent_for_15_minutes_turns_red_and_history_is_kept_30_days(tmp_path):
     db = Database(tmp_path / "central.sqlite3")
     try:
-        db.connection().execute("INSERT INTO kiosks (id, site_id, name, token_hash, enrolled_at) "
-                                "VALUES ('K-1', 'S', 'Borne', 'h', ?)", (fmt(NOW - timedelta(days=40)),))
-        fleet.record_heartbeat(db, "K-1", Heartbeat.model_validate_json(json.dumps(beat(
-            sent_at=fmt(NOW - timedelta(days=31))))), NOW - timedelta(days=31))
+        db.connection().execute(
+            "INSERT INTO kiosks (id, site_id, name, token_hash, enrolled_at) VALUES ('K-1', 'S', 'Borne', 'h', ?)",
+            (fmt(NOW - timedelta(days=40)),),
+        )
+        fleet.record_heartbeat(
+            db,
+            "K-1",
+            Heartbeat.model_validate_json(json.dumps(beat(sent_at=fmt(NOW - timedelta(days=31))))),
+            NOW - timedelta(days=31),
+        )
         fleet.record_heartbeat(db, "K-1", Heartbeat.model_validate_json(json.dumps(beat())), NOW)
         assert [row["received_at"] for row in fleet.history(db, "K-1")] == [fmt(NOW)]  # the 31-day-old one pruned
         (kiosk,) = fleet.fleet(db, NOW + timedelta(minutes=14))
@@ -195,22 +232,29 @@ def test_a_kiosk_silent_for_15_minutes_turns_red_and_history_is_kept_30_days(tmp
         db.close()
 
 
-@pytest.mark.parametrize("changes, skew, state, codes", [
-    ({}, 0, "green", []),
-    ({"printer": "paper_out"}, 0, "red", ["printer_paper_out"]),
-    ({"printer": "offline"}, 0, "red", ["printer_offline"]),
-    ({"printer": "not_configured"}, 0, "red", ["printer_not_configured"]),
-    ({"disk_free_bytes": 150 * 1024 ** 2}, 0, "red", ["disk_nearly_full"]),
-    ({"waiting": 4, "oldest_waiting_seconds": 15 * 60}, 0, "green", []),
-    ({"waiting": 4, "oldest_waiting_seconds": 15 * 60 + 1}, 0, "amber", ["waiting_too_long"]),
-    ({}, 120, "green", []),
-    ({}, -121, "amber", ["clock_off"]),
-    ({"parked": 1}, 0, "amber", ["parked"]),
-    ({"last_error": {"code": "transient_error", "seconds": 0}, "last_sync_seconds": 60}, 0, "amber",
-     ["sync_failing"]),
-    ({"last_error": {"code": "transient_error", "seconds": 600}, "last_sync_seconds": 0}, 0, "green", []),
-    ({"printer": "jammed", "parked": 1}, 0, "red", ["printer_jammed", "parked"]),
-])
+@pytest.mark.parametrize(
+    "changes, skew, state, codes",
+    [
+        ({}, 0, "green", []),
+        ({"printer": "paper_out"}, 0, "red", ["printer_paper_out"]),
+        ({"printer": "offline"}, 0, "red", ["printer_offline"]),
+        ({"printer": "not_configured"}, 0, "red", ["printer_not_configured"]),
+        ({"disk_free_bytes": 150 * 1024**2}, 0, "red", ["disk_nearly_full"]),
+        ({"waiting": 4, "oldest_waiting_seconds": 15 * 60}, 0, "green", []),
+        ({"waiting": 4, "oldest_waiting_seconds": 15 * 60 + 1}, 0, "amber", ["waiting_too_long"]),
+        ({}, 120, "green", []),
+        ({}, -121, "amber", ["clock_off"]),
+        ({"parked": 1}, 0, "amber", ["parked"]),
+        (
+            {"last_error": {"code": "transient_error", "seconds": 0}, "last_sync_seconds": 60},
+            0,
+            "amber",
+            ["sync_failing"],
+        ),
+        ({"last_error": {"code": "transient_error", "seconds": 600}, "last_sync_seconds": 0}, 0, "green", []),
+        ({"printer": "jammed", "parked": 1}, 0, "red", ["printer_jammed", "parked"]),
+    ],
+)
 def test_what_makes_a_kiosk_red_or_amber(changes, skew, state, codes):
     heartbeat = Heartbeat.model_validate_json(json.dumps(beat(**changes)))
     reasons = fleet.judge(heartbeat, NOW, skew, NOW - timedelta(days=1), NOW)

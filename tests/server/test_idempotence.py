@@ -85,8 +85,11 @@ def test_a_bad_operation_never_blocks_the_ones_behind_it(central_server, kiosk):
     extra["payload"]["surprise"] = True
     good = booking_op("CONC-1", ["P-1-1"])
     results = kiosk.push([unknown, malformed, extra, good])
-    assert [r.get("reason", {}).get("code") for r in results[:3]] == ["unknown_kind", "invalid_payload",
-                                                                      "invalid_payload"]
+    assert [r.get("reason", {}).get("code") for r in results[:3]] == [
+        "unknown_kind",
+        "invalid_payload",
+        "invalid_payload",
+    ]
     assert all(r["reason"]["fr"] and r["reason"]["en"] for r in results[:3])
     assert state_of(results[3]) == "confirmed"
     assert [r["op_id"] for r in results] == [o["op_id"] for o in (unknown, malformed, extra, good)]

@@ -16,17 +16,23 @@ SITE = "DEMO-LYON-PARTDIEU"
 
 @pytest.fixture
 def centre(central_server):
-    central_server.load_catalog(catalog([
-        offer("SHOW", [session("SHOW-1", days=10, capacity=10, allocation=6)]),
-        offer("ASK", [session("ASK-1", days=10, capacity=10, allocation=2)], booking_mode="request"),
-    ]))
+    central_server.load_catalog(
+        catalog(
+            [
+                offer("SHOW", [session("SHOW-1", days=10, capacity=10, allocation=6)]),
+                offer("ASK", [session("ASK-1", days=10, capacity=10, allocation=2)], booking_mode="request"),
+            ]
+        )
+    )
     central_server.load_households([martin_family("H-1", "P-1"), martin_family("H-2", "P-2")])
     return central_server
 
 
 def leases_of(kiosk, *wanted: tuple[str, int, int]) -> dict[str, dict]:
-    answer = kiosk.post("/v1/leases", {"leases": [
-        {"session_id": sid, "seats": seats, "known_granted": known} for sid, seats, known in wanted]})
+    answer = kiosk.post(
+        "/v1/leases",
+        {"leases": [{"session_id": sid, "seats": seats, "known_granted": known} for sid, seats, known in wanted]},
+    )
     assert answer.status_code == 200, answer.text
     return {lease["session_id"]: lease for lease in answer.json()["leases"]}
 
@@ -41,8 +47,11 @@ def test_each_kiosk_of_a_site_gets_its_share_and_the_site_keeps_one_for_top_ups(
     central_server.load_catalog(catalog([offer("SHOW", [session("SHOW-1", days=10, capacity=10, allocation=7)])]))
     held = [leases_of(k, ("SHOW-1", 0, 0))["SHOW-1"]["granted"] for k in kiosks]
     assert held == [1, 1, 1]  # 7 // (3 kiosks + 1): the site keeps 4 for top-ups
-    assert central_server.query("SELECT seats, used, leased FROM allocations WHERE session_id = 'SHOW-1'")[0] == \
-        {"seats": 7, "used": 0, "leased": 3}
+    assert central_server.query("SELECT seats, used, leased FROM allocations WHERE session_id = 'SHOW-1'")[0] == {
+        "seats": 7,
+        "used": 0,
+        "leased": 3,
+    }
     # The others hear nothing of a kiosk's lease: each pulls only its own.
     seen, _ = kiosks[0].pull_all()
     assert [key for key in seen if key[0] == "lease"] == []  # a kiosk of protocol 1 is sent no lease
@@ -58,8 +67,10 @@ def test_a_top_up_comes_from_the_site_then_the_pool_and_a_repeated_call_grants_n
     assert more["granted"] == 8  # the site had nothing free left: the central pool gave 2
     again = leases_of(kiosk, ("SHOW-1", 2, 6))["SHOW-1"]  # the answer was lost: asked again, as known before
     assert again["granted"] == 8
-    assert centre.query("SELECT seats, leased FROM allocations WHERE session_id = 'SHOW-1'")[0] == \
-        {"seats": 8, "leased": 8}
+    assert centre.query("SELECT seats, leased FROM allocations WHERE session_id = 'SHOW-1'")[0] == {
+        "seats": 8,
+        "leased": 8,
+    }
     # A request offer's pool is the centre's to allocate: no top-up from it.
     assert leases_of(kiosk, ("ASK-1", 5, 2))["ASK-1"]["granted"] == 2
     assert centre.seat_problems() == []
@@ -79,15 +90,27 @@ def test_bookings_confirmed_in_the_lease_are_honoured_and_a_cancellation_gives_t
 def test_seats_given_back_go_to_the_site_and_never_more_than_the_lease_holds_unused(centre, kiosk):
     leases_of(kiosk, ("SHOW-1", 0, 0))
     kiosk.push_one(leased(booking_op("SHOW-1", ["P-1-1"], kiosk_state="confirmed")))
-    back = kiosk.push_one({"op_id": str(uuid.uuid4()), "kind": "lease.return",
-                           "created_at": local_now().strftime("%Y-%m-%dT%H:%M:%S"),
-                           "payload": {"session_id": "SHOW-1", "seats": 10}})
+    back = kiosk.push_one(
+        {
+            "op_id": str(uuid.uuid4()),
+            "kind": "lease.return",
+            "created_at": local_now().strftime("%Y-%m-%dT%H:%M:%S"),
+            "payload": {"session_id": "SHOW-1", "seats": 10},
+        }
+    )
     assert back["outcome"] == "applied" and back["lease"]["returned"] == 5 and back["lease"]["used"] == 1
-    assert centre.query("SELECT used, leased FROM allocations WHERE session_id = 'SHOW-1'")[0] == \
-        {"used": 0, "leased": 1}
-    none = kiosk.push_one({"op_id": str(uuid.uuid4()), "kind": "lease.return",
-                           "created_at": local_now().strftime("%Y-%m-%dT%H:%M:%S"),
-                           "payload": {"session_id": "ASK-1", "seats": 1}})
+    assert centre.query("SELECT used, leased FROM allocations WHERE session_id = 'SHOW-1'")[0] == {
+        "used": 0,
+        "leased": 1,
+    }
+    none = kiosk.push_one(
+        {
+            "op_id": str(uuid.uuid4()),
+            "kind": "lease.return",
+            "created_at": local_now().strftime("%Y-%m-%dT%H:%M:%S"),
+            "payload": {"session_id": "ASK-1", "seats": 1},
+        }
+    )
     assert none["outcome"] == "applied"  # it holds a lease there too (the split), with 2 unused
     assert centre.seat_problems() == []
 
@@ -103,8 +126,14 @@ def test_a_lease_expires_a_day_on_and_never_after_the_cut_off(tmp_path):
     server = CentralServer(tmp_path / "central.sqlite3", now=t0)
     server.start()
     try:
-        server.load_catalog(catalog([offer("SOON", [session("SOON-1", days=3, capacity=5, now=t0)]),
-                                     offer("LATER", [session("LATER-1", days=9, capacity=5, now=t0)])]))
+        server.load_catalog(
+            catalog(
+                [
+                    offer("SOON", [session("SOON-1", days=3, capacity=5, now=t0)]),
+                    offer("LATER", [session("LATER-1", days=9, capacity=5, now=t0)]),
+                ]
+            )
+        )
         server.set_allocation("SOON-1", SITE, 2, until=t0 + timedelta(hours=5))
         server.set_allocation("LATER-1", SITE, 2)
         kiosk = server.enroll()
@@ -115,8 +144,11 @@ def test_a_lease_expires_a_day_on_and_never_after_the_cut_off(tmp_path):
         server.now = t0 + timedelta(hours=6)
         server.restart()
         kiosk.push([])
-        assert server.query("SELECT seats, leased, released FROM allocations WHERE session_id = 'SOON-1'")[0] == \
-            {"seats": 2, "leased": 2, "released": 1}
+        assert server.query("SELECT seats, leased, released FROM allocations WHERE session_id = 'SOON-1'")[0] == {
+            "seats": 2,
+            "leased": 2,
+            "released": 1,
+        }
     finally:
         server.stop()
 
@@ -137,8 +169,10 @@ def test_a_revoked_kiosks_unused_seats_go_back_to_its_site(centre, kiosk):
     kiosk.push_one(leased(booking_op("SHOW-1", ["P-1-1"], kiosk_state="confirmed")))
     code, _, _ = centre.cli("revoke", kiosk.kiosk_id)
     assert code == 0
-    assert centre.query("SELECT used, leased FROM allocations WHERE session_id = 'SHOW-1'")[0] == \
-        {"used": 0, "leased": 1}  # the seat its booking holds stays; the other five are the site's again
+    assert centre.query("SELECT used, leased FROM allocations WHERE session_id = 'SHOW-1'")[0] == {
+        "used": 0,
+        "leased": 1,
+    }  # the seat its booking holds stays; the other five are the site's again
     assert centre.seat_problems() == []
 
 

@@ -53,11 +53,24 @@ def test_a_kiosk_of_another_site_cannot_book_for_this_sites_household(centre, ki
 
 
 def test_a_kiosk_of_another_site_cannot_file_a_concierge_request_for_this_sites_household(centre, kiosk):
-    payload = {"request_id": str(uuid.uuid4()), "service_id": "pressing", "household_id": "H-1",
-               "person_id": "P-1-1", "answers": {"garments": ["chemise"]}, "quantity": 1, "estimate_cents": None,
-               "collect_on": None, "note": "", "created_by": None}
-    operation = {"op_id": str(uuid.uuid4()), "kind": "concierge.create",
-                 "created_at": local_now().strftime("%Y-%m-%dT%H:%M:%S"), "payload": payload}
+    payload = {
+        "request_id": str(uuid.uuid4()),
+        "service_id": "pressing",
+        "household_id": "H-1",
+        "person_id": "P-1-1",
+        "answers": {"garments": ["chemise"]},
+        "quantity": 1,
+        "estimate_cents": None,
+        "collect_on": None,
+        "note": "",
+        "created_by": None,
+    }
+    operation = {
+        "op_id": str(uuid.uuid4()),
+        "kind": "concierge.create",
+        "created_at": local_now().strftime("%Y-%m-%dT%H:%M:%S"),
+        "payload": payload,
+    }
     elsewhere = centre.enroll(site=OTHER_SITE, name="Borne de Marseille")
     answer = elsewhere.push_one(operation)
     assert answer["outcome"] == "rejected" and answer["reason"]["code"] == "household_other_site"

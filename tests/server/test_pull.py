@@ -14,8 +14,10 @@ from tests.server.data import booking_op, catalog, household, martin_family, mem
 
 
 def offers(count: int) -> list[dict]:
-    return [offer(f"O-{n:03d}", [session(f"O-{n:03d}-{i}", days=5 + n + i, capacity=20, allocation=2)
-                                 for i in range(1, 3)]) for n in range(count)]
+    return [
+        offer(f"O-{n:03d}", [session(f"O-{n:03d}-{i}", days=5 + n + i, capacity=20, allocation=2) for i in range(1, 3)])
+        for n in range(count)
+    ]
 
 
 def test_initial_pull_in_pages_sees_everything_once_in_order(central_server, kiosk):
@@ -63,8 +65,10 @@ def test_changes_after_the_cursor_only(central_server, kiosk):
     op = booking_op("O-002-1", ["P-1-1"])
     kiosk.push_one(op)
     page = kiosk.pull(cursor)
-    assert [(c["kind"], c["id"]) for c in page["changes"]] == [("offer", "O-002"),
-                                                                ("booking", op["payload"]["booking_id"])]
+    assert [(c["kind"], c["id"]) for c in page["changes"]] == [
+        ("offer", "O-002"),
+        ("booking", op["payload"]["booking_id"]),
+    ]
     assert page["changes"][0]["data"]["sessions"][0]["taken"] == 1
     # Reloading the same catalog changes nothing kiosks must fetch again.
     central_server.load_catalog(catalog(offers(5)))
@@ -105,15 +109,20 @@ def test_each_site_sees_its_own_allocation(central_server):
     assert view(a) == (20 - 5 - 8, 5, 0)
     assert view(b) == (20 - 3 - 8, 3, 0)
     assert view(c) == (20 - 8, 0, 0)
-    assert state_of(a.push_one(booking_op("SHOW-1", ["P-A-1", "P-A-2"], "H-A", kiosk_state="confirmed"))) == \
-        "confirmed"
+    assert state_of(a.push_one(booking_op("SHOW-1", ["P-A-1", "P-A-2"], "H-A", kiosk_state="confirmed"))) == "confirmed"
     assert view(a) == (20 - 3 - 8, 5, 2)
     assert view(b) == (20 - 3 - 8, 3, 0)
     # The centre moves places between sites; every kiosk sees it on its next pull. It never takes the
     # seats SITE-B's kiosk holds in its lease (it may have confirmed them offline): only those given back.
     assert central_server.cli("set-allocation", "--session", "SHOW-1", "--site", "SITE-B", "--seats", "0")[0] != 0
-    given = b.push_one({"op_id": str(uuid.uuid4()), "kind": "lease.return", "created_at": "2026-01-01T00:00:00",
-                        "payload": {"session_id": "SHOW-1", "seats": 2}})
+    given = b.push_one(
+        {
+            "op_id": str(uuid.uuid4()),
+            "kind": "lease.return",
+            "created_at": "2026-01-01T00:00:00",
+            "payload": {"session_id": "SHOW-1", "seats": 2},
+        }
+    )
     assert given["lease"]["returned"] == 2
     central_server.set_allocation("SHOW-1", "SITE-B", 1)
     assert view(b) == (20 - 11, 1, 0)
@@ -195,8 +204,10 @@ def test_a_pull_with_nothing_new_is_cheap(central_server, kiosk):
 @pytest.mark.parametrize("people", [1, 3])
 def test_a_household_member_appears_in_the_pulled_booking(central_server, kiosk, people):
     central_server.load_catalog(catalog(offers(1)))
-    family = household("H-9", [member(f"P-9-{i}", "X", years_ago(30 + i), "ouvrant_droit" if i == 0 else "enfant")
-                               for i in range(people)])
+    family = household(
+        "H-9",
+        [member(f"P-9-{i}", "X", years_ago(30 + i), "ouvrant_droit" if i == 0 else "enfant") for i in range(people)],
+    )
     central_server.load_households([family])
     op = booking_op("O-000-1", [m["person_id"] for m in family["members"]], "H-9")
     kiosk.push_one(op)

@@ -34,8 +34,12 @@ def test_a_pull_is_answered_while_many_pushes_wait_for_the_writer(central_server
     def push(n: int) -> None:
         op = booking_op("O1-1", ["P-1"], "H-1", booking_id=None)
         op["payload"]["participants"] = ["P-1"]
-        response = requests.post(f"{central_server.url}/v1/operations", json={"operations": [op]},
-                                 headers={"Authorization": f"Bearer {kiosk.token}"}, timeout=60)
+        response = requests.post(
+            f"{central_server.url}/v1/operations",
+            json={"operations": [op]},
+            headers={"Authorization": f"Bearer {kiosk.token}"},
+            timeout=60,
+        )
         with lock:
             answers.append(response.status_code)
 
@@ -47,8 +51,12 @@ def test_a_pull_is_answered_while_many_pushes_wait_for_the_writer(central_server
         time.sleep(1.5)  # every push has arrived and is waiting for the writer
         assert answers == []
         began = time.perf_counter()
-        response = requests.get(f"{central_server.url}/v1/changes", params={"cursor": cursor},
-                                headers={"Authorization": f"Bearer {kiosk.token}"}, timeout=5)
+        response = requests.get(
+            f"{central_server.url}/v1/changes",
+            params={"cursor": cursor},
+            headers={"Authorization": f"Bearer {kiosk.token}"},
+            timeout=5,
+        )
         assert response.status_code == 200
         assert time.perf_counter() - began < 2.0
         health = requests.get(f"{central_server.url}/v1/health", timeout=5)

@@ -24,9 +24,14 @@ from tests.server.data import (
 
 @pytest.fixture
 def centre(central_server):
-    central_server.load_catalog(catalog([offer("SHOW", [session("SHOW-1", days=10, capacity=10)]),
-                                         offer("COLO", [session("COLO-1", days=30, capacity=10)], age_min=10,
-                                               age_max=14)]))
+    central_server.load_catalog(
+        catalog(
+            [
+                offer("SHOW", [session("SHOW-1", days=10, capacity=10)]),
+                offer("COLO", [session("COLO-1", days=30, capacity=10)], age_min=10, age_max=14),
+            ]
+        )
+    )
     central_server.load_households([martin_family("H-1", "P-1")])
     return central_server
 
@@ -58,13 +63,23 @@ def test_a_lower_tier_than_the_household_has_is_refused(centre, kiosk):
 
 
 def test_a_price_changed_since_the_kiosk_pulled_is_honoured_as_shown_with_its_version(centre, kiosk):
-    document = catalog([offer("SHOW", [session("SHOW-1", days=10, capacity=10)],
-                              prices=[{"tier": t + 1, "cents": c + 100} for t, c in enumerate(PRICES)])])
+    document = catalog(
+        [
+            offer(
+                "SHOW",
+                [session("SHOW-1", days=10, capacity=10)],
+                prices=[{"tier": t + 1, "cents": c + 100} for t, c in enumerate(PRICES)],
+            )
+        ]
+    )
     centre.load_catalog(document)  # version 2: every price 1 € higher
     shown = priced(booking_op("SHOW-1", ["P-1-1", "P-1-2"]), total=2 * PRICES[2], version=1, unit=PRICES[2])
     assert state_of(kiosk.push_one(shown)) == "confirmed"
-    assert centre.query("SELECT offer_version, unit_cents, total_cents FROM bookings")[0] == \
-        {"offer_version": 1, "unit_cents": PRICES[2], "total_cents": 2 * PRICES[2]}
+    assert centre.query("SELECT offer_version, unit_cents, total_cents FROM bookings")[0] == {
+        "offer_version": 1,
+        "unit_cents": PRICES[2],
+        "total_cents": 2 * PRICES[2],
+    }
     # The old total under the new version's name matches no price: refused.
     mixed = priced(booking_op("SHOW-1", ["P-1-3"]), total=PRICES[2], version=2)
     assert kiosk.push_one(mixed)["reason"]["code"] == "invalid_price"
@@ -75,8 +90,17 @@ def test_a_price_changed_since_the_kiosk_pulled_is_honoured_as_shown_with_its_ve
 
 
 def test_eligibility_is_judged_by_the_centre(centre, kiosk):
-    centre.load_households([household("H-2", [member("P-2-1", "Zoé", years_ago(40), "ouvrant_droit",
-                                                     "1000000000033"), member("P-2-2", "Noé", years_ago(9))])])
+    centre.load_households(
+        [
+            household(
+                "H-2",
+                [
+                    member("P-2-1", "Zoé", years_ago(40), "ouvrant_droit", "1000000000033"),
+                    member("P-2-2", "Noé", years_ago(9)),
+                ],
+            )
+        ]
+    )
     stranger = priced(booking_op("COLO-1", ["P-1-3", "P-2-2"]), total=2 * PRICES[2], version=1)
     assert kiosk.push_one(stranger)["booking"]["reason"]["code"] == "participant_not_in_household"
     too_young = priced(booking_op("COLO-1", ["P-2-2"], household_id="H-2"), total=PRICES[2], version=1)
@@ -87,6 +111,7 @@ def test_enrolment_attempts_are_limited_per_address_and_per_code(tmp_path):
     server = CentralServer(tmp_path / "central.sqlite3", limits=("4/minute", "2/minute", "1000/minute"))
     server.start()
     try:
+
         def attempt(code: str) -> requests.Response:
             return requests.post(f"{server.url}/v1/enroll", json={"code": code, "kiosk_name": "b"}, timeout=10)
 

@@ -16,18 +16,28 @@ def test_a_kiosk_publishes_its_key_and_anyone_reads_every_kiosks_keys(central_se
     first, second = central_server.enroll(), central_server.enroll(name="Borne 2")
     keys = [Ed25519PrivateKey.generate() for _ in range(2)]
     for client, key in zip((first, second), keys, strict=True):
-        answer = requests.put(f"{central_server.url}/v1/voucher-key", json={"public_key": public_key_pem(key)},
-                              headers={"Authorization": f"Bearer {client.token}"}, timeout=10)
+        answer = requests.put(
+            f"{central_server.url}/v1/voucher-key",
+            json={"public_key": public_key_pem(key)},
+            headers={"Authorization": f"Bearer {client.token}"},
+            timeout=10,
+        )
         assert answer.status_code == 200 and answer.json() == {"key_id": key_id(key.public_key())}
-    again = requests.put(f"{central_server.url}/v1/voucher-key", json={"public_key": public_key_pem(keys[0])},
-                         headers={"Authorization": f"Bearer {first.token}"}, timeout=10)
+    again = requests.put(
+        f"{central_server.url}/v1/voucher-key",
+        json={"public_key": public_key_pem(keys[0])},
+        headers={"Authorization": f"Bearer {first.token}"},
+        timeout=10,
+    )
     assert again.status_code == 200  # registering again changes nothing
 
     published = requests.get(f"{central_server.url}/v1/voucher-keys", timeout=10)  # no credential
     assert published.status_code == 200
     listed = published.json()["keys"]
     assert [(k["kiosk_id"], k["key_id"], k["revoked"]) for k in listed] == [
-        (first.kiosk_id, key_id(keys[0].public_key()), False), (second.kiosk_id, key_id(keys[1].public_key()), False)]
+        (first.kiosk_id, key_id(keys[0].public_key()), False),
+        (second.kiosk_id, key_id(keys[1].public_key()), False),
+    ]
     assert listed[0]["public_key"] == public_key_pem(keys[0]) and listed[0]["site_id"] == first.site_id
 
     central_server.cli("revoke", second.kiosk_id)
@@ -42,8 +52,12 @@ def test_only_a_known_kiosk_registers_and_only_an_ed25519_public_key(central_ser
     assert anonymous.status_code == 401
     rsa = generate_private_key(public_exponent=65537, key_size=2048).public_key()
     for bad in ("not a key", rsa.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode(), "x" * 401):
-        answer = requests.put(f"{central_server.url}/v1/voucher-key", json={"public_key": bad},
-                              headers={"Authorization": f"Bearer {client.token}"}, timeout=10)
+        answer = requests.put(
+            f"{central_server.url}/v1/voucher-key",
+            json={"public_key": bad},
+            headers={"Authorization": f"Bearer {client.token}"},
+            timeout=10,
+        )
         assert answer.status_code == 422, bad[:20]
         error = answer.json()["error"]
         assert error["fr"] and error["en"]

@@ -40,15 +40,23 @@ def desk(tmp_path: Path, households_file: Path, clock, monotonic):
     catalog_path.write_text(json.dumps(catalog, ensure_ascii=False), encoding="utf-8")
     staff_path = tmp_path / "staff.json"
     staff_path.write_text(json.dumps(staff_document()), encoding="utf-8")
-    services = open_services(tmp_path / "desk", KioskConfig(), demo=True, clock=clock, demo_catalog=catalog_path,
-                             demo_households=households_file, demo_staff=staff_path)
+    services = open_services(
+        tmp_path / "desk",
+        KioskConfig(),
+        demo=True,
+        clock=clock,
+        demo_catalog=catalog_path,
+        demo_households=households_file,
+        demo_staff=staff_path,
+    )
     services.staff = StaffAuthService(services.db, services.audit, clock, monotonic=monotonic)
-    services.concierge = ConciergeRequests(services.db, services.config, services.data_dir, services.staff,
-                                           services.audit, clock)
-    services.assisted = AssistedService(services.db, services.staff, services.audit, services.concierge,
-                                        services.vouchers, clock)
-    services.help = HelpService(services.db, services.config, services.data_dir, services.staff, services.audit,
-                                clock)
+    services.concierge = ConciergeRequests(
+        services.db, services.config, services.data_dir, services.staff, services.audit, clock
+    )
+    services.assisted = AssistedService(
+        services.db, services.staff, services.audit, services.concierge, services.vouchers, clock
+    )
+    services.help = HelpService(services.db, services.config, services.data_dir, services.staff, services.audit, clock)
     services.payments = PaymentService(services.db, services.config, services.staff, services.audit, clock)
     yield services
     services.close()

@@ -123,9 +123,17 @@ def test_the_sync_state_a_correspondent_sees(desk, lina, clock):
     assert state.last_success is None and state.pending >= 1 and state.audit_waiting == 1
     with transaction(desk.db):
         write_state(desk.db, "sync_last_success", NOW.isoformat(timespec="seconds"))
-        write_state(desk.db, "sync_last_error", json.dumps({"at": (NOW + timedelta(minutes=5)).isoformat(),
-                                                            "fr": "Le serveur central ne répond pas.",
-                                                            "en": "The central server does not answer."}))
+        write_state(
+            desk.db,
+            "sync_last_error",
+            json.dumps(
+                {
+                    "at": (NOW + timedelta(minutes=5)).isoformat(),
+                    "fr": "Le serveur central ne répond pas.",
+                    "en": "The central server does not answer.",
+                }
+            ),
+        )
         park(desk.db, pending_operations(desk.db)[0]["op_id"], {"code": "x", "fr": "Refusée.", "en": "Refused."})
     state = desk.assisted.sync_state(lina)
     assert state.last_success == NOW and state.last_error_fr == "Le serveur central ne répond pas."

@@ -40,10 +40,12 @@ def test_a_booking_inside_the_allocation_is_confirmed_at_once_offline(services, 
 
 def test_beyond_the_allocation_it_becomes_a_request_for_the_centre(tmp_path, clock, households_file):
     path = tmp_path / "small.json"
-    path.write_text(json.dumps(catalog([offer("X", "Atelier cuisine",
-                                               sessions=[session("X-S", allocation=1, capacity=10)])])))
-    services = open_services(tmp_path / "d", KioskConfig(), demo=True, clock=clock, demo_catalog=path,
-                             demo_households=households_file)
+    path.write_text(
+        json.dumps(catalog([offer("X", "Atelier cuisine", sessions=[session("X-S", allocation=1, capacity=10)])]))
+    )
+    services = open_services(
+        tmp_path / "d", KioskConfig(), demo=True, clock=clock, demo_catalog=path, demo_households=households_file
+    )
     household = services.identity.identify("1000000000017", "1234").household
     first = services.bookings.book("X", "X-S", household, ["P1"])
     second = services.bookings.book("X", "X-S", household, ["P2"])
@@ -56,8 +58,9 @@ def test_beyond_the_allocation_it_becomes_a_request_for_the_centre(tmp_path, clo
 def _one_session_kiosk(tmp_path, clock, households_file, **seats):
     path = tmp_path / "one-session.json"
     path.write_text(json.dumps(catalog([offer("X", "Atelier cuisine", sessions=[session("X-S", **seats)])])))
-    return open_services(tmp_path / "d", KioskConfig(), demo=True, clock=clock, demo_catalog=path,
-                         demo_households=households_file)
+    return open_services(
+        tmp_path / "d", KioskConfig(), demo=True, clock=clock, demo_catalog=path, demo_households=households_file
+    )
 
 
 def test_more_people_than_the_site_seats_left_is_a_request_even_with_one_left(tmp_path, clock, households_file):
@@ -72,8 +75,7 @@ def test_more_people_than_the_site_seats_left_is_a_request_even_with_one_left(tm
     services.close()
 
 
-def test_more_people_than_the_session_has_places_left_is_refused_and_writes_nothing(tmp_path, clock,
-                                                                                   households_file):
+def test_more_people_than_the_session_has_places_left_is_refused_and_writes_nothing(tmp_path, clock, households_file):
     services = _one_session_kiosk(tmp_path, clock, households_file, allocation=2, capacity=2)
     household = services.identity.identify("1000000000017", "1234").household
     services.bookings.book("X", "X-S", household, ["P1"])
@@ -90,13 +92,16 @@ def test_offers_booked_by_request_are_never_confirmed_by_the_kiosk(services, cla
     assert services.bookings.book("S1", "S1-S1", claire, ["P1"]).state == BookingState.REQUESTED
 
 
-@pytest.mark.parametrize("offer_id, session_id, people, words", [
-    ("T2", "T2-S1", ["P1"], "complète"),
-    ("OLD", "OLD-S1", ["P1"], "passée"),
-    ("T1", "T1-S1", [], "au moins une personne"),
-    ("T1", "T1-S1", ["P4"], "ne fait pas partie"),
-    ("T1", "NOPE", ["P1"], "n'est plus proposée"),
-])
+@pytest.mark.parametrize(
+    "offer_id, session_id, people, words",
+    [
+        ("T2", "T2-S1", ["P1"], "complète"),
+        ("OLD", "OLD-S1", ["P1"], "passée"),
+        ("T1", "T1-S1", [], "au moins une personne"),
+        ("T1", "T1-S1", ["P4"], "ne fait pas partie"),
+        ("T1", "NOPE", ["P1"], "n'est plus proposée"),
+    ],
+)
 def test_rules_people_expect(services, claire, offer_id, session_id, people, words):
     with pytest.raises(BookingRefused) as caught:
         services.bookings.book(offer_id, session_id, claire, people)
@@ -114,10 +119,26 @@ def test_nobody_is_booked_twice_on_the_same_session(services, claire):
 
 def test_age_limits(tmp_path, clock, households_file):
     path = tmp_path / "colo.json"
-    path.write_text(json.dumps(catalog([offer("C", "Colo mer et voile", category="sejours", level="ccas",
-                                               age_min=6, age_max=11, sessions=[session("C-S", days=30)])])))
-    services = open_services(tmp_path / "d", KioskConfig(), demo=True, clock=clock, demo_catalog=path,
-                             demo_households=households_file)
+    path.write_text(
+        json.dumps(
+            catalog(
+                [
+                    offer(
+                        "C",
+                        "Colo mer et voile",
+                        category="sejours",
+                        level="ccas",
+                        age_min=6,
+                        age_max=11,
+                        sessions=[session("C-S", days=30)],
+                    )
+                ]
+            )
+        )
+    )
+    services = open_services(
+        tmp_path / "d", KioskConfig(), demo=True, clock=clock, demo_catalog=path, demo_households=households_file
+    )
     household = services.identity.identify("1000000000017", "1234").household
     assert services.bookings.book("C", "C-S", household, ["P3"]).state == BookingState.CONFIRMED  # Léa, 10
     with pytest.raises(BookingRefused) as caught:
@@ -158,8 +179,9 @@ def test_two_taps_at_the_same_instant_never_share_the_last_allocated_seat(tmp_pa
 
     path = tmp_path / "last.json"
     path.write_text(json.dumps(catalog([offer("L", "Concert", sessions=[session("L-S", allocation=1)])])))
-    open_services(tmp_path / "d", KioskConfig(), demo=True, clock=clock, demo_catalog=path,
-                  demo_households=households_file).close()
+    open_services(
+        tmp_path / "d", KioskConfig(), demo=True, clock=clock, demo_catalog=path, demo_households=households_file
+    ).close()
     start = threading.Barrier(8)
     results, errors = [], []
 
@@ -197,8 +219,13 @@ def test_the_centres_decisions_are_told_once_on_the_next_identification(services
     waiting = services.bookings.book("T2", "T2-S1", claire, ["P2"], waitlist=True)  # a full date
     assert services.bookings.take_news(claire) == []  # what the person just did is no news
     with transaction(services.db):  # the centre's answers, as a sync writes them
-        set_booking_state(services.db, request.booking_id, BookingState.REFUSED, "Plus de places en février.",
-                          "No places left in February.")
+        set_booking_state(
+            services.db,
+            request.booking_id,
+            BookingState.REFUSED,
+            "Plus de places en février.",
+            "No places left in February.",
+        )
         set_booking_state(services.db, waiting.booking_id, BookingState.CONFIRMED)
     news = services.bookings.take_news(claire)
     assert [(n.booking.booking_id, n.good) for n in news] == [(request.booking_id, False), (waiting.booking_id, True)]
@@ -216,7 +243,7 @@ def test_a_booking_is_on_disk_before_its_voucher_prints_and_other_writes_stay_fa
         services.bookings.book("T1", "T1-S1", claire, ["P1"])
         booking_commit = said.index("COMMIT")
         assert "PRAGMA synchronous = FULL" in said[:booking_commit]
-        assert said[booking_commit + 1:] == ["PRAGMA synchronous = NORMAL"]
+        assert said[booking_commit + 1 :] == ["PRAGMA synchronous = NORMAL"]
         said.clear()
         services.bookings.take_news(claire)  # an ordinary write
         assert not any(s.startswith("PRAGMA synchronous") for s in said)

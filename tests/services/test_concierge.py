@@ -82,7 +82,11 @@ def test_a_request_from_submission_to_hand_over_across_both_roles(desk, claire, 
     assert kinds(desk).count("concierge.transition") == 4
     moves = [e for e in desk.audit.entries() if e.action == "concierge.move"]
     assert [(e.details["from"], e.details["to"]) for e in moves] == [
-        ("submitted", "taken"), ("taken", "at_provider"), ("at_provider", "ready"), ("ready", "handed_over")]
+        ("submitted", "taken"),
+        ("taken", "at_provider"),
+        ("at_provider", "ready"),
+        ("ready", "handed_over"),
+    ]
     assert all(e.subject == "P1" and e.target == request.request_id and e.staff_id == "S1" for e in moves)
     assert desk.audit.verify() is None
     with pytest.raises(NoVoucher):
@@ -95,13 +99,25 @@ def test_the_transition_operation_carries_what_the_centre_needs(desk, claire, li
     desk.concierge.move(request.request_id, RequestState.REFUSED, lina, REFUSAL_REASONS[1])
     create, *_, refusal = [op for op in pending_operations(desk.db) if op["kind"].startswith("concierge.")]
     assert create["payload"] == {
-        "request_id": request.request_id, "service_id": "pressing", "household_id": "H1", "person_id": "P1",
-        "answers": request.answers, "quantity": 3, "estimate_cents": 1350,
-        "collect_on": request.collect_on.isoformat(), "note": "", "created_by": None}
+        "request_id": request.request_id,
+        "service_id": "pressing",
+        "household_id": "H1",
+        "person_id": "P1",
+        "answers": request.answers,
+        "quantity": 3,
+        "estimate_cents": 1350,
+        "collect_on": request.collect_on.isoformat(),
+        "note": "",
+        "created_by": None,
+    }
     assert refusal["payload"] == {
-        "request_id": request.request_id, "from_state": "taken", "to_state": "refused", "actor": "correspondent",
-        "staff_id": "S1", "reason": {"code": "not_accepted", "fr": REFUSAL_REASONS[1].fr,
-                                     "en": REFUSAL_REASONS[1].en}}
+        "request_id": request.request_id,
+        "from_state": "taken",
+        "to_state": "refused",
+        "actor": "correspondent",
+        "staff_id": "S1",
+        "reason": {"code": "not_accepted", "fr": REFUSAL_REASONS[1].fr, "en": REFUSAL_REASONS[1].en},
+    }
     assert desk.concierge.request(request.request_id).reason == REFUSAL_REASONS[1]
 
 
@@ -172,8 +188,9 @@ def test_the_queue_filters_by_state_and_service(desk, claire, lina):
     parcels = desk.concierge.queue(lina, service_id="colis")
     assert parcels and {i.request.service_id for i in parcels} == {"colis"}
     ready = desk.concierge.queue(lina, states=[RequestState.READY])
-    assert ready and all(i.request.state is RequestState.READY and i.moves[0] is RequestState.HANDED_OVER
-                         for i in ready)
+    assert ready and all(
+        i.request.state is RequestState.READY and i.moves[0] is RequestState.HANDED_OVER for i in ready
+    )
     closed = desk.concierge.queue(lina, states=[RequestState.REFUSED, RequestState.HANDED_OVER])
     assert closed and all(i.moves == () for i in closed)
     desk.staff.sign_out()
@@ -215,8 +232,7 @@ def test_pickup_codes_typed_scanned_forged_or_from_elsewhere(desk, claire, lina,
 
 def test_a_pickup_code_for_a_request_this_kiosk_does_not_know(desk, claire, lina):
     request = desk.concierge.submit("pressing", claire, pressing(desk))
-    ghost = dataclasses.replace(desk.vouchers.pickup_voucher(request),
-                                reference="00000000-0000-4000-8000-000000000000")
+    ghost = dataclasses.replace(desk.vouchers.pickup_voucher(request), reference="00000000-0000-4000-8000-000000000000")
     with pytest.raises(PickupCodeError) as caught:
         desk.concierge.find_by_pickup(encode_payload(ghost, load_or_create_signing_key(desk.data_dir)), lina)
     assert "pas connu de cette borne" in caught.value.fr
@@ -225,27 +241,31 @@ def test_a_pickup_code_for_a_request_this_kiosk_does_not_know(desk, claire, lina
     assert "Aucune demande" in caught.value.fr
 
 
-@pytest.mark.parametrize("answers, field, words", [
-    ({}, "garments", "Choisissez « Vêtements »"),
-    ({"garments": [], "quantity": 1}, "garments", "Choisissez"),
-    ({"garments": ["chemise"], "quantity": 0}, "quantity", "de 1 à 30"),
-    ({"garments": ["chemise"], "quantity": 31}, "quantity", "de 1 à 30"),
-    ({"garments": ["chemise"], "quantity": "3; DROP TABLE concierge_requests"}, "quantity", "nombre entier"),
-    ({"garments": ["chemise"], "quantity": True}, "quantity", "nombre entier"),
-    ({"garments": ["chemise"], "quantity": 10**30}, "quantity", "de 1 à 30"),
-    ({"garments": ["<script>"], "quantity": 2}, "garments", "dans la liste"),
-    ({"garments": "chemise' OR 1=1 --", "quantity": 2}, "garments", "dans la liste"),
-    ({"garments": ["chemise"] * 10_000, "quantity": 2}, "garments", "dans la liste"),
-    ({"garments": ["chemise"], "quantity": 2, "day": "2026-11-24"}, "day", "plus proposé"),  # too soon
-    ({"garments": ["chemise"], "quantity": 2, "day": "1999-01-01"}, "day", "plus proposé"),
-    ({"garments": ["chemise"], "quantity": 2, "note": "<img src=x onerror=alert(1)>"}, "note", "< ou >"),
-    ({"garments": ["chemise"], "quantity": 2, "note": "x" * 201}, "note", "trop long"),
-    ({"garments": ["chemise"], "quantity": 2, "note": "é" * 10_000_000}, "note", "trop long"),
-    ({"garments": ["chemise"], "quantity": 2, "note": 42}, "note", "doit être un texte"),
-    ({"garments": ["chemise"], "quantity": 2, "admin": True}, None, "réponse inattendue"),
-])
-def test_a_form_with_empty_huge_or_hostile_values_is_refused_and_nothing_is_written(desk, claire, answers, field,
-                                                                                    words):
+@pytest.mark.parametrize(
+    "answers, field, words",
+    [
+        ({}, "garments", "Choisissez « Vêtements »"),
+        ({"garments": [], "quantity": 1}, "garments", "Choisissez"),
+        ({"garments": ["chemise"], "quantity": 0}, "quantity", "de 1 à 30"),
+        ({"garments": ["chemise"], "quantity": 31}, "quantity", "de 1 à 30"),
+        ({"garments": ["chemise"], "quantity": "3; DROP TABLE concierge_requests"}, "quantity", "nombre entier"),
+        ({"garments": ["chemise"], "quantity": True}, "quantity", "nombre entier"),
+        ({"garments": ["chemise"], "quantity": 10**30}, "quantity", "de 1 à 30"),
+        ({"garments": ["<script>"], "quantity": 2}, "garments", "dans la liste"),
+        ({"garments": "chemise' OR 1=1 --", "quantity": 2}, "garments", "dans la liste"),
+        ({"garments": ["chemise"] * 10_000, "quantity": 2}, "garments", "dans la liste"),
+        ({"garments": ["chemise"], "quantity": 2, "day": "2026-11-24"}, "day", "plus proposé"),  # too soon
+        ({"garments": ["chemise"], "quantity": 2, "day": "1999-01-01"}, "day", "plus proposé"),
+        ({"garments": ["chemise"], "quantity": 2, "note": "<img src=x onerror=alert(1)>"}, "note", "< ou >"),
+        ({"garments": ["chemise"], "quantity": 2, "note": "x" * 201}, "note", "trop long"),
+        ({"garments": ["chemise"], "quantity": 2, "note": "é" * 10_000_000}, "note", "trop long"),
+        ({"garments": ["chemise"], "quantity": 2, "note": 42}, "note", "doit être un texte"),
+        ({"garments": ["chemise"], "quantity": 2, "admin": True}, None, "réponse inattendue"),
+    ],
+)
+def test_a_form_with_empty_huge_or_hostile_values_is_refused_and_nothing_is_written(
+    desk, claire, answers, field, words
+):
     if field != "day" and "day" not in answers and answers:
         answers = {**answers, "day": desk.concierge.form("pressing").form.field("day").options[0].code}
     count = len(desk.concierge.requests_for(claire.household))
@@ -262,8 +282,9 @@ def test_hostile_but_harmless_text_is_kept_clean(desk, claire):
     assert request.note == "Étiquette à l'envers merci 🙂 [31m ; DROP TABLE x; --"
     stored = desk.concierge.request(request.request_id)
     assert stored.note == request.note and stored.answers == request.answers
-    parcel = desk.concierge.submit("colis", claire, {"direction": "depot", "carrier": "autre",
-                                                     "reference": "  6A 1234\n5678  "})
+    parcel = desk.concierge.submit(
+        "colis", claire, {"direction": "depot", "carrier": "autre", "reference": "  6A 1234\n5678  "}
+    )
     assert parcel.answers["reference"] == "6A 1234 5678" and parcel.estimate_cents == 0
     assert json.dumps(parcel.answers)  # only JSON values are kept
 
@@ -279,27 +300,35 @@ def test_every_demo_service_has_a_form_a_price_and_its_hours(desk, claire):
             if f.kind in ("day", "weekdays", "choice", "choices"):
                 assert f.options, (service.id, f.name)
     assert desk.concierge.form("cordonnerie").service.price_cents is None  # "sur devis"
-    shoes = desk.concierge.submit("cordonnerie", claire, {
-        "work": "talons", "quantity": 2, "day": desk.concierge.form("cordonnerie").form.field("day").options[0].code})
+    shoes = desk.concierge.submit(
+        "cordonnerie",
+        claire,
+        {"work": "talons", "quantity": 2, "day": desk.concierge.form("cordonnerie").form.field("day").options[0].code},
+    )
     assert shoes.estimate_cents is None
     assert desk.vouchers.pickup_voucher(shoes).total_cents is None
     velo = desk.concierge.form("entretien_velo").form.field("day")
     assert all(d.fr.startswith("mercredi") for d in velo.options)  # drop-off on Wednesdays only
     rdv = desk.concierge.submit("prise_rdv", claire, {"what": "dentiste", "days": ["wed", "mon", "wed"]})
     assert rdv.answers["days"] == ["mon", "wed"] and rdv.collect_on is None
-    assert desk.concierge.describe(rdv, "fr") == [("Rendez-vous chez", "Dentiste"),
-                                                   ("Jours qui vous conviennent", "lundi, mercredi")]
+    assert desk.concierge.describe(rdv, "fr") == [
+        ("Rendez-vous chez", "Dentiste"),
+        ("Jours qui vous conviennent", "lundi, mercredi"),
+    ]
 
 
 def test_an_unknown_service_and_a_service_added_by_the_centre(desk, claire):
     with pytest.raises(UnknownService):
         desk.concierge.form("teleportation")
-    desk.db.execute("INSERT INTO concierge_services VALUES ('lavage_auto', 99, 'Lavage auto', 'Car wash', '', '',"
-                    " 1500, 'le lavage', 'per wash', 'Vendredi', 'Friday', 'courses.svg')")
+    desk.db.execute(
+        "INSERT INTO concierge_services VALUES ('lavage_auto', 99, 'Lavage auto', 'Car wash', '', '',"
+        " 1500, 'le lavage', 'per wash', 'Vendredi', 'Friday', 'courses.svg')"
+    )
     offer = desk.concierge.form("lavage_auto")
     assert [f.name for f in offer.form.fields] == ["what", "quantity", "day", "note"]
-    request = desk.concierge.submit("lavage_auto", claire, {
-        "what": "Citadine grise", "quantity": 1, "day": offer.form.field("day").options[0].code})
+    request = desk.concierge.submit(
+        "lavage_auto", claire, {"what": "Citadine grise", "quantity": 1, "day": offer.form.field("day").options[0].code}
+    )
     assert request.estimate_cents == 1500
 
 

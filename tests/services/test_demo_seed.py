@@ -13,8 +13,7 @@ def test_the_demo_is_moved_to_today(tmp_path, catalog_file):
     document = json.loads(catalog_file.read_text())
     document["reference_date"] = "2026-01-01"  # a catalog made 326 days before NOW
     catalog_file.write_text(json.dumps(document))
-    services = open_services(tmp_path / "data", KioskConfig(), demo=True, clock=lambda: NOW,
-                             demo_catalog=catalog_file)
+    services = open_services(tmp_path / "data", KioskConfig(), demo=True, clock=lambda: NOW, demo_catalog=catalog_file)
     piscine = services.catalog.offer("P1")
     assert (piscine.sessions[0].start - NOW).days == 2 + 326
     assert services.catalog.catalog_as_of() == NOW
@@ -23,18 +22,20 @@ def test_the_demo_is_moved_to_today(tmp_path, catalog_file):
 def test_an_existing_database_is_not_reseeded(tmp_path, catalog_file):
     open_services(tmp_path / "data", KioskConfig(), demo=True, clock=lambda: NOW, demo_catalog=catalog_file).close()
     catalog_file.write_text("{broken")
-    services = open_services(tmp_path / "data", KioskConfig(), demo=True, clock=lambda: NOW,
-                             demo_catalog=catalog_file)
+    services = open_services(tmp_path / "data", KioskConfig(), demo=True, clock=lambda: NOW, demo_catalog=catalog_file)
     assert services.catalog.offer_count() == 6
 
 
-@pytest.mark.parametrize("content, expected", [
-    (None, "abîmé ou incomplet"),  # truncated in the middle
-    (b"\x00\xff\xfe garbage \x81", "abîmé ou incomplet"),
-    (b"", "abîmé ou incomplet"),
-    (b'{"format": "slvie-catalog/1"}', "Catalogue refusé"),
-    (b"[1, 2, 3]", "Catalogue refusé"),
-])
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        (None, "abîmé ou incomplet"),  # truncated in the middle
+        (b"\x00\xff\xfe garbage \x81", "abîmé ou incomplet"),
+        (b"", "abîmé ou incomplet"),
+        (b'{"format": "slvie-catalog/1"}', "Catalogue refusé"),
+        (b"[1, 2, 3]", "Catalogue refusé"),
+    ],
+)
 def test_a_damaged_catalog_file_is_refused_and_nothing_is_written(tmp_path, services, content, expected):
     good = json.dumps(sample_catalog()).encode()
     path = tmp_path / "damaged.json"

@@ -51,8 +51,17 @@ def test_a_ticket_needs_something_to_resume_and_the_queue_needs_a_correspondent(
 def test_nothing_about_the_person_is_kept(desk, claire):
     desk.help.ticket(Place("booking", "T1", "T1-S1"))
     columns = {row[1] for row in desk.db.execute("PRAGMA table_info(help_requests)")}
-    assert columns == {"help_id", "kind", "screen", "subject_id", "session_id", "made_at", "expires_at",
-                       "closed_at", "closed_by"}
+    assert columns == {
+        "help_id",
+        "kind",
+        "screen",
+        "subject_id",
+        "session_id",
+        "made_at",
+        "expires_at",
+        "closed_at",
+        "closed_by",
+    }
     stored = " ".join(str(v) for row in desk.db.execute("SELECT * FROM help_requests") for v in row)
     assert claire.person.person_id not in stored and claire.household.household_id not in stored
 

@@ -79,7 +79,9 @@ def test_an_older_pin_hash_becomes_argon2id_at_the_next_sign_in_and_a_pull_does_
             household_store.upsert_household(services.db, household)
 
     def stored() -> str:
-        return services.db.execute("SELECT unseal(pin_hash, person_id) FROM persons WHERE person_id = 'P1'").fetchone()[0]
+        return services.db.execute("SELECT unseal(pin_hash, person_id) FROM persons WHERE person_id = 'P1'").fetchone()[
+            0
+        ]
 
     pulled(document)
     assert stored().startswith("scrypt$")

@@ -34,8 +34,14 @@ def test_a_priced_booking_is_to_pay_until_settled_in_two_payments(desk, lina, bo
     # Audited: who, for which household, what (no name, no card data), in the action's transaction.
     entries = [e for e in desk.audit.entries() if e.action == "payment.record"]
     assert (entries[0].staff_id, entries[0].subject, entries[0].target) == ("S1", "H1", first.payment_id)
-    assert entries[1].details == {"kind": "booking", "of": booked.booking_id, "amount_cents": 1200,
-                                  "means": "card", "reference": "TPE-1 ticket 0042", "corrects": ""}
+    assert entries[1].details == {
+        "kind": "booking",
+        "of": booked.booking_id,
+        "amount_cents": 1200,
+        "means": "card",
+        "reference": "TPE-1 ticket 0042",
+        "corrects": "",
+    }
     # Sent to the centre, each once.
     assert [op["payload"]["amount_cents"] for op in payment_ops(desk)] == [1000, 1200]
     # The reprinted voucher says it is paid.
@@ -44,9 +50,13 @@ def test_a_priced_booking_is_to_pay_until_settled_in_two_payments(desk, lina, bo
 
 def test_bad_payments_are_refused_and_change_nothing(desk, lina, booked):
     before = (len(desk.audit.entries()), len(pending_operations(desk.db)))
-    for amount, means, reference, french in (("-5", Means.CASH, "", "négatif"), ("abc", Means.CASH, "", "nombre"),
-                                             ("22,01", Means.CASH, "", "dépasse"), ("5", Means.CARD, "", "ticket"),
-                                             ("5", Means.ELSEWHERE, "", "Choisissez")):
+    for amount, means, reference, french in (
+        ("-5", Means.CASH, "", "négatif"),
+        ("abc", Means.CASH, "", "nombre"),
+        ("22,01", Means.CASH, "", "dépasse"),
+        ("5", Means.CARD, "", "ticket"),
+        ("5", Means.ELSEWHERE, "", "Choisissez"),
+    ):
         with pytest.raises(PaymentRefused) as caught:
             desk.payments.record(lina, SubjectKind.BOOKING, booked.booking_id, amount, means, reference)
         assert french in caught.value.fr

@@ -41,7 +41,10 @@ def test_a_badge_and_its_pin_or_a_login_and_its_password(desk):
     assert session.method is SignInMethod.PASSWORD
     assert actions(desk) == ["staff.sign_in", "staff.sign_out", "staff.sign_in"]
     assert [e.details for e in desk.audit.entries()] == [
-        {"method": "badge_pin"}, {"cause": "user"}, {"method": "password"}]
+        {"method": "badge_pin"},
+        {"cause": "user"},
+        {"method": "password"},
+    ]
     assert desk.staff.recognises_badge(MARC_BADGE) and not desk.staff.recognises_badge(CLAIRE_CARD)
     assert not desk.staff.recognises_badge("garbage")
 
@@ -49,18 +52,24 @@ def test_a_badge_and_its_pin_or_a_login_and_its_password(desk):
 def test_secrets_are_kept_only_as_hashes_and_those_sealed(desk):
     stored = repr(desk.db.execute("SELECT * FROM correspondents").fetchall())
     assert LINA_BADGE not in stored and "$argon2id$" not in stored and "s1:" in stored  # sealed on disk
-    hashes = repr(desk.db.execute("SELECT unseal(pin_hash, staff_id), unseal(password_hash, staff_id) "
-                                  "FROM correspondents").fetchall())
+    hashes = repr(
+        desk.db.execute(
+            "SELECT unseal(pin_hash, staff_id), unseal(password_hash, staff_id) FROM correspondents"
+        ).fetchall()
+    )
     assert LINA_PIN not in hashes and LINA_PASSWORD not in hashes and "$argon2id$" in hashes
 
 
-@pytest.mark.parametrize("badge, pin, words", [
-    ("1234", LINA_PIN, "pas lisible"),
-    (CLAIRE_CARD, "1234", "pas connu de cette borne"),  # a beneficiary card is not a badge
-    (LINA_BADGE, "0000", "Code faux. Il vous reste 4 essais"),
-    (LINA_BADGE, "", "Code faux"),
-    (LINA_BADGE, "2468' OR '1'='1", "Code faux"),
-])
+@pytest.mark.parametrize(
+    "badge, pin, words",
+    [
+        ("1234", LINA_PIN, "pas lisible"),
+        (CLAIRE_CARD, "1234", "pas connu de cette borne"),  # a beneficiary card is not a badge
+        (LINA_BADGE, "0000", "Code faux. Il vous reste 4 essais"),
+        (LINA_BADGE, "", "Code faux"),
+        (LINA_BADGE, "2468' OR '1'='1", "Code faux"),
+    ],
+)
 def test_a_wrong_badge_or_pin_says_why(desk, badge, pin, words):
     with pytest.raises(StaffSignInError) as caught:
         desk.staff.sign_in_with_badge(badge, pin)
@@ -134,8 +143,9 @@ def test_a_weak_password_stored_by_mistake_is_refused_even_when_right(desk):
     from kiosk.domain.household import hash_pin
 
     with transaction(desk.db):
-        desk.db.execute("UPDATE correspondents SET password_hash = seal(?, staff_id) WHERE staff_id = 'S1'",
-                        [hash_pin("azerty12")])
+        desk.db.execute(
+            "UPDATE correspondents SET password_hash = seal(?, staff_id) WHERE staff_id = 'S1'", [hash_pin("azerty12")]
+        )
     with pytest.raises(StaffSignInError) as caught:
         desk.staff.sign_in_with_password(LINA_LOGIN, "azerty12")
     assert "ne suffit pas seul" in caught.value.fr
@@ -166,8 +176,10 @@ def test_a_new_sign_in_replaces_the_previous_session(desk, lina):
         desk.concierge.queue(lina)
     assert desk.concierge.queue(marc) is not None
     assert [(e.staff_id, e.action, e.details) for e in desk.audit.entries()] == [
-        ("S1", "staff.sign_in", {"method": "badge_pin"}), ("S1", "staff.sign_out", {"cause": "replaced"}),
-        ("S2", "staff.sign_in", {"method": "badge_pin"})]
+        ("S1", "staff.sign_in", {"method": "badge_pin"}),
+        ("S1", "staff.sign_out", {"cause": "replaced"}),
+        ("S2", "staff.sign_in", {"method": "badge_pin"}),
+    ]
 
 
 def test_an_account_removed_by_the_centre_ends_its_session(desk, lina):
@@ -193,8 +205,9 @@ def test_a_correspondents_older_hashes_become_argon2id_at_sign_in_and_stay(desk)
     from tests.services.test_identity import legacy_scrypt_hash
 
     lina = staff_store.load_correspondent(desk.db, "S1")
-    older = dataclasses.replace(lina, pin_hash=legacy_scrypt_hash(LINA_PIN),
-                                password_hash=legacy_scrypt_hash(LINA_PASSWORD))
+    older = dataclasses.replace(
+        lina, pin_hash=legacy_scrypt_hash(LINA_PIN), password_hash=legacy_scrypt_hash(LINA_PASSWORD)
+    )
     with transaction(desk.db):
         staff_store.upsert_correspondent(desk.db, older)
     desk.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN)

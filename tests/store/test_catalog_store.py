@@ -60,8 +60,11 @@ def test_hostile_or_odd_queries_are_just_text(db):
     assert titles(db, text="'; DROP TABLE offers; --") == []
     # The index's own syntax means nothing: these are words, two of which some offers have.
     odd = search(db, text='"théâtre" OR ski NEAR(')
-    assert {o.title for o in odd.offers} == {"Séjour ski à Valloire", "Soirée théâtre d'improvisation",
-                                             "Théâtre : Le Malade imaginaire"}
+    assert {o.title for o in odd.offers} == {
+        "Séjour ski à Valloire",
+        "Soirée théâtre d'improvisation",
+        "Théâtre : Le Malade imaginaire",
+    }
     assert all(o.partial for o in odd.offers)
     assert titles(db, text="é" * 10_000) == []
     assert count_offers(db) == 6
@@ -103,8 +106,9 @@ def test_a_catalog_that_fails_mid_write_leaves_the_previous_one(db):
     offer = catalog.offers[-1]
     # A session breaking a table constraint, written after all the offers: the whole swap must roll back.
     bad_session = dataclasses.replace(offer.sessions[0], id="BAD", site_taken=99, site_allocation=1)
-    broken = dataclasses.replace(catalog, offers=catalog.offers[:-1] + (
-        dataclasses.replace(offer, id="NEW", sessions=(bad_session,)),))
+    broken = dataclasses.replace(
+        catalog, offers=catalog.offers[:-1] + (dataclasses.replace(offer, id="NEW", sessions=(bad_session,)),)
+    )
     with pytest.raises(sqlite3.IntegrityError):
         replace_catalog(db, broken, as_of=NOW + timedelta(days=1))
     assert count_offers(db) == 6
@@ -116,8 +120,14 @@ def test_many_matches_are_capped_and_both_plans_agree(tmp_path, monkeypatch):
     from kiosk.store import catalog as store
     from tests.factories import catalog, offer, session
 
-    offers = [offer(f"O{i}", f"Sortie {'théâtre' if i % 2 else 'cinéma'} {i}",
-                    sessions=[session(f"O{i}-S", days=1 + (i * 7) % 23)]) for i in range(40)]
+    offers = [
+        offer(
+            f"O{i}",
+            f"Sortie {'théâtre' if i % 2 else 'cinéma'} {i}",
+            sessions=[session(f"O{i}-S", days=1 + (i * 7) % 23)],
+        )
+        for i in range(40)
+    ]
     database = open_database(tmp_path / "many.sqlite3")
     replace_catalog(database, parse_catalog(catalog(offers)), as_of=NOW)
 
@@ -138,14 +148,18 @@ def test_many_matches_are_capped_and_both_plans_agree(tmp_path, monkeypatch):
     assert theatre.capped and theatre_ids == [f"O{i}" for i in soonest[:5]]
 
 
-
 def test_a_schema_4_database_keeps_each_offers_prices_in_tier_order(tmp_path):
     """Migration 5 moves prices from rows of their own into the offer; an upgraded kiosk keeps its catalog."""
     current = open_database(tmp_path / "current.sqlite3")
     replace_catalog(current, parse_catalog(sample_catalog()), as_of=NOW)
     # What to bring and the photo came later (migration 8): a schema 4 kiosk had none, it has none after.
-    before = {o.id: dataclasses.replace(load_offer(current, o.id), bring="", photo=None) for o in parse_catalog(sample_catalog()).offers}
-    rows = {table: current.execute(f"SELECT * FROM {table}").fetchall() for table in ("categories", "offers", "sessions")}
+    before = {
+        o.id: dataclasses.replace(load_offer(current, o.id), bring="", photo=None)
+        for o in parse_catalog(sample_catalog()).offers
+    }
+    rows = {
+        table: current.execute(f"SELECT * FROM {table}").fetchall() for table in ("categories", "offers", "sessions")
+    }
     current.close()
     path = tmp_path / "old.sqlite3"
     conn = sqlite3.connect(path, isolation_level=None)
@@ -189,11 +203,17 @@ def test_browsing_and_results_follow_the_kiosks_site_then_the_date(tmp_path):
     def near(oid, level, organiser, days):
         return offer(oid, f"Sortie {oid}", level=level, organiser=organiser, sessions=[session(f"{oid}-S", days=days)])
 
-    db = offer_db(tmp_path, [
-        near("ELSEWHERE", "slvie", "SLVie Marseille Saint-Charles", 1), near("NATIONAL", "ccas", "CCAS", 2),
-        near("CMCAS-LATE", "cmcas", "CMCAS Lyon", 9), near("CMCAS", "cmcas", "CMCAS Lyon", 3),
-        near("SLVIE", "slvie", "SLVie Lyon Part-Dieu", 20), near("OTHER-CMCAS", "cmcas", "CMCAS Lille", 1),
-    ])
+    db = offer_db(
+        tmp_path,
+        [
+            near("ELSEWHERE", "slvie", "SLVie Marseille Saint-Charles", 1),
+            near("NATIONAL", "ccas", "CCAS", 2),
+            near("CMCAS-LATE", "cmcas", "CMCAS Lyon", 9),
+            near("CMCAS", "cmcas", "CMCAS Lyon", 3),
+            near("SLVIE", "slvie", "SLVie Lyon Part-Dieu", 20),
+            near("OTHER-CMCAS", "cmcas", "CMCAS Lille", 1),
+        ],
+    )
     order = ["SLVIE", "CMCAS", "CMCAS-LATE", "NATIONAL", "ELSEWHERE", "OTHER-CMCAS"]
     assert ids(db) == order
     assert ids(db, text="sortie") == order
@@ -207,12 +227,15 @@ def test_relevance_comes_before_nearness(tmp_path):
     from tests.factories import offer
 
     far = {"level": "slvie", "organiser": "SLVie Marseille Saint-Charles"}
-    db = offer_db(tmp_path, [
-        offer("VELOUTE", "Atelier cuisine : soupes et veloutés"),
-        offer("BIKE", "Balade à vélo dans les monts du Lyonnais", **far),
-        offer("VTT", "Sortie VTT au mont des Cats"),
-        offer("SUMMARY", "Escapade à l'île de Ré", summary="Une journée à vélo sur l'île."),
-    ])
+    db = offer_db(
+        tmp_path,
+        [
+            offer("VELOUTE", "Atelier cuisine : soupes et veloutés"),
+            offer("BIKE", "Balade à vélo dans les monts du Lyonnais", **far),
+            offer("VTT", "Sortie VTT au mont des Cats"),
+            offer("SUMMARY", "Escapade à l'île de Ré", summary="Une journée à vélo sur l'île."),
+        ],
+    )
     # The word itself in the title, a synonym in the title, then in the summary, then a word's beginning.
     assert ids(db, text="velo") == ["BIKE", "VTT", "SUMMARY", "VELOUTE"]
     assert ids(db, text="vélos") == ["BIKE", "VTT", "SUMMARY"]
@@ -223,8 +246,13 @@ def test_relevance_comes_before_nearness(tmp_path):
 def test_a_word_as_typed_comes_before_its_other_forms(tmp_path):
     from tests.factories import offer, session
 
-    db = offer_db(tmp_path, [offer("SINGULAR", "Randonnée en montagne", sessions=[session("SINGULAR-S", days=1)]),
-                             offer("PLURAL", "Randonnées au lac", sessions=[session("PLURAL-S", days=9)])])
+    db = offer_db(
+        tmp_path,
+        [
+            offer("SINGULAR", "Randonnée en montagne", sessions=[session("SINGULAR-S", days=1)]),
+            offer("PLURAL", "Randonnées au lac", sessions=[session("PLURAL-S", days=9)]),
+        ],
+    )
     assert ids(db, text="randonnées") == ["PLURAL", "SINGULAR"]
     assert ids(db, text="randonnee") == ["SINGULAR", "PLURAL"]
 
@@ -232,8 +260,14 @@ def test_a_word_as_typed_comes_before_its_other_forms(tmp_path):
 def test_exact_words_come_before_forgiven_typos(tmp_path):
     from tests.factories import offer
 
-    db = offer_db(tmp_path, [offer("CINEMA", "Places de cinéma"), offer("CINE", "Ciné-club : Jour de fête"),
-                             offer("OTHER", "Atelier tricot")])
+    db = offer_db(
+        tmp_path,
+        [
+            offer("CINEMA", "Places de cinéma"),
+            offer("CINE", "Ciné-club : Jour de fête"),
+            offer("OTHER", "Atelier tricot"),
+        ],
+    )
     assert ids(db, text="cinmea")[:1] == ["CINEMA"]
     assert ids(db, text="cinema") == ["CINEMA", "CINE"]
     assert ids(db, text="atelier tricto") == ["OTHER"]
@@ -242,14 +276,30 @@ def test_exact_words_come_before_forgiven_typos(tmp_path):
 def test_filter_words_filter(tmp_path):
     from tests.factories import offer, session
 
-    db = offer_db(tmp_path, [
-        offer("FREE", "Randonnée familiale", prices=[0] * 7, sessions=[session("FREE-S", days=1)]),
-        offer("CHEAP", "Randonnée au lac", prices=[1500] * 7, sessions=[session("CHEAP-S", days=5)]),
-        offer("DEAR", "Randonnée en montagne", prices=[9000] * 7, sessions=[session("DEAR-S", days=6)]),
-        offer("COLO", "Colo randonnée (9–11 ans)", level="ccas", organiser="CCAS", age_min=9, age_max=11,
-              sessions=[session("COLO-S", days=30)]),
-        offer("DEAL", "Randonnée à prix cassé", bon_plan=True, discount_percent=30, sessions=[session("DEAL-S", days=2)]),
-    ])
+    db = offer_db(
+        tmp_path,
+        [
+            offer("FREE", "Randonnée familiale", prices=[0] * 7, sessions=[session("FREE-S", days=1)]),
+            offer("CHEAP", "Randonnée au lac", prices=[1500] * 7, sessions=[session("CHEAP-S", days=5)]),
+            offer("DEAR", "Randonnée en montagne", prices=[9000] * 7, sessions=[session("DEAR-S", days=6)]),
+            offer(
+                "COLO",
+                "Colo randonnée (9–11 ans)",
+                level="ccas",
+                organiser="CCAS",
+                age_min=9,
+                age_max=11,
+                sessions=[session("COLO-S", days=30)],
+            ),
+            offer(
+                "DEAL",
+                "Randonnée à prix cassé",
+                bon_plan=True,
+                discount_percent=30,
+                sessions=[session("DEAL-S", days=2)],
+            ),
+        ],
+    )
     # NOW is a Monday: tomorrow is day 1, this weekend days 5 and 6.
     assert ids(db, text="rando gratuite") == ["FREE"]
     assert "DEAR" not in ids(db, text="randonnée pas cher") and "CHEAP" in ids(db, text="randonnée pas cher")
@@ -263,8 +313,15 @@ def test_filter_words_filter(tmp_path):
 def test_with_few_full_matches_partial_ones_follow_flagged(tmp_path):
     from tests.factories import offer
 
-    db = offer_db(tmp_path, [offer("BOTH", "Concert de jazz au parc"), offer("JAZZ", "Jazz manouche"),
-                             offer("PARK", "Journée au parc Astérix"), offer("NONE", "Atelier tricot")])
+    db = offer_db(
+        tmp_path,
+        [
+            offer("BOTH", "Concert de jazz au parc"),
+            offer("JAZZ", "Jazz manouche"),
+            offer("PARK", "Journée au parc Astérix"),
+            offer("NONE", "Atelier tricot"),
+        ],
+    )
     result = search(db, text="jazz parc")
     assert [(o.id, o.partial) for o in result.offers][:1] == [("BOTH", False)]
     assert {o.id for o in result.offers[1:]} == {"JAZZ", "PARK"} and all(o.partial for o in result.offers[1:])

@@ -24,9 +24,20 @@ def append(db, n: int = 1, staff: str = "S1"):
     made = []
     for _ in range(n):
         with transaction(db):
-            made.append(audit_store.append(db, KEY, at=NOW, site_id="SITE", kiosk="K55JAPLL", staff_id=staff,
-                                           action="concierge.move", subject="P1", target="R1",
-                                           details={"to": "ready"}))
+            made.append(
+                audit_store.append(
+                    db,
+                    KEY,
+                    at=NOW,
+                    site_id="SITE",
+                    kiosk="K55JAPLL",
+                    staff_id=staff,
+                    action="concierge.move",
+                    subject="P1",
+                    target="R1",
+                    details={"to": "ready"},
+                )
+            )
     return made
 
 
@@ -63,14 +74,16 @@ def test_entries_are_appended_with_their_operation_and_cannot_be_edited(db):
     first, second = append(db, 2)
     assert (first.seq, second.seq, second.prev_hash) == (1, 2, first.hash)
     assert [op["payload"]["entries"][0]["hash"] for op in pending_operations(db)] == [first.hash, second.hash]
-    for statement in ("UPDATE audit_log SET staff_id = 'S9' WHERE seq = 1",
-                      "UPDATE audit_log SET details = '{}'",
-                      "UPDATE audit_log SET signature = NULL",
-                      "UPDATE audit_log SET signature = 'x' WHERE seq = 2",
-                      "DELETE FROM audit_log WHERE seq = 1",
-                      "DELETE FROM audit_log",
-                      "DELETE FROM audit_ack",
-                      "UPDATE audit_ack SET chain = 'x'"):
+    for statement in (
+        "UPDATE audit_log SET staff_id = 'S9' WHERE seq = 1",
+        "UPDATE audit_log SET details = '{}'",
+        "UPDATE audit_log SET signature = NULL",
+        "UPDATE audit_log SET signature = 'x' WHERE seq = 2",
+        "DELETE FROM audit_log WHERE seq = 1",
+        "DELETE FROM audit_log",
+        "DELETE FROM audit_ack",
+        "UPDATE audit_ack SET chain = 'x'",
+    ):
         with pytest.raises(sqlite3.IntegrityError):
             db.execute(statement)
     assert audit_store.verify(db, KEY.public_key()) is None and len(audit_store.entries(db)) == 2
@@ -83,14 +96,17 @@ def test_only_the_next_link_can_be_inserted(db):
     for seq, prev in ((1, GENESIS_HASH), (3, first.hash), (2, GENESIS_HASH)):
         values = {**row, "seq": seq, "prev_hash": prev, "entry_id": f"e{seq}"}
         with pytest.raises(sqlite3.IntegrityError):
-            db.execute(f"INSERT INTO audit_log ({','.join(values)}) VALUES ({','.join('?' * len(values))})",
-                       list(values.values()))
+            db.execute(
+                f"INSERT INTO audit_log ({','.join(values)}) VALUES ({','.join('?' * len(values))})",
+                list(values.values()),
+            )
 
 
 def test_an_entry_is_written_only_inside_the_action_transaction(db):
     with pytest.raises(RuntimeError):
-        audit_store.append(db, KEY, at=NOW, site_id="SITE", kiosk="K", staff_id="S1", action="a", subject=None,
-                           target=None, details={})
+        audit_store.append(
+            db, KEY, at=NOW, site_id="SITE", kiosk="K", staff_id="S1", action="a", subject=None, target=None, details={}
+        )
 
 
 def test_acknowledged_entries_are_purged_and_the_chain_goes_on(db):
@@ -141,12 +157,14 @@ def test_nested_transactions_compose_and_undo_only_the_failed_part(db):
 def test_another_thread_never_joins_a_transaction_in_progress(db):
     errors = []
     with transaction(db):
+
         def other():
             try:
                 with transaction(db):
                     pass
             except sqlite3.OperationalError as error:
                 errors.append(error)
+
         thread = threading.Thread(target=other)
         thread.start()
         thread.join()
@@ -161,8 +179,10 @@ def test_a_chain_rewritten_with_fresh_hashes_is_found_by_its_signatures(db):
     for entry in audit_store.entries(db)[1:]:
         body = {**entry.body(), "subject": "P2"} if entry.seq == 2 else entry.body()
         digest = entry_hash(previous, body)
-        db.execute("UPDATE audit_log SET subject = ?, prev_hash = ?, hash = ? WHERE seq = ?",
-                   [body["subject"], previous, digest, entry.seq])
+        db.execute(
+            "UPDATE audit_log SET subject = ?, prev_hash = ?, hash = ? WHERE seq = ?",
+            [body["subject"], previous, digest, entry.seq],
+        )
         previous = digest
     assert audit_store.verify(db) is None  # the plain hash chain is fooled
     broken = audit_store.verify(db, KEY.public_key())
@@ -192,8 +212,10 @@ def test_entries_written_before_signatures_are_signed_once_at_start(db):
     assert audit_store.verify(db, KEY.public_key()).reason == "signature"
     assert audit_store.sign_unsigned(db, KEY) == 2 and audit_store.sign_unsigned(db, KEY) == 0
     assert audit_store.verify(db, KEY.public_key()) is None
-    assert [audit_store.outgoing_problem(db, op["payload"], KEY.public_key())
-            for op in pending_operations(db)] == [None, None]
+    assert [audit_store.outgoing_problem(db, op["payload"], KEY.public_key()) for op in pending_operations(db)] == [
+        None,
+        None,
+    ]
 
 
 def test_a_tampered_chain_is_never_signed_afterwards(db):

@@ -39,8 +39,12 @@ def fill(db, count: int) -> tuple[list[str], list[str]]:
         for n in range(count):
             if n % 2:
                 requests.append(str(uuid.uuid4()))
-                enqueue(db, "concierge.transition", {"request_id": requests[-1], "from_state": "submitted",
-                                                     "to_state": "taken"}, NOW)
+                enqueue(
+                    db,
+                    "concierge.transition",
+                    {"request_id": requests[-1], "from_state": "submitted", "to_state": "taken"},
+                    NOW,
+                )
             else:
                 bookings.append(str(uuid.uuid4()))
                 enqueue(db, "booking.create", {"booking_id": bookings[-1], "session_id": "S1"}, NOW)
@@ -87,8 +91,10 @@ def test_a_schema_3_database_gets_the_indexes_and_keeps_its_outbox(tmp_path):
     for script in MIGRATIONS[:3]:
         for statement in script:
             conn.execute(statement)
-    conn.execute("INSERT INTO outbox (op_id, kind, payload, created_at) VALUES (?, ?, ?, ?)",
-                 ["op", "concierge.transition", json.dumps({"request_id": "R1"}), "2026-11-23T10:00:00"])
+    conn.execute(
+        "INSERT INTO outbox (op_id, kind, payload, created_at) VALUES (?, ?, ?, ?)",
+        ["op", "concierge.transition", json.dumps({"request_id": "R1"}), "2026-11-23T10:00:00"],
+    )
     conn.execute("PRAGMA user_version = 3")
     conn.close()
     db = open_database(path)

@@ -55,8 +55,12 @@ def fill(path: Path, operations: int, filler_rows: int = 400) -> list[str]:
 def pages_of(path: Path, name: str, kind: str) -> list[int]:
     conn = sqlite3.connect(path)
     try:
-        return [row[0] for row in conn.execute(
-            "SELECT pageno FROM dbstat WHERE name = ? AND pagetype = ? ORDER BY pageno", [name, kind])]
+        return [
+            row[0]
+            for row in conn.execute(
+                "SELECT pageno FROM dbstat WHERE name = ? AND pagetype = ? ORDER BY pageno", [name, kind]
+            )
+        ]
     finally:
         conn.close()
 
@@ -132,8 +136,9 @@ def test_parked_operations_stay_parked_with_their_reason(tmp_path):
     path = tmp_path / DATABASE_FILE
     ops = fill(path, 2)
     conn = sqlite3.connect(path)
-    conn.execute("UPDATE outbox SET state = 'parked', last_error = ? WHERE op_id = ?",
-                 [json.dumps({"code": "closed"}), ops[0]])
+    conn.execute(
+        "UPDATE outbox SET state = 'parked', last_error = ? WHERE op_id = ?", [json.dumps({"code": "closed"}), ops[0]]
+    )
     conn.commit()
     conn.close()
     smash(path, pages_of(path, "bulk", "leaf")[0])
@@ -199,8 +204,9 @@ def test_backups_are_pruned_to_the_newest(tmp_path):
 
 def test_open_services_rebuilds_and_remembers_it_until_acknowledged(tmp_path, catalog_file, households_file, clock):
     data = tmp_path / "data"
-    services = open_services(data, KioskConfig(), demo=True, clock=clock,
-                             demo_catalog=catalog_file, demo_households=households_file)
+    services = open_services(
+        data, KioskConfig(), demo=True, clock=clock, demo_catalog=catalog_file, demo_households=households_file
+    )
     household = services.identity.identify("1000000000017", "1234").household
     booking = services.bookings.book("T1", "T1-S1", household, ["P1"])
     services.close()

@@ -19,8 +19,9 @@ def test_bookings_of_sessions_long_over_are_pruned_unless_still_to_send(services
     waiting = services.bookings.book("T1", "T1-S1", claire, ["P2"])
     with transaction(services.db):
         services.db.execute("DELETE FROM outbox WHERE json_extract(payload, '$.booking_id') = ?", [sent.booking_id])
-    session_end = datetime.fromisoformat(services.db.execute(
-        "SELECT \"end\" FROM sessions WHERE id = 'T1-S1'").fetchone()[0])
+    session_end = datetime.fromisoformat(
+        services.db.execute("SELECT \"end\" FROM sessions WHERE id = 'T1-S1'").fetchone()[0]
+    )
     assert prune(services.db, session_end + KEEP_AFTER - timedelta(seconds=1)).bookings == 0
     assert prune(services.db, session_end + KEEP_AFTER + timedelta(seconds=1)).bookings == 1
     assert services.bookings.booking(sent.booking_id) is None  # answered by the centre, long over: gone

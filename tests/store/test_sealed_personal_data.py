@@ -60,8 +60,9 @@ def test_the_database_file_without_its_machines_key_is_of_no_use(db, tmp_path):
 
 
 def test_a_value_moved_to_another_persons_row_does_not_open(db):
-    db.execute("UPDATE persons SET last_name = (SELECT last_name FROM persons WHERE person_id = 'P4') "
-               "WHERE person_id = 'P1'")
+    db.execute(
+        "UPDATE persons SET last_name = (SELECT last_name FROM persons WHERE person_id = 'P4') WHERE person_id = 'P1'"
+    )
     with pytest.raises(sqlite3.OperationalError):
         household_store.load_household(db, "H1")
 
@@ -74,8 +75,10 @@ def test_a_database_of_the_previous_schema_is_sealed_by_its_migration(tmp_path):
             conn.execute(statement)
     conn.execute("PRAGMA user_version = 13")
     conn.execute("INSERT INTO households VALUES ('H1', 3, 'CMCAS', 'SLVie')")
-    conn.execute("INSERT INTO persons VALUES ('P1', 'H1', 0, 'Claire', 'Martin', '1978-04-02', 'ouvrant_droit', "
-                 f"'{CLAIRE_CARD}', '$argon2id$v=19$m=8192,t=1,p=1$c2FsdHNhbHQ$aGFzaA')")
+    conn.execute(
+        "INSERT INTO persons VALUES ('P1', 'H1', 0, 'Claire', 'Martin', '1978-04-02', 'ouvrant_droit', "
+        f"'{CLAIRE_CARD}', '$argon2id$v=19$m=8192,t=1,p=1$c2FsdHNhbHQ$aGFzaA')"
+    )
     conn.execute(f"INSERT INTO pin_failures VALUES ('{CLAIRE_CARD}', 2, NULL)")
     conn.close()
     db = open_database(path)

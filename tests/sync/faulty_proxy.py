@@ -54,8 +54,9 @@ def _close_after_one(message: bytes) -> bytes:
 
 def _with_body(response: bytes, body: bytes) -> bytes:
     head, _, _ = response.partition(b"\r\n\r\n")
-    lines = [line for line in head.split(b"\r\n") if not line.lower().startswith((b"content-length:",
-                                                                                   b"transfer-encoding:"))]
+    lines = [
+        line for line in head.split(b"\r\n") if not line.lower().startswith((b"content-length:", b"transfer-encoding:"))
+    ]
     return b"\r\n".join(lines + [b"Content-Length: " + str(len(body)).encode()]) + b"\r\n\r\n" + body
 
 
@@ -100,8 +101,10 @@ class FaultyProxy:
             return
         if fault == "error500":
             body = b'{"error": {"code": "proxy", "fr": "panne", "en": "failure"}}'
-            client.sendall(b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\n"
-                           b"Connection: close\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+            client.sendall(
+                b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\n"
+                b"Connection: close\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body
+            )
             client.close()
             return
         if isinstance(fault, str) and fault.startswith("delay:"):

@@ -35,12 +35,22 @@ class Exchange:
     def upstream(self, target: str | None = None) -> requests.Response:
         """The real centre's answer to this request (or to `target` with the same token)."""
         headers = {k: v for k, v in self.headers.items() if k.lower() in ("authorization", "content-type")}
-        return requests.request(self.method, f"{self.upstream_url}{target or self.target}", headers=headers,
-                                data=self.body or None, timeout=10, allow_redirects=False)
+        return requests.request(
+            self.method,
+            f"{self.upstream_url}{target or self.target}",
+            headers=headers,
+            data=self.body or None,
+            timeout=10,
+            allow_redirects=False,
+        )
 
     def send(self, status: int, body: bytes, headers: dict[str, str] | None = None, length: int | None = None) -> None:
-        head = [f"HTTP/1.1 {status} Whatever", "Connection: close", "Content-Type: application/json",
-                f"Content-Length: {len(body) if length is None else length}"]
+        head = [
+            f"HTTP/1.1 {status} Whatever",
+            "Connection: close",
+            "Content-Type: application/json",
+            f"Content-Length: {len(body) if length is None else length}",
+        ]
         head += [f"{k}: {v}" for k, v in (headers or {}).items()]
         self.raw(("\r\n".join(head) + "\r\n\r\n").encode() + body)
 
@@ -86,7 +96,7 @@ class HostileCentre:
             return
         method, target, _ = line.split(" ", 2)
         headers = {}
-        while (header := handler.rfile.readline(65536).decode("latin-1").strip()):
+        while header := handler.rfile.readline(65536).decode("latin-1").strip():
             name, _, value = header.partition(":")
             headers[name.strip()] = value.strip()
         length = int(next((v for k, v in headers.items() if k.lower() == "content-length"), "0"))

@@ -76,7 +76,11 @@ def test_a_request_goes_round_the_centre_from_submission_to_hand_over_at_another
     assert desk.services.concierge.request(request.request_id).state is RequestState.HANDED_OVER
     moves = centre.query("SELECT from_state, to_state, staff_id FROM concierge_moves ORDER BY rowid")
     assert [(m["to_state"], m["staff_id"]) for m in moves] == [
-        ("taken", "S1"), ("at_provider", "S1"), ("ready", "S1"), ("handed_over", "S2")]
+        ("taken", "S1"),
+        ("at_provider", "S1"),
+        ("ready", "S1"),
+        ("handed_over", "S2"),
+    ]
 
 
 def test_a_refusal_by_the_centre_reaches_the_kiosk_and_beats_a_move_made_offline(staffed_centre, make_kiosk):
@@ -117,7 +121,8 @@ def test_a_request_the_centre_cannot_take_is_shown_refused_with_its_reason(staff
 
 
 def test_an_audit_entry_altered_before_it_left_is_kept_back_and_the_next_refused_by_the_centre(
-        staffed_centre, make_kiosk):
+    staffed_centre, make_kiosk
+):
     kiosk = make_kiosk()
     kiosk.sync()
     lina = kiosk.services.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN)
@@ -125,8 +130,9 @@ def test_an_audit_entry_altered_before_it_left_is_kept_back_and_the_next_refused
     who = kiosk.services.assisted.identify(lina, CLAIRE_CARD, True, True)
     kiosk.services.assisted.request_sync(lina)
     db = kiosk.services.db
-    (op_id, payload) = db.execute("SELECT op_id, payload FROM outbox WHERE kind = 'audit.append' ORDER BY seq"
-                                  " LIMIT 1").fetchone()
+    (op_id, payload) = db.execute(
+        "SELECT op_id, payload FROM outbox WHERE kind = 'audit.append' ORDER BY seq LIMIT 1"
+    ).fetchone()
     altered = json.loads(payload)
     altered["entries"][0]["subject"] = "P4"  # someone else acted for
     with transaction(db):
@@ -144,7 +150,8 @@ def test_an_audit_entry_altered_before_it_left_is_kept_back_and_the_next_refused
 
 
 def test_an_audit_log_rewritten_with_fresh_hashes_is_refused_by_the_kiosk_the_doctor_and_the_centre(
-        staffed_centre, make_kiosk, tmp_path):
+    staffed_centre, make_kiosk, tmp_path
+):
     """What the plain hash chain let through: the outbox copy and the table edited, every hash recomputed."""
     kiosk = make_kiosk()
     kiosk.sync()
@@ -157,8 +164,10 @@ def test_an_audit_log_rewritten_with_fresh_hashes_is_refused_by_the_kiosk_the_do
     for entry in kiosk.services.audit.entries():
         body = {**entry.body(), "subject": "P4"} if entry.action == "beneficiary.identify" else entry.body()
         digest = entry_hash(previous, body)
-        db.execute("UPDATE audit_log SET subject = ?, prev_hash = ?, hash = ? WHERE seq = ?",
-                   [body["subject"], previous, digest, entry.seq])
+        db.execute(
+            "UPDATE audit_log SET subject = ?, prev_hash = ?, hash = ? WHERE seq = ?",
+            [body["subject"], previous, digest, entry.seq],
+        )
         forged.append({**body, "prev_hash": previous, "hash": digest, "signature": entry.signature})
         previous = digest
     for op, copy in zip(pending_operations(db), forged):
@@ -170,8 +179,16 @@ def test_an_audit_log_rewritten_with_fresh_hashes_is_refused_by_the_kiosk_the_do
     report = kiosk.sync()
     assert report.parked == 1 and "not signed by this kiosk's key" in report.problem[1]
     # A kiosk program changed to skip its own check still gets nowhere: the centre checks the signature.
-    answer = kiosk.client.push([{"op_id": str(uuid.uuid4()), "kind": "audit.append",
-                                 "created_at": "2026-11-23T10:42:00", "payload": {"entries": [forged[1]]}}])
+    answer = kiosk.client.push(
+        [
+            {
+                "op_id": str(uuid.uuid4()),
+                "kind": "audit.append",
+                "created_at": "2026-11-23T10:42:00",
+                "payload": {"entries": [forged[1]]},
+            }
+        ]
+    )
     assert answer[0]["outcome"] == "rejected" and answer[0]["reason"]["code"] == "audit_signature_invalid"
     assert [r["seq"] for r in staffed_centre.query("SELECT seq FROM audit_entries")] == [1]
 
@@ -221,32 +238,61 @@ def test_correspondents_come_and_go_with_the_centre(staffed_centre, make_kiosk):
 
 
 def _request_data(**changes) -> dict:
-    data = {"request_id": "8085012f-08ea-4c74-8f83-39e1bc24b748", "site_id": "DEMO-LYON-PARTDIEU",
-            "service_id": "pressing", "household_id": "H1", "person_id": "P1", "answers": {"quantity": 1},
-            "quantity": 1, "estimate_cents": 450, "collect_on": None, "note": "", "created_by": None,
-            "state": "ready", "reason": None, "created_at": "2026-11-23T10:42:00", "updated_at": "2026-11-23T10:42:00"}
+    data = {
+        "request_id": "8085012f-08ea-4c74-8f83-39e1bc24b748",
+        "site_id": "DEMO-LYON-PARTDIEU",
+        "service_id": "pressing",
+        "household_id": "H1",
+        "person_id": "P1",
+        "answers": {"quantity": 1},
+        "quantity": 1,
+        "estimate_cents": 450,
+        "collect_on": None,
+        "note": "",
+        "created_by": None,
+        "state": "ready",
+        "reason": None,
+        "created_at": "2026-11-23T10:42:00",
+        "updated_at": "2026-11-23T10:42:00",
+    }
     data.update(changes)
     return data
 
 
-@pytest.mark.parametrize("kind, data", [
-    ("concierge_request", _request_data(state="lost")),
-    ("concierge_request", _request_data(answers={"x": {"nested": True}})),
-    ("concierge_request", _request_data(request_id="other")),
-    ("concierge_request", _request_data(reason={"fr": "x"})),
-    ("concierge_request", _request_data(updated_at="yesterday")),
-    ("correspondent", {"staff_id": "S9", "display_name": "X", "badge_number": "123", "pin_hash": None,
-                       "login": None, "password_hash": None, "active": True}),
-])
-def test_a_bad_concierge_or_staff_change_from_the_centre_changes_nothing(staffed_centre, make_kiosk, proxy, kind,
-                                                                         data):
+@pytest.mark.parametrize(
+    "kind, data",
+    [
+        ("concierge_request", _request_data(state="lost")),
+        ("concierge_request", _request_data(answers={"x": {"nested": True}})),
+        ("concierge_request", _request_data(request_id="other")),
+        ("concierge_request", _request_data(reason={"fr": "x"})),
+        ("concierge_request", _request_data(updated_at="yesterday")),
+        (
+            "correspondent",
+            {
+                "staff_id": "S9",
+                "display_name": "X",
+                "badge_number": "123",
+                "pin_hash": None,
+                "login": None,
+                "password_hash": None,
+                "active": True,
+            },
+        ),
+    ],
+)
+def test_a_bad_concierge_or_staff_change_from_the_centre_changes_nothing(staffed_centre, make_kiosk, proxy, kind, data):
     from sync.engine import PageRejected
 
     kiosk = make_kiosk()
     kiosk.sync()
     identifier = data.get("request_id", data.get("staff_id"))
-    page = {"changes": [{"seq": 10**6, "kind": kind, "id": identifier, "data": data}], "cursor": 10**6,
-            "more": False, "price_tiers": 7}
+    page = {
+        "changes": [{"seq": 10**6, "kind": kind, "id": identifier, "data": data}],
+        "cursor": 10**6,
+        "more": False,
+        "price_tiers": 7,
+    }
     proxy.inject(None, ("replace", json.dumps(page).encode()))  # the leases' renewal passes, the pull is replaced
     with pytest.raises(PageRejected):
         kiosk.sync()
@@ -257,7 +303,8 @@ def test_a_bad_concierge_or_staff_change_from_the_centre_changes_nothing(staffed
 
 
 def test_audit_entries_wait_when_the_centre_lost_the_kiosks_key_and_go_once_it_is_published_again(
-        staffed_centre, make_kiosk):
+    staffed_centre, make_kiosk
+):
     """A centre restored from a backup older than the kiosk's key: the entries are not parked for good."""
     import sqlite3
 

@@ -25,8 +25,10 @@ def ready_printer(queue):
 @pytest.fixture
 def site(tmp_path):
     path = tmp_path / "site.toml"
-    path.write_text('[site]\nid = "DEMO-LYON-PARTDIEU"\n[printer]\nqueue = "thermique"\n[logging]\nlevel = "debug"\n',
-                    encoding="utf-8")
+    path.write_text(
+        '[site]\nid = "DEMO-LYON-PARTDIEU"\n[printer]\nqueue = "thermique"\n[logging]\nlevel = "debug"\n',
+        encoding="utf-8",
+    )
     return path
 
 
@@ -58,8 +60,20 @@ def test_a_healthy_kiosk_has_no_problem(site, enrolled):
     report = check(site, enrolled)
     found = by_id(report)
     assert report.ok, [c.en for c in report.checks if c.status == PROBLEM]
-    for name in ("config", "data_dir", "database", "recovery", "disk", "logs", "printer", "central", "credential",
-                 "clock", "last_sync", "outbox"):
+    for name in (
+        "config",
+        "data_dir",
+        "database",
+        "recovery",
+        "disk",
+        "logs",
+        "printer",
+        "central",
+        "credential",
+        "clock",
+        "last_sync",
+        "outbox",
+    ):
         assert found[name].status == OK, (name, found[name].en)
     assert found["database"].details["integrity"] == "ok"
     assert found["database"].details["schema"] == found["database"].details["latest_schema"]
@@ -70,8 +84,9 @@ def test_a_healthy_kiosk_has_no_problem(site, enrolled):
     assert "Aucun problème" in text and "No problem" in text
 
 
-@pytest.mark.parametrize("offset, status", [(timedelta(seconds=20), OK), (timedelta(seconds=90), WARNING),
-                                            (timedelta(minutes=-10), PROBLEM)])
+@pytest.mark.parametrize(
+    "offset, status", [(timedelta(seconds=20), OK), (timedelta(seconds=90), WARNING), (timedelta(minutes=-10), PROBLEM)]
+)
 def test_clock_skew_with_the_centre(site, enrolled, offset, status):
     found = by_id(check(site, enrolled, now=lambda: NOW + offset))
     assert found["clock"].status == status
@@ -99,12 +114,20 @@ def test_an_unreachable_centre_and_a_refused_credential(site, enrolled, centre):
 def test_printer_and_configuration_problems_are_named(tmp_path, site, enrolled):
     bad = tmp_path / "bad.toml"
     bad.write_text('[logging]\nlevel = "loud"\n', encoding="utf-8")
-    found = by_id(run_checks(bad, enrolled, now=lambda: NOW, local_now=lambda: NOW,
-                             printer_status=lambda q: PrinterStatus(q, exists=False)))
+    found = by_id(
+        run_checks(
+            bad,
+            enrolled,
+            now=lambda: NOW,
+            local_now=lambda: NOW,
+            printer_status=lambda q: PrinterStatus(q, exists=False),
+        )
+    )
     assert found["config"].status == PROBLEM and "logging.level" in found["config"].en
     assert found["printer"].status == PROBLEM and "no printer configured" in found["printer"].en.lower()
-    found = by_id(check(site, enrolled,
-                        printer_status=lambda q: PrinterStatus(q, True, True, True, ("media-empty-error",))))
+    found = by_id(
+        check(site, enrolled, printer_status=lambda q: PrinterStatus(q, True, True, True, ("media-empty-error",)))
+    )
     assert found["printer"].status == PROBLEM and "media-empty" in found["printer"].en
     assert found["printer"].details["state"] == "paper_out"  # the word its heartbeat sends the centre
 

@@ -66,7 +66,8 @@ def browser():
 
 
 def test_a_printer_out_of_paper_shows_red_on_the_fleet_page_within_one_sync(
-        tmp_path, centre, faulty_queue, voucher_pdf, browser):
+    tmp_path, centre, faulty_queue, voucher_pdf, browser
+):
     from playwright.sync_api import expect
 
     queue = faulty_queue("ok")
@@ -77,8 +78,10 @@ def test_a_printer_out_of_paper_shows_red_on_the_fleet_page_within_one_sync(
         for kiosk in (lobby, desk):
             assert kiosk.engine.run_cycle().heartbeat
         _, secret, _ = centre.cli("admin-credential", "it-lyon")
-        page = browser.new_context(http_credentials={"username": "it-lyon", "password": secret.strip()},
-                                   viewport={"width": 1366, "height": 768}).new_page()
+        page = browser.new_context(
+            http_credentials={"username": "it-lyon", "password": secret.strip()},
+            viewport={"width": 1366, "height": 768},
+        ).new_page()
         page.goto(f"{centre.url}/admin/fleet")
         rows = page.locator("tbody tr")
         expect(rows).to_have_count(2)
@@ -148,8 +151,12 @@ def test_the_kiosks_sync_worker_sends_its_heartbeat(qtbot, tmp_path, centre):
     config = KioskConfig()
     config = replace(config, printer=replace(config.printer, queue="slvie-no-such-queue"))
     (tmp_path / "kiosk").mkdir()
-    worker = SyncWorker(tmp_path / "kiosk", config, Credential(centre.url, enrolled.kiosk_id, enrolled.site_id,
-                                                               enrolled.token), interval_seconds=3600)
+    worker = SyncWorker(
+        tmp_path / "kiosk",
+        config,
+        Credential(centre.url, enrolled.kiosk_id, enrolled.site_id, enrolled.token),
+        interval_seconds=3600,
+    )
     statuses: list[dict] = []
     worker.status_changed.connect(statuses.append)
     worker.start()

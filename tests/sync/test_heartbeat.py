@@ -24,16 +24,31 @@ def test_a_heartbeat_counts_what_waits_and_names_no_one(services, clock, tmp_pat
     clock.now = NOW + timedelta(minutes=20)
     with transaction(services.db):
         write_state(services.db, "sync_last_success", (NOW - timedelta(minutes=5)).isoformat(timespec="seconds"))
-        write_state(services.db, "sync_last_error", json.dumps({"at": (NOW + timedelta(minutes=19)).isoformat(),
-                                                                "code": "transient_error", "fr": "Réseau coupé.",
-                                                                "en": "Network down."}))
+        write_state(
+            services.db,
+            "sync_last_error",
+            json.dumps(
+                {
+                    "at": (NOW + timedelta(minutes=19)).isoformat(),
+                    "code": "transient_error",
+                    "fr": "Réseau coupé.",
+                    "en": "Network down.",
+                }
+            ),
+        )
     probe = KioskProbe(tmp_path / "data", "thermique", read_printer=lambda queue: "paper_out")
     sent = heartbeat(services.db, probe, clock())
 
     assert sent == {
-        "sent_at": "2026-11-23T11:02:00", "version": sent["version"], "schema_version": schema_version(services.db),
-        "waiting": 1, "oldest_waiting_seconds": 20 * 60, "parked": 0, "last_sync_seconds": 25 * 60,
-        "printer": "paper_out", "disk_free_bytes": sent["disk_free_bytes"],
+        "sent_at": "2026-11-23T11:02:00",
+        "version": sent["version"],
+        "schema_version": schema_version(services.db),
+        "waiting": 1,
+        "oldest_waiting_seconds": 20 * 60,
+        "parked": 0,
+        "last_sync_seconds": 25 * 60,
+        "printer": "paper_out",
+        "disk_free_bytes": sent["disk_free_bytes"],
         "last_error": {"code": "transient_error", "seconds": 60},
     }
     assert sent["disk_free_bytes"] > 0
@@ -49,23 +64,31 @@ def test_a_heartbeat_counts_what_waits_and_names_no_one(services, clock, tmp_pat
 
 def test_a_fresh_kiosk_has_nothing_waiting_and_never_synced(services, tmp_path):
     sent = heartbeat(services.db, KioskProbe(tmp_path / "data", ""), NOW)
-    assert (sent["waiting"], sent["oldest_waiting_seconds"], sent["last_sync_seconds"], sent["last_error"],
-            sent["printer"]) == (0, None, None, None, "not_configured")
+    assert (
+        sent["waiting"],
+        sent["oldest_waiting_seconds"],
+        sent["last_sync_seconds"],
+        sent["last_error"],
+        sent["printer"],
+    ) == (0, None, None, None, "not_configured")
 
 
-@pytest.mark.parametrize("status, condition", [
-    (PrinterStatus("q", True, True, True, ()), "ready"),
-    (PrinterStatus("q", True, True, True, ("media-low-warning",)), "ready"),
-    (PrinterStatus("q", True, True, True, ("media-empty-error",)), "paper_out"),
-    (PrinterStatus("q", True, True, True, ("media-needed",)), "paper_out"),
-    (PrinterStatus("q", True, True, True, ("media-jam-error",)), "jammed"),
-    (PrinterStatus("q", True, True, True, ("cover-open-report",)), "open"),
-    (PrinterStatus("q", True, True, True, ("offline-report",)), "offline"),
-    (PrinterStatus("q", True, True, True, ("toner-empty-error",)), "fault"),
-    (PrinterStatus("q", True, False, True, ()), "stopped"),
-    (PrinterStatus("q", True, True, False, ()), "stopped"),
-    (PrinterStatus("q", False), "missing"),
-])
+@pytest.mark.parametrize(
+    "status, condition",
+    [
+        (PrinterStatus("q", True, True, True, ()), "ready"),
+        (PrinterStatus("q", True, True, True, ("media-low-warning",)), "ready"),
+        (PrinterStatus("q", True, True, True, ("media-empty-error",)), "paper_out"),
+        (PrinterStatus("q", True, True, True, ("media-needed",)), "paper_out"),
+        (PrinterStatus("q", True, True, True, ("media-jam-error",)), "jammed"),
+        (PrinterStatus("q", True, True, True, ("cover-open-report",)), "open"),
+        (PrinterStatus("q", True, True, True, ("offline-report",)), "offline"),
+        (PrinterStatus("q", True, True, True, ("toner-empty-error",)), "fault"),
+        (PrinterStatus("q", True, False, True, ()), "stopped"),
+        (PrinterStatus("q", True, True, False, ()), "stopped"),
+        (PrinterStatus("q", False), "missing"),
+    ],
+)
 def test_what_cups_says_in_one_word(status, condition):
     assert condition_of(status) == condition
 
@@ -79,7 +102,9 @@ def test_cups_not_answering_is_unknown_not_an_error():
 
 
 def test_an_error_code_never_carries_a_message():
-    assert error_code(TransientError("no answer from 10.0.0.1", Said("Injoignable", "Unreachable"))) == "transient_error"
+    assert (
+        error_code(TransientError("no answer from 10.0.0.1", Said("Injoignable", "Unreachable"))) == "transient_error"
+    )
     assert error_code(RequestRefused("refused", 409, "cursor_ahead", Said("fr", "en"))) == "cursor_ahead"
     assert error_code(RequestRefused("refused", 422, "", Said("fr", "en"))) == "request_refused"
     assert error_code(KeyError("Claire Martin")) == "key_error"

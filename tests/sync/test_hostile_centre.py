@@ -61,9 +61,11 @@ class Kiosk:
         self.path = path
         self.services = open_services(path, KioskConfig(), clock=lambda: NOW)
         self.real = SyncEngine(self.services.db, CentralClient(centre.url, self.token), clock=lambda: NOW)
-        self.exposed = SyncEngine(self.services.db, CentralClient(hostile.url, self.token, timeout=(1, 1),
-                                                                  deadline=DEADLINE, max_response_bytes=LIMIT),
-                                  clock=lambda: NOW)
+        self.exposed = SyncEngine(
+            self.services.db,
+            CentralClient(hostile.url, self.token, timeout=(1, 1), deadline=DEADLINE, max_response_bytes=LIMIT),
+            clock=lambda: NOW,
+        )
 
     def close(self):
         self.real.client.close()
@@ -83,8 +85,12 @@ def kiosk(tmp_path, centre, hostile):
 
 def store_hash(db) -> str:
     digest = hashlib.sha256()
-    tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
-                                       "AND name NOT LIKE 'sqlite_%' ORDER BY name").fetchall()]
+    tables = [
+        r[0]
+        for r in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        ).fetchall()
+    ]
     for table in tables:
         if table == "outbox":  # attempts and last_error count failed sends; the operations themselves must stay
             sql = "SELECT op_id, kind, payload, created_at, state FROM outbox"
@@ -98,6 +104,7 @@ def store_hash(db) -> str:
 
 # -- building bad answers ------------------------------------------------------------------------
 
+
 def passthrough(x):
     real = x.upstream()
     x.send(real.status_code, real.content)
@@ -106,6 +113,7 @@ def passthrough(x):
 def on(path, build):
     def answer(x):
         (build if x.path == path else passthrough)(x)
+
     return answer
 
 
@@ -124,6 +132,7 @@ def page(tamper):
         document = renumbered(x)
         tamper(document)
         x.send(200, json.dumps(document).encode())
+
     return on("/v1/changes", build)
 
 
@@ -197,8 +206,8 @@ PULL_CASES = {
     "cut short": on("/v1/changes", lambda x: x.send(200, b'{"changes": [', length=100_000)),
     "cursor as text": page(lambda d: set_in(d, ["cursor"], str(d["cursor"]))),
     "more as text": page(lambda d: set_in(d, ["more"], "yes")),
-    "cursor 10**400": page(lambda d: set_in(d, ["cursor"], 10 ** 400)),
-    "cursor 2**63": page(lambda d: set_in(d, ["cursor"], 2 ** 63)),
+    "cursor 10**400": page(lambda d: set_in(d, ["cursor"], 10**400)),
+    "cursor 2**63": page(lambda d: set_in(d, ["cursor"], 2**63)),
     "cursor going back": page(lambda d: d.update(changes=[], cursor=0)),
     "cursor jumping past a page announcing more": page(lambda d: d.update(more=True, cursor=d["cursor"] + 1000)),
     "a change beyond the cursor": page(lambda d: set_in(d, ["changes", 0, "seq"], d["cursor"] + 1)),
@@ -208,15 +217,16 @@ PULL_CASES = {
     "a person in two households": page(person_twice),
     "a card in two households": page(card_twice),
     "capacity as text": page(lambda d: set_in(of(d, "offer")["data"]["sessions"][0], ["capacity"], "ten")),
-    "price tiers 10**9": page(lambda d: set_in(d, ["price_tiers"], 10 ** 9)),
+    "price tiers 10**9": page(lambda d: set_in(d, ["price_tiers"], 10**9)),
     "an unknown kind": page(lambda d: set_in(d["changes"][0], ["kind"], "spaceship")),
     "no epoch": page(lambda d: d.pop("epoch")),
     "an epoch that is a path": page(lambda d: set_in(d, ["epoch"], "../../etc/passwd")),
     "an id naming another entity": page(lambda d: set_in(of(d, "offer"), ["id"], of(d, "offer", 1)["id"])),
     "a redirect to the same centre": on("/v1/changes", lambda x: x.send(307, b"", {"Location": x.target})),
     "a 500 nested deep": pulled(b"[" * 100_000, status=500),
-    "a 422 with a huge message": pulled(json.dumps({"error": {"code": "x", "fr": "é" * 100_000, "en": ["?"]}})
-                                        .encode(), status=422),
+    "a 422 with a huge message": pulled(
+        json.dumps({"error": {"code": "x", "fr": "é" * 100_000, "en": ["?"]}}).encode(), status=422
+    ),
 }
 
 
@@ -224,6 +234,7 @@ def push_answer(results):
     def build(x):
         ops = json.loads(x.body)["operations"]
         x.send(200, json.dumps({"results": results(ops)}).encode())
+
     return on("/v1/operations", build)
 
 
@@ -236,28 +247,55 @@ def booking(op, **changes):
 
 
 PUSH_CASES = {
-    "an answer naming another booking": push_answer(lambda ops: [applied(ops[0], booking=booking(
-        ops[0], booking_id=str(uuid.uuid4()), state="cancelled"))]),
-    "an answer to another operation": push_answer(lambda ops: [applied({"op_id": str(uuid.uuid4())},
-                                                                       booking=booking(ops[0]))]),
+    "an answer naming another booking": push_answer(
+        lambda ops: [applied(ops[0], booking=booking(ops[0], booking_id=str(uuid.uuid4()), state="cancelled"))]
+    ),
+    "an answer to another operation": push_answer(
+        lambda ops: [applied({"op_id": str(uuid.uuid4())}, booking=booking(ops[0]))]
+    ),
     "two answers for one operation": push_answer(lambda ops: [applied(ops[0], booking=booking(ops[0]))] * 2),
     "results not a list": push_answer(lambda ops: {"0": applied(ops[0], booking=booking(ops[0]))}),
-    "a concierge answer to a booking": push_answer(lambda ops: [applied(ops[0], concierge_request={
-        "request_id": ops[0]["payload"]["booking_id"], "state": "submitted", "reason": None})]),
+    "a concierge answer to a booking": push_answer(
+        lambda ops: [
+            applied(
+                ops[0],
+                concierge_request={"request_id": ops[0]["payload"]["booking_id"], "state": "submitted", "reason": None},
+            )
+        ]
+    ),
     "an unknown booking state": push_answer(lambda ops: [applied(ops[0], booking=booking(ops[0], state="teleported"))]),
-    "a rejection whose reason is a list": push_answer(lambda ops: [{"op_id": ops[0]["op_id"], "outcome": "rejected",
-                                                                    "reason": ["no"]}]),
-    "an audit acknowledgement for a booking": push_answer(lambda ops: [applied(ops[0], booking=booking(ops[0]), audit={
-        "chain": "0" * 32, "through_seq": 10 ** 6, "through_hash": "0" * 64})]),
+    "a rejection whose reason is a list": push_answer(
+        lambda ops: [{"op_id": ops[0]["op_id"], "outcome": "rejected", "reason": ["no"]}]
+    ),
+    "an audit acknowledgement for a booking": push_answer(
+        lambda ops: [
+            applied(
+                ops[0],
+                booking=booking(ops[0]),
+                audit={"chain": "0" * 32, "through_seq": 10**6, "through_hash": "0" * 64},
+            )
+        ]
+    ),
 }
 
 
 def pending_booking(kiosk) -> None:
     """An operation the real centre will reject (unknown session): it never changes the centre's seats."""
     with transaction(kiosk.services.db):
-        enqueue(kiosk.services.db, "booking.create", {
-            "booking_id": str(uuid.uuid4()), "session_id": "NO-SUCH-SESSION", "household_id": "H1",
-            "participants": ["P1"], "tier": 3, "total_cents": 0, "kiosk_state": "requested"}, NOW)
+        enqueue(
+            kiosk.services.db,
+            "booking.create",
+            {
+                "booking_id": str(uuid.uuid4()),
+                "session_id": "NO-SUCH-SESSION",
+                "household_id": "H1",
+                "participants": ["P1"],
+                "tier": 3,
+                "total_cents": 0,
+                "kiosk_state": "requested",
+            },
+            NOW,
+        )
 
 
 def check_hostile_cycle(kiosk, hostile, answer):
@@ -293,8 +331,9 @@ def test_a_push_answer_that_does_not_match_changes_nothing(kiosk, hostile, case)
 
 
 def test_a_redirect_elsewhere_is_not_followed_and_carries_no_token(kiosk, hostile, thief):
-    problem = check_hostile_cycle(kiosk, hostile, on("/v1/changes", lambda x: x.send(
-        302, b"", {"Location": f"{thief.url}{x.target}"})))
+    problem = check_hostile_cycle(
+        kiosk, hostile, on("/v1/changes", lambda x: x.send(302, b"", {"Location": f"{thief.url}{x.target}"}))
+    )
     assert thief.seen == [] and "redirection" in problem["fr"]
 
 
@@ -313,8 +352,12 @@ def test_a_page_refused_again_and_again_is_reported_held_back_and_pushing_goes_o
             kiosk.exposed.run_cycle()
     trouble = json.loads(read_state(db, "sync_page_trouble"))
     assert trouble["failures"] == 3 and "3 fois" in trouble["fr"] and "3 times" in trouble["en"]
-    found = {c.id: c for c in run_checks(None, kiosk.path, now=lambda: NOW, local_now=lambda: NOW,
-                                         printer_status=lambda q: None).checks}
+    found = {
+        c.id: c
+        for c in run_checks(
+            None, kiosk.path, now=lambda: NOW, local_now=lambda: NOW, printer_status=lambda q: None
+        ).checks
+    }
     assert found["pulled_pages"].status == PROBLEM and found["pulled_pages"].en == trouble["en"]  # doctor says so
     pending_booking(kiosk)
     asked = len(hostile.seen)

@@ -31,8 +31,9 @@ def open_umask():
     os.umask(previous)
 
 
-def test_the_data_folder_database_log_and_keys_are_the_kiosks_own_whatever_the_umask(tmp_path, clock, open_umask,
-                                                                                     monkeypatch):
+def test_the_data_folder_database_log_and_keys_are_the_kiosks_own_whatever_the_umask(
+    tmp_path, clock, open_umask, monkeypatch
+):
     data = tmp_path / "kiosk"
     monkeypatch.setenv("SLVIE_KIOSK_LOG_DIR", str(data / "logs"))
     log_file = setup_logging(KioskConfig(), data)

@@ -27,14 +27,16 @@ def claire(kiosk):
 
 
 def lease_at_centre(centre, kiosk_id: str, session_id: str = "T1-S1") -> dict:
-    (row,) = centre.query("SELECT granted, returned, used FROM leases WHERE kiosk_id = ? AND session_id = ?",
-                          kiosk_id, session_id)
+    (row,) = centre.query(
+        "SELECT granted, returned, used FROM leases WHERE kiosk_id = ? AND session_id = ?", kiosk_id, session_id
+    )
     return row
 
 
 def local_lease(kiosk, session_id: str = "T1-S1") -> tuple[int, int]:
-    row = kiosk.services.db.execute("SELECT granted, returned FROM leases WHERE session_id = ?",
-                                    [session_id]).fetchone()
+    row = kiosk.services.db.execute(
+        "SELECT granted, returned FROM leases WHERE session_id = ?", [session_id]
+    ).fetchone()
     return tuple(row) if row else (0, 0)
 
 
@@ -109,8 +111,11 @@ def test_an_expired_lease_is_judged_by_the_centres_clock_and_its_seats_go_back(t
         assert kiosk.services.bookings.quote("T1", "T1-S1", claire(kiosk), ["P1"]).state is BookingState.CONFIRMED
         behind.now += timedelta(minutes=6)  # 23 h 56 by the centre's: within the five minutes' margin
         assert kiosk.services.bookings.quote("T1", "T1-S1", claire(kiosk), ["P1"]).state is BookingState.REQUESTED
-        (given,) = [op for op in pending_operations(kiosk.services.db)
-                    if op["kind"] == "lease.return" and op["payload"]["session_id"] == "T1-S1"]
+        (given,) = [
+            op
+            for op in pending_operations(kiosk.services.db)
+            if op["kind"] == "lease.return" and op["payload"]["session_id"] == "T1-S1"
+        ]
         assert given["payload"]["seats"] == 10
         kiosk.sync()
         assert lease_at_centre(centre, enrolled.kiosk_id)["returned"] == 10
@@ -159,8 +164,9 @@ def test_a_booking_queued_under_the_old_rules_is_honoured_after_the_upgrade(make
     kiosk.sync()
     booking = kiosk.services.bookings.book("T1", "T1-S1", claire(kiosk), ["P1", "P2"])
     with transaction(kiosk.services.db):  # as the kiosk wrote it before its upgrade: no protocol, no version
-        kiosk.services.db.execute("UPDATE outbox SET payload = json_remove(payload, '$.protocol', "
-                                  "'$.offer_version', '$.unit_cents')")
+        kiosk.services.db.execute(
+            "UPDATE outbox SET payload = json_remove(payload, '$.protocol', '$.offer_version', '$.unit_cents')"
+        )
     kiosk.sync()
     assert kiosk.services.bookings.booking(booking.booking_id).state is BookingState.CONFIRMED
     assert centre.query("SELECT protocol, state FROM bookings") == [{"protocol": 1, "state": "confirmed"}]

@@ -63,8 +63,18 @@ class LeaseWorld(RuleBasedStateMachine):
         self.sites = [f"LEASE-{n}-A", f"LEASE-{n}-B"]
         self.offer_id, self.session_id = f"LE{n}", f"LE{n}-S1"
         self.proxies = [FaultyProxy(self.centre.port) for _ in KIOSKS]
-        self.centre.load_catalog(catalog([offer(self.offer_id, f"Sortie {n}", sessions=[
-            session(self.session_id, days=5, capacity=CAPACITY, allocation=ALLOCATIONS[0])])]), site=self.sites[0])
+        self.centre.load_catalog(
+            catalog(
+                [
+                    offer(
+                        self.offer_id,
+                        f"Sortie {n}",
+                        sessions=[session(self.session_id, days=5, capacity=CAPACITY, allocation=ALLOCATIONS[0])],
+                    )
+                ]
+            ),
+            site=self.sites[0],
+        )
         self.centre.set_allocation(self.session_id, self.sites[1], ALLOCATIONS[1])
         self.households: list[list[str]] = []
         for k, site_index in enumerate(KIOSKS):
@@ -73,12 +83,26 @@ class LeaseWorld(RuleBasedStateMachine):
                 people = [f"LE{n}-K{k}H{h}-P{m}" for m in range(3)]
                 self.households.append(people)
                 card = f"4{n:07d}{k}{h:03d}"
-                documents.append({"household_id": f"LE{n}-K{k}H{h}", "tier": 2, "cmcas": "CMCAS Lyon",
-                                  "slvie": "SLVie", "members": [
-                    {"person_id": pid, "first_name": f"P{m}", "last_name": f"F{k}{h}", "birth_date": "1980-01-01",
-                     "role": "ouvrant_droit" if m == 0 else "conjoint" if m == 1 else "enfant",
-                     "card_number": card + luhn_check_digit(card) if m == 0 else None,
-                     "pin_hash": pin_hash() if m == 0 else None} for m, pid in enumerate(people)]})
+                documents.append(
+                    {
+                        "household_id": f"LE{n}-K{k}H{h}",
+                        "tier": 2,
+                        "cmcas": "CMCAS Lyon",
+                        "slvie": "SLVie",
+                        "members": [
+                            {
+                                "person_id": pid,
+                                "first_name": f"P{m}",
+                                "last_name": f"F{k}{h}",
+                                "birth_date": "1980-01-01",
+                                "role": "ouvrant_droit" if m == 0 else "conjoint" if m == 1 else "enfant",
+                                "card_number": card + luhn_check_digit(card) if m == 0 else None,
+                                "pin_hash": pin_hash() if m == 0 else None,
+                            }
+                            for m, pid in enumerate(people)
+                        ],
+                    }
+                )
             self.centre.load_households(documents, site=self.sites[site_index])
         self.clocks = [Clock(NOW + skew) for skew in SKEWS]
         self.kiosks: list[Kiosk] = []
@@ -150,8 +174,7 @@ class LeaseWorld(RuleBasedStateMachine):
         kiosk = self.kiosks[k]
         booking = kiosk.services.bookings.booking(self.made[k][pick % len(self.made[k])])
         try:
-            kiosk.services.bookings.cancel(booking.booking_id, load_household(kiosk.services.db,
-                                                                              booking.household_id))
+            kiosk.services.bookings.cancel(booking.booking_id, load_household(kiosk.services.db, booking.household_id))
         except BookingRefused:
             offer = kiosk.services.catalog.offer(self.offer_id)
             session = next(s for s in offer.sessions if s.id == self.session_id)
@@ -191,8 +214,9 @@ class LeaseWorld(RuleBasedStateMachine):
     def never_overbooked_at_the_centre(self) -> None:
         if not hasattr(self, "kiosks"):
             return
-        confirmed = self.centre.query("SELECT participants FROM bookings WHERE session_id = ? AND state = "
-                                      "'confirmed'", self.session_id)
+        confirmed = self.centre.query(
+            "SELECT participants FROM bookings WHERE session_id = ? AND state = 'confirmed'", self.session_id
+        )
         assert sum(len(json.loads(r["participants"])) for r in confirmed) <= CAPACITY
 
     def teardown(self) -> None:
@@ -214,11 +238,13 @@ class LeaseWorld(RuleBasedStateMachine):
         RAN["examples"] += 1
         for kiosk in self.kiosks:
             assert counts(kiosk.services.db) == {"pending": 0, "parked": 0}, parked_operations(kiosk.services.db)
-        central = {r["id"]: r for r in self.centre.query("SELECT * FROM bookings WHERE session_id = ?",
-                                                          self.session_id)}
+        central = {
+            r["id"]: r for r in self.centre.query("SELECT * FROM bookings WHERE session_id = ?", self.session_id)
+        }
         assert sorted(central) == sorted(b for made in self.made for b in made), "bookings lost or duplicated"
-        ops = self.centre.query("SELECT kiosk_id, result FROM operations WHERE kiosk_id IN (?, ?, ?, ?)",
-                                *self.kiosk_ids)
+        ops = self.centre.query(
+            "SELECT kiosk_id, result FROM operations WHERE kiosk_id IN (?, ?, ?, ?)", *self.kiosk_ids
+        )
         assert all(json.loads(r["result"])["outcome"] == "applied" for r in ops)
         downgraded = [b for b in self.confirmed_here if b not in self.cancelled and central[b]["state"] != "confirmed"]
         RAN["downgraded"] += len(downgraded)
@@ -229,20 +255,30 @@ class LeaseWorld(RuleBasedStateMachine):
                 assert local.state.value == central[booking_id]["state"], (local, dict(central[booking_id]))
         seated = sum(len(json.loads(r["participants"])) for r in central.values() if r["state"] == "confirmed")
         assert seated <= CAPACITY
-        people = Counter(p for r in central.values() if r["state"] in ("confirmed", "waitlisted", "requested")
-                         for p in json.loads(r["participants"]))
+        people = Counter(
+            p
+            for r in central.values()
+            if r["state"] in ("confirmed", "waitlisted", "requested")
+            for p in json.loads(r["participants"])
+        )
         assert all(n == 1 for n in people.values())
         assert self.centre.seat_problems() == []
         # Each kiosk and the centre agree on its lease: what it was granted, gave back and used.
         for k, kiosk in enumerate(self.kiosks):
-            mine = kiosk.services.db.execute("SELECT granted, returned FROM leases WHERE session_id = ?",
-                                             [self.session_id]).fetchone()
-            theirs = self.centre.query("SELECT granted, returned, used FROM leases WHERE session_id = ? AND "
-                                       "kiosk_id = ?", self.session_id, self.kiosk_ids[k])
-            used = kiosk.services.db.execute("SELECT site_taken FROM sessions WHERE id = ?",
-                                             [self.session_id]).fetchone()[0]
-            assert (tuple(mine) if mine else (0, 0)) == ((theirs[0]["granted"], theirs[0]["returned"]) if theirs
-                                                          else (0, 0)), (k, mine, theirs)
+            mine = kiosk.services.db.execute(
+                "SELECT granted, returned FROM leases WHERE session_id = ?", [self.session_id]
+            ).fetchone()
+            theirs = self.centre.query(
+                "SELECT granted, returned, used FROM leases WHERE session_id = ? AND kiosk_id = ?",
+                self.session_id,
+                self.kiosk_ids[k],
+            )
+            used = kiosk.services.db.execute(
+                "SELECT site_taken FROM sessions WHERE id = ?", [self.session_id]
+            ).fetchone()[0]
+            assert (tuple(mine) if mine else (0, 0)) == (
+                (theirs[0]["granted"], theirs[0]["returned"]) if theirs else (0, 0)
+            ), (k, mine, theirs)
             assert used == (theirs[0]["used"] if theirs else 0), (k, used, theirs)
 
 
@@ -259,10 +295,17 @@ def test_kiosks_of_one_site_never_confirm_more_than_they_were_leased(lease_centr
     LeaseWorld.root = tmp_path_factory.mktemp("lease-kiosks")
     RAN.clear()
     TOP_UPS.clear()
-    run_state_machine_as_test(LeaseWorld, settings=settings(
-        max_examples=int(os.environ.get("SLVIE_LEASE_EXAMPLES", "8")), stateful_step_count=25, deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]))
+    run_state_machine_as_test(
+        LeaseWorld,
+        settings=settings(
+            max_examples=int(os.environ.get("SLVIE_LEASE_EXAMPLES", "8")),
+            stateful_step_count=25,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+        ),
+    )
     steps = sum(n for key, n in RAN.items() if key not in FIGURES)
-    print(f"\nlease property: {RAN['examples']} interleavings, {steps} operations, {len(TOP_UPS)} top-ups "
-          f"({dict(RAN)})")
+    print(
+        f"\nlease property: {RAN['examples']} interleavings, {steps} operations, {len(TOP_UPS)} top-ups ({dict(RAN)})"
+    )
     assert RAN["examples"] > 0

@@ -73,8 +73,11 @@ def secrets_of(people: dict) -> list[str]:
 def test_no_personal_data_or_credential_reaches_the_logs(qtbot, tmp_path, central, people, monkeypatch, capsys):
     data = tmp_path / "kiosk"
     site = tmp_path / "site.toml"
-    site.write_text('[site]\nid = "DEMO-LYON-PARTDIEU"\n[printer]\nqueue = "nowhere"\n'
-                    f'[central]\nurl = "{central.url}"\n[logging]\nlevel = "debug"\n', encoding="utf-8")
+    site.write_text(
+        '[site]\nid = "DEMO-LYON-PARTDIEU"\n[printer]\nqueue = "nowhere"\n'
+        f'[central]\nurl = "{central.url}"\n[logging]\nlevel = "debug"\n',
+        encoding="utf-8",
+    )
     common = ["--data-dir", str(data), "--config", str(site)]
     code = central.enroll_code()
     monkeypatch.setenv("SLVIE_KIOSK_ENROL_CODE", code)
@@ -153,4 +156,6 @@ def test_redaction_catches_what_a_careless_line_would_leak():
     assert redact("GET /v1/me Authorization: Bearer abc.DEF-123") == "GET /v1/me Authorization: Bearer [secret]"
     assert redact("card 1000000000017 refused") == "card [number] refused"
     assert redact("token=s3cr3t&x=1 pin: 1234") == "token=[secret]&x=1 pin: [secret]"
-    assert redact("booking 5f0c-42 cursor 4242 at 2026-11-23 10:42") == "booking 5f0c-42 cursor 4242 at 2026-11-23 10:42"
+    assert (
+        redact("booking 5f0c-42 cursor 4242 at 2026-11-23 10:42") == "booking 5f0c-42 cursor 4242 at 2026-11-23 10:42"
+    )

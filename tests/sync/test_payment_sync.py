@@ -44,8 +44,9 @@ def test_a_payment_reaches_the_centre_once_whatever_the_network_does(centre, pro
         desk.sync()
     desk.sync()
     assert counts(desk.services.db) == {"pending": 0, "parked": 0}, parked_operations(desk.services.db)
-    assert centre_payments(centre) == [{"payment_id": paid.payment_id, "amount_cents": 1000, "means": "cash",
-                                        "source": "kiosk", "corrects": None}]
+    assert centre_payments(centre) == [
+        {"payment_id": paid.payment_id, "amount_cents": 1000, "means": "cash", "source": "kiosk", "corrects": None}
+    ]
     audited = [json.loads(row["entry"]) for row in centre.query("SELECT entry FROM audit_entries ORDER BY seq")]
     assert [e["target"] for e in audited if e["action"] == "payment.record"] == [paid.payment_id]
 
@@ -56,8 +57,9 @@ def test_the_centre_reports_a_payment_made_elsewhere_and_every_kiosk_of_the_site
     lina = desk.services.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN)
     desk.services.payments.record(lina, SubjectKind.BOOKING, booking.booking_id, "10", Means.CHEQUE, "0012345")
     desk.sync()
-    code, _, err = centre.cli("report-payment", "booking", booking.booking_id, "--amount", "12",
-                                "--reference", "CMCAS virement 77")
+    code, _, err = centre.cli(
+        "report-payment", "booking", booking.booking_id, "--amount", "12", "--reference", "CMCAS virement 77"
+    )
     assert code == 0, err
     code, _, err = centre.cli("report-payment", "booking", booking.booking_id, "--amount", "0,01")
     assert code == 2 and "dépasse ce qui reste" in err and "more than what is left" in err
@@ -96,14 +98,32 @@ def test_the_centre_refuses_more_than_is_owed_by_its_own_count(centre, make_kios
 def test_the_centre_checks_every_field_of_a_pushed_payment(centre, desk):
     booking = booked(desk)
     desk.sync()
-    wrong = {"payment_id": "5b0f3c5e-2f8e-4a55-9d1b-5a2f7c9f3b10", "subject_kind": "booking",
-             "subject_id": booking.booking_id, "household_id": "H2", "amount_cents": 500, "means": "cash",
-             "reference": "", "recorded_at": "2026-11-23T10:42:00", "site_id": "DEMO-LYON-PARTDIEU",
-             "staff_id": "S1", "corrects": None}
-    negative = {**wrong, "payment_id": "6b0f3c5e-2f8e-4a55-9d1b-5a2f7c9f3b10", "household_id": "H1",
-                "amount_cents": -500}
-    card_number = {**wrong, "payment_id": "7b0f3c5e-2f8e-4a55-9d1b-5a2f7c9f3b10", "household_id": "H1",
-                   "means": "card", "reference": "<4970101234567890>"}
+    wrong = {
+        "payment_id": "5b0f3c5e-2f8e-4a55-9d1b-5a2f7c9f3b10",
+        "subject_kind": "booking",
+        "subject_id": booking.booking_id,
+        "household_id": "H2",
+        "amount_cents": 500,
+        "means": "cash",
+        "reference": "",
+        "recorded_at": "2026-11-23T10:42:00",
+        "site_id": "DEMO-LYON-PARTDIEU",
+        "staff_id": "S1",
+        "corrects": None,
+    }
+    negative = {
+        **wrong,
+        "payment_id": "6b0f3c5e-2f8e-4a55-9d1b-5a2f7c9f3b10",
+        "household_id": "H1",
+        "amount_cents": -500,
+    }
+    card_number = {
+        **wrong,
+        "payment_id": "7b0f3c5e-2f8e-4a55-9d1b-5a2f7c9f3b10",
+        "household_id": "H1",
+        "means": "card",
+        "reference": "<4970101234567890>",
+    }
     with transaction(desk.services.db):
         for payload in (wrong, negative, card_number):
             enqueue(desk.services.db, "payment.record", payload, desk.services.catalog.now())
@@ -113,21 +133,38 @@ def test_the_centre_checks_every_field_of_a_pushed_payment(centre, desk):
     assert centre_payments(centre) == []
 
 
-@pytest.mark.parametrize("change, why", [
-    ({"amount_cents": 0}, "neither a payment nor a correction"),
-    ({"amount_cents": -500}, "neither a payment nor a correction"),  # negative without naming a payment
-    ({"reference": "<script>"}, "reference"),
-    ({"means": "bitcoin"}, "means"),
-    ({"subject_id": "not-a-uuid-but-36-characters-long-xx"}, "subject_id"),
-])
+@pytest.mark.parametrize(
+    "change, why",
+    [
+        ({"amount_cents": 0}, "neither a payment nor a correction"),
+        ({"amount_cents": -500}, "neither a payment nor a correction"),  # negative without naming a payment
+        ({"reference": "<script>"}, "reference"),
+        ({"means": "bitcoin"}, "means"),
+        ({"subject_id": "not-a-uuid-but-36-characters-long-xx"}, "subject_id"),
+    ],
+)
 def test_a_payment_the_centre_sends_is_checked_before_anything_is_written(centre, proxy, desk, change, why):
     cursor = int(read_state(desk.services.db, "sync_cursor"))
-    good = {"payment_id": "5b0f3c5e-2f8e-4a55-9d1b-5a2f7c9f3b10", "subject_kind": "booking",
-            "subject_id": "6b0f3c5e-2f8e-4a55-9d1b-5a2f7c9f3b10", "household_id": "H1", "amount_cents": 500,
-            "means": "cash", "reference": "", "recorded_at": "2026-11-23T10:42:00", "site_id": "DEMO-LYON-PARTDIEU",
-            "staff_id": "S1", "corrects": None}
-    page = {"changes": [{"seq": cursor + 1, "kind": "payment", "id": good["payment_id"], "data": {**good, **change}}],
-            "cursor": cursor + 1, "more": False, "price_tiers": 7, "epoch": read_state(desk.services.db, "sync_epoch")}
+    good = {
+        "payment_id": "5b0f3c5e-2f8e-4a55-9d1b-5a2f7c9f3b10",
+        "subject_kind": "booking",
+        "subject_id": "6b0f3c5e-2f8e-4a55-9d1b-5a2f7c9f3b10",
+        "household_id": "H1",
+        "amount_cents": 500,
+        "means": "cash",
+        "reference": "",
+        "recorded_at": "2026-11-23T10:42:00",
+        "site_id": "DEMO-LYON-PARTDIEU",
+        "staff_id": "S1",
+        "corrects": None,
+    }
+    page = {
+        "changes": [{"seq": cursor + 1, "kind": "payment", "id": good["payment_id"], "data": {**good, **change}}],
+        "cursor": cursor + 1,
+        "more": False,
+        "price_tiers": 7,
+        "epoch": read_state(desk.services.db, "sync_epoch"),
+    }
     proxy.inject(None, ("replace", json.dumps(page).encode()))  # nothing to push: the leases' renewal, then the pull
     with pytest.raises(PageRejected) as refused:
         desk.sync()

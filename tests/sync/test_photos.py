@@ -24,8 +24,11 @@ def picture(colour: str, size: tuple[int, int] = (1600, 1000), kind: str = "JPEG
 @pytest.fixture
 def photos(tmp_path: Path) -> dict[str, bytes]:
     """Three photos in a folder, as IT hands them to the centre."""
-    files = {"lake.jpg": picture("steelblue"), "hills.png": picture("olivedrab", kind="PNG"),
-             "snow.webp": picture("white", (900, 1400), "WEBP")}
+    files = {
+        "lake.jpg": picture("steelblue"),
+        "hills.png": picture("olivedrab", kind="PNG"),
+        "snow.webp": picture("white", (900, 1400), "WEBP"),
+    }
     folder = tmp_path / "photos-in"
     folder.mkdir()
     for name, data in files.items():
@@ -44,11 +47,19 @@ def with_photos(centre, photos, tmp_path, extra: dict[str, str] | None = None) -
     imported = dict(line.split("  ")[::-1] for line in out.splitlines())
     assert imported == {name: sha(data) for name, data in photos.items()}
     named = {**{f"O{i}": imported[name] for i, name in enumerate(sorted(photos))}, **(extra or {})}
-    centre.load_catalog(catalog([
-        offer(offer_id, f"Sortie {offer_id}", sessions=[session(f"{offer_id}-S1", days=10)],
-              photo={"sha256": digest, "credit": "Photo : test — CC0"})
-        for offer_id, digest in named.items()
-    ]))
+    centre.load_catalog(
+        catalog(
+            [
+                offer(
+                    offer_id,
+                    f"Sortie {offer_id}",
+                    sessions=[session(f"{offer_id}-S1", days=10)],
+                    photo={"sha256": digest, "credit": "Photo : test — CC0"},
+                )
+                for offer_id, digest in named.items()
+            ]
+        )
+    )
     return named
 
 
@@ -72,7 +83,8 @@ def test_a_kiosk_fetches_checks_and_shows_the_photos_scaled_down(centre, make_ki
 
 
 def test_a_photo_that_is_not_the_named_file_or_not_a_picture_is_refused_and_the_offer_keeps_its_pictogram(
-        centre, make_kiosk, photos, tmp_path):
+    centre, make_kiosk, photos, tmp_path
+):
     named = with_photos(centre, photos, tmp_path)
     served = Path(f"{centre.db_path}.photos")
     (served / named["O0"]).write_bytes(picture("red"))  # swapped at the centre: not the file the catalog names

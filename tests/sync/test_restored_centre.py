@@ -52,13 +52,17 @@ def restore(centre, folder):
     centre.start()
 
 
-@pytest.mark.parametrize("how, changes_after", [
-    ("backup command", 4),  # its copy carries a new epoch: the numbering passing the kiosk's cursor is seen
-    ("file copy, reset-epoch", 4),  # a copy made otherwise, and the administrator resets the epoch
-    ("file copy", 2),  # nothing tells the epoch, but the kiosk's cursor is ahead: 409 cursor_ahead
-])
-def test_a_restored_centre_resyncs_every_kiosk_without_losing_its_outbox(make_kiosk, centre, proxy, tmp_path,
-                                                                         how, changes_after):
+@pytest.mark.parametrize(
+    "how, changes_after",
+    [
+        ("backup command", 4),  # its copy carries a new epoch: the numbering passing the kiosk's cursor is seen
+        ("file copy, reset-epoch", 4),  # a copy made otherwise, and the administrator resets the epoch
+        ("file copy", 2),  # nothing tells the epoch, but the kiosk's cursor is ahead: 409 cursor_ahead
+    ],
+)
+def test_a_restored_centre_resyncs_every_kiosk_without_losing_its_outbox(
+    make_kiosk, centre, proxy, tmp_path, how, changes_after
+):
     kiosk = make_kiosk()
     kiosk.sync()
     backup = tmp_path / "backup"
@@ -86,7 +90,9 @@ def test_a_restored_centre_resyncs_every_kiosk_without_losing_its_outbox(make_ki
     kiosk.engine.pull(report)
 
     assert report.resynced
-    expected = {s["id"]: s["capacity"] for s in centre.query("SELECT id, capacity FROM sessions") if s["id"] in SESSIONS}
+    expected = {
+        s["id"]: s["capacity"] for s in centre.query("SELECT id, capacity FROM sessions") if s["id"] in SESSIONS
+    }
     assert capacities(kiosk) == expected  # every change arrived, none skipped
     assert counts(kiosk.services.db)["pending"] == 1  # the booking still waits to be sent, unchanged by the pull
     assert kiosk.services.bookings.booking(booking.booking_id).state == BookingState.CONFIRMED
@@ -99,8 +105,9 @@ def test_a_restored_centre_resyncs_every_kiosk_without_losing_its_outbox(make_ki
 
 
 @pytest.mark.parametrize("how", ["backup command", "file copy"])
-def test_what_the_restored_centre_no_longer_has_is_gone_from_the_kiosk_after_the_resync(make_kiosk, centre, tmp_path,
-                                                                                        how):
+def test_what_the_restored_centre_no_longer_has_is_gone_from_the_kiosk_after_the_resync(
+    make_kiosk, centre, tmp_path, how
+):
     kiosk = make_kiosk()
     kiosk.sync()
     backup = tmp_path / "backup"
@@ -112,9 +119,23 @@ def test_what_the_restored_centre_no_longer_has_is_gone_from_the_kiosk_after_the
     document = sample_catalog()
     document["offers"].append(offer("NEW", "Offre créée après la sauvegarde", sessions=[session("NEW-S1", days=9)]))
     centre.load_catalog(document)
-    late = {"household_id": "H-LATE", "tier": 2, "cmcas": "CMCAS Lyon", "slvie": "SLVie Lyon", "members": [
-        {"person_id": "P-LATE", "first_name": "Tardif", "last_name": "Après", "birth_date": "1990-01-01",
-         "role": "ouvrant_droit", "card_number": "1000000000041", "pin_hash": pin_hash()}]}
+    late = {
+        "household_id": "H-LATE",
+        "tier": 2,
+        "cmcas": "CMCAS Lyon",
+        "slvie": "SLVie Lyon",
+        "members": [
+            {
+                "person_id": "P-LATE",
+                "first_name": "Tardif",
+                "last_name": "Après",
+                "birth_date": "1990-01-01",
+                "role": "ouvrant_droit",
+                "card_number": "1000000000041",
+                "pin_hash": pin_hash(),
+            }
+        ],
+    }
     centre.load_households([*households_document()["households"], late])
     kiosk.sync()
     assert kiosk.services.catalog.offer("NEW") is not None

@@ -60,8 +60,9 @@ def stop_command_logging() -> None:
     stop_logging()
 
 
-def test_the_token_never_shows_in_logs_reprs_or_the_command_output(tmp_path, centre, clock, caplog, capsys,
-                                                                   monkeypatch):
+def test_the_token_never_shows_in_logs_reprs_or_the_command_output(
+    tmp_path, centre, clock, caplog, capsys, monkeypatch
+):
     monkeypatch.setenv("SLVIE_KIOSK_LOG_DIR", str(tmp_path / "logs"))
     debug_everywhere(caplog)
     data = tmp_path / "kiosk"
@@ -143,8 +144,22 @@ def test_the_token_never_shows_in_logs_reprs_or_the_command_output(tmp_path, cen
 def test_the_credential_file_is_for_the_kiosk_user_only(tmp_path, centre):
     data = tmp_path / "kiosk"
     config = site_config(tmp_path, centre.url)
-    assert main(["enroll", "--server", centre.url, "--code", centre.enroll_code(), "--data-dir", str(data),
-                 "--config", str(config)]) == 0
+    assert (
+        main(
+            [
+                "enroll",
+                "--server",
+                centre.url,
+                "--code",
+                centre.enroll_code(),
+                "--data-dir",
+                str(data),
+                "--config",
+                str(config),
+            ]
+        )
+        == 0
+    )
     stop_command_logging()
     path = data / CREDENTIAL_FILE
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600

@@ -109,9 +109,20 @@ def test_an_operation_the_centre_refuses_is_parked_and_does_not_block_the_rest(m
     kiosk.sync()
     household = claire(kiosk)
     with transaction(kiosk.services.db):  # an operation the centre can never apply: its session is unknown there
-        enqueue(kiosk.services.db, "booking.create", {
-            "booking_id": str(uuid.uuid4()), "session_id": "NO-SUCH-SESSION", "household_id": "H1",
-            "participants": ["P1"], "tier": 3, "total_cents": 0, "kiosk_state": "requested"}, NOW)
+        enqueue(
+            kiosk.services.db,
+            "booking.create",
+            {
+                "booking_id": str(uuid.uuid4()),
+                "session_id": "NO-SUCH-SESSION",
+                "household_id": "H1",
+                "participants": ["P1"],
+                "tier": 3,
+                "total_cents": 0,
+                "kiosk_state": "requested",
+            },
+            NOW,
+        )
     fine = kiosk.services.bookings.book("T1", "T1-S1", household, ["P1"])
     report = kiosk.sync()
     assert (report.applied, report.parked) == (1, 1)
@@ -216,13 +227,25 @@ def test_an_answer_too_large_is_refused_and_changes_nothing(make_kiosk, monkeypa
     assert kiosk.sync().pulled > 0
 
 
-@pytest.mark.parametrize("page, why", [
-    (b"not json", "unreadable"),
-    (json.dumps({"changes": "x", "cursor": 1, "more": False}).encode(), "envelope"),
-    (json.dumps({"changes": [{"seq": 1, "kind": "offer", "id": "T1", "data": {"id": "T1"}}],
-                 "cursor": 1, "more": False, "price_tiers": 7}).encode(), "offer"),
-    (json.dumps({"changes": [], "cursor": -5, "more": False}).encode(), "backwards"),
-])
+@pytest.mark.parametrize(
+    "page, why",
+    [
+        (b"not json", "unreadable"),
+        (json.dumps({"changes": "x", "cursor": 1, "more": False}).encode(), "envelope"),
+        (
+            json.dumps(
+                {
+                    "changes": [{"seq": 1, "kind": "offer", "id": "T1", "data": {"id": "T1"}}],
+                    "cursor": 1,
+                    "more": False,
+                    "price_tiers": 7,
+                }
+            ).encode(),
+            "offer",
+        ),
+        (json.dumps({"changes": [], "cursor": -5, "more": False}).encode(), "backwards"),
+    ],
+)
 def test_a_bad_page_from_the_centre_changes_nothing(make_kiosk, proxy, page, why):
     kiosk = make_kiosk()
     kiosk.sync()
@@ -256,7 +279,8 @@ def test_a_place_on_a_full_dates_waiting_list_is_confirmed_by_the_centre_when_on
 
 
 def test_the_kiosk_publishes_its_voucher_key_and_its_vouchers_verify_with_the_centres_keys(
-        make_kiosk, centre, tmp_path, capsys):
+    make_kiosk, centre, tmp_path, capsys
+):
     import requests
 
     from kiosk.cli import main
@@ -282,7 +306,8 @@ def test_the_kiosk_publishes_its_voucher_key_and_its_vouchers_verify_with_the_ce
 
 
 def test_a_show_s_staff_away_from_the_kiosk_sees_from_the_centre_that_a_cancelled_booking_s_voucher_no_longer_holds(
-        make_kiosk, centre, tmp_path, capsys):
+    make_kiosk, centre, tmp_path, capsys
+):
     import requests
 
     from kiosk.cli import main
@@ -298,8 +323,10 @@ def test_a_show_s_staff_away_from_the_kiosk_sees_from_the_centre_that_a_cancelle
     payload = encode_payload(kiosk.services.vouchers.voucher(booking), key)
     elsewhere = ["--centre", centre.url, "--data-dir", str(tmp_path / "elsewhere")]
     # Not sent yet: the centre does not know it, the signature alone speaks.
-    assert requests.get(f"{centre.url}/v1/vouchers/{booking.booking_id}", timeout=10).json()["error"]["code"] == \
-        "voucher_unknown"
+    assert (
+        requests.get(f"{centre.url}/v1/vouchers/{booking.booking_id}", timeout=10).json()["error"]["code"]
+        == "voucher_unknown"
+    )
     assert main(["voucher", "verify", payload, *elsewhere]) == 0
     engine.run_cycle()
     assert main(["voucher", "verify", payload, *elsewhere]) == 0
@@ -313,7 +340,6 @@ def test_a_show_s_staff_away_from_the_kiosk_sees_from_the_centre_that_a_cancelle
     answer = requests.get(f"{centre.url}/v1/vouchers/{booking.booking_id}", timeout=10).json()
     assert answer == {"reference": booking.booking_id, "state": "cancelled"}
     assert requests.get(f"{centre.url}/v1/vouchers/%27%20OR%201=1", timeout=10).status_code == 404
-
 
 
 def test_a_voucher_signed_by_a_kiosk_the_centre_revoked_no_longer_holds(make_kiosk, centre, tmp_path, capsys):

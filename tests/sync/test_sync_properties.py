@@ -50,11 +50,18 @@ SESSIONS = [(4, 2), (5, 3)]
 MEMBERS = 3  # people per household; each kiosk serves two households of its own
 FAULTS = ["drop_request", "drop_response", "error500"]
 
-booking_step = st.tuples(st.just("book"), st.integers(0, 1), st.integers(0, 1), st.integers(0, len(SESSIONS) - 1),
-                  st.sets(st.integers(0, MEMBERS - 1), min_size=1).map(sorted))
+booking_step = st.tuples(
+    st.just("book"),
+    st.integers(0, 1),
+    st.integers(0, 1),
+    st.integers(0, len(SESSIONS) - 1),
+    st.sets(st.integers(0, MEMBERS - 1), min_size=1).map(sorted),
+)
 # Bookings weigh most, so that demand exceeds capacity; a centre restart (half a second) weighs least.
 step = st.one_of(
-    booking_step, booking_step, booking_step,
+    booking_step,
+    booking_step,
+    booking_step,
     st.tuples(st.just("cancel"), st.integers(0, 1), st.integers(0, 15)),
     st.tuples(st.just("sync"), st.integers(0, 1)),
     st.tuples(st.just("fault"), st.integers(0, 1), st.sampled_from(FAULTS)),
@@ -94,25 +101,47 @@ class Site:
 def _new_site(centre: CentralServer) -> Site:
     n = next(_example_numbers)
     site_id = f"PROP-{n}"
-    sessions = [(f"PR{n}-{i}", f"PR{n}-{i}-S1", capacity, allocation)
-                for i, (capacity, allocation) in enumerate(SESSIONS)]
-    centre.load_catalog(catalog([
-        offer(offer_id, f"Sortie {offer_id}", sessions=[session(session_id, days=5 + i, capacity=capacity,
-                                                                 allocation=allocation)])
-        for i, (offer_id, session_id, capacity, allocation) in enumerate(sessions)
-    ]), site=site_id)
+    sessions = [
+        (f"PR{n}-{i}", f"PR{n}-{i}-S1", capacity, allocation) for i, (capacity, allocation) in enumerate(SESSIONS)
+    ]
+    centre.load_catalog(
+        catalog(
+            [
+                offer(
+                    offer_id,
+                    f"Sortie {offer_id}",
+                    sessions=[session(session_id, days=5 + i, capacity=capacity, allocation=allocation)],
+                )
+                for i, (offer_id, session_id, capacity, allocation) in enumerate(sessions)
+            ]
+        ),
+        site=site_id,
+    )
     households, documents = [], []
     for h in range(4):
         people = [f"PR{n}-H{h}-P{m}" for m in range(MEMBERS)]
         households.append(people)
         card = f"3{n:08d}{h:03d}"
-        documents.append({"household_id": f"PR{n}-H{h}", "tier": 1 + h, "cmcas": "CMCAS Lyon",
-                          "slvie": "SLVie Lyon Part-Dieu", "members": [
-            {"person_id": pid, "first_name": f"Personne{m}", "last_name": f"Foyer{h}", "birth_date": "1980-01-01",
-             "role": "ouvrant_droit" if m == 0 else "conjoint" if m == 1 else "enfant",
-             "card_number": card + luhn_check_digit(card) if m == 0 else None,
-             "pin_hash": pin_hash() if m == 0 else None}
-            for m, pid in enumerate(people)]})
+        documents.append(
+            {
+                "household_id": f"PR{n}-H{h}",
+                "tier": 1 + h,
+                "cmcas": "CMCAS Lyon",
+                "slvie": "SLVie Lyon Part-Dieu",
+                "members": [
+                    {
+                        "person_id": pid,
+                        "first_name": f"Personne{m}",
+                        "last_name": f"Foyer{h}",
+                        "birth_date": "1980-01-01",
+                        "role": "ouvrant_droit" if m == 0 else "conjoint" if m == 1 else "enfant",
+                        "card_number": card + luhn_check_digit(card) if m == 0 else None,
+                        "pin_hash": pin_hash() if m == 0 else None,
+                    }
+                    for m, pid in enumerate(people)
+                ],
+            }
+        )
     centre.load_households(documents, site=site_id)
     return Site(n, site_id, sessions, households)
 
@@ -181,8 +210,9 @@ def _check_healed(centre: CentralServer, site: Site, kiosks: list[Kiosk]) -> Non
         assert counts(kiosk.services.db) == {"pending": 0, "parked": 0}, parked_operations(kiosk.services.db)
 
     # Every operation a kiosk made is on record at the centre exactly once, from that kiosk, applied.
-    rows = centre.query("SELECT op_id, kiosk_id, kind, payload, result FROM operations "
-                        "WHERE kiosk_id IN (?, ?)", *site.kiosk_ids)
+    rows = centre.query(
+        "SELECT op_id, kiosk_id, kind, payload, result FROM operations WHERE kiosk_id IN (?, ?)", *site.kiosk_ids
+    )
     on_record = Counter(row["op_id"] for row in rows)
     made = Counter(op for ops in site.op_ids for op in ops)
     assert on_record == made, "operations missing, duplicated or invented at the centre"
@@ -207,8 +237,12 @@ def _check_healed(centre: CentralServer, site: Site, kiosks: list[Kiosk]) -> Non
         confirmed = [row for row in rows if row["state"] == "confirmed"]
         # Never more people confirmed than the session seats, and nobody holding two places.
         assert sum(len(json.loads(row["participants"])) for row in confirmed) <= capacity, session_id
-        people = Counter(p for row in rows if row["state"] in ("confirmed", "waitlisted", "requested")
-                         for p in json.loads(row["participants"]))
+        people = Counter(
+            p
+            for row in rows
+            if row["state"] in ("confirmed", "waitlisted", "requested")
+            for p in json.loads(row["participants"])
+        )
         assert all(n == 1 for n in people.values()), people
         # A booking a kiosk confirmed stays confirmed unless cancelled: each kiosk confirms offline within
         # its own lease only, so together they never confirm more than the site's allocation.
@@ -217,9 +251,13 @@ def _check_healed(centre: CentralServer, site: Site, kiosks: list[Kiosk]) -> Non
                 assert row["state"] == "confirmed", f"kiosk-confirmed {row['id']} became {row['state']}"
 
 
-@settings(max_examples=int(os.environ.get("SLVIE_PROPERTY_EXAMPLES", "100")), deadline=None,
-          database=DirectoryBasedExampleDatabase(EXAMPLES_DIR), print_blob=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=int(os.environ.get("SLVIE_PROPERTY_EXAMPLES", "100")),
+    deadline=None,
+    database=DirectoryBasedExampleDatabase(EXAMPLES_DIR),
+    print_blob=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(steps=st.lists(step, min_size=4, max_size=16))
 # Both kiosks try to book the site's three seats offline: each confirms only within its own lease, the
 # rest is a request, and a centre that honoured both as confirmed would seat six people in five places.

@@ -49,9 +49,11 @@ uvicorn.run(app, host="127.0.0.1", port=int(port), log_level="warning", ssl_cert
 
 # -- certificates ------------------------------------------------------------------------------
 
+
 def _write_key(key, path: Path) -> Path:
-    path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                       serialization.NoEncryption()))
+    path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     return path
 
 
@@ -70,14 +72,27 @@ class Authority:
         now = dt.datetime.now(dt.UTC)
         self.cert = (
             x509.CertificateBuilder()
-            .subject_name(subject).issuer_name(subject)
+            .subject_name(subject)
+            .issuer_name(subject)
             .public_key(self.key.public_key())
             .serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=30))
+            .not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=30))
             .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-            .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=False,
-                                         data_encipherment=False, key_agreement=False, key_cert_sign=True,
-                                         crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
+            .add_extension(
+                x509.KeyUsage(
+                    digital_signature=True,
+                    content_commitment=False,
+                    key_encipherment=False,
+                    data_encipherment=False,
+                    key_agreement=False,
+                    key_cert_sign=True,
+                    crl_sign=True,
+                    encipher_only=False,
+                    decipher_only=False,
+                ),
+                critical=True,
+            )
             .add_extension(x509.SubjectKeyIdentifier.from_public_key(self.key.public_key()), critical=False)
             .sign(self.key, hashes.SHA256())
         )
@@ -94,12 +109,24 @@ class Authority:
             .issuer_name(self.cert.subject)
             .public_key(key.public_key())
             .serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=7))
+            .not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=7))
             .add_extension(x509.SubjectAlternativeName(names), critical=False)
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=False,
-                                         data_encipherment=False, key_agreement=False, key_cert_sign=False,
-                                         crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+            .add_extension(
+                x509.KeyUsage(
+                    digital_signature=True,
+                    content_commitment=False,
+                    key_encipherment=False,
+                    data_encipherment=False,
+                    key_agreement=False,
+                    key_cert_sign=False,
+                    crl_sign=False,
+                    encipher_only=False,
+                    decipher_only=False,
+                ),
+                critical=True,
+            )
             .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
             .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(self.key.public_key()), critical=False)
             .sign(self.key, hashes.SHA256())
@@ -109,6 +136,7 @@ class Authority:
 
 # -- an HTTPS reference server -----------------------------------------------------------------
 
+
 class TlsServer:
     """The reference app under uvicorn with a certificate, on loopback, in its own process."""
 
@@ -116,13 +144,27 @@ class TlsServer:
         self.port = free_port()
         self.url = f"https://127.0.0.1:{self.port}"
         self.log_path = db_path.with_name(f"tls-{self.port}.log")
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT),
-                                                                          os.environ.get("PYTHONPATH")]))}
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])),
+        }
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-c", SERVE, str(db_path), str(self.port), str(certfile), str(keyfile),
-                 NOW.isoformat()],
-                cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+                [
+                    sys.executable,
+                    "-c",
+                    SERVE,
+                    str(db_path),
+                    str(self.port),
+                    str(certfile),
+                    str(keyfile),
+                    NOW.isoformat(),
+                ],
+                cwd=REPO_ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         self._wait(ca_bundle)
 
     def _wait(self, ca_bundle: Path, timeout: float = 20.0) -> None:
@@ -206,6 +248,7 @@ def assert_certificate_refused(error: TransientError) -> None:
 
 # -- the tests ---------------------------------------------------------------------------------
 
+
 def test_without_the_site_ca_bundle_the_client_refuses_the_server(central, serve):
     server = serve()
     code = central.enroll_code()
@@ -244,10 +287,24 @@ def test_with_the_site_ca_bundle_the_client_talks_to_the_server(central, serve, 
         assert client.me()["kiosk_id"] == enrolment.kiosk_id
         page = client.changes(0, 500)
         assert {c["id"] for c in page["changes"] if c["kind"] == "offer"} >= {"T1", "P1"}
-        (result,) = client.push([{
-            "op_id": str(uuid.uuid4()), "kind": "booking.create", "created_at": NOW.strftime("%Y-%m-%dT%H:%M:%S"),
-            "payload": {"booking_id": str(uuid.uuid4()), "session_id": "T1-S1", "household_id": "H1",
-                        "participants": ["P1"], "tier": 3, "total_cents": 1100, "kiosk_state": "confirmed"}}])
+        (result,) = client.push(
+            [
+                {
+                    "op_id": str(uuid.uuid4()),
+                    "kind": "booking.create",
+                    "created_at": NOW.strftime("%Y-%m-%dT%H:%M:%S"),
+                    "payload": {
+                        "booking_id": str(uuid.uuid4()),
+                        "session_id": "T1-S1",
+                        "household_id": "H1",
+                        "participants": ["P1"],
+                        "tier": 3,
+                        "total_cents": 1100,
+                        "kiosk_state": "confirmed",
+                    },
+                }
+            ]
+        )
         assert result["outcome"] == "applied" and result["booking"]["state"] == "confirmed"
     finally:
         client.close()
@@ -289,8 +346,9 @@ def test_a_certificate_from_another_ca_is_refused(central, serve, tmp_path):
 
 
 @pytest.mark.parametrize("variable", ["REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"])
-def test_the_site_ca_bundle_wins_over_a_bundle_named_in_the_environment(central, serve, authority, tmp_path,
-                                                                        monkeypatch, variable):
+def test_the_site_ca_bundle_wins_over_a_bundle_named_in_the_environment(
+    central, serve, authority, tmp_path, monkeypatch, variable
+):
     server = serve()
     other_folder = tmp_path / "other-pki"
     other_folder.mkdir()
@@ -360,10 +418,15 @@ class Redirecting:
 def test_a_redirect_to_another_host_over_tls_is_refused_and_never_carries_the_token(authority):
     """Both hosts hold valid certificates of the site's CA: TLS alone would let the kiosk follow."""
     other = Redirecting(*authority.issue("other-host", dns=["localhost"]))
-    redirecting = Redirecting(*authority.issue("redirecting", ips=["127.0.0.1"]),
-                              target=f"https://localhost:{other.port}")
-    client = CentralClient(f"https://127.0.0.1:{redirecting.port}", "slvk_secret-token-never-elsewhere",
-                           ca_bundle=str(authority.bundle), timeout=(2, 5))
+    redirecting = Redirecting(
+        *authority.issue("redirecting", ips=["127.0.0.1"]), target=f"https://localhost:{other.port}"
+    )
+    client = CentralClient(
+        f"https://127.0.0.1:{redirecting.port}",
+        "slvk_secret-token-never-elsewhere",
+        ca_bundle=str(authority.bundle),
+        timeout=(2, 5),
+    )
     try:
         for call in (lambda: client.changes(0, 10), lambda: client.push([]), client.me):
             with pytest.raises(TransientError) as refused:

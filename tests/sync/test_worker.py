@@ -62,8 +62,7 @@ def run_worker(qtbot, tmp_path, cycles: int) -> list[dict]:
     return statuses
 
 
-@pytest.mark.parametrize("error", [RuntimeError(SECRET), OverflowError(SECRET), KeyError(SECRET),
-                                   ValueError(SECRET)])
+@pytest.mark.parametrize("error", [RuntimeError(SECRET), OverflowError(SECRET), KeyError(SECRET), ValueError(SECRET)])
 def test_an_unexpected_error_in_a_cycle_is_logged_and_sync_goes_on(qtbot, tmp_path, scripted, caplog, error):
     caplog.set_level(logging.DEBUG)
     scripted.script = [error, CycleReport()]

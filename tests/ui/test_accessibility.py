@@ -50,15 +50,24 @@ def contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
 
 
 def hex_rgb(colour: str) -> tuple[int, int, int]:
-    return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
 
 
 @pytest.mark.parametrize("palette", [STANDARD, HIGH_CONTRAST], ids=["standard", "high_contrast"])
 def test_palette_pairs_meet_the_contrast_ratios(palette: Palette):
-    for text, ground in [("text", "surface"), ("text", "background"), ("muted", "surface"),
-                         ("muted", "background"), ("on_primary", "primary"), ("on_accent", "accent"),
-                         ("error", "surface"), ("ok", "surface"), ("text", "selected"),
-                         ("disabled_text", "disabled_background"), ("on_staff", "staff")]:
+    for text, ground in [
+        ("text", "surface"),
+        ("text", "background"),
+        ("muted", "surface"),
+        ("muted", "background"),
+        ("on_primary", "primary"),
+        ("on_accent", "accent"),
+        ("error", "surface"),
+        ("ok", "surface"),
+        ("text", "selected"),
+        ("disabled_text", "disabled_background"),
+        ("on_staff", "staff"),
+    ]:
         ratio = contrast(hex_rgb(getattr(palette, text)), hex_rgb(getattr(palette, ground)))
         assert ratio >= 4.5, f"{text} on {ground}: {ratio:.2f}"
     for control in ("border", "primary", "accent"):
@@ -77,8 +86,9 @@ def test_larger_text_meets_en_301_549_at_the_configured_distance():
 
 def rendered(window) -> Image.Image:
     image = window.grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
-    return Image.frombuffer("RGB", (image.width(), image.height()), bytes(image.constBits()), "raw", "RGB",
-                            image.bytesPerLine(), 1)
+    return Image.frombuffer(
+        "RGB", (image.width(), image.height()), bytes(image.constBits()), "raw", "RGB", image.bytesPerLine(), 1
+    )
 
 
 def text_contrast(picture: Image.Image, rect: QRect) -> float:
@@ -117,7 +127,9 @@ def audit(window, screen_name: str, size: QSize) -> list[str]:
         where = f"{screen_name}: {type(widget).__name__} {name!r}"
         placed = QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
         if not window.rect().contains(placed) and not scrolled(widget):
-            problems.append(f"{where}: outside the window ({placed.x()},{placed.y()} {placed.width()}x{placed.height()})")
+            problems.append(
+                f"{where}: outside the window ({placed.x()},{placed.y()} {placed.width()}x{placed.height()})"
+            )
         visible = widget.visibleRegion().boundingRect()
         if visible.isEmpty():
             continue  # scrolled out of view: audited when it is on screen
@@ -149,11 +161,15 @@ def audit(window, screen_name: str, size: QSize) -> list[str]:
                     problems.append(f"{where}: text cut ({widget.heightForWidth(widget.width())} > {widget.height()})")
             elif widget.sizeHint().width() > widget.width() + 2:
                 problems.append(f"{where}: text cut ({widget.sizeHint().width()} > {widget.width()})")
-        if isinstance(widget, QAbstractButton) and widget.text().strip() and widget.layout() is None and \
-                widget.fontMetrics().horizontalAdvance(widget.text().replace("&&", "&")) > widget.width() - 8:
+        if (
+            isinstance(widget, QAbstractButton)
+            and widget.text().strip()
+            and widget.layout() is None
+            and widget.fontMetrics().horizontalAdvance(widget.text().replace("&&", "&")) > widget.width() - 8
+        ):
             problems.append(f"{where}: button text cut")
     for index, (rect, where, widget) in enumerate(controls):
-        for other_rect, other_where, other in controls[index + 1:]:
+        for other_rect, other_where, other in controls[index + 1 :]:
             if rect.intersects(other_rect) and not widget.isAncestorOf(other) and not other.isAncestorOf(widget):
                 problems.append(f"{where} overlaps {other_where}")
     return problems
@@ -199,12 +215,19 @@ def walk(window, qtbot, services):
     identify.try_identify()
     yield "booking"  # with the banner saying Claire's dry cleaning is ready
     window.screens["booking"].confirm.click()
-    qtbot.waitUntil(lambda: "imprimante" in window.screens["booking_done"].status.text()
-                    or "printer" in window.screens["booking_done"].status.text(), timeout=10_000)
+    qtbot.waitUntil(
+        lambda: (
+            "imprimante" in window.screens["booking_done"].status.text()
+            or "printer" in window.screens["booking_done"].status.text()
+        ),
+        timeout=10_000,
+    )
     yield "booking_done"
     window.show_screen("my_bookings")
     yield "my_bookings"
-    window.screens["my_bookings"].cancel_requested.emit(services.bookings.bookings(window.identified.household)[0].booking_id)
+    window.screens["my_bookings"].cancel_requested.emit(
+        services.bookings.bookings(window.identified.household)[0].booking_id
+    )
     yield "cancel_question"
     window.notice.hide()
     window.show_screen("concierge_request", "pressing")
@@ -277,9 +300,11 @@ def walk_payments(window):
     yield "takings"
 
 
-@pytest.mark.parametrize("language, palette, larger", VARIANTS,
-                         ids=[f"{lang}-{'hc' if pal == HIGH_CONTRAST else 'std'}{'-larger' if big else ''}"
-                              for lang, pal, big in VARIANTS])
+@pytest.mark.parametrize(
+    "language, palette, larger",
+    VARIANTS,
+    ids=[f"{lang}-{'hc' if pal == HIGH_CONTRAST else 'std'}{'-larger' if big else ''}" for lang, pal, big in VARIANTS],
+)
 @pytest.mark.parametrize("width, height", SCREENS, ids=[f"{w}x{h}" for w, h in SCREENS])
 def test_every_screen_passes_the_audit(qtbot, window, services, width, height, language, palette, larger):
     size = QSize(width, height)

@@ -40,10 +40,12 @@ SOPHIE_BADGE = badge_number(1)
 def services(services, clock, monotonic):
     """The demo kiosk, with the correspondents' inactivity limit on the test's monotonic clock."""
     services.staff = StaffAuthService(services.db, services.audit, clock, monotonic=monotonic)
-    services.concierge = ConciergeRequests(services.db, services.config, services.data_dir, services.staff,
-                                           services.audit, clock)
-    services.assisted = AssistedService(services.db, services.staff, services.audit, services.concierge,
-                                        services.vouchers, clock)
+    services.concierge = ConciergeRequests(
+        services.db, services.config, services.data_dir, services.staff, services.audit, clock
+    )
+    services.assisted = AssistedService(
+        services.db, services.staff, services.audit, services.concierge, services.vouchers, clock
+    )
     services.payments = PaymentService(services.db, services.config, services.staff, services.audit, clock)
     return services
 
@@ -86,8 +88,15 @@ def test_badge_and_pin_sign_in_shows_the_banner_on_every_screen_until_sign_out(q
     banner = window.assisted_mode.banner
     assert window.staff_session.display_name == SOPHIE and window.current_screen() == "staff_home"
     assert banner.isVisible() and banner.who.text() == f"Mode correspondant — {SOPHIE}"
-    for name, params in [("home", ()), ("offers", (False,)), ("detail", ("T1",)), ("concierge", ()),
-                         ("queue", ()), ("sync_state", ()), ("staff_home", ())]:
+    for name, params in [
+        ("home", ()),
+        ("offers", (False,)),
+        ("detail", ("T1",)),
+        ("concierge", ()),
+        ("queue", ()),
+        ("sync_state", ()),
+        ("staff_home", ()),
+    ]:
         window.go_home() if name == "home" else window.show_screen(name, *params)
         assert banner.isVisible() and banner.geometry().top() < window.stack.geometry().top(), name
     window.set_language("en")
@@ -173,8 +182,10 @@ def test_assisted_identify_needs_both_confirmations_and_actions_are_audited_with
     screen.agrees.click()
     screen.submit.click()
     assert window.identified.person.first_name == "Claire" and window.current_screen() == "home"
-    assert audit(services)[-1] == ("beneficiary.identify",
-                                   {"method": "card_number", "person_present": True, "person_agrees": True})
+    assert audit(services)[-1] == (
+        "beneficiary.identify",
+        {"method": "card_number", "person_present": True, "person_agrees": True},
+    )
 
     window.show_screen("detail", "T1")
     shown_button(window.screens["detail"], "Réserver").click()  # T1 has one session
@@ -218,8 +229,11 @@ def test_queue_moves_a_request_from_submitted_to_handed_over(qtbot, window, serv
     screen.move(request.request_id, RequestState.HANDED_OVER, None)  # and if asked anyway, refused
     assert "ne peut pas passer à « Remise »" in card_for(screen, request.request_id).status.text()
 
-    for label, state in [("Prendre en charge", "taken"), ("Confier au prestataire", "at_provider"),
-                         ("Marquer prête", "ready")]:
+    for label, state in [
+        ("Prendre en charge", "taken"),
+        ("Confier au prestataire", "at_provider"),
+        ("Marquer prête", "ready"),
+    ]:
         shown_button(card_for(screen, request.request_id), label).click()
         assert services.concierge.request(request.request_id).state == state
         assert card_for(screen, request.request_id).status.text().startswith("C'est fait")
@@ -261,8 +275,11 @@ def test_a_pickup_code_from_another_site_or_tampered_is_explained(qtbot, window,
     sign_in(qtbot, window)
     window.show_screen("queue")
     screen = window.screens["queue"]
-    for text, words in [(other_site, "autre point conciergerie"), (tampered, "modifié ou mal lu"),
-                        ("ZZZZ-ZZZZ", "pas valable")]:
+    for text, words in [
+        (other_site, "autre point conciergerie"),
+        (tampered, "modifié ou mal lu"),
+        ("ZZZZ-ZZZZ", "pas valable"),
+    ]:
         screen.pickup.setText(text)
         screen.find.click()
         assert words in screen.pickup_error.text(), text
@@ -292,8 +309,12 @@ def test_sync_screen_shows_what_waits_and_wakes_the_worker(qtbot, window, servic
         assert screen.status.text().startswith("Synchronisation demandée")
         assert services.audit.entries()[-1].action == "sync.forced"
         qtbot.waitUntil(lambda: len(reports) == 2, timeout=10_000)  # the forced cycle ran
-        qtbot.waitUntil(lambda: any("Dernier échec" in screen.figures.itemAt(i).widget().text()
-                                    for i in range(screen.figures.count())), timeout=5000)
+        qtbot.waitUntil(
+            lambda: any(
+                "Dernier échec" in screen.figures.itemAt(i).widget().text() for i in range(screen.figures.count())
+            ),
+            timeout=5000,
+        )
     finally:
         window.sync_worker.stop()
 
@@ -324,7 +345,6 @@ def test_leaving_the_kiosk_is_confirmed_recorded_and_unlocks(qtbot, locked_kiosk
     assert audit(kiosk_services)[-1] == ("staff.sign_out", {"cause": "kiosk_exit"})
 
 
-
 def test_reprints_from_my_bookings_in_assisted_mode_are_audited(qtbot, window, services):
     sign_in(qtbot, window)
     identify_beside(qtbot, window)
@@ -335,8 +355,10 @@ def test_reprints_from_my_bookings_in_assisted_mode_are_audited(qtbot, window, s
     # The list scrolls (each card has "Encaisser" too): buttons inside it are pressed with click().
     shown_button(mine, "Imprimer le ticket").click()  # the request's card
     shown_button(mine, "Imprimer le bon").click()  # the booking's card
-    qtbot.waitUntil(lambda: all("imprimante" in mine.status.get(ref, "")
-                                for ref in (request.request_id, booking.booking_id)), timeout=10_000)
+    qtbot.waitUntil(
+        lambda: all("imprimante" in mine.status.get(ref, "") for ref in (request.request_id, booking.booking_id)),
+        timeout=10_000,
+    )
     reprints = [(e.target, e.details["kind"]) for e in services.audit.entries() if e.action == "voucher.reprint"]
     assert reprints == [(request.request_id, "pickup"), (booking.booking_id, "booking")]
 

@@ -21,7 +21,12 @@ def shown_titles(offers_screen):
 
 def test_home_offers_four_large_tiles(window):
     home = window.screens["home"]
-    assert [t.title.text() for t in home.tiles.values()] == ["L'offre", "Bons plans", "Conciergerie", "Mes réservations"]
+    assert [t.title.text() for t in home.tiles.values()] == [
+        "L'offre",
+        "Bons plans",
+        "Conciergerie",
+        "Mes réservations",
+    ]
     assert all(t.height() >= 200 for t in home.tiles.values())
     assert window.top_bar.site.text() == "Point conciergerie SLVie — Lyon Part-Dieu"
     assert "Hors ligne" in window.top_bar.status.text()
@@ -63,7 +68,11 @@ def test_nothing_matches_says_so_and_offers_a_way_on(qtbot, window):
     assert panel.isVisible() and not offers.list.isVisible()
     assert panel.message.text() == "Aucune activité ne correspond à « zzzz »."
     assert not panel.suggestions.isVisible()  # no word of the offer is close to "zzzz"
-    assert [b.accessibleName() for b in panel.category_choices] == ["Séjours & vacances", "Culture & spectacles", "Sport"]
+    assert [b.accessibleName() for b in panel.category_choices] == [
+        "Séjours & vacances",
+        "Culture & spectacles",
+        "Sport",
+    ]
     tap(qtbot, panel.help)
     assert window.help_panel.isVisible()
     window.help_panel.hide()
@@ -265,8 +274,13 @@ def test_a_long_list_moves_with_the_big_buttons(qtbot, tmp_path):
     from tests.factories import NOW, catalog, offer, session
 
     path = tmp_path / "many.json"
-    path.write_text(json.dumps(catalog([offer(f"O{i}", f"Sortie numéro {i}", sessions=[session(f"O{i}-S", days=i + 1)])
-                                        for i in range(30)])))
+    path.write_text(
+        json.dumps(
+            catalog(
+                [offer(f"O{i}", f"Sortie numéro {i}", sessions=[session(f"O{i}-S", days=i + 1)]) for i in range(30)]
+            )
+        )
+    )
     services = open_services(tmp_path / "many", KioskConfig(), demo=True, clock=lambda: NOW, demo_catalog=path)
     create_application(services.config)
     win = MainWindow(services)

@@ -16,17 +16,24 @@ from tests.ui.test_booking_flow import identify
 def test_a_request_from_submission_to_hand_over(qtbot, window, services):
     # The beneficiary, alone.
     tap(qtbot, window.screens["home"].tiles["concierge"])
-    next(b for b in window.screens["concierge"].findChildren(type(window.back_button))
-         if b.accessibleName() == "Demander : Pressing").click()
+    next(
+        b
+        for b in window.screens["concierge"].findChildren(type(window.back_button))
+        if b.accessibleName() == "Demander : Pressing"
+    ).click()
     identify(qtbot, window, card=KARIM_CARD)
     form = window.screens["concierge_request"]
     form.controls["garments"].buttons()[0].click()
     form.controls["day"].buttons()[0].click()
     form.send.click()
     done = window.screens["concierge_done"]
-    request = services.concierge.request(next(r.request_id for r in
-                                              services.concierge.requests_for(window.identified.household)
-                                              if r.short_code in done.code.text()))
+    request = services.concierge.request(
+        next(
+            r.request_id
+            for r in services.concierge.requests_for(window.identified.household)
+            if r.short_code in done.code.text()
+        )
+    )
     qtbot.waitUntil(lambda: done.print_button.isEnabled(), timeout=10_000)
     ticket = services.data_dir / VOUCHER_DIR / f"{request.request_id}.pdf"
     tap(qtbot, window.end_session)
@@ -61,7 +68,10 @@ def test_a_request_from_submission_to_hand_over(qtbot, window, services):
     shown_button(found, "Remettre à la personne").click()
     assert services.concierge.request(request.request_id).state is RequestState.HANDED_OVER
 
-    moves = [e.details["to"] for e in services.audit.entries() if e.action == "concierge.move"
-             and e.target == request.request_id]
+    moves = [
+        e.details["to"]
+        for e in services.audit.entries()
+        if e.action == "concierge.move" and e.target == request.request_id
+    ]
     assert moves == ["taken", "at_provider", "ready", "handed_over"]
     assert services.audit.verify() is None  # the chain is whole

@@ -33,8 +33,11 @@ def catalog_file(tmp_path):
 
 def ask_for(qtbot, window, service_name):
     window.show_screen("concierge")
-    next(b for b in window.screens["concierge"].findChildren(type(window.back_button))
-                    if b.accessibleName() == f"Demander : {service_name}").click()
+    next(
+        b
+        for b in window.screens["concierge"].findChildren(type(window.back_button))
+        if b.accessibleName() == f"Demander : {service_name}"
+    ).click()
 
 
 def written(services, household):
@@ -80,14 +83,18 @@ def test_a_pressing_request_from_the_tile_to_the_ticket(qtbot, window, services)
     assert (services.data_dir / VOUCHER_DIR / f"{request.request_id}.pdf").stat().st_size > 1000
 
 
-@pytest.mark.parametrize("typed, message", [
-    ("", "Remplissez « Votre liste de courses »."),
-    ("ab", "3 caractères au moins"),
-    ("x" * 201, "200"),
-    ("<script>alert(1)</script>", "<"),
-])
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("", "Remplissez « Votre liste de courses »."),
+        ("ab", "3 caractères au moins"),
+        ("x" * 201, "200"),
+        ("<script>alert(1)</script>", "<"),
+    ],
+)
 def test_a_shopping_list_empty_too_long_or_hostile_is_refused_and_nothing_is_written(
-        qtbot, window, services, typed, message):
+    qtbot, window, services, typed, message
+):
     ask_for(qtbot, window, "Courses")
     identify(qtbot, window, card=KARIM_CARD)
     form = window.screens["concierge_request"]
@@ -132,8 +139,7 @@ def test_my_requests_show_their_state_and_cancel_only_while_submitted(qtbot, win
     window.with_identity(("my_bookings",))
     identify(qtbot, window, card=KARIM_CARD)
     household = window.identified.household
-    request = services.concierge.submit("colis", window.identified,
-                                        {"direction": "depot", "carrier": "la_poste"})
+    request = services.concierge.submit("colis", window.identified, {"direction": "depot", "carrier": "la_poste"})
     mine = window.screens["my_bookings"]
     mine.refresh()
     card_text = " ".join(label.text() for label in mine.content.findChildren(type(window.hello)))

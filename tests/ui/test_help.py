@@ -1,4 +1,4 @@
-""""Besoin d'aide ?" on every screen: what the screen is for in plain words, where to find a
+""" "Besoin d'aide ?" on every screen: what the screen is for in plain words, where to find a
 correspondent, read aloud on request."""
 
 import subprocess
@@ -115,8 +115,9 @@ def test_a_ticket_to_finish_later_prints_a_code_that_brings_the_booking_back(qtb
     qtbot.waitUntil(lambda: "Notez ce code" in panel.message.text(), timeout=10_000)
     code = panel.message.text().split("Notez ce code : ")[1][:9]
     kept = services.data_dir / "help-tickets" / f"{code}.pdf"
-    printed = subprocess.run(["pdftotext", "-layout", str(kept), "-"], capture_output=True, text=True,
-                             check=True).stdout
+    printed = subprocess.run(
+        ["pdftotext", "-layout", str(kept), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert code in printed and "Code pour finir plus tard" in printed
     assert services.catalog.offer("T1").title in " ".join(printed.split())
     assert "Claire" not in printed and "Martin" not in printed  # nothing of the person on the ticket
@@ -140,8 +141,13 @@ def test_a_ticket_to_finish_later_prints_a_code_that_brings_the_booking_back(qtb
 
 
 def test_only_a_screen_holding_a_choice_offers_a_ticket(qtbot, window):
-    for screen, params, offered in ((("home", (), False)), ("offers", (False,), False), ("detail", ("T1",), True),
-                                    ("concierge", (), False), ("concierge_request", ("pressing",), True)):
+    for screen, params, offered in (
+        (("home", (), False)),
+        ("offers", (False,), False),
+        ("detail", ("T1",), True),
+        ("concierge", (), False),
+        ("concierge_request", ("pressing",), True),
+    ):
         if screen != "home":
             window.show_screen(screen, *params)
         window.show_help()

@@ -40,28 +40,69 @@ print("OK", field_bottom, dock_top)
 
 
 def test_the_on_screen_keyboard_opens_below_the_field_without_hiding_it(tmp_path):
-    result = subprocess.run([sys.executable, "-c", KEYBOARD_SCRIPT], capture_output=True, text=True, cwd=ROOT,
-                            env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
-                            timeout=120, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", KEYBOARD_SCRIPT],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.startswith("OK")
 
 
 def test_screenshots_renders_every_screen_in_english(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "kiosk", "screenshots", str(tmp_path), "--lang", "en"],
-                            capture_output=True, text=True, cwd=ROOT, timeout=300,
-                            env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk", "screenshots", str(tmp_path), "--lang", "en"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+        check=False,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     names = sorted(p.stem for p in tmp_path.glob("*.png"))
-    screens = ["home", "offer_list", "offer_list_search", "offer_list_partial", "offer_list_nothing",
-               "offer_list_filters", "offer_list_keyboard", "bons_plans",
-               "offer_detail", "help", "help_called", "concierge", "idle_warning", "identify", "identify_error", "booking",
-               "booking_done", "my_bookings", "concierge_request", "concierge_request_error", "concierge_done",
-               "staff_sign_in", "staff_home", "staff_queue", "staff_queue_reason",
-               "staff_queue_filters", "staff_help_queue", "staff_sync", "staff_payment", "staff_payment_error",
-               "staff_payment_recorded", "staff_payment_correction", "staff_takings", "assisted_identify",
-               "assisted_booking_home",
-               "staff_exit_question"]
+    screens = [
+        "home",
+        "offer_list",
+        "offer_list_search",
+        "offer_list_partial",
+        "offer_list_nothing",
+        "offer_list_filters",
+        "offer_list_keyboard",
+        "bons_plans",
+        "offer_detail",
+        "help",
+        "help_called",
+        "concierge",
+        "idle_warning",
+        "identify",
+        "identify_error",
+        "booking",
+        "booking_done",
+        "my_bookings",
+        "concierge_request",
+        "concierge_request_error",
+        "concierge_done",
+        "staff_sign_in",
+        "staff_home",
+        "staff_queue",
+        "staff_queue_reason",
+        "staff_queue_filters",
+        "staff_help_queue",
+        "staff_sync",
+        "staff_payment",
+        "staff_payment_error",
+        "staff_payment_recorded",
+        "staff_payment_correction",
+        "staff_takings",
+        "assisted_identify",
+        "assisted_booking_home",
+        "staff_exit_question",
+    ]
     assert names == sorted(screens + [f"{s}-high-contrast" for s in screens] + [f"{s}-larger-text" for s in screens])
     for path in tmp_path.glob("*.png"):
         width, height = struct.unpack(">II", path.read_bytes()[16:24])

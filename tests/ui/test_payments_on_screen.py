@@ -23,10 +23,12 @@ from tests.ui.test_assisted_mode import card_for, identify_beside, shown_button,
 def services(services, clock, monotonic):
     """The demo kiosk, with the correspondents' inactivity limit on the test's monotonic clock."""
     services.staff = StaffAuthService(services.db, services.audit, clock, monotonic=monotonic)
-    services.concierge = ConciergeRequests(services.db, services.config, services.data_dir, services.staff,
-                                           services.audit, clock)
-    services.assisted = AssistedService(services.db, services.staff, services.audit, services.concierge,
-                                        services.vouchers, clock)
+    services.concierge = ConciergeRequests(
+        services.db, services.config, services.data_dir, services.staff, services.audit, clock
+    )
+    services.assisted = AssistedService(
+        services.db, services.staff, services.audit, services.concierge, services.vouchers, clock
+    )
     services.payments = PaymentService(services.db, services.config, services.staff, services.audit, clock)
     return services
 
@@ -58,10 +60,12 @@ def test_a_priced_booking_is_settled_at_the_desk_and_the_reprinted_voucher_says_
     shown_button(mine, "Encaisser").click()
     pay = window.screens["payment"]
     assert window.current_screen() == "payment" and pay.amount.text() == f"{price // 100}"  # what is owed
-    for amount, means, reference, error in (("abc", Means.CASH, "", "pas un nombre d'euros"),
-                                            ("-3", Means.CASH, "", "négatif"),
-                                            (f"{price}", Means.CASH, "", "dépasse ce qui reste"),
-                                            ("5", Means.CARD, "", "référence du ticket")):
+    for amount, means, reference, error in (
+        ("abc", Means.CASH, "", "pas un nombre d'euros"),
+        ("-3", Means.CASH, "", "négatif"),
+        (f"{price}", Means.CASH, "", "dépasse ce qui reste"),
+        ("5", Means.CARD, "", "référence du ticket"),
+    ):
         pay.amount.setText(amount)
         pay.means.set_value(means)
         pay.reference.setText(reference)
@@ -91,7 +95,8 @@ def test_a_priced_booking_is_settled_at_the_desk_and_the_reprinted_voucher_says_
     QThreadPool.globalInstance().waitForDone(10_000)
     if shutil.which("pdftotext"):
         assert f"3 € réglés, reste {(price - 300) // 100} € à régler" in voucher_words(
-            services.data_dir / "vouchers" / f"{booking.booking_id}.pdf")
+            services.data_dir / "vouchers" / f"{booking.booking_id}.pdf"
+        )
 
     window.reset_session()
     window.screens["staff_home"].tiles["takings"].click()
@@ -104,8 +109,9 @@ def test_a_priced_booking_is_settled_at_the_desk_and_the_reprinted_voucher_says_
 def test_the_queue_offers_to_take_what_is_owed_at_the_hand_over(qtbot, window, services):
     request = submitted_request(services)
     window.show_screen("concierge_done", request, remember=False)  # what the person saw once it was sent
-    assert any(text.endswith("à régler à l'accueil de votre SLVie") for text in shown_texts(
-        window.screens["concierge_done"]))
+    assert any(
+        text.endswith("à régler à l'accueil de votre SLVie") for text in shown_texts(window.screens["concierge_done"])
+    )
     window.reset_session()
     sign_in(qtbot, window)
     window.screens["staff_home"].tiles["queue"].click()
@@ -125,4 +131,3 @@ def test_the_queue_offers_to_take_what_is_owed_at_the_hand_over(qtbot, window, s
 def _no_worker_left():
     yield
     QThreadPool.globalInstance().waitForDone(10_000)
-

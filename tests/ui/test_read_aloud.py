@@ -28,8 +28,9 @@ def spoken(monkeypatch):
 
 def make_window(qtbot, tmp_path, catalog_file, households_file, speech):
     config = replace(KioskConfig(), display=DisplaySettings(speech=speech))
-    services = open_services(tmp_path / speech, config, demo=True, demo_catalog=catalog_file,
-                             demo_households=households_file)
+    services = open_services(
+        tmp_path / speech, config, demo=True, demo_catalog=catalog_file, demo_households=households_file
+    )
     create_application(config)
     window = MainWindow(services)
     qtbot.addWidget(window)
@@ -38,8 +39,9 @@ def make_window(qtbot, tmp_path, catalog_file, households_file, speech):
     return window, services
 
 
-def test_read_aloud_reads_the_screen_then_follows_what_is_pressed(qtbot, tmp_path, catalog_file, households_file,
-                                                                  spoken):
+def test_read_aloud_reads_the_screen_then_follows_what_is_pressed(
+    qtbot, tmp_path, catalog_file, households_file, spoken
+):
     window, services = make_window(qtbot, tmp_path, catalog_file, households_file, "mock")
     assert window.narrator.available
     tap(qtbot, window.access_bar.read_aloud)

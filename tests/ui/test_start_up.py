@@ -36,8 +36,14 @@ START_UP = textwrap.dedent("""
 
 def test_start_up_with_the_keyboard_and_qt_messages_routed_to_the_log_does_not_freeze(tmp_path: Path):
     try:
-        result = subprocess.run([sys.executable, "-c", START_UP, str(tmp_path)], capture_output=True, text=True,
-                                timeout=30, env={**_environment(), "QT_QPA_PLATFORM": "offscreen"}, check=False)
+        result = subprocess.run(
+            [sys.executable, "-c", START_UP, str(tmp_path)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            env={**_environment(), "QT_QPA_PLATFORM": "offscreen"},
+            check=False,
+        )
     except subprocess.TimeoutExpired:
         raise AssertionError("the kiosk froze while loading the on-screen keyboard") from None
     assert result.returncode == 0, result.stderr
@@ -53,5 +59,8 @@ def test_start_up_with_the_keyboard_and_qt_messages_routed_to_the_log_does_not_f
 def _environment() -> dict[str, str]:
     import os
 
-    return {name: value for name, value in os.environ.items()
-            if not name.startswith(("QT_IM_MODULE", "QT_VIRTUALKEYBOARD", "QT_MESSAGE_PATTERN"))}
+    return {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("QT_IM_MODULE", "QT_VIRTUALKEYBOARD", "QT_MESSAGE_PATTERN"))
+    }

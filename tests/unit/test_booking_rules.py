@@ -34,17 +34,47 @@ HOUSEHOLD = Household("H1", 2, "CMCAS Lyon", "SLVie Lyon Part-Dieu", PEOPLE)
 START = NOW + timedelta(days=5)  # 2026-11-28
 
 
-def offer_and_session(capacity: int = 40, taken: int = 0, allocation: int = 10, site_taken: int = 0,
-                      mode: BookingMode = BookingMode.DIRECT, age_min: int | None = None,
-                      age_max: int | None = None) -> tuple[Offer, Session]:
+def offer_and_session(
+    capacity: int = 40,
+    taken: int = 0,
+    allocation: int = 10,
+    site_taken: int = 0,
+    mode: BookingMode = BookingMode.DIRECT,
+    age_min: int | None = None,
+    age_max: int | None = None,
+) -> tuple[Offer, Session]:
     session = Session("S", START, START + timedelta(hours=2), "Salle", capacity, taken, allocation, site_taken)
-    offer = Offer("O", Level.SLVIE, "culture", "Théâtre", "", "", "SLVie", "Lyon", mode, False, None, False,
-                  age_min, age_max, 2, (500, 800, 1100), (session,))
+    offer = Offer(
+        "O",
+        Level.SLVIE,
+        "culture",
+        "Théâtre",
+        "",
+        "",
+        "SLVie",
+        "Lyon",
+        mode,
+        False,
+        None,
+        False,
+        age_min,
+        age_max,
+        2,
+        (500, 800, 1100),
+        (session,),
+    )
     return offer, session
 
 
-def quote(people: int, *, capacity: int = 40, taken: int = 0, allocation: int = 10, site_taken: int = 0,
-          mode: BookingMode = BookingMode.DIRECT):
+def quote(
+    people: int,
+    *,
+    capacity: int = 40,
+    taken: int = 0,
+    allocation: int = 10,
+    site_taken: int = 0,
+    mode: BookingMode = BookingMode.DIRECT,
+):
     offer, session = offer_and_session(capacity, taken, allocation, site_taken, mode)
     return quote_booking(offer, session, HOUSEHOLD, list(PEOPLE[:people]), set(), NOW)
 
@@ -94,8 +124,10 @@ def test_a_request_offer_is_never_confirmed_even_with_site_seats():
 
 def test_a_booking_holds_at_most_twenty_people():
     offer, session = offer_and_session(capacity=100, allocation=100)
-    crowd = [Person(f"X{i}", "Ami", "Martin", date(1980, 1, 1), Role.CONJOINT, None, None)
-             for i in range(MAX_PARTICIPANTS + 1)]
+    crowd = [
+        Person(f"X{i}", "Ami", "Martin", date(1980, 1, 1), Role.CONJOINT, None, None)
+        for i in range(MAX_PARTICIPANTS + 1)
+    ]
     household = Household("H9", 1, "CMCAS Lyon", "SLVie Lyon Part-Dieu", tuple(crowd))
     twenty = quote_booking(offer, session, household, crowd[:MAX_PARTICIPANTS], set(), NOW)
     assert twenty.state is BookingState.CONFIRMED
@@ -125,12 +157,20 @@ def test_age_limits_count_the_birthday_on_the_day_of_the_session():
     assert refused.value.en == "Lou will be 18: this activity is up to age 17."
 
 
-@pytest.mark.parametrize("people, booked, at, fr, en", [
-    (0, set(), NOW, "Choisissez au moins une personne.", "Choose at least one person."),
-    (1, {"P1"}, NOW, "Claire a déjà une place à cette date.", "Claire already has a place on this date."),
-    (1, set(), START, "Cette date est passée : choisissez une autre date.",
-     "This date has passed: choose another date."),
-])
+@pytest.mark.parametrize(
+    "people, booked, at, fr, en",
+    [
+        (0, set(), NOW, "Choisissez au moins une personne.", "Choose at least one person."),
+        (1, {"P1"}, NOW, "Claire a déjà une place à cette date.", "Claire already has a place on this date."),
+        (
+            1,
+            set(),
+            START,
+            "Cette date est passée : choisissez une autre date.",
+            "This date has passed: choose another date.",
+        ),
+    ],
+)
 def test_each_refusal_says_why_in_french_and_english(people, booked, at, fr, en):
     offer, session = offer_and_session()
     with pytest.raises(BookingRefused) as refused:
@@ -143,8 +183,10 @@ def test_someone_from_another_household_is_refused_by_name():
     stranger = Person("Z1", "Zoé", "Durand", date(1990, 1, 1), Role.OUVRANT_DROIT, None, None)
     with pytest.raises(BookingRefused) as refused:
         quote_booking(offer, session, HOUSEHOLD, [stranger], set(), NOW)
-    assert (refused.value.fr, refused.value.en) == ("Zoé ne fait pas partie de ce foyer.",
-                                                    "Zoé is not a member of this household.")
+    assert (refused.value.fr, refused.value.en) == (
+        "Zoé ne fait pas partie de ce foyer.",
+        "Zoé is not a member of this household.",
+    )
 
 
 def _booking(state: BookingState) -> Booking:
@@ -167,8 +209,10 @@ def test_a_booking_no_longer_active_cannot_be_cancelled(state):
     offer, session = offer_and_session()
     with pytest.raises(BookingRefused) as refused:
         check_cancellation(_booking(state), offer, session, NOW)
-    assert (refused.value.fr, refused.value.en) == ("Cette réservation ne peut plus être annulée.",
-                                                    "This booking can no longer be cancelled.")
+    assert (refused.value.fr, refused.value.en) == (
+        "Cette réservation ne peut plus être annulée.",
+        "This booking can no longer be cancelled.",
+    )
 
 
 def test_states_are_the_words_the_centre_uses_and_a_new_booking_has_no_reason():

@@ -30,9 +30,22 @@ from kiosk.domain.concierge import (
 
 S = RequestState
 MONDAY = datetime(2026, 11, 23, 10, 42)
-DEMO_SERVICES = ["pressing", "repassage", "retouches", "cordonnerie", "colis", "depot_pain", "courses",
-                 "entretien_velo", "aide_demarches", "prise_rdv", "hebergement", "titres_transport", "coiffure",
-                 "seances_sport"]
+DEMO_SERVICES = [
+    "pressing",
+    "repassage",
+    "retouches",
+    "cordonnerie",
+    "colis",
+    "depot_pain",
+    "courses",
+    "entretien_velo",
+    "aide_demarches",
+    "prise_rdv",
+    "hebergement",
+    "titres_transport",
+    "coiffure",
+    "seances_sport",
+]
 
 
 def test_the_happy_path_is_for_correspondents():
@@ -44,21 +57,24 @@ def test_the_happy_path_is_for_correspondents():
                 check_transition(current, target, other)
 
 
-@pytest.mark.parametrize("current, target, actor, allowed", [
-    (S.SUBMITTED, S.CANCELLED, Actor.BENEFICIARY, True),
-    (S.TAKEN, S.CANCELLED, Actor.BENEFICIARY, False),
-    (S.READY, S.CANCELLED, Actor.BENEFICIARY, False),
-    (S.SUBMITTED, S.REFUSED, Actor.CENTRE, True),
-    (S.AT_PROVIDER, S.REFUSED, Actor.CENTRE, True),
-    (S.READY, S.REFUSED, Actor.CENTRE, False),
-    (S.READY, S.CANCELLED, Actor.CORRESPONDENT, True),
-    (S.TAKEN, S.READY, Actor.CORRESPONDENT, True),
-    (S.SUBMITTED, S.READY, Actor.CORRESPONDENT, False),
-    (S.READY, S.TAKEN, Actor.CORRESPONDENT, False),  # never backwards
-    (S.HANDED_OVER, S.READY, Actor.CORRESPONDENT, False),
-    (S.REFUSED, S.SUBMITTED, Actor.CENTRE, False),
-    (S.CANCELLED, S.CANCELLED, Actor.CORRESPONDENT, False),
-])
+@pytest.mark.parametrize(
+    "current, target, actor, allowed",
+    [
+        (S.SUBMITTED, S.CANCELLED, Actor.BENEFICIARY, True),
+        (S.TAKEN, S.CANCELLED, Actor.BENEFICIARY, False),
+        (S.READY, S.CANCELLED, Actor.BENEFICIARY, False),
+        (S.SUBMITTED, S.REFUSED, Actor.CENTRE, True),
+        (S.AT_PROVIDER, S.REFUSED, Actor.CENTRE, True),
+        (S.READY, S.REFUSED, Actor.CENTRE, False),
+        (S.READY, S.CANCELLED, Actor.CORRESPONDENT, True),
+        (S.TAKEN, S.READY, Actor.CORRESPONDENT, True),
+        (S.SUBMITTED, S.READY, Actor.CORRESPONDENT, False),
+        (S.READY, S.TAKEN, Actor.CORRESPONDENT, False),  # never backwards
+        (S.HANDED_OVER, S.READY, Actor.CORRESPONDENT, False),
+        (S.REFUSED, S.SUBMITTED, Actor.CENTRE, False),
+        (S.CANCELLED, S.CANCELLED, Actor.CORRESPONDENT, False),
+    ],
+)
 def test_who_may_make_each_move(current, target, actor, allowed):
     reason = REFUSAL_REASONS[0]
     if allowed:
@@ -100,8 +116,10 @@ def test_every_demo_service_has_its_own_form_and_an_unknown_one_gets_a_generic_f
 
 def test_next_opening_days():
     velo = form_for("entretien_velo")  # Wednesdays, drop-off before 9 am
-    assert next_days(velo, datetime(2026, 11, 25, 8, 59), 2) == [datetime(2026, 11, 25).date(),
-                                                                  datetime(2026, 12, 2).date()]
+    assert next_days(velo, datetime(2026, 11, 25, 8, 59), 2) == [
+        datetime(2026, 11, 25).date(),
+        datetime(2026, 12, 2).date(),
+    ]
     assert next_days(velo, datetime(2026, 11, 25, 9, 0), 1) == [datetime(2026, 12, 2).date()]
     coiffure = form_for("coiffure")  # Tuesday and Thursday, from the next day
     assert [d.weekday() for d in next_days(coiffure, MONDAY, 4)] == [1, 3, 1, 3]
@@ -123,8 +141,9 @@ def test_clean_text():
 
 def test_dates_and_numbers_from_a_keyboard():
     form = form_for("hebergement")
-    clean = validate_answers(form, {"destination": "Annecy", "arrival": "2026-12-20", "nights": "3",
-                                    "people": 2}, MONDAY)
+    clean = validate_answers(
+        form, {"destination": "Annecy", "arrival": "2026-12-20", "nights": "3", "people": 2}, MONDAY
+    )
     assert clean.answers == {"destination": "Annecy", "arrival": "2026-12-20", "nights": 3, "people": 2}
     for arrival in ("2026-11-23", "2028-01-01", "20/12/2026", "2026-02-30", 20261220):
         with pytest.raises(ConciergeFormError) as caught:
@@ -134,8 +153,9 @@ def test_dates_and_numbers_from_a_keyboard():
 
 def test_price_estimate():
     def service(price):
-        return ConciergeService("pressing", "Pressing", "Dry cleaning", "", "", price, "la pièce", "per item",
-                                "", "", "pressing.svg")
+        return ConciergeService(
+            "pressing", "Pressing", "Dry cleaning", "", "", price, "la pièce", "per item", "", "", "pressing.svg"
+        )
 
     form = form_for("pressing")
     day = next_days(form, MONDAY, 1)[0].isoformat()
@@ -143,14 +163,19 @@ def test_price_estimate():
     assert estimate(service(450), form, clean).total_cents == 1800
     assert estimate(service(None), form, clean).on_quotation
     courses = form_for("courses")  # priced per delivery: no quantity
-    clean = validate_answers(courses, {"list": "Pain, lait", "day": next_days(courses, MONDAY, 1)[0].isoformat()},
-                             MONDAY)
+    clean = validate_answers(
+        courses, {"list": "Pain, lait", "day": next_days(courses, MONDAY, 1)[0].isoformat()}, MONDAY
+    )
     assert estimate(service(500), courses, clean).total_cents == 500
 
 
 def test_the_form_must_be_a_mapping_of_known_fields():
     form = form_for("colis")
-    for answers in ([("direction", "depot")], "direction=depot", {f"k{i}": 1 for i in range(50)},
-                    {("direction",): "depot"}):
+    for answers in (
+        [("direction", "depot")],
+        "direction=depot",
+        {f"k{i}": 1 for i in range(50)},
+        {("direction",): "depot"},
+    ):
         with pytest.raises(ConciergeFormError):
             validate_answers(form, answers, MONDAY)

@@ -13,22 +13,26 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 def test_a_site_file_overrides_the_defaults(tmp_path):
-    config = load_config(write(tmp_path, '[site]\nname = "Borne Cattenom"\nlanguage = "en"\n'
-                                         "[idle]\nwarning_after_seconds = 45\n"))
+    config = load_config(
+        write(tmp_path, '[site]\nname = "Borne Cattenom"\nlanguage = "en"\n[idle]\nwarning_after_seconds = 45\n')
+    )
     assert config.site.name == "Borne Cattenom"
     assert config.site.language == "en"
     assert config.idle.warning_after_seconds == 45
     assert config.idle.warning_duration_seconds == KioskConfig().idle.warning_duration_seconds
 
 
-@pytest.mark.parametrize("text, where", [
-    ('[site]\nlanguage = "de"\n', "site.language"),
-    ("[idle]\nwarning_duration_seconds = 5\n", "idle.warning_duration_seconds"),
-    ('[idle]\nwarning_after_seconds = "soon"\n', "idle.warning_after_seconds"),
-    ("[printer]\ncolour = 1\n", "printer.colour"),
-    ("[network]\nproxy = 1\n", "network"),
-    ('[central]\nurl = "ftp://x"\n', "central.url"),
-])
+@pytest.mark.parametrize(
+    "text, where",
+    [
+        ('[site]\nlanguage = "de"\n', "site.language"),
+        ("[idle]\nwarning_duration_seconds = 5\n", "idle.warning_duration_seconds"),
+        ('[idle]\nwarning_after_seconds = "soon"\n', "idle.warning_after_seconds"),
+        ("[printer]\ncolour = 1\n", "printer.colour"),
+        ("[network]\nproxy = 1\n", "network"),
+        ('[central]\nurl = "ftp://x"\n', "central.url"),
+    ],
+)
 def test_a_bad_setting_is_named_in_both_languages(tmp_path, text, where):
     with pytest.raises(ConfigError) as caught:
         load_config(write(tmp_path, text))

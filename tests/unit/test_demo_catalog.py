@@ -26,13 +26,41 @@ from kiosk.demo.catalog import (
 LEVELS = {"ccas", "cmcas", "slvie"}
 CATEGORIES = {"sejours", "colos", "culture", "sport", "loisirs", "solidarite"}
 REQUIRED_SERVICES = {
-    "pressing", "repassage", "retouches", "cordonnerie", "colis", "depot_pain", "courses", "entretien_velo",
-    "aide_demarches", "prise_rdv", "hebergement", "titres_transport", "coiffure", "seances_sport",
+    "pressing",
+    "repassage",
+    "retouches",
+    "cordonnerie",
+    "colis",
+    "depot_pain",
+    "courses",
+    "entretien_velo",
+    "aide_demarches",
+    "prise_rdv",
+    "hebergement",
+    "titres_transport",
+    "coiffure",
+    "seances_sport",
 }
 OFFER_KEYS = {
-    "id", "level", "category", "title", "summary", "description", "organiser", "location", "booking_mode",
-    "bon_plan", "discount_percent", "trans_slvie", "age_min", "age_max", "cancel_days_before", "prices", "sessions",
-    "bring", "photo",
+    "id",
+    "level",
+    "category",
+    "title",
+    "summary",
+    "description",
+    "organiser",
+    "location",
+    "booking_mode",
+    "bon_plan",
+    "discount_percent",
+    "trans_slvie",
+    "age_min",
+    "age_max",
+    "cancel_days_before",
+    "prices",
+    "sessions",
+    "bring",
+    "photo",
 }
 SESSION_KEYS = {"id", "start", "end", "place", "capacity", "taken", "site_allocation", "site_taken"}
 MOMENT = "%Y-%m-%dT%H:%M"
@@ -99,8 +127,15 @@ def test_demo_covers_every_level_and_category(demo):
     assert {o["level"] for o in offers} == LEVELS
     assert {o["category"] for o in offers} == CATEGORIES
     assert {(o["level"], o["category"]) for o in offers} >= {
-        ("ccas", "sejours"), ("ccas", "colos"), ("cmcas", "sejours"), ("cmcas", "culture"), ("cmcas", "sport"),
-        ("slvie", "culture"), ("slvie", "loisirs"), ("slvie", "sport"), ("slvie", "solidarite"),
+        ("ccas", "sejours"),
+        ("ccas", "colos"),
+        ("cmcas", "sejours"),
+        ("cmcas", "culture"),
+        ("cmcas", "sport"),
+        ("slvie", "culture"),
+        ("slvie", "loisirs"),
+        ("slvie", "sport"),
+        ("slvie", "solidarite"),
     }
     assert any(o["trans_slvie"] for o in offers)
     assert all(not o["trans_slvie"] for o in offers if o["level"] != "slvie")

@@ -22,15 +22,18 @@ def test_a_card_is_typed_or_scanned():
     assert parse_card_input("1000 0000 0001 7") == CLAIRE_CARD
 
 
-@pytest.mark.parametrize("scan, words", [
-    ("", "Tapez les 13 chiffres"),
-    ("100000000001", "13 chiffres"),  # truncated scan
-    ("1000000000018", "mal tapé"),  # one digit misread: the check digit catches it
-    ("ACTIV:#!?%%", "que des chiffres"),
-    ("x" * 5000, "trop long"),
-    ("１０００００００００１７", "que des chiffres"),  # full-width digits from an odd keyboard layout
-    ("'; DROP TABLE persons; --", "que des chiffres"),
-])
+@pytest.mark.parametrize(
+    "scan, words",
+    [
+        ("", "Tapez les 13 chiffres"),
+        ("100000000001", "13 chiffres"),  # truncated scan
+        ("1000000000018", "mal tapé"),  # one digit misread: the check digit catches it
+        ("ACTIV:#!?%%", "que des chiffres"),
+        ("x" * 5000, "trop long"),
+        ("１０００００００００１７", "que des chiffres"),  # full-width digits from an odd keyboard layout
+        ("'; DROP TABLE persons; --", "que des chiffres"),
+    ],
+)
 def test_a_bad_scan_says_what_is_wrong(scan, words):
     with pytest.raises(CardError) as caught:
         parse_card_input(scan)

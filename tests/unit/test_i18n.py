@@ -76,8 +76,11 @@ def test_a_third_language_is_one_more_catalog_file(tmp_path, monkeypatch):
         shutil.copy(i18n.catalog_path(language), po)
     german = tmp_path / "de" / "LC_MESSAGES" / "kiosk.po"
     german.parent.mkdir(parents=True)
-    german.write_text('msgid ""\nmsgstr ""\n"Language: de_DE\\n"\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
-                      'msgid "home.offer"\nmsgstr "Angebote"\n', encoding="utf-8")
+    german.write_text(
+        'msgid ""\nmsgstr ""\n"Language: de_DE\\n"\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+        'msgid "home.offer"\nmsgstr "Angebote"\n',
+        encoding="utf-8",
+    )
     monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
     monkeypatch.setattr(i18n, "LANGUAGES", i18n.available_languages())
     i18n.translations.cache_clear()
@@ -128,12 +131,16 @@ def test_a_count_picks_the_plural_form_of_each_language():
 
 def test_values_are_written_in_the_language_of_the_text_around_them():
     error = CardError("error.household.card_number_has_digits")
-    assert Texts("en")("sync.last_error", when="today", message=error) == \
-        "Last failure, today: A card number has digits only. Check it, or scan the card."
-    assert Texts("fr")("sync.last_error", when=Said("hier", "yesterday"), message=Text("staff.password_rule")) \
-        .startswith("Dernier échec, hier : 12 caractères au moins")
-    assert Texts("en")("sync.last_error", when=date(2026, 12, 1), message="") == \
-        "Last failure, Tuesday 1 December 2026: "
+    assert (
+        Texts("en")("sync.last_error", when="today", message=error)
+        == "Last failure, today: A card number has digits only. Check it, or scan the card."
+    )
+    assert Texts("fr")(
+        "sync.last_error", when=Said("hier", "yesterday"), message=Text("staff.password_rule")
+    ).startswith("Dernier échec, hier : 12 caractères au moins")
+    assert (
+        Texts("en")("sync.last_error", when=date(2026, 12, 1), message="") == "Last failure, Tuesday 1 December 2026: "
+    )
 
 
 def test_an_error_reads_in_each_language_from_its_key():
@@ -150,8 +157,22 @@ MAX_WORDS_PER_SENTENCE = 22
 # The rules are the screens' own (they were checked on the screens' texts before the catalogs). Not checked
 # here yet: errors and the centre's reasons, date patterns, what IT reads (the doctor, voucher verify, the fleet
 # page, sync pages, seats, the API's errors, the audit log), the password rule, and the printed voucher (capitals).
-TECHNICAL = ("error.", "format.", "doctor.", "claims.", "sync.page.", "staff.password_rule", "voucher.", "file.", "api.",
-             "audit.", "reason.", "fleet.", "verify.", "seats.")
+TECHNICAL = (
+    "error.",
+    "format.",
+    "doctor.",
+    "claims.",
+    "sync.page.",
+    "staff.password_rule",
+    "voucher.",
+    "file.",
+    "api.",
+    "audit.",
+    "reason.",
+    "fleet.",
+    "verify.",
+    "seats.",
+)
 
 
 @pytest.mark.parametrize("key", sorted(k for k in FRENCH if not k.startswith(TECHNICAL)))

@@ -32,14 +32,30 @@ def test_the_sheet_lists_only_the_dates_still_to_come():
 
 
 def test_the_programme_has_this_week_and_next_with_local_activities_and_bons_plans():
-    document = catalog([
-        offer("LOCAL", "Atelier cuisine", sessions=[session("L1", days=2), session("L2", days=8),
-                                                    session("L3", days=15), session("L0", days=-0.1)]),
-        offer("DEAL", "Concert à prix doux", level="cmcas", bon_plan=True, discount_percent=30,
-              sessions=[session("D1", days=1)]),
-        offer("CMCAS", "Sortie CMCAS", level="cmcas", sessions=[session("C1", days=3)]),
-        offer("STAY", "Séjour", level="ccas", sessions=[session("S1", days=4)]),
-    ])
+    document = catalog(
+        [
+            offer(
+                "LOCAL",
+                "Atelier cuisine",
+                sessions=[
+                    session("L1", days=2),
+                    session("L2", days=8),
+                    session("L3", days=15),
+                    session("L0", days=-0.1),
+                ],
+            ),
+            offer(
+                "DEAL",
+                "Concert à prix doux",
+                level="cmcas",
+                bon_plan=True,
+                discount_percent=30,
+                sessions=[session("D1", days=1)],
+            ),
+            offer("CMCAS", "Sortie CMCAS", level="cmcas", sessions=[session("C1", days=3)]),
+            offer("STAY", "Séjour", level="ccas", sessions=[session("S1", days=4)]),
+        ]
+    )
     found = programme(list(offers(document).values()), "Point", "SLVie", NOW, weeks=2)
     assert [week.monday for week in found.weeks] == [NOW.date(), NOW.date() + timedelta(days=7)]  # NOW is a Monday
     assert [(line.offer.id, line.session.id) for line in found.weeks[0].lines] == [("DEAL", "D1"), ("LOCAL", "L1")]

@@ -25,20 +25,24 @@ def payment(amount: int, means: Means = Means.CASH, corrects: str | None = None,
     return Payment(pid, SubjectKind.BOOKING, "b1", "H1", amount, means, "", AT, "SITE", "S1", corrects)
 
 
-@pytest.mark.parametrize("typed, cents", [("12", 1200), ("12,50", 1250), ("12.5", 1250), (" 8,05 € ", 805),
-                                          ("1 250", 125000), ("0,01", 1)])
+@pytest.mark.parametrize(
+    "typed, cents", [("12", 1200), ("12,50", 1250), ("12.5", 1250), (" 8,05 € ", 805), ("1 250", 125000), ("0,01", 1)]
+)
 def test_amounts_as_people_type_them(typed, cents):
     assert parse_amount(typed) == cents
 
 
-@pytest.mark.parametrize("typed, french, english", [
-    ("-5", "négatif", "negative"),
-    ("douze", "pas un nombre", "not a number"),
-    ("12,505", "pas un nombre", "not a number"),
-    ("", "pas un nombre", "not a number"),
-    ("1e3", "pas un nombre", "not a number"),
-    ("0", "supérieur à zéro", "more than zero"),
-])
+@pytest.mark.parametrize(
+    "typed, french, english",
+    [
+        ("-5", "négatif", "negative"),
+        ("douze", "pas un nombre", "not a number"),
+        ("12,505", "pas un nombre", "not a number"),
+        ("", "pas un nombre", "not a number"),
+        ("1e3", "pas un nombre", "not a number"),
+        ("0", "supérieur à zéro", "more than zero"),
+    ],
+)
 def test_bad_amounts_are_refused_in_both_languages(typed, french, english):
     with pytest.raises(PaymentRefused) as caught:
         parse_amount(typed)
@@ -81,7 +85,16 @@ def test_a_correction_takes_back_at_most_what_is_left_of_its_payment():
 
 
 def test_totals_by_means_net_out_corrections():
-    lines = totals_by_means([payment(2000), payment(-500, corrects="p1", pid="c1"),
-                             payment(1500, Means.ANCV, pid="p2"), payment(900, Means.CARD, pid="p3")])
+    lines = totals_by_means(
+        [
+            payment(2000),
+            payment(-500, corrects="p1", pid="c1"),
+            payment(1500, Means.ANCV, pid="p2"),
+            payment(900, Means.CARD, pid="p3"),
+        ]
+    )
     assert [(line.means, line.count, line.cents) for line in lines] == [
-        (Means.CASH, 2, 1500), (Means.ANCV, 1, 1500), (Means.CARD, 1, 900)]
+        (Means.CASH, 2, 1500),
+        (Means.ANCV, 1, 1500),
+        (Means.CARD, 1, 900),
+    ]

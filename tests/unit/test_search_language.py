@@ -32,8 +32,14 @@ def vocabulary(*texts: str) -> Vocabulary:
     return Vocabulary(entry for text in texts for entry in index_text(text).words)
 
 
-OFFER_WORDS = vocabulary("Théâtre : Tartuffe", "Randonnée familiale", "Cinéma", "Colo aventure et escalade",
-                         "Balade à vélo", "Atelier cuisine : soupes et veloutés")
+OFFER_WORDS = vocabulary(
+    "Théâtre : Tartuffe",
+    "Randonnée familiale",
+    "Cinéma",
+    "Colo aventure et escalade",
+    "Balade à vélo",
+    "Atelier cuisine : soupes et veloutés",
+)
 
 
 def plan(text: str, **query: object) -> object:
@@ -51,10 +57,19 @@ def test_words_leave_out_punctuation_and_emoji():
     assert words("'; DROP TABLE offers; --") == ["drop", "table", "offers"]
 
 
-@pytest.mark.parametrize(("typed", "written"), [
-    ("randonnées", "Randonnée"), ("randonnees", "randonnée"), ("chevaux", "cheval"), ("cinemas", "Cinéma"),
-    ("theatres", "théâtre"), ("colonies", "colonie"), ("musees", "Musée"), ("soirees", "Soirée"),
-])
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("randonnées", "Randonnée"),
+        ("randonnees", "randonnée"),
+        ("chevaux", "cheval"),
+        ("cinemas", "Cinéma"),
+        ("theatres", "théâtre"),
+        ("colonies", "colonie"),
+        ("musees", "Musée"),
+        ("soirees", "Soirée"),
+    ],
+)
 def test_plurals_and_inflections_meet_in_one_stem(typed, written):
     assert stems(words(typed)) == stems(words(written))
 
@@ -76,9 +91,16 @@ def test_one_way_synonyms_widen_only_the_general_word():
     assert ("spectacl",) not in plan("théâtre").terms[0].strong
 
 
-@pytest.mark.parametrize(("typed", "meant"), [
-    ("cinmea", "cinem"), ("randone", "randonne"), ("escalde", "escalad"), ("tehatre", "theatr"), ("tartufe", "tartuff"),
-])
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("cinmea", "cinem"),
+        ("randone", "randonne"),
+        ("escalde", "escalad"),
+        ("tehatre", "theatr"),
+        ("tartufe", "tartuff"),
+    ],
+)
 def test_one_or_two_wrong_letters_in_a_long_word_are_forgiven(typed, meant):
     assert (meant,) in plan(typed).terms[0].fuzzy
 
@@ -138,7 +160,9 @@ def test_nearness_follows_the_kiosks_site():
 def test_audience_of_an_offer():
     assert FOR_CHILDREN in search_entry("Colo voile (9–11 ans)", ("Pour les 9–11 ans.",), 9, 11).audience
     assert search_entry("Spectacle de Noël pour les enfants", ("Goûter",), None, None).audience == (
-        FOR_CHILDREN, FOR_FAMILY)
+        FOR_CHILDREN,
+        FOR_FAMILY,
+    )
     assert search_entry("Randonnée familiale", ("10 km",), None, None).audience == (FOR_FAMILY,)
     assert search_entry("Atelier œnologie", ("Déguster",), 18, None).audience == ()
 

@@ -20,17 +20,20 @@ from kiosk.domain.staff import (
 from tests.factories import LINA_PASSWORD, pin_hash, staff_document
 
 
-@pytest.mark.parametrize("password, strong", [
-    ("Abcdefgh12!x", True),  # 12 characters, all four kinds
-    ("Abcdefgh123x", False),  # 12 characters, three kinds: 14 needed
-    ("Abcdefghij123x", True),  # 14 characters, three kinds
-    ("abcdefghij12!x", True),  # 14, lower + digits + special
-    ("abcdefghijklmnopqrst", False),  # one kind, however long
-    ("Ab1!", False),
-    ("Éléphant-Rose-2026", True),  # accented letters count as letters
-    ("ÉLÉPHANT ROSE 2026", True),  # upper + digits + space (special) = three kinds, 18 characters
-    ("ÉLÉPHANT ROSE", False),  # two kinds
-])
+@pytest.mark.parametrize(
+    "password, strong",
+    [
+        ("Abcdefgh12!x", True),  # 12 characters, all four kinds
+        ("Abcdefgh123x", False),  # 12 characters, three kinds: 14 needed
+        ("Abcdefghij123x", True),  # 14 characters, three kinds
+        ("abcdefghij12!x", True),  # 14, lower + digits + special
+        ("abcdefghijklmnopqrst", False),  # one kind, however long
+        ("Ab1!", False),
+        ("Éléphant-Rose-2026", True),  # accented letters count as letters
+        ("ÉLÉPHANT ROSE 2026", True),  # upper + digits + space (special) = three kinds, 18 characters
+        ("ÉLÉPHANT ROSE", False),  # two kinds
+    ],
+)
 def test_the_cnil_rule_for_a_password_used_alone(password, strong):
     assert is_strong_password(password) is strong
 
@@ -55,9 +58,14 @@ def test_staff_documents_from_the_centre_are_checked():
     broken["staff"][1]["badge_number"] = broken["staff"][0]["badge_number"]
     with pytest.raises(StaffDataError):
         parse_staff(broken)
-    for change in ({"pin_hash": None}, {"login": "X"}, {"badge_number": "1234"}, {"password_hash": None},
-                   {"badge_number": None, "pin_hash": None, "login": None, "password_hash": None},
-                   {"active": "yes"}):
+    for change in (
+        {"pin_hash": None},
+        {"login": "X"},
+        {"badge_number": "1234"},
+        {"password_hash": None},
+        {"badge_number": None, "pin_hash": None, "login": None, "password_hash": None},
+        {"active": "yes"},
+    ):
         document = staff_document()
         document["staff"][0].update(change)
         with pytest.raises(StaffDataError):
@@ -67,9 +75,20 @@ def test_staff_documents_from_the_centre_are_checked():
 def _chain(n: int = 4) -> list:
     entries, previous = [], GENESIS_HASH
     for seq in range(1, n + 1):
-        entry = make_entry("a" * 32, seq, previous, entry_id=f"00000000-0000-4000-8000-00000000000{seq}",
-                           at="2026-11-23T10:42:00", site_id="SITE", kiosk="K55JAPLL", staff_id="S1",
-                           action="concierge.move", subject="P1", target="R1", details={"to": "ready", "n": seq})
+        entry = make_entry(
+            "a" * 32,
+            seq,
+            previous,
+            entry_id=f"00000000-0000-4000-8000-00000000000{seq}",
+            at="2026-11-23T10:42:00",
+            site_id="SITE",
+            kiosk="K55JAPLL",
+            staff_id="S1",
+            action="concierge.move",
+            subject="P1",
+            target="R1",
+            details={"to": "ready", "n": seq},
+        )
         entries.append(entry)
         previous = entry.hash
     return entries
@@ -100,5 +119,17 @@ def test_an_edited_removed_inserted_or_reordered_entry_is_found():
 def test_audit_details_are_small_plain_facts():
     for details in ({"x": 1.5}, {"x": {"nested": 1}}, {"": 1}, {f"k{i}": 1 for i in range(20)}, {"x": "y" * 500}):
         with pytest.raises(ValueError):
-            make_entry("a" * 32, 1, GENESIS_HASH, entry_id="e", at="t", site_id="s", kiosk="k", staff_id="S1",
-                       action="a", subject=None, target=None, details=details)
+            make_entry(
+                "a" * 32,
+                1,
+                GENESIS_HASH,
+                entry_id="e",
+                at="t",
+                site_id="s",
+                kiosk="k",
+                staff_id="S1",
+                action="a",
+                subject=None,
+                target=None,
+                details=details,
+            )

@@ -149,7 +149,7 @@ def test_every_single_character_change_is_rejected(data):
         ),
         label="replacement",
     )
-    changed = PAYLOAD[:position] + replacement + PAYLOAD[position + 1:]
+    changed = PAYLOAD[:position] + replacement + PAYLOAD[position + 1 :]
     result = verify_payload(changed, PUBLIC)
     assert not result.valid
     assert result.reason in set(Reason)
@@ -162,13 +162,13 @@ def test_every_position_changed_to_a_neighbouring_symbol_is_rejected():
     alphabet = string.ascii_uppercase + "234567" + string.digits
     for position, original in enumerate(PAYLOAD):
         replacement = alphabet[(alphabet.index(original) + 1) % len(alphabet)] if original in alphabet else "A"
-        changed = PAYLOAD[:position] + replacement + PAYLOAD[position + 1:]
+        changed = PAYLOAD[:position] + replacement + PAYLOAD[position + 1 :]
         assert not verify_payload(changed, PUBLIC).valid, position
 
 
 def test_every_deleted_or_inserted_character_is_rejected():
     for position in range(len(PAYLOAD)):
-        assert not verify_payload(PAYLOAD[:position] + PAYLOAD[position + 1:], PUBLIC).valid, position
+        assert not verify_payload(PAYLOAD[:position] + PAYLOAD[position + 1 :], PUBLIC).valid, position
     for position in range(1, len(PAYLOAD)):
         assert not verify_payload(PAYLOAD[:position] + "A" + PAYLOAD[position:], PUBLIC).valid, position
 
@@ -219,8 +219,16 @@ def test_a_non_canonical_signature_encoding_is_refused():
 
 @pytest.mark.parametrize(
     "text",
-    ["", "hello", "https://example.org/voucher", "SLV2:AAAA", PAYLOAD + ":EXTRA", PAYLOAD.lower(), "SLV1" + "\x00" * 5,
-     PAYLOAD.replace(":B:", ":X:")],
+    [
+        "",
+        "hello",
+        "https://example.org/voucher",
+        "SLV2:AAAA",
+        PAYLOAD + ":EXTRA",
+        PAYLOAD.lower(),
+        "SLV1" + "\x00" * 5,
+        PAYLOAD.replace(":B:", ":X:"),
+    ],
 )
 def test_other_text_is_a_bad_format(text):
     result = verify_payload(text, PUBLIC)
@@ -287,7 +295,7 @@ def test_a_misread_character_in_a_short_code_is_detected():
         for position in range(8):
             for symbol in CROCKFORD_ALPHABET:
                 if symbol != code[position]:
-                    wrong = code[:position] + symbol + code[position + 1:]
+                    wrong = code[:position] + symbol + code[position + 1 :]
                     assert not is_valid_short_code(wrong), (code, wrong)
 
 
@@ -296,7 +304,7 @@ def test_two_swapped_neighbours_in_a_short_code_are_detected():
         code = short_code(str(uuid.UUID(int=n + 777))).replace("-", "")
         for position in range(7):
             if code[position] != code[position + 1]:
-                swapped = code[:position] + code[position + 1] + code[position] + code[position + 2:]
+                swapped = code[:position] + code[position + 1] + code[position] + code[position + 2 :]
                 assert not is_valid_short_code(swapped), (code, swapped)
 
 

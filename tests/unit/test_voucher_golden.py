@@ -44,8 +44,13 @@ def _moment(text: str | None) -> datetime | None:
 
 def _voucher(fields: dict) -> Voucher:
     return Voucher(
-        **{**fields, "start": _moment(fields["start"]), "end": _moment(fields["end"]),
-           "issued_at": _moment(fields["issued_at"]), "participants": tuple(fields["participants"])}
+        **{
+            **fields,
+            "start": _moment(fields["start"]),
+            "end": _moment(fields["end"]),
+            "issued_at": _moment(fields["issued_at"]),
+            "participants": tuple(fields["participants"]),
+        }
     )
 
 

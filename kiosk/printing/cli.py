@@ -29,6 +29,7 @@ from kiosk.domain.voucher import (
     verify_payload,
 )
 from kiosk.errors import CatalogError, KioskError
+from kiosk.files import write_whole
 from kiosk.i18n import FALLBACK_LANGUAGE, SOURCE_LANGUAGE, Text, Texts
 
 MAX_STANDING_BYTES = 64 * 1024  # the centre's answer about one booking is a few dozen bytes
@@ -251,10 +252,10 @@ def _sample(args: argparse.Namespace) -> int:
         for layout in LAYOUTS:
             pdf = render_voucher_pdf(voucher, payload, layout, config.site.language, site_name=config.site.name)
             path = outdir / f"{SAMPLE_SLUG}-{layout}.pdf"
-            _write_atomically(path, pdf)
+            write_whole(path, pdf)
             written[layout] = path
         payload_path = outdir / f"{SAMPLE_SLUG}-payload.txt"
-        _write_atomically(payload_path, (payload + "\n").encode("ascii"))
+        write_whole(payload_path, (payload + "\n").encode("ascii"))
     except OSError as error:
         raise KioskError(
             "error.cli.sample_voucher_written",
@@ -327,9 +328,3 @@ def _data_dir(path: Path | None, *, create: bool) -> Path:
 
     path = path or default_data_dir()
     return prepare_data_dir(path) if create else path
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_bytes(data)
-    temporary.replace(path)

@@ -8,7 +8,6 @@ data directory's `paper/` folder, each one overwriting the last of its kind.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +19,7 @@ from kiosk.domain.household import Household
 from kiosk.domain.paper import OfferSheet, Programme, offer_sheet, programme, programme_window
 from kiosk.domain.payment import Takings
 from kiosk.errors import KioskError
+from kiosk.files import write_whole
 from kiosk.printing.printer import PrintJob, print_pdf
 from kiosk.store.catalog import load_offer, programme_offers
 
@@ -93,9 +93,4 @@ class PaperService:
         return print_pdf(path, self._config.printer.a4_target, title=f"SLVie-recette-{takings.day.isoformat()}")
 
     def _keep(self, name: str, pdf: bytes) -> Path:
-        self._dir.mkdir(parents=True, exist_ok=True)
-        path = self._dir / name
-        partial = path.with_suffix(".part")
-        partial.write_bytes(pdf)
-        os.replace(partial, path)
-        return path
+        return write_whole(self._dir / name, pdf)

@@ -88,7 +88,8 @@ def payments_for(db: sqlite_utils.Database, kind: SubjectKind, subject_id: str) 
         _payment(row)
         for row in db.query(
             "SELECT * FROM payments WHERE subject_kind = ? AND subject_id = ? AND payment_id NOT IN "
-            "(SELECT json_extract(payload, '$.payment_id') FROM outbox WHERE state = 'parked' AND kind = 'payment.record')"
+            "(SELECT json_extract(payload, '$.payment_id') FROM outbox"
+            " WHERE state = 'parked' AND kind = 'payment.record')"
             " ORDER BY recorded_at, rowid",
             [kind.value, subject_id],
         )

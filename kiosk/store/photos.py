@@ -8,12 +8,13 @@ screen shows, so that its disk budget holds many. sync/photos.py fetches them fr
 from __future__ import annotations
 
 import hashlib
-import os
 from io import BytesIO
 from pathlib import Path
 
 import sqlite_utils
 from PIL import Image, UnidentifiedImageError
+
+from kiosk.files import write_whole
 
 PHOTO_DIR = "photos"
 MAX_PHOTO_BYTES = 3 * 1024 * 1024
@@ -89,9 +90,5 @@ class PhotoStore:
     def keep(self, sha256: str, data: bytes) -> int:
         """Check and keep a photo's file (PhotoRefused if it is not that photo); returns the bytes kept."""
         photo = checked_photo(sha256, data)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        path = self.folder / f"{sha256}.jpg"
-        partial = path.with_suffix(".part")
-        partial.write_bytes(photo)
-        os.replace(partial, path)
+        write_whole(self.folder / f"{sha256}.jpg", photo)
         return len(photo)

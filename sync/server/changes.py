@@ -187,7 +187,8 @@ def _correspondents(conn: sqlite3.Connection, ids: list[str], site_id: str, kios
 def _payments(conn: sqlite3.Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
     return dict(
         conn.execute(
-            "SELECT payment_id, data FROM payments WHERE site_id = ? AND payment_id IN (SELECT value FROM json_each(?))",
+            "SELECT payment_id, data FROM payments"
+            " WHERE site_id = ? AND payment_id IN (SELECT value FROM json_each(?))",
             (site_id, json.dumps(ids)),
         )
     )

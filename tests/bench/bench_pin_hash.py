@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from kiosk.domain.household import PIN_HASHER, hash_pin, verify_pin  # noqa: E402
+from kiosk.domain.household import PIN_HASHER, hash_pin, verify_pin
 
 TRIES = 7
 PINS = 10_000  # every 4-digit PIN

@@ -7,8 +7,9 @@ from datetime import datetime, timedelta
 from kiosk.config import KioskConfig
 from kiosk.domain.lockout import FailureRecord
 from kiosk.services.context import open_services
-from kiosk.store import households as household_store
+from kiosk.store import lockout
 from kiosk.store.database import transaction
+from kiosk.store.lockout import CARDS
 from kiosk.store.retention import KEEP_AFTER, prune
 from tests.factories import CLAIRE_CARD, NOW
 
@@ -31,12 +32,12 @@ def test_bookings_of_sessions_long_over_are_pruned_unless_still_to_send(services
 def test_spent_lock_counters_are_pruned_at_start(tmp_path, clock):
     data = tmp_path / "kiosk"
     services = open_services(data, KioskConfig(), demo=True, clock=clock)
-    household_store.write_failures(services.db, CLAIRE_CARD, FailureRecord(0, NOW + timedelta(minutes=15)))
-    household_store.write_failures(services.db, "1000000000025", FailureRecord(0, NOW - timedelta(minutes=1)))
+    lockout.write_failures(services.db, CARDS, CLAIRE_CARD, FailureRecord(0, NOW + timedelta(minutes=15)))
+    lockout.write_failures(services.db, CARDS, "1000000000025", FailureRecord(0, NOW - timedelta(minutes=1)))
     services.close()
     services = open_services(data, KioskConfig(), clock=clock)
     try:
         assert services.db.execute("SELECT count(*) FROM pin_failures").fetchone()[0] == 1
-        assert household_store.read_failures(services.db, CLAIRE_CARD).is_locked(NOW)
+        assert lockout.read_failures(services.db, CARDS, CLAIRE_CARD).is_locked(NOW)
     finally:
         services.close()

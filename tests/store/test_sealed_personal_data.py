@@ -9,8 +9,10 @@ import pytest
 from kiosk.data_key import CREDENTIAL_NAME, KEY_FILE_NAME, KeySource, load_data_key
 from kiosk.domain.household import parse_households
 from kiosk.store import households as household_store
+from kiosk.store import lockout
 from kiosk.store import staff as staff_store
 from kiosk.store.database import DATABASE_FILE, open_database
+from kiosk.store.lockout import CARDS
 from kiosk.store.migrations import MIGRATIONS
 from kiosk.store.sealing import can_unseal
 from tests.factories import CLAIRE_CARD, LINA_BADGE, households_document, staff_document
@@ -86,7 +88,7 @@ def test_a_database_of_the_previous_schema_is_sealed_by_its_migration(tmp_path):
         raw = db.execute("SELECT first_name, card_number, card_sealed FROM persons").fetchone()
         assert raw[0].startswith("s1:") and raw[1] != CLAIRE_CARD and raw[2].startswith("s1:")
         assert household_store.load_household(db, "H1").members[0].last_name == "Martin"
-        assert household_store.read_failures(db, CLAIRE_CARD).failures == 2
+        assert lockout.read_failures(db, CARDS, CLAIRE_CARD).failures == 2
     finally:
         db.close()
 

@@ -245,7 +245,7 @@ def test_a_booking_is_on_disk_before_its_voucher_prints_and_other_writes_stay_fa
     said: list[str] = []
     services.db.conn.set_trace_callback(said.append)
     try:
-        services.bookings.book("T1", "T1-S1", claire, ["P1"])
+        services.bookings.book(BENEFICIARY, holder(claire), "T1", "T1-S1", ["P1"])
         booking_commit = said.index("COMMIT")
         assert "PRAGMA synchronous = FULL" in said[:booking_commit]
         assert said[booking_commit + 1 :] == ["PRAGMA synchronous = NORMAL"]

@@ -87,12 +87,12 @@ def test_an_older_pin_hash_becomes_argon2id_at_the_next_sign_in_and_a_pull_does_
     pulled(document)
     assert stored().startswith("scrypt$")
     with pytest.raises(IdentificationError):
-        services.identity.identify(CLAIRE_CARD, "4321")  # a wrong PIN changes nothing
+        services.identity.identify(BENEFICIARY, CLAIRE_CARD, "4321")  # a wrong PIN changes nothing
     assert stored().startswith("scrypt$")
-    services.identity.identify(CLAIRE_CARD, "1234")
+    services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
     assert stored().startswith("$argon2id$v=19$m=131072,t=3,")
     pulled(document)  # the centre still has the older hash: the stronger one stays
-    assert stored().startswith("$argon2id$") and services.identity.identify(CLAIRE_CARD, "1234")
+    assert stored().startswith("$argon2id$") and services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
     document["members"][0]["pin_hash"] = legacy_scrypt_hash("9876")  # a new PIN from the centre wins
     pulled(document)
-    assert stored().startswith("scrypt$") and services.identity.identify(CLAIRE_CARD, "9876")
+    assert stored().startswith("scrypt$") and services.identity.identify(BENEFICIARY, CLAIRE_CARD, "9876")

@@ -6,18 +6,19 @@ from datetime import datetime, timedelta
 
 from kiosk.config import KioskConfig
 from kiosk.domain.lockout import FailureRecord
+from kiosk.services.actor import BENEFICIARY
 from kiosk.services.context import open_services
 from kiosk.store import lockout
 from kiosk.store.database import transaction
 from kiosk.store.lockout import CARDS
 from kiosk.store.retention import KEEP_AFTER, prune
-from tests.factories import CLAIRE_CARD, NOW
+from tests.factories import CLAIRE_CARD, NOW, holder
 
 
 def test_bookings_of_sessions_long_over_are_pruned_unless_still_to_send(services, clock):
-    claire = services.identity.identify(CLAIRE_CARD, "1234").household
-    sent = services.bookings.book("T1", "T1-S1", claire, ["P1"])
-    waiting = services.bookings.book("T1", "T1-S1", claire, ["P2"])
+    claire = services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234").household
+    sent = services.bookings.book(BENEFICIARY, holder(claire), "T1", "T1-S1", ["P1"])
+    waiting = services.bookings.book(BENEFICIARY, holder(claire), "T1", "T1-S1", ["P2"])
     with transaction(services.db):
         services.db.execute("DELETE FROM outbox WHERE json_extract(payload, '$.booking_id') = ?", [sent.booking_id])
     session_end = datetime.fromisoformat(

@@ -12,6 +12,7 @@ from kiosk.cli import main
 from kiosk.config import KioskConfig
 from kiosk.demo.households import DEMO_PIN
 from kiosk.logs import setup_logging, stop_logging
+from kiosk.services.actor import BENEFICIARY
 from kiosk.services.context import open_services
 from kiosk.store.database import DATABASE_FILE
 from sync.credential import CREDENTIAL_FILE, load_credential
@@ -39,7 +40,7 @@ def test_the_data_folder_database_log_and_keys_are_the_kiosks_own_whatever_the_u
     log_file = setup_logging(KioskConfig(), data)
     services = open_services(data, KioskConfig(), demo=True, clock=clock)
     try:
-        services.identity.identify(DEMO_CARD, DEMO_PIN)  # a write: the log files are there
+        services.identity.identify(BENEFICIARY, DEMO_CARD, DEMO_PIN)  # a write: the log files are there
         files = [data / DATABASE_FILE, data / f"{DATABASE_FILE}-wal", data / f"{DATABASE_FILE}-shm", log_file]
         files += [p for p in data.iterdir() if p.suffix == ".pem"]
         assert mode(data) == 0o700

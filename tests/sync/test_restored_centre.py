@@ -134,9 +134,11 @@ def test_what_the_restored_centre_no_longer_has_is_gone_from_the_kiosk_after_the
     centre.load_households([*households_document()["households"], late])
     kiosk.sync()
     assert kiosk.services.catalog.offer("NEW") is not None
-    assert kiosk.services.identity.identify("1000000000041", "1234").household.household_id == "H-LATE"
-    household = kiosk.services.identity.identify("1000000000017", "1234").household
-    waiting = kiosk.services.bookings.book("T1", "T1-S1", household, ["P1"])  # not sent yet: it stays
+    assert kiosk.services.identity.identify(BENEFICIARY, "1000000000041", "1234").household.household_id == "H-LATE"
+    household = kiosk.services.identity.identify(BENEFICIARY, "1000000000017", "1234").household
+    waiting = kiosk.services.bookings.book(
+        BENEFICIARY, holder(household), "T1", "T1-S1", ["P1"]
+    )  # not sent yet: it stays
 
     restore(centre, backup)
     report = CycleReport()
@@ -145,7 +147,7 @@ def test_what_the_restored_centre_no_longer_has_is_gone_from_the_kiosk_after_the
     assert report.resynced
     assert kiosk.services.catalog.offer("NEW") is None  # the restored centre never had it
     with pytest.raises(IdentificationError):
-        kiosk.services.identity.identify("1000000000041", "1234")
+        kiosk.services.identity.identify(BENEFICIARY, "1000000000041", "1234")
     assert kiosk.services.catalog.offer("T1") is not None  # what it has stays
     assert kiosk.services.bookings.booking(waiting.booking_id) is not None
     assert counts(kiosk.services.db)["pending"] == 1

@@ -32,10 +32,12 @@ def build_parser() -> argparse.ArgumentParser:
     shots.set_defaults(handler=_screenshots)
     from kiosk.admin import add_admin_commands
     from kiosk.printing.cli import add_voucher_commands
+    from kiosk.printing.paper_cli import add_paper_commands
     from kiosk.translations import add_texts_commands
     from sync.cli import add_sync_commands
 
     add_voucher_commands(commands)
+    add_paper_commands(commands, add_common_options)
     add_sync_commands(commands, add_common_options)
     add_admin_commands(commands, add_common_options)
     add_texts_commands(commands)

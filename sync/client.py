@@ -19,6 +19,7 @@ from kiosk.i18n import Message, Said, Text
 from sync.deadline import Deadline, DeadlineAdapter
 
 API_PREFIX = "/v1"
+PROTOCOL = 2  # seat leases (docs/sync-protocol.md)
 CONNECT_TIMEOUT = 5
 READ_TIMEOUT = 30
 DEADLINE_SECONDS = 120.0  # a whole exchange, however the centre spaces its bytes (a 1000-offer page is ~1 s)
@@ -176,7 +177,7 @@ class CentralClient:
             raise AnswerTooLarge("answer too large", Text("error.central.answer_too_large"))
         if 300 <= response.status_code < 400:
             raise TransientError(f"redirect ({response.status_code}) not followed", Text("error.central.redirect"))
-        if response.status_code >= 500:
+        if response.status_code >= 500 or response.status_code == 429:  # 429: the centre asks to slow down
             raise TransientError(f"centre error {response.status_code}", Text("error.central.server_problem"))
         if response.status_code >= 400:
             self._refused(response, body)
@@ -211,8 +212,11 @@ class CentralClient:
     def me(self) -> JsonObject:
         return self._request("GET", "/me")
 
-    def enroll(self, code: str, kiosk_name: str) -> Enrolment:
-        answer = self._request("POST", "/enroll", auth=False, json={"code": code, "kiosk_name": kiosk_name})
+    def enroll(self, code: str, kiosk_name: str, attempt: str | None = None) -> Enrolment:
+        """`attempt` (sync.credential.enrolment_attempt): the same code sent again after a lost answer
+        gets this kiosk back rather than a refusal."""
+        body = {"code": code, "kiosk_name": kiosk_name, **({"attempt": attempt} if attempt else {})}
+        answer = self._request("POST", "/enroll", auth=False, json=body)
         try:
             return Enrolment(str(answer["kiosk_id"]), str(answer["site_id"]), str(answer["token"]))
         except KeyError:
@@ -231,7 +235,11 @@ class CentralClient:
         self._request("PUT", "/heartbeat", json=document, deadline_seconds=HEARTBEAT_DEADLINE_SECONDS)
 
     def changes(self, cursor: int, limit: int) -> JsonObject:
-        return self._request("GET", "/changes", params={"cursor": cursor, "limit": limit})
+        return self._request("GET", "/changes", params={"cursor": cursor, "limit": limit, "protocol": PROTOCOL})
+
+    def leases(self, wanted: list[JsonObject], deadline_seconds: float | None = None) -> JsonObject:
+        """Renew this kiosk's leases and top them up (`POST /v1/leases`): {"time", "leases"}."""
+        return self._request("POST", "/leases", json={"leases": wanted}, deadline_seconds=deadline_seconds)
 
     def photo(self, sha256: str, max_bytes: int) -> bytes:
         """An offer's photo file; an answer longer than `max_bytes` is cut there (the caller refuses it)."""

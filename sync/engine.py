@@ -4,8 +4,13 @@
   applied in one transaction. An operation the centre can never accept is parked
   with its reason and never blocks the ones behind it.
 - Pull by cursor in pages; every page is validated whole before anything is
-  written, then applied with its cursor in one transaction. A local booking still
-  in the outbox is not overwritten by pulled data: the centre's answer settles it.
+  written. Each kind of change is read and written as CHANGE_KINDS says. The bulk of a
+  page (categories, services, offers, households: entities at their latest state, so
+  writing one twice is writing it once) goes in transactions of WRITE_CHUNK changes, so a
+  booking at the screen never waits behind a whole page; the rest goes with the cursor in
+  the page's last transaction. A page cut short is written again from its start. A local
+  booking still in the outbox is not overwritten by pulled data: the centre's answer
+  settles it.
 - Seats this kiosk holds in bookings not yet acknowledged are added back onto the
   pulled figures, so an offline confirmation is never handed out twice.
 - Concierge requests: the centre's answer to `concierge.create`/`concierge.transition`
@@ -13,7 +18,10 @@
   requests (moves made at another kiosk of the site, refusals by the centre) follow
   the same rule.
 - Audit entries go as `audit.append` operations, in chain order; when the centre
-  acknowledges them, they are purged here in the same transaction.
+  acknowledges them, they are purged here in the same transaction. Before one is sent,
+  its copy in the outbox must be the audit table's entry word for word and the chain kept
+  here intact and signed by this kiosk's key: otherwise it is parked, not sent, and the
+  cycle says the audit log was altered.
 - Ideas and ballots ("le par et le pour"): a ballot's answer settles the local record of who
   took part (a refusal is told to the person once); a ballot the centre can never take is
   parked with its choice erased. Consultations (with their results once published) and
@@ -27,7 +35,9 @@
   back, with backoff, while pushing goes on.
 - A centre restored from a backup (409 `cursor_ahead`, or a feed epoch other than the
   one saved) makes the kiosk pull again from cursor 0; the outbox is kept, and pulled
-  data does not overwrite what still waits in it.
+  data does not overwrite what still waits in it. What that full pull did not name (the
+  restored centre no longer has it) is removed when its last page is written
+  (kiosk/store/resync.py).
 """
 
 from __future__ import annotations
@@ -40,9 +50,11 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any, TypeVar
 
 import sqlite_utils
+from pydantic import BaseModel, ValidationError
 
 from kiosk.domain.appreciation import Moderation, parse_offer_appreciation
 from kiosk.domain.booking import BookingState
@@ -52,27 +64,40 @@ from kiosk.domain.consultations import BallotState, parse_consultation
 from kiosk.domain.document import DocumentReader
 from kiosk.domain.household import parse_household
 from kiosk.domain.ideas import Idea
+from kiosk.domain.payment import parse_payment
 from kiosk.domain.staff import parse_correspondent
 from kiosk.errors import KioskError
 from kiosk.i18n import Text
+from kiosk.signing_key import parse_public_key
 from kiosk.store import audit as audit_store
 from kiosk.store import bookings as booking_store
 from kiosk.store import catalog as catalog_store
 from kiosk.store import concierge as concierge_store
 from kiosk.store import households as household_store
+from kiosk.store import leases as lease_store
 from kiosk.store import outbox
 from kiosk.store import participation as participation_store
+from kiosk.store import payments as payment_store
+from kiosk.store import resync as resync_store
 from kiosk.store import staff as staff_store
 from kiosk.store.database import checkpoint, transaction
 from kiosk.store.state import read_state, write_state
-from sync.answers import check_results, is_reason
+from sync.answers import check_results, is_lease
 from sync.backoff import retry_delay
-from sync.client import CentralClient, CentralError, CredentialRefused, RequestRefused, TransientError
+from sync.client import (
+    CentralClient,
+    CentralError,
+    CredentialRefused,
+    RequestRefused,
+    TransientError,
+)
 from sync.heartbeat import KioskProbe, error_code, heartbeat
 from sync.page_checks import first_problem
 from sync.photos import PhotoFetcher
+from sync.wire import BookingData, ConciergeRequestData, ModerationData
 
 log = logging.getLogger(__name__)
+WireModel = TypeVar("WireModel", bound=BaseModel)
 
 PUSH_BATCH = 500
 PULL_PAGE = 1000  # the most the centre gives in one page: half the round trips and commits
@@ -81,19 +106,8 @@ MAX_PAGES_PER_CYCLE = 400
 MAX_CURSOR = 2**63 - 1  # the largest seq a SQLite centre can issue
 EPOCH = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 STUCK_AFTER = 3  # failures of one page before it is reported as stuck and its pull held back
-CHANGE_KINDS = (
-    "category",
-    "concierge_service",
-    "offer",
-    "household",
-    "booking",
-    "concierge_request",
-    "correspondent",
-    "consultation",
-    "idea",
-    "appreciation",
-    "offer_appreciation",
-)
+WRITE_CHUNK = 200  # bulk changes per write transaction of a pulled page
+MAX_LEASES_PER_CALL = 500
 
 
 class PageRejected(KioskError):
@@ -102,6 +116,27 @@ class PageRejected(KioskError):
 
 class _FeedRestarted(Exception):
     """The centre's feed is not the one the saved cursor belongs to: pull again from 0."""
+
+
+@dataclass
+class PageReading:
+    """What reading a page needs besides the change itself."""
+
+    tiers: int
+    category_ids: set[str]  # known here, and defined earlier in the page
+
+
+Written = list[tuple[str, object | None]]  # (id, value or None for a tombstone), in page order
+
+
+@dataclass(frozen=True)
+class ChangeKind:
+    """How the engine takes one kind of change: read its data, say whose it is, write a run of them."""
+
+    read: Callable[[DocumentReader, PageReading], object]
+    entity_id: Callable[[object], str]
+    write: Callable[[sqlite_utils.Database, Written, datetime], None]
+    bulk: bool  # written in chunks ahead of the page's last transaction
 
 
 @dataclass(frozen=True)
@@ -122,7 +157,9 @@ class CycleReport:
     pages: int = 0
     cursor: int = 0
     resynced: bool = False  # the feed started again from cursor 0 (a restored centre)
-    problem: tuple[str, str] | None = None  # (fr, en): the cycle ran, but pulling is held back
+    seats_given_back: int = 0  # unused seats of expired leases returned to the centre
+    problem: tuple[str, str] | None = None  # (fr, en): the cycle ran, but pulling (or audit) is held back
+    problem_code: str = "page_rejected"  # for the heartbeat: what the problem is
     heartbeat: bool = False  # the centre recorded this cycle's heartbeat
     photos: int = 0  # offer photos fetched
     notes: list[str] = field(default_factory=list)
@@ -161,6 +198,8 @@ class SyncEngine:
         try:
             self.publish_voucher_key(report)
             self.push(report)
+            if self.renew_leases(report):
+                self.push(report)  # the seats of expired leases go back at once
             self.pull(report)
         except Exception as error:
             self._record_failure(error)
@@ -169,7 +208,7 @@ class SyncEngine:
             raise
         self.refresh_photos(report)
         if report.problem:
-            self._record_problem("page_rejected", *report.problem)
+            self._record_problem(report.problem_code, *report.problem)
         else:
             with transaction(self.db):
                 write_state(self.db, "sync_last_success", self.clock().isoformat(timespec="seconds"))
@@ -243,10 +282,52 @@ class SyncEngine:
         with transaction(self.db):
             write_state(self.db, VOUCHER_KEY_STATE, self.voucher_key)
 
+    # -- leases -----------------------------------------------------------------------------
+
+    def renew_leases(self, report: CycleReport) -> int:
+        """Renew this kiosk's leases on sessions still to come, learn the centre's clock, and give back
+        the unused seats of the leases that expired all the same. Returns how many seats went back."""
+        now = self.clock()
+        wanted = [
+            {"session_id": sid, "seats": 0, "known_granted": granted}
+            for sid, granted in self.db.execute(
+                "SELECT l.session_id, l.granted FROM leases l JOIN sessions s ON s.id = l.session_id"
+                " WHERE s.start > ? ORDER BY s.start LIMIT ?",
+                [now.strftime("%Y-%m-%dT%H:%M"), MAX_LEASES_PER_CALL],
+            )
+        ]
+        try:
+            answer = self.client.leases(wanted)
+        except RequestRefused as refused:  # an older centre: no leases, nothing confirmed offline
+            log.warning("the centre does not renew leases (%s)", refused.code or refused.status)
+            report.notes.append("leases not renewed")
+            answer = None
+        with transaction(self.db):
+            if answer is not None:
+                self._record_leases(answer, {w["session_id"] for w in wanted}, now)
+            report.seats_given_back = lease_store.give_back_expired(self.db, self.clock())
+        return report.seats_given_back
+
+    def _record_leases(self, answer: dict, asked: set[str], sent_at: datetime) -> None:
+        """Inside the caller's transaction. A lease answered that was not asked for is ignored, and so is
+        a time that cannot be read (the skew stays as last measured)."""
+        try:
+            centre_time = datetime.strptime(str(answer.get("time")), "%Y-%m-%dT%H:%M:%S")
+            lease_store.record_skew(self.db, centre_time, sent_at + (self.clock() - sent_at) / 2)
+        except ValueError:
+            log.warning("the centre's time in its lease answer is unreadable")
+        leases = answer.get("leases")
+        for lease in leases if isinstance(leases, list) else []:
+            if is_lease(lease) and lease["session_id"] in asked:
+                lease_store.record(self.db, lease)
+
     # -- push ------------------------------------------------------------------------------
 
     def push(self, report: CycleReport) -> None:
         while batch := outbox.next_batch(self.db, self.push_batch):
+            batch = self._without_altered_audit(batch, report)
+            if not batch:
+                continue
             try:
                 results = self.client.push([_wire(op) for op in batch])
             except RequestRefused as refused:
@@ -259,7 +340,35 @@ class SyncEngine:
                 with transaction(self.db):
                     outbox.record_failed_attempt(self.db, [op["op_id"] for op in batch], type(error).__name__)
                 raise
-            self._apply_results(batch, results, report)
+            if self._apply_results(batch, results, report):
+                return  # entries held for the centre to have this kiosk's key again: the next cycle
+
+    def _without_altered_audit(self, batch: list[dict], report: CycleReport) -> list[dict]:
+        """The batch less its audit operations that are not the audit table's intact, signed entries
+        (those are parked here for IT, never sent)."""
+        key = parse_public_key(self.voucher_key) if self.voucher_key else None
+        kept = []
+        for op in batch:
+            broken = (
+                audit_store.outgoing_problem(self.db, op["payload"], key)
+                if op["kind"] == audit_store.APPEND_OPERATION
+                else None
+            )
+            if broken is None:
+                kept.append(op)
+                continue
+            with transaction(self.db):
+                outbox.park(
+                    self.db,
+                    op["op_id"],
+                    {"code": "audit_altered_here", "fr": broken.message("fr"), "en": broken.message("en")},
+                )
+            log.error("audit operation %s not sent: %s", op["op_id"], broken.message("en"))
+            report.parked += 1
+            report.problem_code = "audit_altered_here"
+            not_sent = Text("sync.audit_altered_not_sent", altered=broken)
+            report.problem = (not_sent.message("fr"), not_sent.message("en"))
+        return kept
 
     def _push_one_by_one(self, batch: list[dict], report: CycleReport) -> None:
         """A batch refused whole: send each alone, so one bad operation is parked, not the rest."""
@@ -278,8 +387,10 @@ class SyncEngine:
         report.pushed += 1
         report.parked += 1
 
-    def _apply_results(self, batch: list[dict], results: list[dict], report: CycleReport) -> None:
+    def _apply_results(self, batch: list[dict], results: list[dict], report: CycleReport) -> bool:
+        """Apply the centre's answers; True when some operation is held for the next cycle."""
         check_results(batch, results)
+        held = False
         with transaction(self.db):
             for op, result in zip(batch, results):
                 if result["outcome"] == "applied":
@@ -310,14 +421,24 @@ class SyncEngine:
                     appreciation = result.get("appreciation")
                     if isinstance(appreciation, dict):
                         self._settle_appreciation(appreciation)
+                    lease = result.get("lease")
+                    if isinstance(lease, dict):
+                        lease_store.record(self.db, lease)
                     ack = result.get("audit")
                     if isinstance(ack, dict):
                         audit_store.acknowledge(self.db, ack["chain"], ack["through_seq"], ack["through_hash"])
                     report.applied += 1
+                elif (result.get("reason") or {}).get("code") == "audit_key_unknown":
+                    # The centre lost this kiosk's key (restored from a backup): published again at the
+                    # next cycle, and the entries sent again then, rather than parked for good.
+                    self.db.execute("DELETE FROM kiosk_state WHERE key = ?", [VOUCHER_KEY_STATE])
+                    report.notes.append("audit entries held until the centre has this kiosk's key again")
+                    held = True
                 else:
                     self._reject(op, result.get("reason") or {})
                     report.parked += 1
                 report.pushed += 1
+        return held
 
     def _settle_request(self, answer: dict) -> None:
         """The centre's state of a request, unless another local move of it still waits to be sent."""
@@ -336,11 +457,8 @@ class SyncEngine:
             local.updated_at,
         )
 
-    def _settle_appreciation(self, answer: dict) -> None:
-        reason = answer.get("reason") or {}
-        participation_store.settle_appreciation(
-            self.db, answer["appreciation_id"], Moderation(answer["state"]), reason.get("fr", ""), reason.get("en", "")
-        )
+    def _settle_appreciation(self, answer: dict[str, Any]) -> None:
+        _settle_appreciation(self.db, answer)
 
     def _reject(self, op: dict, reason: dict) -> None:
         outbox.park(self.db, op["op_id"], reason)
@@ -397,10 +515,9 @@ class SyncEngine:
             with transaction(self.db):
                 write_state(self.db, "sync_cursor", "0")
                 self.db.execute("DELETE FROM kiosk_state WHERE key = 'sync_epoch'")
+                resync_store.start(self.db)
             report.resynced = True
             self._pull_pages(report, 0)
-        if report.pulled:
-            checkpoint(self.db)
 
     def _pull_pages(self, report: CycleReport, cursor: int) -> None:
         """Pages in order; the next one is fetched while this one is written, so the centre's
@@ -417,6 +534,8 @@ class SyncEngine:
                 if page.more and pages_left:
                     in_flight = fetcher.submit(self.client.changes, page.cursor, self.pull_page)
                 self._checked(lambda: self._apply_page(page), cursor)  # noqa: B023 (called at once)
+                # Here, between the page's transactions: a screen's commit never inherits a large log to copy.
+                checkpoint(self.db)
                 self._clear_page_trouble()
                 report.pulled += len(page.changes)
                 report.pages += 1
@@ -509,7 +628,7 @@ class SyncEngine:
             raise bad("sync.page.empty_announcing_more")
         if more and (not isinstance(items[-1], dict) or items[-1].get("seq") != next_cursor):
             raise bad("sync.page.cursor_past_last_change")
-        category_ids = {c.id for c in catalog_store.list_categories(self.db)}
+        reading = PageReading(tiers, {c.id for c in catalog_store.list_categories(self.db)})
         parsed: list[tuple[str, str, object]] = []
         for index, item in enumerate(items):
             if (
@@ -526,38 +645,11 @@ class SyncEngine:
                 parsed.append((kind, item["id"], None))
                 continue
             reader = DocumentReader(data, f"{kind}[{index}]", PageRejected, "error.document.refused.page")
-            if kind == "category":
-                value = parse_category(reader)
-                category_ids.add(value.id)
-            elif kind == "concierge_service":
-                value = parse_service(reader)
-            elif kind == "offer":
-                value = parse_offer(reader, tiers, category_ids)
-            elif kind == "household":
-                value = parse_household(reader)
-            elif kind == "booking":
-                value = _parse_booking(reader)
-            elif kind == "concierge_request":
-                value = _parse_request(reader)
-            elif kind == "consultation":
-                value = parse_consultation(reader)
-            elif kind == "idea":
-                value = _parse_idea(reader)
-            elif kind == "appreciation":
-                value = _parse_moderation(reader)
-            elif kind == "offer_appreciation":
-                value = parse_offer_appreciation(reader)
-            else:
-                value = parse_correspondent(reader)
-            if kind == "concierge_request":
-                entity = value.request_id
-            elif kind == "correspondent":
-                entity = value.staff_id
-            elif kind in ("booking", "consultation", "idea", "appreciation", "offer_appreciation"):
-                entity = _entity_id(value, item["id"])
-            else:
-                entity = getattr(value, "id", getattr(value, "household_id", item["id"]))
-            if entity != item["id"]:
+            if kind == "lease" and not is_lease(data):
+                raise bad("sync.page.lease_malformed", index=index)
+            how = CHANGE_KINDS[kind]
+            value = how.read(reader, reading)
+            if how.entity_id(value) != item["id"]:
                 raise bad("sync.page.change_names_another_entity", index=index)
             parsed.append((kind, item["id"], value))
         problem = first_problem(self.db, parsed)
@@ -566,160 +658,195 @@ class SyncEngine:
         return Page(parsed, next_cursor, more, tiers, epoch)
 
     def _apply_page(self, page: Page) -> None:
-        changes, next_cursor = page.changes, page.cursor
+        """The page's bulk in chunks, then the rest with the cursor. A chunk the store refuses (a session
+        moving between two offers of the page, in two chunks) is written again with the rest, together."""
         now = self.clock()
+        bulk = [change for change in page.changes if CHANGE_KINDS[change[0]].bulk]
+        rest = [change for change in page.changes if not CHANGE_KINDS[change[0]].bulk]
+        start = 0
+        while len(bulk) - start > WRITE_CHUNK:
+            try:
+                with transaction(self.db):
+                    _write_changes(self.db, bulk[start : start + WRITE_CHUNK], now)
+            except sqlite3.IntegrityError:
+                break
+            start += WRITE_CHUNK
         with transaction(self.db):
-            held = booking_store.unacknowledged_seats(self.db)
-            catalog_store.upsert_categories(self.db, [v for k, _, v in changes if k == "category" and v])
-            catalog_store.upsert_services(self.db, [v for k, _, v in changes if k == "concierge_service" and v])
-            catalog_store.upsert_offers(self.db, [v for k, _, v in changes if k == "offer" and v], now, held)
-            catalog_store.withdraw_offers(self.db, [i for k, i, v in changes if k == "offer" and v is None])
-            for kind, identifier, value in changes:
-                if kind == "household":
-                    if value is None:
-                        household_store.remove_household(self.db, identifier)
-                    else:
-                        household_store.upsert_household(self.db, value)
-                elif kind == "booking" and value is not None:
-                    row = self.db.execute(
-                        "SELECT o.id FROM sessions s JOIN offers o ON o.num = s.offer_num WHERE s.id = ?",
-                        [value["session_id"]],
-                    ).fetchone()
-                    booking_store.record_pulled_booking(self.db, value, row[0] if row else None, now)
-                elif kind == "concierge_request":
-                    if value is None:
-                        concierge_store.remove_request(self.db, identifier)
-                    else:
-                        concierge_store.record_pulled_request(self.db, value)
-                elif kind == "correspondent":
-                    if value is None:
-                        staff_store.remove_correspondent(self.db, identifier)
-                    else:
-                        staff_store.upsert_correspondent(self.db, value)
-                elif kind == "consultation":
-                    if value is None:
-                        participation_store.remove_consultation(self.db, identifier)
-                    else:
-                        participation_store.upsert_consultation(self.db, value)
-                elif kind == "idea":
-                    if value is None:
-                        participation_store.remove_idea(self.db, identifier)
-                    else:
-                        participation_store.record_pulled_idea(self.db, value)
-                elif kind == "appreciation" and value is not None:
-                    self._settle_appreciation(value)
-                elif kind == "offer_appreciation":
-                    if value is None:
-                        participation_store.remove_offer_appreciation(self.db, identifier)
-                    else:
-                        participation_store.upsert_offer_appreciation(self.db, value)
-            write_state(self.db, "sync_cursor", str(next_cursor))
+            _write_changes(self.db, bulk[start:] + rest, now)
+            if resync_store.in_progress(self.db):
+                resync_store.note(self.db, [(kind, identifier) for kind, identifier, _ in page.changes])
+                if not page.more:
+                    log.warning(
+                        "resync complete: %d entities the centre no longer has were removed",
+                        resync_store.forget_unseen(self.db),
+                    )
+            write_state(self.db, "sync_cursor", str(page.cursor))
             write_state(self.db, "sync_epoch", page.epoch)
+
+
+def _write_changes(db: sqlite_utils.Database, changes: list[tuple[str, str, object]], now: datetime) -> None:
+    """Inside the caller's transaction: each kind's changes in page order, the kinds in CHANGE_KINDS' order
+    (a category before the offers in it, offers before the bookings of their sessions)."""
+    for kind, how in CHANGE_KINDS.items():
+        written = [(identifier, value) for k, identifier, value in changes if k == kind]
+        if written:
+            how.write(db, written, now)
+
+
+def _read_category(reader: DocumentReader, reading: PageReading) -> object:
+    category = parse_category(reader)
+    reading.category_ids.add(category.id)
+    return category
+
+
+def _write_leases(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
+    """This kiosk's own leases, before the offers whose sessions' figures they set."""
+    for _, lease in written:
+        if lease is not None:
+            lease_store.record(db, lease)
+
+
+def _write_offers(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
+    catalog_store.upsert_offers(
+        db,
+        [v for _, v in written if v],
+        now,
+        booking_store.unacknowledged_seats(db),
+        lease_store.lease_figures(db),
+    )
+    catalog_store.withdraw_offers(db, [i for i, v in written if v is None])
+
+
+def _write_households(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
+    for identifier, household in written:
+        if household is None:
+            household_store.remove_household(db, identifier)
+        else:
+            household_store.upsert_household(db, household)
+
+
+def _write_bookings(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
+    for _, booking in written:
+        if booking is not None:
+            row = db.execute(
+                "SELECT o.id FROM sessions s JOIN offers o ON o.num = s.offer_num WHERE s.id = ?",
+                [booking["session_id"]],
+            ).fetchone()
+            booking_store.record_pulled_booking(db, booking, row[0] if row else None, now)
+
+
+def _write_requests(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
+    for identifier, request in written:
+        if request is None:
+            concierge_store.remove_request(db, identifier)
+        else:
+            concierge_store.record_pulled_request(db, request)
+
+
+def _write_payments(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
+    for _, payment in written:
+        if payment is not None:
+            payment_store.record_pulled_payment(db, payment)
+
+
+def _settle_appreciation(db: sqlite_utils.Database, answer: dict[str, Any]) -> None:
+    reason = answer.get("reason") or {}
+    participation_store.settle_appreciation(
+        db, answer["appreciation_id"], Moderation(answer["state"]), reason.get("fr", ""), reason.get("en", "")
+    )
+
+
+def _write_consultations(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
+    for identifier, consultation in written:
+        if consultation is None:
+            participation_store.remove_consultation(db, identifier)
+        else:
+            participation_store.upsert_consultation(db, consultation)
+
+
+def _write_ideas(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
+    for identifier, idea in written:
+        if idea is None:
+            participation_store.remove_idea(db, identifier)
+        else:
+            participation_store.record_pulled_idea(db, idea)
+
+
+def _write_moderations(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
+    for _, moderation in written:
+        if moderation is not None:
+            _settle_appreciation(db, moderation)
+
+
+def _write_offer_appreciations(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
+    for identifier, appreciation in written:
+        if appreciation is None:
+            participation_store.remove_offer_appreciation(db, identifier)
+        else:
+            participation_store.upsert_offer_appreciation(db, appreciation)
+
+
+def _write_correspondents(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
+    for identifier, person in written:
+        if person is None:
+            staff_store.remove_correspondent(db, identifier)
+        else:
+            staff_store.upsert_correspondent(db, person)
 
 
 def _wire(op: dict) -> dict:
     return {"op_id": op["op_id"], "kind": op["kind"], "created_at": op["created_at"], "payload": op["payload"]}
 
 
-def _parse_booking(r: DocumentReader) -> dict:
-    booking_id = r.text("booking_id", 36, 36)
+def _validated(model: type[WireModel], r: DocumentReader) -> WireModel:
+    """The change's data read by the wire format's model, strictly; a problem names the first field at fault."""
     try:
-        uuid.UUID(booking_id)
-    except ValueError:
-        raise r.fail("booking_id", "error.document.valid_id") from None
-    participants = r.value.get("participants")
-    if (
-        not isinstance(participants, list)
-        or not 1 <= len(participants) <= 99
-        or not all(isinstance(p, str) and 0 < len(p) <= 40 for p in participants)
-    ):
-        raise r.fail("participants", "error.document.malformed")
-    reason = r.value.get("reason")
-    if reason is not None and not (
-        isinstance(reason, dict) and all(isinstance(reason.get(k), str) and len(reason[k]) <= 400 for k in ("fr", "en"))
-    ):
-        raise r.fail("reason", "error.document.malformed")
-    return {
-        "booking_id": booking_id,
-        "session_id": r.identifier("session_id"),
-        "household_id": r.identifier("household_id"),
-        "participants": participants,
-        "state": r.choice("state", [s.value for s in BookingState]),
-        "total_cents": r.integer("total_cents", 0, 100_000_000),
-        "reason": reason,
-    }
+        return model.model_validate(r.value, strict=True)
+    except ValidationError as error:
+        where = ".".join(str(part) for part in error.errors()[0]["loc"]) or "data"
+        raise r.fail(where, "error.document.malformed") from None
+
+
+def _parse_booking(r: DocumentReader) -> dict[str, object]:
+    return _validated(BookingData, r).model_dump()
 
 
 def _parse_request(r: DocumentReader) -> ConciergeRequest:
-    """A concierge request of this site as the centre sends it (answers kept as plain JSON values, bounded)."""
-    request_id = r.text("request_id", 36, 36)
+    """A concierge request of this site as the centre sends it."""
+    data = _validated(ConciergeRequestData, r)
     try:
-        uuid.UUID(request_id)
+        collect_on = date.fromisoformat(data.collect_on) if data.collect_on else None
+        created_at, updated_at = (datetime.strptime(m, "%Y-%m-%dT%H:%M:%S") for m in (data.created_at, data.updated_at))
     except ValueError:
-        raise r.fail("request_id", "error.document.valid_id") from None
-    answers = r.value.get("answers")
-    if (
-        not isinstance(answers, dict)
-        or len(answers) > 20
-        or not all(isinstance(k, str) and len(k) <= 40 and _is_answer(v) for k, v in answers.items())
-    ):
-        raise r.fail("answers", "error.document.malformed")
-    reason = r.value.get("reason")
-    if reason is not None and not is_reason(reason):
-        raise r.fail("reason", "error.document.malformed")
-    collect_on = r.value.get("collect_on")
-    if collect_on is not None:
-        collect_on = r.day("collect_on")
-    estimate = r.value.get("estimate_cents")
-    if estimate is not None:
-        estimate = r.integer("estimate_cents", 0, 100_000_000)
-    created_by = r.value.get("created_by")
-    if created_by is not None:
-        created_by = r.identifier("created_by")
+        raise r.fail("created_at", "error.document.must_yyyy_mm_ddthh_2") from None
+    reason = data.reason
     return ConciergeRequest(
-        request_id=request_id,
-        site_id=r.identifier("site_id"),
-        service_id=r.slug("service_id"),
-        household_id=r.identifier("household_id"),
-        person_id=r.identifier("person_id"),
-        answers=answers,
-        quantity=r.integer("quantity", 1, 1000),
-        estimate_cents=estimate,
+        request_id=data.request_id,
+        site_id=data.site_id,
+        service_id=data.service_id,
+        household_id=data.household_id,
+        person_id=data.person_id,
+        answers=data.answers,
+        quantity=data.quantity,
+        estimate_cents=data.estimate_cents,
         collect_on=collect_on,
-        note=r.text("note", 0, 200),
-        state=RequestState(r.choice("state", [s.value for s in RequestState])),
-        created_at=_exact_moment(r, "created_at"),
-        updated_at=_exact_moment(r, "updated_at"),
-        created_by=created_by,
-        reason=StateReason(reason["code"], reason["fr"], reason["en"]) if reason else None,
+        note=data.note,
+        state=RequestState(data.state),
+        created_at=created_at,
+        updated_at=updated_at,
+        created_by=data.created_by,
+        reason=StateReason(reason.code, reason.fr, reason.en) if reason else None,
     )
 
 
-def _entity_id(value: object, default: str) -> str:
-    """The id a pulled consultation, idea, appreciation or offer appreciation names itself by."""
-    for name in ("consultation_id", "idea_id", "offer_id"):
-        if isinstance(getattr(value, name, None), str):
-            return str(getattr(value, name))
-    if isinstance(value, dict) and isinstance(value.get("appreciation_id"), str):
-        return str(value["appreciation_id"])
-    return default
-
-
-def _parse_moderation(r: DocumentReader) -> dict:
+def _parse_moderation(r: DocumentReader) -> dict[str, Any]:
     """The centre's moderation of an appreciation given at this site (never the ratings: they are not edited)."""
-    appreciation_id = r.text("appreciation_id", 36, 36)
+    data = _validated(ModerationData, r)
     try:
-        uuid.UUID(appreciation_id)
+        uuid.UUID(data.appreciation_id)
     except ValueError:
-        raise r.fail("appreciation_id", "error.document.valid_id") from None
-    reason = r.value.get("reason")
-    if reason is not None and not is_reason(reason):
-        raise r.fail("reason", "error.document.malformed")
-    return {
-        "appreciation_id": appreciation_id,
-        "state": r.choice("state", [m.value for m in Moderation]),
-        "reason": reason,
-    }
+        raise r.fail("appreciation_id", "error.document.valid_identifier") from None
+    return data.model_dump()
 
 
 def _exact_moment(r: DocumentReader, key: str) -> datetime:
@@ -735,7 +862,7 @@ def _parse_idea(r: DocumentReader) -> Idea:
     try:
         uuid.UUID(idea_id)
     except ValueError:
-        raise r.fail("idea_id", "error.document.valid_id") from None
+        raise r.fail("idea_id", "error.document.valid_identifier") from None
     optional = {
         key: (r.identifier(key) if r.value.get(key) is not None else None)
         for key in ("household_id", "person_id", "created_by")
@@ -756,11 +883,40 @@ def _parse_idea(r: DocumentReader) -> Idea:
     )
 
 
-def _is_answer(value: object) -> bool:
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, int):
-        return 0 <= value <= 100_000
-    if isinstance(value, str):
-        return len(value) <= 200
-    return isinstance(value, list) and len(value) <= 30 and all(isinstance(v, str) and len(v) <= 40 for v in value)
+# Every kind of change the centre sends, in the order a page's changes are written.
+CHANGE_KINDS: dict[str, ChangeKind] = {
+    # A lease's record refreshes its session's figures too, so an offer written in an earlier chunk is set right.
+    "lease": ChangeKind(lambda r, _: r.value, lambda lease: lease["session_id"], _write_leases, False),
+    "category": ChangeKind(
+        _read_category,
+        lambda c: c.id,
+        lambda db, w, now: catalog_store.upsert_categories(db, [v for _, v in w if v]),
+        True,
+    ),
+    "concierge_service": ChangeKind(
+        lambda r, _: parse_service(r),
+        lambda s: s.id,
+        lambda db, w, now: catalog_store.upsert_services(db, [v for _, v in w if v]),
+        True,
+    ),
+    "offer": ChangeKind(
+        lambda r, page: parse_offer(r, page.tiers, page.category_ids), lambda o: o.id, _write_offers, True
+    ),
+    "household": ChangeKind(lambda r, _: parse_household(r), lambda h: h.household_id, _write_households, True),
+    "booking": ChangeKind(lambda r, _: _parse_booking(r), lambda b: b["booking_id"], _write_bookings, False),
+    "concierge_request": ChangeKind(lambda r, _: _parse_request(r), lambda q: q.request_id, _write_requests, False),
+    "correspondent": ChangeKind(
+        lambda r, _: parse_correspondent(r), lambda c: c.staff_id, _write_correspondents, False
+    ),
+    "payment": ChangeKind(lambda r, _: parse_payment(r), lambda p: p.payment_id, _write_payments, False),
+    "consultation": ChangeKind(
+        lambda r, _: parse_consultation(r), lambda c: c.consultation_id, _write_consultations, False
+    ),
+    "idea": ChangeKind(lambda r, _: _parse_idea(r), lambda i: i.idea_id, _write_ideas, False),
+    "appreciation": ChangeKind(
+        lambda r, _: _parse_moderation(r), lambda m: m["appreciation_id"], _write_moderations, False
+    ),
+    "offer_appreciation": ChangeKind(
+        lambda r, _: parse_offer_appreciation(r), lambda a: a.offer_id, _write_offer_appreciations, False
+    ),
+}

@@ -43,6 +43,13 @@ class PhotoFetcher:
         A network failure ends the round (the next cycle goes on); a refusal is remembered."""
         report = PhotoReport(removed=self.store.remove_unused())
         kept = self.store.kept()
+        # A budget lowered since (to 0: no photos at all) is held at once: the largest go first.
+        for sha256, size in sorted(kept.items(), key=lambda item: -item[1]):
+            if sum(kept.values()) <= self.budget_bytes:
+                break
+            self.store.remove(sha256)
+            del kept[sha256]
+            report.removed += 1
         missing = sorted(self.store.used() - set(kept) - self._refused)
         total = sum(kept.values())
         for index, sha256 in enumerate(missing[:limit]):
@@ -63,7 +70,6 @@ class PhotoFetcher:
         return report
 
 
-def photo_fetcher(db: sqlite_utils.Database, data_dir: Path, config: KioskConfig) -> PhotoFetcher | None:
-    """The kiosk's photo fetcher as its site file sets it (no photos at all with a budget of 0)."""
-    budget = config.display.photo_budget_mb * 1024 * 1024
-    return PhotoFetcher(PhotoStore(db, data_dir), budget) if budget else None
+def photo_fetcher(db: sqlite_utils.Database, data_dir: Path, config: KioskConfig) -> PhotoFetcher:
+    """The kiosk's photo fetcher as its site file sets it (a budget of 0: no photos, those kept go)."""
+    return PhotoFetcher(PhotoStore(db, data_dir), config.display.photo_budget_mb * 1024 * 1024)

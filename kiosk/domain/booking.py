@@ -1,7 +1,8 @@
 """Booking a place: who may, at what price, and whether the kiosk can confirm it at once.
 
-The kiosk confirms a booking offline only inside the seats the centre set aside for
-this site; anything else is recorded as a request the centre decides. These are
+The kiosk confirms a booking offline only inside its lease, the seats the centre set aside
+for this kiosk (its share of its site's); anything else is recorded as a request the centre
+decides. These are
 plain functions over the offer, the session and the household, so the store can
 apply them inside the transaction that takes the seats.
 """
@@ -26,7 +27,7 @@ class BookingState(StrEnum):
     CANCELLED = "cancelled"
 
 
-# The centre takes at most this many participants in one booking (sync/server/models.py).
+# The centre takes at most this many participants in one booking (sync/wire.py).
 MAX_PARTICIPANTS = 20
 ACTIVE_STATES = frozenset({BookingState.CONFIRMED, BookingState.REQUESTED, BookingState.WAITLISTED})
 
@@ -56,7 +57,8 @@ class Quote:
     unit_cents: int
     total_cents: int
     state: BookingState  # what the booking will be if made now
-    holds_site_seats: bool
+    holds_site_seats: bool  # confirmed within this kiosk's lease (its share of the site's seats)
+    lease_short: int = 0  # seats this kiosk's lease lacks for a confirmation the centre may still give online
 
 
 def quote_booking(
@@ -95,8 +97,13 @@ def quote_booking(
         state, holds = BookingState.CONFIRMED, True
     else:
         state, holds = BookingState.REQUESTED, False
+    short = (
+        seats - session.site_remaining
+        if state == BookingState.REQUESTED and offer.booking_mode == BookingMode.DIRECT
+        else 0
+    )
     unit = offer.price_for_tier(household.tier)
-    return Quote(unit_cents=unit, total_cents=unit * seats, state=state, holds_site_seats=holds)
+    return Quote(unit_cents=unit, total_cents=unit * seats, state=state, holds_site_seats=holds, lease_short=short)
 
 
 def _check_age(offer: Offer, session: Session, person: Person) -> None:

@@ -100,6 +100,7 @@ class Offer:
     sessions: tuple[Session, ...]
     bring: str = ""  # what to bring, printed on the voucher ("" when nothing particular)
     photo: Photo | None = None
+    version: int = 0  # the centre's version of these prices (0: not from the centre)
 
     @property
     def price_from(self) -> int:
@@ -107,6 +108,10 @@ class Offer:
 
     def price_for_tier(self, tier: int) -> int:
         return self.prices[tier - 1]
+
+    def session(self, session_id: str) -> Session | None:
+        """One of the offer's dates, or None when it is no longer offered."""
+        return next((s for s in self.sessions if s.id == session_id), None)
 
 
 @dataclass(frozen=True)
@@ -204,6 +209,8 @@ def parse_offer(r: DocumentReader, tiers: int, category_ids: set[str]) -> Offer:
         sessions=tuple(_session(s) for s in r.items("sessions", 1, MAX_SESSIONS_PER_OFFER)),
         bring=r.optional_text("bring", 300),
         photo=_photo(r.optional_object("photo")),
+        # The centre's version of the prices; a catalog file has none.
+        version=r.optional_integer("version", 1, 1_000_000_000) or 0 if "version" in r.value else 0,
     )
 
 

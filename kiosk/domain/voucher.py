@@ -92,8 +92,10 @@ class Voucher:
     total_cents: int | None
     state: VoucherState
     issued_at: datetime
-    # Printed on paper only, never in the payload: until when a booking can be cancelled.
+    # Printed on paper only, never in the payload: until when a booking can be cancelled, and what
+    # was paid of `total_cents` when it was printed (the rest is "à régler").
     cancel_until: datetime | None = None
+    paid_cents: int = 0
     bring: str = ""  # printed on paper only: what to bring (the offer's own words, in the catalog's language)
 
     def __post_init__(self) -> None:

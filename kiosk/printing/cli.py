@@ -10,8 +10,11 @@ import argparse
 import json
 import sys
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from kiosk.domain.booking import BookingState
 from kiosk.domain.voucher import (
@@ -22,11 +25,14 @@ from kiosk.domain.voucher import (
     VoucherState,
     booking_standing,
     encode_payload,
+    key_id,
     verify_payload,
 )
 from kiosk.errors import CatalogError, KioskError
+from kiosk.files import write_whole
 from kiosk.i18n import FALLBACK_LANGUAGE, SOURCE_LANGUAGE, Text, Texts
 
+MAX_STANDING_BYTES = 64 * 1024  # the centre's answer about one booking is a few dozen bytes
 SAMPLE_HOUSEHOLD = ("Camille Lefèvre", "Mathieu Lefèvre", "Inès Lefèvre")
 SAMPLE_TIER = 4
 SAMPLE_SLUG = "voucher-sample"
@@ -78,10 +84,12 @@ def _verify(args: argparse.Namespace) -> int:
     from kiosk.signing_key import SigningKeyError, load_signing_key, read_public_key
 
     payload = read_payload(args.file)
+    published: list[PublishedKey] = []
     if args.public_key or args.centre:
         keys = [read_public_key(path) for path in args.public_key or ()]
         if args.centre:
-            keys += published_keys(args.centre)
+            published = published_keys(args.centre)
+            keys += [entry.key for entry in published]
     else:
         data_dir = _data_dir(args.data_dir, create=False)
         own = load_signing_key(data_dir)
@@ -95,9 +103,12 @@ def _verify(args: argparse.Namespace) -> int:
     assert result.claims is not None
     # What the booking has become, as this kiosk knows it (with --centre: as the centre knows it too).
     # Either one saying it no longer holds (cancelled, refused) is enough to say so.
+    # A kiosk the centre revoked (stolen, withdrawn) no longer vouches for anything it signed.
+    revoked = any(entry.revoked and entry.key_id == result.claims.key_id for entry in published)
     standings = [
         (who, standing)
         for who, standing in (
+            (Text("verify.the_centre"), Standing(False, Text("voucher.standing.key_revoked")) if revoked else None),
             (Text("verify.this_kiosk"), _standing(result.claims, args.data_dir)),
             (Text("verify.the_centre"), centre_standing(args.centre, result.claims) if args.centre else None),
         )
@@ -118,7 +129,14 @@ def _verify(args: argparse.Namespace) -> int:
     return 0
 
 
-def published_keys(centre: str) -> list:
+@dataclass(frozen=True)
+class PublishedKey:
+    key: Ed25519PublicKey
+    key_id: str
+    revoked: bool  # the kiosk was withdrawn (stolen, replaced): what it signed no longer holds
+
+
+def published_keys(centre: str) -> list[PublishedKey]:
     """Every kiosk's voucher key the centre publishes (no credential needed)."""
     import requests
 
@@ -129,10 +147,10 @@ def published_keys(centre: str) -> list:
     try:
         answer = requests.get(url, timeout=10, allow_redirects=False)
         answer.raise_for_status()
-        keys = [parse_public_key(entry["public_key"]) for entry in answer.json()["keys"]]
+        entries = [(parse_public_key(entry["public_key"]), entry["revoked"] is True) for entry in answer.json()["keys"]]
     except (requests.RequestException, ValueError, KeyError, TypeError, AttributeError):
         raise unreachable from None
-    return [key for key in keys if key is not None]
+    return [PublishedKey(key, key_id(key), revoked) for key, revoked in entries if key is not None]
 
 
 def _say(text: Text) -> None:
@@ -142,19 +160,23 @@ def _say(text: Text) -> None:
 
 
 def centre_standing(centre: str, claims: VoucherClaims) -> Standing | None:
-    """What the voucher is worth now, as the centre knows its booking (None: not a booking, or the centre
-    does not know it yet — a kiosk offline has not sent it)."""
+    """What the voucher is worth now, as the centre knows its booking (None: not a booking). A booking the
+    centre does not know yet (a kiosk offline has not sent it) leaves the signature to speak, and says so."""
     import requests
 
     if claims.kind is not VoucherKind.BOOKING:
         return None
     url = centre.rstrip("/").removesuffix("/v1") + f"/v1/vouchers/{claims.reference}"
     try:
-        answer = requests.get(url, timeout=10, allow_redirects=False)
-        if answer.status_code == 404:
-            return None
-        answer.raise_for_status()
-        state = BookingState(answer.json()["state"])
+        with requests.get(url, timeout=10, allow_redirects=False, stream=True) as answer:
+            if answer.status_code == 404:
+                return Standing(True, Text("voucher.standing.centre_unknown"))
+            answer.raise_for_status()
+            body = answer.raw.read(MAX_STANDING_BYTES + 1, decode_content=True)
+        document = json.loads(body) if len(body) <= MAX_STANDING_BYTES else None
+        if not isinstance(document, dict) or document.get("reference") != claims.reference:
+            raise ValueError("not an answer about this voucher")
+        state = BookingState(document["state"])
     except (requests.RequestException, ValueError, KeyError, TypeError):
         raise KioskError("error.cli.booking_s_state_could", url=url) from None
     return booking_standing(claims.state, state)
@@ -234,10 +256,10 @@ def _sample(args: argparse.Namespace) -> int:
         for layout in LAYOUTS:
             pdf = render_voucher_pdf(voucher, payload, layout, config.site.language, site_name=config.site.name)
             path = outdir / f"{SAMPLE_SLUG}-{layout}.pdf"
-            _write_atomically(path, pdf)
+            write_whole(path, pdf)
             written[layout] = path
         payload_path = outdir / f"{SAMPLE_SLUG}-payload.txt"
-        _write_atomically(payload_path, (payload + "\n").encode("ascii"))
+        write_whole(payload_path, (payload + "\n").encode("ascii"))
     except OSError as error:
         raise KioskError(
             "error.cli.sample_voucher_written",
@@ -310,9 +332,3 @@ def _data_dir(path: Path | None, *, create: bool) -> Path:
 
     path = path or default_data_dir()
     return prepare_data_dir(path) if create else path
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_bytes(data)
-    temporary.replace(path)

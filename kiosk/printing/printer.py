@@ -33,6 +33,9 @@ POLL_INTERVAL = 0.25
 # enough for a receipt to print past a report CUPS kept from before the printer was fixed.
 DEVICE_PROBLEM_GRACE = 8.0
 
+A4_POINTS = (595.28, 841.89)
+MM_PER_POINT = 25.4 / 72
+
 # printer-state-reasons (RFC 8011 §5.4.12) that stop a receipt from coming out.
 _PAPER_REASONS = ("media-empty", "media-needed")
 _JAM_REASONS = ("media-jam",)
@@ -111,7 +114,11 @@ def _print_pdf(
     if problem is not None:
         raise problem
 
-    command = ["lp", "-d", queue, "-t", title or path.name, "--", str(path)]
+    command = ["lp", "-d", queue, "-t", title or path.name]
+    media = page_media(path)
+    if media is not None:
+        command += ["-o", f"media={media}"]  # else CUPS puts an 80 mm receipt on the queue's A4 default
+    command += ["--", str(path)]
     result = _run(command, deadline, path)
     match = re.search(r"request id is (\S+)", result.stdout)
     if result.returncode != 0 or match is None:
@@ -147,6 +154,31 @@ def _print_pdf(
             _cancel(job_id)
             raise PrinterError("error.printer.printer_did_print_voucher", queue=queue, timeout=timeout)
         time.sleep(min(POLL_INTERVAL, max(deadline - time.monotonic(), 0.01)))
+
+
+def page_media(path: Path) -> str | None:
+    """The CUPS media name of the PDF's first page: "A4", or "Custom.80x198.4mm" for a receipt as long as
+    its content; None when the file cannot be read as a PDF (CUPS then uses the queue's default)."""
+    import pypdfium2  # only where a job is sent, in a worker
+
+    try:
+        document = pypdfium2.PdfDocument(str(path))
+    except pypdfium2.PdfiumError:
+        return None
+    try:
+        if len(document) == 0:
+            return None
+        width, height = document[0].get_size()
+    finally:
+        document.close()
+    return media_name(width, height)
+
+
+def media_name(width_points: float, height_points: float) -> str:
+    """ "A4" for an A4 page (to a point), else a custom size in millimetres, as `lp -o media=` takes it."""
+    if abs(width_points - A4_POINTS[0]) <= 1 and abs(height_points - A4_POINTS[1]) <= 1:
+        return "A4"
+    return f"Custom.{width_points * MM_PER_POINT:.1f}x{height_points * MM_PER_POINT:.1f}mm"
 
 
 def printer_status(

@@ -158,7 +158,7 @@ def render_voucher_pdf(
     if not claims.matches(voucher):
         raise ValueError("the payload does not describe this voucher")
     content = _Content.build(voucher, claims.key_id, language, site_name)
-    qr = _qr_matrix(payload)
+    qr = qr_modules(payload)
     with _RENDER_LOCK:  # reportlab keeps font state in module globals: one document at a time
         if layout == "thermal80":
             return _render_thermal(content, qr)
@@ -178,7 +178,7 @@ class QrGeometry:
 
 def qr_geometry(payload: str, layout: str) -> QrGeometry:
     """How the QR code of this payload is drawn in this layout (for tests and diagnostics)."""
-    matrix = _qr_matrix(payload)
+    matrix = qr_modules(payload)
     modules = len(matrix)
     dots = _thermal_module_dots(modules) if layout == "thermal80" else _a4_module_dots(modules)
     return QrGeometry((modules - 17) // 4, modules, dots)
@@ -248,10 +248,18 @@ class _Content:
             price = texts("voucher.on_quote")
         elif voucher.total_cents == 0:
             price = texts("voucher.free")
-        elif voucher.kind is VoucherKind.BOOKING:
-            price = texts("voucher.to_pay", price=texts.money(voucher.total_cents))
+        elif voucher.paid_cents >= voucher.total_cents:
+            price = texts("voucher.paid", price=texts.money(voucher.total_cents))
+        elif voucher.paid_cents > 0:
+            owed = texts.money(voucher.total_cents - voucher.paid_cents)
+            price = texts(
+                "voucher.part_paid",
+                price=texts.money(voucher.total_cents),
+                paid=texts.money(voucher.paid_cents),
+                owed=owed,
+            )
         else:
-            price = texts.money(voucher.total_cents)
+            price = texts("voucher.to_pay", price=texts.money(voucher.total_cents))
         if price:
             rows.append((texts("voucher.price"), (price,), True))
         if voucher.cancel_until is not None:
@@ -300,7 +308,7 @@ def _capitalise(text: str) -> str:
 # --- QR code ------------------------------------------------------------------------------------
 
 
-def _qr_matrix(payload: str) -> list[list[bool]]:
+def qr_modules(payload: str) -> list[list[bool]]:
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
     code.add_data(payload, optimize=20)  # upper-case runs go in alphanumeric mode
     code.make(fit=True)

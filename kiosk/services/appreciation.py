@@ -27,11 +27,9 @@ from kiosk.domain.appreciation import (
 from kiosk.domain.audit import Action
 from kiosk.domain.booking import Booking, BookingState
 from kiosk.domain.document import DocumentReader
-from kiosk.domain.staff import StaffSession
 from kiosk.i18n import Said, Text
-from kiosk.services.audit import AuditService
+from kiosk.services.actor import Actor, Acts
 from kiosk.services.identity import Identified
-from kiosk.services.staff import StaffAuthService
 from kiosk.store import bookings as booking_store
 from kiosk.store import participation as store
 from kiosk.store.catalog import load_offer
@@ -60,13 +58,11 @@ class Appreciations:
     def __init__(
         self,
         db: sqlite_utils.Database,
-        staff: StaffAuthService,
-        audit: AuditService,
+        acts: Acts,
         clock: Callable[[], datetime] = datetime.now,
     ):
         self._db = db
-        self._staff = staff
-        self._audit = audit
+        self._acts = acts
         self._clock = clock
 
     def to_appreciate(self, identified: Identified) -> list[ToAppreciate]:
@@ -90,19 +86,18 @@ class Appreciations:
 
     def give(
         self,
+        actor: Actor,
         booking_id: str,
         identified: Identified,
         ratings: Mapping[str, object],
         phrases: list[int],
         typed: str,
         language: str = "fr",
-        staff: StaffSession | None = None,
     ) -> Appreciation:
         """Keep the person's appreciation of one of their activities and send it. Raises AppreciationError
         (not theirs, not over, already given, a question unanswered, a comment refused) or
         StaffSessionExpired; nothing is written then."""
-        if staff is not None:
-            self._staff.require(staff)
+        self._acts.check(actor)
         item = next((i for i in self.to_appreciate(identified) if i.booking.booking_id == booking_id), None)
         if item is None:
             raise AppreciationError("error.appreciation.cannot_appreciate")
@@ -121,7 +116,7 @@ class Appreciations:
             created_at=now,
             moderation=Moderation.PENDING if comment else Moderation.NONE,
         )
-        with transaction(self._db):
+        with self._acts.write(actor, Action.APPRECIATION_CREATE) as audit:
             store.insert_appreciation(self._db, appreciation)
             enqueue(
                 self._db,
@@ -135,14 +130,7 @@ class Appreciations:
                 },
                 now,
             )
-            if staff is not None:
-                self._audit.record(
-                    staff.staff_id,
-                    Action.APPRECIATION_CREATE,
-                    subject=appreciation.person_id,
-                    target=booking_id,
-                    details={"with_comment": bool(comment)},
-                )
+            audit.say(appreciation.person_id, booking_id, {"with_comment": bool(comment)})
         return appreciation
 
     def for_offer(self, offer_id: str) -> OfferAppreciation | None:

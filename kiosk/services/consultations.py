@@ -28,12 +28,10 @@ from kiosk.domain.consultations import (
     refusal,
 )
 from kiosk.domain.document import DocumentReader
-from kiosk.domain.staff import StaffSession
 from kiosk.domain.voucher import short_code
 from kiosk.i18n import Said, Text
-from kiosk.services.audit import AuditService
+from kiosk.services.actor import BENEFICIARY, Actor, Acts
 from kiosk.services.identity import IdentificationError, Identified, IdentityService
-from kiosk.services.staff import StaffAuthService
 from kiosk.store import participation as store
 from kiosk.store.database import transaction
 from kiosk.store.outbox import enqueue
@@ -64,14 +62,12 @@ class Consultations:
         self,
         db: sqlite_utils.Database,
         identity: IdentityService,
-        staff: StaffAuthService,
-        audit: AuditService,
+        acts: Acts,
         clock: Callable[[], datetime] = datetime.now,
     ):
         self._db = db
         self._identity = identity
-        self._staff = staff
-        self._audit = audit
+        self._acts = acts
         self._clock = clock
 
     def all(self) -> list[Consultation]:
@@ -106,18 +102,12 @@ class Consultations:
         return [c for c in self.all() if c.results is not None]
 
     def vote(
-        self,
-        consultation_id: str,
-        identified: Identified,
-        answer: Sequence[str],
-        pin: str,
-        staff: StaffSession | None = None,
+        self, actor: Actor, consultation_id: str, identified: Identified, answer: Sequence[str], pin: str
     ) -> BallotReceipt:
         """Cast the person's ballot with their own PIN. Raises BallotError (closed, not for them, already
         answered here, incomplete), IdentificationError (wrong PIN, counted like any wrong PIN) or
         StaffSessionExpired; nothing is written then."""
-        if staff is not None:
-            self._staff.require(staff)
+        self._acts.check(actor)
         consultation = self.consultation(consultation_id)
         now = self._clock()
         problem = refusal(consultation, identified.household, identified.person, now)
@@ -126,11 +116,11 @@ class Consultations:
         choice = check_ballot(consultation, answer)
         if not identified.person.card_number:
             raise IdentificationError("error.ballot.needs_card_and_pin")
-        confirmed = self._identity.identify(identified.person.card_number, pin)
+        confirmed = self._identity.identify(BENEFICIARY, identified.person.card_number, pin)  # their own PIN
         if confirmed.person.person_id != identified.person.person_id:
             raise IdentificationError("error.ballot.pin_not_identified_person")
         ballot_id = new_ballot_id()
-        with transaction(self._db):
+        with self._acts.write(actor, Action.VOTE_GUIDED) as audit:
             if consultation_id in store.voted_here(self._db, identified.person.person_id):
                 raise BallotError("error.ballot.already_answered")
             store.insert_ballot(self._db, ballot_id, consultation_id, identified.person.person_id, now)
@@ -146,14 +136,7 @@ class Consultations:
                 },
                 now,
             )
-            if staff is not None:
-                self._audit.record(
-                    staff.staff_id,
-                    Action.VOTE_GUIDED,
-                    subject=identified.person.person_id,
-                    target=consultation_id,
-                    details={"own_pin": True},
-                )
+            audit.say(identified.person.person_id, consultation_id, {"own_pin": True})  # never the choice
         return BallotReceipt(ballot_id, consultation, now)
 
     def take_news(self, identified: Identified) -> list[BallotNews]:

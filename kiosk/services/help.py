@@ -7,7 +7,6 @@ gives back the place to reopen once the person beside them is identified by card
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -17,19 +16,19 @@ import sqlite_utils
 from kiosk.config import KioskConfig
 from kiosk.domain.audit import Action
 from kiosk.domain.help import HelpKind, HelpRequest, Place, new_help_request
-from kiosk.domain.staff import StaffSession
 from kiosk.domain.voucher import normalize_short_code
 from kiosk.errors import KioskError
+from kiosk.files import write_whole
 from kiosk.printing.printer import PrintJob, print_pdf
-from kiosk.services.audit import AuditService
-from kiosk.services.staff import StaffAuthService
+from kiosk.services.actor import Actor, Acts
 from kiosk.store import help as help_store
 from kiosk.store.catalog import load_concierge_service, load_offer
 from kiosk.store.database import transaction
 
 TICKET_DIR = "help-tickets"
 FORGET_AFTER = timedelta(days=1)  # closed or lapsed requests are kept a day, for the correspondent's question
-SAME_REQUEST_WITHIN = timedelta(minutes=10)  # asked again this soon: the same call, the same ticket
+SAME_REQUEST_WITHIN = timedelta(minutes=10)
+MAX_RECENT = {HelpKind.CALL: 5, HelpKind.TICKET: 10}  # at most this many in SAME_REQUEST_WITHIN
 
 
 class HelpNotFound(KioskError):
@@ -42,48 +41,38 @@ class HelpService:
         db: sqlite_utils.Database,
         config: KioskConfig,
         data_dir: Path,
-        staff: StaffAuthService,
-        audit: AuditService,
+        acts: Acts,
         clock: Callable[[], datetime] = datetime.now,
     ):
         self._db = db
         self._config = config
         self._dir = data_dir / TICKET_DIR
-        self._staff = staff
-        self._audit = audit
+        self._acts = acts
         self._clock = clock
 
     # -- the person --------------------------------------------------------------------------------
 
     def call(self, place: Place) -> HelpRequest:
-        """A correspondent is asked to come to the kiosk; the call shows in their queue with the screen.
+        """A correspondent is asked to come to the kiosk; the call shows in their queue with the screen."""
+        return self._save(HelpKind.CALL, place)
 
-        A call still waiting from the last few minutes is the same person asking again (or someone
-        pressing for fun): it stays the one call, the queue does not fill up."""
-        return self._recent(HelpKind.CALL, None) or self._save(HelpKind.CALL, place)
-
-    def ticket(self, place: Place) -> tuple[HelpRequest, bool]:
-        """A code to finish later with a correspondent, and whether it is new (to print). Only a screen
-        holding a choice can be resumed; the same choice asked again within minutes gets the same code,
-        not another ticket (no paper wasted by repeated taps)."""
+    def ticket(self, place: Place) -> HelpRequest:
+        """A code to finish later with a correspondent; only a screen holding a choice can be resumed."""
         if not place.resumable:
             raise KioskError("error.help.there_nothing_resume_on")
-        same = self._recent(HelpKind.TICKET, place)
-        return (same, False) if same is not None else (self._save(HelpKind.TICKET, place), True)
-
-    def _recent(self, kind: HelpKind, place: Place | None) -> HelpRequest | None:
-        now = self._clock()
-        return next(
-            (
-                r
-                for r in help_store.open_help_requests(self._db, now)
-                if r.kind == kind and now - r.made_at < SAME_REQUEST_WITHIN and (place is None or r.place == place)
-            ),
-            None,
-        )
+        return self._save(HelpKind.TICKET, place)
 
     def _save(self, kind: HelpKind, place: Place) -> HelpRequest:
+        """A new call or ticket; past a handful made in the last minutes, someone is pressing for fun
+        (or many wait already): the person is sent to the desk instead of filling the queue and the roll."""
         now = self._clock()
+        recent = [
+            r
+            for r in help_store.open_help_requests(self._db, now)
+            if r.kind == kind and now - r.made_at < SAME_REQUEST_WITHIN
+        ]
+        if len(recent) >= MAX_RECENT[kind]:
+            raise KioskError("error.help.too_many")
         request = new_help_request(kind, place, now)
         with transaction(self._db):
             help_store.forget_closed_help_requests(self._db, now - FORGET_AFTER)
@@ -108,12 +97,7 @@ class HelpService:
         pdf = render_help_ticket_pdf(
             request, title, self._config.printer.layout, language, site_name=self._config.site.name
         )
-        self._dir.mkdir(parents=True, exist_ok=True)
-        path = self._dir / f"{request.code}.pdf"
-        partial = path.with_suffix(".part")
-        partial.write_bytes(pdf)
-        os.replace(partial, path)
-        return path
+        return write_whole(self._dir / f"{request.code}.pdf", pdf)
 
     def print_ticket(self, path: Path, request: HelpRequest) -> PrintJob:
         """Slow and may block on the printer: call it from a worker thread, never the GUI thread."""
@@ -121,15 +105,16 @@ class HelpService:
 
     # -- the correspondent -------------------------------------------------------------------------
 
-    def open_requests(self, staff: StaffSession | None) -> list[HelpRequest]:
-        """Calls first (someone is waiting at the kiosk), then tickets, oldest first."""
-        self._staff.require(staff)
+    def open_requests(self, actor: Actor) -> list[HelpRequest]:
+        """Calls first (someone is waiting at the kiosk), then tickets, oldest first. Correspondents only."""
+        self._acts.correspondent(actor)
         return help_store.open_help_requests(self._db, self._clock())
 
-    def take(self, staff: StaffSession | None, code: str) -> HelpRequest:
+    def take(self, actor: Actor, code: str) -> HelpRequest:
         """Take over a call or a ticket by its code (typed, or tapped in the queue): it leaves the queue,
-        recorded in the audit log; the caller reopens its place for the person once identified."""
-        staff = self._staff.require(staff)
+        recorded in the audit log; the caller reopens its place for the person once identified.
+        Correspondents only."""
+        staff = self._acts.correspondent(actor)
         wanted = normalize_short_code(code)
         now = self._clock()
         found = next((r for r in help_store.open_help_requests(self._db, now) if r.code == wanted), None)
@@ -137,12 +122,7 @@ class HelpService:
             raise HelpNotFound(
                 "error.help.open_call_ticket_has",
             )
-        with transaction(self._db):
+        with self._acts.write(actor, Action.HELP_TAKEN) as audit:
             help_store.close_help_request(self._db, found.help_id, now, staff.staff_id)
-            self._audit.record(
-                staff.staff_id,
-                Action.HELP_TAKEN,
-                target=found.help_id,
-                details={"kind": found.kind.value, "screen": found.place.screen},
-            )
+            audit.say(target=found.help_id, details={"kind": found.kind.value, "screen": found.place.screen})
         return found

@@ -25,12 +25,10 @@ from kiosk.domain.ideas import (
     new_idea_id,
     theme_label,
 )
-from kiosk.domain.staff import StaffSession
 from kiosk.domain.voucher import normalize_short_code
 from kiosk.i18n import Said, Text
-from kiosk.services.audit import AuditService
+from kiosk.services.actor import Actor, Acts
 from kiosk.services.identity import Identified
-from kiosk.services.staff import StaffAuthService
 from kiosk.store import participation as store
 from kiosk.store.database import transaction
 from kiosk.store.outbox import enqueue
@@ -51,26 +49,21 @@ class IdeaBox:
         self,
         db: sqlite_utils.Database,
         config: KioskConfig,
-        staff: StaffAuthService,
-        audit: AuditService,
+        acts: Acts,
         clock: Callable[[], datetime] = datetime.now,
     ):
         self._db = db
         self._config = config
-        self._staff = staff
-        self._audit = audit
+        self._acts = acts
         self._clock = clock
 
     def themes(self) -> tuple[Theme, ...]:
         return THEMES
 
-    def leave(
-        self, theme: str, text: str, identified: Identified | None = None, staff: StaffSession | None = None
-    ) -> Idea:
+    def leave(self, actor: Actor, theme: str, text: str, identified: Identified | None = None) -> Idea:
         """Keep an idea and send it to the centre; its code is the receipt. Raises IdeaError or
         StaffSessionExpired; nothing is written then."""
-        if staff is not None:
-            self._staff.require(staff)
+        self._acts.check(actor)
         theme, text = clean_idea(theme, text)
         now = self._clock()
         idea = Idea(
@@ -81,19 +74,12 @@ class IdeaBox:
             household_id=identified.household.household_id if identified else None,
             person_id=identified.person.person_id if identified else None,
             created_at=now,
-            created_by=staff.staff_id if staff else None,
+            created_by=actor.staff.staff_id if actor.staff else None,
         )
-        with transaction(self._db):
+        with self._acts.write(actor, Action.IDEA_CREATE) as audit:
             store.insert_idea(self._db, idea)
             enqueue(self._db, "idea.create", create_payload(idea), now)
-            if staff is not None:
-                self._audit.record(
-                    staff.staff_id,
-                    Action.IDEA_CREATE,
-                    subject=idea.person_id,
-                    target=idea.idea_id,
-                    details={"theme": theme},
-                )
+            audit.say(idea.person_id, idea.idea_id, {"theme": theme})
         return idea
 
     def find(self, typed: str) -> Idea:

@@ -71,12 +71,18 @@ def upsert_services(db: sqlite_utils.Database, services: list[ConciergeService])
 
 
 def upsert_offers(
-    db: sqlite_utils.Database, offers: list[Offer], as_of: datetime, held_seats: dict[str, int] | None = None
+    db: sqlite_utils.Database,
+    offers: list[Offer],
+    as_of: datetime,
+    held_seats: dict[str, int] | None = None,
+    lease_seats: dict[str, tuple[int, int]] | None = None,
 ) -> None:
     """Write offers as the centre now sees them, inside the caller's transaction.
 
     `held_seats` adds, per session, seats this kiosk has taken in bookings the centre
     has not heard of yet: pulled figures must not hand those seats out again.
+    `lease_seats` (held, used), per session, replaces the site's figures by this kiosk's
+    own lease: it confirms offline only within it (sessions absent: no lease, nothing).
     """
     if not offers:
         return
@@ -94,7 +100,7 @@ def upsert_offers(
         else:
             numbered.append((next_num, offer))
             next_num += 1
-    _write_offers(db, numbered, as_of, held_seats or {})
+    _write_offers(db, numbered, as_of, held_seats or {}, lease_seats)
     write_state(db, "catalog_as_of", _moment(as_of))
 
 
@@ -154,12 +160,23 @@ def _write_offers(
     offers: list[tuple[int, Offer]],
     as_of: datetime,
     held_seats: dict[str, int] | None = None,
+    lease_seats: dict[str, tuple[int, int]] | None = None,
 ) -> None:
     held_seats = held_seats or {}
+
+    def own(s: Session) -> tuple[int, int]:
+        """(seats this kiosk may confirm offline, of which used)."""
+        if lease_seats is None:
+            return s.site_allocation, s.site_taken + min(
+                held_seats.get(s.id, 0), max(s.site_allocation - s.site_taken, 0)
+            )
+        held, used = lease_seats.get(s.id, (0, 0))
+        return max(held, used), used
+
     category_names = {row[0]: f"{row[1]} {row[2]}" for row in db.execute("SELECT id, name_fr, name_en FROM categories")}
     site = _search_site(db)
     db.conn.executemany(
-        "INSERT INTO offers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO offers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 num,
@@ -185,6 +202,7 @@ def _write_offers(
                 o.photo.sha256 if o.photo else None,
                 o.photo.credit if o.photo else None,
                 nearness(o.level, o.organiser, site),
+                o.version,
             )
             for num, o in offers
         ],
@@ -220,8 +238,7 @@ def _write_offers(
                 s.place,
                 s.capacity,
                 s.taken + min(held_seats.get(s.id, 0), max(s.capacity - s.taken, 0)),
-                s.site_allocation,
-                s.site_taken + min(held_seats.get(s.id, 0), max(s.site_allocation - s.site_taken, 0)),
+                *own(s),
                 stamp,
             )
             for num, o in offers
@@ -690,7 +707,21 @@ def load_offer(db: sqlite_utils.Database, offer_id: str) -> Offer | None:
         age_max=r["age_max"],
         cancel_days_before=r["cancel_days_before"],
         prices=tuple(int(cents) for cents in r["prices"].split()),
+        version=r["version"],
         sessions=sessions,
         bring=r["bring"],
         photo=Photo(r["photo_sha256"], r["photo_credit"]) if r["photo_sha256"] else None,
     )
+
+
+def programme_offers(db: sqlite_utils.Database, start: datetime, end: datetime) -> list[Offer]:
+    """The site's own offers (SLVie level) and the bons plans with a date in [start, end)."""
+    ids = [
+        row["id"]
+        for row in db.query(
+            "SELECT DISTINCT offers.id FROM sessions JOIN offers ON offers.num = sessions.offer_num "
+            "WHERE sessions.start >= ? AND sessions.start < ? AND (offers.level = 'slvie' OR offers.bon_plan = 1)",
+            [_moment(start), _moment(end)],
+        )
+    ]
+    return [offer for offer in (load_offer(db, offer_id) for offer_id in ids) if offer is not None]

@@ -337,9 +337,115 @@ MIGRATION_9_FRENCH_SEARCH = [
     """,
 ]
 
+# What is owed and paid: payments recorded at the desk or reported by the centre. Append-only: a
+# mistake is put right by a correction (a new entry), never by editing or removing one.
+MIGRATION_10_PAYMENTS = [
+    """
+    CREATE TABLE payments (
+        payment_id TEXT PRIMARY KEY,
+        subject_kind TEXT NOT NULL CHECK (subject_kind IN ('booking', 'request')),
+        subject_id TEXT NOT NULL,
+        household_id TEXT NOT NULL,
+        amount_cents INTEGER NOT NULL CHECK (amount_cents != 0),
+        means TEXT NOT NULL CHECK (means IN ('cash', 'cheque', 'ancv', 'card', 'elsewhere')),
+        reference TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        site_id TEXT NOT NULL,
+        staff_id TEXT,
+        corrects TEXT REFERENCES payments(payment_id),
+        -- The audit entry that recorded it at this kiosk (NULL: taken at another kiosk, or by the centre).
+        audit_seq INTEGER
+    )
+    """,
+    "CREATE INDEX payments_by_subject ON payments(subject_kind, subject_id)",
+    "CREATE INDEX payments_by_day ON payments(recorded_at)",
+    """
+    CREATE TRIGGER payments_never_edited BEFORE UPDATE ON payments
+    BEGIN SELECT RAISE(ABORT, 'a payment is never edited: record a correction'); END
+    """,
+    """
+    CREATE TRIGGER payments_never_removed BEFORE DELETE ON payments
+    BEGIN SELECT RAISE(ABORT, 'a payment is never removed: record a correction'); END
+    """,
+]
+
+# Seat leases (docs/sync-protocol.md): this kiosk's own share of its site's seats on each session, as
+# the centre granted it (`granted`, `returned` only grow) and until when (`expires_at`, the centre's
+# time). The sessions' site_allocation/site_taken become this kiosk's lease and what it used of it.
+# Pulled again from cursor 0, so that every offer's price version and every lease arrive.
+MIGRATION_11_SEAT_LEASES = [
+    """
+    CREATE TABLE leases (
+        session_id TEXT PRIMARY KEY,
+        granted INTEGER NOT NULL CHECK (granted >= 0),
+        returned INTEGER NOT NULL CHECK (returned >= 0),
+        expires_at TEXT NOT NULL
+    )
+    """,
+    "ALTER TABLE offers ADD COLUMN version INTEGER NOT NULL DEFAULT 0",
+    "UPDATE kiosk_state SET value = '0' WHERE key = 'sync_cursor'",
+]
+
+# Audit entries signed with the kiosk's key (kiosk/domain/audit.py). Entries written before this
+# migration get their signature once, at the next start (kiosk.store.audit.sign_unsigned): the only
+# change ever allowed to an entry is that one, from no signature to one, all else unchanged.
+MIGRATION_12_SIGNED_AUDIT = [
+    "ALTER TABLE audit_log ADD COLUMN signature TEXT",
+    "DROP TRIGGER audit_log_no_update",
+    """
+    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+    WHEN OLD.signature IS NOT NULL OR NEW.signature IS NULL
+        OR NEW.seq IS NOT OLD.seq OR NEW.chain IS NOT OLD.chain OR NEW.entry_id IS NOT OLD.entry_id
+        OR NEW.at IS NOT OLD.at OR NEW.site_id IS NOT OLD.site_id OR NEW.kiosk IS NOT OLD.kiosk
+        OR NEW.staff_id IS NOT OLD.staff_id OR NEW.action IS NOT OLD.action OR NEW.subject IS NOT OLD.subject
+        OR NEW.target IS NOT OLD.target OR NEW.details IS NOT OLD.details OR NEW.prev_hash IS NOT OLD.prev_hash
+        OR NEW.hash IS NOT OLD.hash
+    BEGIN SELECT RAISE(ABORT, 'the audit log cannot be edited'); END
+    """,
+]
+
+# PIN and password hashes of the older scheme replaced by argon2id ones at their owner's sign-in
+# (kiosk/store/hash_upgrades.py). owner: "person:ID", "staff-pin:ID" or "staff-password:ID".
+MIGRATION_13_HASH_UPGRADES = [
+    """
+    CREATE TABLE hash_upgrades (
+        owner TEXT PRIMARY KEY,
+        legacy_hash TEXT NOT NULL,
+        upgraded_hash TEXT NOT NULL
+    ) WITHOUT ROWID
+    """,
+]
+
+# Personal data sealed with the machine's data key (kiosk/data_key.py, kiosk/store/sealing.py): names,
+# birth dates, card and badge numbers, PIN and password hashes. Card and badge numbers are looked up
+# by a keyed blind index (the old columns), the numbers themselves sealed in new columns.
+MIGRATION_14_SEALED_PERSONAL_DATA = [
+    "ALTER TABLE persons ADD COLUMN card_sealed TEXT",
+    """
+    UPDATE persons SET first_name = seal(first_name, person_id), last_name = seal(last_name, person_id),
+        birth_date = seal(birth_date, person_id), pin_hash = seal(pin_hash, person_id),
+        card_sealed = seal(card_number, person_id), card_number = blind_index(card_number)
+    """,
+    "UPDATE pin_failures SET card_number = blind_index(card_number)",
+    "ALTER TABLE correspondents ADD COLUMN badge_sealed TEXT",
+    """
+    UPDATE correspondents SET pin_hash = seal(pin_hash, staff_id), password_hash = seal(password_hash, staff_id),
+        badge_sealed = seal(badge_number, staff_id), badge_number = blind_index(badge_number)
+    """,
+    """
+    UPDATE hash_upgrades SET legacy_hash = digest(legacy_hash),
+        upgraded_hash = seal(upgraded_hash, substr(owner, instr(owner, ':') + 1))
+    """,
+]
+
+# What a resync from cursor 0 has received so far (kiosk/store/resync.py): at its end, the rest goes.
+MIGRATION_15_RESYNC_SEEN = [
+    "CREATE TABLE resync_seen (kind TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (kind, id)) WITHOUT ROWID",
+]
+
 # "Le par et le pour": the ideas box, consultations and the ballots cast here. A ballot's choice is
 # never kept here: `ballots` says who took part (to tell them the centre's answer), not how.
-MIGRATION_10_PARTICIPATION = [
+MIGRATION_16_PARTICIPATION = [
     """
     CREATE TABLE ideas (
         idea_id TEXT PRIMARY KEY,
@@ -412,5 +518,11 @@ MIGRATIONS: list[list[str]] = [
     MIGRATION_7_HELP_REQUESTS,
     MIGRATION_8_BRING_AND_PHOTO,
     MIGRATION_9_FRENCH_SEARCH,
-    MIGRATION_10_PARTICIPATION,
+    MIGRATION_10_PAYMENTS,
+    MIGRATION_11_SEAT_LEASES,
+    MIGRATION_12_SIGNED_AUDIT,
+    MIGRATION_13_HASH_UPGRADES,
+    MIGRATION_14_SEALED_PERSONAL_DATA,
+    MIGRATION_15_RESYNC_SEEN,
+    MIGRATION_16_PARTICIPATION,
 ]

@@ -8,17 +8,21 @@ screen shows, so that its disk budget holds many. sync/photos.py fetches them fr
 from __future__ import annotations
 
 import hashlib
-import os
 from io import BytesIO
 from pathlib import Path
 
 import sqlite_utils
 from PIL import Image, UnidentifiedImageError
 
+from kiosk.files import write_whole
+
 PHOTO_DIR = "photos"
 MAX_PHOTO_BYTES = 3 * 1024 * 1024
 FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
 MIN_SIDE, MAX_SIDE = 64, 8000
+# Decoded, a picture takes 4 bytes a pixel whatever its file's size: a 100 KB file of 8000x8000 pixels of one
+# colour would take a gigabyte. 16 megapixels (64 MB decoded) is more than any camera photo needs.
+MAX_PIXELS = 16_000_000
 KEPT_SIDE = 960  # the longest side kept: the detail screen shows it at most this large
 
 
@@ -39,6 +43,9 @@ def checked_photo(sha256: str, data: bytes) -> bytes:
             width, height = image.size
             if not (MIN_SIDE <= width <= MAX_SIDE and MIN_SIDE <= height <= MAX_SIDE):
                 raise PhotoRefused(f"{width}x{height} is outside {MIN_SIDE}-{MAX_SIDE} pixels a side")
+            if width * height > MAX_PIXELS:
+                raise PhotoRefused(f"{width}x{height} is more than {MAX_PIXELS} pixels")
+            image.draft("RGB", (KEPT_SIDE, KEPT_SIDE))  # a JPEG is decoded already scaled down
             image.thumbnail((KEPT_SIDE, KEPT_SIDE))
             kept = BytesIO()
             image.convert("RGB").save(kept, "JPEG", quality=82, optimize=True)
@@ -70,6 +77,9 @@ class PhotoStore:
             return {}
         return {p.stem: p.stat().st_size for p in self.folder.glob("*.jpg")}
 
+    def remove(self, sha256: str) -> None:
+        (self.folder / f"{sha256}.jpg").unlink(missing_ok=True)
+
     def remove_unused(self) -> int:
         """Photos no offer names any more go (a withdrawn offer, a new photo): how many went."""
         unused = set(self.kept()) - self.used()
@@ -80,9 +90,5 @@ class PhotoStore:
     def keep(self, sha256: str, data: bytes) -> int:
         """Check and keep a photo's file (PhotoRefused if it is not that photo); returns the bytes kept."""
         photo = checked_photo(sha256, data)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        path = self.folder / f"{sha256}.jpg"
-        partial = path.with_suffix(".part")
-        partial.write_bytes(photo)
-        os.replace(partial, path)
+        write_whole(self.folder / f"{sha256}.jpg", photo)
         return len(photo)

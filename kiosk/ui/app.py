@@ -19,7 +19,9 @@ from kiosk.ui.lockdown import install_lockdown
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import apply_style
+from sync.client import CentralClient
 from sync.credential import load_credential
+from sync.top_up import CentreTopUp
 from sync.worker import SyncWorker
 
 log = logging.getLogger(__name__)
@@ -76,6 +78,11 @@ def start_sync(services: KioskServices, window: MainWindow) -> SyncWorker | None
     if credential is None:
         return None
     worker = SyncWorker(services.data_dir, services.config, credential)
+    # While a person waits at the booking screen, the kiosk may ask the centre for more lease seats (2 s).
+    services.bookings.top_up = CentreTopUp(
+        services.db,
+        CentralClient(credential.server, credential.token, ca_bundle=services.config.central.ca_bundle or None),
+    )
     worker.status_changed.connect(window.set_sync_status)
     window.sync_worker = worker  # a correspondent's "sync now" wakes it
     worker.start()

@@ -14,9 +14,9 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QButtonGroup, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.domain.appreciation import COMMENT_MAX_CHARS, PHRASES, QUESTIONS, SCALE, SCALE_WORDS
-from kiosk.domain.staff import StaffSession
 from kiosk.errors import KioskError
 from kiosk.i18n import Texts
+from kiosk.services.actor import Actor
 from kiosk.services.appreciation import ToAppreciate
 from kiosk.services.context import KioskServices
 from kiosk.services.identity import Identified
@@ -130,7 +130,7 @@ class AppreciationScreen(QWidget):
         self,
         services: KioskServices,
         texts: Texts,
-        staff_session: Callable[[], StaffSession | None],
+        actor: Callable[[], Actor],
         parent: QWidget | None = None,
     ):
         super().__init__(parent)
@@ -138,7 +138,7 @@ class AppreciationScreen(QWidget):
         self.services = services
         self.texts = texts
         self.theme = Theme()
-        self.staff_session = staff_session  # a correspondent guiding the person, if any
+        self.actor = actor  # the person alone, or a correspondent guiding them
         self.who: Identified | None = None
         self.item: ToAppreciate | None = None
         self.title = label(object_name="title")
@@ -184,13 +184,13 @@ class AppreciationScreen(QWidget):
         phrases = [int(code) for code in chosen] if isinstance(chosen, list) else []
         try:
             self.services.appreciations.give(
+                self.actor(),
                 self.item.booking.booking_id,
                 self.who,
                 ratings,
                 phrases,
                 self.words.text(),
                 self.texts.language,
-                staff=self.staff_session(),
             )
         except KioskError as problem:
             self.error.setText(problem.message(self.texts.language))

@@ -9,12 +9,13 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.domain.booking import Booking, BookingState, cancellation_open
 from kiosk.domain.catalog import Offer, Session
-from kiosk.domain.staff import StaffSession
 from kiosk.domain.voucher import short_code
 from kiosk.errors import KioskError
 from kiosk.i18n import Texts
+from kiosk.services.actor import Actor
 from kiosk.services.context import KioskServices
 from kiosk.services.identity import Identified
+from kiosk.ui.payment import balance_text
 from kiosk.ui.printing import print_booking_voucher
 from kiosk.ui.receipt import ReceiptScreen
 from kiosk.ui.widgets import FlowLayout, ScrollingPage, button, empty_layout, label
@@ -24,17 +25,13 @@ class BookingScreen(QWidget):
     booked = Signal(object)  # Booking
 
     def __init__(
-        self,
-        services: KioskServices,
-        texts: Texts,
-        staff: Callable[[], StaffSession | None],
-        parent: QWidget | None = None,
+        self, services: KioskServices, texts: Texts, actor: Callable[[], Actor], parent: QWidget | None = None
     ):
         super().__init__(parent)
         self.setObjectName("screen")
         self.services = services
         self.texts = texts
-        self.staff = staff  # the correspondent acting for the person, if any
+        self.actor = actor  # the person alone, or a correspondent acting for them
         self.offer: Offer | None = None
         self.session: Session | None = None
         self.who: Identified | None = None
@@ -78,7 +75,7 @@ class BookingScreen(QWidget):
 
     def start(self, offer_id: str, session_id: str, who: Identified) -> None:
         self.offer = self.services.catalog.offer(offer_id)
-        self.session = next((s for s in self.offer.sessions if s.id == session_id), None) if self.offer else None
+        self.session = self.offer.session(session_id) if self.offer else None
         self.who = who
         empty_layout(self.people)
         self.people_buttons = {}
@@ -128,6 +125,10 @@ class BookingScreen(QWidget):
             if quote.state == BookingState.WAITLISTED:
                 self.outcome.setText(texts("book.will_wait"))
                 self.confirm.setText(texts("book.confirm_wait"))
+            elif quote.lease_short and self.services.bookings.can_ask_centre():
+                # This kiosk's own seats are short, but the centre answers: it is asked while the person waits.
+                self.outcome.setText(texts("book.will_ask"))
+                self.confirm.setText(texts("book.confirm"))
             elif not confirmed:
                 self.outcome.setText(texts("book.will_request"))
                 self.confirm.setText(texts("book.confirm_request"))
@@ -144,16 +145,10 @@ class BookingScreen(QWidget):
         self.outcome.style().polish(self.outcome)
 
     def _book(self) -> None:
-        staff = self.staff()
         try:
-            if staff is not None:  # done for the person: recorded in the audit log
-                booking = self.services.assisted.book(
-                    staff, self.who, self.offer.id, self.session.id, self.chosen(), waitlist=True
-                )
-            else:
-                booking = self.services.bookings.book(
-                    self.offer.id, self.session.id, self.who.household, self.chosen(), waitlist=True
-                )
+            booking = self.services.bookings.book(
+                self.actor(), self.who, self.offer.id, self.session.id, self.chosen(), waitlist=True
+            )
         except KioskError as problem:
             self.outcome.setText(problem.message(self.texts.language))
             self.outcome.setObjectName("full")
@@ -210,12 +205,7 @@ class BookingDoneScreen(ReceiptScreen):
         self.add_recap(texts("done.when"), texts.span(paper.start, paper.end or paper.start))
         self.add_recap(texts("done.where"), paper.place)
         self.add_recap(texts("done.who"), "\n".join(paper.participants))
-        self.add_recap(
-            texts("done.price"),
-            texts("book.free")
-            if not booking.total_cents
-            else texts("done.to_pay", price=texts.money(booking.total_cents)),
-        )
+        self.add_recap(texts("done.price"), balance_text(self.services.payments.balance_of_booking(booking), texts))
 
     def send_to_printer(self, booking: Booking, done: Callable[[str, str, bool], None]) -> None:
         print_booking_voucher(self.services.vouchers, booking, self.texts, done)

@@ -14,9 +14,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from kiosk.domain.consultations import BallotKind, Consultation
-from kiosk.domain.staff import StaffSession
 from kiosk.errors import KioskError
 from kiosk.i18n import Texts
+from kiosk.services.actor import Actor
 from kiosk.services.consultations import BallotReceipt
 from kiosk.services.context import KioskServices
 from kiosk.services.identity import Identified
@@ -132,14 +132,14 @@ class VoteScreen(QWidget):
         self,
         services: KioskServices,
         texts: Texts,
-        staff_session: Callable[[], StaffSession | None],
+        actor: Callable[[], Actor],
         parent: QWidget | None = None,
     ):
         super().__init__(parent)
         self.setObjectName("screen")
         self.services = services
         self.texts = texts
-        self.staff_session = staff_session  # a correspondent guiding the person: they never vote for them
+        self.actor = actor  # the person, or a correspondent guiding them: they never vote for them
         self.who: Identified | None = None
         self.consultation: Consultation | None = None
         self.ballot: OptionGrid | RankingList | None = None
@@ -200,7 +200,7 @@ class VoteScreen(QWidget):
         self.error.clear()
         try:
             receipt = self.services.consultations.vote(
-                self.consultation.consultation_id, self.who, self.answer(), self.pin.text(), staff=self.staff_session()
+                self.actor(), self.consultation.consultation_id, self.who, self.answer(), self.pin.text()
             )
         except KioskError as problem:
             self.pin.clear()

@@ -6,12 +6,13 @@ It is a layer over the screen, never a new screen: closing it leaves the person 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
-from kiosk.domain.help import HelpRequest, Place
+from kiosk.domain.help import HelpKind, HelpRequest, Place
 from kiosk.errors import KioskError
 from kiosk.i18n import Texts
 from kiosk.services.help import HelpService
@@ -25,6 +26,8 @@ from kiosk.ui.widgets import (
     scroll_to_top,
 )
 from kiosk.ui.workers import run_in_worker
+
+log = logging.getLogger(__name__)
 
 MAX_WIDTH = 1000
 SIDE_MARGIN = 48  # overlay_dialog's margin on each side of the dialog
@@ -41,6 +44,9 @@ class HelpPanel(QWidget):
         self._read_aloud = read_aloud
         self._texts = Texts("fr")
         self._place = Place("home")
+        # What this person was given (a call, a ticket per choice), until they go: asked again, the same.
+        self._given: dict[tuple[HelpKind, Place], HelpRequest] = {}
+        self._printed_ok: set[str] = set()
         inner = overlay_dialog(self, MAX_WIDTH)
         dialog = inner.parentWidget()
         assert dialog is not None  # the layout overlay_dialog gives is its dialog's
@@ -104,19 +110,30 @@ class HelpPanel(QWidget):
 
     def _call(self) -> None:
         texts = self._texts
-        request = self._help.call(self._place)
+        request = self._given.get((HelpKind.CALL, self._place))
+        if request is None:
+            try:
+                request = self._help.call(self._place)
+            except KioskError as problem:
+                self._answered(texts("help.title"), problem.message(texts.language))
+                return
+            self._given[(HelpKind.CALL, self._place)] = request
         self._answered(texts("help.called.title"), texts("help.called", code=request.code))
 
     def _print_ticket(self) -> None:
+        """A ticket for this person's choice; asked again, the same code (and no second ticket)."""
         texts = self._texts
+        request = self._given.get((HelpKind.TICKET, self._place))
+        if request is not None:
+            key = "help.ticket.printed" if request.help_id in self._printed_ok else "help.ticket.not_printed"
+            self._answered(texts("help.ticket.title"), texts(key, code=request.code))
+            return
         try:
-            request, new = self._help.ticket(self._place)
+            request = self._help.ticket(self._place)
         except KioskError as problem:
             self._answered(texts("help.title"), problem.message(texts.language))
             return
-        if not new:
-            self._answered(texts("help.ticket.title"), texts("help.ticket.again", code=request.code))
-            return
+        self._given[(HelpKind.TICKET, self._place)] = request
         title = self._help.subject_title(request.place, texts.language)
         self._answered(texts("help.ticket.title"), texts("help.ticket.printing", code=request.code))
         run_in_worker(
@@ -124,18 +141,24 @@ class HelpPanel(QWidget):
             lambda _job, error: self._printed(request, error),
         )
 
+    def forget(self) -> None:
+        """The person has gone: the next one's call or ticket is their own."""
+        self._given.clear()
+        self._printed_ok.clear()
+        self.hide()
+
     def _write_and_print(self, request: HelpRequest, title: str | None, language: str) -> object:
         return self._help.print_ticket(self._help.write_ticket(request, title, language), request)
 
     def _printed(self, request: HelpRequest, error: BaseException | None) -> None:
+        if error is None:
+            self._printed_ok.add(request.help_id)
+        else:
+            log.warning("help ticket not printed (%s)", type(error).__name__)
         if not self.isVisible():
             return
-        texts = self._texts
-        if error is None:
-            self.message.setText(texts("help.ticket.printed", code=request.code))
-        else:
-            why = error.message(texts.language) if isinstance(error, KioskError) else ""
-            self.message.setText(f"{why}\n{texts('help.ticket.not_printed', code=request.code)}".strip())
+        key = "help.ticket.printed" if error is None else "help.ticket.not_printed"
+        self.message.setText(self._texts(key, code=request.code))
 
     def _answered(self, title: str, message: str) -> None:
         """What happens next, in place of the choices (only reading aloud and closing remain)."""

@@ -13,9 +13,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 
 from kiosk.domain.ideas import IDEA_MAX_CHARS, Idea, theme_label
-from kiosk.domain.staff import StaffSession
 from kiosk.errors import KioskError
 from kiosk.i18n import Texts
+from kiosk.services.actor import Actor
 from kiosk.services.context import KioskServices
 from kiosk.services.identity import Identified
 from kiosk.ui.concierge_request import OptionGrid
@@ -43,14 +43,14 @@ class IdeaScreen(QWidget):
         self,
         services: KioskServices,
         texts: Texts,
-        staff_session: Callable[[], StaffSession | None],
+        actor: Callable[[], Actor],
         parent: QWidget | None = None,
     ):
         super().__init__(parent)
         self.setObjectName("screen")
         self.services = services
         self.texts = texts
-        self.staff_session = staff_session  # a correspondent typing it for the person, if any
+        self.actor = actor  # the person alone, or a correspondent typing it for them
         self.who: Identified | None = None
         self.title = label(object_name="title")
         self.intro = label(object_name="lead")
@@ -83,9 +83,8 @@ class IdeaScreen(QWidget):
 
     def submit(self) -> None:
         theme = self.themes.value()
-        staff = self.staff_session()
         try:
-            idea = self.services.ideas.leave(str(theme or ""), self.words.text(), self.who, staff=staff)
+            idea = self.services.ideas.leave(self.actor(), str(theme or ""), self.words.text(), self.who)
         except KioskError as problem:
             self.error.setText(problem.message(self.texts.language))
             return

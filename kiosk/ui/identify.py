@@ -14,8 +14,10 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QFormLayout, QLineEdit, QVBoxLayout, QWidget
 
 from kiosk.domain.household import MAX_SCAN_CHARS, looks_like_a_scan
+from kiosk.domain.paper import scanned_offer
 from kiosk.errors import KioskError
 from kiosk.i18n import Texts
+from kiosk.services.actor import BENEFICIARY
 from kiosk.services.identity import Identified, IdentityService
 from kiosk.ui.widgets import ScrollingPage, button, label
 
@@ -24,9 +26,11 @@ SCAN_GAP_S = 0.3  # a scanner types each character within milliseconds of the la
 
 class CardReader(QObject):
     """A card (or a badge) scanned on a screen with no text field: the scanner types its code
-    and Enter, and the kiosk opens the identification with the card already read."""
+    and Enter, and the kiosk opens the identification with the card already read. The QR code of
+    a printed offer sheet, scanned the same way, opens that offer."""
 
     scanned = Signal(str)
+    offer_scanned = Signal(str)  # an offer id
 
     def __init__(self, monotonic: Callable[[], float], parent: QObject | None = None):
         super().__init__(parent)
@@ -50,6 +54,10 @@ class CardReader(QObject):
             typed, self.typed = self.typed, ""
             if looks_like_a_scan(typed):
                 self.scanned.emit(typed)
+                return True
+            offer_id = scanned_offer(typed)
+            if offer_id is not None:
+                self.offer_scanned.emit(offer_id)
                 return True
             return False
         if len(self.typed) <= MAX_SCAN_CHARS:
@@ -137,7 +145,7 @@ class IdentifyScreen(QWidget):
 
     def try_identify(self) -> None:
         try:
-            found: Identified = self.identity.identify(self.card.text(), self.pin.text())
+            found: Identified = self.identity.identify(BENEFICIARY, self.card.text(), self.pin.text())
         except KioskError as problem:
             self.error.setText(problem.message(self.texts.language))
             self.pin.clear()

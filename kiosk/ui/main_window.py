@@ -24,11 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.domain.concierge import BENEFICIARY_CANCEL
 from kiosk.domain.help import RESUMABLE_SCREENS, HelpRequest, Place
 from kiosk.domain.staff import StaffSession
 from kiosk.errors import KioskError
 from kiosk.i18n import Texts
+from kiosk.services.actor import Actor
 from kiosk.services.context import KioskServices
 from kiosk.services.identity import Identified
 from kiosk.ui.appreciation import AppreciateScreen, AppreciationScreen
@@ -48,12 +48,14 @@ from kiosk.ui.my_bookings import MyBookingsScreen
 from kiosk.ui.offer_detail import OfferDetailScreen
 from kiosk.ui.offer_list import OfferListScreen
 from kiosk.ui.participate import ParticipateScreen
-from kiosk.ui.printing import print_voucher
+from kiosk.ui.payment import PaymentScreen
+from kiosk.ui.printing import print_page
 from kiosk.ui.queue import QueueScreen
 from kiosk.ui.speech import Narrator
 from kiosk.ui.staff_home import StaffHomeScreen
 from kiosk.ui.staff_sign_in import StaffSignInScreen
 from kiosk.ui.sync_state import SyncStateScreen
+from kiosk.ui.takings import TakingsScreen
 from kiosk.ui.theme import HIGH_CONTRAST, STANDARD, Theme, larger_text_scale
 from kiosk.ui.widgets import FlowLayout, NewsBanner, Overlay, apply_style, button, label, running_app, scroll_to_top
 from sync.worker import SyncWorker
@@ -61,7 +63,7 @@ from sync.worker import SyncWorker
 CLOCK_REFRESH_MS = 15_000
 SPEECH_WARM_UP_MS = 2_000  # once home is painted: the speech engine takes seconds to connect
 # The correspondents' screens: reached only from the staff access, each refreshed by start().
-STAFF_SCREENS = ("staff_sign_in", "staff_home", "assisted_identify", "queue", "help_queue", "sync_state")
+STAFF_SCREENS = ("staff_sign_in", "staff_home", "assisted_identify", "queue", "help_queue", "sync_state", "takings")
 
 
 class ScreenStack(QStackedWidget):
@@ -244,6 +246,7 @@ class MainWindow(QMainWindow):
         self.card_reader = CardReader(monotonic, self)
         self.installEventFilter(self.card_reader)
         self.card_reader.scanned.connect(self._card_scanned)
+        self.card_reader.offer_scanned.connect(self._offer_scanned)
         self._clock_timer = QTimer(self)
         self._clock_timer.setInterval(CLOCK_REFRESH_MS)
         self._clock_timer.timeout.connect(self._refresh_bar)
@@ -268,11 +271,12 @@ class MainWindow(QMainWindow):
                 widget.book_requested.connect(
                     lambda offer_id, session_id: self.with_identity(("booking", offer_id, session_id))
                 )
+                widget.print_requested.connect(self._print_offer)
             elif name == "concierge":
                 widget = ConciergeScreen(catalog, self.texts)
                 widget.requested.connect(lambda service_id: self.with_identity(("concierge_request", service_id)))
             elif name == "concierge_request":
-                widget = ConciergeRequestScreen(self.services, self.texts, lambda: self.staff_session)
+                widget = ConciergeRequestScreen(self.services, self.texts, self.actor)
                 widget.submitted.connect(lambda request: self.show_screen("concierge_done", request, remember=False))
             elif name == "concierge_done":
                 widget = ConciergeDoneScreen(self.services, self.texts)
@@ -281,21 +285,18 @@ class MainWindow(QMainWindow):
                 widget.identified.connect(self._identified)
                 widget.badge_scanned.connect(lambda badge: self.show_screen("staff_sign_in", badge, remember=False))
             elif name == "booking":
-                widget = BookingScreen(self.services, self.texts, lambda: self.staff_session)
+                widget = BookingScreen(self.services, self.texts, self.actor)
                 widget.booked.connect(lambda booking: self.show_screen("booking_done", booking, remember=False))
             elif name == "booking_done":
                 widget = BookingDoneScreen(self.services, self.texts)
             elif name == "my_bookings":
-                widget = MyBookingsScreen(self.services, self.texts)
-                widget.cancel_requested.connect(self._confirm_cancel)
-                widget.print_requested.connect(self._reprint)
-                widget.request_cancel_requested.connect(self._confirm_request_cancel)
-                widget.request_print_requested.connect(self._reprint_ticket)
+                widget = MyBookingsScreen(self.services, self.texts, self.actor, self.notice)
+                widget.pay_requested.connect(lambda kind, subject: self.show_screen("payment", kind, subject))
             elif name == "participate":
                 widget = ParticipateScreen(self.services, self.texts)
                 widget.chosen.connect(self._participate_choice)
             elif name == "idea":
-                widget = IdeaScreen(self.services, self.texts, lambda: self.staff_session)
+                widget = IdeaScreen(self.services, self.texts, self.actor)
                 widget.left.connect(lambda idea: self.show_screen("idea_done", idea, remember=False))
             elif name == "idea_done":
                 widget = IdeaDoneScreen(self.texts)
@@ -305,7 +306,7 @@ class MainWindow(QMainWindow):
                 widget = ConsultationsScreen(self.services, self.texts)
                 widget.answer.connect(lambda consultation_id: self.show_screen("vote", consultation_id))
             elif name == "vote":
-                widget = VoteScreen(self.services, self.texts, lambda: self.staff_session)
+                widget = VoteScreen(self.services, self.texts, self.actor)
                 widget.voted.connect(lambda receipt: self.show_screen("vote_done", receipt, remember=False))
             elif name == "vote_done":
                 widget = VoteDoneScreen(self.services, self.texts)
@@ -313,7 +314,7 @@ class MainWindow(QMainWindow):
                 widget = AppreciateScreen(self.services, self.texts)
                 widget.chosen.connect(lambda booking_id: self.show_screen("appreciation", booking_id))
             elif name == "appreciation":
-                widget = AppreciationScreen(self.services, self.texts, lambda: self.staff_session)
+                widget = AppreciationScreen(self.services, self.texts, self.actor)
                 widget.given.connect(self._appreciation_given)
             elif name == "staff_sign_in":
                 widget = StaffSignInScreen(self.services.staff, self.texts)
@@ -322,18 +323,23 @@ class MainWindow(QMainWindow):
                 widget = StaffHomeScreen()
                 widget.chosen.connect(self._staff_job)
             elif name == "assisted_identify":
-                widget = AssistedIdentifyScreen(self.services.assisted, self.texts, lambda: self.staff_session)
+                widget = AssistedIdentifyScreen(self.services.identity, self.texts, self.actor)
                 widget.identified.connect(self._identified)
             elif name == "queue":
-                widget = QueueScreen(self.services, self.texts, lambda: self.staff_session)
+                widget = QueueScreen(self.services, self.texts, self.actor)
+                widget.pay_requested.connect(lambda request_id: self.show_screen("payment", "request", request_id))
+            elif name == "payment":
+                widget = PaymentScreen(self.services, self.texts, self.actor)
+            elif name == "takings":
+                widget = TakingsScreen(self.services, self.texts, self.actor)
             elif name == "help_queue":
-                widget = HelpQueueScreen(self.services.help, self.texts, lambda: self.staff_session)
+                widget = HelpQueueScreen(self.services.help, self.texts, self.actor)
                 widget.taken.connect(self._take_help)
             elif name == "sync_state":
                 widget = SyncStateScreen(
-                    self.services.assisted,
+                    self.services.sync_state,
                     self.texts,
-                    lambda: self.staff_session,
+                    self.actor,
                     lambda: self.sync_worker,
                     self.services.catalog.now,
                 )
@@ -368,7 +374,7 @@ class MainWindow(QMainWindow):
         elif name == "concierge_done":
             widget.show_subject(params[0])
         elif name == "my_bookings":
-            widget.show_household(self.identified.household)
+            widget.show_person(self.identified)
         elif name == "participate":
             widget.refresh()
         elif name == "idea":
@@ -383,7 +389,7 @@ class MainWindow(QMainWindow):
             widget.show_person(self.identified)
         elif name == "appreciation":
             widget.start(params[0], self.identified)
-        elif name in STAFF_SCREENS:
+        elif name == "payment" or name in STAFF_SCREENS:
             widget.start(*params)
         if name != "offers":  # the list keeps its place while the person comes and goes
             scroll_to_top(widget)
@@ -426,6 +432,10 @@ class MainWindow(QMainWindow):
 
     def current_screen(self) -> str:
         return self._current[0]
+
+    def actor(self) -> Actor:
+        """Who acts on the screens now: the person alone, or the signed-in correspondent for them."""
+        return Actor(self.staff_session)
 
     def _home_choice(self, destination: str) -> None:
         if destination == "offers":
@@ -476,6 +486,11 @@ class MainWindow(QMainWindow):
         self.after_identify = (name, *params)
         self.show_screen("identify", scanned)
 
+    def _offer_scanned(self, offer_id: str) -> None:
+        """An offer sheet brought back and scanned: its offer, as it stands now (or that it is no longer offered)."""
+        if self.current_screen() != "identify":
+            self.show_screen("detail", offer_id)
+
     def _identified(self, who: Identified) -> None:
         self.identified = who
         self._update_nav()
@@ -505,91 +520,34 @@ class MainWindow(QMainWindow):
             self.texts("ready.title" if good else "news.title"), "\n".join(lines), self.texts("notice.ok")
         )
 
-    def _confirm_cancel(self, booking_id: str) -> None:
-        booking = self.services.bookings.booking(booking_id)
-        offer = self.services.catalog.offer(booking.offer_id) if booking else None
-        session = next((s for s in offer.sessions if s.id == booking.session_id), None) if offer else None
-        if booking is None or session is None:
-            return
-        texts = self.texts
-        self.notice.open(
-            texts("mine.cancel.title"),
-            texts("mine.cancel.message", title=offer.title, when=texts.span(session.start, session.end)),
-            texts("mine.cancel.no"),
-            secondary=texts("mine.cancel.yes"),
-            on_secondary=lambda: self._cancel(booking_id),
-        )
-
-    def _cancel(self, booking_id: str) -> None:
-        screen = self.screens["my_bookings"]
+    def _print_offer(self, offer_id: str) -> None:
+        """The offer to take home, with the price for the household of whoever is identified."""
+        screen = self.screens["detail"]
+        household = self.identified.household if self.identified is not None else None
         try:
-            if self.staff_session is not None:  # done for the person: recorded in the audit log
-                self.services.assisted.cancel_booking(self.staff_session, self.identified, booking_id)
-            else:
-                self.services.bookings.cancel(booking_id, self.identified.household)
+            sheet = self.services.paper.offer_sheet(offer_id, household)
         except KioskError as problem:
-            screen.set_status(booking_id, problem.message(self.texts.language))
+            screen.set_print_status(offer_id, problem.message(self.texts.language))
             return
-        screen.set_status(booking_id, self.texts("mine.cancelled"))
-
-    def _reprint(self, booking_id: str) -> None:
-        screen = self.screens["my_bookings"]
-        staff = self.staff_session
-        if staff is not None:  # a correspondent's reprint goes to the audit log
-            make = lambda: self.services.assisted.reprint_booking(staff, booking_id)
-        else:
-            booking = self.services.bookings.booking(booking_id)
-            make = lambda: self.services.vouchers.voucher(booking)
-        screen.set_status(booking_id, self.texts("print.running"))
-        print_voucher(
-            self.services.vouchers, make, booking_id, self.texts, screen.set_status, kept_key="print.kept.here"
-        )
-
-    def _confirm_request_cancel(self, request_id: str) -> None:
-        request = self.services.concierge.request(request_id)
-        if request is None:
-            return
-        texts = self.texts
-        name = self.services.concierge.service_name(request.service_id, texts.language)
-        self.notice.open(
-            texts("mine.request.cancel.title"),
-            texts("mine.request.cancel.message", name=name),
-            texts("mine.cancel.no"),
-            secondary=texts("mine.cancel.yes"),
-            on_secondary=lambda: self._cancel_request(request_id),
-        )
-
-    def _cancel_request(self, request_id: str) -> None:
-        screen = self.screens["my_bookings"]
-        try:
-            if self.staff_session is not None:
-                self.services.assisted.cancel_request(
-                    self.staff_session, self.identified, request_id, BENEFICIARY_CANCEL
-                )
-            else:
-                self.services.concierge.cancel(request_id, self.identified)
-        except KioskError as problem:
-            screen.set_status(request_id, problem.message(self.texts.language))
-            return
-        screen.set_status(request_id, self.texts("mine.request.cancelled"))
-
-    def _reprint_ticket(self, request_id: str) -> None:
-        screen = self.screens["my_bookings"]
-        staff, language = self.staff_session, self.texts.language
-        if staff is not None:  # a correspondent's reprint goes to the audit log
-            make = lambda: self.services.assisted.reprint_pickup(staff, request_id, language)
-        else:
-            request = self.services.concierge.request(request_id)
-            make = lambda: self.services.vouchers.pickup_voucher(request, language)
-        screen.set_status(request_id, self.texts("ticket.running"))
-        print_voucher(
-            self.services.vouchers,
-            make,
-            request_id,
+        language = self.texts.language
+        screen.set_print_status(offer_id, self.texts("paper.print.running"))
+        print_page(
+            lambda: self.services.paper.print_offer_sheet(sheet, language),
             self.texts,
-            screen.set_status,
-            done_key="ticket.done",
-            kept_key="ticket.kept.here",
+            "paper.print.done",
+            lambda message, printed: screen.set_print_status(offer_id, message, printed),
+        )
+
+    def _print_programme(self) -> None:
+        """The noticeboard programme, this week's and next week's: said in a notice once printed, or why not."""
+        texts, language = self.texts, self.texts.language
+        found = self.services.paper.programme(weeks=2)
+        self.notice.open(texts("paper.programme.print"), texts("paper.programme.running"), texts("notice.ok"))
+        print_page(
+            lambda: self.services.paper.print_programme(found, language),
+            texts,
+            "paper.programme.done",
+            lambda message, _printed: self.notice.open(texts("paper.programme.print"), message, texts("notice.ok")),
         )
 
     # -- session -------------------------------------------------------------------------
@@ -614,7 +572,7 @@ class MainWindow(QMainWindow):
         A signed-in correspondent stays signed in (AssistedMode.sign_out clears them) and is
         taken back to their own home."""
         self.notice.hide()
-        self.help_panel.hide()
+        self.help_panel.forget()
         self.news.hide()
         self.idle_overlay.hide()
         self.identified = None
@@ -638,7 +596,12 @@ class MainWindow(QMainWindow):
         QGuiApplication.inputMethod().hide()
 
     def show_idle_warning(self, seconds_left: int) -> None:
-        if self.current_screen() == "home" and self.texts.language == self.site.language and not self.identified:
+        if (
+            self.current_screen() == "home"
+            and self.texts.language == self.site.language
+            and not self.identified
+            and not self.help_panel.isVisible()
+        ):
             return  # nothing to clear: no need to interrupt anyone
         texts = self.texts
         self.idle_overlay.open(
@@ -654,6 +617,8 @@ class MainWindow(QMainWindow):
             self.assisted_mode.confirm_exit()
         elif job == "sign_out":
             self.assisted_mode.sign_out("user")
+        elif job == "print_programme":
+            self._print_programme()
         elif job == "assisted_identify":
             self.after_identify = None  # once identified, the person's own choices start from home
             self.show_screen(job)

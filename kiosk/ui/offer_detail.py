@@ -15,13 +15,14 @@ from kiosk.domain.catalog import BookingMode, Level, Offer, Session
 from kiosk.i18n import Texts
 from kiosk.services.catalog import CatalogService
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import ScrollingPage, button, empty_layout, label, pictogram_pixmap
+from kiosk.ui.widgets import FlowLayout, ScrollingPage, button, empty_layout, label, pictogram_pixmap
 
 PHOTO_WIDTH, PHOTO_HEIGHT = 240, 160  # at scale 1: beside the title, the dates stay in view
 
 
 class OfferDetailScreen(QWidget):
     book_requested = Signal(str, str)  # offer id, session id
+    print_requested = Signal(str)  # offer id: the sheet to take home
 
     def __init__(
         self,
@@ -36,6 +37,7 @@ class OfferDetailScreen(QWidget):
         self.appreciation_of = appreciation_of
         self.texts = texts
         self.offer: Offer | None = None
+        self.print_status = ""  # what came of "Imprimer cette offre", until another offer is shown
         self.theme = Theme()
         self.pictograms = {c.id: c.pictogram for c in catalog.categories()}
 
@@ -51,7 +53,14 @@ class OfferDetailScreen(QWidget):
 
     def show_offer(self, offer_id: str) -> None:
         self.offer = self.catalog.offer(offer_id)
+        self.print_status = ""
         self._build()
+
+    def set_print_status(self, offer_id: str, message: str, _printed: bool = False) -> None:
+        if self.offer is not None and self.offer.id == offer_id:
+            self.print_status = message
+            self.status.setText(message)
+            self.status.setVisible(bool(message))
 
     def apply_theme(self, theme: Theme) -> None:
         self.theme = theme
@@ -64,6 +73,7 @@ class OfferDetailScreen(QWidget):
 
     def reset(self) -> None:
         self.offer = None
+        self.print_status = ""
         self._build()
 
     def _photo(self, offer: Offer) -> QPixmap | None:
@@ -100,13 +110,20 @@ class OfferDetailScreen(QWidget):
         words.addWidget(label(texts("detail.organiser", organiser=offer.organiser) + " · " + offer.location, "muted"))
         if photo is not None and offer.photo is not None:
             words.addWidget(label(offer.photo.credit, "muted"))
-        badges = QHBoxLayout()
+        # The badges, then "Imprimer cette offre" on the same line while there is room (no height taken
+        # from the dates below), going on to the next line on a narrow screen or with larger text.
+        badges = FlowLayout(spacing=12)
         for text, accent in self._badges(offer):
             badges.addWidget(label(text, "badgeAccent" if accent else "badge", wrap=False))
-        badges.addStretch(1)
+        self.print_button = button(texts("paper.print"), accessible_name=texts("paper.print.name"))
+        self.print_button.clicked.connect(lambda: self.print_requested.emit(offer.id))
+        badges.addWidget(self.print_button)
         words.addLayout(badges)
         header.addLayout(words, 1)
         self.body.addLayout(header)
+        self.status = label(self.print_status, "status")
+        self.status.setVisible(bool(self.print_status))
+        self.body.addWidget(self.status)
 
         self.body.addWidget(label(texts("detail.sessions"), "heading"))
         now = self.catalog.now()

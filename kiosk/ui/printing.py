@@ -67,3 +67,20 @@ def print_voucher(
             done(reference, texts(kept_key), False)
 
     run_in_worker(lambda: vouchers.print(voucher, texts.language), finished)
+
+
+def print_page(job: Callable[[], object], texts: Texts, done_key: str, done: Callable[[str, bool], None]) -> None:
+    """Print something that is not a voucher (an offer sheet, the programme) in a worker, then call
+    `done(message for the person, printed)` on the GUI thread."""
+
+    def finished(_job: object, error: BaseException | None) -> None:
+        if error is None:
+            done(texts(done_key), True)
+        elif isinstance(error, KioskError):
+            log.warning("page not printed (%s); kept at %s", type(error).__name__, getattr(error, "kept", None))
+            done(error.message(texts.language), False)
+        else:
+            log.error("page printing failed: %s", type(error).__name__, exc_info=error)
+            done(texts("paper.print.failed"), False)
+
+    run_in_worker(job, finished)

@@ -11,6 +11,7 @@ from kiosk.config import DisplaySettings, KioskConfig, PrinterSettings, SiteSett
 from kiosk.demo.households import DEMO_PIN
 from kiosk.domain.search import OfferQuery
 from kiosk.errors import DataDirError
+from kiosk.services.actor import Actor
 
 SCREEN_SIZE = (1920, 1080)
 # A demo card holder per variant (assets/demo/households.json), so each books for the first time.
@@ -158,6 +159,7 @@ def walk_staff_screens(window, shot) -> None:
     shot("staff_queue_filters", lambda: queue.filters_button.setChecked(True))
     shot("staff_help_queue", lambda: window.show_screen("help_queue"))
     shot("staff_sync", lambda: window.show_screen("sync_state"))
+    walk_payment_screens(window, shot)
     shot(
         "assisted_identify",
         lambda: (
@@ -179,6 +181,25 @@ def walk_staff_screens(window, shot) -> None:
     shot("staff_exit_question", lambda: (window.show_screen("staff_home"), window.assisted_mode.confirm_exit()))
     window.notice.hide()
     window.assisted_mode.sign_out("user")
+
+
+def owed_request_id(services) -> str:
+    """A demo concierge request with something still to pay, for the payment screens."""
+    for item in services.concierge.queue(Actor(services.staff.current())):
+        if services.payments.balance_of_request(item.request).owed_cents:
+            return item.request.request_id
+    raise LookupError("the demo has no concierge request left to pay")
+
+
+def walk_payment_screens(window, shot) -> None:
+    """Taking a payment (a bad amount, then a payment, then a correction), and the day's takings."""
+    pay = window.screen("payment")
+    shot("staff_payment", lambda: window.show_screen("payment", "request", owed_request_id(window.services)))
+    shot("staff_payment_error", lambda: (pay.amount.setText("douze"), pay.submit_entry()))
+    shot("staff_payment_recorded", lambda: (pay.amount.setText("1"), pay.submit_entry()))
+    payments = window.services.payments.payments(pay.kind, pay.subject_id)
+    shot("staff_payment_correction", lambda: pay.start_correction(payments[0]))
+    shot("staff_takings", lambda: window.show_screen("takings"))
 
 
 def render_all_screens(outdir: Path, language: str, size: tuple[int, int] = SCREEN_SIZE) -> list[Path]:

@@ -1,4 +1,5 @@
-"""The correspondent's home in assisted mode: help someone, the concierge queue, sync, leave."""
+"""The correspondent's home in assisted mode: help someone, the concierge queue, sync, the day's takings,
+the programme for the noticeboard, leave."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ JOBS = (
     ("queue", "staff.home.queue", "colis.svg"),
     ("help_queue", "staff.home.help", "prise_rdv.svg"),
     ("sync_state", "staff.home.sync", "synchronisation.svg"),
+    ("takings", "staff.home.takings", "aide_demarches.svg"),
+    ("print_programme", "paper.programme.print", "loisirs.svg"),
 )
 
 

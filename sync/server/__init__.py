@@ -35,7 +35,8 @@ class CentralNotInstalledError(KioskError):
 
 def require_central_server() -> None:
     """Say plainly how to install the reference central server when it is not installed."""
-    if any(importlib.util.find_spec(name) is None for name in ("fastapi", "uvicorn", "jinja2", "prometheus_client")):
-        raise CentralNotInstalledError(
-            "error.central.not_installed",
-        )
+    if any(
+        importlib.util.find_spec(name) is None
+        for name in ("fastapi", "uvicorn", "jinja2", "prometheus_client", "limits")
+    ):
+        raise CentralNotInstalledError("error.central.not_installed")

@@ -11,7 +11,8 @@ from collections import defaultdict
 from datetime import datetime
 
 from kiosk.errors import KioskError
-from sync.server import bookings, decisions
+from kiosk.i18n import Said
+from sync.server import bookings, decisions, leases
 from sync.server.changes import bump
 from sync.server.clock import fmt_catalog
 from sync.server.db import Database
@@ -33,7 +34,7 @@ def set_allocation(
         bookings.release_expired(conn, now)
         session = _session(conn, session_id)
         old = conn.execute(
-            "SELECT seats, used FROM allocations WHERE session_id = ? AND site_id = ?", (session_id, site_id)
+            "SELECT seats, used + leased FROM allocations WHERE session_id = ? AND site_id = ?", (session_id, site_id)
         ).fetchone()
         old_seats, used = (old[0], old[1]) if old else (0, 0)
         others = session["allocated"] - old_seats
@@ -50,6 +51,7 @@ def set_allocation(
         bump(conn, "offer", session["offer_id"])
         if seats < old_seats:
             bookings.promote_waitlist(conn, session_id, now)
+        leases.split(conn, site_id, now, session_id)
 
 
 def set_capacity(db: Database, session_id: str, capacity: int, now: datetime) -> None:
@@ -101,6 +103,25 @@ def refuse_concierge(db: Database, request_id: str, reason_fr: str, reason_en: s
         raise AdminError("error.central.admin.refuse", request_id=request_id, problem=problem)
 
 
+def report_payment(db: Database, kind: str, subject_id: str, amount_text: str, reference: str, now: datetime) -> str:
+    """A payment made elsewhere (at the CMCAS, by transfer…), reported by the centre; kiosks of the site pull it.
+    Returns its id."""
+    from kiosk.domain.payment import Means, PaymentRefused, check_reference, parse_amount
+    from sync.server import payments
+
+    try:
+        amount = parse_amount(amount_text)
+        reference = check_reference(Means.ELSEWHERE, reference)
+    except PaymentRefused as error:
+        raise AdminError("error.central.admin.payment_refused", error=error) from None
+    with db.write() as conn:
+        result = payments.report_elsewhere(conn, kind, subject_id, amount, reference, now.strftime("%Y-%m-%dT%H:%M:%S"))
+    if result["outcome"] == "rejected":
+        reason = result["reason"]
+        raise AdminError("error.central.admin.payment_refused", error=Said(reason["fr"], reason["en"]))
+    return str(result["payment"]["payment_id"])
+
+
 def _session(conn: sqlite3.Connection, session_id: str) -> sqlite3.Row:
     row = conn.execute("SELECT * FROM sessions WHERE id = ?", (session_id,)).fetchone()
     if row is None:
@@ -121,14 +142,34 @@ def seat_problems(db: Database) -> list[str]:
             "GROUP BY session_id, site_id"
         )
     }
+    held = {
+        (r[0], r[1]): r[2]
+        for r in conn.execute(
+            "SELECT session_id, site_id, SUM(granted - returned) FROM leases GROUP BY session_id, site_id"
+        )
+    }
+    lease_used = {
+        (r[0], r[1]): r[2]
+        for r in conn.execute(
+            "SELECT session_id, kiosk_id, SUM(lease_seats) FROM bookings WHERE state = 'confirmed' "
+            "GROUP BY session_id, kiosk_id"
+        )
+    }
     seats = defaultdict(int)
     problems = []
-    for session_id, site_id, s, external_used, used in conn.execute(
-        "SELECT session_id, site_id, seats, external_used, used FROM allocations"
+    for session_id, site_id, s, external_used, used, leased in conn.execute(
+        "SELECT session_id, site_id, seats, external_used, used, leased FROM allocations"
     ):
         seats[session_id] += s
-        if used != external_used + alloc_used.get((session_id, site_id), 0) or used > s:
-            problems.append(f"{session_id}@{site_id}: used {used}, seats {s}")
+        if used != external_used + alloc_used.get((session_id, site_id), 0) or used + leased > s:
+            problems.append(f"{session_id}@{site_id}: used {used}, leased {leased}, seats {s}")
+        if leased != held.get((session_id, site_id), 0):
+            problems.append(f"{session_id}@{site_id}: leased {leased} != {held.get((session_id, site_id), 0)}")
+    for session_id, kiosk_id, granted, returned, used in conn.execute(
+        "SELECT session_id, kiosk_id, granted, returned, used FROM leases"
+    ):
+        if used != lease_used.get((session_id, kiosk_id), 0) or used > granted - returned:
+            problems.append(f"{session_id}@{kiosk_id}: lease used {used}, held {granted - returned}")
     for sid, capacity, external, outside, allocated in conn.execute(
         "SELECT id, capacity, external_taken, outside_taken, allocated FROM sessions"
     ):

@@ -21,11 +21,13 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kiosk.i18n import Message, Said, Text
-from sync.server import auth, changes, fleet, fleet_page, operations, voucher_keys
+from sync.server import auth, changes, fleet, fleet_page, leases, operations, voucher_keys
 from sync.server.clock import Clock, fmt, local_now
 from sync.server.db import Database
+from sync.server.limits import Limiter, RateLimits
 from sync.server.metrics import Metrics, RequestMetrics
-from sync.server.models import (
+from sync.server.photos import photo_file
+from sync.wire import (
     MAX_HEARTBEAT_BYTES,
     MAX_OPERATIONS,
     AppreciationCreatePayload,
@@ -42,6 +44,9 @@ from sync.server.models import (
     Heartbeat,
     HeartbeatRecorded,
     IdeaCreatePayload,
+    LeaseReturnPayload,
+    LeasesRequest,
+    LeasesResponse,
     Me,
     OperationsRequest,
     OperationsResponse,
@@ -51,7 +56,6 @@ from sync.server.models import (
     VoucherKeys,
     VoucherStanding,
 )
-from sync.server.photos import photo_file
 
 log = logging.getLogger("slvie.central")
 API_VERSION = "1"
@@ -64,7 +68,7 @@ RELEASE_EVERY_SECONDS = 30.0
 # need: with 200 kiosks syncing at once, pulls (WAL readers, no lock) were starved behind them.
 WRITERS_IN_FLIGHT = 2
 ERROR = {"model": ErrorResponse}
-AUTH_ERRORS = {401: ERROR, 403: ERROR}
+AUTH_ERRORS = {401: ERROR, 403: ERROR, 429: ERROR}
 SHA256 = re.compile(r"[0-9a-f]{64}")
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
@@ -139,7 +143,14 @@ def current_kiosk(
         raise ApiError(401, "unauthenticated", Text("api.unauthenticated"), {"WWW-Authenticate": "Bearer"})
     if kiosk.revoked:
         raise ApiError(403, "kiosk_revoked", Text("api.kiosk_revoked"))
+    wait = request.app.state.limiter.kiosk(kiosk.id)
+    if wait is not None:
+        raise _rate_limited(wait)
     return kiosk
+
+
+def _rate_limited(wait: int) -> ApiError:
+    return ApiError(429, "rate_limited", Text("api.rate_limited", wait=wait), {"Retry-After": str(wait)})
 
 
 KioskAuth = Annotated[auth.Kiosk, Depends(current_kiosk)]
@@ -164,7 +175,10 @@ AdminAuth = Annotated[str, Depends(current_administrator)]
 
 
 def create_app(
-    db: Database | None = None, clock: Clock = local_now, release_every: float = RELEASE_EVERY_SECONDS
+    db: Database | None = None,
+    clock: Clock = local_now,
+    release_every: float = RELEASE_EVERY_SECONDS,
+    rates: RateLimits | None = None,
 ) -> FastAPI:
     """The application; `db` may be None only to produce the OpenAPI document."""
 
@@ -196,6 +210,7 @@ def create_app(
     app.add_middleware(RequestMetrics, metrics=metrics)  # outermost: refused bodies are counted too
     _add_error_handlers(app)
     app.state.db = db
+    app.state.limiter = Limiter(rates or RateLimits())
     writers: list[anyio.CapacityLimiter] = []
 
     async def writing(function, *args):
@@ -210,11 +225,18 @@ def create_app(
         db.connection().execute("SELECT 1").fetchone()
         return {"status": "ok", "time": fmt(clock())}
 
-    @app.post("/v1/enroll", response_model=EnrollResponse, responses={403: ERROR, 422: ERROR}, tags=["kiosk"])
-    async def enroll(body: EnrollRequest) -> dict:
-        """Exchange a one-time enrolment code for this kiosk's own token."""
+    @app.post(
+        "/v1/enroll", response_model=EnrollResponse, responses={403: ERROR, 422: ERROR, 429: ERROR}, tags=["kiosk"]
+    )
+    async def enroll(body: EnrollRequest, request: Request) -> dict:
+        """Exchange a one-time enrolment code for this kiosk's own token (attempts are rate-limited
+        per address and per code)."""
+        address = request.client.host if request.client else "?"
+        wait = app.state.limiter.enrolment(address, auth.secret_hash(auth.normalise_code(body.code)))
+        if wait is not None:
+            raise _rate_limited(wait)
         try:
-            kiosk, token = await writing(auth.enroll, db, body.code, body.kiosk_name, clock())
+            kiosk, token = await writing(auth.enroll, db, body.code, body.kiosk_name, clock(), body.attempt)
         except auth.EnrolmentRefused:
             raise ApiError(403, "enrolment_refused", Text("api.enrolment_refused")) from None
         return {"kiosk_id": kiosk.id, "site_id": kiosk.site_id, "token": token}
@@ -263,6 +285,13 @@ def create_app(
             metrics.operations.labels(kind, result["outcome"]).inc()
         return Response(json.dumps({"results": results}, ensure_ascii=False), media_type="application/json")
 
+    @app.post("/v1/leases", response_model=LeasesResponse, responses={**AUTH_ERRORS, 422: ERROR}, tags=["kiosk"])
+    async def lease_seats(body: LeasesRequest, kiosk: KioskAuth) -> dict:
+        """Renew this kiosk's leases on the sessions named and top each up by `seats` more, from its site's
+        free seats then the central pool; one short call (a person may be waiting for it)."""
+        granted = await writing(leases.top_up, db, kiosk, body.leases, clock)
+        return {"time": fmt(clock()), "leases": granted}
+
     @app.get("/v1/photos/{sha256}", response_class=Response, responses={**AUTH_ERRORS, 404: ERROR}, tags=["kiosk"])
     def get_photo(sha256: str, kiosk: KioskAuth) -> Response:
         """An offer's photo, by the SHA-256 the catalog gives (the kiosk checks the bytes against it)."""
@@ -282,11 +311,12 @@ def create_app(
         kiosk: KioskAuth,
         cursor: Annotated[int, Query(ge=0, le=2**63 - 1, description="the last cursor saved (0 at first)")] = 0,
         limit: Annotated[int, Query(ge=1, le=changes.MAX_PAGE)] = changes.DEFAULT_PAGE,
+        protocol: Annotated[int, Query(ge=1, le=2, description="2: the kiosk takes its leases too")] = 1,
     ) -> Response:
         """The changes after `cursor`, in seq order, each entity once at its latest state."""
         try:
             with db.read() as conn:
-                text = changes.read_page(conn, kiosk.site_id, cursor, limit)
+                text = changes.read_page(conn, kiosk.site_id, cursor, limit, kiosk.id, protocol)
         except changes.CursorAhead as ahead:
             raise ApiError(409, "cursor_ahead", Text("api.cursor_ahead", top=ahead.top)) from None
         return Response(text, media_type="application/json")
@@ -360,6 +390,7 @@ def _openapi(app: FastAPI) -> dict:
         for model in (
             BookingCreatePayload,
             BookingCancelPayload,
+            LeaseReturnPayload,
             ConciergeCreatePayload,
             ConciergeTransitionPayload,
             AuditAppendPayload,

@@ -20,7 +20,7 @@ from sync.server import reasons
 from sync.server.changes import GLOBAL, bump
 from sync.server.clock import fmt, parse_moment
 from sync.server.db import compact_json
-from sync.server.models import AppreciationCreatePayload
+from sync.wire import AppreciationCreatePayload
 
 
 def _bump(conn: sqlite3.Connection, appreciation_id: str, site_id: str, offer_id: str) -> None:

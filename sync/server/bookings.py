@@ -11,7 +11,7 @@ import json
 import sqlite3
 from datetime import date, datetime
 
-from sync.server import decisions, reasons
+from sync.server import decisions, leases, pricing, reasons
 from sync.server.changes import bump
 from sync.server.clock import fmt, parse_moment
 from sync.server.db import compact_json
@@ -43,13 +43,20 @@ def load_session(conn: sqlite3.Connection, session_id: str) -> SessionFacts | No
 
 def load_site(conn: sqlite3.Connection, session_id: str, site_id: str) -> SiteSeats:
     row = conn.execute(
-        "SELECT seats, used, released FROM allocations WHERE session_id = ? AND site_id = ?", (session_id, site_id)
+        "SELECT seats, used + leased, released FROM allocations WHERE session_id = ? AND site_id = ?",
+        (session_id, site_id),
     ).fetchone()
     return SiteSeats() if row is None else SiteSeats(row[0], row[1], bool(row[2]))
 
 
+def household_site(conn: sqlite3.Connection, household_id: str) -> str | None:
+    """The site a household belongs to, or None for a household the centre does not know."""
+    row = conn.execute("SELECT site_id FROM households WHERE id = ?", (household_id,)).fetchone()
+    return None if row is None else row[0]
+
+
 def load_members(conn: sqlite3.Connection, household_id: str) -> dict[str, Member] | None:
-    if conn.execute("SELECT 1 FROM households WHERE id = ?", (household_id,)).fetchone() is None:
+    if household_site(conn, household_id) is None:
         return None
     return {
         r[0]: Member(r[0], r[1], r[2], date.fromisoformat(r[3]))
@@ -70,6 +77,36 @@ def create_booking(
     members = load_members(conn, payload.household_id)
     if members is None:
         return rejected(reasons.household_unknown())
+    if household_site(conn, payload.household_id) != site_id:  # a kiosk books for its own site's households
+        return rejected(reasons.household_other_site())
+    priced = pricing.check(
+        conn,
+        session.offer_id,
+        payload.household_id,
+        payload.tier,
+        len(payload.participants),
+        payload.total_cents,
+        payload.offer_version,
+        payload.unit_cents,
+    )
+    if priced.problem is not None:
+        pricing.record_for_it(
+            conn,
+            kiosk_id,
+            "invalid_price",
+            payload.booking_id,
+            {
+                "session_id": payload.session_id,
+                "household_id": payload.household_id,
+                "tier": payload.tier,
+                "participants": len(payload.participants),
+                "total_cents": payload.total_cents,
+                "offer_version": payload.offer_version,
+                "unit_cents": payload.unit_cents,
+            },
+            now,
+        )
+        return rejected(priced.problem)
     site = load_site(conn, payload.session_id, site_id)
     booked = {
         r[0]
@@ -79,11 +116,36 @@ def create_booking(
             (payload.session_id, json.dumps(payload.participants)),
         )
     }
-    decision = decisions.decide_booking(payload.kiosk_state, payload.participants, session, site, members, booked, when)
+    lease = leases.load(conn, payload.session_id, kiosk_id)
+    lease_free = lease.free if lease else 0
+    decision = decisions.decide_booking(
+        payload.kiosk_state,
+        payload.participants,
+        session,
+        site,
+        members,
+        booked,
+        when,
+        lease_free,
+        lease_first=payload.protocol >= 2,
+    )
+    if (
+        payload.protocol >= 2
+        and payload.kiosk_state == CONFIRMED
+        and decision.state not in (CONFIRMED, decisions.REFUSED)
+    ):
+        pricing.record_for_it(
+            conn,
+            kiosk_id,
+            "lease_overdrawn",
+            payload.booking_id,
+            {"session_id": payload.session_id, "seats": len(payload.participants), "lease_free": lease_free},
+            now,
+        )
     conn.execute(
         "INSERT INTO bookings (id, session_id, household_id, site_id, kiosk_id, participants, tier, total_cents, "
-        "kiosk_state, state, reason, alloc_seats, pool_seats, created_at, decided_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "kiosk_state, state, reason, alloc_seats, pool_seats, lease_seats, protocol, offer_version, unit_cents, "
+        "created_at, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             payload.booking_id,
             payload.session_id,
@@ -98,6 +160,10 @@ def create_booking(
             compact_json(decision.reason) if decision.reason else None,
             decision.alloc_seats,
             decision.pool_seats,
+            decision.lease_seats,
+            payload.protocol,
+            priced.version,
+            priced.unit_cents,
             created_at,
             fmt(now),
         ),
@@ -107,6 +173,8 @@ def create_booking(
             "INSERT INTO booking_participants (session_id, person_id, booking_id) VALUES (?, ?, ?)",
             [(payload.session_id, p, payload.booking_id) for p in payload.participants],
         )
+    if decision.lease_seats:
+        leases.take(conn, kiosk_id, payload.session_id, decision.lease_seats)
     if decision.alloc_seats:
         conn.execute(
             "UPDATE allocations SET used = used + ? WHERE session_id = ? AND site_id = ?",
@@ -117,16 +185,20 @@ def create_booking(
             "UPDATE sessions SET outside_taken = outside_taken + ? WHERE id = ?",
             (decision.pool_seats, payload.session_id),
         )
-    if decision.alloc_seats or decision.pool_seats:
+    if decision.alloc_seats or decision.pool_seats or decision.lease_seats:
         bump(conn, "offer", session.offer_id)
     bump(conn, "booking", payload.booking_id, site_id)
     return applied(payload.booking_id, decision.state, decision.reason)
 
 
-def cancel_booking(conn: sqlite3.Connection, booking_id: str, when: datetime, now: datetime) -> dict:
+def cancel_booking(conn: sqlite3.Connection, site_id: str, booking_id: str, when: datetime, now: datetime) -> dict:
+    """Cancel for a kiosk of `site_id` (the person there, or a correspondent signed in at it): only that
+    site's bookings, so a booking id read off someone's voucher is no use at another site's kiosk."""
     row = conn.execute("SELECT * FROM bookings WHERE id = ?", (booking_id,)).fetchone()
     if row is None:
         return rejected(reasons.booking_unknown())
+    if row["site_id"] != site_id:
+        return rejected(reasons.booking_other_site())
     if row["state"] == CANCELLED:
         return applied(booking_id, CANCELLED, None)
     session = load_session(conn, row["session_id"])
@@ -148,8 +220,11 @@ def cancel_booking(conn: sqlite3.Connection, booking_id: str, when: datetime, no
 
 
 def _give_back(conn: sqlite3.Connection, row: sqlite3.Row) -> None:
-    """A cancelled booking's seats go back where they came from (a released allocation's to the pool)."""
+    """A cancelled booking's seats go back where they came from: its kiosk's lease, the site's allocation
+    (a released allocation's to the pool), the central pool."""
     session_id, alloc, pool = row["session_id"], row["alloc_seats"], row["pool_seats"]
+    if row["lease_seats"]:
+        leases.put_back(conn, row["kiosk_id"], session_id, row["lease_seats"])
     if alloc:
         released = conn.execute(
             "SELECT released FROM allocations WHERE session_id = ? AND site_id = ?", (session_id, row["site_id"])
@@ -198,15 +273,18 @@ def promote_waitlist(conn: sqlite3.Connection, session_id: str, now: datetime) -
 
 
 def release_expired(conn: sqlite3.Connection, now: datetime) -> int:
-    """At an allocation's cut-off its unused seats go back to the central pool. Returns how many allocations."""
+    """At an allocation's cut-off its unused seats go back to the central pool. Returns how many allocations.
+
+    Seats held in kiosks' leases stay allocated: a kiosk may have confirmed them offline; they go back
+    to the pool when the kiosk gives them back."""
     due = conn.execute(
-        "SELECT a.session_id, a.site_id, a.seats - a.used, s.offer_id FROM allocations a "
+        "SELECT a.session_id, a.site_id, a.seats - a.used - a.leased, s.offer_id FROM allocations a "
         "JOIN sessions s ON s.id = a.session_id WHERE a.released = 0 AND a.until <= ?",
         (fmt(now),),
     ).fetchall()
     for session_id, site_id, unused, offer_id in due:
         conn.execute(
-            "UPDATE allocations SET released = 1, seats = used WHERE session_id = ? AND site_id = ?",
+            "UPDATE allocations SET released = 1, seats = used + leased WHERE session_id = ? AND site_id = ?",
             (session_id, site_id),
         )
         if unused > 0:

@@ -6,7 +6,7 @@ with a new, higher seq. So a page lists each entity once, in seq order, and is
 rendered from the current state with a handful of queries, however long the
 kiosk was away. Offers are global (their places are rendered for the asking
 site); households, bookings, concierge requests, correspondents and ideas are seen only by
-their own site; consultations by every site.
+their own site, a kiosk's leases only by that kiosk (scope `kiosk:ID`); consultations by every site.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from collections import defaultdict
 from sync.server.db import FEED_EPOCH, compact_json, get_meta
 
 GLOBAL = ""
+KIOSK_SCOPE = "kiosk:"  # what only one kiosk pulls (its leases)
 MAX_PAGE = 1000
 DEFAULT_PAGE = 500
 
@@ -28,6 +29,10 @@ class CursorAhead(Exception):
     def __init__(self, top: int):
         super().__init__(top)
         self.top = top
+
+
+def kiosk_scope(kiosk_id: str) -> str:
+    return KIOSK_SCOPE + kiosk_id
 
 
 def bump(conn: sqlite3.Connection, kind: str, entity_id: str, site_id: str = GLOBAL) -> None:
@@ -43,14 +48,18 @@ def bump_many(conn: sqlite3.Connection, kind: str, entity_ids: list[str], site_i
     )
 
 
-def read_page(conn: sqlite3.Connection, site_id: str, cursor: int, limit: int) -> str:
-    """The JSON text of one page of changes after `cursor` for a kiosk of `site_id` (call inside a read)."""
+def read_page(
+    conn: sqlite3.Connection, site_id: str, cursor: int, limit: int, kiosk_id: str = "", protocol: int = 1
+) -> str:
+    """The JSON text of one page of changes after `cursor` for kiosk `kiosk_id` of `site_id` (call inside a
+    read). A kiosk of protocol 1 knows nothing of leases: it is sent none."""
     top = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()[0]
     if cursor > top:
         raise CursorAhead(top)
     rows = conn.execute(
-        "SELECT seq, kind, entity_id, site_id FROM changes WHERE seq > ? AND site_id IN ('', ?) ORDER BY seq LIMIT ?",
-        (cursor, site_id, limit + 1),
+        "SELECT seq, kind, entity_id, site_id FROM changes WHERE seq > ? AND site_id IN ('', ?, ?) "
+        "ORDER BY seq LIMIT ?",
+        (cursor, site_id, kiosk_scope(kiosk_id) if protocol >= 2 else "", limit + 1),
     ).fetchall()
     more = len(rows) > limit
     rows = rows[:limit]
@@ -61,7 +70,7 @@ def read_page(conn: sqlite3.Connection, site_id: str, cursor: int, limit: int) -
     rendered: dict[tuple[str, str], str] = {}
     for kind, renderer in _RENDERERS.items():
         if ids.get(kind):
-            for entity_id, text in renderer(conn, ids[kind], site_id).items():
+            for entity_id, text in renderer(conn, ids[kind], site_id, kiosk_id).items():
                 rendered[(kind, entity_id)] = text
     items = [
         f'{{"seq":{seq},"kind":"{kind}","id":{json.dumps(entity_id, ensure_ascii=False)},'
@@ -76,8 +85,12 @@ def read_page(conn: sqlite3.Connection, site_id: str, cursor: int, limit: int) -
     )
 
 
-def _offers(conn: sqlite3.Connection, ids: list[str], site_id: str) -> dict[str, str]:
+def _offers(conn: sqlite3.Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
     """Offers still in the catalog, with their sessions' places as they stand for `site_id`.
+
+    `site_taken` counts the seats of the site's allocation used or held in other kiosks' leases:
+    what is left is what the centre honours from a kiosk of the old protocol (the site's free
+    seats, then its own lease's). A kiosk of the lease protocol confirms within its leases only.
 
     Each session's JSON is made by SQLite (json_object), in the order of its keys below: a
     page of 1000 offers holds thousands of sessions, and building them as Python dicts then
@@ -90,25 +103,29 @@ def _offers(conn: sqlite3.Connection, ids: list[str], site_id: str) -> dict[str,
         "SELECT s.offer_id, json_object("
         "'id', s.id, 'start', s.start, 'end', s.\"end\", 'place', s.place, 'capacity', s.capacity, "
         "'taken', max(0, min(s.capacity, s.allocated + s.outside_taken - coalesce(a.seats, 0)"
-        " + min(coalesce(a.used, 0), coalesce(a.seats, 0)))), "
+        " + min(coalesce(a.used, 0) + coalesce((SELECT sum(l.used) FROM leases l WHERE l.session_id = s.id"
+        " AND l.site_id = a.site_id), 0), coalesce(a.seats, 0)))), "
         "'site_allocation', coalesce(a.seats, 0), "
-        "'site_taken', min(coalesce(a.used, 0), coalesce(a.seats, 0)), "
+        "'site_taken', min(coalesce(a.used + a.leased - max(coalesce(own.granted - own.returned - own.used, 0), 0),"
+        " 0), coalesce(a.seats, 0)), "
         "'site_allocation_until', a.until) "
         "FROM sessions s LEFT JOIN allocations a ON a.session_id = s.id AND a.site_id = ? "
+        "LEFT JOIN leases own ON own.session_id = s.id AND own.kiosk_id = ? "
         "WHERE s.offer_id IN (SELECT value FROM json_each(?)) ORDER BY s.offer_id, s.position",
-        (site_id, ids_json),
+        (site_id, kiosk_id, ids_json),
     ):
         sessions[offer_id].append(text)
     return {
-        offer_id: f'{data[:-1]},"sessions":[{",".join(sessions.get(offer_id, ()))}]}}'
-        for offer_id, data in conn.execute(
-            "SELECT id, data FROM offers WHERE withdrawn = 0 AND id IN (SELECT value FROM json_each(?))", (ids_json,)
+        offer_id: f'{data[:-1]},"version":{version},"sessions":[{",".join(sessions.get(offer_id, ()))}]}}'
+        for offer_id, data, version in conn.execute(
+            "SELECT id, data, version FROM offers WHERE withdrawn = 0 AND id IN (SELECT value FROM json_each(?))",
+            (ids_json,),
         )
     }
 
 
 def _table(table: str):
-    def render(conn: sqlite3.Connection, ids: list[str], site_id: str) -> dict[str, str]:
+    def render(conn: sqlite3.Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
         return dict(
             conn.execute(
                 f"SELECT id, data FROM {table} WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)
@@ -118,7 +135,7 @@ def _table(table: str):
     return render
 
 
-def _households(conn: sqlite3.Connection, ids: list[str], site_id: str) -> dict[str, str]:
+def _households(conn: sqlite3.Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
     return dict(
         conn.execute(
             "SELECT id, data FROM households WHERE site_id = ? AND id IN (SELECT value FROM json_each(?))",
@@ -127,7 +144,7 @@ def _households(conn: sqlite3.Connection, ids: list[str], site_id: str) -> dict[
     )
 
 
-def _bookings(conn: sqlite3.Connection, ids: list[str], site_id: str) -> dict[str, str]:
+def _bookings(conn: sqlite3.Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
     rows = conn.execute(
         "SELECT * FROM bookings WHERE site_id = ? AND id IN (SELECT value FROM json_each(?))",
         (site_id, json.dumps(ids)),
@@ -148,7 +165,7 @@ def booking_data(row: sqlite3.Row) -> dict:
     }
 
 
-def _concierge_requests(conn: sqlite3.Connection, ids: list[str], site_id: str) -> dict[str, str]:
+def _concierge_requests(conn: sqlite3.Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
     from sync.server.concierge import request_data
 
     rows = conn.execute(
@@ -158,7 +175,7 @@ def _concierge_requests(conn: sqlite3.Connection, ids: list[str], site_id: str) 
     return {row["id"]: compact_json(request_data(row)) for row in rows}
 
 
-def _correspondents(conn: sqlite3.Connection, ids: list[str], site_id: str) -> dict[str, str]:
+def _correspondents(conn: sqlite3.Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
     return dict(
         conn.execute(
             "SELECT id, data FROM correspondents WHERE site_id = ? AND id IN (SELECT value FROM json_each(?))",
@@ -167,14 +184,38 @@ def _correspondents(conn: sqlite3.Connection, ids: list[str], site_id: str) -> d
     )
 
 
-def _consultations(conn: sqlite3.Connection, ids: list[str], site_id: str) -> dict[str, str]:
+def _payments(conn: sqlite3.Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
+    return dict(
+        conn.execute(
+            "SELECT payment_id, data FROM payments"
+            " WHERE site_id = ? AND payment_id IN (SELECT value FROM json_each(?))",
+            (site_id, json.dumps(ids)),
+        )
+    )
+
+
+def _leases(conn: sqlite3.Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
+    rows = conn.execute(
+        "SELECT session_id, granted, returned, used, expires_at FROM leases "
+        "WHERE kiosk_id = ? AND session_id IN (SELECT value FROM json_each(?))",
+        (kiosk_id, json.dumps(ids)),
+    )
+    return {
+        row[0]: compact_json(
+            {"session_id": row[0], "granted": row[1], "returned": row[2], "used": row[3], "expires_at": row[4]}
+        )
+        for row in rows
+    }
+
+
+def _consultations(conn: sqlite3.Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
     from sync.server.consultations import consultation_data
 
     rows = conn.execute("SELECT * FROM consultations WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))
     return {row["id"]: compact_json(consultation_data(conn, row)) for row in rows}
 
 
-def _ideas(conn: sqlite3.Connection, ids: list[str], site_id: str) -> dict[str, str]:
+def _ideas(conn: sqlite3.Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
     from sync.server.ideas import idea_data
 
     rows = conn.execute(
@@ -183,7 +224,7 @@ def _ideas(conn: sqlite3.Connection, ids: list[str], site_id: str) -> dict[str, 
     return {row["id"]: compact_json(idea_data(row)) for row in rows}
 
 
-def _moderations(conn: sqlite3.Connection, ids: list[str], site_id: str) -> dict[str, str]:
+def _moderations(conn: sqlite3.Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
     from sync.server.appreciation import moderation_data
 
     rows = conn.execute(
@@ -193,7 +234,7 @@ def _moderations(conn: sqlite3.Connection, ids: list[str], site_id: str) -> dict
     return {row["id"]: compact_json(moderation_data(row)) for row in rows}
 
 
-def _offer_appreciations(conn: sqlite3.Connection, ids: list[str], site_id: str) -> dict[str, str]:
+def _offer_appreciations(conn: sqlite3.Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
     from sync.server.appreciation import offer_data
 
     return {offer_id: compact_json(offer_data(conn, offer_id)) for offer_id in ids}
@@ -207,6 +248,8 @@ _RENDERERS = {
     "booking": _bookings,
     "concierge_request": _concierge_requests,
     "correspondent": _correspondents,
+    "payment": _payments,
+    "lease": _leases,
     "consultation": _consultations,
     "idea": _ideas,
     "appreciation": _moderations,

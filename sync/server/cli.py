@@ -14,6 +14,7 @@ slvie-central --db PATH set-capacity --session S --capacity N
 slvie-central --db PATH withdraw-offer OFFER_ID
 slvie-central --db PATH decide-request BOOKING_ID confirmed|waitlisted|refused
 slvie-central --db PATH refuse-concierge REQUEST_ID --reason-fr TEXT --reason-en TEXT
+slvie-central --db PATH report-payment booking|request ID --amount EUROS [--reference TEXT]
 slvie-central --db PATH publish-consultation FILE               a consultation (docs/sync-protocol.md)
 slvie-central --db PATH results CONSULTATION_ID                 its counts, once counting has ended
 slvie-central --db PATH ideas [--site SITE] [--unanswered]      the ideas box
@@ -38,8 +39,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from limits import parse
+
 from kiosk.errors import KioskError
 from sync.server import require_central_server
+from sync.server.limits import ENROL_PER_ADDRESS, ENROL_PER_CODE, KIOSK_CALLS, RateLimits
 
 if TYPE_CHECKING:  # imported where used: the administration commands run without the web server's packages
     from sync.server.db import Database
@@ -76,6 +80,21 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
     parser.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
     parser.add_argument("--now", type=_moment, help="freeze the server's clock at this local time (tests only)")
+    parser.add_argument(
+        "--enrol-limit",
+        default=ENROL_PER_ADDRESS,
+        type=_rate,
+        help=f"enrolment attempts per address (default {ENROL_PER_ADDRESS})",
+    )
+    parser.add_argument(
+        "--enrol-code-limit",
+        default=ENROL_PER_CODE,
+        type=_rate,
+        help=f"enrolment attempts per code (default {ENROL_PER_CODE})",
+    )
+    parser.add_argument(
+        "--kiosk-limit", default=KIOSK_CALLS, type=_rate, help=f"calls per kiosk (default {KIOSK_CALLS})"
+    )
     commands = parser.add_subparsers(dest="command")
 
     code = commands.add_parser("enroll-code", help="print a one-time enrolment code for a kiosk of SITE")
@@ -83,6 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
     code.add_argument("--days", type=int, default=7, help="days the code stays valid")
     commands.add_parser("revoke", help="revoke a kiosk's credential").add_argument("kiosk_id")
     commands.add_parser("kiosks", help="list enrolled kiosks")
+    commands.add_parser("audit-flags", help="list refused audit entries (forged, forked, gaps) and restarted chains")
+    commands.add_parser("integrity", help="what kiosks sent that the centre could not take as it was (for IT)")
     fleet = commands.add_parser("fleet", help="every kiosk's health from its heartbeats: red / amber / green, and why")
     fleet.add_argument("--kiosk", help="this kiosk's kept heartbeats instead (30 days), oldest first")
     administrator = commands.add_parser(
@@ -140,6 +161,14 @@ def build_parser() -> argparse.ArgumentParser:
     refuse.add_argument("request_id")
     refuse.add_argument("--reason-fr", required=True)
     refuse.add_argument("--reason-en", required=True)
+    payment = commands.add_parser(
+        "report-payment",
+        help="a payment made elsewhere for a booking or concierge request (kiosks of its site pull it)",
+    )
+    payment.add_argument("kind", choices=("booking", "request"))
+    payment.add_argument("subject_id")
+    payment.add_argument("--amount", required=True, help="euros, e.g. 12,50")
+    payment.add_argument("--reference", default="", help="where it was paid (a receipt number…)")
     publish = commands.add_parser(
         "publish-consultation", help="publish a consultation (a JSON file); every kiosk pulls it"
     )
@@ -216,13 +245,26 @@ def _now(args: argparse.Namespace) -> datetime:
     return args.now or local_now()
 
 
+def _rate(text: str) -> str:
+    """A rate as the `limits` library reads it: `N/second|minute|hour|day`."""
+    try:
+        parse(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a rate (N/minute, N/hour…): {text}") from None
+    return text
+
+
 def _serve(db: Database, args: argparse.Namespace) -> int:
     import uvicorn
 
     from sync.server.app import create_app
     from sync.server.clock import frozen_clock, local_now
 
-    app = create_app(db, frozen_clock(args.now) if args.now else local_now)
+    app = create_app(
+        db,
+        frozen_clock(args.now) if args.now else local_now,
+        rates=RateLimits(args.enrol_limit, args.enrol_code_limit, args.kiosk_limit),
+    )
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
     return 0
 
@@ -252,6 +294,22 @@ def _kiosks(db: Database, args: argparse.Namespace) -> int:
     for row in list_kiosks(db):
         state = f"revoked {row['revoked_at']}" if row["revoked_at"] else "active"
         print(f"{row['id']}\t{row['site_id']}\t{row['name']}\tenrolled {row['enrolled_at']}\t{state}")
+    return 0
+
+
+def _audit_flags(db: Database, args: argparse.Namespace) -> int:
+    from sync.server.audit import flags
+
+    for row in flags(db.connection()):
+        print(f"{row['flagged_at']}\t{row['kiosk_id']}\t{row['chain']}\tseq {row['seq']}\t{row['code']}")
+    return 0
+
+
+def _integrity(db: Database, args: argparse.Namespace) -> int:
+    for row in db.connection().execute(
+        "SELECT at, kiosk_id, kind, subject, details FROM integrity_events ORDER BY rowid"
+    ):
+        print(f"{row['at']}\t{row['kiosk_id']}\t{row['kind']}\t{row['subject']}\t{row['details']}")
     return 0
 
 
@@ -285,7 +343,7 @@ def _fleet(db: Database, args: argparse.Namespace) -> int:
 def _fleet_history(db: Database, kiosk_id: str) -> int:
     from sync.server.admin import AdminError
     from sync.server.fleet import history
-    from sync.server.models import Heartbeat
+    from sync.wire import Heartbeat
 
     rows = history(db, kiosk_id)
     if not rows:
@@ -442,6 +500,14 @@ def _refuse_concierge(db: Database, args: argparse.Namespace) -> int:
     return 0
 
 
+def _report_payment(db: Database, args: argparse.Namespace) -> int:
+    from sync.server.admin import report_payment
+
+    payment_id = report_payment(db, args.kind, args.subject_id, args.amount, args.reference, _now(args))
+    print(f"{args.subject_id}: payment {payment_id} recorded")
+    return 0
+
+
 def _publish_consultation(db: Database, args: argparse.Namespace) -> int:
     from sync.server.admin import publish_consultation
     from sync.server.loading import load_json_file
@@ -555,6 +621,8 @@ COMMANDS = {
     "enroll-code": _enroll_code,
     "revoke": _revoke,
     "kiosks": _kiosks,
+    "audit-flags": _audit_flags,
+    "integrity": _integrity,
     "load-catalog": _load_catalog,
     "load-households": _load_households,
     "load-demo": _load_demo,
@@ -570,6 +638,7 @@ COMMANDS = {
     "reset-epoch": _reset_epoch,
     "fleet": _fleet,
     "admin-credential": _admin_credential,
+    "report-payment": _report_payment,
     "import-photos": _import_photos,
     "publish-consultation": _publish_consultation,
     "results": _results,

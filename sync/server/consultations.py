@@ -34,8 +34,8 @@ from sync.server import reasons
 from sync.server.changes import GLOBAL, bump
 from sync.server.clock import fmt
 from sync.server.db import compact_json
-from sync.server.models import VoteCastPayload
 from sync.server.reasons import Reason
+from sync.wire import VoteCastPayload
 
 
 class ConsultationRefused(KioskError):

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from kiosk.errors import KioskError
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 8
 FEED_EPOCH = "feed_epoch"
 BUSY_TIMEOUT_MS = 30_000
 
@@ -140,10 +140,64 @@ CREATE INDEX kiosk_health_history_by_age ON kiosk_health_history (received_at);
 CREATE TABLE administrators (name TEXT PRIMARY KEY, secret_hash TEXT NOT NULL, created_at TEXT NOT NULL)
 """
 
-# Schema 5: "le par et le pour" — the ideas box, consultations and votes, appreciations. Who took part
+# Schema 5: payments, taken at a kiosk's desk or reported by the centre; never edited (corrections are new rows).
+SCHEMA_5 = """
+CREATE TABLE payments (
+    payment_id TEXT PRIMARY KEY, subject_kind TEXT NOT NULL, subject_id TEXT NOT NULL, site_id TEXT NOT NULL,
+    household_id TEXT NOT NULL, amount_cents INTEGER NOT NULL, means TEXT NOT NULL, corrects TEXT,
+    source TEXT NOT NULL, data TEXT NOT NULL
+);
+CREATE INDEX payments_by_subject ON payments (subject_kind, subject_id)
+
+"""
+
+# Schema 6: seat leases per kiosk (escrow, docs/sync-protocol.md), the offers' price versions, what the
+# centre re-checked of each booking, and what it found wrong for IT.
+SCHEMA_6 = """
+-- leased: seats of the allocation held in its kiosks' leases (used or not), and the site's own free seats
+-- are seats - used - leased. Invariant: used + leased <= seats.
+ALTER TABLE allocations ADD COLUMN leased INTEGER NOT NULL DEFAULT 0;
+-- A kiosk's share of its site's allocation on one session. granted and returned only grow (the kiosk
+-- merges them by max): held = granted - returned, and used counts the seats of its confirmed bookings.
+CREATE TABLE leases (
+    session_id TEXT NOT NULL, kiosk_id TEXT NOT NULL, site_id TEXT NOT NULL,
+    granted INTEGER NOT NULL DEFAULT 0, returned INTEGER NOT NULL DEFAULT 0, used INTEGER NOT NULL DEFAULT 0,
+    expires_at TEXT NOT NULL, PRIMARY KEY (session_id, kiosk_id)
+) WITHOUT ROWID;
+CREATE INDEX leases_by_site ON leases (site_id, session_id);
+ALTER TABLE bookings ADD COLUMN lease_seats INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE bookings ADD COLUMN protocol INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE bookings ADD COLUMN offer_version INTEGER;
+ALTER TABLE bookings ADD COLUMN unit_cents INTEGER;
+-- Every price an offer has had: a booking is priced from the version the kiosk showed.
+ALTER TABLE offers ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE offer_prices (
+    offer_id TEXT NOT NULL, version INTEGER NOT NULL, prices TEXT NOT NULL, since TEXT NOT NULL,
+    PRIMARY KEY (offer_id, version)
+) WITHOUT ROWID;
+-- Every tier a household has had (a kiosk may price from the one it last pulled).
+CREATE TABLE household_tiers (household_id TEXT NOT NULL, tier INTEGER NOT NULL, PRIMARY KEY (household_id, tier))
+    WITHOUT ROWID;
+INSERT OR IGNORE INTO household_tiers SELECT id, tier FROM households;
+-- What the centre found wrong in what a kiosk sent (a forged total, a booking it had to downgrade): for IT.
+CREATE TABLE integrity_events (
+    at TEXT NOT NULL, kiosk_id TEXT NOT NULL, kind TEXT NOT NULL, subject TEXT NOT NULL, details TEXT NOT NULL
+)
+"""
+
+# Schema 7: audit entries the centre refused (forged, forked, out of order) and restarted chains;
+# the attempt that spent an enrolment code (sync/server/auth.py: a lost answer is asked again).
+SCHEMA_7 = """
+CREATE TABLE audit_flags (
+    kiosk_id TEXT NOT NULL, chain TEXT NOT NULL, seq INTEGER NOT NULL, code TEXT NOT NULL, flagged_at TEXT NOT NULL
+);
+ALTER TABLE enrolment_codes ADD COLUMN attempt_hash TEXT
+"""
+
+# Schema 8: "le par et le pour" — the ideas box, consultations and votes, appreciations. Who took part
 # (vote_participations) and what was chosen (vote_tallies: running counts per choice) are kept
 # apart with nothing to join them: no ballot row, no time, no order (WITHOUT ROWID tables).
-SCHEMA_5 = """
+SCHEMA_8 = """
 CREATE TABLE ideas (
     id TEXT PRIMARY KEY, site_id TEXT NOT NULL, kiosk_id TEXT NOT NULL, theme TEXT NOT NULL, text TEXT NOT NULL,
     household_id TEXT, person_id TEXT, created_by TEXT, created_at TEXT NOT NULL,
@@ -171,7 +225,8 @@ CREATE TABLE appreciations (
 CREATE INDEX appreciations_by_offer ON appreciations (offer_id, session_id)
 """
 
-MIGRATIONS = [SCHEMA, SCHEMA_2, SCHEMA_3, SCHEMA_4, SCHEMA_5]  # migration N brings the file to user_version N
+# Migration N brings the file to user_version N.
+MIGRATIONS = [SCHEMA, SCHEMA_2, SCHEMA_3, SCHEMA_4, SCHEMA_5, SCHEMA_6, SCHEMA_7, SCHEMA_8]
 
 
 class CentralDatabaseError(KioskError):

@@ -46,7 +46,7 @@ class SiteSeats:
     """One site's allocation on one session (all zero when it has none)."""
 
     seats: int = 0
-    used: int = 0
+    used: int = 0  # used by bookings, or held in its kiosks' leases: not free for the site
     released: bool = False
 
     @property
@@ -70,8 +70,9 @@ class Member:
 class Decision:
     state: str
     reason: Reason | None = None
-    alloc_seats: int = 0  # seats taken from the booking site's allocation
+    alloc_seats: int = 0  # seats taken from the booking site's allocation (outside any lease)
     pool_seats: int = 0  # seats taken from the central pool
+    lease_seats: int = 0  # seats taken from the booking kiosk's lease
 
 
 def acted_at(created_at: datetime, now: datetime) -> datetime:
@@ -95,18 +96,30 @@ def decide_booking(
     members: dict[str, Member] | None,
     already_booked: set[str],
     when: datetime,
+    lease_free: int = 0,
+    lease_first: bool = False,
 ) -> Decision:
-    """Confirm, waitlist, leave as a request or refuse one booking; never more places than exist."""
+    """Confirm, waitlist, leave as a request or refuse one booking; never more places than exist.
+
+    A booking the kiosk confirmed offline was confirmed inside its lease (`lease_first`, protocol 2:
+    `lease_free` is what the lease holds unused) or, under the old rules, inside the site's
+    allocation (then the site's free seats come first, then the kiosk's own lease)."""
     refusal = _refusal(participants, session, members, already_booked, when)
     if refusal is not None:
         return Decision(REFUSED, refusal)
     assert session is not None
     wanted = len(participants)
     if kiosk_state == CONFIRMED:
-        # Confirmed offline inside the site's allocation: those seats were set aside for it.
-        from_site = min(wanted, site.free)
-        if wanted - from_site <= session.pool_free:
-            return Decision(CONFIRMED, None, from_site, wanted - from_site)
+        # Those seats were set aside for this kiosk (or its site); what they cannot hold comes from the pool.
+        if lease_first:
+            from_lease = wanted if lease_free >= wanted else 0
+            from_site = min(wanted - from_lease, site.free)
+        else:
+            from_site = min(wanted, site.free)
+            from_lease = min(wanted - from_site, lease_free)
+        rest = wanted - from_lease - from_site
+        if rest <= session.pool_free:
+            return Decision(CONFIRMED, None, from_site, rest, from_lease)
         if session.booking_mode == "request":
             return Decision(REQUESTED, reasons.allocation_exhausted())
         return Decision(WAITLISTED, reasons.allocation_exhausted())

@@ -14,7 +14,7 @@ from kiosk.domain.voucher import normalize_short_code, short_code
 from sync.server import reasons
 from sync.server.changes import bump
 from sync.server.clock import fmt
-from sync.server.models import IdeaCreatePayload
+from sync.wire import IdeaCreatePayload
 
 
 def create_idea(

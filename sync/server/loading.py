@@ -19,12 +19,12 @@ from pydantic import ValidationError
 
 from kiosk.domain.catalog import Catalog, Offer, parse_catalog, shift_catalog
 from kiosk.i18n import Said
-from sync.server import bookings
+from sync.server import bookings, leases
 from sync.server.admin import AdminError
 from sync.server.changes import bump, bump_many
-from sync.server.clock import fmt_catalog
+from sync.server.clock import fmt, fmt_catalog
 from sync.server.db import Database, compact_json, get_meta, set_meta
-from sync.server.models import HouseholdsFile, StaffFile
+from sync.wire import HouseholdsFile, StaffFile
 
 
 def offer_json(offer: Offer) -> str:
@@ -75,6 +75,8 @@ def load_catalog(db: Database, document: object, site_id: str, shift_to: datetim
             [(s.id, compact_json(asdict(s))) for s in catalog.concierge_services],
         )
         offers, clamped = _upsert_offers(conn, catalog, site_id, now)
+        _version_prices(conn, catalog, now)
+        leases.split(conn, site_id, now)
     return {
         "offers": len(catalog.offers),
         "offers_changed": offers,
@@ -82,6 +84,26 @@ def load_catalog(db: Database, document: object, site_id: str, shift_to: datetim
         "services_changed": services,
         "allocations_reduced": clamped,
     }
+
+
+def _version_prices(conn: sqlite3.Connection, catalog: Catalog, now: datetime) -> None:
+    """A new version of an offer's prices whenever they change: bookings name the one they were priced from."""
+    latest = {
+        r[0]: (r[1], r[2])
+        for r in conn.execute(
+            "SELECT offer_id, version, prices FROM offer_prices p WHERE version = "
+            "(SELECT max(version) FROM offer_prices q WHERE q.offer_id = p.offer_id)"
+        )
+    }
+    for offer in catalog.offers:
+        prices = compact_json(list(offer.prices))
+        version, known = latest.get(offer.id, (0, None))
+        if known != prices:
+            conn.execute(
+                "INSERT INTO offer_prices (offer_id, version, prices, since) VALUES (?, ?, ?, ?)",
+                (offer.id, version + 1, prices, fmt(now)),
+            )
+            conn.execute("UPDATE offers SET version = ? WHERE id = ?", (version + 1, offer.id))
 
 
 def _upsert_documents(conn: sqlite3.Connection, table: str, kind: str, items: list[tuple[str, str]]) -> int:
@@ -113,6 +135,7 @@ def _upsert_offers(conn: sqlite3.Connection, catalog: Catalog, site_id: str, now
             (site_id,),
         )
     }
+    leased = dict(conn.execute("SELECT session_id, leased FROM allocations WHERE site_id = ?", (site_id,)))
     others = dict(
         conn.execute(
             "SELECT session_id, SUM(seats) FROM allocations WHERE site_id != ? GROUP BY session_id", (site_id,)
@@ -156,10 +179,11 @@ def _upsert_offers(conn: sqlite3.Connection, catalog: Catalog, site_id: str, now
         for position, s in enumerate(offer.sessions):
             outside = max(0, s.taken - s.site_taken) + pool_used.get(s.id, 0)
             used = s.site_taken + site_used.get(s.id, 0)
-            seats = max(s.site_allocation, used)
+            seats = max(s.site_allocation, used + leased.get(s.id, 0))  # never under what leases hold
             other = others.get(s.id, 0)
-            if other + seats + outside > s.capacity and seats > used:
-                seats, clamped = max(s.capacity - other - outside, used), clamped + 1
+            floor = used + leased.get(s.id, 0)
+            if other + seats + outside > s.capacity and seats > floor:
+                seats, clamped = max(s.capacity - other - outside, floor), clamped + 1
             if other + seats + outside > s.capacity:
                 problems.append(
                     (
@@ -261,6 +285,10 @@ def load_households(db: Database, text: str, site_id: str) -> dict:
                 "INSERT INTO households (id, site_id, tier, data) VALUES (?, ?, ?, ?) ON CONFLICT (id) "
                 "DO UPDATE SET site_id = excluded.site_id, tier = excluded.tier, data = excluded.data",
                 (household.household_id, site_id, household.tier, data),
+            )
+            conn.execute(
+                "INSERT OR IGNORE INTO household_tiers (household_id, tier) VALUES (?, ?)",
+                (household.household_id, household.tier),
             )
             for m in household.members:
                 try:

@@ -6,7 +6,9 @@ batch. Every op_id is kept for good with its kind, payload and result, so a
 replay — in the same batch, the next one or a year later — gets the stored
 result and changes nothing. The same op_id with another kind or payload (or
 from another kiosk) is rejected as `op_id_reused`, and that answer is not
-stored (the original stays the one on record).
+stored (the original stays the one on record). Nor is `audit_key_unknown`: the
+kiosk publishes its key again (a centre restored from an older backup lost it)
+and sends the same entries again.
 """
 
 from __future__ import annotations
@@ -26,12 +28,14 @@ from sync.server import (
     consultations,
     decisions,
     ideas,
+    leases,
+    payments,
     reasons,
 )
 from sync.server.auth import Kiosk
 from sync.server.clock import Clock, fmt, parse_moment
 from sync.server.db import Database, canonical_json, compact_json
-from sync.server.models import (
+from sync.wire import (
     AppreciationCreatePayload,
     AuditAppendPayload,
     BookingCancelPayload,
@@ -39,9 +43,15 @@ from sync.server.models import (
     ConciergeCreatePayload,
     ConciergeTransitionPayload,
     IdeaCreatePayload,
+    LeaseReturnPayload,
     Operation,
+    PaymentRecordPayload,
     VoteCastPayload,
 )
+
+# Refusals that the same operation, sent again, may no longer get: not kept as its answer. A kiosk whose
+# key the centre lost (restored from a backup) publishes it again, then sends its audit entries again.
+NOT_KEPT = frozenset({"audit_key_unknown"})
 
 Handler = Callable[[sqlite3.Connection, Kiosk, BaseModel, str, datetime, datetime], dict]
 
@@ -51,7 +61,16 @@ def _create(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, wh
 
 
 def _cancel(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime) -> dict:
-    return bookings.cancel_booking(conn, payload.booking_id, when, now)
+    return bookings.cancel_booking(conn, kiosk.site_id, payload.booking_id, when, now)
+
+
+def _lease_return(
+    conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime
+) -> dict:
+    lease = leases.give_back(conn, kiosk.id, payload.session_id, payload.seats)
+    if lease is None:
+        return bookings.rejected(reasons.lease_unknown())
+    return {"outcome": "applied", "lease": lease.data()}
 
 
 def _concierge_create(
@@ -88,15 +107,21 @@ def _appreciation_create(
     return appreciation.create(conn, kiosk.site_id, payload, when)
 
 
+def _payment(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime) -> dict:
+    return payments.from_kiosk(conn, kiosk.site_id, payload)
+
+
 HANDLERS: dict[str, tuple[type[BaseModel], Handler]] = {
     "booking.create": (BookingCreatePayload, _create),
     "booking.cancel": (BookingCancelPayload, _cancel),
+    "lease.return": (LeaseReturnPayload, _lease_return),
     "concierge.create": (ConciergeCreatePayload, _concierge_create),
     "concierge.transition": (ConciergeTransitionPayload, _concierge_transition),
     "audit.append": (AuditAppendPayload, _audit_append),
     "idea.create": (IdeaCreatePayload, _idea_create),
     "vote.cast": (VoteCastPayload, _vote_cast),
     "appreciation.create": (AppreciationCreatePayload, _appreciation_create),
+    "payment.record": (PaymentRecordPayload, _payment),
 }
 # Fields an operation of this kind is stored without: a ballot's choice is counted, never kept
 # with who cast it (a replay is recognised by the rest of its payload).
@@ -121,6 +146,8 @@ def apply_operation(conn: sqlite3.Connection, kiosk: Kiosk, op: Operation, now: 
             return json.loads(row[3])
         return bookings.rejected(reasons.op_id_reused())
     result = _apply(conn, kiosk, op, now)
+    if result["outcome"] == "rejected" and result["reason"]["code"] in NOT_KEPT:
+        return result
     conn.execute(
         "INSERT INTO operations (op_id, kiosk_id, kind, payload, created_at, applied_at, result) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -7,9 +7,9 @@ catalog names each offer's photo by that SHA-256; kiosks fetch `GET /v1/photos/{
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
+from kiosk.files import write_whole
 from sync.server.db import Database
 
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
@@ -37,8 +37,6 @@ def import_photos(db: Database, folder: Path) -> dict[str, str]:
         sha256 = hashlib.sha256(data).hexdigest()
         path = target / sha256
         if not path.exists():
-            partial = path.with_suffix(".part")
-            partial.write_bytes(data)
-            os.replace(partial, path)
+            write_whole(path, data)
         taken[source.name] = sha256
     return taken

@@ -73,6 +73,14 @@ def cancel_deadline(days: int) -> Reason:
     return reason(Text("reason.cancel_deadline_passed", until=until))
 
 
+def household_other_site() -> Reason:
+    return reason(Text("reason.household_other_site"))
+
+
+def booking_other_site() -> Reason:
+    return reason(Text("reason.booking_other_site"))
+
+
 def booking_unknown() -> Reason:
     return reason(Text("reason.booking_unknown"))
 
@@ -83,6 +91,14 @@ def booking_not_cancellable() -> Reason:
 
 def booking_exists() -> Reason:
     return reason(Text("reason.booking_exists"))
+
+
+def invalid_price(field: str, tier: int, total_cents: int) -> Reason:
+    return reason(Text("reason.invalid_price", field=field, tier=tier, total=f"{total_cents / 100:.2f} €"))
+
+
+def lease_unknown() -> Reason:
+    return reason(Text("reason.lease_unknown"))
 
 
 def op_id_reused() -> Reason:
@@ -122,6 +138,45 @@ def transition_refused(refused: Message) -> Reason:
 
 def audit_chain_broken(seq: int) -> Reason:
     return reason(Text("reason.audit_chain_broken", seq=seq))
+
+
+def audit_fork(seq: int) -> Reason:
+    return reason(Text("reason.audit_fork", seq=seq))
+
+
+def audit_signature_invalid(seq: int) -> Reason:
+    return reason(Text("reason.audit_signature_invalid", seq=seq))
+
+
+def audit_key_unknown(key_id: str) -> Reason:
+    return reason(Text("reason.audit_key_unknown", key_id=key_id))
+
+
+def audit_other_site(seq: int) -> Reason:
+    return reason(Text("reason.audit_other_site", seq=seq))
+
+
+# --- payments ------------------------------------------------------------------
+
+
+def payment_exists() -> Reason:
+    return reason(Text("reason.payment_exists"))
+
+
+def payment_subject_unknown() -> Reason:
+    return reason(Text("reason.payment_subject_unknown"))
+
+
+def payment_other_site() -> Reason:
+    return reason(Text("reason.payment_other_site"))
+
+
+def payment_other_household() -> Reason:
+    return reason(Text("reason.payment_other_household"))
+
+
+def payment_too_much() -> Reason:
+    return reason(Text("reason.payment_too_much"))
 
 
 # --- ideas, consultations and votes -----------------------------------------------

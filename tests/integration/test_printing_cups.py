@@ -204,6 +204,12 @@ def test_a_voucher_is_printed_on_a_real_queue(pdf_queue, voucher_pdf):
     printed = wait_for_printed(title, before)
     assert printed.read_bytes().startswith(b"%PDF")
     assert path.exists()  # kept, to print again
+    # The receipt's own size went with the job (media): 80 mm wide, as long as the voucher, not an A4 sheet.
+    info = subprocess.run(["pdfinfo", str(printed)], capture_output=True, text=True, check=True).stdout
+    sent = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    size = re.compile(r"Page size: +([\d.]+) x ([\d.]+) pts")
+    (width, height), (sent_width, sent_height) = (map(float, size.search(text).groups()) for text in (info, sent))
+    assert abs(width - 80 * 72 / 25.4) < 1.5 and abs(width - sent_width) < 1.5 and abs(height - sent_height) < 1.5
     # What came out of the queue must scan, at a thermal printer's 203 dpi, to the signed payload.
     for tool, package in (("pdftoppm", "poppler-utils"), ("zbarimg", "zbar-tools")):
         assert shutil.which(tool), f"{tool} is missing (Debian package {package}, installed by run.sh)"

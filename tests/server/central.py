@@ -40,7 +40,14 @@ def free_port() -> int:
 
 
 class CentralServer:
-    def __init__(self, db_path: Path, now: datetime | None = None, port: int | None = None):
+    def __init__(
+        self,
+        db_path: Path,
+        now: datetime | None = None,
+        port: int | None = None,
+        limits: tuple[str, str, str] = ("10000/minute", "100/minute", "100000/minute"),
+    ):
+        self.limits = limits  # enrolments per address, per code, calls per kiosk: tests enrol many kiosks
         self.db_path = Path(db_path)
         self.now = now  # a frozen server clock, or None for the real one
         self.port = port or free_port()
@@ -65,6 +72,12 @@ class CentralServer:
             str(self.port),
             "--log-level",
             "warning",
+            "--enrol-limit",
+            self.limits[0],
+            "--enrol-code-limit",
+            self.limits[1],
+            "--kiosk-limit",
+            self.limits[2],
         ]
         if self.now is not None:
             command += ["--now", self.now.strftime("%Y-%m-%dT%H:%M:%S")]

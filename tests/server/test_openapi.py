@@ -34,6 +34,7 @@ def test_openapi_describes_version_1_and_every_route():
         "/v1/heartbeat",
         "/v1/photos/{sha256}",
         "/v1/vouchers/{reference}",
+        "/v1/leases",
     }
     schemas = document["components"]["schemas"]
     for name in (

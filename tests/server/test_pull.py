@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import statistics
 import time
+import uuid
 from datetime import datetime, timedelta
 
 import pytest
@@ -49,7 +50,7 @@ def test_offer_data_follows_the_catalog_format(central_server, kiosk):
     data = seen[("offer", "O-000")]
     # The fields a catalog may leave out come back with their empty value.
     expected = {"bring": "", "photo": None, **{k: v for k, v in document["offers"][0].items() if k != "sessions"}}
-    assert {k: v for k, v in data.items() if k != "sessions"} == expected
+    assert {k: v for k, v in data.items() if k != "sessions"} == {**expected, "version": 1}
     for sent, got in zip(document["offers"][0]["sessions"], data["sessions"], strict=True):
         assert got["site_allocation_until"] == sent["start"]
         assert {k: v for k, v in got.items() if k != "site_allocation_until"} == sent
@@ -111,10 +112,21 @@ def test_each_site_sees_its_own_allocation(central_server):
     assert state_of(a.push_one(booking_op("SHOW-1", ["P-A-1", "P-A-2"], "H-A", kiosk_state="confirmed"))) == "confirmed"
     assert view(a) == (20 - 3 - 8, 5, 2)
     assert view(b) == (20 - 3 - 8, 3, 0)
-    # The centre moves places between sites; every kiosk sees it on its next pull.
-    central_server.set_allocation("SHOW-1", "SITE-B", 0)
-    assert view(b) == (20 - 11, 0, 0)
-    assert view(c) == (20 - 11, 0, 0)
+    # The centre moves places between sites; every kiosk sees it on its next pull. It never takes the
+    # seats SITE-B's kiosk holds in its lease (it may have confirmed them offline): only those given back.
+    assert central_server.cli("set-allocation", "--session", "SHOW-1", "--site", "SITE-B", "--seats", "0")[0] != 0
+    given = b.push_one(
+        {
+            "op_id": str(uuid.uuid4()),
+            "kind": "lease.return",
+            "created_at": "2026-01-01T00:00:00",
+            "payload": {"session_id": "SHOW-1", "seats": 2},
+        }
+    )
+    assert given["lease"]["returned"] == 2
+    central_server.set_allocation("SHOW-1", "SITE-B", 1)
+    assert view(b) == (20 - 11, 1, 0)
+    assert view(c) == (20 - 10, 0, 0)
 
 
 def test_allocation_changes_that_would_overbook_are_refused(central_server):
@@ -148,17 +160,20 @@ def test_unused_allocation_goes_back_to_the_centre_at_its_cut_off(tmp_path):
     try:
         server.load_catalog(catalog([offer("SHOW", [session("SHOW-1", capacity=10, now=t0)])]))
         server.load_households([martin_family("H-1", "P-1")])
+        kiosk, _ = server.enroll(), server.enroll()
         server.set_allocation("SHOW-1", "DEMO-LYON-PARTDIEU", 4, until=t0 + timedelta(hours=1))
-        kiosk = server.enroll()
+        # Each kiosk's lease holds 1 seat, the site 2; the booking takes one of the site's.
         kiosk.push_one(booking_op("SHOW-1", ["P-1-1"], kiosk_state="confirmed", created_at=t0))
         seen, cursor = kiosk.pull_all()
         s = seen[("offer", "SHOW")]["sessions"][0]
-        assert (s["site_allocation"], s["site_taken"], s["site_allocation_until"]) == (4, 1, "2026-11-23T11:00")
+        # site_taken: used (1) and held in the other kiosk's lease (1); this kiosk's own lease is free to it.
+        assert (s["site_allocation"], s["site_taken"], s["site_allocation_until"]) == (4, 2, "2026-11-23T11:00")
         server.now = t0 + timedelta(hours=2)
         server.restart()
         kiosk.push([])  # the centre also releases on its own every 30 s
         s = kiosk.pull(cursor)["changes"][0]["data"]["sessions"][0]
-        assert (s["taken"], s["site_allocation"], s["site_taken"]) == (1, 1, 1)
+        # The site's free seat goes to the pool; the 2 held in leases stay set aside until given back.
+        assert (s["taken"], s["site_allocation"], s["site_taken"]) == (1, 3, 2)
         assert server.seat_problems() == []
     finally:
         server.stop()

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
 
+from kiosk.config import KioskConfig
+from kiosk.doctor import run_checks
+from kiosk.domain.audit import GENESIS_HASH, entry_hash
 from kiosk.domain.concierge import RequestState
 from kiosk.domain.household import Household, Person, Role
+from kiosk.services.actor import BENEFICIARY, Actor
+from kiosk.services.audit import AuditService
 from kiosk.services.identity import Identified
 from kiosk.services.staff import StaffSessionExpired, StaffSignInError
 from kiosk.store.database import transaction
 from kiosk.store.outbox import counts, parked_operations, pending_operations
+from kiosk.store.state import read_state
 from sync.client import TransientError
 from tests.factories import CLAIRE_CARD, LINA_BADGE, LINA_PIN, MARC_BADGE, MARC_PIN, staff_document
 
@@ -23,7 +30,7 @@ def staffed_centre(centre):
 
 
 def claire(kiosk) -> Identified:
-    return kiosk.services.identity.identify(CLAIRE_CARD, "1234")
+    return kiosk.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
 
 
 def pressing(kiosk) -> dict:
@@ -41,10 +48,10 @@ def test_a_request_goes_round_the_centre_from_submission_to_hand_over_at_another
     desk, lobby = make_kiosk("desk"), make_kiosk("lobby")
     desk.sync()
     lobby.sync()
-    request = desk.services.concierge.submit("pressing", claire(desk), pressing(desk))
+    request = desk.services.concierge.submit(BENEFICIARY, claire(desk), "pressing", pressing(desk))
     lina = desk.services.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN)  # the correspondents came with the sync
     for target in (RequestState.TAKEN, RequestState.AT_PROVIDER, RequestState.READY):
-        desk.services.concierge.move(request.request_id, target, lina)
+        desk.services.concierge.move(Actor(lina), request.request_id, target)
     written = [e.seq for e in desk.services.audit.entries()]
     report = desk.sync()
     assert report.parked == 0 and counts(desk.services.db) == {"pending": 0, "parked": 0}
@@ -62,8 +69,8 @@ def test_a_request_goes_round_the_centre_from_submission_to_hand_over_at_another
     assert [n.request.request_id for n in notices] == [request.request_id]
     assert notices[0].message_fr == "Votre pressing est prêt."
     marc = lobby.services.staff.sign_in_with_badge(MARC_BADGE, MARC_PIN)
-    found = lobby.services.concierge.find_by_pickup(request.short_code, marc)
-    lobby.services.concierge.hand_over(found.request_id, marc)
+    found = lobby.services.concierge.find_by_pickup(Actor(marc), request.short_code)
+    lobby.services.concierge.hand_over(Actor(marc), found.request_id)
     lobby.sync()
     assert centre_request(centre, request.request_id)["state"] == "handed_over"
     desk.sync()
@@ -81,8 +88,8 @@ def test_a_refusal_by_the_centre_reaches_the_kiosk_and_beats_a_move_made_offline
     centre = staffed_centre
     kiosk = make_kiosk()
     kiosk.sync()
-    first = kiosk.services.concierge.submit("pressing", claire(kiosk), pressing(kiosk))
-    second = kiosk.services.concierge.submit("pressing", claire(kiosk), pressing(kiosk))
+    first = kiosk.services.concierge.submit(BENEFICIARY, claire(kiosk), "pressing", pressing(kiosk))
+    second = kiosk.services.concierge.submit(BENEFICIARY, claire(kiosk), "pressing", pressing(kiosk))
     kiosk.sync()
     centre.refuse_concierge(first.request_id, "Le pressing partenaire est fermé.", "The partner cleaner is closed.")
     kiosk.sync()
@@ -91,7 +98,7 @@ def test_a_refusal_by_the_centre_reaches_the_kiosk_and_beats_a_move_made_offline
 
     centre.refuse_concierge(second.request_id)
     lina = kiosk.services.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN)
-    kiosk.services.concierge.move(second.request_id, RequestState.TAKEN, lina)  # before hearing of the refusal
+    kiosk.services.concierge.move(Actor(lina), second.request_id, RequestState.TAKEN)  # before hearing of the refusal
     report = kiosk.sync()
     assert report.parked == 1
     (parked,) = parked_operations(kiosk.services.db)
@@ -105,8 +112,8 @@ def test_a_request_the_centre_cannot_take_is_shown_refused_with_its_reason(staff
     kiosk.sync()
     ghost = Person("P-GHOST", "Ana", "Nobody", claire(kiosk).person.birth_date, Role.OUVRANT_DROIT, None, None)
     stranger = Identified(Household("H-GHOST", 3, "", "", (ghost,)), ghost)
-    request = kiosk.services.concierge.submit("pressing", stranger, pressing(kiosk))
-    fine = kiosk.services.concierge.submit("pressing", claire(kiosk), pressing(kiosk))
+    request = kiosk.services.concierge.submit(BENEFICIARY, stranger, "pressing", pressing(kiosk))
+    fine = kiosk.services.concierge.submit(BENEFICIARY, claire(kiosk), "pressing", pressing(kiosk))
     report = kiosk.sync()
     assert (report.applied, report.parked) == (1, 1)
     shown = kiosk.services.concierge.request(request.request_id)
@@ -114,13 +121,15 @@ def test_a_request_the_centre_cannot_take_is_shown_refused_with_its_reason(staff
     assert kiosk.services.concierge.request(fine.request_id).state is RequestState.SUBMITTED
 
 
-def test_an_audit_entry_altered_before_it_left_is_refused_by_the_centre(staffed_centre, make_kiosk):
+def test_an_audit_entry_altered_before_it_left_is_kept_back_and_the_next_refused_by_the_centre(
+    staffed_centre, make_kiosk
+):
     kiosk = make_kiosk()
     kiosk.sync()
     lina = kiosk.services.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN)
     kiosk.sync()  # the sign-in reached the centre
-    who = kiosk.services.assisted.identify(lina, CLAIRE_CARD, True, True)
-    kiosk.services.assisted.request_sync(lina)
+    who = kiosk.services.identity.identify(Actor(lina), CLAIRE_CARD, person_present=True, person_agrees=True)
+    kiosk.services.sync_state.request_sync(Actor(lina))
     db = kiosk.services.db
     (op_id, payload) = db.execute(
         "SELECT op_id, payload FROM outbox WHERE kind = 'audit.append' ORDER BY seq LIMIT 1"
@@ -130,10 +139,58 @@ def test_an_audit_entry_altered_before_it_left_is_refused_by_the_centre(staffed_
     with transaction(db):
         db.execute("UPDATE outbox SET payload = ? WHERE op_id = ?", [json.dumps(altered), op_id])
     report = kiosk.sync()
-    assert report.parked == 2  # the altered entry, and the one after it that no longer follows on
-    assert {op["reason"]["code"] for op in parked_operations(db)} == {"audit_chain_broken"}
+    assert report.parked == 2  # the altered entry (never sent), and the one after it that no longer follows on
+    assert [op["reason"]["code"] for op in parked_operations(db)] == ["audit_altered_here", "audit_chain_broken"]
+    assert "entrée n° 2" in report.problem[0] and "entry no. 2" in report.problem[1]
+    recorded = json.loads(read_state(db, "sync_last_error"))
+    assert recorded["code"] == "audit_altered_here" and "entry no. 2" in recorded["en"]
     assert [e.seq for e in kiosk.services.audit.entries()] == [2, 3]  # kept here for IT
     assert who.person.person_id == "P1"
+    assert [r["seq"] for r in staffed_centre.query("SELECT seq FROM audit_entries")] == [1]
+    assert [r["code"] for r in staffed_centre.query("SELECT code FROM audit_flags")] == ["audit_chain_broken"]
+
+
+def test_an_audit_log_rewritten_with_fresh_hashes_is_refused_by_the_kiosk_the_doctor_and_the_centre(
+    staffed_centre, make_kiosk, tmp_path
+):
+    """What the plain hash chain let through: the outbox copy and the table edited, every hash recomputed."""
+    kiosk = make_kiosk()
+    kiosk.sync()
+    lina = kiosk.services.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN)
+    kiosk.services.identity.identify(Actor(lina), CLAIRE_CARD, person_present=True, person_agrees=True)
+    db = kiosk.services.db
+    db.execute("DROP TRIGGER audit_log_no_update")  # with the disk in hand, triggers are no obstacle
+    previous = GENESIS_HASH
+    forged = []
+    for entry in kiosk.services.audit.entries():
+        body = {**entry.body(), "subject": "P4"} if entry.action == "beneficiary.identify" else entry.body()
+        digest = entry_hash(previous, body)
+        db.execute(
+            "UPDATE audit_log SET subject = ?, prev_hash = ?, hash = ? WHERE seq = ?",
+            [body["subject"], previous, digest, entry.seq],
+        )
+        forged.append({**body, "prev_hash": previous, "hash": digest, "signature": entry.signature})
+        previous = digest
+    for op, copy in zip(pending_operations(db), forged):
+        db.execute("UPDATE outbox SET payload = ? WHERE op_id = ?", [json.dumps({"entries": [copy]}), op["op_id"]])
+    assert kiosk.services.audit.verify().reason == "signature"
+    assert AuditService(db, KioskConfig(), tmp_path / "k1").check_at_start().seq == 2  # at start, too
+    doctor = {c.id: c for c in run_checks(None, tmp_path / "k1", client_factory=lambda *a, **k: None).checks}
+    assert doctor["audit_log"].status == "problem" and "n° 2" in doctor["audit_log"].fr
+    report = kiosk.sync()
+    assert report.parked == 1 and "not signed by this kiosk's key" in report.problem[1]
+    # A kiosk program changed to skip its own check still gets nowhere: the centre checks the signature.
+    answer = kiosk.client.push(
+        [
+            {
+                "op_id": str(uuid.uuid4()),
+                "kind": "audit.append",
+                "created_at": "2026-11-23T10:42:00",
+                "payload": {"entries": [forged[1]]},
+            }
+        ]
+    )
+    assert answer[0]["outcome"] == "rejected" and answer[0]["reason"]["code"] == "audit_signature_invalid"
     assert [r["seq"] for r in staffed_centre.query("SELECT seq FROM audit_entries")] == [1]
 
 
@@ -141,13 +198,13 @@ def test_pushes_broken_on_the_way_apply_concierge_and_audit_operations_once(staf
     kiosk = make_kiosk()
     kiosk.sync()
     lina = kiosk.services.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN)
-    request = kiosk.services.concierge.submit("pressing", claire(kiosk), pressing(kiosk))
-    kiosk.services.concierge.move(request.request_id, RequestState.TAKEN, lina)
+    request = kiosk.services.concierge.submit(BENEFICIARY, claire(kiosk), "pressing", pressing(kiosk))
+    kiosk.services.concierge.move(Actor(lina), request.request_id, RequestState.TAKEN)
     sent = {op["op_id"] for op in pending_operations(kiosk.services.db)}
     proxy.inject("drop_response")  # the centre applies the batch, the kiosk never hears it
     with pytest.raises(TransientError):
         kiosk.sync()
-    assert kiosk.services.assisted.sync_state(lina).last_error_fr  # the correspondent can see why
+    assert kiosk.services.sync_state.state(Actor(lina)).last_error_fr  # the correspondent can see why
     kiosk.sync()
     # The kiosk: nothing waits or is parked, and the request stands where the correspondent put it.
     assert counts(kiosk.services.db) == {"pending": 0, "parked": 0}, parked_operations(kiosk.services.db)
@@ -171,7 +228,7 @@ def test_correspondents_come_and_go_with_the_centre(staffed_centre, make_kiosk):
     staffed_centre.load_staff(document)
     kiosk.sync()
     with pytest.raises(StaffSessionExpired):
-        kiosk.services.concierge.queue(lina)
+        kiosk.services.concierge.queue(Actor(lina))
     with pytest.raises(StaffSignInError):
         kiosk.services.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN)
     assert kiosk.services.staff.sign_in_with_badge(MARC_BADGE, MARC_PIN).staff_id == "S2"
@@ -237,10 +294,28 @@ def test_a_bad_concierge_or_staff_change_from_the_centre_changes_nothing(staffed
         "more": False,
         "price_tiers": 7,
     }
-    proxy.inject(("replace", json.dumps(page).encode()))
+    proxy.inject(None, ("replace", json.dumps(page).encode()))  # the leases' renewal passes, the pull is replaced
     with pytest.raises(PageRejected):
         kiosk.sync()
     assert kiosk.services.concierge.request(identifier) is None
     assert kiosk.services.db.execute("SELECT count(*) FROM correspondents").fetchone()[0] == 2
     assert counts(kiosk.services.db) == {"pending": 0, "parked": 0}
     assert staffed_centre.query("SELECT 1 FROM concierge_requests WHERE id = ?", identifier) == []
+
+
+def test_audit_entries_wait_when_the_centre_lost_the_kiosks_key_and_go_once_it_is_published_again(
+    staffed_centre, make_kiosk
+):
+    """A centre restored from a backup older than the kiosk's key: the entries are not parked for good."""
+    import sqlite3
+
+    kiosk = make_kiosk()
+    kiosk.sync()
+    kiosk.services.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN)
+    with sqlite3.connect(staffed_centre.db_path, timeout=30) as centre_db:
+        centre_db.execute("DELETE FROM voucher_keys")
+    kiosk.sync()
+    assert counts(kiosk.services.db) == {"pending": 1, "parked": 0}  # held, not parked
+    kiosk.sync()  # the key is published again first, then the entry goes
+    assert counts(kiosk.services.db) == {"pending": 0, "parked": 0}
+    assert [r["seq"] for r in staffed_centre.query("SELECT seq FROM audit_entries")] == [1]

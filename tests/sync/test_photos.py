@@ -124,3 +124,25 @@ def test_the_centre_serves_photos_only_to_kiosks_and_only_by_their_hash(centre, 
     import requests
 
     assert requests.get(f"{centre.url}/v1/photos/{named['O0']}", timeout=5).status_code == 401
+
+
+def test_a_small_file_of_too_many_pixels_is_refused_before_it_is_decoded(tmp_path):
+    from kiosk.store.photos import PhotoRefused, checked_photo
+
+    bomb = picture("white", (5000, 5000), "PNG")  # a few dozen KB on disk, 100 MB once decoded
+    assert len(bomb) < 200_000
+    with pytest.raises(PhotoRefused, match="more than"):
+        checked_photo(sha(bomb), bomb)
+
+
+def test_a_budget_lowered_since_is_held_at_once_and_zero_means_no_photos(centre, make_kiosk, photos, tmp_path):
+    named = with_photos(centre, photos, tmp_path)
+    kiosk = make_kiosk()
+    fetcher = fetcher_for(kiosk)
+    kiosk.sync()
+    assert len(fetcher.store.kept()) == 3
+    fetcher.budget_bytes = 0  # the site file now says photo_budget_mb = 0
+    kiosk.sync()
+    assert fetcher.store.kept() == {}
+    catalog = kiosk.services.catalog
+    assert all(catalog.photo_path(catalog.offer(offer_id)) is None for offer_id in named)

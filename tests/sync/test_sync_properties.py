@@ -1,6 +1,6 @@
 """Property: whatever two kiosks of one site do, through whatever faults, once the network heals
 every operation is applied exactly once, kiosks and centre agree, no session is overbooked and no
-booking a kiosk confirmed is downgraded (beyond what issue 14's missing per-kiosk leases allow).
+booking a kiosk confirmed is downgraded (each kiosk confirms offline within its own lease only).
 
 Against the real reference server over loopback. Each example gets its own site, households and
 sessions on one centre started for the module. Demand is larger than capacity and every person is
@@ -33,13 +33,14 @@ from hypothesis.database import DirectoryBasedExampleDatabase
 
 from kiosk.domain.booking import ACTIVE_STATES, BookingRefused, BookingState
 from kiosk.domain.household import luhn_check_digit
+from kiosk.services.actor import BENEFICIARY
 from kiosk.store.catalog import load_offer
 from kiosk.store.households import load_household
 from kiosk.store.outbox import counts, parked_operations, pending_operations
 from sync.client import CentralError
 from sync.engine import PageRejected
 from tests.conftest import Clock
-from tests.factories import NOW, catalog, offer, pin_hash, session
+from tests.factories import NOW, catalog, holder, offer, pin_hash, session
 from tests.server.central import CentralServer
 from tests.sync.conftest import Kiosk
 from tests.sync.faulty_proxy import FaultyProxy
@@ -169,7 +170,7 @@ def _book_step(site: Site, index: int, kiosk: Kiosk, slot: int, which: int, memb
     booked = {p for b in local if b.session_id == session_id and b.state in ACTIVE_STATES for p in b.participants}
     before = {op["op_id"] for op in pending_operations(kiosk.services.db)}
     try:
-        booking = kiosk.services.bookings.book(offer_id, session_id, household, people)
+        booking = kiosk.services.bookings.book(BENEFICIARY, holder(household), offer_id, session_id, people)
     except BookingRefused as refusal:
         # The kiosk refuses only what its rules forbid, as it sees the session, and writes nothing.
         assert booked & set(people) or seen.remaining < len(people), (str(refusal), seen, booked, people)
@@ -193,7 +194,7 @@ def _cancel_step(site: Site, index: int, kiosk: Kiosk, pick: int) -> None:
     household = load_household(kiosk.services.db, booking.household_id)
     before = {op["op_id"] for op in pending_operations(kiosk.services.db)}
     try:
-        cancelled = kiosk.services.bookings.cancel(booking.booking_id, household)
+        cancelled = kiosk.services.bookings.cancel(BENEFICIARY, holder(household), booking.booking_id)
     except BookingRefused:
         # Only a booking no longer active cannot be cancelled (every session is days away).
         assert booking.state not in ACTIVE_STATES, booking
@@ -232,7 +233,7 @@ def _check_healed(centre: CentralServer, site: Site, kiosks: list[Kiosk]) -> Non
             assert json.loads(row["participants"]) == list(local.participants)
             assert (local.state is BookingState.CANCELLED) == (booking_id in site.cancelled)
 
-    for _, session_id, capacity, allocation in site.sessions:
+    for _, session_id, capacity, _ in site.sessions:
         rows = [row for row in central.values() if row["session_id"] == session_id]
         confirmed = [row for row in rows if row["state"] == "confirmed"]
         # Never more people confirmed than the session seats, and nobody holding two places.
@@ -244,16 +245,10 @@ def _check_healed(centre: CentralServer, site: Site, kiosks: list[Kiosk]) -> Non
             for p in json.loads(row["participants"])
         )
         assert all(n == 1 for n in people.values()), people
-        # A booking a kiosk confirmed stays confirmed unless cancelled, except that without per-kiosk
-        # leases (issue 14) two kiosks of a site can together confirm more than its allocation offline:
-        # only then may the centre put the excess on its waiting list.
-        confirmed_by_kiosks = sum(site.kiosk_confirmed.get(row["id"], 0) for row in rows)
+        # A booking a kiosk confirmed stays confirmed unless cancelled: each kiosk confirms offline within
+        # its own lease only, so together they never confirm more than the site's allocation.
         for row in rows:
-            if row["id"] not in site.kiosk_confirmed or row["id"] in site.cancelled:
-                continue
-            if row["state"] == "waitlisted":
-                assert confirmed_by_kiosks > allocation, f"kiosk-confirmed {row['id']} downgraded"
-            else:
+            if row["id"] in site.kiosk_confirmed and row["id"] not in site.cancelled:
                 assert row["state"] == "confirmed", f"kiosk-confirmed {row['id']} became {row['state']}"
 
 
@@ -265,8 +260,8 @@ def _check_healed(centre: CentralServer, site: Site, kiosks: list[Kiosk]) -> Non
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(steps=st.lists(step, min_size=4, max_size=16))
-# Both kiosks confirm the same three seats of the site offline: one booking must wait (issue 14), and a
-# centre that honoured both would seat six people in five places.
+# Both kiosks try to book the site's three seats offline: each confirms only within its own lease, the
+# rest is a request, and a centre that honoured both as confirmed would seat six people in five places.
 @example(steps=[("book", 0, 0, 1, [0, 1, 2]), ("book", 1, 0, 1, [0, 1, 2]), ("sync", 0), ("sync", 1)])
 # The centre applies a booking whose answer is lost: the retry must get the same answer, not a refusal.
 @example(steps=[("book", 0, 0, 0, [0]), ("fault", 0, "drop_response"), ("sync", 0), ("sync", 1)])
@@ -317,8 +312,8 @@ def test_two_kiosks_and_faults_then_healing(shared_centre, tmp_path_factory, ste
 def test_a_kiosk_killed_in_the_middle_of_a_sync_loses_and_duplicates_nothing(make_kiosk, centre, proxy, tmp_path):
     kiosk = make_kiosk()
     kiosk.sync()
-    household = kiosk.services.identity.identify("1000000000017", "1234").household
-    booking = kiosk.services.bookings.book("T1", "T1-S1", household, ["P1"])
+    household = kiosk.services.identity.identify(BENEFICIARY, "1000000000017", "1234").household
+    booking = kiosk.services.bookings.book(BENEFICIARY, holder(household), "T1", "T1-S1", ["P1"])
     data_dir = kiosk.services.data_dir
     kiosk.close()
     from sync.credential import Credential, save_credential

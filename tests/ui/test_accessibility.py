@@ -23,6 +23,7 @@ from kiosk.domain.concierge import RequestState
 from kiosk.store import participation as participation_store
 from kiosk.store.database import transaction
 from kiosk.ui.queue import QueueCard
+from kiosk.ui.screenshots import owed_request_id
 from kiosk.ui.theme import HIGH_CONTRAST, STANDARD, Palette, Theme, larger_text_scale
 from tests.factories import CLAIRE_CARD
 from tests.ui.test_participation import book_the_past_concert
@@ -333,12 +334,30 @@ def walk_assisted_mode(window):
     yield "help_queue"
     window.show_screen("sync_state")
     yield "sync_state"
+    yield from walk_payments(window)
     window.show_screen("assisted_identify")
     window.screens["assisted_identify"].try_identify()
     yield "assisted_identify_error"
     window.assisted_mode.confirm_exit()
     yield "exit_question"
     window.assisted_mode.sign_out("user")
+
+
+def walk_payments(window):
+    """Taking a payment at the desk (a bad amount, one recorded, a correction) and the day's takings."""
+    window.show_screen("payment", "request", owed_request_id(window.services))
+    yield "payment"
+    pay = window.screens["payment"]
+    pay.amount.setText("douze")
+    pay.submit_entry()
+    yield "payment_error"
+    pay.amount.setText("1")
+    pay.submit_entry()
+    yield "payment_recorded"
+    pay.start_correction(window.services.payments.payments(pay.kind, pay.subject_id)[0])
+    yield "payment_correction"
+    window.show_screen("takings")
+    yield "takings"
 
 
 @pytest.mark.parametrize(
@@ -361,5 +380,5 @@ def test_every_screen_passes_the_audit(qtbot, window, services, width, height, l
             qtbot.wait(1)
         seen.append(screen)
         problems += audit(window, screen, size)
-    assert len(seen) == 37
+    assert len(seen) == 42
     assert not problems, "\n".join(problems[:40])

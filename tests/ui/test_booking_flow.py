@@ -6,8 +6,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPushButton, QScroller
 
 from kiosk.domain.voucher import short_code
+from kiosk.services.actor import BENEFICIARY
 from kiosk.services.vouchers import VOUCHER_DIR
-from tests.factories import CLAIRE_CARD, KARIM_CARD
+from kiosk.store.database import transaction
+from kiosk.store.state import write_state
+from sync.client import CentralClient
+from sync.top_up import CentreTopUp
+from tests.factories import CLAIRE_CARD, KARIM_CARD, holder
 from tests.ui.conftest import tap
 
 
@@ -62,8 +67,8 @@ def test_a_simple_booking_takes_three_taps_once_the_card_is_scanned(qtbot, windo
 def test_identify_book_for_two_and_get_the_voucher(qtbot, window, services):
     window.show_screen("offers", False)
     window.show_screen("detail", "T1")
-    # The detail scrolls (its photo makes it taller than the window): offscreen, kinetic scrolling cannot
-    # replay a synthetic tap inside it, so the button is clicked (tests/e2e taps real ones).
+    # The detail scrolls (its photo and "Imprimer cette offre" make it taller than the window): offscreen,
+    # kinetic scrolling cannot replay a synthetic tap inside it, so the button is clicked (tests/e2e taps real ones).
     button_named(window.screens["detail"].content, "Réserver").click()
     assert window.current_screen() == "identify"
 
@@ -144,7 +149,7 @@ def test_my_bookings_cancel_with_confirmation(qtbot, window, services):
     mine = window.screens["my_bookings"]
     assert window.current_screen() == "my_bookings"
     assert "pas encore de réservation" in next(w.text() for w in mine.content.findChildren(type(window.top_bar.site)))
-    services.bookings.book("T1", "T1-S1", window.identified.household, ["P1"])
+    services.bookings.book(BENEFICIARY, holder(window.identified.household), "T1", "T1-S1", ["P1"])
     mine.refresh()
     texts = [w.text() for w in mine.content.findChildren(type(window.top_bar.site))]
     assert "Théâtre : Le Malade imaginaire" in texts and "Confirmée" in texts
@@ -162,7 +167,8 @@ def test_my_bookings_cancel_with_confirmation(qtbot, window, services):
 def test_cancel_is_offered_only_until_the_deadline_then_says_whom_to_ask(qtbot, window, services, clock):
     window.with_identity(("my_bookings",))
     identify(qtbot, window)
-    services.bookings.book("T1", "T1-S1", window.identified.household, ["P1"])  # in 5 days, 2 days' notice
+    # in 5 days, 2 days' notice
+    services.bookings.book(BENEFICIARY, holder(window.identified.household), "T1", "T1-S1", ["P1"])
     mine = window.screens["my_bookings"]
     clock.now += timedelta(days=3, hours=1)
     mine.refresh()
@@ -268,3 +274,22 @@ def test_booking_past_the_cancellation_deadline_is_said_before_confirming(qtbot,
     identify(qtbot, window)
     outcome = window.screens["booking"].outcome.text()
     assert outcome.endswith("Cette réservation ne pourra pas être annulée ici.")
+
+
+def test_without_lease_seats_the_screen_says_whether_the_centre_will_be_asked(qtbot, window, services):
+    with transaction(services.db):  # this kiosk holds no seat of its own on the date
+        services.db.execute("UPDATE sessions SET site_allocation = 0, site_taken = 0 WHERE id = 'T1-S1'")
+    # Offline (never synced): it will be a request, and the screen says so.
+    services.bookings.top_up = CentreTopUp(services.db, CentralClient("http://127.0.0.1:9"))
+    window.with_identity(("booking", "T1", "T1-S1"))
+    identify(qtbot, window)
+    booking_screen = window.screens["booking"]
+    assert "Votre demande sera envoyée" in booking_screen.outcome.text()
+    # The centre answered the last sync: the kiosk will ask it for the place while the person waits.
+    with transaction(services.db):
+        write_state(services.db, "sync_last_success", "2026-11-23T10:40:00")
+    tap(qtbot, booking_screen.people_buttons["P2"])
+    assert "La borne demande la place au centre" in booking_screen.outcome.text()
+    assert booking_screen.confirm.text() == "Confirmer la réservation"
+    tap(qtbot, booking_screen.confirm)  # the centre does not answer: a request, said plainly
+    assert window.screens["booking_done"].headline.text() == "Votre demande est enregistrée"

@@ -79,8 +79,8 @@ def test_a_call_for_help_reaches_the_correspondents_queue_with_the_screen_and_re
     tap(qtbot, window.access_bar.help)
     panel = window.help_panel
     tap(qtbot, panel.call)
-    assert panel.title.text() == "Un correspondant est prévenu"
-    assert "Restez près de la borne" in panel.message.text()
+    assert panel.title.text() == "Votre appel est noté"
+    assert "un correspondant SLVie le verra en passant" in panel.message.text()  # no promise it cannot keep
     assert not panel.call.isVisible() and not panel.ticket.isVisible()  # asked once, nothing else to press
     tap(qtbot, panel.close_button)
     assert window.current_screen() == "detail"  # nothing interrupted
@@ -153,3 +153,30 @@ def test_only_a_screen_holding_a_choice_offers_a_ticket(qtbot, window):
         window.show_help()
         assert window.help_panel.ticket.isVisible() is offered, screen
         window.help_panel.hide()
+
+
+def test_the_next_person_gets_a_code_of_their_own_and_one_person_asking_twice_gets_the_same(qtbot, window, services):
+    window.show_screen("detail", "T1")
+    window.show_help()
+    panel = window.help_panel
+    panel.ticket.click()
+    qtbot.waitUntil(lambda: "Notez ce code" in panel.message.text(), timeout=10_000)
+    first = panel.message.text().split("Notez ce code : ")[1][:9]
+    panel.hide()
+    window.show_help()
+    panel.ticket.click()  # the same person again: the same code, said truly not printed, no new ticket
+    assert first in panel.message.text() and "n'a pas pu être imprimé" in panel.message.text()
+    assert len(list((services.data_dir / "help-tickets").glob("*.pdf"))) == 1
+    window.reset_session()  # the next person
+    window.show_screen("detail", "T1")
+    window.show_help()
+    panel.ticket.click()
+    qtbot.waitUntil(lambda: "Notez ce code" in panel.message.text(), timeout=10_000)
+    assert first not in panel.message.text()
+
+
+def test_the_idle_warning_comes_before_a_call_waiting_on_the_home_screen_is_cleared(qtbot, window):
+    window.show_help()
+    window.help_panel.call.click()
+    window.show_idle_warning(25)
+    assert window.idle_overlay.isVisible()  # "Êtes-vous encore là ?" before the code goes

@@ -1,8 +1,15 @@
-"""Request and response bodies of `/v1` (pydantic): validation, and the OpenAPI contract.
+"""The wire format of `/v1` (pydantic), defined once: the reference server validates what kiosks send
+with it and documents what it answers (its OpenAPI contract); the kiosk's sync engine validates with
+it what the centre answers to a push and the bookings and concierge requests it pulls.
 
 Request models are strict: unknown fields, wrong types and out-of-range values
 are refused. Response models describe what the server sends (the busiest
-responses are rendered directly as JSON text, see `changes`).
+responses are rendered directly as JSON text, see sync/server/changes.py); the kiosk
+validates them strictly (`model_validate(..., strict=True)`). Pulled offers, households,
+categories, services and correspondents are read by the domain's parsers, which the
+catalog and household files share (kiosk/domain).
+
+Plain pydantic, no web framework: a kiosk imports it without the [central] extra.
 """
 
 from __future__ import annotations
@@ -19,7 +26,10 @@ MOMENT = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$"
 CATALOG_MOMENT = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$"
 ENROLMENT_CODE = r"^[A-Za-z0-9 -]{12,24}$"
 CARD_NUMBER = r"^\d{13}$"
-PIN_HASH = r"^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$"
+PIN_HASH = (
+    r"^(\$argon2id\$v=19\$m=\d{1,7},t=\d{1,2},p=\d{1,2}\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+"
+    r"|scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+)$"
+)
 BookingState = Literal["confirmed", "waitlisted", "requested", "refused", "cancelled"]
 RequestStateName = Literal["submitted", "taken", "at_provider", "ready", "handed_over", "cancelled", "refused"]
 SERVICE_ID = r"^[a-z_]{1,40}$"
@@ -44,9 +54,9 @@ class Out(BaseModel):
 class Reason(Out):
     """Something a person reads: a stable code and the same text in French and English."""
 
-    code: str
-    fr: str
-    en: str
+    code: str = Field(max_length=400)
+    fr: str = Field(max_length=400)
+    en: str = Field(max_length=400)
 
 
 class ErrorResponse(Out):
@@ -64,6 +74,13 @@ class Health(Out):
 class EnrollRequest(Strict):
     code: str = Field(pattern=ENROLMENT_CODE, description="the one-time code printed by `slvie-central enroll-code`")
     kiosk_name: str = Field(min_length=1, max_length=80)
+    attempt: str | None = Field(
+        None,
+        pattern=r"^[A-Za-z0-9_-]{32,128}$",
+        description="made by the kiosk, the same for the same machine and code: asking "
+        "again within 10 minutes (a lost answer) gives the same kiosk a new "
+        "token instead of a refusal",
+    )
 
 
 class EnrollResponse(Out):
@@ -162,14 +179,14 @@ class Operation(Strict):
     op_id: str = Field(pattern=UUID, description="made by the kiosk; applied at most once, forever")
     kind: str = Field(
         pattern=r"^[a-z][a-z_.]{0,39}$",
-        description="booking.create | booking.cancel | concierge.create | concierge.transition | "
-        "audit.append | idea.create | vote.cast | appreciation.create",
+        description="booking.create | booking.cancel | lease.return | concierge.create | "
+        "concierge.transition | audit.append | payment.record | idea.create | vote.cast | appreciation.create",
     )
     created_at: str = Field(pattern=MOMENT, description="when the person acted at the kiosk (site local time)")
     payload: dict[str, Any] = Field(
         description="BookingCreatePayload, BookingCancelPayload, ConciergeCreatePayload, "
-        "IdeaCreatePayload, VoteCastPayload, AppreciationCreatePayload, "
-        "ConciergeTransitionPayload or AuditAppendPayload, by kind"
+        "ConciergeTransitionPayload, AuditAppendPayload, PaymentRecordPayload, "
+        "IdeaCreatePayload, VoteCastPayload or AppreciationCreatePayload, by kind"
     )
 
     @field_validator("created_at")
@@ -191,6 +208,15 @@ class BookingCreatePayload(Strict):
     tier: int = Field(ge=1, le=20)
     total_cents: int = Field(ge=0, le=100_000_000)
     kiosk_state: Literal["confirmed", "requested"]
+    protocol: Literal[1, 2] = Field(
+        1,
+        description="2: `confirmed` means inside this kiosk's lease; "
+        "1 (absent): inside the site's allocation (the old rules)",
+    )
+    offer_version: int | None = Field(
+        None, ge=0, le=1_000_000_000, description="the version of the offer's prices the kiosk showed"
+    )
+    unit_cents: int | None = Field(None, ge=0, le=100_000_000, description="the unit price the kiosk showed")
 
     @field_validator("participants")
     @classmethod
@@ -202,6 +228,37 @@ class BookingCreatePayload(Strict):
 
 class BookingCancelPayload(Strict):
     booking_id: str = Field(pattern=UUID)
+
+
+class LeaseReturnPayload(Strict):
+    session_id: str = Field(pattern=ID)
+    seats: int = Field(ge=1, le=100_000, description="unused seats of this kiosk's lease it gives back")
+
+
+class LeaseWanted(Strict):
+    session_id: str = Field(pattern=ID)
+    seats: int = Field(0, ge=0, le=100, description="how many more seats the kiosk needs (0: renew only)")
+    known_granted: int = Field(0, ge=0, le=1_000_000, description="the lease's `granted` as the kiosk last heard it")
+
+
+class LeasesRequest(Strict):
+    leases: list[LeaseWanted] = Field(max_length=500)
+
+
+class LeaseData(Out):
+    session_id: str
+    granted: int = Field(description="seats ever granted to this kiosk on the session (only grows)")
+    returned: int = Field(description="seats it ever gave back (only grows)")
+    used: int = Field(description="seats of its confirmed bookings inside the lease, as the centre knows them")
+    expires_at: str = Field(
+        description="after this (the centre's time) the kiosk confirms nothing more offline "
+        "with it and gives its unused seats back"
+    )
+
+
+class LeasesResponse(Out):
+    time: str = Field(description="the centre's time, for the kiosk's clock skew")
+    leases: list[LeaseData]
 
 
 AnswerValue = (
@@ -263,10 +320,45 @@ class AuditEntryData(Strict):
     details: dict[str, Any] = Field(max_length=12)
     prev_hash: str = Field(pattern=HEX64)
     hash: str = Field(pattern=HEX64, description="sha256(prev_hash + ':' + canonical JSON of the other fields)")
+    signature: str = Field(
+        pattern=r"^[A-Za-z0-9+/]{86}==$",
+        description="base64 Ed25519 signature of 'slvie-audit/1:' + hash, by the kiosk's "
+        "published key named in `kiosk`",
+    )
 
 
 class AuditAppendPayload(Strict):
     entries: list[AuditEntryData] = Field(min_length=1, max_length=100, description="in chain order")
+
+
+class PaymentRecordPayload(Strict):
+    payment_id: str = Field(pattern=UUID)
+    subject_kind: Literal["booking", "request"]
+    subject_id: str = Field(pattern=UUID)
+    household_id: str = Field(pattern=ID)
+    amount_cents: int = Field(
+        ge=-100_000_000,
+        le=100_000_000,
+        description="positive; a correction is negative and names the payment it corrects",
+    )
+    means: Literal["cash", "cheque", "ancv", "card", "elsewhere"]
+    reference: str = Field(
+        max_length=40, pattern=r"^[A-Za-z0-9 ./_-]*$", description="a terminal ticket or cheque number; never card data"
+    )
+    recorded_at: str = Field(pattern=MOMENT)
+    site_id: str = Field(pattern=ID)
+    staff_id: str | None = Field(pattern=ID)
+    corrects: str | None = Field(pattern=UUID)
+
+    @model_validator(mode="after")
+    def _sign_and_correction(self) -> PaymentRecordPayload:
+        if self.amount_cents == 0 or (self.amount_cents < 0) != (self.corrects is not None):
+            raise ValueError("a payment is positive; only a correction, naming its payment, is negative")
+        return self
+
+
+class PaymentResult(Out):
+    payment_id: str
 
 
 class IdeaCreatePayload(Strict):
@@ -362,6 +454,8 @@ class OperationResult(Out):
         None, description="when a concierge operation was applied: the request as the centre now has it"
     )
     audit: AuditAck | None = Field(None, description="when audit entries were applied")
+    payment: PaymentResult | None = Field(None, description="when a payment was kept")
+    lease: LeaseData | None = Field(None, description="when seats of a lease were given back")
     idea: IdeaResult | None = Field(None, description="when an idea was received")
     ballot: BallotResult | None = Field(None, description="when a ballot was judged (never its choice)")
     appreciation: AppreciationResult | None = Field(None, description="when an appreciation was received")
@@ -440,6 +534,7 @@ class OfferData(Out):
     age_max: int | None
     cancel_days_before: int
     prices: list[PriceData]
+    version: int = Field(description="the version of these prices: a booking names the one it was priced from")
     sessions: list[SessionData]
     bring: str = Field(description="what to bring, printed on the voucher (may be empty)")
     photo: PhotoData | None = Field(description="the offer's photo, fetched from GET /v1/photos/{sha256}")
@@ -477,31 +572,45 @@ class HouseholdsFile(Strict):
 
 
 class BookingData(Out):
-    booking_id: str
-    session_id: str
-    household_id: str
-    participants: list[str]
+    booking_id: str = Field(pattern=UUID)
+    session_id: str = Field(pattern=ID)
+    household_id: str = Field(pattern=ID)
+    participants: list[Annotated[str, Field(pattern=ID)]] = Field(min_length=1, max_length=99)
     state: BookingState
     reason: Reason | None
-    total_cents: int
+    total_cents: int = Field(ge=0, le=100_000_000)
 
 
 class ConciergeRequestData(Out):
-    request_id: str
-    site_id: str
-    service_id: str
-    household_id: str
-    person_id: str
-    answers: dict[str, Any]
-    quantity: int
-    estimate_cents: int | None
-    collect_on: str | None
-    note: str
-    created_by: str | None
+    request_id: str = Field(pattern=UUID)
+    site_id: str = Field(pattern=ID)
+    service_id: str = Field(pattern=SERVICE_ID)
+    household_id: str = Field(pattern=ID)
+    person_id: str = Field(pattern=ID)
+    answers: dict[Annotated[str, Field(max_length=40)], AnswerValue] = Field(max_length=20)
+    quantity: int = Field(ge=1, le=1000)
+    estimate_cents: int | None = Field(ge=0, le=100_000_000)
+    collect_on: str | None = Field(pattern=DAY)
+    note: str = Field(max_length=200)
+    created_by: str | None = Field(pattern=ID)
     state: RequestStateName
     reason: Reason | None
     created_at: str = Field(pattern=MOMENT)
     updated_at: str = Field(pattern=MOMENT)
+
+
+class PaymentData(Out):
+    payment_id: str
+    subject_kind: Literal["booking", "request"]
+    subject_id: str
+    household_id: str
+    amount_cents: int
+    means: Literal["cash", "cheque", "ancv", "card", "elsewhere"]
+    reference: str
+    recorded_at: str = Field(pattern=MOMENT)
+    site_id: str
+    staff_id: str | None
+    corrects: str | None
 
 
 class CorrespondentData(Strict):
@@ -511,7 +620,9 @@ class CorrespondentData(Strict):
     pin_hash: str | None = Field(pattern=PIN_HASH, max_length=300)
     login: str | None = Field(pattern=r"^[a-z0-9][a-z0-9._-]{2,39}$")
     password_hash: str | None = Field(
-        pattern=PIN_HASH, max_length=300, description="scrypt; the password meets the CNIL rule for a password alone"
+        pattern=PIN_HASH,
+        max_length=300,
+        description="argon2id (or an older scrypt); the password meets the CNIL rule for a password alone",
     )
     active: bool = True
 
@@ -608,6 +719,8 @@ class Change(Out):
         "booking",
         "concierge_request",
         "correspondent",
+        "payment",
+        "lease",
         "consultation",
         "idea",
         "appreciation",
@@ -622,6 +735,8 @@ class Change(Out):
         | ConciergeServiceData
         | ConciergeRequestData
         | CorrespondentData
+        | PaymentData
+        | LeaseData
         | ConsultationData
         | IdeaData
         | ModerationData

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from kiosk.cli import main
 from kiosk.domain.voucher import VoucherKind
+from kiosk.services.actor import BENEFICIARY
 from tests.factories import CLAIRE_CARD
 from tests.integration.test_voucher_pdf import needs_pdftoppm, needs_zbarimg, page_text, rasterise, zbar
 
@@ -12,8 +13,8 @@ from tests.integration.test_voucher_pdf import needs_pdftoppm, needs_zbarimg, pa
 @needs_pdftoppm
 @needs_zbarimg
 def test_the_receipt_proves_participation_without_the_choice(services, capsys):
-    claire = services.identity.identify(CLAIRE_CARD, "1234")
-    receipt = services.consultations.vote("DEMO-SORTIE-ETE", claire, ["camargue"], "1234")
+    claire = services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
+    receipt = services.consultations.vote(BENEFICIARY, "DEMO-SORTIE-ETE", claire, ["camargue"], "1234")
     voucher = services.vouchers.participation_receipt(receipt, "fr")
     assert voucher.kind is VoucherKind.PARTICIPATION and voucher.short_code == receipt.code
     pdf = services.vouchers.write_pdf(voucher, "fr")

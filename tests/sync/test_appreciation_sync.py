@@ -12,6 +12,7 @@ import pytest
 
 from kiosk.domain.appreciation import AppreciationError, Moderation
 from kiosk.domain.booking import BookingState
+from kiosk.services.actor import BENEFICIARY
 from tests.factories import CLAIRE_CARD, KARIM_CARD, NOW
 
 RATINGS = {"overall": 5, "organisation": 4, "place": 3, "value": 4}
@@ -21,15 +22,15 @@ def test_an_appreciation_is_given_moderated_and_its_outcome_seen_at_the_kiosk(ce
     kiosk = make_kiosk()
     kiosk.sync()
     services = kiosk.services
-    claire = services.identity.identify(CLAIRE_CARD, "1234")
-    karim = services.identity.identify(KARIM_CARD, "1234")
-    hers = services.bookings.book("T1", "T1-S1", claire.household, ["P1"])
-    his = services.bookings.book("T1", "T1-S1", karim.household, ["P4"])
+    claire = services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
+    karim = services.identity.identify(BENEFICIARY, KARIM_CARD, "1234")
+    hers = services.bookings.book(BENEFICIARY, claire, "T1", "T1-S1", ["P1"])
+    his = services.bookings.book(BENEFICIARY, karim, "T1", "T1-S1", ["P4"])
     kiosk.sync()
     assert services.bookings.booking(hers.booking_id).state is BookingState.CONFIRMED
     assert services.appreciations.to_appreciate(claire) == []  # not over yet
     with pytest.raises(AppreciationError):
-        services.appreciations.give(hers.booking_id, claire, RATINGS, [], "")
+        services.appreciations.give(BENEFICIARY, hers.booking_id, claire, RATINGS, [], "")
 
     # Six days later the play is over; the kiosk is offline when they give their appreciation.
     clock.now = NOW + timedelta(days=6)
@@ -38,15 +39,22 @@ def test_an_appreciation_is_given_moderated_and_its_outcome_seen_at_the_kiosk(ce
     news = services.appreciations.take_news(claire)
     assert any("Donnez votre avis" in n.message_fr for n in news)
     with pytest.raises(AppreciationError, match="The place"):
-        services.appreciations.give(hers.booking_id, claire, {**RATINGS, "place": 0}, [], "")
+        services.appreciations.give(BENEFICIARY, hers.booking_id, claire, {**RATINGS, "place": 0}, [], "")
     with pytest.raises(AppreciationError, match="< or >"):
-        services.appreciations.give(hers.booking_id, claire, RATINGS, [], "<b>super</b>")
-    given = services.appreciations.give(hers.booking_id, claire, RATINGS, [0, 2], "Les comédiens étaient drôles")
+        services.appreciations.give(BENEFICIARY, hers.booking_id, claire, RATINGS, [], "<b>super</b>")
+    given = services.appreciations.give(
+        BENEFICIARY, hers.booking_id, claire, RATINGS, [0, 2], "Les comédiens étaient drôles"
+    )
     assert given.comment == "Très bonne ambiance. À refaire ! Les comédiens étaient drôles"
     with pytest.raises(AppreciationError, match="already given"):
-        services.appreciations.give(hers.booking_id, claire, RATINGS, [], "")  # once per booking
+        services.appreciations.give(BENEFICIARY, hers.booking_id, claire, RATINGS, [], "")  # once per booking
     services.appreciations.give(
-        his.booking_id, karim, {"overall": 3, "organisation": 2, "place": 5, "value": 2}, [], "Salle un peu froide"
+        BENEFICIARY,
+        his.booking_id,
+        karim,
+        {"overall": 3, "organisation": 2, "place": 5, "value": 2},
+        [],
+        "Salle un peu froide",
     )
 
     centre.now = NOW + timedelta(days=6)
@@ -69,7 +77,7 @@ def test_an_appreciation_is_given_moderated_and_its_outcome_seen_at_the_kiosk(ce
     assert code == 0, err
     kiosk.sync()
 
-    told = services.appreciations.take_news(services.identity.identify(CLAIRE_CARD, "1234"))
+    told = services.appreciations.take_news(services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234"))
     assert any("n'est pas publié : Le commentaire cite une personne." in n.message_fr for n in told)
     assert not any("n'est pas publié" in n.message_fr for n in services.appreciations.take_news(claire))
     published = services.appreciations.for_offer("T1")
@@ -87,8 +95,8 @@ def test_an_appreciation_is_given_moderated_and_its_outcome_seen_at_the_kiosk(ce
 def test_the_centre_refuses_an_appreciation_of_someone_who_did_not_take_part(centre, make_kiosk, clock):
     kiosk = make_kiosk()
     kiosk.sync()
-    claire = kiosk.services.identity.identify(CLAIRE_CARD, "1234")
-    booking = kiosk.services.bookings.book("T1", "T1-S1", claire.household, ["P2"])  # Julien goes, not Claire
+    claire = kiosk.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
+    booking = kiosk.services.bookings.book(BENEFICIARY, claire, "T1", "T1-S1", ["P2"])  # Julien goes, not Claire
     kiosk.sync()
     clock.now = NOW + timedelta(days=6)
     assert kiosk.services.appreciations.to_appreciate(claire) == []

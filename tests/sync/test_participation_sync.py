@@ -9,6 +9,7 @@ import pytest
 
 from kiosk.domain.consultations import BallotError
 from kiosk.domain.ideas import IdeaError
+from kiosk.services.actor import BENEFICIARY, Actor
 from kiosk.store.outbox import counts
 from tests.factories import CLAIRE_CARD, KARIM_CARD, NOW, staff_document
 
@@ -51,23 +52,23 @@ def test_one_person_one_vote_across_kiosks_counted_after_closing_and_secret(cent
     desk, lobby = make_kiosk("desk"), make_kiosk("lobby")
     desk.sync()
     lobby.sync()
-    claire_at_desk = desk.services.identity.identify(CLAIRE_CARD, "1234")
+    claire_at_desk = desk.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
     assert [c.consultation_id for c in desk.services.consultations.open_for(claire_at_desk)] == [consultation]
-    receipt = desk.services.consultations.vote(consultation, claire_at_desk, ["tramway"], "1234")
+    receipt = desk.services.consultations.vote(BENEFICIARY, consultation, claire_at_desk, ["tramway"], "1234")
     assert desk.services.consultations.open_for(claire_at_desk) == []  # answered here: no longer offered
     desk.sync()
     assert counts(desk.services.db) == {"pending": 0, "parked": 0}
 
     # The lobby kiosk is cut off while Karim votes, and Claire tries a second time there.
-    karim = lobby.services.identity.identify(KARIM_CARD, "1234")
-    lobby.services.consultations.vote(consultation, karim, ["velos"], "1234")
-    claire_at_lobby = lobby.services.identity.identify(CLAIRE_CARD, "1234")
-    lobby.services.consultations.vote(consultation, claire_at_lobby, ["autocar"], "1234")
+    karim = lobby.services.identity.identify(BENEFICIARY, KARIM_CARD, "1234")
+    lobby.services.consultations.vote(BENEFICIARY, consultation, karim, ["velos"], "1234")
+    claire_at_lobby = lobby.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
+    lobby.services.consultations.vote(BENEFICIARY, consultation, claire_at_lobby, ["autocar"], "1234")
     # It comes back after closing time, within the grace period: ballots cast before closing count.
     move_centre_clock(centre, NOW + timedelta(hours=5))
     report = lobby.sync()
     assert report.parked == 0
-    news = lobby.services.consultations.take_news(lobby.services.identity.identify(CLAIRE_CARD, "1234"))
+    news = lobby.services.consultations.take_news(lobby.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234"))
     assert len(news) == 1 and "déjà voté" in news[0].message_fr
     assert lobby.services.consultations.take_news(claire_at_lobby) == []  # told once
     # Counts stay secret until counting has ended.
@@ -102,25 +103,25 @@ def test_one_person_one_vote_across_kiosks_counted_after_closing_and_secret(cent
 def test_a_ballot_is_refused_at_the_kiosk_before_anything_is_written(centre, make_kiosk, consultation):
     kiosk = make_kiosk()
     kiosk.sync()
-    claire = kiosk.services.identity.identify(CLAIRE_CARD, "1234")
+    claire = kiosk.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
     with pytest.raises(BallotError):
-        kiosk.services.consultations.vote(consultation, claire, ["metro"], "1234")
+        kiosk.services.consultations.vote(BENEFICIARY, consultation, claire, ["metro"], "1234")
     with pytest.raises(Exception, match="Wrong code"):
-        kiosk.services.consultations.vote(consultation, claire, ["tramway"], "9999")
-    julien = kiosk.services.identity.identify("1000000000025", "1234")
+        kiosk.services.consultations.vote(BENEFICIARY, consultation, claire, ["tramway"], "9999")
+    julien = kiosk.services.identity.identify(BENEFICIARY, "1000000000025", "1234")
     with pytest.raises(BallotError, match="not open to you"):
-        kiosk.services.consultations.vote(consultation, julien, ["tramway"], "1234")
+        kiosk.services.consultations.vote(BENEFICIARY, consultation, julien, ["tramway"], "1234")
     assert counts(kiosk.services.db) == {"pending": 0, "parked": 0}
 
 
 def test_an_idea_is_answered_at_the_centre_and_found_by_its_code_or_on_identification(centre, make_kiosk):
     desk, lobby = make_kiosk("desk"), make_kiosk("lobby")
     desk.sync()
-    claire = desk.services.identity.identify(CLAIRE_CARD, "1234")
-    signed = desk.services.ideas.leave("concierge", "Un casier réfrigéré pour les courses du soir", claire)
-    anonymous = desk.services.ideas.leave("site_life", "Des bancs à l'ombre près de l'entrée")
+    claire = desk.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
+    signed = desk.services.ideas.leave(BENEFICIARY, "concierge", "Un casier réfrigéré pour les courses du soir", claire)
+    anonymous = desk.services.ideas.leave(BENEFICIARY, "site_life", "Des bancs à l'ombre près de l'entrée")
     with pytest.raises(IdeaError):
-        desk.services.ideas.leave("concierge", "Court")
+        desk.services.ideas.leave(BENEFICIARY, "concierge", "Court")
     desk.sync()
     code, out, err = centre.cli("ideas", "--unanswered")
     assert code == 0 and signed.code in out and anonymous.code in out
@@ -147,8 +148,8 @@ def test_assisted_mode_records_a_guided_vote_without_its_choice(centre, make_kio
     kiosk = make_kiosk()
     kiosk.sync()
     lina = kiosk.services.staff.sign_in_with_badge("9000000000019", "2468")
-    claire = kiosk.services.assisted.identify(lina, CLAIRE_CARD, True, True)
-    kiosk.services.consultations.vote(consultation, claire, ["velos"], "1234", staff=lina)
+    claire = kiosk.services.identity.identify(Actor(lina), CLAIRE_CARD, person_present=True, person_agrees=True)
+    kiosk.services.consultations.vote(Actor(lina), consultation, claire, ["velos"], "1234")
     (entry,) = [e for e in kiosk.services.audit.entries() if e.action == "vote.guided"]
     assert entry.subject == "P1" and entry.target == consultation and "velos" not in json.dumps(entry.as_dict())
     kiosk.sync()

@@ -8,22 +8,18 @@ The centre's side of the same journeys is tested against the real centre in test
 here what a pull brings is written with the store function the sync engine uses.
 """
 
-import json
 from datetime import date, datetime
 
 from kiosk.domain.appreciation import OfferAppreciation, PublishedComment
 from kiosk.domain.consultations import BallotState
 from kiosk.domain.ideas import Idea
-from kiosk.services.assisted import AssistedService
-from kiosk.services.consultations import Consultations
-from kiosk.services.staff import StaffAuthService
+from kiosk.services.actor import BENEFICIARY
 from kiosk.store import bookings as booking_store
 from kiosk.store import participation as participation_store
 from kiosk.store.database import transaction
 from kiosk.store.outbox import counts, pending_operations
 from tests.factories import CLAIRE_CARD, NOW
 from tests.ui.conftest import tap
-from tests.ui.test_assisted_mode import identify_beside, sign_in
 from tests.ui.test_booking_flow import button_named, identify
 
 
@@ -135,9 +131,9 @@ def test_a_ranking_is_ordered_with_the_arrows(qtbot, window, services):
 
 
 def test_a_refused_second_ballot_and_an_answered_idea_are_told_on_identification(qtbot, window, services):
-    claire = services.identity.identify(CLAIRE_CARD, "1234")
-    receipt = services.consultations.vote("DEMO-SORTIE-ETE", claire, ["annecy"], "1234")
-    idea = services.ideas.leave("concierge", "Un casier réfrigéré pour les courses", claire)
+    claire = services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
+    receipt = services.consultations.vote(BENEFICIARY, "DEMO-SORTIE-ETE", claire, ["annecy"], "1234")
+    idea = services.ideas.leave(BENEFICIARY, "concierge", "Un casier réfrigéré pour les courses", claire)
     with transaction(services.db):
         participation_store.settle_ballot(
             services.db,
@@ -239,28 +235,3 @@ def test_the_offer_shows_what_participants_thought(qtbot, window, services):
     shown = [w.text() for w in window.screens["detail"].content.findChildren(type(window.hello))]
     assert "L'avis des participants (12)" in shown and "Dans l'ensemble : 4,3 sur 5" in shown
     assert "Karim B., le 20 novembre 2026 : Salle un peu froide" in shown
-
-
-def test_a_correspondent_guides_a_vote_but_the_person_types_their_own_pin(qtbot, window, services, clock, monotonic):
-    # The correspondents' inactivity limit on the test's clock, as tests/ui/test_assisted_mode.py does.
-    services.staff = StaffAuthService(services.db, services.audit, clock, monotonic=monotonic)
-    services.assisted = AssistedService(
-        services.db, services.staff, services.audit, services.concierge, services.vouchers, clock
-    )
-    services.consultations = Consultations(services.db, services.identity, services.staff, services.audit, clock)
-    sign_in(qtbot, window)
-    identify_beside(qtbot, window)  # by card alone, the person present and agreeing
-    window.show_screen("participate")
-    window.screens["participate"].see_consultations.click()
-    window.show_screen("vote", "DEMO-SORTIE-ETE")
-    vote = window.screens["vote"]
-    button_named(vote.ballot, "Le lac d'Annecy").click()
-    vote.send.click()  # the correspondent cannot vote for her: no PIN, no ballot
-    assert vote.error.text().startswith("Code faux")
-    assert not [op for op in pending_operations(services.db) if op["kind"] == "vote.cast"]
-    qtbot.keyClicks(vote.pin, "1234")  # Claire types her own
-    vote.send.click()
-    assert window.current_screen() == "vote_done"
-    guided = [e for e in services.audit.entries() if e.action == "vote.guided"]
-    assert len(guided) == 1 and guided[0].subject == "P1" and guided[0].target == "DEMO-SORTIE-ETE"
-    assert "annecy" not in json.dumps(guided[0].as_dict())

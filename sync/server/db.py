@@ -164,13 +164,12 @@ class Database:
             with self.write() as conn:
                 dialect.lock_migrations(conn)
                 version = dialect.legacy_user_version(conn)
-                if version > dialect.LEGACY_SCHEMA_VERSION:
+                if version > max(dialect.LEGACY_REVISIONS):
                     raise CentralDatabaseError(
                         "error.central.db.central_database_was_written", path=target, version=version
                     )
                 if migrations.current(conn.sa) is None and inspect(conn.sa).has_table("meta"):
-                    dialect.migrate_legacy(conn, version)  # a SQLite file made before Alembic
-                    migrations.stamp_baseline(conn.sa)
+                    migrations.stamp(conn.sa, dialect.migrate_legacy(conn, version))  # made before Alembic
                 known = migrations.current(conn.sa)
                 if known is not None and known not in migrations.revisions():
                     raise CentralDatabaseError(

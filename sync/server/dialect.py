@@ -119,8 +119,10 @@ def number_rows_by_arrival(conn: Connection, table: str, column: str) -> None:
 
 
 # SQLite files made before Alembic: each script brings a file to the next `user_version`, up to 6,
-# which the Alembic baseline (migrations/versions/0001_baseline.py) then takes as it is.
+# which the Alembic baseline (migrations/versions/0001_baseline.py) then takes as it is. Files at 7 and 8
+# (made by the releases just before Alembic) hold what revisions 0002 and 0003 make, and are stamped so.
 LEGACY_SCHEMA_VERSION = 6
+LEGACY_REVISIONS = {6: "0001", 7: "0002", 8: "0003"}  # user_version -> the revision that holds the same
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -293,11 +295,14 @@ SQLITE_LEGACY_MIGRATIONS = [
 ]  # N brings a file to user_version N
 
 
-def migrate_legacy(conn: Connection, version: int) -> None:
-    """Bring a SQLite file made before Alembic from `version` to schema 6 (inside the caller's transaction)."""
+def migrate_legacy(conn: Connection, version: int) -> str:
+    """Bring a SQLite file made before Alembic from `version` to schema 6 or more (inside the caller's
+    transaction); the Alembic revision it then stands at."""
     for number, script in enumerate(SQLITE_LEGACY_MIGRATIONS, start=1):
         if number > version:
             for statement in script.split(";"):
                 if statement.strip():
                     conn.execute(statement)
-    conn.execute(f"PRAGMA user_version = {LEGACY_SCHEMA_VERSION}")
+    version = max(version, LEGACY_SCHEMA_VERSION)
+    conn.execute(f"PRAGMA user_version = {version}")
+    return LEGACY_REVISIONS[version]

@@ -20,6 +20,11 @@ SCHEMA_6_TABLES = (
     "SELECT * FROM kiosk_health, kiosk_health_history, administrators",
     "SELECT payment_id, subject_kind, subject_id, amount_cents, corrects, data FROM payments",
 )
+LATER_TABLES = (  # schema 7 (trust) and 8 (participation): revisions 0002 and 0003
+    "SELECT kiosk_id, chain, seq, code, flagged_at FROM audit_flags",
+    "SELECT attempt_hash FROM enrolment_codes",
+    "SELECT * FROM ideas, consultations, vote_participations, vote_tallies, appreciations",
+)
 
 
 def _legacy_file(path: Path, version: int) -> sqlite3.Connection:
@@ -47,7 +52,7 @@ def test_a_new_database_gets_the_whole_schema_at_the_latest_revision(database, t
     db = Database(target, pooled=False)
     try:
         assert _revision(db) == migrations.head()
-        for query in SCHEMA_6_TABLES:
+        for query in SCHEMA_6_TABLES + LATER_TABLES:
             db.query(query)
         db.query("SELECT arrival FROM bookings")
     finally:
@@ -64,7 +69,7 @@ def test_a_schema_1_file_is_brought_up_to_date(tmp_path):
     try:
         assert _revision(db) == migrations.head()
         assert db.query_one("SELECT value FROM meta WHERE key = 'price_tiers'")[0] == "7"
-        for query in SCHEMA_6_TABLES:
+        for query in SCHEMA_6_TABLES + LATER_TABLES:
             db.query(query)
     finally:
         db.close()

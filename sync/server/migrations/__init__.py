@@ -1,7 +1,8 @@
 """The centre's schema migrations (Alembic): `versions/` holds one revision per schema change.
 
-`sync.server.db.Database` runs them at start; a SQLite file made before Alembic (schema 1 to 6,
-numbered by its `user_version`) is first brought to schema 6 and stamped with the baseline.
+`sync.server.db.Database` runs them at start; a SQLite file made before Alembic (schema 1 to 8,
+numbered by its `user_version`) is first brought to schema 6 if older, and stamped with the revision
+that holds the same (`dialect.LEGACY_REVISIONS`).
 A new revision: a file in `versions/` whose `down_revision` is the last one, written with
 `alembic.op` so that it runs on SQLite and PostgreSQL alike.
 """
@@ -15,8 +16,6 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
-
-BASELINE = "0001"  # schema 6, the last made before Alembic
 
 
 def _config(connection: Connection) -> Config:
@@ -35,8 +34,8 @@ def current(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
-def stamp_baseline(connection: Connection) -> None:
-    command.stamp(_config(connection), BASELINE)
+def stamp(connection: Connection, revision: str) -> None:
+    command.stamp(_config(connection), revision)
 
 
 def upgrade(connection: Connection) -> None:

@@ -1,8 +1,8 @@
 """Bookings numbered in their order of arrival (the waiting list is first come, first served): SQLite's
 rowid said it, PostgreSQL has no such thing.
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0004
+Revises: 0003
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from alembic import op
 from sync.server import dialect
 from sync.server.db import Connection
 
-revision = "0002"
-down_revision = "0001"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

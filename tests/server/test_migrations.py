@@ -120,3 +120,24 @@ def test_a_file_from_a_newer_centre_is_refused_and_left_untouched(tmp_path):
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("9999",)]
     assert len(path.read_bytes()) == len(before)
+
+
+def test_a_schema_8_file_of_the_release_before_alembic_is_stamped_and_upgraded(tmp_path):
+    path = tmp_path / "central-8.sqlite3"
+    Database(path).close()
+    with sqlite3.connect(path, isolation_level=None) as conn:  # as the release before Alembic left it
+        conn.execute("DROP INDEX bookings_by_arrival")
+        conn.execute("ALTER TABLE bookings DROP COLUMN arrival")
+        conn.execute("DROP TABLE alembic_version")
+        conn.execute("PRAGMA user_version = 8")
+        conn.execute(
+            "INSERT INTO ideas (id, site_id, kiosk_id, theme, text, created_at) VALUES ('I1', 'S', 'K', 't', "
+            "'Plus de sorties', 'now')"
+        )
+    db = Database(path)
+    try:
+        assert _revision(db) == migrations.head()
+        assert db.query_one("SELECT text FROM ideas WHERE id = 'I1'")[0] == "Plus de sorties"
+        db.query("SELECT arrival FROM bookings")
+    finally:
+        db.close()

@@ -113,7 +113,8 @@ def _flagged(conn: Connection, kiosk_id: str, chain: str, seq: int, reason: Reas
 
 def _flag(conn: Connection, kiosk_id: str, chain: str, seq: int, code: str, now: datetime) -> None:
     conn.execute(
-        "INSERT INTO audit_flags (kiosk_id, chain, seq, code, flagged_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO audit_flags (kiosk_id, chain, seq, code, flagged_at, arrival) VALUES (?, ?, ?, ?, ?, "
+        "(SELECT COALESCE(MAX(arrival), 0) + 1 FROM audit_flags))",
         (kiosk_id, chain, seq, code, fmt(now)),
     )
 
@@ -127,6 +128,4 @@ def entries(conn: Connection, kiosk_id: str | None = None) -> list[Row]:
 
 def flags(conn: Connection) -> list[Row]:
     """Every refused audit entry and every restarted chain, oldest first, for administrators."""
-    return conn.execute(
-        "SELECT kiosk_id, chain, seq, code, flagged_at FROM audit_flags ORDER BY flagged_at, kiosk_id, chain, seq"
-    ).fetchall()
+    return conn.execute("SELECT kiosk_id, chain, seq, code, flagged_at FROM audit_flags ORDER BY arrival").fetchall()

@@ -251,7 +251,7 @@ def test_a_broken_audit_chain_is_rejected_with_the_first_bad_entry_and_flagged(c
     half = kiosk.push_one(audit(entries[1], edited | {"seq": 3}))
     assert half["outcome"] == "rejected"
     assert [r["seq"] for r in centre.query("SELECT seq FROM audit_entries")] == [1]  # all of an op or none
-    flags = [(r["seq"], r["code"]) for r in centre.query("SELECT seq, code FROM audit_flags ORDER BY rowid")]
+    flags = [(r["seq"], r["code"]) for r in centre.query("SELECT seq, code FROM audit_flags ORDER BY arrival")]
     assert flags[:5] == [(seq, code) for _, seq, code in cases]
     code, out, _ = centre.cli("audit-flags")
     assert code == 0 and "audit_fork" in out and "audit_signature_invalid" in out and kiosk.kiosk_id in out

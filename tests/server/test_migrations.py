@@ -128,6 +128,7 @@ def test_a_schema_8_file_of_the_release_before_alembic_is_stamped_and_upgraded(t
     with sqlite3.connect(path, isolation_level=None) as conn:  # as the release before Alembic left it
         conn.execute("DROP INDEX bookings_by_arrival")
         conn.execute("ALTER TABLE bookings DROP COLUMN arrival")
+        conn.execute("ALTER TABLE audit_flags DROP COLUMN arrival")
         conn.execute("DROP TABLE alembic_version")
         conn.execute("PRAGMA user_version = 8")
         conn.execute(

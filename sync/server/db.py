@@ -25,7 +25,7 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, Self
 
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, make_url
 from sqlalchemy.engine import Connection as SAConnection
 from sqlalchemy.engine import CursorResult, Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
@@ -37,6 +37,12 @@ from sync.server import dialect
 FEED_EPOCH = "feed_epoch"
 POOL_SIZE = 8  # connections per process kept open to PostgreSQL (each worker process has its own)
 POOL_OVERFLOW = 24
+
+
+def _without_password(error: Exception, target: Path | str) -> str:
+    text = str(error).splitlines()[0]
+    password = make_url(database_url(target)).password if is_database_url(target) else None
+    return text.replace(password, "***") if password else text
 
 
 class CentralDatabaseError(KioskError):
@@ -63,6 +69,12 @@ def database_url(target: Path | str) -> str:
         if text.startswith(prefix):
             return "postgresql+psycopg://" + text[len(prefix) :]
     return f"sqlite:///{Path(text)}"
+
+
+def shown(target: Path | str) -> str:
+    """A database as messages and logs name it: a URL without its password."""
+    url = make_url(database_url(target))
+    return url.render_as_string(hide_password=True) if is_database_url(target) else str(target)
 
 
 def is_database_url(target: Path | str) -> bool:
@@ -166,21 +178,23 @@ class Database:
                 version = dialect.legacy_user_version(conn)
                 if version > max(dialect.LEGACY_REVISIONS):
                     raise CentralDatabaseError(
-                        "error.central.db.central_database_was_written", path=target, version=version
+                        "error.central.db.central_database_was_written", path=shown(target), version=version
                     )
                 if migrations.current(conn.sa) is None and inspect(conn.sa).has_table("meta"):
                     migrations.stamp(conn.sa, dialect.migrate_legacy(conn, version))  # made before Alembic
                 known = migrations.current(conn.sa)
                 if known is not None and known not in migrations.revisions():
                     raise CentralDatabaseError(
-                        "error.central.db.central_database_was_written", path=target, version=known
+                        "error.central.db.central_database_was_written", path=shown(target), version=known
                     )
                 migrations.upgrade(conn.sa)
                 if get_meta(conn, FEED_EPOCH) is None:  # a new database (sync/server/epoch.py)
                     set_meta(conn, FEED_EPOCH, new_epoch())
         except (SQLAlchemyError, DBAPIError) as error:
             self.engine.dispose()
-            raise CentralDatabaseError("error.central.db.central_database_read", path=target, error=error) from None
+            raise CentralDatabaseError(
+                "error.central.db.central_database_read", path=shown(target), error=_without_password(error, target)
+            ) from None
 
     @contextmanager
     def write(self) -> Iterator[Connection]:

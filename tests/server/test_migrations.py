@@ -142,3 +142,10 @@ def test_a_schema_8_file_of_the_release_before_alembic_is_stamped_and_upgraded(t
         db.query("SELECT arrival FROM bookings")
     finally:
         db.close()
+
+
+def test_a_postgresql_centre_out_of_reach_is_said_without_its_password():
+    with pytest.raises(CentralDatabaseError) as refused:
+        Database("postgresql://centre:s3cret-word@127.0.0.1:1/slvie", pooled=False)
+    said = refused.value.bilingual()
+    assert "127.0.0.1:1/slvie" in said and "s3cret-word" not in said

@@ -79,7 +79,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--db",
-        type=_database,
         help="the central SQLite database file (created if missing), or a PostgreSQL URL: postgresql://user@host/name",
     )
     parser.add_argument(
@@ -228,10 +227,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        require_central_server()  # every command opens the database (SQLAlchemy, Alembic) or serves
+    except KioskError as error:
+        print(error.bilingual(), file=sys.stderr)
+        return 2
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        require_central_server()  # every command opens the database (SQLAlchemy, Alembic) or serves
         if args.command == "openapi":
             return _openapi(args)
         if args.db is None:
@@ -266,12 +269,6 @@ def _rate(text: str) -> str:
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a rate (N/minute, N/hour…): {text}") from None
     return text
-
-
-def _database(text: str) -> Path | str:
-    from sync.server.db import is_database_url
-
-    return text if is_database_url(text) else Path(text)
 
 
 def _serve(db: Database, args: argparse.Namespace) -> int:
@@ -334,7 +331,7 @@ def worker_app() -> object:
     settings = json.loads(os.environ[SERVE_ENVIRONMENT])
     now = settings["now"]
     return create_app(
-        Database(_database(settings["db"]), photos=Path(settings["photos"]) if settings["photos"] else None),
+        Database(settings["db"], photos=Path(settings["photos"]) if settings["photos"] else None),
         frozen_clock(datetime.fromisoformat(now)) if now else local_now,
         rates=RateLimits(*settings["rates"]),
     )

@@ -49,7 +49,12 @@ TARGETS = {
     "kiosk/domain/search_language.py": ["tests/unit/test_search_language.py"],
     "kiosk/domain/staff.py": ["tests/unit/test_staff_and_audit_rules.py"],
     "kiosk/domain/voucher.py": ["tests/unit/test_voucher.py", "tests/unit/test_voucher_golden.py"],
-    "kiosk/services/booking.py": ["tests/services/test_booking.py"],
+    "kiosk/services/booking.py": [
+        "tests/services/test_booking.py",
+        # the lease top-up while the person waits, against the real centre (two tests, ~8 s)
+        "tests/sync/test_leases_kiosk.py::test_online_a_kiosk_short_of_seats_asks_the_centre_and_confirms",
+        "tests/sync/test_leases_kiosk.py::test_a_kiosk_asks_the_centre_only_for_the_seats_it_lacks_and_only_for_a_place",
+    ],
     "kiosk/services/concierge.py": ["tests/services/test_concierge.py"],
     "sync/server/decisions.py": ["tests/server/test_decisions.py"],
     "sync/server/leases.py": ["tests/server/test_leases.py"],

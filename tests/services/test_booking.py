@@ -231,4 +231,22 @@ def test_the_centres_decisions_are_told_once_on_the_next_identification(services
     assert [(n.booking.booking_id, n.good) for n in news] == [(request.booking_id, False), (waiting.booking_id, True)]
     assert news[0].message_fr.endswith("votre demande n'a pas pu être acceptée. Plus de places en février.")
     assert "est confirmée" in news[1].message_fr and "is confirmed" in news[1].message_en
+    assert "Séjour ski à Valloire" in news[0].message_fr and "Soirée théâtre d'improvisation" in news[1].message_en
     assert services.bookings.take_news(claire) == []  # told once
+
+
+def test_a_full_date_is_refused_unless_the_person_asks_for_its_waiting_list(services, claire):
+    with pytest.raises(BookingRefused) as refused:
+        services.bookings.quote("T2", "T2-S1", claire, ["P1"])
+    assert refused.value.fr == "Cette date est complète."
+    assert services.bookings.quote("T2", "T2-S1", claire, ["P1"], waitlist=True).state is BookingState.WAITLISTED
+
+
+@pytest.mark.parametrize(("offer_id", "session_id"), [("T1", "T2-S1"), ("GONE", "T1-S1")])
+def test_a_date_no_longer_offered_says_so(services, claire, offer_id, session_id):
+    with pytest.raises(BookingRefused) as refused:
+        services.bookings.quote(offer_id, session_id, claire, ["P1"])
+    assert (refused.value.fr, refused.value.en) == (
+        "Cette date n'est plus proposée.",
+        "This date is no longer offered.",
+    )

@@ -12,10 +12,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from sync.server.decisions import (
-    CONFIRMED,
-    REFUSED,
-    REQUESTED,
-    WAITLISTED,
+    ACTIVE_STATES,
     Decision,
     Member,
     SessionFacts,
@@ -28,6 +25,8 @@ from sync.server.decisions import (
     promotions,
 )
 
+# The states as kiosks send and receive them (docs/sync-protocol.md), written out rather than imported.
+CONFIRMED, WAITLISTED, REQUESTED, REFUSED = "confirmed", "waitlisted", "requested", "refused"
 NOW = datetime(2026, 12, 2, 10, 0)
 START = datetime(2026, 12, 20, 14, 0)
 FAMILY = {
@@ -98,7 +97,7 @@ def test_an_operation_dated_in_the_future_is_judged_now():
 
 
 def test_an_unknown_session_is_refused():
-    decision = decide_booking("pending", ["P-1"], None, SiteSeats(), FAMILY, set(), NOW)
+    decision = decide_booking("pending", ["P-1"], None, SiteSeats(), FAMILY, set(), NOW, 0, lease_first=True)
     assert (decision.state, code(decision)) == (REFUSED, "session_unknown")
 
 
@@ -166,7 +165,12 @@ def test_a_pending_booking_takes_the_central_pool_up_to_its_last_seat():
 
 
 def test_a_request_session_leaves_the_booking_as_a_request_for_the_centre_to_decide():
-    assert decide(["P-1"], facts(booking_mode="request")) == Decision(REQUESTED)
+    decision = decide(["P-1"], facts(booking_mode="request"))
+    assert decision == Decision(REQUESTED) and decision.reason is None  # no reason to show: nothing went wrong
+
+
+def test_confirmed_waitlisted_and_requested_bookings_hold_or_claim_a_place():
+    assert set(ACTIVE_STATES) == {CONFIRMED, WAITLISTED, REQUESTED}
 
 
 # --- a booking the kiosk confirmed offline -------------------------------------------------------
@@ -203,7 +207,11 @@ def test_a_confirmed_booking_beyond_every_seat_set_aside_is_waitlisted_or_left_a
     assert (decision.state, code(decision)) == (REQUESTED, "allocation_exhausted")
 
 
-def test_a_released_allocation_has_no_free_seat():
+def test_a_site_without_allocation_has_no_free_seat_and_a_released_one_neither():
+    assert SiteSeats().free == 0
+    assert SiteSeats(5).free == 5
+    decision = decide(["P-1"], facts(capacity=1, allocated=1), kiosk_state=CONFIRMED, site=SiteSeats())
+    assert decision.state == WAITLISTED
     assert SiteSeats(5, 1).free == 4
     assert SiteSeats(5, 7).free == 0
     assert SiteSeats(5, 1, released=True).free == 0

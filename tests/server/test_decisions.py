@@ -195,6 +195,8 @@ def test_a_confirmed_booking_under_the_old_rules_takes_the_site_then_the_lease_t
         lease_free=1,
     )
     assert decision == Decision(CONFIRMED, None, 1, 1, 1)
+    roomy_lease = decide(["P-1", "P-2"], kiosk_state=CONFIRMED, site=SiteSeats(5, 4), lease_free=5)
+    assert roomy_lease == Decision(CONFIRMED, None, 1, 0, 1)  # the lease gives only what the site could not
 
 
 def test_a_confirmed_booking_beyond_every_seat_set_aside_is_waitlisted_or_left_as_a_request():

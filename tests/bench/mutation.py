@@ -11,8 +11,9 @@ for it in TARGETS against every mutant and prints the score and the surviving mu
 are either killed by a new test or explained in tests/mutation-survivors.md.
 
 To keep a run short on a shared machine, the tests of each module are the smallest set that pins
-it (unit and service tests, no screens), pytest-qt is not loaded, and each mutant's run is stopped
-after a few times the unmutated run: a mutant that makes the tests hang is counted as killed.
+it (unit and service tests, no screens), pytest's plugins for Qt, Hypothesis and AnyIO are not
+loaded, and each mutant's run is stopped after a few times the unmutated run: a mutant that makes
+the tests hang is counted as killed.
 A mutant that changes nothing but a type annotation is skipped and left out of the score: every
 module mutated starts with `from __future__ import annotations`, so annotations are strings that
 nothing reads at run time, and no test could ever tell (mutmut 3 does not make those mutants).
@@ -107,7 +108,8 @@ def _copy_checkout(target: Path) -> None:
 
 
 def _pytest(tests: list[str]) -> str:
-    return f"{sys.executable} -m pytest -x -q -p no:cacheprovider -p no:pytestqt {' '.join(tests)}"
+    plugins_left_out = "-p no:cacheprovider -p no:pytest-qt -p no:hypothesispytest -p no:anyio"
+    return f"{sys.executable} -m pytest -x -q {plugins_left_out} {' '.join(tests)}"
 
 
 def mutate(module: str, tests: list[str], workdir: Path) -> dict:

@@ -14,6 +14,7 @@ To keep a run short on a shared machine, the tests of each module are the smalle
 it (unit and service tests, no screens), pytest's plugins for Qt, Hypothesis and AnyIO are not
 loaded, and each mutant's run is stopped after a few times the unmutated run: a mutant that makes
 the tests hang is counted as killed.
+
 A mutant that changes nothing but a type annotation is skipped and left out of the score: every
 module mutated starts with `from __future__ import annotations`, so annotations are strings that
 nothing reads at run time, and no test could ever tell (mutmut 3 does not make those mutants).

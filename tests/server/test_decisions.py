@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from sync.server import decisions
 from sync.server.decisions import (
     ACTIVE_STATES,
     Decision,
@@ -171,6 +172,7 @@ def test_a_request_session_leaves_the_booking_as_a_request_for_the_centre_to_dec
 
 def test_confirmed_waitlisted_and_requested_bookings_hold_or_claim_a_place():
     assert set(ACTIVE_STATES) == {CONFIRMED, WAITLISTED, REQUESTED}
+    assert decisions.CANCELLED == "cancelled"  # the state a cancelled booking is sent back to kiosks in
 
 
 # --- a booking the kiosk confirmed offline -------------------------------------------------------

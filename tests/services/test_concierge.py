@@ -221,6 +221,8 @@ def test_pickup_codes_typed_scanned_forged_or_from_elsewhere(desk, claire, lina,
         ("ZZZZ-ZZZZ", "pas valable"),
         ("", "Scannez le ticket"),
         ("S" * 5000, "trop long"),
+        ("Z" * 401, "trop long"),
+        ("Z" * 400, "pas valable"),  # 400 characters are still read
     ]
     for text, words in cases:
         with pytest.raises(PickupCodeError) as caught:

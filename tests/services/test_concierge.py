@@ -35,6 +35,10 @@ def printed_payload(desk, request) -> str:
     return encode_payload(voucher, load_or_create_signing_key(desk.data_dir))
 
 
+def request_day(offer) -> str:
+    return offer.form.field("day").options[0].code
+
+
 def kinds(desk) -> list[str]:
     return [op["kind"] for op in pending_operations(desk.db)]
 
@@ -319,7 +323,7 @@ def test_every_demo_service_has_a_form_a_price_and_its_hours(desk, claire):
     ]
 
 
-def test_an_unknown_service_and_a_service_added_by_the_centre(desk, claire):
+def test_an_unknown_service_and_a_service_added_by_the_centre(desk, claire, lina):
     with pytest.raises(UnknownService):
         desk.concierge.form("teleportation")
     desk.db.execute(
@@ -332,6 +336,18 @@ def test_an_unknown_service_and_a_service_added_by_the_centre(desk, claire):
         "lavage_auto", claire, {"what": "Citadine grise", "quantity": 1, "day": offer.form.field("day").options[0].code}
     )
     assert request.estimate_cents == 1500
+    for target in (RequestState.TAKEN, RequestState.READY):
+        desk.concierge.move(request.request_id, target, lina)
+    (notice,) = [n for n in desk.concierge.ready_for(claire.household) if n.request.request_id == request.request_id]
+    assert (notice.message_fr, notice.message_en) == (
+        "Votre demande « Lavage auto » est prête.",
+        "Your 'Car wash' request is ready.",
+    )
+    for_her = desk.concierge.submit(
+        "lavage_auto", claire, {"what": "Break", "quantity": 1, "day": request_day(offer)}, lina
+    )
+    (entry,) = [e for e in desk.audit.entries() if e.action == "concierge.create"]
+    assert (entry.target, entry.details) == (for_her.request_id, {"service_id": "lavage_auto"})
 
 
 def test_a_household_cannot_flood_the_desk(desk, claire):

@@ -65,7 +65,8 @@ def test_a_request_from_submission_to_hand_over_across_both_roles(desk, claire, 
     queue = desk.concierge.queue(lina, states=[RequestState.SUBMITTED], service_id="pressing")
     line = next(item for item in queue if item.request.request_id == request.request_id)
     assert line.person_name == "Claire Martin" and RequestState.TAKEN in line.moves
-    assert ("Vêtements", "Chemise, Pantalon") in line.details_fr
+    assert ("Vêtements", "Chemise, Pantalon") in line.details_fr and ("Garments", "Shirt, Trousers") in line.details_en
+    assert (line.service_name_fr, line.service_name_en) == ("Pressing", "Dry cleaning")
     for target in (RequestState.TAKEN, RequestState.AT_PROVIDER, RequestState.READY):
         clock.now += timedelta(hours=5)
         request = desk.concierge.move(request.request_id, target, lina)

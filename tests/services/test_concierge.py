@@ -368,3 +368,18 @@ def test_the_day_choices_follow_the_clock(desk, clock):
     codes = [o.code for o in desk.concierge.form("repassage").form.field("day").options]
     assert codes[:2] == ["2026-11-30", "2026-12-01"]
     assert desk.concierge.form("repassage").form.field("day").options[1].fr == "mardi 1 décembre"
+
+
+def test_a_typed_code_two_requests_share_leads_to_the_open_one_or_asks_for_the_ticket(desk, claire, lina, clock):
+    # Short codes carry 35 bits: two requests of a site may share one (made to here by writing it).
+    first = desk.concierge.submit("pressing", claire, pressing(desk))
+    clock.now += timedelta(minutes=1)
+    second = desk.concierge.submit("pressing", claire, pressing(desk))
+    desk.db.execute(
+        "UPDATE concierge_requests SET short_code = ? WHERE request_id = ?", [first.short_code, second.request_id]
+    )
+    with pytest.raises(PickupCodeError) as caught:
+        desk.concierge.find_by_pickup(first.short_code, lina)
+    assert caught.value.fr == "Plusieurs demandes ont ce code : scannez le QR code du ticket."
+    desk.concierge.cancel(second.request_id, claire)  # the newer one is closed: the open one is meant
+    assert desk.concierge.find_by_pickup(first.short_code, lina).request_id == first.request_id

@@ -124,6 +124,8 @@ def test_the_transition_operation_carries_what_the_centre_needs(desk, claire, li
         "reason": {"code": "not_accepted", "fr": REFUSAL_REASONS[1].fr, "en": REFUSAL_REASONS[1].en},
     }
     assert desk.concierge.request(request.request_id).reason == REFUSAL_REASONS[1]
+    refused = [e for e in desk.audit.entries() if e.action == "concierge.move"][-1]
+    assert refused.details == {"from": "taken", "to": "refused", "reason_code": "not_accepted"}
 
 
 def test_an_illegal_move_is_refused_and_changes_nothing(desk, claire, lina):

@@ -385,3 +385,15 @@ def test_a_typed_code_two_requests_share_leads_to_the_open_one_or_asks_for_the_t
     assert caught.value.fr == "Plusieurs demandes ont ce code : scannez le QR code du ticket."
     desk.concierge.cancel(second.request_id, claire)  # the newer one is closed: the open one is meant
     assert desk.concierge.find_by_pickup(first.short_code, lina).request_id == first.request_id
+
+
+def test_a_request_unknown_here_or_of_another_site_is_not_found(desk, claire, lina):
+    with pytest.raises(RequestNotFound):
+        desk.concierge.move("00000000-0000-4000-8000-000000000000", RequestState.TAKEN, lina)
+    request = desk.concierge.submit("pressing", claire, pressing(desk))
+    desk.db.execute(
+        "UPDATE concierge_requests SET site_id = 'SLVIE-MARSEILLE' WHERE request_id = ?", [request.request_id]
+    )
+    with pytest.raises(RequestNotFound) as caught:
+        desk.concierge.move(request.request_id, RequestState.TAKEN, lina)
+    assert caught.value.fr == "Cette demande est introuvable à ce point conciergerie."

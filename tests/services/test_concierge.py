@@ -397,3 +397,15 @@ def test_a_request_unknown_here_or_of_another_site_is_not_found(desk, claire, li
     with pytest.raises(RequestNotFound) as caught:
         desk.concierge.move(request.request_id, RequestState.TAKEN, lina)
     assert caught.value.fr == "Cette demande est introuvable à ce point conciergerie."
+
+
+def test_the_queue_shows_two_hundred_requests_in_progress_at_most(desk, claire, lina, clock):
+    first = desk.concierge.submit("pressing", claire, pressing(desk))
+    row = desk.db["concierge_requests"].get(first.request_id)
+    for index in range(1, 201):  # 201 in all: as many as a busy week at a large site, and one more
+        clock.now += timedelta(seconds=1)
+        desk.db["concierge_requests"].insert(
+            {**row, "request_id": f"00000000-0000-4000-8000-{index:012d}", "created_at": clock.now.isoformat()}
+        )
+    queue = desk.concierge.queue(lina)
+    assert len(queue) == 200  # the rest shows once the first are handled

@@ -361,6 +361,25 @@ def test_a_household_cannot_flood_the_desk(desk, claire):
         desk.concierge.submit("colis", claire, {"direction": "retrait", "carrier": "ups"})
 
 
+def test_requests_in_progress_count_however_many_were_handled_since(desk, claire, clock):
+    count = sum(r.is_open for r in desk.concierge.requests_for(claire.household))
+    for _ in range(20 - count):
+        desk.concierge.submit("colis", claire, {"direction": "retrait", "carrier": "ups"})
+    handed = desk.db["concierge_requests"].get(desk.concierge.requests_for(claire.household)[0].request_id)
+    for index in range(100):  # a hundred requests handed over since: the twenty still count
+        clock.now += timedelta(minutes=1)
+        desk.db["concierge_requests"].insert(
+            {
+                **handed,
+                "request_id": f"00000000-0000-4000-8000-{index:012d}",
+                "state": "handed_over",
+                "created_at": clock.now.isoformat(),
+            }
+        )
+    with pytest.raises(ConciergeLimit):
+        desk.concierge.submit("colis", claire, {"direction": "retrait", "carrier": "ups"})
+
+
 def test_the_day_choices_follow_the_clock(desk, clock):
     clock.now = NOW.replace(hour=15, minute=59)  # Monday: bread ordered before 4 pm is there on Tuesday
     assert desk.concierge.form("depot_pain").form.field("day").options[0].code == "2026-11-24"

@@ -21,6 +21,9 @@ from tests.factories import CLAIRE_CARD, households_document, pin_hash
 
 def test_a_card_is_typed_or_scanned():
     assert parse_card_input(CLAIRE_CARD) == CLAIRE_CARD
+    assert parse_card_input(f"ACTIV:{CLAIRE_CARD}".ljust(64)) == CLAIRE_CARD  # a scanner padding to 64 characters
+    with pytest.raises(CardError):
+        parse_card_input(f"ACTIV:{CLAIRE_CARD}".ljust(65))
     assert parse_card_input(f"  ACTIV:{CLAIRE_CARD}\n") == CLAIRE_CARD
     assert parse_card_input("1000 0000 0001 7") == CLAIRE_CARD
 
@@ -104,6 +107,7 @@ def test_the_check_digit_is_luhns():
     assert luhn_check_digit("7992739871") == "3"  # the textbook example
     assert luhn_check_digit("100000000001") == "7"
     assert luhn_check_digit("0") == "0"
+    assert luhn_check_digit("5") == "9"  # 5 doubled is 10, which counts as 1
 
 
 def _people(*households: dict) -> dict:
@@ -142,6 +146,7 @@ def test_a_households_document_is_read_whole():
         "P1", "Claire", "Martin", date(1978, 4, 2), Role.OUVRANT_DROIT, CLAIRE_CARD, claire.pin_hash
     )
     assert verify_pin("1234", claire.pin_hash or "")
+    assert claire.display_name == "Claire Martin"
     assert (lea.role, lea.card_number, lea.pin_hash) == (Role.ENFANT, None, None)
     assert household.member("P3") == lea and household.member("P9") is None
     assert other.household_id == "H2"

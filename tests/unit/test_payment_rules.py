@@ -4,6 +4,8 @@ from datetime import datetime
 
 import pytest
 
+from kiosk.domain.booking import Booking, BookingState
+from kiosk.domain.concierge import ConciergeRequest, RequestState
 from kiosk.domain.document import DocumentReader
 from kiosk.domain.payment import (
     Balance,
@@ -11,6 +13,7 @@ from kiosk.domain.payment import (
     Payment,
     PaymentRefused,
     SubjectKind,
+    amount_due,
     balance,
     check_correction,
     check_payment,
@@ -180,3 +183,29 @@ def test_what_is_owed_and_when_it_is_settled():
     assert Balance(3000, 1500).owed_cents == 1500 and not Balance(3000, 1500).settled
     assert Balance(3000, 3000).settled and Balance(3000, 3500).owed_cents == 0
     assert not Balance(0, 0).settled  # nothing to pay is not "réglé"
+
+
+@pytest.mark.parametrize(
+    ("state", "due"),
+    [("confirmed", 3000), ("requested", 3000), ("waitlisted", 3000), ("cancelled", 0), ("refused", 0)],
+)
+def test_a_booking_owes_its_price_while_it_stands(state, due):
+    booking = Booking("b1", "O1", "S1", "H1", ("P1", "P2"), 3, 3000, BookingState(state), False, AT)
+    assert amount_due(booking) == due
+
+
+@pytest.mark.parametrize(
+    ("state", "estimate", "due"),
+    [
+        ("submitted", 1350, 1350),
+        ("ready", 1350, 1350),
+        ("cancelled", 1350, 0),
+        ("refused", 1350, 0),
+        ("taken", None, 0),
+    ],
+)
+def test_a_concierge_request_owes_its_estimate_while_it_stands(state, estimate, due):
+    request = ConciergeRequest(
+        "r1", "SITE", "pressing", "H1", "P1", {}, 3, estimate, None, "", RequestState(state), AT, AT
+    )
+    assert amount_due(request) == due

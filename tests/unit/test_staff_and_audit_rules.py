@@ -18,14 +18,22 @@ from kiosk.domain.audit import (
     make_entry,
     verify_chain,
 )
+from kiosk.domain.document import DocumentReader
 from kiosk.domain.household import verify_pin
 from kiosk.domain.staff import (
     StaffDataError,
     WeakPassword,
     check_password_strength,
+    correspondent_data,
     hash_password,
+    hash_staff_pin,
     is_strong_password,
+    normalize_login,
+    parse_badge_input,
+    parse_correspondent,
     parse_staff,
+    password_classes,
+    staff_deadline,
     verify_password,
 )
 from tests.factories import LINA_PASSWORD, pin_hash, staff_document
@@ -232,3 +240,96 @@ def test_an_entry_read_from_the_wire_is_the_entry_sent_and_anything_malformed_is
         with pytest.raises(ValueError):
             entry_from_dict(malformed)
     assert entry_from_dict({**entry.as_dict(), "subject": None}).subject is None
+
+
+def _staff_problem(**change: object) -> str:
+    document = staff_document()
+    document["staff"][0].update(change)
+    with pytest.raises(StaffDataError) as refused:
+        parse_staff(document)
+    return refused.value.en
+
+
+def test_a_wrong_staff_document_says_where_and_what():
+    where = "Staff refused: correspondants.staff[0]."
+    assert _staff_problem(badge_number="1000000000018") == f"{where}badge_number is not a valid badge number."
+    assert _staff_problem(pin_hash=None) == f"{where}pin_hash goes with a badge number."
+    assert _staff_problem(pin_hash="x" * 19) == f"{where}pin_hash must be 20 to 300 characters long."
+    assert _staff_problem(login="ab") == f"{where}login must be 3 to 40 characters long."
+    assert _staff_problem(login="Lina.Morel") == f"{where}login must be 3 to 40 characters among a-z 0-9 . _ -."
+    assert _staff_problem(password_hash=None) == f"{where}password_hash goes with a login."
+    assert _staff_problem(password_hash="x" * 301) == f"{where}password_hash must be 20 to 300 characters long."
+    none = _staff_problem(badge_number=None, pin_hash=None, login=None, password_hash=None)
+    assert none == f"{where}badge_number or login: one at least is needed."
+    assert _staff_problem(active="yes") == f"{where}active must be true or false."
+    assert _staff_problem(display_name="") == f"{where}display_name must be 1 to 80 characters long."
+    document = staff_document()
+    document["format"] = "slvie-staff/2"
+    with pytest.raises(StaffDataError) as refused:
+        parse_staff(document)
+    assert refused.value.en == "Staff refused: correspondants.format must be slvie-staff/1."
+
+
+def test_repeated_staff_badges_and_logins_are_refused_by_name():
+    for field in ("staff_id", "badge_number"):
+        document = staff_document()
+        document["staff"][1][field] = document["staff"][0][field]
+        with pytest.raises(StaffDataError) as refused:
+            parse_staff(document)
+        assert refused.value.en == f"Staff refused: correspondants.staff repeat a {field}."
+    document = staff_document()
+    document["staff"][1] |= {"login": document["staff"][0]["login"], "password_hash": "x" * 40}
+    with pytest.raises(StaffDataError) as refused:
+        parse_staff(document)
+    assert refused.value.en == "Staff refused: correspondants.staff repeat a login."
+
+
+def test_a_correspondent_is_read_as_the_centre_sends_it_and_sent_as_read():
+    lina, marc = parse_staff(staff_document())
+    assert correspondent_data(lina) == staff_document()["staff"][0] | {
+        "pin_hash": lina.pin_hash,
+        "password_hash": lina.password_hash,
+    }
+    assert (lina.display_name, lina.login, lina.active) == ("Lina Morel", "lina.morel", True)
+    assert (
+        parse_correspondent(
+            DocumentReader(correspondent_data(marc), "x", StaffDataError, "error.document.refused.staff")
+        )
+        == marc
+    )
+    document = staff_document()
+    del document["staff"][1]["active"]
+    document["staff"][0]["active"] = False
+    first, second = parse_staff(document)
+    assert first.active is False and second.active is True  # "active" may be left out: active
+
+
+@pytest.mark.parametrize(
+    ("password", "strong"),
+    [
+        ("Abcdefgh1!x", False),  # 11 characters, four kinds
+        ("Abcdefghi12!x", True),  # 13, four kinds
+        ("Abcdefghi123x", False),  # 13, three kinds
+        ("Abc1!" + "x" * 123, True),  # 128 characters: the most hashed
+        ("Abc1!" + "x" * 124, False),
+    ],
+)
+def test_the_password_rule_at_its_edges(password, strong):
+    assert is_strong_password(password) is strong
+
+
+def test_a_staff_session_warns_after_three_minutes_idle_and_ends_thirty_seconds_later():
+    deadline = staff_deadline(1000.0)
+    assert (deadline.warning_after, deadline.warning_duration, deadline.last_activity) == (180, 30, 1000.0)
+
+
+def test_a_badge_pin_has_four_to_six_digits_and_a_badge_is_read_like_a_card():
+    with pytest.raises(WeakPassword) as refused:
+        hash_staff_pin("12")
+    assert refused.value.en
+    assert verify_pin("2468", hash_staff_pin("2468"))
+    assert parse_badge_input(" ACTIV:1000000000017 ") == "1000000000017"
+    with pytest.raises(StaffDataError):
+        parse_badge_input("12")
+    assert normalize_login("  Lina.Morel ") == "lina.morel" and normalize_login(None) == ""  # type: ignore[arg-type]
+    assert password_classes("aA1!") == 4 and password_classes("éÉ") == 2

@@ -154,8 +154,8 @@ def test_a_payment_reported_by_the_centre_is_read_whole():
 @pytest.mark.parametrize(
     ("changes", "problem"),
     [
-        ({"payment_id": "6f1c0e7a-2b1d-4c5e-9a7b-0d3e4f5a6bZZ"}, "payment_id is not a valid id"),
-        ({"subject_id": "x" * 36}, "subject_id is not a valid id"),
+        ({"payment_id": "6f1c0e7a-2b1d-4c5e-9a7b-0d3e4f5a6bZZ"}, "payment_id is not a valid identifier"),
+        ({"subject_id": "x" * 36}, "subject_id is not a valid identifier"),
         ({"payment_id": "6f1c0e7a"}, "payment_id must be 36 to 36 characters long"),
         ({"amount_cents": 0}, "amount_cents is neither a payment nor a correction"),
         ({"amount_cents": -500}, "amount_cents is neither a payment nor a correction"),  # negative, correcting nothing

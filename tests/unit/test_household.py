@@ -204,3 +204,19 @@ def test_repeated_cards_and_people_are_refused():
     one = _household("H1")
     one["members"][0] |= {"card_number": f"ACTIV:{CLAIRE_CARD}", "pin_hash": "x" * 200}
     assert parse_households(_people(one))[0].members[0].card_number == CLAIRE_CARD
+
+
+def test_a_damaged_pin_hash_never_matches():
+    stored = "scrypt$16384$8$1$c2x2aWUtdGVzdC1zYWx0IQ==$CAMhdtd4R0DRr0v/oQXhkxD70ENW7OmO4z4PqjBOzUM="
+    assert not verify_pin("1234", stored.replace("$CAMh", "$!CAMh"))  # a stray character in the digest
+    assert not verify_pin("1234", stored.replace("$c2x2", "$!c2x2"))  # and in the salt
+
+
+def test_a_households_document_holds_up_to_half_a_million_households():
+    assert parse_households(_people()) == []  # a site whose households are not sent yet
+    with pytest.raises(HouseholdDataError) as refused:
+        parse_households({"format": "slvie-households/1", "households": [{}] * 500_001})
+    assert refused.value.en == "Households refused: foyers.households must hold 0 to 500000 items."
+    with pytest.raises(HouseholdDataError) as refused:
+        parse_households({"format": "slvie-households/1", "households": [{}] * 500_000})
+    assert refused.value.en.endswith("foyers.households[0].members is missing.")  # the count was accepted

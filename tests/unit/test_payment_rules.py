@@ -8,6 +8,7 @@ from kiosk.domain.booking import Booking, BookingState
 from kiosk.domain.concierge import ConciergeRequest, RequestState
 from kiosk.domain.document import DocumentReader
 from kiosk.domain.payment import (
+    DESK_MEANS,
     Balance,
     Means,
     Payment,
@@ -31,7 +32,16 @@ def payment(amount: int, means: Means = Means.CASH, corrects: str | None = None,
 
 
 @pytest.mark.parametrize(
-    "typed, cents", [("12", 1200), ("12,50", 1250), ("12.5", 1250), (" 8,05 € ", 805), ("1 250", 125000), ("0,01", 1)]
+    "typed, cents",
+    [
+        ("12", 1200),
+        ("12,50", 1250),
+        ("12.5", 1250),
+        (" 8,05 € ", 805),
+        ("1 250", 125000),
+        ("0,01", 1),
+        ("1\u202f250,00\u00a0€", 125000),  # as the kiosk writes euros in French, copied back
+    ],
 )
 def test_amounts_as_people_type_them(typed, cents):
     assert parse_amount(typed) == cents
@@ -209,3 +219,27 @@ def test_a_concierge_request_owes_its_estimate_while_it_stands(state, estimate, 
         "r1", "SITE", "pressing", "H1", "P1", {}, 3, estimate, None, "", RequestState(state), AT, AT
     )
     assert amount_due(request) == due
+
+
+def test_the_last_cent_owed_can_be_paid_and_nothing_else():
+    owed = Balance(1000, 999)
+    check_payment(1, owed)
+    with pytest.raises(PaymentRefused):
+        check_payment(0, owed)
+    assert Balance(1, 1).settled  # one cent paid of one cent due: "réglé"
+
+
+def test_a_reference_has_at_most_forty_characters():
+    assert check_reference(Means.CHEQUE, "C" * 40) == "C" * 40
+    with pytest.raises(PaymentRefused):
+        check_reference(Means.CHEQUE, "C" * 41)
+
+
+def test_a_one_cent_payment_can_be_corrected():
+    check_correction(payment(1), [payment(1)], 1)
+
+
+def test_the_means_offered_at_the_desk_and_a_payment_that_corrects_nothing():
+    assert [means.value for means in DESK_MEANS] == ["cash", "cheque", "ancv", "card"]  # "elsewhere": the centre's
+    plain = Payment("p9", SubjectKind.BOOKING, "b1", "H1", 500, Means.CASH, "", AT, "SITE", "S1")
+    assert plain.corrects is None

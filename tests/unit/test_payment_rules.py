@@ -9,11 +9,13 @@ from kiosk.domain.concierge import ConciergeRequest, RequestState
 from kiosk.domain.document import DocumentReader
 from kiosk.domain.payment import (
     DESK_MEANS,
+    AuditMatch,
     Balance,
     Means,
     Payment,
     PaymentRefused,
     SubjectKind,
+    Takings,
     amount_due,
     balance,
     check_correction,
@@ -243,3 +245,16 @@ def test_the_means_offered_at_the_desk_and_a_payment_that_corrects_nothing():
     assert [means.value for means in DESK_MEANS] == ["cash", "cheque", "ancv", "card"]  # "elsewhere": the centre's
     plain = Payment("p9", SubjectKind.BOOKING, "b1", "H1", 500, Means.CASH, "", AT, "SITE", "S1")
     assert plain.corrects is None
+
+
+def test_a_correction_of_nothing_is_refused():
+    with pytest.raises(PaymentRefused):
+        check_correction(payment(2000), [payment(2000)], 0)
+
+
+def test_the_days_takings_add_up_and_hold_when_the_audit_log_agrees():
+    lines = totals_by_means([payment(2000), payment(1500, Means.ANCV, pid="p2")])
+    agreed = AuditMatch(matched=2, with_centre=0, elsewhere=0, problems=())
+    takings = Takings(AT.date(), "SITE", lines, (payment(2000), payment(1500, Means.ANCV, pid="p2")), agreed)
+    assert takings.total_cents == 3500 and takings.audit.holds
+    assert not AuditMatch(matched=1, with_centre=0, elsewhere=0, problems=("p2",)).holds

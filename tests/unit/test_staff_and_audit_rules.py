@@ -21,6 +21,7 @@ from kiosk.domain.audit import (
 from kiosk.domain.document import DocumentReader
 from kiosk.domain.household import verify_pin
 from kiosk.domain.staff import (
+    SignInMethod,
     StaffDataError,
     WeakPassword,
     check_password_strength,
@@ -333,3 +334,18 @@ def test_a_badge_pin_has_four_to_six_digits_and_a_badge_is_read_like_a_card():
         parse_badge_input("12")
     assert normalize_login("  Lina.Morel ") == "lina.morel" and normalize_login(None) == ""  # type: ignore[arg-type]
     assert password_classes("aA1!") == 4 and password_classes("éÉ") == 2
+
+
+def test_staff_sign_in_details_keep_the_method_names_the_centre_reads():
+    assert [method.value for method in SignInMethod] == ["badge_pin", "password"]
+
+
+def test_a_password_containing_the_login_is_never_strong_and_the_longest_still_verifies():
+    assert not is_strong_password("Lina.Morel-2026!", "lina.morel")
+    longest = "Abc1!" + "x" * 123  # 128 characters
+    assert verify_password(longest, hash_password(longest))
+    assert not verify_password(None, hash_password(longest))  # type: ignore[arg-type]
+
+
+def test_a_site_may_have_no_correspondent_yet():
+    assert parse_staff({"format": "slvie-staff/1", "staff": []}) == []

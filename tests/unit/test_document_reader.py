@@ -98,6 +98,7 @@ def test_valid_fields_are_read_as_they_are():
     assert document.optional_object("o") is not None and document.optional_object("o").text("x") == "y"
     assert document.optional_text("missing", 5) == "" and document.optional_text("none", 5) == ""
     assert document.optional_text("id", 7) == "OFFER-1"
+    assert document.optional_text("empty", 5) == ""
     assert document.boolean("b") is False
     assert document.day("day") == date(2026, 12, 2)
     assert document.moment("at") == datetime(2026, 12, 2, 10, 30)

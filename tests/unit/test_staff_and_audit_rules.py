@@ -254,6 +254,8 @@ def _staff_problem(**change: object) -> str:
 def test_a_wrong_staff_document_says_where_and_what():
     where = "Staff refused: correspondants.staff[0]."
     assert _staff_problem(badge_number="1000000000018") == f"{where}badge_number is not a valid badge number."
+    assert _staff_problem(badge_number="1") == f"{where}badge_number is not a valid badge number."
+    assert _staff_problem(badge_number="1" * 65) == f"{where}badge_number must be 1 to 64 characters long."
     assert _staff_problem(pin_hash=None) == f"{where}pin_hash goes with a badge number."
     assert _staff_problem(pin_hash="x" * 19) == f"{where}pin_hash must be 20 to 300 characters long."
     assert _staff_problem(login="ab") == f"{where}login must be 3 to 40 characters long."
@@ -349,3 +351,6 @@ def test_a_password_containing_the_login_is_never_strong_and_the_longest_still_v
 
 def test_a_site_may_have_no_correspondent_yet():
     assert parse_staff({"format": "slvie-staff/1", "staff": []}) == []
+    with pytest.raises(StaffDataError) as refused:
+        parse_staff({"format": "slvie-staff/1", "staff": [{}] * 10_001})
+    assert refused.value.en == "Staff refused: correspondants.staff must hold 0 to 10000 items."

@@ -241,10 +241,8 @@ def test_a_one_cent_payment_can_be_corrected():
     check_correction(payment(1), [payment(1)], 1)
 
 
-def test_the_means_offered_at_the_desk_and_a_payment_that_corrects_nothing():
+def test_the_means_offered_at_the_desk():
     assert [means.value for means in DESK_MEANS] == ["cash", "cheque", "ancv", "card"]  # "elsewhere": the centre's
-    plain = Payment("p9", SubjectKind.BOOKING, "b1", "H1", 500, Means.CASH, "", AT, "SITE", "S1")
-    assert plain.corrects is None
 
 
 def test_a_correction_of_nothing_is_refused():

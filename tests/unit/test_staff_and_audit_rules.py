@@ -336,6 +336,7 @@ def test_a_badge_pin_has_four_to_six_digits_and_a_badge_is_read_like_a_card():
         parse_badge_input("12")
     assert normalize_login("  Lina.Morel ") == "lina.morel" and normalize_login(None) == ""  # type: ignore[arg-type]
     assert password_classes("aA1!") == 4 and password_classes("éÉ") == 2
+    assert password_classes("aⓐ") == 2  # not a letter nor a digit, though lower case: special
 
 
 def test_staff_sign_in_details_keep_the_method_names_the_centre_reads():

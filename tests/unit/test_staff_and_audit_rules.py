@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from datetime import datetime
 import json
 
 import pytest
@@ -23,6 +24,7 @@ from kiosk.domain.household import verify_pin
 from kiosk.domain.staff import (
     SignInMethod,
     StaffDataError,
+    StaffSession,
     WeakPassword,
     check_password_strength,
     correspondent_data,
@@ -355,3 +357,14 @@ def test_a_site_may_have_no_correspondent_yet():
     with pytest.raises(StaffDataError) as refused:
         parse_staff({"format": "slvie-staff/1", "staff": [{}] * 10_001})
     assert refused.value.en == "Staff refused: correspondants.staff must hold 0 to 10000 items."
+
+
+def test_a_staff_session_says_who_signed_in_how_and_when():
+    started = datetime(2026, 11, 23, 10, 0)
+    session = StaffSession("s-1", "S1", "Lina Morel", SignInMethod.BADGE_PIN, started)
+    assert (session.staff_id, session.display_name, session.method, session.started_at) == (
+        "S1",
+        "Lina Morel",
+        SignInMethod.BADGE_PIN,
+        started,
+    )

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from datetime import datetime
 import json
+from datetime import datetime
 
 import pytest
 

@@ -70,6 +70,11 @@ def test_five_wrong_pins_lock_the_card_for_fifteen_minutes():
     assert record.is_locked(now + fifteen_minutes - timedelta(seconds=1))
     assert not record.is_locked(now + fifteen_minutes)
     assert record.attempts_left() == 5
+    assert FailureRecord().minutes_left(now) == 0  # never locked
+    assert record.minutes_left(now) == 15  # "réessayez dans 15 minutes"
+    assert record.minutes_left(now + timedelta(minutes=14, seconds=1)) == 1  # 59 s: still "1 minute"
+    assert record.minutes_left(now + timedelta(minutes=13, seconds=59)) == 2
+    assert record.minutes_left(now + fifteen_minutes + timedelta(seconds=30)) == 1  # over: never less than one
 
 
 def test_age_is_counted_on_the_day():

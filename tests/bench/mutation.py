@@ -56,6 +56,8 @@ TARGETS = {
         # the lease top-up while the person waits, against the real centre (two tests, ~8 s)
         "tests/sync/test_leases_kiosk.py::test_online_a_kiosk_short_of_seats_asks_the_centre_and_confirms",
         "tests/sync/test_leases_kiosk.py::test_a_kiosk_asks_the_centre_only_for_the_seats_it_lacks_and_only_for_a_place",
+        # what a correspondent's booking and cancellation write in the audit log
+        "tests/services/test_assisted.py::test_every_assisted_action_is_in_the_audit_log",
     ],
     "kiosk/services/concierge.py": ["tests/services/test_concierge.py"],
     "sync/server/decisions.py": ["tests/server/test_decisions.py"],

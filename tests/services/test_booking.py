@@ -255,3 +255,17 @@ def test_a_date_no_longer_offered_says_so(services, claire, offer_id, session_id
         "Cette date n'est plus proposée.",
         "This date is no longer offered.",
     )
+
+
+def test_news_of_a_booking_whose_offer_was_withdrawn_still_reaches_the_person(services, claire):
+    from kiosk.store.bookings import set_booking_state
+    from kiosk.store.catalog import withdraw_offers
+    from kiosk.store.database import transaction
+
+    request = services.bookings.book(BENEFICIARY, holder(claire), "S1", "S1-S1", ["P1"])
+    with transaction(services.db):  # the centre withdrew the stay and refused the request
+        withdraw_offers(services.db, ["S1"])
+        set_booking_state(services.db, request.booking_id, BookingState.REFUSED, "Séjour annulé.", "Stay cancelled.")
+    (news,) = services.bookings.take_news(claire)
+    assert news.message_fr == "« ? » : votre demande n'a pas pu être acceptée. Séjour annulé."  # its title is gone
+    assert news.message_en.endswith("Stay cancelled.")

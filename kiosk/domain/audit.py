@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from enum import StrEnum
@@ -31,8 +30,6 @@ from enum import StrEnum
 from kiosk.i18n import Text
 
 GENESIS_HASH = "0" * 64
-HASH_PATTERN = re.compile(r"^[0-9a-f]{64}$")
-CHAIN_PATTERN = re.compile(r"^[0-9a-f]{32}$")
 MAX_DETAILS = 12
 MAX_DETAIL_CHARS = 200
 

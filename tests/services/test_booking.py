@@ -269,3 +269,21 @@ def test_news_of_a_booking_whose_offer_was_withdrawn_still_reaches_the_person(se
     (news,) = services.bookings.take_news(claire)
     assert news.message_fr == "« ? » : votre demande n'a pas pu être acceptée. Séjour annulé."  # its title is gone
     assert news.message_en.endswith("Stay cancelled.")
+
+
+def test_a_booking_is_on_disk_before_its_voucher_prints_and_other_writes_stay_fast(services, claire):
+    """WAL with synchronous=NORMAL may lose the last commits in a power cut: not a booking already on paper.
+    What SQLite is told around each COMMIT is read from the connection itself."""
+    said: list[str] = []
+    services.db.conn.set_trace_callback(said.append)
+    try:
+        services.bookings.book(BENEFICIARY, holder(claire), "T1", "T1-S1", ["P1"])
+        booking_commit = said.index("COMMIT")
+        assert "PRAGMA synchronous = FULL" in said[:booking_commit]
+        assert said[booking_commit + 1 :] == ["PRAGMA synchronous = NORMAL"]
+        said.clear()
+        services.bookings.take_news(claire)  # an ordinary write
+        assert not any(s.startswith("PRAGMA synchronous") for s in said)
+    finally:
+        services.db.conn.set_trace_callback(None)
+    assert services.db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL again

@@ -152,9 +152,10 @@ def test_age_limits(tmp_path, clock, households_file):
 def test_cancel_until_the_deadline_gives_the_seats_back(services, claire, clock):
     booking = services.bookings.book(BENEFICIARY, holder(claire), "T1", "T1-S1", ["P1"])
     cancelled = services.bookings.cancel(BENEFICIARY, holder(claire), booking.booking_id)
-    assert cancelled.state == BookingState.CANCELLED
+    assert cancelled.state == BookingState.CANCELLED and not cancelled.holds_site_seats
     assert site_seats(services, "T1-S1") == (0, 0)
     assert [op["kind"] for op in pending_operations(services.db)] == ["booking.create", "booking.cancel"]
+    assert pending_operations(services.db)[1]["payload"] == {"booking_id": booking.booking_id}
     # a cancelled place can be booked again
     again = services.bookings.book(BENEFICIARY, holder(claire), "T1", "T1-S1", ["P1"])
     clock.now = NOW + timedelta(days=4)  # T1 starts in 5 days and cancels up to 2 days before
@@ -287,3 +288,13 @@ def test_a_booking_is_on_disk_before_its_voucher_prints_and_other_writes_stay_fa
     finally:
         services.db.conn.set_trace_callback(None)
     assert services.db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL again
+
+
+def test_a_booking_unknown_here_or_of_another_household_cannot_be_cancelled(services, claire):
+    booking = services.bookings.book(BENEFICIARY, holder(claire), "T1", "T1-S1", ["P1"])
+    karim = services.identity.identify(BENEFICIARY, "1000000000033", "1234")
+    for who, booking_id in ((karim, booking.booking_id), (holder(claire), "00000000-0000-4000-8000-000000000000")):
+        with pytest.raises(BookingRefused) as refused:
+            services.bookings.cancel(BENEFICIARY, who, booking_id)
+        assert refused.value.fr == "Cette réservation est introuvable."
+    assert services.bookings.booking(booking.booking_id).state is BookingState.CONFIRMED

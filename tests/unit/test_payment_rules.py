@@ -43,6 +43,7 @@ def payment(amount: int, means: Means = Means.CASH, corrects: str | None = None,
         ("1 250", 125000),
         ("0,01", 1),
         ("1\u202f250,00\u00a0€", 125000),  # as the kiosk writes euros in French, copied back
+        ("1\u00a0250", 125000),  # a non-breaking space between thousands
     ],
 )
 def test_amounts_as_people_type_them(typed, cents):

@@ -141,27 +141,23 @@ def measured_ink(colours: list[tuple[int, RGB]]) -> Ink:
 
 
 def handle_contrast(picture: Picture, bar: QScrollBar) -> float | None:
-    """A scroll bar's handle against its groove (None when the handle fills the groove: nothing to scroll)."""
+    """A scroll bar's handle against its groove (None when the handle leaves no groove to see)."""
     option = QStyleOptionSlider()
     bar.initStyleOption(option)
-    style = bar.style()
-    handle = style.subControlRect(QStyle.ComplexControl.CC_ScrollBar, option, QStyle.SubControl.SC_ScrollBarSlider, bar)
-    groove = style.subControlRect(QStyle.ComplexControl.CC_ScrollBar, option, QStyle.SubControl.SC_ScrollBarGroove, bar)
-    if bar.orientation() == Qt.Orientation.Vertical:
-        before = QRect(groove.left(), groove.top(), groove.width(), handle.top() - groove.top())
-        after = QRect(groove.left(), handle.bottom() + 1, groove.width(), groove.bottom() - handle.bottom())
-    else:
-        before = QRect(groove.left(), groove.top(), handle.left() - groove.left(), groove.height())
-        after = QRect(handle.right() + 1, groove.top(), groove.right() - handle.right(), groove.height())
-    track = max(before, after, key=lambda rect: rect.width() * rect.height())
-    if track.width() < 4 or track.height() < 4:
+
+    def part(control: QStyle.SubControl) -> QRect:
+        rect = bar.style().subControlRect(QStyle.ComplexControl.CC_ScrollBar, option, control, bar)
+        return rect.translated(bar.mapTo(bar.window(), QPoint(0, 0)))
+
+    handle = part(QStyle.SubControl.SC_ScrollBarSlider)
+    # The groove shows above and below the handle: the larger of the two is measured.
+    pages = (part(QStyle.SubControl.SC_ScrollBarSubPage), part(QStyle.SubControl.SC_ScrollBarAddPage))
+    track = max(pages, key=lambda rect: rect.width() * rect.height())
+    if track.width() < 8 or track.height() < 8:
         return None
-    offset = bar.mapTo(bar.window(), QPoint(0, 0))
     # The middle of each: the handle's rounded corners and the groove's edges are neither.
-    handle_colours = picture.colours(handle.adjusted(4, 4, -4, -4).translated(offset))
-    track_colours = picture.colours(track.adjusted(2, 2, -2, -2).translated(offset))
-    if not handle_colours or not track_colours:
-        return None
+    handle_colours = picture.colours(handle.adjusted(4, 4, -4, -4))
+    track_colours = picture.colours(track.adjusted(3, 3, -3, -3))
     return contrast(max(handle_colours)[1], max(track_colours)[1])
 
 

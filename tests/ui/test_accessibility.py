@@ -208,4 +208,4 @@ def test_every_screen_passes_the_audit(qtbot, window, services, width, height, l
         # The goal of the display shown: the correspondent's sign-in starts from the standard one.
         problems += audit(window, screen, size, HIGH_CONTRAST_TEXT_GOAL if window.theme.high_contrast else TEXT_GOAL)
     assert len(seen) == 32
-    assert not problems, "\n".join(problems[:40])
+    assert not problems, "\n".join(problems[:80])

@@ -239,10 +239,8 @@ class QueueScreen(QWidget):
         for widget in (self.state_label, self.state_filter, self.service_label, self.service_filter):
             filters.addWidget(widget)
         self.filters.hide()
-        # The count wraps rather than the button's words being cut: the button is never narrower than them.
-        self.filters_button.setMinimumWidth(0)  # no explicit minimum, so the layout keeps its size hint
-        filter_row = QHBoxLayout()
-        filter_row.addWidget(self.count, 1)
+        filter_row = FlowLayout(spacing=16)  # the button under the count when the line is too short for both
+        filter_row.addWidget(self.count)
         filter_row.addWidget(self.filters_button)
         layout.addLayout(filter_row)
         layout.addWidget(self.filters)

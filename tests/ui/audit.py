@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from PIL import Image
 from PySide6.QtCore import QModelIndex, QPoint, QRect, QSize, Qt
@@ -55,6 +56,7 @@ INK_SHARE = 0.1
 MIN_INK_PIXELS = 6
 
 
+@cache  # a screen has few colours, and its texts are measured pixel by pixel
 def luminance(rgb: RGB) -> float:
     def channel(value: int) -> float:
         c = value / 255
@@ -263,12 +265,22 @@ def row_texts(view: QAbstractItemView, name: str) -> list[Text]:
     return texts
 
 
-def measure_texts(window: QWidget, texts: list[Text], screen_name: str, goal: float) -> list[str]:
+def scrolled_part(widget: QWidget) -> QRect:
+    """What scrolling can have changed for `widget`: its outermost scroll area's view (the window if none)."""
+    part = widget.window().rect()
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QAbstractScrollArea):
+            part = shown_part(parent.viewport())
+        parent = parent.parentWidget()
+    return part
+
+
+def measure_texts(window: QWidget, picture: Picture, texts: list[Text], screen_name: str, goal: float) -> list[str]:
     """Every text's contrast on its rendered pixels; those out of view are scrolled in first."""
     areas = [a for a in window.findChildren(QAbstractScrollArea) if a.isVisible()]
     positions = [(a.horizontalScrollBar().value(), a.verticalScrollBar().value()) for a in areas]
     problems: list[str] = []
-    picture = Picture.of(window)
     pending = texts
     while pending:
         later = []
@@ -282,7 +294,7 @@ def measure_texts(window: QWidget, texts: list[Text], screen_name: str, goal: fl
             break
         first, *pending = later
         first.into_view()
-        picture = Picture.of(window)
+        picture = Picture.of(window, scrolled_part(first.widget))
         place = first.place()
         shown = place.intersected(shown_part(first.widget))
         if shown != place:  # taller than the view, or clipped for good: what shows is what counts
@@ -305,9 +317,8 @@ def judged(text: Text, picture: Picture, place: QRect, screen_name: str, goal: f
     return [f"{screen_name}: {text.name} {text.words!r}: {what} {ink}, goal {goal}:1"]
 
 
-def audit_scroll_bars(window: QWidget, bars: list[QScrollBar], screen_name: str) -> list[str]:
+def audit_scroll_bars(picture: Picture, bars: list[QScrollBar], screen_name: str) -> list[str]:
     problems = []
-    picture = Picture.of(window)
     for bar in bars:
         holder = bar.parentWidget()
         if holder is not None and holder.objectName().startswith("qt_scrollarea"):
@@ -418,6 +429,7 @@ def audit(window: QWidget, screen_name: str, size: QSize, goal: float = TEXT_GOA
             texts.append(text)
     controls = [w for w in everything if isinstance(w, QAbstractButton | QLineEdit | QAbstractItemView)]
     problems += overlaps(window, controls, screen_name)
-    problems += audit_scroll_bars(window, [w for w in everything if isinstance(w, QScrollBar)], screen_name)
-    problems += measure_texts(window, texts, screen_name, goal)
+    picture = Picture.of(window)
+    problems += audit_scroll_bars(picture, [w for w in everything if isinstance(w, QScrollBar)], screen_name)
+    problems += measure_texts(window, picture, texts, screen_name, goal)
     return problems

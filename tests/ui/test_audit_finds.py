@@ -12,7 +12,7 @@ from dataclasses import replace
 import pytest
 from PySide6.QtCore import QSize
 
-from kiosk.ui.theme import HIGH_CONTRAST, STANDARD, Theme
+from kiosk.ui.theme import STANDARD, Theme
 from kiosk.ui.widgets import ScrollingPage, label, running_app
 from tests.ui.audit import HIGH_CONTRAST_TEXT_GOAL, TEXT_GOAL, audit, contrast, hex_rgb
 
@@ -22,7 +22,10 @@ LARGE = QSize(1920, 1080)  # room for a scroll bar beside the offers
 
 def shown(qtbot, window, screen, *args, size=SIZE):
     window.resize(size)
-    window.show_screen(screen, *args) if screen != "home" else window.go_home()
+    if screen == "home":
+        window.go_home()
+    else:
+        window.show_screen(screen, *args)
     qtbot.wait(1)
 
 
@@ -153,8 +156,3 @@ def test_a_faint_line_in_a_list_row_fails_even_far_down_the_list(qtbot, window):
         problems[-1],
     ), problems[-1]
     assert offers.list.verticalScrollBar().value() == 0
-
-
-def test_high_contrast_goal_is_stricter_than_the_standard_one():
-    assert HIGH_CONTRAST_TEXT_GOAL > TEXT_GOAL == 4.5
-    assert contrast(hex_rgb(HIGH_CONTRAST.placeholder), hex_rgb(HIGH_CONTRAST.surface)) >= HIGH_CONTRAST_TEXT_GOAL

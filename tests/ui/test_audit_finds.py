@@ -156,3 +156,16 @@ def test_a_faint_line_in_a_list_row_fails_even_far_down_the_list(qtbot, window):
         problems[-1],
     ), problems[-1]
     assert offers.list.verticalScrollBar().value() == 0
+
+
+def test_text_just_at_the_goal_passes_even_at_the_smallest_size(qtbot, window):
+    """Antialiasing does not pull a text under its colour's ratio: #767676 on white is 4.54:1."""
+    shown(qtbot, window, "home")
+    status = window.top_bar.status
+    assert status.font().pixelSize() == 18 and status.text().strip()
+    status.setStyleSheet("color: #767676;")
+    assert audit(window, "home", SIZE) == []
+    status.setStyleSheet("color: #777777;")  # 4.48:1
+    assert audit(window, "home", SIZE) == [
+        f"home: QLabel {status.text()!r} {status.text()!r}: text contrast 4.48:1 (ink #777777 on #ffffff), goal 4.5:1"
+    ]

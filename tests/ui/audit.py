@@ -119,9 +119,8 @@ def hex_colour(rgb: RGB) -> str:
 
 def measured_ink(colours: list[tuple[int, RGB]]) -> Ink:
     """The background is the most common colour where the text is drawn; the ink, the colour the strongest
-    tenth of the other pixels reaches, so antialiased edges and a stray pixel count for little."""
-    if not colours:
-        return Ink(1.0, (0, 0, 0), (0, 0, 0))
+    tenth of the other pixels reaches, so antialiased edges and a stray pixel count for little (`colours`: the
+    pixels of a rect that shows, never none)."""
     background = max(colours)[1]
     ink = sorted(
         (
@@ -299,8 +298,6 @@ def measure_texts(window: QWidget, picture: Picture, texts: list[Text], screen_n
         shown = place.intersected(shown_part(first.widget))
         if shown != place:  # taller than the view, or clipped for good: what shows is what counts
             problems += judged(first, picture, shown, screen_name, goal)
-            if shown.isEmpty():
-                problems[-1] += " (clipped to nothing)"
         else:
             pending.insert(0, first)
     for area, (horizontal, vertical) in zip(areas, positions, strict=True):
@@ -310,11 +307,14 @@ def measure_texts(window: QWidget, picture: Picture, texts: list[Text], screen_n
 
 
 def judged(text: Text, picture: Picture, place: QRect, screen_name: str, goal: float) -> list[str]:
-    ink = measured_ink(picture.colours(place))
+    where = f"{screen_name}: {text.name} {text.words!r}"
+    colours = picture.colours(place)
+    if not colours:
+        return [f"{where}: text clipped to nothing (no pixel left to read), goal {goal}:1"]
+    ink = measured_ink(colours)
     if ink.ratio >= goal:
         return []
-    what = "text invisible" if ink.ratio == 1.0 else "text contrast"
-    return [f"{screen_name}: {text.name} {text.words!r}: {what} {ink}, goal {goal}:1"]
+    return [f"{where}: {'text invisible' if ink.ratio == 1.0 else 'text contrast'} {ink}, goal {goal}:1"]
 
 
 def audit_scroll_bars(picture: Picture, bars: list[QScrollBar], screen_name: str) -> list[str]:

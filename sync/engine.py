@@ -6,7 +6,7 @@
 - Pull by cursor in pages; every page is validated whole before anything is
   written. Each kind of change is read and written as CHANGE_KINDS says. The bulk of a
   page (categories, services, offers, households: entities at their latest state, so
-  writing one twice is writing it once) goes in transactions of WRITE_CHUNK changes, so a
+  writing one twice is writing it once) goes in write turns of WRITE_TURN_SECONDS, so a
   booking at the screen never waits behind a whole page; the rest goes with the cursor in
   the page's last transaction. A page cut short is written again from its start. A local
   booking still in the outbox is not overwritten by pulled data: the centre's answer
@@ -46,6 +46,7 @@ import json
 import logging
 import re
 import sqlite3
+import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -106,7 +107,8 @@ MAX_PAGES_PER_CYCLE = 400
 MAX_CURSOR = 2**63 - 1  # the largest seq a SQLite centre can issue
 EPOCH = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 STUCK_AFTER = 3  # failures of one page before it is reported as stuck and its pull held back
-WRITE_CHUNK = 200  # bulk changes per write transaction of a pulled page
+WRITE_RUN = 25  # bulk changes of a pulled page written at a time
+WRITE_TURN_SECONDS = 0.02  # how long the engine writes before a waiting booking goes
 MAX_LEASES_PER_CALL = 500
 
 
@@ -658,19 +660,28 @@ class SyncEngine:
         return Page(parsed, next_cursor, more, tiers, epoch)
 
     def _apply_page(self, page: Page) -> None:
-        """The page's bulk in chunks, then the rest with the cursor. A chunk the store refuses (a session
-        moving between two offers of the page, in two chunks) is written again with the rest, together."""
+        """The page's bulk in short write turns, then the rest with the cursor. A turn writes runs of
+        WRITE_RUN changes until WRITE_TURN_SECONDS have passed, then commits, so a booking waiting at the
+        screen goes next (the store's writers take turns) whatever the speed of the machine. A turn the
+        store refuses (a session moving between two offers of the page, in two turns) is written again
+        with the rest, together."""
         now = self.clock()
         bulk = [change for change in page.changes if CHANGE_KINDS[change[0]].bulk]
         rest = [change for change in page.changes if not CHANGE_KINDS[change[0]].bulk]
         start = 0
-        while len(bulk) - start > WRITE_CHUNK:
+        while len(bulk) - start > WRITE_RUN:
+            written = start
             try:
                 with transaction(self.db):
-                    _write_changes(self.db, bulk[start : start + WRITE_CHUNK], now)
+                    began = time.monotonic()
+                    while True:  # at least one run a turn, however slow the machine
+                        _write_changes(self.db, bulk[written : written + WRITE_RUN], now)
+                        written += WRITE_RUN
+                        if len(bulk) - written <= WRITE_RUN or time.monotonic() - began >= WRITE_TURN_SECONDS:
+                            break
             except sqlite3.IntegrityError:
                 break
-            start += WRITE_CHUNK
+            start = written
         with transaction(self.db):
             _write_changes(self.db, bulk[start:] + rest, now)
             if resync_store.in_progress(self.db):

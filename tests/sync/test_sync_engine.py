@@ -8,14 +8,17 @@ import uuid
 import pytest
 
 from kiosk.domain.booking import BookingState
+from kiosk.domain.catalog import parse_offer
+from kiosk.domain.document import DocumentReader
 from kiosk.domain.search import OfferQuery
 from kiosk.services.actor import BENEFICIARY
 from kiosk.store.database import transaction
 from kiosk.store.outbox import counts, enqueue, parked_operations, pending_operations
 from kiosk.store.state import read_state
+from sync import engine as engine_module
 from sync.client import TransientError
-from sync.engine import CycleReport, PageRejected
-from tests.factories import NOW, holder
+from sync.engine import CycleReport, Page, PageReading, PageRejected, SyncEngine
+from tests.factories import NOW, holder, offer, session
 
 pytestmark = pytest.mark.both_databases  # the sync engine against the centre on SQLite and PostgreSQL
 
@@ -366,3 +369,31 @@ def test_a_voucher_signed_by_a_kiosk_the_centre_revoked_no_longer_holds(make_kio
     assert main(["voucher", "verify", payload, *elsewhere]) == 1
     out = capsys.readouterr().out
     assert "NE VAUT PLUS" in out and "retirée par le centre" in out
+
+
+def test_a_session_moving_between_offers_across_write_turns_is_written_whole(services, monkeypatch):
+    """A large page is written in short turns; when a later offer of the page must give up a session an
+    earlier one takes (a session moved from T1 to T2), the turn is refused and the rest is written together."""
+    monkeypatch.setattr(engine_module, "WRITE_TURN_SECONDS", 0)  # every turn writes one run
+    before = services.catalog.offer("T1")
+    moved = offer(
+        "T2", "Soirée théâtre d'improvisation", sessions=[session("T2-S1", days=40), session("T1-S1", days=5)]
+    )
+    fillers = [offer(f"F{n}", f"Atelier {n}", sessions=[session(f"F{n}-S1")]) for n in range(engine_module.WRITE_RUN)]
+    emptied = offer("T1", before.title, sessions=[session("T1-S2", days=8)])
+    reading = PageReading(7, {c.id for c in services.catalog.categories()})
+    changes = [
+        (
+            "offer",
+            document["id"],
+            parse_offer(
+                DocumentReader(document, "offer", PageRejected, "error.document.refused.page"), 7, reading.category_ids
+            ),
+        )
+        for document in (moved, *fillers, emptied)
+    ]
+    SyncEngine(services.db, None)._apply_page(Page(changes, 99, False, 7, "epoch-test"))
+    assert sorted(s.id for s in services.catalog.offer("T2").sessions) == ["T1-S1", "T2-S1"]
+    assert [s.id for s in services.catalog.offer("T1").sessions] == ["T1-S2"]
+    assert services.catalog.offer(f"F{engine_module.WRITE_RUN - 1}") is not None
+    assert read_state(services.db, "sync_cursor") == "99"

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from kiosk.errors import KioskError
+from kiosk.files import restrict_database_files
 
 SCHEMA_VERSION = 8
 FEED_EPOCH = "feed_epoch"
@@ -253,6 +254,10 @@ class Database:
         self._write_lock = threading.Lock()
         self._all: list[sqlite3.Connection] = []
         self._all_lock = threading.Lock()
+        try:
+            restrict_database_files(self.path)  # 0600 whatever the umask: its WAL and SHM take its mode
+        except OSError as error:
+            raise CentralDatabaseError("error.central.db.central_database_read", path=self.path, error=error) from None
         self._initialise()
 
     def _connect(self) -> sqlite3.Connection:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from kiosk.files import restrict_database_files
 from sync.server.db import FEED_EPOCH, Database, new_epoch, set_meta
 
 
@@ -30,6 +31,7 @@ def backup(db: Database, target: Path) -> str:
     """A consistent copy of the database at `target`, with an epoch never served: restoring it needs nothing more."""
     if target.exists():
         target.unlink()
+    restrict_database_files(target)  # 0600 whatever the umask, as the database itself
     copy = sqlite3.connect(target, isolation_level=None)
     try:
         db.connection().backup(copy)

@@ -687,6 +687,13 @@ class SyncEngine:
             if resync_store.in_progress(self.db):
                 resync_store.note(self.db, [(kind, identifier) for kind, identifier, _ in page.changes])
                 if not page.more:
+                    sent_again = resync_store.send_again_unseen(self.db, now)
+                    write_state(self.db, "sync_sent_again_after_restore", str(sent_again))
+                    log.warning(
+                        "resync complete: %d bookings and requests made here that the centre no longer has"
+                        " were sent again",
+                        sent_again,
+                    )
                     log.warning(
                         "resync complete: %d entities the centre no longer has were removed",
                         resync_store.forget_unseen(self.db),

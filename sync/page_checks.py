@@ -2,7 +2,8 @@
 
 A page that passes the per-entity rules can still be one the store cannot write:
 the same entity twice, two sessions with one id, a person or a card in two
-households (in the page, or with what the store already holds). Writing such a
+households, a badge or a login of two correspondents (in the page, or with what
+the store already holds). Writing such a
 page would fail on a unique key in the middle of its transaction, and the same
 page would come back for ever. Each check returns what is wrong in plain words
 (French, English), or None.
@@ -17,13 +18,19 @@ import sqlite_utils
 
 from kiosk.domain.catalog import Offer
 from kiosk.domain.household import Household
+from kiosk.domain.staff import Correspondent
 from kiosk.i18n import Text
 
 Problem = Text | None
 
 
 def first_problem(db: sqlite_utils.Database, changes: list[tuple[str, str, object]]) -> Problem:
-    return _duplicate_entities(changes) or _session_ids(db, changes) or _household_members(db, changes)
+    return (
+        _duplicate_entities(changes)
+        or _session_ids(db, changes)
+        or _household_members(db, changes)
+        or _correspondent_credentials(db, changes)
+    )
 
 
 def _duplicate_entities(changes: list[tuple[str, str, object]]) -> Problem:
@@ -95,6 +102,56 @@ def _household_members(db: sqlite_utils.Database, changes: list[tuple[str, str, 
                 if index[person.card_number] in card_owner:
                     return Text("sync.page.card_of_two_people", person=person.person_id)
                 card_owner[index[person.card_number]] = household_id
+    return None
+
+
+def _correspondent_credentials(db: sqlite_utils.Database, changes: list[tuple[str, str, object]]) -> Problem:
+    """Correspondents are written one after the other, in page order: a badge or a login is one person's.
+    Taking another's would silently remove them from the kiosk; the centre must move it explicitly."""
+    staff = [
+        (identifier, value)
+        for kind, identifier, value in changes
+        if kind == "correspondent" and (value is None or isinstance(value, Correspondent))
+    ]
+    if not staff:
+        return None
+    # Badges are stored by their blind index (kiosk/store/sealing.py): compare indexes.
+    index: dict[str, str] = dict(
+        _in_chunks(
+            db,
+            "SELECT value, blind_index(value) FROM json_each(json_array({}))",
+            [p.badge_number for _, p in staff if p is not None and p.badge_number],
+        )
+    )
+    badge_owner: dict[str, str] = {}
+    login_owner: dict[str, str] = {}
+    for column, values in (
+        ("staff_id", [i for i, _ in staff]),
+        ("badge_number", list(index.values())),
+        ("login", [p.login for _, p in staff if p is not None and p.login]),
+    ):
+        for staff_id, badge, login in _in_chunks(
+            db, f"SELECT staff_id, badge_number, login FROM correspondents WHERE {column} IN ({{}})", values
+        ):
+            if badge:
+                badge_owner[badge] = staff_id
+            if login:
+                login_owner[login] = staff_id
+    for staff_id, person in staff:
+        for table in (badge_owner, login_owner):
+            for key in [k for k, owner in table.items() if owner == staff_id]:
+                del table[key]
+        if person is None:
+            continue
+        held: list[tuple[dict[str, str], str | None]] = [
+            (badge_owner, index.get(person.badge_number or "")),
+            (login_owner, person.login),
+        ]
+        for owners, credential in held:
+            if credential:
+                if credential in owners:
+                    return Text("sync.page.credential_of_two_correspondents", staff=staff_id, other=owners[credential])
+                owners[credential] = staff_id
     return None
 
 

@@ -149,3 +149,23 @@ def decision_message(state: BookingState, title: str, reason: Message | None = N
     if reason is None:
         return Text("booking.decision.refused", title=title)
     return Text("booking.decision.refused_because", title=title, reason=reason)
+
+
+PROTOCOL = 2  # seat leases (docs/sync-protocol.md)
+
+
+def create_payload(booking: Booking, offer_version: int, unit_cents: int) -> dict[str, object]:
+    """The `booking.create` operation's payload (docs/sync-protocol.md), with the prices' version and
+    the unit price the person was shown, for the centre to re-price."""
+    return {
+        "booking_id": booking.booking_id,
+        "session_id": booking.session_id,
+        "household_id": booking.household_id,
+        "participants": list(booking.participants),
+        "tier": booking.tier,
+        "total_cents": booking.total_cents,
+        "kiosk_state": "confirmed" if booking.state == BookingState.CONFIRMED else "requested",
+        "protocol": PROTOCOL,
+        "offer_version": offer_version,
+        "unit_cents": unit_cents,
+    }

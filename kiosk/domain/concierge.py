@@ -905,3 +905,19 @@ def ready_from(form: ServiceForm, request: ConciergeRequest) -> datetime:
     if request.collect_on is not None:
         return datetime.combine(request.collect_on, datetime.min.time()).replace(hour=form.ready_hour)
     return request.created_at.replace(second=0, microsecond=0)
+
+
+def create_payload(request: ConciergeRequest) -> dict[str, object]:
+    """The `concierge.create` operation's payload (docs/sync-protocol.md)."""
+    return {
+        "request_id": request.request_id,
+        "service_id": request.service_id,
+        "household_id": request.household_id,
+        "person_id": request.person_id,
+        "answers": dict(request.answers),
+        "quantity": request.quantity,
+        "estimate_cents": request.estimate_cents,
+        "collect_on": request.collect_on.isoformat() if request.collect_on else None,
+        "note": request.note,
+        "created_by": request.created_by,
+    }

@@ -23,6 +23,7 @@ from kiosk.domain.booking import (
     BookingState,
     Quote,
     check_cancellation,
+    create_payload,
     decision_message,
     quote_booking,
 )
@@ -37,10 +38,8 @@ from kiosk.store.database import transaction
 from kiosk.store.leases import give_back_expired
 from kiosk.store.outbox import enqueue
 
+
 # Bookings sent as protocol 2: "confirmed" means within this kiosk's lease (docs/sync-protocol.md).
-PROTOCOL = 2
-
-
 class UnknownSession(BookingRefused):
     """The session is no longer in the offer."""
 
@@ -210,20 +209,3 @@ class BookingService:
         if offer is None or session is None:
             raise UnknownSession(message)
         return offer, session
-
-
-def create_payload(booking: Booking, offer_version: int, unit_cents: int) -> dict[str, object]:
-    """The `booking.create` operation's payload (docs/sync-protocol.md), with the prices' version and
-    the unit price the person was shown, for the centre to re-price."""
-    return {
-        "booking_id": booking.booking_id,
-        "session_id": booking.session_id,
-        "household_id": booking.household_id,
-        "participants": list(booking.participants),
-        "tier": booking.tier,
-        "total_cents": booking.total_cents,
-        "kiosk_state": "confirmed" if booking.state == BookingState.CONFIRMED else "requested",
-        "protocol": PROTOCOL,
-        "offer_version": offer_version,
-        "unit_cents": unit_cents,
-    }

@@ -38,6 +38,7 @@ from kiosk.domain.concierge import (
     TransitionRefused,
     allowed_moves,
     check_transition,
+    create_payload,
     describe_answers,
     estimate,
     form_for,
@@ -364,22 +365,6 @@ class ConciergeRequests:
                 details["reason_code"] = kept_reason.code
             audit.say(current.person_id, current.request_id, details)
         return self._load(request.request_id)
-
-
-def create_payload(request: ConciergeRequest) -> dict[str, object]:
-    """The `concierge.create` operation's payload (docs/sync-protocol.md)."""
-    return {
-        "request_id": request.request_id,
-        "service_id": request.service_id,
-        "household_id": request.household_id,
-        "person_id": request.person_id,
-        "answers": dict(request.answers),
-        "quantity": request.quantity,
-        "estimate_cents": request.estimate_cents,
-        "collect_on": request.collect_on.isoformat() if request.collect_on else None,
-        "note": request.note,
-        "created_by": request.created_by,
-    }
 
 
 __all__ = [

@@ -34,11 +34,11 @@ from kiosk.services.paper import PaperService
 from kiosk.services.payments import PaymentService
 from kiosk.services.staff import StaffAuthService
 from kiosk.services.sync_state import SyncStateService
-from kiosk.services.vouchers import VoucherService
+from kiosk.services.vouchers import VOUCHER_DIR, VoucherService
 from kiosk.store.database import DATABASE_FILE
 from kiosk.store.photos import PhotoStore
 from kiosk.store.recovery import Recovery, open_kiosk_database
-from kiosk.store.retention import prune
+from kiosk.store.retention import prune, prune_files
 
 
 @dataclass
@@ -88,6 +88,7 @@ def open_services(
         seed_demo_requests(db, config.site.id, clock())
         seed_demo_participation(db, clock())
     prune(db, clock())  # what offline work no longer needs (kiosk/store/retention.py)
+    prune_files(data_dir / VOUCHER_DIR, clock())
     services = assemble_services(db, config, data_dir, clock, recovery=recovery)
     services.audit.check_at_start()
     return services

@@ -65,7 +65,8 @@ def insert_booking(db: sqlite_utils.Database, booking: Booking) -> None:
     """A booking made here; the person has been told its state (inside the caller's transaction)."""
     db.execute(
         "INSERT INTO bookings (booking_id, offer_id, session_id, household_id, participants, tier,"
-        " total_cents, state, holds_site_seats, created_at, told_state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " total_cents, state, holds_site_seats, created_at, told_state, made_here)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
         [
             booking.booking_id,
             booking.offer_id,

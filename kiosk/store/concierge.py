@@ -42,13 +42,14 @@ def _row_to_request(r: Row) -> ConciergeRequest:
     )
 
 
-def insert_request(db: sqlite_utils.Database, request: ConciergeRequest) -> None:
+def insert_request(db: sqlite_utils.Database, request: ConciergeRequest, made_here: bool = True) -> None:
     """Inside the caller's transaction."""
     reason = request.reason
     db.execute(
         "INSERT INTO concierge_requests (request_id, short_code, site_id, service_id, household_id, person_id,"
         " answers, quantity, estimate_cents, collect_on, note, state, reason_code, reason_fr, reason_en,"
-        " created_at, updated_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " created_at, updated_at, created_by, made_here)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             request.request_id,
             short_code(request.request_id),
@@ -68,6 +69,7 @@ def insert_request(db: sqlite_utils.Database, request: ConciergeRequest) -> None
             _stamp(request.created_at),
             _stamp(request.updated_at),
             request.created_by,
+            made_here,
         ],
     )
 
@@ -181,8 +183,11 @@ def record_pulled_request(db: sqlite_utils.Database, request: ConciergeRequest) 
     """A request as the centre has it, inside the pull's transaction. A local change still waiting wins."""
     if has_pending_operation(db, request.request_id):
         return
+    made_here = db.execute(
+        "SELECT made_here FROM concierge_requests WHERE request_id = ?", [request.request_id]
+    ).fetchone()
     db.execute("DELETE FROM concierge_requests WHERE request_id = ?", [request.request_id])
-    insert_request(db, request)
+    insert_request(db, request, made_here=bool(made_here and made_here[0]))
 
 
 def remove_request(db: sqlite_utils.Database, request_id: str) -> None:

@@ -18,7 +18,6 @@ data key (kiosk/store/sealing.py), so every query of the store can use them.
 from __future__ import annotations
 
 import itertools
-import os
 import sqlite3
 import threading
 from collections import deque
@@ -31,6 +30,7 @@ import sqlite_utils
 
 from kiosk.data_key import load_data_key
 from kiosk.errors import KioskError, SchemaTooNewError
+from kiosk.files import restrict_database_files
 from kiosk.store.migrations import MIGRATIONS
 from kiosk.store.sealing import Sealer
 
@@ -109,20 +109,6 @@ def schema_version(db: sqlite_utils.Database) -> int:
 
 def latest_schema_version() -> int:
     return len(MIGRATIONS)
-
-
-def restrict_database_files(path: Path) -> None:
-    """The database file, created if missing, and its -wal and -shm: readable by the kiosk's user only."""
-    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        os.fchmod(descriptor, 0o600)
-    finally:
-        os.close(descriptor)
-    for suffix in ("-wal", "-shm", "-journal"):
-        try:
-            os.chmod(f"{path}{suffix}", 0o600)
-        except FileNotFoundError:
-            pass
 
 
 def open_database(path: Path) -> sqlite_utils.Database:

@@ -508,6 +508,13 @@ MIGRATION_16_PARTICIPATION = [
     "CREATE TABLE offer_appreciations (offer_id TEXT PRIMARY KEY, data TEXT NOT NULL)",
 ]
 
+# Which bookings and concierge requests were made at this kiosk: after a restore of the centre that lost
+# them, these are sent again (kiosk/store/resync.py). Rows from before this migration cannot be told apart.
+MIGRATION_17_MADE_HERE = [
+    "ALTER TABLE bookings ADD COLUMN made_here INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE concierge_requests ADD COLUMN made_here INTEGER NOT NULL DEFAULT 0",
+]
+
 MIGRATIONS: list[list[str]] = [
     MIGRATION_1_CATALOG_AND_OUTBOX,
     MIGRATION_2_HOUSEHOLDS_AND_BOOKINGS,
@@ -525,4 +532,5 @@ MIGRATIONS: list[list[str]] = [
     MIGRATION_14_SEALED_PERSONAL_DATA,
     MIGRATION_15_RESYNC_SEEN,
     MIGRATION_16_PARTICIPATION,
+    MIGRATION_17_MADE_HERE,
 ]

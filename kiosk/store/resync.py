@@ -7,16 +7,29 @@ runs, the (kind, id) of every change received is noted (`resync_seen`, kept acro
 should it take several); when its last page is written, every entity the pages did not name
 is removed, in the same transaction, except what still waits in the outbox (a booking or a
 request made here, which the centre's answer settles).
+
+A booking or concierge request made here, still active, that the restored centre lost (confirmed
+and acknowledged before the restore) is not removed: a person may hold its voucher. It is sent
+again as a new `booking.create` / `concierge.create` operation from the local row, and the centre
+decides on it like any other (the person is told of a refusal as of any decision).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 import sqlite_utils
 
+from kiosk.domain.booking import ACTIVE_STATES
+from kiosk.domain.booking import create_payload as booking_payload
+from kiosk.domain.concierge import OPEN_STATES
+from kiosk.domain.concierge import create_payload as request_payload
+from kiosk.store import bookings as booking_store
 from kiosk.store import catalog as catalog_store
+from kiosk.store import concierge as concierge_store
 from kiosk.store import households as household_store
+from kiosk.store.outbox import enqueue
 from kiosk.store.state import read_state, write_state
 
 STATE = "sync_resync"
@@ -34,6 +47,39 @@ def in_progress(db: sqlite_utils.Database) -> bool:
 
 def note(db: sqlite_utils.Database, seen: Iterable[tuple[str, str]]) -> None:
     db.conn.executemany("INSERT OR IGNORE INTO resync_seen (kind, id) VALUES (?, ?)", list(seen))
+
+
+def send_again_unseen(db: sqlite_utils.Database, now: datetime) -> int:
+    """The resync is complete: send again what was made here, is still active, and the pages did not name
+    (inside the caller's transaction, before `forget_unseen`, which then keeps them); how many."""
+
+    def lost(table: str, column: str, kind: str, states: Iterable[str]) -> list[str]:
+        wanted = sorted(states)
+        return [
+            r[0]
+            for r in db.execute(
+                f"SELECT {column} FROM {table} WHERE made_here = 1 AND state IN ({', '.join('?' * len(wanted))})"
+                f" AND {column} NOT IN (SELECT id FROM resync_seen WHERE kind = ?)"
+                f" AND {column} NOT IN (SELECT json_extract(payload, '$.{column}') FROM outbox"
+                f" WHERE json_extract(payload, '$.{column}') IS NOT NULL)",
+                [*wanted, kind],
+            )
+        ]
+
+    bookings = lost("bookings", "booking_id", "booking", (s.value for s in ACTIVE_STATES))
+    for booking_id in bookings:
+        booking = booking_store.load_booking(db, booking_id)
+        if booking is None:
+            continue
+        version = db.execute("SELECT version FROM offers WHERE id = ?", [booking.offer_id]).fetchone()
+        unit_cents = booking.total_cents // max(len(booking.participants), 1)
+        enqueue(db, "booking.create", booking_payload(booking, version[0] if version else 0, unit_cents), now)
+    requests = lost("concierge_requests", "request_id", "concierge_request", (s.value for s in OPEN_STATES))
+    for request_id in requests:
+        request = concierge_store.load_request(db, request_id)
+        if request is not None:
+            enqueue(db, "concierge.create", request_payload(request), now)
+    return len(bookings) + len(requests)
 
 
 def forget_unseen(db: sqlite_utils.Database) -> int:

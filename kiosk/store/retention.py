@@ -9,14 +9,17 @@ the sync engine). All personal fields are sealed (kiosk/store/sealing.py).
 
 Pruned, at each start (`prune`): bookings whose session ended more than KEEP_AFTER ago (or,
 their session no longer known, made that long ago), concierge requests closed that long ago,
-and wrong-PIN counters whose lock has passed. Nothing still waiting in the outbox is pruned:
-the centre's answer settles it first. The centre keeps the record; a kiosk is not an archive.
+and wrong-PIN counters whose lock has passed; and (`prune_files`) voucher PDFs, which carry
+participants' names, written that long ago (a reprint writes its PDF again). Nothing still
+waiting in the outbox is pruned: the centre's answer settles it first. The centre keeps the
+record; a kiosk is not an archive.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import sqlite_utils
 
@@ -58,3 +61,14 @@ def prune(db: sqlite_utils.Database, now: datetime) -> Pruned:
             "DELETE FROM staff_failures WHERE locked_until IS NOT NULL AND locked_until < ?", [stamp]
         ).rowcount
     return Pruned(bookings, requests, counters)
+
+
+def prune_files(folder: Path, now: datetime, pattern: str = "*.pdf") -> int:
+    """Remove the files of `folder` matching `pattern` last written more than KEEP_AFTER before `now`; how many."""
+    limit = (now - KEEP_AFTER).timestamp()
+    removed = 0
+    for path in folder.glob(pattern):
+        if path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

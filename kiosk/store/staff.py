@@ -37,11 +37,9 @@ def replace_staff(db: sqlite_utils.Database, staff: list[Correspondent]) -> None
 
 
 def upsert_correspondent(db: sqlite_utils.Database, person: Correspondent) -> None:
-    """Inside the caller's transaction (a pulled page). A badge or login moved to someone else follows them."""
-    db.execute(
-        "DELETE FROM correspondents WHERE staff_id = ? OR badge_number = blind_index(?) OR login = ?",
-        [person.staff_id, person.badge_number, person.login],
-    )
+    """Inside the caller's transaction (a pulled page, checked by sync/page_checks.py: a badge or a login
+    is never another's)."""
+    db.execute("DELETE FROM correspondents WHERE staff_id = ?", [person.staff_id])
     db.execute(
         "INSERT INTO correspondents (staff_id, display_name, badge_number, badge_sealed, pin_hash, login, "
         "password_hash, active) VALUES (?1, ?2, blind_index(?3), seal(?3, ?1), "

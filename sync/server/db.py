@@ -32,6 +32,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from kiosk.errors import KioskError
+from kiosk.files import restrict_database_files
 from sync.server import dialect
 
 FEED_EPOCH = "feed_epoch"
@@ -154,6 +155,13 @@ class Database:
     def __init__(self, target: Path | str, pooled: bool = True, photos: Path | None = None):
         self.url = database_url(target)
         self.path = Path(target) if not is_database_url(target) else None
+        if self.path is not None:
+            try:
+                restrict_database_files(self.path)  # 0600 whatever the umask: its WAL and SHM take its mode
+            except OSError as error:
+                raise CentralDatabaseError(
+                    "error.central.db.central_database_read", path=self.path, error=error
+                ) from None
         self.photos = photos  # the offers' photos' folder, when not the default (sync/server/photos.py)
         self.engine: Engine = create_engine(self.url, **self._engine_options(pooled))
         self.dialect: str = self.engine.dialect.name

@@ -16,6 +16,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from kiosk.files import restrict_database_files
 from sync.server.db import FEED_EPOCH, CentralDatabaseError, Database, new_epoch, set_meta
 
 
@@ -32,6 +33,7 @@ def backup(db: Database, target: Path) -> str:
         raise CentralDatabaseError("error.central.epoch.backup_of_postgresql")
     if target.exists():
         target.unlink()
+    restrict_database_files(target)  # 0600 whatever the umask, as the database itself
     copy = sqlite3.connect(target, isolation_level=None)
     try:
         with db.engine.connect() as connection:

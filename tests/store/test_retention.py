@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta
 
 from kiosk.config import KioskConfig
@@ -42,3 +43,24 @@ def test_spent_lock_counters_are_pruned_at_start(tmp_path, clock):
         assert lockout.read_failures(services.db, CARDS, CLAIRE_CARD).is_locked(NOW)
     finally:
         services.close()
+
+
+def test_voucher_pdfs_written_longer_ago_than_the_retention_are_removed_at_start(services, clock, tmp_path):
+    claire = services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234").household
+    old = services.vouchers.write_pdf(
+        services.vouchers.voucher(services.bookings.book(BENEFICIARY, holder(claire), "T1", "T1-S1", ["P1"])), "fr"
+    )
+    recent = services.vouchers.write_pdf(
+        services.vouchers.voucher(services.bookings.book(BENEFICIARY, holder(claire), "T1", "T1-S1", ["P2"])), "fr"
+    )
+    now = clock()
+    written_long_ago = (now - KEEP_AFTER - timedelta(hours=1)).timestamp()
+    os.utime(old, (written_long_ago, written_long_ago))
+    written_lately = (now - KEEP_AFTER + timedelta(hours=1)).timestamp()
+    os.utime(recent, (written_lately, written_lately))
+    services.close()
+
+    open_services(tmp_path / "data", KioskConfig(), clock=clock).close()
+
+    assert not old.exists()  # a participant's name, kept past the retention: gone
+    assert recent.exists()

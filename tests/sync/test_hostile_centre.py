@@ -22,7 +22,7 @@ from kiosk.store.outbox import counts, enqueue
 from kiosk.store.state import read_state
 from sync.client import CentralClient, CentralError
 from sync.engine import SyncEngine
-from tests.factories import CLAIRE_CARD, NOW, households_document, sample_catalog
+from tests.factories import CLAIRE_CARD, NOW, households_document, sample_catalog, staff_document
 from tests.server.central import CentralServer
 from tests.sync.hostile_centre import HostileCentre
 
@@ -37,6 +37,7 @@ def centre(tmp_path_factory):
     server.start()
     server.load_catalog(sample_catalog())
     server.load_households(households_document()["households"])
+    server.load_staff(staff_document())
     yield server
     server.stop()
 
@@ -204,6 +205,20 @@ def card_twice(d):
     households[1]["data"]["members"][0]["card_number"] = households[0]["data"]["members"][0]["card_number"]
 
 
+def badge_of_another(d):
+    """Marc (S2) given Lina's (S1) badge, in the page with her."""
+    lina, marc = (c["data"] for c in d["changes"] if c["kind"] == "correspondent")
+    marc["badge_number"] = lina["badge_number"]
+
+
+def login_of_another(d):
+    """Only Marc (S2) in the page, with the login of Lina (S1), whom the kiosk holds."""
+    marc = next(c for c in d["changes"] if c["kind"] == "correspondent" and c["id"] == "S2")
+    lina = next(c for c in d["changes"] if c["id"] == "S1")["data"]
+    marc["data"].update(login=lina["login"], password_hash=lina["password_hash"])
+    d["changes"] = [{**marc, "seq": d["cursor"]}]
+
+
 def drip(x, head_first: bool):
     body = json.dumps({"changes": [], "cursor": int(x.query["cursor"]), "more": False}).encode()
     head = f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n".encode()
@@ -243,6 +258,8 @@ PULL_CASES = {
     "a session of another stored offer": page(stolen_session),
     "a person in two households": page(person_twice),
     "a card in two households": page(card_twice),
+    "a correspondent given another's badge": page(badge_of_another),
+    "a correspondent given the login of one the kiosk holds": page(login_of_another),
     "capacity as text": page(lambda d: set_in(of(d, "offer")["data"]["sessions"][0], ["capacity"], "ten")),
     "price tiers 10**9": page(lambda d: set_in(d, ["price_tiers"], 10**9)),
     "an unknown kind": page(lambda d: set_in(d["changes"][0], ["kind"], "spaceship")),
@@ -392,6 +409,14 @@ def check_hostile_cycle(kiosk, hostile, answer):
 @pytest.mark.parametrize("case", PULL_CASES)
 def test_a_bad_page_changes_nothing_and_is_reported(kiosk, hostile, case):
     check_hostile_cycle(kiosk, hostile, PULL_CASES[case])
+
+
+@pytest.mark.parametrize("clash", [badge_of_another, login_of_another])
+def test_a_badge_or_login_given_to_another_correspondent_is_refused_by_name_and_both_stay(kiosk, hostile, clash):
+    problem = check_hostile_cycle(kiosk, hostile, page(clash))
+    assert "S1" in problem["fr"] and "S2" in problem["en"] and "correspondants" in problem["fr"]
+    staff = kiosk.services.db.execute("SELECT staff_id FROM correspondents ORDER BY staff_id").fetchall()
+    assert [r[0] for r in staff] == ["S1", "S2"]
 
 
 @pytest.mark.parametrize("case", PUSH_CASES)

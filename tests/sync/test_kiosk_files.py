@@ -16,6 +16,9 @@ from kiosk.services.actor import BENEFICIARY
 from kiosk.services.context import open_services
 from kiosk.store.database import DATABASE_FILE
 from sync.credential import CREDENTIAL_FILE, load_credential
+from sync.server.db import Database, set_meta
+from sync.server.epoch import backup
+from tests.factories import CLAIRE_CARD, holder
 
 DEMO_CARD = "1000000000017"
 
@@ -49,6 +52,29 @@ def test_the_data_folder_database_log_and_keys_are_the_kiosks_own_whatever_the_u
     finally:
         services.close()
         stop_logging()
+
+
+def test_a_voucher_pdf_with_the_participants_names_is_the_kiosks_own_whatever_the_umask(services, clock, open_umask):
+    claire = services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234").household
+    booking = services.bookings.book(BENEFICIARY, holder(claire), "T1", "T1-S1", ["P1"])
+    voucher = services.vouchers.voucher(booking)
+    pdf = services.vouchers.write_pdf(voucher, "fr")
+    assert mode(pdf) == 0o600
+    os.chmod(pdf, 0o644)  # written by an older version
+    assert mode(services.vouchers.write_pdf(voucher, "en")) == 0o600  # a reprint makes it the kiosk's own again
+
+
+def test_the_centres_database_its_wal_and_shm_and_its_backups_are_its_own_whatever_the_umask(tmp_path, open_umask):
+    path = tmp_path / "central.sqlite3"
+    database = Database(path)
+    try:
+        with database.write() as conn:  # a write: the WAL and SHM are there (until the last connection closes)
+            set_meta(conn, "probe", "1")
+        backup(database, tmp_path / "backup.sqlite3")
+        files = [path, tmp_path / "central.sqlite3-wal", tmp_path / "central.sqlite3-shm", tmp_path / "backup.sqlite3"]
+        assert {p.name: oct(mode(p)) for p in files} == {p.name: oct(0o600) for p in files}
+    finally:
+        database.close()
 
 
 def test_files_left_open_by_an_older_version_are_closed_again_at_start(tmp_path, clock, open_umask):

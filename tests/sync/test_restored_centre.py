@@ -14,7 +14,16 @@ from kiosk.store.outbox import counts
 from kiosk.store.state import read_state
 from sync.client import TransientError
 from sync.engine import CycleReport
-from tests.factories import holder, households_document, offer, pin_hash, sample_catalog, session
+from tests.factories import (
+    CLAIRE_CARD,
+    holder,
+    households_document,
+    offer,
+    pin_hash,
+    sample_catalog,
+    session,
+    staff_document,
+)
 
 SESSIONS = ["T1-S1", "P1-S1"]
 
@@ -151,3 +160,64 @@ def test_what_the_restored_centre_no_longer_has_is_gone_from_the_kiosk_after_the
     assert kiosk.services.catalog.offer("T1") is not None  # what it has stays
     assert kiosk.services.bookings.booking(waiting.booking_id) is not None
     assert counts(kiosk.services.db)["pending"] == 1
+
+
+def booked_and_acknowledged_before_the_backup_is_lost(make_kiosk, centre, tmp_path):
+    """A kiosk books and asks a concierge service, the centre acknowledges both; then the centre is restored
+    from a backup made before them."""
+    centre.load_staff(staff_document())
+    kiosk = make_kiosk()
+    kiosk.sync()
+    backup = tmp_path / "backup"
+    backup.mkdir()
+    assert centre.cli("backup", str(backup / "db"))[0] == 0
+    claire = kiosk.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
+    booking = kiosk.services.bookings.book(BENEFICIARY, holder(claire.household), "T1", "T1-S1", ["P1"])
+    day = kiosk.services.concierge.form("pressing").form.field("day").options[0].code
+    request = kiosk.services.concierge.submit(
+        BENEFICIARY, claire, "pressing", {"garments": ["chemise"], "quantity": 2, "day": day}
+    )
+    kiosk.sync()
+    assert counts(kiosk.services.db) == {"pending": 0, "parked": 0}
+    assert centre.query("SELECT state FROM bookings WHERE id = ?", booking.booking_id)[0]["state"] == "confirmed"
+    restore(centre, backup)
+    assert not centre.query("SELECT id FROM bookings WHERE id = ?", booking.booking_id)
+    return kiosk, claire, booking, request
+
+
+def test_a_booking_and_a_request_made_here_that_the_restored_centre_lost_are_sent_again(make_kiosk, centre, tmp_path):
+    kiosk, claire, booking, request = booked_and_acknowledged_before_the_backup_is_lost(make_kiosk, centre, tmp_path)
+
+    report = CycleReport()
+    kiosk.engine.pull(report)
+
+    assert report.resynced
+    assert kiosk.services.bookings.booking(booking.booking_id).state == BookingState.CONFIRMED  # the voucher holds
+    assert counts(kiosk.services.db)["pending"] == 2  # a booking.create and a concierge.create, from the rows
+    assert read_state(kiosk.services.db, "sync_sent_again_after_restore") == "2"
+    kiosk.sync()
+    assert counts(kiosk.services.db) == {"pending": 0, "parked": 0}
+    assert centre.query("SELECT state FROM bookings WHERE id = ?", booking.booking_id)[0]["state"] == "confirmed"
+    assert centre.query("SELECT id FROM concierge_requests WHERE id = ?", request.request_id)
+    assert kiosk.services.bookings.booking(booking.booking_id).state == BookingState.CONFIRMED
+    assert kiosk.services.bookings.take_news(claire.household) == []  # nothing changed for the person
+    kiosk.sync()
+    assert counts(kiosk.services.db) == {"pending": 0, "parked": 0}  # sent again once, not at every pull
+
+
+def test_a_booking_sent_again_that_the_restored_centre_refuses_is_told_to_the_person(make_kiosk, centre, tmp_path):
+    kiosk, claire, booking, _ = booked_and_acknowledged_before_the_backup_is_lost(make_kiosk, centre, tmp_path)
+    lobby = make_kiosk("lobby")  # since the restore, the person booked the same date at another kiosk
+    lobby.sync()
+    here = lobby.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
+    lobby.services.bookings.book(BENEFICIARY, holder(here.household), "T1", "T1-S1", ["P1"])
+    lobby.sync()
+    kiosk.sync()
+    kiosk.sync()
+
+    assert counts(kiosk.services.db) == {"pending": 0, "parked": 0}
+    decided = kiosk.services.bookings.booking(booking.booking_id)
+    assert decided.state != BookingState.CONFIRMED
+    assert centre.query("SELECT state FROM bookings WHERE id = ?", booking.booking_id)[0]["state"] == decided.state
+    (news,) = kiosk.services.bookings.take_news(claire.household)
+    assert news.booking.booking_id == booking.booking_id and not news.good

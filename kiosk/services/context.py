@@ -12,14 +12,6 @@ import sqlite_utils
 
 from kiosk.config import KioskConfig, prepare_data_dir
 from kiosk.demo import DEMO_CATALOG, DEMO_HOUSEHOLDS, DEMO_STAFF
-from kiosk.demo.seeding import (
-    seed_demo_catalog,
-    seed_demo_households,
-    seed_demo_participation,
-    seed_demo_photos,
-    seed_demo_requests,
-    seed_demo_staff,
-)
 from kiosk.services.actor import Acts
 from kiosk.services.appreciation import Appreciations
 from kiosk.services.audit import AuditService
@@ -79,11 +71,21 @@ def open_services(
     # Checked first: a corrupt file is set aside and rebuilt, its unsent operations carried over.
     db, recovery = open_kiosk_database(data_dir / DATABASE_FILE, clock)
     catalog = CatalogService(db, clock, config.site, PhotoStore(db, data_dir))
-    if demo and catalog.offer_count() == 0:
-        seed_demo_catalog(db, demo_catalog, clock())
-        seed_demo_households(db, demo_households)
-        seed_demo_photos(db, data_dir)
     if demo:
+        # Imported for the demo alone: a kiosk in service never loads the demo's generators.
+        from kiosk.demo.seeding import (
+            seed_demo_catalog,
+            seed_demo_households,
+            seed_demo_participation,
+            seed_demo_photos,
+            seed_demo_requests,
+            seed_demo_staff,
+        )
+
+        if catalog.offer_count() == 0:
+            seed_demo_catalog(db, demo_catalog, clock())
+            seed_demo_households(db, demo_households)
+            seed_demo_photos(db, data_dir)
         seed_demo_staff(db, demo_staff)
         seed_demo_requests(db, config.site.id, clock())
         seed_demo_participation(db, clock())

@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtQuick import QQuickWindow, QSGRendererInterface
 from PySide6.QtWidgets import QApplication
 
 from kiosk.config import KioskConfig, default_data_dir, load_config
-from kiosk.demo.centre import DemoCentreError, start_demo_centre
 from kiosk.services.context import KioskServices, open_services
 from kiosk.systemd_notify import start_heartbeat
 from kiosk.ui.keyboard import KeyboardDock, select_input_method
@@ -19,12 +19,15 @@ from kiosk.ui.lockdown import install_lockdown
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import apply_style
-from sync.client import CentralClient
 from sync.credential import load_credential
-from sync.top_up import CentreTopUp
-from sync.worker import SyncWorker
+
+if TYPE_CHECKING:
+    from kiosk.demo.centre import DemoCentre
+    from sync.worker import SyncWorker
 
 log = logging.getLogger(__name__)
+# The first paint comes before the background work starts (a timer fires only once the event loop runs).
+BACKGROUND_WORK_DELAY_MS = 300
 
 
 def create_application(config: KioskConfig, argv: list[str] | None = None) -> tuple[QApplication, bool]:
@@ -77,6 +80,11 @@ def start_sync(services: KioskServices, window: MainWindow) -> SyncWorker | None
     credential = load_credential(services.data_dir)
     if credential is None:
         return None
+    # Imported here, once the window is up: the sync machinery's imports alone take half a second.
+    from sync.client import CentralClient
+    from sync.top_up import CentreTopUp
+    from sync.worker import SyncWorker
+
     worker = SyncWorker(services.data_dir, services.config, credential)
     # While a person waits at the booking screen, the kiosk may ask the centre for more lease seats (2 s).
     services.bookings.top_up = CentreTopUp(
@@ -97,20 +105,27 @@ def run_kiosk(data_dir: Path | None, config_path: Path | None, demo: bool, windo
         services.data_dir,
         "windowed" if windowed else "full screen, locked",
     )
-    centre = None
-    if demo:
-        try:
-            centre = start_demo_centre(services.data_dir, services.config.site.id)
-        except DemoCentreError as error:
-            log.warning("demo centre not started, the kiosk runs offline: %s", error.en)
-    worker = start_sync(services, window)
+    started: list[SyncWorker | DemoCentre] = []
+
+    def start_background_work() -> None:
+        """The demo centre and sync, once the first screen is painted: a person never waits for them."""
+        if demo:
+            from kiosk.demo.centre import DemoCentreError, start_demo_centre
+
+            try:
+                started.append(start_demo_centre(services.data_dir, services.config.site.id))
+            except DemoCentreError as error:
+                log.warning("demo centre not started, the kiosk runs offline: %s", error.en)
+        worker = start_sync(services, window)
+        if worker is not None:
+            started.append(worker)
+
+    QTimer.singleShot(BACKGROUND_WORK_DELAY_MS, start_background_work)
     start_heartbeat(app, window)  # as a service: ready, watchdog pings, a clean stop on SIGTERM
     try:
         return app.exec()
     finally:
-        if worker:
-            worker.stop()
-        if centre:
-            centre.stop()
+        for work in reversed(started):  # sync stops before the demo centre it talks to
+            work.stop()
         services.close()
         log.info("kiosk stopped")

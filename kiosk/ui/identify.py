@@ -144,6 +144,10 @@ class IdentifyScreen(QWidget):
         self.card.setFocus()
 
     def try_identify(self) -> None:
+        # The PIN is compared slowly on purpose (argon2id: a stolen kiosk must not give PINs away): the
+        # screen says so at once, painted before the check holds the GUI thread for that moment.
+        self.error.setText(self.texts("identify.checking"))
+        self.error.repaint()
         try:
             found: Identified = self.identity.identify(BENEFICIARY, self.card.text(), self.pin.text())
         except KioskError as problem:

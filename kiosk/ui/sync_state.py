@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
@@ -18,7 +19,9 @@ from kiosk.i18n import Texts
 from kiosk.services.actor import Actor
 from kiosk.services.sync_state import SyncState, SyncStateService
 from kiosk.ui.widgets import ScrollingPage, button, empty_layout, label
-from sync.worker import SyncWorker
+
+if TYPE_CHECKING:
+    from sync.worker import SyncWorker  # imported by the app once the window is up
 
 MAX_PARKED_SHOWN = 20
 

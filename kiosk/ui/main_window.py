@@ -41,6 +41,7 @@ from kiosk.ui.help_queue import HelpQueueScreen
 from kiosk.ui.home import HomeScreen
 from kiosk.ui.identify import CardReader, IdentifyScreen
 from kiosk.ui.idle import IdleWatcher
+from kiosk.ui.lockdown import KioskLockdown
 from kiosk.ui.my_bookings import MyBookingsScreen
 from kiosk.ui.offer_detail import OfferDetailScreen
 from kiosk.ui.offer_list import OfferListScreen
@@ -167,6 +168,8 @@ class MainWindow(QMainWindow):
         self.identified: Identified | None = None
         self.staff_session: StaffSession | None = None  # the correspondent signed in (assisted mode)
         self.sync_worker: SyncWorker | None = None  # set by kiosk.ui.app.start_sync on an enrolled kiosk
+        # Set by kiosk.ui.app in full screen, and kept alive here: current_lockdown() holds it weakly.
+        self.lockdown: KioskLockdown | None = None
         self.after_identify: tuple | None = None  # what the person asked for before identifying
         self.sync_status: dict = {"online": False, "last_success": None, "pending": 0, "parked": 0}
         self.screens: dict[str, QWidget] = {}

@@ -18,7 +18,7 @@ from kiosk.i18n import Texts
 from kiosk.services.actor import Actor
 from kiosk.services.sync_state import SyncState, SyncStateService
 from kiosk.ui.widgets import ScrollingPage, button, empty_layout, label
-from sync.worker import SyncWorker
+from sync.worker import SyncStatus, SyncWorker
 
 MAX_PARKED_SHOWN = 20
 
@@ -136,7 +136,7 @@ class SyncStateScreen(QWidget):
         self.status.setText(texts("sync.requested"))
         self.refresh()
 
-    def _worker_reported(self, _status: dict) -> None:
+    def _worker_reported(self, _status: SyncStatus) -> None:
         if self.isVisible() and self.actor().staff is not None:
             self.refresh()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import cache, lru_cache
-from typing import cast
+from typing import Generic, TypeVar, cast
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
 
 from kiosk.config import ASSETS_DIR
 from kiosk.ui.theme import MIN_TOUCH, Theme, style_sheet
+
+Choice = TypeVar("Choice")
 
 
 @cache
@@ -167,13 +169,13 @@ class FlowLayout(QLayout):
         return y + line_height - rect.y() + margins.bottom()
 
 
-class ChoiceRow(QWidget):
+class ChoiceRow(QWidget, Generic[Choice]):
     """A row of big buttons of which exactly one is chosen (a touch-friendly radio group); it
     goes on to a second line rather than clip its buttons."""
 
-    changed = Signal(object)
+    changed = Signal(object)  # the value chosen, a Choice
 
-    def __init__(self, values: Sequence[object], parent: QWidget | None = None):
+    def __init__(self, values: Sequence[Choice], parent: QWidget | None = None):
         super().__init__(parent)
         self._values = list(values)
         self._group = QButtonGroup(self)
@@ -187,10 +189,10 @@ class ChoiceRow(QWidget):
         self._group.button(0).setChecked(True)
         self._group.idClicked.connect(lambda index: self.changed.emit(self._values[index]))
 
-    def value(self) -> object:
+    def value(self) -> Choice:
         return self._values[self._group.checkedId()]
 
-    def set_value(self, value: object) -> None:
+    def set_value(self, value: Choice) -> None:
         self._group.button(self._values.index(value)).setChecked(True)
 
     def set_labels(self, labels: Sequence[str]) -> None:
@@ -334,6 +336,7 @@ class Overlay(QWidget):
 
     def __init__(self, parent: QWidget):
         super().__init__(parent)
+        self._host = parent  # the window it covers, and follows when resized
         self._on_close: Callable[[], None] | None = None
         self._on_secondary: Callable[[], None] | None = None
         inner = overlay_dialog(self, 900)
@@ -367,7 +370,7 @@ class Overlay(QWidget):
         self.secondary.setVisible(secondary is not None)
         self.secondary.setText(secondary or "")
         self._on_secondary = on_secondary
-        self.setGeometry(self.parentWidget().rect())
+        self.setGeometry(self._host.rect())
         self.show()
         self.raise_()
 
@@ -384,8 +387,8 @@ class Overlay(QWidget):
             callback()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
-            self.setGeometry(self.parentWidget().rect())
+        if watched is self._host and event.type() == QEvent.Type.Resize:
+            self.setGeometry(self._host.rect())
         return False
 
 

@@ -62,8 +62,8 @@ class AssistedIdentifyScreen(QWidget):
         for widget in (self.title, self.intro):
             layout.addWidget(widget)
         layout.addLayout(form)
-        for widget in (self.present, self.agrees, self.recorded, self.error, self.submit):
-            layout.addWidget(widget)
+        for control in (self.present, self.agrees, self.recorded, self.error, self.submit):
+            layout.addWidget(control)
         layout.addStretch(1)
         self.page = ScrollingPage(body)
         QVBoxLayout(self).addWidget(self.page)

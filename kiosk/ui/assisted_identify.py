@@ -18,7 +18,7 @@ from kiosk.errors import KioskError
 from kiosk.i18n import Texts
 from kiosk.services.actor import Actor
 from kiosk.services.identity import IdentityService
-from kiosk.ui.widgets import ScrollingPage, button, label
+from kiosk.ui.widgets import Screen, ScrollingPage, button, label
 
 UNTICKED, TICKED = "☐", "☑"
 
@@ -30,7 +30,7 @@ def confirmation_button() -> QPushButton:
     return tick
 
 
-class AssistedIdentifyScreen(QWidget):
+class AssistedIdentifyScreen(Screen):
     identified = Signal(object)  # Identified
 
     def __init__(

@@ -18,10 +18,10 @@ from kiosk.services.identity import Identified
 from kiosk.ui.payment import balance_text
 from kiosk.ui.printing import print_booking_voucher
 from kiosk.ui.receipt import ReceiptScreen
-from kiosk.ui.widgets import FlowLayout, ScrollingPage, button, empty_layout, label
+from kiosk.ui.widgets import FlowLayout, Screen, ScrollingPage, button, empty_layout, label
 
 
-class BookingScreen(QWidget):
+class BookingScreen(Screen):
     booked = Signal(object)  # Booking
 
     def __init__(

@@ -42,7 +42,7 @@ from kiosk.services.identity import Identified
 from kiosk.ui.payment import balance_text
 from kiosk.ui.printing import print_pickup_ticket
 from kiosk.ui.receipt import ReceiptScreen
-from kiosk.ui.widgets import FlowLayout, ScrollingPage, button, empty_layout, label, plain_button_text
+from kiosk.ui.widgets import FlowLayout, Screen, ScrollingPage, button, empty_layout, label, plain_button_text
 
 
 class OptionGrid(QWidget):
@@ -184,7 +184,7 @@ class DayStepper(QWidget):
 FieldControl = OptionGrid | NumberStepper | DayStepper | QLineEdit
 
 
-class ConciergeRequestScreen(QWidget):
+class ConciergeRequestScreen(Screen):
     submitted = Signal(object)  # ConciergeRequest
 
     def __init__(
@@ -227,7 +227,8 @@ class ConciergeRequestScreen(QWidget):
         QVBoxLayout(self).addWidget(self.page)
         self.send.clicked.connect(self.submit)
 
-    def start(self, service_id: str, who: Identified) -> None:
+    def start(self, service_id: str, who: Identified | None) -> None:
+        """The service's form; with nobody identified (yet), it shows but sends nothing."""
         self.reset()
         self.who = who
         try:

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QSi
 
 from kiosk.i18n import Texts
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import ScrollingPage, label, pictogram_pixmap
+from kiosk.ui.widgets import Screen, ScrollingPage, label, pictogram_pixmap
 
 TILES = (
     # (destination, text key, pictogram, accent)
@@ -104,7 +104,7 @@ class TileGrid(QWidget):
             self.grid.addWidget(tile, index // columns, index % columns)
 
 
-class HomeScreen(QWidget):
+class HomeScreen(Screen):
     chosen = Signal(str)
 
     def __init__(self, parent: QWidget | None = None):

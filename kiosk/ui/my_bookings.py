@@ -21,7 +21,7 @@ from kiosk.services.identity import Identified
 from kiosk.services.vouchers import pickup_state
 from kiosk.ui.payment import balance_text
 from kiosk.ui.printing import print_voucher
-from kiosk.ui.widgets import Overlay, ScrollingPage, button, empty_layout, label
+from kiosk.ui.widgets import Overlay, Screen, ScrollingPage, button, empty_layout, label
 
 STATE_STYLE = {
     BookingState.CONFIRMED: "places",
@@ -33,7 +33,7 @@ REQUEST_STYLE = {
 }
 
 
-class MyBookingsScreen(QWidget):
+class MyBookingsScreen(Screen):
     cancel_requested = Signal(str)  # booking id
     pay_requested = Signal(str, str)  # "booking" or "request", its id: a correspondent takes a payment
     print_requested = Signal(str)
@@ -75,7 +75,8 @@ class MyBookingsScreen(QWidget):
     def household(self) -> Household | None:
         return self.who.household if self.who else None
 
-    def show_person(self, who: Identified) -> None:
+    def show_person(self, who: Identified | None) -> None:
+        """The person's bookings and requests; nobody's with nobody identified."""
         self.who = who
         self.status = {}
         self.refresh()

@@ -39,6 +39,7 @@ from kiosk.ui.no_results import NoResults
 from kiosk.ui.theme import MIN_TOUCH, Theme
 from kiosk.ui.widgets import (
     ChoiceRow,
+    Screen,
     ScrollButtons,
     ScrollingPage,
     button,
@@ -300,7 +301,7 @@ class FilterPanel(QFrame):
         self.changed.emit()
 
 
-class OfferListScreen(QWidget):
+class OfferListScreen(Screen):
     offer_chosen = Signal(str)
     book_requested = Signal(str, str)  # offer id, session id: the row's own "Réserver"
     help_requested = Signal()  # from the panel shown when nothing matches

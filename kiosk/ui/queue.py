@@ -44,7 +44,16 @@ from kiosk.services.concierge import MAX_PICKUP_INPUT, QueueItem
 from kiosk.services.context import KioskServices
 from kiosk.ui.payment import balance_text
 from kiosk.ui.printing import print_voucher
-from kiosk.ui.widgets import Choice, ScrollingPage, button, empty_layout, label, overlay_dialog, plain_button_text
+from kiosk.ui.widgets import (
+    Choice,
+    Screen,
+    ScrollingPage,
+    button,
+    empty_layout,
+    label,
+    overlay_dialog,
+    plain_button_text,
+)
 
 OPEN, FINISHED = "open", "finished"
 # The state filter: what is still in progress (the default), each open state, or what is finished.
@@ -197,7 +206,7 @@ class ReasonPicker(QWidget):
         chosen(reason)
 
 
-class QueueScreen(QWidget):
+class QueueScreen(Screen):
     pay_requested = Signal(str)  # request id
 
     def __init__(

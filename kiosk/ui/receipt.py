@@ -14,12 +14,12 @@ from PySide6.QtWidgets import QFormLayout, QFrame, QVBoxLayout, QWidget
 
 from kiosk.i18n import Texts
 from kiosk.services.context import KioskServices
-from kiosk.ui.widgets import ScrollingPage, button, empty_layout, label
+from kiosk.ui.widgets import Screen, ScrollingPage, button, empty_layout, label
 
 Subject = TypeVar("Subject")  # what a receipt is for: a booking, a concierge request
 
 
-class ReceiptScreen(QWidget, Generic[Subject]):
+class ReceiptScreen(Screen, Generic[Subject]):
     again_key = "print.again"  # the button's words, before the paper came out
     reprint_key = "print.reprint"  # and once it has: a second copy is not the next step
     running_key = "print.running"  # said while the printer works

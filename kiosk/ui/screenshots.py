@@ -38,7 +38,7 @@ def walk_screens(window, services, shot, card: str) -> None:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    offers = window.screen("offers")
+    offers = window.screen_named("offers")
     shot("home", window.go_home)
     shot("offer_list", lambda: window.show_screen("offers", False))
     shot("offer_list_search", lambda: (offers.search.setText("théâtre"), offers.refresh()))
@@ -59,7 +59,7 @@ def walk_screens(window, services, shot, card: str) -> None:
     shot("concierge", lambda: (window.go_home(), window.show_screen("concierge")))
     shot("idle_warning", lambda: window.show_idle_warning(25))
     window.idle_overlay.hide()
-    identify = window.screen("identify")
+    identify = window.screen_named("identify")
     shot("identify", lambda: (window.go_home(), window.with_identity(("booking", offer_id, session_id))))
     shot("identify_error", lambda: (identify.card.setText("1000000000018"), identify.try_identify()))
     # A notice of something ready may come first (the audit covers it): the booking screen is shown here.
@@ -72,10 +72,10 @@ def walk_screens(window, services, shot, card: str) -> None:
             window.notice.hide(),
         ),
     )
-    booking = window.screen("booking")
+    booking = window.screen_named("booking")
     shot("booking_done", lambda: booking.confirm.click())
     shot("my_bookings", lambda: window.show_screen("my_bookings"))
-    request = window.screen("concierge_request")
+    request = window.screen_named("concierge_request")
     shot("concierge_request", lambda: window.show_screen("concierge_request", "pressing"))
     shot("concierge_request_error", request.send.click)
     shot(
@@ -96,7 +96,7 @@ def walk_staff_screens(window, shot) -> None:
     from kiosk.ui.queue import QueueCard
 
     display = [window.access_bar.contrast.isChecked(), window.access_bar.larger.isChecked()]
-    sign_in = window.screen("staff_sign_in")
+    sign_in = window.screen_named("staff_sign_in")
     shot(
         "staff_sign_in",
         lambda: (
@@ -118,7 +118,7 @@ def walk_staff_screens(window, shot) -> None:
         ),
     )
     shot("staff_queue", lambda: window.show_screen("queue"))
-    queue = window.screen("queue")
+    queue = window.screen_named("queue")
     shot(
         "staff_queue_reason",
         lambda: queue.choose_move(queue.findChildren(QueueCard)[0].request_id, RequestState.REFUSED),
@@ -161,7 +161,7 @@ def owed_request_id(services) -> str:
 
 def walk_payment_screens(window, shot) -> None:
     """Taking a payment (a bad amount, then a payment, then a correction), and the day's takings."""
-    pay = window.screen("payment")
+    pay = window.screen_named("payment")
     shot("staff_payment", lambda: window.show_screen("payment", "request", owed_request_id(window.services)))
     shot("staff_payment_error", lambda: (pay.amount.setText("douze"), pay.submit_entry()))
     shot("staff_payment_recorded", lambda: (pay.amount.setText("1"), pay.submit_entry()))

@@ -17,13 +17,13 @@ from kiosk.errors import KioskError
 from kiosk.i18n import Texts
 from kiosk.services.actor import Actor
 from kiosk.services.sync_state import SyncState, SyncStateService
-from kiosk.ui.widgets import ScrollingPage, button, empty_layout, label
+from kiosk.ui.widgets import Screen, ScrollingPage, button, empty_layout, label
 from sync.worker import SyncStatus, SyncWorker
 
 MAX_PARKED_SHOWN = 20
 
 
-class SyncStateScreen(QWidget):
+class SyncStateScreen(Screen):
     def __init__(
         self,
         sync_state: SyncStateService,

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.config import ASSETS_DIR
+from kiosk.i18n import Texts
 from kiosk.ui.theme import MIN_TOUCH, Theme, style_sheet
 
 Choice = TypeVar("Choice")
@@ -100,6 +101,24 @@ def empty_layout(layout: QLayout) -> None:
         elif inner is not None:
             empty_layout(inner)
             inner.deleteLater()
+
+
+class Screen(QWidget):
+    """One of the window's screens. The window calls these on every screen it has built: each sets
+    all its visible words in `retranslate` (a language switch is one call) and forgets the last
+    person in `reset`."""
+
+    def retranslate(self, texts: Texts) -> None:
+        raise NotImplementedError
+
+    def reset(self) -> None:
+        raise NotImplementedError
+
+    def apply_theme(self, theme: Theme) -> None:
+        """Most screens follow the style sheet alone; those that size or draw by the theme say more."""
+
+    def keyboard_shown(self, shown: bool) -> None:
+        """The on-screen keyboard came (or went): most screens have nothing to give up for it."""
 
 
 def enable_kinetic_scrolling(area: QAbstractScrollArea) -> None:

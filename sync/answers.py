@@ -27,9 +27,12 @@ SETTLES: dict[str, tuple[str, str | None]] = {
     "concierge.create": ("concierge_request", "request_id"),
     "concierge.transition": ("concierge_request", "request_id"),
     "audit.append": ("audit", None),
+    "idea.create": ("idea", "idea_id"),
+    "vote.cast": ("ballot", "ballot_id"),
+    "appreciation.create": ("appreciation", "appreciation_id"),
     "payment.record": ("payment", "payment_id"),
 }
-RESULT_OBJECTS = ("booking", "concierge_request", "audit", "payment", "lease")
+RESULT_OBJECTS = ("booking", "concierge_request", "audit", "payment", "lease", "idea", "ballot", "appreciation")
 RESULTS = TypeAdapter(list[OperationResult])
 
 

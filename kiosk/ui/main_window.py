@@ -28,26 +28,32 @@ from PySide6.QtWidgets import (
 from kiosk.domain.booking import Booking
 from kiosk.domain.concierge import ConciergeRequest
 from kiosk.domain.help import RESUMABLE_SCREENS, HelpRequest, Place
+from kiosk.domain.ideas import Idea
 from kiosk.domain.staff import StaffSession
 from kiosk.errors import KioskError
 from kiosk.i18n import Texts
 from kiosk.services.actor import Actor
+from kiosk.services.consultations import BallotReceipt
 from kiosk.services.context import KioskServices
 from kiosk.services.identity import Identified
+from kiosk.ui.appreciation import AppreciateScreen, AppreciationScreen
 from kiosk.ui.assisted import AssistedMode
 from kiosk.ui.assisted_identify import AssistedIdentifyScreen
 from kiosk.ui.booking import BookingDoneScreen, BookingScreen
 from kiosk.ui.concierge import ConciergeScreen
 from kiosk.ui.concierge_request import ConciergeDoneScreen, ConciergeRequestScreen
+from kiosk.ui.consultations import ConsultationsScreen, VoteDoneScreen, VoteScreen
 from kiosk.ui.help import HelpPanel
 from kiosk.ui.help_queue import HelpQueueScreen
 from kiosk.ui.home import HomeScreen
+from kiosk.ui.ideas import IdeaDoneScreen, IdeaLookupScreen, IdeaScreen
 from kiosk.ui.identify import CardReader, IdentifyScreen
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.lockdown import KioskLockdown
 from kiosk.ui.my_bookings import MyBookingsScreen
 from kiosk.ui.offer_detail import OfferDetailScreen
 from kiosk.ui.offer_list import OfferListScreen
+from kiosk.ui.participate import ParticipateScreen
 from kiosk.ui.payment import PaymentScreen
 from kiosk.ui.printing import print_page
 from kiosk.ui.queue import QueueScreen
@@ -95,6 +101,13 @@ class News(Protocol):
 
     @property
     def message_en(self) -> str: ...
+
+
+class Decision(News, Protocol):
+    """What the centre or the SLVie decided for the person (a place given, an idea answered)."""
+
+    @property
+    def good(self) -> bool: ...  # good news alone is headed as such
 
 
 class ScreenStack(QStackedWidget):
@@ -309,7 +322,7 @@ class MainWindow(QMainWindow):
                 widget.card_scanned.connect(self._card_scanned)
                 widget.help_requested.connect(self.show_help)
             elif name == "detail":
-                widget = OfferDetailScreen(catalog, self.texts)
+                widget = OfferDetailScreen(catalog, self.texts, self.services.appreciations.for_offer)
                 widget.book_requested.connect(
                     lambda offer_id, session_id: self.with_identity(("booking", offer_id, session_id))
                 )
@@ -334,6 +347,30 @@ class MainWindow(QMainWindow):
             elif name == "my_bookings":
                 widget = MyBookingsScreen(self.services, self.texts, self.actor, self.notice)
                 widget.pay_requested.connect(lambda kind, subject: self.show_screen("payment", kind, subject))
+            elif name == "participate":
+                widget = ParticipateScreen(self.services, self.texts)
+                widget.chosen.connect(self._participate_choice)
+            elif name == "idea":
+                widget = IdeaScreen(self.services, self.texts, self.actor)
+                widget.left.connect(lambda idea: self.show_screen("idea_done", idea, remember=False))
+            elif name == "idea_done":
+                widget = IdeaDoneScreen(self.texts)
+            elif name == "idea_lookup":
+                widget = IdeaLookupScreen(self.services, self.texts)
+            elif name == "consultations":
+                widget = ConsultationsScreen(self.services, self.texts)
+                widget.answer.connect(lambda consultation_id: self.show_screen("vote", consultation_id))
+            elif name == "vote":
+                widget = VoteScreen(self.services, self.texts, self.actor)
+                widget.voted.connect(lambda receipt: self.show_screen("vote_done", receipt, remember=False))
+            elif name == "vote_done":
+                widget = VoteDoneScreen(self.services, self.texts)
+            elif name == "appreciate":
+                widget = AppreciateScreen(self.services, self.texts)
+                widget.chosen.connect(lambda booking_id: self.show_screen("appreciation", booking_id))
+            elif name == "appreciation":
+                widget = AppreciationScreen(self.services, self.texts, self.actor)
+                widget.given.connect(self._appreciation_given)
             elif name == "staff_sign_in":
                 widget = StaffSignInScreen(self.services.staff, self.texts)
                 widget.signed_in.connect(self.assisted_mode.signed_in)
@@ -393,6 +430,23 @@ class MainWindow(QMainWindow):
             widget.show_subject(param(params, 0, ConciergeRequest))
         elif isinstance(widget, MyBookingsScreen):
             widget.show_person(self.identified)
+        elif isinstance(widget, ParticipateScreen):
+            widget.refresh()
+        elif isinstance(widget, IdeaScreen):
+            widget.start(self.identified)
+        elif isinstance(widget, IdeaDoneScreen):
+            widget.show_subject(param(params, 0, Idea))
+        elif isinstance(widget, VoteDoneScreen):
+            widget.show_subject(param(params, 0, BallotReceipt))
+        elif isinstance(widget, ConsultationsScreen):
+            widget.show_person(self.identified)
+        elif isinstance(widget, VoteScreen):
+            widget.start(param(params, 0, str), self.identified)
+        elif isinstance(widget, AppreciateScreen):
+            widget.show_person(self.identified)
+        elif isinstance(widget, AppreciationScreen):
+            assert self.identified is not None, "what to appreciate is reached through with_identity only"
+            widget.start(param(params, 0, str), self.identified)
         elif isinstance(widget, PaymentScreen):
             widget.start(param(params, 0, str), param(params, 1, str))
         elif isinstance(widget, StaffSignInScreen):
@@ -455,8 +509,23 @@ class MainWindow(QMainWindow):
             self.show_screen("offers", True)
         elif destination == "concierge":
             self.show_screen("concierge")
+        elif destination == "participate":
+            self.show_screen("participate")
         else:
             self.with_identity(("my_bookings",))
+
+    def _participate_choice(self, choice: str) -> None:
+        """Ideas need nobody's name; consultations and appreciations need the person's card and PIN."""
+        if choice in ("consultations", "appreciate"):
+            self.with_identity((choice,))
+        else:
+            self.show_screen(choice)
+
+    def _appreciation_given(self) -> None:
+        """Thanks, then back to what is left to appreciate."""
+        texts = self.texts
+        self.notice.open(texts("appreciation.thanks.title"), texts("appreciation.thanks"), texts("notice.ok"))
+        self.go_back()
 
     # -- identity --------------------------------------------------------------------------
 
@@ -501,7 +570,12 @@ class MainWindow(QMainWindow):
         without being stopped."""
         household = who.household
         ready = self.services.concierge.ready_for(household)
-        decided = self.services.bookings.take_news(household)
+        decided: list[Decision] = [
+            *self.services.bookings.take_news(household),
+            *self.services.ideas.take_news(who),
+            *self.services.consultations.take_news(who),
+            *self.services.appreciations.take_news(who),
+        ]
         if not ready and not decided:
             return
         fr = self.texts.language == "fr"

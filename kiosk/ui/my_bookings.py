@@ -10,7 +10,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.domain.booking import ACTIVE_STATES, Booking, BookingState, cancellation_deadline, cancellation_open
-from kiosk.domain.concierge import STATE_LABELS, ConciergeRequest, RequestState
+from kiosk.domain.concierge import ConciergeRequest, RequestState, state_key
 from kiosk.domain.household import Household
 from kiosk.domain.payment import SubjectKind
 from kiosk.errors import KioskError
@@ -153,7 +153,7 @@ class MyBookingsScreen(Screen):
         owed = self.services.payments.balance_of_request(request)
         price = balance_text(owed, texts, on_quotation=request.estimate_cents is None)
         words.addWidget(label(texts("mine.request.code", code=request.short_code) + " · " + price, "muted"))
-        state = STATE_LABELS[request.state][0 if fr else 1]
+        state = texts(state_key(request.state))
         reason = (request.reason.fr if fr else request.reason.en) if request.reason else ""
         words.addWidget(label(f"{state} — {reason}" if reason else state, REQUEST_STYLE.get(request.state, "heading")))
         if request.request_id in self.status:

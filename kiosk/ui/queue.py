@@ -29,12 +29,12 @@ from PySide6.QtWidgets import (
 from kiosk.domain.concierge import (
     CANCEL_REASONS,
     FINAL_STATES,
-    MOVE_LABELS,
     NEEDS_REASON,
     REFUSAL_REASONS,
-    STATE_LABELS,
     RequestState,
     StateReason,
+    move_key,
+    state_key,
 )
 from kiosk.domain.payment import Balance
 from kiosk.errors import KioskError
@@ -123,7 +123,6 @@ class QueueCard(QFrame):
         request = item.request
         self.request_id = request.request_id
         fr = texts.language == "fr"
-        state_fr, state_en = STATE_LABELS[request.state]
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 20, 28, 20)
         layout.setSpacing(8)
@@ -131,7 +130,7 @@ class QueueCard(QFrame):
         heading.addWidget(
             label(f"{item.service_name_fr if fr else item.service_name_en} — {item.person_name}", "heading"), 1
         )
-        state = label(state_fr if fr else state_en, STATE_STYLE.get(request.state, "emphasis"), wrap=False)
+        state = label(texts(state_key(request.state)), STATE_STYLE.get(request.state, "emphasis"), wrap=False)
         heading.addWidget(state)
         layout.addLayout(heading)
         facts = [
@@ -148,7 +147,7 @@ class QueueCard(QFrame):
             layout.addWidget(label(texts("queue.reason", reason=request.reason.fr if fr else request.reason.en)))
         actions = QGridLayout()
         actions.setSpacing(12)
-        choices = [(MOVE_LABELS[target][0 if fr else 1], target) for target in item.moves]
+        choices = [(texts(move_key(target)), target) for target in item.moves]
         for index, (text, target) in enumerate(choices):
             move = button(plain_button_text(text), "primary" if index == 0 else None, accessible_name=text)
             move.clicked.connect(lambda _=False, t=target: self.move_chosen.emit(request.request_id, t))
@@ -385,9 +384,7 @@ class QueueScreen(Screen):
         except KioskError as problem:
             self.statuses[request_id] = problem.message(texts.language)
         else:
-            self.statuses[request_id] = texts(
-                "queue.moved", state=STATE_LABELS[moved.state][0 if texts.language == "fr" else 1]
-            )
+            self.statuses[request_id] = texts("queue.moved", state=texts(state_key(moved.state)))
         self.refresh()
 
     def reprint(self, request_id: str) -> None:
@@ -425,12 +422,11 @@ class QueueScreen(Screen):
         self.find_button.setText(texts("queue.pickup.find"))
         self.state_label.setText(texts("queue.state"))
         self.service_label.setText(texts("queue.service"))
-        fr = texts.language == "fr"
         self.state_filter.set_choices(
             [
                 (
                     value,
-                    STATE_LABELS[value][0 if fr else 1]
+                    texts(state_key(value))
                     if isinstance(value, RequestState)
                     else texts("queue.state.open")
                     if value == OPEN

@@ -6,6 +6,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.config import DisplaySettings, KioskConfig, PrinterSettings, SiteSettings
 from kiosk.demo.households import DEMO_PIN
@@ -13,15 +14,20 @@ from kiosk.domain.search import OfferQuery
 from kiosk.errors import DataDirError
 from kiosk.services.actor import Actor
 
+if TYPE_CHECKING:  # the services are opened, like Qt is imported, only when the screens are rendered
+    from kiosk.services.context import KioskServices
+
 SCREEN_SIZE = (1920, 1080)
 # A demo card holder per variant (assets/demo/households.json), so each books for the first time.
 VARIANTS = {"standard": "1000000000017", "high-contrast": "1000000000033", "larger-text": "1000000000066"}
 
 
-def bookable_session(services) -> tuple[str, str]:
+def bookable_session(services: KioskServices) -> tuple[str, str]:
     """An offer with a session the demo card holder can book at once (seats left for this site)."""
     for summary in services.catalog.search(OfferQuery(with_places=True), limit=200).offers:
         offer = services.catalog.offer(summary.id)
+        if offer is None:  # withdrawn since the search: never in the demo, which nothing changes meanwhile
+            continue
         for session in offer.sessions:
             if (
                 session.site_remaining >= 2
@@ -183,7 +189,7 @@ def walk_staff_screens(window, shot) -> None:
     window.assisted_mode.sign_out("user")
 
 
-def owed_request_id(services) -> str:
+def owed_request_id(services: KioskServices) -> str:
     """A demo concierge request with something still to pay, for the payment screens."""
     for item in services.concierge.queue(Actor(services.staff.current())):
         if services.payments.balance_of_request(item.request).owed_cents:

@@ -214,7 +214,7 @@ class OfferDetailScreen(Screen):
             badges.append((texts("badge.request"), False))
         return badges
 
-    def _session_card(self, offer: Offer, session: Session, now) -> QFrame:
+    def _session_card(self, offer: Offer, session: Session, now: datetime) -> QFrame:
         texts = self.texts
         card = QFrame()
         card.setObjectName("card")

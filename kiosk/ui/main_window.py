@@ -83,6 +83,7 @@ STAFF_SCREENS = ("staff_sign_in", "staff_home", "assisted_identify", "queue", "h
 # Where to go: a screen's name and what it is shown with (an offer id, a booking...), as show_screen takes them.
 Destination = tuple[str, *tuple[object, ...]]
 Param = TypeVar("Param")
+Built = TypeVar("Built", bound=Screen)
 
 
 def param(params: tuple[object, ...], index: int, kind: type[Param]) -> Param:
@@ -403,6 +404,13 @@ class MainWindow(QMainWindow):
             self._add_screen(name, widget)
         return self.screens[name]
 
+    def screen_as(self, name: str, kind: type[Built]) -> Built:
+        """The screen called `name`, as the kind of screen it is (built on first use)."""
+        widget = self.screen_named(name)
+        if not isinstance(widget, kind):
+            raise TypeError(f"the {name} screen is a {type(widget).__name__}, not a {kind.__name__}")
+        return widget
+
     def _add_screen(self, name: str, widget: Screen) -> None:
         self.screens[name] = widget
         self.stack.addWidget(widget)
@@ -588,8 +596,7 @@ class MainWindow(QMainWindow):
 
     def _print_offer(self, offer_id: str) -> None:
         """The offer to take home, with the price for the household of whoever is identified."""
-        screen = self.screens["detail"]
-        assert isinstance(screen, OfferDetailScreen), "an offer is printed from its detail screen"
+        screen = self.screen_as("detail", OfferDetailScreen)
         household = self.identified.household if self.identified is not None else None
         try:
             sheet = self.services.paper.offer_sheet(offer_id, household)

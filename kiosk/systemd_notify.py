@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import os
 import socket
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # Qt is imported when the heartbeat starts, in the Qt application alone
+    from PySide6.QtCore import QCoreApplication, QObject, QTimer
 
 
 def notify(message: str) -> bool:
@@ -41,7 +45,7 @@ def watchdog_interval_ms() -> int | None:
     return max(usec // 2000, 1000)
 
 
-def start_heartbeat(app, parent):
+def start_heartbeat(app: QCoreApplication, parent: QObject) -> QTimer | None:
     """READY=1 now, a watchdog ping from the GUI thread's event loop, and SIGTERM (the service
     stopping) ending that loop cleanly, so the database is closed and the stop is logged.
 

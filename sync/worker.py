@@ -8,6 +8,7 @@ import logging
 import traceback
 from datetime import datetime
 from pathlib import Path
+from typing import TypedDict
 
 import sqlite_utils
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
@@ -33,8 +34,18 @@ INTERVAL_SECONDS = 60
 UNEXPECTED_PROBLEM = Text("error.sync.failed_will_retry")
 
 
+class SyncStatus(TypedDict):
+    """How sync stands after a cycle, as the window's top bar and the correspondent's screen show it."""
+
+    online: bool
+    last_success: datetime | None
+    pending: int  # operations waiting to be sent
+    parked: int  # operations the centre refused, for a correspondent to see
+    problem: dict[str, str] | None  # the last cycle's problem, by language ("fr", "en")
+
+
 class SyncWorker(QObject):
-    status_changed = Signal(dict)  # online, last_success, pending, parked, problem (fr/en) or None
+    status_changed = Signal(dict)  # a SyncStatus
 
     def __init__(
         self, data_dir: Path, config: KioskConfig, credential: Credential, interval_seconds: int = INTERVAL_SECONDS
@@ -139,7 +150,7 @@ class SyncWorker(QObject):
             return
         self.status_changed.emit(status)
 
-    def _status(self, problem: dict[str, str] | None) -> dict[str, object]:
+    def _status(self, problem: dict[str, str] | None) -> SyncStatus:
         if self._db is None:
             return {"online": False, "last_success": None, "pending": 0, "parked": 0, "problem": problem}
         waiting = counts(self._db)

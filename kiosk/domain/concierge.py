@@ -35,7 +35,7 @@ from enum import StrEnum
 from kiosk.domain.catalog import ConciergeService
 from kiosk.domain.voucher import short_code
 from kiosk.errors import KioskError
-from kiosk.i18n import Said, Texts
+from kiosk.i18n import Said, Text, Texts
 
 NOTE_MAX_CHARS = 200
 REASON_MAX_CHARS = 200
@@ -62,25 +62,15 @@ class Actor(StrEnum):
     CENTRE = "centre"
 
 
-STATE_LABELS: dict[RequestState, tuple[str, str]] = {
-    RequestState.SUBMITTED: ("Déposée", "Submitted"),
-    RequestState.TAKEN: ("Prise en charge", "Taken in hand"),
-    RequestState.AT_PROVIDER: ("Chez le prestataire", "At the provider"),
-    RequestState.READY: ("Prête", "Ready"),
-    RequestState.HANDED_OVER: ("Remise", "Handed over"),
-    RequestState.CANCELLED: ("Annulée", "Cancelled"),
-    RequestState.REFUSED: ("Refusée", "Refused"),
-}
+def state_key(state: RequestState) -> str:
+    """The catalog text naming a request's state ("Prise en charge")."""
+    return f"concierge.state.{state.value}"
 
-# What a button that makes the move says.
-MOVE_LABELS: dict[RequestState, tuple[str, str]] = {
-    RequestState.TAKEN: ("Prendre en charge", "Take in hand"),
-    RequestState.AT_PROVIDER: ("Confier au prestataire", "Send to the provider"),
-    RequestState.READY: ("Marquer prête", "Mark as ready"),
-    RequestState.HANDED_OVER: ("Remettre à la personne", "Hand over"),
-    RequestState.CANCELLED: ("Annuler la demande", "Cancel the request"),
-    RequestState.REFUSED: ("Refuser la demande", "Refuse the request"),
-}
+
+def move_key(target: RequestState) -> str:
+    """The catalog text of the button that moves a request to `target` ("Prendre en charge")."""
+    return f"concierge.move.{target.value}"
+
 
 FINAL_STATES = frozenset({RequestState.HANDED_OVER, RequestState.CANCELLED, RequestState.REFUSED})
 OPEN_STATES = frozenset(RequestState) - FINAL_STATES
@@ -157,29 +147,18 @@ def check_transition(
 ) -> None:
     """Raise TransitionRefused, saying why in plain words, unless `actor` may move `current` to `target`."""
     current, target, actor = RequestState(current), RequestState(target), Actor(actor)
-    now_fr, now_en = STATE_LABELS[current]
-    to_fr, to_en = STATE_LABELS[target]
+    now, to = Text(state_key(current)), Text(state_key(target))
     if current == target:
-        raise TransitionRefused("error.concierge.request_already", now=Said(now_fr, now_en))
+        raise TransitionRefused("error.concierge.request_already", now=now)
     if current in FINAL_STATES:
-        raise TransitionRefused(
-            "error.concierge.request_can_longer_change",
-            now=Said(now_fr, now_en),
-        )
+        raise TransitionRefused("error.concierge.request_can_longer_change", now=now)
     actors = TRANSITIONS.get((current, target))
     if actors is None:
-        raise TransitionRefused(
-            "error.concierge.request_that_become",
-            now=Said(now_fr, now_en),
-            to=Said(to_fr, to_en),
-        )
+        raise TransitionRefused("error.concierge.request_that_become", now=now, to=to)
     if actor not in actors:
         if actor is Actor.BENEFICIARY and target is RequestState.CANCELLED:
             raise TransitionRefused("error.concierge.request_already_being_handled")
-        raise TransitionRefused(
-            "error.concierge.you_move_request",
-            to=Said(to_fr, to_en),
-        )
+        raise TransitionRefused("error.concierge.you_move_request", to=to)
     if target in NEEDS_REASON and (reason is None or not reason.fr.strip()):
         raise TransitionRefused("error.concierge.give_reason")
 

@@ -39,7 +39,7 @@ class Place:
     def resumable(self) -> bool:
         return self.screen in RESUMABLE_SCREENS and self.subject_id is not None
 
-    def screen_params(self) -> tuple[str, ...]:
+    def screen_params(self) -> tuple[str, *tuple[str, ...]]:
         """The screen and its parameters, as the kiosk's navigation shows it again."""
         if self.screen == "booking" and self.session_id is not None:
             return ("booking", self.subject_id or "", self.session_id)

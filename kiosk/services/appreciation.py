@@ -78,7 +78,7 @@ class Appreciations:
             ):
                 continue
             offer = load_offer(self._db, booking.offer_id)
-            session = next((s for s in offer.sessions if s.id == booking.session_id), None) if offer else None
+            session = offer.session(booking.session_id) if offer else None
             if offer is None or session is None or not session.end <= now <= session.end + APPRECIATION_WINDOW:
                 continue
             found.append(ToAppreciate(booking, offer.title, session.end))

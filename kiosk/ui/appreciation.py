@@ -23,7 +23,7 @@ from kiosk.services.identity import Identified
 from kiosk.ui.concierge_request import OptionGrid
 from kiosk.ui.participate import card
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import FlowLayout, ScrollingPage, button, empty_layout, label, pictogram_pixmap
+from kiosk.ui.widgets import FlowLayout, Screen, ScrollingPage, button, empty_layout, label, pictogram_pixmap
 
 FACE_SIZE = 64
 
@@ -68,7 +68,7 @@ class FaceScale(QWidget):
             face.setIcon(pictogram_pixmap(f"face_{value}.svg", FACE_SIZE, theme.palette.text))
 
 
-class AppreciateScreen(QWidget):
+class AppreciateScreen(Screen):
     """The person's activities that have taken place, to appreciate."""
 
     chosen = Signal(str)  # booking id
@@ -93,7 +93,7 @@ class AppreciateScreen(QWidget):
         self.page = ScrollingPage(body)
         QVBoxLayout(self).addWidget(self.page)
 
-    def show_person(self, who: Identified) -> None:
+    def show_person(self, who: Identified | None) -> None:
         self.who = who
         self.retranslate(self.texts)
 
@@ -123,7 +123,7 @@ class AppreciateScreen(QWidget):
         self.retranslate(self.texts)
 
 
-class AppreciationScreen(QWidget):
+class AppreciationScreen(Screen):
     given = Signal()
 
     def __init__(

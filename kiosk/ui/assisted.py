@@ -11,6 +11,8 @@ the correspondent is signed out and the person's session ends with it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QSizePolicy
 
@@ -21,13 +23,16 @@ from kiosk.ui.idle import ACTIVITY_EVENTS, CHECK_INTERVAL_MS
 from kiosk.ui.lockdown import current_lockdown
 from kiosk.ui.widgets import button, label, running_app
 
+if TYPE_CHECKING:  # the window builds this, so it is imported for the type checker alone
+    from kiosk.ui.main_window import MainWindow
+
 
 class StaffBanner(QFrame):
     """Across the top of every screen while a correspondent is signed in: who, and the way out."""
 
     leave_clicked = Signal()
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.setObjectName("staffBanner")
         self.who = label()
@@ -51,7 +56,7 @@ class StaffBanner(QFrame):
 class AssistedMode(QObject):
     """Signs a correspondent in and out of the window and watches their inactivity."""
 
-    def __init__(self, window):
+    def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
         self.staff = window.services.staff

@@ -18,7 +18,7 @@ from kiosk.errors import KioskError
 from kiosk.i18n import Texts
 from kiosk.services.actor import Actor
 from kiosk.services.identity import IdentityService
-from kiosk.ui.widgets import ScrollingPage, button, label
+from kiosk.ui.widgets import Screen, ScrollingPage, button, label
 
 UNTICKED, TICKED = "☐", "☑"
 
@@ -32,7 +32,7 @@ def confirmation_button() -> QPushButton:
     return tick
 
 
-class AssistedIdentifyScreen(QWidget):
+class AssistedIdentifyScreen(Screen):
     identified = Signal(object)  # Identified
 
     def __init__(
@@ -65,8 +65,8 @@ class AssistedIdentifyScreen(QWidget):
         for widget in (self.title, self.intro):
             layout.addWidget(widget)
         layout.addLayout(form)
-        for widget in (self.present, self.agrees, self.recorded, self.error, self.submit):
-            layout.addWidget(widget)
+        for control in (self.present, self.agrees, self.recorded, self.error, self.submit):
+            layout.addWidget(control)
         layout.addStretch(1)
         self.page = ScrollingPage(body)
         QVBoxLayout(self).addWidget(self.page)

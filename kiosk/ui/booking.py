@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.domain.booking import Booking, BookingState, cancellation_open
 from kiosk.domain.catalog import Offer, Session
@@ -18,10 +18,10 @@ from kiosk.services.identity import Identified
 from kiosk.ui.payment import balance_text
 from kiosk.ui.printing import print_booking_voucher
 from kiosk.ui.receipt import ReceiptScreen
-from kiosk.ui.widgets import FlowLayout, ScrollingPage, button, empty_layout, label
+from kiosk.ui.widgets import FlowLayout, Screen, ScrollingPage, button, empty_layout, label
 
 
-class BookingScreen(QWidget):
+class BookingScreen(Screen):
     booked = Signal(object)  # Booking
 
     def __init__(
@@ -41,7 +41,7 @@ class BookingScreen(QWidget):
         self.who_title = label(object_name="heading")
         people = QWidget()
         self.people = FlowLayout(people, spacing=14)
-        self.people_buttons: dict[str, object] = {}
+        self.people_buttons: dict[str, QPushButton] = {}
         self.price = label(object_name="lead")
         self.total = label(object_name="total")
         self.outcome = label(object_name="lead")
@@ -145,6 +145,8 @@ class BookingScreen(QWidget):
         self.outcome.style().polish(self.outcome)
 
     def _book(self) -> None:
+        if self.offer is None or self.session is None or self.who is None:
+            return  # nothing to book: "Confirmer" is disabled then (retranslate)
         try:
             booking = self.services.bookings.book(
                 self.actor(), self.who, self.offer.id, self.session.id, self.chosen(), waitlist=True
@@ -186,7 +188,7 @@ class BookingScreen(QWidget):
         self.retranslate(self.texts)
 
 
-class BookingDoneScreen(ReceiptScreen):
+class BookingDoneScreen(ReceiptScreen[Booking]):
     """The booking is recorded: say so plainly, give the code, print the voucher straight away."""
 
     def reference(self, booking: Booking) -> str:

@@ -9,10 +9,10 @@ from kiosk.domain.catalog import ConciergeService
 from kiosk.i18n import Texts
 from kiosk.services.catalog import CatalogService
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import ScrollingPage, button, empty_layout, label, pictogram_pixmap
+from kiosk.ui.widgets import Screen, ScrollingPage, button, empty_layout, label, pictogram_pixmap
 
 
-class ConciergeScreen(QWidget):
+class ConciergeScreen(Screen):
     requested = Signal(str)  # service id
 
     def __init__(self, catalog: CatalogService, texts: Texts, parent: QWidget | None = None):

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QButtonGroup,
     QFrame,
     QHBoxLayout,
@@ -41,7 +42,7 @@ from kiosk.services.identity import Identified
 from kiosk.ui.payment import balance_text
 from kiosk.ui.printing import print_pickup_ticket
 from kiosk.ui.receipt import ReceiptScreen
-from kiosk.ui.widgets import FlowLayout, ScrollingPage, button, empty_layout, label, plain_button_text
+from kiosk.ui.widgets import FlowLayout, Screen, ScrollingPage, button, empty_layout, label, plain_button_text
 
 
 class OptionGrid(QWidget):
@@ -80,7 +81,7 @@ class OptionGrid(QWidget):
             self._group.button(index).setText(plain_button_text(text))
             self._group.button(index).setAccessibleName(text)
 
-    def buttons(self) -> list:
+    def buttons(self) -> list[QAbstractButton]:
         return self._group.buttons()
 
 
@@ -142,13 +143,14 @@ class DayStepper(QWidget):
         for widget in (self.month_back, self.day_back, self.shown, self.day_on, self.month_on):
             row.addWidget(widget)
         row.addStretch(1)
-        self.month_back.clicked.connect(lambda: self.move(months=-1))
-        self.day_back.clicked.connect(lambda: self.move(days=-1))
-        self.day_on.clicked.connect(lambda: self.move(days=1))
-        self.month_on.clicked.connect(lambda: self.move(months=1))
-        self.move()
+        self.month_back.clicked.connect(lambda: self.shift(months=-1))
+        self.day_back.clicked.connect(lambda: self.shift(days=-1))
+        self.day_on.clicked.connect(lambda: self.shift(days=1))
+        self.month_on.clicked.connect(lambda: self.shift(months=1))
+        self.shift()
 
-    def move(self, days: int = 0, months: int = 0) -> None:
+    def shift(self, days: int = 0, months: int = 0) -> None:
+        """The day moved by `days`, and by `months` of 30 days, within first..last (not `move`: QWidget's own)."""
         target = self.day + timedelta(days=days + 30 * months)
         self.day = min(max(target, self.first), self.last)
         for control in (self.month_back, self.day_back):
@@ -178,7 +180,11 @@ class DayStepper(QWidget):
         self._show()
 
 
-class ConciergeRequestScreen(QWidget):
+# One touch control per form field (see _control).
+FieldControl = OptionGrid | NumberStepper | DayStepper | QLineEdit
+
+
+class ConciergeRequestScreen(Screen):
     submitted = Signal(object)  # ConciergeRequest
 
     def __init__(
@@ -191,7 +197,7 @@ class ConciergeRequestScreen(QWidget):
         self.actor = actor  # the person alone, or a correspondent acting for them
         self.offer: ServiceOffer | None = None
         self.who: Identified | None = None
-        self.controls: dict[str, QWidget] = {}
+        self.controls: dict[str, FieldControl] = {}
         self.field_labels: dict[str, QLabel] = {}
         self.field_errors: dict[str, QLabel] = {}  # a problem is said next to its field
         self.title = label(object_name="title")
@@ -221,7 +227,8 @@ class ConciergeRequestScreen(QWidget):
         QVBoxLayout(self).addWidget(self.page)
         self.send.clicked.connect(self.submit)
 
-    def start(self, service_id: str, who: Identified) -> None:
+    def start(self, service_id: str, who: Identified | None) -> None:
+        """The service's form; with nobody identified (yet), it shows but sends nothing."""
         self.reset()
         self.who = who
         try:
@@ -232,17 +239,18 @@ class ConciergeRequestScreen(QWidget):
             return
         for field in self.offer.form.fields:
             heading = label(object_name="heading")
-            problem = label(object_name="error")
-            problem.hide()
+            field_error = label(object_name="error")
+            field_error.hide()
             control = self._control(field)
             self.field_labels[field.name] = heading
-            self.field_errors[field.name] = problem
+            self.field_errors[field.name] = field_error
             self.controls[field.name] = control
-            for widget in (heading, problem, control):
+            for widget in (heading, field_error, control):
                 self.fields.addWidget(widget)
         self.retranslate(self.texts)
 
-    def _control(self, field: FormField) -> QWidget:
+    def _control(self, field: FormField) -> FieldControl:
+        control: OptionGrid | NumberStepper | DayStepper
         if field.kind in (FieldKind.CHOICE, FieldKind.DAY, FieldKind.CHOICES, FieldKind.WEEKDAYS):
             control = OptionGrid(
                 [o.code for o in field.options], many=field.kind in (FieldKind.CHOICES, FieldKind.WEEKDAYS)
@@ -254,10 +262,10 @@ class ConciergeRequestScreen(QWidget):
             today = self.services.catalog.now().date()
             control = DayStepper(today + timedelta(days=field.minimum), today + timedelta(days=field.maximum))
         else:
-            control = QLineEdit()
-            control.setMaxLength(field.maximum + 1)  # one more than allowed: too long is reported, never cut
-            control.textEdited.connect(lambda _text: self._refresh_price())
-            return control
+            text = QLineEdit()
+            text.setMaxLength(field.maximum + 1)  # one more than allowed: too long is reported, never cut
+            text.textEdited.connect(lambda _text: self._refresh_price())
+            return text
         control.changed.connect(self._refresh_price)
         return control
 
@@ -298,13 +306,11 @@ class ConciergeRequestScreen(QWidget):
             request = self.services.concierge.submit(self.actor(), self.who, self.offer.service.id, self.answers())
         except KioskError as problem:
             field = problem.field if isinstance(problem, ConciergeFormError) else None
-            shown = self.field_errors.get(field) if field else None
-            if shown is None:
-                shown = self.error
+            shown = self.field_errors.get(field, self.error) if field else self.error
             shown.setText(problem.message(self.texts.language))
             shown.show()
             # Once laid out: the field's heading, its message and the control all in view.
-            target = self.field_labels.get(field, self.error)
+            target = self.field_labels.get(field, self.error) if field else self.error
             QTimer.singleShot(0, lambda: self.page.area.ensureWidgetVisible(target, 0, 200))
             return
         self.submitted.emit(request)
@@ -355,7 +361,7 @@ class ConciergeRequestScreen(QWidget):
         self.retranslate(self.texts)
 
 
-class ConciergeDoneScreen(ReceiptScreen):
+class ConciergeDoneScreen(ReceiptScreen[ConciergeRequest]):
     """The request is recorded: say so, give the pickup code and when to come, print the ticket at once."""
 
     again_key = "ticket.again"

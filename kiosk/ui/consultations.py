@@ -24,10 +24,10 @@ from kiosk.ui.concierge_request import OptionGrid
 from kiosk.ui.participate import card
 from kiosk.ui.printing import print_voucher
 from kiosk.ui.receipt import ReceiptScreen
-from kiosk.ui.widgets import ScrollingPage, button, empty_layout, label
+from kiosk.ui.widgets import Screen, ScrollingPage, button, empty_layout, label
 
 
-class ConsultationsScreen(QWidget):
+class ConsultationsScreen(Screen):
     answer = Signal(str)  # consultation id
 
     def __init__(self, services: KioskServices, texts: Texts, parent: QWidget | None = None):
@@ -51,7 +51,7 @@ class ConsultationsScreen(QWidget):
         self.page = ScrollingPage(body)
         QVBoxLayout(self).addWidget(self.page)
 
-    def show_person(self, who: Identified) -> None:
+    def show_person(self, who: Identified | None) -> None:
         self.who = who
         self.retranslate(self.texts)
 
@@ -125,7 +125,7 @@ class RankingList(QWidget):
             self.rows.addLayout(row)
 
 
-class VoteScreen(QWidget):
+class VoteScreen(Screen):
     voted = Signal(object)  # BallotReceipt
 
     def __init__(
@@ -173,7 +173,7 @@ class VoteScreen(QWidget):
         self.send.clicked.connect(self.submit)
         self.pin.returnPressed.connect(self.submit)
 
-    def start(self, consultation_id: str, who: Identified) -> None:
+    def start(self, consultation_id: str, who: Identified | None) -> None:
         self.reset()
         self.who = who
         try:
@@ -240,27 +240,23 @@ class VoteScreen(QWidget):
         self.retranslate(self.texts)
 
 
-class VoteDoneScreen(ReceiptScreen):
+class VoteDoneScreen(ReceiptScreen[BallotReceipt]):
     """The ballot is cast: say so, give the receipt's code, print the receipt at once (no choice on it)."""
 
     again_key = "vote.receipt.again"
     reprint_key = "print.reprint"
     running_key = "vote.receipt.running"
 
-    def reference(self, receipt: object) -> str:
-        return receipt.ballot_id if isinstance(receipt, BallotReceipt) else ""
+    def reference(self, receipt: BallotReceipt) -> str:
+        return receipt.ballot_id
 
-    def describe(self, receipt: object, texts: Texts) -> None:
-        if not isinstance(receipt, BallotReceipt):
-            return
+    def describe(self, receipt: BallotReceipt, texts: Texts) -> None:
         self.headline.setText(texts("vote.done"))
         self.code.setText(texts("vote.code", code=receipt.code))
         self.next_step.setText(receipt.consultation.question(texts.language))
         self.code_hint.setText(texts("vote.code.hint", when=texts.moment(receipt.consultation.counting_ends)))
 
-    def send_to_printer(self, receipt: object, done: Callable[[str, str, bool], None]) -> None:
-        if not isinstance(receipt, BallotReceipt):
-            return
+    def send_to_printer(self, receipt: BallotReceipt, done: Callable[[str, str, bool], None]) -> None:
         vouchers = self.services.vouchers
         print_voucher(
             vouchers,

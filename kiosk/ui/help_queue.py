@@ -17,12 +17,12 @@ from kiosk.errors import KioskError
 from kiosk.i18n import Texts
 from kiosk.services.actor import Actor
 from kiosk.services.help import HelpService
-from kiosk.ui.widgets import ScrollingPage, button, empty_layout, label
+from kiosk.ui.widgets import Screen, ScrollingPage, button, empty_layout, label
 
 MAX_CODE_INPUT = 20
 
 
-class HelpQueueScreen(QWidget):
+class HelpQueueScreen(Screen):
     taken = Signal(object)  # the HelpRequest taken over
 
     def __init__(

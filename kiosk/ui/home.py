@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QSi
 
 from kiosk.i18n import Texts
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import ScrollingPage, label, pictogram_pixmap
+from kiosk.ui.widgets import Screen, ScrollingPage, label, pictogram_pixmap
 
 TILES = (
     # (destination, text key, pictogram, accent)
@@ -23,9 +23,10 @@ TILES = (
 class Tile(QPushButton):
     """A large button with a pictogram, a title and a line of explanation."""
 
-    def __init__(self, icon: str, accent: bool):
+    def __init__(self, pictogram: str, accent: bool):
         super().__init__()
-        self.icon, self.accent = icon, accent
+        # Not `icon`: that name is the button's own QIcon getter.
+        self.pictogram, self.accent = pictogram, accent
         self.setObjectName("tileAccent" if accent else "tile")
         # Taller when its words need more lines (a button's default policy is a fixed height).
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
@@ -38,11 +39,11 @@ class Tile(QPushButton):
         words.addWidget(self.title)
         words.addWidget(self.hint)
         words.addStretch(1)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(32, 16, 32, 16)
-        layout.setSpacing(28)
-        layout.addWidget(picture)
-        layout.addLayout(words, 1)
+        self.row = QHBoxLayout(self)
+        self.row.setContentsMargins(32, 16, 32, 16)
+        self.row.setSpacing(28)
+        self.row.addWidget(picture)
+        self.row.addLayout(words, 1)
         for child in (picture, self.title, self.hint):
             child.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
 
@@ -52,11 +53,11 @@ class Tile(QPushButton):
     def heightForWidth(self, width: int) -> int:
         # A button does not grow with the layout inside it: its layout is asked, so a long
         # word wraps onto another line (narrow screens, larger text) instead of being cut.
-        return max(self.minimumHeight(), self.layout().totalHeightForWidth(width))
+        return max(self.minimumHeight(), self.row.totalHeightForWidth(width))
 
     def apply_theme(self, theme: Theme) -> None:
         color = theme.palette.on_accent if self.accent else theme.palette.text
-        self.picture.setPixmap(pictogram_pixmap(self.icon, 112, color))
+        self.picture.setPixmap(pictogram_pixmap(self.pictogram, 112, color))
 
     def set_texts(self, title: str, hint: str) -> None:
         self.title.setText(title)
@@ -104,7 +105,7 @@ class TileGrid(QWidget):
             self.grid.addWidget(tile, index // columns, index % columns)
 
 
-class HomeScreen(QWidget):
+class HomeScreen(Screen):
     chosen = Signal(str)
 
     def __init__(self, parent: QWidget | None = None):

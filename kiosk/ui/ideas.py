@@ -20,7 +20,7 @@ from kiosk.services.context import KioskServices
 from kiosk.services.identity import Identified
 from kiosk.ui.concierge_request import OptionGrid
 from kiosk.ui.participate import card
-from kiosk.ui.widgets import ScrollingPage, button, label
+from kiosk.ui.widgets import Screen, ScrollingPage, button, label
 
 
 def _page(screen: QWidget, *widgets: QWidget) -> ScrollingPage:
@@ -36,7 +36,7 @@ def _page(screen: QWidget, *widgets: QWidget) -> ScrollingPage:
     return page
 
 
-class IdeaScreen(QWidget):
+class IdeaScreen(Screen):
     left = Signal(object)  # Idea
 
     def __init__(
@@ -113,7 +113,7 @@ class IdeaScreen(QWidget):
         self.retranslate(self.texts)
 
 
-class IdeaDoneScreen(QWidget):
+class IdeaDoneScreen(Screen):
     """The idea is kept: its code, to find the answer later."""
 
     def __init__(self, texts: Texts, parent: QWidget | None = None):
@@ -145,7 +145,7 @@ class IdeaDoneScreen(QWidget):
         self.retranslate(self.texts)
 
 
-class IdeaLookupScreen(QWidget):
+class IdeaLookupScreen(Screen):
     """The answer to an idea, found with the code of its receipt."""
 
     def __init__(self, services: KioskServices, texts: Texts, parent: QWidget | None = None):

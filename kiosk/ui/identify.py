@@ -19,7 +19,7 @@ from kiosk.errors import KioskError
 from kiosk.i18n import Texts
 from kiosk.services.actor import BENEFICIARY
 from kiosk.services.identity import Identified, IdentityService
-from kiosk.ui.widgets import ScrollingPage, button, label
+from kiosk.ui.widgets import Screen, ScrollingPage, button, label
 
 SCAN_GAP_S = 0.3  # a scanner types each character within milliseconds of the last
 
@@ -65,7 +65,7 @@ class CardReader(QObject):
         return False
 
 
-class IdentifyScreen(QWidget):
+class IdentifyScreen(Screen):
     identified = Signal(object)  # Identified
     badge_scanned = Signal(str)  # a correspondent's badge, as read
 

@@ -136,7 +136,7 @@ class KioskLockdown(QObject):
                 QTimer.singleShot(0, self._back_to_full_screen)
         return False
 
-    def _refuse(self, what: str, *args) -> None:
+    def _refuse(self, what: str, *args: object) -> None:
         self.refused += 1
         log.info(f"lockdown: {what} refused", *args)
 

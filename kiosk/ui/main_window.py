@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QResizeEvent
@@ -25,11 +25,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.domain.booking import Booking
+from kiosk.domain.concierge import ConciergeRequest
 from kiosk.domain.help import RESUMABLE_SCREENS, HelpRequest, Place
+from kiosk.domain.ideas import Idea
 from kiosk.domain.staff import StaffSession
 from kiosk.errors import KioskError
 from kiosk.i18n import Texts
 from kiosk.services.actor import Actor
+from kiosk.services.consultations import BallotReceipt
 from kiosk.services.context import KioskServices
 from kiosk.services.identity import Identified
 from kiosk.ui.appreciation import AppreciateScreen, AppreciationScreen
@@ -45,6 +49,7 @@ from kiosk.ui.home import HomeScreen
 from kiosk.ui.ideas import IdeaDoneScreen, IdeaLookupScreen, IdeaScreen
 from kiosk.ui.identify import CardReader, IdentifyScreen
 from kiosk.ui.idle import IdleWatcher
+from kiosk.ui.lockdown import KioskLockdown
 from kiosk.ui.my_bookings import MyBookingsScreen
 from kiosk.ui.offer_detail import OfferDetailScreen
 from kiosk.ui.offer_list import OfferListScreen
@@ -58,15 +63,54 @@ from kiosk.ui.staff_sign_in import StaffSignInScreen
 from kiosk.ui.sync_state import SyncStateScreen
 from kiosk.ui.takings import TakingsScreen
 from kiosk.ui.theme import HIGH_CONTRAST, STANDARD, Theme, larger_text_scale
-from kiosk.ui.widgets import FlowLayout, NewsBanner, Overlay, apply_style, button, label, running_app, scroll_to_top
+from kiosk.ui.widgets import (
+    FlowLayout,
+    NewsBanner,
+    Overlay,
+    Screen,
+    apply_style,
+    button,
+    label,
+    running_app,
+    scroll_to_top,
+)
 
 if TYPE_CHECKING:
-    from sync.worker import SyncWorker  # imported by the app once the window is up
+    from sync.worker import SyncStatus, SyncWorker  # imported by the app once the window is up
 
 CLOCK_REFRESH_MS = 15_000
 SPEECH_WARM_UP_MS = 2_000  # once home is painted: the speech engine takes seconds to connect
 # The correspondents' screens: reached only from the staff access, each refreshed by start().
 STAFF_SCREENS = ("staff_sign_in", "staff_home", "assisted_identify", "queue", "help_queue", "sync_state", "takings")
+# Where to go: a screen's name and what it is shown with (an offer id, a booking...), as show_screen takes them.
+Destination = tuple[str, *tuple[object, ...]]
+Param = TypeVar("Param")
+Built = TypeVar("Built", bound=Screen)
+
+
+def param(params: tuple[object, ...], index: int, kind: type[Param]) -> Param:
+    """A screen's parameter as the navigation was given it; another type is a bug of the caller."""
+    value = params[index]
+    if not isinstance(value, kind):
+        raise TypeError(f"screen parameter {index} is a {type(value).__name__}, not a {kind.__name__}")
+    return value
+
+
+class News(Protocol):
+    """Something the person is told once identified (a pressing ready, a decision on a booking)."""
+
+    @property
+    def message_fr(self) -> str: ...
+
+    @property
+    def message_en(self) -> str: ...
+
+
+class Decision(News, Protocol):
+    """What the centre or the SLVie decided for the person (a place given, an idea answered)."""
+
+    @property
+    def good(self) -> bool: ...  # good news alone is headed as such
 
 
 class ScreenStack(QStackedWidget):
@@ -130,7 +174,7 @@ class TopBar(QFrame):
 class AccessBar(QFrame):
     """Along the bottom of every screen: help, read aloud, high contrast, larger text, language."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.setObjectName("accessBar")
         self.help = button(object_name="primary")
@@ -169,14 +213,22 @@ class MainWindow(QMainWindow):
         self.services = services
         self.site = services.config.site
         self.texts = Texts(self.site.language)
-        self.history: list[tuple[str, tuple]] = []
-        self._current: tuple[str, tuple] = ("home", ())
+        self.history: list[tuple[str, tuple[object, ...]]] = []
+        self._current: tuple[str, tuple[object, ...]] = ("home", ())
         self.identified: Identified | None = None
         self.staff_session: StaffSession | None = None  # the correspondent signed in (assisted mode)
         self.sync_worker: SyncWorker | None = None  # set by kiosk.ui.app.start_sync on an enrolled kiosk
-        self.after_identify: tuple | None = None  # what the person asked for before identifying
-        self.sync_status: dict = {"online": False, "last_success": None, "pending": 0, "parked": 0}
-        self.screens: dict[str, QWidget] = {}
+        # Set by kiosk.ui.app in full screen, and kept alive here: current_lockdown() holds it weakly.
+        self.lockdown: KioskLockdown | None = None
+        self.after_identify: Destination | None = None  # what the person asked for before identifying
+        self.sync_status: SyncStatus = {
+            "online": False,
+            "last_success": None,
+            "pending": 0,
+            "parked": 0,
+            "problem": None,
+        }
+        self.screens: dict[str, Screen] = {}
 
         self.top_bar = TopBar(self.site.name, self.site.slvie)
         self.access_bar = AccessBar()
@@ -216,7 +268,9 @@ class MainWindow(QMainWindow):
         # The window is the screen's size and stays so: what it shows gives way (the screens
         # scroll), it never grows past the screen to make room (tests/ui/test_accessibility.py
         # checks every screen's least size fits the four screen sizes).
-        self.layout().setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        own_layout = self.layout()
+        assert own_layout is not None, "a QMainWindow makes its layout when it is made"
+        own_layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         self.help_panel = HelpPanel(central, services.help, self._read_help)
         self.notice = Overlay(central)
         self.idle_overlay = Overlay(central)
@@ -234,7 +288,7 @@ class MainWindow(QMainWindow):
         self.access_bar.contrast.toggled.connect(lambda _on: self._display_changed())
         self.access_bar.larger.toggled.connect(lambda _on: self._display_changed())
         self.access_bar.read_aloud.toggled.connect(self._read_aloud_toggled)
-        self.screen_shown.connect(lambda _name: self.narrator.read_screen(self.stack.currentWidget()))
+        self.screen_shown.connect(lambda _name: self._read_current_screen())
         self.top_bar.staff_clicked.connect(
             lambda: self.show_screen("staff_home" if self.staff_session else "staff_sign_in")
         )
@@ -257,10 +311,11 @@ class MainWindow(QMainWindow):
 
     # -- screens -------------------------------------------------------------------------
 
-    def screen(self, name: str) -> QWidget:
-        """The screen called `name`, built on first use."""
+    def screen_named(self, name: str) -> Screen:
+        """The screen called `name`, built on first use (not `screen`: QWidget's own, the display it is on)."""
         if name not in self.screens:
             catalog = self.services.catalog
+            widget: Screen
             if name == "offers":
                 widget = OfferListScreen(catalog, self.texts)
                 widget.offer_chosen.connect(lambda offer_id: self.show_screen("detail", offer_id))
@@ -351,49 +406,66 @@ class MainWindow(QMainWindow):
             self._add_screen(name, widget)
         return self.screens[name]
 
-    def _add_screen(self, name: str, widget: QWidget) -> None:
+    def screen_as(self, name: str, kind: type[Built]) -> Built:
+        """The screen called `name`, as the kind of screen it is (built on first use)."""
+        widget = self.screen_named(name)
+        if not isinstance(widget, kind):
+            raise TypeError(f"the {name} screen is a {type(widget).__name__}, not a {kind.__name__}")
+        return widget
+
+    def _add_screen(self, name: str, widget: Screen) -> None:
         self.screens[name] = widget
         self.stack.addWidget(widget)
-        if hasattr(widget, "apply_theme"):
-            widget.apply_theme(self.theme)
+        widget.apply_theme(self.theme)
         widget.retranslate(self.texts)
 
     def show_screen(self, name: str, *params: object, remember: bool = True) -> None:
         if remember:
             self.history.append(self._current)
-        widget = self.screen(name)
-        if name == "offers":
+        widget = self.screen_named(name)
+        if isinstance(widget, OfferListScreen):
             widget.show_offer(bons_plans=bool(params and params[0]))
-        elif name == "detail":
-            widget.show_offer(params[0])
-        elif name == "identify":
-            widget.start(*params)
-        elif name == "booking":
-            widget.start(params[0], params[1], self.identified)
-        elif name == "booking_done":
-            widget.show_subject(params[0])
-        elif name == "concierge_request":
-            widget.start(params[0], self.identified)
-        elif name == "concierge_done":
-            widget.show_subject(params[0])
-        elif name == "my_bookings":
+        elif isinstance(widget, OfferDetailScreen):
+            widget.show_offer(param(params, 0, str))
+        elif isinstance(widget, IdentifyScreen):
+            widget.start(param(params, 0, str) if params else "")
+        elif isinstance(widget, BookingScreen):
+            assert self.identified is not None, "booking is reached through with_identity only"
+            widget.start(param(params, 0, str), param(params, 1, str), self.identified)
+        elif isinstance(widget, BookingDoneScreen):
+            widget.show_subject(param(params, 0, Booking))
+        elif isinstance(widget, ConciergeRequestScreen):
+            widget.start(param(params, 0, str), self.identified)
+        elif isinstance(widget, ConciergeDoneScreen):
+            widget.show_subject(param(params, 0, ConciergeRequest))
+        elif isinstance(widget, MyBookingsScreen):
             widget.show_person(self.identified)
-        elif name == "participate":
+        elif isinstance(widget, ParticipateScreen):
             widget.refresh()
-        elif name == "idea":
+        elif isinstance(widget, IdeaScreen):
             widget.start(self.identified)
-        elif name in ("idea_done", "vote_done"):
-            widget.show_subject(params[0])
-        elif name == "consultations":
+        elif isinstance(widget, IdeaDoneScreen):
+            widget.show_subject(param(params, 0, Idea))
+        elif isinstance(widget, VoteDoneScreen):
+            widget.show_subject(param(params, 0, BallotReceipt))
+        elif isinstance(widget, ConsultationsScreen):
             widget.show_person(self.identified)
-        elif name == "vote":
-            widget.start(params[0], self.identified)
-        elif name == "appreciate":
+        elif isinstance(widget, VoteScreen):
+            widget.start(param(params, 0, str), self.identified)
+        elif isinstance(widget, AppreciateScreen):
             widget.show_person(self.identified)
-        elif name == "appreciation":
-            widget.start(params[0], self.identified)
-        elif name == "payment" or name in STAFF_SCREENS:
-            widget.start(*params)
+        elif isinstance(widget, AppreciationScreen):
+            assert self.identified is not None, "what to appreciate is reached through with_identity only"
+            widget.start(param(params, 0, str), self.identified)
+        elif isinstance(widget, PaymentScreen):
+            widget.start(param(params, 0, str), param(params, 1, str))
+        elif isinstance(widget, StaffSignInScreen):
+            widget.start(param(params, 0, str) if params else "")
+        elif isinstance(
+            widget,
+            (StaffHomeScreen, AssistedIdentifyScreen, QueueScreen, HelpQueueScreen, SyncStateScreen, TakingsScreen),
+        ):
+            widget.start()
         if name != "offers":  # the list keeps its place while the person comes and goes
             scroll_to_top(widget)
         self._current = (name, params)
@@ -429,8 +501,8 @@ class MainWindow(QMainWindow):
         away = self._current[0] != "home"
         for control in (self.back_button, self.home_button):
             control.setVisible(away)
-        for control in (self.hello, self.end_session):
-            control.setVisible(self.identified is not None)
+        for part in (self.hello, self.end_session):
+            part.setVisible(self.identified is not None)
         self.nav.setVisible(away or self.identified is not None)
 
     def current_screen(self) -> str:
@@ -467,7 +539,7 @@ class MainWindow(QMainWindow):
 
     # -- identity --------------------------------------------------------------------------
 
-    def with_identity(self, action: tuple) -> None:
+    def with_identity(self, action: Destination) -> None:
         """Do `action` (a screen and its parameters) once the person is identified."""
         if self.identified is not None:
             self.show_screen(*action)
@@ -501,23 +573,24 @@ class MainWindow(QMainWindow):
         action, self.after_identify = self.after_identify or ("home",), None
         # The identification screen takes no place in the way back.
         self.show_screen(*action, remember=False)
-        self._tell_what_is_ready()
+        self._tell_what_is_ready(who)
 
-    def _tell_what_is_ready(self) -> None:
+    def _tell_what_is_ready(self, who: Identified) -> None:
         """The person learns what waits at the desk and what the centre decided on their bookings,
         without being stopped."""
-        household = self.identified.household
+        household = who.household
         ready = self.services.concierge.ready_for(household)
-        decided = [
+        decided: list[Decision] = [
             *self.services.bookings.take_news(household),
-            *self.services.ideas.take_news(self.identified),
-            *self.services.consultations.take_news(self.identified),
-            *self.services.appreciations.take_news(self.identified),
+            *self.services.ideas.take_news(who),
+            *self.services.consultations.take_news(who),
+            *self.services.appreciations.take_news(who),
         ]
         if not ready and not decided:
             return
         fr = self.texts.language == "fr"
-        lines = [n.message_fr if fr else n.message_en for n in (*ready, *decided)]
+        told: list[News] = [*ready, *decided]
+        lines = [n.message_fr if fr else n.message_en for n in told]
         good = all(n.good for n in decided)
         self.news.show_news(
             self.texts("ready.title" if good else "news.title"), "\n".join(lines), self.texts("notice.ok")
@@ -525,7 +598,7 @@ class MainWindow(QMainWindow):
 
     def _print_offer(self, offer_id: str) -> None:
         """The offer to take home, with the price for the household of whoever is identified."""
-        screen = self.screens["detail"]
+        screen = self.screen_as("detail", OfferDetailScreen)
         household = self.identified.household if self.identified is not None else None
         try:
             sheet = self.services.paper.offer_sheet(offer_id, household)
@@ -683,8 +756,7 @@ class MainWindow(QMainWindow):
         self.theme = theme
         apply_style(running_app(), theme)
         for widget in self.screens.values():
-            if hasattr(widget, "apply_theme"):
-                widget.apply_theme(theme)
+            widget.apply_theme(theme)
         self._fit_top_bar()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -696,8 +768,7 @@ class MainWindow(QMainWindow):
         screen can do without (told before the keyboard comes, after it has gone)."""
         self.access_bar.setVisible(not shown)
         for widget in self.screens.values():
-            if hasattr(widget, "keyboard_shown"):
-                widget.keyboard_shown(shown)
+            widget.keyboard_shown(shown)
 
     def _fit_top_bar(self) -> None:
         compact = self.width() < COMPACT_WIDTH * self.theme.scale
@@ -749,9 +820,14 @@ class MainWindow(QMainWindow):
             self._say_no_speech()
             return
         self.narrator.set_active(on)
-        self.narrator.read_screen(self.stack.currentWidget())
+        self._read_current_screen()
 
-    def set_sync_status(self, status: dict) -> None:
+    def _read_current_screen(self) -> None:
+        current = self.stack.currentWidget()
+        if current is not None:  # always: home is there from the start
+            self.narrator.read_screen(current)
+
+    def set_sync_status(self, status: SyncStatus) -> None:
         """What the sync worker last found (called on the GUI thread through its signal)."""
         self.sync_status = status
         self._refresh_bar()

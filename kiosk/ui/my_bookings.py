@@ -10,7 +10,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.domain.booking import ACTIVE_STATES, Booking, BookingState, cancellation_deadline, cancellation_open
-from kiosk.domain.concierge import STATE_LABELS, ConciergeRequest, RequestState
+from kiosk.domain.concierge import ConciergeRequest, RequestState, state_key
 from kiosk.domain.household import Household
 from kiosk.domain.payment import SubjectKind
 from kiosk.errors import KioskError
@@ -21,7 +21,7 @@ from kiosk.services.identity import Identified
 from kiosk.services.vouchers import pickup_state
 from kiosk.ui.payment import balance_text
 from kiosk.ui.printing import print_voucher
-from kiosk.ui.widgets import Overlay, ScrollingPage, button, empty_layout, label
+from kiosk.ui.widgets import Overlay, Screen, ScrollingPage, button, empty_layout, label
 
 STATE_STYLE = {
     BookingState.CONFIRMED: "places",
@@ -33,7 +33,7 @@ REQUEST_STYLE = {
 }
 
 
-class MyBookingsScreen(QWidget):
+class MyBookingsScreen(Screen):
     cancel_requested = Signal(str)  # booking id
     pay_requested = Signal(str, str)  # "booking" or "request", its id: a correspondent takes a payment
     print_requested = Signal(str)
@@ -75,7 +75,8 @@ class MyBookingsScreen(QWidget):
     def household(self) -> Household | None:
         return self.who.household if self.who else None
 
-    def show_person(self, who: Identified) -> None:
+    def show_person(self, who: Identified | None) -> None:
+        """The person's bookings and requests; nobody's with nobody identified."""
         self.who = who
         self.status = {}
         self.refresh()
@@ -86,21 +87,22 @@ class MyBookingsScreen(QWidget):
 
     def refresh(self) -> None:
         empty_layout(self.body)
-        if self.household is None:
+        household = self.household
+        if household is None:
             return
-        bookings = self.services.bookings.bookings(self.household)
-        requests = self.services.concierge.requests_for(self.household)
+        bookings = self.services.bookings.bookings(household)
+        requests = self.services.concierge.requests_for(household)
         if not bookings:
             self.body.addWidget(label(self.texts("mine.none"), "heading"))
         for booking in bookings:
-            self.body.addWidget(self._card(booking))
+            self.body.addWidget(self._card(booking, household))
         if requests:
             self.body.addWidget(label(self.texts("mine.requests"), "title"))
         for request in requests:
             self.body.addWidget(self._request_card(request))
         self.body.addStretch(1)
 
-    def _card(self, booking: Booking) -> QFrame:
+    def _card(self, booking: Booking, household: Household) -> QFrame:
         texts = self.texts
         offer = self.services.catalog.offer(booking.offer_id)
         session = offer.session(booking.session_id) if offer else None
@@ -112,7 +114,7 @@ class MyBookingsScreen(QWidget):
         words.addWidget(label(offer.title if offer else texts("mine.withdrawn"), "heading"))
         if session:
             words.addWidget(label(texts.span(session.start, session.end)))
-        names = [self.household.member(pid).first_name for pid in booking.participants if self.household.member(pid)]
+        names = [member.first_name for pid in booking.participants if (member := household.member(pid))]
         owed = self.services.payments.balance_of_booking(booking)
         words.addWidget(label(", ".join(names) + " · " + balance_text(owed, texts), "muted"))
         state = texts(f"mine.state.{booking.state.value}")
@@ -122,7 +124,7 @@ class MyBookingsScreen(QWidget):
             words.addWidget(label(self.status[booking.booking_id]))
         row.addLayout(words, 1)
         actions = QVBoxLayout()
-        if booking.state in ACTIVE_STATES and session is not None:
+        if booking.state in ACTIVE_STATES and offer is not None and session is not None:
             printing = button(texts("mine.print"), object_name="primary")
             printing.clicked.connect(lambda: self.print_requested.emit(booking.booking_id))
             actions.addWidget(printing)
@@ -151,7 +153,7 @@ class MyBookingsScreen(QWidget):
         owed = self.services.payments.balance_of_request(request)
         price = balance_text(owed, texts, on_quotation=request.estimate_cents is None)
         words.addWidget(label(texts("mine.request.code", code=request.short_code) + " · " + price, "muted"))
-        state = STATE_LABELS[request.state][0 if fr else 1]
+        state = texts(state_key(request.state))
         reason = (request.reason.fr if fr else request.reason.en) if request.reason else ""
         words.addWidget(label(f"{state} — {reason}" if reason else state, REQUEST_STYLE.get(request.state, "heading")))
         if request.request_id in self.status:
@@ -189,9 +191,11 @@ class MyBookingsScreen(QWidget):
 
     def confirm_cancel(self, booking_id: str) -> None:
         booking = self.services.bookings.booking(booking_id)
-        offer = self.services.catalog.offer(booking.offer_id) if booking else None
+        if booking is None:
+            return
+        offer = self.services.catalog.offer(booking.offer_id)
         session = offer.session(booking.session_id) if offer else None
-        if session is None:
+        if offer is None or session is None:
             return
         texts = self.texts
         self.notice.open(
@@ -203,6 +207,8 @@ class MyBookingsScreen(QWidget):
         )
 
     def cancel(self, booking_id: str) -> None:
+        if self.who is None:
+            return  # the person has gone: their cards went with them (reset)
         try:
             self.services.bookings.cancel(self.actor(), self.who, booking_id)
         except KioskError as problem:
@@ -237,6 +243,8 @@ class MyBookingsScreen(QWidget):
         )
 
     def cancel_request(self, request_id: str) -> None:
+        if self.who is None:
+            return  # the person has gone: their cards went with them (reset)
         try:
             self.services.concierge.cancel(self.actor(), self.who, request_id)
         except KioskError as problem:

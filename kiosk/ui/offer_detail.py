@@ -15,12 +15,12 @@ from kiosk.domain.catalog import BookingMode, Level, Offer, Session
 from kiosk.i18n import Texts
 from kiosk.services.catalog import CatalogService
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import FlowLayout, ScrollingPage, button, empty_layout, label, pictogram_pixmap
+from kiosk.ui.widgets import FlowLayout, Screen, ScrollingPage, button, empty_layout, label, pictogram_pixmap
 
 PHOTO_WIDTH, PHOTO_HEIGHT = 240, 160  # at scale 1: beside the title, the dates stay in view
 
 
-class OfferDetailScreen(QWidget):
+class OfferDetailScreen(Screen):
     book_requested = Signal(str, str)  # offer id, session id
     print_requested = Signal(str)  # offer id: the sheet to take home
 
@@ -214,7 +214,7 @@ class OfferDetailScreen(QWidget):
             badges.append((texts("badge.request"), False))
         return badges
 
-    def _session_card(self, offer: Offer, session: Session, now) -> QFrame:
+    def _session_card(self, offer: Offer, session: Session, now: datetime) -> QFrame:
         texts = self.texts
         card = QFrame()
         card.setObjectName("card")

@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QObject, QPoint, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -27,6 +39,7 @@ from kiosk.ui.no_results import NoResults
 from kiosk.ui.theme import MIN_TOUCH, Theme
 from kiosk.ui.widgets import (
     ChoiceRow,
+    Screen,
     ScrollButtons,
     ScrollingPage,
     button,
@@ -55,10 +68,10 @@ class OfferListModel(QAbstractListModel):
         self.offers = offers
         self.endResetModel()
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's own signature)
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's own signature)
         return 0 if parent.isValid() else len(self.offers)
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
             return None
         offer = self.offers[index.row()]
@@ -111,7 +124,7 @@ class OfferDelegate(QStyledItemDelegate):
         px = self.theme.px
         return px(24) + 2 * px(19) + px(60)
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         return QSize(option.rect.width(), self.row_height())
 
     def layout(self, row: QRect, offer: OfferSummary) -> RowLayout:
@@ -188,7 +201,9 @@ class OfferDelegate(QStyledItemDelegate):
         parts = [layout.price, *layout.lines, layout.badge, layout.book]
         return [(part.rect, part.text) for part in parts if part.text]
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
         offer: OfferSummary = index.data(SummaryRole)
         palette = self.theme.palette
         layout = self.layout(option.rect, offer)
@@ -319,17 +334,14 @@ class FilterPanel(QFrame):
         )
 
     def clear(self) -> None:
-        for row, default in (
-            (self.level, None),
-            (self.dates, DateWindow.ANY),
-            (self.places, False),
-            (self.price, None),
-        ):
-            row.set_value(default)
+        self.level.set_value(None)
+        self.dates.set_value(DateWindow.ANY)
+        self.places.set_value(False)
+        self.price.set_value(None)
         self.changed.emit()
 
 
-class OfferListScreen(QWidget):
+class OfferListScreen(Screen):
     offer_chosen = Signal(str)
     book_requested = Signal(str, str)  # offer id, session id: the row's own "Réserver"
     help_requested = Signal()  # from the panel shown when nothing matches
@@ -356,8 +368,9 @@ class OfferListScreen(QWidget):
         self.category_row = ChoiceRow([None] + [c.id for c in self.categories])
         self.filters = FilterPanel()
         holder = QWidget()
-        QVBoxLayout(holder).addWidget(self.filters)
-        holder.layout().setContentsMargins(0, 0, 0, 0)
+        holder_layout = QVBoxLayout(holder)
+        holder_layout.setContentsMargins(0, 0, 0, 0)
+        holder_layout.addWidget(self.filters)
         # The filters scroll when the screen is short: they never push the window past it.
         self.filters_page = ScrollingPage(holder)
         self.filters_page.hide()
@@ -376,8 +389,9 @@ class OfferListScreen(QWidget):
         self.scroll_buttons = ScrollButtons(self.list)
         self.no_results = NoResults(self.categories)
         no_results_holder = QWidget()
-        QVBoxLayout(no_results_holder).addWidget(self.no_results)
-        no_results_holder.layout().setContentsMargins(0, 0, 0, 0)
+        no_results_layout = QVBoxLayout(no_results_holder)
+        no_results_layout.setContentsMargins(0, 0, 0, 0)
+        no_results_layout.addWidget(self.no_results)
         self.no_results_page = ScrollingPage(no_results_holder)
         self.no_results_page.hide()
 
@@ -455,7 +469,7 @@ class OfferListScreen(QWidget):
             part.setVisible(not shown)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.MouseButtonRelease:
+        if event.type() == QEvent.Type.MouseButtonRelease and isinstance(event, QMouseEvent):
             self.released_at = event.position().toPoint()
         return False
 

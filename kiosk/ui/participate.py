@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 from kiosk.domain.consultations import BallotKind, Consultation
 from kiosk.i18n import Texts
 from kiosk.services.context import KioskServices
-from kiosk.ui.widgets import FlowLayout, ScrollingPage, button, empty_layout, label
+from kiosk.ui.widgets import FlowLayout, Screen, ScrollingPage, button, empty_layout, label
 
 
 def card(parent_layout: QVBoxLayout) -> QVBoxLayout:
@@ -40,7 +40,7 @@ def results_lines(consultation: Consultation, texts: Texts) -> list[str]:
     ]
 
 
-class ParticipateScreen(QWidget):
+class ParticipateScreen(Screen):
     chosen = Signal(str)  # "idea", "idea_lookup", "consultations" or "appreciate"
 
     def __init__(self, services: KioskServices, texts: Texts, parent: QWidget | None = None):

@@ -17,7 +17,7 @@ from kiosk.errors import KioskError
 from kiosk.i18n import Texts
 from kiosk.services.actor import Actor
 from kiosk.services.context import KioskServices
-from kiosk.ui.widgets import ChoiceRow, FlowLayout, ScrollingPage, button, empty_layout, label
+from kiosk.ui.widgets import ChoiceRow, FlowLayout, Screen, ScrollingPage, button, empty_layout, label
 
 
 def balance_text(owed: Balance, texts: Texts, on_quotation: bool = False) -> str:
@@ -44,7 +44,7 @@ def payment_line(payment: Payment, texts: Texts) -> str:
     return texts("pay.line.ref" if payment.reference else "pay.line", **values)
 
 
-class PaymentScreen(QWidget):
+class PaymentScreen(Screen):
     def __init__(
         self,
         services: KioskServices,

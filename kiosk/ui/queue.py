@@ -11,19 +11,29 @@ message is shown on the card.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Generic
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QButtonGroup, QFrame, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QHBoxLayout,
+    QLineEdit,
+    QMainWindow,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.domain.concierge import (
     CANCEL_REASONS,
     FINAL_STATES,
-    MOVE_LABELS,
     NEEDS_REASON,
     REFUSAL_REASONS,
-    STATE_LABELS,
     RequestState,
     StateReason,
+    move_key,
+    state_key,
 )
 from kiosk.domain.payment import Balance
 from kiosk.errors import KioskError
@@ -34,7 +44,9 @@ from kiosk.services.context import KioskServices
 from kiosk.ui.payment import balance_text
 from kiosk.ui.printing import print_voucher
 from kiosk.ui.widgets import (
+    Choice,
     FlowLayout,
+    Screen,
     ScrollingPage,
     button,
     empty_layout,
@@ -57,20 +69,20 @@ ALL_SERVICES = ""
 STATE_STYLE = {RequestState.READY: "places", RequestState.REFUSED: "full", RequestState.CANCELLED: "full"}
 
 
-class ChoiceGrid(QWidget):
+class ChoiceGrid(QWidget, Generic[Choice]):
     """Big buttons, exactly one chosen, going on to the next line when the width runs out: a filter with
     more choices than fit on a line."""
 
-    changed = Signal(object)
+    changed = Signal(object)  # the value chosen, a Choice
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self._values: list[object] = []
+        self._values: list[Choice] = []
         self._group = QButtonGroup(self)
         self._group.idClicked.connect(lambda index: self.changed.emit(self._values[index]))
         self._grid = FlowLayout(self, spacing=10)
 
-    def set_choices(self, choices: Sequence[tuple[object, str]], chosen: object) -> None:
+    def set_choices(self, choices: Sequence[tuple[Choice, str]], chosen: Choice | None) -> None:
         """(value, label) pairs; `chosen` is checked, or the first if it is no longer among them."""
         for old in self._group.buttons():
             self._group.removeButton(old)
@@ -84,13 +96,14 @@ class ChoiceGrid(QWidget):
         if self._values:
             self._group.button(self._values.index(chosen) if chosen in self._values else 0).setChecked(True)
 
-    def value(self) -> object:
+    def value(self) -> Choice | None:
         return self._values[self._group.checkedId()] if self._values else None
 
     def value_text(self) -> str:
-        return self._group.checkedButton().accessibleName() if self._values else ""
+        checked = self._group.checkedButton()  # one is, once there are choices (set_choices)
+        return checked.accessibleName() if checked is not None else ""
 
-    def select(self, value: object) -> None:
+    def select(self, value: Choice) -> None:
         if value in self._values:
             self._group.button(self._values.index(value)).setChecked(True)
 
@@ -102,13 +115,12 @@ class QueueCard(QFrame):
     reprint_chosen = Signal(str)
     pay_chosen = Signal(str)  # request id: take what is still owed, at the hand-over
 
-    def __init__(self, item: QueueItem, texts: Texts, now, status: str, owed: Balance):
+    def __init__(self, item: QueueItem, texts: Texts, now: datetime, status: str, owed: Balance):
         super().__init__()
         self.setObjectName("card")
         request = item.request
         self.request_id = request.request_id
         fr = texts.language == "fr"
-        state_fr, state_en = STATE_LABELS[request.state]
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 20, 28, 20)
         layout.setSpacing(8)
@@ -116,7 +128,7 @@ class QueueCard(QFrame):
         heading.addWidget(
             label(f"{item.service_name_fr if fr else item.service_name_en} — {item.person_name}", "heading"), 1
         )
-        state = label(state_fr if fr else state_en, STATE_STYLE.get(request.state, "emphasis"), wrap=False)
+        state = label(texts(state_key(request.state)), STATE_STYLE.get(request.state, "emphasis"), wrap=False)
         heading.addWidget(state)
         layout.addLayout(heading)
         facts = [
@@ -134,7 +146,7 @@ class QueueCard(QFrame):
         # Side by side while they fit, then on the next line (larger text, a narrow screen): never cut.
         actions = QWidget()
         flow = FlowLayout(actions, spacing=12)
-        choices = [(MOVE_LABELS[target][0 if fr else 1], target) for target in item.moves]
+        choices = [(texts(move_key(target)), target) for target in item.moves]
         for index, (text, target) in enumerate(choices):
             move = button(plain_button_text(text), "primary" if index == 0 else None, accessible_name=text)
             move.clicked.connect(lambda _=False, t=target: self.move_chosen.emit(request.request_id, t))
@@ -158,6 +170,7 @@ class ReasonPicker(QWidget):
 
     def __init__(self, parent: QWidget):
         super().__init__(parent)
+        self._host = parent  # the part of the window it covers
         self.inner = overlay_dialog(self, 1000)
         self.inner.setSpacing(18)
         self.inner.setContentsMargins(24, 36, 24, 36)  # the longest reason on one line of a portrait screen
@@ -178,17 +191,21 @@ class ReasonPicker(QWidget):
             # Long reasons in the body's size, which fits a portrait screen; a plain button's height, so
             # that five of them and "Ne rien changer" fit a 768-pixel screen with larger text.
             choice = button(plain_button_text(text), accessible_name=text)
-            choice.clicked.connect(lambda _=False, r=reason: (self.hide(), chosen(r)))
+            choice.clicked.connect(lambda _=False, r=reason: self._choose(r, chosen))
             self.inner.addWidget(choice)
         back = button(plain_button_text(keep), "primary", big=True, accessible_name=keep)
         back.clicked.connect(self.hide)
         self.inner.addWidget(back)
-        self.setGeometry(self.parentWidget().rect())
+        self.setGeometry(self._host.rect())
         self.show()
         self.raise_()
 
+    def _choose(self, reason: StateReason, chosen: Callable[[StateReason], None]) -> None:
+        self.hide()
+        chosen(reason)
 
-class QueueScreen(QWidget):
+
+class QueueScreen(Screen):
     pay_requested = Signal(str)  # request id
 
     def __init__(
@@ -206,7 +223,7 @@ class QueueScreen(QWidget):
         self.pickup_label = label(object_name="heading")
         self.pickup = QLineEdit()
         self.pickup.setMaxLength(MAX_PICKUP_INPUT + 1)  # one more than a ticket: too long is reported, not cut
-        self.find = button(object_name="primary")
+        self.find_button = button(object_name="primary")  # not `find`: QWidget.find looks up a window id
         self.pickup_error = label(object_name="error")
         self.found = QVBoxLayout()
         # The filters fold away behind one button: the cards are what the correspondent looks at.
@@ -214,9 +231,9 @@ class QueueScreen(QWidget):
         self.filters_button.setCheckable(True)
         self.filters = QWidget()
         self.state_label = label(object_name="heading")
-        self.state_filter = ChoiceGrid()
+        self.state_filter: ChoiceGrid[str | RequestState] = ChoiceGrid()
         self.service_label = label(object_name="heading")
-        self.service_filter = ChoiceGrid()
+        self.service_filter: ChoiceGrid[str] = ChoiceGrid()  # a service id, or ALL_SERVICES
         self.count = label(object_name="emphasis")
         self.message = label(object_name="error")
         self.cards = QVBoxLayout()
@@ -224,7 +241,7 @@ class QueueScreen(QWidget):
         pickup_row = QHBoxLayout()
         pickup_row.setSpacing(16)
         pickup_row.addWidget(self.pickup, 1)
-        pickup_row.addWidget(self.find)
+        pickup_row.addWidget(self.find_button)
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(60, 16, 60, 24)
@@ -250,7 +267,7 @@ class QueueScreen(QWidget):
         self.page = ScrollingPage(body)
         QVBoxLayout(self).addWidget(self.page)
         self.pickup.returnPressed.connect(self.find_pickup)  # a ticket scanner ends with Enter
-        self.find.clicked.connect(self.find_pickup)
+        self.find_button.clicked.connect(self.find_pickup)
         self.filters_button.toggled.connect(self.filters.setVisible)
         self.state_filter.changed.connect(lambda _value: self.refresh())
         self.service_filter.changed.connect(lambda _value: self.refresh())
@@ -265,7 +282,7 @@ class QueueScreen(QWidget):
         """The queue as it stands, through the filters, and the found request if any."""
         texts = self.texts
         chosen = self.state_filter.value()
-        states = None if chosen in (OPEN, None) else sorted(FINAL_STATES) if chosen == FINISHED else [chosen]
+        states = [chosen] if isinstance(chosen, RequestState) else sorted(FINAL_STATES) if chosen == FINISHED else None
         empty_layout(self.cards)
         self.message.clear()
         self._name_filters()
@@ -343,30 +360,31 @@ class QueueScreen(QWidget):
     def choose_move(self, request_id: str, target: RequestState) -> None:
         """Move at once, or first ask why when the move ends the request."""
         if target not in NEEDS_REASON:
-            self.move(request_id, target, None)
+            self.move_request(request_id, target, None)
             return
         texts = self.texts
         if self.reason_picker is None:
-            self.reason_picker = ReasonPicker(self.window().centralWidget())
+            window = self.window()
+            host = window.centralWidget() if isinstance(window, QMainWindow) else None
+            self.reason_picker = ReasonPicker(host or window)
         cancel = target is RequestState.CANCELLED
         self.reason_picker.open(
             texts("queue.reason.cancel" if cancel else "queue.reason.refuse"),
             CANCEL_REASONS if cancel else REFUSAL_REASONS,
             texts.language,
             texts("queue.reason.keep"),
-            lambda reason: self.move(request_id, target, reason),
+            lambda reason: self.move_request(request_id, target, reason),
         )
 
-    def move(self, request_id: str, target: RequestState, reason: StateReason | None) -> None:
+    def move_request(self, request_id: str, target: RequestState, reason: StateReason | None) -> None:
+        """The request moved on to `target`, and what came of it said on its card (not `move`: QWidget's own)."""
         texts = self.texts
         try:
             moved = self.services.concierge.move(self.actor(), request_id, target, reason)
         except KioskError as problem:
             self.statuses[request_id] = problem.message(texts.language)
         else:
-            self.statuses[request_id] = texts(
-                "queue.moved", state=STATE_LABELS[moved.state][0 if texts.language == "fr" else 1]
-            )
+            self.statuses[request_id] = texts("queue.moved", state=texts(state_key(moved.state)))
         self.refresh()
 
     def reprint(self, request_id: str) -> None:
@@ -401,19 +419,18 @@ class QueueScreen(QWidget):
         self.pickup_label.setText(texts("queue.pickup"))
         self.pickup.setPlaceholderText(texts("queue.pickup.hint"))
         self.pickup.setAccessibleName(texts("queue.pickup.hint"))
-        self.find.setText(texts("queue.pickup.find"))
+        self.find_button.setText(texts("queue.pickup.find"))
         self.state_label.setText(texts("queue.state"))
         self.service_label.setText(texts("queue.service"))
-        fr = texts.language == "fr"
         self.state_filter.set_choices(
             [
                 (
                     value,
-                    texts("queue.state.open")
+                    texts(state_key(value))
+                    if isinstance(value, RequestState)
+                    else texts("queue.state.open")
                     if value == OPEN
-                    else texts("queue.state.final")
-                    if value == FINISHED
-                    else STATE_LABELS[value][0 if fr else 1],
+                    else texts("queue.state.final"),
                 )
                 for value in STATE_FILTERS
             ],

@@ -8,15 +8,18 @@ way; each screen only says what it shows (`describe`) and how its paper is print
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Generic, TypeVar
 
 from PySide6.QtWidgets import QFormLayout, QFrame, QVBoxLayout, QWidget
 
 from kiosk.i18n import Texts
 from kiosk.services.context import KioskServices
-from kiosk.ui.widgets import ScrollingPage, button, empty_layout, label
+from kiosk.ui.widgets import Screen, ScrollingPage, button, empty_layout, label
+
+Subject = TypeVar("Subject")  # what a receipt is for: a booking, a concierge request
 
 
-class ReceiptScreen(QWidget):
+class ReceiptScreen(Screen, Generic[Subject]):
     again_key = "print.again"  # the button's words, before the paper came out
     reprint_key = "print.reprint"  # and once it has: a second copy is not the next step
     running_key = "print.running"  # said while the printer works
@@ -26,7 +29,7 @@ class ReceiptScreen(QWidget):
         self.setObjectName("screen")
         self.services = services
         self.texts = texts
-        self.subject: object | None = None  # the booking or request shown
+        self.subject: Subject | None = None  # the booking or request shown
         self.headline = label(object_name="greeting")
         self.code = label(object_name="code")
         self.next_step = label(object_name="lead")
@@ -59,7 +62,7 @@ class ReceiptScreen(QWidget):
         QVBoxLayout(self).addWidget(self.page)
         self.print_button.clicked.connect(self.print_now)
 
-    def show_subject(self, subject: object) -> None:
+    def show_subject(self, subject: Subject) -> None:
         self.subject = subject
         self.printed = False
         self.retranslate(self.texts)
@@ -110,11 +113,11 @@ class ReceiptScreen(QWidget):
 
     # -- what each screen says and prints ----------------------------------------------------
 
-    def reference(self, subject: object) -> str:
+    def reference(self, subject: Subject) -> str:
         raise NotImplementedError
 
-    def describe(self, subject: object, texts: Texts) -> None:
+    def describe(self, subject: Subject, texts: Texts) -> None:
         raise NotImplementedError
 
-    def send_to_printer(self, subject: object, done: Callable[[str, str, bool], None]) -> None:
+    def send_to_printer(self, subject: Subject, done: Callable[[str, str, bool], None]) -> None:
         raise NotImplementedError

@@ -12,7 +12,7 @@ from PySide6.QtCore import QEvent, QLocale, QObject
 from PySide6.QtTextToSpeech import QTextToSpeech
 from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QLabel, QWidget
 
-from kiosk.ui.widgets import running_app
+from kiosk.ui.widgets import ScrollButtons, running_app
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ def screen_reading(screen: QWidget) -> list[str]:
     pieces: list[tuple[int, int, str]] = []
     for widget in screen.findChildren(QWidget):
         # The ▲ ▼ buttons move the page; they are not part of what it says.
-        if not widget.isVisibleTo(screen) or widget.parentWidget().objectName() == "scrollButtons":
+        if not widget.isVisibleTo(screen) or isinstance(widget.parentWidget(), ScrollButtons):
             continue
         position = widget.mapTo(screen, widget.rect().topLeft())
         if isinstance(widget, QLabel) and widget.text().strip():

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 from kiosk.i18n import Texts
 from kiosk.ui.home import Tile, TileGrid
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import ScrollingPage, button, label
+from kiosk.ui.widgets import Screen, ScrollingPage, button, label
 
 JOBS = (
     # (what the correspondent chose, text key, pictogram)
@@ -22,7 +22,7 @@ JOBS = (
 )
 
 
-class StaffHomeScreen(QWidget):
+class StaffHomeScreen(Screen):
     chosen = Signal(str)  # one of JOBS, "exit_kiosk" or "sign_out"
 
     def __init__(self, parent: QWidget | None = None):

@@ -15,13 +15,13 @@ from kiosk.domain.staff import MAX_PASSWORD_CHARS
 from kiosk.errors import KioskError
 from kiosk.i18n import Texts
 from kiosk.services.staff import StaffAuthService
-from kiosk.ui.widgets import ChoiceRow, ScrollingPage, button, label
+from kiosk.ui.widgets import ChoiceRow, Screen, ScrollingPage, button, label
 
 BADGE, PASSWORD = "badge", "password"
 SECRET_HINTS = Qt.InputMethodHint.ImhSensitiveData | Qt.InputMethodHint.ImhNoPredictiveText
 
 
-class StaffSignInScreen(QWidget):
+class StaffSignInScreen(Screen):
     signed_in = Signal(object)  # StaffSession
 
     def __init__(self, staff: StaffAuthService, texts: Texts, parent: QWidget | None = None):

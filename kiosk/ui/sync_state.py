@@ -18,15 +18,15 @@ from kiosk.errors import KioskError
 from kiosk.i18n import Texts
 from kiosk.services.actor import Actor
 from kiosk.services.sync_state import SyncState, SyncStateService
-from kiosk.ui.widgets import ScrollingPage, button, empty_layout, label
+from kiosk.ui.widgets import Screen, ScrollingPage, button, empty_layout, label
 
 if TYPE_CHECKING:
-    from sync.worker import SyncWorker  # imported by the app once the window is up
+    from sync.worker import SyncStatus, SyncWorker  # imported by the app once the window is up
 
 MAX_PARKED_SHOWN = 20
 
 
-class SyncStateScreen(QWidget):
+class SyncStateScreen(Screen):
     def __init__(
         self,
         sync_state: SyncStateService,
@@ -139,7 +139,7 @@ class SyncStateScreen(QWidget):
         self.status.setText(texts("sync.requested"))
         self.refresh()
 
-    def _worker_reported(self, _status: dict) -> None:
+    def _worker_reported(self, _status: SyncStatus) -> None:
         if self.isVisible() and self.actor().staff is not None:
             self.refresh()
 

@@ -14,7 +14,7 @@ from kiosk.services.actor import Actor
 from kiosk.services.context import KioskServices
 from kiosk.ui.payment import payment_line
 from kiosk.ui.printing import print_page
-from kiosk.ui.widgets import ScrollingPage, button, empty_layout, label
+from kiosk.ui.widgets import Screen, ScrollingPage, button, empty_layout, label
 
 
 def takings_lines(takings: Takings, texts: Texts) -> list[tuple[str, str]]:
@@ -47,7 +47,7 @@ def takings_lines(takings: Takings, texts: Texts) -> list[tuple[str, str]]:
     return lines
 
 
-class TakingsScreen(QWidget):
+class TakingsScreen(Screen):
     def __init__(
         self,
         services: KioskServices,

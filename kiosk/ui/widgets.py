@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import cache, lru_cache
-from typing import cast
+from typing import Generic, TypeVar, cast
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QResizeEvent
@@ -28,7 +28,10 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.config import ASSETS_DIR
+from kiosk.i18n import Texts
 from kiosk.ui.theme import MIN_TOUCH, Theme, style_sheet
+
+Choice = TypeVar("Choice")
 
 
 @cache
@@ -101,6 +104,24 @@ def empty_layout(layout: QLayout) -> None:
             inner.deleteLater()
 
 
+class Screen(QWidget):
+    """One of the window's screens. The window calls these on every screen it has built: each sets
+    all its visible words in `retranslate` (a language switch is one call) and forgets the last
+    person in `reset`."""
+
+    def retranslate(self, texts: Texts) -> None:
+        raise NotImplementedError
+
+    def reset(self) -> None:
+        raise NotImplementedError
+
+    def apply_theme(self, theme: Theme) -> None:
+        """Most screens follow the style sheet alone; those that size or draw by the theme say more."""
+
+    def keyboard_shown(self, shown: bool) -> None:
+        """The on-screen keyboard came (or went): most screens have nothing to give up for it."""
+
+
 def enable_kinetic_scrolling(area: QAbstractScrollArea) -> None:
     """Drag to scroll with a finger or the mouse; taps still reach the items."""
     QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
@@ -168,13 +189,13 @@ class FlowLayout(QLayout):
         return y + line_height - rect.y() + margins.bottom()
 
 
-class ChoiceRow(QWidget):
+class ChoiceRow(QWidget, Generic[Choice]):
     """A row of big buttons of which exactly one is chosen (a touch-friendly radio group); it
     goes on to a second line rather than clip its buttons."""
 
-    changed = Signal(object)
+    changed = Signal(object)  # the value chosen, a Choice
 
-    def __init__(self, values: Sequence[object], parent: QWidget | None = None):
+    def __init__(self, values: Sequence[Choice], parent: QWidget | None = None):
         super().__init__(parent)
         self._values = list(values)
         self._group = QButtonGroup(self)
@@ -188,10 +209,10 @@ class ChoiceRow(QWidget):
         self._group.button(0).setChecked(True)
         self._group.idClicked.connect(lambda index: self.changed.emit(self._values[index]))
 
-    def value(self) -> object:
+    def value(self) -> Choice:
         return self._values[self._group.checkedId()]
 
-    def set_value(self, value: object) -> None:
+    def set_value(self, value: Choice) -> None:
         self._group.button(self._values.index(value)).setChecked(True)
 
     def set_labels(self, labels: Sequence[str]) -> None:
@@ -223,11 +244,11 @@ class ScrollButtons(QWidget):
             part.setSizePolicy(policy)
         for arrow in (self.up, self.down):
             arrow.setFixedHeight(72)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.up)
-        layout.addWidget(self.bar, 1)
-        layout.addWidget(self.down)
+        self.column = QVBoxLayout(self)
+        self.column.setContentsMargins(0, 0, 0, 0)
+        self.column.addWidget(self.up)
+        self.column.addWidget(self.bar, 1)
+        self.column.addWidget(self.down)
         self.up.clicked.connect(lambda: self._move(-1))
         self.down.clicked.connect(lambda: self._move(1))
         area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -261,7 +282,7 @@ class ScrollButtons(QWidget):
         self.up.setVisible(not fits)
         self.down.setVisible(not fits)
         # A handle a finger can hold needs room to move; on a short list the arrows alone are clearer.
-        room = self.height() - self.up.height() - self.down.height() - 2 * self.layout().spacing()
+        room = self.height() - self.up.height() - self.down.height() - 2 * self.column.spacing()
         self.bar.setVisible(not fits and room >= 2 * MIN_TOUCH)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -353,6 +374,7 @@ class Overlay(QWidget):
 
     def __init__(self, parent: QWidget):
         super().__init__(parent)
+        self._host = parent  # the window it covers, and follows when resized
         self._on_close: Callable[[], None] | None = None
         self._on_secondary: Callable[[], None] | None = None
         inner = overlay_dialog(self, 900)
@@ -386,7 +408,7 @@ class Overlay(QWidget):
         self.secondary.setVisible(secondary is not None)
         self.secondary.setText(secondary or "")
         self._on_secondary = on_secondary
-        self.setGeometry(self.parentWidget().rect())
+        self.setGeometry(self._host.rect())
         self.show()
         self.raise_()
 
@@ -403,8 +425,8 @@ class Overlay(QWidget):
             callback()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
-            self.setGeometry(self.parentWidget().rect())
+        if watched is self._host and event.type() == QEvent.Type.Resize:
+            self.setGeometry(self._host.rect())
         return False
 
 

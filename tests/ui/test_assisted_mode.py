@@ -218,7 +218,7 @@ def test_queue_moves_a_request_from_submitted_to_handed_over(qtbot, window, serv
     screen = window.screens["queue"]
     card = card_for(screen, request.request_id)
     assert not has_button(card, "Remettre à la personne")  # not ready yet: the move is not offered
-    screen.move(request.request_id, RequestState.HANDED_OVER, None)  # and if asked anyway, refused
+    screen.move_request(request.request_id, RequestState.HANDED_OVER, None)  # and if asked anyway, refused
     assert "ne peut pas passer à « Remise »" in card_for(screen, request.request_id).status.text()
 
     for label, state in [
@@ -273,7 +273,7 @@ def test_a_pickup_code_from_another_site_or_tampered_is_explained(qtbot, window,
         ("ZZZZ-ZZZZ", "pas valable"),
     ]:
         screen.pickup.setText(text)
-        screen.find.click()
+        screen.find_button.click()
         assert words in screen.pickup_error.text(), text
         assert screen.found.count() == 0
 

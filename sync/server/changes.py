@@ -208,6 +208,16 @@ def _leases(conn: sqlite3.Connection, ids: list[str], site_id: str, kiosk_id: st
     }
 
 
+def _stay_requests(conn: sqlite3.Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
+    from sync.server.stays import stay_request_data
+
+    rows = conn.execute(
+        "SELECT * FROM stay_requests WHERE site_id = ? AND id IN (SELECT value FROM json_each(?))",
+        (site_id, json.dumps(ids)),
+    )
+    return {row["id"]: compact_json(stay_request_data(row)) for row in rows}
+
+
 _RENDERERS = {
     "category": _table("categories"),
     "concierge_service": _table("concierge_services"),
@@ -218,4 +228,5 @@ _RENDERERS = {
     "correspondent": _correspondents,
     "payment": _payments,
     "lease": _leases,
+    "stay_request": _stay_requests,
 }

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from kiosk.errors import KioskError
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 FEED_EPOCH = "feed_epoch"
 BUSY_TIMEOUT_MS = 30_000
 
@@ -185,7 +185,36 @@ CREATE TABLE integrity_events (
 )
 """
 
-MIGRATIONS = [SCHEMA, SCHEMA_2, SCHEMA_3, SCHEMA_4, SCHEMA_5, SCHEMA_6]  # migration N brings the file to user_version N
+# Schema 7: holiday-stay requests with their ranked wishes, each campaign's allocation run (kept: a second run
+# gives the same outcomes and changes nothing), and the national stays households had before (docs/stay-wishes.md).
+SCHEMA_7 = """
+-- wishes: [{offer_id, session_id, participants}] in the person's order. proposed_rank: the wish proposed (or
+-- whose waiting list the request is on). answer_by: until when a proposal holds (catalog time).
+CREATE TABLE stay_requests (
+    id TEXT PRIMARY KEY, site_id TEXT NOT NULL, kiosk_id TEXT NOT NULL, household_id TEXT NOT NULL,
+    campaign TEXT NOT NULL, wishes TEXT NOT NULL, created_at TEXT NOT NULL, received_at TEXT NOT NULL,
+    state TEXT NOT NULL, proposed_rank INTEGER, answer_by TEXT, waitlist_position INTEGER, reason TEXT,
+    booking_id TEXT, decided_at TEXT
+);
+CREATE INDEX stay_requests_by_campaign ON stay_requests (campaign, state);
+CREATE INDEX stay_requests_by_state ON stay_requests (state, answer_by);
+CREATE TABLE stay_allocation_runs (
+    campaign TEXT PRIMARY KEY, run_at TEXT NOT NULL, answer_by TEXT NOT NULL, outcomes TEXT NOT NULL
+);
+CREATE TABLE past_stays (
+    household_id TEXT NOT NULL, started_on TEXT NOT NULL, PRIMARY KEY (household_id, started_on)
+) WITHOUT ROWID
+"""
+
+MIGRATIONS = [
+    SCHEMA,
+    SCHEMA_2,
+    SCHEMA_3,
+    SCHEMA_4,
+    SCHEMA_5,
+    SCHEMA_6,
+    SCHEMA_7,
+]  # migration N brings the file to user_version N
 
 
 class CentralDatabaseError(KioskError):

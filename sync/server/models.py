@@ -163,13 +163,13 @@ class Operation(Strict):
     kind: str = Field(
         pattern=r"^[a-z][a-z_.]{0,39}$",
         description="booking.create | booking.cancel | lease.return | concierge.create | "
-        "concierge.transition | audit.append | payment.record",
+        "concierge.transition | audit.append | payment.record | stay.request | stay.answer",
     )
     created_at: str = Field(pattern=MOMENT, description="when the person acted at the kiosk (site local time)")
     payload: dict[str, Any] = Field(
         description="BookingCreatePayload, BookingCancelPayload, ConciergeCreatePayload, "
-        "ConciergeTransitionPayload, AuditAppendPayload or "
-        "PaymentRecordPayload, by kind"
+        "ConciergeTransitionPayload, AuditAppendPayload, "
+        "PaymentRecordPayload, StayRequestPayload or StayAnswerPayload, by kind"
     )
 
     @field_validator("created_at")
@@ -335,6 +335,42 @@ class PaymentRecordPayload(Strict):
         return self
 
 
+class WishPayload(Strict):
+    offer_id: str = Field(pattern=ID)
+    session_id: str = Field(pattern=ID, description="the stay's dates: one of the offer's sessions")
+    participants: list[Annotated[str, Field(pattern=ID)]] = Field(min_length=1, max_length=20)
+
+    @field_validator("participants")
+    @classmethod
+    def _distinct_ids(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("a participant is listed twice")
+        return value
+
+
+class StayRequestPayload(Strict):
+    request_id: str = Field(pattern=UUID)
+    household_id: str = Field(pattern=ID)
+    campaign: str = Field(pattern=ID)
+    wishes: list[WishPayload] = Field(
+        max_length=10, description="ranked, the first wanted most; the centre takes 1 to 3 and says why not"
+    )
+
+
+class StayAnswerPayload(Strict):
+    request_id: str = Field(pattern=UUID)
+    accept: bool = Field(description="true: the proposal is accepted (it becomes a confirmed booking)")
+
+
+StayRequestStateName = Literal["sent", "proposed", "waitlisted", "refused", "accepted", "declined", "expired"]
+
+
+class StayRequestResult(Out):
+    request_id: str
+    state: StayRequestStateName
+    reason: Reason | None
+
+
 class PaymentResult(Out):
     payment_id: str
 
@@ -367,6 +403,7 @@ class OperationResult(Out):
     audit: AuditAck | None = Field(None, description="when audit entries were applied")
     payment: PaymentResult | None = Field(None, description="when a payment was kept")
     lease: LeaseData | None = Field(None, description="when seats of a lease were given back")
+    stay_request: StayRequestResult | None = Field(None, description="when a stay request or answer was applied")
     reason: Reason | None = Field(None, description="when rejected")
 
 
@@ -521,6 +558,26 @@ class PaymentData(Out):
     corrects: str | None
 
 
+class WishData(Out):
+    offer_id: str
+    session_id: str
+    participants: list[str]
+
+
+class StayRequestData(Out):
+    request_id: str
+    household_id: str
+    campaign: str
+    wishes: list[WishData]
+    state: StayRequestStateName
+    created_at: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")
+    proposed_rank: int | None = Field(description="the wish proposed, or whose waiting list the request is on")
+    answer_by: str | None = Field(description="a proposal holds until then")
+    waitlist_position: int | None
+    reason: Reason | None
+    booking_id: str | None = Field(description="the confirmed booking an accepted proposal became")
+
+
 class CorrespondentData(Strict):
     staff_id: str = Field(pattern=ID)
     display_name: str = Field(min_length=1, max_length=80)
@@ -560,6 +617,7 @@ class Change(Out):
         "correspondent",
         "payment",
         "lease",
+        "stay_request",
     ]
     id: str
     data: (
@@ -572,6 +630,7 @@ class Change(Out):
         | CorrespondentData
         | PaymentData
         | LeaseData
+        | StayRequestData
         | None
     ) = Field(description="the entity at its latest state; null is a tombstone (withdrawn, or gone from this site)")
 

@@ -18,7 +18,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ValidationError
 
-from sync.server import audit, bookings, concierge, decisions, leases, payments, reasons
+from sync.server import audit, bookings, concierge, decisions, leases, payments, reasons, stays
 from sync.server.auth import Kiosk
 from sync.server.clock import Clock, fmt, parse_moment
 from sync.server.db import Database, canonical_json, compact_json
@@ -31,6 +31,8 @@ from sync.server.models import (
     LeaseReturnPayload,
     Operation,
     PaymentRecordPayload,
+    StayAnswerPayload,
+    StayRequestPayload,
 )
 
 Handler = Callable[[sqlite3.Connection, Kiosk, BaseModel, str, datetime, datetime], dict]
@@ -75,6 +77,18 @@ def _payment(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, w
     return payments.from_kiosk(conn, kiosk.site_id, payload)
 
 
+def _stay_request(
+    conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime
+) -> dict:
+    return stays.receive(conn, kiosk.id, kiosk.site_id, payload, created_at, when, now)
+
+
+def _stay_answer(
+    conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime
+) -> dict:
+    return stays.answer(conn, kiosk.site_id, payload, when, now)
+
+
 HANDLERS: dict[str, tuple[type[BaseModel], Handler]] = {
     "booking.create": (BookingCreatePayload, _create),
     "booking.cancel": (BookingCancelPayload, _cancel),
@@ -83,6 +97,8 @@ HANDLERS: dict[str, tuple[type[BaseModel], Handler]] = {
     "concierge.transition": (ConciergeTransitionPayload, _concierge_transition),
     "audit.append": (AuditAppendPayload, _audit_append),
     "payment.record": (PaymentRecordPayload, _payment),
+    "stay.request": (StayRequestPayload, _stay_request),
+    "stay.answer": (StayAnswerPayload, _stay_answer),
 }
 
 
@@ -90,6 +106,7 @@ def push(db: Database, kiosk: Kiosk, operations: list[Operation], clock: Clock) 
     with db.write() as conn:
         now = clock()
         bookings.release_expired(conn, now)
+        stays.expire_proposals(conn, now)
         return [{"op_id": op.op_id, **apply_operation(conn, kiosk, op, now)} for op in operations]
 
 

@@ -13,6 +13,7 @@ import re
 
 from kiosk.domain.booking import BookingState
 from kiosk.domain.concierge import RequestState
+from kiosk.domain.stay_wishes import StayRequestState
 from kiosk.i18n import Text
 from sync.client import CentralError, JsonObject
 
@@ -20,6 +21,7 @@ MAX_REASON_CHARS = 400
 MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")
 BOOKING_STATES = frozenset(s.value for s in BookingState)
 REQUEST_STATES = frozenset(s.value for s in RequestState)
+STAY_STATES = frozenset(s.value for s in StayRequestState)
 # The result object an applied operation of each kind carries, and the payload field it must name.
 SETTLES = {
     "booking.create": ("booking", "booking_id"),
@@ -29,6 +31,8 @@ SETTLES = {
     "concierge.transition": ("concierge_request", "request_id"),
     "audit.append": ("audit", None),
     "payment.record": ("payment", "payment_id"),
+    "stay.request": ("stay_request", "request_id"),
+    "stay.answer": ("stay_request", "request_id"),
 }
 RESULT_OBJECTS = frozenset(name for name, _ in SETTLES.values())
 
@@ -76,7 +80,7 @@ def check_results(batch: list[JsonObject], results: object) -> None:
             continue
         if name == "payment":
             continue
-        states = BOOKING_STATES if name == "booking" else REQUEST_STATES
+        states = BOOKING_STATES if name == "booking" else STAY_STATES if name == "stay_request" else REQUEST_STATES
         if settled.get("state") not in states or not is_reason(settled.get("reason"), allow_none=True):
             raise AnswerRefused(f"result {index}: malformed {name}")
 

@@ -47,6 +47,7 @@ from kiosk.domain.document import DocumentReader
 from kiosk.domain.household import parse_household
 from kiosk.domain.payment import parse_payment
 from kiosk.domain.staff import parse_correspondent
+from kiosk.domain.stay_wishes import StayRequestState, parse_stay_request
 from kiosk.errors import KioskError
 from kiosk.i18n import Text
 from kiosk.store import audit as audit_store
@@ -58,6 +59,7 @@ from kiosk.store import leases as lease_store
 from kiosk.store import outbox
 from kiosk.store import payments as payment_store
 from kiosk.store import staff as staff_store
+from kiosk.store import stay_requests as stay_store
 from kiosk.store.database import checkpoint, transaction
 from kiosk.store.state import read_state, write_state
 from sync.answers import check_results, is_lease, is_reason
@@ -86,6 +88,7 @@ CHANGE_KINDS = (
     "correspondent",
     "payment",
     "lease",
+    "stay_request",
 )
 MAX_LEASES_PER_CALL = 500
 
@@ -336,6 +339,12 @@ class SyncEngine:
                     lease = result.get("lease")
                     if isinstance(lease, dict):
                         lease_store.record(self.db, lease)
+                    stay = result.get("stay_request")
+                    if isinstance(stay, dict):
+                        reason = stay.get("reason") or {}
+                        stay_store.settle(
+                            self.db, stay["request_id"], stay["state"], reason.get("fr", ""), reason.get("en", "")
+                        )
                     ack = result.get("audit")
                     if isinstance(ack, dict):
                         audit_store.acknowledge(self.db, ack["chain"], ack["through_seq"], ack["through_hash"])
@@ -369,6 +378,19 @@ class SyncEngine:
             booking_store.set_booking_state(
                 self.db, op["payload"]["booking_id"], BookingState.REFUSED, reason.get("fr", ""), reason.get("en", "")
             )
+        elif op["kind"] in ("stay.request", "stay.answer"):
+            # A request the centre will never have is refused; an answer too late finds the proposal expired.
+            # Any other refused answer: the centre's state of the request comes in the next pull.
+            code = str(reason.get("code", ""))
+            if op["kind"] == "stay.request" or code == "stay.expired":
+                state = StayRequestState.REFUSED if op["kind"] == "stay.request" else StayRequestState.EXPIRED
+                stay_store.settle(
+                    self.db,
+                    op["payload"]["request_id"],
+                    state.value,
+                    str(reason.get("fr", "")),
+                    str(reason.get("en", "")),
+                )
         elif op["kind"] == "concierge.create":
             # The centre will never have this request: show it refused, with the centre's words.
             request = concierge_store.load_request(self.db, op["payload"]["request_id"])
@@ -551,6 +573,8 @@ class SyncEngine:
                 value = _parse_request(reader)
             elif kind == "payment":
                 value = parse_payment(reader)
+            elif kind == "stay_request":
+                value = parse_stay_request(reader)
             elif kind == "lease":
                 if not is_lease(data):
                     raise bad("sync.page.lease_malformed", index=index)
@@ -563,6 +587,8 @@ class SyncEngine:
                 entity = value.staff_id
             elif kind == "payment":
                 entity = value.payment_id
+            elif kind == "stay_request":
+                entity = value.request_id
             elif kind == "booking":
                 entity = item["id"]
             elif kind == "lease":
@@ -615,6 +641,11 @@ class SyncEngine:
                         staff_store.upsert_correspondent(self.db, value)
                 elif kind == "payment" and value is not None:
                     payment_store.record_pulled_payment(self.db, value)
+                elif kind == "stay_request":
+                    if value is None:
+                        stay_store.remove_request(self.db, identifier)
+                    else:
+                        stay_store.record_pulled_request(self.db, value)
             write_state(self.db, "sync_cursor", str(next_cursor))
             write_state(self.db, "sync_epoch", page.epoch)
 

@@ -52,6 +52,8 @@ class Action(StrEnum):
     SYNC_FORCED = "sync.forced"
     HELP_TAKEN = "help.take"  # a call for help or a resume ticket, taken over
     PAYMENT = "payment.record"  # a payment taken at the desk, or a correction of one
+    STAY_REQUEST = "stay.request"  # holiday-stay wishes sent for someone
+    STAY_ANSWER = "stay.answer"  # a stay proposal accepted or declined for someone
 
 
 @dataclass(frozen=True)

@@ -386,6 +386,35 @@ MIGRATION_11_SEAT_LEASES = [
     "UPDATE kiosk_state SET value = '0' WHERE key = 'sync_cursor'",
 ]
 
+# Holiday-stay wishes (docs/stay-wishes.md): a stay booked by request names its campaign and when wishes close;
+# a household's requests, each with up to three ranked wishes, and the centre's outcome. Pulled again from
+# cursor 0, so that every stay's campaign arrives.
+MIGRATION_12_STAY_WISHES = [
+    "ALTER TABLE offers ADD COLUMN campaign TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE offers ADD COLUMN wishes_until TEXT",
+    """
+    CREATE TABLE stay_requests (
+        request_id TEXT PRIMARY KEY,
+        household_id TEXT NOT NULL,
+        campaign TEXT NOT NULL,
+        wishes TEXT NOT NULL,
+        state TEXT NOT NULL
+            CHECK (state IN ('sent', 'proposed', 'waitlisted', 'refused', 'accepted', 'declined', 'expired')),
+        created_at TEXT NOT NULL,
+        proposed_rank INTEGER,
+        answer_by TEXT,
+        waitlist_position INTEGER,
+        reason_fr TEXT NOT NULL DEFAULT '',
+        reason_en TEXT NOT NULL DEFAULT '',
+        booking_id TEXT,
+        -- The state the person was last told of (news on identification are given once).
+        told_state TEXT
+    )
+    """,
+    "CREATE INDEX stay_requests_by_household ON stay_requests(household_id)",
+    "UPDATE kiosk_state SET value = '0' WHERE key = 'sync_cursor'",
+]
+
 MIGRATIONS: list[list[str]] = [
     MIGRATION_1_CATALOG_AND_OUTBOX,
     MIGRATION_2_HOUSEHOLDS_AND_BOOKINGS,
@@ -398,4 +427,5 @@ MIGRATIONS: list[list[str]] = [
     MIGRATION_9_FRENCH_SEARCH,
     MIGRATION_10_PAYMENTS,
     MIGRATION_11_SEAT_LEASES,
+    MIGRATION_12_STAY_WISHES,
 ]

@@ -180,6 +180,7 @@ def answer(
         return rejected(reason(Text("reason.stay.unknown")))
     if row["site_id"] != site_id:
         return rejected(reason(Text("reason.stay.other_site")))
+    bump(conn, "stay_request", row["id"], site_id)  # a refused answer: the kiosk pulls the request as it stands
     if row["state"] == PROPOSED and when > parse_moment(row["answer_by"]):
         _set_state(conn, row, EXPIRED, reason(Text("reason.stay.expired")), now)
         offer_waiting_places(conn, _proposed_session(row), now)

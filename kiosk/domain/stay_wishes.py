@@ -75,8 +75,9 @@ class StayRequest:
 
 
 def wishes_open(offer: Offer, session: Session, now: datetime) -> bool:
-    """Whether wishes for this stay and these dates are still taken."""
-    if offer.booking_mode is not BookingMode.REQUEST or session.has_started(now):
+    """Whether wishes for this stay and these dates are still taken (a stay asked for outside any campaign is
+    booked as a request the centre decides alone, docs/stay-wishes.md)."""
+    if offer.booking_mode is not BookingMode.REQUEST or not offer.campaign or session.has_started(now):
         return False
     return offer.wishes_until is None or now < offer.wishes_until
 
@@ -93,7 +94,7 @@ def check_wishes(wishes: Sequence[Wish], stays: Mapping[str, Offer], household: 
     seen: set[tuple[str, str]] = set()
     for rank, wish in enumerate(wishes, start=1):
         offer = stays.get(wish.offer_id)
-        if offer is None or offer.booking_mode is not BookingMode.REQUEST:
+        if offer is None or offer.booking_mode is not BookingMode.REQUEST or not offer.campaign:
             raise WishRefused("error.wishes.stay_unknown", rank=rank)
         session = next((s for s in offer.sessions if s.id == wish.session_id), None)
         if session is None:
@@ -136,6 +137,50 @@ def check_answer(request: StayRequest, now: datetime) -> None:
         raise WishRefused("error.wishes.proposal_expired")
     if request.state is not StayRequestState.PROPOSED:
         raise WishRefused("error.wishes.nothing_to_answer")
+
+
+@dataclass(frozen=True)
+class RecapLine:
+    """One wish as the person reads it back: its rank, the stay, its dates and who goes."""
+
+    rank: int
+    title: str
+    location: str
+    start: datetime | None  # None: the stay is no longer in this kiosk's catalog
+    end: datetime | None
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WishesRecap:
+    """What the person sees on screen and takes away on paper once the wishes are sent."""
+
+    request: StayRequest
+    code: str  # read aloud at the desk to find the request
+    household_name: str
+    lines: tuple[RecapLine, ...]
+    wishes_until: datetime | None  # when the campaign closes: the answer comes after
+    site_name: str
+    printed_at: datetime
+
+
+def recap_lines(request: StayRequest, stays: Mapping[str, Offer], household: Household) -> tuple[RecapLine, ...]:
+    lines = []
+    for rank, wish in enumerate(request.wishes, start=1):
+        offer = stays.get(wish.offer_id)
+        session = next((s for s in offer.sessions if s.id == wish.session_id), None) if offer else None
+        names = tuple(p.first_name for pid in wish.participants if (p := household.member(pid)) is not None)
+        lines.append(
+            RecapLine(
+                rank,
+                offer.title if offer else wish.offer_id,
+                offer.location if offer else "",
+                session.start if session else None,
+                session.end if session else None,
+                names,
+            )
+        )
+    return tuple(lines)
 
 
 def parse_stay_request(r: DocumentReader) -> StayRequest:

@@ -17,17 +17,21 @@ import sqlite_utils
 
 from kiosk.domain.audit import Action
 from kiosk.domain.catalog import Offer
+from kiosk.domain.household import Household
 from kiosk.domain.staff import StaffSession
 from kiosk.domain.stay_wishes import (
     OPEN_STATES,
     StayRequest,
     StayRequestState,
     Wish,
+    WishesRecap,
     WishRefused,
     check_answer,
     check_wishes,
+    recap_lines,
     wishes_open,
 )
+from kiosk.domain.voucher import short_code
 from kiosk.i18n import Text
 from kiosk.services.audit import AuditService
 from kiosk.services.identity import Identified
@@ -126,8 +130,8 @@ class StayWishesService:
                 )
         return answered
 
-    def requests(self, who: Identified) -> list[StayRequest]:
-        return store.household_requests(self._db, who.household.household_id)
+    def requests(self, household: Household) -> list[StayRequest]:
+        return store.household_requests(self._db, household.household_id)
 
     def request(self, request_id: str) -> StayRequest | None:
         return store.load_request(self._db, request_id)
@@ -146,6 +150,25 @@ class StayWishesService:
                 StayNews(request, request.state is StayRequestState.PROPOSED, told.message("fr"), told.message("en"))
             )
         return news
+
+    def check(self, who: Identified, wishes: Sequence[Wish]) -> None:
+        """The rules `send` applies, without sending: a wish being added is refused at once with its reason."""
+        stays = {w.offer_id: o for w in wishes if (o := load_offer(self._db, w.offer_id)) is not None}
+        check_wishes(wishes, stays, who.household, self._clock())
+
+    def recap(self, request: StayRequest, who: Identified, site_name: str) -> WishesRecap:
+        """The request as the person reads it back, on screen and on paper."""
+        stays = {w.offer_id: o for w in request.wishes if (o := load_offer(self._db, w.offer_id)) is not None}
+        closing = [o.wishes_until for o in stays.values() if o.wishes_until is not None]
+        return WishesRecap(
+            request=request,
+            code=short_code(request.request_id),
+            household_name=who.person.display_name,
+            lines=recap_lines(request, stays, who.household),
+            wishes_until=max(closing) if closing else None,
+            site_name=site_name,
+            printed_at=self._clock().replace(microsecond=0),
+        )
 
     def now(self) -> datetime:
         return self._clock()

@@ -114,13 +114,13 @@ def _row_to_request(r: dict[str, object]) -> StayRequest:
 
 
 def open_stay_ids(db: sqlite_utils.Database, now: datetime) -> list[str]:
-    """Offers booked by request with a date still ahead and wishes not closed, soonest first."""
+    """Stays of a campaign of wishes with a date still ahead and wishes not closed, soonest first."""
     moment = now.strftime(_MOMENT)
     return [
         row[0]
         for row in db.execute(
             "SELECT o.id FROM offers o JOIN sessions s ON s.offer_num = o.num WHERE o.booking_mode = 'request' "
-            "AND s.start > ? AND (o.wishes_until IS NULL OR o.wishes_until > ?) "
+            "AND o.campaign != '' AND s.start > ? AND (o.wishes_until IS NULL OR o.wishes_until > ?) "
             "GROUP BY o.id ORDER BY min(s.start), o.id",
             [moment, moment],
         ).fetchall()

@@ -54,6 +54,7 @@ from kiosk.ui.sync_state import SyncStateScreen
 from kiosk.ui.takings import TakingsScreen
 from kiosk.ui.theme import HIGH_CONTRAST, STANDARD, Theme, larger_text_scale
 from kiosk.ui.widgets import FlowLayout, NewsBanner, Overlay, apply_style, button, label, running_app, scroll_to_top
+from kiosk.ui.wishes import WishesDoneScreen, WishesScreen
 from sync.worker import SyncWorker
 
 CLOCK_REFRESH_MS = 15_000
@@ -268,6 +269,9 @@ class MainWindow(QMainWindow):
                     lambda offer_id, session_id: self.with_identity(("booking", offer_id, session_id))
                 )
                 widget.print_requested.connect(self._print_offer)
+                widget.wish_requested.connect(
+                    lambda offer_id, session_id: self.with_identity(("wishes", offer_id, session_id))
+                )
             elif name == "concierge":
                 widget = ConciergeScreen(catalog, self.texts)
                 widget.requested.connect(lambda service_id: self.with_identity(("concierge_request", service_id)))
@@ -285,6 +289,11 @@ class MainWindow(QMainWindow):
                 widget.booked.connect(lambda booking: self.show_screen("booking_done", booking, remember=False))
             elif name == "booking_done":
                 widget = BookingDoneScreen(self.services, self.texts)
+            elif name == "wishes":
+                widget = WishesScreen(self.services, self.texts, lambda: self.staff_session)
+                widget.sent.connect(lambda recap: self.show_screen("wishes_done", recap, remember=False))
+            elif name == "wishes_done":
+                widget = WishesDoneScreen(self.services, self.texts)
             elif name == "my_bookings":
                 widget = MyBookingsScreen(self.services, self.texts, lambda: self.staff_session)
                 widget.pay_requested.connect(lambda kind, subject: self.show_screen("payment", kind, subject))
@@ -292,6 +301,8 @@ class MainWindow(QMainWindow):
                 widget.print_requested.connect(self._reprint)
                 widget.request_cancel_requested.connect(self._confirm_request_cancel)
                 widget.request_print_requested.connect(self._reprint_ticket)
+                widget.wishes_requested.connect(lambda: self.show_screen("wishes"))
+                widget.stay_answer_requested.connect(self._confirm_stay_answer)
             elif name == "staff_sign_in":
                 widget = StaffSignInScreen(self.services.staff, self.texts)
                 widget.signed_in.connect(self.assisted_mode.signed_in)
@@ -343,8 +354,10 @@ class MainWindow(QMainWindow):
             widget.start(*params)
         elif name == "booking":
             widget.start(params[0], params[1], self.identified)
-        elif name == "booking_done":
+        elif name == "booking_done" or name == "wishes_done":
             widget.show_subject(params[0])
+        elif name == "wishes":
+            widget.start(self.identified, *params)
         elif name == "concierge_request":
             widget.start(params[0], self.identified)
         elif name == "concierge_done":
@@ -448,7 +461,7 @@ class MainWindow(QMainWindow):
         without being stopped."""
         household = self.identified.household
         ready = self.services.concierge.ready_for(household)
-        decided = self.services.bookings.take_news(household)
+        decided = [*self.services.bookings.take_news(household), *self.services.wishes.take_news(self.identified)]
         if not ready and not decided:
             return
         fr = self.texts.language == "fr"
@@ -484,6 +497,32 @@ class MainWindow(QMainWindow):
             screen.set_status(booking_id, problem.message(self.texts.language))
             return
         screen.set_status(booking_id, self.texts("mine.cancelled"))
+
+    def _confirm_stay_answer(self, request_id: str, accept: bool) -> None:
+        """Accepting or declining a proposed stay is said back before it is done (declining cannot be undone)."""
+        request = self.services.wishes.request(request_id)
+        wish = request.proposed_wish if request else None
+        offer = self.services.catalog.offer(wish.offer_id) if wish else None
+        if offer is None:
+            return
+        texts = self.texts
+        verb = "accept" if accept else "decline"
+        self.notice.open(
+            texts(f"stays.{verb}.title"),
+            texts(f"stays.{verb}.message", title=offer.title),
+            texts("stays.answer.no"),
+            secondary=texts(f"stays.{verb}.yes"),
+            on_secondary=lambda: self._answer_stay(request_id, accept),
+        )
+
+    def _answer_stay(self, request_id: str, accept: bool) -> None:
+        screen = self.screens["my_bookings"]
+        try:
+            self.services.wishes.answer(self.staff_session, self.identified, request_id, accept)
+        except KioskError as problem:
+            screen.set_status(request_id, problem.message(self.texts.language))
+            return
+        screen.set_status(request_id, self.texts("stays.accepted" if accept else "stays.declined"))
 
     def _reprint(self, booking_id: str) -> None:
         screen = self.screens["my_bookings"]

@@ -74,6 +74,7 @@ def walk_screens(window, services, shot, card: str) -> None:
     booking = window.screen("booking")
     shot("booking_done", lambda: booking.confirm.click())
     shot("my_bookings", lambda: window.show_screen("my_bookings"))
+    walk_wishes_screens(window, services, shot)
     request = window.screen("concierge_request")
     shot("concierge_request", lambda: window.show_screen("concierge_request", "pressing"))
     shot("concierge_request_error", request.send.click)
@@ -86,6 +87,38 @@ def walk_screens(window, services, shot, card: str) -> None:
         ),
     )
     walk_staff_screens(window, shot)
+
+
+def open_stay(services) -> tuple[str, str]:
+    """A stay asked for by wishes whose wishes are still open, and its first open date."""
+    for stay in services.wishes.open_stays():
+        if stay.campaign and stay.age_min is None and (dates := services.wishes.open_dates(stay)):
+            return stay.id, dates[0]
+    raise LookupError("the demo catalog has no stay open to wishes")
+
+
+def walk_wishes_screens(window, services, shot) -> None:
+    """Holiday-stay wishes: a stay's page, its dates and who goes, the list, the stays, a wish refused, the recap;
+    then the centre's proposal in "Mes réservations", and accepting it."""
+    from datetime import timedelta
+
+    from kiosk.demo.seeding import show_demo_stay_proposal
+    from kiosk.ui.wishes import STAYS
+
+    stay_id, date_id = open_stay(services)
+    wishes = window.screen("wishes")
+    shot("stay_detail", lambda: window.show_screen("detail", stay_id))
+    shot("wishes_details", lambda: window.show_screen("wishes", stay_id, date_id))
+    shot("wishes_list", wishes.action.click)
+    shot("wishes_stays", lambda: wishes._go(STAYS))
+    shot("wishes_refused", lambda: (wishes._choose_stay(services.wishes.stay(stay_id), date_id), wishes.action.click()))
+    wishes.cancel.click()
+    shot("wishes_done", wishes.action.click)
+    request = services.wishes.requests(window.identified.household)[0]
+    show_demo_stay_proposal(services.db, request.request_id, services.catalog.now() + timedelta(days=10))
+    shot("my_bookings_stay_proposed", lambda: window.show_screen("my_bookings"))
+    shot("stay_accept_question", lambda: window._confirm_stay_answer(request.request_id, True))
+    window.notice.hide()
 
 
 def walk_staff_screens(window, shot) -> None:

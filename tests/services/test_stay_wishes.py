@@ -59,13 +59,13 @@ def test_three_ranked_wishes_are_kept_in_order_and_wait_in_the_outbox(kiosk, cla
     ]
     request = kiosk.wishes.send(None, claire, wishes)
     assert (request.state, request.campaign, request.wishes) == (StayRequestState.SENT, STAY_CAMPAIGN, tuple(wishes))
-    assert kiosk.wishes.requests(claire) == [request]
+    assert kiosk.wishes.requests(claire.household) == [request]
     [op] = stay_ops(kiosk)
     assert op["kind"] == "stay.request" and op["payload"]["request_id"] == request.request_id
     assert [w["session_id"] for w in op["payload"]["wishes"]] == ["V1-S2", "V1-S1", "V2-S1"]
     assert kiosk.audit.entries() == []  # the person alone: nothing audited
     # The stays on offer for wishes: open ones only (Biarritz closed yesterday), soonest first.
-    assert [o.id for o in kiosk.wishes.open_stays()] == ["S1", "V1", "V2"]
+    assert [o.id for o in kiosk.wishes.open_stays()] == ["V1", "V2"]  # S1 is asked for outside any campaign
 
 
 @pytest.mark.parametrize(
@@ -89,6 +89,7 @@ def test_three_ranked_wishes_are_kept_in_order_and_wait_in_the_outbox(kiosk, cla
         ([Wish("V1", "V1-S1", ())], "choisissez qui part", "choose who is going"),
         ([Wish("V2", "V2-S1", ("P1",))], "Claire ne peut pas y participer", "Claire cannot take part"),
         ([Wish("T1", "T1-S1", ("P1",))], "n'est plus proposé sur demande", "no longer offered by request"),
+        ([Wish("S1", "S1-S1", ("P1",))], "n'est plus proposé sur demande", "no longer offered by request"),
     ],
 )
 def test_bad_wishes_are_refused_with_the_reason_and_nothing_is_written(kiosk, claire, wishes, french, english):

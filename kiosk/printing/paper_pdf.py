@@ -165,7 +165,7 @@ def render_wishes_recap(recap: WishesRecap, layout: str, language: str) -> bytes
         Paragraph(_escape(texts("wishes.paper.code")), styles.small),
         Paragraph(_escape(recap.code), styles.code),
         Spacer(0, 3 * mm),
-        Paragraph(_escape(texts("paper.printed", when=texts.moment(recap.printed_at))), styles.small),
+        Paragraph(_escape(texts("wishes.paper.printed", when=texts.moment(recap.printed_at))), styles.small),
     ]
     return _build_in_layout(story, layout == "thermal80", texts("wishes.paper.title"), recap.site_name)
 

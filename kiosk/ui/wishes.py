@@ -5,6 +5,7 @@ the list of wishes, then (to add one) the stay, then its dates and who goes."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QButtonGroup, QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
@@ -21,6 +22,11 @@ from kiosk.ui.receipt import ReceiptScreen
 from kiosk.ui.widgets import FlowLayout, ScrollingPage, button, empty_layout, label
 
 LIST, STAYS, DETAILS = "list", "stays", "details"
+
+
+def dates_text(texts: Texts, start: datetime, end: datetime) -> str:
+    """A stay's dates, short enough for a button on a portrait screen with larger text."""
+    return texts("wishes.dates", start=texts.day(start.date(), weekday=False), end=texts.day(end.date(), weekday=False))
 
 
 class WishesScreen(QWidget):
@@ -48,26 +54,27 @@ class WishesScreen(QWidget):
         self.problem = ""
         self.title = label(object_name="title")
         self.content = QWidget()
-        self.body = QVBoxLayout(self.content)
+        content = QVBoxLayout(self.content)
+        content.setContentsMargins(0, 0, 0, 0)
+        content.addWidget(self.title)  # scrolls with the step: the step's action keeps the room below
+        self.body = QVBoxLayout()
         self.body.setSpacing(14)
+        content.addLayout(self.body, 1)
         self.page = ScrollingPage(self.content)
-        # The step's main action stays in view below the part that scrolls.
-        self.message = label(object_name="lead")
+        # What went wrong heads the step (scrolled into view); its main action stays in view below.
+        self.message = label(object_name="full")
         self.cancel = button()
         self.action = button(object_name="primary", big=True)
-        footer = QFrame()
-        footer.setObjectName("card")
-        footer_layout = QHBoxLayout(footer)
-        footer_layout.setContentsMargins(28, 12, 28, 12)
-        footer_layout.setSpacing(24)
-        footer_layout.addWidget(self.message, 1)
-        footer_layout.addWidget(self.cancel, 0, Qt.AlignmentFlag.AlignVCenter)
-        footer_layout.addWidget(self.action, 0, Qt.AlignmentFlag.AlignVCenter)
+        footer = QHBoxLayout()
+        footer.setContentsMargins(0, 8, 0, 0)
+        footer.setSpacing(24)
+        footer.addStretch(1)
+        footer.addWidget(self.cancel, 0, Qt.AlignmentFlag.AlignVCenter)
+        footer.addWidget(self.action, 0, Qt.AlignmentFlag.AlignVCenter)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(60, 16, 60, 12)
-        layout.addWidget(self.title)
+        layout.setContentsMargins(60, 0, 60, 12)
         layout.addWidget(self.page, 1)
-        layout.addWidget(footer)
+        layout.addLayout(footer)
         self.action.clicked.connect(self._act)
         self.cancel.clicked.connect(lambda: self._go(LIST))
 
@@ -167,7 +174,7 @@ class WishesScreen(QWidget):
     def retranslate(self, texts: Texts) -> None:
         self.texts = texts
         self.page.scroll_buttons.set_names(texts("nav.up.name"), texts("nav.down.name"))
-        for widget in (self.date_buttons, self.people.values()):
+        for widget in (self.date_buttons, self.people.values(), (self.message,)):
             for choice in widget:
                 choice.setParent(None)  # kept across a rebuild of the step, not deleted with it
         empty_layout(self.body)
@@ -175,10 +182,11 @@ class WishesScreen(QWidget):
             self.title.setText(texts("wishes.title"))
             self.action.setEnabled(False)
             return
-        {LIST: self._show_list, STAYS: self._show_stays, DETAILS: self._show_details}[self.step](texts)
         self.message.setText(self.problem)
-        self.message.setObjectName("full" if self.problem else "lead")
-        self.message.style().polish(self.message)
+        if self.problem:
+            self.body.addWidget(self.message)
+            self.page.area.verticalScrollBar().setValue(0)
+        {LIST: self._show_list, STAYS: self._show_stays, DETAILS: self._show_details}[self.step](texts)
         self.body.addStretch(1)
 
     def _show_list(self, texts: Texts) -> None:
@@ -268,7 +276,8 @@ class WishesScreen(QWidget):
         sessions = {s.id: s for s in self.stay.sessions}
         for choice in self.date_buttons:
             session = sessions[str(choice.property("session_id"))]
-            choice.setText(texts.span(session.start, session.end))
+            choice.setText(dates_text(texts, session.start, session.end))
+            choice.setAccessibleName(texts.span(session.start, session.end))
             date_row.addWidget(choice)
         if not self.date_buttons:
             self.body.addWidget(label(texts("wishes.no_dates"), "full"))
@@ -321,9 +330,10 @@ class WishesDoneScreen(ReceiptScreen):
             self.next_step.setText(texts("wishes.answer_after", when=texts.day(recap.wishes_until.date())))
         self.code_hint.setText(texts("wishes.done.hint"))
         for line in recap.lines:
-            when = texts.span(line.start, line.end) if line.start and line.end else ""
-            who = texts("wishes.who", names=", ".join(line.names))
-            self.add_recap(texts("wishes.rank", rank=line.rank), "\n".join(filter(None, (line.title, when, who))))
+            self.add_recap(texts("wishes.rank", rank=line.rank), line.title)
+            if line.start is not None and line.end is not None:
+                self.add_recap("", dates_text(texts, line.start, line.end))
+            self.add_recap("", texts("wishes.who", names=", ".join(line.names)))
 
     def send_to_printer(self, subject: object, done: Callable[[str, str, bool], None]) -> None:
         assert isinstance(subject, WishesRecap)

@@ -1,8 +1,9 @@
 """Holiday-stay wishes: the stays open to wishes, sending up to three ranked wishes, the centre's outcome,
 and the person's answer to a proposal (docs/stay-wishes.md).
 
-Each use case takes who acts: `staff` None for the person alone at the kiosk, or the signed-in correspondent
-acting for them, whose action is audited in the same transaction as the change and its outbox operation.
+Each use case takes its actor (kiosk/services/actor.py): the person alone at the kiosk, or the signed-in
+correspondent acting for them, whose action is audited in the same transaction as the change and its outbox
+operation.
 Everything works offline: the request and the answer wait in the outbox, and the centre checks them again.
 """
 
@@ -18,7 +19,6 @@ import sqlite_utils
 from kiosk.domain.audit import Action
 from kiosk.domain.catalog import Offer
 from kiosk.domain.household import Household
-from kiosk.domain.staff import StaffSession
 from kiosk.domain.stay_wishes import (
     OPEN_STATES,
     StayRequest,
@@ -33,9 +33,8 @@ from kiosk.domain.stay_wishes import (
 )
 from kiosk.domain.voucher import short_code
 from kiosk.i18n import Text
-from kiosk.services.audit import AuditService
+from kiosk.services.actor import Actor, Acts
 from kiosk.services.identity import Identified
-from kiosk.services.staff import StaffAuthService
 from kiosk.store import stay_requests as store
 from kiosk.store.catalog import load_offer
 from kiosk.store.database import transaction
@@ -50,16 +49,9 @@ class StayNews:
 
 
 class StayWishesService:
-    def __init__(
-        self,
-        db: sqlite_utils.Database,
-        staff: StaffAuthService,
-        audit: AuditService,
-        clock: Callable[[], datetime] = datetime.now,
-    ):
+    def __init__(self, db: sqlite_utils.Database, acts: Acts, clock: Callable[[], datetime] = datetime.now):
         self._db = db
-        self._staff = staff
-        self._audit = audit
+        self._acts = acts
         self._clock = clock
 
     def open_stays(self) -> list[Offer]:
@@ -75,15 +67,14 @@ class StayWishesService:
     def stay(self, offer_id: str) -> Offer | None:
         return load_offer(self._db, offer_id)
 
-    def send(self, staff: StaffSession | None, who: Identified, wishes: Sequence[Wish]) -> StayRequest:
+    def send(self, actor: Actor, who: Identified, wishes: Sequence[Wish]) -> StayRequest:
         """Record the ranked wishes (and their operation for the centre); raises WishRefused, nothing written."""
         household = who.household
-        if staff is not None:
-            self._staff.require(staff)
+        self._acts.check(actor)
         now = self._clock().replace(microsecond=0)
         stays = {w.offer_id: o for w in wishes if (o := load_offer(self._db, w.offer_id)) is not None}
         campaign = check_wishes(wishes, stays, household, now)
-        with transaction(self._db):
+        with self._acts.write(actor, Action.STAY_REQUEST) as audit:
             if any(
                 r.campaign == campaign and r.state in OPEN_STATES
                 for r in store.household_requests(self._db, household.household_id)
@@ -98,36 +89,20 @@ class StayWishesService:
                 created_at=now.replace(second=0),
             )
             store.record_request(self._db, request, now)
-            if staff is not None:
-                self._audit.record(
-                    staff.staff_id,
-                    Action.STAY_REQUEST,
-                    subject=household.household_id,
-                    target=request.request_id,
-                    details={"wishes": len(wishes), "campaign": campaign},
-                )
+            audit.say(household.household_id, request.request_id, {"wishes": len(wishes), "campaign": campaign})
         return request
 
-    def answer(self, staff: StaffSession | None, who: Identified, request_id: str, accept: bool) -> StayRequest:
+    def answer(self, actor: Actor, who: Identified, request_id: str, accept: bool) -> StayRequest:
         """Accept or decline the centre's proposal before its date; raises WishRefused, nothing written."""
         household = who.household
-        if staff is not None:
-            self._staff.require(staff)
         now = self._clock().replace(microsecond=0)
-        with transaction(self._db):
+        with self._acts.write(actor, Action.STAY_ANSWER) as audit:
             request = store.load_request(self._db, request_id)
             if request is None or request.household_id != household.household_id:
                 raise WishRefused("error.wishes.nothing_to_answer")
             check_answer(request, now)
             answered = store.record_answer(self._db, request, accept, now)
-            if staff is not None:
-                self._audit.record(
-                    staff.staff_id,
-                    Action.STAY_ANSWER,
-                    subject=household.household_id,
-                    target=request_id,
-                    details={"accept": accept},
-                )
+            audit.say(household.household_id, request_id, {"accept": accept})
         return answered
 
     def requests(self, household: Household) -> list[StayRequest]:

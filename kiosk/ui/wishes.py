@@ -11,10 +11,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QButtonGroup, QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.domain.catalog import Offer
-from kiosk.domain.staff import StaffSession
 from kiosk.domain.stay_wishes import MAX_WISHES, Wish, WishesRecap
 from kiosk.errors import KioskError
 from kiosk.i18n import Texts
+from kiosk.services.actor import Actor
 from kiosk.services.context import KioskServices
 from kiosk.services.identity import Identified
 from kiosk.ui.printing import print_page
@@ -36,14 +36,14 @@ class WishesScreen(QWidget):
         self,
         services: KioskServices,
         texts: Texts,
-        staff: Callable[[], StaffSession | None],
+        actor: Callable[[], Actor],
         parent: QWidget | None = None,
     ):
         super().__init__(parent)
         self.setObjectName("screen")
         self.services = services
         self.texts = texts
-        self.staff = staff  # the correspondent acting for the person, if any
+        self.actor = actor  # the person alone, or a correspondent acting for them
         self.who: Identified | None = None
         self.wishes: list[Wish] = []
         self.step = LIST
@@ -154,7 +154,7 @@ class WishesScreen(QWidget):
     def _send(self) -> None:
         assert self.who is not None
         try:
-            request = self.services.wishes.send(self.staff(), self.who, self.wishes)
+            request = self.services.wishes.send(self.actor(), self.who, self.wishes)
         except KioskError as problem:
             self.problem = problem.message(self.texts.language)
             self.retranslate(self.texts)

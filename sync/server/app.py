@@ -26,7 +26,8 @@ from sync.server.clock import Clock, fmt, local_now
 from sync.server.db import Database
 from sync.server.limits import Limiter, RateLimits
 from sync.server.metrics import Metrics, RequestMetrics
-from sync.server.models import (
+from sync.server.photos import photo_file
+from sync.wire import (
     MAX_HEARTBEAT_BYTES,
     MAX_OPERATIONS,
     AuditAppendPayload,
@@ -52,7 +53,6 @@ from sync.server.models import (
     VoucherKeys,
     VoucherStanding,
 )
-from sync.server.photos import photo_file
 
 log = logging.getLogger("slvie.central")
 API_VERSION = "1"

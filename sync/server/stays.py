@@ -23,9 +23,9 @@ from sync.server.changes import bump
 from sync.server.clock import fmt, fmt_catalog, parse_moment
 from sync.server.db import Database, canonical_json, compact_json
 from sync.server.decisions import CONFIRMED, age_on
-from sync.server.models import StayAnswerPayload, StayRequestPayload
 from sync.server.reasons import Reason, reason
 from sync.server.stay_allocation import RECENT_STAY_YEARS, Candidate, WishSeats
+from sync.wire import StayAnswerPayload, StayRequestPayload
 
 SENT, PROPOSED, WAITLISTED, REFUSED = "sent", "proposed", "waitlisted", "refused"
 ACCEPTED, DECLINED, EXPIRED = "accepted", "declined", "expired"

@@ -18,9 +18,10 @@ import pytest
 from kiosk.cli import main
 from kiosk.config import KioskConfig, PrinterSettings
 from kiosk.i18n import Texts
+from kiosk.services.actor import BENEFICIARY, Actor
 from kiosk.services.context import open_services
 from kiosk.store.households import load_household
-from tests.factories import NOW
+from tests.factories import NOW, holder
 from tests.integration.test_printing_cups import cups, pdf_queue, printed_files, wait_for_printed  # noqa: F401
 
 pytestmark = pytest.mark.skipif(
@@ -212,9 +213,9 @@ def test_the_days_takings_are_printed_on_a4(tmp_path, catalog_file, households_f
     from kiosk.domain.payment import Means, SubjectKind
 
     services = open_kiosk(tmp_path, catalog_file, households_file, PrinterSettings(queue=pdf_queue, layout="a4"))
-    sophie = services.staff.sign_in_with_badge(badge_number(1), "2468")
+    sophie = Actor(services.staff.sign_in_with_badge(badge_number(1), "2468"))
     claire = load_household(services.db, "H1")
-    booking = services.bookings.book("T1", "T1-S1", claire, ["P1", "P3"])
+    booking = services.bookings.book(sophie, holder(claire), "T1", "T1-S1", ["P1", "P3"])
     services.payments.record(sophie, SubjectKind.BOOKING, booking.booking_id, "12", Means.CASH)
     services.payments.record(sophie, SubjectKind.BOOKING, booking.booking_id, "10", Means.CARD, "TPE 7 ticket 31")
     takings = services.payments.takings(sophie)
@@ -240,15 +241,16 @@ def test_a_wishes_recap_comes_out_of_the_printer_in_the_sites_layout(tmp_path, h
     import json
 
     from kiosk.domain.stay_wishes import Wish
-    from kiosk.services.identity import Identified
-    from tests.factories import wishes_catalog
+    from tests.factories import holder, wishes_catalog
 
     catalog_path = tmp_path / "wishes-catalog.json"
     catalog_path.write_text(json.dumps(wishes_catalog(), ensure_ascii=False), encoding="utf-8")
     services = open_kiosk(tmp_path, catalog_path, households_file, PrinterSettings(queue=pdf_queue, layout=layout))
     household = load_household(services.db, "H1")
-    claire = Identified(household, household.members[0])
-    request = services.wishes.send(None, claire, [Wish("V1", "V1-S2", ("P1", "P2")), Wish("V2", "V2-S1", ("P3",))])
+    claire = holder(household)
+    request = services.wishes.send(
+        BENEFICIARY, claire, [Wish("V1", "V1-S2", ("P1", "P2")), Wish("V2", "V2-S1", ("P3",))]
+    )
     recap = services.wishes.recap(request, claire, services.config.site.name)
     title = f"SLVie-voeux-{recap.code}"
     before = printed_files(title)

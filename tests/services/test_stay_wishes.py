@@ -11,6 +11,7 @@ import pytest
 
 from kiosk.config import KioskConfig
 from kiosk.domain.stay_wishes import StayRequest, StayRequestState, Wish, WishRefused
+from kiosk.services.actor import BENEFICIARY, Actor
 from kiosk.services.context import open_services
 from kiosk.store import stay_requests as stay_store
 from kiosk.store.database import transaction
@@ -39,7 +40,7 @@ def kiosk(tmp_path, households_file, clock):
 
 @pytest.fixture
 def claire(kiosk):
-    return kiosk.identity.identify(CLAIRE_CARD, "1234")
+    return kiosk.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
 
 
 def stay_ops(kiosk) -> list[dict]:
@@ -57,7 +58,7 @@ def test_three_ranked_wishes_are_kept_in_order_and_wait_in_the_outbox(kiosk, cla
         Wish("V1", "V1-S1", ("P1", "P2", "P3")),
         Wish("V2", "V2-S1", ("P3",)),
     ]
-    request = kiosk.wishes.send(None, claire, wishes)
+    request = kiosk.wishes.send(BENEFICIARY, claire, wishes)
     assert (request.state, request.campaign, request.wishes) == (StayRequestState.SENT, STAY_CAMPAIGN, tuple(wishes))
     assert kiosk.wishes.requests(claire.household) == [request]
     [op] = stay_ops(kiosk)
@@ -95,23 +96,23 @@ def test_three_ranked_wishes_are_kept_in_order_and_wait_in_the_outbox(kiosk, cla
 def test_bad_wishes_are_refused_with_the_reason_and_nothing_is_written(kiosk, claire, wishes, french, english):
     before = written(kiosk)
     with pytest.raises(WishRefused) as refused:
-        kiosk.wishes.send(None, claire, wishes)
+        kiosk.wishes.send(BENEFICIARY, claire, wishes)
     assert french in refused.value.fr and english in refused.value.en
     assert written(kiosk) == before
 
 
 def test_one_request_per_household_and_campaign(kiosk, claire):
-    kiosk.wishes.send(None, claire, [Wish("V1", "V1-S1", ("P1",))])
+    kiosk.wishes.send(BENEFICIARY, claire, [Wish("V1", "V1-S1", ("P1",))])
     before = written(kiosk)
     with pytest.raises(WishRefused) as refused:
-        kiosk.wishes.send(None, claire, [Wish("V1", "V1-S2", ("P1",))])
+        kiosk.wishes.send(BENEFICIARY, claire, [Wish("V1", "V1-S2", ("P1",))])
     assert "déjà envoyé ses vœux" in refused.value.fr
     assert written(kiosk) == before
 
 
 def test_a_correspondent_sends_wishes_for_someone_and_it_is_audited(kiosk):
-    lina = kiosk.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN)
-    claire = kiosk.assisted.identify(lina, CLAIRE_CARD, True, True)
+    lina = Actor(kiosk.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN))
+    claire = kiosk.identity.identify(lina, CLAIRE_CARD, person_present=True, person_agrees=True)
     request = kiosk.wishes.send(lina, claire, [Wish("V1", "V1-S1", ("P1", "P2"))])
     entry = kiosk.audit.entries()[-1]
     assert (entry.action, entry.staff_id, entry.subject, entry.target) == (
@@ -144,37 +145,37 @@ def the_centre_proposes(kiosk, request: StayRequest, rank: int, days: int = 10) 
 
 
 def test_a_proposal_is_told_once_then_accepted_offline(kiosk, claire):
-    request = kiosk.wishes.send(None, claire, [Wish("V1", "V1-S1", ("P1",)), Wish("V1", "V1-S2", ("P1",))])
+    request = kiosk.wishes.send(BENEFICIARY, claire, [Wish("V1", "V1-S1", ("P1",)), Wish("V1", "V1-S2", ("P1",))])
     the_centre_proposes(kiosk, request, rank=2)
     [news] = kiosk.wishes.take_news(claire)
     assert news.good and "Séjour en famille à Valloire" in news.message_fr and "Accept" in news.message_en
     assert kiosk.wishes.take_news(claire) == []
     proposed = kiosk.wishes.request(request.request_id)
     assert proposed is not None and proposed.proposed_wish == Wish("V1", "V1-S2", ("P1",))
-    accepted = kiosk.wishes.answer(None, claire, request.request_id, accept=True)
+    accepted = kiosk.wishes.answer(BENEFICIARY, claire, request.request_id, accept=True)
     assert accepted.state is StayRequestState.ACCEPTED
     [op] = stay_ops(kiosk)
     assert (op["kind"], op["payload"]) == ("stay.answer", {"request_id": request.request_id, "accept": True})
     # Answered already: a second answer is refused.
     with pytest.raises(WishRefused):
-        kiosk.wishes.answer(None, claire, request.request_id, accept=False)
+        kiosk.wishes.answer(BENEFICIARY, claire, request.request_id, accept=False)
 
 
 def test_an_expired_proposal_cannot_be_accepted_and_nothing_is_written(kiosk, claire, clock):
-    request = kiosk.wishes.send(None, claire, [Wish("V1", "V1-S1", ("P1",))])
+    request = kiosk.wishes.send(BENEFICIARY, claire, [Wish("V1", "V1-S1", ("P1",))])
     the_centre_proposes(kiosk, request, rank=1, days=3)
     clock.now = NOW + timedelta(days=4)
     assert kiosk.wishes.request(request.request_id).shown_state(clock.now) is StayRequestState.EXPIRED
     before = written(kiosk)
     with pytest.raises(WishRefused) as refused:
-        kiosk.wishes.answer(None, claire, request.request_id, accept=True)
+        kiosk.wishes.answer(BENEFICIARY, claire, request.request_id, accept=True)
     assert "ne peut plus être acceptée" in refused.value.fr and "can no longer be accepted" in refused.value.en
     assert written(kiosk) == before
 
 
 def test_someone_else_cannot_answer_a_households_proposal(kiosk, claire):
-    request = kiosk.wishes.send(None, claire, [Wish("V1", "V1-S1", ("P1",))])
+    request = kiosk.wishes.send(BENEFICIARY, claire, [Wish("V1", "V1-S1", ("P1",))])
     the_centre_proposes(kiosk, request, rank=1)
-    karim = kiosk.identity.identify("1000000000033", "1234")
+    karim = kiosk.identity.identify(BENEFICIARY, "1000000000033", "1234")
     with pytest.raises(WishRefused):
-        kiosk.wishes.answer(None, karim, request.request_id, accept=True)
+        kiosk.wishes.answer(BENEFICIARY, karim, request.request_id, accept=True)

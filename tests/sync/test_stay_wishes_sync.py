@@ -10,6 +10,7 @@ import pytest
 
 from kiosk.domain.booking import BookingState
 from kiosk.domain.stay_wishes import StayRequestState, Wish
+from kiosk.services.actor import BENEFICIARY
 from kiosk.store.outbox import counts, parked_operations
 from sync.client import TransientError
 from tests.factories import CLAIRE_CARD, KARIM_CARD, NOW, STAY_CAMPAIGN, wishes_catalog
@@ -27,15 +28,15 @@ def kiosk(centre, make_kiosk):
 
 
 def test_wishes_made_offline_are_allocated_and_the_answer_comes_back(centre, proxy, kiosk):
-    claire = kiosk.services.identity.identify(CLAIRE_CARD, "1234")
-    karim = kiosk.services.identity.identify(KARIM_CARD, "1234")
+    claire = kiosk.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
+    karim = kiosk.services.identity.identify(BENEFICIARY, KARIM_CARD, "1234")
     karim_ids = [p.person_id for p in karim.household.members]
     wishes = kiosk.services.wishes
     proxy.inject("drop_request")  # the network is down: the wishes wait in the outbox
-    mine = wishes.send(None, claire, [Wish("V1", "V1-S1", ("P1", "P2")), Wish("V1", "V1-S2", ("P1", "P2"))])
+    mine = wishes.send(BENEFICIARY, claire, [Wish("V1", "V1-S1", ("P1", "P2")), Wish("V1", "V1-S2", ("P1", "P2"))])
     with pytest.raises(TransientError):
         kiosk.sync()
-    theirs = wishes.send(None, karim, [Wish("V1", "V1-S1", tuple(karim_ids))])
+    theirs = wishes.send(BENEFICIARY, karim, [Wish("V1", "V1-S1", tuple(karim_ids))])
     proxy.inject("drop_response")  # applied at the centre, the answer lost: sent again, applied once
     with pytest.raises(TransientError):
         kiosk.sync()
@@ -56,7 +57,7 @@ def test_wishes_made_offline_are_allocated_and_the_answer_comes_back(centre, pro
     assert [n.good for n in wishes.take_news(claire)] == [True]
 
     proxy.inject("drop_request")  # accepted offline: shown at once, synced later
-    assert wishes.answer(None, claire, mine.request_id, accept=True).state is StayRequestState.ACCEPTED
+    assert wishes.answer(BENEFICIARY, claire, mine.request_id, accept=True).state is StayRequestState.ACCEPTED
     with pytest.raises(TransientError):
         kiosk.sync()
     kiosk.sync()
@@ -69,9 +70,9 @@ def test_wishes_made_offline_are_allocated_and_the_answer_comes_back(centre, pro
 
 
 def test_an_answer_the_centre_refuses_shows_the_centres_word(centre, kiosk):
-    claire = kiosk.services.identity.identify(CLAIRE_CARD, "1234")
+    claire = kiosk.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
     wishes = kiosk.services.wishes
-    mine = wishes.send(None, claire, [Wish("V1", "V1-S1", ("P1",))])
+    mine = wishes.send(BENEFICIARY, claire, [Wish("V1", "V1-S1", ("P1",))])
     kiosk.sync()
     assert centre.cli("--now", AFTER_CLOSE, "allocate-stays", STAY_CAMPAIGN, "--answer-days", "1")[0] == 0
     kiosk.sync()
@@ -89,7 +90,7 @@ def test_an_answer_the_centre_refuses_shows_the_centres_word(centre, kiosk):
         )["stay_request"]["state"]
         == "declined"
     )
-    wishes.answer(None, claire, mine.request_id, accept=True)
+    wishes.answer(BENEFICIARY, claire, mine.request_id, accept=True)
     kiosk.sync()
     assert wishes.request(mine.request_id).state is StayRequestState.DECLINED
     [parked] = parked_operations(kiosk.services.db)

@@ -114,7 +114,47 @@ def receive(
         ),
     )
     bump(conn, "stay_request", payload.request_id, site_id)
+    if conn.execute("SELECT 1 FROM stay_allocation_runs WHERE campaign = ?", (payload.campaign,)).fetchone():
+        return _allocate_late(conn, payload.request_id, now)
     return outcome(payload.request_id, SENT, None)
+
+
+def _allocate_late(conn: sqlite3.Connection, request_id: str, now: datetime) -> dict[str, object]:
+    """A request made before the close (offline) that reaches the centre after the campaign's allocation: it is
+    served on what is left, after everyone allocated, the waiting lists included."""
+    row = conn.execute("SELECT * FROM stay_requests WHERE id = ?", (request_id,)).fetchone()
+    candidate = _candidate(conn, row, _first_start(conn, row["campaign"]), now)
+    waiting = {w.session_id: _waiting_on(conn, w.session_id) for w in candidate.wishes}
+    free = {
+        w.session_id: free_for_proposals(conn, w.session_id, now) if not waiting[w.session_id] else 0
+        for w in candidate.wishes
+    }
+    [result] = stay_allocation.allocate([candidate], free)
+    if result.state == REFUSED:
+        said = result.reason
+        position = None
+    elif result.state == PROPOSED:
+        said = reason(Text("reason.stay.proposed_late", rank=result.wish_rank))
+        position = None
+    else:
+        position = waiting[result.session_id or ""] + 1
+        said = reason(Text("reason.stay.waitlisted_late", rank=result.wish_rank, position=position))
+    answer_by = fmt_catalog(now + timedelta(days=ANSWER_DAYS)) if result.state == PROPOSED else None
+    conn.execute(
+        "UPDATE stay_requests SET state = ?, proposed_rank = ?, answer_by = ?, waitlist_position = ?, reason = ?, "
+        "decided_at = ? WHERE id = ?",
+        (result.state, result.wish_rank, answer_by, position, compact_json(said), fmt(now), request_id),
+    )
+    return outcome(request_id, result.state, said)
+
+
+def _waiting_on(conn: sqlite3.Connection, session_id: str) -> int:
+    """How many requests wait on this session's waiting list."""
+    return sum(
+        1
+        for row in conn.execute("SELECT * FROM stay_requests WHERE state = ?", (WAITLISTED,))
+        if _proposed_session(row) == session_id
+    )
 
 
 def _wishes_problem(conn: sqlite3.Connection, payload: StayRequestPayload, when: datetime) -> Reason | None:

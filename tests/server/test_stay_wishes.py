@@ -200,3 +200,28 @@ def test_an_expired_proposal_cannot_be_accepted(central_server, kiosk):
     assert result["outcome"] == "rejected" and "passée" in result["reason"]["fr"]
     assert pulled_requests(kiosk)[request_id]["state"] == "expired"
     assert central_server.query("SELECT count(*) AS n FROM bookings")[0]["n"] == 0
+
+
+def test_wishes_made_offline_before_the_close_that_arrive_after_the_allocation_are_served_on_what_is_left(
+    campaign, kiosk
+):
+    now = local_now()
+    first = kiosk.push_one(request_op("H-1", [wish("A-1", ["H-1-P1", "H-1-P2"])], now - timedelta(days=2)))
+    assert first["stay_request"]["state"] == "sent"
+    after_close = (now + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%S")
+    assert campaign.cli("--now", after_close, "allocate-stays", CAMPAIGN)[0] == 0  # 2 of 4 places left
+
+    def late(household_id: str, wishes: list[dict]) -> dict:
+        result = kiosk.push_one(request_op(household_id, wishes, now - timedelta(days=1)))
+        return result["stay_request"]
+
+    too_big = late("H-3", [wish("A-1", ["H-3-P1", "H-3-P2", "H-3-P3"])])
+    assert too_big["state"] == "waitlisted" and "n° 1 sur la liste d'attente" in too_big["reason"]["fr"]
+    # It would fit, but the waiting list comes first.
+    behind = late("H-4", [wish("A-1", ["H-4-P1"])])
+    assert behind["state"] == "waitlisted" and "n° 2 sur la liste d'attente" in behind["reason"]["fr"]
+    other_stay = late("H-2", [wish("B-1", ["H-2-P1", "H-2-P2"])])
+    assert other_stay["state"] == "proposed" and "après l'attribution" in other_stay["reason"]["fr"]
+    seen = pulled_requests(kiosk)
+    assert sorted(r["state"] for r in seen.values()) == ["proposed", "proposed", "waitlisted", "waitlisted"]
+    assert campaign.seat_problems() == []

@@ -103,16 +103,23 @@ def walk_wishes_screens(window, services, shot) -> None:
     then the centre's proposal in "Mes réservations", and accepting it."""
     from datetime import timedelta
 
+    from PySide6.QtWidgets import QAbstractButton
+
     from kiosk.demo.seeding import show_demo_stay_proposal
-    from kiosk.ui.wishes import STAYS
 
     stay_id, date_id = open_stay(services)
     wishes = window.screen("wishes")
+    title = services.wishes.stay(stay_id).title
     shot("stay_detail", lambda: window.show_screen("detail", stay_id))
     shot("wishes_details", lambda: window.show_screen("wishes", stay_id, date_id))
     shot("wishes_list", wishes.action.click)
-    shot("wishes_stays", lambda: wishes._go(STAYS))
-    shot("wishes_refused", lambda: (wishes._choose_stay(services.wishes.stay(stay_id), date_id), wishes.action.click()))
+    shown = lambda: [b for b in wishes.content.findChildren(QAbstractButton) if not b.isHidden()]
+    shot("wishes_stays", lambda: next(b for b in shown() if b.text().startswith("+")).click())
+    # The same stay and dates again: refused, with the reason.
+    shot(
+        "wishes_refused",
+        lambda: (next(b for b in shown() if b.accessibleName() == title).click(), wishes.action.click()),
+    )
     wishes.cancel.click()
     shot("wishes_done", wishes.action.click)
     request = services.wishes.requests(window.identified.household)[0]

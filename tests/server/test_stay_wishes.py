@@ -144,6 +144,9 @@ def test_three_households_with_conflicting_wishes_are_allocated_by_the_rule_once
     # H-3 declines: its three places on A-1 go to the waiting list, where H-2 fits.
     assert kiosk.push_one(answer_op(ids["H-3"], accept=False))["stay_request"]["state"] == "declined"
     assert pulled_requests(kiosk)[ids["H-2"]]["state"] == "proposed"
+    # A kiosk of another site cannot answer for H-1.
+    other_site = campaign.enroll(site="GRENOBLE").push_one(answer_op(ids["H-1"], accept=False))
+    assert other_site["outcome"] == "rejected" and "autre point SLVie" in other_site["reason"]["fr"]
     # H-1 accepts: its place on B-1 is a confirmed booking, priced at the centre for its tier.
     assert kiosk.push_one(answer_op(ids["H-1"], accept=True))["stay_request"]["state"] == "accepted"
     seen, _ = kiosk.pull_all()

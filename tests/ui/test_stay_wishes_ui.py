@@ -13,7 +13,8 @@ from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
 from kiosk.demo.seeding import show_demo_stay_proposal
-from kiosk.domain.stay_wishes import StayRequestState
+from kiosk.domain.stay_wishes import StayRequestState, Wish
+from kiosk.services.actor import BENEFICIARY
 from kiosk.store.outbox import pending_operations
 from tests.factories import CLAIRE_CARD, NOW, wishes_catalog
 from tests.ui.conftest import tap
@@ -161,3 +162,26 @@ def test_a_correspondent_makes_the_wishes_for_someone_and_it_is_audited(qtbot, w
     assert window.current_screen() == "wishes_done"
     entry = services.audit.entries()[-1]
     assert (entry.action, entry.subject) == ("stay.request", "H1")
+
+
+def test_the_outcome_is_told_on_identifying_and_a_proposal_declined_after_a_second_question(qtbot, window, services):
+    claire = services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
+    request = services.wishes.send(BENEFICIARY, claire, [Wish("V1", "V1-S2", ("P1",))])
+    services.db.execute("DELETE FROM outbox")  # as once the centre took it
+    show_demo_stay_proposal(services.db, request.request_id, NOW + timedelta(days=10))
+    window.with_identity(("my_bookings",))
+    screen = window.screens["identify"]
+    qtbot.keyClicks(screen.card, CLAIRE_CARD)
+    screen.pin.setText("1234")
+    screen.try_identify()
+    assert window.news.isVisible() and "un séjour vous est proposé" in window.news.message.text()
+    mine = window.screens["my_bookings"]
+    press(mine, "Refuser")
+    assert "définitif" in window.notice.message.text()
+    tap(qtbot, window.notice.action)  # "Non, revenir": nothing changes
+    assert services.wishes.request(request.request_id).state is StayRequestState.PROPOSED
+    press(mine, "Refuser")
+    tap(qtbot, window.notice.secondary)  # "Oui, je refuse"
+    assert services.wishes.request(request.request_id).state is StayRequestState.DECLINED
+    assert "Vous avez refusé la proposition" in shown(mine)
+    assert [op["payload"] for op in stay_ops(services)] == [{"request_id": request.request_id, "accept": False}]

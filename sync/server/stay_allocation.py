@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from functools import lru_cache
 
-from kiosk.i18n import Text
+from kiosk.i18n import Said, Text
 from sync.server.reasons import Reason, reason
 
 RECENT_STAY_YEARS = 2
@@ -86,6 +87,14 @@ def allocate(candidates: Iterable[Candidate], free_seats: Mapping[str, int]) -> 
     return outcomes
 
 
-def _basis(candidate: Candidate) -> Text:
-    history = Text("reason.stay.recent_stay" if candidate.recent_stay else "reason.stay.no_recent_stay")
-    return Text("reason.stay.basis", history=history, tier=candidate.tier, day=candidate.created_at.date())
+def _basis(candidate: Candidate) -> Said:
+    return _basis_said(candidate.recent_stay, candidate.tier, candidate.created_at.date())
+
+
+@lru_cache(maxsize=4096)
+def _basis_said(recent_stay: bool, tier: int, day: date) -> Said:
+    """What placed a request in the ranking, written once per kind of household and day (a campaign's thousands
+    of requests share a few hundred)."""
+    history = Text("reason.stay.recent_stay" if recent_stay else "reason.stay.no_recent_stay")
+    basis = Text("reason.stay.basis", history=history, tier=tier, day=day)
+    return Said(basis.message("fr"), basis.message("en"))

@@ -8,7 +8,6 @@ Each change of a request bumps it for its site, so its kiosks pull the outcome.
 from __future__ import annotations
 
 import json
-import sqlite3
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,11 +16,11 @@ from typing import Any
 from kiosk.domain.stay_wishes import MAX_WISHES
 from kiosk.errors import KioskError
 from kiosk.i18n import Text
-from sync.server import reasons, stay_allocation
+from sync.server import dialect, reasons, stay_allocation
 from sync.server.bookings import load_members, load_session, rejected
 from sync.server.changes import bump
 from sync.server.clock import fmt, fmt_catalog, parse_moment
-from sync.server.db import Database, canonical_json, compact_json
+from sync.server.db import Connection, Database, Row, canonical_json, compact_json
 from sync.server.decisions import CONFIRMED, age_on
 from sync.server.reasons import Reason, reason
 from sync.server.stay_allocation import RECENT_STAY_YEARS, Candidate, WishSeats
@@ -70,7 +69,7 @@ def outcome(row_id: str, state: str, reason_: Reason | None) -> dict[str, object
 
 
 def receive(
-    conn: sqlite3.Connection,
+    conn: Connection,
     kiosk_id: str,
     site_id: str,
     payload: StayRequestPayload,
@@ -119,7 +118,7 @@ def receive(
     return outcome(payload.request_id, SENT, None)
 
 
-def _allocate_late(conn: sqlite3.Connection, request_id: str, now: datetime) -> dict[str, object]:
+def _allocate_late(conn: Connection, request_id: str, now: datetime) -> dict[str, object]:
     """A request made before the close (offline) that reaches the centre after the campaign's allocation: it is
     served on what is left, after everyone allocated, the waiting lists included."""
     row = conn.execute("SELECT * FROM stay_requests WHERE id = ?", (request_id,)).fetchone()
@@ -148,7 +147,7 @@ def _allocate_late(conn: sqlite3.Connection, request_id: str, now: datetime) -> 
     return outcome(request_id, result.state, said)
 
 
-def _waiting_on(conn: sqlite3.Connection, session_id: str) -> int:
+def _waiting_on(conn: Connection, session_id: str) -> int:
     """How many requests wait on this session's waiting list."""
     return sum(
         1
@@ -157,7 +156,7 @@ def _waiting_on(conn: sqlite3.Connection, session_id: str) -> int:
     )
 
 
-def _wishes_problem(conn: sqlite3.Connection, payload: StayRequestPayload, when: datetime) -> Reason | None:
+def _wishes_problem(conn: Connection, payload: StayRequestPayload, when: datetime) -> Reason | None:
     if not payload.wishes:
         return reason(Text("reason.stay.no_wish"))
     if len(payload.wishes) > MAX_WISHES:
@@ -186,9 +185,10 @@ def _wishes_problem(conn: sqlite3.Connection, payload: StayRequestPayload, when:
     return None
 
 
-def _stay(conn: sqlite3.Connection, offer_id: str, session_id: str) -> StayFacts | None:
+def _stay(conn: Connection, offer_id: str, session_id: str) -> StayFacts | None:
     row = conn.execute(
-        "SELECT o.id, json_extract(o.data, '$.campaign'), json_extract(o.data, '$.wishes_until'), o.booking_mode, "
+        f"SELECT o.id, {dialect.json_text(conn.dialect, 'o.data', 'campaign')}, "
+        f"{dialect.json_text(conn.dialect, 'o.data', 'wishes_until')}, o.booking_mode, "
         "o.withdrawn, s.offer_id, s.start, o.age_min, o.age_max FROM offers o LEFT JOIN sessions s ON s.id = ? "
         "WHERE o.id = ?",
         (session_id, offer_id),
@@ -212,7 +212,7 @@ def _stay(conn: sqlite3.Connection, offer_id: str, session_id: str) -> StayFacts
 
 
 def answer(
-    conn: sqlite3.Connection, site_id: str, payload: StayAnswerPayload, when: datetime, now: datetime
+    conn: Connection, site_id: str, payload: StayAnswerPayload, when: datetime, now: datetime
 ) -> dict[str, object]:
     """Accept (the place becomes a confirmed booking) or decline a proposal made before its date."""
     row = conn.execute("SELECT * FROM stay_requests WHERE id = ?", (payload.request_id,)).fetchone()
@@ -241,17 +241,17 @@ def answer(
     return outcome(row["id"], ACCEPTED, None)
 
 
-def _proposed_wish(row: sqlite3.Row) -> dict[str, Any]:
+def _proposed_wish(row: Row) -> dict[str, Any]:
     wishes: list[dict[str, Any]] = json.loads(row["wishes"])
     rank: int = row["proposed_rank"]
     return wishes[rank - 1]
 
 
-def _proposed_session(row: sqlite3.Row) -> str:
+def _proposed_session(row: Row) -> str:
     return str(_proposed_wish(row)["session_id"])
 
 
-def _book(conn: sqlite3.Connection, row: sqlite3.Row, now: datetime) -> str | Reason:
+def _book(conn: Connection, row: Row, now: datetime) -> str | Reason:
     """The confirmed booking an accepted proposal becomes, priced at the centre for the household's tier."""
     wish = _proposed_wish(row)
     session = load_session(conn, wish["session_id"])
@@ -259,7 +259,7 @@ def _book(conn: sqlite3.Connection, row: sqlite3.Row, now: datetime) -> str | Re
         return reasons.offer_withdrawn()
     participants: list[str] = wish["participants"]
     taken = conn.execute(
-        "SELECT 1 FROM booking_participants WHERE session_id = ? AND person_id IN (SELECT value FROM json_each(?))",
+        f"SELECT 1 FROM booking_participants WHERE session_id = ? AND person_id IN {dialect.ids_in(conn.dialect)}",
         (session.session_id, json.dumps(participants)),
     ).fetchone()
     if taken is not None:
@@ -272,7 +272,9 @@ def _book(conn: sqlite3.Connection, row: sqlite3.Row, now: datetime) -> str | Re
     conn.execute(
         "INSERT INTO bookings (id, session_id, household_id, site_id, kiosk_id, participants, tier, total_cents, "
         "kiosk_state, state, reason, alloc_seats, pool_seats, lease_seats, protocol, offer_version, unit_cents, "
-        "created_at, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'requested', ?, NULL, 0, ?, 0, 2, ?, ?, ?, ?)",
+        "created_at, decided_at, arrival) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'requested', ?, NULL, 0, ?, 0, 2, ?, ?, ?, ?, "
+        "(SELECT COALESCE(MAX(arrival), 0) + 1 FROM bookings WHERE session_id = ?))",
         (
             booking_id,
             session.session_id,
@@ -288,6 +290,7 @@ def _book(conn: sqlite3.Connection, row: sqlite3.Row, now: datetime) -> str | Re
             unit,
             row["created_at"],
             fmt(now),
+            session.session_id,
         ),
     )
     conn.executemany(
@@ -302,7 +305,7 @@ def _book(conn: sqlite3.Connection, row: sqlite3.Row, now: datetime) -> str | Re
     return booking_id
 
 
-def _set_state(conn: sqlite3.Connection, row: sqlite3.Row, state: str, said: Reason | None, now: datetime) -> None:
+def _set_state(conn: Connection, row: Row, state: str, said: Reason | None, now: datetime) -> None:
     conn.execute(
         "UPDATE stay_requests SET state = ?, reason = COALESCE(?, reason), decided_at = ? WHERE id = ?",
         (state, compact_json(said) if said else None, fmt(now), row["id"]),
@@ -313,7 +316,7 @@ def _set_state(conn: sqlite3.Connection, row: sqlite3.Row, state: str, said: Rea
 # --- seats held by proposals, and the waiting list -----------------------------------------------------------
 
 
-def free_for_proposals(conn: sqlite3.Connection, session_id: str, now: datetime) -> int:
+def free_for_proposals(conn: Connection, session_id: str, now: datetime) -> int:
     """The session's central pool, less the seats live proposals hold until they are answered."""
     session = load_session(conn, session_id)
     if session is None or session.withdrawn or session.start <= now:
@@ -321,7 +324,7 @@ def free_for_proposals(conn: sqlite3.Connection, session_id: str, now: datetime)
     return max(session.pool_free - _held(conn, session_id, now), 0)
 
 
-def _held(conn: sqlite3.Connection, session_id: str, now: datetime) -> int:
+def _held(conn: Connection, session_id: str, now: datetime) -> int:
     held = 0
     for row in conn.execute(
         "SELECT * FROM stay_requests WHERE state = ? AND answer_by >= ?", (PROPOSED, fmt_catalog(now))
@@ -332,18 +335,17 @@ def _held(conn: sqlite3.Connection, session_id: str, now: datetime) -> int:
     return held
 
 
-def expire_proposals(conn: sqlite3.Connection, now: datetime) -> None:
+def expire_proposals(conn: Connection, now: datetime) -> None:
     """Proposals past their date expire; their places go to the waiting list."""
     for row in conn.execute(
-        "SELECT * FROM stay_requests WHERE state = ? AND answer_by < ?", (PROPOSED, fmt_catalog(now))
+        "SELECT * FROM stay_requests WHERE state = ? AND answer_by < ? ORDER BY answer_by, id",
+        (PROPOSED, fmt_catalog(now)),
     ).fetchall():
         _set_state(conn, row, EXPIRED, reason(Text("reason.stay.expired")), now)
         offer_waiting_places(conn, _proposed_session(row), now)
 
 
-def offer_waiting_places(
-    conn: sqlite3.Connection, session_id: str, now: datetime, answer_days: int = ANSWER_DAYS
-) -> None:
+def offer_waiting_places(conn: Connection, session_id: str, now: datetime, answer_days: int = ANSWER_DAYS) -> None:
     """Places freed on a session go to its waiting list, in order, to whoever they fit."""
     free = free_for_proposals(conn, session_id, now)
     answer_by = fmt_catalog(now + timedelta(days=answer_days))
@@ -370,10 +372,8 @@ def offer_waiting_places(
 def allocate_campaign(db: Database, campaign: str, now: datetime, answer_days: int = ANSWER_DAYS) -> CampaignRun:
     """Allocate a closed campaign by the rule, once: a second run changes nothing and gives the same outcomes."""
     with db.write() as conn:
-        closing = conn.execute(
-            "SELECT max(json_extract(data, '$.wishes_until')) FROM offers WHERE json_extract(data, '$.campaign') = ?",
-            (campaign,),
-        ).fetchone()[0]
+        until, of_campaign = (dialect.json_text(conn.dialect, "data", key) for key in ("wishes_until", "campaign"))
+        closing = conn.execute(f"SELECT max({until}) FROM offers WHERE {of_campaign} = ?", (campaign,)).fetchone()[0]
         if closing is None:
             raise StayCampaignError("error.stays.campaign_unknown", campaign=campaign)
         if now < parse_moment(closing):
@@ -384,7 +384,9 @@ def allocate_campaign(db: Database, campaign: str, now: datetime, answer_days: i
         if done is not None:
             return CampaignRun(campaign, done[0], False, json.loads(done[1]))
         expire_proposals(conn, now)
-        rows = conn.execute("SELECT * FROM stay_requests WHERE campaign = ? AND state = ?", (campaign, SENT)).fetchall()
+        rows = conn.execute(
+            "SELECT * FROM stay_requests WHERE campaign = ? AND state = ? ORDER BY id", (campaign, SENT)
+        ).fetchall()
         first_start = _first_start(conn, campaign)
         candidates = [_candidate(conn, row, first_start, now) for row in rows]
         sessions = {w.session_id for c in candidates for w in c.wishes}
@@ -427,16 +429,16 @@ def allocate_campaign(db: Database, campaign: str, now: datetime, answer_days: i
         return CampaignRun(campaign, fmt(now), True, recorded)
 
 
-def _first_start(conn: sqlite3.Connection, campaign: str) -> datetime:
+def _first_start(conn: Connection, campaign: str) -> datetime:
     start = conn.execute(
         "SELECT min(s.start) FROM sessions s JOIN offers o ON o.id = s.offer_id "
-        "WHERE json_extract(o.data, '$.campaign') = ?",
+        f"WHERE {dialect.json_text(conn.dialect, 'o.data', 'campaign')} = ?",
         (campaign,),
     ).fetchone()[0]
     return parse_moment(start)
 
 
-def _candidate(conn: sqlite3.Connection, row: sqlite3.Row, first_start: datetime, now: datetime) -> Candidate:
+def _candidate(conn: Connection, row: Row, first_start: datetime, now: datetime) -> Candidate:
     """The request as the rule sees it: its household's standing and the wishes that can still be held."""
     tier = conn.execute("SELECT tier FROM households WHERE id = ?", (row["household_id"],)).fetchone()
     wishes = []
@@ -453,7 +455,7 @@ def _candidate(conn: sqlite3.Connection, row: sqlite3.Row, first_start: datetime
     )
 
 
-def had_recent_stay(conn: sqlite3.Connection, household_id: str, before: datetime) -> bool:
+def had_recent_stay(conn: Connection, household_id: str, before: datetime) -> bool:
     """A national stay (recorded, or booked here by request) that started in the two years before `before`."""
     since = before.replace(year=before.year - RECENT_STAY_YEARS)
     first, last = since.date().isoformat(), before.date().isoformat()
@@ -475,14 +477,15 @@ def record_past_stay(db: Database, household_id: str, started_on: str) -> None:
         if conn.execute("SELECT 1 FROM households WHERE id = ?", (household_id,)).fetchone() is None:
             raise StayCampaignError("error.stays.household_unknown", household_id=household_id)
         conn.execute(
-            "INSERT OR IGNORE INTO past_stays (household_id, started_on) VALUES (?, ?)", (household_id, started_on)
+            "INSERT INTO past_stays (household_id, started_on) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            (household_id, started_on),
         )
 
 
 # --- what kiosks pull ----------------------------------------------------------------------------------------
 
 
-def stay_request_data(row: sqlite3.Row) -> dict[str, object]:
+def stay_request_data(row: Row) -> dict[str, object]:
     """A stay request as kiosks see it in a pull (docs/sync-protocol.md)."""
     return {
         "request_id": row["id"],

@@ -31,8 +31,20 @@ SETTLES: dict[str, tuple[str, str | None]] = {
     "vote.cast": ("ballot", "ballot_id"),
     "appreciation.create": ("appreciation", "appreciation_id"),
     "payment.record": ("payment", "payment_id"),
+    "stay.request": ("stay_request", "request_id"),
+    "stay.answer": ("stay_request", "request_id"),
 }
-RESULT_OBJECTS = ("booking", "concierge_request", "audit", "payment", "lease", "idea", "ballot", "appreciation")
+RESULT_OBJECTS = (
+    "booking",
+    "concierge_request",
+    "audit",
+    "payment",
+    "lease",
+    "idea",
+    "ballot",
+    "appreciation",
+    "stay_request",
+)
 RESULTS = TypeAdapter(list[OperationResult])
 
 

@@ -67,6 +67,7 @@ from kiosk.domain.household import parse_household
 from kiosk.domain.ideas import Idea
 from kiosk.domain.payment import parse_payment
 from kiosk.domain.staff import parse_correspondent
+from kiosk.domain.stay_wishes import StayRequestState, parse_stay_request
 from kiosk.errors import KioskError
 from kiosk.i18n import Text
 from kiosk.signing_key import parse_public_key
@@ -81,6 +82,7 @@ from kiosk.store import participation as participation_store
 from kiosk.store import payments as payment_store
 from kiosk.store import resync as resync_store
 from kiosk.store import staff as staff_store
+from kiosk.store import stay_requests as stay_store
 from kiosk.store.database import checkpoint, transaction
 from kiosk.store.state import read_state, write_state
 from sync.answers import check_results, is_lease
@@ -426,6 +428,12 @@ class SyncEngine:
                     lease = result.get("lease")
                     if isinstance(lease, dict):
                         lease_store.record(self.db, lease)
+                    stay = result.get("stay_request")
+                    if isinstance(stay, dict):
+                        reason = stay.get("reason") or {}
+                        stay_store.settle(
+                            self.db, stay["request_id"], stay["state"], reason.get("fr", ""), reason.get("en", "")
+                        )
                     ack = result.get("audit")
                     if isinstance(ack, dict):
                         audit_store.acknowledge(self.db, ack["chain"], ack["through_seq"], ack["through_hash"])
@@ -479,6 +487,19 @@ class SyncEngine:
             booking_store.set_booking_state(
                 self.db, op["payload"]["booking_id"], BookingState.REFUSED, reason.get("fr", ""), reason.get("en", "")
             )
+        elif op["kind"] in ("stay.request", "stay.answer"):
+            # A request the centre will never have is refused; an answer too late finds the proposal expired.
+            # Any other refused answer: the centre's state of the request comes in the next pull.
+            code = str(reason.get("code", ""))
+            if op["kind"] == "stay.request" or code == "stay.expired":
+                state = StayRequestState.REFUSED if op["kind"] == "stay.request" else StayRequestState.EXPIRED
+                stay_store.settle(
+                    self.db,
+                    op["payload"]["request_id"],
+                    state.value,
+                    str(reason.get("fr", "")),
+                    str(reason.get("en", "")),
+                )
         elif op["kind"] == "concierge.create":
             # The centre will never have this request: show it refused, with the centre's words.
             request = concierge_store.load_request(self.db, op["payload"]["request_id"])
@@ -804,6 +825,14 @@ def _write_offer_appreciations(db: sqlite_utils.Database, written: Written, now:
             participation_store.upsert_offer_appreciation(db, appreciation)
 
 
+def _write_stay_requests(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
+    for identifier, request in written:
+        if request is None:
+            stay_store.remove_request(db, identifier)
+        else:
+            stay_store.record_pulled_request(db, request)
+
+
 def _write_correspondents(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
     for identifier, person in written:
         if person is None:
@@ -937,4 +966,6 @@ CHANGE_KINDS: dict[str, ChangeKind] = {
     "offer_appreciation": ChangeKind(
         lambda r, _: parse_offer_appreciation(r), lambda a: a.offer_id, _write_offer_appreciations, False
     ),
+    # After bookings: an accepted proposal names the booking it became.
+    "stay_request": ChangeKind(lambda r, _: parse_stay_request(r), lambda q: q.request_id, _write_stay_requests, False),
 }

@@ -180,13 +180,15 @@ class Operation(Strict):
     kind: str = Field(
         pattern=r"^[a-z][a-z_.]{0,39}$",
         description="booking.create | booking.cancel | lease.return | concierge.create | "
-        "concierge.transition | audit.append | payment.record | idea.create | vote.cast | appreciation.create",
+        "concierge.transition | audit.append | payment.record | idea.create | vote.cast | appreciation.create | "
+        "stay.request | stay.answer",
     )
     created_at: str = Field(pattern=MOMENT, description="when the person acted at the kiosk (site local time)")
     payload: dict[str, Any] = Field(
         description="BookingCreatePayload, BookingCancelPayload, ConciergeCreatePayload, "
         "ConciergeTransitionPayload, AuditAppendPayload, PaymentRecordPayload, "
-        "IdeaCreatePayload, VoteCastPayload or AppreciationCreatePayload, by kind"
+        "IdeaCreatePayload, VoteCastPayload, AppreciationCreatePayload, StayRequestPayload or "
+        "StayAnswerPayload, by kind"
     )
 
     @field_validator("created_at")
@@ -357,6 +359,42 @@ class PaymentRecordPayload(Strict):
         return self
 
 
+class WishPayload(Strict):
+    offer_id: str = Field(pattern=ID)
+    session_id: str = Field(pattern=ID, description="the stay's dates: one of the offer's sessions")
+    participants: list[Annotated[str, Field(pattern=ID)]] = Field(min_length=1, max_length=20)
+
+    @field_validator("participants")
+    @classmethod
+    def _distinct_ids(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("a participant is listed twice")
+        return value
+
+
+class StayRequestPayload(Strict):
+    request_id: str = Field(pattern=UUID)
+    household_id: str = Field(pattern=ID)
+    campaign: str = Field(pattern=ID)
+    wishes: list[WishPayload] = Field(
+        max_length=10, description="ranked, the first wanted most; the centre takes 1 to 3 and says why not"
+    )
+
+
+class StayAnswerPayload(Strict):
+    request_id: str = Field(pattern=UUID)
+    accept: bool = Field(description="true: the proposal is accepted (it becomes a confirmed booking)")
+
+
+StayRequestStateName = Literal["sent", "proposed", "waitlisted", "refused", "accepted", "declined", "expired"]
+
+
+class StayRequestResult(Out):
+    request_id: str
+    state: StayRequestStateName
+    reason: Reason | None
+
+
 class PaymentResult(Out):
     payment_id: str
 
@@ -459,6 +497,7 @@ class OperationResult(Out):
     idea: IdeaResult | None = Field(None, description="when an idea was received")
     ballot: BallotResult | None = Field(None, description="when a ballot was judged (never its choice)")
     appreciation: AppreciationResult | None = Field(None, description="when an appreciation was received")
+    stay_request: StayRequestResult | None = Field(None, description="when a stay request or answer was applied")
     reason: Reason | None = Field(None, description="when rejected")
 
 
@@ -613,6 +652,26 @@ class PaymentData(Out):
     corrects: str | None
 
 
+class WishData(Out):
+    offer_id: str
+    session_id: str
+    participants: list[str]
+
+
+class StayRequestData(Out):
+    request_id: str
+    household_id: str
+    campaign: str
+    wishes: list[WishData]
+    state: StayRequestStateName
+    created_at: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")
+    proposed_rank: int | None = Field(description="the wish proposed, or whose waiting list the request is on")
+    answer_by: str | None = Field(description="a proposal holds until then")
+    waitlist_position: int | None
+    reason: Reason | None
+    booking_id: str | None = Field(description="the confirmed booking an accepted proposal became")
+
+
 class CorrespondentData(Strict):
     staff_id: str = Field(pattern=ID)
     display_name: str = Field(min_length=1, max_length=80)
@@ -725,6 +784,7 @@ class Change(Out):
         "idea",
         "appreciation",
         "offer_appreciation",
+        "stay_request",
     ]
     id: str
     data: (
@@ -741,6 +801,7 @@ class Change(Out):
         | IdeaData
         | ModerationData
         | OfferAppreciationData
+        | StayRequestData
         | None
     ) = Field(description="the entity at its latest state; null is a tombstone (withdrawn, or gone from this site)")
 

@@ -275,3 +275,47 @@ def staff_document() -> dict:
 def holder(household: Household) -> Identified:
     """The household's first card holder (or first member), as if identified at the kiosk."""
     return Identified(household, next((p for p in household.members if p.card_number), household.members[0]))
+
+
+STAY_CAMPAIGN = "ETE-2027"
+
+
+def wishes_catalog() -> dict:
+    """The sample catalog with a summer campaign of stays asked for by wishes: Valloire on two dates, a colo for
+    children of 6 to 12, and Biarritz, whose wishes closed yesterday."""
+    document = sample_catalog()
+    open_until = moment(NOW + timedelta(days=30))
+
+    def stay(oid: str, title: str, dates: list[dict], until: str = open_until, **extra) -> dict:
+        return offer(
+            oid,
+            title,
+            category="sejours",
+            level="ccas",
+            sessions=dates,
+            booking_mode="request",
+            organiser="CCAS",
+            campaign=STAY_CAMPAIGN,
+            wishes_until=until,
+            **extra,
+        )
+
+    week = 24 * 7
+    document["offers"] += [
+        stay(
+            "V1",
+            "Séjour en famille à Valloire",
+            [session("V1-S1", 220, week, 30, allocation=0), session("V1-S2", 227, week, 30, allocation=0)],
+        ),
+        stay(
+            "V2",
+            "Colo voile à Carnac (6–12 ans)",
+            [session("V2-S1", 225, week, 20, allocation=0)],
+            age_min=6,
+            age_max=12,
+        ),
+        stay(
+            "V9", "Séjour à Biarritz", [session("V9-S1", 230, week, 20, allocation=0)], moment(NOW - timedelta(days=1))
+        ),
+    ]
+    return document

@@ -2668,6 +2668,16 @@ def _description(t: Template, ctx: dict, rng: random.Random) -> list[str]:
     return paragraphs
 
 
+def _campaign(days: list[dt.date]) -> tuple[str, str]:
+    """The campaign of wishes a requested stay belongs to, by its first high-season date, and when it closes:
+    summer stays' wishes close on 31 March, winter stays' on 1 December before them (docs/stay-wishes.md)."""
+    first = min(day for day in days if _in_ranges(day, HIGH_SEASON))
+    if _in_ranges(first, (_SUMMER_HOLIDAYS,)):
+        return f"ETE-{first.year}", f"{first.year}-03-31T23:59"
+    season = first.year + 1 if first.month == 12 else first.year
+    return f"HIVER-{season}", f"{season - 1}-12-01T23:59"
+
+
 def _is_high_season(days: list[dt.date]) -> bool:
     return any(_in_ranges(day, HIGH_SEASON) for day in days)
 
@@ -2714,6 +2724,7 @@ def _offer(number: int, t: Template, level: str, plan: _Plan, rng: random.Random
     if offer["booking_mode"] == "request":
         for s in sessions:  # allocated centrally: the site has no seats of its own to confirm
             s["site_allocation"] = s["site_taken"] = 0
+        offer["campaign"], offer["wishes_until"] = _campaign(days)
     paragraphs = _description(t, ctx, rng) + [_conditions(offer, free)]
     offer["description"] = "\n\n".join(paragraphs)
     return offer

@@ -114,3 +114,17 @@ def seed_demo_participation(db: sqlite_utils.Database, now: datetime) -> int:
                 booking_store.record_pulled_booking(db, past_booking(household), outing.id, now)
         write_state(db, "demo_participation_seeded", now.isoformat(timespec="seconds"))
     return len(consultations)
+
+
+def show_demo_stay_proposal(db: sqlite_utils.Database, request_id: str, answer_by: datetime) -> None:
+    """The centre's proposal on a request's first wish, as the screenshots show it (a demo kiosk without a
+    centre never receives one)."""
+    from kiosk.i18n import Text
+
+    said = Text("reason.stay.proposed", rank=1, ranking=3, basis=Text("reason.stay.no_recent_stay"))
+    with transaction(db):
+        db.execute(
+            "UPDATE stay_requests SET state = 'proposed', proposed_rank = 1, answer_by = ?, reason_fr = ?, "
+            "reason_en = ? WHERE request_id = ?",
+            [answer_by.strftime("%Y-%m-%dT%H:%M"), said.message("fr"), said.message("en"), request_id],
+        )

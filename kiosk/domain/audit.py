@@ -67,6 +67,8 @@ class Action(StrEnum):
     VOTE_GUIDED = "vote.guided"  # the person voted with their own PIN while guided (never the choice)
     APPRECIATION_CREATE = "appreciation.create"  # an appreciation given with a correspondent's guidance
     PAYMENT = "payment.record"  # a payment taken at the desk, or a correction of one
+    STAY_REQUEST = "stay.request"  # holiday-stay wishes sent for someone
+    STAY_ANSWER = "stay.answer"  # a stay proposal accepted or declined for someone
 
 
 @dataclass(frozen=True)

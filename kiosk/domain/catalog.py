@@ -101,6 +101,9 @@ class Offer:
     bring: str = ""  # what to bring, printed on the voucher ("" when nothing particular)
     photo: Photo | None = None
     version: int = 0  # the centre's version of these prices (0: not from the centre)
+    # A stay booked by request belongs to a campaign of wishes, open until `wishes_until` (docs/stay-wishes.md).
+    campaign: str = ""
+    wishes_until: datetime | None = None
 
     @property
     def price_from(self) -> int:
@@ -148,6 +151,7 @@ def shift_catalog(catalog: Catalog, days: int) -> Catalog:
         replace(
             offer,
             sessions=tuple(replace(s, start=s.start + delta, end=s.end + delta) for s in offer.sessions),
+            wishes_until=offer.wishes_until + delta if offer.wishes_until else None,
         )
         for offer in catalog.offers
     )
@@ -189,6 +193,8 @@ def parse_offer(r: DocumentReader, tiers: int, category_ids: set[str]) -> Offer:
     age_max = r.optional_integer("age_max", 0, 120)
     if age_min is not None and age_max is not None and age_min > age_max:
         raise r.fail("age_max", "error.document.smaller_than_age_min")
+    booking_mode = BookingMode(r.choice("booking_mode", _BOOKING_MODES))
+    campaign, wishes_until = _campaign(r, booking_mode)
     return Offer(
         id=r.identifier("id"),
         level=Level(r.choice("level", _LEVELS)),
@@ -198,7 +204,7 @@ def parse_offer(r: DocumentReader, tiers: int, category_ids: set[str]) -> Offer:
         description=r.text("description", 0, 4000),
         organiser=r.text("organiser", 1, 80),
         location=r.text("location", 0, 80),
-        booking_mode=BookingMode(r.choice("booking_mode", _BOOKING_MODES)),
+        booking_mode=booking_mode,
         bon_plan=r.boolean("bon_plan"),
         discount_percent=r.optional_integer("discount_percent", 0, 90),
         trans_slvie=r.boolean("trans_slvie"),
@@ -211,7 +217,18 @@ def parse_offer(r: DocumentReader, tiers: int, category_ids: set[str]) -> Offer:
         photo=_photo(r.optional_object("photo")),
         # The centre's version of the prices; a catalog file has none.
         version=r.optional_integer("version", 1, 1_000_000_000) or 0 if "version" in r.value else 0,
+        campaign=campaign,
+        wishes_until=wishes_until,
     )
+
+
+def _campaign(r: DocumentReader, booking_mode: BookingMode) -> tuple[str, datetime | None]:
+    """A stay booked by request may name its campaign of wishes and when they close (both, or neither)."""
+    if "campaign" not in r.value and "wishes_until" not in r.value:
+        return "", None
+    if booking_mode is not BookingMode.REQUEST:
+        raise r.fail("campaign", "error.document.campaign_only_by_request")
+    return r.identifier("campaign"), r.moment("wishes_until")
 
 
 def _photo(r: DocumentReader | None) -> Photo | None:

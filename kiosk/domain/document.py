@@ -143,6 +143,17 @@ class DocumentReader:
             raise self.fail(key, "error.document.must_hold_items", min_count=min_count, max_count=max_count)
         return [self._item(item, key, index) for index, item in enumerate(value)]
 
+    def identifiers(self, key: str, min_count: int, max_count: int) -> tuple[str, ...]:
+        """A list of identifiers (person ids, say), each checked as `identifier` checks one."""
+        value = self._get(key)
+        if not isinstance(value, list):
+            raise self.fail(key, "error.document.must_list")
+        if not min_count <= len(value) <= max_count:
+            raise self.fail(key, "error.document.must_hold_items", min_count=min_count, max_count=max_count)
+        if not all(isinstance(item, str) and _ID.match(item) for item in value):
+            raise self.fail(key, "error.document.valid_identifier")
+        return tuple(value)
+
     def _item(self, value: object, key: str, index: int) -> DocumentReader:
         if not isinstance(value, dict):
             raise self.fail(f"{key}[{index}]", "error.document.must_json_object")

@@ -23,6 +23,7 @@ from reportlab.platypus.doctemplate import BaseDocTemplate
 from kiosk.domain.catalog import BookingMode, Level, Offer, Session
 from kiosk.domain.paper import OfferSheet, Programme, ProgrammeLine
 from kiosk.domain.payment import Takings
+from kiosk.domain.stay_wishes import WishesRecap
 from kiosk.i18n import Texts
 from kiosk.printing.voucher_pdf import (
     DOT,
@@ -114,13 +115,59 @@ def render_offer_sheet(sheet: OfferSheet, layout: str, language: str) -> bytes:
     styles = _styles(thermal)
     story = _offer_story(sheet, texts, styles, thermal)
     title = f"{texts('paper.offer.kind')} — {sheet.offer.title}"
+    return _build_in_layout(story, thermal, title, sheet.site_name)
+
+
+def _build_in_layout(story: list[Flowable], thermal: bool, title: str, author: str) -> bytes:
+    """One A4 page, or an 80 mm receipt as long as its content."""
     if not thermal:
-        return _build(story, A4, _A4_MARGIN, title, sheet.site_name)
+        return _build(story, A4, _A4_MARGIN, title, author)
     width = THERMAL_PRINT_DOTS * DOT - 2 * _FRAME_PADDING
     height = sum(item.wrap(width, 10_000)[1] + item.getSpaceBefore() + item.getSpaceAfter() for item in story)
     # A whole number of dots, with the frame's padding and room for the cutter: one page, never two.
     page_height = (int((height + 2 * _FRAME_PADDING + 14 * mm) / DOT) + 1) * DOT
-    return _build(story, (THERMAL_PAGE_WIDTH, page_height), _THERMAL_MARGIN, title, sheet.site_name, top=3 * mm)
+    return _build(story, (THERMAL_PAGE_WIDTH, page_height), _THERMAL_MARGIN, title, author, top=3 * mm)
+
+
+# --- Holiday-stay wishes ------------------------------------------------------------------------
+
+
+def render_wishes_recap(recap: WishesRecap, layout: str, language: str) -> bytes:
+    """What a household asked for, wish by wish, with the code to give at the desk: the paper the person keeps."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r} (expected one of {LAYOUTS})")
+    texts = Texts(language)
+    styles = _styles(layout == "thermal80")
+    story: list[Flowable] = [
+        Paragraph(_escape(f"{texts('paper.heading')} — {recap.site_name}"), styles.small),
+        Spacer(0, 2 * mm),
+        Paragraph(_escape(texts("wishes.paper.title")), styles.title),
+        Spacer(0, 1.5 * mm),
+        Paragraph(_escape(texts("wishes.paper.for", name=recap.household_name)), styles.body),
+        Paragraph(_escape(texts("wishes.paper.sent", when=texts.moment(recap.request.created_at))), styles.body),
+    ]
+    for line in recap.lines:
+        story.append(Paragraph(_escape(texts("wishes.rank", rank=line.rank)), styles.heading))
+        story.append(
+            Paragraph(_escape(f"{line.title} — {line.location}" if line.location else line.title), styles.strong)
+        )
+        if line.start is not None and line.end is not None:
+            story.append(Paragraph(_escape(texts.span(line.start, line.end)), styles.body))
+        story.append(Paragraph(_escape(texts("wishes.who", names=", ".join(line.names))), styles.body))
+    story.append(Paragraph(_escape(texts("wishes.paper.next")), styles.heading))
+    if recap.wishes_until is not None:
+        story.append(
+            Paragraph(_escape(texts("wishes.answer_after", when=texts.day(recap.wishes_until.date()))), styles.body)
+        )
+    story.append(Paragraph(_escape(texts("wishes.rule")), styles.body))
+    story += [
+        Spacer(0, 2 * mm),
+        Paragraph(_escape(texts("wishes.paper.code")), styles.small),
+        Paragraph(_escape(recap.code), styles.code),
+        Spacer(0, 3 * mm),
+        Paragraph(_escape(texts("wishes.paper.printed", when=texts.moment(recap.printed_at))), styles.small),
+    ]
+    return _build_in_layout(story, layout == "thermal80", texts("wishes.paper.title"), recap.site_name)
 
 
 def _offer_story(sheet: OfferSheet, texts: Texts, styles: _Styles, thermal: bool) -> list[Flowable]:

@@ -25,6 +25,7 @@ from kiosk.services.identity import IdentityService
 from kiosk.services.paper import PaperService
 from kiosk.services.payments import PaymentService
 from kiosk.services.staff import StaffAuthService
+from kiosk.services.stay_wishes import StayWishesService
 from kiosk.services.sync_state import SyncStateService
 from kiosk.services.vouchers import VOUCHER_DIR, VoucherService
 from kiosk.store.database import DATABASE_FILE
@@ -52,6 +53,7 @@ class KioskServices:
     ideas: IdeaBox  # the "Boîte à idées"
     consultations: Consultations  # consultations and votes
     appreciations: Appreciations  # appreciation of activities that have taken place
+    wishes: StayWishesService  # holiday-stay wishes and the centre's outcome
     recovery: Recovery | None = None  # set when a corrupt database was rebuilt at this start
 
     def close(self) -> None:
@@ -127,5 +129,6 @@ def assemble_services(
         ideas=IdeaBox(db, config, acts, clock),
         consultations=Consultations(db, identity, acts, clock),
         appreciations=Appreciations(db, acts, clock),
+        wishes=StayWishesService(db, acts, clock),
         recovery=recovery,
     )

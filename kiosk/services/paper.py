@@ -18,6 +18,7 @@ from kiosk.config import KioskConfig
 from kiosk.domain.household import Household
 from kiosk.domain.paper import OfferSheet, Programme, offer_sheet, programme, programme_window
 from kiosk.domain.payment import Takings
+from kiosk.domain.stay_wishes import WishesRecap
 from kiosk.errors import KioskError
 from kiosk.files import write_whole
 from kiosk.printing.printer import PrintJob, print_pdf
@@ -79,6 +80,18 @@ class PaperService:
         """Slow: from a worker. On the site's A4 printer."""
         path = self.write_programme(found, language)
         return print_pdf(path, self._config.printer.a4_target, title="SLVie-programme")
+
+    def write_wishes(self, recap: WishesRecap, language: str) -> Path:
+        """The recap of a household's stay wishes, in the site printer's layout (A4 or the 80 mm receipt)."""
+        from kiosk.printing.paper_pdf import render_wishes_recap
+
+        pdf = render_wishes_recap(recap, self._config.printer.layout, language)
+        return self._keep(f"wishes-{recap.request.request_id}.pdf", pdf)
+
+    def print_wishes(self, recap: WishesRecap, language: str) -> PrintJob:
+        """Slow: from a worker. On the site's printer, in its layout."""
+        path = self.write_wishes(recap, language)
+        return print_pdf(path, self._config.printer.queue, title=f"SLVie-voeux-{recap.code}")
 
     def write_takings(self, takings: Takings, language: str) -> Path:
         from kiosk.printing.paper_pdf import render_takings

@@ -176,7 +176,7 @@ def _write_offers(
     category_names = {row[0]: f"{row[1]} {row[2]}" for row in db.execute("SELECT id, name_fr, name_en FROM categories")}
     site = _search_site(db)
     db.conn.executemany(
-        "INSERT INTO offers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO offers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 num,
@@ -203,6 +203,8 @@ def _write_offers(
                 o.photo.credit if o.photo else None,
                 nearness(o.level, o.organiser, site),
                 o.version,
+                o.campaign,
+                _moment(o.wishes_until) if o.wishes_until else None,
             )
             for num, o in offers
         ],
@@ -711,6 +713,8 @@ def load_offer(db: sqlite_utils.Database, offer_id: str) -> Offer | None:
         sessions=sessions,
         bring=r["bring"],
         photo=Photo(r["photo_sha256"], r["photo_credit"]) if r["photo_sha256"] else None,
+        campaign=r["campaign"],
+        wishes_until=datetime.strptime(r["wishes_until"], _MOMENT) if r["wishes_until"] else None,
     )
 
 

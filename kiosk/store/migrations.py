@@ -515,6 +515,35 @@ MIGRATION_17_MADE_HERE = [
     "ALTER TABLE concierge_requests ADD COLUMN made_here INTEGER NOT NULL DEFAULT 0",
 ]
 
+# Holiday-stay wishes (docs/stay-wishes.md): a stay booked by request names its campaign and when wishes close;
+# a household's requests, each with up to three ranked wishes, and the centre's outcome. Pulled again from
+# cursor 0, so that every stay's campaign arrives.
+MIGRATION_18_STAY_WISHES = [
+    "ALTER TABLE offers ADD COLUMN campaign TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE offers ADD COLUMN wishes_until TEXT",
+    """
+    CREATE TABLE stay_requests (
+        request_id TEXT PRIMARY KEY,
+        household_id TEXT NOT NULL,
+        campaign TEXT NOT NULL,
+        wishes TEXT NOT NULL,
+        state TEXT NOT NULL
+            CHECK (state IN ('sent', 'proposed', 'waitlisted', 'refused', 'accepted', 'declined', 'expired')),
+        created_at TEXT NOT NULL,
+        proposed_rank INTEGER,
+        answer_by TEXT,
+        waitlist_position INTEGER,
+        reason_fr TEXT NOT NULL DEFAULT '',
+        reason_en TEXT NOT NULL DEFAULT '',
+        booking_id TEXT,
+        -- The state the person was last told of (news on identification are given once).
+        told_state TEXT
+    )
+    """,
+    "CREATE INDEX stay_requests_by_household ON stay_requests(household_id)",
+    "UPDATE kiosk_state SET value = '0' WHERE key = 'sync_cursor'",
+]
+
 MIGRATIONS: list[list[str]] = [
     MIGRATION_1_CATALOG_AND_OUTBOX,
     MIGRATION_2_HOUSEHOLDS_AND_BOOKINGS,
@@ -533,4 +562,5 @@ MIGRATIONS: list[list[str]] = [
     MIGRATION_15_RESYNC_SEEN,
     MIGRATION_16_PARTICIPATION,
     MIGRATION_17_MADE_HERE,
+    MIGRATION_18_STAY_WISHES,
 ]

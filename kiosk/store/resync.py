@@ -110,6 +110,12 @@ def forget_unseen(db: sqlite_utils.Database) -> int:
             f" AND request_id NOT IN ({waiting.format('request_id')})",
         ),
         ("idea", "ideas", "idea_id", f" AND idea_id NOT IN ({waiting.format('idea_id')})"),
+        (
+            "stay_request",
+            "stay_requests",
+            "request_id",
+            f" AND request_id NOT IN ({waiting.format('request_id')})",
+        ),
         ("consultation", "consultations", "consultation_id", ""),
         ("offer_appreciation", "offer_appreciations", "offer_id", ""),
         ("correspondent", "correspondents", "staff_id", ""),

@@ -30,6 +30,7 @@ from kiosk.domain.concierge import ConciergeRequest
 from kiosk.domain.help import RESUMABLE_SCREENS, HelpRequest, Place
 from kiosk.domain.ideas import Idea
 from kiosk.domain.staff import StaffSession
+from kiosk.domain.stay_wishes import WishesRecap
 from kiosk.errors import KioskError
 from kiosk.i18n import Texts
 from kiosk.services.actor import Actor
@@ -74,6 +75,7 @@ from kiosk.ui.widgets import (
     running_app,
     scroll_to_top,
 )
+from kiosk.ui.wishes import WishesDoneScreen, WishesScreen
 
 if TYPE_CHECKING:
     from sync.worker import SyncStatus, SyncWorker  # imported by the app once the window is up
@@ -330,6 +332,9 @@ class MainWindow(QMainWindow):
                     lambda offer_id, session_id: self.with_identity(("booking", offer_id, session_id))
                 )
                 widget.print_requested.connect(self._print_offer)
+                widget.wish_requested.connect(
+                    lambda offer_id, session_id: self.with_identity(("wishes", offer_id, session_id))
+                )
             elif name == "concierge":
                 widget = ConciergeScreen(catalog, self.texts)
                 widget.requested.connect(lambda service_id: self.with_identity(("concierge_request", service_id)))
@@ -347,9 +352,15 @@ class MainWindow(QMainWindow):
                 widget.booked.connect(lambda booking: self.show_screen("booking_done", booking, remember=False))
             elif name == "booking_done":
                 widget = BookingDoneScreen(self.services, self.texts)
+            elif name == "wishes":
+                widget = WishesScreen(self.services, self.texts, self.actor)
+                widget.sent.connect(lambda recap: self.show_screen("wishes_done", recap, remember=False))
+            elif name == "wishes_done":
+                widget = WishesDoneScreen(self.services, self.texts)
             elif name == "my_bookings":
                 widget = MyBookingsScreen(self.services, self.texts, self.actor, self.notice)
                 widget.pay_requested.connect(lambda kind, subject: self.show_screen("payment", kind, subject))
+                widget.wishes_requested.connect(lambda: self.show_screen("wishes"))
             elif name == "participate":
                 widget = ParticipateScreen(self.services, self.texts)
                 widget.chosen.connect(self._participate_choice)
@@ -434,6 +445,12 @@ class MainWindow(QMainWindow):
             widget.start(param(params, 0, str), param(params, 1, str), self.identified)
         elif isinstance(widget, BookingDoneScreen):
             widget.show_subject(param(params, 0, Booking))
+        elif isinstance(widget, WishesDoneScreen):
+            widget.show_subject(param(params, 0, WishesRecap))
+        elif isinstance(widget, WishesScreen):
+            assert self.identified is not None, "wishes are reached through with_identity only"
+            offer_id = param(params, 0, str) if params else None
+            widget.start(self.identified, offer_id, param(params, 1, str) if len(params) > 1 else None)
         elif isinstance(widget, ConciergeRequestScreen):
             widget.start(param(params, 0, str), self.identified)
         elif isinstance(widget, ConciergeDoneScreen):
@@ -582,6 +599,7 @@ class MainWindow(QMainWindow):
         ready = self.services.concierge.ready_for(household)
         decided: list[Decision] = [
             *self.services.bookings.take_news(household),
+            *self.services.wishes.take_news(who),
             *self.services.ideas.take_news(who),
             *self.services.consultations.take_news(who),
             *self.services.appreciations.take_news(who),

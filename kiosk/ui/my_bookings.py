@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.domain.booking import ACTIVE_STATES, Booking, BookingState, cancellation_deadline, cancellation_open
 from kiosk.domain.concierge import ConciergeRequest, RequestState, state_key
 from kiosk.domain.household import Household
 from kiosk.domain.payment import SubjectKind
+from kiosk.domain.stay_wishes import StayRequest, StayRequestState
 from kiosk.errors import KioskError
 from kiosk.i18n import Texts
 from kiosk.services.actor import Actor
@@ -27,6 +28,12 @@ STATE_STYLE = {
     BookingState.CONFIRMED: "places",
     BookingState.REFUSED: "full",
 }
+STAY_STYLE = {
+    StayRequestState.PROPOSED: "places",
+    StayRequestState.ACCEPTED: "places",
+    StayRequestState.REFUSED: "full",
+    StayRequestState.EXPIRED: "full",
+}
 REQUEST_STYLE = {
     RequestState.READY: "places",
     RequestState.REFUSED: "full",
@@ -39,6 +46,8 @@ class MyBookingsScreen(Screen):
     print_requested = Signal(str)
     request_cancel_requested = Signal(str)  # concierge request id
     request_print_requested = Signal(str)
+    wishes_requested = Signal()  # the person makes their holiday-stay wishes
+    stay_answer_requested = Signal(str, bool)  # stay request id, accept: the answer to the centre's proposal
 
     def __init__(
         self,
@@ -70,6 +79,7 @@ class MyBookingsScreen(Screen):
         self.print_requested.connect(self.reprint)
         self.request_cancel_requested.connect(self.confirm_request_cancel)
         self.request_print_requested.connect(self.reprint_ticket)
+        self.stay_answer_requested.connect(self.confirm_stay_answer)
 
     @property
     def household(self) -> Household | None:
@@ -92,6 +102,7 @@ class MyBookingsScreen(Screen):
             return
         bookings = self.services.bookings.bookings(household)
         requests = self.services.concierge.requests_for(household)
+        self._stay_requests()
         if not bookings:
             self.body.addWidget(label(self.texts("mine.none"), "heading"))
         for booking in bookings:
@@ -137,6 +148,64 @@ class MyBookingsScreen(Screen):
                 words.addWidget(label(texts("mine.cancel.too_late", when=texts.moment(deadline)), "muted"))
         self._pay_button(actions, owed.owed_cents, SubjectKind.BOOKING, booking.booking_id)
         row.addLayout(actions)
+        return card
+
+    def _stay_requests(self) -> None:
+        """The household's holiday-stay wishes first (a proposal waits for an answer), and a way to make them."""
+        assert self.household is not None
+        texts = self.texts
+        stays = self.services.wishes.requests(self.household)
+        open_stays = self.services.wishes.open_stays()
+        if not stays and not open_stays:
+            return
+        self.body.addWidget(label(texts("stays.title"), "title"))
+        for request in stays:
+            self.body.addWidget(self._stay_card(request))
+        if open_stays:
+            making = button(texts("stays.make"), object_name="" if stays else "primary", big=not stays)
+            making.clicked.connect(self.wishes_requested)
+            self.body.addWidget(making, 0, Qt.AlignmentFlag.AlignLeft)
+
+    def _stay_card(self, request: StayRequest) -> QFrame:
+        texts = self.texts
+        fr = texts.language == "fr"
+        now = self.services.catalog.now()
+        state = request.shown_state(now)
+        card = QFrame()
+        card.setObjectName("card")
+        row = QHBoxLayout(card)
+        row.setContentsMargins(20, 14, 20, 14)
+        words = QVBoxLayout()
+        words.addWidget(label(texts("stays.sent_on", when=texts.day(request.created_at.date())), "muted"))
+        for rank, wish in enumerate(request.wishes, start=1):
+            offer = self.services.catalog.offer(wish.offer_id)
+            session = next((s for s in offer.sessions if s.id == wish.session_id), None) if offer else None
+            when = texts.span(session.start, session.end) if session else ""
+            what = texts("stays.wish", rank=rank, title=offer.title if offer else wish.offer_id, when=when)
+            words.addWidget(label(what, "heading" if rank == request.proposed_rank else ""))
+        said = {
+            StayRequestState.PROPOSED: texts("stays.state.proposed", rank=request.proposed_rank or 1),
+            StayRequestState.WAITLISTED: texts("stays.state.waitlisted", position=request.waitlist_position or 1),
+        }.get(state, texts(f"stays.state.{state.value}"))
+        words.addWidget(label(said, STAY_STYLE.get(state, "heading")))
+        if state is StayRequestState.PROPOSED and request.answer_by is not None:
+            words.addWidget(label(texts("stays.answer_by", when=texts.moment(request.answer_by)), "emphasis"))
+        reason = request.reason_fr if fr else request.reason_en
+        if reason:
+            words.addWidget(label(reason, "muted"))
+        if request.request_id in self.status:
+            words.addWidget(label(self.status[request.request_id]))
+        row.addLayout(words, 1)
+        if state is StayRequestState.PROPOSED:
+            actions = QVBoxLayout()
+            accepting = button(texts("stays.accept"), object_name="primary", big=True)
+            accepting.clicked.connect(lambda: self.stay_answer_requested.emit(request.request_id, True))
+            declining = button(texts("stays.decline"))
+            declining.clicked.connect(lambda: self.stay_answer_requested.emit(request.request_id, False))
+            actions.addWidget(accepting)
+            actions.addWidget(declining)
+            actions.addStretch(1)
+            row.addLayout(actions)
         return card
 
     def _request_card(self, request: ConciergeRequest) -> QFrame:
@@ -251,6 +320,33 @@ class MyBookingsScreen(Screen):
             self.set_status(request_id, problem.message(self.texts.language))
             return
         self.set_status(request_id, self.texts("mine.request.cancelled"))
+
+    def confirm_stay_answer(self, request_id: str, accept: bool) -> None:
+        """Accepting or declining a proposed stay is said back before it is done (declining cannot be undone)."""
+        request = self.services.wishes.request(request_id)
+        wish = request.proposed_wish if request else None
+        offer = self.services.catalog.offer(wish.offer_id) if wish else None
+        if offer is None:
+            return
+        texts = self.texts
+        verb = "accept" if accept else "decline"
+        self.notice.open(
+            texts(f"stays.{verb}.title"),
+            texts(f"stays.{verb}.message", title=offer.title),
+            texts("stays.answer.no"),
+            secondary=texts(f"stays.{verb}.yes"),
+            on_secondary=lambda: self.answer_stay(request_id, accept),
+        )
+
+    def answer_stay(self, request_id: str, accept: bool) -> None:
+        if self.who is None:  # the person has gone meanwhile
+            return
+        try:
+            self.services.wishes.answer(self.actor(), self.who, request_id, accept)
+        except KioskError as problem:
+            self.set_status(request_id, problem.message(self.texts.language))
+            return
+        self.set_status(request_id, self.texts("stays.accepted" if accept else "stays.declined"))
 
     def reprint_ticket(self, request_id: str) -> None:
         actor, language = self.actor(), self.texts.language

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLay
 
 from kiosk.domain.appreciation import QUESTIONS, OfferAppreciation
 from kiosk.domain.catalog import BookingMode, Level, Offer, Session
+from kiosk.domain.stay_wishes import wishes_open
 from kiosk.i18n import Texts
 from kiosk.services.catalog import CatalogService
 from kiosk.ui.theme import Theme
@@ -23,6 +24,7 @@ PHOTO_WIDTH, PHOTO_HEIGHT = 240, 160  # at scale 1: beside the title, the dates 
 class OfferDetailScreen(Screen):
     book_requested = Signal(str, str)  # offer id, session id
     print_requested = Signal(str)  # offer id: the sheet to take home
+    wish_requested = Signal(str, str)  # offer id, session id: a stay asked for among the person's wishes
 
     def __init__(
         self,
@@ -129,7 +131,9 @@ class OfferDetailScreen(Screen):
         now = self.catalog.now()
         for session in offer.sessions:
             self.body.addWidget(self._session_card(offer, session, now))
-        if offer.booking_mode == BookingMode.REQUEST:
+        if offer.booking_mode == BookingMode.REQUEST and offer.campaign and offer.wishes_until:
+            self.body.addWidget(label(texts("detail.wishes_rule", when=texts.day(offer.wishes_until.date())), "muted"))
+        elif offer.booking_mode == BookingMode.REQUEST:
             self.body.addWidget(label(texts("detail.request_rule"), "muted"))
         days = offer.cancel_days_before
         self.body.addWidget(
@@ -249,6 +253,12 @@ class OfferDetailScreen(Screen):
             action.setText(texts("detail.waitlist"))
             action.setObjectName("")
             action.clicked.connect(lambda: self.book_requested.emit(offer.id, session.id))
+        elif offer.campaign:  # a stay allocated by the centre from the wishes of its campaign
+            action.setText(texts("detail.wish"))
+            action.setEnabled(wishes_open(offer, session, now))
+            if not action.isEnabled():
+                action.setText(texts("detail.wishes_closed"))
+            action.clicked.connect(lambda: self.wish_requested.emit(offer.id, session.id))
         else:
             action.setText(texts("detail.request" if offer.booking_mode == BookingMode.REQUEST else "detail.book"))
             action.clicked.connect(lambda: self.book_requested.emit(offer.id, session.id))

@@ -105,6 +105,7 @@ def walk_screens(window: MainWindow, services: KioskServices, shot: Shot, card: 
     booking = window.screen_as("booking", BookingScreen)
     shot("booking_done", booking.confirm.click)
     shot("my_bookings", lambda: window.show_screen("my_bookings"))
+    walk_wishes_screens(window, services, shot)
     request = window.screen_as("concierge_request", ConciergeRequestScreen)
     shot("concierge_request", lambda: window.show_screen("concierge_request", "pressing"))
     shot("concierge_request_error", request.send.click)
@@ -118,6 +119,53 @@ def walk_screens(window: MainWindow, services: KioskServices, shot: Shot, card: 
     )
     walk_participation_screens(window, services, shot)
     walk_staff_screens(window, shot)
+
+
+def open_stay(services: KioskServices) -> tuple[str, str]:
+    """A stay asked for by wishes whose wishes are still open, and its first open date."""
+    for stay in services.wishes.open_stays():
+        if stay.campaign and stay.age_min is None and (dates := services.wishes.open_dates(stay)):
+            return stay.id, dates[0]
+    raise LookupError("the demo catalog has no stay open to wishes")
+
+
+def walk_wishes_screens(window: MainWindow, services: KioskServices, shot: Shot) -> None:
+    """Holiday-stay wishes: a stay's page, its dates and who goes, the list, the stays, a wish refused, the recap;
+    then the centre's proposal in "Mes réservations", and accepting it."""
+    from datetime import timedelta
+
+    from PySide6.QtWidgets import QAbstractButton
+
+    from kiosk.demo.seeding import show_demo_stay_proposal
+    from kiosk.ui.my_bookings import MyBookingsScreen
+    from kiosk.ui.wishes import WishesScreen
+
+    stay_id, date_id = open_stay(services)
+    wishes = window.screen_as("wishes", WishesScreen)
+    stay = services.wishes.stay(stay_id)
+    assert stay is not None, "open_stay found it"
+    title = stay.title
+    shot("stay_detail", lambda: window.show_screen("detail", stay_id))
+    shot("wishes_details", lambda: window.show_screen("wishes", stay_id, date_id))
+    shot("wishes_list", wishes.action.click)
+    shown = lambda: [b for b in wishes.content.findChildren(QAbstractButton) if not b.isHidden()]
+    shot("wishes_stays", lambda: next(b for b in shown() if b.text().startswith("+")).click())
+    # The same stay and dates again: refused, with the reason.
+
+    def same_wish_again() -> None:
+        next(b for b in shown() if b.accessibleName() == title).click()
+        wishes.action.click()
+
+    shot("wishes_refused", same_wish_again)
+    wishes.cancel.click()
+    shot("wishes_done", wishes.action.click)
+    assert window.identified is not None, "the wishes were made by the person identified"
+    request = services.wishes.requests(window.identified.household)[0]
+    show_demo_stay_proposal(services.db, request.request_id, services.catalog.now() + timedelta(days=10))
+    shot("my_bookings_stay_proposed", lambda: window.show_screen("my_bookings"))
+    mine = window.screen_as("my_bookings", MyBookingsScreen)
+    shot("stay_accept_question", lambda: mine.confirm_stay_answer(request.request_id, True))
+    window.notice.hide()
 
 
 def first_option(request: ConciergeRequestScreen, field: str) -> QAbstractButton:

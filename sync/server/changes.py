@@ -220,6 +220,16 @@ def _offer_appreciations(conn: Connection, ids: list[str], site_id: str, kiosk_i
     return {offer_id: compact_json(offer_data(conn, offer_id)) for offer_id in ids}
 
 
+def _stay_requests(conn: Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
+    from sync.server.stays import stay_request_data
+
+    rows = conn.execute(
+        f"SELECT * FROM stay_requests WHERE site_id = ? AND id IN {dialect.ids_in(conn.dialect)}",
+        (site_id, json.dumps(ids)),
+    )
+    return {row["id"]: compact_json(stay_request_data(row)) for row in rows}
+
+
 _RENDERERS = {
     "category": _table("categories"),
     "concierge_service": _table("concierge_services"),
@@ -234,4 +244,5 @@ _RENDERERS = {
     "idea": _ideas,
     "appreciation": _moderations,
     "offer_appreciation": _offer_appreciations,
+    "stay_request": _stay_requests,
 }

@@ -23,6 +23,8 @@ slvie-central --db PATH answer-idea ID_OR_CODE --text TEXT --by "SLVie Lyon Part
 slvie-central --db PATH appreciations [--pending]              appreciations received, comments to moderate
 slvie-central --db PATH moderate ID publish|refuse [--reason-fr TEXT --reason-en TEXT]
 slvie-central --db PATH appreciation-results [--offer OFFER_ID] [--csv FILE]   per offer and session
+slvie-central --db PATH allocate-stays CAMPAIGN [--answer-days N]   allocate a closed campaign of stay wishes
+slvie-central --db PATH record-past-stay HOUSEHOLD_ID YYYY-MM-DD    a national stay a household had
 slvie-central --db PATH kiosks | check
 slvie-central --db PATH fleet [--kiosk KIOSK_ID]              every kiosk's health: red / amber / green, and why
 slvie-central --db PATH admin-credential NAME [--remove]       a secret for /admin/fleet and /metrics
@@ -36,7 +38,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -210,6 +212,16 @@ def build_parser() -> argparse.ArgumentParser:
     results = commands.add_parser("appreciation-results", help="organisers' results per offer and session, as CSV")
     results.add_argument("--offer", type=_identifier)
     results.add_argument("--csv", type=Path, help="write the CSV to this file (default: standard output)")
+    allocate = commands.add_parser(
+        "allocate-stays",
+        help="allocate a closed campaign of holiday-stay wishes by the rule of docs/stay-wishes.md (once: "
+        "a second run changes nothing and prints the same outcomes)",
+    )
+    allocate.add_argument("campaign", type=_identifier)
+    allocate.add_argument("--answer-days", type=int, help="how many days a proposal holds (default 10)")
+    past = commands.add_parser("record-past-stay", help="a national stay a household had (ranks it after others)")
+    past.add_argument("household_id", type=_identifier)
+    past.add_argument("started_on", type=_day, help="YYYY-MM-DD")
     commands.add_parser("check", help="recount every session's seats from the bookings")
     commands.add_parser(
         "backup",
@@ -254,6 +266,13 @@ def main(argv: list[str] | None = None) -> int:
     except KioskError as error:
         print(error.bilingual(), file=sys.stderr)
         return 2
+
+
+def _day(text: str) -> str:
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a day (YYYY-MM-DD): {text}") from None
 
 
 def _now(args: argparse.Namespace) -> datetime:
@@ -649,6 +668,25 @@ def _appreciation_results(db: Database, args: argparse.Namespace) -> int:
     return 0
 
 
+def _allocate_stays(db: Database, args: argparse.Namespace) -> int:
+    from sync.server.stays import ANSWER_DAYS, allocate_campaign
+
+    run = allocate_campaign(db, args.campaign, _now(args), args.answer_days or ANSWER_DAYS)
+    said = "allocated" if run.changed else "already allocated, nothing changed"
+    print(f"campaign {run.campaign}: {said} on {run.allocated_at}")
+    for item in run.outcomes:
+        print(f"{item['ranking']:>4}  {item['household_id']}  {item['state']:<10}  {item['reason']['fr']}")
+    return 0
+
+
+def _record_past_stay(db: Database, args: argparse.Namespace) -> int:
+    from sync.server.stays import record_past_stay
+
+    record_past_stay(db, args.household_id, args.started_on)
+    print(f"{args.household_id}: national stay on {args.started_on} recorded")
+    return 0
+
+
 def _check(db: Database, args: argparse.Namespace) -> int:
     from sync.server.admin import seat_problems
 
@@ -721,6 +759,8 @@ COMMANDS = {
     "appreciations": _appreciations,
     "moderate": _moderate,
     "appreciation-results": _appreciation_results,
+    "allocate-stays": _allocate_stays,
+    "record-past-stay": _record_past_stay,
 }
 
 

@@ -92,6 +92,13 @@ def ids_in(name: str) -> str:
     return "(SELECT value FROM json_each(?))"
 
 
+def json_text(name: str, column: str, key: str) -> str:
+    """The text of a top-level `key` of the JSON object held in a text `column` (NULL if absent)."""
+    if name == POSTGRESQL:
+        return f"(CAST({column} AS json) ->> '{key}')"
+    return f"json_extract({column}, '$.{key}')"
+
+
 def json_object(name: str) -> str:
     return "json_build_object" if name == POSTGRESQL else "json_object"
 

@@ -28,6 +28,8 @@ from sync.wire import HouseholdsFile, StaffFile
 
 def offer_json(offer: Offer) -> str:
     """The offer of docs/catalog-format.md without its sessions, as stored (the page renderer appends them)."""
+    until = offer.wishes_until
+    campaign = {"campaign": offer.campaign, "wishes_until": fmt_catalog(until)} if offer.campaign and until else {}
     return compact_json(
         {
             "id": offer.id,
@@ -48,6 +50,7 @@ def offer_json(offer: Offer) -> str:
             "prices": [{"tier": tier, "cents": cents} for tier, cents in enumerate(offer.prices, start=1)],
             "bring": offer.bring,
             "photo": None if offer.photo is None else {"sha256": offer.photo.sha256, "credit": offer.photo.credit},
+            **campaign,
         }
     )
 

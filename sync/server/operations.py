@@ -31,6 +31,7 @@ from sync.server import (
     leases,
     payments,
     reasons,
+    stays,
 )
 from sync.server.auth import Kiosk
 from sync.server.clock import Clock, fmt, parse_moment
@@ -46,6 +47,8 @@ from sync.wire import (
     LeaseReturnPayload,
     Operation,
     PaymentRecordPayload,
+    StayAnswerPayload,
+    StayRequestPayload,
     VoteCastPayload,
 )
 
@@ -103,6 +106,14 @@ def _payment(conn: Connection, kiosk: Kiosk, payload, created_at: str, when: dat
     return payments.from_kiosk(conn, kiosk.site_id, payload)
 
 
+def _stay_request(conn: Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime) -> dict:
+    return stays.receive(conn, kiosk.id, kiosk.site_id, payload, created_at, when, now)
+
+
+def _stay_answer(conn: Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime) -> dict:
+    return stays.answer(conn, kiosk.site_id, payload, when, now)
+
+
 HANDLERS: dict[str, tuple[type[BaseModel], Handler]] = {
     "booking.create": (BookingCreatePayload, _create),
     "booking.cancel": (BookingCancelPayload, _cancel),
@@ -114,6 +125,8 @@ HANDLERS: dict[str, tuple[type[BaseModel], Handler]] = {
     "vote.cast": (VoteCastPayload, _vote_cast),
     "appreciation.create": (AppreciationCreatePayload, _appreciation_create),
     "payment.record": (PaymentRecordPayload, _payment),
+    "stay.request": (StayRequestPayload, _stay_request),
+    "stay.answer": (StayAnswerPayload, _stay_answer),
 }
 # Fields an operation of this kind is stored without: a ballot's choice is counted, never kept
 # with who cast it (a replay is recognised by the rest of its payload).
@@ -125,6 +138,7 @@ def push(db: Database, kiosk: Kiosk, operations: list[Operation], clock: Clock) 
         now = clock()
         bookings.release_expired(conn, now)
         consultations.publish_due_results(conn, now)
+        stays.expire_proposals(conn, now)
         return [{"op_id": op.op_id, **apply_operation(conn, kiosk, op, now)} for op in operations]
 
 

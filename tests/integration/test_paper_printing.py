@@ -18,7 +18,7 @@ import pytest
 from kiosk.cli import main
 from kiosk.config import KioskConfig, PrinterSettings
 from kiosk.i18n import Texts
-from kiosk.services.actor import Actor
+from kiosk.services.actor import BENEFICIARY, Actor
 from kiosk.services.context import open_services
 from kiosk.store.households import load_household
 from tests.factories import NOW, holder
@@ -234,3 +234,35 @@ def test_the_days_takings_are_printed_on_a4(tmp_path, catalog_file, households_f
     ):
         assert line in text, line
     printed.unlink()
+
+
+@pytest.mark.parametrize(("layout", "a4"), [("thermal80", False), ("a4", True)])
+def test_a_wishes_recap_comes_out_of_the_printer_in_the_sites_layout(tmp_path, households_file, pdf_queue, layout, a4):
+    import json
+
+    from kiosk.domain.stay_wishes import Wish
+    from tests.factories import holder, wishes_catalog
+
+    catalog_path = tmp_path / "wishes-catalog.json"
+    catalog_path.write_text(json.dumps(wishes_catalog(), ensure_ascii=False), encoding="utf-8")
+    services = open_kiosk(tmp_path, catalog_path, households_file, PrinterSettings(queue=pdf_queue, layout=layout))
+    household = load_household(services.db, "H1")
+    claire = holder(household)
+    request = services.wishes.send(
+        BENEFICIARY, claire, [Wish("V1", "V1-S2", ("P1", "P2")), Wish("V2", "V2-S1", ("P3",))]
+    )
+    recap = services.wishes.recap(request, claire, services.config.site.name)
+    title = f"SLVie-voeux-{recap.code}"
+    before = printed_files(title)
+    job = services.paper.print_wishes(recap, "fr")
+    sent = services.paper.write_wishes(recap, "fr")
+    services.close()
+    assert job.final_state in ("completed", "done")
+    ((width, height),) = page_sizes(wait_for_printed(title, before))
+    if a4:
+        assert (width, height) == (pytest.approx(210 * MM, abs=1.5), pytest.approx(297 * MM, abs=1.5))
+    else:
+        assert width == pytest.approx(80 * MM, abs=1.5) and 100 * MM < height < 297 * MM
+    said = words(sent)
+    assert "Vœu n° 1 Séjour en famille à Valloire" in said and "Qui part : Claire, Julien" in said
+    assert "Vœu n° 2 Colo voile à Carnac" in said and "Qui part : Léa" in said and recap.code in said

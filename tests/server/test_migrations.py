@@ -20,10 +20,11 @@ SCHEMA_6_TABLES = (
     "SELECT * FROM kiosk_health, kiosk_health_history, administrators",
     "SELECT payment_id, subject_kind, subject_id, amount_cents, corrects, data FROM payments",
 )
-LATER_TABLES = (  # schema 7 (trust) and 8 (participation): revisions 0002 and 0003
+LATER_TABLES = (  # schema 7 (trust) and 8 (participation): revisions 0002 and 0003; stay wishes: 0006
     "SELECT kiosk_id, chain, seq, code, flagged_at FROM audit_flags",
     "SELECT attempt_hash FROM enrolment_codes",
     "SELECT * FROM ideas, consultations, vote_participations, vote_tallies, appreciations",
+    "SELECT * FROM stay_requests, stay_allocation_runs, past_stays",
 )
 
 
@@ -129,6 +130,8 @@ def test_a_schema_8_file_of_the_release_before_alembic_is_stamped_and_upgraded(t
         conn.execute("DROP INDEX bookings_by_arrival")
         conn.execute("ALTER TABLE bookings DROP COLUMN arrival")
         conn.execute("ALTER TABLE audit_flags DROP COLUMN arrival")
+        for table in ("stay_requests", "stay_allocation_runs", "past_stays"):  # revision 0006, after Alembic
+            conn.execute(f"DROP TABLE {table}")
         conn.execute("DROP TABLE alembic_version")
         conn.execute("PRAGMA user_version = 8")
         conn.execute(

@@ -12,7 +12,7 @@ from kiosk.config import KioskConfig
 from kiosk.demo import DEMO_CATALOG
 from kiosk.services.actor import BENEFICIARY
 from kiosk.services.context import assemble_services, open_services
-from tests.factories import CLAIRE_CARD, LINA_BADGE, LINA_PIN, sample_catalog, staff_document
+from tests.factories import CLAIRE_CARD, LINA_BADGE, LINA_PIN, staff_document, wishes_catalog
 
 
 class Monotonic:
@@ -30,7 +30,7 @@ def monotonic() -> Monotonic:
 
 @pytest.fixture
 def desk(tmp_path: Path, households_file: Path, clock, monotonic):
-    catalog = sample_catalog()
+    catalog = wishes_catalog()  # with stays asked for by wishes
     catalog["concierge_services"] = json.loads(DEMO_CATALOG.read_text(encoding="utf-8"))["concierge_services"]
     catalog_path = tmp_path / "desk-catalog.json"
     catalog_path.write_text(json.dumps(catalog, ensure_ascii=False), encoding="utf-8")

@@ -10,10 +10,12 @@ from datetime import timedelta
 
 import pytest
 
+from kiosk.demo.seeding import show_demo_stay_proposal
 from kiosk.domain.audit import Action
 from kiosk.domain.concierge import RequestState
 from kiosk.domain.help import Place
 from kiosk.domain.payment import Means, SubjectKind
+from kiosk.domain.stay_wishes import Wish
 from kiosk.services.actor import BENEFICIARY, Actor, AuditNoteMissing
 from kiosk.services.appreciation import Appreciations
 from kiosk.services.booking import BookingService
@@ -24,10 +26,11 @@ from kiosk.services.ideas import IdeaBox
 from kiosk.services.identity import IdentityService
 from kiosk.services.payments import PaymentService
 from kiosk.services.staff import StaffSessionExpired
+from kiosk.services.stay_wishes import StayWishesService
 from kiosk.services.sync_state import SyncStateService
 from kiosk.services.vouchers import VoucherService
 from kiosk.store.outbox import pending_operations
-from tests.factories import CLAIRE_CARD, LINA_BADGE, LINA_LOGIN, LINA_PASSWORD, LINA_PIN
+from tests.factories import CLAIRE_CARD, LINA_BADGE, LINA_LOGIN, LINA_PASSWORD, LINA_PIN, NOW
 
 SERVICES = (
     IdentityService,
@@ -40,6 +43,7 @@ SERVICES = (
     IdeaBox,
     Consultations,
     Appreciations,
+    StayWishesService,
 )
 
 Case = Callable[[object, object, object, object], Callable[[Actor], object]]
@@ -145,6 +149,16 @@ def appreciate(desk, who, staff, clock):
     return lambda actor: desk.appreciations.give(actor, booking.booking_id, who, ratings, [], "")
 
 
+def send_wishes(desk, who, staff, clock):
+    return lambda actor: desk.wishes.send(actor, who, [Wish("V1", "V1-S1", ("P1",))])
+
+
+def answer_proposal(desk, who, staff, clock):
+    request = desk.wishes.send(BENEFICIARY, who, [Wish("V1", "V1-S1", ("P1",))])
+    show_demo_stay_proposal(desk.db, request.request_id, NOW + timedelta(days=10))
+    return lambda actor: desk.wishes.answer(actor, who, request.request_id, accept=True)
+
+
 USE_CASES: dict[str, tuple[Action, Case]] = {
     "IdentityService.identify": (Action.IDENTIFY, identify),
     "BookingService.book": (Action.BOOKING_CREATE, book),
@@ -162,6 +176,8 @@ USE_CASES: dict[str, tuple[Action, Case]] = {
     "IdeaBox.leave": (Action.IDEA_CREATE, leave_idea),
     "Consultations.vote": (Action.VOTE_GUIDED, vote),
     "Appreciations.give": (Action.APPRECIATION_CREATE, appreciate),
+    "StayWishesService.send": (Action.STAY_REQUEST, send_wishes),
+    "StayWishesService.answer": (Action.STAY_ANSWER, answer_proposal),
 }
 # The correspondents' own work: a person alone is asked to sign in (StaffSessionExpired), nothing is written.
 CORRESPONDENTS_ONLY = {

@@ -219,6 +219,25 @@ def login_of_another(d):
     d["changes"] = [{**marc, "seq": d["cursor"]}]
 
 
+def stay_request_proposing_a_wish_it_lacks(d):
+    d["cursor"] += 1
+    wish = {"offer_id": "S1", "session_id": "S1-S1", "participants": ["P1"]}
+    request = {
+        "request_id": "R1",
+        "household_id": "H1",
+        "campaign": "ETE-2027",
+        "wishes": [wish],
+        "state": "proposed",
+        "created_at": "2026-11-23T10:42",
+        "proposed_rank": 3,
+        "answer_by": "2026-12-03T10:42",
+        "waitlist_position": None,
+        "reason": None,
+        "booking_id": None,
+    }
+    d["changes"].append({"seq": d["cursor"], "kind": "stay_request", "id": "R1", "data": request})
+
+
 def drip(x, head_first: bool):
     body = json.dumps({"changes": [], "cursor": int(x.query["cursor"]), "more": False}).encode()
     head = f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n".encode()
@@ -262,6 +281,7 @@ PULL_CASES = {
     "a correspondent given the login of one the kiosk holds": page(login_of_another),
     "capacity as text": page(lambda d: set_in(of(d, "offer")["data"]["sessions"][0], ["capacity"], "ten")),
     "price tiers 10**9": page(lambda d: set_in(d, ["price_tiers"], 10**9)),
+    "a stay request proposing a wish it does not have": page(stay_request_proposing_a_wish_it_lacks),
     "an unknown kind": page(lambda d: set_in(d["changes"][0], ["kind"], "spaceship")),
     "no epoch": page(lambda d: d.pop("epoch")),
     "an epoch that is a path": page(lambda d: set_in(d, ["epoch"], "../../etc/passwd")),
@@ -342,6 +362,14 @@ PUSH_CASES = {
             applied(
                 ops[0],
                 concierge_request={"request_id": ops[0]["payload"]["booking_id"], "state": "submitted", "reason": None},
+            )
+        ]
+    ),
+    "a stay request's answer to a booking": push_answer(
+        lambda ops: [
+            applied(
+                ops[0],
+                stay_request={"request_id": ops[0]["payload"]["booking_id"], "state": "accepted", "reason": None},
             )
         ]
     ),

@@ -7,11 +7,14 @@ portrait totem).
 
 from __future__ import annotations
 
-from datetime import date
+import json
+from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QAbstractButton
 
+from kiosk.demo.seeding import show_demo_stay_proposal
 from kiosk.demo.staff import badge_number
 from kiosk.domain.appreciation import OfferAppreciation, PublishedComment
 from kiosk.domain.concierge import RequestState
@@ -20,7 +23,7 @@ from kiosk.store.database import transaction
 from kiosk.ui.queue import QueueCard
 from kiosk.ui.screenshots import owed_request_id
 from kiosk.ui.theme import HIGH_CONTRAST, STANDARD, Palette, Theme, larger_text_scale
-from tests.factories import CLAIRE_CARD
+from tests.factories import CLAIRE_CARD, NOW, wishes_catalog
 from tests.ui.audit import HIGH_CONTRAST_TEXT_GOAL, TEXT_GOAL, audit, contrast, hex_rgb
 from tests.ui.test_participation import book_the_past_concert
 
@@ -33,6 +36,14 @@ VARIANTS = [
     ("fr", STANDARD, True),
     ("en", HIGH_CONTRAST, True),
 ]
+
+
+@pytest.fixture
+def catalog_file(tmp_path):
+    """The sample catalog with a campaign of stays asked for by wishes, so the wishes' screens are audited too."""
+    path = tmp_path / "wishes-catalog.json"
+    path.write_text(json.dumps(wishes_catalog(), ensure_ascii=False), encoding="utf-8")
+    return path
 
 
 @pytest.mark.parametrize("palette", [STANDARD, HIGH_CONTRAST], ids=["standard", "high_contrast"])
@@ -126,6 +137,7 @@ def walk(window, qtbot, services):
     )
     yield "cancel_question"
     window.notice.hide()
+    yield from walk_wishes(window, qtbot, services)
     window.show_screen("concierge_request", "pressing")
     request = window.screens["concierge_request"]
     request.send.click()
@@ -141,6 +153,36 @@ def walk(window, qtbot, services):
     yield "idle_warning"
     window.reset_session()  # which puts French and the standard display back, as for the next person
     yield from walk_assisted_mode(window, display)
+
+
+def walk_wishes(window, qtbot, services):
+    """Holiday-stay wishes: a stay's page, its dates and who goes, the list, the stays, a wish refused, the recap,
+    the centre's proposal in "Mes réservations" and the question before accepting it."""
+    window.show_screen("detail", "V1")
+    yield "stay_detail"
+    window.show_screen("wishes", "V1", "V1-S1")
+    yield "wishes_details"
+    wishes = window.screens["wishes"]
+    wishes.action.click()
+    yield "wishes_list"
+    shown_buttons = lambda: [b for b in wishes.content.findChildren(QAbstractButton) if not b.isHidden()]
+    next(b for b in shown_buttons() if b.text().startswith("+")).click()  # add another wish
+    yield "wishes_stays"
+    next(b for b in shown_buttons() if b.objectName() == "primary").click()  # the first stay: the same again
+    wishes.action.click()
+    yield "wishes_refused"
+    wishes.cancel.click()
+    wishes.action.click()
+    done = window.screens["wishes_done"]
+    qtbot.waitUntil(lambda: done.print_button.isEnabled(), timeout=10_000)
+    yield "wishes_done"
+    request = services.wishes.requests(window.identified.household)[0]
+    show_demo_stay_proposal(services.db, request.request_id, NOW + timedelta(days=10))
+    window.show_screen("my_bookings")
+    yield "my_bookings_stay_proposed"
+    window.screens["my_bookings"].stay_answer_requested.emit(request.request_id, True)
+    yield "stay_answer_question"
+    window.notice.hide()
 
 
 def walk_participation(window, qtbot, services):
@@ -271,5 +313,5 @@ def test_every_screen_passes_the_audit(qtbot, window, services, width, height, l
         seen.append(screen)
         # The goal of the display shown: the correspondent's sign-in starts from the standard one.
         problems += audit(window, screen, size, HIGH_CONTRAST_TEXT_GOAL if window.theme.high_contrast else TEXT_GOAL)
-    assert len(seen) == 42
+    assert len(seen) == 50
     assert not problems, "\n".join(problems[:80])

@@ -160,6 +160,9 @@ def test_national_high_season_stays_are_requested(demo):
     assert any(o["category"] == "colos" for o in requested)
     for offer in requested:
         assert all(s["site_allocation"] == 0 for s in offer["sessions"])
+    # Each belongs to a campaign of wishes, closing before its first date.
+    assert {o["campaign"] for o in requested} >= {"ETE-2027", "HIVER-2027"}
+    assert all(o["wishes_until"] < min(s["start"] for s in o["sessions"]) for o in requested)
 
 
 def test_colos_have_age_bands(demo):
@@ -180,7 +183,9 @@ def test_ids_are_unique(demo):
 
 def test_offer_fields(demo):
     for offer in demo["offers"]:
-        assert set(offer) == OFFER_KEYS
+        assert set(offer) == (
+            OFFER_KEYS | {"campaign", "wishes_until"} if offer["booking_mode"] == "request" else OFFER_KEYS
+        )
         assert 1 <= len(offer["title"]) <= 120
         assert len(offer["summary"]) <= 200
         assert len(offer["description"]) <= 4000

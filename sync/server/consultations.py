@@ -6,15 +6,18 @@ second ballot — from another kiosk, or cast offline and synced later — is re
 the person told. A ballot counts if it was cast while the consultation was open and
 arrives before closing + its grace period.
 
-Secrecy: a counted ballot adds to `vote_tallies` (running counts per choice) and writes
-who took part to `vote_participations`; neither holds a time, an order or a ballot id,
-and the operation is stored without its choice (sync/server/operations.py). So no table
-or log links a person to a choice. Counts are published only once counting has ended.
+Secrecy: a counted ballot writes who took part to `vote_participations` and drops the choice into
+`vote_urn` under a random key; neither holds a time, an order or a ballot id, and the operation
+is stored without its choice (sync/server/operations.py). Nothing is counted while the vote runs:
+the counts are computed from the urn once counting has ended, so no running count can be matched
+with the operation log's times; after a push carrying a ballot the WAL is emptied
+(sync/server/db.py, forget_history) so no commit-by-commit history stays in the files.
 """
 
 from __future__ import annotations
 
 import json
+import secrets
 import sqlite3
 from datetime import datetime
 
@@ -31,6 +34,7 @@ from kiosk.domain.document import DocumentReader
 from kiosk.domain.household import Household, parse_household
 from kiosk.errors import KioskError
 from sync.server import reasons
+from sync.server.bookings import household_site
 from sync.server.changes import GLOBAL, bump
 from sync.server.clock import fmt
 from sync.server.db import compact_json
@@ -54,11 +58,6 @@ def publish(conn: sqlite3.Connection, consultation: Consultation) -> None:
         "SELECT 1 FROM vote_participations WHERE consultation_id = ? LIMIT 1", (consultation.consultation_id,)
     ).fetchone():
         raise ConsultationRefused("error.central.consultation.already_voted_on")
-    conn.execute("DELETE FROM vote_tallies WHERE consultation_id = ?", (consultation.consultation_id,))
-    conn.executemany(
-        "INSERT INTO vote_tallies (consultation_id, code) VALUES (?, ?)",
-        [(consultation.consultation_id, c.code) for c in consultation.choices],
-    )
     conn.execute(
         "INSERT INTO consultations (id, data, counting_ends, results_published) VALUES (?, ?, ?, 0) "
         "ON CONFLICT (id) DO UPDATE SET data = excluded.data, counting_ends = excluded.counting_ends, "
@@ -92,14 +91,18 @@ def _refused(ballot_id: str, reason: Reason) -> dict[str, object]:
     return {"outcome": "applied", "ballot": {"ballot_id": ballot_id, "state": "refused", "reason": reason}}
 
 
-def cast(conn: sqlite3.Connection, payload: VoteCastPayload, when: datetime, now: datetime) -> dict[str, object]:
-    """Judge one ballot: counted, refused (the person is told), or rejected (malformed, unknown)."""
+def cast(
+    conn: sqlite3.Connection, site_id: str, payload: VoteCastPayload, when: datetime, now: datetime
+) -> dict[str, object]:
+    """Judge one ballot: counted, refused (the person is told), or rejected (malformed, unknown, another site's)."""
     consultation = load(conn, payload.consultation_id)
     if consultation is None:
         return {"outcome": "rejected", "reason": reasons.consultation_unknown()}
     household = _household(conn, payload.household_id)
     if household is None:
         return {"outcome": "rejected", "reason": reasons.household_unknown()}
+    if household_site(conn, payload.household_id) != site_id:  # a kiosk takes its own site's households' ballots
+        return {"outcome": "rejected", "reason": reasons.vote_other_site()}
     person = household.member(payload.person_id)
     if person is None:
         return {"outcome": "rejected", "reason": reasons.not_in_household(payload.person_id)}
@@ -119,12 +122,9 @@ def cast(conn: sqlite3.Connection, payload: VoteCastPayload, when: datetime, now
     )
     if taken.rowcount == 0:
         return _refused(payload.ballot_id, reasons.already_voted())
-    conn.executemany(
-        "UPDATE vote_tallies SET votes = votes + ?, points = points + ? WHERE consultation_id = ? AND code = ?",
-        [
-            (votes, points, consultation.consultation_id, code)
-            for code, (votes, points) in tally(consultation, choice).items()
-        ],
+    conn.execute(
+        "INSERT INTO vote_urn (consultation_id, ballot_key, choice) VALUES (?, ?, ?)",
+        (consultation.consultation_id, secrets.token_hex(16), compact_json(list(choice))),
     )
     return {"outcome": "applied", "ballot": {"ballot_id": payload.ballot_id, "state": "counted", "reason": None}}
 
@@ -141,17 +141,23 @@ def electorate(conn: sqlite3.Connection, consultation: Consultation) -> int:
 
 
 def results(conn: sqlite3.Connection, consultation: Consultation) -> dict[str, object]:
-    rows = conn.execute(
-        "SELECT code, votes, points FROM vote_tallies WHERE consultation_id = ?", (consultation.consultation_id,)
-    ).fetchall()
+    """The counts, computed from the urn: only once counting has ended (callers check), never kept."""
+    votes = {c.code: 0 for c in consultation.choices}
+    points = dict(votes)
+    for (choice,) in conn.execute(
+        "SELECT choice FROM vote_urn WHERE consultation_id = ?", (consultation.consultation_id,)
+    ).fetchall():
+        for code, (v, p) in tally(consultation, json.loads(choice)).items():
+            votes[code] += v
+            points[code] += p
     participants = conn.execute(
         "SELECT count(*) FROM vote_participations WHERE consultation_id = ?", (consultation.consultation_id,)
     ).fetchone()[0]
     return {
         "participants": participants,
         "electorate": electorate(conn, consultation),
-        "votes": {r["code"]: r["votes"] for r in rows},
-        "points": {r["code"]: r["points"] for r in rows},
+        "votes": votes,
+        "points": points,
     }
 
 

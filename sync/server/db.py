@@ -20,7 +20,7 @@ from pathlib import Path
 
 from kiosk.errors import KioskError
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 FEED_EPOCH = "feed_epoch"
 BUSY_TIMEOUT_MS = 30_000
 
@@ -195,8 +195,7 @@ ALTER TABLE enrolment_codes ADD COLUMN attempt_hash TEXT
 """
 
 # Schema 8: "le par et le pour" — the ideas box, consultations and votes, appreciations. Who took part
-# (vote_participations) and what was chosen (vote_tallies: running counts per choice) are kept
-# apart with nothing to join them: no ballot row, no time, no order (WITHOUT ROWID tables).
+# (vote_participations) is kept apart from what was chosen (vote_tallies, replaced by schema 9's urn).
 SCHEMA_8 = """
 CREATE TABLE ideas (
     id TEXT PRIMARY KEY, site_id TEXT NOT NULL, kiosk_id TEXT NOT NULL, theme TEXT NOT NULL, text TEXT NOT NULL,
@@ -225,8 +224,20 @@ CREATE TABLE appreciations (
 CREATE INDEX appreciations_by_offer ON appreciations (offer_id, session_id)
 """
 
+# Schema 9: ballot secrecy at rest. Running counts updated in the transaction that recorded who voted let a
+# replay of the WAL, or two copies of the file, link a person to a choice. Each counted choice now goes into
+# an urn under a random key (no time, no order, no ballot id); the counts are computed once counting has ended.
+# Schema 8's running counts cannot be turned back into ballots: it was never released with votes in it.
+SCHEMA_9 = """
+CREATE TABLE vote_urn (
+    consultation_id TEXT NOT NULL, ballot_key TEXT NOT NULL, choice TEXT NOT NULL,
+    PRIMARY KEY (consultation_id, ballot_key)
+) WITHOUT ROWID;
+DROP TABLE vote_tallies
+"""
+
 # Migration N brings the file to user_version N.
-MIGRATIONS = [SCHEMA, SCHEMA_2, SCHEMA_3, SCHEMA_4, SCHEMA_5, SCHEMA_6, SCHEMA_7, SCHEMA_8]
+MIGRATIONS = [SCHEMA, SCHEMA_2, SCHEMA_3, SCHEMA_4, SCHEMA_5, SCHEMA_6, SCHEMA_7, SCHEMA_8, SCHEMA_9]
 
 
 class CentralDatabaseError(KioskError):
@@ -316,6 +327,15 @@ class Database:
                 conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
+
+    def forget_history(self) -> None:
+        """Fold the WAL into the file and empty it, so a copy taken later holds no commit-by-commit history.
+
+        Waits (busy timeout) for readers still on an older snapshot; what one of them kept busy stays until
+        the next call."""
+        conn = self.connection()
+        with self._write_lock:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
 
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:

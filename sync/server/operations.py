@@ -98,7 +98,7 @@ def _idea_create(
 
 
 def _vote_cast(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime) -> dict:
-    return consultations.cast(conn, payload, when, now)
+    return consultations.cast(conn, kiosk.site_id, payload, when, now)
 
 
 def _appreciation_create(
@@ -133,7 +133,10 @@ def push(db: Database, kiosk: Kiosk, operations: list[Operation], clock: Clock) 
         now = clock()
         bookings.release_expired(conn, now)
         consultations.publish_due_results(conn, now)
-        return [{"op_id": op.op_id, **apply_operation(conn, kiosk, op, now)} for op in operations]
+        results = [{"op_id": op.op_id, **apply_operation(conn, kiosk, op, now)} for op in operations]
+    if any(op.kind == "vote.cast" for op in operations):  # secrecy: no per-commit trace of a ballot stays
+        db.forget_history()
+    return results
 
 
 def apply_operation(conn: sqlite3.Connection, kiosk: Kiosk, op: Operation, now: datetime) -> dict:

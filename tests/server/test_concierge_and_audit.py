@@ -382,7 +382,7 @@ def test_a_schema_1_central_database_is_brought_up_to_date(tmp_path):
     db = Database(path)
     try:
         connection = db.connection()
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 8
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 9
         assert connection.execute("SELECT value FROM meta WHERE key = 'price_tiers'").fetchone()[0] == "7"
         connection.execute("SELECT * FROM concierge_requests, correspondents, audit_entries, concierge_moves")
         connection.execute("SELECT kiosk_id, key_id, public_key, registered_at FROM voucher_keys")
@@ -391,7 +391,7 @@ def test_a_schema_1_central_database_is_brought_up_to_date(tmp_path):
         connection.execute("SELECT leased FROM allocations")
         connection.execute("SELECT lease_seats, protocol, offer_version, unit_cents FROM bookings")
         connection.execute("SELECT * FROM kiosk_health, kiosk_health_history, administrators")
-        connection.execute("SELECT * FROM ideas, consultations, vote_participations, vote_tallies, appreciations")
+        connection.execute("SELECT * FROM ideas, consultations, vote_participations, vote_urn, appreciations")
         connection.execute("SELECT payment_id, subject_kind, subject_id, amount_cents, corrects, data FROM payments")
     finally:
         db.close()

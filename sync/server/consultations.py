@@ -10,8 +10,9 @@ Secrecy: a counted ballot writes who took part to `vote_participations` and drop
 `vote_urn` under a random key; neither holds a time, an order or a ballot id, and the operation
 is stored without its choice (sync/server/operations.py). Nothing is counted while the vote runs:
 the counts are computed from the urn once counting has ended, so no running count can be matched
-with the operation log's times; after a push carrying a ballot the WAL is emptied
-(sync/server/db.py, forget_history) so no commit-by-commit history stays in the files.
+with the operation log's times. After a push carrying a ballot the urn is rewritten in key order
+(no trace of the order of arrival in the file's pages) and the WAL is emptied (sync/server/db.py,
+forget_history) so no commit-by-commit history stays in the files.
 """
 
 from __future__ import annotations
@@ -127,6 +128,22 @@ def cast(
         (consultation.consultation_id, secrets.token_hex(16), compact_json(list(choice))),
     )
     return {"outcome": "applied", "ballot": {"ballot_id": payload.ballot_id, "state": "counted", "reason": None}}
+
+
+def settle_urn(conn: sqlite3.Connection, consultation_id: str) -> None:
+    """Rewrite a consultation's urn in the order of its random keys.
+
+    SQLite places each new row of a page below the previous ones, so the file's bytes would tell the
+    order ballots arrived in, to be matched with the operation log's times. Once the urn's rows are
+    deleted (overwritten: secure_delete) and written back in key order, their places say nothing."""
+    rows = conn.execute(
+        "SELECT ballot_key, choice FROM vote_urn WHERE consultation_id = ? ORDER BY ballot_key", (consultation_id,)
+    ).fetchall()
+    conn.execute("DELETE FROM vote_urn WHERE consultation_id = ?", (consultation_id,))
+    conn.executemany(
+        "INSERT INTO vote_urn (consultation_id, ballot_key, choice) VALUES (?, ?, ?)",
+        [(consultation_id, key, choice) for key, choice in rows],
+    )
 
 
 def electorate(conn: sqlite3.Connection, consultation: Consultation) -> int:

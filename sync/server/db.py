@@ -273,6 +273,9 @@ class Database:
             )
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA synchronous = FULL")
+            # Deleted rows are overwritten, not left in free space: a ballot's urn is rewritten in key order
+            # (sync/server/consultations.py) so that no trace of the order of arrival stays in the file.
+            conn.execute("PRAGMA secure_delete = ON")
         except sqlite3.DatabaseError as error:
             raise CentralDatabaseError("error.central.db.central_database_read", path=self.path, error=error) from None
         conn.row_factory = sqlite3.Row

@@ -134,7 +134,10 @@ def push(db: Database, kiosk: Kiosk, operations: list[Operation], clock: Clock) 
         bookings.release_expired(conn, now)
         consultations.publish_due_results(conn, now)
         results = [{"op_id": op.op_id, **apply_operation(conn, kiosk, op, now)} for op in operations]
-    if any(op.kind == "vote.cast" for op in operations):  # secrecy: no per-commit trace of a ballot stays
+        voted_in = {str(op.payload.get("consultation_id")) for op in operations if op.kind == "vote.cast"}
+        for consultation_id in sorted(voted_in):  # secrecy: no trace of the order ballots came in
+            consultations.settle_urn(conn, consultation_id)
+    if voted_in:
         db.forget_history()
     return results
 

@@ -14,7 +14,7 @@ from kiosk.domain.consultations import BallotError
 from kiosk.domain.ideas import IdeaError
 from kiosk.services.actor import BENEFICIARY, Actor
 from kiosk.store.outbox import counts
-from tests.factories import CLAIRE_CARD, KARIM_CARD, NOW, staff_document
+from tests.factories import CLAIRE_CARD, KARIM_CARD, NOW, households_document, staff_document
 
 
 def consultation_document(closes_in_hours: int = 2, grace_hours: int = 24) -> dict:
@@ -125,6 +125,27 @@ def test_one_person_one_vote_across_kiosks_counted_after_closing_and_secret(cent
 def test_a_copy_of_the_centres_files_taken_after_several_ballots_links_no_one_to_a_choice(
     centre, make_kiosk, consultation, tmp_path
 ):
+    voters = [
+        {
+            "household_id": f"H-V{n}",
+            "tier": 3,
+            "cmcas": "CMCAS Lyon",
+            "slvie": "SLVie Lyon Part-Dieu",
+            "members": [
+                {
+                    "person_id": f"P-V{n}",
+                    "first_name": "Voter",
+                    "last_name": f"Number {n}",
+                    "birth_date": "1980-01-01",
+                    "role": "ouvrant_droit",
+                    "card_number": None,
+                    "pin_hash": None,
+                }
+            ],
+        }
+        for n in range(10)
+    ]
+    centre.load_households(households_document()["households"] + voters)
     desk, lobby = make_kiosk("desk"), make_kiosk("lobby")
     desk.sync()
     lobby.sync()
@@ -134,7 +155,12 @@ def test_a_copy_of_the_centres_files_taken_after_several_ballots_links_no_one_to
     karim = lobby.services.identity.identify(BENEFICIARY, KARIM_CARD, "1234")
     lobby.services.consultations.vote(BENEFICIARY, consultation, karim, ["velos"], "1234")
     lobby.sync()
-    assert centre.query("SELECT count(*) AS n FROM vote_participations")[0]["n"] == 2
+    other = centre.enroll(name="Borne du hall")
+    codes = ["tramway", "velos", "autocar"]
+    for n in range(10):
+        answer = other.push_one(ballot_op(f"H-V{n}", f"P-V{n}", codes[n % 3]))
+        assert answer["ballot"]["state"] == "counted"
+    assert centre.query("SELECT count(*) AS n FROM vote_participations")[0]["n"] == 12
 
     # A copy of the running centre's files, as a backup or a thief would take them.
     copy = tmp_path / "copy"
@@ -142,6 +168,7 @@ def test_a_copy_of_the_centres_files_taken_after_several_ballots_links_no_one_to
     for suffix in ("", "-wal"):
         shutil.copy(f"{centre.db_path}{suffix}", copy / f"central.sqlite3{suffix}")
     assert (copy / "central.sqlite3-wal").stat().st_size == 0  # no commit-by-commit history to replay
+    raw = (copy / "central.sqlite3").read_bytes()
     conn = sqlite3.connect(copy / "central.sqlite3")
     conn.row_factory = sqlite3.Row
     tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
@@ -150,19 +177,25 @@ def test_a_copy_of_the_centres_files_taken_after_several_ballots_links_no_one_to
     columns = {t: [c[1] for c in conn.execute(f"PRAGMA table_info({t})")] for t in tables}
     assert not [t for t, names in columns.items() if {"votes", "points"} & set(names)]
     assert columns["vote_urn"] == ["consultation_id", "ballot_key", "choice"]
-    assert conn.execute("SELECT count(*) FROM vote_urn").fetchone()[0] == 2
+    keys = [r[0] for r in conn.execute("SELECT ballot_key FROM vote_urn")]
     conn.close()
+    assert len(keys) == 12
+    # Nor in the file's bytes: each ballot is there once, placed in the order of its random key,
+    # not in the order the ballots came in (which the operation log's times would match with people).
+    assert all(raw.count(key.encode()) == 1 for key in keys)
+    by_place = sorted(keys, key=lambda key: raw.index(key.encode()))
+    assert by_place in (sorted(keys), sorted(keys, reverse=True))
 
     # Nothing gives the counts before closing: not the results command, not what the kiosks pull.
     code, out, _ = centre.cli("--now", (NOW + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"), "results", consultation)
-    assert code == 0 and "participants_so_far: 2" in out and "tramway" not in out and "velos" not in out
+    assert code == 0 and "participants_so_far: 12" in out and "tramway" not in out and "velos" not in out
     assert desk.services.consultations.with_results() == []
-    changes, _ = centre.enroll().pull_all()
+    changes, _ = other.pull_all()
     assert changes[("consultation", consultation)]["results"] is None
     move_centre_clock(centre, NOW + timedelta(hours=27))
     desk.sync()
     (closed,) = desk.services.consultations.with_results()
-    assert dict(closed.results.votes) == {"tramway": 1, "velos": 1, "autocar": 0}
+    assert dict(closed.results.votes) == {"tramway": 5, "velos": 4, "autocar": 3}
 
 
 def test_a_kiosk_of_another_site_cannot_vote_for_this_sites_household(centre, make_kiosk, consultation):

@@ -98,6 +98,10 @@ def test_one_person_one_vote_across_kiosks_counted_after_closing_and_secret(cent
     news = lobby.services.consultations.take_news(lobby.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234"))
     assert len(news) == 1 and "déjà voté" in news[0].message_fr
     assert lobby.services.consultations.take_news(claire_at_lobby) == []  # told once
+    # Refused (she had voted at the desk), the consultation is not offered to her again here.
+    assert lobby.services.consultations.open_for(claire_at_lobby) == []
+    with pytest.raises(BallotError, match="already"):
+        lobby.services.consultations.vote(BENEFICIARY, consultation, claire_at_lobby, ["velos"], "1234")
     # Counts stay secret until counting has ended.
     assert lobby.services.consultations.with_results() == []
     code, out, _ = centre.cli("--now", (NOW + timedelta(hours=5)).strftime("%Y-%m-%dT%H:%M"), "results", consultation)

@@ -22,6 +22,8 @@ from tests.factories import NOW, holder, households_document, sample_catalog
 from tests.server.central import CentralServer
 from tests.sync.conftest import Kiosk
 
+pytestmark = pytest.mark.both_databases  # the sync engine against the centre on SQLite and PostgreSQL
+
 
 def claire(kiosk):
     return kiosk.services.identity.identify(BENEFICIARY, "1000000000017", "1234").household

@@ -86,7 +86,8 @@ class Consultations:
         return found
 
     def open_for(self, identified: Identified) -> list[Consultation]:
-        """The consultations this person may answer now and has not answered at this kiosk."""
+        """The consultations this person may answer now and has not answered at this kiosk (a ballot the centre
+        refused, for one cast elsewhere, counts as answered: it is not offered again)."""
         now = self._clock()
         voted = store.voted_here(self._db, identified.person.person_id)
         return [

@@ -152,13 +152,10 @@ def insert_ballot(
 
 
 def voted_here(db: sqlite_utils.Database, person_id: str) -> set[str]:
-    """The consultations this person cast a ballot on at this kiosk (counted or waiting)."""
-    return {
-        r[0]
-        for r in db.execute(
-            "SELECT consultation_id FROM ballots WHERE person_id = ? AND state != 'refused'", [person_id]
-        )
-    }
+    """The consultations this person cast a ballot on at this kiosk: waiting, counted, or refused by the centre
+    (they had voted elsewhere, were not eligible, came too late), whose refusal another ballot would only meet
+    again."""
+    return {r[0] for r in db.execute("SELECT consultation_id FROM ballots WHERE person_id = ?", [person_id])}
 
 
 def settle_ballot(

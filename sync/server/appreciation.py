@@ -16,6 +16,7 @@ from datetime import datetime
 
 from kiosk.domain.appreciation import LATEST_COMMENTS, QUESTION_CODES, Moderation, author_name
 from sync.server import reasons
+from sync.server.bookings import household_site
 from sync.server.changes import GLOBAL, bump
 from sync.server.clock import fmt, parse_moment
 from sync.server.db import Connection, Row, compact_json
@@ -34,6 +35,9 @@ def create(conn: Connection, site_id: str, payload: AppreciationCreatePayload, w
     ).fetchone()
     if booking is None:
         return {"outcome": "rejected", "reason": reasons.booking_unknown()}
+    # A kiosk takes appreciations of its own site's bookings, for its own site's households.
+    if site_id != booking["site_id"] or site_id != household_site(conn, booking["household_id"]):
+        return {"outcome": "rejected", "reason": reasons.appreciation_other_site()}
     if (
         booking["state"] != "confirmed"
         or payload.person_id not in json.loads(booking["participants"])

@@ -6,15 +6,19 @@ second ballot — from another kiosk, or cast offline and synced later — is re
 the person told. A ballot counts if it was cast while the consultation was open and
 arrives before closing + its grace period.
 
-Secrecy: a counted ballot adds to `vote_tallies` (running counts per choice) and writes
-who took part to `vote_participations`; neither holds a time, an order or a ballot id,
-and the operation is stored without its choice (sync/server/operations.py). So no table
-or log links a person to a choice. Counts are published only once counting has ended.
+Secrecy: a counted ballot writes who took part to `vote_participations` and drops the choice into
+`vote_urn` under a random key; neither holds a time, an order or a ballot id, and the operation
+is stored without its choice (sync/server/operations.py). Nothing is counted while the vote runs:
+the counts are computed from the urn once counting has ended, so no running count can be matched
+with the operation log's times. After a push carrying a ballot the urn is rewritten in key order
+(no trace of the order of arrival in the file's pages) and the WAL is emptied (sync/server/db.py,
+forget_history) so no commit-by-commit history stays in the files.
 """
 
 from __future__ import annotations
 
 import json
+import secrets
 from datetime import datetime
 
 from kiosk.domain.consultations import (
@@ -29,7 +33,8 @@ from kiosk.domain.consultations import (
 from kiosk.domain.document import DocumentReader
 from kiosk.domain.household import Household, parse_household
 from kiosk.errors import KioskError
-from sync.server import reasons
+from sync.server import dialect, reasons
+from sync.server.bookings import household_site
 from sync.server.changes import GLOBAL, bump
 from sync.server.clock import fmt
 from sync.server.db import Connection, Row, compact_json
@@ -53,11 +58,6 @@ def publish(conn: Connection, consultation: Consultation) -> None:
         "SELECT 1 FROM vote_participations WHERE consultation_id = ? LIMIT 1", (consultation.consultation_id,)
     ).fetchone():
         raise ConsultationRefused("error.central.consultation.already_voted_on")
-    conn.execute("DELETE FROM vote_tallies WHERE consultation_id = ?", (consultation.consultation_id,))
-    conn.executemany(
-        "INSERT INTO vote_tallies (consultation_id, code) VALUES (?, ?)",
-        [(consultation.consultation_id, c.code) for c in consultation.choices],
-    )
     conn.execute(
         "INSERT INTO consultations (id, data, counting_ends, results_published) VALUES (?, ?, ?, 0) "
         "ON CONFLICT (id) DO UPDATE SET data = excluded.data, counting_ends = excluded.counting_ends, "
@@ -91,14 +91,16 @@ def _refused(ballot_id: str, reason: Reason) -> dict[str, object]:
     return {"outcome": "applied", "ballot": {"ballot_id": ballot_id, "state": "refused", "reason": reason}}
 
 
-def cast(conn: Connection, payload: VoteCastPayload, when: datetime, now: datetime) -> dict[str, object]:
-    """Judge one ballot: counted, refused (the person is told), or rejected (malformed, unknown)."""
+def cast(conn: Connection, site_id: str, payload: VoteCastPayload, when: datetime, now: datetime) -> dict[str, object]:
+    """Judge one ballot: counted, refused (the person is told), or rejected (malformed, unknown, another site's)."""
     consultation = load(conn, payload.consultation_id)
     if consultation is None:
         return {"outcome": "rejected", "reason": reasons.consultation_unknown()}
     household = _household(conn, payload.household_id)
     if household is None:
         return {"outcome": "rejected", "reason": reasons.household_unknown()}
+    if household_site(conn, payload.household_id) != site_id:  # a kiosk takes its own site's households' ballots
+        return {"outcome": "rejected", "reason": reasons.vote_other_site()}
     person = household.member(payload.person_id)
     if person is None:
         return {"outcome": "rejected", "reason": reasons.not_in_household(payload.person_id)}
@@ -118,14 +120,30 @@ def cast(conn: Connection, payload: VoteCastPayload, when: datetime, now: dateti
     )
     if taken.rowcount == 0:
         return _refused(payload.ballot_id, reasons.already_voted())
-    conn.executemany(
-        "UPDATE vote_tallies SET votes = votes + ?, points = points + ? WHERE consultation_id = ? AND code = ?",
-        [
-            (votes, points, consultation.consultation_id, code)
-            for code, (votes, points) in tally(consultation, choice).items()
-        ],
+    conn.execute(
+        "INSERT INTO vote_urn (consultation_id, ballot_key, choice) VALUES (?, ?, ?)",
+        (consultation.consultation_id, secrets.token_hex(16), compact_json(list(choice))),
     )
     return {"outcome": "applied", "ballot": {"ballot_id": payload.ballot_id, "state": "counted", "reason": None}}
+
+
+def settle_urn(conn: Connection, consultation_id: str) -> None:
+    """Rewrite a consultation's urn in the order of its random keys.
+
+    SQLite places each new row of a page below the previous ones (PostgreSQL appends them to its heap),
+    so the stored bytes would tell the order ballots arrived in, to be matched with the operation log's
+    times. Once the urn's rows are deleted (SQLite: overwritten, secure_delete) and written back in key
+    order, their places say nothing. Pushes settle one urn at a time: each rewrites what the previous
+    one committed (dialect.lock_key; pushes take the urns in sorted order, so none waits on another)."""
+    dialect.lock_key(conn, "urn:" + consultation_id)
+    rows = conn.execute(
+        "SELECT ballot_key, choice FROM vote_urn WHERE consultation_id = ? ORDER BY ballot_key", (consultation_id,)
+    ).fetchall()
+    conn.execute("DELETE FROM vote_urn WHERE consultation_id = ?", (consultation_id,))
+    conn.executemany(
+        "INSERT INTO vote_urn (consultation_id, ballot_key, choice) VALUES (?, ?, ?)",
+        [(consultation_id, key, choice) for key, choice in rows],
+    )
 
 
 def electorate(conn: Connection, consultation: Consultation) -> int:
@@ -140,17 +158,23 @@ def electorate(conn: Connection, consultation: Consultation) -> int:
 
 
 def results(conn: Connection, consultation: Consultation) -> dict[str, object]:
-    rows = conn.execute(
-        "SELECT code, votes, points FROM vote_tallies WHERE consultation_id = ?", (consultation.consultation_id,)
-    ).fetchall()
+    """The counts, computed from the urn: only once counting has ended (callers check), never kept."""
+    votes = {c.code: 0 for c in consultation.choices}
+    points = dict(votes)
+    for (choice,) in conn.execute(
+        "SELECT choice FROM vote_urn WHERE consultation_id = ?", (consultation.consultation_id,)
+    ).fetchall():
+        for code, (v, p) in tally(consultation, json.loads(choice)).items():
+            votes[code] += v
+            points[code] += p
     participants = conn.execute(
         "SELECT count(*) FROM vote_participations WHERE consultation_id = ?", (consultation.consultation_id,)
     ).fetchone()[0]
     return {
         "participants": participants,
         "electorate": electorate(conn, consultation),
-        "votes": {r["code"]: r["votes"] for r in rows},
-        "points": {r["code"]: r["points"] for r in rows},
+        "votes": votes,
+        "points": points,
     }
 
 

@@ -223,6 +223,11 @@ class Database:
                 raise
             transaction.commit()
 
+    def forget_history(self) -> None:
+        """After a write that must leave no history behind (ballots): what the database allows (dialect)."""
+        with self._write_lock or nullcontext():
+            dialect.forget_history(self.engine)
+
     @contextmanager
     def read(self) -> Iterator[Connection]:
         """A consistent snapshot for several queries."""

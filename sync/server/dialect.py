@@ -38,12 +38,26 @@ def configure(engine: Engine) -> None:
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA journal_mode = WAL")
+        # Deleted rows are overwritten, not left in free space: a ballot urn is rewritten in key order
+        # (sync/server/consultations.py, settle_urn) so that no trace of the order of arrival stays in the file.
+        cursor.execute("PRAGMA secure_delete = ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
         writing = connection.get_execution_options().get("slvie_write", False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+
+def forget_history(engine: Engine) -> None:
+    """SQLite: fold the WAL into the file and empty it, so a copy taken later holds no commit-by-commit
+    history (run outside any transaction; waits, busy timeout, for readers still on an older snapshot, and
+    what one of them kept busy stays until the next call). PostgreSQL: nothing can be done from here — its
+    WAL, and any archive of it, keeps every commit; docs/sync-protocol.md says what that leaves exposed."""
+    if engine.dialect.name != SQLITE:
+        return
+    with engine.connect() as sa:
+        sa.connection.dbapi_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()  # type: ignore[union-attr]
 
 
 def read_options(name: str) -> dict[str, Any]:

@@ -93,7 +93,7 @@ def _idea_create(conn: Connection, kiosk: Kiosk, payload, created_at: str, when:
 
 
 def _vote_cast(conn: Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime) -> dict:
-    return consultations.cast(conn, payload, when, now)
+    return consultations.cast(conn, kiosk.site_id, payload, when, now)
 
 
 def _appreciation_create(
@@ -139,7 +139,13 @@ def push(db: Database, kiosk: Kiosk, operations: list[Operation], clock: Clock) 
         bookings.release_expired(conn, now)
         consultations.publish_due_results(conn, now)
         stays.expire_proposals(conn, now)
-        return [{"op_id": op.op_id, **apply_operation(conn, kiosk, op, now)} for op in operations]
+        results = [{"op_id": op.op_id, **apply_operation(conn, kiosk, op, now)} for op in operations]
+        voted_in = {str(op.payload.get("consultation_id")) for op in operations if op.kind == "vote.cast"}
+        for consultation_id in sorted(voted_in):  # secrecy: no trace of the order ballots came in
+            consultations.settle_urn(conn, consultation_id)
+    if voted_in:
+        db.forget_history()
+    return results
 
 
 def apply_operation(conn: Connection, kiosk: Kiosk, op: Operation, now: datetime) -> dict:

@@ -202,6 +202,10 @@ def vote_not_open() -> Reason:
     return reason(Text("reason.vote_not_open"))
 
 
+def vote_other_site() -> Reason:
+    return reason(Text("reason.vote_other_site"))
+
+
 def vote_too_late() -> Reason:
     return reason(Text("reason.vote_too_late"))
 
@@ -216,3 +220,7 @@ def appreciation_exists() -> Reason:
 
 def appreciation_not_allowed() -> Reason:
     return reason(Text("reason.appreciation_not_allowed"))
+
+
+def appreciation_other_site() -> Reason:
+    return reason(Text("reason.appreciation_other_site"))

@@ -20,10 +20,10 @@ SCHEMA_6_TABLES = (
     "SELECT * FROM kiosk_health, kiosk_health_history, administrators",
     "SELECT payment_id, subject_kind, subject_id, amount_cents, corrects, data FROM payments",
 )
-LATER_TABLES = (  # schema 7 (trust) and 8 (participation): revisions 0002 and 0003; stay wishes: 0006
+LATER_TABLES = (  # schema 7 (trust), 8 (participation): 0002, 0003; stay wishes 0006; the urn 0007
     "SELECT kiosk_id, chain, seq, code, flagged_at FROM audit_flags",
     "SELECT attempt_hash FROM enrolment_codes",
-    "SELECT * FROM ideas, consultations, vote_participations, vote_tallies, appreciations",
+    "SELECT * FROM ideas, consultations, vote_participations, vote_urn, appreciations",
     "SELECT * FROM stay_requests, stay_allocation_runs, past_stays",
 )
 
@@ -132,6 +132,11 @@ def test_a_schema_8_file_of_the_release_before_alembic_is_stamped_and_upgraded(t
         conn.execute("ALTER TABLE audit_flags DROP COLUMN arrival")
         for table in ("stay_requests", "stay_allocation_runs", "past_stays"):  # revision 0006, after Alembic
             conn.execute(f"DROP TABLE {table}")
+        conn.execute("DROP TABLE vote_urn")  # revision 0007
+        conn.execute(
+            "CREATE TABLE vote_tallies (consultation_id TEXT NOT NULL, code TEXT NOT NULL, votes INTEGER NOT NULL "
+            "DEFAULT 0, points INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (consultation_id, code)) WITHOUT ROWID"
+        )
         conn.execute("DROP TABLE alembic_version")
         conn.execute("PRAGMA user_version = 8")
         conn.execute(
@@ -143,6 +148,8 @@ def test_a_schema_8_file_of_the_release_before_alembic_is_stamped_and_upgraded(t
         assert _revision(db) == migrations.head()
         assert db.query_one("SELECT text FROM ideas WHERE id = 'I1'")[0] == "Plus de sorties"
         db.query("SELECT arrival FROM bookings")
+        db.query("SELECT consultation_id, ballot_key, choice FROM vote_urn")
+        assert db.query_one("SELECT 1 FROM sqlite_master WHERE name = 'vote_tallies'") is None
     finally:
         db.close()
 

@@ -116,3 +116,36 @@ def test_the_centre_refuses_an_appreciation_of_someone_who_did_not_take_part(cen
         }
     )
     assert answer["outcome"] == "rejected" and answer["reason"]["code"] == "appreciation_not_allowed"
+
+
+def test_a_kiosk_of_another_site_cannot_give_an_appreciation_for_this_sites_booking(centre, make_kiosk, clock):
+    kiosk = make_kiosk()
+    kiosk.sync()
+    claire = kiosk.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
+    booking = kiosk.services.bookings.book(BENEFICIARY, claire, "T1", "T1-S1", ["P1"])
+    kiosk.sync()
+    clock.now = NOW + timedelta(days=6)
+    elsewhere = centre.enroll(site="SLVIE-MARSEILLE", name="Borne de Marseille")
+    answer = elsewhere.push_one(
+        {
+            "op_id": "5d0f7a2e-1c3b-4e8a-9f6d-2b4c6e8a0c12",
+            "kind": "appreciation.create",
+            "created_at": (NOW + timedelta(days=6)).strftime("%Y-%m-%dT%H:%M:%S"),
+            "payload": {
+                "appreciation_id": "8e2f3a4b-5c6d-4e7f-9a0b-1c2d3e4f5a6b",
+                "booking_id": booking.booking_id,
+                "person_id": "P1",
+                "ratings": {"overall": 1, "organisation": 1, "place": 1, "value": 1},
+                "comment": "",
+            },
+        }
+    )
+    assert answer["outcome"] == "rejected" and answer["reason"]["code"] == "appreciation_other_site"
+    assert "autre point SLVie" in answer["reason"]["fr"] and "another SLVie point" in answer["reason"]["en"]
+    assert centre.query("SELECT count(*) AS n FROM appreciations")[0]["n"] == 0
+    # Claire herself gives hers at her site's kiosk: taken, not refused as given already.
+    kiosk.services.appreciations.give(BENEFICIARY, booking.booking_id, claire, RATINGS, [], "")
+    centre.now = NOW + timedelta(days=6)
+    centre.restart()
+    assert kiosk.sync().parked == 0
+    assert [r["person_id"] for r in centre.query("SELECT person_id FROM appreciations")] == ["P1"]

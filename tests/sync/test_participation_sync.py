@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import shutil
+import sqlite3
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -11,7 +14,7 @@ from kiosk.domain.consultations import BallotError
 from kiosk.domain.ideas import IdeaError
 from kiosk.services.actor import BENEFICIARY, Actor
 from kiosk.store.outbox import counts
-from tests.factories import CLAIRE_CARD, KARIM_CARD, NOW, staff_document
+from tests.factories import CLAIRE_CARD, KARIM_CARD, NOW, households_document, staff_document
 
 
 def consultation_document(closes_in_hours: int = 2, grace_hours: int = 24) -> dict:
@@ -48,6 +51,30 @@ def move_centre_clock(centre, when) -> None:
     centre.restart()
 
 
+def assert_no_row_links_a_person_to_a_choice(tables: dict[str, list[dict]]) -> None:
+    for table, rows in tables.items():
+        for row in rows:
+            values = " ".join(str(v) for v in row.values())
+            names_someone = any(p in values.replace('"', " ").split() or p in row.values() for p in ("P1", "P4"))
+            names_a_choice = any(c in values for c in ("tramway", "velos", "autocar"))
+            assert not (names_someone and names_a_choice), (table, row)
+
+
+def ballot_op(household_id: str, person_id: str, choice: str) -> dict:
+    return {
+        "op_id": str(uuid.uuid4()),
+        "kind": "vote.cast",
+        "created_at": NOW.strftime("%Y-%m-%dT%H:%M:%S"),
+        "payload": {
+            "ballot_id": str(uuid.uuid4()),
+            "consultation_id": "C-MOBILITE",
+            "household_id": household_id,
+            "person_id": person_id,
+            "choice": [choice],
+        },
+    }
+
+
 def test_one_person_one_vote_across_kiosks_counted_after_closing_and_secret(centre, make_kiosk, clock, consultation):
     desk, lobby = make_kiosk("desk"), make_kiosk("lobby")
     desk.sync()
@@ -71,6 +98,10 @@ def test_one_person_one_vote_across_kiosks_counted_after_closing_and_secret(cent
     news = lobby.services.consultations.take_news(lobby.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234"))
     assert len(news) == 1 and "déjà voté" in news[0].message_fr
     assert lobby.services.consultations.take_news(claire_at_lobby) == []  # told once
+    # Refused (she had voted at the desk), the consultation is not offered to her again here.
+    assert lobby.services.consultations.open_for(claire_at_lobby) == []
+    with pytest.raises(BallotError, match="already"):
+        lobby.services.consultations.vote(BENEFICIARY, consultation, claire_at_lobby, ["velos"], "1234")
     # Counts stay secret until counting has ended.
     assert lobby.services.consultations.with_results() == []
     code, out, _ = centre.cli("--now", (NOW + timedelta(hours=5)).strftime("%Y-%m-%dT%H:%M"), "results", consultation)
@@ -87,17 +118,103 @@ def test_one_person_one_vote_across_kiosks_counted_after_closing_and_secret(cent
 
     # No table at the centre holds a person beside a choice; the operation log keeps no choice.
     tables = [row["name"] for row in centre.query("SELECT name FROM sqlite_master WHERE type = 'table'")]
-    for table in tables:
-        for row in centre.query(f"SELECT * FROM {table}"):
-            values = " ".join(str(v) for v in row.values())
-            names_someone = any(p in values.replace('"', " ").split() or p in row.values() for p in ("P1", "P4"))
-            names_a_choice = any(c in values for c in ("tramway", "velos", "autocar"))
-            assert not (names_someone and names_a_choice), (table, row)
+    assert_no_row_links_a_person_to_a_choice({table: centre.query(f"SELECT * FROM {table}") for table in tables})
     for row in centre.query("SELECT payload FROM operations WHERE kind = 'vote.cast'"):
         assert "choice" not in json.loads(row["payload"])
     # Nor does the kiosk: its record of who took part has no choice, its outbox is empty.
     assert "choice" not in {c[1] for c in desk.services.db.execute("PRAGMA table_info(ballots)").fetchall()}
     assert receipt.code and len(receipt.code) == 9
+
+
+def test_a_copy_of_the_centres_files_taken_after_several_ballots_links_no_one_to_a_choice(
+    centre, make_kiosk, consultation, tmp_path
+):
+    voters = [
+        {
+            "household_id": f"H-V{n}",
+            "tier": 3,
+            "cmcas": "CMCAS Lyon",
+            "slvie": "SLVie Lyon Part-Dieu",
+            "members": [
+                {
+                    "person_id": f"P-V{n}",
+                    "first_name": "Voter",
+                    "last_name": f"Number {n}",
+                    "birth_date": "1980-01-01",
+                    "role": "ouvrant_droit",
+                    "card_number": None,
+                    "pin_hash": None,
+                }
+            ],
+        }
+        for n in range(10)
+    ]
+    centre.load_households(households_document()["households"] + voters)
+    desk, lobby = make_kiosk("desk"), make_kiosk("lobby")
+    desk.sync()
+    lobby.sync()
+    claire = desk.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
+    desk.services.consultations.vote(BENEFICIARY, consultation, claire, ["tramway"], "1234")
+    desk.sync()  # one push, one commit per ballot: the worst case for a replay of the WAL
+    karim = lobby.services.identity.identify(BENEFICIARY, KARIM_CARD, "1234")
+    lobby.services.consultations.vote(BENEFICIARY, consultation, karim, ["velos"], "1234")
+    lobby.sync()
+    other = centre.enroll(name="Borne du hall")
+    codes = ["tramway", "velos", "autocar"]
+    for n in range(10):
+        answer = other.push_one(ballot_op(f"H-V{n}", f"P-V{n}", codes[n % 3]))
+        assert answer["ballot"]["state"] == "counted"
+    assert centre.query("SELECT count(*) AS n FROM vote_participations")[0]["n"] == 12
+
+    # A copy of the running centre's files, as a backup or a thief would take them.
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    for suffix in ("", "-wal"):
+        shutil.copy(f"{centre.db_path}{suffix}", copy / f"central.sqlite3{suffix}")
+    assert (copy / "central.sqlite3-wal").stat().st_size == 0  # no commit-by-commit history to replay
+    raw = (copy / "central.sqlite3").read_bytes()
+    conn = sqlite3.connect(copy / "central.sqlite3")
+    conn.row_factory = sqlite3.Row
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    assert_no_row_links_a_person_to_a_choice({t: [dict(r) for r in conn.execute(f"SELECT * FROM {t}")] for t in tables})
+    # No running count anywhere: each choice lies in the urn under a random key, with no time and no order.
+    columns = {t: [c[1] for c in conn.execute(f"PRAGMA table_info({t})")] for t in tables}
+    assert not [t for t, names in columns.items() if {"votes", "points"} & set(names)]
+    assert columns["vote_urn"] == ["consultation_id", "ballot_key", "choice"]
+    keys = [r[0] for r in conn.execute("SELECT ballot_key FROM vote_urn")]
+    conn.close()
+    assert len(keys) == 12
+    # Nor in the file's bytes: each ballot is there once, placed in the order of its random key,
+    # not in the order the ballots came in (which the operation log's times would match with people).
+    assert all(raw.count(key.encode()) == 1 for key in keys)
+    by_place = sorted(keys, key=lambda key: raw.index(key.encode()))
+    assert by_place in (sorted(keys), sorted(keys, reverse=True))
+
+    # Nothing gives the counts before closing: not the results command, not what the kiosks pull.
+    code, out, _ = centre.cli("--now", (NOW + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"), "results", consultation)
+    assert code == 0 and "participants_so_far: 12" in out and "tramway" not in out and "velos" not in out
+    assert desk.services.consultations.with_results() == []
+    changes, _ = other.pull_all()
+    assert changes[("consultation", consultation)]["results"] is None
+    move_centre_clock(centre, NOW + timedelta(hours=27))
+    desk.sync()
+    (closed,) = desk.services.consultations.with_results()
+    assert dict(closed.results.votes) == {"tramway": 5, "velos": 4, "autocar": 3}
+
+
+def test_a_kiosk_of_another_site_cannot_vote_for_this_sites_household(centre, make_kiosk, consultation):
+    elsewhere = centre.enroll(site="SLVIE-MARSEILLE", name="Borne de Marseille")
+    answer = elsewhere.push_one(ballot_op("H1", "P1", "autocar"))
+    assert answer["outcome"] == "rejected" and answer["reason"]["code"] == "vote_other_site"
+    assert "autre point SLVie" in answer["reason"]["fr"] and "another SLVie point" in answer["reason"]["en"]
+    assert centre.query("SELECT count(*) AS n FROM vote_participations")[0]["n"] == 0
+    kiosk = make_kiosk()
+    kiosk.sync()
+    claire = kiosk.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
+    kiosk.services.consultations.vote(BENEFICIARY, consultation, claire, ["tramway"], "1234")
+    kiosk.sync()  # the real Claire votes at her own site's kiosk, and is not told she already voted
+    assert kiosk.services.consultations.take_news(claire) == []
+    assert centre.query("SELECT count(*) AS n FROM vote_participations")[0]["n"] == 1
 
 
 def test_a_ballot_is_refused_at_the_kiosk_before_anything_is_written(centre, make_kiosk, consultation):

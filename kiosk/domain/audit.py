@@ -52,6 +52,8 @@ class Action(StrEnum):
     SYNC_FORCED = "sync.forced"
     HELP_TAKEN = "help.take"  # a call for help or a resume ticket, taken over
     PAYMENT = "payment.record"  # a payment taken at the desk, or a correction of one
+    NOTICE_CONSENT = "notice.consent"  # an e-mail address for notices, typed for the person with their consent
+    NOTICE_WITHDRAW = "notice.withdraw"  # the person's consent to notices taken back
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from kiosk.services.catalog import CatalogService
 from kiosk.services.concierge import ConciergeRequests
 from kiosk.services.help import HelpService
 from kiosk.services.identity import IdentityService
+from kiosk.services.notices import NoticeService
 from kiosk.services.paper import PaperService
 from kiosk.services.payments import PaymentService
 from kiosk.services.staff import StaffAuthService
@@ -50,6 +51,7 @@ class KioskServices:
     help: HelpService  # a person's call to a correspondent, or a code to finish later
     paper: PaperService  # offer sheets, the site's programme, the day's takings on paper
     payments: PaymentService  # what is owed and paid
+    notices: NoticeService  # consent to e-mail notices, given and taken back
     recovery: Recovery | None = None  # set when a corrupt database was rebuilt at this start
 
     def close(self) -> None:
@@ -95,5 +97,6 @@ def open_services(
         help=HelpService(db, config, data_dir, staff, audit, clock),
         paper=PaperService(db, config, data_dir, clock),
         payments=PaymentService(db, config, staff, audit, clock),
+        notices=NoticeService(db, staff, audit, clock),
         recovery=recovery,
     )

@@ -386,6 +386,21 @@ MIGRATION_11_SEAT_LEASES = [
     "UPDATE kiosk_state SET value = '0' WHERE key = 'sync_cursor'",
 ]
 
+# E-mail notices (kiosk/domain/notices.py): who consented, in which language, and the address masked
+# (m•••@orange.fr). The whole address lives only in its `notice.consent` operation until the centre has it.
+MIGRATION_12_NOTICE_CONSENTS = [
+    """
+    CREATE TABLE notice_consents (
+        person_id TEXT PRIMARY KEY,
+        household_id TEXT NOT NULL,
+        masked_address TEXT NOT NULL,
+        language TEXT NOT NULL CHECK (language IN ('fr', 'en')),
+        given_at TEXT NOT NULL,
+        given_by TEXT
+    )
+    """,
+]
+
 MIGRATIONS: list[list[str]] = [
     MIGRATION_1_CATALOG_AND_OUTBOX,
     MIGRATION_2_HOUSEHOLDS_AND_BOOKINGS,
@@ -398,4 +413,5 @@ MIGRATIONS: list[list[str]] = [
     MIGRATION_9_FRENCH_SEARCH,
     MIGRATION_10_PAYMENTS,
     MIGRATION_11_SEAT_LEASES,
+    MIGRATION_12_NOTICE_CONSENTS,
 ]

@@ -14,6 +14,7 @@ from kiosk.services.assisted import AssistedService
 from kiosk.services.concierge import ConciergeRequests
 from kiosk.services.context import open_services
 from kiosk.services.help import HelpService
+from kiosk.services.notices import NoticeService
 from kiosk.services.payments import PaymentService
 from kiosk.services.staff import StaffAuthService
 from tests.factories import CLAIRE_CARD, LINA_BADGE, LINA_PIN, sample_catalog, staff_document
@@ -58,6 +59,7 @@ def desk(tmp_path: Path, households_file: Path, clock, monotonic):
     )
     services.help = HelpService(services.db, services.config, services.data_dir, services.staff, services.audit, clock)
     services.payments = PaymentService(services.db, services.config, services.staff, services.audit, clock)
+    services.notices = NoticeService(services.db, services.staff, services.audit, clock)
     yield services
     services.close()
 

@@ -1,0 +1,87 @@
+"""E-mail notices: a person gives an address with their consent, or takes the consent back, at any time.
+
+`consent` checks the address (AddressRefused, nothing written), keeps the consent with the address
+masked, and queues `notice.consent` with the whole address for the centre, which sends the notices.
+`withdraw` forgets the consent here, drops an address not yet sent, and queues `notice.withdraw`: the
+centre deletes the address and every notice not yet sent. A correspondent may do either for the person
+beside them (identified by card): their session is checked and the action audited, without the address.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+import sqlite_utils
+
+from kiosk.domain.audit import Action
+from kiosk.domain.notices import NoticeConsent, check_address, masked
+from kiosk.domain.staff import StaffSession
+from kiosk.services.audit import AuditService
+from kiosk.services.identity import Identified
+from kiosk.services.staff import StaffAuthService
+from kiosk.store import notices as notice_store
+from kiosk.store.database import transaction
+
+LANGUAGES = ("fr", "en")
+
+
+class NoticeService:
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        staff: StaffAuthService,
+        audit: AuditService,
+        clock: Callable[[], datetime] = datetime.now,
+    ):
+        self._db = db
+        self._staff = staff
+        self._audit = audit
+        self._clock = clock
+
+    def consent_of(self, identified: Identified) -> NoticeConsent | None:
+        """The person's consent as this kiosk knows it (one given at another kiosk is not known here)."""
+        return notice_store.load_consent(self._db, identified.person.person_id)
+
+    def consent(
+        self, identified: Identified, typed_address: str, language: str, staff: StaffSession | None = None
+    ) -> str:
+        """Record the person's consent to notices at `typed_address`, in `language`; returns the address
+        as it will be used. Raises AddressRefused or StaffSessionExpired; nothing is written then."""
+        if staff is not None:
+            self._staff.require(staff)
+        address = check_address(typed_address)
+        now = self._clock().replace(microsecond=0)
+        person = identified.person
+        consent = NoticeConsent(
+            person.person_id,
+            identified.household.household_id,
+            masked(address),
+            language if language in LANGUAGES else "fr",
+            now,
+            staff.staff_id if staff else None,
+        )
+        with transaction(self._db):
+            notice_store.record_consent(self._db, consent, address, now)
+            if staff is not None:
+                self._audit.record(
+                    staff.staff_id,
+                    Action.NOTICE_CONSENT,
+                    subject=person.person_id,
+                    details={"language": consent.language},
+                )
+        return address
+
+    def withdraw(self, identified: Identified, staff: StaffSession | None = None) -> None:
+        """Take the consent back: the address is forgotten here and at the centre, with any notice not yet
+        sent. Raises StaffSessionExpired; nothing is written then."""
+        if staff is not None:
+            self._staff.require(staff)
+        now = self._clock().replace(microsecond=0)
+        person = identified.person
+        with transaction(self._db):
+            notice_store.withdraw_consent(
+                self._db, person.person_id, identified.household.household_id, staff.staff_id if staff else None, now
+            )
+            if staff is not None:
+                self._audit.record(staff.staff_id, Action.NOTICE_WITHDRAW, subject=person.person_id)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from kiosk.errors import KioskError
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 FEED_EPOCH = "feed_epoch"
 BUSY_TIMEOUT_MS = 30_000
 
@@ -185,7 +185,36 @@ CREATE TABLE integrity_events (
 )
 """
 
-MIGRATIONS = [SCHEMA, SCHEMA_2, SCHEMA_3, SCHEMA_4, SCHEMA_5, SCHEMA_6]  # migration N brings the file to user_version N
+# Schema 7: e-mail notices (sync/server/notices.py). A consent holds the address the centre uses for a
+# person; taking consent back deletes it with every notice not yet sent, and blanks it in the operations
+# kept. A notice holds no address: the consent's is read when it is sent. (kind, subject_id, person_id)
+# is unique: a notice is made once, ever.
+SCHEMA_7 = """
+CREATE TABLE notice_consents (
+    person_id TEXT PRIMARY KEY, household_id TEXT NOT NULL, site_id TEXT NOT NULL, address TEXT NOT NULL,
+    language TEXT NOT NULL, given_at TEXT NOT NULL
+);
+CREATE TABLE notices (
+    notice_id TEXT PRIMARY KEY, person_id TEXT NOT NULL, kind TEXT NOT NULL, subject_id TEXT NOT NULL,
+    facts TEXT NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at TEXT NOT NULL,
+    last_error TEXT, created_at TEXT NOT NULL, done_at TEXT, UNIQUE (kind, subject_id, person_id)
+);
+CREATE INDEX notices_due ON notices (next_attempt_at) WHERE state IN ('waiting', 'sending');
+CREATE INDEX notices_by_person ON notices (person_id);
+-- The operations kept for good include each consent's address: found by person when consent is taken back.
+CREATE INDEX operations_notice_consents ON operations (json_extract(payload, '$.person_id'))
+    WHERE kind = 'notice.consent'
+"""
+
+MIGRATIONS = [
+    SCHEMA,
+    SCHEMA_2,
+    SCHEMA_3,
+    SCHEMA_4,
+    SCHEMA_5,
+    SCHEMA_6,
+    SCHEMA_7,
+]  # migration N brings the file to user_version N
 
 
 class CentralDatabaseError(KioskError):

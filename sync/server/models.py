@@ -163,13 +163,13 @@ class Operation(Strict):
     kind: str = Field(
         pattern=r"^[a-z][a-z_.]{0,39}$",
         description="booking.create | booking.cancel | lease.return | concierge.create | "
-        "concierge.transition | audit.append | payment.record",
+        "concierge.transition | audit.append | payment.record | notice.consent | notice.withdraw",
     )
     created_at: str = Field(pattern=MOMENT, description="when the person acted at the kiosk (site local time)")
     payload: dict[str, Any] = Field(
         description="BookingCreatePayload, BookingCancelPayload, ConciergeCreatePayload, "
-        "ConciergeTransitionPayload, AuditAppendPayload or "
-        "PaymentRecordPayload, by kind"
+        "ConciergeTransitionPayload, AuditAppendPayload, "
+        "PaymentRecordPayload, NoticeConsentPayload or NoticeWithdrawPayload, by kind"
     )
 
     @field_validator("created_at")
@@ -287,6 +287,22 @@ class ConciergeTransitionPayload(Strict):
         if (self.actor == "correspondent") != (self.staff_id is not None):
             raise ValueError("staff_id is given exactly when the actor is a correspondent")
         return self
+
+
+class NoticeConsentPayload(Strict):
+    person_id: str = Field(pattern=ID, description="who consented to e-mail notices")
+    household_id: str = Field(pattern=ID)
+    address: str = Field(
+        min_length=3, max_length=254, pattern=PLAIN_TEXT, description="checked again by the centre (email-validator)"
+    )
+    language: Literal["fr", "en"] = Field(description="the language of the messages")
+    staff_id: str | None = Field(pattern=ID, description="the correspondent who typed it for the person, if any")
+
+
+class NoticeWithdrawPayload(Strict):
+    person_id: str = Field(pattern=ID, description="whose consent is taken back: the address and unsent notices go")
+    household_id: str = Field(pattern=ID)
+    staff_id: str | None = Field(pattern=ID, description="the correspondent who did it for the person, if any")
 
 
 class AuditEntryData(Strict):

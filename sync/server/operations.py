@@ -18,7 +18,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ValidationError
 
-from sync.server import audit, bookings, concierge, decisions, leases, payments, reasons
+from sync.server import audit, bookings, concierge, decisions, leases, notices, payments, reasons
 from sync.server.auth import Kiosk
 from sync.server.clock import Clock, fmt, parse_moment
 from sync.server.db import Database, canonical_json, compact_json
@@ -29,6 +29,8 @@ from sync.server.models import (
     ConciergeCreatePayload,
     ConciergeTransitionPayload,
     LeaseReturnPayload,
+    NoticeConsentPayload,
+    NoticeWithdrawPayload,
     Operation,
     PaymentRecordPayload,
 )
@@ -75,6 +77,18 @@ def _payment(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, w
     return payments.from_kiosk(conn, kiosk.site_id, payload)
 
 
+def _notice_consent(
+    conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime
+) -> dict:
+    return notices.record_consent(conn, kiosk.site_id, payload, now)
+
+
+def _notice_withdraw(
+    conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime
+) -> dict:
+    return notices.withdraw_consent(conn, kiosk.site_id, payload)
+
+
 HANDLERS: dict[str, tuple[type[BaseModel], Handler]] = {
     "booking.create": (BookingCreatePayload, _create),
     "booking.cancel": (BookingCancelPayload, _cancel),
@@ -83,6 +97,8 @@ HANDLERS: dict[str, tuple[type[BaseModel], Handler]] = {
     "concierge.transition": (ConciergeTransitionPayload, _concierge_transition),
     "audit.append": (AuditAppendPayload, _audit_append),
     "payment.record": (PaymentRecordPayload, _payment),
+    "notice.consent": (NoticeConsentPayload, _notice_consent),
+    "notice.withdraw": (NoticeWithdrawPayload, _notice_withdraw),
 }
 
 

@@ -153,3 +153,14 @@ def payment_other_household() -> Reason:
 
 def payment_too_much() -> Reason:
     return reason(Text("reason.payment_too_much"))
+
+
+# --- e-mail notices ------------------------------------------------------------
+
+
+def household_other_site() -> Reason:
+    return reason(Text("reason.household_other_site"))
+
+
+def notice_address(refused: Message) -> Reason:
+    return reason(Text("reason.notice_address", problem=refused))

@@ -320,7 +320,7 @@ def test_a_schema_1_central_database_is_brought_up_to_date(tmp_path):
     db = Database(path)
     try:
         connection = db.connection()
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
         assert connection.execute("SELECT value FROM meta WHERE key = 'price_tiers'").fetchone()[0] == "7"
         connection.execute("SELECT * FROM concierge_requests, correspondents, audit_entries, concierge_moves")
         connection.execute("SELECT kiosk_id, key_id, public_key, registered_at FROM voucher_keys")
@@ -328,6 +328,7 @@ def test_a_schema_1_central_database_is_brought_up_to_date(tmp_path):
         connection.execute("SELECT leased FROM allocations")
         connection.execute("SELECT lease_seats, protocol, offer_version, unit_cents FROM bookings")
         connection.execute("SELECT * FROM kiosk_health, kiosk_health_history, administrators")
+        connection.execute("SELECT * FROM notice_consents, notices")
         connection.execute("SELECT payment_id, subject_kind, subject_id, amount_cents, corrects, data FROM payments")
     finally:
         db.close()

@@ -13,9 +13,7 @@ from kiosk.store.outbox import pending_operations
 def everything_stored(desk) -> str:
     """Every value of every table of the kiosk's database, as one text."""
     tables = [row[0] for row in desk.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()]
-    return "\n".join(
-        repr(row) for table in tables for row in desk.db.execute(f'SELECT * FROM "{table}"').fetchall()
-    )
+    return "\n".join(repr(row) for table in tables for row in desk.db.execute(f'SELECT * FROM "{table}"').fetchall())
 
 
 def notice_operations(desk) -> list[dict]:

@@ -29,6 +29,8 @@ SETTLES = {
     "concierge.transition": ("concierge_request", "request_id"),
     "audit.append": ("audit", None),
     "payment.record": ("payment", "payment_id"),
+    "notice.consent": ("notice_consent", "person_id"),
+    "notice.withdraw": ("notice_consent", "person_id"),
 }
 RESULT_OBJECTS = frozenset(name for name, _ in SETTLES.values())
 
@@ -74,7 +76,7 @@ def check_results(batch: list[JsonObject], results: object) -> None:
             if not is_lease(settled):
                 raise AnswerRefused(f"result {index}: malformed lease")
             continue
-        if name == "payment":
+        if name in ("payment", "notice_consent"):
             continue
         states = BOOKING_STATES if name == "booking" else REQUEST_STATES
         if settled.get("state") not in states or not is_reason(settled.get("reason"), allow_none=True):

@@ -55,6 +55,7 @@ from kiosk.store import catalog as catalog_store
 from kiosk.store import concierge as concierge_store
 from kiosk.store import households as household_store
 from kiosk.store import leases as lease_store
+from kiosk.store import notices as notice_store
 from kiosk.store import outbox
 from kiosk.store import payments as payment_store
 from kiosk.store import staff as staff_store
@@ -369,6 +370,8 @@ class SyncEngine:
             booking_store.set_booking_state(
                 self.db, op["payload"]["booking_id"], BookingState.REFUSED, reason.get("fr", ""), reason.get("en", "")
             )
+        elif op["kind"] == notice_store.CONSENT:
+            notice_store.consent_refused(self.db, op["op_id"], op["payload"]["person_id"])
         elif op["kind"] == "concierge.create":
             # The centre will never have this request: show it refused, with the centre's words.
             request = concierge_store.load_request(self.db, op["payload"]["request_id"])

@@ -11,7 +11,7 @@ from datetime import datetime
 
 import sqlite_utils
 
-from kiosk.domain.notices import NoticeConsent
+from kiosk.domain.notices import NoticeConsent, masked
 from kiosk.store.outbox import enqueue
 
 _MOMENT = "%Y-%m-%dT%H:%M:%S"
@@ -59,6 +59,17 @@ def withdraw_consent(
     _drop_unsent_consents(db, person_id)
     db.execute("DELETE FROM notice_consents WHERE person_id = ?", [person_id])
     enqueue(db, WITHDRAW, {"person_id": person_id, "household_id": household_id, "staff_id": staff_id}, now)
+
+
+def consent_refused(db: sqlite_utils.Database, op_id: str, person_id: str) -> None:
+    """The centre will never take this consent (its reason is parked with the operation, for a correspondent):
+    the kiosk no longer says it holds, and the parked operation keeps the address masked only."""
+    db.execute("DELETE FROM notice_consents WHERE person_id = ?", [person_id])
+    row = db.execute("SELECT json_extract(payload, '$.address') FROM outbox WHERE op_id = ?", [op_id]).fetchone()
+    if row is not None and row[0]:
+        db.execute(
+            "UPDATE outbox SET payload = json_set(payload, '$.address', ?) WHERE op_id = ?", [masked(row[0]), op_id]
+        )
 
 
 def _drop_unsent_consents(db: sqlite_utils.Database, person_id: str) -> None:

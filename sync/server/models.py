@@ -373,6 +373,11 @@ class AuditAck(Out):
     through_hash: str
 
 
+class NoticeConsentResult(Out):
+    person_id: str
+    given: bool = Field(description="true: the centre holds the address; false: it has forgotten it")
+
+
 class OperationResult(Out):
     op_id: str
     outcome: Literal["applied", "rejected"]
@@ -383,6 +388,9 @@ class OperationResult(Out):
     audit: AuditAck | None = Field(None, description="when audit entries were applied")
     payment: PaymentResult | None = Field(None, description="when a payment was kept")
     lease: LeaseData | None = Field(None, description="when seats of a lease were given back")
+    notice_consent: NoticeConsentResult | None = Field(
+        None, description="when a consent to e-mail notices was recorded or taken back"
+    )
     reason: Reason | None = Field(None, description="when rejected")
 
 

@@ -72,7 +72,7 @@ def record_consent(
         "given_at = excluded.given_at",
         (payload.person_id, payload.household_id, site_id, address, payload.language, fmt(now)),
     )
-    return {"outcome": "applied"}
+    return {"outcome": "applied", "notice_consent": {"person_id": payload.person_id, "given": True}}
 
 
 def withdraw_consent(conn: sqlite3.Connection, site_id: str, payload: NoticeWithdrawPayload) -> dict[str, Any]:
@@ -80,7 +80,7 @@ def withdraw_consent(conn: sqlite3.Connection, site_id: str, payload: NoticeWith
     if refused is not None:
         return refused
     forget(conn, payload.person_id)
-    return {"outcome": "applied"}
+    return {"outcome": "applied", "notice_consent": {"person_id": payload.person_id, "given": False}}
 
 
 def forget(conn: sqlite3.Connection, person_id: str) -> None:

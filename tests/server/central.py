@@ -46,7 +46,9 @@ class CentralServer:
         now: datetime | None = None,
         port: int | None = None,
         limits: tuple[str, str, str] = ("10000/minute", "100/minute", "100000/minute"),
+        options: tuple[str, ...] = (),
     ):
+        self.options = options  # more of slvie-central's options (an SMTP server for the notices…)
         self.limits = limits  # enrolments per address, per code, calls per kiosk: tests enrol many kiosks
         self.db_path = Path(db_path)
         self.now = now  # a frozen server clock, or None for the real one
@@ -81,6 +83,7 @@ class CentralServer:
         ]
         if self.now is not None:
             command += ["--now", self.now.strftime("%Y-%m-%dT%H:%M:%S")]
+        command += self.options
         path = os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))
         env = {**os.environ, "PYTHONPATH": path}
         log = open(self.log_path, "ab")  # noqa: SIM115 (handed to the process, closed just after)

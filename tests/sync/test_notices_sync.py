@@ -20,7 +20,7 @@ ADDRESS = "claire.martin@orange.fr"
 
 
 @pytest.fixture
-def centre(tmp_path, smtp_server):  # noqa: F811 (the fixture above)
+def centre(tmp_path, smtp_server):
     """The reference centre serving the API and sending the notices through the loopback SMTP server."""
     options = ("--smtp-host", "127.0.0.1", "--smtp-port", str(smtp_server.port), "--smtp-security", "none")
     options += ("--smtp-from", "avis@slvie.example", "--notices-every", "0.2")
@@ -33,7 +33,7 @@ def centre(tmp_path, smtp_server):  # noqa: F811 (the fixture above)
     server.stop()
 
 
-def received(smtp_server, seconds: float = 30.0) -> list:  # noqa: F811
+def received(smtp_server, seconds: float = 30.0) -> list:
     deadline = time.monotonic() + seconds
     while not smtp_server.mailbox.received and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -54,7 +54,7 @@ def test_a_consent_given_offline_reaches_the_centre_which_says_the_pressing_is_r
     centre,
     make_kiosk,
     proxy,
-    smtp_server,  # noqa: F811
+    smtp_server,
 ):
     kiosk = make_kiosk()
     kiosk.sync()

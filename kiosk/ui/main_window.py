@@ -42,6 +42,7 @@ from kiosk.ui.home import HomeScreen
 from kiosk.ui.identify import CardReader, IdentifyScreen
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.my_bookings import MyBookingsScreen
+from kiosk.ui.notices import NoticesScreen
 from kiosk.ui.offer_detail import OfferDetailScreen
 from kiosk.ui.offer_list import OfferListScreen
 from kiosk.ui.payment import PaymentScreen
@@ -292,6 +293,9 @@ class MainWindow(QMainWindow):
                 widget.print_requested.connect(self._reprint)
                 widget.request_cancel_requested.connect(self._confirm_request_cancel)
                 widget.request_print_requested.connect(self._reprint_ticket)
+                widget.notices_requested.connect(lambda: self.with_identity(("notices",)))
+            elif name == "notices":
+                widget = NoticesScreen(self.services, self.texts, lambda: self.staff_session)
             elif name == "staff_sign_in":
                 widget = StaffSignInScreen(self.services.staff, self.texts)
                 widget.signed_in.connect(self.assisted_mode.signed_in)
@@ -351,6 +355,8 @@ class MainWindow(QMainWindow):
             widget.show_subject(params[0])
         elif name == "my_bookings":
             widget.show_household(self.identified.household)
+        elif name == "notices":
+            widget.start(self.identified)
         elif name == "payment" or name in STAFF_SCREENS:
             widget.start(*params)
         if name != "offers":  # the list keeps its place while the person comes and goes

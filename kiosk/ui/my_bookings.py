@@ -35,6 +35,7 @@ class MyBookingsScreen(QWidget):
     print_requested = Signal(str)
     request_cancel_requested = Signal(str)  # concierge request id
     request_print_requested = Signal(str)
+    notices_requested = Signal()  # the person's e-mail notices: give an address, or stop
 
     def __init__(
         self,
@@ -51,6 +52,8 @@ class MyBookingsScreen(QWidget):
         self.household: Household | None = None
         self.status: dict[str, str] = {}  # booking or request id -> last message (printing, cancelling)
         self.title = label(object_name="title")
+        self.notices = button()
+        self.notices.clicked.connect(self.notices_requested)
         self.content = QWidget()
         self.body = QVBoxLayout(self.content)
         self.body.setSpacing(12)
@@ -58,7 +61,10 @@ class MyBookingsScreen(QWidget):
         self.scroll_buttons = self.page.scroll_buttons
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 16, 32, 16)
-        layout.addWidget(self.title)
+        heading = QHBoxLayout()
+        heading.addWidget(self.title, 1)
+        heading.addWidget(self.notices)
+        layout.addLayout(heading)
         layout.addWidget(self.page, 1)
 
     def show_household(self, household: Household) -> None:
@@ -168,6 +174,8 @@ class MyBookingsScreen(QWidget):
     def retranslate(self, texts: Texts) -> None:
         self.texts = texts
         self.title.setText(texts("mine.title"))
+        self.notices.setText(texts("mine.notices"))
+        self.notices.setAccessibleName(texts("mine.notices.name"))
         self.scroll_buttons.set_names(texts("nav.up.name"), texts("nav.down.name"))
         self.refresh()
 

@@ -225,6 +225,17 @@ def walk(window, qtbot, services):
     yield "booking_done"
     window.show_screen("my_bookings")
     yield "my_bookings"
+    window.show_screen("notices")
+    yield "notices"
+    notices = window.screens["notices"]
+    notices.address.setText("claire.martin@orange")
+    notices.give_consent()
+    yield "notices_error"
+    notices.domains[0].click()
+    notices.give_consent()
+    yield "notices_given"
+    notices.take_back()
+    window.show_screen("my_bookings")
     window.screens["my_bookings"].cancel_requested.emit(
         services.bookings.bookings(window.identified.household)[0].booking_id
     )
@@ -320,5 +331,5 @@ def test_every_screen_passes_the_audit(qtbot, window, services, width, height, l
             qtbot.wait(1)
         seen.append(screen)
         problems += audit(window, screen, size)
-    assert len(seen) == 32
+    assert len(seen) == 35
     assert not problems, "\n".join(problems[:40])

@@ -5,6 +5,7 @@ forgotten, address and all, when consent is taken back."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timedelta
 
 import pytest
@@ -279,3 +280,43 @@ def test_a_household_of_another_site_is_refused(centre, kiosk):
     elsewhere = centre.enroll(site="SLVIE-MARSEILLE")
     answer = elsewhere.push_one(consent(CLAIRE, CLAIRE_ADDRESS))
     assert answer["outcome"] == "rejected" and answer["reason"]["code"] == "household_other_site"
+
+
+@pytest.mark.parametrize("security", ["starttls", "tls"])
+def test_notices_go_encrypted_and_logged_in_and_wait_when_the_server_cannot_be_trusted(
+    centre, kiosk, tmp_path, clock, security
+):
+    from tests.server.smtp import SmtpServer
+    from tests.sync.test_tls import Authority
+
+    authority = Authority(tmp_path)
+    server = SmtpServer(authority.issue("smtp", ips=["127.0.0.1"]), implicit_tls=security == "tls")
+    server.start()
+    try:
+        kiosk.push_one(consent(CLAIRE, CLAIRE_ADDRESS))
+        ready_request(kiosk)
+        settings = MailSettings(
+            host="127.0.0.1",
+            port=server.port,
+            security=security,
+            sender="avis@slvie.example",
+            username="notices",
+            password="wrong",
+            ca_file=str(authority.bundle),
+        )
+        db = Database(centre.db_path)
+        assert send_due(db, settings, clock).waiting == 1  # refused login: the notice waits
+        [notice] = centre.query("SELECT state, last_error FROM notices")
+        assert notice["state"] == "waiting" and notice["last_error"].startswith("535")
+        clock.ahead += timedelta(minutes=2)
+        untrusted = dataclasses.replace(settings, password="s3cret-pass", ca_file="")  # the system's CAs only
+        assert send_due(db, untrusted, clock).waiting == 1
+        assert "CERTIFICATE_VERIFY_FAILED" in centre.query("SELECT last_error FROM notices")[0]["last_error"]
+        clock.ahead += timedelta(minutes=5)
+        assert send_due(db, dataclasses.replace(settings, password="s3cret-pass"), clock).sent == 1
+        db.close()
+        [message] = server.mailbox.to(CLAIRE_ADDRESS)
+        assert message["Subject"] == "Votre pressing est prêt."
+        assert server.mailbox.sessions == [(True, "notices")]
+    finally:
+        server.stop()

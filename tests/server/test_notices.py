@@ -320,3 +320,29 @@ def test_notices_go_encrypted_and_logged_in_and_wait_when_the_server_cannot_be_t
         assert server.mailbox.sessions == [(True, "notices")]
     finally:
         server.stop()
+
+
+def test_send_notices_reads_the_smtp_settings_and_the_password_file_from_the_command_line(centre, kiosk, tmp_path):
+    from tests.server.smtp import SmtpServer
+    from tests.sync.test_tls import Authority
+
+    authority = Authority(tmp_path)
+    server = SmtpServer(authority.issue("smtp", ips=["127.0.0.1"]))
+    server.start()
+    try:
+        kiosk.push_one(consent(JULIEN, JULIEN_ADDRESS, "en"))
+        ready_request(kiosk, JULIEN)
+        assert centre.cli("send-notices")[0] == 2  # no SMTP server named: said, nothing sent
+        password = tmp_path / "smtp-password"
+        password.write_text("s3cret-pass\n", encoding="utf-8")
+        code, out, err = centre.cli(
+            *("--smtp-host", "127.0.0.1", "--smtp-port", str(server.port), "--smtp-from", "avis@slvie.example"),
+            *("--smtp-user", "notices", "--smtp-password-file", str(password), "--smtp-ca-file", str(authority.bundle)),
+            "send-notices",
+        )
+        assert code == 0, err
+        assert "1 sent, 0 waiting, 0 refused" in out
+        assert [m["Subject"] for m in server.mailbox.to(JULIEN_ADDRESS)] == ["Your dry cleaning is ready."]
+        assert server.mailbox.sessions == [(True, "notices")]  # STARTTLS by default
+    finally:
+        server.stop()

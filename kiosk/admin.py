@@ -117,15 +117,16 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _enroll_pending(args: argparse.Namespace) -> int:
-    from sync.client import CentralClient, CentralError, RequestRefused
-    from sync.credential import Credential, load_credential, save_credential
+    from sync.client import CentralError, RequestRefused
+    from sync.credential import load_credential, write_secret_json
+    from sync.enrolment import enrol
 
     config = load_config(args.config)
     data_dir = prepare_data_dir(args.data_dir or default_data_dir())
     pending_path = data_dir / PENDING_ENROLMENT_FILE
     code = args.code or os.environ.get("SLVIE_KIOSK_ENROL_CODE", "")
     if code.strip():
-        _save_pending(
+        write_secret_json(
             pending_path, {"server": args.server or config.central.url, "code": code.strip(), "name": args.name}
         )
     if load_credential(data_dir) is not None:
@@ -142,31 +143,18 @@ def _enroll_pending(args: argparse.Namespace) -> int:
         return 0
     except (OSError, ValueError, KeyError, TypeError):
         raise AdminCommandError("error.admin.file_unreadable_give_enrolment", pending_path=pending_path) from None
-    client = CentralClient(server, ca_bundle=config.central.ca_bundle or None, timeout=(5, 15))
     try:
-        enrolment = client.enroll(code, name)
+        enrolment = enrol(data_dir, server, code, name, ca_bundle=config.central.ca_bundle or None, timeout=(5, 15))
     except RequestRefused as error:
         log.error("enrolment refused by the centre (%s): ask IT for a new code", error.code or error.status)
         raise AdminCommandError("error.admin.enrolment_refused", error=error) from None
     except CentralError as error:
         log.warning("enrolment not done yet (%s); it will be tried again at the next start", type(error).__name__)
         raise AdminCommandError("error.admin.enrolment_postponed", error=error) from None
-    finally:
-        client.close()
-    save_credential(data_dir, Credential(server, enrolment.kiosk_id, enrolment.site_id, enrolment.token))
     pending_path.unlink(missing_ok=True)
-    log.info("kiosk enrolled as %s (site %s)", enrolment.kiosk_id, enrolment.site_id)
     print(f"Borne inscrite : {enrolment.kiosk_id} (site {enrolment.site_id}).")
     print(f"Kiosk enrolled: {enrolment.kiosk_id} (site {enrolment.site_id}).")
     return 0
-
-
-def _save_pending(path: Path, pending: dict) -> None:
-    partial = path.with_suffix(".part")
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        json.dump(pending, handle)
-    os.replace(partial, path)
 
 
 def setup_command_logging(args: argparse.Namespace) -> None:

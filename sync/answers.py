@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import re
 
-from kiosk.domain.booking import BookingState
-from kiosk.domain.concierge import RequestState
+from pydantic import TypeAdapter, ValidationError
+
 from kiosk.i18n import Text
 from sync.client import CentralError, JsonObject
+from sync.wire import AuditAck, OperationResult
 
-MAX_REASON_CHARS = 400
 MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")
-BOOKING_STATES = frozenset(s.value for s in BookingState)
-REQUEST_STATES = frozenset(s.value for s in RequestState)
+
 # The result object an applied operation of each kind carries, and the payload field it must name.
-SETTLES = {
+SETTLES: dict[str, tuple[str, str | None]] = {
     "booking.create": ("booking", "booking_id"),
     "booking.cancel": ("booking", "booking_id"),
     "lease.return": ("lease", "session_id"),
@@ -32,7 +31,8 @@ SETTLES = {
     "notice.consent": ("notice_consent", "person_id"),
     "notice.withdraw": ("notice_consent", "person_id"),
 }
-RESULT_OBJECTS = frozenset(name for name, _ in SETTLES.values())
+RESULT_OBJECTS = ("booking", "concierge_request", "audit", "payment", "lease", "notice_consent")
+RESULTS = TypeAdapter(list[OperationResult])
 
 
 class AnswerRefused(CentralError):
@@ -44,65 +44,39 @@ class AnswerRefused(CentralError):
 
 
 def check_results(batch: list[JsonObject], results: object) -> None:
-    """Raise AnswerRefused unless `results` answers `batch` one for one, each result its own operation's."""
+    """Raise AnswerRefused unless `results` answers `batch` one for one, each result its own operation's:
+    each one of the wire format's OperationResult (sync/wire.py), read strictly, then matched."""
     if not isinstance(results, list) or len(results) != len(batch):
         raise AnswerRefused("not one result per operation")
-    for index, (op, result) in enumerate(zip(batch, results)):
-        if (
-            not isinstance(result, dict)
-            or not isinstance(result.get("op_id"), str)
-            or result["op_id"].lower() != op["op_id"].lower()
-        ):
+    try:
+        answers = RESULTS.validate_python(results, strict=True)
+    except ValidationError as error:
+        raise AnswerRefused(f"result {error.errors()[0]['loc'][0]}: malformed") from None
+    for index, (op, result) in enumerate(zip(batch, answers)):
+        if result.op_id.lower() != op["op_id"].lower():
             raise AnswerRefused(f"result {index} names another operation")
-        present = RESULT_OBJECTS & result.keys()
-        if result.get("outcome") == "rejected":
-            if present or not is_reason(result.get("reason")):
+        settled = {name: getattr(result, name) for name in RESULT_OBJECTS if getattr(result, name) is not None}
+        if result.outcome == "rejected":
+            if settled or result.reason is None:
                 raise AnswerRefused(f"result {index}: malformed rejection")
             continue
-        if result.get("outcome") != "applied":
-            raise AnswerRefused(f"result {index}: unknown outcome")
-        name, field = SETTLES.get(op["kind"], (None, None))
-        if present != {name}:
+        name, field = SETTLES.get(op["kind"], ("", None))
+        if set(settled) != {name}:
             raise AnswerRefused(f"result {index} does not settle a {op['kind']}")
-        settled = result[name]
-        if not isinstance(settled, dict):
-            raise AnswerRefused(f"result {index}: malformed {name}")
-        if name == "audit":
-            _check_audit(index, op["payload"], settled)
-            continue
-        if settled.get(field) != op["payload"][field]:
+        if result.audit is not None:
+            _check_audit(index, op["payload"], result.audit)
+        elif field is not None and getattr(settled[name], field) != op["payload"][field]:
             raise AnswerRefused(f"result {index} names another {name}")
-        if name == "lease":
-            if not is_lease(settled):
-                raise AnswerRefused(f"result {index}: malformed lease")
-            continue
-        if name in ("payment", "notice_consent"):
-            continue
-        states = BOOKING_STATES if name == "booking" else REQUEST_STATES
-        if settled.get("state") not in states or not is_reason(settled.get("reason"), allow_none=True):
-            raise AnswerRefused(f"result {index}: malformed {name}")
+        if name == "lease" and not is_lease(results[index]["lease"]):
+            raise AnswerRefused(f"result {index}: malformed lease")
 
 
-def _check_audit(index: int, payload: JsonObject, ack: JsonObject) -> None:
+def _check_audit(index: int, payload: JsonObject, ack: AuditAck) -> None:
     """The acknowledgement must be of this chain, through one of the entries sent, with that entry's hash."""
     sent = {entry["seq"]: entry for entry in payload.get("entries", [])}
-    through = ack.get("through_seq")
-    if (
-        isinstance(through, bool)
-        or not isinstance(through, int)
-        or through not in sent
-        or ack.get("chain") != sent[through]["chain"]
-        or ack.get("through_hash") != sent[through]["hash"]
-    ):
+    entry = sent.get(ack.through_seq)
+    if entry is None or ack.chain != entry["chain"] or ack.through_hash != entry["hash"]:
         raise AnswerRefused(f"result {index}: acknowledgement of entries not sent")
-
-
-def is_reason(reason: object, allow_none: bool = False) -> bool:
-    if reason is None:
-        return allow_none
-    return isinstance(reason, dict) and all(
-        isinstance(reason.get(k), str) and len(reason[k]) <= MAX_REASON_CHARS for k in ("code", "fr", "en")
-    )
 
 
 def is_lease(lease: object) -> bool:

@@ -13,8 +13,9 @@ from kiosk.signing_key import load_or_create_signing_key, public_key_pem
 from kiosk.store.database import DATABASE_FILE, open_database
 from kiosk.store.outbox import counts
 from sync.client import CentralClient, CentralError
-from sync.credential import Credential, load_credential, save_credential
+from sync.credential import load_credential
 from sync.engine import SyncEngine
+from sync.enrolment import enrol
 from sync.heartbeat import KioskProbe
 from sync.photos import photo_fetcher
 
@@ -45,14 +46,10 @@ def add_sync_commands(
 def _enroll(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     data_dir = prepare_data_dir(args.data_dir or default_data_dir())
-    client = CentralClient(args.server, ca_bundle=config.central.ca_bundle or None)
     try:
-        enrolment = client.enroll(args.code.strip(), args.name)
+        enrolment = enrol(data_dir, args.server, args.code, args.name, ca_bundle=config.central.ca_bundle or None)
     except CentralError as error:
         raise SyncCommandError("error.sync.cli.enrolment_refused", error=error) from None
-    finally:
-        client.close()
-    save_credential(data_dir, Credential(args.server, enrolment.kiosk_id, enrolment.site_id, enrolment.token))
     print(f"Borne inscrite : {enrolment.kiosk_id} (site {enrolment.site_id}).")
     print(f"Kiosk enrolled: {enrolment.kiosk_id} (site {enrolment.site_id}).")
     return 0

@@ -22,12 +22,15 @@ class Credential:
 
 
 def save_credential(data_dir: Path, credential: Credential) -> Path:
-    """Written atomically, readable by the kiosk's user only."""
-    path = data_dir / CREDENTIAL_FILE
+    return write_secret_json(data_dir / CREDENTIAL_FILE, asdict(credential))
+
+
+def write_secret_json(path: Path, document: dict[str, str]) -> Path:
+    """Written atomically, readable by the kiosk's user only (a credential, an enrolment code)."""
     partial = path.with_suffix(".part")
     descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        json.dump(asdict(credential), handle)
+        json.dump(document, handle)
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(partial, path)

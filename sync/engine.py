@@ -4,8 +4,13 @@
   applied in one transaction. An operation the centre can never accept is parked
   with its reason and never blocks the ones behind it.
 - Pull by cursor in pages; every page is validated whole before anything is
-  written, then applied with its cursor in one transaction. A local booking still
-  in the outbox is not overwritten by pulled data: the centre's answer settles it.
+  written. Each kind of change is read and written as CHANGE_KINDS says. The bulk of a
+  page (categories, services, offers, households: entities at their latest state, so
+  writing one twice is writing it once) goes in transactions of WRITE_CHUNK changes, so a
+  booking at the screen never waits behind a whole page; the rest goes with the cursor in
+  the page's last transaction. A page cut short is written again from its start. A local
+  booking still in the outbox is not overwritten by pulled data: the centre's answer
+  settles it.
 - Seats this kiosk holds in bookings not yet acknowledged are added back onto the
   pulled figures, so an offline confirmation is never handed out twice.
 - Concierge requests: the centre's answer to `concierge.create`/`concierge.transition`
@@ -32,13 +37,14 @@ import json
 import logging
 import re
 import sqlite3
-import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 import sqlite_utils
+from pydantic import BaseModel, ValidationError
 
 from kiosk.domain.booking import BookingState
 from kiosk.domain.catalog import parse_category, parse_offer, parse_service
@@ -61,14 +67,16 @@ from kiosk.store import payments as payment_store
 from kiosk.store import staff as staff_store
 from kiosk.store.database import checkpoint, transaction
 from kiosk.store.state import read_state, write_state
-from sync.answers import check_results, is_lease, is_reason
+from sync.answers import check_results, is_lease
 from sync.backoff import retry_delay
 from sync.client import CentralClient, CentralError, CredentialRefused, RequestRefused, TransientError
 from sync.heartbeat import KioskProbe, error_code, heartbeat
 from sync.page_checks import first_problem
 from sync.photos import PhotoFetcher
+from sync.wire import BookingData, ConciergeRequestData
 
 log = logging.getLogger(__name__)
+WireModel = TypeVar("WireModel", bound=BaseModel)
 
 PUSH_BATCH = 500
 PULL_PAGE = 1000  # the most the centre gives in one page: half the round trips and commits
@@ -77,17 +85,7 @@ MAX_PAGES_PER_CYCLE = 400
 MAX_CURSOR = 2**63 - 1  # the largest seq a SQLite centre can issue
 EPOCH = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 STUCK_AFTER = 3  # failures of one page before it is reported as stuck and its pull held back
-CHANGE_KINDS = (
-    "category",
-    "concierge_service",
-    "offer",
-    "household",
-    "booking",
-    "concierge_request",
-    "correspondent",
-    "payment",
-    "lease",
-)
+WRITE_CHUNK = 200  # bulk changes per write transaction of a pulled page
 MAX_LEASES_PER_CALL = 500
 
 
@@ -97,6 +95,27 @@ class PageRejected(KioskError):
 
 class _FeedRestarted(Exception):
     """The centre's feed is not the one the saved cursor belongs to: pull again from 0."""
+
+
+@dataclass
+class PageReading:
+    """What reading a page needs besides the change itself."""
+
+    tiers: int
+    category_ids: set[str]  # known here, and defined earlier in the page
+
+
+Written = list[tuple[str, object | None]]  # (id, value or None for a tombstone), in page order
+
+
+@dataclass(frozen=True)
+class ChangeKind:
+    """How the engine takes one kind of change: read its data, say whose it is, write a run of them."""
+
+    read: Callable[[DocumentReader, PageReading], object]
+    entity_id: Callable[[object], str]
+    write: Callable[[sqlite_utils.Database, Written, datetime], None]
+    bulk: bool  # written in chunks ahead of the page's last transaction
 
 
 @dataclass(frozen=True)
@@ -412,8 +431,6 @@ class SyncEngine:
                 self.db.execute("DELETE FROM kiosk_state WHERE key = 'sync_epoch'")
             report.resynced = True
             self._pull_pages(report, 0)
-        if report.pulled:
-            checkpoint(self.db)
 
     def _pull_pages(self, report: CycleReport, cursor: int) -> None:
         """Pages in order; the next one is fetched while this one is written, so the centre's
@@ -430,6 +447,8 @@ class SyncEngine:
                 if page.more and pages_left:
                     in_flight = fetcher.submit(self.client.changes, page.cursor, self.pull_page)
                 self._checked(lambda: self._apply_page(page), cursor)  # noqa: B023 (called at once)
+                # Here, between the page's transactions: a screen's commit never inherits a large log to copy.
+                checkpoint(self.db)
                 self._clear_page_trouble()
                 report.pulled += len(page.changes)
                 report.pages += 1
@@ -522,7 +541,7 @@ class SyncEngine:
             raise bad("sync.page.empty_announcing_more")
         if more and (not isinstance(items[-1], dict) or items[-1].get("seq") != next_cursor):
             raise bad("sync.page.cursor_past_last_change")
-        category_ids = {c.id for c in catalog_store.list_categories(self.db)}
+        reading = PageReading(tiers, {c.id for c in catalog_store.list_categories(self.db)})
         parsed: list[tuple[str, str, object]] = []
         for index, item in enumerate(items):
             if (
@@ -539,40 +558,11 @@ class SyncEngine:
                 parsed.append((kind, item["id"], None))
                 continue
             reader = DocumentReader(data, f"{kind}[{index}]", PageRejected, "error.document.refused.page")
-            if kind == "category":
-                value = parse_category(reader)
-                category_ids.add(value.id)
-            elif kind == "concierge_service":
-                value = parse_service(reader)
-            elif kind == "offer":
-                value = parse_offer(reader, tiers, category_ids)
-            elif kind == "household":
-                value = parse_household(reader)
-            elif kind == "booking":
-                value = _parse_booking(reader)
-            elif kind == "concierge_request":
-                value = _parse_request(reader)
-            elif kind == "payment":
-                value = parse_payment(reader)
-            elif kind == "lease":
-                if not is_lease(data):
-                    raise bad("sync.page.lease_malformed", index=index)
-                value = data
-            else:
-                value = parse_correspondent(reader)
-            if kind == "concierge_request":
-                entity = value.request_id
-            elif kind == "correspondent":
-                entity = value.staff_id
-            elif kind == "payment":
-                entity = value.payment_id
-            elif kind == "booking":
-                entity = item["id"]
-            elif kind == "lease":
-                entity = value["session_id"]
-            else:
-                entity = getattr(value, "id", getattr(value, "household_id", item["id"]))
-            if entity != item["id"]:
+            if kind == "lease" and not is_lease(data):
+                raise bad("sync.page.lease_malformed", index=index)
+            how = CHANGE_KINDS[kind]
+            value = how.read(reader, reading)
+            if how.entity_id(value) != item["id"]:
                 raise bad("sync.page.change_names_another_entity", index=index)
             parsed.append((kind, item["id"], value))
         problem = first_problem(self.db, parsed)
@@ -581,136 +571,167 @@ class SyncEngine:
         return Page(parsed, next_cursor, more, tiers, epoch)
 
     def _apply_page(self, page: Page) -> None:
-        changes, next_cursor = page.changes, page.cursor
+        """The page's bulk in chunks, then the rest with the cursor. A chunk the store refuses (a session
+        moving between two offers of the page, in two chunks) is written again with the rest, together."""
         now = self.clock()
+        bulk = [change for change in page.changes if CHANGE_KINDS[change[0]].bulk]
+        rest = [change for change in page.changes if not CHANGE_KINDS[change[0]].bulk]
+        start = 0
+        while len(bulk) - start > WRITE_CHUNK:
+            try:
+                with transaction(self.db):
+                    _write_changes(self.db, bulk[start : start + WRITE_CHUNK], now)
+            except sqlite3.IntegrityError:
+                break
+            start += WRITE_CHUNK
         with transaction(self.db):
-            for kind, _, value in changes:
-                if kind == "lease" and value is not None:
-                    lease_store.record(self.db, value)
-            held = booking_store.unacknowledged_seats(self.db)
-            catalog_store.upsert_categories(self.db, [v for k, _, v in changes if k == "category" and v])
-            catalog_store.upsert_services(self.db, [v for k, _, v in changes if k == "concierge_service" and v])
-            catalog_store.upsert_offers(
-                self.db, [v for k, _, v in changes if k == "offer" and v], now, held, lease_store.lease_figures(self.db)
-            )
-            catalog_store.withdraw_offers(self.db, [i for k, i, v in changes if k == "offer" and v is None])
-            for kind, identifier, value in changes:
-                if kind == "household":
-                    if value is None:
-                        household_store.remove_household(self.db, identifier)
-                    else:
-                        household_store.upsert_household(self.db, value)
-                elif kind == "booking" and value is not None:
-                    row = self.db.execute(
-                        "SELECT o.id FROM sessions s JOIN offers o ON o.num = s.offer_num WHERE s.id = ?",
-                        [value["session_id"]],
-                    ).fetchone()
-                    booking_store.record_pulled_booking(self.db, value, row[0] if row else None, now)
-                elif kind == "concierge_request":
-                    if value is None:
-                        concierge_store.remove_request(self.db, identifier)
-                    else:
-                        concierge_store.record_pulled_request(self.db, value)
-                elif kind == "correspondent":
-                    if value is None:
-                        staff_store.remove_correspondent(self.db, identifier)
-                    else:
-                        staff_store.upsert_correspondent(self.db, value)
-                elif kind == "payment" and value is not None:
-                    payment_store.record_pulled_payment(self.db, value)
-            write_state(self.db, "sync_cursor", str(next_cursor))
+            _write_changes(self.db, bulk[start:] + rest, now)
+            write_state(self.db, "sync_cursor", str(page.cursor))
             write_state(self.db, "sync_epoch", page.epoch)
+
+
+def _write_changes(db: sqlite_utils.Database, changes: list[tuple[str, str, object]], now: datetime) -> None:
+    """Inside the caller's transaction: each kind's changes in page order, the kinds in CHANGE_KINDS' order
+    (a category before the offers in it, offers before the bookings of their sessions)."""
+    for kind, how in CHANGE_KINDS.items():
+        written = [(identifier, value) for k, identifier, value in changes if k == kind]
+        if written:
+            how.write(db, written, now)
+
+
+def _read_category(reader: DocumentReader, reading: PageReading) -> object:
+    category = parse_category(reader)
+    reading.category_ids.add(category.id)
+    return category
+
+
+def _write_leases(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
+    """This kiosk's own leases, before the offers whose sessions' figures they set."""
+    for _, lease in written:
+        if lease is not None:
+            lease_store.record(db, lease)
+
+
+def _write_offers(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
+    catalog_store.upsert_offers(
+        db,
+        [v for _, v in written if v],
+        now,
+        booking_store.unacknowledged_seats(db),
+        lease_store.lease_figures(db),
+    )
+    catalog_store.withdraw_offers(db, [i for i, v in written if v is None])
+
+
+def _write_households(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
+    for identifier, household in written:
+        if household is None:
+            household_store.remove_household(db, identifier)
+        else:
+            household_store.upsert_household(db, household)
+
+
+def _write_bookings(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
+    for _, booking in written:
+        if booking is not None:
+            row = db.execute(
+                "SELECT o.id FROM sessions s JOIN offers o ON o.num = s.offer_num WHERE s.id = ?",
+                [booking["session_id"]],
+            ).fetchone()
+            booking_store.record_pulled_booking(db, booking, row[0] if row else None, now)
+
+
+def _write_requests(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
+    for identifier, request in written:
+        if request is None:
+            concierge_store.remove_request(db, identifier)
+        else:
+            concierge_store.record_pulled_request(db, request)
+
+
+def _write_payments(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
+    for _, payment in written:
+        if payment is not None:
+            payment_store.record_pulled_payment(db, payment)
+
+
+def _write_correspondents(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
+    for identifier, person in written:
+        if person is None:
+            staff_store.remove_correspondent(db, identifier)
+        else:
+            staff_store.upsert_correspondent(db, person)
 
 
 def _wire(op: dict) -> dict:
     return {"op_id": op["op_id"], "kind": op["kind"], "created_at": op["created_at"], "payload": op["payload"]}
 
 
-def _parse_booking(r: DocumentReader) -> dict:
-    booking_id = r.text("booking_id", 36, 36)
+def _validated(model: type[WireModel], r: DocumentReader) -> WireModel:
+    """The change's data read by the wire format's model, strictly; a problem names the first field at fault."""
     try:
-        uuid.UUID(booking_id)
-    except ValueError:
-        raise r.fail("booking_id", "error.document.valid_id") from None
-    participants = r.value.get("participants")
-    if (
-        not isinstance(participants, list)
-        or not 1 <= len(participants) <= 99
-        or not all(isinstance(p, str) and 0 < len(p) <= 40 for p in participants)
-    ):
-        raise r.fail("participants", "error.document.malformed")
-    reason = r.value.get("reason")
-    if reason is not None and not (
-        isinstance(reason, dict) and all(isinstance(reason.get(k), str) and len(reason[k]) <= 400 for k in ("fr", "en"))
-    ):
-        raise r.fail("reason", "error.document.malformed")
-    return {
-        "booking_id": booking_id,
-        "session_id": r.identifier("session_id"),
-        "household_id": r.identifier("household_id"),
-        "participants": participants,
-        "state": r.choice("state", [s.value for s in BookingState]),
-        "total_cents": r.integer("total_cents", 0, 100_000_000),
-        "reason": reason,
-    }
+        return model.model_validate(r.value, strict=True)
+    except ValidationError as error:
+        where = ".".join(str(part) for part in error.errors()[0]["loc"]) or "data"
+        raise r.fail(where, "error.document.malformed") from None
+
+
+def _parse_booking(r: DocumentReader) -> dict[str, object]:
+    return _validated(BookingData, r).model_dump()
 
 
 def _parse_request(r: DocumentReader) -> ConciergeRequest:
-    """A concierge request of this site as the centre sends it (answers kept as plain JSON values, bounded)."""
-    request_id = r.text("request_id", 36, 36)
+    """A concierge request of this site as the centre sends it."""
+    data = _validated(ConciergeRequestData, r)
     try:
-        uuid.UUID(request_id)
+        collect_on = date.fromisoformat(data.collect_on) if data.collect_on else None
+        created_at, updated_at = (datetime.strptime(m, "%Y-%m-%dT%H:%M:%S") for m in (data.created_at, data.updated_at))
     except ValueError:
-        raise r.fail("request_id", "error.document.valid_id") from None
-    answers = r.value.get("answers")
-    if (
-        not isinstance(answers, dict)
-        or len(answers) > 20
-        or not all(isinstance(k, str) and len(k) <= 40 and _is_answer(v) for k, v in answers.items())
-    ):
-        raise r.fail("answers", "error.document.malformed")
-    reason = r.value.get("reason")
-    if reason is not None and not is_reason(reason):
-        raise r.fail("reason", "error.document.malformed")
-    collect_on = r.value.get("collect_on")
-    if collect_on is not None:
-        collect_on = r.day("collect_on")
-    estimate = r.value.get("estimate_cents")
-    if estimate is not None:
-        estimate = r.integer("estimate_cents", 0, 100_000_000)
-    created_by = r.value.get("created_by")
-    if created_by is not None:
-        created_by = r.identifier("created_by")
-    moments = []
-    for key in ("created_at", "updated_at"):
-        try:
-            moments.append(datetime.strptime(r.text(key, 19, 19), "%Y-%m-%dT%H:%M:%S"))
-        except ValueError:
-            raise r.fail(key, "error.document.must_yyyy_mm_ddthh_2") from None
+        raise r.fail("created_at", "error.document.must_yyyy_mm_ddthh_2") from None
+    reason = data.reason
     return ConciergeRequest(
-        request_id=request_id,
-        site_id=r.identifier("site_id"),
-        service_id=r.slug("service_id"),
-        household_id=r.identifier("household_id"),
-        person_id=r.identifier("person_id"),
-        answers=answers,
-        quantity=r.integer("quantity", 1, 1000),
-        estimate_cents=estimate,
+        request_id=data.request_id,
+        site_id=data.site_id,
+        service_id=data.service_id,
+        household_id=data.household_id,
+        person_id=data.person_id,
+        answers=data.answers,
+        quantity=data.quantity,
+        estimate_cents=data.estimate_cents,
         collect_on=collect_on,
-        note=r.text("note", 0, 200),
-        state=RequestState(r.choice("state", [s.value for s in RequestState])),
-        created_at=moments[0],
-        updated_at=moments[1],
-        created_by=created_by,
-        reason=StateReason(reason["code"], reason["fr"], reason["en"]) if reason else None,
+        note=data.note,
+        state=RequestState(data.state),
+        created_at=created_at,
+        updated_at=updated_at,
+        created_by=data.created_by,
+        reason=StateReason(reason.code, reason.fr, reason.en) if reason else None,
     )
 
 
-def _is_answer(value: object) -> bool:
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, int):
-        return 0 <= value <= 100_000
-    if isinstance(value, str):
-        return len(value) <= 200
-    return isinstance(value, list) and len(value) <= 30 and all(isinstance(v, str) and len(v) <= 40 for v in value)
+# Every kind of change the centre sends, in the order a page's changes are written.
+CHANGE_KINDS: dict[str, ChangeKind] = {
+    # A lease's record refreshes its session's figures too, so an offer written in an earlier chunk is set right.
+    "lease": ChangeKind(lambda r, _: r.value, lambda lease: lease["session_id"], _write_leases, False),
+    "category": ChangeKind(
+        _read_category,
+        lambda c: c.id,
+        lambda db, w, now: catalog_store.upsert_categories(db, [v for _, v in w if v]),
+        True,
+    ),
+    "concierge_service": ChangeKind(
+        lambda r, _: parse_service(r),
+        lambda s: s.id,
+        lambda db, w, now: catalog_store.upsert_services(db, [v for _, v in w if v]),
+        True,
+    ),
+    "offer": ChangeKind(
+        lambda r, page: parse_offer(r, page.tiers, page.category_ids), lambda o: o.id, _write_offers, True
+    ),
+    "household": ChangeKind(lambda r, _: parse_household(r), lambda h: h.household_id, _write_households, True),
+    "booking": ChangeKind(lambda r, _: _parse_booking(r), lambda b: b["booking_id"], _write_bookings, False),
+    "concierge_request": ChangeKind(lambda r, _: _parse_request(r), lambda q: q.request_id, _write_requests, False),
+    "correspondent": ChangeKind(
+        lambda r, _: parse_correspondent(r), lambda c: c.staff_id, _write_correspondents, False
+    ),
+    "payment": ChangeKind(lambda r, _: parse_payment(r), lambda p: p.payment_id, _write_payments, False),
+}

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from kiosk.domain.household import Household
+from kiosk.services.identity import Identified
+
 CATEGORIES = [
     {"id": "sejours", "name_fr": "Séjours & vacances", "name_en": "Holidays", "pictogram": "sejours.svg"},
     {"id": "culture", "name_fr": "Culture & spectacles", "name_en": "Culture & shows", "pictogram": "culture.svg"},
@@ -258,3 +261,8 @@ def staff_document() -> dict:
             },
         ],
     }
+
+
+def holder(household: Household) -> Identified:
+    """The household's first card holder (or first member), as if identified at the kiosk."""
+    return Identified(household, next((p for p in household.members if p.card_number), household.members[0]))

@@ -18,8 +18,9 @@ from pathlib import Path
 import requests
 
 from kiosk.errors import KioskError
-from sync.client import CentralClient, CentralError
-from sync.credential import Credential, load_credential, save_credential
+from sync.client import CentralError
+from sync.credential import load_credential, save_credential
+from sync.enrolment import enrol
 
 log = logging.getLogger(__name__)
 
@@ -119,11 +120,7 @@ def _enrol(data_dir: Path, db: Path, url: str, site_id: str) -> None:
     code = _central("enroll-code", "--site", site_id, db=db)
     if code.returncode != 0:
         raise DemoCentreError("error.sync.demo.kiosk_not_enrolled", output=code.stderr[-500:])
-    client = CentralClient(url)
     try:
-        enrolment = client.enroll(code.stdout.strip().split()[-1], "Borne de démonstration")
+        enrol(data_dir, url, code.stdout.strip().split()[-1], "Borne de démonstration")
     except CentralError as error:
         raise DemoCentreError("error.sync.demo.enrolment_refused", error=error) from None
-    finally:
-        client.close()
-    save_credential(data_dir, Credential(url, enrolment.kiosk_id, enrolment.site_id, enrolment.token))

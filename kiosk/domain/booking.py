@@ -27,7 +27,7 @@ class BookingState(StrEnum):
     CANCELLED = "cancelled"
 
 
-# The centre takes at most this many participants in one booking (sync/server/models.py).
+# The centre takes at most this many participants in one booking (sync/wire.py).
 MAX_PARTICIPANTS = 20
 ACTIVE_STATES = frozenset({BookingState.CONFIRMED, BookingState.REQUESTED, BookingState.WAITLISTED})
 

@@ -109,6 +109,10 @@ class Offer:
     def price_for_tier(self, tier: int) -> int:
         return self.prices[tier - 1]
 
+    def session(self, session_id: str) -> Session | None:
+        """One of the offer's dates, or None when it is no longer offered."""
+        return next((s for s in self.sessions if s.id == session_id), None)
+
 
 @dataclass(frozen=True)
 class ConciergeService:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from math import ceil
 
 MAX_FAILURES = 5
 LOCK_DURATION = timedelta(minutes=15)
@@ -22,6 +23,12 @@ class FailureRecord:
         if failures >= MAX_FAILURES:
             return FailureRecord(0, now + LOCK_DURATION)
         return FailureRecord(failures, None)
+
+    def minutes_left(self, now: datetime) -> int:
+        """Whole minutes until a lock ends, at least one while it holds."""
+        if self.locked_until is None:
+            return 0
+        return max(ceil((self.locked_until - now).total_seconds() / 60), 1)
 
     def attempts_left(self) -> int:
         return MAX_FAILURES - self.failures

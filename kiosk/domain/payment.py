@@ -185,7 +185,7 @@ def parse_payment(r: DocumentReader) -> Payment:
         try:
             uuid.UUID(ids[key])
         except ValueError:
-            raise r.fail(key, "error.document.valid_id") from None
+            raise r.fail(key, "error.document.valid_identifier") from None
     corrects = r.value.get("corrects")
     if corrects is not None:
         corrects = r.text("corrects", 36, 36)

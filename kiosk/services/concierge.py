@@ -4,14 +4,14 @@ For beneficiaries (identified by card and PIN, or by a correspondent beside them
 `form`, `estimate`, `submit`, `requests_for`, `ready_for` (what the kiosk says first:
 "Votre pressing est prêt."), `cancel` (only while the request is still "déposée").
 
-For correspondents (every call takes their `StaffSession`, checked by StaffAuthService):
+For correspondents only (an actor who is not a signed-in correspondent is refused):
 `queue` (filter by state and service), `move` along the lifecycle, `find_by_pickup`
 (a scanned ticket, whose Ed25519 signature is checked, or a typed short code) and
 `hand_over`.
 
-Each change is written with its outbox operation — `concierge.create` or
+Each change takes its actor and is written with its outbox operation — `concierge.create` or
 `concierge.transition` (docs/sync-protocol.md) — and, when a correspondent makes it, its
-audit entry, all in one transaction. The receipt is printed by
+audit entry, all in one transaction (kiosk/services/actor.py). The receipt is printed by
 `VoucherService.pickup_voucher` + `VoucherService.print`.
 """
 
@@ -30,7 +30,6 @@ from kiosk.domain.catalog import ConciergeService
 from kiosk.domain.concierge import (
     BENEFICIARY_CANCEL,
     OPEN_STATES,
-    Actor,
     ConciergeRequest,
     Estimate,
     RequestState,
@@ -49,8 +48,8 @@ from kiosk.domain.concierge import (
     service_name,
     validate_answers,
 )
+from kiosk.domain.concierge import Actor as Role
 from kiosk.domain.household import Household
-from kiosk.domain.staff import StaffSession
 from kiosk.domain.voucher import (
     PayloadError,
     Reason,
@@ -60,13 +59,11 @@ from kiosk.domain.voucher import (
     verify_payload,
 )
 from kiosk.errors import KioskError
-from kiosk.services.audit import AuditService
+from kiosk.services.actor import Actor, Acts
 from kiosk.services.identity import Identified
-from kiosk.services.staff import StaffAuthService
 from kiosk.signing_key import load_or_create_signing_key
 from kiosk.store import concierge as concierge_store
 from kiosk.store.catalog import list_concierge_services, load_concierge_service
-from kiosk.store.database import transaction
 from kiosk.store.households import load_household
 from kiosk.store.outbox import enqueue
 
@@ -129,15 +126,13 @@ class ConciergeRequests:
         db: sqlite_utils.Database,
         config: KioskConfig,
         data_dir: Path,
-        staff: StaffAuthService,
-        audit: AuditService,
+        acts: Acts,
         clock: Callable[[], datetime] = datetime.now,
     ):
         self._db = db
         self._config = config
         self._data_dir = data_dir
-        self._staff = staff
-        self._audit = audit
+        self._acts = acts
         self._clock = clock
 
     # -- the services and their forms ---------------------------------------------------------
@@ -165,13 +160,12 @@ class ConciergeRequests:
     # -- beneficiaries ------------------------------------------------------------------------
 
     def submit(
-        self, service_id: str, identified: Identified, answers: Mapping[str, object], staff: StaffSession | None = None
+        self, actor: Actor, identified: Identified, service_id: str, answers: Mapping[str, object]
     ) -> ConciergeRequest:
         """Record a request, with its `concierge.create` operation (and its audit entry when a correspondent
         makes it for the person). Raises UnknownService, ConciergeFormError, StaffSessionExpired or
         ConciergeLimit; nothing is written then."""
-        if staff is not None:
-            self._staff.require(staff)
+        self._acts.check(actor)
         service = self.service(service_id)
         form = form_for(service_id)
         now = self._clock()
@@ -191,9 +185,9 @@ class ConciergeRequests:
             state=RequestState.SUBMITTED,
             created_at=now,
             updated_at=now,
-            created_by=staff.staff_id if staff else None,
+            created_by=actor.staff.staff_id if actor.staff else None,
         )
-        with transaction(self._db):
+        with self._acts.write(actor, Action.CONCIERGE_CREATE) as audit:
             open_count = sum(
                 r.is_open
                 for r in concierge_store.household_requests(self._db, request.household_id, limit=MAX_OPEN_REQUESTS * 5)
@@ -202,14 +196,7 @@ class ConciergeRequests:
                 raise ConciergeLimit("error.concierge.household_already_has_requests", open_count=open_count)
             concierge_store.insert_request(self._db, request)
             enqueue(self._db, "concierge.create", create_payload(request), now)
-            if staff is not None:
-                self._audit.record(
-                    staff.staff_id,
-                    Action.CONCIERGE_CREATE,
-                    subject=request.person_id,
-                    target=request.request_id,
-                    details={"service_id": service_id},
-                )
+            audit.say(request.person_id, request.request_id, {"service_id": service_id})
         return request
 
     def requests_for(self, household: Household) -> list[ConciergeRequest]:
@@ -230,12 +217,16 @@ class ConciergeRequests:
             notices.append(ReadyNotice(request, fr, en))
         return notices
 
-    def cancel(self, request_id: str, identified: Identified) -> ConciergeRequest:
-        """The person cancels their own request, only while it is still "déposée"; raises TransitionRefused."""
+    def cancel(
+        self, actor: Actor, identified: Identified, request_id: str, reason: StateReason = BENEFICIARY_CANCEL
+    ) -> ConciergeRequest:
+        """One of the person's requests is cancelled: by the person alone only while it is still "déposée",
+        by a correspondent at any stage before hand-over. Raises RequestNotFound, TransitionRefused."""
+        self._acts.check(actor)
         request = self._load(request_id)
         if request.household_id != identified.household.household_id:
             raise _not_found()
-        return self._transition(request, RequestState.CANCELLED, Actor.BENEFICIARY, BENEFICIARY_CANCEL, None)
+        return self._transition(request, RequestState.CANCELLED, actor, reason)
 
     def request(self, request_id: str) -> ConciergeRequest | None:
         return concierge_store.load_request(self._db, request_id)
@@ -255,14 +246,10 @@ class ConciergeRequests:
     # -- correspondents -----------------------------------------------------------------------
 
     def queue(
-        self,
-        staff: StaffSession,
-        states: list[RequestState] | None = None,
-        service_id: str | None = None,
-        limit: int = 200,
+        self, actor: Actor, states: list[RequestState] | None = None, service_id: str | None = None, limit: int = 200
     ) -> list[QueueItem]:
         """The site's requests, oldest first; by default those still in progress. Raises StaffSessionExpired."""
-        self._staff.require(staff)
+        self._acts.correspondent(actor)
         services = {s.id: s for s in self.services()}
         people: dict[str, Household | None] = {}
         items = []
@@ -281,7 +268,7 @@ class ConciergeRequests:
                     service_name_fr=service_name(service, request.service_id, "fr"),
                     service_name_en=service_name(service, request.service_id, "en"),
                     person_name=person.display_name if person else request.person_id,
-                    moves=tuple(allowed_moves(request.state, Actor.CORRESPONDENT)),
+                    moves=tuple(allowed_moves(request.state, Role.CORRESPONDENT)),
                     details_fr=tuple(describe_answers(form, request.answers, "fr")),
                     details_en=tuple(describe_answers(form, request.answers, "en")),
                 )
@@ -289,20 +276,20 @@ class ConciergeRequests:
         return items
 
     def move(
-        self, request_id: str, target: RequestState, staff: StaffSession, reason: StateReason | None = None
+        self, actor: Actor, request_id: str, target: RequestState, reason: StateReason | None = None
     ) -> ConciergeRequest:
         """Move a request along its lifecycle (a reason is needed to cancel or refuse). Raises
         StaffSessionExpired, RequestNotFound or TransitionRefused; nothing is written then."""
-        self._staff.require(staff)
-        return self._transition(self._load(request_id), RequestState(target), Actor.CORRESPONDENT, reason, staff)
+        self._acts.correspondent(actor)
+        return self._transition(self._load(request_id), RequestState(target), actor, reason)
 
-    def find_by_pickup(self, text: str, staff: StaffSession) -> ConciergeRequest:
+    def find_by_pickup(self, actor: Actor, text: str) -> ConciergeRequest:
         """The request a scanned ticket (its signed QR payload) or a typed short code leads to.
 
         Raises PickupCodeError when the code is unreadable, tampered with, a booking
         voucher, from another site, or unknown here; StaffSessionExpired.
         """
-        self._staff.require(staff)
+        self._acts.correspondent(actor)
         if not isinstance(text, str) or not text.strip():
             raise PickupCodeError("error.concierge.scan_ticket_type_character")
         if len(text) > MAX_PICKUP_INPUT:
@@ -340,9 +327,9 @@ class ConciergeRequests:
             raise PickupCodeError("error.concierge.ticket_known_at_kiosk")
         return request
 
-    def hand_over(self, request_id: str, staff: StaffSession) -> ConciergeRequest:
+    def hand_over(self, actor: Actor, request_id: str) -> ConciergeRequest:
         """The item goes back to the person: "prête" → "remise". Raises TransitionRefused if it is not ready."""
-        return self.move(request_id, RequestState.HANDED_OVER, staff)
+        return self.move(actor, request_id, RequestState.HANDED_OVER)
 
     # -- shared -------------------------------------------------------------------------------
 
@@ -353,17 +340,12 @@ class ConciergeRequests:
         return request
 
     def _transition(
-        self,
-        request: ConciergeRequest,
-        target: RequestState,
-        actor: Actor,
-        reason: StateReason | None,
-        staff: StaffSession | None,
+        self, request: ConciergeRequest, target: RequestState, actor: Actor, reason: StateReason | None
     ) -> ConciergeRequest:
         now = self._clock()
-        with transaction(self._db):
+        with self._acts.write(actor, Action.CONCIERGE_MOVE) as audit:
             current = self._load(request.request_id)  # as it stands under the lock
-            check_transition(current.state, target, actor, reason)
+            check_transition(current.state, target, actor.role, reason)
             kept_reason = reason if target in (RequestState.CANCELLED, RequestState.REFUSED) else None
             concierge_store.set_state(self._db, current.request_id, target, kept_reason, now)
             enqueue(
@@ -373,23 +355,16 @@ class ConciergeRequests:
                     "request_id": current.request_id,
                     "from_state": current.state.value,
                     "to_state": target.value,
-                    "actor": actor.value,
-                    "staff_id": staff.staff_id if staff else None,
+                    "actor": actor.role.value,
+                    "staff_id": actor.staff.staff_id if actor.staff else None,
                     "reason": kept_reason.as_dict() if kept_reason else None,
                 },
                 now,
             )
-            if staff is not None:
-                details: dict[str, object] = {"from": current.state.value, "to": target.value}
-                if kept_reason is not None:
-                    details["reason_code"] = kept_reason.code
-                self._audit.record(
-                    staff.staff_id,
-                    Action.CONCIERGE_MOVE,
-                    subject=current.person_id,
-                    target=current.request_id,
-                    details=details,
-                )
+            details: dict[str, object] = {"from": current.state.value, "to": target.value}
+            if kept_reason is not None:
+                details["reason_code"] = kept_reason.code
+            audit.say(current.person_id, current.request_id, details)
         return self._load(request.request_id)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,7 +19,7 @@ from kiosk.demo.seeding import (
     seed_demo_requests,
     seed_demo_staff,
 )
-from kiosk.services.assisted import AssistedService
+from kiosk.services.actor import Acts
 from kiosk.services.audit import AuditService
 from kiosk.services.booking import BookingService
 from kiosk.services.catalog import CatalogService
@@ -29,6 +30,7 @@ from kiosk.services.notices import NoticeService
 from kiosk.services.paper import PaperService
 from kiosk.services.payments import PaymentService
 from kiosk.services.staff import StaffAuthService
+from kiosk.services.sync_state import SyncStateService
 from kiosk.services.vouchers import VoucherService
 from kiosk.store.database import DATABASE_FILE
 from kiosk.store.photos import PhotoStore
@@ -47,7 +49,7 @@ class KioskServices:
     audit: AuditService  # assisted mode's audit log
     staff: StaffAuthService  # correspondents signing in and out
     concierge: ConciergeRequests  # concierge requests and the correspondents' queue
-    assisted: AssistedService  # what a correspondent does for a beneficiary
+    sync_state: SyncStateService  # how sync stands, for correspondents
     help: HelpService  # a person's call to a correspondent, or a code to finish later
     paper: PaperService  # offer sheets, the site's programme, the day's takings on paper
     payments: PaymentService  # what is owed and paid
@@ -78,25 +80,36 @@ def open_services(
     if demo:
         seed_demo_staff(db, demo_staff)
         seed_demo_requests(db, config.site.id, clock())
+    return assemble_services(db, config, data_dir, clock, recovery=recovery)
+
+
+def assemble_services(
+    db: sqlite_utils.Database,
+    config: KioskConfig,
+    data_dir: Path,
+    clock: Callable[[], datetime] = datetime.now,
+    monotonic: Callable[[], float] = time.monotonic,
+    recovery: Recovery | None = None,
+) -> KioskServices:
+    """The services over an open database; `monotonic` times the correspondents' inactivity limit."""
     audit = AuditService(db, config, data_dir, clock)
-    staff = StaffAuthService(db, audit, clock)
-    vouchers = VoucherService(db, config, data_dir, clock)
-    concierge = ConciergeRequests(db, config, data_dir, staff, audit, clock)
+    staff = StaffAuthService(db, audit, clock, monotonic)
+    acts = Acts(db, staff, audit)
     return KioskServices(
         config=config,
         data_dir=data_dir,
         db=db,
-        catalog=catalog,
-        identity=IdentityService(db, clock),
-        bookings=BookingService(db, clock),
-        vouchers=vouchers,
+        catalog=CatalogService(db, clock, config.site, PhotoStore(db, data_dir)),
+        identity=IdentityService(db, acts, clock),
+        bookings=BookingService(db, acts, clock),
+        vouchers=VoucherService(db, config, data_dir, acts, clock),
         audit=audit,
         staff=staff,
-        concierge=concierge,
-        assisted=AssistedService(db, staff, audit, concierge, vouchers, clock),
-        help=HelpService(db, config, data_dir, staff, audit, clock),
+        concierge=ConciergeRequests(db, config, data_dir, acts, clock),
+        sync_state=SyncStateService(db, acts, audit),
+        help=HelpService(db, config, data_dir, acts, clock),
         paper=PaperService(db, config, data_dir, clock),
-        payments=PaymentService(db, config, staff, audit, clock),
-        notices=NoticeService(db, staff, audit, clock),
+        payments=PaymentService(db, config, acts, audit, clock),
+        notices=NoticeService(db, acts, clock),
         recovery=recovery,
     )

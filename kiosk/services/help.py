@@ -16,13 +16,11 @@ import sqlite_utils
 from kiosk.config import KioskConfig
 from kiosk.domain.audit import Action
 from kiosk.domain.help import HelpKind, HelpRequest, Place, new_help_request
-from kiosk.domain.staff import StaffSession
 from kiosk.domain.voucher import normalize_short_code
 from kiosk.errors import KioskError
 from kiosk.files import write_whole
 from kiosk.printing.printer import PrintJob, print_pdf
-from kiosk.services.audit import AuditService
-from kiosk.services.staff import StaffAuthService
+from kiosk.services.actor import Actor, Acts
 from kiosk.store import help as help_store
 from kiosk.store.catalog import load_concierge_service, load_offer
 from kiosk.store.database import transaction
@@ -43,15 +41,13 @@ class HelpService:
         db: sqlite_utils.Database,
         config: KioskConfig,
         data_dir: Path,
-        staff: StaffAuthService,
-        audit: AuditService,
+        acts: Acts,
         clock: Callable[[], datetime] = datetime.now,
     ):
         self._db = db
         self._config = config
         self._dir = data_dir / TICKET_DIR
-        self._staff = staff
-        self._audit = audit
+        self._acts = acts
         self._clock = clock
 
     # -- the person --------------------------------------------------------------------------------
@@ -109,15 +105,16 @@ class HelpService:
 
     # -- the correspondent -------------------------------------------------------------------------
 
-    def open_requests(self, staff: StaffSession | None) -> list[HelpRequest]:
-        """Calls first (someone is waiting at the kiosk), then tickets, oldest first."""
-        self._staff.require(staff)
+    def open_requests(self, actor: Actor) -> list[HelpRequest]:
+        """Calls first (someone is waiting at the kiosk), then tickets, oldest first. Correspondents only."""
+        self._acts.correspondent(actor)
         return help_store.open_help_requests(self._db, self._clock())
 
-    def take(self, staff: StaffSession | None, code: str) -> HelpRequest:
+    def take(self, actor: Actor, code: str) -> HelpRequest:
         """Take over a call or a ticket by its code (typed, or tapped in the queue): it leaves the queue,
-        recorded in the audit log; the caller reopens its place for the person once identified."""
-        staff = self._staff.require(staff)
+        recorded in the audit log; the caller reopens its place for the person once identified.
+        Correspondents only."""
+        staff = self._acts.correspondent(actor)
         wanted = normalize_short_code(code)
         now = self._clock()
         found = next((r for r in help_store.open_help_requests(self._db, now) if r.code == wanted), None)
@@ -125,12 +122,7 @@ class HelpService:
             raise HelpNotFound(
                 "error.help.open_call_ticket_has",
             )
-        with transaction(self._db):
+        with self._acts.write(actor, Action.HELP_TAKEN) as audit:
             help_store.close_help_request(self._db, found.help_id, now, staff.staff_id)
-            self._audit.record(
-                staff.staff_id,
-                Action.HELP_TAKEN,
-                target=found.help_id,
-                details={"kind": found.kind.value, "screen": found.place.screen},
-            )
+            audit.say(target=found.help_id, details={"kind": found.kind.value, "screen": found.place.screen})
         return found

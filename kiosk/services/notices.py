@@ -3,8 +3,8 @@
 `consent` checks the address (AddressRefused, nothing written), keeps the consent with the address
 masked, and queues `notice.consent` with the whole address for the centre, which sends the notices.
 `withdraw` forgets the consent here, drops an address not yet sent, and queues `notice.withdraw`: the
-centre deletes the address and every notice not yet sent. A correspondent may do either for the person
-beside them (identified by card): their session is checked and the action audited, without the address.
+centre deletes the address and every notice not yet sent. The actor is the person alone or a
+correspondent beside them (identified by card): a correspondent's action is audited, without the address.
 """
 
 from __future__ import annotations
@@ -16,40 +16,27 @@ import sqlite_utils
 
 from kiosk.domain.audit import Action
 from kiosk.domain.notices import NoticeConsent, check_address, masked
-from kiosk.domain.staff import StaffSession
-from kiosk.services.audit import AuditService
+from kiosk.services.actor import Actor, Acts
 from kiosk.services.identity import Identified
-from kiosk.services.staff import StaffAuthService
 from kiosk.store import notices as notice_store
-from kiosk.store.database import transaction
 
 LANGUAGES = ("fr", "en")
 
 
 class NoticeService:
-    def __init__(
-        self,
-        db: sqlite_utils.Database,
-        staff: StaffAuthService,
-        audit: AuditService,
-        clock: Callable[[], datetime] = datetime.now,
-    ):
+    def __init__(self, db: sqlite_utils.Database, acts: Acts, clock: Callable[[], datetime] = datetime.now):
         self._db = db
-        self._staff = staff
-        self._audit = audit
+        self._acts = acts
         self._clock = clock
 
     def consent_of(self, identified: Identified) -> NoticeConsent | None:
         """The person's consent as this kiosk knows it (one given at another kiosk is not known here)."""
         return notice_store.load_consent(self._db, identified.person.person_id)
 
-    def consent(
-        self, identified: Identified, typed_address: str, language: str, staff: StaffSession | None = None
-    ) -> str:
+    def consent(self, actor: Actor, identified: Identified, typed_address: str, language: str) -> str:
         """Record the person's consent to notices at `typed_address`, in `language`; returns the address
         as it will be used. Raises AddressRefused or StaffSessionExpired; nothing is written then."""
-        if staff is not None:
-            self._staff.require(staff)
+        self._acts.check(actor)
         address = check_address(typed_address)
         now = self._clock().replace(microsecond=0)
         person = identified.person
@@ -59,29 +46,24 @@ class NoticeService:
             masked(address),
             language if language in LANGUAGES else "fr",
             now,
-            staff.staff_id if staff else None,
+            actor.staff.staff_id if actor.staff else None,
         )
-        with transaction(self._db):
+        with self._acts.write(actor, Action.NOTICE_CONSENT) as audit:
             notice_store.record_consent(self._db, consent, address, now)
-            if staff is not None:
-                self._audit.record(
-                    staff.staff_id,
-                    Action.NOTICE_CONSENT,
-                    subject=person.person_id,
-                    details={"language": consent.language},
-                )
+            audit.say(person.person_id, details={"language": consent.language})
         return address
 
-    def withdraw(self, identified: Identified, staff: StaffSession | None = None) -> None:
+    def withdraw(self, actor: Actor, identified: Identified) -> None:
         """Take the consent back: the address is forgotten here and at the centre, with any notice not yet
         sent. Raises StaffSessionExpired; nothing is written then."""
-        if staff is not None:
-            self._staff.require(staff)
         now = self._clock().replace(microsecond=0)
         person = identified.person
-        with transaction(self._db):
+        with self._acts.write(actor, Action.NOTICE_WITHDRAW) as audit:
             notice_store.withdraw_consent(
-                self._db, person.person_id, identified.household.household_id, staff.staff_id if staff else None, now
+                self._db,
+                person.person_id,
+                identified.household.household_id,
+                actor.staff.staff_id if actor.staff else None,
+                now,
             )
-            if staff is not None:
-                self._audit.record(staff.staff_id, Action.NOTICE_WITHDRAW, subject=person.person_id)
+            audit.say(person.person_id)

@@ -1,9 +1,10 @@
 """What is owed and paid, and the day's takings.
 
 Anyone may ask what a booking or a concierge request still owes (`balance_of_*`). Only a
-signed-in correspondent records a payment or a correction (`record`, `correct`): the payment, its
-audit entry and its operation for the centre are written in one transaction. The day's takings
-(`takings`) add up the payments by means and check each against the audit log.
+signed-in correspondent (the actor, kiosk/services/actor.py) records a payment or a correction
+(`record`, `correct`): the payment, its audit entry and its operation for the centre are written in
+one transaction. The day's takings (`takings`) add up the payments by means and check each against
+the audit log.
 """
 
 from __future__ import annotations
@@ -36,8 +37,8 @@ from kiosk.domain.payment import (
     totals_by_means,
 )
 from kiosk.domain.staff import StaffSession
+from kiosk.services.actor import Actor, Acts
 from kiosk.services.audit import AuditService
-from kiosk.services.staff import StaffAuthService
 from kiosk.store import audit as audit_store
 from kiosk.store import bookings as booking_store
 from kiosk.store import concierge as concierge_store
@@ -50,13 +51,13 @@ class PaymentService:
         self,
         db: sqlite_utils.Database,
         config: KioskConfig,
-        staff: StaffAuthService,
+        acts: Acts,
         audit: AuditService,
         clock: Callable[[], datetime] = datetime.now,
     ):
         self._db = db
         self._config = config
-        self._staff = staff
+        self._acts = acts
         self._audit = audit
         self._clock = clock
 
@@ -79,15 +80,16 @@ class PaymentService:
 
     def record(
         self,
-        staff: StaffSession | None,
+        actor: Actor,
         kind: SubjectKind,
         subject_id: str,
         amount_text: str,
         means: Means,
         reference: str = "",
     ) -> Payment:
-        """A payment taken at the desk, partial or whole; raises PaymentRefused (nothing written)."""
-        staff = self._staff.require(staff)
+        """A payment taken at the desk, partial or whole; raises PaymentRefused (nothing written),
+        StaffSessionExpired unless a correspondent acts."""
+        staff = self._acts.correspondent(actor)
         if means not in DESK_MEANS:
             raise PaymentRefused("error.payment.choose_means")
         amount = parse_amount(amount_text)
@@ -100,9 +102,9 @@ class PaymentService:
             payment = self._append(staff, kind, subject_id, household_id, amount, means, reference, None)
         return payment
 
-    def correct(self, staff: StaffSession | None, payment_id: str, amount_text: str) -> Payment:
+    def correct(self, actor: Actor, payment_id: str, amount_text: str) -> Payment:
         """Take back all or part of a payment by a new entry of the opposite sign; the original stays."""
-        staff = self._staff.require(staff)
+        staff = self._acts.correspondent(actor)
         amount = parse_amount(amount_text)
         with transaction(self._db):
             original = payment_store.load_payment(self._db, payment_id)
@@ -164,9 +166,9 @@ class PaymentService:
 
     # -- the day's takings -------------------------------------------------------------------------
 
-    def takings(self, staff: StaffSession | None, day: date | None = None) -> Takings:
-        """The day's payments by means, each checked against the audit log."""
-        self._staff.require(staff)
+    def takings(self, actor: Actor, day: date | None = None) -> Takings:
+        """The day's payments by means, each checked against the audit log (a correspondent's view)."""
+        self._acts.correspondent(actor)
         day = day or self._clock().date()
         payments = tuple(payment_store.payments_on(self._db, day))
         return Takings(day, self._config.site.id, totals_by_means(payments), payments, self._match_audit(payments, day))

@@ -18,7 +18,6 @@ import time
 import uuid
 from collections.abc import Callable
 from datetime import datetime
-from math import ceil
 from typing import NoReturn
 
 import sqlite_utils
@@ -43,8 +42,10 @@ from kiosk.domain.staff import (
 from kiosk.errors import KioskError
 from kiosk.i18n import Text
 from kiosk.services.audit import AuditService
+from kiosk.store import lockout
 from kiosk.store import staff as staff_store
 from kiosk.store.database import transaction
+from kiosk.store.lockout import STAFF_ACCOUNTS
 
 # Checked when the login is unknown, so that an unknown login takes as long to refuse as a wrong password.
 _DUMMY_HASH = "scrypt$16384$8$1$c2x2aWUtZHVtbXktc2FsdA==$47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
@@ -129,10 +130,9 @@ class StaffAuthService:
         return self._start(person, SignInMethod.PASSWORD, now)
 
     def _check_not_locked(self, account: str, now: datetime) -> FailureRecord:
-        failures = staff_store.read_failures(self._db, account)
-        if failures.locked_until is not None and failures.is_locked(now):
-            minutes = max(ceil((failures.locked_until - now).total_seconds() / 60), 1)
-            raise StaffSignInError("error.staff.account_locked", count=minutes)
+        failures = lockout.read_failures(self._db, STAFF_ACCOUNTS, account)
+        if failures.is_locked(now):
+            raise StaffSignInError("error.staff.account_locked", count=failures.minutes_left(now))
         return failures
 
     def _fail(
@@ -146,7 +146,7 @@ class StaffAuthService:
     ) -> NoReturn:
         failures = failures.after_failure(now)
         with transaction(self._db):
-            staff_store.write_failures(self._db, account, failures)
+            lockout.write_failures(self._db, STAFF_ACCOUNTS, account, failures)
             if failures.is_locked(now) and person is not None:
                 self._audit.record(person.staff_id, Action.LOCKED, details={"method": method.value})
         if failures.is_locked(now):
@@ -159,7 +159,7 @@ class StaffAuthService:
             self.sign_out("replaced")
         session = StaffSession(str(uuid.uuid4()), person.staff_id, person.display_name, method, now)
         with transaction(self._db):
-            staff_store.write_failures(self._db, person.staff_id, FailureRecord())
+            lockout.write_failures(self._db, STAFF_ACCOUNTS, person.staff_id, FailureRecord())
             self._audit.record(person.staff_id, Action.SIGN_IN, details={"method": method.value})
         self._session = session
         self._deadline = staff_deadline(self._monotonic())
@@ -204,6 +204,12 @@ class StaffAuthService:
         if self._session is None or self._deadline is None:
             return 0
         return self._deadline.seconds_left(self._monotonic())
+
+    def leave(self, session: StaffSession) -> None:
+        """The correspondent leaves assisted mode (recorded); a session already ended changes nothing."""
+        current = self.current()
+        if current is not None and current.session_id == session.session_id:
+            self.sign_out("user")
 
     def sign_out(self, cause: str = "user") -> None:
         """Leave assisted mode ("user", "inactivity", "replaced", "account_removed", "kiosk_idle"…)."""

@@ -1,5 +1,5 @@
 """Vouchers for bookings and concierge pickup tickets: made once, kept as a PDF in the data directory,
-printed on demand.
+printed on demand; printed again by the person, or by a correspondent (audited).
 
 A voucher is written to disk before it is printed, so a printer that is missing,
 off or out of paper never loses it: "Mes réservations" can print it again.
@@ -14,7 +14,8 @@ from pathlib import Path
 import sqlite_utils
 
 from kiosk.config import KioskConfig
-from kiosk.domain.booking import Booking, BookingState, cancellation_deadline
+from kiosk.domain.audit import Action
+from kiosk.domain.booking import Booking, BookingRefused, BookingState, cancellation_deadline
 from kiosk.domain.catalog import BookingMode
 from kiosk.domain.concierge import ConciergeRequest, RequestState, form_for, ready_from, request_title
 from kiosk.domain.payment import SubjectKind, balance
@@ -22,7 +23,11 @@ from kiosk.domain.voucher import Voucher, VoucherKind, VoucherState, encode_payl
 from kiosk.errors import KioskError
 from kiosk.files import write_whole
 from kiosk.printing.printer import PrintJob, print_pdf
+from kiosk.services.actor import Actor, Acts
+from kiosk.services.concierge import RequestNotFound
 from kiosk.signing_key import load_or_create_signing_key
+from kiosk.store import bookings as booking_store
+from kiosk.store import concierge as concierge_store
 from kiosk.store.catalog import load_concierge_service, load_offer
 from kiosk.store.households import load_household
 from kiosk.store.payments import payments_for
@@ -61,9 +66,11 @@ class VoucherService:
         db: sqlite_utils.Database,
         config: KioskConfig,
         data_dir: Path,
+        acts: Acts,
         clock: Callable[[], datetime] = datetime.now,
     ):
         self._db = db
+        self._acts = acts
         self._config = config
         self._dir = data_dir / VOUCHER_DIR
         self._data_dir = data_dir
@@ -73,9 +80,9 @@ class VoucherService:
         """What the voucher says, read from the store (on the thread that owns it)."""
         offer = load_offer(self._db, booking.offer_id)
         household = load_household(self._db, booking.household_id)
-        if offer is None or household is None:
+        session = offer.session(booking.session_id) if offer else None
+        if offer is None or session is None or household is None:
             raise NoVoucher("error.vouchers.offer_or_household_gone")
-        session = next(s for s in offer.sessions if s.id == booking.session_id)
         state = voucher_state(booking, offer.booking_mode)
         if state is None:
             raise NoVoucher("error.vouchers.booking_was_refused_cancelled")
@@ -122,6 +129,26 @@ class VoucherService:
             issued_at=self._clock().replace(microsecond=0),
             paid_cents=self._paid(SubjectKind.REQUEST, request.request_id),
         )
+
+    def reprint_booking(self, actor: Actor, booking_id: str) -> Voucher:
+        """A booking's voucher, to print again; raises BookingRefused (unknown), NoVoucher, StaffSessionExpired."""
+        self._acts.check(actor)
+        booking = booking_store.load_booking(self._db, booking_id)
+        if booking is None:
+            raise BookingRefused("error.assisted.booking_found")
+        voucher = self.voucher(booking)
+        self._acts.record(actor, Action.REPRINT, booking.household_id, booking_id, {"kind": "booking"})
+        return voucher
+
+    def reprint_pickup(self, actor: Actor, request_id: str, language: str = "fr") -> Voucher:
+        """A concierge ticket, to print again; raises RequestNotFound, NoVoucher, StaffSessionExpired."""
+        self._acts.check(actor)
+        request = concierge_store.load_request(self._db, request_id)
+        if request is None:
+            raise RequestNotFound("error.assisted.request_found")
+        voucher = self.pickup_voucher(request, language)
+        self._acts.record(actor, Action.REPRINT, request.person_id, request_id, {"kind": "pickup"})
+        return voucher
 
     def _paid(self, kind: SubjectKind, subject_id: str) -> int:
         return balance(None, payments_for(self._db, kind, subject_id)).paid_cents

@@ -1,8 +1,5 @@
-"""Bookings in the local store: taking seats, cancelling, listing — each with its outbox operation.
-
-Every write happens inside one BEGIN IMMEDIATE transaction that re-reads the session
-first, so two taps on the last allocated seat, even from two connections at the same
-instant, are serialised: the second sees the seat gone.
+"""Bookings in the local store: the SQL for seats, bookings, the centre's decisions and what the person
+has been told. The use cases (kiosk/services/booking.py) call these inside their transaction.
 """
 
 from __future__ import annotations
@@ -10,34 +7,13 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-import uuid
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 import sqlite_utils
 
-from kiosk.domain.booking import (
-    ACTIVE_STATES,
-    Booking,
-    BookingRefused,
-    BookingState,
-    check_cancellation,
-    quote_booking,
-)
-from kiosk.domain.catalog import Offer, Session
-from kiosk.domain.household import Household
-from kiosk.store.catalog import load_offer
-from kiosk.store.database import DATABASE_FILE, Row, transaction
-from kiosk.store.leases import give_back_expired
-from kiosk.store.outbox import enqueue
-
-# Bookings sent as protocol 2: "confirmed" means within this kiosk's lease (docs/sync-protocol.md).
-PROTOCOL = 2
-
-
-class UnknownSession(BookingRefused):
-    """The session is no longer in the offer."""
+from kiosk.domain.booking import ACTIVE_STATES, Booking, BookingState
+from kiosk.store.database import DATABASE_FILE, Row
 
 
 def _row_to_booking(r: Row) -> Booking:
@@ -57,14 +33,6 @@ def _row_to_booking(r: Row) -> Booking:
     )
 
 
-def _offer_and_session(db: sqlite_utils.Database, offer_id: str, session_id: str) -> tuple[Offer, Session]:
-    offer = load_offer(db, offer_id)
-    session = next((s for s in offer.sessions if s.id == session_id), None) if offer else None
-    if offer is None or session is None:
-        raise UnknownSession("error.bookings.date_longer_offered_go")
-    return offer, session
-
-
 def booked_person_ids(db: sqlite_utils.Database, session_id: str) -> set[str]:
     booked: set[str] = set()
     for row in db.query(
@@ -75,98 +43,47 @@ def booked_person_ids(db: sqlite_utils.Database, session_id: str) -> set[str]:
     return booked
 
 
-def create_booking(
-    db: sqlite_utils.Database,
-    offer_id: str,
-    session_id: str,
-    household: Household,
-    participant_ids: list[str],
-    now: datetime,
-    waitlist: bool = False,
-) -> Booking:
-    """Check the rules against the session as it stands and write the booking with its operation.
-    A waiting-list place is sent as a request: the centre confirms it or keeps it waiting."""
-    with transaction(db):
-        give_back_expired(db, now)
-        offer, session = _offer_and_session(db, offer_id, session_id)
-        participants = [p for p in (household.member(pid) for pid in participant_ids) if p is not None]
-        if len(participants) != len(participant_ids):
-            raise BookingRefused("error.bookings.chosen_person_member_household")
-        quote = quote_booking(offer, session, household, participants, booked_person_ids(db, session_id), now, waitlist)
-        seats = len(participants)
-        if quote.holds_site_seats:
-            taken = db.execute(
-                "UPDATE sessions SET site_taken = site_taken + :n, taken = taken + :n"
-                " WHERE id = :id AND site_taken + :n <= site_allocation AND taken + :n <= capacity",
-                {"n": seats, "id": session_id},
-            ).rowcount
-            if taken != 1:  # cannot happen under the write lock; never overbook if it somehow does
-                raise BookingRefused("error.bookings.these_places_have_just")
-        booking = Booking(
-            booking_id=str(uuid.uuid4()),
-            offer_id=offer_id,
-            session_id=session_id,
-            household_id=household.household_id,
-            participants=tuple(participant_ids),
-            tier=household.tier,
-            total_cents=quote.total_cents,
-            state=quote.state,
-            holds_site_seats=quote.holds_site_seats,
-            created_at=now,
-        )
-        db.execute(
-            "INSERT INTO bookings (booking_id, offer_id, session_id, household_id, participants, tier,"
-            " total_cents, state, holds_site_seats, created_at, told_state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                booking.booking_id,
-                offer_id,
-                session_id,
-                household.household_id,
-                json.dumps(participant_ids),
-                household.tier,
-                quote.total_cents,
-                quote.state.value,
-                quote.holds_site_seats,
-                now.isoformat(timespec="seconds"),
-                quote.state.value,
-            ],
-        )
-        enqueue(
-            db,
-            "booking.create",
-            {
-                "booking_id": booking.booking_id,
-                "session_id": session_id,
-                "household_id": household.household_id,
-                "participants": participant_ids,
-                "tier": household.tier,
-                "total_cents": quote.total_cents,
-                "kiosk_state": "confirmed" if quote.state == BookingState.CONFIRMED else "requested",
-                "protocol": PROTOCOL,
-                "offer_version": offer.version,
-                "unit_cents": quote.unit_cents,
-            },
-            now,
-        )
-    return booking
+def take_site_seats(db: sqlite_utils.Database, session_id: str, seats: int) -> bool:
+    """Take seats from this site's allocation, never past it nor the session's capacity; inside the
+    caller's transaction. False (nothing taken) when they are not there."""
+    taken: int = db.execute(
+        "UPDATE sessions SET site_taken = site_taken + :n, taken = taken + :n"
+        " WHERE id = :id AND site_taken + :n <= site_allocation AND taken + :n <= capacity",
+        {"n": seats, "id": session_id},
+    ).rowcount
+    return taken == 1
 
 
-def cancel_booking(db: sqlite_utils.Database, booking_id: str, household_id: str, now: datetime) -> Booking:
-    with transaction(db):
-        booking = load_booking(db, booking_id)
-        if booking is None or booking.household_id != household_id:
-            raise BookingRefused("error.bookings.booking_found")
-        offer, session = _offer_and_session(db, booking.offer_id, booking.session_id)
-        check_cancellation(booking, offer, session, now)
-        if booking.holds_site_seats:
-            seats = len(booking.participants)
-            db.execute(
-                "UPDATE sessions SET site_taken = max(site_taken - :n, 0), taken = max(taken - :n, 0) WHERE id = :id",
-                {"n": seats, "id": booking.session_id},
-            )
-        db.execute("UPDATE bookings SET state = 'cancelled', holds_site_seats = 0 WHERE booking_id = ?", [booking_id])
-        enqueue(db, "booking.cancel", {"booking_id": booking_id}, now)
-    return replace(booking, state=BookingState.CANCELLED, holds_site_seats=False)
+def release_site_seats(db: sqlite_utils.Database, session_id: str, seats: int) -> None:
+    db.execute(
+        "UPDATE sessions SET site_taken = max(site_taken - :n, 0), taken = max(taken - :n, 0) WHERE id = :id",
+        {"n": seats, "id": session_id},
+    )
+
+
+def insert_booking(db: sqlite_utils.Database, booking: Booking) -> None:
+    """A booking made here; the person has been told its state (inside the caller's transaction)."""
+    db.execute(
+        "INSERT INTO bookings (booking_id, offer_id, session_id, household_id, participants, tier,"
+        " total_cents, state, holds_site_seats, created_at, told_state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            booking.booking_id,
+            booking.offer_id,
+            booking.session_id,
+            booking.household_id,
+            json.dumps(list(booking.participants)),
+            booking.tier,
+            booking.total_cents,
+            booking.state.value,
+            booking.holds_site_seats,
+            booking.created_at.isoformat(timespec="seconds"),
+            booking.state.value,
+        ],
+    )
+
+
+def mark_cancelled(db: sqlite_utils.Database, booking_id: str) -> None:
+    db.execute("UPDATE bookings SET state = 'cancelled', holds_site_seats = 0 WHERE booking_id = ?", [booking_id])
 
 
 def load_booking(db: sqlite_utils.Database, booking_id: str) -> Booking | None:
@@ -205,10 +122,7 @@ def set_booking_state(
         return
     holds = booking.holds_site_seats and state == BookingState.CONFIRMED
     if booking.holds_site_seats and not holds:
-        db.execute(
-            "UPDATE sessions SET site_taken = max(site_taken - :n, 0), taken = max(taken - :n, 0) WHERE id = :id",
-            {"n": len(booking.participants), "id": booking.session_id},
-        )
+        release_site_seats(db, booking.session_id, len(booking.participants))
     db.execute(
         "UPDATE bookings SET state = ?, reason_fr = ?, reason_en = ?, holds_site_seats = ? WHERE booking_id = ?",
         [state.value, reason_fr, reason_en, holds, booking_id],

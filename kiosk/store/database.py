@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import sqlite3
 import threading
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,15 +25,63 @@ from kiosk.store.migrations import MIGRATIONS
 Row = dict[str, Any]
 
 DATABASE_FILE = "kiosk.sqlite3"
-# A checkpoint copies the write-ahead log into the database file and syncs it. SQLite's default,
-# every 1000 pages (4 MB), runs one after each page of a large pull; every 8192 pages (32 MB)
-# the initial pull of 50,000 offers is about a second faster. After a pull that wrote
-# something, the sync engine checkpoints at once (`checkpoint`), so a screen's commit does not
-# inherit a large log.
+# A checkpoint copies the write-ahead log into the database file and syncs it. Run by a commit,
+# it holds that commit up: the sync engine checkpoints itself after each pulled page, outside
+# any transaction, so the log never reaches this size during a pull and a screen's commit
+# never inherits the copying of a large log; this threshold is for everything else.
 CHECKPOINT_PAGES = 8192
 _savepoints = itertools.count(1)
 # Which thread opened the transaction in progress on a connection: only it may nest in it.
 _outer: dict[int, int] = {}
+BUSY_TIMEOUT = 10.0  # seconds a write waits for another one before "database is locked"
+
+
+class WriteTurns:
+    """The writers of one database file in this process take turns in the order they came.
+
+    SQLite alone lets a writer that commits and begins again at once (the sync engine writing a
+    large pull) win the lock over one that was already waiting (a booking at the screen, polling
+    with growing sleeps). Here the turn is handed straight to the oldest waiter, so a write waits
+    for the transaction in progress and no longer. Other processes still meet SQLite's own lock.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._waiting: deque[threading.Event] = deque()
+        self._busy = False
+
+    def acquire(self, timeout: float = BUSY_TIMEOUT) -> None:
+        with self._lock:
+            if not self._busy:
+                self._busy = True
+                return
+            turn = threading.Event()
+            self._waiting.append(turn)
+        if turn.wait(timeout):
+            return
+        with self._lock:
+            if turn.is_set():  # handed over just as the wait ended
+                return
+            self._waiting.remove(turn)
+        raise sqlite3.OperationalError("database is locked")
+
+    def release(self) -> None:
+        with self._lock:
+            if self._waiting:
+                self._waiting.popleft().set()  # still busy: the turn goes to the oldest waiter
+            else:
+                self._busy = False
+
+
+_turns: dict[str, WriteTurns] = {}
+_turns_lock = threading.Lock()
+
+
+def _write_turns(db: sqlite_utils.Database) -> WriteTurns:
+    """One WriteTurns per database file (an in-memory database is its own)."""
+    path = db.conn.execute("PRAGMA database_list").fetchone()[2] or f"memory:{id(db.conn)}"
+    with _turns_lock:
+        return _turns.setdefault(path, WriteTurns())
 
 
 class DatabaseError(KioskError):
@@ -50,7 +99,7 @@ def latest_schema_version() -> int:
 def open_database(path: Path) -> sqlite_utils.Database:
     """Open (or create) the kiosk database and bring its schema up to date."""
     try:
-        conn = sqlite3.connect(path, isolation_level=None, timeout=10, check_same_thread=False)
+        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT, check_same_thread=False)
         db = sqlite_utils.Database(conn)
         version = schema_version(db)
     except sqlite3.DatabaseError as error:
@@ -107,14 +156,19 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
             raise
         db.execute(f"RELEASE {name}")
         return
-    db.execute("BEGIN IMMEDIATE")
-    _outer[id(conn)] = threading.get_ident()
+    turns = _write_turns(db)
+    turns.acquire()
     try:
+        db.execute("BEGIN IMMEDIATE")
+        _outer[id(conn)] = threading.get_ident()
         try:
-            yield db
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+        finally:
+            _outer.pop(id(conn), None)
     finally:
-        _outer.pop(id(conn), None)
+        turns.release()

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import sqlite_utils
 
 from kiosk.domain.household import Household, Person, Role
-from kiosk.domain.lockout import FailureRecord
 from kiosk.store.database import transaction
 
 
@@ -70,29 +69,6 @@ def find_card_holder(db: sqlite_utils.Database, card_number: str) -> tuple[House
     household = load_household(db, row[0])
     person = household.member(row[1]) if household else None
     return None if household is None or person is None else (household, person)
-
-
-def read_failures(db: sqlite_utils.Database, card_number: str) -> FailureRecord:
-    row = db.execute("SELECT failures, locked_until FROM pin_failures WHERE card_number = ?", [card_number]).fetchone()
-    if row is None:
-        return FailureRecord()
-    return FailureRecord(row[0], datetime.fromisoformat(row[1]) if row[1] else None)
-
-
-def write_failures(db: sqlite_utils.Database, card_number: str, record: FailureRecord) -> None:
-    with transaction(db):
-        if record.failures == 0 and record.locked_until is None:
-            db.execute("DELETE FROM pin_failures WHERE card_number = ?", [card_number])
-        else:
-            db.execute(
-                "INSERT INTO pin_failures VALUES (?, ?, ?) ON CONFLICT(card_number) DO UPDATE"
-                " SET failures = excluded.failures, locked_until = excluded.locked_until",
-                [
-                    card_number,
-                    record.failures,
-                    record.locked_until.isoformat(timespec="seconds") if record.locked_until else None,
-                ],
-            )
 
 
 def upsert_household(db: sqlite_utils.Database, household: Household) -> None:

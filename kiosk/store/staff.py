@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import sqlite_utils
 
-from kiosk.domain.lockout import FailureRecord
 from kiosk.domain.staff import Correspondent
 from kiosk.store.database import Row, transaction
 
@@ -76,26 +73,3 @@ def count_staff(db: sqlite_utils.Database) -> int:
 
 def list_staff(db: sqlite_utils.Database) -> list[Correspondent]:
     return [_row(r) for r in db.query("SELECT * FROM correspondents ORDER BY display_name, staff_id")]
-
-
-def read_failures(db: sqlite_utils.Database, account: str) -> FailureRecord:
-    row = db.execute("SELECT failures, locked_until FROM staff_failures WHERE account = ?", [account]).fetchone()
-    if row is None:
-        return FailureRecord()
-    return FailureRecord(row[0], datetime.fromisoformat(row[1]) if row[1] else None)
-
-
-def write_failures(db: sqlite_utils.Database, account: str, record: FailureRecord) -> None:
-    with transaction(db):
-        if record.failures == 0 and record.locked_until is None:
-            db.execute("DELETE FROM staff_failures WHERE account = ?", [account])
-        else:
-            db.execute(
-                "INSERT INTO staff_failures VALUES (?, ?, ?) ON CONFLICT(account) DO UPDATE"
-                " SET failures = excluded.failures, locked_until = excluded.locked_until",
-                [
-                    account,
-                    record.failures,
-                    record.locked_until.isoformat(timespec="seconds") if record.locked_until else None,
-                ],
-            )

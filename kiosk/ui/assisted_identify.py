@@ -14,10 +14,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.domain.household import MAX_SCAN_CHARS
-from kiosk.domain.staff import StaffSession
 from kiosk.errors import KioskError
 from kiosk.i18n import Texts
-from kiosk.services.assisted import AssistedService
+from kiosk.services.actor import Actor
+from kiosk.services.identity import IdentityService
 from kiosk.ui.widgets import ScrollingPage, button, label
 
 UNTICKED, TICKED = "☐", "☑"
@@ -34,17 +34,13 @@ class AssistedIdentifyScreen(QWidget):
     identified = Signal(object)  # Identified
 
     def __init__(
-        self,
-        assisted: AssistedService,
-        texts: Texts,
-        staff: Callable[[], StaffSession | None],
-        parent: QWidget | None = None,
+        self, identity: IdentityService, texts: Texts, actor: Callable[[], Actor], parent: QWidget | None = None
     ):
         super().__init__(parent)
         self.setObjectName("screen")
-        self.assisted = assisted
+        self.identity = identity
         self.texts = texts
-        self.staff = staff
+        self.actor = actor  # the signed-in correspondent
         self.title = label(object_name="title")
         self.intro = label()
         self.card = QLineEdit()
@@ -82,8 +78,11 @@ class AssistedIdentifyScreen(QWidget):
 
     def try_identify(self) -> None:
         try:
-            found = self.assisted.identify(
-                self.staff(), self.card.text(), self.present.isChecked(), self.agrees.isChecked()
+            found = self.identity.identify(
+                self.actor(),
+                self.card.text(),
+                person_present=self.present.isChecked(),
+                person_agrees=self.agrees.isChecked(),
             )
         except KioskError as problem:
             self.error.setText(problem.message(self.texts.language))

@@ -9,10 +9,10 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.domain.booking import Booking, BookingState, cancellation_open
 from kiosk.domain.catalog import Offer, Session
-from kiosk.domain.staff import StaffSession
 from kiosk.domain.voucher import short_code
 from kiosk.errors import KioskError
 from kiosk.i18n import Texts
+from kiosk.services.actor import Actor
 from kiosk.services.context import KioskServices
 from kiosk.services.identity import Identified
 from kiosk.ui.payment import balance_text
@@ -25,17 +25,13 @@ class BookingScreen(QWidget):
     booked = Signal(object)  # Booking
 
     def __init__(
-        self,
-        services: KioskServices,
-        texts: Texts,
-        staff: Callable[[], StaffSession | None],
-        parent: QWidget | None = None,
+        self, services: KioskServices, texts: Texts, actor: Callable[[], Actor], parent: QWidget | None = None
     ):
         super().__init__(parent)
         self.setObjectName("screen")
         self.services = services
         self.texts = texts
-        self.staff = staff  # the correspondent acting for the person, if any
+        self.actor = actor  # the person alone, or a correspondent acting for them
         self.offer: Offer | None = None
         self.session: Session | None = None
         self.who: Identified | None = None
@@ -79,7 +75,7 @@ class BookingScreen(QWidget):
 
     def start(self, offer_id: str, session_id: str, who: Identified) -> None:
         self.offer = self.services.catalog.offer(offer_id)
-        self.session = next((s for s in self.offer.sessions if s.id == session_id), None) if self.offer else None
+        self.session = self.offer.session(session_id) if self.offer else None
         self.who = who
         empty_layout(self.people)
         self.people_buttons = {}
@@ -149,16 +145,10 @@ class BookingScreen(QWidget):
         self.outcome.style().polish(self.outcome)
 
     def _book(self) -> None:
-        staff = self.staff()
         try:
-            if staff is not None:  # done for the person: recorded in the audit log
-                booking = self.services.assisted.book(
-                    staff, self.who, self.offer.id, self.session.id, self.chosen(), waitlist=True
-                )
-            else:
-                booking = self.services.bookings.book(
-                    self.offer.id, self.session.id, self.who.household, self.chosen(), waitlist=True
-                )
+            booking = self.services.bookings.book(
+                self.actor(), self.who, self.offer.id, self.session.id, self.chosen(), waitlist=True
+            )
         except KioskError as problem:
             self.outcome.setText(problem.message(self.texts.language))
             self.outcome.setObjectName("full")

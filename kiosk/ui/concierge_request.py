@@ -34,6 +34,7 @@ from kiosk.domain.concierge import (
 )
 from kiosk.errors import KioskError
 from kiosk.i18n import Texts
+from kiosk.services.actor import Actor
 from kiosk.services.concierge import ServiceOffer
 from kiosk.services.context import KioskServices
 from kiosk.services.identity import Identified
@@ -181,13 +182,13 @@ class ConciergeRequestScreen(QWidget):
     submitted = Signal(object)  # ConciergeRequest
 
     def __init__(
-        self, services: KioskServices, texts: Texts, staff_session: Callable[[], object], parent: QWidget | None = None
+        self, services: KioskServices, texts: Texts, actor: Callable[[], Actor], parent: QWidget | None = None
     ):
         super().__init__(parent)
         self.setObjectName("screen")
         self.services = services
         self.texts = texts
-        self.staff_session = staff_session  # the correspondent acting for the person, if any
+        self.actor = actor  # the person alone, or a correspondent acting for them
         self.offer: ServiceOffer | None = None
         self.who: Identified | None = None
         self.controls: dict[str, QWidget] = {}
@@ -292,13 +293,9 @@ class ConciergeRequestScreen(QWidget):
     def submit(self) -> None:
         if self.offer is None or self.who is None:
             return
-        staff = self.staff_session()
         self._clear_problems()
         try:
-            if staff is not None:
-                request = self.services.assisted.submit_request(staff, self.who, self.offer.service.id, self.answers())
-            else:
-                request = self.services.concierge.submit(self.offer.service.id, self.who, self.answers())
+            request = self.services.concierge.submit(self.actor(), self.who, self.offer.service.id, self.answers())
         except KioskError as problem:
             field = problem.field if isinstance(problem, ConciergeFormError) else None
             shown = self.field_errors.get(field) if field else None

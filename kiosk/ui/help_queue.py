@@ -13,9 +13,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from kiosk.domain.help import HelpKind, HelpRequest
-from kiosk.domain.staff import StaffSession
 from kiosk.errors import KioskError
 from kiosk.i18n import Texts
+from kiosk.services.actor import Actor
 from kiosk.services.help import HelpService
 from kiosk.ui.widgets import ScrollingPage, button, empty_layout, label
 
@@ -26,17 +26,13 @@ class HelpQueueScreen(QWidget):
     taken = Signal(object)  # the HelpRequest taken over
 
     def __init__(
-        self,
-        help_service: HelpService,
-        texts: Texts,
-        staff: Callable[[], StaffSession | None],
-        parent: QWidget | None = None,
+        self, help_service: HelpService, texts: Texts, actor: Callable[[], Actor], parent: QWidget | None = None
     ):
         super().__init__(parent)
         self.setObjectName("screen")
         self.help = help_service
         self.texts = texts
-        self.staff = staff
+        self.actor = actor  # the signed-in correspondent
         self.title = label(object_name="title")
         self.code_label = label(object_name="heading")
         self.code = QLineEdit()
@@ -74,7 +70,7 @@ class HelpQueueScreen(QWidget):
         texts = self.texts
         empty_layout(self.cards)
         try:
-            requests = self.help.open_requests(self.staff())
+            requests = self.help.open_requests(self.actor())
         except KioskError as problem:
             self.error.setText(problem.message(texts.language))
             self.count.clear()
@@ -112,7 +108,7 @@ class HelpQueueScreen(QWidget):
     def take(self, code: str) -> None:
         self.error.clear()
         try:
-            request = self.help.take(self.staff(), code)
+            request = self.help.take(self.actor(), code)
         except KioskError as problem:
             self.error.setText(problem.message(self.texts.language))
             return

@@ -17,6 +17,7 @@ from kiosk.domain.household import MAX_SCAN_CHARS, looks_like_a_scan
 from kiosk.domain.paper import scanned_offer
 from kiosk.errors import KioskError
 from kiosk.i18n import Texts
+from kiosk.services.actor import BENEFICIARY
 from kiosk.services.identity import Identified, IdentityService
 from kiosk.ui.widgets import ScrollingPage, button, label
 
@@ -144,7 +145,7 @@ class IdentifyScreen(QWidget):
 
     def try_identify(self) -> None:
         try:
-            found: Identified = self.identity.identify(self.card.text(), self.pin.text())
+            found: Identified = self.identity.identify(BENEFICIARY, self.card.text(), self.pin.text())
         except KioskError as problem:
             self.error.setText(problem.message(self.texts.language))
             self.pin.clear()

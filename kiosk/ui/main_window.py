@@ -24,11 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.domain.concierge import BENEFICIARY_CANCEL
 from kiosk.domain.help import RESUMABLE_SCREENS, HelpRequest, Place
 from kiosk.domain.staff import StaffSession
 from kiosk.errors import KioskError
 from kiosk.i18n import Texts
+from kiosk.services.actor import Actor
 from kiosk.services.context import KioskServices
 from kiosk.services.identity import Identified
 from kiosk.ui.assisted import AssistedMode
@@ -46,7 +46,7 @@ from kiosk.ui.notices import NoticesScreen
 from kiosk.ui.offer_detail import OfferDetailScreen
 from kiosk.ui.offer_list import OfferListScreen
 from kiosk.ui.payment import PaymentScreen
-from kiosk.ui.printing import print_page, print_voucher
+from kiosk.ui.printing import print_page
 from kiosk.ui.queue import QueueScreen
 from kiosk.ui.speech import Narrator
 from kiosk.ui.staff_home import StaffHomeScreen
@@ -273,7 +273,7 @@ class MainWindow(QMainWindow):
                 widget = ConciergeScreen(catalog, self.texts)
                 widget.requested.connect(lambda service_id: self.with_identity(("concierge_request", service_id)))
             elif name == "concierge_request":
-                widget = ConciergeRequestScreen(self.services, self.texts, lambda: self.staff_session)
+                widget = ConciergeRequestScreen(self.services, self.texts, self.actor)
                 widget.submitted.connect(lambda request: self.show_screen("concierge_done", request, remember=False))
             elif name == "concierge_done":
                 widget = ConciergeDoneScreen(self.services, self.texts)
@@ -282,20 +282,16 @@ class MainWindow(QMainWindow):
                 widget.identified.connect(self._identified)
                 widget.badge_scanned.connect(lambda badge: self.show_screen("staff_sign_in", badge, remember=False))
             elif name == "booking":
-                widget = BookingScreen(self.services, self.texts, lambda: self.staff_session)
+                widget = BookingScreen(self.services, self.texts, self.actor)
                 widget.booked.connect(lambda booking: self.show_screen("booking_done", booking, remember=False))
             elif name == "booking_done":
                 widget = BookingDoneScreen(self.services, self.texts)
             elif name == "my_bookings":
-                widget = MyBookingsScreen(self.services, self.texts, lambda: self.staff_session)
+                widget = MyBookingsScreen(self.services, self.texts, self.actor, self.notice)
                 widget.pay_requested.connect(lambda kind, subject: self.show_screen("payment", kind, subject))
-                widget.cancel_requested.connect(self._confirm_cancel)
-                widget.print_requested.connect(self._reprint)
-                widget.request_cancel_requested.connect(self._confirm_request_cancel)
-                widget.request_print_requested.connect(self._reprint_ticket)
                 widget.notices_requested.connect(lambda: self.with_identity(("notices",)))
             elif name == "notices":
-                widget = NoticesScreen(self.services, self.texts, lambda: self.staff_session)
+                widget = NoticesScreen(self.services, self.texts, self.actor)
             elif name == "staff_sign_in":
                 widget = StaffSignInScreen(self.services.staff, self.texts)
                 widget.signed_in.connect(self.assisted_mode.signed_in)
@@ -303,23 +299,23 @@ class MainWindow(QMainWindow):
                 widget = StaffHomeScreen()
                 widget.chosen.connect(self._staff_job)
             elif name == "assisted_identify":
-                widget = AssistedIdentifyScreen(self.services.assisted, self.texts, lambda: self.staff_session)
+                widget = AssistedIdentifyScreen(self.services.identity, self.texts, self.actor)
                 widget.identified.connect(self._identified)
             elif name == "queue":
-                widget = QueueScreen(self.services, self.texts, lambda: self.staff_session)
+                widget = QueueScreen(self.services, self.texts, self.actor)
                 widget.pay_requested.connect(lambda request_id: self.show_screen("payment", "request", request_id))
             elif name == "payment":
-                widget = PaymentScreen(self.services, self.texts, lambda: self.staff_session)
+                widget = PaymentScreen(self.services, self.texts, self.actor)
             elif name == "takings":
-                widget = TakingsScreen(self.services, self.texts, lambda: self.staff_session)
+                widget = TakingsScreen(self.services, self.texts, self.actor)
             elif name == "help_queue":
-                widget = HelpQueueScreen(self.services.help, self.texts, lambda: self.staff_session)
+                widget = HelpQueueScreen(self.services.help, self.texts, self.actor)
                 widget.taken.connect(self._take_help)
             elif name == "sync_state":
                 widget = SyncStateScreen(
-                    self.services.assisted,
+                    self.services.sync_state,
                     self.texts,
-                    lambda: self.staff_session,
+                    self.actor,
                     lambda: self.sync_worker,
                     self.services.catalog.now,
                 )
@@ -354,7 +350,7 @@ class MainWindow(QMainWindow):
         elif name == "concierge_done":
             widget.show_subject(params[0])
         elif name == "my_bookings":
-            widget.show_household(self.identified.household)
+            widget.show_person(self.identified)
         elif name == "notices":
             widget.start(self.identified)
         elif name == "payment" or name in STAFF_SCREENS:
@@ -400,6 +396,10 @@ class MainWindow(QMainWindow):
 
     def current_screen(self) -> str:
         return self._current[0]
+
+    def actor(self) -> Actor:
+        """Who acts on the screens now: the person alone, or the signed-in correspondent for them."""
+        return Actor(self.staff_session)
 
     def _home_choice(self, destination: str) -> None:
         if destination == "offers":
@@ -464,46 +464,6 @@ class MainWindow(QMainWindow):
             self.texts("ready.title" if good else "news.title"), "\n".join(lines), self.texts("notice.ok")
         )
 
-    def _confirm_cancel(self, booking_id: str) -> None:
-        booking = self.services.bookings.booking(booking_id)
-        offer = self.services.catalog.offer(booking.offer_id) if booking else None
-        session = next((s for s in offer.sessions if s.id == booking.session_id), None) if offer else None
-        if booking is None or session is None:
-            return
-        texts = self.texts
-        self.notice.open(
-            texts("mine.cancel.title"),
-            texts("mine.cancel.message", title=offer.title, when=texts.span(session.start, session.end)),
-            texts("mine.cancel.no"),
-            secondary=texts("mine.cancel.yes"),
-            on_secondary=lambda: self._cancel(booking_id),
-        )
-
-    def _cancel(self, booking_id: str) -> None:
-        screen = self.screens["my_bookings"]
-        try:
-            if self.staff_session is not None:  # done for the person: recorded in the audit log
-                self.services.assisted.cancel_booking(self.staff_session, self.identified, booking_id)
-            else:
-                self.services.bookings.cancel(booking_id, self.identified.household)
-        except KioskError as problem:
-            screen.set_status(booking_id, problem.message(self.texts.language))
-            return
-        screen.set_status(booking_id, self.texts("mine.cancelled"))
-
-    def _reprint(self, booking_id: str) -> None:
-        screen = self.screens["my_bookings"]
-        staff = self.staff_session
-        if staff is not None:  # a correspondent's reprint goes to the audit log
-            make = lambda: self.services.assisted.reprint_booking(staff, booking_id)
-        else:
-            booking = self.services.bookings.booking(booking_id)
-            make = lambda: self.services.vouchers.voucher(booking)
-        screen.set_status(booking_id, self.texts("print.running"))
-        print_voucher(
-            self.services.vouchers, make, booking_id, self.texts, screen.set_status, kept_key="print.kept.here"
-        )
-
     def _print_offer(self, offer_id: str) -> None:
         """The offer to take home, with the price for the household of whoever is identified."""
         screen = self.screens["detail"]
@@ -532,53 +492,6 @@ class MainWindow(QMainWindow):
             texts,
             "paper.programme.done",
             lambda message, _printed: self.notice.open(texts("paper.programme.print"), message, texts("notice.ok")),
-        )
-
-    def _confirm_request_cancel(self, request_id: str) -> None:
-        request = self.services.concierge.request(request_id)
-        if request is None:
-            return
-        texts = self.texts
-        name = self.services.concierge.service_name(request.service_id, texts.language)
-        self.notice.open(
-            texts("mine.request.cancel.title"),
-            texts("mine.request.cancel.message", name=name),
-            texts("mine.cancel.no"),
-            secondary=texts("mine.cancel.yes"),
-            on_secondary=lambda: self._cancel_request(request_id),
-        )
-
-    def _cancel_request(self, request_id: str) -> None:
-        screen = self.screens["my_bookings"]
-        try:
-            if self.staff_session is not None:
-                self.services.assisted.cancel_request(
-                    self.staff_session, self.identified, request_id, BENEFICIARY_CANCEL
-                )
-            else:
-                self.services.concierge.cancel(request_id, self.identified)
-        except KioskError as problem:
-            screen.set_status(request_id, problem.message(self.texts.language))
-            return
-        screen.set_status(request_id, self.texts("mine.request.cancelled"))
-
-    def _reprint_ticket(self, request_id: str) -> None:
-        screen = self.screens["my_bookings"]
-        staff, language = self.staff_session, self.texts.language
-        if staff is not None:  # a correspondent's reprint goes to the audit log
-            make = lambda: self.services.assisted.reprint_pickup(staff, request_id, language)
-        else:
-            request = self.services.concierge.request(request_id)
-            make = lambda: self.services.vouchers.pickup_voucher(request, language)
-        screen.set_status(request_id, self.texts("ticket.running"))
-        print_voucher(
-            self.services.vouchers,
-            make,
-            request_id,
-            self.texts,
-            screen.set_status,
-            done_key="ticket.done",
-            kept_key="ticket.kept.here",
         )
 
     # -- session -------------------------------------------------------------------------

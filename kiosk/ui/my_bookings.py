@@ -1,5 +1,6 @@
-"""A household's bookings and concierge requests with their state and what is left to pay, to cancel or
-print again; in assisted mode, to take a payment."""
+"""A household's bookings and concierge requests with their state and what is left to pay, to cancel (once
+confirmed) or print again, by the person or a correspondent beside them (the services audit the latter);
+in assisted mode, to take a payment."""
 
 from __future__ import annotations
 
@@ -12,12 +13,15 @@ from kiosk.domain.booking import ACTIVE_STATES, Booking, BookingState, cancellat
 from kiosk.domain.concierge import STATE_LABELS, ConciergeRequest, RequestState
 from kiosk.domain.household import Household
 from kiosk.domain.payment import SubjectKind
-from kiosk.domain.staff import StaffSession
+from kiosk.errors import KioskError
 from kiosk.i18n import Texts
+from kiosk.services.actor import Actor
 from kiosk.services.context import KioskServices
+from kiosk.services.identity import Identified
 from kiosk.services.vouchers import pickup_state
 from kiosk.ui.payment import balance_text
-from kiosk.ui.widgets import ScrollingPage, button, empty_layout, label
+from kiosk.ui.printing import print_voucher
+from kiosk.ui.widgets import Overlay, ScrollingPage, button, empty_layout, label
 
 STATE_STYLE = {
     BookingState.CONFIRMED: "places",
@@ -41,15 +45,17 @@ class MyBookingsScreen(QWidget):
         self,
         services: KioskServices,
         texts: Texts,
-        staff: Callable[[], StaffSession | None],
+        actor: Callable[[], Actor],
+        notice: Overlay,
         parent: QWidget | None = None,
     ):
         super().__init__(parent)
         self.setObjectName("screen")
         self.services = services
-        self.staff = staff
         self.texts = texts
-        self.household: Household | None = None
+        self.actor = actor  # the person alone, or a correspondent acting for them
+        self.notice = notice  # the window's, to confirm a cancellation
+        self.who: Identified | None = None
         self.status: dict[str, str] = {}  # booking or request id -> last message (printing, cancelling)
         self.title = label(object_name="title")
         self.notices = button()
@@ -66,9 +72,17 @@ class MyBookingsScreen(QWidget):
         heading.addWidget(self.notices)
         layout.addLayout(heading)
         layout.addWidget(self.page, 1)
+        self.cancel_requested.connect(self.confirm_cancel)
+        self.print_requested.connect(self.reprint)
+        self.request_cancel_requested.connect(self.confirm_request_cancel)
+        self.request_print_requested.connect(self.reprint_ticket)
 
-    def show_household(self, household: Household) -> None:
-        self.household = household
+    @property
+    def household(self) -> Household | None:
+        return self.who.household if self.who else None
+
+    def show_person(self, who: Identified) -> None:
+        self.who = who
         self.status = {}
         self.refresh()
 
@@ -95,7 +109,7 @@ class MyBookingsScreen(QWidget):
     def _card(self, booking: Booking) -> QFrame:
         texts = self.texts
         offer = self.services.catalog.offer(booking.offer_id)
-        session = next((s for s in offer.sessions if s.id == booking.session_id), None) if offer else None
+        session = offer.session(booking.session_id) if offer else None
         card = QFrame()
         card.setObjectName("card")
         row = QHBoxLayout(card)
@@ -165,7 +179,7 @@ class MyBookingsScreen(QWidget):
 
     def _pay_button(self, actions: QVBoxLayout, owed_cents: int, kind: SubjectKind, subject_id: str) -> None:
         """A correspondent beside the person takes what is still owed."""
-        if self.staff() is None or owed_cents == 0:
+        if self.actor().staff is None or owed_cents == 0:
             return
         paying = button(self.texts("pay.button"), accessible_name=self.texts("pay.button.name"))
         paying.clicked.connect(lambda: self.pay_requested.emit(kind.value, subject_id))
@@ -179,7 +193,79 @@ class MyBookingsScreen(QWidget):
         self.scroll_buttons.set_names(texts("nav.up.name"), texts("nav.down.name"))
         self.refresh()
 
+    # -- what the person (or the correspondent beside them) does -----------------------------
+
+    def confirm_cancel(self, booking_id: str) -> None:
+        booking = self.services.bookings.booking(booking_id)
+        offer = self.services.catalog.offer(booking.offer_id) if booking else None
+        session = offer.session(booking.session_id) if offer else None
+        if session is None:
+            return
+        texts = self.texts
+        self.notice.open(
+            texts("mine.cancel.title"),
+            texts("mine.cancel.message", title=offer.title, when=texts.span(session.start, session.end)),
+            texts("mine.cancel.no"),
+            secondary=texts("mine.cancel.yes"),
+            on_secondary=lambda: self.cancel(booking_id),
+        )
+
+    def cancel(self, booking_id: str) -> None:
+        try:
+            self.services.bookings.cancel(self.actor(), self.who, booking_id)
+        except KioskError as problem:
+            self.set_status(booking_id, problem.message(self.texts.language))
+            return
+        self.set_status(booking_id, self.texts("mine.cancelled"))
+
+    def reprint(self, booking_id: str) -> None:
+        actor = self.actor()
+        self.set_status(booking_id, self.texts("print.running"))
+        print_voucher(
+            self.services.vouchers,
+            lambda: self.services.vouchers.reprint_booking(actor, booking_id),
+            booking_id,
+            self.texts,
+            self.set_status,
+            kept_key="print.kept.here",
+        )
+
+    def confirm_request_cancel(self, request_id: str) -> None:
+        request = self.services.concierge.request(request_id)
+        if request is None:
+            return
+        texts = self.texts
+        name = self.services.concierge.service_name(request.service_id, texts.language)
+        self.notice.open(
+            texts("mine.request.cancel.title"),
+            texts("mine.request.cancel.message", name=name),
+            texts("mine.cancel.no"),
+            secondary=texts("mine.cancel.yes"),
+            on_secondary=lambda: self.cancel_request(request_id),
+        )
+
+    def cancel_request(self, request_id: str) -> None:
+        try:
+            self.services.concierge.cancel(self.actor(), self.who, request_id)
+        except KioskError as problem:
+            self.set_status(request_id, problem.message(self.texts.language))
+            return
+        self.set_status(request_id, self.texts("mine.request.cancelled"))
+
+    def reprint_ticket(self, request_id: str) -> None:
+        actor, language = self.actor(), self.texts.language
+        self.set_status(request_id, self.texts("ticket.running"))
+        print_voucher(
+            self.services.vouchers,
+            lambda: self.services.vouchers.reprint_pickup(actor, request_id, language),
+            request_id,
+            self.texts,
+            self.set_status,
+            done_key="ticket.done",
+            kept_key="ticket.kept.here",
+        )
+
     def reset(self) -> None:
-        self.household = None
+        self.who = None
         self.status = {}
         empty_layout(self.body)

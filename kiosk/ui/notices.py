@@ -14,9 +14,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from kiosk.domain.notices import COMMON_DOMAINS, MAX_ADDRESS_CHARS
-from kiosk.domain.staff import StaffSession
 from kiosk.errors import KioskError
 from kiosk.i18n import Texts
+from kiosk.services.actor import Actor
 from kiosk.services.context import KioskServices
 from kiosk.services.identity import Identified
 from kiosk.ui.widgets import FlowLayout, ScrollingPage, button, label, plain_button_text
@@ -33,14 +33,14 @@ class NoticesScreen(QWidget):
         self,
         services: KioskServices,
         texts: Texts,
-        staff: Callable[[], StaffSession | None],
+        actor: Callable[[], Actor],
         parent: QWidget | None = None,
     ):
         super().__init__(parent)
         self.setObjectName("screen")
         self.services = services
         self.texts = texts
-        self.staff = staff
+        self.actor = actor  # the person alone, or a correspondent acting for them
         self.identified: Identified | None = None
         self.title = label(object_name="title")
         self.state = label(object_name="heading")
@@ -120,7 +120,7 @@ class NoticesScreen(QWidget):
             return
         texts = self.texts
         try:
-            address = self.services.notices.consent(self.identified, self.address.text(), texts.language, self.staff())
+            address = self.services.notices.consent(self.actor(), self.identified, self.address.text(), texts.language)
         except KioskError as problem:
             self._say(error=problem.message(texts.language))
             return
@@ -132,7 +132,7 @@ class NoticesScreen(QWidget):
         if self.identified is None:
             return
         try:
-            self.services.notices.withdraw(self.identified, self.staff())
+            self.services.notices.withdraw(self.actor(), self.identified)
         except KioskError as problem:
             self._say(error=problem.message(self.texts.language))
             return

@@ -13,9 +13,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from kiosk.domain.payment import DESK_MEANS, Balance, Means, Payment, SubjectKind
-from kiosk.domain.staff import StaffSession
 from kiosk.errors import KioskError
 from kiosk.i18n import Texts
+from kiosk.services.actor import Actor
 from kiosk.services.context import KioskServices
 from kiosk.ui.widgets import ChoiceRow, FlowLayout, ScrollingPage, button, empty_layout, label
 
@@ -49,14 +49,14 @@ class PaymentScreen(QWidget):
         self,
         services: KioskServices,
         texts: Texts,
-        staff: Callable[[], StaffSession | None],
+        actor: Callable[[], Actor],
         parent: QWidget | None = None,
     ):
         super().__init__(parent)
         self.setObjectName("screen")
         self.services = services
         self.texts = texts
-        self.staff = staff
+        self.actor = actor  # the signed-in correspondent
         self.kind: SubjectKind | None = None
         self.subject_id = ""
         self.correcting: Payment | None = None
@@ -188,13 +188,13 @@ class PaymentScreen(QWidget):
         assert self.kind is not None
         try:
             if self.correcting is not None:
-                entry = self.services.payments.correct(self.staff(), self.correcting.payment_id, self.amount.text())
+                entry = self.services.payments.correct(self.actor(), self.correcting.payment_id, self.amount.text())
                 message = texts("pay.corrected", amount=texts.money(-entry.amount_cents))
             else:
                 means = self.means.value()
                 assert isinstance(means, Means)
                 entry = self.services.payments.record(
-                    self.staff(), self.kind, self.subject_id, self.amount.text(), means, self.reference.text()
+                    self.actor(), self.kind, self.subject_id, self.amount.text(), means, self.reference.text()
                 )
                 message = texts(
                     "pay.recorded",

@@ -1,8 +1,8 @@
 """The correspondents' concierge queue: filter by state and service, move requests along their
 lifecycle, find a request from its pickup ticket to hand it over, reprint a ticket.
 
-Every call goes through ConciergeRequests / AssistedService with the correspondent's
-session, which check it and write the audit entries. The buttons on a card are the
+Every call goes through ConciergeRequests / VoucherService with the correspondent as the actor,
+which check their session and write the audit entries. The buttons on a card are the
 moves the domain allows from the request's state (QueueItem.moves), so an illegal move
 is never offered; if the request changed meanwhile, the service refuses and its
 message is shown on the card.
@@ -26,9 +26,9 @@ from kiosk.domain.concierge import (
     StateReason,
 )
 from kiosk.domain.payment import Balance
-from kiosk.domain.staff import StaffSession
 from kiosk.errors import KioskError
 from kiosk.i18n import Texts
+from kiosk.services.actor import Actor
 from kiosk.services.concierge import MAX_PICKUP_INPUT, QueueItem
 from kiosk.services.context import KioskServices
 from kiosk.ui.payment import balance_text
@@ -184,17 +184,13 @@ class QueueScreen(QWidget):
     pay_requested = Signal(str)  # request id
 
     def __init__(
-        self,
-        services: KioskServices,
-        texts: Texts,
-        staff: Callable[[], StaffSession | None],
-        parent: QWidget | None = None,
+        self, services: KioskServices, texts: Texts, actor: Callable[[], Actor], parent: QWidget | None = None
     ):
         super().__init__(parent)
         self.setObjectName("screen")
         self.services = services
         self.texts = texts
-        self.staff = staff
+        self.actor = actor  # the signed-in correspondent
         self.statuses: dict[str, str] = {}  # what happened to each request, shown on its card
         self.found_id: str | None = None  # the request a scanned or typed pickup code led to
         self.reason_picker: ReasonPicker | None = None
@@ -266,7 +262,7 @@ class QueueScreen(QWidget):
         self.message.clear()
         self._name_filters()
         try:
-            items = self.services.concierge.queue(self.staff(), states, self.service_filter.value() or None)
+            items = self.services.concierge.queue(self.actor(), states, self.service_filter.value() or None)
         except KioskError as problem:
             self.message.setText(problem.message(texts.language))
             self.count.clear()
@@ -302,7 +298,7 @@ class QueueScreen(QWidget):
         if request is None:
             return None
         try:
-            items = self.services.concierge.queue(self.staff(), [request.state], request.service_id, limit=10_000)
+            items = self.services.concierge.queue(self.actor(), [request.state], request.service_id, limit=10_000)
         except KioskError as problem:
             self.pickup_error.setText(problem.message(self.texts.language))
             return None
@@ -326,7 +322,7 @@ class QueueScreen(QWidget):
     def find_pickup(self) -> None:
         self.pickup_error.clear()
         try:
-            request = self.services.concierge.find_by_pickup(self.pickup.text(), self.staff())
+            request = self.services.concierge.find_by_pickup(self.actor(), self.pickup.text())
         except KioskError as problem:
             self.pickup_error.setText(problem.message(self.texts.language))
             self.found_id = None
@@ -356,7 +352,7 @@ class QueueScreen(QWidget):
     def move(self, request_id: str, target: RequestState, reason: StateReason | None) -> None:
         texts = self.texts
         try:
-            moved = self.services.concierge.move(request_id, target, self.staff(), reason)
+            moved = self.services.concierge.move(self.actor(), request_id, target, reason)
         except KioskError as problem:
             self.statuses[request_id] = problem.message(texts.language)
         else:
@@ -367,11 +363,11 @@ class QueueScreen(QWidget):
 
     def reprint(self, request_id: str) -> None:
         """The ticket again (recorded in the audit log), printed in a worker: a hung printer freezes nothing."""
-        texts, staff = self.texts, self.staff()
+        texts, actor = self.texts, self.actor()
         self._set_status(request_id, texts("queue.reprint.running"))
         print_voucher(
             self.services.vouchers,
-            lambda: self.services.assisted.reprint_pickup(staff, request_id, texts.language),
+            lambda: self.services.vouchers.reprint_pickup(actor, request_id, texts.language),
             request_id,
             texts,
             self._set_status,
@@ -380,7 +376,7 @@ class QueueScreen(QWidget):
         )
 
     def _set_status(self, request_id: str, message: str, _printed: bool = False) -> None:
-        if self.staff() is None:
+        if self.actor().staff is None:
             return  # signed out meanwhile: the screen has been cleared
         self.statuses[request_id] = message
         for card in self.findChildren(QueueCard):
@@ -421,7 +417,7 @@ class QueueScreen(QWidget):
             self.service_filter.value(),
         )
         self._name_filters()
-        if self.staff() is not None and self.isVisible():
+        if self.actor().staff is not None and self.isVisible():
             self.refresh()
 
     def reset(self) -> None:
@@ -440,5 +436,5 @@ class QueueScreen(QWidget):
         empty_layout(self.cards)
         self.count.clear()
         self.message.clear()
-        if self.staff() is not None:
+        if self.actor().staff is not None:
             self.refresh()

@@ -11,6 +11,7 @@ from kiosk.config import DisplaySettings, KioskConfig, PrinterSettings, SiteSett
 from kiosk.demo.households import DEMO_PIN
 from kiosk.domain.search import OfferQuery
 from kiosk.errors import DataDirError
+from kiosk.services.actor import Actor
 
 SCREEN_SIZE = (1920, 1080)
 # A demo card holder per variant (assets/demo/households.json), so each books for the first time.
@@ -157,7 +158,7 @@ def walk_staff_screens(window, shot) -> None:
 
 def owed_request_id(services) -> str:
     """A demo concierge request with something still to pay, for the payment screens."""
-    for item in services.concierge.queue(services.staff.current()):
+    for item in services.concierge.queue(Actor(services.staff.current())):
         if services.payments.balance_of_request(item.request).owed_cents:
             return item.request.request_id
     raise LookupError("the demo has no concierge request left to pay")

@@ -1,7 +1,7 @@
 """How sync stands, for a correspondent: what waits to be sent, what the centre refused and
 why, the last success and the last failure; and a button to sync now.
 
-"Sync now" is recorded by AssistedService.request_sync, then wakes the window's sync
+"Sync now" is recorded by SyncStateService.request_sync, then wakes the window's sync
 worker, which runs the cycle on its own thread; the figures are read again when the
 worker reports. A kiosk not enrolled with the centre has no worker, and says so.
 """
@@ -13,10 +13,10 @@ from datetime import datetime
 
 from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
-from kiosk.domain.staff import StaffSession
 from kiosk.errors import KioskError
 from kiosk.i18n import Texts
-from kiosk.services.assisted import AssistedService, SyncState
+from kiosk.services.actor import Actor
+from kiosk.services.sync_state import SyncState, SyncStateService
 from kiosk.ui.widgets import ScrollingPage, button, empty_layout, label
 from sync.worker import SyncWorker
 
@@ -26,18 +26,18 @@ MAX_PARKED_SHOWN = 20
 class SyncStateScreen(QWidget):
     def __init__(
         self,
-        assisted: AssistedService,
+        sync_state: SyncStateService,
         texts: Texts,
-        staff: Callable[[], StaffSession | None],
+        actor: Callable[[], Actor],
         worker: Callable[[], SyncWorker | None],
         now: Callable[[], datetime],
         parent: QWidget | None = None,
     ):
         super().__init__(parent)
         self.setObjectName("screen")
-        self.assisted = assisted
+        self.sync_state = sync_state
         self.texts = texts
-        self.staff = staff
+        self.actor = actor  # the signed-in correspondent
         self.worker = worker
         self.now = now
         self._listening_to: SyncWorker | None = None
@@ -78,7 +78,7 @@ class SyncStateScreen(QWidget):
         empty_layout(self.parked)
         self.parked_title.clear()
         try:
-            state = self.assisted.sync_state(self.staff())
+            state = self.sync_state.state(self.actor())
         except KioskError as problem:
             self.figures.addWidget(label(problem.message(texts.language), "error"))
             return
@@ -125,7 +125,7 @@ class SyncStateScreen(QWidget):
             self.status.setText(texts("sync.not_configured"))
             return
         try:
-            self.assisted.request_sync(self.staff())
+            self.sync_state.request_sync(self.actor())
         except KioskError as problem:
             self.status.setText(problem.message(texts.language))
             return
@@ -137,7 +137,7 @@ class SyncStateScreen(QWidget):
         self.refresh()
 
     def _worker_reported(self, _status: dict) -> None:
-        if self.isVisible() and self.staff() is not None:
+        if self.isVisible() and self.actor().staff is not None:
             self.refresh()
 
     def retranslate(self, texts: Texts) -> None:
@@ -146,7 +146,7 @@ class SyncStateScreen(QWidget):
         self.title.setText(texts("sync.title"))
         self.sync_now.setText(texts("sync.now"))
         self.status.clear()
-        if self.staff() is not None and self.isVisible():
+        if self.actor().staff is not None and self.isVisible():
             self.refresh()
 
     def reset(self) -> None:

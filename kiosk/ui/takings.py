@@ -8,9 +8,9 @@ from datetime import datetime
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk.domain.payment import Takings
-from kiosk.domain.staff import StaffSession
 from kiosk.errors import KioskError
 from kiosk.i18n import Texts
+from kiosk.services.actor import Actor
 from kiosk.services.context import KioskServices
 from kiosk.ui.payment import payment_line
 from kiosk.ui.printing import print_page
@@ -52,14 +52,14 @@ class TakingsScreen(QWidget):
         self,
         services: KioskServices,
         texts: Texts,
-        staff: Callable[[], StaffSession | None],
+        actor: Callable[[], Actor],
         parent: QWidget | None = None,
     ):
         super().__init__(parent)
         self.setObjectName("screen")
         self.services = services
         self.texts = texts
-        self.staff = staff
+        self.actor = actor  # the signed-in correspondent
         self.takings: Takings | None = None
         self.title = label(object_name="title")
         self.day = label(object_name="heading")
@@ -87,7 +87,7 @@ class TakingsScreen(QWidget):
     def start(self) -> None:
         self.status.clear()
         try:
-            self.takings = self.services.payments.takings(self.staff())
+            self.takings = self.services.payments.takings(self.actor())
         except KioskError as problem:
             self.takings = None
             self.status.setText(problem.message(self.texts.language))

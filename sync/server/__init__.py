@@ -39,6 +39,4 @@ def require_central_server() -> None:
         importlib.util.find_spec(name) is None
         for name in ("fastapi", "uvicorn", "jinja2", "prometheus_client", "limits")
     ):
-        raise CentralNotInstalledError(
-            "error.central.not_installed",
-        )
+        raise CentralNotInstalledError("error.central.not_installed")

@@ -27,7 +27,8 @@ from sync.server.db import Database
 from sync.server.limits import Limiter, RateLimits
 from sync.server.mailer import SEND_EVERY_SECONDS, MailSettings, sending_loop
 from sync.server.metrics import Metrics, RequestMetrics
-from sync.server.models import (
+from sync.server.photos import photo_file
+from sync.wire import (
     MAX_HEARTBEAT_BYTES,
     MAX_OPERATIONS,
     AuditAppendPayload,
@@ -53,7 +54,6 @@ from sync.server.models import (
     VoucherKeys,
     VoucherStanding,
 )
-from sync.server.photos import photo_file
 
 log = logging.getLogger("slvie.central")
 API_VERSION = "1"

@@ -379,7 +379,7 @@ def _fleet(db: Database, args: argparse.Namespace) -> int:
 def _fleet_history(db: Database, kiosk_id: str) -> int:
     from sync.server.admin import AdminError
     from sync.server.fleet import history
-    from sync.server.models import Heartbeat
+    from sync.wire import Heartbeat
 
     rows = history(db, kiosk_id)
     if not rows:

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from kiosk.i18n import Text
 from sync.server.clock import fmt, parse_moment
 from sync.server.db import Database
-from sync.server.models import Heartbeat
+from sync.wire import Heartbeat
 
 GREEN, AMBER, RED = "green", "amber", "red"
 STATES = (RED, AMBER, GREEN)  # worst first

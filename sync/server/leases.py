@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from sync.server.changes import bump, kiosk_scope
 from sync.server.clock import Clock, fmt, parse_moment
 from sync.server.db import Database
-from sync.server.models import LeaseWanted
+from sync.wire import LeaseWanted
 
 if TYPE_CHECKING:
     from sync.server.auth import Kiosk

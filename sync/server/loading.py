@@ -24,7 +24,7 @@ from sync.server.admin import AdminError
 from sync.server.changes import bump, bump_many
 from sync.server.clock import fmt, fmt_catalog
 from sync.server.db import Database, compact_json, get_meta, set_meta
-from sync.server.models import HouseholdsFile, StaffFile
+from sync.wire import HouseholdsFile, StaffFile
 
 
 def offer_json(offer: Offer) -> str:

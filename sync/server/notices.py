@@ -26,7 +26,7 @@ from kiosk.domain.notices import AddressRefused, NoticeKind, check_address
 from sync.server import reasons
 from sync.server.clock import fmt, parse_moment
 from sync.server.db import Database, compact_json
-from sync.server.models import NoticeConsentPayload, NoticeWithdrawPayload
+from sync.wire import NoticeConsentPayload, NoticeWithdrawPayload
 
 REMINDER_BEFORE = timedelta(days=2)
 FIRST_RETRY = timedelta(minutes=1)  # longer than an SMTP exchange's timeout: one claim is never taken twice

@@ -22,7 +22,7 @@ from sync.server import audit, bookings, concierge, decisions, leases, notices, 
 from sync.server.auth import Kiosk
 from sync.server.clock import Clock, fmt, parse_moment
 from sync.server.db import Database, canonical_json, compact_json
-from sync.server.models import (
+from sync.wire import (
     AuditAppendPayload,
     BookingCancelPayload,
     BookingCreatePayload,

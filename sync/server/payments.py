@@ -17,8 +17,8 @@ from kiosk.domain.payment import Means
 from sync.server import reasons
 from sync.server.changes import bump
 from sync.server.db import compact_json
-from sync.server.models import PaymentRecordPayload
 from sync.server.reasons import Reason
+from sync.wire import PaymentRecordPayload
 
 _UNPAID_BOOKING_STATES = ("refused", "cancelled")
 _UNPAID_REQUEST_STATES = ("refused", "cancelled")

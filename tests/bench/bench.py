@@ -28,18 +28,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from kiosk.config import KioskConfig
 from kiosk.demo import DEMO_HOUSEHOLDS
 from kiosk.demo.catalog import generate_catalog
 from kiosk.domain.catalog import Level, parse_catalog
 from kiosk.domain.household import parse_households
 from kiosk.domain.search import OfferQuery
+from kiosk.services.actor import BENEFICIARY
 from kiosk.services.catalog import CatalogService
-from kiosk.store.bookings import create_booking
+from kiosk.services.context import assemble_services
 from kiosk.store.catalog import replace_catalog
 from kiosk.store.database import DATABASE_FILE, open_database
 from kiosk.store.households import load_household, replace_households
 from tests.bench.bench_sync import sync_figures
 from tests.bench.bench_vouchers import voucher_figures
+from tests.factories import holder
 from tests.relevance.queries import relevance_figures
 
 WORDS = [
@@ -137,10 +140,12 @@ def naive_like_search(db, text: str, now: datetime) -> list:
     )
 
 
-def booking_figures(db, now: datetime) -> dict:
-    """Booking commit with its outbox operation, one transaction each, on sessions with seats for this site."""
+def booking_figures(db, data_dir: Path, now: datetime) -> dict:
+    """Booking commit with its outbox operation, one transaction each, on sessions with seats for this site:
+    the booking service's use case, as the screen calls it."""
     replace_households(db, parse_households(json.loads(DEMO_HOUSEHOLDS.read_text(encoding="utf-8"))))
-    household = load_household(db, "H-0001")
+    bookings = assemble_services(db, KioskConfig(), data_dir, clock=lambda: now).bookings
+    who = holder(load_household(db, "H-0001"))
     rows = db.execute(
         "SELECT o.id, s.id FROM sessions s JOIN offers o ON o.num = s.offer_num"
         " WHERE s.site_allocation > s.site_taken AND s.taken < s.capacity AND s.start > ?"
@@ -150,7 +155,7 @@ def booking_figures(db, now: datetime) -> dict:
     samples = []
     for offer_id, session_id in rows:
         start = time.perf_counter()
-        create_booking(db, offer_id, session_id, household, ["P-0001-1"], now)
+        bookings.book(BENEFICIARY, who, offer_id, session_id, ["P-0001-1"])
         samples.append((time.perf_counter() - start) * 1000)
     return {
         "booking_commits": len(samples),
@@ -206,7 +211,7 @@ def main() -> None:
         del catalog
         figures.update(search_figures(db, now))
         figures.update(relevance_figures(data_dir / "relevance"))
-        figures.update(booking_figures(db, now))
+        figures.update(booking_figures(db, data_dir, now))
         db.close()
         figures.update(startup_figures(data_dir))
     figures.update(voucher_figures())

@@ -32,16 +32,19 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from kiosk.config import KioskConfig
+from kiosk.services.actor import BENEFICIARY
 from kiosk.services.context import open_services
+from kiosk.store.database import DATABASE_FILE, open_database, transaction
 from kiosk.store.households import load_household
 from kiosk.store.outbox import counts
-from kiosk.store.state import read_state
+from kiosk.store.state import read_state, write_state
 from sync.client import CentralClient, CentralError
 from sync.engine import CycleReport, SyncEngine
 from sync.server.admin import DEFAULT_SITE
 from sync.server.auth import create_enrolment_code
 from sync.server.clock import local_now
 from sync.server.db import Database
+from tests.factories import holder
 from tests.server.central import CentralServer
 from tests.server.data import household, member, years_ago
 
@@ -51,6 +54,7 @@ EMPTY_CYCLES = 60
 KIOSK_CYCLES = 3
 KIOSK_THREADS = 200
 BOUNDED_THREADS = 25
+DURING_PULL_BOOKINGS = 2_000  # more than can be made during one pull, at one every 10 ms
 
 
 def percentile(samples: list[float], fraction: float) -> float:
@@ -92,10 +96,10 @@ class TimedEngine(SyncEngine):
         finally:
             self.seconds["validate"] += time.perf_counter() - began
 
-    def _apply_page(self, changes, next_cursor, tiers):
+    def _apply_page(self, page):
         began = time.perf_counter()
         try:
-            return super()._apply_page(changes, next_cursor, tiers)
+            return super()._apply_page(page)
         finally:
             self.seconds["apply"] += time.perf_counter() - began
 
@@ -122,7 +126,7 @@ def initial_pull(server: CentralServer, data_dir: Path):
         "sync_initial_pull_validate_s": round(engine.seconds["validate"], 3),
         "sync_initial_pull_write_s": round(engine.seconds["apply"], 3),
     }
-    return services, client, engine, figures
+    return services, client, engine, figures, enrolled.token
 
 
 def executemany_baseline(kiosk_db, path: Path) -> dict:
@@ -152,6 +156,46 @@ def executemany_baseline(kiosk_db, path: Path) -> dict:
     }
 
 
+# -- (a') a booking at the screen while a large pull is written ------------------------------
+
+
+def booking_during_pull(server: CentralServer, token: str, services, sessions: list[tuple[str, str]]) -> dict:
+    """The whole catalog pulled again from cursor 0 by the sync engine on its own connection and thread, as
+    the sync worker does, while the screen's connection books one place after another (BookingService.book,
+    as BookingScreen calls it). Each booking's time, from the tap to its commit, is a sample."""
+    people = [load_household(services.db, f"BH-{n}") for n in range(HOUSEHOLDS)]
+    with transaction(services.db):
+        write_state(services.db, "sync_cursor", "0")
+        services.db.execute("DELETE FROM kiosk_state WHERE key = 'sync_epoch'")
+    worker_db = open_database(services.data_dir / DATABASE_FILE)
+    client = CentralClient(server.url, token)
+    report: list[CycleReport] = []
+    pull = threading.Thread(target=lambda: report.append(SyncEngine(worker_db, client).run_cycle()))
+    samples = []
+    began = time.perf_counter()
+    pull.start()
+    while pull.is_alive() and len(samples) < len(sessions):
+        offer_id, session_id = sessions[len(samples)]
+        family = people[len(samples) % len(people)]
+        tapped = time.perf_counter()
+        services.bookings.book(BENEFICIARY, holder(family), offer_id, session_id, [family.members[0].person_id])
+        samples.append((time.perf_counter() - tapped) * 1000)
+        time.sleep(0.01)  # a person does not book a hundred times a second
+    pull.join()
+    pulled_s = time.perf_counter() - began
+    client.close()
+    worker_db.close()
+    if not report or report[0].pulled < 50_000:
+        raise RuntimeError(f"the pull did not run whole: {report[0].summary() if report else 'it failed'}")
+    return {
+        "sync_booking_during_pull_bookings": len(samples),
+        "sync_booking_during_pull_p50_ms": round(statistics.median(samples), 2),
+        "sync_booking_during_pull_p99_ms": round(percentile(samples, 0.99), 2),
+        "sync_booking_during_pull_max_ms": round(max(samples), 2),
+        "sync_booking_during_pull_pull_s": round(pulled_s, 3),
+    }
+
+
 # -- (b) push --------------------------------------------------------------------------------
 
 
@@ -176,7 +220,7 @@ def push_figures(services, engine: TimedEngine, sessions: list[tuple[str, str]],
     for i in range(operations):  # (session i mod S, household i mod H): distinct pairs while i < lcm(S, H)
         offer_id, session_id = sessions[i % len(sessions)]
         family = people[i % len(people)]
-        services.bookings.book(offer_id, session_id, family, [family.members[0].person_id])
+        services.bookings.book(BENEFICIARY, holder(family), offer_id, session_id, [family.members[0].person_id])
     booked = time.perf_counter() - began
     states = Counter(r[0] for r in services.db.execute("SELECT state FROM bookings"))
     assert counts(services.db)["pending"] == operations
@@ -338,7 +382,11 @@ def many_kiosks_figures(
 
 
 def sync_figures(
-    offers: int = 50_000, kiosks: int = 200, operations: int = PUSH_OPERATIONS, kiosk_threads: int = KIOSK_THREADS
+    offers: int = 50_000,
+    kiosks: int = 200,
+    operations: int = PUSH_OPERATIONS,
+    kiosk_threads: int = KIOSK_THREADS,
+    only_pull: bool = False,
 ) -> dict:
     figures: dict[str, object] = {"offers": offers, "bench_load_average_1min": round(os.getloadavg()[0], 2)}
     run_began = time.perf_counter()
@@ -353,7 +401,7 @@ def sync_figures(
         server.start()
         services = None
         try:
-            services, client, engine, pulled = initial_pull(server, tmp / "kiosk")
+            services, client, engine, pulled, token = initial_pull(server, tmp / "kiosk")
             figures.update(pulled)
             figures.update(executemany_baseline(services.db, tmp / "plain.sqlite3"))
             figures["sync_initial_pull_ratio"] = round(
@@ -368,8 +416,14 @@ def sync_figures(
                 ]
             )
             engine.run_cycle()
+            during = bookable_sessions(services.db, DURING_PULL_BOOKINGS)
+            figures.update(booking_during_pull(server, token, services, during))
+            if only_pull:
+                return figures
+            engine.run_cycle()  # the bookings made during the pull
             per_pass = kiosks * KIOSK_CYCLES
-            sessions = bookable_sessions(services.db, operations // 2 + 2 * per_pass)
+            sessions = bookable_sessions(services.db, DURING_PULL_BOOKINGS + operations // 2 + 2 * per_pass)
+            sessions = sessions[DURING_PULL_BOOKINGS:]
             figures.update(push_figures(services, engine, sessions[: operations // 2], operations))
             figures.update(empty_cycle_figures(engine, EMPTY_CYCLES))
             cursor = int(read_state(services.db, "sync_cursor") or 0)
@@ -412,8 +466,13 @@ def main() -> None:
     parser.add_argument("--kiosks", type=int, default=200)
     parser.add_argument("--ops", type=int, default=PUSH_OPERATIONS)
     parser.add_argument("--threads", type=int, default=KIOSK_THREADS, help="kiosks running at once")
+    parser.add_argument(
+        "--only-pull",
+        action="store_true",
+        help="the initial pull and the bookings made during a second one, nothing else",
+    )
     args = parser.parse_args()
-    print(json.dumps(sync_figures(args.offers, args.kiosks, args.ops, args.threads)))
+    print(json.dumps(sync_figures(args.offers, args.kiosks, args.ops, args.threads, args.only_pull)))
 
 
 if __name__ == "__main__":

@@ -18,9 +18,10 @@ import pytest
 from kiosk.cli import main
 from kiosk.config import KioskConfig, PrinterSettings
 from kiosk.i18n import Texts
+from kiosk.services.actor import Actor
 from kiosk.services.context import open_services
 from kiosk.store.households import load_household
-from tests.factories import NOW
+from tests.factories import NOW, holder
 from tests.integration.test_printing_cups import cups, pdf_queue, printed_files, wait_for_printed  # noqa: F401
 
 pytestmark = pytest.mark.skipif(
@@ -212,9 +213,9 @@ def test_the_days_takings_are_printed_on_a4(tmp_path, catalog_file, households_f
     from kiosk.domain.payment import Means, SubjectKind
 
     services = open_kiosk(tmp_path, catalog_file, households_file, PrinterSettings(queue=pdf_queue, layout="a4"))
-    sophie = services.staff.sign_in_with_badge(badge_number(1), "2468")
+    sophie = Actor(services.staff.sign_in_with_badge(badge_number(1), "2468"))
     claire = load_household(services.db, "H1")
-    booking = services.bookings.book("T1", "T1-S1", claire, ["P1", "P3"])
+    booking = services.bookings.book(sophie, holder(claire), "T1", "T1-S1", ["P1", "P3"])
     services.payments.record(sophie, SubjectKind.BOOKING, booking.booking_id, "12", Means.CASH)
     services.payments.record(sophie, SubjectKind.BOOKING, booking.booking_id, "10", Means.CARD, "TPE 7 ticket 31")
     takings = services.payments.takings(sophie)

@@ -31,7 +31,9 @@ from kiosk.printing.voucher_pdf import (
     render_voucher_pdf,
     voucher_fonts,
 )
+from kiosk.services.actor import BENEFICIARY
 from kiosk.signing_key import load_or_create_signing_key, public_key_pem
+from tests.factories import holder
 
 needs_pdftoppm = pytest.mark.skipif(
     shutil.which("pdftoppm") is None, reason="pdftoppm is not installed (Debian package poppler-utils)"
@@ -342,19 +344,20 @@ def test_a_cancelled_bookings_voucher_no_longer_verifies_and_a_confirmed_one_sup
     from kiosk.store.bookings import set_booking_state
     from kiosk.store.database import transaction
 
-    household = services.identity.identify("1000000000017", "1234").household
+    household = services.identity.identify(BENEFICIARY, "1000000000017", "1234").household
     key = load_or_create_signing_key(services.data_dir)
     data = str(services.data_dir)
 
-    booking = services.bookings.book("T1", "T1-S1", household, ["P1"])
+    booking = services.bookings.book(BENEFICIARY, holder(household), "T1", "T1-S1", ["P1"])
     payload = encode_payload(services.vouchers.voucher(booking), key)
     code, out, _ = run_cli(capsys, "voucher", "verify", payload, "--data-dir", data)
     assert code == 0 and "VALIDE" in out and "réservation confirmée" in out
-    services.bookings.cancel(booking.booking_id, household)
+    services.bookings.cancel(BENEFICIARY, holder(household), booking.booking_id)
     code, out, _ = run_cli(capsys, "voucher", "verify", payload, "--data-dir", data)
     assert code == 1 and "NE VAUT PLUS" in out and "annulé" in out and "cancelled" in out
 
-    request = services.bookings.book("S1", "S1-S1", household, ["P2"])  # a stay asked for: provisional paper
+    # a stay asked for: provisional paper
+    request = services.bookings.book(BENEFICIARY, holder(household), "S1", "S1-S1", ["P2"])
     provisional = encode_payload(services.vouchers.voucher(request), key)
     with transaction(services.db):
         set_booking_state(services.db, request.booking_id, BookingState.CONFIRMED)  # the centre's word

@@ -13,7 +13,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from sync.server import fleet
 from sync.server.clock import fmt
 from sync.server.db import Database
-from sync.server.models import Heartbeat
+from sync.wire import Heartbeat
 from tests.server.central import CentralServer, new_id
 
 NOW = datetime(2026, 12, 2, 10, 0, 0)
@@ -274,6 +274,6 @@ def test_the_printer_words_are_the_kiosks(tmp_path):
     from typing import get_args
 
     from kiosk.printing.printer import PRINTER_CONDITIONS
-    from sync.server.models import PrinterCondition
+    from sync.wire import PrinterCondition
 
     assert set(get_args(PrinterCondition)) == set(PRINTER_CONDITIONS) == set(fleet.PRINTER_WORDS) | {"ready"}

@@ -10,13 +10,8 @@ import pytest
 
 from kiosk.config import KioskConfig
 from kiosk.demo import DEMO_CATALOG
-from kiosk.services.assisted import AssistedService
-from kiosk.services.concierge import ConciergeRequests
-from kiosk.services.context import open_services
-from kiosk.services.help import HelpService
-from kiosk.services.notices import NoticeService
-from kiosk.services.payments import PaymentService
-from kiosk.services.staff import StaffAuthService
+from kiosk.services.actor import BENEFICIARY
+from kiosk.services.context import assemble_services, open_services
 from tests.factories import CLAIRE_CARD, LINA_BADGE, LINA_PIN, sample_catalog, staff_document
 
 
@@ -41,7 +36,7 @@ def desk(tmp_path: Path, households_file: Path, clock, monotonic):
     catalog_path.write_text(json.dumps(catalog, ensure_ascii=False), encoding="utf-8")
     staff_path = tmp_path / "staff.json"
     staff_path.write_text(json.dumps(staff_document()), encoding="utf-8")
-    services = open_services(
+    opened = open_services(
         tmp_path / "desk",
         KioskConfig(),
         demo=True,
@@ -50,23 +45,14 @@ def desk(tmp_path: Path, households_file: Path, clock, monotonic):
         demo_households=households_file,
         demo_staff=staff_path,
     )
-    services.staff = StaffAuthService(services.db, services.audit, clock, monotonic=monotonic)
-    services.concierge = ConciergeRequests(
-        services.db, services.config, services.data_dir, services.staff, services.audit, clock
-    )
-    services.assisted = AssistedService(
-        services.db, services.staff, services.audit, services.concierge, services.vouchers, clock
-    )
-    services.help = HelpService(services.db, services.config, services.data_dir, services.staff, services.audit, clock)
-    services.payments = PaymentService(services.db, services.config, services.staff, services.audit, clock)
-    services.notices = NoticeService(services.db, services.staff, services.audit, clock)
+    services = assemble_services(opened.db, opened.config, opened.data_dir, clock, monotonic)
     yield services
     services.close()
 
 
 @pytest.fixture
 def claire(desk):
-    return desk.identity.identify(CLAIRE_CARD, "1234")
+    return desk.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
 
 
 @pytest.fixture

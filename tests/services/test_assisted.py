@@ -11,8 +11,8 @@ from kiosk.domain.booking import BookingRefused, BookingState
 from kiosk.domain.concierge import CANCEL_REASONS, RequestState
 from kiosk.domain.household import CardError
 from kiosk.domain.voucher import VoucherKind
-from kiosk.services.assisted import ConfirmationMissing
-from kiosk.services.identity import IdentificationError
+from kiosk.services.actor import Actor
+from kiosk.services.identity import ConfirmationMissing, IdentificationError
 from kiosk.services.staff import StaffSessionExpired
 from kiosk.store.database import transaction
 from kiosk.store.outbox import park, pending_operations
@@ -27,47 +27,48 @@ def last(desk):
 def test_a_person_beside_the_correspondent_is_identified_without_pin_once_they_confirm(desk, lina):
     for present, agrees in ((False, True), (True, False), (False, False), (True, None)):
         with pytest.raises(ConfirmationMissing) as caught:
-            desk.assisted.identify(lina, CLAIRE_CARD, present, agrees)
+            desk.identity.identify(Actor(lina), CLAIRE_CARD, person_present=present, person_agrees=agrees)
         assert "présente" in caught.value.fr and "d'accord" in caught.value.fr
     assert [e.action for e in desk.audit.entries()] == ["staff.sign_in"]  # nothing recorded, nobody identified
-    who = desk.assisted.identify(lina, f"ACTIV:{CLAIRE_CARD}", person_present=True, person_agrees=True)
+    who = desk.identity.identify(Actor(lina), f"ACTIV:{CLAIRE_CARD}", person_present=True, person_agrees=True)
     assert who.person.first_name == "Claire"
     entry = last(desk)
     assert (entry.action, entry.staff_id, entry.subject, entry.target) == ("beneficiary.identify", "S1", "P1", "H1")
     assert entry.details == {"method": "card_scan", "person_present": True, "person_agrees": True}
-    desk.assisted.identify(lina, CLAIRE_CARD, True, True)
+    desk.identity.identify(Actor(lina), CLAIRE_CARD, person_present=True, person_agrees=True)
     assert last(desk).details["method"] == "card_number"
     assert "Claire" not in json.dumps([e.as_dict() for e in desk.audit.entries()])  # pseudonymous, never a name
 
 
 def test_bad_cards_in_assisted_mode(desk, lina):
     with pytest.raises(CardError):
-        desk.assisted.identify(lina, "12", True, True)
+        desk.identity.identify(Actor(lina), "12", person_present=True, person_agrees=True)
     with pytest.raises(IdentificationError):
-        desk.assisted.identify(lina, "1000000000041", True, True)  # valid number, unknown here
+        # a valid number, unknown here
+        desk.identity.identify(Actor(lina), "1000000000041", person_present=True, person_agrees=True)
     desk.staff.sign_out()
     with pytest.raises(StaffSessionExpired):
-        desk.assisted.identify(lina, CLAIRE_CARD, True, True)
+        desk.identity.identify(Actor(lina), CLAIRE_CARD, person_present=True, person_agrees=True)
 
 
 def test_every_assisted_action_is_in_the_audit_log(desk, lina):
-    who = desk.assisted.identify(lina, CLAIRE_CARD, True, True)
-    booking = desk.assisted.book(lina, who, "T1", "T1-S1", ["P1", "P3"])
+    who = desk.identity.identify(Actor(lina), CLAIRE_CARD, person_present=True, person_agrees=True)
+    booking = desk.bookings.book(Actor(lina), who, "T1", "T1-S1", ["P1", "P3"])
     assert booking.state is BookingState.CONFIRMED
-    desk.assisted.cancel_booking(lina, who, booking.booking_id)
+    desk.bookings.cancel(Actor(lina), who, booking.booking_id)
     day = desk.concierge.form("pressing").form.field("day").options[0].code
-    request = desk.assisted.submit_request(lina, who, "pressing", {"garments": ["veste"], "quantity": 1, "day": day})
+    request = desk.concierge.submit(Actor(lina), who, "pressing", {"garments": ["veste"], "quantity": 1, "day": day})
     assert request.created_by == "S1"
-    desk.assisted.cancel_request(lina, who, request.request_id, CANCEL_REASONS[0])
-    other = desk.assisted.submit_request(lina, who, "pressing", {"garments": ["robe"], "quantity": 1, "day": day})
-    desk.concierge.move(other.request_id, RequestState.TAKEN, lina)
-    again = desk.assisted.book(lina, who, "T1", "T1-S1", ["P1"])
-    voucher = desk.assisted.reprint_booking(lina, again.booking_id)
+    desk.concierge.cancel(Actor(lina), who, request.request_id, CANCEL_REASONS[0])
+    other = desk.concierge.submit(Actor(lina), who, "pressing", {"garments": ["robe"], "quantity": 1, "day": day})
+    desk.concierge.move(Actor(lina), other.request_id, RequestState.TAKEN)
+    again = desk.bookings.book(Actor(lina), who, "T1", "T1-S1", ["P1"])
+    voucher = desk.vouchers.reprint_booking(Actor(lina), again.booking_id)
     assert voucher.kind is VoucherKind.BOOKING and voucher.reference == again.booking_id
-    ticket = desk.assisted.reprint_pickup(lina, other.request_id)
+    ticket = desk.vouchers.reprint_pickup(Actor(lina), other.request_id)
     assert ticket.kind is VoucherKind.PICKUP and ticket.reference == other.request_id
-    desk.assisted.request_sync(lina)
-    desk.assisted.leave(lina)
+    desk.sync_state.request_sync(Actor(lina))
+    desk.staff.leave(lina)
     entries = desk.audit.entries()
     assert [(e.action, e.subject, e.target) for e in entries] == [
         ("staff.sign_in", None, None),
@@ -96,14 +97,14 @@ def test_every_assisted_action_is_in_the_audit_log(desk, lina):
 
 
 def test_an_assisted_booking_and_its_audit_entry_are_one_write(desk, lina, monkeypatch):
-    who = desk.assisted.identify(lina, CLAIRE_CARD, True, True)
+    who = desk.identity.identify(Actor(lina), CLAIRE_CARD, person_present=True, person_agrees=True)
 
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
     monkeypatch.setattr(desk.audit, "record", broken)
     with pytest.raises(OSError):
-        desk.assisted.book(lina, who, "T1", "T1-S1", ["P1"])
+        desk.bookings.book(Actor(lina), who, "T1", "T1-S1", ["P1"])
     assert desk.bookings.bookings(who.household) == []
     assert [op["kind"] for op in pending_operations(desk.db)].count("booking.create") == 0
     seats = desk.db.execute("SELECT site_taken FROM sessions WHERE id = 'T1-S1'").fetchone()[0]
@@ -111,15 +112,15 @@ def test_an_assisted_booking_and_its_audit_entry_are_one_write(desk, lina, monke
 
 
 def test_an_assisted_booking_follows_the_same_rules(desk, lina):
-    who = desk.assisted.identify(lina, CLAIRE_CARD, True, True)
+    who = desk.identity.identify(Actor(lina), CLAIRE_CARD, person_present=True, person_agrees=True)
     entries = len(desk.audit.entries())
     with pytest.raises(BookingRefused):
-        desk.assisted.book(lina, who, "OLD", "OLD-S1", ["P1"])  # already past
+        desk.bookings.book(Actor(lina), who, "OLD", "OLD-S1", ["P1"])  # already past
     assert len(desk.audit.entries()) == entries  # nothing done, nothing recorded
 
 
 def test_the_sync_state_a_correspondent_sees(desk, lina, clock):
-    state = desk.assisted.sync_state(lina)
+    state = desk.sync_state.state(Actor(lina))
     assert state.last_success is None and state.pending >= 1 and state.audit_waiting == 1
     with transaction(desk.db):
         write_state(desk.db, "sync_last_success", NOW.isoformat(timespec="seconds"))
@@ -135,7 +136,7 @@ def test_the_sync_state_a_correspondent_sees(desk, lina, clock):
             ),
         )
         park(desk.db, pending_operations(desk.db)[0]["op_id"], {"code": "x", "fr": "Refusée.", "en": "Refused."})
-    state = desk.assisted.sync_state(lina)
+    state = desk.sync_state.state(Actor(lina))
     assert state.last_success == NOW and state.last_error_fr == "Le serveur central ne répond pas."
     assert state.last_error_at == NOW + timedelta(minutes=5)
     assert state.parked == 1 and state.parked_operations[0].reason_fr == "Refusée."

@@ -9,15 +9,16 @@ import pytest
 
 from kiosk.config import KioskConfig
 from kiosk.domain.booking import BookingRefused, BookingState
+from kiosk.services.actor import BENEFICIARY
 from kiosk.services.context import open_services
 from kiosk.store.database import DATABASE_FILE, open_database
 from kiosk.store.outbox import pending_operations
-from tests.factories import NOW, catalog, offer, session
+from tests.factories import NOW, catalog, holder, offer, session
 
 
 @pytest.fixture
 def claire(services):
-    return services.identity.identify("1000000000017", "1234").household
+    return services.identity.identify(BENEFICIARY, "1000000000017", "1234").household
 
 
 def site_seats(services, session_id):
@@ -28,7 +29,7 @@ def site_seats(services, session_id):
 def test_a_booking_inside_the_allocation_is_confirmed_at_once_offline(services, claire):
     quote = services.bookings.quote("T1", "T1-S1", claire, ["P1", "P2"])
     assert quote.state == BookingState.CONFIRMED and quote.unit_cents == 1100 and quote.total_cents == 2200
-    booking = services.bookings.book("T1", "T1-S1", claire, ["P1", "P2"])
+    booking = services.bookings.book(BENEFICIARY, holder(claire), "T1", "T1-S1", ["P1", "P2"])
     assert booking.state == BookingState.CONFIRMED and booking.holds_site_seats
     assert site_seats(services, "T1-S1") == (2, 2)
     (operation,) = pending_operations(services.db)
@@ -46,9 +47,9 @@ def test_beyond_the_allocation_it_becomes_a_request_for_the_centre(tmp_path, clo
     services = open_services(
         tmp_path / "d", KioskConfig(), demo=True, clock=clock, demo_catalog=path, demo_households=households_file
     )
-    household = services.identity.identify("1000000000017", "1234").household
-    first = services.bookings.book("X", "X-S", household, ["P1"])
-    second = services.bookings.book("X", "X-S", household, ["P2"])
+    household = services.identity.identify(BENEFICIARY, "1000000000017", "1234").household
+    first = services.bookings.book(BENEFICIARY, holder(household), "X", "X-S", ["P1"])
+    second = services.bookings.book(BENEFICIARY, holder(household), "X", "X-S", ["P2"])
     assert first.state == BookingState.CONFIRMED
     assert second.state == BookingState.REQUESTED and not second.holds_site_seats
     assert [op["payload"]["kiosk_state"] for op in pending_operations(services.db)] == ["confirmed", "requested"]
@@ -65,10 +66,11 @@ def _one_session_kiosk(tmp_path, clock, households_file, **seats):
 
 def test_more_people_than_the_site_seats_left_is_a_request_even_with_one_left(tmp_path, clock, households_file):
     services = _one_session_kiosk(tmp_path, clock, households_file, allocation=2, capacity=10)
-    household = services.identity.identify("1000000000017", "1234").household
-    assert services.bookings.book("X", "X-S", household, ["P1"]).state == BookingState.CONFIRMED
+    household = services.identity.identify(BENEFICIARY, "1000000000017", "1234").household
+    assert services.bookings.book(BENEFICIARY, holder(household), "X", "X-S", ["P1"]).state == BookingState.CONFIRMED
     assert services.bookings.quote("X", "X-S", household, ["P2", "P3"]).state == BookingState.REQUESTED
-    both = services.bookings.book("X", "X-S", household, ["P2", "P3"])  # one site seat left for two people
+    # one site seat left for two people
+    both = services.bookings.book(BENEFICIARY, holder(household), "X", "X-S", ["P2", "P3"])
     assert both.state == BookingState.REQUESTED and not both.holds_site_seats
     assert site_seats(services, "X-S") == (1, 1)  # the last site seat is still free for someone alone
     assert [op["payload"]["kiosk_state"] for op in pending_operations(services.db)] == ["confirmed", "requested"]
@@ -77,19 +79,19 @@ def test_more_people_than_the_site_seats_left_is_a_request_even_with_one_left(tm
 
 def test_more_people_than_the_session_has_places_left_is_refused_and_writes_nothing(tmp_path, clock, households_file):
     services = _one_session_kiosk(tmp_path, clock, households_file, allocation=2, capacity=2)
-    household = services.identity.identify("1000000000017", "1234").household
-    services.bookings.book("X", "X-S", household, ["P1"])
+    household = services.identity.identify(BENEFICIARY, "1000000000017", "1234").household
+    services.bookings.book(BENEFICIARY, holder(household), "X", "X-S", ["P1"])
     with pytest.raises(BookingRefused) as refused:
-        services.bookings.book("X", "X-S", household, ["P2", "P3"])
+        services.bookings.book(BENEFICIARY, holder(household), "X", "X-S", ["P2", "P3"])
     assert refused.value.fr == "Il n'y a plus assez de places à cette date."
     assert site_seats(services, "X-S") == (1, 1)
     assert len(pending_operations(services.db)) == 1
-    assert services.bookings.book("X", "X-S", household, ["P2"]).state == BookingState.CONFIRMED
+    assert services.bookings.book(BENEFICIARY, holder(household), "X", "X-S", ["P2"]).state == BookingState.CONFIRMED
     services.close()
 
 
 def test_offers_booked_by_request_are_never_confirmed_by_the_kiosk(services, claire):
-    assert services.bookings.book("S1", "S1-S1", claire, ["P1"]).state == BookingState.REQUESTED
+    assert services.bookings.book(BENEFICIARY, holder(claire), "S1", "S1-S1", ["P1"]).state == BookingState.REQUESTED
 
 
 @pytest.mark.parametrize(
@@ -104,15 +106,15 @@ def test_offers_booked_by_request_are_never_confirmed_by_the_kiosk(services, cla
 )
 def test_rules_people_expect(services, claire, offer_id, session_id, people, words):
     with pytest.raises(BookingRefused) as caught:
-        services.bookings.book(offer_id, session_id, claire, people)
+        services.bookings.book(BENEFICIARY, holder(claire), offer_id, session_id, people)
     assert words in caught.value.fr
     assert pending_operations(services.db) == []
 
 
 def test_nobody_is_booked_twice_on_the_same_session(services, claire):
-    services.bookings.book("T1", "T1-S1", claire, ["P1"])
+    services.bookings.book(BENEFICIARY, holder(claire), "T1", "T1-S1", ["P1"])
     with pytest.raises(BookingRefused) as caught:
-        services.bookings.book("T1", "T1-S1", claire, ["P2", "P1"])
+        services.bookings.book(BENEFICIARY, holder(claire), "T1", "T1-S1", ["P2", "P1"])
     assert "Claire a déjà une place" in caught.value.fr
     assert len(pending_operations(services.db)) == 1
 
@@ -139,42 +141,44 @@ def test_age_limits(tmp_path, clock, households_file):
     services = open_services(
         tmp_path / "d", KioskConfig(), demo=True, clock=clock, demo_catalog=path, demo_households=households_file
     )
-    household = services.identity.identify("1000000000017", "1234").household
-    assert services.bookings.book("C", "C-S", household, ["P3"]).state == BookingState.CONFIRMED  # Léa, 10
+    household = services.identity.identify(BENEFICIARY, "1000000000017", "1234").household
+    lea = services.bookings.book(BENEFICIARY, holder(household), "C", "C-S", ["P3"])  # Léa, 10
+    assert lea.state == BookingState.CONFIRMED
     with pytest.raises(BookingRefused) as caught:
-        services.bookings.book("C", "C-S", household, ["P1"])
+        services.bookings.book(BENEFICIARY, holder(household), "C", "C-S", ["P1"])
     assert "Claire aura 48 ans" in caught.value.fr and "jusqu'à 11 ans" in caught.value.fr
 
 
 def test_cancel_until_the_deadline_gives_the_seats_back(services, claire, clock):
-    booking = services.bookings.book("T1", "T1-S1", claire, ["P1"])
-    cancelled = services.bookings.cancel(booking.booking_id, claire)
+    booking = services.bookings.book(BENEFICIARY, holder(claire), "T1", "T1-S1", ["P1"])
+    cancelled = services.bookings.cancel(BENEFICIARY, holder(claire), booking.booking_id)
     assert cancelled.state == BookingState.CANCELLED
     assert site_seats(services, "T1-S1") == (0, 0)
     assert [op["kind"] for op in pending_operations(services.db)] == ["booking.create", "booking.cancel"]
-    again = services.bookings.book("T1", "T1-S1", claire, ["P1"])  # a cancelled place can be booked again
+    # a cancelled place can be booked again
+    again = services.bookings.book(BENEFICIARY, holder(claire), "T1", "T1-S1", ["P1"])
     clock.now = NOW + timedelta(days=4)  # T1 starts in 5 days and cancels up to 2 days before
     with pytest.raises(BookingRefused) as caught:
-        services.bookings.cancel(again.booking_id, claire)
+        services.bookings.cancel(BENEFICIARY, holder(claire), again.booking_id)
     assert "délai d'annulation est passé" in caught.value.fr
 
 
 def test_a_booking_and_its_operation_are_one_write(services, claire, monkeypatch):
-    from kiosk.store import bookings as store
+    from kiosk.services import booking as use_case
 
     def broken_enqueue(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(store, "enqueue", broken_enqueue)
+    monkeypatch.setattr(use_case, "enqueue", broken_enqueue)
     with pytest.raises(OSError):
-        services.bookings.book("T1", "T1-S1", claire, ["P1"])
+        services.bookings.book(BENEFICIARY, holder(claire), "T1", "T1-S1", ["P1"])
     assert services.bookings.bookings(claire) == []
     assert site_seats(services, "T1-S1") == (0, 0)
 
 
 def test_two_taps_at_the_same_instant_never_share_the_last_allocated_seat(tmp_path, clock, households_file):
     from kiosk.config import KioskConfig
-    from kiosk.services.booking import BookingService
+    from kiosk.services.context import assemble_services
     from kiosk.store.households import load_household
 
     path = tmp_path / "last.json"
@@ -190,7 +194,8 @@ def test_two_taps_at_the_same_instant_never_share_the_last_allocated_seat(tmp_pa
         household = load_household(db, person_household[1])
         start.wait()
         try:
-            results.append(BookingService(db, clock).book("L", "L-S", household, [person_household[0]]).state)
+            bookings = assemble_services(db, KioskConfig(), tmp_path / "d", clock).bookings
+            results.append(bookings.book(BENEFICIARY, holder(household), "L", "L-S", [person_household[0]]).state)
         except Exception as error:  # noqa: BLE001 - collected and asserted below
             errors.append(error)
         finally:
@@ -215,8 +220,8 @@ def test_the_centres_decisions_are_told_once_on_the_next_identification(services
     from kiosk.store.bookings import set_booking_state
     from kiosk.store.database import transaction
 
-    request = services.bookings.book("S1", "S1-S1", claire, ["P1"])  # a stay, asked for
-    waiting = services.bookings.book("T2", "T2-S1", claire, ["P2"], waitlist=True)  # a full date
+    request = services.bookings.book(BENEFICIARY, holder(claire), "S1", "S1-S1", ["P1"])  # a stay, asked for
+    waiting = services.bookings.book(BENEFICIARY, holder(claire), "T2", "T2-S1", ["P2"], waitlist=True)  # a full date
     assert services.bookings.take_news(claire) == []  # what the person just did is no news
     with transaction(services.db):  # the centre's answers, as a sync writes them
         set_booking_state(

@@ -17,12 +17,13 @@ from kiosk.domain.concierge import (
     TransitionRefused,
 )
 from kiosk.domain.voucher import VoucherKind, VoucherState, decode_payload, encode_payload, verify_payload
+from kiosk.services.actor import BENEFICIARY, Actor
 from kiosk.services.concierge import ConciergeLimit, PickupCodeError, RequestNotFound, UnknownService
 from kiosk.services.staff import StaffSessionExpired
 from kiosk.services.vouchers import NoVoucher
 from kiosk.signing_key import load_or_create_signing_key
 from kiosk.store.outbox import pending_operations
-from tests.factories import KARIM_CARD, NOW
+from tests.factories import KARIM_CARD, NOW, holder
 
 
 def pressing(desk, **extra) -> dict:
@@ -45,7 +46,7 @@ def test_a_request_from_submission_to_hand_over_across_both_roles(desk, claire, 
     assert offer.service.name_fr == "Pressing" and offer.service.price_cents == 450
     assert [f.name for f in offer.form.fields] == ["garments", "quantity", "day", "note"]
     assert desk.concierge.estimate("pressing", pressing(desk)).total_cents == 3 * 450
-    request = desk.concierge.submit("pressing", claire, pressing(desk, note="Col amidonné"))
+    request = desk.concierge.submit(BENEFICIARY, claire, "pressing", pressing(desk, note="Col amidonné"))
     assert request.state is RequestState.SUBMITTED and request.estimate_cents == 1350
     assert request.created_by is None and request.note == "Col amidonné"
     receipt = desk.vouchers.pickup_voucher(request)
@@ -58,25 +59,25 @@ def test_a_request_from_submission_to_hand_over_across_both_roles(desk, claire, 
     assert [e.action for e in desk.audit.entries()] == ["staff.sign_in"]  # a beneficiary's request is not audited
 
     # The correspondent works the queue.
-    queue = desk.concierge.queue(lina, states=[RequestState.SUBMITTED], service_id="pressing")
+    queue = desk.concierge.queue(Actor(lina), states=[RequestState.SUBMITTED], service_id="pressing")
     line = next(item for item in queue if item.request.request_id == request.request_id)
     assert line.person_name == "Claire Martin" and RequestState.TAKEN in line.moves
     assert ("Vêtements", "Chemise, Pantalon") in line.details_fr
     for target in (RequestState.TAKEN, RequestState.AT_PROVIDER, RequestState.READY):
         clock.now += timedelta(hours=5)
-        request = desk.concierge.move(request.request_id, target, lina)
+        request = desk.concierge.move(Actor(lina), request.request_id, target)
     assert request.state is RequestState.READY
 
     # Back at the kiosk, the kiosk says it first.
-    again = desk.identity.identify("1000000000017", "1234")
+    again = desk.identity.identify(BENEFICIARY, "1000000000017", "1234")
     notices = desk.concierge.ready_for(again.household)
     assert [n.request.request_id for n in notices if n.request.service_id == "pressing"][-1] == request.request_id
     assert notices[-1].message_fr == "Votre pressing est prêt." and notices[-1].message_en
 
     # The correspondent scans the ticket printed at submission and hands the item over.
-    found = desk.concierge.find_by_pickup(payload, lina)
+    found = desk.concierge.find_by_pickup(Actor(lina), payload)
     assert found.request_id == request.request_id
-    done = desk.concierge.hand_over(found.request_id, lina)
+    done = desk.concierge.hand_over(Actor(lina), found.request_id)
     assert done.state is RequestState.HANDED_OVER
     assert request.request_id not in [n.request.request_id for n in desk.concierge.ready_for(again.household)]
     assert kinds(desk).count("concierge.transition") == 4
@@ -94,9 +95,9 @@ def test_a_request_from_submission_to_hand_over_across_both_roles(desk, claire, 
 
 
 def test_the_transition_operation_carries_what_the_centre_needs(desk, claire, lina):
-    request = desk.concierge.submit("pressing", claire, pressing(desk))
-    desk.concierge.move(request.request_id, RequestState.TAKEN, lina)
-    desk.concierge.move(request.request_id, RequestState.REFUSED, lina, REFUSAL_REASONS[1])
+    request = desk.concierge.submit(BENEFICIARY, claire, "pressing", pressing(desk))
+    desk.concierge.move(Actor(lina), request.request_id, RequestState.TAKEN)
+    desk.concierge.move(Actor(lina), request.request_id, RequestState.REFUSED, REFUSAL_REASONS[1])
     create, *_, refusal = [op for op in pending_operations(desk.db) if op["kind"].startswith("concierge.")]
     assert create["payload"] == {
         "request_id": request.request_id,
@@ -122,34 +123,34 @@ def test_the_transition_operation_carries_what_the_centre_needs(desk, claire, li
 
 
 def test_an_illegal_move_is_refused_and_changes_nothing(desk, claire, lina):
-    request = desk.concierge.submit("pressing", claire, pressing(desk))
+    request = desk.concierge.submit(BENEFICIARY, claire, "pressing", pressing(desk))
     before = kinds(desk)
     with pytest.raises(TransitionRefused) as caught:
-        desk.concierge.hand_over(request.request_id, lina)  # not ready yet
+        desk.concierge.hand_over(Actor(lina), request.request_id)  # not ready yet
     assert "ne peut pas passer" in caught.value.fr and caught.value.en
     with pytest.raises(TransitionRefused) as caught:
-        desk.concierge.move(request.request_id, RequestState.REFUSED, lina)  # a refusal needs its reason
+        desk.concierge.move(Actor(lina), request.request_id, RequestState.REFUSED)  # a refusal needs its reason
     assert "raison" in caught.value.fr
-    desk.concierge.move(request.request_id, RequestState.CANCELLED, lina, CANCEL_REASONS[1])
+    desk.concierge.move(Actor(lina), request.request_id, RequestState.CANCELLED, CANCEL_REASONS[1])
     with pytest.raises(TransitionRefused) as caught:
-        desk.concierge.move(request.request_id, RequestState.TAKEN, lina)
+        desk.concierge.move(Actor(lina), request.request_id, RequestState.TAKEN)
     assert "ne peut plus changer" in caught.value.fr
     assert desk.concierge.request(request.request_id).state is RequestState.CANCELLED
     assert kinds(desk) == before + ["concierge.transition", "audit.append"]
 
 
 def test_a_beneficiary_cancels_only_while_the_request_is_submitted(desk, claire, lina):
-    first = desk.concierge.submit("pressing", claire, pressing(desk))
-    cancelled = desk.concierge.cancel(first.request_id, claire)
+    first = desk.concierge.submit(BENEFICIARY, claire, "pressing", pressing(desk))
+    cancelled = desk.concierge.cancel(BENEFICIARY, claire, first.request_id)
     assert cancelled.state is RequestState.CANCELLED and cancelled.reason.code == "beneficiary"
-    second = desk.concierge.submit("pressing", claire, pressing(desk))
-    desk.concierge.move(second.request_id, RequestState.TAKEN, lina)
+    second = desk.concierge.submit(BENEFICIARY, claire, "pressing", pressing(desk))
+    desk.concierge.move(Actor(lina), second.request_id, RequestState.TAKEN)
     with pytest.raises(TransitionRefused) as caught:
-        desk.concierge.cancel(second.request_id, claire)
+        desk.concierge.cancel(BENEFICIARY, claire, second.request_id)
     assert "adressez-vous au correspondant" in caught.value.fr
-    karim = desk.identity.identify(KARIM_CARD, "1234")
+    karim = desk.identity.identify(BENEFICIARY, KARIM_CARD, "1234")
     with pytest.raises(RequestNotFound):
-        desk.concierge.cancel(second.request_id, karim)  # not his to cancel
+        desk.concierge.cancel(BENEFICIARY, karim, second.request_id)  # not his to cancel
 
 
 def test_a_request_and_its_operation_are_one_write(desk, claire, monkeypatch):
@@ -161,13 +162,13 @@ def test_a_request_and_its_operation_are_one_write(desk, claire, monkeypatch):
     count = len(desk.concierge.requests_for(claire.household))
     monkeypatch.setattr(module, "enqueue", broken)
     with pytest.raises(OSError):
-        desk.concierge.submit("pressing", claire, pressing(desk))
+        desk.concierge.submit(BENEFICIARY, claire, "pressing", pressing(desk))
     assert len(desk.concierge.requests_for(claire.household)) == count
     assert kinds(desk) == []
 
 
 def test_a_move_its_operation_and_its_audit_entry_are_one_write(desk, claire, lina, monkeypatch):
-    request = desk.concierge.submit("pressing", claire, pressing(desk))
+    request = desk.concierge.submit(BENEFICIARY, claire, "pressing", pressing(desk))
     entries = len(desk.audit.entries())
 
     def broken(*args, **kwargs):
@@ -175,34 +176,34 @@ def test_a_move_its_operation_and_its_audit_entry_are_one_write(desk, claire, li
 
     monkeypatch.setattr(desk.audit, "record", broken)
     with pytest.raises(OSError):
-        desk.concierge.move(request.request_id, RequestState.TAKEN, lina)
+        desk.concierge.move(Actor(lina), request.request_id, RequestState.TAKEN)
     assert desk.concierge.request(request.request_id).state is RequestState.SUBMITTED
     assert kinds(desk) == ["audit.append", "concierge.create"] and len(desk.audit.entries()) == entries
 
 
 def test_the_queue_filters_by_state_and_service(desk, claire, lina):
-    desk.concierge.submit("colis", claire, {"direction": "retrait", "carrier": "ups"})
-    everything = desk.concierge.queue(lina)
+    desk.concierge.submit(BENEFICIARY, claire, "colis", {"direction": "retrait", "carrier": "ups"})
+    everything = desk.concierge.queue(Actor(lina))
     assert everything and all(item.request.is_open for item in everything)
     assert {i.request.state for i in everything} >= {RequestState.SUBMITTED, RequestState.READY}  # demo requests
-    parcels = desk.concierge.queue(lina, service_id="colis")
+    parcels = desk.concierge.queue(Actor(lina), service_id="colis")
     assert parcels and {i.request.service_id for i in parcels} == {"colis"}
-    ready = desk.concierge.queue(lina, states=[RequestState.READY])
+    ready = desk.concierge.queue(Actor(lina), states=[RequestState.READY])
     assert ready and all(
         i.request.state is RequestState.READY and i.moves[0] is RequestState.HANDED_OVER for i in ready
     )
-    closed = desk.concierge.queue(lina, states=[RequestState.REFUSED, RequestState.HANDED_OVER])
+    closed = desk.concierge.queue(Actor(lina), states=[RequestState.REFUSED, RequestState.HANDED_OVER])
     assert closed and all(i.moves == () for i in closed)
     desk.staff.sign_out()
     with pytest.raises(StaffSessionExpired):
-        desk.concierge.queue(lina)
+        desk.concierge.queue(Actor(lina))
 
 
 def test_pickup_codes_typed_scanned_forged_or_from_elsewhere(desk, claire, lina, tmp_path):
-    request = desk.concierge.submit("pressing", claire, pressing(desk))
+    request = desk.concierge.submit(BENEFICIARY, claire, "pressing", pressing(desk))
     payload = printed_payload(desk, request)
     typed = request.short_code.lower().replace("-", " ")
-    assert desk.concierge.find_by_pickup(typed, lina).request_id == request.request_id
+    assert desk.concierge.find_by_pickup(Actor(lina), typed).request_id == request.request_id
 
     claims, _, _ = decode_payload(payload)
     elsewhere = dataclasses.replace(desk.vouchers.pickup_voucher(request), site_id="SLVIE-MARSEILLE")
@@ -210,7 +211,7 @@ def test_pickup_codes_typed_scanned_forged_or_from_elsewhere(desk, claire, lina,
     other_kiosk = encode_payload(desk.vouchers.pickup_voucher(request), load_or_create_signing_key(tmp_path / "k2"))
     tampered = payload.replace(":1350:", ":1:")  # the price changed on the ticket
     assert tampered != payload and verify_payload(tampered, []).claims is not None
-    booking = desk.bookings.book("T1", "T1-S1", claire.household, ["P1"])
+    booking = desk.bookings.book(BENEFICIARY, holder(claire.household), "T1", "T1-S1", ["P1"])
     booking_voucher = encode_payload(desk.vouchers.voucher(booking), load_or_create_signing_key(desk.data_dir))
     cases = [
         (other_site, "autre point conciergerie"),
@@ -224,20 +225,20 @@ def test_pickup_codes_typed_scanned_forged_or_from_elsewhere(desk, claire, lina,
     ]
     for text, words in cases:
         with pytest.raises(PickupCodeError) as caught:
-            desk.concierge.find_by_pickup(text, lina)
+            desk.concierge.find_by_pickup(Actor(lina), text)
         assert words in caught.value.fr, (text[:40], caught.value.fr)
         assert caught.value.en
     assert claims.reference == request.request_id
 
 
 def test_a_pickup_code_for_a_request_this_kiosk_does_not_know(desk, claire, lina):
-    request = desk.concierge.submit("pressing", claire, pressing(desk))
+    request = desk.concierge.submit(BENEFICIARY, claire, "pressing", pressing(desk))
     ghost = dataclasses.replace(desk.vouchers.pickup_voucher(request), reference="00000000-0000-4000-8000-000000000000")
     with pytest.raises(PickupCodeError) as caught:
-        desk.concierge.find_by_pickup(encode_payload(ghost, load_or_create_signing_key(desk.data_dir)), lina)
+        desk.concierge.find_by_pickup(Actor(lina), encode_payload(ghost, load_or_create_signing_key(desk.data_dir)))
     assert "pas connu de cette borne" in caught.value.fr
     with pytest.raises(PickupCodeError) as caught:
-        desk.concierge.find_by_pickup(ghost.short_code, lina)
+        desk.concierge.find_by_pickup(Actor(lina), ghost.short_code)
     assert "Aucune demande" in caught.value.fr
 
 
@@ -270,7 +271,7 @@ def test_a_form_with_empty_huge_or_hostile_values_is_refused_and_nothing_is_writ
         answers = {**answers, "day": desk.concierge.form("pressing").form.field("day").options[0].code}
     count = len(desk.concierge.requests_for(claire.household))
     with pytest.raises(ConciergeFormError) as caught:
-        desk.concierge.submit("pressing", claire, answers)
+        desk.concierge.submit(BENEFICIARY, claire, "pressing", answers)
     assert words in caught.value.fr and caught.value.en
     assert caught.value.field == field
     assert len(desk.concierge.requests_for(claire.household)) == count and kinds(desk) == []
@@ -278,12 +279,12 @@ def test_a_form_with_empty_huge_or_hostile_values_is_refused_and_nothing_is_writ
 
 def test_hostile_but_harmless_text_is_kept_clean(desk, claire):
     note = "\u202eÉtiquette\x00 à\tl'envers\u200b\r\nmerci 🙂 \x1b[31m ; DROP TABLE x; --"
-    request = desk.concierge.submit("pressing", claire, pressing(desk, note=note))
+    request = desk.concierge.submit(BENEFICIARY, claire, "pressing", pressing(desk, note=note))
     assert request.note == "Étiquette à l'envers merci 🙂 [31m ; DROP TABLE x; --"
     stored = desk.concierge.request(request.request_id)
     assert stored.note == request.note and stored.answers == request.answers
     parcel = desk.concierge.submit(
-        "colis", claire, {"direction": "depot", "carrier": "autre", "reference": "  6A 1234\n5678  "}
+        BENEFICIARY, claire, "colis", {"direction": "depot", "carrier": "autre", "reference": "  6A 1234\n5678  "}
     )
     assert parcel.answers["reference"] == "6A 1234 5678" and parcel.estimate_cents == 0
     assert json.dumps(parcel.answers)  # only JSON values are kept
@@ -301,15 +302,16 @@ def test_every_demo_service_has_a_form_a_price_and_its_hours(desk, claire):
                 assert f.options, (service.id, f.name)
     assert desk.concierge.form("cordonnerie").service.price_cents is None  # "sur devis"
     shoes = desk.concierge.submit(
-        "cordonnerie",
+        BENEFICIARY,
         claire,
+        "cordonnerie",
         {"work": "talons", "quantity": 2, "day": desk.concierge.form("cordonnerie").form.field("day").options[0].code},
     )
     assert shoes.estimate_cents is None
     assert desk.vouchers.pickup_voucher(shoes).total_cents is None
     velo = desk.concierge.form("entretien_velo").form.field("day")
     assert all(d.fr.startswith("mercredi") for d in velo.options)  # drop-off on Wednesdays only
-    rdv = desk.concierge.submit("prise_rdv", claire, {"what": "dentiste", "days": ["wed", "mon", "wed"]})
+    rdv = desk.concierge.submit(BENEFICIARY, claire, "prise_rdv", {"what": "dentiste", "days": ["wed", "mon", "wed"]})
     assert rdv.answers["days"] == ["mon", "wed"] and rdv.collect_on is None
     assert desk.concierge.describe(rdv, "fr") == [
         ("Rendez-vous chez", "Dentiste"),
@@ -327,7 +329,10 @@ def test_an_unknown_service_and_a_service_added_by_the_centre(desk, claire):
     offer = desk.concierge.form("lavage_auto")
     assert [f.name for f in offer.form.fields] == ["what", "quantity", "day", "note"]
     request = desk.concierge.submit(
-        "lavage_auto", claire, {"what": "Citadine grise", "quantity": 1, "day": offer.form.field("day").options[0].code}
+        BENEFICIARY,
+        claire,
+        "lavage_auto",
+        {"what": "Citadine grise", "quantity": 1, "day": offer.form.field("day").options[0].code},
     )
     assert request.estimate_cents == 1500
 
@@ -335,9 +340,9 @@ def test_an_unknown_service_and_a_service_added_by_the_centre(desk, claire):
 def test_a_household_cannot_flood_the_desk(desk, claire):
     count = sum(r.is_open for r in desk.concierge.requests_for(claire.household))
     for _ in range(20 - count):
-        desk.concierge.submit("colis", claire, {"direction": "retrait", "carrier": "ups"})
+        desk.concierge.submit(BENEFICIARY, claire, "colis", {"direction": "retrait", "carrier": "ups"})
     with pytest.raises(ConciergeLimit):
-        desk.concierge.submit("colis", claire, {"direction": "retrait", "carrier": "ups"})
+        desk.concierge.submit(BENEFICIARY, claire, "colis", {"direction": "retrait", "carrier": "ups"})
 
 
 def test_the_day_choices_follow_the_clock(desk, clock):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk.domain.notices import AddressRefused
+from kiosk.services.actor import BENEFICIARY, Actor
 from kiosk.services.staff import StaffSessionExpired
 from kiosk.store.outbox import pending_operations
 
@@ -21,7 +22,7 @@ def notice_operations(desk) -> list[dict]:
 
 
 def test_consent_keeps_the_address_masked_and_sends_it_whole_to_the_centre(desk, claire):
-    address = desk.notices.consent(claire, "  Claire.Martin@Orange.FR ", "en")
+    address = desk.notices.consent(BENEFICIARY, claire, "  Claire.Martin@Orange.FR ", "en")
 
     assert address == "Claire.Martin@orange.fr"
     consent = desk.notices.consent_of(claire)
@@ -50,7 +51,7 @@ def test_consent_keeps_the_address_masked_and_sends_it_whole_to_the_centre(desk,
 )
 def test_what_is_not_an_address_is_refused_plainly_and_changes_nothing(desk, claire, typed, french, english):
     with pytest.raises(AddressRefused) as refused:
-        desk.notices.consent(claire, typed, "fr")
+        desk.notices.consent(BENEFICIARY, claire, typed, "fr")
 
     assert french in refused.value.fr and english in refused.value.en
     assert desk.notices.consent_of(claire) is None
@@ -58,11 +59,11 @@ def test_what_is_not_an_address_is_refused_plainly_and_changes_nothing(desk, cla
 
 
 def test_taking_consent_back_forgets_the_address_here_and_asks_the_centre_to(desk, claire):
-    desk.notices.consent(claire, "claire.martin@orange.fr", "fr")
-    desk.notices.consent(claire, "claire.m@gmail.com", "fr")  # a new address replaces the one not yet sent
+    desk.notices.consent(BENEFICIARY, claire, "claire.martin@orange.fr", "fr")
+    desk.notices.consent(BENEFICIARY, claire, "claire.m@gmail.com", "fr")  # a new address replaces the one not yet sent
     assert [op["payload"]["address"] for op in notice_operations(desk)] == ["claire.m@gmail.com"]
 
-    desk.notices.withdraw(claire)
+    desk.notices.withdraw(BENEFICIARY, claire)
 
     assert desk.notices.consent_of(claire) is None
     [operation] = notice_operations(desk)
@@ -77,8 +78,8 @@ def test_taking_consent_back_forgets_the_address_here_and_asks_the_centre_to(des
 
 
 def test_a_correspondent_gives_the_address_for_the_person_audited_without_it(desk, claire, lina):
-    desk.notices.consent(claire, "claire.martin@orange.fr", "fr", staff=lina)
-    desk.notices.withdraw(claire, staff=lina)
+    desk.notices.consent(Actor(lina), claire, "claire.martin@orange.fr", "fr")
+    desk.notices.withdraw(Actor(lina), claire)
 
     entries = [e for e in desk.audit.entries() if e.action.startswith("notice.")]
     assert [(e.action, e.subject, e.staff_id) for e in entries] == [
@@ -88,5 +89,5 @@ def test_a_correspondent_gives_the_address_for_the_person_audited_without_it(des
     assert "orange.fr" not in repr([e.details for e in entries])
     desk.staff.sign_out()
     with pytest.raises(StaffSessionExpired):
-        desk.notices.consent(claire, "claire.martin@orange.fr", "fr", staff=lina)
+        desk.notices.consent(Actor(lina), claire, "claire.martin@orange.fr", "fr")
     assert desk.notices.consent_of(claire) is None

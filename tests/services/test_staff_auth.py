@@ -8,9 +8,12 @@ import pytest
 
 from kiosk.domain.idle import IdlePhase
 from kiosk.domain.staff import STAFF_WARNING_AFTER_SECONDS, STAFF_WARNING_SECONDS, SignInMethod
+from kiosk.services.actor import Actor
 from kiosk.services.staff import StaffSessionExpired, StaffSignInError
+from kiosk.store import lockout
 from kiosk.store import staff as staff_store
 from kiosk.store.database import transaction
+from kiosk.store.lockout import STAFF_ACCOUNTS
 from tests.factories import (
     CLAIRE_CARD,
     LINA_BADGE,
@@ -90,7 +93,7 @@ def test_five_wrong_tries_lock_the_account_at_this_kiosk_for_fifteen_minutes(des
     assert "1 minute." in caught.value.fr
     clock.now += timedelta(seconds=1)
     assert desk.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN).staff_id == "S1"
-    assert staff_store.read_failures(desk.db, "S1").failures == 0  # a success starts the count again
+    assert lockout.read_failures(desk.db, STAFF_ACCOUNTS, "S1").failures == 0  # a success starts the count again
 
 
 def test_an_unknown_login_is_refused_like_a_wrong_password(desk):
@@ -129,7 +132,7 @@ def test_a_weak_password_stored_by_mistake_is_refused_even_when_right(desk):
 def test_inactivity_signs_the_correspondent_out(desk, lina, monotonic):
     assert desk.staff.idle_phase() is IdlePhase.ACTIVE
     monotonic.now += STAFF_WARNING_AFTER_SECONDS - 1
-    desk.concierge.queue(lina)  # an action counts as activity
+    desk.concierge.queue(Actor(lina))  # an action counts as activity
     monotonic.now += STAFF_WARNING_AFTER_SECONDS - 1
     assert desk.staff.idle_phase() is IdlePhase.ACTIVE
     monotonic.now += 1
@@ -140,7 +143,7 @@ def test_inactivity_signs_the_correspondent_out(desk, lina, monotonic):
     monotonic.now += STAFF_WARNING_AFTER_SECONDS + STAFF_WARNING_SECONDS
     assert desk.staff.current() is None
     with pytest.raises(StaffSessionExpired) as caught:
-        desk.concierge.queue(lina)
+        desk.concierge.queue(Actor(lina))
     assert "Reconnectez-vous" in caught.value.fr
     assert actions(desk)[-1] == "staff.sign_out" and desk.audit.entries()[-1].details == {"cause": "inactivity"}
 
@@ -148,8 +151,8 @@ def test_inactivity_signs_the_correspondent_out(desk, lina, monotonic):
 def test_a_new_sign_in_replaces_the_previous_session(desk, lina):
     marc = desk.staff.sign_in_with_badge(MARC_BADGE, MARC_PIN)
     with pytest.raises(StaffSessionExpired):
-        desk.concierge.queue(lina)
-    assert desk.concierge.queue(marc) is not None
+        desk.concierge.queue(Actor(lina))
+    assert desk.concierge.queue(Actor(marc)) is not None
     assert [(e.staff_id, e.action, e.details) for e in desk.audit.entries()] == [
         ("S1", "staff.sign_in", {"method": "badge_pin"}),
         ("S1", "staff.sign_out", {"cause": "replaced"}),
@@ -161,16 +164,16 @@ def test_an_account_removed_by_the_centre_ends_its_session(desk, lina):
     with transaction(desk.db):
         staff_store.remove_correspondent(desk.db, "S1")
     with pytest.raises(StaffSessionExpired):
-        desk.concierge.queue(lina)
+        desk.concierge.queue(Actor(lina))
     assert desk.audit.entries()[-1].details == {"cause": "account_removed"}
     with pytest.raises(StaffSignInError):
         desk.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN)
 
 
 def test_leaving_assisted_mode(desk, lina):
-    desk.assisted.leave(lina)
+    desk.staff.leave(lina)
     assert desk.staff.current() is None
     with pytest.raises(StaffSessionExpired):
-        desk.assisted.sync_state(lina)
+        desk.sync_state.state(Actor(lina))
     with pytest.raises(StaffSessionExpired):
-        desk.assisted.sync_state(None)
+        desk.sync_state.state(Actor(None))

@@ -11,6 +11,7 @@ import pytest
 
 from kiosk.config import KioskConfig
 from kiosk.errors import SchemaTooNewError
+from kiosk.services.actor import BENEFICIARY
 from kiosk.services.context import open_services
 from kiosk.store.database import (
     DATABASE_FILE,
@@ -31,6 +32,7 @@ from kiosk.store.recovery import (
     open_kiosk_database,
 )
 from kiosk.store.state import read_state, write_state
+from tests.factories import holder
 
 NOW = datetime(2026, 11, 23, 10, 42)
 
@@ -207,8 +209,8 @@ def test_open_services_rebuilds_and_remembers_it_until_acknowledged(tmp_path, ca
     services = open_services(
         data, KioskConfig(), demo=True, clock=clock, demo_catalog=catalog_file, demo_households=households_file
     )
-    household = services.identity.identify("1000000000017", "1234").household
-    booking = services.bookings.book("T1", "T1-S1", household, ["P1"])
+    household = services.identity.identify(BENEFICIARY, "1000000000017", "1234").household
+    booking = services.bookings.book(BENEFICIARY, holder(household), "T1", "T1-S1", ["P1"])
     services.close()
     path = data / DATABASE_FILE
     raw = bytearray(path.read_bytes())

@@ -8,6 +8,7 @@ import pytest
 
 from kiosk.domain.concierge import RequestState
 from kiosk.domain.household import Household, Person, Role
+from kiosk.services.actor import BENEFICIARY, Actor
 from kiosk.services.identity import Identified
 from kiosk.services.staff import StaffSessionExpired, StaffSignInError
 from kiosk.store.database import transaction
@@ -23,7 +24,7 @@ def staffed_centre(centre):
 
 
 def claire(kiosk) -> Identified:
-    return kiosk.services.identity.identify(CLAIRE_CARD, "1234")
+    return kiosk.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
 
 
 def pressing(kiosk) -> dict:
@@ -41,10 +42,10 @@ def test_a_request_goes_round_the_centre_from_submission_to_hand_over_at_another
     desk, lobby = make_kiosk("desk"), make_kiosk("lobby")
     desk.sync()
     lobby.sync()
-    request = desk.services.concierge.submit("pressing", claire(desk), pressing(desk))
+    request = desk.services.concierge.submit(BENEFICIARY, claire(desk), "pressing", pressing(desk))
     lina = desk.services.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN)  # the correspondents came with the sync
     for target in (RequestState.TAKEN, RequestState.AT_PROVIDER, RequestState.READY):
-        desk.services.concierge.move(request.request_id, target, lina)
+        desk.services.concierge.move(Actor(lina), request.request_id, target)
     written = [e.seq for e in desk.services.audit.entries()]
     report = desk.sync()
     assert report.parked == 0 and counts(desk.services.db) == {"pending": 0, "parked": 0}
@@ -62,8 +63,8 @@ def test_a_request_goes_round_the_centre_from_submission_to_hand_over_at_another
     assert [n.request.request_id for n in notices] == [request.request_id]
     assert notices[0].message_fr == "Votre pressing est prêt."
     marc = lobby.services.staff.sign_in_with_badge(MARC_BADGE, MARC_PIN)
-    found = lobby.services.concierge.find_by_pickup(request.short_code, marc)
-    lobby.services.concierge.hand_over(found.request_id, marc)
+    found = lobby.services.concierge.find_by_pickup(Actor(marc), request.short_code)
+    lobby.services.concierge.hand_over(Actor(marc), found.request_id)
     lobby.sync()
     assert centre_request(centre, request.request_id)["state"] == "handed_over"
     desk.sync()
@@ -81,8 +82,8 @@ def test_a_refusal_by_the_centre_reaches_the_kiosk_and_beats_a_move_made_offline
     centre = staffed_centre
     kiosk = make_kiosk()
     kiosk.sync()
-    first = kiosk.services.concierge.submit("pressing", claire(kiosk), pressing(kiosk))
-    second = kiosk.services.concierge.submit("pressing", claire(kiosk), pressing(kiosk))
+    first = kiosk.services.concierge.submit(BENEFICIARY, claire(kiosk), "pressing", pressing(kiosk))
+    second = kiosk.services.concierge.submit(BENEFICIARY, claire(kiosk), "pressing", pressing(kiosk))
     kiosk.sync()
     centre.refuse_concierge(first.request_id, "Le pressing partenaire est fermé.", "The partner cleaner is closed.")
     kiosk.sync()
@@ -91,7 +92,7 @@ def test_a_refusal_by_the_centre_reaches_the_kiosk_and_beats_a_move_made_offline
 
     centre.refuse_concierge(second.request_id)
     lina = kiosk.services.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN)
-    kiosk.services.concierge.move(second.request_id, RequestState.TAKEN, lina)  # before hearing of the refusal
+    kiosk.services.concierge.move(Actor(lina), second.request_id, RequestState.TAKEN)  # before hearing of the refusal
     report = kiosk.sync()
     assert report.parked == 1
     (parked,) = parked_operations(kiosk.services.db)
@@ -105,8 +106,8 @@ def test_a_request_the_centre_cannot_take_is_shown_refused_with_its_reason(staff
     kiosk.sync()
     ghost = Person("P-GHOST", "Ana", "Nobody", claire(kiosk).person.birth_date, Role.OUVRANT_DROIT, None, None)
     stranger = Identified(Household("H-GHOST", 3, "", "", (ghost,)), ghost)
-    request = kiosk.services.concierge.submit("pressing", stranger, pressing(kiosk))
-    fine = kiosk.services.concierge.submit("pressing", claire(kiosk), pressing(kiosk))
+    request = kiosk.services.concierge.submit(BENEFICIARY, stranger, "pressing", pressing(kiosk))
+    fine = kiosk.services.concierge.submit(BENEFICIARY, claire(kiosk), "pressing", pressing(kiosk))
     report = kiosk.sync()
     assert (report.applied, report.parked) == (1, 1)
     shown = kiosk.services.concierge.request(request.request_id)
@@ -119,8 +120,8 @@ def test_an_audit_entry_altered_before_it_left_is_refused_by_the_centre(staffed_
     kiosk.sync()
     lina = kiosk.services.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN)
     kiosk.sync()  # the sign-in reached the centre
-    who = kiosk.services.assisted.identify(lina, CLAIRE_CARD, True, True)
-    kiosk.services.assisted.request_sync(lina)
+    who = kiosk.services.identity.identify(Actor(lina), CLAIRE_CARD, person_present=True, person_agrees=True)
+    kiosk.services.sync_state.request_sync(Actor(lina))
     db = kiosk.services.db
     (op_id, payload) = db.execute(
         "SELECT op_id, payload FROM outbox WHERE kind = 'audit.append' ORDER BY seq LIMIT 1"
@@ -141,13 +142,13 @@ def test_pushes_broken_on_the_way_apply_concierge_and_audit_operations_once(staf
     kiosk = make_kiosk()
     kiosk.sync()
     lina = kiosk.services.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN)
-    request = kiosk.services.concierge.submit("pressing", claire(kiosk), pressing(kiosk))
-    kiosk.services.concierge.move(request.request_id, RequestState.TAKEN, lina)
+    request = kiosk.services.concierge.submit(BENEFICIARY, claire(kiosk), "pressing", pressing(kiosk))
+    kiosk.services.concierge.move(Actor(lina), request.request_id, RequestState.TAKEN)
     sent = {op["op_id"] for op in pending_operations(kiosk.services.db)}
     proxy.inject("drop_response")  # the centre applies the batch, the kiosk never hears it
     with pytest.raises(TransientError):
         kiosk.sync()
-    assert kiosk.services.assisted.sync_state(lina).last_error_fr  # the correspondent can see why
+    assert kiosk.services.sync_state.state(Actor(lina)).last_error_fr  # the correspondent can see why
     kiosk.sync()
     # The kiosk: nothing waits or is parked, and the request stands where the correspondent put it.
     assert counts(kiosk.services.db) == {"pending": 0, "parked": 0}, parked_operations(kiosk.services.db)
@@ -171,7 +172,7 @@ def test_correspondents_come_and_go_with_the_centre(staffed_centre, make_kiosk):
     staffed_centre.load_staff(document)
     kiosk.sync()
     with pytest.raises(StaffSessionExpired):
-        kiosk.services.concierge.queue(lina)
+        kiosk.services.concierge.queue(Actor(lina))
     with pytest.raises(StaffSignInError):
         kiosk.services.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN)
     assert kiosk.services.staff.sign_in_with_badge(MARC_BADGE, MARC_PIN).staff_id == "S2"

@@ -10,17 +10,18 @@ import pytest
 from kiosk.errors import PrinterError
 from kiosk.i18n import Said
 from kiosk.printing.printer import PrinterStatus, condition_of, printer_condition
+from kiosk.services.actor import BENEFICIARY
 from kiosk.store.database import schema_version, transaction
 from kiosk.store.state import write_state
 from sync.client import RequestRefused, TransientError
 from sync.heartbeat import KioskProbe, error_code, heartbeat
-from sync.server.models import Heartbeat
-from tests.factories import NOW, households_document
+from sync.wire import Heartbeat
+from tests.factories import NOW, holder, households_document
 
 
 def test_a_heartbeat_counts_what_waits_and_names_no_one(services, clock, tmp_path):
-    claire = services.identity.identify("1000000000017", "1234").household
-    services.bookings.book("T1", "T1-S1", claire, ["P1", "P2"])
+    claire = services.identity.identify(BENEFICIARY, "1000000000017", "1234").household
+    services.bookings.book(BENEFICIARY, holder(claire), "T1", "T1-S1", ["P1", "P2"])
     clock.now = NOW + timedelta(minutes=20)
     with transaction(services.db):
         write_state(services.db, "sync_last_success", (NOW - timedelta(minutes=5)).isoformat(timespec="seconds"))

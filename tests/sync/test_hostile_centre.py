@@ -15,6 +15,7 @@ import pytest
 from kiosk.config import KioskConfig
 from kiosk.doctor import PROBLEM, run_checks
 from kiosk.errors import KioskError
+from kiosk.services.actor import BENEFICIARY
 from kiosk.services.context import open_services
 from kiosk.store.database import transaction
 from kiosk.store.outbox import counts, enqueue
@@ -308,7 +309,8 @@ def check_hostile_cycle(kiosk, hostile, answer):
     assert time.monotonic() - started < DEADLINE + 2.5  # the total deadline holds, whatever the centre does
     hostile.answer = None
     assert store_hash(db) == before
-    assert kiosk.services.identity.identify(CLAIRE_CARD, "1234").household.household_id == "H1"  # still serving
+    # still serving
+    assert kiosk.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234").household.household_id == "H1"
     problem = json.loads(read_state(db, "sync_last_error"))
     for text in (problem["fr"], problem["en"]):
         assert text and "Traceback" not in text and "Error" not in text and len(text) < 600

@@ -11,18 +11,19 @@ from datetime import timedelta
 import pytest
 
 from kiosk.domain.booking import BookingState
+from kiosk.services.actor import BENEFICIARY
 from kiosk.store.database import open_database, transaction
 from kiosk.store.outbox import counts, parked_operations, pending_operations
 from sync.client import TransientError
 from sync.top_up import CentreTopUp
 from tests.conftest import Clock
-from tests.factories import NOW, households_document, sample_catalog
+from tests.factories import NOW, holder, households_document, sample_catalog
 from tests.server.central import CentralServer
 from tests.sync.conftest import Kiosk
 
 
 def claire(kiosk):
-    return kiosk.services.identity.identify("1000000000017", "1234").household
+    return kiosk.services.identity.identify(BENEFICIARY, "1000000000017", "1234").household
 
 
 def lease_at_centre(centre, kiosk_id: str, session_id: str = "T1-S1") -> dict:
@@ -55,7 +56,7 @@ def test_a_kiosk_confirms_offline_only_within_its_own_lease(kiosks, proxy):
     proxy.inject(*["drop_request"] * 3)  # the second kiosk is cut off: no lease seats, so a request
     quote = second.services.bookings.quote("T1", "T1-S1", claire(second), ["P1"])
     assert quote.state is BookingState.REQUESTED and quote.lease_short == 1
-    booking = second.services.bookings.book("T1", "T1-S1", claire(second), ["P1"])
+    booking = second.services.bookings.book(BENEFICIARY, holder(claire(second)), "T1", "T1-S1", ["P1"])
     assert booking.state is BookingState.REQUESTED
 
 
@@ -63,7 +64,7 @@ def test_online_a_kiosk_short_of_seats_asks_the_centre_and_confirms(kiosks, cent
     _, second = kiosks
     assert second.services.bookings.can_ask_centre()
     started = time.monotonic()
-    booking = second.services.bookings.book("T1", "T1-S1", claire(second), ["P1", "P2"])
+    booking = second.services.bookings.book(BENEFICIARY, holder(claire(second)), "T1", "T1-S1", ["P1", "P2"])
     assert time.monotonic() - started < 2.5
     assert booking.state is BookingState.CONFIRMED and booking.holds_site_seats
     second.sync()
@@ -75,7 +76,7 @@ def test_a_centre_too_slow_for_the_person_gives_a_request_and_its_late_grant_is_
     _, second = kiosks
     proxy.inject("delay:3")  # the centre answers, but after the two seconds a person waits
     started = time.monotonic()
-    booking = second.services.bookings.book("T1", "T1-S1", claire(second), ["P1"])
+    booking = second.services.bookings.book(BENEFICIARY, holder(claire(second)), "T1", "T1-S1", ["P1"])
     assert time.monotonic() - started < 2.8
     assert booking.state is BookingState.REQUESTED
     time.sleep(1.5)  # the centre granted it all the same
@@ -86,9 +87,11 @@ def test_a_centre_too_slow_for_the_person_gives_a_request_and_its_late_grant_is_
 
 def test_a_cancelled_booking_gives_its_seats_back_to_the_lease(kiosks, centre):
     first, _ = kiosks
-    made = [first.services.bookings.book("T1", "T1-S1", claire(first), [p]) for p in ("P1", "P2", "P3")]
+    made = [
+        first.services.bookings.book(BENEFICIARY, holder(claire(first)), "T1", "T1-S1", [p]) for p in ("P1", "P2", "P3")
+    ]
     assert all(b.state is BookingState.CONFIRMED for b in made)
-    first.services.bookings.cancel(made[0].booking_id, claire(first))
+    first.services.bookings.cancel(BENEFICIARY, holder(claire(first)), made[0].booking_id)
     first.sync()
     kiosk_id = centre.query("SELECT id FROM kiosks WHERE name = 'k1'")[0]["id"]
     assert lease_at_centre(centre, kiosk_id) == {"granted": 10, "returned": 0, "used": 2}
@@ -125,7 +128,7 @@ def test_an_expired_lease_is_judged_by_the_centres_clock_and_its_seats_go_back(t
 
 def test_a_forged_total_is_refused_by_the_centre_and_shown_refused(kiosks, centre):
     first, _ = kiosks
-    booking = first.services.bookings.book("T1", "T1-S1", claire(first), ["P1"])
+    booking = first.services.bookings.book(BENEFICIARY, holder(claire(first)), "T1", "T1-S1", ["P1"])
     with transaction(first.services.db):  # what a tampered kiosk would send
         first.services.db.execute("UPDATE outbox SET payload = json_set(payload, '$.total_cents', 1)")
     first.sync()
@@ -148,7 +151,7 @@ def test_a_rate_limited_kiosk_tries_again_later_and_parks_nothing(tmp_path, cloc
             with pytest.raises(TransientError):
                 for _ in range(3):
                     kiosk.sync()
-            kiosk.services.bookings.book("T1", "T1-S1", claire(kiosk), ["P1"])
+            kiosk.services.bookings.book(BENEFICIARY, holder(claire(kiosk)), "T1", "T1-S1", ["P1"])
             with pytest.raises(TransientError):
                 kiosk.sync()
             assert counts(kiosk.services.db) == {"pending": 1, "parked": 0}
@@ -161,7 +164,7 @@ def test_a_rate_limited_kiosk_tries_again_later_and_parks_nothing(tmp_path, cloc
 def test_a_booking_queued_under_the_old_rules_is_honoured_after_the_upgrade(make_kiosk, centre):
     kiosk = make_kiosk()
     kiosk.sync()
-    booking = kiosk.services.bookings.book("T1", "T1-S1", claire(kiosk), ["P1", "P2"])
+    booking = kiosk.services.bookings.book(BENEFICIARY, holder(claire(kiosk)), "T1", "T1-S1", ["P1", "P2"])
     with transaction(kiosk.services.db):  # as the kiosk wrote it before its upgrade: no protocol, no version
         kiosk.services.db.execute(
             "UPDATE outbox SET payload = json_remove(payload, '$.protocol', '$.offer_version', '$.unit_cents')"

@@ -23,13 +23,14 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from kiosk.domain.booking import ACTIVE_STATES, BookingRefused, BookingState, cancellation_open
 from kiosk.domain.household import luhn_check_digit
+from kiosk.services.actor import BENEFICIARY
 from kiosk.store.households import load_household
 from kiosk.store.outbox import counts, parked_operations
 from sync.client import CentralError
 from sync.engine import PageRejected
 from sync.top_up import CentreTopUp
 from tests.conftest import Clock
-from tests.factories import NOW, catalog, offer, pin_hash, session
+from tests.factories import NOW, catalog, holder, offer, pin_hash, session
 from tests.server.central import CentralServer
 from tests.sync.conftest import Kiosk
 from tests.sync.faulty_proxy import FaultyProxy
@@ -155,7 +156,9 @@ class LeaseWorld(RuleBasedStateMachine):
             self.proxies[k].inject("drop_request")
         asked = len(TOP_UPS)
         try:
-            booking = kiosk.services.bookings.book(self.offer_id, self.session_id, household, persons)
+            booking = kiosk.services.bookings.book(
+                BENEFICIARY, holder(household), self.offer_id, self.session_id, persons
+            )
         except BookingRefused:
             return
         finally:
@@ -174,7 +177,9 @@ class LeaseWorld(RuleBasedStateMachine):
         kiosk = self.kiosks[k]
         booking = kiosk.services.bookings.booking(self.made[k][pick % len(self.made[k])])
         try:
-            kiosk.services.bookings.cancel(booking.booking_id, load_household(kiosk.services.db, booking.household_id))
+            kiosk.services.bookings.cancel(
+                BENEFICIARY, holder(load_household(kiosk.services.db, booking.household_id)), booking.booking_id
+            )
         except BookingRefused:
             offer = kiosk.services.catalog.offer(self.offer_id)
             session = next(s for s in offer.sessions if s.id == self.session_id)

@@ -9,6 +9,7 @@ import time
 import pytest
 
 from kiosk.domain.concierge import RequestState
+from kiosk.services.actor import BENEFICIARY, Actor
 from kiosk.store.outbox import counts, parked_operations
 from sync.client import TransientError
 from tests.factories import CLAIRE_CARD, LINA_BADGE, LINA_PIN, NOW, households_document, sample_catalog, staff_document
@@ -58,18 +59,18 @@ def test_a_consent_given_offline_reaches_the_centre_which_says_the_pressing_is_r
 ):
     kiosk = make_kiosk()
     kiosk.sync()
-    claire = kiosk.services.identity.identify(CLAIRE_CARD, "1234")
+    claire = kiosk.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
     proxy.inject("drop_request")  # offline: the consent waits in the outbox
-    kiosk.services.notices.consent(claire, ADDRESS, "fr")
+    kiosk.services.notices.consent(BENEFICIARY, claire, ADDRESS, "fr")
     with pytest.raises(TransientError):
         kiosk.sync()
     assert centre.query("SELECT * FROM notice_consents") == []
     assert ADDRESS not in stored(kiosk.services.db).replace(_outbox(kiosk), "")  # only in its operation
 
-    request = kiosk.services.concierge.submit("pressing", claire, pressing(kiosk))
+    request = kiosk.services.concierge.submit(BENEFICIARY, claire, "pressing", pressing(kiosk))
     lina = kiosk.services.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN)
     for target in (RequestState.TAKEN, RequestState.AT_PROVIDER, RequestState.READY):
-        kiosk.services.concierge.move(request.request_id, target, lina)
+        kiosk.services.concierge.move(Actor(lina), request.request_id, target)
     kiosk.sync()
 
     assert counts(kiosk.services.db) == {"pending": 0, "parked": 0}
@@ -83,12 +84,12 @@ def test_a_consent_given_offline_reaches_the_centre_which_says_the_pressing_is_r
 def test_taking_consent_back_at_the_kiosk_deletes_the_address_at_the_centre(centre, make_kiosk):
     kiosk = make_kiosk()
     kiosk.sync()
-    claire = kiosk.services.identity.identify(CLAIRE_CARD, "1234")
-    kiosk.services.notices.consent(claire, ADDRESS, "en")
+    claire = kiosk.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
+    kiosk.services.notices.consent(BENEFICIARY, claire, ADDRESS, "en")
     kiosk.sync()
     assert centre.query("SELECT address, language FROM notice_consents") == [{"address": ADDRESS, "language": "en"}]
 
-    kiosk.services.notices.withdraw(claire)
+    kiosk.services.notices.withdraw(BENEFICIARY, claire)
     kiosk.sync()
 
     assert centre.query("SELECT * FROM notice_consents") == []
@@ -100,9 +101,9 @@ def test_taking_consent_back_at_the_kiosk_deletes_the_address_at_the_centre(cent
 def test_a_consent_the_centre_refuses_is_parked_with_its_reason_and_no_longer_shown(centre, make_kiosk):
     kiosk = make_kiosk()
     kiosk.sync()
-    claire = kiosk.services.identity.identify(CLAIRE_CARD, "1234")
+    claire = kiosk.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
     centre.query("DELETE FROM persons WHERE household_id = ?", claire.household.household_id)  # gone at the centre
-    kiosk.services.notices.consent(claire, ADDRESS, "fr")
+    kiosk.services.notices.consent(BENEFICIARY, claire, ADDRESS, "fr")
 
     kiosk.sync()
 

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from kiosk.domain.payment import Means, SubjectKind
+from kiosk.services.actor import BENEFICIARY, Actor
 from kiosk.store.database import transaction
 from kiosk.store.outbox import counts, enqueue, parked_operations
 from kiosk.store.state import read_state
@@ -25,8 +26,8 @@ def desk(centre, make_kiosk):
 
 
 def booked(kiosk):
-    who = kiosk.services.identity.identify(CLAIRE_CARD, "1234")
-    return kiosk.services.bookings.book("T1", "T1-S1", who.household, ["P1", "P3"])  # 22 € at tier 3
+    who = kiosk.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
+    return kiosk.services.bookings.book(BENEFICIARY, who, "T1", "T1-S1", ["P1", "P3"])  # 22 € at tier 3
 
 
 def centre_payments(centre) -> list[dict]:
@@ -38,7 +39,7 @@ def test_a_payment_reaches_the_centre_once_whatever_the_network_does(centre, pro
     booking = booked(desk)
     desk.sync()
     lina = desk.services.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN)
-    paid = desk.services.payments.record(lina, SubjectKind.BOOKING, booking.booking_id, "10", Means.CASH)
+    paid = desk.services.payments.record(Actor(lina), SubjectKind.BOOKING, booking.booking_id, "10", Means.CASH)
     proxy.inject(fault)
     with pytest.raises(TransientError):
         desk.sync()
@@ -55,7 +56,7 @@ def test_the_centre_reports_a_payment_made_elsewhere_and_every_kiosk_of_the_site
     lobby = make_kiosk("lobby")
     booking = booked(desk)
     lina = desk.services.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN)
-    desk.services.payments.record(lina, SubjectKind.BOOKING, booking.booking_id, "10", Means.CHEQUE, "0012345")
+    desk.services.payments.record(Actor(lina), SubjectKind.BOOKING, booking.booking_id, "10", Means.CHEQUE, "0012345")
     desk.sync()
     code, _, err = centre.cli(
         "report-payment", "booking", booking.booking_id, "--amount", "12", "--reference", "CMCAS virement 77"
@@ -83,7 +84,7 @@ def test_the_centre_refuses_more_than_is_owed_by_its_own_count(centre, make_kios
     lobby.sync()
     for kiosk in (desk, lobby):
         staff = kiosk.services.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN)
-        kiosk.services.payments.record(staff, SubjectKind.BOOKING, booking.booking_id, "22", Means.CASH)
+        kiosk.services.payments.record(Actor(staff), SubjectKind.BOOKING, booking.booking_id, "22", Means.CASH)
     desk.sync()
     lobby.sync()
     assert [row["amount_cents"] for row in centre_payments(centre)] == [2200]

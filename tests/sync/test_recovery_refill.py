@@ -5,17 +5,19 @@ from __future__ import annotations
 import sqlite3
 
 from kiosk.domain.booking import BookingState
+from kiosk.services.actor import BENEFICIARY
 from kiosk.store.database import DATABASE_FILE
 from kiosk.store.outbox import counts
+from tests.factories import holder
 from tests.sync.conftest import Kiosk
 
 
 def test_a_corrupt_database_is_rebuilt_refilled_and_its_unsent_booking_delivered(make_kiosk, centre, tmp_path, clock):
     kiosk = make_kiosk("k1")
     kiosk.sync()
-    household = kiosk.services.identity.identify("1000000000017", "1234").household
+    household = kiosk.services.identity.identify(BENEFICIARY, "1000000000017", "1234").household
     centre.stop()  # offline: the booking waits in the outbox
-    booking = kiosk.services.bookings.book("T1", "T1-S1", household, ["P1", "P2"])
+    booking = kiosk.services.bookings.book(BENEFICIARY, holder(household), "T1", "T1-S1", ["P1", "P2"])
     assert counts(kiosk.services.db)["pending"] == 1
     url, token = kiosk.client.base_url, kiosk.client._token
     kiosk.close()
@@ -39,7 +41,7 @@ def test_a_corrupt_database_is_rebuilt_refilled_and_its_unsent_booking_delivered
         report = reborn.sync()
         assert report.applied == 1  # the booking made before the damage reached the centre
         assert reborn.services.catalog.offer("T1") is not None  # refilled from the centre
-        assert reborn.services.identity.identify("1000000000017", "1234").household.tier == 3
+        assert reborn.services.identity.identify(BENEFICIARY, "1000000000017", "1234").household.tier == 3
         assert reborn.services.bookings.booking(booking.booking_id).state == BookingState.CONFIRMED
         assert counts(reborn.services.db) == {"pending": 0, "parked": 0}
         assert centre.seat_problems() == []

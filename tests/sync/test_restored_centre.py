@@ -8,10 +8,12 @@ import shutil
 import pytest
 
 from kiosk.domain.booking import BookingState
+from kiosk.services.actor import BENEFICIARY
 from kiosk.store.outbox import counts
 from kiosk.store.state import read_state
 from sync.client import TransientError
 from sync.engine import CycleReport
+from tests.factories import holder
 
 SESSIONS = ["T1-S1", "P1-S1"]
 
@@ -73,8 +75,8 @@ def test_a_restored_centre_resyncs_every_kiosk_without_losing_its_outbox(
         assert centre.cli("reset-epoch")[0] == 0
     for step in range(changes_after):  # the restored centre's numbering passes the kiosk's cursor (or not)
         centre.set_capacity(SESSIONS[step % 2], 40 + step)
-    household = kiosk.services.identity.identify("1000000000017", "1234").household
-    booking = kiosk.services.bookings.book("T1", "T1-S1", household, ["P1"])
+    household = kiosk.services.identity.identify(BENEFICIARY, "1000000000017", "1234").household
+    booking = kiosk.services.bookings.book(BENEFICIARY, holder(household), "T1", "T1-S1", ["P1"])
     proxy.inject("drop_request")  # the push fails; a pull alone comes in before it gets through
     with pytest.raises(TransientError):
         kiosk.sync()

@@ -18,11 +18,12 @@ import pytest
 
 from kiosk.cli import main
 from kiosk.config import KioskConfig
+from kiosk.services.actor import BENEFICIARY
 from kiosk.services.context import open_services
 from sync.client import CentralClient, CredentialRefused, TransientError
 from sync.credential import CREDENTIAL_FILE, Credential, load_credential, save_credential
 from sync.engine import SyncEngine
-from tests.factories import CLAIRE_CARD, KARIM_CARD
+from tests.factories import CLAIRE_CARD, KARIM_CARD, holder
 
 FORMATTER = logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s")
 
@@ -83,12 +84,13 @@ def test_the_token_never_shows_in_logs_reprs_or_the_command_output(
         try:
             engine = SyncEngine(services.db, client, clock=clock)
             assert engine.run_cycle().pulled > 0
-            claire = services.identity.identify(CLAIRE_CARD, "1234").household
-            services.bookings.book("T1", "T1-S1", claire, ["P1"])
+            claire = services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234").household
+            services.bookings.book(BENEFICIARY, holder(claire), "T1", "T1-S1", ["P1"])
             report = engine.run_cycle()
             assert report.applied == 1 and report.pulled > 0
-            karim = services.identity.identify(KARIM_CARD, "1234").household
-            services.bookings.book("T1", "T1-S1", karim, ["P4"])  # left for the command line to push
+            karim = services.identity.identify(BENEFICIARY, KARIM_CARD, "1234").household
+            # left for the command line to push
+            services.bookings.book(BENEFICIARY, holder(karim), "T1", "T1-S1", ["P4"])
             reprs = [repr(client), str(client), repr(credential), str(credential), repr(engine)]
         finally:
             client.close()

@@ -9,16 +9,17 @@ import pytest
 
 from kiosk.domain.booking import BookingState
 from kiosk.domain.search import OfferQuery
+from kiosk.services.actor import BENEFICIARY
 from kiosk.store.database import transaction
 from kiosk.store.outbox import counts, enqueue, parked_operations, pending_operations
 from kiosk.store.state import read_state
 from sync.client import TransientError
 from sync.engine import CycleReport, PageRejected
-from tests.factories import NOW
+from tests.factories import NOW, holder
 
 
 def claire(kiosk):
-    return kiosk.services.identity.identify("1000000000017", "1234").household
+    return kiosk.services.identity.identify(BENEFICIARY, "1000000000017", "1234").household
 
 
 def centre_bookings(centre, kiosk_name="audit"):
@@ -48,7 +49,7 @@ def test_a_booking_made_offline_reaches_the_centre_once(make_kiosk, centre):
     kiosk = make_kiosk()
     kiosk.sync()
     centre.stop()  # the network is down: the kiosk still confirms inside its allocation
-    booking = kiosk.services.bookings.book("T1", "T1-S1", claire(kiosk), ["P1", "P2"])
+    booking = kiosk.services.bookings.book(BENEFICIARY, holder(claire(kiosk)), "T1", "T1-S1", ["P1", "P2"])
     assert booking.state == BookingState.CONFIRMED
     with pytest.raises(TransientError):
         kiosk.sync()
@@ -68,7 +69,7 @@ def test_a_booking_made_offline_reaches_the_centre_once(make_kiosk, centre):
 def test_a_push_broken_on_the_way_is_retried_and_applied_once(make_kiosk, centre, proxy, fault):
     kiosk = make_kiosk()
     kiosk.sync()
-    booking = kiosk.services.bookings.book("T1", "T1-S1", claire(kiosk), ["P1"])
+    booking = kiosk.services.bookings.book(BENEFICIARY, holder(claire(kiosk)), "T1", "T1-S1", ["P1"])
     (operation,) = pending_operations(kiosk.services.db)
     proxy.inject(fault)  # the push of the next cycle breaks (a 6 s delay outlasts the kiosk's 5 s timeout)
     with pytest.raises(TransientError):
@@ -96,8 +97,8 @@ def test_beyond_its_allocation_the_kiosk_asks_and_the_centre_decides(make_kiosk,
     kiosk = make_kiosk()
     kiosk.sync()
     household = claire(kiosk)
-    first = kiosk.services.bookings.book("T1", "T1-S1", household, ["P1"])
-    second = kiosk.services.bookings.book("T1", "T1-S1", household, ["P2"])
+    first = kiosk.services.bookings.book(BENEFICIARY, holder(household), "T1", "T1-S1", ["P1"])
+    second = kiosk.services.bookings.book(BENEFICIARY, holder(household), "T1", "T1-S1", ["P2"])
     assert (first.state, second.state) == (BookingState.CONFIRMED, BookingState.REQUESTED)
     kiosk.sync()
     # The session has places outside the sites' allocations: the centre confirms the request.
@@ -123,7 +124,7 @@ def test_an_operation_the_centre_refuses_is_parked_and_does_not_block_the_rest(m
             },
             NOW,
         )
-    fine = kiosk.services.bookings.book("T1", "T1-S1", household, ["P1"])
+    fine = kiosk.services.bookings.book(BENEFICIARY, holder(household), "T1", "T1-S1", ["P1"])
     report = kiosk.sync()
     assert (report.applied, report.parked) == (1, 1)
     assert kiosk.services.bookings.booking(fine.booking_id).state == BookingState.CONFIRMED
@@ -136,8 +137,8 @@ def test_the_same_person_booked_on_two_kiosks_is_refused_by_the_centre(make_kios
     first, second = make_kiosk("k1"), make_kiosk("k2")
     first.sync()
     second.sync()
-    one = first.services.bookings.book("T1", "T1-S1", claire(first), ["P1"])
-    two = second.services.bookings.book("T1", "T1-S1", claire(second), ["P1"])
+    one = first.services.bookings.book(BENEFICIARY, holder(claire(first)), "T1", "T1-S1", ["P1"])
+    two = second.services.bookings.book(BENEFICIARY, holder(claire(second)), "T1", "T1-S1", ["P1"])
     first.sync()
     second.sync()
     refused = second.services.bookings.booking(two.booking_id)
@@ -162,9 +163,9 @@ def test_a_cancellation_gives_the_place_back_at_the_centre(make_kiosk, centre):
     kiosk = make_kiosk()
     kiosk.sync()
     household = claire(kiosk)
-    booking = kiosk.services.bookings.book("T1", "T1-S1", household, ["P1"])
+    booking = kiosk.services.bookings.book(BENEFICIARY, holder(household), "T1", "T1-S1", ["P1"])
     kiosk.sync()
-    kiosk.services.bookings.cancel(booking.booking_id, household)
+    kiosk.services.bookings.cancel(BENEFICIARY, holder(household), booking.booking_id)
     kiosk.sync()
     assert centre_bookings(centre)[booking.booking_id]["state"] == "cancelled"
     assert kiosk.services.bookings.booking(booking.booking_id).state == BookingState.CANCELLED
@@ -173,7 +174,7 @@ def test_a_cancellation_gives_the_place_back_at_the_centre(make_kiosk, centre):
 def test_pulled_figures_never_give_away_seats_taken_offline(make_kiosk, centre, proxy):
     kiosk = make_kiosk()
     kiosk.sync()
-    booking = kiosk.services.bookings.book("T1", "T1-S1", claire(kiosk), ["P1", "P2"])
+    booking = kiosk.services.bookings.book(BENEFICIARY, holder(claire(kiosk)), "T1", "T1-S1", ["P1", "P2"])
     proxy.inject("drop_request")  # the push fails, the pull of the same cycle never happens…
     with pytest.raises(TransientError):
         kiosk.sync()
@@ -264,7 +265,8 @@ def test_a_place_on_a_full_dates_waiting_list_is_confirmed_by_the_centre_when_on
     kiosk = make_kiosk()
     kiosk.sync()
     household = claire(kiosk)
-    waiting = kiosk.services.bookings.book("T2", "T2-S1", household, ["P1"], waitlist=True)  # 20 of 20 taken
+    # 20 of 20 taken
+    waiting = kiosk.services.bookings.book(BENEFICIARY, holder(household), "T2", "T2-S1", ["P1"], waitlist=True)
     assert (waiting.state, waiting.holds_site_seats) == (BookingState.WAITLISTED, False)
     kiosk.sync()
     # The centre keeps it waiting, and says so; the kiosk shows what the centre decided.
@@ -295,7 +297,7 @@ def test_the_kiosk_publishes_its_voucher_key_and_its_vouchers_verify_with_the_ce
     (published,) = requests.get(f"{centre.url}/v1/voucher-keys", timeout=10).json()["keys"]
     assert published["public_key"] == public_key_pem(key) and not published["revoked"]
     assert read_state(kiosk.services.db, "voucher_key_published") == public_key_pem(key)  # not sent again
-    booking = kiosk.services.bookings.book("T1", "T1-S1", claire(kiosk), ["P1"])
+    booking = kiosk.services.bookings.book(BENEFICIARY, holder(claire(kiosk)), "T1", "T1-S1", ["P1"])
     payload = encode_payload(kiosk.services.vouchers.voucher(booking), key)
     # Someone who holds no kiosk file checks the voucher with the keys the centre publishes.
     assert main(["voucher", "verify", payload, "--centre", centre.url, "--data-dir", str(tmp_path / "elsewhere")]) == 0
@@ -319,7 +321,7 @@ def test_a_show_s_staff_away_from_the_kiosk_sees_from_the_centre_that_a_cancelle
     key = load_or_create_signing_key(kiosk.services.data_dir)
     engine = SyncEngine(kiosk.services.db, kiosk.client, voucher_key=public_key_pem(key))
     engine.run_cycle()
-    booking = kiosk.services.bookings.book("T1", "T1-S1", claire(kiosk), ["P1"])
+    booking = kiosk.services.bookings.book(BENEFICIARY, holder(claire(kiosk)), "T1", "T1-S1", ["P1"])
     payload = encode_payload(kiosk.services.vouchers.voucher(booking), key)
     elsewhere = ["--centre", centre.url, "--data-dir", str(tmp_path / "elsewhere")]
     # Not sent yet: the centre does not know it, the signature alone speaks.
@@ -331,7 +333,7 @@ def test_a_show_s_staff_away_from_the_kiosk_sees_from_the_centre_that_a_cancelle
     engine.run_cycle()
     assert main(["voucher", "verify", payload, *elsewhere]) == 0
     assert "D'après le centre / As the centre knows: réservation confirmée" in capsys.readouterr().out
-    kiosk.services.bookings.cancel(booking.booking_id, claire(kiosk))
+    kiosk.services.bookings.cancel(BENEFICIARY, holder(claire(kiosk)), booking.booking_id)
     engine.run_cycle()
     assert main(["voucher", "verify", payload, *elsewhere]) == 1
     out = capsys.readouterr().out
@@ -352,7 +354,7 @@ def test_a_voucher_signed_by_a_kiosk_the_centre_revoked_no_longer_holds(make_kio
     key = load_or_create_signing_key(kiosk.services.data_dir)
     engine = SyncEngine(kiosk.services.db, kiosk.client, voucher_key=public_key_pem(key))
     engine.run_cycle()
-    booking = kiosk.services.bookings.book("T1", "T1-S1", claire(kiosk), ["P1"])
+    booking = kiosk.services.bookings.book(BENEFICIARY, holder(claire(kiosk)), "T1", "T1-S1", ["P1"])
     payload = encode_payload(kiosk.services.vouchers.voucher(booking), key)
     elsewhere = ["--centre", centre.url, "--data-dir", str(tmp_path / "elsewhere")]
     assert main(["voucher", "verify", payload, *elsewhere]) == 0  # not sent yet: the signature speaks, and says so

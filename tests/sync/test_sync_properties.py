@@ -33,13 +33,14 @@ from hypothesis.database import DirectoryBasedExampleDatabase
 
 from kiosk.domain.booking import ACTIVE_STATES, BookingRefused, BookingState
 from kiosk.domain.household import luhn_check_digit
+from kiosk.services.actor import BENEFICIARY
 from kiosk.store.catalog import load_offer
 from kiosk.store.households import load_household
 from kiosk.store.outbox import counts, parked_operations, pending_operations
 from sync.client import CentralError
 from sync.engine import PageRejected
 from tests.conftest import Clock
-from tests.factories import NOW, catalog, offer, pin_hash, session
+from tests.factories import NOW, catalog, holder, offer, pin_hash, session
 from tests.server.central import CentralServer
 from tests.sync.conftest import Kiosk
 from tests.sync.faulty_proxy import FaultyProxy
@@ -169,7 +170,7 @@ def _book_step(site: Site, index: int, kiosk: Kiosk, slot: int, which: int, memb
     booked = {p for b in local if b.session_id == session_id and b.state in ACTIVE_STATES for p in b.participants}
     before = {op["op_id"] for op in pending_operations(kiosk.services.db)}
     try:
-        booking = kiosk.services.bookings.book(offer_id, session_id, household, people)
+        booking = kiosk.services.bookings.book(BENEFICIARY, holder(household), offer_id, session_id, people)
     except BookingRefused as refusal:
         # The kiosk refuses only what its rules forbid, as it sees the session, and writes nothing.
         assert booked & set(people) or seen.remaining < len(people), (str(refusal), seen, booked, people)
@@ -193,7 +194,7 @@ def _cancel_step(site: Site, index: int, kiosk: Kiosk, pick: int) -> None:
     household = load_household(kiosk.services.db, booking.household_id)
     before = {op["op_id"] for op in pending_operations(kiosk.services.db)}
     try:
-        cancelled = kiosk.services.bookings.cancel(booking.booking_id, household)
+        cancelled = kiosk.services.bookings.cancel(BENEFICIARY, holder(household), booking.booking_id)
     except BookingRefused:
         # Only a booking no longer active cannot be cancelled (every session is days away).
         assert booking.state not in ACTIVE_STATES, booking
@@ -311,8 +312,8 @@ def test_two_kiosks_and_faults_then_healing(shared_centre, tmp_path_factory, ste
 def test_a_kiosk_killed_in_the_middle_of_a_sync_loses_and_duplicates_nothing(make_kiosk, centre, proxy, tmp_path):
     kiosk = make_kiosk()
     kiosk.sync()
-    household = kiosk.services.identity.identify("1000000000017", "1234").household
-    booking = kiosk.services.bookings.book("T1", "T1-S1", household, ["P1"])
+    household = kiosk.services.identity.identify(BENEFICIARY, "1000000000017", "1234").household
+    booking = kiosk.services.bookings.book(BENEFICIARY, holder(household), "T1", "T1-S1", ["P1"])
     data_dir = kiosk.services.data_dir
     kiosk.close()
     from sync.credential import Credential, save_credential

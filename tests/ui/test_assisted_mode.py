@@ -19,17 +19,15 @@ from kiosk.demo.staff import STAFF, badge_number
 from kiosk.domain.concierge import RequestState
 from kiosk.domain.staff import STAFF_WARNING_AFTER_SECONDS, STAFF_WARNING_SECONDS
 from kiosk.domain.voucher import encode_payload
-from kiosk.services.assisted import AssistedService
-from kiosk.services.concierge import ConciergeRequests
-from kiosk.services.payments import PaymentService
-from kiosk.services.staff import StaffAuthService
+from kiosk.services.actor import BENEFICIARY, Actor
+from kiosk.services.context import assemble_services
 from kiosk.signing_key import load_or_create_signing_key
 from kiosk.ui import lockdown as lockdown_module
 from kiosk.ui.app import start_kiosk
 from kiosk.ui.queue import QueueCard
 from sync.credential import Credential
 from sync.worker import SyncWorker
-from tests.factories import CLAIRE_CARD
+from tests.factories import CLAIRE_CARD, holder
 from tests.ui.conftest import tap
 
 _, SOPHIE, _, SOPHIE_PIN, SOPHIE_LOGIN, SOPHIE_PASSWORD = STAFF[0]
@@ -39,15 +37,7 @@ SOPHIE_BADGE = badge_number(1)
 @pytest.fixture
 def services(services, clock, monotonic):
     """The demo kiosk, with the correspondents' inactivity limit on the test's monotonic clock."""
-    services.staff = StaffAuthService(services.db, services.audit, clock, monotonic=monotonic)
-    services.concierge = ConciergeRequests(
-        services.db, services.config, services.data_dir, services.staff, services.audit, clock
-    )
-    services.assisted = AssistedService(
-        services.db, services.staff, services.audit, services.concierge, services.vouchers, clock
-    )
-    services.payments = PaymentService(services.db, services.config, services.staff, services.audit, clock)
-    return services
+    return assemble_services(services.db, services.config, services.data_dir, clock, monotonic)
 
 
 def shown_button(widget, text) -> QPushButton:
@@ -210,9 +200,9 @@ def test_assisted_identify_needs_both_confirmations_and_actions_are_audited_with
 
 
 def submitted_request(services):
-    who = services.identity.identify(CLAIRE_CARD, "1234")
+    who = services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
     day = services.concierge.form("pressing").form.field("day").options[0].code
-    return services.concierge.submit("pressing", who, {"garments": ["chemise"], "quantity": 1, "day": day})
+    return services.concierge.submit(BENEFICIARY, who, "pressing", {"garments": ["chemise"], "quantity": 1, "day": day})
 
 
 def card_for(screen, request_id) -> QueueCard:
@@ -292,7 +282,7 @@ def test_sync_screen_shows_what_waits_and_wakes_the_worker(qtbot, window, servic
     window.screens["staff_home"].tiles["sync_state"].click()
     screen = window.screens["sync_state"]
     figures = [screen.figures.itemAt(i).widget().text() for i in range(screen.figures.count())]
-    pending = services.assisted.sync_state(window.staff_session).pending
+    pending = services.sync_state.state(Actor(window.staff_session)).pending
     assert pending >= 1 and f"Envois en attente : {pending}" in figures
     screen.sync_now.click()
     assert "pas réglée" in screen.status.text()  # not enrolled: no worker to wake
@@ -349,7 +339,7 @@ def test_reprints_from_my_bookings_in_assisted_mode_are_audited(qtbot, window, s
     sign_in(qtbot, window)
     identify_beside(qtbot, window)
     request = services.concierge.requests_for(window.identified.household)[0]
-    booking = services.bookings.book("T1", "T1-S1", window.identified.household, ["P1"])
+    booking = services.bookings.book(BENEFICIARY, holder(window.identified.household), "T1", "T1-S1", ["P1"])
     window.show_screen("my_bookings")
     mine = window.screens["my_bookings"]
     # The list scrolls (each card has "Encaisser" too): buttons inside it are pressed with click().

@@ -6,12 +6,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPushButton, QScroller
 
 from kiosk.domain.voucher import short_code
+from kiosk.services.actor import BENEFICIARY
 from kiosk.services.vouchers import VOUCHER_DIR
 from kiosk.store.database import transaction
 from kiosk.store.state import write_state
 from sync.client import CentralClient
 from sync.top_up import CentreTopUp
-from tests.factories import CLAIRE_CARD, KARIM_CARD
+from tests.factories import CLAIRE_CARD, KARIM_CARD, holder
 from tests.ui.conftest import tap
 
 
@@ -148,7 +149,7 @@ def test_my_bookings_cancel_with_confirmation(qtbot, window, services):
     mine = window.screens["my_bookings"]
     assert window.current_screen() == "my_bookings"
     assert "pas encore de réservation" in next(w.text() for w in mine.content.findChildren(type(window.top_bar.site)))
-    services.bookings.book("T1", "T1-S1", window.identified.household, ["P1"])
+    services.bookings.book(BENEFICIARY, holder(window.identified.household), "T1", "T1-S1", ["P1"])
     mine.refresh()
     texts = [w.text() for w in mine.content.findChildren(type(window.top_bar.site))]
     assert "Théâtre : Le Malade imaginaire" in texts and "Confirmée" in texts
@@ -166,7 +167,8 @@ def test_my_bookings_cancel_with_confirmation(qtbot, window, services):
 def test_cancel_is_offered_only_until_the_deadline_then_says_whom_to_ask(qtbot, window, services, clock):
     window.with_identity(("my_bookings",))
     identify(qtbot, window)
-    services.bookings.book("T1", "T1-S1", window.identified.household, ["P1"])  # in 5 days, 2 days' notice
+    # in 5 days, 2 days' notice
+    services.bookings.book(BENEFICIARY, holder(window.identified.household), "T1", "T1-S1", ["P1"])
     mine = window.screens["my_bookings"]
     clock.now += timedelta(days=3, hours=1)
     mine.refresh()

@@ -14,9 +14,10 @@ from PySide6.QtWidgets import QLineEdit
 
 from kiosk.demo import DEMO_CATALOG
 from kiosk.domain.concierge import RequestState
+from kiosk.services.actor import BENEFICIARY
 from kiosk.services.vouchers import VOUCHER_DIR
 from kiosk.store.outbox import counts
-from tests.factories import CLAIRE_CARD, KARIM_CARD, sample_catalog
+from tests.factories import CLAIRE_CARD, KARIM_CARD, holder, sample_catalog
 from tests.ui.conftest import tap
 from tests.ui.test_booking_flow import button_named, identify
 
@@ -139,7 +140,9 @@ def test_my_requests_show_their_state_and_cancel_only_while_submitted(qtbot, win
     window.with_identity(("my_bookings",))
     identify(qtbot, window, card=KARIM_CARD)
     household = window.identified.household
-    request = services.concierge.submit("colis", window.identified, {"direction": "depot", "carrier": "la_poste"})
+    request = services.concierge.submit(
+        BENEFICIARY, window.identified, "colis", {"direction": "depot", "carrier": "la_poste"}
+    )
     mine = window.screens["my_bookings"]
     mine.refresh()
     card_text = " ".join(label.text() for label in mine.content.findChildren(type(window.hello)))
@@ -168,8 +171,8 @@ def test_the_centres_decision_on_a_booking_is_news_on_the_next_identification(qt
     from kiosk.store.bookings import set_booking_state
     from kiosk.store.database import transaction
 
-    household = services.identity.identify(CLAIRE_CARD, "1234").household
-    waiting = services.bookings.book("T2", "T2-S1", household, ["P2"], waitlist=True)
+    household = services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234").household
+    waiting = services.bookings.book(BENEFICIARY, holder(household), "T2", "T2-S1", ["P2"], waitlist=True)
     with transaction(services.db):
         set_booking_state(services.db, waiting.booking_id, BookingState.CONFIRMED)  # a place freed up
     window.with_identity(("my_bookings",))

@@ -7,23 +7,13 @@ release lose the press to kinetic scrolling's press delay."""
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 
-from kiosk.services.notices import NoticeService
 from kiosk.store.outbox import pending_operations
 from tests.factories import CLAIRE_CARD
 from tests.ui.conftest import tap
-from tests.ui.test_assisted_mode import identify_beside, sign_in
-from tests.ui.test_assisted_mode import services as desk_services  # noqa: F401 (a fixture)
+from tests.ui.test_assisted_mode import identify_beside, services, sign_in  # noqa: F401 (a fixture)
 from tests.ui.test_booking_flow import identify
-
-
-@pytest.fixture
-def services(desk_services, clock):
-    """The desk of the assisted-mode tests, whose notices check its correspondents' sessions."""
-    desk_services.notices = NoticeService(desk_services.db, desk_services.staff, desk_services.audit, clock)
-    return desk_services
 
 
 def notice_operations(services) -> list[dict]:

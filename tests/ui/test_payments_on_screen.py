@@ -12,25 +12,14 @@ from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QLabel
 
 from kiosk.domain.payment import Means, SubjectKind
-from kiosk.services.assisted import AssistedService
-from kiosk.services.concierge import ConciergeRequests
-from kiosk.services.payments import PaymentService
-from kiosk.services.staff import StaffAuthService
+from kiosk.services.context import assemble_services
 from tests.ui.test_assisted_mode import card_for, identify_beside, shown_button, sign_in, submitted_request
 
 
 @pytest.fixture
 def services(services, clock, monotonic):
     """The demo kiosk, with the correspondents' inactivity limit on the test's monotonic clock."""
-    services.staff = StaffAuthService(services.db, services.audit, clock, monotonic=monotonic)
-    services.concierge = ConciergeRequests(
-        services.db, services.config, services.data_dir, services.staff, services.audit, clock
-    )
-    services.assisted = AssistedService(
-        services.db, services.staff, services.audit, services.concierge, services.vouchers, clock
-    )
-    services.payments = PaymentService(services.db, services.config, services.staff, services.audit, clock)
-    return services
+    return assemble_services(services.db, services.config, services.data_dir, clock, monotonic)
 
 
 def shown_texts(widget) -> list[str]:

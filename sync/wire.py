@@ -1,8 +1,15 @@
-"""Request and response bodies of `/v1` (pydantic): validation, and the OpenAPI contract.
+"""The wire format of `/v1` (pydantic), defined once: the reference server validates what kiosks send
+with it and documents what it answers (its OpenAPI contract); the kiosk's sync engine validates with
+it what the centre answers to a push and the bookings and concierge requests it pulls.
 
 Request models are strict: unknown fields, wrong types and out-of-range values
 are refused. Response models describe what the server sends (the busiest
-responses are rendered directly as JSON text, see `changes`).
+responses are rendered directly as JSON text, see sync/server/changes.py); the kiosk
+validates them strictly (`model_validate(..., strict=True)`). Pulled offers, households,
+categories, services and correspondents are read by the domain's parsers, which the
+catalog and household files share (kiosk/domain).
+
+Plain pydantic, no web framework: a kiosk imports it without the [central] extra.
 """
 
 from __future__ import annotations
@@ -44,9 +51,9 @@ class Out(BaseModel):
 class Reason(Out):
     """Something a person reads: a stable code and the same text in French and English."""
 
-    code: str
-    fr: str
-    en: str
+    code: str = Field(max_length=400)
+    fr: str = Field(max_length=400)
+    en: str = Field(max_length=400)
 
 
 class ErrorResponse(Out):
@@ -504,27 +511,27 @@ class HouseholdsFile(Strict):
 
 
 class BookingData(Out):
-    booking_id: str
-    session_id: str
-    household_id: str
-    participants: list[str]
+    booking_id: str = Field(pattern=UUID)
+    session_id: str = Field(pattern=ID)
+    household_id: str = Field(pattern=ID)
+    participants: list[Annotated[str, Field(pattern=ID)]] = Field(min_length=1, max_length=99)
     state: BookingState
     reason: Reason | None
-    total_cents: int
+    total_cents: int = Field(ge=0, le=100_000_000)
 
 
 class ConciergeRequestData(Out):
-    request_id: str
-    site_id: str
-    service_id: str
-    household_id: str
-    person_id: str
-    answers: dict[str, Any]
-    quantity: int
-    estimate_cents: int | None
-    collect_on: str | None
-    note: str
-    created_by: str | None
+    request_id: str = Field(pattern=UUID)
+    site_id: str = Field(pattern=ID)
+    service_id: str = Field(pattern=SERVICE_ID)
+    household_id: str = Field(pattern=ID)
+    person_id: str = Field(pattern=ID)
+    answers: dict[Annotated[str, Field(max_length=40)], AnswerValue] = Field(max_length=20)
+    quantity: int = Field(ge=1, le=1000)
+    estimate_cents: int | None = Field(ge=0, le=100_000_000)
+    collect_on: str | None = Field(pattern=DAY)
+    note: str = Field(max_length=200)
+    created_by: str | None = Field(pattern=ID)
     state: RequestStateName
     reason: Reason | None
     created_at: str = Field(pattern=MOMENT)

@@ -1,0 +1,36 @@
+"""Joining this kiosk to the centre with a one-time code, and keeping the credential it gives: the one
+way it is done, for the `enroll` command, the enrolment planned at install and the demo."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from sync.client import CONNECT_TIMEOUT, READ_TIMEOUT, CentralClient
+from sync.credential import Credential, save_credential
+
+log = logging.getLogger(__name__)
+
+
+def enrol(
+    data_dir: Path,
+    server: str,
+    code: str,
+    name: str,
+    ca_bundle: str | None = None,
+    timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT),
+) -> Credential:
+    """Enrol with the centre at `server` and save the credential in `data_dir`.
+
+    Raises CentralError (RequestRefused when the centre refuses the code: a new one is needed;
+    another CentralError when it could not be reached) and saves nothing then.
+    """
+    client = CentralClient(server, ca_bundle=ca_bundle, timeout=timeout)
+    try:
+        enrolment = client.enroll(code.strip(), name)
+    finally:
+        client.close()
+    credential = Credential(server, enrolment.kiosk_id, enrolment.site_id, enrolment.token)
+    save_credential(data_dir, credential)
+    log.info("kiosk enrolled as %s (site %s)", credential.kiosk_id, credential.site_id)
+    return credential

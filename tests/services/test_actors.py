@@ -1,0 +1,212 @@
+"""Every use case takes its actor, and the service alone decides what is audited: called by a correspondent
+for a person, each leaves exactly one audit entry (theirs, written with the change); called by the person
+alone, none. The table must list every service method that takes an actor."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+
+import pytest
+
+from kiosk.domain.audit import Action
+from kiosk.domain.concierge import RequestState
+from kiosk.domain.help import Place
+from kiosk.services.actor import BENEFICIARY, Actor, AuditNoteMissing
+from kiosk.services.booking import BookingService
+from kiosk.services.concierge import ConciergeRequests
+from kiosk.services.help import HelpService
+from kiosk.services.identity import IdentityService
+from kiosk.services.staff import StaffSessionExpired
+from kiosk.services.sync_state import SyncStateService
+from kiosk.services.vouchers import VoucherService
+from kiosk.store.outbox import pending_operations
+from tests.factories import CLAIRE_CARD, LINA_BADGE, LINA_LOGIN, LINA_PASSWORD, LINA_PIN
+
+SERVICES = (IdentityService, BookingService, VoucherService, ConciergeRequests, SyncStateService, HelpService)
+
+Case = Callable[[object, object, object], Callable[[Actor], object]]
+
+
+def pressing(desk) -> dict:
+    day = desk.concierge.form("pressing").form.field("day").options[0].code
+    return {"garments": ["chemise"], "quantity": 1, "day": day}
+
+
+def a_request(desk, who):
+    return desk.concierge.submit(BENEFICIARY, who, "pressing", pressing(desk))
+
+
+def a_booking(desk, who):
+    return desk.bookings.book(BENEFICIARY, who, "T1", "T1-S1", ["P1"])
+
+
+def ready_request(desk, who, staff):
+    request = a_request(desk, who)
+    for state in (RequestState.TAKEN, RequestState.READY):
+        desk.concierge.move(Actor(staff), request.request_id, state)
+    return request
+
+
+# Each case prepares what the use case needs (as the person alone, or by the correspondent for a move
+# to "ready"), then returns the call under test; only that call's audit entries are counted.
+def identify(desk, who, staff):
+    return lambda actor: desk.identity.identify(actor, CLAIRE_CARD, "1234", person_present=True, person_agrees=True)
+
+
+def book(desk, who, staff):
+    return lambda actor: desk.bookings.book(actor, who, "T1", "T1-S1", ["P1"])
+
+
+def cancel_booking(desk, who, staff):
+    booking = a_booking(desk, who)
+    return lambda actor: desk.bookings.cancel(actor, who, booking.booking_id)
+
+
+def reprint_booking(desk, who, staff):
+    booking = a_booking(desk, who)
+    return lambda actor: desk.vouchers.reprint_booking(actor, booking.booking_id)
+
+
+def reprint_pickup(desk, who, staff):
+    request = a_request(desk, who)
+    return lambda actor: desk.vouchers.reprint_pickup(actor, request.request_id)
+
+
+def submit(desk, who, staff):
+    return lambda actor: desk.concierge.submit(actor, who, "pressing", pressing(desk))
+
+
+def cancel_request(desk, who, staff):
+    request = a_request(desk, who)
+    return lambda actor: desk.concierge.cancel(actor, who, request.request_id)
+
+
+def move(desk, who, staff):
+    request = a_request(desk, who)
+    return lambda actor: desk.concierge.move(actor, request.request_id, RequestState.TAKEN)
+
+
+def hand_over(desk, who, staff):
+    request = ready_request(desk, who, staff)
+    return lambda actor: desk.concierge.hand_over(actor, request.request_id)
+
+
+def request_sync(desk, who, staff):
+    return lambda actor: desk.sync_state.request_sync(actor)
+
+
+def take_help(desk, who, staff):
+    ticket = desk.help.ticket(Place("booking", "T1", "T1-S1"))
+    return lambda actor: desk.help.take(actor, ticket.code)
+
+
+USE_CASES: dict[str, tuple[Action, Case]] = {
+    "IdentityService.identify": (Action.IDENTIFY, identify),
+    "BookingService.book": (Action.BOOKING_CREATE, book),
+    "BookingService.cancel": (Action.BOOKING_CANCEL, cancel_booking),
+    "VoucherService.reprint_booking": (Action.REPRINT, reprint_booking),
+    "VoucherService.reprint_pickup": (Action.REPRINT, reprint_pickup),
+    "ConciergeRequests.submit": (Action.CONCIERGE_CREATE, submit),
+    "ConciergeRequests.cancel": (Action.CONCIERGE_MOVE, cancel_request),
+    "ConciergeRequests.move": (Action.CONCIERGE_MOVE, move),
+    "ConciergeRequests.hand_over": (Action.CONCIERGE_MOVE, hand_over),
+    "SyncStateService.request_sync": (Action.SYNC_FORCED, request_sync),
+    "HelpService.take": (Action.HELP_TAKEN, take_help),
+}
+# The correspondents' own work: a person alone is asked to sign in (StaffSessionExpired), nothing is written.
+CORRESPONDENTS_ONLY = {
+    "ConciergeRequests.move",
+    "ConciergeRequests.hand_over",
+    "SyncStateService.request_sync",
+    "HelpService.take",
+}
+# Reading for a correspondent changes nothing and is not audited.
+READS = {
+    "ConciergeRequests.queue",
+    "ConciergeRequests.find_by_pickup",
+    "SyncStateService.state",
+    "HelpService.open_requests",
+}
+
+
+def methods_taking_an_actor() -> set[str]:
+    found = set()
+    for service in SERVICES:
+        for name, method in inspect.getmembers(service, inspect.isfunction):
+            if not name.startswith("_") and any(
+                p.annotation in ("Actor", Actor) for p in inspect.signature(method).parameters.values()
+            ):
+                found.add(f"{service.__name__}.{name}")
+    return found
+
+
+def test_the_table_covers_every_method_that_takes_an_actor():
+    assert methods_taking_an_actor() == set(USE_CASES) | READS
+
+
+@pytest.mark.parametrize("name", sorted(USE_CASES))
+def test_a_correspondent_leaves_exactly_one_audit_entry(desk, claire, lina, name):
+    action, case = USE_CASES[name]
+    call = case(desk, claire, lina)
+    before = desk.audit.entries()
+    call(Actor(lina))
+    added = desk.audit.entries()[len(before) :]
+    assert [(e.action, e.staff_id) for e in added] == [(action, "S1")]
+    shipped = [op["payload"]["entries"][0]["seq"] for op in pending_operations(desk.db) if op["kind"] == "audit.append"]
+    assert added[0].seq in shipped  # on its way to the centre with the change
+    assert desk.audit.verify() is None
+
+
+@pytest.mark.parametrize("name", sorted(USE_CASES))
+def test_a_beneficiary_alone_leaves_no_audit_entry(desk, claire, lina, name):
+    _, case = USE_CASES[name]
+    call = case(desk, claire, lina)
+    before = desk.audit.entries()
+    if name in CORRESPONDENTS_ONLY:
+        with pytest.raises(StaffSessionExpired):
+            call(BENEFICIARY)
+    else:
+        call(BENEFICIARY)
+    assert desk.audit.entries() == before
+
+
+def test_reads_for_a_correspondent_are_not_audited(desk, claire, lina):
+    request = a_request(desk, claire)
+    before = desk.audit.entries()
+    desk.concierge.queue(Actor(lina))
+    desk.concierge.find_by_pickup(Actor(lina), request.short_code)
+    desk.sync_state.state(Actor(lina))
+    desk.help.open_requests(Actor(lina))
+    assert desk.audit.entries() == before
+    for read in (
+        lambda: desk.concierge.queue(BENEFICIARY),
+        lambda: desk.sync_state.state(BENEFICIARY),
+        lambda: desk.help.open_requests(BENEFICIARY),
+        lambda: desk.concierge.find_by_pickup(BENEFICIARY, request.short_code),
+    ):
+        with pytest.raises(StaffSessionExpired):
+            read()
+
+
+def test_a_correspondents_sign_in_and_sign_out_are_one_entry_each(desk):
+    for sign_in in (
+        lambda: desk.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN),
+        lambda: desk.staff.sign_in_with_password(LINA_LOGIN, LINA_PASSWORD),
+    ):
+        before = desk.audit.entries()
+        session = sign_in()
+        assert [e.action for e in desk.audit.entries()[len(before) :]] == [Action.SIGN_IN]
+        before = desk.audit.entries()
+        desk.staff.leave(session)
+        assert [e.action for e in desk.audit.entries()[len(before) :]] == [Action.SIGN_OUT]
+
+
+def test_an_assisted_change_that_does_not_say_what_to_audit_is_not_kept(desk, claire, lina):
+    """The write a use case makes for a correspondent cannot end without its audit entry."""
+    acts = desk.bookings._acts  # the one every service writes through
+    before = desk.audit.entries()
+    with pytest.raises(AuditNoteMissing), acts.write(Actor(lina), Action.BOOKING_CREATE):
+        desk.db.execute("UPDATE sessions SET site_taken = site_taken + 1 WHERE id = 'T1-S1'")
+    assert desk.db.execute("SELECT site_taken FROM sessions WHERE id = 'T1-S1'").fetchone()[0] == 0
+    assert desk.audit.entries() == before

@@ -88,6 +88,13 @@ def _what_is_wrong(text: str) -> str:
     return "error.notices.address_not_valid"
 
 
+def with_domain(typed: str, domain: str) -> str:
+    """What a domain's button makes of what was typed: the name, "@", then that domain (whatever followed
+    an "@" already typed goes)."""
+    name = typed.strip().partition("@")[0]
+    return f"{name}@{domain}"
+
+
 def masked(address: str) -> str:
     """What the kiosk shows and keeps once the centre has the address: its first letter and its domain."""
     local, _, domain = address.rpartition("@")

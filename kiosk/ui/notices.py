@@ -13,19 +13,13 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
-from kiosk.domain.notices import COMMON_DOMAINS, MAX_ADDRESS_CHARS
+from kiosk.domain.notices import COMMON_DOMAINS, MAX_ADDRESS_CHARS, with_domain
 from kiosk.errors import KioskError
 from kiosk.i18n import Texts
 from kiosk.services.actor import Actor
 from kiosk.services.context import KioskServices
 from kiosk.services.identity import Identified
 from kiosk.ui.widgets import FlowLayout, ScrollingPage, button, label, plain_button_text
-
-
-def with_domain(typed: str, domain: str) -> str:
-    """The address with this domain after its "@" (whatever was typed after it goes), or "@" added."""
-    name = typed.strip().partition("@")[0]
-    return f"{name}@{domain}"
 
 
 class NoticesScreen(QWidget):

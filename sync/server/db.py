@@ -201,6 +201,8 @@ CREATE TABLE notices (
 );
 CREATE INDEX notices_due ON notices (next_attempt_at) WHERE state IN ('waiting', 'sending');
 CREATE INDEX notices_by_person ON notices (person_id);
+-- The reminders are looked for from the consents: each consenting household's bookings.
+CREATE INDEX bookings_by_household ON bookings (household_id);
 -- The operations kept for good include each consent's address: found by person when consent is taken back.
 CREATE INDEX operations_notice_consents ON operations (json_extract(payload, '$.person_id'))
     WHERE kind = 'notice.consent'

@@ -127,12 +127,22 @@ def connect(settings: MailSettings) -> smtplib.SMTP:
 
 
 def send_due(db: Database, settings: MailSettings, clock: Clock) -> SendReport:
-    """One pass: plan the reminders, then send every notice due, each tried once."""
+    """One pass: plan the reminders, then send every notice due, batch after batch, each tried once; the
+    pass ends early when the server cannot be reached (what is left waits for its next try)."""
     report = SendReport()
     notices.plan_reminders(db, clock())
-    claimed = notices.claim_due(db, clock())
-    if not claimed:
-        return report
+    while claimed := notices.claim_due(db, clock()):
+        if not _send_batch(db, settings, clock, claimed, report):
+            break
+    if report.sent or report.waiting or report.refused:
+        log.info("notices: %d sent, %d waiting, %d refused", report.sent, report.waiting, report.refused)
+    return report
+
+
+def _send_batch(
+    db: Database, settings: MailSettings, clock: Clock, claimed: list[notices.Claimed], report: SendReport
+) -> bool:
+    """One connection for the batch; False when the server could not be reached or the connection was lost."""
     try:
         server = connect(settings)
     except (OSError, smtplib.SMTPException) as error:
@@ -142,7 +152,7 @@ def send_due(db: Database, settings: MailSettings, clock: Clock) -> SendReport:
         for notice in claimed:
             notices.mark_failed(db, notice.notice_id, _said(error), False, clock())
         report.waiting += len(claimed)
-        return report
+        return False
     try:
         for index, notice in enumerate(claimed):
             try:
@@ -158,7 +168,7 @@ def send_due(db: Database, settings: MailSettings, clock: Clock) -> SendReport:
                 for rest in claimed[index:]:
                     notices.mark_failed(db, rest.notice_id, _said(error), False, clock())
                 report.waiting += len(claimed) - index
-                break
+                return False
             notices.mark_sent(db, notice.notice_id, clock())
             report.sent += 1
     finally:
@@ -166,8 +176,7 @@ def send_due(db: Database, settings: MailSettings, clock: Clock) -> SendReport:
             server.quit()
         except (OSError, smtplib.SMTPException):
             server.close()
-    log.info("notices: %d sent, %d waiting, %d refused", report.sent, report.waiting, report.refused)
-    return report
+    return True
 
 
 def _code(error: smtplib.SMTPException) -> int:

@@ -163,7 +163,7 @@ def plan_reminders(db: Database, now: datetime) -> int:
 
 def holiday_outcome(
     conn: sqlite3.Connection,
-    person_id: str,
+    household_id: str,
     request_id: str,
     title: str,
     outcome: str,
@@ -171,9 +171,11 @@ def holiday_outcome(
     reason_fr: str,
     reason_en: str,
     now: datetime,
-) -> bool:
-    """The centre's answer to a holiday-stay request (`outcome`: "proposed" with `answer_before`, "refused"
-    with its reason, or "waitlisted"), for the person who asked; call it in the allocation's transaction."""
+) -> int:
+    """The centre's answer to a household's holiday-stay request (`outcome`: "proposed" with `answer_before`,
+    "refused" with its reason, or "waitlisted"), to each person of the household who consented; each outcome
+    of a request once (a place from the waiting list after "waitlisted" is told too). Call it in the
+    allocation's transaction; returns how many notices were made."""
     facts = {
         "title": title,
         "outcome": outcome,
@@ -181,7 +183,9 @@ def holiday_outcome(
         "reason_fr": reason_fr,
         "reason_en": reason_en,
     }
-    return _make(conn, person_id, NoticeKind.HOLIDAY_OUTCOME, request_id, facts, now)
+    people = conn.execute("SELECT person_id FROM notice_consents WHERE household_id = ?", (household_id,)).fetchall()
+    subject = f"{request_id}:{outcome}"
+    return sum(_make(conn, row["person_id"], NoticeKind.HOLIDAY_OUTCOME, subject, facts, now) for row in people)
 
 
 # -- sending (one attempt recorded before the message leaves) ------------------------------------------

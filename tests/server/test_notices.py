@@ -226,20 +226,30 @@ def test_a_reminder_that_could_not_leave_before_the_activity_is_dropped(centre, 
     assert centre.query("SELECT state FROM notices") == [{"state": "expired"}]
 
 
-def test_the_outcome_of_a_holiday_request_is_told_with_its_date(centre, kiosk, smtp_server, sender, clock):
+def test_each_outcome_of_a_holiday_request_is_told_once_with_its_date(centre, kiosk, smtp_server, sender, clock):
     kiosk.push_one(consent(JULIEN, JULIEN_ADDRESS, "en"))
-    db = Database(centre.db_path)
-    with db.write() as conn:
-        made = notices.holiday_outcome(
-            conn, JULIEN, "HOLIDAY-1", "Séjour à Superbesse", "proposed", "2027-03-01T00:00:00", "", "", clock()
-        )
-    db.close()
-    assert made
-    assert sender().sent == 1
-    [message] = smtp_server.mailbox.to(JULIEN_ADDRESS)
-    text = message.get_body(("plain",)).get_content()
-    assert message["Subject"] == 'Your holiday request "Séjour à Superbesse": the answer'
+    kiosk.push_one(consent(CLAIRE, CLAIRE_ADDRESS, "fr"))
+
+    def tell(outcome: str, answer_before: str | None = None) -> int:
+        db = Database(centre.db_path)
+        try:
+            with db.write() as conn:
+                return notices.holiday_outcome(
+                    conn, "H-1", "HOLIDAY-1", "Séjour à Superbesse", outcome, answer_before, "", "", clock()
+                )
+        finally:
+            db.close()
+
+    assert tell("waitlisted") == 2 and tell("waitlisted") == 0  # the household's two consents, once
+    assert tell("proposed", "2027-03-01T00:00:00") == 2  # then a place from the waiting list
+    assert sender().sent == 4
+    waiting, proposed = smtp_server.mailbox.to(JULIEN_ADDRESS)
+    assert waiting["Subject"] == proposed["Subject"] == 'Your holiday request "Séjour à Superbesse": the answer'
+    assert "on the waiting list" in waiting.get_body(("plain",)).get_content()
+    text = proposed.get_body(("plain",)).get_content()
     assert "a place is offered to you" in text and "before Monday 1 March 2027" in text
+    [french, _] = smtp_server.mailbox.to(CLAIRE_ADDRESS)
+    assert "liste d'attente" in french.get_body(("plain",)).get_content()
 
 
 def test_taking_consent_back_deletes_the_address_and_every_notice_not_sent(centre, kiosk, smtp_server, sender):

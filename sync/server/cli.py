@@ -22,6 +22,7 @@ slvie-central --db PATH backup FILE                            a consistent copy
 slvie-central --db PATH reset-epoch                            after restoring the file by other means
 slvie-central --db PATH --smtp-host H --smtp-from A send-notices   send the e-mail notices due, once
 slvie-central --db PATH notices                                every notice's state (no address)
+slvie-central --db PATH record-bounce [FILE]                   a bounce of a notice (stdin: an MTA's pipe)
 slvie-central openapi [--out FILE]                             the OpenAPI document of /v1
 """
 
@@ -200,6 +201,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands.add_parser("send-notices", help="send the e-mail notices due now, once (--smtp-host is needed)")
     commands.add_parser("notices", help="every e-mail notice's state and its last error (no address, no name)")
+    commands.add_parser(
+        "record-bounce", help="record a bounce (a delivery status notification) of a notice: FILE, or standard input"
+    ).add_argument("file", nargs="?", type=Path)
     openapi = commands.add_parser("openapi", help="write the OpenAPI document of /v1")
     openapi.add_argument("--out", type=Path, help=f"default: standard output (committed as {OPENAPI_FILE.name})")
     return parser
@@ -310,6 +314,22 @@ def _notices(db: Database, args: argparse.Namespace) -> int:
             f"{row['state']:<8} {row['kind']:<15} {row['subject_id']}	essais / tries: {row['attempts']}	"
             f"{row['done_at'] or 'next ' + row['next_attempt_at']}	{row['last_error'] or ''}"
         )
+    return 0
+
+
+def _record_bounce(db: Database, args: argparse.Namespace) -> int:
+    """Exits 0 even for what it cannot use: a mail server piping bounces here must not bounce them again."""
+    from sync.server.mailer import read_bounce
+    from sync.server.notices import record_bounce
+
+    raw = args.file.read_bytes() if args.file else sys.stdin.buffer.read()
+    bounce = read_bounce(raw)
+    if bounce is None:
+        print("pas un retour d'échec d'un avis : ignoré / not a failure report of a notice: ignored")
+    elif record_bounce(db, bounce.notice_id, bounce.said, _now(args)):
+        print(f"retour enregistré / bounce recorded: {bounce.notice_id} {bounce.said}")
+    else:
+        print(f"avis inconnu / unknown notice: {bounce.notice_id}")
     return 0
 
 
@@ -599,6 +619,7 @@ COMMANDS = {
     "import-photos": _import_photos,
     "send-notices": _send_notices,
     "notices": _notices,
+    "record-bounce": _record_bounce,
 }
 
 

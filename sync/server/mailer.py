@@ -10,14 +10,17 @@ Logs say how many, never to whom.
 
 from __future__ import annotations
 
+import email
+import email.policy
 import html
 import logging
+import re
 import smtplib
 import ssl
 import threading
 from dataclasses import dataclass
 from datetime import datetime
-from email.message import EmailMessage
+from email.message import EmailMessage, Message
 from email.utils import format_datetime, formataddr
 from typing import Literal
 
@@ -194,6 +197,40 @@ def _said(error: Exception) -> str:
         said = error.smtp_error
         return f"{error.smtp_code} {said.decode('utf-8', 'replace') if isinstance(said, bytes) else said}"
     return f"{type(error).__name__}: {error}"
+
+
+@dataclass(frozen=True)
+class Bounce:
+    """A delivery status notification that says a notice could not be delivered, for good."""
+
+    notice_id: str
+    said: str  # its status and the remote server's words, addresses taken out
+
+
+_MESSAGE_ID = re.compile(r"^Message-ID:\s*<([0-9a-f-]{36})@[^>]+>", re.IGNORECASE | re.MULTILINE)
+_ADDRESS = re.compile(r"<?[^\s<>@;]+@[^\s<>;]+>?")
+
+
+def read_bounce(raw: bytes) -> Bounce | None:
+    """The notice a bounce (RFC 3464 multipart/report, as a mail server sends back to the sender) is about,
+    when it reports a failure; None for anything else (a delay, another message, not a report)."""
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    if message.get_content_type() != "multipart/report":
+        return None
+    failed: list[str] = []
+    original = ""
+    for part in message.walk():
+        kind = part.get_content_type()
+        if kind == "message/delivery-status":
+            for block in part.get_payload():
+                if isinstance(block, Message) and str(block.get("Action", "")).strip().lower() == "failed":
+                    failed.append(f"{block.get('Status', '')} {block.get('Diagnostic-Code', '')}".strip())
+        elif kind in ("text/rfc822-headers", "message/rfc822"):
+            original += str(part.get_payload(0) if kind == "message/rfc822" else part.get_content())
+    found = _MESSAGE_ID.search(original)
+    if not failed or found is None:
+        return None
+    return Bounce(found.group(1), _ADDRESS.sub("[address]", "; ".join(failed))[:300])
 
 
 def sending_loop(db: Database, settings: MailSettings, clock: Clock, stop: threading.Event, every: float) -> None:

@@ -258,11 +258,24 @@ def mark_failed(db: Database, notice_id: str, error: str, permanent: bool, now: 
             )
 
 
+def record_bounce(db: Database, notice_id: str, said: str, now: datetime) -> bool:
+    """A notice the recipient's mail system returned after accepting it: recorded as `bounced`, with its words;
+    False when no such notice is kept (purged, or its consent taken back)."""
+    with db.write() as conn:
+        return (
+            conn.execute(
+                "UPDATE notices SET state = 'bounced', done_at = ?, last_error = ? WHERE notice_id = ?",
+                (fmt(now), said, notice_id),
+            ).rowcount
+            == 1
+        )
+
+
 def purge_done(db: Database, now: datetime) -> int:
-    """Records of notices sent, refused or expired over 30 days ago go."""
+    """Records of notices sent, refused, bounced or expired over 30 days ago go."""
     with db.write() as conn:
         return conn.execute(
-            "DELETE FROM notices WHERE state IN ('sent', 'refused', 'expired') AND done_at < ?",
+            "DELETE FROM notices WHERE state IN ('sent', 'refused', 'bounced', 'expired') AND done_at < ?",
             (fmt(now - KEEP_DONE),),
         ).rowcount
 

@@ -356,3 +356,39 @@ def test_send_notices_reads_the_smtp_settings_and_the_password_file_from_the_com
         assert server.mailbox.sessions == [(True, "notices")]  # STARTTLS by default
     finally:
         server.stop()
+
+
+def bounce_of(message, status: str = "5.1.1", action: str = "failed") -> bytes:
+    """What a recipient's mail system sends back to the sender when it cannot deliver (RFC 3464)."""
+    address = message["To"]
+    return (
+        "From: MAILER-DAEMON@mx.orange.fr\nTo: avis@slvie.example\nSubject: Undelivered Mail Returned to Sender\n"
+        'MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary="B"\n\n'
+        "--B\nContent-Type: text/plain\n\nYour message could not be delivered.\n"
+        "--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.orange.fr\n\n"
+        f"Final-Recipient: rfc822; {address}\nAction: {action}\nStatus: {status}\n"
+        f"Diagnostic-Code: smtp; 550 5.1.1 <{address}>: Recipient address rejected\n\n"
+        f"--B\nContent-Type: text/rfc822-headers\n\nMessage-ID: {message['Message-ID']}\nTo: {address}\n\n--B--\n"
+    ).encode()
+
+
+def test_a_bounce_piped_to_the_centre_is_recorded_without_the_address(centre, kiosk, smtp_server, sender, tmp_path):
+    kiosk.push_one(consent(CLAIRE, CLAIRE_ADDRESS))
+    ready_request(kiosk)
+    sender()
+    [message] = smtp_server.mailbox.to(CLAIRE_ADDRESS)
+    delayed = tmp_path / "delayed.eml"
+    delayed.write_bytes(bounce_of(message, "4.4.1", "delayed"))
+    returned = tmp_path / "bounce.eml"
+    returned.write_bytes(bounce_of(message))
+
+    code, out, _ = centre.cli("record-bounce", str(delayed))
+    assert code == 0 and "ignored" in out
+    assert centre.query("SELECT state FROM notices") == [{"state": "sent"}]  # a delay is not a failure
+    code, out, _ = centre.cli("record-bounce", str(returned))
+
+    assert code == 0 and "bounce recorded" in out
+    [notice] = centre.query("SELECT state, last_error FROM notices")
+    assert notice["state"] == "bounced"
+    assert notice["last_error"] == "5.1.1 smtp; 550 5.1.1 [address]: Recipient address rejected"
+    assert sender().sent == 0  # never sent again

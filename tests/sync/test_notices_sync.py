@@ -78,7 +78,13 @@ def test_a_consent_given_offline_reaches_the_centre_which_says_the_pressing_is_r
     assert kiosk.services.notices.consent_of(claire).masked_address == "c•••@orange.fr"
     [message] = received(smtp_server)
     assert message["To"] == ADDRESS and message["Subject"] == "Votre pressing est prêt."
+    deadline = time.monotonic() + 10  # recorded just after the server's yes
+    while centre.query("SELECT state FROM notices") != [{"state": "sent"}] and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert centre.query("SELECT state FROM notices") == [{"state": "sent"}]
+    centre.restart()  # killed and started again: its sender does not send it twice
+    time.sleep(2)  # ten passes of the restarted sender
+    assert len(smtp_server.mailbox.received) == 1
 
 
 def test_taking_consent_back_at_the_kiosk_deletes_the_address_at_the_centre(centre, make_kiosk):

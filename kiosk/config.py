@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -182,9 +183,12 @@ def _bad(source: str, where: str, problem: str, **values: object) -> ConfigError
 
 
 def prepare_data_dir(path: Path) -> Path:
-    """Create the data directory if needed and prove it is writable before anything else runs."""
+    """Create the data directory if needed (0700: it holds personal data and keys, whatever the umask)
+    and prove it is writable before anything else runs."""
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if stat.S_IMODE(path.stat().st_mode) & 0o077:
+            os.chmod(path, 0o700)
         probe = path / ".write-test"
         probe.write_bytes(b"ok")
         probe.unlink()

@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import sqlite3
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
@@ -25,12 +26,16 @@ from zoneinfo import ZoneInfo
 import sqlite_utils
 
 from kiosk.config import KioskConfig, default_config_path, load_config
+from kiosk.data_key import SEALED_CREDENTIAL_FILE, KeySource, find_data_key
 from kiosk.errors import KioskError, PrinterError
 from kiosk.i18n import FALLBACK_LANGUAGE, SOURCE_LANGUAGE, Message, Said, Text, Texts
 from kiosk.logs import log_dir
+from kiosk.signing_key import load_signing_key
+from kiosk.store import audit as audit_store
 from kiosk.store.database import DATABASE_FILE, latest_schema_version
 from kiosk.store.outbox import counts, oldest_pending_at
 from kiosk.store.recovery import Recovery, check_database, file_schema_version
+from kiosk.store.sealing import Sealer, can_unseal
 
 OK, WARNING, PROBLEM, SKIPPED = "ok", "warning", "problem", "skipped"
 # The centre speaks the sites' local time (France) without a zone.
@@ -128,6 +133,8 @@ def run_checks(
     checks.append(_check_database(database))
     facts = _read_facts(database)
     checks.append(_check_recovery(facts))
+    checks.append(_check_audit_log(database, data_dir))
+    checks.append(_check_personal_data(database, data_dir))
     checks.append(_check_disk(data_dir))
     checks.append(_check_logs(data_dir))
     checks.append(_check_printer(config, printer_status))
@@ -176,6 +183,18 @@ def _check_data_dir(data_dir: Path) -> Check:
         return Check("data_dir", PROBLEM, Text("doctor.data_directory_does_exist", data_dir=data_dir), details)
     if not os.access(data_dir, os.R_OK | os.W_OK | os.X_OK):
         return Check("data_dir", PROBLEM, Text("doctor.data_directory_writable_by", data_dir=data_dir), details)
+    exposed = [
+        str(path)
+        for path in (data_dir, *data_dir.glob(f"{DATABASE_FILE}*"), *data_dir.glob("*.pem"))
+        if stat.S_IMODE(path.stat().st_mode) & 0o077
+    ]
+    if exposed:
+        return Check(
+            "data_dir",
+            WARNING,
+            Text("doctor.data_directory_exposed", exposed=", ".join(exposed)),
+            details | {"exposed": exposed},
+        )
     return Check("data_dir", OK, Text("doctor.data_directory_usable", data_dir=data_dir), details)
 
 
@@ -262,6 +281,59 @@ def _check_recovery(facts: dict) -> Check:
         ),
         details,
     )
+
+
+def _check_audit_log(path: Path, data_dir: Path) -> Check:
+    """The audit entries kept here: chained, and signed by this kiosk's key (read only)."""
+    if not path.exists():
+        return Check("audit_log", SKIPPED, Text("doctor.audit_log_none"))
+    try:
+        key = load_signing_key(data_dir)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+    except (KioskError, sqlite3.Error) as error:
+        said = error if isinstance(error, KioskError) else Said(str(error), str(error))
+        return Check("audit_log", PROBLEM, Text("doctor.audit_log_not_checked", problem=said))
+    try:
+        db = sqlite_utils.Database(conn)
+        broken = audit_store.verify(db, key.public_key() if key else None)
+        waiting = audit_store.waiting_count(db)
+    except sqlite3.Error as error:
+        return Check("audit_log", PROBLEM, Text("doctor.audit_log_unreadable", problem=str(error)))
+    finally:
+        conn.close()
+    if broken is not None:
+        return Check(
+            "audit_log",
+            PROBLEM,
+            Text("doctor.audit_log_altered", altered=broken),
+            {"seq": broken.seq, "reason": broken.reason},
+        )
+    return Check("audit_log", OK, Text("doctor.audit_log_intact", count=waiting), {"waiting": waiting})
+
+
+def _check_personal_data(path: Path, data_dir: Path) -> Check:
+    """Personal data is sealed with a key bound to this machine, and that key opens what is stored."""
+    try:
+        key = find_data_key(data_dir)
+    except KioskError as error:
+        if (data_dir / SEALED_CREDENTIAL_FILE).exists():  # run outside the service: the key is not given here
+            return Check("personal_data", OK, Text("doctor.personal_data_key_sealed"), {"key": "machine"})
+        return Check("personal_data", PROBLEM, error)
+    if key is None:
+        return Check("personal_data", SKIPPED, Text("doctor.personal_data_no_key"))
+    if path.exists():
+        try:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+            Sealer(key).install(conn)
+            opens = can_unseal(conn)
+            conn.close()
+        except sqlite3.Error:
+            opens = True  # an unreadable database is the database check's to report
+        if not opens:
+            return Check("personal_data", PROBLEM, Text("doctor.personal_data_key_does_not_open"))
+    if key.source is KeySource.FILE:
+        return Check("personal_data", WARNING, Text("doctor.personal_data_key_in_file"), {"key": "file"})
+    return Check("personal_data", OK, Text("doctor.personal_data_key_bound"), {"key": "machine"})
 
 
 def free_space(data_dir: Path) -> dict[str, int]:

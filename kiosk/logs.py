@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import faulthandler
+import io
 import logging
 import logging.handlers
 import os
@@ -60,6 +61,16 @@ def log_dir(data_dir: Path) -> Path:
 _installed: list[logging.Handler] = []
 
 
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log readable by the kiosk's user only (0600 whatever the umask): it names kiosks,
+    sites and operations, and a log file is the first thing copied off a machine."""
+
+    def _open(self) -> io.TextIOWrapper:
+        descriptor = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        os.fchmod(descriptor, 0o600)
+        return os.fdopen(descriptor, "a", encoding=self.encoding, errors=self.errors)
+
+
 def setup_logging(config: KioskConfig, data_dir: Path, console_level: int | None = None) -> Path | None:
     """Send the application's records to a rotating file, and those from `console_level` up to stderr.
 
@@ -76,8 +87,8 @@ def setup_logging(config: KioskConfig, data_dir: Path, console_level: int | None
     log_file = log_dir(data_dir) / LOG_FILE
     path: Path | None = log_file
     try:
-        log_file.parent.mkdir(parents=True, exist_ok=True)
-        file_handler = logging.handlers.RotatingFileHandler(
+        log_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        file_handler = PrivateRotatingFileHandler(
             log_file, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8"
         )
         file_handler.setFormatter(formatter)

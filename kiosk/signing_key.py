@@ -78,19 +78,33 @@ def load_or_create_signing_key(data_dir: Path) -> Ed25519PrivateKey:
         return key
     path = signing_key_path(data_dir)
     new_key = Ed25519PrivateKey.generate()
-    pem = new_key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
-    temporary = path.with_name(f".{KEY_FILE_NAME}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    try:
+        write_private_file_once(path, new_key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()))
+    except OSError as error:
+        raise SigningKeyError(
+            "error.signing_key.voucher_signing_key_created",
+            parent=path.parent,
+            reason=error.strerror or error,
+        ) from None
+    key = load_signing_key(data_dir)
+    assert key is not None
+    return key
+
+
+def write_private_file_once(path: Path, data: bytes) -> None:
+    """Create `path` (mode 0600) holding `data`, atomically, unless it exists: a crash never leaves half a
+    file, and of two processes creating it at once, the first one's content wins for both."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
-            os.write(descriptor, pem)
+            os.write(descriptor, data)
             os.fsync(descriptor)
         finally:
             os.close(descriptor)
         try:
-            # link() never replaces an existing file: if another process created the key
-            # meanwhile, theirs wins and both use it.
+            # link() never replaces an existing file: if another process created it meanwhile, theirs wins.
             os.link(temporary, path)
         except FileExistsError:
             pass
@@ -98,17 +112,8 @@ def load_or_create_signing_key(data_dir: Path) -> Ed25519PrivateKey:
             if not path.exists():  # a file system without hard links
                 os.rename(temporary, path)
         _fsync_directory(path.parent)
-    except OSError as error:
-        raise SigningKeyError(
-            "error.signing_key.voucher_signing_key_created",
-            parent=path.parent,
-            reason=error.strerror or error,
-        ) from None
     finally:
         temporary.unlink(missing_ok=True)
-    key = load_signing_key(data_dir)
-    assert key is not None
-    return key
 
 
 def public_key_pem(key: Ed25519PrivateKey | Ed25519PublicKey) -> str:

@@ -27,11 +27,24 @@ SETTLES: dict[str, tuple[str, str | None]] = {
     "concierge.create": ("concierge_request", "request_id"),
     "concierge.transition": ("concierge_request", "request_id"),
     "audit.append": ("audit", None),
+    "idea.create": ("idea", "idea_id"),
+    "vote.cast": ("ballot", "ballot_id"),
+    "appreciation.create": ("appreciation", "appreciation_id"),
     "payment.record": ("payment", "payment_id"),
     "notice.consent": ("notice_consent", "person_id"),
     "notice.withdraw": ("notice_consent", "person_id"),
 }
-RESULT_OBJECTS = ("booking", "concierge_request", "audit", "payment", "lease", "notice_consent")
+RESULT_OBJECTS = (
+    "booking",
+    "concierge_request",
+    "audit",
+    "payment",
+    "lease",
+    "idea",
+    "ballot",
+    "appreciation",
+    "notice_consent",
+)
 RESULTS = TypeAdapter(list[OperationResult])
 
 

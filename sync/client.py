@@ -212,8 +212,11 @@ class CentralClient:
     def me(self) -> JsonObject:
         return self._request("GET", "/me")
 
-    def enroll(self, code: str, kiosk_name: str) -> Enrolment:
-        answer = self._request("POST", "/enroll", auth=False, json={"code": code, "kiosk_name": kiosk_name})
+    def enroll(self, code: str, kiosk_name: str, attempt: str | None = None) -> Enrolment:
+        """`attempt` (sync.credential.enrolment_attempt): the same code sent again after a lost answer
+        gets this kiosk back rather than a refusal."""
+        body = {"code": code, "kiosk_name": kiosk_name, **({"attempt": attempt} if attempt else {})}
+        answer = self._request("POST", "/enroll", auth=False, json=body)
         try:
             return Enrolment(str(answer["kiosk_id"]), str(answer["site_id"]), str(answer["token"]))
         except KeyError:

@@ -1,13 +1,37 @@
-"""This kiosk's credential for the central API, obtained at enrolment and kept in the data directory."""
+"""This kiosk's credential for the central API, obtained at enrolment and kept in the data directory.
+
+Enrolment spends a one-time code. If its answer (the token) is lost on the way, running the
+same enrolment again must not need a new code nor leave a kiosk at the centre that no
+machine holds: each request carries an `attempt` that only this machine can make for this
+code (a hash of its voucher key's signature of the code; Ed25519 signatures are
+deterministic, so a new run makes the same one). The centre gives the same kiosk a fresh
+token when the same code comes back with the same attempt within a few minutes.
+"""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 CREDENTIAL_FILE = "central-credential.json"
+_ATTEMPT_DOMAIN = b"slvie-enrolment/1:"
+
+
+def normalise_code(code: str) -> str:
+    """An enrolment code as the centre stores it: no spaces or dashes, upper case."""
+    return code.replace(" ", "").replace("-", "").upper()
+
+
+def enrolment_attempt(key: Ed25519PrivateKey, code: str) -> str:
+    """The same text each time this machine enrols with this code, and nobody else's."""
+    signature = key.sign(_ATTEMPT_DOMAIN + normalise_code(code).encode("utf-8"))
+    return base64.urlsafe_b64encode(hashlib.sha256(signature).digest()).decode("ascii").rstrip("=")
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,14 @@
   requests (moves made at another kiosk of the site, refusals by the centre) follow
   the same rule.
 - Audit entries go as `audit.append` operations, in chain order; when the centre
-  acknowledges them, they are purged here in the same transaction.
+  acknowledges them, they are purged here in the same transaction. Before one is sent,
+  its copy in the outbox must be the audit table's entry word for word and the chain kept
+  here intact and signed by this kiosk's key: otherwise it is parked, not sent, and the
+  cycle says the audit log was altered.
+- Ideas and ballots ("le par et le pour"): a ballot's answer settles the local record of who
+  took part (a refusal is told to the person once); a ballot the centre can never take is
+  parked with its choice erased. Consultations (with their results once published) and
+  the site's ideas (with the centre's answers) are pulled.
 - A failed cycle leaves its reason in `sync_last_error` for the correspondents' screen.
 - Each cycle ends with a heartbeat (sync/heartbeat.py) when the centre can hear it: sent even
   after a failed cycle, to say so; a heartbeat refused or lost never fails the cycle.
@@ -28,7 +35,9 @@
   back, with backoff, while pushing goes on.
 - A centre restored from a backup (409 `cursor_ahead`, or a feed epoch other than the
   one saved) makes the kiosk pull again from cursor 0; the outbox is kept, and pulled
-  data does not overwrite what still waits in it.
+  data does not overwrite what still waits in it. What that full pull did not name (the
+  restored centre no longer has it) is removed when its last page is written
+  (kiosk/store/resync.py).
 """
 
 from __future__ import annotations
@@ -37,24 +46,29 @@ import json
 import logging
 import re
 import sqlite3
+import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import sqlite_utils
 from pydantic import BaseModel, ValidationError
 
+from kiosk.domain.appreciation import Moderation, parse_offer_appreciation
 from kiosk.domain.booking import BookingState
 from kiosk.domain.catalog import parse_category, parse_offer, parse_service
 from kiosk.domain.concierge import ConciergeRequest, RequestState, StateReason
+from kiosk.domain.consultations import BallotState, parse_consultation
 from kiosk.domain.document import DocumentReader
 from kiosk.domain.household import parse_household
+from kiosk.domain.ideas import Idea
 from kiosk.domain.payment import parse_payment
 from kiosk.domain.staff import parse_correspondent
 from kiosk.errors import KioskError
 from kiosk.i18n import Text
+from kiosk.signing_key import parse_public_key
 from kiosk.store import audit as audit_store
 from kiosk.store import bookings as booking_store
 from kiosk.store import catalog as catalog_store
@@ -63,17 +77,25 @@ from kiosk.store import households as household_store
 from kiosk.store import leases as lease_store
 from kiosk.store import notices as notice_store
 from kiosk.store import outbox
+from kiosk.store import participation as participation_store
 from kiosk.store import payments as payment_store
+from kiosk.store import resync as resync_store
 from kiosk.store import staff as staff_store
 from kiosk.store.database import checkpoint, transaction
 from kiosk.store.state import read_state, write_state
 from sync.answers import check_results, is_lease
 from sync.backoff import retry_delay
-from sync.client import CentralClient, CentralError, CredentialRefused, RequestRefused, TransientError
+from sync.client import (
+    CentralClient,
+    CentralError,
+    CredentialRefused,
+    RequestRefused,
+    TransientError,
+)
 from sync.heartbeat import KioskProbe, error_code, heartbeat
 from sync.page_checks import first_problem
 from sync.photos import PhotoFetcher
-from sync.wire import BookingData, ConciergeRequestData
+from sync.wire import BookingData, ConciergeRequestData, ModerationData
 
 log = logging.getLogger(__name__)
 WireModel = TypeVar("WireModel", bound=BaseModel)
@@ -137,7 +159,8 @@ class CycleReport:
     cursor: int = 0
     resynced: bool = False  # the feed started again from cursor 0 (a restored centre)
     seats_given_back: int = 0  # unused seats of expired leases returned to the centre
-    problem: tuple[str, str] | None = None  # (fr, en): the cycle ran, but pulling is held back
+    problem: tuple[str, str] | None = None  # (fr, en): the cycle ran, but pulling (or audit) is held back
+    problem_code: str = "page_rejected"  # for the heartbeat: what the problem is
     heartbeat: bool = False  # the centre recorded this cycle's heartbeat
     photos: int = 0  # offer photos fetched
     notes: list[str] = field(default_factory=list)
@@ -186,7 +209,7 @@ class SyncEngine:
             raise
         self.refresh_photos(report)
         if report.problem:
-            self._record_problem("page_rejected", *report.problem)
+            self._record_problem(report.problem_code, *report.problem)
         else:
             with transaction(self.db):
                 write_state(self.db, "sync_last_success", self.clock().isoformat(timespec="seconds"))
@@ -303,8 +326,11 @@ class SyncEngine:
 
     def push(self, report: CycleReport) -> None:
         while batch := outbox.next_batch(self.db, self.push_batch):
+            batch = self._without_altered_audit(batch, report)
+            if not batch:
+                continue
             try:
-                results = self.client.push([_wire(op) for op in batch])
+                results = self.client.push([_wire(notice_store.opened(self.db, op)) for op in batch])
             except RequestRefused as refused:
                 if len(batch) > 1:
                     self._push_one_by_one(batch, report)
@@ -315,13 +341,41 @@ class SyncEngine:
                 with transaction(self.db):
                     outbox.record_failed_attempt(self.db, [op["op_id"] for op in batch], type(error).__name__)
                 raise
-            self._apply_results(batch, results, report)
+            if self._apply_results(batch, results, report):
+                return  # entries held for the centre to have this kiosk's key again: the next cycle
+
+    def _without_altered_audit(self, batch: list[dict], report: CycleReport) -> list[dict]:
+        """The batch less its audit operations that are not the audit table's intact, signed entries
+        (those are parked here for IT, never sent)."""
+        key = parse_public_key(self.voucher_key) if self.voucher_key else None
+        kept = []
+        for op in batch:
+            broken = (
+                audit_store.outgoing_problem(self.db, op["payload"], key)
+                if op["kind"] == audit_store.APPEND_OPERATION
+                else None
+            )
+            if broken is None:
+                kept.append(op)
+                continue
+            with transaction(self.db):
+                outbox.park(
+                    self.db,
+                    op["op_id"],
+                    {"code": "audit_altered_here", "fr": broken.message("fr"), "en": broken.message("en")},
+                )
+            log.error("audit operation %s not sent: %s", op["op_id"], broken.message("en"))
+            report.parked += 1
+            report.problem_code = "audit_altered_here"
+            not_sent = Text("sync.audit_altered_not_sent", altered=broken)
+            report.problem = (not_sent.message("fr"), not_sent.message("en"))
+        return kept
 
     def _push_one_by_one(self, batch: list[dict], report: CycleReport) -> None:
         """A batch refused whole: send each alone, so one bad operation is parked, not the rest."""
         for op in batch:
             try:
-                results = self.client.push([_wire(op)])
+                results = self.client.push([_wire(notice_store.opened(self.db, op))])
             except RequestRefused as refused:
                 self._park_refused(op, refused, report)
                 continue
@@ -334,8 +388,10 @@ class SyncEngine:
         report.pushed += 1
         report.parked += 1
 
-    def _apply_results(self, batch: list[dict], results: list[dict], report: CycleReport) -> None:
+    def _apply_results(self, batch: list[dict], results: list[dict], report: CycleReport) -> bool:
+        """Apply the centre's answers; True when some operation is held for the next cycle."""
         check_results(batch, results)
+        held = False
         with transaction(self.db):
             for op, result in zip(batch, results):
                 if result["outcome"] == "applied":
@@ -353,6 +409,19 @@ class SyncEngine:
                     request = result.get("concierge_request")
                     if isinstance(request, dict):
                         self._settle_request(request)
+                    ballot = result.get("ballot")
+                    if isinstance(ballot, dict):
+                        reason = ballot.get("reason") or {}
+                        participation_store.settle_ballot(
+                            self.db,
+                            ballot["ballot_id"],
+                            BallotState(ballot["state"]),
+                            reason.get("fr", ""),
+                            reason.get("en", ""),
+                        )
+                    appreciation = result.get("appreciation")
+                    if isinstance(appreciation, dict):
+                        self._settle_appreciation(appreciation)
                     lease = result.get("lease")
                     if isinstance(lease, dict):
                         lease_store.record(self.db, lease)
@@ -360,10 +429,17 @@ class SyncEngine:
                     if isinstance(ack, dict):
                         audit_store.acknowledge(self.db, ack["chain"], ack["through_seq"], ack["through_hash"])
                     report.applied += 1
+                elif (result.get("reason") or {}).get("code") == "audit_key_unknown":
+                    # The centre lost this kiosk's key (restored from a backup): published again at the
+                    # next cycle, and the entries sent again then, rather than parked for good.
+                    self.db.execute("DELETE FROM kiosk_state WHERE key = ?", [VOUCHER_KEY_STATE])
+                    report.notes.append("audit entries held until the centre has this kiosk's key again")
+                    held = True
                 else:
                     self._reject(op, result.get("reason") or {})
                     report.parked += 1
                 report.pushed += 1
+        return held
 
     def _settle_request(self, answer: dict) -> None:
         """The centre's state of a request, unless another local move of it still waits to be sent."""
@@ -382,8 +458,21 @@ class SyncEngine:
             local.updated_at,
         )
 
+    def _settle_appreciation(self, answer: dict[str, Any]) -> None:
+        _settle_appreciation(self.db, answer)
+
     def _reject(self, op: dict, reason: dict) -> None:
         outbox.park(self.db, op["op_id"], reason)
+        if op["kind"] == "vote.cast":
+            # Kept for a correspondent to see why, never with how the person voted.
+            outbox.erase_field(self.db, op["op_id"], "choice")
+            participation_store.settle_ballot(
+                self.db,
+                op["payload"]["ballot_id"],
+                BallotState.REFUSED,
+                str(reason.get("fr", "")),
+                str(reason.get("en", "")),
+            )
         log.warning("operation %s (%s) parked: %s", op["op_id"], op["kind"], reason.get("code", "?"))
         if op["kind"] == "booking.create":
             booking_store.set_booking_state(
@@ -429,6 +518,7 @@ class SyncEngine:
             with transaction(self.db):
                 write_state(self.db, "sync_cursor", "0")
                 self.db.execute("DELETE FROM kiosk_state WHERE key = 'sync_epoch'")
+                resync_store.start(self.db)
             report.resynced = True
             self._pull_pages(report, 0)
 
@@ -586,6 +676,13 @@ class SyncEngine:
             start += WRITE_CHUNK
         with transaction(self.db):
             _write_changes(self.db, bulk[start:] + rest, now)
+            if resync_store.in_progress(self.db):
+                resync_store.note(self.db, [(kind, identifier) for kind, identifier, _ in page.changes])
+                if not page.more:
+                    log.warning(
+                        "resync complete: %d entities the centre no longer has were removed",
+                        resync_store.forget_unseen(self.db),
+                    )
             write_state(self.db, "sync_cursor", str(page.cursor))
             write_state(self.db, "sync_epoch", page.epoch)
 
@@ -655,6 +752,43 @@ def _write_payments(db: sqlite_utils.Database, written: Written, now: datetime) 
             payment_store.record_pulled_payment(db, payment)
 
 
+def _settle_appreciation(db: sqlite_utils.Database, answer: dict[str, Any]) -> None:
+    reason = answer.get("reason") or {}
+    participation_store.settle_appreciation(
+        db, answer["appreciation_id"], Moderation(answer["state"]), reason.get("fr", ""), reason.get("en", "")
+    )
+
+
+def _write_consultations(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
+    for identifier, consultation in written:
+        if consultation is None:
+            participation_store.remove_consultation(db, identifier)
+        else:
+            participation_store.upsert_consultation(db, consultation)
+
+
+def _write_ideas(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
+    for identifier, idea in written:
+        if idea is None:
+            participation_store.remove_idea(db, identifier)
+        else:
+            participation_store.record_pulled_idea(db, idea)
+
+
+def _write_moderations(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
+    for _, moderation in written:
+        if moderation is not None:
+            _settle_appreciation(db, moderation)
+
+
+def _write_offer_appreciations(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
+    for identifier, appreciation in written:
+        if appreciation is None:
+            participation_store.remove_offer_appreciation(db, identifier)
+        else:
+            participation_store.upsert_offer_appreciation(db, appreciation)
+
+
 def _write_correspondents(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
     for identifier, person in written:
         if person is None:
@@ -708,6 +842,50 @@ def _parse_request(r: DocumentReader) -> ConciergeRequest:
     )
 
 
+def _parse_moderation(r: DocumentReader) -> dict[str, Any]:
+    """The centre's moderation of an appreciation given at this site (never the ratings: they are not edited)."""
+    data = _validated(ModerationData, r)
+    try:
+        uuid.UUID(data.appreciation_id)
+    except ValueError:
+        raise r.fail("appreciation_id", "error.document.valid_identifier") from None
+    return data.model_dump()
+
+
+def _exact_moment(r: DocumentReader, key: str) -> datetime:
+    try:
+        return datetime.strptime(r.text(key, 19, 19), "%Y-%m-%dT%H:%M:%S")
+    except ValueError:
+        raise r.fail(key, "error.document.must_yyyy_mm_ddthh_2") from None
+
+
+def _parse_idea(r: DocumentReader) -> Idea:
+    """An idea of this site as the centre sends it, with the answer given (if any)."""
+    idea_id = r.text("idea_id", 36, 36)
+    try:
+        uuid.UUID(idea_id)
+    except ValueError:
+        raise r.fail("idea_id", "error.document.valid_identifier") from None
+    optional = {
+        key: (r.identifier(key) if r.value.get(key) is not None else None)
+        for key in ("household_id", "person_id", "created_by")
+    }
+    answered_at = _exact_moment(r, "answered_at") if r.value.get("answered_at") is not None else None
+    return Idea(
+        idea_id=idea_id,
+        site_id=r.identifier("site_id"),
+        theme=r.slug("theme"),
+        text=r.text("text", 1, 500),
+        household_id=optional["household_id"],
+        person_id=optional["person_id"],
+        created_at=_exact_moment(r, "created_at"),
+        answer=r.text("answer", 0, 1000),
+        answered_by=r.text("answered_by", 0, 80),
+        answered_at=answered_at,
+        created_by=optional["created_by"],
+    )
+
+
 # Every kind of change the centre sends, in the order a page's changes are written.
 CHANGE_KINDS: dict[str, ChangeKind] = {
     # A lease's record refreshes its session's figures too, so an offer written in an earlier chunk is set right.
@@ -734,4 +912,14 @@ CHANGE_KINDS: dict[str, ChangeKind] = {
         lambda r, _: parse_correspondent(r), lambda c: c.staff_id, _write_correspondents, False
     ),
     "payment": ChangeKind(lambda r, _: parse_payment(r), lambda p: p.payment_id, _write_payments, False),
+    "consultation": ChangeKind(
+        lambda r, _: parse_consultation(r), lambda c: c.consultation_id, _write_consultations, False
+    ),
+    "idea": ChangeKind(lambda r, _: _parse_idea(r), lambda i: i.idea_id, _write_ideas, False),
+    "appreciation": ChangeKind(
+        lambda r, _: _parse_moderation(r), lambda m: m["appreciation_id"], _write_moderations, False
+    ),
+    "offer_appreciation": ChangeKind(
+        lambda r, _: parse_offer_appreciation(r), lambda a: a.offer_id, _write_offer_appreciations, False
+    ),
 }

@@ -6,8 +6,9 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from kiosk.signing_key import load_or_create_signing_key
 from sync.client import CONNECT_TIMEOUT, READ_TIMEOUT, CentralClient
-from sync.credential import Credential, save_credential
+from sync.credential import Credential, enrolment_attempt, save_credential
 
 log = logging.getLogger(__name__)
 
@@ -22,12 +23,16 @@ def enrol(
 ) -> Credential:
     """Enrol with the centre at `server` and save the credential in `data_dir`.
 
+    The attempt sent with the code is made from this kiosk's signing key: asking again after a lost
+    answer gets the same kiosk a new token rather than a refusal.
     Raises CentralError (RequestRefused when the centre refuses the code: a new one is needed;
     another CentralError when it could not be reached) and saves nothing then.
     """
+    code = code.strip()
+    attempt = enrolment_attempt(load_or_create_signing_key(data_dir), code)
     client = CentralClient(server, ca_bundle=ca_bundle, timeout=timeout)
     try:
-        enrolment = client.enroll(code.strip(), name)
+        enrolment = client.enroll(code, name, attempt)
     finally:
         client.close()
     credential = Credential(server, enrolment.kiosk_id, enrolment.site_id, enrolment.token)

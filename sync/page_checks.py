@@ -62,9 +62,20 @@ def _household_members(db: sqlite_utils.Database, changes: list[tuple[str, str, 
     if not households:
         return None
     people = [p.person_id for _, h in households if h is not None for p in h.members]
-    cards = [p.card_number for _, h in households if h is not None for p in h.members if p.card_number]
+    # Cards are stored by their blind index (kiosk/store/sealing.py): compare indexes.
+    index: dict[str, str] = dict(
+        _in_chunks(
+            db,
+            "SELECT value, blind_index(value) FROM json_each(json_array({}))",
+            [p.card_number for _, h in households if h is not None for p in h.members if p.card_number],
+        )
+    )
     held: set[tuple[str, str | None, str]] = set()
-    for column, values in (("household_id", [i for i, _ in households]), ("person_id", people), ("card_number", cards)):
+    for column, values in (
+        ("household_id", [i for i, _ in households]),
+        ("person_id", people),
+        ("card_number", list(index.values())),
+    ):
         held.update(
             _in_chunks(db, f"SELECT person_id, card_number, household_id FROM persons WHERE {column} IN ({{}})", values)
         )
@@ -81,9 +92,9 @@ def _household_members(db: sqlite_utils.Database, changes: list[tuple[str, str, 
                 return Text("sync.page.person_in_two_households", person=person.person_id)
             person_owner[person.person_id] = household_id
             if person.card_number:
-                if person.card_number in card_owner:
+                if index[person.card_number] in card_owner:
                     return Text("sync.page.card_of_two_people", person=person.person_id)
-                card_owner[person.card_number] = household_id
+                card_owner[index[person.card_number]] = household_id
     return None
 
 

@@ -26,7 +26,10 @@ MOMENT = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$"
 CATALOG_MOMENT = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$"
 ENROLMENT_CODE = r"^[A-Za-z0-9 -]{12,24}$"
 CARD_NUMBER = r"^\d{13}$"
-PIN_HASH = r"^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$"
+PIN_HASH = (
+    r"^(\$argon2id\$v=19\$m=\d{1,7},t=\d{1,2},p=\d{1,2}\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+"
+    r"|scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+)$"
+)
 BookingState = Literal["confirmed", "waitlisted", "requested", "refused", "cancelled"]
 RequestStateName = Literal["submitted", "taken", "at_provider", "ready", "handed_over", "cancelled", "refused"]
 SERVICE_ID = r"^[a-z_]{1,40}$"
@@ -71,6 +74,13 @@ class Health(Out):
 class EnrollRequest(Strict):
     code: str = Field(pattern=ENROLMENT_CODE, description="the one-time code printed by `slvie-central enroll-code`")
     kiosk_name: str = Field(min_length=1, max_length=80)
+    attempt: str | None = Field(
+        None,
+        pattern=r"^[A-Za-z0-9_-]{32,128}$",
+        description="made by the kiosk, the same for the same machine and code: asking "
+        "again within 10 minutes (a lost answer) gives the same kiosk a new "
+        "token instead of a refusal",
+    )
 
 
 class EnrollResponse(Out):
@@ -170,13 +180,15 @@ class Operation(Strict):
     kind: str = Field(
         pattern=r"^[a-z][a-z_.]{0,39}$",
         description="booking.create | booking.cancel | lease.return | concierge.create | "
-        "concierge.transition | audit.append | payment.record | notice.consent | notice.withdraw",
+        "concierge.transition | audit.append | payment.record | idea.create | vote.cast | appreciation.create | "
+        "notice.consent | notice.withdraw",
     )
     created_at: str = Field(pattern=MOMENT, description="when the person acted at the kiosk (site local time)")
     payload: dict[str, Any] = Field(
         description="BookingCreatePayload, BookingCancelPayload, ConciergeCreatePayload, "
-        "ConciergeTransitionPayload, AuditAppendPayload, "
-        "PaymentRecordPayload, NoticeConsentPayload or NoticeWithdrawPayload, by kind"
+        "ConciergeTransitionPayload, AuditAppendPayload, PaymentRecordPayload, "
+        "IdeaCreatePayload, VoteCastPayload, AppreciationCreatePayload, NoticeConsentPayload or "
+        "NoticeWithdrawPayload, by kind"
     )
 
     @field_validator("created_at")
@@ -326,6 +338,11 @@ class AuditEntryData(Strict):
     details: dict[str, Any] = Field(max_length=12)
     prev_hash: str = Field(pattern=HEX64)
     hash: str = Field(pattern=HEX64, description="sha256(prev_hash + ':' + canonical JSON of the other fields)")
+    signature: str = Field(
+        pattern=r"^[A-Za-z0-9+/]{86}==$",
+        description="base64 Ed25519 signature of 'slvie-audit/1:' + hash, by the kiosk's "
+        "published key named in `kiosk`",
+    )
 
 
 class AuditAppendPayload(Strict):
@@ -362,6 +379,53 @@ class PaymentResult(Out):
     payment_id: str
 
 
+class IdeaCreatePayload(Strict):
+    idea_id: str = Field(pattern=UUID)
+    theme: str = Field(pattern=SERVICE_ID, description="a theme of kiosk/domain/ideas.py")
+    text: str = Field(min_length=10, max_length=500, pattern=PLAIN_TEXT)
+    household_id: str | None = Field(pattern=ID, description="null when left without identifying")
+    person_id: str | None = Field(pattern=ID)
+    created_by: str | None = Field(pattern=ID, description="the correspondent who typed it for the person, if any")
+
+    @model_validator(mode="after")
+    def _person_with_household(self) -> IdeaCreatePayload:
+        if (self.household_id is None) != (self.person_id is None):
+            raise ValueError("household_id and person_id are given together or not at all")
+        return self
+
+
+class VoteCastPayload(Strict):
+    ballot_id: str = Field(pattern=UUID)
+    consultation_id: str = Field(pattern=ID)
+    household_id: str = Field(pattern=ID)
+    person_id: str = Field(pattern=ID, description="who took part: kept apart from the choice, never with it")
+    choice: list[Annotated[str, Field(pattern=SERVICE_ID)]] = Field(
+        min_length=1,
+        max_length=10,
+        description="one code, or every code in order for a ranking; counted, "
+        "then forgotten (the operation is stored without it)",
+    )
+
+
+class AppreciationCreatePayload(Strict):
+    appreciation_id: str = Field(pattern=UUID)
+    booking_id: str = Field(pattern=UUID, description="one appreciation per booking")
+    person_id: str = Field(pattern=ID, description="a participant of the booking")
+    ratings: dict[Annotated[str, Field(pattern=SERVICE_ID)], Annotated[int, Field(ge=1, le=5)]] = Field(
+        min_length=1, max_length=10, description="every question of kiosk/domain/appreciation.py, 1 to 5"
+    )
+    comment: str = Field(max_length=300, pattern=PLAIN_TEXT, description="empty, or moderated before publication")
+
+    @field_validator("ratings")
+    @classmethod
+    def _every_question(cls, value: dict[str, int]) -> dict[str, int]:
+        from kiosk.domain.appreciation import QUESTION_CODES
+
+        if set(value) != set(QUESTION_CODES):
+            raise ValueError(f"every question is answered: {', '.join(QUESTION_CODES)}")
+        return value
+
+
 class BookingResult(Out):
     booking_id: str
     state: BookingState
@@ -371,6 +435,26 @@ class BookingResult(Out):
 class ConciergeRequestResult(Out):
     request_id: str
     state: RequestStateName
+    reason: Reason | None
+
+
+class IdeaResult(Out):
+    idea_id: str
+    state: Literal["received"]
+    reason: Reason | None
+
+
+class BallotResult(Out):
+    ballot_id: str
+    state: Literal["counted", "refused"]
+    reason: Reason | None = Field(description="why a ballot was not counted (a second ballot, too late…)")
+
+
+class AppreciationResult(Out):
+    appreciation_id: str
+    state: Literal["none", "pending", "published", "refused"] = Field(
+        description="the comment's moderation (none: no comment)"
+    )
     reason: Reason | None
 
 
@@ -395,6 +479,9 @@ class OperationResult(Out):
     audit: AuditAck | None = Field(None, description="when audit entries were applied")
     payment: PaymentResult | None = Field(None, description="when a payment was kept")
     lease: LeaseData | None = Field(None, description="when seats of a lease were given back")
+    idea: IdeaResult | None = Field(None, description="when an idea was received")
+    ballot: BallotResult | None = Field(None, description="when a ballot was judged (never its choice)")
+    appreciation: AppreciationResult | None = Field(None, description="when an appreciation was received")
     notice_consent: NoticeConsentResult | None = Field(
         None, description="when a consent to e-mail notices was recorded or taken back"
     )
@@ -559,7 +646,9 @@ class CorrespondentData(Strict):
     pin_hash: str | None = Field(pattern=PIN_HASH, max_length=300)
     login: str | None = Field(pattern=r"^[a-z0-9][a-z0-9._-]{2,39}$")
     password_hash: str | None = Field(
-        pattern=PIN_HASH, max_length=300, description="scrypt; the password meets the CNIL rule for a password alone"
+        pattern=PIN_HASH,
+        max_length=300,
+        description="argon2id (or an older scrypt); the password meets the CNIL rule for a password alone",
     )
     active: bool = True
 
@@ -579,6 +668,73 @@ class StaffFile(Strict):
     staff: list[CorrespondentData] = Field(max_length=10_000)
 
 
+class IdeaData(Out):
+    idea_id: str
+    site_id: str
+    theme: str
+    text: str
+    household_id: str | None
+    person_id: str | None
+    created_by: str | None
+    created_at: str = Field(pattern=MOMENT)
+    answer: str = Field(description="empty until the SLVie or CMCAS answers")
+    answered_by: str
+    answered_at: str | None
+
+
+class ChoiceData(Strict):
+    code: str = Field(pattern=SERVICE_ID)
+    fr: str = Field(min_length=1, max_length=120, pattern=PLAIN_TEXT)
+    en: str = Field(min_length=1, max_length=120, pattern=PLAIN_TEXT)
+
+
+class ResultsData(Out):
+    participants: int = Field(description="ballots counted")
+    electorate: int = Field(description="people who could take part, when it closed")
+    votes: dict[str, int] = Field(description="per choice: ballots naming it (first place, for a ranking)")
+    points: dict[str, int] = Field(description="per choice: a ranking's points (n for first … 1 for last)")
+
+
+class ConsultationData(Strict):
+    """A consultation as `slvie-central publish-consultation FILE` takes it and kiosks pull it."""
+
+    consultation_id: str = Field(pattern=ID)
+    question_fr: str = Field(min_length=5, max_length=300, pattern=PLAIN_TEXT)
+    question_en: str = Field(min_length=5, max_length=300, pattern=PLAIN_TEXT)
+    kind: Literal["choice", "ranking"]
+    choices: list[ChoiceData] = Field(min_length=2, max_length=10)
+    electorate: Literal["ouvrants_droit", "beneficiaries_16"]
+    scope_level: Literal["cmcas", "slvie"]
+    scope_name: str = Field(min_length=1, max_length=80, pattern=PLAIN_TEXT)
+    opens_at: str = Field(pattern=CATALOG_MOMENT)
+    closes_at: str = Field(pattern=CATALOG_MOMENT)
+    grace_hours: int = Field(
+        ge=0,
+        le=336,
+        description="ballots cast before closing still count if they arrive within this many hours after it",
+    )
+    results: ResultsData | None = Field(None, description="published once the grace period is over")
+
+
+class ModerationData(Out):
+    appreciation_id: str
+    state: Literal["none", "pending", "published", "refused"]
+    reason: Reason | None = Field(description="why a comment was not published, for its author")
+
+
+class PublishedCommentData(Out):
+    author: str = Field(description="first name and initial only")
+    day: str = Field(pattern=DAY)
+    comment: str
+
+
+class OfferAppreciationData(Out):
+    offer_id: str
+    count: int
+    averages: dict[str, int] = Field(description="per question, the average rating in tenths (43 = 4.3)")
+    comments: list[PublishedCommentData] = Field(description="the latest published comments, newest first")
+
+
 class Change(Out):
     seq: int
     kind: Literal[
@@ -591,6 +747,10 @@ class Change(Out):
         "correspondent",
         "payment",
         "lease",
+        "consultation",
+        "idea",
+        "appreciation",
+        "offer_appreciation",
     ]
     id: str
     data: (
@@ -603,6 +763,10 @@ class Change(Out):
         | CorrespondentData
         | PaymentData
         | LeaseData
+        | ConsultationData
+        | IdeaData
+        | ModerationData
+        | OfferAppreciationData
         | None
     ) = Field(description="the entity at its latest state; null is a tombstone (withdrawn, or gone from this site)")
 

@@ -1,5 +1,5 @@
-"""Seeding a demo kiosk: its catalog, households, the site's correspondents and a concierge queue
-that is not empty.
+"""Seeding a demo kiosk: its catalog, households, the site's correspondents, a concierge queue
+that is not empty and consultations.
 
 All of it is written as the centre's data (no outbox operation, no audit entry): it stands for
 what a first sync would bring.
@@ -14,12 +14,23 @@ from pathlib import Path
 import sqlite_utils
 
 from kiosk.demo.concierge import demo_requests
-from kiosk.domain.catalog import shift_catalog
+from kiosk.demo.participation import (
+    DEMO_TIERS,
+    closed_demo_consultation,
+    open_demo_consultations,
+    past_booking,
+    past_outing,
+)
+from kiosk.domain.catalog import parse_offer, shift_catalog
+from kiosk.domain.document import DocumentReader
 from kiosk.domain.household import HouseholdDataError, parse_households
 from kiosk.domain.staff import StaffDataError, parse_staff
+from kiosk.errors import CatalogError
 from kiosk.services.catalog import read_catalog_file, read_json_file
+from kiosk.store import bookings as booking_store
 from kiosk.store import catalog as catalog_store
 from kiosk.store import concierge as concierge_store
+from kiosk.store import participation as participation_store
 from kiosk.store import staff as staff_store
 from kiosk.store.database import transaction
 from kiosk.store.households import load_household, replace_households
@@ -76,3 +87,30 @@ def seed_demo_requests(db: sqlite_utils.Database, site_id: str, now: datetime) -
             concierge_store.insert_request(db, request)
         write_state(db, "demo_concierge_seeded", now.isoformat(timespec="seconds"))
     return len(requests)
+
+
+def seed_demo_participation(db: sqlite_utils.Database, now: datetime) -> int:
+    """The demo consultations and the past outing the demo households booked (kiosk/demo/participation.py), once per
+    database, as a pull would bring them; how many consultations."""
+    if read_state(db, "demo_participation_seeded"):
+        return 0
+    consultations = [*open_demo_consultations(now), closed_demo_consultation(now)]
+    categories = {c.id for c in catalog_store.list_categories(db)}
+    ids = [r[0] for r in db.execute("SELECT household_id FROM households ORDER BY household_id")]
+    households = [
+        h for h in (load_household(db, i) for i in ids) if h is not None and any(p.card_number for p in h.members)
+    ]
+    with transaction(db):
+        for consultation in consultations:
+            participation_store.upsert_consultation(db, consultation)
+        if households and "loisirs" in categories:
+            outing = parse_offer(
+                DocumentReader(past_outing(now, DEMO_TIERS), "offer", CatalogError, "error.document.refused.offer"),
+                DEMO_TIERS,
+                categories,
+            )
+            catalog_store.upsert_offers(db, [outing], now)
+            for household in households:
+                booking_store.record_pulled_booking(db, past_booking(household), outing.id, now)
+        write_state(db, "demo_participation_seeded", now.isoformat(timespec="seconds"))
+    return len(consultations)

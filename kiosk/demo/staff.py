@@ -10,7 +10,7 @@ Demo credentials (assisted mode, site DEMO-LYON-PARTDIEU):
 
 Badges are 13 digits with a Luhn check digit, like beneficiary cards, starting with 9
 so they never collide with a card; a badge's QR code holds "ACTIV:" and the number.
-Only scrypt hashes are written to the file (salts fixed from the staff id, so the same
+Only argon2id hashes are written to the file (salts fixed from the staff id, so the same
 arguments always give the same bytes). Run
 `python -m kiosk.demo.staff --out assets/demo/staff.json` to write it again.
 """

@@ -12,6 +12,13 @@ removed or inserted is found by `verify_chain`, which names the first one that d
 fit. The chain is identified by `chain` (a random id made with the database): a kiosk
 whose database is rebuilt starts a new chain rather than breaking the old one.
 
+A hash chain alone proves nothing to someone who can recompute it: each entry's hash is
+also signed with the kiosk's Ed25519 key (the one that signs its vouchers, whose id is the
+entry's `kiosk`), over `SIGNATURE_DOMAIN + hash`. The domain prefix keeps an audit
+signature from ever being taken for a voucher's (a voucher payload starts with "SLV"), so
+one published key serves both. Whoever holds the public key (the centre, which the kiosk
+gave it) can check that the entries are the kiosk's own and untouched since.
+
 The centre receives the entries in chain order, checks the chain per kiosk and
 acknowledges them; the kiosk then purges what the centre holds and keeps the last
 acknowledged (seq, hash) as the anchor the rest of its chain is checked from.
@@ -21,6 +28,8 @@ Plain Python: no Qt, no SQL, no file or network access.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import json
 import re
@@ -28,11 +37,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from enum import StrEnum
 
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
 from kiosk.i18n import Text
 
 GENESIS_HASH = "0" * 64
 HASH_PATTERN = re.compile(r"^[0-9a-f]{64}$")
 CHAIN_PATTERN = re.compile(r"^[0-9a-f]{32}$")
+SIGNATURE_PATTERN = re.compile(r"^[A-Za-z0-9+/]{86}==$")  # 64 bytes in base64
+SIGNATURE_DOMAIN = b"slvie-audit/1:"
 MAX_DETAILS = 12
 MAX_DETAIL_CHARS = 200
 
@@ -51,6 +65,9 @@ class Action(StrEnum):
     REPRINT = "voucher.reprint"
     SYNC_FORCED = "sync.forced"
     HELP_TAKEN = "help.take"  # a call for help or a resume ticket, taken over
+    IDEA_CREATE = "idea.create"  # an idea typed for the person
+    VOTE_GUIDED = "vote.guided"  # the person voted with their own PIN while guided (never the choice)
+    APPRECIATION_CREATE = "appreciation.create"  # an appreciation given with a correspondent's guidance
     PAYMENT = "payment.record"  # a payment taken at the desk, or a correction of one
     NOTICE_CONSENT = "notice.consent"  # an e-mail address for notices, typed for the person with their consent
     NOTICE_WITHDRAW = "notice.withdraw"  # the person's consent to notices taken back
@@ -71,6 +88,7 @@ class AuditEntry:
     details: Mapping[str, object]
     prev_hash: str
     hash: str
+    signature: str | None = None  # base64 Ed25519 over SIGNATURE_DOMAIN + hash; None only before migration 12
 
     def body(self) -> dict[str, object]:
         """The hashed fields (everything but prev_hash and hash)."""
@@ -89,7 +107,7 @@ class AuditEntry:
         }
 
     def as_dict(self) -> dict[str, object]:
-        return {**self.body(), "prev_hash": self.prev_hash, "hash": self.hash}
+        return {**self.body(), "prev_hash": self.prev_hash, "hash": self.hash, "signature": self.signature}
 
 
 def canonical_json(value: object) -> str:
@@ -151,12 +169,31 @@ def make_entry(
     return replace(unsealed, hash=entry_hash(prev_hash, unsealed.body()))
 
 
+def sign_entry(entry: AuditEntry, key: Ed25519PrivateKey) -> AuditEntry:
+    """The entry with its signature (of its hash, which covers everything else)."""
+    signature = key.sign(SIGNATURE_DOMAIN + entry.hash.encode("ascii"))
+    return replace(entry, signature=base64.b64encode(signature).decode("ascii"))
+
+
+def signature_valid(entry_hash_text: str, signature: str | None, key: Ed25519PublicKey) -> bool:
+    """Whether `signature` is the key's signature of an entry whose hash is `entry_hash_text`."""
+    if not isinstance(signature, str) or not SIGNATURE_PATTERN.match(signature):
+        return False
+    try:
+        key.verify(base64.b64decode(signature, validate=True), SIGNATURE_DOMAIN + entry_hash_text.encode("ascii"))
+    except (InvalidSignature, binascii.Error, UnicodeEncodeError):
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class ChainBreak:
     """The first entry that does not fit the chain, and why."""
 
     seq: int
-    reason: str  # "missing" (an entry before it was removed), "link" (prev_hash), "hash" (edited), "chain"
+    # "missing" (an entry before it was removed), "link" (prev_hash), "hash" (edited), "chain",
+    # "signature" (not signed by this kiosk's key: rewritten, hash and all)
+    reason: str
 
     def message(self, language: str) -> str:
         """Where the log was altered and how, for IT."""
@@ -168,13 +205,19 @@ _BREAK_TEXTS = {
     "link": "audit.break.link",
     "hash": "audit.break.hash",
     "chain": "audit.break.chain",
+    "signature": "audit.break.signature",
 }
 
 
 def verify_chain(
-    entries: Iterable[AuditEntry], chain: str, anchor_seq: int = 0, anchor_hash: str = GENESIS_HASH
+    entries: Iterable[AuditEntry],
+    chain: str,
+    anchor_seq: int = 0,
+    anchor_hash: str = GENESIS_HASH,
+    key: Ed25519PublicKey | None = None,
 ) -> ChainBreak | None:
-    """None when `entries` (in seq order) continue the chain from the anchor; else the first break."""
+    """None when `entries` (in seq order) continue the chain from the anchor (each signed by `key`,
+    when given); else the first break."""
     previous_seq, previous_hash = anchor_seq, anchor_hash
     for entry in entries:
         if entry.chain != chain:
@@ -185,6 +228,8 @@ def verify_chain(
             return ChainBreak(entry.seq, "link")
         if entry_hash(entry.prev_hash, entry.body()) != entry.hash:
             return ChainBreak(entry.seq, "hash")
+        if key is not None and not signature_valid(entry.hash, entry.signature, key):
+            return ChainBreak(entry.seq, "signature")
         previous_seq, previous_hash = entry.seq, entry.hash
     return None
 
@@ -206,7 +251,7 @@ def entry_from_dict(data: Mapping[str, object]) -> AuditEntry:
             raise ValueError(f"audit entry field {name} is missing")
         return value
 
-    seq, details = data["seq"], data["details"]
+    seq, details, signature = data["seq"], data["details"], data.get("signature")
     if not isinstance(seq, int) or isinstance(seq, bool) or not isinstance(details, Mapping):
         raise ValueError("audit entry seq or details malformed")  # noqa: TRY004 (callers refuse on ValueError)
     return AuditEntry(
@@ -223,4 +268,5 @@ def entry_from_dict(data: Mapping[str, object]) -> AuditEntry:
         details=details,
         prev_hash=text("prev_hash"),
         hash=text("hash"),
+        signature=signature if isinstance(signature, str) else None,
     )

@@ -9,7 +9,7 @@ enough to stand alone.
   (`kiosk.domain.household.parse_card_input`); the PIN is 4 to 6 digits.
 - Login + password: the password must meet `check_password_strength` (below).
 
-Secrets are kept only as scrypt hashes (the same format as beneficiaries' PINs). Five
+Secrets are kept only as argon2id hashes (the same format as beneficiaries' PINs). Five
 wrong tries in a row lock the account at this kiosk for fifteen minutes
 (`kiosk.domain.lockout.FailureRecord`), and a signed-in correspondent is signed out
 after a few minutes without a tap (`staff_deadline`, a pure deadline like
@@ -26,8 +26,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from argon2 import PasswordHasher
+
 from kiosk.domain.document import DocumentReader
-from kiosk.domain.household import CardError, hash_pin, is_pin_well_formed, parse_card_input, verify_pin
+from kiosk.domain.household import PIN_HASHER, CardError, hash_pin, is_pin_well_formed, parse_card_input, verify_pin
 from kiosk.domain.idle import IdleDeadline
 from kiosk.errors import KioskError
 from kiosk.i18n import Text
@@ -127,10 +129,12 @@ def normalize_password(password: str) -> str:
     return unicodedata.normalize("NFC", password)
 
 
-def hash_password(password: str, login: str | None = None, salt: bytes | None = None) -> str:
-    """The scrypt hash of a password strong enough to stand alone (raises WeakPassword otherwise)."""
+def hash_password(
+    password: str, login: str | None = None, salt: bytes | None = None, hasher: PasswordHasher = PIN_HASHER
+) -> str:
+    """The argon2id hash of a password strong enough to stand alone (raises WeakPassword otherwise)."""
     check_password_strength(password, login)
-    return hash_pin(normalize_password(password), salt)
+    return hash_pin(normalize_password(password), salt, hasher)
 
 
 def verify_password(password: str, stored: str) -> bool:

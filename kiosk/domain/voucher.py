@@ -44,6 +44,7 @@ _SHORT_CODE_DOMAIN = b"slvie-short-code/1:"
 class VoucherKind(StrEnum):
     BOOKING = "booking"  # a place in an offer's session
     PICKUP = "pickup"  # a concierge ticket: what was left, to collect later
+    PARTICIPATION = "participation"  # a vote's receipt: the person took part (never what they chose)
 
 
 class VoucherState(StrEnum):
@@ -56,7 +57,7 @@ class VoucherState(StrEnum):
     READY = "ready"  # concierge: ready to be collected
 
 
-_KIND_CODES = {VoucherKind.BOOKING: "B", VoucherKind.PICKUP: "P"}
+_KIND_CODES = {VoucherKind.BOOKING: "B", VoucherKind.PICKUP: "P", VoucherKind.PARTICIPATION: "V"}
 _STATE_CODES = {
     VoucherState.CONFIRMED: "C",
     VoucherState.PROVISIONAL: "P",

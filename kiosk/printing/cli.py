@@ -192,7 +192,11 @@ def _standing(claims: VoucherClaims, data_dir: Path | None) -> Standing | None:
     return None if state is None else booking_standing(claims.state, state)
 
 
-_KIND_TEXTS = {VoucherKind.BOOKING: "claims.kind.booking", VoucherKind.PICKUP: "claims.kind.pickup"}
+_KIND_TEXTS = {
+    VoucherKind.BOOKING: "claims.kind.booking",
+    VoucherKind.PICKUP: "claims.kind.pickup",
+    VoucherKind.PARTICIPATION: "claims.kind.participation",
+}
 _STATE_TEXTS = {
     VoucherState.CONFIRMED: "claims.state.confirmed",
     VoucherState.PROVISIONAL: "claims.state.provisional",

@@ -114,7 +114,11 @@ def _register(*fonts: tuple[str, Path]) -> bool:
 
 # --- Words (the catalogs' voucher.* texts) -------------------------------------------------------
 
-_KIND_LABELS = {VoucherKind.BOOKING: "voucher.booking", VoucherKind.PICKUP: "voucher.pickup"}
+_KIND_LABELS = {
+    VoucherKind.BOOKING: "voucher.booking",
+    VoucherKind.PICKUP: "voucher.pickup",
+    VoucherKind.PARTICIPATION: "voucher.participation",
+}
 # State banner: a big word and a plain sentence (`<key>.word`, `<key>.sentence`), per (kind, state);
 # (None, state) applies to both kinds.
 _STATES: dict[tuple[VoucherKind | None, VoucherState], str] = {
@@ -124,6 +128,7 @@ _STATES: dict[tuple[VoucherKind | None, VoucherState], str] = {
     (VoucherKind.BOOKING, VoucherState.REQUEST): "voucher.state.booking.request",
     (VoucherKind.PICKUP, VoucherState.REQUEST): "voucher.state.pickup.request",
     (VoucherKind.PICKUP, VoucherState.CONFIRMED): "voucher.state.pickup.confirmed",
+    (VoucherKind.PARTICIPATION, VoucherState.CONFIRMED): "voucher.state.participation.confirmed",
     (None, VoucherState.READY): "voucher.state.any.ready",
 }
 _SETTLED_STATES = (VoucherState.CONFIRMED, VoucherState.READY)  # drawn filled; pending ones outlined
@@ -225,6 +230,8 @@ class _Content:
             else:
                 rows.append((texts("voucher.from"), (day_and_time(voucher.start),), True))
                 rows.append((texts("voucher.to"), (day_and_time(voucher.end),), True))
+        elif voucher.kind is VoucherKind.PARTICIPATION:
+            rows.append((texts("voucher.voted_at"), (day_and_time(voucher.start),), True))
         else:
             rows.append((texts("voucher.ready_from"), (day_and_time(voucher.start),), True))
             if voucher.end is not None:
@@ -235,7 +242,9 @@ class _Content:
             count = len(voucher.participants)
             people = texts("voucher.people", count=count)
             rows.append((texts("voucher.participants"), (people, *voucher.participants), False))
-        if voucher.total_cents is None:
+        if voucher.kind is VoucherKind.PARTICIPATION:
+            price = ""
+        elif voucher.total_cents is None:
             price = texts("voucher.on_quote")
         elif voucher.total_cents == 0:
             price = texts("voucher.free")
@@ -251,7 +260,8 @@ class _Content:
             )
         else:
             price = texts("voucher.to_pay", price=texts.money(voucher.total_cents))
-        rows.append((texts("voucher.price"), (price,), True))
+        if price:
+            rows.append((texts("voucher.price"), (price,), True))
         if voucher.cancel_until is not None:
             rows.append(
                 (
@@ -732,6 +742,8 @@ def _keep_key(voucher: Voucher) -> str:
     """What the paper proves: a place only once it is confirmed."""
     if voucher.kind is VoucherKind.PICKUP:
         return "voucher.keep.pickup"
+    if voucher.kind is VoucherKind.PARTICIPATION:
+        return "voucher.keep.participation"
     return "voucher.keep.booking" if voucher.state is VoucherState.CONFIRMED else "voucher.keep.request"
 
 

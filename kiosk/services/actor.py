@@ -71,12 +71,13 @@ class Acts:
         return self._staff.require(actor.staff)
 
     @contextmanager
-    def write(self, actor: Actor, action: Action) -> Iterator[AuditNote]:
+    def write(self, actor: Actor, action: Action, durable: bool = False) -> Iterator[AuditNote]:
         """One transaction for a use case's change, its outbox operation and, for a correspondent, its audit
-        entry, written from the note the block fills in (AuditNoteMissing, and nothing kept, if it does not)."""
+        entry, written from the note the block fills in (AuditNoteMissing, and nothing kept, if it does not).
+        `durable`: the commit survives a power cut, for what is printed after it (store.database.transaction)."""
         self.check(actor)
         note = AuditNote()
-        with transaction(self._db):
+        with transaction(self._db, durable=durable):
             yield note
             if actor.staff is not None:
                 if not note.written:

@@ -119,7 +119,8 @@ class BookingService:
                 short = 0  # the booking itself says why, below
             if short and self.top_up is not None:
                 self.top_up.ask(session_id, short)
-        with self._acts.write(actor, Action.BOOKING_CREATE) as audit:
+        # Durable: its voucher is printed next, and a power cut must not undo a booking on paper.
+        with self._acts.write(actor, Action.BOOKING_CREATE, durable=True) as audit:
             now = self._clock()
             give_back_expired(self._db, now)
             offer, session = self._offer_and_session(offer_id, session_id)

@@ -187,7 +187,8 @@ class ConciergeRequests:
             updated_at=now,
             created_by=actor.staff.staff_id if actor.staff else None,
         )
-        with self._acts.write(actor, Action.CONCIERGE_CREATE) as audit:
+        # Durable: its pickup ticket is printed next.
+        with self._acts.write(actor, Action.CONCIERGE_CREATE, durable=True) as audit:
             open_count = sum(
                 r.is_open
                 for r in concierge_store.household_requests(self._db, request.household_id, limit=MAX_OPEN_REQUESTS * 5)

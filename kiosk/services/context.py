@@ -15,16 +15,20 @@ from kiosk.demo import DEMO_CATALOG, DEMO_HOUSEHOLDS, DEMO_STAFF
 from kiosk.demo.seeding import (
     seed_demo_catalog,
     seed_demo_households,
+    seed_demo_participation,
     seed_demo_photos,
     seed_demo_requests,
     seed_demo_staff,
 )
 from kiosk.services.actor import Acts
+from kiosk.services.appreciation import Appreciations
 from kiosk.services.audit import AuditService
 from kiosk.services.booking import BookingService
 from kiosk.services.catalog import CatalogService
 from kiosk.services.concierge import ConciergeRequests
+from kiosk.services.consultations import Consultations
 from kiosk.services.help import HelpService
+from kiosk.services.ideas import IdeaBox
 from kiosk.services.identity import IdentityService
 from kiosk.services.notices import NoticeService
 from kiosk.services.paper import PaperService
@@ -35,6 +39,7 @@ from kiosk.services.vouchers import VoucherService
 from kiosk.store.database import DATABASE_FILE
 from kiosk.store.photos import PhotoStore
 from kiosk.store.recovery import Recovery, open_kiosk_database
+from kiosk.store.retention import prune
 
 
 @dataclass
@@ -53,6 +58,9 @@ class KioskServices:
     help: HelpService  # a person's call to a correspondent, or a code to finish later
     paper: PaperService  # offer sheets, the site's programme, the day's takings on paper
     payments: PaymentService  # what is owed and paid
+    ideas: IdeaBox  # the "Boîte à idées"
+    consultations: Consultations  # consultations and votes
+    appreciations: Appreciations  # appreciation of activities that have taken place
     notices: NoticeService  # consent to e-mail notices, given and taken back
     recovery: Recovery | None = None  # set when a corrupt database was rebuilt at this start
 
@@ -80,7 +88,11 @@ def open_services(
     if demo:
         seed_demo_staff(db, demo_staff)
         seed_demo_requests(db, config.site.id, clock())
-    return assemble_services(db, config, data_dir, clock, recovery=recovery)
+        seed_demo_participation(db, clock())
+    prune(db, clock())  # what offline work no longer needs (kiosk/store/retention.py)
+    services = assemble_services(db, config, data_dir, clock, recovery=recovery)
+    services.audit.check_at_start()
+    return services
 
 
 def assemble_services(
@@ -95,12 +107,13 @@ def assemble_services(
     audit = AuditService(db, config, data_dir, clock)
     staff = StaffAuthService(db, audit, clock, monotonic)
     acts = Acts(db, staff, audit)
+    identity = IdentityService(db, acts, clock)
     return KioskServices(
         config=config,
         data_dir=data_dir,
         db=db,
         catalog=CatalogService(db, clock, config.site, PhotoStore(db, data_dir)),
-        identity=IdentityService(db, acts, clock),
+        identity=identity,
         bookings=BookingService(db, acts, clock),
         vouchers=VoucherService(db, config, data_dir, acts, clock),
         audit=audit,
@@ -110,6 +123,9 @@ def assemble_services(
         help=HelpService(db, config, data_dir, acts, clock),
         paper=PaperService(db, config, data_dir, clock),
         payments=PaymentService(db, config, acts, audit, clock),
+        ideas=IdeaBox(db, config, acts, clock),
+        consultations=Consultations(db, identity, acts, clock),
+        appreciations=Appreciations(db, acts, clock),
         notices=NoticeService(db, acts, clock),
         recovery=recovery,
     )

@@ -15,8 +15,10 @@ from kiosk.domain.household import (
     CARD_QR_PREFIX,
     Household,
     Person,
+    hash_pin,
     is_pin_well_formed,
     parse_card_input,
+    pin_hash_outdated,
     verify_pin,
 )
 from kiosk.domain.lockout import FailureRecord
@@ -93,4 +95,6 @@ class IdentityService:
             left = failures.attempts_left()
             raise IdentificationError("error.identity.wrong_code_tries_left", count=left)
         lockout.write_failures(self._db, CARDS, card, FailureRecord())
+        if person.pin_hash and pin_hash_outdated(person.pin_hash):
+            household_store.upgrade_pin_hash(self._db, person.person_id, person.pin_hash, hash_pin(pin))
         return Identified(household, person)

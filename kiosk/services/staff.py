@@ -6,9 +6,11 @@ which refuses a session that was signed out, replaced, timed out for inactivity 
 whose account the centre removed, and counts the call as activity.
 
 Rules (kiosk/domain/staff.py): badge + PIN, or login + a password strong enough to stand
-alone; five wrong tries lock the account at this kiosk for fifteen minutes; three and a
-half minutes without a tap sign the correspondent out. Sign-ins, sign-outs and locks
-go to the audit log.
+alone; five wrong tries lock that way in at this kiosk for fifteen minutes. The two ways
+count apart: a login is typed on a public screen by anyone, a badge is held by its owner,
+so a passer-by typing a correspondent's login five times locks the login, never the badge
+(nor the other way round). Three and a half minutes without a tap sign the correspondent out.
+Sign-ins, sign-outs and locks go to the audit log.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from typing import NoReturn
 import sqlite_utils
 
 from kiosk.domain.audit import Action
-from kiosk.domain.household import is_pin_well_formed, verify_pin
+from kiosk.domain.household import is_pin_well_formed, pin_hash_outdated, verify_pin
 from kiosk.domain.idle import IdleDeadline, IdlePhase
 from kiosk.domain.lockout import FailureRecord
 from kiosk.domain.staff import (
@@ -33,6 +35,8 @@ from kiosk.domain.staff import (
     SignInMethod,
     StaffDataError,
     StaffSession,
+    hash_password,
+    hash_staff_pin,
     is_strong_password,
     normalize_login,
     parse_badge_input,
@@ -48,7 +52,12 @@ from kiosk.store.database import transaction
 from kiosk.store.lockout import STAFF_ACCOUNTS
 
 # Checked when the login is unknown, so that an unknown login takes as long to refuse as a wrong password.
-_DUMMY_HASH = "scrypt$16384$8$1$c2x2aWUtZHVtbXktc2FsdA==$47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
+_DUMMY_HASH = "$argon2id$v=19$m=131072,t=3,p=1$c2x2aWUtZHVtbXktc2FsdA$LBhCQuC2QmtiAr5ZRw9/MIKq5CAS95k5IQi/lYcKbAk"
+
+
+def _counter(method: SignInMethod, account: str) -> str:
+    """The wrong-tries counter of one way in to one account."""
+    return f"{method.value}:{account}"
 
 
 class StaffSignInError(KioskError):
@@ -104,9 +113,12 @@ class StaffAuthService:
         if person is None or not person.active or not person.pin_hash:
             raise StaffSignInError("error.staff.badge_known_at_kiosk")
         now = self._clock()
-        failures = self._check_not_locked(person.staff_id, now)
+        account = _counter(SignInMethod.BADGE_PIN, person.staff_id)
+        failures = self._check_not_locked(account, now)
         if not is_pin_well_formed(pin if isinstance(pin, str) else "") or not verify_pin(pin, person.pin_hash):
-            self._fail(person.staff_id, person, failures, now, SignInMethod.BADGE_PIN, "error.staff.wrong_pin")
+            self._fail(account, person, failures, now, SignInMethod.BADGE_PIN, "error.staff.wrong_pin")
+        if pin_hash_outdated(person.pin_hash):
+            staff_store.upgrade_hash(self._db, person.staff_id, "pin_hash", person.pin_hash, hash_staff_pin(pin))
         return self._start(person, SignInMethod.BADGE_PIN, now)
 
     def sign_in_with_password(self, login: str, password: str) -> StaffSession:
@@ -115,18 +127,24 @@ class StaffAuthService:
         person = staff_store.find_by_login(self._db, login) if LOGIN_PATTERN.match(login) else None
         if person is not None and (not person.active or not person.password_hash):
             person = None
-        account = person.staff_id if person else "login:" + hashlib.sha256(login.encode()).hexdigest()[:32]
+        account = _counter(
+            SignInMethod.PASSWORD,
+            person.staff_id if person else "login:" + hashlib.sha256(login.encode()).hexdigest()[:32],
+        )
         now = self._clock()
         failures = self._check_not_locked(account, now)
         strong = isinstance(password, str) and is_strong_password(password, login)
-        matches = (
-            verify_password(password, (person.password_hash if person else None) or _DUMMY_HASH) if strong else False
-        )
+        stored = (person.password_hash if person else None) or _DUMMY_HASH
+        matches = verify_password(password, stored) if strong else False
         if person is None or not matches:
             problem = (
                 "error.staff.wrong_login" if strong or not isinstance(password, str) else "error.staff.password_alone"
             )
             self._fail(account, person, failures, now, SignInMethod.PASSWORD, problem)
+        if person.password_hash and pin_hash_outdated(person.password_hash):
+            staff_store.upgrade_hash(
+                self._db, person.staff_id, "password_hash", person.password_hash, hash_password(password, login)
+            )
         return self._start(person, SignInMethod.PASSWORD, now)
 
     def _check_not_locked(self, account: str, now: datetime) -> FailureRecord:
@@ -159,7 +177,7 @@ class StaffAuthService:
             self.sign_out("replaced")
         session = StaffSession(str(uuid.uuid4()), person.staff_id, person.display_name, method, now)
         with transaction(self._db):
-            lockout.write_failures(self._db, STAFF_ACCOUNTS, person.staff_id, FailureRecord())
+            lockout.write_failures(self._db, STAFF_ACCOUNTS, _counter(method, person.staff_id), FailureRecord())
             self._audit.record(person.staff_id, Action.SIGN_IN, details={"method": method.value})
         self._session = session
         self._deadline = staff_deadline(self._monotonic())

@@ -25,6 +25,7 @@ from kiosk.files import write_whole
 from kiosk.printing.printer import PrintJob, print_pdf
 from kiosk.services.actor import Actor, Acts
 from kiosk.services.concierge import RequestNotFound
+from kiosk.services.consultations import BallotReceipt
 from kiosk.signing_key import load_or_create_signing_key
 from kiosk.store import bookings as booking_store
 from kiosk.store import concierge as concierge_store
@@ -152,6 +153,22 @@ class VoucherService:
 
     def _paid(self, kind: SubjectKind, subject_id: str) -> int:
         return balance(None, payments_for(self._db, kind, subject_id)).paid_cents
+
+    def participation_receipt(self, receipt: BallotReceipt, language: str = "fr") -> Voucher:
+        """A vote's receipt: the consultation, when and where the person took part — never the choice."""
+        return Voucher(
+            kind=VoucherKind.PARTICIPATION,
+            reference=receipt.ballot_id,
+            site_id=self._config.site.id,
+            title=receipt.consultation.question(language),
+            start=receipt.cast_at.replace(second=0, microsecond=0),
+            end=None,
+            place=self._config.site.name,
+            participants=(),
+            total_cents=None,
+            state=VoucherState.CONFIRMED,
+            issued_at=self._clock().replace(microsecond=0),
+        )
 
     def write_pdf(self, voucher: Voucher, language: str) -> Path:
         """Sign, render and keep the voucher. No store access: safe to run in a worker."""

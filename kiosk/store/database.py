@@ -3,11 +3,22 @@
 Writes go through `transaction()` (BEGIN IMMEDIATE … COMMIT, rolled back on any
 error). sqlite-utils' own write helpers commit on their own, so inside a
 transaction rows are written with plain `execute`/`executemany`.
+
+WAL with synchronous=NORMAL keeps every commit through a crash of the program, but a
+power cut may lose the last ones. That is fine for a pulled page (pulled again) and not
+for a booking whose voucher is already on paper: such commits are `durable`, made with
+synchronous=FULL (the log is synced to disk before COMMIT returns, hence before printing).
+
+The database holds personal data: the file (and SQLite's -wal and -shm beside it, which
+take its mode) is created 0600 whatever the umask, and an existing one is brought back to it.
+Each connection gets the SQL functions that seal and unseal personal data with the machine's
+data key (kiosk/store/sealing.py), so every query of the store can use them.
 """
 
 from __future__ import annotations
 
 import itertools
+import os
 import sqlite3
 import threading
 from collections import deque
@@ -18,8 +29,10 @@ from typing import Any
 
 import sqlite_utils
 
+from kiosk.data_key import load_data_key
 from kiosk.errors import KioskError, SchemaTooNewError
 from kiosk.store.migrations import MIGRATIONS
+from kiosk.store.sealing import Sealer
 
 # A row as sqlite-utils reads it: SQLite's values (text, integer, real, blob, null) by column name.
 Row = dict[str, Any]
@@ -33,6 +46,8 @@ CHECKPOINT_PAGES = 8192
 _savepoints = itertools.count(1)
 # Which thread opened the transaction in progress on a connection: only it may nest in it.
 _outer: dict[int, int] = {}
+# Connections whose transaction in progress is durable (synchronous=FULL until it ends).
+_durable: set[int] = set()
 BUSY_TIMEOUT = 10.0  # seconds a write waits for another one before "database is locked"
 
 
@@ -96,13 +111,28 @@ def latest_schema_version() -> int:
     return len(MIGRATIONS)
 
 
+def restrict_database_files(path: Path) -> None:
+    """The database file, created if missing, and its -wal and -shm: readable by the kiosk's user only."""
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        os.fchmod(descriptor, 0o600)
+    finally:
+        os.close(descriptor)
+    for suffix in ("-wal", "-shm", "-journal"):
+        try:
+            os.chmod(f"{path}{suffix}", 0o600)
+        except FileNotFoundError:
+            pass
+
+
 def open_database(path: Path) -> sqlite_utils.Database:
     """Open (or create) the kiosk database and bring its schema up to date."""
     try:
+        restrict_database_files(path)
         conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT, check_same_thread=False)
         db = sqlite_utils.Database(conn)
         version = schema_version(db)
-    except sqlite3.DatabaseError as error:
+    except (sqlite3.DatabaseError, OSError) as error:
         raise DatabaseError("error.database.database_read_tell_support", path=path, error=error) from None
     if version > latest_schema_version():
         conn.close()
@@ -112,6 +142,7 @@ def open_database(path: Path) -> sqlite_utils.Database:
             version=version,
             latest=latest_schema_version(),
         )
+    Sealer(load_data_key(path.parent)).install(conn)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}")
@@ -136,16 +167,22 @@ def migrate(db: sqlite_utils.Database) -> None:
 
 
 @contextmanager
-def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+def transaction(db: sqlite_utils.Database, durable: bool = False) -> Iterator[sqlite_utils.Database]:
     """All of it or none of it: the unit of every write to the store.
 
     Inside another transaction it becomes a savepoint of that one, so use cases compose:
     an assisted booking writes the booking, its outbox operation and its audit entry in
     one outer transaction. A failing inner block is undone alone and its error goes on
     up; nothing is committed before the outermost block ends.
+
+    `durable`: the commit survives a power cut (synchronous=FULL), for what is printed after it.
+    SQLite sets that only between transactions, so a durable block nested in another needs the
+    outer one durable too (a RuntimeError says so, rather than a commit weaker than asked).
     """
     conn = db.conn
     if conn.in_transaction and _outer.get(id(conn)) == threading.get_ident():
+        if durable and id(conn) not in _durable:
+            raise RuntimeError("a durable write nested in a transaction needs that transaction durable too")
         name = f"nested_{next(_savepoints)}"
         db.execute(f"SAVEPOINT {name}")
         try:
@@ -159,6 +196,9 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     turns = _write_turns(db)
     turns.acquire()
     try:
+        if durable:
+            db.execute("PRAGMA synchronous = FULL")
+            _durable.add(id(conn))
         db.execute("BEGIN IMMEDIATE")
         _outer[id(conn)] = threading.get_ident()
         try:
@@ -171,4 +211,7 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
         finally:
             _outer.pop(id(conn), None)
     finally:
+        if durable:
+            _durable.discard(id(conn))
+            db.execute("PRAGMA synchronous = NORMAL")
         turns.release()

@@ -386,9 +386,132 @@ MIGRATION_11_SEAT_LEASES = [
     "UPDATE kiosk_state SET value = '0' WHERE key = 'sync_cursor'",
 ]
 
+# Audit entries signed with the kiosk's key (kiosk/domain/audit.py). Entries written before this
+# migration get their signature once, at the next start (kiosk.store.audit.sign_unsigned): the only
+# change ever allowed to an entry is that one, from no signature to one, all else unchanged.
+MIGRATION_12_SIGNED_AUDIT = [
+    "ALTER TABLE audit_log ADD COLUMN signature TEXT",
+    "DROP TRIGGER audit_log_no_update",
+    """
+    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+    WHEN OLD.signature IS NOT NULL OR NEW.signature IS NULL
+        OR NEW.seq IS NOT OLD.seq OR NEW.chain IS NOT OLD.chain OR NEW.entry_id IS NOT OLD.entry_id
+        OR NEW.at IS NOT OLD.at OR NEW.site_id IS NOT OLD.site_id OR NEW.kiosk IS NOT OLD.kiosk
+        OR NEW.staff_id IS NOT OLD.staff_id OR NEW.action IS NOT OLD.action OR NEW.subject IS NOT OLD.subject
+        OR NEW.target IS NOT OLD.target OR NEW.details IS NOT OLD.details OR NEW.prev_hash IS NOT OLD.prev_hash
+        OR NEW.hash IS NOT OLD.hash
+    BEGIN SELECT RAISE(ABORT, 'the audit log cannot be edited'); END
+    """,
+]
+
+# PIN and password hashes of the older scheme replaced by argon2id ones at their owner's sign-in
+# (kiosk/store/hash_upgrades.py). owner: "person:ID", "staff-pin:ID" or "staff-password:ID".
+MIGRATION_13_HASH_UPGRADES = [
+    """
+    CREATE TABLE hash_upgrades (
+        owner TEXT PRIMARY KEY,
+        legacy_hash TEXT NOT NULL,
+        upgraded_hash TEXT NOT NULL
+    ) WITHOUT ROWID
+    """,
+]
+
+# Personal data sealed with the machine's data key (kiosk/data_key.py, kiosk/store/sealing.py): names,
+# birth dates, card and badge numbers, PIN and password hashes. Card and badge numbers are looked up
+# by a keyed blind index (the old columns), the numbers themselves sealed in new columns.
+MIGRATION_14_SEALED_PERSONAL_DATA = [
+    "ALTER TABLE persons ADD COLUMN card_sealed TEXT",
+    """
+    UPDATE persons SET first_name = seal(first_name, person_id), last_name = seal(last_name, person_id),
+        birth_date = seal(birth_date, person_id), pin_hash = seal(pin_hash, person_id),
+        card_sealed = seal(card_number, person_id), card_number = blind_index(card_number)
+    """,
+    "UPDATE pin_failures SET card_number = blind_index(card_number)",
+    "ALTER TABLE correspondents ADD COLUMN badge_sealed TEXT",
+    """
+    UPDATE correspondents SET pin_hash = seal(pin_hash, staff_id), password_hash = seal(password_hash, staff_id),
+        badge_sealed = seal(badge_number, staff_id), badge_number = blind_index(badge_number)
+    """,
+    """
+    UPDATE hash_upgrades SET legacy_hash = digest(legacy_hash),
+        upgraded_hash = seal(upgraded_hash, substr(owner, instr(owner, ':') + 1))
+    """,
+]
+
+# What a resync from cursor 0 has received so far (kiosk/store/resync.py): at its end, the rest goes.
+MIGRATION_15_RESYNC_SEEN = [
+    "CREATE TABLE resync_seen (kind TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (kind, id)) WITHOUT ROWID",
+]
+
+# "Le par et le pour": the ideas box, consultations and the ballots cast here. A ballot's choice is
+# never kept here: `ballots` says who took part (to tell them the centre's answer), not how.
+MIGRATION_16_PARTICIPATION = [
+    """
+    CREATE TABLE ideas (
+        idea_id TEXT PRIMARY KEY,
+        code TEXT NOT NULL,
+        site_id TEXT NOT NULL,
+        theme TEXT NOT NULL,
+        text TEXT NOT NULL,
+        household_id TEXT,
+        person_id TEXT,
+        created_at TEXT NOT NULL,
+        created_by TEXT,
+        answer TEXT NOT NULL DEFAULT '',
+        answered_by TEXT NOT NULL DEFAULT '',
+        answered_at TEXT,
+        told INTEGER NOT NULL DEFAULT 0
+    )
+    """,
+    "CREATE INDEX ideas_by_code ON ideas(code)",
+    "CREATE INDEX ideas_by_person ON ideas(person_id)",
+    # A consultation as the centre published it (the wire document, results included once out).
+    """
+    CREATE TABLE consultations (
+        consultation_id TEXT PRIMARY KEY,
+        data TEXT NOT NULL,
+        closes_at TEXT NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE ballots (
+        ballot_id TEXT PRIMARY KEY,
+        consultation_id TEXT NOT NULL,
+        person_id TEXT NOT NULL,
+        cast_at TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('sent', 'counted', 'refused')),
+        reason_fr TEXT NOT NULL DEFAULT '',
+        reason_en TEXT NOT NULL DEFAULT '',
+        told INTEGER NOT NULL DEFAULT 1
+    )
+    """,
+    "CREATE INDEX ballots_by_person ON ballots(person_id, consultation_id)",
+    # Appreciations given here (once per booking), and what the centre says of their comment.
+    """
+    CREATE TABLE appreciations (
+        appreciation_id TEXT PRIMARY KEY,
+        booking_id TEXT NOT NULL UNIQUE,
+        offer_id TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        household_id TEXT NOT NULL,
+        person_id TEXT NOT NULL,
+        ratings TEXT NOT NULL,
+        comment TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        moderation TEXT NOT NULL CHECK (moderation IN ('none', 'pending', 'published', 'refused')),
+        reason_fr TEXT NOT NULL DEFAULT '',
+        reason_en TEXT NOT NULL DEFAULT '',
+        told INTEGER NOT NULL DEFAULT 1
+    )
+    """,
+    # Each offer's published appreciation as the centre sends it (averages, count, latest comments).
+    "CREATE TABLE offer_appreciations (offer_id TEXT PRIMARY KEY, data TEXT NOT NULL)",
+]
+
 # E-mail notices (kiosk/domain/notices.py): who consented, in which language, and the address masked
-# (m•••@orange.fr). The whole address lives only in its `notice.consent` operation until the centre has it.
-MIGRATION_12_NOTICE_CONSENTS = [
+# (m•••@orange.fr), sealed. The whole address lives only in its `notice.consent` operation (sealed) until
+# the centre has it.
+MIGRATION_17_NOTICE_CONSENTS = [
     """
     CREATE TABLE notice_consents (
         person_id TEXT PRIMARY KEY,
@@ -413,5 +536,10 @@ MIGRATIONS: list[list[str]] = [
     MIGRATION_9_FRENCH_SEARCH,
     MIGRATION_10_PAYMENTS,
     MIGRATION_11_SEAT_LEASES,
-    MIGRATION_12_NOTICE_CONSENTS,
+    MIGRATION_12_SIGNED_AUDIT,
+    MIGRATION_13_HASH_UPGRADES,
+    MIGRATION_14_SEALED_PERSONAL_DATA,
+    MIGRATION_15_RESYNC_SEEN,
+    MIGRATION_16_PARTICIPATION,
+    MIGRATION_17_NOTICE_CONSENTS,
 ]

@@ -1,6 +1,7 @@
 """Consents to e-mail notices in the local store, each written with its operation for the centre.
 
-The whole address travels in the `notice.consent` operation only; the table keeps it masked. Taking
+The whole address travels in the `notice.consent` operation only, sealed there with the machine's data key
+(kiosk/store/sealing.py) until it is pushed (`opened`); the table keeps it masked, sealed too. Taking
 consent back removes the row and any consent still waiting in the outbox (the address with it), and
 queues `notice.withdraw`, which makes the centre forget the address.
 """
@@ -8,6 +9,7 @@ queues `notice.withdraw`, which makes the centre forget the address.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import sqlite_utils
 
@@ -17,6 +19,14 @@ from kiosk.store.outbox import enqueue
 _MOMENT = "%Y-%m-%dT%H:%M:%S"
 CONSENT = "notice.consent"
 WITHDRAW = "notice.withdraw"
+
+
+def _seal(db: sqlite_utils.Database, text: str, owner: str) -> str:
+    return str(db.execute("SELECT seal(?, ?)", [text, owner]).fetchone()[0])
+
+
+def _unseal(db: sqlite_utils.Database, value: str, owner: str) -> str:
+    return str(db.execute("SELECT unseal(?, ?)", [value, owner]).fetchone()[0])
 
 
 def record_consent(db: sqlite_utils.Database, consent: NoticeConsent, address: str, now: datetime) -> None:
@@ -31,7 +41,7 @@ def record_consent(db: sqlite_utils.Database, consent: NoticeConsent, address: s
         [
             consent.person_id,
             consent.household_id,
-            consent.masked_address,
+            _seal(db, consent.masked_address, consent.person_id),
             consent.language,
             consent.given_at.strftime(_MOMENT),
             consent.given_by,
@@ -43,12 +53,20 @@ def record_consent(db: sqlite_utils.Database, consent: NoticeConsent, address: s
         {
             "person_id": consent.person_id,
             "household_id": consent.household_id,
-            "address": address,
+            "address": _seal(db, address, consent.person_id),
             "language": consent.language,
             "staff_id": consent.given_by,
         },
         now,
     )
+
+
+def opened(db: sqlite_utils.Database, op: dict[str, Any]) -> dict[str, Any]:
+    """An outbox operation as it is pushed: a consent's address unsealed (the same text at every retry)."""
+    if op["kind"] != CONSENT:
+        return op
+    payload = op["payload"]
+    return {**op, "payload": {**payload, "address": _unseal(db, payload["address"], payload["person_id"])}}
 
 
 def withdraw_consent(
@@ -67,9 +85,8 @@ def consent_refused(db: sqlite_utils.Database, op_id: str, person_id: str) -> No
     db.execute("DELETE FROM notice_consents WHERE person_id = ?", [person_id])
     row = db.execute("SELECT json_extract(payload, '$.address') FROM outbox WHERE op_id = ?", [op_id]).fetchone()
     if row is not None and row[0]:
-        db.execute(
-            "UPDATE outbox SET payload = json_set(payload, '$.address', ?) WHERE op_id = ?", [masked(row[0]), op_id]
-        )
+        shown = masked(_unseal(db, row[0], person_id))
+        db.execute("UPDATE outbox SET payload = json_set(payload, '$.address', ?) WHERE op_id = ?", [shown, op_id])
 
 
 def _drop_unsent_consents(db: sqlite_utils.Database, person_id: str) -> None:
@@ -83,8 +100,8 @@ def _drop_unsent_consents(db: sqlite_utils.Database, person_id: str) -> None:
 
 def load_consent(db: sqlite_utils.Database, person_id: str) -> NoticeConsent | None:
     row = db.execute(
-        "SELECT person_id, household_id, masked_address, language, given_at, given_by FROM notice_consents "
-        "WHERE person_id = ?",
+        "SELECT person_id, household_id, unseal(masked_address, person_id), language, given_at, given_by "
+        "FROM notice_consents WHERE person_id = ?",
         [person_id],
     ).fetchone()
     if row is None:

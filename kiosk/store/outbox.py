@@ -74,3 +74,8 @@ def parked_operations(db: sqlite_utils.Database) -> list[Row]:
         {**row, "payload": json.loads(row["payload"]), "reason": json.loads(row["last_error"] or "{}")}
         for row in db.query("SELECT * FROM outbox WHERE state = 'parked' ORDER BY seq")
     ]
+
+
+def erase_field(db: sqlite_utils.Database, op_id: str, name: str) -> None:
+    """Remove one field of an operation's payload (a parked ballot keeps no choice)."""
+    db.execute("UPDATE outbox SET payload = json_remove(payload, ?) WHERE op_id = ?", [f"$.{name}", op_id])

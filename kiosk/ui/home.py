@@ -1,4 +1,4 @@
-"""Home: four large tiles, the first thing a person sees."""
+"""Home: five large tiles, the first thing a person sees."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ TILES = (
     ("bons_plans", "home.bons_plans", "bons_plans.svg", True),
     ("concierge", "home.concierge", "pressing.svg", False),
     ("bookings", "home.bookings", "culture.svg", False),
+    ("participate", "home.participate", "solidarite.svg", False),
 )
 
 
@@ -118,8 +119,9 @@ class HomeScreen(QWidget):
         self.grid = TileGrid(list(self.tiles.values()))
         body = QWidget()
         layout = QVBoxLayout(body)
-        layout.setContentsMargins(60, 40, 60, 60)
-        layout.setSpacing(36)
+        # Five tiles in three rows fit a 1080-pixel-high screen without scrolling.
+        layout.setContentsMargins(60, 24, 60, 32)
+        layout.setSpacing(24)
         layout.addWidget(self.greeting)
         layout.addWidget(self.grid)
         layout.addStretch(1)

@@ -31,20 +31,24 @@ from kiosk.i18n import Texts
 from kiosk.services.actor import Actor
 from kiosk.services.context import KioskServices
 from kiosk.services.identity import Identified
+from kiosk.ui.appreciation import AppreciateScreen, AppreciationScreen
 from kiosk.ui.assisted import AssistedMode
 from kiosk.ui.assisted_identify import AssistedIdentifyScreen
 from kiosk.ui.booking import BookingDoneScreen, BookingScreen
 from kiosk.ui.concierge import ConciergeScreen
 from kiosk.ui.concierge_request import ConciergeDoneScreen, ConciergeRequestScreen
+from kiosk.ui.consultations import ConsultationsScreen, VoteDoneScreen, VoteScreen
 from kiosk.ui.help import HelpPanel
 from kiosk.ui.help_queue import HelpQueueScreen
 from kiosk.ui.home import HomeScreen
+from kiosk.ui.ideas import IdeaDoneScreen, IdeaLookupScreen, IdeaScreen
 from kiosk.ui.identify import CardReader, IdentifyScreen
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.my_bookings import MyBookingsScreen
 from kiosk.ui.notices import NoticesScreen
 from kiosk.ui.offer_detail import OfferDetailScreen
 from kiosk.ui.offer_list import OfferListScreen
+from kiosk.ui.participate import ParticipateScreen
 from kiosk.ui.payment import PaymentScreen
 from kiosk.ui.printing import print_page
 from kiosk.ui.queue import QueueScreen
@@ -264,7 +268,7 @@ class MainWindow(QMainWindow):
                 widget.card_scanned.connect(self._card_scanned)
                 widget.help_requested.connect(self.show_help)
             elif name == "detail":
-                widget = OfferDetailScreen(catalog, self.texts)
+                widget = OfferDetailScreen(catalog, self.texts, self.services.appreciations.for_offer)
                 widget.book_requested.connect(
                     lambda offer_id, session_id: self.with_identity(("booking", offer_id, session_id))
                 )
@@ -292,6 +296,30 @@ class MainWindow(QMainWindow):
                 widget.notices_requested.connect(lambda: self.with_identity(("notices",)))
             elif name == "notices":
                 widget = NoticesScreen(self.services, self.texts, self.actor)
+            elif name == "participate":
+                widget = ParticipateScreen(self.services, self.texts)
+                widget.chosen.connect(self._participate_choice)
+            elif name == "idea":
+                widget = IdeaScreen(self.services, self.texts, self.actor)
+                widget.left.connect(lambda idea: self.show_screen("idea_done", idea, remember=False))
+            elif name == "idea_done":
+                widget = IdeaDoneScreen(self.texts)
+            elif name == "idea_lookup":
+                widget = IdeaLookupScreen(self.services, self.texts)
+            elif name == "consultations":
+                widget = ConsultationsScreen(self.services, self.texts)
+                widget.answer.connect(lambda consultation_id: self.show_screen("vote", consultation_id))
+            elif name == "vote":
+                widget = VoteScreen(self.services, self.texts, self.actor)
+                widget.voted.connect(lambda receipt: self.show_screen("vote_done", receipt, remember=False))
+            elif name == "vote_done":
+                widget = VoteDoneScreen(self.services, self.texts)
+            elif name == "appreciate":
+                widget = AppreciateScreen(self.services, self.texts)
+                widget.chosen.connect(lambda booking_id: self.show_screen("appreciation", booking_id))
+            elif name == "appreciation":
+                widget = AppreciationScreen(self.services, self.texts, self.actor)
+                widget.given.connect(self._appreciation_given)
             elif name == "staff_sign_in":
                 widget = StaffSignInScreen(self.services.staff, self.texts)
                 widget.signed_in.connect(self.assisted_mode.signed_in)
@@ -353,6 +381,20 @@ class MainWindow(QMainWindow):
             widget.show_person(self.identified)
         elif name == "notices":
             widget.start(self.identified)
+        elif name == "participate":
+            widget.refresh()
+        elif name == "idea":
+            widget.start(self.identified)
+        elif name in ("idea_done", "vote_done"):
+            widget.show_subject(params[0])
+        elif name == "consultations":
+            widget.show_person(self.identified)
+        elif name == "vote":
+            widget.start(params[0], self.identified)
+        elif name == "appreciate":
+            widget.show_person(self.identified)
+        elif name == "appreciation":
+            widget.start(params[0], self.identified)
         elif name == "payment" or name in STAFF_SCREENS:
             widget.start(*params)
         if name != "offers":  # the list keeps its place while the person comes and goes
@@ -408,8 +450,23 @@ class MainWindow(QMainWindow):
             self.show_screen("offers", True)
         elif destination == "concierge":
             self.show_screen("concierge")
+        elif destination == "participate":
+            self.show_screen("participate")
         else:
             self.with_identity(("my_bookings",))
+
+    def _participate_choice(self, choice: str) -> None:
+        """Ideas need nobody's name; consultations and appreciations need the person's card and PIN."""
+        if choice in ("consultations", "appreciate"):
+            self.with_identity((choice,))
+        else:
+            self.show_screen(choice)
+
+    def _appreciation_given(self) -> None:
+        """Thanks, then back to what is left to appreciate."""
+        texts = self.texts
+        self.notice.open(texts("appreciation.thanks.title"), texts("appreciation.thanks"), texts("notice.ok"))
+        self.go_back()
 
     # -- identity --------------------------------------------------------------------------
 
@@ -454,7 +511,12 @@ class MainWindow(QMainWindow):
         without being stopped."""
         household = self.identified.household
         ready = self.services.concierge.ready_for(household)
-        decided = self.services.bookings.take_news(household)
+        decided = [
+            *self.services.bookings.take_news(household),
+            *self.services.ideas.take_news(self.identified),
+            *self.services.consultations.take_news(self.identified),
+            *self.services.appreciations.take_news(self.identified),
+        ]
         if not ready and not decided:
             return
         fr = self.texts.language == "fr"

@@ -1,11 +1,16 @@
-"""One offer: what it is, its dates with the places left (and how fresh that figure is), its prices."""
+"""One offer: what it is, its dates with the places left (and how fresh that figure is), its prices, and what
+participants thought of it (averages, count, the latest published comments)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, time
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from kiosk.domain.appreciation import QUESTIONS, OfferAppreciation
 from kiosk.domain.catalog import BookingMode, Level, Offer, Session
 from kiosk.i18n import Texts
 from kiosk.services.catalog import CatalogService
@@ -19,10 +24,17 @@ class OfferDetailScreen(QWidget):
     book_requested = Signal(str, str)  # offer id, session id
     print_requested = Signal(str)  # offer id: the sheet to take home
 
-    def __init__(self, catalog: CatalogService, texts: Texts, parent: QWidget | None = None):
+    def __init__(
+        self,
+        catalog: CatalogService,
+        texts: Texts,
+        appreciation_of: Callable[[str], OfferAppreciation | None] = lambda _offer_id: None,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("screen")
         self.catalog = catalog
+        self.appreciation_of = appreciation_of
         self.texts = texts
         self.offer: Offer | None = None
         self.print_status = ""  # what came of "Imprimer cette offre", until another offer is shown
@@ -149,8 +161,35 @@ class OfferDetailScreen(QWidget):
             cell_layout.addWidget(price)
             prices.addWidget(cell, index // columns, index % columns)
         self.body.addLayout(prices)
+        self._appreciation(offer)
         self.body.addStretch(1)
         self.area.verticalScrollBar().setValue(0)
+
+    def _appreciation(self, offer: Offer) -> None:
+        """The published appreciation: each question's average, the count, the latest comments, newest first."""
+        published = self.appreciation_of(offer.id)
+        if published is None or published.count == 0:
+            return
+        texts = self.texts
+        self.body.addWidget(label(texts("detail.appreciation", count=texts.number(published.count)), "heading"))
+        for question in QUESTIONS:
+            tenths = published.averages.get(question.code, 0)
+            value = f"{tenths // 10},{tenths % 10}" if texts.language == "fr" else f"{tenths // 10}.{tenths % 10}"
+            self.body.addWidget(
+                label(texts("detail.appreciation.average", question=question.label(texts.language), value=value))
+            )
+        for comment in published.comments:
+            self.body.addWidget(
+                label(
+                    texts(
+                        "detail.appreciation.comment",
+                        author=comment.author,
+                        when=texts.day(datetime.combine(comment.day, time()), weekday=False),
+                        comment=comment.comment,
+                    ),
+                    "muted",
+                )
+            )
 
     def _badges(self, offer: Offer) -> list[tuple[str, bool]]:
         texts = self.texts

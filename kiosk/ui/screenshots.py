@@ -91,7 +91,39 @@ def walk_screens(window, services, shot, card: str) -> None:
             request.send.click(),
         ),
     )
+    walk_participation_screens(window, services, shot)
     walk_staff_screens(window, shot)
+
+
+def walk_participation_screens(window, services, shot) -> None:
+    """Participer, with the card holder still identified: results, an idea and its code, a vote and its receipt."""
+    idea = window.screen("idea")
+    vote = window.screen("vote")
+    shot("participate", lambda: window.show_screen("participate"))
+    shot("idea", lambda: window.show_screen("idea"))
+    shot("idea_error", idea.send.click)
+    shot(
+        "idea_done",
+        lambda: (
+            idea.themes.buttons()[0].click(),
+            idea.words.setText("Un casier réfrigéré pour les courses du soir"),
+            idea.send.click(),
+        ),
+    )
+    lookup = window.screen("idea_lookup")
+    code = window.screen("idea_done").idea.code
+    shot("idea_lookup", lambda: (window.show_screen("idea_lookup"), lookup.code.setText(code), lookup.search.click()))
+    shot("consultations", lambda: window.show_screen("consultations"))
+    shot("vote_ranking", lambda: window.show_screen("vote", "DEMO-PRIORITES"))
+    shot("vote", lambda: window.show_screen("vote", "DEMO-SORTIE-ETE"))
+    shot("vote_done", lambda: (vote.ballot.buttons()[1].click(), vote.pin.setText(DEMO_PIN), vote.send.click()))
+    shot("appreciate", lambda: window.show_screen("appreciate"))
+    # The past outing every demo household's first card holder booked (kiosk/demo/participation.py).
+    (waiting, *_) = services.appreciations.to_appreciate(window.identified)
+    form = window.screen("appreciation")
+    shot("appreciation", lambda: window.show_screen("appreciation", waiting.booking.booking_id))
+    shot("appreciation_error", form.send.click)
+    shot("offer_detail_past", lambda: window.show_screen("detail", waiting.booking.offer_id))
 
 
 def walk_staff_screens(window, shot) -> None:

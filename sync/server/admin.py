@@ -180,3 +180,82 @@ def seat_problems(db: Database) -> list[str]:
         if allocated + outside > capacity:
             problems.append(f"{sid}: {allocated} allocated + {outside} outside > capacity {capacity}")
     return problems
+
+
+def publish_consultation(db: Database, document: object, now: datetime) -> str:
+    """Publish a consultation from its document (docs/sync-protocol.md); its id."""
+    from sync.server import consultations
+
+    try:
+        consultation = consultations.parse(document)
+    except consultations.ConsultationRefused as error:
+        raise AdminError(error.key, **error.values) from None
+    if consultation.closes_at <= now:
+        raise AdminError("error.central.admin.consultation_already_closed")
+    with db.write() as conn:
+        try:
+            consultations.publish(conn, consultation)
+        except consultations.ConsultationRefused as error:
+            raise AdminError(error.key, **error.values) from None
+    return consultation.consultation_id
+
+
+def consultation_results(db: Database, consultation_id: str, now: datetime) -> dict:
+    """The counts of a consultation once counting has ended (never before: they stay secret until then)."""
+    from sync.server import consultations
+
+    with db.write() as conn:
+        consultations.publish_due_results(conn, now)
+        consultation = consultations.load(conn, consultation_id)
+        if consultation is None:
+            raise AdminError("error.central.admin.unknown_consultation", consultation_id=consultation_id)
+        if now < consultation.counting_ends:
+            participants = conn.execute(
+                "SELECT count(*) FROM vote_participations WHERE consultation_id = ?", (consultation_id,)
+            ).fetchone()[0]
+            return {
+                "consultation": consultation_id,
+                "counting_ends": consultation.counting_ends.isoformat(),
+                "participants_so_far": participants,
+            }
+        return {"consultation": consultation_id, **consultations.results(conn, consultation)}
+
+
+def answer_idea(db: Database, id_or_code: str, text: str, author: str, now: datetime) -> str:
+    """The SLVie or CMCAS answers an idea (found by its id or receipt code); kiosks of its site pull it."""
+    from kiosk.domain.ideas import IdeaError, clean_answer
+    from sync.server import ideas
+
+    try:
+        text, author = clean_answer(text, author)
+    except IdeaError as error:
+        raise AdminError("error.central.admin.answer_refused", error=error) from None
+    with db.write() as conn:
+        row = ideas.find(conn, id_or_code)
+        if row is None:
+            raise AdminError("error.central.admin.unknown_idea", id_or_code=id_or_code)
+        ideas.answer(conn, row["id"], text, author, now)
+        return row["id"]
+
+
+def moderate_appreciation(
+    db: Database, appreciation_id: str, publish: bool, reason_fr: str | None, reason_en: str | None, now: datetime
+) -> None:
+    """Publish a comment, or refuse it with a reason its author reads at the kiosk; ratings are never edited."""
+    from kiosk.domain.concierge import ConciergeFormError, clean_text
+    from sync.server import appreciation
+
+    reason = None
+    if not publish:
+        try:
+            reason = {
+                "code": "refused_by_moderation",
+                "fr": clean_text(reason_fr, 200, "Raison", "Reason", required=True),
+                "en": clean_text(reason_en, 200, "Raison (anglais)", "Reason (English)", required=True),
+            }
+        except ConciergeFormError as error:
+            raise AdminError("error.central.admin.refuse_2", error=error) from None
+    with db.write() as conn:
+        problem = appreciation.moderate(conn, appreciation_id, publish, reason, now)
+    if problem:
+        raise AdminError("error.central.admin.cannot_moderate", appreciation_id=appreciation_id, problem=problem)

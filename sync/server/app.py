@@ -31,6 +31,7 @@ from sync.server.photos import photo_file
 from sync.wire import (
     MAX_HEARTBEAT_BYTES,
     MAX_OPERATIONS,
+    AppreciationCreatePayload,
     AuditAppendPayload,
     BookingCancelPayload,
     BookingCreatePayload,
@@ -43,12 +44,14 @@ from sync.wire import (
     Health,
     Heartbeat,
     HeartbeatRecorded,
+    IdeaCreatePayload,
     LeaseReturnPayload,
     LeasesRequest,
     LeasesResponse,
     Me,
     OperationsRequest,
     OperationsResponse,
+    VoteCastPayload,
     VoucherKeyRegistered,
     VoucherKeyRequest,
     VoucherKeys,
@@ -246,7 +249,7 @@ def create_app(
         if wait is not None:
             raise _rate_limited(wait)
         try:
-            kiosk, token = await writing(auth.enroll, db, body.code, body.kiosk_name, clock())
+            kiosk, token = await writing(auth.enroll, db, body.code, body.kiosk_name, clock(), body.attempt)
         except auth.EnrolmentRefused:
             raise ApiError(403, "enrolment_refused", Text("api.enrolment_refused")) from None
         return {"kiosk_id": kiosk.id, "site_id": kiosk.site_id, "token": token}
@@ -404,6 +407,9 @@ def _openapi(app: FastAPI) -> dict:
             ConciergeCreatePayload,
             ConciergeTransitionPayload,
             AuditAppendPayload,
+            IdeaCreatePayload,
+            VoteCastPayload,
+            AppreciationCreatePayload,
         ):
             document = model.model_json_schema(ref_template="#/components/schemas/{model}")
             for name, nested in document.pop("$defs", {}).items():  # nested models become components too
@@ -422,12 +428,17 @@ def openapi_text() -> str:
 
 
 def _release_loop(db: Database, clock: Clock, stop: threading.Event, every: float) -> None:
-    """Unused seats go back to the central pool at each allocation's cut-off, even when no kiosk pushes."""
+    """Unused seats go back to the central pool at each allocation's cut-off, and consultations' results
+    are published once counting ends, even when no kiosk pushes."""
     from sync.server.bookings import release_expired
+    from sync.server.consultations import publish_due_results
 
-    while not stop.wait(every):
+    first = True  # once at start too: what came due while the centre was down is done at once
+    while first or not stop.wait(every):
+        first = False
         try:
             with db.write() as conn:
                 release_expired(conn, clock())
+                publish_due_results(conn, clock())
         except Exception:
-            log.exception("releasing expired allocations failed")
+            log.exception("releasing expired allocations or publishing results failed")

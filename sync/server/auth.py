@@ -8,6 +8,10 @@ strings, so a plain SHA-256 is enough (no password stretching is needed).
 IT reads the fleet's health (`/admin/fleet`, `/metrics`) with an administrator's
 name and secret (HTTP Basic), made by `slvie-central admin-credential NAME`: a
 credential of its own kind, which no kiosk token opens and which opens no kiosk route.
+
+A lost answer: the same code with the same `attempt` (sync/credential.py, made by the
+machine that spent the code) within REPEAT_WINDOW gets the same kiosk again, with a new
+token (the lost one stops working). Any other reuse of a spent code is refused.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sync.credential import normalise_code
 from sync.server import leases
 from sync.server.clock import fmt
 from sync.server.db import Database
@@ -28,6 +33,7 @@ CODE_LENGTH = 12
 CODE_VALIDITY = timedelta(days=7)
 TOKEN_PREFIX = "slvk_"
 ADMIN_SECRET_PREFIX = "slva_"
+REPEAT_WINDOW = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -46,10 +52,6 @@ def secret_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-def normalise_code(code: str) -> str:
-    return code.replace(" ", "").replace("-", "").upper()
-
-
 def create_enrolment_code(db: Database, site_id: str, now: datetime, validity: timedelta = CODE_VALIDITY) -> str:
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     with db.write() as conn:
@@ -60,27 +62,50 @@ def create_enrolment_code(db: Database, site_id: str, now: datetime, validity: t
     return code
 
 
-def enroll(db: Database, code: str, kiosk_name: str, now: datetime) -> tuple[Kiosk, str]:
-    """Spend a code: a new kiosk and its token (shown once, never stored)."""
+def enroll(db: Database, code: str, kiosk_name: str, now: datetime, attempt: str | None = None) -> tuple[Kiosk, str]:
+    """Spend a code: a new kiosk and its token (shown once, never stored); or, for the same attempt
+    shortly after, the same kiosk with a new token."""
+    code_hash = secret_hash(normalise_code(code))
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with db.write() as conn:
         row = conn.execute(
-            "SELECT site_id, expires_at, used_at FROM enrolment_codes WHERE code_hash = ?",
-            (secret_hash(normalise_code(code)),),
+            "SELECT site_id, expires_at, used_at, kiosk_id, attempt_hash FROM enrolment_codes WHERE code_hash = ?",
+            (code_hash,),
         ).fetchone()
-        if row is None or row["used_at"] is not None or row["expires_at"] < fmt(now):
+        if row is None:
+            raise EnrolmentRefused()
+        if row["used_at"] is not None:
+            kiosk = _repeated(conn, row, attempt, now)
+            conn.execute("UPDATE kiosks SET token_hash = ? WHERE id = ?", (secret_hash(token), kiosk.id))
+            return kiosk, token
+        if row["expires_at"] < fmt(now):
             raise EnrolmentRefused()
         kiosk_id = _new_kiosk_id(conn)
-        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         conn.execute(
             "INSERT INTO kiosks (id, site_id, name, token_hash, enrolled_at) VALUES (?, ?, ?, ?, ?)",
             (kiosk_id, row["site_id"], kiosk_name, secret_hash(token), fmt(now)),
         )
         conn.execute(
-            "UPDATE enrolment_codes SET used_at = ?, kiosk_id = ? WHERE code_hash = ?",
-            (fmt(now), kiosk_id, secret_hash(normalise_code(code))),
+            "UPDATE enrolment_codes SET used_at = ?, kiosk_id = ?, attempt_hash = ? WHERE code_hash = ?",
+            (fmt(now), kiosk_id, secret_hash(attempt) if attempt else None, code_hash),
         )
         leases.split(conn, row["site_id"], now)  # the new kiosk's share of what its site has free
     return Kiosk(kiosk_id, row["site_id"], kiosk_name, False), token
+
+
+def _repeated(conn: sqlite3.Connection, row: sqlite3.Row, attempt: str | None, now: datetime) -> Kiosk:
+    """The kiosk a spent code made, if this is the same attempt again within the window; else refused."""
+    if (
+        attempt is None
+        or row["attempt_hash"] is None
+        or not secrets.compare_digest(row["attempt_hash"], secret_hash(attempt))
+        or fmt(now - REPEAT_WINDOW) > row["used_at"]
+    ):
+        raise EnrolmentRefused()
+    kiosk = conn.execute("SELECT id, site_id, name, revoked_at FROM kiosks WHERE id = ?", (row["kiosk_id"],)).fetchone()
+    if kiosk is None or kiosk["revoked_at"] is not None:
+        raise EnrolmentRefused()
+    return Kiosk(kiosk["id"], kiosk["site_id"], kiosk["name"], False)
 
 
 def _new_kiosk_id(conn: sqlite3.Connection) -> str:

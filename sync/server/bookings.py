@@ -49,8 +49,14 @@ def load_site(conn: sqlite3.Connection, session_id: str, site_id: str) -> SiteSe
     return SiteSeats() if row is None else SiteSeats(row[0], row[1], bool(row[2]))
 
 
+def household_site(conn: sqlite3.Connection, household_id: str) -> str | None:
+    """The site a household belongs to, or None for a household the centre does not know."""
+    row = conn.execute("SELECT site_id FROM households WHERE id = ?", (household_id,)).fetchone()
+    return None if row is None else row[0]
+
+
 def load_members(conn: sqlite3.Connection, household_id: str) -> dict[str, Member] | None:
-    if conn.execute("SELECT 1 FROM households WHERE id = ?", (household_id,)).fetchone() is None:
+    if household_site(conn, household_id) is None:
         return None
     return {
         r[0]: Member(r[0], r[1], r[2], date.fromisoformat(r[3]))
@@ -71,6 +77,8 @@ def create_booking(
     members = load_members(conn, payload.household_id)
     if members is None:
         return rejected(reasons.household_unknown())
+    if household_site(conn, payload.household_id) != site_id:  # a kiosk books for its own site's households
+        return rejected(reasons.household_other_site())
     priced = pricing.check(
         conn,
         session.offer_id,
@@ -183,10 +191,14 @@ def create_booking(
     return applied(payload.booking_id, decision.state, decision.reason)
 
 
-def cancel_booking(conn: sqlite3.Connection, booking_id: str, when: datetime, now: datetime) -> dict:
+def cancel_booking(conn: sqlite3.Connection, site_id: str, booking_id: str, when: datetime, now: datetime) -> dict:
+    """Cancel for a kiosk of `site_id` (the person there, or a correspondent signed in at it): only that
+    site's bookings, so a booking id read off someone's voucher is no use at another site's kiosk."""
     row = conn.execute("SELECT * FROM bookings WHERE id = ?", (booking_id,)).fetchone()
     if row is None:
         return rejected(reasons.booking_unknown())
+    if row["site_id"] != site_id:
+        return rejected(reasons.booking_other_site())
     if row["state"] == CANCELLED:
         return applied(booking_id, CANCELLED, None)
     session = load_session(conn, row["session_id"])

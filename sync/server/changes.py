@@ -5,8 +5,8 @@ bookings) at the seq of its latest change: bumping an entity replaces its row
 with a new, higher seq. So a page lists each entity once, in seq order, and is
 rendered from the current state with a handful of queries, however long the
 kiosk was away. Offers are global (their places are rendered for the asking
-site); households, bookings, concierge requests and correspondents are seen only by
-their own site, and a kiosk's leases only by that kiosk (scope `kiosk:ID`).
+site); households, bookings, concierge requests, correspondents and ideas are seen only by
+their own site, a kiosk's leases only by that kiosk (scope `kiosk:ID`); consultations by every site.
 """
 
 from __future__ import annotations
@@ -208,6 +208,38 @@ def _leases(conn: sqlite3.Connection, ids: list[str], site_id: str, kiosk_id: st
     }
 
 
+def _consultations(conn: sqlite3.Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
+    from sync.server.consultations import consultation_data
+
+    rows = conn.execute("SELECT * FROM consultations WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))
+    return {row["id"]: compact_json(consultation_data(conn, row)) for row in rows}
+
+
+def _ideas(conn: sqlite3.Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
+    from sync.server.ideas import idea_data
+
+    rows = conn.execute(
+        "SELECT * FROM ideas WHERE site_id = ? AND id IN (SELECT value FROM json_each(?))", (site_id, json.dumps(ids))
+    )
+    return {row["id"]: compact_json(idea_data(row)) for row in rows}
+
+
+def _moderations(conn: sqlite3.Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
+    from sync.server.appreciation import moderation_data
+
+    rows = conn.execute(
+        "SELECT * FROM appreciations WHERE site_id = ? AND id IN (SELECT value FROM json_each(?))",
+        (site_id, json.dumps(ids)),
+    )
+    return {row["id"]: compact_json(moderation_data(row)) for row in rows}
+
+
+def _offer_appreciations(conn: sqlite3.Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
+    from sync.server.appreciation import offer_data
+
+    return {offer_id: compact_json(offer_data(conn, offer_id)) for offer_id in ids}
+
+
 _RENDERERS = {
     "category": _table("categories"),
     "concierge_service": _table("concierge_services"),
@@ -218,4 +250,8 @@ _RENDERERS = {
     "correspondent": _correspondents,
     "payment": _payments,
     "lease": _leases,
+    "consultation": _consultations,
+    "idea": _ideas,
+    "appreciation": _moderations,
+    "offer_appreciation": _offer_appreciations,
 }

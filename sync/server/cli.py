@@ -15,6 +15,13 @@ slvie-central --db PATH withdraw-offer OFFER_ID
 slvie-central --db PATH decide-request BOOKING_ID confirmed|waitlisted|refused
 slvie-central --db PATH refuse-concierge REQUEST_ID --reason-fr TEXT --reason-en TEXT
 slvie-central --db PATH report-payment booking|request ID --amount EUROS [--reference TEXT]
+slvie-central --db PATH publish-consultation FILE               a consultation (docs/sync-protocol.md)
+slvie-central --db PATH results CONSULTATION_ID                 its counts, once counting has ended
+slvie-central --db PATH ideas [--site SITE] [--unanswered]      the ideas box
+slvie-central --db PATH answer-idea ID_OR_CODE --text TEXT --by "SLVie Lyon Part-Dieu"
+slvie-central --db PATH appreciations [--pending]              appreciations received, comments to moderate
+slvie-central --db PATH moderate ID publish|refuse [--reason-fr TEXT --reason-en TEXT]
+slvie-central --db PATH appreciation-results [--offer OFFER_ID] [--csv FILE]   per offer and session
 slvie-central --db PATH kiosks | check
 slvie-central --db PATH fleet [--kiosk KIOSK_ID]              every kiosk's health: red / amber / green, and why
 slvie-central --db PATH admin-credential NAME [--remove]       a secret for /admin/fleet and /metrics
@@ -123,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     code.add_argument("--days", type=int, default=7, help="days the code stays valid")
     commands.add_parser("revoke", help="revoke a kiosk's credential").add_argument("kiosk_id")
     commands.add_parser("kiosks", help="list enrolled kiosks")
+    commands.add_parser("audit-flags", help="list refused audit entries (forged, forked, gaps) and restarted chains")
     commands.add_parser("integrity", help="what kiosks sent that the centre could not take as it was (for IT)")
     fleet = commands.add_parser("fleet", help="every kiosk's health from its heartbeats: red / amber / green, and why")
     fleet.add_argument("--kiosk", help="this kiosk's kept heartbeats instead (30 days), oldest first")
@@ -150,7 +158,8 @@ def build_parser() -> argparse.ArgumentParser:
     staff.add_argument("--site", default=DEFAULT_SITE, type=_identifier)
     demo = commands.add_parser(
         "load-demo",
-        help="the demo catalog shifted to today, the demo households, correspondents and concierge requests",
+        help="the demo catalog shifted to today, the demo households, "
+        "correspondents, concierge requests and open consultations",
     )
     demo.add_argument("--site", default=DEFAULT_SITE, type=_identifier)
     photos = commands.add_parser(
@@ -188,6 +197,35 @@ def build_parser() -> argparse.ArgumentParser:
     payment.add_argument("subject_id")
     payment.add_argument("--amount", required=True, help="euros, e.g. 12,50")
     payment.add_argument("--reference", default="", help="where it was paid (a receipt number…)")
+    publish = commands.add_parser(
+        "publish-consultation", help="publish a consultation (a JSON file); every kiosk pulls it"
+    )
+    publish.add_argument("file", type=Path)
+    commands.add_parser(
+        "results", help="a consultation's counts and participation, once counting has ended"
+    ).add_argument("consultation_id", type=_identifier)
+    ideas = commands.add_parser("ideas", help="list the ideas received, with their receipt code and answer")
+    ideas.add_argument("--site", type=_identifier)
+    ideas.add_argument("--unanswered", action="store_true")
+    answer = commands.add_parser(
+        "answer-idea", help="answer an idea (by id or receipt code); the author sees it at the kiosk"
+    )
+    answer.add_argument("idea")
+    answer.add_argument("--text", required=True)
+    answer.add_argument("--by", required=True, help="who answers, as the person will read it")
+    commands.add_parser(
+        "appreciations", help="list the appreciations received (comments to moderate with --pending)"
+    ).add_argument("--pending", action="store_true")
+    moderate = commands.add_parser(
+        "moderate", help="publish a comment, or refuse it with a reason its author reads at the kiosk"
+    )
+    moderate.add_argument("appreciation_id")
+    moderate.add_argument("decision", choices=("publish", "refuse"))
+    moderate.add_argument("--reason-fr")
+    moderate.add_argument("--reason-en")
+    results = commands.add_parser("appreciation-results", help="organisers' results per offer and session, as CSV")
+    results.add_argument("--offer", type=_identifier)
+    results.add_argument("--csv", type=Path, help="write the CSV to this file (default: standard output)")
     commands.add_parser("check", help="recount every session's seats from the bookings")
     commands.add_parser(
         "backup",
@@ -361,6 +399,14 @@ def _kiosks(db: Database, args: argparse.Namespace) -> int:
     return 0
 
 
+def _audit_flags(db: Database, args: argparse.Namespace) -> int:
+    from sync.server.audit import flags
+
+    for row in flags(db.connection()):
+        print(f"{row['flagged_at']}\t{row['kiosk_id']}\t{row['chain']}\tseq {row['seq']}\t{row['code']}")
+    return 0
+
+
 def _integrity(db: Database, args: argparse.Namespace) -> int:
     for row in db.connection().execute(
         "SELECT at, kiosk_id, kind, subject, details FROM integrity_events ORDER BY rowid"
@@ -468,15 +514,25 @@ def _load_staff(db: Database, args: argparse.Namespace) -> int:
 
 def _load_demo(db: Database, args: argparse.Namespace) -> int:
     from kiosk.demo import DEMO_CATALOG, DEMO_HOUSEHOLDS, DEMO_PHOTOS, DEMO_STAFF
-    from sync.server.loading import load_catalog, load_demo_requests, load_households, load_json_file, load_staff
+    from sync.server.loading import (
+        load_catalog,
+        load_demo_consultations,
+        load_demo_past_outing,
+        load_demo_requests,
+        load_households,
+        load_json_file,
+        load_staff,
+    )
     from sync.server.photos import import_photos
 
     now = _now(args)
     _print_summary({"photos": len(import_photos(db, DEMO_PHOTOS))})
     _print_summary(load_catalog(db, load_json_file(DEMO_CATALOG), args.site, now, now))
+    _print_summary(load_demo_consultations(db, now))
     if DEMO_HOUSEHOLDS.exists():
         _print_summary(load_households(db, DEMO_HOUSEHOLDS.read_text(encoding="utf-8"), args.site))
         _print_summary(load_demo_requests(db, args.site, now))
+        _print_summary(load_demo_past_outing(db, args.site, now))
     else:
         print(f"no demo households ({DEMO_HOUSEHOLDS} is missing)")
     if DEMO_STAFF.exists():
@@ -554,6 +610,74 @@ def _report_payment(db: Database, args: argparse.Namespace) -> int:
     return 0
 
 
+def _publish_consultation(db: Database, args: argparse.Namespace) -> int:
+    from sync.server.admin import publish_consultation
+    from sync.server.loading import load_json_file
+
+    print(f"published {publish_consultation(db, load_json_file(args.file), _now(args))}")
+    return 0
+
+
+def _results(db: Database, args: argparse.Namespace) -> int:
+    from sync.server.admin import consultation_results
+
+    _print_summary(consultation_results(db, args.consultation_id, _now(args)))
+    return 0
+
+
+def _ideas(db: Database, args: argparse.Namespace) -> int:
+    from kiosk.domain.voucher import short_code
+    from sync.server.ideas import listing
+
+    for row in listing(db.connection(), args.site, args.unanswered):
+        answer = f"answered by {row['answered_by']}: {row['answer']}" if row["answer"] else "not answered"
+        print(
+            f"{short_code(row['id'])}\t{row['id']}\t{row['site_id']}\t{row['created_at']}\t{row['theme']}\t"
+            f"{row['text']}\t{answer}"
+        )
+    return 0
+
+
+def _answer_idea(db: Database, args: argparse.Namespace) -> int:
+    from sync.server.admin import answer_idea
+
+    print(f"{answer_idea(db, args.idea, args.text, args.by, _now(args))}: answered")
+    return 0
+
+
+def _appreciations(db: Database, args: argparse.Namespace) -> int:
+    from sync.server.appreciation import listing
+
+    for row in listing(db.connection(), args.pending):
+        print(
+            f"{row['id']}\t{row['offer_id']}\t{row['session_id']}\t{row['author']}\t{row['ratings']}\t"
+            f"{row['moderation']}\t{row['comment']}"
+        )
+    return 0
+
+
+def _moderate(db: Database, args: argparse.Namespace) -> int:
+    from sync.server.admin import moderate_appreciation
+
+    moderate_appreciation(
+        db, args.appreciation_id, args.decision == "publish", args.reason_fr, args.reason_en, _now(args)
+    )
+    print(f"{args.appreciation_id}: {'published' if args.decision == 'publish' else 'refused'}")
+    return 0
+
+
+def _appreciation_results(db: Database, args: argparse.Namespace) -> int:
+    from sync.server.appreciation import results_csv
+
+    text = results_csv(db.connection(), args.offer)
+    if args.csv is None:
+        sys.stdout.write(text)
+    else:
+        args.csv.write_text(text, encoding="utf-8")
+        print(f"wrote {args.csv}")
+    return 0
+
+
 def _check(db: Database, args: argparse.Namespace) -> int:
     from sync.server.admin import seat_problems
 
@@ -599,6 +723,7 @@ COMMANDS = {
     "enroll-code": _enroll_code,
     "revoke": _revoke,
     "kiosks": _kiosks,
+    "audit-flags": _audit_flags,
     "integrity": _integrity,
     "load-catalog": _load_catalog,
     "load-households": _load_households,
@@ -617,6 +742,13 @@ COMMANDS = {
     "admin-credential": _admin_credential,
     "report-payment": _report_payment,
     "import-photos": _import_photos,
+    "publish-consultation": _publish_consultation,
+    "results": _results,
+    "ideas": _ideas,
+    "answer-idea": _answer_idea,
+    "appreciations": _appreciations,
+    "moderate": _moderate,
+    "appreciation-results": _appreciation_results,
     "send-notices": _send_notices,
     "notices": _notices,
     "record-bounce": _record_bounce,

@@ -35,8 +35,11 @@ def create_request(
         return _rejected(reasons.request_exists())
     if conn.execute("SELECT 1 FROM concierge_services WHERE id = ?", (payload.service_id,)).fetchone() is None:
         return _rejected(reasons.service_unknown(payload.service_id))
-    if conn.execute("SELECT 1 FROM households WHERE id = ?", (payload.household_id,)).fetchone() is None:
+    household_site = conn.execute("SELECT site_id FROM households WHERE id = ?", (payload.household_id,)).fetchone()
+    if household_site is None:
         return _rejected(reasons.household_unknown())
+    if household_site[0] != site_id:
+        return _rejected(reasons.household_other_site())
     if (
         conn.execute(
             "SELECT 1 FROM persons WHERE person_id = ? AND household_id = ?", (payload.person_id, payload.household_id)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from kiosk.errors import KioskError
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 9
 FEED_EPOCH = "feed_epoch"
 BUSY_TIMEOUT_MS = 30_000
 
@@ -185,11 +185,51 @@ CREATE TABLE integrity_events (
 )
 """
 
-# Schema 7: e-mail notices (sync/server/notices.py). A consent holds the address the centre uses for a
+# Schema 7: audit entries the centre refused (forged, forked, out of order) and restarted chains;
+# the attempt that spent an enrolment code (sync/server/auth.py: a lost answer is asked again).
+SCHEMA_7 = """
+CREATE TABLE audit_flags (
+    kiosk_id TEXT NOT NULL, chain TEXT NOT NULL, seq INTEGER NOT NULL, code TEXT NOT NULL, flagged_at TEXT NOT NULL
+);
+ALTER TABLE enrolment_codes ADD COLUMN attempt_hash TEXT
+"""
+
+# Schema 8: "le par et le pour" — the ideas box, consultations and votes, appreciations. Who took part
+# (vote_participations) and what was chosen (vote_tallies: running counts per choice) are kept
+# apart with nothing to join them: no ballot row, no time, no order (WITHOUT ROWID tables).
+SCHEMA_8 = """
+CREATE TABLE ideas (
+    id TEXT PRIMARY KEY, site_id TEXT NOT NULL, kiosk_id TEXT NOT NULL, theme TEXT NOT NULL, text TEXT NOT NULL,
+    household_id TEXT, person_id TEXT, created_by TEXT, created_at TEXT NOT NULL,
+    answer TEXT NOT NULL DEFAULT '', answered_by TEXT NOT NULL DEFAULT '', answered_at TEXT
+);
+CREATE INDEX ideas_by_site ON ideas (site_id, answered_at);
+-- data: the consultation as published (kiosk/domain/consultations.py, consultation_document).
+CREATE TABLE consultations (
+    id TEXT PRIMARY KEY, data TEXT NOT NULL, counting_ends TEXT NOT NULL, results_published INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE vote_participations (
+    consultation_id TEXT NOT NULL, person_id TEXT NOT NULL, PRIMARY KEY (consultation_id, person_id)
+) WITHOUT ROWID;
+CREATE TABLE vote_tallies (
+    consultation_id TEXT NOT NULL, code TEXT NOT NULL, votes INTEGER NOT NULL DEFAULT 0,
+    points INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (consultation_id, code)
+) WITHOUT ROWID;
+-- Appreciations of activities, once per booking: ratings are never edited, comments are moderated.
+-- author: the first name and initial shown with a published comment.
+CREATE TABLE appreciations (
+    id TEXT PRIMARY KEY, booking_id TEXT NOT NULL UNIQUE, offer_id TEXT NOT NULL, session_id TEXT NOT NULL,
+    site_id TEXT NOT NULL, person_id TEXT NOT NULL, author TEXT NOT NULL, ratings TEXT NOT NULL,
+    comment TEXT NOT NULL, created_at TEXT NOT NULL, moderation TEXT NOT NULL, reason TEXT, moderated_at TEXT
+);
+CREATE INDEX appreciations_by_offer ON appreciations (offer_id, session_id)
+"""
+
+# Schema 9: e-mail notices (sync/server/notices.py). A consent holds the address the centre uses for a
 # person; taking consent back deletes it with every notice not yet sent, and blanks it in the operations
 # kept. A notice holds no address: the consent's is read when it is sent. (kind, subject_id, person_id)
 # is unique: a notice is made once, ever.
-SCHEMA_7 = """
+SCHEMA_9 = """
 CREATE TABLE notice_consents (
     person_id TEXT PRIMARY KEY, household_id TEXT NOT NULL, site_id TEXT NOT NULL, address TEXT NOT NULL,
     language TEXT NOT NULL, given_at TEXT NOT NULL
@@ -208,15 +248,8 @@ CREATE INDEX operations_notice_consents ON operations (json_extract(payload, '$.
     WHERE kind = 'notice.consent'
 """
 
-MIGRATIONS = [
-    SCHEMA,
-    SCHEMA_2,
-    SCHEMA_3,
-    SCHEMA_4,
-    SCHEMA_5,
-    SCHEMA_6,
-    SCHEMA_7,
-]  # migration N brings the file to user_version N
+# Migration N brings the file to user_version N.
+MIGRATIONS = [SCHEMA, SCHEMA_2, SCHEMA_3, SCHEMA_4, SCHEMA_5, SCHEMA_6, SCHEMA_7, SCHEMA_8, SCHEMA_9]
 
 
 class CentralDatabaseError(KioskError):

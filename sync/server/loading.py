@@ -400,3 +400,89 @@ def load_json_file(path: Path) -> object:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise AdminError("error.central.loading.file_read_nothing_changed", path=path, error=error) from None
+
+
+def load_demo_consultations(db: Database, now: datetime) -> dict:
+    """The demo's open consultations (kiosk/demo/participation.py), published once: votes already cast stay."""
+    from kiosk.demo.participation import open_demo_consultations
+    from sync.server.consultations import publish
+
+    published = 0
+    with db.write() as conn:
+        for consultation in open_demo_consultations(now):
+            if conn.execute("SELECT 1 FROM consultations WHERE id = ?", (consultation.consultation_id,)).fetchone():
+                continue
+            publish(conn, consultation)
+            published += 1
+    return {"consultations_published": published}
+
+
+def load_demo_past_outing(db: Database, site_id: str, now: datetime) -> dict:
+    """The demo's past outing and the places the site's households' first card holders had on it
+    (kiosk/demo/participation.py), so that an appreciation given in the demo is accepted; once."""
+    from kiosk.demo import DEMO_CATALOG
+    from kiosk.demo.participation import PAST_OUTING_ID, past_booking, past_outing
+    from kiosk.domain.document import DocumentReader
+    from kiosk.domain.household import parse_household
+    from sync.server.changes import bump
+    from sync.server.clock import fmt
+
+    with db.read() as conn:
+        known = conn.execute("SELECT 1 FROM sessions WHERE offer_id = ?", (PAST_OUTING_ID,)).fetchone()
+        rows = conn.execute("SELECT data FROM households WHERE site_id = ? ORDER BY id", (site_id,)).fetchall()
+    households = [
+        h
+        for h in (
+            parse_household(
+                DocumentReader(json.loads(r[0]), "household", AdminError, "error.document.refused.household")
+            )
+            for r in rows
+        )
+        if any(p.card_number for p in h.members)
+    ]
+    if known or not households:
+        return {"past_outing_bookings": 0}
+    demo = json.loads(DEMO_CATALOG.read_text(encoding="utf-8"))
+    load_catalog(
+        db,
+        {
+            "format": demo["format"],
+            "reference_date": now.date().isoformat(),
+            "price_tiers": demo["price_tiers"],
+            "categories": demo["categories"],
+            "offers": [past_outing(now, demo["price_tiers"])],
+            "concierge_services": [],
+        },
+        site_id,
+        None,
+        now,
+    )
+    with db.write() as conn:
+        for household in households:
+            booking = past_booking(household)
+            conn.execute(
+                "INSERT INTO bookings (id, session_id, household_id, site_id, kiosk_id, participants, tier, "
+                "total_cents, kiosk_state, state, reason, alloc_seats, pool_seats, created_at, decided_at) "
+                "VALUES (?, ?, ?, ?, 'centre', ?, ?, 0, 'confirmed', 'confirmed', NULL, 0, ?, ?, ?)",
+                (
+                    booking["booking_id"],
+                    booking["session_id"],
+                    household.household_id,
+                    site_id,
+                    compact_json(booking["participants"]),
+                    household.tier,
+                    len(booking["participants"]),
+                    fmt(now),
+                    fmt(now),
+                ),
+            )
+            conn.executemany(
+                "INSERT INTO booking_participants (session_id, person_id, booking_id) VALUES (?, ?, ?)",
+                [(booking["session_id"], p, booking["booking_id"]) for p in booking["participants"]],
+            )
+            conn.execute(
+                "UPDATE sessions SET outside_taken = outside_taken + ? WHERE id = ?",
+                (len(booking["participants"]), booking["session_id"]),
+            )
+            bump(conn, "booking", str(booking["booking_id"]), site_id)
+    return {"past_outing_bookings": len(households)}

@@ -6,7 +6,9 @@ batch. Every op_id is kept for good with its kind, payload and result, so a
 replay — in the same batch, the next one or a year later — gets the stored
 result and changes nothing. The same op_id with another kind or payload (or
 from another kiosk) is rejected as `op_id_reused`, and that answer is not
-stored (the original stays the one on record).
+stored (the original stays the one on record). Nor is `audit_key_unknown`: the
+kiosk publishes its key again (a centre restored from an older backup lost it)
+and sends the same entries again.
 """
 
 from __future__ import annotations
@@ -18,22 +20,41 @@ from datetime import datetime
 
 from pydantic import BaseModel, ValidationError
 
-from sync.server import audit, bookings, concierge, decisions, leases, notices, payments, reasons
+from sync.server import (
+    appreciation,
+    audit,
+    bookings,
+    concierge,
+    consultations,
+    decisions,
+    ideas,
+    leases,
+    notices,
+    payments,
+    reasons,
+)
 from sync.server.auth import Kiosk
 from sync.server.clock import Clock, fmt, parse_moment
 from sync.server.db import Database, canonical_json, compact_json
 from sync.wire import (
+    AppreciationCreatePayload,
     AuditAppendPayload,
     BookingCancelPayload,
     BookingCreatePayload,
     ConciergeCreatePayload,
     ConciergeTransitionPayload,
+    IdeaCreatePayload,
     LeaseReturnPayload,
     NoticeConsentPayload,
     NoticeWithdrawPayload,
     Operation,
     PaymentRecordPayload,
+    VoteCastPayload,
 )
+
+# Refusals that the same operation, sent again, may no longer get: not kept as its answer. A kiosk whose
+# key the centre lost (restored from a backup) publishes it again, then sends its audit entries again.
+NOT_KEPT = frozenset({"audit_key_unknown"})
 
 Handler = Callable[[sqlite3.Connection, Kiosk, BaseModel, str, datetime, datetime], dict]
 
@@ -43,7 +64,7 @@ def _create(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, wh
 
 
 def _cancel(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime) -> dict:
-    return bookings.cancel_booking(conn, payload.booking_id, when, now)
+    return bookings.cancel_booking(conn, kiosk.site_id, payload.booking_id, when, now)
 
 
 def _lease_return(
@@ -73,6 +94,22 @@ def _audit_append(
     return audit.append(conn, kiosk.id, kiosk.site_id, payload, created_at, now)
 
 
+def _idea_create(
+    conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime
+) -> dict:
+    return ideas.create_idea(conn, kiosk.id, kiosk.site_id, payload, created_at, now)
+
+
+def _vote_cast(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime) -> dict:
+    return consultations.cast(conn, payload, when, now)
+
+
+def _appreciation_create(
+    conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime
+) -> dict:
+    return appreciation.create(conn, kiosk.site_id, payload, when)
+
+
 def _payment(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime) -> dict:
     return payments.from_kiosk(conn, kiosk.site_id, payload)
 
@@ -96,28 +133,38 @@ HANDLERS: dict[str, tuple[type[BaseModel], Handler]] = {
     "concierge.create": (ConciergeCreatePayload, _concierge_create),
     "concierge.transition": (ConciergeTransitionPayload, _concierge_transition),
     "audit.append": (AuditAppendPayload, _audit_append),
+    "idea.create": (IdeaCreatePayload, _idea_create),
+    "vote.cast": (VoteCastPayload, _vote_cast),
+    "appreciation.create": (AppreciationCreatePayload, _appreciation_create),
     "payment.record": (PaymentRecordPayload, _payment),
     "notice.consent": (NoticeConsentPayload, _notice_consent),
     "notice.withdraw": (NoticeWithdrawPayload, _notice_withdraw),
 }
+# Fields an operation of this kind is stored without: a ballot's choice is counted, never kept
+# with who cast it (a replay is recognised by the rest of its payload).
+FORGOTTEN = {"vote.cast": ("choice",)}
 
 
 def push(db: Database, kiosk: Kiosk, operations: list[Operation], clock: Clock) -> list[dict]:
     with db.write() as conn:
         now = clock()
         bookings.release_expired(conn, now)
+        consultations.publish_due_results(conn, now)
         return [{"op_id": op.op_id, **apply_operation(conn, kiosk, op, now)} for op in operations]
 
 
 def apply_operation(conn: sqlite3.Connection, kiosk: Kiosk, op: Operation, now: datetime) -> dict:
     key = op.op_id.lower()
-    payload_text = canonical_json(op.payload)
+    forgotten = FORGOTTEN.get(op.kind, ())
+    payload_text = canonical_json({k: v for k, v in op.payload.items() if k not in forgotten})
     row = conn.execute("SELECT kiosk_id, kind, payload, result FROM operations WHERE op_id = ?", (key,)).fetchone()
     if row is not None:
         if (row[0], row[1], row[2]) == (kiosk.id, op.kind, payload_text):
             return json.loads(row[3])
         return bookings.rejected(reasons.op_id_reused())
     result = _apply(conn, kiosk, op, now)
+    if result["outcome"] == "rejected" and result["reason"]["code"] in NOT_KEPT:
+        return result
     conn.execute(
         "INSERT INTO operations (op_id, kiosk_id, kind, payload, created_at, applied_at, result) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",

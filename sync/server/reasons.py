@@ -73,6 +73,14 @@ def cancel_deadline(days: int) -> Reason:
     return reason(Text("reason.cancel_deadline_passed", until=until))
 
 
+def household_other_site() -> Reason:
+    return reason(Text("reason.household_other_site"))
+
+
+def booking_other_site() -> Reason:
+    return reason(Text("reason.booking_other_site"))
+
+
 def booking_unknown() -> Reason:
     return reason(Text("reason.booking_unknown"))
 
@@ -132,6 +140,22 @@ def audit_chain_broken(seq: int) -> Reason:
     return reason(Text("reason.audit_chain_broken", seq=seq))
 
 
+def audit_fork(seq: int) -> Reason:
+    return reason(Text("reason.audit_fork", seq=seq))
+
+
+def audit_signature_invalid(seq: int) -> Reason:
+    return reason(Text("reason.audit_signature_invalid", seq=seq))
+
+
+def audit_key_unknown(key_id: str) -> Reason:
+    return reason(Text("reason.audit_key_unknown", key_id=key_id))
+
+
+def audit_other_site(seq: int) -> Reason:
+    return reason(Text("reason.audit_other_site", seq=seq))
+
+
 # --- payments ------------------------------------------------------------------
 
 
@@ -155,11 +179,46 @@ def payment_too_much() -> Reason:
     return reason(Text("reason.payment_too_much"))
 
 
+# --- ideas, consultations and votes -----------------------------------------------
+
+
+def idea_exists() -> Reason:
+    return reason(Text("reason.idea_exists"))
+
+
+def consultation_unknown() -> Reason:
+    return reason(Text("reason.consultation_unknown"))
+
+
+def invalid_ballot() -> Reason:
+    return reason(Text("reason.invalid_ballot"))
+
+
+def already_voted() -> Reason:
+    return reason(Text("reason.already_voted"))
+
+
+def vote_not_open() -> Reason:
+    return reason(Text("reason.vote_not_open"))
+
+
+def vote_too_late() -> Reason:
+    return reason(Text("reason.vote_too_late"))
+
+
+def not_eligible() -> Reason:
+    return reason(Text("reason.not_eligible"))
+
+
+def appreciation_exists() -> Reason:
+    return reason(Text("reason.appreciation_exists"))
+
+
+def appreciation_not_allowed() -> Reason:
+    return reason(Text("reason.appreciation_not_allowed"))
+
+
 # --- e-mail notices ------------------------------------------------------------
-
-
-def household_other_site() -> Reason:
-    return reason(Text("reason.household_other_site"))
 
 
 def notice_address(refused: Message) -> Reason:

@@ -198,9 +198,18 @@ def central(tmp_path_factory):
     server.stop()
 
 
+def service_env() -> dict:
+    """SERVICE_ENV and the personal data key, opened as the unit's LoadCredentialEncrypted= opens it."""
+    credentials = Path(tempfile.mkdtemp(prefix="slvie-credentials-", dir="/run"))
+    run(["systemd-creds", "decrypt", "--name=slvie-data-key", DATA / "data-key.cred", credentials / "slvie-data-key"])
+    shutil.chown(credentials, PACKAGE, PACKAGE)
+    shutil.chown(credentials / "slvie-data-key", PACKAGE, PACKAGE)
+    return {**SERVICE_ENV, "CREDENTIALS_DIRECTORY": str(credentials)}
+
+
 def start_kiosk_as_service(notify_socket: Path) -> subprocess.Popen:
     """The unit's ExecStart without cage: /usr/bin/slvie-kiosk run as the kiosk's user."""
-    env = {**os.environ, **SERVICE_ENV, "NOTIFY_SOCKET": str(notify_socket), "WATCHDOG_USEC": "4000000"}
+    env = {**os.environ, **service_env(), "NOTIFY_SOCKET": str(notify_socket), "WATCHDOG_USEC": "4000000"}
     return subprocess.Popen(
         [KIOSK, "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **as_kiosk_user()
     )
@@ -225,7 +234,9 @@ def test_install_with_site_config_and_code_then_the_service_runs(packages, centr
 
     # The user, the folders and their rights; the site configuration given to the installer.
     assert run(["id", "-nG", PACKAGE]).stdout.split()[0] == PACKAGE
-    assert owner(DATA) == (PACKAGE, PACKAGE, 0o750)
+    assert owner(DATA) == (PACKAGE, PACKAGE, 0o700)
+    # The personal data key, sealed by systemd-creds for this machine; no key file in the clear.
+    assert owner(DATA / "data-key.cred") == ("root", "root", 0o600) and not (DATA / "data-key").exists()
     assert owner(LOGS) == (PACKAGE, "adm", 0o2750)
     assert (ETC / "site.toml").read_text() == config.read_text()
     assert owner(ETC / "site.toml") == ("root", "root", 0o644)
@@ -254,6 +265,7 @@ def test_install_with_site_config_and_code_then_the_service_runs(packages, centr
             assert checks["central"]["status"] == "ok"
             assert checks["credential"]["status"] == "ok"
             assert checks["database"]["status"] == "ok"
+            assert checks["personal_data"]["status"] == "ok" and checks["personal_data"]["details"]["key"] == "machine"
         finally:
             kiosk.terminate()  # what systemctl stop sends
             output, _ = kiosk.communicate(timeout=30)
@@ -332,7 +344,7 @@ def test_install_while_the_centre_is_unreachable_enrols_at_a_later_start(package
     assert "tried again at every start" in doctor()["central"]["en"]
 
     # What the unit runs before the kiosk (ExecStartPre), now that the centre answers.
-    result = run([KIOSK, "enroll-pending"], env=SERVICE_ENV)
+    result = run([KIOSK, "enroll-pending"], env=service_env())
     assert "Kiosk enrolled" in result.stdout
     assert not pending.exists()
     assert doctor()["credential"]["status"] == "ok"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from kiosk.demo import DEMO_CATALOG
+from kiosk.demo.participation import PAST_OUTING_ID
 from tests.server.data import catalog, martin_family, offer, session
 
 
@@ -61,7 +62,10 @@ def test_load_demo(central_server, kiosk):
     assert code == 0, err
     seen, _ = kiosk.pull_all()
     demo = json.loads(DEMO_CATALOG.read_text(encoding="utf-8"))
-    assert sum(1 for kind, _ in seen if kind == "offer") == len(demo["offers"])
+    # The demo catalog, and the past outing its households booked (an activity to appreciate in the demo).
+    assert sum(1 for kind, _ in seen if kind == "offer") == len(demo["offers"]) + 1
+    assert ("offer", PAST_OUTING_ID) in seen
+    assert {kind for kind, _ in seen} >= {"consultation", "booking"}
     # The demo's site allocations belong to the default site, which this kiosk is at.
     sessions = [s for (kind, _), data in seen.items() if kind == "offer" for s in data["sessions"]]
     assert any(s["site_allocation"] > 0 for s in sessions)

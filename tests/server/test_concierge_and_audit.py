@@ -6,8 +6,10 @@ import json
 import uuid
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from kiosk.domain.audit import GENESIS_HASH, make_entry
+from kiosk.domain.audit import GENESIS_HASH, entry_hash, make_entry, sign_entry
+from kiosk.signing_key import kiosk_key_id, public_key_pem
 from sync.server.clock import local_now
 from tests.factories import staff_document
 from tests.server.data import catalog, martin_family
@@ -57,7 +59,17 @@ def move(
     )
 
 
-def chain(n: int, chain_id: str = "c" * 32, start: int = 1, previous: str = GENESIS_HASH) -> list[dict]:
+KEY = Ed25519PrivateKey.generate()  # the kiosk's own key, published by it (`published` below)
+
+
+def chain(
+    n: int,
+    chain_id: str = "c" * 32,
+    start: int = 1,
+    previous: str = GENESIS_HASH,
+    key: Ed25519PrivateKey = KEY,
+    site: str = "DEMO-LYON-PARTDIEU",
+) -> list[dict]:
     entries = []
     for seq in range(start, start + n):
         entry = make_entry(
@@ -66,17 +78,30 @@ def chain(n: int, chain_id: str = "c" * 32, start: int = 1, previous: str = GENE
             previous,
             entry_id=str(uuid.uuid4()),
             at="2026-11-23T10:42:00",
-            site_id="DEMO-LYON-PARTDIEU",
-            kiosk="K55JAPLL",
+            site_id=site,
+            kiosk=kiosk_key_id(key),
             staff_id="S1",
             action="concierge.move",
             subject="P-1-1",
             target=str(uuid.uuid4()),
             details={"from": "taken", "to": "ready"},
         )
-        entries.append(entry.as_dict())
+        entries.append(sign_entry(entry, key).as_dict())
         previous = entry.hash
     return entries
+
+
+def published(kiosk, key: Ed25519PrivateKey = KEY):
+    """The kiosk publishes its key, as its sync engine does before pushing."""
+    answer = kiosk.http.put(f"{kiosk.url}/v1/voucher-key", json={"public_key": public_key_pem(key)}, timeout=30)
+    assert answer.status_code == 200, answer.text
+    return kiosk
+
+
+def rehashed(entry: dict) -> dict:
+    """What someone editing the kiosk's outbox copy does: fix the hash, keep the old signature."""
+    body = {k: v for k, v in entry.items() if k not in ("prev_hash", "hash", "signature")}
+    return {**entry, "hash": entry_hash(entry["prev_hash"], body)}
 
 
 def audit(*entries: dict) -> dict:
@@ -190,6 +215,7 @@ def test_the_centre_refuses_a_request_from_its_command_line(centre, kiosk):
 
 
 def test_an_audit_chain_is_accepted_link_by_link_and_acknowledged(centre, kiosk):
+    published(kiosk)
     entries = chain(4)
     first = kiosk.push_one(audit(entries[0]))
     assert first["audit"] == {"chain": "c" * 32, "through_seq": 1, "through_hash": entries[0]["hash"]}
@@ -201,25 +227,57 @@ def test_an_audit_chain_is_accepted_link_by_link_and_acknowledged(centre, kiosk)
     assert [row["seq"] for row in held] == [1, 2, 3, 4] and json.loads(held[0]["entry"]) == entries[0]
 
 
-def test_a_broken_audit_chain_is_rejected_with_the_first_bad_entry(centre, kiosk):
+def test_a_broken_audit_chain_is_rejected_with_the_first_bad_entry_and_flagged(centre, kiosk):
+    published(kiosk)
     entries = chain(5)
     kiosk.push_one(audit(entries[0]))
     edited = {**entries[1], "subject": "P-1-2"}
     gap = entries[2]
     wrong_link = chain(1, start=2, previous="f" * 64)[0]
-    rewritten = chain(1)[0]  # another seq 1 for the same chain
-    for bad, seq in ((edited, 2), (gap, 3), (wrong_link, 2), (rewritten, 1)):
+    rewritten = chain(1)[0]  # another seq 1 for the same chain: a fork
+    cases = (
+        (edited, 2, "audit_chain_broken"),
+        (rehashed(edited), 2, "audit_signature_invalid"),
+        (gap, 3, "audit_chain_broken"),
+        (wrong_link, 2, "audit_chain_broken"),
+        (rewritten, 1, "audit_fork"),
+    )
+    for bad, seq, code in cases:
         answer = kiosk.push_one(audit(bad))
-        assert answer["outcome"] == "rejected" and answer["reason"]["code"] == "audit_chain_broken"
+        assert answer["outcome"] == "rejected" and answer["reason"]["code"] == code, (code, answer)
         assert f"n° {seq}" in answer["reason"]["fr"]
+    reordered = kiosk.push_one(audit(entries[2], entries[1]))
+    assert reordered["outcome"] == "rejected" and reordered["reason"]["code"] == "audit_chain_broken"
     half = kiosk.push_one(audit(entries[1], edited | {"seq": 3}))
     assert half["outcome"] == "rejected"
     assert [r["seq"] for r in centre.query("SELECT seq FROM audit_entries")] == [1]  # all of an op or none
+    flags = [(r["seq"], r["code"]) for r in centre.query("SELECT seq, code FROM audit_flags ORDER BY rowid")]
+    assert flags[:5] == [(seq, code) for _, seq, code in cases]
+    code, out, _ = centre.cli("audit-flags")
+    assert code == 0 and "audit_fork" in out and "audit_signature_invalid" in out and kiosk.kiosk_id in out
     assert kiosk.push_one(audit(*entries[1:]))["audit"]["through_seq"] == 5
 
 
+def test_an_audit_entry_not_signed_by_the_kiosks_own_published_key_is_refused(centre, kiosk):
+    thief = Ed25519PrivateKey.generate()
+    unpublished = kiosk.push_one(audit(*chain(1, key=thief)))
+    assert unpublished["outcome"] == "rejected" and unpublished["reason"]["code"] == "audit_key_unknown"
+    other = published(centre.enroll(name="other"), thief)  # another kiosk's key does not sign for this one
+    assert other.push_one(audit(*chain(1, key=thief)))["outcome"] == "applied"
+    borrowed = kiosk.push_one(audit(*chain(1, key=thief)))
+    assert borrowed["outcome"] == "rejected" and borrowed["reason"]["code"] == "audit_key_unknown"
+    published(kiosk)
+    resigned = chain(1, key=thief)[0] | {"kiosk": kiosk_key_id(KEY)}
+    answer = kiosk.push_one(audit(rehashed(resigned)))
+    assert answer["outcome"] == "rejected" and answer["reason"]["code"] == "audit_signature_invalid"
+    elsewhere = kiosk.push_one(audit(*chain(1, site="SLVIE-MARSEILLE")))
+    assert elsewhere["outcome"] == "rejected" and elsewhere["reason"]["code"] == "audit_other_site"
+    assert centre.query("SELECT count(*) AS n FROM audit_entries WHERE kiosk_id = ?", kiosk.kiosk_id)[0]["n"] == 0
+
+
 def test_each_kiosk_and_each_rebuilt_database_has_its_own_chain(centre, kiosk):
-    other = centre.enroll(name="second")
+    published(kiosk)
+    other = published(centre.enroll(name="second"))
     entries = chain(2)
     assert kiosk.push_one(audit(*entries))["outcome"] == "applied"
     assert other.push_one(audit(*entries))["outcome"] == "applied"  # the same links, another kiosk's chain
@@ -229,6 +287,10 @@ def test_each_kiosk_and_each_rebuilt_database_has_its_own_chain(centre, kiosk):
         "through_seq": 1,
         "through_hash": rebuilt[0]["hash"],
     }
+    flags = centre.query("SELECT kiosk_id, chain, code FROM audit_flags")
+    assert [(r["kiosk_id"], r["chain"], r["code"]) for r in flags] == [
+        (kiosk.kiosk_id, "d" * 32, "audit_chain_restarted")
+    ]
 
 
 def test_correspondents_are_loaded_per_site_and_pulled_with_their_hashes(centre, kiosk):
@@ -237,7 +299,7 @@ def test_correspondents_are_loaded_per_site_and_pulled_with_their_hashes(centre,
     assert centre.load_staff(staff_document())["staff_changed"] == 0  # same file: nothing new for kiosks
     seen, cursor = kiosk.pull_all()
     lina = seen[("correspondent", "S1")]
-    assert lina["badge_number"] == "9000000000019" and lina["password_hash"].startswith("scrypt$")
+    assert lina["badge_number"] == "9000000000019" and lina["password_hash"].startswith("$argon2id$")
     document = staff_document()
     document["staff"] = document["staff"][1:]
     assert centre.load_staff(document)["staff_removed"] == 1
@@ -320,14 +382,16 @@ def test_a_schema_1_central_database_is_brought_up_to_date(tmp_path):
     db = Database(path)
     try:
         connection = db.connection()
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 9
         assert connection.execute("SELECT value FROM meta WHERE key = 'price_tiers'").fetchone()[0] == "7"
         connection.execute("SELECT * FROM concierge_requests, correspondents, audit_entries, concierge_moves")
         connection.execute("SELECT kiosk_id, key_id, public_key, registered_at FROM voucher_keys")
+        connection.execute("SELECT kiosk_id, chain, seq, code, flagged_at FROM audit_flags")
         connection.execute("SELECT granted, returned, used, expires_at FROM leases")
         connection.execute("SELECT leased FROM allocations")
         connection.execute("SELECT lease_seats, protocol, offer_version, unit_cents FROM bookings")
         connection.execute("SELECT * FROM kiosk_health, kiosk_health_history, administrators")
+        connection.execute("SELECT * FROM ideas, consultations, vote_participations, vote_tallies, appreciations")
         connection.execute("SELECT * FROM notice_consents, notices")
         connection.execute("SELECT payment_id, subject_kind, subject_id, amount_cents, corrects, data FROM payments")
     finally:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
 import requests
 
 from tests.server.central import KioskClient
@@ -102,3 +103,49 @@ def test_enroll_code_command_prints_a_usable_code(central_server):
     assert answer.status_code == 200 and answer.json()["site_id"] == "MARSEILLE"
     _, listing, _ = central_server.cli("kiosks")
     assert answer.json()["kiosk_id"] in listing
+
+
+def test_an_enrolment_whose_answer_was_lost_is_asked_again_with_the_same_code(central_server):
+    """The code is spent by the first request; the same machine asking again gets the same kiosk, not an orphan."""
+    code = central_server.enroll_code("LYON-PARTDIEU")
+    attempt = "a" * 43
+    first = requests.post(
+        f"{central_server.url}/v1/enroll", timeout=5, json={"code": code, "kiosk_name": "Hall A", "attempt": attempt}
+    ).json()
+    again = requests.post(
+        f"{central_server.url}/v1/enroll", timeout=5, json={"code": code, "kiosk_name": "Hall A", "attempt": attempt}
+    )
+    assert again.status_code == 200
+    assert (again.json()["kiosk_id"], again.json()["site_id"]) == (first["kiosk_id"], "LYON-PARTDIEU")
+    assert again.json()["token"] != first["token"]
+    lost = KioskClient(central_server.url, first["token"], first["kiosk_id"], "LYON-PARTDIEU")
+    assert lost.get("/v1/me").status_code == 401  # the lost token stops working
+    kept = KioskClient(central_server.url, again.json()["token"], first["kiosk_id"], "LYON-PARTDIEU")
+    assert kept.get("/v1/me").status_code == 200
+    assert len(central_server.query("SELECT id FROM kiosks")) == 1
+    for other in ({"attempt": "b" * 43}, {}):  # another machine, or one that does not say: refused
+        answer = requests.post(
+            f"{central_server.url}/v1/enroll", timeout=5, json={"code": code, "kiosk_name": "Hall B", **other}
+        )
+        assert answer.status_code == 403 and error_of(answer)["code"] == "enrolment_refused"
+
+
+def test_the_same_attempt_is_refused_after_ten_minutes_or_for_a_revoked_kiosk(tmp_path):
+    from datetime import datetime, timedelta
+
+    from sync.server import auth
+    from sync.server.db import Database
+
+    db = Database(tmp_path / "central.sqlite3")
+    now = datetime(2026, 12, 2, 10, 0)
+    code = auth.create_enrolment_code(db, "LYON-PARTDIEU", now)
+    kiosk, _ = auth.enroll(db, code, "Hall A", now, "a" * 43)
+    assert auth.enroll(db, code, "Hall A", now + timedelta(minutes=10), "a" * 43)[0].id == kiosk.id
+    with pytest.raises(auth.EnrolmentRefused):
+        auth.enroll(db, code, "Hall A", now + timedelta(minutes=10, seconds=1), "a" * 43)
+    second = auth.create_enrolment_code(db, "LYON-PARTDIEU", now)
+    revoked, _ = auth.enroll(db, second, "Hall B", now, "c" * 43)
+    auth.revoke(db, revoked.id, now)
+    with pytest.raises(auth.EnrolmentRefused):
+        auth.enroll(db, second, "Hall B", now, "c" * 43)
+    db.close()

@@ -6,26 +6,43 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 
 from kiosk.domain.audit import Action
 from kiosk.domain.concierge import RequestState
 from kiosk.domain.help import Place
+from kiosk.domain.payment import Means, SubjectKind
 from kiosk.services.actor import BENEFICIARY, Actor, AuditNoteMissing
+from kiosk.services.appreciation import Appreciations
 from kiosk.services.booking import BookingService
 from kiosk.services.concierge import ConciergeRequests
+from kiosk.services.consultations import Consultations
 from kiosk.services.help import HelpService
+from kiosk.services.ideas import IdeaBox
 from kiosk.services.identity import IdentityService
+from kiosk.services.payments import PaymentService
 from kiosk.services.staff import StaffSessionExpired
 from kiosk.services.sync_state import SyncStateService
 from kiosk.services.vouchers import VoucherService
 from kiosk.store.outbox import pending_operations
 from tests.factories import CLAIRE_CARD, LINA_BADGE, LINA_LOGIN, LINA_PASSWORD, LINA_PIN
 
-SERVICES = (IdentityService, BookingService, VoucherService, ConciergeRequests, SyncStateService, HelpService)
+SERVICES = (
+    IdentityService,
+    BookingService,
+    VoucherService,
+    ConciergeRequests,
+    SyncStateService,
+    HelpService,
+    PaymentService,
+    IdeaBox,
+    Consultations,
+    Appreciations,
+)
 
-Case = Callable[[object, object, object], Callable[[Actor], object]]
+Case = Callable[[object, object, object, object], Callable[[Actor], object]]
 
 
 def pressing(desk) -> dict:
@@ -50,55 +67,82 @@ def ready_request(desk, who, staff):
 
 # Each case prepares what the use case needs (as the person alone, or by the correspondent for a move
 # to "ready"), then returns the call under test; only that call's audit entries are counted.
-def identify(desk, who, staff):
+def identify(desk, who, staff, clock):
     return lambda actor: desk.identity.identify(actor, CLAIRE_CARD, "1234", person_present=True, person_agrees=True)
 
 
-def book(desk, who, staff):
+def book(desk, who, staff, clock):
     return lambda actor: desk.bookings.book(actor, who, "T1", "T1-S1", ["P1"])
 
 
-def cancel_booking(desk, who, staff):
+def cancel_booking(desk, who, staff, clock):
     booking = a_booking(desk, who)
     return lambda actor: desk.bookings.cancel(actor, who, booking.booking_id)
 
 
-def reprint_booking(desk, who, staff):
+def reprint_booking(desk, who, staff, clock):
     booking = a_booking(desk, who)
     return lambda actor: desk.vouchers.reprint_booking(actor, booking.booking_id)
 
 
-def reprint_pickup(desk, who, staff):
+def reprint_pickup(desk, who, staff, clock):
     request = a_request(desk, who)
     return lambda actor: desk.vouchers.reprint_pickup(actor, request.request_id)
 
 
-def submit(desk, who, staff):
+def submit(desk, who, staff, clock):
     return lambda actor: desk.concierge.submit(actor, who, "pressing", pressing(desk))
 
 
-def cancel_request(desk, who, staff):
+def cancel_request(desk, who, staff, clock):
     request = a_request(desk, who)
     return lambda actor: desk.concierge.cancel(actor, who, request.request_id)
 
 
-def move(desk, who, staff):
+def move(desk, who, staff, clock):
     request = a_request(desk, who)
     return lambda actor: desk.concierge.move(actor, request.request_id, RequestState.TAKEN)
 
 
-def hand_over(desk, who, staff):
+def hand_over(desk, who, staff, clock):
     request = ready_request(desk, who, staff)
     return lambda actor: desk.concierge.hand_over(actor, request.request_id)
 
 
-def request_sync(desk, who, staff):
+def request_sync(desk, who, staff, clock):
     return lambda actor: desk.sync_state.request_sync(actor)
 
 
-def take_help(desk, who, staff):
+def take_help(desk, who, staff, clock):
     ticket = desk.help.ticket(Place("booking", "T1", "T1-S1"))
     return lambda actor: desk.help.take(actor, ticket.code)
+
+
+def record_payment(desk, who, staff, clock):
+    booking = a_booking(desk, who)
+    return lambda actor: desk.payments.record(actor, SubjectKind.BOOKING, booking.booking_id, "5", Means.CASH)
+
+
+def correct_payment(desk, who, staff, clock):
+    booking = a_booking(desk, who)
+    paid = desk.payments.record(Actor(staff), SubjectKind.BOOKING, booking.booking_id, "5", Means.CASH)
+    return lambda actor: desk.payments.correct(actor, paid.payment_id, "2")
+
+
+def leave_idea(desk, who, staff, clock):
+    return lambda actor: desk.ideas.leave(actor, "site_life", "Des bancs à l'ombre près de l'entrée", who)
+
+
+def vote(desk, who, staff, clock):
+    consultation = next(c for c in desk.consultations.open_for(who) if c.consultation_id == "DEMO-SORTIE-ETE")
+    return lambda actor: desk.consultations.vote(actor, consultation.consultation_id, who, ["annecy"], "1234")
+
+
+def appreciate(desk, who, staff, clock):
+    booking = a_booking(desk, who)
+    clock.now += timedelta(days=6)  # the activity has taken place
+    ratings = {"overall": 5, "organisation": 4, "place": 3, "value": 4}
+    return lambda actor: desk.appreciations.give(actor, booking.booking_id, who, ratings, [], "")
 
 
 USE_CASES: dict[str, tuple[Action, Case]] = {
@@ -113,6 +157,11 @@ USE_CASES: dict[str, tuple[Action, Case]] = {
     "ConciergeRequests.hand_over": (Action.CONCIERGE_MOVE, hand_over),
     "SyncStateService.request_sync": (Action.SYNC_FORCED, request_sync),
     "HelpService.take": (Action.HELP_TAKEN, take_help),
+    "PaymentService.record": (Action.PAYMENT, record_payment),
+    "PaymentService.correct": (Action.PAYMENT, correct_payment),
+    "IdeaBox.leave": (Action.IDEA_CREATE, leave_idea),
+    "Consultations.vote": (Action.VOTE_GUIDED, vote),
+    "Appreciations.give": (Action.APPRECIATION_CREATE, appreciate),
 }
 # The correspondents' own work: a person alone is asked to sign in (StaffSessionExpired), nothing is written.
 CORRESPONDENTS_ONLY = {
@@ -120,6 +169,8 @@ CORRESPONDENTS_ONLY = {
     "ConciergeRequests.hand_over",
     "SyncStateService.request_sync",
     "HelpService.take",
+    "PaymentService.record",
+    "PaymentService.correct",
 }
 # Reading for a correspondent changes nothing and is not audited.
 READS = {
@@ -127,6 +178,7 @@ READS = {
     "ConciergeRequests.find_by_pickup",
     "SyncStateService.state",
     "HelpService.open_requests",
+    "PaymentService.takings",
 }
 
 
@@ -146,9 +198,9 @@ def test_the_table_covers_every_method_that_takes_an_actor():
 
 
 @pytest.mark.parametrize("name", sorted(USE_CASES))
-def test_a_correspondent_leaves_exactly_one_audit_entry(desk, claire, lina, name):
+def test_a_correspondent_leaves_exactly_one_audit_entry(desk, claire, lina, clock, name):
     action, case = USE_CASES[name]
-    call = case(desk, claire, lina)
+    call = case(desk, claire, lina, clock)
     before = desk.audit.entries()
     call(Actor(lina))
     added = desk.audit.entries()[len(before) :]
@@ -159,9 +211,9 @@ def test_a_correspondent_leaves_exactly_one_audit_entry(desk, claire, lina, name
 
 
 @pytest.mark.parametrize("name", sorted(USE_CASES))
-def test_a_beneficiary_alone_leaves_no_audit_entry(desk, claire, lina, name):
+def test_a_beneficiary_alone_leaves_no_audit_entry(desk, claire, lina, clock, name):
     _, case = USE_CASES[name]
-    call = case(desk, claire, lina)
+    call = case(desk, claire, lina, clock)
     before = desk.audit.entries()
     if name in CORRESPONDENTS_ONLY:
         with pytest.raises(StaffSessionExpired):
@@ -178,12 +230,14 @@ def test_reads_for_a_correspondent_are_not_audited(desk, claire, lina):
     desk.concierge.find_by_pickup(Actor(lina), request.short_code)
     desk.sync_state.state(Actor(lina))
     desk.help.open_requests(Actor(lina))
+    desk.payments.takings(Actor(lina))
     assert desk.audit.entries() == before
     for read in (
         lambda: desk.concierge.queue(BENEFICIARY),
         lambda: desk.sync_state.state(BENEFICIARY),
         lambda: desk.help.open_requests(BENEFICIARY),
         lambda: desk.concierge.find_by_pickup(BENEFICIARY, request.short_code),
+        lambda: desk.payments.takings(BENEFICIARY),
     ):
         with pytest.raises(StaffSessionExpired):
             read()

@@ -237,3 +237,21 @@ def test_the_centres_decisions_are_told_once_on_the_next_identification(services
     assert news[0].message_fr.endswith("votre demande n'a pas pu être acceptée. Plus de places en février.")
     assert "est confirmée" in news[1].message_fr and "is confirmed" in news[1].message_en
     assert services.bookings.take_news(claire) == []  # told once
+
+
+def test_a_booking_is_on_disk_before_its_voucher_prints_and_other_writes_stay_fast(services, claire):
+    """WAL with synchronous=NORMAL may lose the last commits in a power cut: not a booking already on paper.
+    What SQLite is told around each COMMIT is read from the connection itself."""
+    said: list[str] = []
+    services.db.conn.set_trace_callback(said.append)
+    try:
+        services.bookings.book(BENEFICIARY, holder(claire), "T1", "T1-S1", ["P1"])
+        booking_commit = said.index("COMMIT")
+        assert "PRAGMA synchronous = FULL" in said[:booking_commit]
+        assert said[booking_commit + 1 :] == ["PRAGMA synchronous = NORMAL"]
+        said.clear()
+        services.bookings.take_news(claire)  # an ordinary write
+        assert not any(s.startswith("PRAGMA synchronous") for s in said)
+    finally:
+        services.db.conn.set_trace_callback(None)
+    assert services.db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL again

@@ -8,6 +8,7 @@ import pytest
 from kiosk.domain.notices import AddressRefused
 from kiosk.services.actor import BENEFICIARY, Actor
 from kiosk.services.staff import StaffSessionExpired
+from kiosk.store.notices import opened
 from kiosk.store.outbox import pending_operations
 
 
@@ -18,7 +19,8 @@ def everything_stored(desk) -> str:
 
 
 def notice_operations(desk) -> list[dict]:
-    return [op for op in pending_operations(desk.db) if op["kind"].startswith("notice.")]
+    """The notice operations as they are pushed (a consent's address unsealed)."""
+    return [opened(desk.db, op) for op in pending_operations(desk.db) if op["kind"].startswith("notice.")]
 
 
 def test_consent_keeps_the_address_masked_and_sends_it_whole_to_the_centre(desk, claire):
@@ -33,6 +35,8 @@ def test_consent_keeps_the_address_masked_and_sends_it_whole_to_the_centre(desk,
     assert operation["payload"]["address"] == "Claire.Martin@orange.fr"
     assert operation["payload"]["person_id"] == claire.person.person_id
     assert desk.audit.entries() == []  # the person alone: nothing audited
+    stored = everything_stored(desk)
+    assert "orange.fr" not in stored.lower() and "Claire.Martin" not in stored  # sealed, masked address too
 
 
 @pytest.mark.parametrize(

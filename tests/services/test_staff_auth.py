@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 import pytest
@@ -47,10 +48,15 @@ def test_a_badge_and_its_pin_or_a_login_and_its_password(desk):
     assert not desk.staff.recognises_badge("garbage")
 
 
-def test_secrets_are_kept_only_as_hashes(desk):
-    rows = desk.db.execute("SELECT pin_hash, password_hash FROM correspondents").fetchall()
-    text = repr(rows)
-    assert LINA_PIN not in text and LINA_PASSWORD not in text and "scrypt$" in text
+def test_secrets_are_kept_only_as_hashes_and_those_sealed(desk):
+    stored = repr(desk.db.execute("SELECT * FROM correspondents").fetchall())
+    assert LINA_BADGE not in stored and "$argon2id$" not in stored and "s1:" in stored  # sealed on disk
+    hashes = repr(
+        desk.db.execute(
+            "SELECT unseal(pin_hash, staff_id), unseal(password_hash, staff_id) FROM correspondents"
+        ).fetchall()
+    )
+    assert LINA_PIN not in hashes and LINA_PASSWORD not in hashes and "$argon2id$" in hashes
 
 
 @pytest.mark.parametrize(
@@ -70,22 +76,18 @@ def test_a_wrong_badge_or_pin_says_why(desk, badge, pin, words):
     assert desk.staff.current() is None
 
 
-def test_five_wrong_tries_lock_the_account_at_this_kiosk_for_fifteen_minutes(desk, clock):
+def test_five_wrong_pins_lock_the_badge_at_this_kiosk_for_fifteen_minutes(desk, clock):
     for left in (4, 3, 2, 1):
         with pytest.raises(StaffSignInError) as caught:
             desk.staff.sign_in_with_badge(LINA_BADGE, "9999")
         assert f"reste {left} essai" in caught.value.fr
     with pytest.raises(StaffSignInError) as caught:
-        desk.staff.sign_in_with_password(LINA_LOGIN, "Wrong-Password-2026!")  # both ways count for the account
+        desk.staff.sign_in_with_badge(LINA_BADGE, "9999")
     assert "bloqué 15 minutes" in caught.value.fr
-    assert actions(desk) == ["staff.locked"] and desk.audit.entries()[0].details == {"method": "password"}
-    for attempt in (
-        lambda: desk.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN),
-        lambda: desk.staff.sign_in_with_password(LINA_LOGIN, LINA_PASSWORD),
-    ):
-        with pytest.raises(StaffSignInError) as caught:
-            attempt()  # even the right secret
-        assert "Réessayez dans 15 minutes" in caught.value.fr
+    assert actions(desk) == ["staff.locked"] and desk.audit.entries()[0].details == {"method": "badge_pin"}
+    with pytest.raises(StaffSignInError) as caught:
+        desk.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN)  # even the right PIN
+    assert "Réessayez dans 15 minutes" in caught.value.fr
     assert desk.staff.sign_in_with_badge(MARC_BADGE, MARC_PIN).staff_id == "S2"  # other accounts are not locked
     clock.now += timedelta(minutes=14, seconds=59)
     with pytest.raises(StaffSignInError) as caught:
@@ -93,7 +95,26 @@ def test_five_wrong_tries_lock_the_account_at_this_kiosk_for_fifteen_minutes(des
     assert "1 minute." in caught.value.fr
     clock.now += timedelta(seconds=1)
     assert desk.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN).staff_id == "S1"
-    assert lockout.read_failures(desk.db, STAFF_ACCOUNTS, "S1").failures == 0  # a success starts the count again
+    assert (
+        lockout.read_failures(desk.db, STAFF_ACCOUNTS, "badge_pin:S1").failures == 0
+    )  # a success starts the count again
+
+
+def test_a_passer_by_typing_a_login_five_times_locks_the_login_not_the_badge(desk):
+    for _ in range(5):
+        with pytest.raises(StaffSignInError):
+            desk.staff.sign_in_with_password(LINA_LOGIN, "Wrong-Password-2026!")
+    with pytest.raises(StaffSignInError) as caught:
+        desk.staff.sign_in_with_password(LINA_LOGIN, LINA_PASSWORD)
+    assert "Réessayez dans 15 minutes" in caught.value.fr
+    assert desk.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN).staff_id == "S1"  # her badge still works
+    desk.staff.sign_out()
+    for _ in range(5):  # and the other way round: a lost badge tried five times leaves the login alone
+        with pytest.raises(StaffSignInError):
+            desk.staff.sign_in_with_badge(MARC_BADGE, "0000")
+    with pytest.raises(StaffSignInError):
+        desk.staff.sign_in_with_badge(MARC_BADGE, MARC_PIN)
+    assert lockout.read_failures(desk.db, STAFF_ACCOUNTS, "password:S2").failures == 0
 
 
 def test_an_unknown_login_is_refused_like_a_wrong_password(desk):
@@ -123,7 +144,9 @@ def test_a_weak_password_stored_by_mistake_is_refused_even_when_right(desk):
     from kiosk.domain.household import hash_pin
 
     with transaction(desk.db):
-        desk.db.execute("UPDATE correspondents SET password_hash = ? WHERE staff_id = 'S1'", [hash_pin("azerty12")])
+        desk.db.execute(
+            "UPDATE correspondents SET password_hash = seal(?, staff_id) WHERE staff_id = 'S1'", [hash_pin("azerty12")]
+        )
     with pytest.raises(StaffSignInError) as caught:
         desk.staff.sign_in_with_password(LINA_LOGIN, "azerty12")
     assert "ne suffit pas seul" in caught.value.fr
@@ -177,3 +200,21 @@ def test_leaving_assisted_mode(desk, lina):
         desk.sync_state.state(Actor(lina))
     with pytest.raises(StaffSessionExpired):
         desk.sync_state.state(Actor(None))
+
+
+def test_a_correspondents_older_hashes_become_argon2id_at_sign_in_and_stay(desk):
+    from tests.services.test_identity import legacy_scrypt_hash
+
+    lina = staff_store.load_correspondent(desk.db, "S1")
+    older = dataclasses.replace(
+        lina, pin_hash=legacy_scrypt_hash(LINA_PIN), password_hash=legacy_scrypt_hash(LINA_PASSWORD)
+    )
+    with transaction(desk.db):
+        staff_store.upsert_correspondent(desk.db, older)
+    desk.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN)
+    desk.staff.sign_in_with_password(LINA_LOGIN, LINA_PASSWORD)
+    with transaction(desk.db):
+        staff_store.upsert_correspondent(desk.db, older)  # pulled again, unchanged at the centre
+    now = staff_store.load_correspondent(desk.db, "S1")
+    assert now.pin_hash.startswith("$argon2id$") and now.password_hash.startswith("$argon2id$")
+    desk.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN)

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from datetime import datetime
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from kiosk.domain.audit import GENESIS_HASH
+from kiosk.domain.audit import GENESIS_HASH, entry_hash, sign_entry
 from kiosk.store import audit as audit_store
 from kiosk.store.database import open_database, schema_version, transaction
-from kiosk.store.migrations import MIGRATIONS
+from kiosk.store.migrations import MIGRATION_12_SIGNED_AUDIT, MIGRATIONS
 from kiosk.store.outbox import pending_operations
 
 NOW = datetime(2026, 11, 23, 10, 42)
+KEY = Ed25519PrivateKey.generate()
 
 
 def append(db, n: int = 1, staff: str = "S1"):
@@ -24,6 +27,7 @@ def append(db, n: int = 1, staff: str = "S1"):
             made.append(
                 audit_store.append(
                     db,
+                    KEY,
                     at=NOW,
                     site_id="SITE",
                     kiosk="K55JAPLL",
@@ -73,6 +77,8 @@ def test_entries_are_appended_with_their_operation_and_cannot_be_edited(db):
     for statement in (
         "UPDATE audit_log SET staff_id = 'S9' WHERE seq = 1",
         "UPDATE audit_log SET details = '{}'",
+        "UPDATE audit_log SET signature = NULL",
+        "UPDATE audit_log SET signature = 'x' WHERE seq = 2",
         "DELETE FROM audit_log WHERE seq = 1",
         "DELETE FROM audit_log",
         "DELETE FROM audit_ack",
@@ -80,7 +86,7 @@ def test_entries_are_appended_with_their_operation_and_cannot_be_edited(db):
     ):
         with pytest.raises(sqlite3.IntegrityError):
             db.execute(statement)
-    assert audit_store.verify(db) is None and len(audit_store.entries(db)) == 2
+    assert audit_store.verify(db, KEY.public_key()) is None and len(audit_store.entries(db)) == 2
 
 
 def test_only_the_next_link_can_be_inserted(db):
@@ -99,7 +105,7 @@ def test_only_the_next_link_can_be_inserted(db):
 def test_an_entry_is_written_only_inside_the_action_transaction(db):
     with pytest.raises(RuntimeError):
         audit_store.append(
-            db, at=NOW, site_id="SITE", kiosk="K", staff_id="S1", action="a", subject=None, target=None, details={}
+            db, KEY, at=NOW, site_id="SITE", kiosk="K", staff_id="S1", action="a", subject=None, target=None, details={}
         )
 
 
@@ -163,3 +169,80 @@ def test_another_thread_never_joins_a_transaction_in_progress(db):
         thread.start()
         thread.join()
     assert errors  # it did not silently write inside this thread's transaction
+
+
+def test_a_chain_rewritten_with_fresh_hashes_is_found_by_its_signatures(db):
+    append(db, 3)
+    db.execute("DROP TRIGGER audit_log_no_update")
+    # Someone edits entry 2 and recomputes every hash after it: the chain holds, the signatures do not.
+    previous = audit_store.entries(db)[0].hash
+    for entry in audit_store.entries(db)[1:]:
+        body = {**entry.body(), "subject": "P2"} if entry.seq == 2 else entry.body()
+        digest = entry_hash(previous, body)
+        db.execute(
+            "UPDATE audit_log SET subject = ?, prev_hash = ?, hash = ? WHERE seq = ?",
+            [body["subject"], previous, digest, entry.seq],
+        )
+        previous = digest
+    assert audit_store.verify(db) is None  # the plain hash chain is fooled
+    broken = audit_store.verify(db, KEY.public_key())
+    assert (broken.seq, broken.reason) == (2, "signature")
+    assert "n° 2" in broken.message("fr") and "not signed by this kiosk's key" in broken.message("en")
+
+
+def test_an_outbox_copy_that_is_not_the_tables_entry_is_not_fit_to_send(db):
+    _, second = append(db, 2)
+    ops = pending_operations(db)
+    assert [audit_store.outgoing_problem(db, op["payload"], KEY.public_key()) for op in ops] == [None, None]
+    edited = {**second.as_dict(), "subject": "P9"}
+    body = {k: v for k, v in edited.items() if k not in ("prev_hash", "hash", "signature")}
+    forged = {"entries": [{**edited, "hash": entry_hash(edited["prev_hash"], body)}]}
+    assert audit_store.outgoing_problem(db, forged, KEY.public_key()).seq == 2
+    ghost = {"entries": [{**second.as_dict(), "seq": 7}]}
+    assert audit_store.outgoing_problem(db, ghost, KEY.public_key()).reason == "missing"
+
+
+def test_entries_written_before_signatures_are_signed_once_at_start(db):
+    append(db, 2)
+    db.execute("DROP TRIGGER audit_log_no_update")
+    db.execute("UPDATE audit_log SET signature = NULL")  # as migration 12 leaves older entries
+    for op in pending_operations(db):
+        payload = {"entries": [{**e, "signature": None} for e in op["payload"]["entries"]]}
+        db.execute("UPDATE outbox SET payload = ? WHERE op_id = ?", [json.dumps(payload), op["op_id"]])
+    assert audit_store.verify(db, KEY.public_key()).reason == "signature"
+    assert audit_store.sign_unsigned(db, KEY) == 2 and audit_store.sign_unsigned(db, KEY) == 0
+    assert audit_store.verify(db, KEY.public_key()) is None
+    assert [audit_store.outgoing_problem(db, op["payload"], KEY.public_key()) for op in pending_operations(db)] == [
+        None,
+        None,
+    ]
+
+
+def test_a_tampered_chain_is_never_signed_afterwards(db):
+    append(db, 2)
+    db.execute("DROP TRIGGER audit_log_no_update")
+    db.execute("UPDATE audit_log SET signature = NULL, subject = 'P9' WHERE seq = 2")
+    assert audit_store.sign_unsigned(db, KEY) == 0
+    assert audit_store.verify(db, KEY.public_key()).reason == "hash"
+
+
+def test_migration_7_lets_an_entry_be_signed_once_and_nothing_else(db):
+    (entry,) = append(db)
+    db.execute("DROP TRIGGER audit_log_no_update")
+    db.execute("UPDATE audit_log SET signature = NULL")
+    db.execute(MIGRATION_12_SIGNED_AUDIT[2])  # the trigger as migration 12 writes it
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute("UPDATE audit_log SET signature = ?, staff_id = 'S9'", [entry.signature])
+    db.execute("UPDATE audit_log SET signature = ?", [sign_entry(entry, KEY).signature])
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute("UPDATE audit_log SET signature = ?", [sign_entry(entry, Ed25519PrivateKey.generate()).signature])
+
+
+def test_a_durable_write_inside_an_ordinary_transaction_is_refused_rather_than_weakened(db):
+    with pytest.raises(RuntimeError, match="durable"), transaction(db), transaction(db, durable=True):
+        pass
+    with transaction(db, durable=True):
+        assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+        with transaction(db, durable=True):
+            db.execute("INSERT INTO kiosk_state VALUES ('k', 'v')")
+    assert db.execute("PRAGMA synchronous").fetchone()[0] == 1

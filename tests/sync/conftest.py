@@ -6,6 +6,7 @@ import pytest
 
 from kiosk.config import KioskConfig
 from kiosk.services.context import open_services
+from kiosk.signing_key import load_or_create_signing_key, public_key_pem
 from sync.client import CentralClient
 from sync.engine import SyncEngine
 from tests.factories import NOW, households_document, sample_catalog
@@ -19,7 +20,8 @@ class Kiosk:
     def __init__(self, path, url: str, token: str, clock):
         self.services = open_services(path, KioskConfig(), clock=clock)
         self.client = CentralClient(url, token, timeout=(2, 5))
-        self.engine = SyncEngine(self.services.db, self.client, clock=clock)
+        key = public_key_pem(load_or_create_signing_key(path))  # published at each cycle, as the kiosk does
+        self.engine = SyncEngine(self.services.db, self.client, clock=clock, voucher_key=key)
 
     def sync(self):
         return self.engine.run_cycle()

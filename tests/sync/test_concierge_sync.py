@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
 
+from kiosk.config import KioskConfig
+from kiosk.doctor import run_checks
+from kiosk.domain.audit import GENESIS_HASH, entry_hash
 from kiosk.domain.concierge import RequestState
 from kiosk.domain.household import Household, Person, Role
 from kiosk.services.actor import BENEFICIARY, Actor
+from kiosk.services.audit import AuditService
 from kiosk.services.identity import Identified
 from kiosk.services.staff import StaffSessionExpired, StaffSignInError
 from kiosk.store.database import transaction
 from kiosk.store.outbox import counts, parked_operations, pending_operations
+from kiosk.store.state import read_state
 from sync.client import TransientError
 from tests.factories import CLAIRE_CARD, LINA_BADGE, LINA_PIN, MARC_BADGE, MARC_PIN, staff_document
 
@@ -115,7 +121,9 @@ def test_a_request_the_centre_cannot_take_is_shown_refused_with_its_reason(staff
     assert kiosk.services.concierge.request(fine.request_id).state is RequestState.SUBMITTED
 
 
-def test_an_audit_entry_altered_before_it_left_is_refused_by_the_centre(staffed_centre, make_kiosk):
+def test_an_audit_entry_altered_before_it_left_is_kept_back_and_the_next_refused_by_the_centre(
+    staffed_centre, make_kiosk
+):
     kiosk = make_kiosk()
     kiosk.sync()
     lina = kiosk.services.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN)
@@ -131,10 +139,58 @@ def test_an_audit_entry_altered_before_it_left_is_refused_by_the_centre(staffed_
     with transaction(db):
         db.execute("UPDATE outbox SET payload = ? WHERE op_id = ?", [json.dumps(altered), op_id])
     report = kiosk.sync()
-    assert report.parked == 2  # the altered entry, and the one after it that no longer follows on
-    assert {op["reason"]["code"] for op in parked_operations(db)} == {"audit_chain_broken"}
+    assert report.parked == 2  # the altered entry (never sent), and the one after it that no longer follows on
+    assert [op["reason"]["code"] for op in parked_operations(db)] == ["audit_altered_here", "audit_chain_broken"]
+    assert "entrée n° 2" in report.problem[0] and "entry no. 2" in report.problem[1]
+    recorded = json.loads(read_state(db, "sync_last_error"))
+    assert recorded["code"] == "audit_altered_here" and "entry no. 2" in recorded["en"]
     assert [e.seq for e in kiosk.services.audit.entries()] == [2, 3]  # kept here for IT
     assert who.person.person_id == "P1"
+    assert [r["seq"] for r in staffed_centre.query("SELECT seq FROM audit_entries")] == [1]
+    assert [r["code"] for r in staffed_centre.query("SELECT code FROM audit_flags")] == ["audit_chain_broken"]
+
+
+def test_an_audit_log_rewritten_with_fresh_hashes_is_refused_by_the_kiosk_the_doctor_and_the_centre(
+    staffed_centre, make_kiosk, tmp_path
+):
+    """What the plain hash chain let through: the outbox copy and the table edited, every hash recomputed."""
+    kiosk = make_kiosk()
+    kiosk.sync()
+    lina = kiosk.services.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN)
+    kiosk.services.identity.identify(Actor(lina), CLAIRE_CARD, person_present=True, person_agrees=True)
+    db = kiosk.services.db
+    db.execute("DROP TRIGGER audit_log_no_update")  # with the disk in hand, triggers are no obstacle
+    previous = GENESIS_HASH
+    forged = []
+    for entry in kiosk.services.audit.entries():
+        body = {**entry.body(), "subject": "P4"} if entry.action == "beneficiary.identify" else entry.body()
+        digest = entry_hash(previous, body)
+        db.execute(
+            "UPDATE audit_log SET subject = ?, prev_hash = ?, hash = ? WHERE seq = ?",
+            [body["subject"], previous, digest, entry.seq],
+        )
+        forged.append({**body, "prev_hash": previous, "hash": digest, "signature": entry.signature})
+        previous = digest
+    for op, copy in zip(pending_operations(db), forged):
+        db.execute("UPDATE outbox SET payload = ? WHERE op_id = ?", [json.dumps({"entries": [copy]}), op["op_id"]])
+    assert kiosk.services.audit.verify().reason == "signature"
+    assert AuditService(db, KioskConfig(), tmp_path / "k1").check_at_start().seq == 2  # at start, too
+    doctor = {c.id: c for c in run_checks(None, tmp_path / "k1", client_factory=lambda *a, **k: None).checks}
+    assert doctor["audit_log"].status == "problem" and "n° 2" in doctor["audit_log"].fr
+    report = kiosk.sync()
+    assert report.parked == 1 and "not signed by this kiosk's key" in report.problem[1]
+    # A kiosk program changed to skip its own check still gets nowhere: the centre checks the signature.
+    answer = kiosk.client.push(
+        [
+            {
+                "op_id": str(uuid.uuid4()),
+                "kind": "audit.append",
+                "created_at": "2026-11-23T10:42:00",
+                "payload": {"entries": [forged[1]]},
+            }
+        ]
+    )
+    assert answer[0]["outcome"] == "rejected" and answer[0]["reason"]["code"] == "audit_signature_invalid"
     assert [r["seq"] for r in staffed_centre.query("SELECT seq FROM audit_entries")] == [1]
 
 
@@ -245,3 +301,21 @@ def test_a_bad_concierge_or_staff_change_from_the_centre_changes_nothing(staffed
     assert kiosk.services.db.execute("SELECT count(*) FROM correspondents").fetchone()[0] == 2
     assert counts(kiosk.services.db) == {"pending": 0, "parked": 0}
     assert staffed_centre.query("SELECT 1 FROM concierge_requests WHERE id = ?", identifier) == []
+
+
+def test_audit_entries_wait_when_the_centre_lost_the_kiosks_key_and_go_once_it_is_published_again(
+    staffed_centre, make_kiosk
+):
+    """A centre restored from a backup older than the kiosk's key: the entries are not parked for good."""
+    import sqlite3
+
+    kiosk = make_kiosk()
+    kiosk.sync()
+    kiosk.services.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN)
+    with sqlite3.connect(staffed_centre.db_path, timeout=30) as centre_db:
+        centre_db.execute("DELETE FROM voucher_keys")
+    kiosk.sync()
+    assert counts(kiosk.services.db) == {"pending": 1, "parked": 0}  # held, not parked
+    kiosk.sync()  # the key is published again first, then the entry goes
+    assert counts(kiosk.services.db) == {"pending": 0, "parked": 0}
+    assert [r["seq"] for r in staffed_centre.query("SELECT seq FROM audit_entries")] == [1]

@@ -152,6 +152,32 @@ def set_in(document, path, value):
     document[last] = value
 
 
+def appended(kind, entity_id, data):
+    """The page with one more change of `kind` (as the centre would render a consultation, an idea…)."""
+
+    def tamper(d):
+        d["changes"].append({"seq": d["cursor"] + 1, "kind": kind, "id": entity_id, "data": data})
+        d["cursor"] += 1
+
+    return page(tamper)
+
+
+CONSULTATION = {
+    "consultation_id": "C1",
+    "question_fr": "Quelle navette ?",
+    "question_en": "Which shuttle?",
+    "kind": "choice",
+    "choices": [{"code": "tram", "fr": "Tram", "en": "Tram"}, {"code": "bus", "fr": "Bus", "en": "Bus"}],
+    "electorate": "ouvrants_droit",
+    "scope_level": "cmcas",
+    "scope_name": "CMCAS Lyon",
+    "opens_at": "2026-11-20T08:00",
+    "closes_at": "2026-11-30T18:00",
+    "grace_hours": 24,
+    "results": None,
+}
+
+
 def duplicate_offer(d):
     d["changes"].append({**of(d, "offer"), "seq": d["cursor"] + 1})
     d["cursor"] += 1
@@ -223,6 +249,44 @@ PULL_CASES = {
     "no epoch": page(lambda d: d.pop("epoch")),
     "an epoch that is a path": page(lambda d: set_in(d, ["epoch"], "../../etc/passwd")),
     "an id naming another entity": page(lambda d: set_in(of(d, "offer"), ["id"], of(d, "offer", 1)["id"])),
+    "a consultation with one choice": appended(
+        "consultation", "C1", {**CONSULTATION, "choices": CONSULTATION["choices"][:1]}
+    ),
+    "a consultation closing before it opens": appended(
+        "consultation", "C1", {**CONSULTATION, "closes_at": "2026-11-19T08:00"}
+    ),
+    "results without a figure per choice": appended(
+        "consultation",
+        "C1",
+        {**CONSULTATION, "results": {"participants": 3, "electorate": 9, "votes": {"tram": 3}, "points": {"tram": 3}}},
+    ),
+    "an idea of 10 000 characters": appended(
+        "idea",
+        "2b9c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d",
+        {
+            "idea_id": "2b9c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d",
+            "site_id": "DEMO-LYON-PARTDIEU",
+            "theme": "other",
+            "text": "x" * 10_000,
+            "household_id": None,
+            "person_id": None,
+            "created_by": None,
+            "created_at": "2026-11-23T10:00:00",
+            "answer": "",
+            "answered_by": "",
+            "answered_at": None,
+        },
+    ),
+    "an average of 9 out of 5": appended(
+        "offer_appreciation",
+        "T1",
+        {
+            "offer_id": "T1",
+            "count": 1,
+            "averages": {"overall": 90, "organisation": 40, "place": 40, "value": 40},
+            "comments": [],
+        },
+    ),
     "a redirect to the same centre": on("/v1/changes", lambda x: x.send(307, b"", {"Location": x.target})),
     "a 500 nested deep": pulled(b"[" * 100_000, status=500),
     "a 422 with a huge message": pulled(
@@ -267,6 +331,11 @@ PUSH_CASES = {
     "an unknown booking state": push_answer(lambda ops: [applied(ops[0], booking=booking(ops[0], state="teleported"))]),
     "a rejection whose reason is a list": push_answer(
         lambda ops: [{"op_id": ops[0]["op_id"], "outcome": "rejected", "reason": ["no"]}]
+    ),
+    "a ballot answer to a booking": push_answer(
+        lambda ops: [
+            applied(ops[0], ballot={"ballot_id": ops[0]["payload"]["booking_id"], "state": "counted", "reason": None})
+        ]
     ),
     "an audit acknowledgement for a booking": push_answer(
         lambda ops: [

@@ -13,6 +13,7 @@ import pytest
 from kiosk.domain.booking import BookingState
 from kiosk.services.actor import BENEFICIARY
 from kiosk.store.database import open_database, transaction
+from kiosk.store.migrations import MIGRATIONS
 from kiosk.store.outbox import counts, parked_operations, pending_operations
 from sync.client import TransientError
 from sync.top_up import CentreTopUp
@@ -177,12 +178,13 @@ def test_a_booking_queued_under_the_old_rules_is_honoured_after_the_upgrade(make
 
 def test_the_upgrade_pulls_again_for_leases_and_price_versions(tmp_path):
     path = tmp_path / "kiosk.sqlite3"
-    open_database(path).close()
-    with sqlite3.connect(path) as conn:  # a kiosk of the version before leases, which had pulled
-        conn.execute("DROP TABLE leases")
-        conn.execute("ALTER TABLE offers DROP COLUMN version")
-        conn.execute("INSERT INTO kiosk_state VALUES ('sync_cursor', '1234')")
-        conn.execute("PRAGMA user_version = 10")
+    conn = sqlite3.connect(path, isolation_level=None)  # a kiosk of the version before leases, which had pulled
+    for script in MIGRATIONS[:10]:
+        for statement in script:
+            conn.execute(statement)
+    conn.execute("INSERT INTO kiosk_state VALUES ('sync_cursor', '1234')")
+    conn.execute("PRAGMA user_version = 10")
+    conn.close()
     db = open_database(path)
     try:
         assert db.execute("SELECT value FROM kiosk_state WHERE key = 'sync_cursor'").fetchone()[0] == "0"

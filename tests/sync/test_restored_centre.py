@@ -9,11 +9,12 @@ import pytest
 
 from kiosk.domain.booking import BookingState
 from kiosk.services.actor import BENEFICIARY
+from kiosk.services.identity import IdentificationError
 from kiosk.store.outbox import counts
 from kiosk.store.state import read_state
 from sync.client import TransientError
 from sync.engine import CycleReport
-from tests.factories import holder
+from tests.factories import holder, households_document, offer, pin_hash, sample_catalog, session
 
 SESSIONS = ["T1-S1", "P1-S1"]
 
@@ -96,3 +97,57 @@ def test_a_restored_centre_resyncs_every_kiosk_without_losing_its_outbox(
     again = kiosk.sync()
     assert (again.applied, again.resynced) == (1, False)
     assert counts(kiosk.services.db) == {"pending": 0, "parked": 0}
+
+
+@pytest.mark.parametrize("how", ["backup command", "file copy"])
+def test_what_the_restored_centre_no_longer_has_is_gone_from_the_kiosk_after_the_resync(
+    make_kiosk, centre, tmp_path, how
+):
+    kiosk = make_kiosk()
+    kiosk.sync()
+    backup = tmp_path / "backup"
+    backup.mkdir()
+    if how == "backup command":
+        assert centre.cli("backup", str(backup / "db"))[0] == 0
+    else:
+        raw_copy(centre, backup)
+    document = sample_catalog()
+    document["offers"].append(offer("NEW", "Offre créée après la sauvegarde", sessions=[session("NEW-S1", days=9)]))
+    centre.load_catalog(document)
+    late = {
+        "household_id": "H-LATE",
+        "tier": 2,
+        "cmcas": "CMCAS Lyon",
+        "slvie": "SLVie Lyon",
+        "members": [
+            {
+                "person_id": "P-LATE",
+                "first_name": "Tardif",
+                "last_name": "Après",
+                "birth_date": "1990-01-01",
+                "role": "ouvrant_droit",
+                "card_number": "1000000000041",
+                "pin_hash": pin_hash(),
+            }
+        ],
+    }
+    centre.load_households([*households_document()["households"], late])
+    kiosk.sync()
+    assert kiosk.services.catalog.offer("NEW") is not None
+    assert kiosk.services.identity.identify(BENEFICIARY, "1000000000041", "1234").household.household_id == "H-LATE"
+    household = kiosk.services.identity.identify(BENEFICIARY, "1000000000017", "1234").household
+    waiting = kiosk.services.bookings.book(
+        BENEFICIARY, holder(household), "T1", "T1-S1", ["P1"]
+    )  # not sent yet: it stays
+
+    restore(centre, backup)
+    report = CycleReport()
+    kiosk.engine.pull(report)
+
+    assert report.resynced
+    assert kiosk.services.catalog.offer("NEW") is None  # the restored centre never had it
+    with pytest.raises(IdentificationError):
+        kiosk.services.identity.identify(BENEFICIARY, "1000000000041", "1234")
+    assert kiosk.services.catalog.offer("T1") is not None  # what it has stays
+    assert kiosk.services.bookings.booking(waiting.booking_id) is not None
+    assert counts(kiosk.services.db)["pending"] == 1

@@ -369,3 +369,73 @@ def test_without_a_site_bundle_one_named_in_the_environment_is_still_used(centra
         assert client.health()["status"] == "ok"
     finally:
         client.close()
+
+
+class Redirecting:
+    """An HTTPS server on loopback with a certificate of the site's CA, answering every request with a 307
+    to `target` — or, as that target, recording what reaches it (method, path, Authorization header)."""
+
+    def __init__(self, certfile: Path, keyfile: Path, target: str | None = None):
+        import http.server
+        import threading
+
+        seen: list[tuple[str, str, str | None]] = []
+        self.seen = seen
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _answer(self) -> None:
+                seen.append((self.command, self.path, self.headers.get("Authorization")))
+                if target is None:
+                    body = b'{"changes": [], "cursor": 0, "more": false, "epoch": "stolen-epoch-0001"}'
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                else:
+                    body = b""
+                    self.send_response(307)
+                    self.send_header("Location", f"{target}{self.path}")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = do_PUT = _answer
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(certfile, keyfile)
+        self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_a_redirect_to_another_host_over_tls_is_refused_and_never_carries_the_token(authority):
+    """Both hosts hold valid certificates of the site's CA: TLS alone would let the kiosk follow."""
+    other = Redirecting(*authority.issue("other-host", dns=["localhost"]))
+    redirecting = Redirecting(
+        *authority.issue("redirecting", ips=["127.0.0.1"]), target=f"https://localhost:{other.port}"
+    )
+    client = CentralClient(
+        f"https://127.0.0.1:{redirecting.port}",
+        "slvk_secret-token-never-elsewhere",
+        ca_bundle=str(authority.bundle),
+        timeout=(2, 5),
+    )
+    try:
+        for call in (lambda: client.changes(0, 10), lambda: client.push([]), client.me):
+            with pytest.raises(TransientError) as refused:
+                call()
+            assert "redirects elsewhere" in refused.value.en and "redirections" in refused.value.fr
+        assert [method for method, _, _ in redirecting.seen] == ["GET", "POST", "GET"]
+        assert all(auth == "Bearer slvk_secret-token-never-elsewhere" for _, _, auth in redirecting.seen)
+        assert other.seen == []  # the other host was never asked anything, so never saw the token
+    finally:
+        client.close()
+        redirecting.close()
+        other.close()

@@ -9,6 +9,8 @@ large text) measured on the rendered pixels, and nothing clipped or overlapping.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from PIL import Image
 from PySide6.QtCore import QPoint, QRect, QSize
@@ -16,11 +18,15 @@ from PySide6.QtGui import QAccessible, QFontInfo, QImage
 from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QAbstractScrollArea, QLabel, QLineEdit, QWidget
 
 from kiosk.demo.staff import badge_number
+from kiosk.domain.appreciation import OfferAppreciation, PublishedComment
 from kiosk.domain.concierge import RequestState
+from kiosk.store import participation as participation_store
+from kiosk.store.database import transaction
 from kiosk.ui.queue import QueueCard
 from kiosk.ui.screenshots import owed_request_id
 from kiosk.ui.theme import HIGH_CONTRAST, STANDARD, Palette, Theme, larger_text_scale
 from tests.factories import CLAIRE_CARD
+from tests.ui.test_participation import book_the_past_concert
 
 SCREENS = [(1920, 1080), (1366, 768), (1280, 800), (1080, 1920)]  # the last: portrait totems
 MIN_TARGET = 48
@@ -251,10 +257,64 @@ def walk(window, qtbot, services):
     done = window.screens["concierge_done"]
     qtbot.waitUntil(lambda: done.print_button.isEnabled(), timeout=10_000)
     yield "concierge_done"
+    yield from walk_participation(window, qtbot, services)
     window.show_idle_warning(25)
     yield "idle_warning"
     window.reset_session()
     yield from walk_assisted_mode(window)
+
+
+def walk_participation(window, qtbot, services):
+    """Participer: the hub with published results, an idea to its code and answer, a vote to its receipt, a past
+    activity to appreciate, and an offer with its published appreciation."""
+    window.show_screen("participate")
+    yield "participate"
+    window.show_screen("idea")
+    idea = window.screens["idea"]
+    idea.send.click()
+    yield "idea_error"
+    idea.themes.buttons()[0].click()
+    idea.words.setText("Un casier réfrigéré pour les courses du soir")
+    idea.send.click()
+    yield "idea_done"
+    code = window.screens["idea_done"].idea.code
+    window.show_screen("idea_lookup")
+    lookup = window.screens["idea_lookup"]
+    lookup.code.setText(code)
+    lookup.search.click()
+    yield "idea_lookup"
+    window.show_screen("consultations")
+    yield "consultations"
+    window.show_screen("vote", "DEMO-PRIORITES")
+    window.screens["vote"].send.click()
+    yield "vote_ranking_error"
+    window.show_screen("vote", "DEMO-SORTIE-ETE")
+    vote = window.screens["vote"]
+    vote.ballot.buttons()[0].click()
+    vote.pin.setText("1234")
+    vote.send.click()
+    done = window.screens["vote_done"]
+    qtbot.waitUntil(lambda: done.print_button.isEnabled(), timeout=10_000)
+    yield "vote_done"
+    book_the_past_concert(services)
+    window.show_screen("appreciate")
+    yield "appreciate"
+    window.show_screen("appreciation", "5f0c2a4e-1b7d-4c3e-9a8f-6d5e4c3b2a10")
+    window.screens["appreciation"].scales[0].faces()[4].click()
+    window.screens["appreciation"].send.click()
+    yield "appreciation_error"
+    with transaction(services.db):
+        participation_store.upsert_offer_appreciation(
+            services.db,
+            OfferAppreciation(
+                "T1",
+                12,
+                {"overall": 43, "organisation": 40, "place": 35, "value": 38},
+                (PublishedComment("Karim B.", date(2026, 11, 20), "Salle un peu froide, mais quel spectacle !"),),
+            ),
+        )
+    window.show_screen("detail", "T1")
+    yield "detail_appreciation"
 
 
 def walk_assisted_mode(window):
@@ -331,5 +391,5 @@ def test_every_screen_passes_the_audit(qtbot, window, services, width, height, l
             qtbot.wait(1)
         seen.append(screen)
         problems += audit(window, screen, size)
-    assert len(seen) == 35
+    assert len(seen) == 45
     assert not problems, "\n".join(problems[:40])

@@ -22,6 +22,7 @@ from kiosk.domain.voucher import encode_payload
 from kiosk.services.actor import BENEFICIARY, Actor
 from kiosk.services.context import assemble_services
 from kiosk.signing_key import load_or_create_signing_key
+from kiosk.store.outbox import pending_operations
 from kiosk.ui import lockdown as lockdown_module
 from kiosk.ui.app import start_kiosk
 from kiosk.ui.queue import QueueCard
@@ -29,6 +30,7 @@ from sync.credential import Credential
 from sync.worker import SyncWorker
 from tests.factories import CLAIRE_CARD, holder
 from tests.ui.conftest import tap
+from tests.ui.test_booking_flow import button_named
 
 _, SOPHIE, _, SOPHIE_PIN, SOPHIE_LOGIN, SOPHIE_PASSWORD = STAFF[0]
 SOPHIE_BADGE = badge_number(1)
@@ -364,3 +366,22 @@ def test_a_badge_scanned_where_beneficiaries_identify_leads_to_the_correspondent
     qtbot.keyClicks(sign_in_screen.pin, SOPHIE_PIN)
     qtbot.keyClick(sign_in_screen.pin, Qt.Key.Key_Return)
     assert window.staff_session is not None and window.staff_session.display_name == SOPHIE
+
+
+def test_a_correspondent_guides_a_vote_but_the_person_types_their_own_pin(qtbot, window, services):
+    sign_in(qtbot, window)
+    identify_beside(qtbot, window)  # by card alone, the person present and agreeing
+    window.show_screen("participate")
+    window.screens["participate"].see_consultations.click()
+    window.show_screen("vote", "DEMO-SORTIE-ETE")
+    vote = window.screens["vote"]
+    button_named(vote.ballot, "Le lac d'Annecy").click()
+    vote.send.click()  # the correspondent cannot vote for her: no PIN, no ballot
+    assert vote.error.text().startswith("Code faux")
+    assert not [op for op in pending_operations(services.db) if op["kind"] == "vote.cast"]
+    qtbot.keyClicks(vote.pin, "1234")  # Claire types her own
+    vote.send.click()
+    assert window.current_screen() == "vote_done"
+    guided = [e for e in services.audit.entries() if e.action == "vote.guided"]
+    assert len(guided) == 1 and guided[0].subject == "P1" and guided[0].target == "DEMO-SORTIE-ETE"
+    assert "annecy" not in json.dumps(guided[0].as_dict())

@@ -19,13 +19,14 @@ def shown_titles(offers_screen):
     return [o.title for o in offers_screen.model.offers]
 
 
-def test_home_offers_four_large_tiles(window):
+def test_home_offers_five_large_tiles(window):
     home = window.screens["home"]
     assert [t.title.text() for t in home.tiles.values()] == [
         "L'offre",
         "Bons plans",
         "Conciergerie",
         "Mes réservations",
+        "Participer",
     ]
     assert all(t.height() >= 200 for t in home.tiles.values())
     assert window.top_bar.site.text() == "Point conciergerie SLVie — Lyon Part-Dieu"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from kiosk.store.notices import opened
 from kiosk.store.outbox import pending_operations
 from tests.factories import CLAIRE_CARD
 from tests.ui.conftest import tap
@@ -17,7 +18,8 @@ from tests.ui.test_booking_flow import identify
 
 
 def notice_operations(services) -> list[dict]:
-    return [op for op in pending_operations(services.db) if op["kind"].startswith("notice.")]
+    """The notice operations as they are pushed (a consent's address unsealed)."""
+    return [opened(services.db, op) for op in pending_operations(services.db) if op["kind"].startswith("notice.")]
 
 
 def domain(screen, text: str):

@@ -1,0 +1,104 @@
+"""The "Boîte à idées": an idea or a wish left at the kiosk, and the answer the SLVie or CMCAS gives.
+
+Anyone may leave one, identified or not: a theme from a short list and a text. The
+person gets a receipt code (the same 8-character code as a voucher's, derived from
+the idea's id, so the centre and every kiosk compute it alike) and later finds the
+answer at any kiosk of the site with that code, or, when they were identified, on
+their next identification.
+
+Plain Python: no Qt, no SQL, no file or network access.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from kiosk.domain.concierge import ConciergeFormError, clean_text
+from kiosk.domain.voucher import short_code
+from kiosk.errors import KioskError
+
+IDEA_MIN_CHARS = 10
+IDEA_MAX_CHARS = 500
+ANSWER_MAX_CHARS = 1000
+AUTHOR_MAX_CHARS = 80
+
+
+@dataclass(frozen=True)
+class Theme:
+    code: str
+    fr: str
+    en: str
+
+
+THEMES = (
+    Theme("activities", "Activités et sorties", "Activities and outings"),
+    Theme("holidays", "Séjours et vacances", "Holidays"),
+    Theme("children", "Enfants et jeunes", "Children and young people"),
+    Theme("concierge", "Conciergerie", "Concierge"),
+    Theme("solidarity", "Solidarité", "Solidarity"),
+    Theme("site_life", "Vie du site", "Life at the site"),
+    Theme("other", "Autre", "Other"),
+)
+THEME_CODES = frozenset(t.code for t in THEMES)
+
+
+class IdeaError(KioskError):
+    """An idea that cannot be kept as given (no theme, text too short…); nothing was written."""
+
+
+@dataclass(frozen=True)
+class Idea:
+    idea_id: str  # a UUID made by the kiosk
+    site_id: str
+    theme: str
+    text: str
+    household_id: str | None  # None: left without identifying (found again by its code only)
+    person_id: str | None
+    created_at: datetime
+    answer: str = ""  # what the SLVie or CMCAS answered, empty until then
+    answered_by: str = ""  # who answered ("SLVie Lyon Part-Dieu")
+    answered_at: datetime | None = None
+    created_by: str | None = None  # the correspondent who typed it for the person, in assisted mode
+
+    @property
+    def code(self) -> str:
+        return short_code(self.idea_id)
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.answer)
+
+
+def theme_label(code: str, language: str) -> str:
+    for theme in THEMES:
+        if theme.code == code:
+            return theme.fr if language == "fr" else theme.en
+    return code
+
+
+def new_idea_id() -> str:
+    return str(uuid.uuid4())
+
+
+def clean_idea(theme: object, text: object) -> tuple[str, str]:
+    """The theme and the text as they will be kept; raises IdeaError saying what to change."""
+    if theme not in THEME_CODES:
+        raise IdeaError("error.idea.choose_theme")
+    try:
+        kept = clean_text(text, IDEA_MAX_CHARS, "Votre idée", "Your idea", required=True, min_chars=IDEA_MIN_CHARS)
+    except ConciergeFormError as error:
+        raise IdeaError(error.key, **error.values) from None
+    return str(theme), kept
+
+
+def clean_answer(text: object, author: object) -> tuple[str, str]:
+    """An answer and who gives it (the centre's side), cleaned like any text people read."""
+    try:
+        return (
+            clean_text(text, ANSWER_MAX_CHARS, "Réponse", "Answer", required=True),
+            clean_text(author, AUTHOR_MAX_CHARS, "Qui répond", "Who answers", required=True),
+        )
+    except ConciergeFormError as error:
+        raise IdeaError(error.key, **error.values) from None

@@ -1,0 +1,60 @@
+"""Only what offline work needs stays on the kiosk: the rest is pruned (DESIGN.md section 5).
+
+Kept, because the kiosk works without the centre: the site's households (names to choose
+participants, full birth dates because age limits are judged on the session's day, the
+coefficient-social tier, card numbers and PIN hashes of card holders), the site's
+correspondents (badges, logins and their hashes), bookings and concierge requests still
+current, the outbox, and audit entries until the centre acknowledges them (purged then by
+the sync engine). All personal fields are sealed (kiosk/store/sealing.py).
+
+Pruned, at each start (`prune`): bookings whose session ended more than KEEP_AFTER ago (or,
+their session no longer known, made that long ago), concierge requests closed that long ago,
+and wrong-PIN counters whose lock has passed. Nothing still waiting in the outbox is pruned:
+the centre's answer settles it first. The centre keeps the record; a kiosk is not an archive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlite_utils
+
+from kiosk.domain.concierge import FINAL_STATES
+from kiosk.store.database import transaction
+
+KEEP_AFTER = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class Pruned:
+    bookings: int
+    requests: int
+    counters: int
+
+
+def prune(db: sqlite_utils.Database, now: datetime) -> Pruned:
+    limit = (now - KEEP_AFTER).isoformat(timespec="seconds")
+    with transaction(db):
+        bookings = db.execute(
+            "DELETE FROM bookings WHERE booking_id NOT IN "
+            "(SELECT json_extract(payload, '$.booking_id') FROM outbox WHERE json_extract(payload, '$.booking_id') "
+            'IS NOT NULL) AND coalesce((SELECT s."end" FROM sessions s WHERE s.id = bookings.session_id), '
+            "bookings.created_at) < ?",
+            [limit],
+        ).rowcount
+        finals = sorted(state.value for state in FINAL_STATES)
+        requests = db.execute(
+            f"DELETE FROM concierge_requests WHERE state IN ({','.join('?' * len(finals))}) AND updated_at < ? "
+            "AND request_id NOT IN (SELECT json_extract(payload, '$.request_id') FROM outbox "
+            "WHERE json_extract(payload, '$.request_id') IS NOT NULL)",
+            [*finals, limit],
+        ).rowcount
+        stamp = now.isoformat(timespec="seconds")
+        counters = db.execute(
+            "DELETE FROM pin_failures WHERE locked_until IS NOT NULL AND locked_until < ?", [stamp]
+        ).rowcount
+        counters += db.execute(
+            "DELETE FROM staff_failures WHERE locked_until IS NOT NULL AND locked_until < ?", [stamp]
+        ).rowcount
+    return Pruned(bookings, requests, counters)

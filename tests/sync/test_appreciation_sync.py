@@ -1,0 +1,118 @@
+"""Appreciation of an activity between a kiosk and the real reference centre on loopback: given offline after
+the activity, once per booking, moderated at the centre, the outcome told to the author, the published
+appreciation shown with the offer, the organisers' CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+
+from kiosk.domain.appreciation import AppreciationError, Moderation
+from kiosk.domain.booking import BookingState
+from kiosk.services.actor import BENEFICIARY
+from tests.factories import CLAIRE_CARD, KARIM_CARD, NOW
+
+RATINGS = {"overall": 5, "organisation": 4, "place": 3, "value": 4}
+
+
+def test_an_appreciation_is_given_moderated_and_its_outcome_seen_at_the_kiosk(centre, make_kiosk, clock):
+    kiosk = make_kiosk()
+    kiosk.sync()
+    services = kiosk.services
+    claire = services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
+    karim = services.identity.identify(BENEFICIARY, KARIM_CARD, "1234")
+    hers = services.bookings.book(BENEFICIARY, claire, "T1", "T1-S1", ["P1"])
+    his = services.bookings.book(BENEFICIARY, karim, "T1", "T1-S1", ["P4"])
+    kiosk.sync()
+    assert services.bookings.booking(hers.booking_id).state is BookingState.CONFIRMED
+    assert services.appreciations.to_appreciate(claire) == []  # not over yet
+    with pytest.raises(AppreciationError):
+        services.appreciations.give(BENEFICIARY, hers.booking_id, claire, RATINGS, [], "")
+
+    # Six days later the play is over; the kiosk is offline when they give their appreciation.
+    clock.now = NOW + timedelta(days=6)
+    (item,) = services.appreciations.to_appreciate(claire)
+    assert item.booking.booking_id == hers.booking_id and item.title == "Théâtre : Le Malade imaginaire"
+    news = services.appreciations.take_news(claire)
+    assert any("Donnez votre avis" in n.message_fr for n in news)
+    with pytest.raises(AppreciationError, match="The place"):
+        services.appreciations.give(BENEFICIARY, hers.booking_id, claire, {**RATINGS, "place": 0}, [], "")
+    with pytest.raises(AppreciationError, match="< or >"):
+        services.appreciations.give(BENEFICIARY, hers.booking_id, claire, RATINGS, [], "<b>super</b>")
+    given = services.appreciations.give(
+        BENEFICIARY, hers.booking_id, claire, RATINGS, [0, 2], "Les comédiens étaient drôles"
+    )
+    assert given.comment == "Très bonne ambiance. À refaire ! Les comédiens étaient drôles"
+    with pytest.raises(AppreciationError, match="already given"):
+        services.appreciations.give(BENEFICIARY, hers.booking_id, claire, RATINGS, [], "")  # once per booking
+    services.appreciations.give(
+        BENEFICIARY,
+        his.booking_id,
+        karim,
+        {"overall": 3, "organisation": 2, "place": 5, "value": 2},
+        [],
+        "Salle un peu froide",
+    )
+
+    centre.now = NOW + timedelta(days=6)
+    centre.restart()
+    report = kiosk.sync()
+    assert report.parked == 0
+    rows = {r["person_id"]: r for r in centre.query("SELECT * FROM appreciations")}
+    assert rows["P1"]["moderation"] == "pending" and rows["P1"]["author"] == "Claire M."
+    code, _, err = centre.cli(
+        "moderate",
+        rows["P1"]["id"],
+        "refuse",
+        "--reason-fr",
+        "Le commentaire cite une personne.",
+        "--reason-en",
+        "The comment names a person.",
+    )
+    assert code == 0, err
+    code, _, err = centre.cli("moderate", rows["P4"]["id"], "publish")
+    assert code == 0, err
+    kiosk.sync()
+
+    told = services.appreciations.take_news(services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234"))
+    assert any("n'est pas publié : Le commentaire cite une personne." in n.message_fr for n in told)
+    assert not any("n'est pas publié" in n.message_fr for n in services.appreciations.take_news(claire))
+    published = services.appreciations.for_offer("T1")
+    assert published.count == 2
+    assert dict(published.averages) == {"overall": 40, "organisation": 30, "place": 40, "value": 30}
+    assert [(c.author, c.comment) for c in published.comments] == [("Karim B.", "Salle un peu froide")]
+
+    code, out, _ = centre.cli("appreciation-results", "--offer", "T1")
+    (row,) = list(csv.DictReader(io.StringIO(out)))
+    assert (row["session_id"], row["count"], row["average_overall"]) == ("T1-S1", "2", "4.0")
+    assert (row["comments_published"], row["comments_refused"]) == ("1", "1")
+    assert {a.moderation for a in [given]} == {Moderation.PENDING}
+
+
+def test_the_centre_refuses_an_appreciation_of_someone_who_did_not_take_part(centre, make_kiosk, clock):
+    kiosk = make_kiosk()
+    kiosk.sync()
+    claire = kiosk.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
+    booking = kiosk.services.bookings.book(BENEFICIARY, claire, "T1", "T1-S1", ["P2"])  # Julien goes, not Claire
+    kiosk.sync()
+    clock.now = NOW + timedelta(days=6)
+    assert kiosk.services.appreciations.to_appreciate(claire) == []
+    enrolled = centre.enroll(name="hostile")
+    answer = enrolled.push_one(
+        {
+            "op_id": "0b5a3c1e-7f43-4a7e-9a11-2c1f0f4c0a01",
+            "kind": "appreciation.create",
+            "created_at": (NOW + timedelta(days=6)).strftime("%Y-%m-%dT%H:%M:%S"),
+            "payload": {
+                "appreciation_id": "7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f",
+                "booking_id": booking.booking_id,
+                "person_id": "P1",
+                "ratings": RATINGS,
+                "comment": "",
+            },
+        }
+    )
+    assert answer["outcome"] == "rejected" and answer["reason"]["code"] == "appreciation_not_allowed"

@@ -22,6 +22,7 @@ from kiosk.services.consultations import Consultations
 from kiosk.services.help import HelpService
 from kiosk.services.ideas import IdeaBox
 from kiosk.services.identity import IdentityService
+from kiosk.services.notices import NoticeService
 from kiosk.services.payments import PaymentService
 from kiosk.services.staff import StaffSessionExpired
 from kiosk.services.sync_state import SyncStateService
@@ -40,6 +41,7 @@ SERVICES = (
     IdeaBox,
     Consultations,
     Appreciations,
+    NoticeService,
 )
 
 Case = Callable[[object, object, object, object], Callable[[Actor], object]]
@@ -145,6 +147,15 @@ def appreciate(desk, who, staff, clock):
     return lambda actor: desk.appreciations.give(actor, booking.booking_id, who, ratings, [], "")
 
 
+def give_notice_consent(desk, who, staff, clock):
+    return lambda actor: desk.notices.consent(actor, who, "claire.martin@orange.fr", "fr")
+
+
+def withdraw_notice_consent(desk, who, staff, clock):
+    desk.notices.consent(BENEFICIARY, who, "claire.martin@orange.fr", "fr")
+    return lambda actor: desk.notices.withdraw(actor, who)
+
+
 USE_CASES: dict[str, tuple[Action, Case]] = {
     "IdentityService.identify": (Action.IDENTIFY, identify),
     "BookingService.book": (Action.BOOKING_CREATE, book),
@@ -162,6 +173,8 @@ USE_CASES: dict[str, tuple[Action, Case]] = {
     "IdeaBox.leave": (Action.IDEA_CREATE, leave_idea),
     "Consultations.vote": (Action.VOTE_GUIDED, vote),
     "Appreciations.give": (Action.APPRECIATION_CREATE, appreciate),
+    "NoticeService.consent": (Action.NOTICE_CONSENT, give_notice_consent),
+    "NoticeService.withdraw": (Action.NOTICE_WITHDRAW, withdraw_notice_consent),
 }
 # The correspondents' own work: a person alone is asked to sign in (StaffSessionExpired), nothing is written.
 CORRESPONDENTS_ONLY = {

@@ -259,6 +259,8 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("--db PATH is required")
         if args.smtp_host and not args.smtp_from:
             parser.error("--smtp-from ADDRESS is needed with --smtp-host")
+        if args.smtp_host and args.smtp_security == "none" and args.smtp_host not in ("127.0.0.1", "::1", "localhost"):
+            parser.error("--smtp-security none is for a relay on this machine only: use starttls or tls")
         if args.command == "send-notices" and not args.smtp_host:
             parser.error("send-notices needs --smtp-host and --smtp-from")
         for name in ("seats", "capacity", "offers", "days"):

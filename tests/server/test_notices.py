@@ -343,6 +343,8 @@ def test_send_notices_reads_the_smtp_settings_and_the_password_file_from_the_com
         kiosk.push_one(consent(JULIEN, JULIEN_ADDRESS, "en"))
         ready_request(kiosk, JULIEN)
         assert centre.cli("send-notices")[0] == 2  # no SMTP server named: said, nothing sent
+        in_clear = ("--smtp-host", "smtp.example.org", "--smtp-security", "none", "--smtp-from", "avis@slvie.example")
+        assert centre.cli(*in_clear, "send-notices")[0] == 2  # no password in clear over the network
         password = tmp_path / "smtp-password"
         password.write_text("s3cret-pass\n", encoding="utf-8")
         code, out, err = centre.cli(

@@ -197,15 +197,14 @@ def claim_due(db: Database, now: datetime, limit: int = 50) -> list[Claimed]:
     claimed = []
     with db.write() as conn:
         rows = conn.execute(
-            "SELECT n.notice_id, n.kind, n.facts, n.attempts, c.address, c.language FROM notices n "
+            "SELECT n.notice_id, n.kind, n.subject_id, n.facts, n.attempts, c.address, c.language FROM notices n "
             "JOIN notice_consents c ON c.person_id = n.person_id "
             "WHERE n.state IN ('waiting', 'sending') AND n.next_attempt_at <= ? ORDER BY n.next_attempt_at LIMIT ?",
             (fmt(now), limit),
         ).fetchall()
         for row in rows:
             attempt = row["attempts"] + 1
-            expired = _too_late(NoticeKind(row["kind"]), json.loads(row["facts"]), now)
-            if expired:
+            if _outdated(conn, NoticeKind(row["kind"]), row["subject_id"], json.loads(row["facts"]), now):
                 conn.execute(
                     "UPDATE notices SET state = 'expired', done_at = ? WHERE notice_id = ?",
                     (fmt(now), row["notice_id"]),
@@ -228,9 +227,18 @@ def claim_due(db: Database, now: datetime, limit: int = 50) -> list[Claimed]:
     return claimed
 
 
-def _too_late(kind: NoticeKind, facts: dict[str, Any], now: datetime) -> bool:
-    """A reminder that could not leave before its activity began is no use any more."""
-    return kind is NoticeKind.REMINDER and parse_moment(facts["start"]) <= now
+def _outdated(
+    conn: sqlite3.Connection, kind: NoticeKind, subject_id: str, facts: dict[str, Any], now: datetime
+) -> bool:
+    """What a notice says is no longer true or of use: a reminder of a booking cancelled since, or that could not
+    leave before its activity began; "ready" for a request handed over (or cancelled) since."""
+    if kind is NoticeKind.REMINDER:
+        booking = conn.execute("SELECT state FROM bookings WHERE id = ?", (subject_id,)).fetchone()
+        return booking is None or booking["state"] != "confirmed" or parse_moment(facts["start"]) <= now
+    if kind is NoticeKind.READY:
+        request = conn.execute("SELECT state FROM concierge_requests WHERE id = ?", (subject_id,)).fetchone()
+        return request is None or request["state"] != "ready"
+    return False
 
 
 def mark_sent(db: Database, notice_id: str, now: datetime) -> None:

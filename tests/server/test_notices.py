@@ -14,7 +14,7 @@ from sync.server import notices
 from sync.server.clock import local_now
 from sync.server.db import Database
 from sync.server.mailer import MailSettings, compose, send_due
-from tests.server.data import booking_op, catalog, martin_family, offer, session, state_of
+from tests.server.data import booking_op, cancel_op, catalog, martin_family, offer, session, state_of
 from tests.server.test_concierge_and_audit import create, move, op
 
 CLAIRE, JULIEN = "P-1-1", "P-1-2"
@@ -51,7 +51,12 @@ def centre(central_server):
     central_server.load_catalog(
         catalog(
             [
-                offer("SOON", [session("SOON-1", days=1.5, capacity=10)], title="Visite du musée des Confluences"),
+                offer(
+                    "SOON",
+                    [session("SOON-1", days=1.5, capacity=10)],
+                    title="Visite du musée des Confluences",
+                    cancel_days_before=1,
+                ),
                 offer("LATER", [session("LATER-1", days=5, capacity=10)]),
             ]
         )
@@ -394,3 +399,20 @@ def test_a_bounce_piped_to_the_centre_is_recorded_without_the_address(centre, ki
     assert notice["state"] == "bounced"
     assert notice["last_error"] == "5.1.1 smtp; 550 5.1.1 [address]: Recipient address rejected"
     assert sender().sent == 0  # never sent again
+
+
+def test_a_notice_no_longer_true_when_its_turn_comes_is_not_sent(centre, kiosk, smtp_server, sender, clock):
+    kiosk.push_one(consent(CLAIRE, CLAIRE_ADDRESS))
+    booked = booking_op("SOON-1", [CLAIRE])
+    kiosk.push_one(booked)
+    request_id = ready_request(kiosk)
+    smtp_server.stop()
+    assert sender().waiting == 2
+    cancelled = kiosk.push_one(cancel_op(booked["payload"]["booking_id"]))  # before the reminder could leave
+    assert state_of(cancelled) == "cancelled"
+    assert kiosk.push_one(move(request_id, "handed_over", from_state="ready"))["outcome"] == "applied"
+    smtp_server.start()
+    clock.ahead += timedelta(minutes=2)
+
+    assert sender().sent == 0 and smtp_server.mailbox.received == []
+    assert [r["state"] for r in centre.query("SELECT state FROM notices")] == ["expired", "expired"]

@@ -43,7 +43,6 @@ class Claimed:
     address: str
     language: str
     facts: dict[str, Any]
-    attempt: int
 
 
 def retry_after(attempts: int) -> timedelta:
@@ -221,7 +220,6 @@ def claim_due(db: Database, now: datetime, limit: int = 50) -> list[Claimed]:
                     row["address"],
                     row["language"],
                     json.loads(row["facts"]),
-                    attempt,
                 )
             )
     return claimed

@@ -100,7 +100,9 @@ def everything_stored(centre) -> str:
     return "\n".join(repr(row) for table in tables for row in centre.query(f'SELECT * FROM "{table}"'))
 
 
-def test_a_ready_pressing_is_told_once_in_the_persons_language_as_text_and_html(centre, kiosk, smtp_server, sender):
+def test_a_ready_pressing_is_told_once_in_the_persons_language_as_text_and_html(
+    centre, kiosk, smtp_server, sender, clock
+):
     assert kiosk.push_one(consent(CLAIRE, CLAIRE_ADDRESS, "fr"))["outcome"] == "applied"
     assert kiosk.push_one(consent(JULIEN, JULIEN_ADDRESS, "en"))["outcome"] == "applied"
     ready_request(kiosk, CLAIRE)
@@ -126,6 +128,10 @@ def test_a_ready_pressing_is_told_once_in_the_persons_language_as_text_and_html(
 
     assert sender().sent == 0  # the sender again (a new process): nothing is sent twice
     assert len(smtp_server.mailbox.received) == 2
+    db = Database(centre.db_path)
+    assert notices.purge_done(db, clock() + timedelta(days=29)) == 0
+    assert notices.purge_done(db, clock() + timedelta(days=31)) == 2  # the records of what was sent, after 30 days
+    db.close()
 
 
 def test_without_consent_there_is_no_notice(centre, kiosk, smtp_server, sender):

@@ -21,6 +21,8 @@ SYSTEM_PACKAGES=(
   python3.11-venv cage
   # a real browser for the centre's fleet page (driven by Playwright; its own download is not used)
   chromium
+  # a real PostgreSQL for the centre's tests: each run starts a throwaway cluster (tests/postgres.py)
+  postgresql
 )
 VENV=.venv
 

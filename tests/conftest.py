@@ -62,3 +62,40 @@ def no_log_handler_outlives_its_test():
     from kiosk.logs import stop_logging
 
     stop_logging()
+
+
+# --- the centre's database: SQLite (the embedded default) and a real PostgreSQL -------------------
+CENTRAL_DATABASES = ("sqlite", "postgresql")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """`central_database` runs on both databases in tests/server and in modules marked `both_databases`
+    (the sync tests chosen to run twice), on SQLite alone elsewhere and where marked `sqlite_only`."""
+    if "central_database" not in metafunc.fixturenames:
+        return
+    definition = metafunc.definition
+    both = "server" in definition.path.parts or definition.get_closest_marker("both_databases") is not None
+    if definition.get_closest_marker("sqlite_only") is not None:
+        both = False
+    metafunc.parametrize("central_database", CENTRAL_DATABASES if both else ("sqlite",), indirect=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """One throwaway PostgreSQL cluster for the whole run (tests/postgres.py)."""
+    from tests.postgres import PostgresCluster, postgres_bin
+
+    bin_dir = postgres_bin()
+    if bin_dir is None:
+        pytest.fail("PostgreSQL is not installed: ./run.sh test installs Debian's postgresql package")
+    cluster = PostgresCluster(bin_dir)
+    yield cluster
+    cluster.destroy()
+
+
+@pytest.fixture
+def central_database(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """Where a test's centre keeps its data: a SQLite file, or a fresh PostgreSQL database's URL."""
+    if getattr(request, "param", "sqlite") == "postgresql":
+        return request.getfixturevalue("postgres_cluster").new_database()
+    return tmp_path / "central.sqlite3"

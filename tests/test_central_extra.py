@@ -19,7 +19,8 @@ import pytest
 from kiosk.store.database import DATABASE_FILE
 
 ROOT = Path(__file__).resolve().parents[1]
-CENTRAL_ONLY = ("fastapi", "uvicorn", "starlette", "jinja2", "prometheus_client")  # the last two: the fleet page
+# jinja2, prometheus_client: the fleet page; sqlalchemy, alembic, psycopg: the centre's database
+CENTRAL_ONLY = ("fastapi", "uvicorn", "starlette", "jinja2", "prometheus_client", "sqlalchemy", "alembic", "psycopg")
 
 
 def test_the_base_install_does_not_ask_for_the_central_server():

@@ -43,8 +43,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from kiosk.i18n import Text
 
 GENESIS_HASH = "0" * 64
-HASH_PATTERN = re.compile(r"^[0-9a-f]{64}$")
-CHAIN_PATTERN = re.compile(r"^[0-9a-f]{32}$")
 SIGNATURE_PATTERN = re.compile(r"^[A-Za-z0-9+/]{86}==$")  # 64 bytes in base64
 SIGNATURE_DOMAIN = b"slvie-audit/1:"
 MAX_DETAILS = 12

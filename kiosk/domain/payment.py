@@ -62,7 +62,7 @@ class Payment:
     recorded_at: datetime
     site_id: str
     staff_id: str | None  # None when the centre reported it
-    corrects: str | None = None  # the payment this entry corrects
+    corrects: str | None  # the payment this entry corrects
 
 
 @dataclass(frozen=True)

@@ -52,11 +52,11 @@ class SignInMethod(StrEnum):
 class Correspondent:
     staff_id: str
     display_name: str
-    badge_number: str | None = None
-    pin_hash: str | None = None
-    login: str | None = None
-    password_hash: str | None = None
-    active: bool = True
+    badge_number: str | None
+    pin_hash: str | None
+    login: str | None
+    password_hash: str | None
+    active: bool
 
 
 @dataclass(frozen=True)

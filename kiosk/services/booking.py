@@ -69,12 +69,11 @@ class BookingService:
         db: sqlite_utils.Database,
         acts: Acts,
         clock: Callable[[], datetime] = datetime.now,
-        top_up: SeatTopUp | None = None,
     ):
         self._db = db
         self._acts = acts
         self._clock = clock
-        self.top_up = top_up  # set once the kiosk is enrolled with a centre
+        self.top_up: SeatTopUp | None = None  # set by the sync layer once the kiosk is enrolled with a centre
 
     def can_ask_centre(self) -> bool:
         """Whether a booking this kiosk's lease cannot confirm may still be confirmed by the centre now."""

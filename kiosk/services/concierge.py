@@ -189,10 +189,7 @@ class ConciergeRequests:
         )
         # Durable: its pickup ticket is printed next.
         with self._acts.write(actor, Action.CONCIERGE_CREATE, durable=True) as audit:
-            open_count = sum(
-                r.is_open
-                for r in concierge_store.household_requests(self._db, request.household_id, limit=MAX_OPEN_REQUESTS * 5)
-            )
+            open_count = concierge_store.count_open_requests(self._db, request.household_id)
             if open_count >= MAX_OPEN_REQUESTS:
                 raise ConciergeLimit("error.concierge.household_already_has_requests", open_count=open_count)
             concierge_store.insert_request(self._db, request)

@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 import sqlite_utils
 
-from kiosk.domain.concierge import ConciergeRequest, RequestState, StateReason
+from kiosk.domain.concierge import OPEN_STATES, ConciergeRequest, RequestState, StateReason
 from kiosk.domain.voucher import short_code
 from kiosk.store.database import Row
 
@@ -104,6 +104,14 @@ def household_requests(db: sqlite_utils.Database, household_id: str, limit: int 
             [household_id, limit],
         )
     ]
+
+
+def count_open_requests(db: sqlite_utils.Database, household_id: str) -> int:
+    """How many of a household's requests are still in progress, however many it made since."""
+    states = sorted(OPEN_STATES)
+    marks = ", ".join("?" * len(states))
+    query = f"SELECT count(*) FROM concierge_requests WHERE household_id = ? AND state IN ({marks})"
+    return int(db.execute(query, [household_id, *states]).fetchone()[0])
 
 
 def ready_requests(db: sqlite_utils.Database, household_id: str) -> list[ConciergeRequest]:

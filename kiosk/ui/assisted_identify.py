@@ -24,8 +24,10 @@ UNTICKED, TICKED = "☐", "☑"
 
 
 def confirmation_button() -> QPushButton:
-    """A big tick box: a touch target as large as any button, its state in its text as well as its colour."""
-    tick = button(big=True)
+    """A big tick box: a touch target as tall as a big button, its state in its text as well as its colour;
+    its words in the body's size, so that a long one fits a portrait screen with larger text."""
+    tick = button()
+    tick.setProperty("tall", True)
     tick.setCheckable(True)
     return tick
 
@@ -51,13 +53,14 @@ class AssistedIdentifyScreen(QWidget):
         self.agrees = confirmation_button()
         self.recorded = label(object_name="muted")
         self.error = label(object_name="error")
-        self.submit = button(object_name="primary", big=True)
+        self.submit = button(object_name="primary")
+        self.submit.setProperty("tall", True)  # as tall as a big button; words that fit a portrait screen
         form = QFormLayout()
         form.setHorizontalSpacing(24)
         form.addRow(self.card_label, self.card)
         body = QWidget()
         layout = QVBoxLayout(body)
-        layout.setContentsMargins(120, 24, 120, 24)
+        layout.setContentsMargins(60, 24, 60, 24)
         layout.setSpacing(20)
         for widget in (self.title, self.intro):
             layout.addWidget(widget)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QObject, QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
@@ -75,6 +75,26 @@ class OfferListModel(QAbstractListModel):
         return self.texts("list.from_price", price=self.texts.money(offer.price_from_cents))
 
 
+@dataclass(frozen=True)
+class RowText:
+    rect: QRect
+    font: QFont
+    colour: str
+    text: str
+
+
+@dataclass(frozen=True)
+class RowLayout:
+    """Where an offer's row draws its card, pictogram and texts."""
+
+    card: QRect
+    icon_size: int
+    price: RowText
+    lines: tuple[RowText, ...]
+    badge: RowText
+    book: RowText
+
+
 class OfferDelegate(QStyledItemDelegate):
     """Paints one offer as a card: pictogram, title, summary, place and date, price.
 
@@ -94,49 +114,36 @@ class OfferDelegate(QStyledItemDelegate):
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
         return QSize(option.rect.width(), self.row_height())
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
-        offer: OfferSummary = index.data(SummaryRole)
+    def layout(self, row: QRect, offer: OfferSummary) -> RowLayout:
+        """Where each part of an offer's row goes, and what each text says."""
         texts, palette, px = self.model.texts, self.theme.palette, self.theme.px
-        painter.save()
-        card = option.rect.adjusted(8, 6, -8, -6)
-        painter.setPen(QPen(QColor(palette.card_border), 2))
-        painter.setBrush(QColor(palette.surface))
-        painter.drawRoundedRect(card, 12, 12)
+        card = row.adjusted(8, 6, -8, -6)
         icon_size = min(84, card.height() - 24)
-        painter.drawPixmap(
-            card.left() + 16,
-            card.top() + 12,
-            pictogram_pixmap(self.pictograms.get(offer.category, ""), icon_size, palette.text),
-        )
         left = card.left() + icon_size + 36
         right = card.right() - 20
         line = (card.height() - 16) // 3
         top = card.top() + 8
-        base = QFont(painter.font())
-
-        price_font = QFont(base)
+        price_font = QFont()
         price_font.setPixelSize(px(22))
         price_font.setBold(True)
-        title_font = QFont(base)
+        title_font = QFont()
         title_font.setPixelSize(px(24))
         title_font.setBold(True)
-        body_font = QFont(base)
+        body_font = QFont()
         body_font.setPixelSize(px(19))
         price = (
             texts("filters.price.free")
             if offer.price_from_cents == 0
             else texts("list.from_price", price=texts.money(offer.price_from_cents))
         )
-        painter.setFont(price_font)
-        price_width = painter.fontMetrics().horizontalAdvance(price) + 12
+        price_width = QFontMetrics(price_font).horizontalAdvance(price) + 12
         badge, badge_width = "", 0
         if offer.bon_plan:
             badge = texts("badge.bon_plan")
             if offer.discount_percent:
                 badge += "  " + texts("list.discount", percent=offer.discount_percent)
-            painter.setFont(body_font)
-            badge_width = painter.fontMetrics().horizontalAdvance(badge) + 24
-        book = self.book_rect(option.rect, offer)
+            badge_width = QFontMetrics(body_font).horizontalAdvance(badge) + 24
+        book = self.book_rect(row, offer)
         # Each line gives the words what the right side leaves it: the price beside the title,
         # the badge and the booking button beside the summary, the button beside place and date.
         beside = [price_width, badge_width, 0]
@@ -145,50 +152,83 @@ class OfferDelegate(QStyledItemDelegate):
         else:
             badge_rect = QRect(book.left() - 12 - badge_width, top + line + 4, badge_width, line - 8)
             beside = [price_width, book.width() + (badge_width + 12 if badge else 0), book.width()]
-        painter.setPen(QColor(palette.text))
-        painter.setFont(price_font)
-        painter.drawText(
-            QRect(right - price_width, top, price_width, line),
-            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-            price,
-        )
-
         where_when = offer.location
         if offer.next_start:
             where_when = f"{offer.location} · {texts('list.next_date', date=texts.day(offer.next_start))}"
         if offer.partial:  # listed after those with every word: say why it is here
             where_when = f"{texts('list.partial')} · {where_when}"
-        for row, (font, colour, text) in enumerate(
-            (
-                (title_font, palette.text, offer.title),
-                (body_font, palette.muted, offer.summary),
-                (body_font, palette.text, where_when),
+        lines = tuple(
+            RowText(QRect(left, top + index * line, right - left - beside[index] - 16, line), font, colour, text)
+            for index, (font, colour, text) in enumerate(
+                (
+                    (title_font, palette.text, offer.title),
+                    (body_font, palette.muted, offer.summary),
+                    (body_font, palette.text, where_when),
+                )
             )
-        ):
-            painter.setFont(font)
-            painter.setPen(QColor(colour))
-            rect = QRect(left, top + row * line, right - left - beside[row] - 16, line)
+        )
+        waiting = offer.row_waitlist
+        return RowLayout(
+            card=card,
+            icon_size=icon_size,
+            price=RowText(QRect(right - price_width, top, price_width, line), price_font, palette.text, price),
+            lines=lines,
+            badge=RowText(badge_rect, body_font, palette.on_accent, badge),
+            book=RowText(
+                book,
+                price_font,
+                palette.text if waiting else palette.on_primary,
+                texts("list.waitlist" if waiting else "list.book") if not book.isNull() else "",
+            ),
+        )
+
+    def text_places(self, row: QRect, index: QModelIndex) -> list[tuple[QRect, str]]:
+        """Each text of a row and where it is drawn (the accessibility audit measures it there)."""
+        layout = self.layout(row, index.data(SummaryRole))
+        parts = [layout.price, *layout.lines, layout.badge, layout.book]
+        return [(part.rect, part.text) for part in parts if part.text]
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        offer: OfferSummary = index.data(SummaryRole)
+        palette = self.theme.palette
+        layout = self.layout(option.rect, offer)
+        painter.save()
+        painter.setPen(QPen(QColor(palette.card_border), 2))
+        painter.setBrush(QColor(palette.surface))
+        painter.drawRoundedRect(layout.card, 12, 12)
+        painter.drawPixmap(
+            layout.card.left() + 16,
+            layout.card.top() + 12,
+            pictogram_pixmap(self.pictograms.get(offer.category, ""), layout.icon_size, palette.text),
+        )
+        price = layout.price
+        painter.setPen(QColor(price.colour))
+        painter.setFont(price.font)
+        painter.drawText(price.rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, price.text)
+        for line in layout.lines:
+            painter.setFont(line.font)
+            painter.setPen(QColor(line.colour))
             painter.drawText(
-                rect,
+                line.rect,
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, rect.width()),
+                painter.fontMetrics().elidedText(line.text, Qt.TextElideMode.ElideRight, line.rect.width()),
             )
-        if badge:
-            painter.setFont(body_font)
+        if layout.badge.text:
+            painter.setFont(layout.badge.font)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor(palette.accent))
-            painter.drawRoundedRect(badge_rect, 8, 8)
-            painter.setPen(QColor(palette.on_accent))
-            painter.drawText(badge_rect, Qt.AlignmentFlag.AlignCenter, badge)
-        if not book.isNull():
+            painter.drawRoundedRect(layout.badge.rect, 8, 8)
+            painter.setPen(QColor(layout.badge.colour))
+            painter.drawText(layout.badge.rect, Qt.AlignmentFlag.AlignCenter, layout.badge.text)
+        if layout.book.text:
             waiting = offer.row_waitlist
             # Booking is the strong button; a waiting list, a plain one (the date is full).
             painter.setPen(QPen(QColor(palette.border), 2) if waiting else Qt.PenStyle.NoPen)
             painter.setBrush(QColor(palette.surface if waiting else palette.primary))
-            painter.drawRoundedRect(book, 10, 10)
-            painter.setFont(price_font)
-            painter.setPen(QColor(palette.text if waiting else palette.on_primary))
-            painter.drawText(book, Qt.AlignmentFlag.AlignCenter, texts("list.waitlist" if waiting else "list.book"))
+            painter.drawRoundedRect(layout.book.rect, 10, 10)
+            painter.setFont(layout.book.font)
+            painter.setPen(QColor(layout.book.colour))
+            painter.drawText(layout.book.rect, Qt.AlignmentFlag.AlignCenter, layout.book.text)
         painter.restore()
 
     def book_rect(self, row: QRect, offer: OfferSummary) -> QRect:

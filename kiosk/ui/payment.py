@@ -82,6 +82,8 @@ class PaymentScreen(QWidget):
         self.cancel_correction = button()
         form = QFormLayout()
         form.setHorizontalSpacing(24)
+        # A label too long to sit beside its field (larger text, a portrait screen) goes above it, whole.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow(self.amount_label, self.amount)
         form.addRow(self.reference_label, self.reference)
         actions = FlowLayout(spacing=16)  # side by side, or one under the other on a narrow screen

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QButtonGroup, QFrame, QGridLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QButtonGroup, QFrame, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from kiosk.domain.concierge import (
     CANCEL_REASONS,
@@ -33,7 +33,15 @@ from kiosk.services.concierge import MAX_PICKUP_INPUT, QueueItem
 from kiosk.services.context import KioskServices
 from kiosk.ui.payment import balance_text
 from kiosk.ui.printing import print_voucher
-from kiosk.ui.widgets import ScrollingPage, button, empty_layout, label, overlay_dialog, plain_button_text
+from kiosk.ui.widgets import (
+    FlowLayout,
+    ScrollingPage,
+    button,
+    empty_layout,
+    label,
+    overlay_dialog,
+    plain_button_text,
+)
 
 OPEN, FINISHED = "open", "finished"
 # The state filter: what is still in progress (the default), each open state, or what is finished.
@@ -46,12 +54,12 @@ STATE_FILTERS: tuple[str | RequestState, ...] = (
     FINISHED,
 )
 ALL_SERVICES = ""
-FILTER_COLUMNS = 4
 STATE_STYLE = {RequestState.READY: "places", RequestState.REFUSED: "full", RequestState.CANCELLED: "full"}
 
 
 class ChoiceGrid(QWidget):
-    """Big buttons in rows of a few, exactly one chosen: a filter with more choices than fit on a line."""
+    """Big buttons, exactly one chosen, going on to the next line when the width runs out: a filter with
+    more choices than fit on a line."""
 
     changed = Signal(object)
 
@@ -60,9 +68,7 @@ class ChoiceGrid(QWidget):
         self._values: list[object] = []
         self._group = QButtonGroup(self)
         self._group.idClicked.connect(lambda index: self.changed.emit(self._values[index]))
-        self._grid = QGridLayout(self)
-        self._grid.setContentsMargins(0, 0, 0, 0)
-        self._grid.setSpacing(10)
+        self._grid = FlowLayout(self, spacing=10)
 
     def set_choices(self, choices: Sequence[tuple[object, str]], chosen: object) -> None:
         """(value, label) pairs; `chosen` is checked, or the first if it is no longer among them."""
@@ -74,7 +80,7 @@ class ChoiceGrid(QWidget):
             choice = button(plain_button_text(text), accessible_name=text)
             choice.setCheckable(True)
             self._group.addButton(choice, index)
-            self._grid.addWidget(choice, index // FILTER_COLUMNS, index % FILTER_COLUMNS)
+            self._grid.addWidget(choice)
         if self._values:
             self._group.button(self._values.index(chosen) if chosen in self._values else 0).setChecked(True)
 
@@ -125,22 +131,23 @@ class QueueCard(QFrame):
             layout.addWidget(label(texts("queue.note", note=request.note)))
         if request.reason:
             layout.addWidget(label(texts("queue.reason", reason=request.reason.fr if fr else request.reason.en)))
-        actions = QGridLayout()
-        actions.setSpacing(12)
+        # Side by side while they fit, then on the next line (larger text, a narrow screen): never cut.
+        actions = QWidget()
+        flow = FlowLayout(actions, spacing=12)
         choices = [(MOVE_LABELS[target][0 if fr else 1], target) for target in item.moves]
         for index, (text, target) in enumerate(choices):
             move = button(plain_button_text(text), "primary" if index == 0 else None, accessible_name=text)
             move.clicked.connect(lambda _=False, t=target: self.move_chosen.emit(request.request_id, t))
-            actions.addWidget(move, index // 3, index % 3)
+            flow.addWidget(move)
         if request.state not in FINAL_STATES:
             reprint = button(texts("queue.reprint"), accessible_name=texts("queue.reprint"))
             reprint.clicked.connect(lambda: self.reprint_chosen.emit(request.request_id))
-            actions.addWidget(reprint, len(choices) // 3, len(choices) % 3)
+            flow.addWidget(reprint)
         if owed.owed_cents:
             paying = button(texts("pay.button"), accessible_name=texts("pay.button.name"))
             paying.clicked.connect(lambda: self.pay_chosen.emit(request.request_id))
-            actions.addWidget(paying, (len(choices) + 1) // 3, (len(choices) + 1) % 3)
-        layout.addLayout(actions)
+            flow.addWidget(paying)
+        layout.addWidget(actions)
         self.status = label(status, "lead")
         self.status.setVisible(bool(status))
         layout.addWidget(self.status)
@@ -153,6 +160,7 @@ class ReasonPicker(QWidget):
         super().__init__(parent)
         self.inner = overlay_dialog(self, 1000)
         self.inner.setSpacing(18)
+        self.inner.setContentsMargins(24, 36, 24, 36)  # the longest reason on one line of a portrait screen
         self.hide()
 
     def open(
@@ -167,9 +175,9 @@ class ReasonPicker(QWidget):
         self.inner.addWidget(label(title, "title"))
         for reason in reasons:
             text = reason.fr if language == "fr" else reason.en
-            # Long reasons in the body's size, which fits a portrait screen, on a tall button.
+            # Long reasons in the body's size, which fits a portrait screen; a plain button's height, so
+            # that five of them and "Ne rien changer" fit a 768-pixel screen with larger text.
             choice = button(plain_button_text(text), accessible_name=text)
-            choice.setProperty("tall", True)
             choice.clicked.connect(lambda _=False, r=reason: (self.hide(), chosen(r)))
             self.inner.addWidget(choice)
         back = button(plain_button_text(keep), "primary", big=True, accessible_name=keep)
@@ -231,8 +239,8 @@ class QueueScreen(QWidget):
         for widget in (self.state_label, self.state_filter, self.service_label, self.service_filter):
             filters.addWidget(widget)
         self.filters.hide()
-        filter_row = QHBoxLayout()
-        filter_row.addWidget(self.count, 1)
+        filter_row = FlowLayout(spacing=16)  # the button under the count when the line is too short for both
+        filter_row.addWidget(self.count)
         filter_row.addWidget(self.filters_button)
         layout.addLayout(filter_row)
         layout.addWidget(self.filters)

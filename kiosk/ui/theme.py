@@ -56,6 +56,7 @@ class Palette:
     error: str = "#a4231b"
     disabled_background: str = "#e4e7eb"
     disabled_text: str = "#3f4b59"
+    placeholder: str = "#5c6773"  # a hint, lighter than what is typed yet 5.8:1 on white
     overlay: str = "rgba(10, 20, 35, 170)"
     keyboard: str = "#14202e"
     staff: str = "#5a2d82"  # the assisted-mode banner, unlike any public colour; white text on it: 9.9:1
@@ -81,6 +82,7 @@ HIGH_CONTRAST = Palette(
     error="#ff9a9a",
     disabled_background="#202020",
     disabled_text="#d0d0d0",
+    placeholder="#b0b0b0",  # 9.7:1 on black
     overlay="rgba(0, 0, 0, 215)",
     keyboard="#000000",
     staff="#ff99ff",
@@ -155,6 +157,7 @@ def style_sheet(theme: Theme = Theme()) -> str:
     QLineEdit {{
         min-height: {MIN_TOUCH}px; font-size: {px("lead")}px; padding: 4px 14px; color: {p.text};
         border: 2px solid {p.border}; border-radius: 10px; background: {p.surface};
+        placeholder-text-color: {p.placeholder};
     }}
     QLineEdit:focus {{ border: 3px solid {p.primary}; }}
     #newsBanner {{ background: {p.selected}; border-color: {p.primary}; border-style: solid; border-width: 0 0 3px 0; }}
@@ -171,6 +174,8 @@ def style_sheet(theme: Theme = Theme()) -> str:
     #dialog {{ background: {p.surface}; border-radius: 20px; border: 3px solid {p.primary}; }}
     QListView {{ background: {p.surface}; border: 2px solid {p.card_border}; border-radius: 12px; }}
     QScrollArea {{ border: none; background: transparent; }}
-    QScrollBar:vertical {{ width: 16px; background: {p.disabled_background}; }}
-    QScrollBar::handle:vertical {{ background: {p.border}; min-height: 48px; border-radius: 6px; }}
+    QScrollBar:vertical {{ width: {MIN_TOUCH}px; background: {p.disabled_background}; border-radius: 10px; }}
+    QScrollBar::handle:vertical {{ background: {p.muted}; min-height: {MIN_TOUCH}px; border-radius: 10px; }}
+    QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical {{ height: 0; }}
+    QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical {{ background: none; }}
     """

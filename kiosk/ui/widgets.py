@@ -7,7 +7,7 @@ from functools import cache, lru_cache
 from typing import cast
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractScrollArea,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLayoutItem,
     QPushButton,
     QScrollArea,
+    QScrollBar,
     QScroller,
     QSizePolicy,
     QVBoxLayout,
@@ -203,7 +204,8 @@ class ChoiceRow(QWidget):
 
 
 class ScrollButtons(QWidget):
-    """Large ▲ / ▼ buttons that move a list by most of a page: no gesture required."""
+    """Large ▲ / ▼ buttons that move a list by most of a page, and between them the list's scroll bar, as
+    wide as they are: no gesture required, and a handle a finger can drag (the area's own thin bar is off)."""
 
     def __init__(self, area: QAbstractScrollArea, parent: QWidget | None = None):
         super().__init__(parent)
@@ -211,23 +213,29 @@ class ScrollButtons(QWidget):
         self._area = area
         self.up = button("▲")
         self.down = button("▼")
+        self.bar = QScrollBar(Qt.Orientation.Vertical)
+        self.bar.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        for part in (self.up, self.down, self.bar):
+            # The same room whether they show or not: no layout jumps. The width is the
+            # style's (its minimum button width grows with larger text), so never clipped.
+            policy = part.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            part.setSizePolicy(policy)
         for arrow in (self.up, self.down):
             arrow.setFixedHeight(72)
-            # The same room whether the arrows show or not: no layout jumps. The width is the
-            # style's (its minimum button width grows with larger text), so never clipped.
-            policy = arrow.sizePolicy()
-            policy.setRetainSizeWhenHidden(True)
-            arrow.setSizePolicy(policy)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.up)
-        layout.addStretch(1)
+        layout.addWidget(self.bar, 1)
         layout.addWidget(self.down)
         self.up.clicked.connect(lambda: self._move(-1))
         self.down.clicked.connect(lambda: self._move(1))
-        bar = area.verticalScrollBar()
-        bar.valueChanged.connect(self._refresh)
-        bar.rangeChanged.connect(self._refresh)
+        area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        source = area.verticalScrollBar()
+        source.valueChanged.connect(self.bar.setValue)
+        self.bar.valueChanged.connect(source.setValue)
+        source.valueChanged.connect(self._refresh)
+        source.rangeChanged.connect(self._refresh)
         self._refresh()
 
     def set_names(self, up: str, down: str) -> None:
@@ -241,13 +249,24 @@ class ScrollButtons(QWidget):
         bar.setValue(bar.value() + direction * step)
 
     def _refresh(self) -> None:
-        bar = self._area.verticalScrollBar()
-        self.up.setEnabled(bar.value() > bar.minimum())
-        self.down.setEnabled(bar.value() < bar.maximum())
-        # Nothing to scroll, nothing to show: the buttons keep their place but stay out of sight.
-        fits = bar.maximum() == bar.minimum()
+        source = self._area.verticalScrollBar()
+        # Areas scroll by pixel: a page is the visible height (the handle's share of the groove).
+        self.bar.setPageStep(max(self._area.viewport().height(), 1))
+        self.bar.setRange(source.minimum(), source.maximum())
+        self.bar.setValue(source.value())
+        self.up.setEnabled(source.value() > source.minimum())
+        self.down.setEnabled(source.value() < source.maximum())
+        # Nothing to scroll, nothing to show: the column keeps its place but stays out of sight.
+        fits = source.maximum() == source.minimum()
         self.up.setVisible(not fits)
         self.down.setVisible(not fits)
+        # A handle a finger can hold needs room to move; on a short list the arrows alone are clearer.
+        room = self.height() - self.up.height() - self.down.height() - 2 * self.layout().spacing()
+        self.bar.setVisible(not fits and room >= 2 * MIN_TOUCH)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._refresh()
 
 
 class ScrollingPage(QWidget):

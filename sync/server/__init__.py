@@ -1,4 +1,4 @@
-"""The reference central server (FastAPI + SQLite) the kiosks sync with: docs/sync-protocol.md.
+"""The reference central server (FastAPI; SQLite or PostgreSQL) the kiosks sync with: docs/sync-protocol.md.
 
 It is an optional part of the package (`pip install .[central]`): a kiosk in service talks to the
 real centre, so FastAPI and uvicorn (and Jinja2, prometheus-client for the fleet page and the
@@ -9,7 +9,9 @@ Modules, from the inside out:
 - clock: the sites' local time;
 - reasons: every message a person may read, in French and English;
 - decisions: the booking rules, as plain functions over plain data;
-- db: the SQLite file (schema, WAL, one writer at a time);
+- db: the database through SQLAlchemy Core (a SQLite file in WAL mode, or PostgreSQL), its transactions;
+- dialect: the only module where SQLite and PostgreSQL are spoken to differently;
+- migrations: the schema's Alembic revisions;
 - changes: the change sequence kiosks pull, and how a page is rendered;
 - bookings: seats, bookings and the waiting list (SQL around decisions);
 - operations: a pushed batch, each operation applied at most once, forever;
@@ -37,6 +39,6 @@ def require_central_server() -> None:
     """Say plainly how to install the reference central server when it is not installed."""
     if any(
         importlib.util.find_spec(name) is None
-        for name in ("fastapi", "uvicorn", "jinja2", "prometheus_client", "limits")
+        for name in ("fastapi", "uvicorn", "jinja2", "prometheus_client", "limits", "sqlalchemy", "alembic", "psycopg")
     ):
         raise CentralNotInstalledError("error.central.not_installed")

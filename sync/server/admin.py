@@ -6,16 +6,15 @@ change kiosks must see bumps the change sequence. Loading data is in `loading`.
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 from datetime import datetime
 
 from kiosk.errors import KioskError
 from kiosk.i18n import Said
-from sync.server import bookings, decisions, leases
+from sync.server import bookings, decisions, dialect, leases
 from sync.server.changes import bump
 from sync.server.clock import fmt_catalog
-from sync.server.db import Database
+from sync.server.db import Connection, Database, Row
 
 DEFAULT_SITE = "DEMO-LYON-PARTDIEU"
 
@@ -122,7 +121,8 @@ def report_payment(db: Database, kind: str, subject_id: str, amount_text: str, r
     return str(result["payment"]["payment_id"])
 
 
-def _session(conn: sqlite3.Connection, session_id: str) -> sqlite3.Row:
+def _session(conn: Connection, session_id: str) -> Row:
+    dialect.lock_session(conn, session_id)
     row = conn.execute("SELECT * FROM sessions WHERE id = ?", (session_id,)).fetchone()
     if row is None:
         raise AdminError("error.central.admin.unknown_session", session_id=session_id)
@@ -131,7 +131,11 @@ def _session(conn: sqlite3.Connection, session_id: str) -> sqlite3.Row:
 
 def seat_problems(db: Database) -> list[str]:
     """Recount every session's seats from the bookings; the list of what does not add up (empty when sound)."""
-    conn = db.connection()
+    with db.read() as conn:
+        return _seat_problems(conn)
+
+
+def _seat_problems(conn: Connection) -> list[str]:
     pool = dict(
         conn.execute("SELECT session_id, SUM(pool_seats) FROM bookings WHERE state = 'confirmed' GROUP BY session_id")
     )

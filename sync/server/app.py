@@ -18,6 +18,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBasic, HTTPBasicCredentials, HTTPBearer
 from prometheus_client import CONTENT_TYPE_LATEST
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kiosk.i18n import Message, Said, Text
@@ -64,6 +65,7 @@ MAX_BODY_BYTES = 4 * 1024 * 1024
 HEARTBEAT_PATH = "/v1/heartbeat"
 BODY_LIMITS = {HEARTBEAT_PATH: MAX_HEARTBEAT_BYTES}  # routes whose bodies are small by nature
 RELEASE_EVERY_SECONDS = 30.0
+RETRY_AFTER_SECONDS = 5  # the database unavailable: when a kiosk may try again
 # Writes are one at a time (Database.write); pushes and enrolments waiting for the writer wait
 # here, in the event loop, instead of each holding one of the worker threads (40) that pulls
 # need: with 200 kiosks syncing at once, pulls (WAL readers, no lock) were starved behind them.
@@ -235,7 +237,7 @@ def create_app(
     @app.get("/v1/health", response_model=Health, tags=["kiosk"])
     def health() -> dict:
         """No credential needed; also gives the server's clock."""
-        db.connection().execute("SELECT 1").fetchone()
+        db.query("SELECT 1")
         return {"status": "ok", "time": fmt(clock())}
 
     @app.post(
@@ -389,6 +391,15 @@ def _add_error_handlers(app: FastAPI) -> None:
         if error.status_code == 400:  # a body the parser gave up on (e.g. JSON nested too deep)
             return _malformed_json()
         return error_response(error.status_code, "http_error", Said(str(error.detail), str(error.detail)))
+
+    @app.exception_handler(OperationalError)
+    async def database_unavailable(request: Request, error: OperationalError) -> JSONResponse:
+        """The database is down, restarting or gave up a transaction (a deadlock): nothing of the request
+        was written (its transaction rolled back); the kiosk tries again later, as after any 5xx."""
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, error.orig)
+        return error_response(
+            503, "database_unavailable", Text("api.database_unavailable"), {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        )
 
     @app.exception_handler(Exception)
     async def crash(request: Request, error: Exception) -> JSONResponse:

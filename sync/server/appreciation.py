@@ -12,25 +12,22 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sqlite3
 from datetime import datetime
 
 from kiosk.domain.appreciation import LATEST_COMMENTS, QUESTION_CODES, Moderation, author_name
 from sync.server import reasons
 from sync.server.changes import GLOBAL, bump
 from sync.server.clock import fmt, parse_moment
-from sync.server.db import compact_json
+from sync.server.db import Connection, Row, compact_json
 from sync.wire import AppreciationCreatePayload
 
 
-def _bump(conn: sqlite3.Connection, appreciation_id: str, site_id: str, offer_id: str) -> None:
+def _bump(conn: Connection, appreciation_id: str, site_id: str, offer_id: str) -> None:
     bump(conn, "appreciation", appreciation_id, site_id)
     bump(conn, "offer_appreciation", offer_id, GLOBAL)
 
 
-def create(
-    conn: sqlite3.Connection, site_id: str, payload: AppreciationCreatePayload, when: datetime
-) -> dict[str, object]:
+def create(conn: Connection, site_id: str, payload: AppreciationCreatePayload, when: datetime) -> dict[str, object]:
     booking = conn.execute(
         'SELECT b.*, s.offer_id, s."end" FROM bookings b JOIN sessions s ON s.id = b.session_id WHERE b.id = ?',
         (payload.booking_id,),
@@ -77,7 +74,7 @@ def create(
 
 
 def moderate(
-    conn: sqlite3.Connection, appreciation_id: str, publish: bool, reason: dict[str, str] | None, now: datetime
+    conn: Connection, appreciation_id: str, publish: bool, reason: dict[str, str] | None, now: datetime
 ) -> str | None:
     """Publish or refuse a comment (with a reason the author reads); None, or why it cannot be done."""
     row = conn.execute(
@@ -96,7 +93,7 @@ def moderate(
     return None
 
 
-def moderation_data(row: sqlite3.Row) -> dict[str, object]:
+def moderation_data(row: Row) -> dict[str, object]:
     """What the author's kiosk pulls of an appreciation: the moderation, never anyone else's data."""
     return {
         "appreciation_id": row["id"],
@@ -105,18 +102,18 @@ def moderation_data(row: sqlite3.Row) -> dict[str, object]:
     }
 
 
-def _averages(rows: list[sqlite3.Row]) -> dict[str, int]:
+def _averages(rows: list[Row]) -> dict[str, int]:
     """Per question, the average rating in tenths (43 reads 4.3)."""
     ratings = [json.loads(r["ratings"]) for r in rows]
     return {code: round(10 * sum(r[code] for r in ratings) / len(ratings)) if ratings else 0 for code in QUESTION_CODES}
 
 
-def offer_data(conn: sqlite3.Connection, offer_id: str) -> dict[str, object]:
+def offer_data(conn: Connection, offer_id: str) -> dict[str, object]:
     """An offer's published appreciation: averages, count, the latest published comments, newest first."""
     rows = conn.execute("SELECT ratings FROM appreciations WHERE offer_id = ?", (offer_id,)).fetchall()
     comments = conn.execute(
         "SELECT author, created_at, comment FROM appreciations WHERE offer_id = ? AND moderation = 'published' "
-        "ORDER BY created_at DESC, rowid DESC LIMIT ?",
+        "ORDER BY created_at DESC, id DESC LIMIT ?",
         (offer_id, LATEST_COMMENTS),
     ).fetchall()
     return {
@@ -127,12 +124,12 @@ def offer_data(conn: sqlite3.Connection, offer_id: str) -> dict[str, object]:
     }
 
 
-def listing(conn: sqlite3.Connection, pending_only: bool) -> list[sqlite3.Row]:
+def listing(conn: Connection, pending_only: bool) -> list[Row]:
     clause = "WHERE moderation = 'pending'" if pending_only else ""
     return conn.execute(f"SELECT * FROM appreciations {clause} ORDER BY created_at").fetchall()
 
 
-def results_csv(conn: sqlite3.Connection, offer_id: str | None) -> str:
+def results_csv(conn: Connection, offer_id: str | None) -> str:
     """Organisers' results per offer and session: count, averages, comments published / waiting / refused."""
     where, params = ("WHERE offer_id = ?", (offer_id,)) if offer_id else ("", ())
     groups = conn.execute(

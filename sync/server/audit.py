@@ -17,7 +17,6 @@ chain, so it can purge those entries.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -26,12 +25,13 @@ from kiosk.domain.audit import GENESIS_HASH, canonical_json, check_details, entr
 from kiosk.signing_key import parse_public_key
 from sync.server import reasons
 from sync.server.clock import fmt
+from sync.server.db import Connection, Row
 from sync.server.reasons import Reason
 from sync.wire import AuditAppendPayload, AuditEntryData
 
 
 def append(
-    conn: sqlite3.Connection, kiosk_id: str, site_id: str, payload: AuditAppendPayload, created_at: str, now: datetime
+    conn: Connection, kiosk_id: str, site_id: str, payload: AuditAppendPayload, created_at: str, now: datetime
 ) -> dict[str, object]:
     """Accept the entries as the next links of the kiosk's chain (all of them or none)."""
     chain = payload.entries[0].chain
@@ -75,7 +75,7 @@ def append(
 
 
 def _refusal(
-    conn: sqlite3.Connection,
+    conn: Connection,
     kiosk_id: str,
     site_id: str,
     chain: str,
@@ -106,27 +106,26 @@ def _refusal(
     return None
 
 
-def _flagged(
-    conn: sqlite3.Connection, kiosk_id: str, chain: str, seq: int, reason: Reason, now: datetime
-) -> dict[str, object]:
+def _flagged(conn: Connection, kiosk_id: str, chain: str, seq: int, reason: Reason, now: datetime) -> dict[str, object]:
     _flag(conn, kiosk_id, chain, seq, reason["code"], now)
     return {"outcome": "rejected", "reason": reason}
 
 
-def _flag(conn: sqlite3.Connection, kiosk_id: str, chain: str, seq: int, code: str, now: datetime) -> None:
+def _flag(conn: Connection, kiosk_id: str, chain: str, seq: int, code: str, now: datetime) -> None:
     conn.execute(
-        "INSERT INTO audit_flags (kiosk_id, chain, seq, code, flagged_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO audit_flags (kiosk_id, chain, seq, code, flagged_at, arrival) VALUES (?, ?, ?, ?, ?, "
+        "(SELECT COALESCE(MAX(arrival), 0) + 1 FROM audit_flags))",
         (kiosk_id, chain, seq, code, fmt(now)),
     )
 
 
-def entries(conn: sqlite3.Connection, kiosk_id: str | None = None) -> list[sqlite3.Row]:
+def entries(conn: Connection, kiosk_id: str | None = None) -> list[Row]:
     """What the centre holds (for administrators and tests), by kiosk, chain and seq."""
     if kiosk_id is None:
         return conn.execute("SELECT * FROM audit_entries ORDER BY kiosk_id, chain, seq").fetchall()
     return conn.execute("SELECT * FROM audit_entries WHERE kiosk_id = ? ORDER BY chain, seq", (kiosk_id,)).fetchall()
 
 
-def flags(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+def flags(conn: Connection) -> list[Row]:
     """Every refused audit entry and every restarted chain, oldest first, for administrators."""
-    return conn.execute("SELECT kiosk_id, chain, seq, code, flagged_at FROM audit_flags ORDER BY rowid").fetchall()
+    return conn.execute("SELECT kiosk_id, chain, seq, code, flagged_at FROM audit_flags ORDER BY arrival").fetchall()

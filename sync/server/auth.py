@@ -19,14 +19,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sync.credential import normalise_code
 from sync.server import leases
 from sync.server.clock import fmt
-from sync.server.db import Database
+from sync.server.db import Connection, Database, Row
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I, O, 0, 1: read aloud and typed without doubt
 CODE_LENGTH = 12
@@ -93,7 +92,7 @@ def enroll(db: Database, code: str, kiosk_name: str, now: datetime, attempt: str
     return Kiosk(kiosk_id, row["site_id"], kiosk_name, False), token
 
 
-def _repeated(conn: sqlite3.Connection, row: sqlite3.Row, attempt: str | None, now: datetime) -> Kiosk:
+def _repeated(conn: Connection, row: Row, attempt: str | None, now: datetime) -> Kiosk:
     """The kiosk a spent code made, if this is the same attempt again within the window; else refused."""
     if (
         attempt is None
@@ -108,7 +107,7 @@ def _repeated(conn: sqlite3.Connection, row: sqlite3.Row, attempt: str | None, n
     return Kiosk(kiosk["id"], kiosk["site_id"], kiosk["name"], False)
 
 
-def _new_kiosk_id(conn: sqlite3.Connection) -> str:
+def _new_kiosk_id(conn: Connection) -> str:
     while True:
         kiosk_id = "K-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
         if conn.execute("SELECT 1 FROM kiosks WHERE id = ?", (kiosk_id,)).fetchone() is None:
@@ -116,11 +115,7 @@ def _new_kiosk_id(conn: sqlite3.Connection) -> str:
 
 
 def kiosk_for_token(db: Database, token: str) -> Kiosk | None:
-    row = (
-        db.connection()
-        .execute("SELECT id, site_id, name, revoked_at FROM kiosks WHERE token_hash = ?", (secret_hash(token),))
-        .fetchone()
-    )
+    row = db.query_one("SELECT id, site_id, name, revoked_at FROM kiosks WHERE token_hash = ?", (secret_hash(token),))
     return None if row is None else Kiosk(row[0], row[1], row[2], row[3] is not None)
 
 
@@ -137,12 +132,8 @@ def revoke(db: Database, kiosk_id: str, now: datetime) -> bool:
         return cursor.rowcount == 1
 
 
-def list_kiosks(db: Database) -> list[sqlite3.Row]:
-    return (
-        db.connection()
-        .execute("SELECT id, site_id, name, enrolled_at, revoked_at FROM kiosks ORDER BY enrolled_at, id")
-        .fetchall()
-    )
+def list_kiosks(db: Database) -> list[Row]:
+    return db.query("SELECT id, site_id, name, enrolled_at, revoked_at FROM kiosks ORDER BY enrolled_at, id")
 
 
 def set_administrator(db: Database, name: str, now: datetime) -> str:
@@ -164,5 +155,5 @@ def remove_administrator(db: Database, name: str) -> bool:
 
 
 def is_administrator(db: Database, name: str, secret: str) -> bool:
-    row = db.connection().execute("SELECT secret_hash FROM administrators WHERE name = ?", (name,)).fetchone()
+    row = db.query_one("SELECT secret_hash FROM administrators WHERE name = ?", (name,))
     return row is not None and hmac.compare_digest(row[0], secret_hash(secret))

@@ -8,13 +8,12 @@ booking bumps the booking for its site.
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import date, datetime
 
-from sync.server import decisions, leases, pricing, reasons
+from sync.server import decisions, dialect, leases, pricing, reasons
 from sync.server.changes import bump
 from sync.server.clock import fmt, parse_moment
-from sync.server.db import compact_json
+from sync.server.db import Connection, Row, compact_json
 from sync.server.decisions import ACTIVE_STATES, CANCELLED, CONFIRMED, Member, SessionFacts, SiteSeats
 from sync.server.reasons import Reason
 
@@ -27,7 +26,7 @@ def rejected(reason: Reason) -> dict:
     return {"outcome": "rejected", "reason": reason}
 
 
-def load_session(conn: sqlite3.Connection, session_id: str) -> SessionFacts | None:
+def load_session(conn: Connection, session_id: str) -> SessionFacts | None:
     row = conn.execute(
         "SELECT s.id, s.offer_id, s.start, s.capacity, s.outside_taken, s.allocated, o.booking_mode, o.withdrawn, "
         "o.age_min, o.age_max, o.cancel_days_before FROM sessions s JOIN offers o ON o.id = s.offer_id "
@@ -41,7 +40,7 @@ def load_session(conn: sqlite3.Connection, session_id: str) -> SessionFacts | No
     )
 
 
-def load_site(conn: sqlite3.Connection, session_id: str, site_id: str) -> SiteSeats:
+def load_site(conn: Connection, session_id: str, site_id: str) -> SiteSeats:
     row = conn.execute(
         "SELECT seats, used + leased, released FROM allocations WHERE session_id = ? AND site_id = ?",
         (session_id, site_id),
@@ -49,13 +48,13 @@ def load_site(conn: sqlite3.Connection, session_id: str, site_id: str) -> SiteSe
     return SiteSeats() if row is None else SiteSeats(row[0], row[1], bool(row[2]))
 
 
-def household_site(conn: sqlite3.Connection, household_id: str) -> str | None:
+def household_site(conn: Connection, household_id: str) -> str | None:
     """The site a household belongs to, or None for a household the centre does not know."""
     row = conn.execute("SELECT site_id FROM households WHERE id = ?", (household_id,)).fetchone()
     return None if row is None else row[0]
 
 
-def load_members(conn: sqlite3.Connection, household_id: str) -> dict[str, Member] | None:
+def load_members(conn: Connection, household_id: str) -> dict[str, Member] | None:
     if household_site(conn, household_id) is None:
         return None
     return {
@@ -67,7 +66,7 @@ def load_members(conn: sqlite3.Connection, household_id: str) -> dict[str, Membe
 
 
 def create_booking(
-    conn: sqlite3.Connection, kiosk_id: str, site_id: str, payload, created_at: str, when: datetime, now: datetime
+    conn: Connection, kiosk_id: str, site_id: str, payload, created_at: str, when: datetime, now: datetime
 ) -> dict:
     if conn.execute("SELECT 1 FROM bookings WHERE id = ?", (payload.booking_id,)).fetchone() is not None:
         return rejected(reasons.booking_exists())
@@ -107,12 +106,15 @@ def create_booking(
             now,
         )
         return rejected(priced.problem)
+    # From here to the commit, the session's seats are this transaction's alone: as it stands once locked.
+    dialect.lock_session(conn, payload.session_id)
+    session = load_session(conn, payload.session_id) or session
     site = load_site(conn, payload.session_id, site_id)
     booked = {
         r[0]
         for r in conn.execute(
             "SELECT person_id FROM booking_participants WHERE session_id = ? "
-            "AND person_id IN (SELECT value FROM json_each(?))",
+            f"AND person_id IN {dialect.ids_in(conn.dialect)}",
             (payload.session_id, json.dumps(payload.participants)),
         )
     }
@@ -145,7 +147,8 @@ def create_booking(
     conn.execute(
         "INSERT INTO bookings (id, session_id, household_id, site_id, kiosk_id, participants, tier, total_cents, "
         "kiosk_state, state, reason, alloc_seats, pool_seats, lease_seats, protocol, offer_version, unit_cents, "
-        "created_at, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "created_at, decided_at, arrival) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "(SELECT COALESCE(MAX(arrival), 0) + 1 FROM bookings WHERE session_id = ?))",
         (
             payload.booking_id,
             payload.session_id,
@@ -166,6 +169,7 @@ def create_booking(
             priced.unit_cents,
             created_at,
             fmt(now),
+            payload.session_id,
         ),
     )
     if decision.state in ACTIVE_STATES:
@@ -191,7 +195,7 @@ def create_booking(
     return applied(payload.booking_id, decision.state, decision.reason)
 
 
-def cancel_booking(conn: sqlite3.Connection, site_id: str, booking_id: str, when: datetime, now: datetime) -> dict:
+def cancel_booking(conn: Connection, site_id: str, booking_id: str, when: datetime, now: datetime) -> dict:
     """Cancel for a kiosk of `site_id` (the person there, or a correspondent signed in at it): only that
     site's bookings, so a booking id read off someone's voucher is no use at another site's kiosk."""
     row = conn.execute("SELECT * FROM bookings WHERE id = ?", (booking_id,)).fetchone()
@@ -199,6 +203,10 @@ def cancel_booking(conn: sqlite3.Connection, site_id: str, booking_id: str, when
         return rejected(reasons.booking_unknown())
     if row["site_id"] != site_id:
         return rejected(reasons.booking_other_site())
+    if row["state"] == CANCELLED:
+        return applied(booking_id, CANCELLED, None)
+    dialect.lock_session(conn, row["session_id"])
+    row = conn.execute("SELECT * FROM bookings WHERE id = ?", (booking_id,)).fetchone()  # as it stands, locked
     if row["state"] == CANCELLED:
         return applied(booking_id, CANCELLED, None)
     session = load_session(conn, row["session_id"])
@@ -219,7 +227,7 @@ def cancel_booking(conn: sqlite3.Connection, site_id: str, booking_id: str, when
     return applied(booking_id, CANCELLED, None)
 
 
-def _give_back(conn: sqlite3.Connection, row: sqlite3.Row) -> None:
+def _give_back(conn: Connection, row: Row) -> None:
     """A cancelled booking's seats go back where they came from: its kiosk's lease, the site's allocation
     (a released allocation's to the pool), the central pool."""
     session_id, alloc, pool = row["session_id"], row["alloc_seats"], row["pool_seats"]
@@ -244,7 +252,7 @@ def _give_back(conn: sqlite3.Connection, row: sqlite3.Row) -> None:
         conn.execute("UPDATE sessions SET outside_taken = outside_taken - ? WHERE id = ?", (pool, session_id))
 
 
-def promote_waitlist(conn: sqlite3.Connection, session_id: str, now: datetime) -> list[str]:
+def promote_waitlist(conn: Connection, session_id: str, now: datetime) -> list[str]:
     """Confirm waitlisted bookings, oldest first, while the central pool has room."""
     session = load_session(conn, session_id)
     if session is None or session.withdrawn or session.booking_mode != "direct" or session.start <= now:
@@ -252,7 +260,7 @@ def promote_waitlist(conn: sqlite3.Connection, session_id: str, now: datetime) -
     if session.pool_free == 0:
         return []
     waiting = conn.execute(
-        "SELECT id, participants, site_id FROM bookings WHERE session_id = ? AND state = ? ORDER BY rowid",
+        "SELECT id, participants, site_id FROM bookings WHERE session_id = ? AND state = ? ORDER BY arrival",
         (session_id, decisions.WAITLISTED),
     ).fetchall()
     sizes = {r[0]: len(json.loads(r[1])) for r in waiting}
@@ -272,7 +280,7 @@ def promote_waitlist(conn: sqlite3.Connection, session_id: str, now: datetime) -
     return chosen
 
 
-def release_expired(conn: sqlite3.Connection, now: datetime) -> int:
+def release_expired(conn: Connection, now: datetime) -> int:
     """At an allocation's cut-off its unused seats go back to the central pool. Returns how many allocations.
 
     Seats held in kiosks' leases stay allocated: a kiosk may have confirmed them offline; they go back
@@ -283,6 +291,7 @@ def release_expired(conn: sqlite3.Connection, now: datetime) -> int:
         (fmt(now),),
     ).fetchall()
     for session_id, site_id, unused, offer_id in due:
+        dialect.lock_session(conn, session_id)
         conn.execute(
             "UPDATE allocations SET released = 1, seats = used + leased WHERE session_id = ? AND site_id = ?",
             (session_id, site_id),
@@ -294,7 +303,7 @@ def release_expired(conn: sqlite3.Connection, now: datetime) -> int:
     return len(due)
 
 
-def decide_request(conn: sqlite3.Connection, booking_id: str, state: str, now: datetime) -> str | None:
+def decide_request(conn: Connection, booking_id: str, state: str, now: datetime) -> str | None:
     """The centre settles a request (or a waitlisted booking): None, or why it cannot (English)."""
     row = conn.execute("SELECT * FROM bookings WHERE id = ?", (booking_id,)).fetchone()
     if row is None:
@@ -303,6 +312,7 @@ def decide_request(conn: sqlite3.Connection, booking_id: str, state: str, now: d
         return f"the booking is {row['state']}, not requested or waitlisted"
     if state == row["state"]:
         return None
+    dialect.lock_session(conn, row["session_id"])
     session = load_session(conn, row["session_id"])
     size = len(json.loads(row["participants"]))
     reason = None

@@ -12,11 +12,13 @@ their own site, a kiosk's leases only by that kiosk (scope `kiosk:ID`); consulta
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import defaultdict
+from collections.abc import Callable
 
-from sync.server.db import FEED_EPOCH, compact_json, get_meta
+from sync.server import dialect
+from sync.server.db import FEED_EPOCH, Connection, Result, Row, compact_json, get_meta
 
+Renderer = Callable[[Connection, list[str], str, str], dict[str, str]]
 GLOBAL = ""
 KIOSK_SCOPE = "kiosk:"  # what only one kiosk pulls (its leases)
 MAX_PAGE = 1000
@@ -35,22 +37,17 @@ def kiosk_scope(kiosk_id: str) -> str:
     return KIOSK_SCOPE + kiosk_id
 
 
-def bump(conn: sqlite3.Connection, kind: str, entity_id: str, site_id: str = GLOBAL) -> None:
-    conn.execute(
-        "INSERT OR REPLACE INTO changes (kind, entity_id, site_id) VALUES (?, ?, ?)", (kind, entity_id, site_id)
-    )
+def bump(conn: Connection, kind: str, entity_id: str, site_id: str = GLOBAL) -> None:
+    """The entity changed: it moves to the end of the feed when the transaction commits (`Connection.bump`)."""
+    conn.bump(kind, entity_id, site_id)
 
 
-def bump_many(conn: sqlite3.Connection, kind: str, entity_ids: list[str], site_id: str = GLOBAL) -> None:
-    conn.executemany(
-        "INSERT OR REPLACE INTO changes (kind, entity_id, site_id) VALUES (?, ?, ?)",
-        [(kind, entity_id, site_id) for entity_id in entity_ids],
-    )
+def bump_many(conn: Connection, kind: str, entity_ids: list[str], site_id: str = GLOBAL) -> None:
+    for entity_id in entity_ids:
+        conn.bump(kind, entity_id, site_id)
 
 
-def read_page(
-    conn: sqlite3.Connection, site_id: str, cursor: int, limit: int, kiosk_id: str = "", protocol: int = 1
-) -> str:
+def read_page(conn: Connection, site_id: str, cursor: int, limit: int, kiosk_id: str = "", protocol: int = 1) -> str:
     """The JSON text of one page of changes after `cursor` for kiosk `kiosk_id` of `site_id` (call inside a
     read). A kiosk of protocol 1 knows nothing of leases: it is sent none."""
     top = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()[0]
@@ -85,74 +82,73 @@ def read_page(
     )
 
 
-def _offers(conn: sqlite3.Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
+def _offers(conn: Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
     """Offers still in the catalog, with their sessions' places as they stand for `site_id`.
 
     `site_taken` counts the seats of the site's allocation used or held in other kiosks' leases:
     what is left is what the centre honours from a kiosk of the old protocol (the site's free
     seats, then its own lease's). A kiosk of the lease protocol confirms within its leases only.
 
-    Each session's JSON is made by SQLite (json_object), in the order of its keys below: a
+    Each session's JSON is made by the database (json_object), in the order of its keys below: a
     page of 1000 offers holds thousands of sessions, and building them as Python dicts then
     dumping them was most of the time a pull took at the centre.
     """
     ids_json = json.dumps(ids)
+    name = conn.dialect
+    json_object, most, least, ids_in = (
+        dialect.json_object(name),
+        dialect.greatest(name),
+        dialect.least(name),
+        dialect.ids_in(name),
+    )
     sessions: dict[str, list[str]] = defaultdict(list)
     for offer_id, text in conn.execute(
         # capacity - taken = what this site can still get: its allocation left + the central pool.
-        "SELECT s.offer_id, json_object("
+        f"SELECT s.offer_id, CAST({json_object}("
         "'id', s.id, 'start', s.start, 'end', s.\"end\", 'place', s.place, 'capacity', s.capacity, "
-        "'taken', max(0, min(s.capacity, s.allocated + s.outside_taken - coalesce(a.seats, 0)"
-        " + min(coalesce(a.used, 0) + coalesce((SELECT sum(l.used) FROM leases l WHERE l.session_id = s.id"
-        " AND l.site_id = a.site_id), 0), coalesce(a.seats, 0)))), "
+        f"'taken', {most}(0, {least}(s.capacity, s.allocated + s.outside_taken - coalesce(a.seats, 0)"
+        f" + {least}(coalesce(a.used, 0) + coalesce((SELECT CAST(sum(l.used) AS INTEGER) FROM leases l"
+        " WHERE l.session_id = s.id AND l.site_id = a.site_id), 0), coalesce(a.seats, 0)))), "
         "'site_allocation', coalesce(a.seats, 0), "
-        "'site_taken', min(coalesce(a.used + a.leased - max(coalesce(own.granted - own.returned - own.used, 0), 0),"
-        " 0), coalesce(a.seats, 0)), "
-        "'site_allocation_until', a.until) "
+        f"'site_taken', {least}(coalesce(a.used + a.leased - {most}(coalesce(own.granted - own.returned - own.used,"
+        " 0), 0), 0), coalesce(a.seats, 0)), "
+        "'site_allocation_until', a.until) AS TEXT) "
         "FROM sessions s LEFT JOIN allocations a ON a.session_id = s.id AND a.site_id = ? "
         "LEFT JOIN leases own ON own.session_id = s.id AND own.kiosk_id = ? "
-        "WHERE s.offer_id IN (SELECT value FROM json_each(?)) ORDER BY s.offer_id, s.position",
+        f"WHERE s.offer_id IN {ids_in} ORDER BY s.offer_id, s.position",
         (site_id, kiosk_id, ids_json),
     ):
         sessions[offer_id].append(text)
     return {
         offer_id: f'{data[:-1]},"version":{version},"sessions":[{",".join(sessions.get(offer_id, ()))}]}}'
         for offer_id, data, version in conn.execute(
-            "SELECT id, data, version FROM offers WHERE withdrawn = 0 AND id IN (SELECT value FROM json_each(?))",
-            (ids_json,),
+            f"SELECT id, data, version FROM offers WHERE withdrawn = 0 AND id IN {ids_in}", (ids_json,)
         )
     }
 
 
-def _table(table: str):
-    def render(conn: sqlite3.Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
-        return dict(
-            conn.execute(
-                f"SELECT id, data FROM {table} WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)
-            )
-        )
+def _by_id(conn: Connection, sql: str, ids: list[str], *params: str) -> Result:
+    """`sql` with `{ids}` standing for the ids' list, then `params` and the ids as parameters."""
+    return conn.execute(sql.format(ids=dialect.ids_in(conn.dialect)), (*params, json.dumps(ids)))
+
+
+def _table(table: str) -> Renderer:
+    def render(conn: Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
+        return dict(_by_id(conn, f"SELECT id, data FROM {table} WHERE id IN {{ids}}", ids))
 
     return render
 
 
-def _households(conn: sqlite3.Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
-    return dict(
-        conn.execute(
-            "SELECT id, data FROM households WHERE site_id = ? AND id IN (SELECT value FROM json_each(?))",
-            (site_id, json.dumps(ids)),
-        )
-    )
+def _households(conn: Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
+    return dict(_by_id(conn, "SELECT id, data FROM households WHERE site_id = ? AND id IN {ids}", ids, site_id))
 
 
-def _bookings(conn: sqlite3.Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
-    rows = conn.execute(
-        "SELECT * FROM bookings WHERE site_id = ? AND id IN (SELECT value FROM json_each(?))",
-        (site_id, json.dumps(ids)),
-    )
+def _bookings(conn: Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
+    rows = _by_id(conn, "SELECT * FROM bookings WHERE site_id = ? AND id IN {ids}", ids, site_id)
     return {row["id"]: compact_json(booking_data(row)) for row in rows}
 
 
-def booking_data(row: sqlite3.Row) -> dict:
+def booking_data(row: Row) -> dict:
     """A booking as kiosks see it in a pull."""
     return {
         "booking_id": row["id"],
@@ -165,40 +161,29 @@ def booking_data(row: sqlite3.Row) -> dict:
     }
 
 
-def _concierge_requests(conn: sqlite3.Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
+def _concierge_requests(conn: Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
     from sync.server.concierge import request_data
 
-    rows = conn.execute(
-        "SELECT * FROM concierge_requests WHERE site_id = ? AND id IN (SELECT value FROM json_each(?))",
-        (site_id, json.dumps(ids)),
-    )
+    rows = _by_id(conn, "SELECT * FROM concierge_requests WHERE site_id = ? AND id IN {ids}", ids, site_id)
     return {row["id"]: compact_json(request_data(row)) for row in rows}
 
 
-def _correspondents(conn: sqlite3.Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
+def _correspondents(conn: Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
+    return dict(_by_id(conn, "SELECT id, data FROM correspondents WHERE site_id = ? AND id IN {ids}", ids, site_id))
+
+
+def _payments(conn: Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
     return dict(
-        conn.execute(
-            "SELECT id, data FROM correspondents WHERE site_id = ? AND id IN (SELECT value FROM json_each(?))",
-            (site_id, json.dumps(ids)),
-        )
+        _by_id(conn, "SELECT payment_id, data FROM payments WHERE site_id = ? AND payment_id IN {ids}", ids, site_id)
     )
 
 
-def _payments(conn: sqlite3.Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
-    return dict(
-        conn.execute(
-            "SELECT payment_id, data FROM payments"
-            " WHERE site_id = ? AND payment_id IN (SELECT value FROM json_each(?))",
-            (site_id, json.dumps(ids)),
-        )
-    )
-
-
-def _leases(conn: sqlite3.Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
-    rows = conn.execute(
-        "SELECT session_id, granted, returned, used, expires_at FROM leases "
-        "WHERE kiosk_id = ? AND session_id IN (SELECT value FROM json_each(?))",
-        (kiosk_id, json.dumps(ids)),
+def _leases(conn: Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
+    rows = _by_id(
+        conn,
+        "SELECT session_id, granted, returned, used, expires_at FROM leases WHERE kiosk_id = ? AND session_id IN {ids}",
+        ids,
+        kiosk_id,
     )
     return {
         row[0]: compact_json(
@@ -208,33 +193,28 @@ def _leases(conn: sqlite3.Connection, ids: list[str], site_id: str, kiosk_id: st
     }
 
 
-def _consultations(conn: sqlite3.Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
+def _consultations(conn: Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
     from sync.server.consultations import consultation_data
 
-    rows = conn.execute("SELECT * FROM consultations WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))
+    rows = _by_id(conn, "SELECT * FROM consultations WHERE id IN {ids}", ids)
     return {row["id"]: compact_json(consultation_data(conn, row)) for row in rows}
 
 
-def _ideas(conn: sqlite3.Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
+def _ideas(conn: Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
     from sync.server.ideas import idea_data
 
-    rows = conn.execute(
-        "SELECT * FROM ideas WHERE site_id = ? AND id IN (SELECT value FROM json_each(?))", (site_id, json.dumps(ids))
-    )
+    rows = _by_id(conn, "SELECT * FROM ideas WHERE site_id = ? AND id IN {ids}", ids, site_id)
     return {row["id"]: compact_json(idea_data(row)) for row in rows}
 
 
-def _moderations(conn: sqlite3.Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
+def _moderations(conn: Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
     from sync.server.appreciation import moderation_data
 
-    rows = conn.execute(
-        "SELECT * FROM appreciations WHERE site_id = ? AND id IN (SELECT value FROM json_each(?))",
-        (site_id, json.dumps(ids)),
-    )
+    rows = _by_id(conn, "SELECT * FROM appreciations WHERE site_id = ? AND id IN {ids}", ids, site_id)
     return {row["id"]: compact_json(moderation_data(row)) for row in rows}
 
 
-def _offer_appreciations(conn: sqlite3.Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
+def _offer_appreciations(conn: Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
     from sync.server.appreciation import offer_data
 
     return {offer_id: compact_json(offer_data(conn, offer_id)) for offer_id in ids}

@@ -1,6 +1,7 @@
 """The `slvie-central` command: serve the central API, and administer its database.
 
-slvie-central --db PATH [--host 127.0.0.1] [--port 8765]      serve
+slvie-central --db PATH|postgresql://… [--host 127.0.0.1] [--port 8765]   serve
+slvie-central --db postgresql://… serve --workers 4             serve with 4 worker processes
 slvie-central --db PATH enroll-code --site SITE                print a one-time enrolment code
 slvie-central --db PATH revoke KIOSK_ID                        revoke a kiosk
 slvie-central --db PATH load-catalog FILE [--shift-to-today] [--site SITE]
@@ -54,6 +55,8 @@ if TYPE_CHECKING:  # imported where used: the administration commands run withou
 
 ID = re.compile(r"^[A-Za-z0-9_.:-]{1,40}$")
 DEFAULT_PORT = 8765
+MAIL_ARGUMENTS = ("smtp_host", "smtp_from", "smtp_port", "smtp_security", "smtp_user", "smtp_ca_file")
+SERVE_ENVIRONMENT = "SLVIE_CENTRAL_SERVE"  # how `serve --workers N` hands its settings to each worker
 OPENAPI_FILE = Path(__file__).resolve().parent / "openapi.json"
 SMTP_PASSWORD_VARIABLE = "SLVIE_SMTP_PASSWORD"
 SMTP_PORTS = {"starttls": 587, "tls": 465, "none": 25}
@@ -81,7 +84,13 @@ def build_parser() -> argparse.ArgumentParser:
         prog="slvie-central",
         description="Centre SLVie de référence / reference SLVie central server (serves /v1 when no command is given)",
     )
-    parser.add_argument("--db", type=Path, help="the central SQLite database file (created if missing)")
+    parser.add_argument(
+        "--db",
+        help="the central SQLite database file (created if missing), or a PostgreSQL URL: postgresql://user@host/name",
+    )
+    parser.add_argument(
+        "--photos", type=Path, help="the offers' photos' folder (default: beside the SQLite file, or ./central.photos)"
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
     parser.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
@@ -124,6 +133,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--notices-every", type=float, default=60.0, help="seconds between two passes of the sender (default 60)"
     )
     commands = parser.add_subparsers(dest="command")
+    serve = commands.add_parser("serve", help="serve the central API (what runs when no command is given)")
+    serve.add_argument(
+        "--workers", type=int, default=1, help="worker processes sharing the database (default 1; PostgreSQL for more)"
+    )
 
     code = commands.add_parser("enroll-code", help="print a one-time enrolment code for a kiosk of SITE")
     code.add_argument("--site", required=True, type=_identifier)
@@ -248,11 +261,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        require_central_server()  # every command opens the database (SQLAlchemy, Alembic) or serves
+    except KioskError as error:
+        print(error.bilingual(), file=sys.stderr)
+        return 2
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        if args.command in ("openapi", None):  # None: serve
-            require_central_server()
         if args.command == "openapi":
             return _openapi(args)
         if args.db is None:
@@ -263,12 +279,14 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("--smtp-security none is for a relay on this machine only: use starttls or tls")
         if args.command == "send-notices" and not args.smtp_host:
             parser.error("send-notices needs --smtp-host and --smtp-from")
+        if args.command in ("serve", None) and getattr(args, "workers", 1) > 1:
+            return _serve_workers(args)
         for name in ("seats", "capacity", "offers", "days"):
             if getattr(args, name, 0) is not None and getattr(args, name, 0) < 0:
                 parser.error(f"--{name} must be >= 0")
         from sync.server.db import Database
 
-        db = Database(args.db)
+        db = Database(args.db, photos=args.photos)
         try:
             return COMMANDS[args.command](db, args)
         finally:
@@ -357,6 +375,43 @@ def _notices(db: Database, args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve_workers(args: argparse.Namespace) -> int:
+    """Several uvicorn worker processes, each building its application from SERVE_ENVIRONMENT; the database
+    is migrated once here first. Their /metrics add up through PROMETHEUS_MULTIPROC_DIR (sync/server/metrics.py)."""
+    import json
+    import os
+    import tempfile
+
+    import uvicorn
+
+    from sync.server.db import Database
+
+    Database(args.db, pooled=False).close()
+    os.environ[SERVE_ENVIRONMENT] = json.dumps(
+        {
+            "db": str(args.db),
+            "photos": str(args.photos) if args.photos else None,
+            "now": args.now.isoformat() if args.now else None,
+            "rates": [args.enrol_limit, args.enrol_code_limit, args.kiosk_limit],
+            # The SMTP settings without the password: each worker reads it from its file or the environment.
+            "mail": {name: getattr(args, name) for name in MAIL_ARGUMENTS},
+            "password_file": str(args.smtp_password_file) if args.smtp_password_file else None,
+            "notices_every": args.notices_every,
+        }
+    )
+    with tempfile.TemporaryDirectory(prefix="slvie-metrics-") as metrics_dir:
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+        uvicorn.run(
+            "sync.server.cli:worker_app",
+            factory=True,
+            workers=args.workers,
+            host=args.host,
+            port=args.port,
+            log_level=args.log_level,
+        )
+    return 0
+
+
 def _record_bounce(db: Database, args: argparse.Namespace) -> int:
     """Exits 0 even for what it cannot use: a mail server piping bounces here must not bounce them again."""
     from sync.server.mailer import read_bounce
@@ -371,6 +426,27 @@ def _record_bounce(db: Database, args: argparse.Namespace) -> int:
     else:
         print(f"avis inconnu / unknown notice: {bounce.notice_id}")
     return 0
+
+
+def worker_app() -> object:
+    """The application of one worker process started by `serve --workers N`."""
+    import json
+    import os
+
+    from sync.server.app import create_app
+    from sync.server.clock import frozen_clock, local_now
+    from sync.server.db import Database
+
+    settings = json.loads(os.environ[SERVE_ENVIRONMENT])
+    now = settings["now"]
+    password_file = Path(settings["password_file"]) if settings["password_file"] else None
+    return create_app(
+        Database(settings["db"], photos=Path(settings["photos"]) if settings["photos"] else None),
+        frozen_clock(datetime.fromisoformat(now)) if now else local_now,
+        rates=RateLimits(*settings["rates"]),
+        mail=_mail_settings(argparse.Namespace(**settings["mail"], smtp_password_file=password_file)),
+        send_every=settings["notices_every"],
+    )
 
 
 def _enroll_code(db: Database, args: argparse.Namespace) -> int:
@@ -404,15 +480,15 @@ def _kiosks(db: Database, args: argparse.Namespace) -> int:
 def _audit_flags(db: Database, args: argparse.Namespace) -> int:
     from sync.server.audit import flags
 
-    for row in flags(db.connection()):
+    with db.read() as conn:
+        rows = flags(conn)
+    for row in rows:
         print(f"{row['flagged_at']}\t{row['kiosk_id']}\t{row['chain']}\tseq {row['seq']}\t{row['code']}")
     return 0
 
 
 def _integrity(db: Database, args: argparse.Namespace) -> int:
-    for row in db.connection().execute(
-        "SELECT at, kiosk_id, kind, subject, details FROM integrity_events ORDER BY rowid"
-    ):
+    for row in db.query("SELECT at, kiosk_id, kind, subject, details FROM integrity_events ORDER BY at"):
         print(f"{row['at']}\t{row['kiosk_id']}\t{row['kind']}\t{row['subject']}\t{row['details']}")
     return 0
 
@@ -631,7 +707,9 @@ def _ideas(db: Database, args: argparse.Namespace) -> int:
     from kiosk.domain.voucher import short_code
     from sync.server.ideas import listing
 
-    for row in listing(db.connection(), args.site, args.unanswered):
+    with db.read() as conn:
+        rows = listing(conn, args.site, args.unanswered)
+    for row in rows:
         answer = f"answered by {row['answered_by']}: {row['answer']}" if row["answer"] else "not answered"
         print(
             f"{short_code(row['id'])}\t{row['id']}\t{row['site_id']}\t{row['created_at']}\t{row['theme']}\t"
@@ -650,7 +728,9 @@ def _answer_idea(db: Database, args: argparse.Namespace) -> int:
 def _appreciations(db: Database, args: argparse.Namespace) -> int:
     from sync.server.appreciation import listing
 
-    for row in listing(db.connection(), args.pending):
+    with db.read() as conn:
+        rows = listing(conn, args.pending)
+    for row in rows:
         print(
             f"{row['id']}\t{row['offer_id']}\t{row['session_id']}\t{row['author']}\t{row['ratings']}\t"
             f"{row['moderation']}\t{row['comment']}"
@@ -671,7 +751,8 @@ def _moderate(db: Database, args: argparse.Namespace) -> int:
 def _appreciation_results(db: Database, args: argparse.Namespace) -> int:
     from sync.server.appreciation import results_csv
 
-    text = results_csv(db.connection(), args.offer)
+    with db.read() as conn:
+        text = results_csv(conn, args.offer)
     if args.csv is None:
         sys.stdout.write(text)
     else:
@@ -722,6 +803,7 @@ def _print_summary(summary: dict[str, object]) -> None:
 
 COMMANDS = {
     None: _serve,
+    "serve": _serve,
     "enroll-code": _enroll_code,
     "revoke": _revoke,
     "kiosks": _kiosks,

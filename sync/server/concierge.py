@@ -9,14 +9,13 @@ Each change bumps the request for its site, so every kiosk of the site pulls it.
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import datetime
 
 from kiosk.domain.concierge import Actor, RequestState, StateReason, TransitionRefused, check_transition
 from sync.server import notices, reasons
 from sync.server.changes import bump
 from sync.server.clock import fmt
-from sync.server.db import compact_json
+from sync.server.db import Connection, Row, compact_json
 from sync.server.reasons import Reason
 
 
@@ -28,9 +27,7 @@ def _rejected(reason: Reason) -> dict:
     return {"outcome": "rejected", "reason": reason}
 
 
-def create_request(
-    conn: sqlite3.Connection, kiosk_id: str, site_id: str, payload, created_at: str, now: datetime
-) -> dict:
+def create_request(conn: Connection, kiosk_id: str, site_id: str, payload, created_at: str, now: datetime) -> dict:
     if conn.execute("SELECT 1 FROM concierge_requests WHERE id = ?", (payload.request_id,)).fetchone():
         return _rejected(reasons.request_exists())
     if conn.execute("SELECT 1 FROM concierge_services WHERE id = ?", (payload.service_id,)).fetchone() is None:
@@ -67,7 +64,7 @@ def create_request(
 
 
 def move_request(
-    conn: sqlite3.Connection,
+    conn: Connection,
     request_id: str,
     target: str,
     actor: Actor,
@@ -111,7 +108,7 @@ def move_request(
     return _applied(request_id, target, kept)
 
 
-def transition(conn: sqlite3.Connection, kiosk_id: str, site_id: str, payload, created_at: str, now: datetime) -> dict:
+def transition(conn: Connection, kiosk_id: str, site_id: str, payload, created_at: str, now: datetime) -> dict:
     return move_request(
         conn,
         payload.request_id,
@@ -126,7 +123,7 @@ def transition(conn: sqlite3.Connection, kiosk_id: str, site_id: str, payload, c
     )
 
 
-def refuse(conn: sqlite3.Connection, request_id: str, fr: str, en: str, now: datetime) -> str | None:
+def refuse(conn: Connection, request_id: str, fr: str, en: str, now: datetime) -> str | None:
     """The centre refuses a request (administrator): None, or why it cannot (French, English)."""
     result = move_request(
         conn,
@@ -145,7 +142,7 @@ def refuse(conn: sqlite3.Connection, request_id: str, fr: str, en: str, now: dat
     return None
 
 
-def request_data(row: sqlite3.Row) -> dict:
+def request_data(row: Row) -> dict:
     """A request as kiosks pull it."""
     data = json.loads(row["data"])
     return {
@@ -158,7 +155,7 @@ def request_data(row: sqlite3.Row) -> dict:
     }
 
 
-def load_requests(conn: sqlite3.Connection, requests: list[dict], site_id: str, now: datetime) -> int:
+def load_requests(conn: Connection, requests: list[dict], site_id: str, now: datetime) -> int:
     """Requests given whole (the demo's), upserted for `site_id`; returns how many changed."""
     changed = 0
     for request in requests:

@@ -15,7 +15,6 @@ or log links a person to a choice. Counts are published only once counting has e
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import datetime
 
 from kiosk.domain.consultations import (
@@ -33,7 +32,7 @@ from kiosk.errors import KioskError
 from sync.server import reasons
 from sync.server.changes import GLOBAL, bump
 from sync.server.clock import fmt
-from sync.server.db import compact_json
+from sync.server.db import Connection, Row, compact_json
 from sync.server.reasons import Reason
 from sync.wire import VoteCastPayload
 
@@ -48,7 +47,7 @@ def parse(document: object) -> Consultation:
     )
 
 
-def publish(conn: sqlite3.Connection, consultation: Consultation) -> None:
+def publish(conn: Connection, consultation: Consultation) -> None:
     """Publish a consultation (or correct one nobody has answered yet); every kiosk pulls it."""
     if conn.execute(
         "SELECT 1 FROM vote_participations WHERE consultation_id = ? LIMIT 1", (consultation.consultation_id,)
@@ -72,12 +71,12 @@ def publish(conn: sqlite3.Connection, consultation: Consultation) -> None:
     bump(conn, "consultation", consultation.consultation_id, GLOBAL)
 
 
-def load(conn: sqlite3.Connection, consultation_id: str) -> Consultation | None:
+def load(conn: Connection, consultation_id: str) -> Consultation | None:
     row = conn.execute("SELECT data FROM consultations WHERE id = ?", (consultation_id,)).fetchone()
     return parse(json.loads(row[0])) if row else None
 
 
-def _household(conn: sqlite3.Connection, household_id: str) -> Household | None:
+def _household(conn: Connection, household_id: str) -> Household | None:
     row = conn.execute("SELECT data FROM households WHERE id = ?", (household_id,)).fetchone()
     return (
         parse_household(
@@ -92,7 +91,7 @@ def _refused(ballot_id: str, reason: Reason) -> dict[str, object]:
     return {"outcome": "applied", "ballot": {"ballot_id": ballot_id, "state": "refused", "reason": reason}}
 
 
-def cast(conn: sqlite3.Connection, payload: VoteCastPayload, when: datetime, now: datetime) -> dict[str, object]:
+def cast(conn: Connection, payload: VoteCastPayload, when: datetime, now: datetime) -> dict[str, object]:
     """Judge one ballot: counted, refused (the person is told), or rejected (malformed, unknown)."""
     consultation = load(conn, payload.consultation_id)
     if consultation is None:
@@ -114,7 +113,7 @@ def cast(conn: sqlite3.Connection, payload: VoteCastPayload, when: datetime, now
     if not is_eligible(consultation, household, person, when.date()):
         return _refused(payload.ballot_id, reasons.not_eligible())
     taken = conn.execute(
-        "INSERT OR IGNORE INTO vote_participations (consultation_id, person_id) VALUES (?, ?)",
+        "INSERT INTO vote_participations (consultation_id, person_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
         (consultation.consultation_id, person.person_id),
     )
     if taken.rowcount == 0:
@@ -129,7 +128,7 @@ def cast(conn: sqlite3.Connection, payload: VoteCastPayload, when: datetime, now
     return {"outcome": "applied", "ballot": {"ballot_id": payload.ballot_id, "state": "counted", "reason": None}}
 
 
-def electorate(conn: sqlite3.Connection, consultation: Consultation) -> int:
+def electorate(conn: Connection, consultation: Consultation) -> int:
     """How many people the centre knows could take part, on the closing day."""
     day = consultation.closes_at.date()
     count = 0
@@ -140,7 +139,7 @@ def electorate(conn: sqlite3.Connection, consultation: Consultation) -> int:
     return count
 
 
-def results(conn: sqlite3.Connection, consultation: Consultation) -> dict[str, object]:
+def results(conn: Connection, consultation: Consultation) -> dict[str, object]:
     rows = conn.execute(
         "SELECT code, votes, points FROM vote_tallies WHERE consultation_id = ?", (consultation.consultation_id,)
     ).fetchall()
@@ -155,7 +154,7 @@ def results(conn: sqlite3.Connection, consultation: Consultation) -> dict[str, o
     }
 
 
-def publish_due_results(conn: sqlite3.Connection, now: datetime) -> int:
+def publish_due_results(conn: Connection, now: datetime) -> int:
     """Once counting has ended, the results are published: every kiosk pulls them."""
     due = [
         r[0]
@@ -169,7 +168,7 @@ def publish_due_results(conn: sqlite3.Connection, now: datetime) -> int:
     return len(due)
 
 
-def consultation_data(conn: sqlite3.Connection, row: sqlite3.Row) -> dict[str, object]:
+def consultation_data(conn: Connection, row: Row) -> dict[str, object]:
     """A consultation as kiosks pull it: with its results once published, never before."""
     data: dict[str, object] = json.loads(row["data"])
     data["results"] = results(conn, parse(data)) if row["results_published"] else None

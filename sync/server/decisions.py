@@ -96,8 +96,8 @@ def decide_booking(
     members: dict[str, Member] | None,
     already_booked: set[str],
     when: datetime,
-    lease_free: int = 0,
-    lease_first: bool = False,
+    lease_free: int,
+    lease_first: bool,
 ) -> Decision:
     """Confirm, waitlist, leave as a request or refuse one booking; never more places than exist.
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from sync.server.db import FEED_EPOCH, Database, new_epoch, set_meta
+from sync.server.db import FEED_EPOCH, CentralDatabaseError, Database, new_epoch, set_meta
 
 
 def reset(db: Database) -> str:
@@ -28,11 +28,14 @@ def reset(db: Database) -> str:
 
 def backup(db: Database, target: Path) -> str:
     """A consistent copy of the database at `target`, with an epoch never served: restoring it needs nothing more."""
+    if db.path is None:
+        raise CentralDatabaseError("error.central.epoch.backup_of_postgresql")
     if target.exists():
         target.unlink()
     copy = sqlite3.connect(target, isolation_level=None)
     try:
-        db.connection().backup(copy)
+        with db.engine.connect() as connection:
+            connection.connection.dbapi_connection.backup(copy)  # type: ignore[union-attr]
         epoch = new_epoch()
         copy.execute(
             "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",

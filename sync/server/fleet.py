@@ -11,13 +11,12 @@ amber — worth a look before it gets worse; green — nothing to say.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from kiosk.i18n import Text
 from sync.server.clock import fmt, parse_moment
-from sync.server.db import Database
+from sync.server.db import Database, Row
 from sync.wire import Heartbeat
 
 GREEN, AMBER, RED = "green", "amber", "red"
@@ -110,16 +109,12 @@ def fleet(db: Database, now: datetime) -> list[KioskHealth]:
     )
 
 
-def history(db: Database, kiosk_id: str) -> list[sqlite3.Row]:
+def history(db: Database, kiosk_id: str) -> list[Row]:
     """A kiosk's kept heartbeats, oldest first: received_at, skew_seconds, heartbeat (JSON), state."""
-    return (
-        db.connection()
-        .execute(
-            "SELECT received_at, skew_seconds, heartbeat, state FROM kiosk_health_history WHERE kiosk_id = ? "
-            "ORDER BY received_at",
-            (kiosk_id,),
-        )
-        .fetchall()
+    return db.query(
+        "SELECT received_at, skew_seconds, heartbeat, state FROM kiosk_health_history WHERE kiosk_id = ? "
+        "ORDER BY received_at",
+        (kiosk_id,),
     )
 
 
@@ -132,7 +127,7 @@ def state_of(reasons: tuple[Reason, ...]) -> str:
     return RED if RED in levels else AMBER if AMBER in levels else GREEN
 
 
-def _health(row: sqlite3.Row, now: datetime) -> KioskHealth:
+def _health(row: Row, now: datetime) -> KioskHealth:
     heartbeat = Heartbeat.model_validate_json(row["heartbeat"]) if row["heartbeat"] else None
     received = parse_moment(row["received_at"]) if row["received_at"] else None
     reasons = judge(heartbeat, received, row["skew_seconds"], parse_moment(row["enrolled_at"]), now)

@@ -7,18 +7,18 @@ bumps it, and each kiosk of the site pulls the answer.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 
 from kiosk.domain.voucher import normalize_short_code, short_code
 from sync.server import reasons
 from sync.server.changes import bump
 from sync.server.clock import fmt
+from sync.server.db import Connection, Row
 from sync.wire import IdeaCreatePayload
 
 
 def create_idea(
-    conn: sqlite3.Connection, kiosk_id: str, site_id: str, payload: IdeaCreatePayload, created_at: str, now: datetime
+    conn: Connection, kiosk_id: str, site_id: str, payload: IdeaCreatePayload, created_at: str, now: datetime
 ) -> dict[str, object]:
     if conn.execute("SELECT 1 FROM ideas WHERE id = ?", (payload.idea_id,)).fetchone():
         return {"outcome": "rejected", "reason": reasons.idea_exists()}
@@ -52,7 +52,7 @@ def create_idea(
     return {"outcome": "applied", "idea": {"idea_id": payload.idea_id, "state": "received", "reason": None}}
 
 
-def idea_data(row: sqlite3.Row) -> dict[str, object]:
+def idea_data(row: Row) -> dict[str, object]:
     """An idea as the kiosks of its site pull it."""
     return {
         "idea_id": row["id"],
@@ -69,16 +69,16 @@ def idea_data(row: sqlite3.Row) -> dict[str, object]:
     }
 
 
-def find(conn: sqlite3.Connection, id_or_code: str) -> sqlite3.Row | None:
+def find(conn: Connection, id_or_code: str) -> Row | None:
     """An idea by its id, or by the receipt code printed at the kiosk."""
-    row: sqlite3.Row | None = conn.execute("SELECT * FROM ideas WHERE id = ?", (id_or_code,)).fetchone()
+    row: Row | None = conn.execute("SELECT * FROM ideas WHERE id = ?", (id_or_code,)).fetchone()
     code = normalize_short_code(id_or_code) if row is None else None
     if code is not None:
         row = next((r for r in conn.execute("SELECT * FROM ideas") if short_code(r["id"]) == code), None)
     return row
 
 
-def answer(conn: sqlite3.Connection, idea_id: str, text: str, author: str, now: datetime) -> None:
+def answer(conn: Connection, idea_id: str, text: str, author: str, now: datetime) -> None:
     site = conn.execute("SELECT site_id FROM ideas WHERE id = ?", (idea_id,)).fetchone()[0]
     conn.execute(
         "UPDATE ideas SET answer = ?, answered_by = ?, answered_at = ? WHERE id = ?", (text, author, fmt(now), idea_id)
@@ -86,7 +86,7 @@ def answer(conn: sqlite3.Connection, idea_id: str, text: str, author: str, now: 
     bump(conn, "idea", idea_id, site)
 
 
-def listing(conn: sqlite3.Connection, site_id: str | None, unanswered: bool) -> list[sqlite3.Row]:
+def listing(conn: Connection, site_id: str | None, unanswered: bool) -> list[Row]:
     where, params = [], []
     if site_id:
         where.append("site_id = ?")

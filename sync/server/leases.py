@@ -13,14 +13,14 @@ Every function runs inside the caller's write transaction.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from sync.server import dialect
 from sync.server.changes import bump, kiosk_scope
 from sync.server.clock import Clock, fmt, parse_moment
-from sync.server.db import Database
+from sync.server.db import Connection, Database, Row
 from sync.wire import LeaseWanted
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ class Lease:
         }
 
 
-def load(conn: sqlite3.Connection, session_id: str, kiosk_id: str) -> Lease | None:
+def load(conn: Connection, session_id: str, kiosk_id: str) -> Lease | None:
     row = conn.execute(
         "SELECT session_id, kiosk_id, granted, returned, used, expires_at FROM leases "
         "WHERE session_id = ? AND kiosk_id = ?",
@@ -69,7 +69,7 @@ def load(conn: sqlite3.Connection, session_id: str, kiosk_id: str) -> Lease | No
     return None if row is None else Lease(*row)
 
 
-def _changed(conn: sqlite3.Connection, session_id: str, kiosk_id: str, offer_id: str | None) -> None:
+def _changed(conn: Connection, session_id: str, kiosk_id: str, offer_id: str | None) -> None:
     bump(conn, "lease", session_id, kiosk_scope(kiosk_id))
     if offer_id is not None:  # the site's free seats changed: every site's view of the places too
         bump(conn, "offer", offer_id)
@@ -83,8 +83,8 @@ def _expiry(start: str, until: str | None, now: datetime) -> str:
     return fmt(min(ends))
 
 
-def _session(conn: sqlite3.Connection, session_id: str) -> sqlite3.Row | None:
-    row: sqlite3.Row | None = conn.execute(
+def _session(conn: Connection, session_id: str) -> Row | None:
+    row: Row | None = conn.execute(
         "SELECT s.id, s.offer_id, s.start, s.capacity, s.allocated, s.outside_taken, o.booking_mode, o.withdrawn "
         "FROM sessions s JOIN offers o ON o.id = s.offer_id WHERE s.id = ?",
         (session_id,),
@@ -92,8 +92,8 @@ def _session(conn: sqlite3.Connection, session_id: str) -> sqlite3.Row | None:
     return row
 
 
-def _allocation(conn: sqlite3.Connection, session_id: str, site_id: str) -> sqlite3.Row | None:
-    row: sqlite3.Row | None = conn.execute(
+def _allocation(conn: Connection, session_id: str, site_id: str) -> Row | None:
+    row: Row | None = conn.execute(
         "SELECT seats, used, leased, until, released FROM allocations WHERE session_id = ? AND site_id = ?",
         (session_id, site_id),
     ).fetchone()
@@ -101,7 +101,7 @@ def _allocation(conn: sqlite3.Connection, session_id: str, site_id: str) -> sqli
 
 
 def grant(
-    conn: sqlite3.Connection,
+    conn: Connection,
     kiosk_id: str,
     site_id: str,
     session_id: str,
@@ -113,6 +113,7 @@ def grant(
     seats, then from the central pool on an offer booked directly. Seats the centre granted but the
     kiosk never heard of (`known_granted` is what it knows) count towards them, so a call repeated
     after a lost answer grants nothing twice. None: no such session."""
+    dialect.lock_session(conn, session_id)
     session = _session(conn, session_id)
     if session is None:
         return None
@@ -162,10 +163,11 @@ def grant(
     return load(conn, session_id, kiosk_id)
 
 
-def give_back(conn: sqlite3.Connection, kiosk_id: str, session_id: str, seats: int) -> Lease | None:
+def give_back(conn: Connection, kiosk_id: str, session_id: str, seats: int) -> Lease | None:
     """The kiosk gives `seats` unused seats of its lease back (its lease expired, or it no longer needs
     them): to the site's own free seats, or to the central pool once the allocation's cut-off passed.
     Never more than the lease holds unused. None: the kiosk holds no lease on that session."""
+    dialect.lock_session(conn, session_id)
     lease = load(conn, session_id, kiosk_id)
     if lease is None:
         return None
@@ -192,7 +194,7 @@ def give_back(conn: sqlite3.Connection, kiosk_id: str, session_id: str, seats: i
     return load(conn, session_id, kiosk_id)
 
 
-def take(conn: sqlite3.Connection, kiosk_id: str, session_id: str, seats: int) -> int:
+def take(conn: Connection, kiosk_id: str, session_id: str, seats: int) -> int:
     """Seats of a booking taken from its kiosk's lease (none if the lease does not hold them all)."""
     lease = load(conn, session_id, kiosk_id)
     if lease is None or lease.free < seats:
@@ -204,7 +206,7 @@ def take(conn: sqlite3.Connection, kiosk_id: str, session_id: str, seats: int) -
     return seats
 
 
-def put_back(conn: sqlite3.Connection, kiosk_id: str, session_id: str, seats: int) -> None:
+def put_back(conn: Connection, kiosk_id: str, session_id: str, seats: int) -> None:
     """A cancelled booking's seats go back to the lease it came from (its kiosk may confirm them again)."""
     conn.execute(
         "UPDATE leases SET used = used - ? WHERE session_id = ? AND kiosk_id = ?", (seats, session_id, kiosk_id)
@@ -212,7 +214,7 @@ def put_back(conn: sqlite3.Connection, kiosk_id: str, session_id: str, seats: in
     _changed(conn, session_id, kiosk_id, None)
 
 
-def split(conn: sqlite3.Connection, site_id: str, now: datetime, session_id: str | None = None) -> int:
+def split(conn: Connection, site_id: str, now: datetime, session_id: str | None = None) -> int:
     """Give each active kiosk of the site a share of the site's free seats on its sessions still to come
     (with several kiosks, one more share stays with the site, for top-ups). Returns how many seats."""
     kiosks = [

@@ -9,7 +9,6 @@ again sends nothing new to the kiosks.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import defaultdict
 from dataclasses import asdict
 from datetime import datetime
@@ -23,7 +22,7 @@ from sync.server import bookings, leases
 from sync.server.admin import AdminError
 from sync.server.changes import bump, bump_many
 from sync.server.clock import fmt, fmt_catalog
-from sync.server.db import Database, compact_json, get_meta, set_meta
+from sync.server.db import Connection, Database, compact_json, get_meta, set_meta
 from sync.wire import HouseholdsFile, StaffFile
 
 
@@ -86,7 +85,7 @@ def load_catalog(db: Database, document: object, site_id: str, shift_to: datetim
     }
 
 
-def _version_prices(conn: sqlite3.Connection, catalog: Catalog, now: datetime) -> None:
+def _version_prices(conn: Connection, catalog: Catalog, now: datetime) -> None:
     """A new version of an offer's prices whenever they change: bookings name the one they were priced from."""
     latest = {
         r[0]: (r[1], r[2])
@@ -106,7 +105,7 @@ def _version_prices(conn: sqlite3.Connection, catalog: Catalog, now: datetime) -
             conn.execute("UPDATE offers SET version = ? WHERE id = ?", (version + 1, offer.id))
 
 
-def _upsert_documents(conn: sqlite3.Connection, table: str, kind: str, items: list[tuple[str, str]]) -> int:
+def _upsert_documents(conn: Connection, table: str, kind: str, items: list[tuple[str, str]]) -> int:
     old = dict(conn.execute(f"SELECT id, data FROM {table}"))
     changed = [(i, position, data) for position, (i, data) in enumerate(items) if old.get(i) != data]
     conn.executemany(
@@ -118,7 +117,7 @@ def _upsert_documents(conn: sqlite3.Connection, table: str, kind: str, items: li
     return len(changed)
 
 
-def _upsert_offers(conn: sqlite3.Connection, catalog: Catalog, site_id: str, now: datetime) -> tuple[int, int]:
+def _upsert_offers(conn: Connection, catalog: Catalog, site_id: str, now: datetime) -> tuple[int, int]:
     old_offers = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT id, data, withdrawn FROM offers")}
     old_sessions = {
         r[0]: tuple(r[1:])
@@ -287,20 +286,17 @@ def load_households(db: Database, text: str, site_id: str) -> dict:
                 (household.household_id, site_id, household.tier, data),
             )
             conn.execute(
-                "INSERT OR IGNORE INTO household_tiers (household_id, tier) VALUES (?, ?)",
+                "INSERT INTO household_tiers (household_id, tier) VALUES (?, ?) ON CONFLICT DO NOTHING",
                 (household.household_id, household.tier),
             )
             for m in household.members:
-                try:
-                    conn.execute(
-                        "INSERT INTO persons (person_id, household_id, first_name, last_name, birth_date) "
-                        "VALUES (?, ?, ?, ?, ?)",
-                        (m.person_id, household.household_id, m.first_name, m.last_name, m.birth_date.isoformat()),
-                    )
-                except sqlite3.IntegrityError:
-                    raise AdminError(
-                        "error.central.loading.households_file_refused_person", person_id=m.person_id
-                    ) from None
+                if conn.execute("SELECT 1 FROM persons WHERE person_id = ?", (m.person_id,)).fetchone() is not None:
+                    raise AdminError("error.central.loading.households_file_refused_person", person_id=m.person_id)
+                conn.execute(
+                    "INSERT INTO persons (person_id, household_id, first_name, last_name, birth_date) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (m.person_id, household.household_id, m.first_name, m.last_name, m.birth_date.isoformat()),
+                )
             bump(conn, "household", household.household_id, site_id)
             previous = old.get(household.household_id)
             if previous is not None and previous[0] != site_id:

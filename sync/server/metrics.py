@@ -1,16 +1,20 @@
 """`/metrics` for Prometheus (prometheus-client): requests, latencies, operations answered, kiosks by state.
 
 Counters live in the process (one registry per application, none global); the kiosks by state are read
-from the database at each scrape, so they are right whatever process answers.
+from the database at each scrape, so they are right whatever process answers. With several worker
+processes (`serve --workers N`), PROMETHEUS_MULTIPROC_DIR is set: each process writes its counters
+there and a scrape, answered by any of them, adds up every process's (prometheus-client's
+multiprocess mode).
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -44,11 +48,18 @@ class Metrics:
             ["kind", "outcome"],
             registry=self.registry,
         )
-        if db is not None:
-            self.registry.register(_KioskStates(db, clock))
+        self.states = _KioskStates(db, clock) if db is not None else None
+        if self.states is not None:
+            self.registry.register(self.states)
 
     def text(self) -> bytes:
-        return generate_latest(self.registry)
+        if "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
+            return generate_latest(self.registry)
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        if self.states is not None:
+            registry.register(self.states)
+        return generate_latest(registry)
 
 
 class _KioskStates(Collector):

@@ -15,7 +15,6 @@ for its next try; a permanent refusal (5xx) is recorded as `refused`, with the s
 from __future__ import annotations
 
 import json
-import sqlite3
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,9 +22,9 @@ from typing import Any
 
 from kiosk.domain.concierge import form_for, ready_message
 from kiosk.domain.notices import AddressRefused, NoticeKind, check_address
-from sync.server import reasons
+from sync.server import dialect, reasons
 from sync.server.clock import fmt, parse_moment
-from sync.server.db import Database, compact_json
+from sync.server.db import Connection, Database, Row, compact_json
 from sync.wire import NoticeConsentPayload, NoticeWithdrawPayload
 
 REMINDER_BEFORE = timedelta(days=2)
@@ -54,9 +53,7 @@ def retry_after(attempts: int) -> timedelta:
 # -- consents, from kiosks (inside the push's transaction) ---------------------------------------------
 
 
-def record_consent(
-    conn: sqlite3.Connection, site_id: str, payload: NoticeConsentPayload, now: datetime
-) -> dict[str, Any]:
+def record_consent(conn: Connection, site_id: str, payload: NoticeConsentPayload, now: datetime) -> dict[str, Any]:
     refused = _check_person(conn, site_id, payload.person_id, payload.household_id)
     if refused is not None:
         return refused
@@ -74,7 +71,7 @@ def record_consent(
     return {"outcome": "applied", "notice_consent": {"person_id": payload.person_id, "given": True}}
 
 
-def withdraw_consent(conn: sqlite3.Connection, site_id: str, payload: NoticeWithdrawPayload) -> dict[str, Any]:
+def withdraw_consent(conn: Connection, site_id: str, payload: NoticeWithdrawPayload) -> dict[str, Any]:
     refused = _check_person(conn, site_id, payload.person_id, payload.household_id)
     if refused is not None:
         return refused
@@ -82,19 +79,19 @@ def withdraw_consent(conn: sqlite3.Connection, site_id: str, payload: NoticeWith
     return {"outcome": "applied", "notice_consent": {"person_id": payload.person_id, "given": False}}
 
 
-def forget(conn: sqlite3.Connection, person_id: str) -> None:
+def forget(conn: Connection, person_id: str) -> None:
     """The address and every notice not yet sent go; what was sent stays recorded (without an address). The
     operations kept for good lose the address too (a replay of one is then refused as `op_id_reused`)."""
     conn.execute("DELETE FROM notice_consents WHERE person_id = ?", (person_id,))
     conn.execute(
-        "UPDATE operations SET payload = json_set(payload, '$.address', '') "
-        "WHERE kind = 'notice.consent' AND json_extract(payload, '$.person_id') = ?",
-        (person_id,),
+        f"UPDATE operations SET payload = {dialect.json_with_text(conn.dialect, 'payload', 'address')} "
+        f"WHERE kind = 'notice.consent' AND {dialect.json_text(conn.dialect, 'payload', 'person_id')} = ?",
+        ("", person_id),
     )
     conn.execute("DELETE FROM notices WHERE person_id = ? AND state IN ('waiting', 'sending')", (person_id,))
 
 
-def _check_person(conn: sqlite3.Connection, site_id: str, person_id: str, household_id: str) -> dict[str, Any] | None:
+def _check_person(conn: Connection, site_id: str, person_id: str, household_id: str) -> dict[str, Any] | None:
     household = conn.execute("SELECT site_id FROM households WHERE id = ?", (household_id,)).fetchone()
     if household is None:
         return {"outcome": "rejected", "reason": reasons.household_unknown()}
@@ -112,7 +109,7 @@ def _check_person(conn: sqlite3.Connection, site_id: str, person_id: str, househ
 
 
 def _make(
-    conn: sqlite3.Connection, person_id: str, kind: NoticeKind, subject_id: str, facts: dict[str, Any], now: datetime
+    conn: Connection, person_id: str, kind: NoticeKind, subject_id: str, facts: dict[str, Any], now: datetime
 ) -> bool:
     """A notice for a person who consented, once per thing; True when one was made."""
     if conn.execute("SELECT 1 FROM notice_consents WHERE person_id = ?", (person_id,)).fetchone() is None:
@@ -125,7 +122,7 @@ def _make(
     return made.rowcount == 1
 
 
-def request_ready(conn: sqlite3.Connection, request_id: str, now: datetime) -> None:
+def request_ready(conn: Connection, request_id: str, now: datetime) -> None:
     """A concierge request became ready: "Votre pressing est prêt." to the person who asked, if they consented."""
     row = conn.execute("SELECT data FROM concierge_requests WHERE id = ?", (request_id,)).fetchone()
     data = json.loads(row["data"])
@@ -148,9 +145,10 @@ def plan_reminders(db: Database, now: datetime) -> int:
     made = 0
     with db.write() as conn:
         rows = conn.execute(
-            # CROSS JOIN keeps the consents (few) as the outer loop: never a scan of every booking.
+            # The consents (few) stay the outer loop: never a scan of every booking.
             "SELECT c.person_id, b.id, s.start, s.place, o.data FROM notice_consents c "
-            "CROSS JOIN bookings b ON b.household_id = c.household_id JOIN sessions s ON s.id = b.session_id "
+            f"{dialect.join_in_order(conn.dialect)} bookings b ON b.household_id = c.household_id "
+            "JOIN sessions s ON s.id = b.session_id "
             "JOIN offers o ON o.id = s.offer_id WHERE b.state = 'confirmed' AND s.start > ? AND s.start <= ?",
             (fmt(now)[:16], fmt(now + REMINDER_BEFORE)[:16]),
         ).fetchall()
@@ -161,7 +159,7 @@ def plan_reminders(db: Database, now: datetime) -> int:
 
 
 def holiday_outcome(
-    conn: sqlite3.Connection,
+    conn: Connection,
     household_id: str,
     request_id: str,
     title: str,
@@ -209,10 +207,13 @@ def claim_due(db: Database, now: datetime, limit: int = 50) -> list[Claimed]:
                     (fmt(now), row["notice_id"]),
                 )
                 continue
-            conn.execute(
-                "UPDATE notices SET state = 'sending', attempts = ?, next_attempt_at = ? WHERE notice_id = ?",
-                (attempt, fmt(now + retry_after(attempt)), row["notice_id"]),
+            taken = conn.execute(
+                "UPDATE notices SET state = 'sending', attempts = ?, next_attempt_at = ? "
+                "WHERE notice_id = ? AND attempts = ? AND state IN ('waiting', 'sending')",
+                (attempt, fmt(now + retry_after(attempt)), row["notice_id"], row["attempts"]),
             )
+            if taken.rowcount != 1:  # another sender (PostgreSQL: another worker) claimed it first
+                continue
             claimed.append(
                 Claimed(
                     row["notice_id"],
@@ -225,9 +226,7 @@ def claim_due(db: Database, now: datetime, limit: int = 50) -> list[Claimed]:
     return claimed
 
 
-def _outdated(
-    conn: sqlite3.Connection, kind: NoticeKind, subject_id: str, facts: dict[str, Any], now: datetime
-) -> bool:
+def _outdated(conn: Connection, kind: NoticeKind, subject_id: str, facts: dict[str, Any], now: datetime) -> bool:
     """What a notice says is no longer true or of use: a reminder of a booking cancelled since, or that could not
     leave before its activity began; "ready" for a request handed over (or cancelled) since."""
     if kind is NoticeKind.REMINDER:
@@ -286,7 +285,7 @@ def purge_done(db: Database, now: datetime) -> int:
         ).rowcount
 
 
-def summary(db: Database) -> list[sqlite3.Row]:
+def summary(db: Database) -> list[Row]:
     """Every notice's state, for the administrator: no address, no name."""
     with db.read() as conn:
         return conn.execute(

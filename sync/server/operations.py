@@ -14,7 +14,6 @@ and sends the same entries again.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable
 from datetime import datetime
 
@@ -27,6 +26,7 @@ from sync.server import (
     concierge,
     consultations,
     decisions,
+    dialect,
     ideas,
     leases,
     notices,
@@ -35,7 +35,7 @@ from sync.server import (
 )
 from sync.server.auth import Kiosk
 from sync.server.clock import Clock, fmt, parse_moment
-from sync.server.db import Database, canonical_json, compact_json
+from sync.server.db import Connection, Database, canonical_json, compact_json
 from sync.wire import (
     AppreciationCreatePayload,
     AuditAppendPayload,
@@ -56,73 +56,61 @@ from sync.wire import (
 # key the centre lost (restored from a backup) publishes it again, then sends its audit entries again.
 NOT_KEPT = frozenset({"audit_key_unknown"})
 
-Handler = Callable[[sqlite3.Connection, Kiosk, BaseModel, str, datetime, datetime], dict]
+Handler = Callable[[Connection, Kiosk, BaseModel, str, datetime, datetime], dict]
 
 
-def _create(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime) -> dict:
+def _create(conn: Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime) -> dict:
     return bookings.create_booking(conn, kiosk.id, kiosk.site_id, payload, created_at, when, now)
 
 
-def _cancel(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime) -> dict:
+def _cancel(conn: Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime) -> dict:
     return bookings.cancel_booking(conn, kiosk.site_id, payload.booking_id, when, now)
 
 
-def _lease_return(
-    conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime
-) -> dict:
+def _lease_return(conn: Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime) -> dict:
     lease = leases.give_back(conn, kiosk.id, payload.session_id, payload.seats)
     if lease is None:
         return bookings.rejected(reasons.lease_unknown())
     return {"outcome": "applied", "lease": lease.data()}
 
 
-def _concierge_create(
-    conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime
-) -> dict:
+def _concierge_create(conn: Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime) -> dict:
     return concierge.create_request(conn, kiosk.id, kiosk.site_id, payload, created_at, now)
 
 
 def _concierge_transition(
-    conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime
+    conn: Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime
 ) -> dict:
     return concierge.transition(conn, kiosk.id, kiosk.site_id, payload, created_at, now)
 
 
-def _audit_append(
-    conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime
-) -> dict:
+def _audit_append(conn: Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime) -> dict:
     return audit.append(conn, kiosk.id, kiosk.site_id, payload, created_at, now)
 
 
-def _idea_create(
-    conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime
-) -> dict:
+def _idea_create(conn: Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime) -> dict:
     return ideas.create_idea(conn, kiosk.id, kiosk.site_id, payload, created_at, now)
 
 
-def _vote_cast(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime) -> dict:
+def _vote_cast(conn: Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime) -> dict:
     return consultations.cast(conn, payload, when, now)
 
 
 def _appreciation_create(
-    conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime
+    conn: Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime
 ) -> dict:
     return appreciation.create(conn, kiosk.site_id, payload, when)
 
 
-def _payment(conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime) -> dict:
+def _payment(conn: Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime) -> dict:
     return payments.from_kiosk(conn, kiosk.site_id, payload)
 
 
-def _notice_consent(
-    conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime
-) -> dict:
+def _notice_consent(conn: Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime) -> dict:
     return notices.record_consent(conn, kiosk.site_id, payload, now)
 
 
-def _notice_withdraw(
-    conn: sqlite3.Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime
-) -> dict:
+def _notice_withdraw(conn: Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime) -> dict:
     return notices.withdraw_consent(conn, kiosk.site_id, payload)
 
 
@@ -153,10 +141,11 @@ def push(db: Database, kiosk: Kiosk, operations: list[Operation], clock: Clock) 
         return [{"op_id": op.op_id, **apply_operation(conn, kiosk, op, now)} for op in operations]
 
 
-def apply_operation(conn: sqlite3.Connection, kiosk: Kiosk, op: Operation, now: datetime) -> dict:
+def apply_operation(conn: Connection, kiosk: Kiosk, op: Operation, now: datetime) -> dict:
     key = op.op_id.lower()
     forgotten = FORGOTTEN.get(op.kind, ())
     payload_text = canonical_json({k: v for k, v in op.payload.items() if k not in forgotten})
+    dialect.lock_key(conn, "operation:" + key)  # the same operation sent twice at once: applied once
     row = conn.execute("SELECT kiosk_id, kind, payload, result FROM operations WHERE op_id = ?", (key,)).fetchone()
     if row is not None:
         if (row[0], row[1], row[2]) == (kiosk.id, op.kind, payload_text):
@@ -173,7 +162,7 @@ def apply_operation(conn: sqlite3.Connection, kiosk: Kiosk, op: Operation, now: 
     return result
 
 
-def _apply(conn: sqlite3.Connection, kiosk: Kiosk, op: Operation, now: datetime) -> dict:
+def _apply(conn: Connection, kiosk: Kiosk, op: Operation, now: datetime) -> dict:
     if op.kind not in HANDLERS:
         return bookings.rejected(reasons.unknown_kind(op.kind))
     model, handler = HANDLERS[op.kind]

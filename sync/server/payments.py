@@ -9,14 +9,13 @@ never edited. Each one bumps the change feed for its site, so every kiosk of the
 from __future__ import annotations
 
 import json
-import sqlite3
 import uuid
 from typing import Any
 
 from kiosk.domain.payment import Means
 from sync.server import reasons
 from sync.server.changes import bump
-from sync.server.db import compact_json
+from sync.server.db import Connection, compact_json
 from sync.server.reasons import Reason
 from sync.wire import PaymentRecordPayload
 
@@ -32,7 +31,7 @@ def _rejected(reason: Reason) -> dict[str, object]:
     return {"outcome": "rejected", "reason": reason}
 
 
-def subject_of(conn: sqlite3.Connection, kind: str, subject_id: str) -> tuple[str, str, int] | None:
+def subject_of(conn: Connection, kind: str, subject_id: str) -> tuple[str, str, int] | None:
     """(site, household, what it costs while it stands) of a booking or a concierge request."""
     if kind == "booking":
         row = conn.execute(
@@ -50,7 +49,7 @@ def subject_of(conn: sqlite3.Connection, kind: str, subject_id: str) -> tuple[st
     return row[0], row[1], 0 if row[3] in _UNPAID_REQUEST_STATES else estimate
 
 
-def paid(conn: sqlite3.Connection, kind: str, subject_id: str) -> int:
+def paid(conn: Connection, kind: str, subject_id: str) -> int:
     total: int = conn.execute(
         "SELECT coalesce(sum(amount_cents), 0) FROM payments WHERE subject_kind = ? AND subject_id = ?",
         (kind, subject_id),
@@ -58,7 +57,7 @@ def paid(conn: sqlite3.Connection, kind: str, subject_id: str) -> int:
     return total
 
 
-def record(conn: sqlite3.Connection, site_id: str, data: dict[str, Any], source: str) -> dict[str, object]:
+def record(conn: Connection, site_id: str, data: dict[str, Any], source: str) -> dict[str, object]:
     """Keep one payment (a dict as on the wire) if it fits the centre's record; the result or a rejection."""
     if conn.execute("SELECT 1 FROM payments WHERE payment_id = ?", (data["payment_id"],)).fetchone():
         return _rejected(reasons.payment_exists())
@@ -112,7 +111,7 @@ def record(conn: sqlite3.Connection, site_id: str, data: dict[str, Any], source:
     return _applied(data["payment_id"])
 
 
-def from_kiosk(conn: sqlite3.Connection, site_id: str, payload: PaymentRecordPayload) -> dict[str, object]:
+def from_kiosk(conn: Connection, site_id: str, payload: PaymentRecordPayload) -> dict[str, object]:
     data = payload.model_dump(mode="json")
     if data["means"] == Means.ELSEWHERE or data["site_id"] != site_id:
         return _rejected(reasons.payment_other_site())
@@ -120,7 +119,7 @@ def from_kiosk(conn: sqlite3.Connection, site_id: str, payload: PaymentRecordPay
 
 
 def report_elsewhere(
-    conn: sqlite3.Connection, kind: str, subject_id: str, amount_cents: int, reference: str, at: str
+    conn: Connection, kind: str, subject_id: str, amount_cents: int, reference: str, at: str
 ) -> dict[str, object]:
     """The centre reports a payment made elsewhere (at the CMCAS, by transfer…) for a booking or request."""
     subject = subject_of(conn, kind, subject_id)

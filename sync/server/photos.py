@@ -1,4 +1,4 @@
-"""Offer photos at the centre: files named by their SHA-256, in a folder beside the database.
+"""Offer photos at the centre: files named by their SHA-256, in a folder (`--photos`, or beside the database file).
 
 IT adds a folder of photos (`slvie-central import-photos DIR`, and `load-demo` adds the demo's); the
 catalog names each offer's photo by that SHA-256; kiosks fetch `GET /v1/photos/{sha256}` and check it.
@@ -17,6 +17,11 @@ MAX_PHOTO_BYTES = 3 * 1024 * 1024  # what a kiosk accepts (sync/photos.py): larg
 
 
 def photos_dir(db: Database) -> Path:
+    """`--photos DIR`, else beside a SQLite file, or `central.photos` in the folder the centre runs in."""
+    if db.photos is not None:
+        return db.photos
+    if db.path is None:
+        return Path("central.photos").resolve()
     return db.path.with_name(db.path.name + ".photos")
 
 

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
 from sync.server import reasons
 from sync.server.clock import fmt
-from sync.server.db import compact_json
+from sync.server.db import Connection, compact_json
 from sync.server.reasons import Reason
 
 log = logging.getLogger("slvie.central")
@@ -31,7 +30,7 @@ class Priced:
     unit_cents: int | None = None
 
 
-def price_versions(conn: sqlite3.Connection, offer_id: str) -> dict[int, list[int]]:
+def price_versions(conn: Connection, offer_id: str) -> dict[int, list[int]]:
     """Every version of an offer's prices (cents by tier), the current one included as version 0
     when the offer was loaded before versions were kept."""
     versions = {
@@ -46,7 +45,7 @@ def price_versions(conn: sqlite3.Connection, offer_id: str) -> dict[int, list[in
 
 
 def check(
-    conn: sqlite3.Connection,
+    conn: Connection,
     offer_id: str,
     household_id: str,
     tier: int,
@@ -79,7 +78,7 @@ def check(
 
 
 def record_for_it(
-    conn: sqlite3.Connection, kiosk_id: str, kind: str, subject: str, details: dict[str, object], now: datetime
+    conn: Connection, kiosk_id: str, kind: str, subject: str, details: dict[str, object], now: datetime
 ) -> None:
     """Something a kiosk sent that the centre could not take as it was: kept for IT, and logged."""
     conn.execute(

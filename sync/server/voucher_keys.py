@@ -37,20 +37,17 @@ def register(db: Database, kiosk: auth.Kiosk, pem: str, now: datetime) -> str:
     identifier, text = canonical_public_key(pem)
     with db.write() as conn:
         conn.execute(
-            "INSERT OR IGNORE INTO voucher_keys (kiosk_id, key_id, public_key, registered_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO voucher_keys (kiosk_id, key_id, public_key, registered_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
             (kiosk.id, identifier, text, fmt(now)),
         )
     return identifier
 
 
 def published(db: Database) -> list[dict[str, object]]:
-    rows = (
-        db.connection()
-        .execute(
-            "SELECT k.kiosk_id, s.site_id, k.key_id, k.public_key, k.registered_at, s.revoked_at IS NOT NULL"
-            " FROM voucher_keys k JOIN kiosks s ON s.id = k.kiosk_id ORDER BY k.rowid"
-        )
-        .fetchall()
+    rows = db.query(
+        "SELECT k.kiosk_id, s.site_id, k.key_id, k.public_key, k.registered_at, s.revoked_at IS NOT NULL"
+        " FROM voucher_keys k JOIN kiosks s ON s.id = k.kiosk_id ORDER BY k.registered_at, k.kiosk_id, k.key_id"
     )
     return [
         {
@@ -67,5 +64,5 @@ def published(db: Database) -> list[dict[str, object]]:
 
 def booking_state(db: Database, reference: str) -> str | None:
     """What the centre knows of a voucher's booking now (its state only: nothing of the people), or None."""
-    row = db.connection().execute("SELECT state FROM bookings WHERE id = ?", (reference,)).fetchone()
+    row = db.query_one("SELECT state FROM bookings WHERE id = ?", (reference,))
     return None if row is None else row[0]

@@ -1,6 +1,7 @@
 """A real central server on loopback for tests (a uvicorn subprocess on a free port), and a kiosk-side client.
 
-`CentralServer` is what the `central_server` fixture yields: `.url`, `.db_path`,
+`CentralServer` is what the `central_server` fixture yields: `.url`, `.db_path` (a SQLite file, or a
+PostgreSQL database's URL),
 `.enroll_code(site)`, `.enroll(site)` → `KioskClient`, `.stop()` (kill -9, as a
 crash would) and `.start()` (again, same port and database file), plus the
 administrator's actions (`load_catalog`, `load_households`, `set_allocation`,
@@ -14,6 +15,7 @@ import contextlib
 import io
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -28,7 +30,7 @@ from sync.server import admin, loading
 from sync.server.admin import DEFAULT_SITE
 from sync.server.auth import create_enrolment_code
 from sync.server.clock import local_now
-from sync.server.db import Database
+from sync.server.db import Database, is_database_url
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,21 +44,28 @@ def free_port() -> int:
 class CentralServer:
     def __init__(
         self,
-        db_path: Path,
+        db_path: Path | str,
         now: datetime | None = None,
         port: int | None = None,
         limits: tuple[str, str, str] = ("10000/minute", "100/minute", "100000/minute"),
         options: tuple[str, ...] = (),
+        log_path: Path | None = None,
+        workers: int = 1,
     ):
         self.options = options  # more of slvie-central's options (an SMTP server for the notices…)
         self.limits = limits  # enrolments per address, per code, calls per kiosk: tests enrol many kiosks
-        self.db_path = Path(db_path)
+        self.db_path: Path | str = db_path if is_database_url(db_path) else Path(db_path)
         self.now = now  # a frozen server clock, or None for the real one
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = self.db_path.with_suffix(".log")
+        self.workers = workers
+        if log_path is None:
+            assert isinstance(self.db_path, Path), "a centre on PostgreSQL needs a log_path"
+            log_path = self.db_path.with_suffix(".log")
+        self.log_path = log_path
+        self.photos = log_path.with_name("central.photos")  # the offers' photos (--photos)
         self.process: subprocess.Popen | None = None
-        Database(self.db_path).close()  # create the schema before anyone uses the file
+        Database(self.db_path, pooled=False).close()  # create the schema before anyone uses the database
 
     # --- process -----------------------------------------------------------------
     def start(self, timeout: float = 20.0) -> None:
@@ -68,6 +77,8 @@ class CentralServer:
             "sync.server.cli",
             "--db",
             str(self.db_path),
+            "--photos",
+            str(self.photos),
             "--host",
             "127.0.0.1",
             "--port",
@@ -84,10 +95,14 @@ class CentralServer:
         if self.now is not None:
             command += ["--now", self.now.strftime("%Y-%m-%dT%H:%M:%S")]
         command += self.options
+        if self.workers > 1:
+            command += ["serve", "--workers", str(self.workers)]
         path = os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))
         env = {**os.environ, "PYTHONPATH": path}
         log = open(self.log_path, "ab")  # noqa: SIM115 (handed to the process, closed just after)
-        self.process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=self.workers > 1
+        )
         log.close()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -104,9 +119,13 @@ class CentralServer:
         raise RuntimeError(f"central server did not answer within {timeout} s:\n{self.log()}")
 
     def stop(self) -> None:
-        """Kill the server at once (no graceful shutdown), as a crash or a power cut would."""
+        """Kill the server at once (no graceful shutdown), as a crash or a power cut would; with several
+        workers, their whole process group."""
         if self.process is not None:
-            self.process.kill()
+            if self.workers > 1:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            else:
+                self.process.kill()
             self.process.wait(timeout=10)
             self.process = None
 
@@ -122,7 +141,7 @@ class CentralServer:
         return self.now or local_now()
 
     def _admin(self, action, *args):
-        db = Database(self.db_path)
+        db = Database(self.db_path, pooled=False)
         try:
             return action(db, *args)
         finally:
@@ -157,9 +176,9 @@ class CentralServer:
 
     def query(self, sql: str, *params) -> list:
         """Read the central database directly (what the centre holds)."""
-        db = Database(self.db_path)
+        db = Database(self.db_path, pooled=False)
         try:
-            return [dict(row) for row in db.connection().execute(sql, params).fetchall()]
+            return [dict(row) for row in db.query(sql, params)]
         finally:
             db.close()
 
@@ -182,7 +201,7 @@ class CentralServer:
         out, err = io.StringIO(), io.StringIO()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
-                code = main(["--db", str(self.db_path), *args])
+                code = main(["--db", str(self.db_path), "--photos", str(self.photos), *args])
             except SystemExit as exit_:
                 code = exit_.code if isinstance(exit_.code, int) else 2
         return code, out.getvalue(), err.getvalue()

@@ -9,9 +9,10 @@ from tests.server.central import CentralServer
 
 
 @pytest.fixture
-def central_server(tmp_path):
-    """A fresh central server (real clock) on its own database file; killed at the end of the test."""
-    server = CentralServer(tmp_path / "central.sqlite3")
+def central_server(tmp_path, central_database):
+    """A fresh central server (real clock) on its own database (SQLite, and PostgreSQL: tests/conftest.py);
+    killed at the end of the test."""
+    server = CentralServer(central_database, log_path=tmp_path / "central.log")
     server.start()
     yield server
     server.stop()

@@ -112,6 +112,6 @@ def test_commands_need_a_database(capsys):
 
 
 def _write(server, document):
-    path = server.db_path.parent / "catalog.json"
+    path = server.log_path.parent / "catalog.json"
     path.write_text(json.dumps(document), encoding="utf-8")
     return path

@@ -56,6 +56,7 @@ def test_codes_are_typed_forgivingly_and_unknown_ones_refused(central_server):
     assert unknown.status_code == 403
 
 
+@pytest.mark.sqlite_only  # reads the file's every byte
 def test_only_hashes_are_stored(central_server, kiosk):
     with sqlite3.connect(central_server.db_path) as conn:
         dump = "\n".join(conn.iterdump())

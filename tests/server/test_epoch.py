@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
+
 from tests.server.central import CentralServer
 
 
@@ -34,6 +36,7 @@ def test_reset_epoch_starts_a_new_one(central_server, kiosk):
     assert after != before and after in out
 
 
+@pytest.mark.sqlite_only  # PostgreSQL is backed up with pg_dump
 def test_a_backup_copy_has_an_epoch_never_served_and_the_same_data(central_server, kiosk, tmp_path):
     central_server.cli("load-demo")
     served = kiosk.pull(0)["epoch"]

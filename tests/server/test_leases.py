@@ -121,9 +121,9 @@ def test_the_centre_never_takes_back_seats_a_kiosk_holds(centre, kiosk):
     assert code != 0 and "6" in err
 
 
-def test_a_lease_expires_a_day_on_and_never_after_the_cut_off(tmp_path):
+def test_a_lease_expires_a_day_on_and_never_after_the_cut_off(tmp_path, central_database):
     t0 = datetime(2026, 11, 23, 10, 0)
-    server = CentralServer(tmp_path / "central.sqlite3", now=t0)
+    server = CentralServer(central_database, now=t0, log_path=tmp_path / "central.log")
     server.start()
     try:
         server.load_catalog(

@@ -153,9 +153,9 @@ def test_households_are_seen_by_their_own_site_only(central_server):
     assert b.pull(cursor_b)["changes"][0]["data"] == family
 
 
-def test_unused_allocation_goes_back_to_the_centre_at_its_cut_off(tmp_path):
+def test_unused_allocation_goes_back_to_the_centre_at_its_cut_off(tmp_path, central_database):
     t0 = datetime(2026, 11, 23, 10, 0)
-    server = CentralServer(tmp_path / "central.sqlite3", now=t0)
+    server = CentralServer(central_database, now=t0, log_path=tmp_path / "central.log")
     server.start()
     try:
         server.load_catalog(catalog([offer("SHOW", [session("SHOW-1", capacity=10, now=t0)])]))

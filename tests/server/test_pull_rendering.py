@@ -42,8 +42,8 @@ def reference_sessions(conn, offer_id: str, site_id: str) -> list[dict]:
     return sessions
 
 
-def test_sessions_rendered_in_sql_are_those_of_the_python_rendering(tmp_path):
-    db = Database(tmp_path / "central.sqlite3")
+def test_sessions_rendered_in_sql_are_those_of_the_python_rendering(central_database):
+    db = Database(central_database)
     places = ['Salle "des fêtes"', "Back\\slash", "Tab\tand\nnewline\x01", "Café Ünïcode ✓", ""]
     with db.write() as conn:
         for o in range(6):

@@ -14,6 +14,7 @@ import sqlite3
 import threading
 import time
 
+import pytest
 import requests
 
 from tests.server.data import booking_op, catalog, household, member, offer, session, years_ago
@@ -21,6 +22,7 @@ from tests.server.data import booking_op, catalog, household, member, offer, ses
 WAITING_PUSHES = 60  # more than the thread pool's 40 workers
 
 
+@pytest.mark.sqlite_only  # holds SQLite's writer lock
 def test_a_pull_is_answered_while_many_pushes_wait_for_the_writer(central_server, kiosk):
     central_server.load_catalog(catalog([offer("O1", [session("O1-1", days=10, capacity=500)])]))
     central_server.load_households([household("H-1", [member("P-1", "A", years_ago(40), "ouvrant_droit")])])

@@ -87,6 +87,7 @@ def test_every_assisted_action_is_in_the_audit_log(desk, lina):
     ]
     assert all(e.staff_id == "S1" and e.site_id == "DEMO-LYON-PARTDIEU" and len(e.kiosk) == 8 for e in entries)
     assert entries[2].details == {"offer_id": "T1", "session_id": "T1-S1", "participants": 2, "state": "confirmed"}
+    assert entries[3].details == {"offer_id": "T1"}
     assert entries[5].details == {"from": "submitted", "to": "cancelled", "reason_code": "beneficiary"}
     assert entries[-1].details == {"cause": "user"}
     assert [e.seq for e in entries] == list(range(1, len(entries) + 1))

@@ -152,9 +152,10 @@ def test_age_limits(tmp_path, clock, households_file):
 def test_cancel_until_the_deadline_gives_the_seats_back(services, claire, clock):
     booking = services.bookings.book(BENEFICIARY, holder(claire), "T1", "T1-S1", ["P1"])
     cancelled = services.bookings.cancel(BENEFICIARY, holder(claire), booking.booking_id)
-    assert cancelled.state == BookingState.CANCELLED
+    assert cancelled.state == BookingState.CANCELLED and not cancelled.holds_site_seats
     assert site_seats(services, "T1-S1") == (0, 0)
     assert [op["kind"] for op in pending_operations(services.db)] == ["booking.create", "booking.cancel"]
+    assert pending_operations(services.db)[1]["payload"] == {"booking_id": booking.booking_id}
     # a cancelled place can be booked again
     again = services.bookings.book(BENEFICIARY, holder(claire), "T1", "T1-S1", ["P1"])
     clock.now = NOW + timedelta(days=4)  # T1 starts in 5 days and cancels up to 2 days before
@@ -236,7 +237,39 @@ def test_the_centres_decisions_are_told_once_on_the_next_identification(services
     assert [(n.booking.booking_id, n.good) for n in news] == [(request.booking_id, False), (waiting.booking_id, True)]
     assert news[0].message_fr.endswith("votre demande n'a pas pu être acceptée. Plus de places en février.")
     assert "est confirmée" in news[1].message_fr and "is confirmed" in news[1].message_en
+    assert "Séjour ski à Valloire" in news[0].message_fr and "Soirée théâtre d'improvisation" in news[1].message_en
     assert services.bookings.take_news(claire) == []  # told once
+
+
+def test_a_full_date_is_refused_unless_the_person_asks_for_its_waiting_list(services, claire):
+    with pytest.raises(BookingRefused) as refused:
+        services.bookings.quote("T2", "T2-S1", claire, ["P1"])
+    assert refused.value.fr == "Cette date est complète."
+    assert services.bookings.quote("T2", "T2-S1", claire, ["P1"], waitlist=True).state is BookingState.WAITLISTED
+
+
+@pytest.mark.parametrize(("offer_id", "session_id"), [("T1", "T2-S1"), ("GONE", "T1-S1")])
+def test_a_date_no_longer_offered_says_so(services, claire, offer_id, session_id):
+    with pytest.raises(BookingRefused) as refused:
+        services.bookings.quote(offer_id, session_id, claire, ["P1"])
+    assert (refused.value.fr, refused.value.en) == (
+        "Cette date n'est plus proposée.",
+        "This date is no longer offered.",
+    )
+
+
+def test_news_of_a_booking_whose_offer_was_withdrawn_still_reaches_the_person(services, claire):
+    from kiosk.store.bookings import set_booking_state
+    from kiosk.store.catalog import withdraw_offers
+    from kiosk.store.database import transaction
+
+    request = services.bookings.book(BENEFICIARY, holder(claire), "S1", "S1-S1", ["P1"])
+    with transaction(services.db):  # the centre withdrew the stay and refused the request
+        withdraw_offers(services.db, ["S1"])
+        set_booking_state(services.db, request.booking_id, BookingState.REFUSED, "Séjour annulé.", "Stay cancelled.")
+    (news,) = services.bookings.take_news(claire)
+    assert news.message_fr == "« ? » : votre demande n'a pas pu être acceptée. Séjour annulé."  # its title is gone
+    assert news.message_en.endswith("Stay cancelled.")
 
 
 def test_a_booking_is_on_disk_before_its_voucher_prints_and_other_writes_stay_fast(services, claire):
@@ -255,3 +288,13 @@ def test_a_booking_is_on_disk_before_its_voucher_prints_and_other_writes_stay_fa
     finally:
         services.db.conn.set_trace_callback(None)
     assert services.db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL again
+
+
+def test_a_booking_unknown_here_or_of_another_household_cannot_be_cancelled(services, claire):
+    booking = services.bookings.book(BENEFICIARY, holder(claire), "T1", "T1-S1", ["P1"])
+    karim = services.identity.identify(BENEFICIARY, "1000000000033", "1234")
+    for who, booking_id in ((karim, booking.booking_id), (holder(claire), "00000000-0000-4000-8000-000000000000")):
+        with pytest.raises(BookingRefused) as refused:
+            services.bookings.cancel(BENEFICIARY, who, booking_id)
+        assert refused.value.fr == "Cette réservation est introuvable."
+    assert services.bookings.booking(booking.booking_id).state is BookingState.CONFIRMED

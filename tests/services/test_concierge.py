@@ -36,6 +36,10 @@ def printed_payload(desk, request) -> str:
     return encode_payload(voucher, load_or_create_signing_key(desk.data_dir))
 
 
+def request_day(offer) -> str:
+    return offer.form.field("day").options[0].code
+
+
 def kinds(desk) -> list[str]:
     return [op["kind"] for op in pending_operations(desk.db)]
 
@@ -62,7 +66,8 @@ def test_a_request_from_submission_to_hand_over_across_both_roles(desk, claire, 
     queue = desk.concierge.queue(Actor(lina), states=[RequestState.SUBMITTED], service_id="pressing")
     line = next(item for item in queue if item.request.request_id == request.request_id)
     assert line.person_name == "Claire Martin" and RequestState.TAKEN in line.moves
-    assert ("Vêtements", "Chemise, Pantalon") in line.details_fr
+    assert ("Vêtements", "Chemise, Pantalon") in line.details_fr and ("Garments", "Shirt, Trousers") in line.details_en
+    assert (line.service_name_fr, line.service_name_en) == ("Pressing", "Dry cleaning")
     for target in (RequestState.TAKEN, RequestState.AT_PROVIDER, RequestState.READY):
         clock.now += timedelta(hours=5)
         request = desk.concierge.move(Actor(lina), request.request_id, target)
@@ -120,6 +125,8 @@ def test_the_transition_operation_carries_what_the_centre_needs(desk, claire, li
         "reason": {"code": "not_accepted", "fr": REFUSAL_REASONS[1].fr, "en": REFUSAL_REASONS[1].en},
     }
     assert desk.concierge.request(request.request_id).reason == REFUSAL_REASONS[1]
+    refused = [e for e in desk.audit.entries() if e.action == "concierge.move"][-1]
+    assert refused.details == {"from": "taken", "to": "refused", "reason_code": "not_accepted"}
 
 
 def test_an_illegal_move_is_refused_and_changes_nothing(desk, claire, lina):
@@ -222,6 +229,8 @@ def test_pickup_codes_typed_scanned_forged_or_from_elsewhere(desk, claire, lina,
         ("ZZZZ-ZZZZ", "pas valable"),
         ("", "Scannez le ticket"),
         ("S" * 5000, "trop long"),
+        ("Z" * 401, "trop long"),
+        ("Z" * 400, "pas valable"),  # 400 characters are still read
     ]
     for text, words in cases:
         with pytest.raises(PickupCodeError) as caught:
@@ -319,7 +328,7 @@ def test_every_demo_service_has_a_form_a_price_and_its_hours(desk, claire):
     ]
 
 
-def test_an_unknown_service_and_a_service_added_by_the_centre(desk, claire):
+def test_an_unknown_service_and_a_service_added_by_the_centre(desk, claire, lina):
     with pytest.raises(UnknownService):
         desk.concierge.form("teleportation")
     desk.db.execute(
@@ -335,12 +344,43 @@ def test_an_unknown_service_and_a_service_added_by_the_centre(desk, claire):
         {"what": "Citadine grise", "quantity": 1, "day": offer.form.field("day").options[0].code},
     )
     assert request.estimate_cents == 1500
+    for target in (RequestState.TAKEN, RequestState.READY):
+        desk.concierge.move(Actor(lina), request.request_id, target)
+    (notice,) = [n for n in desk.concierge.ready_for(claire.household) if n.request.request_id == request.request_id]
+    assert (notice.message_fr, notice.message_en) == (
+        "Votre demande « Lavage auto » est prête.",
+        "Your 'Car wash' request is ready.",
+    )
+    for_her = desk.concierge.submit(
+        Actor(lina), claire, "lavage_auto", {"what": "Break", "quantity": 1, "day": request_day(offer)}
+    )
+    (entry,) = [e for e in desk.audit.entries() if e.action == "concierge.create"]
+    assert (entry.target, entry.details) == (for_her.request_id, {"service_id": "lavage_auto"})
 
 
 def test_a_household_cannot_flood_the_desk(desk, claire):
     count = sum(r.is_open for r in desk.concierge.requests_for(claire.household))
     for _ in range(20 - count):
         desk.concierge.submit(BENEFICIARY, claire, "colis", {"direction": "retrait", "carrier": "ups"})
+    with pytest.raises(ConciergeLimit):
+        desk.concierge.submit(BENEFICIARY, claire, "colis", {"direction": "retrait", "carrier": "ups"})
+
+
+def test_requests_in_progress_count_however_many_were_handled_since(desk, claire, clock):
+    count = sum(r.is_open for r in desk.concierge.requests_for(claire.household))
+    for _ in range(20 - count):
+        desk.concierge.submit(BENEFICIARY, claire, "colis", {"direction": "retrait", "carrier": "ups"})
+    handed = desk.db["concierge_requests"].get(desk.concierge.requests_for(claire.household)[0].request_id)
+    for index in range(100):  # a hundred requests handed over since: the twenty still count
+        clock.now += timedelta(minutes=1)
+        desk.db["concierge_requests"].insert(
+            {
+                **handed,
+                "request_id": f"00000000-0000-4000-8000-{index:012d}",
+                "state": "handed_over",
+                "created_at": clock.now.isoformat(),
+            }
+        )
     with pytest.raises(ConciergeLimit):
         desk.concierge.submit(BENEFICIARY, claire, "colis", {"direction": "retrait", "carrier": "ups"})
 
@@ -354,3 +394,42 @@ def test_the_day_choices_follow_the_clock(desk, clock):
     codes = [o.code for o in desk.concierge.form("repassage").form.field("day").options]
     assert codes[:2] == ["2026-11-30", "2026-12-01"]
     assert desk.concierge.form("repassage").form.field("day").options[1].fr == "mardi 1 décembre"
+
+
+def test_a_typed_code_two_requests_share_leads_to_the_open_one_or_asks_for_the_ticket(desk, claire, lina, clock):
+    # Short codes carry 35 bits: two requests of a site may share one (made to here by writing it).
+    first = desk.concierge.submit(BENEFICIARY, claire, "pressing", pressing(desk))
+    clock.now += timedelta(minutes=1)
+    second = desk.concierge.submit(BENEFICIARY, claire, "pressing", pressing(desk))
+    desk.db.execute(
+        "UPDATE concierge_requests SET short_code = ? WHERE request_id = ?", [first.short_code, second.request_id]
+    )
+    with pytest.raises(PickupCodeError) as caught:
+        desk.concierge.find_by_pickup(Actor(lina), first.short_code)
+    assert caught.value.fr == "Plusieurs demandes ont ce code : scannez le QR code du ticket."
+    desk.concierge.cancel(BENEFICIARY, claire, second.request_id)  # the newer one is closed: the open one is meant
+    assert desk.concierge.find_by_pickup(Actor(lina), first.short_code).request_id == first.request_id
+
+
+def test_a_request_unknown_here_or_of_another_site_is_not_found(desk, claire, lina):
+    with pytest.raises(RequestNotFound):
+        desk.concierge.move(Actor(lina), "00000000-0000-4000-8000-000000000000", RequestState.TAKEN)
+    request = desk.concierge.submit(BENEFICIARY, claire, "pressing", pressing(desk))
+    desk.db.execute(
+        "UPDATE concierge_requests SET site_id = 'SLVIE-MARSEILLE' WHERE request_id = ?", [request.request_id]
+    )
+    with pytest.raises(RequestNotFound) as caught:
+        desk.concierge.move(Actor(lina), request.request_id, RequestState.TAKEN)
+    assert caught.value.fr == "Cette demande est introuvable à ce point conciergerie."
+
+
+def test_the_queue_shows_two_hundred_requests_in_progress_at_most(desk, claire, lina, clock):
+    first = desk.concierge.submit(BENEFICIARY, claire, "pressing", pressing(desk))
+    row = desk.db["concierge_requests"].get(first.request_id)
+    for index in range(1, 201):  # 201 in all: as many as a busy week at a large site, and one more
+        clock.now += timedelta(seconds=1)
+        desk.db["concierge_requests"].insert(
+            {**row, "request_id": f"00000000-0000-4000-8000-{index:012d}", "created_at": clock.now.isoformat()}
+        )
+    queue = desk.concierge.queue(Actor(lina))
+    assert len(queue) == 200  # the rest shows once the first are handled

@@ -32,8 +32,8 @@ class Kiosk:
 
 
 @pytest.fixture
-def centre(tmp_path):
-    server = CentralServer(tmp_path / "central.sqlite3", now=NOW)
+def centre(tmp_path, central_database):
+    server = CentralServer(central_database, now=NOW, log_path=tmp_path / "central.log")
     server.start()
     server.load_catalog(sample_catalog())
     server.load_households(households_document()["households"])

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from kiosk.domain.booking import BookingState
+from kiosk.domain.booking import BookingRefused, BookingState
 from kiosk.services.actor import BENEFICIARY
 from kiosk.store.database import open_database, transaction
 from kiosk.store.migrations import MIGRATIONS
@@ -21,6 +21,8 @@ from tests.conftest import Clock
 from tests.factories import NOW, holder, households_document, sample_catalog
 from tests.server.central import CentralServer
 from tests.sync.conftest import Kiosk
+
+pytestmark = pytest.mark.both_databases  # the sync engine against the centre on SQLite and PostgreSQL
 
 
 def claire(kiosk):
@@ -71,6 +73,27 @@ def test_online_a_kiosk_short_of_seats_asks_the_centre_and_confirms(kiosks, cent
     second.sync()
     assert lease_at_centre(centre, centre.query("SELECT id FROM kiosks WHERE name = 'k2'")[0]["id"])["used"] == 2
     assert second.services.bookings.booking(booking.booking_id).state is BookingState.CONFIRMED
+
+
+def test_a_kiosk_asks_the_centre_only_for_the_seats_it_lacks_and_only_for_a_place(kiosks, centre, proxy):
+    first, second = kiosks
+    calls = proxy.requests_seen
+    assert (
+        first.services.bookings.book(BENEFICIARY, holder(claire(first)), "T1", "T1-S1", ["P1"]).state
+        is BookingState.CONFIRMED
+    )
+    assert proxy.requests_seen == calls  # its own lease held the seat: confirmed without waiting for the centre
+    waiting = second.services.bookings.book(BENEFICIARY, holder(claire(second)), "T1", "T1-S1", ["P2"], waitlist=True)
+    assert waiting.state is BookingState.REQUESTED  # a place on the waiting list: the centre decides
+    with pytest.raises(BookingRefused):
+        second.services.bookings.book(
+            BENEFICIARY, holder(claire(second)), "T1", "T1-S1", ["P2"]
+        )  # P2 already asked for a place
+    assert proxy.requests_seen == calls  # neither a waiting list nor a refusal asks the centre for seats
+    booking = second.services.bookings.book(BENEFICIARY, holder(claire(second)), "T1", "T1-S1", ["P3"])
+    assert booking.state is BookingState.CONFIRMED
+    kiosk_id = centre.query("SELECT id FROM kiosks WHERE name = 'k2'")[0]["id"]
+    assert lease_at_centre(centre, kiosk_id)["granted"] == 1  # exactly what it lacked, not more
 
 
 def test_a_centre_too_slow_for_the_person_gives_a_request_and_its_late_grant_is_learnt(kiosks, centre, proxy):

@@ -86,7 +86,7 @@ def test_a_photo_that_is_not_the_named_file_or_not_a_picture_is_refused_and_the_
     centre, make_kiosk, photos, tmp_path
 ):
     named = with_photos(centre, photos, tmp_path)
-    served = Path(f"{centre.db_path}.photos")
+    served = centre.photos
     (served / named["O0"]).write_bytes(picture("red"))  # swapped at the centre: not the file the catalog names
     text = b"<html>not a picture</html>"
     (served / sha(text)).write_bytes(text)  # the right bytes, but no picture

@@ -17,6 +17,8 @@ from sync.client import TransientError
 from sync.engine import CycleReport, PageRejected
 from tests.factories import NOW, holder
 
+pytestmark = pytest.mark.both_databases  # the sync engine against the centre on SQLite and PostgreSQL
+
 
 def claire(kiosk):
     return kiosk.services.identity.identify(BENEFICIARY, "1000000000017", "1234").household

@@ -34,6 +34,7 @@ def test_the_sheet_lists_only_the_dates_still_to_come():
 def test_the_programme_has_this_week_and_next_with_local_activities_and_bons_plans():
     document = catalog(
         [
+            offer("CMCAS", "Sortie CMCAS", level="cmcas", sessions=[session("C1", days=3)]),  # not on it, listed first
             offer(
                 "LOCAL",
                 "Atelier cuisine",
@@ -52,12 +53,12 @@ def test_the_programme_has_this_week_and_next_with_local_activities_and_bons_pla
                 discount_percent=30,
                 sessions=[session("D1", days=1)],
             ),
-            offer("CMCAS", "Sortie CMCAS", level="cmcas", sessions=[session("C1", days=3)]),
             offer("STAY", "Séjour", level="ccas", sessions=[session("S1", days=4)]),
         ]
     )
     found = programme(list(offers(document).values()), "Point", "SLVie", NOW, weeks=2)
     assert [week.monday for week in found.weeks] == [NOW.date(), NOW.date() + timedelta(days=7)]  # NOW is a Monday
+    assert [week.sunday for week in found.weeks] == [NOW.date() + timedelta(days=6), NOW.date() + timedelta(days=13)]
     assert [(line.offer.id, line.session.id) for line in found.weeks[0].lines] == [("DEAL", "D1"), ("LOCAL", "L1")]
     assert [(line.offer.id, line.session.id) for line in found.weeks[1].lines] == [("LOCAL", "L2")]
 
@@ -66,6 +67,8 @@ def test_the_programme_window_starts_on_monday_whatever_the_day():
     sunday = datetime(2026, 11, 29, 18, 0)
     start, end = programme_window(sunday.date(), 2)
     assert start == datetime(2026, 11, 23) and end == datetime(2026, 12, 7)
+    assert programme_window(sunday.date(), 1)[1] == datetime(2026, 11, 30)
+    assert programme_window(sunday.date(), 4)[1] == datetime(2026, 12, 21)  # four weeks at most
     with pytest.raises(ValueError):
         programme_window(sunday.date(), 0)
     with pytest.raises(ValueError):

@@ -9,6 +9,7 @@ import dataclasses
 from datetime import datetime, timedelta
 
 import pytest
+from sqlalchemy import inspect
 
 from sync.server import notices
 from sync.server.clock import local_now
@@ -96,7 +97,11 @@ def ready_request(kiosk, person_id: str = CLAIRE) -> str:
 
 
 def everything_stored(centre) -> str:
-    tables = [row["name"] for row in centre.query("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    db = Database(centre.db_path, pooled=False)
+    try:
+        tables = inspect(db.engine).get_table_names()
+    finally:
+        db.close()
     return "\n".join(repr(row) for table in tables for row in centre.query(f'SELECT * FROM "{table}"'))
 
 

@@ -12,6 +12,7 @@ from kiosk.domain.concierge import RequestState
 from kiosk.services.actor import BENEFICIARY, Actor
 from kiosk.store.outbox import counts, parked_operations
 from sync.client import TransientError
+from sync.server.db import Database
 from tests.factories import CLAIRE_CARD, LINA_BADGE, LINA_PIN, NOW, households_document, sample_catalog, staff_document
 from tests.server.central import CentralServer
 from tests.server.conftest import smtp_server  # noqa: F401 (a fixture)
@@ -108,7 +109,10 @@ def test_a_consent_the_centre_refuses_is_parked_with_its_reason_and_no_longer_sh
     kiosk = make_kiosk()
     kiosk.sync()
     claire = kiosk.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
-    centre.query("DELETE FROM persons WHERE household_id = ?", claire.household.household_id)  # gone at the centre
+    gone = Database(centre.db_path, pooled=False)  # the household's people gone at the centre
+    with gone.write() as conn:
+        conn.execute("DELETE FROM persons WHERE household_id = ?", (claire.household.household_id,))
+    gone.close()
     kiosk.services.notices.consent(BENEFICIARY, claire, ADDRESS, "fr")
 
     kiosk.sync()

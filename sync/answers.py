@@ -33,6 +33,8 @@ SETTLES: dict[str, tuple[str, str | None]] = {
     "payment.record": ("payment", "payment_id"),
     "stay.request": ("stay_request", "request_id"),
     "stay.answer": ("stay_request", "request_id"),
+    "notice.consent": ("notice_consent", "person_id"),
+    "notice.withdraw": ("notice_consent", "person_id"),
 }
 RESULT_OBJECTS = (
     "booking",
@@ -44,6 +46,7 @@ RESULT_OBJECTS = (
     "ballot",
     "appreciation",
     "stay_request",
+    "notice_consent",
 )
 RESULTS = TypeAdapter(list[OperationResult])
 

@@ -77,6 +77,7 @@ from kiosk.store import catalog as catalog_store
 from kiosk.store import concierge as concierge_store
 from kiosk.store import households as household_store
 from kiosk.store import leases as lease_store
+from kiosk.store import notices as notice_store
 from kiosk.store import outbox
 from kiosk.store import participation as participation_store
 from kiosk.store import payments as payment_store
@@ -333,7 +334,7 @@ class SyncEngine:
             if not batch:
                 continue
             try:
-                results = self.client.push([_wire(op) for op in batch])
+                results = self.client.push([_wire(notice_store.opened(self.db, op)) for op in batch])
             except RequestRefused as refused:
                 if len(batch) > 1:
                     self._push_one_by_one(batch, report)
@@ -378,7 +379,7 @@ class SyncEngine:
         """A batch refused whole: send each alone, so one bad operation is parked, not the rest."""
         for op in batch:
             try:
-                results = self.client.push([_wire(op)])
+                results = self.client.push([_wire(notice_store.opened(self.db, op))])
             except RequestRefused as refused:
                 self._park_refused(op, refused, report)
                 continue
@@ -500,6 +501,8 @@ class SyncEngine:
                     str(reason.get("fr", "")),
                     str(reason.get("en", "")),
                 )
+        elif op["kind"] == notice_store.CONSENT:
+            notice_store.consent_refused(self.db, op["op_id"], op["payload"]["person_id"])
         elif op["kind"] == "concierge.create":
             # The centre will never have this request: show it refused, with the centre's words.
             request = concierge_store.load_request(self.db, op["payload"]["request_id"])

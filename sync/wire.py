@@ -181,14 +181,14 @@ class Operation(Strict):
         pattern=r"^[a-z][a-z_.]{0,39}$",
         description="booking.create | booking.cancel | lease.return | concierge.create | "
         "concierge.transition | audit.append | payment.record | idea.create | vote.cast | appreciation.create | "
-        "stay.request | stay.answer",
+        "stay.request | stay.answer | notice.consent | notice.withdraw",
     )
     created_at: str = Field(pattern=MOMENT, description="when the person acted at the kiosk (site local time)")
     payload: dict[str, Any] = Field(
         description="BookingCreatePayload, BookingCancelPayload, ConciergeCreatePayload, "
         "ConciergeTransitionPayload, AuditAppendPayload, PaymentRecordPayload, "
-        "IdeaCreatePayload, VoteCastPayload, AppreciationCreatePayload, StayRequestPayload or "
-        "StayAnswerPayload, by kind"
+        "IdeaCreatePayload, VoteCastPayload, AppreciationCreatePayload, StayRequestPayload, "
+        "StayAnswerPayload, NoticeConsentPayload or NoticeWithdrawPayload, by kind"
     )
 
     @field_validator("created_at")
@@ -306,6 +306,22 @@ class ConciergeTransitionPayload(Strict):
         if (self.actor == "correspondent") != (self.staff_id is not None):
             raise ValueError("staff_id is given exactly when the actor is a correspondent")
         return self
+
+
+class NoticeConsentPayload(Strict):
+    person_id: str = Field(pattern=ID, description="who consented to e-mail notices")
+    household_id: str = Field(pattern=ID)
+    address: str = Field(
+        min_length=3, max_length=254, pattern=PLAIN_TEXT, description="checked again by the centre (email-validator)"
+    )
+    language: Literal["fr", "en"] = Field(description="the language of the messages")
+    staff_id: str | None = Field(pattern=ID, description="the correspondent who typed it for the person, if any")
+
+
+class NoticeWithdrawPayload(Strict):
+    person_id: str = Field(pattern=ID, description="whose consent is taken back: the address and unsent notices go")
+    household_id: str = Field(pattern=ID)
+    staff_id: str | None = Field(pattern=ID, description="the correspondent who did it for the person, if any")
 
 
 class AuditEntryData(Strict):
@@ -484,6 +500,11 @@ class AuditAck(Out):
     through_hash: str
 
 
+class NoticeConsentResult(Out):
+    person_id: str
+    given: bool = Field(description="true: the centre holds the address; false: it has forgotten it")
+
+
 class OperationResult(Out):
     op_id: str
     outcome: Literal["applied", "rejected"]
@@ -498,6 +519,9 @@ class OperationResult(Out):
     ballot: BallotResult | None = Field(None, description="when a ballot was judged (never its choice)")
     appreciation: AppreciationResult | None = Field(None, description="when an appreciation was received")
     stay_request: StayRequestResult | None = Field(None, description="when a stay request or answer was applied")
+    notice_consent: NoticeConsentResult | None = Field(
+        None, description="when a consent to e-mail notices was recorded or taken back"
+    )
     reason: Reason | None = Field(None, description="when rejected")
 
 

@@ -69,6 +69,8 @@ class Action(StrEnum):
     PAYMENT = "payment.record"  # a payment taken at the desk, or a correction of one
     STAY_REQUEST = "stay.request"  # holiday-stay wishes sent for someone
     STAY_ANSWER = "stay.answer"  # a stay proposal accepted or declined for someone
+    NOTICE_CONSENT = "notice.consent"  # an e-mail address for notices, typed for the person with their consent
+    NOTICE_WITHDRAW = "notice.withdraw"  # the person's consent to notices taken back
 
 
 @dataclass(frozen=True)

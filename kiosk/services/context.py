@@ -22,6 +22,7 @@ from kiosk.services.consultations import Consultations
 from kiosk.services.help import HelpService
 from kiosk.services.ideas import IdeaBox
 from kiosk.services.identity import IdentityService
+from kiosk.services.notices import NoticeService
 from kiosk.services.paper import PaperService
 from kiosk.services.payments import PaymentService
 from kiosk.services.staff import StaffAuthService
@@ -54,6 +55,7 @@ class KioskServices:
     consultations: Consultations  # consultations and votes
     appreciations: Appreciations  # appreciation of activities that have taken place
     wishes: StayWishesService  # holiday-stay wishes and the centre's outcome
+    notices: NoticeService  # consent to e-mail notices, given and taken back
     recovery: Recovery | None = None  # set when a corrupt database was rebuilt at this start
 
     def close(self) -> None:
@@ -130,5 +132,6 @@ def assemble_services(
         consultations=Consultations(db, identity, acts, clock),
         appreciations=Appreciations(db, acts, clock),
         wishes=StayWishesService(db, acts, clock),
+        notices=NoticeService(db, acts, clock),
         recovery=recovery,
     )

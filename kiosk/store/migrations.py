@@ -544,6 +544,22 @@ MIGRATION_18_STAY_WISHES = [
     "UPDATE kiosk_state SET value = '0' WHERE key = 'sync_cursor'",
 ]
 
+# E-mail notices (kiosk/domain/notices.py): who consented, in which language, and the address masked
+# (m•••@orange.fr), sealed. The whole address lives only in its `notice.consent` operation (sealed) until
+# the centre has it.
+MIGRATION_19_NOTICE_CONSENTS = [
+    """
+    CREATE TABLE notice_consents (
+        person_id TEXT PRIMARY KEY,
+        household_id TEXT NOT NULL,
+        masked_address TEXT NOT NULL,
+        language TEXT NOT NULL CHECK (language IN ('fr', 'en')),
+        given_at TEXT NOT NULL,
+        given_by TEXT
+    )
+    """,
+]
+
 MIGRATIONS: list[list[str]] = [
     MIGRATION_1_CATALOG_AND_OUTBOX,
     MIGRATION_2_HOUSEHOLDS_AND_BOOKINGS,
@@ -563,4 +579,5 @@ MIGRATIONS: list[list[str]] = [
     MIGRATION_16_PARTICIPATION,
     MIGRATION_17_MADE_HERE,
     MIGRATION_18_STAY_WISHES,
+    MIGRATION_19_NOTICE_CONSENTS,
 ]

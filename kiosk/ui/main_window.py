@@ -52,6 +52,7 @@ from kiosk.ui.identify import CardReader, IdentifyScreen
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.lockdown import KioskLockdown
 from kiosk.ui.my_bookings import MyBookingsScreen
+from kiosk.ui.notices import NoticesScreen
 from kiosk.ui.offer_detail import OfferDetailScreen
 from kiosk.ui.offer_list import OfferListScreen
 from kiosk.ui.participate import ParticipateScreen
@@ -361,6 +362,9 @@ class MainWindow(QMainWindow):
                 widget = MyBookingsScreen(self.services, self.texts, self.actor, self.notice)
                 widget.pay_requested.connect(lambda kind, subject: self.show_screen("payment", kind, subject))
                 widget.wishes_requested.connect(lambda: self.show_screen("wishes"))
+                widget.notices_requested.connect(lambda: self.with_identity(("notices",)))
+            elif name == "notices":
+                widget = NoticesScreen(self.services, self.texts, self.actor)
             elif name == "participate":
                 widget = ParticipateScreen(self.services, self.texts)
                 widget.chosen.connect(self._participate_choice)
@@ -457,6 +461,9 @@ class MainWindow(QMainWindow):
             widget.show_subject(param(params, 0, ConciergeRequest))
         elif isinstance(widget, MyBookingsScreen):
             widget.show_person(self.identified)
+        elif isinstance(widget, NoticesScreen):
+            assert self.identified is not None, "notices are reached through with_identity only"
+            widget.start(self.identified)
         elif isinstance(widget, ParticipateScreen):
             widget.refresh()
         elif isinstance(widget, IdeaScreen):

@@ -48,6 +48,7 @@ class MyBookingsScreen(Screen):
     request_print_requested = Signal(str)
     wishes_requested = Signal()  # the person makes their holiday-stay wishes
     stay_answer_requested = Signal(str, bool)  # stay request id, accept: the answer to the centre's proposal
+    notices_requested = Signal()  # the person's e-mail notices: give an address, or stop
 
     def __init__(
         self,
@@ -66,6 +67,8 @@ class MyBookingsScreen(Screen):
         self.who: Identified | None = None
         self.status: dict[str, str] = {}  # booking or request id -> last message (printing, cancelling)
         self.title = label(object_name="title")
+        self.notices = button()
+        self.notices.clicked.connect(self.notices_requested)
         self.content = QWidget()
         self.body = QVBoxLayout(self.content)
         self.body.setSpacing(12)
@@ -73,7 +76,10 @@ class MyBookingsScreen(Screen):
         self.scroll_buttons = self.page.scroll_buttons
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 16, 32, 16)
-        layout.addWidget(self.title)
+        heading = QHBoxLayout()
+        heading.addWidget(self.title, 1)
+        heading.addWidget(self.notices)
+        layout.addLayout(heading)
         layout.addWidget(self.page, 1)
         self.cancel_requested.connect(self.confirm_cancel)
         self.print_requested.connect(self.reprint)
@@ -253,6 +259,8 @@ class MyBookingsScreen(Screen):
     def retranslate(self, texts: Texts) -> None:
         self.texts = texts
         self.title.setText(texts("mine.title"))
+        self.notices.setText(texts("mine.notices"))
+        self.notices.setAccessibleName(texts("mine.notices.name"))
         self.scroll_buttons.set_names(texts("nav.up.name"), texts("nav.down.name"))
         self.refresh()
 

@@ -107,6 +107,22 @@ def walk_screens(window: MainWindow, services: KioskServices, shot: Shot, card: 
     shot("my_bookings", lambda: window.show_screen("my_bookings"))
     walk_wishes_screens(window, services, shot)
     request = window.screen_as("concierge_request", ConciergeRequestScreen)
+    from kiosk.ui.notices import NoticesScreen
+
+    notices = window.screen_as("notices", NoticesScreen)
+    shot("notices", lambda: window.show_screen("notices"))
+
+    def not_an_address() -> None:
+        notices.address.setText("claire.martin")
+        notices.give_consent()
+
+    def an_address() -> None:
+        notices.domains[0].click()
+        notices.give_consent()
+
+    shot("notices_error", not_an_address)
+    shot("notices_given", an_address)
+    notices.take_back()
     shot("concierge_request", lambda: window.show_screen("concierge_request", "pressing"))
     shot("concierge_request_error", request.send.click)
     shot(

@@ -26,6 +26,7 @@ from sync.server import auth, changes, fleet, fleet_page, leases, operations, vo
 from sync.server.clock import Clock, fmt, local_now
 from sync.server.db import Database
 from sync.server.limits import Limiter, RateLimits
+from sync.server.mailer import SEND_EVERY_SECONDS, MailSettings, sending_loop
 from sync.server.metrics import Metrics, RequestMetrics
 from sync.server.photos import photo_file
 from sync.wire import (
@@ -181,21 +182,33 @@ def create_app(
     clock: Clock = local_now,
     release_every: float = RELEASE_EVERY_SECONDS,
     rates: RateLimits | None = None,
+    mail: MailSettings | None = None,
+    send_every: float = SEND_EVERY_SECONDS,
 ) -> FastAPI:
-    """The application; `db` may be None only to produce the OpenAPI document."""
+    """The application; `db` may be None only to produce the OpenAPI document. With `mail`, the notices
+    are sent through that SMTP server every `send_every` seconds; without it they wait in the database."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         stop = threading.Event()
-        worker = None
+        workers = []
         if db is not None:
-            worker = threading.Thread(
-                target=_release_loop, args=(db, clock, stop, release_every), name="allocation-release", daemon=True
+            workers.append(
+                threading.Thread(
+                    target=_release_loop, args=(db, clock, stop, release_every), name="allocation-release", daemon=True
+                )
             )
+        if db is not None and mail is not None:
+            workers.append(
+                threading.Thread(
+                    target=sending_loop, args=(db, mail, clock, stop, send_every), name="notice-sender", daemon=True
+                )
+            )
+        for worker in workers:
             worker.start()
         yield
         stop.set()
-        if worker is not None:
+        for worker in workers:
             worker.join(timeout=5)
 
     app = FastAPI(

@@ -30,6 +30,9 @@ slvie-central --db PATH fleet [--kiosk KIOSK_ID]              every kiosk's heal
 slvie-central --db PATH admin-credential NAME [--remove]       a secret for /admin/fleet and /metrics
 slvie-central --db PATH backup FILE                            a consistent copy, safe to restore as is
 slvie-central --db PATH reset-epoch                            after restoring the file by other means
+slvie-central --db PATH --smtp-host H --smtp-from A send-notices   send the e-mail notices due, once
+slvie-central --db PATH notices                                every notice's state (no address)
+slvie-central --db PATH record-bounce [FILE]                   a bounce of a notice (stdin: an MTA's pipe)
 slvie-central openapi [--out FILE]                             the OpenAPI document of /v1
 """
 
@@ -50,11 +53,15 @@ from sync.server.limits import ENROL_PER_ADDRESS, ENROL_PER_CODE, KIOSK_CALLS, R
 
 if TYPE_CHECKING:  # imported where used: the administration commands run without the web server's packages
     from sync.server.db import Database
+    from sync.server.mailer import MailSettings
 
 ID = re.compile(r"^[A-Za-z0-9_.:-]{1,40}$")
 DEFAULT_PORT = 8765
+MAIL_ARGUMENTS = ("smtp_host", "smtp_from", "smtp_port", "smtp_security", "smtp_user", "smtp_ca_file")
 SERVE_ENVIRONMENT = "SLVIE_CENTRAL_SERVE"  # how `serve --workers N` hands its settings to each worker
 OPENAPI_FILE = Path(__file__).resolve().parent / "openapi.json"
+SMTP_PASSWORD_VARIABLE = "SLVIE_SMTP_PASSWORD"
+SMTP_PORTS = {"starttls": 587, "tls": 465, "none": 25}
 
 
 def _identifier(text: str) -> str:
@@ -104,6 +111,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--kiosk-limit", default=KIOSK_CALLS, type=_rate, help=f"calls per kiosk (default {KIOSK_CALLS})"
+    )
+    mail = parser.add_argument_group(
+        "e-mail notices", "the SMTP server the notices go through (served with the API, or by send-notices)"
+    )
+    mail.add_argument("--smtp-host", help="without it, no notice is sent: they wait in the database")
+    mail.add_argument("--smtp-port", type=int, help="default: 587 (starttls), 465 (tls), 25 (none)")
+    mail.add_argument(
+        "--smtp-security",
+        choices=("starttls", "tls", "none"),
+        default="starttls",
+        help="STARTTLS (default), TLS from the start, or none (a relay on loopback only)",
+    )
+    mail.add_argument("--smtp-user", default="", help="the SMTP login, if the server asks for one")
+    mail.add_argument(
+        "--smtp-password-file",
+        type=Path,
+        help=f"a file holding the SMTP password (or the environment variable {SMTP_PASSWORD_VARIABLE})",
+    )
+    mail.add_argument("--smtp-from", help="the notices' sender address, e.g. notices@slvie.example")
+    mail.add_argument("--smtp-ca-file", default="", help="a CA bundle to verify the SMTP server with")
+    mail.add_argument(
+        "--notices-every", type=float, default=60.0, help="seconds between two passes of the sender (default 60)"
     )
     commands = parser.add_subparsers(dest="command")
     serve = commands.add_parser("serve", help="serve the central API (what runs when no command is given)")
@@ -233,6 +262,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="start a new feed epoch (run it after restoring the database file "
         "by other means than a copy made by backup): every kiosk pulls again from 0",
     )
+    commands.add_parser("send-notices", help="send the e-mail notices due now, once (--smtp-host is needed)")
+    commands.add_parser("notices", help="every e-mail notice's state and its last error (no address, no name)")
+    commands.add_parser(
+        "record-bounce", help="record a bounce (a delivery status notification) of a notice: FILE, or standard input"
+    ).add_argument("file", nargs="?", type=Path)
     openapi = commands.add_parser("openapi", help="write the OpenAPI document of /v1")
     openapi.add_argument("--out", type=Path, help=f"default: standard output (committed as {OPENAPI_FILE.name})")
     return parser
@@ -251,6 +285,12 @@ def main(argv: list[str] | None = None) -> int:
             return _openapi(args)
         if args.db is None:
             parser.error("--db PATH is required")
+        if args.smtp_host and not args.smtp_from:
+            parser.error("--smtp-from ADDRESS is needed with --smtp-host")
+        if args.smtp_host and args.smtp_security == "none" and args.smtp_host not in ("127.0.0.1", "::1", "localhost"):
+            parser.error("--smtp-security none is for a relay on this machine only: use starttls or tls")
+        if args.command == "send-notices" and not args.smtp_host:
+            parser.error("send-notices needs --smtp-host and --smtp-from")
         if args.command in ("serve", None) and getattr(args, "workers", 1) > 1:
             return _serve_workers(args)
         for name in ("seats", "capacity", "offers", "days"):
@@ -300,8 +340,57 @@ def _serve(db: Database, args: argparse.Namespace) -> int:
         db,
         frozen_clock(args.now) if args.now else local_now,
         rates=RateLimits(args.enrol_limit, args.enrol_code_limit, args.kiosk_limit),
+        mail=_mail_settings(args),
+        send_every=args.notices_every,
     )
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    return 0
+
+
+def _mail_settings(args: argparse.Namespace) -> MailSettings | None:
+    """The SMTP server from the command line; the password from its file or the environment, never an argument."""
+    import os
+
+    from sync.server.mailer import MailSettings
+
+    if not args.smtp_host:
+        return None
+    password = os.environ.get(SMTP_PASSWORD_VARIABLE, "")
+    if args.smtp_password_file:
+        password = args.smtp_password_file.read_text(encoding="utf-8").strip()
+    return MailSettings(
+        host=args.smtp_host,
+        sender=args.smtp_from,
+        port=args.smtp_port or SMTP_PORTS[args.smtp_security],
+        security=args.smtp_security,
+        username=args.smtp_user,
+        password=password,
+        ca_file=args.smtp_ca_file,
+    )
+
+
+def _send_notices(db: Database, args: argparse.Namespace) -> int:
+    from sync.server.clock import frozen_clock, local_now
+    from sync.server.mailer import send_due
+
+    settings = _mail_settings(args)
+    assert settings is not None  # main() asks for --smtp-host first
+    report = send_due(db, settings, frozen_clock(args.now) if args.now else local_now)
+    print(
+        f"{report.sent} envoyé(s), {report.waiting} en attente, {report.refused} refusé(s) / "
+        f"{report.sent} sent, {report.waiting} waiting, {report.refused} refused"
+    )
+    return 0
+
+
+def _notices(db: Database, args: argparse.Namespace) -> int:
+    from sync.server.notices import summary
+
+    for row in summary(db):
+        print(
+            f"{row['state']:<8} {row['kind']:<15} {row['subject_id']}	essais / tries: {row['attempts']}	"
+            f"{row['done_at'] or 'next ' + row['next_attempt_at']}	{row['last_error'] or ''}"
+        )
     return 0
 
 
@@ -323,6 +412,10 @@ def _serve_workers(args: argparse.Namespace) -> int:
             "photos": str(args.photos) if args.photos else None,
             "now": args.now.isoformat() if args.now else None,
             "rates": [args.enrol_limit, args.enrol_code_limit, args.kiosk_limit],
+            # The SMTP settings without the password: each worker reads it from its file or the environment.
+            "mail": {name: getattr(args, name) for name in MAIL_ARGUMENTS},
+            "password_file": str(args.smtp_password_file) if args.smtp_password_file else None,
+            "notices_every": args.notices_every,
         }
     )
     with tempfile.TemporaryDirectory(prefix="slvie-metrics-") as metrics_dir:
@@ -338,6 +431,22 @@ def _serve_workers(args: argparse.Namespace) -> int:
     return 0
 
 
+def _record_bounce(db: Database, args: argparse.Namespace) -> int:
+    """Exits 0 even for what it cannot use: a mail server piping bounces here must not bounce them again."""
+    from sync.server.mailer import read_bounce
+    from sync.server.notices import record_bounce
+
+    raw = args.file.read_bytes() if args.file else sys.stdin.buffer.read()
+    bounce = read_bounce(raw)
+    if bounce is None:
+        print("pas un retour d'échec d'un avis : ignoré / not a failure report of a notice: ignored")
+    elif record_bounce(db, bounce.notice_id, bounce.said, _now(args)):
+        print(f"retour enregistré / bounce recorded: {bounce.notice_id} {bounce.said}")
+    else:
+        print(f"avis inconnu / unknown notice: {bounce.notice_id}")
+    return 0
+
+
 def worker_app() -> object:
     """The application of one worker process started by `serve --workers N`."""
     import json
@@ -349,10 +458,13 @@ def worker_app() -> object:
 
     settings = json.loads(os.environ[SERVE_ENVIRONMENT])
     now = settings["now"]
+    password_file = Path(settings["password_file"]) if settings["password_file"] else None
     return create_app(
         Database(settings["db"], photos=Path(settings["photos"]) if settings["photos"] else None),
         frozen_clock(datetime.fromisoformat(now)) if now else local_now,
         rates=RateLimits(*settings["rates"]),
+        mail=_mail_settings(argparse.Namespace(**settings["mail"], smtp_password_file=password_file)),
+        send_every=settings["notices_every"],
     )
 
 
@@ -761,6 +873,9 @@ COMMANDS = {
     "appreciation-results": _appreciation_results,
     "allocate-stays": _allocate_stays,
     "record-past-stay": _record_past_stay,
+    "send-notices": _send_notices,
+    "notices": _notices,
+    "record-bounce": _record_bounce,
 }
 
 

@@ -12,7 +12,7 @@ import json
 from datetime import datetime
 
 from kiosk.domain.concierge import Actor, RequestState, StateReason, TransitionRefused, check_transition
-from sync.server import reasons
+from sync.server import notices, reasons
 from sync.server.changes import bump
 from sync.server.clock import fmt
 from sync.server.db import Connection, Row, compact_json
@@ -73,8 +73,10 @@ def move_request(
     kiosk_id: str | None,
     site_id: str | None,
     at: str,
+    now: datetime,
 ) -> dict:
-    """Apply one move if the lifecycle allows it from the centre's state; the result, or a rejection."""
+    """Apply one move if the lifecycle allows it from the centre's state; the result, or a rejection. A move to
+    "ready" makes the notice "Votre pressing est prêt." for the person who asked, if they consented."""
     row = conn.execute("SELECT site_id, state, reason FROM concierge_requests WHERE id = ?", (request_id,)).fetchone()
     if row is None:
         return _rejected(reasons.request_unknown())
@@ -100,6 +102,8 @@ def move_request(
         "reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (request_id, at, current.value, target, actor.value, staff_id, kiosk_id, compact_json(kept) if kept else None),
     )
+    if target == RequestState.READY:
+        notices.request_ready(conn, request_id, now)
     bump(conn, "concierge_request", request_id, row["site_id"])
     return _applied(request_id, target, kept)
 
@@ -115,6 +119,7 @@ def transition(conn: Connection, kiosk_id: str, site_id: str, payload, created_a
         kiosk_id,
         site_id,
         created_at,
+        now,
     )
 
 
@@ -130,6 +135,7 @@ def refuse(conn: Connection, request_id: str, fr: str, en: str, now: datetime) -
         None,
         None,
         fmt(now),
+        now,
     )
     if result["outcome"] == "rejected":
         return f"{result['reason']['fr']} / {result['reason']['en']}"

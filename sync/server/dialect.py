@@ -106,15 +106,28 @@ def ids_in(name: str) -> str:
     return "(SELECT value FROM json_each(?))"
 
 
+def json_object(name: str) -> str:
+    return "json_build_object" if name == POSTGRESQL else "json_object"
+
+
 def json_text(name: str, column: str, key: str) -> str:
-    """The text of a top-level `key` of the JSON object held in a text `column` (NULL if absent)."""
+    """A JSON text column's top-level `key`, as text (NULL if absent; `key` is ours, never a user's: it is
+    written in the SQL). The same expression serves in a query and in the index that answers it."""
     if name == POSTGRESQL:
-        return f"(CAST({column} AS json) ->> '{key}')"
+        return f"(CAST({column} AS jsonb) ->> '{key}')"
     return f"json_extract({column}, '$.{key}')"
 
 
-def json_object(name: str) -> str:
-    return "json_build_object" if name == POSTGRESQL else "json_object"
+def json_with_text(name: str, column: str, key: str) -> str:
+    """A JSON text column with its top-level `key` set to the text given as one `?` parameter."""
+    if name == POSTGRESQL:
+        return f"CAST(jsonb_set(CAST({column} AS jsonb), '{{{key}}}', to_jsonb(CAST(? AS text))) AS text)"
+    return f"json_set({column}, '$.{key}', ?)"
+
+
+def join_in_order(name: str) -> str:
+    """A join whose left side stays the outer loop: SQLite's CROSS JOIN says so (PostgreSQL plans it itself)."""
+    return "CROSS JOIN" if name == SQLITE else "JOIN"
 
 
 def greatest(name: str) -> str:

@@ -29,6 +29,7 @@ from sync.server import (
     dialect,
     ideas,
     leases,
+    notices,
     payments,
     reasons,
     stays,
@@ -45,6 +46,8 @@ from sync.wire import (
     ConciergeTransitionPayload,
     IdeaCreatePayload,
     LeaseReturnPayload,
+    NoticeConsentPayload,
+    NoticeWithdrawPayload,
     Operation,
     PaymentRecordPayload,
     StayAnswerPayload,
@@ -114,6 +117,14 @@ def _stay_answer(conn: Connection, kiosk: Kiosk, payload, created_at: str, when:
     return stays.answer(conn, kiosk.site_id, payload, when, now)
 
 
+def _notice_consent(conn: Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime) -> dict:
+    return notices.record_consent(conn, kiosk.site_id, payload, now)
+
+
+def _notice_withdraw(conn: Connection, kiosk: Kiosk, payload, created_at: str, when: datetime, now: datetime) -> dict:
+    return notices.withdraw_consent(conn, kiosk.site_id, payload)
+
+
 HANDLERS: dict[str, tuple[type[BaseModel], Handler]] = {
     "booking.create": (BookingCreatePayload, _create),
     "booking.cancel": (BookingCancelPayload, _cancel),
@@ -127,6 +138,8 @@ HANDLERS: dict[str, tuple[type[BaseModel], Handler]] = {
     "payment.record": (PaymentRecordPayload, _payment),
     "stay.request": (StayRequestPayload, _stay_request),
     "stay.answer": (StayAnswerPayload, _stay_answer),
+    "notice.consent": (NoticeConsentPayload, _notice_consent),
+    "notice.withdraw": (NoticeWithdrawPayload, _notice_withdraw),
 }
 # Fields an operation of this kind is stored without: a ballot's choice is counted, never kept
 # with who cast it (a replay is recognised by the rest of its payload).

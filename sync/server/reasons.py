@@ -224,3 +224,10 @@ def appreciation_not_allowed() -> Reason:
 
 def appreciation_other_site() -> Reason:
     return reason(Text("reason.appreciation_other_site"))
+
+
+# --- e-mail notices ------------------------------------------------------------
+
+
+def notice_address(refused: Message) -> Reason:
+    return reason(Text("reason.notice_address", problem=refused))

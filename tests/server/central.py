@@ -48,9 +48,11 @@ class CentralServer:
         now: datetime | None = None,
         port: int | None = None,
         limits: tuple[str, str, str] = ("10000/minute", "100/minute", "100000/minute"),
+        options: tuple[str, ...] = (),
         log_path: Path | None = None,
         workers: int = 1,
     ):
+        self.options = options  # more of slvie-central's options (an SMTP server for the notices…)
         self.limits = limits  # enrolments per address, per code, calls per kiosk: tests enrol many kiosks
         self.db_path: Path | str = db_path if is_database_url(db_path) else Path(db_path)
         self.now = now  # a frozen server clock, or None for the real one
@@ -92,6 +94,7 @@ class CentralServer:
         ]
         if self.now is not None:
             command += ["--now", self.now.strftime("%Y-%m-%dT%H:%M:%S")]
+        command += self.options
         if self.workers > 1:
             command += ["serve", "--workers", str(self.workers)]
         path = os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))

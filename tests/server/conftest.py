@@ -22,3 +22,14 @@ def central_server(tmp_path, central_database):
 def kiosk(central_server):
     """A kiosk of the default site, enrolled."""
     return central_server.enroll()
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on loopback (aiosmtpd), reading what the centre sends."""
+    from tests.server.smtp import SmtpServer
+
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()

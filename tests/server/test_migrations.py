@@ -20,11 +20,12 @@ SCHEMA_6_TABLES = (
     "SELECT * FROM kiosk_health, kiosk_health_history, administrators",
     "SELECT payment_id, subject_kind, subject_id, amount_cents, corrects, data FROM payments",
 )
-LATER_TABLES = (  # schema 7 (trust), 8 (participation): 0002, 0003; stay wishes 0006; the urn 0007
+LATER_TABLES = (  # schema 7 (trust), 8 (participation): 0002, 0003; stay wishes 0006; the urn 0007; notices 0008
     "SELECT kiosk_id, chain, seq, code, flagged_at FROM audit_flags",
     "SELECT attempt_hash FROM enrolment_codes",
     "SELECT * FROM ideas, consultations, vote_participations, vote_urn, appreciations",
     "SELECT * FROM stay_requests, stay_allocation_runs, past_stays",
+    "SELECT * FROM notice_consents, notices",
 )
 
 
@@ -127,6 +128,10 @@ def test_a_schema_8_file_of_the_release_before_alembic_is_stamped_and_upgraded(t
     path = tmp_path / "central-8.sqlite3"
     Database(path).close()
     with sqlite3.connect(path, isolation_level=None) as conn:  # as the release before Alembic left it
+        for later in ("notices", "notice_consents"):  # revision 0006
+            conn.execute(f"DROP TABLE {later}")
+        conn.execute("DROP INDEX bookings_by_household")
+        conn.execute("DROP INDEX operations_notice_consents")
         conn.execute("DROP INDEX bookings_by_arrival")
         conn.execute("ALTER TABLE bookings DROP COLUMN arrival")
         conn.execute("ALTER TABLE audit_flags DROP COLUMN arrival")

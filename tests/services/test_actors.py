@@ -24,6 +24,7 @@ from kiosk.services.consultations import Consultations
 from kiosk.services.help import HelpService
 from kiosk.services.ideas import IdeaBox
 from kiosk.services.identity import IdentityService
+from kiosk.services.notices import NoticeService
 from kiosk.services.payments import PaymentService
 from kiosk.services.staff import StaffSessionExpired
 from kiosk.services.stay_wishes import StayWishesService
@@ -44,6 +45,7 @@ SERVICES = (
     Consultations,
     Appreciations,
     StayWishesService,
+    NoticeService,
 )
 
 Case = Callable[[object, object, object, object], Callable[[Actor], object]]
@@ -159,6 +161,15 @@ def answer_proposal(desk, who, staff, clock):
     return lambda actor: desk.wishes.answer(actor, who, request.request_id, accept=True)
 
 
+def give_notice_consent(desk, who, staff, clock):
+    return lambda actor: desk.notices.consent(actor, who, "claire.martin@orange.fr", "fr")
+
+
+def withdraw_notice_consent(desk, who, staff, clock):
+    desk.notices.consent(BENEFICIARY, who, "claire.martin@orange.fr", "fr")
+    return lambda actor: desk.notices.withdraw(actor, who)
+
+
 USE_CASES: dict[str, tuple[Action, Case]] = {
     "IdentityService.identify": (Action.IDENTIFY, identify),
     "BookingService.book": (Action.BOOKING_CREATE, book),
@@ -178,6 +189,8 @@ USE_CASES: dict[str, tuple[Action, Case]] = {
     "Appreciations.give": (Action.APPRECIATION_CREATE, appreciate),
     "StayWishesService.send": (Action.STAY_REQUEST, send_wishes),
     "StayWishesService.answer": (Action.STAY_ANSWER, answer_proposal),
+    "NoticeService.consent": (Action.NOTICE_CONSENT, give_notice_consent),
+    "NoticeService.withdraw": (Action.NOTICE_WITHDRAW, withdraw_notice_consent),
 }
 # The correspondents' own work: a person alone is asked to sign in (StaffSessionExpired), nothing is written.
 CORRESPONDENTS_ONLY = {

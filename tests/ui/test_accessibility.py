@@ -132,6 +132,17 @@ def walk(window, qtbot, services):
     yield "booking_done"
     window.show_screen("my_bookings")
     yield "my_bookings"
+    window.show_screen("notices")
+    yield "notices"
+    notices = window.screens["notices"]
+    notices.address.setText("claire.martin@orange")
+    notices.give_consent()
+    yield "notices_error"
+    notices.domains[0].click()
+    notices.give_consent()
+    yield "notices_given"
+    notices.take_back()
+    window.show_screen("my_bookings")
     window.screens["my_bookings"].cancel_requested.emit(
         services.bookings.bookings(window.identified.household)[0].booking_id
     )
@@ -313,5 +324,5 @@ def test_every_screen_passes_the_audit(qtbot, window, services, width, height, l
         seen.append(screen)
         # The goal of the display shown: the correspondent's sign-in starts from the standard one.
         problems += audit(window, screen, size, HIGH_CONTRAST_TEXT_GOAL if window.theme.high_contrast else TEXT_GOAL)
-    assert len(seen) == 50
+    assert len(seen) == 53
     assert not problems, "\n".join(problems[:80])

@@ -206,6 +206,10 @@ def test_the_actions_keep_the_names_the_centre_knows():
         "vote.guided",
         "appreciation.create",
         "payment.record",
+        "stay.request",
+        "stay.answer",
+        "notice.consent",
+        "notice.withdraw",
     ]
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from kiosk.domain.stay_wishes import MAX_WISHES
 from kiosk.errors import KioskError
 from kiosk.i18n import Text
-from sync.server import dialect, reasons, stay_allocation
+from sync.server import dialect, notices, reasons, stay_allocation
 from sync.server.bookings import load_members, load_session, rejected
 from sync.server.changes import bump
 from sync.server.clock import fmt, fmt_catalog, parse_moment
@@ -251,6 +251,20 @@ def _proposed_session(row: Row) -> str:
     return str(_proposed_wish(row)["session_id"])
 
 
+def _tell(
+    conn: Connection, row: Row, state: str, rank: int | None, answer_by: str | None, said: Reason | None, now: datetime
+) -> None:
+    """An e-mail notice of the outcome to the household's people who consented (sync/server/notices.py)."""
+    wishes: list[dict[str, Any]] = json.loads(row["wishes"])
+    offer_id = wishes[(rank or 1) - 1]["offer_id"]
+    found = conn.execute("SELECT data FROM offers WHERE id = ?", (offer_id,)).fetchone()
+    title = str(json.loads(found[0]).get("title", offer_id)) if found else offer_id
+    words = said or {}
+    notices.holiday_outcome(
+        conn, row["household_id"], row["id"], title, state, answer_by, words.get("fr", ""), words.get("en", ""), now
+    )
+
+
 def _book(conn: Connection, row: Row, now: datetime) -> str | Reason:
     """The confirmed booking an accepted proposal becomes, priced at the centre for the household's tier."""
     wish = _proposed_wish(row)
@@ -364,6 +378,7 @@ def offer_waiting_places(conn: Connection, session_id: str, now: datetime, answe
             (PROPOSED, answer_by, compact_json(said), fmt(now), row["id"]),
         )
         bump(conn, "stay_request", row["id"], row["site_id"])
+        _tell(conn, row, PROPOSED, row["proposed_rank"], answer_by, said, now)
 
 
 # --- the campaign's allocation -------------------------------------------------------------------------------
@@ -411,6 +426,8 @@ def allocate_campaign(db: Database, campaign: str, now: datetime, answer_days: i
                 ),
             )
             bump(conn, "stay_request", result.request_id, row["site_id"])
+            proposed_by = answer_by if result.state == PROPOSED else None
+            _tell(conn, row, result.state, result.wish_rank, proposed_by, result.reason, now)
             recorded.append(
                 {
                     "ranking": result.ranking,

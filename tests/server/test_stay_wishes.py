@@ -10,6 +10,7 @@ import pytest
 
 from sync.server.clock import local_now
 from tests.server.data import catalog, household, member, moment, offer, session, years_ago
+from tests.server.test_notices import consent
 
 CAMPAIGN = "ETE-2027"
 
@@ -112,6 +113,9 @@ def test_three_households_with_conflicting_wishes_are_allocated_by_the_rule_once
         ]
     )
     assert [r["stay_request"]["state"] for r in results] == ["sent"] * 4
+    # H-1's first person and H-2's asked for a word by e-mail (docs/sync-protocol.md, notice.consent).
+    for person, household_id in (("H-1-P1", "H-1"), ("H-2-P1", "H-2")):
+        kiosk.push_one(consent(person, f"{person.lower()}@orange.fr", household_id=household_id))
     campaign.withdraw_offer("C")
 
     code, _, err = campaign.cli("allocate-stays", CAMPAIGN)
@@ -129,6 +133,11 @@ def test_three_households_with_conflicting_wishes_are_allocated_by_the_rule_once
     assert "rang 1" in rows["H-3"]["reason"] and "pas de séjour ces deux dernières années" in rows["H-3"]["reason"]
     assert "un séjour ces deux dernières années" in rows["H-2"]["reason"]
     assert "n'est encore proposé" in rows["H-4"]["reason"]
+    told = "SELECT person_id, subject_id FROM notices WHERE kind = 'holiday_outcome' ORDER BY person_id"
+    assert campaign.query(told) == [
+        {"person_id": "H-1-P1", "subject_id": f"{ids['H-1']}:proposed"},
+        {"person_id": "H-2-P1", "subject_id": f"{ids['H-2']}:waitlisted"},
+    ]
 
     seq_before = campaign.query("SELECT max(seq) AS top FROM changes")[0]["top"]
     code, second_run, _ = campaign.cli("--now", after_close, "allocate-stays", CAMPAIGN)
@@ -144,6 +153,7 @@ def test_three_households_with_conflicting_wishes_are_allocated_by_the_rule_once
     # H-3 declines: its three places on A-1 go to the waiting list, where H-2 fits.
     assert kiosk.push_one(answer_op(ids["H-3"], accept=False))["stay_request"]["state"] == "declined"
     assert pulled_requests(kiosk)[ids["H-2"]]["state"] == "proposed"
+    assert {"person_id": "H-2-P1", "subject_id": f"{ids['H-2']}:proposed"} in campaign.query(told)  # told too
     # A kiosk of another site cannot answer for H-1.
     other_site = campaign.enroll(site="GRENOBLE").push_one(answer_op(ids["H-1"], accept=False))
     assert other_site["outcome"] == "rejected" and "autre point SLVie" in other_site["reason"]["fr"]

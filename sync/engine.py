@@ -741,11 +741,33 @@ def _read_category(reader: DocumentReader, reading: PageReading) -> object:
     return category
 
 
-def _write_leases(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
-    """This kiosk's own leases, before the offers whose sessions' figures they set."""
-    for _, lease in written:
-        if lease is not None:
-            lease_store.record(db, lease)
+WriteChanges = Callable[[sqlite_utils.Database, Written, datetime], None]
+
+
+def kept_or_removed(
+    keep: Callable[[sqlite_utils.Database, Any], None], remove: Callable[[sqlite_utils.Database, str], None]
+) -> WriteChanges:
+    """A kind whose changes are kept at their latest state, a tombstone removing the entity."""
+
+    def write(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
+        for identifier, value in written:
+            if value is None:
+                remove(db, identifier)
+            else:
+                keep(db, value)
+
+    return write
+
+
+def each_kept(keep: Callable[[sqlite_utils.Database, Any], None]) -> WriteChanges:
+    """A kind the centre never tombstones here (payments, leases, moderations): each change is kept."""
+
+    def write(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
+        for _, value in written:
+            if value is not None:
+                keep(db, value)
+
+    return write
 
 
 def _write_offers(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
@@ -759,14 +781,6 @@ def _write_offers(db: sqlite_utils.Database, written: Written, now: datetime) ->
     catalog_store.withdraw_offers(db, [i for i, v in written if v is None])
 
 
-def _write_households(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
-    for identifier, household in written:
-        if household is None:
-            household_store.remove_household(db, identifier)
-        else:
-            household_store.upsert_household(db, household)
-
-
 def _write_bookings(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
     for _, booking in written:
         if booking is not None:
@@ -777,71 +791,11 @@ def _write_bookings(db: sqlite_utils.Database, written: Written, now: datetime) 
             booking_store.record_pulled_booking(db, booking, row[0] if row else None, now)
 
 
-def _write_requests(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
-    for identifier, request in written:
-        if request is None:
-            concierge_store.remove_request(db, identifier)
-        else:
-            concierge_store.record_pulled_request(db, request)
-
-
-def _write_payments(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
-    for _, payment in written:
-        if payment is not None:
-            payment_store.record_pulled_payment(db, payment)
-
-
 def _settle_appreciation(db: sqlite_utils.Database, answer: dict[str, Any]) -> None:
     reason = answer.get("reason") or {}
     participation_store.settle_appreciation(
         db, answer["appreciation_id"], Moderation(answer["state"]), reason.get("fr", ""), reason.get("en", "")
     )
-
-
-def _write_consultations(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
-    for identifier, consultation in written:
-        if consultation is None:
-            participation_store.remove_consultation(db, identifier)
-        else:
-            participation_store.upsert_consultation(db, consultation)
-
-
-def _write_ideas(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
-    for identifier, idea in written:
-        if idea is None:
-            participation_store.remove_idea(db, identifier)
-        else:
-            participation_store.record_pulled_idea(db, idea)
-
-
-def _write_moderations(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
-    for _, moderation in written:
-        if moderation is not None:
-            _settle_appreciation(db, moderation)
-
-
-def _write_offer_appreciations(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
-    for identifier, appreciation in written:
-        if appreciation is None:
-            participation_store.remove_offer_appreciation(db, identifier)
-        else:
-            participation_store.upsert_offer_appreciation(db, appreciation)
-
-
-def _write_stay_requests(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
-    for identifier, request in written:
-        if request is None:
-            stay_store.remove_request(db, identifier)
-        else:
-            stay_store.record_pulled_request(db, request)
-
-
-def _write_correspondents(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
-    for identifier, person in written:
-        if person is None:
-            staff_store.remove_correspondent(db, identifier)
-        else:
-            staff_store.upsert_correspondent(db, person)
 
 
 def _wire(op: dict) -> dict:
@@ -936,7 +890,7 @@ def _parse_idea(r: DocumentReader) -> Idea:
 # Every kind of change the centre sends, in the order a page's changes are written.
 CHANGE_KINDS: dict[str, ChangeKind] = {
     # A lease's record refreshes its session's figures too, so an offer written in an earlier chunk is set right.
-    "lease": ChangeKind(lambda r, _: r.value, lambda lease: lease["session_id"], _write_leases, False),
+    "lease": ChangeKind(lambda r, _: r.value, lambda lease: lease["session_id"], each_kept(lease_store.record), False),
     "category": ChangeKind(
         _read_category,
         lambda c: c.id,
@@ -952,23 +906,54 @@ CHANGE_KINDS: dict[str, ChangeKind] = {
     "offer": ChangeKind(
         lambda r, page: parse_offer(r, page.tiers, page.category_ids), lambda o: o.id, _write_offers, True
     ),
-    "household": ChangeKind(lambda r, _: parse_household(r), lambda h: h.household_id, _write_households, True),
+    "household": ChangeKind(
+        lambda r, _: parse_household(r),
+        lambda h: h.household_id,
+        kept_or_removed(household_store.upsert_household, household_store.remove_household),
+        True,
+    ),
     "booking": ChangeKind(lambda r, _: _parse_booking(r), lambda b: b["booking_id"], _write_bookings, False),
-    "concierge_request": ChangeKind(lambda r, _: _parse_request(r), lambda q: q.request_id, _write_requests, False),
+    "concierge_request": ChangeKind(
+        lambda r, _: _parse_request(r),
+        lambda q: q.request_id,
+        kept_or_removed(concierge_store.record_pulled_request, concierge_store.remove_request),
+        False,
+    ),
     "correspondent": ChangeKind(
-        lambda r, _: parse_correspondent(r), lambda c: c.staff_id, _write_correspondents, False
+        lambda r, _: parse_correspondent(r),
+        lambda c: c.staff_id,
+        kept_or_removed(staff_store.upsert_correspondent, staff_store.remove_correspondent),
+        False,
     ),
-    "payment": ChangeKind(lambda r, _: parse_payment(r), lambda p: p.payment_id, _write_payments, False),
+    "payment": ChangeKind(
+        lambda r, _: parse_payment(r), lambda p: p.payment_id, each_kept(payment_store.record_pulled_payment), False
+    ),
     "consultation": ChangeKind(
-        lambda r, _: parse_consultation(r), lambda c: c.consultation_id, _write_consultations, False
+        lambda r, _: parse_consultation(r),
+        lambda c: c.consultation_id,
+        kept_or_removed(participation_store.upsert_consultation, participation_store.remove_consultation),
+        False,
     ),
-    "idea": ChangeKind(lambda r, _: _parse_idea(r), lambda i: i.idea_id, _write_ideas, False),
+    "idea": ChangeKind(
+        lambda r, _: _parse_idea(r),
+        lambda i: i.idea_id,
+        kept_or_removed(participation_store.record_pulled_idea, participation_store.remove_idea),
+        False,
+    ),
     "appreciation": ChangeKind(
-        lambda r, _: _parse_moderation(r), lambda m: m["appreciation_id"], _write_moderations, False
+        lambda r, _: _parse_moderation(r), lambda m: m["appreciation_id"], each_kept(_settle_appreciation), False
     ),
     "offer_appreciation": ChangeKind(
-        lambda r, _: parse_offer_appreciation(r), lambda a: a.offer_id, _write_offer_appreciations, False
+        lambda r, _: parse_offer_appreciation(r),
+        lambda a: a.offer_id,
+        kept_or_removed(participation_store.upsert_offer_appreciation, participation_store.remove_offer_appreciation),
+        False,
     ),
     # After bookings: an accepted proposal names the booking it became.
-    "stay_request": ChangeKind(lambda r, _: parse_stay_request(r), lambda q: q.request_id, _write_stay_requests, False),
+    "stay_request": ChangeKind(
+        lambda r, _: parse_stay_request(r),
+        lambda q: q.request_id,
+        kept_or_removed(stay_store.record_pulled_request, stay_store.remove_request),
+        False,
+    ),
 }

@@ -80,6 +80,12 @@ def lock_session(conn: Connection, session_id: str) -> None:
         conn.execute("SELECT 1 FROM sessions WHERE id = ? FOR UPDATE", (session_id,))
 
 
+def for_update(name: str, table: str) -> str:
+    """A SELECT's last clause that holds the rows it reads of `table` (its alias) until commit, as
+    `lock_session` does for one session; nothing for SQLite, which has one writer at a time already."""
+    return f" FOR UPDATE OF {table}" if name == POSTGRESQL else ""
+
+
 def lock_key(conn: Connection, key: str) -> None:
     """Serialise the transactions about one key (an operation id) until commit."""
     if conn.dialect == POSTGRESQL:

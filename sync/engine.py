@@ -52,22 +52,22 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import sqlite_utils
 from pydantic import BaseModel, ValidationError
 
-from kiosk.domain.appreciation import Moderation, parse_offer_appreciation
+from kiosk.domain.appreciation import Moderation, OfferAppreciation, parse_offer_appreciation
 from kiosk.domain.booking import BookingState
-from kiosk.domain.catalog import parse_category, parse_offer, parse_service
+from kiosk.domain.catalog import Category, ConciergeService, Offer, parse_category, parse_offer, parse_service
 from kiosk.domain.concierge import ConciergeRequest, RequestState, StateReason
-from kiosk.domain.consultations import BallotState, parse_consultation
+from kiosk.domain.consultations import BallotState, Consultation, parse_consultation
 from kiosk.domain.document import DocumentReader
-from kiosk.domain.household import parse_household
+from kiosk.domain.household import Household, parse_household
 from kiosk.domain.ideas import Idea
-from kiosk.domain.payment import parse_payment
-from kiosk.domain.staff import parse_correspondent
-from kiosk.domain.stay_wishes import StayRequestState, parse_stay_request
+from kiosk.domain.payment import Payment, parse_payment
+from kiosk.domain.staff import Correspondent, parse_correspondent
+from kiosk.domain.stay_wishes import StayRequest, StayRequestState, parse_stay_request
 from kiosk.errors import KioskError
 from kiosk.i18n import Text
 from kiosk.signing_key import parse_public_key
@@ -84,7 +84,7 @@ from kiosk.store import payments as payment_store
 from kiosk.store import resync as resync_store
 from kiosk.store import staff as staff_store
 from kiosk.store import stay_requests as stay_store
-from kiosk.store.database import checkpoint, transaction
+from kiosk.store.database import Row, checkpoint, transaction
 from kiosk.store.state import read_state, write_state
 from sync.answers import check_results, is_lease
 from sync.backoff import retry_delay
@@ -92,16 +92,26 @@ from sync.client import (
     CentralClient,
     CentralError,
     CredentialRefused,
+    JsonObject,
     RequestRefused,
     TransientError,
 )
 from sync.heartbeat import KioskProbe, error_code, heartbeat
 from sync.page_checks import first_problem
 from sync.photos import PhotoFetcher
-from sync.wire import BookingData, ConciergeRequestData, ModerationData
+from sync.wire import (
+    AppreciationResult,
+    BookingData,
+    ConciergeRequestData,
+    ConciergeRequestResult,
+    ModerationData,
+    Reason,
+)
 
 log = logging.getLogger(__name__)
 WireModel = TypeVar("WireModel", bound=BaseModel)
+Value = TypeVar("Value")  # what a kind of change is read into
+Result = TypeVar("Result")
 
 PUSH_BATCH = 500
 PULL_PAGE = 1000  # the most the centre gives in one page: half the round trips and commits
@@ -131,16 +141,17 @@ class PageReading:
     category_ids: set[str]  # known here, and defined earlier in the page
 
 
-Written = list[tuple[str, object | None]]  # (id, value or None for a tombstone), in page order
+Written = list[tuple[str, Value | None]]  # (id, value or None for a tombstone), in page order
+WriteChanges = Callable[[sqlite_utils.Database, Written[Value], datetime], None]
 
 
 @dataclass(frozen=True)
-class ChangeKind:
+class ChangeKind(Generic[Value]):
     """How the engine takes one kind of change: read its data, say whose it is, write a run of them."""
 
-    read: Callable[[DocumentReader, PageReading], object]
-    entity_id: Callable[[object], str]
-    write: Callable[[sqlite_utils.Database, Written, datetime], None]
+    read: Callable[[DocumentReader, PageReading], Value]
+    entity_id: Callable[[Value], str]
+    write: WriteChanges[Value]
     bulk: bool  # written in chunks ahead of the page's last transaction
 
 
@@ -313,7 +324,7 @@ class SyncEngine:
             report.seats_given_back = lease_store.give_back_expired(self.db, self.clock())
         return report.seats_given_back
 
-    def _record_leases(self, answer: dict, asked: set[str], sent_at: datetime) -> None:
+    def _record_leases(self, answer: JsonObject, asked: set[str], sent_at: datetime) -> None:
         """Inside the caller's transaction. A lease answered that was not asked for is ignored, and so is
         a time that cannot be read (the skew stays as last measured)."""
         try:
@@ -348,7 +359,7 @@ class SyncEngine:
             if self._apply_results(batch, results, report):
                 return  # entries held for the centre to have this kiosk's key again: the next cycle
 
-    def _without_altered_audit(self, batch: list[dict], report: CycleReport) -> list[dict]:
+    def _without_altered_audit(self, batch: list[Row], report: CycleReport) -> list[Row]:
         """The batch less its audit operations that are not the audit table's intact, signed entries
         (those are parked here for IT, never sent)."""
         key = parse_public_key(self.voucher_key) if self.voucher_key else None
@@ -375,7 +386,7 @@ class SyncEngine:
             report.problem = (not_sent.message("fr"), not_sent.message("en"))
         return kept
 
-    def _push_one_by_one(self, batch: list[dict], report: CycleReport) -> None:
+    def _push_one_by_one(self, batch: list[Row], report: CycleReport) -> None:
         """A batch refused whole: send each alone, so one bad operation is parked, not the rest."""
         for op in batch:
             try:
@@ -385,93 +396,77 @@ class SyncEngine:
                 continue
             self._apply_results([op], results, report)
 
-    def _park_refused(self, op: dict, refused: RequestRefused, report: CycleReport) -> None:
+    def _park_refused(self, op: Row, refused: RequestRefused, report: CycleReport) -> None:
         with transaction(self.db):
             reason = {"code": refused.code or f"http_{refused.status}", "fr": refused.fr, "en": refused.en}
             self._reject(op, reason)
         report.pushed += 1
         report.parked += 1
 
-    def _apply_results(self, batch: list[dict], results: list[dict], report: CycleReport) -> bool:
+    def _apply_results(self, batch: list[Row], results: object, report: CycleReport) -> bool:
         """Apply the centre's answers; True when some operation is held for the next cycle."""
-        check_results(batch, results)
+        answers = check_results(batch, results)
         held = False
         with transaction(self.db):
-            for op, result in zip(batch, results):
-                if result["outcome"] == "applied":
+            for op, result in zip(batch, answers):
+                if result.outcome == "applied":
                     outbox.remove(self.db, op["op_id"])
-                    booking = result.get("booking")
-                    if isinstance(booking, dict):
-                        reason = booking.get("reason") or {}
+                    if result.booking is not None:
                         booking_store.set_booking_state(
                             self.db,
-                            booking["booking_id"],
-                            BookingState(booking["state"]),
-                            reason.get("fr", ""),
-                            reason.get("en", ""),
+                            result.booking.booking_id,
+                            BookingState(result.booking.state),
+                            *_words(result.booking.reason),
                         )
-                    request = result.get("concierge_request")
-                    if isinstance(request, dict):
-                        self._settle_request(request)
-                    ballot = result.get("ballot")
-                    if isinstance(ballot, dict):
-                        reason = ballot.get("reason") or {}
+                    if result.concierge_request is not None:
+                        self._settle_request(result.concierge_request)
+                    if result.ballot is not None:
                         participation_store.settle_ballot(
                             self.db,
-                            ballot["ballot_id"],
-                            BallotState(ballot["state"]),
-                            reason.get("fr", ""),
-                            reason.get("en", ""),
+                            result.ballot.ballot_id,
+                            BallotState(result.ballot.state),
+                            *_words(result.ballot.reason),
                         )
-                    appreciation = result.get("appreciation")
-                    if isinstance(appreciation, dict):
-                        self._settle_appreciation(appreciation)
-                    lease = result.get("lease")
-                    if isinstance(lease, dict):
-                        lease_store.record(self.db, lease)
-                    stay = result.get("stay_request")
-                    if isinstance(stay, dict):
-                        reason = stay.get("reason") or {}
-                        stay_store.settle(
-                            self.db, stay["request_id"], stay["state"], reason.get("fr", ""), reason.get("en", "")
-                        )
-                    ack = result.get("audit")
-                    if isinstance(ack, dict):
-                        audit_store.acknowledge(self.db, ack["chain"], ack["through_seq"], ack["through_hash"])
+                    if result.appreciation is not None:
+                        _settle_appreciation(self.db, result.appreciation)
+                    if result.lease is not None:
+                        lease_store.record(self.db, result.lease.model_dump())
+                    if result.stay_request is not None:
+                        stay = result.stay_request
+                        stay_store.settle(self.db, stay.request_id, stay.state, *_words(stay.reason))
+                    if result.audit is not None:
+                        ack = result.audit
+                        audit_store.acknowledge(self.db, ack.chain, ack.through_seq, ack.through_hash)
                     report.applied += 1
-                elif (result.get("reason") or {}).get("code") == "audit_key_unknown":
+                elif result.reason is not None and result.reason.code == "audit_key_unknown":
                     # The centre lost this kiosk's key (restored from a backup): published again at the
                     # next cycle, and the entries sent again then, rather than parked for good.
                     self.db.execute("DELETE FROM kiosk_state WHERE key = ?", [VOUCHER_KEY_STATE])
                     report.notes.append("audit entries held until the centre has this kiosk's key again")
                     held = True
                 else:
-                    self._reject(op, result.get("reason") or {})
+                    self._reject(op, result.reason.model_dump() if result.reason is not None else {})
                     report.parked += 1
                 report.pushed += 1
         return held
 
-    def _settle_request(self, answer: dict) -> None:
+    def _settle_request(self, answer: ConciergeRequestResult) -> None:
         """The centre's state of a request, unless another local move of it still waits to be sent."""
-        request_id = answer["request_id"]
-        if concierge_store.has_pending_operation(self.db, request_id):
+        if concierge_store.has_pending_operation(self.db, answer.request_id):
             return
-        local = concierge_store.load_request(self.db, request_id)
+        local = concierge_store.load_request(self.db, answer.request_id)
         if local is None:
             return
-        reason = answer.get("reason")
+        reason = answer.reason
         concierge_store.set_state(
             self.db,
-            request_id,
-            RequestState(answer["state"]),
-            StateReason(reason["code"], reason["fr"], reason["en"]) if reason else None,
+            answer.request_id,
+            RequestState(answer.state),
+            StateReason(reason.code, reason.fr, reason.en) if reason else None,
             local.updated_at,
         )
 
-    def _settle_appreciation(self, answer: dict[str, Any]) -> None:
-        _settle_appreciation(self.db, answer)
-
-    def _reject(self, op: dict, reason: dict) -> None:
+    def _reject(self, op: Row, reason: dict[str, str]) -> None:
         outbox.park(self.db, op["op_id"], reason)
         if op["kind"] == "vote.cast":
             # Kept for a correspondent to see why, never with how the person voted.
@@ -572,7 +567,7 @@ class SyncEngine:
 
     # -- a page the kiosk cannot take -------------------------------------------------------
 
-    def _checked(self, step: Callable, cursor: int):
+    def _checked(self, step: Callable[[], Result], cursor: int) -> Result:
         """Run a step of the page asked for at `cursor`; a refusal is counted against that page."""
         try:
             result = step()
@@ -589,7 +584,7 @@ class SyncEngine:
             with transaction(self.db):
                 self.db.execute("DELETE FROM kiosk_state WHERE key = 'sync_page_trouble'")
 
-    def _page_trouble(self) -> dict | None:
+    def _page_trouble(self) -> JsonObject | None:
         text = read_state(self.db, "sync_page_trouble")
         return json.loads(text) if text else None
 
@@ -623,7 +618,7 @@ class SyncEngine:
             )
         return refused
 
-    def _validate_page(self, page: dict, cursor: int) -> Page:
+    def _validate_page(self, page: JsonObject, cursor: int) -> Page:
         def bad(problem: str, **values: object) -> PageRejected:
             refused = PageRejected("error.sync.engine.page_refused", what=Text(problem, **values))
             log.error("pulled page refused: %s", refused.en)
@@ -735,21 +730,18 @@ def _write_changes(db: sqlite_utils.Database, changes: list[tuple[str, str, obje
             how.write(db, written, now)
 
 
-def _read_category(reader: DocumentReader, reading: PageReading) -> object:
+def _read_category(reader: DocumentReader, reading: PageReading) -> Category:
     category = parse_category(reader)
     reading.category_ids.add(category.id)
     return category
 
 
-WriteChanges = Callable[[sqlite_utils.Database, Written, datetime], None]
-
-
 def kept_or_removed(
-    keep: Callable[[sqlite_utils.Database, Any], None], remove: Callable[[sqlite_utils.Database, str], None]
-) -> WriteChanges:
+    keep: Callable[[sqlite_utils.Database, Value], None], remove: Callable[[sqlite_utils.Database, str], None]
+) -> WriteChanges[Value]:
     """A kind whose changes are kept at their latest state, a tombstone removing the entity."""
 
-    def write(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
+    def write(db: sqlite_utils.Database, written: Written[Value], now: datetime) -> None:
         for identifier, value in written:
             if value is None:
                 remove(db, identifier)
@@ -759,10 +751,10 @@ def kept_or_removed(
     return write
 
 
-def each_kept(keep: Callable[[sqlite_utils.Database, Any], None]) -> WriteChanges:
+def each_kept(keep: Callable[[sqlite_utils.Database, Value], None]) -> WriteChanges[Value]:
     """A kind the centre never tombstones here (payments, leases, moderations): each change is kept."""
 
-    def write(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
+    def write(db: sqlite_utils.Database, written: Written[Value], now: datetime) -> None:
         for _, value in written:
             if value is not None:
                 keep(db, value)
@@ -770,7 +762,7 @@ def each_kept(keep: Callable[[sqlite_utils.Database, Any], None]) -> WriteChange
     return write
 
 
-def _write_offers(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
+def _write_offers(db: sqlite_utils.Database, written: Written[Offer], now: datetime) -> None:
     catalog_store.upsert_offers(
         db,
         [v for _, v in written if v],
@@ -781,24 +773,28 @@ def _write_offers(db: sqlite_utils.Database, written: Written, now: datetime) ->
     catalog_store.withdraw_offers(db, [i for i, v in written if v is None])
 
 
-def _write_bookings(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
+def _write_bookings(db: sqlite_utils.Database, written: Written[BookingData], now: datetime) -> None:
     for _, booking in written:
         if booking is not None:
             row = db.execute(
                 "SELECT o.id FROM sessions s JOIN offers o ON o.num = s.offer_num WHERE s.id = ?",
-                [booking["session_id"]],
+                [booking.session_id],
             ).fetchone()
-            booking_store.record_pulled_booking(db, booking, row[0] if row else None, now)
+            booking_store.record_pulled_booking(db, booking.model_dump(), row[0] if row else None, now)
 
 
-def _settle_appreciation(db: sqlite_utils.Database, answer: dict[str, Any]) -> None:
-    reason = answer.get("reason") or {}
+def _words(reason: Reason | None) -> tuple[str, str]:
+    """What the centre said, in French and English (nothing when it gave no reason)."""
+    return (reason.fr, reason.en) if reason is not None else ("", "")
+
+
+def _settle_appreciation(db: sqlite_utils.Database, answer: AppreciationResult | ModerationData) -> None:
     participation_store.settle_appreciation(
-        db, answer["appreciation_id"], Moderation(answer["state"]), reason.get("fr", ""), reason.get("en", "")
+        db, answer.appreciation_id, Moderation(answer.state), *_words(answer.reason)
     )
 
 
-def _wire(op: dict) -> dict:
+def _wire(op: Row) -> JsonObject:
     return {"op_id": op["op_id"], "kind": op["kind"], "created_at": op["created_at"], "payload": op["payload"]}
 
 
@@ -811,8 +807,8 @@ def _validated(model: type[WireModel], r: DocumentReader) -> WireModel:
         raise r.fail(where, "error.document.malformed") from None
 
 
-def _parse_booking(r: DocumentReader) -> dict[str, object]:
-    return _validated(BookingData, r).model_dump()
+def _parse_booking(r: DocumentReader) -> BookingData:
+    return _validated(BookingData, r)
 
 
 def _parse_request(r: DocumentReader) -> ConciergeRequest:
@@ -843,14 +839,14 @@ def _parse_request(r: DocumentReader) -> ConciergeRequest:
     )
 
 
-def _parse_moderation(r: DocumentReader) -> dict[str, Any]:
+def _parse_moderation(r: DocumentReader) -> ModerationData:
     """The centre's moderation of an appreciation given at this site (never the ratings: they are not edited)."""
     data = _validated(ModerationData, r)
     try:
         uuid.UUID(data.appreciation_id)
     except ValueError:
         raise r.fail("appreciation_id", "error.document.valid_identifier") from None
-    return data.model_dump()
+    return data
 
 
 def _exact_moment(r: DocumentReader, key: str) -> datetime:
@@ -888,69 +884,72 @@ def _parse_idea(r: DocumentReader) -> Idea:
 
 
 # Every kind of change the centre sends, in the order a page's changes are written.
-CHANGE_KINDS: dict[str, ChangeKind] = {
+# Each kind is checked against its own value's type; the table holds them all (hence Any).
+CHANGE_KINDS: dict[str, ChangeKind[Any]] = {
     # A lease's record refreshes its session's figures too, so an offer written in an earlier chunk is set right.
-    "lease": ChangeKind(lambda r, _: r.value, lambda lease: lease["session_id"], each_kept(lease_store.record), False),
-    "category": ChangeKind(
+    "lease": ChangeKind[JsonObject](
+        lambda r, _: r.value, lambda lease: lease["session_id"], each_kept(lease_store.record), False
+    ),
+    "category": ChangeKind[Category](
         _read_category,
         lambda c: c.id,
         lambda db, w, now: catalog_store.upsert_categories(db, [v for _, v in w if v]),
         True,
     ),
-    "concierge_service": ChangeKind(
+    "concierge_service": ChangeKind[ConciergeService](
         lambda r, _: parse_service(r),
         lambda s: s.id,
         lambda db, w, now: catalog_store.upsert_services(db, [v for _, v in w if v]),
         True,
     ),
-    "offer": ChangeKind(
+    "offer": ChangeKind[Offer](
         lambda r, page: parse_offer(r, page.tiers, page.category_ids), lambda o: o.id, _write_offers, True
     ),
-    "household": ChangeKind(
+    "household": ChangeKind[Household](
         lambda r, _: parse_household(r),
         lambda h: h.household_id,
         kept_or_removed(household_store.upsert_household, household_store.remove_household),
         True,
     ),
-    "booking": ChangeKind(lambda r, _: _parse_booking(r), lambda b: b["booking_id"], _write_bookings, False),
-    "concierge_request": ChangeKind(
+    "booking": ChangeKind[BookingData](lambda r, _: _parse_booking(r), lambda b: b.booking_id, _write_bookings, False),
+    "concierge_request": ChangeKind[ConciergeRequest](
         lambda r, _: _parse_request(r),
         lambda q: q.request_id,
         kept_or_removed(concierge_store.record_pulled_request, concierge_store.remove_request),
         False,
     ),
-    "correspondent": ChangeKind(
+    "correspondent": ChangeKind[Correspondent](
         lambda r, _: parse_correspondent(r),
         lambda c: c.staff_id,
         kept_or_removed(staff_store.upsert_correspondent, staff_store.remove_correspondent),
         False,
     ),
-    "payment": ChangeKind(
+    "payment": ChangeKind[Payment](
         lambda r, _: parse_payment(r), lambda p: p.payment_id, each_kept(payment_store.record_pulled_payment), False
     ),
-    "consultation": ChangeKind(
+    "consultation": ChangeKind[Consultation](
         lambda r, _: parse_consultation(r),
         lambda c: c.consultation_id,
         kept_or_removed(participation_store.upsert_consultation, participation_store.remove_consultation),
         False,
     ),
-    "idea": ChangeKind(
+    "idea": ChangeKind[Idea](
         lambda r, _: _parse_idea(r),
         lambda i: i.idea_id,
         kept_or_removed(participation_store.record_pulled_idea, participation_store.remove_idea),
         False,
     ),
-    "appreciation": ChangeKind(
-        lambda r, _: _parse_moderation(r), lambda m: m["appreciation_id"], each_kept(_settle_appreciation), False
+    "appreciation": ChangeKind[ModerationData](
+        lambda r, _: _parse_moderation(r), lambda m: m.appreciation_id, each_kept(_settle_appreciation), False
     ),
-    "offer_appreciation": ChangeKind(
+    "offer_appreciation": ChangeKind[OfferAppreciation](
         lambda r, _: parse_offer_appreciation(r),
         lambda a: a.offer_id,
         kept_or_removed(participation_store.upsert_offer_appreciation, participation_store.remove_offer_appreciation),
         False,
     ),
     # After bookings: an accepted proposal names the booking it became.
-    "stay_request": ChangeKind(
+    "stay_request": ChangeKind[StayRequest](
         lambda r, _: parse_stay_request(r),
         lambda q: q.request_id,
         kept_or_removed(stay_store.record_pulled_request, stay_store.remove_request),

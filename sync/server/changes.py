@@ -148,7 +148,7 @@ def _bookings(conn: Connection, ids: list[str], site_id: str, kiosk_id: str) -> 
     return {row["id"]: compact_json(booking_data(row)) for row in rows}
 
 
-def booking_data(row: Row) -> dict:
+def booking_data(row: Row) -> dict[str, object]:
     """A booking as kiosks see it in a pull."""
     return {
         "booking_id": row["id"],

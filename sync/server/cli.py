@@ -41,6 +41,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -835,7 +836,7 @@ def _openapi(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_summary(summary: dict[str, object]) -> None:
+def _print_summary(summary: Mapping[str, object]) -> None:
     print(", ".join(f"{key}: {value}" for key, value in summary.items()))
 
 

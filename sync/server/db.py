@@ -23,7 +23,7 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, Self, overload
 
 from sqlalchemy import create_engine, inspect, make_url
 from sqlalchemy.engine import Connection as SAConnection
@@ -249,6 +249,10 @@ class Database:
         self.engine.dispose()
 
 
+@overload
+def get_meta(conn: Connection, key: str) -> str | None: ...
+@overload
+def get_meta(conn: Connection, key: str, default: str) -> str: ...
 def get_meta(conn: Connection, key: str, default: str | None = None) -> str | None:
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
     return default if row is None else row[0]

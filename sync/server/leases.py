@@ -239,7 +239,7 @@ def split(conn: Connection, site_id: str, now: datetime, session_id: str | None 
         + dialect.for_update(conn.dialect, "s"),
         (site_id, fmt(now)[:16], *((session_id,) if session_id else ())),
     ).fetchall()
-    shares = [
+    shares: list[tuple[str, str, str, str | None, int]] = [
         (sid, offer_id, start, until, free if len(kiosks) == 1 else free // (len(kiosks) + 1))
         for sid, offer_id, start, until, free in rows
     ]

@@ -763,12 +763,10 @@ def each_kept(keep: Callable[[sqlite_utils.Database, Value], None]) -> WriteChan
 
 
 def _write_offers(db: sqlite_utils.Database, written: Written[Offer], now: datetime) -> None:
+    offers = [offer for _, offer in written if offer is not None]
+    sessions = [session.id for offer in offers for session in offer.sessions]  # their figures only are read
     catalog_store.upsert_offers(
-        db,
-        [v for _, v in written if v],
-        now,
-        booking_store.unacknowledged_seats(db),
-        lease_store.lease_figures(db),
+        db, offers, now, booking_store.unacknowledged_seats(db, sessions), lease_store.lease_figures(db, sessions)
     )
     catalog_store.withdraw_offers(db, [i for i, v in written if v is None])
 

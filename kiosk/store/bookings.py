@@ -99,13 +99,14 @@ def household_bookings(db: sqlite_utils.Database, household_id: str) -> list[Boo
     ]
 
 
-def unacknowledged_seats(db: sqlite_utils.Database) -> dict[str, int]:
-    """Seats this kiosk holds in bookings whose creation the centre has not yet acknowledged."""
+def unacknowledged_seats(db: sqlite_utils.Database, session_ids: list[str]) -> dict[str, int]:
+    """Seats this kiosk holds, on these sessions, in bookings whose creation the centre has not yet acknowledged."""
     held: dict[str, int] = {}
     for session_id, participants in db.execute(
         "SELECT b.session_id, b.participants FROM bookings b JOIN outbox o"
         " ON o.kind = 'booking.create' AND json_extract(o.payload, '$.booking_id') = b.booking_id"
-        " WHERE b.holds_site_seats = 1 AND b.state = 'confirmed'"
+        " WHERE b.session_id IN (SELECT value FROM json_each(?)) AND b.holds_site_seats = 1 AND b.state = 'confirmed'",
+        [json.dumps(session_ids)],
     ):
         held[session_id] = held.get(session_id, 0) + len(json.loads(participants))
     return held

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 SITE_ZONE = ZoneInfo("Europe/Paris")
@@ -31,7 +30,6 @@ def fmt_catalog(moment: datetime) -> str:
     return moment.strftime(CATALOG_MOMENT)
 
 
-@lru_cache(maxsize=8192)  # a catalog's sessions share a few thousand start times; strptime is slow
 def parse_moment(text: str) -> datetime:
     """`YYYY-MM-DDTHH:MM:SS` or `YYYY-MM-DDTHH:MM` (raises ValueError)."""
     return datetime.strptime(text, MOMENT if len(text) == 19 else CATALOG_MOMENT)

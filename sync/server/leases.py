@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import TYPE_CHECKING
 
 from sync.server import dialect
@@ -244,12 +245,17 @@ def split(conn: Connection, site_id: str, now: datetime, session_id: str | None 
         for sid, offer_id, start, until, free in rows
     ]
     shares = [share for share in shares if share[4] > 0]
+
+    @cache
+    def expiry(start: str, until: str | None) -> str:  # a catalog's sessions share a few thousand start times
+        return _expiry(start, until, now)
+
     conn.executemany(
         "INSERT INTO leases (session_id, kiosk_id, site_id, granted, expires_at) VALUES (?, ?, ?, ?, ?) "
         "ON CONFLICT (session_id, kiosk_id) DO UPDATE SET granted = leases.granted + excluded.granted, "
         "expires_at = excluded.expires_at",
         [
-            (sid, kiosk_id, site_id, share, _expiry(start, until, now))
+            (sid, kiosk_id, site_id, share, expiry(start, until))
             for sid, _, start, until, share in shares
             for kiosk_id in kiosks
         ],

@@ -5,10 +5,10 @@
   with its reason and never blocks the ones behind it.
 - Pull by cursor in pages; every page is validated whole before anything is
   written. Each kind of change is read and written as CHANGE_KINDS says. The bulk of a
-  page (categories, services, offers, households: entities at their latest state, so
-  writing one twice is writing it once) goes in write turns of WRITE_TURN_SECONDS, so a
-  booking at the screen never waits behind a whole page; the rest goes with the cursor in
-  the page's last transaction. A page cut short is written again from its start. A local
+  page (categories, services, offers, households: entities at their latest state, and
+  leases, merged by maximum: writing one twice is writing it once) goes in write turns
+  of WRITE_TURN_SECONDS, so a booking at the screen never waits behind a whole page; the
+  rest goes with the cursor in the page's last transaction. A page cut short is written again from its start. A local
   booking still in the outbox is not overwritten by pulled data: the centre's answer
   settles it.
 - Seats this kiosk holds in bookings not yet acknowledged are added back onto the
@@ -884,9 +884,10 @@ def _parse_idea(r: DocumentReader) -> Idea:
 # Every kind of change the centre sends, in the order a page's changes are written.
 # Each kind is checked against its own value's type; the table holds them all (hence Any).
 CHANGE_KINDS: dict[str, ChangeKind[Any]] = {
-    # A lease's record refreshes its session's figures too, so an offer written in an earlier chunk is set right.
+    # A lease's record refreshes its session's figures too, so an offer written in an earlier run is set right.
+    # Merged by maximum, a lease written twice is written once: in the bulk (a first kiosk holds one per session).
     "lease": ChangeKind[JsonObject](
-        lambda r, _: r.value, lambda lease: lease["session_id"], each_kept(lease_store.record), False
+        lambda r, _: r.value, lambda lease: lease["session_id"], each_kept(lease_store.record), True
     ),
     "category": ChangeKind[Category](
         _read_category,

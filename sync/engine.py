@@ -42,14 +42,16 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import re
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Generic, TypeVar
@@ -619,6 +621,10 @@ class SyncEngine:
         return refused
 
     def _validate_page(self, page: JsonObject, cursor: int) -> Page:
+        with _cyclic_gc_paused():
+            return self._read_page(page, cursor)
+
+    def _read_page(self, page: JsonObject, cursor: int) -> Page:
         def bad(problem: str, **values: object) -> PageRejected:
             refused = PageRejected("error.sync.engine.page_refused", what=Text(problem, **values))
             log.error("pulled page refused: %s", refused.en)
@@ -719,6 +725,20 @@ class SyncEngine:
                     )
             write_state(self.db, "sync_cursor", str(page.cursor))
             write_state(self.db, "sync_epoch", page.epoch)
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a page is read: the page's hundred thousand new objects (its
+    readers, offers, sessions) live until it is written and hold no cycle, yet each of the collector's passes
+    scanned them again: a third of the validation's time. They are freed by their counts as ever."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _write_changes(db: sqlite_utils.Database, changes: list[tuple[str, str, object]], now: datetime) -> None:

@@ -121,10 +121,7 @@ class CentralClient:
     def _request(
         self, method: str, path: str, *, auth: bool = True, deadline_seconds: float | None = None, **kwargs: Any
     ) -> JsonObject:
-        document = _json_object(self._exchange(method, path, auth=auth, deadline_seconds=deadline_seconds, **kwargs))
-        if document is None:
-            raise TransientError("the centre's answer is not a JSON object", Text("error.central.unreadable_answer"))
-        return document
+        return read_answer(self._exchange(method, path, auth=auth, deadline_seconds=deadline_seconds, **kwargs))
 
     def _exchange(
         self,
@@ -235,7 +232,13 @@ class CentralClient:
         self._request("PUT", "/heartbeat", json=document, deadline_seconds=HEARTBEAT_DEADLINE_SECONDS)
 
     def changes(self, cursor: int, limit: int) -> JsonObject:
-        return self._request("GET", "/changes", params={"cursor": cursor, "limit": limit, "protocol": PROTOCOL})
+        return read_answer(self.changes_body(cursor, limit))
+
+    def changes_body(self, cursor: int, limit: int) -> bytes:
+        """A page of changes as received, read by `read_answer`: the sync engine fetches the next page on
+        a thread of its own while it writes one, and reads it on its own thread, so that reading a large
+        page (the GIL held throughout) never stretches a write turn a booking at the screen waits for."""
+        return self._exchange("GET", "/changes", params={"cursor": cursor, "limit": limit, "protocol": PROTOCOL})
 
     def leases(self, wanted: list[JsonObject], deadline_seconds: float | None = None) -> JsonObject:
         """Renew this kiosk's leases and top them up (`POST /v1/leases`): {"time", "leases"}."""
@@ -262,6 +265,14 @@ def _read_body(response: requests.Response, limit: int) -> bytes:
 def _bundle_from_environment() -> str | None:
     """The CA bundle requests itself would take from the environment (only when the site names none)."""
     return os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or None
+
+
+def read_answer(body: bytes) -> JsonObject:
+    """An answer's body as the JSON object it must be; TransientError when it is not one."""
+    document = _json_object(body)
+    if document is None:
+        raise TransientError("the centre's answer is not a JSON object", Text("error.central.unreadable_answer"))
+    return document
 
 
 def _json_object(body: bytes) -> JsonObject | None:

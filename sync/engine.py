@@ -97,6 +97,7 @@ from sync.client import (
     JsonObject,
     RequestRefused,
     TransientError,
+    read_answer,
 )
 from sync.heartbeat import KioskProbe, error_code, heartbeat
 from sync.page_checks import first_problem
@@ -548,14 +549,15 @@ class SyncEngine:
         and a cycle ends only once the page in flight is back (its answer then unused)."""
         epoch = read_state(self.db, "sync_epoch")
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as fetcher:
-            in_flight = fetcher.submit(self.client.changes, cursor, self.pull_page)
+            in_flight = fetcher.submit(self.client.changes_body, cursor, self.pull_page)
             for pages_left in range(MAX_PAGES_PER_CYCLE - 1, -1, -1):
-                page = self._checked(lambda: self._validate_page(in_flight.result(), cursor), cursor)  # noqa: B023
+                document = read_answer(in_flight.result())  # read here, between write turns (changes_body)
+                page = self._checked(lambda: self._validate_page(document, cursor), cursor)  # noqa: B023
                 if epoch is not None and page.epoch != epoch:
                     raise _FeedRestarted()
                 epoch = page.epoch
                 if page.more and pages_left:
-                    in_flight = fetcher.submit(self.client.changes, page.cursor, self.pull_page)
+                    in_flight = fetcher.submit(self.client.changes_body, page.cursor, self.pull_page)
                 self._checked(lambda: self._apply_page(page), cursor)  # noqa: B023 (called at once)
                 # Here, between the page's transactions: a screen's commit never inherits a large log to copy.
                 checkpoint(self.db)

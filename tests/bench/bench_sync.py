@@ -69,10 +69,10 @@ class TimedClient(CentralClient):
         super().__init__(*args, **kwargs)
         self.seconds: Counter = Counter()
 
-    def changes(self, cursor: int, limit: int) -> dict:
+    def changes_body(self, cursor: int, limit: int) -> bytes:
         began = time.perf_counter()
         try:
-            return super().changes(cursor, limit)
+            return super().changes_body(cursor, limit)
         finally:
             self.seconds["pull_http"] += time.perf_counter() - began
 

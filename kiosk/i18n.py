@@ -127,6 +127,16 @@ class Text:
     def message(self, language: str) -> str:
         return Texts(language)(self.key, **self.values)
 
+    def __eq__(self, other: object) -> bool:
+        """The same key with the same values reads the same: two forms built alike are equal."""
+        return isinstance(other, Text) and (self.key, self.values) == (other.key, other.values)
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __repr__(self) -> str:
+        return f"Text({self.key!r}, **{self.values!r})"
+
 
 @cache
 def _locale(name: str) -> Locale:

@@ -22,7 +22,7 @@ from enum import StrEnum
 from kiosk.domain.concierge import ConciergeFormError, clean_text
 from kiosk.domain.document import DocumentReader
 from kiosk.errors import KioskError
-from kiosk.i18n import Said
+from kiosk.i18n import Said, Text
 
 COMMENT_MAX_CHARS = 300
 SCALE = range(1, 6)
@@ -143,7 +143,7 @@ def clean_comment(phrases: list[int], typed: object, language: str = "fr") -> st
             raise AppreciationError("error.appreciation.phrase_not_offered")
         chosen.append(PHRASES[index][0 if language == "fr" else 1])
     try:
-        typed_text = clean_text(typed, COMMENT_MAX_CHARS, "Votre commentaire", "Your comment")
+        typed_text = clean_text(typed, COMMENT_MAX_CHARS, Text("appreciation.comment.name"))
     except ConciergeFormError as error:
         raise AppreciationError(error.key, **error.values) from None
     comment = " ".join([*chosen, typed_text]).strip()

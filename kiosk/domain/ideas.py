@@ -18,6 +18,7 @@ from datetime import datetime
 from kiosk.domain.concierge import ConciergeFormError, clean_text
 from kiosk.domain.voucher import short_code
 from kiosk.errors import KioskError
+from kiosk.i18n import Text
 
 IDEA_MIN_CHARS = 10
 IDEA_MAX_CHARS = 500
@@ -87,7 +88,7 @@ def clean_idea(theme: object, text: object) -> tuple[str, str]:
     if theme not in THEME_CODES:
         raise IdeaError("error.idea.choose_theme")
     try:
-        kept = clean_text(text, IDEA_MAX_CHARS, "Votre idée", "Your idea", required=True, min_chars=IDEA_MIN_CHARS)
+        kept = clean_text(text, IDEA_MAX_CHARS, Text("idea.text.name"), required=True, min_chars=IDEA_MIN_CHARS)
     except ConciergeFormError as error:
         raise IdeaError(error.key, **error.values) from None
     return str(theme), kept
@@ -97,8 +98,8 @@ def clean_answer(text: object, author: object) -> tuple[str, str]:
     """An answer and who gives it (the centre's side), cleaned like any text people read."""
     try:
         return (
-            clean_text(text, ANSWER_MAX_CHARS, "Réponse", "Answer", required=True),
-            clean_text(author, AUTHOR_MAX_CHARS, "Qui répond", "Who answers", required=True),
+            clean_text(text, ANSWER_MAX_CHARS, Text("idea.answer.text"), required=True),
+            clean_text(author, AUTHOR_MAX_CHARS, Text("idea.answer.author"), required=True),
         )
     except ConciergeFormError as error:
         raise IdeaError(error.key, **error.values) from None

@@ -53,7 +53,7 @@ class CodeKeys:
 
     def uses(self, key: str) -> bool:
         base = key.rsplit(".", 1)[0] if key.rsplit(".", 1)[-1] in PLURAL_FORMS else key
-        if base in self.written or key in self.written or any(base.startswith(p) for p in self.prefixes):
+        if base in self.written or key in self.written or any(key.startswith(p) for p in self.prefixes):
             return True
         return any(base.endswith(s) and base.removesuffix(s) in self.written for s in self.suffixes)
 

@@ -47,6 +47,12 @@ def test_the_check_finds_a_text_no_code_uses(tmp_path, monkeypatch):
     assert "unused: home.forgotten is in the catalogs but no code uses it" in translations.problems()
 
 
+def test_a_key_built_from_a_written_prefix_is_used_even_when_its_last_word_names_a_plural_form():
+    keys = translations.CodeKeys(frozenset(), frozenset(), (), frozenset({"idea.themes."}), frozenset())
+    assert keys.uses("idea.themes.other") and keys.uses("idea.themes.concierge")
+    assert not keys.uses("idea.other")
+
+
 def test_update_adds_the_new_keys_to_translate_and_import_pairs_fills_them(tmp_path, monkeypatch):
     for language in LANGUAGES:
         po = tmp_path / language / "LC_MESSAGES" / "kiosk.po"

@@ -117,6 +117,13 @@ class Said:
         return self.fr if language == SOURCE_LANGUAGE else self.en
 
 
+def in_both_languages(message: Message) -> str:
+    """French, then English when it reads otherwise, on one line: what a command prints for IT, who may read
+    either ("Sauvegarde : … / Backup: …")."""
+    french, english = message.message(SOURCE_LANGUAGE), message.message(FALLBACK_LANGUAGE)
+    return french if french == english else f"{french} / {english}"
+
+
 class Text:
     """A catalog text with its values, read later in the language of whoever shows it."""
 

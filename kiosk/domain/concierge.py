@@ -13,7 +13,10 @@ while the request is still "déposée"; correspondents move it along; the centre
 Each service of the catalog (`concierge_services`, ids in assets/demo/catalog.json) has
 its own short form, keyed here by service id (`FORMS`); a service the centre adds later
 gets `generic_form`. The catalog gives opening hours as text only, so the days a
-service opens (for "when to collect") are part of the form definition here.
+service opens (for "when to collect") are part of the form definition here. A form's
+words are catalog texts (docs/translations.md): a field's label `concierge.form.<service>.<field>`
+(`concierge.form.any.<field>` when forms share it), its options `<label key>.<code>`, and what
+the person is told when it is ready `concierge.ready.<service>`; requests keep the codes only.
 
 Every value a person types is cleaned and bounded (`clean_text`): control and
 invisible formatting characters are removed, markup (`<`, `>`) is refused, and

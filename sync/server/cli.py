@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING
 from limits import parse
 
 from kiosk.errors import KioskError
+from kiosk.i18n import Text, in_both_languages
 from sync.server import require_central_server
 from sync.server.limits import ENROL_PER_ADDRESS, ENROL_PER_CODE, KIOSK_CALLS, RateLimits
 
@@ -377,8 +378,7 @@ def _send_notices(db: Database, args: argparse.Namespace) -> int:
     assert settings is not None  # main() asks for --smtp-host first
     report = send_due(db, settings, frozen_clock(args.now) if args.now else local_now)
     print(
-        f"{report.sent} envoyé(s), {report.waiting} en attente, {report.refused} refusé(s) / "
-        f"{report.sent} sent, {report.waiting} waiting, {report.refused} refused"
+        in_both_languages(Text("notices.sent_report", sent=report.sent, waiting=report.waiting, refused=report.refused))
     )
     return 0
 
@@ -439,11 +439,11 @@ def _record_bounce(db: Database, args: argparse.Namespace) -> int:
     raw = args.file.read_bytes() if args.file else sys.stdin.buffer.read()
     bounce = read_bounce(raw)
     if bounce is None:
-        print("pas un retour d'échec d'un avis : ignoré / not a failure report of a notice: ignored")
+        print(in_both_languages(Text("notices.bounce.ignored")))
     elif record_bounce(db, bounce.notice_id, bounce.said, _now(args)):
-        print(f"retour enregistré / bounce recorded: {bounce.notice_id} {bounce.said}")
+        print(in_both_languages(Text("notices.bounce.recorded", notice=bounce.notice_id, said=bounce.said)))
     else:
-        print(f"avis inconnu / unknown notice: {bounce.notice_id}")
+        print(in_both_languages(Text("notices.bounce.unknown", notice=bounce.notice_id)))
     return 0
 
 

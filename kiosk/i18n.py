@@ -17,6 +17,7 @@ import io
 import os
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -186,6 +187,10 @@ class Texts:
     def number(self, value: int) -> str:
         """Thousands grouped the way each language writes them: 1 000 / 1,000."""
         return format_decimal(value, locale=self.locale)
+
+    def tenths(self, tenths: int) -> str:
+        """A figure kept in tenths, with its one decimal as the language writes it: 4,2 / 4.2."""
+        return format_decimal(Decimal(tenths) / 10, format="#,##0.0", locale=self.locale)
 
     def money(self, cents: int) -> str:
         """Euros as the language writes them; whole euros without ",00" (12 €, 12,50 €)."""

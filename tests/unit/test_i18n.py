@@ -113,6 +113,11 @@ def test_money_reads_naturally_in_each_language():
     assert Texts("en").money(2000) == "€20"
 
 
+def test_an_average_in_tenths_reads_with_the_language_s_decimal_sign():
+    assert [Texts("fr").tenths(t) for t in (42, 50, 7)] == ["4,2", "5,0", "0,7"]
+    assert [Texts("en").tenths(t) for t in (42, 50, 7)] == ["4.2", "5.0", "0.7"]
+
+
 def test_dates_in_french_and_english():
     moment = datetime(2026, 12, 1, 14, 30)
     assert Texts("fr").moment(moment) == "mardi 1 décembre 2026 à 14 h 30"

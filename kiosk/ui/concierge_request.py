@@ -292,7 +292,7 @@ class ConciergeRequestScreen(Screen):
         elif total is not None and total != service.price_cents:
             self.price.setText(texts("request.total", price=texts.money(total)))
         else:
-            unit = service.price_unit_fr if texts.language == "fr" else service.price_unit_en
+            unit = service.price_unit(texts.language)
             self.price.setText(texts("concierge.price", price=texts.money(service.price_cents), unit=unit).strip())
 
     def submit(self) -> None:
@@ -328,10 +328,9 @@ class ConciergeRequestScreen(Screen):
             self.hours.clear()
             self.price.clear()
             return
-        fr = texts.language == "fr"
         service = self.offer.service
         self.title.setText(service.name(texts.language))
-        self.hours.setText(service.hours_fr if fr else service.hours_en)
+        self.hours.setText(service.hours(texts.language))
         for field in self.offer.form.fields:
             name = field.label(texts.language)
             self.field_labels[field.name].setText(name)

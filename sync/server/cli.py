@@ -513,7 +513,7 @@ def _integrity(db: Database, args: argparse.Namespace) -> int:
 
 
 def _fleet(db: Database, args: argparse.Namespace) -> int:
-    from sync.server.fleet import count_by_state, duration, fleet
+    from sync.server.fleet import Duration, count_by_state, fleet
 
     if args.kiosk:
         return _fleet_history(db, args.kiosk)
@@ -521,21 +521,18 @@ def _fleet(db: Database, args: argparse.Namespace) -> int:
     kiosks = fleet(db, now)
     for kiosk in kiosks:
         heard = (
-            "jamais / never"
+            Text("fleet.page.never")
             if kiosk.received_at is None
-            else f"il y a {duration(now - kiosk.received_at, 'fr')} / {duration(now - kiosk.received_at, 'en')} ago"
+            else Text("fleet.page.ago", span=Duration(now - kiosk.received_at))
         )
         print(
             f"{kiosk.state.upper():<6} {kiosk.kiosk_id}\t{kiosk.site_id}\t{kiosk.name}\t"
-            f"dernier signal / last heartbeat: {heard}"
+            + in_both_languages(Text("fleet.cli.heard", when=heard))
         )
         for reason in kiosk.reasons:
             print(f"       {reason.fr} / {reason.en}")
     counts = count_by_state(kiosks)
-    print(
-        f"{len(kiosks)} borne(s) : {counts['red']} rouge, {counts['amber']} orange, {counts['green']} vert / "
-        f"{len(kiosks)} kiosk(s): {counts['red']} red, {counts['amber']} amber, {counts['green']} green"
-    )
+    print(in_both_languages(Text("fleet.cli.counts", kiosks=len(kiosks), **counts)))
     return 0
 
 

@@ -30,6 +30,12 @@ def test_the_check_finds_a_text_the_code_asks_for_but_no_catalog_has(tmp_path, m
     assert "missing: home.no_such_text is used by the code but is in no catalog" in translations.problems()
 
 
+def test_the_check_reads_the_keys_a_page_template_asks_for(tmp_path, monkeypatch):
+    (tmp_path / "page.html").write_text('<h1>{{ fr("fleet.page.no_such_title") }}</h1>\n')
+    monkeypatch.setattr(translations, "SOURCE_ROOTS", (*translations.SOURCE_ROOTS, tmp_path))
+    assert "missing: fleet.page.no_such_title is used by the code but is in no catalog" in translations.problems()
+
+
 def test_the_check_finds_a_call_that_leaves_a_placeholder_empty(tmp_path, monkeypatch):
     (tmp_path / "screen.py").write_text('from kiosk.i18n import Text\nREADY = Text("doctor.printer_ready")\n')
     monkeypatch.setattr(translations, "SOURCE_ROOTS", (*translations.SOURCE_ROOTS, tmp_path))

@@ -211,8 +211,7 @@ def describe_claims(claims: VoucherClaims) -> list[str]:
     french, english = Texts(SOURCE_LANGUAGE), Texts(FALLBACK_LANGUAGE)
 
     def both(key: str) -> str:
-        first, second = french(key), english(key)
-        return first if first == second else f"{first} / {second}"
+        return in_both_languages(Text(key))
 
     def when(moment: datetime | None) -> str:
         return "—" if moment is None else moment.strftime("%Y-%m-%d %H:%M")

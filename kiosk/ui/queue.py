@@ -136,7 +136,7 @@ class QueueCard(QFrame):
         ]
         layout.addWidget(label("  ·  ".join(facts), "muted"))
         for name, value in item.details(texts.language):
-            layout.addWidget(label(texts("queue.detail", name=name, value=value)))
+            layout.addWidget(label(texts("concierge.answer", name=name, value=value)))
         if request.note:
             layout.addWidget(label(texts("queue.note", note=request.note)))
         if request.reason:

@@ -28,7 +28,7 @@ import sqlite_utils
 from kiosk.config import KioskConfig, default_config_path, load_config
 from kiosk.data_key import SEALED_CREDENTIAL_FILE, KeySource, find_data_key
 from kiosk.errors import KioskError, PrinterError
-from kiosk.i18n import FALLBACK_LANGUAGE, SOURCE_LANGUAGE, Message, Said, Text, Texts
+from kiosk.i18n import FALLBACK_LANGUAGE, SOURCE_LANGUAGE, Message, Said, Text, in_both_languages
 from kiosk.logs import log_dir
 from kiosk.signing_key import load_signing_key
 from kiosk.store import audit as audit_store
@@ -86,7 +86,6 @@ class Report:
 
     def to_text(self) -> str:
         marks = {OK: "[ OK ]", WARNING: "[ ?? ]", PROBLEM: "[ !! ]", SKIPPED: "[ -- ]"}
-        french, english = Texts(SOURCE_LANGUAGE), Texts(FALLBACK_LANGUAGE)
         title = Text("doctor.report.title", version=self.version, at=self.checked_at)
         lines = [title.message(SOURCE_LANGUAGE), title.message(FALLBACK_LANGUAGE), ""]
         for check in self.checks:
@@ -96,7 +95,7 @@ class Report:
         warnings = sum(c.status == WARNING for c in self.checks)
         key = "doctor.report.problems" if problems else "doctor.report.warnings" if warnings else "doctor.report.fine"
         counted = {"problems": problems, "warnings": warnings}
-        lines += ["", f"{french(key, **counted)} / {english(key, **counted)}"]
+        lines += ["", in_both_languages(Text(key, **counted))]
         return "\n".join(lines)
 
 

@@ -134,6 +134,15 @@ class ConciergeService:
     def name(self, language: str) -> str:
         return self.name_fr if language == "fr" else self.name_en
 
+    def description(self, language: str) -> str:
+        return self.description_fr if language == "fr" else self.description_en
+
+    def hours(self, language: str) -> str:
+        return self.hours_fr if language == "fr" else self.hours_en
+
+    def price_unit(self, language: str) -> str:
+        return self.price_unit_fr if language == "fr" else self.price_unit_en
+
 
 @dataclass(frozen=True)
 class Catalog:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QButtonGroup, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from kiosk.domain.appreciation import COMMENT_MAX_CHARS, PHRASES, QUESTIONS, SCALE, SCALE_WORDS
+from kiosk.domain.appreciation import COMMENT_MAX_CHARS, PHRASES, QUESTIONS, SCALE, phrase_words, scale_words
 from kiosk.errors import KioskError
 from kiosk.i18n import Texts
 from kiosk.services.actor import Actor
@@ -62,7 +62,7 @@ class FaceScale(QWidget):
     def retranslate(self, texts: Texts, theme: Theme) -> None:
         for value in SCALE:
             face = self._group.button(value)
-            words = SCALE_WORDS[value][0 if texts.language == "fr" else 1]
+            words = scale_words(value).message(texts.language)
             face.setText(words)
             face.setAccessibleName(words)
             face.setIcon(pictogram_pixmap(f"face_{value}.svg", FACE_SIZE, theme.palette.text))
@@ -211,7 +211,7 @@ class AppreciationScreen(Screen):
             heading.setText(question.label(language))
             scale.retranslate(texts, self.theme)
         self.comment_heading.setText(texts("appreciation.comment"))
-        self.phrases.set_labels([fr if language == "fr" else en for fr, en in PHRASES])
+        self.phrases.set_labels([phrase_words(index).message(language) for index in range(len(PHRASES))])
         self.words.setAccessibleName(texts("appreciation.words"))
         self.moderation.setText(texts("appreciation.moderation"))
         self.send.setText(texts("appreciation.send"))

@@ -55,7 +55,7 @@ class IdeaScreen(Screen):
         self.title = label(object_name="title")
         self.intro = label(object_name="lead")
         self.theme_heading = label(object_name="heading")
-        self.themes = OptionGrid([t.code for t in services.ideas.themes()], many=False)
+        self.themes = OptionGrid(list(services.ideas.themes()), many=False)
         self.text_heading = label(object_name="heading")
         self.words = QLineEdit()
         self.words.setMaxLength(IDEA_MAX_CHARS + 1)  # one more than allowed: too long is said, never cut
@@ -96,7 +96,7 @@ class IdeaScreen(Screen):
         self.title.setText(texts("idea.title"))
         self.intro.setText(texts("idea.intro"))
         self.theme_heading.setText(texts("idea.theme"))
-        self.themes.set_labels([t.fr if texts.language == "fr" else t.en for t in self.services.ideas.themes()])
+        self.themes.set_labels([theme_label(code, texts.language) for code in self.services.ideas.themes()])
         self.text_heading.setText(texts("idea.text", count=IDEA_MAX_CHARS))
         self.words.setAccessibleName(texts("idea.text.name"))
         self.signature.setText(

@@ -10,7 +10,7 @@ from collections import defaultdict
 from datetime import datetime
 
 from kiosk.errors import KioskError
-from kiosk.i18n import Said
+from kiosk.i18n import Said, Text
 from sync.server import bookings, decisions, dialect, leases
 from sync.server.changes import bump
 from sync.server.clock import fmt_catalog
@@ -92,8 +92,8 @@ def refuse_concierge(db: Database, request_id: str, reason_fr: str, reason_en: s
     from sync.server import concierge
 
     try:
-        fr = clean_text(reason_fr, 200, "Raison", "Reason", required=True)
-        en = clean_text(reason_en, 200, "Raison (anglais)", "Reason (English)", required=True)
+        fr = clean_text(reason_fr, 200, Text("form.reason"), required=True)
+        en = clean_text(reason_en, 200, Text("form.reason.english"), required=True)
     except ConciergeFormError as error:
         raise AdminError("error.central.admin.refuse_2", error=error) from None
     with db.write() as conn:
@@ -256,8 +256,8 @@ def moderate_appreciation(
         try:
             reason = {
                 "code": "refused_by_moderation",
-                "fr": clean_text(reason_fr, 200, "Raison", "Reason", required=True),
-                "en": clean_text(reason_en, 200, "Raison (anglais)", "Reason (English)", required=True),
+                "fr": clean_text(reason_fr, 200, Text("form.reason"), required=True),
+                "en": clean_text(reason_en, 200, Text("form.reason.english"), required=True),
             }
         except ConciergeFormError as error:
             raise AdminError("error.central.admin.refuse_2", error=error) from None

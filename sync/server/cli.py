@@ -49,6 +49,7 @@ from typing import TYPE_CHECKING
 from limits import parse
 
 from kiosk.errors import KioskError
+from kiosk.i18n import Text, in_both_languages
 from sync.server import require_central_server
 from sync.server.limits import ENROL_PER_ADDRESS, ENROL_PER_CODE, KIOSK_CALLS, RateLimits
 
@@ -378,8 +379,7 @@ def _send_notices(db: Database, args: argparse.Namespace) -> int:
     assert settings is not None  # main() asks for --smtp-host first
     report = send_due(db, settings, frozen_clock(args.now) if args.now else local_now)
     print(
-        f"{report.sent} envoyé(s), {report.waiting} en attente, {report.refused} refusé(s) / "
-        f"{report.sent} sent, {report.waiting} waiting, {report.refused} refused"
+        in_both_languages(Text("notices.sent_report", sent=report.sent, waiting=report.waiting, refused=report.refused))
     )
     return 0
 
@@ -440,11 +440,11 @@ def _record_bounce(db: Database, args: argparse.Namespace) -> int:
     raw = args.file.read_bytes() if args.file else sys.stdin.buffer.read()
     bounce = read_bounce(raw)
     if bounce is None:
-        print("pas un retour d'échec d'un avis : ignoré / not a failure report of a notice: ignored")
+        print(in_both_languages(Text("notices.bounce.ignored")))
     elif record_bounce(db, bounce.notice_id, bounce.said, _now(args)):
-        print(f"retour enregistré / bounce recorded: {bounce.notice_id} {bounce.said}")
+        print(in_both_languages(Text("notices.bounce.recorded", notice=bounce.notice_id, said=bounce.said)))
     else:
-        print(f"avis inconnu / unknown notice: {bounce.notice_id}")
+        print(in_both_languages(Text("notices.bounce.unknown", notice=bounce.notice_id)))
     return 0
 
 
@@ -514,7 +514,7 @@ def _integrity(db: Database, args: argparse.Namespace) -> int:
 
 
 def _fleet(db: Database, args: argparse.Namespace) -> int:
-    from sync.server.fleet import count_by_state, duration, fleet
+    from sync.server.fleet import Duration, count_by_state, fleet
 
     if args.kiosk:
         return _fleet_history(db, args.kiosk)
@@ -522,21 +522,18 @@ def _fleet(db: Database, args: argparse.Namespace) -> int:
     kiosks = fleet(db, now)
     for kiosk in kiosks:
         heard = (
-            "jamais / never"
+            Text("fleet.page.never")
             if kiosk.received_at is None
-            else f"il y a {duration(now - kiosk.received_at, 'fr')} / {duration(now - kiosk.received_at, 'en')} ago"
+            else Text("fleet.page.ago", span=Duration(now - kiosk.received_at))
         )
         print(
             f"{kiosk.state.upper():<6} {kiosk.kiosk_id}\t{kiosk.site_id}\t{kiosk.name}\t"
-            f"dernier signal / last heartbeat: {heard}"
+            + in_both_languages(Text("fleet.cli.heard", when=heard))
         )
         for reason in kiosk.reasons:
             print(f"       {reason.fr} / {reason.en}")
     counts = count_by_state(kiosks)
-    print(
-        f"{len(kiosks)} borne(s) : {counts['red']} rouge, {counts['amber']} orange, {counts['green']} vert / "
-        f"{len(kiosks)} kiosk(s): {counts['red']} red, {counts['amber']} amber, {counts['green']} green"
-    )
+    print(in_both_languages(Text("fleet.cli.counts", kiosks=len(kiosks), **counts)))
     return 0
 
 

@@ -189,7 +189,3 @@ class Duration:
         if hours < 48:
             return Text("fleet.hours", hours=hours).message(language)
         return Text("fleet.days", days=hours // 24).message(language)
-
-
-def duration(span: timedelta, language: str) -> str:
-    return Duration(span).message(language)

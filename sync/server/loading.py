@@ -17,7 +17,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from kiosk.domain.catalog import Catalog, Offer, parse_catalog, shift_catalog
-from kiosk.i18n import Said
+from kiosk.i18n import Text
 from sync.server import bookings, leases
 from sync.server.admin import AdminError
 from sync.server.changes import bump, bump_many
@@ -173,13 +173,7 @@ def _upsert_offers(conn: Connection, catalog: Catalog, site_id: str, now: dateti
         for sid in sessions_of.get(offer.id, []):
             if sid not in new_ids:
                 if sid in active:
-                    problems.append(
-                        (
-                            sid,
-                            "has active bookings and is missing from the new catalog",
-                            "a des réservations en cours et manque au nouveau catalogue",
-                        )
-                    )
+                    problems.append((sid, Text("error.central.loading.session_booked_but_gone")))
                 gone.append(sid)
                 dirty = True
         for position, s in enumerate(offer.sessions):
@@ -194,8 +188,11 @@ def _upsert_offers(conn: Connection, catalog: Catalog, site_id: str, now: dateti
                 problems.append(
                     (
                         s.id,
-                        f"would hold {other + seats + outside} places for a capacity of {s.capacity}",
-                        f"compterait {other + seats + outside} places pour une capacité de {s.capacity}",
+                        Text(
+                            "error.central.loading.session_over_capacity",
+                            places=other + seats + outside,
+                            capacity=s.capacity,
+                        ),
                     )
                 )
             start = fmt_catalog(s.start)
@@ -222,12 +219,9 @@ def _upsert_offers(conn: Connection, catalog: Catalog, site_id: str, now: dateti
         if dirty:
             changed.append(offer.id)
     if problems:
-        sid, en, fr = problems[0]
+        sid, what = problems[0]
         raise AdminError(
-            "error.central.loading.catalog_refused_session_problem",
-            sid=sid,
-            what=Said(fr, en),
-            len_problems=len(problems),
+            "error.central.loading.catalog_refused_session_problem", sid=sid, what=what, len_problems=len(problems)
         )
     conn.executemany(
         "INSERT INTO offers (id, data, booking_mode, age_min, age_max, cancel_days_before, withdrawn) "

@@ -237,6 +237,14 @@ def test_other_text_is_a_bad_format(text):
     assert result.message_fr != result.message_en
 
 
+def test_a_malformed_field_is_named_in_each_language():
+    bad_key_id = verify_payload("SLV1:abc:", PUBLIC)
+    assert bad_key_id.message_fr.endswith("(champ « identifiant de clé »)")
+    assert bad_key_id.message_en.endswith("(field 'key id')")
+    bad_kind = verify_payload(PAYLOAD.replace(":B:", ":X:"), PUBLIC)
+    assert bad_kind.message_fr.endswith("(champ « type »)") and bad_kind.message_en.endswith("(field 'kind')")
+
+
 def test_decode_reads_the_fields_without_a_key():
     claims, signed, signature = decode_payload(PAYLOAD)
     assert claims.reference == booking().reference

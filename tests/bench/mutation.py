@@ -47,8 +47,9 @@ TARGETS = {
     "kiosk/domain/lockout.py": ["tests/unit/test_household.py"],
     "kiosk/domain/paper.py": ["tests/unit/test_paper.py"],
     "kiosk/domain/payment.py": ["tests/unit/test_payment_rules.py"],
-    "kiosk/domain/search.py": ["tests/unit/test_search_language.py"],
-    "kiosk/domain/search_language.py": ["tests/unit/test_search_language.py"],
+    # the relevance test: everyday queries on the demo catalog finding what a person expects (~1 s)
+    "kiosk/domain/search.py": ["tests/unit/test_search_language.py", "tests/relevance/test_relevance.py"],
+    "kiosk/domain/search_language.py": ["tests/unit/test_search_language.py", "tests/relevance/test_relevance.py"],
     "kiosk/domain/staff.py": ["tests/unit/test_staff_and_audit_rules.py"],
     "kiosk/domain/voucher.py": ["tests/unit/test_voucher.py", "tests/unit/test_voucher_golden.py"],
     "kiosk/services/booking.py": [
@@ -61,7 +62,8 @@ TARGETS = {
     ],
     "kiosk/services/concierge.py": ["tests/services/test_concierge.py"],
     "sync/server/decisions.py": ["tests/server/test_decisions.py"],
-    "sync/server/leases.py": ["tests/server/test_leases.py"],
+    # in this process on SQLite (~5 s); tests/server/test_leases.py drives the same through the API (~15 s a run)
+    "sync/server/leases.py": ["tests/server/test_lease_seats.py"],
     "sync/server/bookings.py": ["tests/server/test_bookings.py"],
 }
 # A mutant's run is stopped after this many times the unmutated run (plus a margin for a loaded machine).

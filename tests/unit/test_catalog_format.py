@@ -283,3 +283,31 @@ def test_categories_and_services_are_named_in_each_language():
         "Monday to Friday, 8 am – 6 pm",
     )
     assert pressing.pictogram == "pressing.svg"
+
+
+def test_a_photo_is_named_by_its_sha256():
+    photo = sample_catalog()["offers"][0]["photo"]
+    for sha256, problem in [
+        ("g" * 64, "must be a hexadecimal SHA-256"),
+        ("a" * 65, "must be 64 to 64 characters long"),
+    ]:
+        refused = _refusal(_with(("offers", 0, "photo"), {**photo, "sha256": sha256}))
+        assert refused.en == f"Catalog refused: catalogue.offers[0].photo.sha256 {problem}."
+
+
+def test_a_campaign_of_wishes_belongs_to_a_stay_booked_by_request_and_has_a_closing_day():
+    refused = _refusal(_with(("offers", 0, "campaign"), "ete_2027"))  # T1 is booked directly
+    assert refused.en == (
+        "Catalog refused: catalogue.offers[0].campaign only an offer booked by request "
+        "(a high-season stay) has a campaign of wishes."
+    )
+    assert "catalogue.offers[2].wishes_until" in _refusal(_with(("offers", 2, "campaign"), "ete_2027")).en
+    only_closing = _refusal(_with(("offers", 2, "wishes_until"), "2027-01-10T18:00"))
+    assert "catalogue.offers[2].campaign" in only_closing.en
+
+
+def test_a_session_may_end_when_it_starts_and_a_version_left_empty_is_none():
+    start = sample_catalog()["offers"][0]["sessions"][0]["start"]
+    moment = parse_catalog(_with(("offers", 0, "sessions", 0, "end"), start)).offers[0].sessions[0]
+    assert moment.end == moment.start
+    assert parse_catalog(_with(("offers", 0, "version"), None)).offers[0].version == 0

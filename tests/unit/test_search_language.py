@@ -217,3 +217,25 @@ def test_date_windows_start_today():
     assert date_window_bounds(DateWindow.ANY, today) == (None, None)
     assert date_window_bounds(DateWindow.WEEK, today) == (today, date(2026, 11, 29))
     assert date_window_bounds(DateWindow.MONTH, today)[1] == date(2026, 12, 23)
+
+
+def test_an_offer_is_for_children_under_eighteen_and_for_families_from_six_at_the_latest():
+    assert search_entry("Stage", ("Découverte",), 7, 17).audience == (FOR_CHILDREN,)
+    assert search_entry("Stage", ("Découverte",), 6, 18).audience == ()
+    assert search_entry("Spectacle pour enfants", ("Goûter",), 6, None).audience == (FOR_CHILDREN, FOR_FAMILY)
+    assert search_entry("Spectacle pour enfants", ("Goûter",), 7, None).audience == (FOR_CHILDREN,)
+    assert search_entry("Sortie en famille", ("Pique-nique",), None, None).audience == (FOR_FAMILY,)
+    assert search_entry("Concert", ("Jazz",), None, None).audience == ()
+
+
+def test_a_window_of_three_months_and_a_day_word_within_a_window():
+    today = date(2026, 11, 23)
+    assert date_window_bounds(DateWindow.THREE_MONTHS, today) == (today, date(2027, 2, 22))
+    weekend = plan("ce week-end", window=DateWindow.MONTH)
+    assert (weekend.first_day, weekend.last_day) == (date(2026, 11, 28), date(2026, 11, 29))
+
+
+def test_an_offer_of_another_cmcas_is_elsewhere():
+    site = Site("SLVie Lyon Part-Dieu", "CMCAS Lyon")
+    assert nearness(Level.CMCAS, "CMCAS Marseille", site) == Nearness.ELSEWHERE
+    assert nearness(Level.SLVIE, "CMCAS Lyon", site) == Nearness.ELSEWHERE

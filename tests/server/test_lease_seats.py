@@ -182,6 +182,9 @@ def test_nothing_is_lent_on_a_withdrawn_offer_a_session_begun_or_a_released_allo
         conn.execute("UPDATE allocations SET released = 1 WHERE session_id = 'SHOW-1'")
     assert grant(db, kiosk, 2, 6, when=later).granted == 6
     assert grant(db, kiosk, 2, 6, when=NOW + timedelta(days=11)).granted == 6  # begun
+    with db.write() as conn:
+        conn.execute("UPDATE allocations SET released = 0 WHERE session_id = 'SHOW-1'")
+    assert grant(db, kiosk, 2, 6, when=NOW + timedelta(days=10)).granted == 6  # beginning this minute
     assert changes_since(db, seq) == []  # no change a kiosk should pull
     assert figures(db)["allocated"] == 6
 

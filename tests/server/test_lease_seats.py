@@ -17,6 +17,7 @@ import pytest
 from sync.server import auth, leases, loading
 from sync.server.clock import local_now
 from sync.server.db import Database
+from sync.wire import LeaseWanted
 from tests.server.data import catalog, martin_family, offer, session
 
 SITE = "DEMO-LYON-PARTDIEU"
@@ -266,3 +267,20 @@ def test_a_booking_takes_seats_only_from_a_lease_holding_them_all_and_a_cancella
 
 def test_a_lease_used_beyond_what_it_holds_has_nothing_free():
     assert leases.Lease("S", "K", granted=4, returned=1, used=5, expires_at="").free == 0
+
+
+def test_a_top_up_counts_the_seats_the_site_used_and_the_pool_sold_elsewhere(db):
+    kiosk = enrol(db, "k1")
+    with db.write() as conn:
+        leases.give_back(conn, kiosk, "SHOW-1", 3)  # the site now has 3 free...
+        conn.execute("UPDATE allocations SET used = 2 WHERE session_id = 'SHOW-1'")  # ...2 taken by bookings
+        conn.execute("UPDATE sessions SET outside_taken = 3 WHERE id = 'SHOW-1'")  # the pool: 10 - 6 - 3
+    assert grant(db, kiosk, 3, 6).granted == 8  # one from the site, one from the pool, no more
+    assert figures(db) == {"seats": 7, "used": 2, "leased": 5, "released": False, "allocated": 7}
+
+
+def test_the_leases_call_answers_each_lease_named_and_skips_unknown_sessions(db):
+    kiosk, _token = auth.enroll(db, auth.create_enrolment_code(db, SITE, NOW), "k1", NOW)
+    wanted = [LeaseWanted(session_id="SHOW-1", seats=2, known_granted=6), LeaseWanted(session_id="NOPE-1")]
+    answers = leases.top_up(db, kiosk, wanted, lambda: NOW)
+    assert answers == [{**lease_of(db, kiosk.id).data(), "granted": 8}]

@@ -93,6 +93,13 @@ def lock_feed(conn: Connection) -> None:
         conn.execute("SELECT pg_advisory_xact_lock(?)", (FEED_LOCK,))
 
 
+def commit_without_waiting(conn: Connection) -> None:
+    """This transaction's commit returns before its WAL is on disk (PostgreSQL; a crash may lose it, never
+    half of it): for what may be lost without harm. SQLite: unchanged."""
+    if conn.dialect == POSTGRESQL:
+        conn.execute("SET LOCAL synchronous_commit = off")
+
+
 def lock_migrations(conn: Connection) -> None:
     """Several processes starting at once migrate one at a time (SQLite: the writer's lock does it)."""
     if conn.dialect == POSTGRESQL:

@@ -36,7 +36,7 @@ from kiosk.files import restrict_database_files
 from sync.server import dialect
 
 FEED_EPOCH = "feed_epoch"
-POOL_SIZE = 8  # connections per process kept open to PostgreSQL (each worker process has its own)
+POOL_SIZE = 8  # connections per process kept open (to PostgreSQL, each worker process has its own)
 POOL_OVERFLOW = 24
 
 
@@ -171,11 +171,15 @@ class Database:
         self._initialise(target)
 
     def _engine_options(self, pooled: bool) -> dict[str, Any]:
+        # No ping before each use (a round trip for every transaction): after a PostgreSQL restart, the first
+        # use of a stale connection fails (503, the kiosk retries) and the whole pool is replaced at once.
+        pool = {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW, "pool_timeout": 10}
         if self.url.startswith("sqlite:"):
-            return {"connect_args": {"check_same_thread": False, "timeout": dialect.BUSY_TIMEOUT_MS / 1000}}
+            # As many connections kept as the threads that read at once: a new one costs its PRAGMAs.
+            return {"connect_args": {"check_same_thread": False, "timeout": dialect.BUSY_TIMEOUT_MS / 1000}, **pool}
         if not pooled:  # a command run once: no connection kept
             return {"poolclass": NullPool}
-        return {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW, "pool_pre_ping": True, "pool_timeout": 10}
+        return pool
 
     def _initialise(self, target: Path | str) -> None:
         from sync.server import migrations
@@ -237,9 +241,10 @@ class Database:
                 yield Connection(sa)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        """The rows of one query, read on its own."""
-        with self.read() as conn:
-            return conn.execute(sql, params).fetchall()
+        """The rows of one query, read on its own (one statement sees one snapshot: no transaction needed)."""
+        with self.engine.connect() as sa:
+            sa = sa.execution_options(**dialect.statement_options(self.dialect))
+            return Connection(sa).execute(sql, params).fetchall()
 
     def query_one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         rows = self.query(sql, params)

@@ -65,6 +65,12 @@ def read_options(name: str) -> dict[str, Any]:
     return {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True} if name == POSTGRESQL else {}
 
 
+def statement_options(name: str) -> dict[str, Any]:
+    """A query read on its own: PostgreSQL runs it outside any transaction (no BEGIN and COMMIT round trips);
+    SQLite's reads cost no round trip."""
+    return {"isolation_level": "AUTOCOMMIT"} if name == POSTGRESQL else {}
+
+
 @lru_cache(maxsize=1024)
 def driver_sql(sql: str, name: str) -> str:
     """`?` placeholders as the driver wants them: psycopg takes `%s` (and a literal % doubled)."""

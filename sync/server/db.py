@@ -227,6 +227,15 @@ class Database:
                 raise
             transaction.commit()
 
+    def write_alone(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """One statement, atomic by itself, written and committed on its own: on PostgreSQL outside any
+        transaction (no BEGIN and COMMIT round trips); its rows (RETURNING)."""
+        with self._write_lock or nullcontext(), self.engine.connect() as sa:
+            sa = sa.execution_options(slvie_write=True, **dialect.statement_options(self.dialect))
+            rows = Connection(sa).execute(sql, params).fetchall()
+            sa.commit()
+            return rows
+
     def forget_history(self) -> None:
         """After a write that must leave no history behind (ballots): what the database allows (dialect)."""
         with self._write_lock or nullcontext():

@@ -57,10 +57,8 @@ class DatabaseStorage(storage.Storage):
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         now = time.time()
-        with self.db.write() as conn:
-            dialect.commit_without_waiting(conn)  # a count lost in a crash lets a few more calls in: no harm
-            hits: int = conn.execute(HIT, (key, amount, now + expiry, now, now)).fetchone()[0]
-            return hits
+        ((hits,),) = self.db.write_alone(HIT, (key, amount, now + expiry, now, now))
+        return int(hits)
 
     def get(self, key: str) -> int:
         row = self.db.query_one("SELECT hits FROM rate_windows WHERE key = ? AND ends_at > ?", (key, time.time()))

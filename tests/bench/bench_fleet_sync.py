@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import statistics
 import tempfile
@@ -258,8 +259,33 @@ async def _metrics(http: aiohttp.ClientSession, url: str, secret: str) -> str:
         return await answer.text()
 
 
+def _cpu_seconds(roots: list[int]) -> float:
+    """CPU time used so far by these processes and all their descendants, the ones gone included (a parent
+    is charged with its children once it has waited for them)."""
+    children: dict[int, list[int]] = defaultdict(list)
+    times: dict[int, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        pid = int(stat.parent.name)
+        children[int(fields[1])].append(pid)
+        times[pid] = sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+    total, waiting = 0, list(roots)
+    while waiting:
+        pid = waiting.pop()
+        total += times.get(pid, 0)
+        waiting.extend(children.get(pid, []))
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 async def _run(
-    server: CentralServer, kiosks: list[Kiosk], every: float, periods: int, hot: int, beat: dict[str, Any]
+    server: CentralServer,
+    kiosks: list[Kiosk],
+    args: argparse.Namespace,
+    beat: dict[str, Any],
+    database_pid: int | None,
 ) -> dict[str, float]:
     code, out, _ = server.cli("admin-credential", "bench")
     assert code == 0, out
@@ -278,8 +304,12 @@ async def _run(
         await asyncio.gather(*(first_pull(n) for n in range(len(kiosks))))
         enrolment_errors, fleet.errors = fleet.errors, 0
 
+        assert server.process is not None
+        roots = [server.process.pid] + ([database_pid] if database_pid else [])
         before = _centre_latencies(await _metrics(http, server.url, secret))
-        wall = await _steady(fleet, every, periods)
+        cpu_before = _cpu_seconds(roots)
+        wall = await _steady(fleet, args.every, args.periods)
+        cpu = _cpu_seconds(roots) - cpu_before
         after = _centre_latencies(await _metrics(http, server.url, secret))
         every_request = [value for values in fleet.latencies.values() for value in values]
         figures: dict[str, float] = {
@@ -288,6 +318,9 @@ async def _run(
             "requests_per_s": len(every_request) / wall,
             "steady_wall_s": wall,
             "client_late_p99_ms": _percentile(fleet.late, 0.99),
+            # The centre's processes and its database server's: how much of the 2 cores one cycle costs.
+            "centre_cpu_share": cpu / wall,
+            "centre_cpu_ms_per_cycle": cpu * 1000 / max(len(fleet.late), 1),
         }
         for kind, latencies in fleet.latencies.items():
             figures[f"{kind}_p50_ms"] = statistics.median(latencies)
@@ -297,7 +330,7 @@ async def _run(
             figures[f"centre_{kind}_p99_ms"] = _histogram_quantile(0.99, before.get(route, []), after[route])
         figures["sync_errors"] = fleet.errors + enrolment_errors
 
-        results, hot_wall = await _hot(fleet, hot)
+        results, hot_wall = await _hot(fleet, args.hot)
         states = [r["booking"]["state"] for r in results if r is not None and r.get("outcome") == "applied"]
         (row,) = server.query("SELECT capacity, outside_taken + allocated AS held FROM sessions WHERE id = 'HOT-1'")
         confirmed_seats = server.query(
@@ -326,12 +359,14 @@ def _heartbeat_document(folder: Path) -> dict[str, Any]:
         services.close()
 
 
-def _one(server: CentralServer, args: argparse.Namespace, beat: dict[str, Any]) -> dict[str, float]:
+def _one(
+    server: CentralServer, args: argparse.Namespace, beat: dict[str, Any], database_pid: int | None = None
+) -> dict[str, float]:
     server.start()
     try:
         began = time.monotonic()
         kiosks = _prepare(server, args.kiosks, args.sites)
-        figures = asyncio.run(_run(server, kiosks, args.every, args.periods, args.hot, beat))
+        figures = asyncio.run(_run(server, kiosks, args, beat, database_pid))
         return {"prepare_s": time.monotonic() - began - figures["steady_wall_s"], **figures}
     finally:
         server.stop()
@@ -353,7 +388,8 @@ def run(args: argparse.Namespace) -> dict[str, dict[str, float]]:
             cluster = PostgresCluster(bin_dir)
             try:
                 postgres = CentralServer(cluster.new_database(), limits=limits, log_path=folder / "pg.log", workers=4)
-                figures["postgresql_4_workers"] = _one(postgres, args, beat)
+                postmaster = int((cluster.data / "postmaster.pid").read_text().split()[0])
+                figures["postgresql_4_workers"] = _one(postgres, args, beat, postmaster)
             finally:
                 cluster.destroy()
     return figures

@@ -144,10 +144,7 @@ class Connection:
     def write_changes(self) -> None:
         if not self.changes:
             return
-        dialect.lock_feed(self)
-        rows = list(self.changes)
-        self.executemany("DELETE FROM changes WHERE kind = ? AND entity_id = ? AND site_id = ?", rows)
-        self.executemany("INSERT INTO changes (kind, entity_id, site_id) VALUES (?, ?, ?)", rows)
+        dialect.write_feed(self, list(self.changes))
         self.changes.clear()
 
 

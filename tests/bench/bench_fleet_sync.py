@@ -165,16 +165,17 @@ class Fleet:
             self.booked[self.kiosks[n].site].add(op["payload"]["booking_id"])
         return result
 
-    async def pull(self, n: int) -> None:
+    async def pull(self, n: int) -> bool:
+        """Pull to the end of the feed; False if a page failed (the cursor stays, as a kiosk's does)."""
         while True:
             page = await self._call("pull", n, "/v1/changes", params={"cursor": self.cursors[n], "limit": 500})
             if page is None:
-                return
+                return False
             if n in self.seen:
                 self.seen[n].update(c["id"] for c in page["changes"] if c["kind"] == "booking")
             self.cursors[n] = page["cursor"]
             if not page["more"]:
-                return
+                return True
 
     async def heartbeat(self, n: int) -> None:
         document = {**self.beat, "sent_at": centre_now().strftime("%Y-%m-%dT%H:%M:%S")}
@@ -344,8 +345,10 @@ async def _run(
             "seat_problems": len(server.seat_problems()),
         }
 
-        for n in watchers:
-            await fleet.pull(n)
+        figures["hot_errors"] = fleet.errors - figures["sync_errors"] + enrolment_errors
+        for n in watchers:  # tried again after a failed page, as a kiosk does at its next cycle
+            while not await fleet.pull(n):
+                await asyncio.sleep(1)
         figures["changes_missed"] = sum(len(fleet.booked[kiosks[n].site] - fleet.seen[n]) for n in watchers)
     return figures
 

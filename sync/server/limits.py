@@ -14,12 +14,12 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from limits import RateLimitItem, parse, storage, strategies
-from sqlalchemy.exc import SQLAlchemyError
 
-from sync.server import dialect
-from sync.server.db import Connection, Database
+if TYPE_CHECKING:  # the command line reads the defaults below without the centre's database packages
+    from sync.server.db import Connection, Database
 
 ENROL_PER_ADDRESS = "20/hour"
 ENROL_PER_CODE = "5/hour"
@@ -53,6 +53,8 @@ class DatabaseStorage(storage.Storage):
 
     @property
     def base_exceptions(self) -> type[Exception]:
+        from sqlalchemy.exc import SQLAlchemyError
+
         return SQLAlchemyError
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
@@ -88,7 +90,9 @@ def forget_ended_windows(conn: Connection) -> None:
 
 class Limiter:
     def __init__(self, rates: RateLimits, db: Database | None = None):
-        shared = db is not None and db.dialect == dialect.POSTGRESQL
+        from sync.server.dialect import POSTGRESQL
+
+        shared = db is not None and db.dialect == POSTGRESQL
         counts = DatabaseStorage(db) if shared and db is not None else storage.MemoryStorage()
         self._limiter = strategies.FixedWindowRateLimiter(counts)
         self._enrol_address = parse(rates.enrol_per_address)

@@ -28,7 +28,7 @@ from sync.credential import normalise_code
 from sync.server import auth, changes, fleet, fleet_page, leases, operations, voucher_keys
 from sync.server.clock import Clock, fmt, local_now
 from sync.server.db import Database
-from sync.server.limits import Limiter, RateLimits
+from sync.server.limits import Limiter, RateLimits, forget_ended_windows
 from sync.server.mailer import SEND_EVERY_SECONDS, MailSettings, sending_loop
 from sync.server.metrics import Metrics, RequestMetrics
 from sync.server.photos import photo_file
@@ -231,7 +231,7 @@ def create_app(
     app.add_middleware(RequestMetrics, metrics=metrics)  # outermost: refused bodies are counted too
     _add_error_handlers(app)
     app.state.db = db
-    app.state.limiter = Limiter(rates or RateLimits())
+    app.state.limiter = Limiter(rates or RateLimits(), db)
     writers: list[anyio.CapacityLimiter] = []
 
     def database() -> Database:
@@ -455,7 +455,7 @@ def openapi_text() -> str:
 
 def _release_loop(db: Database, clock: Clock, stop: threading.Event, every: float) -> None:
     """Unused seats go back to the central pool at each allocation's cut-off, and consultations' results
-    are published once counting ends, even when no kiosk pushes."""
+    are published once counting ends, even when no kiosk pushes; the rate limits' ended windows go."""
     from sync.server.bookings import release_expired
     from sync.server.consultations import publish_due_results
 
@@ -466,5 +466,6 @@ def _release_loop(db: Database, clock: Clock, stop: threading.Event, every: floa
             with db.write() as conn:
                 release_expired(conn, clock())
                 publish_due_results(conn, clock())
+                forget_ended_windows(conn)
         except Exception:
             log.exception("releasing expired allocations or publishing results failed")

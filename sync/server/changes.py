@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from sync.server import dialect
-from sync.server.db import FEED_EPOCH, Connection, Result, Row, compact_json, get_meta
+from sync.server.db import FEED_EPOCH, Connection, Result, Row, compact_json
 
 Renderer = Callable[[Connection, list[str], str, str], dict[str, str]]
 GLOBAL = ""
@@ -74,8 +74,9 @@ def read_page(conn: Connection, site_id: str, cursor: int, limit: int, kiosk_id:
         f'"data":{rendered.get((kind, entity_id), "null")}}}'
         for seq, kind, entity_id, _ in rows
     ]
-    tiers = int(get_meta(conn, "price_tiers", "7"))
-    epoch = json.dumps(get_meta(conn, FEED_EPOCH, ""))
+    meta = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('price_tiers', ?)", (FEED_EPOCH,)).fetchall())
+    tiers = int(meta.get("price_tiers", "7"))
+    epoch = json.dumps(meta.get(FEED_EPOCH, ""))
     return (
         f'{{"changes":[{",".join(items)}],"cursor":{next_cursor},'
         f'"more":{"true" if more else "false"},"price_tiers":{tiers},"epoch":{epoch}}}'

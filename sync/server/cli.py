@@ -39,6 +39,7 @@ slvie-central openapi [--out FILE]                             the OpenAPI docum
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from collections.abc import Mapping
@@ -60,6 +61,8 @@ if TYPE_CHECKING:  # imported where used: the administration commands run withou
 ID = re.compile(r"^[A-Za-z0-9_.:-]{1,40}$")
 DEFAULT_PORT = 8765
 MAIL_ARGUMENTS = ("smtp_host", "smtp_from", "smtp_port", "smtp_security", "smtp_user", "smtp_ca_file")
+DB_VARIABLE = "SLVIE_CENTRAL_DB"
+PHOTOS_VARIABLE = "SLVIE_CENTRAL_PHOTOS"
 SERVE_ENVIRONMENT = "SLVIE_CENTRAL_SERVE"  # how `serve --workers N` hands its settings to each worker
 OPENAPI_FILE = Path(__file__).resolve().parent / "openapi.json"
 SMTP_PASSWORD_VARIABLE = "SLVIE_SMTP_PASSWORD"
@@ -90,10 +93,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--db",
-        help="the central SQLite database file (created if missing), or a PostgreSQL URL: postgresql://user@host/name",
+        default=os.environ.get(DB_VARIABLE) or None,
+        help="the central SQLite database file (created if missing), or a PostgreSQL URL: postgresql://user@host/name"
+        f" (default: the environment variable {DB_VARIABLE}, which the Debian package's configuration sets)",
     )
     parser.add_argument(
-        "--photos", type=Path, help="the offers' photos' folder (default: beside the SQLite file, or ./central.photos)"
+        "--photos",
+        type=Path,
+        default=os.environ.get(PHOTOS_VARIABLE) or None,
+        help=f"the offers' photos' folder (default: {PHOTOS_VARIABLE}, else beside the SQLite file, or central.photos)",
     )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
@@ -333,6 +341,8 @@ def _rate(text: str) -> str:
 
 
 def _serve(db: Database, args: argparse.Namespace) -> int:
+    """Without uvicorn's access log (a line a request, most of the centre's log): /metrics counts the requests
+    by route and status, and the reverse proxy in front keeps who asked what."""
     import uvicorn
 
     from sync.server.app import create_app
@@ -345,13 +355,12 @@ def _serve(db: Database, args: argparse.Namespace) -> int:
         mail=_mail_settings(args),
         send_every=args.notices_every,
     )
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
     return 0
 
 
 def _mail_settings(args: argparse.Namespace) -> MailSettings | None:
     """The SMTP server from the command line; the password from its file or the environment, never an argument."""
-    import os
 
     from sync.server.mailer import MailSettings
 
@@ -399,7 +408,6 @@ def _serve_workers(args: argparse.Namespace) -> int:
     """Several uvicorn worker processes, each building its application from SERVE_ENVIRONMENT; the database
     is migrated once here first. Their /metrics add up through PROMETHEUS_MULTIPROC_DIR (sync/server/metrics.py)."""
     import json
-    import os
     import tempfile
 
     import uvicorn
@@ -428,6 +436,7 @@ def _serve_workers(args: argparse.Namespace) -> int:
             host=args.host,
             port=args.port,
             log_level=args.log_level,
+            access_log=False,
         )
     return 0
 
@@ -451,7 +460,6 @@ def _record_bounce(db: Database, args: argparse.Namespace) -> int:
 def worker_app() -> object:
     """The application of one worker process started by `serve --workers N`."""
     import json
-    import os
 
     from sync.server.app import create_app
     from sync.server.clock import frozen_clock, local_now

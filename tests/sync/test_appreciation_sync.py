@@ -15,6 +15,9 @@ from kiosk.domain.booking import BookingState
 from kiosk.services.actor import BENEFICIARY
 from tests.factories import CLAIRE_CARD, KARIM_CARD, NOW
 
+pytestmark = pytest.mark.both_databases  # the centre's appreciations, moderation, on SQLite and PostgreSQL
+
+
 RATINGS = {"overall": 5, "organisation": 4, "place": 3, "value": 4}
 
 

@@ -22,6 +22,8 @@ from kiosk.store.state import read_state
 from sync.client import TransientError
 from tests.factories import CLAIRE_CARD, LINA_BADGE, LINA_PIN, MARC_BADGE, MARC_PIN, staff_document
 
+pytestmark = pytest.mark.both_databases  # the centre's requests, moves, audit chains, on SQLite and PostgreSQL
+
 
 @pytest.fixture
 def staffed_centre(centre):
@@ -75,13 +77,16 @@ def test_a_request_goes_round_the_centre_from_submission_to_hand_over_at_another
     assert centre_request(centre, request.request_id)["state"] == "handed_over"
     desk.sync()
     assert desk.services.concierge.request(request.request_id).state is RequestState.HANDED_OVER
-    moves = centre.query("SELECT from_state, to_state, staff_id FROM concierge_moves ORDER BY rowid")
-    assert [(m["to_state"], m["staff_id"]) for m in moves] == [
-        ("taken", "S1"),
-        ("at_provider", "S1"),
-        ("ready", "S1"),
-        ("handed_over", "S2"),
-    ]
+    # Each move from the state the one before left (a table's rows have no order of their own in PostgreSQL).
+    moves = centre.query("SELECT from_state, to_state, staff_id FROM concierge_moves")
+    assert sorted((m["from_state"], m["to_state"], m["staff_id"]) for m in moves) == sorted(
+        [
+            ("submitted", "taken", "S1"),
+            ("taken", "at_provider", "S1"),
+            ("at_provider", "ready", "S1"),
+            ("ready", "handed_over", "S2"),
+        ]
+    )
 
 
 def test_a_refusal_by_the_centre_reaches_the_kiosk_and_beats_a_move_made_offline(staffed_centre, make_kiosk):
@@ -307,13 +312,10 @@ def test_audit_entries_wait_when_the_centre_lost_the_kiosks_key_and_go_once_it_i
     staffed_centre, make_kiosk
 ):
     """A centre restored from a backup older than the kiosk's key: the entries are not parked for good."""
-    import sqlite3
-
     kiosk = make_kiosk()
     kiosk.sync()
     kiosk.services.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN)
-    with sqlite3.connect(staffed_centre.db_path, timeout=30) as centre_db:
-        centre_db.execute("DELETE FROM voucher_keys")
+    staffed_centre.write("DELETE FROM voucher_keys")
     kiosk.sync()
     assert counts(kiosk.services.db) == {"pending": 1, "parked": 0}  # held, not parked
     kiosk.sync()  # the key is published again first, then the entry goes

@@ -16,6 +16,8 @@ from kiosk.services.actor import BENEFICIARY, Actor
 from kiosk.store.outbox import counts
 from tests.factories import CLAIRE_CARD, KARIM_CARD, NOW, households_document, staff_document
 
+pytestmark = pytest.mark.both_databases  # the centre's urn, ideas, guided votes, on SQLite and PostgreSQL
+
 
 def consultation_document(closes_in_hours: int = 2, grace_hours: int = 24) -> dict:
     return {
@@ -117,7 +119,7 @@ def test_one_person_one_vote_across_kiosks_counted_after_closing_and_secret(cent
     assert desk.services.db.execute("SELECT count(*) FROM ballots").fetchone()[0] == 0
 
     # No table at the centre holds a person beside a choice; the operation log keeps no choice.
-    tables = [row["name"] for row in centre.query("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    tables = centre.tables()
     assert_no_row_links_a_person_to_a_choice({table: centre.query(f"SELECT * FROM {table}") for table in tables})
     for row in centre.query("SELECT payload FROM operations WHERE kind = 'vote.cast'"):
         assert "choice" not in json.loads(row["payload"])
@@ -126,6 +128,7 @@ def test_one_person_one_vote_across_kiosks_counted_after_closing_and_secret(cent
     assert receipt.code and len(receipt.code) == 9
 
 
+@pytest.mark.sqlite_only  # the centre's file and its WAL (PostgreSQL's WAL: docs/sync-protocol.md)
 def test_a_copy_of_the_centres_files_taken_after_several_ballots_links_no_one_to_a_choice(
     centre, make_kiosk, consultation, tmp_path
 ):

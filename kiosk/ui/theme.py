@@ -154,12 +154,12 @@ def style_sheet(theme: Theme = Theme()) -> str:
     #tileAccent QLabel {{ color: {p.on_accent}; }}
     QPushButton#tile:pressed {{ background: {p.selected}; }}
     QPushButton#tileAccent:pressed {{ background: {p.accent_pressed}; }}
-    QLineEdit {{
+    QLineEdit, QPlainTextEdit {{
         min-height: {MIN_TOUCH}px; font-size: {px("lead")}px; padding: 4px 14px; color: {p.text};
         border: 2px solid {p.border}; border-radius: 10px; background: {p.surface};
         placeholder-text-color: {p.placeholder};
     }}
-    QLineEdit:focus {{ border: 3px solid {p.primary}; }}
+    QLineEdit:focus, QPlainTextEdit:focus {{ border: 3px solid {p.primary}; }}
     #newsBanner {{ background: {p.selected}; border-color: {p.primary}; border-style: solid; border-width: 0 0 3px 0; }}
     #card {{ background: {p.surface}; border: 2px solid {p.card_border}; border-radius: 14px; }}
     #badge {{ background: {p.selected}; color: {p.text}; border-radius: 8px; padding: 4px 10px;

@@ -57,6 +57,9 @@ class Face(QPushButton):
         self.column.addWidget(self.words)
         for child in (self.picture, self.words):
             child.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.picture_name = ""
+        self.theme = Theme()
+        self.toggled.connect(lambda _chosen: self._paint())
 
     def hasHeightForWidth(self) -> bool:
         return True
@@ -64,10 +67,23 @@ class Face(QPushButton):
     def heightForWidth(self, width: int) -> int:
         return max(self.minimumHeight(), self.column.totalHeightForWidth(width))
 
-    def set_face(self, words: str, picture: str, color: str) -> None:
+    def set_face(self, words: str, picture: str, theme: Theme) -> None:
         self.words.setText(words)
         self.setAccessibleName(words)
-        self.picture.setPixmap(pictogram_pixmap(picture, FACE_SIZE, color))
+        self.picture_name, self.theme = picture, theme
+        self._paint()
+
+    def _paint(self) -> None:
+        """The face and its words in the button's text colour: light on the chosen one's dark background (a
+        style sheet cannot reach a label through its parent's checked state)."""
+        chosen = self.isChecked()
+        palette = self.theme.palette
+        self.picture.setPixmap(
+            pictogram_pixmap(self.picture_name, FACE_SIZE, palette.on_primary if chosen else palette.text)
+        )
+        if self.words.property("onPrimary") != chosen:
+            self.words.setProperty("onPrimary", chosen)
+            self.words.style().polish(self.words)
 
 
 class FaceScale(QWidget):
@@ -104,9 +120,7 @@ class FaceScale(QWidget):
 
     def retranslate(self, texts: Texts, theme: Theme) -> None:
         for value, face in zip(SCALE, self.faces()):
-            face.set_face(
-                SCALE_WORDS[value][0 if texts.language == "fr" else 1], f"face_{value}.svg", theme.palette.text
-            )
+            face.set_face(SCALE_WORDS[value][0 if texts.language == "fr" else 1], f"face_{value}.svg", theme)
 
 
 class AppreciateScreen(Screen):

@@ -257,4 +257,5 @@ class VoteDoneScreen(ReceiptScreen[BallotReceipt]):
             done,
             done_key="vote.receipt.done",
             kept_key="vote.receipt.kept",
+            paper_key="print.paper.receipt",
         )

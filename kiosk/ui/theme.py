@@ -139,6 +139,7 @@ def style_sheet(theme: Theme = Theme()) -> str:
     }}
     QPushButton:pressed {{ background: {p.selected}; }}
     QPushButton:checked {{ background: {p.primary}; color: {p.on_primary}; border-color: {p.primary}; }}
+    QLabel[onPrimary="true"] {{ color: {p.on_primary}; }}
     QPushButton:disabled {{ color: {p.disabled_text}; background: {p.disabled_background};
                             border-color: {p.border}; }}
     QPushButton#primary {{ background: {p.primary}; color: {p.on_primary}; border-color: {p.primary};
@@ -149,6 +150,7 @@ def style_sheet(theme: Theme = Theme()) -> str:
     QPushButton[big="true"] {{ font-size: {px("bigButton")}px; min-height: {px(80)}px; }}
     QPushButton[tall="true"] {{ min-height: {px(80)}px; }}
     QPushButton#tile, QPushButton#tileAccent {{ min-height: {theme.tile_height()}px; }}
+    QPushButton#tile[compact="true"], QPushButton#tileAccent[compact="true"] {{ min-height: {MIN_TOUCH}px; }}
     QPushButton#tile {{ background: {p.surface}; border: 2px solid {p.border}; border-radius: 18px; }}
     QPushButton#tileAccent {{ background: {p.accent}; border: 2px solid {p.accent}; border-radius: 18px; }}
     #tileAccent QLabel {{ color: {p.on_accent}; }}

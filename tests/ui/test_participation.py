@@ -143,6 +143,17 @@ def test_a_person_votes_with_their_own_pin_and_leaves_with_a_receipt(qtbot, wind
     done = window.screens["vote_done"]
     qtbot.waitUntil(lambda: done.print_button.isEnabled(), timeout=10_000)
     assert "Code du reçu" in done.code.text() and "Camargue" not in done.code_hint.text()
+    # No printer here: the message speaks of her receipt, never of a voucher ("bon").
+    assert done.status.text() == (
+        "Aucune imprimante n'est configurée sur cette borne. Le reçu est conservé : demandez à un correspondant de"
+        " l'imprimer.\nVotre vote est bien enregistré, même sans reçu."
+    )
+    window.access_bar.language.click()
+    done.print_button.click()
+    qtbot.waitUntil(lambda: done.print_button.isEnabled(), timeout=10_000)
+    assert done.status.text().startswith("No printer is configured on this kiosk. The receipt is kept")
+    assert "voucher" not in done.status.text()
+    window.access_bar.language.click()
     (operation,) = pending_operations(services.db)
     assert operation["kind"] == "vote.cast" and operation["payload"]["choice"] == ["camargue"]
 
@@ -298,3 +309,23 @@ def test_the_offer_shows_what_participants_thought(qtbot, window, services):
     shown = [w.text() for w in window.screens["detail"].content.findChildren(type(window.hello))]
     assert "L'avis des participants (12)" in shown and "Dans l'ensemble : 4,3 sur 5" in shown
     assert "Karim B., le 20 novembre 2026 : Salle un peu froide" in shown
+
+
+@pytest.mark.parametrize("width, height", [(1920, 1080), (1366, 768), (1280, 800), (1080, 1920)])
+@pytest.mark.parametrize("contrast, larger", [(False, False), (True, False), (False, True)])
+def test_the_participer_tile_is_seen_on_the_home_screen_without_scrolling(
+    qtbot, window, width, height, contrast, larger
+):
+    window.resize(width, height)
+    window.access_bar.contrast.setChecked(contrast)
+    window.access_bar.larger.setChecked(larger)
+    window.go_home()
+    qtbot.wait(50)
+    home = window.screens["home"]
+    viewport = home.page.area.viewport()
+    assert home.page.area.verticalScrollBar().maximum() == 0  # nothing to scroll
+    for name, tile in home.tiles.items():
+        top_left = tile.mapTo(viewport, tile.rect().topLeft())
+        bottom_right = tile.mapTo(viewport, tile.rect().bottomRight())
+        assert viewport.rect().contains(top_left) and viewport.rect().contains(bottom_right), name
+        assert tile.title.height() >= tile.title.heightForWidth(tile.title.width())  # its words never cut

@@ -57,7 +57,7 @@ from typing import Any, TypeVar
 import sqlite_utils
 from pydantic import BaseModel, ValidationError
 
-from kiosk.domain.appreciation import Moderation, parse_offer_appreciation
+from kiosk.domain.appreciation import Appreciation, Moderation, parse_offer_appreciation
 from kiosk.domain.booking import BookingState
 from kiosk.domain.catalog import parse_category, parse_offer, parse_service
 from kiosk.domain.concierge import ConciergeRequest, RequestState, StateReason
@@ -483,6 +483,16 @@ class SyncEngine:
                 str(reason.get("fr", "")),
                 str(reason.get("en", "")),
             )
+        if op["kind"] == "appreciation.create":
+            # Given already at another kiosk while both were offline: the author is told why, at their next
+            # identification, rather than left believing it counted.
+            participation_store.settle_appreciation(
+                self.db,
+                op["payload"]["appreciation_id"],
+                Moderation.NOT_TAKEN,
+                str(reason.get("fr", "")),
+                str(reason.get("en", "")),
+            )
         log.warning("operation %s (%s) parked: %s", op["op_id"], op["kind"], reason.get("code", "?"))
         if op["kind"] == "booking.create":
             booking_store.set_booking_state(
@@ -843,14 +853,30 @@ def _parse_request(r: DocumentReader) -> ConciergeRequest:
     )
 
 
-def _parse_moderation(r: DocumentReader) -> dict[str, Any]:
-    """The centre's moderation of an appreciation given at this site (never the ratings: they are not edited)."""
+def _parse_moderation(r: DocumentReader) -> Appreciation:
+    """An appreciation given at a kiosk of this site, with the centre's moderation (never the ratings nor the
+    comment: the author's kiosk has them, the others need only whose it is and of what)."""
     data = _validated(ModerationData, r)
-    try:
-        uuid.UUID(data.appreciation_id)
-    except ValueError:
-        raise r.fail("appreciation_id", "error.document.valid_identifier") from None
-    return data.model_dump()
+    for key in ("appreciation_id", "booking_id"):
+        try:
+            uuid.UUID(getattr(data, key))
+        except ValueError:
+            raise r.fail(key, "error.document.valid_identifier") from None
+    reason = data.reason
+    return Appreciation(
+        appreciation_id=data.appreciation_id,
+        booking_id=data.booking_id,
+        offer_id=r.identifier("offer_id"),
+        session_id=r.identifier("session_id"),
+        household_id=r.identifier("household_id"),
+        person_id=r.identifier("person_id"),
+        ratings={},
+        comment="",
+        created_at=_exact_moment(r, "created_at"),
+        moderation=Moderation(data.state),
+        reason_fr=reason.fr if reason else "",
+        reason_en=reason.en if reason else "",
+    )
 
 
 def _exact_moment(r: DocumentReader, key: str) -> datetime:
@@ -941,7 +967,10 @@ CHANGE_KINDS: dict[str, ChangeKind] = {
         False,
     ),
     "appreciation": ChangeKind(
-        lambda r, _: _parse_moderation(r), lambda m: m["appreciation_id"], each_kept(_settle_appreciation), False
+        lambda r, _: _parse_moderation(r),
+        lambda a: a.appreciation_id,
+        each_kept(participation_store.record_pulled_appreciation),
+        False,
     ),
     "offer_appreciation": ChangeKind(
         lambda r, _: parse_offer_appreciation(r),

@@ -774,7 +774,17 @@ class ConsultationData(Strict):
 
 
 class ModerationData(Out):
+    """An appreciation given at a kiosk of the site, as every kiosk of the site pulls it: whose and of what (so
+    that no kiosk invites the person again, and any of them tells the moderation), never the ratings or the
+    comment."""
+
     appreciation_id: str
+    booking_id: str
+    offer_id: str
+    session_id: str
+    household_id: str
+    person_id: str
+    created_at: str = Field(pattern=MOMENT)
     state: Literal["none", "pending", "published", "refused"]
     reason: Reason | None = Field(description="why a comment was not published, for its author")
 

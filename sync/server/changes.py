@@ -210,7 +210,13 @@ def _ideas(conn: Connection, ids: list[str], site_id: str, kiosk_id: str) -> dic
 def _moderations(conn: Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
     from sync.server.appreciation import moderation_data
 
-    rows = _by_id(conn, "SELECT * FROM appreciations WHERE site_id = ? AND id IN {ids}", ids, site_id)
+    rows = _by_id(
+        conn,
+        "SELECT a.*, b.household_id FROM appreciations a JOIN bookings b ON b.id = a.booking_id"
+        " WHERE a.site_id = ? AND a.id IN {ids}",
+        ids,
+        site_id,
+    )
     return {row["id"]: compact_json(moderation_data(row)) for row in rows}
 
 

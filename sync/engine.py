@@ -98,7 +98,7 @@ from sync.client import (
 from sync.heartbeat import KioskProbe, error_code, heartbeat
 from sync.page_checks import first_problem
 from sync.photos import PhotoFetcher
-from sync.wire import BookingData, ConciergeRequestData, ModerationData
+from sync.wire import BallotRefusalData, BookingData, ConciergeRequestData, ModerationData
 
 log = logging.getLogger(__name__)
 WireModel = TypeVar("WireModel", bound=BaseModel)
@@ -879,6 +879,31 @@ def _parse_moderation(r: DocumentReader) -> Appreciation:
     )
 
 
+def _parse_refusal(r: DocumentReader) -> BallotRefusalData:
+    """A ballot of this site the centre did not count (cast here or at another kiosk), and why."""
+    data = _validated(BallotRefusalData, r)
+    try:
+        uuid.UUID(data.ballot_id)
+    except ValueError:
+        raise r.fail("ballot_id", "error.document.valid_identifier") from None
+    r.identifier("consultation_id")
+    r.identifier("person_id")
+    return data
+
+
+def _write_refusals(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
+    for _, refusal in written:
+        if refusal is not None:
+            participation_store.record_pulled_refusal(
+                db,
+                refusal.ballot_id,
+                refusal.consultation_id,
+                refusal.person_id,
+                (refusal.reason.fr, refusal.reason.en),
+                now,
+            )
+
+
 def _exact_moment(r: DocumentReader, key: str) -> datetime:
     try:
         return datetime.strptime(r.text(key, 19, 19), "%Y-%m-%dT%H:%M:%S")
@@ -960,6 +985,8 @@ CHANGE_KINDS: dict[str, ChangeKind] = {
         kept_or_removed(participation_store.upsert_consultation, participation_store.remove_consultation),
         False,
     ),
+    # After consultations: a refusal is told with its consultation's question.
+    "ballot_refusal": ChangeKind(lambda r, _: _parse_refusal(r), lambda b: b.ballot_id, _write_refusals, False),
     "idea": ChangeKind(
         lambda r, _: _parse_idea(r),
         lambda i: i.idea_id,

@@ -789,6 +789,15 @@ class ModerationData(Out):
     reason: Reason | None = Field(description="why a comment was not published, for its author")
 
 
+class BallotRefusalData(Out):
+    """A ballot the centre did not count, for every kiosk of the site to tell the person: never a choice."""
+
+    ballot_id: str
+    consultation_id: str
+    person_id: str
+    reason: Reason
+
+
 class PublishedCommentData(Out):
     author: str = Field(description="first name and initial only")
     day: str = Field(pattern=DAY)
@@ -817,6 +826,7 @@ class Change(Out):
         "consultation",
         "idea",
         "appreciation",
+        "ballot_refusal",
         "offer_appreciation",
         "stay_request",
     ]
@@ -834,6 +844,7 @@ class Change(Out):
         | ConsultationData
         | IdeaData
         | ModerationData
+        | BallotRefusalData
         | OfferAppreciationData
         | StayRequestData
         | None

@@ -159,6 +159,23 @@ def settle_ballot(
     )
 
 
+def record_pulled_refusal(
+    db: sqlite_utils.Database,
+    ballot_id: str,
+    consultation_id: str,
+    person_id: str,
+    reasons: tuple[str, str],
+    now: datetime,
+) -> None:
+    """A ballot of this site the centre refused, inside the pull's transaction: a ballot cast here has it already
+    (the push's answer); one cast at another kiosk is to be told here too, once."""
+    db.execute(
+        "INSERT INTO ballots (ballot_id, consultation_id, person_id, cast_at, state, reason_fr, reason_en, told)"
+        " VALUES (?, ?, ?, ?, 'refused', ?, ?, 0) ON CONFLICT (ballot_id) DO NOTHING",
+        [ballot_id, consultation_id, person_id, stamp(now), *reasons],
+    )
+
+
 def untold_refusals(db: sqlite_utils.Database, person_id: str) -> list[dict[str, Any]]:
     return list(
         db.query(

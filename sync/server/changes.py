@@ -220,6 +220,13 @@ def _moderations(conn: Connection, ids: list[str], site_id: str, kiosk_id: str) 
     return {row["id"]: compact_json(moderation_data(row)) for row in rows}
 
 
+def _ballot_refusals(conn: Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
+    from sync.server.consultations import refusal_data
+
+    rows = _by_id(conn, "SELECT * FROM vote_refusals WHERE site_id = ? AND ballot_id IN {ids}", ids, site_id)
+    return {row["ballot_id"]: compact_json(refusal_data(row)) for row in rows}
+
+
 def _offer_appreciations(conn: Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
     from sync.server.appreciation import offer_data
 
@@ -249,6 +256,7 @@ _RENDERERS = {
     "consultation": _consultations,
     "idea": _ideas,
     "appreciation": _moderations,
+    "ballot_refusal": _ballot_refusals,
     "offer_appreciation": _offer_appreciations,
     "stay_request": _stay_requests,
 }

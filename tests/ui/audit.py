@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QMainWindow,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QScrollBar,
@@ -428,7 +428,9 @@ def audit(window: QWidget, screen_name: str, size: QSize, goal: float = TEXT_GOA
             texts += row_texts(widget, name)
         elif (text := widget_text(widget, name)) is not None:
             texts.append(text)
-    controls = [w for w in everything if isinstance(w, QAbstractButton | QLineEdit | QPlainTextEdit | QAbstractItemView)]
+    controls = [
+        w for w in everything if isinstance(w, QAbstractButton | QLineEdit | QPlainTextEdit | QAbstractItemView)
+    ]
     problems += overlaps(window, controls, screen_name)
     picture = Picture.of(window)
     problems += audit_scroll_bars(picture, [w for w in everything if isinstance(w, QScrollBar)], screen_name)

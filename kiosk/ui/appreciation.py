@@ -55,6 +55,7 @@ class Face(QPushButton):
         self.column.setSpacing(4)
         self.column.addWidget(self.picture)
         self.column.addWidget(self.words)
+        self.column.addStretch(1)  # the faces in line at the top, whatever lines their words take
         for child in (self.picture, self.words):
             child.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.picture_name = ""

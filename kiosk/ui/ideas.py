@@ -137,7 +137,6 @@ class IdeaDoneScreen(ReceiptScreen[Idea]):
         self.next_step.setText(texts("idea.code.signed" if idea.person_id else "idea.code.hint"))
         self.code_hint.setText(texts("idea.code.paper"))
         self.add_recap(texts("idea.theme.name"), theme_label(idea.theme, texts.language))
-        self.add_recap(texts("idea.text.name"), idea.text)
 
     def send_to_printer(self, idea: Idea, done: Callable[[str, str, bool], None]) -> None:
         language = self.texts.language
@@ -148,6 +147,7 @@ class IdeaDoneScreen(ReceiptScreen[Idea]):
             lambda message, printed: done(
                 idea.idea_id, message if printed else f"{message}\n{self.texts('idea.receipt.kept')}", printed
             ),
+            paper_key="print.paper.receipt",
         )
 
 

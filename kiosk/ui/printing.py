@@ -72,16 +72,24 @@ def print_voucher(
     run_in_worker(lambda: vouchers.print(voucher, texts.language), finished)
 
 
-def print_page(job: Callable[[], object], texts: Texts, done_key: str, done: Callable[[str, bool], None]) -> None:
-    """Print something that is not a voucher (an offer sheet, the programme) in a worker, then call
-    `done(message for the person, printed)` on the GUI thread."""
+def print_page(
+    job: Callable[[], object],
+    texts: Texts,
+    done_key: str,
+    done: Callable[[str, bool], None],
+    paper_key: str = "print.paper.document",
+) -> None:
+    """Print something that is not a voucher (an offer sheet, the programme, an idea's receipt) in a worker, then
+    call `done(message for the person, printed)` on the GUI thread; a printer's failure names the paper by
+    `paper_key`."""
 
     def finished(_job: object, error: BaseException | None) -> None:
         if error is None:
             done(texts(done_key), True)
         elif isinstance(error, KioskError):
             log.warning("page not printed (%s); kept at %s", type(error).__name__, getattr(error, "kept", None))
-            done(error.message(texts.language), False)
+            said = error.naming(Text(paper_key)) if isinstance(error, PrinterError) else error
+            done(said.message(texts.language), False)
         else:
             log.error("page printing failed: %s", type(error).__name__, exc_info=error)
             done(texts("paper.print.failed"), False)

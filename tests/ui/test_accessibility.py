@@ -208,6 +208,8 @@ def walk_participation(window, qtbot, services):
     idea.themes.buttons()[0].click()
     idea.words.edit.setPlainText("Un casier réfrigéré pour les courses du soir")
     idea.send.click()
+    receipt = window.screens["idea_done"]
+    qtbot.waitUntil(lambda: receipt.print_button.isEnabled(), timeout=10_000)  # its receipt printed, or why not
     yield "idea_done"
     code = window.screens["idea_done"].subject.code
     window.show_screen("idea_lookup")

@@ -53,7 +53,10 @@ def test_an_idea_left_without_a_name_gets_a_code_and_its_answer_is_found_with_it
     idea = participation_store.load_idea(services.db, operation["payload"]["idea_id"])
     assert idea.code in done.code.text() and idea.text == "Piscine"
     qtbot.waitUntil(lambda: done.print_button.isEnabled(), timeout=10_000)  # the receipt is printed at once
-    assert "Votre idée est bien envoyée, même sans reçu" in done.status.text()  # no printer here: said plainly
+    assert done.status.text() == (  # no printer here: said plainly, of her receipt
+        "Aucune imprimante n'est configurée sur cette borne. Le reçu est conservé : demandez à un correspondant de"
+        " l'imprimer.\nVotre idée est bien envoyée, même sans reçu. Notez le code affiché ci-dessus."
+    )
 
     # The SLVie answers at the centre; the next pull brings the answer.
     with transaction(services.db):

@@ -214,6 +214,7 @@ class AppreciationScreen(Screen):
             self.send,
             spacing=14,
         )
+        self.page.keep_in_view(self.words.edit, self.words)
         self.send.clicked.connect(self.submit)
 
     def start(self, booking_id: str, who: Identified) -> None:

@@ -68,6 +68,7 @@ class IdeaScreen(Screen):
             self.send,
         )
         self.send.clicked.connect(self.submit)
+        self.page.keep_in_view(self.words.edit, self.words)
         self.signing.changed.connect(lambda _signed: self.retranslate(self.texts))
 
     def start(self, who: Identified | None) -> None:

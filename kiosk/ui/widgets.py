@@ -309,6 +309,17 @@ class ScrollingPage(QWidget):
         row.addWidget(self.area, 1)
         row.addWidget(self.scroll_buttons)
 
+    def keep_in_view(self, field: QWidget, whole: QWidget) -> None:
+        """Whenever the page's height changes while `field` is typed into (the on-screen keyboard has just
+        taken its share), `whole` (the field with its count, not only its cursor's line) is scrolled into
+        view: the keyboard never hides it."""
+
+        def again(*_: object) -> None:
+            if field.hasFocus():
+                self.area.ensureWidgetVisible(whole, 0, 16)
+
+        self.area.verticalScrollBar().rangeChanged.connect(again)
+
 
 def scrolling_column(screen: QWidget, *parts: QWidget | QLayout, spacing: int = 16) -> ScrollingPage:
     """The usual body of a screen: its parts one under the other (a title, an intro, a list of cards, a

@@ -151,6 +151,7 @@ def test_a_kiosk_of_another_site_cannot_give_an_appreciation_for_this_sites_book
     assert [r["person_id"] for r in centre.query("SELECT person_id FROM appreciations")] == ["P1"]
 
 
+@pytest.mark.both_databases  # the centre's query of a site's appreciations joins their bookings
 def test_an_appreciation_given_twice_offline_is_told_and_its_moderation_reaches_every_kiosk_of_the_site(
     centre, make_kiosk, clock
 ):

@@ -289,3 +289,23 @@ def test_assisted_mode_records_a_guided_vote_without_its_choice(centre, make_kio
     kiosk.sync()
     assert centre.query("SELECT count(*) AS n FROM vote_participations")[0]["n"] == 1
     assert centre.query("SELECT count(*) AS n FROM audit_entries WHERE entry LIKE ?", "%vote.guided%")[0]["n"] == 1
+
+
+@pytest.mark.both_databases  # the refusals the centre keeps, read for a site's kiosks on each database
+def test_a_refused_ballot_reaches_every_kiosk_of_the_site_without_its_choice(centre, consultation):
+    desk, lobby = centre.enroll(name="Borne de l'accueil"), centre.enroll(name="Borne du hall")
+    first, second = ballot_op("H1", "P1", "tramway"), ballot_op("H1", "P1", "autocar")
+    assert desk.push_one(first)["ballot"]["state"] == "counted"
+    refused = lobby.push_one(second)["ballot"]
+    assert refused["state"] == "refused" and refused["reason"]["code"] == "already_voted"
+    changes, _ = desk.pull_all()  # the desk, which did not cast it, learns it to tell Claire there
+    told = changes[("ballot_refusal", second["payload"]["ballot_id"])]
+    assert told == {
+        "ballot_id": second["payload"]["ballot_id"],
+        "consultation_id": consultation,
+        "person_id": "P1",
+        "reason": refused["reason"],
+    }
+    assert ("ballot_refusal", first["payload"]["ballot_id"]) not in changes  # a counted ballot is never sent
+    elsewhere = centre.enroll(site="SLVIE-MARSEILLE", name="Borne de Marseille")
+    assert not [key for key in elsewhere.pull_all()[0] if key[0] == "ballot_refusal"]  # nor to another site

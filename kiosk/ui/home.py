@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
@@ -174,6 +174,12 @@ class HomeScreen(Screen):
         self.page = ScrollingPage(body)
         QVBoxLayout(self).addWidget(self.page)
         self._set_fit(FITS[0])
+        # Fitted again once every pending resize and layout has run (a screen shown after the window was
+        # resized gets its size in steps): the last word is the steady one.
+        self.refit = QTimer(self)
+        self.refit.setSingleShot(True)
+        self.refit.setInterval(0)
+        self.refit.timeout.connect(self._fit)
 
     def _set_fit(self, fit: TileFit) -> None:
         # Five tiles in three rows fit a 1080-pixel-high screen at full size.
@@ -208,10 +214,12 @@ class HomeScreen(Screen):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit()
+        self.refit.start()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._fit()
+        self.refit.start()
 
     def retranslate(self, texts: Texts) -> None:
         self.page.scroll_buttons.set_names(texts("nav.up.name"), texts("nav.down.name"))

@@ -193,7 +193,11 @@ class HomeScreen(Screen):
         for fit in FITS:
             self._set_fit(fit)
             if self._height_for(viewport.width()) <= viewport.height():
-                return
+                break
+        # Laid out now, not at the next turn of the event loop: trying each fit left the layouts to redo, and
+        # nothing must be painted (or read aloud) from a fit tried and given up.
+        for layout in (*(tile.row for tile in self.tiles.values()), self.grid.grid, self.column):
+            layout.activate()
 
     def _height_for(self, width: int) -> int:
         """The page's height at `width` with the tiles as they are set now (measured here: the layouts'

@@ -59,7 +59,7 @@ from typing import Any, Generic, TypeVar
 import sqlite_utils
 from pydantic import BaseModel, ValidationError
 
-from kiosk.domain.appreciation import Moderation, OfferAppreciation, parse_offer_appreciation
+from kiosk.domain.appreciation import Appreciation, Moderation, OfferAppreciation, parse_offer_appreciation
 from kiosk.domain.booking import BookingState
 from kiosk.domain.catalog import Category, ConciergeService, Offer, parse_category, parse_offer, parse_service
 from kiosk.domain.concierge import ConciergeRequest, RequestState, StateReason
@@ -104,6 +104,7 @@ from sync.page_checks import first_problem
 from sync.photos import PhotoFetcher
 from sync.wire import (
     AppreciationResult,
+    BallotRefusalData,
     BookingData,
     ConciergeRequestData,
     ConciergeRequestResult,
@@ -481,6 +482,16 @@ class SyncEngine:
                 str(reason.get("fr", "")),
                 str(reason.get("en", "")),
             )
+        if op["kind"] == "appreciation.create":
+            # Given already at another kiosk while both were offline: the author is told why, at their next
+            # identification, rather than left believing it counted.
+            participation_store.settle_appreciation(
+                self.db,
+                op["payload"]["appreciation_id"],
+                Moderation.NOT_TAKEN,
+                str(reason.get("fr", "")),
+                str(reason.get("en", "")),
+            )
         log.warning("operation %s (%s) parked: %s", op["op_id"], op["kind"], reason.get("code", "?"))
         if op["kind"] == "booking.create":
             booking_store.set_booking_state(
@@ -808,7 +819,7 @@ def _words(reason: Reason | None) -> tuple[str, str]:
     return (reason.fr, reason.en) if reason is not None else ("", "")
 
 
-def _settle_appreciation(db: sqlite_utils.Database, answer: AppreciationResult | ModerationData) -> None:
+def _settle_appreciation(db: sqlite_utils.Database, answer: AppreciationResult) -> None:
     participation_store.settle_appreciation(
         db, answer.appreciation_id, Moderation(answer.state), *_words(answer.reason)
     )
@@ -859,14 +870,50 @@ def _parse_request(r: DocumentReader) -> ConciergeRequest:
     )
 
 
-def _parse_moderation(r: DocumentReader) -> ModerationData:
-    """The centre's moderation of an appreciation given at this site (never the ratings: they are not edited)."""
+def _parse_moderation(r: DocumentReader) -> Appreciation:
+    """An appreciation given at a kiosk of this site, with the centre's moderation (never the ratings nor the
+    comment: the author's kiosk has them, the others need only whose it is and of what)."""
     data = _validated(ModerationData, r)
+    for key in ("appreciation_id", "booking_id"):
+        try:
+            uuid.UUID(getattr(data, key))
+        except ValueError:
+            raise r.fail(key, "error.document.valid_identifier") from None
+    reason = data.reason
+    return Appreciation(
+        appreciation_id=data.appreciation_id,
+        booking_id=data.booking_id,
+        offer_id=r.identifier("offer_id"),
+        session_id=r.identifier("session_id"),
+        household_id=r.identifier("household_id"),
+        person_id=r.identifier("person_id"),
+        ratings={},
+        comment="",
+        created_at=_exact_moment(r, "created_at"),
+        moderation=Moderation(data.state),
+        reason_fr=reason.fr if reason else "",
+        reason_en=reason.en if reason else "",
+    )
+
+
+def _parse_refusal(r: DocumentReader) -> BallotRefusalData:
+    """A ballot of this site the centre did not count (cast here or at another kiosk), and why."""
+    data = _validated(BallotRefusalData, r)
     try:
-        uuid.UUID(data.appreciation_id)
+        uuid.UUID(data.ballot_id)
     except ValueError:
-        raise r.fail("appreciation_id", "error.document.valid_identifier") from None
+        raise r.fail("ballot_id", "error.document.valid_identifier") from None
+    r.identifier("consultation_id")
+    r.identifier("person_id")
     return data
+
+
+def _write_refusals(db: sqlite_utils.Database, written: Written[BallotRefusalData], now: datetime) -> None:
+    for _, refusal in written:
+        if refusal is not None:
+            participation_store.record_pulled_refusal(
+                db, refusal.ballot_id, refusal.consultation_id, refusal.person_id, _words(refusal.reason), now
+            )
 
 
 def _exact_moment(r: DocumentReader, key: str) -> datetime:
@@ -954,14 +1001,21 @@ CHANGE_KINDS: dict[str, ChangeKind[Any]] = {
         kept_or_removed(participation_store.upsert_consultation, participation_store.remove_consultation),
         False,
     ),
+    # After consultations: a refusal is told with its consultation's question.
+    "ballot_refusal": ChangeKind[BallotRefusalData](
+        lambda r, _: _parse_refusal(r), lambda b: b.ballot_id, _write_refusals, False
+    ),
     "idea": ChangeKind[Idea](
         lambda r, _: _parse_idea(r),
         lambda i: i.idea_id,
         kept_or_removed(participation_store.record_pulled_idea, participation_store.remove_idea),
         False,
     ),
-    "appreciation": ChangeKind[ModerationData](
-        lambda r, _: _parse_moderation(r), lambda m: m.appreciation_id, each_kept(_settle_appreciation), False
+    "appreciation": ChangeKind[Appreciation](
+        lambda r, _: _parse_moderation(r),
+        lambda a: a.appreciation_id,
+        each_kept(participation_store.record_pulled_appreciation),
+        False,
     ),
     "offer_appreciation": ChangeKind[OfferAppreciation](
         lambda r, _: parse_offer_appreciation(r),

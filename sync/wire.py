@@ -774,9 +774,28 @@ class ConsultationData(Strict):
 
 
 class ModerationData(Out):
+    """An appreciation given at a kiosk of the site, as every kiosk of the site pulls it: whose and of what (so
+    that no kiosk invites the person again, and any of them tells the moderation), never the ratings or the
+    comment."""
+
     appreciation_id: str
+    booking_id: str
+    offer_id: str
+    session_id: str
+    household_id: str
+    person_id: str
+    created_at: str = Field(pattern=MOMENT)
     state: Literal["none", "pending", "published", "refused"]
     reason: Reason | None = Field(description="why a comment was not published, for its author")
+
+
+class BallotRefusalData(Out):
+    """A ballot the centre did not count, for every kiosk of the site to tell the person: never a choice."""
+
+    ballot_id: str
+    consultation_id: str
+    person_id: str
+    reason: Reason
 
 
 class PublishedCommentData(Out):
@@ -807,6 +826,7 @@ class Change(Out):
         "consultation",
         "idea",
         "appreciation",
+        "ballot_refusal",
         "offer_appreciation",
         "stay_request",
     ]
@@ -824,6 +844,7 @@ class Change(Out):
         | ConsultationData
         | IdeaData
         | ModerationData
+        | BallotRefusalData
         | OfferAppreciationData
         | StayRequestData
         | None

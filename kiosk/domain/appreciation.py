@@ -65,6 +65,7 @@ class Moderation(StrEnum):
     PENDING = "pending"  # the comment waits for the centre
     PUBLISHED = "published"
     REFUSED = "refused"  # the comment is not published; the reason is told to the author
+    NOT_TAKEN = "not_taken"  # this kiosk's alone: the centre did not take it (given already elsewhere), told why
 
 
 class AppreciationError(KioskError):

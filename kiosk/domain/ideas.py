@@ -20,7 +20,8 @@ from kiosk.domain.voucher import short_code
 from kiosk.errors import KioskError
 from kiosk.i18n import Message, Said, Text
 
-IDEA_MIN_CHARS = 10
+# One real word is an idea ("Piscine"): what is refused is a text with fewer letters than a short word has.
+IDEA_MIN_LETTERS = 3
 IDEA_MAX_CHARS = 500
 ANSWER_MAX_CHARS = 1000
 AUTHOR_MAX_CHARS = 80
@@ -75,9 +76,11 @@ def clean_idea(theme: object, text: object) -> tuple[str, str]:
     if theme not in THEME_CODES:
         raise IdeaError("error.idea.choose_theme")
     try:
-        kept = clean_text(text, IDEA_MAX_CHARS, Text("idea.text.name"), required=True, min_chars=IDEA_MIN_CHARS)
+        kept = clean_text(text, IDEA_MAX_CHARS, Text("idea.text.name"), required=True)
     except ConciergeFormError as error:
         raise IdeaError(error.key, **error.values) from None
+    if sum(char.isalpha() for char in kept) < IDEA_MIN_LETTERS:
+        raise IdeaError("error.idea.too_short", min_letters=IDEA_MIN_LETTERS)
     return str(theme), kept
 
 

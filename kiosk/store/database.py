@@ -21,10 +21,11 @@ import itertools
 import sqlite3
 import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlite_utils
 
@@ -36,6 +37,27 @@ from kiosk.store.sealing import Sealer
 
 # A row as sqlite-utils reads it: SQLite's values (text, integer, real, blob, null) by column name.
 Row = dict[str, Any]
+Read = TypeVar("Read")
+
+
+def stamp(moment: datetime) -> str:
+    """A moment as the store keeps it: ISO 8601 to the second, which sorts as time does."""
+    return moment.isoformat(timespec="seconds")
+
+
+def read_rows(
+    db: sqlite_utils.Database, reader: Callable[[Row], Read], sql: str, params: Sequence[object]
+) -> list[Read]:
+    """Every row `sql` selects, each made into what the caller keeps by `reader` (`_row_to_request`…)."""
+    return [reader(row) for row in db.query(sql, params)]
+
+
+def read_row(
+    db: sqlite_utils.Database, reader: Callable[[Row], Read], sql: str, params: Sequence[object]
+) -> Read | None:
+    """The first row `sql` selects made by `reader`, or None."""
+    return next(iter(read_rows(db, reader, sql, params)), None)
+
 
 DATABASE_FILE = "kiosk.sqlite3"
 # A checkpoint copies the write-ahead log into the database file and syncs it. Run by a commit,

@@ -560,6 +560,45 @@ MIGRATION_19_NOTICE_CONSENTS = [
     """,
 ]
 
+# Appreciations seen at every kiosk of the site (kiosk/store/participation.py): one given at another kiosk
+# arrives with its moderation, so the booking is not offered again here and the author is told here too (a
+# pulled row keeps neither ratings nor comment: '{}' and ''); one the centre did not take (already given
+# elsewhere) is kept as 'not_taken' until the author is told why. Its booking is no longer unique: this
+# kiosk's own refused one and the one taken elsewhere stand side by side. Each past activity is brought up
+# on identification once per person (appreciation_invitations), then waits in « Donner mon avis ».
+MIGRATION_20_APPRECIATIONS_OF_THE_SITE = [
+    """
+    CREATE TABLE appreciations_of_the_site (
+        appreciation_id TEXT PRIMARY KEY,
+        booking_id TEXT NOT NULL,
+        offer_id TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        household_id TEXT NOT NULL,
+        person_id TEXT NOT NULL,
+        ratings TEXT NOT NULL,
+        comment TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        moderation TEXT NOT NULL
+            CHECK (moderation IN ('none', 'pending', 'published', 'refused', 'not_taken')),
+        reason_fr TEXT NOT NULL DEFAULT '',
+        reason_en TEXT NOT NULL DEFAULT '',
+        told INTEGER NOT NULL DEFAULT 1
+    )
+    """,
+    "INSERT INTO appreciations_of_the_site SELECT * FROM appreciations",
+    "DROP TABLE appreciations",
+    "ALTER TABLE appreciations_of_the_site RENAME TO appreciations",
+    "CREATE INDEX appreciations_by_household ON appreciations(household_id, booking_id)",
+    """
+    CREATE TABLE appreciation_invitations (
+        booking_id TEXT NOT NULL,
+        person_id TEXT NOT NULL,
+        invited_at TEXT NOT NULL,
+        PRIMARY KEY (booking_id, person_id)
+    )
+    """,
+]
+
 MIGRATIONS: list[list[str]] = [
     MIGRATION_1_CATALOG_AND_OUTBOX,
     MIGRATION_2_HOUSEHOLDS_AND_BOOKINGS,
@@ -580,4 +619,5 @@ MIGRATIONS: list[list[str]] = [
     MIGRATION_17_MADE_HERE,
     MIGRATION_18_STAY_WISHES,
     MIGRATION_19_NOTICE_CONSENTS,
+    MIGRATION_20_APPRECIATIONS_OF_THE_SITE,
 ]

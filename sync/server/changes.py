@@ -74,7 +74,9 @@ def read_page(conn: Connection, site_id: str, cursor: int, limit: int, kiosk_id:
         f'"data":{rendered.get((kind, entity_id), "null")}}}'
         for seq, kind, entity_id, _ in rows
     ]
-    meta = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('price_tiers', ?)", (FEED_EPOCH,)).fetchall())
+    meta: dict[str, str] = dict(
+        conn.execute("SELECT key, value FROM meta WHERE key IN ('price_tiers', ?)", (FEED_EPOCH,)).fetchall()
+    )
     tiers = int(meta.get("price_tiers", "7"))
     epoch = json.dumps(meta.get(FEED_EPOCH, ""))
     return (
@@ -211,8 +213,21 @@ def _ideas(conn: Connection, ids: list[str], site_id: str, kiosk_id: str) -> dic
 def _moderations(conn: Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
     from sync.server.appreciation import moderation_data
 
-    rows = _by_id(conn, "SELECT * FROM appreciations WHERE site_id = ? AND id IN {ids}", ids, site_id)
+    rows = _by_id(
+        conn,
+        "SELECT a.*, b.household_id FROM appreciations a JOIN bookings b ON b.id = a.booking_id"
+        " WHERE a.site_id = ? AND a.id IN {ids}",
+        ids,
+        site_id,
+    )
     return {row["id"]: compact_json(moderation_data(row)) for row in rows}
+
+
+def _ballot_refusals(conn: Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
+    from sync.server.consultations import refusal_data
+
+    rows = _by_id(conn, "SELECT * FROM vote_refusals WHERE site_id = ? AND ballot_id IN {ids}", ids, site_id)
+    return {row["ballot_id"]: compact_json(refusal_data(row)) for row in rows}
 
 
 def _offer_appreciations(conn: Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
@@ -244,6 +259,7 @@ _RENDERERS = {
     "consultation": _consultations,
     "idea": _ideas,
     "appreciation": _moderations,
+    "ballot_refusal": _ballot_refusals,
     "offer_appreciation": _offer_appreciations,
     "stay_request": _stay_requests,
 }

@@ -560,6 +560,25 @@ MIGRATION_19_NOTICE_CONSENTS = [
     """,
 ]
 
+# Bookings and concierge requests made here before migration 17, told apart by what only this kiosk writes:
+# a booking made here carries the household's price tier (1 to 20; a pulled one has 0: the centre never
+# sends it); a booking or request still in the outbox (waiting or parked) or in the audit log (made by a
+# correspondent, not yet acknowledged) is this kiosk's. A request made by a person alone and acknowledged
+# before migration 17 left no trace here that tells it from another kiosk's (docs/threat-model.md).
+MIGRATION_20_MADE_HERE_BEFORE_17 = [
+    """
+    UPDATE bookings SET made_here = 1 WHERE made_here = 0 AND (
+        tier > 0
+        OR booking_id IN (SELECT json_extract(payload, '$.booking_id') FROM outbox WHERE kind = 'booking.create')
+        OR booking_id IN (SELECT target FROM audit_log WHERE action = 'booking.create' AND target IS NOT NULL))
+    """,
+    """
+    UPDATE concierge_requests SET made_here = 1 WHERE made_here = 0 AND (
+        request_id IN (SELECT json_extract(payload, '$.request_id') FROM outbox WHERE kind = 'concierge.create')
+        OR request_id IN (SELECT target FROM audit_log WHERE action = 'concierge.create' AND target IS NOT NULL))
+    """,
+]
+
 MIGRATIONS: list[list[str]] = [
     MIGRATION_1_CATALOG_AND_OUTBOX,
     MIGRATION_2_HOUSEHOLDS_AND_BOOKINGS,
@@ -580,4 +599,5 @@ MIGRATIONS: list[list[str]] = [
     MIGRATION_17_MADE_HERE,
     MIGRATION_18_STAY_WISHES,
     MIGRATION_19_NOTICE_CONSENTS,
+    MIGRATION_20_MADE_HERE_BEFORE_17,
 ]

@@ -226,16 +226,24 @@ class CentralClient:
         """Have the centre publish this kiosk's voucher-signing public key (GET /v1/voucher-keys)."""
         self._request("PUT", "/voucher-key", json={"public_key": public_key_pem})
 
-    def push(self, operations: list[JsonObject]) -> object:
-        """The answer's results, as received: the engine checks them against the operations (sync/answers.py)."""
-        return self._request("POST", "/operations", json={"operations": operations}).get("results")
+    def push(self, operations: list[JsonObject], history: JsonObject | None = None) -> JsonObject:
+        """The answer as received (`results`, `mark`): the engine checks it against the operations
+        (sync/answers.py). `history`: what of the centre's feed this kiosk has seen (sync/engine.py)."""
+        body: JsonObject = {"operations": operations}
+        if history is not None:
+            body["history"] = history
+        return self._request("POST", "/operations", json=body)
 
     def heartbeat(self, document: dict[str, object]) -> None:
         """This kiosk's health for the centre's fleet view (sync/heartbeat.py)."""
         self._request("PUT", "/heartbeat", json=document, deadline_seconds=HEARTBEAT_DEADLINE_SECONDS)
 
-    def changes(self, cursor: int, limit: int) -> JsonObject:
-        return self._request("GET", "/changes", params={"cursor": cursor, "limit": limit, "protocol": PROTOCOL})
+    def changes(self, cursor: int, limit: int, mark: str | None = None) -> JsonObject:
+        """A page after `cursor`; `mark`, saved with the cursor, lets a restored centre say it lost that history."""
+        params: dict[str, str | int] = {"cursor": cursor, "limit": limit, "protocol": PROTOCOL}
+        if mark:
+            params["mark"] = mark
+        return self._request("GET", "/changes", params=params)
 
     def leases(self, wanted: list[JsonObject], deadline_seconds: float | None = None) -> JsonObject:
         """Renew this kiosk's leases and top them up (`POST /v1/leases`): {"time", "leases"}."""

@@ -22,7 +22,7 @@ from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kiosk.i18n import Message, Said, Text
-from sync.server import auth, changes, fleet, fleet_page, leases, operations, voucher_keys
+from sync.server import auth, changes, fleet, fleet_page, history, leases, operations, voucher_keys
 from sync.server.clock import Clock, fmt, local_now
 from sync.server.db import Database
 from sync.server.limits import Limiter, RateLimits
@@ -30,6 +30,7 @@ from sync.server.mailer import SEND_EVERY_SECONDS, MailSettings, sending_loop
 from sync.server.metrics import Metrics, RequestMetrics
 from sync.server.photos import photo_file
 from sync.wire import (
+    MARK,
     MAX_HEARTBEAT_BYTES,
     MAX_OPERATIONS,
     AppreciationCreatePayload,
@@ -290,15 +291,21 @@ def create_app(
         "/v1/operations",
         response_model=OperationsResponse,
         tags=["kiosk"],
-        responses={**AUTH_ERRORS, 400: ERROR, 413: ERROR, 422: ERROR},
+        responses={**AUTH_ERRORS, 400: ERROR, 409: ERROR, 413: ERROR, 422: ERROR},
     )
     async def push(body: OperationsRequest, kiosk: KioskAuth) -> Response:
-        """Push up to 500 operations; one result each, in order; each op_id is applied at most once, forever."""
-        results = await writing(operations.push, db, kiosk, body.operations, clock)
+        """Push up to 500 operations; one result each, in order; each op_id is applied at most once, forever.
+        Refused whole (409 `history_unknown`) when the kiosk has seen a history of the feed this centre lost."""
+        try:
+            results, mark = await writing(operations.push, db, kiosk, body.operations, clock, body.history)
+        except history.HistoryUnknown:
+            raise ApiError(409, "history_unknown", Text("api.history_unknown")) from None
         for operation, result in zip(body.operations, results):  # a kind no handler knows is one series, not many
             kind = operation.kind if operation.kind in operations.HANDLERS else "unknown"
             metrics.operations.labels(kind, result["outcome"]).inc()
-        return Response(json.dumps({"results": results}, ensure_ascii=False), media_type="application/json")
+        return Response(
+            json.dumps({"results": results, "mark": mark}, ensure_ascii=False), media_type="application/json"
+        )
 
     @app.post("/v1/leases", response_model=LeasesResponse, responses={**AUTH_ERRORS, 422: ERROR}, tags=["kiosk"])
     async def lease_seats(body: LeasesRequest, kiosk: KioskAuth) -> dict:
@@ -327,13 +334,20 @@ def create_app(
         cursor: Annotated[int, Query(ge=0, le=2**63 - 1, description="the last cursor saved (0 at first)")] = 0,
         limit: Annotated[int, Query(ge=1, le=changes.MAX_PAGE)] = changes.DEFAULT_PAGE,
         protocol: Annotated[int, Query(ge=1, le=2, description="2: the kiosk takes its leases too")] = 1,
+        mark: Annotated[
+            str | None, Query(pattern=MARK, description="the mark saved with the cursor (absent at cursor 0)")
+        ] = None,
     ) -> Response:
-        """The changes after `cursor`, in seq order, each entity once at its latest state."""
+        """The changes after `cursor`, in seq order, each entity once at its latest state; 409 `history_unknown`
+        when this centre lost the history `mark` names (restored from an older copy)."""
         try:
             with db.read() as conn:
+                history.check(conn, [mark] if mark else [])
                 text = changes.read_page(conn, kiosk.site_id, cursor, limit, kiosk.id, protocol)
         except changes.CursorAhead as ahead:
             raise ApiError(409, "cursor_ahead", Text("api.cursor_ahead", top=ahead.top)) from None
+        except history.HistoryUnknown:
+            raise ApiError(409, "history_unknown", Text("api.history_unknown")) from None
         return Response(text, media_type="application/json")
 
     @app.put(

@@ -138,6 +138,7 @@ def test_a_schema_8_file_of_the_release_before_alembic_is_stamped_and_upgraded(t
         for table in ("stay_requests", "stay_allocation_runs", "past_stays"):  # revision 0006, after Alembic
             conn.execute(f"DROP TABLE {table}")
         conn.execute("DROP TABLE vote_urn")  # revision 0007
+        conn.execute("DROP TABLE feed_marks")  # revision 0009
         conn.execute(
             "CREATE TABLE vote_tallies (consultation_id TEXT NOT NULL, code TEXT NOT NULL, votes INTEGER NOT NULL "
             "DEFAULT 0, points INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (consultation_id, code)) WITHOUT ROWID"
@@ -155,6 +156,7 @@ def test_a_schema_8_file_of_the_release_before_alembic_is_stamped_and_upgraded(t
         db.query("SELECT arrival FROM bookings")
         db.query("SELECT consultation_id, ballot_key, choice FROM vote_urn")
         assert db.query_one("SELECT 1 FROM sqlite_master WHERE name = 'vote_tallies'") is None
+        assert len(db.query("SELECT mark FROM feed_marks WHERE last_seq = 0")) == 1  # the feed as it stood
     finally:
         db.close()
 

@@ -189,7 +189,7 @@ def test_an_audit_log_rewritten_with_fresh_hashes_is_refused_by_the_kiosk_the_do
                 "payload": {"entries": [forged[1]]},
             }
         ]
-    )
+    )["results"]
     assert answer[0]["outcome"] == "rejected" and answer[0]["reason"]["code"] == "audit_signature_invalid"
     assert [r["seq"] for r in staffed_centre.query("SELECT seq FROM audit_entries")] == [1]
 

@@ -290,6 +290,8 @@ class SyncEngine:
         except RequestRefused as refused:
             log.warning("the centre did not take this kiosk's voucher key (%s)", refused.code or refused.status)
             report.notes.append("voucher key not published")
+            if refused.code == "voucher_key_pinned":  # another key than the one published: IT must enrol again
+                report.problem, report.problem_code = (refused.fr, refused.en), refused.code
             return
         with transaction(self.db):
             write_state(self.db, VOUCHER_KEY_STATE, self.voucher_key)

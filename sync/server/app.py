@@ -262,14 +262,19 @@ def create_app(
         return {"kiosk_id": kiosk.id, "site_id": kiosk.site_id, "kiosk_name": kiosk.name}
 
     @app.put(
-        "/v1/voucher-key", response_model=VoucherKeyRegistered, responses={**AUTH_ERRORS, 422: ERROR}, tags=["kiosk"]
+        "/v1/voucher-key",
+        response_model=VoucherKeyRegistered,
+        responses={**AUTH_ERRORS, 409: ERROR, 422: ERROR},
+        tags=["kiosk"],
     )
     async def register_voucher_key(body: VoucherKeyRequest, kiosk: KioskAuth) -> dict:
-        """Publish this kiosk's voucher-signing public key (again: nothing changes)."""
+        """Publish this kiosk's voucher-signing public key (again: nothing changes; another one: 409)."""
         try:
             key = await writing(voucher_keys.register, db, kiosk, body.public_key, clock())
         except voucher_keys.NotAPublicKey:
             raise ApiError(422, "invalid_public_key", Text("api.invalid_public_key")) from None
+        except voucher_keys.KeyPinned:
+            raise ApiError(409, "voucher_key_pinned", Text("api.voucher_key_pinned")) from None
         return {"key_id": key}
 
     @app.get("/v1/vouchers/{reference}", response_model=VoucherStanding, responses={404: ERROR}, tags=["verifier"])

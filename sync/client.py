@@ -238,11 +238,12 @@ class CentralClient:
         """This kiosk's health for the centre's fleet view (sync/heartbeat.py)."""
         self._request("PUT", "/heartbeat", json=document, deadline_seconds=HEARTBEAT_DEADLINE_SECONDS)
 
-    def changes(self, cursor: int, limit: int, mark: str | None = None) -> JsonObject:
-        """A page after `cursor`; `mark`, saved with the cursor, lets a restored centre say it lost that history."""
-        params: dict[str, str | int] = {"cursor": cursor, "limit": limit, "protocol": PROTOCOL}
-        if mark:
-            params["mark"] = mark
+    def changes(self, cursor: int, limit: int, marks: tuple[str, ...] = ()) -> JsonObject:
+        """A page after `cursor`; `marks` (saved with the cursor, and of the last push) let a restored centre say
+        it lost that history."""
+        params: dict[str, object] = {"cursor": cursor, "limit": limit, "protocol": PROTOCOL}
+        if marks:
+            params["mark"] = list(marks)
         return self._request("GET", "/changes", params=params)
 
     def leases(self, wanted: list[JsonObject], deadline_seconds: float | None = None) -> JsonObject:

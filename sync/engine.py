@@ -380,10 +380,14 @@ class SyncEngine:
     def _seen_history(self) -> dict | None:
         """The feed's epoch, the saved cursor and the marks this kiosk holds (sync/server/history.py)."""
         epoch = read_state(self.db, "sync_epoch")
-        marks = [mark for mark in (read_state(self.db, PAGE_MARK), read_state(self.db, PUSH_MARK)) if mark]
+        marks = self._marks(read_state(self.db, PAGE_MARK))
         if epoch is None and not marks:
             return None
-        return {"epoch": epoch, "cursor": int(read_state(self.db, "sync_cursor") or 0), "marks": marks}
+        return {"epoch": epoch, "cursor": int(read_state(self.db, "sync_cursor") or 0), "marks": list(marks)}
+
+    def _marks(self, page_mark: str | None) -> tuple[str, ...]:
+        """The marks a push or a pull names: its page's (saved with the cursor) and the last push's."""
+        return tuple(mark for mark in (page_mark, read_state(self.db, PUSH_MARK)) if mark)
 
     def _restart_feed(self, report: CycleReport) -> None:
         """Pull again from cursor 0, keeping the outbox; what the centre lost is sent again at its end."""
@@ -596,16 +600,16 @@ class SyncEngine:
         time and the kiosk's overlap. Nothing is asked for past a page that failed validation,
         and a cycle ends only once the page in flight is back (its answer then unused)."""
         epoch = read_state(self.db, "sync_epoch")
-        mark = read_state(self.db, PAGE_MARK) if cursor else None
+        marks = self._marks(read_state(self.db, PAGE_MARK) if cursor else None)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as fetcher:
-            in_flight = fetcher.submit(self.client.changes, cursor, self.pull_page, mark)
+            in_flight = fetcher.submit(self.client.changes, cursor, self.pull_page, marks)
             for pages_left in range(MAX_PAGES_PER_CYCLE - 1, -1, -1):
                 page = self._checked(lambda: self._validate_page(in_flight.result(), cursor), cursor)  # noqa: B023
                 if epoch is not None and page.epoch != epoch:
                     raise _FeedRestarted()
                 epoch = page.epoch
                 if page.more and pages_left:
-                    in_flight = fetcher.submit(self.client.changes, page.cursor, self.pull_page, page.mark or None)
+                    in_flight = fetcher.submit(self.client.changes, page.cursor, self.pull_page, self._marks(page.mark))
                 self._checked(lambda: self._apply_page(page), cursor)  # noqa: B023 (called at once)
                 # Here, between the page's transactions: a screen's commit never inherits a large log to copy.
                 checkpoint(self.db)

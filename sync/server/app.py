@@ -18,6 +18,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBasic, HTTPBasicCredentials, HTTPBearer
 from prometheus_client import CONTENT_TYPE_LATEST
+from pydantic import Field
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -340,14 +341,15 @@ def create_app(
         limit: Annotated[int, Query(ge=1, le=changes.MAX_PAGE)] = changes.DEFAULT_PAGE,
         protocol: Annotated[int, Query(ge=1, le=2, description="2: the kiosk takes its leases too")] = 1,
         mark: Annotated[
-            str | None, Query(pattern=MARK, description="the mark saved with the cursor (absent at cursor 0)")
-        ] = None,
+            list[Annotated[str, Field(pattern=MARK)]],
+            Query(max_length=4, description="the marks saved with the cursor and of the last push (none at first)"),
+        ] = [],  # noqa: B006 - FastAPI copies a query's default
     ) -> Response:
         """The changes after `cursor`, in seq order, each entity once at its latest state; 409 `history_unknown`
-        when this centre lost the history `mark` names (restored from an older copy)."""
+        when this centre lost the history a `mark` names (restored from an older copy)."""
         try:
             with db.read() as conn:
-                history.check(conn, [mark] if mark else [])
+                history.check(conn, mark)
                 text = changes.read_page(conn, kiosk.site_id, cursor, limit, kiosk.id, protocol)
         except changes.CursorAhead as ahead:
             raise ApiError(409, "cursor_ahead", Text("api.cursor_ahead", top=ahead.top)) from None

@@ -72,9 +72,10 @@ def test_a_push_naming_a_history_the_centre_does_not_hold_is_refused_before_anyt
         assert error["code"] == "history_unknown" and "restauré" in error["fr"] and "restored" in error["en"]
     assert len(central_server.query("SELECT id FROM bookings")) == 2  # nothing of the refused pushes
 
-    assert kiosk.get("/v1/changes", cursor=page["cursor"], mark=page["mark"]).status_code == 200
-    refused_pull = kiosk.get("/v1/changes", cursor=page["cursor"], mark="c" * 32)
+    assert kiosk.get("/v1/changes", cursor=page["cursor"], mark=seen["marks"]).status_code == 200
+    refused_pull = kiosk.get("/v1/changes", cursor=page["cursor"], mark=[page["mark"], "c" * 32])
     assert refused_pull.status_code == 409 and refused_pull.json()["error"]["code"] == "history_unknown"
+    assert kiosk.get("/v1/changes", cursor=page["cursor"], mark="not a mark!").status_code == 422
 
 
 def test_each_page_carries_the_mark_of_the_write_that_numbered_its_cursor(central_server, kiosk):

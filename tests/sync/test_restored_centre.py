@@ -296,3 +296,21 @@ def test_a_centre_restored_by_copying_its_database_back_loses_no_booking_and_eve
         assert capacities(kiosk) == expected  # every change the restored centre made, none skipped
         assert site_bookings(kiosk) == held  # every booking of the site, in the centre's state
         assert counts(kiosk.services.db) == {"pending": 0, "parked": 0}
+
+
+def test_a_push_the_restored_centre_lost_is_found_out_even_with_nothing_more_to_send(make_kiosk, centre, tmp_path):
+    """The kiosk's push was answered, then its pull did not come (the network): the copy put back is older than
+    the push but not than the kiosk's cursor, and nothing waits in the outbox. The push's mark tells."""
+    kiosk = make_kiosk()
+    kiosk.sync()
+    copy = copy_database(centre, None, tmp_path / "copy")
+    booking = book(kiosk, CLAIRE_CARD, "T1", "T1-S1", "P1")
+    kiosk.engine.push(CycleReport())  # answered; no pull after it
+    assert counts(kiosk.services.db)["pending"] == 0
+    copy_back(centre, None, copy)
+
+    report = kiosk.sync()
+
+    assert report.resynced and report.applied == 1  # sent again from its row, once
+    assert [row["id"] for row in centre.query("SELECT id FROM bookings")] == [booking]
+    assert counts(kiosk.services.db) == {"pending": 0, "parked": 0}

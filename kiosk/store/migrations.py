@@ -509,7 +509,7 @@ MIGRATION_16_PARTICIPATION = [
 ]
 
 # Which bookings and concierge requests were made at this kiosk: after a restore of the centre that lost
-# them, these are sent again (kiosk/store/resync.py). Rows from before this migration cannot be told apart.
+# them, these are sent again (kiosk/store/resync.py). Rows from before this migration: migration 20.
 MIGRATION_17_MADE_HERE = [
     "ALTER TABLE bookings ADD COLUMN made_here INTEGER NOT NULL DEFAULT 0",
     "ALTER TABLE concierge_requests ADD COLUMN made_here INTEGER NOT NULL DEFAULT 0",

@@ -836,8 +836,9 @@ def _write_offers(db: sqlite_utils.Database, written: Written, now: datetime) ->
 
 
 def _write_bookings(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
+    resyncing = resync_store.in_progress(db)
     for _, booking in written:
-        if booking is not None:
+        if booking is not None and not (resyncing and resync_store.cancellation_lost(db, booking, now)):
             row = db.execute(
                 "SELECT o.id FROM sessions s JOIN offers o ON o.num = s.offer_num WHERE s.id = ?",
                 [booking["session_id"]],

@@ -314,3 +314,32 @@ def test_a_push_the_restored_centre_lost_is_found_out_even_with_nothing_more_to_
     assert report.resynced and report.applied == 1  # sent again from its row, once
     assert [row["id"] for row in centre.query("SELECT id FROM bookings")] == [booking]
     assert counts(kiosk.services.db) == {"pending": 0, "parked": 0}
+
+
+@pytest.mark.parametrize("how", ["backup command", "file copy"])
+def test_a_cancellation_the_restored_centre_lost_is_sent_again_and_the_booking_stays_cancelled(
+    make_kiosk, centre, tmp_path, how
+):
+    kiosk = make_kiosk()
+    kiosk.sync()
+    claire = kiosk.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
+    booking = kiosk.services.bookings.book(BENEFICIARY, holder(claire.household), "T1", "T1-S1", ["P1"])
+    kiosk.sync()
+    if how == "backup command":
+        (tmp_path / "copy").mkdir()
+        assert centre.cli("backup", str(tmp_path / "copy" / "db"))[0] == 0
+        copy: Path | str = tmp_path / "copy"
+    else:
+        copy = copy_database(centre, None, tmp_path / "copy")
+    kiosk.services.bookings.cancel(BENEFICIARY, claire, booking.booking_id)
+    kiosk.sync()
+    copy_back(centre, None, copy)
+    assert centre.query("SELECT state FROM bookings WHERE id = ?", booking.booking_id)[0]["state"] == "confirmed"
+
+    kiosk.sync()
+    kiosk.sync()
+
+    assert centre.query("SELECT state FROM bookings WHERE id = ?", booking.booking_id)[0]["state"] == "cancelled"
+    assert kiosk.services.bookings.booking(booking.booking_id).state == BookingState.CANCELLED
+    assert counts(kiosk.services.db) == {"pending": 0, "parked": 0}
+    assert centre.seat_problems() == []

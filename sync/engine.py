@@ -586,7 +586,7 @@ class SyncEngine:
         except (_FeedRestarted, RequestRefused) as restart:
             if isinstance(restart, RequestRefused) and (restart.status, restart.code) not in RESTARTS:
                 raise
-            if cursor == 0:
+            if cursor == 0 and read_state(self.db, PUSH_MARK) is None:  # it had seen nothing: nothing to restart
                 raise
             log.warning(
                 "the centre's feed restarted (%s): pulling again from cursor 0",

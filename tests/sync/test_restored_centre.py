@@ -11,8 +11,9 @@ import pytest
 from kiosk.domain.booking import BookingState
 from kiosk.services.actor import BENEFICIARY
 from kiosk.services.identity import IdentificationError
+from kiosk.store.database import transaction
 from kiosk.store.outbox import counts
-from kiosk.store.state import read_state
+from kiosk.store.state import read_state, write_state
 from sync.client import TransientError
 from sync.engine import CycleReport
 from tests.factories import (
@@ -343,3 +344,22 @@ def test_a_cancellation_the_restored_centre_lost_is_sent_again_and_the_booking_s
     assert kiosk.services.bookings.booking(booking.booking_id).state == BookingState.CANCELLED
     assert counts(kiosk.services.db) == {"pending": 0, "parked": 0}
     assert centre.seat_problems() == []
+
+
+def test_a_kiosk_whose_push_was_answered_before_it_ever_pulled_resyncs_too(make_kiosk, centre, tmp_path):
+    """Its cursor is still 0, but the last push's mark names a history the restored centre lost."""
+    kiosk = make_kiosk()
+    kiosk.sync()
+    copy = copy_database(centre, None, tmp_path / "copy")
+    booking = book(kiosk, CLAIRE_CARD, "T1", "T1-S1", "P1")
+    kiosk.engine.push(CycleReport())
+    with transaction(kiosk.services.db):  # as a kiosk that pushed before its first pull leaves it
+        write_state(kiosk.services.db, "sync_cursor", "0")
+        kiosk.services.db.execute("DELETE FROM kiosk_state WHERE key IN ('sync_epoch', 'sync_mark')")
+    copy_back(centre, None, copy)
+
+    report = kiosk.sync()
+
+    assert report.resynced
+    assert [row["id"] for row in centre.query("SELECT id FROM bookings")] == [booking]
+    assert counts(kiosk.services.db) == {"pending": 0, "parked": 0}

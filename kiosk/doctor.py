@@ -30,7 +30,9 @@ from kiosk.data_key import SEALED_CREDENTIAL_FILE, KeySource, find_data_key
 from kiosk.errors import KioskError, PrinterError
 from kiosk.i18n import FALLBACK_LANGUAGE, SOURCE_LANGUAGE, Message, Said, Text, in_both_languages
 from kiosk.logs import log_dir
-from kiosk.signing_key import load_signing_key
+from kiosk.signing_key import SEALED_CREDENTIAL_FILE as SEALED_SIGNING_KEY
+from kiosk.signing_key import KeySource as SigningKeySource
+from kiosk.signing_key import find_signing_key, key_in_data_folder, load_signing_key
 from kiosk.store import audit as audit_store
 from kiosk.store.database import DATABASE_FILE, latest_schema_version
 from kiosk.store.outbox import counts, oldest_pending_at
@@ -133,6 +135,7 @@ def run_checks(
     facts = _read_facts(database)
     checks.append(_check_recovery(facts))
     checks.append(_check_audit_log(database, data_dir))
+    checks.append(_check_signing_key(data_dir))
     checks.append(_check_personal_data(database, data_dir))
     checks.append(_check_disk(data_dir))
     checks.append(_check_logs(data_dir))
@@ -287,7 +290,8 @@ def _check_audit_log(path: Path, data_dir: Path) -> Check:
     if not path.exists():
         return Check("audit_log", SKIPPED, Text("doctor.audit_log_none"))
     try:
-        key = load_signing_key(data_dir)
+        # Run outside the service, a sealed key is not given here: the chain is checked, its signatures by the service.
+        key = None if (data_dir / SEALED_SIGNING_KEY).exists() else load_signing_key(data_dir)
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
     except (KioskError, sqlite3.Error) as error:
         said = error if isinstance(error, KioskError) else Said(str(error), str(error))
@@ -308,6 +312,34 @@ def _check_audit_log(path: Path, data_dir: Path) -> Check:
             {"seq": broken.seq, "reason": broken.reason},
         )
     return Check("audit_log", OK, Text("doctor.audit_log_intact", count=waiting), {"waiting": waiting})
+
+
+def _check_signing_key(data_dir: Path) -> Check:
+    """The key signing vouchers and audit entries is bound to the machine, or at least out of the data folder:
+    whoever holds a copy of the data folder must not be able to sign as this kiosk."""
+    if key_in_data_folder(data_dir).exists():
+        return Check(
+            "signing_key",
+            WARNING,
+            Text("doctor.signing_key_in_data_folder", path=key_in_data_folder(data_dir)),
+            {"key": "data_folder"},
+        )
+    try:
+        found = find_signing_key(data_dir)
+    except KioskError as error:
+        if (data_dir / SEALED_SIGNING_KEY).exists():  # run outside the service: the key is not given here
+            return Check("signing_key", OK, Text("doctor.signing_key_sealed"), {"key": "machine"})
+        return Check("signing_key", PROBLEM, error)
+    if found is None:
+        return Check("signing_key", SKIPPED, Text("doctor.signing_key_none"))
+    if found.source is SigningKeySource.MACHINE:
+        return Check("signing_key", OK, Text("doctor.signing_key_bound"), {"key": "machine"})
+    assert found.path is not None
+    details = {"key": "file", "path": str(found.path)}
+    held = found.path.stat()
+    if stat.S_IMODE(held.st_mode) & 0o077 or held.st_uid != os.geteuid():
+        return Check("signing_key", WARNING, Text("doctor.signing_key_not_private", path=found.path), details)
+    return Check("signing_key", WARNING, Text("doctor.signing_key_in_file", path=found.path), details)
 
 
 def _check_personal_data(path: Path, data_dir: Path) -> Check:

@@ -223,22 +223,30 @@ class CentralClient:
         """Have the centre publish this kiosk's voucher-signing public key (GET /v1/voucher-keys)."""
         self._request("PUT", "/voucher-key", json={"public_key": public_key_pem})
 
-    def push(self, operations: list[JsonObject]) -> object:
-        """The answer's results, as received: the engine checks them against the operations (sync/answers.py)."""
-        return self._request("POST", "/operations", json={"operations": operations}).get("results")
+    def push(self, operations: list[JsonObject], history: JsonObject | None = None) -> JsonObject:
+        """The answer as received (`results`, `mark`): the engine checks it against the operations
+        (sync/answers.py). `history`: what of the centre's feed this kiosk has seen (sync/engine.py)."""
+        body: JsonObject = {"operations": operations}
+        if history is not None:
+            body["history"] = history
+        return self._request("POST", "/operations", json=body)
 
     def heartbeat(self, document: dict[str, object]) -> None:
         """This kiosk's health for the centre's fleet view (sync/heartbeat.py)."""
         self._request("PUT", "/heartbeat", json=document, deadline_seconds=HEARTBEAT_DEADLINE_SECONDS)
 
-    def changes(self, cursor: int, limit: int) -> JsonObject:
-        return read_answer(self.changes_body(cursor, limit))
+    def changes(self, cursor: int, limit: int, marks: tuple[str, ...] = ()) -> JsonObject:
+        return read_answer(self.changes_body(cursor, limit, marks))
 
-    def changes_body(self, cursor: int, limit: int) -> bytes:
-        """A page of changes as received, read by `read_answer`: the sync engine fetches the next page on
+    def changes_body(self, cursor: int, limit: int, marks: tuple[str, ...] = ()) -> bytes:
+        """A page after `cursor` as received, read by `read_answer`: the sync engine fetches the next page on
         a thread of its own while it writes one, and reads it on its own thread, so that reading a large
-        page (the GIL held throughout) never stretches a write turn a booking at the screen waits for."""
-        return self._exchange("GET", "/changes", params={"cursor": cursor, "limit": limit, "protocol": PROTOCOL})
+        page (the GIL held throughout) never stretches a write turn a booking at the screen waits for.
+        `marks` (saved with the cursor, and of the last push) let a restored centre say it lost that history."""
+        params: dict[str, object] = {"cursor": cursor, "limit": limit, "protocol": PROTOCOL}
+        if marks:
+            params["mark"] = list(marks)
+        return self._exchange("GET", "/changes", params=params)
 
     def leases(self, wanted: list[JsonObject], deadline_seconds: float | None = None) -> JsonObject:
         """Renew this kiosk's leases and top them up (`POST /v1/leases`): {"time", "leases"}."""

@@ -122,7 +122,10 @@ PULL_PAGE = 1000  # the most the centre gives in one page: half the round trips 
 VOUCHER_KEY_STATE = "voucher_key_published"  # the public key the centre last took, as sent
 MAX_PAGES_PER_CYCLE = 400
 MAX_CURSOR = 2**63 - 1  # the largest seq a SQLite centre can issue
-EPOCH = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+EPOCH = re.compile(r"^[A-Za-z0-9_-]{8,64}$")  # a feed epoch, and a mark of the feed's history
+PAGE_MARK = "sync_mark"  # the mark of the history up to the saved cursor, saved with it
+PUSH_MARK = "sync_push_mark"  # the mark of the last push the centre answered
+RESTARTS = {(409, "cursor_ahead"), (409, "history_unknown")}  # the centre's feed is not the one this kiosk saw
 STUCK_AFTER = 3  # failures of one page before it is reported as stuck and its pull held back
 WRITE_RUN = 25  # bulk changes of a pulled page written at a time
 WRITE_TURN_SECONDS = 0.02  # how long the engine writes before a waiting booking goes
@@ -134,7 +137,8 @@ class PageRejected(KioskError):
 
 
 class _FeedRestarted(Exception):
-    """The centre's feed is not the one the saved cursor belongs to: pull again from 0."""
+    """The centre's feed is not the one this kiosk has seen (a new epoch, or a history the centre lost):
+    pull again from 0."""
 
 
 @dataclass
@@ -166,6 +170,7 @@ class Page:
     more: bool
     tiers: int
     epoch: str
+    mark: str  # "" when the centre gives none
 
 
 @dataclass
@@ -221,6 +226,8 @@ class SyncEngine:
             if self.renew_leases(report):
                 self.push(report)  # the seats of expired leases go back at once
             self.pull(report)
+            if report.resynced:
+                self.push(report)  # what waited for the resync, and what the restored centre lost, at once
         except Exception as error:
             self._record_failure(error)
             if not isinstance(error, (TransientError, CredentialRefused)):  # else the centre cannot hear it
@@ -298,6 +305,8 @@ class SyncEngine:
         except RequestRefused as refused:
             log.warning("the centre did not take this kiosk's voucher key (%s)", refused.code or refused.status)
             report.notes.append("voucher key not published")
+            if refused.code == "voucher_key_pinned":  # another key than the one published: IT must enrol again
+                report.problem, report.problem_code = (refused.fr, refused.en), refused.code
             return
         with transaction(self.db):
             write_state(self.db, VOUCHER_KEY_STATE, self.voucher_key)
@@ -344,24 +353,64 @@ class SyncEngine:
     # -- push ------------------------------------------------------------------------------
 
     def push(self, report: CycleReport) -> None:
+        """Send the outbox in batches. A centre that lost a history this kiosk has seen (restored from an older
+        copy) refuses before applying anything: the feed starts again from 0 and the batch waits for it."""
+        try:
+            self._push_batches(report)
+        except _FeedRestarted:
+            log.warning("the centre lost a history this kiosk has seen (restored from a copy): resync from cursor 0")
+            self._restart_feed(report)
+
+    def _push_batches(self, report: CycleReport) -> None:
         while batch := outbox.next_batch(self.db, self.push_batch):
             batch = self._without_altered_audit(batch, report)
             if not batch:
                 continue
             try:
-                results = self.client.push([_wire(notice_store.opened(self.db, op)) for op in batch])
+                answer = self._send(batch)
             except RequestRefused as refused:
                 if len(batch) > 1:
                     self._push_one_by_one(batch, report)
                     continue
                 self._park_refused(batch[0], refused, report)
                 continue
+            except _FeedRestarted:
+                raise
             except Exception as error:
                 with transaction(self.db):
                     outbox.record_failed_attempt(self.db, [op["op_id"] for op in batch], type(error).__name__)
                 raise
-            if self._apply_results(batch, results, report):
+            if self._apply_results(batch, answer, report):
                 return  # entries held for the centre to have this kiosk's key again: the next cycle
+
+    def _send(self, batch: list[Row]) -> JsonObject:
+        """The centre's answer to `batch`, sent with what this kiosk has seen of its feed."""
+        try:
+            return self.client.push([_wire(notice_store.opened(self.db, op)) for op in batch], self._seen_history())
+        except RequestRefused as refused:
+            if (refused.status, refused.code) == (409, "history_unknown"):
+                raise _FeedRestarted() from None
+            raise
+
+    def _seen_history(self) -> JsonObject | None:
+        """The feed's epoch, the saved cursor and the marks this kiosk holds (sync/server/history.py)."""
+        epoch = read_state(self.db, "sync_epoch")
+        marks = self._marks(read_state(self.db, PAGE_MARK))
+        if epoch is None and not marks:
+            return None
+        return {"epoch": epoch, "cursor": int(read_state(self.db, "sync_cursor") or 0), "marks": list(marks)}
+
+    def _marks(self, page_mark: str | None) -> tuple[str, ...]:
+        """The marks a push or a pull names: its page's (saved with the cursor) and the last push's."""
+        return tuple(mark for mark in (page_mark, read_state(self.db, PUSH_MARK)) if mark)
+
+    def _restart_feed(self, report: CycleReport) -> None:
+        """Pull again from cursor 0, keeping the outbox; what the centre lost is sent again at its end."""
+        with transaction(self.db):
+            write_state(self.db, "sync_cursor", "0")
+            self.db.execute("DELETE FROM kiosk_state WHERE key IN ('sync_epoch', ?, ?)", [PAGE_MARK, PUSH_MARK])
+            resync_store.start(self.db)
+        report.resynced = True
 
     def _without_altered_audit(self, batch: list[Row], report: CycleReport) -> list[Row]:
         """The batch less its audit operations that are not the audit table's intact, signed entries
@@ -394,11 +443,11 @@ class SyncEngine:
         """A batch refused whole: send each alone, so one bad operation is parked, not the rest."""
         for op in batch:
             try:
-                results = self.client.push([_wire(notice_store.opened(self.db, op))])
+                answer = self._send([op])
             except RequestRefused as refused:
                 self._park_refused(op, refused, report)
                 continue
-            self._apply_results([op], results, report)
+            self._apply_results([op], answer, report)
 
     def _park_refused(self, op: Row, refused: RequestRefused, report: CycleReport) -> None:
         with transaction(self.db):
@@ -407,11 +456,15 @@ class SyncEngine:
         report.pushed += 1
         report.parked += 1
 
-    def _apply_results(self, batch: list[Row], results: object, report: CycleReport) -> bool:
-        """Apply the centre's answers; True when some operation is held for the next cycle."""
-        answers = check_results(batch, results)
+    def _apply_results(self, batch: list[Row], answer: JsonObject, report: CycleReport) -> bool:
+        """Apply the centre's answers, and keep the push's mark; True when some operation is held for the next
+        cycle."""
+        answers = check_results(batch, answer.get("results"))
+        mark = answer.get("mark")
         held = False
         with transaction(self.db):
+            if isinstance(mark, str) and EPOCH.match(mark):
+                write_state(self.db, PUSH_MARK, mark)
             for op, result in zip(batch, answers):
                 if result.outcome == "applied":
                     outbox.remove(self.db, op["op_id"])
@@ -539,19 +592,15 @@ class SyncEngine:
         try:
             self._pull_pages(report, cursor)
         except (_FeedRestarted, RequestRefused) as restart:
-            if isinstance(restart, RequestRefused) and (restart.status, restart.code) != (409, "cursor_ahead"):
+            if isinstance(restart, RequestRefused) and (restart.status, restart.code) not in RESTARTS:
                 raise
-            if cursor == 0:
+            if cursor == 0 and read_state(self.db, PUSH_MARK) is None:  # it had seen nothing: nothing to restart
                 raise
             log.warning(
                 "the centre's feed restarted (%s): pulling again from cursor 0",
-                "cursor ahead" if isinstance(restart, RequestRefused) else "new epoch",
+                restart.code if isinstance(restart, RequestRefused) else "new epoch",
             )
-            with transaction(self.db):
-                write_state(self.db, "sync_cursor", "0")
-                self.db.execute("DELETE FROM kiosk_state WHERE key = 'sync_epoch'")
-                resync_store.start(self.db)
-            report.resynced = True
+            self._restart_feed(report)
             self._pull_pages(report, 0)
 
     def _pull_pages(self, report: CycleReport, cursor: int) -> None:
@@ -559,8 +608,9 @@ class SyncEngine:
         time and the kiosk's overlap. Nothing is asked for past a page that failed validation,
         and a cycle ends only once the page in flight is back (its answer then unused)."""
         epoch = read_state(self.db, "sync_epoch")
+        marks = self._marks(read_state(self.db, PAGE_MARK) if cursor else None)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as fetcher:
-            in_flight = fetcher.submit(self.client.changes_body, cursor, self.pull_page)
+            in_flight = fetcher.submit(self.client.changes_body, cursor, self.pull_page, marks)
             for pages_left in range(MAX_PAGES_PER_CYCLE - 1, -1, -1):
                 document = read_answer(in_flight.result())  # read here, between write turns (changes_body)
                 page = self._checked(lambda: self._validate_page(document, cursor), cursor)  # noqa: B023
@@ -568,7 +618,9 @@ class SyncEngine:
                     raise _FeedRestarted()
                 epoch = page.epoch
                 if page.more and pages_left:
-                    in_flight = fetcher.submit(self.client.changes_body, page.cursor, self.pull_page)
+                    in_flight = fetcher.submit(
+                        self.client.changes_body, page.cursor, self.pull_page, self._marks(page.mark)
+                    )
                 self._checked(lambda: self._apply_page(page), cursor)  # noqa: B023 (called at once)
                 # Here, between the page's transactions: a screen's commit never inherits a large log to copy.
                 checkpoint(self.db)
@@ -644,7 +696,7 @@ class SyncEngine:
             return refused
 
         items, next_cursor, more = page.get("changes"), page.get("cursor"), page.get("more")
-        tiers, epoch = page.get("price_tiers", 7), page.get("epoch")
+        tiers, epoch, mark = page.get("price_tiers", 7), page.get("epoch"), page.get("mark", "")
         if (
             not isinstance(items, list)
             or not isinstance(more, bool)
@@ -656,6 +708,8 @@ class SyncEngine:
             raise bad("sync.page.malformed_envelope")
         if not isinstance(epoch, str) or not EPOCH.match(epoch):
             raise bad("sync.page.no_epoch")
+        if not isinstance(mark, str) or (mark and not EPOCH.match(mark)):
+            raise bad("sync.page.mark_malformed")
         if not 1 <= tiers <= 20:
             raise bad("sync.page.tiers_out_of_range")
         if not 0 <= next_cursor <= MAX_CURSOR:
@@ -695,7 +749,7 @@ class SyncEngine:
         problem = first_problem(self.db, parsed)
         if problem:
             raise bad(problem.key, **problem.values)
-        return Page(parsed, next_cursor, more, tiers, epoch)
+        return Page(parsed, next_cursor, more, tiers, epoch, mark)
 
     def _apply_page(self, page: Page) -> None:
         """The page's bulk in short write turns, then the rest with the cursor. A turn writes runs of
@@ -738,6 +792,7 @@ class SyncEngine:
                     )
             write_state(self.db, "sync_cursor", str(page.cursor))
             write_state(self.db, "sync_epoch", page.epoch)
+            write_state(self.db, PAGE_MARK, page.mark)
 
 
 @contextmanager
@@ -805,8 +860,9 @@ def _write_offers(db: sqlite_utils.Database, written: Written[Offer], now: datet
 
 
 def _write_bookings(db: sqlite_utils.Database, written: Written[BookingData], now: datetime) -> None:
+    resyncing = resync_store.in_progress(db)
     for _, booking in written:
-        if booking is not None:
+        if booking is not None and not (resyncing and resync_store.cancellation_lost(db, booking.model_dump(), now)):
             row = db.execute(
                 "SELECT o.id FROM sessions s JOIN offers o ON o.num = s.offer_num WHERE s.id = ?",
                 [booking.session_id],

@@ -509,7 +509,7 @@ MIGRATION_16_PARTICIPATION = [
 ]
 
 # Which bookings and concierge requests were made at this kiosk: after a restore of the centre that lost
-# them, these are sent again (kiosk/store/resync.py). Rows from before this migration cannot be told apart.
+# them, these are sent again (kiosk/store/resync.py). Rows from before this migration: migration 21.
 MIGRATION_17_MADE_HERE = [
     "ALTER TABLE bookings ADD COLUMN made_here INTEGER NOT NULL DEFAULT 0",
     "ALTER TABLE concierge_requests ADD COLUMN made_here INTEGER NOT NULL DEFAULT 0",
@@ -599,6 +599,25 @@ MIGRATION_20_APPRECIATIONS_OF_THE_SITE = [
     """,
 ]
 
+# Bookings and concierge requests made here before migration 17, told apart by what only this kiosk writes:
+# a booking made here carries the household's price tier (1 to 20; a pulled one has 0: the centre never
+# sends it); a booking or request still in the outbox (waiting or parked) or in the audit log (made by a
+# correspondent, not yet acknowledged) is this kiosk's. A request made by a person alone and acknowledged
+# before migration 17 left no trace here that tells it from another kiosk's (docs/threat-model.md).
+MIGRATION_21_MADE_HERE_BEFORE_17 = [
+    """
+    UPDATE bookings SET made_here = 1 WHERE made_here = 0 AND (
+        tier > 0
+        OR booking_id IN (SELECT json_extract(payload, '$.booking_id') FROM outbox WHERE kind = 'booking.create')
+        OR booking_id IN (SELECT target FROM audit_log WHERE action = 'booking.create' AND target IS NOT NULL))
+    """,
+    """
+    UPDATE concierge_requests SET made_here = 1 WHERE made_here = 0 AND (
+        request_id IN (SELECT json_extract(payload, '$.request_id') FROM outbox WHERE kind = 'concierge.create')
+        OR request_id IN (SELECT target FROM audit_log WHERE action = 'concierge.create' AND target IS NOT NULL))
+    """,
+]
+
 MIGRATIONS: list[list[str]] = [
     MIGRATION_1_CATALOG_AND_OUTBOX,
     MIGRATION_2_HOUSEHOLDS_AND_BOOKINGS,
@@ -620,4 +639,5 @@ MIGRATIONS: list[list[str]] = [
     MIGRATION_18_STAY_WISHES,
     MIGRATION_19_NOTICE_CONSENTS,
     MIGRATION_20_APPRECIATIONS_OF_THE_SITE,
+    MIGRATION_21_MADE_HERE_BEFORE_17,
 ]

@@ -18,6 +18,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBasic, HTTPBasicCredentials, HTTPBearer
 from prometheus_client import CONTENT_TYPE_LATEST
+from pydantic import Field
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -25,7 +26,7 @@ from starlette.types import Message as AsgiMessage
 
 from kiosk.i18n import Message, Said, Text
 from sync.credential import normalise_code
-from sync.server import auth, changes, fleet, fleet_page, leases, operations, voucher_keys
+from sync.server import auth, changes, fleet, fleet_page, history, leases, operations, voucher_keys
 from sync.server.clock import Clock, fmt, local_now
 from sync.server.db import Database
 from sync.server.limits import Limiter, RateLimits, forget_ended_windows
@@ -33,6 +34,7 @@ from sync.server.mailer import SEND_EVERY_SECONDS, MailSettings, sending_loop
 from sync.server.metrics import Metrics, RequestMetrics
 from sync.server.photos import photo_file
 from sync.wire import (
+    MARK,
     MAX_HEARTBEAT_BYTES,
     MAX_OPERATIONS,
     AppreciationCreatePayload,
@@ -272,14 +274,19 @@ def create_app(
         return Me(kiosk_id=kiosk.id, site_id=kiosk.site_id, kiosk_name=kiosk.name)
 
     @app.put(
-        "/v1/voucher-key", response_model=VoucherKeyRegistered, responses={**AUTH_ERRORS, 422: ERROR}, tags=["kiosk"]
+        "/v1/voucher-key",
+        response_model=VoucherKeyRegistered,
+        responses={**AUTH_ERRORS, 409: ERROR, 422: ERROR},
+        tags=["kiosk"],
     )
     async def register_voucher_key(body: VoucherKeyRequest, kiosk: KioskAuth) -> VoucherKeyRegistered:
-        """Publish this kiosk's voucher-signing public key (again: nothing changes)."""
+        """Publish this kiosk's voucher-signing public key (again: nothing changes; another one: 409)."""
         try:
             key = await writing(voucher_keys.register, database(), kiosk, body.public_key, clock())
         except voucher_keys.NotAPublicKey:
             raise ApiError(422, "invalid_public_key", Text("api.invalid_public_key")) from None
+        except voucher_keys.KeyPinned:
+            raise ApiError(409, "voucher_key_pinned", Text("api.voucher_key_pinned")) from None
         return VoucherKeyRegistered(key_id=key)
 
     @app.get("/v1/vouchers/{reference}", response_model=VoucherStanding, responses={404: ERROR}, tags=["verifier"])
@@ -301,15 +308,21 @@ def create_app(
         "/v1/operations",
         response_model=OperationsResponse,
         tags=["kiosk"],
-        responses={**AUTH_ERRORS, 400: ERROR, 413: ERROR, 422: ERROR},
+        responses={**AUTH_ERRORS, 400: ERROR, 409: ERROR, 413: ERROR, 422: ERROR},
     )
     async def push(body: OperationsRequest, kiosk: KioskAuth) -> Response:
-        """Push up to 500 operations; one result each, in order; each op_id is applied at most once, forever."""
-        results = await writing(operations.push, database(), kiosk, body.operations, clock)
+        """Push up to 500 operations; one result each, in order; each op_id is applied at most once, forever.
+        Refused whole (409 `history_unknown`) when the kiosk has seen a history of the feed this centre lost."""
+        try:
+            results, mark = await writing(operations.push, database(), kiosk, body.operations, clock, body.history)
+        except history.HistoryUnknown:
+            raise ApiError(409, "history_unknown", Text("api.history_unknown")) from None
         for operation, result in zip(body.operations, results):  # a kind no handler knows is one series, not many
             kind = operation.kind if operation.kind in operations.HANDLERS else "unknown"
             metrics.operations.labels(kind, str(result["outcome"])).inc()
-        return Response(json.dumps({"results": results}, ensure_ascii=False), media_type="application/json")
+        return Response(
+            json.dumps({"results": results, "mark": mark}, ensure_ascii=False), media_type="application/json"
+        )
 
     @app.post("/v1/leases", response_model=LeasesResponse, responses={**AUTH_ERRORS, 422: ERROR}, tags=["kiosk"])
     async def lease_seats(body: LeasesRequest, kiosk: KioskAuth) -> LeasesResponse:
@@ -338,13 +351,21 @@ def create_app(
         cursor: Annotated[int, Query(ge=0, le=2**63 - 1, description="the last cursor saved (0 at first)")] = 0,
         limit: Annotated[int, Query(ge=1, le=changes.MAX_PAGE)] = changes.DEFAULT_PAGE,
         protocol: Annotated[int, Query(ge=1, le=2, description="2: the kiosk takes its leases too")] = 1,
+        mark: Annotated[
+            list[Annotated[str, Field(pattern=MARK)]],
+            Query(max_length=4, description="the marks saved with the cursor and of the last push (none at first)"),
+        ] = [],  # noqa: B006 - FastAPI copies a query's default
     ) -> Response:
-        """The changes after `cursor`, in seq order, each entity once at its latest state."""
+        """The changes after `cursor`, in seq order, each entity once at its latest state; 409 `history_unknown`
+        when this centre lost the history a `mark` names (restored from an older copy)."""
         try:
             with database().read() as conn:
+                history.check(conn, mark)
                 text = changes.read_page(conn, kiosk.site_id, cursor, limit, kiosk.id, protocol)
         except changes.CursorAhead as ahead:
             raise ApiError(409, "cursor_ahead", Text("api.cursor_ahead", top=ahead.top)) from None
+        except history.HistoryUnknown:
+            raise ApiError(409, "history_unknown", Text("api.history_unknown")) from None
         return Response(text, media_type="application/json")
 
     @app.put(

@@ -125,6 +125,7 @@ class Connection:
         self.sa = connection
         self.dialect: str = connection.dialect.name
         self.changes: dict[tuple[str, str, str], None] = {}  # bumped, written at commit (ordered)
+        self.mark: str | None = None  # this transaction's mark in the feed's history, written at commit
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Result:
         if not params:
@@ -141,10 +142,21 @@ class Connection:
         self.changes.pop((kind, entity_id, site_id), None)
         self.changes[(kind, entity_id, site_id)] = None
 
+    def history_mark(self) -> str:
+        """This transaction's mark in the feed's history (sync/server/history.py), written when it commits."""
+        if self.mark is None:
+            self.mark = secrets.token_hex(16)
+        return self.mark
+
     def write_changes(self) -> None:
-        if not self.changes:
+        """The changes bumped, numbered in commit order, and a mark of the history they end."""
+        if not self.changes and self.mark is None:
             return
         dialect.write_feed(self, list(self.changes))
+        self.execute(
+            "INSERT INTO feed_marks (mark, last_seq) SELECT ?, COALESCE(MAX(seq), 0) FROM changes",
+            (self.history_mark(),),
+        )
         self.changes.clear()
 
 

@@ -105,6 +105,9 @@ def write_feed(conn: Connection, rows: list[tuple[str, str, str]]) -> None:
     sees number n has seen every number below (docs/sync-protocol.md). PostgreSQL: the lock and the rows in one
     statement, each entity's row renumbered in place, so that the lock every writer queues on is held for two
     round trips (this one and the commit), not four. SQLite: one writer at a time already."""
+    if conn.dialect == POSTGRESQL and not rows:  # a mark alone (sync/server/history.py), in commit order too
+        conn.execute("SELECT pg_advisory_xact_lock(?)", (FEED_LOCK,))
+        return
     if conn.dialect == POSTGRESQL:
         conn.execute(
             "INSERT INTO changes (kind, entity_id, site_id) SELECT x.item ->> 0, x.item ->> 1, x.item ->> 2 "

@@ -29,6 +29,7 @@ from sync.server import (
     consultations,
     decisions,
     dialect,
+    history,
     ideas,
     leases,
     notices,
@@ -53,6 +54,7 @@ from sync.wire import (
     NoticeWithdrawPayload,
     Operation,
     PaymentRecordPayload,
+    SeenHistory,
     StayAnswerPayload,
     StayRequestPayload,
     VoteCastPayload,
@@ -192,8 +194,15 @@ HANDLERS: dict[str, Handling[Any]] = {
 FORGOTTEN = {"vote.cast": ("choice",)}
 
 
-def push(db: Database, kiosk: Kiosk, operations: list[Operation], clock: Clock) -> list[Outcome]:
+def push(
+    db: Database, kiosk: Kiosk, operations: list[Operation], clock: Clock, seen: SeenHistory | None = None
+) -> tuple[list[Outcome], str]:
+    """The results, and this push's mark in the feed's history. Refused whole (HistoryUnknown), before
+    anything is applied, when the kiosk has seen a history this centre does not hold (sync/server/history.py)."""
     with db.write() as conn:
+        if seen is not None:
+            history.check(conn, seen.marks, seen.epoch, seen.cursor)
+        mark = conn.history_mark()
         now = clock()
         bookings.release_expired(conn, now)
         consultations.publish_due_results(conn, now)
@@ -204,7 +213,7 @@ def push(db: Database, kiosk: Kiosk, operations: list[Operation], clock: Clock) 
             consultations.settle_urn(conn, consultation_id)
     if voted_in:
         db.forget_history()
-    return results
+    return results, mark
 
 
 def apply_operation(conn: Connection, kiosk: Kiosk, op: Operation, now: datetime) -> Outcome:

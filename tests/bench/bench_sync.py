@@ -345,7 +345,7 @@ def many_kiosks_figures(
                         "kiosk_state": "requested",
                     },
                 }
-                results = timed("push", client.push, [op])
+                results = timed("push", client.push, [op])["results"]
                 if results:
                     with lock:
                         outcomes[results[0].get("outcome")] += 1

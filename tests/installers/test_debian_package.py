@@ -199,11 +199,13 @@ def central(tmp_path_factory):
 
 
 def service_env() -> dict:
-    """SERVICE_ENV and the personal data key, opened as the unit's LoadCredentialEncrypted= opens it."""
+    """SERVICE_ENV and the personal data and signing keys, opened as the unit's LoadCredentialEncrypted= opens
+    them."""
     credentials = Path(tempfile.mkdtemp(prefix="slvie-credentials-", dir="/run"))
-    run(["systemd-creds", "decrypt", "--name=slvie-data-key", DATA / "data-key.cred", credentials / "slvie-data-key"])
     shutil.chown(credentials, PACKAGE, PACKAGE)
-    shutil.chown(credentials / "slvie-data-key", PACKAGE, PACKAGE)
+    for name, sealed in (("slvie-data-key", "data-key.cred"), ("slvie-signing-key", "signing-key.cred")):
+        run(["systemd-creds", "decrypt", f"--name={name}", DATA / sealed, credentials / name])
+        shutil.chown(credentials / name, PACKAGE, PACKAGE)
     return {**SERVICE_ENV, "CREDENTIALS_DIRECTORY": str(credentials)}
 
 
@@ -237,6 +239,9 @@ def test_install_with_site_config_and_code_then_the_service_runs(packages, centr
     assert owner(DATA) == (PACKAGE, PACKAGE, 0o700)
     # The personal data key, sealed by systemd-creds for this machine; no key file in the clear.
     assert owner(DATA / "data-key.cred") == ("root", "root", 0o600) and not (DATA / "data-key").exists()
+    # So is the key signing vouchers and audit entries: none in the clear, in the data folder or beside it.
+    assert owner(DATA / "signing-key.cred") == ("root", "root", 0o600)
+    assert not (DATA / "voucher-signing-key.pem").exists() and not Path(f"{DATA}-keys").exists()
     assert owner(LOGS) == (PACKAGE, "adm", 0o2750)
     assert (ETC / "site.toml").read_text() == config.read_text()
     assert owner(ETC / "site.toml") == ("root", "root", 0o644)
@@ -266,6 +271,7 @@ def test_install_with_site_config_and_code_then_the_service_runs(packages, centr
             assert checks["credential"]["status"] == "ok"
             assert checks["database"]["status"] == "ok"
             assert checks["personal_data"]["status"] == "ok" and checks["personal_data"]["details"]["key"] == "machine"
+            assert checks["signing_key"]["status"] == "ok" and checks["signing_key"]["details"]["key"] == "machine"
         finally:
             kiosk.terminate()  # what systemctl stop sends
             output, _ = kiosk.communicate(timeout=30)

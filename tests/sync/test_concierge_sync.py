@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import json
+import shutil
 import uuid
+from dataclasses import replace
 
 import pytest
+import requests
 
 from kiosk.config import KioskConfig
 from kiosk.doctor import run_checks
-from kiosk.domain.audit import GENESIS_HASH, entry_hash
+from kiosk.domain.audit import GENESIS_HASH, entry_from_dict, entry_hash, sign_entry
 from kiosk.domain.concierge import RequestState
 from kiosk.domain.household import Household, Person, Role
 from kiosk.services.actor import BENEFICIARY, Actor
 from kiosk.services.audit import AuditService
 from kiosk.services.identity import Identified
 from kiosk.services.staff import StaffSessionExpired, StaffSignInError
+from kiosk.signing_key import kiosk_key_id, load_or_create_signing_key, load_signing_key, public_key_pem
 from kiosk.store.database import transaction
 from kiosk.store.outbox import counts, parked_operations, pending_operations
 from kiosk.store.state import read_state
@@ -194,9 +198,53 @@ def test_an_audit_log_rewritten_with_fresh_hashes_is_refused_by_the_kiosk_the_do
                 "payload": {"entries": [forged[1]]},
             }
         ]
-    )
+    )["results"]
     assert answer[0]["outcome"] == "rejected" and answer[0]["reason"]["code"] == "audit_signature_invalid"
     assert [r["seq"] for r in staffed_centre.query("SELECT seq FROM audit_entries")] == [1]
+
+
+def test_a_copy_of_the_data_folder_and_its_token_cannot_sign_the_audit_entries_waiting_there(
+    staffed_centre, make_kiosk, tmp_path
+):
+    """A hand-installed kiosk's data folder copied, token included, while audit entries wait to be sent: its
+    signing key is not in it, and the centre takes no other key for that kiosk."""
+    kiosk = make_kiosk()
+    kiosk.sync()  # its key published
+    lina = kiosk.services.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN)
+    kiosk.services.identity.identify(Actor(lina), CLAIRE_CARD, person_present=True, person_agrees=True)
+    stolen = tmp_path / "stolen"
+    shutil.copytree(tmp_path / "k1", stolen)
+
+    assert load_signing_key(stolen) is None  # the key is outside the data folder
+    own = load_signing_key(tmp_path / "k1")
+    thief = load_or_create_signing_key(stolen)
+    assert own is not None and public_key_pem(thief) != public_key_pem(own)
+    published = requests.put(
+        f"{staffed_centre.url}/v1/voucher-key",
+        json={"public_key": public_key_pem(thief)},
+        headers={"Authorization": f"Bearer {kiosk.token}"},
+        timeout=10,
+    )
+    assert published.status_code == 409 and published.json()["error"]["code"] == "voucher_key_pinned"
+    waiting = [e for op in pending_operations(kiosk.services.db) for e in op["payload"].get("entries", [])]
+    entry = entry_from_dict(waiting[0])
+    altered = replace(entry, subject="P4", kiosk=kiosk_key_id(thief))  # someone else identified, signed again
+    forged = sign_entry(replace(altered, hash=entry_hash(entry.prev_hash, altered.body())), thief).as_dict()
+    answer = kiosk.client.push(
+        [
+            {
+                "op_id": str(uuid.uuid4()),
+                "kind": "audit.append",
+                "created_at": "2026-11-23T10:42:00",
+                "payload": {"entries": [forged]},
+            }
+        ]
+    )["results"]
+    assert answer[0]["outcome"] == "rejected" and answer[0]["reason"]["code"] == "audit_key_unknown"
+    assert staffed_centre.query("SELECT seq FROM audit_entries") == []
+    kiosk.sync()  # the kiosk's own entries, as they were, go through
+    held = [json.loads(r["entry"]) for r in staffed_centre.query("SELECT entry FROM audit_entries ORDER BY seq")]
+    assert [e["subject"] for e in held] == [e["subject"] for e in waiting] and held[0]["subject"] != "P4"
 
 
 def test_pushes_broken_on_the_way_apply_concierge_and_audit_operations_once(staffed_centre, make_kiosk, proxy):

@@ -340,7 +340,7 @@ def test_the_signing_key_is_created_once_private_and_reloaded(tmp_path):
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     again = load_or_create_signing_key(tmp_path)
     assert public_key_pem(again) == public_key_pem(key)
-    assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary file left
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left
     exported = tmp_path / "public.pem"
     exported.write_text(public_key_pem(key))
     assert key_id(read_public_key(exported)) == key_id(key.public_key())
@@ -349,6 +349,7 @@ def test_the_signing_key_is_created_once_private_and_reloaded(tmp_path):
 
 def test_a_damaged_signing_key_is_reported_and_left_alone(tmp_path):
     path = signing_key_path(tmp_path)
+    path.parent.mkdir()
     path.write_text("-----BEGIN PRIVATE KEY-----\ngarbage\n-----END PRIVATE KEY-----\n")
     before = path.read_bytes()
     with pytest.raises(SigningKeyError) as caught:

@@ -269,3 +269,19 @@ def test_the_doctor_says_plainly_whether_the_database_is_encrypted(
     (data_dir / SEALED_CREDENTIAL_FILE).write_bytes(b"sealed")
     refused = encryption()
     assert refused.status == "problem" and "sudo" in refused.en
+
+
+def test_a_damaged_page_of_an_encrypted_database_is_set_aside_and_its_outbox_carried_over(machine_key, tmp_path):
+    from tests.store.test_recovery import fill, smash
+
+    path = tmp_path / DATABASE_FILE
+    operations = fill(path, 5)
+    smash(path, 5)  # a page of the bulk: its authentication code no longer matches
+
+    db, recovery = open_kiosk_database(path)
+    try:
+        assert recovery is not None and recovery.complete and recovery.recovered == len(operations)
+        assert [row[0] for row in db.execute("SELECT op_id FROM outbox ORDER BY seq")] == operations
+    finally:
+        db.close()
+    assert not connection.is_plain(path) and not connection.is_plain(Path(recovery.set_aside[0]))

@@ -46,7 +46,6 @@ import gc
 import json
 import logging
 import re
-import sqlite3
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -86,6 +85,7 @@ from kiosk.store import payments as payment_store
 from kiosk.store import resync as resync_store
 from kiosk.store import staff as staff_store
 from kiosk.store import stay_requests as stay_store
+from kiosk.store.connection import IntegrityError
 from kiosk.store.database import Row, checkpoint, transaction
 from kiosk.store.state import read_state, write_state
 from sync.answers import check_results, is_lease
@@ -640,7 +640,7 @@ class SyncEngine:
             result = step()
         except PageRejected as refused:
             raise self._page_failed(cursor, refused) from None
-        except sqlite3.IntegrityError:
+        except IntegrityError:
             # Validation should have caught it; the page's transaction was rolled back whole.
             log.error("a pulled page could not be written (integrity)")
             raise self._page_failed(cursor, PageRejected("error.sync.engine.page_from_centre_refused")) from None
@@ -771,7 +771,7 @@ class SyncEngine:
                         written += WRITE_RUN
                         if len(bulk) - written <= WRITE_RUN or time.monotonic() - began >= WRITE_TURN_SECONDS:
                             break
-            except sqlite3.IntegrityError:
+            except IntegrityError:
                 break
             start = written
         with transaction(self.db):

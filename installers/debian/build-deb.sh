@@ -90,6 +90,9 @@ if [ "$PACKAGE_NAME" = slvie-kiosk ]; then
 # What the package runs must import: fail the build here rather than on a kiosk.
 import PySide6.QtWidgets, PySide6.QtQuickWidgets, PySide6.QtNetwork  # noqa: F401
 import kiosk.cli, kiosk.ui.app, sync.engine  # noqa: F401
+# SQLCipher, which encrypts the database with the machine's key: no kiosk of the package runs without it.
+from kiosk.store import connection
+assert connection.sqlcipher is not None, "sqlcipher3 is missing: no SQLCipher wheel for this machine"
 # The reference central server (the [central] extra) stays out of a kiosk.
 import importlib.util
 assert importlib.util.find_spec("fastapi") is None, "FastAPI would be in the package"

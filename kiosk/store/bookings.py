@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import contextlib
 import json
-import sqlite3
 from datetime import datetime
 from pathlib import Path
 
 import sqlite_utils
 
 from kiosk.domain.booking import ACTIVE_STATES, Booking, BookingState
+from kiosk.errors import KioskError
+from kiosk.store import connection
 from kiosk.store.database import DATABASE_FILE, Row
 
 
@@ -199,8 +200,8 @@ def known_booking_state(data_dir: Path, booking_id: str) -> BookingState | None:
     if not path.exists():
         return None
     try:
-        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        with contextlib.closing(connection.connect(path, read_only=True)) as conn:
             row = conn.execute("SELECT state FROM bookings WHERE booking_id = ?", [booking_id]).fetchone()
-    except sqlite3.DatabaseError:
+    except connection.DatabaseError + (KioskError,):
         return None
     return BookingState(row[0]) if row else None

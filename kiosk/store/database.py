@@ -10,7 +10,8 @@ for a booking whose voucher is already on paper: such commits are `durable`, mad
 synchronous=FULL (the log is synced to disk before COMMIT returns, hence before printing).
 
 The database holds personal data: the file (and SQLite's -wal and -shm beside it, which
-take its mode) is created 0600 whatever the umask, and an existing one is brought back to it.
+take its mode) is created 0600 whatever the umask, and an existing one is brought back to it;
+with the machine's database key it is encrypted at rest (kiosk/store/connection.py).
 Each connection gets the SQL functions that seal and unseal personal data with the machine's
 data key (kiosk/store/sealing.py), so every query of the store can use them.
 """
@@ -31,7 +32,7 @@ import sqlite_utils
 
 from kiosk.data_key import load_data_key
 from kiosk.errors import KioskError, SchemaTooNewError
-from kiosk.files import restrict_database_files
+from kiosk.store import connection
 from kiosk.store.migrations import MIGRATIONS
 from kiosk.store.sealing import Sealer
 
@@ -136,11 +137,10 @@ def latest_schema_version() -> int:
 def open_database(path: Path) -> sqlite_utils.Database:
     """Open (or create) the kiosk database and bring its schema up to date."""
     try:
-        restrict_database_files(path)
-        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT, check_same_thread=False)
+        conn = connection.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT, check_same_thread=False)
         db = sqlite_utils.Database(conn)
         version = schema_version(db)
-    except (sqlite3.DatabaseError, OSError) as error:
+    except connection.DatabaseError + (OSError,) as error:
         raise DatabaseError("error.database.database_read_tell_support", path=path, error=error) from None
     if version > latest_schema_version():
         conn.close()

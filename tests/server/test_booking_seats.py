@@ -69,7 +69,7 @@ def kiosk(db):
 
 
 def push(db: Database, kiosk: auth.Kiosk, op: dict, now: datetime = NOW) -> dict:
-    [result] = operations.push(db, kiosk, [Operation.model_validate(op)], lambda: now)
+    [result], _mark = operations.push(db, kiosk, [Operation.model_validate(op)], lambda: now)
     assert result.pop("op_id") == op["op_id"]
     return result
 

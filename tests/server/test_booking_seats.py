@@ -11,15 +11,16 @@ who is booked, what is kept for IT, and the changes the kiosks pull.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
-from sync.server import auth, bookings, leases, loading, operations
+from sync.server import auth, bookings, dialect, leases, loading, operations
 from sync.server.clock import fmt, local_now
 from sync.server.db import Database
+from sync.server.decisions import Member, SessionFacts
 from sync.wire import Operation
-from tests.server.data import booking_op, cancel_op, catalog, martin_family, offer, session
+from tests.server.data import booking_op, cancel_op, catalog, martin_family, offer, session, years_ago
 
 SITE = "DEMO-LYON-PARTDIEU"
 OTHER_SITE = "DEMO-MARSEILLE"
@@ -38,6 +39,7 @@ def db(tmp_path):
                 offer("PAST", [session("PAST-1", days=-1, capacity=10, allocation=2, now=NOW)]),
                 offer("SOON", [session("SOON-1", days=1, capacity=10, now=NOW)], cancel_days_before=2),
                 offer("REQ", [session("REQ-1", days=60, capacity=4, allocation=2, now=NOW)], booking_mode="request"),
+                offer("TEEN", [session("TEEN-1", days=10, capacity=6, now=NOW)], age_min=10, age_max=17),
             ]
         ),
         SITE,
@@ -131,7 +133,10 @@ def test_a_booking_confirmed_at_the_kiosk_takes_the_sites_allocation_and_is_reco
     before = seats(db, "CONC-1")
     seq = last_seq(db)
     result = book(db, kiosk, "CONC-1", ["P-1-1", "P-1-2"], state="confirmed")
-    assert result == bookings.applied(booking_id(result), "confirmed", None)
+    assert result == {
+        "outcome": "applied",
+        "booking": {"booking_id": booking_id(result), "state": "confirmed", "reason": None},
+    }
     assert seats(db, "CONC-1") == {**before, "used": 2}
     row = booking(db, booking_id(result))
     assert {k: row[k] for k in ("session_id", "household_id", "site_id", "kiosk_id", "participants", "tier")} == {
@@ -244,7 +249,10 @@ def test_a_cancellation_gives_each_seat_back_where_it_came_from(db):
     allotted = booking_id(book(db, kiosk, "CONC-1", ["P-2-1"], household="H-2", state="confirmed"))
     assert seats(db, "CONC-1") == {"allocated": 3, "outside_taken": 2, "seats": 3, "used": 1, "released": False}
     seq = last_seq(db)
-    assert cancel(db, kiosk, lent) == bookings.applied(lent, "cancelled", None)
+    assert cancel(db, kiosk, lent) == {
+        "outcome": "applied",
+        "booking": {"booking_id": lent, "state": "cancelled", "reason": None},
+    }
     assert changes_since(db, seq) == {
         ("booking", lent, SITE),
         ("offer", "CONC", ""),
@@ -259,7 +267,8 @@ def test_a_cancellation_gives_each_seat_back_where_it_came_from(db):
     cancel(db, kiosk, allotted)
     assert seats(db, "CONC-1") == {"allocated": 3, "outside_taken": 0, "seats": 3, "used": 0, "released": False}
     seq = last_seq(db)
-    assert cancel(db, kiosk, allotted) == bookings.applied(allotted, "cancelled", None)  # twice: harmless
+    twice = {"outcome": "applied", "booking": {"booking_id": allotted, "state": "cancelled", "reason": None}}
+    assert cancel(db, kiosk, allotted) == twice  # harmless
     assert changes_since(db, seq) == set()
 
 
@@ -319,10 +328,12 @@ def test_an_allocations_cut_off_gives_its_unused_seats_to_the_pool_and_the_waiti
     book(db, kiosk, "DUO-1", ["P-1-1", "P-1-2"])
     book(db, kiosk, "DUO-1", ["P-1-3"], state="confirmed")  # one of the site's two seats
     waiting = booking_id(book(db, kiosk, "DUO-1", ["P-2-1"], household="H-2"))
+    seq = last_seq(db)
     with db.write() as conn:
         conn.execute("UPDATE allocations SET until = ? WHERE session_id = 'DUO-1'", (fmt(NOW),))
         assert bookings.release_expired(conn, NOW) == 1
         assert bookings.release_expired(conn, NOW) == 0  # released once
+    assert changes_since(db, seq) == {("offer", "DUO", ""), ("booking", waiting, SITE)}
     assert seats(db, "DUO-1") == {"allocated": 1, "outside_taken": 3, "seats": 1, "used": 1, "released": True}
     assert booking(db, waiting)["state"] == "confirmed"
 
@@ -334,7 +345,11 @@ def test_the_centre_settles_a_request(db, kiosk):
     with db.write() as conn:
         assert bookings.decide_request(conn, "NOPE", "confirmed", NOW) == "unknown booking"
         assert bookings.decide_request(conn, asked, "requested", NOW) is None
+    seq = last_seq(db)
+    with db.write() as conn:
         assert bookings.decide_request(conn, asked, "confirmed", NOW) is None
+    assert changes_since(db, seq) == {("offer", "REQ", ""), ("booking", asked, SITE)}
+    with db.write() as conn:
         assert bookings.decide_request(conn, asked, "refused", NOW) == (
             "the booking is confirmed, not requested or waitlisted"
         )
@@ -348,8 +363,87 @@ def test_the_centre_settles_a_request(db, kiosk):
         assert bookings.decide_request(conn, other, "waitlisted", NOW) is None
     row = booking(db, other)
     assert (row["state"], row["reason"]["code"], row["pool_seats"]) == ("waitlisted", "waitlisted_full", 0)
+    seq = last_seq(db)
     with db.write() as conn:
         assert bookings.decide_request(conn, other, "refused", NOW) is None
+    assert changes_since(db, seq) == {("booking", other, SITE)}
     row = booking(db, other)
     assert (row["state"], row["reason"]["code"], row["booked"]) == ("refused", "refused_by_centre", [])
     assert seats(db, "REQ-1")["outside_taken"] == 2
+
+
+def test_the_centre_reads_a_session_and_a_household_as_they_were_loaded(db):
+    with db.read() as conn:
+        assert bookings.load_session(conn, "TEEN-1") == SessionFacts(
+            "TEEN-1", "TEEN", NOW + timedelta(days=10), 6, 0, 0, "direct", False, 10, 17, 2
+        )
+        assert bookings.load_session(conn, "REQ-1") == SessionFacts(
+            "REQ-1", "REQ", NOW + timedelta(days=60), 4, 0, 2, "request", False, None, None, 2
+        )
+        members = bookings.load_members(conn, "H-2")
+    assert members is not None
+    assert sorted((m.person_id, m.first_name, m.last_name) for m in members.values()) == [
+        ("P-2-1", "Claire", "Martin"),
+        ("P-2-2", "Julien", "Martin"),
+        ("P-2-3", "Léa", "Martin"),
+        ("P-2-4", "Tom", "Martin"),
+    ]
+    assert members["P-2-4"] == Member("P-2-4", "Tom", "Martin", date.fromisoformat(years_ago(8)))
+
+
+def test_a_refusal_names_the_person_booked_already_or_out_of_the_age_limits(db, kiosk):
+    book(db, kiosk, "TEEN-1", ["P-1-3"])
+    again = booking(db, booking_id(book(db, kiosk, "TEEN-1", ["P-1-2", "P-1-3"])))
+    assert (again["state"], again["reason"]["fr"], again["booked"]) == (
+        "refused",
+        "Léa Martin a déjà une place ou une demande pour cette séance.",
+        [],
+    )
+    young = booking(db, booking_id(book(db, kiosk, "TEEN-1", ["P-1-4"])))
+    assert (young["state"], young["reason"]["fr"]) == (
+        "refused",
+        "Tom Martin n'a pas l'âge demandé pour cette activité (de 10 à 17 ans au début de la séance).",
+    )
+    old = booking(db, booking_id(book(db, kiosk, "TEEN-1", ["P-2-1"], household="H-2")))
+    assert old["reason"]["en"].startswith("Claire Martin ")
+
+
+def test_a_booking_is_decided_on_the_session_as_it_stands_once_locked(db, kiosk, monkeypatch):
+    """Another kiosk's booking took DUO's last pool seats while this one waited for the session's lock."""
+    lock = dialect.lock_session
+
+    def taken_meanwhile(conn, session_id):
+        conn.execute("UPDATE sessions SET outside_taken = capacity - allocated WHERE id = ?", (session_id,))
+        lock(conn, session_id)
+
+    monkeypatch.setattr(dialect, "lock_session", taken_meanwhile)
+    late = booking(db, booking_id(book(db, kiosk, "DUO-1", ["P-1-1"])))
+    assert (late["state"], late["reason"]["code"], late["pool_seats"]) == ("waitlisted", "waitlisted_full", 0)
+
+
+def test_a_kiosk_holding_no_lease_books_from_its_sites_allocation(db, kiosk):
+    with db.write() as conn:
+        conn.execute("DELETE FROM leases WHERE kiosk_id = ?", (kiosk.id,))
+    row = booking(db, booking_id(book(db, kiosk, "DUO-1", ["P-1-1"], state="confirmed", protocol=2)))
+    assert (row["state"], row["alloc_seats"], row["lease_seats"], row["pool_seats"]) == ("confirmed", 1, 0, 0)
+    assert seats(db, "DUO-1") == {"allocated": 2, "outside_taken": 0, "seats": 2, "used": 1, "released": False}
+
+
+def test_cancelling_a_waiting_booking_changes_no_places(db, kiosk):
+    book(db, kiosk, "DUO-1", ["P-1-1", "P-1-2"])
+    waiting = booking_id(book(db, kiosk, "DUO-1", ["P-2-1", "P-2-2", "P-2-3"], household="H-2"))
+    book(db, kiosk, "DUO-1", ["P-1-3"])  # waits behind the three
+    seq = last_seq(db)
+    assert cancel(db, kiosk, waiting)["booking"]["state"] == "cancelled"
+    assert changes_since(db, seq) == {("booking", waiting, SITE)}
+    assert seats(db, "DUO-1")["outside_taken"] == 2
+
+
+def test_a_cut_off_with_every_seat_used_changes_no_places(db, kiosk):
+    book(db, kiosk, "DUO-1", ["P-1-1", "P-1-2"], state="confirmed")  # the site's two seats
+    seq = last_seq(db)
+    with db.write() as conn:
+        conn.execute("UPDATE allocations SET until = ? WHERE session_id = 'DUO-1'", (fmt(NOW),))
+        assert bookings.release_expired(conn, NOW) == 1
+    assert changes_since(db, seq) == set()
+    assert seats(db, "DUO-1") == {"allocated": 2, "outside_taken": 0, "seats": 2, "used": 2, "released": True}

@@ -151,7 +151,7 @@ class Term:
 
     typed: tuple[str, ...]  # folded words as typed; each may be a word's beginning
     strong: tuple[tuple[str, ...], ...]  # phrases of stems: its own, then its synonyms'
-    fuzzy: tuple[tuple[str, ...], ...] = ()  # phrases of stems of the offer's words a typo away
+    fuzzy: tuple[tuple[str, ...], ...]  # phrases of stems of the offer's words a typo away
 
 
 @dataclass(frozen=True)
@@ -161,10 +161,10 @@ class SearchPlan:
     query: OfferQuery  # its price and bons-plans filters include those the words asked for
     terms: tuple[Term, ...]
     now: datetime
-    first_day: date | None = None  # a session must start on or after this day...
-    last_day: date | None = None  # ... and on or before this one
-    audience: tuple[str, ...] = ()
-    nearby: bool = False
+    first_day: date | None  # a session must start on or after this day...
+    last_day: date | None  # ... and on or before this one
+    audience: tuple[str, ...]
+    nearby: bool
 
 
 def plan_search(query: OfferQuery, now: datetime, synonyms: Synonyms, vocabulary: Vocabulary) -> SearchPlan:
@@ -276,9 +276,9 @@ class OfferSummary:
     # The session of `next_start`, booked first come first served, when the row's own button
     # can ask for it: booked at once while this site has places on it, or, once it is full,
     # a place on its waiting list (`row_waitlist`).
-    row_session_id: str | None = None
-    row_waitlist: bool = False
-    partial: bool = False  # has only some of the words asked for (listed after those with all)
+    row_session_id: str | None
+    row_waitlist: bool
+    partial: bool  # has only some of the words asked for (listed after those with all)
 
 
 @dataclass(frozen=True)

@@ -6,16 +6,15 @@ import pytest
 
 from kiosk.domain.catalog import Level
 from kiosk.domain.search import (
-    CHEAP_CENTS,
     FOR_CHILDREN,
     FOR_FAMILY,
-    MAX_TERMS,
     DateWindow,
     Nearness,
     OfferQuery,
     Site,
     date_window_bounds,
     nearness,
+    nearness_of_level,
     plan_search,
     search_entry,
     spelling_suggestions,
@@ -152,7 +151,7 @@ def test_filter_words_become_filters_and_leave_the_words():
     assert read.query.max_price_cents == 0
     assert read.nearby
     assert read.audience == (FOR_CHILDREN,)
-    assert plan("théâtre pas cher").query.max_price_cents == CHEAP_CENTS
+    assert plan("théâtre pas cher").query.max_price_cents == 2000  # 20 €
     assert plan("gratuit", max_price_cents=5000).query.max_price_cents == 0
     assert plan("bons plans ciné").query.bons_plans
     assert plan("en famille").audience == (FOR_FAMILY,)
@@ -170,7 +169,7 @@ def test_day_words_bound_the_dates():
 
 
 def test_a_huge_query_is_cut_not_refused():
-    assert len(plan("théâtre cinéma " * 2000).terms) == MAX_TERMS
+    assert len(plan("théâtre cinéma " * 2000).terms) == 8
 
 
 def test_a_title_has_the_words_as_typed_or_only_their_stems():
@@ -239,3 +238,51 @@ def test_an_offer_of_another_cmcas_is_elsewhere():
     site = Site("SLVie Lyon Part-Dieu", "CMCAS Lyon")
     assert nearness(Level.CMCAS, "CMCAS Marseille", site) == Nearness.ELSEWHERE
     assert nearness(Level.SLVIE, "CMCAS Lyon", site) == Nearness.ELSEWHERE
+
+
+def test_the_search_field_reads_a_hundred_characters_and_eight_words():
+    assert plan("." * 94 + "tennis").terms[0].typed == ("tennis",)  # the 100th character is read
+    assert plan("." * 95 + "tennis").terms[0].typed == ("tenni",)  # the 101st is not
+    assert spelling_suggestions("." * 96 + "velx", OFFER_WORDS) == ["vélo"]
+    assert spelling_suggestions("." * 97 + "velx", OFFER_WORDS) == []  # "vel": the beginning of "vélo"
+    typed = [t.typed for t in plan("ski golf judo voile surf yoga rugby boxe danse").terms]
+    assert typed == [("ski",), ("golf",), ("judo",), ("voile",), ("surf",), ("yoga",), ("rugby",), ("boxe",)]
+
+
+def test_the_starting_query_asks_for_nothing():
+    read = plan_search(OfferQuery(), MONDAY, SYNONYMS, OFFER_WORDS)
+    assert (read.terms, read.first_day, read.last_day, read.audience, read.nearby) == ((), None, None, (), False)
+    assert (read.query.text, read.query.category, read.query.bons_plans, read.query.level) == ("", None, False, None)
+    assert (read.query.window, read.query.with_places, read.query.max_price_cents) == ("any", False, None)
+    assert not read.query.is_filtered()
+
+
+def test_small_words_alone_are_the_beginning_of_a_search():
+    assert [t.typed for t in plan("la").terms] == [("la",)]
+    assert [t.typed for t in plan("la velo").terms] == [("velo",)]
+    assert plan("la gratuit").terms == ()  # a filter word was asked for: "la" is only a small word
+
+
+def test_suggestions_come_closest_first_three_at_most():
+    offer_words = vocabulary("Balade Malade Salade Calade Valade")
+    assert spelling_suggestions("alade", offer_words) == ["balade", "calade", "malade"]
+    assert spelling_suggestions("alade", offer_words, limit=4) == ["balade", "calade", "malade", "salade"]
+    assert spelling_suggestions("velo cinmea", OFFER_WORDS) == ["velo cinéma"]  # a word of the offer is kept
+    assert spelling_suggestions("cinmea tehatre", OFFER_WORDS) == ["cinéma tehatre", "cinmea théâtre"]
+
+
+def test_the_values_the_kiosk_keeps_and_sorts_by():
+    # the audience tags are written into the kiosk's search index on disk
+    assert search_entry("Spectacle pour enfants", ("Goûter",), None, None).audience == ("forchildren", "forfamily")
+    # the store sorts results by nearness's number: this SLVie, this CMCAS, the national offer, the rest
+    assert [(n.name, int(n)) for n in Nearness] == [
+        ("THIS_SLVIE", 0),
+        ("THIS_CMCAS", 1),
+        ("NATIONAL", 2),
+        ("ELSEWHERE", 3),
+    ]
+    assert nearness_of_level(Level.SLVIE) == {Nearness.THIS_SLVIE, Nearness.ELSEWHERE}
+    assert nearness_of_level(Level.CMCAS) == {Nearness.THIS_CMCAS, Nearness.ELSEWHERE}
+    assert nearness_of_level(Level.CCAS) == {Nearness.NATIONAL}
+    # the date filter's choices name their labels in the catalogs (filters.dates.*)
+    assert [w.value for w in DateWindow] == ["any", "week", "month", "three_months"]

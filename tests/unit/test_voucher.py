@@ -375,3 +375,79 @@ def test_a_public_key_file_that_is_not_one_is_explained(tmp_path):
     assert "Ed25519" in caught.value.fr and "Ed25519" in caught.value.en
     with pytest.raises(SigningKeyError):
         read_public_key(tmp_path / "missing.pem")
+
+
+# --- Bounds and what a damaged payload is said to be (mutation survivors) -----------------------
+
+
+def test_a_voucher_at_its_bounds_is_made_and_one_past_them_refused():
+    assert booking(site_id="S" * 40).site_id == "S" * 40
+    assert booking(end=datetime(2026, 12, 5, 20, 0)).end == booking().start  # over the moment it starts
+    assert booking(participants=("x",) * 99).participant_count == 99
+    assert (
+        booking(start=datetime(2000, 1, 1), end=datetime(2000, 1, 1), issued_at=datetime(2000, 1, 1)).start.year == 2000
+    )
+    assert booking(end=datetime(9999, 12, 31), issued_at=datetime(9999, 1, 1)).issued_at.year == 9999
+    for changes in (
+        {"site_id": "S" * 41},
+        {"start": datetime(1999, 12, 31, 23, 0)},
+        {"issued_at": datetime(1999, 1, 1)},
+    ):
+        with pytest.raises(ValueError):
+            booking(**changes)
+
+
+def test_a_pickup_ticket_prints_no_deadline_nothing_paid_and_nothing_to_bring():
+    assert (pickup().cancel_until, pickup().paid_cents, pickup().bring) == (None, 0, "")
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"kind": "pickup"},
+        {"state": "provisional"},
+        {"reference": "9d0b7e52-1c44-4a8e-b7f3-2a61c0d95e08"},
+        {"site_id": "DEMO-MARSEILLE"},
+        {"start": datetime(2026, 12, 5, 20, 1)},
+        {"end": datetime(2026, 12, 5, 22, 31)},
+        {"participants": ("Camille Lefèvre",)},
+        {"total_cents": 13501},
+        {"issued_at": datetime(2026, 11, 23, 16, 43)},
+    ],
+)
+def test_a_payload_states_one_voucher_and_no_other(changes):
+    claims, _signed, _signature = decode_payload(PAYLOAD)
+    assert claims.matches(booking())
+    assert not claims.matches(booking(**changes))
+
+
+def test_a_valid_voucher_is_said_so_in_each_language():
+    result = verify_payload(PAYLOAD, PUBLIC)
+    assert (result.valid, result.reason) == (True, None)
+    assert result.message_fr == "Bon valide : signature vérifiée."
+    assert result.message_en.startswith("Valid voucher")
+
+
+def test_what_is_cut_short_and_what_is_wrong_are_told_apart():
+    assert verify_payload("", PUBLIC).reason is Reason.BAD_FORMAT  # nothing read is not a code cut short
+    assert verify_payload("SLV", PUBLIC).reason is Reason.TRUNCATED
+    wrong_kind = verify_payload("SLV1:ABCDEFGH:Z:", PUBLIC)  # the last whole field is wrong, not cut
+    assert wrong_kind.reason is Reason.BAD_FORMAT
+    assert wrong_kind.message_fr == "ce n'est pas un bon SLVie lisible (champ « type »)"
+    signed, signature = PAYLOAD.rsplit(":", 1)
+    assert len(signature) == 103
+    assert verify_payload(f"{signed}:{signature[:102]}", PUBLIC).reason is Reason.TRUNCATED
+    assert verify_payload(f"{signed}:{signature}A", PUBLIC).reason is Reason.BAD_FORMAT
+
+
+def test_a_site_id_that_is_not_utf8_is_refused_never_raised():
+    fields = PAYLOAD.split(":")
+    fields[5] = "%FF"
+    result = verify_payload(":".join(fields), PUBLIC)
+    assert (result.valid, result.reason) == (False, Reason.BAD_FORMAT)
+
+
+def test_a_key_id_ending_in_x_is_kept_whole():
+    key = Ed25519PrivateKey.from_private_bytes(bytes([13]) * 32)
+    assert key_id(key.public_key()) == "337GGMHX"
+    assert verify_payload(encode_payload(booking(), key), [key.public_key()]).valid

@@ -2,6 +2,7 @@
 
     .venv/bin/python tests/bench/mutation.py                       # every module listed in TARGETS
     .venv/bin/python tests/bench/mutation.py kiosk/domain/booking.py
+    .venv/bin/python tests/bench/mutation.py kiosk/domain/concierge.py --lines 1-300   # a part of one module
 
 Not part of the normal test run (it takes minutes per module). It needs mutmut 2
 (`pip install -e '.[mutation]'`). The checkout (its tracked files) is copied to a temporary
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -79,6 +81,15 @@ TIMEOUT_MARGIN_SECONDS = 10
 # whose tests ran past ten times mutmut's own baseline run (a loop that no longer ends, mostly): the
 # tests hang, which no one would take for a pass, so it counts as killed (each is listed, to be checked).
 KILLED = ("ok_killed", "ok_suspicious", "bad_timeout")
+# A part of a module (`--lines FIRST-LAST`, 1-based, inclusive) is passed to the hook in the environment.
+LINES_VARIABLE = "SLVIE_MUTATION_LINES"
+
+
+def _lines(text: str) -> tuple[int, int]:
+    first, _, last = text.partition("-")
+    return int(first), int(last)
+
+
 SURVIVED = ("bad_survived",)
 
 
@@ -99,6 +110,11 @@ def pre_mutation(context: Any) -> None:
     changes only type annotations, in a module where they are never evaluated."""
     from mutmut import Context, mutate
 
+    if LINES_VARIABLE in os.environ:  # a part of the module: mutants of other lines are left out
+        first, last = _lines(os.environ[LINES_VARIABLE])
+        if not first <= context.mutation_id.line_number + 1 <= last:
+            context.skip = True
+            return
     if "from __future__ import annotations" not in context.source:
         return
     mutant = Context(source=context.source, mutation_id=context.mutation_id, filename=context.filename)
@@ -125,8 +141,10 @@ def _pytest(tests: list[str]) -> str:
     return f"{sys.executable} -m pytest -x -q {plugins_left_out} {' '.join(tests)}"
 
 
-def mutate(module: str, tests: list[str], workdir: Path) -> dict:
+def mutate(module: str, tests: list[str], workdir: Path, lines: tuple[int, int] | None = None) -> dict:
     env = {"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "HOME": str(workdir)}
+    if lines is not None:
+        env[LINES_VARIABLE] = f"{lines[0]}-{lines[1]}"
     started = time.monotonic()
     baseline = subprocess.run(
         _pytest(tests), check=False, shell=True, cwd=workdir, env=env, capture_output=True, text=True
@@ -149,11 +167,13 @@ def mutate(module: str, tests: list[str], workdir: Path) -> dict:
         check=False,
     )
     with sqlite3.connect(workdir / ".mutmut-cache") as db:
-        rows = db.execute(
-            "SELECT m.id, m.status FROM Mutant m JOIN Line l ON m.line = l.id "
+        numbered = db.execute(
+            "SELECT m.id, m.status, l.line_number + 1 FROM Mutant m JOIN Line l ON m.line = l.id "
             "JOIN SourceFile f ON l.sourcefile = f.id WHERE f.filename = ?",
             (module,),
         ).fetchall()
+    first, last = lines or (1, sys.maxsize)
+    rows = [(i, status) for i, status, line in numbered if first <= line <= last]
     survivors = [i for i, status in rows if status in SURVIVED]
     hung = [i for i, status in rows if status == "bad_timeout"]
     killed = sum(1 for _, status in rows if status in KILLED)
@@ -183,7 +203,10 @@ def mutate(module: str, tests: list[str], workdir: Path) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", default=list(TARGETS), help="modules listed in TARGETS")
+    parser.add_argument("--lines", type=_lines, help="only the mutants of these lines of one module: FIRST-LAST")
     args = parser.parse_args(argv)
+    if args.lines and len(args.modules) != 1:
+        parser.error("--lines is for one module")
     unknown = [m for m in args.modules if m not in TARGETS]
     if unknown:
         parser.error(f"no tests are listed for {', '.join(unknown)} (see TARGETS)")
@@ -194,14 +217,15 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="slvie-mutation-") as temp:
             workdir = Path(temp)
             _copy_checkout(workdir)
-            result = mutate(module, TARGETS[module], workdir)
+            result = mutate(module, TARGETS[module], workdir, args.lines)
         total += result["mutants"]
         killed += result["killed"]
         score = result["killed"] / result["mutants"] if result["mutants"] else 0.0
         not_run = f", {result['untested']} not run" if result["untested"] else ""
         not_run += f" ({result['skipped']} only in annotations, skipped)" if result["skipped"] else ""
+        part = f" lines {args.lines[0]}-{args.lines[1]}" if args.lines else ""
         print(
-            f"{module}: {result['killed']}/{result['mutants']} mutants killed ({score:.0%}), "
+            f"{module}{part}: {result['killed']}/{result['mutants']} mutants killed ({score:.0%}), "
             f"{len(result['survivors'])} survived{not_run} [{result['seconds']:.0f} s]",
             flush=True,
         )

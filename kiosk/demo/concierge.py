@@ -84,6 +84,7 @@ def demo_requests(
                 state=state,
                 created_at=created,
                 updated_at=created,
+                created_by=None,  # asked for by the people themselves
                 reason=ready_made_reason(reason) if reason else None,
             )
         )

@@ -185,7 +185,7 @@ class ConciergeRequest:
     state: RequestState
     created_at: datetime
     updated_at: datetime
-    created_by: str | None = None  # the correspondent's id when made in assisted mode
+    created_by: str | None  # the correspondent's id when made in assisted mode
     reason: StateReason | None = None
 
     @property

@@ -24,13 +24,14 @@ from kiosk.domain.concierge import (
     estimate,
     form_for,
     generic_form,
+    move_key,
     next_days,
     prepare_form,
     ready_made_reason,
     typed_reason,
     validate_answers,
 )
-from kiosk.i18n import LANGUAGES, Said, Text
+from kiosk.i18n import LANGUAGES, Said, Text, Texts
 from kiosk.translations import read_catalog
 
 S = RequestState
@@ -208,3 +209,50 @@ def test_the_form_must_be_a_mapping_of_known_fields():
     ):
         with pytest.raises(ConciergeFormError):
             validate_answers(form, answers, MONDAY)
+
+
+def test_who_may_not_make_a_move_is_told_why():
+    with pytest.raises(TransitionRefused) as caught:
+        check_transition(S.TAKEN, S.CANCELLED, Actor.BENEFICIARY)
+    assert caught.value.key == "error.concierge.request_already_being_handled"  # too late to cancel it oneself
+    with pytest.raises(TransitionRefused) as caught:
+        check_transition(S.SUBMITTED, S.CANCELLED, Actor.CENTRE, ready_made_reason("closed"))
+    assert caught.value.key == "error.concierge.you_move_request"
+    with pytest.raises(TransitionRefused) as caught:
+        check_transition(S.SUBMITTED, S.TAKEN, Actor.BENEFICIARY)
+    assert caught.value.key == "error.concierge.you_move_request"
+
+
+def test_a_typed_reason_is_sent_as_other_and_holds_two_hundred_characters():
+    reason = typed_reason("R" * 200)
+    assert (reason.code, reason.fr, reason.en) == ("other", "R" * 200, "R" * 200)
+    with pytest.raises(ConciergeFormError):
+        typed_reason("R" * 201)
+
+
+def test_the_moves_buttons_are_named_in_each_language():
+    fr, en = Texts("fr"), Texts("en")
+    assert fr(move_key(S.TAKEN)) == "Prendre en charge"
+    assert en(move_key(S.HANDED_OVER)).startswith("Hand")
+
+
+def test_a_day_field_offers_the_next_six_opening_days():
+    days = prepare_form(form_for("entretien_velo"), datetime(2026, 11, 25, 8, 59)).field("day").options
+    assert [o.code for o in days] == [
+        "2026-11-25",
+        "2026-12-02",
+        "2026-12-09",
+        "2026-12-16",
+        "2026-12-23",
+        "2026-12-30",
+    ]
+
+
+def test_a_form_of_more_than_twenty_answers_is_not_read():
+    form = form_for("colis")
+    with pytest.raises(ConciergeFormError) as caught:
+        validate_answers(form, {f"k{i}": 1 for i in range(21)}, MONDAY)
+    assert caught.value.key == "error.concierge.form_read_start_again"
+    with pytest.raises(ConciergeFormError) as caught:
+        validate_answers(form, {f"k{i}": 1 for i in range(20)}, MONDAY)
+    assert caught.value.key == "error.concierge.form_holds_unexpected_answer"

@@ -219,7 +219,7 @@ def test_a_booking_owes_its_price_while_it_stands(state, due):
 )
 def test_a_concierge_request_owes_its_estimate_while_it_stands(state, estimate, due):
     request = ConciergeRequest(
-        "r1", "SITE", "pressing", "H1", "P1", {}, 3, estimate, None, "", RequestState(state), AT, AT
+        "r1", "SITE", "pressing", "H1", "P1", {}, 3, estimate, None, "", RequestState(state), AT, AT, None
     )
     assert amount_due(request) == due
 

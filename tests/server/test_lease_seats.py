@@ -105,8 +105,11 @@ def test_several_kiosks_share_the_free_seats_and_the_site_keeps_one_share(db):
     assert figures(db, "SHOW-2")["leased"] == 6
     with db.write() as conn:
         assert leases.split(conn, SITE, NOW, "SHOW-2") == 2  # the 3 left: one more each, the site keeps 1
+    seq = last_seq(db)
+    with db.write() as conn:
         assert leases.split(conn, SITE, NOW, "SHOW-2") == 0  # 1 // 3: no share
         assert leases.split(conn, "NO-SUCH-SITE", NOW) == 0  # a site without kiosks
+    assert changes_since(db, seq) == []  # and no kiosk told of a lease that did not change
     assert [lease_of(db, k, "SHOW-2").granted for k in (first, second)] == [4, 4]
 
 

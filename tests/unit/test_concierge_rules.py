@@ -16,6 +16,7 @@ from kiosk.domain.concierge import (
     ConciergeFormError,
     FieldKind,
     RequestState,
+    ServiceForm,
     StateReason,
     TransitionRefused,
     allowed_moves,
@@ -256,3 +257,122 @@ def test_a_form_of_more_than_twenty_answers_is_not_read():
     with pytest.raises(ConciergeFormError) as caught:
         validate_answers(form, {f"k{i}": 1 for i in range(20)}, MONDAY)
     assert caught.value.key == "error.concierge.form_holds_unexpected_answer"
+
+
+# Every form as the desk knows it, written out: what is asked (its label's catalog key after
+# "concierge.form."), its bounds and options, then the opening days (0 = Monday), the lead time in days,
+# the cut-off hour and when the request is ready. A change here changes what people fill in at the kiosk
+# and what the desk receives: it must be made here as well, on purpose.
+FORMS_AS_KNOWN = {
+    "pressing": [
+        "garments choices 1-0 [chemise,pantalon,veste,costume,robe,jupe,pull,manteau,autre] pressing.garments",
+        "quantity number 1-30 =1 pressing.quantity",
+        "day day 0-0 any.day",
+        "days 01234 lead 2 cutoff None ready 8 concierge.ready.pressing",
+    ],
+    "repassage": [
+        "quantity number 1-10 =1 repassage.quantity",
+        "day day 0-0 any.day",
+        "days 01234 lead 1 cutoff None ready 17 concierge.ready.repassage",
+    ],
+    "retouches": [
+        "work choice 0-0 [ourlet,fermeture,reprise,ajustement,autre] retouches.work",
+        "quantity number 1-10 =1 retouches.quantity",
+        "day day 0-0 any.day",
+        "days 01234 lead 5 cutoff None ready 8 concierge.ready.retouches",
+    ],
+    "cordonnerie": [
+        "work choice 0-0 [talons,ressemelage,couture,autre] cordonnerie.work",
+        "quantity number 1-5 =1 cordonnerie.quantity",
+        "day day 0-0 any.day",
+        "days 01234 lead 7 cutoff None ready 8 concierge.ready.cordonnerie",
+    ],
+    "colis": [
+        "direction choice 0-0 [depot,retrait] colis.direction",
+        "carrier choice 0-0 [la_poste,chronopost,mondial_relay,dpd,ups,gls,autre] colis.carrier",
+        "reference text? 0-40 colis.reference",
+        "days 01234 lead 0 cutoff None ready 8 concierge.ready.colis",
+    ],
+    "depot_pain": [
+        "bread choice 0-0 [tradition,baguette,complet,cereales] depot_pain.bread",
+        "quantity number 1-10 =1 any.quantity",
+        "day day 0-0 any.day",
+        "days 01234 lead 1 cutoff 16 ready 11 concierge.ready.depot_pain",
+    ],
+    "courses": [
+        "list text 3-200 courses.list",
+        "day day 0-0 any.day",
+        "days 01234 lead 0 cutoff 10 ready 16 concierge.ready.courses",
+    ],
+    "entretien_velo": [
+        "work choice 0-0 [revision,crevaison,freins,derailleur,eclairage,autre] entretien_velo.work",
+        "day day 0-0 entretien_velo.day",
+        "days 2 lead 0 cutoff 9 ready 17 concierge.ready.entretien_velo",
+    ],
+    "aide_demarches": [
+        "topic choice 0-0 [impots,retraite,caf,sante,logement,autre] aide_demarches.topic",
+        "day day 0-0 any.appointment_day",
+        "days 13 lead 1 cutoff None ready 12 concierge.ready.aide_demarches",
+    ],
+    "prise_rdv": [
+        "what choice 0-0 [medecin,dentiste,administration,garage,autre] prise_rdv.what",
+        "details text? 0-60 prise_rdv.details",
+        "days weekdays 0-0 prise_rdv.days",
+        "days 01234 lead 0 cutoff None ready 9 concierge.ready.prise_rdv",
+    ],
+    "hebergement": [
+        "destination text 2-60 hebergement.destination",
+        "arrival date 1-365 hebergement.arrival",
+        "nights number 1-21 =1 hebergement.nights",
+        "people number 1-10 =1 hebergement.people",
+        "days 01234 lead 0 cutoff None ready 9 concierge.ready.hebergement",
+    ],
+    "titres_transport": [
+        "mode choice 0-0 [train,car,urbain] titres_transport.mode",
+        "origin text 2-40 titres_transport.origin",
+        "destination text 2-40 titres_transport.destination",
+        "travel_on date 0-365 titres_transport.travel_on",
+        "travellers number 1-9 =1 titres_transport.travellers",
+        "days 01234 lead 0 cutoff None ready 9 concierge.ready.titres_transport",
+    ],
+    "coiffure": [
+        "kind choice 0-0 [femme,homme,enfant] coiffure.kind",
+        "day day 0-0 any.appointment_day",
+        "slot choice 0-0 [11,13,15,17] coiffure.slot",
+        "days 13 lead 1 cutoff None ready 11 concierge.ready.coiffure",
+    ],
+    "seances_sport": [
+        "activity choice 0-0 [yoga,pilates,renforcement,cardio,etirements] seances_sport.activity",
+        "quantity number 1-10 =1 seances_sport.quantity",
+        "day day 0-0 seances_sport.day",
+        "days 024 lead 0 cutoff 12 ready 12 concierge.ready.seances_sport",
+    ],
+    "nouveau": [
+        "what text 2-100 any.what",
+        "quantity number 1-30 =1 any.quantity",
+        "day day 0-0 any.day",
+        "days 01234 lead 1 cutoff None ready 9 concierge.ready.any",
+    ],
+}
+
+
+def _described(form: ServiceForm) -> list[str]:
+    lines = []
+    for f in form.fields:
+        options = ",".join(o.code for o in f.options)
+        lines.append(
+            f"{f.name} {f.kind.value}{'' if f.required else '?'} {f.minimum}-{f.maximum}"
+            + (f" ={f.default}" if f.default is not None else "")
+            + (f" [{options}]" if options else "")
+            + f" {f.key.removeprefix('concierge.form.')}"
+        )
+    days = "".join(str(d) for d in sorted(form.open_days))
+    lines.append(
+        f"days {days} lead {form.lead_days} cutoff {form.cutoff_hour} ready {form.ready_hour} {form.ready_key}"
+    )
+    return lines
+
+
+def test_every_form_is_the_one_the_desk_knows():
+    forms = {**FORMS, "nouveau": generic_form("nouveau")}
+    assert {service: _described(form) for service, form in forms.items()} == FORMS_AS_KNOWN

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
@@ -376,3 +376,83 @@ def _described(form: ServiceForm) -> list[str]:
 def test_every_form_is_the_one_the_desk_knows():
     forms = {**FORMS, "nouveau": generic_form("nouveau")}
     assert {service: _described(form) for service, form in forms.items()} == FORMS_AS_KNOWN
+
+
+def _answers(service: str, **answers: object) -> dict[str, object]:
+    """A form filled in well on MONDAY, with `answers` instead (`...` leaves a field out)."""
+    day = next_days(form_for(service), MONDAY, 1)[0].isoformat()
+    filled: dict[str, dict[str, object]] = {
+        "pressing": {"garments": ["chemise"], "quantity": 2, "day": day},
+        "colis": {"direction": "depot", "carrier": "ups"},
+        "hebergement": {"destination": "Annecy", "arrival": "2026-11-24", "nights": 2, "people": 2},
+    }
+    return {k: v for k, v in {**filled[service], **answers}.items() if v is not ...}
+
+
+@pytest.mark.parametrize(
+    ("service", "answers", "key", "field"),
+    [
+        ("pressing", {"garments": []}, "error.concierge.choose", "garments"),
+        ("pressing", {"garments": ...}, "error.concierge.choose", "garments"),
+        ("pressing", {"garments": ["chaussette"]}, "error.concierge.choose_from_list", "garments"),
+        ("pressing", {"garments": [1]}, "error.concierge.choose_from_list", "garments"),
+        ("pressing", {"garments": ["pull"] * 19}, "error.concierge.choose_from_list", "garments"),  # 2 × 9 options
+        ("pressing", {"quantity": ...}, "error.concierge.give", "quantity"),
+        ("pressing", {"quantity": " "}, "error.concierge.give", "quantity"),
+        ("pressing", {"quantity": "deux"}, "error.concierge.must_whole_number", "quantity"),
+        ("pressing", {"quantity": True}, "error.concierge.must_whole_number", "quantity"),
+        ("pressing", {"quantity": "1234567"}, "error.concierge.must_whole_number", "quantity"),
+        ("pressing", {"quantity": "١٢"}, "error.concierge.must_whole_number", "quantity"),
+        ("pressing", {"quantity": "123456"}, "error.concierge.from", "quantity"),  # six digits: a number, too big
+        ("pressing", {"quantity": 0}, "error.concierge.from", "quantity"),
+        ("pressing", {"quantity": 31}, "error.concierge.from", "quantity"),
+        ("pressing", {"day": "2026-11-24"}, "error.concierge.day_longer_offered_choose", "day"),  # two days' notice
+        ("pressing", {"day": 20261125}, "error.concierge.day_longer_offered_choose", "day"),
+        ("pressing", {"note": "n" * 201}, "error.concierge.too_long_characters_at_2", "note"),
+        ("pressing", {"note": " " * 865}, "error.concierge.too_long_characters_at", "note"),
+        ("pressing", {"note": 12}, "error.concierge.must_text", "note"),
+        ("pressing", {"note": "a <b>"}, "error.concierge.contain_signs", "note"),
+        ("colis", {"direction": "envoi"}, "error.concierge.choose_from_list", "direction"),
+        ("colis", {"direction": ...}, "error.concierge.choose", "direction"),
+        ("hebergement", {"destination": "A"}, "error.concierge.too_short_characters_at", "destination"),
+        ("hebergement", {"destination": " "}, "error.concierge.fill", "destination"),
+        ("hebergement", {"arrival": "2026-11-23"}, "error.concierge.between", "arrival"),  # from tomorrow
+        ("hebergement", {"arrival": "2027-11-24"}, "error.concierge.between", "arrival"),  # a year ahead at most
+        ("hebergement", {"arrival": "2026-11-2"}, "error.concierge.date", "arrival"),
+        ("hebergement", {"arrival": "2026-13-01"}, "error.concierge.date", "arrival"),
+        ("hebergement", {"nights": 22}, "error.concierge.from", "nights"),
+    ],
+)
+def test_each_wrong_answer_is_named_with_what_is_wrong(service, answers, key, field):
+    with pytest.raises(ConciergeFormError) as caught:
+        validate_answers(form_for(service), _answers(service, **answers), MONDAY)
+    assert (caught.value.key, caught.value.field) == (key, field)
+
+
+def test_answers_are_kept_as_the_desk_reads_them():
+    pressing = validate_answers(
+        form_for("pressing"),
+        _answers("pressing", garments=["pull", "chemise", "pull"], quantity=" 30 ", note="n" * 200),
+        MONDAY,
+    )
+    assert pressing.answers == {"garments": ["chemise", "pull"], "quantity": 30, "day": "2026-11-25"}
+    assert (pressing.quantity, pressing.collect_on, pressing.note) == (30, date(2026, 11, 25), "n" * 200)
+    assert validate_answers(form_for("pressing"), _answers("pressing", garments="veste"), MONDAY).answers[
+        "garments"
+    ] == ["veste"]
+    assert (
+        validate_answers(
+            form_for("pressing"), _answers("pressing", garments=["pull"] * 18, note=" " * 864), MONDAY
+        ).note
+        == ""
+    )
+    colis = validate_answers(form_for("colis"), _answers("colis"), MONDAY)  # no quantity, no day
+    assert (colis.service_id, colis.answers, colis.quantity, colis.collect_on, colis.note) == (
+        "colis",
+        {"direction": "depot", "carrier": "ups"},
+        1,
+        None,
+        "",
+    )
+    stay = validate_answers(form_for("hebergement"), _answers("hebergement", arrival="2027-11-23", nights="21"), MONDAY)
+    assert (stay.answers["arrival"], stay.answers["nights"], stay.quantity) == ("2027-11-23", 21, 1)

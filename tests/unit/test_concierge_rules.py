@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
@@ -14,6 +15,8 @@ from kiosk.domain.concierge import (
     REFUSAL_CODES,
     Actor,
     ConciergeFormError,
+    ConciergeRequest,
+    Estimate,
     FieldKind,
     RequestState,
     ServiceForm,
@@ -22,13 +25,17 @@ from kiosk.domain.concierge import (
     allowed_moves,
     check_transition,
     clean_text,
+    create_payload,
+    describe_answers,
     estimate,
     form_for,
     generic_form,
     move_key,
     next_days,
     prepare_form,
+    ready_from,
     ready_made_reason,
+    request_title,
     typed_reason,
     validate_answers,
 )
@@ -456,3 +463,79 @@ def test_answers_are_kept_as_the_desk_reads_them():
     )
     stay = validate_answers(form_for("hebergement"), _answers("hebergement", arrival="2027-11-23", nights="21"), MONDAY)
     assert (stay.answers["arrival"], stay.answers["nights"], stay.quantity) == ("2027-11-23", 21, 1)
+
+
+def test_answers_are_told_in_the_forms_order_and_words():
+    pressing = {"garments": ["chemise", "pull"], "quantity": 2, "day": "2026-11-25", "unknown": None}
+    assert describe_answers(form_for("pressing"), pressing, "fr") == [
+        ("Vêtements", "Chemise, Pull"),
+        ("Nombre de pièces", "2"),
+        ("Jour de retrait", "mercredi 25 novembre"),
+    ]
+    damaged = {"garments": ["chemise", "zz"], "quantity": 2, "day": "2026-13-25"}  # shown as received
+    assert describe_answers(form_for("pressing"), damaged, "en") == [
+        ("Garments", "Shirt, zz"),
+        ("Number of items", "2"),
+        ("Day to collect", "2026-13-25"),
+    ]
+    appointment = {"what": "garage", "details": "", "days": ["tue", "thu", "xx"]}
+    assert describe_answers(form_for("prise_rdv"), appointment, "fr") == [
+        ("Rendez-vous chez", "Garage"),
+        ("Jours qui vous conviennent", "mardi, jeudi"),
+    ]
+    stay = {"destination": "Annecy", "arrival": "2026-12-20", "nights": 3, "people": []}
+    assert describe_answers(form_for("hebergement"), stay, "fr") == [
+        ("Où ?", "Annecy"),
+        ("Date d'arrivée", "dimanche 20 décembre"),
+        ("Nombre de nuits", "3"),
+    ]
+
+
+def _request(quantity: int, collect_on: date | None) -> ConciergeRequest:
+    return ConciergeRequest(
+        "9d0b7e52-1c44-4a8e-b7f3-2a61c0d95e08",
+        "DEMO-LYON-PARTDIEU",
+        "pressing",
+        "H-1",
+        "P-1-1",
+        {"garments": ["chemise"], "quantity": quantity},
+        quantity,
+        450 * quantity,
+        collect_on,
+        "Col fragile",
+        S.SUBMITTED,
+        datetime(2026, 11, 23, 10, 42, 37, 5),
+        datetime(2026, 11, 23, 10, 42, 37, 5),
+        "staff-7",
+    )
+
+
+def test_a_request_is_headed_timed_and_sent_as_the_desk_and_the_centre_read_it():
+    pressing = ConciergeService(
+        "pressing", "Pressing", "Dry cleaning", "", "", 450, "la pièce", "per item", "", "", "pressing.svg"
+    )
+    assert request_title(pressing, _request(3, None), "fr") == "Pressing × 3"
+    assert request_title(pressing, _request(1, None), "en") == "Dry cleaning"
+    assert request_title(None, _request(2, None), "fr") == "pressing × 2"  # a service no longer offered
+    form = form_for("pressing")
+    assert ready_from(form, _request(1, date(2026, 11, 25))) == datetime(2026, 11, 25, 8, 0)
+    assert ready_from(form, _request(1, None)) == datetime(2026, 11, 23, 10, 42)
+    assert create_payload(_request(3, date(2026, 11, 25))) == {
+        "request_id": "9d0b7e52-1c44-4a8e-b7f3-2a61c0d95e08",
+        "service_id": "pressing",
+        "household_id": "H-1",
+        "person_id": "P-1-1",
+        "answers": {"garments": ["chemise"], "quantity": 3},
+        "quantity": 3,
+        "estimate_cents": 1350,
+        "collect_on": "2026-11-25",
+        "note": "Col fragile",
+        "created_by": "staff-7",
+    }
+    assert create_payload(_request(1, None))["collect_on"] is None
+    clean = validate_answers(form, _answers("pressing", quantity=3), MONDAY)
+    assert estimate(pressing, form, clean) == Estimate(450, 3, 1350)
+    courses = form_for("courses")
+    clean = validate_answers(courses, {"list": "Pain", "day": next_days(courses, MONDAY, 1)[0].isoformat()}, MONDAY)
+    assert estimate(pressing, courses, clean) == Estimate(450, 1, 450)
+    assert estimate(replace(pressing, price_cents=None), form, clean) == Estimate(None, 1, None)

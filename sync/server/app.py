@@ -25,7 +25,6 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.types import Message as AsgiMessage
 
 from kiosk.i18n import Message, Said, Text
-from sync.credential import normalise_code
 from sync.server import auth, changes, fleet, fleet_page, history, leases, operations, voucher_keys
 from sync.server.clock import Clock, fmt, local_now
 from sync.server.db import Database
@@ -62,6 +61,7 @@ from sync.wire import (
     VoucherKeyRequest,
     VoucherKeys,
     VoucherStanding,
+    normalise_code,
 )
 
 log = logging.getLogger("slvie.central")

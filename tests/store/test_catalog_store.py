@@ -335,3 +335,19 @@ def test_an_index_made_by_older_rules_is_made_anew_at_start(db):
     assert titles(db, text="theatre") == []
     prepare_search(db, LYON)
     assert titles(db, text="theatres") == ["Soirée théâtre d'improvisation", "Théâtre : Le Malade imaginaire"]
+
+
+def test_partial_matches_follow_four_full_matches_not_five(tmp_path):
+    from tests.factories import offer
+
+    four = [offer(f"BOTH{i}", f"Concert de jazz au parc {i}") for i in range(4)]
+    db = offer_db(tmp_path, [*four, offer("JAZZ", "Jazz manouche")])
+    assert [o.id for o in search(db, text="jazz parc").offers if o.partial] == ["JAZZ"]
+    db.close()
+    (tmp_path / "five").mkdir()
+    five = offer_db(
+        tmp_path / "five", [*four, offer("BOTH4", "Concert de jazz au parc 4"), offer("JAZZ", "Jazz manouche")]
+    )
+    result = search(five, text="jazz parc")
+    assert (result.total, [o.id for o in result.offers if o.partial]) == (5, [])
+    five.close()

@@ -286,3 +286,7 @@ def test_the_values_the_kiosk_keeps_and_sorts_by():
     assert nearness_of_level(Level.CCAS) == {Nearness.NATIONAL}
     # the date filter's choices name their labels in the catalogs (filters.dates.*)
     assert [w.value for w in DateWindow] == ["any", "week", "month", "three_months"]
+
+
+def test_an_offers_texts_are_indexed_as_their_stems_one_space_apart():
+    assert search_entry("Balade", ("à vélo", "Lyon (69)"), None, None).body == "velo lyon 69"

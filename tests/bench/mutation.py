@@ -38,15 +38,20 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[2]
 # Module -> the tests that are meant to pin its behaviour.
 TARGETS = {
+    "kiosk/domain/appreciation.py": ["tests/unit/test_participation_rules.py"],
     "kiosk/domain/audit.py": ["tests/unit/test_staff_and_audit_rules.py"],
     "kiosk/domain/booking.py": ["tests/unit/test_booking_rules.py", "tests/services/test_booking.py"],
     "kiosk/domain/catalog.py": ["tests/unit/test_catalog_format.py", "tests/unit/test_booking_rules.py"],
+    "kiosk/domain/consultations.py": ["tests/unit/test_participation_rules.py"],
     "kiosk/domain/concierge.py": ["tests/unit/test_concierge_rules.py", "tests/services/test_concierge.py"],
     "kiosk/domain/document.py": ["tests/unit/test_document_reader.py", "tests/unit/test_document_moment.py"],
     "kiosk/domain/help.py": ["tests/unit/test_help_rules.py", "tests/services/test_help.py"],
     "kiosk/domain/household.py": ["tests/unit/test_household.py"],
+    "kiosk/domain/ideas.py": ["tests/unit/test_participation_rules.py"],
     "kiosk/domain/idle.py": ["tests/unit/test_idle.py"],
     "kiosk/domain/lockout.py": ["tests/unit/test_household.py"],
+    # tests/services/test_notices.py pins more of it, at ~25 s a run
+    "kiosk/domain/notices.py": ["tests/unit/test_notices.py"],
     "kiosk/domain/paper.py": ["tests/unit/test_paper.py"],
     "kiosk/domain/payment.py": ["tests/unit/test_payment_rules.py"],
     # the relevance test: everyday queries on the demo catalog finding what a person expects (~1 s)
@@ -58,6 +63,7 @@ TARGETS = {
     ],
     "kiosk/domain/search_language.py": ["tests/unit/test_search_language.py", "tests/relevance/test_relevance.py"],
     "kiosk/domain/staff.py": ["tests/unit/test_staff_and_audit_rules.py"],
+    "kiosk/domain/stay_wishes.py": ["tests/unit/test_stay_wishes_rules.py", "tests/services/test_stay_wishes.py"],
     "kiosk/domain/voucher.py": ["tests/unit/test_voucher.py", "tests/unit/test_voucher_golden.py"],
     "kiosk/services/booking.py": [
         "tests/services/test_booking.py",

@@ -54,7 +54,7 @@ PRICE_STEPS = (None, 0, 2000, 5000, 10000, 30000)
 LEVELS = (None, Level.CCAS, Level.CMCAS, Level.SLVIE)
 WINDOWS = (DateWindow.ANY, DateWindow.WEEK, DateWindow.MONTH, DateWindow.THREE_MONTHS)
 SummaryRole = Qt.ItemDataRole.UserRole + 1
-_NOT_YET = SearchResult((), 0)  # before the first search: nothing found, and nothing to say about it
+_NOT_YET = SearchResult((), 0, capped=False)  # before the first search: nothing found, and nothing to say about it
 
 
 class OfferListModel(QAbstractListModel):

@@ -351,3 +351,8 @@ def test_partial_matches_follow_four_full_matches_not_five(tmp_path):
     result = search(five, text="jazz parc")
     assert (result.total, [o.id for o in result.offers if o.partial]) == (5, [])
     five.close()
+
+
+def test_a_search_that_finds_offers_suggests_nothing_and_says_when_it_counted_them_all(db):
+    result = search(db, text="theatre")
+    assert (result.total, result.capped, result.suggestions) == (2, False, ())

@@ -137,6 +137,7 @@ def test_a_typo_brings_the_four_closest_words_at_most():
 def test_a_short_word_is_suggested_one_letter_away_not_two():
     assert spelling_suggestions("vleo", OFFER_WORDS) == ["vélo"]
     assert spelling_suggestions("vxlx", OFFER_WORDS) == []
+    assert spelling_suggestions("vlo", OFFER_WORDS) == ["vélo"]  # three letters typed are enough
 
 
 def test_short_words_and_word_beginnings_are_not_taken_for_typos():

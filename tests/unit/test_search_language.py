@@ -291,3 +291,9 @@ def test_the_values_the_kiosk_keeps_and_sorts_by():
 
 def test_an_offers_texts_are_indexed_as_their_stems_one_space_apart():
     assert search_entry("Balade", ("à vélo", "Lyon (69)"), None, None).body == "velo lyon 69"
+
+
+def test_the_last_word_is_forgiven_a_typo_as_the_first_is():
+    offer_words = vocabulary("Balade à vélo", "Colonne Morris")
+    assert ("colon",) in plan_search(OfferQuery(text="colonie"), MONDAY, SYNONYMS, offer_words).terms[-1].fuzzy
+    assert ("colon",) in plan_search(OfferQuery(text="velo colonie"), MONDAY, SYNONYMS, offer_words).terms[-1].fuzzy

@@ -31,7 +31,7 @@ from __future__ import annotations
 import unicodedata
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -572,10 +572,10 @@ class CleanRequest:
     """A form that passed validation: what to record."""
 
     service_id: str
-    answers: dict[str, object] = field(default_factory=dict)  # every field but the note, as JSON values
-    quantity: int = 1
-    collect_on: date | None = None
-    note: str = ""
+    answers: dict[str, object]  # every field but the note, as JSON values
+    quantity: int
+    collect_on: date | None
+    note: str
 
 
 def validate_answers(form: ServiceForm, answers: Mapping[str, object], now: datetime) -> CleanRequest:

@@ -545,7 +545,7 @@ def clean_text(
     kept = []
     for char in unicodedata.normalize("NFC", value):
         category = unicodedata.category(char)
-        if char.isspace() or category in ("Zl", "Zp"):
+        if char.isspace():  # line and paragraph separators (Zl, Zp) included
             kept.append(" ")
         elif category not in _DROPPED_CATEGORIES:
             kept.append(char)

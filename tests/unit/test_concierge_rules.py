@@ -535,7 +535,27 @@ def test_a_request_is_headed_timed_and_sent_as_the_desk_and_the_centre_read_it()
     assert create_payload(_request(1, None))["collect_on"] is None
     clean = validate_answers(form, _answers("pressing", quantity=3), MONDAY)
     assert estimate(pressing, form, clean) == Estimate(450, 3, 1350)
+    assert not estimate(pressing, form, clean).on_quotation
     courses = form_for("courses")
     clean = validate_answers(courses, {"list": "Pain", "day": next_days(courses, MONDAY, 1)[0].isoformat()}, MONDAY)
     assert estimate(pressing, courses, clean) == Estimate(450, 1, 450)
     assert estimate(replace(pressing, price_cents=None), form, clean) == Estimate(None, 1, None)
+
+
+def test_what_typed_text_keeps_and_drops():
+    assert clean_text("Taille XL, 2 pièces", 40, WHAT) == "Taille XL, 2 pièces"  # only < and > are refused
+    assert clean_text("a\u0378b\ud800c", 20, WHAT) == "abc"  # unassigned, lone surrogate
+    assert clean_text("a\u2028b\u2029c", 20, WHAT) == "a b c"
+    assert clean_text("An", 60, WHAT, min_chars=2) == "An"
+
+
+def test_a_few_answers_at_their_bounds_are_taken():
+    appointment = validate_answers(form_for("prise_rdv"), {"what": "garage", "days": ["thu"]}, MONDAY)
+    assert appointment.answers == {"what": "garage", "days": ["thu"]}  # one day that suits is enough
+    stay = validate_answers(
+        form_for("hebergement"), _answers("hebergement", destination="An", arrival=date(2026, 11, 24)), MONDAY
+    )
+    assert (stay.answers["destination"], stay.answers["arrival"]) == ("An", "2026-11-24")
+    with pytest.raises(ConciergeFormError) as caught:
+        validate_answers(form_for("hebergement"), _answers("hebergement", arrival=datetime(2026, 11, 24)), MONDAY)
+    assert (caught.value.key, caught.value.field) == ("error.concierge.date", "arrival")

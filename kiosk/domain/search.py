@@ -285,5 +285,5 @@ class OfferSummary:
 class SearchResult:
     offers: tuple[OfferSummary, ...]
     total: int
-    capped: bool = False  # there are more than `total` matches
+    capped: bool  # there are more than `total` matches
     suggestions: tuple[str, ...] = ()  # when nothing matched: queries that would find something

@@ -322,6 +322,36 @@ def test_a_kiosk_updated_to_pull_protocol_3_learns_the_refusal_it_was_not_sent_b
     assert len(told) == 1 and "déjà voté" in told[0].message_fr
 
 
+def test_a_refusal_is_not_told_again_once_the_results_are_out_even_pulled_from_the_start(
+    centre, make_kiosk, consultation
+):
+    desk, lobby = make_kiosk("desk"), make_kiosk("lobby")
+    desk.sync()
+    lobby.sync()
+    claire_at_desk = desk.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
+    desk.services.consultations.vote(BENEFICIARY, consultation, claire_at_desk, ["tramway"], "1234")
+    desk.sync()
+    claire_at_lobby = lobby.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
+    lobby.services.consultations.vote(BENEFICIARY, consultation, claire_at_lobby, ["autocar"], "1234")
+    lobby.sync()
+    desk.sync()
+    assert len(desk.services.consultations.take_news(claire_at_desk)) == 1  # told once, at the desk too
+    move_centre_clock(centre, NOW + timedelta(hours=27))  # closed, grace over: the results are out
+    desk.sync()
+    assert desk.services.db.execute("SELECT count(*) FROM ballots").fetchone()[0] == 0  # who took part: forgotten
+
+    with transaction(desk.services.db):  # pulled again from the start (an update, a restored centre)
+        for statement in MIGRATION_22_PULL_PROTOCOL_3:
+            desk.services.db.execute(statement)
+    desk.sync()
+    hall = make_kiosk("hall")  # and a kiosk enrolled after the results
+    hall.sync()
+    for kiosk in (desk, hall):
+        assert kiosk.services.db.execute("SELECT count(*) FROM ballots").fetchone()[0] == 0
+        claire = kiosk.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
+        assert kiosk.services.consultations.take_news(claire) == []
+
+
 @pytest.mark.both_databases  # the refusals the centre keeps, read for a site's kiosks on each database
 def test_a_refused_ballot_reaches_every_kiosk_of_the_site_without_its_choice(centre, consultation):
     desk, lobby = centre.enroll(name="Borne de l'accueil"), centre.enroll(name="Borne du hall")

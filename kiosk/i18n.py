@@ -118,6 +118,17 @@ class Said:
         return self.fr if language == SOURCE_LANGUAGE else self.en
 
 
+@dataclass(frozen=True)
+class Euros:
+    """An amount given as a value to a text (or printed by itself), written as that text's language writes
+    euros (`Texts.money`): 12,50 € in French, €12.50 in English."""
+
+    cents: int
+
+    def message(self, language: str) -> str:
+        return Texts(language).money(self.cents)
+
+
 def in_both_languages(message: Message) -> str:
     """French, then English when it reads otherwise, on one line: what a command prints for IT, who may read
     either ("Sauvegarde : … / Backup: …")."""

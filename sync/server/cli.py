@@ -89,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
         prog="slvie-central",
-        description="Centre SLVie de référence / reference SLVie central server (serves /v1 when no command is given)",
+        description=in_both_languages(Text("cli.central.description")),
     )
     parser.add_argument(
         "--db",
@@ -539,7 +539,7 @@ def _fleet(db: Database, args: argparse.Namespace) -> int:
             + in_both_languages(Text("fleet.cli.heard", when=heard))
         )
         for reason in kiosk.reasons:
-            print(f"       {reason.fr} / {reason.en}")
+            print("       " + in_both_languages(reason.text))
     counts = count_by_state(kiosks)
     print(in_both_languages(Text("fleet.cli.counts", kiosks=len(kiosks), **counts)))
     return 0

@@ -211,6 +211,10 @@ class Texts:
         pattern = self.locale.currency_formats["standard"].pattern.replace(".00", "")
         return format_currency(euros, "EUR", format=pattern, locale=self.locale, currency_digits=False)
 
+    def amount(self, cents: int) -> str:
+        """Euros as a person types them in a field: no sign, no grouping, cents only when there are (12, 12,50)."""
+        return format_decimal(Decimal(cents) / 100, format="0" if cents % 100 == 0 else "0.00", locale=self.locale)
+
     def time(self, moment: datetime) -> str:
         return format_time(moment, self("format.time"), locale=self.locale)
 

@@ -119,6 +119,11 @@ def test_money_reads_naturally_in_each_language():
     assert Texts("en").money(2000) == "€20"
 
 
+def test_an_amount_to_type_in_a_field_reads_as_the_person_would_type_it():
+    assert [Texts("fr").amount(c) for c in (1250, 1200, 123456, 5)] == ["12,50", "12", "1234,56", "0,05"]
+    assert [Texts("en").amount(c) for c in (1250, 1200, 123456, 5)] == ["12.50", "12", "1234.56", "0.05"]
+
+
 def test_an_amount_given_to_a_text_reads_as_that_text_s_language_writes_euros():
     refused = Text("reason.invalid_price", field="total_cents", tier=2, total=Euros(123456))
     assert "total 1\u202f234,56\xa0€," in refused.message("fr")

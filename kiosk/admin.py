@@ -152,8 +152,7 @@ def _enroll_pending(args: argparse.Namespace) -> int:
         log.warning("enrolment not done yet (%s); it will be tried again at the next start", type(error).__name__)
         raise AdminCommandError("error.admin.enrolment_postponed", error=error) from None
     pending_path.unlink(missing_ok=True)
-    print(f"Borne inscrite : {enrolment.kiosk_id} (site {enrolment.site_id}).")
-    print(f"Kiosk enrolled: {enrolment.kiosk_id} (site {enrolment.site_id}).")
+    print(in_both_languages(Text("admin.enrolled", kiosk=enrolment.kiosk_id, site=enrolment.site_id)))
     return 0
 
 

@@ -13,7 +13,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk.domain.booking import BookingState
 from kiosk.domain.voucher import (
     CROCKFORD_ALPHABET,
     PAYLOAD_VERSION,
@@ -21,7 +20,6 @@ from kiosk.domain.voucher import (
     Voucher,
     VoucherKind,
     VoucherState,
-    booking_standing,
     decode_payload,
     encode_payload,
     is_valid_short_code,
@@ -453,10 +451,3 @@ def test_a_key_id_ending_in_x_is_kept_whole():
     key = Ed25519PrivateKey.from_private_bytes(bytes([13]) * 32)
     assert key_id(key.public_key()) == "337GGMHX"
     assert verify_payload(encode_payload(booking(), key), [key.public_key()]).valid
-
-
-def test_a_voucher_whose_booking_was_cancelled_says_so_in_each_language():
-    standing = booking_standing(VoucherState.CONFIRMED, BookingState.CANCELLED)
-    assert not standing.holds
-    assert standing.message_fr == "annulé : cette réservation a été annulée, le bon ne donne plus de place"
-    assert standing.message_en == "cancelled: this booking was cancelled, the voucher no longer gives a place"

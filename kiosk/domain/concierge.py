@@ -312,7 +312,6 @@ def _date(scope: str, name: str, first: int, last: int) -> FormField:
 
 NOTE_FIELD = _text(ANY, "note", 0, NOTE_MAX_CHARS)
 
-_MON_FRI = frozenset(range(5))
 _TUE_THU = frozenset({1, 3})
 
 FORMS: dict[str, ServiceForm] = {

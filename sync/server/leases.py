@@ -159,8 +159,8 @@ def grant(
         "UPDATE leases SET granted = granted + ?, expires_at = ? WHERE session_id = ? AND kiosk_id = ?",
         (moved, expires_at, session_id, kiosk_id),
     )
-    if moved or expires_at != lease.expires_at:
-        _changed(conn, session_id, kiosk_id, session["offer_id"] if moved else None)
+    if moved:  # a renewal alone is no change: its kiosk hears the new expiry in this call's answer
+        _changed(conn, session_id, kiosk_id, session["offer_id"])
     return load(conn, session_id, kiosk_id)
 
 

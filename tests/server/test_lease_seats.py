@@ -209,14 +209,20 @@ def test_a_lease_ends_at_the_cut_off_or_the_start_if_sooner(db):
     assert renewed.expires_at == start.strftime("%Y-%m-%dT%H:%M:%S")
 
 
-def test_a_renewal_alone_is_told_to_the_kiosk_but_not_as_a_change_of_places(db):
+def test_a_renewal_alone_is_answered_to_its_kiosk_and_is_no_change_in_the_feed(db):
+    """The kiosk renews every lease at every cycle: were each renewal a change, every cycle would pull all
+    of them back. It reads the new expiry in the renewal's answer instead."""
     kiosk = enrol(db, "k1")
     seq = last_seq(db)
-    assert grant(db, kiosk, 0, 6, when=NOW + timedelta(hours=1)).granted == 6
-    assert changes_since(db, seq) == [("lease", "SHOW-1", f"kiosk:{kiosk}")]
-    seq = last_seq(db)
-    grant(db, kiosk, 0, 6, when=NOW + timedelta(hours=1))  # the same expiry: nothing new
+    renewed = grant(db, kiosk, 0, 6, when=NOW + timedelta(hours=1))
+    assert (renewed.granted, renewed.expires_at) == (6, (NOW + timedelta(hours=25)).strftime("%Y-%m-%dT%H:%M:%S"))
     assert changes_since(db, seq) == []
+    assert grant(db, kiosk, 0, 6, when=NOW + timedelta(hours=2)).expires_at == (NOW + timedelta(hours=26)).strftime(
+        "%Y-%m-%dT%H:%M:%S"
+    )
+    assert changes_since(db, seq) == []
+    assert grant(db, kiosk, 2, 6, when=NOW + timedelta(hours=2)).granted == 8  # seats moved: a change
+    assert changes_since(db, seq) == [("lease", "SHOW-1", f"kiosk:{kiosk}"), ("offer", "SHOW", "")]
 
 
 def test_seats_given_back_go_to_the_site_never_more_than_unused(db):

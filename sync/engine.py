@@ -100,6 +100,7 @@ from sync.client import (
     read_answer,
 )
 from sync.heartbeat import KioskProbe, error_code, heartbeat
+from sync.history import PAGE_MARK, PUSH_MARK, held_marks
 from sync.page_checks import first_problem
 from sync.photos import PhotoFetcher
 from sync.wire import (
@@ -123,8 +124,6 @@ VOUCHER_KEY_STATE = "voucher_key_published"  # the public key the centre last to
 MAX_PAGES_PER_CYCLE = 400
 MAX_CURSOR = 2**63 - 1  # the largest seq a SQLite centre can issue
 EPOCH = re.compile(r"^[A-Za-z0-9_-]{8,64}$")  # a feed epoch, and a mark of the feed's history
-PAGE_MARK = "sync_mark"  # the mark of the history up to the saved cursor, saved with it
-PUSH_MARK = "sync_push_mark"  # the mark of the last push the centre answered
 RESTARTS = {(409, "cursor_ahead"), (409, "history_unknown")}  # the centre's feed is not the one this kiosk saw
 STUCK_AFTER = 3  # failures of one page before it is reported as stuck and its pull held back
 WRITE_RUN = 25  # bulk changes of a pulled page written at a time
@@ -395,14 +394,10 @@ class SyncEngine:
     def _seen_history(self) -> JsonObject | None:
         """The feed's epoch, the saved cursor and the marks this kiosk holds (sync/server/history.py)."""
         epoch = read_state(self.db, "sync_epoch")
-        marks = self._marks(read_state(self.db, PAGE_MARK))
+        marks = held_marks(self.db, read_state(self.db, PAGE_MARK))
         if epoch is None and not marks:
             return None
         return {"epoch": epoch, "cursor": int(read_state(self.db, "sync_cursor") or 0), "marks": list(marks)}
-
-    def _marks(self, page_mark: str | None) -> tuple[str, ...]:
-        """The marks a push or a pull names: its page's (saved with the cursor) and the last push's."""
-        return tuple(mark for mark in (page_mark, read_state(self.db, PUSH_MARK)) if mark)
 
     def _restart_feed(self, report: CycleReport) -> None:
         """Pull again from cursor 0, keeping the outbox; what the centre lost is sent again at its end."""
@@ -608,7 +603,7 @@ class SyncEngine:
         time and the kiosk's overlap. Nothing is asked for past a page that failed validation,
         and a cycle ends only once the page in flight is back (its answer then unused)."""
         epoch = read_state(self.db, "sync_epoch")
-        marks = self._marks(read_state(self.db, PAGE_MARK) if cursor else None)
+        marks = held_marks(self.db, read_state(self.db, PAGE_MARK) if cursor else None)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as fetcher:
             in_flight = fetcher.submit(self.client.changes_body, cursor, self.pull_page, marks)
             for pages_left in range(MAX_PAGES_PER_CYCLE - 1, -1, -1):
@@ -619,7 +614,7 @@ class SyncEngine:
                 epoch = page.epoch
                 if page.more and pages_left:
                     in_flight = fetcher.submit(
-                        self.client.changes_body, page.cursor, self.pull_page, self._marks(page.mark)
+                        self.client.changes_body, page.cursor, self.pull_page, held_marks(self.db, page.mark)
                     )
                 self._checked(lambda: self._apply_page(page), cursor)  # noqa: B023 (called at once)
                 # Here, between the page's transactions: a screen's commit never inherits a large log to copy.

@@ -3,7 +3,8 @@ cycle so that IT sees a whole fleet from afar (docs/sync-protocol.md, "Heartbeat
 
 The facts are read the way `slvie-kiosk doctor` reads them on the kiosk itself (kiosk/doctor.py,
 kiosk/printing/printer.py). Nothing personal ever goes in: counts, ages in seconds, one word for
-the printer, free bytes and an error code. Ages are measured with the kiosk's own clock at both
+the printer, free bytes and an error code, and the marks of the centre's history it holds (random
+tokens the centre made: sync/history.py). Ages are measured with the kiosk's own clock at both
 ends, so a clock set wrong does not distort them; the centre measures the skew from `sent_at`.
 """
 
@@ -23,6 +24,7 @@ from kiosk.printing.printer import printer_condition
 from kiosk.store.database import schema_version
 from kiosk.store.outbox import counts, oldest_pending_at
 from kiosk.store.state import read_state
+from sync.history import PAGE_MARK, held_marks
 
 ERROR_CODE = re.compile(r"^[a-z0-9_]{1,40}$")
 
@@ -63,6 +65,7 @@ def heartbeat(db: sqlite_utils.Database, probe: KioskProbe, now: datetime) -> di
         "printer": probe.read_printer(probe.printer_queue),
         "disk_free_bytes": min(free_space(probe.data_dir).values()),
         "last_error": last_error,
+        "marks": list(held_marks(db, read_state(db, PAGE_MARK))),
     }
 
 

@@ -24,6 +24,7 @@ ID = r"^[A-Za-z0-9_.:-]{1,40}$"
 UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 MOMENT = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$"
 CATALOG_MOMENT = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$"
+MARK = r"^[A-Za-z0-9_-]{8,64}$"  # a feed epoch, or a mark of the feed's history (sync/server/history.py)
 ENROLMENT_CODE = r"^[A-Za-z0-9 -]{12,24}$"
 CARD_NUMBER = r"^\d{13}$"
 PIN_HASH = (
@@ -159,6 +160,12 @@ class Heartbeat(Strict):
     printer: PrinterCondition = Field(description="the site printer's state, from CUPS")
     disk_free_bytes: int = Field(ge=0, le=2**62, description="free bytes where the kiosk writes (the least)")
     last_error: LastError | None = Field(description="the last failed cycle, or null if none")
+    marks: list[Annotated[str, Field(pattern=MARK)]] = Field(
+        default_factory=list,
+        max_length=4,
+        description="the marks of the feed's history the kiosk holds (its saved page's and its last push's): the"
+        " centre keeps them while the kiosk may name them (none: an older kiosk, or one that has seen nothing)",
+    )
 
     @field_validator("sent_at")
     @classmethod
@@ -201,9 +208,6 @@ class Operation(Strict):
     def _real_moment(cls, value: str) -> str:
         datetime.strptime(value, "%Y-%m-%dT%H:%M:%S")
         return value
-
-
-MARK = r"^[A-Za-z0-9_-]{8,64}$"  # a feed epoch, or a mark of the feed's history (sync/server/history.py)
 
 
 class SeenHistory(Strict):

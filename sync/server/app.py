@@ -26,7 +26,7 @@ from starlette.types import Message as AsgiMessage
 
 from kiosk.i18n import Message, Said, Text
 from sync.server import auth, changes, fleet, fleet_page, history, leases, operations, voucher_keys
-from sync.server.clock import Clock, fmt, local_now
+from sync.server.clock import HOUSEKEEPING_EVERY_SECONDS, Clock, fmt, local_now
 from sync.server.db import Database
 from sync.server.limits import Limiter, RateLimits, forget_ended_windows
 from sync.server.mailer import SEND_EVERY_SECONDS, MailSettings, sending_loop
@@ -71,7 +71,6 @@ API_VERSION = "1"
 MAX_BODY_BYTES = 4 * 1024 * 1024
 HEARTBEAT_PATH = "/v1/heartbeat"
 BODY_LIMITS = {HEARTBEAT_PATH: MAX_HEARTBEAT_BYTES}  # routes whose bodies are small by nature
-RELEASE_EVERY_SECONDS = 30.0
 RETRY_AFTER_SECONDS = 5  # the database unavailable: when a kiosk may try again
 # Writes are one at a time (Database.write); pushes and enrolments waiting for the writer wait
 # here, in the event loop, instead of each holding one of the worker threads (40) that pulls
@@ -188,13 +187,16 @@ AdminAuth = Annotated[str, Depends(current_administrator)]
 def create_app(
     db: Database | None = None,
     clock: Clock = local_now,
-    release_every: float = RELEASE_EVERY_SECONDS,
+    release_every: float = HOUSEKEEPING_EVERY_SECONDS,
     rates: RateLimits | None = None,
+    marks_kept: int = history.MARKS_KEPT,
     mail: MailSettings | None = None,
     send_every: float = SEND_EVERY_SECONDS,
 ) -> FastAPI:
     """The application; `db` may be None only to produce the OpenAPI document. With `mail`, the notices
-    are sent through that SMTP server every `send_every` seconds; without it they wait in the database."""
+    are sent through that SMTP server every `send_every` seconds; without it they wait in the database.
+    Housekeeping runs every `release_every` seconds, keeping the newest `marks_kept` marks of the feed's history
+    (and those kiosks hold)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -203,7 +205,10 @@ def create_app(
         if db is not None:
             workers.append(
                 threading.Thread(
-                    target=_release_loop, args=(db, clock, stop, release_every), name="allocation-release", daemon=True
+                    target=_release_loop,
+                    args=(db, clock, stop, release_every, marks_kept),
+                    name="allocation-release",
+                    daemon=True,
                 )
             )
         if db is not None and mail is not None:
@@ -477,9 +482,10 @@ def openapi_text() -> str:
     return json.dumps(openapi_document(), ensure_ascii=False, indent=2) + "\n"
 
 
-def _release_loop(db: Database, clock: Clock, stop: threading.Event, every: float) -> None:
+def _release_loop(db: Database, clock: Clock, stop: threading.Event, every: float, marks_kept: int) -> None:
     """Unused seats go back to the central pool at each allocation's cut-off, and consultations' results
-    are published once counting ends, even when no kiosk pushes; the rate limits' ended windows go."""
+    are published once counting ends, even when no kiosk pushes; the rate limits' ended windows go, and the
+    marks of the feed's history no kiosk may name any more (a batch a pass)."""
     from sync.server.bookings import release_expired
     from sync.server.consultations import publish_due_results
 
@@ -491,5 +497,6 @@ def _release_loop(db: Database, clock: Clock, stop: threading.Event, every: floa
                 release_expired(conn, clock())
                 publish_due_results(conn, clock())
                 forget_ended_windows(conn)
+                history.forget_unneeded(conn, marks_kept)
         except Exception:
             log.exception("releasing expired allocations or publishing results failed")

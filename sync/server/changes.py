@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from sync.server import dialect
 from sync.server.db import FEED_EPOCH, Connection, Result, Row, compact_json
-from sync.server.history import page_mark
+from sync.server.history import newest_mark
 
 Renderer = Callable[[Connection, list[str], str, str], dict[str, str]]
 GLOBAL = ""
@@ -84,7 +84,7 @@ def read_page(conn: Connection, site_id: str, cursor: int, limit: int, kiosk_id:
     )
     tiers = int(meta.get("price_tiers", "7"))
     epoch = json.dumps(meta.get(FEED_EPOCH, ""))
-    mark = json.dumps(page_mark(conn, next_cursor))
+    mark = json.dumps(newest_mark(conn))
     return (
         f'{{"changes":[{",".join(items)}],"cursor":{next_cursor},'
         f'"more":{"true" if more else "false"},"price_tiers":{tiers},"epoch":{epoch},"mark":{mark}}}'

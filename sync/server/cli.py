@@ -75,6 +75,13 @@ def _identifier(text: str) -> str:
     return text
 
 
+def _at_least_one(text: str) -> int:
+    """A count of at least 1 (the newest mark is always kept: marks are numbered after it)."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"a whole number, 1 or more: {text}")
+    return int(text)
+
+
 def _moment(text: str) -> datetime:
     for pattern in ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"):
         try:
@@ -86,6 +93,8 @@ def _moment(text: str) -> datetime:
 
 def build_parser() -> argparse.ArgumentParser:
     from sync.server.admin import DEFAULT_SITE
+    from sync.server.clock import HOUSEKEEPING_EVERY_SECONDS
+    from sync.server.history import MARKS_KEPT
 
     parser = argparse.ArgumentParser(
         prog="slvie-central",
@@ -121,6 +130,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--kiosk-limit", default=KIOSK_CALLS, type=_rate, help=f"calls per kiosk (default {KIOSK_CALLS})"
+    )
+    parser.add_argument(
+        "--housekeeping-every",
+        type=float,
+        default=HOUSEKEEPING_EVERY_SECONDS,
+        help=f"seconds between two passes of the centre's housekeeping (default {HOUSEKEEPING_EVERY_SECONDS:g})",
+    )
+    parser.add_argument(
+        "--marks-kept",
+        type=_at_least_one,
+        default=MARKS_KEPT,
+        help="the newest marks of the feed's history kept whoever holds them, besides those kiosks hold"
+        f" (default {MARKS_KEPT})",
     )
     mail = parser.add_argument_group(
         "e-mail notices", "the SMTP server the notices go through (served with the API, or by send-notices)"
@@ -354,6 +376,8 @@ def _serve(db: Database, args: argparse.Namespace) -> int:
         rates=RateLimits(args.enrol_limit, args.enrol_code_limit, args.kiosk_limit),
         mail=_mail_settings(args),
         send_every=args.notices_every,
+        release_every=args.housekeeping_every,
+        marks_kept=args.marks_kept,
     )
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
     return 0
@@ -425,6 +449,8 @@ def _serve_workers(args: argparse.Namespace) -> int:
             "mail": {name: getattr(args, name) for name in MAIL_ARGUMENTS},
             "password_file": str(args.smtp_password_file) if args.smtp_password_file else None,
             "notices_every": args.notices_every,
+            "housekeeping_every": args.housekeeping_every,
+            "marks_kept": args.marks_kept,
         }
     )
     with tempfile.TemporaryDirectory(prefix="slvie-metrics-") as metrics_dir:
@@ -474,6 +500,8 @@ def worker_app() -> object:
         rates=RateLimits(*settings["rates"]),
         mail=_mail_settings(argparse.Namespace(**settings["mail"], smtp_password_file=password_file)),
         send_every=settings["notices_every"],
+        release_every=settings["housekeeping_every"],
+        marks_kept=settings["marks_kept"],
     )
 
 

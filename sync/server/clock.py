@@ -11,6 +11,9 @@ MOMENT = "%Y-%m-%dT%H:%M:%S"  # protocol times (operations, health)
 CATALOG_MOMENT = "%Y-%m-%dT%H:%M"  # catalog session times
 
 Clock = Callable[[], datetime]
+# The centre's periodic work (sync/server/app.py): releases at cut-offs, results published, what is no
+# longer needed forgotten.
+HOUSEKEEPING_EVERY_SECONDS = 30.0
 
 
 def local_now() -> datetime:

@@ -18,6 +18,7 @@ from kiosk.i18n import Text
 from sync.server import dialect
 from sync.server.clock import fmt, parse_moment
 from sync.server.db import Database, Row
+from sync.server.history import held_by
 from sync.wire import Heartbeat
 
 GREEN, AMBER, RED = "green", "amber", "red"
@@ -75,9 +76,11 @@ def record_heartbeat(db: Database, kiosk_id: str, heartbeat: Heartbeat, now: dat
     reasons = judge(heartbeat, now, skew, now, now)
     state = state_of(reasons)
     summary = " ".join([state, *sorted(reason.code for reason in reasons)])
-    text = heartbeat.model_dump_json()
+    text = heartbeat.model_dump_json(exclude={"marks"})  # IT's view of the kiosk; its marks are history's
     with db.write() as conn:
         dialect.commit_without_waiting(conn)  # a heartbeat lost in a crash is followed by the next one
+        if heartbeat.marks:  # else an older kiosk, or one that has seen nothing: what its pushes left stands
+            held_by(conn, kiosk_id, heartbeat.marks)
         row = conn.execute(
             "SELECT history_at, history_state FROM kiosk_health WHERE kiosk_id = ?", (kiosk_id,)
         ).fetchone()

@@ -13,6 +13,7 @@ Every function runs inside the caller's write transaction.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -159,9 +160,33 @@ def grant(
         "UPDATE leases SET granted = granted + ?, expires_at = ? WHERE session_id = ? AND kiosk_id = ?",
         (moved, expires_at, session_id, kiosk_id),
     )
-    if moved or expires_at != lease.expires_at:
-        _changed(conn, session_id, kiosk_id, session["offer_id"] if moved else None)
+    if moved:  # a renewal alone is no change: its kiosk hears the new expiry in this call's answer
+        _changed(conn, session_id, kiosk_id, session["offer_id"])
     return load(conn, session_id, kiosk_id)
+
+
+def renew(conn: Connection, kiosk_id: str, session_ids: list[str], now: datetime) -> dict[str, Lease]:
+    """The kiosk's leases on these sessions renewed, their seats as they are: each expiry moved on as `grant`
+    moves it (kept once the session is past or withdrawn, or its allocation released). Two statements for
+    hundreds of leases: a kiosk renews them all at every cycle. A session it holds no lease on is left out."""
+    rows = conn.execute(
+        "SELECT l.session_id, l.granted, l.returned, l.used, l.expires_at, s.start, o.withdrawn, a.until, a.released "
+        "FROM leases l JOIN sessions s ON s.id = l.session_id JOIN offers o ON o.id = s.offer_id "
+        "LEFT JOIN allocations a ON a.session_id = l.session_id AND a.site_id = l.site_id "
+        f"WHERE l.kiosk_id = ? AND l.session_id IN {dialect.ids_in(conn.dialect)}",
+        (kiosk_id, json.dumps(session_ids)),
+    ).fetchall()
+    renewed: dict[str, Lease] = {}
+    for session_id, granted, returned, used, expires_at, start, withdrawn, until, released in rows:
+        still_open = not withdrawn and parse_moment(start) > now and not released
+        renewed[session_id] = Lease(
+            session_id, kiosk_id, granted, returned, used, _expiry(start, until, now) if still_open else expires_at
+        )
+    conn.executemany(
+        "UPDATE leases SET expires_at = ? WHERE session_id = ? AND kiosk_id = ?",
+        [(lease.expires_at, lease.session_id, kiosk_id) for lease in renewed.values()],
+    )
+    return renewed
 
 
 def give_back(conn: Connection, kiosk_id: str, session_id: str, seats: int) -> Lease | None:
@@ -271,12 +296,16 @@ def split(conn: Connection, site_id: str, now: datetime, session_id: str | None 
 
 
 def top_up(db: Database, kiosk: Kiosk, wanted: list[LeaseWanted], clock: Clock) -> list[dict[str, object]]:
-    """The `POST /v1/leases` call: every lease named renewed and topped up, in one transaction."""
+    """The `POST /v1/leases` call: every lease named renewed and topped up, in one transaction. A lease
+    asked no seat is renewed with the others at once (`renew`), the rest one by one (`grant`)."""
     with db.write() as conn:
         now = clock()
+        renewed = renew(conn, kiosk.id, [item.session_id for item in wanted if item.seats == 0], now)
         answers = []
         for item in wanted:
-            lease = grant(conn, kiosk.id, kiosk.site_id, item.session_id, item.seats, item.known_granted, now)
+            lease = renewed.get(item.session_id) if item.seats == 0 else None
+            if lease is None:
+                lease = grant(conn, kiosk.id, kiosk.site_id, item.session_id, item.seats, item.known_granted, now)
             if lease is not None:
                 answers.append(lease.data())
         return answers

@@ -203,6 +203,7 @@ def push(
         if seen is not None:
             history.check(conn, seen.marks, seen.epoch, seen.cursor)
         mark = conn.history_mark()
+        history.held_by(conn, kiosk.id, [*(seen.marks if seen is not None else ()), mark])
         now = clock()
         bookings.release_expired(conn, now)
         consultations.publish_due_results(conn, now)

@@ -69,17 +69,17 @@ class TimedClient(CentralClient):
         super().__init__(*args, **kwargs)
         self.seconds: Counter = Counter()
 
-    def changes_body(self, cursor: int, limit: int) -> bytes:
+    def changes_body(self, cursor: int, limit: int, marks: tuple[str, ...] = ()) -> bytes:
         began = time.perf_counter()
         try:
-            return super().changes_body(cursor, limit)
+            return super().changes_body(cursor, limit, marks)
         finally:
             self.seconds["pull_http"] += time.perf_counter() - began
 
-    def push(self, operations: list[dict]) -> list[dict]:
+    def push(self, operations: list[dict], history: dict | None = None) -> dict:
         began = time.perf_counter()
         try:
-            return super().push(operations)
+            return super().push(operations, history)
         finally:
             self.seconds["push_http"] += time.perf_counter() - began
 
@@ -253,20 +253,31 @@ def push_figures(services, engine: TimedEngine, sessions: list[tuple[str, str]],
 
 
 def empty_cycle_figures(engine: SyncEngine, cycles: int) -> dict:
+    """Cycles with nothing new at the kiosk or the centre: each should push nothing and pull nothing (a renewed
+    lease is not a change: its kiosk hears the new expiry in the renewal's answer)."""
     engine.run_cycle()  # anything left over
-    samples = []
+    samples, pulled, pushed = [], [], []
     for _ in range(cycles):
         began = time.perf_counter()
         report = engine.run_cycle()
         samples.append((time.perf_counter() - began) * 1000)
-        if report.pushed or report.pulled:
-            raise RuntimeError(f"a cycle meant to be empty did something: {report.summary()}")
+        pulled.append(report.pulled)
+        pushed.append(report.pushed)
     return {
         "sync_empty_cycles": cycles,
         "sync_empty_cycle_median_ms": round(statistics.median(samples), 2),
         "sync_empty_cycle_p95_ms": round(percentile(samples, 0.95), 2),
         "sync_empty_cycle_max_ms": round(max(samples), 2),
+        "sync_empty_cycle_pulled_median": statistics.median(pulled),
+        "sync_empty_cycle_pulled_max": max(pulled),
+        "sync_empty_cycle_pushed_max": max(pushed),
     }
+
+
+def checked_empty_cycles(figures: dict) -> dict:
+    if figures["sync_empty_cycle_pulled_max"] or figures["sync_empty_cycle_pushed_max"]:
+        raise RuntimeError(f"cycles meant to be empty did something: {figures}")
+    return figures
 
 
 # -- (d) many kiosks at once -----------------------------------------------------------------
@@ -389,6 +400,7 @@ def sync_figures(
     operations: int = PUSH_OPERATIONS,
     kiosk_threads: int = KIOSK_THREADS,
     only_pull: bool = False,
+    only_empty: bool = False,
 ) -> dict:
     figures: dict[str, object] = {"offers": offers, "bench_load_average_1min": round(os.getloadavg()[0], 2)}
     run_began = time.perf_counter()
@@ -405,6 +417,9 @@ def sync_figures(
         try:
             services, client, engine, pulled, token = initial_pull(server, tmp / "kiosk")
             figures.update(pulled)
+            if only_empty:
+                figures.update(empty_cycle_figures(engine, EMPTY_CYCLES))
+                return figures
             figures.update(executemany_baseline(services.db, tmp / "plain.sqlite3"))
             figures["sync_initial_pull_ratio"] = round(
                 figures["sync_initial_pull_s"] / figures["sync_initial_pull_executemany_s"], 1
@@ -427,7 +442,7 @@ def sync_figures(
             sessions = bookable_sessions(services.db, DURING_PULL_BOOKINGS + operations // 2 + 2 * per_pass)
             sessions = sessions[DURING_PULL_BOOKINGS:]
             figures.update(push_figures(services, engine, sessions[: operations // 2], operations))
-            figures.update(empty_cycle_figures(engine, EMPTY_CYCLES))
+            figures.update(checked_empty_cycles(empty_cycle_figures(engine, EMPTY_CYCLES)))
             cursor = int(read_state(services.db, "sync_cursor") or 0)
             tokens, enrol_s = enrol_kiosks(server, kiosks)
             figures["server_kiosks_enrolled"] = kiosks
@@ -473,8 +488,13 @@ def main() -> None:
         action="store_true",
         help="the initial pull and the bookings made during a second one, nothing else",
     )
+    parser.add_argument(
+        "--only-empty",
+        action="store_true",
+        help="the initial pull then the empty cycles (what each pulls and how long it takes), nothing else",
+    )
     args = parser.parse_args()
-    print(json.dumps(sync_figures(args.offers, args.kiosks, args.ops, args.threads, args.only_pull)))
+    print(json.dumps(sync_figures(args.offers, args.kiosks, args.ops, args.threads, args.only_pull, args.only_empty)))
 
 
 if __name__ == "__main__":

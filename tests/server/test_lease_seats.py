@@ -212,14 +212,20 @@ def test_a_lease_ends_at_the_cut_off_or_the_start_if_sooner(db):
     assert renewed.expires_at == start.strftime("%Y-%m-%dT%H:%M:%S")
 
 
-def test_a_renewal_alone_is_told_to_the_kiosk_but_not_as_a_change_of_places(db):
+def test_a_renewal_alone_is_answered_to_its_kiosk_and_is_no_change_in_the_feed(db):
+    """The kiosk renews every lease at every cycle: were each renewal a change, every cycle would pull all
+    of them back. It reads the new expiry in the renewal's answer instead."""
     kiosk = enrol(db, "k1")
     seq = last_seq(db)
-    assert grant(db, kiosk, 0, 6, when=NOW + timedelta(hours=1)).granted == 6
-    assert changes_since(db, seq) == [("lease", "SHOW-1", f"kiosk:{kiosk}")]
-    seq = last_seq(db)
-    grant(db, kiosk, 0, 6, when=NOW + timedelta(hours=1))  # the same expiry: nothing new
+    renewed = grant(db, kiosk, 0, 6, when=NOW + timedelta(hours=1))
+    assert (renewed.granted, renewed.expires_at) == (6, (NOW + timedelta(hours=25)).strftime("%Y-%m-%dT%H:%M:%S"))
     assert changes_since(db, seq) == []
+    assert grant(db, kiosk, 0, 6, when=NOW + timedelta(hours=2)).expires_at == (NOW + timedelta(hours=26)).strftime(
+        "%Y-%m-%dT%H:%M:%S"
+    )
+    assert changes_since(db, seq) == []
+    assert grant(db, kiosk, 2, 6, when=NOW + timedelta(hours=2)).granted == 8  # seats moved: a change
+    assert changes_since(db, seq) == [("lease", "SHOW-1", f"kiosk:{kiosk}"), ("offer", "SHOW", "")]
 
 
 def test_seats_given_back_go_to_the_site_never_more_than_unused(db):
@@ -287,3 +293,24 @@ def test_the_leases_call_answers_each_lease_named_and_skips_unknown_sessions(db)
     wanted = [LeaseWanted(session_id="SHOW-1", seats=2, known_granted=6), LeaseWanted(session_id="NOPE-1")]
     answers = leases.top_up(db, kiosk, wanted, lambda: NOW)
     assert answers == [{**lease_of(db, kiosk.id).data(), "granted": 8}]
+
+
+def test_the_leases_call_renews_many_leases_at_once_as_one_grant_each_would(db):
+    """A kiosk renews every lease at every cycle: those asked no seat are renewed together (`renew`), each
+    expiry moved as `grant` moves it, kept on a session whose allocation was released; nothing in the feed."""
+    kiosk, _token = auth.enroll(db, auth.create_enrolment_code(db, SITE, NOW), "k1", NOW)
+    with db.write() as conn:
+        conn.execute("UPDATE allocations SET released = 1 WHERE session_id = 'ASK-1'")
+    seq = last_seq(db)
+    later = NOW + timedelta(hours=3)
+    wanted = [LeaseWanted(session_id=sid, known_granted=g) for sid, g in (("SHOW-1", 6), ("ASK-1", 2), ("NOPE-1", 0))]
+    answers = leases.top_up(db, kiosk, wanted, lambda: later)
+    moved_on = (later + timedelta(hours=24)).strftime("%Y-%m-%dT%H:%M:%S")
+    unchanged = (NOW + timedelta(hours=24)).strftime("%Y-%m-%dT%H:%M:%S")
+    assert [(a["session_id"], a["granted"], a["expires_at"]) for a in answers] == [
+        ("SHOW-1", 6, moved_on),
+        ("ASK-1", 2, unchanged),
+    ]
+    assert lease_of(db, kiosk.id).expires_at == moved_on
+    assert lease_of(db, kiosk.id, "ASK-1").expires_at == unchanged
+    assert changes_since(db, seq) == []

@@ -144,6 +144,7 @@ def test_a_schema_8_file_of_the_release_before_alembic_is_stamped_and_upgraded(t
         conn.execute("DROP TABLE rate_windows")  # revision 0009
         conn.execute("DROP TABLE vote_refusals")  # revision 0010
         conn.execute("DROP TABLE feed_marks")  # revision 0011
+        conn.execute("DROP TABLE kiosk_marks")  # revision 0012
         conn.execute(
             "CREATE TABLE vote_tallies (consultation_id TEXT NOT NULL, code TEXT NOT NULL, votes INTEGER NOT NULL "
             "DEFAULT 0, points INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (consultation_id, code)) WITHOUT ROWID"

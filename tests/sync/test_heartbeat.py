@@ -15,6 +15,7 @@ from kiosk.store.database import schema_version, transaction
 from kiosk.store.state import write_state
 from sync.client import RequestRefused, TransientError
 from sync.heartbeat import KioskProbe, error_code, heartbeat
+from sync.history import PAGE_MARK, PUSH_MARK
 from sync.wire import Heartbeat
 from tests.factories import NOW, holder, households_document
 
@@ -25,6 +26,8 @@ def test_a_heartbeat_counts_what_waits_and_names_no_one(services, clock, tmp_pat
     clock.now = NOW + timedelta(minutes=20)
     with transaction(services.db):
         write_state(services.db, "sync_last_success", (NOW - timedelta(minutes=5)).isoformat(timespec="seconds"))
+        write_state(services.db, PAGE_MARK, "a" * 32)  # the centre's marks it holds: kept for it while away
+        write_state(services.db, PUSH_MARK, "b" * 32)
         write_state(
             services.db,
             "sync_last_error",
@@ -51,6 +54,7 @@ def test_a_heartbeat_counts_what_waits_and_names_no_one(services, clock, tmp_pat
         "printer": "paper_out",
         "disk_free_bytes": sent["disk_free_bytes"],
         "last_error": {"code": "transient_error", "seconds": 60},
+        "marks": ["a" * 32, "b" * 32],
     }
     assert sent["disk_free_bytes"] > 0
     Heartbeat.model_validate_json(json.dumps(sent))  # what the centre accepts, as it checks it

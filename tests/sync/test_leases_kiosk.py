@@ -214,3 +214,19 @@ def test_the_upgrade_pulls_again_for_leases_and_price_versions(tmp_path):
         assert db.execute("SELECT count(*) FROM leases").fetchone()[0] == 0
     finally:
         db.close()
+
+
+def test_a_renewal_moves_the_kiosks_expiry_and_an_idle_cycle_pulls_nothing(kiosks, centre, clock):
+    """Each cycle renews every lease; the kiosk reads the new expiry in the renewal's answer, so a cycle with
+    nothing new pulls nothing (were renewals changes, it would pull every lease back, every cycle)."""
+    first, _ = kiosks
+    centre.restart()  # the past offer's allocation, due since the catalog was loaded, is released at start
+    first.sync()
+    centre.now = clock.now = NOW + timedelta(minutes=20)  # no allocation's cut-off passes meanwhile
+    centre.restart()
+    report = first.sync()
+    assert (report.pulled, report.pushed) == (0, 0)
+    (expires_at,) = first.services.db.execute("SELECT expires_at FROM leases WHERE session_id = 'T1-S1'").fetchone()
+    assert expires_at == (NOW + timedelta(hours=24, minutes=20)).strftime("%Y-%m-%dT%H:%M:%S")
+    clock.now = NOW + timedelta(hours=24, minutes=10)  # past the first expiry, within the renewed one
+    assert first.services.bookings.quote("T1", "T1-S1", claire(first), ["P1"]).state is BookingState.CONFIRMED

@@ -7,10 +7,12 @@
   written. Each kind of change is read and written as CHANGE_KINDS says. The bulk of a
   page (categories, services, offers, households: entities at their latest state, and
   leases, merged by maximum: writing one twice is writing it once) goes in write turns
-  of WRITE_TURN_SECONDS, so a booking at the screen never waits behind a whole page; the
-  rest goes with the cursor in the page's last transaction. A page cut short is written again from its start. A local
-  booking still in the outbox is not overwritten by pulled data: the centre's answer
-  settles it.
+  of WRITE_TURN_SECONDS at most, each ended early after its run of WRITE_RUN changes in
+  progress when a booking at the screen waits; the rest goes with the cursor in the page's
+  last transaction. Reading and validating a page steps aside for a booking's transaction
+  (WriteTurns.step_aside), so it never shares the interpreter (the GIL) with it. A page cut
+  short is written again from its start. A local booking still in the outbox is not
+  overwritten by pulled data: the centre's answer settles it.
 - Seats this kiosk holds in bookings not yet acknowledged are added back onto the
   pulled figures, so an offline confirmation is never handed out twice.
 - Concierge requests: the centre's answer to `concierge.create`/`concierge.transition`
@@ -86,7 +88,7 @@ from kiosk.store import resync as resync_store
 from kiosk.store import staff as staff_store
 from kiosk.store import stay_requests as stay_store
 from kiosk.store.connection import IntegrityError
-from kiosk.store.database import Row, checkpoint, transaction
+from kiosk.store.database import Row, checkpoint, transaction, write_turns
 from kiosk.store.state import read_state, write_state
 from sync.answers import check_results, is_lease
 from sync.backoff import retry_delay
@@ -100,6 +102,7 @@ from sync.client import (
     read_answer,
 )
 from sync.heartbeat import KioskProbe, error_code, heartbeat
+from sync.json_pieces import loads_in_pieces
 from sync.page_checks import first_problem
 from sync.photos import PhotoFetcher
 from sync.wire import (
@@ -127,8 +130,8 @@ PAGE_MARK = "sync_mark"  # the mark of the history up to the saved cursor, saved
 PUSH_MARK = "sync_push_mark"  # the mark of the last push the centre answered
 RESTARTS = {(409, "cursor_ahead"), (409, "history_unknown")}  # the centre's feed is not the one this kiosk saw
 STUCK_AFTER = 3  # failures of one page before it is reported as stuck and its pull held back
-WRITE_RUN = 25  # bulk changes of a pulled page written at a time
-WRITE_TURN_SECONDS = 0.02  # how long the engine writes before a waiting booking goes
+WRITE_RUN = 10  # bulk changes of a pulled page written at a time: what a booking waiting at the screen waits for
+WRITE_TURN_SECONDS = 0.02  # how long the engine writes at most before it lets another writer go (other processes)
 MAX_LEASES_PER_CALL = 500
 
 
@@ -609,10 +612,12 @@ class SyncEngine:
         and a cycle ends only once the page in flight is back (its answer then unused)."""
         epoch = read_state(self.db, "sync_epoch")
         marks = self._marks(read_state(self.db, PAGE_MARK) if cursor else None)
+        turns = write_turns(self.db)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as fetcher:
             in_flight = fetcher.submit(self.client.changes_body, cursor, self.pull_page, marks)
             for pages_left in range(MAX_PAGES_PER_CYCLE - 1, -1, -1):
-                document = read_answer(in_flight.result())  # read here, between write turns (changes_body)
+                # Read here, between write turns (changes_body), stepping aside for a booking's transaction.
+                document = read_answer(in_flight.result(), lambda body: loads_in_pieces(body, turns.step_aside))
                 page = self._checked(lambda: self._validate_page(document, cursor), cursor)  # noqa: B023
                 if epoch is not None and page.epoch != epoch:
                     raise _FeedRestarted()
@@ -724,7 +729,9 @@ class SyncEngine:
             raise bad("sync.page.cursor_past_last_change")
         reading = PageReading(tiers, {c.id for c in catalog_store.list_categories(self.db)})
         parsed: list[tuple[str, str, object]] = []
+        step_aside = write_turns(self.db).step_aside
         for index, item in enumerate(items):
+            step_aside()  # for a booking's transaction: reading a page takes the interpreter for long
             if (
                 not isinstance(item, dict)
                 or item.get("kind") not in CHANGE_KINDS
@@ -753,14 +760,16 @@ class SyncEngine:
 
     def _apply_page(self, page: Page) -> None:
         """The page's bulk in short write turns, then the rest with the cursor. A turn writes runs of
-        WRITE_RUN changes until WRITE_TURN_SECONDS have passed, then commits, so a booking waiting at the
-        screen goes next (the store's writers take turns) whatever the speed of the machine. A turn the
+        WRITE_RUN changes until WRITE_TURN_SECONDS have passed or another writer waits (a booking at the
+        screen), then commits, so that writer goes next (the store's writers take turns) after one run at
+        most, whatever the speed of the machine. A turn the
         store refuses (a session moving between two offers of the page, in two turns) is written again
         with the rest, together."""
         now = self.clock()
         bulk = [change for change in page.changes if CHANGE_KINDS[change[0]].bulk]
         rest = [change for change in page.changes if not CHANGE_KINDS[change[0]].bulk]
         start = 0
+        turns = write_turns(self.db)
         while len(bulk) - start > WRITE_RUN:
             written = start
             try:
@@ -769,7 +778,11 @@ class SyncEngine:
                     while True:  # at least one run a turn, however slow the machine
                         _write_changes(self.db, bulk[written : written + WRITE_RUN], now)
                         written += WRITE_RUN
-                        if len(bulk) - written <= WRITE_RUN or time.monotonic() - began >= WRITE_TURN_SECONDS:
+                        if (
+                            len(bulk) - written <= WRITE_RUN
+                            or time.monotonic() - began >= WRITE_TURN_SECONDS
+                            or turns.wanted()
+                        ):
                             break
             except IntegrityError:
                 break

@@ -69,17 +69,17 @@ class TimedClient(CentralClient):
         super().__init__(*args, **kwargs)
         self.seconds: Counter = Counter()
 
-    def changes_body(self, cursor: int, limit: int) -> bytes:
+    def changes_body(self, cursor: int, limit: int, marks: tuple[str, ...] = ()) -> bytes:
         began = time.perf_counter()
         try:
-            return super().changes_body(cursor, limit)
+            return super().changes_body(cursor, limit, marks)
         finally:
             self.seconds["pull_http"] += time.perf_counter() - began
 
-    def push(self, operations: list[dict]) -> list[dict]:
+    def push(self, operations: list[dict], history: dict | None = None) -> dict:
         began = time.perf_counter()
         try:
-            return super().push(operations)
+            return super().push(operations, history)
         finally:
             self.seconds["push_http"] += time.perf_counter() - began
 
@@ -192,6 +192,7 @@ def booking_during_pull(
     return {
         "sync_booking_during_pull_bookings": len(samples),
         "sync_booking_during_pull_p50_ms": round(statistics.median(samples), 2),
+        "sync_booking_during_pull_p95_ms": round(percentile(samples, 0.95), 2),
         "sync_booking_during_pull_p99_ms": round(percentile(samples, 0.99), 2),
         "sync_booking_during_pull_max_ms": round(max(samples), 2),
         "sync_booking_during_pull_pull_s": round(pulled_s, 3),

@@ -1,10 +1,19 @@
 import sqlite3
+import threading
+import time
 
 import pytest
 
 from kiosk.errors import SchemaTooNewError
 from kiosk.store import connection
-from kiosk.store.database import DatabaseError, latest_schema_version, open_database, schema_version, transaction
+from kiosk.store.database import (
+    DatabaseError,
+    latest_schema_version,
+    open_database,
+    schema_version,
+    transaction,
+    write_turns,
+)
 
 
 def test_a_new_database_is_migrated_and_in_wal_mode(tmp_path):
@@ -49,3 +58,44 @@ def test_a_failed_transaction_leaves_nothing_behind(tmp_path):
         db.execute("INSERT INTO outbox (op_id, kind, payload, created_at) VALUES ('a', 'k', '{}', 'now')")
         db.execute("INSERT INTO outbox (op_id, kind, payload, created_at) VALUES ('a', 'k', '{}', 'now')")
     assert db.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0
+
+
+def test_a_thread_stepping_aside_waits_for_another_threads_transaction_and_no_longer(tmp_path):
+    """The sync engine reads a page between write turns; it steps aside while a booking writes, so the
+    booking's transaction never shares the interpreter with that reading."""
+    db = open_database(tmp_path / "k.sqlite3")
+    turns = write_turns(db)
+    turns.step_aside()  # nobody writes: it goes on at once
+    writing, may_commit, stepped_aside = threading.Event(), threading.Event(), threading.Event()
+
+    def booking() -> None:
+        with transaction(db):
+            writing.set()
+            may_commit.wait(10)
+
+    def reader() -> None:
+        writing.wait(10)
+        turns.step_aside()
+        stepped_aside.set()
+
+    threads = [threading.Thread(target=booking), threading.Thread(target=reader)]
+    for thread in threads:
+        thread.start()
+    assert writing.wait(10)
+    deadline = time.monotonic() + 10
+    while not turns.wanted() and time.monotonic() < deadline:  # the reader queues behind the booking
+        time.sleep(0.01)
+    assert turns.wanted()
+    assert not stepped_aside.is_set()  # the booking's transaction is still open
+    may_commit.set()
+    assert stepped_aside.wait(10)
+    for thread in threads:
+        thread.join(10)
+    assert not turns.wanted()
+
+
+def test_a_thread_never_steps_aside_for_its_own_transaction(tmp_path):
+    db = open_database(tmp_path / "k.sqlite3")
+    with transaction(db):
+        write_turns(db).step_aside()  # returns at once, rather than waiting for itself until "database is locked"
+        db.execute("PRAGMA user_version").fetchone()

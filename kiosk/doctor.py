@@ -465,16 +465,26 @@ def _check_printer(config: KioskConfig, printer_status) -> Check:
 
 
 def _enrolled(data_dir: Path) -> bool:
-    from sync.credential import load_credential
+    from sync.credential import CREDENTIAL_FILE, load_credential
 
-    return load_credential(data_dir) is not None
+    try:
+        return load_credential(data_dir) is not None
+    except KioskError:  # run outside the service: the key that opens the token is not given here
+        return (data_dir / CREDENTIAL_FILE).exists()
 
 
 def _check_central(config: KioskConfig, data_dir: Path, now, client_factory) -> list[Check]:
     from sync.client import CentralClient, CentralError, CredentialRefused
     from sync.credential import load_credential
 
-    credential = load_credential(data_dir)
+    try:
+        credential = load_credential(data_dir)
+    except KioskError as error:
+        return [
+            Check("central", PROBLEM, error, {"url": config.central.url}),
+            Check("credential", SKIPPED, Text("doctor.credential_check")),
+            Check("clock", SKIPPED, Text("doctor.clock_compared_central_server")),
+        ]
     if credential is None:
         pending = (data_dir / PENDING_ENROLMENT_FILE).exists()
         not_enrolled = Text("doctor.enrolment_pending" if pending else "doctor.not_enrolled")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from kiosk.domain.concierge import ConciergeFormError, clean_text
@@ -25,6 +25,8 @@ from kiosk.errors import KioskError
 from kiosk.i18n import Text
 
 COMMENT_MAX_CHARS = 300
+# After its session's end, how long a participant may give their appreciation of an activity.
+APPRECIATION_WINDOW = timedelta(days=60)
 SCALE = range(1, 6)
 LATEST_COMMENTS = 5
 

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import sqlite_utils
 
 from kiosk.domain.appreciation import (
+    APPRECIATION_WINDOW,
     Appreciation,
     AppreciationError,
     Moderation,
@@ -43,7 +44,6 @@ from kiosk.store.database import transaction
 from kiosk.store.outbox import enqueue
 
 # An activity is offered for appreciation for this long after it ended.
-APPRECIATION_WINDOW = timedelta(days=60)
 
 
 @dataclass(frozen=True)

@@ -209,3 +209,25 @@ def test_a_past_activity_is_brought_up_once_and_then_waits_in_the_list(centre, m
     assert services.appreciations.take_news(claire) == []  # not asked again…
     (waiting,) = services.appreciations.to_appreciate(claire)  # …but it waits in « Donner mon avis »
     assert waiting.booking.booking_id == booking.booking_id
+
+
+def test_a_kiosk_not_updated_yet_is_sent_an_appreciation_as_it_knows_it(centre, make_kiosk, clock):
+    """A centre updated before its kiosks wedges none: a kiosk validates pages strictly (a field it does not
+    know refuses the page), so one of protocol 2 is sent the appreciation's id and moderation only."""
+    kiosk = make_kiosk()
+    kiosk.sync()
+    claire = kiosk.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
+    booking = kiosk.services.bookings.book(BENEFICIARY, claire, "T1", "T1-S1", ["P1"])
+    kiosk.sync()
+    clock.now = centre.now = NOW + timedelta(days=6)
+    centre.restart()
+    claire = kiosk.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
+    kiosk.services.appreciations.give(BENEFICIARY, booking.booking_id, claire, RATINGS, [], "Très bien reçus")
+    assert kiosk.sync().parked == 0
+    (row,) = centre.query("SELECT id FROM appreciations")
+
+    other = centre.enroll(name="Borne du hall")
+    earlier = other.pull_all(protocol=2)[0][("appreciation", row["id"])]
+    assert earlier == {"appreciation_id": row["id"], "state": "pending", "reason": None}
+    now = other.pull_all(protocol=3)[0][("appreciation", row["id"])]
+    assert now["booking_id"] == booking.booking_id and now["person_id"] == "P1" and now["state"] == "pending"

@@ -111,6 +111,16 @@ def test_an_unreachable_centre_and_a_refused_credential(site, enrolled, centre):
     assert "not-a-valid-token" not in report.to_json() + report.to_text()
 
 
+def test_run_outside_the_service_of_a_packaged_kiosk_says_the_token_cannot_be_opened_here(site, enrolled):
+    """The token is sealed with the machine's data key, which systemd hands to the kiosk's service only."""
+    (enrolled / "data-key").unlink()
+    (enrolled / "data-key.cred").write_bytes(b"sealed by systemd-creds")  # as the Debian package leaves it
+    found = by_id(check(site, enrolled))
+    assert found["central"].status == PROBLEM and "sealed for the kiosk's service" in found["central"].en
+    assert found["credential"].status == SKIPPED
+    assert found["last_sync"].status == OK  # still known as enrolled: its last sync is still judged
+
+
 def test_printer_and_configuration_problems_are_named(tmp_path, site, enrolled):
     bad = tmp_path / "bad.toml"
     bad.write_text('[logging]\nlevel = "loud"\n', encoding="utf-8")

@@ -9,8 +9,8 @@
   leases, merged by maximum: writing one twice is writing it once) goes in write turns
   of WRITE_TURN_SECONDS at most, each ended early after its run of WRITE_RUN changes in
   progress when a booking at the screen waits; the rest goes with the cursor in the page's
-  last transaction. Reading and validating a page steps aside for a booking's transaction
-  (WriteTurns.step_aside), so it never shares the interpreter (the GIL) with it. A page cut
+  last transaction. A page's JSON is read change by change (sync/json_pieces.py), so a
+  booking never waits for the interpreter (the GIL) behind a whole page. A page cut
   short is written again from its start. A local booking still in the outbox is not
   overwritten by pulled data: the centre's answer settles it.
 - Seats this kiosk holds in bookings not yet acknowledged are added back onto the
@@ -612,12 +612,11 @@ class SyncEngine:
         and a cycle ends only once the page in flight is back (its answer then unused)."""
         epoch = read_state(self.db, "sync_epoch")
         marks = self._marks(read_state(self.db, PAGE_MARK) if cursor else None)
-        turns = write_turns(self.db)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as fetcher:
             in_flight = fetcher.submit(self.client.changes_body, cursor, self.pull_page, marks)
             for pages_left in range(MAX_PAGES_PER_CYCLE - 1, -1, -1):
-                # Read here, between write turns (changes_body), stepping aside for a booking's transaction.
-                document = read_answer(in_flight.result(), lambda body: loads_in_pieces(body, turns.step_aside))
+                # Read here, between write turns (changes_body), in pieces: a booking's thread goes on meanwhile.
+                document = read_answer(in_flight.result(), loads_in_pieces)
                 page = self._checked(lambda: self._validate_page(document, cursor), cursor)  # noqa: B023
                 if epoch is not None and page.epoch != epoch:
                     raise _FeedRestarted()
@@ -729,9 +728,7 @@ class SyncEngine:
             raise bad("sync.page.cursor_past_last_change")
         reading = PageReading(tiers, {c.id for c in catalog_store.list_categories(self.db)})
         parsed: list[tuple[str, str, object]] = []
-        step_aside = write_turns(self.db).step_aside
         for index, item in enumerate(items):
-            step_aside()  # for a booking's transaction: reading a page takes the interpreter for long
             if (
                 not isinstance(item, dict)
                 or item.get("kind") not in CHANGE_KINDS

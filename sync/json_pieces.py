@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 
 _DECODER = json.JSONDecoder()
 _BLANK = re.compile(r"[ \t\n\r]*")
 
 
-def loads_in_pieces(body: bytes, between: Callable[[], None] = lambda: None) -> object:
-    """`json.loads(body)`, its top-level object read member by member and its arrays item by item,
-    `between` called before each piece (to wait for another thread's more urgent work)."""
+def loads_in_pieces(body: bytes) -> object:
+    """`json.loads(body)`, its top-level object read member by member and its arrays item by item."""
     text = body.decode(json.detect_encoding(body), "surrogatepass")
     index = _skip(text, 0)
     if not text.startswith("{", index):
@@ -29,13 +27,12 @@ def loads_in_pieces(body: bytes, between: Callable[[], None] = lambda: None) -> 
     if text.startswith("}", index):
         return _whole(text, index + 1, document)
     while True:
-        between()
         name, index = _DECODER.raw_decode(text, index)
         if not isinstance(name, str):
             raise json.JSONDecodeError("Expecting property name enclosed in double quotes", text, index)
         index = _expect(text, index, ":")
         if text.startswith("[", index):
-            document[name], index = _items(text, index, between)
+            document[name], index = _items(text, index)
         else:
             document[name], index = _DECODER.raw_decode(text, index)
         index = _skip(text, index)
@@ -44,14 +41,13 @@ def loads_in_pieces(body: bytes, between: Callable[[], None] = lambda: None) -> 
         index = _expect(text, index, ",")
 
 
-def _items(text: str, index: int, between: Callable[[], None]) -> tuple[list[object], int]:
+def _items(text: str, index: int) -> tuple[list[object], int]:
     """The array opening at `index`, one item at a time, and where it ends."""
     items: list[object] = []
     index = _skip(text, index + 1)
     if text.startswith("]", index):
         return items, index + 1
     while True:
-        between()
         item, index = _DECODER.raw_decode(text, index)
         items.append(item)
         index = _skip(text, index)

@@ -81,46 +81,37 @@ class WriteTurns:
     large pull) win the lock over one that was already waiting (a booking at the screen, polling
     with growing sleeps). Here the turn is handed straight to the oldest waiter, so a write waits
     for the transaction in progress and no longer. A long writer (the sync engine writing a page) asks
-    `wanted()` between its steps and ends its transaction early when someone waits; its long work outside
-    any transaction (reading a page) calls `step_aside()` between steps, so that it never competes for the
-    interpreter (the GIL) with a booking's transaction. Other processes still meet SQLite's own lock.
+    `wanted()` between its steps and ends its transaction early when someone waits. Other processes
+    still meet SQLite's own lock.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._waiting: deque[threading.Event] = deque()
         self._busy = False
-        self._holder: int | None = None  # the thread whose turn it is
 
     def acquire(self, timeout: float = BUSY_TIMEOUT) -> None:
         with self._lock:
             if not self._busy:
                 self._busy = True
-                self._holder = threading.get_ident()
                 return
             turn = threading.Event()
             self._waiting.append(turn)
-        if not turn.wait(timeout):
-            with self._lock:
-                if not turn.is_set():  # not handed over just as the wait ended
-                    self._waiting.remove(turn)
-                    raise sqlite3.OperationalError("database is locked")
-        self._holder = threading.get_ident()
+        if turn.wait(timeout):
+            return
+        with self._lock:
+            if turn.is_set():  # handed over just as the wait ended
+                return
+            self._waiting.remove(turn)
+        raise sqlite3.OperationalError("database is locked")
 
     def wanted(self) -> bool:
         """Another writer waits for the turn."""
         with self._lock:
             return bool(self._waiting)
 
-    def step_aside(self) -> None:
-        """Wait while another thread writes or waits to (not while this one holds the turn)."""
-        if self._busy and self._holder != threading.get_ident():
-            self.acquire()
-            self.release()
-
     def release(self) -> None:
         with self._lock:
-            self._holder = None
             if self._waiting:
                 self._waiting.popleft().set()  # still busy: the turn goes to the oldest waiter
             else:

@@ -60,42 +60,33 @@ def test_a_failed_transaction_leaves_nothing_behind(tmp_path):
     assert db.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0
 
 
-def test_a_thread_stepping_aside_waits_for_another_threads_transaction_and_no_longer(tmp_path):
-    """The sync engine reads a page between write turns; it steps aside while a booking writes, so the
-    booking's transaction never shares the interpreter with that reading."""
+def test_a_writer_waiting_for_the_turn_is_seen_by_the_one_in_its_transaction(tmp_path):
+    """The sync engine asks `wanted()` between runs of a page and ends its transaction for a waiting booking."""
     db = open_database(tmp_path / "k.sqlite3")
     turns = write_turns(db)
-    turns.step_aside()  # nobody writes: it goes on at once
-    writing, may_commit, stepped_aside = threading.Event(), threading.Event(), threading.Event()
+    writing, may_commit, booked = threading.Event(), threading.Event(), threading.Event()
 
-    def booking() -> None:
+    def engine() -> None:
         with transaction(db):
             writing.set()
             may_commit.wait(10)
 
-    def reader() -> None:
+    def booking() -> None:
         writing.wait(10)
-        turns.step_aside()
-        stepped_aside.set()
+        with transaction(db):
+            booked.set()
 
-    threads = [threading.Thread(target=booking), threading.Thread(target=reader)]
+    threads = [threading.Thread(target=engine), threading.Thread(target=booking)]
     for thread in threads:
         thread.start()
     assert writing.wait(10)
     deadline = time.monotonic() + 10
-    while not turns.wanted() and time.monotonic() < deadline:  # the reader queues behind the booking
+    while not turns.wanted() and time.monotonic() < deadline:  # the booking queues behind the engine
         time.sleep(0.01)
     assert turns.wanted()
-    assert not stepped_aside.is_set()  # the booking's transaction is still open
+    assert not booked.is_set()
     may_commit.set()
-    assert stepped_aside.wait(10)
+    assert booked.wait(10)
     for thread in threads:
         thread.join(10)
     assert not turns.wanted()
-
-
-def test_a_thread_never_steps_aside_for_its_own_transaction(tmp_path):
-    db = open_database(tmp_path / "k.sqlite3")
-    with transaction(db):
-        write_turns(db).step_aside()  # returns at once, rather than waiting for itself until "database is locked"
-        db.execute("PRAGMA user_version").fetchone()

@@ -58,11 +58,3 @@ def test_what_json_loads_refuses_is_refused(body):
         json.loads(body)
     with pytest.raises(ValueError):
         loads_in_pieces(body)
-
-
-def test_another_thread_may_go_before_each_change_of_a_page():
-    """`between` is where the sync engine steps aside for a booking: before every change, not once a page."""
-    calls = []
-    page = {"changes": [{"seq": n} for n in range(5)], "cursor": 5, "more": False}
-    assert loads_in_pieces(json.dumps(page).encode(), lambda: calls.append(1)) == page
-    assert len(calls) >= len(page["changes"])

@@ -84,7 +84,14 @@ class Report:
         return all(check.status != PROBLEM for check in self.checks)
 
     def to_json(self) -> str:
-        document = {"ok": self.ok, **asdict(self), "checks": [check.as_dict() for check in self.checks]}
+        document = {
+            "ok": self.ok,
+            "checked_at": self.checked_at,
+            "version": self.version,
+            "data_dir": self.data_dir,
+            "config": self.config,
+            "checks": [check.as_dict() for check in self.checks],
+        }
         return json.dumps(document, ensure_ascii=False, indent=2)
 
     def to_text(self) -> str:
@@ -475,7 +482,7 @@ def _enrolled(data_dir: Path) -> bool:
 
 def _check_central(config: KioskConfig, data_dir: Path, now, client_factory) -> list[Check]:
     from sync.client import CentralClient, CentralError, CredentialRefused
-    from sync.credential import load_credential
+    from sync.credential import CREDENTIAL_FILE, load_credential
 
     try:
         credential = load_credential(data_dir)
@@ -487,7 +494,15 @@ def _check_central(config: KioskConfig, data_dir: Path, now, client_factory) -> 
         ]
     if credential is None:
         pending = (data_dir / PENDING_ENROLMENT_FILE).exists()
-        not_enrolled = Text("doctor.enrolment_pending" if pending else "doctor.not_enrolled")
+        damaged = (data_dir / CREDENTIAL_FILE).exists()
+        key = (
+            "doctor.credential_unusable"
+            if damaged
+            else "doctor.enrolment_pending"
+            if pending
+            else "doctor.not_enrolled"
+        )
+        not_enrolled = Text(key)
         return [
             Check("central", PROBLEM, not_enrolled, {"url": config.central.url}),
             Check("credential", SKIPPED, Text("doctor.credential_check")),

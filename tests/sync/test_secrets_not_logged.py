@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import stat
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -26,7 +27,7 @@ from kiosk.data_key import DataKeyError
 from kiosk.services.actor import BENEFICIARY
 from kiosk.services.context import open_services
 from sync.client import CentralClient, CredentialRefused, TransientError
-from sync.credential import CREDENTIAL_FILE, Credential, load_credential, save_credential
+from sync.credential import CREDENTIAL_FILE, Credential, load_credential, save_credential, seal_token_in_clear
 from sync.engine import SyncEngine
 from tests.factories import CLAIRE_CARD, KARIM_CARD, holder
 
@@ -222,22 +223,50 @@ def test_a_copy_of_the_data_folder_does_not_hold_the_token(tmp_path, centre, mon
     assert "slvie-kiosk" in refused.value.message("fr") and "kiosk's service" in refused.value.message("en")
 
 
-def test_a_token_an_earlier_release_wrote_in_clear_is_sealed_when_read(tmp_path):
+def test_a_token_an_earlier_release_wrote_in_clear_is_sealed_by_the_service_as_it_starts(tmp_path):
     token = "slvk_" + "Q" * 43
-    (tmp_path / CREDENTIAL_FILE).write_text(
-        json.dumps({"server": "https://central.example", "kiosk_id": "K-1", "site_id": "SITE", "token": token})
-    )
+    clear = {"server": "https://central.example", "kiosk_id": "K-1", "site_id": "SITE", "token": token}
+    (tmp_path / CREDENTIAL_FILE).write_text(json.dumps(clear))
+    os.chmod(tmp_path / CREDENTIAL_FILE, 0o600)
+    before = (tmp_path / CREDENTIAL_FILE).read_bytes()
     assert load_credential(tmp_path) == Credential("https://central.example", "K-1", "SITE", token)
-    assert load_credential(tmp_path).token == token
+    assert (tmp_path / CREDENTIAL_FILE).read_bytes() == before  # reading writes nothing (a command, the doctor)
+    seal_token_in_clear(tmp_path)
     assert b"Q" * 20 not in (tmp_path / CREDENTIAL_FILE).read_bytes()
+    assert load_credential(tmp_path).token == token
     assert stat.S_IMODE(os.stat(tmp_path / CREDENTIAL_FILE).st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir() if "part" in p.name] == []
 
 
-def test_a_sealed_token_moved_into_another_kiosks_credential_does_not_open(tmp_path):
+@pytest.mark.parametrize("field, value", [("kiosk_id", "K-2"), ("server", "http://elsewhere.example")])
+def test_a_sealed_token_does_not_open_for_another_kiosk_nor_another_server(tmp_path, field, value):
     save_credential(tmp_path, Credential("https://central.example", "K-1", "SITE", "slvk_" + "A" * 43))
     document = json.loads((tmp_path / CREDENTIAL_FILE).read_text())
-    (tmp_path / CREDENTIAL_FILE).write_text(json.dumps(document | {"kiosk_id": "K-2"}))
+    (tmp_path / CREDENTIAL_FILE).write_text(json.dumps(document | {field: value}))
+    assert load_credential(tmp_path) is None  # the token never goes to a server it was not given for
+
+
+@pytest.mark.parametrize(
+    "content",
+    ['{"server": "https://c.example", "kiosk_id": "K-1", "site_id": "S", "token": null}', '{"server": 1', "[]", ""],
+)
+def test_a_damaged_credential_file_is_no_credential(tmp_path, content):
+    (tmp_path / CREDENTIAL_FILE).write_text(content)
     assert load_credential(tmp_path) is None
+
+
+def test_two_writers_at_once_leave_one_whole_private_file_and_nothing_else(tmp_path):
+    credentials = [Credential("https://central.example", f"K-{n}", "SITE", f"slvk_{n:043d}") for n in range(2)]
+    (tmp_path / f"{CREDENTIAL_FILE}.part").symlink_to(tmp_path / "elsewhere")  # left by someone: never written through
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for _ in range(50):
+            list(pool.map(lambda credential: save_credential(tmp_path, credential), credentials))
+    assert load_credential(tmp_path) in credentials
+    assert stat.S_IMODE(os.stat(tmp_path / CREDENTIAL_FILE).st_mode) == 0o600
+    assert not (tmp_path / "elsewhere").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [CREDENTIAL_FILE, f"{CREDENTIAL_FILE}.part", "data-key"]
+    )
 
 
 def test_the_token_is_not_in_the_repr_of_a_client_or_a_credential():

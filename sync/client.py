@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -275,18 +276,19 @@ def _bundle_from_environment() -> str | None:
     return os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or None
 
 
-def read_answer(body: bytes) -> JsonObject:
-    """An answer's body as the JSON object it must be; TransientError when it is not one."""
-    document = _json_object(body)
+def read_answer(body: bytes, loads: Callable[[bytes], object] = json.loads) -> JsonObject:
+    """An answer's body as the JSON object it must be; TransientError when it is not one. A page of changes
+    is read with `loads_in_pieces`, so reading it never stalls the screen's thread for the whole page."""
+    document = _json_object(body, loads)
     if document is None:
         raise TransientError("the centre's answer is not a JSON object", Text("error.central.unreadable_answer"))
     return document
 
 
-def _json_object(body: bytes) -> JsonObject | None:
+def _json_object(body: bytes, loads: Callable[[bytes], object] = json.loads) -> JsonObject | None:
     """The answer as a JSON object, or None (not JSON, not an object, or nested too deep to read)."""
     try:
-        document = json.loads(body)
+        document = loads(body)
     except (ValueError, RecursionError):
         return None
     return document if isinstance(document, dict) else None

@@ -7,10 +7,12 @@
   written. Each kind of change is read and written as CHANGE_KINDS says. The bulk of a
   page (categories, services, offers, households: entities at their latest state, and
   leases, merged by maximum: writing one twice is writing it once) goes in write turns
-  of WRITE_TURN_SECONDS, so a booking at the screen never waits behind a whole page; the
-  rest goes with the cursor in the page's last transaction. A page cut short is written again from its start. A local
-  booking still in the outbox is not overwritten by pulled data: the centre's answer
-  settles it.
+  of WRITE_TURN_SECONDS at most, each ended early after its run of WRITE_RUN changes in
+  progress when a booking at the screen waits; the rest goes with the cursor in the page's
+  last transaction. A page's JSON is read change by change (sync/json_pieces.py), so a
+  booking never waits for the interpreter (the GIL) behind a whole page. A page cut
+  short is written again from its start. A local booking still in the outbox is not
+  overwritten by pulled data: the centre's answer settles it.
 - Seats this kiosk holds in bookings not yet acknowledged are added back onto the
   pulled figures, so an offline confirmation is never handed out twice.
 - Concierge requests: the centre's answer to `concierge.create`/`concierge.transition`
@@ -86,7 +88,7 @@ from kiosk.store import resync as resync_store
 from kiosk.store import staff as staff_store
 from kiosk.store import stay_requests as stay_store
 from kiosk.store.connection import IntegrityError
-from kiosk.store.database import Row, checkpoint, transaction
+from kiosk.store.database import Row, checkpoint, transaction, write_turns
 from kiosk.store.state import read_state, write_state
 from sync.answers import check_results, is_lease
 from sync.backoff import retry_delay
@@ -101,6 +103,7 @@ from sync.client import (
 )
 from sync.heartbeat import KioskProbe, error_code, heartbeat
 from sync.history import PAGE_MARK, PUSH_MARK, held_marks
+from sync.json_pieces import loads_in_pieces
 from sync.page_checks import first_problem
 from sync.photos import PhotoFetcher
 from sync.wire import (
@@ -126,8 +129,8 @@ MAX_CURSOR = 2**63 - 1  # the largest seq a SQLite centre can issue
 EPOCH = re.compile(r"^[A-Za-z0-9_-]{8,64}$")  # a feed epoch, and a mark of the feed's history
 RESTARTS = {(409, "cursor_ahead"), (409, "history_unknown")}  # the centre's feed is not the one this kiosk saw
 STUCK_AFTER = 3  # failures of one page before it is reported as stuck and its pull held back
-WRITE_RUN = 25  # bulk changes of a pulled page written at a time
-WRITE_TURN_SECONDS = 0.02  # how long the engine writes before a waiting booking goes
+WRITE_RUN = 10  # bulk changes of a pulled page written at a time: what a booking waiting at the screen waits for
+WRITE_TURN_SECONDS = 0.02  # how long the engine writes at most before it lets another writer go (other processes)
 MAX_LEASES_PER_CALL = 500
 
 
@@ -607,7 +610,8 @@ class SyncEngine:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as fetcher:
             in_flight = fetcher.submit(self.client.changes_body, cursor, self.pull_page, marks)
             for pages_left in range(MAX_PAGES_PER_CYCLE - 1, -1, -1):
-                document = read_answer(in_flight.result())  # read here, between write turns (changes_body)
+                # Read here, between write turns (changes_body), in pieces: a booking's thread goes on meanwhile.
+                document = read_answer(in_flight.result(), loads_in_pieces)
                 page = self._checked(lambda: self._validate_page(document, cursor), cursor)  # noqa: B023
                 if epoch is not None and page.epoch != epoch:
                     raise _FeedRestarted()
@@ -748,14 +752,16 @@ class SyncEngine:
 
     def _apply_page(self, page: Page) -> None:
         """The page's bulk in short write turns, then the rest with the cursor. A turn writes runs of
-        WRITE_RUN changes until WRITE_TURN_SECONDS have passed, then commits, so a booking waiting at the
-        screen goes next (the store's writers take turns) whatever the speed of the machine. A turn the
+        WRITE_RUN changes until WRITE_TURN_SECONDS have passed or another writer waits (a booking at the
+        screen), then commits, so that writer goes next (the store's writers take turns) after one run at
+        most, whatever the speed of the machine. A turn the
         store refuses (a session moving between two offers of the page, in two turns) is written again
         with the rest, together."""
         now = self.clock()
         bulk = [change for change in page.changes if CHANGE_KINDS[change[0]].bulk]
         rest = [change for change in page.changes if not CHANGE_KINDS[change[0]].bulk]
         start = 0
+        turns = write_turns(self.db)
         while len(bulk) - start > WRITE_RUN:
             written = start
             try:
@@ -764,7 +770,11 @@ class SyncEngine:
                     while True:  # at least one run a turn, however slow the machine
                         _write_changes(self.db, bulk[written : written + WRITE_RUN], now)
                         written += WRITE_RUN
-                        if len(bulk) - written <= WRITE_RUN or time.monotonic() - began >= WRITE_TURN_SECONDS:
+                        if (
+                            len(bulk) - written <= WRITE_RUN
+                            or time.monotonic() - began >= WRITE_TURN_SECONDS
+                            or turns.wanted()
+                        ):
                             break
             except IntegrityError:
                 break

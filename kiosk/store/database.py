@@ -80,7 +80,9 @@ class WriteTurns:
     SQLite alone lets a writer that commits and begins again at once (the sync engine writing a
     large pull) win the lock over one that was already waiting (a booking at the screen, polling
     with growing sleeps). Here the turn is handed straight to the oldest waiter, so a write waits
-    for the transaction in progress and no longer. Other processes still meet SQLite's own lock.
+    for the transaction in progress and no longer. A long writer (the sync engine writing a page) asks
+    `wanted()` between its steps and ends its transaction early when someone waits. Other processes
+    still meet SQLite's own lock.
     """
 
     def __init__(self) -> None:
@@ -103,6 +105,11 @@ class WriteTurns:
             self._waiting.remove(turn)
         raise sqlite3.OperationalError("database is locked")
 
+    def wanted(self) -> bool:
+        """Another writer waits for the turn."""
+        with self._lock:
+            return bool(self._waiting)
+
     def release(self) -> None:
         with self._lock:
             if self._waiting:
@@ -115,7 +122,7 @@ _turns: dict[str, WriteTurns] = {}
 _turns_lock = threading.Lock()
 
 
-def _write_turns(db: sqlite_utils.Database) -> WriteTurns:
+def write_turns(db: sqlite_utils.Database) -> WriteTurns:
     """One WriteTurns per database file (an in-memory database is its own)."""
     path = db.conn.execute("PRAGMA database_list").fetchone()[2] or f"memory:{id(db.conn)}"
     with _turns_lock:
@@ -201,7 +208,7 @@ def transaction(db: sqlite_utils.Database, durable: bool = False) -> Iterator[sq
             raise
         db.execute(f"RELEASE {name}")
         return
-    turns = _write_turns(db)
+    turns = write_turns(db)
     turns.acquire()
     try:
         if durable:

@@ -192,6 +192,7 @@ def booking_during_pull(
     return {
         "sync_booking_during_pull_bookings": len(samples),
         "sync_booking_during_pull_p50_ms": round(statistics.median(samples), 2),
+        "sync_booking_during_pull_p95_ms": round(percentile(samples, 0.95), 2),
         "sync_booking_during_pull_p99_ms": round(percentile(samples, 0.99), 2),
         "sync_booking_during_pull_max_ms": round(max(samples), 2),
         "sync_booking_during_pull_pull_s": round(pulled_s, 3),

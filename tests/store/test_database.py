@@ -1,10 +1,19 @@
 import sqlite3
+import threading
+import time
 
 import pytest
 
 from kiosk.errors import SchemaTooNewError
 from kiosk.store import connection
-from kiosk.store.database import DatabaseError, latest_schema_version, open_database, schema_version, transaction
+from kiosk.store.database import (
+    DatabaseError,
+    latest_schema_version,
+    open_database,
+    schema_version,
+    transaction,
+    write_turns,
+)
 
 
 def test_a_new_database_is_migrated_and_in_wal_mode(tmp_path):
@@ -49,3 +58,35 @@ def test_a_failed_transaction_leaves_nothing_behind(tmp_path):
         db.execute("INSERT INTO outbox (op_id, kind, payload, created_at) VALUES ('a', 'k', '{}', 'now')")
         db.execute("INSERT INTO outbox (op_id, kind, payload, created_at) VALUES ('a', 'k', '{}', 'now')")
     assert db.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0
+
+
+def test_a_writer_waiting_for_the_turn_is_seen_by_the_one_in_its_transaction(tmp_path):
+    """The sync engine asks `wanted()` between runs of a page and ends its transaction for a waiting booking."""
+    db = open_database(tmp_path / "k.sqlite3")
+    turns = write_turns(db)
+    writing, may_commit, booked = threading.Event(), threading.Event(), threading.Event()
+
+    def engine() -> None:
+        with transaction(db):
+            writing.set()
+            may_commit.wait(10)
+
+    def booking() -> None:
+        writing.wait(10)
+        with transaction(db):
+            booked.set()
+
+    threads = [threading.Thread(target=engine), threading.Thread(target=booking)]
+    for thread in threads:
+        thread.start()
+    assert writing.wait(10)
+    deadline = time.monotonic() + 10
+    while not turns.wanted() and time.monotonic() < deadline:  # the booking queues behind the engine
+        time.sleep(0.01)
+    assert turns.wanted()
+    assert not booked.is_set()
+    may_commit.set()
+    assert booked.wait(10)
+    for thread in threads:
+        thread.join(10)
+    assert not turns.wanted()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 import uuid
 
 import pytest
@@ -12,12 +14,12 @@ from kiosk.domain.catalog import parse_offer
 from kiosk.domain.document import DocumentReader
 from kiosk.domain.search import OfferQuery
 from kiosk.services.actor import BENEFICIARY
-from kiosk.store.database import transaction
+from kiosk.store.database import DATABASE_FILE, open_database, transaction, write_turns
 from kiosk.store.outbox import counts, enqueue, parked_operations, pending_operations
 from kiosk.store.state import read_state
 from sync import engine as engine_module
 from sync.client import TransientError
-from sync.engine import CycleReport, Page, PageReading, PageRejected, SyncEngine
+from sync.engine import WRITE_RUN, CycleReport, Page, PageReading, PageRejected, SyncEngine
 from tests.factories import NOW, holder, offer, session
 
 pytestmark = pytest.mark.both_databases  # the sync engine against the centre on SQLite and PostgreSQL
@@ -396,4 +398,47 @@ def test_a_session_moving_between_offers_across_write_turns_is_written_whole(ser
     assert sorted(s.id for s in services.catalog.offer("T2").sessions) == ["T1-S1", "T2-S1"]
     assert [s.id for s in services.catalog.offer("T1").sessions] == ["T1-S2"]
     assert services.catalog.offer(f"F{engine_module.WRITE_RUN - 1}") is not None
+    assert read_state(services.db, "sync_cursor") == "99"
+
+
+def test_a_write_waiting_at_the_screen_ends_the_engines_write_turn_after_the_run_in_progress(services, monkeypatch):
+    """However long a write turn may last, a booking that waits for the store goes after the run of the page
+    being written, not after the rest of the page (it waits milliseconds, not the page's writing)."""
+    monkeypatch.setattr(engine_module, "WRITE_TURN_SECONDS", 3600)  # alone, one turn would write the whole page
+    fillers = [offer(f"FILL{n}", f"Atelier {n}", sessions=[session(f"FILL{n}-S1")]) for n in range(4 * WRITE_RUN)]
+    reading = PageReading(7, {c.id for c in services.catalog.categories()})
+    changes = [
+        (
+            "offer",
+            document["id"],
+            parse_offer(DocumentReader(document, "offer", PageRejected, "p"), 7, reading.category_ids),
+        )
+        for document in fillers
+    ]
+    screen = open_database(services.data_dir / DATABASE_FILE)  # the screen's own connection, as in the kiosk
+    turns = write_turns(services.db)
+    seen_by_the_booking: list[int] = []
+
+    def book() -> None:
+        with transaction(screen):
+            count = screen.execute("SELECT count(*) FROM offers WHERE id LIKE 'FILL%'").fetchone()[0]
+            seen_by_the_booking.append(count)
+
+    booking = threading.Thread(target=book)
+    write = engine_module._write_changes
+
+    def a_booking_comes_during_the_first_run(db, written, now):
+        write(db, written, now)
+        if not booking.is_alive() and not seen_by_the_booking:
+            booking.start()
+            deadline = time.monotonic() + 10
+            while not turns.wanted() and time.monotonic() < deadline:
+                time.sleep(0.01)
+
+    monkeypatch.setattr(engine_module, "_write_changes", a_booking_comes_during_the_first_run)
+    SyncEngine(services.db, None)._apply_page(Page(changes, 99, False, 7, "epoch-test", ""))
+    booking.join(10)
+    screen.close()
+    assert seen_by_the_booking == [WRITE_RUN]  # the first run committed, then the booking, then the rest
+    assert services.db.execute("SELECT count(*) FROM offers WHERE id LIKE 'FILL%'").fetchone()[0] == len(fillers)
     assert read_state(services.db, "sync_cursor") == "99"

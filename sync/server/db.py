@@ -153,8 +153,11 @@ class Connection:
         if not self.changes and self.mark is None:
             return
         dialect.write_feed(self, list(self.changes))
+        # Numbered here, under the feed lock write_feed holds to the commit, not by a sequence: after
+        # PostgreSQL stopped as by a crash, its sequence handed out a number already taken.
         self.execute(
-            "INSERT INTO feed_marks (mark, last_seq) SELECT ?, COALESCE(MAX(seq), 0) FROM changes",
+            "INSERT INTO feed_marks (made, mark, last_seq) SELECT "
+            "(SELECT COALESCE(MAX(made), 0) + 1 FROM feed_marks), ?, COALESCE(MAX(seq), 0) FROM changes",
             (self.history_mark(),),
         )
         self.changes.clear()

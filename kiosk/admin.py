@@ -23,6 +23,7 @@ from pathlib import Path
 from kiosk.config import default_data_dir, load_config, prepare_data_dir
 from kiosk.doctor import PENDING_ENROLMENT_FILE, run_checks
 from kiosk.errors import KioskError
+from kiosk.i18n import Text, in_both_languages
 
 log = logging.getLogger(__name__)
 
@@ -79,14 +80,14 @@ def _acknowledge(data_dir: Path) -> None:
     db = open_database(path)
     try:
         if acknowledge_recovery(db):
-            print("Reconstruction de la base notée comme vue. / Database rebuild acknowledged.", file=sys.stderr)
+            print(in_both_languages(Text("admin.rebuild_acknowledged")), file=sys.stderr)
     finally:
         db.close()
 
 
 def _check_config(args: argparse.Namespace) -> int:
     config = load_config(args.file)  # a KioskError says what is wrong, in both languages
-    print(f"Configuration valide (site {config.site.id}). / Configuration valid (site {config.site.id}).")
+    print(in_both_languages(Text("admin.config_valid", site=config.site.id)))
     return 0
 
 
@@ -101,7 +102,7 @@ def _migrate(args: argparse.Namespace) -> int:
         before = file_schema_version(path)
         # No migration without its backup: a failure here (disk full…) stops the command.
         backup = backup_database(path, args.label)
-        print(f"Sauvegarde / Backup: {backup}")
+        print(in_both_languages(Text("admin.backup", path=backup)))
         db = open_database(path)
     else:
         # A damaged file is not copied: it is set aside whole, under a new name, and rebuilt.
@@ -109,10 +110,9 @@ def _migrate(args: argparse.Namespace) -> int:
     after = schema_version(db)
     db.close()
     if recovery is not None:
-        print(f"Base endommagée mise de côté et reconstruite : {', '.join(recovery.set_aside)}")
-        print(f"Damaged database set aside and rebuilt: {', '.join(recovery.set_aside)}")
+        print(in_both_languages(Text("admin.set_aside", files=", ".join(recovery.set_aside))))
     log.info("database schema %s -> %s (latest %s)", before, after, latest_schema_version())
-    print(f"Schéma de la base / Database schema: {before if before is not None else '-'} -> {after}")
+    print(in_both_languages(Text("admin.schema", before=before if before is not None else "-", after=after)))
     return 0
 
 
@@ -133,13 +133,13 @@ def _enroll_pending(args: argparse.Namespace) -> int:
         if pending_path.exists():
             pending_path.unlink()
             log.info("already enrolled: the pending enrolment code was discarded")
-        print("Borne déjà inscrite. / Kiosk already enrolled.")
+        print(in_both_languages(Text("admin.already_enrolled")))
         return 0
     try:
         pending = json.loads(pending_path.read_text(encoding="utf-8"))
         server, code, name = str(pending["server"]), str(pending["code"]), str(pending.get("name") or args.name)
     except FileNotFoundError:
-        print("Aucune inscription en attente. / No enrolment pending.")
+        print(in_both_languages(Text("admin.no_enrolment_pending")))
         return 0
     except (OSError, ValueError, KeyError, TypeError):
         raise AdminCommandError("error.admin.file_unreadable_give_enrolment", pending_path=pending_path) from None

@@ -22,12 +22,12 @@ policy (PCR 7, Secure Boot) is the step after; docs/threat-model.md says so.
 
 from __future__ import annotations
 
-import os
 import secrets
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from kiosk.credentials import read_credential
 from kiosk.errors import KioskError
 from kiosk.signing_key import write_private_file_once
 
@@ -63,9 +63,9 @@ def load_data_key(data_dir: Path) -> DataKey:
 
 def find_data_key(data_dir: Path) -> DataKey | None:
     """The key in use, without making one (None when there is none yet)."""
-    credentials = os.environ.get("CREDENTIALS_DIRECTORY")
-    if credentials and (Path(credentials) / CREDENTIAL_NAME).exists():
-        return DataKey(_read(Path(credentials) / CREDENTIAL_NAME), KeySource.MACHINE)
+    given = read_credential(CREDENTIAL_NAME)
+    if given is not None:
+        return DataKey(_of_right_size(given, CREDENTIAL_NAME), KeySource.MACHINE)
     if (Path(data_dir) / SEALED_CREDENTIAL_FILE).exists():
         # Never a key of another kind beside the machine's: the data would be sealed with two keys.
         raise DataKeyError("error.data_key.sealed_for_service", credential=Path(data_dir) / SEALED_CREDENTIAL_FILE)
@@ -78,6 +78,10 @@ def _read(path: Path) -> bytes:
         secret = path.read_bytes()
     except OSError as error:
         raise DataKeyError("error.data_key.unreadable", path=path, reason=error.strerror or error) from None
+    return _of_right_size(secret, path)
+
+
+def _of_right_size(secret: bytes, where: Path | str) -> bytes:
     if len(secret) != KEY_BYTES:
-        raise DataKeyError("error.data_key.wrong_size", path=path)
+        raise DataKeyError("error.data_key.wrong_size", path=where)
     return secret

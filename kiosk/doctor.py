@@ -2,7 +2,7 @@
 French and English, for a person at a terminal or (`--json`) for a monitoring tool.
 
 Checks: site configuration, data directory, database (integrity, schema version, a past
-rebuild), disk space, log folder, printer, central API (reachable, credential accepted,
+rebuild, encryption at rest), disk space, log folder, printer, central API (reachable, credential accepted,
 clock skew), last successful sync, operations waiting or parked. Nothing is changed,
 except with `--acknowledge-recovery`. A check is "ok", "warning" (worth a look, the kiosk
 works) or "problem" (something a beneficiary will notice, or soon will): any problem makes
@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sqlite3
 import stat
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
@@ -27,11 +26,15 @@ import sqlite_utils
 
 from kiosk.config import KioskConfig, default_config_path, load_config
 from kiosk.data_key import SEALED_CREDENTIAL_FILE, KeySource, find_data_key
+from kiosk.database_key import find_database_key
 from kiosk.errors import KioskError, PrinterError
-from kiosk.i18n import FALLBACK_LANGUAGE, SOURCE_LANGUAGE, Message, Said, Text, Texts
+from kiosk.i18n import FALLBACK_LANGUAGE, SOURCE_LANGUAGE, Message, Said, Text, in_both_languages
 from kiosk.logs import log_dir
-from kiosk.signing_key import load_signing_key
+from kiosk.signing_key import SEALED_CREDENTIAL_FILE as SEALED_SIGNING_KEY
+from kiosk.signing_key import KeySource as SigningKeySource
+from kiosk.signing_key import find_signing_key, key_in_data_folder, load_signing_key
 from kiosk.store import audit as audit_store
+from kiosk.store import connection
 from kiosk.store.database import DATABASE_FILE, latest_schema_version
 from kiosk.store.outbox import counts, oldest_pending_at
 from kiosk.store.recovery import Recovery, check_database, file_schema_version
@@ -86,7 +89,6 @@ class Report:
 
     def to_text(self) -> str:
         marks = {OK: "[ OK ]", WARNING: "[ ?? ]", PROBLEM: "[ !! ]", SKIPPED: "[ -- ]"}
-        french, english = Texts(SOURCE_LANGUAGE), Texts(FALLBACK_LANGUAGE)
         title = Text("doctor.report.title", version=self.version, at=self.checked_at)
         lines = [title.message(SOURCE_LANGUAGE), title.message(FALLBACK_LANGUAGE), ""]
         for check in self.checks:
@@ -96,7 +98,7 @@ class Report:
         warnings = sum(c.status == WARNING for c in self.checks)
         key = "doctor.report.problems" if problems else "doctor.report.warnings" if warnings else "doctor.report.fine"
         counted = {"problems": problems, "warnings": warnings}
-        lines += ["", f"{french(key, **counted)} / {english(key, **counted)}"]
+        lines += ["", in_both_languages(Text(key, **counted))]
         return "\n".join(lines)
 
 
@@ -131,9 +133,11 @@ def run_checks(
     checks.append(_check_data_dir(data_dir))
     database = data_dir / DATABASE_FILE
     checks.append(_check_database(database))
+    checks.append(_check_encryption(database))
     facts = _read_facts(database)
     checks.append(_check_recovery(facts))
     checks.append(_check_audit_log(database, data_dir))
+    checks.append(_check_signing_key(data_dir))
     checks.append(_check_personal_data(database, data_dir))
     checks.append(_check_disk(data_dir))
     checks.append(_check_logs(data_dir))
@@ -206,7 +210,7 @@ def _check_database(path: Path) -> Check:
     try:
         problem = check_database(path, full=True)
         version = None if problem else file_schema_version(path)
-    except (KioskError, sqlite3.Error) as error:
+    except connection.Error + (KioskError,) as error:
         said = error if isinstance(error, KioskError) else Said(str(error), str(error))
         return Check("database", PROBLEM, said, details)
     details["size_bytes"] = path.stat().st_size
@@ -227,14 +231,28 @@ def _check_database(path: Path) -> Check:
     return Check("database", OK, Text("doctor.database_sound_schema_up", version=version), details)
 
 
+def _check_encryption(path: Path) -> Check:
+    """The database file is encrypted at rest with this machine's key, or says plainly that it is not."""
+    try:
+        key = find_database_key(path.parent)
+    except KioskError as error:
+        return Check("encryption", PROBLEM, error)
+    plain = connection.is_plain(path)
+    if key is None:
+        return Check("encryption", WARNING, Text("doctor.database_not_encrypted"), {"encrypted": False})
+    if plain:
+        return Check("encryption", WARNING, Text("doctor.database_encrypted_at_next_start"), {"encrypted": False})
+    return Check("encryption", OK, Text("doctor.database_encrypted"), {"encrypted": path.exists()})
+
+
 def _read_facts(path: Path) -> dict:
     """What the database says about sync and recovery, read without changing anything."""
     facts: dict = {}
     if not path.exists():
         return facts
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
-    except sqlite3.Error:
+        conn = connection.connect(path, read_only=True, timeout=5)
+    except connection.Error + (KioskError,):
         return facts
     try:
         state = dict(conn.execute("SELECT key, value FROM kiosk_state").fetchall())
@@ -242,7 +260,7 @@ def _read_facts(path: Path) -> dict:
         db = sqlite_utils.Database(conn)
         facts["outbox"] = counts(db)
         facts["oldest_pending"] = oldest_pending_at(db)
-    except sqlite3.Error:
+    except connection.Error:
         pass
     finally:
         conn.close()
@@ -288,16 +306,17 @@ def _check_audit_log(path: Path, data_dir: Path) -> Check:
     if not path.exists():
         return Check("audit_log", SKIPPED, Text("doctor.audit_log_none"))
     try:
-        key = load_signing_key(data_dir)
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
-    except (KioskError, sqlite3.Error) as error:
+        # Run outside the service, a sealed key is not given here: the chain is checked, its signatures by the service.
+        key = None if (data_dir / SEALED_SIGNING_KEY).exists() else load_signing_key(data_dir)
+        conn = connection.connect(path, read_only=True, timeout=5)
+    except connection.Error + (KioskError,) as error:
         said = error if isinstance(error, KioskError) else Said(str(error), str(error))
         return Check("audit_log", PROBLEM, Text("doctor.audit_log_not_checked", problem=said))
     try:
         db = sqlite_utils.Database(conn)
         broken = audit_store.verify(db, key.public_key() if key else None)
         waiting = audit_store.waiting_count(db)
-    except sqlite3.Error as error:
+    except connection.Error as error:
         return Check("audit_log", PROBLEM, Text("doctor.audit_log_unreadable", problem=str(error)))
     finally:
         conn.close()
@@ -309,6 +328,34 @@ def _check_audit_log(path: Path, data_dir: Path) -> Check:
             {"seq": broken.seq, "reason": broken.reason},
         )
     return Check("audit_log", OK, Text("doctor.audit_log_intact", count=waiting), {"waiting": waiting})
+
+
+def _check_signing_key(data_dir: Path) -> Check:
+    """The key signing vouchers and audit entries is bound to the machine, or at least out of the data folder:
+    whoever holds a copy of the data folder must not be able to sign as this kiosk."""
+    if key_in_data_folder(data_dir).exists():
+        return Check(
+            "signing_key",
+            WARNING,
+            Text("doctor.signing_key_in_data_folder", path=key_in_data_folder(data_dir)),
+            {"key": "data_folder"},
+        )
+    try:
+        found = find_signing_key(data_dir)
+    except KioskError as error:
+        if (data_dir / SEALED_SIGNING_KEY).exists():  # run outside the service: the key is not given here
+            return Check("signing_key", OK, Text("doctor.signing_key_sealed"), {"key": "machine"})
+        return Check("signing_key", PROBLEM, error)
+    if found is None:
+        return Check("signing_key", SKIPPED, Text("doctor.signing_key_none"))
+    if found.source is SigningKeySource.MACHINE:
+        return Check("signing_key", OK, Text("doctor.signing_key_bound"), {"key": "machine"})
+    assert found.path is not None
+    details = {"key": "file", "path": str(found.path)}
+    held = found.path.stat()
+    if stat.S_IMODE(held.st_mode) & 0o077 or held.st_uid != os.geteuid():
+        return Check("signing_key", WARNING, Text("doctor.signing_key_not_private", path=found.path), details)
+    return Check("signing_key", WARNING, Text("doctor.signing_key_in_file", path=found.path), details)
 
 
 def _check_personal_data(path: Path, data_dir: Path) -> Check:
@@ -323,11 +370,11 @@ def _check_personal_data(path: Path, data_dir: Path) -> Check:
         return Check("personal_data", SKIPPED, Text("doctor.personal_data_no_key"))
     if path.exists():
         try:
-            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+            conn = connection.connect(path, read_only=True, timeout=5)
             Sealer(key).install(conn)
             opens = can_unseal(conn)
             conn.close()
-        except sqlite3.Error:
+        except connection.Error + (KioskError,):
             opens = True  # an unreadable database is the database check's to report
         if not opens:
             return Check("personal_data", PROBLEM, Text("doctor.personal_data_key_does_not_open"))

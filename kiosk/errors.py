@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kiosk.i18n import Texts
+from kiosk.i18n import Text, Texts
 
 
 class KioskError(Exception):
@@ -52,8 +52,15 @@ class SchemaTooNewError(KioskError):
 
 
 class PrinterError(KioskError):
-    """A voucher could not be printed (no printer, printer off or out of paper, job stuck); the PDF is kept."""
+    """A voucher could not be printed (no printer, printer off or out of paper, job stuck); the PDF is kept.
+
+    Its message names what was printed by its `paper` value ("Le document" from the printer, which does not
+    know; "Le bon", "Le reçu"… once the screen that printed it says more with `naming`)."""
 
     def __init__(self, key: str, kept: Path | None = None, **values: object):
         super().__init__(key, **values)
         self.kept = kept  # where the PDF waits to be printed again, for logs and IT
+
+    def naming(self, paper: Text) -> PrinterError:
+        """The same failure, its message naming what was printed (`Text("print.paper.receipt")`)."""
+        return PrinterError(self.key, self.kept, **{**self.values, "paper": paper})

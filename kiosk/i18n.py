@@ -17,6 +17,7 @@ import io
 import os
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -117,6 +118,13 @@ class Said:
         return self.fr if language == SOURCE_LANGUAGE else self.en
 
 
+def in_both_languages(message: Message) -> str:
+    """French, then English when it reads otherwise, on one line: what a command prints for IT, who may read
+    either ("Sauvegarde : … / Backup: …")."""
+    french, english = message.message(SOURCE_LANGUAGE), message.message(FALLBACK_LANGUAGE)
+    return french if french == english else f"{french} / {english}"
+
+
 class Text:
     """A catalog text with its values, read later in the language of whoever shows it."""
 
@@ -126,6 +134,16 @@ class Text:
 
     def message(self, language: str) -> str:
         return Texts(language)(self.key, **self.values)
+
+    def __eq__(self, other: object) -> bool:
+        """The same key with the same values reads the same: two forms built alike are equal."""
+        return isinstance(other, Text) and (self.key, self.values) == (other.key, other.values)
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __repr__(self) -> str:
+        return f"Text({self.key!r}, **{self.values!r})"
 
 
 @cache
@@ -169,6 +187,10 @@ class Texts:
     def number(self, value: int) -> str:
         """Thousands grouped the way each language writes them: 1 000 / 1,000."""
         return format_decimal(value, locale=self.locale)
+
+    def tenths(self, tenths: int) -> str:
+        """A figure kept in tenths, with its one decimal as the language writes it: 4,2 / 4.2."""
+        return format_decimal(Decimal(tenths) / 10, format="#,##0.0", locale=self.locale)
 
     def money(self, cents: int) -> str:
         """Euros as the language writes them; whole euros without ",00" (12 €, 12,50 €)."""

@@ -1,8 +1,8 @@
 """Keeping the gettext catalogs in step with the code: `slvie-kiosk texts check|update|compile|import-pairs`.
 
 The code names its texts by key (`texts("home.offer")`, `CardError("error.household.…")`,
-`Text("staff.password_rule")`). A key is *used* when the code writes it as a string, or builds
-it from a written prefix (`texts(f"mine.state.{state.value}")`) or a written suffix
+`Text("staff.password_rule")`, `fr("fleet.page.title")` in a page template). A key is *used* when the code
+writes it as a string, or builds it from a written prefix (`texts(f"mine.state.{state.value}")`) or a written suffix
 (`texts(key + ".hint")`, `texts(f"{state}.word")`); a key written in the code must be in every catalog, and a catalog
 entry no code uses is dead. `check` says both, and the test suite runs it (tests/unit/test_i18n.py).
 """
@@ -25,6 +25,8 @@ from kiosk.i18n import LANGUAGES, SOURCE_LANGUAGE, catalog_path, compile_catalog
 SOURCE_ROOTS = (Path(__file__).parent, Path(__file__).parent.parent / "sync")
 # A key: lower-case dotted words, at least two ("home.offer", "error.household.card_digits").
 KEY = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
+# A key quoted in a page template (`fr("fleet.page.title")`), or a prefix it completes (`"fleet.page.count." ~ state`).
+TEMPLATE_KEY = re.compile(r"""["']([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+\.?)["']""")
 PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")
 WIDTH = 120
 
@@ -53,7 +55,7 @@ class CodeKeys:
 
     def uses(self, key: str) -> bool:
         base = key.rsplit(".", 1)[0] if key.rsplit(".", 1)[-1] in PLURAL_FORMS else key
-        if base in self.written or key in self.written or any(base.startswith(p) for p in self.prefixes):
+        if base in self.written or key in self.written or any(key.startswith(p) for p in self.prefixes):
             return True
         return any(base.endswith(s) and base.removesuffix(s) in self.written for s in self.suffixes)
 
@@ -61,6 +63,11 @@ class CodeKeys:
 def _source_files() -> Iterator[Path]:
     for root in SOURCE_ROOTS:
         yield from sorted(root.rglob("*.py"))
+
+
+def _templates() -> Iterator[Path]:
+    for root in SOURCE_ROOTS:
+        yield from sorted(root.rglob("*.html"))
 
 
 def _error_classes(trees: list[ast.Module]) -> set[str]:
@@ -123,6 +130,13 @@ def code_keys() -> CodeKeys:
                     prefixes.add(head)
                 if tail.startswith(".") and KEY.match("x" + tail):
                     suffixes.add(tail)
+    for template in _templates():
+        for quoted in TEMPLATE_KEY.findall(template.read_text(encoding="utf-8")):
+            if quoted.endswith("."):
+                prefixes.add(quoted)
+            else:
+                written.add(quoted)
+                asked.add(quoted)
     asked |= {key for key in written if key.startswith("error.")}
     return CodeKeys(frozenset(asked), frozenset(written), tuple(calls), frozenset(prefixes), frozenset(suffixes))
 

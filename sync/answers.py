@@ -59,9 +59,9 @@ class AnswerRefused(CentralError):
         self.what = what
 
 
-def check_results(batch: list[JsonObject], results: object) -> None:
-    """Raise AnswerRefused unless `results` answers `batch` one for one, each result its own operation's:
-    each one of the wire format's OperationResult (sync/wire.py), read strictly, then matched."""
+def check_results(batch: list[JsonObject], results: object) -> list[OperationResult]:
+    """The results, read as the wire format's OperationResult (sync/wire.py), strictly; AnswerRefused
+    unless they answer `batch` one for one, each result its own operation's."""
     if not isinstance(results, list) or len(results) != len(batch):
         raise AnswerRefused("not one result per operation")
     try:
@@ -85,6 +85,7 @@ def check_results(batch: list[JsonObject], results: object) -> None:
             raise AnswerRefused(f"result {index} names another {name}")
         if name == "lease" and not is_lease(results[index]["lease"]):
             raise AnswerRefused(f"result {index}: malformed lease")
+    return answers
 
 
 def _check_audit(index: int, payload: JsonObject, ack: AuditAck) -> None:

@@ -121,10 +121,7 @@ class CentralClient:
     def _request(
         self, method: str, path: str, *, auth: bool = True, deadline_seconds: float | None = None, **kwargs: Any
     ) -> JsonObject:
-        document = _json_object(self._exchange(method, path, auth=auth, deadline_seconds=deadline_seconds, **kwargs))
-        if document is None:
-            raise TransientError("the centre's answer is not a JSON object", Text("error.central.unreadable_answer"))
-        return document
+        return read_answer(self._exchange(method, path, auth=auth, deadline_seconds=deadline_seconds, **kwargs))
 
     def _exchange(
         self,
@@ -226,16 +223,30 @@ class CentralClient:
         """Have the centre publish this kiosk's voucher-signing public key (GET /v1/voucher-keys)."""
         self._request("PUT", "/voucher-key", json={"public_key": public_key_pem})
 
-    def push(self, operations: list[JsonObject]) -> object:
-        """The answer's results, as received: the engine checks them against the operations (sync/answers.py)."""
-        return self._request("POST", "/operations", json={"operations": operations}).get("results")
+    def push(self, operations: list[JsonObject], history: JsonObject | None = None) -> JsonObject:
+        """The answer as received (`results`, `mark`): the engine checks it against the operations
+        (sync/answers.py). `history`: what of the centre's feed this kiosk has seen (sync/engine.py)."""
+        body: JsonObject = {"operations": operations}
+        if history is not None:
+            body["history"] = history
+        return self._request("POST", "/operations", json=body)
 
     def heartbeat(self, document: dict[str, object]) -> None:
         """This kiosk's health for the centre's fleet view (sync/heartbeat.py)."""
         self._request("PUT", "/heartbeat", json=document, deadline_seconds=HEARTBEAT_DEADLINE_SECONDS)
 
-    def changes(self, cursor: int, limit: int) -> JsonObject:
-        return self._request("GET", "/changes", params={"cursor": cursor, "limit": limit, "protocol": PROTOCOL})
+    def changes(self, cursor: int, limit: int, marks: tuple[str, ...] = ()) -> JsonObject:
+        return read_answer(self.changes_body(cursor, limit, marks))
+
+    def changes_body(self, cursor: int, limit: int, marks: tuple[str, ...] = ()) -> bytes:
+        """A page after `cursor` as received, read by `read_answer`: the sync engine fetches the next page on
+        a thread of its own while it writes one, and reads it on its own thread, so that reading a large
+        page (the GIL held throughout) never stretches a write turn a booking at the screen waits for.
+        `marks` (saved with the cursor, and of the last push) let a restored centre say it lost that history."""
+        params: dict[str, object] = {"cursor": cursor, "limit": limit, "protocol": PROTOCOL}
+        if marks:
+            params["mark"] = list(marks)
+        return self._exchange("GET", "/changes", params=params)
 
     def leases(self, wanted: list[JsonObject], deadline_seconds: float | None = None) -> JsonObject:
         """Renew this kiosk's leases and top them up (`POST /v1/leases`): {"time", "leases"}."""
@@ -262,6 +273,14 @@ def _read_body(response: requests.Response, limit: int) -> bytes:
 def _bundle_from_environment() -> str | None:
     """The CA bundle requests itself would take from the environment (only when the site names none)."""
     return os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or None
+
+
+def read_answer(body: bytes) -> JsonObject:
+    """An answer's body as the JSON object it must be; TransientError when it is not one."""
+    document = _json_object(body)
+    if document is None:
+        raise TransientError("the centre's answer is not a JSON object", Text("error.central.unreadable_answer"))
+    return document
 
 
 def _json_object(body: bytes) -> JsonObject | None:

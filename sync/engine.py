@@ -5,10 +5,10 @@
   with its reason and never blocks the ones behind it.
 - Pull by cursor in pages; every page is validated whole before anything is
   written. Each kind of change is read and written as CHANGE_KINDS says. The bulk of a
-  page (categories, services, offers, households: entities at their latest state, so
-  writing one twice is writing it once) goes in write turns of WRITE_TURN_SECONDS, so a
-  booking at the screen never waits behind a whole page; the rest goes with the cursor in
-  the page's last transaction. A page cut short is written again from its start. A local
+  page (categories, services, offers, households: entities at their latest state, and
+  leases, merged by maximum: writing one twice is writing it once) goes in write turns
+  of WRITE_TURN_SECONDS, so a booking at the screen never waits behind a whole page; the
+  rest goes with the cursor in the page's last transaction. A page cut short is written again from its start. A local
   booking still in the outbox is not overwritten by pulled data: the centre's answer
   settles it.
 - Seats this kiosk holds in bookings not yet acknowledged are added back onto the
@@ -42,32 +42,33 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import re
-import sqlite3
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import sqlite_utils
 from pydantic import BaseModel, ValidationError
 
-from kiosk.domain.appreciation import Moderation, parse_offer_appreciation
+from kiosk.domain.appreciation import Appreciation, Moderation, OfferAppreciation, parse_offer_appreciation
 from kiosk.domain.booking import BookingState
-from kiosk.domain.catalog import parse_category, parse_offer, parse_service
+from kiosk.domain.catalog import Category, ConciergeService, Offer, parse_category, parse_offer, parse_service
 from kiosk.domain.concierge import ConciergeRequest, RequestState, StateReason
-from kiosk.domain.consultations import BallotState, parse_consultation
+from kiosk.domain.consultations import BallotState, Consultation, parse_consultation
 from kiosk.domain.document import DocumentReader
-from kiosk.domain.household import parse_household
+from kiosk.domain.household import Household, parse_household
 from kiosk.domain.ideas import Idea
-from kiosk.domain.payment import parse_payment
-from kiosk.domain.staff import parse_correspondent
-from kiosk.domain.stay_wishes import StayRequestState, parse_stay_request
+from kiosk.domain.payment import Payment, parse_payment
+from kiosk.domain.staff import Correspondent, parse_correspondent
+from kiosk.domain.stay_wishes import StayRequest, StayRequestState, parse_stay_request
 from kiosk.errors import KioskError
 from kiosk.i18n import Text
 from kiosk.signing_key import parse_public_key
@@ -84,7 +85,8 @@ from kiosk.store import payments as payment_store
 from kiosk.store import resync as resync_store
 from kiosk.store import staff as staff_store
 from kiosk.store import stay_requests as stay_store
-from kiosk.store.database import checkpoint, transaction
+from kiosk.store.connection import IntegrityError
+from kiosk.store.database import Row, checkpoint, transaction
 from kiosk.store.state import read_state, write_state
 from sync.answers import check_results, is_lease
 from sync.backoff import retry_delay
@@ -92,23 +94,38 @@ from sync.client import (
     CentralClient,
     CentralError,
     CredentialRefused,
+    JsonObject,
     RequestRefused,
     TransientError,
+    read_answer,
 )
 from sync.heartbeat import KioskProbe, error_code, heartbeat
 from sync.page_checks import first_problem
 from sync.photos import PhotoFetcher
-from sync.wire import BookingData, ConciergeRequestData, ModerationData
+from sync.wire import (
+    AppreciationResult,
+    BallotRefusalData,
+    BookingData,
+    ConciergeRequestData,
+    ConciergeRequestResult,
+    ModerationData,
+    Reason,
+)
 
 log = logging.getLogger(__name__)
 WireModel = TypeVar("WireModel", bound=BaseModel)
+Value = TypeVar("Value")  # what a kind of change is read into
+Result = TypeVar("Result")
 
 PUSH_BATCH = 500
 PULL_PAGE = 1000  # the most the centre gives in one page: half the round trips and commits
 VOUCHER_KEY_STATE = "voucher_key_published"  # the public key the centre last took, as sent
 MAX_PAGES_PER_CYCLE = 400
 MAX_CURSOR = 2**63 - 1  # the largest seq a SQLite centre can issue
-EPOCH = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+EPOCH = re.compile(r"^[A-Za-z0-9_-]{8,64}$")  # a feed epoch, and a mark of the feed's history
+PAGE_MARK = "sync_mark"  # the mark of the history up to the saved cursor, saved with it
+PUSH_MARK = "sync_push_mark"  # the mark of the last push the centre answered
+RESTARTS = {(409, "cursor_ahead"), (409, "history_unknown")}  # the centre's feed is not the one this kiosk saw
 STUCK_AFTER = 3  # failures of one page before it is reported as stuck and its pull held back
 WRITE_RUN = 25  # bulk changes of a pulled page written at a time
 WRITE_TURN_SECONDS = 0.02  # how long the engine writes before a waiting booking goes
@@ -120,7 +137,8 @@ class PageRejected(KioskError):
 
 
 class _FeedRestarted(Exception):
-    """The centre's feed is not the one the saved cursor belongs to: pull again from 0."""
+    """The centre's feed is not the one this kiosk has seen (a new epoch, or a history the centre lost):
+    pull again from 0."""
 
 
 @dataclass
@@ -131,16 +149,17 @@ class PageReading:
     category_ids: set[str]  # known here, and defined earlier in the page
 
 
-Written = list[tuple[str, object | None]]  # (id, value or None for a tombstone), in page order
+Written = list[tuple[str, Value | None]]  # (id, value or None for a tombstone), in page order
+WriteChanges = Callable[[sqlite_utils.Database, Written[Value], datetime], None]
 
 
 @dataclass(frozen=True)
-class ChangeKind:
+class ChangeKind(Generic[Value]):
     """How the engine takes one kind of change: read its data, say whose it is, write a run of them."""
 
-    read: Callable[[DocumentReader, PageReading], object]
-    entity_id: Callable[[object], str]
-    write: Callable[[sqlite_utils.Database, Written, datetime], None]
+    read: Callable[[DocumentReader, PageReading], Value]
+    entity_id: Callable[[Value], str]
+    write: WriteChanges[Value]
     bulk: bool  # written in chunks ahead of the page's last transaction
 
 
@@ -151,6 +170,7 @@ class Page:
     more: bool
     tiers: int
     epoch: str
+    mark: str  # "" when the centre gives none
 
 
 @dataclass
@@ -206,6 +226,8 @@ class SyncEngine:
             if self.renew_leases(report):
                 self.push(report)  # the seats of expired leases go back at once
             self.pull(report)
+            if report.resynced:
+                self.push(report)  # what waited for the resync, and what the restored centre lost, at once
         except Exception as error:
             self._record_failure(error)
             if not isinstance(error, (TransientError, CredentialRefused)):  # else the centre cannot hear it
@@ -283,6 +305,8 @@ class SyncEngine:
         except RequestRefused as refused:
             log.warning("the centre did not take this kiosk's voucher key (%s)", refused.code or refused.status)
             report.notes.append("voucher key not published")
+            if refused.code == "voucher_key_pinned":  # another key than the one published: IT must enrol again
+                report.problem, report.problem_code = (refused.fr, refused.en), refused.code
             return
         with transaction(self.db):
             write_state(self.db, VOUCHER_KEY_STATE, self.voucher_key)
@@ -313,7 +337,7 @@ class SyncEngine:
             report.seats_given_back = lease_store.give_back_expired(self.db, self.clock())
         return report.seats_given_back
 
-    def _record_leases(self, answer: dict, asked: set[str], sent_at: datetime) -> None:
+    def _record_leases(self, answer: JsonObject, asked: set[str], sent_at: datetime) -> None:
         """Inside the caller's transaction. A lease answered that was not asked for is ignored, and so is
         a time that cannot be read (the skew stays as last measured)."""
         try:
@@ -329,26 +353,66 @@ class SyncEngine:
     # -- push ------------------------------------------------------------------------------
 
     def push(self, report: CycleReport) -> None:
+        """Send the outbox in batches. A centre that lost a history this kiosk has seen (restored from an older
+        copy) refuses before applying anything: the feed starts again from 0 and the batch waits for it."""
+        try:
+            self._push_batches(report)
+        except _FeedRestarted:
+            log.warning("the centre lost a history this kiosk has seen (restored from a copy): resync from cursor 0")
+            self._restart_feed(report)
+
+    def _push_batches(self, report: CycleReport) -> None:
         while batch := outbox.next_batch(self.db, self.push_batch):
             batch = self._without_altered_audit(batch, report)
             if not batch:
                 continue
             try:
-                results = self.client.push([_wire(notice_store.opened(self.db, op)) for op in batch])
+                answer = self._send(batch)
             except RequestRefused as refused:
                 if len(batch) > 1:
                     self._push_one_by_one(batch, report)
                     continue
                 self._park_refused(batch[0], refused, report)
                 continue
+            except _FeedRestarted:
+                raise
             except Exception as error:
                 with transaction(self.db):
                     outbox.record_failed_attempt(self.db, [op["op_id"] for op in batch], type(error).__name__)
                 raise
-            if self._apply_results(batch, results, report):
+            if self._apply_results(batch, answer, report):
                 return  # entries held for the centre to have this kiosk's key again: the next cycle
 
-    def _without_altered_audit(self, batch: list[dict], report: CycleReport) -> list[dict]:
+    def _send(self, batch: list[Row]) -> JsonObject:
+        """The centre's answer to `batch`, sent with what this kiosk has seen of its feed."""
+        try:
+            return self.client.push([_wire(notice_store.opened(self.db, op)) for op in batch], self._seen_history())
+        except RequestRefused as refused:
+            if (refused.status, refused.code) == (409, "history_unknown"):
+                raise _FeedRestarted() from None
+            raise
+
+    def _seen_history(self) -> JsonObject | None:
+        """The feed's epoch, the saved cursor and the marks this kiosk holds (sync/server/history.py)."""
+        epoch = read_state(self.db, "sync_epoch")
+        marks = self._marks(read_state(self.db, PAGE_MARK))
+        if epoch is None and not marks:
+            return None
+        return {"epoch": epoch, "cursor": int(read_state(self.db, "sync_cursor") or 0), "marks": list(marks)}
+
+    def _marks(self, page_mark: str | None) -> tuple[str, ...]:
+        """The marks a push or a pull names: its page's (saved with the cursor) and the last push's."""
+        return tuple(mark for mark in (page_mark, read_state(self.db, PUSH_MARK)) if mark)
+
+    def _restart_feed(self, report: CycleReport) -> None:
+        """Pull again from cursor 0, keeping the outbox; what the centre lost is sent again at its end."""
+        with transaction(self.db):
+            write_state(self.db, "sync_cursor", "0")
+            self.db.execute("DELETE FROM kiosk_state WHERE key IN ('sync_epoch', ?, ?)", [PAGE_MARK, PUSH_MARK])
+            resync_store.start(self.db)
+        report.resynced = True
+
+    def _without_altered_audit(self, batch: list[Row], report: CycleReport) -> list[Row]:
         """The batch less its audit operations that are not the audit table's intact, signed entries
         (those are parked here for IT, never sent)."""
         key = parse_public_key(self.voucher_key) if self.voucher_key else None
@@ -375,103 +439,91 @@ class SyncEngine:
             report.problem = (not_sent.message("fr"), not_sent.message("en"))
         return kept
 
-    def _push_one_by_one(self, batch: list[dict], report: CycleReport) -> None:
+    def _push_one_by_one(self, batch: list[Row], report: CycleReport) -> None:
         """A batch refused whole: send each alone, so one bad operation is parked, not the rest."""
         for op in batch:
             try:
-                results = self.client.push([_wire(notice_store.opened(self.db, op))])
+                answer = self._send([op])
             except RequestRefused as refused:
                 self._park_refused(op, refused, report)
                 continue
-            self._apply_results([op], results, report)
+            self._apply_results([op], answer, report)
 
-    def _park_refused(self, op: dict, refused: RequestRefused, report: CycleReport) -> None:
+    def _park_refused(self, op: Row, refused: RequestRefused, report: CycleReport) -> None:
         with transaction(self.db):
             reason = {"code": refused.code or f"http_{refused.status}", "fr": refused.fr, "en": refused.en}
             self._reject(op, reason)
         report.pushed += 1
         report.parked += 1
 
-    def _apply_results(self, batch: list[dict], results: list[dict], report: CycleReport) -> bool:
-        """Apply the centre's answers; True when some operation is held for the next cycle."""
-        check_results(batch, results)
+    def _apply_results(self, batch: list[Row], answer: JsonObject, report: CycleReport) -> bool:
+        """Apply the centre's answers, and keep the push's mark; True when some operation is held for the next
+        cycle."""
+        answers = check_results(batch, answer.get("results"))
+        mark = answer.get("mark")
         held = False
         with transaction(self.db):
-            for op, result in zip(batch, results):
-                if result["outcome"] == "applied":
+            if isinstance(mark, str) and EPOCH.match(mark):
+                write_state(self.db, PUSH_MARK, mark)
+            for op, result in zip(batch, answers):
+                if result.outcome == "applied":
                     outbox.remove(self.db, op["op_id"])
-                    booking = result.get("booking")
-                    if isinstance(booking, dict):
-                        reason = booking.get("reason") or {}
+                    if result.booking is not None:
                         booking_store.set_booking_state(
                             self.db,
-                            booking["booking_id"],
-                            BookingState(booking["state"]),
-                            reason.get("fr", ""),
-                            reason.get("en", ""),
+                            result.booking.booking_id,
+                            BookingState(result.booking.state),
+                            *_words(result.booking.reason),
                         )
-                    request = result.get("concierge_request")
-                    if isinstance(request, dict):
-                        self._settle_request(request)
-                    ballot = result.get("ballot")
-                    if isinstance(ballot, dict):
-                        reason = ballot.get("reason") or {}
+                    if result.concierge_request is not None:
+                        self._settle_request(result.concierge_request)
+                    if result.ballot is not None:
                         participation_store.settle_ballot(
                             self.db,
-                            ballot["ballot_id"],
-                            BallotState(ballot["state"]),
-                            reason.get("fr", ""),
-                            reason.get("en", ""),
+                            result.ballot.ballot_id,
+                            BallotState(result.ballot.state),
+                            *_words(result.ballot.reason),
                         )
-                    appreciation = result.get("appreciation")
-                    if isinstance(appreciation, dict):
-                        self._settle_appreciation(appreciation)
-                    lease = result.get("lease")
-                    if isinstance(lease, dict):
-                        lease_store.record(self.db, lease)
-                    stay = result.get("stay_request")
-                    if isinstance(stay, dict):
-                        reason = stay.get("reason") or {}
-                        stay_store.settle(
-                            self.db, stay["request_id"], stay["state"], reason.get("fr", ""), reason.get("en", "")
-                        )
-                    ack = result.get("audit")
-                    if isinstance(ack, dict):
-                        audit_store.acknowledge(self.db, ack["chain"], ack["through_seq"], ack["through_hash"])
+                    if result.appreciation is not None:
+                        _settle_appreciation(self.db, result.appreciation)
+                    if result.lease is not None:
+                        lease_store.record(self.db, result.lease.model_dump())
+                    if result.stay_request is not None:
+                        stay = result.stay_request
+                        stay_store.settle(self.db, stay.request_id, stay.state, *_words(stay.reason))
+                    if result.audit is not None:
+                        ack = result.audit
+                        audit_store.acknowledge(self.db, ack.chain, ack.through_seq, ack.through_hash)
                     report.applied += 1
-                elif (result.get("reason") or {}).get("code") == "audit_key_unknown":
+                elif result.reason is not None and result.reason.code == "audit_key_unknown":
                     # The centre lost this kiosk's key (restored from a backup): published again at the
                     # next cycle, and the entries sent again then, rather than parked for good.
                     self.db.execute("DELETE FROM kiosk_state WHERE key = ?", [VOUCHER_KEY_STATE])
                     report.notes.append("audit entries held until the centre has this kiosk's key again")
                     held = True
                 else:
-                    self._reject(op, result.get("reason") or {})
+                    self._reject(op, result.reason.model_dump() if result.reason is not None else {})
                     report.parked += 1
                 report.pushed += 1
         return held
 
-    def _settle_request(self, answer: dict) -> None:
+    def _settle_request(self, answer: ConciergeRequestResult) -> None:
         """The centre's state of a request, unless another local move of it still waits to be sent."""
-        request_id = answer["request_id"]
-        if concierge_store.has_pending_operation(self.db, request_id):
+        if concierge_store.has_pending_operation(self.db, answer.request_id):
             return
-        local = concierge_store.load_request(self.db, request_id)
+        local = concierge_store.load_request(self.db, answer.request_id)
         if local is None:
             return
-        reason = answer.get("reason")
+        reason = answer.reason
         concierge_store.set_state(
             self.db,
-            request_id,
-            RequestState(answer["state"]),
-            StateReason(reason["code"], reason["fr"], reason["en"]) if reason else None,
+            answer.request_id,
+            RequestState(answer.state),
+            StateReason(reason.code, reason.fr, reason.en) if reason else None,
             local.updated_at,
         )
 
-    def _settle_appreciation(self, answer: dict[str, Any]) -> None:
-        _settle_appreciation(self.db, answer)
-
-    def _reject(self, op: dict, reason: dict) -> None:
+    def _reject(self, op: Row, reason: dict[str, str]) -> None:
         outbox.park(self.db, op["op_id"], reason)
         if op["kind"] == "vote.cast":
             # Kept for a correspondent to see why, never with how the person voted.
@@ -480,6 +532,16 @@ class SyncEngine:
                 self.db,
                 op["payload"]["ballot_id"],
                 BallotState.REFUSED,
+                str(reason.get("fr", "")),
+                str(reason.get("en", "")),
+            )
+        if op["kind"] == "appreciation.create":
+            # Given already at another kiosk while both were offline: the author is told why, at their next
+            # identification, rather than left believing it counted.
+            participation_store.settle_appreciation(
+                self.db,
+                op["payload"]["appreciation_id"],
+                Moderation.NOT_TAKEN,
                 str(reason.get("fr", "")),
                 str(reason.get("en", "")),
             )
@@ -530,19 +592,15 @@ class SyncEngine:
         try:
             self._pull_pages(report, cursor)
         except (_FeedRestarted, RequestRefused) as restart:
-            if isinstance(restart, RequestRefused) and (restart.status, restart.code) != (409, "cursor_ahead"):
+            if isinstance(restart, RequestRefused) and (restart.status, restart.code) not in RESTARTS:
                 raise
-            if cursor == 0:
+            if cursor == 0 and read_state(self.db, PUSH_MARK) is None:  # it had seen nothing: nothing to restart
                 raise
             log.warning(
                 "the centre's feed restarted (%s): pulling again from cursor 0",
-                "cursor ahead" if isinstance(restart, RequestRefused) else "new epoch",
+                restart.code if isinstance(restart, RequestRefused) else "new epoch",
             )
-            with transaction(self.db):
-                write_state(self.db, "sync_cursor", "0")
-                self.db.execute("DELETE FROM kiosk_state WHERE key = 'sync_epoch'")
-                resync_store.start(self.db)
-            report.resynced = True
+            self._restart_feed(report)
             self._pull_pages(report, 0)
 
     def _pull_pages(self, report: CycleReport, cursor: int) -> None:
@@ -550,15 +608,19 @@ class SyncEngine:
         time and the kiosk's overlap. Nothing is asked for past a page that failed validation,
         and a cycle ends only once the page in flight is back (its answer then unused)."""
         epoch = read_state(self.db, "sync_epoch")
+        marks = self._marks(read_state(self.db, PAGE_MARK) if cursor else None)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as fetcher:
-            in_flight = fetcher.submit(self.client.changes, cursor, self.pull_page)
+            in_flight = fetcher.submit(self.client.changes_body, cursor, self.pull_page, marks)
             for pages_left in range(MAX_PAGES_PER_CYCLE - 1, -1, -1):
-                page = self._checked(lambda: self._validate_page(in_flight.result(), cursor), cursor)  # noqa: B023
+                document = read_answer(in_flight.result())  # read here, between write turns (changes_body)
+                page = self._checked(lambda: self._validate_page(document, cursor), cursor)  # noqa: B023
                 if epoch is not None and page.epoch != epoch:
                     raise _FeedRestarted()
                 epoch = page.epoch
                 if page.more and pages_left:
-                    in_flight = fetcher.submit(self.client.changes, page.cursor, self.pull_page)
+                    in_flight = fetcher.submit(
+                        self.client.changes_body, page.cursor, self.pull_page, self._marks(page.mark)
+                    )
                 self._checked(lambda: self._apply_page(page), cursor)  # noqa: B023 (called at once)
                 # Here, between the page's transactions: a screen's commit never inherits a large log to copy.
                 checkpoint(self.db)
@@ -572,13 +634,13 @@ class SyncEngine:
 
     # -- a page the kiosk cannot take -------------------------------------------------------
 
-    def _checked(self, step: Callable, cursor: int):
+    def _checked(self, step: Callable[[], Result], cursor: int) -> Result:
         """Run a step of the page asked for at `cursor`; a refusal is counted against that page."""
         try:
             result = step()
         except PageRejected as refused:
             raise self._page_failed(cursor, refused) from None
-        except sqlite3.IntegrityError:
+        except IntegrityError:
             # Validation should have caught it; the page's transaction was rolled back whole.
             log.error("a pulled page could not be written (integrity)")
             raise self._page_failed(cursor, PageRejected("error.sync.engine.page_from_centre_refused")) from None
@@ -589,7 +651,7 @@ class SyncEngine:
             with transaction(self.db):
                 self.db.execute("DELETE FROM kiosk_state WHERE key = 'sync_page_trouble'")
 
-    def _page_trouble(self) -> dict | None:
+    def _page_trouble(self) -> JsonObject | None:
         text = read_state(self.db, "sync_page_trouble")
         return json.loads(text) if text else None
 
@@ -623,14 +685,18 @@ class SyncEngine:
             )
         return refused
 
-    def _validate_page(self, page: dict, cursor: int) -> Page:
+    def _validate_page(self, page: JsonObject, cursor: int) -> Page:
+        with _cyclic_gc_paused():
+            return self._read_page(page, cursor)
+
+    def _read_page(self, page: JsonObject, cursor: int) -> Page:
         def bad(problem: str, **values: object) -> PageRejected:
             refused = PageRejected("error.sync.engine.page_refused", what=Text(problem, **values))
             log.error("pulled page refused: %s", refused.en)
             return refused
 
         items, next_cursor, more = page.get("changes"), page.get("cursor"), page.get("more")
-        tiers, epoch = page.get("price_tiers", 7), page.get("epoch")
+        tiers, epoch, mark = page.get("price_tiers", 7), page.get("epoch"), page.get("mark", "")
         if (
             not isinstance(items, list)
             or not isinstance(more, bool)
@@ -642,6 +708,8 @@ class SyncEngine:
             raise bad("sync.page.malformed_envelope")
         if not isinstance(epoch, str) or not EPOCH.match(epoch):
             raise bad("sync.page.no_epoch")
+        if not isinstance(mark, str) or (mark and not EPOCH.match(mark)):
+            raise bad("sync.page.mark_malformed")
         if not 1 <= tiers <= 20:
             raise bad("sync.page.tiers_out_of_range")
         if not 0 <= next_cursor <= MAX_CURSOR:
@@ -681,7 +749,7 @@ class SyncEngine:
         problem = first_problem(self.db, parsed)
         if problem:
             raise bad(problem.key, **problem.values)
-        return Page(parsed, next_cursor, more, tiers, epoch)
+        return Page(parsed, next_cursor, more, tiers, epoch, mark)
 
     def _apply_page(self, page: Page) -> None:
         """The page's bulk in short write turns, then the rest with the cursor. A turn writes runs of
@@ -703,7 +771,7 @@ class SyncEngine:
                         written += WRITE_RUN
                         if len(bulk) - written <= WRITE_RUN or time.monotonic() - began >= WRITE_TURN_SECONDS:
                             break
-            except sqlite3.IntegrityError:
+            except IntegrityError:
                 break
             start = written
         with transaction(self.db):
@@ -724,6 +792,21 @@ class SyncEngine:
                     )
             write_state(self.db, "sync_cursor", str(page.cursor))
             write_state(self.db, "sync_epoch", page.epoch)
+            write_state(self.db, PAGE_MARK, page.mark)
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a page is read: the page's hundred thousand new objects (its
+    readers, offers, sessions) live until it is written and hold no cycle, yet each of the collector's passes
+    scanned them again: a third of the validation's time. They are freed by their counts as ever."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _write_changes(db: sqlite_utils.Database, changes: list[tuple[str, str, object]], now: datetime) -> None:
@@ -735,21 +818,18 @@ def _write_changes(db: sqlite_utils.Database, changes: list[tuple[str, str, obje
             how.write(db, written, now)
 
 
-def _read_category(reader: DocumentReader, reading: PageReading) -> object:
+def _read_category(reader: DocumentReader, reading: PageReading) -> Category:
     category = parse_category(reader)
     reading.category_ids.add(category.id)
     return category
 
 
-WriteChanges = Callable[[sqlite_utils.Database, Written, datetime], None]
-
-
 def kept_or_removed(
-    keep: Callable[[sqlite_utils.Database, Any], None], remove: Callable[[sqlite_utils.Database, str], None]
-) -> WriteChanges:
+    keep: Callable[[sqlite_utils.Database, Value], None], remove: Callable[[sqlite_utils.Database, str], None]
+) -> WriteChanges[Value]:
     """A kind whose changes are kept at their latest state, a tombstone removing the entity."""
 
-    def write(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
+    def write(db: sqlite_utils.Database, written: Written[Value], now: datetime) -> None:
         for identifier, value in written:
             if value is None:
                 remove(db, identifier)
@@ -759,10 +839,10 @@ def kept_or_removed(
     return write
 
 
-def each_kept(keep: Callable[[sqlite_utils.Database, Any], None]) -> WriteChanges:
+def each_kept(keep: Callable[[sqlite_utils.Database, Value], None]) -> WriteChanges[Value]:
     """A kind the centre never tombstones here (payments, leases, moderations): each change is kept."""
 
-    def write(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
+    def write(db: sqlite_utils.Database, written: Written[Value], now: datetime) -> None:
         for _, value in written:
             if value is not None:
                 keep(db, value)
@@ -770,35 +850,38 @@ def each_kept(keep: Callable[[sqlite_utils.Database, Any], None]) -> WriteChange
     return write
 
 
-def _write_offers(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
+def _write_offers(db: sqlite_utils.Database, written: Written[Offer], now: datetime) -> None:
+    offers = [offer for _, offer in written if offer is not None]
+    sessions = [session.id for offer in offers for session in offer.sessions]  # their figures only are read
     catalog_store.upsert_offers(
-        db,
-        [v for _, v in written if v],
-        now,
-        booking_store.unacknowledged_seats(db),
-        lease_store.lease_figures(db),
+        db, offers, now, booking_store.unacknowledged_seats(db, sessions), lease_store.lease_figures(db, sessions)
     )
     catalog_store.withdraw_offers(db, [i for i, v in written if v is None])
 
 
-def _write_bookings(db: sqlite_utils.Database, written: Written, now: datetime) -> None:
+def _write_bookings(db: sqlite_utils.Database, written: Written[BookingData], now: datetime) -> None:
+    resyncing = resync_store.in_progress(db)
     for _, booking in written:
-        if booking is not None:
+        if booking is not None and not (resyncing and resync_store.cancellation_lost(db, booking.model_dump(), now)):
             row = db.execute(
                 "SELECT o.id FROM sessions s JOIN offers o ON o.num = s.offer_num WHERE s.id = ?",
-                [booking["session_id"]],
+                [booking.session_id],
             ).fetchone()
-            booking_store.record_pulled_booking(db, booking, row[0] if row else None, now)
+            booking_store.record_pulled_booking(db, booking.model_dump(), row[0] if row else None, now)
 
 
-def _settle_appreciation(db: sqlite_utils.Database, answer: dict[str, Any]) -> None:
-    reason = answer.get("reason") or {}
+def _words(reason: Reason | None) -> tuple[str, str]:
+    """What the centre said, in French and English (nothing when it gave no reason)."""
+    return (reason.fr, reason.en) if reason is not None else ("", "")
+
+
+def _settle_appreciation(db: sqlite_utils.Database, answer: AppreciationResult) -> None:
     participation_store.settle_appreciation(
-        db, answer["appreciation_id"], Moderation(answer["state"]), reason.get("fr", ""), reason.get("en", "")
+        db, answer.appreciation_id, Moderation(answer.state), *_words(answer.reason)
     )
 
 
-def _wire(op: dict) -> dict:
+def _wire(op: Row) -> JsonObject:
     return {"op_id": op["op_id"], "kind": op["kind"], "created_at": op["created_at"], "payload": op["payload"]}
 
 
@@ -811,8 +894,8 @@ def _validated(model: type[WireModel], r: DocumentReader) -> WireModel:
         raise r.fail(where, "error.document.malformed") from None
 
 
-def _parse_booking(r: DocumentReader) -> dict[str, object]:
-    return _validated(BookingData, r).model_dump()
+def _parse_booking(r: DocumentReader) -> BookingData:
+    return _validated(BookingData, r)
 
 
 def _parse_request(r: DocumentReader) -> ConciergeRequest:
@@ -843,14 +926,50 @@ def _parse_request(r: DocumentReader) -> ConciergeRequest:
     )
 
 
-def _parse_moderation(r: DocumentReader) -> dict[str, Any]:
-    """The centre's moderation of an appreciation given at this site (never the ratings: they are not edited)."""
+def _parse_moderation(r: DocumentReader) -> Appreciation:
+    """An appreciation given at a kiosk of this site, with the centre's moderation (never the ratings nor the
+    comment: the author's kiosk has them, the others need only whose it is and of what)."""
     data = _validated(ModerationData, r)
+    for key in ("appreciation_id", "booking_id"):
+        try:
+            uuid.UUID(getattr(data, key))
+        except ValueError:
+            raise r.fail(key, "error.document.valid_identifier") from None
+    reason = data.reason
+    return Appreciation(
+        appreciation_id=data.appreciation_id,
+        booking_id=data.booking_id,
+        offer_id=r.identifier("offer_id"),
+        session_id=r.identifier("session_id"),
+        household_id=r.identifier("household_id"),
+        person_id=r.identifier("person_id"),
+        ratings={},
+        comment="",
+        created_at=_exact_moment(r, "created_at"),
+        moderation=Moderation(data.state),
+        reason_fr=reason.fr if reason else "",
+        reason_en=reason.en if reason else "",
+    )
+
+
+def _parse_refusal(r: DocumentReader) -> BallotRefusalData:
+    """A ballot of this site the centre did not count (cast here or at another kiosk), and why."""
+    data = _validated(BallotRefusalData, r)
     try:
-        uuid.UUID(data.appreciation_id)
+        uuid.UUID(data.ballot_id)
     except ValueError:
-        raise r.fail("appreciation_id", "error.document.valid_identifier") from None
-    return data.model_dump()
+        raise r.fail("ballot_id", "error.document.valid_identifier") from None
+    r.identifier("consultation_id")
+    r.identifier("person_id")
+    return data
+
+
+def _write_refusals(db: sqlite_utils.Database, written: Written[BallotRefusalData], now: datetime) -> None:
+    for _, refusal in written:
+        if refusal is not None:
+            participation_store.record_pulled_refusal(
+                db, refusal.ballot_id, refusal.consultation_id, refusal.person_id, _words(refusal.reason), now
+            )
 
 
 def _exact_moment(r: DocumentReader, key: str) -> datetime:
@@ -888,69 +1007,80 @@ def _parse_idea(r: DocumentReader) -> Idea:
 
 
 # Every kind of change the centre sends, in the order a page's changes are written.
-CHANGE_KINDS: dict[str, ChangeKind] = {
-    # A lease's record refreshes its session's figures too, so an offer written in an earlier chunk is set right.
-    "lease": ChangeKind(lambda r, _: r.value, lambda lease: lease["session_id"], each_kept(lease_store.record), False),
-    "category": ChangeKind(
+# Each kind is checked against its own value's type; the table holds them all (hence Any).
+CHANGE_KINDS: dict[str, ChangeKind[Any]] = {
+    # A lease's record refreshes its session's figures too, so an offer written in an earlier run is set right.
+    # Merged by maximum, a lease written twice is written once: in the bulk (a first kiosk holds one per session).
+    "lease": ChangeKind[JsonObject](
+        lambda r, _: r.value, lambda lease: lease["session_id"], each_kept(lease_store.record), True
+    ),
+    "category": ChangeKind[Category](
         _read_category,
         lambda c: c.id,
         lambda db, w, now: catalog_store.upsert_categories(db, [v for _, v in w if v]),
         True,
     ),
-    "concierge_service": ChangeKind(
+    "concierge_service": ChangeKind[ConciergeService](
         lambda r, _: parse_service(r),
         lambda s: s.id,
         lambda db, w, now: catalog_store.upsert_services(db, [v for _, v in w if v]),
         True,
     ),
-    "offer": ChangeKind(
+    "offer": ChangeKind[Offer](
         lambda r, page: parse_offer(r, page.tiers, page.category_ids), lambda o: o.id, _write_offers, True
     ),
-    "household": ChangeKind(
+    "household": ChangeKind[Household](
         lambda r, _: parse_household(r),
         lambda h: h.household_id,
         kept_or_removed(household_store.upsert_household, household_store.remove_household),
         True,
     ),
-    "booking": ChangeKind(lambda r, _: _parse_booking(r), lambda b: b["booking_id"], _write_bookings, False),
-    "concierge_request": ChangeKind(
+    "booking": ChangeKind[BookingData](lambda r, _: _parse_booking(r), lambda b: b.booking_id, _write_bookings, False),
+    "concierge_request": ChangeKind[ConciergeRequest](
         lambda r, _: _parse_request(r),
         lambda q: q.request_id,
         kept_or_removed(concierge_store.record_pulled_request, concierge_store.remove_request),
         False,
     ),
-    "correspondent": ChangeKind(
+    "correspondent": ChangeKind[Correspondent](
         lambda r, _: parse_correspondent(r),
         lambda c: c.staff_id,
         kept_or_removed(staff_store.upsert_correspondent, staff_store.remove_correspondent),
         False,
     ),
-    "payment": ChangeKind(
+    "payment": ChangeKind[Payment](
         lambda r, _: parse_payment(r), lambda p: p.payment_id, each_kept(payment_store.record_pulled_payment), False
     ),
-    "consultation": ChangeKind(
+    "consultation": ChangeKind[Consultation](
         lambda r, _: parse_consultation(r),
         lambda c: c.consultation_id,
         kept_or_removed(participation_store.upsert_consultation, participation_store.remove_consultation),
         False,
     ),
-    "idea": ChangeKind(
+    # After consultations: a refusal is told with its consultation's question.
+    "ballot_refusal": ChangeKind[BallotRefusalData](
+        lambda r, _: _parse_refusal(r), lambda b: b.ballot_id, _write_refusals, False
+    ),
+    "idea": ChangeKind[Idea](
         lambda r, _: _parse_idea(r),
         lambda i: i.idea_id,
         kept_or_removed(participation_store.record_pulled_idea, participation_store.remove_idea),
         False,
     ),
-    "appreciation": ChangeKind(
-        lambda r, _: _parse_moderation(r), lambda m: m["appreciation_id"], each_kept(_settle_appreciation), False
+    "appreciation": ChangeKind[Appreciation](
+        lambda r, _: _parse_moderation(r),
+        lambda a: a.appreciation_id,
+        each_kept(participation_store.record_pulled_appreciation),
+        False,
     ),
-    "offer_appreciation": ChangeKind(
+    "offer_appreciation": ChangeKind[OfferAppreciation](
         lambda r, _: parse_offer_appreciation(r),
         lambda a: a.offer_id,
         kept_or_removed(participation_store.upsert_offer_appreciation, participation_store.remove_offer_appreciation),
         False,
     ),
     # After bookings: an accepted proposal names the booking it became.
-    "stay_request": ChangeKind(
+    "stay_request": ChangeKind[StayRequest](
         lambda r, _: parse_stay_request(r),
         lambda q: q.request_id,
         kept_or_removed(stay_store.record_pulled_request, stay_store.remove_request),

@@ -198,8 +198,23 @@ class Operation(Strict):
         return value
 
 
+MARK = r"^[A-Za-z0-9_-]{8,64}$"  # a feed epoch, or a mark of the feed's history (sync/server/history.py)
+
+
+class SeenHistory(Strict):
+    """What of the centre's feed the kiosk has seen: the centre refuses a push (409 `history_unknown`) before
+    applying anything unless it holds it all (it was restored from an older copy)."""
+
+    epoch: str | None = Field(None, pattern=MARK, description="the feed epoch of the kiosk's saved cursor")
+    cursor: int = Field(ge=0, le=2**63 - 1, description="the kiosk's saved cursor")
+    marks: list[Annotated[str, Field(pattern=MARK)]] = Field(
+        max_length=4, description="the marks the kiosk got with its saved cursor's page and its last push answer"
+    )
+
+
 class OperationsRequest(Strict):
     operations: list[Operation] = Field(max_length=MAX_OPERATIONS)
+    history: SeenHistory | None = Field(None, description="absent: a kiosk that has seen nothing yet (or an older one)")
 
 
 class BookingCreatePayload(Strict):
@@ -527,6 +542,7 @@ class OperationResult(Out):
 
 class OperationsResponse(Out):
     results: list[OperationResult]
+    mark: str = Field(description="this push's mark in the feed's history: name it in the next pushes and pulls")
 
 
 # --- pull (documentation of what `changes` renders) -------------------------------
@@ -774,9 +790,28 @@ class ConsultationData(Strict):
 
 
 class ModerationData(Out):
+    """An appreciation given at a kiosk of the site, as every kiosk of the site pulls it: whose and of what (so
+    that no kiosk invites the person again, and any of them tells the moderation), never the ratings or the
+    comment."""
+
     appreciation_id: str
+    booking_id: str
+    offer_id: str
+    session_id: str
+    household_id: str
+    person_id: str
+    created_at: str = Field(pattern=MOMENT)
     state: Literal["none", "pending", "published", "refused"]
     reason: Reason | None = Field(description="why a comment was not published, for its author")
+
+
+class BallotRefusalData(Out):
+    """A ballot the centre did not count, for every kiosk of the site to tell the person: never a choice."""
+
+    ballot_id: str
+    consultation_id: str
+    person_id: str
+    reason: Reason
 
 
 class PublishedCommentData(Out):
@@ -807,6 +842,7 @@ class Change(Out):
         "consultation",
         "idea",
         "appreciation",
+        "ballot_refusal",
         "offer_appreciation",
         "stay_request",
     ]
@@ -824,6 +860,7 @@ class Change(Out):
         | ConsultationData
         | IdeaData
         | ModerationData
+        | BallotRefusalData
         | OfferAppreciationData
         | StayRequestData
         | None
@@ -836,3 +873,4 @@ class ChangesPage(Out):
     more: bool = Field(description="true while there are changes after this page")
     price_tiers: int
     epoch: str = Field(description="the feed's numbering: another one than the saved one means pull again from 0")
+    mark: str = Field(description="the mark of the history up to `cursor`: save it with the cursor, name it after")

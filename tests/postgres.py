@@ -73,6 +73,29 @@ class PostgresCluster:
             conn.execute(f"CREATE DATABASE {name}" + ("" if empty else f" TEMPLATE {TEMPLATE}"))
         return self.url(name)
 
+    def copy(self, url: str) -> str:
+        """A copy of the database at `url`, as a copy of a stopped centre's files would be; the copy's URL."""
+        source, name = url.rsplit("/", 1)[1], "copy_" + uuid.uuid4().hex[:12]
+        with psycopg.connect(self.url(), autocommit=True) as conn:
+            self._disconnect(conn, source)
+            conn.execute(f"CREATE DATABASE {name} TEMPLATE {source}")
+        return self.url(name)
+
+    def put_back(self, copy: str, url: str) -> None:
+        """The database at `url` replaced by the copy made earlier: a restore by copying the files back."""
+        target, source = url.rsplit("/", 1)[1], copy.rsplit("/", 1)[1]
+        with psycopg.connect(self.url(), autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE {target} WITH (FORCE)")
+            self._disconnect(conn, source)
+            conn.execute(f"CREATE DATABASE {target} TEMPLATE {source}")
+
+    @staticmethod
+    def _disconnect(conn: psycopg.Connection, database: str) -> None:
+        conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            (database,),
+        )
+
     def _make_template(self) -> None:
         from sync.server.db import FEED_EPOCH, Database
 

@@ -14,21 +14,19 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from kiosk.domain.concierge import (
-    CANCEL_REASONS,
-    REFUSAL_REASONS,
     ConciergeRequest,
     RequestState,
-    StateReason,
     form_for,
     next_days,
+    ready_made_reason,
     validate_answers,
 )
 from kiosk.domain.household import Household
 
 _NAMESPACE = uuid.UUID("6f1d3c52-8d0e-4c57-9a55-2f3c8e1b7a10")
 
-# (holder index, service, answers without the day, state, hours ago, reason)
-_TEMPLATES: list[tuple[int, str, dict, RequestState, int, StateReason | None]] = [
+# (holder index, service, answers without the day, state, hours ago, ready-made reason's code)
+_TEMPLATES: list[tuple[int, str, dict, RequestState, int, str | None]] = [
     (0, "pressing", {"garments": ["chemise", "pantalon"], "quantity": 3}, RequestState.READY, 70, None),
     (
         1,
@@ -41,11 +39,11 @@ _TEMPLATES: list[tuple[int, str, dict, RequestState, int, StateReason | None]] =
     (2, "retouches", {"work": "ourlet", "quantity": 2}, RequestState.AT_PROVIDER, 30, None),
     (3, "depot_pain", {"bread": "tradition", "quantity": 2}, RequestState.TAKEN, 20, None),
     (4, "entretien_velo", {"work": "freins"}, RequestState.SUBMITTED, 5, None),
-    (5, "cordonnerie", {"work": "talons", "quantity": 1}, RequestState.REFUSED, 48, REFUSAL_REASONS[1]),
+    (5, "cordonnerie", {"work": "talons", "quantity": 1}, RequestState.REFUSED, 48, "not_accepted"),
     (1, "coiffure", {"kind": "homme", "slot": "13"}, RequestState.HANDED_OVER, 120, None),
     (6, "courses", {"list": "Lait, pain de mie, 6 œufs, pommes"}, RequestState.READY, 6, None),
     (0, "prise_rdv", {"what": "dentiste", "days": ["mon", "wed"]}, RequestState.SUBMITTED, 1, None),
-    (7, "repassage", {"quantity": 1}, RequestState.CANCELLED, 26, CANCEL_REASONS[0]),
+    (7, "repassage", {"quantity": 1}, RequestState.CANCELLED, 26, "beneficiary"),
 ]
 
 
@@ -86,7 +84,7 @@ def demo_requests(
                 state=state,
                 created_at=created,
                 updated_at=created,
-                reason=reason,
+                reason=ready_made_reason(reason) if reason else None,
             )
         )
     return requests

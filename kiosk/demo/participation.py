@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
+from kiosk.demo.households import CMCAS, SLVIE
 from kiosk.domain.consultations import (
     BallotKind,
     Choice,
@@ -23,74 +24,98 @@ from kiosk.domain.consultations import (
 )
 from kiosk.domain.household import Household
 
+OPENS_AT, CLOSES_AT = 8, 18  # the hours the demo consultations open and close
+GRACE_HOURS = 72  # ballots cast before closing still count if they reach the centre within this
+
 
 def _day(now: datetime, days: int, hour: int) -> datetime:
     return (now + timedelta(days=days)).replace(hour=hour, minute=0, second=0, microsecond=0)
 
 
+def _consultation(
+    now: datetime,
+    consultation_id: str,
+    kind: BallotKind,
+    question: tuple[str, str],
+    choices: tuple[Choice, ...],
+    electorate: Electorate,
+    scope: tuple[ScopeLevel, str],
+    days: tuple[int, int],
+    results: Results | None = None,
+) -> Consultation:
+    """A demo consultation open from OPENS_AT on the first of `days` (from now) to CLOSES_AT on the second."""
+    return Consultation(
+        consultation_id=consultation_id,
+        kind=kind,
+        question_fr=question[0],
+        question_en=question[1],
+        choices=choices,
+        electorate=electorate,
+        scope_level=scope[0],
+        scope_name=scope[1],
+        opens_at=_day(now, days[0], OPENS_AT),
+        closes_at=_day(now, days[1], CLOSES_AT),
+        grace_hours=GRACE_HOURS,
+        results=results,
+    )
+
+
 def open_demo_consultations(now: datetime) -> list[Consultation]:
     return [
-        Consultation(
-            consultation_id="DEMO-SORTIE-ETE",
-            kind=BallotKind.CHOICE,
-            question_fr="Quelle grande sortie d'été voulez-vous pour la CMCAS ?",
-            question_en="Which big summer outing do you want for the CMCAS?",
-            choices=(
+        _consultation(
+            now,
+            "DEMO-SORTIE-ETE",
+            BallotKind.CHOICE,
+            (
+                "Quelle grande sortie d'été voulez-vous pour la CMCAS ?",
+                "Which big summer outing do you want for the CMCAS?",
+            ),
+            (
                 Choice("annecy", "Le lac d'Annecy", "Lake Annecy"),
                 Choice("camargue", "La Camargue", "The Camargue"),
                 Choice("vercors", "Le Vercors à vélo", "The Vercors by bike"),
             ),
-            electorate=Electorate.BENEFICIARIES_16,
-            scope_level=ScopeLevel.CMCAS,
-            scope_name="CMCAS Lyon",
-            opens_at=_day(now, -3, 8),
-            closes_at=_day(now, 12, 18),
-            grace_hours=72,
+            Electorate.BENEFICIARIES_16,
+            (ScopeLevel.CMCAS, CMCAS),
+            (-3, 12),
         ),
-        Consultation(
-            consultation_id="DEMO-PRIORITES",
-            kind=BallotKind.RANKING,
-            question_fr="Quelles priorités pour la SLVie en 2027 ?",
-            question_en="Which priorities for the SLVie in 2027?",
-            choices=(
+        _consultation(
+            now,
+            "DEMO-PRIORITES",
+            BallotKind.RANKING,
+            ("Quelles priorités pour la SLVie en 2027 ?", "Which priorities for the SLVie in 2027?"),
+            (
                 Choice("enfants", "Plus de sorties pour les enfants", "More outings for children"),
                 Choice("culture", "Plus de spectacles", "More shows"),
                 Choice("solidarite", "Plus d'actions solidaires", "More solidarity actions"),
                 Choice("sport", "Plus de sport", "More sport"),
             ),
-            electorate=Electorate.OUVRANTS_DROIT,
-            scope_level=ScopeLevel.SLVIE,
-            scope_name="SLVie Lyon Part-Dieu",
-            opens_at=_day(now, -1, 8),
-            closes_at=_day(now, 20, 18),
-            grace_hours=72,
+            Electorate.OUVRANTS_DROIT,
+            (ScopeLevel.SLVIE, SLVIE),
+            (-1, 20),
         ),
     ]
 
 
 def closed_demo_consultation(now: datetime) -> Consultation:
-    return Consultation(
-        consultation_id="DEMO-HORAIRES",
-        kind=BallotKind.CHOICE,
-        question_fr="À quelle heure ouvrir le point conciergerie le samedi ?",
-        question_en="When should the concierge desk open on Saturdays?",
-        choices=(
+    counted = {"huit": 2, "neuf": 6, "ferme": 1}
+    return _consultation(
+        now,
+        "DEMO-HORAIRES",
+        BallotKind.CHOICE,
+        (
+            "À quelle heure ouvrir le point conciergerie le samedi ?",
+            "When should the concierge desk open on Saturdays?",
+        ),
+        (
             Choice("huit", "À 8 h", "At 8 am"),
             Choice("neuf", "À 9 h", "At 9 am"),
             Choice("ferme", "Fermé le samedi", "Closed on Saturdays"),
         ),
-        electorate=Electorate.BENEFICIARIES_16,
-        scope_level=ScopeLevel.SLVIE,
-        scope_name="SLVie Lyon Part-Dieu",
-        opens_at=_day(now, -40, 8),
-        closes_at=_day(now, -26, 18),
-        grace_hours=72,
-        results=Results(
-            participants=9,
-            electorate=14,
-            votes={"huit": 2, "neuf": 6, "ferme": 1},
-            points={"huit": 2, "neuf": 6, "ferme": 1},
-        ),
+        Electorate.BENEFICIARIES_16,
+        (ScopeLevel.SLVIE, SLVIE),
+        (-40, -26),
+        Results(participants=9, electorate=14, votes=counted, points=dict(counted)),
     )
 
 
@@ -99,6 +124,7 @@ def closed_demo_consultation(now: datetime) -> Consultation:
 # The same offer and bookings are seeded into a demo kiosk and loaded into the reference centre by
 # `slvie-central load-demo`.
 PAST_OUTING_ID = "DEMO-VISITE-VIEUX-LYON"
+PAST_SESSION_ID = f"{PAST_OUTING_ID}-S1"
 DEMO_TIERS = 7  # the demo catalog's price tiers
 _BOOKINGS = uuid.UUID("9b6f0c8e-2f5a-4d7e-8c1b-3a4d5e6f7a8b")
 
@@ -113,7 +139,7 @@ def past_outing(now: datetime, tiers: int = DEMO_TIERS) -> dict[str, object]:
         "title": "Visite guidée du Vieux Lyon",
         "summary": "Traboules et cours Renaissance avec un guide, en petit groupe.",
         "description": "Une visite de deux heures et demie dans le Vieux Lyon, ses traboules et ses cours.",
-        "organiser": "SLVie Lyon Part-Dieu",
+        "organiser": SLVIE,
         "location": "Lyon (69)",
         "booking_mode": "direct",
         "bon_plan": False,
@@ -125,7 +151,7 @@ def past_outing(now: datetime, tiers: int = DEMO_TIERS) -> dict[str, object]:
         "prices": [{"tier": tier, "cents": 0} for tier in range(1, tiers + 1)],
         "sessions": [
             {
-                "id": f"{PAST_OUTING_ID}-S1",
+                "id": PAST_SESSION_ID,
                 "start": start.strftime("%Y-%m-%dT%H:%M"),
                 "end": (start + timedelta(hours=2, minutes=30)).strftime("%Y-%m-%dT%H:%M"),
                 "place": "Place Saint-Jean, Lyon 5e",
@@ -143,7 +169,7 @@ def past_booking(household: Household) -> dict[str, object]:
     holder = next(p for p in household.members if p.card_number)
     return {
         "booking_id": str(uuid.uuid5(_BOOKINGS, household.household_id)),
-        "session_id": f"{PAST_OUTING_ID}-S1",
+        "session_id": PAST_SESSION_ID,
         "household_id": household.household_id,
         "participants": [holder.person_id],
         "state": "confirmed",

@@ -22,7 +22,7 @@ from enum import StrEnum
 from kiosk.domain.concierge import ConciergeFormError, clean_text
 from kiosk.domain.document import DocumentReader
 from kiosk.errors import KioskError
-from kiosk.i18n import Said
+from kiosk.i18n import Text
 
 COMMENT_MAX_CHARS = 300
 SCALE = range(1, 6)
@@ -32,39 +32,32 @@ LATEST_COMMENTS = 5
 @dataclass(frozen=True)
 class Question:
     code: str
-    fr: str
-    en: str
+
+    @property
+    def words(self) -> Text:
+        """The question in the language of whoever reads it: the catalog text `appreciation.question.<code>`."""
+        return Text(f"appreciation.question.{self.code}")
 
     def label(self, language: str) -> str:
-        return self.fr if language == "fr" else self.en
+        return self.words.message(language)
 
 
-QUESTIONS = (
-    Question("overall", "Dans l'ensemble", "Overall"),
-    Question("organisation", "L'accueil et l'organisation", "Welcome and organisation"),
-    Question("place", "Le lieu", "The place"),
-    Question("value", "Le prix pour ce que c'était", "Value for money"),
-)
-QUESTION_CODES = tuple(q.code for q in QUESTIONS)
+QUESTION_CODES = ("overall", "organisation", "place", "value")
+QUESTIONS = tuple(Question(code) for code in QUESTION_CODES)
 
-# The scale, read aloud and shown under each face: 1 = not at all satisfied … 5 = very satisfied.
-SCALE_WORDS = {
-    1: ("Pas du tout satisfait", "Not at all satisfied"),
-    2: ("Peu satisfait", "Not very satisfied"),
-    3: ("Moyen", "So-so"),
-    4: ("Satisfait", "Satisfied"),
-    5: ("Très satisfait", "Very satisfied"),
-}
 
-# Ready-made phrases a person may pick instead of typing (several may be chosen).
-PHRASES = (
-    ("Très bonne ambiance.", "A very good atmosphere."),
-    ("Bien organisé.", "Well organised."),
-    ("À refaire !", "Let's do it again!"),
-    ("Trop cher.", "Too expensive."),
-    ("Horaires peu pratiques.", "Inconvenient times."),
-    ("Lieu difficile d'accès.", "Hard to get to."),
-)
+def scale_words(value: int) -> Text:
+    """The words read aloud and shown under a face: 1 = not at all satisfied … 5 = very satisfied."""
+    return Text(f"appreciation.scale.{value}")
+
+
+# Ready-made phrases a person may pick instead of typing (several may be chosen), chosen by their place in this
+# list; each reads the catalog text `appreciation.phrase.<code>`.
+PHRASES = ("atmosphere", "well_organised", "again", "too_expensive", "inconvenient_times", "hard_to_reach")
+
+
+def phrase_words(index: int) -> Text:
+    return Text(f"appreciation.phrase.{PHRASES[index]}")
 
 
 class Moderation(StrEnum):
@@ -72,6 +65,7 @@ class Moderation(StrEnum):
     PENDING = "pending"  # the comment waits for the centre
     PUBLISHED = "published"
     REFUSED = "refused"  # the comment is not published; the reason is told to the author
+    NOT_TAKEN = "not_taken"  # this kiosk's alone: the centre did not take it (given already elsewhere), told why
 
 
 class AppreciationError(KioskError):
@@ -128,7 +122,7 @@ def check_ratings(ratings: Mapping[str, object]) -> dict[str, int]:
     for question in QUESTIONS:
         value = ratings.get(question.code) if isinstance(ratings, Mapping) else None
         if isinstance(value, bool) or not isinstance(value, int) or value not in SCALE:
-            raise AppreciationError("error.appreciation.answer_question", question=Said(question.fr, question.en))
+            raise AppreciationError("error.appreciation.answer_question", question=question.words)
         kept[question.code] = value
     if isinstance(ratings, Mapping) and set(ratings) - set(QUESTION_CODES):
         raise AppreciationError("error.appreciation.answer_matches_no_question")
@@ -141,9 +135,9 @@ def clean_comment(phrases: list[int], typed: object, language: str = "fr") -> st
     for index in phrases:
         if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(PHRASES):
             raise AppreciationError("error.appreciation.phrase_not_offered")
-        chosen.append(PHRASES[index][0 if language == "fr" else 1])
+        chosen.append(phrase_words(index).message(language))
     try:
-        typed_text = clean_text(typed, COMMENT_MAX_CHARS, "Votre commentaire", "Your comment")
+        typed_text = clean_text(typed, COMMENT_MAX_CHARS, Text("appreciation.comment.name"))
     except ConciergeFormError as error:
         raise AppreciationError(error.key, **error.values) from None
     comment = " ".join([*chosen, typed_text]).strip()

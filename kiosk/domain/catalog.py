@@ -98,12 +98,12 @@ class Offer:
     cancel_days_before: int
     prices: tuple[int, ...]  # cents, index 0 is tier 1
     sessions: tuple[Session, ...]
-    bring: str = ""  # what to bring, printed on the voucher ("" when nothing particular)
-    photo: Photo | None = None
-    version: int = 0  # the centre's version of these prices (0: not from the centre)
+    bring: str  # what to bring, printed on the voucher ("" when nothing particular)
+    photo: Photo | None
+    version: int  # the centre's version of these prices (0: not from the centre)
     # A stay booked by request belongs to a campaign of wishes, open until `wishes_until` (docs/stay-wishes.md).
-    campaign: str = ""
-    wishes_until: datetime | None = None
+    campaign: str  # "" when none
+    wishes_until: datetime | None
 
     @property
     def price_from(self) -> int:
@@ -133,6 +133,15 @@ class ConciergeService:
 
     def name(self, language: str) -> str:
         return self.name_fr if language == "fr" else self.name_en
+
+    def description(self, language: str) -> str:
+        return self.description_fr if language == "fr" else self.description_en
+
+    def hours(self, language: str) -> str:
+        return self.hours_fr if language == "fr" else self.hours_en
+
+    def price_unit(self, language: str) -> str:
+        return self.price_unit_fr if language == "fr" else self.price_unit_en
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,10 @@ while the request is still "déposée"; correspondents move it along; the centre
 Each service of the catalog (`concierge_services`, ids in assets/demo/catalog.json) has
 its own short form, keyed here by service id (`FORMS`); a service the centre adds later
 gets `generic_form`. The catalog gives opening hours as text only, so the days a
-service opens (for "when to collect") are part of the form definition here.
+service opens (for "when to collect") are part of the form definition here. A form's
+words are catalog texts (docs/translations.md): a field's label `concierge.form.<service>.<field>`
+(`concierge.form.any.<field>` when forms share it), its options `<label key>.<code>`, and what
+the person is told when it is ready `concierge.ready.<service>`; requests keep the codes only.
 
 Every value a person types is cleaned and bounded (`clean_text`): control and
 invisible formatting characters are removed, markup (`<`, `>`) is refused, and
@@ -31,11 +34,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from kiosk.domain.catalog import ConciergeService
 from kiosk.domain.voucher import short_code
 from kiosk.errors import KioskError
-from kiosk.i18n import Said, Text, Texts
+from kiosk.i18n import Message, Said, Text, Texts
 
 NOTE_MAX_CHARS = 200
 REASON_MAX_CHARS = 200
@@ -100,7 +104,8 @@ NEEDS_REASON = frozenset({RequestState.CANCELLED, RequestState.REFUSED})
 
 @dataclass(frozen=True)
 class StateReason:
-    """Why a request was cancelled or refused: a stable code and the same words in French and English."""
+    """Why a request was cancelled or refused: a stable code and the same words in French and English, kept so
+    in the request and sent so to the centre (which reads no catalog)."""
 
     code: str
     fr: str
@@ -109,28 +114,21 @@ class StateReason:
     def as_dict(self) -> dict[str, str]:
         return {"code": self.code, "fr": self.fr, "en": self.en}
 
+    def message(self, language: str) -> str:
+        return Said(self.fr, self.en).message(language)
 
-# Ready-made reasons a correspondent picks from (or types their own, code "other").
-REFUSAL_REASONS = (
-    StateReason("provider_unable", "Le prestataire ne peut pas s'en charger.", "The provider cannot take it on."),
-    StateReason(
-        "not_accepted",
-        "Article non accepté (matière, état ou taille).",
-        "Item not accepted (material, condition or size).",
-    ),
-    StateReason("closed", "Service fermé à la date demandée.", "The service is closed on the day asked for."),
-    StateReason(
-        "incomplete",
-        "Demande incomplète : passez au point conciergerie.",
-        "Incomplete request: come to the concierge desk.",
-    ),
-)
-CANCEL_REASONS = (
-    StateReason("beneficiary", "Annulée à la demande de la personne.", "Cancelled at the person's request."),
-    StateReason("never_dropped", "L'article n'a jamais été déposé.", "The item was never dropped off."),
-    StateReason("never_collected", "L'article n'a pas été retiré à temps.", "The item was not collected in time."),
-)
-BENEFICIARY_CANCEL = CANCEL_REASONS[0]
+
+# Ready-made reasons a correspondent picks from (or types their own, code "other"); their words are the
+# catalog texts `concierge.reason.<code>`.
+REFUSAL_CODES = ("provider_unable", "not_accepted", "closed", "incomplete")
+CANCEL_CODES = ("beneficiary", "never_dropped", "never_collected")
+BENEFICIARY_CANCEL = CANCEL_CODES[0]
+
+
+def ready_made_reason(code: str) -> StateReason:
+    """One of the ready-made reasons, in the catalogs' French and English."""
+    key = f"concierge.reason.{code}"
+    return StateReason(code, Texts("fr")(key), Texts("en")(key))
 
 
 class TransitionRefused(KioskError):
@@ -165,7 +163,7 @@ def check_transition(
 
 def typed_reason(text: str) -> StateReason:
     """A reason a correspondent typed (code "other"), cleaned like any typed text."""
-    cleaned = clean_text(text, REASON_MAX_CHARS, "Raison", "Reason", required=True)
+    cleaned = clean_text(text, REASON_MAX_CHARS, Text("form.reason"), required=True)
     return StateReason("other", cleaned, cleaned)
 
 
@@ -218,25 +216,33 @@ class FieldKind(StrEnum):
 
 @dataclass(frozen=True)
 class Option:
+    """One answer a field offers: the code kept in the request, and its words in any language."""
+
     code: str
-    fr: str
-    en: str
+    words: Message  # a catalog text (`concierge.form.pressing.garments.chemise`), or a day as Babel writes it
+
+    def text(self, language: str) -> str:
+        return self.words.message(language)
 
 
 @dataclass(frozen=True)
 class FormField:
     name: str
     kind: FieldKind
-    label_fr: str
-    label_en: str
+    key: str  # the catalog text of its label; a choice's options read `<key>.<code>`
     required: bool = True
     options: tuple[Option, ...] = ()
     minimum: int = 0  # NUMBER: smallest value; TEXT: fewest characters; DATE: fewest days ahead
     maximum: int = 0  # NUMBER: largest value; TEXT: most characters; DATE: most days ahead
     default: object = None
 
+    @property
+    def words(self) -> Text:
+        """Its label, read in the language of whoever shows it (a screen, an error naming the field)."""
+        return Text(self.key)
+
     def label(self, language: str) -> str:
-        return self.label_fr if language == "fr" else self.label_en
+        return self.words.message(language)
 
 
 @dataclass(frozen=True)
@@ -249,343 +255,196 @@ class ServiceForm:
     lead_days: int = 0  # the earliest "day" is this many days after today…
     cutoff_hour: int | None = None  # …one more once this hour has passed
     ready_hour: int = 9  # "ready from" printed on the ticket, on the chosen day
-    ready_fr: str = "Votre demande « {name} » est prête."
-    ready_en: str = "Your '{name}' request is ready."
+    ready_key: str = "concierge.ready.any"  # what the person is told when it is ready; may name the service
 
     def field(self, name: str) -> FormField | None:
         return next((f for f in self.fields if f.name == name), None)
 
 
-def _options(*items: tuple[str, str, str]) -> tuple[Option, ...]:
-    return tuple(Option(*item) for item in items)
+# The labels many forms share are `concierge.form.any.<name>`; a service's own, `concierge.form.<service>.<name>`.
+ANY = "any"
 
 
-def _quantity(label_fr: str, label_en: str, maximum: int, minimum: int = 1) -> FormField:
-    return FormField("quantity", FieldKind.NUMBER, label_fr, label_en, minimum=minimum, maximum=maximum, default=1)
+def _key(scope: str, name: str) -> str:
+    return f"concierge.form.{scope}.{name}"
 
 
-def _day(label_fr: str = "Jour de retrait", label_en: str = "Day to collect") -> FormField:
-    return FormField("day", FieldKind.DAY, label_fr, label_en)
+def _form(service_id: str, fields: tuple[FormField, ...], **rules: Any) -> ServiceForm:
+    """A service's own form, with its own words when the request is ready (`concierge.ready.<service>`)."""
+    return ServiceForm(service_id, fields, ready_key=f"concierge.ready.{service_id}", **rules)
 
 
-def _choice(name: str, label_fr: str, label_en: str, *items: tuple[str, str, str], many: bool = False) -> FormField:
+def _quantity(scope: str, maximum: int) -> FormField:
+    return FormField("quantity", FieldKind.NUMBER, _key(scope, "quantity"), minimum=1, maximum=maximum, default=1)
+
+
+def _day(scope: str = ANY, label: str = "day") -> FormField:
+    return FormField("day", FieldKind.DAY, _key(scope, label))
+
+
+def _choice(scope: str, name: str, *codes: str, many: bool = False) -> FormField:
+    key = _key(scope, name)
     return FormField(
         name,
         FieldKind.CHOICES if many else FieldKind.CHOICE,
-        label_fr,
-        label_en,
-        options=_options(*items),
+        key,
+        options=tuple(Option(code, Text(f"{key}.{code}")) for code in codes),
         minimum=1 if many else 0,
     )
 
 
-def _text(name: str, label_fr: str, label_en: str, minimum: int, maximum: int) -> FormField:
-    return FormField(name, FieldKind.TEXT, label_fr, label_en, required=minimum > 0, minimum=minimum, maximum=maximum)
+def _text(scope: str, name: str, minimum: int, maximum: int) -> FormField:
+    return FormField(name, FieldKind.TEXT, _key(scope, name), required=minimum > 0, minimum=minimum, maximum=maximum)
 
 
-NOTE_FIELD = FormField(
-    "note",
-    FieldKind.TEXT,
-    "Précisions (facultatif)",
-    "Details (optional)",
-    required=False,
-    minimum=0,
-    maximum=NOTE_MAX_CHARS,
-)
+def _number(scope: str, name: str, maximum: int) -> FormField:
+    return FormField(name, FieldKind.NUMBER, _key(scope, name), minimum=1, maximum=maximum, default=1)
 
-_GARMENTS = (
-    ("chemise", "Chemise", "Shirt"),
-    ("pantalon", "Pantalon", "Trousers"),
-    ("veste", "Veste", "Jacket"),
-    ("costume", "Costume", "Suit"),
-    ("robe", "Robe", "Dress"),
-    ("jupe", "Jupe", "Skirt"),
-    ("pull", "Pull", "Jumper"),
-    ("manteau", "Manteau", "Coat"),
-    ("autre", "Autre", "Other"),
-)
+
+def _date(scope: str, name: str, first: int, last: int) -> FormField:
+    return FormField(name, FieldKind.DATE, _key(scope, name), minimum=first, maximum=last)
+
+
+NOTE_FIELD = _text(ANY, "note", 0, NOTE_MAX_CHARS)
+
 _MON_FRI = frozenset(range(5))
 _TUE_THU = frozenset({1, 3})
 
 FORMS: dict[str, ServiceForm] = {
-    "pressing": ServiceForm(
+    "pressing": _form(
         "pressing",
         (
-            _choice("garments", "Vêtements", "Garments", *_GARMENTS, many=True),
-            _quantity("Nombre de pièces", "Number of items", 30),
+            _choice(
+                "pressing",
+                "garments",
+                *("chemise", "pantalon", "veste", "costume", "robe", "jupe", "pull", "manteau", "autre"),
+                many=True,
+            ),
+            _quantity("pressing", 30),
             _day(),
         ),
         lead_days=2,
         ready_hour=8,
-        ready_fr="Votre pressing est prêt.",
-        ready_en="Your dry cleaning is ready.",
     ),
-    "repassage": ServiceForm(
-        "repassage",
-        (_quantity("Nombre de paniers (15 pièces chacun)", "Number of baskets (15 items each)", 10), _day()),
-        lead_days=1,
-        ready_hour=17,
-        ready_fr="Votre repassage est prêt.",
-        ready_en="Your ironing is ready.",
-    ),
-    "retouches": ServiceForm(
+    "repassage": _form("repassage", (_quantity("repassage", 10), _day()), lead_days=1, ready_hour=17),
+    "retouches": _form(
         "retouches",
         (
-            _choice(
-                "work",
-                "Retouche",
-                "Alteration",
-                ("ourlet", "Ourlet", "Hem"),
-                ("fermeture", "Fermeture éclair", "Zip"),
-                ("reprise", "Reprise, couture", "Mending"),
-                ("ajustement", "Ajustement", "Taking in or out"),
-                ("autre", "Autre", "Other"),
-            ),
-            _quantity("Nombre de retouches", "Number of alterations", 10),
+            _choice("retouches", "work", "ourlet", "fermeture", "reprise", "ajustement", "autre"),
+            _quantity("retouches", 10),
             _day(),
         ),
         lead_days=5,
         ready_hour=8,
-        ready_fr="Vos retouches sont prêtes.",
-        ready_en="Your alterations are ready.",
     ),
-    "cordonnerie": ServiceForm(
+    "cordonnerie": _form(
         "cordonnerie",
         (
-            _choice(
-                "work",
-                "Réparation",
-                "Repair",
-                ("talons", "Talons", "Heels"),
-                ("ressemelage", "Ressemelage", "Resoling"),
-                ("couture", "Couture", "Stitching"),
-                ("autre", "Autre", "Other"),
-            ),
-            _quantity("Nombre de paires", "Number of pairs", 5),
+            _choice("cordonnerie", "work", "talons", "ressemelage", "couture", "autre"),
+            _quantity("cordonnerie", 5),
             _day(),
         ),
         lead_days=7,
         ready_hour=8,
-        ready_fr="Vos chaussures sont prêtes.",
-        ready_en="Your shoes are ready.",
     ),
-    "colis": ServiceForm(
+    "colis": _form(
         "colis",
         (
-            _choice(
-                "direction",
-                "Dépôt ou retrait",
-                "Drop-off or collection",
-                ("depot", "Déposer un colis à envoyer", "Drop off a parcel to send"),
-                ("retrait", "Retirer un colis reçu", "Collect a parcel received"),
-            ),
-            _choice(
-                "carrier",
-                "Transporteur",
-                "Carrier",
-                ("la_poste", "La Poste – Colissimo", "La Poste – Colissimo"),
-                ("chronopost", "Chronopost", "Chronopost"),
-                ("mondial_relay", "Mondial Relay", "Mondial Relay"),
-                ("dpd", "DPD", "DPD"),
-                ("ups", "UPS", "UPS"),
-                ("gls", "GLS", "GLS"),
-                ("autre", "Autre", "Other"),
-            ),
-            _text("reference", "Numéro de suivi (facultatif)", "Tracking number (optional)", 0, 40),
+            _choice("colis", "direction", "depot", "retrait"),
+            _choice("colis", "carrier", "la_poste", "chronopost", "mondial_relay", "dpd", "ups", "gls", "autre"),
+            _text("colis", "reference", 0, 40),
         ),
         ready_hour=8,
-        ready_fr="Votre colis vous attend au point conciergerie.",
-        ready_en="Your parcel is waiting for you at the concierge desk.",
     ),
-    "depot_pain": ServiceForm(
+    "depot_pain": _form(
         "depot_pain",
         (
-            _choice(
-                "bread",
-                "Pain",
-                "Bread",
-                ("tradition", "Baguette tradition", "Traditional baguette"),
-                ("baguette", "Baguette", "Baguette"),
-                ("complet", "Pain complet", "Wholemeal loaf"),
-                ("cereales", "Pain aux céréales", "Seeded loaf"),
-            ),
-            _quantity("Quantité", "Quantity", 10),
+            _choice("depot_pain", "bread", "tradition", "baguette", "complet", "cereales"),
+            _quantity(ANY, 10),
             _day(),
         ),
         lead_days=1,
         cutoff_hour=16,
         ready_hour=11,
-        ready_fr="Votre pain est prêt.",
-        ready_en="Your bread is ready.",
     ),
-    "courses": ServiceForm(
-        "courses",
-        (_text("list", "Votre liste de courses", "Your shopping list", 3, 200), _day()),
-        lead_days=0,
-        cutoff_hour=10,
-        ready_hour=16,
-        ready_fr="Vos courses sont prêtes.",
-        ready_en="Your shopping is ready.",
-    ),
-    "entretien_velo": ServiceForm(
+    "courses": _form("courses", (_text("courses", "list", 3, 200), _day()), lead_days=0, cutoff_hour=10, ready_hour=16),
+    "entretien_velo": _form(
         "entretien_velo",
         (
-            _choice(
-                "work",
-                "Intervention",
-                "Work",
-                ("revision", "Révision complète", "Full service"),
-                ("crevaison", "Crevaison", "Puncture"),
-                ("freins", "Freins", "Brakes"),
-                ("derailleur", "Dérailleur, vitesses", "Gears"),
-                ("eclairage", "Éclairage", "Lights"),
-                ("autre", "Autre", "Other"),
-            ),
-            _day("Jour du dépôt (le mercredi)", "Drop-off day (Wednesday)"),
+            _choice("entretien_velo", "work", "revision", "crevaison", "freins", "derailleur", "eclairage", "autre"),
+            _day("entretien_velo"),
         ),
         open_days=frozenset({2}),
         lead_days=0,
         cutoff_hour=9,
         ready_hour=17,
-        ready_fr="Votre vélo est prêt.",
-        ready_en="Your bike is ready.",
     ),
-    "aide_demarches": ServiceForm(
+    "aide_demarches": _form(
         "aide_demarches",
         (
-            _choice(
-                "topic",
-                "Pour quelle démarche ?",
-                "What is it about?",
-                ("impots", "Impôts", "Taxes"),
-                ("retraite", "Retraite", "Pension"),
-                ("caf", "Allocations familiales (CAF)", "Family benefits (CAF)"),
-                ("sante", "Santé, mutuelle", "Health insurance"),
-                ("logement", "Logement", "Housing"),
-                ("autre", "Autre", "Other"),
-            ),
-            _day("Jour du rendez-vous", "Day of the appointment"),
+            _choice("aide_demarches", "topic", "impots", "retraite", "caf", "sante", "logement", "autre"),
+            _day(ANY, "appointment_day"),
         ),
         open_days=_TUE_THU,
         lead_days=1,
         ready_hour=12,
-        ready_fr="Votre rendez-vous d'aide aux démarches est confirmé.",
-        ready_en="Your appointment for help with paperwork is confirmed.",
     ),
-    "prise_rdv": ServiceForm(
+    "prise_rdv": _form(
         "prise_rdv",
         (
-            _choice(
-                "what",
-                "Rendez-vous chez",
-                "Appointment with",
-                ("medecin", "Médecin", "Doctor"),
-                ("dentiste", "Dentiste", "Dentist"),
-                ("administration", "Administration", "Public office"),
-                ("garage", "Garage", "Garage"),
-                ("autre", "Autre", "Other"),
-            ),
-            _text("details", "Précisez (facultatif)", "Say more (optional)", 0, 60),
-            FormField("days", FieldKind.WEEKDAYS, "Jours qui vous conviennent", "Days that suit you"),
+            _choice("prise_rdv", "what", "medecin", "dentiste", "administration", "garage", "autre"),
+            _text("prise_rdv", "details", 0, 60),
+            FormField("days", FieldKind.WEEKDAYS, _key("prise_rdv", "days")),
         ),
-        ready_fr="Votre rendez-vous est pris : passez au point conciergerie.",
-        ready_en="Your appointment is booked: come to the concierge desk.",
     ),
-    "hebergement": ServiceForm(
+    "hebergement": _form(
         "hebergement",
         (
-            _text("destination", "Où ?", "Where?", 2, 60),
-            FormField("arrival", FieldKind.DATE, "Date d'arrivée", "Arrival date", minimum=1, maximum=365),
-            FormField(
-                "nights", FieldKind.NUMBER, "Nombre de nuits", "Number of nights", minimum=1, maximum=21, default=1
-            ),
-            FormField(
-                "people", FieldKind.NUMBER, "Nombre de personnes", "Number of people", minimum=1, maximum=10, default=1
-            ),
+            _text("hebergement", "destination", 2, 60),
+            _date("hebergement", "arrival", 1, 365),
+            _number("hebergement", "nights", 21),
+            _number("hebergement", "people", 10),
         ),
-        ready_fr="Votre proposition d'hébergement est prête.",
-        ready_en="Your accommodation offer is ready.",
     ),
-    "titres_transport": ServiceForm(
+    "titres_transport": _form(
         "titres_transport",
         (
-            _choice(
-                "mode",
-                "Transport",
-                "Transport",
-                ("train", "Train", "Train"),
-                ("car", "Car", "Coach"),
-                ("urbain", "Transports en commun", "Local transport"),
-            ),
-            _text("origin", "Départ", "From", 2, 40),
-            _text("destination", "Arrivée", "To", 2, 40),
-            FormField("travel_on", FieldKind.DATE, "Date du voyage", "Travel date", minimum=0, maximum=365),
-            FormField("travellers", FieldKind.NUMBER, "Voyageurs", "Travellers", minimum=1, maximum=9, default=1),
+            _choice("titres_transport", "mode", "train", "car", "urbain"),
+            _text("titres_transport", "origin", 2, 40),
+            _text("titres_transport", "destination", 2, 40),
+            _date("titres_transport", "travel_on", 0, 365),
+            _number("titres_transport", "travellers", 9),
         ),
-        ready_fr="Vos titres de transport sont prêts.",
-        ready_en="Your tickets are ready.",
     ),
-    "coiffure": ServiceForm(
+    "coiffure": _form(
         "coiffure",
         (
-            _choice(
-                "kind",
-                "Prestation",
-                "Service",
-                ("femme", "Coupe femme", "Women's cut"),
-                ("homme", "Coupe homme", "Men's cut"),
-                ("enfant", "Coupe enfant", "Child's cut"),
-            ),
-            _day("Jour du rendez-vous", "Day of the appointment"),
-            _choice(
-                "slot",
-                "Créneau",
-                "Time",
-                ("11", "11 h – 13 h", "11 am – 1 pm"),
-                ("13", "13 h – 15 h", "1 – 3 pm"),
-                ("15", "15 h – 17 h", "3 – 5 pm"),
-                ("17", "17 h – 19 h", "5 – 7 pm"),
-            ),
+            _choice("coiffure", "kind", "femme", "homme", "enfant"),
+            _day(ANY, "appointment_day"),
+            _choice("coiffure", "slot", "11", "13", "15", "17"),
         ),
         open_days=_TUE_THU,
         lead_days=1,
         ready_hour=11,
-        ready_fr="Votre rendez-vous chez le coiffeur est confirmé.",
-        ready_en="Your hairdresser appointment is confirmed.",
     ),
-    "seances_sport": ServiceForm(
+    "seances_sport": _form(
         "seances_sport",
         (
-            _choice(
-                "activity",
-                "Activité",
-                "Activity",
-                ("yoga", "Yoga", "Yoga"),
-                ("pilates", "Pilates", "Pilates"),
-                ("renforcement", "Renforcement musculaire", "Strength training"),
-                ("cardio", "Cardio", "Cardio"),
-                ("etirements", "Étirements", "Stretching"),
-            ),
-            _quantity("Nombre de séances", "Number of sessions", 10),
-            _day("Première séance", "First session"),
+            _choice("seances_sport", "activity", "yoga", "pilates", "renforcement", "cardio", "etirements"),
+            _quantity("seances_sport", 10),
+            _day("seances_sport"),
         ),
         open_days=frozenset({0, 2, 4}),
         lead_days=0,
         cutoff_hour=12,
         ready_hour=12,
-        ready_fr="Votre inscription aux séances de sport est confirmée.",
-        ready_en="Your sport sessions are booked.",
     ),
 }
 
 
 def generic_form(service_id: str) -> ServiceForm:
     """The form of a service the centre added after this kiosk's version: what, how many, when."""
-    return ServiceForm(
-        service_id,
-        (_text("what", "Votre demande", "Your request", 2, 100), _quantity("Quantité", "Quantity", 30), _day()),
-        lead_days=1,
-    )
+    return ServiceForm(service_id, (_text(ANY, "what", 2, 100), _quantity(ANY, 30), _day()), lead_days=1)
 
 
 def form_for(service_id: str) -> ServiceForm:
@@ -597,14 +456,24 @@ def form_for(service_id: str) -> ServiceForm:
 _WEEKDAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-def day_words(day: date) -> tuple[str, str]:
-    """ "mardi 25 novembre" and "Tuesday 25 November" (Babel's words)."""
-    return Texts("fr").day(day, year=False), Texts("en").day(day, year=False)
+@dataclass(frozen=True)
+class DayWords:
+    """A day a form offers, as Babel writes it in the language it is read in: "mardi 25 novembre"."""
+
+    day: date
+
+    def message(self, language: str) -> str:
+        return Texts(language).day(self.day, year=False)
 
 
-def _weekday_words(index: int) -> tuple[str, str]:
-    """ "lundi" and "Monday" for 0."""
-    return Texts("fr").weekday(index), Texts("en").weekday(index)
+@dataclass(frozen=True)
+class WeekdayWords:
+    """A day of the week, Monday being 0: "lundi", "Monday"."""
+
+    index: int
+
+    def message(self, language: str) -> str:
+        return Texts(language).weekday(self.index)
 
 
 def next_days(form: ServiceForm, now: datetime, count: int = DAY_CHOICES) -> list[date]:
@@ -625,11 +494,11 @@ def prepare_form(form: ServiceForm, now: datetime) -> ServiceForm:
     fields = []
     for f in form.fields:
         if f.kind is FieldKind.DAY:
-            f = replace(f, options=tuple(Option(d.isoformat(), *day_words(d)) for d in next_days(form, now)))
+            f = replace(f, options=tuple(Option(d.isoformat(), DayWords(d)) for d in next_days(form, now)))
         elif f.kind is FieldKind.WEEKDAYS:
             f = replace(
                 f,
-                options=tuple(Option(_WEEKDAY_CODES[i], *_weekday_words(i)) for i in sorted(form.open_days)),
+                options=tuple(Option(_WEEKDAY_CODES[i], WeekdayWords(i)) for i in sorted(form.open_days)),
                 minimum=1,
             )
         fields.append(f)
@@ -654,8 +523,7 @@ _DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
 def clean_text(
     value: object,
     max_chars: int,
-    label_fr: str,
-    label_en: str,
+    label: Message,
     *,
     required: bool = False,
     min_chars: int = 0,
@@ -666,16 +534,14 @@ def clean_text(
     Tabs and line breaks become spaces, runs of spaces one space; control, formatting
     (bidirectional overrides, zero-width…), private-use and unassigned characters are
     dropped. `<` and `>` are refused rather than silently removed, so what is kept is
-    what the person sees.
+    what the person sees. `label` names the field in the messages that say what is wrong.
     """
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise ConciergeFormError("error.concierge.must_text", field, label=Said(label_fr, label_en))
+        raise ConciergeFormError("error.concierge.must_text", field, label=label)
     if len(value) > 4 * max_chars + 64:  # refused before any work on it
-        raise ConciergeFormError(
-            "error.concierge.too_long_characters_at", field, label=Said(label_fr, label_en), max_chars=max_chars
-        )
+        raise ConciergeFormError("error.concierge.too_long_characters_at", field, label=label, max_chars=max_chars)
     kept = []
     for char in unicodedata.normalize("NFC", value):
         category = unicodedata.category(char)
@@ -685,21 +551,19 @@ def clean_text(
             kept.append(char)
     text = " ".join("".join(kept).split())
     if _MARKUP & set(text):
-        raise ConciergeFormError("error.concierge.contain_signs", field, label=Said(label_fr, label_en))
+        raise ConciergeFormError("error.concierge.contain_signs", field, label=label)
     if len(text) > max_chars:
         raise ConciergeFormError(
             "error.concierge.too_long_characters_at_2",
             field,
-            label=Said(label_fr, label_en),
+            label=label,
             max_chars=max_chars,
             len_text=len(text),
         )
     if required and not text:
-        raise ConciergeFormError("error.concierge.fill", field, label=Said(label_fr, label_en))
+        raise ConciergeFormError("error.concierge.fill", field, label=label)
     if text and len(text) < min_chars:
-        raise ConciergeFormError(
-            "error.concierge.too_short_characters_at", field, label=Said(label_fr, label_en), min_chars=min_chars
-        )
+        raise ConciergeFormError("error.concierge.too_short_characters_at", field, label=label, min_chars=min_chars)
     return text
 
 
@@ -751,20 +615,20 @@ def _missing(value: object) -> bool:
 
 
 def _clean_value(f: FormField, value: object, now: datetime) -> object:
-    fr, en = f.label_fr, f.label_en
+    what = f.words
     if f.kind is FieldKind.TEXT:
-        return clean_text(value, f.maximum, fr, en, required=f.required, min_chars=f.minimum, field=f.name) or None
+        return clean_text(value, f.maximum, what, required=f.required, min_chars=f.minimum, field=f.name) or None
     if _missing(value):
         if f.required:
-            verb_fr, verb_en = ("Choisissez", "Choose") if f.kind is not FieldKind.NUMBER else ("Indiquez", "Give")
-            raise ConciergeFormError("error.concierge.message", f.name, verb=Said(verb_fr, verb_en), what=Said(fr, en))
+            key = "error.concierge.give" if f.kind is FieldKind.NUMBER else "error.concierge.choose"
+            raise ConciergeFormError(key, f.name, what=what)
         return None
     codes = [o.code for o in f.options]
     if f.kind in (FieldKind.CHOICE, FieldKind.DAY):
         if not isinstance(value, str) or value not in codes:
             if f.kind is FieldKind.DAY:
                 raise ConciergeFormError("error.concierge.day_longer_offered_choose", f.name)
-            raise ConciergeFormError("error.concierge.choose_from_list", f.name, what=Said(fr, en))
+            raise ConciergeFormError("error.concierge.choose_from_list", f.name, what=what)
         return value
     if f.kind in (FieldKind.CHOICES, FieldKind.WEEKDAYS):
         if isinstance(value, str):
@@ -774,19 +638,17 @@ def _clean_value(f: FormField, value: object, now: datetime) -> object:
             or len(value) > len(codes) * 2
             or not all(isinstance(v, str) and v in codes for v in value)
         ):
-            raise ConciergeFormError("error.concierge.choose_from_list", f.name, what=Said(fr, en))
+            raise ConciergeFormError("error.concierge.choose_from_list", f.name, what=what)
         chosen = [c for c in codes if c in value]  # the list's order, each once
         if len(chosen) < max(f.minimum, 1):
-            raise ConciergeFormError("error.concierge.choose", f.name, what=Said(fr, en))
+            raise ConciergeFormError("error.concierge.choose", f.name, what=what)
         return chosen
     if f.kind is FieldKind.NUMBER:
         number = _whole_number(value)
         if number is None:
-            raise ConciergeFormError("error.concierge.must_whole_number", f.name, what=Said(fr, en))
+            raise ConciergeFormError("error.concierge.must_whole_number", f.name, what=what)
         if not f.minimum <= number <= f.maximum:
-            raise ConciergeFormError(
-                "error.concierge.from", f.name, what=Said(fr, en), minimum=f.minimum, maximum=f.maximum
-            )
+            raise ConciergeFormError("error.concierge.from", f.name, what=what, minimum=f.minimum, maximum=f.maximum)
         return number
     if f.kind is FieldKind.DATE:
         try:
@@ -796,10 +658,10 @@ def _clean_value(f: FormField, value: object, now: datetime) -> object:
         if isinstance(value, date) and not isinstance(value, datetime):
             day = value
         if day is None:
-            raise ConciergeFormError("error.concierge.date", f.name, what=Said(fr, en))
+            raise ConciergeFormError("error.concierge.date", f.name, what=what)
         first, last = now.date() + timedelta(days=f.minimum), now.date() + timedelta(days=f.maximum)
         if not first <= day <= last:
-            raise ConciergeFormError("error.concierge.between", f.name, what=Said(fr, en), first=first, last=last)
+            raise ConciergeFormError("error.concierge.between", f.name, what=what, first=first, last=last)
         return day.isoformat()
     raise AssertionError(f"unknown field kind {f.kind}")
 
@@ -841,31 +703,36 @@ def estimate(service: ConciergeService, form: ServiceForm, clean: CleanRequest) 
 
 def describe_answers(form: ServiceForm, answers: Mapping[str, object], language: str) -> list[tuple[str, str]]:
     """(label, value) pairs in the form's order, in `language`, for a screen or a queue line."""
-    i = 0 if language == "fr" else 1
     rows = []
     for f in form.fields:
         value = answers.get(f.name)
         if value is None or value == "" or value == []:
             continue
-        names = {o.code: (o.fr, o.en)[i] for o in f.options}
+        names = {o.code: o.text(language) for o in f.options}
         if f.kind in (FieldKind.DAY, FieldKind.DATE) and isinstance(value, str):
             try:
-                shown = day_words(date.fromisoformat(value))[i]
+                shown = DayWords(date.fromisoformat(value)).message(language)
             except ValueError:
                 shown = value
         elif f.kind is FieldKind.WEEKDAYS and isinstance(value, list):
-            shown = ", ".join(_weekday_words(_WEEKDAY_CODES.index(v))[i] for v in value if v in _WEEKDAY_CODES)
+            words = [WeekdayWords(_WEEKDAY_CODES.index(v)) for v in value if v in _WEEKDAY_CODES]
+            shown = ", ".join(w.message(language) for w in words)
         elif isinstance(value, list):
             shown = ", ".join(names.get(str(v), str(v)) for v in value)
         else:
             shown = names.get(str(value), str(value))
-        rows.append(((f.label_fr, f.label_en)[i], shown))
+        rows.append((f.label(language), shown))
     return rows
+
+
+def service_words(service: ConciergeService | None, service_id: str) -> Said:
+    """A request's service as the centre names it in French and English; its id when it is no longer offered."""
+    return Said(service.name_fr, service.name_en) if service else Said(service_id, service_id)
 
 
 def service_name(service: ConciergeService | None, service_id: str, language: str) -> str:
     """A request's service in `language`; its id when the centre no longer offers it."""
-    return service.name(language) if service else service_id
+    return service_words(service, service_id).message(language)
 
 
 def request_title(service: ConciergeService | None, request: ConciergeRequest, language: str) -> str:
@@ -874,9 +741,10 @@ def request_title(service: ConciergeService | None, request: ConciergeRequest, l
     return name if request.quantity <= 1 else f"{name} × {request.quantity}"
 
 
-def ready_message(form: ServiceForm, service_name_fr: str, service_name_en: str) -> tuple[str, str]:
-    """What the kiosk says first to a person whose request is ready: "Votre pressing est prêt."."""
-    return form.ready_fr.format(name=service_name_fr), form.ready_en.format(name=service_name_en)
+def ready_message(form: ServiceForm, service_name: Message) -> Text:
+    """What the kiosk (and the centre's e-mail) says first to a person whose request is ready: "Votre pressing
+    est prêt."; a service without its own words is named."""
+    return Text(form.ready_key, name=service_name)
 
 
 def ready_from(form: ServiceForm, request: ConciergeRequest) -> datetime:

@@ -18,30 +18,17 @@ from datetime import datetime
 from kiosk.domain.concierge import ConciergeFormError, clean_text
 from kiosk.domain.voucher import short_code
 from kiosk.errors import KioskError
+from kiosk.i18n import Message, Said, Text
 
-IDEA_MIN_CHARS = 10
+# One real word is an idea ("Piscine"): what is refused is a text with fewer letters than a short word has.
+IDEA_MIN_LETTERS = 3
 IDEA_MAX_CHARS = 500
 ANSWER_MAX_CHARS = 1000
 AUTHOR_MAX_CHARS = 80
 
 
-@dataclass(frozen=True)
-class Theme:
-    code: str
-    fr: str
-    en: str
-
-
-THEMES = (
-    Theme("activities", "Activités et sorties", "Activities and outings"),
-    Theme("holidays", "Séjours et vacances", "Holidays"),
-    Theme("children", "Enfants et jeunes", "Children and young people"),
-    Theme("concierge", "Conciergerie", "Concierge"),
-    Theme("solidarity", "Solidarité", "Solidarity"),
-    Theme("site_life", "Vie du site", "Life at the site"),
-    Theme("other", "Autre", "Other"),
-)
-THEME_CODES = frozenset(t.code for t in THEMES)
+# The themes an idea is filed under, in the order they are offered; each reads the catalog text `idea.themes.<code>`.
+THEME_CODES = ("activities", "holidays", "children", "concierge", "solidarity", "site_life", "other")
 
 
 class IdeaError(KioskError):
@@ -71,11 +58,13 @@ class Idea:
         return bool(self.answer)
 
 
+def theme_words(code: str) -> Message:
+    """A theme's name in any language; a code this kiosk does not know reads as itself."""
+    return Text(f"idea.themes.{code}") if code in THEME_CODES else Said(code, code)
+
+
 def theme_label(code: str, language: str) -> str:
-    for theme in THEMES:
-        if theme.code == code:
-            return theme.fr if language == "fr" else theme.en
-    return code
+    return theme_words(code).message(language)
 
 
 def new_idea_id() -> str:
@@ -87,9 +76,11 @@ def clean_idea(theme: object, text: object) -> tuple[str, str]:
     if theme not in THEME_CODES:
         raise IdeaError("error.idea.choose_theme")
     try:
-        kept = clean_text(text, IDEA_MAX_CHARS, "Votre idée", "Your idea", required=True, min_chars=IDEA_MIN_CHARS)
+        kept = clean_text(text, IDEA_MAX_CHARS, Text("idea.text.name"), required=True)
     except ConciergeFormError as error:
         raise IdeaError(error.key, **error.values) from None
+    if sum(char.isalpha() for char in kept) < IDEA_MIN_LETTERS:
+        raise IdeaError("error.idea.too_short", min_letters=IDEA_MIN_LETTERS)
     return str(theme), kept
 
 
@@ -97,8 +88,8 @@ def clean_answer(text: object, author: object) -> tuple[str, str]:
     """An answer and who gives it (the centre's side), cleaned like any text people read."""
     try:
         return (
-            clean_text(text, ANSWER_MAX_CHARS, "Réponse", "Answer", required=True),
-            clean_text(author, AUTHOR_MAX_CHARS, "Qui répond", "Who answers", required=True),
+            clean_text(text, ANSWER_MAX_CHARS, Text("idea.answer.text"), required=True),
+            clean_text(author, AUTHOR_MAX_CHARS, Text("idea.answer.author"), required=True),
         )
     except ConciergeFormError as error:
         raise IdeaError(error.key, **error.values) from None

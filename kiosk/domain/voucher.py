@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from kiosk.domain.booking import BookingState
-from kiosk.i18n import Message, Said, Text
+from kiosk.i18n import Message, Text
 
 PAYLOAD_VERSION = "SLV1"
 SEPARATOR = ":"
@@ -251,9 +251,10 @@ def encode_payload(voucher: Voucher, private_key: Ed25519PrivateKey) -> str:
     return signed + _b32(private_key.sign(signed.encode("ascii")))
 
 
+# Each field is named in messages by the catalog text `voucher.field.<name>`.
 _FIELD_PATTERNS = [
     ("version", re.compile(r"SLV[0-9]+")),
-    ("key id", re.compile(rf"[A-Z2-7]{{{KEY_ID_CHARS}}}")),
+    ("key_id", re.compile(rf"[A-Z2-7]{{{KEY_ID_CHARS}}}")),
     ("kind", re.compile("[" + "".join(_KINDS_BY_CODE) + "]")),
     ("state", re.compile("[" + "".join(_STATES_BY_CODE) + "]")),
     ("reference", re.compile(rf"[A-Z2-7]{{{REFERENCE_CHARS}}}")),
@@ -266,20 +267,6 @@ _FIELD_PATTERNS = [
     ("signature", re.compile(rf"[A-Z2-7]{{{SIGNATURE_CHARS}}}")),
 ]
 _BASE32 = re.compile(r"[A-Z2-7]*")
-_FIELD_NAMES_FR = {
-    "version": "version",
-    "key id": "identifiant de clé",
-    "kind": "type",
-    "state": "état",
-    "reference": "référence",
-    "site": "site",
-    "start": "début",
-    "end": "fin",
-    "participants": "participants",
-    "total": "montant",
-    "issued": "date d'émission",
-    "signature": "signature",
-}
 
 
 def decode_payload(text: str) -> tuple[VoucherClaims, bytes, bytes]:
@@ -304,7 +291,7 @@ def decode_payload(text: str) -> tuple[VoucherClaims, bytes, bytes]:
         if pattern.fullmatch(value) is None:
             if name == "signature" and len(value) < SIGNATURE_CHARS and _BASE32.fullmatch(value):
                 raise PayloadError(Reason.TRUNCATED)
-            raise PayloadError(Reason.BAD_FORMAT, Text("voucher.detail.field", field=Said(_FIELD_NAMES_FR[name], name)))
+            raise PayloadError(Reason.BAD_FORMAT, Text("voucher.detail.field", field=Text(f"voucher.field.{name}")))
     if len(parts) < FIELD_COUNT:
         # Every whole field is well formed and the text simply stops: it was cut short.
         raise PayloadError(Reason.TRUNCATED)

@@ -30,7 +30,7 @@ from kiosk.domain.voucher import (
 )
 from kiosk.errors import CatalogError, KioskError
 from kiosk.files import write_whole
-from kiosk.i18n import FALLBACK_LANGUAGE, SOURCE_LANGUAGE, Text, Texts
+from kiosk.i18n import FALLBACK_LANGUAGE, SOURCE_LANGUAGE, Text, Texts, in_both_languages
 
 MAX_STANDING_BYTES = 64 * 1024  # the centre's answer about one booking is a few dozen bytes
 SAMPLE_HOUSEHOLD = ("Camille Lefèvre", "Mathieu Lefèvre", "Inès Lefèvre")
@@ -211,8 +211,7 @@ def describe_claims(claims: VoucherClaims) -> list[str]:
     french, english = Texts(SOURCE_LANGUAGE), Texts(FALLBACK_LANGUAGE)
 
     def both(key: str) -> str:
-        first, second = french(key), english(key)
-        return first if first == second else f"{first} / {second}"
+        return in_both_languages(Text(key))
 
     def when(moment: datetime | None) -> str:
         return "—" if moment is None else moment.strftime("%Y-%m-%d %H:%M")
@@ -271,8 +270,7 @@ def _sample(args: argparse.Namespace) -> int:
     if args.send_to_printer:
         target = written[config.printer.layout]
         job = print_pdf(target, config.printer.queue, title=f"SLVie {SAMPLE_SLUG}")
-        print(f"Imprimé sur « {job.queue} » (tâche {job.job_id}).")
-        print(f"Printed on '{job.queue}' (job {job.job_id}).")
+        print(in_both_languages(Text("print.printed_on", queue=job.queue, job=job.job_id)))
     return 0
 
 
@@ -320,7 +318,7 @@ def _public_key(args: argparse.Namespace) -> int:
 
     key = load_or_create_signing_key(_data_dir(args.data_dir, create=True))
     sys.stdout.write(public_key_pem(key))
-    print(f"Identifiant de clé / Key id: {kiosk_key_id(key)}", file=sys.stderr)
+    print(in_both_languages(Text("print.key_id", key_id=kiosk_key_id(key))), file=sys.stderr)
     return 0
 
 

@@ -6,6 +6,7 @@ import argparse
 from collections.abc import Callable
 
 from kiosk.domain.paper import MAX_PROGRAMME_WEEKS
+from kiosk.i18n import Text, in_both_languages
 
 
 def add_paper_commands(
@@ -46,9 +47,8 @@ def _print_programme(args: argparse.Namespace) -> int:
         services.close()
     print(path)
     count = sum(len(week.lines) for week in found.weeks)
-    print(f"{count} date(s) sur {args.weeks} semaine(s) / {count} date(s) over {args.weeks} week(s).")
+    print(in_both_languages(Text("paper.programme.dates", dates=count, weeks=args.weeks)))
     if args.send_to_printer:
         job = print_pdf(path, config.printer.a4_target, title="SLVie-programme")
-        print(f"Imprimé sur « {job.queue} » (tâche {job.job_id}).")
-        print(f"Printed on '{job.queue}' (job {job.job_id}).")
+        print(in_both_languages(Text("print.printed_on", queue=job.queue, job=job.job_id)))
     return 0

@@ -25,6 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.errors import PrinterError
+from kiosk.i18n import Text
+
+# The printer does not know what it prints: the screen that printed it names it (PrinterError.naming).
+UNNAMED = Text("print.paper.document")
 
 DEFAULT_TIMEOUT = 60.0  # seconds for the whole job, from submission to "printed"
 COMMAND_TIMEOUT = 10.0  # seconds for one CUPS command
@@ -103,9 +107,9 @@ def _print_pdf(
     path = Path(path)
     deadline = time.monotonic() + timeout
     if not queue or not queue.strip():
-        raise PrinterError("error.printer.printer_configured_on_kiosk")
+        raise PrinterError("error.printer.printer_configured_on_kiosk", paper=UNNAMED)
     if not path.is_file():
-        raise PrinterError("error.printer.voucher_print_found_print")
+        raise PrinterError("error.printer.voucher_print_found_print", paper=UNNAMED)
     _require_cups(path)
     status = printer_status(queue, deadline=deadline, path=path)
     # Paper, jam or offline reasons are not judged here: CUPS may still show them from an
@@ -123,7 +127,7 @@ def _print_pdf(
     match = re.search(r"request id is (\S+)", result.stdout)
     if result.returncode != 0 or match is None:
         detail = (result.stderr or result.stdout).strip() or f"code {result.returncode}"
-        raise PrinterError("error.printer.printing_could_started_on", queue=queue, detail=detail)
+        raise PrinterError("error.printer.printing_could_started_on", paper=UNNAMED, queue=queue, detail=detail)
     job_id = match.group(1)
 
     device_problem_since: float | None = None
@@ -132,7 +136,7 @@ def _print_pdf(
         if job_id not in pending:
             final = _final_job_state(job_id, deadline)
             if final in ("canceled", "aborted"):
-                raise PrinterError("error.printer.printing_voucher_on_was", queue=queue, final=final)
+                raise PrinterError("error.printer.printing_voucher_on_was", paper=UNNAMED, queue=queue, final=final)
             return PrintJob(queue, job_id, path, final or "done")
         status = printer_status(queue, deadline=deadline, path=path, job_id=job_id)
         problem = _queue_problem(status, path, accepting_matters=False)
@@ -152,7 +156,7 @@ def _print_pdf(
             raise problem
         if time.monotonic() >= deadline:
             _cancel(job_id)
-            raise PrinterError("error.printer.printer_did_print_voucher", queue=queue, timeout=timeout)
+            raise PrinterError("error.printer.printer_did_print_voucher", paper=UNNAMED, queue=queue, timeout=timeout)
         time.sleep(min(POLL_INTERVAL, max(deadline - time.monotonic(), 0.01)))
 
 
@@ -246,17 +250,20 @@ def _queue_problem(status: PrinterStatus, path: Path, accepting_matters: bool = 
     if not status.exists:
         return PrinterError(
             "error.printer.printer_does_exist_on",
+            paper=UNNAMED,
             queue=queue,
         )
     if not status.enabled:
         return PrinterError(
             "error.printer.printer_stopped_offline_check",
+            paper=UNNAMED,
             queue=queue,
             why=why,
         )
     if accepting_matters and not status.accepting:
         return PrinterError(
             "error.printer.printer_accepting_jobs_at",
+            paper=UNNAMED,
             queue=queue,
             why=why,
         )
@@ -269,21 +276,25 @@ def _device_problem(status: PrinterStatus, path: Path) -> PrinterError | None:
     if _has_reason(status, _PAPER_REASONS):
         return PrinterError(
             "error.printer.printer_out_paper_load",
+            paper=UNNAMED,
             queue=queue,
         )
     if _has_reason(status, _JAM_REASONS):
         return PrinterError(
             "error.printer.paper_jammed_printer_clear",
+            paper=UNNAMED,
             queue=queue,
         )
     if _has_reason(status, _OPEN_REASONS):
         return PrinterError(
             "error.printer.printer_open_close_cover",
+            paper=UNNAMED,
             queue=queue,
         )
     if _has_reason(status, _OFFLINE_REASONS):
         return PrinterError(
             "error.printer.printer_answering_offline_check",
+            paper=UNNAMED,
             queue=queue,
         )
     return None
@@ -303,7 +314,7 @@ def _pending_jobs(queue: str, deadline: float, path: Path, job_id: str) -> set[s
     if result.returncode != 0:
         detail = (result.stderr or result.stdout).strip()
         _cancel(job_id)
-        raise PrinterError("error.printer.print_service_answering_properly", detail=detail)
+        raise PrinterError("error.printer.print_service_answering_properly", paper=UNNAMED, detail=detail)
     return {line.split()[0] for line in result.stdout.splitlines() if line and not line[0].isspace()}
 
 
@@ -339,7 +350,7 @@ def _cancel(job_id: str) -> None:
 
 def _require_cups(path: Path | None) -> None:
     if shutil.which("lp") is None or shutil.which("lpstat") is None:
-        raise PrinterError("error.printer.no_cups_kept" if path else "error.printer.no_cups")
+        raise PrinterError("error.printer.no_cups_kept" if path else "error.printer.no_cups", paper=UNNAMED)
 
 
 def _run(command: list[str], deadline: float, path: Path | None, job_id: str | None = None):
@@ -356,7 +367,9 @@ def _run(command: list[str], deadline: float, path: Path | None, job_id: str | N
     except subprocess.TimeoutExpired:
         if job_id:
             _cancel(job_id)
-        raise PrinterError("error.printer.no_answer_kept" if path else "error.printer.no_answer") from None
+        raise PrinterError(
+            "error.printer.no_answer_kept" if path else "error.printer.no_answer", paper=UNNAMED
+        ) from None
     except OSError as error:
         raise PrinterError("error.printer.print_service_could_called", reason=error.strerror or error) from None
 

@@ -747,7 +747,20 @@ def _keep_key(voucher: Voucher) -> str:
     return "voucher.keep.booking" if voucher.state is VoucherState.CONFIRMED else "voucher.keep.request"
 
 
-# --- Help ticket --------------------------------------------------------------------------------
+# --- Tickets with a code (finish later with a correspondent, an idea's receipt) ----------------------------
+
+
+@dataclass(frozen=True)
+class CodeTicket:
+    """A ticket that carries a code to type at a kiosk or give at the desk: the code in large type, what it is
+    for, what to do with it and a last line in bold (until when, or since when). Nothing about the person."""
+
+    heading: str
+    site_name: str
+    code: str
+    title: str
+    what: str
+    until: str
 
 
 def render_help_ticket_pdf(
@@ -760,10 +773,8 @@ def render_help_ticket_pdf(
 ) -> bytes:
     """The ticket of a person who will finish later with a correspondent: the code in large type, what
     they had chosen, where to go and until when. It holds nothing about the person."""
-    if layout not in LAYOUTS:
-        raise ValueError(f"unknown voucher layout {layout!r} (expected one of {LAYOUTS})")
     texts = Texts(language)
-    lines = _HelpTicketLines(
+    ticket = CodeTicket(
         heading=texts("help.ticket.heading"),
         site_name=site_name or "",
         code=request.code,
@@ -771,6 +782,13 @@ def render_help_ticket_pdf(
         what=texts("help.ticket.what"),
         until=texts("help.ticket.until", day=texts.day(request.expires_at, weekday=False)),
     )
+    return render_code_ticket_pdf(ticket, layout)
+
+
+def render_code_ticket_pdf(ticket: CodeTicket, layout: str = "thermal80") -> bytes:
+    """A code ticket as a one-page PDF, on the thermal roll (as long as it needs) or on A4."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown voucher layout {layout!r} (expected one of {LAYOUTS})")
     thermal = layout == "thermal80"
     width = THERMAL_PRINT_DOTS * DOT if thermal else A4[0] - 40 * mm
     left = THERMAL_LEFT_DOTS * DOT if thermal else 20 * mm
@@ -778,7 +796,7 @@ def render_help_ticket_pdf(
     with _RENDER_LOCK:
         fonts = voucher_fonts()
         measure = _Pen(None, 0.0, fonts)
-        _draw_help_ticket(measure, lines, left, width, scale)
+        _draw_code_ticket(measure, ticket, left, width, scale)
         page_width, page_height = (THERMAL_PAGE_WIDTH, math.ceil(measure.y / DOT) * DOT) if thermal else A4
         buffer = BytesIO()
         canvas = Canvas(
@@ -788,26 +806,16 @@ def render_help_ticket_pdf(
             initialFontName=fonts.regular,
             initialFontSize=10,
         )
-        canvas.setTitle(f"{lines.heading} — {lines.code}")
-        canvas.setAuthor(lines.site_name)
+        canvas.setTitle(f"{ticket.heading} — {ticket.code}")
+        canvas.setAuthor(ticket.site_name)
         canvas.setCreator("slvie-kiosk")
-        _draw_help_ticket(_Pen(canvas, page_height, fonts), lines, left, width, scale)
+        _draw_code_ticket(_Pen(canvas, page_height, fonts), ticket, left, width, scale)
         canvas.showPage()
         canvas.save()
         return buffer.getvalue()
 
 
-@dataclass(frozen=True)
-class _HelpTicketLines:
-    heading: str
-    site_name: str
-    code: str
-    title: str
-    what: str
-    until: str
-
-
-def _draw_help_ticket(pen: _Pen, lines: _HelpTicketLines, left: float, width: float, scale: float) -> None:
+def _draw_code_ticket(pen: _Pen, lines: CodeTicket, left: float, width: float, scale: float) -> None:
     f = pen.fonts
     pen.y = 3 * mm * scale
     pen.text(left, lines.site_name, f.regular, 8.5 * scale, width=width, align="center")

@@ -3,7 +3,13 @@
 Giving an appreciation writes it with its `appreciation.create` operation
 (docs/sync-protocol.md) and, when a correspondent guides the person, its audit entry, in
 one transaction. It works offline; the centre's moderation of the comment comes back with
-a pull and is told to the author once, on their next identification.
+a pull to every kiosk of the site and is told to the author once, on their next
+identification at any of them. An appreciation the centre does not take (given already at
+another kiosk while both were offline) is told the same way, with the centre's reason.
+
+Invitations: each past activity is brought up once per person, in the banner of the first
+identification after it ended (here); whatever they do then (answer, close the banner, or
+nothing), it is not brought up again, and waits in « Donner mon avis » for APPRECIATION_WINDOW.
 """
 
 from __future__ import annotations
@@ -143,31 +149,36 @@ class Appreciations:
         )
 
     def take_news(self, identified: Identified) -> list[AppreciationNews]:
-        """The invitation to appreciate a past activity, and the centre's moderation of the person's comments
-        (told once)."""
+        """The invitation to appreciate a past activity (once per activity), and what the centre said of the
+        person's appreciations (told once)."""
+        waiting = self.to_appreciate(identified)
+        now = self._clock()
         with transaction(self._db):
             moderated = store.untold_moderations(self._db, identified.person.person_id)
             store.mark_appreciations_told(self._db, [a.appreciation_id for a in moderated])
+            invited = [
+                item
+                for item in waiting
+                if store.invite_once(self._db, item.booking.booking_id, identified.person.person_id, now)
+            ]
         news = []
         for appreciation in moderated:
             offer = load_offer(self._db, appreciation.offer_id)
             title = offer.title if offer else appreciation.offer_id
+            reason = Said(appreciation.reason_fr, appreciation.reason_en)
             if appreciation.moderation is Moderation.PUBLISHED:
                 told = Text("news.appreciation.published", title=title)
+            elif appreciation.moderation is Moderation.NOT_TAKEN:
+                told = Text("news.appreciation.not_taken", title=title, reason=reason)
             else:
-                told = Text(
-                    "news.appreciation.refused",
-                    title=title,
-                    reason=Said(appreciation.reason_fr, appreciation.reason_en),
-                )
+                told = Text("news.appreciation.refused", title=title, reason=reason)
             news.append(
                 AppreciationNews(
                     told.message("fr"), told.message("en"), appreciation.moderation is Moderation.PUBLISHED
                 )
             )
-        waiting = self.to_appreciate(identified)
-        if waiting:
-            asked = Text("news.appreciation.how_was_it", title=waiting[0].title)
+        for item in invited:
+            asked = Text("news.appreciation.how_was_it", title=item.title)
             news.append(AppreciationNews(asked.message("fr"), asked.message("en"), True))
         return news
 

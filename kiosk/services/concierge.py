@@ -44,9 +44,11 @@ from kiosk.domain.concierge import (
     form_for,
     new_request_id,
     prepare_form,
+    ready_made_reason,
     ready_message,
     request_title,
     service_name,
+    service_words,
     validate_answers,
 )
 from kiosk.domain.concierge import Actor as Role
@@ -60,6 +62,7 @@ from kiosk.domain.voucher import (
     verify_payload,
 )
 from kiosk.errors import KioskError
+from kiosk.i18n import Said
 from kiosk.services.actor import Actor, Acts
 from kiosk.services.identity import Identified
 from kiosk.signing_key import load_or_create_signing_key
@@ -109,12 +112,14 @@ class QueueItem:
     """One line of the correspondents' queue."""
 
     request: ConciergeRequest
-    service_name_fr: str
-    service_name_en: str
+    service_name: Said  # the centre's name of the service (its id when no longer offered)
     person_name: str  # shown to the correspondent, to hand the item to the right person
     moves: tuple[RequestState, ...]  # what the correspondent may do next, in lifecycle order
-    details_fr: tuple[tuple[str, str], ...]
-    details_en: tuple[tuple[str, str], ...]
+    form: ServiceForm
+
+    def details(self, language: str) -> list[tuple[str, str]]:
+        """The answers as (label, value) lines in `language` (the note is `request.note`)."""
+        return describe_answers(self.form, self.request.answers, language)
 
 
 def _not_found() -> RequestNotFound:
@@ -208,16 +213,12 @@ class ConciergeRequests:
         notices = []
         for request in concierge_store.ready_requests(self._db, household.household_id):
             service = names.get(request.service_id)
-            fr, en = ready_message(
-                form_for(request.service_id),
-                service_name(service, request.service_id, "fr"),
-                service_name(service, request.service_id, "en"),
-            )
-            notices.append(ReadyNotice(request, fr, en))
+            ready = ready_message(form_for(request.service_id), service_words(service, request.service_id))
+            notices.append(ReadyNotice(request, ready.message("fr"), ready.message("en")))
         return notices
 
     def cancel(
-        self, actor: Actor, identified: Identified, request_id: str, reason: StateReason = BENEFICIARY_CANCEL
+        self, actor: Actor, identified: Identified, request_id: str, reason: StateReason | None = None
     ) -> ConciergeRequest:
         """One of the person's requests is cancelled: by the person alone only while it is still "déposée",
         by a correspondent at any stage before hand-over. Raises RequestNotFound, TransitionRefused."""
@@ -225,7 +226,7 @@ class ConciergeRequests:
         request = self._load(request_id)
         if request.household_id != identified.household.household_id:
             raise _not_found()
-        return self._transition(request, RequestState.CANCELLED, actor, reason)
+        return self._transition(request, RequestState.CANCELLED, actor, reason or ready_made_reason(BENEFICIARY_CANCEL))
 
     def request(self, request_id: str) -> ConciergeRequest | None:
         return concierge_store.load_request(self._db, request_id)
@@ -260,16 +261,13 @@ class ConciergeRequests:
             household = people[request.household_id]
             person = household.member(request.person_id) if household else None
             service = services.get(request.service_id)
-            form = form_for(request.service_id)
             items.append(
                 QueueItem(
                     request=request,
-                    service_name_fr=service_name(service, request.service_id, "fr"),
-                    service_name_en=service_name(service, request.service_id, "en"),
+                    service_name=service_words(service, request.service_id),
                     person_name=person.display_name if person else request.person_id,
                     moves=tuple(allowed_moves(request.state, Role.CORRESPONDENT)),
-                    details_fr=tuple(describe_answers(form, request.answers, "fr")),
-                    details_en=tuple(describe_answers(form, request.answers, "en")),
+                    form=form_for(request.service_id),
                 )
             )
         return items

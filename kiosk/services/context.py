@@ -19,11 +19,11 @@ from kiosk.services.booking import BookingService
 from kiosk.services.catalog import CatalogService
 from kiosk.services.concierge import ConciergeRequests
 from kiosk.services.consultations import Consultations
-from kiosk.services.help import HelpService
+from kiosk.services.help import TICKET_DIR, HelpService
 from kiosk.services.ideas import IdeaBox
 from kiosk.services.identity import IdentityService
 from kiosk.services.notices import NoticeService
-from kiosk.services.paper import PaperService
+from kiosk.services.paper import PAPER_DIR, PaperService
 from kiosk.services.payments import PaymentService
 from kiosk.services.staff import StaffAuthService
 from kiosk.services.stay_wishes import StayWishesService
@@ -94,7 +94,8 @@ def open_services(
         seed_demo_requests(db, config.site.id, clock())
         seed_demo_participation(db, clock())
     prune(db, clock())  # what offline work no longer needs (kiosk/store/retention.py)
-    prune_files(data_dir / VOUCHER_DIR, clock())
+    for folder in (VOUCHER_DIR, TICKET_DIR, PAPER_DIR):  # generated PDFs: vouchers, help tickets, paper
+        prune_files(data_dir / folder, clock())
     services = assemble_services(db, config, data_dir, clock, recovery=recovery)
     services.audit.check_at_start()
     return services

@@ -17,16 +17,15 @@ import sqlite_utils
 from kiosk.config import KioskConfig
 from kiosk.domain.audit import Action
 from kiosk.domain.ideas import (
-    THEMES,
+    THEME_CODES,
     Idea,
     IdeaError,
-    Theme,
     clean_idea,
     new_idea_id,
-    theme_label,
+    theme_words,
 )
 from kiosk.domain.voucher import normalize_short_code
-from kiosk.i18n import Said, Text
+from kiosk.i18n import Text
 from kiosk.services.actor import Actor, Acts
 from kiosk.services.identity import Identified
 from kiosk.store import participation as store
@@ -57,8 +56,9 @@ class IdeaBox:
         self._acts = acts
         self._clock = clock
 
-    def themes(self) -> tuple[Theme, ...]:
-        return THEMES
+    def themes(self) -> tuple[str, ...]:
+        """The codes of the themes an idea may be filed under, in the order they are offered."""
+        return THEME_CODES
 
     def leave(self, actor: Actor, theme: str, text: str, identified: Identified | None = None) -> Idea:
         """Keep an idea and send it to the centre; its code is the receipt. Raises IdeaError or
@@ -105,7 +105,7 @@ class IdeaBox:
                 "news.idea.answered",
                 who=idea.answered_by,
                 answer=idea.answer,
-                theme=Said(theme_label(idea.theme, "fr"), theme_label(idea.theme, "en")),
+                theme=theme_words(idea.theme),
             )
             news.append(IdeaNews(idea, told.message("fr"), told.message("en")))
         return news

@@ -1,5 +1,5 @@
 """Paper beyond vouchers: an offer sheet to take home, the site's programme for the noticeboard, the day's
-takings.
+takings, an idea's receipt.
 
 The sheet is made on the thread that owns the store (`offer_sheet`, `programme`), then written and
 printed from a worker (`print_offer_sheet`, `print_programme`), as vouchers are. Both are kept in the
@@ -16,11 +16,13 @@ import sqlite_utils
 
 from kiosk.config import KioskConfig
 from kiosk.domain.household import Household
+from kiosk.domain.ideas import Idea, theme_label
 from kiosk.domain.paper import OfferSheet, Programme, offer_sheet, programme, programme_window
 from kiosk.domain.payment import Takings
 from kiosk.domain.stay_wishes import WishesRecap
 from kiosk.errors import KioskError
 from kiosk.files import write_whole
+from kiosk.i18n import Texts
 from kiosk.printing.printer import PrintJob, print_pdf
 from kiosk.store.catalog import load_offer, programme_offers
 
@@ -104,6 +106,27 @@ class PaperService:
         """Slow: from a worker. The day's takings on the site's A4 printer."""
         path = self.write_takings(takings, language)
         return print_pdf(path, self._config.printer.a4_target, title=f"SLVie-recette-{takings.day.isoformat()}")
+
+    def write_idea_receipt(self, idea: Idea, language: str) -> Path:
+        """An idea's receipt: its code, its theme, what to do with the code. Neither the idea's text nor the
+        person's name: whoever finds the paper learns nothing but that an idea was left."""
+        from kiosk.printing.voucher_pdf import CodeTicket, render_code_ticket_pdf
+
+        texts = Texts(language)
+        ticket = CodeTicket(
+            heading=texts("idea.receipt.heading"),
+            site_name=self._config.site.name,
+            code=idea.code,
+            title=theme_label(idea.theme, language),
+            what=texts("idea.receipt.what"),
+            until=texts("idea.receipt.left", day=texts.day(idea.created_at, weekday=False)),
+        )
+        return self._keep(f"idea-{idea.code}.pdf", render_code_ticket_pdf(ticket, self._config.printer.layout))
+
+    def print_idea_receipt(self, idea: Idea, language: str) -> PrintJob:
+        """Slow: from a worker. On the site's printer, in its layout."""
+        path = self.write_idea_receipt(idea, language)
+        return print_pdf(path, self._config.printer.queue, title=f"SLVie-idee-{idea.code}")
 
     def _keep(self, name: str, pdf: bytes) -> Path:
         return write_whole(self._dir / name, pdf)

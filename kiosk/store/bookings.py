@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import contextlib
 import json
-import sqlite3
 from datetime import datetime
 from pathlib import Path
 
 import sqlite_utils
 
 from kiosk.domain.booking import ACTIVE_STATES, Booking, BookingState
+from kiosk.errors import KioskError
+from kiosk.store import connection
 from kiosk.store.database import DATABASE_FILE, Row
 
 
@@ -99,13 +100,14 @@ def household_bookings(db: sqlite_utils.Database, household_id: str) -> list[Boo
     ]
 
 
-def unacknowledged_seats(db: sqlite_utils.Database) -> dict[str, int]:
-    """Seats this kiosk holds in bookings whose creation the centre has not yet acknowledged."""
+def unacknowledged_seats(db: sqlite_utils.Database, session_ids: list[str]) -> dict[str, int]:
+    """Seats this kiosk holds, on these sessions, in bookings whose creation the centre has not yet acknowledged."""
     held: dict[str, int] = {}
     for session_id, participants in db.execute(
         "SELECT b.session_id, b.participants FROM bookings b JOIN outbox o"
         " ON o.kind = 'booking.create' AND json_extract(o.payload, '$.booking_id') = b.booking_id"
-        " WHERE b.holds_site_seats = 1 AND b.state = 'confirmed'"
+        " WHERE b.session_id IN (SELECT value FROM json_each(?)) AND b.holds_site_seats = 1 AND b.state = 'confirmed'",
+        [json.dumps(session_ids)],
     ):
         held[session_id] = held.get(session_id, 0) + len(json.loads(participants))
     return held
@@ -198,8 +200,8 @@ def known_booking_state(data_dir: Path, booking_id: str) -> BookingState | None:
     if not path.exists():
         return None
     try:
-        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        with contextlib.closing(connection.connect(path, read_only=True)) as conn:
             row = conn.execute("SELECT state FROM bookings WHERE booking_id = ?", [booking_id]).fetchone()
-    except sqlite3.DatabaseError:
+    except connection.DatabaseError + (KioskError,):
         return None
     return BookingState(row[0]) if row else None

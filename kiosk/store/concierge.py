@@ -14,11 +14,7 @@ import sqlite_utils
 
 from kiosk.domain.concierge import OPEN_STATES, ConciergeRequest, RequestState, StateReason
 from kiosk.domain.voucher import short_code
-from kiosk.store.database import Row
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds")
+from kiosk.store.database import Row, read_row, read_rows, stamp
 
 
 def _row_to_request(r: Row) -> ConciergeRequest:
@@ -66,8 +62,8 @@ def insert_request(db: sqlite_utils.Database, request: ConciergeRequest, made_he
             reason.code if reason else "",
             reason.fr if reason else "",
             reason.en if reason else "",
-            _stamp(request.created_at),
-            _stamp(request.updated_at),
+            stamp(request.created_at),
+            stamp(request.updated_at),
             request.created_by,
             made_here,
         ],
@@ -75,8 +71,7 @@ def insert_request(db: sqlite_utils.Database, request: ConciergeRequest, made_he
 
 
 def load_request(db: sqlite_utils.Database, request_id: str) -> ConciergeRequest | None:
-    rows = list(db.query("SELECT * FROM concierge_requests WHERE request_id = ?", [request_id]))
-    return _row_to_request(rows[0]) if rows else None
+    return read_row(db, _row_to_request, "SELECT * FROM concierge_requests WHERE request_id = ?", [request_id])
 
 
 def set_state(
@@ -91,7 +86,7 @@ def set_state(
             reason.code if reason else "",
             reason.fr if reason else "",
             reason.en if reason else "",
-            _stamp(now),
+            stamp(now),
             request_id,
         ],
     )
@@ -99,13 +94,12 @@ def set_state(
 
 def household_requests(db: sqlite_utils.Database, household_id: str, limit: int = 100) -> list[ConciergeRequest]:
     """A household's requests, newest first."""
-    return [
-        _row_to_request(r)
-        for r in db.query(
-            "SELECT * FROM concierge_requests WHERE household_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?",
-            [household_id, limit],
-        )
-    ]
+    return read_rows(
+        db,
+        _row_to_request,
+        "SELECT * FROM concierge_requests WHERE household_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?",
+        [household_id, limit],
+    )
 
 
 def count_open_requests(db: sqlite_utils.Database, household_id: str) -> int:
@@ -117,13 +111,12 @@ def count_open_requests(db: sqlite_utils.Database, household_id: str) -> int:
 
 
 def ready_requests(db: sqlite_utils.Database, household_id: str) -> list[ConciergeRequest]:
-    return [
-        _row_to_request(r)
-        for r in db.query(
-            "SELECT * FROM concierge_requests WHERE household_id = ? AND state = 'ready' ORDER BY updated_at, rowid",
-            [household_id],
-        )
-    ]
+    return read_rows(
+        db,
+        _row_to_request,
+        "SELECT * FROM concierge_requests WHERE household_id = ? AND state = 'ready' ORDER BY updated_at, rowid",
+        [household_id],
+    )
 
 
 def queue(
@@ -143,23 +136,22 @@ def queue(
         where.append("service_id = ?")
         params.append(service_id)
     params.append(limit)
-    return [
-        _row_to_request(r)
-        for r in db.query(
-            f"SELECT * FROM concierge_requests WHERE {' AND '.join(where)} ORDER BY created_at, rowid LIMIT ?", params
-        )
-    ]
+    return read_rows(
+        db,
+        _row_to_request,
+        f"SELECT * FROM concierge_requests WHERE {' AND '.join(where)} ORDER BY created_at, rowid LIMIT ?",
+        params,
+    )
 
 
 def find_by_short_code(db: sqlite_utils.Database, site_id: str, code: str) -> list[ConciergeRequest]:
     """Requests of the site whose short code is `code` (normally one; 35 bits may rarely collide)."""
-    return [
-        _row_to_request(r)
-        for r in db.query(
-            "SELECT * FROM concierge_requests WHERE short_code = ? AND site_id = ? ORDER BY created_at DESC",
-            [code, site_id],
-        )
-    ]
+    return read_rows(
+        db,
+        _row_to_request,
+        "SELECT * FROM concierge_requests WHERE short_code = ? AND site_id = ? ORDER BY created_at DESC",
+        [code, site_id],
+    )
 
 
 def count_requests(db: sqlite_utils.Database) -> int:

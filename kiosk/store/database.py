@@ -10,7 +10,8 @@ for a booking whose voucher is already on paper: such commits are `durable`, mad
 synchronous=FULL (the log is synced to disk before COMMIT returns, hence before printing).
 
 The database holds personal data: the file (and SQLite's -wal and -shm beside it, which
-take its mode) is created 0600 whatever the umask, and an existing one is brought back to it.
+take its mode) is created 0600 whatever the umask, and an existing one is brought back to it;
+with the machine's database key it is encrypted at rest (kiosk/store/connection.py).
 Each connection gets the SQL functions that seal and unseal personal data with the machine's
 data key (kiosk/store/sealing.py), so every query of the store can use them.
 """
@@ -21,21 +22,43 @@ import itertools
 import sqlite3
 import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlite_utils
 
 from kiosk.data_key import load_data_key
 from kiosk.errors import KioskError, SchemaTooNewError
-from kiosk.files import restrict_database_files
+from kiosk.store import connection
 from kiosk.store.migrations import MIGRATIONS
 from kiosk.store.sealing import Sealer
 
 # A row as sqlite-utils reads it: SQLite's values (text, integer, real, blob, null) by column name.
 Row = dict[str, Any]
+Read = TypeVar("Read")
+
+
+def stamp(moment: datetime) -> str:
+    """A moment as the store keeps it: ISO 8601 to the second, which sorts as time does."""
+    return moment.isoformat(timespec="seconds")
+
+
+def read_rows(
+    db: sqlite_utils.Database, reader: Callable[[Row], Read], sql: str, params: Sequence[object]
+) -> list[Read]:
+    """Every row `sql` selects, each made into what the caller keeps by `reader` (`_row_to_request`…)."""
+    return [reader(row) for row in db.query(sql, params)]
+
+
+def read_row(
+    db: sqlite_utils.Database, reader: Callable[[Row], Read], sql: str, params: Sequence[object]
+) -> Read | None:
+    """The first row `sql` selects made by `reader`, or None."""
+    return next(iter(read_rows(db, reader, sql, params)), None)
+
 
 DATABASE_FILE = "kiosk.sqlite3"
 # A checkpoint copies the write-ahead log into the database file and syncs it. Run by a commit,
@@ -114,11 +137,10 @@ def latest_schema_version() -> int:
 def open_database(path: Path) -> sqlite_utils.Database:
     """Open (or create) the kiosk database and bring its schema up to date."""
     try:
-        restrict_database_files(path)
-        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT, check_same_thread=False)
+        conn = connection.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT, check_same_thread=False)
         db = sqlite_utils.Database(conn)
         version = schema_version(db)
-    except (sqlite3.DatabaseError, OSError) as error:
+    except connection.DatabaseError + (OSError,) as error:
         raise DatabaseError("error.database.database_read_tell_support", path=path, error=error) from None
     if version > latest_schema_version():
         conn.close()

@@ -11,6 +11,7 @@ kiosk confirms nothing more offline on that session and gives its unused seats b
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -36,29 +37,28 @@ def record_skew(db: sqlite_utils.Database, centre_time: datetime, now: datetime)
     write_state(db, SKEW_STATE, str(round((centre_time - now).total_seconds())))
 
 
-def lease_used(db: sqlite_utils.Database, session_id: str | None = None) -> dict[str, int]:
-    """Seats this kiosk's confirmed bookings hold in its leases, per session."""
-    used: dict[str, int] = {}
-    query = (
-        "SELECT session_id, sum(json_array_length(participants)) FROM bookings"
-        " WHERE holds_site_seats = 1 AND state = 'confirmed'"
+def lease_used(db: sqlite_utils.Database, session_ids: list[str]) -> dict[str, int]:
+    """Seats this kiosk's confirmed bookings hold in its leases, on each of these sessions that has some."""
+    return dict(
+        db.execute(
+            "SELECT session_id, sum(json_array_length(participants)) FROM bookings"
+            " WHERE session_id IN (SELECT value FROM json_each(?)) AND holds_site_seats = 1 AND state = 'confirmed'"
+            " GROUP BY session_id",
+            [json.dumps(session_ids)],
+        ).fetchall()
     )
-    rows = (
-        db.execute(query + " AND session_id = ? GROUP BY session_id", [session_id])
-        if session_id
-        else db.execute(query + " GROUP BY session_id")
-    )
-    for sid, seats in rows:
-        used[sid] = seats
-    return used
 
 
-def lease_figures(db: sqlite_utils.Database) -> dict[str, tuple[int, int]]:
-    """(held, used) per session this kiosk has a lease on or bookings in, for pulled offers."""
-    used = lease_used(db)
+def lease_figures(db: sqlite_utils.Database, session_ids: list[str]) -> dict[str, tuple[int, int]]:
+    """(held, used) on each of these sessions this kiosk has a lease on or bookings in, for pulled offers
+    (read for them only: the kiosk may hold a lease on every session of the catalog)."""
+    used = lease_used(db, session_ids)
     figures = {
         sid: (granted - returned, used.get(sid, 0))
-        for sid, granted, returned in db.execute("SELECT session_id, granted, returned FROM leases")
+        for sid, granted, returned in db.execute(
+            "SELECT session_id, granted, returned FROM leases WHERE session_id IN (SELECT value FROM json_each(?))",
+            [json.dumps(session_ids)],
+        )
     }
     for sid, seats in used.items():
         figures.setdefault(sid, (0, seats))
@@ -68,7 +68,7 @@ def lease_figures(db: sqlite_utils.Database) -> dict[str, tuple[int, int]]:
 def _refresh_session(db: sqlite_utils.Database, session_id: str) -> None:
     row = db.execute("SELECT granted - returned FROM leases WHERE session_id = ?", [session_id]).fetchone()
     held = row[0] if row else 0
-    used = lease_used(db, session_id).get(session_id, 0)
+    used = lease_used(db, [session_id]).get(session_id, 0)
     db.execute(
         "UPDATE sessions SET site_allocation = ?, site_taken = ? WHERE id = ?", [max(held, used), used, session_id]
     )
@@ -97,15 +97,21 @@ def lease_open(db: sqlite_utils.Database, session_id: str, now: datetime) -> boo
 
 def give_back_expired(db: sqlite_utils.Database, now: datetime) -> int:
     """Give back the unused seats of every expired lease (a `lease.return` each), inside the caller's
-    transaction. Returns how many seats."""
-    reckoned = centre_now(db, now) + SKEW_MARGIN
-    used = lease_used(db)
+    transaction. Returns how many seats.
+
+    Called at every booking, while the kiosk may hold a lease on each session of the catalog: only the
+    expired leases are read (moments are YYYY-MM-DDTHH:MM:SS, checked when pulled, so compared as text)."""
+    reckoned = (centre_now(db, now) + SKEW_MARGIN).strftime(MOMENT)
+    expired = db.execute(
+        "SELECT session_id, granted - returned FROM leases WHERE expires_at <= ? AND granted > returned", [reckoned]
+    ).fetchall()
+    if not expired:
+        return 0
+    used = lease_used(db, [session_id for session_id, _ in expired])
     given = 0
-    for session_id, granted, returned, expires_at in db.execute(
-        "SELECT session_id, granted, returned, expires_at FROM leases"
-    ).fetchall():
-        free = granted - returned - used.get(session_id, 0)
-        if free <= 0 or datetime.strptime(expires_at, MOMENT) > reckoned:
+    for session_id, held in expired:
+        free = held - used.get(session_id, 0)
+        if free <= 0:
             continue
         db.execute("UPDATE leases SET returned = returned + ? WHERE session_id = ?", [free, session_id])
         enqueue(db, "lease.return", {"session_id": session_id, "seats": free}, now)

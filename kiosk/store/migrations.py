@@ -509,7 +509,7 @@ MIGRATION_16_PARTICIPATION = [
 ]
 
 # Which bookings and concierge requests were made at this kiosk: after a restore of the centre that lost
-# them, these are sent again (kiosk/store/resync.py). Rows from before this migration cannot be told apart.
+# them, these are sent again (kiosk/store/resync.py). Rows from before this migration: migration 21.
 MIGRATION_17_MADE_HERE = [
     "ALTER TABLE bookings ADD COLUMN made_here INTEGER NOT NULL DEFAULT 0",
     "ALTER TABLE concierge_requests ADD COLUMN made_here INTEGER NOT NULL DEFAULT 0",
@@ -560,6 +560,64 @@ MIGRATION_19_NOTICE_CONSENTS = [
     """,
 ]
 
+# Appreciations seen at every kiosk of the site (kiosk/store/participation.py): one given at another kiosk
+# arrives with its moderation, so the booking is not offered again here and the author is told here too (a
+# pulled row keeps neither ratings nor comment: '{}' and ''); one the centre did not take (already given
+# elsewhere) is kept as 'not_taken' until the author is told why. Its booking is no longer unique: this
+# kiosk's own refused one and the one taken elsewhere stand side by side. Each past activity is brought up
+# on identification once per person (appreciation_invitations), then waits in « Donner mon avis ».
+MIGRATION_20_APPRECIATIONS_OF_THE_SITE = [
+    """
+    CREATE TABLE appreciations_of_the_site (
+        appreciation_id TEXT PRIMARY KEY,
+        booking_id TEXT NOT NULL,
+        offer_id TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        household_id TEXT NOT NULL,
+        person_id TEXT NOT NULL,
+        ratings TEXT NOT NULL,
+        comment TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        moderation TEXT NOT NULL
+            CHECK (moderation IN ('none', 'pending', 'published', 'refused', 'not_taken')),
+        reason_fr TEXT NOT NULL DEFAULT '',
+        reason_en TEXT NOT NULL DEFAULT '',
+        told INTEGER NOT NULL DEFAULT 1
+    )
+    """,
+    "INSERT INTO appreciations_of_the_site SELECT * FROM appreciations",
+    "DROP TABLE appreciations",
+    "ALTER TABLE appreciations_of_the_site RENAME TO appreciations",
+    "CREATE INDEX appreciations_by_household ON appreciations(household_id, booking_id)",
+    """
+    CREATE TABLE appreciation_invitations (
+        booking_id TEXT NOT NULL,
+        person_id TEXT NOT NULL,
+        invited_at TEXT NOT NULL,
+        PRIMARY KEY (booking_id, person_id)
+    )
+    """,
+]
+
+# Bookings and concierge requests made here before migration 17, told apart by what only this kiosk writes:
+# a booking made here carries the household's price tier (1 to 20; a pulled one has 0: the centre never
+# sends it); a booking or request still in the outbox (waiting or parked) or in the audit log (made by a
+# correspondent, not yet acknowledged) is this kiosk's. A request made by a person alone and acknowledged
+# before migration 17 left no trace here that tells it from another kiosk's (docs/threat-model.md).
+MIGRATION_21_MADE_HERE_BEFORE_17 = [
+    """
+    UPDATE bookings SET made_here = 1 WHERE made_here = 0 AND (
+        tier > 0
+        OR booking_id IN (SELECT json_extract(payload, '$.booking_id') FROM outbox WHERE kind = 'booking.create')
+        OR booking_id IN (SELECT target FROM audit_log WHERE action = 'booking.create' AND target IS NOT NULL))
+    """,
+    """
+    UPDATE concierge_requests SET made_here = 1 WHERE made_here = 0 AND (
+        request_id IN (SELECT json_extract(payload, '$.request_id') FROM outbox WHERE kind = 'concierge.create')
+        OR request_id IN (SELECT target FROM audit_log WHERE action = 'concierge.create' AND target IS NOT NULL))
+    """,
+]
+
 MIGRATIONS: list[list[str]] = [
     MIGRATION_1_CATALOG_AND_OUTBOX,
     MIGRATION_2_HOUSEHOLDS_AND_BOOKINGS,
@@ -580,4 +638,6 @@ MIGRATIONS: list[list[str]] = [
     MIGRATION_17_MADE_HERE,
     MIGRATION_18_STAY_WISHES,
     MIGRATION_19_NOTICE_CONSENTS,
+    MIGRATION_20_APPRECIATIONS_OF_THE_SITE,
+    MIGRATION_21_MADE_HERE_BEFORE_17,
 ]

@@ -16,16 +16,12 @@ import sqlite_utils
 from kiosk.domain.appreciation import Appreciation, Moderation, OfferAppreciation
 from kiosk.domain.consultations import BallotState, Consultation, consultation_document
 from kiosk.domain.ideas import Idea
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds")
-
+from kiosk.store.database import Row, read_row, read_rows, stamp
 
 # --- ideas ----------------------------------------------------------------------------------------
 
 
-def _row_to_idea(r: dict[str, Any]) -> Idea:
+def _row_to_idea(r: Row) -> Idea:
     return Idea(
         idea_id=r["idea_id"],
         site_id=r["site_id"],
@@ -53,39 +49,34 @@ def insert_idea(db: sqlite_utils.Database, idea: Idea, told: bool = False) -> No
             idea.text,
             idea.household_id,
             idea.person_id,
-            _stamp(idea.created_at),
+            stamp(idea.created_at),
             idea.created_by,
             idea.answer,
             idea.answered_by,
-            _stamp(idea.answered_at) if idea.answered_at else None,
+            stamp(idea.answered_at) if idea.answered_at else None,
             int(told),
         ],
     )
 
 
 def load_idea(db: sqlite_utils.Database, idea_id: str) -> Idea | None:
-    rows = list(db.query("SELECT * FROM ideas WHERE idea_id = ?", [idea_id]))
-    return _row_to_idea(rows[0]) if rows else None
+    return read_row(db, _row_to_idea, "SELECT * FROM ideas WHERE idea_id = ?", [idea_id])
 
 
 def ideas_by_code(db: sqlite_utils.Database, site_id: str, code: str) -> list[Idea]:
-    return [
-        _row_to_idea(r)
-        for r in db.query(
-            "SELECT * FROM ideas WHERE code = ? AND site_id = ? ORDER BY created_at DESC", [code, site_id]
-        )
-    ]
+    return read_rows(
+        db, _row_to_idea, "SELECT * FROM ideas WHERE code = ? AND site_id = ? ORDER BY created_at DESC", [code, site_id]
+    )
 
 
 def untold_answers(db: sqlite_utils.Database, person_id: str) -> list[Idea]:
     """A person's ideas answered since they last identified, oldest first."""
-    return [
-        _row_to_idea(r)
-        for r in db.query(
-            "SELECT * FROM ideas WHERE person_id = ? AND answer != '' AND told = 0 ORDER BY answered_at, rowid",
-            [person_id],
-        )
-    ]
+    return read_rows(
+        db,
+        _row_to_idea,
+        "SELECT * FROM ideas WHERE person_id = ? AND answer != '' AND told = 0 ORDER BY answered_at, rowid",
+        [person_id],
+    )
 
 
 def mark_told(db: sqlite_utils.Database, idea_ids: list[str]) -> None:
@@ -126,7 +117,7 @@ def upsert_consultation(db: sqlite_utils.Database, consultation: Consultation) -
     db.execute(
         "INSERT INTO consultations (consultation_id, data, closes_at) VALUES (?, ?, ?) ON CONFLICT (consultation_id)"
         " DO UPDATE SET data = excluded.data, closes_at = excluded.closes_at",
-        [consultation.consultation_id, json.dumps(document, ensure_ascii=False), _stamp(consultation.closes_at)],
+        [consultation.consultation_id, json.dumps(document, ensure_ascii=False), stamp(consultation.closes_at)],
     )
 
 
@@ -147,7 +138,7 @@ def insert_ballot(
 ) -> None:
     db.execute(
         "INSERT INTO ballots (ballot_id, consultation_id, person_id, cast_at, state) VALUES (?, ?, ?, ?, ?)",
-        [ballot_id, consultation_id, person_id, _stamp(cast_at), BallotState.SENT.value],
+        [ballot_id, consultation_id, person_id, stamp(cast_at), BallotState.SENT.value],
     )
 
 
@@ -165,6 +156,23 @@ def settle_ballot(
     db.execute(
         "UPDATE ballots SET state = ?, reason_fr = ?, reason_en = ?, told = ? WHERE ballot_id = ?",
         [BallotState(state).value, reason_fr, reason_en, 0 if state is BallotState.REFUSED else 1, ballot_id],
+    )
+
+
+def record_pulled_refusal(
+    db: sqlite_utils.Database,
+    ballot_id: str,
+    consultation_id: str,
+    person_id: str,
+    reasons: tuple[str, str],
+    now: datetime,
+) -> None:
+    """A ballot of this site the centre refused, inside the pull's transaction: a ballot cast here has it already
+    (the push's answer); one cast at another kiosk is to be told here too, once."""
+    db.execute(
+        "INSERT INTO ballots (ballot_id, consultation_id, person_id, cast_at, state, reason_fr, reason_en, told)"
+        " VALUES (?, ?, ?, ?, 'refused', ?, ?, 0) ON CONFLICT (ballot_id) DO NOTHING",
+        [ballot_id, consultation_id, person_id, stamp(now), *reasons],
     )
 
 
@@ -186,7 +194,7 @@ def mark_ballots_told(db: sqlite_utils.Database, ballot_ids: list[str]) -> None:
 # --- appreciations -----------------------------------------------------------------------------------
 
 
-def _row_to_appreciation(r: dict[str, Any]) -> Appreciation:
+def _row_to_appreciation(r: Row) -> Appreciation:
     return Appreciation(
         appreciation_id=r["appreciation_id"],
         booking_id=r["booking_id"],
@@ -216,7 +224,7 @@ def insert_appreciation(db: sqlite_utils.Database, appreciation: Appreciation) -
             appreciation.person_id,
             json.dumps(dict(appreciation.ratings), sort_keys=True),
             appreciation.comment,
-            _stamp(appreciation.created_at),
+            stamp(appreciation.created_at),
             appreciation.moderation.value,
         ],
     )
@@ -229,24 +237,50 @@ def appreciated_bookings(db: sqlite_utils.Database, household_id: str) -> set[st
 def settle_appreciation(
     db: sqlite_utils.Database, appreciation_id: str, moderation: Moderation, reason_fr: str, reason_en: str
 ) -> None:
-    """What the centre says of the comment: a change to published or refused is told to the author once."""
+    """What the centre says of an appreciation: a change to published, refused or not taken is told to the author
+    once."""
     row = db.execute("SELECT moderation FROM appreciations WHERE appreciation_id = ?", [appreciation_id]).fetchone()
     if row is None or row[0] == Moderation(moderation).value:
         return
-    told = moderation not in (Moderation.PUBLISHED, Moderation.REFUSED)
+    told = moderation not in (Moderation.PUBLISHED, Moderation.REFUSED, Moderation.NOT_TAKEN)
     db.execute(
         "UPDATE appreciations SET moderation = ?, reason_fr = ?, reason_en = ?, told = ? WHERE appreciation_id = ?",
         [Moderation(moderation).value, reason_fr, reason_en, int(told), appreciation_id],
     )
 
 
+def record_pulled_appreciation(db: sqlite_utils.Database, pulled: Appreciation) -> None:
+    """An appreciation given at a kiosk of the site (this one or another), inside the pull's transaction: known
+    here from now on (the booking is not offered again), and its moderation told to the author here too."""
+    if db.execute("SELECT 1 FROM appreciations WHERE appreciation_id = ?", [pulled.appreciation_id]).fetchone():
+        settle_appreciation(db, pulled.appreciation_id, pulled.moderation, pulled.reason_fr, pulled.reason_en)
+        return
+    insert_appreciation(db, pulled)
+    told = pulled.moderation not in (Moderation.PUBLISHED, Moderation.REFUSED)
+    db.execute(
+        "UPDATE appreciations SET reason_fr = ?, reason_en = ?, told = ? WHERE appreciation_id = ?",
+        [pulled.reason_fr, pulled.reason_en, int(told), pulled.appreciation_id],
+    )
+
+
+def invite_once(db: sqlite_utils.Database, booking_id: str, person_id: str, now: datetime) -> bool:
+    """Note that this person was invited to appreciate this booking; False if they had been already."""
+    return bool(
+        db.execute(
+            "INSERT INTO appreciation_invitations (booking_id, person_id, invited_at) VALUES (?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
+            [booking_id, person_id, stamp(now)],
+        ).rowcount
+    )
+
+
 def untold_moderations(db: sqlite_utils.Database, person_id: str) -> list[Appreciation]:
-    return [
-        _row_to_appreciation(r)
-        for r in db.query(
-            "SELECT * FROM appreciations WHERE person_id = ? AND told = 0 ORDER BY created_at", [person_id]
-        )
-    ]
+    return read_rows(
+        db,
+        _row_to_appreciation,
+        "SELECT * FROM appreciations WHERE person_id = ? AND told = 0 ORDER BY created_at",
+        [person_id],
+    )
 
 
 def mark_appreciations_told(db: sqlite_utils.Database, appreciation_ids: list[str]) -> None:

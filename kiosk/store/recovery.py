@@ -9,7 +9,8 @@ the centre, never silently used. At start, `open_kiosk_database`:
    database, writes the recovered operations into it, and records what happened in
    `kiosk_state` ("recovery_last") and in the log. The fresh database has no sync cursor,
    so the next sync pulls everything from the centre again;
-3. if it is sound but of an older schema: copies it to `backups/` before migrating.
+3. if it is sound but of an older schema: copies it to `backups/` before migrating (a copy
+   encrypted with the database when it is: kiosk/store/connection.py).
 
 A database that is merely locked, unreadable for lack of rights, or written by a newer
 kiosk is never set aside: those are reported as they are.
@@ -29,12 +30,13 @@ from typing import Any
 
 import sqlite_utils
 
+from kiosk.store import connection
+from kiosk.store.connection import BACKUP_DIR
 from kiosk.store.database import DatabaseError, Row, latest_schema_version, open_database, transaction
 from kiosk.store.state import read_state, write_state
 
 log = logging.getLogger(__name__)
 
-BACKUP_DIR = "backups"
 BACKUPS_KEPT = 5
 RECOVERY_STATE = "recovery_last"
 RECOVERY_ACKNOWLEDGED = "recovery_acknowledged"
@@ -66,7 +68,7 @@ class Recovery:
         return cls(**{key: data[key] for key in ("at", "problem", "set_aside", "recovered", "unreadable")})
 
 
-def is_corruption(error: sqlite3.Error) -> bool:
+def is_corruption(error: Exception) -> bool:
     code = getattr(error, "sqlite_errorcode", None)
     if code is not None:
         return (code & 0xFF) in _CORRUPTION_CODES
@@ -84,12 +86,12 @@ def check_database(path: Path, full: bool = False, timeout: float = 10) -> str |
         return None
     try:
         conn = _read_only(path, timeout)
-    except sqlite3.Error as error:
+    except connection.Error as error:
         raise _unopenable(path, error) from None
     try:
         conn.execute("PRAGMA user_version").fetchone()
         rows = conn.execute("PRAGMA integrity_check" if full else "PRAGMA quick_check").fetchall()
-    except sqlite3.DatabaseError as error:
+    except connection.DatabaseError as error:
         if is_corruption(error):
             return str(error)
         raise _unopenable(path, error) from None
@@ -166,7 +168,7 @@ def read_outbox(path: Path) -> tuple[list[Row], str]:
     problems: list[str] = []
     try:
         conn = _read_only(path)
-    except sqlite3.Error as error:
+    except connection.Error as error:
         return [], str(error)
     try:
         last = 0
@@ -183,7 +185,7 @@ def read_outbox(path: Path) -> tuple[list[Row], str]:
                     else:
                         operations.append(operation)
                 break
-            except sqlite3.DatabaseError as error:
+            except connection.DatabaseError as error:
                 problems.append(str(error))
                 if not is_corruption(error):
                     break  # no table, no file: nothing further to try
@@ -203,7 +205,7 @@ def _next_readable(conn: sqlite3.Connection, after: int) -> int | None:
         try:
             row = conn.execute("SELECT seq FROM outbox WHERE seq > ? ORDER BY seq LIMIT 1", [after + step]).fetchone()
             return None if row is None else row[0]
-        except sqlite3.DatabaseError:
+        except connection.DatabaseError:
             step *= 2
     return None
 
@@ -259,14 +261,14 @@ def backup_database(path: Path, label: str, clock: Callable[[], datetime] = date
     stem = path.name.removesuffix(".sqlite3")
     target = folder / f"{stem}-{clock().strftime('%Y%m%d-%H%M%S')}-{_safe(label)}.sqlite3"
     partial = target.with_suffix(".part")
-    source = sqlite3.connect(path, timeout=30)
+    source = connection.connect(path, timeout=30)
     try:
-        copy = sqlite3.connect(partial)
+        copy = connection.connect(partial)
         try:
             source.backup(copy)
         finally:
             copy.close()
-    except sqlite3.Error as error:
+    except connection.Error as error:
         partial.unlink(missing_ok=True)
         raise DatabaseError("error.recovery.database_could_backed_up", path=path, error=error) from None
     finally:
@@ -300,14 +302,12 @@ def acknowledge_recovery(db: sqlite_utils.Database) -> bool:
 
 
 def _read_only(path: Path, timeout: float = 10) -> sqlite3.Connection:
-    """Read-only, so that examining a damaged file never changes it: a read-write connection
-    to a file that is not a database deletes its -wal and -shm when it closes."""
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout)
+    return connection.connect(path, read_only=True, timeout=timeout)
 
 
 def _safe(label: str) -> str:
     return "".join(c if c.isalnum() or c in ".-_" else "_" for c in label)[:60] or "backup"
 
 
-def _unopenable(path: Path, error: sqlite3.Error) -> DatabaseError:
+def _unopenable(path: Path, error: Exception) -> DatabaseError:
     return DatabaseError("error.recovery.database_opened_tell_support", path=path, error=error)

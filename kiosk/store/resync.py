@@ -11,17 +11,19 @@ request made here, which the centre's answer settles).
 A booking or concierge request made here, still active, that the restored centre lost (confirmed
 and acknowledged before the restore) is not removed: a person may hold its voucher. It is sent
 again as a new `booking.create` / `concierge.create` operation from the local row, and the centre
-decides on it like any other (the person is told of a refusal as of any decision).
+decides on it like any other (the person is told of a refusal as of any decision). A booking cancelled
+here that the restored centre holds active (it lost the cancellation) stays cancelled, and the
+cancellation is sent again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 import sqlite_utils
 
-from kiosk.domain.booking import ACTIVE_STATES
+from kiosk.domain.booking import ACTIVE_STATES, BookingState
 from kiosk.domain.booking import create_payload as booking_payload
 from kiosk.domain.concierge import OPEN_STATES
 from kiosk.domain.concierge import create_payload as request_payload
@@ -80,6 +82,19 @@ def send_again_unseen(db: sqlite_utils.Database, now: datetime) -> int:
         if request is not None:
             enqueue(db, "concierge.create", request_payload(request), now)
     return len(bookings) + len(requests)
+
+
+def cancellation_lost(db: sqlite_utils.Database, pulled: Mapping[str, object], now: datetime) -> bool:
+    """During a resync: a booking cancelled here that the restored centre holds active lost its cancellation (a
+    cancellation is final): it is sent again, the booking kept cancelled here (inside the caller's transaction).
+    True then; False for any other booking, which the pull writes as usual."""
+    booking_id = str(pulled["booking_id"])
+    row = db.execute("SELECT state FROM bookings WHERE booking_id = ?", [booking_id]).fetchone()
+    if row is None or row[0] != BookingState.CANCELLED.value or BookingState(str(pulled["state"])) not in ACTIVE_STATES:
+        return False
+    if not booking_store.has_pending_operation(db, booking_id):
+        enqueue(db, "booking.cancel", {"booking_id": booking_id}, now)
+    return True
 
 
 def forget_unseen(db: sqlite_utils.Database) -> int:

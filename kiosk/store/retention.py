@@ -8,9 +8,11 @@ current, the outbox, and audit entries until the centre acknowledges them (purge
 the sync engine). All personal fields are sealed (kiosk/store/sealing.py).
 
 Pruned, at each start (`prune`): bookings whose session ended more than KEEP_AFTER ago (or,
-their session no longer known, made that long ago), concierge requests closed that long ago,
-and wrong-PIN counters whose lock has passed; and (`prune_files`) voucher PDFs, which carry
-participants' names, written that long ago (a reprint writes its PDF again). Nothing still
+their session no longer known, made that long ago) with the invitations to appreciate them,
+concierge requests closed that long ago, and wrong-PIN counters whose lock has passed; and
+(`prune_files`) the PDFs the kiosk generates written that long ago: vouchers, which carry
+participants' names (a reprint writes its PDF again), help tickets, and paper (offer sheets,
+stay-wish recaps, takings), one file a request or a day. Nothing still
 waiting in the outbox is pruned: the centre's answer settles it first. The centre keeps the
 record; a kiosk is not an archive.
 """
@@ -46,6 +48,8 @@ def prune(db: sqlite_utils.Database, now: datetime) -> Pruned:
             "bookings.created_at) < ?",
             [limit],
         ).rowcount
+        # Who was invited to appreciate a booking goes with the booking.
+        db.execute("DELETE FROM appreciation_invitations WHERE booking_id NOT IN (SELECT booking_id FROM bookings)")
         finals = sorted(state.value for state in FINAL_STATES)
         requests = db.execute(
             f"DELETE FROM concierge_requests WHERE state IN ({','.join('?' * len(finals))}) AND updated_at < ? "

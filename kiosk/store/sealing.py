@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from kiosk.data_key import DataKey
+from kiosk.store import connection
 
 PREFIX = "s1:"
 
@@ -76,6 +77,6 @@ def can_unseal(db_conn: sqlite3.Connection) -> bool:
     row = db_conn.execute("SELECT first_name, person_id FROM persons LIMIT 1").fetchone()
     try:
         db_conn.execute("SELECT unseal(?, ?)", row).fetchone() if row else None
-    except sqlite3.OperationalError:
+    except connection.OperationalError:
         return False
     return True

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtWidgets import QButtonGroup, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
-from kiosk.domain.appreciation import COMMENT_MAX_CHARS, PHRASES, QUESTIONS, SCALE, SCALE_WORDS
+from kiosk.domain.appreciation import COMMENT_MAX_CHARS, PHRASES, QUESTIONS, SCALE, phrase_words, scale_words
 from kiosk.errors import KioskError
 from kiosk.i18n import Texts
 from kiosk.services.actor import Actor
@@ -21,36 +21,96 @@ from kiosk.services.appreciation import ToAppreciate
 from kiosk.services.context import KioskServices
 from kiosk.services.identity import Identified
 from kiosk.ui.concierge_request import OptionGrid
-from kiosk.ui.participate import card
-from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import FlowLayout, Screen, ScrollingPage, button, empty_layout, label, pictogram_pixmap
+from kiosk.ui.theme import MIN_TOUCH, Theme
+from kiosk.ui.widgets import (
+    LongTextField,
+    Screen,
+    button,
+    card,
+    empty_layout,
+    label,
+    pictogram_pixmap,
+    scrolling_column,
+)
 
-FACE_SIZE = 64
+FACE_SIZE = 56
+
+
+class Face(QPushButton):
+    """One step of the scale: the face above, its words under it (wrapped, never cut), as one button."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setCheckable(True)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setMinimumSize(MIN_TOUCH, MIN_TOUCH)
+        # As wide as its share of the row, taller when its words need two lines.
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
+        self.picture = QLabel()
+        self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.words = label()
+        self.words.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.column = QVBoxLayout(self)
+        self.column.setContentsMargins(6, 8, 6, 8)
+        self.column.setSpacing(4)
+        self.column.addWidget(self.picture)
+        self.column.addWidget(self.words)
+        self.column.addStretch(1)  # the faces in line at the top, whatever lines their words take
+        for child in (self.picture, self.words):
+            child.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.picture_name = ""
+        self.theme = Theme()
+        self.toggled.connect(lambda _chosen: self._paint())
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return max(self.minimumHeight(), self.column.totalHeightForWidth(width))
+
+    def set_face(self, words: str, picture: str, theme: Theme) -> None:
+        self.words.setText(words)
+        self.setAccessibleName(words)
+        self.picture_name, self.theme = picture, theme
+        self._paint()
+
+    def _paint(self) -> None:
+        """The face and its words in the button's text colour: light on the chosen one's dark background (a
+        style sheet cannot reach a label through its parent's checked state)."""
+        chosen = self.isChecked()
+        palette = self.theme.palette
+        self.picture.setPixmap(
+            pictogram_pixmap(self.picture_name, FACE_SIZE, palette.on_primary if chosen else palette.text)
+        )
+        if self.words.property("onPrimary") != chosen:
+            self.words.setProperty("onPrimary", chosen)
+            self.words.style().polish(self.words)
 
 
 class FaceScale(QWidget):
-    """Five big faces from "pas du tout satisfait" to "très satisfait"; one is chosen."""
+    """Five big faces from "pas du tout satisfait" to "très satisfait", side by side on one line at every
+    screen size (each face's words wrap under it rather than push a face onto a second line); one is chosen."""
 
     changed = Signal()
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self._group = QButtonGroup(self)
-        flow = FlowLayout(self)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(10)
         for value in SCALE:
-            face = button()
-            face.setCheckable(True)
-            face.setIconSize(QSize(FACE_SIZE, FACE_SIZE))
+            face = Face()
             self._group.addButton(face, value)
-            flow.addWidget(face)
+            row.addWidget(face, 1)
         self._group.idClicked.connect(lambda _value: self.changed.emit())
 
     def value(self) -> int | None:
         chosen = self._group.checkedId()
         return chosen if chosen in SCALE else None
 
-    def faces(self) -> list[QPushButton]:
-        return [face for face in self._group.buttons() if isinstance(face, QPushButton)]
+    def faces(self) -> list[Face]:
+        return [face for face in self._group.buttons() if isinstance(face, Face)]
 
     def clear(self) -> None:
         """No face chosen (an exclusive group keeps one checked unless told otherwise for a moment)."""
@@ -60,12 +120,8 @@ class FaceScale(QWidget):
         self._group.setExclusive(True)
 
     def retranslate(self, texts: Texts, theme: Theme) -> None:
-        for value in SCALE:
-            face = self._group.button(value)
-            words = SCALE_WORDS[value][0 if texts.language == "fr" else 1]
-            face.setText(words)
-            face.setAccessibleName(words)
-            face.setIcon(pictogram_pixmap(f"face_{value}.svg", FACE_SIZE, theme.palette.text))
+        for value, face in zip(SCALE, self.faces()):
+            face.set_face(scale_words(value).message(texts.language), f"face_{value}.svg", theme)
 
 
 class AppreciateScreen(Screen):
@@ -82,16 +138,7 @@ class AppreciateScreen(Screen):
         self.title = label(object_name="title")
         self.intro = label(object_name="lead")
         self.list = QVBoxLayout()
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(60, 16, 60, 24)
-        layout.setSpacing(16)
-        layout.addWidget(self.title)
-        layout.addWidget(self.intro)
-        layout.addLayout(self.list)
-        layout.addStretch(1)
-        self.page = ScrollingPage(body)
-        QVBoxLayout(self).addWidget(self.page)
+        self.page = scrolling_column(self, self.title, self.intro, self.list)
 
     def show_person(self, who: Identified | None) -> None:
         self.who = who
@@ -109,9 +156,11 @@ class AppreciateScreen(Screen):
         if not waiting:
             self.list.addWidget(label(texts("appreciate.none"), "lead"))
         for item in waiting:
-            inner = card(self.list)
-            inner.addWidget(label(item.title, "heading"))
-            inner.addWidget(label(texts("appreciate.ended", when=texts.day(item.ended)), "muted"))
+            inner = card(
+                self.list,
+                label(item.title, "heading"),
+                label(texts("appreciate.ended", when=texts.day(item.ended)), "muted"),
+            )
             giving = button(
                 texts("appreciate.give"), "primary", accessible_name=texts("appreciate.give.name", title=item.title)
             )
@@ -147,25 +196,25 @@ class AppreciationScreen(Screen):
         self.scales = [FaceScale() for _ in QUESTIONS]
         self.comment_heading = label(object_name="heading")
         self.phrases = OptionGrid([str(i) for i in range(len(PHRASES))], many=True)
-        self.words = QLineEdit()
-        self.words.setMaxLength(COMMENT_MAX_CHARS + 1)  # one more than allowed: too long is said, never cut
+        self.words = LongTextField(COMMENT_MAX_CHARS, lines=3)
         self.moderation = label(object_name="muted")
         self.error = label(object_name="error")
         self.send = button(object_name="primary", big=True)
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(60, 16, 60, 24)
-        layout.setSpacing(14)
-        layout.addWidget(self.title)
-        layout.addWidget(self.intro)
-        for heading, scale in zip(self.question_labels, self.scales):
-            layout.addWidget(heading)
-            layout.addWidget(scale)
-        for widget in (self.comment_heading, self.phrases, self.words, self.moderation, self.error, self.send):
-            layout.addWidget(widget)
-        layout.addStretch(1)
-        self.page = ScrollingPage(body)
-        QVBoxLayout(self).addWidget(self.page)
+        questions = [part for pair in zip(self.question_labels, self.scales) for part in pair]
+        self.page = scrolling_column(
+            self,
+            self.title,
+            self.intro,
+            *questions,
+            self.comment_heading,
+            self.phrases,
+            self.words,
+            self.moderation,
+            self.error,
+            self.send,
+            spacing=14,
+        )
+        self.page.keep_in_view(self.words.edit, self.words)
         self.send.clicked.connect(self.submit)
 
     def start(self, booking_id: str, who: Identified) -> None:
@@ -199,6 +248,7 @@ class AppreciationScreen(Screen):
 
     def apply_theme(self, theme: Theme) -> None:
         self.theme = theme
+        self.words.apply_theme(theme)
         self.retranslate(self.texts)
 
     def retranslate(self, texts: Texts) -> None:
@@ -211,8 +261,8 @@ class AppreciationScreen(Screen):
             heading.setText(question.label(language))
             scale.retranslate(texts, self.theme)
         self.comment_heading.setText(texts("appreciation.comment"))
-        self.phrases.set_labels([fr if language == "fr" else en for fr, en in PHRASES])
-        self.words.setAccessibleName(texts("appreciation.words"))
+        self.phrases.set_labels([phrase_words(index).message(language) for index in range(len(PHRASES))])
+        self.words.retranslate(texts, texts("appreciation.words"))
         self.moderation.setText(texts("appreciation.moderation"))
         self.send.setText(texts("appreciation.send"))
         self.send.setEnabled(self.item is not None)

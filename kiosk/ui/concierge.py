@@ -54,7 +54,6 @@ class ConciergeScreen(Screen):
 
     def _card(self, service: ConciergeService) -> QFrame:
         texts = self.texts
-        fr = texts.language == "fr"
         card = QFrame()
         card.setObjectName("card")
         row = QHBoxLayout(card)
@@ -66,8 +65,8 @@ class ConciergeScreen(Screen):
         words = QVBoxLayout()
         name = label(service.name(texts.language), "heading")
         words.addWidget(name)
-        words.addWidget(label(service.description_fr if fr else service.description_en))
-        words.addWidget(label(service.hours_fr if fr else service.hours_en, "muted"))
+        words.addWidget(label(service.description(texts.language)))
+        words.addWidget(label(service.hours(texts.language), "muted"))
         row.addLayout(words, 1)
         if service.price_cents is None:
             price = texts("concierge.quote")
@@ -77,7 +76,7 @@ class ConciergeScreen(Screen):
             price = texts(
                 "concierge.price",
                 price=texts.money(service.price_cents),
-                unit=service.price_unit_fr if fr else service.price_unit_en,
+                unit=service.price_unit(texts.language),
             ).strip()
         price_label = label(price, "emphasis")
         price_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)

@@ -29,12 +29,11 @@ from kiosk.domain.concierge import (
     ConciergeRequest,
     FieldKind,
     FormField,
-    day_words,
     form_for,
     ready_from,
 )
 from kiosk.errors import KioskError
-from kiosk.i18n import Texts
+from kiosk.i18n import SOURCE_LANGUAGE, Texts
 from kiosk.services.actor import Actor
 from kiosk.services.concierge import ServiceOffer
 from kiosk.services.context import KioskServices
@@ -161,9 +160,7 @@ class DayStepper(QWidget):
         self.changed.emit()
 
     def _show(self) -> None:
-        words = day_words(self.day)
-        fr = self.texts is None or self.texts.language == "fr"
-        self.shown.setText(f"{words[0 if fr else 1]} {self.day.year}")
+        self.shown.setText((self.texts or Texts(SOURCE_LANGUAGE)).day(self.day))
 
     def value(self) -> str:
         return self.day.isoformat()
@@ -295,7 +292,7 @@ class ConciergeRequestScreen(Screen):
         elif total is not None and total != service.price_cents:
             self.price.setText(texts("request.total", price=texts.money(total)))
         else:
-            unit = service.price_unit_fr if texts.language == "fr" else service.price_unit_en
+            unit = service.price_unit(texts.language)
             self.price.setText(texts("concierge.price", price=texts.money(service.price_cents), unit=unit).strip())
 
     def submit(self) -> None:
@@ -331,16 +328,15 @@ class ConciergeRequestScreen(Screen):
             self.hours.clear()
             self.price.clear()
             return
-        fr = texts.language == "fr"
         service = self.offer.service
         self.title.setText(service.name(texts.language))
-        self.hours.setText(service.hours_fr if fr else service.hours_en)
+        self.hours.setText(service.hours(texts.language))
         for field in self.offer.form.fields:
             name = field.label(texts.language)
             self.field_labels[field.name].setText(name)
             control = self.controls[field.name]
             if isinstance(control, OptionGrid):
-                control.set_labels([option.fr if fr else option.en for option in field.options])
+                control.set_labels([option.text(texts.language) for option in field.options])
             elif isinstance(control, NumberStepper):
                 control.set_names(texts("request.less", name=name), texts("request.more", name=name))
             elif isinstance(control, DayStepper):

@@ -21,10 +21,9 @@ from kiosk.services.consultations import BallotReceipt
 from kiosk.services.context import KioskServices
 from kiosk.services.identity import Identified
 from kiosk.ui.concierge_request import OptionGrid
-from kiosk.ui.participate import card
 from kiosk.ui.printing import print_voucher
 from kiosk.ui.receipt import ReceiptScreen
-from kiosk.ui.widgets import Screen, ScrollingPage, button, empty_layout, label
+from kiosk.ui.widgets import Screen, button, card, empty_layout, label, scrolling_column
 
 
 class ConsultationsScreen(Screen):
@@ -40,16 +39,7 @@ class ConsultationsScreen(Screen):
         self.intro = label(object_name="lead")
         self.list = QVBoxLayout()
         self.list.setSpacing(12)
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(60, 16, 60, 24)
-        layout.setSpacing(16)
-        layout.addWidget(self.title)
-        layout.addWidget(self.intro)
-        layout.addLayout(self.list)
-        layout.addStretch(1)
-        self.page = ScrollingPage(body)
-        QVBoxLayout(self).addWidget(self.page)
+        self.page = scrolling_column(self, self.title, self.intro, self.list)
 
     def show_person(self, who: Identified | None) -> None:
         self.who = who
@@ -67,10 +57,12 @@ class ConsultationsScreen(Screen):
         if not open_ones:
             self.list.addWidget(label(texts("consultations.none"), "lead"))
         for consultation in open_ones:
-            inner = card(self.list)
             question = consultation.question(texts.language)
-            inner.addWidget(label(question, "heading"))
-            inner.addWidget(label(texts("consultations.closes", when=texts.moment(consultation.closes_at)), "muted"))
+            inner = card(
+                self.list,
+                label(question, "heading"),
+                label(texts("consultations.closes", when=texts.moment(consultation.closes_at)), "muted"),
+            )
             answering = button(
                 texts("consultations.answer"),
                 "primary",
@@ -158,18 +150,17 @@ class VoteScreen(Screen):
         self.secret = label(object_name="muted")
         self.error = label(object_name="error")
         self.send = button(object_name="primary", big=True)
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(60, 16, 60, 24)
-        layout.setSpacing(16)
-        layout.addWidget(self.question)
-        layout.addWidget(self.how)
-        layout.addLayout(self.ballot_area)
-        for widget in (self.pin_heading, self.pin, self.secret, self.error, self.send):
-            layout.addWidget(widget)
-        layout.addStretch(1)
-        self.page = ScrollingPage(body)
-        QVBoxLayout(self).addWidget(self.page)
+        self.page = scrolling_column(
+            self,
+            self.question,
+            self.how,
+            self.ballot_area,
+            self.pin_heading,
+            self.pin,
+            self.secret,
+            self.error,
+            self.send,
+        )
         self.send.clicked.connect(self.submit)
         self.pin.returnPressed.connect(self.submit)
 
@@ -266,4 +257,5 @@ class VoteDoneScreen(ReceiptScreen[BallotReceipt]):
             done,
             done_key="vote.receipt.done",
             kept_key="vote.receipt.kept",
+            paper_key="print.paper.receipt",
         )

@@ -372,7 +372,7 @@ class MainWindow(QMainWindow):
                 widget = IdeaScreen(self.services, self.texts, self.actor)
                 widget.left.connect(lambda idea: self.show_screen("idea_done", idea, remember=False))
             elif name == "idea_done":
-                widget = IdeaDoneScreen(self.texts)
+                widget = IdeaDoneScreen(self.services, self.texts)
             elif name == "idea_lookup":
                 widget = IdeaLookupScreen(self.services, self.texts)
             elif name == "consultations":

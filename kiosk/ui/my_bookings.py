@@ -216,7 +216,6 @@ class MyBookingsScreen(Screen):
 
     def _request_card(self, request: ConciergeRequest) -> QFrame:
         texts = self.texts
-        fr = texts.language == "fr"
         card = QFrame()
         card.setObjectName("card")
         row = QHBoxLayout(card)
@@ -224,12 +223,12 @@ class MyBookingsScreen(Screen):
         words = QVBoxLayout()
         words.addWidget(label(self.services.concierge.title(request, texts.language), "heading"))
         for field, value in self.services.concierge.describe(request, texts.language):
-            words.addWidget(label(f"{field} : {value}" if fr else f"{field}: {value}"))
+            words.addWidget(label(texts("concierge.answer", name=field, value=value)))
         owed = self.services.payments.balance_of_request(request)
         price = balance_text(owed, texts, on_quotation=request.estimate_cents is None)
         words.addWidget(label(texts("mine.request.code", code=request.short_code) + " · " + price, "muted"))
         state = texts(state_key(request.state))
-        reason = (request.reason.fr if fr else request.reason.en) if request.reason else ""
+        reason = request.reason.message(texts.language) if request.reason else ""
         words.addWidget(label(f"{state} — {reason}" if reason else state, REQUEST_STYLE.get(request.state, "heading")))
         if request.request_id in self.status:
             words.addWidget(label(self.status[request.request_id]))

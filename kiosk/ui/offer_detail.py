@@ -177,8 +177,7 @@ class OfferDetailScreen(Screen):
         texts = self.texts
         self.body.addWidget(label(texts("detail.appreciation", count=texts.number(published.count)), "heading"))
         for question in QUESTIONS:
-            tenths = published.averages.get(question.code, 0)
-            value = f"{tenths // 10},{tenths % 10}" if texts.language == "fr" else f"{tenths // 10}.{tenths % 10}"
+            value = texts.tenths(published.averages.get(question.code, 0))
             self.body.addWidget(
                 label(texts("detail.appreciation.average", question=question.label(texts.language), value=value))
             )

@@ -4,23 +4,12 @@ way to give one's appreciation of a past activity."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk.domain.consultations import BallotKind, Consultation
 from kiosk.i18n import Texts
 from kiosk.services.context import KioskServices
-from kiosk.ui.widgets import FlowLayout, Screen, ScrollingPage, button, empty_layout, label
-
-
-def card(parent_layout: QVBoxLayout) -> QVBoxLayout:
-    """A framed block of the screen; returns the layout its content goes in."""
-    frame = QFrame()
-    frame.setObjectName("card")
-    inner = QVBoxLayout(frame)
-    inner.setContentsMargins(28, 16, 28, 16)
-    inner.setSpacing(10)
-    parent_layout.addWidget(frame)
-    return inner
+from kiosk.ui.widgets import FlowLayout, Screen, button, card, empty_layout, label, scrolling_column
 
 
 def results_lines(consultation: Consultation, texts: Texts) -> list[str]:
@@ -63,30 +52,21 @@ class ParticipateScreen(Screen):
         self.results_heading = label(object_name="heading")
         self.results = QVBoxLayout()
         self.results.setSpacing(12)
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(60, 16, 60, 24)
-        layout.setSpacing(18)
-        layout.addWidget(self.title)
-        layout.addWidget(self.intro)
+        self.ways = QVBoxLayout()  # the three ways to take part, a card each
+        self.ways.setSpacing(18)
         for heading, text, buttons in (
             (self.ideas_heading, self.ideas_text, (self.leave_idea, self.find_answer)),
             (self.votes_heading, self.votes_text, (self.see_consultations,)),
             (self.appreciate_heading, self.appreciate_text, (self.appreciate,)),
         ):
-            inner = card(layout)
-            inner.addWidget(heading)
-            inner.addWidget(text)
             row = QWidget()
             flow = FlowLayout(row)
             for control in buttons:
                 flow.addWidget(control)
-            inner.addWidget(row)
-        layout.addWidget(self.results_heading)
-        layout.addLayout(self.results)
-        layout.addStretch(1)
-        self.page = ScrollingPage(body)
-        QVBoxLayout(self).addWidget(self.page)
+            card(self.ways, heading, text, row)
+        self.page = scrolling_column(
+            self, self.title, self.intro, self.ways, self.results_heading, self.results, spacing=18
+        )
         self.leave_idea.clicked.connect(lambda: self.chosen.emit("idea"))
         self.find_answer.clicked.connect(lambda: self.chosen.emit("idea_lookup"))
         self.see_consultations.clicked.connect(lambda: self.chosen.emit("consultations"))
@@ -120,19 +100,13 @@ class ParticipateScreen(Screen):
             results = consultation.results
             if results is None:
                 continue
-            inner = card(self.results)
-            inner.addWidget(label(consultation.question(texts.language), "emphasis"))
-            inner.addWidget(
-                label(
-                    texts(
-                        "participate.rate",
-                        percent=results.participation_percent,
-                        count=texts.number(results.participants),
-                        total=texts.number(results.electorate),
-                    ),
-                    "muted",
-                )
+            rate = texts(
+                "participate.rate",
+                percent=results.participation_percent,
+                count=texts.number(results.participants),
+                total=texts.number(results.electorate),
             )
+            inner = card(self.results, label(consultation.question(texts.language), "emphasis"), label(rate, "muted"))
             for line in results_lines(consultation, texts):
                 inner.addWidget(label(line))
 

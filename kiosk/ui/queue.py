@@ -26,13 +26,14 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.domain.concierge import (
-    CANCEL_REASONS,
+    CANCEL_CODES,
     FINAL_STATES,
     NEEDS_REASON,
-    REFUSAL_REASONS,
+    REFUSAL_CODES,
     RequestState,
     StateReason,
     move_key,
+    ready_made_reason,
     state_key,
 )
 from kiosk.domain.payment import Balance
@@ -120,14 +121,11 @@ class QueueCard(QFrame):
         self.setObjectName("card")
         request = item.request
         self.request_id = request.request_id
-        fr = texts.language == "fr"
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 20, 28, 20)
         layout.setSpacing(8)
         heading = QHBoxLayout()
-        heading.addWidget(
-            label(f"{item.service_name_fr if fr else item.service_name_en} — {item.person_name}", "heading"), 1
-        )
+        heading.addWidget(label(f"{item.service_name.message(texts.language)} — {item.person_name}", "heading"), 1)
         state = label(texts(state_key(request.state)), STATE_STYLE.get(request.state, "emphasis"), wrap=False)
         heading.addWidget(state)
         layout.addLayout(heading)
@@ -137,12 +135,12 @@ class QueueCard(QFrame):
             balance_text(owed, texts, on_quotation=request.estimate_cents is None),
         ]
         layout.addWidget(label("  ·  ".join(facts), "muted"))
-        for name, value in item.details_fr if fr else item.details_en:
-            layout.addWidget(label(f"{name} : {value}" if fr else f"{name}: {value}"))
+        for name, value in item.details(texts.language):
+            layout.addWidget(label(texts("concierge.answer", name=name, value=value)))
         if request.note:
             layout.addWidget(label(texts("queue.note", note=request.note)))
         if request.reason:
-            layout.addWidget(label(texts("queue.reason", reason=request.reason.fr if fr else request.reason.en)))
+            layout.addWidget(label(texts("queue.reason", reason=request.reason)))
         # Side by side while they fit, then on the next line (larger text, a narrow screen): never cut.
         actions = QWidget()
         flow = FlowLayout(actions, spacing=12)
@@ -187,7 +185,7 @@ class ReasonPicker(QWidget):
         empty_layout(self.inner)
         self.inner.addWidget(label(title, "title"))
         for reason in reasons:
-            text = reason.fr if language == "fr" else reason.en
+            text = reason.message(language)
             # Long reasons in the body's size, which fits a portrait screen; a plain button's height, so
             # that five of them and "Ne rien changer" fit a 768-pixel screen with larger text.
             choice = button(plain_button_text(text), accessible_name=text)
@@ -370,7 +368,7 @@ class QueueScreen(Screen):
         cancel = target is RequestState.CANCELLED
         self.reason_picker.open(
             texts("queue.reason.cancel" if cancel else "queue.reason.refuse"),
-            CANCEL_REASONS if cancel else REFUSAL_REASONS,
+            [ready_made_reason(code) for code in (CANCEL_CODES if cancel else REFUSAL_CODES)],
             texts.language,
             texts("queue.reason.keep"),
             lambda reason: self.move_request(request_id, target, reason),

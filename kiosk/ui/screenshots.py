@@ -218,12 +218,12 @@ def walk_participation_screens(window: MainWindow, services: KioskServices, shot
         "idea_done",
         steps(
             lambda: idea.themes.buttons()[0].click(),
-            lambda: idea.words.setText("Un casier réfrigéré pour les courses du soir"),
+            lambda: idea.words.edit.setPlainText("Un casier réfrigéré pour les courses du soir"),
             idea.send.click,
         ),
     )
     lookup = window.screen_as("idea_lookup", IdeaLookupScreen)
-    left = window.screen_as("idea_done", IdeaDoneScreen).idea
+    left = window.screen_as("idea_done", IdeaDoneScreen).subject
     if left is None:
         raise LookupError("the demo idea was not left")
     code = left.code

@@ -14,7 +14,7 @@ from kiosk.services.actor import Actor
 from kiosk.services.context import KioskServices
 from kiosk.ui.payment import payment_line
 from kiosk.ui.printing import print_page
-from kiosk.ui.widgets import Screen, ScrollingPage, button, empty_layout, label
+from kiosk.ui.widgets import Screen, button, empty_layout, label, scrolling_column
 
 
 def takings_lines(takings: Takings, texts: Texts) -> list[tuple[str, str]]:
@@ -68,20 +68,17 @@ class TakingsScreen(Screen):
         self.detail = QVBoxLayout()
         self.status = label(object_name="lead")
         self.print_button = button(object_name="primary", big=True)
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(60, 16, 60, 24)
-        layout.setSpacing(14)
-        layout.addWidget(self.title)
-        layout.addWidget(self.day)
-        layout.addLayout(self.lines)
-        layout.addWidget(self.print_button)
-        layout.addWidget(self.status)
-        layout.addWidget(self.detail_title)
-        layout.addLayout(self.detail)
-        layout.addStretch(1)
-        self.page = ScrollingPage(body)
-        QVBoxLayout(self).addWidget(self.page)
+        self.page = scrolling_column(
+            self,
+            self.title,
+            self.day,
+            self.lines,
+            self.print_button,
+            self.status,
+            self.detail_title,
+            self.detail,
+            spacing=14,
+        )
         self.print_button.clicked.connect(self.print_takings)
 
     def start(self) -> None:

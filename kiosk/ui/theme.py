@@ -139,6 +139,7 @@ def style_sheet(theme: Theme = Theme()) -> str:
     }}
     QPushButton:pressed {{ background: {p.selected}; }}
     QPushButton:checked {{ background: {p.primary}; color: {p.on_primary}; border-color: {p.primary}; }}
+    QLabel[onPrimary="true"] {{ color: {p.on_primary}; }}
     QPushButton:disabled {{ color: {p.disabled_text}; background: {p.disabled_background};
                             border-color: {p.border}; }}
     QPushButton#primary {{ background: {p.primary}; color: {p.on_primary}; border-color: {p.primary};
@@ -149,17 +150,18 @@ def style_sheet(theme: Theme = Theme()) -> str:
     QPushButton[big="true"] {{ font-size: {px("bigButton")}px; min-height: {px(80)}px; }}
     QPushButton[tall="true"] {{ min-height: {px(80)}px; }}
     QPushButton#tile, QPushButton#tileAccent {{ min-height: {theme.tile_height()}px; }}
+    QPushButton#tile[compact="true"], QPushButton#tileAccent[compact="true"] {{ min-height: {MIN_TOUCH}px; }}
     QPushButton#tile {{ background: {p.surface}; border: 2px solid {p.border}; border-radius: 18px; }}
     QPushButton#tileAccent {{ background: {p.accent}; border: 2px solid {p.accent}; border-radius: 18px; }}
     #tileAccent QLabel {{ color: {p.on_accent}; }}
     QPushButton#tile:pressed {{ background: {p.selected}; }}
     QPushButton#tileAccent:pressed {{ background: {p.accent_pressed}; }}
-    QLineEdit {{
+    QLineEdit, QPlainTextEdit {{
         min-height: {MIN_TOUCH}px; font-size: {px("lead")}px; padding: 4px 14px; color: {p.text};
         border: 2px solid {p.border}; border-radius: 10px; background: {p.surface};
         placeholder-text-color: {p.placeholder};
     }}
-    QLineEdit:focus {{ border: 3px solid {p.primary}; }}
+    QLineEdit:focus, QPlainTextEdit:focus {{ border: 3px solid {p.primary}; }}
     #newsBanner {{ background: {p.selected}; border-color: {p.primary}; border-style: solid; border-width: 0 0 3px 0; }}
     #card {{ background: {p.surface}; border: 2px solid {p.card_border}; border-radius: 14px; }}
     #badge {{ background: {p.selected}; color: {p.text}; border-radius: 8px; padding: 4px 10px;

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QLayoutItem,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QScrollBar,
@@ -307,6 +308,95 @@ class ScrollingPage(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.area, 1)
         row.addWidget(self.scroll_buttons)
+
+    def keep_in_view(self, field: QWidget, whole: QWidget) -> None:
+        """Whenever the page's height changes while `field` is typed into (the on-screen keyboard has just
+        taken its share), `whole` (the field with its count, not only its cursor's line) is scrolled into
+        view: the keyboard never hides it."""
+
+        def again(*_: object) -> None:
+            if field.hasFocus():
+                self.area.ensureWidgetVisible(whole, 0, 16)
+
+        self.area.verticalScrollBar().rangeChanged.connect(again)
+
+
+def scrolling_column(screen: QWidget, *parts: QWidget | QLayout, spacing: int = 16) -> ScrollingPage:
+    """The usual body of a screen: its parts one under the other (a title, an intro, a list of cards, a
+    form…) with the screens' margins, in a page that scrolls; it fills `screen`."""
+    body = QWidget()
+    column = QVBoxLayout(body)
+    column.setContentsMargins(60, 16, 60, 24)
+    column.setSpacing(spacing)
+    for part in parts:
+        if isinstance(part, QLayout):
+            column.addLayout(part)
+        else:
+            column.addWidget(part)
+    column.addStretch(1)
+    page = ScrollingPage(body)
+    QVBoxLayout(screen).addWidget(page)
+    return page
+
+
+def card(parent_layout: QVBoxLayout, *widgets: QWidget) -> QVBoxLayout:
+    """A framed block added to `parent_layout`, holding `widgets`; returns the layout more content goes in."""
+    frame = QFrame()
+    frame.setObjectName("card")
+    inner = QVBoxLayout(frame)
+    inner.setContentsMargins(28, 16, 28, 16)
+    inner.setSpacing(10)
+    for widget in widgets:
+        inner.addWidget(widget)
+    parent_layout.addWidget(frame)
+    return inner
+
+
+class LongTextField(QWidget):
+    """A few lines to write in (an idea, a comment), with how many characters are used out of how many are
+    allowed under it. A text over the limit is kept as typed and its count shown as an error: the service
+    refuses it with a clear message, nothing is cut without the person seeing it."""
+
+    def __init__(self, max_chars: int, lines: int = 4, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.max_chars = max_chars
+        self.lines = lines
+        self.texts: Texts | None = None
+        self.edit = QPlainTextEdit()
+        self.edit.setTabChangesFocus(True)
+        self.apply_theme(Theme())
+        self.count = label(object_name="muted")
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(4)
+        column.addWidget(self.edit)
+        column.addWidget(self.count)
+        self.edit.textChanged.connect(self._count)
+
+    def text(self) -> str:
+        return self.edit.toPlainText()
+
+    def clear(self) -> None:
+        self.edit.clear()
+
+    def retranslate(self, texts: Texts, name: str) -> None:
+        self.texts = texts
+        self.edit.setAccessibleName(name)
+        self._count()
+
+    def apply_theme(self, theme: Theme) -> None:
+        """Its lines at the theme's text size: larger text makes a taller field."""
+        self.edit.setFixedHeight(round(self.lines * theme.px("lead") * 1.45) + 24)
+
+    def _count(self) -> None:
+        if self.texts is None:
+            return
+        used = len(self.text())
+        self.count.setText(self.texts("field.count", used=used, max_chars=self.max_chars))
+        over = used > self.max_chars
+        if self.count.objectName() != ("error" if over else "muted"):
+            self.count.setObjectName("error" if over else "muted")
+            self.count.style().polish(self.count)
 
 
 def scroll_to_top(screen: QWidget) -> None:

@@ -10,7 +10,7 @@ from collections import defaultdict
 from datetime import datetime
 
 from kiosk.errors import KioskError
-from kiosk.i18n import Said
+from kiosk.i18n import Said, Text
 from sync.server import bookings, decisions, dialect, leases
 from sync.server.changes import bump
 from sync.server.clock import fmt_catalog
@@ -92,8 +92,8 @@ def refuse_concierge(db: Database, request_id: str, reason_fr: str, reason_en: s
     from sync.server import concierge
 
     try:
-        fr = clean_text(reason_fr, 200, "Raison", "Reason", required=True)
-        en = clean_text(reason_en, 200, "Raison (anglais)", "Reason (English)", required=True)
+        fr = clean_text(reason_fr, 200, Text("form.reason"), required=True)
+        en = clean_text(reason_en, 200, Text("form.reason.english"), required=True)
     except ConciergeFormError as error:
         raise AdminError("error.central.admin.refuse_2", error=error) from None
     with db.write() as conn:
@@ -115,15 +115,16 @@ def report_payment(db: Database, kind: str, subject_id: str, amount_text: str, r
         raise AdminError("error.central.admin.payment_refused", error=error) from None
     with db.write() as conn:
         result = payments.report_elsewhere(conn, kind, subject_id, amount, reference, now.strftime("%Y-%m-%dT%H:%M:%S"))
-    if result["outcome"] == "rejected":
-        reason = result["reason"]
-        raise AdminError("error.central.admin.payment_refused", error=Said(reason["fr"], reason["en"]))
-    return str(result["payment"]["payment_id"])
+    payment, reason = result.get("payment"), result.get("reason")
+    if isinstance(payment, dict):  # kept
+        return str(payment["payment_id"])
+    said = reason if isinstance(reason, dict) else {}
+    raise AdminError("error.central.admin.payment_refused", error=Said(said.get("fr", ""), said.get("en", "")))
 
 
 def _session(conn: Connection, session_id: str) -> Row:
     dialect.lock_session(conn, session_id)
-    row = conn.execute("SELECT * FROM sessions WHERE id = ?", (session_id,)).fetchone()
+    row: Row | None = conn.execute("SELECT * FROM sessions WHERE id = ?", (session_id,)).fetchone()
     if row is None:
         raise AdminError("error.central.admin.unknown_session", session_id=session_id)
     return row
@@ -136,7 +137,7 @@ def seat_problems(db: Database) -> list[str]:
 
 
 def _seat_problems(conn: Connection) -> list[str]:
-    pool = dict(
+    pool: dict[str, int] = dict(
         conn.execute("SELECT session_id, SUM(pool_seats) FROM bookings WHERE state = 'confirmed' GROUP BY session_id")
     )
     alloc_used = {
@@ -159,7 +160,7 @@ def _seat_problems(conn: Connection) -> list[str]:
             "GROUP BY session_id, kiosk_id"
         )
     }
-    seats = defaultdict(int)
+    seats: defaultdict[str, int] = defaultdict(int)
     problems = []
     for session_id, site_id, s, external_used, used, leased in conn.execute(
         "SELECT session_id, site_id, seats, external_used, used, leased FROM allocations"
@@ -204,7 +205,7 @@ def publish_consultation(db: Database, document: object, now: datetime) -> str:
     return consultation.consultation_id
 
 
-def consultation_results(db: Database, consultation_id: str, now: datetime) -> dict:
+def consultation_results(db: Database, consultation_id: str, now: datetime) -> dict[str, object]:
     """The counts of a consultation once counting has ended (never before: they stay secret until then)."""
     from sync.server import consultations
 
@@ -238,8 +239,9 @@ def answer_idea(db: Database, id_or_code: str, text: str, author: str, now: date
         row = ideas.find(conn, id_or_code)
         if row is None:
             raise AdminError("error.central.admin.unknown_idea", id_or_code=id_or_code)
-        ideas.answer(conn, row["id"], text, author, now)
-        return row["id"]
+        idea_id = str(row["id"])
+        ideas.answer(conn, idea_id, text, author, now)
+        return idea_id
 
 
 def moderate_appreciation(
@@ -254,8 +256,8 @@ def moderate_appreciation(
         try:
             reason = {
                 "code": "refused_by_moderation",
-                "fr": clean_text(reason_fr, 200, "Raison", "Reason", required=True),
-                "en": clean_text(reason_en, 200, "Raison (anglais)", "Reason (English)", required=True),
+                "fr": clean_text(reason_fr, 200, Text("form.reason"), required=True),
+                "en": clean_text(reason_en, 200, Text("form.reason.english"), required=True),
             }
         except ConciergeFormError as error:
             raise AdminError("error.central.admin.refuse_2", error=error) from None

@@ -6,9 +6,9 @@ import json
 import logging
 import re
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Annotated
+from typing import Annotated, Any, TypeVar, TypeVarTuple
 
 import anyio
 import anyio.to_thread
@@ -18,18 +18,23 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBasic, HTTPBasicCredentials, HTTPBearer
 from prometheus_client import CONTENT_TYPE_LATEST
+from pydantic import Field
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Message as AsgiMessage
 
 from kiosk.i18n import Message, Said, Text
-from sync.server import auth, changes, fleet, fleet_page, leases, operations, voucher_keys
+from sync.credential import normalise_code
+from sync.server import auth, changes, fleet, fleet_page, history, leases, operations, voucher_keys
 from sync.server.clock import Clock, fmt, local_now
 from sync.server.db import Database
-from sync.server.limits import Limiter, RateLimits
+from sync.server.limits import Limiter, RateLimits, forget_ended_windows
 from sync.server.mailer import SEND_EVERY_SECONDS, MailSettings, sending_loop
 from sync.server.metrics import Metrics, RequestMetrics
 from sync.server.photos import photo_file
 from sync.wire import (
+    MARK,
     MAX_HEARTBEAT_BYTES,
     MAX_OPERATIONS,
     AppreciationCreatePayload,
@@ -60,6 +65,8 @@ from sync.wire import (
 )
 
 log = logging.getLogger("slvie.central")
+Result = TypeVar("Result")
+Arguments = TypeVarTuple("Arguments")
 API_VERSION = "1"
 MAX_BODY_BYTES = 4 * 1024 * 1024
 HEARTBEAT_PATH = "/v1/heartbeat"
@@ -70,8 +77,8 @@ RETRY_AFTER_SECONDS = 5  # the database unavailable: when a kiosk may try again
 # here, in the event loop, instead of each holding one of the worker threads (40) that pulls
 # need: with 200 kiosks syncing at once, pulls (WAL readers, no lock) were starved behind them.
 WRITERS_IN_FLIGHT = 2
-ERROR = {"model": ErrorResponse}
-AUTH_ERRORS = {401: ERROR, 403: ERROR, 429: ERROR}
+ERROR: dict[str, Any] = {"model": ErrorResponse}  # FastAPI's own type for a documented response
+AUTH_ERRORS: dict[int | str, dict[str, Any]] = {401: ERROR, 403: ERROR, 429: ERROR}
 SHA256 = re.compile(r"[0-9a-f]{64}")
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
@@ -102,10 +109,10 @@ class BodyLimit:
     """Refuse a request body over its route's limit (`limit`, or less in BODY_LIMITS) with 413 before anything
     reads it (declared length or not)."""
 
-    def __init__(self, app, limit: int = MAX_BODY_BYTES):
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES):
         self.app, self.default_limit = app, limit
 
-    async def __call__(self, scope, receive, send):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             return await self.app(scope, receive, send)
         path = scope["path"]
@@ -113,7 +120,8 @@ class BodyLimit:
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
             return await _too_large(path)(scope, receive, send)
-        chunks, size, more = [], 0, True
+        chunks: list[bytes] = []
+        size, more = 0, True
         while more:
             message = await receive()
             if message["type"] != "http.request":
@@ -125,7 +133,7 @@ class BodyLimit:
             more = message.get("more_body", False)
         replayed = False
 
-        async def replay():
+        async def replay() -> AsgiMessage:
             nonlocal replayed
             if not replayed:
                 replayed = True
@@ -211,7 +219,7 @@ def create_app(
         for worker in workers:
             worker.join(timeout=5)
 
-    app = FastAPI(
+    app = CentralApi(
         title="SLVie central API",
         version=API_VERSION,
         lifespan=lifespan,
@@ -225,92 +233,108 @@ def create_app(
     app.add_middleware(RequestMetrics, metrics=metrics)  # outermost: refused bodies are counted too
     _add_error_handlers(app)
     app.state.db = db
-    app.state.limiter = Limiter(rates or RateLimits())
+    app.state.limiter = Limiter(rates or RateLimits(), db)
     writers: list[anyio.CapacityLimiter] = []
 
-    async def writing(function, *args):
+    def database() -> Database:
+        if db is None:  # made without one only to write the OpenAPI document: no route is called
+            raise RuntimeError("this application has no database")
+        return db
+
+    async def writing(function: Callable[[*Arguments], Result], *args: *Arguments) -> Result:
         """Run a write in a thread of its own small pool (made in the server's event loop on first use)."""
         if not writers:
             writers.append(anyio.CapacityLimiter(WRITERS_IN_FLIGHT))
         return await anyio.to_thread.run_sync(function, *args, limiter=writers[0])
 
     @app.get("/v1/health", response_model=Health, tags=["kiosk"])
-    def health() -> dict:
+    def health() -> Health:
         """No credential needed; also gives the server's clock."""
-        db.query("SELECT 1")
-        return {"status": "ok", "time": fmt(clock())}
+        database().query("SELECT 1")
+        return Health(status="ok", time=fmt(clock()))
 
     @app.post(
         "/v1/enroll", response_model=EnrollResponse, responses={403: ERROR, 422: ERROR, 429: ERROR}, tags=["kiosk"]
     )
-    async def enroll(body: EnrollRequest, request: Request) -> dict:
+    async def enroll(body: EnrollRequest, request: Request) -> EnrollResponse:
         """Exchange a one-time enrolment code for this kiosk's own token (attempts are rate-limited
         per address and per code)."""
         address = request.client.host if request.client else "?"
-        wait = app.state.limiter.enrolment(address, auth.secret_hash(auth.normalise_code(body.code)))
+        wait = app.state.limiter.enrolment(address, auth.secret_hash(normalise_code(body.code)))
         if wait is not None:
             raise _rate_limited(wait)
         try:
-            kiosk, token = await writing(auth.enroll, db, body.code, body.kiosk_name, clock(), body.attempt)
+            kiosk, token = await writing(auth.enroll, database(), body.code, body.kiosk_name, clock(), body.attempt)
         except auth.EnrolmentRefused:
             raise ApiError(403, "enrolment_refused", Text("api.enrolment_refused")) from None
-        return {"kiosk_id": kiosk.id, "site_id": kiosk.site_id, "token": token}
+        return EnrollResponse(kiosk_id=kiosk.id, site_id=kiosk.site_id, token=token)
 
     @app.get("/v1/me", response_model=Me, responses=AUTH_ERRORS, tags=["kiosk"])
-    def me(kiosk: KioskAuth) -> dict:
-        return {"kiosk_id": kiosk.id, "site_id": kiosk.site_id, "kiosk_name": kiosk.name}
+    def me(kiosk: KioskAuth) -> Me:
+        return Me(kiosk_id=kiosk.id, site_id=kiosk.site_id, kiosk_name=kiosk.name)
 
     @app.put(
-        "/v1/voucher-key", response_model=VoucherKeyRegistered, responses={**AUTH_ERRORS, 422: ERROR}, tags=["kiosk"]
+        "/v1/voucher-key",
+        response_model=VoucherKeyRegistered,
+        responses={**AUTH_ERRORS, 409: ERROR, 422: ERROR},
+        tags=["kiosk"],
     )
-    async def register_voucher_key(body: VoucherKeyRequest, kiosk: KioskAuth) -> dict:
-        """Publish this kiosk's voucher-signing public key (again: nothing changes)."""
+    async def register_voucher_key(body: VoucherKeyRequest, kiosk: KioskAuth) -> VoucherKeyRegistered:
+        """Publish this kiosk's voucher-signing public key (again: nothing changes; another one: 409)."""
         try:
-            key = await writing(voucher_keys.register, db, kiosk, body.public_key, clock())
+            key = await writing(voucher_keys.register, database(), kiosk, body.public_key, clock())
         except voucher_keys.NotAPublicKey:
             raise ApiError(422, "invalid_public_key", Text("api.invalid_public_key")) from None
-        return {"key_id": key}
+        except voucher_keys.KeyPinned:
+            raise ApiError(409, "voucher_key_pinned", Text("api.voucher_key_pinned")) from None
+        return VoucherKeyRegistered(key_id=key)
 
     @app.get("/v1/vouchers/{reference}", response_model=VoucherStanding, responses={404: ERROR}, tags=["verifier"])
-    def voucher_standing(reference: str) -> dict:
+    def voucher_standing(reference: str) -> VoucherStanding:
         """What a voucher's booking is now, by the reference in its payload (an unguessable UUID), with no
         credential: a cancelled or refused booking's voucher no longer gives a place."""
-        state = voucher_keys.booking_state(db, reference) if UUID.fullmatch(reference) else None
+        state = voucher_keys.booking_state(database(), reference) if UUID.fullmatch(reference) else None
         if state is None:
             raise ApiError(404, "voucher_unknown", Text("api.voucher_unknown"))
-        return {"reference": reference, "state": state}
+        return VoucherStanding.model_validate({"reference": reference, "state": state})
 
     @app.get("/v1/voucher-keys", response_model=VoucherKeys, tags=["verifier"])
-    def published_voucher_keys() -> dict:
+    def published_voucher_keys() -> VoucherKeys:
         """Every kiosk's voucher-signing public key, with no credential: a voucher is checked offline
         with them (`slvie-kiosk voucher verify FILE --centre URL`)."""
-        return {"keys": voucher_keys.published(db)}
+        return VoucherKeys.model_validate({"keys": voucher_keys.published(database())})
 
     @app.post(
         "/v1/operations",
         response_model=OperationsResponse,
         tags=["kiosk"],
-        responses={**AUTH_ERRORS, 400: ERROR, 413: ERROR, 422: ERROR},
+        responses={**AUTH_ERRORS, 400: ERROR, 409: ERROR, 413: ERROR, 422: ERROR},
     )
     async def push(body: OperationsRequest, kiosk: KioskAuth) -> Response:
-        """Push up to 500 operations; one result each, in order; each op_id is applied at most once, forever."""
-        results = await writing(operations.push, db, kiosk, body.operations, clock)
+        """Push up to 500 operations; one result each, in order; each op_id is applied at most once, forever.
+        Refused whole (409 `history_unknown`) when the kiosk has seen a history of the feed this centre lost."""
+        try:
+            results, mark = await writing(operations.push, database(), kiosk, body.operations, clock, body.history)
+        except history.HistoryUnknown:
+            raise ApiError(409, "history_unknown", Text("api.history_unknown")) from None
         for operation, result in zip(body.operations, results):  # a kind no handler knows is one series, not many
             kind = operation.kind if operation.kind in operations.HANDLERS else "unknown"
-            metrics.operations.labels(kind, result["outcome"]).inc()
-        return Response(json.dumps({"results": results}, ensure_ascii=False), media_type="application/json")
+            metrics.operations.labels(kind, str(result["outcome"])).inc()
+        return Response(
+            json.dumps({"results": results, "mark": mark}, ensure_ascii=False), media_type="application/json"
+        )
 
     @app.post("/v1/leases", response_model=LeasesResponse, responses={**AUTH_ERRORS, 422: ERROR}, tags=["kiosk"])
-    async def lease_seats(body: LeasesRequest, kiosk: KioskAuth) -> dict:
+    async def lease_seats(body: LeasesRequest, kiosk: KioskAuth) -> LeasesResponse:
         """Renew this kiosk's leases on the sessions named and top each up by `seats` more, from its site's
         free seats then the central pool; one short call (a person may be waiting for it)."""
-        granted = await writing(leases.top_up, db, kiosk, body.leases, clock)
-        return {"time": fmt(clock()), "leases": granted}
+        granted = await writing(leases.top_up, database(), kiosk, body.leases, clock)
+        return LeasesResponse.model_validate({"time": fmt(clock()), "leases": granted})
 
     @app.get("/v1/photos/{sha256}", response_class=Response, responses={**AUTH_ERRORS, 404: ERROR}, tags=["kiosk"])
     def get_photo(sha256: str, kiosk: KioskAuth) -> Response:
         """An offer's photo, by the SHA-256 the catalog gives (the kiosk checks the bytes against it)."""
-        path = photo_file(db, sha256) if SHA256.fullmatch(sha256) else None
+        path = photo_file(database(), sha256) if SHA256.fullmatch(sha256) else None
         if path is None:
             raise ApiError(404, "photo_not_found", Text("api.photo_not_found"))
         return Response(
@@ -327,13 +351,21 @@ def create_app(
         cursor: Annotated[int, Query(ge=0, le=2**63 - 1, description="the last cursor saved (0 at first)")] = 0,
         limit: Annotated[int, Query(ge=1, le=changes.MAX_PAGE)] = changes.DEFAULT_PAGE,
         protocol: Annotated[int, Query(ge=1, le=2, description="2: the kiosk takes its leases too")] = 1,
+        mark: Annotated[
+            list[Annotated[str, Field(pattern=MARK)]],
+            Query(max_length=4, description="the marks saved with the cursor and of the last push (none at first)"),
+        ] = [],  # noqa: B006 - FastAPI copies a query's default
     ) -> Response:
-        """The changes after `cursor`, in seq order, each entity once at its latest state."""
+        """The changes after `cursor`, in seq order, each entity once at its latest state; 409 `history_unknown`
+        when this centre lost the history a `mark` names (restored from an older copy)."""
         try:
-            with db.read() as conn:
+            with database().read() as conn:
+                history.check(conn, mark)
                 text = changes.read_page(conn, kiosk.site_id, cursor, limit, kiosk.id, protocol)
         except changes.CursorAhead as ahead:
             raise ApiError(409, "cursor_ahead", Text("api.cursor_ahead", top=ahead.top)) from None
+        except history.HistoryUnknown:
+            raise ApiError(409, "history_unknown", Text("api.history_unknown")) from None
         return Response(text, media_type="application/json")
 
     @app.put(
@@ -342,23 +374,22 @@ def create_app(
         tags=["kiosk"],
         responses={**AUTH_ERRORS, 400: ERROR, 413: ERROR, 422: ERROR},
     )
-    async def heartbeat(body: Heartbeat, kiosk: KioskAuth) -> dict:
+    async def heartbeat(body: Heartbeat, kiosk: KioskAuth) -> HeartbeatRecorded:
         """This kiosk's health, with each sync cycle (docs/sync-protocol.md): kept as its latest state, and in
         its history; a malformed or oversized one is refused whole."""
         now = clock()
-        await writing(fleet.record_heartbeat, db, kiosk.id, body, now)
-        return {"received_at": fmt(now)}
+        await writing(fleet.record_heartbeat, database(), kiosk.id, body, now)
+        return HeartbeatRecorded(received_at=fmt(now))
 
     @app.get("/admin/fleet", response_class=HTMLResponse, include_in_schema=False)
     def fleet_health(administrator: AdminAuth) -> HTMLResponse:
         now = clock()
-        return HTMLResponse(fleet_page.render(fleet.fleet(db, now), now), headers={"Cache-Control": "no-store"})
+        return HTMLResponse(fleet_page.render(fleet.fleet(database(), now), now), headers={"Cache-Control": "no-store"})
 
     @app.get("/metrics", include_in_schema=False)
     def prometheus_metrics(administrator: AdminAuth) -> Response:
         return Response(metrics.text(), media_type=CONTENT_TYPE_LATEST)
 
-    app.openapi = lambda: _openapi(app)
     return app
 
 
@@ -407,8 +438,13 @@ def _add_error_handlers(app: FastAPI) -> None:
         return error_response(500, "internal_error", Text("api.internal_error"))
 
 
-def _openapi(app: FastAPI) -> dict:
-    """FastAPI's document, plus the operation payloads (which travel as plain objects inside a batch)."""
+class CentralApi(FastAPI):
+    def openapi(self) -> dict[str, Any]:
+        """FastAPI's document, plus the operation payloads (which travel as plain objects inside a batch)."""
+        return _openapi(self)
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
     if app.openapi_schema is None:
         schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
         for model in (
@@ -430,7 +466,7 @@ def _openapi(app: FastAPI) -> dict:
     return app.openapi_schema
 
 
-def openapi_document() -> dict:
+def openapi_document() -> dict[str, Any]:
     return create_app(None).openapi()
 
 
@@ -440,7 +476,7 @@ def openapi_text() -> str:
 
 def _release_loop(db: Database, clock: Clock, stop: threading.Event, every: float) -> None:
     """Unused seats go back to the central pool at each allocation's cut-off, and consultations' results
-    are published once counting ends, even when no kiosk pushes."""
+    are published once counting ends, even when no kiosk pushes; the rate limits' ended windows go."""
     from sync.server.bookings import release_expired
     from sync.server.consultations import publish_due_results
 
@@ -451,5 +487,6 @@ def _release_loop(db: Database, clock: Clock, stop: threading.Event, every: floa
             with db.write() as conn:
                 release_expired(conn, clock())
                 publish_due_results(conn, clock())
+                forget_ended_windows(conn)
         except Exception:
             log.exception("releasing expired allocations or publishing results failed")

@@ -3,8 +3,9 @@
 Writes run inside the caller's write transaction. An appreciation is accepted once per
 booking, from a participant of a confirmed booking whose session has ended (judged at
 the moment the person gave it). Ratings count at once and are never edited; a comment is
-published only once moderated. Each change bumps the appreciation for its site (the
-author's kiosk learns the moderation) and the offer's published appreciation for all.
+published only once moderated. Each change bumps the appreciation for its site (every kiosk
+of the site learns it was given, and its moderation, to tell the author wherever they come
+back) and the offer's published appreciation for all.
 """
 
 from __future__ import annotations
@@ -98,9 +99,16 @@ def moderate(
 
 
 def moderation_data(row: Row) -> dict[str, object]:
-    """What the author's kiosk pulls of an appreciation: the moderation, never anyone else's data."""
+    """What the kiosks of the author's site pull of an appreciation (`row` with its booking's `household_id`):
+    whose and of what, and the moderation; never the ratings or the comment."""
     return {
         "appreciation_id": row["id"],
+        "booking_id": row["booking_id"],
+        "offer_id": row["offer_id"],
+        "session_id": row["session_id"],
+        "household_id": row["household_id"],
+        "person_id": row["person_id"],
+        "created_at": row["created_at"],
         "state": row["moderation"],
         "reason": json.loads(row["reason"]) if row["reason"] else None,
     }

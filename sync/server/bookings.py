@@ -15,14 +15,15 @@ from sync.server.changes import bump
 from sync.server.clock import fmt, parse_moment
 from sync.server.db import Connection, Row, compact_json
 from sync.server.decisions import ACTIVE_STATES, CANCELLED, CONFIRMED, Member, SessionFacts, SiteSeats
-from sync.server.reasons import Reason
+from sync.server.reasons import Outcome, Reason
+from sync.wire import BookingCreatePayload
 
 
-def applied(row_or_id: str, state: str, reason: Reason | None) -> dict:
+def applied(row_or_id: str, state: str, reason: Reason | None) -> Outcome:
     return {"outcome": "applied", "booking": {"booking_id": row_or_id, "state": state, "reason": reason}}
 
 
-def rejected(reason: Reason) -> dict:
+def rejected(reason: Reason) -> Outcome:
     return {"outcome": "rejected", "reason": reason}
 
 
@@ -66,8 +67,14 @@ def load_members(conn: Connection, household_id: str) -> dict[str, Member] | Non
 
 
 def create_booking(
-    conn: Connection, kiosk_id: str, site_id: str, payload, created_at: str, when: datetime, now: datetime
-) -> dict:
+    conn: Connection,
+    kiosk_id: str,
+    site_id: str,
+    payload: BookingCreatePayload,
+    created_at: str,
+    when: datetime,
+    now: datetime,
+) -> Outcome:
     if conn.execute("SELECT 1 FROM bookings WHERE id = ?", (payload.booking_id,)).fetchone() is not None:
         return rejected(reasons.booking_exists())
     session = load_session(conn, payload.session_id)
@@ -195,7 +202,7 @@ def create_booking(
     return applied(payload.booking_id, decision.state, decision.reason)
 
 
-def cancel_booking(conn: Connection, site_id: str, booking_id: str, when: datetime, now: datetime) -> dict:
+def cancel_booking(conn: Connection, site_id: str, booking_id: str, when: datetime, now: datetime) -> Outcome:
     """Cancel for a kiosk of `site_id` (the person there, or a correspondent signed in at it): only that
     site's bookings, so a booking id read off someone's voucher is no use at another site's kiosk."""
     row = conn.execute("SELECT * FROM bookings WHERE id = ?", (booking_id,)).fetchone()

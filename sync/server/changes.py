@@ -16,7 +16,8 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from sync.server import dialect
-from sync.server.db import FEED_EPOCH, Connection, Result, Row, compact_json, get_meta
+from sync.server.db import FEED_EPOCH, Connection, Result, Row, compact_json
+from sync.server.history import page_mark
 
 Renderer = Callable[[Connection, list[str], str, str], dict[str, str]]
 GLOBAL = ""
@@ -74,11 +75,15 @@ def read_page(conn: Connection, site_id: str, cursor: int, limit: int, kiosk_id:
         f'"data":{rendered.get((kind, entity_id), "null")}}}'
         for seq, kind, entity_id, _ in rows
     ]
-    tiers = int(get_meta(conn, "price_tiers", "7"))
-    epoch = json.dumps(get_meta(conn, FEED_EPOCH, ""))
+    meta: dict[str, str] = dict(
+        conn.execute("SELECT key, value FROM meta WHERE key IN ('price_tiers', ?)", (FEED_EPOCH,)).fetchall()
+    )
+    tiers = int(meta.get("price_tiers", "7"))
+    epoch = json.dumps(meta.get(FEED_EPOCH, ""))
+    mark = json.dumps(page_mark(conn, next_cursor))
     return (
         f'{{"changes":[{",".join(items)}],"cursor":{next_cursor},'
-        f'"more":{"true" if more else "false"},"price_tiers":{tiers},"epoch":{epoch}}}'
+        f'"more":{"true" if more else "false"},"price_tiers":{tiers},"epoch":{epoch},"mark":{mark}}}'
     )
 
 
@@ -148,7 +153,7 @@ def _bookings(conn: Connection, ids: list[str], site_id: str, kiosk_id: str) -> 
     return {row["id"]: compact_json(booking_data(row)) for row in rows}
 
 
-def booking_data(row: Row) -> dict:
+def booking_data(row: Row) -> dict[str, object]:
     """A booking as kiosks see it in a pull."""
     return {
         "booking_id": row["id"],
@@ -210,8 +215,21 @@ def _ideas(conn: Connection, ids: list[str], site_id: str, kiosk_id: str) -> dic
 def _moderations(conn: Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
     from sync.server.appreciation import moderation_data
 
-    rows = _by_id(conn, "SELECT * FROM appreciations WHERE site_id = ? AND id IN {ids}", ids, site_id)
+    rows = _by_id(
+        conn,
+        "SELECT a.*, b.household_id FROM appreciations a JOIN bookings b ON b.id = a.booking_id"
+        " WHERE a.site_id = ? AND a.id IN {ids}",
+        ids,
+        site_id,
+    )
     return {row["id"]: compact_json(moderation_data(row)) for row in rows}
+
+
+def _ballot_refusals(conn: Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
+    from sync.server.consultations import refusal_data
+
+    rows = _by_id(conn, "SELECT * FROM vote_refusals WHERE site_id = ? AND ballot_id IN {ids}", ids, site_id)
+    return {row["ballot_id"]: compact_json(refusal_data(row)) for row in rows}
 
 
 def _offer_appreciations(conn: Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
@@ -243,6 +261,7 @@ _RENDERERS = {
     "consultation": _consultations,
     "idea": _ideas,
     "appreciation": _moderations,
+    "ballot_refusal": _ballot_refusals,
     "offer_appreciation": _offer_appreciations,
     "stay_request": _stay_requests,
 }

@@ -39,8 +39,10 @@ slvie-central openapi [--out FILE]                             the OpenAPI docum
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
+from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -48,6 +50,7 @@ from typing import TYPE_CHECKING
 from limits import parse
 
 from kiosk.errors import KioskError
+from kiosk.i18n import Text, in_both_languages
 from sync.server import require_central_server
 from sync.server.limits import ENROL_PER_ADDRESS, ENROL_PER_CODE, KIOSK_CALLS, RateLimits
 
@@ -58,6 +61,8 @@ if TYPE_CHECKING:  # imported where used: the administration commands run withou
 ID = re.compile(r"^[A-Za-z0-9_.:-]{1,40}$")
 DEFAULT_PORT = 8765
 MAIL_ARGUMENTS = ("smtp_host", "smtp_from", "smtp_port", "smtp_security", "smtp_user", "smtp_ca_file")
+DB_VARIABLE = "SLVIE_CENTRAL_DB"
+PHOTOS_VARIABLE = "SLVIE_CENTRAL_PHOTOS"
 SERVE_ENVIRONMENT = "SLVIE_CENTRAL_SERVE"  # how `serve --workers N` hands its settings to each worker
 OPENAPI_FILE = Path(__file__).resolve().parent / "openapi.json"
 SMTP_PASSWORD_VARIABLE = "SLVIE_SMTP_PASSWORD"
@@ -88,10 +93,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--db",
-        help="the central SQLite database file (created if missing), or a PostgreSQL URL: postgresql://user@host/name",
+        default=os.environ.get(DB_VARIABLE) or None,
+        help="the central SQLite database file (created if missing), or a PostgreSQL URL: postgresql://user@host/name"
+        f" (default: the environment variable {DB_VARIABLE}, which the Debian package's configuration sets)",
     )
     parser.add_argument(
-        "--photos", type=Path, help="the offers' photos' folder (default: beside the SQLite file, or ./central.photos)"
+        "--photos",
+        type=Path,
+        default=os.environ.get(PHOTOS_VARIABLE) or None,
+        help=f"the offers' photos' folder (default: {PHOTOS_VARIABLE}, else beside the SQLite file, or central.photos)",
     )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
@@ -331,6 +341,8 @@ def _rate(text: str) -> str:
 
 
 def _serve(db: Database, args: argparse.Namespace) -> int:
+    """Without uvicorn's access log (a line a request, most of the centre's log): /metrics counts the requests
+    by route and status, and the reverse proxy in front keeps who asked what."""
     import uvicorn
 
     from sync.server.app import create_app
@@ -343,13 +355,12 @@ def _serve(db: Database, args: argparse.Namespace) -> int:
         mail=_mail_settings(args),
         send_every=args.notices_every,
     )
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
     return 0
 
 
 def _mail_settings(args: argparse.Namespace) -> MailSettings | None:
     """The SMTP server from the command line; the password from its file or the environment, never an argument."""
-    import os
 
     from sync.server.mailer import MailSettings
 
@@ -377,8 +388,7 @@ def _send_notices(db: Database, args: argparse.Namespace) -> int:
     assert settings is not None  # main() asks for --smtp-host first
     report = send_due(db, settings, frozen_clock(args.now) if args.now else local_now)
     print(
-        f"{report.sent} envoyé(s), {report.waiting} en attente, {report.refused} refusé(s) / "
-        f"{report.sent} sent, {report.waiting} waiting, {report.refused} refused"
+        in_both_languages(Text("notices.sent_report", sent=report.sent, waiting=report.waiting, refused=report.refused))
     )
     return 0
 
@@ -398,7 +408,6 @@ def _serve_workers(args: argparse.Namespace) -> int:
     """Several uvicorn worker processes, each building its application from SERVE_ENVIRONMENT; the database
     is migrated once here first. Their /metrics add up through PROMETHEUS_MULTIPROC_DIR (sync/server/metrics.py)."""
     import json
-    import os
     import tempfile
 
     import uvicorn
@@ -427,6 +436,7 @@ def _serve_workers(args: argparse.Namespace) -> int:
             host=args.host,
             port=args.port,
             log_level=args.log_level,
+            access_log=False,
         )
     return 0
 
@@ -439,18 +449,17 @@ def _record_bounce(db: Database, args: argparse.Namespace) -> int:
     raw = args.file.read_bytes() if args.file else sys.stdin.buffer.read()
     bounce = read_bounce(raw)
     if bounce is None:
-        print("pas un retour d'échec d'un avis : ignoré / not a failure report of a notice: ignored")
+        print(in_both_languages(Text("notices.bounce.ignored")))
     elif record_bounce(db, bounce.notice_id, bounce.said, _now(args)):
-        print(f"retour enregistré / bounce recorded: {bounce.notice_id} {bounce.said}")
+        print(in_both_languages(Text("notices.bounce.recorded", notice=bounce.notice_id, said=bounce.said)))
     else:
-        print(f"avis inconnu / unknown notice: {bounce.notice_id}")
+        print(in_both_languages(Text("notices.bounce.unknown", notice=bounce.notice_id)))
     return 0
 
 
 def worker_app() -> object:
     """The application of one worker process started by `serve --workers N`."""
     import json
-    import os
 
     from sync.server.app import create_app
     from sync.server.clock import frozen_clock, local_now
@@ -513,7 +522,7 @@ def _integrity(db: Database, args: argparse.Namespace) -> int:
 
 
 def _fleet(db: Database, args: argparse.Namespace) -> int:
-    from sync.server.fleet import count_by_state, duration, fleet
+    from sync.server.fleet import Duration, count_by_state, fleet
 
     if args.kiosk:
         return _fleet_history(db, args.kiosk)
@@ -521,21 +530,18 @@ def _fleet(db: Database, args: argparse.Namespace) -> int:
     kiosks = fleet(db, now)
     for kiosk in kiosks:
         heard = (
-            "jamais / never"
+            Text("fleet.page.never")
             if kiosk.received_at is None
-            else f"il y a {duration(now - kiosk.received_at, 'fr')} / {duration(now - kiosk.received_at, 'en')} ago"
+            else Text("fleet.page.ago", span=Duration(now - kiosk.received_at))
         )
         print(
             f"{kiosk.state.upper():<6} {kiosk.kiosk_id}\t{kiosk.site_id}\t{kiosk.name}\t"
-            f"dernier signal / last heartbeat: {heard}"
+            + in_both_languages(Text("fleet.cli.heard", when=heard))
         )
         for reason in kiosk.reasons:
             print(f"       {reason.fr} / {reason.en}")
     counts = count_by_state(kiosks)
-    print(
-        f"{len(kiosks)} borne(s) : {counts['red']} rouge, {counts['amber']} orange, {counts['green']} vert / "
-        f"{len(kiosks)} kiosk(s): {counts['red']} red, {counts['amber']} amber, {counts['green']} green"
-    )
+    print(in_both_languages(Text("fleet.cli.counts", kiosks=len(kiosks), **counts)))
     return 0
 
 
@@ -835,7 +841,7 @@ def _openapi(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_summary(summary: dict[str, object]) -> None:
+def _print_summary(summary: Mapping[str, object]) -> None:
     print(", ".join(f"{key}: {value}" for key, value in summary.items()))
 
 

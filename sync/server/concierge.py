@@ -16,18 +16,21 @@ from sync.server import notices, reasons
 from sync.server.changes import bump
 from sync.server.clock import fmt
 from sync.server.db import Connection, Row, compact_json
-from sync.server.reasons import Reason
+from sync.server.reasons import Outcome, Reason
+from sync.wire import ConciergeCreatePayload, ConciergeTransitionPayload
 
 
-def _applied(request_id: str, state: str, reason: dict | None) -> dict:
+def _applied(request_id: str, state: str, reason: Reason | None) -> Outcome:
     return {"outcome": "applied", "concierge_request": {"request_id": request_id, "state": state, "reason": reason}}
 
 
-def _rejected(reason: Reason) -> dict:
+def _rejected(reason: Reason) -> Outcome:
     return {"outcome": "rejected", "reason": reason}
 
 
-def create_request(conn: Connection, kiosk_id: str, site_id: str, payload, created_at: str, now: datetime) -> dict:
+def create_request(
+    conn: Connection, kiosk_id: str, site_id: str, payload: ConciergeCreatePayload, created_at: str, now: datetime
+) -> Outcome:
     if conn.execute("SELECT 1 FROM concierge_requests WHERE id = ?", (payload.request_id,)).fetchone():
         return _rejected(reasons.request_exists())
     if conn.execute("SELECT 1 FROM concierge_services WHERE id = ?", (payload.service_id,)).fetchone() is None:
@@ -68,13 +71,13 @@ def move_request(
     request_id: str,
     target: str,
     actor: Actor,
-    reason: dict | None,
+    reason: Reason | None,
     staff_id: str | None,
     kiosk_id: str | None,
     site_id: str | None,
     at: str,
     now: datetime,
-) -> dict:
+) -> Outcome:
     """Apply one move if the lifecycle allows it from the centre's state; the result, or a rejection. A move to
     "ready" makes the notice "Votre pressing est prêt." for the person who asked, if they consented."""
     row = conn.execute("SELECT site_id, state, reason FROM concierge_requests WHERE id = ?", (request_id,)).fetchone()
@@ -108,7 +111,14 @@ def move_request(
     return _applied(request_id, target, kept)
 
 
-def transition(conn: Connection, kiosk_id: str, site_id: str, payload, created_at: str, now: datetime) -> dict:
+def transition(
+    conn: Connection,
+    kiosk_id: str,
+    site_id: str,
+    payload: ConciergeTransitionPayload,
+    created_at: str,
+    now: datetime,
+) -> Outcome:
     return move_request(
         conn,
         payload.request_id,
@@ -137,12 +147,13 @@ def refuse(conn: Connection, request_id: str, fr: str, en: str, now: datetime) -
         fmt(now),
         now,
     )
-    if result["outcome"] == "rejected":
-        return f"{result['reason']['fr']} / {result['reason']['en']}"
+    reason = result.get("reason")  # a rejection's
+    if isinstance(reason, dict):
+        return f"{reason['fr']} / {reason['en']}"
     return None
 
 
-def request_data(row: Row) -> dict:
+def request_data(row: Row) -> dict[str, object]:
     """A request as kiosks pull it."""
     data = json.loads(row["data"])
     return {
@@ -155,16 +166,15 @@ def request_data(row: Row) -> dict:
     }
 
 
-def load_requests(conn: Connection, requests: list[dict], site_id: str, now: datetime) -> int:
+def load_requests(conn: Connection, requests: list[dict[str, object]], site_id: str, now: datetime) -> int:
     """Requests given whole (the demo's), upserted for `site_id`; returns how many changed."""
     changed = 0
     for request in requests:
         state, reason = request.pop("state"), request.pop("reason")
         created, updated = request.pop("created_at"), request.pop("updated_at")
         data = compact_json(request)
-        old = conn.execute(
-            "SELECT state, reason, data FROM concierge_requests WHERE id = ?", (request["request_id"],)
-        ).fetchone()
+        request_id = str(request["request_id"])
+        old = conn.execute("SELECT state, reason, data FROM concierge_requests WHERE id = ?", (request_id,)).fetchone()
         reason_text = compact_json(reason) if reason else None
         if old is not None and (old["state"], old["reason"], old["data"]) == (state, reason_text, data):
             continue
@@ -173,8 +183,8 @@ def load_requests(conn: Connection, requests: list[dict], site_id: str, now: dat
             "updated_at) VALUES (?, ?, 'centre', ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
             "site_id = excluded.site_id, state = excluded.state, reason = excluded.reason, data = excluded.data, "
             "updated_at = excluded.updated_at",
-            (request["request_id"], site_id, request["household_id"], state, reason_text, data, created, updated),
+            (request_id, site_id, request["household_id"], state, reason_text, data, created, updated),
         )
-        bump(conn, "concierge_request", request["request_id"], site_id)
+        bump(conn, "concierge_request", request_id, site_id)
         changed += 1
     return changed

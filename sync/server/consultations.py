@@ -3,8 +3,9 @@
 The rules are the kiosk's own (kiosk/domain/consultations.py). One person, one ballot,
 whatever the kiosk: `vote_participations` holds (consultation, person) once, so a
 second ballot — from another kiosk, or cast offline and synced later — is refused and
-the person told. A ballot counts if it was cast while the consultation was open and
-arrives before closing + its grace period.
+the person told, at any kiosk of the site (`vote_refusals`: whose ballot and why, never a
+choice). A ballot counts if it was cast while the consultation was open and arrives before
+closing + its grace period.
 
 Secrecy: a counted ballot writes who took part to `vote_participations` and drops the choice into
 `vote_urn` under a random key; neither holds a time, an order or a ballot id, and the operation
@@ -87,8 +88,26 @@ def _household(conn: Connection, household_id: str) -> Household | None:
     )
 
 
-def _refused(ballot_id: str, reason: Reason) -> dict[str, object]:
-    return {"outcome": "applied", "ballot": {"ballot_id": ballot_id, "state": "refused", "reason": reason}}
+def _refused(conn: Connection, site_id: str, payload: VoteCastPayload, reason: Reason) -> dict[str, object]:
+    """Not counted: kept with whose ballot it was and why (never the choice), for every kiosk of the site to tell
+    the person wherever they come back."""
+    conn.execute(
+        "INSERT INTO vote_refusals (ballot_id, consultation_id, site_id, person_id, reason) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT (ballot_id) DO NOTHING",
+        (payload.ballot_id, payload.consultation_id, site_id, payload.person_id, compact_json(reason)),
+    )
+    bump(conn, "ballot_refusal", payload.ballot_id, site_id)
+    return {"outcome": "applied", "ballot": {"ballot_id": payload.ballot_id, "state": "refused", "reason": reason}}
+
+
+def refusal_data(row: Row) -> dict[str, object]:
+    """A refused ballot as the kiosks of its site pull it: whose, on which consultation, and why."""
+    return {
+        "ballot_id": row["ballot_id"],
+        "consultation_id": row["consultation_id"],
+        "person_id": row["person_id"],
+        "reason": json.loads(row["reason"]),
+    }
 
 
 def cast(conn: Connection, site_id: str, payload: VoteCastPayload, when: datetime, now: datetime) -> dict[str, object]:
@@ -109,17 +128,17 @@ def cast(conn: Connection, site_id: str, payload: VoteCastPayload, when: datetim
     except BallotError:
         return {"outcome": "rejected", "reason": reasons.invalid_ballot()}
     if not consultation.is_open(when):
-        return _refused(payload.ballot_id, reasons.vote_not_open())
+        return _refused(conn, site_id, payload, reasons.vote_not_open())
     if now > consultation.counting_ends:
-        return _refused(payload.ballot_id, reasons.vote_too_late())
+        return _refused(conn, site_id, payload, reasons.vote_too_late())
     if not is_eligible(consultation, household, person, when.date()):
-        return _refused(payload.ballot_id, reasons.not_eligible())
+        return _refused(conn, site_id, payload, reasons.not_eligible())
     taken = conn.execute(
         "INSERT INTO vote_participations (consultation_id, person_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
         (consultation.consultation_id, person.person_id),
     )
     if taken.rowcount == 0:
-        return _refused(payload.ballot_id, reasons.already_voted())
+        return _refused(conn, site_id, payload, reasons.already_voted())
     conn.execute(
         "INSERT INTO vote_urn (consultation_id, ballot_key, choice) VALUES (?, ?, ?)",
         (consultation.consultation_id, secrets.token_hex(16), compact_json(list(choice))),

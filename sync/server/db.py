@@ -23,7 +23,7 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, Self, overload
 
 from sqlalchemy import create_engine, inspect, make_url
 from sqlalchemy.engine import Connection as SAConnection
@@ -36,7 +36,7 @@ from kiosk.files import restrict_database_files
 from sync.server import dialect
 
 FEED_EPOCH = "feed_epoch"
-POOL_SIZE = 8  # connections per process kept open to PostgreSQL (each worker process has its own)
+POOL_SIZE = 8  # connections per process kept open (to PostgreSQL, each worker process has its own)
 POOL_OVERFLOW = 24
 
 
@@ -125,6 +125,7 @@ class Connection:
         self.sa = connection
         self.dialect: str = connection.dialect.name
         self.changes: dict[tuple[str, str, str], None] = {}  # bumped, written at commit (ordered)
+        self.mark: str | None = None  # this transaction's mark in the feed's history, written at commit
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Result:
         if not params:
@@ -141,13 +142,21 @@ class Connection:
         self.changes.pop((kind, entity_id, site_id), None)
         self.changes[(kind, entity_id, site_id)] = None
 
+    def history_mark(self) -> str:
+        """This transaction's mark in the feed's history (sync/server/history.py), written when it commits."""
+        if self.mark is None:
+            self.mark = secrets.token_hex(16)
+        return self.mark
+
     def write_changes(self) -> None:
-        if not self.changes:
+        """The changes bumped, numbered in commit order, and a mark of the history they end."""
+        if not self.changes and self.mark is None:
             return
-        dialect.lock_feed(self)
-        rows = list(self.changes)
-        self.executemany("DELETE FROM changes WHERE kind = ? AND entity_id = ? AND site_id = ?", rows)
-        self.executemany("INSERT INTO changes (kind, entity_id, site_id) VALUES (?, ?, ?)", rows)
+        dialect.write_feed(self, list(self.changes))
+        self.execute(
+            "INSERT INTO feed_marks (mark, last_seq) SELECT ?, COALESCE(MAX(seq), 0) FROM changes",
+            (self.history_mark(),),
+        )
         self.changes.clear()
 
 
@@ -171,11 +180,15 @@ class Database:
         self._initialise(target)
 
     def _engine_options(self, pooled: bool) -> dict[str, Any]:
+        # No ping before each use (a round trip for every transaction): after a PostgreSQL restart, the first
+        # use of a stale connection fails (503, the kiosk retries) and the whole pool is replaced at once.
+        pool = {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW, "pool_timeout": 10}
         if self.url.startswith("sqlite:"):
-            return {"connect_args": {"check_same_thread": False, "timeout": dialect.BUSY_TIMEOUT_MS / 1000}}
+            # As many connections kept as the threads that read at once: a new one costs its PRAGMAs.
+            return {"connect_args": {"check_same_thread": False, "timeout": dialect.BUSY_TIMEOUT_MS / 1000}, **pool}
         if not pooled:  # a command run once: no connection kept
             return {"poolclass": NullPool}
-        return {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW, "pool_pre_ping": True, "pool_timeout": 10}
+        return pool
 
     def _initialise(self, target: Path | str) -> None:
         from sync.server import migrations
@@ -223,6 +236,15 @@ class Database:
                 raise
             transaction.commit()
 
+    def write_alone(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """One statement, atomic by itself, written and committed on its own: on PostgreSQL outside any
+        transaction (no BEGIN and COMMIT round trips); its rows (RETURNING)."""
+        with self._write_lock or nullcontext(), self.engine.connect() as sa:
+            sa = sa.execution_options(slvie_write=True, **dialect.statement_options(self.dialect))
+            rows = Connection(sa).execute(sql, params).fetchall()
+            sa.commit()
+            return rows
+
     def forget_history(self) -> None:
         """After a write that must leave no history behind (ballots): what the database allows (dialect)."""
         with self._write_lock or nullcontext():
@@ -237,9 +259,10 @@ class Database:
                 yield Connection(sa)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        """The rows of one query, read on its own."""
-        with self.read() as conn:
-            return conn.execute(sql, params).fetchall()
+        """The rows of one query, read on its own (one statement sees one snapshot: no transaction needed)."""
+        with self.engine.connect() as sa:
+            sa = sa.execution_options(**dialect.statement_options(self.dialect))
+            return Connection(sa).execute(sql, params).fetchall()
 
     def query_one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         rows = self.query(sql, params)
@@ -249,6 +272,10 @@ class Database:
         self.engine.dispose()
 
 
+@overload
+def get_meta(conn: Connection, key: str) -> str | None: ...
+@overload
+def get_meta(conn: Connection, key: str, default: str) -> str: ...
 def get_meta(conn: Connection, key: str, default: str | None = None) -> str | None:
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
     return default if row is None else row[0]

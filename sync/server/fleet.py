@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from kiosk.i18n import Text
+from sync.server import dialect
 from sync.server.clock import fmt, parse_moment
 from sync.server.db import Database, Row
 from sync.wire import Heartbeat
@@ -76,6 +77,7 @@ def record_heartbeat(db: Database, kiosk_id: str, heartbeat: Heartbeat, now: dat
     summary = " ".join([state, *sorted(reason.code for reason in reasons)])
     text = heartbeat.model_dump_json()
     with db.write() as conn:
+        dialect.commit_without_waiting(conn)  # a heartbeat lost in a crash is followed by the next one
         row = conn.execute(
             "SELECT history_at, history_state FROM kiosk_health WHERE kiosk_id = ?", (kiosk_id,)
         ).fetchone()
@@ -189,7 +191,3 @@ class Duration:
         if hours < 48:
             return Text("fleet.hours", hours=hours).message(language)
         return Text("fleet.days", days=hours // 24).message(language)
-
-
-def duration(span: timedelta, language: str) -> str:
-    return Duration(span).message(language)

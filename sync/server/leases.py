@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import TYPE_CHECKING
 
 from sync.server import dialect
@@ -216,7 +217,11 @@ def put_back(conn: Connection, kiosk_id: str, session_id: str, seats: int) -> No
 
 def split(conn: Connection, site_id: str, now: datetime, session_id: str | None = None) -> int:
     """Give each active kiosk of the site a share of the site's free seats on its sessions still to come
-    (with several kiosks, one more share stays with the site, for top-ups). Returns how many seats."""
+    (with several kiosks, one more share stays with the site, for top-ups). Returns how many seats.
+
+    A site's first kiosk gets a lease on every session of the catalog the site has seats on (tens of
+    thousands): the leases are written a statement per table, not a `grant` per lease. Each share fits
+    in the free seats read under the sessions' locks, so every share comes from the site's own seats."""
     kiosks = [
         r[0]
         for r in conn.execute(
@@ -226,21 +231,43 @@ def split(conn: Connection, site_id: str, now: datetime, session_id: str | None 
     if not kiosks:
         return 0
     rows = conn.execute(
-        "SELECT a.session_id, a.seats - a.used - a.leased FROM allocations a JOIN sessions s ON s.id = a.session_id "
-        "WHERE a.site_id = ? AND a.released = 0 AND s.start > ? AND a.seats - a.used - a.leased > 0"
-        + (" AND a.session_id = ?" if session_id else ""),
+        "SELECT a.session_id, s.offer_id, s.start, a.until, a.seats - a.used - a.leased "
+        "FROM allocations a JOIN sessions s ON s.id = a.session_id JOIN offers o ON o.id = s.offer_id "
+        "WHERE a.site_id = ? AND a.released = 0 AND o.withdrawn = 0 AND s.start > ? "
+        "AND a.seats - a.used - a.leased > 0"
+        + (" AND a.session_id = ?" if session_id else "")
+        + " ORDER BY a.session_id"
+        + dialect.for_update(conn.dialect, "s"),
         (site_id, fmt(now)[:16], *((session_id,) if session_id else ())),
     ).fetchall()
-    leased = 0
-    for sid, free in rows:
-        share = free if len(kiosks) == 1 else free // (len(kiosks) + 1)
-        if share == 0:
-            continue
+    shares: list[tuple[str, str, str, str | None, int]] = [
+        (sid, offer_id, start, until, free if len(kiosks) == 1 else free // (len(kiosks) + 1))
+        for sid, offer_id, start, until, free in rows
+    ]
+    shares = [share for share in shares if share[4] > 0]
+
+    @cache
+    def expiry(start: str, until: str | None) -> str:  # a catalog's sessions share a few thousand start times
+        return _expiry(start, until, now)
+
+    conn.executemany(
+        "INSERT INTO leases (session_id, kiosk_id, site_id, granted, expires_at) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (session_id, kiosk_id) DO UPDATE SET granted = leases.granted + excluded.granted, "
+        "expires_at = excluded.expires_at",
+        [
+            (sid, kiosk_id, site_id, share, expiry(start, until))
+            for sid, _, start, until, share in shares
+            for kiosk_id in kiosks
+        ],
+    )
+    conn.executemany(
+        "UPDATE allocations SET leased = leased + ? WHERE session_id = ? AND site_id = ?",
+        [(share * len(kiosks), sid, site_id) for sid, _, _, _, share in shares],
+    )
+    for sid, offer_id, _, _, _ in shares:
         for kiosk_id in kiosks:
-            lease = load(conn, sid, kiosk_id)
-            grant(conn, kiosk_id, site_id, sid, share, lease.granted if lease else 0, now)
-            leased += share
-    return leased
+            _changed(conn, sid, kiosk_id, offer_id)
+    return sum(share for *_, share in shares) * len(kiosks)
 
 
 def top_up(db: Database, kiosk: Kiosk, wanted: list[LeaseWanted], clock: Clock) -> list[dict[str, object]]:

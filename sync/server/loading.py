@@ -17,13 +17,13 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from kiosk.domain.catalog import Catalog, Offer, parse_catalog, shift_catalog
-from kiosk.i18n import Said
+from kiosk.i18n import Text
 from sync.server import bookings, leases
 from sync.server.admin import AdminError
 from sync.server.changes import bump, bump_many
 from sync.server.clock import fmt, fmt_catalog
 from sync.server.db import Connection, Database, compact_json, get_meta, set_meta
-from sync.wire import HouseholdsFile, StaffFile
+from sync.wire import BookingData, HouseholdsFile, StaffFile
 
 
 def offer_json(offer: Offer) -> str:
@@ -55,7 +55,9 @@ def offer_json(offer: Offer) -> str:
     )
 
 
-def load_catalog(db: Database, document: object, site_id: str, shift_to: datetime | None, now: datetime) -> dict:
+def load_catalog(
+    db: Database, document: object, site_id: str, shift_to: datetime | None, now: datetime
+) -> dict[str, int]:
     """Validate a catalog document and upsert it; its site allocations go to `site_id`.
 
     With `shift_to`, every date moves by (that day - reference_date), as the demo does.
@@ -109,7 +111,7 @@ def _version_prices(conn: Connection, catalog: Catalog, now: datetime) -> None:
 
 
 def _upsert_documents(conn: Connection, table: str, kind: str, items: list[tuple[str, str]]) -> int:
-    old = dict(conn.execute(f"SELECT id, data FROM {table}"))
+    old: dict[str, str] = dict(conn.execute(f"SELECT id, data FROM {table}"))
     changed = [(i, position, data) for position, (i, data) in enumerate(items) if old.get(i) != data]
     conn.executemany(
         f"INSERT INTO {table} (id, position, data) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE "
@@ -137,16 +139,18 @@ def _upsert_offers(conn: Connection, catalog: Catalog, site_id: str, now: dateti
             (site_id,),
         )
     }
-    leased = dict(conn.execute("SELECT session_id, leased FROM allocations WHERE site_id = ?", (site_id,)))
-    others = dict(
+    leased: dict[str, int] = dict(
+        conn.execute("SELECT session_id, leased FROM allocations WHERE site_id = ?", (site_id,))
+    )
+    others: dict[str, int] = dict(
         conn.execute(
             "SELECT session_id, SUM(seats) FROM allocations WHERE site_id != ? GROUP BY session_id", (site_id,)
         )
     )
-    pool_used = dict(
+    pool_used: dict[str, int] = dict(
         conn.execute("SELECT session_id, SUM(pool_seats) FROM bookings WHERE state = 'confirmed' GROUP BY session_id")
     )
-    site_used = dict(
+    site_used: dict[str, int] = dict(
         conn.execute(
             "SELECT session_id, SUM(alloc_seats) FROM bookings WHERE state = 'confirmed' "
             "AND site_id = ? GROUP BY session_id",
@@ -169,13 +173,7 @@ def _upsert_offers(conn: Connection, catalog: Catalog, site_id: str, now: dateti
         for sid in sessions_of.get(offer.id, []):
             if sid not in new_ids:
                 if sid in active:
-                    problems.append(
-                        (
-                            sid,
-                            "has active bookings and is missing from the new catalog",
-                            "a des réservations en cours et manque au nouveau catalogue",
-                        )
-                    )
+                    problems.append((sid, Text("error.central.loading.session_booked_but_gone")))
                 gone.append(sid)
                 dirty = True
         for position, s in enumerate(offer.sessions):
@@ -190,8 +188,11 @@ def _upsert_offers(conn: Connection, catalog: Catalog, site_id: str, now: dateti
                 problems.append(
                     (
                         s.id,
-                        f"would hold {other + seats + outside} places for a capacity of {s.capacity}",
-                        f"compterait {other + seats + outside} places pour une capacité de {s.capacity}",
+                        Text(
+                            "error.central.loading.session_over_capacity",
+                            places=other + seats + outside,
+                            capacity=s.capacity,
+                        ),
                     )
                 )
             start = fmt_catalog(s.start)
@@ -207,9 +208,9 @@ def _upsert_offers(conn: Connection, catalog: Catalog, site_id: str, now: dateti
                 other + seats,
             )
             old_alloc = old_allocs.get(s.id)
-            keep_until = old_alloc is not None and not old_alloc[4]
-            until = old_alloc[3] if keep_until else start
-            alloc = (seats, s.site_taken, used, until, 0 if keep_until else 1, 0)
+            kept_until = old_alloc[3] if old_alloc is not None and not old_alloc[4] else None  # set by hand
+            until = start if kept_until is None else kept_until
+            alloc = (seats, s.site_taken, used, until, 1 if kept_until is None else 0, 0)
             if old_sessions.get(s.id) != row or (old_alloc or (0, 0, 0, until, 1, 0)) != alloc:
                 dirty = True
             session_rows.append((s.id, *row))
@@ -218,12 +219,9 @@ def _upsert_offers(conn: Connection, catalog: Catalog, site_id: str, now: dateti
         if dirty:
             changed.append(offer.id)
     if problems:
-        sid, en, fr = problems[0]
+        sid, what = problems[0]
         raise AdminError(
-            "error.central.loading.catalog_refused_session_problem",
-            sid=sid,
-            what=Said(fr, en),
-            len_problems=len(problems),
+            "error.central.loading.catalog_refused_session_problem", sid=sid, what=what, len_problems=len(problems)
         )
     conn.executemany(
         "INSERT INTO offers (id, data, booking_mode, age_min, age_max, cancel_days_before, withdrawn) "
@@ -256,7 +254,7 @@ def _upsert_offers(conn: Connection, catalog: Catalog, site_id: str, now: dateti
     return len(changed), clamped
 
 
-def load_households(db: Database, text: str, site_id: str) -> dict:
+def load_households(db: Database, text: str, site_id: str) -> dict[str, int]:
     """Validate a `slvie-households/1` document and upsert its households as households of `site_id`."""
     try:
         document = HouseholdsFile.model_validate_json(text)
@@ -307,7 +305,7 @@ def load_households(db: Database, text: str, site_id: str) -> dict:
     return {"households": len(document.households), "households_changed": len(changed)}
 
 
-def load_staff(db: Database, text: str, site_id: str) -> dict:
+def load_staff(db: Database, text: str, site_id: str) -> dict[str, int]:
     """Validate a `slvie-staff/1` document: the whole list of `site_id`'s correspondents.
 
     Correspondents of the site absent from the file are removed (their kiosks get a
@@ -352,7 +350,7 @@ def load_staff(db: Database, text: str, site_id: str) -> dict:
     return {"staff": len(document.staff), "staff_changed": changed, "staff_removed": len(removed)}
 
 
-def load_demo_requests(db: Database, site_id: str, now: datetime) -> dict:
+def load_demo_requests(db: Database, site_id: str, now: datetime) -> dict[str, int]:
     """The demo concierge requests (kiosk/demo/concierge.py) for the demo households of `site_id`."""
     from kiosk.demo.concierge import demo_requests
     from kiosk.domain.document import DocumentReader
@@ -370,7 +368,7 @@ def load_demo_requests(db: Database, site_id: str, now: datetime) -> dict:
         prices = {
             r[0]: json.loads(r[1]).get("price_cents") for r in conn.execute("SELECT id, data FROM concierge_services")
         }
-        requests = [
+        requests: list[dict[str, object]] = [
             {
                 "request_id": r.request_id,
                 "service_id": r.service_id,
@@ -401,7 +399,7 @@ def load_json_file(path: Path) -> object:
         raise AdminError("error.central.loading.file_read_nothing_changed", path=path, error=error) from None
 
 
-def load_demo_consultations(db: Database, now: datetime) -> dict:
+def load_demo_consultations(db: Database, now: datetime) -> dict[str, int]:
     """The demo's open consultations (kiosk/demo/participation.py), published once: votes already cast stay."""
     from kiosk.demo.participation import open_demo_consultations
     from sync.server.consultations import publish
@@ -416,7 +414,7 @@ def load_demo_consultations(db: Database, now: datetime) -> dict:
     return {"consultations_published": published}
 
 
-def load_demo_past_outing(db: Database, site_id: str, now: datetime) -> dict:
+def load_demo_past_outing(db: Database, site_id: str, now: datetime) -> dict[str, int]:
     """The demo's past outing and the places the site's households' first card holders had on it
     (kiosk/demo/participation.py), so that an appreciation given in the demo is accepted; once."""
     from kiosk.demo import DEMO_CATALOG
@@ -458,30 +456,30 @@ def load_demo_past_outing(db: Database, site_id: str, now: datetime) -> dict:
     )
     with db.write() as conn:
         for household in households:
-            booking = past_booking(household)
+            booking = BookingData.model_validate(past_booking(household))  # as the centre sends one
             conn.execute(
                 "INSERT INTO bookings (id, session_id, household_id, site_id, kiosk_id, participants, tier, "
                 "total_cents, kiosk_state, state, reason, alloc_seats, pool_seats, created_at, decided_at) "
                 "VALUES (?, ?, ?, ?, 'centre', ?, ?, 0, 'confirmed', 'confirmed', NULL, 0, ?, ?, ?)",
                 (
-                    booking["booking_id"],
-                    booking["session_id"],
+                    booking.booking_id,
+                    booking.session_id,
                     household.household_id,
                     site_id,
-                    compact_json(booking["participants"]),
+                    compact_json(booking.participants),
                     household.tier,
-                    len(booking["participants"]),
+                    len(booking.participants),
                     fmt(now),
                     fmt(now),
                 ),
             )
             conn.executemany(
                 "INSERT INTO booking_participants (session_id, person_id, booking_id) VALUES (?, ?, ?)",
-                [(booking["session_id"], p, booking["booking_id"]) for p in booking["participants"]],
+                [(booking.session_id, p, booking.booking_id) for p in booking.participants],
             )
             conn.execute(
                 "UPDATE sessions SET outside_taken = outside_taken + ? WHERE id = ?",
-                (len(booking["participants"]), booking["session_id"]),
+                (len(booking.participants), booking.session_id),
             )
-            bump(conn, "booking", str(booking["booking_id"]), site_id)
+            bump(conn, "booking", booking.booking_id, site_id)
     return {"past_outing_bookings": len(households)}

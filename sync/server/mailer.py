@@ -24,8 +24,9 @@ from email.message import EmailMessage, Message
 from email.utils import format_datetime, formataddr
 from typing import Literal
 
+from kiosk.domain.concierge import form_for, ready_message
 from kiosk.domain.notices import NoticeKind
-from kiosk.i18n import Texts
+from kiosk.i18n import Said, Texts
 from sync.server import notices
 from sync.server.clock import SITE_ZONE, Clock, parse_moment
 from sync.server.db import Database
@@ -92,10 +93,11 @@ def compose(claimed: notices.Claimed, settings: MailSettings, now: datetime) -> 
 
 def _words(claimed: notices.Claimed, texts: Texts) -> tuple[str, list[str]]:
     """The subject and the paragraphs that say what happened, in plain words."""
-    facts, fr = claimed.facts, texts.language == "fr"
+    facts = claimed.facts
     if claimed.kind is NoticeKind.READY:
-        ready = facts["ready_fr"] if fr else facts["ready_en"]
-        hours = facts["hours_fr"] if fr else facts["hours_en"]
+        name = Said(facts["name_fr"], facts["name_en"])
+        ready = ready_message(form_for(facts["service_id"]), name).message(texts.language)
+        hours = Said(facts["hours_fr"], facts["hours_en"]).message(texts.language)
         lines = [ready, texts("mail.ready.collect")]
         if hours:
             lines.append(texts("mail.ready.hours", hours=hours))
@@ -108,7 +110,7 @@ def _words(claimed: notices.Claimed, texts: Texts) -> tuple[str, list[str]]:
     lines = [texts(f"mail.holiday.{outcome}", title=facts["title"])]
     if outcome == "proposed" and facts.get("answer_before"):
         lines.append(texts("mail.holiday.answer_before", day=texts.day(parse_moment(facts["answer_before"]))))
-    reason = facts.get("reason_fr" if fr else "reason_en")
+    reason = Said(facts.get("reason_fr", ""), facts.get("reason_en", "")).message(texts.language)
     if outcome == "refused" and reason:
         lines.append(texts("mail.holiday.reason", reason=reason))
     lines.append(texts("mail.holiday.at_kiosk"))

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from kiosk.domain.concierge import form_for, ready_message
 from kiosk.domain.notices import AddressRefused, NoticeKind, check_address
 from sync.server import dialect, reasons
 from sync.server.clock import fmt, parse_moment
@@ -128,11 +127,10 @@ def request_ready(conn: Connection, request_id: str, now: datetime) -> None:
     data = json.loads(row["data"])
     service_row = conn.execute("SELECT data FROM concierge_services WHERE id = ?", (data["service_id"],)).fetchone()
     service = json.loads(service_row["data"]) if service_row else {}
-    name_fr, name_en = service.get("name_fr", data["service_id"]), service.get("name_en", data["service_id"])
-    ready_fr, ready_en = ready_message(form_for(data["service_id"]), name_fr, name_en)
     facts = {
-        "ready_fr": ready_fr,
-        "ready_en": ready_en,
+        "service_id": data["service_id"],
+        "name_fr": service.get("name_fr", data["service_id"]),
+        "name_en": service.get("name_en", data["service_id"]),
         "hours_fr": service.get("hours_fr", ""),
         "hours_en": service.get("hours_en", ""),
     }

@@ -9,6 +9,7 @@ from __future__ import annotations
 from kiosk.i18n import Message, Said, Text
 
 Reason = dict[str, str]
+Outcome = dict[str, object]  # one operation's result, as stored and sent (sync/wire.py's OperationResult)
 
 
 def reason(text: Text) -> Reason:

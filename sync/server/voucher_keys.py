@@ -2,9 +2,11 @@
 a voucher (a show's staff, a provider) can check it offline with every kiosk's key at hand; and,
 online, what a voucher's booking has become (cancelled, refused, confirmed since), by its reference.
 
-A kiosk registers its key once (and again after a rotation: earlier keys stay published, the
-vouchers they signed are still in people's hands). A revoked kiosk's keys stay listed, marked
-revoked, so a voucher it signed is recognised and flagged rather than called unknown.
+A kiosk registers its key once; sending it again changes nothing. Another key for the same kiosk is
+refused (409 `voucher_key_pinned`): whoever got hold of a kiosk's token (a copy of its data folder)
+cannot publish a key of their own and sign vouchers or audit entries with it. A machine with a new key
+is enrolled again, as a new kiosk. A revoked kiosk's keys stay listed, marked revoked, so a voucher it
+signed is recognised and flagged rather than called unknown.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from datetime import datetime
 
 from kiosk.domain.voucher import key_id
 from kiosk.signing_key import parse_public_key, public_key_pem
-from sync.server import auth
+from sync.server import auth, dialect
 from sync.server.clock import fmt
 from sync.server.db import Database
 
@@ -22,6 +24,10 @@ MAX_PEM_CHARS = 400
 
 class NotAPublicKey(ValueError):
     """The text is not the PEM of an Ed25519 public key."""
+
+
+class KeyPinned(Exception):
+    """The kiosk already published another key."""
 
 
 def canonical_public_key(pem: str) -> tuple[str, str]:
@@ -33,9 +39,13 @@ def canonical_public_key(pem: str) -> tuple[str, str]:
 
 
 def register(db: Database, kiosk: auth.Kiosk, pem: str, now: datetime) -> str:
-    """Publish one of this kiosk's keys (again: nothing changes); returns its key id."""
+    """Publish this kiosk's key (again: nothing changes); returns its key id. KeyPinned for another one."""
     identifier, text = canonical_public_key(pem)
     with db.write() as conn:
+        dialect.lock_key(conn, "voucher-key:" + kiosk.id)  # two first keys sent at once: one wins
+        held = conn.execute("SELECT key_id FROM voucher_keys WHERE kiosk_id = ?", (kiosk.id,)).fetchall()
+        if any(row[0] != identifier for row in held):
+            raise KeyPinned()
         conn.execute(
             "INSERT INTO voucher_keys (kiosk_id, key_id, public_key, registered_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT DO NOTHING",

@@ -1,41 +1,54 @@
 """A fleet syncing against the centre, on SQLite (1 worker) and PostgreSQL (4 workers), over loopback.
 
-    .venv/bin/python -m tests.bench.bench_fleet_sync [--kiosks 1000] [--every 30] [--hot 300] [--json]
+    .venv/bin/python -m tests.bench.bench_fleet_sync [--kiosks 1000] [--sites 100] [--every 30] [--periods 2]
+        [--hot 300] [--only sqlite|postgresql] [--json]
 
-Not collected by pytest; about a minute per database. For each database:
-1. `--kiosks` kiosks each run one sync cycle as a real kiosk does — push one booking, pull what is new
-   from its cursor, send its heartbeat — each at a random moment of one `--every`-second period
-   (a fleet syncing every 30 s), from a pool of client threads;
-2. a campaign opens: `--hot` kiosks book the same popular session at once (a barrier), one place
-   each, on a session of fewer places than kiosks;
-3. a handful of kiosks that pulled all along pull to the end: each must have seen every booking of
-   its site (changes missed, goal 0), and the hot session must hold no more than its places
-   (oversold, goal 0; the centre's own recount, `check`, must find nothing wrong).
+Not collected by pytest; about 80 s per database. For each database:
+1. `--kiosks` kiosks are enrolled over `--sites` sites (about a hundred CMCAS), a household each, and
+   each makes its first full pull (not measured: that is enrolment, not the fleet's steady state);
+2. steady state: each kiosk runs one sync cycle as a real kiosk does — push one booking, pull what is new
+   from its cursor, send its heartbeat — every `--every` seconds, at its own moment of the period, for
+   `--periods` periods (1,000 kiosks every 30 s: 33 cycles, 100 requests a second);
+3. a campaign opens: `--hot` kiosks book the same popular session at once, one place each, on a session of
+   fewer places than kiosks;
+4. a handful of kiosks that pulled all along pull to the end: each must have seen every booking of its site
+   (changes missed, goal 0), and the hot session must hold no more than its places (oversold, goal 0; the
+   centre's own recount, `check`, must find nothing wrong).
+
+The kiosks are coroutines of one asyncio client (aiohttp, whose HTTP parser is in C), so the client's
+own cost stays small beside the centre's; a latency is timed from the request sent to the whole answer
+read, the JSON decoded after. How late the client started cycles against their schedule is reported
+(`client_late_p99_ms`): a client that cannot keep up would make the load lighter than announced. The
+centre's own view of the same steady phase comes from its `/metrics` histogram (`centre_*_p99_ms`,
+interpolated within buckets as Prometheus's `histogram_quantile` does): from the request reaching the
+application to its answer, without the time in the socket's queue or uvicorn's HTTP parsing.
 The PostgreSQL cluster is a throwaway one (tests/postgres.py).
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
+import os
 import random
 import statistics
 import tempfile
-import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import requests
+import aiohttp
+from prometheus_client.parser import text_string_to_metric_families
 
 from kiosk.config import KioskConfig
 from kiosk.doctor import centre_now
 from kiosk.services.context import open_services
 from sync.heartbeat import KioskProbe, heartbeat
-from sync.server.admin import DEFAULT_SITE
 from sync.server.auth import create_enrolment_code, enroll
 from sync.server.clock import local_now
 from sync.server.db import Database
@@ -43,9 +56,11 @@ from tests.postgres import PostgresCluster, postgres_bin
 from tests.server.central import CentralServer
 from tests.server.data import catalog, household, member, offer, session, years_ago
 
-CLIENT_THREADS = 48
 WATCHERS = 5  # kiosks whose every pull is checked for missed changes
 HOT_PLACES = 120
+ORDINARY_SESSIONS = 50
+ROUTES = {"push": ("POST", "/v1/operations"), "pull": ("GET", "/v1/changes"), "heartbeat": ("PUT", "/v1/heartbeat")}
+LATENCY_METRIC = "slvie_http_request_duration_seconds"
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -53,21 +68,38 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(int(len(ordered) * share), len(ordered) - 1)] if ordered else 0.0
 
 
-def _prepare(server: CentralServer, kiosks: int) -> list[str]:
-    """The catalog (ordinary sessions and the hot one), a household per kiosk, and the kiosks' tokens."""
-    sessions = [session(f"S-{n}", days=10 + n % 20, capacity=10_000) for n in range(50)]
+def _site(n: int, sites: int) -> str:
+    return f"SITE-{n % sites:03d}"
+
+
+@dataclass(frozen=True)
+class Kiosk:
+    number: int
+    site: str
+    token: str
+
+
+def _prepare(server: CentralServer, kiosks: int, sites: int) -> list[Kiosk]:
+    """The catalog (ordinary sessions and the hot one), a household per kiosk at its site, the kiosks' tokens."""
+    sessions = [session(f"S-{n}", days=10 + n % 20, capacity=10_000) for n in range(ORDINARY_SESSIONS)]
     server.load_catalog(
         catalog([offer("ORDINARY", sessions), offer("HOT", [session("HOT-1", days=15, capacity=HOT_PLACES)])])
     )
-    server.load_households(
-        [household(f"H-{n}", [member(f"P-{n}", "A", years_ago(40), "ouvrant_droit")]) for n in range(kiosks)]
-    )
+    for site in sorted({_site(n, sites) for n in range(kiosks)}):
+        server.load_households(
+            [
+                household(f"H-{n}", [member(f"P-{n}", "A", years_ago(40), "ouvrant_droit")])
+                for n in range(kiosks)
+                if _site(n, sites) == site
+            ],
+            site,
+        )
     db = Database(server.db_path)
     try:
 
-        def one(n: int) -> str:
-            code = create_enrolment_code(db, DEFAULT_SITE, local_now())
-            return enroll(db, code, f"Borne {n}", local_now())[1]
+        def one(n: int) -> Kiosk:
+            code = create_enrolment_code(db, _site(n, sites), local_now())
+            return Kiosk(n, _site(n, sites), enroll(db, code, f"Borne {n}", local_now())[1])
 
         with ThreadPoolExecutor(max_workers=8) as pool:
             return list(pool.map(one, range(kiosks)))
@@ -92,141 +124,232 @@ def _booking(n: int, session_id: str) -> dict[str, Any]:
     }
 
 
+@dataclass
 class Fleet:
-    def __init__(self, server: CentralServer, tokens: list[str], beat: dict[str, Any]):
-        self.server, self.beat = server, beat
-        self.sessions = [requests.Session() for _ in tokens]
-        for http, token in zip(self.sessions, tokens, strict=True):
-            http.headers["Authorization"] = f"Bearer {token}"
-        self.cursors = [0] * len(tokens)
-        self.latencies: dict[str, list[float]] = {"push": [], "pull": [], "heartbeat": []}
-        self.errors = 0
-        self.booked: list[str] = []  # booking ids the centre answered
-        self.seen: dict[int, set[str]] = {n: set() for n in range(WATCHERS)}
-        self.lock = threading.Lock()
+    url: str
+    kiosks: list[Kiosk]
+    beat: dict[str, Any]
+    http: aiohttp.ClientSession
+    measuring: bool = False
+    latencies: dict[str, list[float]] = field(default_factory=lambda: {kind: [] for kind in ROUTES})
+    late: list[float] = field(default_factory=list)  # how late each cycle started against its schedule, ms
+    errors: int = 0
+    booked: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # site -> booking ids applied
+    seen: dict[int, set[str]] = field(default_factory=dict)  # watcher -> booking ids pulled
+    cursors: dict[int, int] = field(default_factory=lambda: defaultdict(int))
 
-    def _timed(self, kind: str, call: Callable[[], requests.Response]) -> requests.Response | None:
+    async def _call(self, kind: str, n: int, path: str, **arguments: Any) -> Any | None:
+        method = ROUTES[kind][0]
+        headers = {"Authorization": f"Bearer {self.kiosks[n].token}"}
         began = time.perf_counter()
         try:
-            answer = call()
-        except requests.RequestException:
-            answer = None
+            async with self.http.request(method, self.url + path, headers=headers, **arguments) as answer:
+                body, status = await answer.read(), answer.status
+        except (TimeoutError, aiohttp.ClientError):
+            body, status = b"", 0
         elapsed = (time.perf_counter() - began) * 1000
-        with self.lock:
+        if self.measuring:
             self.latencies[kind].append(elapsed)
-            if answer is None or answer.status_code != 200:
-                self.errors += 1
-        return answer if answer is not None and answer.status_code == 200 else None
+        if status != 200:
+            self.errors += 1
+            return None
+        return json.loads(body)
 
-    def push(self, n: int, session_id: str) -> dict[str, Any] | None:
+    async def push(self, n: int, session_id: str) -> dict[str, Any] | None:
         op = _booking(n, session_id)
-        http, url = self.sessions[n], self.server.url
-        answer = self._timed("push", lambda: http.post(f"{url}/v1/operations", json={"operations": [op]}, timeout=60))
+        answer = await self._call("push", n, "/v1/operations", json={"operations": [op]})
         if answer is None:
             return None
-        result: dict[str, Any] = answer.json()["results"][0]
+        result: dict[str, Any] = answer["results"][0]
         if result.get("outcome") == "applied":
-            with self.lock:
-                self.booked.append(op["payload"]["booking_id"])
+            self.booked[self.kiosks[n].site].add(op["payload"]["booking_id"])
         return result
 
-    def pull(self, n: int) -> None:
-        http, url = self.sessions[n], self.server.url
-
-        def next_page() -> requests.Response:
-            return http.get(f"{url}/v1/changes", params={"cursor": self.cursors[n], "limit": 500}, timeout=60)
-
+    async def pull(self, n: int) -> bool:
+        """Pull to the end of the feed; False if a page failed (the cursor stays, as a kiosk's does)."""
         while True:
-            answer = self._timed("pull", next_page)
-            if answer is None:
-                return
-            page = answer.json()
+            page = await self._call("pull", n, "/v1/changes", params={"cursor": self.cursors[n], "limit": 500})
+            if page is None:
+                return False
             if n in self.seen:
                 self.seen[n].update(c["id"] for c in page["changes"] if c["kind"] == "booking")
             self.cursors[n] = page["cursor"]
             if not page["more"]:
-                return
+                return True
 
-    def heartbeat(self, n: int) -> None:
-        http, url = self.sessions[n], self.server.url
+    async def heartbeat(self, n: int) -> None:
         document = {**self.beat, "sent_at": centre_now().strftime("%Y-%m-%dT%H:%M:%S")}
-        self._timed("heartbeat", lambda: http.put(f"{url}/v1/heartbeat", json=document, timeout=60))
+        await self._call("heartbeat", n, "/v1/heartbeat", json=document)
 
-    def cycle(self, n: int) -> None:
-        self.push(n, f"S-{n % 50}")
-        self.pull(n)
-        self.heartbeat(n)
+    async def cycle(self, n: int) -> None:
+        await self.push(n, f"S-{n % ORDINARY_SESSIONS}")
+        await self.pull(n)
+        await self.heartbeat(n)
 
 
-def _run_one(server: CentralServer, kiosks: int, every: float, hot: int, beat: dict[str, Any]) -> dict[str, float]:
-    tokens = _prepare(server, kiosks)
-    fleet = Fleet(server, tokens, beat)
-    for n in range(WATCHERS):
-        fleet.pull(n)  # the watchers start from a full pull, as enrolled kiosks do
-    fleet.latencies = {kind: [] for kind in fleet.latencies}
-    fleet.errors = 0
-
-    # 1. Each kiosk's cycle at a random moment of one period.
+async def _steady(fleet: Fleet, every: float, periods: int) -> float:
+    """Each kiosk's cycle at its own moment of each period, `every` seconds apart; the wall time taken."""
     chance = random.Random(7)
-    began = time.monotonic()
-    starts = sorted((chance.uniform(0, every), n) for n in range(kiosks))
+    offsets = [chance.uniform(0, every) for _ in fleet.kiosks]
+    loop = asyncio.get_running_loop()
+    began = loop.time()
 
-    def scheduled(item: tuple[float, int]) -> None:
-        at, n = item
-        time.sleep(max(0.0, began + at - time.monotonic()))
-        fleet.cycle(n)
+    async def kiosk(n: int) -> None:
+        for period in range(periods):
+            planned = began + period * every + offsets[n]
+            await asyncio.sleep(max(0.0, planned - loop.time()))
+            fleet.late.append((loop.time() - planned) * 1000)
+            await fleet.cycle(n)
 
-    with ThreadPoolExecutor(max_workers=CLIENT_THREADS) as pool:
-        list(pool.map(scheduled, starts))
-    wall = time.monotonic() - began
-    every_request = fleet.latencies["push"] + fleet.latencies["pull"] + fleet.latencies["heartbeat"]
-    figures = {
-        "kiosks": kiosks,
-        "requests_per_s": len(every_request) / wall,
-        "sync_wall_s": wall,
-        "push_p50_ms": statistics.median(fleet.latencies["push"]),
-        "push_p99_ms": _percentile(fleet.latencies["push"], 0.99),
-        "pull_p50_ms": statistics.median(fleet.latencies["pull"]),
-        "pull_p99_ms": _percentile(fleet.latencies["pull"], 0.99),
-        "heartbeat_p99_ms": _percentile(fleet.latencies["heartbeat"], 0.99),
-        "all_p99_ms": _percentile(every_request, 0.99),
-        "sync_errors": fleet.errors,
-    }
+    fleet.measuring = True
+    await asyncio.gather(*(kiosk(n) for n in range(len(fleet.kiosks))))
+    fleet.measuring = False
+    return loop.time() - began
 
-    # 2. The campaign opens: `hot` kiosks book the same session at once.
-    barrier = threading.Barrier(hot)
-    results: list[dict[str, Any] | None] = []
 
-    def book_hot(n: int) -> None:
-        barrier.wait()
-        result = fleet.push(n, "HOT-1")
-        with fleet.lock:
-            results.append(result)
+async def _hot(fleet: Fleet, hot: int) -> tuple[list[dict[str, Any] | None], float]:
+    start = asyncio.Event()
 
-    began_hot = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=hot) as pool:
-        list(pool.map(book_hot, range(hot)))
-    hot_wall = time.perf_counter() - began_hot
-    states = [r["booking"]["state"] for r in results if r is not None and r.get("outcome") == "applied"]
-    (row,) = server.query("SELECT capacity, outside_taken + allocated AS held FROM sessions WHERE id = 'HOT-1'")
-    confirmed_seats = server.query(
-        "SELECT count(*) AS n FROM bookings WHERE session_id = 'HOT-1' AND state = 'confirmed'"
-    )[0]["n"]
-    figures |= {
-        "hot_bookings_answered": len(states),
-        "hot_bookings_per_s": len(states) / hot_wall,
-        "hot_confirmed": states.count("confirmed"),
-        "hot_oversold_seats": max(0, confirmed_seats - row["capacity"]) + max(0, row["held"] - row["capacity"]),
-        "seat_problems": len(server.seat_problems()),
-    }
+    async def book(n: int) -> dict[str, Any] | None:
+        await start.wait()
+        return await fleet.push(n, "HOT-1")
 
-    # 3. The watchers pull to the end: every booking of their site, none missed.
-    for n in range(WATCHERS):
-        fleet.pull(n)
-    booked = set(fleet.booked)
-    figures["changes_missed"] = sum(len(booked - fleet.seen[n]) for n in range(WATCHERS))
-    for http in fleet.sessions:
-        http.close()
+    tasks = [asyncio.create_task(book(n)) for n in range(hot)]
+    await asyncio.sleep(0.1)  # every booking waiting at the start line
+    began = time.perf_counter()
+    start.set()
+    results = await asyncio.gather(*tasks)
+    return results, time.perf_counter() - began
+
+
+def _centre_latencies(text: str) -> dict[tuple[str, str], list[tuple[float, float]]]:
+    """The centre's latency histogram per (method, route): cumulative (upper bound, count) pairs."""
+    buckets: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    for family in text_string_to_metric_families(text):
+        if family.name != LATENCY_METRIC:
+            continue
+        for sample in family.samples:
+            if sample.name.endswith("_bucket"):
+                key = (sample.labels["method"], sample.labels["route"])
+                buckets[key].append((float(sample.labels["le"]), sample.value))
+    return {key: sorted(values) for key, values in buckets.items()}
+
+
+def _histogram_quantile(share: float, before: list[tuple[float, float]], after: list[tuple[float, float]]) -> float:
+    """`share`'s quantile of what was observed between two scrapes, in ms (linear within a bucket)."""
+    counts = dict(before)
+    cumulative = [(bound, count - counts.get(bound, 0.0)) for bound, count in after]
+    total = cumulative[-1][1]
+    if total == 0:
+        return 0.0
+    rank, lower, below = share * total, 0.0, 0.0
+    for bound, count in cumulative:
+        if count >= rank:
+            if bound == float("inf"):
+                return lower * 1000
+            return (lower + (bound - lower) * (rank - below) / max(count - below, 1e-9)) * 1000
+        lower, below = bound, count
+    return lower * 1000
+
+
+async def _metrics(http: aiohttp.ClientSession, url: str, secret: str) -> str:
+    async with http.get(
+        f"{url}/metrics", headers={"Authorization": aiohttp.encode_basic_auth("bench", secret)}
+    ) as answer:
+        answer.raise_for_status()
+        return await answer.text()
+
+
+def _cpu_seconds(roots: list[int]) -> float:
+    """CPU time used so far by these processes and all their descendants, the ones gone included (a parent
+    is charged with its children once it has waited for them)."""
+    children: dict[int, list[int]] = defaultdict(list)
+    times: dict[int, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        pid = int(stat.parent.name)
+        children[int(fields[1])].append(pid)
+        times[pid] = sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+    total, waiting = 0, list(roots)
+    while waiting:
+        pid = waiting.pop()
+        total += times.get(pid, 0)
+        waiting.extend(children.get(pid, []))
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+async def _run(
+    server: CentralServer,
+    kiosks: list[Kiosk],
+    args: argparse.Namespace,
+    beat: dict[str, Any],
+    database_pid: int | None,
+) -> dict[str, float]:
+    code, out, _ = server.cli("admin-credential", "bench")
+    assert code == 0, out
+    secret = out.split()[-1]
+    connector = aiohttp.TCPConnector(limit=0)
+    async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=120)) as http:
+        fleet = Fleet(server.url, kiosks, beat, http)
+        watchers = sorted({k.site: k.number for k in kiosks}.values())[:WATCHERS]
+        fleet.seen = {n: set() for n in watchers}
+        first = asyncio.Semaphore(50)
+
+        async def first_pull(n: int) -> None:
+            async with first:
+                await fleet.pull(n)
+
+        await asyncio.gather(*(first_pull(n) for n in range(len(kiosks))))
+        enrolment_errors, fleet.errors = fleet.errors, 0
+
+        assert server.process is not None
+        roots = [server.process.pid] + ([database_pid] if database_pid else [])
+        before = _centre_latencies(await _metrics(http, server.url, secret))
+        cpu_before = _cpu_seconds(roots)
+        wall = await _steady(fleet, args.every, args.periods)
+        cpu = _cpu_seconds(roots) - cpu_before
+        after = _centre_latencies(await _metrics(http, server.url, secret))
+        every_request = [value for values in fleet.latencies.values() for value in values]
+        figures: dict[str, float] = {
+            "kiosks": len(kiosks),
+            "cycles_per_s": len(fleet.late) / wall,
+            "requests_per_s": len(every_request) / wall,
+            "steady_wall_s": wall,
+            "client_late_p99_ms": _percentile(fleet.late, 0.99),
+            # The centre's processes and its database server's: how much of the 2 cores one cycle costs.
+            "centre_cpu_share": cpu / wall,
+            "centre_cpu_ms_per_cycle": cpu * 1000 / max(len(fleet.late), 1),
+        }
+        for kind, latencies in fleet.latencies.items():
+            figures[f"{kind}_p50_ms"] = statistics.median(latencies)
+            figures[f"{kind}_p99_ms"] = _percentile(latencies, 0.99)
+        figures["all_p99_ms"] = _percentile(every_request, 0.99)
+        for kind, route in ROUTES.items():
+            figures[f"centre_{kind}_p99_ms"] = _histogram_quantile(0.99, before.get(route, []), after[route])
+        figures["sync_errors"] = fleet.errors + enrolment_errors
+
+        results, hot_wall = await _hot(fleet, args.hot)
+        states = [r["booking"]["state"] for r in results if r is not None and r.get("outcome") == "applied"]
+        (row,) = server.query("SELECT capacity, outside_taken + allocated AS held FROM sessions WHERE id = 'HOT-1'")
+        confirmed_seats = server.query(
+            "SELECT count(*) AS n FROM bookings WHERE session_id = 'HOT-1' AND state = 'confirmed'"
+        )[0]["n"]
+        figures |= {
+            "hot_bookings_answered": len(states),
+            "hot_bookings_per_s": len(states) / hot_wall,
+            "hot_confirmed": states.count("confirmed"),
+            "hot_oversold_seats": max(0, confirmed_seats - row["capacity"]) + max(0, row["held"] - row["capacity"]),
+            "seat_problems": len(server.seat_problems()),
+        }
+
+        figures["hot_errors"] = fleet.errors - figures["sync_errors"] + enrolment_errors
+        for n in watchers:  # tried again after a failed page, as a kiosk does at its next cycle
+            while not await fleet.pull(n):
+                await asyncio.sleep(1)
+        figures["changes_missed"] = sum(len(fleet.booked[kiosks[n].site] - fleet.seen[n]) for n in watchers)
     return figures
 
 
@@ -239,44 +362,57 @@ def _heartbeat_document(folder: Path) -> dict[str, Any]:
         services.close()
 
 
-def run(kiosks: int, every: float, hot: int) -> dict[str, dict[str, float]]:
+def _one(
+    server: CentralServer, args: argparse.Namespace, beat: dict[str, Any], database_pid: int | None = None
+) -> dict[str, float]:
+    server.start()
+    try:
+        began = time.monotonic()
+        kiosks = _prepare(server, args.kiosks, args.sites)
+        figures = asyncio.run(_run(server, kiosks, args, beat, database_pid))
+        return {"prepare_s": time.monotonic() - began - figures["steady_wall_s"], **figures}
+    finally:
+        server.stop()
+
+
+def run(args: argparse.Namespace) -> dict[str, dict[str, float]]:
     figures: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         beat = _heartbeat_document(folder)
         limits = ("100000/minute", "100000/minute", "100000/minute")
-        sqlite = CentralServer(folder / "central.sqlite3", limits=limits)
-        sqlite.start()
-        try:
-            figures["sqlite_1_worker"] = _run_one(sqlite, kiosks, every, hot, beat)
-        finally:
-            sqlite.stop()
-        bin_dir = postgres_bin()
-        if bin_dir is None:
-            raise SystemExit("PostgreSQL is not installed (./run.sh installs Debian's postgresql)")
-        cluster = PostgresCluster(bin_dir)
-        try:
-            postgres = CentralServer(cluster.new_database(), limits=limits, log_path=folder / "pg.log", workers=4)
-            postgres.start()
+        if args.only in (None, "sqlite"):
+            sqlite = CentralServer(folder / "central.sqlite3", limits=limits)
+            figures["sqlite_1_worker"] = _one(sqlite, args, beat)
+        if args.only in (None, "postgresql"):
+            bin_dir = postgres_bin()
+            if bin_dir is None:
+                raise SystemExit("PostgreSQL is not installed (./run.sh installs Debian's postgresql)")
+            cluster = PostgresCluster(bin_dir)
             try:
-                figures["postgresql_4_workers"] = _run_one(postgres, kiosks, every, hot, beat)
+                postgres = CentralServer(cluster.new_database(), limits=limits, log_path=folder / "pg.log", workers=4)
+                postmaster = int((cluster.data / "postmaster.pid").read_text().split()[0])
+                figures["postgresql_4_workers"] = _one(postgres, args, beat, postmaster)
             finally:
-                postgres.stop()
-        finally:
-            cluster.destroy()
+                cluster.destroy()
     return figures
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--kiosks", type=int, default=1000)
-    parser.add_argument("--every", type=float, default=30.0, help="seconds of the period the kiosks sync in")
+    parser.add_argument("--sites", type=int, default=100, help="sites the kiosks are spread over")
+    parser.add_argument("--every", type=float, default=30.0, help="seconds between two cycles of one kiosk")
+    parser.add_argument("--periods", type=int, default=2, help="cycles each kiosk runs in the steady phase")
     parser.add_argument("--hot", type=int, default=300, help="kiosks booking the hot session at once")
+    parser.add_argument("--only", choices=("sqlite", "postgresql"), help="one database only")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    if not 1 <= args.hot <= args.kiosks or args.kiosks > 5000 or not 1 <= args.every <= 300:
-        parser.error("1 <= --hot <= --kiosks <= 5000, 1 <= --every <= 300")
-    figures = run(args.kiosks, args.every, args.hot)
+    if not 1 <= args.hot <= args.kiosks <= 5000 or not 1 <= args.every <= 300 or not 1 <= args.periods <= 10:
+        parser.error("1 <= --hot <= --kiosks <= 5000, 1 <= --every <= 300, 1 <= --periods <= 10")
+    if not 1 <= args.sites <= args.kiosks // WATCHERS:
+        parser.error(f"1 <= --sites <= --kiosks / {WATCHERS}")
+    figures = run(args)
     if args.json:
         print(json.dumps(figures, indent=2))
     else:

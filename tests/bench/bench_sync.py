@@ -69,10 +69,10 @@ class TimedClient(CentralClient):
         super().__init__(*args, **kwargs)
         self.seconds: Counter = Counter()
 
-    def changes(self, cursor: int, limit: int) -> dict:
+    def changes_body(self, cursor: int, limit: int) -> bytes:
         began = time.perf_counter()
         try:
-            return super().changes(cursor, limit)
+            return super().changes_body(cursor, limit)
         finally:
             self.seconds["pull_http"] += time.perf_counter() - began
 
@@ -159,7 +159,9 @@ def executemany_baseline(kiosk_db, path: Path) -> dict:
 # -- (a') a booking at the screen while a large pull is written ------------------------------
 
 
-def booking_during_pull(server: CentralServer, token: str, services, sessions: list[tuple[str, str]]) -> dict:
+def booking_during_pull(
+    server: CentralServer, token: str, services, sessions: list[tuple[str, str]], offers: int
+) -> dict:
     """The whole catalog pulled again from cursor 0 by the sync engine on its own connection and thread, as
     the sync worker does, while the screen's connection books one place after another (BookingService.book,
     as BookingScreen calls it). Each booking's time, from the tap to its commit, is a sample."""
@@ -185,7 +187,7 @@ def booking_during_pull(server: CentralServer, token: str, services, sessions: l
     pulled_s = time.perf_counter() - began
     client.close()
     worker_db.close()
-    if not report or report[0].pulled < 50_000:
+    if not report or report[0].pulled < offers:
         raise RuntimeError(f"the pull did not run whole: {report[0].summary() if report else 'it failed'}")
     return {
         "sync_booking_during_pull_bookings": len(samples),
@@ -343,7 +345,7 @@ def many_kiosks_figures(
                         "kiosk_state": "requested",
                     },
                 }
-                results = timed("push", client.push, [op])
+                results = timed("push", client.push, [op])["results"]
                 if results:
                     with lock:
                         outcomes[results[0].get("outcome")] += 1
@@ -417,7 +419,7 @@ def sync_figures(
             )
             engine.run_cycle()
             during = bookable_sessions(services.db, DURING_PULL_BOOKINGS)
-            figures.update(booking_during_pull(server, token, services, during))
+            figures.update(booking_during_pull(server, token, services, during, offers))
             if only_pull:
                 return figures
             engine.run_cycle()  # the bookings made during the pull

@@ -33,6 +33,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.store.connection import sqlcipher
 from kiosk.store.migrations import MIGRATIONS
 from sync.server.admin import DEFAULT_SITE
 from tests.server.central import CentralServer
@@ -53,6 +54,12 @@ SERVICE_ENV = {
     "SLVIE_KIOSK_LOG_DIR": str(LOGS),
     "QT_QPA_PLATFORM": "offscreen",
     "HOME": str(DATA),
+}
+# The keys the unit has systemd open for the kiosk (LoadCredentialEncrypted=), made and sealed by postinst.
+UNIT_CREDENTIALS = {
+    "slvie-data-key": DATA / "data-key.cred",
+    "slvie-signing-key": DATA / "signing-key.cred",
+    "slvie-database-key": DATA / "database-key.cred",
 }
 # Installs in the test never start the service: on a machine where systemd runs, it would
 # start cage on tty7.
@@ -119,10 +126,30 @@ def owner(path: Path) -> tuple[str, str, int]:
     return pwd.getpwuid(info.st_uid).pw_name, grp.getgrgid(info.st_gid).gr_name, stat.S_IMODE(info.st_mode)
 
 
+def database_key() -> bytes:
+    """The database key, unsealed as root can (systemd-creds, with the TPM2 chip or the host key)."""
+    sealed = DATA / "database-key.cred"
+    unsealed = subprocess.run(
+        ["systemd-creds", "decrypt", "--name=slvie-database-key", sealed, "-"], capture_output=True, check=True
+    )
+    return unsealed.stdout
+
+
 def read(database: Path, query: str) -> list[tuple]:
+    """A query on the kiosk's encrypted database (or a backup of it), with the machine's key."""
     # immutable: root reading must not leave -wal or -shm files the kiosk's user cannot write.
-    with contextlib.closing(sqlite3.connect(f"file:{database}?immutable=1", uri=True)) as conn:
+    with contextlib.closing(sqlcipher.connect(f"file:{database}?immutable=1", uri=True)) as conn:
+        conn.execute(f"PRAGMA key = \"x'{database_key().hex()}'\"")
         return conn.execute(query).fetchall()
+
+
+def unreadable_without_the_machine(database: Path) -> None:
+    """The file is SQLCipher's: plain SQLite refuses it, and it holds no schema or name in clear."""
+    content = database.read_bytes()
+    assert not content.startswith(b"SQLite format 3") and b"CREATE TABLE" not in content
+    plain = contextlib.closing(sqlite3.connect(f"file:{database}?immutable=1", uri=True))
+    with plain as conn, pytest.raises(sqlite3.DatabaseError, match="not a database"):
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
 
 
 def as_kiosk_user() -> dict:
@@ -199,11 +226,12 @@ def central(tmp_path_factory):
 
 
 def service_env() -> dict:
-    """SERVICE_ENV and the personal data key, opened as the unit's LoadCredentialEncrypted= opens it."""
+    """SERVICE_ENV and the sealed keys, opened as the unit's LoadCredentialEncrypted= lines open them."""
     credentials = Path(tempfile.mkdtemp(prefix="slvie-credentials-", dir="/run"))
-    run(["systemd-creds", "decrypt", "--name=slvie-data-key", DATA / "data-key.cred", credentials / "slvie-data-key"])
     shutil.chown(credentials, PACKAGE, PACKAGE)
-    shutil.chown(credentials / "slvie-data-key", PACKAGE, PACKAGE)
+    for name, sealed in UNIT_CREDENTIALS.items():
+        run(["systemd-creds", "decrypt", f"--name={name}", sealed, credentials / name])
+        shutil.chown(credentials / name, PACKAGE, PACKAGE)
     return {**SERVICE_ENV, "CREDENTIALS_DIRECTORY": str(credentials)}
 
 
@@ -235,8 +263,17 @@ def test_install_with_site_config_and_code_then_the_service_runs(packages, centr
     # The user, the folders and their rights; the site configuration given to the installer.
     assert run(["id", "-nG", PACKAGE]).stdout.split()[0] == PACKAGE
     assert owner(DATA) == (PACKAGE, PACKAGE, 0o700)
-    # The personal data key, sealed by systemd-creds for this machine; no key file in the clear.
-    assert owner(DATA / "data-key.cred") == ("root", "root", 0o600) and not (DATA / "data-key").exists()
+    # The personal data key and the database key, sealed by systemd-creds for this machine; no key file in the
+    # clear; the unit has systemd open both for the kiosk.
+    for sealed in UNIT_CREDENTIALS.values():
+        assert owner(sealed) == ("root", "root", 0o600)
+    assert not (DATA / "data-key").exists()
+    assert len(database_key()) == 32
+    unit = Path("/lib/systemd/system/slvie-kiosk.service").read_text()
+    for name, sealed in UNIT_CREDENTIALS.items():
+        assert f"\nLoadCredentialEncrypted={name}:{sealed}\n" in unit
+    # The key signing vouchers and audit entries: none in the clear, in the data folder or beside it.
+    assert not (DATA / "voucher-signing-key.pem").exists() and not Path(f"{DATA}-keys").exists()
     assert owner(LOGS) == (PACKAGE, "adm", 0o2750)
     assert (ETC / "site.toml").read_text() == config.read_text()
     assert owner(ETC / "site.toml") == ("root", "root", 0o644)
@@ -266,6 +303,8 @@ def test_install_with_site_config_and_code_then_the_service_runs(packages, centr
             assert checks["credential"]["status"] == "ok"
             assert checks["database"]["status"] == "ok"
             assert checks["personal_data"]["status"] == "ok" and checks["personal_data"]["details"]["key"] == "machine"
+            assert checks["signing_key"]["status"] == "ok" and checks["signing_key"]["details"]["key"] == "machine"
+            assert checks["encryption"]["status"] == "ok", checks["encryption"]
         finally:
             kiosk.terminate()  # what systemctl stop sends
             output, _ = kiosk.communicate(timeout=30)
@@ -273,13 +312,15 @@ def test_install_with_site_config_and_code_then_the_service_runs(packages, centr
     log = (LOGS / "kiosk.log").read_text()
     assert log.rstrip().endswith("kiosk stopped"), log[-2000:]
     assert owner(LOGS / "kiosk.log")[:2] == (PACKAGE, "adm")
-    assert owner(DATA / "kiosk.sqlite3")[0] == PACKAGE
+    assert owner(DATA / "kiosk.sqlite3") == (PACKAGE, PACKAGE, 0o600)
+    unreadable_without_the_machine(DATA / "kiosk.sqlite3")
+    assert read(DATA / "kiosk.sqlite3", "PRAGMA user_version") == [(len(MIGRATIONS),)]
 
 
 def test_upgrade_backs_up_then_migrates_the_database_and_keeps_the_data(packages):
     _, second = packages
     assert _installed_version() == "0.1.0+test1", "the install test did not run first"
-    # The database as an older release left it: schema 2, with a row of its own.
+    # The database as an older release left it: schema 2, plain, with a row of its own.
     script = """
 import sqlite3, sys
 from kiosk.store.migrations import MIGRATIONS
@@ -304,9 +345,14 @@ conn.commit()
     assert read(backups[0], "PRAGMA user_version") == [(2,)]
     assert read(DATA / "kiosk.sqlite3", "PRAGMA user_version") == [(len(MIGRATIONS),)]
     assert read(DATA / "kiosk.sqlite3", "SELECT name_en FROM categories WHERE id = 'kept'") == [("Kept",)]
+    # Encrypted once by the upgrade, the backup too; nothing plain is left beside them.
+    unreadable_without_the_machine(DATA / "kiosk.sqlite3")
+    unreadable_without_the_machine(backups[0])
+    assert not list(DATA.glob("kiosk.sqlite3.*"))
     assert owner(DATA / "kiosk.sqlite3")[0] == PACKAGE
     assert (DATA / "central-credential.json").exists()  # still enrolled
     assert doctor()["database"]["status"] == "ok"
+    assert doctor()["encryption"]["status"] == "ok"
 
 
 def test_remove_keeps_the_data_and_purge_deletes_it(packages):

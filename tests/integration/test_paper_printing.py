@@ -266,3 +266,42 @@ def test_a_wishes_recap_comes_out_of_the_printer_in_the_sites_layout(tmp_path, h
     said = words(sent)
     assert "Vœu n° 1 Séjour en famille à Valloire" in said and "Qui part : Claire, Julien" in said
     assert "Vœu n° 2 Colo voile à Carnac" in said and "Qui part : Léa" in said and recap.code in said
+
+
+def test_an_ideas_receipt_comes_out_of_the_printer_with_its_code_and_what_to_do_with_it(
+    qtbot, tmp_path, catalog_file, households_file, pdf_queue
+):
+    from PySide6.QtCore import QThreadPool
+
+    from kiosk.ui.app import create_application
+    from kiosk.ui.main_window import MainWindow
+    from tests.ui.test_booking_flow import button_named
+
+    services = open_kiosk(tmp_path, catalog_file, households_file, PrinterSettings(queue=pdf_queue))
+    create_application(services.config)
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    window.show_screen("idea")
+    form = window.screens["idea"]
+    button_named(form.themes, "Activités et sorties").click()
+    qtbot.keyClicks(form.words.edit, "Piscine")
+    before = printed_files("SLVie-idee-")
+    form.send.click()
+    done = window.screens["idea_done"]
+    assert window.current_screen() == "idea_done"
+    qtbot.waitUntil(lambda: done.print_button.isEnabled(), timeout=30_000)
+    assert done.status.text() == "Votre reçu est imprimé. Prenez-le : son code sert à lire la réponse."
+    idea = done.subject
+    printed = wait_for_printed(f"SLVie-idee-{idea.code}", before)
+    ((width, _height),) = page_sizes(printed)
+    assert width == pytest.approx(80 * MM, abs=1.5)
+    text = words(tmp_path / "data" / "paper" / f"idea-{idea.code}.pdf")
+    assert idea.code in text and "Activités et sorties" in text
+    assert "revenez à une borne du site, touchez « Participer », puis « J'ai un code : voir la réponse »" in text
+    assert "Piscine" not in text  # the idea's words stay off the paper: only its code and theme
+    printed.unlink()
+    window.close()
+    QThreadPool.globalInstance().waitForDone(30_000)
+    services.close()

@@ -182,6 +182,21 @@ class CentralServer:
         finally:
             db.close()
 
+    def write(self, sql: str, *params) -> int:
+        """Change the central database directly, as a restore from an older backup would: rows changed."""
+
+        def change(db: Database) -> int:
+            with db.write() as conn:
+                return conn.execute(sql, params).rowcount
+
+        return self._admin(change)
+
+    def tables(self) -> list[str]:
+        """The names of the tables the centre holds, whatever its database."""
+        from sqlalchemy import inspect
+
+        return self._admin(lambda db: inspect(db.engine).get_table_names())
+
     def set_allocation(self, session_id: str, site: str, seats: int, until: datetime | None = None) -> None:
         self._admin(admin.set_allocation, session_id, site, seats, until, self.clock())
 

@@ -33,6 +33,7 @@ def test_a_catalog_that_would_overbook_is_refused_whole(central_server, kiosk):
     document = catalog([offer("A", [session("A-1", capacity=10, taken=5)]), offer("B", [session("B-1")])])
     code, _, err = central_server.cli("load-catalog", str(_write(central_server, document)))
     assert code == 2 and "A-1" in err
+    assert "compterait 11 places pour une capacité de 10" in err and "would hold 11 places for a capacity of 10" in err
     assert kiosk.pull(cursor)["changes"] == []
 
 

@@ -177,6 +177,8 @@ def test_the_fleet_page_lists_the_worst_first_and_escapes_what_kiosks_named(cent
     assert order == sorted(order)
     assert "&lt;b&gt;Borne&lt;/b&gt; &amp; co" in page and "<b>Borne</b>" not in page
     assert '<meta http-equiv="refresh" content="30">' in page
+    assert "Parc des bornes SLVie" in page and "Kiosk fleet" in page  # IT reads either language
+    assert "plus de papier / out of paper" in page and "2 refusée(s) / 2 parked" in page
 
 
 def test_metrics_count_requests_operations_and_kiosks_by_state(centre):

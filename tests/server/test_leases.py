@@ -60,6 +60,17 @@ def test_each_kiosk_of_a_site_gets_its_share_and_the_site_keeps_one_for_top_ups(
     assert central_server.seat_problems() == []
 
 
+def test_a_kiosk_already_holding_a_lease_gets_the_seats_its_site_is_given_later(centre, kiosk):
+    assert leases_of(kiosk, ("SHOW-1", 0, 0))["SHOW-1"]["granted"] == 6
+    centre.set_allocation("SHOW-1", SITE, 9)
+    assert leases_of(kiosk, ("SHOW-1", 0, 6))["SHOW-1"]["granted"] == 9  # alone at its site: the 3 more too
+    assert centre.query("SELECT seats, leased FROM allocations WHERE session_id = 'SHOW-1'")[0] == {
+        "seats": 9,
+        "leased": 9,
+    }
+    assert centre.seat_problems() == []
+
+
 def test_a_top_up_comes_from_the_site_then_the_pool_and_a_repeated_call_grants_nothing_twice(centre, kiosk):
     first = leases_of(kiosk, ("SHOW-1", 0, 0))["SHOW-1"]
     assert first["granted"] == 6  # alone at its site: the whole allocation

@@ -20,12 +20,15 @@ SCHEMA_6_TABLES = (
     "SELECT * FROM kiosk_health, kiosk_health_history, administrators",
     "SELECT payment_id, subject_kind, subject_id, amount_cents, corrects, data FROM payments",
 )
-LATER_TABLES = (  # schema 7 (trust), 8 (participation): 0002, 0003; stay wishes 0006; the urn 0007; notices 0008
+LATER_TABLES = (  # schema 7 (trust), 8 (participation): 0002, 0003; stay wishes 0006; the urn 0007; notices 0008;
+    # rate windows 0009; vote refusals 0010; feed marks 0011
     "SELECT kiosk_id, chain, seq, code, flagged_at FROM audit_flags",
     "SELECT attempt_hash FROM enrolment_codes",
     "SELECT * FROM ideas, consultations, vote_participations, vote_urn, appreciations",
     "SELECT * FROM stay_requests, stay_allocation_runs, past_stays",
     "SELECT * FROM notice_consents, notices",
+    "SELECT key, hits, ends_at FROM rate_windows",
+    "SELECT ballot_id, consultation_id, site_id, person_id, reason FROM vote_refusals",
 )
 
 
@@ -138,6 +141,9 @@ def test_a_schema_8_file_of_the_release_before_alembic_is_stamped_and_upgraded(t
         for table in ("stay_requests", "stay_allocation_runs", "past_stays"):  # revision 0006, after Alembic
             conn.execute(f"DROP TABLE {table}")
         conn.execute("DROP TABLE vote_urn")  # revision 0007
+        conn.execute("DROP TABLE rate_windows")  # revision 0009
+        conn.execute("DROP TABLE vote_refusals")  # revision 0010
+        conn.execute("DROP TABLE feed_marks")  # revision 0011
         conn.execute(
             "CREATE TABLE vote_tallies (consultation_id TEXT NOT NULL, code TEXT NOT NULL, votes INTEGER NOT NULL "
             "DEFAULT 0, points INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (consultation_id, code)) WITHOUT ROWID"
@@ -155,6 +161,7 @@ def test_a_schema_8_file_of_the_release_before_alembic_is_stamped_and_upgraded(t
         db.query("SELECT arrival FROM bookings")
         db.query("SELECT consultation_id, ballot_key, choice FROM vote_urn")
         assert db.query_one("SELECT 1 FROM sqlite_master WHERE name = 'vote_tallies'") is None
+        assert len(db.query("SELECT mark FROM feed_marks WHERE last_seq = 0")) == 1  # the feed as it stood
     finally:
         db.close()
 

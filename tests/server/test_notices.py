@@ -405,7 +405,7 @@ def test_a_bounce_piped_to_the_centre_is_recorded_without_the_address(centre, ki
     assert centre.query("SELECT state FROM notices") == [{"state": "sent"}]  # a delay is not a failure
     code, out, _ = centre.cli("record-bounce", str(returned))
 
-    assert code == 0 and "bounce recorded" in out
+    assert code == 0 and "Bounce recorded" in out
     [notice] = centre.query("SELECT state, last_error FROM notices")
     assert notice["state"] == "bounced"
     assert notice["last_error"] == "5.1.1 smtp; 550 5.1.1 [address]: Recipient address rejected"

@@ -40,7 +40,14 @@ def test_initial_pull_in_pages_sees_everything_once_in_order(central_server, kio
     assert len(keys) == len(set(keys)) == 2 + 1 + 25 + 1  # categories, service, offers, household
     assert pages == 3
     nothing = kiosk.pull(cursor)
-    assert nothing == {"changes": [], "cursor": cursor, "more": False, "price_tiers": 7, "epoch": nothing["epoch"]}
+    assert nothing == {
+        "changes": [],
+        "cursor": cursor,
+        "more": False,
+        "price_tiers": 7,
+        "epoch": nothing["epoch"],
+        "mark": nothing["mark"],
+    }
 
 
 def test_offer_data_follows_the_catalog_format(central_server, kiosk):

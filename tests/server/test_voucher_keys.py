@@ -67,3 +67,26 @@ def test_only_a_known_kiosk_registers_and_only_an_ed25519_public_key(central_ser
         error = answer.json()["error"]
         assert error["fr"] and error["en"]
     assert requests.get(f"{central_server.url}/v1/voucher-keys", timeout=10).json()["keys"] == []
+
+
+def test_a_kiosk_keeps_the_first_key_it_published_and_another_is_refused(central_server):
+    """Whoever holds a kiosk's token (a copy of its data folder) cannot publish a key of their own."""
+    client = central_server.enroll()
+    own, other = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+
+    def publish(key: Ed25519PrivateKey) -> requests.Response:
+        return requests.put(
+            f"{central_server.url}/v1/voucher-key",
+            json={"public_key": public_key_pem(key)},
+            headers={"Authorization": f"Bearer {client.token}"},
+            timeout=10,
+        )
+
+    assert publish(own).status_code == 200
+    refused = publish(other)
+    assert refused.status_code == 409
+    error = refused.json()["error"]
+    assert error["code"] == "voucher_key_pinned" and "enrôle" in error["fr"] and "enrolled again" in error["en"]
+    assert publish(own).status_code == 200  # its own, again: nothing changes
+    listed = requests.get(f"{central_server.url}/v1/voucher-keys", timeout=10).json()["keys"]
+    assert [k["key_id"] for k in listed] == [key_id(own.public_key())]

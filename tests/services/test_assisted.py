@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from kiosk.domain.booking import BookingRefused, BookingState
-from kiosk.domain.concierge import CANCEL_REASONS, RequestState
+from kiosk.domain.concierge import RequestState, ready_made_reason
 from kiosk.domain.household import CardError
 from kiosk.domain.voucher import VoucherKind
 from kiosk.services.actor import Actor
@@ -59,7 +59,7 @@ def test_every_assisted_action_is_in_the_audit_log(desk, lina):
     day = desk.concierge.form("pressing").form.field("day").options[0].code
     request = desk.concierge.submit(Actor(lina), who, "pressing", {"garments": ["veste"], "quantity": 1, "day": day})
     assert request.created_by == "S1"
-    desk.concierge.cancel(Actor(lina), who, request.request_id, CANCEL_REASONS[0])
+    desk.concierge.cancel(Actor(lina), who, request.request_id, ready_made_reason("beneficiary"))
     other = desk.concierge.submit(Actor(lina), who, "pressing", {"garments": ["robe"], "quantity": 1, "day": day})
     desk.concierge.move(Actor(lina), other.request_id, RequestState.TAKEN)
     again = desk.bookings.book(Actor(lina), who, "T1", "T1-S1", ["P1"])

@@ -10,11 +10,10 @@ from datetime import timedelta
 import pytest
 
 from kiosk.domain.concierge import (
-    CANCEL_REASONS,
-    REFUSAL_REASONS,
     ConciergeFormError,
     RequestState,
     TransitionRefused,
+    ready_made_reason,
 )
 from kiosk.domain.voucher import VoucherKind, VoucherState, decode_payload, encode_payload, verify_payload
 from kiosk.services.actor import BENEFICIARY, Actor
@@ -66,8 +65,10 @@ def test_a_request_from_submission_to_hand_over_across_both_roles(desk, claire, 
     queue = desk.concierge.queue(Actor(lina), states=[RequestState.SUBMITTED], service_id="pressing")
     line = next(item for item in queue if item.request.request_id == request.request_id)
     assert line.person_name == "Claire Martin" and RequestState.TAKEN in line.moves
-    assert ("Vêtements", "Chemise, Pantalon") in line.details_fr and ("Garments", "Shirt, Trousers") in line.details_en
-    assert (line.service_name_fr, line.service_name_en) == ("Pressing", "Dry cleaning")
+    assert ("Vêtements", "Chemise, Pantalon") in line.details("fr") and ("Garments", "Shirt, Trousers") in line.details(
+        "en"
+    )
+    assert (line.service_name.message("fr"), line.service_name.message("en")) == ("Pressing", "Dry cleaning")
     for target in (RequestState.TAKEN, RequestState.AT_PROVIDER, RequestState.READY):
         clock.now += timedelta(hours=5)
         request = desk.concierge.move(Actor(lina), request.request_id, target)
@@ -102,7 +103,7 @@ def test_a_request_from_submission_to_hand_over_across_both_roles(desk, claire, 
 def test_the_transition_operation_carries_what_the_centre_needs(desk, claire, lina):
     request = desk.concierge.submit(BENEFICIARY, claire, "pressing", pressing(desk))
     desk.concierge.move(Actor(lina), request.request_id, RequestState.TAKEN)
-    desk.concierge.move(Actor(lina), request.request_id, RequestState.REFUSED, REFUSAL_REASONS[1])
+    desk.concierge.move(Actor(lina), request.request_id, RequestState.REFUSED, ready_made_reason("not_accepted"))
     create, *_, refusal = [op for op in pending_operations(desk.db) if op["kind"].startswith("concierge.")]
     assert create["payload"] == {
         "request_id": request.request_id,
@@ -122,9 +123,13 @@ def test_the_transition_operation_carries_what_the_centre_needs(desk, claire, li
         "to_state": "refused",
         "actor": "correspondent",
         "staff_id": "S1",
-        "reason": {"code": "not_accepted", "fr": REFUSAL_REASONS[1].fr, "en": REFUSAL_REASONS[1].en},
+        "reason": {
+            "code": "not_accepted",
+            "fr": "Article non accepté (matière, état ou taille).",
+            "en": "Item not accepted (material, condition or size).",
+        },
     }
-    assert desk.concierge.request(request.request_id).reason == REFUSAL_REASONS[1]
+    assert desk.concierge.request(request.request_id).reason == ready_made_reason("not_accepted")
     refused = [e for e in desk.audit.entries() if e.action == "concierge.move"][-1]
     assert refused.details == {"from": "taken", "to": "refused", "reason_code": "not_accepted"}
 
@@ -138,7 +143,7 @@ def test_an_illegal_move_is_refused_and_changes_nothing(desk, claire, lina):
     with pytest.raises(TransitionRefused) as caught:
         desk.concierge.move(Actor(lina), request.request_id, RequestState.REFUSED)  # a refusal needs its reason
     assert "raison" in caught.value.fr
-    desk.concierge.move(Actor(lina), request.request_id, RequestState.CANCELLED, CANCEL_REASONS[1])
+    desk.concierge.move(Actor(lina), request.request_id, RequestState.CANCELLED, ready_made_reason("never_dropped"))
     with pytest.raises(TransitionRefused) as caught:
         desk.concierge.move(Actor(lina), request.request_id, RequestState.TAKEN)
     assert "ne peut plus changer" in caught.value.fr
@@ -306,7 +311,7 @@ def test_every_demo_service_has_a_form_a_price_and_its_hours(desk, claire):
         offer = desk.concierge.form(service.id)
         assert offer.form.fields[-1].name == "note" and service.hours_fr and service.hours_en
         for f in offer.form.fields:
-            assert f.label_fr and f.label_en
+            assert f.label("fr") and f.label("en")
             if f.kind in ("day", "weekdays", "choice", "choices"):
                 assert f.options, (service.id, f.name)
     assert desk.concierge.form("cordonnerie").service.price_cents is None  # "sur devis"
@@ -319,7 +324,7 @@ def test_every_demo_service_has_a_form_a_price_and_its_hours(desk, claire):
     assert shoes.estimate_cents is None
     assert desk.vouchers.pickup_voucher(shoes).total_cents is None
     velo = desk.concierge.form("entretien_velo").form.field("day")
-    assert all(d.fr.startswith("mercredi") for d in velo.options)  # drop-off on Wednesdays only
+    assert all(d.text("fr").startswith("mercredi") for d in velo.options)  # drop-off on Wednesdays only
     rdv = desk.concierge.submit(BENEFICIARY, claire, "prise_rdv", {"what": "dentiste", "days": ["wed", "mon", "wed"]})
     assert rdv.answers["days"] == ["mon", "wed"] and rdv.collect_on is None
     assert desk.concierge.describe(rdv, "fr") == [
@@ -393,7 +398,7 @@ def test_the_day_choices_follow_the_clock(desk, clock):
     clock.now = NOW.replace(day=27)  # Friday: the next opening days skip the weekend
     codes = [o.code for o in desk.concierge.form("repassage").form.field("day").options]
     assert codes[:2] == ["2026-11-30", "2026-12-01"]
-    assert desk.concierge.form("repassage").form.field("day").options[1].fr == "mardi 1 décembre"
+    assert desk.concierge.form("repassage").form.field("day").options[1].text("fr") == "mardi 1 décembre"
 
 
 def test_a_typed_code_two_requests_share_leads_to_the_open_one_or_asks_for_the_ticket(desk, claire, lina, clock):

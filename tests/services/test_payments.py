@@ -3,14 +3,13 @@ centre; a mistake is put right by a new entry; the day's takings add up by means
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from kiosk.domain.payment import Means, PaymentRefused, SubjectKind
 from kiosk.services.actor import BENEFICIARY, Actor
 from kiosk.services.staff import StaffSessionExpired
 from kiosk.store import audit as audit_store
+from kiosk.store import connection
 from kiosk.store.database import transaction
 from kiosk.store.outbox import pending_operations
 
@@ -72,9 +71,9 @@ def test_bad_payments_are_refused_and_change_nothing(desk, lina, booked):
 
 def test_a_payment_is_corrected_only_by_a_new_audited_entry(desk, lina, booked):
     wrong = desk.payments.record(Actor(lina), SubjectKind.BOOKING, booked.booking_id, "22", Means.CHEQUE, "0001234")
-    with pytest.raises(sqlite3.DatabaseError), transaction(desk.db):
+    with pytest.raises(connection.DatabaseError), transaction(desk.db):
         desk.db.execute("UPDATE payments SET amount_cents = 1200")
-    with pytest.raises(sqlite3.DatabaseError), transaction(desk.db):
+    with pytest.raises(connection.DatabaseError), transaction(desk.db):
         desk.db.execute("DELETE FROM payments")
     correction = desk.payments.correct(Actor(lina), wrong.payment_id, "10")
     assert (correction.amount_cents, correction.corrects, correction.means) == (-1000, wrong.payment_id, Means.CHEQUE)

@@ -7,6 +7,7 @@ import pytest
 from kiosk.domain.catalog import Level, parse_catalog
 from kiosk.domain.search import DateWindow, OfferQuery, Site, plan_search
 from kiosk.services.catalog import everyday_vocabulary
+from kiosk.store import connection
 from kiosk.store.catalog import (
     count_offers,
     load_offer,
@@ -109,7 +110,7 @@ def test_a_catalog_that_fails_mid_write_leaves_the_previous_one(db):
     broken = dataclasses.replace(
         catalog, offers=catalog.offers[:-1] + (dataclasses.replace(offer, id="NEW", sessions=(bad_session,)),)
     )
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(connection.IntegrityError):
         replace_catalog(db, broken, as_of=NOW + timedelta(days=1))
     assert count_offers(db) == 6
     assert load_offer(db, "NEW") is None

@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from kiosk.domain.audit import GENESIS_HASH, entry_hash, sign_entry
 from kiosk.store import audit as audit_store
+from kiosk.store import connection
 from kiosk.store.database import open_database, schema_version, transaction
 from kiosk.store.migrations import MIGRATION_12_SIGNED_AUDIT, MIGRATIONS
 from kiosk.store.outbox import pending_operations
@@ -84,7 +85,7 @@ def test_entries_are_appended_with_their_operation_and_cannot_be_edited(db):
         "DELETE FROM audit_ack",
         "UPDATE audit_ack SET chain = 'x'",
     ):
-        with pytest.raises(sqlite3.IntegrityError):
+        with pytest.raises(connection.IntegrityError):
             db.execute(statement)
     assert audit_store.verify(db, KEY.public_key()) is None and len(audit_store.entries(db)) == 2
 
@@ -95,7 +96,7 @@ def test_only_the_next_link_can_be_inserted(db):
     row = dict(zip([d[0] for d in cursor.description], cursor.fetchone()))
     for seq, prev in ((1, GENESIS_HASH), (3, first.hash), (2, GENESIS_HASH)):
         values = {**row, "seq": seq, "prev_hash": prev, "entry_id": f"e{seq}"}
-        with pytest.raises(sqlite3.IntegrityError):
+        with pytest.raises(connection.IntegrityError):
             db.execute(
                 f"INSERT INTO audit_log ({','.join(values)}) VALUES ({','.join('?' * len(values))})",
                 list(values.values()),
@@ -162,7 +163,7 @@ def test_another_thread_never_joins_a_transaction_in_progress(db):
             try:
                 with transaction(db):
                     pass
-            except sqlite3.OperationalError as error:
+            except connection.OperationalError as error:
                 errors.append(error)
 
         thread = threading.Thread(target=other)
@@ -231,10 +232,10 @@ def test_migration_7_lets_an_entry_be_signed_once_and_nothing_else(db):
     db.execute("DROP TRIGGER audit_log_no_update")
     db.execute("UPDATE audit_log SET signature = NULL")
     db.execute(MIGRATION_12_SIGNED_AUDIT[2])  # the trigger as migration 12 writes it
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(connection.IntegrityError):
         db.execute("UPDATE audit_log SET signature = ?, staff_id = 'S9'", [entry.signature])
     db.execute("UPDATE audit_log SET signature = ?", [sign_entry(entry, KEY).signature])
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(connection.IntegrityError):
         db.execute("UPDATE audit_log SET signature = ?", [sign_entry(entry, Ed25519PrivateKey.generate()).signature])
 
 

@@ -3,6 +3,7 @@ import sqlite3
 import pytest
 
 from kiosk.errors import SchemaTooNewError
+from kiosk.store import connection
 from kiosk.store.database import DatabaseError, latest_schema_version, open_database, schema_version, transaction
 
 
@@ -44,7 +45,7 @@ def test_a_file_that_is_not_a_database_gets_a_clear_error(tmp_path):
 
 def test_a_failed_transaction_leaves_nothing_behind(tmp_path):
     db = open_database(tmp_path / "k.sqlite3")
-    with pytest.raises(sqlite3.IntegrityError), transaction(db):
+    with pytest.raises(connection.IntegrityError), transaction(db):
         db.execute("INSERT INTO outbox (op_id, kind, payload, created_at) VALUES ('a', 'k', '{}', 'now')")
         db.execute("INSERT INTO outbox (op_id, kind, payload, created_at) VALUES ('a', 'k', '{}', 'now')")
     assert db.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0

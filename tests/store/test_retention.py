@@ -6,6 +6,7 @@ import os
 from datetime import datetime, timedelta
 
 from kiosk.config import KioskConfig
+from kiosk.domain.help import Place
 from kiosk.domain.lockout import FailureRecord
 from kiosk.services.actor import BENEFICIARY
 from kiosk.services.context import open_services
@@ -64,3 +65,21 @@ def test_voucher_pdfs_written_longer_ago_than_the_retention_are_removed_at_start
 
     assert not old.exists()  # a participant's name, kept past the retention: gone
     assert recent.exists()
+
+
+def test_help_tickets_and_paper_written_longer_ago_than_the_retention_are_removed_at_start(services, clock, tmp_path):
+    ticket = services.help.ticket(Place("detail", "T1"))
+    old_ticket = services.help.write_ticket(ticket, "Sortie", "fr")
+    old_sheet = services.paper.write_offer_sheet(services.paper.offer_sheet("T1", None), "fr")
+    recent_sheet = services.paper.write_programme(services.paper.programme(), "fr")
+    now = clock()
+    for path, age in ((old_ticket, KEEP_AFTER + timedelta(hours=1)), (old_sheet, KEEP_AFTER + timedelta(days=3))):
+        os.utime(path, ((now - age).timestamp(), (now - age).timestamp()))
+    lately = (now - KEEP_AFTER + timedelta(hours=1)).timestamp()
+    os.utime(recent_sheet, (lately, lately))
+    services.close()
+
+    open_services(tmp_path / "data", KioskConfig(), clock=clock).close()
+
+    assert not old_ticket.exists() and not old_sheet.exists()
+    assert recent_sheet.exists()

@@ -8,8 +8,8 @@ import pytest
 
 from kiosk.data_key import CREDENTIAL_NAME, KEY_FILE_NAME, KeySource, load_data_key
 from kiosk.domain.household import parse_households
+from kiosk.store import connection, lockout
 from kiosk.store import households as household_store
-from kiosk.store import lockout
 from kiosk.store import staff as staff_store
 from kiosk.store.database import DATABASE_FILE, open_database
 from kiosk.store.lockout import CARDS
@@ -55,7 +55,7 @@ def test_the_database_file_without_its_machines_key_is_of_no_use(db, tmp_path):
     try:
         assert not can_unseal(moved.conn)
         assert household_store.find_card_holder(moved, CLAIRE_CARD) is None  # the index does not match either
-        with pytest.raises(sqlite3.OperationalError):
+        with pytest.raises(connection.OperationalError):
             household_store.load_household(moved, "H1")
     finally:
         moved.close()
@@ -65,7 +65,7 @@ def test_a_value_moved_to_another_persons_row_does_not_open(db):
     db.execute(
         "UPDATE persons SET last_name = (SELECT last_name FROM persons WHERE person_id = 'P4') WHERE person_id = 'P1'"
     )
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(connection.OperationalError):
         household_store.load_household(db, "H1")
 
 

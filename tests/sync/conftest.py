@@ -19,6 +19,7 @@ class Kiosk:
 
     def __init__(self, path, url: str, token: str, clock):
         self.services = open_services(path, KioskConfig(), clock=clock)
+        self.token = token  # as the kiosk keeps it, in its data folder (sync/credential.py)
         self.client = CentralClient(url, token, timeout=(2, 5))
         key = public_key_pem(load_or_create_signing_key(path))  # published at each cycle, as the kiosk does
         self.engine = SyncEngine(self.services.db, self.client, clock=clock, voucher_key=key)

@@ -15,6 +15,9 @@ from kiosk.domain.booking import BookingState
 from kiosk.services.actor import BENEFICIARY
 from tests.factories import CLAIRE_CARD, KARIM_CARD, NOW
 
+pytestmark = pytest.mark.both_databases  # the centre's appreciations, moderation, on SQLite and PostgreSQL
+
+
 RATINGS = {"overall": 5, "organisation": 4, "place": 3, "value": 4}
 
 
@@ -149,3 +152,60 @@ def test_a_kiosk_of_another_site_cannot_give_an_appreciation_for_this_sites_book
     centre.restart()
     assert kiosk.sync().parked == 0
     assert [r["person_id"] for r in centre.query("SELECT person_id FROM appreciations")] == ["P1"]
+
+
+@pytest.mark.both_databases  # the centre's query of a site's appreciations joins their bookings
+def test_an_appreciation_given_twice_offline_is_told_and_its_moderation_reaches_every_kiosk_of_the_site(
+    centre, make_kiosk, clock
+):
+    first, second = make_kiosk("k1"), make_kiosk("k2")
+    first.sync()
+    claire = first.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
+    booking = first.services.bookings.book(BENEFICIARY, claire, "T1", "T1-S1", ["P1"])
+    first.sync()
+    second.sync()
+    clock.now = centre.now = NOW + timedelta(days=6)
+    centre.restart()
+
+    # Both kiosks are offline; Claire gives her appreciation at one, and again at the other.
+    at_first = first.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
+    at_second = second.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
+    first.services.appreciations.give(BENEFICIARY, booking.booking_id, at_first, RATINGS, [], "Très bien reçus")
+    second.services.appreciations.give(BENEFICIARY, booking.booking_id, at_second, RATINGS, [1], "")
+    assert first.sync().parked == 0
+    assert second.sync().parked == 1  # the centre had hers already: the second is not taken…
+
+    # …and she is told so at her next identification there, once, with the centre's reason.
+    told = [n.message_fr for n in second.services.appreciations.take_news(at_second)]
+    assert (
+        "Votre avis sur « Théâtre : Le Malade imaginaire » n'a pas été pris en compte : "
+        "Un avis a déjà été donné pour cette réservation." in told
+    )
+    assert not any("pris en compte" in n.message_fr for n in second.services.appreciations.take_news(at_second))
+
+    # The comment given at the first kiosk is refused at the centre: she learns it at the second one too.
+    (row,) = centre.query("SELECT id FROM appreciations")
+    code, _, err = centre.cli(
+        "moderate", row["id"], "refuse", "--reason-fr", "Hors sujet.", "--reason-en", "Off topic."
+    )
+    assert code == 0, err
+    second.sync()
+    told = [n.message_fr for n in second.services.appreciations.take_news(at_second)]
+    assert any("n'est pas publié : Hors sujet." in message for message in told)
+    assert second.services.appreciations.to_appreciate(at_second) == []  # given: never offered again
+
+
+def test_a_past_activity_is_brought_up_once_and_then_waits_in_the_list(centre, make_kiosk, clock):
+    kiosk = make_kiosk()
+    kiosk.sync()
+    services = kiosk.services
+    claire = services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
+    booking = services.bookings.book(BENEFICIARY, claire, "T1", "T1-S1", ["P1"])
+    kiosk.sync()
+    clock.now = NOW + timedelta(days=6)
+    asked = [n.message_fr for n in services.appreciations.take_news(claire)]
+    assert asked == ["Comment s'est passé « Théâtre : Le Malade imaginaire » ? Donnez votre avis dans « Participer »."]
+    clock.now = NOW + timedelta(days=7)  # she closed the banner ("plus tard"), and comes back the next day
+    assert services.appreciations.take_news(claire) == []  # not asked again…
+    (waiting,) = services.appreciations.to_appreciate(claire)  # …but it waits in « Donner mon avis »
+    assert waiting.booking.booking_id == booking.booking_id

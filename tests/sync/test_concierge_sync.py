@@ -3,24 +3,30 @@
 from __future__ import annotations
 
 import json
+import shutil
 import uuid
+from dataclasses import replace
 
 import pytest
+import requests
 
 from kiosk.config import KioskConfig
 from kiosk.doctor import run_checks
-from kiosk.domain.audit import GENESIS_HASH, entry_hash
+from kiosk.domain.audit import GENESIS_HASH, entry_from_dict, entry_hash, sign_entry
 from kiosk.domain.concierge import RequestState
 from kiosk.domain.household import Household, Person, Role
 from kiosk.services.actor import BENEFICIARY, Actor
 from kiosk.services.audit import AuditService
 from kiosk.services.identity import Identified
 from kiosk.services.staff import StaffSessionExpired, StaffSignInError
+from kiosk.signing_key import kiosk_key_id, load_or_create_signing_key, load_signing_key, public_key_pem
 from kiosk.store.database import transaction
 from kiosk.store.outbox import counts, parked_operations, pending_operations
 from kiosk.store.state import read_state
 from sync.client import TransientError
 from tests.factories import CLAIRE_CARD, LINA_BADGE, LINA_PIN, MARC_BADGE, MARC_PIN, staff_document
+
+pytestmark = pytest.mark.both_databases  # the centre's requests, moves, audit chains, on SQLite and PostgreSQL
 
 
 @pytest.fixture
@@ -75,13 +81,16 @@ def test_a_request_goes_round_the_centre_from_submission_to_hand_over_at_another
     assert centre_request(centre, request.request_id)["state"] == "handed_over"
     desk.sync()
     assert desk.services.concierge.request(request.request_id).state is RequestState.HANDED_OVER
-    moves = centre.query("SELECT from_state, to_state, staff_id FROM concierge_moves ORDER BY rowid")
-    assert [(m["to_state"], m["staff_id"]) for m in moves] == [
-        ("taken", "S1"),
-        ("at_provider", "S1"),
-        ("ready", "S1"),
-        ("handed_over", "S2"),
-    ]
+    # Each move from the state the one before left (a table's rows have no order of their own in PostgreSQL).
+    moves = centre.query("SELECT from_state, to_state, staff_id FROM concierge_moves")
+    assert sorted((m["from_state"], m["to_state"], m["staff_id"]) for m in moves) == sorted(
+        [
+            ("submitted", "taken", "S1"),
+            ("taken", "at_provider", "S1"),
+            ("at_provider", "ready", "S1"),
+            ("ready", "handed_over", "S2"),
+        ]
+    )
 
 
 def test_a_refusal_by_the_centre_reaches_the_kiosk_and_beats_a_move_made_offline(staffed_centre, make_kiosk):
@@ -189,9 +198,53 @@ def test_an_audit_log_rewritten_with_fresh_hashes_is_refused_by_the_kiosk_the_do
                 "payload": {"entries": [forged[1]]},
             }
         ]
-    )
+    )["results"]
     assert answer[0]["outcome"] == "rejected" and answer[0]["reason"]["code"] == "audit_signature_invalid"
     assert [r["seq"] for r in staffed_centre.query("SELECT seq FROM audit_entries")] == [1]
+
+
+def test_a_copy_of_the_data_folder_and_its_token_cannot_sign_the_audit_entries_waiting_there(
+    staffed_centre, make_kiosk, tmp_path
+):
+    """A hand-installed kiosk's data folder copied, token included, while audit entries wait to be sent: its
+    signing key is not in it, and the centre takes no other key for that kiosk."""
+    kiosk = make_kiosk()
+    kiosk.sync()  # its key published
+    lina = kiosk.services.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN)
+    kiosk.services.identity.identify(Actor(lina), CLAIRE_CARD, person_present=True, person_agrees=True)
+    stolen = tmp_path / "stolen"
+    shutil.copytree(tmp_path / "k1", stolen)
+
+    assert load_signing_key(stolen) is None  # the key is outside the data folder
+    own = load_signing_key(tmp_path / "k1")
+    thief = load_or_create_signing_key(stolen)
+    assert own is not None and public_key_pem(thief) != public_key_pem(own)
+    published = requests.put(
+        f"{staffed_centre.url}/v1/voucher-key",
+        json={"public_key": public_key_pem(thief)},
+        headers={"Authorization": f"Bearer {kiosk.token}"},
+        timeout=10,
+    )
+    assert published.status_code == 409 and published.json()["error"]["code"] == "voucher_key_pinned"
+    waiting = [e for op in pending_operations(kiosk.services.db) for e in op["payload"].get("entries", [])]
+    entry = entry_from_dict(waiting[0])
+    altered = replace(entry, subject="P4", kiosk=kiosk_key_id(thief))  # someone else identified, signed again
+    forged = sign_entry(replace(altered, hash=entry_hash(entry.prev_hash, altered.body())), thief).as_dict()
+    answer = kiosk.client.push(
+        [
+            {
+                "op_id": str(uuid.uuid4()),
+                "kind": "audit.append",
+                "created_at": "2026-11-23T10:42:00",
+                "payload": {"entries": [forged]},
+            }
+        ]
+    )["results"]
+    assert answer[0]["outcome"] == "rejected" and answer[0]["reason"]["code"] == "audit_key_unknown"
+    assert staffed_centre.query("SELECT seq FROM audit_entries") == []
+    kiosk.sync()  # the kiosk's own entries, as they were, go through
+    held = [json.loads(r["entry"]) for r in staffed_centre.query("SELECT entry FROM audit_entries ORDER BY seq")]
+    assert [e["subject"] for e in held] == [e["subject"] for e in waiting] and held[0]["subject"] != "P4"
 
 
 def test_pushes_broken_on_the_way_apply_concierge_and_audit_operations_once(staffed_centre, make_kiosk, proxy):
@@ -307,13 +360,10 @@ def test_audit_entries_wait_when_the_centre_lost_the_kiosks_key_and_go_once_it_i
     staffed_centre, make_kiosk
 ):
     """A centre restored from a backup older than the kiosk's key: the entries are not parked for good."""
-    import sqlite3
-
     kiosk = make_kiosk()
     kiosk.sync()
     kiosk.services.staff.sign_in_with_badge(LINA_BADGE, LINA_PIN)
-    with sqlite3.connect(staffed_centre.db_path, timeout=30) as centre_db:
-        centre_db.execute("DELETE FROM voucher_keys")
+    staffed_centre.write("DELETE FROM voucher_keys")
     kiosk.sync()
     assert counts(kiosk.services.db) == {"pending": 1, "parked": 0}  # held, not parked
     kiosk.sync()  # the key is published again first, then the entry goes

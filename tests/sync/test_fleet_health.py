@@ -23,6 +23,7 @@ from sync.client import CentralClient, TransientError
 from sync.credential import Credential
 from sync.engine import SyncEngine
 from sync.heartbeat import KioskProbe
+from sync.server.db import is_database_url
 from tests.integration.test_printing_cups import cups, faulty_queue, test_backend, voucher_pdf  # noqa: F401 (fixtures)
 from tests.server.central import CentralServer
 
@@ -46,8 +47,10 @@ class Kiosk:
 
 
 @pytest.fixture
-def centre(tmp_path):
-    server = CentralServer(tmp_path / "central.sqlite3")  # the real clock: heartbeats age as they do in the field
+def centre(tmp_path, central_database):
+    """The real clock: heartbeats age as they do in the field. On PostgreSQL with 4 workers, as a fleet's centre."""
+    workers = 4 if is_database_url(central_database) else 1
+    server = CentralServer(central_database, log_path=tmp_path / "central.log", workers=workers)
     server.start()
     yield server
     server.stop()
@@ -65,6 +68,7 @@ def browser():
         chromium.close()
 
 
+@pytest.mark.both_databases
 def test_a_printer_out_of_paper_shows_red_on_the_fleet_page_within_one_sync(
     tmp_path, centre, faulty_queue, voucher_pdf, browser
 ):

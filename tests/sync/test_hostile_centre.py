@@ -314,6 +314,31 @@ PULL_CASES = {
             "answered_at": None,
         },
     ),
+    "a ballot refusal that is not a ballot's": appended(
+        "ballot_refusal",
+        "not-a-ballot",
+        {
+            "ballot_id": "not-a-ballot",
+            "consultation_id": "C-MOBILITE",
+            "person_id": "P1",
+            "reason": {"code": "already_voted", "fr": "déjà voté", "en": "already voted"},
+        },
+    ),
+    "an appreciation of someone of no booking": appended(
+        "appreciation",
+        "3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f",
+        {
+            "appreciation_id": "3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f",
+            "booking_id": "../../etc/passwd",
+            "offer_id": "T1",
+            "session_id": "T1-S1",
+            "household_id": "H1",
+            "person_id": "P1",
+            "created_at": "2026-11-23T10:00:00",
+            "state": "published",
+            "reason": None,
+        },
+    ),
     "an average of 9 out of 5": appended(
         "offer_appreciation",
         "T1",

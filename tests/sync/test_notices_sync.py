@@ -18,15 +18,18 @@ from tests.server.central import CentralServer
 from tests.server.conftest import smtp_server  # noqa: F401 (a fixture)
 from tests.sync.test_concierge_sync import pressing
 
+pytestmark = pytest.mark.both_databases  # the centre's consents and notices, on SQLite and PostgreSQL
+
+
 ADDRESS = "claire.martin@orange.fr"
 
 
 @pytest.fixture
-def centre(tmp_path, smtp_server):
+def centre(tmp_path, central_database, smtp_server):
     """The reference centre serving the API and sending the notices through the loopback SMTP server."""
     options = ("--smtp-host", "127.0.0.1", "--smtp-port", str(smtp_server.port), "--smtp-security", "none")
     options += ("--smtp-from", "avis@slvie.example", "--notices-every", "0.2")
-    server = CentralServer(tmp_path / "central.sqlite3", now=NOW, options=options)
+    server = CentralServer(central_database, now=NOW, options=options, log_path=tmp_path / "central.log")
     server.start()
     server.load_catalog(sample_catalog())
     server.load_households(households_document()["households"])
@@ -48,7 +51,7 @@ def stored(db) -> str:
 
 
 def everything_at_the_centre(centre) -> str:
-    tables = [row["name"] for row in centre.query("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    tables = centre.tables()
     return "\n".join(repr(row) for table in tables for row in centre.query(f'SELECT * FROM "{table}"'))
 
 

@@ -16,6 +16,8 @@ from kiosk.services.actor import BENEFICIARY, Actor
 from kiosk.store.outbox import counts
 from tests.factories import CLAIRE_CARD, KARIM_CARD, NOW, households_document, staff_document
 
+pytestmark = pytest.mark.both_databases  # the centre's urn, ideas, guided votes, on SQLite and PostgreSQL
+
 
 def consultation_document(closes_in_hours: int = 2, grace_hours: int = 24) -> dict:
     return {
@@ -98,6 +100,18 @@ def test_one_person_one_vote_across_kiosks_counted_after_closing_and_secret(cent
     news = lobby.services.consultations.take_news(lobby.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234"))
     assert len(news) == 1 and "déjà voté" in news[0].message_fr
     assert lobby.services.consultations.take_news(claire_at_lobby) == []  # told once
+    # Back at the desk, she is told there too: a refusal reaches every kiosk of the site, never with a choice.
+    desk.sync()
+    told = desk.services.consultations.take_news(claire_at_desk)
+    assert len(told) == 1 and "déjà voté" in told[0].message_fr
+    assert desk.services.consultations.take_news(claire_at_desk) == []
+    assert centre.query("SELECT * FROM vote_refusals")[0].keys() == {
+        "ballot_id",
+        "consultation_id",
+        "site_id",
+        "person_id",
+        "reason",
+    }
     # Refused (she had voted at the desk), the consultation is not offered to her again here.
     assert lobby.services.consultations.open_for(claire_at_lobby) == []
     with pytest.raises(BallotError, match="already"):
@@ -117,7 +131,7 @@ def test_one_person_one_vote_across_kiosks_counted_after_closing_and_secret(cent
     assert desk.services.db.execute("SELECT count(*) FROM ballots").fetchone()[0] == 0
 
     # No table at the centre holds a person beside a choice; the operation log keeps no choice.
-    tables = [row["name"] for row in centre.query("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    tables = centre.tables()
     assert_no_row_links_a_person_to_a_choice({table: centre.query(f"SELECT * FROM {table}") for table in tables})
     for row in centre.query("SELECT payload FROM operations WHERE kind = 'vote.cast'"):
         assert "choice" not in json.loads(row["payload"])
@@ -126,6 +140,7 @@ def test_one_person_one_vote_across_kiosks_counted_after_closing_and_secret(cent
     assert receipt.code and len(receipt.code) == 9
 
 
+@pytest.mark.sqlite_only  # the centre's file and its WAL (PostgreSQL's WAL: docs/sync-protocol.md)
 def test_a_copy_of_the_centres_files_taken_after_several_ballots_links_no_one_to_a_choice(
     centre, make_kiosk, consultation, tmp_path
 ):
@@ -237,8 +252,9 @@ def test_an_idea_is_answered_at_the_centre_and_found_by_its_code_or_on_identific
     claire = desk.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
     signed = desk.services.ideas.leave(BENEFICIARY, "concierge", "Un casier réfrigéré pour les courses du soir", claire)
     anonymous = desk.services.ideas.leave(BENEFICIARY, "site_life", "Des bancs à l'ombre près de l'entrée")
-    with pytest.raises(IdeaError):
-        desk.services.ideas.leave(BENEFICIARY, "concierge", "Court")
+    with pytest.raises(IdeaError, match="at least 3 letters"):
+        desk.services.ideas.leave(BENEFICIARY, "concierge", "Ok !")
+    assert desk.services.ideas.leave(BENEFICIARY, "activities", "Piscine").text == "Piscine"  # one word is an idea
     desk.sync()
     code, out, err = centre.cli("ideas", "--unanswered")
     assert code == 0 and signed.code in out and anonymous.code in out
@@ -252,6 +268,10 @@ def test_an_idea_is_answered_at_the_centre_and_found_by_its_code_or_on_identific
     lobby.sync()  # the other kiosk of the site finds the answer with the code alone
     found = lobby.services.ideas.find(anonymous.code.lower().replace("-", " "))
     assert found.answer == "Deux bancs seront posés en mars." and found.answered_by == "SLVie Lyon Part-Dieu"
+    # Claire comes back to the other kiosk: the answer to her signed idea is told there.
+    at_lobby = lobby.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
+    (told,) = lobby.services.ideas.take_news(at_lobby)
+    assert told.idea.idea_id == signed.idea_id and "Nous étudions un casier" in told.message_fr
     desk.sync()
     news = desk.services.ideas.take_news(claire)
     assert [n.idea.idea_id for n in news] == [signed.idea_id] and "CMCAS Lyon" in news[0].message_fr
@@ -272,3 +292,23 @@ def test_assisted_mode_records_a_guided_vote_without_its_choice(centre, make_kio
     kiosk.sync()
     assert centre.query("SELECT count(*) AS n FROM vote_participations")[0]["n"] == 1
     assert centre.query("SELECT count(*) AS n FROM audit_entries WHERE entry LIKE ?", "%vote.guided%")[0]["n"] == 1
+
+
+@pytest.mark.both_databases  # the refusals the centre keeps, read for a site's kiosks on each database
+def test_a_refused_ballot_reaches_every_kiosk_of_the_site_without_its_choice(centre, consultation):
+    desk, lobby = centre.enroll(name="Borne de l'accueil"), centre.enroll(name="Borne du hall")
+    first, second = ballot_op("H1", "P1", "tramway"), ballot_op("H1", "P1", "autocar")
+    assert desk.push_one(first)["ballot"]["state"] == "counted"
+    refused = lobby.push_one(second)["ballot"]
+    assert refused["state"] == "refused" and refused["reason"]["code"] == "already_voted"
+    changes, _ = desk.pull_all()  # the desk, which did not cast it, learns it to tell Claire there
+    told = changes[("ballot_refusal", second["payload"]["ballot_id"])]
+    assert told == {
+        "ballot_id": second["payload"]["ballot_id"],
+        "consultation_id": consultation,
+        "person_id": "P1",
+        "reason": refused["reason"],
+    }
+    assert ("ballot_refusal", first["payload"]["ballot_id"]) not in changes  # a counted ballot is never sent
+    elsewhere = centre.enroll(site="SLVIE-MARSEILLE", name="Borne de Marseille")
+    assert not [key for key in elsewhere.pull_all()[0] if key[0] == "ballot_refusal"]  # nor to another site

@@ -16,6 +16,8 @@ from sync.client import TransientError
 from sync.engine import PageRejected
 from tests.factories import CLAIRE_CARD, LINA_BADGE, LINA_PIN, staff_document
 
+pytestmark = pytest.mark.both_databases  # the centre's payments, on SQLite and PostgreSQL
+
 
 @pytest.fixture
 def desk(centre, make_kiosk):
@@ -31,7 +33,7 @@ def booked(kiosk):
 
 
 def centre_payments(centre) -> list[dict]:
-    return centre.query("SELECT payment_id, amount_cents, means, source, corrects FROM payments ORDER BY rowid")
+    return centre.query("SELECT payment_id, amount_cents, means, source, corrects FROM payments ORDER BY payment_id")
 
 
 @pytest.mark.parametrize("fault", ["drop_response", "error500"])

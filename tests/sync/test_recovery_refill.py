@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
+
 from kiosk.domain.booking import BookingState
 from kiosk.services.actor import BENEFICIARY
 from kiosk.store.database import DATABASE_FILE
 from kiosk.store.outbox import counts
 from tests.factories import holder
 from tests.sync.conftest import Kiosk
+
+pytestmark = pytest.mark.both_databases  # the centre's feed refilling a kiosk, on SQLite and PostgreSQL
 
 
 def test_a_corrupt_database_is_rebuilt_refilled_and_its_unsent_booking_delivered(make_kiosk, centre, tmp_path, clock):

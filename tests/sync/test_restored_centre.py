@@ -4,18 +4,21 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
 from kiosk.domain.booking import BookingState
 from kiosk.services.actor import BENEFICIARY
 from kiosk.services.identity import IdentificationError
+from kiosk.store.database import transaction
 from kiosk.store.outbox import counts
-from kiosk.store.state import read_state
+from kiosk.store.state import read_state, write_state
 from sync.client import TransientError
 from sync.engine import CycleReport
 from tests.factories import (
     CLAIRE_CARD,
+    KARIM_CARD,
     holder,
     households_document,
     offer,
@@ -56,12 +59,36 @@ def restore(centre, folder):
     centre.start()
 
 
+def copy_database(centre, request, folder: Path) -> Path | str:
+    """The centre's database copied by other means than `slvie-central backup` (the server stopped): its files
+    (SQLite), or a copy of the database (PostgreSQL); where the copy is."""
+    if isinstance(centre.db_path, Path):
+        folder.mkdir()
+        raw_copy(centre, folder)
+        return folder
+    centre.stop()
+    copy = request.getfixturevalue("postgres_cluster").copy(centre.db_path)
+    centre.start()
+    return copy
+
+
+def copy_back(centre, request, copy: Path | str) -> None:
+    """The copy put back in place of the centre's database, and the centre started again (no reset-epoch)."""
+    if isinstance(copy, Path):
+        restore(centre, copy)
+        return
+    centre.stop()
+    request.getfixturevalue("postgres_cluster").put_back(copy, centre.db_path)
+    centre.start()
+
+
 @pytest.mark.parametrize(
     "how, changes_after",
     [
         ("backup command", 4),  # its copy carries a new epoch: the numbering passing the kiosk's cursor is seen
         ("file copy, reset-epoch", 4),  # a copy made otherwise, and the administrator resets the epoch
         ("file copy", 2),  # nothing tells the epoch, but the kiosk's cursor is ahead: 409 cursor_ahead
+        ("file copy", 4),  # the numbering passes the kiosk's cursor: the mark saved with it says the history is lost
     ],
 )
 def test_a_restored_centre_resyncs_every_kiosk_without_losing_its_outbox(
@@ -221,3 +248,118 @@ def test_a_booking_sent_again_that_the_restored_centre_refuses_is_told_to_the_pe
     assert centre.query("SELECT state FROM bookings WHERE id = ?", booking.booking_id)[0]["state"] == decided.state
     (news,) = kiosk.services.bookings.take_news(claire.household)
     assert news.booking.booking_id == booking.booking_id and not news.good
+
+
+def book(kiosk, card: str, offer_id: str, session_id: str, person_id: str) -> str:
+    household = kiosk.services.identity.identify(BENEFICIARY, card, "1234").household
+    return kiosk.services.bookings.book(BENEFICIARY, holder(household), offer_id, session_id, [person_id]).booking_id
+
+
+def site_bookings(kiosk) -> dict[str, str]:
+    return dict(kiosk.services.db.execute("SELECT booking_id, state FROM bookings").fetchall())
+
+
+@pytest.mark.both_databases
+def test_a_centre_restored_by_copying_its_database_back_loses_no_booking_and_every_kiosk_sees_every_change(
+    make_kiosk, centre, proxy, request, tmp_path
+):
+    desk, lobby = make_kiosk("desk"), make_kiosk("lobby")
+    kiosks = (desk, lobby)
+    for kiosk in kiosks:
+        kiosk.sync()
+    before_copy = book(desk, CLAIRE_CARD, "T1", "T1-S1", "P1")
+    for kiosk in kiosks:
+        kiosk.sync()
+    copy = copy_database(centre, request, tmp_path / "copy")
+    # Acknowledged and seen by both kiosks, then lost by the restore: two bookings, three capacity changes.
+    lost = [book(lobby, KARIM_CARD, "T1", "T1-S1", "P4"), book(desk, CLAIRE_CARD, "P1", "P1-S1", "P2")]
+    for capacity in (31, 32, 33):
+        centre.set_capacity("T1-S1", capacity)
+    for kiosk in (*kiosks, desk):
+        kiosk.sync()
+    assert counts(desk.services.db) == counts(lobby.services.db) == {"pending": 0, "parked": 0}
+    assert set(site_bookings(lobby)) == {before_copy, *lost}
+
+    copy_back(centre, request, copy)
+    for step in range(8):  # the restored centre's numbering passes both kiosks' cursors
+        centre.set_capacity(SESSIONS[step % 2], 40 + step)
+    after = [book(desk, CLAIRE_CARD, "E1", "E1-S1", "P2"), book(lobby, KARIM_CARD, "E1", "E1-S1", "P4")]
+    reports = [kiosk.sync() for kiosk in (desk, lobby, desk, lobby)]
+
+    assert reports[0].resynced and reports[1].resynced  # each push was refused before anything was applied
+    held = {row["id"]: row["state"] for row in centre.query("SELECT id, state FROM bookings")}
+    assert sorted(held) == sorted([before_copy, *lost, *after])  # none lost, none twice
+    assert centre.seat_problems() == []  # each counted once in its session's seats
+    expected = {
+        s["id"]: s["capacity"] for s in centre.query("SELECT id, capacity FROM sessions") if s["id"] in SESSIONS
+    }
+    for kiosk in kiosks:
+        assert capacities(kiosk) == expected  # every change the restored centre made, none skipped
+        assert site_bookings(kiosk) == held  # every booking of the site, in the centre's state
+        assert counts(kiosk.services.db) == {"pending": 0, "parked": 0}
+
+
+def test_a_push_the_restored_centre_lost_is_found_out_even_with_nothing_more_to_send(make_kiosk, centre, tmp_path):
+    """The kiosk's push was answered, then its pull did not come (the network): the copy put back is older than
+    the push but not than the kiosk's cursor, and nothing waits in the outbox. The push's mark tells."""
+    kiosk = make_kiosk()
+    kiosk.sync()
+    copy = copy_database(centre, None, tmp_path / "copy")
+    booking = book(kiosk, CLAIRE_CARD, "T1", "T1-S1", "P1")
+    kiosk.engine.push(CycleReport())  # answered; no pull after it
+    assert counts(kiosk.services.db)["pending"] == 0
+    copy_back(centre, None, copy)
+
+    report = kiosk.sync()
+
+    assert report.resynced and report.applied == 1  # sent again from its row, once
+    assert [row["id"] for row in centre.query("SELECT id FROM bookings")] == [booking]
+    assert counts(kiosk.services.db) == {"pending": 0, "parked": 0}
+
+
+@pytest.mark.parametrize("how", ["backup command", "file copy"])
+def test_a_cancellation_the_restored_centre_lost_is_sent_again_and_the_booking_stays_cancelled(
+    make_kiosk, centre, tmp_path, how
+):
+    kiosk = make_kiosk()
+    kiosk.sync()
+    claire = kiosk.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
+    booking = kiosk.services.bookings.book(BENEFICIARY, holder(claire.household), "T1", "T1-S1", ["P1"])
+    kiosk.sync()
+    if how == "backup command":
+        (tmp_path / "copy").mkdir()
+        assert centre.cli("backup", str(tmp_path / "copy" / "db"))[0] == 0
+        copy: Path | str = tmp_path / "copy"
+    else:
+        copy = copy_database(centre, None, tmp_path / "copy")
+    kiosk.services.bookings.cancel(BENEFICIARY, claire, booking.booking_id)
+    kiosk.sync()
+    copy_back(centre, None, copy)
+    assert centre.query("SELECT state FROM bookings WHERE id = ?", booking.booking_id)[0]["state"] == "confirmed"
+
+    kiosk.sync()
+    kiosk.sync()
+
+    assert centre.query("SELECT state FROM bookings WHERE id = ?", booking.booking_id)[0]["state"] == "cancelled"
+    assert kiosk.services.bookings.booking(booking.booking_id).state == BookingState.CANCELLED
+    assert counts(kiosk.services.db) == {"pending": 0, "parked": 0}
+    assert centre.seat_problems() == []
+
+
+def test_a_kiosk_whose_push_was_answered_before_it_ever_pulled_resyncs_too(make_kiosk, centre, tmp_path):
+    """Its cursor is still 0, but the last push's mark names a history the restored centre lost."""
+    kiosk = make_kiosk()
+    kiosk.sync()
+    copy = copy_database(centre, None, tmp_path / "copy")
+    booking = book(kiosk, CLAIRE_CARD, "T1", "T1-S1", "P1")
+    kiosk.engine.push(CycleReport())
+    with transaction(kiosk.services.db):  # as a kiosk that pushed before its first pull leaves it
+        write_state(kiosk.services.db, "sync_cursor", "0")
+        kiosk.services.db.execute("DELETE FROM kiosk_state WHERE key IN ('sync_epoch', 'sync_mark')")
+    copy_back(centre, None, copy)
+
+    report = kiosk.sync()
+
+    assert report.resynced
+    assert [row["id"] for row in centre.query("SELECT id FROM bookings")] == [booking]
+    assert counts(kiosk.services.db) == {"pending": 0, "parked": 0}

@@ -15,6 +15,9 @@ from kiosk.store.outbox import counts, parked_operations
 from sync.client import TransientError
 from tests.factories import CLAIRE_CARD, KARIM_CARD, NOW, STAY_CAMPAIGN, wishes_catalog
 
+pytestmark = pytest.mark.both_databases  # the centre's stay wishes, allocation, on SQLite and PostgreSQL
+
+
 AFTER_CLOSE = (NOW + timedelta(days=31)).strftime("%Y-%m-%dT%H:%M:%S")
 
 

@@ -392,7 +392,7 @@ def test_a_session_moving_between_offers_across_write_turns_is_written_whole(ser
         )
         for document in (moved, *fillers, emptied)
     ]
-    SyncEngine(services.db, None)._apply_page(Page(changes, 99, False, 7, "epoch-test"))
+    SyncEngine(services.db, None)._apply_page(Page(changes, 99, False, 7, "epoch-test", ""))
     assert sorted(s.id for s in services.catalog.offer("T2").sessions) == ["T1-S1", "T2-S1"]
     assert [s.id for s in services.catalog.offer("T1").sessions] == ["T1-S2"]
     assert services.catalog.offer(f"F{engine_module.WRITE_RUN - 1}") is not None

@@ -304,7 +304,7 @@ def test_with_the_site_ca_bundle_the_client_talks_to_the_server(central, serve, 
                     },
                 }
             ]
-        )
+        )["results"]
         assert result["outcome"] == "applied" and result["booking"]["state"] == "confirmed"
     finally:
         client.close()

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QScrollBar,
@@ -368,7 +369,7 @@ def structure_problems(window: QWidget, widget: QWidget, where: str) -> list[str
     placed = QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
     if not window.rect().contains(placed) and not scrolled(widget):
         problems.append(f"{where}: outside the window ({placed.x()},{placed.y()} {placed.width()}x{placed.height()})")
-    if isinstance(widget, QAbstractButton | QLineEdit | QAbstractItemView):
+    if isinstance(widget, QAbstractButton | QLineEdit | QPlainTextEdit | QAbstractItemView):
         if widget.width() < MIN_TARGET or widget.height() < MIN_TARGET:
             problems.append(f"{where}: target {widget.width()}x{widget.height()}")
         interface = QAccessible.queryAccessibleInterface(widget)
@@ -427,7 +428,9 @@ def audit(window: QWidget, screen_name: str, size: QSize, goal: float = TEXT_GOA
             texts += row_texts(widget, name)
         elif (text := widget_text(widget, name)) is not None:
             texts.append(text)
-    controls = [w for w in everything if isinstance(w, QAbstractButton | QLineEdit | QAbstractItemView)]
+    controls = [
+        w for w in everything if isinstance(w, QAbstractButton | QLineEdit | QPlainTextEdit | QAbstractItemView)
+    ]
     problems += overlaps(window, controls, screen_name)
     picture = Picture.of(window)
     problems += audit_scroll_bars(picture, [w for w in everything if isinstance(w, QScrollBar)], screen_name)

@@ -206,10 +206,12 @@ def walk_participation(window, qtbot, services):
     idea.send.click()
     yield "idea_error"
     idea.themes.buttons()[0].click()
-    idea.words.setText("Un casier réfrigéré pour les courses du soir")
+    idea.words.edit.setPlainText("Un casier réfrigéré pour les courses du soir")
     idea.send.click()
+    receipt = window.screens["idea_done"]
+    qtbot.waitUntil(lambda: receipt.print_button.isEnabled(), timeout=10_000)  # its receipt printed, or why not
     yield "idea_done"
-    code = window.screens["idea_done"].idea.code
+    code = window.screens["idea_done"].subject.code
     window.show_screen("idea_lookup")
     lookup = window.screens["idea_lookup"]
     lookup.code.setText(code)

@@ -53,6 +53,52 @@ def test_the_on_screen_keyboard_opens_below_the_field_without_hiding_it(tmp_path
     assert result.stdout.startswith("OK")
 
 
+IDEA_KEYBOARD_SCRIPT = """
+import tempfile
+from pathlib import Path
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+from kiosk.config import DisplaySettings, KioskConfig
+from kiosk.services.context import open_services
+from kiosk.ui.app import build_window, create_application
+from kiosk.ui.keyboard import KeyboardDock
+
+config = KioskConfig(display=DisplaySettings(keyboard="on"))
+services = open_services(Path(tempfile.mkdtemp()), config, demo=True)
+app, keyboard = create_application(config)
+window = build_window(services, keyboard)
+window.resize(1366, 768)
+window.show()
+window.activateWindow()
+assert QTest.qWaitForWindowActive(window, 5000)
+window.show_screen("idea")
+field = window.screens["idea"].words
+QTest.mouseClick(field.edit.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(40, 20))
+for _ in range(40):
+    app.processEvents()
+dock = window.findChild(KeyboardDock)
+assert dock.isVisible(), "the keyboard did not open for the idea's field"
+top, bottom = (field.mapTo(window, QPoint(0, y)).y() for y in (0, field.height()))
+dock_top = dock.mapTo(window, QPoint(0, 0)).y()
+assert 0 < top and bottom <= dock_top, (top, bottom, dock_top)
+print("OK", top, bottom, dock_top)
+"""
+
+
+def test_the_keyboard_never_hides_the_ideas_field_of_several_lines_on_a_short_screen(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-c", IDEA_KEYBOARD_SCRIPT],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.startswith("OK")
+
+
 def test_screenshots_renders_every_screen_in_english(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "kiosk", "screenshots", str(tmp_path), "--lang", "en"],

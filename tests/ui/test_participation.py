@@ -10,6 +10,9 @@ here what a pull brings is written with the store function the sync engine uses.
 
 from datetime import date, datetime
 
+import pytest
+from PySide6.QtCore import Qt
+
 from kiosk.domain.appreciation import OfferAppreciation, PublishedComment
 from kiosk.domain.consultations import BallotState
 from kiosk.domain.ideas import Idea
@@ -33,19 +36,27 @@ def test_an_idea_left_without_a_name_gets_a_code_and_its_answer_is_found_with_it
     form.send.click()
     assert form.error.text() == "Choisissez un thème."
     button_named(form.themes, "Vie du site").click()
-    qtbot.keyClicks(form.words, "Des bancs")
+    qtbot.keyClicks(form.words.edit, "Pi !")
     form.send.click()
-    assert "trop court" in form.error.text()
+    assert form.error.text() == (
+        "Votre idée est trop courte : écrivez au moins 3 lettres (un mot suffit, par exemple « Piscine »)."
+    )
     assert counts(services.db)["pending"] == 0  # nothing written for a refused idea
     form.words.clear()
-    qtbot.keyClicks(form.words, "Des bancs a l'ombre devant le site")
+    qtbot.keyClicks(form.words.edit, "Piscine")  # one real word is an idea
+    assert form.words.count.text() == "7 / 500 caractères"
     form.send.click()
     assert window.current_screen() == "idea_done"
     (operation,) = pending_operations(services.db)
     assert operation["kind"] == "idea.create" and operation["payload"]["person_id"] is None
     done = window.screens["idea_done"]
     idea = participation_store.load_idea(services.db, operation["payload"]["idea_id"])
-    assert idea.code in done.code.text()
+    assert idea.code in done.code.text() and idea.text == "Piscine"
+    qtbot.waitUntil(lambda: done.print_button.isEnabled(), timeout=10_000)  # the receipt is printed at once
+    assert done.status.text() == (  # no printer here: said plainly, of her receipt
+        "Aucune imprimante n'est configurée sur cette borne. Le reçu est conservé : demandez à un correspondant de"
+        " l'imprimer.\nVotre idée est bien envoyée, même sans reçu. Notez le code affiché ci-dessus."
+    )
 
     # The SLVie answers at the centre; the next pull brings the answer.
     with transaction(services.db):
@@ -70,6 +81,39 @@ def test_an_idea_left_without_a_name_gets_a_code_and_its_answer_is_found_with_it
     lookup.code.setText("ABCD-EFGH")
     lookup.search.click()
     assert "pas valable" in lookup.error.text() and not lookup.result.isVisible()
+
+
+def test_an_identified_person_chooses_to_sign_their_idea_or_to_stay_anonymous(qtbot, window, services):
+    window.with_identity(("idea",))
+    identify(qtbot, window, card=CLAIRE_CARD)
+    form = window.screens["idea"]
+    sign, anonymous = form.signing.buttons()
+    assert sign.text() == "Signer mon idée (Claire Martin)" and sign.isChecked()  # signed unless she says otherwise
+    assert form.signature.text().startswith("Envoyée au nom de Claire Martin")
+    anonymous.click()
+    assert anonymous.text() == "Rester anonyme"
+    assert form.signature.text().startswith("Envoyée sans nom : personne ne saura qu'elle vient de vous")
+    button_named(form.themes, "Solidarité").click()
+    qtbot.keyClicks(form.words.edit, "Une collecte de jouets")
+    qtbot.keyClick(form.words.edit, Qt.Key.Key_Return)  # a field of several lines: Enter starts a new one
+    qtbot.keyClicks(form.words.edit, "en fin d'annee")
+    form.send.click()
+    (operation,) = pending_operations(services.db)
+    assert operation["payload"]["person_id"] is None and operation["payload"]["household_id"] is None
+    assert operation["payload"]["text"] == "Une collecte de jouets en fin d'annee"
+    assert "Tapez-le plus tard" in window.screens["idea_done"].next_step.text()
+
+
+def test_a_long_text_shows_its_count_and_its_limit_and_is_refused_past_it(qtbot, window, services):
+    window.show_screen("idea")
+    form = window.screens["idea"]
+    button_named(form.themes, "Autre").click()
+    form.words.edit.setPlainText("a" * 501)
+    assert form.words.count.text() == "501 / 500 caractères" and form.words.count.objectName() == "error"
+    form.send.click()
+    assert "500" in form.error.text() and counts(services.db)["pending"] == 0
+    form.words.edit.setPlainText("a" * 500)
+    assert form.words.count.objectName() == "muted"
 
 
 def test_a_person_votes_with_their_own_pin_and_leaves_with_a_receipt(qtbot, window, services):
@@ -102,6 +146,17 @@ def test_a_person_votes_with_their_own_pin_and_leaves_with_a_receipt(qtbot, wind
     done = window.screens["vote_done"]
     qtbot.waitUntil(lambda: done.print_button.isEnabled(), timeout=10_000)
     assert "Code du reçu" in done.code.text() and "Camargue" not in done.code_hint.text()
+    # No printer here: the message speaks of her receipt, never of a voucher ("bon").
+    assert done.status.text() == (
+        "Aucune imprimante n'est configurée sur cette borne. Le reçu est conservé : demandez à un correspondant de"
+        " l'imprimer.\nVotre vote est bien enregistré, même sans reçu."
+    )
+    window.access_bar.language.click()
+    done.print_button.click()
+    qtbot.waitUntil(lambda: done.print_button.isEnabled(), timeout=10_000)
+    assert done.status.text().startswith("No printer is configured on this kiosk. The receipt is kept")
+    assert "voucher" not in done.status.text()
+    window.access_bar.language.click()
     (operation,) = pending_operations(services.db)
     assert operation["kind"] == "vote.cast" and operation["payload"]["choice"] == ["camargue"]
 
@@ -208,7 +263,7 @@ def test_a_past_activity_is_appreciated_with_faces_and_a_ready_made_phrase(qtbot
     assert form.error.text() == "Répondez à « L'accueil et l'organisation »."
     assert counts(services.db)["pending"] == 0
     for scale in form.scales[1:]:
-        button_named(scale, "Satisfait").click()
+        next(face for face in scale.faces() if face.accessibleName() == "Satisfait").click()
     assert form.scales[1].faces()[3].accessibleName() == "Satisfait"
     button_named(form.phrases, "À refaire !").click()
     form.send.click()
@@ -218,6 +273,28 @@ def test_a_past_activity_is_appreciated_with_faces_and_a_ready_made_phrase(qtbot
     assert operation["payload"]["ratings"] == {"overall": 5, "organisation": 4, "place": 4, "value": 4}
     assert operation["payload"]["comment"] == "À refaire !"
     assert "Aucune activité passée" in " ".join(w.text() for w in listing.findChildren(type(window.hello)))
+
+
+@pytest.mark.parametrize("width, height", [(1920, 1080), (1366, 768), (1280, 800), (1080, 1920)])
+@pytest.mark.parametrize("larger", [False, True])
+def test_the_five_faces_sit_on_one_line_and_their_words_are_never_cut(qtbot, window, services, width, height, larger):
+    book_the_past_concert(services)
+    window.resize(width, height)
+    if larger:
+        window.access_bar.larger.setChecked(True)
+    window.with_identity(("appreciate",))
+    identify(qtbot, window, card=CLAIRE_CARD)
+    window.show_screen("appreciation", "5f0c2a4e-1b7d-4c3e-9a8f-6d5e4c3b2a10")
+    qtbot.wait(50)
+    for scale in window.screens["appreciation"].scales:
+        faces = scale.faces()
+        assert len({face.geometry().top() for face in faces}) == 1  # one line, read from left to right
+        assert [face.geometry().left() for face in faces] == sorted(face.geometry().left() for face in faces)
+        for face in faces:
+            words = face.words
+            assert words.geometry().bottom() <= face.height() and words.width() <= face.width()
+            needed = words.heightForWidth(words.width())
+            assert words.height() >= needed  # wrapped onto a second line at most, never cut
 
 
 def test_the_offer_shows_what_participants_thought(qtbot, window, services):
@@ -235,3 +312,25 @@ def test_the_offer_shows_what_participants_thought(qtbot, window, services):
     shown = [w.text() for w in window.screens["detail"].content.findChildren(type(window.hello))]
     assert "L'avis des participants (12)" in shown and "Dans l'ensemble : 4,3 sur 5" in shown
     assert "Karim B., le 20 novembre 2026 : Salle un peu froide" in shown
+
+
+@pytest.mark.parametrize("width, height", [(1920, 1080), (1366, 768), (1280, 800), (1080, 1920)])
+@pytest.mark.parametrize("contrast, larger", [(False, False), (True, False), (False, True)])
+def test_the_participer_tile_is_seen_on_the_home_screen_without_scrolling(
+    qtbot, window, width, height, contrast, larger
+):
+    window.resize(width, height)
+    window.access_bar.contrast.setChecked(contrast)
+    window.access_bar.larger.setChecked(larger)
+    window.go_home()
+    home = window.screens["home"]
+    viewport = home.page.area.viewport()
+
+    def seen_whole(tile) -> bool:
+        corners = (tile.mapTo(viewport, tile.rect().topLeft()), tile.mapTo(viewport, tile.rect().bottomRight()))
+        words = tile.title.height() >= tile.title.heightForWidth(tile.title.width())  # its title never cut
+        return words and all(viewport.rect().contains(corner) for corner in corners)
+
+    # Once the screen has settled (layouts run after the resize and the style), every tile is in view, whole.
+    scroll = home.page.area.verticalScrollBar()
+    qtbot.waitUntil(lambda: scroll.maximum() == 0 and all(seen_whole(t) for t in home.tiles.values()), timeout=3000)

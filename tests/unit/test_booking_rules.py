@@ -62,6 +62,11 @@ def offer_and_session(
         2,
         (500, 800, 1100),
         (session,),
+        bring="",
+        photo=None,
+        version=0,
+        campaign="",
+        wishes_until=None,
     )
     return offer, session
 

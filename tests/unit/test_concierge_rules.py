@@ -9,10 +9,12 @@ import pytest
 
 from kiosk.domain.catalog import ConciergeService
 from kiosk.domain.concierge import (
+    CANCEL_CODES,
     FORMS,
-    REFUSAL_REASONS,
+    REFUSAL_CODES,
     Actor,
     ConciergeFormError,
+    FieldKind,
     RequestState,
     StateReason,
     TransitionRefused,
@@ -24,11 +26,15 @@ from kiosk.domain.concierge import (
     generic_form,
     next_days,
     prepare_form,
+    ready_made_reason,
     typed_reason,
     validate_answers,
 )
+from kiosk.i18n import LANGUAGES, Said, Text
+from kiosk.translations import read_catalog
 
 S = RequestState
+WHAT = Said("x", "x")
 MONDAY = datetime(2026, 11, 23, 10, 42)
 DEMO_SERVICES = [
     "pressing",
@@ -76,7 +82,7 @@ def test_the_happy_path_is_for_correspondents():
     ],
 )
 def test_who_may_make_each_move(current, target, actor, allowed):
-    reason = REFUSAL_REASONS[0]
+    reason = ready_made_reason("provider_unable")
     if allowed:
         check_transition(current, target, actor, reason)
         assert target in allowed_moves(current, actor)
@@ -111,7 +117,30 @@ def test_every_demo_service_has_its_own_form_and_an_unknown_one_gets_a_generic_f
         form = prepare_form(form_for(service_id), MONDAY)
         names = [f.name for f in form.fields]
         assert names[-1] == "note" and len(set(names)) == len(names)
-        assert form.ready_fr.startswith("Votre") or form.ready_fr.startswith("Vos")
+        assert form.ready_key == f"concierge.ready.{service_id}"
+        assert Text(form.ready_key).message("fr").startswith(("Votre", "Vos"))
+
+
+def test_every_form_label_option_and_ready_message_has_its_text_in_every_catalog_and_no_other_is_kept():
+    forms = [prepare_form(form, MONDAY) for form in (*FORMS.values(), generic_form("teleportation"))]
+    fields = [f for form in forms for f in form.fields]
+    choices = [f for f in fields if f.kind in (FieldKind.CHOICE, FieldKind.CHOICES)]
+    assert choices and all(f.options and all(isinstance(o.words, Text) for o in f.options) for f in choices)
+    keys = {f.key for f in fields} | {o.words.key for f in choices for o in f.options}
+    keys |= {form.ready_key for form in forms} | {
+        f"concierge.reason.{code}" for code in (*REFUSAL_CODES, *CANCEL_CODES)
+    }
+    for language in LANGUAGES:
+        catalog = read_catalog(language)
+        ours = {
+            str(m.id)
+            for m in catalog
+            if str(m.id).startswith(("concierge.form.", "concierge.ready.", "concierge.reason."))
+        }
+        assert ours == keys, (language, sorted(ours ^ keys))
+        assert all(str(catalog[key].string).strip() for key in keys), language
+        for f in fields:  # days and weekdays read as Babel writes them in each language
+            assert f.label(language) and all(o.text(language) for o in f.options), (language, f.key)
 
 
 def test_next_opening_days():
@@ -126,17 +155,17 @@ def test_next_opening_days():
 
 
 def test_clean_text():
-    assert clean_text(" a\u00a0 b\u2028c\td ", 20, "x", "x") == "a b c d"
-    assert clean_text("e\u0301te\u0301", 20, "x", "x") == "été"  # composed (NFC)
-    assert clean_text("\u202e\u200b\u2066ok\ufeff\U000f0000", 20, "x", "x") == "ok"
+    assert clean_text(" a\u00a0 b\u2028c\td ", 20, WHAT) == "a b c d"
+    assert clean_text("e\u0301te\u0301", 20, WHAT) == "été"  # composed (NFC)
+    assert clean_text("\u202e\u200b\u2066ok\ufeff\U000f0000", 20, WHAT) == "ok"
     for hostile in ("<b>", "a > b", "javascript:<x"):
         with pytest.raises(ConciergeFormError):
-            clean_text(hostile, 200, "x", "x")
+            clean_text(hostile, 200, WHAT)
     with pytest.raises(ConciergeFormError):
-        clean_text("", 20, "x", "x", required=True)
+        clean_text("", 20, WHAT, required=True)
     with pytest.raises(ConciergeFormError):
-        clean_text("ab", 20, "x", "x", min_chars=3)
-    assert clean_text(None, 20, "x", "x") == ""
+        clean_text("ab", 20, WHAT, min_chars=3)
+    assert clean_text(None, 20, WHAT) == ""
 
 
 def test_dates_and_numbers_from_a_keyboard():

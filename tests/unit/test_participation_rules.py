@@ -103,10 +103,13 @@ def test_an_idea_needs_a_theme_and_a_few_plain_words():
         "site_life",
         "Des bancs à l'ombre",
     )
+    assert clean_idea("activities", "Piscine") == ("activities", "Piscine")  # one real word is an idea
+    assert clean_idea("other", "Zoo")[1] == "Zoo"
     for theme, text in (
         ("", "Des bancs à l'ombre"),
         ("weather", "Des bancs à l'ombre"),
-        ("other", "Court"),
+        ("other", "Ok"),
+        ("other", "1 2 3 ?!"),  # signs and digits alone say nothing
         ("other", "<script>alert(1)</script>"),
         ("other", "x" * 501),
         ("other", None),

@@ -21,7 +21,7 @@ from kiosk.domain.search import (
     spelling_suggestions,
     typed_exactly,
 )
-from kiosk.domain.search_language import Vocabulary, fold, index_text, parse_synonyms, stems, words
+from kiosk.domain.search_language import Vocabulary, fold, index_text, index_words, parse_synonyms, stems, words
 from kiosk.services.catalog import everyday_vocabulary
 
 MONDAY = datetime(2026, 11, 23, 9, 0)
@@ -48,6 +48,18 @@ def plan(text: str, **query: object) -> object:
 
 def test_fold_removes_accents_case_and_ligatures():
     assert fold("Été à ÉVIAN, Théâtre, Noël, Restos du Cœur") == "ete a evian, theatre, noel, restos du coeur"
+    assert fold("Lætitia") == "laetitia"
+
+
+def test_words_that_mean_nothing_in_a_search_are_never_asked_for():
+    assert index_words("À au aux avec ce ces d' de des du en et l' la le les ou par pour sur un une") == []
+    assert index_words("Sortie au théâtre avec les enfants") == ["sortie", "theatre", "enfants"]
+
+
+def test_an_offer_is_indexed_by_the_stems_of_its_words_and_how_it_writes_them():
+    indexed = index_text("Balade à vélo")  # "à" is left out though it is written with its accent
+    assert indexed.stems == "balad velo"
+    assert indexed.words == (("balade", "balad", "balade"), ("velo", "velo", "vélo"))
 
 
 def test_words_leave_out_punctuation_and_emoji():
@@ -68,6 +80,9 @@ def test_words_leave_out_punctuation_and_emoji():
         ("colonies", "colonie"),
         ("musees", "Musée"),
         ("soirees", "Soirée"),
+        ("jeux", "jeu"),  # a four-letter stem: Snowball keeps the x, the search drops it
+        ("ados", "ado"),
+        ("vélos", "vélo"),
     ],
 )
 def test_plurals_and_inflections_meet_in_one_stem(typed, written):
@@ -103,6 +118,26 @@ def test_one_way_synonyms_widen_only_the_general_word():
 )
 def test_one_or_two_wrong_letters_in_a_long_word_are_forgiven(typed, meant):
     assert (meant,) in plan(typed).terms[0].fuzzy
+
+
+def test_a_five_letter_word_forgives_two_wrong_letters_never_three():
+    assert OFFER_WORDS.close_words("cinma") == ["cinema"]  # one letter missing
+    assert OFFER_WORDS.close_words("cinmx") == ["cinema"]  # one missing, one wrong
+    assert OFFER_WORDS.close_words("bxxxde") == []  # three wrong letters from "balade"
+
+
+def test_a_typo_brings_the_four_closest_words_at_most():
+    assert vocabulary("Balade Malade Salade Calade Valade").close_words("alade") == [
+        "balade",
+        "calade",
+        "malade",
+        "salade",
+    ]
+
+
+def test_a_short_word_is_suggested_one_letter_away_not_two():
+    assert spelling_suggestions("vleo", OFFER_WORDS) == ["vélo"]
+    assert spelling_suggestions("vxlx", OFFER_WORDS) == []
 
 
 def test_short_words_and_word_beginnings_are_not_taken_for_typos():
@@ -171,7 +206,9 @@ def test_the_reviewed_lists_are_read_whole_or_refused():
     assert SYNONYMS.alternatives and SYNONYMS.filter_words
     with pytest.raises(ValueError, match="line 2"):
         parse_synonyms("ciné, cinéma\n , \n", "")
-    with pytest.raises(ValueError, match="filter words line 1"):
+    with pytest.raises(ValueError, match=r"^synonyms line 2: 'cinéma >' names no word$"):
+        parse_synonyms("ciné, cinéma\ncinéma >\n", "")  # a word that finds nothing
+    with pytest.raises(ValueError, match=r"^filter words line 1: 'gratuit = cheaper' is not 'phrase = filter'$"):
         parse_synonyms("", "gratuit = cheaper\n")
 
 
@@ -180,3 +217,25 @@ def test_date_windows_start_today():
     assert date_window_bounds(DateWindow.ANY, today) == (None, None)
     assert date_window_bounds(DateWindow.WEEK, today) == (today, date(2026, 11, 29))
     assert date_window_bounds(DateWindow.MONTH, today)[1] == date(2026, 12, 23)
+
+
+def test_an_offer_is_for_children_under_eighteen_and_for_families_from_six_at_the_latest():
+    assert search_entry("Stage", ("Découverte",), 7, 17).audience == (FOR_CHILDREN,)
+    assert search_entry("Stage", ("Découverte",), 6, 18).audience == ()
+    assert search_entry("Spectacle pour enfants", ("Goûter",), 6, None).audience == (FOR_CHILDREN, FOR_FAMILY)
+    assert search_entry("Spectacle pour enfants", ("Goûter",), 7, None).audience == (FOR_CHILDREN,)
+    assert search_entry("Sortie en famille", ("Pique-nique",), None, None).audience == (FOR_FAMILY,)
+    assert search_entry("Concert", ("Jazz",), None, None).audience == ()
+
+
+def test_a_window_of_three_months_and_a_day_word_within_a_window():
+    today = date(2026, 11, 23)
+    assert date_window_bounds(DateWindow.THREE_MONTHS, today) == (today, date(2027, 2, 22))
+    weekend = plan("ce week-end", window=DateWindow.MONTH)
+    assert (weekend.first_day, weekend.last_day) == (date(2026, 11, 28), date(2026, 11, 29))
+
+
+def test_an_offer_of_another_cmcas_is_elsewhere():
+    site = Site("SLVie Lyon Part-Dieu", "CMCAS Lyon")
+    assert nearness(Level.CMCAS, "CMCAS Marseille", site) == Nearness.ELSEWHERE
+    assert nearness(Level.SLVIE, "CMCAS Lyon", site) == Nearness.ELSEWHERE

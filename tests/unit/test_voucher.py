@@ -237,6 +237,14 @@ def test_other_text_is_a_bad_format(text):
     assert result.message_fr != result.message_en
 
 
+def test_a_malformed_field_is_named_in_each_language():
+    bad_key_id = verify_payload("SLV1:abc:", PUBLIC)
+    assert bad_key_id.message_fr.endswith("(champ « identifiant de clé »)")
+    assert bad_key_id.message_en.endswith("(field 'key id')")
+    bad_kind = verify_payload(PAYLOAD.replace(":B:", ":X:"), PUBLIC)
+    assert bad_kind.message_fr.endswith("(champ « type »)") and bad_kind.message_en.endswith("(field 'kind')")
+
+
 def test_decode_reads_the_fields_without_a_key():
     claims, signed, signature = decode_payload(PAYLOAD)
     assert claims.reference == booking().reference
@@ -332,7 +340,7 @@ def test_the_signing_key_is_created_once_private_and_reloaded(tmp_path):
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     again = load_or_create_signing_key(tmp_path)
     assert public_key_pem(again) == public_key_pem(key)
-    assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary file left
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left
     exported = tmp_path / "public.pem"
     exported.write_text(public_key_pem(key))
     assert key_id(read_public_key(exported)) == key_id(key.public_key())
@@ -341,6 +349,7 @@ def test_the_signing_key_is_created_once_private_and_reloaded(tmp_path):
 
 def test_a_damaged_signing_key_is_reported_and_left_alone(tmp_path):
     path = signing_key_path(tmp_path)
+    path.parent.mkdir()
     path.write_text("-----BEGIN PRIVATE KEY-----\ngarbage\n-----END PRIVATE KEY-----\n")
     before = path.read_bytes()
     with pytest.raises(SigningKeyError) as caught:

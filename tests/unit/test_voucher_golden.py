@@ -19,10 +19,14 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from kiosk.domain.booking import BookingState
 from kiosk.domain.voucher import (
+    PayloadError,
+    Reason,
     Voucher,
     VoucherKind,
     VoucherState,
+    booking_standing,
     decode_payload,
     encode_payload,
     key_id,
@@ -109,3 +113,57 @@ def test_the_short_code_is_the_one_printed(vector):
     assert short_code(vector["voucher"]["reference"]) == vector["short_code"]
     assert _voucher(vector["voucher"]).short_code == vector["short_code"]
     assert normalize_short_code(vector["short_code"].lower().replace("-", " ")) == vector["short_code"]
+
+
+# What a person scanning a damaged voucher is told: the field named in French and in English.
+DAMAGED_FIELDS = [
+    ("identifiant de clé", "key id"),
+    ("type", "kind"),
+    ("état", "state"),
+    ("référence", "reference"),
+    ("site", "site"),
+    ("début", "start"),
+    ("fin", "end"),
+    ("participants", "participants"),
+    ("montant", "total"),
+    ("date d'émission", "issued"),
+    ("signature", "signature"),
+]
+
+
+@pytest.mark.parametrize(("at", "names"), list(enumerate(DAMAGED_FIELDS, start=1)), ids=[n for _, n in DAMAGED_FIELDS])
+def test_a_damaged_field_is_named_in_both_languages(at, names):
+    parts = VECTORS[0]["payload"].split(":")
+    parts[at] = "!"
+    with pytest.raises(PayloadError) as caught:
+        decode_payload(":".join(parts))
+    assert caught.value.reason is Reason.BAD_FORMAT
+    assert caught.value.message_fr == f"ce n'est pas un bon SLVie lisible (champ « {names[0]} »)"
+    assert caught.value.message_en == f"this is not a readable SLVie voucher (field '{names[1]}')"
+
+
+AWAITING = (True, "en attente d'une décision : le bon ne donne pas encore de place")
+SUPERSEDED = (True, "remplacé : la réservation est confirmée depuis, c'est le bon confirmé qui fait foi")
+REFUSED = (False, "refusé : la CCAS/CMCAS a refusé cette réservation, le bon ne donne pas de place")
+CANCELLED = (False, "annulé : cette réservation a été annulée, le bon ne donne plus de place")
+NO_LONGER = (False, "la réservation n'est plus confirmée : elle attend une place")
+# What a printed voucher is worth once the booking has moved on: (printed state, booking now) -> standing.
+STANDINGS = {
+    ("confirmed", "confirmed"): (True, "réservation confirmée"),
+    ("confirmed", "requested"): NO_LONGER,
+    ("confirmed", "waitlisted"): NO_LONGER,
+    ("confirmed", "refused"): REFUSED,
+    ("confirmed", "cancelled"): CANCELLED,
+    ("provisional", "confirmed"): SUPERSEDED,
+    ("provisional", "requested"): AWAITING,
+    ("waitlisted", "waitlisted"): AWAITING,
+    ("waitlisted", "refused"): REFUSED,
+    ("request", "confirmed"): SUPERSEDED,
+    ("request", "cancelled"): CANCELLED,
+}
+
+
+@pytest.mark.parametrize(("printed", "now"), list(STANDINGS), ids=[f"{p}-{n}" for p, n in STANDINGS])
+def test_a_printed_voucher_holds_as_long_as_its_booking_does(printed, now):
+    standing = booking_standing(VoucherState(printed), BookingState(now))
+    assert (standing.holds, standing.text.message("fr")) == STANDINGS[(printed, now)]

@@ -102,8 +102,8 @@ def central_database(request: pytest.FixtureRequest, tmp_path: Path) -> Path | s
 
 
 # --- running on every core (pytest-xdist, ./run.sh test) ------------------------------------------
-MACHINE_WIDE_FIXTURES = {"cups"}
-MACHINE_WIDE_FOLDERS = {"installers", "e2e"}
+# Each test file runs whole, in order, on one worker (--dist loadfile). Tests own their folders and ports;
+# what the machine has once — CUPS, dpkg — is shared under machine-wide locks (tests/machine.py).
 WORKER_NICENESS = 10
 
 
@@ -112,14 +112,3 @@ def pytest_configure(config: pytest.Config) -> None:
     back (tests/e2e): a deployed kiosk does not share its machine with a test suite."""
     if "PYTEST_XDIST_WORKER" in os.environ:
         os.nice(WORKER_NICENESS)
-
-
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that use something the machine has once — the CUPS scheduler (started and stopped by a
-    session fixture, its backend folder), dpkg and the installed package — run one after the other
-    on the same worker (`--dist loadgroup`); every other test owns its folders and ports."""
-    for item in items:
-        folders = set(item.path.relative_to(Path(__file__).parent).parts[:-1])
-        if folders & MACHINE_WIDE_FOLDERS or MACHINE_WIDE_FIXTURES & set(getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.xdist_group("machine"))

@@ -229,7 +229,7 @@ def test_a_person_books_a_place_on_the_real_kiosk_and_takes_the_printed_voucher(
         person.tap("L'offre")
         person.wait_for("Réserver")
         person.keep("offers")
-        before = printed_files("SLVie-")
+        before = printed_files(pdf_queue, "SLVie-")
         person.tap("Réserver")
         person.wait_for("Confirmer la réservation")
         person.keep("booking")
@@ -241,7 +241,7 @@ def test_a_person_books_a_place_on_the_real_kiosk_and_takes_the_printed_voucher(
 
         # What came out of the printer is a voucher anyone can check.
         deadline = time.monotonic() + 30
-        while not (printed := sorted(printed_files("SLVie-") - before)):
+        while not (printed := sorted(printed_files(pdf_queue, "SLVie-") - before)):
             assert time.monotonic() < deadline, "nothing came out of the printer"
             time.sleep(0.2)
         time.sleep(0.5)  # cups-pdf writes the file in one go, but let it close it

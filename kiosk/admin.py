@@ -117,8 +117,9 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _enroll_pending(args: argparse.Namespace) -> int:
+    from kiosk.files import write_whole
     from sync.client import CentralError, RequestRefused
-    from sync.credential import load_credential, write_secret_json
+    from sync.credential import load_credential
     from sync.enrolment import enrol
 
     config = load_config(args.config)
@@ -126,9 +127,8 @@ def _enroll_pending(args: argparse.Namespace) -> int:
     pending_path = data_dir / PENDING_ENROLMENT_FILE
     code = args.code or os.environ.get("SLVIE_KIOSK_ENROL_CODE", "")
     if code.strip():
-        write_secret_json(
-            pending_path, {"server": args.server or config.central.url, "code": code.strip(), "name": args.name}
-        )
+        document = {"server": args.server or config.central.url, "code": code.strip(), "name": args.name}
+        write_whole(pending_path, json.dumps(document).encode("utf-8"))
     if load_credential(data_dir) is not None:
         if pending_path.exists():
             pending_path.unlink()
@@ -152,8 +152,7 @@ def _enroll_pending(args: argparse.Namespace) -> int:
         log.warning("enrolment not done yet (%s); it will be tried again at the next start", type(error).__name__)
         raise AdminCommandError("error.admin.enrolment_postponed", error=error) from None
     pending_path.unlink(missing_ok=True)
-    print(f"Borne inscrite : {enrolment.kiosk_id} (site {enrolment.site_id}).")
-    print(f"Kiosk enrolled: {enrolment.kiosk_id} (site {enrolment.site_id}).")
+    print(in_both_languages(Text("admin.enrolled", kiosk=enrolment.kiosk_id, site=enrolment.site_id)))
     return 0
 
 

@@ -84,7 +84,14 @@ class Report:
         return all(check.status != PROBLEM for check in self.checks)
 
     def to_json(self) -> str:
-        document = {"ok": self.ok, **asdict(self), "checks": [check.as_dict() for check in self.checks]}
+        document = {
+            "ok": self.ok,
+            "checked_at": self.checked_at,
+            "version": self.version,
+            "data_dir": self.data_dir,
+            "config": self.config,
+            "checks": [check.as_dict() for check in self.checks],
+        }
         return json.dumps(document, ensure_ascii=False, indent=2)
 
     def to_text(self) -> str:
@@ -465,19 +472,37 @@ def _check_printer(config: KioskConfig, printer_status) -> Check:
 
 
 def _enrolled(data_dir: Path) -> bool:
-    from sync.credential import load_credential
+    from sync.credential import CREDENTIAL_FILE, load_credential
 
-    return load_credential(data_dir) is not None
+    try:
+        return load_credential(data_dir) is not None
+    except KioskError:  # run outside the service: the key that opens the token is not given here
+        return (data_dir / CREDENTIAL_FILE).exists()
 
 
 def _check_central(config: KioskConfig, data_dir: Path, now, client_factory) -> list[Check]:
     from sync.client import CentralClient, CentralError, CredentialRefused
-    from sync.credential import load_credential
+    from sync.credential import CREDENTIAL_FILE, load_credential
 
-    credential = load_credential(data_dir)
+    try:
+        credential = load_credential(data_dir)
+    except KioskError as error:
+        return [
+            Check("central", PROBLEM, error, {"url": config.central.url}),
+            Check("credential", SKIPPED, Text("doctor.credential_check")),
+            Check("clock", SKIPPED, Text("doctor.clock_compared_central_server")),
+        ]
     if credential is None:
         pending = (data_dir / PENDING_ENROLMENT_FILE).exists()
-        not_enrolled = Text("doctor.enrolment_pending" if pending else "doctor.not_enrolled")
+        damaged = (data_dir / CREDENTIAL_FILE).exists()
+        key = (
+            "doctor.credential_unusable"
+            if damaged
+            else "doctor.enrolment_pending"
+            if pending
+            else "doctor.not_enrolled"
+        )
+        not_enrolled = Text(key)
         return [
             Check("central", PROBLEM, not_enrolled, {"url": config.central.url}),
             Check("credential", SKIPPED, Text("doctor.credential_check")),

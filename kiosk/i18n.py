@@ -118,6 +118,17 @@ class Said:
         return self.fr if language == SOURCE_LANGUAGE else self.en
 
 
+@dataclass(frozen=True)
+class Euros:
+    """An amount given as a value to a text (or printed by itself), written as that text's language writes
+    euros (`Texts.money`): 12,50 € in French, €12.50 in English."""
+
+    cents: int
+
+    def message(self, language: str) -> str:
+        return Texts(language).money(self.cents)
+
+
 def in_both_languages(message: Message) -> str:
     """French, then English when it reads otherwise, on one line: what a command prints for IT, who may read
     either ("Sauvegarde : … / Backup: …")."""
@@ -199,6 +210,10 @@ class Texts:
             return format_currency(euros, "EUR", locale=self.locale)
         pattern = self.locale.currency_formats["standard"].pattern.replace(".00", "")
         return format_currency(euros, "EUR", format=pattern, locale=self.locale, currency_digits=False)
+
+    def amount(self, cents: int) -> str:
+        """Euros as a person types them in a field: no sign, no grouping, cents only when there are (12, 12,50)."""
+        return format_decimal(Decimal(cents) / 100, format="0" if cents % 100 == 0 else "0.00", locale=self.locale)
 
     def time(self, moment: datetime) -> str:
         return format_time(moment, self("format.time"), locale=self.locale)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from kiosk.config import default_data_dir, load_config, prepare_data_dir
 from kiosk.errors import KioskError
+from kiosk.i18n import Said, Text, in_both_languages
 from kiosk.signing_key import load_or_create_signing_key, public_key_pem
 from kiosk.store.database import DATABASE_FILE, open_database
 from kiosk.store.outbox import counts
@@ -50,8 +51,7 @@ def _enroll(args: argparse.Namespace) -> int:
         enrolment = enrol(data_dir, args.server, args.code, args.name, ca_bundle=config.central.ca_bundle or None)
     except CentralError as error:
         raise SyncCommandError("error.sync.cli.enrolment_refused", error=error) from None
-    print(f"Borne inscrite : {enrolment.kiosk_id} (site {enrolment.site_id}).")
-    print(f"Kiosk enrolled: {enrolment.kiosk_id} (site {enrolment.site_id}).")
+    print(in_both_languages(Text("admin.enrolled", kiosk=enrolment.kiosk_id, site=enrolment.site_id)))
     return 0
 
 
@@ -86,7 +86,6 @@ def _sync_once(args: argparse.Namespace) -> int:
     print(report.summary())
     print(f"outbox: {waiting['pending']} waiting, {waiting['parked']} parked")
     if report.problem:
-        print(report.problem[0])
-        print(report.problem[1])
+        print(in_both_languages(Said(*report.problem)))
         return 1
     return 0

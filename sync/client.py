@@ -19,7 +19,7 @@ from kiosk.i18n import Message, Said, Text
 from sync.deadline import Deadline, DeadlineAdapter
 
 API_PREFIX = "/v1"
-PROTOCOL = 2  # seat leases (docs/sync-protocol.md)
+PROTOCOL = 3  # of the pull: 2 seat leases, 3 ballot refusals and appreciations of the site (docs/sync-protocol.md)
 CONNECT_TIMEOUT = 5
 READ_TIMEOUT = 30
 DEADLINE_SECONDS = 120.0  # a whole exchange, however the centre spaces its bytes (a 1000-offer page is ~1 s)

@@ -6,6 +6,11 @@ machine holds: each request carries an `attempt` that only this machine can make
 code (a hash of its voucher key's signature of the code; Ed25519 signatures are
 deterministic, so a new run makes the same one). The centre gives the same kiosk a fresh
 token when the same code comes back with the same attempt within a few minutes.
+
+The token is kept sealed with the machine's data key (kiosk/data_key.py), like the personal data:
+on a packaged kiosk that key is a systemd credential bound to the machine, so a copy of the data
+folder does not let its holder act as the kiosk. A token an earlier release wrote in clear is
+sealed by the kiosk's service as it starts.
 """
 
 from __future__ import annotations
@@ -13,19 +18,22 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
-from dataclasses import asdict, dataclass
+import logging
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from kiosk.data_key import find_data_key, load_data_key
+from kiosk.files import write_whole
+from kiosk.store.sealing import PREFIX as SEALED_PREFIX
+from kiosk.store.sealing import Sealer
+from sync.wire import normalise_code
+
 CREDENTIAL_FILE = "central-credential.json"
 _ATTEMPT_DOMAIN = b"slvie-enrolment/1:"
 
-
-def normalise_code(code: str) -> str:
-    """An enrolment code as the centre stores it: no spaces or dashes, upper case."""
-    return code.replace(" ", "").replace("-", "").upper()
+log = logging.getLogger(__name__)
 
 
 def enrolment_attempt(key: Ed25519PrivateKey, code: str) -> str:
@@ -46,27 +54,55 @@ class Credential:
 
 
 def save_credential(data_dir: Path, credential: Credential) -> Path:
-    return write_secret_json(data_dir / CREDENTIAL_FILE, asdict(credential))
+    sealed = Sealer(load_data_key(data_dir)).seal(credential.token, _sealing_owner(credential))
+    document = asdict(credential) | {"token": sealed}
+    return write_whole(data_dir / CREDENTIAL_FILE, json.dumps(document).encode("utf-8"))
 
 
-def write_secret_json(path: Path, document: dict[str, str]) -> Path:
-    """Written atomically, readable by the kiosk's user only (a credential, an enrolment code)."""
-    partial = path.with_suffix(".part")
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        json.dump(document, handle)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(partial, path)
-    return path
+def _sealing_owner(credential: Credential) -> str:
+    """What the sealed token is bound to: moved into another kiosk's credential, or this one pointed at
+    another server, it does not open (the token would otherwise go to that server)."""
+    return f"credential:{credential.server}:{credential.site_id}:{credential.kiosk_id}"
+
+
+def _stored(data_dir: Path) -> Credential | None:
+    """The credential file as written, its token still sealed (or in clear, from an earlier release)."""
+    try:
+        data = json.loads((data_dir / CREDENTIAL_FILE).read_text(encoding="utf-8"))
+        fields = [data["server"], data["kiosk_id"], data["site_id"], data["token"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not all(isinstance(value, str) and value for value in fields):
+        return None
+    return Credential(*fields)
 
 
 def load_credential(data_dir: Path) -> Credential | None:
-    path = data_dir / CREDENTIAL_FILE
+    """This kiosk's credential; None when it has none it can use (never enrolled, or a file that is
+    damaged or was sealed on another machine). Never writes anything (any process may read it: the
+    service, a command, the doctor run by root). Raises the data key's error when the machine's key is
+    not given to this process (a packaged kiosk's command run outside its service)."""
+    stored = _stored(data_dir)
+    if stored is None or not stored.token.startswith(SEALED_PREFIX):  # in clear: an earlier release's
+        return stored
+    key = find_data_key(data_dir)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return Credential(str(data["server"]), str(data["kiosk_id"]), str(data["site_id"]), str(data["token"]))
-    except FileNotFoundError:
+        if key is None:
+            raise ValueError("no data key")
+        token = Sealer(key).unseal(stored.token, _sealing_owner(stored))
+    except ValueError:
+        log.warning("the central credential does not open with this machine's data key: enrol this kiosk again")
         return None
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+    return replace(stored, token=str(token))
+
+
+def seal_token_in_clear(data_dir: Path) -> None:
+    """Seal a token an earlier release wrote in clear. The kiosk's service does it as it starts, as the
+    kiosk's user and before its sync starts; a failure (a full disk) leaves the file as it was."""
+    stored = _stored(data_dir)
+    if stored is None or stored.token.startswith(SEALED_PREFIX):
+        return
+    try:
+        save_credential(data_dir, stored)
+    except OSError as error:
+        log.warning("the central token stays in clear for now: %s", error.strerror or error)

@@ -40,6 +40,11 @@ HEX32 = r"^[0-9a-f]{32}$"
 PLAIN_TEXT = r"^[^\x00-\x1f\x7f<>]*$"
 
 
+def normalise_code(code: str) -> str:
+    """An enrolment code as the centre stores it: no spaces or dashes, upper case."""
+    return code.replace(" ", "").replace("-", "").upper()
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 

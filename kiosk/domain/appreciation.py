@@ -16,15 +16,17 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from kiosk.domain.concierge import ConciergeFormError, clean_text
 from kiosk.domain.document import DocumentReader
 from kiosk.errors import KioskError
-from kiosk.i18n import Text
+from kiosk.i18n import Said, Text
 
 COMMENT_MAX_CHARS = 300
+# After its session's end, how long a participant may give their appreciation of an activity.
+APPRECIATION_WINDOW = timedelta(days=60)
 SCALE = range(1, 6)
 LATEST_COMMENTS = 5
 
@@ -86,6 +88,11 @@ class Appreciation:
     moderation: Moderation
     reason_fr: str = ""
     reason_en: str = ""
+
+    @property
+    def reason(self) -> Said:
+        """Why the centre decided so, in the words it sent in French and English (empty when it gave none)."""
+        return Said(self.reason_fr, self.reason_en)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from enum import StrEnum
 from kiosk.domain.catalog import BookingMode, Offer, Session
 from kiosk.domain.household import Household, Person
 from kiosk.errors import KioskError
-from kiosk.i18n import Message, Text
+from kiosk.i18n import Message, Said, Text
 
 
 class BookingState(StrEnum):
@@ -50,6 +50,11 @@ class Booking:
     created_at: datetime
     reason_fr: str = ""
     reason_en: str = ""
+
+    @property
+    def reason(self) -> Said:
+        """Why the centre decided so, in the words it sent in French and English (empty when it gave none)."""
+        return Said(self.reason_fr, self.reason_en)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from kiosk.domain.document import DocumentReader
 from kiosk.errors import CatalogError
+from kiosk.i18n import Said
 
 CATALOG_FORMAT = "slvie-catalog/1"
 MAX_SESSIONS_PER_OFFER = 50
@@ -43,7 +44,7 @@ class Category:
     pictogram: str
 
     def name(self, language: str) -> str:
-        return self.name_fr if language == "fr" else self.name_en
+        return Said(self.name_fr, self.name_en).message(language)
 
 
 @dataclass(frozen=True)
@@ -132,16 +133,16 @@ class ConciergeService:
     pictogram: str
 
     def name(self, language: str) -> str:
-        return self.name_fr if language == "fr" else self.name_en
+        return Said(self.name_fr, self.name_en).message(language)
 
     def description(self, language: str) -> str:
-        return self.description_fr if language == "fr" else self.description_en
+        return Said(self.description_fr, self.description_en).message(language)
 
     def hours(self, language: str) -> str:
-        return self.hours_fr if language == "fr" else self.hours_en
+        return Said(self.hours_fr, self.hours_en).message(language)
 
     def price_unit(self, language: str) -> str:
-        return self.price_unit_fr if language == "fr" else self.price_unit_en
+        return Said(self.price_unit_fr, self.price_unit_en).message(language)
 
 
 @dataclass(frozen=True)

@@ -105,7 +105,7 @@ NEEDS_REASON = frozenset({RequestState.CANCELLED, RequestState.REFUSED})
 @dataclass(frozen=True)
 class StateReason:
     """Why a request was cancelled or refused: a stable code and the same words in French and English, kept so
-    in the request and sent so to the centre (which reads no catalog)."""
+    in the request and sent so to the centre and other kiosks (which may not know the code)."""
 
     code: str
     fr: str
@@ -115,6 +115,10 @@ class StateReason:
         return {"code": self.code, "fr": self.fr, "en": self.en}
 
     def message(self, language: str) -> str:
+        """A ready-made reason in this catalog's words for `language`; one typed by a correspondent, or a code
+        this kiosk does not know (a newer centre's), in the words that came with it."""
+        if self.code in READY_MADE_CODES:
+            return Texts(language)(f"concierge.reason.{self.code}")
         return Said(self.fr, self.en).message(language)
 
 
@@ -123,6 +127,7 @@ class StateReason:
 REFUSAL_CODES = ("provider_unable", "not_accepted", "closed", "incomplete")
 CANCEL_CODES = ("beneficiary", "never_dropped", "never_collected")
 BENEFICIARY_CANCEL = CANCEL_CODES[0]
+READY_MADE_CODES = frozenset(REFUSAL_CODES + CANCEL_CODES)
 
 
 def ready_made_reason(code: str) -> StateReason:

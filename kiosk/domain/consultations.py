@@ -26,6 +26,7 @@ from enum import StrEnum
 from kiosk.domain.document import DocumentReader
 from kiosk.domain.household import Household, Person, Role
 from kiosk.errors import KioskError
+from kiosk.i18n import Said
 
 MIN_CHOICES = 2
 MAX_CHOICES = 10
@@ -65,7 +66,7 @@ class Choice:
     en: str
 
     def label(self, language: str) -> str:
-        return self.fr if language == "fr" else self.en
+        return Said(self.fr, self.en).message(language)
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ class Consultation:
     results: Results | None = None  # published by the centre once the grace period is over
 
     def question(self, language: str) -> str:
-        return self.question_fr if language == "fr" else self.question_en
+        return Said(self.question_fr, self.question_en).message(language)
 
     def is_open(self, now: datetime) -> bool:
         return self.opens_at <= now < self.closes_at

@@ -18,6 +18,7 @@ from kiosk.domain.catalog import BookingMode, Offer, Session
 from kiosk.domain.document import DocumentReader
 from kiosk.domain.household import Household
 from kiosk.errors import KioskError
+from kiosk.i18n import Said
 
 MAX_WISHES = 3
 
@@ -60,6 +61,11 @@ class StayRequest:
     reason_fr: str = ""
     reason_en: str = ""
     booking_id: str | None = None  # the booking an accepted proposal became
+
+    @property
+    def reason(self) -> Said:
+        """Why the centre decided so, in the words it sent in French and English (empty when it gave none)."""
+        return Said(self.reason_fr, self.reason_en)
 
     @property
     def proposed_wish(self) -> Wish | None:

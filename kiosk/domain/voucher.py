@@ -436,14 +436,6 @@ class Standing:
     holds: bool  # the paper still gives what it says (or better)
     text: Text
 
-    @property
-    def message_fr(self) -> str:
-        return self.text.message("fr")
-
-    @property
-    def message_en(self) -> str:
-        return self.text.message("en")
-
 
 def booking_standing(printed: VoucherState, now: BookingState) -> Standing:
     """A cancelled or refused booking revokes its voucher; a provisional one confirmed since is

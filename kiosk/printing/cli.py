@@ -30,7 +30,7 @@ from kiosk.domain.voucher import (
 )
 from kiosk.errors import CatalogError, KioskError
 from kiosk.files import write_whole
-from kiosk.i18n import FALLBACK_LANGUAGE, SOURCE_LANGUAGE, Text, Texts, in_both_languages
+from kiosk.i18n import FALLBACK_LANGUAGE, SOURCE_LANGUAGE, Euros, Text, in_both_languages
 
 MAX_STANDING_BYTES = 64 * 1024  # the centre's answer about one booking is a few dozen bytes
 SAMPLE_HOUSEHOLD = ("Camille Lefèvre", "Mathieu Lefèvre", "Inès Lefèvre")
@@ -120,10 +120,7 @@ def _verify(args: argparse.Namespace) -> int:
         return 1
     _say(Text("verify.valid", reason=result.text))
     for who, standing in standings:
-        print(
-            f"  {who.message(SOURCE_LANGUAGE)} / {who.message(FALLBACK_LANGUAGE)}: "
-            f"{standing.message_fr} / {standing.message_en}"
-        )
+        print(f"  {in_both_languages(who)}: {in_both_languages(standing.text)}")
     for line in describe_claims(result.claims):
         print(line)
     return 0
@@ -208,7 +205,6 @@ _STATE_TEXTS = {
 
 def describe_claims(claims: VoucherClaims) -> list[str]:
     """The signed facts, one per line, labelled in French and English (for IT and the desk, both at once)."""
-    french, english = Texts(SOURCE_LANGUAGE), Texts(FALLBACK_LANGUAGE)
 
     def both(key: str) -> str:
         return in_both_languages(Text(key))
@@ -217,7 +213,7 @@ def describe_claims(claims: VoucherClaims) -> list[str]:
         return "—" if moment is None else moment.strftime("%Y-%m-%d %H:%M")
 
     cents = claims.total_cents
-    total = both("claims.on_quote") if cents is None else f"{french.money(cents)} / {english.money(cents)}"
+    total = both("claims.on_quote") if cents is None else in_both_languages(Euros(cents))
     rows = [
         ("claims.code", claims.short_code),
         ("claims.kind", both(_KIND_TEXTS[claims.kind])),

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import sqlite_utils
 
 from kiosk.domain.appreciation import (
+    APPRECIATION_WINDOW,
     Appreciation,
     AppreciationError,
     Moderation,
@@ -33,7 +34,7 @@ from kiosk.domain.appreciation import (
 from kiosk.domain.audit import Action
 from kiosk.domain.booking import Booking, BookingState
 from kiosk.domain.document import DocumentReader
-from kiosk.i18n import Said, Text
+from kiosk.i18n import Message, Text
 from kiosk.services.actor import Actor, Acts
 from kiosk.services.identity import Identified
 from kiosk.store import bookings as booking_store
@@ -43,7 +44,6 @@ from kiosk.store.database import transaction
 from kiosk.store.outbox import enqueue
 
 # An activity is offered for appreciation for this long after it ended.
-APPRECIATION_WINDOW = timedelta(days=60)
 
 
 @dataclass(frozen=True)
@@ -55,8 +55,7 @@ class ToAppreciate:
 
 @dataclass(frozen=True)
 class AppreciationNews:
-    message_fr: str
-    message_en: str
+    message: Message  # read in the language of whoever is told
     good: bool
 
 
@@ -165,21 +164,17 @@ class Appreciations:
         for appreciation in moderated:
             offer = load_offer(self._db, appreciation.offer_id)
             title = offer.title if offer else appreciation.offer_id
-            reason = Said(appreciation.reason_fr, appreciation.reason_en)
+            reason = appreciation.reason
             if appreciation.moderation is Moderation.PUBLISHED:
                 told = Text("news.appreciation.published", title=title)
             elif appreciation.moderation is Moderation.NOT_TAKEN:
                 told = Text("news.appreciation.not_taken", title=title, reason=reason)
             else:
                 told = Text("news.appreciation.refused", title=title, reason=reason)
-            news.append(
-                AppreciationNews(
-                    told.message("fr"), told.message("en"), appreciation.moderation is Moderation.PUBLISHED
-                )
-            )
+            news.append(AppreciationNews(told, appreciation.moderation is Moderation.PUBLISHED))
         for item in invited:
             asked = Text("news.appreciation.how_was_it", title=item.title)
-            news.append(AppreciationNews(asked.message("fr"), asked.message("en"), True))
+            news.append(AppreciationNews(asked, True))
         return news
 
 

@@ -29,7 +29,7 @@ from kiosk.domain.booking import (
 )
 from kiosk.domain.catalog import Offer, Session
 from kiosk.domain.household import Household
-from kiosk.i18n import Said
+from kiosk.i18n import Message
 from kiosk.services.actor import Actor, Acts
 from kiosk.services.identity import Identified
 from kiosk.store import bookings as booking_store
@@ -58,8 +58,7 @@ class SeatTopUp(Protocol):
 class BookingNews:
     booking: Booking
     good: bool  # a place given (else: waiting, or turned down)
-    message_fr: str
-    message_en: str
+    message: Message  # read in the language of whoever is told
 
 
 class BookingService:
@@ -188,11 +187,9 @@ class BookingService:
         news = []
         for booking in decided:
             offer = load_offer(self._db, booking.offer_id)
-            reason = Said(booking.reason_fr, booking.reason_en) if booking.reason_fr else None
+            reason = booking.reason if booking.reason_fr else None
             told = decision_message(booking.state, offer.title if offer else "?", reason)
-            news.append(
-                BookingNews(booking, booking.state == BookingState.CONFIRMED, told.message("fr"), told.message("en"))
-            )
+            news.append(BookingNews(booking, booking.state == BookingState.CONFIRMED, told))
         return news
 
     def bookings(self, household: Household) -> list[Booking]:

@@ -62,7 +62,7 @@ from kiosk.domain.voucher import (
     verify_payload,
 )
 from kiosk.errors import KioskError
-from kiosk.i18n import Said
+from kiosk.i18n import Message, Said
 from kiosk.services.actor import Actor, Acts
 from kiosk.services.identity import Identified
 from kiosk.signing_key import load_or_create_signing_key
@@ -103,8 +103,7 @@ class ServiceOffer:
 @dataclass(frozen=True)
 class ReadyNotice:
     request: ConciergeRequest
-    message_fr: str  # "Votre pressing est prêt."
-    message_en: str
+    message: Message  # "Votre pressing est prêt.", read in the language of whoever is told
 
 
 @dataclass(frozen=True)
@@ -214,7 +213,7 @@ class ConciergeRequests:
         for request in concierge_store.ready_requests(self._db, household.household_id):
             service = names.get(request.service_id)
             ready = ready_message(form_for(request.service_id), service_words(service, request.service_id))
-            notices.append(ReadyNotice(request, ready.message("fr"), ready.message("en")))
+            notices.append(ReadyNotice(request, ready))
         return notices
 
     def cancel(

@@ -29,7 +29,7 @@ from kiosk.domain.consultations import (
 )
 from kiosk.domain.document import DocumentReader
 from kiosk.domain.voucher import short_code
-from kiosk.i18n import Said, Text
+from kiosk.i18n import Message, Said, Text
 from kiosk.services.actor import BENEFICIARY, Actor, Acts
 from kiosk.services.identity import IdentificationError, Identified, IdentityService
 from kiosk.store import participation as store
@@ -52,8 +52,7 @@ class BallotReceipt:
 
 @dataclass(frozen=True)
 class BallotNews:
-    message_fr: str
-    message_en: str
+    message: Message  # read in the language of whoever is told
     good: bool = False
 
 
@@ -150,7 +149,7 @@ class Consultations:
             data = json.loads(row["data"]) if row["data"] else {}
             question = Said(data.get("question_fr", "?"), data.get("question_en", "?"))
             told = Text("news.ballot.not_counted", question=question, reason=Said(row["reason_fr"], row["reason_en"]))
-            news.append(BallotNews(told.message("fr"), told.message("en")))
+            news.append(BallotNews(told))
         return news
 
 

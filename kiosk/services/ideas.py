@@ -25,7 +25,7 @@ from kiosk.domain.ideas import (
     theme_words,
 )
 from kiosk.domain.voucher import normalize_short_code
-from kiosk.i18n import Text
+from kiosk.i18n import Message, Text
 from kiosk.services.actor import Actor, Acts
 from kiosk.services.identity import Identified
 from kiosk.store import participation as store
@@ -38,8 +38,7 @@ MAX_CODE_INPUT = 40
 @dataclass(frozen=True)
 class IdeaNews:
     idea: Idea
-    message_fr: str
-    message_en: str
+    message: Message  # read in the language of whoever is told
     good: bool = True
 
 
@@ -107,7 +106,7 @@ class IdeaBox:
                 answer=idea.answer,
                 theme=theme_words(idea.theme),
             )
-            news.append(IdeaNews(idea, told.message("fr"), told.message("en")))
+            news.append(IdeaNews(idea, told))
         return news
 
 

@@ -32,7 +32,7 @@ from kiosk.domain.stay_wishes import (
     wishes_open,
 )
 from kiosk.domain.voucher import short_code
-from kiosk.i18n import Text
+from kiosk.i18n import Message, Text
 from kiosk.services.actor import Actor, Acts
 from kiosk.services.identity import Identified
 from kiosk.store import stay_requests as store
@@ -44,8 +44,7 @@ from kiosk.store.database import transaction
 class StayNews:
     request: StayRequest
     good: bool  # a place proposed (else: waiting, or turned down)
-    message_fr: str
-    message_en: str
+    message: Message  # read in the language of whoever is told
 
 
 class StayWishesService:
@@ -121,9 +120,7 @@ class StayWishesService:
             wish = request.proposed_wish or request.wishes[0]
             offer = load_offer(self._db, wish.offer_id)
             told = Text(f"wishes.news.{request.state.value}", title=offer.title if offer else "?")
-            news.append(
-                StayNews(request, request.state is StayRequestState.PROPOSED, told.message("fr"), told.message("en"))
-            )
+            news.append(StayNews(request, request.state is StayRequestState.PROPOSED, told))
         return news
 
     def check(self, who: Identified, wishes: Sequence[Wish]) -> None:

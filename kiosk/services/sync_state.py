@@ -9,6 +9,7 @@ from datetime import datetime
 import sqlite_utils
 
 from kiosk.domain.audit import Action
+from kiosk.i18n import Said
 from kiosk.services.actor import Actor, Acts
 from kiosk.services.audit import AuditService
 from kiosk.store.outbox import counts, parked_operations
@@ -19,8 +20,7 @@ from kiosk.store.state import read_state
 class ParkedOperation:
     kind: str
     created_at: datetime
-    reason_fr: str
-    reason_en: str
+    reason: Said  # the centre's words, or the kiosk's when it parked the operation itself
 
 
 @dataclass(frozen=True)
@@ -31,8 +31,7 @@ class SyncState:
     parked: int  # operations the centre refused for good (with their reasons below)
     last_success: datetime | None
     last_error_at: datetime | None  # the last failed cycle (network down, centre error…)
-    last_error_fr: str
-    last_error_en: str
+    last_error: Said  # as it was written when the cycle failed, in French and English
     audit_waiting: int  # audit entries the centre has not acknowledged yet
     parked_operations: tuple[ParkedOperation, ...]
 
@@ -53,8 +52,7 @@ class SyncStateService:
             ParkedOperation(
                 op["kind"],
                 datetime.fromisoformat(op["created_at"]),
-                str(op["reason"].get("fr", "")),
-                str(op["reason"].get("en", "")),
+                Said(str(op["reason"].get("fr", "")), str(op["reason"].get("en", ""))),
             )
             for op in parked_operations(self._db)[-50:]
         )
@@ -63,8 +61,7 @@ class SyncStateService:
             parked=waiting["parked"],
             last_success=datetime.fromisoformat(last) if last else None,
             last_error_at=datetime.fromisoformat(error["at"]) if error.get("at") else None,
-            last_error_fr=str(error.get("fr", "")),
-            last_error_en=str(error.get("en", "")),
+            last_error=Said(str(error.get("fr", "")), str(error.get("en", ""))),
             audit_waiting=self._audit.waiting(),
             parked_operations=parked,
         )

@@ -618,6 +618,13 @@ MIGRATION_21_MADE_HERE_BEFORE_17 = [
     """,
 ]
 
+# Pull protocol 3 (docs/sync-protocol.md): the centre sends ballot refusals and who gave an appreciation only
+# to a kiosk that says it knows them. Pulled again from cursor 0 once, so that those sent to nobody here
+# while the kiosk was of protocol 2 arrive.
+MIGRATION_22_PULL_PROTOCOL_3 = [
+    "UPDATE kiosk_state SET value = '0' WHERE key = 'sync_cursor'",
+]
+
 MIGRATIONS: list[list[str]] = [
     MIGRATION_1_CATALOG_AND_OUTBOX,
     MIGRATION_2_HOUSEHOLDS_AND_BOOKINGS,
@@ -640,4 +647,5 @@ MIGRATIONS: list[list[str]] = [
     MIGRATION_19_NOTICE_CONSENTS,
     MIGRATION_20_APPRECIATIONS_OF_THE_SITE,
     MIGRATION_21_MADE_HERE_BEFORE_17,
+    MIGRATION_22_PULL_PROTOCOL_3,
 ]

@@ -168,11 +168,15 @@ def record_pulled_refusal(
     now: datetime,
 ) -> None:
     """A ballot of this site the centre refused, inside the pull's transaction: a ballot cast here has it already
-    (the push's answer); one cast at another kiosk is to be told here too, once."""
+    (the push's answer); one cast at another kiosk is to be told here too, once. Not once the consultation's
+    results are out (pulled before it in the same page): who took part is forgotten then, and a pull from
+    the feed's start must not bring it back nor tell it again."""
     db.execute(
         "INSERT INTO ballots (ballot_id, consultation_id, person_id, cast_at, state, reason_fr, reason_en, told)"
-        " VALUES (?, ?, ?, ?, 'refused', ?, ?, 0) ON CONFLICT (ballot_id) DO NOTHING",
-        [ballot_id, consultation_id, person_id, stamp(now), *reasons],
+        " SELECT ?, ?, ?, ?, 'refused', ?, ?, 0 WHERE NOT EXISTS (SELECT 1 FROM consultations"
+        " WHERE consultation_id = ? AND json_extract(data, '$.results') IS NOT NULL)"
+        " ON CONFLICT (ballot_id) DO NOTHING",
+        [ballot_id, consultation_id, person_id, stamp(now), *reasons, consultation_id],
     )
 
 

@@ -8,7 +8,9 @@ current, the outbox, and audit entries until the centre acknowledges them (purge
 the sync engine). All personal fields are sealed (kiosk/store/sealing.py).
 
 Pruned, at each start (`prune`): bookings whose session ended more than KEEP_AFTER ago (or,
-their session no longer known, made that long ago) with the invitations to appreciate them,
+their session no longer known, made that long ago) with the invitations to appreciate them and
+the appreciations given of them — a confirmed booking whose participants may still give their
+appreciation of it stays until that window closes (APPRECIATION_WINDOW after its session's end) —
 concierge requests closed that long ago, and wrong-PIN counters whose lock has passed; and
 (`prune_files`) the PDFs the kiosk generates written that long ago: vouchers, which carry
 participants' names (a reprint writes its PDF again), help tickets, and paper (offer sheets,
@@ -25,6 +27,8 @@ from pathlib import Path
 
 import sqlite_utils
 
+from kiosk.domain.appreciation import APPRECIATION_WINDOW
+from kiosk.domain.booking import BookingState
 from kiosk.domain.concierge import FINAL_STATES
 from kiosk.store.database import transaction
 
@@ -40,16 +44,25 @@ class Pruned:
 
 def prune(db: sqlite_utils.Database, now: datetime) -> Pruned:
     limit = (now - KEEP_AFTER).isoformat(timespec="seconds")
+    appreciable = (now - APPRECIATION_WINDOW).isoformat(timespec="seconds")
     with transaction(db):
         bookings = db.execute(
             "DELETE FROM bookings WHERE booking_id NOT IN "
             "(SELECT json_extract(payload, '$.booking_id') FROM outbox WHERE json_extract(payload, '$.booking_id') "
             'IS NOT NULL) AND coalesce((SELECT s."end" FROM sessions s WHERE s.id = bookings.session_id), '
-            "bookings.created_at) < ?",
-            [limit],
+            "bookings.created_at) < ? "
+            "AND NOT (state = ? AND coalesce((SELECT s.\"end\" FROM sessions s WHERE s.id = bookings.session_id), '')"
+            " >= ?)",
+            [limit, BookingState.CONFIRMED.value, appreciable],
         ).rowcount
-        # Who was invited to appreciate a booking goes with the booking.
+        # Who was invited to appreciate a booking, and who gave an appreciation of it, go with the booking
+        # (one still to send stays until the centre has answered).
         db.execute("DELETE FROM appreciation_invitations WHERE booking_id NOT IN (SELECT booking_id FROM bookings)")
+        db.execute(
+            "DELETE FROM appreciations WHERE booking_id NOT IN (SELECT booking_id FROM bookings) AND appreciation_id "
+            "NOT IN (SELECT json_extract(payload, '$.appreciation_id') FROM outbox "
+            "WHERE json_extract(payload, '$.appreciation_id') IS NOT NULL)"
+        )
         finals = sorted(state.value for state in FINAL_STATES)
         requests = db.execute(
             f"DELETE FROM concierge_requests WHERE state IN ({','.join('?' * len(finals))}) AND updated_at < ? "

@@ -19,7 +19,7 @@ from kiosk.ui.lockdown import install_lockdown
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import apply_style
-from sync.credential import load_credential
+from sync.credential import load_credential, seal_token_in_clear
 
 if TYPE_CHECKING:
     from kiosk.demo.centre import DemoCentre
@@ -77,6 +77,7 @@ def start_kiosk(
 
 def start_sync(services: KioskServices, window: MainWindow) -> SyncWorker | None:
     """Sync in the background when this kiosk is enrolled; the kiosk works the same without it."""
+    seal_token_in_clear(services.data_dir)
     credential = load_credential(services.data_dir)
     if credential is None:
         return None

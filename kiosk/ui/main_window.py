@@ -32,7 +32,7 @@ from kiosk.domain.ideas import Idea
 from kiosk.domain.staff import StaffSession
 from kiosk.domain.stay_wishes import WishesRecap
 from kiosk.errors import KioskError
-from kiosk.i18n import Texts
+from kiosk.i18n import Message, Texts
 from kiosk.services.actor import Actor
 from kiosk.services.consultations import BallotReceipt
 from kiosk.services.context import KioskServices
@@ -103,10 +103,7 @@ class News(Protocol):
     """Something the person is told once identified (a pressing ready, a decision on a booking)."""
 
     @property
-    def message_fr(self) -> str: ...
-
-    @property
-    def message_en(self) -> str: ...
+    def message(self) -> Message: ...
 
 
 class Decision(News, Protocol):
@@ -613,9 +610,8 @@ class MainWindow(QMainWindow):
         ]
         if not ready and not decided:
             return
-        fr = self.texts.language == "fr"
         told: list[News] = [*ready, *decided]
-        lines = [n.message_fr if fr else n.message_en for n in told]
+        lines = [n.message.message(self.texts.language) for n in told]
         good = all(n.good for n in decided)
         self.news.show_news(
             self.texts("ready.title" if good else "news.title"), "\n".join(lines), self.texts("notice.ok")

@@ -135,7 +135,7 @@ class MyBookingsScreen(Screen):
         owed = self.services.payments.balance_of_booking(booking)
         words.addWidget(label(", ".join(names) + " · " + balance_text(owed, texts), "muted"))
         state = texts(f"mine.state.{booking.state.value}")
-        reason = booking.reason_fr if texts.language == "fr" else booking.reason_en
+        reason = booking.reason.message(texts.language)
         words.addWidget(label(f"{state} — {reason}" if reason else state, STATE_STYLE.get(booking.state, "heading")))
         if booking.booking_id in self.status:
             words.addWidget(label(self.status[booking.booking_id]))
@@ -174,7 +174,6 @@ class MyBookingsScreen(Screen):
 
     def _stay_card(self, request: StayRequest) -> QFrame:
         texts = self.texts
-        fr = texts.language == "fr"
         now = self.services.catalog.now()
         state = request.shown_state(now)
         card = QFrame()
@@ -196,7 +195,7 @@ class MyBookingsScreen(Screen):
         words.addWidget(label(said, STAY_STYLE.get(state, "heading")))
         if state is StayRequestState.PROPOSED and request.answer_by is not None:
             words.addWidget(label(texts("stays.answer_by", when=texts.moment(request.answer_by)), "emphasis"))
-        reason = request.reason_fr if fr else request.reason_en
+        reason = request.reason.message(texts.language)
         if reason:
             words.addWidget(label(reason, "muted"))
         if request.request_id in self.status:

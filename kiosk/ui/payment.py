@@ -176,13 +176,13 @@ class PaymentScreen(Screen):
         self.submit.setText(texts("pay.correct.record" if correcting else "pay.record"))
         self.submit.setEnabled(correcting or owed.owed_cents > 0)
         if prefill:
-            self.amount.setText(_euros(owed.owed_cents, texts) if owed.owed_cents else "")
+            self.amount.setText(texts.amount(owed.owed_cents) if owed.owed_cents else "")
 
     def start_correction(self, payment: Payment | None) -> None:
         self.correcting = payment
         self.error.clear()
         self.message.clear()
-        self.amount.setText("" if payment is None else _euros(payment.amount_cents, self.texts))
+        self.amount.setText("" if payment is None else self.texts.amount(payment.amount_cents))
         self.refresh(prefill=payment is None)
 
     def submit_entry(self) -> None:
@@ -236,10 +236,3 @@ class PaymentScreen(Screen):
         self.message.clear()
         self.error.clear()
         self.refresh()
-
-
-def _euros(cents: int, texts: Texts) -> str:
-    """An amount as a correspondent would type it: 12,50 (French) or 12.50."""
-    whole, rest = divmod(cents, 100)
-    separator = "," if texts.language == "fr" else "."
-    return str(whole) if rest == 0 else f"{whole}{separator}{rest:02d}"

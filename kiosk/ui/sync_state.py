@@ -89,7 +89,6 @@ class SyncStateScreen(Screen):
             self.figures.addWidget(label(line, "lead"))
         if state.parked_operations:
             self.parked_title.setText(texts("sync.parked.title"))
-        fr = texts.language == "fr"
         for operation in reversed(state.parked_operations[-MAX_PARKED_SHOWN:]):  # the latest first
             self.parked.addWidget(
                 label(
@@ -97,7 +96,7 @@ class SyncStateScreen(Screen):
                         "sync.parked.line",
                         kind=operation.kind,
                         when=texts.moment(operation.created_at),
-                        reason=operation.reason_fr if fr else operation.reason_en,
+                        reason=operation.reason,
                     )
                 )
             )
@@ -115,8 +114,8 @@ class SyncStateScreen(Screen):
             else texts("sync.never")
         )
         if state.last_error_at:
-            message = state.last_error_fr if texts.language == "fr" else state.last_error_en
-            lines.append(texts("sync.last_error", when=texts.freshness(state.last_error_at, now), message=message))
+            when = texts.freshness(state.last_error_at, now)
+            lines.append(texts("sync.last_error", when=when, message=state.last_error))
         else:
             lines.append(texts("sync.no_error"))
         return lines

@@ -25,7 +25,6 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.types import Message as AsgiMessage
 
 from kiosk.i18n import Message, Said, Text
-from sync.credential import normalise_code
 from sync.server import auth, changes, fleet, fleet_page, history, leases, operations, voucher_keys
 from sync.server.clock import Clock, fmt, local_now
 from sync.server.db import Database
@@ -62,6 +61,7 @@ from sync.wire import (
     VoucherKeyRequest,
     VoucherKeys,
     VoucherStanding,
+    normalise_code,
 )
 
 log = logging.getLogger("slvie.central")
@@ -350,7 +350,10 @@ def create_app(
         kiosk: KioskAuth,
         cursor: Annotated[int, Query(ge=0, le=2**63 - 1, description="the last cursor saved (0 at first)")] = 0,
         limit: Annotated[int, Query(ge=1, le=changes.MAX_PAGE)] = changes.DEFAULT_PAGE,
-        protocol: Annotated[int, Query(ge=1, le=2, description="2: the kiosk takes its leases too")] = 1,
+        protocol: Annotated[
+            int,
+            Query(ge=1, le=3, description="2: the kiosk takes its leases too; 3: ballot refusals, whose appreciation"),
+        ] = 1,
         mark: Annotated[
             list[Annotated[str, Field(pattern=MARK)]],
             Query(max_length=4, description="the marks saved with the cursor and of the last push (none at first)"),

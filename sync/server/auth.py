@@ -22,10 +22,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sync.credential import normalise_code
 from sync.server import leases
 from sync.server.clock import fmt
 from sync.server.db import Connection, Database, Row
+from sync.wire import normalise_code
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I, O, 0, 1: read aloud and typed without doubt
 CODE_LENGTH = 12

@@ -50,13 +50,16 @@ def bump_many(conn: Connection, kind: str, entity_ids: list[str], site_id: str =
 
 def read_page(conn: Connection, site_id: str, cursor: int, limit: int, kiosk_id: str = "", protocol: int = 1) -> str:
     """The JSON text of one page of changes after `cursor` for kiosk `kiosk_id` of `site_id` (call inside a
-    read). A kiosk of protocol 1 knows nothing of leases: it is sent none."""
+    read). A kiosk validates pages strictly, refusing a kind of change or a field it does not know: one of
+    an earlier protocol is sent what it knows, as it knows it (protocol 1 no leases, 2 no ballot refusals
+    and appreciations without whose and of what), so that a centre updated before its kiosks wedges none."""
     top = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()[0]
     if cursor > top:
         raise CursorAhead(top)
+    unknown = ", ".join(f"'{kind}'" for kind, since in KINDS_SINCE.items() if protocol < since) or "''"
     rows = conn.execute(
         "SELECT seq, kind, entity_id, site_id FROM changes WHERE seq > ? AND site_id IN ('', ?, ?) "
-        "ORDER BY seq LIMIT ?",
+        f"AND kind NOT IN ({unknown}) ORDER BY seq LIMIT ?",
         (cursor, site_id, kiosk_scope(kiosk_id) if protocol >= 2 else "", limit + 1),
     ).fetchall()
     more = len(rows) > limit
@@ -66,7 +69,8 @@ def read_page(conn: Connection, site_id: str, cursor: int, limit: int, kiosk_id:
     for _, kind, entity_id, _ in rows:
         ids[kind].append(entity_id)
     rendered: dict[tuple[str, str], str] = {}
-    for kind, renderer in _RENDERERS.items():
+    renderers = _RENDERERS if protocol >= 3 else _RENDERERS | {"appreciation": _moderations_of_protocol_2}
+    for kind, renderer in renderers.items():
         if ids.get(kind):
             for entity_id, text in renderer(conn, ids[kind], site_id, kiosk_id).items():
                 rendered[(kind, entity_id)] = text
@@ -225,6 +229,15 @@ def _moderations(conn: Connection, ids: list[str], site_id: str, kiosk_id: str) 
     return {row["id"]: compact_json(moderation_data(row)) for row in rows}
 
 
+def _moderations_of_protocol_2(conn: Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
+    """What a kiosk of protocol 2 knows of an appreciation: its id and moderation."""
+    known = ("appreciation_id", "state", "reason")
+    return {
+        entity_id: compact_json({key: value for key, value in json.loads(text).items() if key in known})
+        for entity_id, text in _moderations(conn, ids, site_id, kiosk_id).items()
+    }
+
+
 def _ballot_refusals(conn: Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
     from sync.server.consultations import refusal_data
 
@@ -247,6 +260,9 @@ def _stay_requests(conn: Connection, ids: list[str], site_id: str, kiosk_id: str
     )
     return {row["id"]: compact_json(stay_request_data(row)) for row in rows}
 
+
+# The protocol since which a kiosk is sent a kind of change (a lease is sent to its own kiosk only, from 2).
+KINDS_SINCE = {"ballot_refusal": 3}
 
 _RENDERERS = {
     "category": _table("categories"),

@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING
 from limits import parse
 
 from kiosk.errors import KioskError
-from kiosk.i18n import Text, in_both_languages
+from kiosk.i18n import Said, Text, in_both_languages
 from sync.server import require_central_server
 from sync.server.limits import ENROL_PER_ADDRESS, ENROL_PER_CODE, KIOSK_CALLS, RateLimits
 
@@ -89,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
         prog="slvie-central",
-        description="Centre SLVie de référence / reference SLVie central server (serves /v1 when no command is given)",
+        description=in_both_languages(Text("cli.central.description")),
     )
     parser.add_argument(
         "--db",
@@ -492,7 +492,7 @@ def _revoke(db: Database, args: argparse.Namespace) -> int:
 
     if not revoke(db, args.kiosk_id, _now(args)):
         raise AdminError("error.central.cli.unknown_kiosk", kiosk_id=args.kiosk_id)
-    print(f"revoked {args.kiosk_id}")
+    print(in_both_languages(Text("central.cli.revoked", kiosk=args.kiosk_id)))
     return 0
 
 
@@ -539,7 +539,7 @@ def _fleet(db: Database, args: argparse.Namespace) -> int:
             + in_both_languages(Text("fleet.cli.heard", when=heard))
         )
         for reason in kiosk.reasons:
-            print(f"       {reason.fr} / {reason.en}")
+            print("       " + in_both_languages(reason.text))
     counts = count_by_state(kiosks)
     print(in_both_languages(Text("fleet.cli.counts", kiosks=len(kiosks), **counts)))
     return 0
@@ -576,7 +576,7 @@ def _admin_credential(db: Database, args: argparse.Namespace) -> int:
     if args.remove:
         if not remove_administrator(db, args.name):
             raise AdminError("error.central.cli.unknown_administrator", name=args.name)
-        print(f"removed {args.name}")
+        print(in_both_languages(Text("central.cli.administrator_removed", name=args.name)))
         return 0
     print(set_administrator(db, args.name, _now(args)))
     return 0
@@ -637,11 +637,11 @@ def _load_demo(db: Database, args: argparse.Namespace) -> int:
         _print_summary(load_demo_requests(db, args.site, now))
         _print_summary(load_demo_past_outing(db, args.site, now))
     else:
-        print(f"no demo households ({DEMO_HOUSEHOLDS} is missing)")
+        print(in_both_languages(Text("central.cli.no_demo_households", path=DEMO_HOUSEHOLDS)))
     if DEMO_STAFF.exists():
         _print_summary(load_staff(db, DEMO_STAFF.read_text(encoding="utf-8"), args.site))
     else:
-        print(f"no demo correspondents ({DEMO_STAFF} is missing)")
+        print(in_both_languages(Text("central.cli.no_demo_staff", path=DEMO_STAFF)))
     return 0
 
 
@@ -670,7 +670,7 @@ def _set_allocation(db: Database, args: argparse.Namespace) -> int:
     from sync.server.admin import set_allocation
 
     set_allocation(db, args.session, args.site, args.seats, args.until, _now(args))
-    print(f"{args.session}: {args.seats} seats for {args.site}")
+    print(in_both_languages(Text("central.cli.allocation", session=args.session, count=args.seats, site=args.site)))
     return 0
 
 
@@ -678,14 +678,19 @@ def _set_capacity(db: Database, args: argparse.Namespace) -> int:
     from sync.server.admin import set_capacity
 
     set_capacity(db, args.session, args.capacity, _now(args))
-    print(f"{args.session}: capacity {args.capacity}")
+    print(in_both_languages(Text("central.cli.capacity", session=args.session, capacity=args.capacity)))
     return 0
 
 
 def _withdraw(db: Database, args: argparse.Namespace) -> int:
     from sync.server.admin import withdraw_offer
 
-    print(f"withdrawn {args.offer_id}" if withdraw_offer(db, args.offer_id) else f"{args.offer_id} already withdrawn")
+    withdrawn = withdraw_offer(db, args.offer_id)
+    print(
+        in_both_languages(
+            Text("central.cli.withdrawn" if withdrawn else "central.cli.already_withdrawn", offer=args.offer_id)
+        )
+    )
     return 0
 
 
@@ -701,7 +706,7 @@ def _refuse_concierge(db: Database, args: argparse.Namespace) -> int:
     from sync.server.admin import refuse_concierge
 
     refuse_concierge(db, args.request_id, args.reason_fr, args.reason_en, _now(args))
-    print(f"{args.request_id}: refused")
+    print(in_both_languages(Text("central.cli.concierge_refused", request=args.request_id)))
     return 0
 
 
@@ -709,7 +714,7 @@ def _report_payment(db: Database, args: argparse.Namespace) -> int:
     from sync.server.admin import report_payment
 
     payment_id = report_payment(db, args.kind, args.subject_id, args.amount, args.reference, _now(args))
-    print(f"{args.subject_id}: payment {payment_id} recorded")
+    print(in_both_languages(Text("central.cli.payment_recorded", subject=args.subject_id, payment=payment_id)))
     return 0
 
 
@@ -717,7 +722,14 @@ def _publish_consultation(db: Database, args: argparse.Namespace) -> int:
     from sync.server.admin import publish_consultation
     from sync.server.loading import load_json_file
 
-    print(f"published {publish_consultation(db, load_json_file(args.file), _now(args))}")
+    print(
+        in_both_languages(
+            Text(
+                "central.cli.consultation_published",
+                consultation=publish_consultation(db, load_json_file(args.file), _now(args)),
+            )
+        )
+    )
     return 0
 
 
@@ -746,7 +758,11 @@ def _ideas(db: Database, args: argparse.Namespace) -> int:
 def _answer_idea(db: Database, args: argparse.Namespace) -> int:
     from sync.server.admin import answer_idea
 
-    print(f"{answer_idea(db, args.idea, args.text, args.by, _now(args))}: answered")
+    print(
+        in_both_languages(
+            Text("central.cli.idea_answered", idea=answer_idea(db, args.idea, args.text, args.by, _now(args)))
+        )
+    )
     return 0
 
 
@@ -769,7 +785,11 @@ def _moderate(db: Database, args: argparse.Namespace) -> int:
     moderate_appreciation(
         db, args.appreciation_id, args.decision == "publish", args.reason_fr, args.reason_en, _now(args)
     )
-    print(f"{args.appreciation_id}: {'published' if args.decision == 'publish' else 'refused'}")
+    said = Text(
+        "central.cli.appreciation_published" if args.decision == "publish" else "central.cli.appreciation_refused",
+        appreciation=args.appreciation_id,
+    )
+    print(in_both_languages(said))
     return 0
 
 
@@ -782,7 +802,7 @@ def _appreciation_results(db: Database, args: argparse.Namespace) -> int:
         sys.stdout.write(text)
     else:
         args.csv.write_text(text, encoding="utf-8")
-        print(f"wrote {args.csv}")
+        print(in_both_languages(Text("central.cli.wrote", path=args.csv)))
     return 0
 
 
@@ -790,10 +810,15 @@ def _allocate_stays(db: Database, args: argparse.Namespace) -> int:
     from sync.server.stays import ANSWER_DAYS, allocate_campaign
 
     run = allocate_campaign(db, args.campaign, _now(args), args.answer_days or ANSWER_DAYS)
-    said = "allocated" if run.changed else "already allocated, nothing changed"
-    print(f"campaign {run.campaign}: {said} on {run.allocated_at}")
+    said = Text(
+        "central.cli.stays_allocated" if run.changed else "central.cli.stays_already_allocated",
+        campaign=run.campaign,
+        when=run.allocated_at,
+    )
+    print(in_both_languages(said))
     for item in run.outcomes:
-        print(f"{item['ranking']:>4}  {item['household_id']}  {item['state']:<10}  {item['reason']['fr']}")
+        reason = in_both_languages(Said(item["reason"]["fr"], item["reason"]["en"]))
+        print(f"{item['ranking']:>4}  {item['household_id']}  {item['state']:<10}  {reason}")
     return 0
 
 
@@ -801,7 +826,7 @@ def _record_past_stay(db: Database, args: argparse.Namespace) -> int:
     from sync.server.stays import record_past_stay
 
     record_past_stay(db, args.household_id, args.started_on)
-    print(f"{args.household_id}: national stay on {args.started_on} recorded")
+    print(in_both_languages(Text("central.cli.past_stay_recorded", household=args.household_id, day=args.started_on)))
     return 0
 
 
@@ -811,21 +836,24 @@ def _check(db: Database, args: argparse.Namespace) -> int:
     problems = seat_problems(db)
     for problem in problems:
         print(problem)
-    print("seats: ok" if not problems else f"seats: {len(problems)} problem(s)")
+    if problems:
+        print(in_both_languages(Text("central.cli.seat_problems", count=len(problems))))
+    else:
+        print(in_both_languages(Text("central.cli.seats_ok")))
     return 1 if problems else 0
 
 
 def _backup(db: Database, args: argparse.Namespace) -> int:
     from sync.server.epoch import backup
 
-    print(f"wrote {args.file} (feed epoch {backup(db, args.file)})")
+    print(in_both_languages(Text("central.cli.backup_written", path=args.file, epoch=backup(db, args.file))))
     return 0
 
 
 def _reset_epoch(db: Database, args: argparse.Namespace) -> int:
     from sync.server.epoch import reset
 
-    print(f"feed epoch {reset(db)}")
+    print(in_both_languages(Text("central.cli.new_epoch", epoch=reset(db))))
     return 0
 
 
@@ -837,7 +865,7 @@ def _openapi(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
     else:
         args.out.write_text(text, encoding="utf-8")
-        print(f"wrote {args.out}")
+        print(in_both_languages(Text("central.cli.wrote", path=args.out)))
     return 0
 
 

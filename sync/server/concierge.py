@@ -12,6 +12,7 @@ import json
 from datetime import datetime
 
 from kiosk.domain.concierge import Actor, RequestState, StateReason, TransitionRefused, check_transition
+from kiosk.i18n import Said
 from sync.server import notices, reasons
 from sync.server.changes import bump
 from sync.server.clock import fmt
@@ -133,8 +134,8 @@ def transition(
     )
 
 
-def refuse(conn: Connection, request_id: str, fr: str, en: str, now: datetime) -> str | None:
-    """The centre refuses a request (administrator): None, or why it cannot (French, English)."""
+def refuse(conn: Connection, request_id: str, fr: str, en: str, now: datetime) -> Said | None:
+    """The centre refuses a request (administrator): None, or why it cannot."""
     result = move_request(
         conn,
         request_id,
@@ -149,7 +150,7 @@ def refuse(conn: Connection, request_id: str, fr: str, en: str, now: datetime) -
     )
     reason = result.get("reason")  # a rejection's
     if isinstance(reason, dict):
-        return f"{reason['fr']} / {reason['en']}"
+        return Said(reason["fr"], reason["en"])
     return None
 
 

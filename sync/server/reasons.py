@@ -6,7 +6,7 @@ operation's result and sent as is. Codes are stable; texts may improve.
 
 from __future__ import annotations
 
-from kiosk.i18n import Message, Said, Text
+from kiosk.i18n import Euros, Message, Said, Text
 
 Reason = dict[str, str]
 Outcome = dict[str, object]  # one operation's result, as stored and sent (sync/wire.py's OperationResult)
@@ -95,7 +95,7 @@ def booking_exists() -> Reason:
 
 
 def invalid_price(field: str, tier: int, total_cents: int) -> Reason:
-    return reason(Text("reason.invalid_price", field=field, tier=tier, total=f"{total_cents / 100:.2f} €"))
+    return reason(Text("reason.invalid_price", field=field, tier=tier, total=Euros(total_cents)))
 
 
 def lease_unknown() -> Reason:

@@ -280,6 +280,7 @@ def test_install_with_site_config_and_code_then_the_service_runs(packages, centr
     assert Path("/etc/systemd/system/multi-user.target.wants/slvie-kiosk.service").is_symlink()
     credential = json.loads((DATA / "central-credential.json").read_text())
     assert credential["site_id"] == DEFAULT_SITE and credential["server"].startswith(central.url)
+    assert credential["token"].startswith("s1:")  # sealed with the machine's data key: a copy of the folder is no token
     assert owner(DATA / "central-credential.json")[0] == PACKAGE
 
     # Started as the unit starts it; systemd's notify socket is ours here.

@@ -244,16 +244,18 @@ class KioskClient:
     def push_one(self, operation: dict) -> dict:
         return self.push([operation])[0]
 
-    def pull(self, cursor: int = 0, limit: int = 500) -> dict:
-        answer = self.get("/v1/changes", cursor=cursor, limit=limit)
+    def pull(self, cursor: int = 0, limit: int = 500, protocol: int = 1) -> dict:
+        answer = self.get("/v1/changes", cursor=cursor, limit=limit, protocol=protocol)
         assert answer.status_code == 200, answer.text
         return answer.json()
 
-    def pull_all(self, cursor: int = 0, limit: int = 1000) -> tuple[dict[tuple[str, str], dict | None], int]:
+    def pull_all(
+        self, cursor: int = 0, limit: int = 1000, protocol: int = 1
+    ) -> tuple[dict[tuple[str, str], dict | None], int]:
         """Follow pages until `more` is false: {(kind, id): data} at the latest state, and the last cursor."""
         seen: dict[tuple[str, str], dict | None] = {}
         while True:
-            page = self.pull(cursor, limit)
+            page = self.pull(cursor, limit, protocol)
             for change in page["changes"]:
                 seen[(change["kind"], change["id"])] = change["data"]
             cursor = page["cursor"]

@@ -75,6 +75,17 @@ def test_load_demo(central_server, kiosk):
     assert code == 0 and "ok" in out
 
 
+def test_the_administrator_reads_what_a_command_did_in_french_then_english(central_server, kiosk):
+    central_server.load_catalog(catalog([offer("A", [session("A-1", capacity=10)])]))
+    code, out, _ = central_server.cli("set-allocation", "--session", "A-1", "--site", "SITE-X", "--seats", "1")
+    assert (code, out) == (0, "A-1 : 1 place pour SITE-X / A-1: 1 seat for SITE-X\n")
+    code, out, _ = central_server.cli("set-capacity", "--session", "A-1", "--capacity", "12")
+    assert (code, out) == (0, "A-1 : capacité 12 / A-1: capacity 12\n")
+    assert central_server.cli("check") == (0, "places : ok / seats: ok\n", "")
+    assert central_server.cli("withdraw-offer", "A")[1] == "offre retirée : A / withdrawn A\n"
+    assert central_server.cli("withdraw-offer", "A")[1] == "A déjà retirée / A already withdrawn\n"
+
+
 def test_generate(central_server, kiosk):
     code, _out, err = central_server.cli("generate", "--offers", "300")
     assert code == 0, err

@@ -210,6 +210,8 @@ def test_the_centre_refuses_a_request_from_its_command_line(centre, kiosk):
         "refuse-concierge", done["payload"]["request_id"], "--reason-fr", "x", "--reason-en", "x"
     )
     assert code == 2 and "ne peut plus changer" in err
+    french, english = err.strip().splitlines()  # each line reads the centre's reason in its own language
+    assert "ne peut plus changer" in french and "ne peut plus changer" not in english
     code, _out, err = centre.cli("refuse-concierge", str(uuid.uuid4()), "--reason-fr", "<b>", "--reason-en", "x")
     assert code == 2
 

@@ -50,6 +50,7 @@ def test_a_forged_total_is_refused_and_logged_for_it(centre, kiosk):
     result = kiosk.push_one(forged)
     assert result["outcome"] == "rejected" and result["reason"]["code"] == "invalid_price"
     assert "informatique" in result["reason"]["fr"] and "IT" in result["reason"]["en"]
+    assert "total 1\xa0€," in result["reason"]["fr"] and "total €1," in result["reason"]["en"]
     assert centre.query("SELECT * FROM bookings") == []
     (event,) = centre.query("SELECT kiosk_id, kind, subject, details FROM integrity_events")
     assert (event["kiosk_id"], event["kind"]) == (kiosk.kiosk_id, "invalid_price")

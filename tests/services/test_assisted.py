@@ -138,6 +138,6 @@ def test_the_sync_state_a_correspondent_sees(desk, lina, clock):
         )
         park(desk.db, pending_operations(desk.db)[0]["op_id"], {"code": "x", "fr": "Refusée.", "en": "Refused."})
     state = desk.sync_state.state(Actor(lina))
-    assert state.last_success == NOW and state.last_error_fr == "Le serveur central ne répond pas."
+    assert state.last_success == NOW and state.last_error.fr == "Le serveur central ne répond pas."
     assert state.last_error_at == NOW + timedelta(minutes=5)
-    assert state.parked == 1 and state.parked_operations[0].reason_fr == "Refusée."
+    assert state.parked == 1 and state.parked_operations[0].reason.fr == "Refusée."

@@ -235,9 +235,11 @@ def test_the_centres_decisions_are_told_once_on_the_next_identification(services
         set_booking_state(services.db, waiting.booking_id, BookingState.CONFIRMED)
     news = services.bookings.take_news(claire)
     assert [(n.booking.booking_id, n.good) for n in news] == [(request.booking_id, False), (waiting.booking_id, True)]
-    assert news[0].message_fr.endswith("votre demande n'a pas pu être acceptée. Plus de places en février.")
-    assert "est confirmée" in news[1].message_fr and "is confirmed" in news[1].message_en
-    assert "Séjour ski à Valloire" in news[0].message_fr and "Soirée théâtre d'improvisation" in news[1].message_en
+    assert news[0].message.message("fr").endswith("votre demande n'a pas pu être acceptée. Plus de places en février.")
+    assert "est confirmée" in news[1].message.message("fr") and "is confirmed" in news[1].message.message("en")
+    assert "Séjour ski à Valloire" in news[0].message.message("fr") and "Soirée théâtre d'improvisation" in news[
+        1
+    ].message.message("en")
     assert services.bookings.take_news(claire) == []  # told once
 
 
@@ -268,8 +270,10 @@ def test_news_of_a_booking_whose_offer_was_withdrawn_still_reaches_the_person(se
         withdraw_offers(services.db, ["S1"])
         set_booking_state(services.db, request.booking_id, BookingState.REFUSED, "Séjour annulé.", "Stay cancelled.")
     (news,) = services.bookings.take_news(claire)
-    assert news.message_fr == "« ? » : votre demande n'a pas pu être acceptée. Séjour annulé."  # its title is gone
-    assert news.message_en.endswith("Stay cancelled.")
+    assert (
+        news.message.message("fr") == "« ? » : votre demande n'a pas pu être acceptée. Séjour annulé."
+    )  # its title is gone
+    assert news.message.message("en").endswith("Stay cancelled.")
 
 
 def test_a_booking_is_on_disk_before_its_voucher_prints_and_other_writes_stay_fast(services, claire):

@@ -78,7 +78,7 @@ def test_a_request_from_submission_to_hand_over_across_both_roles(desk, claire, 
     again = desk.identity.identify(BENEFICIARY, "1000000000017", "1234")
     notices = desk.concierge.ready_for(again.household)
     assert [n.request.request_id for n in notices if n.request.service_id == "pressing"][-1] == request.request_id
-    assert notices[-1].message_fr == "Votre pressing est prêt." and notices[-1].message_en
+    assert notices[-1].message.message("fr") == "Votre pressing est prêt." and notices[-1].message.message("en")
 
     # The correspondent scans the ticket printed at submission and hands the item over.
     found = desk.concierge.find_by_pickup(Actor(lina), payload)
@@ -352,7 +352,7 @@ def test_an_unknown_service_and_a_service_added_by_the_centre(desk, claire, lina
     for target in (RequestState.TAKEN, RequestState.READY):
         desk.concierge.move(Actor(lina), request.request_id, target)
     (notice,) = [n for n in desk.concierge.ready_for(claire.household) if n.request.request_id == request.request_id]
-    assert (notice.message_fr, notice.message_en) == (
+    assert (notice.message.message("fr"), notice.message.message("en")) == (
         "Votre demande « Lavage auto » est prête.",
         "Your 'Car wash' request is ready.",
     )

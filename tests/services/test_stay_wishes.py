@@ -148,7 +148,11 @@ def test_a_proposal_is_told_once_then_accepted_offline(kiosk, claire):
     request = kiosk.wishes.send(BENEFICIARY, claire, [Wish("V1", "V1-S1", ("P1",)), Wish("V1", "V1-S2", ("P1",))])
     the_centre_proposes(kiosk, request, rank=2)
     [news] = kiosk.wishes.take_news(claire)
-    assert news.good and "Séjour en famille à Valloire" in news.message_fr and "Accept" in news.message_en
+    assert (
+        news.good
+        and "Séjour en famille à Valloire" in news.message.message("fr")
+        and "Accept" in news.message.message("en")
+    )
     assert kiosk.wishes.take_news(claire) == []
     proposed = kiosk.wishes.request(request.request_id)
     assert proposed is not None and proposed.proposed_wish == Wish("V1", "V1-S2", ("P1",))

@@ -73,7 +73,7 @@ def test_a_request_goes_round_the_centre_from_submission_to_hand_over_at_another
     lobby.sync()
     notices = lobby.services.concierge.ready_for(claire(lobby).household)
     assert [n.request.request_id for n in notices] == [request.request_id]
-    assert notices[0].message_fr == "Votre pressing est prêt."
+    assert notices[0].message.message("fr") == "Votre pressing est prêt."
     marc = lobby.services.staff.sign_in_with_badge(MARC_BADGE, MARC_PIN)
     found = lobby.services.concierge.find_by_pickup(Actor(marc), request.short_code)
     lobby.services.concierge.hand_over(Actor(marc), found.request_id)
@@ -257,7 +257,7 @@ def test_pushes_broken_on_the_way_apply_concierge_and_audit_operations_once(staf
     proxy.inject("drop_response")  # the centre applies the batch, the kiosk never hears it
     with pytest.raises(TransientError):
         kiosk.sync()
-    assert kiosk.services.sync_state.state(Actor(lina)).last_error_fr  # the correspondent can see why
+    assert kiosk.services.sync_state.state(Actor(lina)).last_error.fr  # the correspondent can see why
     kiosk.sync()
     # The kiosk: nothing waits or is parked, and the request stands where the correspondent put it.
     assert counts(kiosk.services.db) == {"pending": 0, "parked": 0}, parked_operations(kiosk.services.db)

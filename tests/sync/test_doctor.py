@@ -111,6 +111,25 @@ def test_an_unreachable_centre_and_a_refused_credential(site, enrolled, centre):
     assert "not-a-valid-token" not in report.to_json() + report.to_text()
 
 
+def test_run_outside_the_service_of_a_packaged_kiosk_says_the_token_cannot_be_opened_here(site, enrolled):
+    """The token is sealed with the machine's data key, which systemd hands to the kiosk's service only."""
+    (enrolled / "data-key").unlink()
+    (enrolled / "data-key.cred").write_bytes(b"sealed by systemd-creds")  # as the Debian package leaves it
+    report = check(site, enrolled)
+    found = by_id(report)
+    assert found["central"].status == PROBLEM and "sealed for the kiosk's service" in found["central"].en
+    assert found["credential"].status == SKIPPED
+    assert found["last_sync"].status == OK  # still known as enrolled: its last sync is still judged
+    central = next(c for c in json.loads(report.to_json())["checks"] if c["id"] == "central")  # for monitoring tools
+    assert "sealed for the kiosk's service" in central["en"] and "service du kiosque" in central["fr"]
+
+
+def test_a_damaged_credential_file_is_named_not_taken_for_a_kiosk_never_enrolled(site, enrolled):
+    (enrolled / "central-credential.json").write_text('{"server": "https://c')
+    found = by_id(check(site, enrolled))
+    assert found["central"].status == PROBLEM and "damaged or was sealed on another machine" in found["central"].en
+
+
 def test_printer_and_configuration_problems_are_named(tmp_path, site, enrolled):
     bad = tmp_path / "bad.toml"
     bad.write_text('[logging]\nlevel = "loud"\n', encoding="utf-8")

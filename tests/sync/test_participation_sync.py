@@ -10,9 +10,12 @@ from datetime import timedelta
 
 import pytest
 
+import sync.client
 from kiosk.domain.consultations import BallotError
 from kiosk.domain.ideas import IdeaError
 from kiosk.services.actor import BENEFICIARY, Actor
+from kiosk.store.database import transaction
+from kiosk.store.migrations import MIGRATION_22_PULL_PROTOCOL_3
 from kiosk.store.outbox import counts
 from tests.factories import CLAIRE_CARD, KARIM_CARD, NOW, households_document, staff_document
 
@@ -98,12 +101,12 @@ def test_one_person_one_vote_across_kiosks_counted_after_closing_and_secret(cent
     report = lobby.sync()
     assert report.parked == 0
     news = lobby.services.consultations.take_news(lobby.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234"))
-    assert len(news) == 1 and "déjà voté" in news[0].message_fr
+    assert len(news) == 1 and "déjà voté" in news[0].message.message("fr")
     assert lobby.services.consultations.take_news(claire_at_lobby) == []  # told once
     # Back at the desk, she is told there too: a refusal reaches every kiosk of the site, never with a choice.
     desk.sync()
     told = desk.services.consultations.take_news(claire_at_desk)
-    assert len(told) == 1 and "déjà voté" in told[0].message_fr
+    assert len(told) == 1 and "déjà voté" in told[0].message.message("fr")
     assert desk.services.consultations.take_news(claire_at_desk) == []
     assert centre.query("SELECT * FROM vote_refusals")[0].keys() == {
         "ballot_id",
@@ -271,10 +274,10 @@ def test_an_idea_is_answered_at_the_centre_and_found_by_its_code_or_on_identific
     # Claire comes back to the other kiosk: the answer to her signed idea is told there.
     at_lobby = lobby.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
     (told,) = lobby.services.ideas.take_news(at_lobby)
-    assert told.idea.idea_id == signed.idea_id and "Nous étudions un casier" in told.message_fr
+    assert told.idea.idea_id == signed.idea_id and "Nous étudions un casier" in told.message.message("fr")
     desk.sync()
     news = desk.services.ideas.take_news(claire)
-    assert [n.idea.idea_id for n in news] == [signed.idea_id] and "CMCAS Lyon" in news[0].message_fr
+    assert [n.idea.idea_id for n in news] == [signed.idea_id] and "CMCAS Lyon" in news[0].message.message("fr")
     assert desk.services.ideas.take_news(claire) == []
     with pytest.raises(IdeaError, match="not valid"):
         lobby.services.ideas.find("ABCD-EFGH")
@@ -294,6 +297,61 @@ def test_assisted_mode_records_a_guided_vote_without_its_choice(centre, make_kio
     assert centre.query("SELECT count(*) AS n FROM audit_entries WHERE entry LIKE ?", "%vote.guided%")[0]["n"] == 1
 
 
+def test_a_kiosk_updated_to_pull_protocol_3_learns_the_refusal_it_was_not_sent_before(
+    centre, make_kiosk, consultation, monkeypatch
+):
+    desk, lobby = make_kiosk("desk"), make_kiosk("lobby")
+    monkeypatch.setattr(sync.client, "PROTOCOL", 2)  # the desk runs the previous release
+    desk.sync()
+    lobby.sync()
+    claire_at_desk = desk.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
+    desk.services.consultations.vote(BENEFICIARY, consultation, claire_at_desk, ["tramway"], "1234")
+    desk.sync()
+    claire_at_lobby = lobby.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
+    lobby.services.consultations.vote(BENEFICIARY, consultation, claire_at_lobby, ["autocar"], "1234")
+    assert lobby.sync().parked == 0
+    desk.sync()
+    assert desk.services.consultations.take_news(claire_at_desk) == []  # not sent to the previous release
+
+    monkeypatch.setattr(sync.client, "PROTOCOL", 3)  # updated: its database migrates, then it syncs
+    with transaction(desk.services.db):
+        for statement in MIGRATION_22_PULL_PROTOCOL_3:
+            desk.services.db.execute(statement)
+    desk.sync()
+    told = desk.services.consultations.take_news(claire_at_desk)
+    assert len(told) == 1 and "déjà voté" in told[0].message.message("fr")
+
+
+def test_a_refusal_is_not_told_again_once_the_results_are_out_even_pulled_from_the_start(
+    centre, make_kiosk, consultation
+):
+    desk, lobby = make_kiosk("desk"), make_kiosk("lobby")
+    desk.sync()
+    lobby.sync()
+    claire_at_desk = desk.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
+    desk.services.consultations.vote(BENEFICIARY, consultation, claire_at_desk, ["tramway"], "1234")
+    desk.sync()
+    claire_at_lobby = lobby.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
+    lobby.services.consultations.vote(BENEFICIARY, consultation, claire_at_lobby, ["autocar"], "1234")
+    lobby.sync()
+    desk.sync()
+    assert len(desk.services.consultations.take_news(claire_at_desk)) == 1  # told once, at the desk too
+    move_centre_clock(centre, NOW + timedelta(hours=27))  # closed, grace over: the results are out
+    desk.sync()
+    assert desk.services.db.execute("SELECT count(*) FROM ballots").fetchone()[0] == 0  # who took part: forgotten
+
+    with transaction(desk.services.db):  # pulled again from the start (an update, a restored centre)
+        for statement in MIGRATION_22_PULL_PROTOCOL_3:
+            desk.services.db.execute(statement)
+    desk.sync()
+    hall = make_kiosk("hall")  # and a kiosk enrolled after the results
+    hall.sync()
+    for kiosk in (desk, hall):
+        assert kiosk.services.db.execute("SELECT count(*) FROM ballots").fetchone()[0] == 0
+        claire = kiosk.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
+        assert kiosk.services.consultations.take_news(claire) == []
+
+
 @pytest.mark.both_databases  # the refusals the centre keeps, read for a site's kiosks on each database
 def test_a_refused_ballot_reaches_every_kiosk_of_the_site_without_its_choice(centre, consultation):
     desk, lobby = centre.enroll(name="Borne de l'accueil"), centre.enroll(name="Borne du hall")
@@ -301,7 +359,7 @@ def test_a_refused_ballot_reaches_every_kiosk_of_the_site_without_its_choice(cen
     assert desk.push_one(first)["ballot"]["state"] == "counted"
     refused = lobby.push_one(second)["ballot"]
     assert refused["state"] == "refused" and refused["reason"]["code"] == "already_voted"
-    changes, _ = desk.pull_all()  # the desk, which did not cast it, learns it to tell Claire there
+    changes, _ = desk.pull_all(protocol=3)  # the desk, which did not cast it, learns it to tell Claire there
     told = changes[("ballot_refusal", second["payload"]["ballot_id"])]
     assert told == {
         "ballot_id": second["payload"]["ballot_id"],
@@ -310,5 +368,8 @@ def test_a_refused_ballot_reaches_every_kiosk_of_the_site_without_its_choice(cen
         "reason": refused["reason"],
     }
     assert ("ballot_refusal", first["payload"]["ballot_id"]) not in changes  # a counted ballot is never sent
+    # A kiosk not updated yet refuses a page with a kind of change it does not know: it is sent none.
+    earlier, _ = desk.pull_all(protocol=2)
+    assert ("consultation", consultation) in earlier and not [key for key in earlier if key[0] == "ballot_refusal"]
     elsewhere = centre.enroll(site="SLVIE-MARSEILLE", name="Borne de Marseille")
-    assert not [key for key in elsewhere.pull_all()[0] if key[0] == "ballot_refusal"]  # nor to another site
+    assert not [key for key in elsewhere.pull_all(protocol=3)[0] if key[0] == "ballot_refusal"]  # nor to another site

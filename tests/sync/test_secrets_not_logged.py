@@ -1,27 +1,33 @@
-"""The kiosk's token stays in its credential file: never in a log record, a repr or the command line's output.
+"""The kiosk's token stays sealed in its credential file: never in a log record, a repr, the command line's
+output or any file in clear.
 
 A kiosk is enrolled with `slvie-kiosk enroll`, syncs in-process (a booking pushed, the
 centre's changes pulled) and with `slvie-kiosk sync --once`, then fails to sync (centre
 down, then credential revoked), with every logger at DEBUG and captured raw (before any
-redaction a log handler may do). The token must appear nowhere but in the credential
-file, which only the kiosk's user may read.
+redaction a log handler may do). The token must appear nowhere in clear: its credential file,
+which only the kiosk's user may read, holds it sealed with the machine's data key.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import os
 import stat
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from kiosk.cli import main
 from kiosk.config import KioskConfig
+from kiosk.data_key import CREDENTIAL_NAME as DATA_KEY_CREDENTIAL
+from kiosk.data_key import SEALED_CREDENTIAL_FILE as SEALED_DATA_KEY_FILE
+from kiosk.data_key import DataKeyError
 from kiosk.services.actor import BENEFICIARY
 from kiosk.services.context import open_services
 from sync.client import CentralClient, CredentialRefused, TransientError
-from sync.credential import CREDENTIAL_FILE, Credential, load_credential, save_credential
+from sync.credential import CREDENTIAL_FILE, Credential, load_credential, save_credential, seal_token_in_clear
 from sync.engine import SyncEngine
 from tests.factories import CLAIRE_CARD, KARIM_CARD, holder
 
@@ -138,7 +144,7 @@ def test_the_token_never_shows_in_logs_reprs_or_the_command_output(
     assert secret not in printed
     for folder in (tmp_path / "logs", data):  # the command line's log files, anything else the kiosk wrote
         for path in folder.rglob("*"):
-            if path.is_file() and path.name != CREDENTIAL_FILE and ".sqlite3" not in path.name:
+            if path.is_file() and ".sqlite3" not in path.name:
                 assert secret.encode() not in path.read_bytes(), path
     assert secret not in centre.log()
 
@@ -172,6 +178,95 @@ def test_the_credential_file_is_for_the_kiosk_user_only(tmp_path, centre):
     save_credential(data, Credential(credential.server, credential.kiosk_id, credential.site_id, credential.token))
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert load_credential(data) == credential
+
+
+def machine_key(folder, key: bytes):
+    """The data key systemd hands to the kiosk's service on a packaged kiosk (kiosk/data_key.py)."""
+    folder.mkdir()
+    (folder / DATA_KEY_CREDENTIAL).write_bytes(key)
+    (folder / "data").mkdir()
+    (folder / "data" / SEALED_DATA_KEY_FILE).write_bytes(b"sealed by systemd-creds")
+    return folder
+
+
+def test_a_copy_of_the_data_folder_does_not_hold_the_token(tmp_path, centre, monkeypatch):
+    """Stolen kiosk: its data folder copied to another machine gives no token to act as the kiosk."""
+    here = machine_key(tmp_path / "here", b"h" * 32)
+    data = here / "data"
+    monkeypatch.setenv("CREDENTIALS_DIRECTORY", str(here))
+    config = str(site_config(tmp_path, centre.url))
+    enrol = [
+        "enroll",
+        "--server",
+        centre.url,
+        "--code",
+        centre.enroll_code(),
+        "--data-dir",
+        str(data),
+        "--config",
+        config,
+    ]
+    assert main(enrol) == 0
+    stop_command_logging()
+    credential = load_credential(data)
+    assert credential is not None and CentralClient(credential.server, credential.token).me()["site_id"]
+    assert credential.token.split("_", 1)[-1].encode() not in (data / CREDENTIAL_FILE).read_bytes()
+
+    elsewhere = machine_key(tmp_path / "elsewhere", b"e" * 32)
+    copy = elsewhere / "data"
+    (copy / CREDENTIAL_FILE).write_bytes((data / CREDENTIAL_FILE).read_bytes())
+    monkeypatch.setenv("CREDENTIALS_DIRECTORY", str(elsewhere))
+    assert load_credential(copy) is None  # another machine's key: not enrolled there
+    monkeypatch.delenv("CREDENTIALS_DIRECTORY")
+    with pytest.raises(DataKeyError) as refused:  # on the kiosk itself, outside its service: said plainly
+        load_credential(data)
+    assert "slvie-kiosk" in refused.value.message("fr") and "kiosk's service" in refused.value.message("en")
+
+
+def test_a_token_an_earlier_release_wrote_in_clear_is_sealed_by_the_service_as_it_starts(tmp_path):
+    token = "slvk_" + "Q" * 43
+    clear = {"server": "https://central.example", "kiosk_id": "K-1", "site_id": "SITE", "token": token}
+    (tmp_path / CREDENTIAL_FILE).write_text(json.dumps(clear))
+    os.chmod(tmp_path / CREDENTIAL_FILE, 0o600)
+    before = (tmp_path / CREDENTIAL_FILE).read_bytes()
+    assert load_credential(tmp_path) == Credential("https://central.example", "K-1", "SITE", token)
+    assert (tmp_path / CREDENTIAL_FILE).read_bytes() == before  # reading writes nothing (a command, the doctor)
+    seal_token_in_clear(tmp_path)
+    assert b"Q" * 20 not in (tmp_path / CREDENTIAL_FILE).read_bytes()
+    assert load_credential(tmp_path).token == token
+    assert stat.S_IMODE(os.stat(tmp_path / CREDENTIAL_FILE).st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir() if "part" in p.name] == []
+
+
+@pytest.mark.parametrize("field, value", [("kiosk_id", "K-2"), ("server", "http://elsewhere.example")])
+def test_a_sealed_token_does_not_open_for_another_kiosk_nor_another_server(tmp_path, field, value):
+    save_credential(tmp_path, Credential("https://central.example", "K-1", "SITE", "slvk_" + "A" * 43))
+    document = json.loads((tmp_path / CREDENTIAL_FILE).read_text())
+    (tmp_path / CREDENTIAL_FILE).write_text(json.dumps(document | {field: value}))
+    assert load_credential(tmp_path) is None  # the token never goes to a server it was not given for
+
+
+@pytest.mark.parametrize(
+    "content",
+    ['{"server": "https://c.example", "kiosk_id": "K-1", "site_id": "S", "token": null}', '{"server": 1', "[]", ""],
+)
+def test_a_damaged_credential_file_is_no_credential(tmp_path, content):
+    (tmp_path / CREDENTIAL_FILE).write_text(content)
+    assert load_credential(tmp_path) is None
+
+
+def test_two_writers_at_once_leave_one_whole_private_file_and_nothing_else(tmp_path):
+    credentials = [Credential("https://central.example", f"K-{n}", "SITE", f"slvk_{n:043d}") for n in range(2)]
+    (tmp_path / f"{CREDENTIAL_FILE}.part").symlink_to(tmp_path / "elsewhere")  # left by someone: never written through
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for _ in range(50):
+            list(pool.map(lambda credential: save_credential(tmp_path, credential), credentials))
+    assert load_credential(tmp_path) in credentials
+    assert stat.S_IMODE(os.stat(tmp_path / CREDENTIAL_FILE).st_mode) == 0o600
+    assert not (tmp_path / "elsewhere").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [CREDENTIAL_FILE, f"{CREDENTIAL_FILE}.part", "data-key"]
+    )
 
 
 def test_the_token_is_not_in_the_repr_of_a_client_or_a_credential():

@@ -136,6 +136,13 @@ def test_what_is_ready_shows_as_a_banner_that_interrupts_nothing(qtbot, window):
     assert not window.news.isVisible()
 
 
+def test_what_is_ready_reads_in_the_language_the_person_chose(qtbot, window):
+    window.set_language("en")
+    window.with_identity(("my_bookings",))
+    identify(qtbot, window)
+    assert window.news.message.text().splitlines()[0] == "Your dry cleaning is ready."
+
+
 def test_my_requests_show_their_state_and_cancel_only_while_submitted(qtbot, window, services):
     window.with_identity(("my_bookings",))
     identify(qtbot, window, card=KARIM_CARD)

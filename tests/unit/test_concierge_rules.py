@@ -30,7 +30,7 @@ from kiosk.domain.concierge import (
     typed_reason,
     validate_answers,
 )
-from kiosk.i18n import LANGUAGES, Said, Text
+from kiosk.i18n import LANGUAGES, Said, Text, Texts
 from kiosk.translations import read_catalog
 
 S = RequestState
@@ -91,6 +91,16 @@ def test_who_may_make_each_move(current, target, actor, allowed):
             check_transition(current, target, actor, reason)
         assert caught.value.fr and caught.value.en
         assert target not in allowed_moves(current, actor)
+
+
+def test_a_ready_made_reason_reads_in_the_kiosk_s_words_and_any_other_in_the_words_it_came_with():
+    # Written by an older catalog (or another kiosk's): the code says which reason it is.
+    older = StateReason("closed", "Fermé.", "Closed.")
+    assert older.message("fr") == Texts("fr")("concierge.reason.closed")
+    assert older.message("en") == Texts("en")("concierge.reason.closed")
+    typed = StateReason("other", "Le magasin a brûlé.", "The shop burnt down.")
+    newer = StateReason("strike", "Grève du prestataire.", "The provider is on strike.")
+    assert [typed.message("fr"), newer.message("en")] == ["Le magasin a brûlé.", "The provider is on strike."]
 
 
 def test_ending_a_request_needs_a_reason():

@@ -7,7 +7,7 @@ import pytest
 
 from kiosk import i18n, translations
 from kiosk.domain.household import CardError
-from kiosk.i18n import LANGUAGES, SOURCE_LANGUAGE, Said, Text, Texts
+from kiosk.i18n import LANGUAGES, SOURCE_LANGUAGE, Euros, Said, Text, Texts, in_both_languages
 from kiosk.translations import read_catalog
 
 
@@ -117,6 +117,18 @@ def test_money_reads_naturally_in_each_language():
     assert Texts("fr").money(150000) == "1\u202f500\xa0€"
     assert Texts("en").money(1250) == "€12.50"
     assert Texts("en").money(2000) == "€20"
+
+
+def test_an_amount_to_type_in_a_field_reads_as_the_person_would_type_it():
+    assert [Texts("fr").amount(c) for c in (1250, 1200, 123456, 5)] == ["12,50", "12", "1234,56", "0,05"]
+    assert [Texts("en").amount(c) for c in (1250, 1200, 123456, 5)] == ["12.50", "12", "1234.56", "0.05"]
+
+
+def test_an_amount_given_to_a_text_reads_as_that_text_s_language_writes_euros():
+    refused = Text("reason.invalid_price", field="total_cents", tier=2, total=Euros(123456))
+    assert "total 1\u202f234,56\xa0€," in refused.message("fr")
+    assert "total €1,234.56," in refused.message("en")
+    assert in_both_languages(Euros(4200)) == "42\xa0€ / €42"
 
 
 def test_an_average_in_tenths_reads_with_the_language_s_decimal_sign():

@@ -78,7 +78,10 @@ case "$command" in
     install_python_packages
     shift
     static_checks
-    QT_QPA_PLATFORM=offscreen exec "$VENV/bin/python" -m pytest "$@"
+    # Worker processes (pytest-xdist), each running whole test files in order; what the machine has once
+    # (CUPS, dpkg) is shared under locks (tests/machine.py). SLVIE_TEST_WORKERS=0: all in this one process.
+    QT_QPA_PLATFORM=offscreen exec "$VENV/bin/python" -m pytest \
+      --numprocesses "${SLVIE_TEST_WORKERS:-3}" --dist loadfile "$@"
     ;;
   check)
     install_python_packages

@@ -99,3 +99,35 @@ def central_database(request: pytest.FixtureRequest, tmp_path: Path) -> Path | s
     if getattr(request, "param", "sqlite") == "postgresql":
         return request.getfixturevalue("postgres_cluster").new_database()
     return tmp_path / "central.sqlite3"
+
+
+# --- running on every core (pytest-xdist, ./run.sh test) ------------------------------------------
+# Each test file runs whole, in order, on one worker (--dist loadfile). Tests own their folders and ports;
+# what the machine has once — CUPS, dpkg — is shared under machine-wide locks (tests/machine.py).
+WORKER_NICENESS = 10
+# The files that take minutes, handed out first: one started last would make the whole run wait for it.
+LONGEST_FILES = (
+    "installers/test_debian_package.py",
+    "installers/test_central_package.py",
+    "sync/test_sync_properties.py",
+    "e2e/test_kiosk_as_deployed.py",
+    "sync/test_fleet_health.py",
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Workers yield the processor to the end-to-end test's kiosk, which takes the normal priority
+    back (tests/e2e): a deployed kiosk does not share its machine with a test suite."""
+    if "PYTEST_XDIST_WORKER" in os.environ:
+        os.nice(WORKER_NICENESS)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest files first, each file's tests still in their order (a stable sort)."""
+    here = Path(__file__).parent
+
+    def rank(item: pytest.Item) -> int:
+        path = item.path.relative_to(here).as_posix()
+        return LONGEST_FILES.index(path) if path in LONGEST_FILES else len(LONGEST_FILES)
+
+    items.sort(key=rank)

@@ -9,6 +9,7 @@ the voucher; the printed PDF's QR code is read back by an independent decoder (z
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import shutil
@@ -36,6 +37,7 @@ KIOSK = [sys.executable, "-m", "kiosk"]
 FIRST_PAINT_S = 3.0
 ANSWER_MS = 100
 WATCHDOG_INTERVAL_S = 1.0  # the kiosk pings at half the watchdog's timeout
+FOREGROUND_NICENESS = -10
 TOOLS = ("Xvfb", "xdotool", "tesseract", "zbarimg", "pdftoppm")
 
 
@@ -46,8 +48,43 @@ def tools():
         pytest.fail(f"the end-to-end test needs {', '.join(missing)}: ./run.sh installs them (Debian packages)")
 
 
+def autogroup_niceness(value: int | None = None) -> int | None:
+    """The priority of this process's session against the machine's other sessions, set to `value` if given.
+    Linux shares the processor between sessions first (sched_autogroup, on in Debian's kernels): within
+    one, a process's own priority only ranks it against that session's processes. None where there are
+    no such groups."""
+    path = Path("/proc/self/autogroup")
+    try:
+        if value is not None:
+            path.write_text(str(value))
+        return int(path.read_text().split()[-1])
+    except (OSError, ValueError):
+        return None
+
+
 @pytest.fixture
-def display(request):
+def in_the_foreground():
+    """A deployed kiosk has its machine to itself; here other tests run beside it (the suite's other workers,
+    at a lower priority: tests/conftest.py) and maybe other runs and services. This test, and what it starts
+    (the X server, the centre, the kiosk, the person's eyes and fingers), take a session of their own and a
+    priority above everything else's while it runs, so that what it times is the kiosk's own speed, not the
+    load of what runs beside it. Only root may raise a priority: CI runs as root."""
+    if os.geteuid() != 0:
+        yield
+        return
+    with contextlib.suppress(PermissionError):  # already leading a process group (pytest run from a shell)
+        os.setsid()
+    before = os.getpriority(os.PRIO_PROCESS, 0), autogroup_niceness()
+    os.setpriority(os.PRIO_PROCESS, 0, FOREGROUND_NICENESS)
+    autogroup_niceness(FOREGROUND_NICENESS)
+    yield
+    os.setpriority(os.PRIO_PROCESS, 0, before[0])
+    if before[1] is not None:
+        autogroup_niceness(before[1])
+
+
+@pytest.fixture
+def display(request, in_the_foreground):
     """A virtual X server of the size the test asks for (1920×1080 by default)."""
     size = getattr(request, "param", "1920x1080")
     server = subprocess.Popen(
@@ -216,7 +253,7 @@ def test_a_person_books_a_place_on_the_real_kiosk_and_takes_the_printed_voucher(
         person.tap("L'offre")
         person.wait_for("Réserver")
         person.keep("offers")
-        before = printed_files("SLVie-")
+        before = printed_files(pdf_queue, "SLVie-")
         person.tap("Réserver")
         person.wait_for("Confirmer la réservation")
         person.keep("booking")
@@ -228,7 +265,7 @@ def test_a_person_books_a_place_on_the_real_kiosk_and_takes_the_printed_voucher(
 
         # What came out of the printer is a voucher anyone can check.
         deadline = time.monotonic() + 30
-        while not (printed := sorted(printed_files("SLVie-") - before)):
+        while not (printed := sorted(printed_files(pdf_queue, "SLVie-") - before)):
             assert time.monotonic() < deadline, "nothing came out of the printer"
             time.sleep(0.2)
         time.sleep(0.5)  # cups-pdf writes the file in one go, but let it close it

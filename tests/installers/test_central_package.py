@@ -10,7 +10,6 @@ someone else. Cost: about 60-100 s to build (pip's cache reused, zstd -1), 10 s 
 
 from __future__ import annotations
 
-import fcntl
 import os
 import re
 import signal
@@ -23,6 +22,7 @@ import requests
 
 from sync.server.admin import DEFAULT_SITE
 from tests.installers.test_debian_package import _missing_requirement, owner, run
+from tests.machine import machine_lock
 from tests.postgres import PostgresCluster, postgres_bin
 from tests.server.central import free_port
 
@@ -53,15 +53,6 @@ def purge() -> None:
 
 @pytest.fixture(scope="module")
 def package(tmp_path_factory):
-    lock = open("/tmp/slvie-central-deb-test.lock", "w")  # noqa: SIM115 (held, and locked, until the module ends)
-    fcntl.flock(lock, fcntl.LOCK_EX)
-    installed = _installed_version()
-    if installed is not None:
-        pytest.fail(
-            f"{PACKAGE} {installed} is already installed on this machine: this test installs and purges the "
-            f"package, so it refuses to touch that centre (apt-get purge {PACKAGE} first).",
-            pytrace=False,
-        )
     out = tmp_path_factory.mktemp("deb")
     started = time.monotonic()
     run(
@@ -71,11 +62,18 @@ def package(tmp_path_factory):
     )
     built = next(out.glob("slvie-central_0.1.0+test1_*.deb"))
     print(f"built {built.name} ({built.stat().st_size // 2**20} MiB) in {time.monotonic() - started:.0f} s")
-    try:
-        yield built
-    finally:
-        purge()
-        lock.close()
+    with machine_lock("dpkg"):  # to the purge: the kiosk's package test and other checkouts' runs wait
+        installed = _installed_version()
+        if installed is not None:
+            pytest.fail(
+                f"{PACKAGE} {installed} is already installed on this machine: this test installs and purges the "
+                f"package, so it refuses to touch that centre (apt-get purge {PACKAGE} first).",
+                pytrace=False,
+            )
+        try:
+            yield built
+        finally:
+            purge()
 
 
 @pytest.fixture(scope="module")

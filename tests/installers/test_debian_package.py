@@ -16,7 +16,6 @@ install, upgrade and purge; the package is built once for the module.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import grp
 import json
 import os
@@ -36,6 +35,7 @@ import pytest
 from kiosk.store.connection import sqlcipher
 from kiosk.store.migrations import MIGRATIONS
 from sync.server.admin import DEFAULT_SITE
+from tests.machine import machine_lock
 from tests.server.central import CentralServer
 
 REPO = Path(__file__).resolve().parents[2]
@@ -178,21 +178,9 @@ def site_config(tmp: Path, central_url: str) -> Path:
 @pytest.fixture(scope="module")
 def packages(tmp_path_factory):
     """(first build, a newer build of the same tree): built once for the module."""
-    # Other checkouts on this machine may run the same test: one install at a time.
-    lock = open("/tmp/slvie-kiosk-deb-test.lock", "w")  # noqa: SIM115 (held, and locked, until the module ends)
-    fcntl.flock(lock, fcntl.LOCK_EX)
     reason = _missing_requirement()
     if reason:
         pytest.skip(reason)
-    installed = _installed_version()
-    if installed is not None:
-        # Not a quiet skip: a machine meant to run this test cannot, and must be told why.
-        pytest.fail(
-            f"{PACKAGE} {installed} is already installed on this machine: this test installs, upgrades "
-            f"and purges the package, so it refuses to touch that kiosk. Run it where the package is not "
-            f"installed, or remove it first (apt-get purge {PACKAGE}).",
-            pytrace=False,
-        )
     out = tmp_path_factory.mktemp("deb")
     started = time.monotonic()
     run(
@@ -210,11 +198,22 @@ def packages(tmp_path_factory):
     second = first.with_name(first.name.replace("test1", "test2"))
     run(["dpkg-deb", "--root-owner-group", "-Zzstd", "-z1", "--build", tree, second])
     shutil.rmtree(out / "work")
-    try:
-        yield first, second
-    finally:
-        purge()
-        lock.close()
+    # From the first install to the purge, this module has the machine's dpkg to itself: the centre's package
+    # test (another worker) and other checkouts' runs wait.
+    with machine_lock("dpkg"):
+        installed = _installed_version()
+        if installed is not None:
+            # Not a quiet skip: a machine meant to run this test cannot, and must be told why.
+            pytest.fail(
+                f"{PACKAGE} {installed} is already installed on this machine: this test installs, upgrades "
+                f"and purges the package, so it refuses to touch that kiosk. Run it where the package is not "
+                f"installed, or remove it first (apt-get purge {PACKAGE}).",
+                pytrace=False,
+            )
+        try:
+            yield first, second
+        finally:
+            purge()
 
 
 @pytest.fixture(scope="module")

@@ -47,13 +47,13 @@ def test_a_booking_prints_its_voucher_on_the_site_printer(qtbot, tmp_path, catal
     qtbot.mouseClick(window.screens["booking"].confirm, Qt.MouseButton.LeftButton)
     (booking,) = services.bookings.bookings(window.identified.household)
     title = f"SLVie-{short_code(booking.booking_id)}"
-    before = printed_files(title)
+    before = printed_files(pdf_queue, title)
     done = window.screens["booking_done"]
     qtbot.waitUntil(lambda: done.status.text() == "Votre bon est imprimé. Prenez-le.", timeout=30_000)
     # Printed: a second copy is no longer the next step, only a quieter "Réimprimer".
     assert done.print_button.text() == "Réimprimer" and done.print_button.objectName() != "primary"
 
-    printed = wait_for_printed(title, before)
+    printed = wait_for_printed(pdf_queue, title, before)
     image = tmp_path / "printed"
     subprocess.run(["pdftoppm", "-r", "203", "-gray", "-png", "-singlefile", str(printed), str(image)], check=True)
     decoded = subprocess.run(["zbarimg", "--raw", "-q", f"{image}.png"], capture_output=True, text=True, check=True)

@@ -72,11 +72,11 @@ def test_an_offer_sheet_comes_out_of_the_thermal_printer_at_80_mm_with_the_house
     services = open_kiosk(tmp_path, catalog_file, households_file, PrinterSettings(queue=pdf_queue))
     claire = load_household(services.db, "H1")  # tier 3
     sheet = services.paper.offer_sheet("T1", claire)
-    before = printed_files("SLVie-offre-T1")
+    before = printed_files(pdf_queue, "SLVie-offre-T1")
     job = services.paper.print_offer_sheet(sheet, "fr")
     services.close()
     assert job.final_state in ("completed", "done")
-    printed = wait_for_printed("SLVie-offre-T1", before)
+    printed = wait_for_printed(pdf_queue, "SLVie-offre-T1", before)
     ((width, height),) = page_sizes(printed)  # one page, as long as its content, never an A4 sheet
     assert width == pytest.approx(80 * MM, abs=1.5) and 100 * MM < height < 297 * MM
     assert "Malade imaginaire" in words(printed)
@@ -95,10 +95,10 @@ def test_an_offer_sheet_on_a4_with_nobody_identified_gives_the_price_grid(
 ):
     services = open_kiosk(tmp_path, catalog_file, households_file, PrinterSettings(queue=pdf_queue, layout="a4"))
     sheet = services.paper.offer_sheet("P1", None)
-    before = printed_files("SLVie-offre-P1")
+    before = printed_files(pdf_queue, "SLVie-offre-P1")
     job = services.paper.print_offer_sheet(sheet, "en")
     services.close()
-    printed = wait_for_printed("SLVie-offre-P1", before)
+    printed = wait_for_printed(pdf_queue, "SLVie-offre-P1", before)
     assert page_sizes(printed) == [pytest.approx((595.3, 841.9), abs=1.5)]
     text = words(job.path)
     assert "Piscine et aquagym" in text and "Deal −40%" in text
@@ -116,12 +116,12 @@ def test_the_programme_is_printed_from_the_command_line_on_the_a4_queue(
     open_kiosk(tmp_path, catalog_file, households_file, PrinterSettings(), clock=datetime.now).close()
     config = tmp_path / "site.toml"
     config.write_text(f'[printer]\nqueue = "no-receipt-printer"\na4_queue = "{pdf_queue}"\n', encoding="utf-8")
-    before = printed_files("SLVie-programme")
+    before = printed_files(pdf_queue, "SLVie-programme")
     code = main(["print-programme", "--weeks", "2", "--config", str(config), "--data-dir", str(tmp_path / "data")])
     out, err = capsys.readouterr()
     assert code == 0, err
     assert f"Imprimé sur « {pdf_queue} »" in out
-    printed = wait_for_printed("SLVie-programme", before)
+    printed = wait_for_printed(pdf_queue, "SLVie-programme", before)
     sizes = page_sizes(printed)
     assert 1 <= len(sizes) <= 2 and all(size == pytest.approx((595.3, 841.9), abs=1.5) for size in sizes)
     text = words(tmp_path / "data" / "paper" / "programme.pdf")
@@ -162,11 +162,11 @@ def test_print_this_offer_from_its_screen_once_identified(qtbot, tmp_path, catal
     qtbot.keyClick(identify.pin, Qt.Key.Key_Return)
     detail = window.screens["detail"]
     assert window.current_screen() == "detail" and detail.print_button.text() == "Imprimer cette offre"
-    before = printed_files("SLVie-offre-T1")
+    before = printed_files(pdf_queue, "SLVie-offre-T1")
     detail.print_button.click()
     qtbot.waitUntil(lambda: detail.status.text() not in ("", "Impression de l'offre…"), timeout=30_000)
     assert detail.status.text() == "L'offre est imprimée. Prenez-la."
-    printed = wait_for_printed("SLVie-offre-T1", before)
+    printed = wait_for_printed(pdf_queue, "SLVie-offre-T1", before)
     assert "Pour votre foyer (tranche 3) : 11 € par personne" in words(tmp_path / "data" / "paper" / "offer-T1.pdf")
     printed.unlink()
     window.close()
@@ -196,10 +196,10 @@ def test_the_correspondent_prints_the_programme_from_their_home(
     sign_in.badge.setText(badge_number(1))
     sign_in.pin.setText("2468")
     sign_in.try_sign_in()
-    before = printed_files("SLVie-programme")
+    before = printed_files(pdf_queue, "SLVie-programme")
     window.screens["staff_home"].tiles["print_programme"].click()
     qtbot.waitUntil(lambda: window.notice.message.text() == "Le programme est imprimé.", timeout=30_000)
-    printed = wait_for_printed("SLVie-programme", before)
+    printed = wait_for_printed(pdf_queue, "SLVie-programme", before)
     assert all(size == pytest.approx((595.3, 841.9), abs=1.5) for size in page_sizes(printed))
     assert "Théâtre : Le Malade imaginaire" in words(tmp_path / "data" / "paper" / "programme.pdf")
     printed.unlink()
@@ -219,10 +219,10 @@ def test_the_days_takings_are_printed_on_a4(tmp_path, catalog_file, households_f
     services.payments.record(sophie, SubjectKind.BOOKING, booking.booking_id, "12", Means.CASH)
     services.payments.record(sophie, SubjectKind.BOOKING, booking.booking_id, "10", Means.CARD, "TPE 7 ticket 31")
     takings = services.payments.takings(sophie)
-    before = printed_files("SLVie-recette")
+    before = printed_files(pdf_queue, "SLVie-recette")
     job = services.paper.print_takings(takings, "fr")
     services.close()
-    printed = wait_for_printed("SLVie-recette", before)
+    printed = wait_for_printed(pdf_queue, "SLVie-recette", before)
     assert page_sizes(printed) == [pytest.approx((595.3, 841.9), abs=1.5)]
     text = words(job.path)
     for line in (
@@ -253,12 +253,12 @@ def test_a_wishes_recap_comes_out_of_the_printer_in_the_sites_layout(tmp_path, h
     )
     recap = services.wishes.recap(request, claire, services.config.site.name)
     title = f"SLVie-voeux-{recap.code}"
-    before = printed_files(title)
+    before = printed_files(pdf_queue, title)
     job = services.paper.print_wishes(recap, "fr")
     sent = services.paper.write_wishes(recap, "fr")
     services.close()
     assert job.final_state in ("completed", "done")
-    ((width, height),) = page_sizes(wait_for_printed(title, before))
+    ((width, height),) = page_sizes(wait_for_printed(pdf_queue, title, before))
     if a4:
         assert (width, height) == (pytest.approx(210 * MM, abs=1.5), pytest.approx(297 * MM, abs=1.5))
     else:
@@ -287,14 +287,14 @@ def test_an_ideas_receipt_comes_out_of_the_printer_with_its_code_and_what_to_do_
     form = window.screens["idea"]
     button_named(form.themes, "Activités et sorties").click()
     qtbot.keyClicks(form.words.edit, "Piscine")
-    before = printed_files("SLVie-idee-")
+    before = printed_files(pdf_queue, "SLVie-idee-")
     form.send.click()
     done = window.screens["idea_done"]
     assert window.current_screen() == "idea_done"
     qtbot.waitUntil(lambda: done.print_button.isEnabled(), timeout=30_000)
     assert done.status.text() == "Votre reçu est imprimé. Prenez-le : son code sert à lire la réponse."
     idea = done.subject
-    printed = wait_for_printed(f"SLVie-idee-{idea.code}", before)
+    printed = wait_for_printed(pdf_queue, f"SLVie-idee-{idea.code}", before)
     ((width, _height),) = page_sizes(printed)
     assert width == pytest.approx(80 * MM, abs=1.5)
     text = words(tmp_path / "data" / "paper" / f"idea-{idea.code}.pdf")

@@ -6,16 +6,22 @@ Out of paper and a printer that never answers are played by a small test backend
 (root only: it is installed in CUPS's backend folder for the session, then removed).
 
 Skipped, saying why, only when CUPS itself is not installed. The scheduler is
-started for the session when it is not running, and stopped afterwards.
+started when it is not running, and stopped once the last test process using it is done:
+pytest-xdist's workers and other checkouts' runs share it (tests/machine.py). Each test prints
+on a queue of its own and finds its PDFs by that queue's job numbers, so tests running at the
+same time never take each other's prints.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import re
 import shutil
+import signal
 import subprocess
+import tempfile
 import time
 import uuid
 from datetime import datetime
@@ -30,6 +36,7 @@ from kiosk.errors import KioskError, PrinterError
 from kiosk.printing import printer
 from kiosk.printing.printer import print_pdf, printer_status
 from kiosk.printing.voucher_pdf import render_voucher_pdf
+from tests.machine import shared_use
 
 pytestmark = pytest.mark.skipif(
     shutil.which("cupsd") is None or shutil.which("lpadmin") is None,
@@ -38,10 +45,9 @@ pytestmark = pytest.mark.skipif(
 
 CUPS_PDF_PPD = "lsb/usr/cups-pdf/CUPS-PDF_opt.ppd"
 BACKEND_DIR = Path("/usr/lib/cups/backend")
-TEST_BACKEND = "slvietest"
 TEST_BACKEND_SCRIPT = """#!/bin/sh
 # SLVie kiosk test backend: plays a faulty printer, as its device URI says.
-if [ $# -eq 0 ]; then echo 'direct slvietest "Unknown" "SLVie kiosk test backend"'; exit 0; fi
+if [ $# -eq 0 ]; then echo "direct $(basename "$0") \\"Unknown\\" \\"SLVie kiosk test backend\\""; exit 0; fi
 case "$DEVICE_URI" in
   *paper-out*) echo "STATE: +media-empty-error" >&2; echo "INFO: out of paper" >&2; sleep 300 ;;
   *hang*) sleep 300 ;;
@@ -64,27 +70,51 @@ def _scheduler_running() -> bool:
         return False
 
 
+def _start_scheduler() -> int:
+    """cupsd started in the foreground of a session of its own: it outlives this process when another
+    test process is still using it."""
+    errors = tempfile.TemporaryFile()  # noqa: SIM115 (cupsd's stderr for as long as it runs)
+    started = subprocess.Popen(["cupsd", "-f"], stdout=subprocess.DEVNULL, stderr=errors, start_new_session=True)
+    deadline = time.monotonic() + 20
+    while not _scheduler_running():
+        if started.poll() is not None or time.monotonic() > deadline:
+            errors.seek(0)
+            pytest.fail(f"cupsd did not start: {errors.read().decode(errors='replace')}")
+        time.sleep(0.2)
+    return started.pid
+
+
+def _stop_scheduler(pid: int) -> None:
+    """Stop the cupsd the tests started, maybe from another process (so waited for through lpstat)."""
+    try:
+        if Path(f"/proc/{pid}/comm").read_text().strip() != "cupsd":
+            return
+        os.kill(pid, signal.SIGTERM)
+    except (FileNotFoundError, ProcessLookupError):
+        return
+    deadline = time.monotonic() + 15
+    while _scheduler_running() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+
+
 @pytest.fixture(scope="session")
 def cups():
-    """A running CUPS scheduler: the one already there, or one started (and stopped) for these tests."""
-    started = None
-    if not _scheduler_running():
-        if os.geteuid() != 0:
-            pytest.fail("the CUPS scheduler is not running and only root can start it here: start cupsd")
-        started = subprocess.Popen(["cupsd", "-f"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 20
-        while not _scheduler_running():
-            if started.poll() is not None or time.monotonic() > deadline:
-                error = started.stderr.read().decode(errors="replace") if started.poll() is not None else ""
-                pytest.fail(f"cupsd did not start: {error}")
-            time.sleep(0.2)
+    """A running CUPS scheduler: the one already there, or one started for the tests and stopped by the last
+    test process (of this run or another) still using it."""
+    with shared_use("cups") as scheduler:
+        if not _scheduler_running():
+            if os.geteuid() != 0:
+                pytest.fail("the CUPS scheduler is not running and only root can start it here: start cupsd")
+            scheduler["started"] = _start_scheduler()
+        scheduler["users"].append(os.getpid())
     yield
-    if started is not None:
-        started.terminate()
-        try:
-            started.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            started.kill()
+    with shared_use("cups") as scheduler:
+        if os.getpid() in scheduler["users"]:
+            scheduler["users"].remove(os.getpid())
+        if not scheduler["users"] and scheduler.get("started"):
+            _stop_scheduler(scheduler.pop("started"))
 
 
 def _add_queue(name: str, *options: str) -> None:
@@ -112,13 +142,15 @@ def pdf_queue(cups):
 
 @pytest.fixture(scope="session")
 def test_backend(cups):
-    """The faulty-printer backend, installed in CUPS's backend folder for the session."""
+    """The faulty-printer backend, installed in CUPS's backend folder for the session; its name is this
+    process's own, as another test process removes its own whenever it is done."""
     if os.geteuid() != 0 or not os.access(BACKEND_DIR, os.W_OK):
         pytest.skip(f"a test backend can only be installed by root in {BACKEND_DIR}")
-    path = BACKEND_DIR / TEST_BACKEND
+    name = f"slvietest{os.getpid()}"
+    path = BACKEND_DIR / name
     path.write_text(TEST_BACKEND_SCRIPT)
     path.chmod(0o755)
-    yield TEST_BACKEND
+    yield name
     path.unlink(missing_ok=True)
 
 
@@ -150,20 +182,29 @@ def cups_pdf_output_dir() -> Path:
     return Path(out.replace("${HOME}", home).replace("$HOME", home))
 
 
-def printed_files(title: str) -> set[Path]:
-    folder = cups_pdf_output_dir()
-    return set(folder.glob(f"{title}*.pdf")) if folder.is_dir() else set()
+def queue_jobs(queue: str) -> set[str]:
+    """The numbers of the jobs sent to `queue`, done or not (CUPS keeps their history)."""
+    listed = _c(["lpstat", "-W", "all", "-o", queue]).stdout.split()
+    return {word.rsplit("-", 1)[1] for word in listed if word.startswith(f"{queue}-")}
 
 
-def wait_for_printed(title: str, before: set[Path], timeout: float = 20) -> Path:
-    """The PDF cups-pdf wrote for a job titled `title`, not among the files there `before` it."""
+def printed_files(queue: str, title: str = "") -> set[Path]:
+    """What cups-pdf wrote for `queue`'s jobs titled `title`…: its PPD names a job's file `<title>-job_<number>.pdf`,
+    and each test prints on a queue of its own, so that another test's prints are never taken for its own."""
+    folder, jobs = cups_pdf_output_dir(), queue_jobs(queue)
+    found = folder.glob(f"{title}*-job_*.pdf") if folder.is_dir() else ()
+    return {path for path in found if path.stem.rsplit("-job_", 1)[1] in jobs}
+
+
+def wait_for_printed(queue: str, title: str, before: set[Path], timeout: float = 20) -> Path:
+    """The PDF cups-pdf wrote for a job on `queue` titled `title`…, not among the files there `before` it."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        new = sorted(printed_files(title) - before)
+        new = sorted(printed_files(queue, title) - before)
         if new and new[0].stat().st_size > 0:
             return new[0]
         time.sleep(0.2)
-    pytest.fail(f"no new printed PDF named {title}*.pdf appeared in {cups_pdf_output_dir()}")
+    pytest.fail(f"no new printed PDF named {title}*.pdf for {queue} appeared in {cups_pdf_output_dir()}")
 
 
 @pytest.fixture
@@ -197,11 +238,11 @@ def _no_job_left(queue: str) -> bool:
 def test_a_voucher_is_printed_on_a_real_queue(pdf_queue, voucher_pdf):
     path, payload = voucher_pdf
     title = f"slvie-voucher-{uuid.uuid4().hex[:10]}"
-    before = printed_files(title)
+    before = printed_files(pdf_queue, title)
     job = print_pdf(path, pdf_queue, title=title, timeout=60)
     assert job.queue == pdf_queue and job.job_id.startswith(pdf_queue)
     assert job.final_state in ("completed", "done")
-    printed = wait_for_printed(title, before)
+    printed = wait_for_printed(pdf_queue, title, before)
     assert printed.read_bytes().startswith(b"%PDF")
     assert path.exists()  # kept, to print again
     # The receipt's own size went with the job (media): 80 mm wide, as long as the voucher, not an A4 sheet.
@@ -233,14 +274,14 @@ def test_sample_print_from_the_command_line(pdf_queue, tmp_path, capsys):
     config.write_text(f'[printer]\nqueue = "{pdf_queue}"\nlayout = "thermal80"\n', encoding="utf-8")
     out_dir = tmp_path / "out"
     title = "SLVie_voucher-sample"  # the job title, as cups-pdf writes it ('_' for spaces)
-    before = printed_files(title)
+    before = printed_files(pdf_queue, title)
     code = main(
         ["voucher", "sample", str(out_dir), "--print", "--config", str(config), "--data-dir", str(tmp_path / "data")]
     )
     out, err = capsys.readouterr()
     assert code == 0, err
     assert f"Imprimé sur « {pdf_queue} »" in out and f"Printed on '{pdf_queue}'" in out
-    printed = wait_for_printed(title, before)
+    printed = wait_for_printed(pdf_queue, title, before)
     printed.unlink()
 
 
@@ -335,13 +376,13 @@ def test_out_of_paper_while_printing(faulty_queue, voucher_pdf):
     assert _no_job_left(queue)
 
 
-def test_a_paper_report_left_from_before_does_not_block_a_fixed_printer(faulty_queue, voucher_pdf):
+def test_a_paper_report_left_from_before_does_not_block_a_fixed_printer(faulty_queue, test_backend, voucher_pdf):
     path, _ = voucher_pdf
     queue = faulty_queue("paper-out")
     with pytest.raises(PrinterError):
         print_pdf(path, queue, timeout=60, device_problem_grace=2)
     # Paper loaded: the device now prints. CUPS still shows media-empty-error from before.
-    assert _c(["lpadmin", "-p", queue, "-v", "slvietest:/ok"]).returncode == 0
+    assert _c(["lpadmin", "-p", queue, "-v", f"{test_backend}:/ok"]).returncode == 0
     assert "media-empty" in " ".join(printer_status(queue).reasons)
     job = print_pdf(path, queue, timeout=60, device_problem_grace=30)
     assert job.final_state in ("completed", "done")

@@ -70,7 +70,7 @@ def browser():
 
 @pytest.mark.both_databases
 def test_a_printer_out_of_paper_shows_red_on_the_fleet_page_within_one_sync(
-    tmp_path, centre, faulty_queue, voucher_pdf, browser
+    tmp_path, centre, faulty_queue, test_backend, voucher_pdf, browser
 ):
     from playwright.sync_api import expect
 
@@ -93,7 +93,7 @@ def test_a_printer_out_of_paper_shows_red_on_the_fleet_page_within_one_sync(
             expect(page.locator(f'tr[data-kiosk="{kiosk.kiosk_id}"]')).to_have_attribute("data-state", "green")
 
         # The lobby's printer runs out of paper: CUPS says so once it tried to print.
-        assert subprocess.run(["lpadmin", "-p", queue, "-v", "slvietest:/paper-out"], check=False).returncode == 0
+        assert subprocess.run(["lpadmin", "-p", queue, "-v", f"{test_backend}:/paper-out"], check=False).returncode == 0
         with pytest.raises(PrinterError):
             print_pdf(voucher_pdf[0], queue, timeout=60, device_problem_grace=2)
         assert printer_condition(queue) == "paper_out"

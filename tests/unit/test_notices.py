@@ -43,6 +43,7 @@ def test_anything_typed_is_an_address_or_refused_in_plain_words(typed):
         ("claire@orange.fr.", "error.notices.address_domain_after_at"),
         ("clé@orange.fr", "error.notices.address_plain_letters"),
         ("claire martin@orange.fr", "error.notices.address_plain_letters"),
+        ("cl\x80ire@orange.fr", "error.notices.address_plain_letters"),  # the first sign past plain ASCII
         ("cl\x7fire@orange.fr", "error.notices.address_not_valid"),  # a control sign, not a letter from afar
         ("claire..martin@orange.fr", "error.notices.address_not_valid"),
     ],

@@ -14,6 +14,7 @@ from kiosk.domain.appreciation import (
     Appreciation,
     AppreciationError,
     Moderation,
+    PublishedComment,
     author_name,
     check_ratings,
     clean_comment,
@@ -153,7 +154,7 @@ def test_an_appreciation_answers_every_question_and_its_comment_is_plain():
     assert clean_comment([], "", "en") == ""
     for phrases, typed in (([99], ""), ([], "<b>"), ([], "x" * 301)):
         with pytest.raises(AppreciationError):
-            clean_comment(phrases, typed)
+            clean_comment(phrases, typed, "fr")
     assert author_name("Claire", "martin") == "Claire M." and author_name("Léa", "") == "Léa"
 
 
@@ -253,17 +254,17 @@ def test_an_appreciation_refused_names_the_question_left_unanswered():
 def test_a_comment_is_its_phrases_then_what_was_typed_at_most_300_characters():
     assert clean_comment([0], "", "en") == "A very good atmosphere."
     assert clean_comment([5], "  ", "en") == "Hard to get to."
-    assert clean_comment([], "x" * 300) == "x" * 300
+    assert clean_comment([], "x" * 300, "fr") == "x" * 300
     assert clean_comment([0], "x" * 276, "en") == "A very good atmosphere. " + "x" * 276  # 300 in all
     with pytest.raises(AppreciationError) as refused:
         clean_comment([0], "x" * 277, "en")
     assert refused.value.key == "error.appreciation.comment_too_long" and refused.value.values == {"max_chars": 300}
     for phrases in ([-1], [6], [True], ["0"]):
         with pytest.raises(AppreciationError) as refused:
-            clean_comment(phrases, "")  # type: ignore[arg-type]
+            clean_comment(phrases, "", "fr")  # type: ignore[arg-type]
         assert refused.value.key == "error.appreciation.phrase_not_offered"
     with pytest.raises(AppreciationError) as refused:
-        clean_comment([], "<b>")
+        clean_comment([], "<b>", "fr")
     assert refused.value.key == "error.concierge.contain_signs"
     assert author_name("  Claire ", " martin") == "Claire M." and author_name(" Léa ", "  ") == "Léa"
 
@@ -273,6 +274,8 @@ def test_the_reason_the_centre_gave_for_refusing_a_comment_reads_in_each_languag
         "A1", "B1", "O1", "S1", "H1", "P1", {}, "Nul", OPENS, Moderation.REFUSED, "Propos injurieux", "Abusive words"
     )
     assert refused.reason.message("fr") == "Propos injurieux" and refused.reason.message("en") == "Abusive words"
+    given = Appreciation("A2", "B1", "O1", "S1", "H1", "P1", {}, "", OPENS, Moderation.NONE)
+    assert (given.reason.message("fr"), given.reason.message("en")) == ("", "")  # just given: no reason yet
 
 
 def offer_appreciation(**changes: object) -> dict[str, object]:
@@ -296,6 +299,11 @@ def test_an_offer_appreciation_from_the_centre_is_read_whole_or_refused():
     assert read.comments[0].day == date(2026, 11, 21) and read.comments[0].comment == "Très bien"
     longest = {"author": "A" * 60, "day": "2026-11-21", "comment": "c" * 300}
     assert read_offer_appreciation(offer_appreciation(comments=[longest], count=0)).comments[0].comment == "c" * 300
+    shortest = {"author": "A", "day": "2026-11-21", "comment": "!"}
+    assert read_offer_appreciation(offer_appreciation(comments=[shortest])).comments[0] == PublishedComment(
+        "A", date(2026, 11, 21), "!"
+    )
+    assert read_offer_appreciation(offer_appreciation(comments=[])).comments == ()  # rated, nothing published yet
     averages = {"overall": 43, "organisation": 50, "place": 0, "value": 38}
     comment = {"author": "Claire M.", "day": "2026-11-21", "comment": "Très bien"}
     for wrong in (

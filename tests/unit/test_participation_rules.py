@@ -392,8 +392,10 @@ def test_a_consultation_with_results_reads_them_per_choice():
         120, 400, {"tram": 70, "bus": 30, "velo": 20}, {"tram": 0, "bus": 0, "velo": 10_000_000}
     )
     assert read.results.participation_percent == 30
-    assert Results(1, 3, {}).participation_percent == 33 and Results(2, 3, {}).participation_percent == 67
-    assert Results(0, 0, {}).participation_percent == 0  # no one could take part: no division by zero
+    assert Results(1, 3, {}, {}).participation_percent == 33 and Results(2, 3, {}, {}).participation_percent == 67
+    assert Results(0, 0, {}, {}).participation_percent == 0  # no one could take part: no division by zero
+    nobody = read_consultation(SHUTTLE | {"results": results | {"participants": 0, "electorate": 0}})
+    assert nobody.results is not None and (nobody.results.participants, nobody.results.electorate) == (0, 0)
     for wrong in (
         {"votes": {"tram": 70, "bus": 30}},
         {"votes": {"tram": 70, "bus": 30, "velo": 20, "metro": 1}},
@@ -408,7 +410,7 @@ def test_a_consultation_with_results_reads_them_per_choice():
         name = next(iter(wrong))
         assert refused.value.values["path"] == f"consultation.results.{name}"
         assert refused.value.values["problem"].key == "error.document.number_per_choice"
-    for wrong in ({"participants": -1}, {"electorate": 10_000_001}):
+    for wrong in ({"participants": -1}, {"participants": 10_000_001}, {"electorate": -1}, {"electorate": 10_000_001}):
         with pytest.raises(CatalogError):
             read_consultation(SHUTTLE | {"results": results | wrong})
 
@@ -424,6 +426,10 @@ def test_a_consultation_refused_says_which_field_is_wrong():
         ({"closes_at": "2026-11-20T08:00"}, "closes_at"),
         ({"question_fr": "Quoi"}, "question_fr"),
         ({"question_en": "W" * 301}, "question_en"),
+        ({"question_fr": "Q" * 301}, "question_fr"),
+        ({"question_en": "What"}, "question_en"),
+        ({"choices": [choice, {**choice, "code": "bus", "en": "B" * 121}]}, "choices[1].en"),
+        ({"choices": [choice, {**choice, "code": "bus", "fr": ""}]}, "choices[1].fr"),
         ({"kind": "vote"}, "kind"),
         ({"electorate": "everyone"}, "electorate"),
         ({"scope_level": "region"}, "scope_level"),
@@ -435,6 +441,20 @@ def test_a_consultation_refused_says_which_field_is_wrong():
             read_consultation(SHUTTLE | changes)
         assert refused.value.values["path"] == f"consultation.{path}"
     assert read_consultation(SHUTTLE | {"question_fr": "Quoi ?", "scope_name": "S" * 80}).scope_name == "S" * 80
+    shortest = read_consultation(
+        SHUTTLE
+        | {
+            "question_fr": "Quoi?",
+            "question_en": "What?",
+            "scope_name": "L",
+            "grace_hours": 0,
+            "choices": [{"code": "a", "fr": "A", "en": "A"}, {"code": "b", "fr": "B" * 120, "en": "B" * 120}],
+        }
+    )
+    assert (shortest.question("fr"), shortest.question("en"), shortest.scope_name) == ("Quoi?", "What?", "L")
+    assert shortest.counting_ends == shortest.closes_at  # no grace period: counting ends at closing
+    assert [c.label("en") for c in shortest.choices] == ["A", "B" * 120]
+    assert read_consultation(SHUTTLE | {"question_fr": "Q" * 300}).question("fr") == "Q" * 300
     assert read_consultation(SHUTTLE | {"closes_at": "2026-11-20T08:01"}).closes_at == datetime(2026, 11, 20, 8, 1)
 
 
@@ -454,6 +474,8 @@ def test_a_ballot_refused_says_why_in_the_words_of_its_kind():
     with pytest.raises(BallotError) as refused:
         check_ballot(consultation(BallotKind.RANKING), ["velo", "tram"])
     assert refused.value.key == "error.ballot.rank_every_choice"
+    with pytest.raises(BallotError):
+        check_ballot(consultation(BallotKind.RANKING), ["velo", "tram", "metro"])  # as many, one not offered
     assert check_ballot(consultation(), ("tram",)) == ["tram"]
     assert counts(consultation(), OPENS, CLOSES + timedelta(hours=48))  # the last moment still counts
     # sent to and read from the centre

@@ -105,6 +105,7 @@ def test_wishes_close_at_the_campaign_date_or_when_the_stay_starts():
     assert not wishes_open(valloire, valloire.sessions[0], valloire.wishes_until)
     assert not wishes_open(biarritz, biarritz.sessions[0], NOW)
     assert not wishes_open(stays["T1"], stays["T1"].sessions[0], NOW)  # booked directly: no wishes
+    assert not wishes_open(stays["S1"], stays["S1"].sessions[0], NOW)  # asked for outside any campaign
 
 
 def test_only_an_offer_booked_by_request_names_a_campaign():
@@ -241,6 +242,23 @@ def test_a_colo_takes_children_from_6_to_12_on_its_first_day():
     assert refusal_of([Wish("A1", "A1-S1", ("P1",))], from_18, family(date(2015, 1, 1))).en == (
         "Wish 1: this stay is for ages 18 to 120; Claire cannot take part."
     )
+    up_to_10 = stays_on_offer(
+        offer(
+            "K1",
+            "Mini-colo",
+            category="sejours",
+            level="ccas",
+            sessions=[session("K1-S1", 225, 24 * 7, 20, allocation=0)],
+            booking_mode="request",
+            organiser="CCAS",
+            campaign="ETE-2027",
+            wishes_until="2027-01-15T00:00",
+            age_max=10,
+        )
+    )
+    assert refusal_of([Wish("K1", "K1-S1", ("P1",))], up_to_10, family(date(1980, 1, 1))).en == (
+        "Wish 1: this stay is for ages 0 to 10; Claire cannot take part."
+    )
 
 
 def test_a_proposal_shown_as_expired_only_once_its_date_is_past_and_the_wish_it_names():
@@ -250,6 +268,8 @@ def test_a_proposal_shown_as_expired_only_once_its_date_is_past_and_the_wish_it_
     waiting = proposal(at, StayRequestState.WAITLISTED)
     assert waiting.shown_state(at + timedelta(days=9)) is StayRequestState.WAITLISTED
     assert proposal(at).proposed_wish == Wish("V1", "V1-S1", ("P1",))
+    sent = StayRequest("R", "H1", "C", (Wish("V1", "V1-S1", ("P1",)),), StayRequestState.SENT, NOW)
+    assert (sent.reason.message("fr"), sent.reason.message("en"), sent.booking_id) == ("", "", None)  # just sent
     for rank in (0, 2, None):
         assert (
             StayRequest("R", "H1", "C", (Wish("V1", "V1-S1", ("P1",)),), StayRequestState.SENT, NOW, rank).proposed_wish
@@ -331,6 +351,7 @@ def test_a_pulled_request_is_read_whole():
     assert (bare.reason_fr, bare.reason_en, bare.booking_id, bare.proposed_rank) == ("", "", None, None)
     assert read_pulled(answer_by="2027-01-02T10:42").answer_by == datetime(2027, 1, 2, 10, 42)
     assert read_pulled(waitlist_position=1_000_000).waitlist_position == 1_000_000
+    assert read_pulled(waitlist_position=1).waitlist_position == 1  # next in line
     assert len(read_pulled(wishes=PULLED["wishes"] + [PULLED["wishes"][0]], proposed_rank=3).wishes) == 3
     everyone = [f"P{i}" for i in range(20)]
     whole_household = read_pulled(
@@ -349,6 +370,7 @@ def test_a_pulled_request_is_read_whole():
         ({"proposed_rank": 4}, "proposed_rank"),
         ({"proposed_rank": 3}, "proposed_rank"),  # only two wishes
         ({"waitlist_position": 0}, "waitlist_position"),
+        ({"reason": {"fr": "x" * 401, "en": "y"}}, "reason.fr"),
         ({"waitlist_position": 1_000_001}, "waitlist_position"),
         ({"reason": {"fr": "", "en": "x"}}, "reason.fr"),
         ({"reason": {"fr": "x", "en": "y" * 401}}, "reason.en"),

@@ -451,3 +451,9 @@ def test_a_key_id_ending_in_x_is_kept_whole():
     key = Ed25519PrivateKey.from_private_bytes(bytes([13]) * 32)
     assert key_id(key.public_key()) == "337GGMHX"
     assert verify_payload(encode_payload(booking(), key), [key.public_key()]).valid
+
+
+def test_a_voucher_ending_the_moment_it_starts_reads_back():
+    instant = booking(end=datetime(2026, 12, 5, 20, 0))
+    claims, _, _ = decode_payload(encode_payload(instant, KEY))
+    assert (claims.start, claims.end) == (datetime(2026, 12, 5, 20, 0), datetime(2026, 12, 5, 20, 0))

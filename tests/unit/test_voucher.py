@@ -457,3 +457,9 @@ def test_a_voucher_ending_the_moment_it_starts_reads_back():
     instant = booking(end=datetime(2026, 12, 5, 20, 0))
     claims, _, _ = decode_payload(encode_payload(instant, KEY))
     assert (claims.start, claims.end) == (datetime(2026, 12, 5, 20, 0), datetime(2026, 12, 5, 20, 0))
+
+
+def test_a_payload_of_another_version_is_told_so_even_across_lines():
+    for text in ("SLV9:ABC", "SLV9:AB\nCD"):
+        result = verify_payload(text, PUBLIC)
+        assert result.reason is Reason.BAD_FORMAT and "unsupported version" in result.message_en

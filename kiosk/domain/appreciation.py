@@ -136,7 +136,7 @@ def check_ratings(ratings: Mapping[str, object]) -> dict[str, int]:
     return kept
 
 
-def clean_comment(phrases: list[int], typed: object, language: str = "fr") -> str:
+def clean_comment(phrases: list[int], typed: object, language: str) -> str:
     """The comment as kept: the chosen ready-made phrases, then what was typed; raises AppreciationError."""
     chosen = []
     for index in phrases:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
@@ -74,7 +74,7 @@ class Results:
     participants: int  # ballots counted
     electorate: int  # people who could take part when it closed
     votes: Mapping[str, int]  # choice code → ballots naming it (first place, for a ranking)
-    points: Mapping[str, int] = field(default_factory=dict)  # a ranking's points per choice
+    points: Mapping[str, int]  # a ranking's points per choice
 
     @property
     def participation_percent(self) -> int:
@@ -133,7 +133,7 @@ def check_ballot(consultation: Consultation, answer: Sequence[str]) -> list[str]
         if len(answer) != 1 or answer[0] not in codes:
             raise BallotError("error.ballot.choose_answer")
         return answer
-    if sorted(answer) != sorted(codes) or len(set(answer)) != len(codes):
+    if sorted(answer) != sorted(codes):  # every code once (a consultation's codes are distinct)
         raise BallotError("error.ballot.rank_every_choice")
     return answer
 

@@ -44,10 +44,10 @@ class Idea:
     household_id: str | None  # None: left without identifying (found again by its code only)
     person_id: str | None
     created_at: datetime
+    created_by: str | None  # the correspondent who typed it for the person, in assisted mode
     answer: str = ""  # what the SLVie or CMCAS answered, empty until then
     answered_by: str = ""  # who answered ("SLVie Lyon Part-Dieu")
     answered_at: datetime | None = None
-    created_by: str | None = None  # the correspondent who typed it for the person, in assisted mode
 
     @property
     def code(self) -> str:

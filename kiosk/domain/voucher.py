@@ -204,7 +204,7 @@ class VerificationResult:
     """The answer to "is this voucher genuine?", with the reason in French and English when not."""
 
     valid: bool
-    claims: VoucherClaims | None = None  # decoded fields (present even when only the signature failed)
+    claims: VoucherClaims | None  # decoded fields (present even when only the signature failed)
     reason: Reason | None = None
     text: Message = field(default=Text("voucher.valid"))
 

@@ -5,7 +5,8 @@ accepted or declined before its date."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+import re
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -183,3 +184,17 @@ def test_someone_else_cannot_answer_a_households_proposal(kiosk, claire):
     karim = kiosk.identity.identify(BENEFICIARY, "1000000000033", "1234")
     with pytest.raises(WishRefused):
         kiosk.wishes.answer(BENEFICIARY, karim, request.request_id, accept=True)
+
+
+def test_the_recap_reads_the_wishes_back_with_who_goes_and_when_the_campaign_closes(kiosk, claire):
+    request = kiosk.wishes.send(BENEFICIARY, claire, [Wish("V1", "V1-S2", ("P1", "P2")), Wish("V2", "V2-S1", ("P3",))])
+    recap = kiosk.wishes.recap(request, claire, "SLVie Lyon Part-Dieu")
+    assert recap.request == request and re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}", recap.code)
+    assert (recap.household_name, recap.site_name) == ("Claire Martin", "SLVie Lyon Part-Dieu")
+    assert recap.wishes_until == NOW + timedelta(days=30)  # the campaign's closing: the answer comes after
+    assert recap.printed_at == NOW
+    assert [(line.rank, line.title, line.names) for line in recap.lines] == [
+        (1, "Séjour en famille à Valloire", ("Claire", "Julien")),
+        (2, "Colo voile à Carnac (6–12 ans)", ("Léa",)),
+    ]
+    assert recap.lines[0].start == datetime(2027, 7, 8, 10, 42)

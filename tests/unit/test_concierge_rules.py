@@ -569,3 +569,14 @@ def test_a_few_answers_at_their_bounds_are_taken():
     with pytest.raises(ConciergeFormError) as caught:
         validate_answers(form_for("hebergement"), _answers("hebergement", arrival=datetime(2026, 11, 24)), MONDAY)
     assert (caught.value.key, caught.value.field) == ("error.concierge.date", "arrival")
+
+
+def test_the_days_that_suit_are_offered_monday_to_friday_and_every_weekday_is_read_back():
+    [days] = [f for f in prepare_form(form_for("prise_rdv"), MONDAY).fields if f.name == "days"]
+    assert [o.code for o in days.options] == ["mon", "tue", "wed", "thu", "fri"]
+    # a request made at a kiosk whose forms open at the weekend too reads back whole
+    weekend = {"what": "garage", "details": "", "days": ["fri", "sat", "sun"]}
+    assert describe_answers(form_for("prise_rdv"), weekend, "fr")[1] == (
+        "Jours qui vous conviennent",
+        "vendredi, samedi, dimanche",
+    )

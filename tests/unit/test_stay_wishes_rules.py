@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from hypothesis import given
@@ -11,13 +11,18 @@ from hypothesis import strategies as st
 
 from kiosk.domain.catalog import parse_catalog
 from kiosk.domain.document import DocumentReader
+from kiosk.domain.household import Household, Person, Role
 from kiosk.domain.stay_wishes import (
+    OPEN_STATES,
+    RecapLine,
     StayRequest,
     StayRequestState,
     Wish,
     WishRefused,
     check_answer,
+    check_wishes,
     parse_stay_request,
+    recap_lines,
     wishes_open,
 )
 from kiosk.errors import CatalogError
@@ -100,6 +105,7 @@ def test_wishes_close_at_the_campaign_date_or_when_the_stay_starts():
     assert not wishes_open(valloire, valloire.sessions[0], valloire.wishes_until)
     assert not wishes_open(biarritz, biarritz.sessions[0], NOW)
     assert not wishes_open(stays["T1"], stays["T1"].sessions[0], NOW)  # booked directly: no wishes
+    assert not wishes_open(stays["S1"], stays["S1"].sessions[0], NOW)  # asked for outside any campaign
 
 
 def test_only_an_offer_booked_by_request_names_a_campaign():
@@ -145,3 +151,232 @@ def test_a_pulled_request_proposing_a_wish_it_does_not_have_is_refused():
     data["proposed_rank"] = 1
     request = parse_stay_request(DocumentReader(data, "stay_request", CatalogError, "error.document.refused.page"))
     assert request.proposed_wish == Wish("V1", "V1-S1", ("P1",))
+
+
+def stays_on_offer(*extra: dict) -> dict:
+    document = wishes_catalog()
+    document["offers"] += list(extra)
+    return {o.id: o for o in parse_catalog(document).offers}
+
+
+def family(*born: date) -> Household:
+    names = ("Claire", "Marc", "Léa", "Tom")
+    members = tuple(
+        Person(f"P{i}", names[i - 1], "Martin", day, Role.OUVRANT_DROIT if i == 1 else Role.ENFANT, None, None)
+        for i, day in enumerate(born, start=1)
+    )
+    return Household("H1", 3, "CMCAS Lyon", "SLVie Lyon Part-Dieu", members)
+
+
+def refusal_of(wishes: list[Wish], stays: dict, household: Household) -> WishRefused:
+    with pytest.raises(WishRefused) as refused:
+        check_wishes(wishes, stays, household, NOW)
+    return refused.value
+
+
+def test_up_to_three_wishes_of_one_campaign_are_taken_and_a_broken_rule_names_its_wish():
+    stays, home = stays_on_offer(), family(date(1980, 1, 1), date(1982, 1, 1))
+    three = [Wish("V1", "V1-S1", ("P1",)), Wish("V1", "V1-S2", ("P1", "P2")), Wish("V2", "V2-S1", ())]
+    assert check_wishes(three[:2], stays, home, NOW) == "ETE-2027"
+    assert refusal_of(three, stays, home).en == "Wish 3: choose who is going."
+    assert refusal_of([*three[:2], Wish("V1", "V1-S1", ("P2",))], stays, home).en.startswith(
+        "Wish 3: you have already asked for “Séjour en famille à Valloire”"
+    )
+    assert refusal_of([three[0], Wish("V1", "V1-S2", ("P2", "P2"))], stays, home).en.startswith("Wish 2: someone is")
+    assert refusal_of([three[0], Wish("V9", "V9-S1", ("P1",))], stays, home).en.startswith(
+        "Wish 2: requests for “Séjour à Biarritz” on these dates are closed."
+    )
+    assert refusal_of([three[0], Wish("V1", "V2-S1", ("P1",))], stays, home).en.startswith(
+        "Wish 2: these dates are not those of the stay “Séjour en famille à Valloire”."
+    )
+    assert refusal_of([three[0], Wish("GONE", "G-S1", ("P1",))], stays, home).en.startswith("Wish 2: this stay is no")
+    assert refusal_of([three[0], Wish("V1", "V1-S2", ("P9",))], stays, home).en.startswith("Wish 2: someone chosen")
+    too_many = refusal_of([*three[:2], Wish("V1", "V1-S1", ("P2",)), three[0]], stays, home)
+    assert too_many.en == "You can make at most 3 wishes. Remove one before adding another."
+    assert refusal_of([], stays, home).key == "error.wishes.none"
+
+
+def test_wishes_of_two_campaigns_are_refused():
+    winter = offer(
+        "W1",
+        "Neige à Morzine",
+        category="sejours",
+        level="ccas",
+        sessions=[session("W1-S1", 100, 24 * 7, 20, allocation=0)],
+        booking_mode="request",
+        organiser="CCAS",
+        campaign="HIVER-2027",
+        wishes_until="2027-01-15T00:00",
+    )
+    stays, home = stays_on_offer(winter), family(date(1980, 1, 1))
+    assert check_wishes([Wish("W1", "W1-S1", ("P1",))], stays, home, NOW) == "HIVER-2027"
+    refused = refusal_of([Wish("V1", "V1-S1", ("P1",)), Wish("W1", "W1-S1", ("P1",))], stays, home)
+    assert refused.key == "error.wishes.one_campaign"
+
+
+def test_a_colo_takes_children_from_6_to_12_on_its_first_day():
+    stays = stays_on_offer()
+    first_day = stays["V2"].sessions[0].start.date()
+    six, twelve = first_day.replace(year=first_day.year - 6), first_day.replace(year=first_day.year - 12)
+    home = family(date(1980, 1, 1), six, twelve, six + timedelta(days=1))
+    assert check_wishes([Wish("V2", "V2-S1", ("P2", "P3"))], stays, home, NOW) == "ETE-2027"
+    assert refusal_of([Wish("V2", "V2-S1", ("P2", "P4"))], stays, home).en == (
+        "Wish 1: this stay is for ages 6 to 12; Tom cannot take part."
+    )
+    older = family(first_day.replace(year=first_day.year - 13))  # 13 on the first day
+    assert refusal_of([Wish("V2", "V2-S1", ("P1",))], stays, older).en.startswith("Wish 1: this stay is for ages 6")
+    from_18 = stays_on_offer(
+        offer(
+            "A1",
+            "Séjour adultes",
+            category="sejours",
+            level="ccas",
+            sessions=[session("A1-S1", 225, 24 * 7, 20, allocation=0)],
+            booking_mode="request",
+            organiser="CCAS",
+            campaign="ETE-2027",
+            wishes_until="2027-01-15T00:00",
+            age_min=18,
+        )
+    )
+    assert refusal_of([Wish("A1", "A1-S1", ("P1",))], from_18, family(date(2015, 1, 1))).en == (
+        "Wish 1: this stay is for ages 18 to 120; Claire cannot take part."
+    )
+    up_to_10 = stays_on_offer(
+        offer(
+            "K1",
+            "Mini-colo",
+            category="sejours",
+            level="ccas",
+            sessions=[session("K1-S1", 225, 24 * 7, 20, allocation=0)],
+            booking_mode="request",
+            organiser="CCAS",
+            campaign="ETE-2027",
+            wishes_until="2027-01-15T00:00",
+            age_max=10,
+        )
+    )
+    assert refusal_of([Wish("K1", "K1-S1", ("P1",))], up_to_10, family(date(1980, 1, 1))).en == (
+        "Wish 1: this stay is for ages 0 to 10; Claire cannot take part."
+    )
+
+
+def test_a_proposal_shown_as_expired_only_once_its_date_is_past_and_the_wish_it_names():
+    at = NOW + timedelta(days=1)
+    assert proposal(at).shown_state(at) is StayRequestState.PROPOSED
+    assert proposal(at).shown_state(at + timedelta(seconds=1)) is StayRequestState.EXPIRED
+    waiting = proposal(at, StayRequestState.WAITLISTED)
+    assert waiting.shown_state(at + timedelta(days=9)) is StayRequestState.WAITLISTED
+    assert proposal(at).proposed_wish == Wish("V1", "V1-S1", ("P1",))
+    sent = StayRequest("R", "H1", "C", (Wish("V1", "V1-S1", ("P1",)),), StayRequestState.SENT, NOW)
+    assert (sent.reason.message("fr"), sent.reason.message("en"), sent.booking_id) == ("", "", None)  # just sent
+    for rank in (0, 2, None):
+        assert (
+            StayRequest("R", "H1", "C", (Wish("V1", "V1-S1", ("P1",)),), StayRequestState.SENT, NOW, rank).proposed_wish
+            is None
+        )
+    assert OPEN_STATES == {StayRequestState.SENT, StayRequestState.PROPOSED, StayRequestState.WAITLISTED}
+    # sent by the centre and kept by the kiosk
+    assert [s.value for s in StayRequestState] == [
+        "sent",
+        "proposed",
+        "waitlisted",
+        "refused",
+        "accepted",
+        "declined",
+        "expired",
+    ]
+
+
+def test_the_recap_reads_each_wish_back_with_its_stay_dates_and_who_goes():
+    stays, home = stays_on_offer(), family(date(1980, 1, 1), date(1982, 1, 1))
+    request = StayRequest(
+        "R",
+        "H1",
+        "ETE-2027",
+        (Wish("V1", "V1-S2", ("P2", "P1", "P7")), Wish("GONE", "G-S1", ("P1",))),
+        StayRequestState.SENT,
+        NOW,
+    )
+    valloire = stays["V1"].sessions[1]
+    assert recap_lines(request, stays, home) == (
+        RecapLine(
+            1, "Séjour en famille à Valloire", stays["V1"].location, valloire.start, valloire.end, ("Marc", "Claire")
+        ),
+        RecapLine(2, "GONE", "", None, None, ("Claire",)),
+    )
+    assert stays["V1"].location
+
+
+PULLED = {
+    "request_id": "R1",
+    "household_id": "H1",
+    "campaign": "ETE-2027",
+    "wishes": [
+        {"offer_id": "V1", "session_id": "V1-S1", "participants": ["P1", "P2"]},
+        {"offer_id": "V2", "session_id": "V2-S1", "participants": ["P3"]},
+    ],
+    "state": "waitlisted",
+    "created_at": "2026-11-23T10:42",
+    "proposed_rank": 2,
+    "answer_by": None,
+    "waitlist_position": 4,
+    "reason": {"fr": "Plus de place", "en": "No place left"},
+    "booking_id": "B7",
+}
+
+
+def read_pulled(**changes: object) -> StayRequest:
+    return parse_stay_request(
+        DocumentReader(PULLED | changes, "stay_request", CatalogError, "error.document.refused.page")
+    )
+
+
+def test_a_pulled_request_is_read_whole():
+    assert read_pulled() == StayRequest(
+        "R1",
+        "H1",
+        "ETE-2027",
+        (Wish("V1", "V1-S1", ("P1", "P2")), Wish("V2", "V2-S1", ("P3",))),
+        StayRequestState.WAITLISTED,
+        datetime(2026, 11, 23, 10, 42),
+        2,
+        None,
+        4,
+        "Plus de place",
+        "No place left",
+        "B7",
+    )
+    bare = read_pulled(reason=None, booking_id=None, proposed_rank=None, waitlist_position=None)
+    assert (bare.reason_fr, bare.reason_en, bare.booking_id, bare.proposed_rank) == ("", "", None, None)
+    assert read_pulled(answer_by="2027-01-02T10:42").answer_by == datetime(2027, 1, 2, 10, 42)
+    assert read_pulled(waitlist_position=1_000_000).waitlist_position == 1_000_000
+    assert read_pulled(waitlist_position=1).waitlist_position == 1  # next in line
+    assert len(read_pulled(wishes=PULLED["wishes"] + [PULLED["wishes"][0]], proposed_rank=3).wishes) == 3
+    everyone = [f"P{i}" for i in range(20)]
+    whole_household = read_pulled(
+        wishes=[{"offer_id": "V1", "session_id": "V1-S1", "participants": everyone}], proposed_rank=1
+    )
+    assert whole_household.wishes[0].participants == tuple(everyone)
+    for changes, path in (
+        ({"wishes": []}, "wishes"),
+        ({"wishes": PULLED["wishes"] * 2}, "wishes"),
+        ({"wishes": [{"offer_id": "V1", "session_id": "V1-S1", "participants": []}]}, "wishes[0].participants"),
+        (
+            {"wishes": [{"offer_id": "V1", "session_id": "V1-S1", "participants": [*everyone, "P20"]}]},
+            "wishes[0].participants",
+        ),
+        ({"proposed_rank": 0}, "proposed_rank"),
+        ({"proposed_rank": 4}, "proposed_rank"),
+        ({"proposed_rank": 3}, "proposed_rank"),  # only two wishes
+        ({"waitlist_position": 0}, "waitlist_position"),
+        ({"reason": {"fr": "x" * 401, "en": "y"}}, "reason.fr"),
+        ({"waitlist_position": 1_000_001}, "waitlist_position"),
+        ({"reason": {"fr": "", "en": "x"}}, "reason.fr"),
+        ({"reason": {"fr": "x", "en": "y" * 401}}, "reason.en"),
+        ({"state": "lost"}, "state"),
+    ):
+        with pytest.raises(CatalogError) as refused:
+            read_pulled(**changes)
+        assert refused.value.values["path"] == f"stay_request.{path}"
+    assert read_pulled(reason={"fr": "x" * 400, "en": "y"}).reason.message("fr") == "x" * 400

@@ -451,3 +451,23 @@ def test_a_key_id_ending_in_x_is_kept_whole():
     key = Ed25519PrivateKey.from_private_bytes(bytes([13]) * 32)
     assert key_id(key.public_key()) == "337GGMHX"
     assert verify_payload(encode_payload(booking(), key), [key.public_key()]).valid
+
+
+def test_a_voucher_ending_the_moment_it_starts_reads_back():
+    instant = booking(end=datetime(2026, 12, 5, 20, 0))
+    claims, _, _ = decode_payload(encode_payload(instant, KEY))
+    assert (claims.start, claims.end) == (datetime(2026, 12, 5, 20, 0), datetime(2026, 12, 5, 20, 0))
+
+
+def test_a_payload_of_another_version_is_told_so_even_across_lines():
+    for text in ("SLV9:ABC", "SLV9:AB\nCD"):
+        result = verify_payload(text, PUBLIC)
+        assert result.reason is Reason.BAD_FORMAT and "unsupported version" in result.message_en
+
+
+def test_a_payload_with_a_state_no_voucher_has_or_ending_before_it_starts_is_refused_saying_so():
+    parts = PAYLOAD.split(":")
+    unknown_state = verify_payload(":".join([*parts[:3], "X", *parts[4:]]), PUBLIC)
+    assert unknown_state.reason is Reason.BAD_FORMAT and "state" in unknown_state.message_en
+    backwards = verify_payload(":".join([*parts[:7], "200001010000", *parts[8:]]), PUBLIC)
+    assert backwards.reason is Reason.BAD_FORMAT and "end before start" in backwards.message_en

@@ -87,13 +87,13 @@ def load_credential(data_dir: Path) -> Credential | None:
         return stored
     key = find_data_key(data_dir)
     try:
-        if key is None:
-            raise ValueError("no data key")
-        token = Sealer(key).unseal(stored.token, _sealing_owner(stored))
+        token = Sealer(key).unseal(stored.token, _sealing_owner(stored)) if key is not None else None
     except ValueError:
+        token = None
+    if token is None:
         log.warning("the central credential does not open with this machine's data key: enrol this kiosk again")
         return None
-    return replace(stored, token=str(token))
+    return replace(stored, token=token)
 
 
 def seal_token_in_clear(data_dir: Path) -> None:

@@ -219,23 +219,29 @@ def _ideas(conn: Connection, ids: list[str], site_id: str, kiosk_id: str) -> dic
 def _moderations(conn: Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
     from sync.server.appreciation import moderation_data
 
-    rows = _by_id(
+    return {row["id"]: compact_json(moderation_data(row)) for row in _moderation_rows(conn, ids, site_id)}
+
+
+def _moderations_of_protocol_2(conn: Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
+    """What a kiosk of protocol 2 knows of an appreciation: its id and moderation."""
+    from sync.server.appreciation import moderation_data
+
+    known = ("appreciation_id", "state", "reason")
+    return {
+        row["id"]: compact_json({key: value for key, value in moderation_data(row).items() if key in known})
+        for row in _moderation_rows(conn, ids, site_id)
+    }
+
+
+def _moderation_rows(conn: Connection, ids: list[str], site_id: str) -> Result:
+    """The site's appreciations among `ids`, with their booking's household."""
+    return _by_id(
         conn,
         "SELECT a.*, b.household_id FROM appreciations a JOIN bookings b ON b.id = a.booking_id"
         " WHERE a.site_id = ? AND a.id IN {ids}",
         ids,
         site_id,
     )
-    return {row["id"]: compact_json(moderation_data(row)) for row in rows}
-
-
-def _moderations_of_protocol_2(conn: Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:
-    """What a kiosk of protocol 2 knows of an appreciation: its id and moderation."""
-    known = ("appreciation_id", "state", "reason")
-    return {
-        entity_id: compact_json({key: value for key, value in json.loads(text).items() if key in known})
-        for entity_id, text in _moderations(conn, ids, site_id, kiosk_id).items()
-    }
 
 
 def _ballot_refusals(conn: Connection, ids: list[str], site_id: str, kiosk_id: str) -> dict[str, str]:

@@ -297,11 +297,9 @@ def test_assisted_mode_records_a_guided_vote_without_its_choice(centre, make_kio
     assert centre.query("SELECT count(*) AS n FROM audit_entries WHERE entry LIKE ?", "%vote.guided%")[0]["n"] == 1
 
 
-def test_a_kiosk_updated_to_pull_protocol_3_learns_the_refusal_it_was_not_sent_before(
-    centre, make_kiosk, consultation, monkeypatch
-):
+def claire_votes_at_the_desk_then_again_at_the_lobby(make_kiosk, consultation):
+    """Two kiosks of the site; Claire's ballot at the desk is sent, her second one at the lobby not yet."""
     desk, lobby = make_kiosk("desk"), make_kiosk("lobby")
-    monkeypatch.setattr(sync.client, "PROTOCOL", 2)  # the desk runs the previous release
     desk.sync()
     lobby.sync()
     claire_at_desk = desk.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
@@ -309,14 +307,27 @@ def test_a_kiosk_updated_to_pull_protocol_3_learns_the_refusal_it_was_not_sent_b
     desk.sync()
     claire_at_lobby = lobby.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
     lobby.services.consultations.vote(BENEFICIARY, consultation, claire_at_lobby, ["autocar"], "1234")
+    return desk, lobby, claire_at_desk
+
+
+def migrate_to_pull_protocol_3(kiosk) -> None:
+    """What the kiosk's migration 22 does when it is updated."""
+    with transaction(kiosk.services.db):
+        for statement in MIGRATION_22_PULL_PROTOCOL_3:
+            kiosk.services.db.execute(statement)
+
+
+def test_a_kiosk_updated_to_pull_protocol_3_learns_the_refusal_it_was_not_sent_before(
+    centre, make_kiosk, consultation, monkeypatch
+):
+    monkeypatch.setattr(sync.client, "PROTOCOL", 2)  # the desk runs the previous release
+    desk, lobby, claire_at_desk = claire_votes_at_the_desk_then_again_at_the_lobby(make_kiosk, consultation)
     assert lobby.sync().parked == 0
     desk.sync()
     assert desk.services.consultations.take_news(claire_at_desk) == []  # not sent to the previous release
 
     monkeypatch.setattr(sync.client, "PROTOCOL", 3)  # updated: its database migrates, then it syncs
-    with transaction(desk.services.db):
-        for statement in MIGRATION_22_PULL_PROTOCOL_3:
-            desk.services.db.execute(statement)
+    migrate_to_pull_protocol_3(desk)
     desk.sync()
     told = desk.services.consultations.take_news(claire_at_desk)
     assert len(told) == 1 and "déjà voté" in told[0].message.message("fr")
@@ -325,14 +336,7 @@ def test_a_kiosk_updated_to_pull_protocol_3_learns_the_refusal_it_was_not_sent_b
 def test_a_refusal_is_not_told_again_once_the_results_are_out_even_pulled_from_the_start(
     centre, make_kiosk, consultation
 ):
-    desk, lobby = make_kiosk("desk"), make_kiosk("lobby")
-    desk.sync()
-    lobby.sync()
-    claire_at_desk = desk.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
-    desk.services.consultations.vote(BENEFICIARY, consultation, claire_at_desk, ["tramway"], "1234")
-    desk.sync()
-    claire_at_lobby = lobby.services.identity.identify(BENEFICIARY, CLAIRE_CARD, "1234")
-    lobby.services.consultations.vote(BENEFICIARY, consultation, claire_at_lobby, ["autocar"], "1234")
+    desk, lobby, claire_at_desk = claire_votes_at_the_desk_then_again_at_the_lobby(make_kiosk, consultation)
     lobby.sync()
     desk.sync()
     assert len(desk.services.consultations.take_news(claire_at_desk)) == 1  # told once, at the desk too
@@ -340,9 +344,7 @@ def test_a_refusal_is_not_told_again_once_the_results_are_out_even_pulled_from_t
     desk.sync()
     assert desk.services.db.execute("SELECT count(*) FROM ballots").fetchone()[0] == 0  # who took part: forgotten
 
-    with transaction(desk.services.db):  # pulled again from the start (an update, a restored centre)
-        for statement in MIGRATION_22_PULL_PROTOCOL_3:
-            desk.services.db.execute(statement)
+    migrate_to_pull_protocol_3(desk)  # pulled again from the start (an update, a restored centre)
     desk.sync()
     hall = make_kiosk("hall")  # and a kiosk enrolled after the results
     hall.sync()

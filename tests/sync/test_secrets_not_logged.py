@@ -149,26 +149,17 @@ def test_the_token_never_shows_in_logs_reprs_or_the_command_output(
     assert secret not in centre.log()
 
 
+def enrol_with_the_command(centre, data, config) -> None:
+    """`slvie-kiosk enroll` as IT runs it."""
+    command = ["enroll", "--server", centre.url, "--code", centre.enroll_code(), "--data-dir", str(data)]
+    assert main([*command, "--config", str(config)]) == 0
+    stop_command_logging()
+
+
 def test_the_credential_file_is_for_the_kiosk_user_only(tmp_path, centre):
     data = tmp_path / "kiosk"
     config = site_config(tmp_path, centre.url)
-    assert (
-        main(
-            [
-                "enroll",
-                "--server",
-                centre.url,
-                "--code",
-                centre.enroll_code(),
-                "--data-dir",
-                str(data),
-                "--config",
-                str(config),
-            ]
-        )
-        == 0
-    )
-    stop_command_logging()
+    enrol_with_the_command(centre, data, config)
     path = data / CREDENTIAL_FILE
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert not path.with_suffix(".part").exists()
@@ -194,20 +185,7 @@ def test_a_copy_of_the_data_folder_does_not_hold_the_token(tmp_path, centre, mon
     here = machine_key(tmp_path / "here", b"h" * 32)
     data = here / "data"
     monkeypatch.setenv("CREDENTIALS_DIRECTORY", str(here))
-    config = str(site_config(tmp_path, centre.url))
-    enrol = [
-        "enroll",
-        "--server",
-        centre.url,
-        "--code",
-        centre.enroll_code(),
-        "--data-dir",
-        str(data),
-        "--config",
-        config,
-    ]
-    assert main(enrol) == 0
-    stop_command_logging()
+    enrol_with_the_command(centre, data, site_config(tmp_path, centre.url))
     credential = load_credential(data)
     assert credential is not None and CentralClient(credential.server, credential.token).me()["site_id"]
     assert credential.token.split("_", 1)[-1].encode() not in (data / CREDENTIAL_FILE).read_bytes()

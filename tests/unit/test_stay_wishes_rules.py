@@ -214,6 +214,22 @@ def test_wishes_of_two_campaigns_are_refused():
     assert refused.key == "error.wishes.one_campaign"
 
 
+def summer_stay(offer_id: str, title: str, **ages: int) -> dict:
+    """A stay of the summer campaign, booked by request, with the age limits given."""
+    return offer(
+        offer_id,
+        title,
+        category="sejours",
+        level="ccas",
+        sessions=[session(f"{offer_id}-S1", 225, 24 * 7, 20, allocation=0)],
+        booking_mode="request",
+        organiser="CCAS",
+        campaign="ETE-2027",
+        wishes_until="2027-01-15T00:00",
+        **ages,
+    )
+
+
 def test_a_colo_takes_children_from_6_to_12_on_its_first_day():
     stays = stays_on_offer()
     first_day = stays["V2"].sessions[0].start.date()
@@ -225,37 +241,11 @@ def test_a_colo_takes_children_from_6_to_12_on_its_first_day():
     )
     older = family(first_day.replace(year=first_day.year - 13))  # 13 on the first day
     assert refusal_of([Wish("V2", "V2-S1", ("P1",))], stays, older).en.startswith("Wish 1: this stay is for ages 6")
-    from_18 = stays_on_offer(
-        offer(
-            "A1",
-            "Séjour adultes",
-            category="sejours",
-            level="ccas",
-            sessions=[session("A1-S1", 225, 24 * 7, 20, allocation=0)],
-            booking_mode="request",
-            organiser="CCAS",
-            campaign="ETE-2027",
-            wishes_until="2027-01-15T00:00",
-            age_min=18,
-        )
-    )
+    from_18 = stays_on_offer(summer_stay("A1", "Séjour adultes", age_min=18))
     assert refusal_of([Wish("A1", "A1-S1", ("P1",))], from_18, family(date(2015, 1, 1))).en == (
         "Wish 1: this stay is for ages 18 to 120; Claire cannot take part."
     )
-    up_to_10 = stays_on_offer(
-        offer(
-            "K1",
-            "Mini-colo",
-            category="sejours",
-            level="ccas",
-            sessions=[session("K1-S1", 225, 24 * 7, 20, allocation=0)],
-            booking_mode="request",
-            organiser="CCAS",
-            campaign="ETE-2027",
-            wishes_until="2027-01-15T00:00",
-            age_max=10,
-        )
-    )
+    up_to_10 = stays_on_offer(summer_stay("K1", "Mini-colo", age_max=10))
     assert refusal_of([Wish("K1", "K1-S1", ("P1",))], up_to_10, family(date(1980, 1, 1))).en == (
         "Wish 1: this stay is for ages 0 to 10; Claire cannot take part."
     )
